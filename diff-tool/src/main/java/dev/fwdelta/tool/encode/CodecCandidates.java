@@ -1,0 +1,56 @@
+package dev.fwdelta.tool.encode;
+
+import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.Limits;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The codec settings worth trying within a decoder RAM budget: for each codec, the largest
+ * window whose decoder_ram (FORMAT.md 4) still fits.
+ */
+public final class CodecCandidates {
+    /** lzma literal/position settings tried: lc (literal context bits), lp, pb (2 = 4-byte aligned code). */
+    private static final int[][] LZMA_SETTINGS = {{0, 0, 2}, {1, 0, 2}, {2, 0, 2}, {0, 2, 2}, {3, 0, 2}, {0, 0, 0}};
+
+    private CodecCandidates() {}
+
+    /** Candidates for one codec, or for all codecs when {@code codec} is null. Empty if none fits. */
+    public static List<BlockCompressor> within(long ramBudget, Codec codec) {
+        List<BlockCompressor> out = new ArrayList<>();
+        if (codec == null || codec == Codec.NONE) {
+            if (Codec.NONE.decoderRam(0, 0) <= ramBudget) {
+                out.add(new StoredCompressor());
+            }
+        }
+        if (codec == null || codec == Codec.LZ77) {
+            long room = Math.min(ramBudget - Limits.APPLIER_BASE_RAM, Limits.MAX_LZ77_WINDOW);
+            if (room >= Limits.MIN_LZ77_WINDOW) {
+                out.add(new Lz77Compressor(Integer.highestOneBit((int) room)));
+            }
+        }
+        if (codec == null || codec == Codec.LZMA) {
+            for (int[] s : LZMA_SETTINGS) {
+                int props = Codec.lzmaProps(s[0], s[1], s[2]);
+                long tables = Codec.LZMA.decoderRam(0, props);
+                // Round the dictionary down to a multiple of 256: simpler to state, no loss to speak of.
+                long dict = Math.min((ramBudget - tables) & ~0xFFL, Limits.MAX_LZMA_DICT);
+                if (dict >= Limits.MIN_LZMA_DICT) {
+                    out.add(new LzmaCompressor((int) dict, s[0], s[1], s[2]));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The smallest RAM budget any setting of {@code codec} (or any codec) fits in. */
+    public static long minimumBudget(Codec codec) {
+        if (codec == Codec.LZ77) {
+            return Codec.LZ77.decoderRam(Limits.MIN_LZ77_WINDOW, 0);
+        }
+        if (codec == Codec.LZMA) {
+            return Codec.LZMA.decoderRam(Limits.MIN_LZMA_DICT, Codec.lzmaProps(0, 0, 2));
+        }
+        return Codec.NONE.decoderRam(0, 0);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.fwdelta.runtime.apply;
+
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.codec.BlockDecoder;
+import dev.fwdelta.runtime.format.BlockHeader;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.io.ImageSink;
+import dev.fwdelta.runtime.io.OldImage;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.zip.CRC32;
+
+/**
+ * Push-style streaming applier: {@code new PatchApplier(...)}, {@link #process} with chunks of
+ * any size (down to one byte), then {@link #finish}. It never holds the patch or an image.
+ *
+ * <pre>
+ *  HEADER --256 bytes--&gt; (check header, RAM, old image) --&gt; BLOCK_HEADER --28 bytes--&gt;
+ *  BLOCK_DATA --encoded_length bytes--&gt; (check block) --&gt; BLOCK_HEADER ... --&gt; END
+ * </pre>
+ * RAM: {@code header.decoderRam()} bytes (FORMAT.md 4): fixed buffers plus the codec memory,
+ * allocated once after the header passed its checks. Any error is sticky: every later call
+ * throws it again, and nothing is reported successful before every hash matched.
+ */
+public final class PatchApplier {
+    private enum State { HEADER, BLOCK_HEADER, BLOCK_DATA, END, DONE, FAILED }
+
+    private final OldImage old;
+    private final ImageSink sink;
+    private final long ramBudget;
+
+    private final byte[] headerBuffer = new byte[Limits.HEADER_SIZE];
+    private final byte[] blockHeaderBuffer = new byte[Limits.BLOCK_HEADER_SIZE];
+    private int buffered;
+
+    private State state = State.HEADER;
+    private PatchException failure;
+    private PatchHeader header;
+    private BlockDecoder decoder;
+    private RecordApplier records;
+    private final MessageDigest payloadHash = ImageChecksums.sha256Digest();
+    private final ImageChecksums.Accumulator newImage = new ImageChecksums.Accumulator();
+    private final CRC32 blockCrc = new CRC32();
+
+    private long payloadLeft;
+    private long blockIndex;
+    private BlockHeader block;
+    private long blockEncodedLeft;
+    private long blockOutStart;
+
+    /**
+     * @param ramBudget the RAM this device gives the applier; a patch whose decoder_ram is larger
+     *                  is refused before anything is written.
+     */
+    public PatchApplier(OldImage old, ImageSink sink, long ramBudget) {
+        if (old == null || sink == null) {
+            throw new IllegalArgumentException("old image and sink are required");
+        }
+        this.old = old;
+        this.sink = sink;
+        this.ramBudget = ramBudget;
+    }
+
+    /** The checked header, or null until 256 bytes were processed. */
+    public PatchHeader header() {
+        return header;
+    }
+
+    /** New-image bytes written to the sink so far. */
+    public long bytesWritten() {
+        return newImage.size();
+    }
+
+    public void process(byte[] b, int off, int len) throws IOException {
+        if (off < 0 || len < 0 || off + len > b.length) {
+            throw new IndexOutOfBoundsException("off=" + off + " len=" + len + " of " + b.length);
+        }
+        throwIfFailedOrDone();
+        try {
+            int end = off + len;
+            while (off < end) {
+                off += step(b, off, end - off);
+            }
+        } catch (PatchException e) {
+            throw fail(e);
+        } catch (IOException e) {
+            throw fail(new PatchException(ErrorCode.IO_ERROR, e.getMessage(), e));
+        }
+    }
+
+    public void process(byte[] b) throws IOException {
+        process(b, 0, b.length);
+    }
+
+    /** Ends the patch: checks nothing is missing and every hash, then reports success. */
+    public ApplyResult finish() throws IOException {
+        throwIfFailedOrDone();
+        if (state != State.END) {
+            throw fail(new PatchException(ErrorCode.TRUNCATED, "patch ended in " + state
+                    + (header == null ? " after " + buffered + " of " + Limits.HEADER_SIZE + " header bytes"
+                            : ", " + payloadLeft + " payload bytes missing")));
+        }
+        if (!MessageDigest.isEqual(payloadHash.digest(), header.payloadSha256())) {
+            throw fail(new PatchException(ErrorCode.PAYLOAD_HASH, "payload SHA-256 differs from payload_sha256"));
+        }
+        ImageChecksums result = newImage.result();
+        if (!result.matches(header.newImage())) {
+            throw fail(new PatchException(ErrorCode.NEW_IMAGE_MISMATCH,
+                    "new image is " + result + ", header says " + header.newImage()));
+        }
+        state = State.DONE;
+        return new ApplyResult(header, blockIndex);
+    }
+
+    private void throwIfFailedOrDone() throws PatchException {
+        if (state == State.FAILED) {
+            throw failure;
+        }
+        if (state == State.DONE) {
+            throw new IllegalStateException("apply already finished");
+        }
+    }
+
+    private PatchException fail(PatchException e) {
+        state = State.FAILED;
+        failure = e;
+        return e;
+    }
+
+    /** Consumes bytes for the current state; returns how many. */
+    private int step(byte[] b, int off, int len) throws IOException {
+        switch (state) {
+            case HEADER: {
+                int n = gather(headerBuffer, b, off, len);
+                if (buffered == headerBuffer.length) {
+                    buffered = 0;
+                    onHeader();
+                }
+                return n;
+            }
+            case BLOCK_HEADER: {
+                int n = gather(blockHeaderBuffer, b, off, len);
+                payloadHash.update(b, off, n);
+                payloadLeft -= n;
+                if (buffered == blockHeaderBuffer.length) {
+                    buffered = 0;
+                    onBlockHeader();
+                }
+                return n;
+            }
+            case BLOCK_DATA: {
+                int n = (int) Math.min(len, blockEncodedLeft);
+                payloadHash.update(b, off, n);
+                payloadLeft -= n;
+                blockEncodedLeft -= n;
+                decoder.feed(b, off, n, records);
+                if (blockEncodedLeft == 0) {
+                    onBlockEnd();
+                }
+                return n;
+            }
+            case END:
+                throw new PatchException(ErrorCode.TRAILING_BYTES,
+                        "bytes after the end of the payload (payload_length " + header.payloadLength() + ")");
+            default:
+                throw new IllegalStateException(state.name());
+        }
+    }
+
+    private int gather(byte[] target, byte[] b, int off, int len) {
+        int n = Math.min(len, target.length - buffered);
+        System.arraycopy(b, off, target, buffered, n);
+        buffered += n;
+        return n;
+    }
+
+    private void onHeader() throws IOException {
+        PatchHeader h = PatchHeader.parse(headerBuffer);
+        if (h.decoderRam() > ramBudget) {
+            throw PatchException.outOfRange(ErrorCode.RAM_BUDGET_EXCEEDED, "decoder_ram", h.decoderRam(), 0,
+                    ramBudget);
+        }
+        BaseImageCheck.verify(old, h.oldImage());
+        header = h;
+        decoder = BlockDecoder.create(h.codec(), h.codecWindow(), h.codecProps());
+        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit);
+        payloadLeft = h.payloadLength();
+        nextBlockOrEnd();
+    }
+
+    private void nextBlockOrEnd() throws PatchException {
+        if (blockIndex < header.blockCount()) {
+            if (payloadLeft < Limits.BLOCK_HEADER_SIZE) {
+                throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length " + header.payloadLength()
+                        + " ends before block " + blockIndex + " of block_count " + header.blockCount());
+            }
+            state = State.BLOCK_HEADER;
+            return;
+        }
+        if (payloadLeft != 0) {
+            throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, payloadLeft
+                    + " payload bytes left after the last of block_count " + header.blockCount() + " blocks");
+        }
+        if (records.newPos() != header.newSize()) {
+            throw new PatchException(ErrorCode.NEW_IMAGE_MISMATCH,
+                    "payload produced " + records.newPos() + " bytes, new_size is " + header.newSize());
+        }
+        state = State.END;
+    }
+
+    private void onBlockHeader() throws PatchException {
+        BlockHeader h = BlockHeader.parse(blockHeaderBuffer);
+        check(ErrorCode.BAD_BLOCK_INDEX, "block_index", h.index(), blockIndex, blockIndex);
+        check(ErrorCode.BAD_RAW_LENGTH, "raw_length", h.rawLength(), 1, header.maxBlockRaw());
+        long maxEncoded = Math.min(header.codec().encodedBound(h.rawLength()), payloadLeft);
+        check(ErrorCode.BAD_ENCODED_LENGTH, "encoded_length", h.encodedLength(), 1, maxEncoded);
+        check(ErrorCode.BAD_NEW_OFFSET, "new_offset", h.newOffset(), records.newPos(), records.newPos());
+        check(ErrorCode.BAD_OLD_OFFSET, "old_offset", h.oldOffset(), records.oldPos(), records.oldPos());
+        check(ErrorCode.BAD_OUT_LENGTH, "out_length", h.outLength(), 0, header.newSize() - records.newPos());
+        block = h;
+        blockEncodedLeft = h.encodedLength();
+        blockOutStart = records.newPos();
+        blockCrc.reset();
+        decoder.start(h.encodedLength(), h.rawLength());
+        state = State.BLOCK_DATA;
+    }
+
+    private void onBlockEnd() throws IOException {
+        decoder.finish(records);
+        if (!records.atRecordBoundary()) {
+            throw new PatchException(ErrorCode.RECORD_SPLIT, "block " + blockIndex + " ends inside a record");
+        }
+        long produced = records.newPos() - blockOutStart;
+        check(ErrorCode.BAD_OUT_LENGTH, "out_length (bytes block " + blockIndex + " produced: " + produced + ")",
+                block.outLength(), produced, produced);
+        if (blockCrc.getValue() != block.outCrc32()) {
+            throw new PatchException(ErrorCode.BLOCK_CRC, String.format(
+                    "bad value for out_crc32 of block %d: %08x (computed %08x)", blockIndex, block.outCrc32(),
+                    blockCrc.getValue()));
+        }
+        blockIndex++;
+        nextBlockOrEnd();
+    }
+
+    private void emit(byte[] b, int off, int len) throws IOException {
+        blockCrc.update(b, off, len);
+        newImage.update(b, off, len);
+        sink.write(b, off, len);
+    }
+
+    private static void check(ErrorCode code, String field, long value, long lo, long hi) throws PatchException {
+        if (value < lo || value > hi) {
+            throw PatchException.outOfRange(code, field, value, lo, hi);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.fwdelta.runtime.checksum;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.zip.CRC32;
+
+/** Size, CRC-32 (IEEE), CRC-32/MPEG-2 and SHA-256 of an image: what the header records of it. */
+public record ImageChecksums(long size, long crc32, long crc32Mpeg2, byte[] sha256) {
+
+    public ImageChecksums {
+        sha256 = sha256.clone();
+        if (sha256.length != 32) {
+            throw new IllegalArgumentException("sha256 must be 32 bytes, got " + sha256.length);
+        }
+    }
+
+    @Override
+    public byte[] sha256() {
+        return sha256.clone();
+    }
+
+    public static ImageChecksums of(byte[] image) {
+        Accumulator a = new Accumulator();
+        a.update(image, 0, image.length);
+        return a.result();
+    }
+
+    public boolean matches(ImageChecksums other) {
+        return size == other.size && crc32 == other.crc32 && crc32Mpeg2 == other.crc32Mpeg2
+                && MessageDigest.isEqual(sha256, other.sha256);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ImageChecksums other && matches(other);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(crc32) * 31 + Arrays.hashCode(sha256);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("size=%d crc32=%08x crc32-mpeg2=%08x sha256=%s", size, crc32, crc32Mpeg2,
+                HexFormat.of().formatHex(sha256));
+    }
+
+    /** Computes all checksums of a stream of bytes in one pass, with constant memory. */
+    public static final class Accumulator {
+        private final CRC32 crc = new CRC32();
+        private final Crc32Mpeg2 mpeg2 = new Crc32Mpeg2();
+        private final MessageDigest sha = sha256Digest();
+        private long size;
+
+        public void update(byte[] b, int off, int len) {
+            crc.update(b, off, len);
+            mpeg2.update(b, off, len);
+            sha.update(b, off, len);
+            size += len;
+        }
+
+        public long size() {
+            return size;
+        }
+
+        public ImageChecksums result() {
+            return new ImageChecksums(size, crc.getValue(), mpeg2.getValue(), sha.digest());
+        }
+    }
+
+    public static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

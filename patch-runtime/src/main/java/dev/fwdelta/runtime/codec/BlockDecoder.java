@@ -1,0 +1,30 @@
+package dev.fwdelta.runtime.codec;
+
+import dev.fwdelta.runtime.format.Codec;
+import java.io.IOException;
+
+/**
+ * Push-style decoder of one codec. All memory is allocated when it is created, sized by the
+ * header's checked codec parameters; {@link #start} resets the codec state for each block.
+ */
+public interface BlockDecoder {
+    /** Begins a block of {@code encodedLength} codec bytes that must decode to {@code rawLength} bytes. */
+    void start(long encodedLength, long rawLength);
+
+    /** Feeds codec bytes of the current block; decoded bytes go to {@code out} as they appear. */
+    void feed(byte[] b, int off, int len, RawConsumer out) throws IOException;
+
+    /** Called when every codec byte of the block was fed: checks the block decoded completely. */
+    void finish(RawConsumer out) throws IOException;
+
+    static BlockDecoder create(Codec codec, int window, int props) {
+        switch (codec) {
+            case NONE:
+                return new StoredDecoder();
+            case LZ77:
+                return new Lz4BlockDecoder(window);
+            default:
+                return new LzmaBlockDecoder(window, props);
+        }
+    }
+}

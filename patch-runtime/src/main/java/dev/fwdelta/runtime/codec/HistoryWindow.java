@@ -1,0 +1,94 @@
+package dev.fwdelta.runtime.codec;
+
+import java.io.IOException;
+
+/**
+ * The decoder's window: a ring of the last {@code size} decoded bytes of the current block.
+ * Bytes are handed to the consumer before the ring overwrites them, so the window is the
+ * only output buffer a decoder needs.
+ */
+final class HistoryWindow {
+    private final byte[] ring;
+    private int pos;
+    private int flushed;
+    /** Bytes decoded in this block so far (a back-reference may reach at most this far). */
+    private long total;
+
+    HistoryWindow(int size) {
+        this.ring = new byte[size];
+    }
+
+    void reset() {
+        pos = 0;
+        flushed = 0;
+        total = 0;
+    }
+
+    long total() {
+        return total;
+    }
+
+    int size() {
+        return ring.length;
+    }
+
+    /** Byte {@code distance + 1} positions back (distance 0 = the last byte); caller checked the range. */
+    byte back(int distance) {
+        int i = pos - distance - 1;
+        return ring[i < 0 ? i + ring.length : i];
+    }
+
+    void put(byte b, RawConsumer out) throws IOException {
+        ring[pos++] = b;
+        total++;
+        if (pos == ring.length) {
+            flush(out);
+            pos = 0;
+            flushed = 0;
+        }
+    }
+
+    void put(byte[] b, int off, int len, RawConsumer out) throws IOException {
+        while (len > 0) {
+            int n = Math.min(len, ring.length - pos);
+            System.arraycopy(b, off, ring, pos, n);
+            pos += n;
+            total += n;
+            off += n;
+            len -= n;
+            if (pos == ring.length) {
+                flush(out);
+                pos = 0;
+                flushed = 0;
+            }
+        }
+    }
+
+    /** Copies {@code length} bytes starting {@code distance + 1} back; overlapping copies repeat. */
+    void copy(int distance, long length, RawConsumer out) throws IOException {
+        int from = pos - distance - 1;
+        if (from < 0) {
+            from += ring.length;
+        }
+        for (long i = 0; i < length; i++) {
+            ring[pos++] = ring[from++];
+            total++;
+            if (from == ring.length) {
+                from = 0;
+            }
+            if (pos == ring.length) {
+                flush(out);
+                pos = 0;
+                flushed = 0;
+            }
+        }
+    }
+
+    /** Hands every byte decoded since the last flush to the consumer. */
+    void flush(RawConsumer out) throws IOException {
+        if (pos > flushed) {
+            out.accept(ring, flushed, pos - flushed);
+            flushed = pos;
+        }
+    }
+}

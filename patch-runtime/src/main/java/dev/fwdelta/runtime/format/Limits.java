@@ -1,0 +1,30 @@
+package dev.fwdelta.runtime.format;
+
+/** Named limits every field read from a patch is checked against (docs/FORMAT.md). */
+public final class Limits {
+    private Limits() {}
+
+    public static final int HEADER_SIZE = 256;
+    /** Bytes 0..SIGNED_SIZE-1 of the header are covered by the signature. */
+    public static final int SIGNED_SIZE = 176;
+    public static final int BLOCK_HEADER_SIZE = 28;
+
+    /** Images, payloads: 2^31-1 bytes at most (a Java array, and far past any MCU flash). */
+    public static final long MAX_IMAGE_SIZE = Integer.MAX_VALUE;
+    public static final long MAX_PAYLOAD_LENGTH = Integer.MAX_VALUE;
+    public static final int MAX_BLOCK_RAW = 1 << 20;
+
+    public static final int MIN_LZ77_WINDOW = 256;
+    public static final int MAX_LZ77_WINDOW = 1 << 16;
+    public static final int MIN_LZMA_DICT = 4096;
+    public static final int MAX_LZMA_DICT = 1 << 20;
+
+    /** Unsigned LEB128 varints: 5 bytes hold any value up to 2^31-1. */
+    public static final int MAX_VARINT_BYTES = 5;
+    public static final long MAX_VARINT_VALUE = Integer.MAX_VALUE;
+
+    /** Applier state, header and block-header buffers, old-image read buffer. */
+    public static final int APPLIER_BASE_RAM = 1024;
+    /** Size of the applier's old-image read buffer (part of APPLIER_BASE_RAM). */
+    public static final int OLD_READ_BUFFER = 256;
+}

@@ -1,0 +1,31 @@
+package dev.fwdelta.runtime.format;
+
+import java.io.IOException;
+
+/**
+ * Bad, truncated or mismatching patch data. Caller mistakes (a null buffer, a call after
+ * finish) are {@link IllegalArgumentException}/{@link IllegalStateException} instead.
+ */
+public final class PatchException extends IOException {
+    private final ErrorCode code;
+
+    public PatchException(ErrorCode code, String message) {
+        super(code + " (" + code.number() + "): " + message);
+        this.code = code;
+    }
+
+    public PatchException(ErrorCode code, String message, Throwable cause) {
+        this(code, message);
+        initCause(cause);
+    }
+
+    /** "Bad value for FIELD: V (valid range LO..HI)". */
+    public static PatchException outOfRange(ErrorCode code, String field, long value, long lo, long hi) {
+        return new PatchException(code, "bad value for " + field + ": " + value
+                + " (valid range " + lo + ".." + hi + ")");
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+}

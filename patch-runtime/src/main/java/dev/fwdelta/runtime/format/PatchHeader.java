@@ -1,0 +1,173 @@
+package dev.fwdelta.runtime.format;
+
+import static dev.fwdelta.runtime.format.LittleEndian.*;
+
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+/**
+ * The 256-byte patch header (docs/FORMAT.md, section 1). Immutable; {@link #parse} checks
+ * every field against its named limit before anything else uses it.
+ */
+public record PatchHeader(
+        int flags,
+        Codec codec,
+        int codecProps,
+        int codecWindow,
+        long decoderRam,
+        int maxBlockRaw,
+        long blockCount,
+        long payloadLength,
+        ImageChecksums oldImage,
+        ImageChecksums newImage,
+        byte[] payloadSha256,
+        long firmwareVersion,
+        long hardwareId,
+        SignatureSection signature) {
+
+    public static final byte[] MAGIC = {'F', 'W', 'D', 'P'};
+    public static final int FORMAT_VERSION = 1;
+    public static final int FLAG_SIGNED = 1;
+
+    public PatchHeader {
+        payloadSha256 = payloadSha256.clone();
+        if (payloadSha256.length != 32) {
+            throw new IllegalArgumentException("payload sha256 must be 32 bytes");
+        }
+    }
+
+    @Override
+    public byte[] payloadSha256() {
+        return payloadSha256.clone();
+    }
+
+    /** Parses and checks a header; {@code b} must hold at least {@link Limits#HEADER_SIZE} bytes. */
+    public static PatchHeader parse(byte[] b) throws PatchException {
+        if (b.length < Limits.HEADER_SIZE) {
+            throw PatchException.outOfRange(ErrorCode.TRUNCATED, "header length", b.length,
+                    Limits.HEADER_SIZE, Limits.HEADER_SIZE);
+        }
+        if (!Arrays.equals(b, 0, 4, MAGIC, 0, 4)) {
+            throw new PatchException(ErrorCode.BAD_MAGIC, "not a fwdelta patch: magic is not \"FWDP\"");
+        }
+        check(ErrorCode.UNSUPPORTED_VERSION, "format_version", u16(b, 4), FORMAT_VERSION, FORMAT_VERSION);
+        check(ErrorCode.BAD_HEADER_SIZE, "header_size", u16(b, 6), Limits.HEADER_SIZE, Limits.HEADER_SIZE);
+        long crc = u32(b, 172);
+        CRC32 c = new CRC32();
+        c.update(b, 0, 172);
+        if (c.getValue() != crc) {
+            throw new PatchException(ErrorCode.BAD_HEADER_CRC, String.format(
+                    "bad value for header_crc32: %08x (computed %08x over bytes 0..171)", crc, c.getValue()));
+        }
+        long flags = u32(b, 8);
+        check(ErrorCode.BAD_FLAGS, "flags", flags, 0, FLAG_SIGNED);
+        Codec codec = Codec.byId(u8(b, 12));
+        int props = u8(b, 13);
+        check(ErrorCode.BAD_RESERVED, "reserved (bytes 14..15)", u16(b, 14), 0, 0);
+        long window = u32(b, 16);
+        checkCodecParameters(codec, props, window);
+        long ram = u32(b, 20);
+        long expectedRam = codec.decoderRam((int) window, props);
+        check(ErrorCode.BAD_DECODER_RAM, "decoder_ram", ram, expectedRam, expectedRam);
+        long maxBlockRaw = u32(b, 24);
+        check(ErrorCode.BAD_MAX_BLOCK_RAW, "max_block_raw", maxBlockRaw, 1, Limits.MAX_BLOCK_RAW);
+        long payloadLength = u64(b, 32);
+        check(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length", payloadLength, 0, Limits.MAX_PAYLOAD_LENGTH);
+        long blockCount = u32(b, 28);
+        check(ErrorCode.BAD_BLOCK_COUNT, "block_count", blockCount, 0, payloadLength / Limits.BLOCK_HEADER_SIZE);
+        long oldSize = u32(b, 40);
+        check(ErrorCode.BAD_OLD_SIZE, "old_size", oldSize, 0, Limits.MAX_IMAGE_SIZE);
+        long newSize = u32(b, 84);
+        check(ErrorCode.BAD_NEW_SIZE, "new_size", newSize, 0, Limits.MAX_IMAGE_SIZE);
+        ImageChecksums oldImage = new ImageChecksums(oldSize, u32(b, 44), u32(b, 48), Arrays.copyOfRange(b, 52, 84));
+        ImageChecksums newImage = new ImageChecksums(newSize, u32(b, 88), u32(b, 92), Arrays.copyOfRange(b, 96, 128));
+        SignatureSection sig = SignatureSection.parse(b, Limits.SIGNED_SIZE);
+        if (((flags & FLAG_SIGNED) != 0) != sig.isPresent()) {
+            throw new PatchException(ErrorCode.BAD_FLAGS, "flag SIGNED is " + (flags & FLAG_SIGNED)
+                    + " but sig_algorithm is " + sig.algorithm());
+        }
+        return new PatchHeader((int) flags, codec, props, (int) window, ram, (int) maxBlockRaw, blockCount,
+                payloadLength, oldImage, newImage, Arrays.copyOfRange(b, 128, 160), u64(b, 160), u32(b, 168), sig);
+    }
+
+    private static void checkCodecParameters(Codec codec, int props, long window) throws PatchException {
+        switch (codec) {
+            case NONE:
+                check(ErrorCode.BAD_CODEC_PROPS, "codec_props", props, 0, 0);
+                check(ErrorCode.BAD_CODEC_WINDOW, "codec_window", window, 0, 0);
+                break;
+            case LZ77:
+                check(ErrorCode.BAD_CODEC_PROPS, "codec_props", props, 0, 0);
+                check(ErrorCode.BAD_CODEC_WINDOW, "codec_window", window, Limits.MIN_LZ77_WINDOW,
+                        Limits.MAX_LZ77_WINDOW);
+                if (Long.bitCount(window) != 1) {
+                    throw new PatchException(ErrorCode.BAD_CODEC_WINDOW,
+                            "bad value for codec_window: " + window + " (lz77 needs a power of two)");
+                }
+                break;
+            default:
+                int lc = props % 9;
+                int lp = (props / 9) % 5;
+                check(ErrorCode.BAD_CODEC_PROPS, "codec_props", props, 0, Codec.lzmaProps(8, 4, 4));
+                if (lc + lp > 4) {
+                    throw new PatchException(ErrorCode.BAD_CODEC_PROPS,
+                            "bad value for codec_props: lc+lp = " + (lc + lp) + " (valid range 0..4)");
+                }
+                check(ErrorCode.BAD_CODEC_WINDOW, "codec_window", window, Limits.MIN_LZMA_DICT, Limits.MAX_LZMA_DICT);
+                break;
+        }
+    }
+
+    private static void check(ErrorCode code, String field, long value, long lo, long hi) throws PatchException {
+        if (value < lo || value > hi) {
+            throw PatchException.outOfRange(code, field, value, lo, hi);
+        }
+    }
+
+    /** The header bytes, with header_crc32 computed; the signature section as given. */
+    public byte[] encode() {
+        byte[] b = new byte[Limits.HEADER_SIZE];
+        System.arraycopy(MAGIC, 0, b, 0, 4);
+        put16(b, 4, FORMAT_VERSION);
+        put16(b, 6, Limits.HEADER_SIZE);
+        put32(b, 8, flags);
+        b[12] = (byte) codec.id();
+        b[13] = (byte) codecProps;
+        put32(b, 16, codecWindow);
+        put32(b, 20, decoderRam);
+        put32(b, 24, maxBlockRaw);
+        put32(b, 28, blockCount);
+        put64(b, 32, payloadLength);
+        putImage(b, 40, oldImage);
+        putImage(b, 84, newImage);
+        System.arraycopy(payloadSha256, 0, b, 128, 32);
+        put64(b, 160, firmwareVersion);
+        put32(b, 168, hardwareId);
+        CRC32 c = new CRC32();
+        c.update(b, 0, 172);
+        put32(b, 172, c.getValue());
+        signature.encodeInto(b, Limits.SIGNED_SIZE);
+        return b;
+    }
+
+    /** The bytes a signature covers: the first {@link Limits#SIGNED_SIZE} bytes of the header. */
+    public byte[] signedBytes() {
+        return Arrays.copyOf(encode(), Limits.SIGNED_SIZE);
+    }
+
+    private static void putImage(byte[] b, int off, ImageChecksums image) {
+        put32(b, off, image.size());
+        put32(b, off + 4, image.crc32());
+        put32(b, off + 8, image.crc32Mpeg2());
+        System.arraycopy(image.sha256(), 0, b, off + 12, 32);
+    }
+
+    public long newSize() {
+        return newImage.size();
+    }
+
+    public long oldSize() {
+        return oldImage.size();
+    }
+}

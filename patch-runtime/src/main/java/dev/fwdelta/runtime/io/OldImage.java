@@ -1,0 +1,11 @@
+package dev.fwdelta.runtime.io;
+
+import java.io.IOException;
+
+/** The image already on the device, read by random access (it stays in its flash slot). */
+public interface OldImage {
+    long size();
+
+    /** Reads exactly {@code len} bytes at {@code offset}; the caller keeps the range inside {@link #size()}. */
+    void read(long offset, byte[] dst, int off, int len) throws IOException;
+}
