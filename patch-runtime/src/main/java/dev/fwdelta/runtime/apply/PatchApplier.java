@@ -1,8 +1,9 @@
 package dev.fwdelta.runtime.apply;
 
+import static dev.fwdelta.runtime.format.LittleEndian.u32;
+
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.codec.BlockDecoder;
-import dev.fwdelta.runtime.format.BlockHeader;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
@@ -47,7 +48,8 @@ public final class PatchApplier {
 
     private long payloadLeft;
     private long blockIndex;
-    private BlockHeader block;
+    private long blockOutLength;
+    private long blockOutCrc;
     private long blockEncodedLeft;
     private long blockOutStart;
 
@@ -211,20 +213,24 @@ public final class PatchApplier {
         state = State.END;
     }
 
+    /** Checks the block header against the applier's own state; allocates nothing. */
     private void onBlockHeader() throws PatchException {
-        BlockHeader h = BlockHeader.parse(blockHeaderBuffer);
-        check(ErrorCode.BAD_BLOCK_INDEX, "block_index", h.index(), blockIndex, blockIndex);
-        check(ErrorCode.BAD_RAW_LENGTH, "raw_length", h.rawLength(), 1, header.maxBlockRaw());
-        long maxEncoded = Math.min(header.codec().encodedBound(h.rawLength()), payloadLeft);
-        check(ErrorCode.BAD_ENCODED_LENGTH, "encoded_length", h.encodedLength(), 1, maxEncoded);
-        check(ErrorCode.BAD_NEW_OFFSET, "new_offset", h.newOffset(), records.newPos(), records.newPos());
-        check(ErrorCode.BAD_OLD_OFFSET, "old_offset", h.oldOffset(), records.oldPos(), records.oldPos());
-        check(ErrorCode.BAD_OUT_LENGTH, "out_length", h.outLength(), 0, header.newSize() - records.newPos());
-        block = h;
-        blockEncodedLeft = h.encodedLength();
+        byte[] b = blockHeaderBuffer;
+        check(ErrorCode.BAD_BLOCK_INDEX, "block_index", u32(b, 0), blockIndex, blockIndex);
+        long rawLength = u32(b, 8);
+        check(ErrorCode.BAD_RAW_LENGTH, "raw_length", rawLength, 1, header.maxBlockRaw());
+        long encodedLength = u32(b, 4);
+        long maxEncoded = Math.min(header.codec().encodedBound(rawLength), payloadLeft);
+        check(ErrorCode.BAD_ENCODED_LENGTH, "encoded_length", encodedLength, 1, maxEncoded);
+        check(ErrorCode.BAD_NEW_OFFSET, "new_offset", u32(b, 12), records.newPos(), records.newPos());
+        check(ErrorCode.BAD_OLD_OFFSET, "old_offset", u32(b, 16), records.oldPos(), records.oldPos());
+        blockOutLength = u32(b, 20);
+        check(ErrorCode.BAD_OUT_LENGTH, "out_length", blockOutLength, 0, header.newSize() - records.newPos());
+        blockOutCrc = u32(b, 24);
+        blockEncodedLeft = encodedLength;
         blockOutStart = records.newPos();
         blockCrc.reset();
-        decoder.start(h.encodedLength(), h.rawLength());
+        decoder.start(encodedLength, rawLength);
         state = State.BLOCK_DATA;
     }
 
@@ -234,11 +240,13 @@ public final class PatchApplier {
             throw new PatchException(ErrorCode.RECORD_SPLIT, "block " + blockIndex + " ends inside a record");
         }
         long produced = records.newPos() - blockOutStart;
-        check(ErrorCode.BAD_OUT_LENGTH, "out_length (bytes block " + blockIndex + " produced: " + produced + ")",
-                block.outLength(), produced, produced);
-        if (blockCrc.getValue() != block.outCrc32()) {
+        if (produced != blockOutLength) {
+            throw PatchException.outOfRange(ErrorCode.BAD_OUT_LENGTH, "out_length of block " + blockIndex,
+                    blockOutLength, produced, produced);
+        }
+        if (blockCrc.getValue() != blockOutCrc) {
             throw new PatchException(ErrorCode.BLOCK_CRC, String.format(
-                    "bad value for out_crc32 of block %d: %08x (computed %08x)", blockIndex, block.outCrc32(),
+                    "bad value for out_crc32 of block %d: %08x (computed %08x)", blockIndex, blockOutCrc,
                     blockCrc.getValue()));
         }
         blockIndex++;

@@ -115,16 +115,16 @@ final class RecordApplier implements RawConsumer {
         if (v > Limits.MAX_VARINT_VALUE) {
             throw PatchException.outOfRange(ErrorCode.BAD_VARINT, fieldName(), v, 0, Limits.MAX_VARINT_VALUE);
         }
+        if (state == State.DIFF_LENGTH && v > oldSize - oldPos) {
+            throw PatchException.outOfRange(ErrorCode.BAD_DIFF_LENGTH, "diff_len at old offset " + oldPos,
+                    v, 0, oldSize - oldPos);
+        }
         if (v > newSize - newPos) {
             throw PatchException.outOfRange(ErrorCode.OUTPUT_OVERFLOW, fieldName() + " at new offset " + newPos,
                     v, 0, newSize - newPos);
         }
         remaining = v;
         if (state == State.DIFF_LENGTH) {
-            if (v > oldSize - oldPos) {
-                throw PatchException.outOfRange(ErrorCode.BAD_DIFF_LENGTH, "diff_len at old offset " + oldPos,
-                        v, 0, oldSize - oldPos);
-            }
             state = v > 0 ? State.DIFF_BYTES : State.EXTRA_LENGTH;
         } else {
             state = v > 0 ? State.EXTRA_BYTES : State.SEEK;

@@ -1,0 +1,91 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.apply.ApplyResult;
+import dev.fwdelta.runtime.apply.StreamApply;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import dev.fwdelta.runtime.io.FileOldImage;
+import dev.fwdelta.runtime.io.OldImage;
+import dev.fwdelta.tool.bsdiff40.Bsdiff40Applier;
+import dev.fwdelta.tool.bsdiff40.Bsdiff40Format;
+import dev.fwdelta.tool.image.ImageLoader;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = "Apply PATCH (fwdelta or BSDIFF40) to OLD. NEW is written only after it verified.")
+final class ApplyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "OLD", description = "Image the patch was made from.")
+    Path oldPath;
+
+    @Parameters(index = "1", paramLabel = "PATCH", description = "Patch file.")
+    Path patchPath;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "NEW", description = "Image file to write.")
+    Path output;
+
+    @Option(names = "--ram-budget", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Refuse patches whose decoder needs more RAM than this (default: no limit).")
+    Long ramBudget;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] magic;
+        try (InputStream in = Files.newInputStream(patchPath)) {
+            magic = in.readNBytes(Bsdiff40Format.MAGIC.length());
+        }
+        if (Bsdiff40Format.hasMagic(magic)) {
+            return applyBsdiff40();
+        }
+        ApplyResult result;
+        try (AtomicOutput out = new AtomicOutput(output);
+             InputStream patch = new BufferedInputStream(Files.newInputStream(patchPath));
+             OldImageHandle old = OldImageHandle.open(oldPath)) {
+            result = StreamApply.apply(patch, old.image(), out.stream()::write,
+                    ramBudget == null ? Long.MAX_VALUE : ramBudget);
+            out.commit();
+        }
+        spec.commandLine().getOut().printf("wrote %s: %d bytes, %d blocks, SHA-256 and CRCs verified%n", output,
+                result.newSize(), result.blocks());
+        return ExitCodes.OK;
+    }
+
+    private int applyBsdiff40() throws Exception {
+        byte[] old = ImageLoader.load(oldPath).bytes();
+        byte[] patch = Files.readAllBytes(patchPath);
+        long size;
+        try (AtomicOutput out = new AtomicOutput(output)) {
+            size = Bsdiff40Applier.apply(old, patch, out.stream(), Integer.MAX_VALUE);
+            out.commit();
+        }
+        spec.commandLine().getOut().printf("wrote %s: %d bytes from a BSDIFF40 patch (BSDIFF40 has no checksum)%n",
+                output, size);
+        return ExitCodes.OK;
+    }
+
+    /** A .bin old image is read by random access from its file; a .hex one is converted in memory. */
+    private record OldImageHandle(OldImage image, AutoCloseable resource) implements AutoCloseable {
+        static OldImageHandle open(Path path) throws Exception {
+            if (ImageLoader.isIntelHex(path)) {
+                return new OldImageHandle(new ByteArrayOldImage(ImageLoader.load(path).bytes()), () -> { });
+            }
+            FileOldImage file = new FileOldImage(path);
+            return new OldImageHandle(file, file);
+        }
+
+        @Override
+        public void close() throws Exception {
+            resource.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.tool.bsdiff40.BadBsdiffPatchException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/** Turns exceptions into one-line messages and exit codes; stack traces only for bugs. */
+final class ErrorMapper implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        int code = exitCode(t);
+        if (code == ExitCodes.INTERNAL) {
+            cmd.getErr().println("fwdelta: internal error, please report it:");
+            t.printStackTrace(cmd.getErr());
+        } else {
+            cmd.getErr().println("fwdelta: error: " + message(t));
+        }
+        return code;
+    }
+
+    static int exitCode(Throwable t) {
+        if (t instanceof PatchException p) {
+            if (p.code() == ErrorCode.WRONG_BASE_IMAGE) {
+                return ExitCodes.WRONG_BASE_IMAGE;
+            }
+            return p.code() == ErrorCode.IO_ERROR ? ExitCodes.IO_ERROR : ExitCodes.BAD_PATCH;
+        }
+        if (t instanceof BadBsdiffPatchException) {
+            return ExitCodes.BAD_PATCH;
+        }
+        if (t instanceof IOException) {
+            return ExitCodes.IO_ERROR;
+        }
+        if (t instanceof IllegalArgumentException) {
+            return ExitCodes.USAGE;
+        }
+        return ExitCodes.INTERNAL;
+    }
+
+    private static String message(Throwable t) {
+        if (t instanceof NoSuchFileException) {
+            return "no such file: " + t.getMessage();
+        }
+        if (t instanceof AccessDeniedException) {
+            return "permission denied: " + t.getMessage();
+        }
+        if (t instanceof FileAlreadyExistsException) {
+            return "file exists: " + t.getMessage();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.fwdelta.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Pins format v1: the committed vectors must equal what the independent writer makes, and the
+ * applier must turn each old image into its new image. Regenerate after a deliberate format change
+ * with {@code ./mvnw -pl patch-runtime test -Dtest=GoldenVectorTest -Dfwdelta.writeVectors=true}
+ * (and change docs/FORMAT.md in the same commit).
+ */
+class GoldenVectorTest {
+    private static final Path SOURCE_DIR = Path.of("src/test/resources/vectors");
+
+    @TestFactory
+    Stream<DynamicTest> vectors() {
+        return GoldenVectors.all().entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+            TestPatch t = e.getValue();
+            byte[] patch = t.build();
+            if (Boolean.getBoolean("fwdelta.writeVectors")) {
+                Files.createDirectories(SOURCE_DIR);
+                Files.write(SOURCE_DIR.resolve(e.getKey() + ".old"), t.old);
+                Files.write(SOURCE_DIR.resolve(e.getKey() + ".new"), t.newImage());
+                Files.write(SOURCE_DIR.resolve(e.getKey() + ".fwd"), patch);
+            }
+            byte[] pinnedOld = resource(e.getKey() + ".old");
+            byte[] pinnedNew = resource(e.getKey() + ".new");
+            byte[] pinnedPatch = resource(e.getKey() + ".fwd");
+            assertArrayEquals(pinnedOld, t.old, "old image differs from the pinned vector");
+            assertArrayEquals(pinnedNew, t.newImage(), "new image differs from the pinned vector");
+            assertArrayEquals(pinnedPatch, patch, "patch bytes differ from the pinned vector: format changed?");
+            assertArrayEquals(pinnedNew, Apply.apply(pinnedOld, pinnedPatch));
+        }));
+    }
+
+    @Test
+    void everyVectorFileIsKnown() throws IOException {
+        Map<String, TestPatch> known = GoldenVectors.all();
+        try (Stream<Path> files = Files.list(SOURCE_DIR)) {
+            files.forEach(f -> {
+                String name = f.getFileName().toString();
+                String stem = name.substring(0, name.lastIndexOf('.'));
+                assertEquals(true, known.containsKey(stem), "stale vector file " + name);
+            });
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = GoldenVectorTest.class.getResourceAsStream("/vectors/" + name)) {
+            if (in == null) {
+                throw new IOException("missing golden vector " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package dev.fwdelta.runtime;
+
+import static dev.fwdelta.runtime.Rejects.rejectsBeforeWriting;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.api.Test;
+
+/** One test per header field rule of docs/FORMAT.md section 1; the header CRC is kept valid. */
+class HeaderCorruptionTest {
+    private static TestPatch patch() {
+        return TestPatch.standard();
+    }
+
+    @Test
+    void standardPatchApplies() throws Exception {
+        TestPatch t = patch();
+        assertArrayEquals(t.newImage(), Apply.apply(t.old, t.build()));
+    }
+
+    @Test
+    void magic() {
+        TestPatch t = patch();
+        t.magic = new byte[] {'F', 'W', 'D', 'Q'};
+        rejectsBeforeWriting(ErrorCode.BAD_MAGIC, t);
+    }
+
+    @Test
+    void formatVersion() {
+        TestPatch t = patch();
+        t.version = 2;
+        rejectsBeforeWriting(ErrorCode.UNSUPPORTED_VERSION, t);
+    }
+
+    @Test
+    void headerSize() {
+        TestPatch t = patch();
+        t.headerSize = 255;
+        rejectsBeforeWriting(ErrorCode.BAD_HEADER_SIZE, t);
+    }
+
+    @Test
+    void headerCrc() {
+        TestPatch t = patch();
+        t.headerCrc = 0x12345678L;
+        rejectsBeforeWriting(ErrorCode.BAD_HEADER_CRC, t);
+    }
+
+    @Test
+    void unknownFlagBit() {
+        TestPatch t = patch();
+        t.flags = 2;
+        rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
+    }
+
+    @Test
+    void signedFlagWithoutSignature() {
+        TestPatch t = patch();
+        t.flags = 1;
+        rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
+    }
+
+    @Test
+    void codecId() {
+        TestPatch t = patch();
+        t.codecId = 3;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC, t);
+    }
+
+    @Test
+    void codecPropsOnStoredCodec() {
+        TestPatch t = patch();
+        t.codecProps = 1;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_PROPS, t);
+    }
+
+    @Test
+    void lzmaPropsAboveRange() {
+        TestPatch t = patch();
+        t.codecId = 2;
+        t.codecWindow = 4096;
+        t.codecProps = 225;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_PROPS, t);
+    }
+
+    @Test
+    void lzmaLcPlusLpAboveFour() {
+        TestPatch t = patch();
+        t.codecId = 2;
+        t.codecWindow = 4096;
+        t.codecProps = (2 * 5 + 2) * 9 + 3;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_PROPS, t);
+    }
+
+    @Test
+    void reservedBytes() {
+        TestPatch t = patch();
+        t.reserved14 = 1;
+        rejectsBeforeWriting(ErrorCode.BAD_RESERVED, t);
+    }
+
+    @Test
+    void windowOnStoredCodec() {
+        TestPatch t = patch();
+        t.codecWindow = 256;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
+    }
+
+    @Test
+    void lz77WindowNotPowerOfTwo() {
+        TestPatch t = patch();
+        t.codecId = 1;
+        t.codecWindow = 1000;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
+    }
+
+    @Test
+    void lz77WindowAboveLimit() {
+        TestPatch t = patch();
+        t.codecId = 1;
+        t.codecWindow = 1 << 17;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
+    }
+
+    @Test
+    void lzmaDictionaryAboveLimit() {
+        TestPatch t = patch();
+        t.codecId = 2;
+        t.codecWindow = (1 << 20) + 1;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
+    }
+
+    @Test
+    void decoderRamNotTheFormula() {
+        TestPatch t = patch();
+        t.decoderRam = 1023L;
+        rejectsBeforeWriting(ErrorCode.BAD_DECODER_RAM, t);
+    }
+
+    @Test
+    void decoderRamAboveDeviceBudget() {
+        TestPatch t = patch();
+        t.codecId = 1;
+        t.codecWindow = 65536;
+        t.compressor = raw -> TestCodecs.lz4(raw, 256);
+        byte[] p = t.build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PatchException e = assertThrows(PatchException.class, () -> Apply.apply(t.old, p, 64, 16 * 1024, out));
+        assertEquals(ErrorCode.RAM_BUDGET_EXCEEDED, e.code());
+        assertTrue(e.getMessage().contains("decoder_ram: 66560 (valid range 0..16384)"), e.getMessage());
+        assertEquals(0, out.size());
+    }
+
+    @Test
+    void maxBlockRawZero() {
+        TestPatch t = patch();
+        t.maxBlockRaw = 0;
+        rejectsBeforeWriting(ErrorCode.BAD_MAX_BLOCK_RAW, t);
+    }
+
+    @Test
+    void maxBlockRawAboveLimit() {
+        TestPatch t = patch();
+        t.maxBlockRaw = (1 << 20) + 1;
+        rejectsBeforeWriting(ErrorCode.BAD_MAX_BLOCK_RAW, t);
+    }
+
+    @Test
+    void blockCountMoreThanPayloadCanHold() {
+        TestPatch t = patch();
+        t.blockCount = 1000L;
+        rejectsBeforeWriting(ErrorCode.BAD_BLOCK_COUNT, t);
+    }
+
+    @Test
+    void payloadLengthAboveLimit() {
+        TestPatch t = patch();
+        t.payloadLength = 1L << 31;
+        rejectsBeforeWriting(ErrorCode.BAD_PAYLOAD_LENGTH, t);
+    }
+
+    @Test
+    void oldSizeAboveLimit() {
+        TestPatch t = patch();
+        t.oldSize = 0x8000_0000L;
+        rejectsBeforeWriting(ErrorCode.BAD_OLD_SIZE, t);
+    }
+
+    @Test
+    void newSizeAboveLimit() {
+        TestPatch t = patch();
+        t.newSize = 0x8000_0000L;
+        rejectsBeforeWriting(ErrorCode.BAD_NEW_SIZE, t);
+    }
+
+    @Test
+    void oldSizeNotTheDevicesImage() {
+        TestPatch t = patch();
+        t.oldSize = 399L;
+        rejectsBeforeWriting(ErrorCode.WRONG_BASE_IMAGE, t);
+    }
+
+    @Test
+    void oldChecksumNotTheDevicesImage() {
+        TestPatch t = patch();
+        t.headerTweak = h -> h.put(44, (byte) (h.get(44) ^ 1));
+        rejectsBeforeWriting(ErrorCode.WRONG_BASE_IMAGE, t);
+    }
+
+    @Test
+    void oldMpeg2ChecksumNotTheDevicesImage() {
+        TestPatch t = patch();
+        t.headerTweak = h -> h.put(48, (byte) (h.get(48) ^ 1));
+        rejectsBeforeWriting(ErrorCode.WRONG_BASE_IMAGE, t);
+    }
+
+    @Test
+    void oldShaNotTheDevicesImage() {
+        TestPatch t = patch();
+        t.headerTweak = h -> h.put(60, (byte) (h.get(60) ^ 1));
+        rejectsBeforeWriting(ErrorCode.WRONG_BASE_IMAGE, t);
+    }
+
+    @Test
+    void wrongBaseImageIsRefusedBeforeWriting() {
+        TestPatch t = patch();
+        byte[] other = t.old.clone();
+        other[399] ^= 1;
+        assertEquals(0, Rejects.rejects(ErrorCode.WRONG_BASE_IMAGE, other, t.build()));
+    }
+
+    @Test
+    void signatureSectionMustBeZeroWhenUnsigned() {
+        TestPatch t = patch();
+        byte[] p = t.build();
+        p[200] = 1; // inside the signature bytes: not covered by the header CRC, checked on its own
+        assertEquals(0, Rejects.rejects(ErrorCode.BAD_RESERVED, t.old, p));
+    }
+
+    @Test
+    void signatureAlgorithmOutOfRange() {
+        TestPatch t = patch();
+        byte[] p = t.build();
+        p[176] = 3;
+        Rejects.rejects(ErrorCode.BAD_FLAGS, t.old, p);
+    }
+
+    @Test
+    void newImageHashesMismatchAtTheEnd() {
+        TestPatch t = patch();
+        t.headerTweak = h -> h.put(100, (byte) (h.get(100) ^ 1));
+        Rejects.rejects(ErrorCode.NEW_IMAGE_MISMATCH, t);
+    }
+
+    @Test
+    void payloadHashMismatch() {
+        TestPatch t = patch();
+        t.headerTweak = h -> h.put(130, (byte) (h.get(130) ^ 1));
+        Rejects.rejects(ErrorCode.PAYLOAD_HASH, t);
+    }
+
+    @Test
+    void newSizeSmallerThanThePayloadProduces() {
+        TestPatch t = patch();
+        t.newSize = 10L;
+        Rejects.rejects(ErrorCode.BAD_OUT_LENGTH, t);
+    }
+
+    @Test
+    void everySingleHeaderByteFlipIsRefused() {
+        TestPatch t = patch();
+        byte[] good = t.build();
+        for (int i = 0; i < 256; i++) {
+            byte[] p = good.clone();
+            p[i] ^= 0x01;
+            final int at = i;
+            PatchException e = assertThrows(PatchException.class, () -> Apply.apply(t.old, p),
+                    () -> "flip at header byte " + at + " was accepted");
+            assertTrue(e.code() != ErrorCode.IO_ERROR);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.fwdelta.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+
+/**
+ * An independent writer of fwdelta v1 patches for tests and golden vectors. It follows
+ * docs/FORMAT.md directly and shares no code with the production builder or parser: its own
+ * little-endian layout, varints, checksums and reference apply. Every field can be overridden,
+ * so corruption tests break exactly one field at a time.
+ */
+public final class TestPatch {
+    /** One record of kind 0: diff bytes (added to the old image), extra bytes, seek. */
+    public record Rec(byte[] diff, byte[] extra, int seek) {
+    }
+
+    /** A block: its records and overrides of any block-header field (null = correct value). */
+    public static final class Block {
+        public final List<Rec> records = new ArrayList<>();
+        public byte[] rawOverride;
+        public byte[] encodedOverride;
+        public Long index;
+        public Long encodedLength;
+        public Long rawLength;
+        public Long newOffset;
+        public Long oldOffset;
+        public Long outLength;
+        public Long outCrc;
+
+        public Block add(Rec r) {
+            records.add(r);
+            return this;
+        }
+    }
+
+    public final byte[] old;
+    public final List<Block> blocks = new ArrayList<>();
+    public byte[] magic = {'F', 'W', 'D', 'P'};
+    public int version = 1;
+    public int headerSize = 256;
+    public long flags;
+    public int codecId;
+    public int codecProps;
+    public long codecWindow;
+    public Long decoderRam;
+    public long maxBlockRaw = 65536;
+    public Long blockCount;
+    public Long payloadLength;
+    public Long oldSize;
+    public Long newSize;
+    public long firmwareVersion = 7;
+    public long hardwareId = 0x1234;
+    public Long headerCrc;
+    public int reserved14;
+    public byte[] trailer = new byte[0];
+    /** Changes to the final header bytes before its CRC is computed. */
+    public Consumer<ByteBuffer> headerTweak = h -> { };
+    /** Compressor for codecs 1 and 2 (raw records in, codec data out). */
+    public java.util.function.UnaryOperator<byte[]> compressor = raw -> raw;
+
+    public TestPatch(byte[] old) {
+        this.old = old;
+    }
+
+    public Block block() {
+        Block b = new Block();
+        blocks.add(b);
+        return b;
+    }
+
+    /** The new image the records produce (reference bspatch semantics, strict ranges). */
+    public byte[] newImage() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int oldPos = 0;
+        for (Block b : blocks) {
+            for (Rec r : b.records) {
+                for (int i = 0; i < r.diff.length; i++) {
+                    out.write(old[oldPos + i] + r.diff[i]);
+                }
+                out.writeBytes(r.extra);
+                oldPos += r.diff.length + r.seek;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    public byte[] build() {
+        byte[] newImage = newImage();
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        long newPos = 0;
+        long oldPos = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            Block b = blocks.get(i);
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            long outLen = 0;
+            long oldAfter = oldPos;
+            for (Rec r : b.records) {
+                raw.write(0);
+                uvarint(raw, r.diff.length);
+                raw.writeBytes(r.diff);
+                uvarint(raw, r.extra.length);
+                raw.writeBytes(r.extra);
+                uvarint(raw, ((long) r.seek << 1 ^ (r.seek >> 31)) & 0xFFFFFFFFL);
+                outLen += r.diff.length + r.extra.length;
+                oldAfter += r.diff.length + r.seek;
+            }
+            byte[] rawBytes = b.rawOverride != null ? b.rawOverride : raw.toByteArray();
+            byte[] enc = b.encodedOverride != null ? b.encodedOverride : compressor.apply(rawBytes);
+            CRC32 crc = new CRC32();
+            crc.update(newImage, (int) newPos, (int) outLen);
+            ByteBuffer h = le(28);
+            h.putInt((int) or(b.index, i));
+            h.putInt((int) or(b.encodedLength, enc.length));
+            h.putInt((int) or(b.rawLength, rawBytes.length));
+            h.putInt((int) or(b.newOffset, newPos));
+            h.putInt((int) or(b.oldOffset, oldPos));
+            h.putInt((int) or(b.outLength, outLen));
+            h.putInt((int) or(b.outCrc, crc.getValue()));
+            payload.writeBytes(h.array());
+            payload.writeBytes(enc);
+            newPos += outLen;
+            oldPos = oldAfter;
+        }
+        byte[] p = payload.toByteArray();
+
+        ByteBuffer h = le(256);
+        h.put(magic);
+        h.putShort((short) version);
+        h.putShort((short) headerSize);
+        h.putInt((int) flags);
+        h.put((byte) codecId);
+        h.put((byte) codecProps);
+        h.putShort((short) reserved14);
+        h.putInt((int) codecWindow);
+        h.putInt((int) or(decoderRam, expectedDecoderRam()));
+        h.putInt((int) maxBlockRaw);
+        h.putInt((int) or(blockCount, blocks.size()));
+        h.putLong(or(payloadLength, p.length));
+        putImage(h, old, or(oldSize, old.length));
+        putImage(h, newImage, or(newSize, newImage.length));
+        h.put(sha256(p));
+        h.putLong(firmwareVersion);
+        h.putInt((int) hardwareId);
+        headerTweak.accept(h);
+        CRC32 crc = new CRC32();
+        crc.update(h.array(), 0, 172);
+        h.putInt(172, (int) or(headerCrc, crc.getValue()));
+
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(h.array());
+        all.writeBytes(p);
+        all.writeBytes(trailer);
+        return all.toByteArray();
+    }
+
+    /** docs/FORMAT.md section 4, computed here from the text, not from the runtime's code. */
+    public long expectedDecoderRam() {
+        switch (codecId) {
+            case 1:
+                return 1024 + codecWindow;
+            case 2:
+                int lc = codecProps % 9;
+                int lp = codecProps / 9 % 5;
+                return 1024 + codecWindow + 2L * (1846 + (768L << (lc + lp))) + 64;
+            default:
+                return 1024;
+        }
+    }
+
+    private static void putImage(ByteBuffer h, byte[] image, long size) {
+        CRC32 crc = new CRC32();
+        crc.update(image);
+        h.putInt((int) size);
+        h.putInt((int) crc.getValue());
+        h.putInt(crcMpeg2(image));
+        h.put(sha256(image));
+    }
+
+    /** Bitwise CRC-32/MPEG-2, the slow obvious way (the runtime uses a table). */
+    public static int crcMpeg2(byte[] data) {
+        int crc = 0xFFFFFFFF;
+        for (byte b : data) {
+            crc ^= (b & 0xFF) << 24;
+            for (int k = 0; k < 8; k++) {
+                crc = crc < 0 ? (crc << 1) ^ 0x04C11DB7 : crc << 1;
+            }
+        }
+        return crc;
+    }
+
+    public static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void uvarint(ByteArrayOutputStream out, long v) {
+        while (v >= 0x80) {
+            out.write((int) (v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static long or(Long override, long value) {
+        return override != null ? override : value;
+    }
+
+    private static ByteBuffer le(int n) {
+        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Deterministic pseudo-random bytes. */
+    public static byte[] bytes(long seed, int n) {
+        byte[] b = new byte[n];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** A diff run that changes every {@code every}-th byte by +1 (0 = no change). */
+    public static byte[] diff(int n, int every) {
+        byte[] d = new byte[n];
+        for (int i = 0; every > 0 && i < n; i += every) {
+            d[i] = 1;
+        }
+        return d;
+    }
+
+    /** The standard small patch: two blocks, forward and backward seeks, inserted bytes. */
+    public static TestPatch standard() {
+        TestPatch t = new TestPatch(bytes(42, 400));
+        t.block()
+                .add(new Rec(diff(100, 7), "INSERTED-v2".getBytes(), 10))
+                .add(new Rec(diff(150, 0), new byte[0], -200));
+        t.block()
+                .add(new Rec(diff(40, 3), bytes(7, 5), 0))
+                .add(new Rec(new byte[0], "tail".getBytes(), 0));
+        return t;
+    }
+
+    public static byte[] concat(byte[]... parts) {
+        int n = Arrays.stream(parts).mapToInt(p -> p.length).sum();
+        byte[] out = new byte[n];
+        int o = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, o, p.length);
+            o += p.length;
+        }
+        return out;
+    }
+}
