@@ -1,0 +1,62 @@
+package dev.fwdelta.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The applier's heap use does not grow with the image: the bytes it allocates for a 32x larger
+ * image (and 32x more blocks) are the same within a small margin, and stay near decoder_ram.
+ */
+class MemoryBoundTest {
+    /** JVM object headers, the SHA-256/CRC objects and the parsed header: not part of decoder_ram. */
+    private static final long JVM_OVERHEAD = 8 * 1024;
+
+    private static TestPatch patch(int kib) {
+        TestPatch t = new TestPatch(TestPatch.bytes(11, kib * 1024));
+        t.codecId = 2;
+        t.codecProps = (2 * 5) * 9; // lc0 lp0 pb2
+        t.codecWindow = 8192;
+        t.maxBlockRaw = 40_000;
+        t.compressor = raw -> TestCodecs.lzma(raw, 8192, 0, 0, 2);
+        for (int off = 0; off < kib * 1024; off += 32 * 1024) {
+            t.block().add(new TestPatch.Rec(TestPatch.diff(32 * 1024, 97), TestPatch.bytes(off, 16), 0));
+        }
+        return t;
+    }
+
+    private static long allocatedDuringApply(TestPatch t, byte[] p) throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ByteArrayOldImage old = new ByteArrayOldImage(t.old);
+        long before = mx.getCurrentThreadAllocatedBytes();
+        PatchApplier a = new PatchApplier(old, (b, off, len) -> { }, 1 << 20);
+        for (int off = 0; off < p.length; off += 512) {
+            a.process(p, off, Math.min(512, p.length - off));
+        }
+        a.finish();
+        return mx.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    @Test
+    void heapAllocatedDoesNotGrowWithTheImage() throws Exception {
+        TestPatch small = patch(64);
+        TestPatch large = patch(2048);
+        byte[] ps = small.build();
+        byte[] pl = large.build();
+        long ram = PatchHeader.parse(ps).decoderRam();
+        for (int warm = 0; warm < 3; warm++) {
+            allocatedDuringApply(small, ps);
+            allocatedDuringApply(large, pl);
+        }
+        long s = allocatedDuringApply(small, ps);
+        long l = allocatedDuringApply(large, pl);
+        System.out.printf("applier heap: %d bytes for 64 KiB (2 blocks), %d bytes for 2 MiB (64 blocks), "
+                + "decoder_ram %d%n", s, l, ram);
+        assertTrue(l - s <= 1024, "allocation grew with the image: " + s + " -> " + l);
+        assertTrue(l <= ram + JVM_OVERHEAD, "allocated " + l + " bytes, decoder_ram is " + ram);
+    }
+}
