@@ -11,6 +11,9 @@ public final class FileOldImage implements OldImage, AutoCloseable {
     private final long size;
 
     public FileOldImage(Path path) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
         this.file = new RandomAccessFile(path.toFile(), "r");
         this.size = file.length();
     }

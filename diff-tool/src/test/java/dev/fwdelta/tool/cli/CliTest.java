@@ -1,0 +1,134 @@
+package dev.fwdelta.tool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.tool.demo.DemoFirmware;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line through picocli's execute(), as a user sees it: output, errors, exit codes. */
+class CliTest {
+    @TempDir
+    Path dir;
+    private Path oldBin;
+    private Path newBin;
+    private Path patch;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void images() throws Exception {
+        DemoFirmware.Pair pair = DemoFirmware.generate(5);
+        oldBin = Files.write(dir.resolve("old.bin"), pair.oldImage());
+        newBin = Files.write(dir.resolve("new.bin"), pair.newImage());
+        patch = dir.resolve("update.fwd");
+    }
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    private void diff() {
+        assertEquals(0, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(),
+                "--firmware-version", "42", "--hardware-id", "0xC0FFEE"), err.toString());
+    }
+
+    @Test
+    void diffApplyRoundTrip() throws Exception {
+        diff();
+        Path result = dir.resolve("result.bin");
+        assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o", result.toString()), err.toString());
+        assertArrayEquals(Files.readAllBytes(newBin), Files.readAllBytes(result));
+        assertTrue(out.toString().contains("verified"), out.toString());
+    }
+
+    @Test
+    void inspectJsonShowsTheHeader() {
+        diff();
+        assertEquals(0, run("inspect", patch.toString(), "--json"));
+        String json = out.toString();
+        assertTrue(json.contains("\"firmware_version\": 42"), json);
+        assertTrue(json.contains("\"hardware_id\": \"0x00c0ffee\""), json);
+        assertTrue(json.contains("\"decoder_ram\": "), json);
+        assertTrue(json.contains("\"codec\": \"l"), json);
+    }
+
+    @Test
+    void wrongBaseImageExitsWithItsCodeAndWritesNothing() throws Exception {
+        diff();
+        Path result = dir.resolve("result.bin");
+        assertEquals(ExitCodes.WRONG_BASE_IMAGE, run("apply", newBin.toString(), patch.toString(), "-o",
+                result.toString()));
+        assertFalse(Files.exists(result));
+        assertTrue(err.toString().startsWith("fwdelta: error: WRONG_BASE_IMAGE"), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace for a user error");
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.filter(f -> f.getFileName().toString().endsWith(".part")).count());
+        }
+    }
+
+    @Test
+    void corruptPatchExitsWithBadPatch() throws Exception {
+        diff();
+        byte[] p = Files.readAllBytes(patch);
+        p[p.length - 3] ^= 0x40;
+        Files.write(patch, p);
+        Path result = dir.resolve("result.bin");
+        assertEquals(ExitCodes.BAD_PATCH, run("apply", oldBin.toString(), patch.toString(), "-o", result.toString()));
+        assertFalse(Files.exists(result));
+    }
+
+    @Test
+    void missingFileIsAnIoError() {
+        assertEquals(ExitCodes.IO_ERROR, run("apply", dir.resolve("nope.bin").toString(), oldBin.toString(), "-o",
+                dir.resolve("x").toString()));
+        assertTrue(err.toString().contains("no such file"), err.toString());
+    }
+
+    @Test
+    void usageErrors() {
+        assertEquals(ExitCodes.USAGE, run("diff", oldBin.toString()));
+        assertEquals(ExitCodes.USAGE, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(),
+                "--codec", "zip"));
+        assertEquals(ExitCodes.USAGE, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(),
+                "--ram-budget", "lots"));
+        assertEquals(ExitCodes.USAGE, run("frobnicate"));
+    }
+
+    @Test
+    void ramBudgetRefusesBigDecoders() {
+        assertEquals(0, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(), "--codec", "lz77",
+                "--ram-budget", "64K"));
+        assertEquals(ExitCodes.BAD_PATCH, run("apply", oldBin.toString(), patch.toString(), "-o",
+                dir.resolve("r.bin").toString(), "--ram-budget", "8K"));
+        assertTrue(err.toString().contains("RAM_BUDGET_EXCEEDED"), err.toString());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : new String[] {"diff", "apply", "inspect", "demo"}) {
+            assertEquals(0, run(cmd, "--help"));
+        }
+        assertTrue(out.toString().contains("--ram-budget"));
+    }
+
+    @Test
+    void demoRunsEndToEndAndKeepsItsFiles() throws Exception {
+        Path demoDir = dir.resolve("demo");
+        assertEquals(0, run("demo", "--out", demoDir.toString()), err.toString());
+        assertTrue(out.toString().contains("new image verified"), out.toString());
+        assertTrue(Files.size(demoDir.resolve("update.fwd")) < Files.size(demoDir.resolve("new.bin")) / 5);
+    }
+}
