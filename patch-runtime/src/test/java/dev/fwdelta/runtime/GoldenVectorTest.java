@@ -3,10 +3,16 @@ package dev.fwdelta.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.security.HeaderSignature;
+import dev.fwdelta.runtime.security.SignatureAlgorithm;
+import dev.fwdelta.runtime.security.TrustStore;
+import dev.fwdelta.runtime.security.TrustedKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -41,6 +47,20 @@ class GoldenVectorTest {
             assertArrayEquals(pinnedPatch, patch, "patch bytes differ from the pinned vector: format changed?");
             assertArrayEquals(pinnedNew, Apply.apply(pinnedOld, pinnedPatch));
         }));
+    }
+
+    @Test
+    void signedVectorVerifiesWithThePinnedKey() throws IOException {
+        Path pub = SOURCE_DIR.resolve("ed25519-signed.pub");
+        if (Boolean.getBoolean("fwdelta.writeVectors")) {
+            Files.write(pub, GoldenVectors.SIGNING_KEY.trusted().rawKey());
+        }
+        TrustedKey key = new TrustedKey(SignatureAlgorithm.ED25519, Files.readAllBytes(pub));
+        assertArrayEquals(GoldenVectors.SIGNING_KEY.trusted().rawKey(), key.rawKey(), "test key generation changed");
+        byte[] patch = resource("ed25519-signed.fwd");
+        TrustedKey signer = HeaderSignature.verify(patch, PatchHeader.parse(patch).signature(),
+                new TrustStore(List.of(key)));
+        assertEquals(key.keyId(), signer.keyId());
     }
 
     @Test

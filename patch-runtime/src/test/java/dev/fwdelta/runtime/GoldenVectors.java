@@ -5,6 +5,10 @@ import java.util.Map;
 
 /** The golden vectors pinned in src/test/resources/vectors, each made by {@link TestPatch}. */
 public final class GoldenVectors {
+    /** The signed vector's key; its raw public key is pinned as ed25519-signed.pub. */
+    public static final TestKeys SIGNING_KEY = TestKeys.generate(
+            dev.fwdelta.runtime.security.SignatureAlgorithm.ED25519, 20261121);
+
     private GoldenVectors() {}
 
     public static Map<String, TestPatch> all() {
@@ -23,6 +27,11 @@ public final class GoldenVectors {
         lzma.codecWindow = 4096;
         lzma.compressor = raw -> TestCodecs.lzma(raw, 4096, 0, 0, 2);
         v.put("lzma-dict4096", lzma);
+
+        TestPatch signed = TestPatch.standard();
+        signed.flags = 1;
+        signed.signer = SIGNING_KEY.sectionSigner();
+        v.put("ed25519-signed", signed);
 
         TestPatch empty = new TestPatch(TestPatch.bytes(5, 64));
         v.put("empty-new-image", empty);

@@ -62,6 +62,8 @@ public final class TestPatch {
     public byte[] trailer = new byte[0];
     /** Changes to the final header bytes before its CRC is computed. */
     public Consumer<ByteBuffer> headerTweak = h -> { };
+    /** Signs: gets header bytes 0..175, returns the 80-byte signature section (null = unsigned). */
+    public java.util.function.Function<byte[], byte[]> signer;
     /** Compressor for codecs 1 and 2 (raw records in, codec data out). */
     public java.util.function.UnaryOperator<byte[]> compressor = raw -> raw;
 
@@ -152,6 +154,10 @@ public final class TestPatch {
         CRC32 crc = new CRC32();
         crc.update(h.array(), 0, 172);
         h.putInt(172, (int) or(headerCrc, crc.getValue()));
+        if (signer != null) {
+            byte[] section = signer.apply(Arrays.copyOf(h.array(), 176));
+            System.arraycopy(section, 0, h.array(), 176, 80);
+        }
 
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(h.array());

@@ -2,6 +2,7 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.ApplyResult;
 import dev.fwdelta.runtime.apply.StreamApply;
+import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.runtime.io.FileOldImage;
 import dev.fwdelta.runtime.io.OldImage;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +40,20 @@ final class ApplyCommand implements Callable<Integer> {
             description = "Refuse patches whose decoder needs more RAM than this (default: no limit).")
     Long ramBudget;
 
+    @Mixin
+    TrustOptions trust;
+
+    @Option(names = "--installed-version", paramLabel = "N", converter = UnsignedNumber.class,
+            description = "firmware_version of the running image: the patch's must be greater (anti-rollback).")
+    Long installedVersion;
+
+    @Option(names = "--allow-downgrade", description = "Development only: skip the anti-rollback check.")
+    boolean allowDowngrade;
+
+    @Option(names = "--hardware-id", paramLabel = "ID", converter = UnsignedNumber.class,
+            description = "This board's id: patches for another board are refused.")
+    Long hardwareId;
+
     @Override
     public Integer call() throws Exception {
         byte[] magic;
@@ -51,8 +67,7 @@ final class ApplyCommand implements Callable<Integer> {
         try (AtomicOutput out = new AtomicOutput(output);
              InputStream patch = new BufferedInputStream(Files.newInputStream(patchPath));
              OldImageHandle old = OldImageHandle.open(oldPath)) {
-            result = StreamApply.apply(patch, old.image(), out.stream()::write,
-                    ramBudget == null ? Long.MAX_VALUE : ramBudget);
+            result = StreamApply.apply(patch, old.image(), out.stream()::write, policy());
             out.commit();
         }
         spec.commandLine().getOut().printf("wrote %s: %d bytes, %d blocks, SHA-256 and CRCs verified%n", output,
@@ -60,7 +75,16 @@ final class ApplyCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private UpdatePolicy policy() throws java.io.IOException {
+        return new UpdatePolicy(ramBudget == null ? Long.MAX_VALUE : ramBudget, trust.store(),
+                installedVersion == null ? -1 : installedVersion, allowDowngrade, hardwareId == null ? -1 : hardwareId);
+    }
+
     private int applyBsdiff40() throws Exception {
+        if (trust.store() != null || installedVersion != null || hardwareId != null) {
+            throw new IllegalArgumentException("a BSDIFF40 patch carries no signature, version or board id: "
+                    + "--trust, --installed-version and --hardware-id cannot be checked");
+        }
         byte[] old = ImageLoader.load(oldPath).bytes();
         byte[] patch = Files.readAllBytes(patchPath);
         long size;

@@ -1,14 +1,17 @@
 package dev.fwdelta.tool.cli;
 
-import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.tool.diff.BsdiffMatcher;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
 import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.sign.KeyFiles;
+import dev.fwdelta.tool.sign.PatchSigner;
+import dev.fwdelta.tool.sign.SigningKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,27 +34,11 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATCH", description = "Patch file to write.")
     Path output;
 
-    @Option(names = "--codec", paramLabel = "CODEC",
-            description = "none, lz77 or lzma. Default: whichever gives the smaller patch within the RAM budget.")
-    String codec;
+    @Mixin
+    BuildOptionsMixin build;
 
-    @Option(names = "--ram-budget", paramLabel = "BYTES", converter = ByteSize.class,
-            description = "Decoder RAM the device gives the applier (default: ${DEFAULT-VALUE}).",
-            defaultValue = "16384")
-    long ramBudget;
-
-    @Option(names = "--block-size", paramLabel = "BYTES", converter = ByteSize.class,
-            description = "Largest decoded block: resume granularity (default: ${DEFAULT-VALUE}).",
-            defaultValue = "262144")
-    long blockSize;
-
-    @Option(names = "--firmware-version", paramLabel = "N", converter = UnsignedNumber.class, defaultValue = "0",
-            description = "Anti-rollback version of NEW (default: ${DEFAULT-VALUE}).")
-    long firmwareVersion;
-
-    @Option(names = "--hardware-id", paramLabel = "ID", converter = UnsignedNumber.class, defaultValue = "0",
-            description = "Board/product id NEW is for, 32 bits (default: ${DEFAULT-VALUE}).")
-    long hardwareId;
+    @Option(names = "--key", paramLabel = "KEY.pem", description = "Sign the patch with this private key.")
+    Path key;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "fwdelta",
             description = "fwdelta (default) or bsdiff40 (classic bsdiff, for Debian's bspatch).")
@@ -62,6 +49,9 @@ final class DiffCommand implements Callable<Integer> {
         byte[] oldImage = ImageLoader.load(oldPath).bytes();
         byte[] newImage = ImageLoader.load(newPath).bytes();
         if (format == Format.bsdiff40) {
+            if (key != null) {
+                throw new IllegalArgumentException("BSDIFF40 has no signature: --key works with --format fwdelta only");
+            }
             ByteArrayOutputStream patch = new ByteArrayOutputStream();
             BsdiffMatcher.writeBsdiff40(oldImage, newImage, patch, "bzip2");
             AtomicOutput.write(output, patch.toByteArray());
@@ -69,15 +59,13 @@ final class DiffCommand implements Callable<Integer> {
                     patch.size(), newImage.length);
             return ExitCodes.OK;
         }
-        if (blockSize > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("--block-size " + blockSize + " is too large");
-        }
-        BuildOptions options = new BuildOptions(codec == null ? null : Codec.byLabel(codec), ramBudget,
-                (int) blockSize, firmwareVersion, hardwareId);
+        BuildOptions options = build.toOptions();
+        SigningKey signingKey = key == null ? null : KeyFiles.readPrivate(key);
         PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, options);
-        AtomicOutput.write(output, built.patch());
+        byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
+        AtomicOutput.write(output, patch);
         spec.commandLine().getOut().printf("wrote %s: %d bytes for a %d-byte image (%.2f%%), %s, decoder RAM %d bytes%n",
-                output, built.patch().length, newImage.length, 100.0 * built.patch().length / Math.max(1, newImage.length),
+                output, patch.length, newImage.length, 100.0 * patch.length / Math.max(1, newImage.length),
                 built.codecSetting(), built.header().decoderRam());
         return ExitCodes.OK;
     }

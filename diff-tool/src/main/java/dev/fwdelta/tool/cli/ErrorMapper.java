@@ -1,6 +1,5 @@
 package dev.fwdelta.tool.cli;
 
-import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.tool.bsdiff40.BadBsdiffPatchException;
 import java.io.IOException;
@@ -27,10 +26,20 @@ final class ErrorMapper implements CommandLine.IExecutionExceptionHandler {
 
     static int exitCode(Throwable t) {
         if (t instanceof PatchException p) {
-            if (p.code() == ErrorCode.WRONG_BASE_IMAGE) {
-                return ExitCodes.WRONG_BASE_IMAGE;
+            switch (p.code()) {
+                case WRONG_BASE_IMAGE:
+                    return ExitCodes.WRONG_BASE_IMAGE;
+                case IO_ERROR:
+                    return ExitCodes.IO_ERROR;
+                case SIGNATURE_INVALID:
+                case UNKNOWN_KEY:
+                case UNSIGNED_PATCH:
+                case ROLLBACK:
+                case WRONG_HARDWARE:
+                    return ExitCodes.REFUSED;
+                default:
+                    return ExitCodes.BAD_PATCH;
             }
-            return p.code() == ErrorCode.IO_ERROR ? ExitCodes.IO_ERROR : ExitCodes.BAD_PATCH;
         }
         if (t instanceof BadBsdiffPatchException) {
             return ExitCodes.BAD_PATCH;

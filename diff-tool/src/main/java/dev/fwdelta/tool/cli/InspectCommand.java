@@ -1,15 +1,9 @@
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.checksum.ImageChecksums;
-import dev.fwdelta.runtime.format.BlockHeader;
-import dev.fwdelta.runtime.format.ErrorCode;
-import dev.fwdelta.runtime.format.Limits;
-import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import dev.fwdelta.runtime.security.SignatureAlgorithm;
+import dev.fwdelta.runtime.security.TrustedKey;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -35,16 +29,15 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PatchFileSummary summary = PatchFileSummary.read(patchPath);
         Map<String, Object> fields = new LinkedHashMap<>();
-        long fileSize = Files.size(patchPath);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(patchPath))) {
-            byte[] head = in.readNBytes(Limits.HEADER_SIZE);
-            PatchHeader h = PatchHeader.parse(head);
-            describeHeader(h, fileSize, fields);
-            describeBlocks(in, h, fields);
-        }
+        describeHeader(summary.header(), summary.fileSize(), fields);
+        fields.put("largest_block_encoded", summary.largestEncodedBlock());
+        fields.put("raw_records_total", summary.rawTotal());
+        fields.put("payload_sha256_ok", summary.payloadHashMatches());
         if (json) {
-            spec.commandLine().getOut().println(JsonWriter.object(fields));
+            spec.commandLine().getOut().println(new com.google.gson.GsonBuilder().disableHtmlEscaping().create()
+                    .toJson(fields));
         } else {
             fields.forEach((k, v) -> spec.commandLine().getOut().printf("%-22s %s%n", k, v));
         }
@@ -65,9 +58,14 @@ final class InspectCommand implements Callable<Integer> {
         image("old", h.oldImage(), f);
         image("new", h.newImage(), f);
         f.put("payload_sha256", HexFormat.of().formatHex(h.payloadSha256()));
-        f.put("firmware_version", h.firmwareVersion());
+        f.put("firmware_version", Long.toUnsignedString(h.firmwareVersion()));
         f.put("hardware_id", String.format("0x%08x", h.hardwareId()));
         f.put("signed", h.signature().isPresent());
+        if (h.signature().isPresent()) {
+            SignatureAlgorithm alg = SignatureAlgorithm.byId(h.signature().algorithm());
+            f.put("sig_algorithm", alg.label());
+            f.put("key_id", TrustedKey.keyIdHex(h.signature().keyId()));
+        }
         f.put("ratio", String.format("%.4f", h.newSize() == 0 ? 0.0 : (double) fileSize / h.newSize()));
     }
 
@@ -76,27 +74,5 @@ final class InspectCommand implements Callable<Integer> {
         f.put(which + "_crc32", String.format("%08x", c.crc32()));
         f.put(which + "_crc32_mpeg2", String.format("%08x", c.crc32Mpeg2()));
         f.put(which + "_sha256", HexFormat.of().formatHex(c.sha256()));
-    }
-
-    /** Walks the block headers (without decoding) to report block sizes and check the layout. */
-    private static void describeBlocks(InputStream in, PatchHeader h, Map<String, Object> f) throws IOException {
-        long largestEncoded = 0;
-        long rawTotal = 0;
-        for (long i = 0; i < h.blockCount(); i++) {
-            byte[] b = in.readNBytes(Limits.BLOCK_HEADER_SIZE);
-            if (b.length < Limits.BLOCK_HEADER_SIZE) {
-                throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside the header of block " + i);
-            }
-            BlockHeader bh = BlockHeader.parse(b);
-            try {
-                in.skipNBytes(bh.encodedLength());
-            } catch (java.io.EOFException e) {
-                throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside block " + i);
-            }
-            largestEncoded = Math.max(largestEncoded, bh.encodedLength());
-            rawTotal += bh.rawLength();
-        }
-        f.put("largest_block_encoded", largestEncoded);
-        f.put("raw_records_total", rawTotal);
     }
 }

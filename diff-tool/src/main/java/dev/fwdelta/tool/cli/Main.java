@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The fwdelta command line. */
 @Command(name = "fwdelta", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Firmware delta updates: small signed patches, applied as a stream in bounded memory.",
-        subcommands = {DiffCommand.class, ApplyCommand.class, InspectCommand.class, DemoCommand.class,
+        subcommands = {DiffCommand.class, ApplyCommand.class, InspectCommand.class, VerifyCommand.class,
+                SignCommand.class, KeygenCommand.class, MatrixCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -29,7 +30,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (diff, apply, inspect, demo)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (diff, apply, inspect, verify, sign, keygen, matrix, demo)");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

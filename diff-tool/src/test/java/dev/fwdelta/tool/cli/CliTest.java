@@ -55,14 +55,16 @@ class CliTest {
     }
 
     @Test
-    void inspectJsonShowsTheHeader() {
+    void inspectJsonShowsTheHeader() throws Exception {
         diff();
+        out.getBuffer().setLength(0);
         assertEquals(0, run("inspect", patch.toString(), "--json"));
-        String json = out.toString();
-        assertTrue(json.contains("\"firmware_version\": 42"), json);
-        assertTrue(json.contains("\"hardware_id\": \"0x00c0ffee\""), json);
-        assertTrue(json.contains("\"decoder_ram\": "), json);
-        assertTrue(json.contains("\"codec\": \"l"), json);
+        var json = com.google.gson.JsonParser.parseString(out.toString()).getAsJsonObject();
+        assertEquals("42", json.get("firmware_version").getAsString());
+        assertEquals("0x00c0ffee", json.get("hardware_id").getAsString());
+        assertTrue(json.get("decoder_ram").getAsLong() <= 16384, json.toString());
+        assertTrue(json.get("payload_sha256_ok").getAsBoolean());
+        assertEquals(Files.size(patch), json.get("patch_size").getAsLong());
     }
 
     @Test
@@ -117,8 +119,27 @@ class CliTest {
     }
 
     @Test
+    void unsignedPatchIsRefusedWhenATrustStoreIsGiven() {
+        diff();
+        Path key = dir.resolve("k.pem");
+        assertEquals(0, run("keygen", "-o", key.toString()));
+        Path result = dir.resolve("r.bin");
+        assertEquals(ExitCodes.REFUSED, run("apply", oldBin.toString(), patch.toString(), "-o", result.toString(),
+                "--trust", dir.resolve("k.pub.pem").toString()));
+        assertTrue(err.toString().contains("UNSIGNED_PATCH"), err.toString());
+        assertFalse(Files.exists(result));
+        assertEquals(0, run("sign", patch.toString(), "--key", key.toString()));
+        assertEquals(ExitCodes.REFUSED, run("apply", oldBin.toString(), patch.toString(), "-o", result.toString(),
+                "--trust", dir.resolve("k.pub.pem").toString(), "--installed-version", "42"));
+        assertTrue(err.toString().contains("ROLLBACK"), err.toString());
+        assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o", result.toString(),
+                "--trust", dir.resolve("k.pub.pem").toString(), "--installed-version", "41", "--hardware-id",
+                "0xc0ffee"), err.toString());
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"diff", "apply", "inspect", "demo"}) {
+        for (String cmd : new String[] {"diff", "apply", "inspect", "verify", "sign", "keygen", "matrix", "demo"}) {
             assertEquals(0, run(cmd, "--help"));
         }
         assertTrue(out.toString().contains("--ram-budget"));

@@ -31,7 +31,7 @@ public final class PatchApplier {
 
     private final OldImage old;
     private final ImageSink sink;
-    private final long ramBudget;
+    private final UpdatePolicy policy;
 
     private final byte[] headerBuffer = new byte[Limits.HEADER_SIZE];
     private final byte[] blockHeaderBuffer = new byte[Limits.BLOCK_HEADER_SIZE];
@@ -55,15 +55,20 @@ public final class PatchApplier {
 
     /**
      * @param ramBudget the RAM this device gives the applier; a patch whose decoder_ram is larger
-     *                  is refused before anything is written.
+     *                  is refused before anything is written. No signature or version checks.
      */
     public PatchApplier(OldImage old, ImageSink sink, long ramBudget) {
-        if (old == null || sink == null) {
-            throw new IllegalArgumentException("old image and sink are required");
+        this(old, sink, UpdatePolicy.ramOnly(ramBudget));
+    }
+
+    /** An applier that enforces {@code policy} on the header before writing anything. */
+    public PatchApplier(OldImage old, ImageSink sink, UpdatePolicy policy) {
+        if (old == null || sink == null || policy == null) {
+            throw new IllegalArgumentException("old image, sink and policy are required");
         }
         this.old = old;
         this.sink = sink;
-        this.ramBudget = ramBudget;
+        this.policy = policy;
     }
 
     /** The checked header, or null until 256 bytes were processed. */
@@ -181,10 +186,7 @@ public final class PatchApplier {
 
     private void onHeader() throws IOException {
         PatchHeader h = PatchHeader.parse(headerBuffer);
-        if (h.decoderRam() > ramBudget) {
-            throw PatchException.outOfRange(ErrorCode.RAM_BUDGET_EXCEEDED, "decoder_ram", h.decoderRam(), 0,
-                    ramBudget);
-        }
+        HeaderPolicyCheck.check(headerBuffer, h, policy);
         BaseImageCheck.verify(old, h.oldImage());
         header = h;
         decoder = BlockDecoder.create(h.codec(), h.codecWindow(), h.codecProps());

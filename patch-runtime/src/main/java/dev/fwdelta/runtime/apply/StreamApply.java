@@ -14,7 +14,12 @@ public final class StreamApply {
 
     public static ApplyResult apply(InputStream patch, OldImage old, ImageSink sink, long ramBudget)
             throws IOException {
-        PatchApplier applier = new PatchApplier(old, sink, ramBudget);
+        return apply(patch, old, sink, UpdatePolicy.ramOnly(ramBudget));
+    }
+
+    public static ApplyResult apply(InputStream patch, OldImage old, ImageSink sink, UpdatePolicy policy)
+            throws IOException {
+        PatchApplier applier = new PatchApplier(old, sink, policy);
         byte[] chunk = new byte[CHUNK];
         int n;
         while ((n = patch.read(chunk)) != -1) {

@@ -37,7 +37,12 @@ public enum ErrorCode {
     NEW_IMAGE_MISMATCH(33),
     WRONG_BASE_IMAGE(34),
     RAM_BUDGET_EXCEEDED(35),
-    IO_ERROR(36);
+    IO_ERROR(36),
+    SIGNATURE_INVALID(37),
+    UNKNOWN_KEY(38),
+    UNSIGNED_PATCH(39),
+    ROLLBACK(40),
+    WRONG_HARDWARE(41);
 
     private final int number;
 

@@ -156,6 +156,18 @@ public record PatchHeader(
         return Arrays.copyOf(encode(), Limits.SIGNED_SIZE);
     }
 
+    /** This header with flag SIGNED set and no signature yet: what a signer signs. */
+    public PatchHeader toBeSigned() {
+        return new PatchHeader(flags | FLAG_SIGNED, codec, codecProps, codecWindow, decoderRam, maxBlockRaw, blockCount,
+                payloadLength, oldImage, newImage, payloadSha256, firmwareVersion, hardwareId, SignatureSection.NONE);
+    }
+
+    /** This header with flag SIGNED and the given signature section. */
+    public PatchHeader withSignature(SignatureSection sig) {
+        return new PatchHeader(flags | FLAG_SIGNED, codec, codecProps, codecWindow, decoderRam, maxBlockRaw, blockCount,
+                payloadLength, oldImage, newImage, payloadSha256, firmwareVersion, hardwareId, sig);
+    }
+
     private static void putImage(byte[] b, int off, ImageChecksums image) {
         put32(b, off, image.size());
         put32(b, off + 4, image.crc32());

@@ -1,0 +1,53 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.security.SignatureAlgorithm;
+import dev.fwdelta.runtime.security.TrustedKey;
+import dev.fwdelta.tool.sign.KeyFiles;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "keygen", mixinStandardHelpOptions = true,
+        description = "Make a signing key: KEY.pem (PKCS#8, keep it secret) and KEY.pub.pem (for devices).")
+final class KeygenCommand implements Callable<Integer> {
+    enum Algorithm { ed25519, ecdsa_p256 }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--algorithm", defaultValue = "ed25519", paramLabel = "ALG",
+            description = "ed25519 (default) or ecdsa-p256.", converter = AlgorithmConverter.class)
+    SignatureAlgorithm algorithm;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "KEY.pem", description = "Private key file.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Path pub = KeyFiles.generate(algorithm, output);
+        TrustedKey key = KeyFiles.readPublic(pub);
+        spec.commandLine().getOut().printf("wrote %s (private, mode 600) and %s: %s, key id %s%n", output, pub,
+                algorithm.label(), TrustedKey.keyIdHex(key.keyId()));
+        return ExitCodes.OK;
+    }
+
+    static final class AlgorithmConverter implements picocli.CommandLine.ITypeConverter<SignatureAlgorithm> {
+        @Override
+        public SignatureAlgorithm convert(String value) {
+            switch (value.toLowerCase()) {
+                case "ed25519":
+                    return SignatureAlgorithm.ED25519;
+                case "ecdsa-p256":
+                case "ecdsa_p256":
+                case "p256":
+                    return SignatureAlgorithm.ECDSA_P256;
+                default:
+                    throw new picocli.CommandLine.TypeConversionException(
+                            "'" + value + "' is not ed25519 or ecdsa-p256");
+            }
+        }
+    }
+}

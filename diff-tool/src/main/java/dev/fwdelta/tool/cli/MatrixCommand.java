@@ -1,0 +1,158 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.security.TrustedKey;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.sign.KeyFiles;
+import dev.fwdelta.tool.sign.PatchSigner;
+import dev.fwdelta.tool.sign.SigningKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "matrix", mixinStandardHelpOptions = true,
+        description = {"Release pipeline: one patch per old version to NEW, plus manifest.json.",
+            "  fwdelta matrix --new NEW --old V1 --old V2 ... --out DIR [--key KEY.pem] [--shard i/n]",
+            "  fwdelta matrix --merge DIR1/manifest.json DIR2/manifest.json ... --out DIR"})
+final class MatrixCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--new", paramLabel = "NEW", description = "The release image.")
+    Path newPath;
+
+    @Option(names = "--old", paramLabel = "OLD", description = "A version in the field; repeat for each.")
+    List<Path> olds = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where patches and manifest.json go.")
+    Path outDir;
+
+    @Option(names = "--key", paramLabel = "KEY.pem", description = "Sign every patch with this private key.")
+    Path key;
+
+    @Option(names = "--shard", paramLabel = "i/n", description = "Build only shard i of n (1-based) of the old versions.")
+    String shard;
+
+    @Option(names = "--merge", paramLabel = "MANIFEST", arity = "1..*",
+            description = "Merge shard manifests (and copy their patches) into --out.")
+    List<Path> merge = new ArrayList<>();
+
+    @Mixin
+    BuildOptionsMixin build;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(outDir);
+        if (!merge.isEmpty()) {
+            return merge();
+        }
+        if (newPath == null || olds.isEmpty()) {
+            throw new IllegalArgumentException("matrix needs --new NEW and at least one --old OLD (or --merge)");
+        }
+        int[] s = parseShard();
+        byte[] newImage = ImageLoader.load(newPath).bytes();
+        ImageChecksums newSums = ImageChecksums.of(newImage);
+        BuildOptions options = build.toOptions();
+        SigningKey signingKey = key == null ? null : KeyFiles.readPrivate(key);
+        String to = stem(newPath);
+        List<ReleaseManifest.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < olds.size(); i++) {
+            if (i % s[1] != s[0] - 1) {
+                continue;
+            }
+            Path oldPath = olds.get(i);
+            byte[] oldImage = ImageLoader.load(oldPath).bytes();
+            PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, options);
+            byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
+            String from = stem(oldPath);
+            String file = from + "-to-" + to + ".fwd";
+            AtomicOutput.write(outDir.resolve(file), patch);
+            entries.add(new ReleaseManifest.Entry(from, oldPath.getFileName().toString(), oldImage.length,
+                    hex(ImageChecksums.of(oldImage).sha256()), to, file, patch.length,
+                    hex(ImageChecksums.sha256Digest().digest(patch)), built.header().codec().label(),
+                    built.header().decoderRam(), signingKey == null ? null : TrustedKey.keyIdHex(signingKey.keyId()),
+                    Math.round(10000.0 * patch.length / Math.max(1, newImage.length)) / 10000.0,
+                    patch.length < newImage.length ? "patch" : "full-image"));
+            spec.commandLine().getOut().printf("%s -> %s: %d bytes (%s)%n", from, to, patch.length,
+                    entries.get(entries.size() - 1).ship());
+        }
+        ReleaseManifest.Target target = new ReleaseManifest.Target(to, newPath.getFileName().toString(),
+                newImage.length, hex(newSums.sha256()), Long.toUnsignedString(options.firmwareVersion()),
+                String.format("0x%08x", options.hardwareId()));
+        new ReleaseManifest(ReleaseManifest.VERSION, target, shard == null ? "1/1" : shard, entries)
+                .write(outDir.resolve("manifest.json"));
+        return ExitCodes.OK;
+    }
+
+    private int merge() throws Exception {
+        ReleaseManifest.Target target = null;
+        List<ReleaseManifest.Entry> all = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Path m : merge) {
+            ReleaseManifest manifest = ReleaseManifest.read(m);
+            if (target == null) {
+                target = manifest.target();
+            } else if (!target.equals(manifest.target())) {
+                throw new IllegalArgumentException(m + " is for another release (" + manifest.target().sha256()
+                        + ", not " + target.sha256() + ")");
+            }
+            Path dir = m.toAbsolutePath().getParent();
+            for (ReleaseManifest.Entry e : manifest.patches()) {
+                if (!seen.add(e.fromSha256())) {
+                    throw new IllegalArgumentException(m + ": old version " + e.from() + " is in two shards");
+                }
+                Path source = dir.resolve(e.file());
+                Path dest = outDir.toAbsolutePath().resolve(e.file());
+                if (!source.equals(dest)) {
+                    Files.copy(source, dest, StandardCopyOption.REPLACE_EXISTING);
+                }
+                all.add(e);
+            }
+        }
+        all.sort(Comparator.comparing(ReleaseManifest.Entry::from));
+        new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve("manifest.json"));
+        spec.commandLine().getOut().printf("merged %d manifests: %d patches%n", merge.size(), all.size());
+        return ExitCodes.OK;
+    }
+
+    private int[] parseShard() {
+        if (shard == null) {
+            return new int[] {1, 1};
+        }
+        String[] parts = shard.split("/");
+        try {
+            int i = Integer.parseInt(parts[0]);
+            int n = Integer.parseInt(parts[1]);
+            if (parts.length == 2 && n >= 1 && i >= 1 && i <= n) {
+                return new int[] {i, n};
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--shard must be i/n with 1 <= i <= n, got '" + shard + "'");
+    }
+
+    private static String stem(Path p) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.format.BlockHeader;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+
+/**
+ * Reads a patch file without the old image: its checked header, and a walk over the block headers
+ * that hashes the payload and checks the block layout (indices, lengths inside the payload).
+ */
+record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, long largestEncodedBlock,
+                        long rawTotal, boolean payloadHashMatches) {
+
+    static PatchFileSummary read(Path path) throws IOException {
+        long fileSize = Files.size(path);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+            byte[] head = in.readNBytes(Limits.HEADER_SIZE);
+            PatchHeader h = PatchHeader.parse(head);
+            if (fileSize != Limits.HEADER_SIZE + h.payloadLength()) {
+                throw new PatchException(fileSize < Limits.HEADER_SIZE + h.payloadLength() ? ErrorCode.TRUNCATED
+                        : ErrorCode.TRAILING_BYTES, "file has " + fileSize + " bytes, header + payload_length is "
+                        + (Limits.HEADER_SIZE + h.payloadLength()));
+            }
+            MessageDigest sha = ImageChecksums.sha256Digest();
+            long largest = 0;
+            long raw = 0;
+            byte[] buffer = new byte[8192];
+            for (long i = 0; i < h.blockCount(); i++) {
+                byte[] b = in.readNBytes(Limits.BLOCK_HEADER_SIZE);
+                if (b.length < Limits.BLOCK_HEADER_SIZE) {
+                    throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside the header of block " + i);
+                }
+                sha.update(b);
+                BlockHeader bh = BlockHeader.parse(b);
+                if (bh.index() != i) {
+                    throw PatchException.outOfRange(ErrorCode.BAD_BLOCK_INDEX, "block_index", bh.index(), i, i);
+                }
+                for (long left = bh.encodedLength(); left > 0; ) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside block " + i);
+                    }
+                    sha.update(buffer, 0, n);
+                    left -= n;
+                }
+                largest = Math.max(largest, bh.encodedLength());
+                raw += bh.rawLength();
+            }
+            byte[] rest = in.readAllBytes();
+            if (rest.length != 0) {
+                throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH,
+                        rest.length + " payload bytes after the last of block_count " + h.blockCount() + " blocks");
+            }
+            boolean hashOk = MessageDigest.isEqual(sha.digest(), h.payloadSha256());
+            return new PatchFileSummary(h, head, fileSize, largest, raw, hashOk);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.fwdelta.tool.cli;
+
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * manifest.json of a release: the target image and, per old version, its patch. {@code ship} is
+ * "patch", or "full-image" when the patch would not be smaller than the image itself.
+ */
+record ReleaseManifest(int manifestVersion, Target target, String shard, List<Entry> patches) {
+    static final int VERSION = 1;
+
+    record Target(String version, String file, long size, String sha256, String firmwareVersion, String hardwareId) {
+    }
+
+    record Entry(String from, String fromFile, long fromSize, String fromSha256, String to, String file, long size,
+                 String sha256, String codec, long decoderRam, String keyId, double ratio, String ship) {
+    }
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
+
+    void write(Path path) throws IOException {
+        AtomicOutput.write(path, (GSON.toJson(this) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ReleaseManifest read(Path path) throws IOException {
+        ReleaseManifest m;
+        try {
+            m = GSON.fromJson(Files.readString(path, StandardCharsets.UTF_8), ReleaseManifest.class);
+        } catch (JsonParseException e) {
+            throw new IOException(path + " is not a release manifest: " + e.getMessage(), e);
+        }
+        if (m == null || m.manifestVersion() != VERSION || m.target() == null || m.patches() == null) {
+            throw new IOException(path + " is not a version " + VERSION + " release manifest");
+        }
+        return m;
+    }
+}

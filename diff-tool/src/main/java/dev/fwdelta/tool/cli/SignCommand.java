@@ -1,0 +1,85 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.security.TrustedKey;
+import dev.fwdelta.tool.sign.KeyFiles;
+import dev.fwdelta.tool.sign.PatchSigner;
+import dev.fwdelta.tool.sign.SigningKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sign", mixinStandardHelpOptions = true,
+        description = {"Sign PATCH, in one step (--key) or in two for keys in an HSM/KMS:",
+            "  1. fwdelta sign --digest-only PATCH [--message-out MSG]   (what to sign)",
+            "  2. fwdelta sign --attach SIG --public-key PUB.pem PATCH  (verified, then attached)",
+            "Ed25519 signs the 176-byte message itself; ECDSA P-256 signs its SHA-256."})
+final class SignCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATCH")
+    Path patchPath;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+        @Option(names = "--key", paramLabel = "KEY.pem", description = "Sign with this private key.")
+        Path key;
+
+        @Option(names = "--digest-only", description = "Print the message to sign and its SHA-256; change nothing.")
+        boolean digestOnly;
+
+        @Option(names = "--attach", paramLabel = "SIG", description = "Attach this signature (64 raw bytes or DER).")
+        Path attach;
+    }
+
+    @Option(names = {"--public-key"}, paramLabel = "PUB.pem", description = "With --attach: the signer's public key.")
+    Path publicKey;
+
+    @Option(names = "--message-out", paramLabel = "FILE", description = "With --digest-only: write the raw message.")
+    Path messageOut;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Signed patch (default: PATCH, replaced).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] patch = Files.readAllBytes(patchPath);
+        var out = spec.commandLine().getOut();
+        if (mode.digestOnly) {
+            byte[] message = PatchSigner.messageToSign(patch);
+            if (messageOut != null) {
+                AtomicOutput.write(messageOut, message);
+            }
+            out.println("message " + HexFormat.of().formatHex(message));
+            out.println("sha256 " + HexFormat.of().formatHex(ImageChecksums.sha256Digest().digest(message)));
+            return ExitCodes.OK;
+        }
+        byte[] signed;
+        TrustedKey key;
+        if (mode.key != null) {
+            SigningKey signingKey = KeyFiles.readPrivate(mode.key);
+            signed = PatchSigner.sign(patch, signingKey);
+            key = TrustedKey.fromSpki(signingKey.publicKeySpki());
+        } else {
+            if (publicKey == null) {
+                throw new IllegalArgumentException("--attach needs --public-key PUB.pem to verify the signature first");
+            }
+            key = KeyFiles.readPublic(publicKey);
+            signed = PatchSigner.attach(patch, key, Files.readAllBytes(mode.attach));
+        }
+        Path target = output != null ? output : patchPath;
+        AtomicOutput.write(target, signed);
+        out.printf("signed %s: %s, key id %s%n", target, key.algorithm().label(), TrustedKey.keyIdHex(key.keyId()));
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.security.TrustStore;
+import dev.fwdelta.runtime.security.TrustedKey;
+import dev.fwdelta.tool.sign.KeyFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code --trust PUB.pem}, repeatable: the keys a signature must come from. */
+final class TrustOptions {
+    @Option(names = "--trust", paramLabel = "PUB.pem",
+            description = "Trusted public key (PEM); repeat for several. Unsigned or untrusted patches are refused.")
+    List<Path> trusted = new ArrayList<>();
+
+    /** The trust store, or null when no key was given. */
+    TrustStore store() throws IOException {
+        if (trusted.isEmpty()) {
+            return null;
+        }
+        List<TrustedKey> keys = new ArrayList<>();
+        for (Path p : trusted) {
+            keys.add(KeyFiles.readPublic(p));
+        }
+        return new TrustStore(keys);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.security.HeaderSignature;
+import dev.fwdelta.runtime.security.TrustStore;
+import dev.fwdelta.runtime.security.TrustedKey;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Check PATCH's header, payload hash and signature, without the old image.")
+final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATCH")
+    Path patchPath;
+
+    @Mixin
+    TrustOptions trust;
+
+    @Override
+    public Integer call() throws Exception {
+        TrustStore store = trust.store();
+        if (store == null) {
+            throw new IllegalArgumentException("verify needs at least one --trust PUB.pem");
+        }
+        PatchFileSummary summary = PatchFileSummary.read(patchPath);
+        TrustedKey key = HeaderSignature.verify(summary.headerBytes(), summary.header().signature(), store);
+        if (!summary.payloadHashMatches()) {
+            throw new PatchException(ErrorCode.PAYLOAD_HASH, "payload SHA-256 differs from the signed payload_sha256");
+        }
+        spec.commandLine().getOut().printf("%s: signature OK (%s, key id %s), payload SHA-256 OK, "
+                        + "firmware_version %s, hardware_id 0x%08x%n", patchPath, key.algorithm().label(),
+                TrustedKey.keyIdHex(key.keyId()), Long.toUnsignedString(summary.header().firmwareVersion()),
+                summary.header().hardwareId());
+        return ExitCodes.OK;
+    }
+}

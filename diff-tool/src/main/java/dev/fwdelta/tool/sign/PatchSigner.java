@@ -1,0 +1,77 @@
+package dev.fwdelta.tool.sign;
+
+import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.format.SignatureSection;
+import dev.fwdelta.runtime.security.HeaderSignature;
+import dev.fwdelta.runtime.security.SignatureAlgorithm;
+import dev.fwdelta.runtime.security.TrustedKey;
+import java.math.BigInteger;
+import java.util.Arrays;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
+
+/**
+ * Signs patches: in one step with a key file, or in two steps for keys kept in an HSM or KMS
+ * (print the message, sign it elsewhere, attach the signature, which is verified first).
+ */
+public final class PatchSigner {
+    private PatchSigner() {}
+
+    /**
+     * The bytes a signature covers (docs/FORMAT.md section 1): header bytes 0..175 with flag SIGNED
+     * set. Ed25519 signs these bytes; ECDSA P-256 signs their SHA-256.
+     */
+    public static byte[] messageToSign(byte[] patch) throws PatchException {
+        return PatchHeader.parse(patch).toBeSigned().signedBytes();
+    }
+
+    public static byte[] sign(byte[] patch, SigningKey key) throws PatchException {
+        byte[] signature = key.sign(messageToSign(patch));
+        return attach(patch, TrustedKey.fromSpki(key.publicKeySpki()), signature);
+    }
+
+    /**
+     * Puts {@code signature} (64 raw bytes, or an ECDSA DER signature as openssl and most KMS
+     * write it) into the patch after checking it verifies with {@code key}.
+     */
+    public static byte[] attach(byte[] patch, TrustedKey key, byte[] signature) throws PatchException {
+        byte[] raw = normalise(signature, key.algorithm());
+        PatchHeader header = PatchHeader.parse(patch);
+        byte[] message = header.toBeSigned().signedBytes();
+        byte[] head = Arrays.copyOf(message, Limits.HEADER_SIZE);
+        if (!HeaderSignature.check(key, head, raw)) {
+            throw new IllegalArgumentException("the signature does not verify with key "
+                    + TrustedKey.keyIdHex(key.keyId()) + " (" + key.algorithm().label() + "): not attached");
+        }
+        PatchHeader signed = header.withSignature(new SignatureSection(key.algorithm().id(), key.keyId(), raw));
+        byte[] out = patch.clone();
+        System.arraycopy(signed.encode(), 0, out, 0, Limits.HEADER_SIZE);
+        return out;
+    }
+
+    private static byte[] normalise(byte[] signature, SignatureAlgorithm alg) {
+        if (signature.length == SignatureSection.SIGNATURE_BYTES) {
+            return signature.clone();
+        }
+        if (alg == SignatureAlgorithm.ECDSA_P256 && signature.length > 0 && signature[0] == 0x30) {
+            try {
+                ASN1Sequence seq = ASN1Sequence.getInstance(signature);
+                BigInteger r = ASN1Integer.getInstance(seq.getObjectAt(0)).getValue();
+                BigInteger s = ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
+                if (seq.size() == 2 && r.bitLength() <= 256 && s.bitLength() <= 256 && r.signum() > 0 && s.signum() > 0) {
+                    byte[] out = new byte[64];
+                    SigningKey.put32(r, out, 0);
+                    SigningKey.put32(s, out, 32);
+                    return out;
+                }
+            } catch (RuntimeException e) {
+                // fall through to the error below
+            }
+        }
+        throw new IllegalArgumentException("signature must be 64 raw bytes"
+                + (alg == SignatureAlgorithm.ECDSA_P256 ? " or a DER ECDSA signature" : "") + ", got "
+                + signature.length + " bytes");
+    }
+}

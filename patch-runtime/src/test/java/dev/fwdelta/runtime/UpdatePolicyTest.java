@@ -1,0 +1,137 @@
+package dev.fwdelta.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import dev.fwdelta.runtime.security.SignatureAlgorithm;
+import dev.fwdelta.runtime.security.TrustStore;
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Signature, key, anti-rollback, board and base-image checks: each refused with its own error,
+ * before a single byte reaches the staging sink.
+ */
+class UpdatePolicyTest {
+    private static final long BOARD = 0x1234;
+    private static final long INSTALLED = 6;
+
+    private static TestPatch signed(TestKeys keys) {
+        TestPatch t = TestPatch.standard();
+        t.flags = 1;
+        t.signer = keys.sectionSigner();
+        return t;
+    }
+
+    private static UpdatePolicy policy(TestKeys... trusted) {
+        return new UpdatePolicy(1 << 20, new TrustStore(java.util.Arrays.stream(trusted).map(TestKeys::trusted).toList()),
+                INSTALLED, false, BOARD);
+    }
+
+    /** Applies; on failure returns the error and asserts nothing was written to the sink. */
+    private static ErrorCode refusal(byte[] old, byte[] patch, UpdatePolicy policy) {
+        ByteArrayOutputStream staging = new ByteArrayOutputStream();
+        PatchApplier a = new PatchApplier(new ByteArrayOldImage(old), staging::write, policy);
+        try {
+            a.process(patch);
+            a.finish();
+        } catch (PatchException e) {
+            assertEquals(0, staging.size(), e.code() + " raised after " + staging.size() + " bytes were written");
+            return e.code();
+        } catch (Exception e) {
+            fail(e);
+        }
+        return null;
+    }
+
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void signedPatchFromATrustedKeyApplies(SignatureAlgorithm alg) throws Exception {
+        TestKeys keys = TestKeys.generate(alg, 1);
+        TestPatch t = signed(keys);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PatchApplier a = new PatchApplier(new ByteArrayOldImage(t.old), out::write, policy(TestKeys.generate(alg, 9), keys));
+        a.process(t.build());
+        a.finish();
+        assertArrayEquals(t.newImage(), out.toByteArray());
+    }
+
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void eachRefusalHasItsOwnError(SignatureAlgorithm alg) {
+        TestKeys keys = TestKeys.generate(alg, 2);
+        TestPatch t = signed(keys);
+        UpdatePolicy p = policy(keys);
+
+        assertEquals(ErrorCode.UNKNOWN_KEY, refusal(t.old, t.build(), policy(TestKeys.generate(alg, 3))));
+        TestPatch unsigned = TestPatch.standard();
+        assertEquals(ErrorCode.UNSIGNED_PATCH, refusal(unsigned.old, unsigned.build(), p));
+
+        TestPatch old = signed(keys);
+        old.firmwareVersion = INSTALLED;
+        assertEquals(ErrorCode.ROLLBACK, refusal(old.old, old.build(), p));
+        assertEquals(null, refusal(old.old, old.build(),
+                new UpdatePolicy(1 << 20, p.trust(), INSTALLED, true, BOARD)), "--allow-downgrade");
+
+        TestPatch board = signed(keys);
+        board.hardwareId = BOARD + 1;
+        assertEquals(ErrorCode.WRONG_HARDWARE, refusal(board.old, board.build(), p));
+
+        byte[] otherBase = t.old.clone();
+        otherBase[0] ^= 1;
+        assertEquals(ErrorCode.WRONG_BASE_IMAGE, refusal(otherBase, t.build(), p));
+
+        assertEquals(ErrorCode.RAM_BUDGET_EXCEEDED, refusal(t.old, t.build(),
+                new UpdatePolicy(1000, p.trust(), INSTALLED, false, BOARD)));
+
+        TestPatch forged = signed(keys);
+        forged.signer = TestKeys.generate(alg, 4).sectionSigner().andThen(section -> {
+            byte[] s = section.clone();
+            try {
+                System.arraycopy(keys.keyIdBytes(), 0, s, 4, 8); // claims the trusted key's id
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return s;
+        });
+        assertEquals(ErrorCode.SIGNATURE_INVALID, refusal(forged.old, forged.build(), p));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void everySingleByteChangeOfTheHeaderIsRefusedBeforeWriting(SignatureAlgorithm alg) {
+        TestKeys keys = TestKeys.generate(alg, 5);
+        TestPatch t = signed(keys);
+        byte[] good = t.build();
+        UpdatePolicy p = policy(keys);
+        assertEquals(null, refusal(t.old, good, p));
+        // Every position, every other value for Ed25519; ECDSA verifies are slower, so 8 values per byte.
+        int step = alg == SignatureAlgorithm.ED25519 ? 1 : 32;
+        int tried = 0;
+        for (int i = 0; i < 256; i++) {
+            for (int delta = 1; delta < 256; delta += step) {
+                byte[] bad = good.clone();
+                bad[i] = (byte) (bad[i] + delta);
+                if (refusal(t.old, bad, p) == null) {
+                    fail("header byte " + i + " changed by " + delta + " was accepted");
+                }
+                tried++;
+            }
+        }
+        assertEquals(256 * ((255 + step - 1) / step), tried);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void withoutATrustStoreASignedPatchAppliesUnchecked(SignatureAlgorithm alg) throws Exception {
+        TestPatch t = signed(TestKeys.generate(alg, 6));
+        assertArrayEquals(t.newImage(), Apply.apply(t.old, t.build()));
+    }
+}
