@@ -1,0 +1,87 @@
+package dev.fwdelta.bench.compare;
+
+import dev.fwdelta.bench.ImagePair;
+import dev.fwdelta.bench.PairSource;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fwdelta bench compare}: fwdelta against bsdiff, xdelta3 and zstd on every pair. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Patch size, diff/apply time and peak memory of fwdelta and its peers on every pair.")
+public final class CompareMain implements Callable<Integer> {
+    @Option(names = "--corpus", paramLabel = "DIR", description = "Corpus with a README pair table (default: ../shared/corpus).")
+    Path corpus;
+
+    @Option(names = "--pairs-dir", paramLabel = "DIR", description = "Instead: subdirectories each with old* and new*.")
+    Path pairsDir;
+
+    @Option(names = "--pair", paramLabel = "NAME", split = ",", description = "Only these pairs.")
+    List<String> only;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Runs per tool and pair; times are medians.")
+    int runs;
+
+    @Option(names = "--fwdelta-jar", paramLabel = "JAR", defaultValue = "diff-tool/target/fwdelta.jar")
+    Path fwdeltaJar;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new CompareMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Measured.available()) {
+            throw new IllegalStateException("/usr/bin/time (Debian package 'time') is needed to measure peak memory");
+        }
+        Path corpusDir = corpus != null ? corpus : PairSource.corpusDir();
+        List<ImagePair> pairs = pairsDir != null ? PairSource.fromDirectory(pairsDir) : PairSource.fromCorpus(corpusDir);
+        if (only != null) {
+            pairs = pairs.stream().filter(p -> only.contains(p.name())).toList();
+        }
+        Files.createDirectories(out);
+        Path scratch = Files.createTempDirectory("fwdelta-compare");
+        PrintWriter log = new PrintWriter(System.out, true);
+        Map<String, Map<String, Long>> refs = pairsDir != null ? Map.of() : ReferenceFigures.detools(corpusDir);
+        List<PairResult> results;
+        try {
+            results = new Harness(Tool.all(fwdeltaJar.toAbsolutePath()), runs, scratch, refs, log).run(pairs);
+        } finally {
+            try (var files = Files.list(scratch)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(scratch);
+        }
+        Report.Run run = new Report.Run(LocalDate.now().toString(), machine(), runs, results);
+        Report.writeJson(run, out.resolve("results.json"));
+        Files.writeString(out.resolve("results.md"), Report.markdown(run));
+        Report.writeChart(run, out.resolve("patch-sizes.png"));
+        log.printf("wrote %s/results.md, results.json, patch-sizes.png%n", out);
+        return 0;
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(cpu);
+        } catch (Exception ignored) {
+            // not Linux: the core count and OS still say something
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores, " + cpu + ", " + System.getProperty("os.name")
+                + ", Java " + System.getProperty("java.version");
+    }
+}

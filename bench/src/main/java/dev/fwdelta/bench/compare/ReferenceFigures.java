@@ -1,0 +1,56 @@
+package dev.fwdelta.bench.compare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Patch sizes of tools that cannot run here (detools is not packaged for Debian), quoted from the
+ * corpus README's size table: columns whose header names detools.
+ */
+final class ReferenceFigures {
+    private ReferenceFigures() {}
+
+    /** pair -> (column label -> bytes), for the detools columns. */
+    static Map<String, Map<String, Long>> detools(Path corpus) throws IOException {
+        Map<String, Map<String, Long>> out = new HashMap<>();
+        Path readme = corpus.resolve("README.md");
+        if (!Files.isRegularFile(readme)) {
+            return out;
+        }
+        List<String> header = null;
+        for (String line : Files.readAllLines(readme)) {
+            if (!line.startsWith("|")) {
+                header = null;
+                continue;
+            }
+            List<String> cells = cells(line);
+            if (header == null) {
+                header = cells;
+                continue;
+            }
+            for (int i = 1; i < Math.min(cells.size(), header.size()); i++) {
+                String col = header.get(i);
+                if (col.startsWith("detools") && cells.get(i).matches("\\d+")) {
+                    String label = col.replace(" ", "-") + " (quoted)";
+                    out.computeIfAbsent(cells.get(0), k -> new java.util.LinkedHashMap<>())
+                            .put(label, Long.parseLong(cells.get(i)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> cells(String line) {
+        List<String> out = new ArrayList<>();
+        for (String c : line.split("\\|")) {
+            out.add(c.strip());
+        }
+        out.remove(0);
+        return out;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.fwdelta.bench.jmh;
+
+import dev.fwdelta.bench.PairSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link CoreBenchmarks} with JMH's GC profiler and prints MB/s of new image and bytes
+ * allocated per operation. {@code --quick}: 2 pairs, short iterations (a few minutes on 2 cores).
+ * Other arguments are a regex of benchmark names (default: all).
+ */
+public final class BenchMain {
+    private BenchMain() {}
+
+    public static void main(String[] args) throws RunnerException, IOException {
+        boolean quick = List.of(args).contains("--quick");
+        String include = List.of(args).stream().filter(a -> !a.startsWith("--")).findFirst().orElse(".*");
+        ChainedOptionsBuilder opt = new OptionsBuilder()
+                .include(CoreBenchmarks.class.getName() + "." + include)
+                .addProfiler(GCProfiler.class)
+                .jvmArgsAppend("-Dfwdelta.corpus=" + PairSource.corpusDir().toAbsolutePath());
+        if (System.getProperty("fwdelta.pairs") != null) {
+            opt.jvmArgsAppend("-Dfwdelta.pairs=" + System.getProperty("fwdelta.pairs"));
+        }
+        if (quick) {
+            opt.param("pair", "synth-1-3", "pyb-small")
+                    .warmupIterations(1).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(2).measurementTime(TimeValue.seconds(2));
+        }
+        Collection<RunResult> results = new Runner(opt.build()).run();
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format("%-14s %-12s %-6s %12s %10s %14s", "benchmark", "pair", "codec", "ops/s", "MB/s",
+                "alloc B/op"));
+        for (RunResult r : results) {
+            var params = r.getParams();
+            String pair = params.getParam("pair");
+            String codec = params.getParam("codec") == null ? "-" : params.getParam("codec");
+            double ops = r.getPrimaryResult().getScore();
+            long newSize = Files.size(PairSource.pair(pair).newPath());
+            Result alloc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
+            if (alloc == null) {
+                alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            }
+            rows.add(String.format("%-14s %-12s %-6s %12.3f %10.2f %14.0f",
+                    params.getBenchmark().replaceAll(".*\\.", ""), pair, codec, ops, ops * newSize / 1e6,
+                    alloc == null ? Double.NaN : alloc.getScore()));
+        }
+        rows.forEach(System.out::println);
+    }
+}
