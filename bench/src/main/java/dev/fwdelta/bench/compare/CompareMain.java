@@ -35,6 +35,10 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--fwdelta-jar", paramLabel = "JAR", defaultValue = "diff-tool/target/fwdelta.jar")
     Path fwdeltaJar;
 
+    @Option(names = "--render", paramLabel = "RESULTS.json",
+            description = "Do not measure: rewrite the table and chart of an earlier results.json into --out.")
+    Path render;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new CompareMain()).execute(args));
@@ -42,6 +46,11 @@ public final class CompareMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (render != null) {
+            Files.createDirectories(out);
+            Report.writeAll(Report.readJson(render), out);
+            return 0;
+        }
         if (!Measured.available()) {
             throw new IllegalStateException("/usr/bin/time (Debian package 'time') is needed to measure peak memory");
         }
@@ -66,9 +75,7 @@ public final class CompareMain implements Callable<Integer> {
             Files.deleteIfExists(scratch);
         }
         Report.Run run = new Report.Run(LocalDate.now().toString(), machine(), runs, results);
-        Report.writeJson(run, out.resolve("results.json"));
-        Files.writeString(out.resolve("results.md"), Report.markdown(run));
-        Report.writeChart(run, out.resolve("patch-sizes.png"));
+        Report.writeAll(run, out);
         log.printf("wrote %s/results.md, results.json, patch-sizes.png%n", out);
         return 0;
     }

@@ -22,9 +22,22 @@ final class Report {
     record Run(String date, String machine, int runs, List<PairResult> pairs) {
     }
 
+    private static final com.google.gson.Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
+
     static void writeJson(Run run, Path file) throws IOException {
-        Files.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
-                .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(run) + "\n");
+        Files.writeString(file, GSON.toJson(run) + "\n");
+    }
+
+    static Run readJson(Path file) throws IOException {
+        return GSON.fromJson(Files.readString(file), Run.class);
+    }
+
+    /** results.md and patch-sizes.png beside results.json. */
+    static void writeAll(Run run, Path out) throws IOException {
+        writeJson(run, out.resolve("results.json"));
+        Files.writeString(out.resolve("results.md"), markdown(run));
+        writeChart(run, out.resolve("patch-sizes.png"));
     }
 
     static String markdown(Run run) {
@@ -101,16 +114,15 @@ final class Report {
             if (tool.startsWith("fwdelta-")) {
                 continue; // the default stands for fwdelta; per-codec sizes are in the table
             }
-            // A log axis takes no gaps: a series lists only the pairs the tool has a size for.
+            // Every series spans every pair (XChart aligns by position); a missing size is a null gap.
             List<String> pairs = new ArrayList<>();
             List<Number> sizes = new ArrayList<>();
             for (PairResult p : run.pairs()) {
-                p.tool(tool).filter(r -> r.ok() || r.status().equals("reference")).ifPresent(r -> {
-                    pairs.add(p.pair());
-                    sizes.add(r.patchSize());
-                });
+                pairs.add(p.pair());
+                sizes.add(p.tool(tool).filter(r -> r.ok() || r.status().equals("reference"))
+                        .map(r -> (Number) r.patchSize()).orElse(null));
             }
-            if (!sizes.isEmpty()) {
+            if (sizes.stream().anyMatch(java.util.Objects::nonNull)) {
                 chart.addSeries(tool, pairs, sizes);
             }
         }

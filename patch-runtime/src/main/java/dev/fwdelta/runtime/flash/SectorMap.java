@@ -1,0 +1,81 @@
+package dev.fwdelta.runtime.flash;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The sectors of a flash device, in address order: uniform (nRF52: 256 x 4 KiB) or mixed
+ * (STM32F4: 4 x 16 KiB, 1 x 64 KiB, 7 x 128 KiB). Offsets are from the start of the flash.
+ */
+public final class SectorMap {
+    private final long[] starts;
+    private final long[] sizes;
+    private final long total;
+
+    public SectorMap(List<Long> sectorSizes) {
+        if (sectorSizes.isEmpty()) {
+            throw new IllegalArgumentException("a flash needs at least one sector");
+        }
+        starts = new long[sectorSizes.size()];
+        sizes = new long[sectorSizes.size()];
+        long at = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            long s = sectorSizes.get(i);
+            if (s <= 0) {
+                throw new IllegalArgumentException("sector size must be positive, got " + s);
+            }
+            starts[i] = at;
+            sizes[i] = s;
+            at += s;
+        }
+        total = at;
+    }
+
+    /** Parses "4x16K, 1x64K, 7x128K" (K = 1024, M = 1024 K). */
+    public static SectorMap parse(String spec) {
+        List<Long> out = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String[] nx = part.trim().toUpperCase().split("X");
+            if (nx.length != 2) {
+                throw new IllegalArgumentException("sector group '" + part.trim() + "' is not COUNTxSIZE");
+            }
+            int count = Integer.parseInt(nx[0].trim());
+            long size = Sizes.parse(nx[1].trim());
+            for (int i = 0; i < count; i++) {
+                out.add(size);
+            }
+        }
+        return new SectorMap(out);
+    }
+
+    public int count() {
+        return sizes.length;
+    }
+
+    public long totalSize() {
+        return total;
+    }
+
+    public long start(int sector) {
+        return starts[sector];
+    }
+
+    public long size(int sector) {
+        return sizes[sector];
+    }
+
+    /** The sector holding {@code offset}. */
+    public int sectorAt(long offset) {
+        if (offset < 0 || offset >= total) {
+            throw new IllegalArgumentException("offset " + offset + " outside the flash (0.." + (total - 1) + ")");
+        }
+        int i = Arrays.binarySearch(starts, offset);
+        return i >= 0 ? i : -i - 2;
+    }
+
+    /** True if {@code offset} is the first byte of a sector (or the end of the flash). */
+    public boolean isBoundary(long offset) {
+        return offset == total || Arrays.binarySearch(starts, offset) >= 0;
+    }
+}
