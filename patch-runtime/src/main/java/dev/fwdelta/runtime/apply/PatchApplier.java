@@ -46,6 +46,9 @@ public final class PatchApplier {
     private final ImageChecksums.Accumulator newImage = new ImageChecksums.Accumulator();
     private final CRC32 blockCrc = new CRC32();
 
+    private BlockListener listener;
+    /** Resumed mid-patch: the payload and new-image hashes cannot cover bytes seen before. */
+    private boolean resumed;
     private long payloadLeft;
     private long blockIndex;
     private long blockOutLength;
@@ -69,6 +72,36 @@ public final class PatchApplier {
         this.old = old;
         this.sink = sink;
         this.policy = policy;
+    }
+
+    /**
+     * An applier that continues a patch at a block boundary. The header is checked again (policy,
+     * base image); the payload SHA-256 and the new image's checksums cannot be checked by the
+     * applier, since earlier bytes are gone: the caller must verify the new image it stored
+     * (the update agent reads it back from flash) against {@code header().newImage()}.
+     */
+    public static PatchApplier resume(OldImage old, ImageSink sink, UpdatePolicy policy, byte[] header,
+                                      ResumePoint at) throws IOException {
+        PatchApplier a = new PatchApplier(old, sink, policy);
+        a.process(header, 0, Limits.HEADER_SIZE);
+        PatchHeader h = a.header;
+        if (at.blocksDone() < 0 || at.blocksDone() > h.blockCount() || at.patchOffset() < Limits.HEADER_SIZE
+                || at.patchOffset() > Limits.HEADER_SIZE + h.payloadLength() || at.newOffset() < 0
+                || at.newOffset() > h.newSize() || at.oldOffset() < 0 || at.oldOffset() > h.oldSize()) {
+            throw new IllegalArgumentException("resume point " + at + " does not fit the patch");
+        }
+        a.resumed = true;
+        a.blockIndex = at.blocksDone();
+        a.payloadLeft = h.payloadLength() - (at.patchOffset() - Limits.HEADER_SIZE);
+        a.records = new RecordApplier(old, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset());
+        a.state = State.HEADER;
+        a.nextBlockOrEnd();
+        return a;
+    }
+
+    /** Called after every block is applied and checked (for progress records). */
+    public void setBlockListener(BlockListener listener) {
+        this.listener = listener;
     }
 
     /** The checked header, or null until 256 bytes were processed. */
@@ -109,6 +142,10 @@ public final class PatchApplier {
             throw fail(new PatchException(ErrorCode.TRUNCATED, "patch ended in " + state
                     + (header == null ? " after " + buffered + " of " + Limits.HEADER_SIZE + " header bytes"
                             : ", " + payloadLeft + " payload bytes missing")));
+        }
+        if (resumed) {
+            state = State.DONE;
+            return new ApplyResult(header, blockIndex);
         }
         if (!MessageDigest.isEqual(payloadHash.digest(), header.payloadSha256())) {
             throw fail(new PatchException(ErrorCode.PAYLOAD_HASH, "payload SHA-256 differs from payload_sha256"));
@@ -190,7 +227,7 @@ public final class PatchApplier {
         BaseImageCheck.verify(old, h.oldImage());
         header = h;
         decoder = BlockDecoder.create(h.codec(), h.codecWindow(), h.codecProps());
-        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit);
+        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit, 0, 0);
         payloadLeft = h.payloadLength();
         nextBlockOrEnd();
     }
@@ -252,6 +289,10 @@ public final class PatchApplier {
                     blockCrc.getValue()));
         }
         blockIndex++;
+        if (listener != null) {
+            listener.blockDone(new ResumePoint(blockIndex, Limits.HEADER_SIZE + header.payloadLength() - payloadLeft,
+                    records.newPos(), records.oldPos()));
+        }
         nextBlockOrEnd();
     }
 

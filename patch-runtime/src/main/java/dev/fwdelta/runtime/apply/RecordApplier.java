@@ -31,7 +31,9 @@ final class RecordApplier implements RawConsumer {
     private long oldPos;
     private long newPos;
 
-    RecordApplier(OldImage old, long oldSize, long newSize, ImageSink out) {
+    RecordApplier(OldImage old, long oldSize, long newSize, ImageSink out, long oldPos, long newPos) {
+        this.oldPos = oldPos;
+        this.newPos = newPos;
         this.old = old;
         this.oldSize = oldSize;
         this.newSize = newSize;

@@ -1,0 +1,118 @@
+package dev.fwdelta.runtime.device;
+
+import dev.fwdelta.runtime.apply.ResumePoint;
+import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.runtime.format.LittleEndian;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The update agent's progress log (docs/DEVICE.md): the patch header in five HEADER records, a
+ * BEGIN record, a BLOCK record per applied block, and STAGED once the new image verified.
+ */
+final class AgentRecords {
+    static final int HEADER = 1;
+    static final int BEGIN = 2;
+    static final int BLOCK = 3;
+    static final int STAGED = 4;
+    static final int HEADER_PART = 52;
+    static final int HEADER_PARTS = (Limits.HEADER_SIZE + HEADER_PART - 1) / HEADER_PART;
+
+    final byte[] header;
+    final long patchId;
+    final ResumePoint lastBlock;
+    final byte[] pending;
+    final boolean staged;
+
+    private AgentRecords(byte[] header, long patchId, ResumePoint lastBlock, byte[] pending, boolean staged) {
+        this.header = header;
+        this.patchId = patchId;
+        this.lastBlock = lastBlock;
+        this.pending = pending;
+        this.staged = staged;
+    }
+
+    boolean active() {
+        return header != null;
+    }
+
+    static AgentRecords read(StatusLog log) {
+        byte[] header = new byte[HEADER_PARTS * HEADER_PART];
+        boolean[] have = new boolean[HEADER_PARTS];
+        boolean begun = false;
+        ResumePoint last = null;
+        byte[] pending = new byte[0];
+        boolean staged = false;
+        long beginId = 0;
+        for (StatusLog.Entry e : log.entries()) {
+            byte[] p = e.payload();
+            switch (e.type()) {
+                case HEADER -> {
+                    int part = p[0] & 0xFF;
+                    if (part < HEADER_PARTS) {
+                        System.arraycopy(p, 1, header, part * HEADER_PART, HEADER_PART);
+                        have[part] = true;
+                    }
+                }
+                case BEGIN -> {
+                    begun = true;
+                    beginId = LittleEndian.u64(p, 0);
+                }
+                case BLOCK -> {
+                    last = new ResumePoint(LittleEndian.u32(p, 0), LittleEndian.u32(p, 4), LittleEndian.u32(p, 8),
+                            LittleEndian.u32(p, 12));
+                    pending = Arrays.copyOfRange(p, 17, 17 + Math.min(p[16] & 0xFF, 32));
+                }
+                case STAGED -> staged = true;
+                default -> { }
+            }
+        }
+        for (boolean h : have) {
+            begun &= h;
+        }
+        byte[] h = Arrays.copyOf(header, Limits.HEADER_SIZE);
+        if (!begun || beginId != patchId(h)) {
+            return new AgentRecords(null, 0, null, new byte[0], false);
+        }
+        return new AgentRecords(h, beginId, last, pending, staged);
+    }
+
+    /** The first 8 bytes of SHA-256 of the header: names the patch in both logs. */
+    static long patchId(byte[] header) {
+        try {
+            return LittleEndian.u64(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(header,
+                    Limits.HEADER_SIZE)), 0);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void writeBegin(StatusLog log, byte[] header) throws java.io.IOException {
+        byte[] padded = Arrays.copyOf(header, HEADER_PARTS * HEADER_PART);
+        for (int part = 0; part < HEADER_PARTS; part++) {
+            byte[] p = new byte[StatusLog.PAYLOAD];
+            p[0] = (byte) part;
+            System.arraycopy(padded, part * HEADER_PART, p, 1, HEADER_PART);
+            log.append(HEADER, p);
+        }
+        byte[] p = new byte[StatusLog.PAYLOAD];
+        LittleEndian.put64(p, 0, patchId(header));
+        log.append(BEGIN, p);
+    }
+
+    static void writeBlock(StatusLog log, ResumePoint at, byte[] pending) throws java.io.IOException {
+        byte[] p = new byte[StatusLog.PAYLOAD];
+        LittleEndian.put32(p, 0, at.blocksDone());
+        LittleEndian.put32(p, 4, at.patchOffset());
+        LittleEndian.put32(p, 8, at.newOffset());
+        LittleEndian.put32(p, 12, at.oldOffset());
+        p[16] = (byte) pending.length;
+        System.arraycopy(pending, 0, p, 17, pending.length);
+        log.append(BLOCK, p);
+    }
+
+    static List<Integer> types() {
+        return List.of(HEADER, BEGIN, BLOCK, STAGED);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.fwdelta.runtime.device;
+
+/**
+ * What the bootloader started: which image the active slot holds (checked against the patch
+ * header's checksums when an update is known), and whether it runs on trial (must be confirmed,
+ * or the next boot reverts it).
+ */
+public record BootResult(Image image, boolean trial) {
+    public enum Image { OLD, NEW, UNKNOWN }
+}

@@ -1,0 +1,191 @@
+package dev.fwdelta.runtime.device;
+
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.SectorMap;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A Java model of the device's bootloader: installs a pending image by swapping the active and
+ * staging slots sector by sector through the scratch area, so that a power cut at any moment
+ * leaves every sector's content in one known place; boots the new image on trial; and swaps back
+ * (revert) if the application did not confirm it before the next boot.
+ *
+ * <pre>
+ *  per group i of sectors (as many as the scratch area holds), each phase logged as
+ *  STEP(pass, i, phase) when done:
+ *   1: erase scratch, copy staging[i] -&gt; scratch
+ *   2: erase staging[i], copy active[i] -&gt; staging[i]
+ *   3: erase active[i],  copy scratch -&gt; active[i]
+ * </pre>
+ * After a cut the last logged step says which phase to redo; its source is still intact, so
+ * every phase can be repeated. docs/DEVICE.md has the state machine. RAM: a 256-byte copy buffer
+ * and one 64-byte log record.
+ */
+public final class Bootloader {
+    private static final int CHUNK = 256;
+
+    private final DeviceLayout layout;
+    private final NorFlash flash;
+    private final StatusLog bootLog;
+    private final StatusLog agentLog;
+    private final byte[] buffer = new byte[CHUNK];
+
+    public Bootloader(DeviceLayout layout, NorFlash flash) {
+        this.layout = layout;
+        this.flash = flash;
+        this.bootLog = new StatusLog(flash, layout.bootLog());
+        this.agentLog = new StatusLog(flash, layout.agentLog());
+    }
+
+    /** Runs at every reset: finishes whatever install or revert is under way, then starts an image. */
+    public BootResult boot() throws IOException {
+        AgentRecords agent = AgentRecords.read(agentLog);
+        BootRecords b = BootRecords.read(bootLog);
+        if (b.installed && agent.active() && b.patchId == agent.patchId) {
+            if (b.revertStarted) {
+                if (!b.reverted) {
+                    swap(BootRecords.PASS_REVERT, b);
+                    BootRecords.write(bootLog, BootRecords.REVERTED);
+                }
+                return result(agent, false);
+            }
+            if (!b.swapped) {
+                swap(BootRecords.PASS_INSTALL, b);
+                BootRecords.write(bootLog, BootRecords.SWAPPED);
+            }
+            if (b.confirmed) {
+                return result(agent, false);
+            }
+            if (b.trial) {
+                // Booted on trial before and not confirmed: the new image failed. Swap back.
+                BootRecords.write(bootLog, BootRecords.REVERT);
+                swap(BootRecords.PASS_REVERT, BootRecords.read(bootLog));
+                BootRecords.write(bootLog, BootRecords.REVERTED);
+                return result(agent, false);
+            }
+            BootRecords.write(bootLog, BootRecords.TRIAL);
+            return result(agent, true);
+        }
+        if (agent.active() && agent.staged) {
+            PatchHeader h = parse(agent.header);
+            int groups = SwapPlan.groups(layout, Math.max(h.oldSize(), h.newSize())).size();
+            bootLog.erase();
+            BootRecords.writeInstall(bootLog, agent.patchId, groups);
+            swap(BootRecords.PASS_INSTALL, BootRecords.read(bootLog));
+            BootRecords.write(bootLog, BootRecords.SWAPPED);
+            BootRecords.write(bootLog, BootRecords.TRIAL);
+            return result(agent, true);
+        }
+        return result(agent, false);
+    }
+
+    /** The application confirms the image it runs on trial: it stays. */
+    public void confirm() throws IOException {
+        BootRecords b = BootRecords.read(bootLog);
+        if (b.awaitingConfirmation()) {
+            BootRecords.write(bootLog, BootRecords.CONFIRMED);
+        }
+    }
+
+    private void swap(int pass, BootRecords b) throws IOException {
+        AgentRecords agent = AgentRecords.read(agentLog);
+        PatchHeader h = parse(agent.header);
+        List<SwapPlan.Group> groups = SwapPlan.groups(layout, Math.max(h.oldSize(), h.newSize()));
+        if (groups.size() != b.groups) {
+            throw new IllegalStateException("install log says " + b.groups + " groups, layout gives " + groups.size());
+        }
+        int group = b.lastSector[pass];
+        int phase = b.lastPhase[pass];
+        if (group < 0) {
+            group = 0;
+            phase = 0;
+        } else if (phase == 3) {
+            group++;
+            phase = 0;
+        }
+        for (; group < groups.size(); group++, phase = 0) {
+            for (int next = phase + 1; next <= 3; next++) {
+                runPhase(groups.get(group), next);
+                BootRecords.writeStep(bootLog, pass, group, next);
+            }
+        }
+    }
+
+    private void runPhase(SwapPlan.Group g, int phase) throws IOException {
+        long active = layout.active().offset() + g.offset();
+        long staging = layout.staging().offset() + g.offset();
+        long scratch = layout.scratch().offset();
+        switch (phase) {
+            case 1 -> {
+                eraseRegion(scratch, g.length());
+                copy(staging, scratch, g.length());
+            }
+            case 2 -> {
+                eraseRegion(staging, g.length());
+                copy(active, staging, g.length());
+            }
+            default -> {
+                eraseRegion(active, g.length());
+                copy(scratch, active, g.length());
+            }
+        }
+    }
+
+    private void eraseRegion(long offset, long size) throws IOException {
+        SectorMap map = flash.geometry().sectors();
+        for (int s = map.sectorAt(offset); s < map.count() && map.start(s) < offset + size; s++) {
+            flash.erase(s);
+        }
+    }
+
+    /** Copies a group's content; chunks that are all erased need no programming. */
+    private void copy(long from, long to, long size) throws IOException {
+        for (long at = 0; at < size; at += CHUNK) {
+            int n = (int) Math.min(CHUNK, size - at);
+            flash.read(from + at, buffer, 0, n);
+            if (!flash.isErased(from + at, n)) {
+                flash.program(to + at, buffer, 0, n);
+            }
+        }
+    }
+
+    private BootResult result(AgentRecords agent, boolean trial) {
+        if (!agent.active()) {
+            return new BootResult(BootResult.Image.OLD, trial);
+        }
+        PatchHeader h = parse(agent.header);
+        if (slotHolds(h.newImage())) {
+            return new BootResult(BootResult.Image.NEW, trial);
+        }
+        if (slotHolds(h.oldImage())) {
+            return new BootResult(BootResult.Image.OLD, trial);
+        }
+        return new BootResult(BootResult.Image.UNKNOWN, trial);
+    }
+
+    private boolean slotHolds(ImageChecksums expected) {
+        if (expected.size() > layout.active().size()) {
+            return false;
+        }
+        ImageChecksums.Accumulator acc = new ImageChecksums.Accumulator();
+        for (long at = 0; at < expected.size(); ) {
+            int n = (int) Math.min(CHUNK, expected.size() - at);
+            flash.read(layout.active().offset() + at, buffer, 0, n);
+            acc.update(buffer, 0, n);
+            at += n;
+        }
+        return acc.result().matches(expected);
+    }
+
+    private static PatchHeader parse(byte[] header) {
+        try {
+            return PatchHeader.parse(header);
+        } catch (PatchException e) {
+            throw new IllegalStateException("agent log holds a header that no longer parses", e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.fwdelta.runtime.device;
+
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.flash.PowerCutException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A device's life through one update: boot, receive the patch while the application runs,
+ * reboot into the install, run the new image on trial, confirm it (or not, to exercise the
+ * revert). A power cut anywhere makes it reboot; every boot must start a complete, verified image.
+ */
+public final class DeviceSimulator {
+    /** How a scenario ended. */
+    public enum Ending { NEW_CONFIRMED, OLD_AFTER_REVERT, BRICKED, STUCK }
+
+    /** The outcome: ending, reboots, power cuts, patch bytes sent, images booted. */
+    public record Outcome(Ending ending, int reboots, int powerCuts, long bytesSent, int restarts,
+                          List<BootResult.Image> boots) {
+    }
+
+    private static final int MAX_BOOTS = 50;
+
+    private DeviceSimulator() {}
+
+    /** Erased flash with {@code oldImage} factory-programmed into the active slot (not counted). */
+    public static NorFlash provision(DeviceLayout layout, byte[] oldImage) throws IOException {
+        if (oldImage.length > layout.active().size()) {
+            throw new IllegalArgumentException("old image (" + oldImage.length + " bytes) does not fit the active slot ("
+                    + layout.active().size() + " bytes)");
+        }
+        NorFlash flash = NorFlash.erased(layout.geometry());
+        byte[] padded = Arrays.copyOf(oldImage, (int) roundUp(oldImage.length, layout.geometry().programUnit()));
+        Arrays.fill(padded, oldImage.length, padded.length, layout.geometry().erasedValue());
+        flash.provision(layout.active().offset(), padded);
+        return flash;
+    }
+
+    /**
+     * Runs the update until it settles. {@code confirm}: the new image confirms itself on its trial
+     * boot (else it "crashes" and the bootloader must revert). {@code chunk}: transport chunk size.
+     */
+    public static Outcome run(DeviceLayout layout, NorFlash flash, byte[] patch, UpdatePolicy policy, boolean confirm,
+                              int chunk) throws IOException {
+        List<BootResult.Image> boots = new ArrayList<>();
+        int cuts = 0;
+        int restarts = 0;
+        long sent = 0;
+        boolean sawTrial = false;
+        byte[] header = Arrays.copyOf(patch, 256);
+        for (int boot = 0; boot < MAX_BOOTS; boot++) {
+            try {
+                Bootloader bootloader = new Bootloader(layout, flash);
+                BootResult r = bootloader.boot();
+                boots.add(r.image());
+                if (r.image() == BootResult.Image.UNKNOWN) {
+                    return new Outcome(Ending.BRICKED, boot, cuts, sent, restarts, boots);
+                }
+                if (r.trial()) {
+                    sawTrial = true;
+                    if (!confirm) {
+                        continue; // the new image misbehaves and resets before confirming
+                    }
+                    bootloader.confirm();
+                    continue;
+                }
+                if (r.image() == BootResult.Image.NEW && sawTrial) {
+                    return new Outcome(Ending.NEW_CONFIRMED, boot, cuts, sent, restarts, boots);
+                }
+                if (!confirm && sawTrial && r.image() == BootResult.Image.OLD) {
+                    return new Outcome(Ending.OLD_AFTER_REVERT, boot, cuts, sent, restarts, boots);
+                }
+                UpdateAgent agent = new UpdateAgent(layout, flash, policy);
+                if (agent.state() == UpdateAgent.State.STAGED) {
+                    continue; // reboot into the install
+                }
+                sent += header.length;
+                long from = agent.begin(header);
+                try {
+                    for (long off = from; off < patch.length; off += chunk) {
+                        int n = (int) Math.min(chunk, patch.length - off);
+                        sent += n;
+                        agent.receive(patch, (int) off, n);
+                    }
+                    agent.finish();
+                } catch (PatchException e) {
+                    if (e.code() != ErrorCode.IO_ERROR) {
+                        throw e;
+                    }
+                    // A staging unit torn by a power cut on ECC flash cannot be rewritten in place:
+                    // the agent drops the update and the transport starts it again from the top.
+                    agent.abort();
+                    restarts++;
+                }
+            } catch (PowerCutException cut) {
+                cuts++;
+                flash.setFaults(null);
+            }
+        }
+        return new Outcome(Ending.STUCK, MAX_BOOTS, cuts, sent, restarts, boots);
+    }
+
+    private static long roundUp(long v, int unit) {
+        return (v + unit - 1) / unit * unit;
+    }
+}

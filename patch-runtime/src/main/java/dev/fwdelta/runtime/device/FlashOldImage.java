@@ -1,0 +1,30 @@
+package dev.fwdelta.runtime.device;
+
+import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.io.OldImage;
+
+/** The running image, read in place from the active slot. */
+final class FlashOldImage implements OldImage {
+    private final NorFlash flash;
+    private final Region slot;
+    private final long size;
+
+    FlashOldImage(NorFlash flash, Region slot, long size) {
+        this.flash = flash;
+        this.slot = slot;
+        this.size = Math.min(size, slot.size());
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public void read(long offset, byte[] dst, int off, int len) {
+        if (offset < 0 || offset + len > size) {
+            throw new IndexOutOfBoundsException("read " + len + " at " + offset + " of " + size);
+        }
+        flash.read(slot.offset() + offset, dst, off, len);
+    }
+}

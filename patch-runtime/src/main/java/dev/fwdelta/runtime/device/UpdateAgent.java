@@ -1,0 +1,215 @@
+package dev.fwdelta.runtime.device;
+
+import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.apply.ResumePoint;
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.flash.NorFlash;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Runs on the device while the application runs: takes a patch as a stream from any transport,
+ * rebuilds the new image into the staging slot, verifies it from flash, and marks it pending for
+ * the bootloader. Its progress log lets it resume after a power cut or a dropped link at the last
+ * applied block: the transport asks {@link #begin} (or {@link #resumeOffset}) where to continue.
+ *
+ * <pre>
+ *   begin(header) --&gt; checks: signature, board, version, RAM, base image (nothing written yet)
+ *                 --&gt; log: erase, HEADER x5, BEGIN
+ *   receive(...)  --&gt; staging: erase sector before first write, program units
+ *                 --&gt; log: BLOCK after each block (resume point + pending partial unit)
+ *   finish()      --&gt; read the staging slot back, check size, CRCs, SHA-256 --&gt; log: STAGED
+ * </pre>
+ * RAM: the applier's decoder_ram, the 256-byte staging buffer, a 64-byte record, the header.
+ */
+public final class UpdateAgent {
+    /** Where the agent stands. */
+    public enum State { IDLE, RECEIVING, STAGED, FAILED }
+
+    private final DeviceLayout layout;
+    private final NorFlash flash;
+    private final UpdatePolicy policy;
+    private final StatusLog log;
+
+    private State state;
+    private byte[] header;
+    private PatchApplier applier;
+    private StagingWriter writer;
+    private long offset;
+    private long patchLength;
+
+    public UpdateAgent(DeviceLayout layout, NorFlash flash, UpdatePolicy policy) {
+        this.layout = layout;
+        this.flash = flash;
+        this.policy = policy;
+        this.log = new StatusLog(flash, layout.agentLog());
+        AgentRecords r = AgentRecords.read(log);
+        BootRecords boot = BootRecords.read(new StatusLog(flash, layout.bootLog()));
+        if (!r.active() || boot.concerns(r.patchId)) {
+            state = State.IDLE;
+        } else {
+            header = r.header;
+            patchLength = Limits.HEADER_SIZE + headerOf(r.header).payloadLength();
+            state = r.staged ? State.STAGED : State.RECEIVING;
+            offset = r.staged ? patchLength : r.lastBlock == null ? Limits.HEADER_SIZE : r.lastBlock.patchOffset();
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Patch bytes the agent holds: where the transport continues (0 when idle). */
+    public long resumeOffset() {
+        return offset;
+    }
+
+    /**
+     * Offers a patch by its 256-byte header. The same patch as the one in progress continues where
+     * it stopped; another one is checked and, if acceptable, replaces it. Returns the patch offset
+     * to send from (the patch length if it is already staged).
+     */
+    public long begin(byte[] patchHeader) throws IOException {
+        if (patchHeader.length < Limits.HEADER_SIZE) {
+            throw new IllegalArgumentException("begin needs the 256-byte header");
+        }
+        byte[] h = Arrays.copyOf(patchHeader, Limits.HEADER_SIZE);
+        if (BootRecords.read(new StatusLog(flash, layout.bootLog())).awaitingConfirmation()) {
+            throw new IllegalStateException("the running image is on trial: confirm it before the next update");
+        }
+        if (state != State.IDLE && state != State.FAILED && Arrays.equals(h, header)) {
+            if (state == State.RECEIVING) {
+                openResumed();
+            }
+            return offset;
+        }
+        PatchApplier check = new PatchApplier(oldImage(PatchHeader.parse(h)), (b, off, len) -> { }, policy);
+        check.process(h, 0, h.length); // signature, board, version, RAM, base image: before any write
+        PatchHeader parsed = check.header();
+        if (parsed.newSize() > layout.staging().size()) {
+            throw PatchException.outOfRange(ErrorCode.BAD_NEW_SIZE, "new_size", parsed.newSize(), 0,
+                    layout.staging().size());
+        }
+        int groups = SwapPlan.groups(layout, Math.max(parsed.oldSize(), parsed.newSize())).size();
+        long bootCapacity = new StatusLog(flash, layout.bootLog()).capacity();
+        if (SwapPlan.recordsNeeded(groups) > bootCapacity) {
+            throw PatchException.outOfRange(ErrorCode.BAD_NEW_SIZE, "image size (install needs "
+                    + SwapPlan.recordsNeeded(groups) + " boot log records)", Math.max(parsed.oldSize(), parsed.newSize()),
+                    0, layout.active().size());
+        }
+        long needed = AgentRecords.HEADER_PARTS + 2 + parsed.blockCount();
+        if (needed > log.capacity()) {
+            throw PatchException.outOfRange(ErrorCode.BAD_BLOCK_COUNT, "block_count (progress records)",
+                    parsed.blockCount(), 0, log.capacity() - AgentRecords.HEADER_PARTS - 2);
+        }
+        StatusLog bootLog = new StatusLog(flash, layout.bootLog());
+        if (BootRecords.read(bootLog).concerns(AgentRecords.patchId(h))) {
+            bootLog.erase(); // history of an earlier attempt of this same patch (e.g. reverted): not this one's
+        }
+        log.erase();
+        AgentRecords.writeBegin(log, h);
+        header = h;
+        patchLength = Limits.HEADER_SIZE + parsed.payloadLength();
+        writer = new StagingWriter(flash, layout.staging(), 0, new byte[0]);
+        applier = new PatchApplier(oldImage(parsed), writer, policy);
+        applier.setBlockListener(this::blockDone);
+        applier.process(h, 0, h.length);
+        offset = Limits.HEADER_SIZE;
+        state = State.RECEIVING;
+        return offset;
+    }
+
+    /** Patch bytes that follow {@link #resumeOffset()}. */
+    public void receive(byte[] b, int off, int len) throws IOException {
+        if (state != State.RECEIVING) {
+            throw new IllegalStateException("no update in progress (state " + state + ")");
+        }
+        if (applier == null) {
+            openResumed();
+        }
+        try {
+            applier.process(b, off, len);
+            offset += len;
+        } catch (PatchException e) {
+            state = State.FAILED;
+            throw e;
+        }
+    }
+
+    /** After the last byte: checks the staged image from flash, then marks it pending. */
+    public void finish() throws IOException {
+        if (state != State.RECEIVING) {
+            throw new IllegalStateException("no update in progress (state " + state + ")");
+        }
+        if (applier == null) {
+            openResumed();
+        }
+        try {
+            applier.finish();
+            writer.finishImage();
+            verifyStaged(headerOf(header));
+        } catch (PatchException e) {
+            state = State.FAILED;
+            throw e;
+        }
+        log.append(AgentRecords.STAGED, new byte[StatusLog.PAYLOAD]);
+        state = State.STAGED;
+    }
+
+    /** Drops the update in progress. */
+    public void abort() throws IOException {
+        log.erase();
+        state = State.IDLE;
+        header = null;
+        applier = null;
+        offset = 0;
+    }
+
+    private void openResumed() throws IOException {
+        AgentRecords r = AgentRecords.read(log);
+        PatchHeader h = headerOf(header);
+        ResumePoint at = r.lastBlock != null ? r.lastBlock : new ResumePoint(0, Limits.HEADER_SIZE, 0, 0);
+        writer = new StagingWriter(flash, layout.staging(), at.newOffset(), r.pending);
+        applier = PatchApplier.resume(oldImage(h), writer, policy, header, at);
+        applier.setBlockListener(this::blockDone);
+        offset = at.patchOffset();
+    }
+
+    private void blockDone(ResumePoint at) throws IOException {
+        writer.flushUnits();
+        AgentRecords.writeBlock(log, at, writer.pending());
+    }
+
+    private void verifyStaged(PatchHeader h) throws IOException {
+        byte[] buffer = new byte[StagingWriter.CHUNK];
+        ImageChecksums.Accumulator acc = new ImageChecksums.Accumulator();
+        for (long at = 0; at < h.newSize(); ) {
+            int n = (int) Math.min(buffer.length, h.newSize() - at);
+            flash.read(layout.staging().offset() + at, buffer, 0, n);
+            acc.update(buffer, 0, n);
+            at += n;
+        }
+        ImageChecksums actual = acc.result();
+        if (!actual.matches(h.newImage())) {
+            throw new PatchException(ErrorCode.NEW_IMAGE_MISMATCH, "staged image is " + actual + ", signed header says "
+                    + h.newImage());
+        }
+    }
+
+    private FlashOldImage oldImage(PatchHeader h) {
+        return new FlashOldImage(flash, layout.active(), h.oldSize());
+    }
+
+    private static PatchHeader headerOf(byte[] h) {
+        try {
+            return PatchHeader.parse(h);
+        } catch (PatchException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}
