@@ -30,11 +30,15 @@ public final class DeviceSimulator {
 
     /** Erased flash with {@code oldImage} factory-programmed into the active slot (not counted). */
     public static NorFlash provision(DeviceLayout layout, byte[] oldImage) throws IOException {
+        return provision(layout, NorFlash.erased(layout.geometry()), oldImage);
+    }
+
+    /** Writes {@code oldImage} into the active slot of {@code flash} (factory programming, not counted). */
+    public static NorFlash provision(DeviceLayout layout, NorFlash flash, byte[] oldImage) throws IOException {
         if (oldImage.length > layout.active().size()) {
             throw new IllegalArgumentException("old image (" + oldImage.length + " bytes) does not fit the active slot ("
                     + layout.active().size() + " bytes)");
         }
-        NorFlash flash = NorFlash.erased(layout.geometry());
         byte[] padded = Arrays.copyOf(oldImage, (int) roundUp(oldImage.length, layout.geometry().programUnit()));
         Arrays.fill(padded, oldImage.length, padded.length, layout.geometry().erasedValue());
         flash.provision(layout.active().offset(), padded);

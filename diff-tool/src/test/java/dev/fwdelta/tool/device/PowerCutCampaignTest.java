@@ -1,0 +1,109 @@
+package dev.fwdelta.tool.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.DeviceSimulator;
+import dev.fwdelta.runtime.device.PowerCutCampaign;
+import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Power cut before every flash operation of update + install (+ trial + confirm), on the small
+ * corpus pair, for every preset layout and every program unit size; the revert path and torn
+ * operations for every preset; a random sample on a large pair. Never a brick, always the
+ * expected image at the end.
+ */
+class PowerCutCampaignTest {
+    private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(BuildOptions.DEFAULT_RAM_BUDGET);
+    private static final Corpus.Pair SMALL = Corpus.pair("programmer");
+    /** Small blocks, so resume points fall all over the update. */
+    private static final byte[] PATCH = PatchBuilder.build(SMALL.oldBytes(), SMALL.newBytes(),
+            new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 4096, 2, 0)).patch();
+
+    static Stream<Arguments> layoutsAndUnits() {
+        return DeviceLayout.PRESETS.stream().flatMap(l -> Stream.of(1, 4, 8, 16, 32).map(u -> Arguments.of(l, u)));
+    }
+
+    static Stream<String> layouts() {
+        return DeviceLayout.PRESETS.stream();
+    }
+
+    private static DeviceLayout layout(String name, int unit) {
+        DeviceLayout l = DeviceLayout.preset(name);
+        return l.with(l.geometry().withProgramUnit(unit));
+    }
+
+    private static void check(PowerCutCampaign.Result r, String what) {
+        System.out.printf("campaign %-40s operations %5d, cut points %5d, endings %s%n", what, r.operations(),
+                r.cutPoints(), r.endings());
+        assertEquals(0, r.bricks(), what);
+        assertEquals(0, r.unexpected(), what + ": first failing cut " + r.firstFailure());
+        assertTrue(r.operations() > 100, what + ": too few operations to mean anything");
+    }
+
+    @ParameterizedTest(name = "{0} unit {1}")
+    @MethodSource("layoutsAndUnits")
+    void everyCutPointInstallsTheNewImage(String name, int unit) throws Exception {
+        PowerCutCampaign.Result r = PowerCutCampaign.run(layout(name, unit), SMALL.oldBytes(), PATCH, POLICY, true,
+                "all", false, 0);
+        assertEquals(r.cutPoints(), r.operations(), "exhaustive");
+        check(r, name + " unit " + unit);
+    }
+
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void everyCutPointThroughARevertEndsOnTheOldImage(String name) throws Exception {
+        DeviceLayout l = DeviceLayout.preset(name);
+        check(PowerCutCampaign.run(l, SMALL.oldBytes(), PATCH, POLICY, false, "all", false, 0), name + " revert");
+    }
+
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void tornOperationsAtEveryCutPoint(String name) throws Exception {
+        DeviceLayout l = DeviceLayout.preset(name);
+        check(PowerCutCampaign.run(l, SMALL.oldBytes(), PATCH, POLICY, true, "all", true, 0), name + " torn");
+    }
+
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void sampledOnALargePair(String name) throws Exception {
+        Corpus.Pair large = Corpus.pair("pyb-release");
+        DeviceLayout l = DeviceLayout.preset(name);
+        byte[] patch = PatchBuilder.build(large.oldBytes(), large.newBytes(),
+                new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 32 * 1024, 2, 0)).patch();
+        if (large.oldBytes().length > l.active().size()) {
+            // The pair does not fit this part's slots: the agent must refuse it before writing anything.
+            DeviceLayout big = DeviceLayout.preset("stm32f405-1m");
+            var flash = DeviceSimulator.provision(big, large.oldBytes());
+            var shrunk = DeviceSimulator.provision(l, java.util.Arrays.copyOf(large.oldBytes(), (int) l.active().size()));
+            var agent = new dev.fwdelta.runtime.device.UpdateAgent(l, shrunk, POLICY);
+            assertThrows(dev.fwdelta.runtime.format.PatchException.class, () -> agent.begin(patch));
+            assertEquals(0, shrunk.counters().operations());
+            assertEquals(0, flash.counters().operations());
+            return;
+        }
+        PowerCutCampaign.Result r = PowerCutCampaign.run(l, large.oldBytes(), patch, POLICY, true, "random:60", true, 7);
+        assertEquals(60, r.cutPoints());
+        check(r, name + " large");
+    }
+
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void uninterruptedUpdateCounts(String name) throws Exception {
+        DeviceLayout l = DeviceLayout.preset(name);
+        var flash = DeviceSimulator.provision(l, SMALL.oldBytes());
+        DeviceSimulator.Outcome o = DeviceSimulator.run(l, flash, PATCH, POLICY, true, 1024);
+        assertEquals(DeviceSimulator.Ending.NEW_CONFIRMED, o.ending());
+        assertEquals(PATCH.length, o.bytesSent(), "an uninterrupted update sends the patch once");
+        assertTrue(flash.counters().estimatedSeconds() > 0);
+    }
+}
