@@ -5,13 +5,13 @@ import picocli.CommandLine.Command;
 
 /** {@code fwdelta device ...}: the simulated device. */
 @Command(name = "device", mixinStandardHelpOptions = true, description = "Simulated device: flash model, agent, bootloader.",
-        subcommands = {SimulateCommand.class})
+        subcommands = {SimulateCommand.class, ServeCommand.class})
 final class DeviceCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (simulate)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (simulate, serve)");
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "fwdelta", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Firmware delta updates: small signed patches, applied as a stream in bounded memory.",
         subcommands = {DiffCommand.class, ApplyCommand.class, InspectCommand.class, VerifyCommand.class,
-                SignCommand.class, KeygenCommand.class, MatrixCommand.class, DeviceCommand.class, DemoCommand.class,
+                SignCommand.class, KeygenCommand.class, MatrixCommand.class, SendCommand.class, DeviceCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

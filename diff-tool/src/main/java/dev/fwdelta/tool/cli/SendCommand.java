@@ -1,0 +1,86 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.tool.transport.DeviceRefusedException;
+import dev.fwdelta.tool.transport.Link;
+import dev.fwdelta.tool.transport.SerialLink;
+import dev.fwdelta.tool.transport.ThrottledLink;
+import dev.fwdelta.tool.transport.UartSender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = "Send PATCH to a device's update agent over a serial port (UART, USB CDC-ACM) or USB DFU.")
+final class SendCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATCH")
+    Path patchPath;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--port", paramLabel = "PATH", description = "Serial port, e.g. /dev/ttyUSB0 or /dev/ttyACM0.")
+        String port;
+
+        @Option(names = "--usb", paramLabel = "VID:PID", description = "USB DFU device, e.g. 0483:df11.")
+        String usb;
+    }
+
+    @Option(names = "--baud", defaultValue = "115200", description = "Line rate (default: ${DEFAULT-VALUE}).")
+    int baud;
+
+    @Option(names = "--throttle", description = "Pace writes to the baud rate (for pseudo-terminals, which ignore it).")
+    boolean throttle;
+
+    @Option(names = "--json", description = "Progress and result as JSON events, one per line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] patch = Files.readAllBytes(patchPath);
+        ProgressReporter progress = new ProgressReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        if (target.usb != null) {
+            summary.putAll(UsbSend.send(target.usb, patch, progress));
+        } else {
+            try (Link serial = SerialLink.open(target.port, baud);
+                 Link link = throttle ? new ThrottledLink(serial, baud) : serial) {
+                UartSender.Result r = new UartSender(link, baud, progress).send(patch);
+                summary.put("status", "staged");
+                summary.put("patch_bytes", r.patchBytes());
+                summary.put("started_at_offset", r.firstOffset());
+                summary.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+                summary.put("bytes_per_second", Math.round((r.patchBytes() - r.firstOffset()) / r.seconds()));
+                summary.put("line_rate_bytes_per_second", baud / 10);
+                summary.put("reconnects", r.reconnects());
+                summary.put("retransmitted_bytes", r.retransmittedBytes());
+                summary.put("device", r.deviceMessage());
+            } catch (DeviceRefusedException e) {
+                throw new dev.fwdelta.runtime.format.PatchException(errorCode(e.status()), e.getMessage());
+            }
+        }
+        progress.done(summary);
+        return ExitCodes.OK;
+    }
+
+    /** A device's RESULT status is a patch error code; map it so the exit code says why. */
+    static dev.fwdelta.runtime.format.ErrorCode errorCode(int status) {
+        for (var c : dev.fwdelta.runtime.format.ErrorCode.values()) {
+            if (c.number() == status) {
+                return c;
+            }
+        }
+        return dev.fwdelta.runtime.format.ErrorCode.IO_ERROR;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.DeviceSimulator;
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.transport.DeviceInfo;
+import dev.fwdelta.runtime.transport.DeviceSession;
+import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.transport.DeviceServer;
+import dev.fwdelta.tool.transport.FaultSpec;
+import dev.fwdelta.tool.transport.Link;
+import dev.fwdelta.tool.transport.SerialLink;
+import dev.fwdelta.tool.transport.ThrottledLink;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run a simulated device (update agent + flash model) on a serial port, for fwdelta send.")
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", required = true, paramLabel = "PATH")
+    String port;
+
+    @Option(names = "--layout", required = true, paramLabel = "NAME|FILE")
+    String layoutName;
+
+    @Option(names = "--image", required = true, paramLabel = "OLD", description = "The image the device runs now.")
+    Path image;
+
+    @Option(names = "--flash-file", paramLabel = "FILE", description = "Keep the flash in FILE (inspect it, resume across runs).")
+    Path flashFile;
+
+    @Option(names = "--faults", paramLabel = "SPEC", description = "drop=P,corrupt=P,dup=P,disconnect=N,seed=S")
+    String faults;
+
+    @Option(names = "--baud", defaultValue = "115200")
+    int baud;
+
+    @Option(names = "--throttle", description = "Pace answers to the baud rate (pseudo-terminals ignore it).")
+    boolean throttle;
+
+    @Option(names = "--ram-budget", defaultValue = "16384", converter = ByteSize.class)
+    long ramBudget;
+
+    @Option(names = "--installed-version", defaultValue = "0", converter = UnsignedNumber.class)
+    long installedVersion;
+
+    @Option(names = "--hardware-id", defaultValue = "0", converter = UnsignedNumber.class)
+    long hardwareId;
+
+    @Option(names = "--exit-after-update", description = "Exit once an update is staged and verified.")
+    boolean exitAfterUpdate;
+
+    @Mixin
+    TrustOptions trust;
+
+    @Override
+    public Integer call() throws Exception {
+        DeviceLayout layout = DeviceLayout.load(layoutName);
+        byte[] old = ImageLoader.load(image).bytes();
+        UpdatePolicy policy = new UpdatePolicy(ramBudget, trust.store(), installedVersion == 0 ? -1 : installedVersion,
+                false, hardwareId == 0 ? -1 : hardwareId);
+        try (NorFlash flash = flashFile == null ? NorFlash.erased(layout.geometry())
+                : NorFlash.file(layout.geometry(), flashFile);
+             Link serial = SerialLink.open(port, baud);
+             Link link = throttle ? new ThrottledLink(serial, baud) : serial) {
+            DeviceSimulator.provision(layout, flash, old);
+            DeviceInfo info = new DeviceInfo(ramBudget, installedVersion, hardwareId, layout.name());
+            DeviceServer server = new DeviceServer(link, faults == null ? FaultSpec.none() : FaultSpec.parse(faults),
+                    out -> new DeviceSession(() -> new UpdateAgent(layout, flash, policy), info, out),
+                    () -> exitAfterUpdate && new UpdateAgent(layout, flash, policy).state() == UpdateAgent.State.STAGED);
+            spec.commandLine().getErr().printf("device %s serving on %s%n", layout.name(), port);
+            spec.commandLine().getErr().flush();
+            server.run();
+            if (server.failure() != null) {
+                throw server.failure();
+            }
+            spec.commandLine().getOut().printf("update staged and verified (%d device resets)%n", server.resets());
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.fwdelta.tool.transport;
+
+import java.io.IOException;
+
+/** The device answered RESULT with an error: the patch error code (docs/FORMAT.md 5) and its message. */
+public final class DeviceRefusedException extends IOException {
+    private final int status;
+
+    public DeviceRefusedException(int status, String message) {
+        super("device refused the update (status " + status + "): " + message);
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.fwdelta.tool.transport;
+
+import dev.fwdelta.runtime.transport.DeviceSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+/**
+ * A simulated device on a link: feeds received bytes (after the injected faults) to the device
+ * session, writes its answers back. Runs until {@link #stop} or, if asked, until an update is staged.
+ */
+public final class DeviceServer implements Runnable {
+    private static final long RESET_MS = 1500;
+
+    private final Link link;
+    private final FaultSpec faults;
+    private final DeviceSession session;
+    private final java.util.function.BooleanSupplier finished;
+    private volatile boolean running = true;
+    private volatile IOException failure;
+    private long received;
+    private boolean disconnected;
+    private int resets;
+
+    public DeviceServer(Link link, FaultSpec faults, java.util.function.Function<DeviceSession.Output, DeviceSession> sessions,
+                        java.util.function.BooleanSupplier finished) {
+        this.link = link;
+        this.faults = faults;
+        this.session = sessions.apply(f -> {
+            byte[] b = f.encode();
+            link.write(b, 0, b.length);
+        });
+        this.finished = finished;
+    }
+
+    @Override
+    public void run() {
+        byte[] buf = new byte[2048];
+        ByteArrayOutputStream delivered = new ByteArrayOutputStream();
+        try {
+            while (running && !finished.getAsBoolean()) {
+                int n = link.read(buf, 0, buf.length, 50);
+                if (n <= 0) {
+                    continue;
+                }
+                delivered.reset();
+                for (int i = 0; i < n; i++) {
+                    received++;
+                    if (!disconnected && faults.disconnectAfter >= 0 && received >= faults.disconnectAfter) {
+                        disconnected = true;
+                        reset();
+                        break;
+                    }
+                    double r = faults.random.nextDouble();
+                    if (r < faults.drop) {
+                        continue;
+                    }
+                    byte v = buf[i];
+                    if (r < faults.drop + faults.corrupt) {
+                        v ^= (byte) (1 << faults.random.nextInt(8));
+                    }
+                    delivered.write(v);
+                    if (r > 1 - faults.dup) {
+                        delivered.write(v);
+                    }
+                }
+                byte[] d = delivered.toByteArray();
+                session.receive(d, 0, d.length);
+            }
+        } catch (IOException e) {
+            failure = e;
+        }
+    }
+
+    /** The device resets: the line is dead for a while, then the session restarts from flash. */
+    private void reset() throws IOException {
+        resets++;
+        long end = System.currentTimeMillis() + RESET_MS;
+        byte[] sink = new byte[2048];
+        while (System.currentTimeMillis() < end) {
+            link.read(sink, 0, sink.length, 50);
+        }
+        session.reboot();
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    public IOException failure() {
+        return failure;
+    }
+
+    public int resets() {
+        return resets;
+    }
+
+    public DeviceSession session() {
+        return session;
+    }
+}

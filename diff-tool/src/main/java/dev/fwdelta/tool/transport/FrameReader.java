@@ -1,0 +1,70 @@
+package dev.fwdelta.tool.transport;
+
+import dev.fwdelta.runtime.transport.Frame;
+import dev.fwdelta.runtime.transport.FrameDecoder;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Reads frames from a link on a background thread, so the sender can keep writing. */
+final class FrameReader implements AutoCloseable {
+    private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile IOException failure;
+    private volatile long bytesRead;
+
+    FrameReader(Link link) {
+        FrameDecoder decoder = new FrameDecoder(frames::add);
+        thread = new Thread(() -> {
+            byte[] buf = new byte[2048];
+            while (running) {
+                try {
+                    int n = link.read(buf, 0, buf.length, 50);
+                    if (n > 0) {
+                        bytesRead += n;
+                        decoder.push(buf, 0, n);
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                    running = false;
+                }
+            }
+        }, "fwdelta-frame-reader");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The next frame, or null after {@code timeoutMs}. */
+    Frame poll(long timeoutMs) throws IOException {
+        try {
+            Frame f = frames.poll(timeoutMs, TimeUnit.MILLISECONDS);
+            if (f == null && failure != null) {
+                throw failure;
+            }
+            return f;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
+    }
+
+    void clear() {
+        frames.clear();
+    }
+
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.fwdelta.tool.transport;
+
+import com.fazecast.jSerialComm.SerialPort;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A serial port through jSerialComm, opened by path (/dev/ttyUSB0, /dev/ttyACM0 for USB CDC-ACM,
+ * or a pseudo-terminal). 8 data bits, one stop bit, the given parity.
+ */
+public final class SerialLink implements Link {
+    private final SerialPort port;
+    private final String path;
+
+    private SerialLink(SerialPort port, String path) {
+        this.port = port;
+        this.path = path;
+    }
+
+    public static SerialLink open(String path, int baud, int parity) throws IOException {
+        if (!Files.exists(Path.of(path))) {
+            throw new NoSuchFileException(path, null, "no serial port there");
+        }
+        SerialPort p = SerialPort.getCommPort(path);
+        p.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, parity);
+        p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
+        if (!p.openPort()) {
+            throw new IOException("cannot open serial port " + path + " (busy, or no permission: is the user in group"
+                    + " dialout?)");
+        }
+        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 50, 0);
+        return new SerialLink(p, path);
+    }
+
+    public static SerialLink open(String path, int baud) throws IOException {
+        return open(path, baud, SerialPort.NO_PARITY);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len, int timeoutMs) throws IOException {
+        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING,
+                Math.max(1, timeoutMs), 0);
+        int n = port.readBytes(b, len, off);
+        if (n < 0) {
+            throw new IOException("serial port " + path + " failed (unplugged?)");
+        }
+        return n;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            int n = port.writeBytes(b, len - done, off + done);
+            if (n < 0) {
+                throw new IOException("serial port " + path + " failed (unplugged?)");
+            }
+            done += n;
+        }
+    }
+
+    @Override
+    public String name() {
+        return path;
+    }
+
+    @Override
+    public void close() {
+        port.closePort();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.fwdelta.tool.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.cli.Main;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * fwdelta send to fwdelta device serve over a socat pseudo-terminal pair, both paced to 115200
+ * baud: the staged image in the device's flash file must be exact, with and without injected
+ * faults, and across a device reset in the middle of the transfer.
+ */
+class UartEndToEndTest {
+    private static final String LAYOUT = "stm32f405-1m";
+
+    @TempDir
+    Path dir;
+
+    private record Sent(JsonObject done, String deviceOut, String deviceErr) {
+    }
+
+    private Sent run(Corpus.Pair pair, int blockSize, String faults) throws Exception {
+        byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(),
+                new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, blockSize, 1, 0)).patch();
+        Path patchFile = Files.write(dir.resolve("update.fwd"), patch);
+        Path flash = dir.resolve("device.flash");
+        try (PtyPair pty = new PtyPair(dir)) {
+            StringWriter devOut = new StringWriter();
+            StringWriter devErr = new StringWriter();
+            CompletableFuture<Integer> device = CompletableFuture.supplyAsync(() -> {
+                var cl = Main.commandLine();
+                cl.setOut(new PrintWriter(devOut, true));
+                cl.setErr(new PrintWriter(devErr, true));
+                String[] args = {"device", "serve", "--port", pty.device.toString(), "--layout", LAYOUT, "--image",
+                    pair.oldPath().toString(), "--flash-file", flash.toString(), "--throttle", "--exit-after-update"};
+                if (faults != null) {
+                    args = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                            java.util.stream.Stream.of("--faults", faults)).toArray(String[]::new);
+                }
+                return cl.execute(args);
+            });
+            Thread.sleep(300);
+            StringWriter hostOut = new StringWriter();
+            StringWriter hostErr = new StringWriter();
+            var cl = Main.commandLine();
+            cl.setOut(new PrintWriter(hostOut, true));
+            cl.setErr(new PrintWriter(hostErr, true));
+            int code = cl.execute("send", patchFile.toString(), "--port", pty.host.toString(), "--throttle", "--json");
+            assertEquals(0, code, hostErr + "\n" + devErr);
+            assertEquals(0, device.get(30, TimeUnit.SECONDS), devErr.toString());
+            String[] lines = hostOut.toString().strip().split("\n");
+            JsonObject done = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+            assertEquals("done", done.get("event").getAsString());
+            assertTrue(lines.length >= 2 && lines[0].contains("\"progress\""), "JSON progress events expected");
+            // The staged image, read from the device's flash file.
+            DeviceLayout layout = DeviceLayout.preset(LAYOUT);
+            byte[] staged = new byte[pair.newBytes().length];
+            try (RandomAccessFile f = new RandomAccessFile(flash.toFile(), "r")) {
+                f.seek(layout.staging().offset());
+                f.readFully(staged);
+            }
+            assertArrayEquals(pair.newBytes(), staged, "staged image differs");
+            return new Sent(done, devOut.toString(), devErr.toString());
+        }
+    }
+
+    @Test
+    void cleanLineReachesNinetyPercentOfTheLineRate() throws Exception {
+        Sent s = run(Corpus.pair("pyb-release"), 256 * 1024, null);
+        double rate = s.done().get("bytes_per_second").getAsDouble();
+        double line = s.done().get("line_rate_bytes_per_second").getAsDouble();
+        System.out.printf("UART 115200: %d-byte patch in %.3f s = %.0f B/s, %.1f%% of the line rate%n",
+                s.done().get("patch_bytes").getAsLong(), s.done().get("seconds").getAsDouble(), rate, 100 * rate / line);
+        assertTrue(rate >= 0.9 * line, "throughput " + rate + " B/s below 90% of " + line);
+        assertEquals(0, s.done().get("reconnects").getAsInt());
+    }
+
+    @Test
+    void droppedCorruptedAndDuplicatedBytes() throws Exception {
+        Sent s = run(Corpus.pair("pyb-small"), 16 * 1024, "drop=0.0001,corrupt=0.0001,dup=0.0001,seed=3");
+        assertTrue(s.done().get("retransmitted_bytes").getAsLong() > 0, "faults should have cost retransmissions");
+    }
+
+    @Test
+    void deviceResetMidTransferResumesAtTheLastBlock() throws Exception {
+        Sent s = run(Corpus.pair("pyb-small"), 4 * 1024, "disconnect=6000,seed=5");
+        assertTrue(s.deviceOut().contains("(1 device resets)"), s.deviceOut());
+        assertTrue(s.done().get("reconnects").getAsInt() >= 1, s.done().toString());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.fwdelta.runtime.transport;
+
+import dev.fwdelta.runtime.format.LittleEndian;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+/**
+ * Push decoder for the UART framing. It hunts for SOF, checks the header CRC and the length limit
+ * before buffering a payload, and drops a frame whose CRC fails; after any error it resumes the
+ * hunt at the byte after the bad SOF, so the next good frame is always found. Garbage is counted,
+ * never thrown. Memory: one fixed buffer of the largest frame.
+ */
+public final class FrameDecoder {
+    /** Receives each good frame. */
+    @FunctionalInterface
+    public interface Sink {
+        void frame(Frame f) throws java.io.IOException;
+    }
+
+    private final byte[] buffer = new byte[Frame.OVERHEAD + Frame.MAX_PAYLOAD];
+    private final Sink sink;
+    private int filled;
+    private long badHeaders;
+    private long badFrames;
+    private long skippedBytes;
+
+    public FrameDecoder(Sink sink) {
+        this.sink = sink;
+    }
+
+    public void push(byte[] b, int off, int len) throws java.io.IOException {
+        for (int i = off; i < off + len; i++) {
+            push(b[i]);
+        }
+    }
+
+    private void push(byte v) throws java.io.IOException {
+        if (filled == 0 && (v & 0xFF) != Frame.SOF) {
+            skippedBytes++;
+            return;
+        }
+        buffer[filled++] = v;
+        if (filled == Frame.HEADER) {
+            int length = LittleEndian.u16(buffer, 3);
+            boolean headerOk = Crc16Ccitt.of(buffer, 0, 5) == LittleEndian.u16(buffer, 5)
+                    && length <= Frame.MAX_PAYLOAD && FrameType.of(buffer[1] & 0xFF) != null;
+            if (!headerOk) {
+                badHeaders++;
+                resync(1);
+            }
+            return;
+        }
+        if (filled > Frame.HEADER && filled == Frame.OVERHEAD + LittleEndian.u16(buffer, 3)) {
+            int length = filled - Frame.OVERHEAD;
+            CRC32 crc = new CRC32();
+            crc.update(buffer, 0, Frame.HEADER + length);
+            if (crc.getValue() != LittleEndian.u32(buffer, Frame.HEADER + length)) {
+                badFrames++;
+                resync(1);
+                return;
+            }
+            Frame f = new Frame(FrameType.of(buffer[1] & 0xFF), buffer[2] & 0xFF,
+                    Arrays.copyOfRange(buffer, Frame.HEADER, Frame.HEADER + length));
+            filled = 0;
+            sink.frame(f);
+        }
+    }
+
+    /** Drops the first {@code n} buffered bytes and re-scans the rest for a frame start. */
+    private void resync(int n) throws java.io.IOException {
+        byte[] rest = Arrays.copyOfRange(buffer, n, filled);
+        filled = 0;
+        skippedBytes += n;
+        for (byte b : rest) {
+            push(b);
+        }
+    }
+
+    public long badHeaders() {
+        return badHeaders;
+    }
+
+    public long badFrames() {
+        return badFrames;
+    }
+
+    public long skippedBytes() {
+        return skippedBytes;
+    }
+
+    /** Forget a partial frame (after a reconnect). */
+    public void reset() {
+        filled = 0;
+    }
+}
