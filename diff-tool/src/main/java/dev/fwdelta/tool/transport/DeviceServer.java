@@ -40,6 +40,7 @@ public final class DeviceServer implements Runnable {
             while (running && !finished.getAsBoolean()) {
                 int n = link.read(buf, 0, buf.length, 50);
                 if (n <= 0) {
+                    session.decoder().idle();
                     continue;
                 }
                 delivered.reset();

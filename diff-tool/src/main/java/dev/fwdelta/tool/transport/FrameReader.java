@@ -25,6 +25,8 @@ final class FrameReader implements AutoCloseable {
                     if (n > 0) {
                         bytesRead += n;
                         decoder.push(buf, 0, n);
+                    } else {
+                        decoder.idle();
                     }
                 } catch (IOException e) {
                     failure = e;

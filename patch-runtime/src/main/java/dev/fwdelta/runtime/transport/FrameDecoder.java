@@ -88,6 +88,17 @@ public final class FrameDecoder {
         return skippedBytes;
     }
 
+    /**
+     * The line went quiet: a frame still incomplete is broken (a sender writes a frame in one go),
+     * so drop its SOF and look for whole frames in what was buffered after it.
+     */
+    public void idle() throws java.io.IOException {
+        if (filled > 0) {
+            badFrames++;
+            resync(1);
+        }
+    }
+
     /** Forget a partial frame (after a reconnect). */
     public void reset() {
         filled = 0;
