@@ -1,6 +1,9 @@
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.tool.transport.dfu.DfuHost;
+import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code fwdelta send --usb VID:PID}: the DFU host over usb4java. */
@@ -8,6 +11,25 @@ final class UsbSend {
     private UsbSend() {}
 
     static Map<String, Object> send(String vidPid, byte[] patch, ProgressReporter progress) throws IOException {
-        throw new IOException("USB DFU transport not available yet");
+        String[] parts = vidPid.split(":");
+        int vid;
+        int pid;
+        try {
+            vid = Integer.parseInt(parts[0], 16);
+            pid = Integer.parseInt(parts[1], 16);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--usb takes VID:PID in hex, e.g. 0483:df11; got '" + vidPid + "'");
+        }
+        long start = System.nanoTime();
+        try (Usb4JavaControl usb = Usb4JavaControl.open(vid, pid)) {
+            DfuHost.Result r = new DfuHost(usb, progress).send(patch);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("status", "staged");
+            summary.put("patch_bytes", r.patchBytes());
+            summary.put("started_at_offset", r.firstOffset());
+            summary.put("seconds", Math.round((System.nanoTime() - start) / 1e6) / 1000.0);
+            summary.put("stalls_recovered", r.stallsRecovered());
+            return summary;
+        }
     }
 }

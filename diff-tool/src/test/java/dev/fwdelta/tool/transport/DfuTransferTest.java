@@ -1,0 +1,165 @@
+package dev.fwdelta.tool.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.DeviceSimulator;
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.transport.dfu.DfuDevice;
+import dev.fwdelta.runtime.transport.dfu.DfuRequest;
+import dev.fwdelta.runtime.transport.dfu.DfuState;
+import dev.fwdelta.runtime.transport.dfu.DfuStatus;
+import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.transport.dfu.ControlTransfer;
+import dev.fwdelta.tool.transport.dfu.DfuException;
+import dev.fwdelta.tool.transport.dfu.DfuHost;
+import dev.fwdelta.tool.transport.dfu.InProcessControl;
+import dev.fwdelta.tool.transport.dfu.StallException;
+import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** The DFU host against the device-side DFU state machine, in process, errors included. */
+class DfuTransferTest {
+    private static final DeviceLayout LAYOUT = DeviceLayout.preset("stm32f405-1m");
+    private static final Corpus.Pair PAIR = Corpus.pair("pyb-small");
+    private static final byte[] PATCH = PatchBuilder.build(PAIR.oldBytes(), PAIR.newBytes(),
+            new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 8 * 1024, 1, 0)).patch();
+
+    private NorFlash flash;
+
+    private DfuDevice device(int pollMs) throws IOException {
+        flash = DeviceSimulator.provision(LAYOUT, PAIR.oldBytes());
+        UpdatePolicy policy = UpdatePolicy.ramOnly(BuildOptions.DEFAULT_RAM_BUDGET);
+        return new DfuDevice(() -> new UpdateAgent(LAYOUT, flash, policy), pollMs);
+    }
+
+    private void assertStaged() {
+        byte[] staged = new byte[PAIR.newBytes().length];
+        flash.read(LAYOUT.staging().offset(), staged, 0, staged.length);
+        assertArrayEquals(PAIR.newBytes(), staged);
+        assertEquals(UpdateAgent.State.STAGED, new UpdateAgent(LAYOUT, flash, UpdatePolicy.ramOnly(1 << 20)).state());
+    }
+
+    /** Wraps a control transfer; a hook may stall or fail a request. */
+    private interface Hook {
+        void before(int request, int count) throws IOException;
+    }
+
+    private static ControlTransfer hooked(ControlTransfer inner, Hook hook) {
+        return new ControlTransfer() {
+            int count;
+
+            @Override
+            public void out(int request, int value, byte[] data) throws IOException {
+                hook.before(request, ++count);
+                inner.out(request, value, data);
+            }
+
+            @Override
+            public byte[] in(int request, int value, int length) throws IOException {
+                hook.before(request, ++count);
+                return inner.in(request, value, length);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void patchIsStagedOverDfu() throws Exception {
+        DfuHost.Result r = new DfuHost(new InProcessControl(device(1)), (a, t, s) -> { }).send(PATCH);
+        assertEquals(256, r.firstOffset());
+        assertEquals(0, r.stallsRecovered());
+        assertStaged();
+    }
+
+    @Test
+    void stalledRequestsAreClearedAndTheTransferResumes() throws Exception {
+        DfuDevice d = device(1);
+        int[] stalls = {0};
+        int[] downloads = {0};
+        ControlTransfer usb = hooked(new InProcessControl(d), (request, count) -> {
+            if (request == DfuRequest.DNLOAD && ++downloads[0] % 3 == 0 && stalls[0] < 3) {
+                stalls[0]++;
+                throw new StallException("DNLOAD (injected)");
+            }
+        });
+        DfuHost.Result r = new DfuHost(usb, (a, t, s) -> { }).send(PATCH);
+        assertEquals(3, r.stallsRecovered());
+        assertStaged();
+    }
+
+    @Test
+    void theHostWaitsThePollTimeoutTheDeviceAsks() throws Exception {
+        DfuDevice d = device(25);
+        long start = System.nanoTime();
+        DfuHost.Result r = new DfuHost(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long blocks = (PATCH.length - 256 + DfuDevice.TRANSFER_SIZE - 1) / DfuDevice.TRANSFER_SIZE;
+        assertTrue(seconds >= blocks * 0.025, seconds + " s for " + blocks + " busy blocks of 25 ms");
+        assertTrue(r.polls() >= 2 * blocks);
+        assertStaged();
+    }
+
+    @Test
+    void cablePulledMidTransferThenResumed() throws Exception {
+        DfuDevice d = device(1);
+        ControlTransfer flaky = hooked(new InProcessControl(d), (request, count) -> {
+            if (count == 40) {
+                throw new IOException("LIBUSB_ERROR_NO_DEVICE (injected)");
+            }
+        });
+        assertThrows(IOException.class, () -> new DfuHost(flaky, (a, t, s) -> { }).send(PATCH));
+        DfuHost.Result r = new DfuHost(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
+        assertTrue(r.firstOffset() > 256, "resumed at " + r.firstOffset());
+        assertStaged();
+    }
+
+    @Test
+    void abortReturnsToIdleAndARequestInTheWrongStateStalls() throws Exception {
+        DfuDevice d = device(1);
+        assertTrue(d.controlOut(DfuRequest.ABORT, 0, new byte[0]));
+        assertEquals(DfuState.DFU_IDLE, d.state());
+        // A zero-length DNLOAD in dfuIDLE is not allowed: stall, dfuERROR, errSTALLEDPKT.
+        assertEquals(false, d.controlOut(DfuRequest.DNLOAD, 0, new byte[0]));
+        byte[] s = d.controlIn(DfuRequest.GETSTATUS, 0, 6);
+        assertEquals(DfuStatus.ERR_STALLEDPKT.code(), s[0]);
+        assertEquals(DfuState.ERROR.code(), s[4]);
+        assertNull(d.controlIn(DfuRequest.UPLOAD, 0, 12), "UPLOAD stalls in dfuERROR");
+        assertTrue(d.controlOut(DfuRequest.CLRSTATUS, 0, new byte[0]));
+        assertEquals(DfuState.DFU_IDLE, d.state());
+        // The host recovers from a device left in dfuERROR on its own.
+        d.controlOut(DfuRequest.DNLOAD, 0, new byte[0]);
+        new DfuHost(new InProcessControl(d), (a, t, st) -> { }).send(PATCH);
+        assertStaged();
+    }
+
+    @Test
+    void refusedPatchIsReportedWithItsDfuStatus() throws Exception {
+        DfuDevice d = device(1);
+        byte[] other = PatchBuilder.build(PAIR.newBytes(), PAIR.oldBytes(), BuildOptions.defaults()).patch();
+        DfuException e = assertThrows(DfuException.class, () -> new DfuHost(new InProcessControl(d), (a, t, s) -> { })
+                .send(other));
+        assertEquals(DfuStatus.ERR_TARGET, e.status(), e.getMessage());
+        assertEquals(0, flash.counters().operations(), "refused before any flash write");
+    }
+
+    @Test
+    void usb4javaWithoutTheDeviceSaysSoClearly() {
+        IOException e = assertThrows(IOException.class, () -> Usb4JavaControl.open(0x0483, 0xdf11));
+        assertTrue(e.getMessage().contains("0483:df11"), e.getMessage());
+        assertTrue(e.getMessage().contains("no USB device") || e.getMessage().contains("USB unavailable"),
+                e.getMessage());
+    }
+}
