@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Firmware delta updates: small signed patches, applied as a stream in bounded memory.",
         subcommands = {DiffCommand.class, ApplyCommand.class, InspectCommand.class, VerifyCommand.class,
                 SignCommand.class, KeygenCommand.class, MatrixCommand.class, SendCommand.class, DeviceCommand.class,
+                Stm32Command.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

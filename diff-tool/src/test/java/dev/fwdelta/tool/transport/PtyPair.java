@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Two connected pseudo-terminals made by socat (installed by .ci/run): host end and device end. */
-final class PtyPair implements AutoCloseable {
-    final Path host;
-    final Path device;
+public final class PtyPair implements AutoCloseable {
+    public final Path host;
+    public final Path device;
     private final Process socat;
 
-    PtyPair(Path dir) throws Exception {
+    public PtyPair(Path dir) throws Exception {
         Tools.require("socat");
         host = dir.resolve("ttyHost");
         device = dir.resolve("ttyDevice");

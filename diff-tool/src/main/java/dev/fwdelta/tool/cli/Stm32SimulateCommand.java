@@ -1,0 +1,54 @@
+package dev.fwdelta.tool.cli;
+
+import com.fazecast.jSerialComm.SerialPort;
+import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.stm32.An3155Simulator;
+import dev.fwdelta.tool.stm32.Stm32Part;
+import dev.fwdelta.tool.transport.SerialLink;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Answer the AN3155 bootloader protocol on a serial port, with a flash model behind it.")
+final class Stm32SimulateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", required = true, paramLabel = "PATH")
+    String port;
+
+    @Option(names = "--part", defaultValue = "f405", description = "f030, f103, f405, f411, l476, g071 (default: ${DEFAULT-VALUE}).")
+    String partName;
+
+    @Option(names = "--flash-file", required = true, paramLabel = "FILE", description = "The flash content (kept).")
+    Path flashFile;
+
+    @Option(names = "--image", paramLabel = "BIN", description = "Program this image at the flash base first.")
+    Path image;
+
+    @Option(names = "--baud", defaultValue = "115200")
+    int baud;
+
+    @Override
+    public Integer call() throws Exception {
+        Stm32Part part = Stm32Part.byName(partName);
+        try (NorFlash flash = NorFlash.file(An3155Simulator.geometry(part), flashFile);
+             SerialLink link = SerialLink.open(port, baud, SerialPort.NO_PARITY)) {
+            if (image != null) {
+                byte[] img = ImageLoader.load(image).bytes();
+                byte[] padded = java.util.Arrays.copyOf(img, (img.length + 7) & ~7);
+                java.util.Arrays.fill(padded, img.length, padded.length, (byte) 0xFF);
+                flash.provision(0, padded);
+            }
+            spec.commandLine().getErr().printf("simulated %s bootloader on %s%n", part.name(), port);
+            spec.commandLine().getErr().flush();
+            new An3155Simulator(link, part, flash).run();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,225 @@
+package dev.fwdelta.tool.stm32;
+
+import dev.fwdelta.tool.transport.Link;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Host side of AN3155 over a serial link: Sync, Get, Get Version, Get ID, Read Memory, Write
+ * Memory, Erase / Extended Erase, Go. Every command is its byte and its complement; addresses are
+ * big-endian with an XOR checksum; data blocks are N-1, the bytes, and an XOR. Timeouts follow
+ * the application note and stm32flash (erases take seconds per sector, tens for a mass erase).
+ */
+public final class An3155Client implements FlashTarget {
+    private static final int TIMEOUT_MS = 1000;
+    private static final int ERASE_BASE_MS = 5000;
+    private static final int ERASE_PER_SECTOR_MS = 5000;
+    private static final int MASS_ERASE_MS = 60000;
+
+    private final Link link;
+    private Stm32Part part;
+    private int version;
+    private byte[] commands = new byte[0];
+    private long wire;
+
+    public An3155Client(Link link) {
+        this.link = link;
+    }
+
+    /** Sync, Get, Get ID: identifies the chip. An unknown product id is an error naming it. */
+    public Stm32Part connect() throws IOException {
+        sync();
+        byte[] get = command(An3155.GET, 64);
+        version = get[1] & 0xFF;
+        commands = Arrays.copyOfRange(get, 2, get.length);
+        byte[] id = command(An3155.GET_ID, 8);
+        int pid = (id[1] & 0xFF) << 8 | (id[2] & 0xFF);
+        part = Stm32Part.byProductId(pid);
+        return part;
+    }
+
+    private void sync() throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            writeBytes(new byte[] {(byte) An3155.SYNC});
+            int r = readByte(TIMEOUT_MS);
+            if (r == An3155.ACK || r == An3155.NACK) {
+                return; // NACK: the bootloader was already synchronised
+            }
+        }
+        throw new IOException("no STM32 bootloader answered the 0x7F sync on " + link.name()
+                + " (BOOT0 high and reset? 8E1 parity?)");
+    }
+
+    public int bootloaderVersion() {
+        return version;
+    }
+
+    @Override
+    public Stm32Part part() {
+        return part;
+    }
+
+    /** Get-style command: ACK, N, N+1 bytes, ACK. */
+    private byte[] command(int cmd, int max) throws IOException {
+        sendCommand(cmd);
+        int n = readByte(TIMEOUT_MS);
+        if (n < 0 || n + 1 > max) {
+            throw new IOException(String.format("bootloader answered command 0x%02x with a length of %d", cmd, n));
+        }
+        byte[] out = new byte[n + 2];
+        out[0] = (byte) n;
+        readFully(out, 1, n + 1, TIMEOUT_MS);
+        expectAck(TIMEOUT_MS, "the end of command 0x%02x", cmd);
+        return out;
+    }
+
+    @Override
+    public byte[] read(long address, int length) throws IOException {
+        byte[] out = new byte[length];
+        for (int done = 0; done < length; ) {
+            int n = Math.min(An3155.MAX_BLOCK, length - done);
+            sendCommand(An3155.READ_MEMORY);
+            sendAddress(address + done);
+            writeBytes(new byte[] {(byte) (n - 1), (byte) ((n - 1) ^ 0xFF)});
+            expectAck(TIMEOUT_MS, "the length of Read Memory at 0x%08x", address + done);
+            readFully(out, done, n, TIMEOUT_MS);
+            done += n;
+        }
+        return out;
+    }
+
+    @Override
+    public void write(long address, byte[] data) throws IOException {
+        if (address % 4 != 0) {
+            throw new IllegalArgumentException("Write Memory needs a 4-byte aligned address");
+        }
+        for (int done = 0; done < data.length; ) {
+            int n = Math.min(An3155.MAX_BLOCK, data.length - done);
+            int padded = (n + 3) & ~3;
+            byte[] block = new byte[padded + 2];
+            block[0] = (byte) (padded - 1);
+            Arrays.fill(block, 1, padded + 1, (byte) 0xFF);
+            System.arraycopy(data, done, block, 1, n);
+            block[padded + 1] = (byte) An3155.xor(block, 0, padded + 1);
+            sendCommand(An3155.WRITE_MEMORY);
+            sendAddress(address + done);
+            writeBytes(block);
+            expectAck(TIMEOUT_MS, "Write Memory at 0x%08x (write-protected, or not erased?)", address + done);
+            done += n;
+        }
+    }
+
+    @Override
+    public void erase(int[] sectors) throws IOException {
+        if (sectors.length == 0) {
+            return;
+        }
+        int timeout = ERASE_BASE_MS + ERASE_PER_SECTOR_MS * sectors.length;
+        if (supports(An3155.EXTENDED_ERASE)) {
+            byte[] b = new byte[2 + 2 * sectors.length + 1];
+            b[0] = (byte) ((sectors.length - 1) >>> 8);
+            b[1] = (byte) (sectors.length - 1);
+            for (int i = 0; i < sectors.length; i++) {
+                b[2 + 2 * i] = (byte) (sectors[i] >>> 8);
+                b[3 + 2 * i] = (byte) sectors[i];
+            }
+            b[b.length - 1] = (byte) An3155.xor(b, 0, b.length - 1);
+            sendCommand(An3155.EXTENDED_ERASE);
+            writeBytes(b);
+        } else {
+            byte[] b = new byte[1 + sectors.length + 1];
+            b[0] = (byte) (sectors.length - 1);
+            for (int i = 0; i < sectors.length; i++) {
+                b[1 + i] = (byte) sectors[i];
+            }
+            b[b.length - 1] = (byte) An3155.xor(b, 0, b.length - 1);
+            sendCommand(An3155.ERASE);
+            writeBytes(b);
+        }
+        expectAck(timeout, "erasing %d sectors", sectors.length);
+    }
+
+    public void massErase() throws IOException {
+        if (supports(An3155.EXTENDED_ERASE)) {
+            sendCommand(An3155.EXTENDED_ERASE);
+            writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, 0});
+        } else {
+            sendCommand(An3155.ERASE);
+            writeBytes(new byte[] {(byte) 0xFF, 0});
+        }
+        expectAck(MASS_ERASE_MS, "mass erase%s", "");
+    }
+
+    @Override
+    public void go(long address) throws IOException {
+        sendCommand(An3155.GO);
+        sendAddress(address);
+    }
+
+    @Override
+    public long wireBytes() {
+        return wire;
+    }
+
+    private boolean supports(int cmd) {
+        for (byte c : commands) {
+            if ((c & 0xFF) == cmd) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sendCommand(int cmd) throws IOException {
+        writeBytes(new byte[] {(byte) cmd, (byte) (cmd ^ 0xFF)});
+        expectAck(TIMEOUT_MS, "command 0x%02x (not supported, or read protection?)", cmd);
+    }
+
+    private void sendAddress(long address) throws IOException {
+        byte[] a = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address, 0};
+        a[4] = (byte) An3155.xor(a, 0, 4);
+        writeBytes(a);
+        expectAck(TIMEOUT_MS, "address 0x%08x (outside memory?)", address);
+    }
+
+    private void expectAck(int timeoutMs, String what, Object... args) throws IOException {
+        int r = readByte(timeoutMs);
+        if (r == An3155.ACK) {
+            return;
+        }
+        String context = String.format(what, args);
+        throw new IOException(r == An3155.NACK ? "bootloader refused (NACK) " + context
+                : r < 0 ? "bootloader timed out on " + context : String.format("bootloader answered 0x%02x to %s", r,
+                context));
+    }
+
+    private int readByte(int timeoutMs) throws IOException {
+        byte[] b = new byte[1];
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < end) {
+            if (link.read(b, 0, 1, (int) Math.max(1, end - System.currentTimeMillis())) == 1) {
+                wire++;
+                return b[0] & 0xFF;
+            }
+        }
+        return -1;
+    }
+
+    private void readFully(byte[] b, int off, int len, int timeoutMs) throws IOException {
+        long end = System.currentTimeMillis() + timeoutMs + len;
+        int done = 0;
+        while (done < len) {
+            if (System.currentTimeMillis() > end) {
+                throw new IOException("bootloader timed out after " + done + " of " + len + " bytes");
+            }
+            int n = link.read(b, off + done, len - done, 100);
+            done += n;
+            wire += n;
+        }
+    }
+
+    private void writeBytes(byte[] b) throws IOException {
+        link.write(b, 0, b.length);
+        wire += b.length;
+    }
+}

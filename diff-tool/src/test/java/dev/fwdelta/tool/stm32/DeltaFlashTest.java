@@ -1,0 +1,94 @@
+package dev.fwdelta.tool.stm32;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fazecast.jSerialComm.SerialPort;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.transport.SerialLink;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** fwdelta's AN3155 client against the simulator: delta flash rewrites only the sectors that change. */
+class DeltaFlashTest {
+    @TempDir
+    Path dir;
+
+    private static DeltaFlasher.Summary flash(SimulatedChip chip, byte[] patch) throws Exception {
+        try (SerialLink link = SerialLink.open(chip.pty.host.toString(), 115200, SerialPort.NO_PARITY)) {
+            An3155Client client = new An3155Client(link);
+            client.connect();
+            return DeltaFlasher.flashPatch(client, patch, true, (p, d, t) -> { });
+        }
+    }
+
+    @Test
+    void deltaFlashOnPagesRewritesOnlyChangedPages() throws Exception {
+        Corpus.Pair pair = Corpus.pair("synth-1-2");
+        byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch();
+        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("l476"), pair.oldBytes())) {
+            DeltaFlasher.Summary s = flash(chip, patch);
+            System.out.printf("delta flash synth-1-2 on l476 (2 KiB pages): %d of %d pages erased and written, "
+                    + "%d of %d bytes written, %d bytes on the wire, %.2f s%n", s.sectorsErased(), s.sectorsInImage(),
+                    s.bytesWritten(), s.imageBytes(), s.wireBytes(), s.seconds());
+            assertArrayEquals(pair.newBytes(), chip.content(pair.newBytes().length));
+            assertTrue(s.sectorsErased() < s.sectorsInImage(), s.toString());
+            assertEquals(s.sectorsErased(), chip.flash.counters().totalErases());
+            assertTrue(s.verified());
+        }
+    }
+
+    @Test
+    void deltaFlashOnMixedSectors() throws Exception {
+        Corpus.Pair pair = Corpus.pair("pyb-small");
+        byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch();
+        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("f405"), pair.oldBytes())) {
+            DeltaFlasher.Summary s = flash(chip, patch);
+            System.out.printf("delta flash pyb-small on f405 (16/64/128 KiB sectors): %d of %d sectors%n",
+                    s.sectorsErased(), s.sectorsInImage());
+            assertArrayEquals(pair.newBytes(), chip.content(pair.newBytes().length));
+        }
+    }
+
+    @Test
+    void wrongBaseImageIsRefusedBeforeAnyErase() throws Exception {
+        Corpus.Pair pair = Corpus.pair("programmer");
+        byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch();
+        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("g071"), pair.newBytes())) {
+            PatchException e = assertThrows(PatchException.class, () -> flash(chip, patch));
+            assertEquals(ErrorCode.WRONG_BASE_IMAGE, e.code());
+            assertEquals(0, chip.flash.counters().operations());
+        }
+    }
+
+    @Test
+    void unknownProductIdIsAClearError() throws Exception {
+        Stm32Part mystery = new Stm32Part("mystery", 0x999, 0x0800_0000L, "8x2K", true, 8, 0x31);
+        try (SimulatedChip chip = new SimulatedChip(dir, mystery, null);
+             SerialLink link = SerialLink.open(chip.pty.host.toString(), 115200, SerialPort.NO_PARITY)) {
+            IOException e = assertThrows(IOException.class, () -> new An3155Client(link).connect());
+            assertTrue(e.getMessage().contains("unknown STM32 product id 0x999"), e.getMessage());
+        }
+    }
+
+    @Test
+    void fullWriteWithAnImage() throws Exception {
+        Corpus.Pair pair = Corpus.pair("programmer");
+        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("f103"), null);
+             SerialLink link = SerialLink.open(chip.pty.host.toString(), 115200, SerialPort.NO_PARITY)) {
+            An3155Client client = new An3155Client(link);
+            client.connect();
+            DeltaFlasher.Summary s = DeltaFlasher.flashImage(client, pair.newBytes(), true, (p, d, t) -> { });
+            assertEquals(s.sectorsInImage(), s.sectorsErased());
+            assertArrayEquals(pair.newBytes(), chip.content(pair.newBytes().length));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.fwdelta.tool.stm32;
+
+import com.fazecast.jSerialComm.SerialPort;
+import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.tool.transport.PtyPair;
+import dev.fwdelta.tool.transport.SerialLink;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** An AN3155 simulator on the device end of a socat pty pair, running on its own thread. */
+final class SimulatedChip implements AutoCloseable {
+    final PtyPair pty;
+    final NorFlash flash;
+    final An3155Simulator simulator;
+    private final SerialLink link;
+    private final Thread thread;
+
+    SimulatedChip(Path dir, Stm32Part part, byte[] image) throws Exception {
+        pty = new PtyPair(dir);
+        flash = NorFlash.erased(An3155Simulator.geometry(part));
+        if (image != null) {
+            byte[] padded = Arrays.copyOf(image, (image.length + 7) & ~7);
+            Arrays.fill(padded, image.length, padded.length, (byte) 0xFF);
+            flash.provision(0, padded);
+        }
+        link = SerialLink.open(pty.device.toString(), 115200, SerialPort.NO_PARITY);
+        simulator = new An3155Simulator(link, part, flash);
+        thread = new Thread(simulator, "an3155-simulator");
+        thread.start();
+    }
+
+    byte[] content(int length) {
+        return Arrays.copyOf(flash.snapshot(), length);
+    }
+
+    @Override
+    public void close() throws Exception {
+        simulator.stop();
+        thread.join(2000);
+        link.close();
+        pty.close();
+    }
+}
