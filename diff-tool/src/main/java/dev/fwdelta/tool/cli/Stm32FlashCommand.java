@@ -4,6 +4,10 @@ import com.fazecast.jSerialComm.SerialPort;
 import dev.fwdelta.tool.image.ImageLoader;
 import dev.fwdelta.tool.stm32.An3155Client;
 import dev.fwdelta.tool.stm32.DeltaFlasher;
+import dev.fwdelta.tool.stm32.DfuseClient;
+import dev.fwdelta.tool.stm32.DfuseDevice;
+import dev.fwdelta.tool.stm32.FlashTarget;
+import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.io.PrintWriter;
@@ -17,15 +21,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "flash", mixinStandardHelpOptions = true,
-        description = {"Update a chip over its AN3155 UART bootloader.",
+        description = {"Update a chip through its ROM bootloader: AN3155 over UART (--port) or DfuSe over USB (--usb).",
             "--patch: read the installed image, check it is the patch's base, rebuild the new image here,",
             "erase and write only the sectors that change. --image: a plain full write."})
 final class Stm32FlashCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", required = true, paramLabel = "PATH")
-    String port;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Connection connection;
+
+    static final class Connection {
+        @Option(names = "--port", paramLabel = "PATH", description = "Serial port of the AN3155 UART bootloader.")
+        String port;
+
+        @Option(names = "--usb", paramLabel = "VID:PID", description = "ST's ROM DFU device (DfuSe), usually 0483:df11.")
+        String usb;
+    }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -57,30 +69,41 @@ final class Stm32FlashCommand implements Callable<Integer> {
             case "none" -> SerialPort.NO_PARITY;
             default -> throw new IllegalArgumentException("--parity must be even or none");
         };
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (SerialLink link = SerialLink.open(port, baud, p)) {
+        if (connection.usb != null) {
+            String[] id = connection.usb.split(":");
+            try (Usb4JavaControl usb = Usb4JavaControl.open(Integer.parseInt(id[0], 16), Integer.parseInt(id[1], 16))) {
+                return run(new DfuseClient(usb, usb.interfaceString(), DfuseDevice.TRANSFER_SIZE));
+            }
+        }
+        try (SerialLink link = SerialLink.open(connection.port, baud, p)) {
             An3155Client chip = new An3155Client(link);
             Stm32Part part = chip.connect();
             err.printf("%s (product id 0x%03x), bootloader %d.%d, %d KiB flash%n", part.name(), part.productId(),
                     chip.bootloaderVersion() >> 4, chip.bootloaderVersion() & 15, part.flashSize() / 1024);
-            DeltaFlasher.Progress progress = (phase, done, total) -> {
-                err.printf("\r%-22s %3d%%", phase, total == 0 ? 100 : 100 * done / total);
-                err.flush();
-            };
-            DeltaFlasher.Summary s = source.patch != null
-                    ? DeltaFlasher.flashPatch(chip, Files.readAllBytes(source.patch), verify, progress)
-                    : DeltaFlasher.flashImage(chip, ImageLoader.load(source.image).bytes(), verify, progress);
-            err.println();
-            if (go) {
-                chip.go(part.flashBase());
-            }
-            out.printf("sectors erased and written   %d of the %d the image spans (a full write erases all %d)%n",
-                    s.sectorsErased(), s.sectorsInImage(), s.sectorsInImage());
-            out.printf("bytes written                %d of %d%n", s.bytesWritten(), s.imageBytes());
-            out.printf("bytes on the wire            %d%n", s.wireBytes());
-            out.printf("time                         %.2f s%s%n", s.seconds(), s.verified() ? ", verified" : "");
+            return run(chip);
         }
+    }
+
+    private int run(FlashTarget chip) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DeltaFlasher.Progress progress = (phase, done, total) -> {
+            err.printf("\r%-22s %3d%%", phase, total == 0 ? 100 : 100 * done / total);
+            err.flush();
+        };
+        DeltaFlasher.Summary s = source.patch != null
+                ? DeltaFlasher.flashPatch(chip, Files.readAllBytes(source.patch), verify, progress)
+                : DeltaFlasher.flashImage(chip, ImageLoader.load(source.image).bytes(), verify, progress);
+        err.println();
+        if (go) {
+            chip.go(chip.part().flashBase());
+        }
+        out.printf("sectors erased and written   %d of the %d the image spans (a full write erases all %d)%n",
+                s.sectorsErased(), s.sectorsInImage(), s.sectorsInImage());
+        out.printf("bytes written                %d of %d%n", s.bytesWritten(), s.imageBytes());
+        out.printf("bytes on the wire            %d%n", s.wireBytes());
+        out.printf("time                         %.2f s%s%n", s.seconds(), s.verified() ? ", verified" : "");
         return ExitCodes.OK;
     }
 }

@@ -2,12 +2,33 @@ package dev.fwdelta.tool.transport.dfu;
 
 import dev.fwdelta.runtime.transport.dfu.DfuDevice;
 
-/** Control transfers straight into a device-side state machine: the DFU host tested without hardware. */
+/** Control transfers straight into a device-side state machine: DFU hosts tested without hardware. */
 public final class InProcessControl implements ControlTransfer {
-    private final DfuDevice device;
+    /** A device's class-request handlers: false / null means it stalled. */
+    public interface Endpoint {
+        boolean controlOut(int request, int value, byte[] data);
+
+        byte[] controlIn(int request, int value, int length);
+    }
+
+    private final Endpoint device;
+
+    public InProcessControl(Endpoint device) {
+        this.device = device;
+    }
 
     public InProcessControl(DfuDevice device) {
-        this.device = device;
+        this(new Endpoint() {
+            @Override
+            public boolean controlOut(int request, int value, byte[] data) {
+                return device.controlOut(request, value, data);
+            }
+
+            @Override
+            public byte[] controlIn(int request, int value, int length) {
+                return device.controlIn(request, value, length);
+            }
+        });
     }
 
     @Override

@@ -69,6 +69,25 @@ public final class Usb4JavaControl implements ControlTransfer {
         throw new IOException("no USB device " + id + " found (is it connected and in DFU mode?)");
     }
 
+    /** The DFU interface's string (DfuSe: the memory map, e.g. "@Internal Flash  /0x08000000/..."). */
+    public String interfaceString() throws IOException {
+        org.usb4java.ConfigDescriptor config = new org.usb4java.ConfigDescriptor();
+        int r = LibUsb.getActiveConfigDescriptor(LibUsb.getDevice(handle), config);
+        if (r != LibUsb.SUCCESS) {
+            throw new IOException("cannot read the USB configuration: " + LibUsb.strError(r));
+        }
+        try {
+            byte index = config.iface()[iface].altsetting()[0].iInterface();
+            String s = LibUsb.getStringDescriptor(handle, index);
+            if (s == null) {
+                throw new IOException("the DFU interface has no string descriptor (no DfuSe memory map)");
+            }
+            return s;
+        } finally {
+            LibUsb.freeConfigDescriptor(config);
+        }
+    }
+
     @Override
     public void out(int request, int value, byte[] data) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(Math.max(1, data.length));

@@ -1,0 +1,45 @@
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.stm32.DfuseFile;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "export-dfu", mixinStandardHelpOptions = true,
+        description = "Write IMAGE as a DfuSe .dfu file (prefix, target, element, suffix with CRC) for dfu-util.")
+final class Stm32ExportDfuCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IMAGE")
+    Path image;
+
+    @Option(names = "--address", defaultValue = "0x08000000", converter = UnsignedNumber.class,
+            description = "Where the image goes (default: ${DEFAULT-VALUE}).")
+    long address;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.dfu")
+    Path output;
+
+    @Option(names = "--vid", defaultValue = "0x0483", converter = UnsignedNumber.class)
+    long vid;
+
+    @Option(names = "--pid", defaultValue = "0xdf11", converter = UnsignedNumber.class)
+    long pid;
+
+    @Override
+    public Integer call() throws Exception {
+        var loaded = ImageLoader.load(image);
+        long at = loaded.baseAddress() != 0 ? loaded.baseAddress() : address;
+        byte[] dfu = DfuseFile.write(loaded.bytes(), at, (int) vid, (int) pid, "Internal Flash");
+        AtomicOutput.write(output, dfu);
+        spec.commandLine().getOut().printf("wrote %s: %d bytes at 0x%08x, %d-byte DfuSe file%n", output,
+                loaded.bytes().length, at, dfu.length);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.fwdelta.tool.stm32;
+
+import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.transport.dfu.DfuRequest;
+import dev.fwdelta.runtime.transport.dfu.DfuState;
+import dev.fwdelta.runtime.transport.dfu.DfuStatus;
+import dev.fwdelta.tool.transport.dfu.ControlTransfer;
+import dev.fwdelta.tool.transport.dfu.DfuException;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * DfuSe host (ST's extensions of DFU 1.1, UM0424) for ST's ROM DFU device: Set Address Pointer,
+ * Erase, data blocks at pointer + (wBlockNum - 2) x wTransferSize, UPLOAD to read, and the leave
+ * sequence. The memory map comes from the interface string.
+ */
+public final class DfuseClient implements FlashTarget {
+    private final ControlTransfer usb;
+    private final Stm32Part part;
+    private final int transferSize;
+    private long wire;
+
+    public DfuseClient(ControlTransfer usb, String interfaceString, int transferSize) throws IOException {
+        this.usb = usb;
+        this.part = MemoryMap.parse(interfaceString).asPart();
+        this.transferSize = transferSize;
+        idle();
+        byte[] commands = upload(0, 16);
+        if (commands.length == 0 || commands[0] != DfuseDevice.GET_COMMANDS
+                || !contains(commands, DfuseDevice.SET_ADDRESS) || !contains(commands, DfuseDevice.ERASE)) {
+            throw new IOException("the DFU device does not offer the DfuSe commands (Set Address, Erase)");
+        }
+        abort();
+    }
+
+    @Override
+    public Stm32Part part() {
+        return part;
+    }
+
+    @Override
+    public byte[] read(long address, int length) throws IOException {
+        command(DfuseDevice.SET_ADDRESS, address);
+        abort();
+        byte[] out = new byte[length];
+        for (int done = 0, block = 2; done < length; block++) {
+            byte[] b = upload(block, transferSize);
+            int n = Math.min(b.length, length - done);
+            System.arraycopy(b, 0, out, done, n);
+            done += n;
+        }
+        abort();
+        return out;
+    }
+
+    @Override
+    public void erase(int[] sectors) throws IOException {
+        for (int s : sectors) {
+            command(DfuseDevice.ERASE, part.flashBase() + part.map().start(s));
+        }
+    }
+
+    @Override
+    public void write(long address, byte[] data) throws IOException {
+        command(DfuseDevice.SET_ADDRESS, address);
+        for (int done = 0, block = 2; done < data.length; block++) {
+            int n = Math.min(transferSize, data.length - done);
+            download(block, Arrays.copyOfRange(data, done, done + n));
+            done += n;
+        }
+    }
+
+    /** The leave sequence: pointer to the start address, zero-length DNLOAD, GETSTATUS. */
+    @Override
+    public void go(long address) throws IOException {
+        command(DfuseDevice.SET_ADDRESS, address);
+        usb.out(DfuRequest.DNLOAD, 0, new byte[0]);
+        wire += 8;
+        status();
+    }
+
+    @Override
+    public long wireBytes() {
+        return wire;
+    }
+
+    private void command(int cmd, long address) throws IOException {
+        byte[] c = new byte[5];
+        c[0] = (byte) cmd;
+        LittleEndian.put32(c, 1, address);
+        download(0, c);
+    }
+
+    private void download(int block, byte[] data) throws IOException {
+        usb.out(DfuRequest.DNLOAD, block, data);
+        wire += 8 + data.length;
+        for (int i = 0; i < 1000; i++) {
+            byte[] s = status();
+            DfuState state = DfuState.of(s[4]);
+            if (state == DfuState.ERROR) {
+                throw new DfuException("DfuSe block " + block, DfuStatus.of(s[0]), state);
+            }
+            if (state == DfuState.DNLOAD_IDLE) {
+                return;
+            }
+            sleep((s[1] & 0xFF) | (s[2] & 0xFF) << 8 | (s[3] & 0xFF) << 16);
+        }
+        throw new IOException("DfuSe block " + block + ": the device stayed busy");
+    }
+
+    private byte[] upload(int block, int length) throws IOException {
+        byte[] b = usb.in(DfuRequest.UPLOAD, block, length);
+        wire += 8 + b.length;
+        return b;
+    }
+
+    private byte[] status() throws IOException {
+        wire += 8 + 6;
+        return usb.in(DfuRequest.GETSTATUS, 0, 6);
+    }
+
+    private void idle() throws IOException {
+        byte[] s = status();
+        if (DfuState.of(s[4]) == DfuState.ERROR) {
+            usb.out(DfuRequest.CLRSTATUS, 0, new byte[0]);
+        }
+        abort();
+    }
+
+    private void abort() throws IOException {
+        usb.out(DfuRequest.ABORT, 0, new byte[0]);
+        wire += 8;
+    }
+
+    private static boolean contains(byte[] b, int v) {
+        for (byte x : b) {
+            if ((x & 0xFF) == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(int ms) throws IOException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
+    }
+}
