@@ -75,6 +75,17 @@ class DfuseTest {
     }
 
     @Test
+    void usbWithoutTheDeviceIsAClearIoError() throws Exception {
+        Path patch = Files.write(dir.resolve("p.fwd"), PatchBuilder.build(Corpus.pair("programmer").oldBytes(),
+                Corpus.pair("programmer").newBytes(), BuildOptions.defaults()).patch());
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(5, cl.execute("stm32", "flash", "--usb", "0483:df11", "--patch", patch.toString()));
+        assertTrue(err.toString().contains("0483:df11"), err.toString());
+    }
+
+    @Test
     void exportedDfuFileIsAcceptedByDfuUtil() throws Exception {
         Path bin = Corpus.pair("programmer").newPath();
         Path dfu = dir.resolve("new.dfu");
