@@ -70,6 +70,11 @@ public final class DfuseClient implements FlashTarget {
         }
     }
 
+    /** Read Unprotect (0x92): removes read protection, which mass-erases the flash on a real chip. */
+    public void readUnprotect() throws IOException {
+        download(0, new byte[] {(byte) DfuseDevice.READ_UNPROTECT});
+    }
+
     /** The leave sequence: pointer to the start address, zero-length DNLOAD, GETSTATUS. */
     @Override
     public void go(long address) throws IOException {

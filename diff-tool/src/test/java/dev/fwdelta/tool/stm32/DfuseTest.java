@@ -60,6 +60,7 @@ class DfuseTest {
         DeltaFlasher.Summary s = DeltaFlasher.flashPatch(client, patch, true, (p, d, t) -> { });
         assertArrayEquals(pair.newBytes(), Arrays.copyOf(flash.snapshot(), pair.newBytes().length));
         assertEquals(s.sectorsErased(), flash.counters().totalErases());
+        client.readUnprotect();
         client.go(f405.flashBase());
         assertEquals(f405.flashBase(), rom.startedAt(), "leave sequence starts the firmware");
     }
@@ -96,6 +97,13 @@ class DfuseTest {
                 dfu.toString()));
         String check = Tools.run("dfu-suffix", "--check", dfu.toString());
         assertTrue(check.contains("Vendor ID:\t0x0483") && check.contains("BCD DFU:\t0x011A"), check);
+
+        // dfu-util itself reads the file's suffix (and then finds no device to download to).
+        Process du = new ProcessBuilder("dfu-util", "-D", dfu.toString()).redirectErrorStream(true).start();
+        String duText = new String(du.getInputStream().readAllBytes());
+        du.waitFor();
+        assertTrue(duText.contains("Match vendor ID from file: 0483") && duText.contains("Match product ID from file: df11"),
+                duText);
 
         // The DfuSe layout, read back by this test's own parser (UM0391).
         byte[] f = Files.readAllBytes(dfu);
