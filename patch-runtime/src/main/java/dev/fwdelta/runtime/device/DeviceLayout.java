@@ -3,6 +3,7 @@ package dev.fwdelta.runtime.device;
 import dev.fwdelta.runtime.flash.FlashCosts;
 import dev.fwdelta.runtime.flash.FlashGeometry;
 import dev.fwdelta.runtime.flash.SectorMap;
+import dev.fwdelta.runtime.flash.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -106,13 +107,7 @@ public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, 
 
     private static Region region(Properties p, String key) {
         String[] v = required(p, key).split("\\+");
-        return new Region(parseSize(v[0]), parseSize(v[1]));
-    }
-
-    private static long parseSize(String s) {
-        String v = s.trim().toUpperCase();
-        long unit = v.endsWith("K") ? 1024 : v.endsWith("M") ? 1024 * 1024 : 1;
-        return Long.decode(unit == 1 ? v : v.substring(0, v.length() - 1)) * unit;
+        return new Region(Sizes.parse(v[0]), Sizes.parse(v[1]));
     }
 
     private static String required(Properties p, String key) {

@@ -1,11 +1,15 @@
 package dev.fwdelta.runtime.flash;
 
-/** Sizes and offsets written as 16384, 16K, 1M or 0x4000. */
-final class Sizes {
+/** Sizes and offsets written as 16384, 16K, 16KiB, 1M or 0x4000 (K = 1024, M = 1024 K). */
+public final class Sizes {
     private Sizes() {}
 
-    static long parse(String s) {
-        String v = s.trim().toUpperCase();
+    /** Parses a size; {@link NumberFormatException} (an IllegalArgumentException) if it is not one. */
+    public static long parse(String s) {
+        String v = s.trim().toUpperCase().replace("IB", "");
+        if (v.endsWith("B") && !v.startsWith("0X")) {
+            v = v.substring(0, v.length() - 1);
+        }
         long unit = 1;
         if (v.endsWith("K")) {
             unit = 1024;
@@ -15,6 +19,10 @@ final class Sizes {
         if (unit != 1) {
             v = v.substring(0, v.length() - 1);
         }
-        return Long.decode(v) * unit;
+        long n = Long.decode(v.trim());
+        if (n < 0) {
+            throw new NumberFormatException("'" + s + "' is negative");
+        }
+        return Math.multiplyExact(n, unit);
     }
 }
