@@ -92,6 +92,31 @@ class UartEndToEndTest {
     }
 
     @Test
+    void aDeviceThatRequiresSignaturesRefusesAnUnsignedPatch() throws Exception {
+        Corpus.Pair pair = Corpus.pair("programmer");
+        Path key = dir.resolve("k.pem");
+        assertEquals(0, Main.commandLine().execute("keygen", "-o", key.toString()));
+        Path patchFile = Files.write(dir.resolve("unsigned.fwd"),
+                PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch());
+        try (PtyPair pty = new PtyPair(dir)) {
+            CompletableFuture<Integer> device = CompletableFuture.supplyAsync(() -> {
+                var cl = Main.commandLine();
+                cl.setErr(new PrintWriter(new StringWriter(), true));
+                return cl.execute("device", "serve", "--port", pty.device.toString(), "--layout", LAYOUT, "--image",
+                        pair.oldPath().toString(), "--trust", dir.resolve("k.pub.pem").toString(), "--exit-after-update");
+            });
+            Thread.sleep(300);
+            StringWriter err = new StringWriter();
+            var cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute("send", patchFile.toString(), "--port", pty.host.toString());
+            assertEquals(6, code, err.toString());
+            assertTrue(err.toString().contains("UNSIGNED_PATCH"), err.toString());
+            device.cancel(true);
+        }
+    }
+
+    @Test
     void droppedCorruptedAndDuplicatedBytes() throws Exception {
         Sent s = run(Corpus.pair("pyb-small"), 16 * 1024, "drop=0.0001,corrupt=0.0001,dup=0.0001,seed=3");
         assertTrue(s.done().get("retransmitted_bytes").getAsLong() > 0, "faults should have cost retransmissions");
