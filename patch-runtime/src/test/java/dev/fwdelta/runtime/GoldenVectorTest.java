@@ -64,6 +64,18 @@ class GoldenVectorTest {
     }
 
     @Test
+    void thumbVectorReaimsOnlyTheCallsIntoTheMovedCode() throws IOException {
+        byte[] old = resource("thumb-bl-map.old");
+        byte[] neu = resource("thumb-bl-map.new");
+        // call at 16 -> 200 (moved by 4): re-aimed; call at 40 -> 8: unchanged
+        assertEquals(false, java.util.Arrays.equals(old, 16, 20, neu, 16, 20));
+        assertArrayEquals(java.util.Arrays.copyOfRange(old, 40, 44), java.util.Arrays.copyOfRange(neu, 40, 44));
+        // call at 96 -> 180, both moved: same bytes 4 later; call at 150 -> 20: re-aimed
+        assertArrayEquals(java.util.Arrays.copyOfRange(old, 96, 100), java.util.Arrays.copyOfRange(neu, 100, 104));
+        assertEquals(false, java.util.Arrays.equals(old, 150, 154, neu, 154, 158));
+    }
+
+    @Test
     void everyVectorFileIsKnown() throws IOException {
         Map<String, TestPatch> known = GoldenVectors.all();
         try (Stream<Path> files = Files.list(SOURCE_DIR)) {

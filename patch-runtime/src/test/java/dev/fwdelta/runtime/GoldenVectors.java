@@ -11,6 +11,32 @@ public final class GoldenVectors {
 
     private GoldenVectors() {}
 
+    /**
+     * Thumb code moved by 4 bytes after an insertion: four BL calls in the old image, two into the
+     * moved part; with the map {0: +0, 64: +4} the calls are predicted and their diff bytes are zero.
+     */
+    public static TestPatch thumb() {
+        byte[] old = TestPatch.bytes(77, 256);
+        int[][] calls = {{16, 200}, {40, 8}, {96, 180}, {150, 20}}; // {at, target}
+        for (int[] c : calls) {
+            int halfwords = (c[1] - (c[0] + 4)) >> 1;
+            int hw1 = 0xF000 | ((halfwords >> 11) & 0x7FF);
+            int hw2 = 0xF800 | (halfwords & 0x7FF);
+            old[c[0]] = (byte) hw1;
+            old[c[0] + 1] = (byte) (hw1 >> 8);
+            old[c[0] + 2] = (byte) hw2;
+            old[c[0] + 3] = (byte) (hw2 >> 8);
+        }
+        TestPatch t = new TestPatch(old);
+        t.flags = 2;
+        t.map = new long[][] {{0, 0}, {64, 4}};
+        // new = old[0..64) + 4 inserted bytes + old[64..256): the predicted calls need no diff
+        t.block()
+                .add(new TestPatch.Rec(new byte[64], "INS!".getBytes(), 0))
+                .add(new TestPatch.Rec(new byte[192], new byte[0], 0));
+        return t;
+    }
+
     public static Map<String, TestPatch> all() {
         Map<String, TestPatch> v = new LinkedHashMap<>();
         v.put("none-two-blocks", TestPatch.standard());
@@ -32,6 +58,8 @@ public final class GoldenVectors {
         signed.flags = 1;
         signed.signer = SIGNING_KEY.sectionSigner();
         v.put("ed25519-signed", signed);
+
+        v.put("thumb-bl-map", thumb());
 
         TestPatch empty = new TestPatch(TestPatch.bytes(5, 64));
         v.put("empty-new-image", empty);

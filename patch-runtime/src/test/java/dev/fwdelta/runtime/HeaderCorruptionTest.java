@@ -54,7 +54,7 @@ class HeaderCorruptionTest {
     @Test
     void unknownFlagBit() {
         TestPatch t = patch();
-        t.flags = 2;
+        t.flags = 4;
         rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
     }
 
@@ -98,10 +98,38 @@ class HeaderCorruptionTest {
     }
 
     @Test
-    void reservedBytes() {
+    void mapCountWithoutTheRelocationFlag() {
         TestPatch t = patch();
-        t.reserved14 = 1;
-        rejectsBeforeWriting(ErrorCode.BAD_RESERVED, t);
+        t.mapCount = 1;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void relocationFlagWithoutAMap() {
+        TestPatch t = patch();
+        t.flags = 2;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapCountAboveLimit() {
+        TestPatch t = GoldenVectors.thumb();
+        t.mapCount = 257;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapEntriesOutOfOrder() {
+        TestPatch t = GoldenVectors.thumb();
+        t.map = new long[][] {{64, 4}, {0, 0}};
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapEntryPastTheOldImage() {
+        TestPatch t = GoldenVectors.thumb();
+        t.map = new long[][] {{0, 0}, {100_000, 4}};
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
     }
 
     @Test

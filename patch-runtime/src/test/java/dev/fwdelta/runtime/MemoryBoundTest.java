@@ -52,8 +52,14 @@ class MemoryBoundTest {
             allocatedDuringApply(small, ps);
             allocatedDuringApply(large, pl);
         }
-        long s = allocatedDuringApply(small, ps);
-        long l = allocatedDuringApply(large, pl);
+        // The applier's own allocation is deterministic; JIT activity can only add to a measurement,
+        // so the smallest of several is the applier's.
+        long s = Long.MAX_VALUE;
+        long l = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            s = Math.min(s, allocatedDuringApply(small, ps));
+            l = Math.min(l, allocatedDuringApply(large, pl));
+        }
         System.out.printf("applier heap: %d bytes for 64 KiB (2 blocks), %d bytes for 2 MiB (64 blocks), "
                 + "decoder_ram %d%n", s, l, ram);
         assertTrue(l - s <= 1024, "allocation grew with the image: " + s + " -> " + l);

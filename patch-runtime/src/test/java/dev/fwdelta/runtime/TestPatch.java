@@ -58,7 +58,10 @@ public final class TestPatch {
     public long firmwareVersion = 7;
     public long hardwareId = 0x1234;
     public Long headerCrc;
-    public int reserved14;
+    /** Header bytes 14..15: map_count (null = the number of map entries). */
+    public Integer mapCount;
+    /** Relocation map entries {old_start, shift}; when set, flag 2 is expected and BLs are predicted. */
+    public long[][] map;
     public byte[] trailer = new byte[0];
     /** Changes to the final header bytes before its CRC is computed. */
     public Consumer<ByteBuffer> headerTweak = h -> { };
@@ -83,8 +86,9 @@ public final class TestPatch {
         int oldPos = 0;
         for (Block b : blocks) {
             for (Rec r : b.records) {
+                byte[] pred = predicted(oldPos, r.diff.length, out.size());
                 for (int i = 0; i < r.diff.length; i++) {
-                    out.write(old[oldPos + i] + r.diff[i]);
+                    out.write(pred[i] + r.diff[i]);
                 }
                 out.writeBytes(r.extra);
                 oldPos += r.diff.length + r.seek;
@@ -96,6 +100,14 @@ public final class TestPatch {
     public byte[] build() {
         byte[] newImage = newImage();
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        if (map != null) {
+            ByteBuffer m = le(8 * map.length);
+            for (long[] e : map) {
+                m.putInt((int) e[0]);
+                m.putInt((int) e[1]);
+            }
+            payload.writeBytes(m.array());
+        }
         long newPos = 0;
         long oldPos = 0;
         for (int i = 0; i < blocks.size(); i++) {
@@ -139,7 +151,7 @@ public final class TestPatch {
         h.putInt((int) flags);
         h.put((byte) codecId);
         h.put((byte) codecProps);
-        h.putShort((short) reserved14);
+        h.putShort((short) (int) or(mapCount == null ? null : (long) mapCount, map == null ? 0 : map.length));
         h.putInt((int) codecWindow);
         h.putInt((int) or(decoderRam, expectedDecoderRam()));
         h.putInt((int) maxBlockRaw);
@@ -166,17 +178,59 @@ public final class TestPatch {
         return all.toByteArray();
     }
 
+    /**
+     * FORMAT.md 2.3, written again here from the text: a diff run's bytes are predicted as the old
+     * bytes, except each Thumb BL (even offset, F0xx F8xx, wholly in the run) re-aimed through the map.
+     */
+    byte[] predicted(int runOld, int len, int runNew) {
+        byte[] p = java.util.Arrays.copyOfRange(old, runOld, runOld + len);
+        if (map == null) {
+            return p;
+        }
+        for (int q = (runOld + 1) & ~1; q + 4 <= runOld + len; q += 2) {
+            int hw1 = (old[q] & 0xFF) | (old[q + 1] & 0xFF) << 8;
+            int hw2 = (old[q + 2] & 0xFF) | (old[q + 3] & 0xFF) << 8;
+            if ((hw1 & 0xF800) != 0xF000 || (hw2 & 0xF800) != 0xF800) {
+                continue;
+            }
+            int halfwords = ((hw1 & 0x7FF) << 11) | (hw2 & 0x7FF);
+            if ((halfwords & (1 << 21)) != 0) {
+                halfwords -= 1 << 22;
+            }
+            long target = q + 4 + 2L * halfwords;
+            long moved = -1;
+            for (long[] e : map) {
+                if (e[0] <= target && target < old.length) {
+                    moved = target + e[1];
+                }
+            }
+            if (moved < 0) {
+                continue;
+            }
+            long offset = (moved - (runNew + (q - runOld) + 4)) >> 1;
+            int n1 = 0xF000 | (int) ((offset >> 11) & 0x7FF);
+            int n2 = 0xF800 | (int) (offset & 0x7FF);
+            int k = q - runOld;
+            p[k] = (byte) n1;
+            p[k + 1] = (byte) (n1 >> 8);
+            p[k + 2] = (byte) n2;
+            p[k + 3] = (byte) (n2 >> 8);
+        }
+        return p;
+    }
+
     /** docs/FORMAT.md section 4, computed here from the text, not from the runtime's code. */
     public long expectedDecoderRam() {
+        long mapRam = 8L * (map == null ? 0 : map.length);
         switch (codecId) {
             case 1:
-                return 1024 + codecWindow;
+                return 1024 + codecWindow + mapRam;
             case 2:
                 int lc = codecProps % 9;
                 int lp = codecProps / 9 % 5;
-                return 1024 + codecWindow + 2L * (1846 + (768L << (lc + lp))) + 64;
+                return 1024 + codecWindow + 2L * (1846 + (768L << (lc + lp))) + 64 + mapRam;
             default:
-                return 1024;
+                return 1024 + mapRam;
         }
     }
 

@@ -31,6 +31,11 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
                         + (Limits.HEADER_SIZE + h.payloadLength()));
             }
             MessageDigest sha = ImageChecksums.sha256Digest();
+            byte[] map = in.readNBytes((int) h.mapBytes());
+            if (map.length < h.mapBytes()) {
+                throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside the relocation map");
+            }
+            sha.update(map);
             long largest = 0;
             long raw = 0;
             byte[] buffer = new byte[8192];

@@ -6,6 +6,8 @@ import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
 import dev.fwdelta.tool.diff.BsdiffMatcher;
 import dev.fwdelta.tool.diff.DeltaRecord;
+import dev.fwdelta.runtime.apply.RelocationMap;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -27,13 +29,27 @@ public final class PatchBuilder {
                     + CodecCandidates.minimumBudget(options.codec()) + ")");
         }
         List<DeltaRecord> records = BsdiffMatcher.diff(oldImage, newImage);
-        List<RawBlock> blocks = RecordBlocker.split(records, options.maxBlockRaw());
         ImageChecksums oldSums = ImageChecksums.of(oldImage);
         ImageChecksums newSums = ImageChecksums.of(newImage);
-        return candidates.stream()
-                .map(c -> assemble(c, PayloadEncoder.encode(blocks, newImage, c), blocks.size(), oldSums, newSums, options))
-                .min(Comparator.comparingInt(b -> b.patch().length))
-                .orElseThrow();
+        List<RawBlock> blocks = RecordBlocker.split(records, options.maxBlockRaw());
+        List<Built> built = new ArrayList<>();
+        for (BlockCompressor c : candidates) {
+            built.add(assemble(c, null, PayloadEncoder.encode(blocks, newImage, c), blocks.size(), oldSums, newSums,
+                    options));
+        }
+        // The same records with Thumb BL calls predicted through a relocation map: kept if smaller.
+        RelocationMap map = RelocationPlanner.plan(records, oldImage.length,
+                RelocationPlanner.entriesWithin(options.ramBudget()));
+        List<DeltaRecord> predicted = map == null ? null : RelocationPlanner.predict(oldImage, newImage, records, map);
+        if (predicted != null) {
+            List<RawBlock> pBlocks = RecordBlocker.split(predicted, options.maxBlockRaw());
+            long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.size();
+            for (BlockCompressor c : CodecCandidates.within(options.ramBudget() - mapRam, options.codec())) {
+                built.add(assemble(c, map, PayloadEncoder.encode(pBlocks, newImage, c), pBlocks.size(), oldSums,
+                        newSums, options));
+            }
+        }
+        return built.stream().min(Comparator.comparingInt(b -> b.patch().length)).orElseThrow();
     }
 
     private static void checkSize(String what, long size) {
@@ -43,16 +59,22 @@ public final class PatchBuilder {
         }
     }
 
-    private static Built assemble(BlockCompressor c, byte[] payload, int blockCount, ImageChecksums oldSums,
-                                  ImageChecksums newSums, BuildOptions options) {
+    private static Built assemble(BlockCompressor c, RelocationMap map, byte[] blocks, int blockCount,
+                                  ImageChecksums oldSums, ImageChecksums newSums, BuildOptions options) {
+        byte[] mapSection = map == null ? new byte[0] : map.encode();
+        byte[] payload = new byte[mapSection.length + blocks.length];
+        System.arraycopy(mapSection, 0, payload, 0, mapSection.length);
+        System.arraycopy(blocks, 0, payload, mapSection.length, blocks.length);
+        int mapCount = map == null ? 0 : map.size();
         java.security.MessageDigest sha = ImageChecksums.sha256Digest();
-        PatchHeader header = new PatchHeader(0, c.codec(), c.props(), c.window(), c.decoderRam(),
-                options.maxBlockRaw(), blockCount, payload.length, oldSums, newSums, sha.digest(payload),
-                options.firmwareVersion(), options.hardwareId(), SignatureSection.NONE);
+        PatchHeader header = new PatchHeader(map == null ? 0 : PatchHeader.FLAG_THUMB_BL, c.codec(), c.props(), mapCount,
+                c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount), options.maxBlockRaw(),
+                blockCount, payload.length, oldSums, newSums, sha.digest(payload), options.firmwareVersion(),
+                options.hardwareId(), SignatureSection.NONE);
         byte[] head = header.encode();
         byte[] patch = new byte[head.length + payload.length];
         System.arraycopy(head, 0, patch, 0, head.length);
         System.arraycopy(payload, 0, patch, head.length, payload.length);
-        return new Built(patch, header, c.describe());
+        return new Built(patch, header, c.describe() + (map == null ? "" : ", Thumb BL map " + mapCount));
     }
 }

@@ -43,7 +43,7 @@ public final class SerialLink implements Link {
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING,
                 Math.max(1, timeoutMs), 0);
         int n = port.readBytes(b, len, off);
-        if (n < 0) {
+        if (n < 0 || (n == 0 && port.bytesAvailable() < 0)) {
             throw new IOException("serial port " + path + " failed (unplugged?)");
         }
         return n;

@@ -33,7 +33,7 @@ class ResumeTest {
     private static long largestBlock(byte[] patch) throws Exception {
         PatchHeader h = PatchHeader.parse(patch);
         long largest = 0;
-        int at = Limits.HEADER_SIZE;
+        int at = Limits.HEADER_SIZE + (int) h.mapBytes();
         for (long i = 0; i < h.blockCount(); i++) {
             BlockHeader b = BlockHeader.parse(Arrays.copyOfRange(patch, at, at + Limits.BLOCK_HEADER_SIZE));
             largest = Math.max(largest, Limits.BLOCK_HEADER_SIZE + b.encodedLength());

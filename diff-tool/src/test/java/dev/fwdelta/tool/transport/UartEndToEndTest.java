@@ -98,21 +98,28 @@ class UartEndToEndTest {
         assertEquals(0, Main.commandLine().execute("keygen", "-o", key.toString()));
         Path patchFile = Files.write(dir.resolve("unsigned.fwd"),
                 PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch());
-        try (PtyPair pty = new PtyPair(dir)) {
-            CompletableFuture<Integer> device = CompletableFuture.supplyAsync(() -> {
-                var cl = Main.commandLine();
-                cl.setErr(new PrintWriter(new StringWriter(), true));
-                return cl.execute("device", "serve", "--port", pty.device.toString(), "--layout", LAYOUT, "--image",
-                        pair.oldPath().toString(), "--trust", dir.resolve("k.pub.pem").toString(), "--exit-after-update");
-            });
-            Thread.sleep(300);
+        DeviceLayout layout = DeviceLayout.preset(LAYOUT);
+        var flash = dev.fwdelta.runtime.device.DeviceSimulator.provision(layout, pair.oldBytes());
+        var trust = new dev.fwdelta.runtime.security.TrustStore(java.util.List.of(
+                dev.fwdelta.tool.sign.KeyFiles.readPublic(dir.resolve("k.pub.pem"))));
+        var policy = new dev.fwdelta.runtime.apply.UpdatePolicy(1 << 20, trust, -1, false, -1);
+        try (PtyPair pty = new PtyPair(dir); SerialLink deviceEnd = SerialLink.open(pty.device.toString(), 115200)) {
+            DeviceServer server = new DeviceServer(deviceEnd, FaultSpec.none(),
+                    out -> new dev.fwdelta.runtime.transport.DeviceSession(
+                            () -> new dev.fwdelta.runtime.device.UpdateAgent(layout, flash, policy),
+                            new dev.fwdelta.runtime.transport.DeviceInfo(1 << 20, 0, 0, LAYOUT), out),
+                    () -> false);
+            Thread device = new Thread(server);
+            device.start();
             StringWriter err = new StringWriter();
             var cl = Main.commandLine();
             cl.setErr(new PrintWriter(err, true));
             int code = cl.execute("send", patchFile.toString(), "--port", pty.host.toString());
+            server.stop();
+            device.join(2000);
             assertEquals(6, code, err.toString());
             assertTrue(err.toString().contains("UNSIGNED_PATCH"), err.toString());
-            device.cancel(true);
+            assertEquals(0, flash.counters().operations(), "refused before any flash write");
         }
     }
 

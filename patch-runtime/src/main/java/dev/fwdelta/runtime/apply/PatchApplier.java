@@ -27,7 +27,13 @@ import java.util.zip.CRC32;
  * throws it again, and nothing is reported successful before every hash matched.
  */
 public final class PatchApplier {
-    private enum State { HEADER, BLOCK_HEADER, BLOCK_DATA, END, DONE, FAILED }
+    private enum State { HEADER, MAP, BLOCK_HEADER, BLOCK_DATA, END, DONE, FAILED }
+
+    /** Told when the relocation map at the start of the payload has arrived (the agent keeps it). */
+    @FunctionalInterface
+    public interface MapListener {
+        void mapReady(byte[] section) throws IOException;
+    }
 
     private final OldImage old;
     private final ImageSink sink;
@@ -47,6 +53,8 @@ public final class PatchApplier {
     private final CRC32 blockCrc = new CRC32();
 
     private BlockListener listener;
+    private MapListener mapListener;
+    private byte[] mapBuffer;
     /** Resumed mid-patch: the payload and new-image hashes cannot cover bytes seen before. */
     private boolean resumed;
     private long payloadLeft;
@@ -81,22 +89,38 @@ public final class PatchApplier {
      * (the update agent reads it back from flash) against {@code header().newImage()}.
      */
     public static PatchApplier resume(OldImage old, ImageSink sink, UpdatePolicy policy, byte[] header,
-                                      ResumePoint at) throws IOException {
+                                      byte[] mapSection, ResumePoint at) throws IOException {
         PatchApplier a = new PatchApplier(old, sink, policy);
         a.process(header, 0, Limits.HEADER_SIZE);
         PatchHeader h = a.header;
+        if (h.mapCount() > 0 && at.patchOffset() == Limits.HEADER_SIZE && mapSection == null) {
+            return a; // nothing of the payload was kept: start at the map
+        }
         if (at.blocksDone() < 0 || at.blocksDone() > h.blockCount() || at.patchOffset() < Limits.HEADER_SIZE
                 || at.patchOffset() > Limits.HEADER_SIZE + h.payloadLength() || at.newOffset() < 0
                 || at.newOffset() > h.newSize() || at.oldOffset() < 0 || at.oldOffset() > h.oldSize()) {
             throw new IllegalArgumentException("resume point " + at + " does not fit the patch");
         }
+        RelocationMap map = null;
+        if (h.mapCount() > 0) {
+            if (mapSection == null || mapSection.length != h.mapBytes()) {
+                throw new IllegalArgumentException("resuming a patch with a relocation map needs its " + h.mapBytes()
+                        + "-byte map section");
+            }
+            map = RelocationMap.parse(mapSection, h.mapCount(), h.oldSize());
+        }
         a.resumed = true;
         a.blockIndex = at.blocksDone();
         a.payloadLeft = h.payloadLength() - (at.patchOffset() - Limits.HEADER_SIZE);
-        a.records = new RecordApplier(old, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset());
+        a.records = new RecordApplier(old, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset(), map);
         a.state = State.HEADER;
         a.nextBlockOrEnd();
         return a;
+    }
+
+    /** Called once the relocation map (if the patch has one) has arrived, before any block. */
+    public void setMapListener(MapListener listener) {
+        this.mapListener = listener;
     }
 
     /** Called after every block is applied and checked (for progress records). */
@@ -185,6 +209,16 @@ public final class PatchApplier {
                 }
                 return n;
             }
+            case MAP: {
+                int n = gather(mapBuffer, b, off, len);
+                payloadHash.update(b, off, n);
+                payloadLeft -= n;
+                if (buffered == mapBuffer.length) {
+                    buffered = 0;
+                    onMap();
+                }
+                return n;
+            }
             case BLOCK_HEADER: {
                 int n = gather(blockHeaderBuffer, b, off, len);
                 payloadHash.update(b, off, n);
@@ -227,8 +261,26 @@ public final class PatchApplier {
         BaseImageCheck.verify(old, h.oldImage());
         header = h;
         decoder = BlockDecoder.create(h.codec(), h.codecWindow(), h.codecProps());
-        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit, 0, 0);
         payloadLeft = h.payloadLength();
+        if (h.mapCount() > 0) {
+            if (payloadLeft < h.mapBytes()) {
+                throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length " + payloadLeft
+                        + " cannot hold the " + h.mapBytes() + "-byte relocation map");
+            }
+            mapBuffer = new byte[(int) h.mapBytes()];
+            state = State.MAP;
+            return;
+        }
+        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit, 0, 0, null);
+        nextBlockOrEnd();
+    }
+
+    private void onMap() throws IOException {
+        RelocationMap map = RelocationMap.parse(mapBuffer, header.mapCount(), header.oldSize());
+        records = new RecordApplier(old, header.oldSize(), header.newSize(), this::emit, 0, 0, map);
+        if (mapListener != null) {
+            mapListener.mapReady(mapBuffer.clone());
+        }
         nextBlockOrEnd();
     }
 

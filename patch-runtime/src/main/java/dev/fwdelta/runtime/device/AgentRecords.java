@@ -16,6 +16,7 @@ final class AgentRecords {
     static final int BEGIN = 2;
     static final int BLOCK = 3;
     static final int STAGED = 4;
+    static final int MAP = 5;
     static final int HEADER_PART = 52;
     static final int HEADER_PARTS = (Limits.HEADER_SIZE + HEADER_PART - 1) / HEADER_PART;
 
@@ -24,8 +25,12 @@ final class AgentRecords {
     final ResumePoint lastBlock;
     final byte[] pending;
     final boolean staged;
+    /** The relocation map section, if the patch has one and all its parts were logged; else null. */
+    final byte[] map;
 
-    private AgentRecords(byte[] header, long patchId, ResumePoint lastBlock, byte[] pending, boolean staged) {
+    private AgentRecords(byte[] header, long patchId, ResumePoint lastBlock, byte[] pending, boolean staged,
+                         byte[] map) {
+        this.map = map;
         this.header = header;
         this.patchId = patchId;
         this.lastBlock = lastBlock;
@@ -45,6 +50,8 @@ final class AgentRecords {
         byte[] pending = new byte[0];
         boolean staged = false;
         long beginId = 0;
+        byte[] mapParts = new byte[256 * HEADER_PART];
+        boolean[] haveMap = new boolean[256];
         for (StatusLog.Entry e : log.entries()) {
             byte[] p = e.payload();
             switch (e.type()) {
@@ -65,6 +72,11 @@ final class AgentRecords {
                     pending = Arrays.copyOfRange(p, 17, 17 + Math.min(p[16] & 0xFF, 32));
                 }
                 case STAGED -> staged = true;
+                case MAP -> {
+                    int part = p[0] & 0xFF;
+                    System.arraycopy(p, 1, mapParts, part * HEADER_PART, HEADER_PART);
+                    haveMap[part] = true;
+                }
                 default -> { }
             }
         }
@@ -73,9 +85,35 @@ final class AgentRecords {
         }
         byte[] h = Arrays.copyOf(header, Limits.HEADER_SIZE);
         if (!begun || beginId != patchId(h)) {
-            return new AgentRecords(null, 0, null, new byte[0], false);
+            return new AgentRecords(null, 0, null, new byte[0], false, null);
         }
-        return new AgentRecords(h, beginId, last, pending, staged);
+        return new AgentRecords(h, beginId, last, pending, staged, map(h, mapParts, haveMap));
+    }
+
+    private static byte[] map(byte[] header, byte[] parts, boolean[] have) {
+        int bytes = Limits.MAP_ENTRY_BYTES * dev.fwdelta.runtime.format.LittleEndian.u16(header, 14);
+        if (bytes == 0) {
+            return null;
+        }
+        for (int part = 0; part < mapParts(bytes); part++) {
+            if (!have[part]) {
+                return null;
+            }
+        }
+        return Arrays.copyOf(parts, bytes);
+    }
+
+    static int mapParts(long mapBytes) {
+        return (int) ((mapBytes + HEADER_PART - 1) / HEADER_PART);
+    }
+
+    static void writeMap(StatusLog log, byte[] section) throws java.io.IOException {
+        for (int part = 0; part < mapParts(section.length); part++) {
+            byte[] p = new byte[StatusLog.PAYLOAD];
+            p[0] = (byte) part;
+            System.arraycopy(section, part * HEADER_PART, p, 1, Math.min(HEADER_PART, section.length - part * HEADER_PART));
+            log.append(MAP, p);
+        }
     }
 
     /** The first 8 bytes of SHA-256 of the header: names the patch in both logs. */

@@ -56,7 +56,7 @@ public final class UpdateAgent {
             header = r.header;
             patchLength = Limits.HEADER_SIZE + headerOf(r.header).payloadLength();
             state = r.staged ? State.STAGED : State.RECEIVING;
-            offset = r.staged ? patchLength : r.lastBlock == null ? Limits.HEADER_SIZE : r.lastBlock.patchOffset();
+            offset = r.staged ? patchLength : resumePoint(r, headerOf(r.header)).patchOffset();
         }
     }
 
@@ -102,7 +102,7 @@ public final class UpdateAgent {
                     + SwapPlan.recordsNeeded(groups) + " boot log records)", Math.max(parsed.oldSize(), parsed.newSize()),
                     0, layout.active().size());
         }
-        long needed = AgentRecords.HEADER_PARTS + 2 + parsed.blockCount();
+        long needed = AgentRecords.HEADER_PARTS + 2 + AgentRecords.mapParts(parsed.mapBytes()) + parsed.blockCount();
         if (needed > log.capacity()) {
             throw PatchException.outOfRange(ErrorCode.BAD_BLOCK_COUNT, "block_count (progress records)",
                     parsed.blockCount(), 0, log.capacity() - AgentRecords.HEADER_PARTS - 2);
@@ -118,6 +118,7 @@ public final class UpdateAgent {
         writer = new StagingWriter(flash, layout.staging(), 0, new byte[0]);
         applier = new PatchApplier(oldImage(parsed), writer, policy);
         applier.setBlockListener(this::blockDone);
+        applier.setMapListener(section -> AgentRecords.writeMap(log, section));
         applier.process(h, 0, h.length);
         offset = Limits.HEADER_SIZE;
         state = State.RECEIVING;
@@ -173,11 +174,21 @@ public final class UpdateAgent {
     private void openResumed() throws IOException {
         AgentRecords r = AgentRecords.read(log);
         PatchHeader h = headerOf(header);
-        ResumePoint at = r.lastBlock != null ? r.lastBlock : new ResumePoint(0, Limits.HEADER_SIZE, 0, 0);
+        ResumePoint at = resumePoint(r, h);
         writer = new StagingWriter(flash, layout.staging(), at.newOffset(), r.pending);
-        applier = PatchApplier.resume(oldImage(h), writer, policy, header, at);
+        applier = PatchApplier.resume(oldImage(h), writer, policy, header, r.map, at);
         applier.setBlockListener(this::blockDone);
+        applier.setMapListener(section -> AgentRecords.writeMap(log, section));
         offset = at.patchOffset();
+    }
+
+    /** The last applied block; or, before any, just after the map if it was logged, else the payload start. */
+    private static ResumePoint resumePoint(AgentRecords r, PatchHeader h) {
+        if (r.lastBlock != null) {
+            return r.lastBlock;
+        }
+        long start = Limits.HEADER_SIZE + (r.map != null ? h.mapBytes() : 0);
+        return new ResumePoint(0, start, 0, 0);
     }
 
     private void blockDone(ResumePoint at) throws IOException {

@@ -42,7 +42,8 @@ public enum ErrorCode {
     UNKNOWN_KEY(38),
     UNSIGNED_PATCH(39),
     ROLLBACK(40),
-    WRONG_HARDWARE(41);
+    WRONG_HARDWARE(41),
+    BAD_MAP(42);
 
     private final int number;
 

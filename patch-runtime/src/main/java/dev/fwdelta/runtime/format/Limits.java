@@ -23,6 +23,10 @@ public final class Limits {
     public static final int MAX_VARINT_BYTES = 5;
     public static final long MAX_VARINT_VALUE = Integer.MAX_VALUE;
 
+    /** Relocation map: entries at most, bytes per entry (u32 old_start, i32 shift), RAM per entry. */
+    public static final int MAX_MAP_ENTRIES = 256;
+    public static final int MAP_ENTRY_BYTES = 8;
+
     /** Applier state, header and block-header buffers, old-image read buffer. */
     public static final int APPLIER_BASE_RAM = 1024;
     /** Size of the applier's old-image read buffer (part of APPLIER_BASE_RAM). */

@@ -14,6 +14,7 @@ public record PatchHeader(
         int flags,
         Codec codec,
         int codecProps,
+        int mapCount,
         int codecWindow,
         long decoderRam,
         int maxBlockRaw,
@@ -29,6 +30,9 @@ public record PatchHeader(
     public static final byte[] MAGIC = {'F', 'W', 'D', 'P'};
     public static final int FORMAT_VERSION = 1;
     public static final int FLAG_SIGNED = 1;
+    /** The payload starts with a relocation map; Thumb BL calls in diff runs are predicted through it. */
+    public static final int FLAG_THUMB_BL = 2;
+    private static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_THUMB_BL;
 
     public PatchHeader {
         payloadSha256 = payloadSha256.clone();
@@ -61,14 +65,21 @@ public record PatchHeader(
                     "bad value for header_crc32: %08x (computed %08x over bytes 0..171)", crc, c.getValue()));
         }
         long flags = u32(b, 8);
-        check(ErrorCode.BAD_FLAGS, "flags", flags, 0, FLAG_SIGNED);
+        if ((flags & ~KNOWN_FLAGS) != 0) {
+            throw PatchException.outOfRange(ErrorCode.BAD_FLAGS, "flags", flags, 0, KNOWN_FLAGS);
+        }
         Codec codec = Codec.byId(u8(b, 12));
         int props = u8(b, 13);
-        check(ErrorCode.BAD_RESERVED, "reserved (bytes 14..15)", u16(b, 14), 0, 0);
+        int mapCount = u16(b, 14);
+        if ((flags & FLAG_THUMB_BL) != 0) {
+            check(ErrorCode.BAD_MAP, "map_count", mapCount, 1, Limits.MAX_MAP_ENTRIES);
+        } else {
+            check(ErrorCode.BAD_MAP, "map_count (no relocation flag)", mapCount, 0, 0);
+        }
         long window = u32(b, 16);
         checkCodecParameters(codec, props, window);
         long ram = u32(b, 20);
-        long expectedRam = codec.decoderRam((int) window, props);
+        long expectedRam = decoderRam(codec, (int) window, props, mapCount);
         check(ErrorCode.BAD_DECODER_RAM, "decoder_ram", ram, expectedRam, expectedRam);
         long maxBlockRaw = u32(b, 24);
         check(ErrorCode.BAD_MAX_BLOCK_RAW, "max_block_raw", maxBlockRaw, 1, Limits.MAX_BLOCK_RAW);
@@ -87,7 +98,7 @@ public record PatchHeader(
             throw new PatchException(ErrorCode.BAD_FLAGS, "flag SIGNED is " + (flags & FLAG_SIGNED)
                     + " but sig_algorithm is " + sig.algorithm());
         }
-        return new PatchHeader((int) flags, codec, props, (int) window, ram, (int) maxBlockRaw, blockCount,
+        return new PatchHeader((int) flags, codec, props, mapCount, (int) window, ram, (int) maxBlockRaw, blockCount,
                 payloadLength, oldImage, newImage, Arrays.copyOfRange(b, 128, 160), u64(b, 160), u32(b, 168), sig);
     }
 
@@ -134,6 +145,7 @@ public record PatchHeader(
         put32(b, 8, flags);
         b[12] = (byte) codec.id();
         b[13] = (byte) codecProps;
+        put16(b, 14, mapCount);
         put32(b, 16, codecWindow);
         put32(b, 20, decoderRam);
         put32(b, 24, maxBlockRaw);
@@ -158,14 +170,15 @@ public record PatchHeader(
 
     /** This header with flag SIGNED set and no signature yet: what a signer signs. */
     public PatchHeader toBeSigned() {
-        return new PatchHeader(flags | FLAG_SIGNED, codec, codecProps, codecWindow, decoderRam, maxBlockRaw, blockCount,
-                payloadLength, oldImage, newImage, payloadSha256, firmwareVersion, hardwareId, SignatureSection.NONE);
+        return new PatchHeader(flags | FLAG_SIGNED, codec, codecProps, mapCount, codecWindow, decoderRam, maxBlockRaw,
+                blockCount, payloadLength, oldImage, newImage, payloadSha256, firmwareVersion, hardwareId,
+                SignatureSection.NONE);
     }
 
     /** This header with flag SIGNED and the given signature section. */
     public PatchHeader withSignature(SignatureSection sig) {
-        return new PatchHeader(flags | FLAG_SIGNED, codec, codecProps, codecWindow, decoderRam, maxBlockRaw, blockCount,
-                payloadLength, oldImage, newImage, payloadSha256, firmwareVersion, hardwareId, sig);
+        return new PatchHeader(flags | FLAG_SIGNED, codec, codecProps, mapCount, codecWindow, decoderRam, maxBlockRaw,
+                blockCount, payloadLength, oldImage, newImage, payloadSha256, firmwareVersion, hardwareId, sig);
     }
 
     private static void putImage(byte[] b, int off, ImageChecksums image) {
@@ -173,6 +186,16 @@ public record PatchHeader(
         put32(b, off + 4, image.crc32());
         put32(b, off + 8, image.crc32Mpeg2());
         System.arraycopy(image.sha256(), 0, b, off + 12, 32);
+    }
+
+    /** decoder_ram (FORMAT.md 4): applier base, codec memory, relocation map. */
+    public static long decoderRam(Codec codec, int window, int props, int mapCount) {
+        return codec.decoderRam(window, props) + (long) Limits.MAP_ENTRY_BYTES * mapCount;
+    }
+
+    /** Bytes of the relocation map at the start of the payload. */
+    public long mapBytes() {
+        return (long) Limits.MAP_ENTRY_BYTES * mapCount;
     }
 
     public long newSize() {

@@ -1,0 +1,86 @@
+package dev.fwdelta.tool.encode;
+
+import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.runtime.apply.ThumbBlPrediction;
+import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.tool.diff.DeltaRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Builds the relocation map of a patch from bsdiff's own alignment (each diff run maps old bytes
+ * to new ones at a shift) and re-expresses the records' diff bytes against the predicted bytes
+ * (docs/FORMAT.md 2.3). Consecutive runs with the same shift become one entry; when there are
+ * more than {@code maxEntries}, the entries covering the most bytes are kept (the others' ranges
+ * fall to their predecessor: a worse prediction, never a wrong image).
+ */
+public final class RelocationPlanner {
+    private RelocationPlanner() {}
+
+    /** The map for these records, or null if it would have no entry. */
+    public static RelocationMap plan(List<DeltaRecord> records, long oldSize, int maxEntries) {
+        List<long[]> runs = new ArrayList<>(); // {oldStart, length, shift}
+        long oldPos = 0;
+        long newPos = 0;
+        for (DeltaRecord r : records) {
+            if (r.diff().length > 0) {
+                runs.add(new long[] {oldPos, r.diff().length, newPos - oldPos});
+            }
+            newPos += r.diff().length + r.extra().length;
+            oldPos += r.diff().length + r.seek();
+        }
+        runs.sort(Comparator.comparingLong(x -> x[0]));
+        List<long[]> entries = new ArrayList<>(); // {start, shift, covered}
+        for (long[] run : runs) {
+            long[] last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+            if (last != null && last[1] == run[2]) {
+                last[2] += run[1];
+            } else if (last == null || run[0] > last[0]) {
+                entries.add(new long[] {run[0], run[2], run[1]});
+            }
+        }
+        if (entries.size() > maxEntries) {
+            entries.sort(Comparator.comparingLong((long[] e) -> -e[2]).thenComparingLong(e -> e[0]));
+            entries = new ArrayList<>(entries.subList(0, maxEntries));
+            entries.sort(Comparator.comparingLong(e -> e[0]));
+        }
+        if (entries.isEmpty()) {
+            return null;
+        }
+        return new RelocationMap(entries.stream().mapToLong(e -> e[0]).toArray(),
+                entries.stream().mapToLong(e -> e[1]).toArray(), oldSize);
+    }
+
+    /** The records with each diff run taken against its prediction; null if nothing is predicted differently. */
+    public static List<DeltaRecord> predict(byte[] oldImage, byte[] newImage, List<DeltaRecord> records,
+                                            RelocationMap map) {
+        List<DeltaRecord> out = new ArrayList<>(records.size());
+        long oldPos = 0;
+        long newPos = 0;
+        boolean changed = false;
+        for (DeltaRecord r : records) {
+            int len = r.diff().length;
+            byte[] diff = r.diff();
+            if (len > 0) {
+                byte[] pred = new byte[len];
+                ThumbBlPrediction.predict(map, oldImage, 0, oldPos, oldPos + len, newPos, oldPos, len, pred, 0);
+                diff = new byte[len];
+                for (int i = 0; i < len; i++) {
+                    diff[i] = (byte) (newImage[(int) newPos + i] - pred[i]);
+                    changed |= pred[i] != oldImage[(int) oldPos + i];
+                }
+            }
+            out.add(new DeltaRecord(diff, r.extra(), r.seek()));
+            newPos += len + r.extra().length;
+            oldPos += len + r.seek();
+        }
+        return changed ? out : null;
+    }
+
+    /** Map entries a RAM budget leaves room for next to the smallest LZMA decoder. */
+    static int entriesWithin(long ramBudget) {
+        long room = ramBudget - CodecCandidates.minimumBudget(dev.fwdelta.runtime.format.Codec.LZMA);
+        return (int) Math.max(0, Math.min(Limits.MAX_MAP_ENTRIES, room / Limits.MAP_ENTRY_BYTES));
+    }
+}
