@@ -96,6 +96,31 @@ class PowerCutCampaignTest {
         check(r, name + " large");
     }
 
+    /** A patch carrying a relocation map: cuts also land while the agent logs the map. */
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void patchWithARelocationMap(String name) throws Exception {
+        Corpus.Pair pair = Corpus.pair("shell");
+        DeviceLayout l = DeviceLayout.preset(name);
+        byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(),
+                new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 16 * 1024, 2, 0)).patch();
+        assertTrue(dev.fwdelta.runtime.format.PatchHeader.parse(patch).mapCount() > 0, "the shell pair gets a map");
+        if (pair.oldBytes().length > l.active().size()) {
+            // Too large for this part's slots: the agent refuses it before writing anything.
+            var flash = DeviceSimulator.provision(l, java.util.Arrays.copyOf(pair.oldBytes(), (int) l.active().size()));
+            var agent = new dev.fwdelta.runtime.device.UpdateAgent(l, flash, POLICY);
+            assertThrows(dev.fwdelta.runtime.format.PatchException.class, () -> agent.begin(patch));
+            assertEquals(0, flash.counters().operations());
+            return;
+        }
+        PowerCutCampaign.Result r = PowerCutCampaign.run(l, pair.oldBytes(), patch, POLICY, true, "random:40", true, 3);
+        // the first cuts, where the header and the map are logged, every one of them
+        PowerCutCampaign.Result early = PowerCutCampaign.run(l, pair.oldBytes(), patch, POLICY, true, "first:20", true, 3);
+        check(r, name + " map sampled");
+        assertEquals(0, early.unexpected(), name + " first cuts: " + early.firstFailure());
+        assertEquals(0, early.bricks());
+    }
+
     @ParameterizedTest
     @MethodSource("layouts")
     void uninterruptedUpdateCounts(String name) throws Exception {

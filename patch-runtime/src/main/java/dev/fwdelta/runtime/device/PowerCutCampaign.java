@@ -31,7 +31,7 @@ public final class PowerCutCampaign {
     private PowerCutCampaign() {}
 
     /**
-     * @param cuts "all", a number N (cut before operation N), or "random:K"
+     * @param cuts "all", a number N (cut before operation N), "first:K" or "random:K"
      * @param tear the cut operation is left half done (torn) instead of not started
      */
     public static Result run(DeviceLayout layout, byte[] oldImage, byte[] patch, UpdatePolicy policy, boolean confirm,
@@ -71,6 +71,9 @@ public final class PowerCutCampaign {
     static long[] points(String spec, long total, long seed) {
         if (spec.equals("all")) {
             return LongStream.range(0, total).toArray();
+        }
+        if (spec.startsWith("first:")) {
+            return LongStream.range(0, Math.min(total, Long.parseLong(spec.substring(6)))).toArray();
         }
         if (spec.startsWith("random:")) {
             int k = Integer.parseInt(spec.substring(7));
