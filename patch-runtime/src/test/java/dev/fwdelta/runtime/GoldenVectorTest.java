@@ -64,15 +64,20 @@ class GoldenVectorTest {
     }
 
     @Test
-    void thumbVectorReaimsOnlyTheCallsIntoTheMovedCode() throws IOException {
-        byte[] old = resource("thumb-bl-map.old");
-        byte[] neu = resource("thumb-bl-map.new");
+    void relocationVectorReaimsOnlyTheReferencesIntoTheMovedPart() throws IOException {
+        byte[] old = resource("relocation-map.old");
+        byte[] neu = resource("relocation-map.new");
         // call at 16 -> 200 (moved by 4): re-aimed; call at 40 -> 8: unchanged
         assertEquals(false, java.util.Arrays.equals(old, 16, 20, neu, 16, 20));
         assertArrayEquals(java.util.Arrays.copyOfRange(old, 40, 44), java.util.Arrays.copyOfRange(neu, 40, 44));
         // call at 96 -> 180, both moved: same bytes 4 later; call at 150 -> 20: re-aimed
         assertArrayEquals(java.util.Arrays.copyOfRange(old, 96, 100), java.util.Arrays.copyOfRange(neu, 100, 104));
         assertEquals(false, java.util.Arrays.equals(old, 150, 154, neu, 154, 158));
+        // pointers: old 120 -> base+200 is re-aimed to base+204; old 124 -> base+8 keeps its value
+        java.nio.ByteBuffer n = java.nio.ByteBuffer.wrap(neu).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(GoldenVectors.VECTOR_BASE + 204, n.getInt(124) & 0xFFFFFFFFL);
+        assertEquals(GoldenVectors.VECTOR_BASE + 8, n.getInt(128) & 0xFFFFFFFFL);
+        assertEquals(GoldenVectors.VECTOR_BASE + 185, n.getInt(236) & 0xFFFFFFFFL);
     }
 
     @Test

@@ -11,11 +11,15 @@ public final class GoldenVectors {
 
     private GoldenVectors() {}
 
+    /** The link address of the relocation vector's image. */
+    public static final long VECTOR_BASE = 0x0802_0000L;
+
     /**
-     * Thumb code moved by 4 bytes after an insertion: four BL calls in the old image, two into the
-     * moved part; with the map {0: +0, 64: +4} the calls are predicted and their diff bytes are zero.
+     * Thumb code moved by 4 bytes after an insertion: four BL calls and three absolute pointers
+     * (one with the Thumb bit) in the old image, some into the moved part; with the map {0: +0,
+     * 64: +4} and base 0x08020000 all are predicted and their diff bytes are zero.
      */
-    public static TestPatch thumb() {
+    public static TestPatch relocation() {
         byte[] old = TestPatch.bytes(77, 256);
         int[][] calls = {{16, 200}, {40, 8}, {96, 180}, {150, 20}}; // {at, target}
         for (int[] c : calls) {
@@ -27,9 +31,17 @@ public final class GoldenVectors {
             old[c[0] + 2] = (byte) hw2;
             old[c[0] + 3] = (byte) (hw2 >> 8);
         }
+        long[][] pointers = {{120, 200}, {124, 8}, {232, 181}}; // {at, target}
+        for (long[] p : pointers) {
+            java.nio.ByteBuffer.wrap(old, (int) p[0], 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putInt((int) (VECTOR_BASE + p[1]));
+        }
         TestPatch t = new TestPatch(old);
+        t.version = 2;
         t.flags = 2;
         t.map = new long[][] {{0, 0}, {64, 4}};
+        t.imageBase = VECTOR_BASE;
+        t.transforms = 3;
         // new = old[0..64) + 4 inserted bytes + old[64..256): the predicted calls need no diff
         t.block()
                 .add(new TestPatch.Rec(new byte[64], "INS!".getBytes(), 0))
@@ -59,7 +71,7 @@ public final class GoldenVectors {
         signed.signer = SIGNING_KEY.sectionSigner();
         v.put("ed25519-signed", signed);
 
-        v.put("thumb-bl-map", thumb());
+        v.put("relocation-map", relocation());
 
         TestPatch empty = new TestPatch(TestPatch.bytes(5, 64));
         v.put("empty-new-image", empty);

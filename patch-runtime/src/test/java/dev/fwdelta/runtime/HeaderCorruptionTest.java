@@ -33,7 +33,7 @@ class HeaderCorruptionTest {
     @Test
     void formatVersion() {
         TestPatch t = patch();
-        t.version = 2;
+        t.version = 3;
         rejectsBeforeWriting(ErrorCode.UNSUPPORTED_VERSION, t);
     }
 
@@ -107,27 +107,70 @@ class HeaderCorruptionTest {
     @Test
     void relocationFlagWithoutAMap() {
         TestPatch t = patch();
+        t.version = 2;
         t.flags = 2;
         rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
     }
 
     @Test
+    void formatOneWithTheRetiredThumbBlFlag() {
+        TestPatch t = GoldenVectors.relocation();
+        t.version = 1;
+        rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
+    }
+
+    @Test
+    void formatTwoWithoutTheRelocationFlag() {
+        TestPatch t = patch();
+        t.version = 2;
+        rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
+    }
+
+    @Test
+    void mapWithOnlyItsPrefix() {
+        TestPatch t = GoldenVectors.relocation();
+        t.map = new long[0][];
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapWithoutTransforms() {
+        TestPatch t = GoldenVectors.relocation();
+        t.transforms = 0;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapWithAnUnknownTransform() {
+        TestPatch t = GoldenVectors.relocation();
+        t.transforms = 4 | 1;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapPrefixReservedBytes() {
+        TestPatch t = GoldenVectors.relocation();
+        t.prefixReserved = 1;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
     void mapCountAboveLimit() {
-        TestPatch t = GoldenVectors.thumb();
+        TestPatch t = GoldenVectors.relocation();
         t.mapCount = 257;
         rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
     }
 
     @Test
     void mapEntriesOutOfOrder() {
-        TestPatch t = GoldenVectors.thumb();
+        TestPatch t = GoldenVectors.relocation();
         t.map = new long[][] {{64, 4}, {0, 0}};
         rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
     }
 
     @Test
     void mapEntryPastTheOldImage() {
-        TestPatch t = GoldenVectors.thumb();
+        TestPatch t = GoldenVectors.relocation();
         t.map = new long[][] {{0, 0}, {100_000, 4}};
         rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
     }

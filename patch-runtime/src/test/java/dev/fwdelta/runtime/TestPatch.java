@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
- * An independent writer of fwdelta v1 patches for tests and golden vectors. It follows
+ * An independent writer of fwdelta patches (format 1, and format 2 with a relocation map) for tests and golden vectors. It follows
  * docs/FORMAT.md directly and shares no code with the production builder or parser: its own
  * little-endian layout, varints, checksums and reference apply. Every field can be overridden,
  * so corruption tests break exactly one field at a time.
@@ -58,10 +58,15 @@ public final class TestPatch {
     public long firmwareVersion = 7;
     public long hardwareId = 0x1234;
     public Long headerCrc;
-    /** Header bytes 14..15: map_count (null = the number of map entries). */
+    /** Header bytes 14..15: map_count (null = the number of map entries plus the prefix). */
     public Integer mapCount;
-    /** Relocation map entries {old_start, shift}; when set, flag 2 is expected and BLs are predicted. */
+    /** Relocation map entries {old_start, shift}; when set, version 2 and flag 2 are expected. */
     public long[][] map;
+    /** Map prefix: link address of old offset 0, and the transforms (bit 0 Thumb BL, bit 1 pointers). */
+    public long imageBase;
+    public int transforms = 1;
+    /** Map prefix bytes 5..7 (must be 0). */
+    public int prefixReserved;
     public byte[] trailer = new byte[0];
     /** Changes to the final header bytes before its CRC is computed. */
     public Consumer<ByteBuffer> headerTweak = h -> { };
@@ -86,9 +91,9 @@ public final class TestPatch {
         int oldPos = 0;
         for (Block b : blocks) {
             for (Rec r : b.records) {
-                byte[] pred = predicted(oldPos, r.diff.length, out.size());
+                byte[] view = view();
                 for (int i = 0; i < r.diff.length; i++) {
-                    out.write(pred[i] + r.diff[i]);
+                    out.write(view[oldPos + i] + r.diff[i]);
                 }
                 out.writeBytes(r.extra);
                 oldPos += r.diff.length + r.seek;
@@ -101,7 +106,9 @@ public final class TestPatch {
         byte[] newImage = newImage();
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         if (map != null) {
-            ByteBuffer m = le(8 * map.length);
+            ByteBuffer m = le(8 * map.length + 8);
+            m.putInt((int) imageBase);
+            m.putInt(transforms | prefixReserved << 8);
             for (long[] e : map) {
                 m.putInt((int) e[0]);
                 m.putInt((int) e[1]);
@@ -151,7 +158,7 @@ public final class TestPatch {
         h.putInt((int) flags);
         h.put((byte) codecId);
         h.put((byte) codecProps);
-        h.putShort((short) (int) or(mapCount == null ? null : (long) mapCount, map == null ? 0 : map.length));
+        h.putShort((short) (int) or(mapCount == null ? null : (long) mapCount, map == null ? 0 : map.length + 1));
         h.putInt((int) codecWindow);
         h.putInt((int) or(decoderRam, expectedDecoderRam()));
         h.putInt((int) maxBlockRaw);
@@ -179,49 +186,67 @@ public final class TestPatch {
     }
 
     /**
-     * FORMAT.md 2.3, written again here from the text: a diff run's bytes are predicted as the old
-     * bytes, except each Thumb BL (even offset, F0xx F8xx, wholly in the run) re-aimed through the map.
+     * FORMAT.md 2.3, written again here from the text: the old image as the map predicts it. Per
+     * byte: an aligned word holding an address the map knows becomes the moved address; else a
+     * byte of a Thumb BL whose position and target the map knows becomes the re-aimed call; else
+     * the old byte.
      */
-    byte[] predicted(int runOld, int len, int runNew) {
-        byte[] p = java.util.Arrays.copyOfRange(old, runOld, runOld + len);
+    byte[] view() {
+        byte[] v = old.clone();
         if (map == null) {
-            return p;
+            return v;
         }
-        for (int q = (runOld + 1) & ~1; q + 4 <= runOld + len; q += 2) {
-            int hw1 = (old[q] & 0xFF) | (old[q + 1] & 0xFF) << 8;
-            int hw2 = (old[q + 2] & 0xFF) | (old[q + 3] & 0xFF) << 8;
-            if ((hw1 & 0xF800) != 0xF000 || (hw2 & 0xF800) != 0xF800) {
-                continue;
+        if ((transforms & 1) != 0) {
+            for (int q = 0; q + 4 <= old.length; q += 2) {
+                int hw1 = (old[q] & 0xFF) | (old[q + 1] & 0xFF) << 8;
+                int hw2 = (old[q + 2] & 0xFF) | (old[q + 3] & 0xFF) << 8;
+                if ((hw1 & 0xF800) != 0xF000 || (hw2 & 0xF800) != 0xF800) {
+                    continue;
+                }
+                int halfwords = ((hw1 & 0x7FF) << 11) | (hw2 & 0x7FF);
+                if ((halfwords & (1 << 21)) != 0) {
+                    halfwords -= 1 << 22;
+                }
+                long target = mapped(q + 4 + 2L * halfwords);
+                long at = mapped(q);
+                if (target < 0 || at < 0) {
+                    continue;
+                }
+                long offset = (target - (at + 4)) >> 1;
+                int n1 = 0xF000 | (int) ((offset >> 11) & 0x7FF);
+                int n2 = 0xF800 | (int) (offset & 0x7FF);
+                v[q] = (byte) n1;
+                v[q + 1] = (byte) (n1 >> 8);
+                v[q + 2] = (byte) n2;
+                v[q + 3] = (byte) (n2 >> 8);
             }
-            int halfwords = ((hw1 & 0x7FF) << 11) | (hw2 & 0x7FF);
-            if ((halfwords & (1 << 21)) != 0) {
-                halfwords -= 1 << 22;
-            }
-            long target = q + 4 + 2L * halfwords;
-            long moved = -1;
-            for (long[] e : map) {
-                if (e[0] <= target && target < old.length) {
-                    moved = target + e[1];
+        }
+        if ((transforms & 2) != 0) {
+            for (int w = 0; w + 4 <= old.length; w += 4) {
+                long value = ByteBuffer.wrap(old, w, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+                long target = mapped(value - imageBase);
+                if (target >= 0) {
+                    ByteBuffer.wrap(v, w, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) (imageBase + target));
                 }
             }
-            if (moved < 0) {
-                continue;
-            }
-            long offset = (moved - (runNew + (q - runOld) + 4)) >> 1;
-            int n1 = 0xF000 | (int) ((offset >> 11) & 0x7FF);
-            int n2 = 0xF800 | (int) (offset & 0x7FF);
-            int k = q - runOld;
-            p[k] = (byte) n1;
-            p[k + 1] = (byte) (n1 >> 8);
-            p[k + 2] = (byte) n2;
-            p[k + 3] = (byte) (n2 >> 8);
         }
-        return p;
+        return v;
+    }
+
+    /** map(a): a plus the shift of the last entry starting at or below a; -1 outside the old image or the map. */
+    private long mapped(long a) {
+        long moved = -1;
+        for (long[] e : map) {
+            if (e[0] <= a && a < old.length) {
+                moved = a + e[1];
+            }
+        }
+        return moved;
     }
 
     /** docs/FORMAT.md section 4, computed here from the text, not from the runtime's code. */
     public long expectedDecoderRam() {
-        long mapRam = 8L * (map == null ? 0 : map.length);
+        long mapRam = 8L * (map == null ? 0 : map.length + 1);
         switch (codecId) {
             case 1:
                 return 1024 + codecWindow + mapRam;

@@ -45,7 +45,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     static void describeHeader(PatchHeader h, long fileSize, Map<String, Object> f) {
-        f.put("format_version", PatchHeader.FORMAT_VERSION);
+        f.put("format_version", h.formatVersion());
         f.put("patch_size", fileSize);
         f.put("flags", h.flags());
         f.put("codec", h.codec().label());

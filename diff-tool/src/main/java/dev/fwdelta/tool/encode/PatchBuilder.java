@@ -1,17 +1,24 @@
 package dev.fwdelta.tool.encode;
 
+import dev.fwdelta.runtime.apply.RelocatedOldImage;
+import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
 import dev.fwdelta.tool.diff.BsdiffMatcher;
 import dev.fwdelta.tool.diff.DeltaRecord;
-import dev.fwdelta.runtime.apply.RelocationMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 
-/** Builds a fwdelta patch from two images: bsdiff records, blocks, the best codec, the header. */
+/**
+ * Builds a fwdelta patch from two images: bsdiff records, blocks, the best codec, the header.
+ * Besides the plain diff it tries the old image as a relocation map predicts it (Thumb BL calls,
+ * and absolute pointers when a link address is found), diffed again, and keeps the smallest.
+ */
 public final class PatchBuilder {
     private PatchBuilder() {}
 
@@ -29,27 +36,49 @@ public final class PatchBuilder {
                     + CodecCandidates.minimumBudget(options.codec()) + ")");
         }
         List<DeltaRecord> records = BsdiffMatcher.diff(oldImage, newImage);
-        ImageChecksums oldSums = ImageChecksums.of(oldImage);
-        ImageChecksums newSums = ImageChecksums.of(newImage);
-        List<RawBlock> blocks = RecordBlocker.split(records, options.maxBlockRaw());
+        Sums sums = new Sums(ImageChecksums.of(oldImage), ImageChecksums.of(newImage));
         List<Built> built = new ArrayList<>();
-        for (BlockCompressor c : candidates) {
-            built.add(assemble(c, null, PayloadEncoder.encode(blocks, newImage, c), blocks.size(), oldSums, newSums,
-                    options));
-        }
-        // The same records with Thumb BL calls predicted through a relocation map: kept if smaller.
-        RelocationMap map = RelocationPlanner.plan(records, oldImage.length,
-                RelocationPlanner.entriesWithin(options.ramBudget()));
-        List<DeltaRecord> predicted = map == null ? null : RelocationPlanner.predict(oldImage, newImage, records, map);
-        if (predicted != null) {
-            List<RawBlock> pBlocks = RecordBlocker.split(predicted, options.maxBlockRaw());
-            long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.size();
-            for (BlockCompressor c : CodecCandidates.within(options.ramBudget() - mapRam, options.codec())) {
-                built.add(assemble(c, map, PayloadEncoder.encode(pBlocks, newImage, c), pBlocks.size(), oldSums,
-                        newSums, options));
+        encode(records, null, candidates, newImage, sums, options, built);
+        for (RelocationMap map : relocationCandidates(oldImage, newImage, records, options)) {
+            byte[] view = RelocatedOldImage.of(oldImage, map);
+            if (Arrays.equals(view, oldImage)) {
+                continue;
             }
+            long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
+            encode(BsdiffMatcher.diff(view, newImage), map,
+                    CodecCandidates.within(options.ramBudget() - mapRam, options.codec()), newImage, sums, options,
+                    built);
         }
         return built.stream().min(Comparator.comparingInt(b -> b.patch().length)).orElseThrow();
+    }
+
+    /** Maps worth a try: Thumb BL calls; with a link address also absolute pointers, alone and with BL calls. */
+    private static List<RelocationMap> relocationCandidates(byte[] oldImage, byte[] newImage,
+                                                            List<DeltaRecord> records, BuildOptions options) {
+        int entries = RelocationPlanner.entriesWithin(options.ramBudget());
+        RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(records, oldImage.length, entries);
+        if (shifts == null) {
+            return List.of();
+        }
+        List<RelocationMap> out = new ArrayList<>();
+        out.add(shifts.withTransforms(0, RelocationMap.THUMB_BL));
+        OptionalLong base = LinkAddressFinder.find(oldImage, newImage, records, shifts);
+        if (base.isPresent()) {
+            out.add(shifts.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
+            out.add(shifts.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
+        }
+        return out;
+    }
+
+    private record Sums(ImageChecksums old, ImageChecksums neu) {
+    }
+
+    private static void encode(List<DeltaRecord> records, RelocationMap map, List<BlockCompressor> codecs,
+                               byte[] newImage, Sums sums, BuildOptions options, List<Built> built) {
+        List<RawBlock> blocks = RecordBlocker.split(records, options.maxBlockRaw());
+        for (BlockCompressor c : codecs) {
+            built.add(assemble(c, map, PayloadEncoder.encode(blocks, newImage, c), blocks.size(), sums, options));
+        }
     }
 
     private static void checkSize(String what, long size) {
@@ -59,22 +88,29 @@ public final class PatchBuilder {
         }
     }
 
-    private static Built assemble(BlockCompressor c, RelocationMap map, byte[] blocks, int blockCount,
-                                  ImageChecksums oldSums, ImageChecksums newSums, BuildOptions options) {
+    private static Built assemble(BlockCompressor c, RelocationMap map, byte[] blocks, int blockCount, Sums sums,
+                                  BuildOptions options) {
         byte[] mapSection = map == null ? new byte[0] : map.encode();
         byte[] payload = new byte[mapSection.length + blocks.length];
         System.arraycopy(mapSection, 0, payload, 0, mapSection.length);
         System.arraycopy(blocks, 0, payload, mapSection.length, blocks.length);
-        int mapCount = map == null ? 0 : map.size();
+        int mapCount = map == null ? 0 : map.sectionEntries();
         java.security.MessageDigest sha = ImageChecksums.sha256Digest();
-        PatchHeader header = new PatchHeader(map == null ? 0 : PatchHeader.FLAG_THUMB_BL, c.codec(), c.props(), mapCount,
-                c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount), options.maxBlockRaw(),
-                blockCount, payload.length, oldSums, newSums, sha.digest(payload), options.firmwareVersion(),
-                options.hardwareId(), SignatureSection.NONE);
+        PatchHeader header = new PatchHeader(map == null ? 0 : PatchHeader.FLAG_RELOCATED, c.codec(), c.props(),
+                mapCount, c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount),
+                options.maxBlockRaw(), blockCount, payload.length, sums.old(), sums.neu(), sha.digest(payload),
+                options.firmwareVersion(), options.hardwareId(), SignatureSection.NONE);
         byte[] head = header.encode();
         byte[] patch = new byte[head.length + payload.length];
         System.arraycopy(head, 0, patch, 0, head.length);
         System.arraycopy(payload, 0, patch, head.length, payload.length);
-        return new Built(patch, header, c.describe() + (map == null ? "" : ", Thumb BL map " + mapCount));
+        return new Built(patch, header, c.describe() + (map == null ? "" : ", " + describe(map)));
+    }
+
+    private static String describe(RelocationMap map) {
+        String kinds = (map.has(RelocationMap.THUMB_BL) ? "Thumb BL" : "")
+                + (map.has(RelocationMap.THUMB_BL) && map.has(RelocationMap.POINTER32) ? " + " : "")
+                + (map.has(RelocationMap.POINTER32) ? String.format("pointers at 0x%08x", map.imageBase()) : "");
+        return "relocation map " + (map.sectionEntries() - 1) + " entries, " + kinds;
     }
 }

@@ -1,7 +1,7 @@
 package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.apply.RelocationMap;
-import dev.fwdelta.runtime.apply.ThumbBlPrediction;
+import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
@@ -9,16 +9,15 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Builds the relocation map of a patch from bsdiff's own alignment (each diff run maps old bytes
- * to new ones at a shift) and re-expresses the records' diff bytes against the predicted bytes
- * (docs/FORMAT.md 2.3). Consecutive runs with the same shift become one entry; when there are
- * more than {@code maxEntries}, the entries covering the most bytes are kept (the others' ranges
- * fall to their predecessor: a worse prediction, never a wrong image).
+ * Builds the relocation map of a patch (docs/FORMAT.md 2.3) from bsdiff's own alignment: each
+ * diff run maps old bytes to new ones at a shift. Consecutive runs with the same shift become one
+ * entry; when there are more than fit, the entries covering the most bytes are kept (the others'
+ * ranges fall to their predecessor: a worse prediction, never a wrong image).
  */
 public final class RelocationPlanner {
     private RelocationPlanner() {}
 
-    /** The map for these records, or null if it would have no entry. */
+    /** The map's shift entries for these records (transforms still to choose), or null if there are none. */
     public static RelocationMap plan(List<DeltaRecord> records, long oldSize, int maxEntries) {
         List<long[]> runs = new ArrayList<>(); // {oldStart, length, shift}
         long oldPos = 0;
@@ -48,39 +47,13 @@ public final class RelocationPlanner {
         if (entries.isEmpty()) {
             return null;
         }
-        return new RelocationMap(entries.stream().mapToLong(e -> e[0]).toArray(),
+        return new RelocationMap(0, RelocationMap.THUMB_BL, entries.stream().mapToLong(e -> e[0]).toArray(),
                 entries.stream().mapToLong(e -> e[1]).toArray(), oldSize);
     }
 
-    /** The records with each diff run taken against its prediction; null if nothing is predicted differently. */
-    public static List<DeltaRecord> predict(byte[] oldImage, byte[] newImage, List<DeltaRecord> records,
-                                            RelocationMap map) {
-        List<DeltaRecord> out = new ArrayList<>(records.size());
-        long oldPos = 0;
-        long newPos = 0;
-        boolean changed = false;
-        for (DeltaRecord r : records) {
-            int len = r.diff().length;
-            byte[] diff = r.diff();
-            if (len > 0) {
-                byte[] pred = new byte[len];
-                ThumbBlPrediction.predict(map, oldImage, 0, oldPos, oldPos + len, newPos, oldPos, len, pred, 0);
-                diff = new byte[len];
-                for (int i = 0; i < len; i++) {
-                    diff[i] = (byte) (newImage[(int) newPos + i] - pred[i]);
-                    changed |= pred[i] != oldImage[(int) oldPos + i];
-                }
-            }
-            out.add(new DeltaRecord(diff, r.extra(), r.seek()));
-            newPos += len + r.extra().length;
-            oldPos += len + r.seek();
-        }
-        return changed ? out : null;
-    }
-
-    /** Map entries a RAM budget leaves room for next to the smallest LZMA decoder. */
+    /** Shift entries a RAM budget leaves room for next to the smallest LZMA decoder (the prefix entry excluded). */
     static int entriesWithin(long ramBudget) {
-        long room = ramBudget - CodecCandidates.minimumBudget(dev.fwdelta.runtime.format.Codec.LZMA);
-        return (int) Math.max(0, Math.min(Limits.MAX_MAP_ENTRIES, room / Limits.MAP_ENTRY_BYTES));
+        long room = ramBudget - CodecCandidates.minimumBudget(Codec.LZMA);
+        return (int) Math.max(0, Math.min(Limits.MAX_MAP_ENTRIES, room / Limits.MAP_ENTRY_BYTES) - 1);
     }
 }

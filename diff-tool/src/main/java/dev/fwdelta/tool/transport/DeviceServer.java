@@ -6,10 +6,17 @@ import java.io.IOException;
 
 /**
  * A simulated device on a link: feeds received bytes (after the injected faults) to the device
- * session, writes its answers back. Runs until {@link #stop} or, if asked, until an update is staged.
+ * session, writes its answers back. Runs until {@link #stop} or, if asked, until an update is staged
+ * and the host has gone quiet.
  */
 public final class DeviceServer implements Runnable {
     private static final long RESET_MS = 1500;
+    /**
+     * After the update is staged the server keeps answering until the host has been quiet this
+     * long: the last answer may still be on the line (closing the port would discard it), or lost
+     * and asked for again.
+     */
+    private static final long LINGER_NS = 1_000_000_000L;
 
     private final Link link;
     private final FaultSpec faults;
@@ -37,12 +44,14 @@ public final class DeviceServer implements Runnable {
         byte[] buf = new byte[2048];
         ByteArrayOutputStream delivered = new ByteArrayOutputStream();
         try {
-            while (running && !finished.getAsBoolean()) {
+            long quietSince = System.nanoTime();
+            while (running && !(finished.getAsBoolean() && System.nanoTime() - quietSince > LINGER_NS)) {
                 int n = link.read(buf, 0, buf.length, 50);
                 if (n <= 0) {
                     session.decoder().idle();
                     continue;
                 }
+                quietSince = System.nanoTime();
                 delivered.reset();
                 for (int i = 0; i < n; i++) {
                     received++;

@@ -11,6 +11,12 @@ import java.nio.file.Path;
  * or a pseudo-terminal). 8 data bits, one stop bit, the given parity.
  */
 public final class SerialLink implements Link {
+    /**
+     * The port's read timeout, set once at open: reads wait in slices of this rather than
+     * reconfiguring the port (a termios call) on every read while another thread may be writing.
+     */
+    private static final int POLL_MS = 10;
+
     private final SerialPort port;
     private final String path;
 
@@ -30,7 +36,7 @@ public final class SerialLink implements Link {
             throw new IOException("cannot open serial port " + path + " (busy, or no permission: is the user in group"
                     + " dialout?)");
         }
-        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 50, 0);
+        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, POLL_MS, 0);
         return new SerialLink(p, path);
     }
 
@@ -40,13 +46,16 @@ public final class SerialLink implements Link {
 
     @Override
     public int read(byte[] b, int off, int len, int timeoutMs) throws IOException {
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING,
-                Math.max(1, timeoutMs), 0);
-        int n = port.readBytes(b, len, off);
-        if (n < 0 || (n == 0 && port.bytesAvailable() < 0)) {
-            throw new IOException("serial port " + path + " failed (unplugged?)");
+        long deadline = System.nanoTime() + Math.max(1, timeoutMs) * 1_000_000L;
+        while (true) {
+            int n = port.readBytes(b, len, off);
+            if (n < 0 || (n == 0 && port.bytesAvailable() < 0)) {
+                throw new IOException("serial port " + path + " failed (unplugged?)");
+            }
+            if (n > 0 || System.nanoTime() >= deadline) {
+                return n;
+            }
         }
-        return n;
     }
 
     @Override

@@ -101,18 +101,18 @@ public final class PatchApplier {
                 || at.newOffset() > h.newSize() || at.oldOffset() < 0 || at.oldOffset() > h.oldSize()) {
             throw new IllegalArgumentException("resume point " + at + " does not fit the patch");
         }
-        RelocationMap map = null;
+        OldImage source = old;
         if (h.mapCount() > 0) {
             if (mapSection == null || mapSection.length != h.mapBytes()) {
                 throw new IllegalArgumentException("resuming a patch with a relocation map needs its " + h.mapBytes()
                         + "-byte map section");
             }
-            map = RelocationMap.parse(mapSection, h.mapCount(), h.oldSize());
+            source = new RelocatedOldImage(old, RelocationMap.parse(mapSection, h.mapCount(), h.oldSize()));
         }
         a.resumed = true;
         a.blockIndex = at.blocksDone();
         a.payloadLeft = h.payloadLength() - (at.patchOffset() - Limits.HEADER_SIZE);
-        a.records = new RecordApplier(old, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset(), map);
+        a.records = new RecordApplier(source, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset());
         a.state = State.HEADER;
         a.nextBlockOrEnd();
         return a;
@@ -271,13 +271,14 @@ public final class PatchApplier {
             state = State.MAP;
             return;
         }
-        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit, 0, 0, null);
+        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit, 0, 0);
         nextBlockOrEnd();
     }
 
     private void onMap() throws IOException {
         RelocationMap map = RelocationMap.parse(mapBuffer, header.mapCount(), header.oldSize());
-        records = new RecordApplier(old, header.oldSize(), header.newSize(), this::emit, 0, 0, map);
+        records = new RecordApplier(new RelocatedOldImage(old, map), header.oldSize(), header.newSize(), this::emit,
+                0, 0);
         if (mapListener != null) {
             mapListener.mapReady(mapBuffer.clone());
         }

@@ -23,12 +23,6 @@ final class RecordApplier implements RawConsumer {
     private final long oldSize;
     private final long newSize;
     private final byte[] oldBuffer = new byte[Limits.OLD_READ_BUFFER];
-    /** With a relocation map: old bytes around the chunk, for predictions that straddle it. */
-    private final byte[] window;
-    private final RelocationMap map;
-    private long runStart;
-    private long runEnd;
-    private long runNew;
 
     private State state = State.KIND;
     private long varint;
@@ -37,10 +31,8 @@ final class RecordApplier implements RawConsumer {
     private long oldPos;
     private long newPos;
 
-    RecordApplier(OldImage old, long oldSize, long newSize, ImageSink out, long oldPos, long newPos,
-                  RelocationMap map) {
-        this.map = map;
-        this.window = map == null ? null : new byte[Limits.OLD_READ_BUFFER + 8];
+    /** {@code old} is the old image, or its {@link RelocatedOldImage} view when the patch has a map. */
+    RecordApplier(OldImage old, long oldSize, long newSize, ImageSink out, long oldPos, long newPos) {
         this.oldPos = oldPos;
         this.newPos = newPos;
         this.old = old;
@@ -136,9 +128,6 @@ final class RecordApplier implements RawConsumer {
         }
         remaining = v;
         if (state == State.DIFF_LENGTH) {
-            runStart = oldPos;
-            runEnd = oldPos + v;
-            runNew = newPos;
             state = v > 0 ? State.DIFF_BYTES : State.EXTRA_LENGTH;
         } else {
             state = v > 0 ? State.EXTRA_BYTES : State.SEEK;
@@ -147,15 +136,7 @@ final class RecordApplier implements RawConsumer {
 
     private int applyDiff(byte[] b, int off, int len) throws IOException {
         int n = (int) Math.min(Math.min(remaining, len), oldBuffer.length);
-        if (map != null) {
-            // Prediction needs up to 3 old bytes on either side of the chunk, inside the run.
-            long from = Math.max(runStart, oldPos - 4);
-            long to = Math.min(runEnd, oldPos + n + 4);
-            old.read(from, window, 0, (int) (to - from));
-            ThumbBlPrediction.predict(map, window, from, runStart, runEnd, runNew, oldPos, n, oldBuffer, 0);
-        } else {
-            old.read(oldPos, oldBuffer, 0, n);
-        }
+        old.read(oldPos, oldBuffer, 0, n);
         for (int i = 0; i < n; i++) {
             oldBuffer[i] += b[off + i];
         }

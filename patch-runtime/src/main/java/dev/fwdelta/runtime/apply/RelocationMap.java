@@ -6,46 +6,98 @@ import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchException;
 
 /**
- * Where the old image's code went in the new one, piecewise (docs/FORMAT.md 2.3): entry i says
- * that old offsets from {@code start[i]} up to the next entry's start moved by {@code shift[i]}.
- * Used only to predict bytes, so an imprecise map costs size, never correctness.
- * RAM: 8 bytes per entry, at most {@link Limits#MAX_MAP_ENTRIES} entries.
+ * Where the old image's code and data went in the new one, piecewise, and which references the
+ * device re-aims through it (docs/FORMAT.md 2.3). Entry 0 of the map section is the prefix:
+ * the image's link address and the transforms in use. Every further entry i says that old offsets
+ * from {@code start[i]} up to the next entry's start moved by {@code shift[i]}. Used only to
+ * predict bytes, so an imprecise map costs size, never correctness.
+ * RAM: 8 bytes per entry, at most {@link Limits#MAX_MAP_ENTRIES} entries including the prefix.
  */
 public final class RelocationMap {
+    /** Thumb BL calls (Cortex-M) are re-aimed. */
+    public static final int THUMB_BL = 1;
+    /** Aligned 32-bit words holding an address inside the old image are re-aimed. */
+    public static final int POINTER32 = 2;
+    public static final int KNOWN_TRANSFORMS = THUMB_BL | POINTER32;
+
+    private final long imageBase;
+    private final int transforms;
     private final long[] starts;
     private final long[] shifts;
     private final long oldSize;
 
-    public RelocationMap(long[] starts, long[] shifts, long oldSize) {
+    public RelocationMap(long imageBase, int transforms, long[] starts, long[] shifts, long oldSize) {
+        this.imageBase = imageBase;
+        this.transforms = transforms;
         this.starts = starts.clone();
         this.shifts = shifts.clone();
         this.oldSize = oldSize;
     }
 
-    /** Parses and checks the map section: strictly increasing starts inside the old image, bounded shifts. */
+    /**
+     * Parses and checks a map section of {@code count} 8-byte entries: the prefix (known transforms,
+     * at least one; reserved bytes zero), then strictly increasing starts inside the old image and
+     * bounded shifts.
+     */
     public static RelocationMap parse(byte[] section, int count, long oldSize) throws PatchException {
-        long[] starts = new long[count];
-        long[] shifts = new long[count];
-        for (int i = 0; i < count; i++) {
-            long start = LittleEndian.u32(section, i * Limits.MAP_ENTRY_BYTES);
-            long shift = LittleEndian.i32(section, i * Limits.MAP_ENTRY_BYTES + 4);
+        if (count < 2) {
+            throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map_count", count, 2, Limits.MAX_MAP_ENTRIES);
+        }
+        long base = LittleEndian.u32(section, 0);
+        int transforms = section[4] & 0xFF;
+        if (transforms == 0 || (transforms & ~KNOWN_TRANSFORMS) != 0) {
+            throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map transforms", transforms, 1, KNOWN_TRANSFORMS);
+        }
+        long reserved = (section[5] & 0xFF) | (section[6] & 0xFF) << 8 | (section[7] & 0xFF) << 16;
+        if (reserved != 0) {
+            throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map prefix reserved bytes 5..7", reserved, 0, 0);
+        }
+        int entries = count - 1;
+        long[] starts = new long[entries];
+        long[] shifts = new long[entries];
+        for (int i = 0; i < entries; i++) {
+            int at = (i + 1) * Limits.MAP_ENTRY_BYTES;
+            long start = LittleEndian.u32(section, at);
+            long shift = LittleEndian.i32(section, at + 4);
             long lo = i == 0 ? 0 : starts[i - 1] + 1;
             if (start < lo || start >= oldSize) {
-                throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map entry " + i + " old_start", start, lo,
+                throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map entry " + (i + 1) + " old_start", start, lo,
                         oldSize - 1);
             }
             if (Math.abs(shift) > Limits.MAX_IMAGE_SIZE) {
-                throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map entry " + i + " shift", shift,
+                throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map entry " + (i + 1) + " shift", shift,
                         -Limits.MAX_IMAGE_SIZE, Limits.MAX_IMAGE_SIZE);
             }
             starts[i] = start;
             shifts[i] = shift;
         }
-        return new RelocationMap(starts, shifts, oldSize);
+        return new RelocationMap(base, transforms, starts, shifts, oldSize);
     }
 
-    public int size() {
-        return starts.length;
+    /** Entries in the map section, the prefix included (the header's map_count). */
+    public int sectionEntries() {
+        return starts.length + 1;
+    }
+
+    public long imageBase() {
+        return imageBase;
+    }
+
+    public boolean has(int transform) {
+        return (transforms & transform) != 0;
+    }
+
+    /** The shift entries' old starts, ascending. */
+    public long[] starts() {
+        return starts.clone();
+    }
+
+    public long[] shifts() {
+        return shifts.clone();
+    }
+
+    public RelocationMap withTransforms(long base, int newTransforms) {
+        return new RelocationMap(base, newTransforms, starts, shifts, oldSize);
     }
 
     /** The predicted new offset of old offset {@code a}, or -1 when the map says nothing of it. */
@@ -67,10 +119,12 @@ public final class RelocationMap {
     }
 
     public byte[] encode() {
-        byte[] b = new byte[starts.length * Limits.MAP_ENTRY_BYTES];
+        byte[] b = new byte[sectionEntries() * Limits.MAP_ENTRY_BYTES];
+        LittleEndian.put32(b, 0, imageBase);
+        b[4] = (byte) transforms;
         for (int i = 0; i < starts.length; i++) {
-            LittleEndian.put32(b, i * Limits.MAP_ENTRY_BYTES, starts[i]);
-            LittleEndian.put32(b, i * Limits.MAP_ENTRY_BYTES + 4, shifts[i]);
+            LittleEndian.put32(b, (i + 1) * Limits.MAP_ENTRY_BYTES, starts[i]);
+            LittleEndian.put32(b, (i + 1) * Limits.MAP_ENTRY_BYTES + 4, shifts[i]);
         }
         return b;
     }

@@ -28,11 +28,18 @@ public record PatchHeader(
         SignatureSection signature) {
 
     public static final byte[] MAGIC = {'F', 'W', 'D', 'P'};
-    public static final int FORMAT_VERSION = 1;
+    /** The newest format; a patch is written with the lowest version that can express it. */
+    public static final int FORMAT_VERSION = 2;
+    /** Format 1: no relocation map. Devices that only know format 1 still apply such patches. */
+    public static final int FORMAT_VERSION_PLAIN = 1;
     public static final int FLAG_SIGNED = 1;
-    /** The payload starts with a relocation map; Thumb BL calls in diff runs are predicted through it. */
-    public static final int FLAG_THUMB_BL = 2;
-    private static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_THUMB_BL;
+    /**
+     * Format 2: the payload starts with a relocation map, and diff runs read the old image through
+     * it (docs/FORMAT.md 2.3). In format 1 this bit meant an older, run-relative Thumb BL
+     * prediction, which is no longer applied.
+     */
+    public static final int FLAG_RELOCATED = 2;
+    private static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_RELOCATED;
 
     public PatchHeader {
         payloadSha256 = payloadSha256.clone();
@@ -55,7 +62,8 @@ public record PatchHeader(
         if (!Arrays.equals(b, 0, 4, MAGIC, 0, 4)) {
             throw new PatchException(ErrorCode.BAD_MAGIC, "not a fwdelta patch: magic is not \"FWDP\"");
         }
-        check(ErrorCode.UNSUPPORTED_VERSION, "format_version", u16(b, 4), FORMAT_VERSION, FORMAT_VERSION);
+        int version = u16(b, 4);
+        check(ErrorCode.UNSUPPORTED_VERSION, "format_version", version, FORMAT_VERSION_PLAIN, FORMAT_VERSION);
         check(ErrorCode.BAD_HEADER_SIZE, "header_size", u16(b, 6), Limits.HEADER_SIZE, Limits.HEADER_SIZE);
         long crc = u32(b, 172);
         CRC32 c = new CRC32();
@@ -68,11 +76,17 @@ public record PatchHeader(
         if ((flags & ~KNOWN_FLAGS) != 0) {
             throw PatchException.outOfRange(ErrorCode.BAD_FLAGS, "flags", flags, 0, KNOWN_FLAGS);
         }
+        if (((flags & FLAG_RELOCATED) != 0) != (version == FORMAT_VERSION)) {
+            throw new PatchException(ErrorCode.BAD_FLAGS, version == FORMAT_VERSION
+                    ? "bad value for flags: format_version 2 requires flag bit 1 (RELOCATED)"
+                    : "bad value for flags: bit 1 in a format_version 1 patch is the retired Thumb BL map of"
+                    + " early builds; rebuild the patch (format 2)");
+        }
         Codec codec = Codec.byId(u8(b, 12));
         int props = u8(b, 13);
         int mapCount = u16(b, 14);
-        if ((flags & FLAG_THUMB_BL) != 0) {
-            check(ErrorCode.BAD_MAP, "map_count", mapCount, 1, Limits.MAX_MAP_ENTRIES);
+        if ((flags & FLAG_RELOCATED) != 0) {
+            check(ErrorCode.BAD_MAP, "map_count", mapCount, 2, Limits.MAX_MAP_ENTRIES);
         } else {
             check(ErrorCode.BAD_MAP, "map_count (no relocation flag)", mapCount, 0, 0);
         }
@@ -136,11 +150,16 @@ public record PatchHeader(
         }
     }
 
+    /** 2 for a patch with a relocation map, else 1 (which format-1 devices still apply). */
+    public int formatVersion() {
+        return (flags & FLAG_RELOCATED) != 0 ? FORMAT_VERSION : FORMAT_VERSION_PLAIN;
+    }
+
     /** The header bytes, with header_crc32 computed; the signature section as given. */
     public byte[] encode() {
         byte[] b = new byte[Limits.HEADER_SIZE];
         System.arraycopy(MAGIC, 0, b, 0, 4);
-        put16(b, 4, FORMAT_VERSION);
+        put16(b, 4, formatVersion());
         put16(b, 6, Limits.HEADER_SIZE);
         put32(b, 8, flags);
         b[12] = (byte) codec.id();

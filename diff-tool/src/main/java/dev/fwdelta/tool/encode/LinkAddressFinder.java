@@ -1,0 +1,88 @@
+package dev.fwdelta.tool.encode;
+
+import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.tool.diff.DeltaRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Finds the address an image is linked at, so that absolute pointers can be re-aimed
+ * (docs/FORMAT.md 2.3). Evidence: an aligned word in a diff run that changed by d, where map
+ * entries with shift d exist, is a pointer into one of those entries' ranges if the base is
+ * right; each such word allows an interval of bases. The base most words agree on wins, the
+ * roundest value of that interval (link addresses are aligned).
+ */
+final class LinkAddressFinder {
+    /** Fewer agreeing words than this is no evidence of a link address. */
+    static final int MIN_AGREEING_WORDS = 16;
+    private static final long MAX_POINTER_CHANGE = 1 << 24;
+
+    private LinkAddressFinder() {}
+
+    static OptionalLong find(byte[] old, byte[] neu, List<DeltaRecord> records, RelocationMap map) {
+        long[] starts = map.starts();
+        long[] shifts = map.shifts();
+        List<long[]> events = new ArrayList<>(); // {base, +1 | -1}
+        long oldPos = 0;
+        long newPos = 0;
+        for (DeltaRecord r : records) {
+            int len = r.diff().length;
+            for (long p = oldPos + 3 & ~3L; p + 4 <= oldPos + len; p += 4) {
+                long vo = u32(old, p);
+                long d = u32(neu, newPos + p - oldPos) - vo;
+                if (d != 0 && Math.abs(d) < MAX_POINTER_CHANGE) {
+                    addIntervals(vo, d, starts, shifts, old.length, events);
+                }
+            }
+            newPos += len + r.extra().length;
+            oldPos += len + r.seek();
+        }
+        events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int depth = 0;
+        int best = 0;
+        long lo = 0;
+        long hi = 0;
+        for (int i = 0; i < events.size(); i++) {
+            depth += (int) events.get(i)[1];
+            if (depth > best && i + 1 < events.size()) {
+                best = depth;
+                lo = events.get(i)[0];
+                hi = events.get(i + 1)[0] - 1;
+            }
+        }
+        return best < MIN_AGREEING_WORDS ? OptionalLong.empty() : OptionalLong.of(roundest(lo, hi));
+    }
+
+    /** Bases at which old value vo points into an entry whose shift is d: vo - base in [start, end). */
+    private static void addIntervals(long vo, long d, long[] starts, long[] shifts, long oldSize, List<long[]> events) {
+        for (int i = 0; i < starts.length; i++) {
+            if (shifts[i] == d) {
+                long end = i + 1 < starts.length ? starts[i + 1] : oldSize;
+                long lo = Math.max(0, vo - end + 1);
+                long hi = vo - starts[i];
+                if (hi >= lo) {
+                    events.add(new long[] {lo, 1});
+                    events.add(new long[] {hi + 1, -1});
+                }
+            }
+        }
+    }
+
+    /** The value in [lo, hi] with the most trailing zero bits. */
+    static long roundest(long lo, long hi) {
+        for (int k = 32; k > 0; k--) {
+            long step = 1L << k;
+            long v = (lo + step - 1) / step * step;
+            if (v <= hi) {
+                return v;
+            }
+        }
+        return lo;
+    }
+
+    private static long u32(byte[] b, long p) {
+        int i = (int) p;
+        return (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24;
+    }
+}

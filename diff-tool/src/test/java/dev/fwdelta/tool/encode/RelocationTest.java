@@ -1,0 +1,70 @@
+package dev.fwdelta.tool.encode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.apply.RelocatedOldImage;
+import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.diff.BsdiffMatcher;
+import dev.fwdelta.tool.diff.DeltaRecord;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The relocated view (FORMAT.md 2.3) on real firmware: link address, chunked reads, the builder's choice. */
+class RelocationTest {
+    private static final Corpus.Pair PYB_SMALL = Corpus.pair("pyb-small");
+
+    @Test
+    void theLinkAddressOfThePyboardApplicationSlotIsFound() {
+        byte[] old = PYB_SMALL.oldBytes();
+        byte[] neu = PYB_SMALL.newBytes();
+        List<DeltaRecord> records = BsdiffMatcher.diff(old, neu);
+        RelocationMap shifts = RelocationPlanner.plan(records, old.length, 255);
+        // firmware1.bin of MicroPython's pyboard is linked at 0x08020000 (after the 128 KiB firmware0 part)
+        assertEquals(OptionalLong.of(0x0802_0000L), LinkAddressFinder.find(old, neu, records, shifts));
+    }
+
+    @Test
+    void theRoundestBaseOfAnIntervalIsChosen() {
+        assertEquals(0x0802_0000L, LinkAddressFinder.roundest(0x0801_F123L, 0x0802_0456L));
+        assertEquals(0x100L, LinkAddressFinder.roundest(0xF1L, 0x1F0L));
+        assertEquals(0L, LinkAddressFinder.roundest(0L, 0x20L));
+        assertEquals(0x31L, LinkAddressFinder.roundest(0x31L, 0x31L));
+    }
+
+    @Test
+    void theViewReadInRandomChunksEqualsTheWholeView() throws Exception {
+        byte[] old = PYB_SMALL.oldBytes();
+        RelocationMap map = RelocationPlanner.plan(BsdiffMatcher.diff(old, PYB_SMALL.newBytes()), old.length, 255)
+                .withTransforms(0x0802_0000L, RelocationMap.THUMB_BL | RelocationMap.POINTER32);
+        byte[] whole = RelocatedOldImage.of(old, map);
+        assertTrue(!Arrays.equals(whole, old), "the view differs from the old image");
+        RelocatedOldImage view = new RelocatedOldImage(new ByteArrayOldImage(old), map);
+        Random random = new Random(8);
+        for (int i = 0; i < 2000; i++) {
+            int len = 1 + random.nextInt(700);
+            int at = random.nextInt(old.length - len + 1);
+            byte[] chunk = new byte[len];
+            view.read(at, chunk, 0, len);
+            assertArrayEquals(Arrays.copyOfRange(whole, at, at + len), chunk, "chunk at " + at + " + " + len);
+        }
+    }
+
+    @Test
+    void theBuilderPredictsPointersOnAOneLineChange() throws Exception {
+        PatchBuilder.Built b = PatchBuilder.build(PYB_SMALL.oldBytes(), PYB_SMALL.newBytes(), BuildOptions.defaults());
+        PatchHeader h = PatchHeader.parse(b.patch());
+        assertEquals(2, h.formatVersion());
+        assertTrue(b.codecSetting().contains("pointers at 0x08020000"), b.codecSetting());
+        // issue 8's target for this pair; bsdiff needs 7,549 bytes
+        assertTrue(b.patch().length <= 3000, "pyb-small patch: " + b.patch().length + " bytes");
+        assertTrue(h.decoderRam() <= BuildOptions.DEFAULT_RAM_BUDGET);
+    }
+}
