@@ -10,8 +10,8 @@ import java.util.OptionalLong;
  * Finds the address an image is linked at, so that absolute pointers can be re-aimed
  * (docs/FORMAT.md 2.3). Evidence: an aligned word in a diff run that changed by d, where map
  * entries with shift d exist, is a pointer into one of those entries' ranges if the base is
- * right; each such word allows an interval of bases. The base most words agree on wins, the
- * roundest value of that interval (link addresses are aligned).
+ * right; each such word allows an interval of bases. Of the bases nearly as many words agree on
+ * as on the best one, the roundest wins (link addresses are aligned).
  */
 final class LinkAddressFinder {
     /** Fewer agreeing words than this is no evidence of a link address. */
@@ -39,19 +39,35 @@ final class LinkAddressFinder {
             oldPos += len + r.seek();
         }
         events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        List<long[]> regions = new ArrayList<>(); // {lo, hi, depth}
         int depth = 0;
         int best = 0;
-        long lo = 0;
-        long hi = 0;
-        for (int i = 0; i < events.size(); i++) {
+        for (int i = 0; i + 1 < events.size(); i++) {
             depth += (int) events.get(i)[1];
-            if (depth > best && i + 1 < events.size()) {
-                best = depth;
-                lo = events.get(i)[0];
-                hi = events.get(i + 1)[0] - 1;
+            long lo = events.get(i)[0];
+            long hi = events.get(i + 1)[0] - 1;
+            if (hi >= lo && depth >= MIN_AGREEING_WORDS) {
+                regions.add(new long[] {lo, hi, depth});
+                best = Math.max(best, depth);
             }
         }
-        return best < MIN_AGREEING_WORDS ? OptionalLong.empty() : OptionalLong.of(roundest(lo, hi));
+        // Near the best agreement, prefer the roundest base: a few chance agreements should not
+        // move the base off the real link address.
+        long chosen = -1;
+        long chosenDepth = 0;
+        for (long[] r : regions) {
+            if (r[2] * 10 < best * 9L) {
+                continue;
+            }
+            long v = roundest(r[0], r[1]);
+            int zeros = Long.numberOfTrailingZeros(v);
+            int chosenZeros = chosen < 0 ? -1 : Long.numberOfTrailingZeros(chosen);
+            if (zeros > chosenZeros || (zeros == chosenZeros && r[2] > chosenDepth)) {
+                chosen = v;
+                chosenDepth = r[2];
+            }
+        }
+        return chosen < 0 ? OptionalLong.empty() : OptionalLong.of(chosen);
     }
 
     /** Bases at which old value vo points into an entry whose shift is d: vo - base in [start, end). */

@@ -9,7 +9,6 @@ import dev.fwdelta.runtime.format.SignatureSection;
 import dev.fwdelta.tool.diff.BsdiffMatcher;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -18,6 +17,7 @@ import java.util.OptionalLong;
  * Builds a fwdelta patch from two images: bsdiff records, blocks, the best codec, the header.
  * Besides the plain diff it tries the old image as a relocation map predicts it (Thumb BL calls,
  * and absolute pointers when a link address is found), diffed again, and keeps the smallest.
+ * Of the possible views, the one that gets the most bytes of the plain diff's runs right is used.
  */
 public final class PatchBuilder {
     private PatchBuilder() {}
@@ -39,16 +39,33 @@ public final class PatchBuilder {
         Sums sums = new Sums(ImageChecksums.of(oldImage), ImageChecksums.of(newImage));
         List<Built> built = new ArrayList<>();
         encode(records, null, candidates, newImage, sums, options, built);
+        // Diffing again is the costly part: only the view that predicts the most bytes right is tried.
+        RelocationMap best = null;
+        byte[] bestView = null;
+        long bestGain = 0;
         for (RelocationMap map : relocationCandidates(oldImage, newImage, records, options)) {
             byte[] view = RelocatedOldImage.of(oldImage, map);
-            if (Arrays.equals(view, oldImage)) {
-                continue;
+            long gain = ViewGain.of(oldImage, view, newImage, records);
+            if (gain > bestGain) {
+                best = map;
+                bestView = view;
+                bestGain = gain;
             }
-            long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
-            encode(BsdiffMatcher.diff(view, newImage), map,
-                    CodecCandidates.within(options.ramBudget() - mapRam, options.codec()), newImage, sums, options,
-                    built);
         }
+        if (best != null) {
+            // The codec setting that won on the plain diff wins on the view too, as a rule: trying
+            // only it halves the encoding time on large images.
+            PatchHeader plainBest = smallest(built).header();
+            long mapRam = (long) Limits.MAP_ENTRY_BYTES * best.sectionEntries();
+            List<BlockCompressor> codecs = CodecCandidates.within(options.ramBudget() - mapRam, options.codec())
+                    .stream().filter(c -> c.codec() == plainBest.codec() && c.props() == plainBest.codecProps())
+                    .toList();
+            encode(BsdiffMatcher.diff(bestView, newImage), best, codecs, newImage, sums, options, built);
+        }
+        return smallest(built);
+    }
+
+    private static Built smallest(List<Built> built) {
         return built.stream().min(Comparator.comparingInt(b -> b.patch().length)).orElseThrow();
     }
 
@@ -76,9 +93,10 @@ public final class PatchBuilder {
     private static void encode(List<DeltaRecord> records, RelocationMap map, List<BlockCompressor> codecs,
                                byte[] newImage, Sums sums, BuildOptions options, List<Built> built) {
         List<RawBlock> blocks = RecordBlocker.split(records, options.maxBlockRaw());
-        for (BlockCompressor c : codecs) {
-            built.add(assemble(c, map, PayloadEncoder.encode(blocks, newImage, c), blocks.size(), sums, options));
-        }
+        // The codec settings are independent: encode them on all cores (the order of the list is kept).
+        built.addAll(codecs.parallelStream()
+                .map(c -> assemble(c, map, PayloadEncoder.encode(blocks, newImage, c), blocks.size(), sums, options))
+                .toList());
     }
 
     private static void checkSize(String what, long size) {
