@@ -39,28 +39,30 @@ public final class PatchBuilder {
         Sums sums = new Sums(ImageChecksums.of(oldImage), ImageChecksums.of(newImage));
         List<Built> built = new ArrayList<>();
         encode(records, null, candidates, newImage, sums, options, built);
-        // Diffing again is the costly part: only the view that predicts the most bytes right is tried.
-        RelocationMap best = null;
-        byte[] bestView = null;
-        long bestGain = 0;
-        for (RelocationMap map : relocationCandidates(oldImage, newImage, records, options)) {
-            byte[] view = RelocatedOldImage.of(oldImage, map);
-            long gain = ViewGain.of(oldImage, view, newImage, records);
-            if (gain > bestGain) {
-                best = map;
-                bestView = view;
-                bestGain = gain;
+        // Diffing again is the costly part: of each map source only the view that predicts the
+        // most bytes of the plain diff right is diffed, with the codec setting that won on the plain
+        // diff (it wins on the view too, as a rule).
+        PatchHeader plainBest = smallest(built).header();
+        for (List<RelocationMap> source : relocationCandidates(oldImage, newImage, records, options)) {
+            RelocationMap best = null;
+            byte[] bestView = null;
+            long bestGain = 0;
+            for (RelocationMap map : source) {
+                byte[] view = RelocatedOldImage.of(oldImage, map);
+                long gain = ViewGain.of(oldImage, view, newImage, records);
+                if (gain > bestGain) {
+                    best = map;
+                    bestView = view;
+                    bestGain = gain;
+                }
             }
-        }
-        if (best != null) {
-            // The codec setting that won on the plain diff wins on the view too, as a rule: trying
-            // only it halves the encoding time on large images.
-            PatchHeader plainBest = smallest(built).header();
-            long mapRam = (long) Limits.MAP_ENTRY_BYTES * best.sectionEntries();
-            List<BlockCompressor> codecs = CodecCandidates.within(options.ramBudget() - mapRam, options.codec())
-                    .stream().filter(c -> c.codec() == plainBest.codec() && c.props() == plainBest.codecProps())
-                    .toList();
-            encode(BsdiffMatcher.diff(bestView, newImage), best, codecs, newImage, sums, options, built);
+            if (best != null) {
+                long mapRam = (long) Limits.MAP_ENTRY_BYTES * best.sectionEntries();
+                List<BlockCompressor> codecs = CodecCandidates.within(options.ramBudget() - mapRam, options.codec())
+                        .stream().filter(c -> c.codec() == plainBest.codec() && c.props() == plainBest.codecProps())
+                        .toList();
+                encode(BsdiffMatcher.diff(bestView, newImage), best, codecs, newImage, sums, options, built);
+            }
         }
         return smallest(built);
     }
@@ -69,20 +71,28 @@ public final class PatchBuilder {
         return built.stream().min(Comparator.comparingInt(b -> b.patch().length)).orElseThrow();
     }
 
-    /** Maps worth a try: Thumb BL calls; with a link address also absolute pointers, alone and with BL calls. */
-    private static List<RelocationMap> relocationCandidates(byte[] oldImage, byte[] newImage,
-                                                            List<DeltaRecord> records, BuildOptions options) {
+    /**
+     * Maps worth a try, one list per source (bsdiff's alignment, the changed references): Thumb BL
+     * calls; with a link address also absolute pointers, alone and with BL calls.
+     */
+    private static List<List<RelocationMap>> relocationCandidates(byte[] oldImage, byte[] newImage,
+                                                                  List<DeltaRecord> records, BuildOptions options) {
         int entries = RelocationPlanner.entriesWithin(options.ramBudget());
         RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(records, oldImage.length, entries);
         if (shifts == null) {
             return List.of();
         }
-        List<RelocationMap> out = new ArrayList<>();
-        out.add(shifts.withTransforms(0, RelocationMap.THUMB_BL));
+        List<List<RelocationMap>> out = new ArrayList<>();
         OptionalLong base = LinkAddressFinder.find(oldImage, newImage, records, shifts);
-        if (base.isPresent()) {
-            out.add(shifts.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
-            out.add(shifts.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
+        RelocationMap evidence = ReferenceEvidence.map(oldImage, newImage, records, base.orElse(-1), entries);
+        for (RelocationMap map : evidence == null ? List.of(shifts) : List.of(shifts, evidence)) {
+            List<RelocationMap> variants = new ArrayList<>();
+            variants.add(map.withTransforms(0, RelocationMap.THUMB_BL));
+            if (base.isPresent()) {
+                variants.add(map.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
+                variants.add(map.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
+            }
+            out.add(variants);
         }
         return out;
     }
