@@ -1,6 +1,7 @@
 package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,8 @@ final class LinkAddressFinder {
         for (DeltaRecord r : records) {
             int len = r.diff().length;
             for (long p = oldPos + 3 & ~3L; p + 4 <= oldPos + len; p += 4) {
-                long vo = u32(old, p);
-                long d = u32(neu, newPos + p - oldPos) - vo;
+                long vo = LittleEndian.u32(old, (int) p);
+                long d = LittleEndian.u32(neu, (int) (newPos + p - oldPos)) - vo;
                 if (d != 0 && Math.abs(d) < MAX_POINTER_CHANGE) {
                     addIntervals(vo, d, starts, shifts, old.length, events);
                 }
@@ -95,10 +96,5 @@ final class LinkAddressFinder {
             }
         }
         return lo;
-    }
-
-    private static long u32(byte[] b, long p) {
-        int i = (int) p;
-        return (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24;
     }
 }

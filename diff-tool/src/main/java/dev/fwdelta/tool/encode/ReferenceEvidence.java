@@ -1,6 +1,8 @@
 package dev.fwdelta.tool.encode;
 
+import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,16 +29,16 @@ final class ReferenceEvidence {
                 int o = (int) p;
                 int n = (int) (newPos + p - oldPos);
                 if (base >= 0 && (p & 3) == 0) {
-                    long a = u32(old, o) - base;
-                    long b = u32(neu, n) - base;
+                    long a = LittleEndian.u32(old, o) - base;
+                    long b = LittleEndian.u32(neu, n) - base;
                     if (a >= 0 && a < old.length && b >= 0 && b < neu.length) {
                         samples.add(new long[] {a, b - a});
                         continue;
                     }
                 }
-                if (isBl(old, o) && isBl(neu, n)) {
-                    long a = p + 4 + blOffset(old, o);
-                    long b = n + 4 + blOffset(neu, n);
+                if (RelocatedOldImage.isThumbBl(old, o) && RelocatedOldImage.isThumbBl(neu, n)) {
+                    long a = p + 4 + RelocatedOldImage.thumbBlOffset(old, o);
+                    long b = n + 4 + RelocatedOldImage.thumbBlOffset(neu, n);
                     if (a >= 0 && a < old.length && b >= 0 && b < neu.length) {
                         samples.add(new long[] {a, b - a});
                     }
@@ -65,18 +67,5 @@ final class ReferenceEvidence {
         }
         return new RelocationMap(0, RelocationMap.THUMB_BL, entries.stream().mapToLong(e -> e[0]).toArray(),
                 entries.stream().mapToLong(e -> e[1]).toArray(), old.length);
-    }
-
-    private static boolean isBl(byte[] b, int q) {
-        return (b[q + 1] & 0xF8) == 0xF0 && (b[q + 3] & 0xF8) == 0xF8;
-    }
-
-    private static long blOffset(byte[] b, int q) {
-        int field = ((b[q + 1] & 7) << 19) | ((b[q] & 0xFF) << 11) | ((b[q + 3] & 7) << 8) | (b[q + 2] & 0xFF);
-        return (field << 10) >> 9;
-    }
-
-    private static long u32(byte[] b, int i) {
-        return (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24;
     }
 }

@@ -62,7 +62,7 @@ public final class RelocatedOldImage implements OldImage {
         if (map.has(RelocationMap.THUMB_BL)) {
             for (long q = Math.max(windowStart, from - 3) + 1 & ~1L; q < end && q + 4 <= windowEnd; q += 2) {
                 int w = (int) (q - windowStart);
-                if ((window[w + 1] & 0xF8) == 0xF0 && (window[w + 3] & 0xF8) == 0xF8) {
+                if (isThumbBl(window, w)) {
                     reaimBl(map, window, w, q, from, end, out, outOff);
                 }
             }
@@ -78,12 +78,21 @@ public final class RelocatedOldImage implements OldImage {
         }
     }
 
+    /** True if {@code b[at..at+4)} is a Thumb BL: halfwords 11110xxx.. and 11111xxx.. (little-endian). */
+    public static boolean isThumbBl(byte[] b, int at) {
+        return (b[at + 1] & 0xF8) == 0xF0 && (b[at + 3] & 0xF8) == 0xF8;
+    }
+
+    /** The byte offset of the Thumb BL at {@code b[at]}, relative to its address + 4 (22-bit field, sign-extended, x2). */
+    public static long thumbBlOffset(byte[] b, int at) {
+        int field = ((b[at + 1] & 7) << 19) | ((b[at] & 0xFF) << 11) | ((b[at + 3] & 7) << 8) | (b[at + 2] & 0xFF);
+        return (field << 10) >> 9;
+    }
+
     /** A BL at old offset q (window index w), re-aimed if the map knows both it and its target. */
     private static void reaimBl(RelocationMap map, byte[] window, int w, long q, long from, long end, byte[] out,
                                 int outOff) {
-        int field = ((window[w + 1] & 7) << 19) | ((window[w] & 0xFF) << 11) | ((window[w + 3] & 7) << 8)
-                | (window[w + 2] & 0xFF);
-        long target = map.map(q + 4 + ((field << 10) >> 9));
+        long target = map.map(q + 4 + thumbBlOffset(window, w));
         long at = map.map(q);
         if (target < 0 || at < 0) {
             return;
