@@ -80,6 +80,38 @@ class GoldenVectorTest {
         assertEquals(GoldenVectors.VECTOR_BASE + 185, n.getInt(236) & 0xFFFFFFFFL);
     }
 
+    /** Each expected word written out from docs/FORMAT.md 2.3 by hand: new offset = old + 16 from 0xF0. */
+    @Test
+    void a64VectorReaimsBranchesAdrpPairsAndPointers() throws IOException {
+        byte[] old = resource("relocation-a64.old");
+        java.nio.ByteBuffer n = java.nio.ByteBuffer.wrap(resource("relocation-a64.new"))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer o = java.nio.ByteBuffer.wrap(old).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // B/BL: the call into the moved part and the moved call out of it are re-aimed
+        assertEquals(GoldenVectors.a64Branch(0x9400_0000, 0x10, 0x190), n.getInt(0x10));
+        assertEquals(o.getInt(0x20), n.getInt(0x20));
+        assertEquals(GoldenVectors.a64Branch(0x9400_0000, 0x130, 0x30), n.getInt(0x130));
+        assertEquals(o.getInt(0x140), n.getInt(0x150));
+        // ADRP + ADD to 0x1D8 -> 0x1E8: same page, new low 12 bits
+        assertEquals(GoldenVectors.adrp(1, 0x30, 0x1E8), n.getInt(0x30));
+        assertEquals(o.getInt(0x30), n.getInt(0x30));
+        assertEquals(GoldenVectors.addImm(1, 1, 0x1E8), n.getInt(0x34));
+        // ADRP + LDR x3 (scale 8) to 0xF8 -> 0x108: address 0x400FF8 -> 0x401008, the next page
+        assertEquals(o.getInt(0x50) + (1 << 29), n.getInt(0x50));
+        assertEquals(0xF940_0000 | 1 << 10 | 2 << 5 | 3, n.getInt(0x58));
+        // the first ADRP x4 has no partner (the second ADRP x4 comes first): its page stays
+        assertEquals(o.getInt(0x60), n.getInt(0x60));
+        assertEquals(GoldenVectors.addImm(4, 4, 0x1D0), n.getInt(0x68));
+        // LDR q0 (scale 16) to 0x1E0 -> 0x1F0
+        assertEquals(0x3DC0_0000 | 0xF << 10 | 5 << 5, n.getInt(0x74));
+        // moved code pointing back to unmoved data: page and offset stay
+        assertEquals(o.getLong(0x1A0), n.getLong(0x1B0));
+        // 64-bit pointers: into the moved part re-aimed, the others kept
+        assertEquals(GoldenVectors.A64_BASE + 0x1D0, n.getLong(0x80));
+        assertEquals(GoldenVectors.A64_BASE + 0x10, n.getLong(0x88));
+        assertEquals(0x1234_5678_0040_0F00L, n.getLong(0x90));
+    }
+
     @Test
     void everyVectorFileIsKnown() throws IOException {
         Map<String, TestPatch> known = GoldenVectors.all();

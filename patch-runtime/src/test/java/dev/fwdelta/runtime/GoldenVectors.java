@@ -49,6 +49,73 @@ public final class GoldenVectors {
         return t;
     }
 
+    /** The link address of the AArch64 vector: its 512 bytes straddle the page boundary 0x401000. */
+    public static final long A64_BASE = 0x0040_0F00L;
+    /** Filler between the AArch64 vector's references: NOP, which no A64 rule reads. */
+    private static final int A64_NOP = 0xD503_201F;
+
+    /**
+     * AArch64 code with 16 bytes inserted at offset 0xF0 (map {0: +0, 0xF0: +16}, base 0x400F00),
+     * all four transforms but Thumb: B/BL calls across the insertion and not, ADRP pairs with an
+     * ADD, a 64-bit LDR whose target crosses into the next page, a 128-bit LDR, an ADRP whose
+     * partner search stops at a second ADRP to the same register, and 64-bit pointers.
+     */
+    public static TestPatch relocationA64() {
+        byte[] old = new byte[512];
+        for (int p = 0; p < old.length; p += 4) {
+            putWord(old, p, A64_NOP);
+        }
+        putWord(old, 0x10, a64Branch(0x9400_0000, 0x10, 0x180));
+        putWord(old, 0x20, a64Branch(0x1400_0000, 0x20, 0x40));
+        putWord(old, 0x120, a64Branch(0x9400_0000, 0x120, 0x30));
+        putWord(old, 0x140, a64Branch(0x9400_0000, 0x140, 0x1C0));
+        putWord(old, 0x30, adrp(1, 0x30, 0x1D8));
+        putWord(old, 0x34, addImm(1, 1, 0x1D8));
+        putWord(old, 0x50, adrp(2, 0x50, 0xF8));
+        putWord(old, 0x58, 0xF940_0000 | (int) ((A64_BASE + 0xF8 & 0xFFF) / 8) << 10 | 2 << 5 | 3); // LDR x3, [x2]
+        putWord(old, 0x60, adrp(4, 0x60, 0x1C0));
+        putWord(old, 0x64, adrp(4, 0x64, 0x1C0));
+        putWord(old, 0x68, addImm(4, 4, 0x1C0));
+        putWord(old, 0x70, adrp(5, 0x70, 0x1E0));
+        putWord(old, 0x74, 0x3DC0_0000 | (int) ((A64_BASE + 0x1E0 & 0xFFF) / 16) << 10 | 5 << 5); // LDR q0, [x5]
+        putWord(old, 0x1A0, adrp(6, 0x1A0, 0x20));
+        putWord(old, 0x1A4, addImm(6, 6, 0x20));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(old).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0x80, A64_BASE + 0x1C0);
+        b.putLong(0x88, A64_BASE + 0x10);
+        b.putLong(0x90, 0x1234_5678_0040_0F00L);
+        TestPatch t = new TestPatch(old);
+        t.version = 2;
+        t.flags = 2;
+        t.map = new long[][] {{0, 0}, {0xF0, 16}};
+        t.imageBase = A64_BASE;
+        t.transforms = 4 | 8 | 16;
+        t.block()
+                .add(new TestPatch.Rec(new byte[0xF0], "INSERTED-16BYTES".getBytes(), 0))
+                .add(new TestPatch.Rec(new byte[0x110], new byte[0], 0));
+        return t;
+    }
+
+    /** B (0x14000000) or BL (0x94000000) at old offset {@code at} to offset {@code target}. */
+    static int a64Branch(int opcode, long at, long target) {
+        return opcode | (int) ((target - at) >> 2 & 0x3FF_FFFF);
+    }
+
+    /** ADRP Xrd at offset {@code at} of the A64 vector, to the page of offset {@code target}. */
+    static int adrp(int rd, long at, long target) {
+        long pages = ((A64_BASE + target) >> 12) - ((A64_BASE + at) >> 12);
+        return 0x9000_0000 | (int) (pages & 3) << 29 | (int) (pages >> 2 & 0x7FFFF) << 5 | rd;
+    }
+
+    /** ADD Xrd, Xrn, #lo12(A64_BASE + target). */
+    static int addImm(int rd, int rn, long target) {
+        return 0x9100_0000 | (int) (A64_BASE + target & 0xFFF) << 10 | rn << 5 | rd;
+    }
+
+    private static void putWord(byte[] b, int at, int w) {
+        java.nio.ByteBuffer.wrap(b, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(w);
+    }
+
     public static Map<String, TestPatch> all() {
         Map<String, TestPatch> v = new LinkedHashMap<>();
         v.put("none-two-blocks", TestPatch.standard());
@@ -72,6 +139,7 @@ public final class GoldenVectors {
         v.put("ed25519-signed", signed);
 
         v.put("relocation-map", relocation());
+        v.put("relocation-a64", relocationA64());
 
         TestPatch empty = new TestPatch(TestPatch.bytes(5, 64));
         v.put("empty-new-image", empty);

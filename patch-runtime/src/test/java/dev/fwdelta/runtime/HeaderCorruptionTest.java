@@ -143,7 +143,7 @@ class HeaderCorruptionTest {
     @Test
     void mapWithAnUnknownTransform() {
         TestPatch t = GoldenVectors.relocation();
-        t.transforms = 4 | 1;
+        t.transforms = 32 | 1;
         rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
     }
 

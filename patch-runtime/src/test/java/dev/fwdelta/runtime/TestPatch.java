@@ -62,7 +62,10 @@ public final class TestPatch {
     public Integer mapCount;
     /** Relocation map entries {old_start, shift}; when set, version 2 and flag 2 are expected. */
     public long[][] map;
-    /** Map prefix: link address of old offset 0, and the transforms (bit 0 Thumb BL, bit 1 pointers). */
+    /**
+     * Map prefix: link address of old offset 0, and the transforms (bit 0 Thumb BL, bit 1 32-bit
+     * pointers, bit 2 A64 B/BL, bit 3 A64 ADRP pairs, bit 4 64-bit pointers).
+     */
     public long imageBase;
     public int transforms = 1;
     /** Map prefix bytes 5..7 (must be 0). */
@@ -221,16 +224,102 @@ public final class TestPatch {
                 v[q + 3] = (byte) (n2 >> 8);
             }
         }
+        if ((transforms & 4) != 0) {
+            for (int p = 0; p + 4 <= old.length; p += 4) {
+                long insn = le(old, p, 4);
+                if ((insn >> 26 & 0x1F) != 0b00101) {
+                    continue;
+                }
+                long imm26 = insn & 0x3FFFFFF;
+                long offset = 4 * (imm26 >= 1 << 25 ? imm26 - (1 << 26) : imm26);
+                long target = mapped(p + offset);
+                long at = mapped(p);
+                if (target >= 0 && at >= 0) {
+                    putLe(v, p, 4, (insn & 0xFC000000L) | (Math.floorDiv(target - at, 4) & 0x3FFFFFF));
+                }
+            }
+        }
+        if ((transforms & 8) != 0) {
+            for (int p = 0; p + 4 <= old.length; p += 4) {
+                adrpPair(v, p);
+            }
+        }
         if ((transforms & 2) != 0) {
             for (int w = 0; w + 4 <= old.length; w += 4) {
-                long value = ByteBuffer.wrap(old, w, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
-                long target = mapped(value - imageBase);
+                long target = mapped(le(old, w, 4) - imageBase);
                 if (target >= 0) {
-                    ByteBuffer.wrap(v, w, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) (imageBase + target));
+                    putLe(v, w, 4, imageBase + target);
+                }
+            }
+        }
+        if ((transforms & 16) != 0) {
+            for (int w = 0; w + 8 <= old.length; w += 8) {
+                long value = le(old, w, 8);
+                long target = value < 0 ? -1 : mapped(value - imageBase);
+                if (target >= 0) {
+                    putLe(v, w, 8, imageBase + target);
                 }
             }
         }
         return v;
+    }
+
+    /** FORMAT.md 2.3, A64_ADRP: the ADRP at p (if it is one) and its partner, re-aimed into v. */
+    private void adrpPair(byte[] v, int p) {
+        long adrp = le(old, p, 4);
+        if ((adrp & 0x9F000000L) != 0x90000000L) {
+            return;
+        }
+        long reg = adrp & 31;
+        int partner = -1;
+        int scale = 0;
+        for (int k = 1; k <= 8 && p + 4 * k + 4 <= old.length; k++) {
+            long x = le(old, p + 4 * k, 4);
+            boolean add = (x >> 22) == 0x244; // 1001 0001 00: ADD Xd, Xn, #imm12
+            boolean unsignedImmLoadStore = (x >> 27 & 7) == 7 && (x >> 24 & 3) == 1;
+            if ((x >> 5 & 31) == reg && (add || unsignedImmLoadStore)) {
+                partner = p + 4 * k;
+                boolean q128 = (x >> 26 & 1) == 1 && (x >> 23 & 1) == 1;
+                scale = add ? 0 : q128 ? 4 : (int) (x >> 30);
+                break;
+            }
+            if ((x & 0x9F000000L) == 0x90000000L && (x & 31) == reg) {
+                break;
+            }
+        }
+        long imm21 = (adrp >> 5 & 0x7FFFF) << 2 | (adrp >> 29 & 3);
+        long pageOffset = (imm21 >= 1 << 20 ? imm21 - (1 << 21) : imm21) * 4096;
+        long target = Math.floorDiv(imageBase + p, 4096) * 4096 + pageOffset;
+        if (partner >= 0) {
+            target += (le(old, partner, 4) >> 10 & 0xFFF) << scale;
+        }
+        long movedTarget = mapped(target - imageBase);
+        long movedAt = mapped(p);
+        if (movedTarget < 0 || movedAt < 0) {
+            return;
+        }
+        long newTarget = imageBase + movedTarget;
+        long pages = Math.floorDiv(newTarget, 4096) - Math.floorDiv(imageBase + movedAt, 4096);
+        putLe(v, p, 4, (adrp & 0x9F00001FL) | (pages & 3) << 29 | (pages >> 2 & 0x7FFFF) << 5);
+        if (partner >= 0 && Math.floorMod(newTarget, 1L << scale) == 0) {
+            long x = le(old, partner, 4);
+            putLe(v, partner, 4, (x & ~(0xFFFL << 10)) | (Math.floorMod(newTarget, 4096) >> scale) << 10);
+        }
+    }
+
+    /** The n-byte little-endian value at b[at] (n = 8 may come back negative). */
+    private static long le(byte[] b, int at, int n) {
+        long v = 0;
+        for (int k = n - 1; k >= 0; k--) {
+            v = v << 8 | (b[at + k] & 0xFF);
+        }
+        return v;
+    }
+
+    private static void putLe(byte[] b, int at, int n, long v) {
+        for (int k = 0; k < n; k++) {
+            b[at + k] = (byte) (v >>> (8 * k));
+        }
     }
 
     /** map(a): a plus the shift of the last entry starting at or below a; -1 outside the old image or the map. */

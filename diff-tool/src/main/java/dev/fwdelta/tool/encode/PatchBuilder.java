@@ -22,6 +22,14 @@ import java.util.OptionalLong;
 public final class PatchBuilder {
     private PatchBuilder() {}
 
+    private static final int A64_CODE = RelocationMap.A64_BRANCH | RelocationMap.A64_ADRP;
+    /** How many relocated views are diffed again: each costs about as much as the plain diff. */
+    private static final int REDIFFED_VIEWS = 2;
+
+    /** The old image as a map predicts it, and how many more diff bytes it gets right. */
+    private record View(RelocationMap map, byte[] bytes, long gain) {
+    }
+
     /** A built patch and the codec setting chosen for it. */
     public record Built(byte[] patch, PatchHeader header, String codecSetting) {
     }
@@ -40,29 +48,30 @@ public final class PatchBuilder {
         List<Built> built = new ArrayList<>();
         encode(records, null, candidates, newImage, sums, options, built);
         // Diffing again is the costly part: of each map source only the view that predicts the
-        // most bytes of the plain diff right is diffed, with the codec setting that won on the plain
-        // diff (it wins on the view too, as a rule).
+        // most bytes of the plain diff right is a candidate, and only the best two candidates are
+        // diffed, with the codec setting that won on the plain diff (it wins on the view too, as a rule).
         PatchHeader plainBest = smallest(built).header();
+        List<View> views = new ArrayList<>();
         for (List<RelocationMap> source : relocationCandidates(oldImage, newImage, records, options)) {
-            RelocationMap best = null;
-            byte[] bestView = null;
-            long bestGain = 0;
+            View best = null;
             for (RelocationMap map : source) {
                 byte[] view = RelocatedOldImage.of(oldImage, map);
                 long gain = ViewGain.of(oldImage, view, newImage, records);
-                if (gain > bestGain) {
-                    best = map;
-                    bestView = view;
-                    bestGain = gain;
+                if (gain > 0 && (best == null || gain > best.gain())) {
+                    best = new View(map, view, gain);
                 }
             }
             if (best != null) {
-                long mapRam = (long) Limits.MAP_ENTRY_BYTES * best.sectionEntries();
-                List<BlockCompressor> codecs = CodecCandidates.within(options.ramBudget() - mapRam, options.codec())
-                        .stream().filter(c -> c.codec() == plainBest.codec() && c.props() == plainBest.codecProps())
-                        .toList();
-                encode(BsdiffMatcher.diff(bestView, newImage), best, codecs, newImage, sums, options, built);
+                views.add(best);
             }
+        }
+        views.sort(Comparator.comparingLong(v -> -v.gain()));
+        for (View v : views.subList(0, Math.min(REDIFFED_VIEWS, views.size()))) {
+            long mapRam = (long) Limits.MAP_ENTRY_BYTES * v.map().sectionEntries();
+            List<BlockCompressor> codecs = CodecCandidates.within(options.ramBudget() - mapRam, options.codec())
+                    .stream().filter(c -> c.codec() == plainBest.codec() && c.props() == plainBest.codecProps())
+                    .toList();
+            encode(BsdiffMatcher.diff(v.bytes(), newImage), v.map(), codecs, newImage, sums, options, built);
         }
         return smallest(built);
     }
@@ -73,7 +82,8 @@ public final class PatchBuilder {
 
     /**
      * Maps worth a try, one list per source (bsdiff's alignment, the changed references): Thumb BL
-     * calls; with a link address also absolute pointers, alone and with BL calls.
+     * calls, AArch64 branches and ADRP pairs; with a link address also absolute pointers, alone and
+     * with the calls of either architecture.
      */
     private static List<List<RelocationMap>> relocationCandidates(byte[] oldImage, byte[] newImage,
                                                                   List<DeltaRecord> records, BuildOptions options) {
@@ -84,17 +94,41 @@ public final class PatchBuilder {
         }
         List<List<RelocationMap>> out = new ArrayList<>();
         OptionalLong base = LinkAddressFinder.find(oldImage, newImage, records, shifts);
-        RelocationMap evidence = ReferenceEvidence.map(oldImage, newImage, records, base.orElse(-1), entries);
-        for (RelocationMap map : evidence == null ? List.of(shifts) : List.of(shifts, evidence)) {
-            List<RelocationMap> variants = new ArrayList<>();
-            variants.add(map.withTransforms(0, RelocationMap.THUMB_BL));
-            if (base.isPresent()) {
-                variants.add(map.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
-                variants.add(map.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
-            }
-            out.add(variants);
+        List<RelocationMap> fromAlignment = new ArrayList<>(thumbVariants(shifts, base));
+        fromAlignment.addAll(a64Variants(shifts, base));
+        out.add(fromAlignment);
+        RelocationMap thumb = ReferenceEvidence.map(ReferenceEvidence.Arch.THUMB, oldImage, newImage, records,
+                base.orElse(-1), entries);
+        if (thumb != null) {
+            out.add(thumbVariants(thumb, base));
+        }
+        RelocationMap a64 = ReferenceEvidence.map(ReferenceEvidence.Arch.A64, oldImage, newImage, records,
+                base.orElse(-1), entries);
+        if (a64 != null) {
+            out.add(a64Variants(a64, base));
         }
         return out;
+    }
+
+    /** Thumb BL calls; with a link address also 32-bit pointers, alone and with the calls. */
+    private static List<RelocationMap> thumbVariants(RelocationMap map, OptionalLong base) {
+        List<RelocationMap> variants = new ArrayList<>();
+        variants.add(map.withTransforms(base.orElse(0), RelocationMap.THUMB_BL));
+        if (base.isPresent()) {
+            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
+            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
+        }
+        return variants;
+    }
+
+    /** AArch64 branches and ADRP pairs; with a link address also with 64-bit pointers. */
+    private static List<RelocationMap> a64Variants(RelocationMap map, OptionalLong base) {
+        List<RelocationMap> variants = new ArrayList<>();
+        variants.add(map.withTransforms(base.orElse(0), A64_CODE));
+        if (base.isPresent()) {
+            variants.add(map.withTransforms(base.getAsLong(), A64_CODE | RelocationMap.POINTER64));
+        }
+        return variants;
     }
 
     private record Sums(ImageChecksums old, ImageChecksums neu) {
@@ -136,9 +170,20 @@ public final class PatchBuilder {
     }
 
     private static String describe(RelocationMap map) {
-        String kinds = (map.has(RelocationMap.THUMB_BL) ? "Thumb BL" : "")
-                + (map.has(RelocationMap.THUMB_BL) && map.has(RelocationMap.POINTER32) ? " + " : "")
-                + (map.has(RelocationMap.POINTER32) ? String.format("pointers at 0x%08x", map.imageBase()) : "");
-        return "relocation map " + (map.sectionEntries() - 1) + " entries, " + kinds;
+        List<String> kinds = new ArrayList<>();
+        if (map.has(RelocationMap.THUMB_BL)) {
+            kinds.add("Thumb BL");
+        }
+        if (map.has(RelocationMap.A64_BRANCH)) {
+            kinds.add("A64 B/BL");
+        }
+        if (map.has(RelocationMap.A64_ADRP)) {
+            kinds.add("A64 ADRP");
+        }
+        if (map.has(RelocationMap.POINTER32) || map.has(RelocationMap.POINTER64)) {
+            kinds.add((map.has(RelocationMap.POINTER64) ? "64-bit " : "") + "pointers at "
+                    + String.format("0x%08x", map.imageBase()));
+        }
+        return "relocation map " + (map.sectionEntries() - 1) + " entries, " + String.join(" + ", kinds);
     }
 }

@@ -1,5 +1,6 @@
 package dev.fwdelta.tool.encode;
 
+import dev.fwdelta.runtime.apply.A64References;
 import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.LittleEndian;
@@ -10,46 +11,84 @@ import java.util.List;
 
 /**
  * A relocation map read from the references themselves rather than from bsdiff's alignment: where
- * a pointer word or a Thumb BL of a diff run changed, its old and new targets say where that
- * target went. bsdiff may align a region with look-alike content elsewhere (tables, padding);
- * the references know where it really went. Runs of targets with the same shift become entries;
+ * a reference in a diff run changed, its old and new targets say where that target went. bsdiff
+ * may align a region with look-alike content elsewhere (tables, padding); the references know
+ * where it really went. The references of one architecture are read at a time (Thumb BL calls
+ * with 32-bit pointers, or AArch64 branches and ADRP pairs with 64-bit pointers): read together,
+ * each would take the other's code for noise. Runs of targets with the same shift become entries;
  * if there are more than fit, those backed by the most references are kept.
  */
 final class ReferenceEvidence {
+    /** Which instruction set's references to read. */
+    enum Arch { THUMB, A64 }
+
     private ReferenceEvidence() {}
 
-    /** The map, or null with no evidence. {@code base} is the link address (pointers), or -1 for BL calls only. */
-    static RelocationMap map(byte[] old, byte[] neu, List<DeltaRecord> records, long base, int maxEntries) {
+    /** The map, or null with no evidence. {@code base} is the link address (pointers), or -1 for calls only. */
+    static RelocationMap map(Arch arch, byte[] old, byte[] neu, List<DeltaRecord> records, long base,
+                             int maxEntries) {
         List<long[]> samples = new ArrayList<>(); // {old target, shift}
         long oldPos = 0;
         long newPos = 0;
         for (DeltaRecord r : records) {
             int len = r.diff().length;
-            for (long p = oldPos + 1 & ~1L; p + 4 <= oldPos + len; p += 2) {
+            int step = arch == Arch.THUMB ? 2 : 4;
+            for (long p = oldPos + step - 1 & -step; p + 4 <= oldPos + len; p += step) {
                 int o = (int) p;
                 int n = (int) (newPos + p - oldPos);
-                if (base >= 0 && (p & 3) == 0) {
-                    long a = LittleEndian.u32(old, o) - base;
-                    long b = LittleEndian.u32(neu, n) - base;
-                    if (a >= 0 && a < old.length && b >= 0 && b < neu.length) {
-                        samples.add(new long[] {a, b - a});
-                        continue;
-                    }
-                }
-                if (RelocatedOldImage.isThumbBl(old, o) && RelocatedOldImage.isThumbBl(neu, n)) {
-                    long a = p + 4 + RelocatedOldImage.thumbBlOffset(old, o);
-                    long b = n + 4 + RelocatedOldImage.thumbBlOffset(neu, n);
-                    if (a >= 0 && a < old.length && b >= 0 && b < neu.length) {
-                        samples.add(new long[] {a, b - a});
-                    }
+                if (arch == Arch.THUMB) {
+                    thumb(old, neu, o, n, base, samples);
+                } else {
+                    a64(old, neu, o, n, base, samples);
                 }
             }
             newPos += len + r.extra().length;
             oldPos += len + r.seek();
         }
-        if (samples.isEmpty()) {
-            return null;
+        return samples.isEmpty() ? null : entries(samples, old.length, maxEntries);
+    }
+
+    private static void thumb(byte[] old, byte[] neu, int o, int n, long base, List<long[]> samples) {
+        if (base >= 0 && (o & 3) == 0
+                && sample(LittleEndian.u32(old, o) - base, LittleEndian.u32(neu, n) - base, old, neu, samples)) {
+            return;
         }
+        if (RelocatedOldImage.isThumbBl(old, o) && RelocatedOldImage.isThumbBl(neu, n)) {
+            sample(o + 4 + RelocatedOldImage.thumbBlOffset(old, o), n + 4 + RelocatedOldImage.thumbBlOffset(neu, n),
+                    old, neu, samples);
+        }
+    }
+
+    private static void a64(byte[] old, byte[] neu, int o, int n, long base, List<long[]> samples) {
+        if (base >= 0 && (o & 7) == 0 && o + 8 <= old.length && n + 8 <= neu.length
+                && sample(LittleEndian.u64(old, o) - base, LittleEndian.u64(neu, n) - base, old, neu, samples)) {
+            return;
+        }
+        int wo = LittleEndian.i32(old, o);
+        int wn = LittleEndian.i32(neu, n);
+        if (A64References.isBranch(wo) && A64References.isBranch(wn)) {
+            sample(o + A64References.branchOffset(wo), n + A64References.branchOffset(wn), old, neu, samples);
+        } else if (A64References.isAdrp(wo) && A64References.isAdrp(wn)) {
+            long link = Math.max(base, 0);
+            int po = A64References.partner(old, o, old.length);
+            int pn = A64References.partner(neu, n, neu.length);
+            if ((po < 0) == (pn < 0)) {
+                sample(A64References.adrpTarget(old, o, po, link + o) - link,
+                        A64References.adrpTarget(neu, n, pn, link + n) - link, old, neu, samples);
+            }
+        }
+    }
+
+    /** Records that old offset a went to new offset b, if both lie in their images. */
+    private static boolean sample(long a, long b, byte[] old, byte[] neu, List<long[]> samples) {
+        if (a >= 0 && a < old.length && b >= 0 && b < neu.length) {
+            samples.add(new long[] {a, b - a});
+            return true;
+        }
+        return false;
+    }
+
+    private static RelocationMap entries(List<long[]> samples, long oldSize, int maxEntries) {
         samples.sort(Comparator.comparingLong((long[] s) -> s[0]).thenComparingLong(s -> s[1]));
         List<long[]> entries = new ArrayList<>(); // {start, shift, references}
         for (long[] s : samples) {
@@ -66,6 +105,6 @@ final class ReferenceEvidence {
             entries.sort(Comparator.comparingLong(e -> e[0]));
         }
         return new RelocationMap(0, RelocationMap.THUMB_BL, entries.stream().mapToLong(e -> e[0]).toArray(),
-                entries.stream().mapToLong(e -> e[1]).toArray(), old.length);
+                entries.stream().mapToLong(e -> e[1]).toArray(), oldSize);
     }
 }

@@ -67,4 +67,13 @@ class RelocationTest {
         assertTrue(b.patch().length <= 3000, "pyb-small patch: " + b.patch().length + " bytes");
         assertTrue(h.decoderRam() <= BuildOptions.DEFAULT_RAM_BUDGET);
     }
+
+    @Test
+    void theBuilderReaimsAArch64ReferencesInASharedLibrary() throws Exception {
+        Corpus.Pair lib = Corpus.pair("libpython");
+        PatchBuilder.Built b = PatchBuilder.build(lib.oldBytes(), lib.newBytes(), BuildOptions.defaults());
+        assertTrue(b.codecSetting().contains("A64 B/BL + A64 ADRP"), b.codecSetting());
+        // detools' AArch64-aware mode needs 45,884 bytes on this pair, bsdiff 77,324
+        assertTrue(b.patch().length < 45_884, "libpython patch: " + b.patch().length + " bytes");
+    }
 }

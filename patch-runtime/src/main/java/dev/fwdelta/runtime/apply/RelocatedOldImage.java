@@ -9,15 +9,18 @@ import java.io.IOException;
  * The old image as a relocation map predicts the new one (docs/FORMAT.md 2.3): references into
  * moved code or data are re-aimed, every other byte is the old byte. The builder diffs the new
  * image against this view, and the applier reads the old image through it, so diff runs stay
- * long where only addresses changed. Each byte depends only on the old bytes at most 3 on either
- * side, so any chunk can be computed on its own. RAM: one window of 264 bytes.
+ * long where only addresses changed. Each byte depends only on the old bytes at most 35 on either
+ * side (an ADRP and its partner up to 8 instructions on), so any chunk can be computed on its own.
+ * RAM: one window of {@value #WINDOW_BYTES} bytes.
  */
 public final class RelocatedOldImage implements OldImage {
-    private static final int MARGIN = 4;
+    /** Old bytes read on either side of a chunk: covers an ADRP's reach to its partner. */
+    private static final int MARGIN = 4 * (A64References.PARTNER_REACH + 1);
+    public static final int WINDOW_BYTES = Limits.OLD_READ_BUFFER + 2 * MARGIN;
 
     private final OldImage old;
     private final RelocationMap map;
-    private final byte[] window = new byte[Limits.OLD_READ_BUFFER + 2 * MARGIN];
+    private final byte[] window = new byte[WINDOW_BYTES];
 
     public RelocatedOldImage(OldImage old, RelocationMap map) {
         this.old = old;
@@ -52,27 +55,62 @@ public final class RelocatedOldImage implements OldImage {
 
     /**
      * Writes the view of old offsets {@code [from, from + len)} to {@code out}. {@code window}
-     * holds the old bytes {@code [windowStart, windowEnd)}, which cover 4 bytes on either side of
-     * the range or reach the image's edge. Pointer words win over BL calls where both apply.
+     * holds the old bytes {@code [windowStart, windowEnd)}, which cover MARGIN bytes on either side
+     * of the range or reach the image's edge. The rules are applied from the weakest up, so where
+     * several apply the strongest is written last (pointer words over instructions).
      */
     static void predict(RelocationMap map, byte[] window, long windowStart, long windowEnd, long from, int len,
                         byte[] out, int outOff) {
         System.arraycopy(window, (int) (from - windowStart), out, outOff, len);
-        long end = from + len;
+        Chunk c = new Chunk(map, window, windowStart, windowEnd, from, from + len, out, outOff);
         if (map.has(RelocationMap.THUMB_BL)) {
-            for (long q = Math.max(windowStart, from - 3) + 1 & ~1L; q < end && q + 4 <= windowEnd; q += 2) {
-                int w = (int) (q - windowStart);
-                if (isThumbBl(window, w)) {
-                    reaimBl(map, window, w, q, from, end, out, outOff);
+            for (long q = Math.max(windowStart, from - 3) + 1 & ~1L; q < c.end && q + 4 <= windowEnd; q += 2) {
+                if (isThumbBl(window, (int) (q - windowStart))) {
+                    reaimThumbBl(c, q);
+                }
+            }
+        }
+        if (map.has(RelocationMap.A64_BRANCH) || map.has(RelocationMap.A64_ADRP)) {
+            for (long p = Math.max(windowStart, from - MARGIN + 1) + 3 & ~3L; p < c.end && p + 4 <= windowEnd; p += 4) {
+                int w = c.word(p);
+                if (map.has(RelocationMap.A64_BRANCH) && A64References.isBranch(w) && p + 4 > from) {
+                    reaimA64Branch(c, p, w);
+                } else if (map.has(RelocationMap.A64_ADRP) && A64References.isAdrp(w)) {
+                    reaimAdrp(c, p, w);
                 }
             }
         }
         if (map.has(RelocationMap.POINTER32)) {
-            for (long p = Math.max(windowStart, from & ~3L) + 3 & ~3L; p < end && p + 4 <= windowEnd; p += 4) {
-                long target = LittleEndian.u32(window, (int) (p - windowStart)) - map.imageBase();
-                long moved = map.map(target);
+            for (long p = Math.max(windowStart, from & ~3L) + 3 & ~3L; p < c.end && p + 4 <= windowEnd; p += 4) {
+                long moved = map.map(LittleEndian.u32(window, (int) (p - windowStart)) - map.imageBase());
                 if (moved >= 0) {
-                    place(map.imageBase() + moved, p, from, end, out, outOff);
+                    c.place(map.imageBase() + moved, p, 4);
+                }
+            }
+        }
+        if (map.has(RelocationMap.POINTER64)) {
+            for (long p = Math.max(windowStart, from & ~7L) + 7 & ~7L; p < c.end && p + 8 <= windowEnd; p += 8) {
+                long value = LittleEndian.u64(window, (int) (p - windowStart));
+                long moved = value < 0 ? -1 : map.map(value - map.imageBase());
+                if (moved >= 0) {
+                    c.place(map.imageBase() + moved, p, 8);
+                }
+            }
+        }
+    }
+
+    /** One chunk being predicted: the old bytes around it and where its view goes. */
+    private record Chunk(RelocationMap map, byte[] window, long windowStart, long windowEnd, long from, long end,
+                         byte[] out, int outOff) {
+        int word(long p) {
+            return LittleEndian.i32(window, (int) (p - windowStart));
+        }
+
+        /** Writes the {@code size} little-endian bytes of {@code value} that old offset {@code at} starts, clipped to the chunk. */
+        void place(long value, long at, int size) {
+            for (int k = 0; k < size; k++) {
+                if (at + k >= from && at + k < end) {
+                    out[outOff + (int) (at + k - from)] = (byte) (value >>> (8 * k));
                 }
             }
         }
@@ -89,25 +127,51 @@ public final class RelocatedOldImage implements OldImage {
         return (field << 10) >> 9;
     }
 
-    /** A BL at old offset q (window index w), re-aimed if the map knows both it and its target. */
-    private static void reaimBl(RelocationMap map, byte[] window, int w, long q, long from, long end, byte[] out,
-                                int outOff) {
-        long target = map.map(q + 4 + thumbBlOffset(window, w));
-        long at = map.map(q);
+    /** A Thumb BL at old offset q, re-aimed if the map knows both it and its target. */
+    private static void reaimThumbBl(Chunk c, long q) {
+        long target = c.map.map(q + 4 + thumbBlOffset(c.window, (int) (q - c.windowStart)));
+        long at = c.map.map(q);
         if (target < 0 || at < 0) {
             return;
         }
         long offset = (target - (at + 4)) >> 1;
         long bl = (offset >> 11 & 0xFF) | (0xF0 | (offset >> 19 & 7)) << 8 | (offset & 0xFF) << 16
                 | (0xF8 | (offset >> 8 & 7)) << 24;
-        place(bl, q, from, end, out, outOff);
+        c.place(bl, q, 4);
     }
 
-    /** Writes the 4 little-endian bytes of {@code value} that old offset {@code at} starts, clipped to the range. */
-    private static void place(long value, long at, long from, long end, byte[] out, int outOff) {
-        for (int k = 0; k < 4; k++) {
-            if (at + k >= from && at + k < end) {
-                out[outOff + (int) (at + k - from)] = (byte) (value >>> (8 * k));
+    /** An AArch64 B/BL at old offset p, re-aimed if the map knows both it and its target. */
+    private static void reaimA64Branch(Chunk c, long p, int w) {
+        long target = c.map.map(p + A64References.branchOffset(w));
+        long at = c.map.map(p);
+        if (target >= 0 && at >= 0) {
+            c.place(A64References.withBranchOffset(w, target - at), p, 4);
+        }
+    }
+
+    /**
+     * An ADRP at old offset p and its partner: the first ADD or load/store based on its register
+     * within {@link A64References#PARTNER_REACH} instructions, unless an ADRP to the same register
+     * comes first. Both are re-aimed at the moved target (the partner only if the moved target
+     * suits its scale).
+     */
+    private static void reaimAdrp(Chunk c, long p, int w) {
+        int at = (int) (p - c.windowStart);
+        int partnerAt = A64References.partner(c.window, at, (int) (c.windowEnd - c.windowStart));
+        long base = c.map.imageBase();
+        long movedTarget = c.map.map(A64References.adrpTarget(c.window, at, partnerAt, base + p) - base);
+        long movedAt = c.map.map(p);
+        if (movedTarget < 0 || movedAt < 0) {
+            return;
+        }
+        long newTarget = base + movedTarget;
+        long pages = ((newTarget & ~0xFFFL) - (base + movedAt & ~0xFFFL)) >> 12;
+        c.place(A64References.withAdrpPages(w, pages), p, 4);
+        if (partnerAt >= 0) {
+            int x = LittleEndian.i32(c.window, partnerAt);
+            int scale = A64References.partnerScale(x);
+            if ((newTarget & ((1L << scale) - 1)) == 0) {
+                c.place(A64References.withLo12(x, (newTarget & 0xFFF) >> scale), c.windowStart + partnerAt, 4);
             }
         }
     }

@@ -18,7 +18,13 @@ public final class RelocationMap {
     public static final int THUMB_BL = 1;
     /** Aligned 32-bit words holding an address inside the old image are re-aimed. */
     public static final int POINTER32 = 2;
-    public static final int KNOWN_TRANSFORMS = THUMB_BL | POINTER32;
+    /** AArch64 B and BL are re-aimed. */
+    public static final int A64_BRANCH = 4;
+    /** AArch64 ADRP and the ADD or load/store that completes its address are re-aimed. */
+    public static final int A64_ADRP = 8;
+    /** Aligned 64-bit words holding an address inside the old image are re-aimed. */
+    public static final int POINTER64 = 16;
+    public static final int KNOWN_TRANSFORMS = THUMB_BL | POINTER32 | A64_BRANCH | A64_ADRP | POINTER64;
 
     private final long imageBase;
     private final int transforms;

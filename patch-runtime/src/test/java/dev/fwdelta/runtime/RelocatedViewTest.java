@@ -1,0 +1,98 @@
+package dev.fwdelta.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.apply.RelocatedOldImage;
+import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The device computes the relocated view chunk by chunk with a small window; the view must be the
+ * same as docs/FORMAT.md 2.3 defines it for the whole image at once ({@link TestPatch#view()},
+ * written from the text). Images dense with references of every kind, maps with odd and negative
+ * shifts, every transform combination, chunks of any size at any offset.
+ */
+class RelocatedViewTest {
+    private static final int SIZE = 6000;
+
+    @Test
+    void chunkedViewEqualsTheSpecificationsView() throws Exception {
+        Random rnd = new Random(20261122);
+        int reaimedBy = 0; // single transforms that changed some byte
+        for (int round = 0; round < 93; round++) {
+            long base = rnd.nextBoolean() ? 0 : rnd.nextInt(1 << 20) * 16L;
+            TestPatch t = new TestPatch(referenceDenseImage(rnd, base));
+            t.imageBase = base;
+            t.transforms = 1 + round % RelocationMap.KNOWN_TRANSFORMS; // every combination, three times
+            t.map = randomMap(rnd);
+            byte[] expected = t.view();
+            long[] starts = new long[t.map.length];
+            long[] shifts = new long[t.map.length];
+            for (int i = 0; i < t.map.length; i++) {
+                starts[i] = t.map[i][0];
+                shifts[i] = t.map[i][1];
+            }
+            RelocatedOldImage view = new RelocatedOldImage(new ByteArrayOldImage(t.old),
+                    new RelocationMap(t.imageBase, t.transforms, starts, shifts, SIZE));
+            byte[] whole = new byte[SIZE];
+            for (int off = 0; off < SIZE; ) {
+                int len = Math.min(SIZE - off, 1 + rnd.nextInt(rnd.nextBoolean() ? 7 : 700));
+                view.read(off, whole, off, len);
+                off += len;
+            }
+            assertArrayEquals(expected, whole, "round " + round + ", transforms " + t.transforms);
+            if (Integer.bitCount(t.transforms) == 1 && java.util.Arrays.mismatch(expected, t.old) >= 0) {
+                reaimedBy |= t.transforms;
+            }
+        }
+        assertTrue(reaimedBy == RelocationMap.KNOWN_TRANSFORMS, "a transform never re-aimed anything: "
+                + Integer.toBinaryString(reaimedBy));
+    }
+
+    /** Random words, a third of them references: B/BL, ADRP with partners, pointers, Thumb BL. */
+    private static byte[] referenceDenseImage(Random rnd, long base) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        rnd.nextBytes(b.array());
+        for (int p = 0; p + 16 <= SIZE; p += 4 * (1 + rnd.nextInt(3))) {
+            int reg = rnd.nextInt(4);
+            long target = rnd.nextInt(SIZE + 100) - 50; // references mostly land inside the image
+            switch (rnd.nextInt(7)) {
+                case 0 -> b.putInt(p, (rnd.nextBoolean() ? 0x9400_0000 : 0x1400_0000) | (int) (target - p >> 2) & 0x3FF_FFFF);
+                case 1 -> {
+                    long pages = (base + target >> 12) - (base + p >> 12);
+                    b.putInt(p, 0x9000_0000 | (int) (pages & 3) << 29 | (int) (pages >> 2 & 0x7FFFF) << 5 | reg);
+                }
+                case 2 -> b.putInt(p, 0x9100_0000 | rnd.nextInt(1 << 12) << 10 | reg << 5 | rnd.nextInt(32));
+                case 3 -> b.putInt(p, 0x3900_0000 | rnd.nextInt(4) << 30 | rnd.nextInt(2) << 26 | rnd.nextInt(4) << 22
+                        | rnd.nextInt(1 << 12) << 10 | reg << 5 | rnd.nextInt(32));
+                case 4 -> b.putLong(p & ~7, base + target);
+                case 5 -> b.putInt(p, (int) (base + target));
+                default -> {
+                    int q = p + 2 * rnd.nextInt(2);
+                    int halfwords = (int) (target - (q + 4)) >> 1;
+                    b.putInt(q, 0xF800_F000 | (halfwords & 0x7FF) << 16 | (halfwords >> 11 & 0x7FF));
+                }
+            }
+        }
+        return b.array();
+    }
+
+    private static long[][] randomMap(Random rnd) {
+        int entries = 1 + rnd.nextInt(12);
+        long[][] map = new long[entries][];
+        long start = rnd.nextInt(64);
+        for (int i = 0; i < entries; i++) {
+            map[i] = new long[] {start, rnd.nextInt(9000) - 4500};
+            start += 1 + rnd.nextInt(2 * SIZE / entries);
+            if (start >= SIZE) {
+                return java.util.Arrays.copyOf(map, i + 1);
+            }
+        }
+        return map;
+    }
+}
