@@ -14,17 +14,21 @@ import java.io.IOException;
  * RAM: one window of {@value #WINDOW_BYTES} bytes.
  */
 public final class RelocatedOldImage implements OldImage {
-    /** Old bytes read on either side of a chunk: covers an ADRP's reach to its partner. */
+    /** Old bytes read on either side of a chunk when ADRP pairs are re-aimed: an ADRP's reach to its partner. */
     private static final int MARGIN = 4 * (A64References.PARTNER_REACH + 1);
+    /** Enough for every other rule, which reads one word or one Thumb BL: fewer old bytes read per chunk. */
+    private static final int WORD_MARGIN = 4;
     public static final int WINDOW_BYTES = Limits.OLD_READ_BUFFER + 2 * MARGIN;
 
     private final OldImage old;
     private final RelocationMap map;
+    private final int margin;
     private final byte[] window = new byte[WINDOW_BYTES];
 
     public RelocatedOldImage(OldImage old, RelocationMap map) {
         this.old = old;
         this.map = map;
+        this.margin = map.has(RelocationMap.A64_ADRP) ? MARGIN : WORD_MARGIN;
     }
 
     @Override
@@ -36,8 +40,8 @@ public final class RelocatedOldImage implements OldImage {
     public void read(long offset, byte[] dst, int off, int len) throws IOException {
         while (len > 0) {
             int n = Math.min(len, Limits.OLD_READ_BUFFER);
-            long from = Math.max(0, offset - MARGIN);
-            long to = Math.min(old.size(), offset + n + MARGIN);
+            long from = Math.max(0, offset - margin);
+            long to = Math.min(old.size(), offset + n + margin);
             old.read(from, window, 0, (int) (to - from));
             predict(map, window, from, to, offset, n, dst, off);
             offset += n;
@@ -56,7 +60,7 @@ public final class RelocatedOldImage implements OldImage {
     /**
      * Writes the view of old offsets {@code [from, from + len)} to {@code out}. {@code window}
      * holds the old bytes {@code [windowStart, windowEnd)}, which cover MARGIN bytes on either side
-     * of the range or reach the image's edge. The rules are applied from the weakest up, so where
+     * of the range (4 without A64_ADRP) or reach the image's edge. The rules are applied from the weakest up, so where
      * several apply the strongest is written last (pointer words over instructions).
      */
     static void predict(RelocationMap map, byte[] window, long windowStart, long windowEnd, long from, int len,
