@@ -16,8 +16,8 @@ import java.io.IOException;
 public final class RelocatedOldImage implements OldImage {
     /** Old bytes read on either side of a chunk when ADRP pairs are re-aimed: an ADRP's reach to its partner. */
     private static final int MARGIN = 4 * (A64References.PARTNER_REACH + 1);
-    /** Enough for every other rule, which reads one word or one Thumb BL: fewer old bytes read per chunk. */
-    private static final int WORD_MARGIN = 4;
+    /** Enough for every other rule, which reads one word (at most a 64-bit pointer): fewer old bytes per chunk. */
+    private static final int WORD_MARGIN = 8;
     public static final int WINDOW_BYTES = Limits.OLD_READ_BUFFER + 2 * MARGIN;
 
     private final OldImage old;
@@ -60,7 +60,7 @@ public final class RelocatedOldImage implements OldImage {
     /**
      * Writes the view of old offsets {@code [from, from + len)} to {@code out}. {@code window}
      * holds the old bytes {@code [windowStart, windowEnd)}, which cover MARGIN bytes on either side
-     * of the range (4 without A64_ADRP) or reach the image's edge. The rules are applied from the weakest up, so where
+     * of the range (8 without A64_ADRP) or reach the image's edge. The rules are applied from the weakest up, so where
      * several apply the strongest is written last (pointer words over instructions).
      */
     static void predict(RelocationMap map, byte[] window, long windowStart, long windowEnd, long from, int len,
