@@ -95,4 +95,27 @@ class RelocatedViewTest {
         }
         return map;
     }
+
+    /** The device reads the view chunk after chunk: that must not allocate (RAM is the window, counted once). */
+    @Test
+    void readingTheViewAllocatesNothingPerChunk() throws Exception {
+        Random rnd = new Random(7);
+        TestPatch t = new TestPatch(referenceDenseImage(rnd, 0));
+        RelocatedOldImage view = new RelocatedOldImage(new ByteArrayOldImage(t.old),
+                new RelocationMap(0, RelocationMap.KNOWN_TRANSFORMS, new long[] {0, 3000}, new long[] {0, 12}, SIZE));
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] chunk = new byte[256];
+        long fewest = Long.MAX_VALUE;
+        for (int round = 0; round < 20; round++) {
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int pass = 0; pass < 10; pass++) {
+                for (int off = 0; off + chunk.length <= SIZE; off += chunk.length) {
+                    view.read(off, chunk, 0, chunk.length);
+                }
+            }
+            fewest = Math.min(fewest, mx.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertTrue(fewest < 1024, "reading 230 chunks allocated " + fewest + " bytes");
+    }
 }

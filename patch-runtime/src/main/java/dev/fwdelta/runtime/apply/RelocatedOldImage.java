@@ -24,6 +24,7 @@ public final class RelocatedOldImage implements OldImage {
     private final RelocationMap map;
     private final int margin;
     private final byte[] window = new byte[WINDOW_BYTES];
+    private final Chunk chunk = new Chunk();
 
     public RelocatedOldImage(OldImage old, RelocationMap map) {
         this.old = old;
@@ -43,7 +44,7 @@ public final class RelocatedOldImage implements OldImage {
             long from = Math.max(0, offset - margin);
             long to = Math.min(old.size(), offset + n + margin);
             old.read(from, window, 0, (int) (to - from));
-            predict(map, window, from, to, offset, n, dst, off);
+            predict(chunk.set(map, window, from, to, offset, n, dst, off));
             offset += n;
             off += n;
             len -= n;
@@ -53,29 +54,33 @@ public final class RelocatedOldImage implements OldImage {
     /** The whole view at once (for the builder). */
     public static byte[] of(byte[] oldImage, RelocationMap map) {
         byte[] view = new byte[oldImage.length];
-        predict(map, oldImage, 0, oldImage.length, 0, oldImage.length, view, 0);
+        predict(new Chunk().set(map, oldImage, 0, oldImage.length, 0, oldImage.length, view, 0));
         return view;
     }
 
     /**
-     * Writes the view of old offsets {@code [from, from + len)} to {@code out}. {@code window}
-     * holds the old bytes {@code [windowStart, windowEnd)}, which cover MARGIN bytes on either side
-     * of the range (8 without A64_ADRP) or reach the image's edge. The rules are applied from the weakest up, so where
-     * several apply the strongest is written last (pointer words over instructions).
+     * Writes the view of the chunk's old offsets to its output. Its window holds the old bytes
+     * around them: MARGIN bytes on either side (8 without A64_ADRP), or up to the image's edge.
+     * The rules are applied from the weakest up, so where several apply the strongest is written
+     * last (pointer words over instructions).
      */
-    static void predict(RelocationMap map, byte[] window, long windowStart, long windowEnd, long from, int len,
-                        byte[] out, int outOff) {
-        System.arraycopy(window, (int) (from - windowStart), out, outOff, len);
-        Chunk c = new Chunk(map, window, windowStart, windowEnd, from, from + len, out, outOff);
+    private static void predict(Chunk c) {
+        RelocationMap map = c.map;
+        byte[] window = c.window;
+        long windowStart = c.windowStart;
+        long windowEnd = c.windowEnd;
+        long from = c.from;
+        long end = c.end;
+        System.arraycopy(window, (int) (from - windowStart), c.out, c.outOff, (int) (end - from));
         if (map.has(RelocationMap.THUMB_BL)) {
-            for (long q = Math.max(windowStart, from - 3) + 1 & ~1L; q < c.end && q + 4 <= windowEnd; q += 2) {
+            for (long q = Math.max(windowStart, from - 3) + 1 & ~1L; q < end && q + 4 <= windowEnd; q += 2) {
                 if (isThumbBl(window, (int) (q - windowStart))) {
                     reaimThumbBl(c, q);
                 }
             }
         }
         if (map.has(RelocationMap.A64_BRANCH) || map.has(RelocationMap.A64_ADRP)) {
-            for (long p = Math.max(windowStart, from - MARGIN + 1) + 3 & ~3L; p < c.end && p + 4 <= windowEnd; p += 4) {
+            for (long p = Math.max(windowStart, from - MARGIN + 1) + 3 & ~3L; p < end && p + 4 <= windowEnd; p += 4) {
                 int w = c.word(p);
                 if (map.has(RelocationMap.A64_BRANCH) && A64References.isBranch(w) && p + 4 > from) {
                     reaimA64Branch(c, p, w);
@@ -85,7 +90,7 @@ public final class RelocatedOldImage implements OldImage {
             }
         }
         if (map.has(RelocationMap.POINTER32)) {
-            for (long p = Math.max(windowStart, from & ~3L) + 3 & ~3L; p < c.end && p + 4 <= windowEnd; p += 4) {
+            for (long p = Math.max(windowStart, from & ~3L) + 3 & ~3L; p < end && p + 4 <= windowEnd; p += 4) {
                 long moved = map.map(LittleEndian.u32(window, (int) (p - windowStart)) - map.imageBase());
                 if (moved >= 0) {
                     c.place(map.imageBase() + moved, p, 4);
@@ -93,7 +98,7 @@ public final class RelocatedOldImage implements OldImage {
             }
         }
         if (map.has(RelocationMap.POINTER64)) {
-            for (long p = Math.max(windowStart, from & ~7L) + 7 & ~7L; p < c.end && p + 8 <= windowEnd; p += 8) {
+            for (long p = Math.max(windowStart, from & ~7L) + 7 & ~7L; p < end && p + 8 <= windowEnd; p += 8) {
                 long value = LittleEndian.u64(window, (int) (p - windowStart));
                 long moved = value < 0 ? -1 : map.map(value - map.imageBase());
                 if (moved >= 0) {
@@ -103,19 +108,44 @@ public final class RelocatedOldImage implements OldImage {
         }
     }
 
-    /** One chunk being predicted: the old bytes around it and where its view goes. */
-    private record Chunk(RelocationMap map, byte[] window, long windowStart, long windowEnd, long from, long end,
-                         byte[] out, int outOff) {
+    /**
+     * One chunk being predicted: the old bytes around it and where its view goes. Reused from
+     * chunk to chunk, so that reading the view allocates nothing.
+     */
+    private static final class Chunk {
+        private RelocationMap map;
+        private byte[] window;
+        private long windowStart;
+        private long windowEnd;
+        private long from;
+        private long end;
+        private byte[] out;
+        private int outOff;
+
+        /** The view of old offsets [from, from + len) to out[outOff..], from window = old[windowStart, windowEnd). */
+        Chunk set(RelocationMap map, byte[] window, long windowStart, long windowEnd, long from, int len, byte[] out,
+                  int outOff) {
+            this.map = map;
+            this.window = window;
+            this.windowStart = windowStart;
+            this.windowEnd = windowEnd;
+            this.from = from;
+            this.end = from + len;
+            this.out = out;
+            this.outOff = outOff;
+            return this;
+        }
+
         int word(long p) {
             return LittleEndian.i32(window, (int) (p - windowStart));
         }
 
         /** Writes the {@code size} little-endian bytes of {@code value} that old offset {@code at} starts, clipped to the chunk. */
         void place(long value, long at, int size) {
-            for (int k = 0; k < size; k++) {
-                if (at + k >= from && at + k < end) {
-                    out[outOff + (int) (at + k - from)] = (byte) (value >>> (8 * k));
-                }
+            long first = Math.max(at, from);
+            long last = Math.min(at + size, end);
+            for (long q = first; q < last; q++) {
+                out[outOff + (int) (q - from)] = (byte) (value >>> (8 * (q - at)));
             }
         }
     }
