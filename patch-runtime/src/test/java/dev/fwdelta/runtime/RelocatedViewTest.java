@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -117,5 +118,14 @@ class RelocatedViewTest {
             fewest = Math.min(fewest, mx.getCurrentThreadAllocatedBytes() - before);
         }
         assertTrue(fewest < 1024, "reading 230 chunks allocated " + fewest + " bytes");
+    }
+
+    /** docs/FORMAT.md 4: the applier's fixed 1024 bytes hold its buffers, the view's window included. */
+    @Test
+    void theWindowFitsTheApplierBaseRam() {
+        int buffers = Limits.HEADER_SIZE + Limits.BLOCK_HEADER_SIZE + Limits.OLD_READ_BUFFER
+                + RelocatedOldImage.WINDOW_BYTES;
+        assertTrue(RelocatedOldImage.WINDOW_BYTES == 328, "FORMAT.md and README state a 328-byte window");
+        assertTrue(buffers <= Limits.APPLIER_BASE_RAM - 64, buffers + " bytes of buffers leave too little for state");
     }
 }
