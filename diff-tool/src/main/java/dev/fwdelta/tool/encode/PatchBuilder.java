@@ -15,9 +15,10 @@ import java.util.OptionalLong;
 
 /**
  * Builds a fwdelta patch from two images: bsdiff records, blocks, the best codec, the header.
- * Besides the plain diff it tries the old image as a relocation map predicts it (Thumb BL calls,
- * and absolute pointers when a link address is found), diffed again, and keeps the smallest.
- * Of the possible views, the one that gets the most bytes of the plain diff's runs right is used.
+ * Besides the plain diff it tries the old image as a relocation map predicts it (Thumb BL calls or
+ * AArch64 branches and ADRP pairs, and absolute pointers when a link address is found), diffed
+ * again, and keeps the smallest. Views are screened by how many bytes of the plain diff's runs
+ * they get right; only the best few are diffed again.
  */
 public final class PatchBuilder {
     private PatchBuilder() {}
