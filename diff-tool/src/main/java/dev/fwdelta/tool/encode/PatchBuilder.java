@@ -3,10 +3,11 @@ package dev.fwdelta.tool.encode;
 import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
-import dev.fwdelta.tool.diff.BsdiffMatcher;
+import dev.fwdelta.tool.diff.SuffixMatcher;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +27,8 @@ public final class PatchBuilder {
     private static final int A64_CODE = RelocationMap.A64_BRANCH | RelocationMap.A64_ADRP;
     /** How many relocated views are diffed again: each costs about as much as the plain diff. */
     private static final int REDIFFED_VIEWS = 2;
+    /** New images up to this size are encoded in full with every candidate; larger ones by sample. */
+    static final int FULL_TRIAL_LIMIT = 1024 * 1024;
 
     /** The old image as a map predicts it, and how many more diff bytes it gets right. */
     private record View(RelocationMap map, byte[] bytes, long gain) {
@@ -44,14 +47,77 @@ public final class PatchBuilder {
                     + " setting fits a decoder RAM budget of " + options.ramBudget() + " bytes (needs at least "
                     + CodecCandidates.minimumBudget(options.codec()) + ")");
         }
-        List<DeltaRecord> records = BsdiffMatcher.diff(oldImage, newImage);
+        List<DeltaRecord> records = SuffixMatcher.diff(oldImage, newImage);
         Sums sums = new Sums(ImageChecksums.of(oldImage), ImageChecksums.of(newImage));
+        List<View> views = screenedViews(oldImage, newImage, records, options);
+        return newImage.length <= FULL_TRIAL_LIMIT
+                ? buildByFullTrials(records, views, candidates, newImage, sums, options)
+                : buildBySampledTrials(records, views, candidates, newImage, sums, options);
+    }
+
+    /** Every codec setting on the plain diff, the views with the winning setting: all fully encoded. */
+    private static Built buildByFullTrials(List<DeltaRecord> records, List<View> views,
+                                           List<BlockCompressor> candidates, byte[] newImage, Sums sums,
+                                           BuildOptions options) {
         List<Built> built = new ArrayList<>();
         encode(records, null, candidates, newImage, sums, options, built);
-        // Diffing again is the costly part: of each map source only the view that predicts the
-        // most bytes of the plain diff right is a candidate, and only the best two candidates are
-        // diffed, with the codec setting that won on the plain diff (it wins on the view too, as a rule).
+        // The codec setting that won on the plain diff wins on a view too, as a rule.
         PatchHeader plainBest = smallest(built).header();
+        for (View v : views) {
+            encode(SuffixMatcher.diff(v.bytes(), newImage), v.map(), sameSetting(v.map(), plainBest.codec(), plainBest.codecProps(), options),
+                    newImage, sums, options, built);
+        }
+        return smallest(built);
+    }
+
+    /**
+     * A large image: the codec setting and the view are chosen on a sample of blocks, and only the
+     * winner is encoded in full (a full LZMA pass over megabytes of records costs seconds).
+     */
+    private static Built buildBySampledTrials(List<DeltaRecord> records, List<View> views,
+                                              List<BlockCompressor> candidates, byte[] newImage, Sums sums,
+                                              BuildOptions options) {
+        List<RawBlock> bestBlocks = RecordBlocker.split(records, options.maxBlockRaw());
+        List<RawBlock> plainBlocks = bestBlocks;
+        BlockCompressor bestCodec = candidates.stream()
+                .min(Comparator.comparingLong(c -> SampledTrial.estimate(plainBlocks, c))).orElseThrow();
+        long bestSize = SampledTrial.estimate(bestBlocks, bestCodec);
+        BlockCompressor plainCodec = bestCodec;
+        // The views are diffed side by side (a suffix array each): two cores, two views.
+        List<Trial> trials = views.parallelStream().map(v -> trial(v, plainCodec, newImage, options))
+                .filter(t -> t != null).toList();
+        RelocationMap bestMap = null;
+        for (Trial t : trials) {
+            if (t.estimate() < bestSize) {
+                bestSize = t.estimate();
+                bestBlocks = t.blocks();
+                bestMap = t.map();
+                bestCodec = t.codec();
+            }
+        }
+        return assemble(bestCodec, bestMap, PayloadEncoder.encode(bestBlocks, newImage, bestCodec), bestBlocks.size(),
+                sums, options);
+    }
+
+    /** A view diffed and its payload size predicted from a sample, map included. */
+    private record Trial(RelocationMap map, List<RawBlock> blocks, BlockCompressor codec, long estimate) {
+    }
+
+    private static Trial trial(View v, BlockCompressor plainCodec, byte[] newImage, BuildOptions options) {
+        List<BlockCompressor> codecs = sameSetting(v.map(), plainCodec.codec(), plainCodec.props(), options);
+        if (codecs.isEmpty()) {
+            return null;
+        }
+        List<RawBlock> blocks = RecordBlocker.split(SuffixMatcher.diff(v.bytes(), newImage), options.maxBlockRaw());
+        return new Trial(v.map(), blocks, codecs.get(0), SampledTrial.estimate(blocks, codecs.get(0))
+                + (long) Limits.MAP_ENTRY_BYTES * v.map().sectionEntries());
+    }
+
+    /** The views worth diffing again: of each map source the best, then the best {@link #REDIFFED_VIEWS}. */
+    private static List<View> screenedViews(byte[] oldImage, byte[] newImage, List<DeltaRecord> records,
+                                            BuildOptions options) {
+        // Diffing again is the costly part: of each map source only the view that predicts the
+        // most bytes of the plain diff right is a candidate, and only the best two are diffed.
         List<View> views = new ArrayList<>();
         for (List<RelocationMap> source : relocationCandidates(oldImage, newImage, records, options)) {
             View best = null;
@@ -67,14 +133,14 @@ public final class PatchBuilder {
             }
         }
         views.sort(Comparator.comparingLong(v -> -v.gain()));
-        for (View v : views.subList(0, Math.min(REDIFFED_VIEWS, views.size()))) {
-            long mapRam = (long) Limits.MAP_ENTRY_BYTES * v.map().sectionEntries();
-            List<BlockCompressor> codecs = CodecCandidates.within(options.ramBudget() - mapRam, options.codec())
-                    .stream().filter(c -> c.codec() == plainBest.codec() && c.props() == plainBest.codecProps())
-                    .toList();
-            encode(BsdiffMatcher.diff(v.bytes(), newImage), v.map(), codecs, newImage, sums, options, built);
-        }
-        return smallest(built);
+        return views.subList(0, Math.min(REDIFFED_VIEWS, views.size()));
+    }
+
+    /** The codec and lc/lp/pb that won, with the window left after the map's RAM. */
+    private static List<BlockCompressor> sameSetting(RelocationMap map, Codec codec, int props, BuildOptions options) {
+        long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
+        return CodecCandidates.within(options.ramBudget() - mapRam, options.codec()).stream()
+                .filter(c -> c.codec() == codec && c.props() == props).toList();
     }
 
     private static Built smallest(List<Built> built) {

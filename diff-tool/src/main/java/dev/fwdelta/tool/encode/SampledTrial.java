@@ -1,0 +1,49 @@
+package dev.fwdelta.tool.encode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Predicts a payload's size from a sample of its blocks, so that a large image does not pay a
+ * full compression for every codec setting and every relocated view it tries. The sample is
+ * every k-th block, chosen from the block count alone (the same pair always gives the same patch).
+ */
+final class SampledTrial {
+    private SampledTrial() {}
+
+    /** Raw record bytes compressed per trial: a few blocks, enough to rank codec settings and views. */
+    static final int SAMPLE_BYTES = 512 * 1024;
+
+    /** Every k-th block, k chosen so that the sample holds about {@link #SAMPLE_BYTES}. */
+    static List<RawBlock> sample(List<RawBlock> blocks) {
+        long raw = 0;
+        for (RawBlock b : blocks) {
+            raw += b.records().length;
+        }
+        long stride = Math.max(1, raw / SAMPLE_BYTES);
+        List<RawBlock> out = new ArrayList<>();
+        for (int i = (int) (stride / 2); i < blocks.size(); i += (int) stride) {
+            out.add(blocks.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * The payload size the whole block list would reach with this codec: compressed bytes per
+     * new-image byte of the sample, times the new image's size.
+     */
+    static long estimate(List<RawBlock> blocks, BlockCompressor codec) {
+        List<RawBlock> sample = sample(blocks);
+        long out = 0;
+        long compressed = 0;
+        for (RawBlock b : sample) {
+            out += b.outLength();
+        }
+        compressed = sample.parallelStream().mapToLong(b -> codec.compress(b.records()).length).sum();
+        long total = 0;
+        for (RawBlock b : blocks) {
+            total += b.outLength();
+        }
+        return out == 0 ? compressed : compressed * total / out;
+    }
+}
