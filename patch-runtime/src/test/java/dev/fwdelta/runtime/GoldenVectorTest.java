@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Pins format v1: the committed vectors must equal what the independent writer makes, and the
+ * Pins formats 1, 2 and 3: the committed vectors must equal what the independent writer makes, and the
  * applier must turn each old image into its new image. Regenerate after a deliberate format change
  * with {@code ./mvnw -pl patch-runtime test -Dtest=GoldenVectorTest -Dfwdelta.writeVectors=true}
  * (and change docs/FORMAT.md in the same commit).
@@ -57,10 +57,35 @@ class GoldenVectorTest {
         }
         TrustedKey key = new TrustedKey(SignatureAlgorithm.ED25519, Files.readAllBytes(pub));
         assertArrayEquals(GoldenVectors.SIGNING_KEY.trusted().rawKey(), key.rawKey(), "test key generation changed");
-        byte[] patch = resource("ed25519-signed.fwd");
-        TrustedKey signer = HeaderSignature.verify(patch, PatchHeader.parse(patch).signature(),
-                new TrustStore(List.of(key)));
-        assertEquals(key.keyId(), signer.keyId());
+        for (String name : List.of("ed25519-signed.fwd", "compact-ed25519-signed.fwd")) {
+            byte[] patch = resource(name);
+            TrustedKey signer = HeaderSignature.verify(patch, PatchHeader.parse(patch),
+                    new TrustStore(List.of(key)));
+            assertEquals(key.keyId(), signer.keyId(), name);
+        }
+    }
+
+    /** The format-3 vectors' headers, byte counts worked out from FORMAT.md 1.2 by hand. */
+    @Test
+    void compactVectorsHaveTheSizesTheSpecGives() throws IOException {
+        // prefix 8, flags/codec/props 3, varints: map_count 1, map_bytes 1, codec_window 4096 2,
+        // decoder_ram 10412 2, max_block_raw 65536 3, block_count 1, payload_length 84 1,
+        // old_size 400 2, new_size 310 2, firmware_version 7 1, hardware_id 0x1234 2;
+        // two CRC-32 8, two SHA-256 64, header_crc32 4
+        byte[] lzma = resource("compact-lzma.fwd");
+        PatchHeader h = PatchHeader.parse(lzma);
+        assertEquals(3, h.formatVersion());
+        assertEquals(8 + 3 + (1 + 1 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 1 + 2) + 8 + 64 + 4, h.size());
+        assertEquals(null, h.payloadSha256());
+        // signed: the payload's SHA-256 before the CRC, then algorithm, key id, signature
+        PatchHeader s = PatchHeader.parse(resource("compact-ed25519-signed.fwd"));
+        // codec none: codec_window 0 1, decoder_ram 1024 2, payload_length 352 2
+        assertEquals(8 + 3 + (1 + 1 + 1 + 2 + 3 + 1 + 2 + 2 + 2 + 1 + 2) + 8 + 64 + 32 + 4, s.signedLength());
+        assertEquals(s.signedLength() + 1 + 8 + 64, s.size());
+        // the A64 map {0: +0, 0xF0: +16} at base 0x400F00 (22 bits: a 4-byte varint), transforms 1,
+        // entry 1: start 0 (1) shift 0 (1), entry 2: distance 0xF0 (2) shift +16 = zig-zag 32 (1)
+        PatchHeader a = PatchHeader.parse(resource("compact-relocation-a64.fwd"));
+        assertEquals(4 + 1 + (1 + 1) + (2 + 1), a.mapLength());
     }
 
     @Test

@@ -143,6 +143,25 @@ public final class GoldenVectors {
 
         TestPatch empty = new TestPatch(TestPatch.bytes(5, 64));
         v.put("empty-new-image", empty);
+
+        // Format 3 (compact header, varint block headers and map): what the builder writes.
+        TestPatch compactLzma = TestPatch.standard();
+        compactLzma.version = 3;
+        compactLzma.codecId = 2;
+        compactLzma.codecProps = 0; // lc0 lp0 pb0
+        compactLzma.codecWindow = 4096;
+        compactLzma.compressor = raw -> TestCodecs.lzma(raw, 4096, 0, 0, 0);
+        v.put("compact-lzma", compactLzma);
+
+        TestPatch compactSigned = TestPatch.standard();
+        compactSigned.version = 3;
+        compactSigned.flags = 1;
+        compactSigned.signer = SIGNING_KEY.sectionSigner();
+        v.put("compact-ed25519-signed", compactSigned);
+
+        TestPatch compactA64 = relocationA64();
+        compactA64.version = 3;
+        v.put("compact-relocation-a64", compactA64);
         return v;
     }
 }

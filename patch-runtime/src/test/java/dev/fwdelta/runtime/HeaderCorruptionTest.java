@@ -33,7 +33,7 @@ class HeaderCorruptionTest {
     @Test
     void formatVersion() {
         TestPatch t = patch();
-        t.version = 3;
+        t.version = 4;
         rejectsBeforeWriting(ErrorCode.UNSUPPORTED_VERSION, t);
     }
 

@@ -33,7 +33,11 @@ class PatchApplierFuzzTest {
             return;
         }
         byte[] patch = Arrays.copyOfRange(input, 2, input.length);
-        if (patch.length >= 256) {
+        if (isCompact(patch)) {
+            if ((input[0] & 2) != 0) {
+                fixCompactHeaderCrc(patch);
+            }
+        } else if (patch.length >= 256) {
             if ((input[0] & 1) != 0) {
                 System.arraycopy(OLD_SUMS, 0, patch, 40, OLD_SUMS.length);
             }
@@ -53,18 +57,38 @@ class PatchApplierFuzzTest {
         }
     }
 
-    /** A header that parses must encode back to the same 256 bytes. */
+    /** A header that parses must encode back to the same bytes (format 3: its header_size bytes). */
     @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
     void parseHeader(byte[] input) throws Exception {
         byte[] h = Arrays.copyOf(input, 256);
-        fixHeaderCrc(h);
+        if (isCompact(h)) {
+            fixCompactHeaderCrc(h);
+        } else {
+            fixHeaderCrc(h);
+        }
         PatchHeader parsed;
         try {
             parsed = PatchHeader.parse(h);
         } catch (PatchException expected) {
             return;
         }
-        assertArrayEquals(h, parsed.encode());
+        assertArrayEquals(Arrays.copyOf(h, parsed.size()), parsed.encode());
+    }
+
+    private static boolean isCompact(byte[] p) {
+        return p.length > PatchHeader.PREFIX_SIZE && p[4] == 3 && p[5] == 0;
+    }
+
+    /** Format 3: the CRC sits before the signature section (73 bytes when flag SIGNED is set). */
+    private static void fixCompactHeaderCrc(byte[] h) {
+        int size = (h[6] & 0xFF) | (h[7] & 0xFF) << 8;
+        int crcAt = size - 4 - ((h[8] & 1) != 0 ? 73 : 0);
+        if (crcAt < 8 || crcAt + 4 > h.length) {
+            return;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(h, 0, crcAt);
+        ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putInt(crcAt, (int) crc.getValue());
     }
 
     private static void fixHeaderCrc(byte[] h) {

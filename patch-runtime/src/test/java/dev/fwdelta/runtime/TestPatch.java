@@ -58,6 +58,9 @@ public final class TestPatch {
     public long firmwareVersion = 7;
     public long hardwareId = 0x1234;
     public Long headerCrc;
+    /** Format 3 only: header_size and map_bytes overrides (null = the true value). */
+    public Integer compactHeaderSize;
+    public Long mapBytes;
     /** Header bytes 14..15: map_count (null = the number of map entries plus the prefix). */
     public Integer mapCount;
     /** Relocation map entries {old_start, shift}; when set, version 2 and flag 2 are expected. */
@@ -73,7 +76,11 @@ public final class TestPatch {
     public byte[] trailer = new byte[0];
     /** Changes to the final header bytes before its CRC is computed. */
     public Consumer<ByteBuffer> headerTweak = h -> { };
-    /** Signs: gets header bytes 0..175, returns the 80-byte signature section (null = unsigned). */
+    /**
+     * Signs: gets the signed bytes (header bytes 0..175; in format 3 the header up to its CRC) and
+     * returns the 80-byte signature section of format 1 (format 3 takes its algorithm, key id and
+     * signature). Null = unsigned.
+     */
     public java.util.function.Function<byte[], byte[]> signer;
     /** Compressor for codecs 1 and 2 (raw records in, codec data out). */
     public java.util.function.UnaryOperator<byte[]> compressor = raw -> raw;
@@ -108,7 +115,9 @@ public final class TestPatch {
     public byte[] build() {
         byte[] newImage = newImage();
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        if (map != null) {
+        if (map != null && version == 3) {
+            payload.writeBytes(compactMap());
+        } else if (map != null) {
             ByteBuffer m = le(8 * map.length + 8);
             m.putInt((int) imageBase);
             m.putInt(transforms | prefixReserved << 8);
@@ -139,6 +148,24 @@ public final class TestPatch {
             byte[] enc = b.encodedOverride != null ? b.encodedOverride : compressor.apply(rawBytes);
             CRC32 crc = new CRC32();
             crc.update(newImage, (int) newPos, (int) outLen);
+            if (version == 3) {
+                ByteArrayOutputStream bh = new ByteArrayOutputStream();
+                uvarint(bh, or(b.index, i));
+                uvarint(bh, or(b.encodedLength, enc.length));
+                uvarint(bh, or(b.rawLength, rawBytes.length));
+                uvarint(bh, or(b.newOffset, newPos));
+                uvarint(bh, or(b.oldOffset, oldPos));
+                uvarint(bh, or(b.outLength, outLen));
+                long c = or(b.outCrc, crc.getValue());
+                for (int k = 0; k < 4; k++) {
+                    bh.write((int) (c >>> (8 * k)));
+                }
+                payload.writeBytes(bh.toByteArray());
+                payload.writeBytes(enc);
+                newPos += outLen;
+                oldPos = oldAfter;
+                continue;
+            }
             ByteBuffer h = le(28);
             h.putInt((int) or(b.index, i));
             h.putInt((int) or(b.encodedLength, enc.length));
@@ -153,6 +180,9 @@ public final class TestPatch {
             oldPos = oldAfter;
         }
         byte[] p = payload.toByteArray();
+        if (version == 3) {
+            return join(compactHeader(p, newImage), p);
+        }
 
         ByteBuffer h = le(256);
         h.put(magic);
@@ -346,6 +376,90 @@ public final class TestPatch {
             default:
                 return 1024 + mapRam;
         }
+    }
+
+    private byte[] join(byte[] header, byte[] p) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(header);
+        all.writeBytes(p);
+        all.writeBytes(trailer);
+        return all.toByteArray();
+    }
+
+    /** FORMAT.md 1.2, written from the text: the format-3 header for payload {@code p}. */
+    private byte[] compactHeader(byte[] p, byte[] newImage) {
+        boolean signed = (flags & 1) != 0;
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.write((int) flags);
+        f.write(codecId);
+        f.write(codecProps);
+        int entries = map == null ? 0 : map.length + 1;
+        uvarint(f, or(mapCount == null ? null : (long) mapCount, entries));
+        uvarint(f, or(mapBytes, mapLength()));
+        uvarint(f, codecWindow);
+        uvarint(f, or(decoderRam, expectedDecoderRam()));
+        uvarint(f, maxBlockRaw);
+        uvarint(f, or(blockCount, blocks.size()));
+        uvarint(f, or(payloadLength, p.length));
+        putCompactImage(f, old, or(oldSize, old.length));
+        putCompactImage(f, newImage, or(newSize, newImage.length));
+        uvarint(f, firmwareVersion);
+        uvarint(f, hardwareId);
+        if (signed) {
+            f.writeBytes(sha256(p));
+        }
+        byte[] body = f.toByteArray();
+        int size = compactHeaderSize != null ? compactHeaderSize : 8 + body.length + 4 + (signed ? 73 : 0);
+        ByteBuffer h = le(8 + body.length + 4);
+        h.put(magic);
+        h.putShort((short) version);
+        h.putShort((short) size);
+        h.put(body);
+        headerTweak.accept(h);
+        CRC32 crc = new CRC32();
+        crc.update(h.array(), 0, 8 + body.length);
+        h.putInt(8 + body.length, (int) or(headerCrc, crc.getValue()));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(h.array());
+        if (signed && signer != null) {
+            byte[] section = signer.apply(h.array()); // the 80-byte section of format 1: reuse its fields
+            all.write(section[0]);
+            all.write(section, 4, 8 + 64);
+        } else if (signed) {
+            all.writeBytes(new byte[73]);
+        }
+        return all.toByteArray();
+    }
+
+    private long mapLength() {
+        return map == null ? 0 : compactMap().length;
+    }
+
+    /**
+     * FORMAT.md 2.3, format 3: image_base and transforms, then per entry the distance from the
+     * previous old_start and the zig-zag shift, all varints.
+     */
+    private byte[] compactMap() {
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
+        uvarint(m, imageBase);
+        m.write(transforms);
+        long previous = 0;
+        for (long[] e : map) {
+            uvarint(m, e[0] - previous);
+            uvarint(m, (e[1] << 1) ^ (e[1] >> 63));
+            previous = e[0];
+        }
+        return m.toByteArray();
+    }
+
+    private static void putCompactImage(ByteArrayOutputStream f, byte[] image, long size) {
+        CRC32 crc = new CRC32();
+        crc.update(image);
+        uvarint(f, size);
+        for (int k = 0; k < 4; k++) {
+            f.write((int) (crc.getValue() >>> (8 * k)));
+        }
+        f.writeBytes(sha256(image));
     }
 
     private static void putImage(ByteBuffer h, byte[] image, long size) {

@@ -57,7 +57,8 @@ final class InspectCommand implements Callable<Integer> {
         f.put("payload_length", h.payloadLength());
         image("old", h.oldImage(), f);
         image("new", h.newImage(), f);
-        f.put("payload_sha256", HexFormat.of().formatHex(h.payloadSha256()));
+        f.put("payload_sha256", h.payloadSha256() == null ? "not recorded (unsigned format 3)"
+                : HexFormat.of().formatHex(h.payloadSha256()));
         f.put("firmware_version", Long.toUnsignedString(h.firmwareVersion()));
         f.put("hardware_id", String.format("0x%08x", h.hardwareId()));
         f.put("signed", h.signature().isPresent());
@@ -72,7 +73,9 @@ final class InspectCommand implements Callable<Integer> {
     private static void image(String which, ImageChecksums c, Map<String, Object> f) {
         f.put(which + "_size", c.size());
         f.put(which + "_crc32", String.format("%08x", c.crc32()));
-        f.put(which + "_crc32_mpeg2", String.format("%08x", c.crc32Mpeg2()));
+        if (c.crc32Mpeg2() != ImageChecksums.MPEG2_NOT_RECORDED) {
+            f.put(which + "_crc32_mpeg2", String.format("%08x", c.crc32Mpeg2()));
+        }
         f.put(which + "_sha256", HexFormat.of().formatHex(c.sha256()));
     }
 }

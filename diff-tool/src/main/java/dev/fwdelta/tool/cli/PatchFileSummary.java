@@ -23,16 +23,21 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
     static PatchFileSummary read(Path path) throws IOException {
         long fileSize = Files.size(path);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-            byte[] head = in.readNBytes(Limits.HEADER_SIZE);
+            byte[] prefix = in.readNBytes(PatchHeader.PREFIX_SIZE);
+            byte[] head = new byte[PatchHeader.sizeFromPrefix(prefix)];
+            System.arraycopy(prefix, 0, head, 0, prefix.length);
+            if (in.readNBytes(head, prefix.length, head.length - prefix.length) != head.length - prefix.length) {
+                throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside its " + head.length + "-byte header");
+            }
             PatchHeader h = PatchHeader.parse(head);
-            if (fileSize != Limits.HEADER_SIZE + h.payloadLength()) {
-                throw new PatchException(fileSize < Limits.HEADER_SIZE + h.payloadLength() ? ErrorCode.TRUNCATED
+            if (fileSize != head.length + h.payloadLength()) {
+                throw new PatchException(fileSize < head.length + h.payloadLength() ? ErrorCode.TRUNCATED
                         : ErrorCode.TRAILING_BYTES, "file has " + fileSize + " bytes, header + payload_length is "
-                        + (Limits.HEADER_SIZE + h.payloadLength()));
+                        + (head.length + h.payloadLength()));
             }
             MessageDigest sha = ImageChecksums.sha256Digest();
-            byte[] map = in.readNBytes((int) h.mapBytes());
-            if (map.length < h.mapBytes()) {
+            byte[] map = in.readNBytes((int) h.mapLength());
+            if (map.length < h.mapLength()) {
                 throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside the relocation map");
             }
             sha.update(map);
@@ -40,12 +45,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
             long raw = 0;
             byte[] buffer = new byte[8192];
             for (long i = 0; i < h.blockCount(); i++) {
-                byte[] b = in.readNBytes(Limits.BLOCK_HEADER_SIZE);
-                if (b.length < Limits.BLOCK_HEADER_SIZE) {
-                    throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside the header of block " + i);
-                }
-                sha.update(b);
-                BlockHeader bh = BlockHeader.parse(b);
+                BlockHeader bh = readBlockHeader(in, h, sha, i);
                 if (bh.index() != i) {
                     throw PatchException.outOfRange(ErrorCode.BAD_BLOCK_INDEX, "block_index", bh.index(), i, i);
                 }
@@ -65,8 +65,23 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
                 throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH,
                         rest.length + " payload bytes after the last of block_count " + h.blockCount() + " blocks");
             }
-            boolean hashOk = MessageDigest.isEqual(sha.digest(), h.payloadSha256());
+            boolean hashOk = h.payloadSha256() == null || MessageDigest.isEqual(sha.digest(), h.payloadSha256());
             return new PatchFileSummary(h, head, fileSize, largest, raw, hashOk);
         }
+    }
+
+    private static BlockHeader readBlockHeader(InputStream in, PatchHeader h, MessageDigest sha, long i)
+            throws IOException {
+        byte[] b = new byte[Math.max(Limits.BLOCK_HEADER_SIZE, Limits.MAX_COMPACT_BLOCK_HEADER_SIZE)];
+        int n = 0;
+        while (h.compact() ? !BlockHeader.compactComplete(b, n) : n < Limits.BLOCK_HEADER_SIZE) {
+            int x = in.read();
+            if (x < 0 || n == b.length) {
+                throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside the header of block " + i);
+            }
+            b[n++] = (byte) x;
+        }
+        sha.update(b, 0, n);
+        return h.compact() ? BlockHeader.parseCompact(b, n) : BlockHeader.parse(b);
     }
 }

@@ -32,7 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("verify needs at least one --trust PUB.pem");
         }
         PatchFileSummary summary = PatchFileSummary.read(patchPath);
-        TrustedKey key = HeaderSignature.verify(summary.headerBytes(), summary.header().signature(), store);
+        TrustedKey key = HeaderSignature.verify(summary.headerBytes(), summary.header(), store);
         if (!summary.payloadHashMatches()) {
             throw new PatchException(ErrorCode.PAYLOAD_HASH, "payload SHA-256 differs from the signed payload_sha256");
         }

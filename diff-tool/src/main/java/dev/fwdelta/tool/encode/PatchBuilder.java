@@ -219,16 +219,17 @@ public final class PatchBuilder {
 
     private static Built assemble(BlockCompressor c, RelocationMap map, byte[] blocks, int blockCount, Sums sums,
                                   BuildOptions options) {
-        byte[] mapSection = map == null ? new byte[0] : map.encode();
+        byte[] mapSection = map == null ? new byte[0] : map.encodeCompact();
         byte[] payload = new byte[mapSection.length + blocks.length];
         System.arraycopy(mapSection, 0, payload, 0, mapSection.length);
         System.arraycopy(blocks, 0, payload, mapSection.length, blocks.length);
         int mapCount = map == null ? 0 : map.sectionEntries();
-        java.security.MessageDigest sha = ImageChecksums.sha256Digest();
-        PatchHeader header = new PatchHeader(map == null ? 0 : PatchHeader.FLAG_RELOCATED, c.codec(), c.props(),
-                mapCount, c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount),
-                options.maxBlockRaw(), blockCount, payload.length, sums.old(), sums.neu(), sha.digest(payload),
-                options.firmwareVersion(), options.hardwareId(), SignatureSection.NONE);
+        // Format 3, unsigned: no payload hash until a signer adds one with its signature.
+        PatchHeader header = new PatchHeader(PatchHeader.FORMAT_VERSION_COMPACT,
+                map == null ? 0 : PatchHeader.FLAG_RELOCATED, c.codec(), c.props(), mapCount, mapSection.length,
+                c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount), options.maxBlockRaw(),
+                blockCount, payload.length, sums.old(), sums.neu(), null, options.firmwareVersion(),
+                options.hardwareId(), SignatureSection.NONE);
         byte[] head = header.encode();
         byte[] patch = new byte[head.length + payload.length];
         System.arraycopy(head, 0, patch, 0, head.length);

@@ -5,7 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.zip.CRC32;
 
-/** Compresses raw blocks with one codec and lays them out as the payload (FORMAT.md 2). */
+/** Compresses raw blocks with one codec and lays them out as the payload (FORMAT.md 2, format 3 block headers). */
 public final class PayloadEncoder {
     private PayloadEncoder() {}
 
@@ -18,7 +18,7 @@ public final class PayloadEncoder {
             crc.update(newImage, (int) b.newOffset(), (int) b.outLength());
             BlockHeader h = new BlockHeader(i, encoded[i].length, b.records().length, b.newOffset(), b.oldOffset(),
                     b.outLength(), crc.getValue());
-            payload.writeBytes(h.encode());
+            payload.writeBytes(h.encodeCompact());
             payload.writeBytes(encoded[i]);
         }
         return payload.toByteArray();

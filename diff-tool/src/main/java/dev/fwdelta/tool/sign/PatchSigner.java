@@ -1,6 +1,5 @@
 package dev.fwdelta.tool.sign;
 
-import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
@@ -8,7 +7,6 @@ import dev.fwdelta.runtime.security.HeaderSignature;
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustedKey;
 import java.math.BigInteger;
-import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 
@@ -20,11 +18,19 @@ public final class PatchSigner {
     private PatchSigner() {}
 
     /**
-     * The bytes a signature covers (docs/FORMAT.md section 1): header bytes 0..175 with flag SIGNED
-     * set. Ed25519 signs these bytes; ECDSA P-256 signs their SHA-256.
+     * The bytes a signature covers (docs/FORMAT.md 1.1, 1.2): the header up to its CRC with flag
+     * SIGNED set (and, in format 3, the payload's SHA-256 added). Ed25519 signs these bytes;
+     * ECDSA P-256 signs their SHA-256.
      */
     public static byte[] messageToSign(byte[] patch) throws PatchException {
-        return PatchHeader.parse(patch).toBeSigned().signedBytes();
+        PatchHeader h = PatchHeader.parse(patch);
+        return h.toBeSigned(payloadHash(patch, h)).signedBytes();
+    }
+
+    private static byte[] payloadHash(byte[] patch, PatchHeader h) {
+        java.security.MessageDigest sha = dev.fwdelta.runtime.checksum.ImageChecksums.sha256Digest();
+        sha.update(patch, h.size(), patch.length - h.size());
+        return sha.digest();
     }
 
     public static byte[] sign(byte[] patch, SigningKey key) throws PatchException {
@@ -39,15 +45,17 @@ public final class PatchSigner {
     public static byte[] attach(byte[] patch, TrustedKey key, byte[] signature) throws PatchException {
         byte[] raw = normalise(signature, key.algorithm());
         PatchHeader header = PatchHeader.parse(patch);
-        byte[] message = header.toBeSigned().signedBytes();
-        byte[] head = Arrays.copyOf(message, Limits.HEADER_SIZE);
-        if (!HeaderSignature.check(key, head, raw)) {
+        byte[] hash = payloadHash(patch, header);
+        byte[] message = header.toBeSigned(hash).signedBytes();
+        if (!HeaderSignature.check(key, message, raw)) {
             throw new IllegalArgumentException("the signature does not verify with key "
                     + TrustedKey.keyIdHex(key.keyId()) + " (" + key.algorithm().label() + "): not attached");
         }
-        PatchHeader signed = header.withSignature(new SignatureSection(key.algorithm().id(), key.keyId(), raw));
-        byte[] out = patch.clone();
-        System.arraycopy(signed.encode(), 0, out, 0, Limits.HEADER_SIZE);
+        // In format 3 the signed header is longer than the unsigned one: the payload moves up, unchanged.
+        byte[] head = header.withSignature(new SignatureSection(key.algorithm().id(), key.keyId(), raw), hash).encode();
+        byte[] out = new byte[head.length + patch.length - header.size()];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(patch, header.size(), out, head.length, patch.length - header.size());
         return out;
     }
 

@@ -2,6 +2,7 @@ package dev.fwdelta.tool.transport;
 
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.transport.Frame;
 import dev.fwdelta.runtime.transport.FrameType;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class UartSender {
     }
 
     public Result send(byte[] patch) throws IOException {
-        if (patch.length < Limits.HEADER_SIZE) {
+        if (patch.length < PatchHeader.PREFIX_SIZE) {
             throw new IllegalArgumentException("not a patch: " + patch.length + " bytes");
         }
         long start = System.nanoTime();
@@ -144,9 +145,10 @@ public final class UartSender {
     }
 
     private long begin(FrameReader in, byte[] patch) throws IOException, Silence {
-        byte[] p = new byte[4 + Limits.HEADER_SIZE];
+        int headerSize = headerSize(patch);
+        byte[] p = new byte[4 + headerSize];
         LittleEndian.put32(p, 0, patch.length);
-        System.arraycopy(patch, 0, p, 4, Limits.HEADER_SIZE);
+        System.arraycopy(patch, 0, p, 4, headerSize);
         for (int attempt = 0; attempt < 3; attempt++) {
             write(FrameType.BEGIN, p);
             Frame f = waitFor(in, FrameType.READY, 5000);
@@ -205,5 +207,18 @@ public final class UartSender {
     private void write(FrameType type, byte[] payload) throws IOException {
         byte[] b = new Frame(type, seq++ & 0xFF, payload).encode();
         link.write(b, 0, b.length);
+    }
+
+    /** The patch's header_size, checked against the patch's length (BEGIN carries the whole header). */
+    public static int headerSize(byte[] patch) {
+        try {
+            int size = PatchHeader.sizeFromPrefix(patch);
+            if (size > patch.length) {
+                throw new IllegalArgumentException("not a patch: header_size " + size + " > " + patch.length + " bytes");
+            }
+            return size;
+        } catch (dev.fwdelta.runtime.format.PatchException e) {
+            throw new IllegalArgumentException("not a patch: " + e.getMessage(), e);
+        }
     }
 }

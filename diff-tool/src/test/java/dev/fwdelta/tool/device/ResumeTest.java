@@ -33,11 +33,15 @@ class ResumeTest {
     private static long largestBlock(byte[] patch) throws Exception {
         PatchHeader h = PatchHeader.parse(patch);
         long largest = 0;
-        int at = Limits.HEADER_SIZE + (int) h.mapBytes();
+        int at = h.size() + (int) h.mapLength();
         for (long i = 0; i < h.blockCount(); i++) {
-            BlockHeader b = BlockHeader.parse(Arrays.copyOfRange(patch, at, at + Limits.BLOCK_HEADER_SIZE));
-            largest = Math.max(largest, Limits.BLOCK_HEADER_SIZE + b.encodedLength());
-            at += Limits.BLOCK_HEADER_SIZE + (int) b.encodedLength();
+            int len = 1;
+            while (!BlockHeader.compactComplete(Arrays.copyOfRange(patch, at, at + len), len)) {
+                len++;
+            }
+            BlockHeader b = BlockHeader.parseCompact(Arrays.copyOfRange(patch, at, at + len), len);
+            largest = Math.max(largest, len + b.encodedLength());
+            at += len + (int) b.encodedLength();
         }
         return largest;
     }
@@ -52,7 +56,7 @@ class ResumeTest {
         Random random = new Random(3);
         for (int round = 0; round < 5; round++) {
             NorFlash flash = DeviceSimulator.provision(layout, pair.oldBytes());
-            byte[] header = Arrays.copyOf(patch, Limits.HEADER_SIZE);
+            byte[] header = Arrays.copyOf(patch, PatchHeader.parse(patch).size());
             long sent = 0;
             int interruptions = 0;
             while (true) {
@@ -75,7 +79,7 @@ class ResumeTest {
                 }
                 interruptions++;
             }
-            long bound = patch.length + Limits.HEADER_SIZE + interruptions * (block + Limits.HEADER_SIZE);
+            long bound = patch.length + header.length + interruptions * (block + header.length);
             System.out.printf("resume round %d: %d interruptions, %d bytes sent for a %d-byte patch (bound %d)%n",
                     round, interruptions, sent, patch.length, bound);
             assertTrue(sent <= bound, sent + " > " + bound);

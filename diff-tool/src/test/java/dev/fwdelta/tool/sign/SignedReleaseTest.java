@@ -1,5 +1,6 @@
 package dev.fwdelta.tool.sign;
 
+import dev.fwdelta.runtime.format.PatchHeader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -46,7 +47,8 @@ class SignedReleaseTest {
         Random r = new Random(0);
         for (int k = 0; k < 200; k++) {
             byte[] bad = patch.clone();
-            int at = 256 + r.nextInt(patch.length - 256);
+            int headerSize = PatchHeader.parse(patch).size();
+            int at = headerSize + r.nextInt(patch.length - headerSize);
             bad[at] ^= (byte) (1 + r.nextInt(255));
             PatchApplier a = new PatchApplier(new ByteArrayOldImage(oldImage), (b, off, len) -> { }, policy);
             assertThrows(PatchException.class, () -> {

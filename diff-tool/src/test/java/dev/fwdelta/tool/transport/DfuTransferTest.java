@@ -1,5 +1,6 @@
 package dev.fwdelta.tool.transport;
 
+import dev.fwdelta.runtime.format.PatchHeader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -79,7 +80,7 @@ class DfuTransferTest {
     @Test
     void patchIsStagedOverDfu() throws Exception {
         DfuHost.Result r = new DfuHost(new InProcessControl(device(1)), (a, t, s) -> { }).send(PATCH);
-        assertEquals(256, r.firstOffset());
+        assertEquals(PatchHeader.parse(PATCH).size(), r.firstOffset());
         assertEquals(0, r.stallsRecovered());
         assertStaged();
     }
@@ -106,7 +107,8 @@ class DfuTransferTest {
         long start = System.nanoTime();
         DfuHost.Result r = new DfuHost(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
         double seconds = (System.nanoTime() - start) / 1e9;
-        long blocks = (PATCH.length - 256 + DfuDevice.TRANSFER_SIZE - 1) / DfuDevice.TRANSFER_SIZE;
+        long blocks = (PATCH.length - PatchHeader.parse(PATCH).size() + DfuDevice.TRANSFER_SIZE - 1)
+                / DfuDevice.TRANSFER_SIZE;
         assertTrue(seconds >= blocks * 0.025, seconds + " s for " + blocks + " busy blocks of 25 ms");
         assertTrue(r.polls() >= 2 * blocks);
         assertStaged();
@@ -122,7 +124,7 @@ class DfuTransferTest {
         });
         assertThrows(IOException.class, () -> new DfuHost(flaky, (a, t, s) -> { }).send(PATCH));
         DfuHost.Result r = new DfuHost(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
-        assertTrue(r.firstOffset() > 256, "resumed at " + r.firstOffset());
+        assertTrue(r.firstOffset() > PatchHeader.parse(PATCH).size(), "resumed at " + r.firstOffset());
         assertStaged();
     }
 

@@ -131,7 +131,7 @@ class UartEndToEndTest {
 
     @Test
     void deviceResetMidTransferResumesAtTheLastBlock() throws Exception {
-        Sent s = run(Corpus.pair("pyb-small"), 4 * 1024, "disconnect=6000,seed=5");
+        Sent s = run(Corpus.pair("pyb-small"), 4 * 1024, "disconnect=3000,seed=5");
         assertTrue(s.deviceOut().contains("(1 device resets)"), s.deviceOut());
         assertTrue(s.done().get("reconnects").getAsInt() >= 1, s.done().toString());
     }

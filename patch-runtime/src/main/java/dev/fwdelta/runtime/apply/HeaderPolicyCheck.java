@@ -14,7 +14,7 @@ final class HeaderPolicyCheck {
 
     static void check(byte[] headerBytes, PatchHeader h, UpdatePolicy policy) throws PatchException {
         if (policy.trust() != null) {
-            HeaderSignature.verify(headerBytes, h.signature(), policy.trust());
+            HeaderSignature.verify(headerBytes, h, policy.trust());
         }
         if (policy.hardwareId() >= 0 && h.hardwareId() != policy.hardwareId()) {
             throw new PatchException(ErrorCode.WRONG_HARDWARE, String.format(

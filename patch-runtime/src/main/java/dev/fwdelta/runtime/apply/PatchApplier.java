@@ -1,9 +1,8 @@
 package dev.fwdelta.runtime.apply;
 
-import static dev.fwdelta.runtime.format.LittleEndian.u32;
-
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.codec.BlockDecoder;
+import dev.fwdelta.runtime.format.BlockHeader;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
@@ -19,8 +18,9 @@ import java.util.zip.CRC32;
  * any size (down to one byte), then {@link #finish}. It never holds the patch or an image.
  *
  * <pre>
- *  HEADER --256 bytes--&gt; (check header, RAM, old image) --&gt; BLOCK_HEADER --28 bytes--&gt;
- *  BLOCK_DATA --encoded_length bytes--&gt; (check block) --&gt; BLOCK_HEADER ... --&gt; END
+ *  HEADER --header_size bytes--&gt; (check header, RAM, old image) --&gt; MAP (if any) --&gt;
+ *  BLOCK_HEADER --28 bytes (format 3: 10..34)--&gt; BLOCK_DATA --encoded_length bytes--&gt;
+ *  (check block) --&gt; BLOCK_HEADER ... --&gt; END
  * </pre>
  * RAM: {@code header.decoderRam()} bytes (FORMAT.md 4): fixed buffers plus the codec memory,
  * allocated once after the header passed its checks. Any error is sticky: every later call
@@ -40,8 +40,14 @@ public final class PatchApplier {
     private final UpdatePolicy policy;
 
     private final byte[] headerBuffer = new byte[Limits.HEADER_SIZE];
-    private final byte[] blockHeaderBuffer = new byte[Limits.BLOCK_HEADER_SIZE];
+    private final byte[] blockHeaderBuffer = new byte[Math.max(Limits.BLOCK_HEADER_SIZE,
+            Limits.MAX_COMPACT_BLOCK_HEADER_SIZE)];
     private int buffered;
+    private final long[] blockFields = new long[7];
+    /** Header bytes to gather: the prefix first, then header_size once the prefix is read. */
+    private int headerTarget = PatchHeader.PREFIX_SIZE;
+    private CompactMapDecoder compactMap;
+    private long mapLeft;
 
     private State state = State.HEADER;
     private PatchException failure;
@@ -91,13 +97,14 @@ public final class PatchApplier {
     public static PatchApplier resume(OldImage old, ImageSink sink, UpdatePolicy policy, byte[] header,
                                       byte[] mapSection, ResumePoint at) throws IOException {
         PatchApplier a = new PatchApplier(old, sink, policy);
-        a.process(header, 0, Limits.HEADER_SIZE);
+        a.process(header, 0, PatchHeader.sizeFromPrefix(header));
         PatchHeader h = a.header;
-        if (h.mapCount() > 0 && at.patchOffset() == Limits.HEADER_SIZE && mapSection == null) {
+        int start = h.size();
+        if (h.mapCount() > 0 && at.patchOffset() == start && mapSection == null) {
             return a; // nothing of the payload was kept: start at the map
         }
-        if (at.blocksDone() < 0 || at.blocksDone() > h.blockCount() || at.patchOffset() < Limits.HEADER_SIZE
-                || at.patchOffset() > Limits.HEADER_SIZE + h.payloadLength() || at.newOffset() < 0
+        if (at.blocksDone() < 0 || at.blocksDone() > h.blockCount() || at.patchOffset() < start
+                || at.patchOffset() > start + h.payloadLength() || at.newOffset() < 0
                 || at.newOffset() > h.newSize() || at.oldOffset() < 0 || at.oldOffset() > h.oldSize()) {
             throw new IllegalArgumentException("resume point " + at + " does not fit the patch");
         }
@@ -111,7 +118,7 @@ public final class PatchApplier {
         }
         a.resumed = true;
         a.blockIndex = at.blocksDone();
-        a.payloadLeft = h.payloadLength() - (at.patchOffset() - Limits.HEADER_SIZE);
+        a.payloadLeft = h.payloadLength() - (at.patchOffset() - start);
         a.records = new RecordApplier(source, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset());
         a.state = State.HEADER;
         a.nextBlockOrEnd();
@@ -128,7 +135,7 @@ public final class PatchApplier {
         this.listener = listener;
     }
 
-    /** The checked header, or null until 256 bytes were processed. */
+    /** The checked header, or null until all its bytes were processed. */
     public PatchHeader header() {
         return header;
     }
@@ -164,14 +171,16 @@ public final class PatchApplier {
         throwIfFailedOrDone();
         if (state != State.END) {
             throw fail(new PatchException(ErrorCode.TRUNCATED, "patch ended in " + state
-                    + (header == null ? " after " + buffered + " of " + Limits.HEADER_SIZE + " header bytes"
+                    + (header == null ? " after " + buffered + " of " + headerTarget + " header bytes"
                             : ", " + payloadLeft + " payload bytes missing")));
         }
         if (resumed) {
             state = State.DONE;
             return new ApplyResult(header, blockIndex);
         }
-        if (!MessageDigest.isEqual(payloadHash.digest(), header.payloadSha256())) {
+        // An unsigned format-3 patch records no payload hash: block CRCs and the new image's
+        // checksums cover it.
+        if (header.payloadSha256() != null && !MessageDigest.isEqual(payloadHash.digest(), header.payloadSha256())) {
             throw fail(new PatchException(ErrorCode.PAYLOAD_HASH, "payload SHA-256 differs from payload_sha256"));
         }
         ImageChecksums result = newImage.result();
@@ -202,15 +211,21 @@ public final class PatchApplier {
     private int step(byte[] b, int off, int len) throws IOException {
         switch (state) {
             case HEADER: {
-                int n = gather(headerBuffer, b, off, len);
-                if (buffered == headerBuffer.length) {
+                int n = gather(headerBuffer, headerTarget, b, off, len);
+                if (buffered == PatchHeader.PREFIX_SIZE && headerTarget == PatchHeader.PREFIX_SIZE) {
+                    headerTarget = PatchHeader.sizeFromPrefix(headerBuffer);
+                }
+                if (buffered == headerTarget) {
                     buffered = 0;
                     onHeader();
                 }
                 return n;
             }
             case MAP: {
-                int n = gather(mapBuffer, b, off, len);
+                if (compactMap != null) {
+                    return feedCompactMap(b, off, len);
+                }
+                int n = gather(mapBuffer, mapBuffer.length, b, off, len);
                 payloadHash.update(b, off, n);
                 payloadLeft -= n;
                 if (buffered == mapBuffer.length) {
@@ -220,11 +235,27 @@ public final class PatchApplier {
                 return n;
             }
             case BLOCK_HEADER: {
-                int n = gather(blockHeaderBuffer, b, off, len);
+                if (header.compact()) {
+                    // One byte at a time: the header ends where its sixth varint and CRC end.
+                    blockHeaderBuffer[buffered++] = b[off];
+                    payloadHash.update(b, off, 1);
+                    payloadLeft--;
+                    if (BlockHeader.compactComplete(blockHeaderBuffer, buffered)) {
+                        BlockHeader.compactFields(blockHeaderBuffer, buffered, blockFields);
+                        buffered = 0;
+                        onBlockHeader();
+                    } else if (payloadLeft == 0 || buffered == blockHeaderBuffer.length) {
+                        throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "block " + blockIndex
+                                + " header does not end within the payload");
+                    }
+                    return 1;
+                }
+                int n = gather(blockHeaderBuffer, Limits.BLOCK_HEADER_SIZE, b, off, len);
                 payloadHash.update(b, off, n);
                 payloadLeft -= n;
-                if (buffered == blockHeaderBuffer.length) {
+                if (buffered == Limits.BLOCK_HEADER_SIZE) {
                     buffered = 0;
+                    BlockHeader.fields(blockHeaderBuffer, blockFields);
                     onBlockHeader();
                 }
                 return n;
@@ -248,8 +279,8 @@ public final class PatchApplier {
         }
     }
 
-    private int gather(byte[] target, byte[] b, int off, int len) {
-        int n = Math.min(len, target.length - buffered);
+    private int gather(byte[] target, int upTo, byte[] b, int off, int len) {
+        int n = Math.min(len, upTo - buffered);
         System.arraycopy(b, off, target, buffered, n);
         buffered += n;
         return n;
@@ -263,16 +294,45 @@ public final class PatchApplier {
         decoder = BlockDecoder.create(h.codec(), h.codecWindow(), h.codecProps());
         payloadLeft = h.payloadLength();
         if (h.mapCount() > 0) {
-            if (payloadLeft < h.mapBytes()) {
+            if (payloadLeft < h.mapLength()) {
                 throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length " + payloadLeft
-                        + " cannot hold the " + h.mapBytes() + "-byte relocation map");
+                        + " cannot hold the " + h.mapLength() + "-byte relocation map");
             }
-            mapBuffer = new byte[(int) h.mapBytes()];
+            if (h.compact()) {
+                compactMap = new CompactMapDecoder(h.mapCount());
+                mapLeft = h.mapLength();
+            } else {
+                mapBuffer = new byte[(int) h.mapBytes()];
+            }
             state = State.MAP;
             return;
         }
         records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit, 0, 0);
         nextBlockOrEnd();
+    }
+
+    private int feedCompactMap(byte[] b, int off, int len) throws IOException {
+        int n = (int) Math.min(len, mapLeft);
+        for (int i = 0; i < n; i++) {
+            if (compactMap.complete()) {
+                throw new PatchException(ErrorCode.BAD_MAP, "bad value for map_bytes: " + header.mapLength()
+                        + " (the " + header.mapCount() + " entries end after " + (header.mapLength() - mapLeft + i) + ")");
+            }
+            compactMap.feed(b[off + i] & 0xFF);
+        }
+        payloadHash.update(b, off, n);
+        payloadLeft -= n;
+        mapLeft -= n;
+        if (mapLeft == 0) {
+            if (!compactMap.complete()) {
+                throw new PatchException(ErrorCode.BAD_MAP, "bad value for map_bytes: " + header.mapLength()
+                        + " (ends before the last of map_count " + header.mapCount() + " entries)");
+            }
+            mapBuffer = compactMap.section();
+            compactMap = null;
+            onMap();
+        }
+        return n;
     }
 
     private void onMap() throws IOException {
@@ -287,7 +347,7 @@ public final class PatchApplier {
 
     private void nextBlockOrEnd() throws PatchException {
         if (blockIndex < header.blockCount()) {
-            if (payloadLeft < Limits.BLOCK_HEADER_SIZE) {
+            if (payloadLeft < (header.compact() ? 10 : Limits.BLOCK_HEADER_SIZE)) {
                 throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length " + header.payloadLength()
                         + " ends before block " + blockIndex + " of block_count " + header.blockCount());
             }
@@ -305,20 +365,20 @@ public final class PatchApplier {
         state = State.END;
     }
 
-    /** Checks the block header against the applier's own state; allocates nothing. */
+    /** Checks the block header in {@link #blockFields} against the applier's own state; allocates nothing. */
     private void onBlockHeader() throws PatchException {
-        byte[] b = blockHeaderBuffer;
-        check(ErrorCode.BAD_BLOCK_INDEX, "block_index", u32(b, 0), blockIndex, blockIndex);
-        long rawLength = u32(b, 8);
+        long[] b = blockFields;
+        check(ErrorCode.BAD_BLOCK_INDEX, "block_index", b[BlockHeader.INDEX], blockIndex, blockIndex);
+        long rawLength = b[BlockHeader.RAW_LENGTH];
         check(ErrorCode.BAD_RAW_LENGTH, "raw_length", rawLength, 1, header.maxBlockRaw());
-        long encodedLength = u32(b, 4);
+        long encodedLength = b[BlockHeader.ENCODED_LENGTH];
         long maxEncoded = Math.min(header.codec().encodedBound(rawLength), payloadLeft);
         check(ErrorCode.BAD_ENCODED_LENGTH, "encoded_length", encodedLength, 1, maxEncoded);
-        check(ErrorCode.BAD_NEW_OFFSET, "new_offset", u32(b, 12), records.newPos(), records.newPos());
-        check(ErrorCode.BAD_OLD_OFFSET, "old_offset", u32(b, 16), records.oldPos(), records.oldPos());
-        blockOutLength = u32(b, 20);
+        check(ErrorCode.BAD_NEW_OFFSET, "new_offset", b[BlockHeader.NEW_OFFSET], records.newPos(), records.newPos());
+        check(ErrorCode.BAD_OLD_OFFSET, "old_offset", b[BlockHeader.OLD_OFFSET], records.oldPos(), records.oldPos());
+        blockOutLength = b[BlockHeader.OUT_LENGTH];
         check(ErrorCode.BAD_OUT_LENGTH, "out_length", blockOutLength, 0, header.newSize() - records.newPos());
-        blockOutCrc = u32(b, 24);
+        blockOutCrc = b[BlockHeader.OUT_CRC32];
         blockEncodedLeft = encodedLength;
         blockOutStart = records.newPos();
         blockCrc.reset();
@@ -343,7 +403,7 @@ public final class PatchApplier {
         }
         blockIndex++;
         if (listener != null) {
-            listener.blockDone(new ResumePoint(blockIndex, Limits.HEADER_SIZE + header.payloadLength() - payloadLeft,
+            listener.blockDone(new ResumePoint(blockIndex, header.size() + header.payloadLength() - payloadLeft,
                     records.newPos(), records.oldPos()));
         }
         nextBlockOrEnd();

@@ -134,4 +134,19 @@ public final class RelocationMap {
         }
         return b;
     }
+
+    /**
+     * Format 3's map section (FORMAT.md 2.3): image_base as a varint, the transforms byte, then
+     * per entry the distance from the previous entry's old_start (uvarint) and the shift (svarint).
+     */
+    public byte[] encodeCompact() {
+        dev.fwdelta.runtime.format.ByteWriter w = new dev.fwdelta.runtime.format.ByteWriter()
+                .uvarint(imageBase).u8(transforms);
+        long previous = 0;
+        for (int i = 0; i < starts.length; i++) {
+            w.uvarint(starts[i] - previous).svarint(shifts[i]);
+            previous = starts[i];
+        }
+        return w.toByteArray();
+    }
 }

@@ -8,6 +8,9 @@ import java.util.zip.CRC32;
 
 /** Size, CRC-32 (IEEE), CRC-32/MPEG-2 and SHA-256 of an image: what the header records of it. */
 public record ImageChecksums(long size, long crc32, long crc32Mpeg2, byte[] sha256) {
+    /** crc32Mpeg2 of a format-3 header, which does not record it: compared as "any". */
+    public static final long MPEG2_NOT_RECORDED = -1;
+
 
     public ImageChecksums {
         sha256 = sha256.clone();
@@ -28,8 +31,9 @@ public record ImageChecksums(long size, long crc32, long crc32Mpeg2, byte[] sha2
     }
 
     public boolean matches(ImageChecksums other) {
-        return size == other.size && crc32 == other.crc32 && crc32Mpeg2 == other.crc32Mpeg2
-                && MessageDigest.isEqual(sha256, other.sha256);
+        boolean mpeg2 = crc32Mpeg2 == MPEG2_NOT_RECORDED || other.crc32Mpeg2 == MPEG2_NOT_RECORDED
+                || crc32Mpeg2 == other.crc32Mpeg2;
+        return size == other.size && crc32 == other.crc32 && mpeg2 && MessageDigest.isEqual(sha256, other.sha256);
     }
 
     @Override

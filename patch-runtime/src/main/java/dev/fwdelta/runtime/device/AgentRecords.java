@@ -91,7 +91,12 @@ final class AgentRecords {
     }
 
     private static byte[] map(byte[] header, byte[] parts, boolean[] have) {
-        int bytes = Limits.MAP_ENTRY_BYTES * dev.fwdelta.runtime.format.LittleEndian.u16(header, 14);
+        int bytes;
+        try {
+            bytes = (int) dev.fwdelta.runtime.format.PatchHeader.parse(header).mapBytes();
+        } catch (dev.fwdelta.runtime.format.PatchException e) {
+            return null; // the header was checked before it was logged: a torn log, start over
+        }
         if (bytes == 0) {
             return null;
         }

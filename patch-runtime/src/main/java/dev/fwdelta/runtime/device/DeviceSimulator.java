@@ -56,7 +56,7 @@ public final class DeviceSimulator {
         int restarts = 0;
         long sent = 0;
         boolean sawTrial = false;
-        byte[] header = Arrays.copyOf(patch, 256);
+        byte[] header = Arrays.copyOf(patch, dev.fwdelta.runtime.format.PatchHeader.sizeFromPrefix(patch));
         for (int boot = 0; boot < MAX_BOOTS; boot++) {
             try {
                 Bootloader bootloader = new Bootloader(layout, flash);

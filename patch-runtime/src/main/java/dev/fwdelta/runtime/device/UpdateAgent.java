@@ -54,7 +54,7 @@ public final class UpdateAgent {
             state = State.IDLE;
         } else {
             header = r.header;
-            patchLength = Limits.HEADER_SIZE + headerOf(r.header).payloadLength();
+            patchLength = headerOf(r.header).size() + headerOf(r.header).payloadLength();
             state = r.staged ? State.STAGED : State.RECEIVING;
             offset = r.staged ? patchLength : resumePoint(r, headerOf(r.header)).patchOffset();
         }
@@ -70,15 +70,17 @@ public final class UpdateAgent {
     }
 
     /**
-     * Offers a patch by its 256-byte header. The same patch as the one in progress continues where
+     * Offers a patch by its header (header_size bytes; more are ignored). The same patch as the one in progress continues where
      * it stopped; another one is checked and, if acceptable, replaces it. Returns the patch offset
      * to send from (the patch length if it is already staged).
      */
     public long begin(byte[] patchHeader) throws IOException {
-        if (patchHeader.length < Limits.HEADER_SIZE) {
-            throw new IllegalArgumentException("begin needs the 256-byte header");
+        int size = PatchHeader.sizeFromPrefix(patchHeader);
+        if (patchHeader.length < size) {
+            throw new IllegalArgumentException("begin needs the whole " + size + "-byte header");
         }
-        byte[] h = Arrays.copyOf(patchHeader, Limits.HEADER_SIZE);
+        // Kept zero-padded to 256 bytes: the log stores that many whatever the format.
+        byte[] h = Arrays.copyOf(Arrays.copyOf(patchHeader, size), Limits.HEADER_SIZE);
         if (BootRecords.read(new StatusLog(flash, layout.bootLog())).awaitingConfirmation()) {
             throw new IllegalStateException("the running image is on trial: confirm it before the next update");
         }
@@ -89,7 +91,7 @@ public final class UpdateAgent {
             return offset;
         }
         PatchApplier check = new PatchApplier(oldImage(PatchHeader.parse(h)), (b, off, len) -> { }, policy);
-        check.process(h, 0, h.length); // signature, board, version, RAM, base image: before any write
+        check.process(h, 0, size); // signature, board, version, RAM, base image: before any write
         PatchHeader parsed = check.header();
         if (parsed.newSize() > layout.staging().size()) {
             throw PatchException.outOfRange(ErrorCode.BAD_NEW_SIZE, "new_size", parsed.newSize(), 0,
@@ -114,13 +116,13 @@ public final class UpdateAgent {
         log.erase();
         AgentRecords.writeBegin(log, h);
         header = h;
-        patchLength = Limits.HEADER_SIZE + parsed.payloadLength();
+        patchLength = size + parsed.payloadLength();
         writer = new StagingWriter(flash, layout.staging(), 0, new byte[0]);
         applier = new PatchApplier(oldImage(parsed), writer, policy);
         applier.setBlockListener(this::blockDone);
         applier.setMapListener(section -> AgentRecords.writeMap(log, section));
-        applier.process(h, 0, h.length);
-        offset = Limits.HEADER_SIZE;
+        applier.process(h, 0, size);
+        offset = size;
         state = State.RECEIVING;
         return offset;
     }
@@ -187,7 +189,7 @@ public final class UpdateAgent {
         if (r.lastBlock != null) {
             return r.lastBlock;
         }
-        long start = Limits.HEADER_SIZE + (r.map != null ? h.mapBytes() : 0);
+        long start = h.size() + (r.map != null ? h.mapLength() : 0);
         return new ResumePoint(0, start, 0, 0);
     }
 

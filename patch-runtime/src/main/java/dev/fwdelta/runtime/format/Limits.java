@@ -8,6 +8,14 @@ public final class Limits {
     /** Bytes 0..SIGNED_SIZE-1 of the header are covered by the signature. */
     public static final int SIGNED_SIZE = 176;
     public static final int BLOCK_HEADER_SIZE = 28;
+    /**
+     * Format 3: the smallest header_size (prefix, three bytes, eleven one-byte varints, two CRCs
+     * and two SHA-256; FORMAT.md 1.2), and the longest block header (six 5-byte varints, a CRC).
+     */
+    public static final int MIN_COMPACT_HEADER_SIZE = 8 + 3 + 11 + 8 + 64 + 4;
+    public static final int MAX_COMPACT_BLOCK_HEADER_SIZE = 6 * 5 + 4;
+    /** firmware_version is a varint of up to 9 bytes in format 3 (63 bits). */
+    public static final int MAX_VARINT64_BYTES = 9;
 
     /** Images, payloads: 2^31-1 bytes at most (a Java array, and far past any MCU flash). */
     public static final long MAX_IMAGE_SIZE = Integer.MAX_VALUE;

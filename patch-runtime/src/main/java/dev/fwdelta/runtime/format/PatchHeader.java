@@ -7,14 +7,20 @@ import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
- * The 256-byte patch header (docs/FORMAT.md, section 1). Immutable; {@link #parse} checks
- * every field against its named limit before anything else uses it.
+ * The patch header (docs/FORMAT.md, section 1): 256 fixed bytes in formats 1 and 2, compact and
+ * of variable size in format 3 ({@link CompactHeader}). Immutable; {@link #parse} checks every
+ * field against its named limit before anything else uses it.
+ *
+ * @param mapLength     bytes of the relocation map in the payload (8 per entry before format 3)
+ * @param payloadSha256 null in an unsigned format-3 patch, which does not record it
  */
 public record PatchHeader(
+        int version,
         int flags,
         Codec codec,
         int codecProps,
         int mapCount,
+        long mapLength,
         int codecWindow,
         long decoderRam,
         int maxBlockRaw,
@@ -28,7 +34,9 @@ public record PatchHeader(
         SignatureSection signature) {
 
     public static final byte[] MAGIC = {'F', 'W', 'D', 'P'};
-    /** The newest format; a patch is written with the lowest version that can express it. */
+    /** The compact format the builder writes (docs/FORMAT.md 1.2). */
+    public static final int FORMAT_VERSION_COMPACT = 3;
+    /** Format 2: the 256-byte header with a relocation map. */
     public static final int FORMAT_VERSION = 2;
     /** Format 1: no relocation map. Devices that only know format 1 still apply such patches. */
     public static final int FORMAT_VERSION_PLAIN = 1;
@@ -42,29 +50,52 @@ public record PatchHeader(
     private static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_RELOCATED;
 
     public PatchHeader {
-        payloadSha256 = payloadSha256.clone();
-        if (payloadSha256.length != 32) {
-            throw new IllegalArgumentException("payload sha256 must be 32 bytes");
+        if (payloadSha256 != null) {
+            payloadSha256 = payloadSha256.clone();
+            if (payloadSha256.length != 32) {
+                throw new IllegalArgumentException("payload sha256 must be 32 bytes");
+            }
         }
     }
 
     @Override
     public byte[] payloadSha256() {
-        return payloadSha256.clone();
+        return payloadSha256 == null ? null : payloadSha256.clone();
     }
 
-    /** Parses and checks a header; {@code b} must hold at least {@link Limits#HEADER_SIZE} bytes. */
-    public static PatchHeader parse(byte[] b) throws PatchException {
-        if (b.length < Limits.HEADER_SIZE) {
-            throw PatchException.outOfRange(ErrorCode.TRUNCATED, "header length", b.length,
-                    Limits.HEADER_SIZE, Limits.HEADER_SIZE);
+    /**
+     * The header's size from its first 8 bytes (magic, version, header_size), checked: 256 for
+     * formats 1 and 2, {@link Limits#MIN_COMPACT_HEADER_SIZE}..256 for format 3.
+     */
+    public static int sizeFromPrefix(byte[] b) throws PatchException {
+        if (b.length < PREFIX_SIZE) {
+            throw PatchException.outOfRange(ErrorCode.TRUNCATED, "header length", b.length, PREFIX_SIZE,
+                    Limits.HEADER_SIZE);
         }
         if (!Arrays.equals(b, 0, 4, MAGIC, 0, 4)) {
             throw new PatchException(ErrorCode.BAD_MAGIC, "not a fwdelta patch: magic is not \"FWDP\"");
         }
         int version = u16(b, 4);
-        check(ErrorCode.UNSUPPORTED_VERSION, "format_version", version, FORMAT_VERSION_PLAIN, FORMAT_VERSION);
-        check(ErrorCode.BAD_HEADER_SIZE, "header_size", u16(b, 6), Limits.HEADER_SIZE, Limits.HEADER_SIZE);
+        check(ErrorCode.UNSUPPORTED_VERSION, "format_version", version, FORMAT_VERSION_PLAIN, FORMAT_VERSION_COMPACT);
+        int min = version == FORMAT_VERSION_COMPACT ? Limits.MIN_COMPACT_HEADER_SIZE : Limits.HEADER_SIZE;
+        int size = u16(b, 6);
+        check(ErrorCode.BAD_HEADER_SIZE, "header_size", size, min, Limits.HEADER_SIZE);
+        return size;
+    }
+
+    /** Magic, format_version and header_size: the bytes every version starts with. */
+    public static final int PREFIX_SIZE = 8;
+
+    /** Parses and checks a header at the start of {@code b} (which may hold more of the patch). */
+    public static PatchHeader parse(byte[] b) throws PatchException {
+        int size = sizeFromPrefix(b);
+        if (b.length < size) {
+            throw PatchException.outOfRange(ErrorCode.TRUNCATED, "header length", b.length, size, size);
+        }
+        int version = u16(b, 4);
+        if (version == FORMAT_VERSION_COMPACT) {
+            return CompactHeader.parse(b, size);
+        }
         long crc = u32(b, 172);
         CRC32 c = new CRC32();
         c.update(b, 0, 172);
@@ -112,11 +143,11 @@ public record PatchHeader(
             throw new PatchException(ErrorCode.BAD_FLAGS, "flag SIGNED is " + (flags & FLAG_SIGNED)
                     + " but sig_algorithm is " + sig.algorithm());
         }
-        return new PatchHeader((int) flags, codec, props, mapCount, (int) window, ram, (int) maxBlockRaw, blockCount,
-                payloadLength, oldImage, newImage, Arrays.copyOfRange(b, 128, 160), u64(b, 160), u32(b, 168), sig);
+        return new PatchHeader(version, (int) flags, codec, props, mapCount, (long) Limits.MAP_ENTRY_BYTES * mapCount,
+                (int) window, ram, (int) maxBlockRaw, blockCount, payloadLength, oldImage, newImage, Arrays.copyOfRange(b, 128, 160), u64(b, 160), u32(b, 168), sig);
     }
 
-    private static void checkCodecParameters(Codec codec, int props, long window) throws PatchException {
+    static void checkCodecParameters(Codec codec, int props, long window) throws PatchException {
         switch (codec) {
             case NONE:
                 check(ErrorCode.BAD_CODEC_PROPS, "codec_props", props, 0, 0);
@@ -144,19 +175,30 @@ public record PatchHeader(
         }
     }
 
-    private static void check(ErrorCode code, String field, long value, long lo, long hi) throws PatchException {
+    static void check(ErrorCode code, String field, long value, long lo, long hi) throws PatchException {
         if (value < lo || value > hi) {
             throw PatchException.outOfRange(code, field, value, lo, hi);
         }
     }
 
-    /** 2 for a patch with a relocation map, else 1 (which format-1 devices still apply). */
     public int formatVersion() {
-        return (flags & FLAG_RELOCATED) != 0 ? FORMAT_VERSION : FORMAT_VERSION_PLAIN;
+        return version;
+    }
+
+    public boolean compact() {
+        return version == FORMAT_VERSION_COMPACT;
+    }
+
+    /** Bytes of the header in the patch: where the payload starts. */
+    public int size() {
+        return compact() ? CompactHeader.size(this) : Limits.HEADER_SIZE;
     }
 
     /** The header bytes, with header_crc32 computed; the signature section as given. */
     public byte[] encode() {
+        if (compact()) {
+            return CompactHeader.encode(this);
+        }
         byte[] b = new byte[Limits.HEADER_SIZE];
         System.arraycopy(MAGIC, 0, b, 0, 4);
         put16(b, 4, formatVersion());
@@ -182,22 +224,33 @@ public record PatchHeader(
         return b;
     }
 
-    /** The bytes a signature covers: the first {@link Limits#SIGNED_SIZE} bytes of the header. */
+    /** How many leading bytes of the encoded header a signature covers (FORMAT.md 1.1, 1.2). */
+    public int signedLength() {
+        return compact() ? CompactHeader.signedLength(this) : Limits.SIGNED_SIZE;
+    }
+
+    /** The bytes a signature covers: the first {@link #signedLength()} bytes of the header. */
     public byte[] signedBytes() {
-        return Arrays.copyOf(encode(), Limits.SIGNED_SIZE);
+        return Arrays.copyOf(encode(), signedLength());
     }
 
-    /** This header with flag SIGNED set and no signature yet: what a signer signs. */
-    public PatchHeader toBeSigned() {
-        return new PatchHeader(flags | FLAG_SIGNED, codec, codecProps, mapCount, codecWindow, decoderRam, maxBlockRaw,
-                blockCount, payloadLength, oldImage, newImage, payloadSha256, firmwareVersion, hardwareId,
-                SignatureSection.NONE);
+    /**
+     * This header with flag SIGNED set and no signature yet: what a signer signs. A format-3
+     * header needs the payload's SHA-256 to be signed ({@code payloadSha256}; ignored before).
+     */
+    public PatchHeader toBeSigned(byte[] payloadHash) {
+        return withSignature(SignatureSection.NONE, payloadHash);
     }
 
-    /** This header with flag SIGNED and the given signature section. */
-    public PatchHeader withSignature(SignatureSection sig) {
-        return new PatchHeader(flags | FLAG_SIGNED, codec, codecProps, mapCount, codecWindow, decoderRam, maxBlockRaw,
-                blockCount, payloadLength, oldImage, newImage, payloadSha256, firmwareVersion, hardwareId, sig);
+    /** This header with flag SIGNED, the payload's SHA-256 and the given signature section. */
+    public PatchHeader withSignature(SignatureSection sig, byte[] payloadHash) {
+        byte[] hash = payloadSha256 != null ? payloadSha256 : payloadHash;
+        if (hash == null) {
+            throw new IllegalArgumentException("signing a format-3 patch needs its payload's SHA-256");
+        }
+        return new PatchHeader(version, flags | FLAG_SIGNED, codec, codecProps, mapCount, mapLength, codecWindow,
+                decoderRam, maxBlockRaw, blockCount, payloadLength, oldImage, newImage, hash, firmwareVersion,
+                hardwareId, sig);
     }
 
     private static void putImage(byte[] b, int off, ImageChecksums image) {
@@ -212,7 +265,7 @@ public record PatchHeader(
         return codec.decoderRam(window, props) + (long) Limits.MAP_ENTRY_BYTES * mapCount;
     }
 
-    /** Bytes of the relocation map at the start of the payload. */
+    /** Bytes of the relocation map as the applier holds it (8 per entry, FORMAT.md 4). */
     public long mapBytes() {
         return (long) Limits.MAP_ENTRY_BYTES * mapCount;
     }

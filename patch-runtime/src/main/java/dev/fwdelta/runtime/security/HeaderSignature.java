@@ -1,21 +1,24 @@
 package dev.fwdelta.runtime.security;
 
 import dev.fwdelta.runtime.format.ErrorCode;
-import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
+import java.util.Arrays;
 
 /**
- * Verifies a header's signature with the JDK's own providers: the signed bytes are header bytes
- * 0..175 (docs/FORMAT.md section 1), the key is picked from the trust store by key id.
+ * Verifies a header's signature with the JDK's own providers: the signed bytes are the header's
+ * leading bytes up to its CRC (docs/FORMAT.md 1.1 and 1.2), the key is picked from the trust
+ * store by key id.
  */
 public final class HeaderSignature {
     private HeaderSignature() {}
 
-    /** @param header the 256 header bytes as received */
-    public static TrustedKey verify(byte[] header, SignatureSection sig, TrustStore trust) throws PatchException {
+    /** @param header the header bytes as received, {@code h} their parsed form */
+    public static TrustedKey verify(byte[] header, PatchHeader h, TrustStore trust) throws PatchException {
+        SignatureSection sig = h.signature();
         if (!sig.isPresent()) {
             throw new PatchException(ErrorCode.UNSIGNED_PATCH, "patch is not signed and this device requires a "
                     + "signature from one of its " + trust.size() + " trusted keys");
@@ -29,19 +32,19 @@ public final class HeaderSignature {
             throw new PatchException(ErrorCode.SIGNATURE_INVALID, "sig_algorithm " + sig.algorithm()
                     + " does not match key " + TrustedKey.keyIdHex(sig.keyId()) + " (" + key.algorithm().label() + ")");
         }
-        if (!check(key, header, sig.signature())) {
+        if (!check(key, Arrays.copyOf(header, h.signedLength()), sig.signature())) {
             throw new PatchException(ErrorCode.SIGNATURE_INVALID, key.algorithm().label()
                     + " signature does not verify with key " + TrustedKey.keyIdHex(sig.keyId()));
         }
         return key;
     }
 
-    /** True if {@code signature} is a valid signature of the signed part of {@code header}. */
-    public static boolean check(TrustedKey key, byte[] header, byte[] signature) {
+    /** True if {@code signature} is a valid signature of {@code signedBytes} (the header's signed part). */
+    public static boolean check(TrustedKey key, byte[] signedBytes, byte[] signature) {
         try {
             Signature v = Signature.getInstance(key.algorithm().jdkName());
             v.initVerify(key.publicKey());
-            v.update(header, 0, Limits.SIGNED_SIZE);
+            v.update(signedBytes);
             return v.verify(signature);
         } catch (GeneralSecurityException e) {
             return false;

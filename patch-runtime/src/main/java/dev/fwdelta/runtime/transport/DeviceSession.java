@@ -77,8 +77,8 @@ public final class DeviceSession {
     }
 
     private void onBegin(byte[] p) throws IOException {
-        if (p.length != 4 + Limits.HEADER_SIZE) {
-            result(RESULT_OTHER, "BEGIN must carry a u32 length and the 256-byte header");
+        if (!carriesWholeHeader(p, 4)) {
+            result(RESULT_OTHER, "BEGIN must carry a u32 length and the whole header (header_size bytes)");
             return;
         }
         try {
@@ -183,5 +183,18 @@ public final class DeviceSession {
         LittleEndian.put32(r, 0, offset);
         r[4] = (byte) reason;
         return r;
+    }
+
+    /** Whether {@code p} holds, from {@code off}, a header prefix and exactly header_size bytes. */
+    public static boolean carriesWholeHeader(byte[] p, int off) {
+        if (p.length < off + dev.fwdelta.runtime.format.PatchHeader.PREFIX_SIZE) {
+            return false;
+        }
+        try {
+            return p.length - off == dev.fwdelta.runtime.format.PatchHeader.sizeFromPrefix(Arrays.copyOfRange(p, off,
+                    off + dev.fwdelta.runtime.format.PatchHeader.PREFIX_SIZE));
+        } catch (PatchException e) {
+            return false;
+        }
     }
 }

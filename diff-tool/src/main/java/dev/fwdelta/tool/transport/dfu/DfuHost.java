@@ -38,9 +38,10 @@ public final class DfuHost {
         while (true) {
             try {
                 makeIdle();
-                byte[] b0 = new byte[4 + Limits.HEADER_SIZE];
+                int headerSize = UartSender.headerSize(patch);
+                byte[] b0 = new byte[4 + headerSize];
                 LittleEndian.put32(b0, 0, patch.length);
-                System.arraycopy(patch, 0, b0, 4, Limits.HEADER_SIZE);
+                System.arraycopy(patch, 0, b0, 4, headerSize);
                 download(0, b0, "the patch header");
                 long offset = resumePoint();
                 if (firstOffset < 0) {

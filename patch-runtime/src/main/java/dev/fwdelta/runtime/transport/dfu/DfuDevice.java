@@ -6,6 +6,7 @@ import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchException;
 import java.io.IOException;
+import dev.fwdelta.runtime.transport.DeviceSession;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -144,13 +145,13 @@ public final class DfuDevice {
     private boolean process() {
         try {
             if (blockNumber == 0) {
-                if (blockLength != 4 + Limits.HEADER_SIZE) {
+                if (!DeviceSession.carriesWholeHeader(Arrays.copyOf(block, blockLength), 4)) {
                     return fail(DfuStatus.ERR_FILE);
                 }
                 if (agent.state() == UpdateAgent.State.FAILED) {
                     agent = agents.get();
                 }
-                expected = agent.begin(Arrays.copyOfRange(block, 4, 4 + Limits.HEADER_SIZE));
+                expected = agent.begin(Arrays.copyOfRange(block, 4, blockLength));
                 patchLength = LittleEndian.u32(block, 0);
                 expectedBlock = 1;
                 return true;

@@ -1,0 +1,278 @@
+package dev.fwdelta.runtime;
+
+import static dev.fwdelta.runtime.Rejects.rejects;
+import static dev.fwdelta.runtime.Rejects.rejectsBeforeWriting;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchHeader;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per rule of format 3 (docs/FORMAT.md 1.2, the varint block header of 2, the compact
+ * map of 2.3), each expecting its own error; the header CRC is kept valid unless it is the subject.
+ */
+class CompactFormatCorruptionTest {
+    /** A format-3 patch with a relocation map: every compact structure present. */
+    private static TestPatch patch() {
+        TestPatch t = GoldenVectors.relocation();
+        t.version = 3;
+        return t;
+    }
+
+    /** Offset of the first header byte after the prefix (flags). */
+    private static final int FLAGS = PatchHeader.PREFIX_SIZE;
+
+    @Test
+    void compactPatchesApply() throws Exception {
+        TestPatch t = patch();
+        assertArrayEquals(t.newImage(), Apply.apply(t.old, t.build()));
+        TestPatch plain = TestPatch.standard();
+        plain.version = 3;
+        assertArrayEquals(plain.newImage(), Apply.apply(plain.old, plain.build()));
+    }
+
+    @Test
+    void headerSizeBelowTheSmallestHeader() {
+        TestPatch t = patch();
+        t.compactHeaderSize = 97;
+        rejectsBeforeWriting(ErrorCode.BAD_HEADER_SIZE, t);
+    }
+
+    @Test
+    void headerSizeAboveTheFields() {
+        TestPatch t = patch();
+        t.compactHeaderSize = 130; // the fields end before: the payload would start inside the header
+        rejectsBeforeWriting(ErrorCode.BAD_HEADER_SIZE, t);
+    }
+
+    @Test
+    void headerSizeAbove256() {
+        TestPatch t = patch();
+        t.compactHeaderSize = 257;
+        rejectsBeforeWriting(ErrorCode.BAD_HEADER_SIZE, t);
+    }
+
+    @Test
+    void unknownFlag() {
+        TestPatch t = patch();
+        t.flags = 2 | 4;
+        rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
+    }
+
+    @Test
+    void signedFlagWithoutASignatureAlgorithm() {
+        TestPatch t = patch();
+        t.flags = 2 | 1; // signed, but the section is zeros: sig_algorithm 0
+        rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
+    }
+
+    @Test
+    void unknownCodec() {
+        TestPatch t = patch();
+        t.codecId = 9;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC, t);
+    }
+
+    @Test
+    void codecPropsForACodecWithout() {
+        TestPatch t = patch();
+        t.codecProps = 1;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_PROPS, t);
+    }
+
+    @Test
+    void codecWindowForStoredBlocks() {
+        TestPatch t = patch();
+        t.codecWindow = 4096;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
+    }
+
+    @Test
+    void decoderRamDiffersFromTheFormula() {
+        TestPatch t = patch();
+        t.decoderRam = t.expectedDecoderRam() + 1;
+        rejectsBeforeWriting(ErrorCode.BAD_DECODER_RAM, t);
+    }
+
+    @Test
+    void maxBlockRawZero() {
+        TestPatch t = patch();
+        t.maxBlockRaw = 0;
+        rejectsBeforeWriting(ErrorCode.BAD_MAX_BLOCK_RAW, t);
+    }
+
+    @Test
+    void blockCountAboveWhatThePayloadHolds() {
+        TestPatch t = patch();
+        t.blockCount = 1000L;
+        rejectsBeforeWriting(ErrorCode.BAD_BLOCK_COUNT, t);
+    }
+
+    @Test
+    void payloadLengthBelowTheMap() {
+        TestPatch t = patch();
+        t.payloadLength = 3L;
+        rejectsBeforeWriting(ErrorCode.BAD_PAYLOAD_LENGTH, t);
+    }
+
+    @Test
+    void oldSizeAboveTheLimit() {
+        TestPatch t = patch();
+        t.oldSize = 1L << 31;
+        rejectsBeforeWriting(ErrorCode.BAD_VARINT, t); // 2^31 does not fit the field's varint range
+    }
+
+    @Test
+    void oldSizeOfAnotherImage() {
+        TestPatch t = patch();
+        t.oldSize = (long) t.old.length + 1;
+        rejectsBeforeWriting(ErrorCode.WRONG_BASE_IMAGE, t);
+    }
+
+    @Test
+    void hardwareIdAbove32Bits() {
+        TestPatch t = patch();
+        t.hardwareId = 1L << 32;
+        rejectsBeforeWriting(ErrorCode.BAD_VARINT, t);
+    }
+
+    @Test
+    void mapCountWithoutTheRelocatedFlag() {
+        TestPatch t = patch();
+        t.flags = 0;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapCountAboveTheLimit() {
+        TestPatch t = patch();
+        t.mapCount = 257;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapBytesLongerThanTheEntries() {
+        TestPatch t = patch();
+        // base 0x08020000 (4-byte varint), transforms, two entries of 1 + 1 bytes: 9 bytes
+        t.mapBytes = 10L;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapBytesShorterThanTheEntries() {
+        TestPatch t = patch();
+        t.mapBytes = 6L;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapEntriesNotIncreasing() {
+        TestPatch t = patch();
+        t.map = new long[][] {{64, 0}, {64, 4}}; // distance 0
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void mapStartOutsideTheOldImage() {
+        TestPatch t = patch();
+        t.map = new long[][] {{0, 0}, {t.old.length, 4}};
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void headerCrc() {
+        TestPatch t = patch();
+        t.headerCrc = 0x12345678L;
+        rejectsBeforeWriting(ErrorCode.BAD_HEADER_CRC, t);
+    }
+
+    @Test
+    void overlongVarintInTheHeader() {
+        TestPatch t = patch();
+        // map_count written as 0x82 0x80 0x80 0x80 0x80 0x00: six bytes for the value 2
+        t.headerTweak = h -> { };
+        byte[] good = t.build();
+        byte[] bad = TestPatch.concat(java.util.Arrays.copyOf(good, FLAGS + 3),
+                new byte[] {(byte) 0x82, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0},
+                java.util.Arrays.copyOfRange(good, FLAGS + 4, good.length));
+        ByteBuffer.wrap(bad).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(6, (short) (good[6] + 5));
+        rejects(ErrorCode.BAD_VARINT, t.old, bad);
+    }
+
+    @Test
+    void varintNotInItsShortestForm() {
+        TestPatch t = patch();
+        byte[] good = t.build();
+        // map_count 3 written as 0x83 0x00: the same value, one byte longer; a signature covers
+        // bytes, so the format allows exactly one encoding of each header
+        byte[] bad = TestPatch.concat(java.util.Arrays.copyOf(good, FLAGS + 3), new byte[] {(byte) 0x83, 0},
+                java.util.Arrays.copyOfRange(good, FLAGS + 4, good.length));
+        ByteBuffer.wrap(bad).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(6, (short) (good[6] + 1));
+        rejects(ErrorCode.BAD_VARINT, t.old, bad);
+    }
+
+    @Test
+    void truncatedHeader() throws Exception {
+        byte[] good = patch().build();
+        int size = PatchHeader.parse(good).size();
+        rejects(ErrorCode.TRUNCATED, patch().old, java.util.Arrays.copyOf(good, size - 1));
+    }
+
+    @Test
+    void blockIndexWrong() {
+        TestPatch t = patch();
+        t.blocks.get(0).index = 1L;
+        rejectsBeforeWriting(ErrorCode.BAD_BLOCK_INDEX, t);
+    }
+
+    @Test
+    void blockOldOffsetWrong() {
+        TestPatch t = patch();
+        t.blocks.get(0).oldOffset = 5L;
+        rejectsBeforeWriting(ErrorCode.BAD_OLD_OFFSET, t);
+    }
+
+    @Test
+    void blockCrcWrong() {
+        TestPatch t = patch();
+        t.blocks.get(0).outCrc = 1L;
+        rejects(ErrorCode.BLOCK_CRC, t);
+    }
+
+    @Test
+    void blockHeaderVarintTooLong() throws Exception {
+        TestPatch t = patch();
+        byte[] good = t.build();
+        PatchHeader h = PatchHeader.parse(good);
+        int at = h.size() + (int) h.mapLength(); // block_index 0 becomes 0x80 x 5, 0x00
+        byte[] bad = TestPatch.concat(java.util.Arrays.copyOf(good, at),
+                new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0},
+                java.util.Arrays.copyOfRange(good, at + 1, good.length));
+        rejects(ErrorCode.BAD_VARINT, t.old, bad);
+    }
+
+    @Test
+    void blockHeaderEndsWithThePayload() throws Exception {
+        TestPatch t = patch();
+        byte[] good = t.build();
+        PatchHeader h = PatchHeader.parse(good);
+        // 8 bytes for the one block pass the block_count rule, but its header is longer: cut there
+        t.payloadLength = h.mapLength() + 8;
+        byte[] cut = java.util.Arrays.copyOf(t.build(), h.size() + (int) h.mapLength() + 8);
+        assertEquals(ErrorCode.BAD_PAYLOAD_LENGTH, applyError(t.old, cut));
+    }
+
+    private static ErrorCode applyError(byte[] old, byte[] patch) {
+        try {
+            Apply.apply(old, patch);
+            return null;
+        } catch (dev.fwdelta.runtime.format.PatchException e) {
+            return e.code();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
