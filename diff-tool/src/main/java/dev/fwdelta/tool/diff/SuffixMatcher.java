@@ -35,14 +35,19 @@ public final class SuffixMatcher {
 
     /** As {@link #diff(byte[], byte[])} with the old image's suffix array already built. */
     public static List<DeltaRecord> diff(byte[] oldImage, int[] suffixArray, byte[] newImage) {
-        return toRecords(runs(oldImage, suffixArray, newImage), oldImage, newImage);
+        return diff(oldImage, suffixArray, newImage, NEW_ALIGNMENT_MARGIN);
     }
 
-    static List<Run> runs(byte[] oldImage, int[] sa, byte[] newImage) {
+    /** As above with another margin a match must beat the current alignment by. */
+    public static List<DeltaRecord> diff(byte[] oldImage, int[] suffixArray, byte[] newImage, int margin) {
+        return toRecords(runs(oldImage, suffixArray, newImage, margin), oldImage, newImage);
+    }
+
+    static List<Run> runs(byte[] oldImage, int[] sa, byte[] newImage, int margin) {
         int segments = Math.max(1, (newImage.length + SEGMENT_BYTES - 1) / SEGMENT_BYTES);
         List<List<Run>> parts = IntStream.range(0, segments).parallel()
                 .mapToObj(k -> scan(oldImage, sa, newImage, (int) ((long) newImage.length * k / segments),
-                        (int) ((long) newImage.length * (k + 1) / segments)))
+                        (int) ((long) newImage.length * (k + 1) / segments), margin))
                 .toList();
         List<Run> all = new ArrayList<>();
         parts.forEach(all::addAll);
@@ -50,7 +55,7 @@ public final class SuffixMatcher {
     }
 
     /** bsdiff's scan of new[from, to). */
-    private static List<Run> scan(byte[] old, int[] sa, byte[] neu, int from, int to) {
+    private static List<Run> scan(byte[] old, int[] sa, byte[] neu, int from, int to, int margin) {
         List<Run> runs = new ArrayList<>();
         int oldSize = old.length;
         int scan = from;
@@ -71,7 +76,7 @@ public final class SuffixMatcher {
                         oldScore++;
                     }
                 }
-                if ((len == oldScore && len != 0) || len > oldScore + NEW_ALIGNMENT_MARGIN) {
+                if ((len == oldScore && len != 0) || len > oldScore + margin) {
                     break;
                 }
                 if (scan + lastOffset >= 0 && scan + lastOffset < oldSize && old[scan + lastOffset] == neu[scan]) {
