@@ -14,6 +14,14 @@ public interface BlockCompressor {
 
     byte[] compress(byte[] raw);
 
+    /**
+     * A faster setting of the same codec that ranks candidates as this one would, for trials on a
+     * sample; the codec data it makes is valid but may be larger.
+     */
+    default BlockCompressor forTrial() {
+        return this;
+    }
+
     default long decoderRam() {
         return codec().decoderRam(window(), props());
     }

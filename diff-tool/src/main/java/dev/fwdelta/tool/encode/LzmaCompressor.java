@@ -14,12 +14,27 @@ public final class LzmaCompressor implements BlockCompressor {
     private final int lc;
     private final int lp;
     private final int pb;
+    private final int niceLength;
 
     public LzmaCompressor(int dictSize, int lc, int lp, int pb) {
+        this(dictSize, lc, lp, pb, LZMA2Options.NICE_LEN_MAX);
+    }
+
+    private LzmaCompressor(int dictSize, int lc, int lp, int pb, int niceLength) {
         this.dictSize = dictSize;
         this.lc = lc;
         this.lp = lp;
         this.pb = pb;
+        this.niceLength = niceLength;
+    }
+
+    /**
+     * Preset 9's match length (64): four times faster on the diff stream's zero runs, and it
+     * ranks lc/lp/pb settings and relocated views the same way.
+     */
+    @Override
+    public BlockCompressor forTrial() {
+        return new LzmaCompressor(dictSize, lc, lp, pb, 64);
     }
 
     @Override
@@ -42,6 +57,10 @@ public final class LzmaCompressor implements BlockCompressor {
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
         try {
             LZMA2Options options = new LZMA2Options(LZMA2Options.PRESET_MAX);
+            // The longest matches the format has (273): the diff stream's runs of zero bytes and
+            // long repeats then cost one match each. Preset 9 stops at 64, which made patches
+            // 1-2% larger on firmware pairs and 14% on libpython's plain diff.
+            options.setNiceLen(niceLength);
             options.setDictSize(dictSize);
             options.setLcLp(lc, lp);
             options.setPb(pb);

@@ -27,6 +27,11 @@ public final class PatchBuilder {
     private static final int A64_CODE = RelocationMap.A64_BRANCH | RelocationMap.A64_ADRP;
     /** How many relocated views are diffed again: each costs about as much as the plain diff. */
     private static final int REDIFFED_VIEWS = 2;
+    /**
+     * A large image diffs only the view with the best predicted gain: a suffix array each, and
+     * on libpython the second view never won (22,771 bytes either way, 50 MB less peak memory).
+     */
+    private static final int REDIFFED_VIEWS_LARGE = 1;
     /** New images up to this size are encoded in full with every candidate; larger ones by sample. */
     static final int FULL_TRIAL_LIMIT = 1024 * 1024;
 
@@ -49,8 +54,10 @@ public final class PatchBuilder {
         }
         List<DeltaRecord> records = SuffixMatcher.diff(oldImage, newImage);
         Sums sums = new Sums(ImageChecksums.of(oldImage), ImageChecksums.of(newImage));
-        List<View> views = screenedViews(oldImage, newImage, records, options);
-        return newImage.length <= FULL_TRIAL_LIMIT
+        boolean small = newImage.length <= FULL_TRIAL_LIMIT;
+        List<View> views = screenedViews(oldImage, newImage, records, options,
+                small ? REDIFFED_VIEWS : REDIFFED_VIEWS_LARGE);
+        return small
                 ? buildByFullTrials(records, views, candidates, newImage, sums, options)
                 : buildBySampledTrials(records, views, candidates, newImage, sums, options);
     }
@@ -79,7 +86,10 @@ public final class PatchBuilder {
                                               BuildOptions options) {
         List<RawBlock> bestBlocks = RecordBlocker.split(records, options.maxBlockRaw());
         List<RawBlock> plainBlocks = bestBlocks;
-        BlockCompressor bestCodec = candidates.stream()
+        // LZ77 and stored blocks are tried only when no LZMA setting fits: on every corpus pair
+        // their patches are 1.4 to 2 times LZMA's, and the LZ77 trial alone costs half a second here.
+        List<BlockCompressor> lzma = candidates.stream().filter(c -> c.codec() == Codec.LZMA).toList();
+        BlockCompressor bestCodec = (lzma.isEmpty() ? candidates : lzma).stream()
                 .min(Comparator.comparingLong(c -> SampledTrial.estimate(plainBlocks, c))).orElseThrow();
         long bestSize = SampledTrial.estimate(bestBlocks, bestCodec);
         BlockCompressor plainCodec = bestCodec;
@@ -113,11 +123,11 @@ public final class PatchBuilder {
                 + (long) Limits.MAP_ENTRY_BYTES * v.map().sectionEntries());
     }
 
-    /** The views worth diffing again: of each map source the best, then the best {@link #REDIFFED_VIEWS}. */
+    /** The views worth diffing again: of each map source the best, then the best {@code count}. */
     private static List<View> screenedViews(byte[] oldImage, byte[] newImage, List<DeltaRecord> records,
-                                            BuildOptions options) {
+                                            BuildOptions options, int count) {
         // Diffing again is the costly part: of each map source only the view that predicts the
-        // most bytes of the plain diff right is a candidate, and only the best two are diffed.
+        // most bytes of the plain diff right is a candidate, and only the best {@code count} are diffed.
         List<View> views = new ArrayList<>();
         for (List<RelocationMap> source : relocationCandidates(oldImage, newImage, records, options)) {
             View best = null;
@@ -133,7 +143,7 @@ public final class PatchBuilder {
             }
         }
         views.sort(Comparator.comparingLong(v -> -v.gain()));
-        return views.subList(0, Math.min(REDIFFED_VIEWS, views.size()));
+        return views.subList(0, Math.min(count, views.size()));
     }
 
     /** The codec and lc/lp/pb that won, with the window left after the map's RAM. */
