@@ -57,9 +57,14 @@ public final class PatchBuilder {
         boolean small = newImage.length <= FULL_TRIAL_LIMIT;
         List<View> views = screenedViews(oldImage, newImage, records, options,
                 small ? REDIFFED_VIEWS : REDIFFED_VIEWS_LARGE);
-        return small
-                ? buildByFullTrials(records, views, candidates, newImage, sums, options)
-                : buildBySampledTrials(records, views, candidates, newImage, sums, options);
+        if (small) {
+            return buildByFullTrials(records, views, candidates, newImage, sums, options);
+        }
+        // From here on the blocks hold the plain diff: the records go before a view's suffix array
+        // is built (the diff's peak heap).
+        List<RawBlock> plainBlocks = RecordBlocker.split(records, options.maxBlockRaw());
+        records = null;
+        return buildBySampledTrials(plainBlocks, views, candidates, newImage, sums, options);
     }
 
     /** Every codec setting on the plain diff, the views with the winning setting: all fully encoded. */
@@ -81,11 +86,10 @@ public final class PatchBuilder {
      * A large image: the codec setting and the view are chosen on a sample of blocks, and only the
      * winner is encoded in full (a full LZMA pass over megabytes of records costs seconds).
      */
-    private static Built buildBySampledTrials(List<DeltaRecord> records, List<View> views,
+    private static Built buildBySampledTrials(List<RawBlock> plainBlocks, List<View> views,
                                               List<BlockCompressor> candidates, byte[] newImage, Sums sums,
                                               BuildOptions options) {
-        List<RawBlock> bestBlocks = RecordBlocker.split(records, options.maxBlockRaw());
-        List<RawBlock> plainBlocks = bestBlocks;
+        List<RawBlock> bestBlocks = plainBlocks;
         // LZ77 and stored blocks are tried only when no LZMA setting fits: on every corpus pair
         // their patches are 1.4 to 2 times LZMA's, and the LZ77 trial alone costs half a second here.
         List<BlockCompressor> lzma = candidates.stream().filter(c -> c.codec() == Codec.LZMA).toList();
@@ -93,7 +97,7 @@ public final class PatchBuilder {
                 .min(Comparator.comparingLong(c -> SampledTrial.estimate(plainBlocks, c))).orElseThrow();
         long bestSize = SampledTrial.estimate(bestBlocks, bestCodec);
         BlockCompressor plainCodec = bestCodec;
-        // The views are diffed side by side (a suffix array each): two cores, two views.
+        // Several views would be diffed side by side (a suffix array each); a large image has one.
         List<Trial> trials = views.parallelStream().map(v -> trial(v, plainCodec, newImage, options))
                 .filter(t -> t != null).toList();
         RelocationMap bestMap = null;
