@@ -30,7 +30,10 @@ public final class SuffixMatcher {
 
     /** The delta of {@code newImage} against {@code oldImage} as records. */
     public static List<DeltaRecord> diff(byte[] oldImage, byte[] newImage) {
-        return diff(oldImage, SuffixArray.bsdiffOrder(oldImage), newImage);
+        int[] sa = SuffixArray.bsdiffOrder(oldImage);
+        List<Run> runs = runs(oldImage, sa, newImage, NEW_ALIGNMENT_MARGIN);
+        sa = null; // 4 bytes per old byte: let it go before the records' diff bytes are made
+        return toRecords(runs, oldImage, newImage);
     }
 
     /** As {@link #diff(byte[], byte[])} with the old image's suffix array already built. */

@@ -89,42 +89,41 @@ public final class PatchBuilder {
     private static Built buildBySampledTrials(List<RawBlock> plainBlocks, List<View> views,
                                               List<BlockCompressor> candidates, byte[] newImage, Sums sums,
                                               BuildOptions options) {
-        List<RawBlock> bestBlocks = plainBlocks;
         // LZ77 and stored blocks are tried only when no LZMA setting fits: on every corpus pair
         // their patches are 1.4 to 2 times LZMA's, and the LZ77 trial alone costs half a second here.
         List<BlockCompressor> lzma = candidates.stream().filter(c -> c.codec() == Codec.LZMA).toList();
-        BlockCompressor bestCodec = (lzma.isEmpty() ? candidates : lzma).stream()
-                .min(Comparator.comparingLong(c -> SampledTrial.estimate(plainBlocks, c))).orElseThrow();
-        long bestSize = SampledTrial.estimate(bestBlocks, bestCodec);
-        BlockCompressor plainCodec = bestCodec;
-        // Several views would be diffed side by side (a suffix array each); a large image has one.
-        List<Trial> trials = views.parallelStream().map(v -> trial(v, plainCodec, newImage, options))
-                .filter(t -> t != null).toList();
+        BlockCompressor bestCodec = null;
+        long bestSize = Long.MAX_VALUE;
+        for (BlockCompressor c : lzma.isEmpty() ? candidates : lzma) {
+            long size = SampledTrial.estimate(plainBlocks, c);
+            if (size < bestSize) {
+                bestSize = size;
+                bestCodec = c;
+            }
+        }
+        List<RawBlock> bestBlocks = plainBlocks;
         RelocationMap bestMap = null;
-        for (Trial t : trials) {
-            if (t.estimate() < bestSize) {
-                bestSize = t.estimate();
-                bestBlocks = t.blocks();
-                bestMap = t.map();
-                bestCodec = t.codec();
+        BlockCompressor plainCodec = bestCodec;
+        for (int i = 0; i < views.size(); i++) {
+            RelocationMap map = views.get(i).map();
+            List<BlockCompressor> codecs = sameSetting(map, plainCodec.codec(), plainCodec.props(), options);
+            if (codecs.isEmpty()) {
+                continue;
+            }
+            // One view at a time: its suffix array is the diff's peak heap (DiffHeapBoundTest).
+            List<RawBlock> blocks = RecordBlocker.split(SuffixMatcher.diff(views.get(i).bytes(), newImage),
+                    options.maxBlockRaw());
+            long size = SampledTrial.estimate(blocks, codecs.get(0))
+                    + (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
+            if (size < bestSize) {
+                bestSize = size;
+                bestBlocks = blocks;
+                bestMap = map;
+                bestCodec = codecs.get(0);
             }
         }
         return assemble(bestCodec, bestMap, PayloadEncoder.encode(bestBlocks, newImage, bestCodec), bestBlocks.size(),
                 sums, options);
-    }
-
-    /** A view diffed and its payload size predicted from a sample, map included. */
-    private record Trial(RelocationMap map, List<RawBlock> blocks, BlockCompressor codec, long estimate) {
-    }
-
-    private static Trial trial(View v, BlockCompressor plainCodec, byte[] newImage, BuildOptions options) {
-        List<BlockCompressor> codecs = sameSetting(v.map(), plainCodec.codec(), plainCodec.props(), options);
-        if (codecs.isEmpty()) {
-            return null;
-        }
-        List<RawBlock> blocks = RecordBlocker.split(SuffixMatcher.diff(v.bytes(), newImage), options.maxBlockRaw());
-        return new Trial(v.map(), blocks, codecs.get(0), SampledTrial.estimate(blocks, codecs.get(0))
-                + (long) Limits.MAP_ENTRY_BYTES * v.map().sectionEntries());
     }
 
     /** The views worth diffing again: of each map source the best, then the best {@code count}. */
@@ -132,22 +131,27 @@ public final class PatchBuilder {
                                             BuildOptions options, int count) {
         // Diffing again is the costly part: of each map source only the view that predicts the
         // most bytes of the plain diff right is a candidate, and only the best {@code count} are diffed.
-        List<View> views = new ArrayList<>();
-        for (List<RelocationMap> source : relocationCandidates(oldImage, newImage, records, options)) {
-            View best = null;
-            for (RelocationMap map : source) {
-                byte[] view = RelocatedOldImage.of(oldImage, map);
-                long gain = ViewGain.of(oldImage, view, newImage, records);
-                if (gain > 0 && (best == null || gain > best.gain())) {
-                    best = new View(map, view, gain);
-                }
-            }
-            if (best != null) {
-                views.add(best);
+        // The map sources are screened side by side; their order in the list is kept.
+        List<View> views = new ArrayList<>(relocationCandidates(oldImage, newImage, records, options)
+                .parallelStream().map(source -> bestView(source, oldImage, newImage, records))
+                .filter(v -> v != null).toList());
+        views.sort(Comparator.comparingLong(v -> -v.gain()));
+        // A copy: a sublist would keep the other views (an image-sized array each) alive.
+        return List.copyOf(views.subList(0, Math.min(count, views.size())));
+    }
+
+    /** Of one source's maps, the view that predicts the most bytes, or null if none gains. */
+    private static View bestView(List<RelocationMap> source, byte[] oldImage, byte[] newImage,
+                                 List<DeltaRecord> records) {
+        View best = null;
+        for (RelocationMap map : source) {
+            byte[] view = RelocatedOldImage.of(oldImage, map);
+            long gain = ViewGain.of(oldImage, view, newImage, records);
+            if (gain > 0 && (best == null || gain > best.gain())) {
+                best = new View(map, view, gain);
             }
         }
-        views.sort(Comparator.comparingLong(v -> -v.gain()));
-        return views.subList(0, Math.min(count, views.size()));
+        return best;
     }
 
     /** The codec and lc/lp/pb that won, with the window left after the map's RAM. */
