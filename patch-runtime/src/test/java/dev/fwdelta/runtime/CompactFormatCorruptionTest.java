@@ -275,4 +275,48 @@ class CompactFormatCorruptionTest {
             throw new AssertionError(e);
         }
     }
+
+    /** Kind-1 records with hand-made pairs: {@code body} follows kind and diff_len 10. */
+    private static TestPatch sparseRecord(byte[] pairs) {
+        TestPatch t = TestPatch.standard();
+        t.version = 3;
+        t.blocks.clear();
+        TestPatch.Block b = t.block();
+        b.add(new TestPatch.Rec(new byte[10], new byte[0], 0));
+        b.rawOverride = TestPatch.concat(new byte[] {1, 10}, pairs, new byte[] {0, 0});
+        t.newSize = 10L;
+        return t;
+    }
+
+    @Test
+    void sparseRecordApplies() throws Exception {
+        TestPatch t = sparseRecord(new byte[] {4, 2, 9, 9, 4, 0}); // 4 zeros, 2 literals, 4 zeros
+        byte[] expected = java.util.Arrays.copyOf(t.old, 10);
+        expected[4] += 9;
+        expected[5] += 9;
+        t.blocks.get(0).records.set(0, new TestPatch.Rec(new byte[] {0, 0, 0, 0, 9, 9, 0, 0, 0, 0}, new byte[0], 0));
+        assertArrayEquals(expected, Apply.apply(t.old, t.build()));
+    }
+
+    @Test
+    void sparseZeroRunPastTheDiff() {
+        rejects(ErrorCode.BAD_DIFF_LENGTH, sparseRecord(new byte[] {11, 0}));
+    }
+
+    @Test
+    void sparseLiteralPastTheDiff() {
+        rejects(ErrorCode.BAD_DIFF_LENGTH, sparseRecord(new byte[] {5, 6, 1, 1, 1, 1, 1, 1}));
+    }
+
+    @Test
+    void sparsePairThatCoversNothing() {
+        rejects(ErrorCode.BAD_DIFF_LENGTH, sparseRecord(new byte[] {0, 0}));
+    }
+
+    @Test
+    void sparseRecordInAFormat2Patch() {
+        TestPatch t = GoldenVectors.relocation(); // version 2
+        t.sparse = true;
+        rejects(ErrorCode.UNKNOWN_RECORD_KIND, t);
+    }
 }

@@ -159,6 +159,11 @@ public final class GoldenVectors {
         compactSigned.signer = SIGNING_KEY.sectionSigner();
         v.put("compact-ed25519-signed", compactSigned);
 
+        TestPatch compactSparse = TestPatch.standard();
+        compactSparse.version = 3;
+        compactSparse.sparse = true;
+        v.put("compact-sparse-records", compactSparse);
+
         TestPatch compactA64 = relocationA64();
         compactA64.version = 3;
         v.put("compact-relocation-a64", compactA64);

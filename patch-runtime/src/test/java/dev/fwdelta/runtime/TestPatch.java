@@ -60,6 +60,8 @@ public final class TestPatch {
     public Long headerCrc;
     /** Format 3 only: header_size and map_bytes overrides (null = the true value). */
     public Integer compactHeaderSize;
+    /** Format 3: write kind-1 (sparse) records, every zero run its own pair. */
+    public boolean sparse;
     public Long mapBytes;
     /** Header bytes 14..15: map_count (null = the number of map entries plus the prefix). */
     public Integer mapCount;
@@ -135,9 +137,13 @@ public final class TestPatch {
             long outLen = 0;
             long oldAfter = oldPos;
             for (Rec r : b.records) {
-                raw.write(0);
+                raw.write(sparse ? 1 : 0);
                 uvarint(raw, r.diff.length);
-                raw.writeBytes(r.diff);
+                if (sparse) {
+                    writePairs(raw, r.diff);
+                } else {
+                    raw.writeBytes(r.diff);
+                }
                 uvarint(raw, r.extra.length);
                 raw.writeBytes(r.extra);
                 uvarint(raw, ((long) r.seek << 1 ^ (r.seek >> 31)) & 0xFFFFFFFFL);
@@ -429,6 +435,28 @@ public final class TestPatch {
             all.writeBytes(new byte[73]);
         }
         return all.toByteArray();
+    }
+
+    /**
+     * FORMAT.md 2.2, kind 1, written from the text: (zero run, literal run) pairs covering the
+     * diff bytes; here every run of zeros, however short, ends a literal run.
+     */
+    private static void writePairs(ByteArrayOutputStream out, byte[] diff) {
+        int i = 0;
+        while (i < diff.length) {
+            int z = i;
+            while (z < diff.length && diff[z] == 0) {
+                z++;
+            }
+            int l = z;
+            while (l < diff.length && diff[l] != 0) {
+                l++;
+            }
+            uvarint(out, z - i);
+            uvarint(out, l - z);
+            out.write(diff, z, l - z);
+            i = l;
+        }
     }
 
     private long mapLength() {

@@ -62,9 +62,9 @@ public final class PatchBuilder {
         }
         // From here on the blocks hold the plain diff: the records go before a view's suffix array
         // is built (the diff's peak heap).
-        List<RawBlock> plainBlocks = RecordBlocker.split(records, options.maxBlockRaw());
+        Candidate plain = Candidate.of(null, records, options.maxBlockRaw());
         records = null;
-        return buildBySampledTrials(plainBlocks, views, candidates, newImage, sums, options);
+        return buildBySampledTrials(plain, views, candidates, newImage, sums, options);
     }
 
     /** Every codec setting on the plain diff, the views with the winning setting: all fully encoded. */
@@ -76,8 +76,9 @@ public final class PatchBuilder {
         // The codec setting that won on the plain diff wins on a view too, as a rule.
         PatchHeader plainBest = smallest(built).header();
         for (View v : views) {
-            encode(SuffixMatcher.diff(v.bytes(), newImage), v.map(), sameSetting(v.map(), plainBest.codec(), plainBest.codecProps(), options),
-                    newImage, sums, options, built);
+            encode(SuffixMatcher.diff(v.bytes(), newImage), v.map(),
+                    sameSetting(v.map(), plainBest.codec(), plainBest.codecProps(), options), newImage, sums, options,
+                    built);
         }
         return smallest(built);
     }
@@ -86,44 +87,50 @@ public final class PatchBuilder {
      * A large image: the codec setting and the view are chosen on a sample of blocks, and only the
      * winner is encoded in full (a full LZMA pass over megabytes of records costs seconds).
      */
-    private static Built buildBySampledTrials(List<RawBlock> plainBlocks, List<View> views,
-                                              List<BlockCompressor> candidates, byte[] newImage, Sums sums,
-                                              BuildOptions options) {
+    /** A diff in both record kinds, and the map it was made with (null: the plain diff). */
+    private record Candidate(RelocationMap map, List<RawBlock> dense, List<RawBlock> sparse) {
+        static Candidate of(RelocationMap map, List<DeltaRecord> records, int maxBlockRaw) {
+            return new Candidate(map, RecordBlocker.split(records, maxBlockRaw, false),
+                    RecordBlocker.split(records, maxBlockRaw, true));
+        }
+    }
+
+    private static Built buildBySampledTrials(Candidate plain, List<View> views, List<BlockCompressor> candidates,
+                                              byte[] newImage, Sums sums, BuildOptions options) {
         // LZ77 and stored blocks are tried only when no LZMA setting fits: on every corpus pair
         // their patches are 1.4 to 2 times LZMA's, and the LZ77 trial alone costs half a second here.
         List<BlockCompressor> lzma = candidates.stream().filter(c -> c.codec() == Codec.LZMA).toList();
-        BlockCompressor bestCodec = null;
-        long bestSize = Long.MAX_VALUE;
-        for (BlockCompressor c : lzma.isEmpty() ? candidates : lzma) {
-            long size = SampledTrial.estimate(plainBlocks, c);
-            if (size < bestSize) {
-                bestSize = size;
-                bestCodec = c;
-            }
-        }
-        List<RawBlock> bestBlocks = plainBlocks;
-        RelocationMap bestMap = null;
-        BlockCompressor plainCodec = bestCodec;
-        for (int i = 0; i < views.size(); i++) {
-            RelocationMap map = views.get(i).map();
-            List<BlockCompressor> codecs = sameSetting(map, plainCodec.codec(), plainCodec.props(), options);
+        BlockCompressor plainCodec = (lzma.isEmpty() ? candidates : lzma).stream()
+                .min(Comparator.comparingLong(c -> SampledTrial.estimate(plain.dense(), c))).orElseThrow();
+        Choice best = Choice.better(null, plain, plainCodec);
+        for (View v : views) {
+            List<BlockCompressor> codecs = sameSetting(v.map(), plainCodec.codec(), plainCodec.props(), options);
             if (codecs.isEmpty()) {
                 continue;
             }
             // One view at a time: its suffix array is the diff's peak heap (DiffHeapBoundTest).
-            List<RawBlock> blocks = RecordBlocker.split(SuffixMatcher.diff(views.get(i).bytes(), newImage),
-                    options.maxBlockRaw());
-            long size = SampledTrial.estimate(blocks, codecs.get(0))
-                    + (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
-            if (size < bestSize) {
-                bestSize = size;
-                bestBlocks = blocks;
-                bestMap = map;
-                bestCodec = codecs.get(0);
-            }
+            best = Choice.better(best, Candidate.of(v.map(), SuffixMatcher.diff(v.bytes(), newImage),
+                    options.maxBlockRaw()), codecs.get(0));
         }
-        return assemble(bestCodec, bestMap, PayloadEncoder.encode(bestBlocks, newImage, bestCodec), bestBlocks.size(),
-                sums, options);
+        return assemble(best.codec(), best.map(), PayloadEncoder.encode(best.blocks(), newImage, best.codec()),
+                best.blocks().size(), sums, options, best.sparse());
+    }
+
+    /** The blocks of one record kind of a candidate, its codec, and the size predicted from a sample. */
+    private record Choice(RelocationMap map, List<RawBlock> blocks, boolean sparse, BlockCompressor codec,
+                          long estimate) {
+        /** The smaller of {@code best} and both kinds of {@code c}; the map's bytes counted. */
+        static Choice better(Choice best, Candidate c, BlockCompressor codec) {
+            long mapBytes = c.map() == null ? 0 : (long) Limits.MAP_ENTRY_BYTES * c.map().sectionEntries();
+            for (boolean sparse : new boolean[] {false, true}) {
+                List<RawBlock> blocks = sparse ? c.sparse() : c.dense();
+                long size = SampledTrial.estimate(blocks, codec) + mapBytes;
+                if (best == null || size < best.estimate()) {
+                    best = new Choice(c.map(), blocks, sparse, codec, size);
+                }
+            }
+            return best;
+        }
     }
 
     /** The views worth diffing again: of each map source the best, then the best {@code count}. */
@@ -221,11 +228,16 @@ public final class PatchBuilder {
 
     private static void encode(List<DeltaRecord> records, RelocationMap map, List<BlockCompressor> codecs,
                                byte[] newImage, Sums sums, BuildOptions options, List<Built> built) {
-        List<RawBlock> blocks = RecordBlocker.split(records, options.maxBlockRaw());
-        // The codec settings are independent: encode them on all cores (the order of the list is kept).
-        built.addAll(codecs.parallelStream()
-                .map(c -> assemble(c, map, PayloadEncoder.encode(blocks, newImage, c), blocks.size(), sums, options))
-                .toList());
+        // Both record kinds (FORMAT.md 2.2): sparse records win where long zero runs alternate with
+        // changed bytes, plain ones where LZMA finds the runs' pattern itself. The codec settings
+        // and kinds are independent: encoded on all cores (the order of the list is kept).
+        for (boolean sparse : new boolean[] {false, true}) {
+            List<RawBlock> blocks = RecordBlocker.split(records, options.maxBlockRaw(), sparse);
+            built.addAll(codecs.parallelStream()
+                    .map(c -> assemble(c, map, PayloadEncoder.encode(blocks, newImage, c), blocks.size(), sums,
+                            options, sparse))
+                    .toList());
+        }
     }
 
     private static void checkSize(String what, long size) {
@@ -236,7 +248,7 @@ public final class PatchBuilder {
     }
 
     private static Built assemble(BlockCompressor c, RelocationMap map, byte[] blocks, int blockCount, Sums sums,
-                                  BuildOptions options) {
+                                  BuildOptions options, boolean sparse) {
         byte[] mapSection = map == null ? new byte[0] : map.encodeCompact();
         byte[] payload = new byte[mapSection.length + blocks.length];
         System.arraycopy(mapSection, 0, payload, 0, mapSection.length);
@@ -252,7 +264,8 @@ public final class PatchBuilder {
         byte[] patch = new byte[head.length + payload.length];
         System.arraycopy(head, 0, patch, 0, head.length);
         System.arraycopy(payload, 0, patch, head.length, payload.length);
-        return new Built(patch, header, c.describe() + (map == null ? "" : ", " + describe(map)));
+        return new Built(patch, header, c.describe() + (sparse ? ", sparse records" : "")
+                + (map == null ? "" : ", " + describe(map)));
     }
 
     private static String describe(RelocationMap map) {

@@ -15,8 +15,12 @@ public final class RecordBlocker {
     /** Kind byte plus three varints of at most 5 bytes. */
     private static final int MAX_RECORD_OVERHEAD = 16;
     static final int KIND_BSDIFF = 0;
+    /** Format 3: diff bytes as (zero run, literal run) pairs (FORMAT.md 2.2). */
+    static final int KIND_SPARSE = 1;
 
     private final int maxBlockRaw;
+    private final boolean sparse;
+    private final ByteArrayOutputStream pairs = new ByteArrayOutputStream();
     private final List<RawBlock> blocks = new ArrayList<>();
     private final ByteArrayOutputStream current = new ByteArrayOutputStream();
     private long newPos;
@@ -24,15 +28,22 @@ public final class RecordBlocker {
     private long blockNewStart;
     private long blockOldStart;
 
-    private RecordBlocker(int maxBlockRaw) {
+    private RecordBlocker(int maxBlockRaw, boolean sparse) {
+        this.sparse = sparse;
         if (maxBlockRaw <= MAX_RECORD_OVERHEAD * 2) {
             throw new IllegalArgumentException("block size " + maxBlockRaw + " is too small");
         }
         this.maxBlockRaw = maxBlockRaw;
     }
 
+    /** Records of kind 0 (the diff bytes as they are). */
     public static List<RawBlock> split(List<DeltaRecord> records, int maxBlockRaw) {
-        RecordBlocker blocker = new RecordBlocker(maxBlockRaw);
+        return split(records, maxBlockRaw, false);
+    }
+
+    /** Records of kind 1 when {@code sparse} (format 3: zero runs as counts), else kind 0. */
+    public static List<RawBlock> split(List<DeltaRecord> records, int maxBlockRaw, boolean sparse) {
+        RecordBlocker blocker = new RecordBlocker(maxBlockRaw, sparse);
         for (DeltaRecord r : records) {
             blocker.add(r);
         }
@@ -52,7 +63,18 @@ public final class RecordBlocker {
                 continue;
             }
             int diffTake = Math.min(diff.length - d, space);
-            int extraTake = Math.min(extra.length - e, space - diffTake);
+            // A sparse piece can take a few more bytes than its diff bytes (a varint per run):
+            // shrink it until it fits.
+            while (sparse && diffTake > 0 && sparsePairs(diff, d, diffTake) > space) {
+                diffTake -= Math.max(1, pairs.size() - space);
+            }
+            if (sparse && diffTake == 0 && d < diff.length && current.size() > 0) {
+                closeBlock(); // not even one run fits: the rest goes to the next block
+                continue;
+            }
+            int diffRaw = sparse ? sparsePairs(diff, d, diffTake) : diffTake;
+            // Extra bytes follow the whole diff run only: none in a piece that ends inside it.
+            int extraTake = d + diffTake < diff.length ? 0 : Math.min(extra.length - e, space - diffRaw);
             boolean last = d + diffTake == diff.length && e + extraTake == extra.length;
             long seek = last ? r.seek() : 0;
             write(diff, d, diffTake, extra, e, extraTake, seek);
@@ -66,25 +88,56 @@ public final class RecordBlocker {
     }
 
     private void write(byte[] diff, int d, int diffLen, byte[] extra, int e, int extraLen, long seek) {
-        current.write(KIND_BSDIFF);
-        writeUvarint(diffLen);
-        current.write(diff, d, diffLen);
-        writeUvarint(extraLen);
+        current.write(sparse ? KIND_SPARSE : KIND_BSDIFF);
+        writeUvarint(current, diffLen);
+        if (sparse) {
+            sparsePairs(diff, d, diffLen);
+            current.write(pairs.toByteArray(), 0, pairs.size());
+        } else {
+            current.write(diff, d, diffLen);
+        }
+        writeUvarint(current, extraLen);
         current.write(extra, e, extraLen);
         if (seek < Integer.MIN_VALUE || seek > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("seek " + seek + " does not fit the format's 32 bits");
         }
-        writeUvarint(((seek << 1) ^ (seek >> 63)) & 0xFFFF_FFFFL);
+        writeUvarint(current, ((seek << 1) ^ (seek >> 63)) & 0xFFFF_FFFFL);
         newPos += diffLen + extraLen;
         oldPos += diffLen + seek;
     }
 
-    private void writeUvarint(long v) {
+    /**
+     * Encodes diff[d, d+len) as (zero run, literal run) pairs into {@link #pairs}; returns its size.
+     * A literal run ends where two zero bytes meet: a lone zero costs less as a literal byte than
+     * as a pair's two varints.
+     */
+    private int sparsePairs(byte[] diff, int d, int len) {
+        pairs.reset();
+        int end = d + len;
+        int i = d;
+        while (i < end) {
+            int z = i;
+            while (z < end && diff[z] == 0) {
+                z++;
+            }
+            int l = z;
+            while (l < end && !(diff[l] == 0 && (l + 1 == end || diff[l + 1] == 0))) {
+                l++;
+            }
+            writeUvarint(pairs, z - i);
+            writeUvarint(pairs, l - z);
+            pairs.write(diff, z, l - z);
+            i = l;
+        }
+        return pairs.size();
+    }
+
+    private static void writeUvarint(ByteArrayOutputStream out, long v) {
         while (v >= 0x80) {
-            current.write((int) (v & 0x7F) | 0x80);
+            out.write((int) (v & 0x7F) | 0x80);
             v >>>= 7;
         }
-        current.write((int) v);
+        out.write((int) v);
     }
 
     private void closeBlock() {

@@ -63,4 +63,86 @@ class PatchBuilderTest {
         }
         assertEquals(8000, out);
     }
+
+    /** Sparse and plain records, split across blocks of every size: the device rebuilds the image. */
+    @Test
+    void bothRecordKindsSplitAcrossSmallBlocksApply() throws Exception {
+        java.util.Random rnd = new java.util.Random(8);
+        byte[] old = new byte[20_000];
+        rnd.nextBytes(old);
+        byte[] neu = old.clone();
+        for (int i = 0; i < 400; i++) { // scattered changes: zero runs between changed bytes
+            neu[rnd.nextInt(neu.length)] ^= (byte) (1 + rnd.nextInt(255));
+        }
+        List<DeltaRecord> records = dev.fwdelta.tool.diff.SuffixMatcher.diff(old, neu);
+        for (boolean sparse : new boolean[] {false, true}) {
+            for (int blockSize : new int[] {64, 100, 777, 4096}) {
+                List<RawBlock> blocks = RecordBlocker.split(records, blockSize, sparse);
+                long out = 0;
+                for (RawBlock b : blocks) {
+                    assertTrue(b.records().length <= blockSize, "block of " + b.records().length);
+                    assertEquals(sparse ? 1 : 0, b.records()[0], "record kind");
+                    out += b.outLength();
+                }
+                assertEquals(neu.length, out);
+            }
+        }
+        // and through the whole builder and the applier, at a block size that splits runs
+        byte[] patch = PatchBuilder.build(old, neu, new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 256, 0, 0))
+                .patch();
+        java.io.ByteArrayOutputStream rebuilt = new java.io.ByteArrayOutputStream();
+        dev.fwdelta.runtime.apply.PatchApplier a = new dev.fwdelta.runtime.apply.PatchApplier(
+                new dev.fwdelta.runtime.io.ByteArrayOldImage(old), rebuilt::write, BuildOptions.DEFAULT_RAM_BUDGET);
+        a.process(patch);
+        a.finish();
+        assertArrayEquals(neu, rebuilt.toByteArray());
+    }
+
+    /** A long sparse diff run with extra bytes, cut into pieces: the pieces decode to the same run. */
+    @Test
+    void sparsePiecesKeepTheDiffBeforeTheExtraBytes() {
+        byte[] diff = new byte[5000];
+        for (int i = 0; i < diff.length; i += 37) {
+            diff[i] = (byte) (i | 1);
+        }
+        byte[] extra = new byte[300];
+        java.util.Arrays.fill(extra, (byte) 7);
+        java.io.ByteArrayOutputStream diffOut = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream extraOut = new java.io.ByteArrayOutputStream();
+        for (RawBlock b : RecordBlocker.split(List.of(new DeltaRecord(diff, extra, 0)), 256, true)) {
+            assertTrue(b.records().length <= 256);
+            int[] at = {0};
+            byte[] r = b.records();
+            while (at[0] < r.length) {
+                assertEquals(1, r[at[0]++], "kind");
+                long diffLen = uvarint(r, at);
+                for (long done = 0; done < diffLen; ) {
+                    long zeros = uvarint(r, at);
+                    long literal = uvarint(r, at);
+                    diffOut.write(new byte[(int) zeros], 0, (int) zeros);
+                    diffOut.write(r, at[0], (int) literal);
+                    at[0] += (int) literal;
+                    done += zeros + literal;
+                }
+                long extraLen = uvarint(r, at);
+                assertTrue(extraLen == 0 || diffOut.size() == diff.length, "extra bytes before the diff run ended");
+                extraOut.write(r, at[0], (int) extraLen);
+                at[0] += (int) extraLen;
+                uvarint(r, at); // seek
+            }
+        }
+        assertArrayEquals(diff, diffOut.toByteArray());
+        assertArrayEquals(extra, extraOut.toByteArray());
+    }
+
+    private static long uvarint(byte[] b, int[] at) {
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            int x = b[at[0]++] & 0xFF;
+            v |= (long) (x & 0x7F) << shift;
+            if (x < 0x80) {
+                return v;
+            }
+        }
+    }
 }

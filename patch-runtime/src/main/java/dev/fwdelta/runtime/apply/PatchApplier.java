@@ -119,7 +119,8 @@ public final class PatchApplier {
         a.resumed = true;
         a.blockIndex = at.blocksDone();
         a.payloadLeft = h.payloadLength() - (at.patchOffset() - start);
-        a.records = new RecordApplier(source, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset());
+        a.records = new RecordApplier(source, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset(),
+                maxRecordKind(h));
         a.state = State.HEADER;
         a.nextBlockOrEnd();
         return a;
@@ -307,7 +308,7 @@ public final class PatchApplier {
             state = State.MAP;
             return;
         }
-        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit, 0, 0);
+        records = new RecordApplier(old, h.oldSize(), h.newSize(), this::emit, 0, 0, maxRecordKind(h));
         nextBlockOrEnd();
     }
 
@@ -338,7 +339,7 @@ public final class PatchApplier {
     private void onMap() throws IOException {
         RelocationMap map = RelocationMap.parse(mapBuffer, header.mapCount(), header.oldSize());
         records = new RecordApplier(new RelocatedOldImage(old, map), header.oldSize(), header.newSize(), this::emit,
-                0, 0);
+                0, 0, maxRecordKind(header));
         if (mapListener != null) {
             mapListener.mapReady(mapBuffer.clone());
         }
@@ -407,6 +408,11 @@ public final class PatchApplier {
                     records.newPos(), records.oldPos()));
         }
         nextBlockOrEnd();
+    }
+
+    /** Sparse records (kind 1) came with format 3; older versions have kind 0 only. */
+    private static int maxRecordKind(PatchHeader h) {
+        return h.compact() ? RecordApplier.KIND_SPARSE : RecordApplier.KIND_BSDIFF;
     }
 
     private void emit(byte[] b, int off, int len) throws IOException {

@@ -15,8 +15,10 @@ import java.io.IOException;
  */
 final class RecordApplier implements RawConsumer {
     static final int KIND_BSDIFF = 0;
+    /** Format 3: the diff bytes as (zero run, literal run) pairs (FORMAT.md 2.2). */
+    static final int KIND_SPARSE = 1;
 
-    private enum State { KIND, DIFF_LENGTH, DIFF_BYTES, EXTRA_LENGTH, EXTRA_BYTES, SEEK }
+    private enum State { KIND, DIFF_LENGTH, DIFF_BYTES, ZERO_RUN, LITERAL_LENGTH, EXTRA_LENGTH, EXTRA_BYTES, SEEK }
 
     private final OldImage old;
     private final ImageSink out;
@@ -30,9 +32,18 @@ final class RecordApplier implements RawConsumer {
     private long remaining;
     private long oldPos;
     private long newPos;
+    private final int maxKind;
+    private boolean sparse;
+    /** Sparse record: diff bytes of the record not yet covered by its pairs. */
+    private long diffLeft;
+    private long zeroRun;
 
-    /** {@code old} is the old image, or its {@link RelocatedOldImage} view when the patch has a map. */
-    RecordApplier(OldImage old, long oldSize, long newSize, ImageSink out, long oldPos, long newPos) {
+    /**
+     * {@code old} is the old image, or its {@link RelocatedOldImage} view when the patch has a map;
+     * {@code maxKind} the highest record kind the patch's version allows.
+     */
+    RecordApplier(OldImage old, long oldSize, long newSize, ImageSink out, long oldPos, long newPos, int maxKind) {
+        this.maxKind = maxKind;
         this.oldPos = oldPos;
         this.newPos = newPos;
         this.old = old;
@@ -66,10 +77,11 @@ final class RecordApplier implements RawConsumer {
                     break;
                 case KIND:
                     int kind = b[off++] & 0xFF;
-                    if (kind != KIND_BSDIFF) {
+                    if (kind > maxKind) {
                         throw PatchException.outOfRange(ErrorCode.UNKNOWN_RECORD_KIND, "record kind", kind,
-                                KIND_BSDIFF, KIND_BSDIFF);
+                                KIND_BSDIFF, maxKind);
                     }
+                    sparse = kind == KIND_SPARSE;
                     state = State.DIFF_LENGTH;
                     break;
                 default:
@@ -96,10 +108,21 @@ final class RecordApplier implements RawConsumer {
     }
 
     private String fieldName() {
-        return state == State.DIFF_LENGTH ? "diff_len" : state == State.EXTRA_LENGTH ? "extra_len" : "seek";
+        switch (state) {
+            case DIFF_LENGTH:
+                return "diff_len";
+            case ZERO_RUN:
+                return "zero_run";
+            case LITERAL_LENGTH:
+                return "literal_len";
+            case EXTRA_LENGTH:
+                return "extra_len";
+            default:
+                return "seek";
+        }
     }
 
-    private void onVarint() throws PatchException {
+    private void onVarint() throws IOException {
         long v = varint;
         varint = 0;
         varintBytes = 0;
@@ -118,6 +141,10 @@ final class RecordApplier implements RawConsumer {
         if (v > Limits.MAX_VARINT_VALUE) {
             throw PatchException.outOfRange(ErrorCode.BAD_VARINT, fieldName(), v, 0, Limits.MAX_VARINT_VALUE);
         }
+        if (state == State.ZERO_RUN || state == State.LITERAL_LENGTH) {
+            onPairField(v);
+            return;
+        }
         if (state == State.DIFF_LENGTH && v > oldSize - oldPos) {
             throw PatchException.outOfRange(ErrorCode.BAD_DIFF_LENGTH, "diff_len at old offset " + oldPos,
                     v, 0, oldSize - oldPos);
@@ -127,10 +154,54 @@ final class RecordApplier implements RawConsumer {
                     v, 0, newSize - newPos);
         }
         remaining = v;
-        if (state == State.DIFF_LENGTH) {
+        if (state == State.DIFF_LENGTH && sparse) {
+            diffLeft = v;
+            state = v > 0 ? State.ZERO_RUN : State.EXTRA_LENGTH;
+        } else if (state == State.DIFF_LENGTH) {
             state = v > 0 ? State.DIFF_BYTES : State.EXTRA_LENGTH;
         } else {
             state = v > 0 ? State.EXTRA_BYTES : State.SEEK;
+        }
+    }
+
+    /**
+     * A sparse record's pair: a zero run (old bytes copied as they are) and a literal run (diff
+     * bytes that follow). Each pair must cover at least one byte and stay within diff_len.
+     */
+    private void onPairField(long v) throws IOException {
+        if (state == State.ZERO_RUN) {
+            if (v > diffLeft) {
+                throw PatchException.outOfRange(ErrorCode.BAD_DIFF_LENGTH, "zero_run (diff bytes left)", v, 0,
+                        diffLeft);
+            }
+            zeroRun = v;
+            state = State.LITERAL_LENGTH;
+            return;
+        }
+        long lo = zeroRun == 0 ? 1 : 0;
+        if (v < lo || v > diffLeft - zeroRun) {
+            throw PatchException.outOfRange(ErrorCode.BAD_DIFF_LENGTH,
+                    "literal_len (diff bytes left after the zero run)", v, lo, diffLeft - zeroRun);
+        }
+        copyOld(zeroRun);
+        diffLeft -= zeroRun + v;
+        remaining = v;
+        state = v > 0 ? State.DIFF_BYTES : afterPair();
+    }
+
+    private State afterPair() {
+        return diffLeft > 0 ? State.ZERO_RUN : State.EXTRA_LENGTH;
+    }
+
+    /** The old bytes of a zero run, unchanged (diff_len was checked against both images). */
+    private void copyOld(long n) throws IOException {
+        while (n > 0) {
+            int k = (int) Math.min(n, oldBuffer.length);
+            old.read(oldPos, oldBuffer, 0, k);
+            out.write(oldBuffer, 0, k);
+            oldPos += k;
+            newPos += k;
+            n -= k;
         }
     }
 
@@ -142,7 +213,7 @@ final class RecordApplier implements RawConsumer {
         }
         out.write(oldBuffer, 0, n);
         oldPos += n;
-        advance(n, State.EXTRA_LENGTH);
+        advance(n, sparse ? null : State.EXTRA_LENGTH);
         return n;
     }
 
@@ -153,11 +224,12 @@ final class RecordApplier implements RawConsumer {
         return n;
     }
 
+    /** {@code next} null: the literal run of a sparse pair ended, the next pair or extra_len follows. */
     private void advance(int n, State next) {
         newPos += n;
         remaining -= n;
         if (remaining == 0) {
-            state = next;
+            state = next != null ? next : afterPair();
         }
     }
 }
