@@ -17,7 +17,14 @@ class MemoryBoundTest {
     private static final long JVM_OVERHEAD = 8 * 1024;
 
     private static TestPatch patch(int kib) {
+        return patch(kib, 1);
+    }
+
+    /** Format 3 writes kind-1 (sparse) records and varint block headers: the same bound holds. */
+    private static TestPatch patch(int kib, int version) {
         TestPatch t = new TestPatch(TestPatch.bytes(11, kib * 1024));
+        t.version = version;
+        t.sparse = version == 3;
         t.codecId = 2;
         t.codecProps = (2 * 5) * 9; // lc0 lp0 pb2
         t.codecWindow = 8192;
@@ -43,8 +50,15 @@ class MemoryBoundTest {
 
     @Test
     void heapAllocatedDoesNotGrowWithTheImage() throws Exception {
-        TestPatch small = patch(64);
-        TestPatch large = patch(2048);
+        check(patch(64, 1), patch(2048, 1));
+    }
+
+    @Test
+    void heapAllocatedDoesNotGrowWithTheImageInFormat3() throws Exception {
+        check(patch(64, 3), patch(2048, 3));
+    }
+
+    private static void check(TestPatch small, TestPatch large) throws Exception {
         byte[] ps = small.build();
         byte[] pl = large.build();
         long ram = PatchHeader.parse(ps).decoderRam();
