@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Builds a fwdelta patch from two images: bsdiff records, blocks, the best codec, the header.
@@ -100,17 +101,23 @@ public final class PatchBuilder {
         // LZ77 and stored blocks are tried only when no LZMA setting fits: on every corpus pair
         // their patches are 1.4 to 2 times LZMA's, and the LZ77 trial alone costs half a second here.
         List<BlockCompressor> lzma = candidates.stream().filter(c -> c.codec() == Codec.LZMA).toList();
+        // The view's suffix array and diff (a large image has one view: its suffix array is the
+        // diff's peak heap, DiffHeapBoundTest) run while the codec trials use the other core.
+        List<CompletableFuture<Candidate>> viewDiffs = views.stream()
+                .map(v -> CompletableFuture.supplyAsync(() -> Candidate.of(v.map(),
+                        SuffixMatcher.diff(v.bytes(), newImage), options.maxBlockRaw())))
+                .toList();
         BlockCompressor plainCodec = (lzma.isEmpty() ? candidates : lzma).stream()
-                .min(Comparator.comparingLong(c -> SampledTrial.estimate(plain.dense(), c))).orElseThrow();
+                .min(Comparator.comparingLong(c -> SampledTrial.estimate(plain.dense(), c,
+                        SampledTrial.CODEC_SAMPLE_BYTES)))
+                .orElseThrow();
         Choice best = Choice.better(null, plain, plainCodec);
-        for (View v : views) {
-            List<BlockCompressor> codecs = sameSetting(v.map(), plainCodec.codec(), plainCodec.props(), options);
-            if (codecs.isEmpty()) {
-                continue;
+        for (CompletableFuture<Candidate> diff : viewDiffs) {
+            Candidate view = diff.join();
+            List<BlockCompressor> codecs = sameSetting(view.map(), plainCodec.codec(), plainCodec.props(), options);
+            if (!codecs.isEmpty()) {
+                best = Choice.better(best, view, codecs.get(0));
             }
-            // One view at a time: its suffix array is the diff's peak heap (DiffHeapBoundTest).
-            best = Choice.better(best, Candidate.of(v.map(), SuffixMatcher.diff(v.bytes(), newImage),
-                    options.maxBlockRaw()), codecs.get(0));
         }
         return assemble(best.codec(), best.map(), PayloadEncoder.encode(best.blocks(), newImage, best.codec()),
                 best.blocks().size(), sums, options, best.sparse());
