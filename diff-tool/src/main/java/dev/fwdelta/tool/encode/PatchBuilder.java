@@ -1,6 +1,5 @@
 package dev.fwdelta.tool.encode;
 
-import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.format.Codec;
@@ -13,20 +12,18 @@ import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Builds a fwdelta patch from two images: bsdiff records, blocks, the best codec, the header.
- * Besides the plain diff it tries the old image as a relocation map predicts it (Thumb BL calls or
- * AArch64 branches and ADRP pairs, and absolute pointers when a link address is found), diffed
- * again, and keeps the smallest. Views are screened by how many bytes of the plain diff's runs
- * they get right; only the best few are diffed again.
+ * Builds a fwdelta patch from two images: records, blocks, the best codec, the header. Besides
+ * the plain diff it diffs again against the best relocated views of the old image
+ * ({@link ViewScreen}), writes each diff in both record kinds, and keeps the smallest patch. Small
+ * images are encoded in full with every candidate (and several alignment margins); large ones
+ * choose on a sample of blocks ({@link SampledTrial}) and encode only the winner.
  */
 public final class PatchBuilder {
     private PatchBuilder() {}
 
-    private static final int A64_CODE = RelocationMap.A64_BRANCH | RelocationMap.A64_ADRP;
     /** How many relocated views are diffed again: each costs about as much as the plain diff. */
     private static final int REDIFFED_VIEWS = 2;
     /**
@@ -42,10 +39,6 @@ public final class PatchBuilder {
     private static final int[] SMALL_IMAGE_MARGINS = {8, 6, 12};
     /** New images up to this size are encoded in full with every candidate; larger ones by sample. */
     static final int FULL_TRIAL_LIMIT = 1024 * 1024;
-
-    /** The old image as a map predicts it, and how many more diff bytes it gets right. */
-    private record View(RelocationMap map, byte[] bytes, long gain) {
-    }
 
     /** A built patch and the codec setting chosen for it. */
     public record Built(byte[] patch, PatchHeader header, String codecSetting) {
@@ -68,7 +61,7 @@ public final class PatchBuilder {
             List<BlockCompressor> codecs = candidates;
             for (int margin : SMALL_IMAGE_MARGINS) {
                 List<DeltaRecord> records = SuffixMatcher.diff(oldImage, sa, newImage, margin);
-                List<View> views = screenedViews(oldImage, newImage, records, options, REDIFFED_VIEWS);
+                List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS);
                 built.add(buildByFullTrials(records, views, margin, codecs, newImage, sums, options));
                 // The other margins try the codec setting that won the first (it wins there too,
                 // as a rule): a third of the encoding work each.
@@ -79,7 +72,7 @@ public final class PatchBuilder {
             return smallest(built);
         }
         List<DeltaRecord> records = SuffixMatcher.diff(oldImage, newImage);
-        List<View> views = screenedViews(oldImage, newImage, records, options, REDIFFED_VIEWS_LARGE);
+        List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS_LARGE);
         // From here on the blocks hold the plain diff: the records go before a view's suffix array
         // is built (the diff's peak heap).
         Candidate plain = Candidate.of(null, records, options.maxBlockRaw());
@@ -88,14 +81,14 @@ public final class PatchBuilder {
     }
 
     /** Every codec setting on the plain diff, the views with the winning setting: all fully encoded. */
-    private static Built buildByFullTrials(List<DeltaRecord> records, List<View> views, int margin,
+    private static Built buildByFullTrials(List<DeltaRecord> records, List<ViewScreen.View> views, int margin,
                                            List<BlockCompressor> candidates, byte[] newImage, Sums sums,
                                            BuildOptions options) {
         List<Built> built = new ArrayList<>();
         encode(records, null, candidates, newImage, sums, options, built);
         // The codec setting that won on the plain diff wins on a view too, as a rule.
         PatchHeader plainBest = smallest(built).header();
-        for (View v : views) {
+        for (ViewScreen.View v : views) {
             encode(SuffixMatcher.diff(v.bytes(), SuffixArray.bsdiffOrder(v.bytes()), newImage, margin), v.map(),
                     sameSetting(v.map(), plainBest.codec(), plainBest.codecProps(), options), newImage, sums, options,
                     built);
@@ -115,7 +108,7 @@ public final class PatchBuilder {
         }
     }
 
-    private static Built buildBySampledTrials(Candidate plain, List<View> views, List<BlockCompressor> candidates,
+    private static Built buildBySampledTrials(Candidate plain, List<ViewScreen.View> views, List<BlockCompressor> candidates,
                                               byte[] newImage, Sums sums, BuildOptions options) {
         // LZ77 and stored blocks are tried only when no LZMA setting fits: on every corpus pair
         // their patches are 1.4 to 2 times LZMA's, and the LZ77 trial alone costs half a second here.
@@ -159,34 +152,6 @@ public final class PatchBuilder {
         }
     }
 
-    /** The views worth diffing again: of each map source the best, then the best {@code count}. */
-    private static List<View> screenedViews(byte[] oldImage, byte[] newImage, List<DeltaRecord> records,
-                                            BuildOptions options, int count) {
-        // Diffing again is the costly part: of each map source only the view that predicts the
-        // most bytes of the plain diff right is a candidate, and only the best {@code count} are diffed.
-        // The map sources are screened side by side; their order in the list is kept.
-        List<View> views = new ArrayList<>(relocationCandidates(oldImage, newImage, records, options)
-                .parallelStream().map(source -> bestView(source, oldImage, newImage, records))
-                .filter(v -> v != null).toList());
-        views.sort(Comparator.comparingLong(v -> -v.gain()));
-        // A copy: a sublist would keep the other views (an image-sized array each) alive.
-        return List.copyOf(views.subList(0, Math.min(count, views.size())));
-    }
-
-    /** Of one source's maps, the view that predicts the most bytes, or null if none gains. */
-    private static View bestView(List<RelocationMap> source, byte[] oldImage, byte[] newImage,
-                                 List<DeltaRecord> records) {
-        View best = null;
-        for (RelocationMap map : source) {
-            byte[] view = RelocatedOldImage.of(oldImage, map);
-            long gain = ViewGain.of(oldImage, view, newImage, records);
-            if (gain > 0 && (best == null || gain > best.gain())) {
-                best = new View(map, view, gain);
-            }
-        }
-        return best;
-    }
-
     /** The codec and lc/lp/pb that won, with the window left after the map's RAM. */
     private static List<BlockCompressor> sameSetting(RelocationMap map, Codec codec, int props, BuildOptions options) {
         long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
@@ -196,57 +161,6 @@ public final class PatchBuilder {
 
     private static Built smallest(List<Built> built) {
         return built.stream().min(Comparator.comparingInt(b -> b.patch().length)).orElseThrow();
-    }
-
-    /**
-     * Maps worth a try, one list per source (bsdiff's alignment, the changed references): Thumb BL
-     * calls, AArch64 branches and ADRP pairs; with a link address also absolute pointers, alone and
-     * with the calls of either architecture.
-     */
-    private static List<List<RelocationMap>> relocationCandidates(byte[] oldImage, byte[] newImage,
-                                                                  List<DeltaRecord> records, BuildOptions options) {
-        int entries = RelocationPlanner.entriesWithin(options.ramBudget());
-        RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(records, oldImage.length, entries);
-        if (shifts == null) {
-            return List.of();
-        }
-        List<List<RelocationMap>> out = new ArrayList<>();
-        OptionalLong base = LinkAddressFinder.find(oldImage, newImage, records, shifts);
-        List<RelocationMap> fromAlignment = new ArrayList<>(thumbVariants(shifts, base));
-        fromAlignment.addAll(a64Variants(shifts, base));
-        out.add(fromAlignment);
-        RelocationMap thumb = ReferenceEvidence.map(ReferenceEvidence.Arch.THUMB, oldImage, newImage, records,
-                base.orElse(-1), entries);
-        if (thumb != null) {
-            out.add(thumbVariants(thumb, base));
-        }
-        RelocationMap a64 = ReferenceEvidence.map(ReferenceEvidence.Arch.A64, oldImage, newImage, records,
-                base.orElse(-1), entries);
-        if (a64 != null) {
-            out.add(a64Variants(a64, base));
-        }
-        return out;
-    }
-
-    /** Thumb BL calls; with a link address also 32-bit pointers, alone and with the calls. */
-    private static List<RelocationMap> thumbVariants(RelocationMap map, OptionalLong base) {
-        List<RelocationMap> variants = new ArrayList<>();
-        variants.add(map.withTransforms(base.orElse(0), RelocationMap.THUMB_BL));
-        if (base.isPresent()) {
-            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
-            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
-        }
-        return variants;
-    }
-
-    /** AArch64 branches and ADRP pairs; with a link address also with 64-bit pointers. */
-    private static List<RelocationMap> a64Variants(RelocationMap map, OptionalLong base) {
-        List<RelocationMap> variants = new ArrayList<>();
-        variants.add(map.withTransforms(base.orElse(0), A64_CODE));
-        if (base.isPresent()) {
-            variants.add(map.withTransforms(base.getAsLong(), A64_CODE | RelocationMap.POINTER64));
-        }
-        return variants;
     }
 
     private record Sums(ImageChecksums old, ImageChecksums neu) {

@@ -1,0 +1,102 @@
+package dev.fwdelta.tool.encode;
+
+import dev.fwdelta.runtime.apply.RelocatedOldImage;
+import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.tool.diff.DeltaRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The relocated views worth diffing again: maps from the plain diff's alignment and from the
+ * changed references (Thumb BL calls, AArch64 branches and ADRP pairs, absolute pointers when a
+ * link address is found), each screened by how many bytes of the plain diff's runs its view gets
+ * right. Diffing again is the costly part, so only the best view of each source competes.
+ */
+final class ViewScreen {
+    private ViewScreen() {}
+
+    private static final int A64_CODE = RelocationMap.A64_BRANCH | RelocationMap.A64_ADRP;
+
+    /** The old image as a map predicts it, and how many more diff bytes it gets right. */
+    record View(RelocationMap map, byte[] bytes, long gain) {
+    }
+
+    /** The views worth diffing again: of each map source the best, then the best {@code count}. */
+    static List<View> screened(byte[] oldImage, byte[] newImage, List<DeltaRecord> records, BuildOptions options,
+                               int count) {
+        // The map sources are screened side by side; their order in the list is kept.
+        List<View> views = new ArrayList<>(relocationCandidates(oldImage, newImage, records, options)
+                .parallelStream().map(source -> bestView(source, oldImage, newImage, records))
+                .filter(v -> v != null).toList());
+        views.sort(Comparator.comparingLong(v -> -v.gain()));
+        // A copy: a sublist would keep the other views (an image-sized array each) alive.
+        return List.copyOf(views.subList(0, Math.min(count, views.size())));
+    }
+
+    /** Of one source's maps, the view that predicts the most bytes, or null if none gains. */
+    private static View bestView(List<RelocationMap> source, byte[] oldImage, byte[] newImage,
+                                 List<DeltaRecord> records) {
+        View best = null;
+        for (RelocationMap map : source) {
+            byte[] view = RelocatedOldImage.of(oldImage, map);
+            long gain = ViewGain.of(oldImage, view, newImage, records);
+            if (gain > 0 && (best == null || gain > best.gain())) {
+                best = new View(map, view, gain);
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Maps worth a try, one list per source (the plain diff's alignment, the changed references): Thumb BL
+     * calls, AArch64 branches and ADRP pairs; with a link address also absolute pointers, alone and
+     * with the calls of either architecture.
+     */
+    private static List<List<RelocationMap>> relocationCandidates(byte[] oldImage, byte[] newImage,
+                                                                  List<DeltaRecord> records, BuildOptions options) {
+        int entries = RelocationPlanner.entriesWithin(options.ramBudget());
+        RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(records, oldImage.length, entries);
+        if (shifts == null) {
+            return List.of();
+        }
+        List<List<RelocationMap>> out = new ArrayList<>();
+        OptionalLong base = LinkAddressFinder.find(oldImage, newImage, records, shifts);
+        List<RelocationMap> fromAlignment = new ArrayList<>(thumbVariants(shifts, base));
+        fromAlignment.addAll(a64Variants(shifts, base));
+        out.add(fromAlignment);
+        RelocationMap thumb = ReferenceEvidence.map(ReferenceEvidence.Arch.THUMB, oldImage, newImage, records,
+                base.orElse(-1), entries);
+        if (thumb != null) {
+            out.add(thumbVariants(thumb, base));
+        }
+        RelocationMap a64 = ReferenceEvidence.map(ReferenceEvidence.Arch.A64, oldImage, newImage, records,
+                base.orElse(-1), entries);
+        if (a64 != null) {
+            out.add(a64Variants(a64, base));
+        }
+        return out;
+    }
+
+    /** Thumb BL calls; with a link address also 32-bit pointers, alone and with the calls. */
+    private static List<RelocationMap> thumbVariants(RelocationMap map, OptionalLong base) {
+        List<RelocationMap> variants = new ArrayList<>();
+        variants.add(map.withTransforms(base.orElse(0), RelocationMap.THUMB_BL));
+        if (base.isPresent()) {
+            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
+            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
+        }
+        return variants;
+    }
+
+    /** AArch64 branches and ADRP pairs; with a link address also with 64-bit pointers. */
+    private static List<RelocationMap> a64Variants(RelocationMap map, OptionalLong base) {
+        List<RelocationMap> variants = new ArrayList<>();
+        variants.add(map.withTransforms(base.orElse(0), A64_CODE));
+        if (base.isPresent()) {
+            variants.add(map.withTransforms(base.getAsLong(), A64_CODE | RelocationMap.POINTER64));
+        }
+        return variants;
+    }
+}
