@@ -63,20 +63,43 @@ final class ViewScreen {
         }
         List<List<RelocationMap>> out = new ArrayList<>();
         OptionalLong base = LinkAddressFinder.find(oldImage, newImage, records, shifts);
-        List<RelocationMap> fromAlignment = new ArrayList<>(thumbVariants(shifts, base));
-        fromAlignment.addAll(a64Variants(shifts, base));
+        ReferenceEvidence.Arch arch = elfArchitecture(oldImage);
+        boolean thumbCode = arch == null || arch == ReferenceEvidence.Arch.THUMB;
+        boolean a64Code = arch == null || arch == ReferenceEvidence.Arch.A64;
+        List<RelocationMap> fromAlignment = new ArrayList<>();
+        if (thumbCode) {
+            fromAlignment.addAll(thumbVariants(shifts, base));
+        }
+        if (a64Code) {
+            fromAlignment.addAll(a64Variants(shifts, base));
+        }
         out.add(fromAlignment);
-        RelocationMap thumb = ReferenceEvidence.map(ReferenceEvidence.Arch.THUMB, oldImage, newImage, records,
-                base.orElse(-1), entries);
+        RelocationMap thumb = !thumbCode ? null : ReferenceEvidence.map(ReferenceEvidence.Arch.THUMB, oldImage,
+                newImage, records, base.orElse(-1), entries);
         if (thumb != null) {
             out.add(thumbVariants(thumb, base));
         }
-        RelocationMap a64 = ReferenceEvidence.map(ReferenceEvidence.Arch.A64, oldImage, newImage, records,
-                base.orElse(-1), entries);
+        RelocationMap a64 = !a64Code ? null : ReferenceEvidence.map(ReferenceEvidence.Arch.A64, oldImage, newImage,
+                records, base.orElse(-1), entries);
         if (a64 != null) {
             out.add(a64Variants(a64, base));
         }
         return out;
+    }
+
+    /**
+     * The code an ELF image holds, from its header (little-endian e_machine at offset 18: 40 ARM,
+     * 183 AArch64), or null for anything else, a raw firmware image included: then both
+     * architectures' views are tried. An ELF file says what it is; no need to screen views of
+     * the other instruction set.
+     */
+    static ReferenceEvidence.Arch elfArchitecture(byte[] image) {
+        if (image.length < 20 || image[0] != 0x7F || image[1] != 'E' || image[2] != 'L' || image[3] != 'F'
+                || image[5] != 1) {
+            return null;
+        }
+        int machine = (image[18] & 0xFF) | (image[19] & 0xFF) << 8;
+        return machine == 183 ? ReferenceEvidence.Arch.A64 : machine == 40 ? ReferenceEvidence.Arch.THUMB : null;
     }
 
     /** Thumb BL calls; with a link address also 32-bit pointers, alone and with the calls. */

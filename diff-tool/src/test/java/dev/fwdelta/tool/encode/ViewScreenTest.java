@@ -1,0 +1,32 @@
+package dev.fwdelta.tool.encode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.fwdelta.tool.Corpus;
+import org.junit.jupiter.api.Test;
+
+class ViewScreenTest {
+    private static byte[] elf(int endianness, int machine) {
+        byte[] h = new byte[64];
+        h[0] = 0x7F;
+        h[1] = 'E';
+        h[2] = 'L';
+        h[3] = 'F';
+        h[5] = (byte) endianness;
+        h[18] = (byte) machine;
+        h[19] = (byte) (machine >> 8);
+        return h;
+    }
+
+    @Test
+    void anElfHeaderNamesItsInstructionSet() {
+        assertEquals(ReferenceEvidence.Arch.A64, ViewScreen.elfArchitecture(elf(1, 183)));
+        assertEquals(ReferenceEvidence.Arch.THUMB, ViewScreen.elfArchitecture(elf(1, 40)));
+        assertNull(ViewScreen.elfArchitecture(elf(1, 62)), "x86-64: no view of ours applies");
+        assertNull(ViewScreen.elfArchitecture(elf(2, 183)), "big-endian: not read");
+        assertEquals(ReferenceEvidence.Arch.A64, ViewScreen.elfArchitecture(Corpus.pair("libpython").oldBytes()));
+        // raw firmware has no header: both instruction sets are tried
+        assertNull(ViewScreen.elfArchitecture(Corpus.pair("pyb-small").oldBytes()));
+    }
+}
