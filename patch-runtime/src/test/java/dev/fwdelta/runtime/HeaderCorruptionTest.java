@@ -10,11 +10,23 @@ import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** One test per header field rule of docs/FORMAT.md section 1; the header CRC is kept valid. */
+/**
+ * One test per header field rule of docs/FORMAT.md section 1; the header CRC is kept valid. Rules
+ * format 3 shares (1.2: "as in 1.0") run on versions 1 and 3; its own are CompactFormatCorruptionTest.
+ */
 class HeaderCorruptionTest {
     private static TestPatch patch() {
         return TestPatch.standard();
+    }
+
+    /** The rules shared by the 256-byte header and format 3's compact one are tested on both. */
+    private static TestPatch patch(int version) {
+        TestPatch t = TestPatch.standard();
+        t.version = version;
+        return t;
     }
 
     @Test
@@ -44,9 +56,10 @@ class HeaderCorruptionTest {
         rejectsBeforeWriting(ErrorCode.BAD_HEADER_SIZE, t);
     }
 
-    @Test
-    void headerCrc() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void headerCrc(int version) {
+        TestPatch t = patch(version);
         t.headerCrc = 0x12345678L;
         rejectsBeforeWriting(ErrorCode.BAD_HEADER_CRC, t);
     }
@@ -65,32 +78,36 @@ class HeaderCorruptionTest {
         rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
     }
 
-    @Test
-    void codecId() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void codecId(int version) {
+        TestPatch t = patch(version);
         t.codecId = 3;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC, t);
     }
 
-    @Test
-    void codecPropsOnStoredCodec() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void codecPropsOnStoredCodec(int version) {
+        TestPatch t = patch(version);
         t.codecProps = 1;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC_PROPS, t);
     }
 
-    @Test
-    void lzmaPropsAboveRange() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void lzmaPropsAboveRange(int version) {
+        TestPatch t = patch(version);
         t.codecId = 2;
         t.codecWindow = 4096;
         t.codecProps = 225;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC_PROPS, t);
     }
 
-    @Test
-    void lzmaLcPlusLpAboveFour() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void lzmaLcPlusLpAboveFour(int version) {
+        TestPatch t = patch(version);
         t.codecId = 2;
         t.codecWindow = 4096;
         t.codecProps = (2 * 5 + 2) * 9 + 3;
@@ -175,40 +192,45 @@ class HeaderCorruptionTest {
         rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
     }
 
-    @Test
-    void windowOnStoredCodec() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void windowOnStoredCodec(int version) {
+        TestPatch t = patch(version);
         t.codecWindow = 256;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
     }
 
-    @Test
-    void lz77WindowNotPowerOfTwo() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void lz77WindowNotPowerOfTwo(int version) {
+        TestPatch t = patch(version);
         t.codecId = 1;
         t.codecWindow = 1000;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
     }
 
-    @Test
-    void lz77WindowAboveLimit() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void lz77WindowAboveLimit(int version) {
+        TestPatch t = patch(version);
         t.codecId = 1;
         t.codecWindow = 1 << 17;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
     }
 
-    @Test
-    void lzmaDictionaryAboveLimit() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void lzmaDictionaryAboveLimit(int version) {
+        TestPatch t = patch(version);
         t.codecId = 2;
         t.codecWindow = (1 << 20) + 1;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
     }
 
-    @Test
-    void decoderRamNotTheFormula() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void decoderRamNotTheFormula(int version) {
+        TestPatch t = patch(version);
         t.decoderRam = 1023L;
         rejectsBeforeWriting(ErrorCode.BAD_DECODER_RAM, t);
     }
@@ -227,16 +249,18 @@ class HeaderCorruptionTest {
         assertEquals(0, out.size());
     }
 
-    @Test
-    void maxBlockRawZero() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void maxBlockRawZero(int version) {
+        TestPatch t = patch(version);
         t.maxBlockRaw = 0;
         rejectsBeforeWriting(ErrorCode.BAD_MAX_BLOCK_RAW, t);
     }
 
-    @Test
-    void maxBlockRawAboveLimit() {
-        TestPatch t = patch();
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void maxBlockRawAboveLimit(int version) {
+        TestPatch t = patch(version);
         t.maxBlockRaw = (1 << 20) + 1;
         rejectsBeforeWriting(ErrorCode.BAD_MAX_BLOCK_RAW, t);
     }

@@ -47,6 +47,7 @@ final class InspectCommand implements Callable<Integer> {
     static void describeHeader(PatchHeader h, long fileSize, Map<String, Object> f) {
         f.put("format_version", h.formatVersion());
         f.put("patch_size", fileSize);
+        f.put("header_size", h.size());
         f.put("flags", h.flags());
         f.put("codec", h.codec().label());
         f.put("codec_props", h.codecProps());

@@ -140,7 +140,8 @@ public final class PatchBuilder {
                           long estimate) {
         /** The smaller of {@code best} and both kinds of {@code c}; the map's bytes counted. */
         static Choice better(Choice best, Candidate c, BlockCompressor codec) {
-            long mapBytes = c.map() == null ? 0 : (long) Limits.MAP_ENTRY_BYTES * c.map().sectionEntries();
+            // the map's bytes as the patch carries them (format 3's varint map, not the device's table)
+            long mapBytes = c.map() == null ? 0 : c.map().encodeCompact().length;
             for (boolean sparse : new boolean[] {false, true}) {
                 List<RawBlock> blocks = sparse ? c.sparse() : c.dense();
                 long size = SampledTrial.estimate(blocks, codec) + mapBytes;

@@ -1,5 +1,6 @@
 package dev.fwdelta.tool.encode;
 
+import dev.fwdelta.runtime.format.ByteWriter;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -133,11 +134,7 @@ public final class RecordBlocker {
     }
 
     private static void writeUvarint(ByteArrayOutputStream out, long v) {
-        while (v >= 0x80) {
-            out.write((int) (v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out.write((int) v);
+        ByteWriter.writeUvarint(out, v);
     }
 
     private void closeBlock() {

@@ -348,7 +348,7 @@ public final class PatchApplier {
 
     private void nextBlockOrEnd() throws PatchException {
         if (blockIndex < header.blockCount()) {
-            if (payloadLeft < (header.compact() ? 10 : Limits.BLOCK_HEADER_SIZE)) {
+            if (payloadLeft < (header.compact() ? Limits.MIN_COMPACT_BLOCK_HEADER_SIZE : Limits.BLOCK_HEADER_SIZE)) {
                 throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length " + header.payloadLength()
                         + " ends before block " + blockIndex + " of block_count " + header.blockCount());
             }

@@ -61,8 +61,9 @@ public record BlockHeader(long index, long encodedLength, long rawLength, long n
     }
 
     /**
-     * The seven fields of a complete format-3 block header (see {@link #compactComplete}) into
-     * {@code out}, allocating nothing; each varint is at most 2^31-1 [BAD_VARINT].
+     * The seven fields of a complete format-3 block header into {@code out}, allocating nothing;
+     * each varint is at most 2^31-1 [BAD_VARINT]. {@link #compactComplete} must have accepted the
+     * bytes: it is where a varint longer than 5 bytes is refused.
      */
     public static void compactFields(byte[] b, int len, long[] out) throws PatchException {
         int at = 0;
@@ -88,11 +89,15 @@ public record BlockHeader(long index, long encodedLength, long rawLength, long n
         out[OUT_CRC32] = u32(b, at);
     }
 
-    /** Splits a complete format-3 block header; range checks are the applier's, as in {@link #parse}. */
+    /**
+     * Splits a format-3 block header that {@link #compactComplete} accepted; range checks are the
+     * applier's, as in {@link #parse}.
+     */
     public static BlockHeader parseCompact(byte[] b, int len) throws PatchException {
-        ByteCursor c = new ByteCursor(b, 0, len);
-        return new BlockHeader(c.uvarint("block_index"), c.uvarint("encoded_length"), c.uvarint("raw_length"),
-                c.uvarint("new_offset"), c.uvarint("old_offset"), c.uvarint("out_length"), c.u32("out_crc32"));
+        long[] f = new long[7];
+        compactFields(b, len, f);
+        return new BlockHeader(f[INDEX], f[ENCODED_LENGTH], f[RAW_LENGTH], f[NEW_OFFSET], f[OLD_OFFSET], f[OUT_LENGTH],
+                f[OUT_CRC32]);
     }
 
     public byte[] encode() {

@@ -25,6 +25,12 @@ public final class ByteWriter {
 
     /** Unsigned LEB128, least significant group first. */
     public ByteWriter uvarint(long v) {
+        writeUvarint(out, v);
+        return this;
+    }
+
+    /** Unsigned LEB128 into any byte stream (the builder's record blocks). */
+    public static void writeUvarint(ByteArrayOutputStream out, long v) {
         if (v < 0) {
             throw new IllegalArgumentException("uvarint of a negative value " + v);
         }
@@ -33,7 +39,6 @@ public final class ByteWriter {
             v >>>= 7;
         }
         out.write((int) v);
-        return this;
     }
 
     /** Zig-zag, then LEB128: small values of either sign take one byte. */

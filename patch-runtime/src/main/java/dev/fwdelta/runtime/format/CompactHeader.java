@@ -45,8 +45,9 @@ final class CompactHeader {
         long blockCount = c.uvarint("block_count");
         long payloadLength = c.uvarint("payload_length");
         check(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length", payloadLength, mapLength, Limits.MAX_PAYLOAD_LENGTH);
-        // The smallest block is a 7-byte block header and one byte of codec data.
-        check(ErrorCode.BAD_BLOCK_COUNT, "block_count", blockCount, 0, (payloadLength - mapLength) / 8);
+        // The smallest block is a 10-byte block header and one byte of codec data.
+        check(ErrorCode.BAD_BLOCK_COUNT, "block_count", blockCount, 0,
+                (payloadLength - mapLength) / Limits.MIN_COMPACT_BLOCK_SIZE);
         ImageChecksums oldImage = image(c, "old");
         ImageChecksums newImage = image(c, "new");
         long firmwareVersion = c.uvarint("firmware_version", Limits.MAX_VARINT64_BYTES, Long.MAX_VALUE);

@@ -14,6 +14,9 @@ public final class Limits {
      */
     public static final int MIN_COMPACT_HEADER_SIZE = 8 + 3 + 11 + 8 + 64 + 4;
     public static final int MAX_COMPACT_BLOCK_HEADER_SIZE = 6 * 5 + 4;
+    /** Format 3's shortest block header (six one-byte varints, the CRC) and the shortest block. */
+    public static final int MIN_COMPACT_BLOCK_HEADER_SIZE = 6 + 4;
+    public static final int MIN_COMPACT_BLOCK_SIZE = MIN_COMPACT_BLOCK_HEADER_SIZE + 1;
     /** firmware_version is a varint of up to 9 bytes in format 3 (63 bits). */
     public static final int MAX_VARINT64_BYTES = 9;
 
