@@ -1,7 +1,7 @@
 package dev.fwdelta.bench.jmh;
 
 import dev.fwdelta.runtime.format.Codec;
-import dev.fwdelta.tool.diff.SuffixMatcher;
+import dev.fwdelta.tool.diff.AlignmentScanner;
 import dev.fwdelta.tool.encode.BlockCompressor;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.CodecCandidates;
@@ -30,7 +30,7 @@ public class CodecState {
     public void prepare(PairState pair) {
         Codec c = Codec.byLabel(codec);
         compressor = CodecCandidates.within(BuildOptions.DEFAULT_RAM_BUDGET, c).get(0);
-        blocks = RecordBlocker.split(SuffixMatcher.diff(pair.oldImage, pair.newImage), BuildOptions.DEFAULT_MAX_BLOCK_RAW);
+        blocks = RecordBlocker.split(AlignmentScanner.diff(pair.oldImage, pair.newImage), BuildOptions.DEFAULT_MAX_BLOCK_RAW);
         encoded = blocks.stream().map(b -> compressor.compress(b.records())).toArray(byte[][]::new);
         patch = PatchBuilder.build(pair.oldImage, pair.newImage, BuildOptions.defaults().withCodec(c)).patch();
     }

@@ -10,7 +10,7 @@ import org.apache.commons.compress.compressors.CompressorException;
 
 /**
  * Writes classic BSDIFF40 patches (for Debian's bspatch) with jbsdiff's scan over the SA-IS
- * suffix array. fwdelta's own patches use {@link SuffixMatcher}, which makes records directly.
+ * suffix array. fwdelta's own patches use {@link AlignmentScanner}, which makes records directly.
  */
 public final class BsdiffMatcher {
     private BsdiffMatcher() {}

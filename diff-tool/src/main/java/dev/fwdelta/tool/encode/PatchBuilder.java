@@ -6,9 +6,10 @@ import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
-import dev.fwdelta.tool.diff.SuffixArray;
-import dev.fwdelta.tool.diff.SuffixMatcher;
+import dev.fwdelta.tool.diff.AlignmentScanner;
 import dev.fwdelta.tool.diff.DeltaRecord;
+import dev.fwdelta.tool.diff.HashIndex;
+import dev.fwdelta.tool.diff.SuffixArrayIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,9 +18,13 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Builds a fwdelta patch from two images: records, blocks, the best codec, the header. Besides
  * the plain diff it diffs again against the best relocated views of the old image
- * ({@link ViewScreen}), writes each diff in both record kinds, and keeps the smallest patch. Small
- * images are encoded in full with every candidate (and several alignment margins); large ones
- * choose on a sample of blocks ({@link SampledTrial}) and encode only the winner.
+ * ({@link ViewScreen}) and keeps the smallest patch.
+ *
+ * <p>Small images (firmware) are diffed with a suffix array, written in both record kinds and
+ * encoded in full with every candidate and several alignment margins. Large images are where diff
+ * time goes, so they take the fast road: a hash index instead of the suffix array, sparse records
+ * only, and the codec setting and view chosen on a sample of blocks ({@link SampledTrial}), only
+ * the winner encoded in full.
  */
 public final class PatchBuilder {
     private PatchBuilder() {}
@@ -53,14 +58,18 @@ public final class PatchBuilder {
                     + " setting fits a decoder RAM budget of " + options.ramBudget() + " bytes (needs at least "
                     + CodecCandidates.minimumBudget(options.codec()) + ")");
         }
-        Sums sums = new Sums(ImageChecksums.of(oldImage), ImageChecksums.of(newImage));
+        // The two images' checksums on two cores.
+        CompletableFuture<ImageChecksums> oldSums = CompletableFuture.supplyAsync(
+                () -> ImageChecksums.forCompactHeader(oldImage));
+        ImageChecksums newSums = ImageChecksums.forCompactHeader(newImage);
+        Sums sums = new Sums(oldSums.join(), newSums);
         if (newImage.length <= FULL_TRIAL_LIMIT) {
             // Small images: the whole search again for each alignment margin, the smallest kept.
-            int[] sa = SuffixArray.bsdiffOrder(oldImage);
+            SuffixArrayIndex index = SuffixArrayIndex.of(oldImage);
             List<Built> built = new ArrayList<>();
             List<BlockCompressor> codecs = candidates;
             for (int margin : SMALL_IMAGE_MARGINS) {
-                List<DeltaRecord> records = SuffixMatcher.diff(oldImage, sa, newImage, margin);
+                List<DeltaRecord> records = AlignmentScanner.diff(index, newImage, margin);
                 List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS);
                 built.add(buildByFullTrials(records, views, margin, codecs, newImage, sums, options));
                 // The other margins try the codec setting that won the first (it wins there too,
@@ -71,10 +80,11 @@ public final class PatchBuilder {
             }
             return smallest(built);
         }
-        List<DeltaRecord> records = SuffixMatcher.diff(oldImage, newImage);
+        List<DeltaRecord> records = AlignmentScanner.diff(HashIndex.of(oldImage), newImage,
+                AlignmentScanner.NEW_ALIGNMENT_MARGIN);
         List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS_LARGE);
-        // From here on the blocks hold the plain diff: the records go before a view's suffix array
-        // is built (the diff's peak heap).
+        // From here on the blocks hold the plain diff: the records go before a view's index is
+        // built (the diff's peak heap).
         Candidate plain = Candidate.of(null, records, options.maxBlockRaw());
         records = null;
         return buildBySampledTrials(plain, views, candidates, newImage, sums, options);
@@ -89,7 +99,7 @@ public final class PatchBuilder {
         // The codec setting that won on the plain diff wins on a view too, as a rule.
         PatchHeader plainBest = smallest(built).header();
         for (ViewScreen.View v : views) {
-            encode(SuffixMatcher.diff(v.bytes(), SuffixArray.bsdiffOrder(v.bytes()), newImage, margin), v.map(),
+            encode(AlignmentScanner.diff(SuffixArrayIndex.of(v.bytes()), newImage, margin), v.map(),
                     sameSetting(v.map(), plainBest.codec(), plainBest.codecProps(), options), newImage, sums, options,
                     built);
         }
@@ -97,32 +107,37 @@ public final class PatchBuilder {
     }
 
     /**
-     * A large image: the codec setting and the view are chosen on a sample of blocks, and only the
-     * winner is encoded in full (a full LZMA pass over megabytes of records costs seconds).
+     * A diff of a large image as sparse records, and the map it was made with (null: the plain
+     * diff). Sparse only: on libpython kind 0 came out 2% smaller, but only with LZMA's longest
+     * matches over 10 times the bytes (3.5 MB of mostly zero diff bytes instead of 0.35 MB), which
+     * took a second more than everything else together.
      */
-    /** A diff in both record kinds, and the map it was made with (null: the plain diff). */
-    private record Candidate(RelocationMap map, List<RawBlock> dense, List<RawBlock> sparse) {
+    private record Candidate(RelocationMap map, List<RawBlock> blocks) {
         static Candidate of(RelocationMap map, List<DeltaRecord> records, int maxBlockRaw) {
-            return new Candidate(map, RecordBlocker.split(records, maxBlockRaw, false),
-                    RecordBlocker.split(records, maxBlockRaw, true));
+            return new Candidate(map, RecordBlocker.split(records, maxBlockRaw, true));
         }
     }
 
+    /**
+     * A large image: the codec setting and the view are chosen on a sample of blocks, and only the
+     * winner is encoded in full.
+     */
     private static Built buildBySampledTrials(Candidate plain, List<ViewScreen.View> views, List<BlockCompressor> candidates,
                                               byte[] newImage, Sums sums, BuildOptions options) {
-        // LZ77 and stored blocks are tried only when no LZMA setting fits: on every corpus pair
-        // their patches are 1.4 to 2 times LZMA's, and the LZ77 trial alone costs half a second here.
-        List<BlockCompressor> lzma = candidates.stream().filter(c -> c.codec() == Codec.LZMA).toList();
-        // The view's suffix array and diff (a large image has one view: its suffix array is the
-        // diff's peak heap, DiffHeapBoundTest) run while the codec trials use the other core.
+        // LZMA with lc0 lp0 pb0 when it fits: sparse records leave LZMA no alignment to use and
+        // literal contexts nothing to learn; that setting won on all eight corpus pairs. (LZ77 and
+        // stored blocks made patches 1.4 to 2 times LZMA's there; tried only when no LZMA fits.)
+        int bytewise = Codec.lzmaProps(0, 0, 0);
+        List<BlockCompressor> lzma = candidates.stream()
+                .filter(c -> c.codec() == Codec.LZMA && c.props() == bytewise).toList();
+        // The view's index and diff run while the plain diff's sample is encoded on the other core.
         List<CompletableFuture<Candidate>> viewDiffs = views.stream()
-                .map(v -> CompletableFuture.supplyAsync(() -> Candidate.of(v.map(),
-                        SuffixMatcher.diff(v.bytes(), newImage), options.maxBlockRaw())))
+                .map(v -> CompletableFuture.supplyAsync(() -> Candidate.of(v.map(), AlignmentScanner.diff(
+                        HashIndex.of(v.bytes()), newImage, AlignmentScanner.NEW_ALIGNMENT_MARGIN), options.maxBlockRaw())))
                 .toList();
         BlockCompressor plainCodec = (lzma.isEmpty() ? candidates : lzma).stream()
-                .min(Comparator.comparingLong(c -> SampledTrial.estimate(plain.dense(), c,
-                        SampledTrial.CODEC_SAMPLE_BYTES)))
-                .orElseThrow();
+                .min(Comparator.comparingLong(c -> SampledTrial.estimate(plain.blocks(), c)))
+                .orElseThrow(); // one candidate, no trial, when LZMA fits
         Choice best = Choice.better(null, plain, plainCodec);
         for (CompletableFuture<Candidate> diff : viewDiffs) {
             Candidate view = diff.join();
@@ -131,25 +146,19 @@ public final class PatchBuilder {
                 best = Choice.better(best, view, codecs.get(0));
             }
         }
-        return assemble(best.codec(), best.map(), PayloadEncoder.encode(best.blocks(), newImage, best.codec()),
-                best.blocks().size(), sums, options, best.sparse());
+        return assemble(best.codec(), best.candidate().map(),
+                PayloadEncoder.encode(best.candidate().blocks(), newImage, best.codec()),
+                best.candidate().blocks().size(), sums, options, true);
     }
 
-    /** The blocks of one record kind of a candidate, its codec, and the size predicted from a sample. */
-    private record Choice(RelocationMap map, List<RawBlock> blocks, boolean sparse, BlockCompressor codec,
-                          long estimate) {
-        /** The smaller of {@code best} and both kinds of {@code c}; the map's bytes counted. */
+    /** A candidate, its codec, and the size predicted from a sample. */
+    private record Choice(Candidate candidate, BlockCompressor codec, long estimate) {
+        /** The smaller of {@code best} and {@code c}; the map's bytes counted. */
         static Choice better(Choice best, Candidate c, BlockCompressor codec) {
             // the map's bytes as the patch carries them (format 3's varint map, not the device's table)
             long mapBytes = c.map() == null ? 0 : c.map().encodeCompact().length;
-            for (boolean sparse : new boolean[] {false, true}) {
-                List<RawBlock> blocks = sparse ? c.sparse() : c.dense();
-                long size = SampledTrial.estimate(blocks, codec) + mapBytes;
-                if (best == null || size < best.estimate()) {
-                    best = new Choice(c.map(), blocks, sparse, codec, size);
-                }
-            }
-            return best;
+            long size = SampledTrial.estimate(c.blocks(), codec) + mapBytes;
+            return best == null || size < best.estimate() ? new Choice(c, codec, size) : best;
         }
     }
 

@@ -11,22 +11,20 @@ import java.util.List;
 final class SampledTrial {
     private SampledTrial() {}
 
-    /** Raw record bytes compressed per trial: a few blocks, enough to rank record kinds and views. */
-    static final int SAMPLE_BYTES = 512 * 1024;
-    /** For ranking lc/lp/pb settings, which differ by a percent or two: one block will do. */
-    static final int CODEC_SAMPLE_BYTES = 128 * 1024;
+    /**
+     * Raw record bytes compressed per trial, at most: two blocks. Sparse records are dense in
+     * information (a tenth of kind 0's bytes on libpython), and the views and lc/lp/pb settings
+     * a trial ranks differ by far more than a sample's error.
+     */
+    static final int SAMPLE_BYTES = 128 * 1024;
 
-    /** Every k-th block, k chosen so that the sample holds about {@link #SAMPLE_BYTES}. */
+    /** Every k-th block, k chosen so that the sample holds at most about {@link #SAMPLE_BYTES}. */
     static List<RawBlock> sample(List<RawBlock> blocks) {
-        return sample(blocks, SAMPLE_BYTES);
-    }
-
-    static List<RawBlock> sample(List<RawBlock> blocks, int sampleBytes) {
         long raw = 0;
         for (RawBlock b : blocks) {
             raw += b.records().length;
         }
-        long stride = Math.max(1, raw / sampleBytes);
+        long stride = Math.max(1, (raw + SAMPLE_BYTES - 1) / SAMPLE_BYTES);
         List<RawBlock> out = new ArrayList<>();
         for (int i = (int) (stride / 2); i < blocks.size(); i += (int) stride) {
             out.add(blocks.get(i));
@@ -39,11 +37,7 @@ final class SampledTrial {
      * new-image byte of the sample, times the new image's size.
      */
     static long estimate(List<RawBlock> blocks, BlockCompressor codec) {
-        return estimate(blocks, codec, SAMPLE_BYTES);
-    }
-
-    static long estimate(List<RawBlock> blocks, BlockCompressor codec, int sampleBytes) {
-        List<RawBlock> sample = sample(blocks, sampleBytes);
+        List<RawBlock> sample = sample(blocks);
         long out = 0;
         long compressed = 0;
         for (RawBlock b : sample) {

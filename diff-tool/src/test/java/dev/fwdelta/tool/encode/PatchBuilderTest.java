@@ -74,7 +74,7 @@ class PatchBuilderTest {
         for (int i = 0; i < 400; i++) { // scattered changes: zero runs between changed bytes
             neu[rnd.nextInt(neu.length)] ^= (byte) (1 + rnd.nextInt(255));
         }
-        List<DeltaRecord> records = dev.fwdelta.tool.diff.SuffixMatcher.diff(old, neu);
+        List<DeltaRecord> records = dev.fwdelta.tool.diff.AlignmentScanner.diff(old, neu);
         for (boolean sparse : new boolean[] {false, true}) {
             for (int blockSize : new int[] {64, 100, 777, 4096}) {
                 List<RawBlock> blocks = RecordBlocker.split(records, blockSize, sparse);

@@ -9,7 +9,7 @@ import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.tool.Corpus;
-import dev.fwdelta.tool.diff.SuffixMatcher;
+import dev.fwdelta.tool.diff.AlignmentScanner;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +25,7 @@ class RelocationTest {
     void theLinkAddressOfThePyboardApplicationSlotIsFound() {
         byte[] old = PYB_SMALL.oldBytes();
         byte[] neu = PYB_SMALL.newBytes();
-        List<DeltaRecord> records = SuffixMatcher.diff(old, neu);
+        List<DeltaRecord> records = AlignmentScanner.diff(old, neu);
         RelocationMap shifts = RelocationPlanner.plan(records, old.length, 255);
         // firmware1.bin of MicroPython's pyboard is linked at 0x08020000 (after the 128 KiB firmware0 part)
         assertEquals(OptionalLong.of(0x0802_0000L), LinkAddressFinder.find(old, neu, records, shifts));
@@ -42,7 +42,7 @@ class RelocationTest {
     @Test
     void theViewReadInRandomChunksEqualsTheWholeView() throws Exception {
         byte[] old = PYB_SMALL.oldBytes();
-        RelocationMap map = RelocationPlanner.plan(SuffixMatcher.diff(old, PYB_SMALL.newBytes()), old.length, 255)
+        RelocationMap map = RelocationPlanner.plan(AlignmentScanner.diff(old, PYB_SMALL.newBytes()), old.length, 255)
                 .withTransforms(0x0802_0000L, RelocationMap.THUMB_BL | RelocationMap.POINTER32);
         byte[] whole = RelocatedOldImage.of(old, map);
         assertTrue(!Arrays.equals(whole, old), "the view differs from the old image");

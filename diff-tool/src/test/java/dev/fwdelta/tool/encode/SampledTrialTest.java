@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.tool.Corpus;
-import dev.fwdelta.tool.diff.SuffixMatcher;
+import dev.fwdelta.tool.diff.AlignmentScanner;
+import dev.fwdelta.tool.diff.HashIndex;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,17 +17,21 @@ class SampledTrialTest {
             blocks.add(new RawBlock(new byte[64 * 1024], i * 64 * 1024L, 0, 64 * 1024));
         }
         List<RawBlock> sample = SampledTrial.sample(blocks);
-        // 40 blocks of 64 KiB, 512 KiB wanted: every 5th, starting in the middle of the first stride
-        assertEquals(8, sample.size());
-        assertEquals(2 * 64 * 1024L, sample.get(0).newOffset());
-        assertEquals(7 * 64 * 1024L, sample.get(1).newOffset());
+        // 40 blocks of 64 KiB, 128 KiB wanted: every 20th, starting in the middle of the first stride
+        assertEquals(2, sample.size());
+        assertEquals(10 * 64 * 1024L, sample.get(0).newOffset());
+        assertEquals(30 * 64 * 1024L, sample.get(1).newOffset());
+        // 41 blocks: a stride of 21, so the sample stays within the size wanted
+        blocks.add(new RawBlock(new byte[64 * 1024], 40 * 64 * 1024L, 0, 64 * 1024));
+        assertEquals(List.of(blocks.get(10), blocks.get(31)), SampledTrial.sample(blocks));
     }
 
     @Test
     void theEstimateIsCloseToTheFullEncodingOnTheLargePair() {
         Corpus.Pair pair = Corpus.pair("libpython");
-        List<RawBlock> blocks = RecordBlocker.split(SuffixMatcher.diff(pair.oldBytes(), pair.newBytes()),
-                BuildOptions.DEFAULT_MAX_BLOCK_RAW);
+        // the large-image road: hash index, sparse records
+        List<RawBlock> blocks = RecordBlocker.split(AlignmentScanner.diff(HashIndex.of(pair.oldBytes()),
+                pair.newBytes(), AlignmentScanner.NEW_ALIGNMENT_MARGIN), BuildOptions.DEFAULT_MAX_BLOCK_RAW, true);
         LzmaCompressor lzma = new LzmaCompressor(8192, 0, 0, 0);
         long full = blocks.parallelStream().mapToLong(b -> lzma.compress(b.records()).length).sum();
         long estimate = SampledTrial.estimate(blocks, lzma);

@@ -6,21 +6,22 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * bsdiff's matching (Percival 2003) over a suffix array of the old image, written for fwdelta:
- * the new image is cut into segments that are scanned on all cores, and the records come out
- * directly, with no BSDIFF40 round trip. The segments depend on the image size only, never on the
- * machine, so a patch is the same wherever it is built.
+ * bsdiff's matching (Percival 2003), written for fwdelta: the new image is cut into segments that
+ * are scanned on all cores, and the records come out directly, with no BSDIFF40 round trip. The
+ * segments depend on the image size only, never on the machine, so a patch is the same wherever
+ * it is built.
  *
- * <p>The scan is bsdiff's: at each new position it finds the longest match in the old image and
- * takes it when it beats the current alignment by more than {@link #NEW_ALIGNMENT_MARGIN} bytes;
- * between two alignments the bytes are split into a forward extension of the first (diff bytes,
- * mostly zero), a backward extension of the second, and extra bytes in between.
+ * <p>The scan is bsdiff's: at each new position it asks a {@link MatchIndex} for a long match in
+ * the old image and takes it when it beats the current alignment by more than a margin
+ * ({@link #NEW_ALIGNMENT_MARGIN} bytes by default); between two alignments the bytes are split
+ * into a forward extension of the first (diff bytes, mostly zero), a backward extension of the
+ * second, and extra bytes in between.
  */
-public final class SuffixMatcher {
-    private SuffixMatcher() {}
+public final class AlignmentScanner {
+    private AlignmentScanner() {}
 
     /** A match must beat the current alignment by this many bytes to start a new record (bsdiff's 8). */
-    static final int NEW_ALIGNMENT_MARGIN = 8;
+    public static final int NEW_ALIGNMENT_MARGIN = 8;
     /** New-image bytes per segment scanned in parallel; a segment boundary costs at most a record. */
     static final int SEGMENT_BYTES = 256 * 1024;
 
@@ -28,28 +29,23 @@ public final class SuffixMatcher {
     record Run(int newStart, int oldStart, int diffLen, int extraLen) {
     }
 
-    /** The delta of {@code newImage} against {@code oldImage} as records. */
+    /** The delta of {@code newImage} against {@code oldImage} as records, bsdiff's way (a suffix array). */
     public static List<DeltaRecord> diff(byte[] oldImage, byte[] newImage) {
-        int[] sa = SuffixArray.bsdiffOrder(oldImage);
-        List<Run> runs = runs(oldImage, sa, newImage, NEW_ALIGNMENT_MARGIN);
-        sa = null; // 4 bytes per old byte: let it go before the records' diff bytes are made
+        return diff(SuffixArrayIndex.of(oldImage), newImage, NEW_ALIGNMENT_MARGIN);
+    }
+
+    /** The delta of {@code newImage} against the index's old image, with the given margin. */
+    public static List<DeltaRecord> diff(MatchIndex index, byte[] newImage, int margin) {
+        byte[] oldImage = index.old();
+        List<Run> runs = runs(index, newImage, margin);
+        index = null; // up to 4 bytes per old byte: let it go before the records' diff bytes are made
         return toRecords(runs, oldImage, newImage);
     }
 
-    /** As {@link #diff(byte[], byte[])} with the old image's suffix array already built. */
-    public static List<DeltaRecord> diff(byte[] oldImage, int[] suffixArray, byte[] newImage) {
-        return diff(oldImage, suffixArray, newImage, NEW_ALIGNMENT_MARGIN);
-    }
-
-    /** As above with another margin a match must beat the current alignment by. */
-    public static List<DeltaRecord> diff(byte[] oldImage, int[] suffixArray, byte[] newImage, int margin) {
-        return toRecords(runs(oldImage, suffixArray, newImage, margin), oldImage, newImage);
-    }
-
-    static List<Run> runs(byte[] oldImage, int[] sa, byte[] newImage, int margin) {
+    static List<Run> runs(MatchIndex index, byte[] newImage, int margin) {
         int segments = Math.max(1, (newImage.length + SEGMENT_BYTES - 1) / SEGMENT_BYTES);
         List<List<Run>> parts = IntStream.range(0, segments).parallel()
-                .mapToObj(k -> scan(oldImage, sa, newImage, (int) ((long) newImage.length * k / segments),
+                .mapToObj(k -> scan(index, newImage, (int) ((long) newImage.length * k / segments),
                         (int) ((long) newImage.length * (k + 1) / segments), margin))
                 .toList();
         List<Run> all = new ArrayList<>();
@@ -58,7 +54,8 @@ public final class SuffixMatcher {
     }
 
     /** bsdiff's scan of new[from, to). */
-    private static List<Run> scan(byte[] old, int[] sa, byte[] neu, int from, int to, int margin) {
+    private static List<Run> scan(MatchIndex index, byte[] neu, int from, int to, int margin) {
+        byte[] old = index.old();
         List<Run> runs = new ArrayList<>();
         int oldSize = old.length;
         int scan = from;
@@ -72,7 +69,7 @@ public final class SuffixMatcher {
             int oldScore = 0;
             int scsc = scan += len;
             for (; scan < to; scan++) {
-                len = search(sa, old, neu, scan, to, found);
+                len = index.longest(neu, scan, to, scan + lastOffset, found);
                 pos = found[0];
                 for (; scsc < scan + len; scsc++) {
                     if (scsc + lastOffset >= 0 && scsc + lastOffset < oldSize && old[scsc + lastOffset] == neu[scsc]) {
@@ -150,52 +147,6 @@ public final class SuffixMatcher {
             }
         }
         return lenB;
-    }
-
-    /**
-     * The longest prefix of new[at, to) that occurs in the old image: binary search over the
-     * suffix array; returns the length and puts the old position into {@code pos[0]}.
-     */
-    static int search(int[] sa, byte[] old, byte[] neu, int at, int to, int[] pos) {
-        int lo = 0;
-        int hi = sa.length - 1;
-        int loLen = matchLength(old, sa[lo], neu, at, to);
-        int hiLen = matchLength(old, sa[hi], neu, at, to);
-        while (hi - lo > 1) {
-            int mid = (lo + hi) >>> 1;
-            // Both ends share min(loLen, hiLen) bytes with the key, and so does every suffix
-            // between them: the comparison starts after that common prefix.
-            int skip = Math.min(loLen, hiLen);
-            int m = sa[mid];
-            int l = skip + matchLength(old, m + skip, neu, at + skip, to);
-            boolean oldSmaller = m + l >= old.length
-                    || (at + l < to && (old[m + l] & 0xFF) < (neu[at + l] & 0xFF));
-            if (at + l >= to) {
-                pos[0] = m;
-                return l;
-            }
-            if (oldSmaller) {
-                lo = mid;
-                loLen = l;
-            } else {
-                hi = mid;
-                hiLen = l;
-            }
-        }
-        if (loLen >= hiLen) {
-            pos[0] = sa[lo];
-            return loLen;
-        }
-        pos[0] = sa[hi];
-        return hiLen;
-    }
-
-    private static int matchLength(byte[] old, int o, byte[] neu, int n, int to) {
-        if (o >= old.length || n >= to) {
-            return 0;
-        }
-        int m = Arrays.mismatch(old, o, old.length, neu, n, to);
-        return m < 0 ? Math.min(old.length - o, to - n) : m;
     }
 
     /** Records with relative seeks; a record without diff bytes leaves the old position where it was. */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class SuffixMatcherTest {
+class AlignmentScannerTest {
     /** Applies records the way FORMAT.md 2.2 says, checking every position it reads. */
     private static byte[] apply(byte[] old, List<DeltaRecord> records) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -53,10 +53,10 @@ class SuffixMatcherTest {
             for (int i = 0; i < neu.length; i++) {
                 neu[i] = (byte) rnd.nextInt(3 + round % 5);
             }
-            int[] sa = SuffixArray.bsdiffOrder(old);
+            SuffixArrayIndex index = SuffixArrayIndex.of(old);
             int[] pos = new int[1];
             for (int at = 0; at < neu.length; at++) {
-                int len = SuffixMatcher.search(sa, old, neu, at, neu.length, pos);
+                int len = index.longest(neu, at, neu.length, -1, pos);
                 assertEquals(longestMatch(old, neu, at), len, "round " + round + " at " + at);
                 assertEquals(Arrays.compare(old, pos[0], pos[0] + len, neu, at, at + len), 0, "match position");
             }
@@ -66,7 +66,7 @@ class SuffixMatcherTest {
     @Test
     void recordsRebuildEditedImagesAcrossSegments() {
         Random rnd = new Random(5);
-        byte[] old = new byte[3 * SuffixMatcher.SEGMENT_BYTES + 1234];
+        byte[] old = new byte[3 * AlignmentScanner.SEGMENT_BYTES + 1234];
         rnd.nextBytes(old);
         // Inserts, deletions, a moved block and scattered byte changes: every record shape.
         ByteArrayOutputStream edit = new ByteArrayOutputStream();
@@ -81,7 +81,7 @@ class SuffixMatcherTest {
         for (int i = 0; i < 500; i++) {
             neu[rnd.nextInt(neu.length)] ^= 1 + rnd.nextInt(255);
         }
-        List<DeltaRecord> records = SuffixMatcher.diff(old, neu);
+        List<DeltaRecord> records = AlignmentScanner.diff(old, neu);
         assertArrayEquals(neu, apply(old, records));
         long extra = records.stream().mapToLong(r -> r.extra().length).sum();
         // The matcher must find the moved parts: little more than the inserted bytes is extra.
@@ -91,11 +91,11 @@ class SuffixMatcherTest {
     @Test
     void edgeCasesRebuild() {
         byte[] some = "firmware image bytes".getBytes();
-        assertArrayEquals(some, apply(new byte[0], SuffixMatcher.diff(new byte[0], some)));
-        assertArrayEquals(new byte[0], apply(some, SuffixMatcher.diff(some, new byte[0])));
-        assertArrayEquals(some, apply(some, SuffixMatcher.diff(some, some)));
-        byte[] zeros = new byte[SuffixMatcher.SEGMENT_BYTES * 2 + 3];
-        assertArrayEquals(zeros, apply(new byte[10], SuffixMatcher.diff(new byte[10], zeros)));
+        assertArrayEquals(some, apply(new byte[0], AlignmentScanner.diff(new byte[0], some)));
+        assertArrayEquals(new byte[0], apply(some, AlignmentScanner.diff(some, new byte[0])));
+        assertArrayEquals(some, apply(some, AlignmentScanner.diff(some, some)));
+        byte[] zeros = new byte[AlignmentScanner.SEGMENT_BYTES * 2 + 3];
+        assertArrayEquals(zeros, apply(new byte[10], AlignmentScanner.diff(new byte[10], zeros)));
     }
 
     @Test
@@ -103,7 +103,7 @@ class SuffixMatcherTest {
         for (Corpus.Pair pair : Corpus.pairs()) {
             byte[] old = pair.oldBytes();
             byte[] neu = pair.newBytes();
-            assertArrayEquals(neu, apply(old, SuffixMatcher.diff(old, neu)), pair.name());
+            assertArrayEquals(neu, apply(old, AlignmentScanner.diff(old, neu)), pair.name());
         }
     }
 }
