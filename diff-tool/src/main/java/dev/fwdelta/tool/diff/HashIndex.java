@@ -12,7 +12,11 @@ import java.util.Arrays;
  * suffix array finds: on libpython, patches 1.4% larger, built in a tenth of the time.
  *
  * <p>Memory: one int per slot, at most one slot per old byte (the table size is the largest power
- * of two not above the old image's size), so at most 4 bytes per old byte.
+ * of two not above the old image's size), so at most 4 bytes per old byte. A slot keeps one
+ * position, so strings far into the image are often lost to earlier ones with the same hash;
+ * the scan needs to find moved code at one position only, and follows it from there. Tried on
+ * libpython: twice the slots, or four positions per slot, made patches 0.2% and 2% smaller and
+ * the diff up to a third slower.
  */
 public final class HashIndex implements MatchIndex {
     /** Bytes hashed: shorter strings collide in code (4-byte instructions repeat), longer ones miss edits. */

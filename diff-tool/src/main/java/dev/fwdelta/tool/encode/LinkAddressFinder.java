@@ -4,7 +4,9 @@ import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -24,7 +26,14 @@ final class LinkAddressFinder {
     static OptionalLong find(byte[] old, byte[] neu, List<DeltaRecord> records, RelocationMap map) {
         long[] starts = map.starts();
         long[] shifts = map.shifts();
-        List<long[]> events = new ArrayList<>(); // {base, +1 | -1}
+        // Which entries have a given shift: a changed word is checked against those only.
+        Map<Long, List<Integer>> entriesByShift = new HashMap<>();
+        for (int i = 0; i < shifts.length; i++) {
+            entriesByShift.computeIfAbsent(shifts[i], k -> new ArrayList<>()).add(i);
+        }
+        // Each event is base * 2 + 1 where an interval opens, base * 2 where one closed before
+        // base: sorted as plain longs, a close comes before an open at the same base.
+        LongList events = new LongList();
         long oldPos = 0;
         long newPos = 0;
         for (DeltaRecord r : records) {
@@ -32,21 +41,22 @@ final class LinkAddressFinder {
             for (long p = oldPos + 3 & ~3L; p + 4 <= oldPos + len; p += 4) {
                 long vo = LittleEndian.u32(old, (int) p);
                 long d = LittleEndian.u32(neu, (int) (newPos + p - oldPos)) - vo;
-                if (d != 0 && Math.abs(d) < MAX_POINTER_CHANGE) {
-                    addIntervals(vo, d, starts, shifts, old.length, events);
+                List<Integer> entries = d != 0 && Math.abs(d) < MAX_POINTER_CHANGE ? entriesByShift.get(d) : null;
+                if (entries != null) {
+                    addIntervals(vo, entries, starts, old.length, events);
                 }
             }
             newPos += len + r.extra().length;
             oldPos += len + r.seek();
         }
-        events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        long[] sorted = events.sorted();
         List<long[]> regions = new ArrayList<>(); // {lo, hi, depth}
         int depth = 0;
         int best = 0;
-        for (int i = 0; i + 1 < events.size(); i++) {
-            depth += (int) events.get(i)[1];
-            long lo = events.get(i)[0];
-            long hi = events.get(i + 1)[0] - 1;
+        for (int i = 0; i + 1 < sorted.length; i++) {
+            depth += (sorted[i] & 1) == 1 ? 1 : -1;
+            long lo = sorted[i] >> 1;
+            long hi = (sorted[i + 1] >> 1) - 1;
             if (hi >= lo && depth >= MIN_AGREEING_WORDS) {
                 regions.add(new long[] {lo, hi, depth});
                 best = Math.max(best, depth);
@@ -71,17 +81,15 @@ final class LinkAddressFinder {
         return chosen < 0 ? OptionalLong.empty() : OptionalLong.of(chosen);
     }
 
-    /** Bases at which old value vo points into an entry whose shift is d: vo - base in [start, end). */
-    private static void addIntervals(long vo, long d, long[] starts, long[] shifts, long oldSize, List<long[]> events) {
-        for (int i = 0; i < starts.length; i++) {
-            if (shifts[i] == d) {
-                long end = i + 1 < starts.length ? starts[i + 1] : oldSize;
-                long lo = Math.max(0, vo - end + 1);
-                long hi = vo - starts[i];
-                if (hi >= lo) {
-                    events.add(new long[] {lo, 1});
-                    events.add(new long[] {hi + 1, -1});
-                }
+    /** Bases at which old value vo points into one of these entries: vo - base in [start, end). */
+    private static void addIntervals(long vo, List<Integer> entries, long[] starts, long oldSize, LongList events) {
+        for (int i : entries) {
+            long end = i + 1 < starts.length ? starts[i + 1] : oldSize;
+            long lo = Math.max(0, vo - end + 1);
+            long hi = vo - starts[i];
+            if (hi >= lo) {
+                events.add(lo * 2 + 1);
+                events.add((hi + 1) * 2);
             }
         }
     }

@@ -58,11 +58,7 @@ public final class PatchBuilder {
                     + " setting fits a decoder RAM budget of " + options.ramBudget() + " bytes (needs at least "
                     + CodecCandidates.minimumBudget(options.codec()) + ")");
         }
-        // The two images' checksums on two cores.
-        CompletableFuture<ImageChecksums> oldSums = CompletableFuture.supplyAsync(
-                () -> ImageChecksums.forCompactHeader(oldImage));
-        ImageChecksums newSums = ImageChecksums.forCompactHeader(newImage);
-        Sums sums = new Sums(oldSums.join(), newSums);
+        Sums sums = Sums.startOf(oldImage, newImage);
         if (newImage.length <= FULL_TRIAL_LIMIT) {
             // Small images: the whole search again for each alignment margin, the smallest kept.
             SuffixArrayIndex index = SuffixArrayIndex.of(oldImage);
@@ -82,12 +78,12 @@ public final class PatchBuilder {
         }
         List<DeltaRecord> records = AlignmentScanner.diff(HashIndex.of(oldImage), newImage,
                 AlignmentScanner.NEW_ALIGNMENT_MARGIN);
+        // The plain diff's blocks are made on one core while the screen's single-threaded steps
+        // (link address, reference evidence) use the other.
+        CompletableFuture<Candidate> plain = CompletableFuture.supplyAsync(
+                () -> Candidate.of(null, records, options.maxBlockRaw()));
         List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS_LARGE);
-        // From here on the blocks hold the plain diff: the records go before a view's index is
-        // built (the diff's peak heap).
-        Candidate plain = Candidate.of(null, records, options.maxBlockRaw());
-        records = null;
-        return buildBySampledTrials(plain, views, candidates, newImage, sums, options);
+        return buildBySampledTrials(plain.join(), views, candidates, newImage, sums, options);
     }
 
     /** Every codec setting on the plain diff, the views with the winning setting: all fully encoded. */
@@ -173,7 +169,12 @@ public final class PatchBuilder {
         return built.stream().min(Comparator.comparingInt(b -> b.patch().length)).orElseThrow();
     }
 
-    private record Sums(ImageChecksums old, ImageChecksums neu) {
+    /** The images' checksums, computed alongside the diff and waited for when a header is made. */
+    private record Sums(CompletableFuture<ImageChecksums> old, CompletableFuture<ImageChecksums> neu) {
+        static Sums startOf(byte[] oldImage, byte[] newImage) {
+            return new Sums(CompletableFuture.supplyAsync(() -> ImageChecksums.forCompactHeader(oldImage)),
+                    CompletableFuture.supplyAsync(() -> ImageChecksums.forCompactHeader(newImage)));
+        }
     }
 
     private static void encode(List<DeltaRecord> records, RelocationMap map, List<BlockCompressor> codecs,
@@ -208,7 +209,7 @@ public final class PatchBuilder {
         PatchHeader header = new PatchHeader(PatchHeader.FORMAT_VERSION_COMPACT,
                 map == null ? 0 : PatchHeader.FLAG_RELOCATED, c.codec(), c.props(), mapCount, mapSection.length,
                 c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount), options.maxBlockRaw(),
-                blockCount, payload.length, sums.old(), sums.neu(), null, options.firmwareVersion(),
+                blockCount, payload.length, sums.old().join(), sums.neu().join(), null, options.firmwareVersion(),
                 options.hardwareId(), SignatureSection.NONE);
         byte[] head = header.encode();
         byte[] patch = new byte[head.length + payload.length];

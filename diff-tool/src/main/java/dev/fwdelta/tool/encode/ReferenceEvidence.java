@@ -27,7 +27,7 @@ final class ReferenceEvidence {
     /** The map, or null with no evidence. {@code base} is the link address (pointers), or -1 for calls only. */
     static RelocationMap map(Arch arch, byte[] old, byte[] neu, List<DeltaRecord> records, long base,
                              int maxEntries) {
-        List<long[]> samples = new ArrayList<>(); // {old target, shift}
+        LongList samples = new LongList(); // packed (old target, shift): see sample()
         long oldPos = 0;
         long newPos = 0;
         for (DeltaRecord r : records) {
@@ -45,10 +45,10 @@ final class ReferenceEvidence {
             newPos += len + r.extra().length;
             oldPos += len + r.seek();
         }
-        return samples.isEmpty() ? null : entries(samples, old.length, maxEntries);
+        return samples.size() == 0 ? null : entries(samples.sorted(), old.length, maxEntries);
     }
 
-    private static void thumb(byte[] old, byte[] neu, int o, int n, long base, List<long[]> samples) {
+    private static void thumb(byte[] old, byte[] neu, int o, int n, long base, LongList samples) {
         if (base >= 0 && (o & 3) == 0
                 && sample(LittleEndian.u32(old, o) - base, LittleEndian.u32(neu, n) - base, old, neu, samples)) {
             return;
@@ -59,7 +59,7 @@ final class ReferenceEvidence {
         }
     }
 
-    private static void a64(byte[] old, byte[] neu, int o, int n, long base, List<long[]> samples) {
+    private static void a64(byte[] old, byte[] neu, int o, int n, long base, LongList samples) {
         if (base >= 0 && (o & 7) == 0 && o + 8 <= old.length && n + 8 <= neu.length
                 && sample(LittleEndian.u64(old, o) - base, LittleEndian.u64(neu, n) - base, old, neu, samples)) {
             return;
@@ -79,24 +79,31 @@ final class ReferenceEvidence {
         }
     }
 
-    /** Records that old offset a went to new offset b, if both lie in their images. */
-    private static boolean sample(long a, long b, byte[] old, byte[] neu, List<long[]> samples) {
+    /**
+     * Records that old offset a went to new offset b, if both lie in their images. Packed as one
+     * long, a in the high half and the shift b - a offset by 2^31 in the low half (images are
+     * under 2 GiB, so both fit): sorting the longs sorts by target, then shift.
+     */
+    private static boolean sample(long a, long b, byte[] old, byte[] neu, LongList samples) {
         if (a >= 0 && a < old.length && b >= 0 && b < neu.length) {
-            samples.add(new long[] {a, b - a});
+            samples.add(a << 32 | (b - a + SHIFT_BIAS));
             return true;
         }
         return false;
     }
 
-    private static RelocationMap entries(List<long[]> samples, long oldSize, int maxEntries) {
-        samples.sort(Comparator.comparingLong((long[] s) -> s[0]).thenComparingLong(s -> s[1]));
+    private static final long SHIFT_BIAS = 1L << 31;
+
+    private static RelocationMap entries(long[] sortedSamples, long oldSize, int maxEntries) {
         List<long[]> entries = new ArrayList<>(); // {start, shift, references}
-        for (long[] s : samples) {
+        for (long packed : sortedSamples) {
+            long target = packed >>> 32;
+            long shift = (packed & 0xFFFFFFFFL) - SHIFT_BIAS;
             long[] last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
-            if (last != null && last[1] == s[1]) {
+            if (last != null && last[1] == shift) {
                 last[2]++;
-            } else if (last == null || s[0] > last[0]) {
-                entries.add(new long[] {s[0], s[1], 1});
+            } else if (last == null || target > last[0]) {
+                entries.add(new long[] {target, shift, 1});
             }
         }
         if (entries.size() > maxEntries) {

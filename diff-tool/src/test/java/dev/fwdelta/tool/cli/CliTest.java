@@ -33,8 +33,9 @@ class CliTest {
         patch = dir.resolve("update.fwd");
     }
 
+    /** As main() runs it: the command line built for these arguments (only the named command). */
     private int run(String... args) {
-        CommandLine cl = Main.commandLine();
+        CommandLine cl = Main.commandLineFor(args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);
@@ -43,6 +44,23 @@ class CliTest {
     private void diff() {
         assertEquals(0, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(),
                 "--firmware-version", "42", "--hardware-id", "0xC0FFEE"), err.toString());
+    }
+
+    @Test
+    void aCommandAloneBehavesAsInTheFullCommandLine() {
+        for (String name : Main.commandLine().getSubcommands().keySet()) {
+            CommandLine alone = Main.commandLineFor(new String[] {name});
+            CommandLine full = Main.commandLine();
+            assertEquals(full.getSubcommands().get(name).getUsageMessage(),
+                    alone.getSubcommands().get(name).getUsageMessage(), name);
+            int expectedSubcommands = name.equals("help") ? full.getSubcommands().size() : 1;
+            assertEquals(expectedSubcommands, alone.getSubcommands().size(), name);
+        }
+        // a usage error in a command run alone still exits with USAGE and shows that command's usage
+        assertEquals(ExitCodes.USAGE, run("diff", oldBin.toString()));
+        assertTrue(err.toString().contains("Usage: fwdelta diff"), err.toString());
+        // no command, or one that does not exist: the full list
+        assertEquals(12, Main.commandLineFor(new String[] {"nonsense"}).getSubcommands().size());
     }
 
     @Test

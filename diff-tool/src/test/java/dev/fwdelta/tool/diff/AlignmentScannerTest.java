@@ -64,6 +64,34 @@ class AlignmentScannerTest {
     }
 
     @Test
+    void hashIndexFindsRealMatchesAtLeastAsLongAsTheHintsAndFindsMovedCode() {
+        Random rnd = new Random(12);
+        byte[] old = new byte[200_000];
+        rnd.nextBytes(old);
+        byte[] neu = new byte[50_000];
+        System.arraycopy(old, 120_000, neu, 0, neu.length); // moved far from where the hint points
+        for (int i = 0; i < 100; i++) {
+            neu[rnd.nextInt(neu.length)] ^= 0x5A;
+        }
+        HashIndex index = HashIndex.of(old);
+        int[] pos = new int[1];
+        int foundMoved = 0;
+        for (int at = 0; at < neu.length; at += 7) {
+            int hint = rnd.nextInt(old.length + 20) - 10; // outside the image now and then
+            int len = index.longest(neu, at, neu.length, hint, pos);
+            assertEquals(0, Arrays.compare(old, pos[0], pos[0] + len, neu, at, at + len), "a real match at " + at);
+            assertTrue(len >= MatchIndex.matchLength(old, hint, neu, at, neu.length), "the hint's match at " + at);
+            if (pos[0] == at + 120_000 && len >= HashIndex.KEY_BYTES) {
+                foundMoved++;
+            }
+        }
+        // A slot keeps one position (the first of those hashed there, and the table has fewer
+        // slots than the image has positions), so the moved copy is found at some positions,
+        // not all: here about a third. The scan needs one to take up the new alignment.
+        assertTrue(foundMoved > neu.length / 7 / 4, "found the moved code at " + foundMoved + " positions");
+    }
+
+    @Test
     void recordsRebuildEditedImagesAcrossSegments() {
         Random rnd = new Random(5);
         byte[] old = new byte[3 * AlignmentScanner.SEGMENT_BYTES + 1234];
@@ -81,11 +109,13 @@ class AlignmentScannerTest {
         for (int i = 0; i < 500; i++) {
             neu[rnd.nextInt(neu.length)] ^= 1 + rnd.nextInt(255);
         }
-        List<DeltaRecord> records = AlignmentScanner.diff(old, neu);
-        assertArrayEquals(neu, apply(old, records));
-        long extra = records.stream().mapToLong(r -> r.extra().length).sum();
-        // The matcher must find the moved parts: little more than the inserted bytes is extra.
-        assertTrue(extra < 4 * inserted.length, "extra bytes " + extra);
+        for (MatchIndex index : List.of(SuffixArrayIndex.of(old), HashIndex.of(old))) {
+            List<DeltaRecord> records = AlignmentScanner.diff(index, neu, AlignmentScanner.NEW_ALIGNMENT_MARGIN);
+            assertArrayEquals(neu, apply(old, records), index.getClass().getSimpleName());
+            long extra = records.stream().mapToLong(r -> r.extra().length).sum();
+            // Either index must find the moved parts: little more than the inserted bytes is extra.
+            assertTrue(extra < 4 * inserted.length, index.getClass().getSimpleName() + ": extra bytes " + extra);
+        }
     }
 
     @Test
@@ -96,6 +126,11 @@ class AlignmentScannerTest {
         assertArrayEquals(some, apply(some, AlignmentScanner.diff(some, some)));
         byte[] zeros = new byte[AlignmentScanner.SEGMENT_BYTES * 2 + 3];
         assertArrayEquals(zeros, apply(new byte[10], AlignmentScanner.diff(new byte[10], zeros)));
+        // the hash index on images shorter than its 8-byte key, and empty ones
+        for (byte[] old : new byte[][] {new byte[0], new byte[3], some}) {
+            assertArrayEquals(some, apply(old, AlignmentScanner.diff(HashIndex.of(old), some, 8)));
+            assertArrayEquals(zeros, apply(old, AlignmentScanner.diff(HashIndex.of(old), zeros, 8)));
+        }
     }
 
     @Test
@@ -104,6 +139,8 @@ class AlignmentScannerTest {
             byte[] old = pair.oldBytes();
             byte[] neu = pair.newBytes();
             assertArrayEquals(neu, apply(old, AlignmentScanner.diff(old, neu)), pair.name());
+            assertArrayEquals(neu, apply(old, AlignmentScanner.diff(HashIndex.of(old), neu,
+                    AlignmentScanner.NEW_ALIGNMENT_MARGIN)), pair.name() + ", hash index");
         }
     }
 }

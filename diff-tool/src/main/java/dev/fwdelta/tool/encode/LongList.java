@@ -1,0 +1,30 @@
+package dev.fwdelta.tool.encode;
+
+import java.util.Arrays;
+
+/**
+ * A growable array of longs: the builder's evidence (hundreds of thousands of packed samples on
+ * a large image) kept without a boxed object each, and sorted as primitives.
+ */
+final class LongList {
+    private long[] values = new long[1024];
+    private int size;
+
+    void add(long v) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = v;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** The values in ascending order, as a new array. */
+    long[] sorted() {
+        long[] out = Arrays.copyOf(values, size);
+        Arrays.sort(out);
+        return out;
+    }
+}
