@@ -22,9 +22,12 @@ class CompareSmokeTest {
     @Test
     void harnessOnOneSmallPair(@TempDir Path out) throws Exception {
         int code = new CommandLine(new CompareMain()).execute("--pair", "programmer", "--runs", "1", "--out",
-                out.toString(), "--fwdelta-jar", System.getProperty("fwdelta.jar"), "--corpus",
+                out.toString(), "--fwdelta-jar", System.getProperty("fwdelta.jar"), "--jvm-options",
+                System.getProperty("fwdelta.jvmOptions"), "--corpus",
                 System.getProperty("fwdelta.corpus"));
         assertEquals(0, code);
+        // fwdelta ran as its launcher runs it, and the report says how
+        assertTrue(Files.readString(out.resolve("results.md")).contains("fwdelta run as java -XX:TieredStopAtLevel=1"));
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
         var pair = json.getAsJsonArray("pairs").get(0).getAsJsonObject();
         assertEquals("programmer", pair.get("pair").getAsString());

@@ -35,6 +35,10 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--fwdelta-jar", paramLabel = "JAR", defaultValue = "diff-tool/target/fwdelta.jar")
     Path fwdeltaJar;
 
+    @Option(names = "--jvm-options", paramLabel = "FILE", defaultValue = "diff-tool/jvm.options",
+            description = "The JVM options file the fwdelta launcher uses; fwdelta runs as java @FILE -jar JAR.")
+    Path jvmOptions;
+
     @Option(names = "--render", paramLabel = "RESULTS.json",
             description = "Do not measure: rewrite the table and chart of an earlier results.json into --out.")
     Path render;
@@ -65,7 +69,8 @@ public final class CompareMain implements Callable<Integer> {
         Map<String, Map<String, Long>> refs = pairsDir != null ? Map.of() : ReferenceFigures.detools(corpusDir);
         List<PairResult> results;
         try {
-            results = new Harness(Tool.all(fwdeltaJar.toAbsolutePath()), runs, scratch, refs, log).run(pairs);
+            results = new Harness(Tool.all(fwdeltaJar.toAbsolutePath(), jvmOptions.toAbsolutePath()), runs, scratch,
+                    refs, log).run(pairs);
         } finally {
             try (var files = Files.list(scratch)) {
                 for (Path f : files.toList()) {
@@ -74,7 +79,8 @@ public final class CompareMain implements Callable<Integer> {
             }
             Files.deleteIfExists(scratch);
         }
-        Report.Run run = new Report.Run(LocalDate.now().toString(), machine(), runs, results);
+        Report.Run run = new Report.Run(LocalDate.now().toString(), machine() + "; fwdelta run as java "
+                + String.join(" ", Tool.jvmOptions(jvmOptions)) + " -jar fwdelta.jar", runs, results);
         Report.writeAll(run, out);
         log.printf("wrote %s/results.md, results.json, patch-sizes.png%n", out);
         return 0;

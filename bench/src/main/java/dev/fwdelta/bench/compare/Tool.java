@@ -1,5 +1,8 @@
 package dev.fwdelta.bench.compare;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,17 +19,35 @@ record Tool(String name, boolean fwdelta, String binary, Commands commands) {
         List<String> apply(Path oldFile, Path patch, Path out);
     }
 
-    /** fwdelta's default, each codec on its own, and the peers a user would pick instead. */
-    static List<Tool> all(Path fwdeltaJar) {
+    /**
+     * The options in a JVM options file (one per line, # comments), as the fwdelta launcher
+     * passes them with {@code java @FILE}.
+     */
+    static List<String> jvmOptions(Path file) {
+        try {
+            return Files.readAllLines(file).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the JVM options file " + file, e);
+        }
+    }
+
+    /**
+     * fwdelta's default, each codec on its own, and the peers a user would pick instead. fwdelta
+     * runs as its launcher runs it: java @jvmOptions -jar fwdeltaJar.
+     */
+    static List<Tool> all(Path fwdeltaJar, Path jvmOptions) {
+        jvmOptions(jvmOptions); // a missing or unreadable file fails here, before any run
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String options = "@" + jvmOptions;
         List<Tool> tools = new ArrayList<>();
         for (String codec : new String[] {null, "lzma", "lz77", "none"}) {
             String name = codec == null ? "fwdelta" : "fwdelta-" + codec;
             tools.add(new Tool(name, true, fwdeltaJar.toString(), new Commands() {
                 @Override
                 public List<String> diff(Path o, Path n, Path p) {
-                    List<String> c = new ArrayList<>(List.of(java, "-jar", fwdeltaJar.toString(), "diff", o.toString(),
-                            n.toString(), "-o", p.toString()));
+                    List<String> c = new ArrayList<>(List.of(java, options, "-jar", fwdeltaJar.toString(), "diff",
+                            o.toString(), n.toString(), "-o", p.toString()));
                     if (codec != null) {
                         c.addAll(List.of("--codec", codec));
                     }
@@ -35,7 +56,7 @@ record Tool(String name, boolean fwdelta, String binary, Commands commands) {
 
                 @Override
                 public List<String> apply(Path o, Path p, Path out) {
-                    return List.of(java, "-jar", fwdeltaJar.toString(), "apply", o.toString(), p.toString(), "-o",
+                    return List.of(java, options, "-jar", fwdeltaJar.toString(), "apply", o.toString(), p.toString(), "-o",
                             out.toString());
                 }
             }));

@@ -4,9 +4,9 @@ import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.OptionalLong;
 
 /**
@@ -26,10 +26,13 @@ final class LinkAddressFinder {
     static OptionalLong find(byte[] old, byte[] neu, List<DeltaRecord> records, RelocationMap map) {
         long[] starts = map.starts();
         long[] shifts = map.shifts();
-        // Which entries have a given shift: a changed word is checked against those only.
-        Map<Long, List<Integer>> entriesByShift = new HashMap<>();
-        for (int i = 0; i < shifts.length; i++) {
-            entriesByShift.computeIfAbsent(shifts[i], k -> new ArrayList<>()).add(i);
+        // Which entries have a given shift: a changed word is checked against those only, found
+        // by binary search over the distinct shifts (no boxing: this runs once per changed word).
+        long[] distinct = Arrays.stream(shifts).distinct().sorted().toArray();
+        int[][] entriesByShift = new int[distinct.length][];
+        for (int k = 0; k < distinct.length; k++) {
+            long shift = distinct[k];
+            entriesByShift[k] = IntStream.range(0, shifts.length).filter(i -> shifts[i] == shift).toArray();
         }
         // Each event is base * 2 + 1 where an interval opens, base * 2 where one closed before
         // base: sorted as plain longs, a close comes before an open at the same base.
@@ -41,9 +44,9 @@ final class LinkAddressFinder {
             for (long p = oldPos + 3 & ~3L; p + 4 <= oldPos + len; p += 4) {
                 long vo = LittleEndian.u32(old, (int) p);
                 long d = LittleEndian.u32(neu, (int) (newPos + p - oldPos)) - vo;
-                List<Integer> entries = d != 0 && Math.abs(d) < MAX_POINTER_CHANGE ? entriesByShift.get(d) : null;
-                if (entries != null) {
-                    addIntervals(vo, entries, starts, old.length, events);
+                int k = d != 0 && Math.abs(d) < MAX_POINTER_CHANGE ? Arrays.binarySearch(distinct, d) : -1;
+                if (k >= 0) {
+                    addIntervals(vo, entriesByShift[k], starts, old.length, events);
                 }
             }
             newPos += len + r.extra().length;
@@ -82,7 +85,7 @@ final class LinkAddressFinder {
     }
 
     /** Bases at which old value vo points into one of these entries: vo - base in [start, end). */
-    private static void addIntervals(long vo, List<Integer> entries, long[] starts, long oldSize, LongList events) {
+    private static void addIntervals(long vo, int[] entries, long[] starts, long oldSize, LongList events) {
         for (int i : entries) {
             long end = i + 1 < starts.length ? starts[i + 1] : oldSize;
             long lo = Math.max(0, vo - end + 1);

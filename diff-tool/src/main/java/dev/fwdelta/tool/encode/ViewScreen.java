@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The relocated views worth diffing again: maps from the plain diff's alignment and from the
@@ -26,9 +27,10 @@ final class ViewScreen {
     /** The views worth diffing again: of each map source the best, then the best {@code count}. */
     static List<View> screened(byte[] oldImage, byte[] newImage, List<DeltaRecord> records, BuildOptions options,
                                int count) {
-        // The map sources are screened side by side; their order in the list is kept.
+        // The map sources are read and screened side by side (reading the references is a pass
+        // over the diff of its own); their order in the list is kept.
         List<View> views = new ArrayList<>(relocationCandidates(oldImage, newImage, records, options)
-                .parallelStream().map(source -> bestView(source, oldImage, newImage, records))
+                .parallelStream().map(source -> bestView(source.get(), oldImage, newImage, records))
                 .filter(v -> v != null).toList());
         views.sort(Comparator.comparingLong(v -> -v.gain()));
         // A copy: a sublist would keep the other views (an image-sized array each) alive.
@@ -52,16 +54,17 @@ final class ViewScreen {
     /**
      * Maps worth a try, one list per source (the plain diff's alignment, the changed references): Thumb BL
      * calls, AArch64 branches and ADRP pairs; with a link address also absolute pointers, alone and
-     * with the calls of either architecture.
+     * with the calls of either architecture. A source is read when its supplier is called.
      */
-    private static List<List<RelocationMap>> relocationCandidates(byte[] oldImage, byte[] newImage,
-                                                                  List<DeltaRecord> records, BuildOptions options) {
+    private static List<Supplier<List<RelocationMap>>> relocationCandidates(byte[] oldImage, byte[] newImage,
+                                                                            List<DeltaRecord> records,
+                                                                            BuildOptions options) {
         int entries = RelocationPlanner.entriesWithin(options.ramBudget());
         RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(records, oldImage.length, entries);
         if (shifts == null) {
             return List.of();
         }
-        List<List<RelocationMap>> out = new ArrayList<>();
+        List<Supplier<List<RelocationMap>>> out = new ArrayList<>();
         OptionalLong base = LinkAddressFinder.find(oldImage, newImage, records, shifts);
         ReferenceEvidence.Arch arch = elfArchitecture(oldImage);
         boolean thumbCode = arch == null || arch == ReferenceEvidence.Arch.THUMB;
@@ -73,16 +76,20 @@ final class ViewScreen {
         if (a64Code) {
             fromAlignment.addAll(a64Variants(shifts, base));
         }
-        out.add(fromAlignment);
-        RelocationMap thumb = !thumbCode ? null : ReferenceEvidence.map(ReferenceEvidence.Arch.THUMB, oldImage,
-                newImage, records, base.orElse(-1), entries);
-        if (thumb != null) {
-            out.add(thumbVariants(thumb, base));
+        out.add(() -> fromAlignment);
+        if (thumbCode) {
+            out.add(() -> {
+                RelocationMap thumb = ReferenceEvidence.map(ReferenceEvidence.Arch.THUMB, oldImage, newImage, records,
+                        base.orElse(-1), entries);
+                return thumb == null ? List.of() : thumbVariants(thumb, base);
+            });
         }
-        RelocationMap a64 = !a64Code ? null : ReferenceEvidence.map(ReferenceEvidence.Arch.A64, oldImage, newImage,
-                records, base.orElse(-1), entries);
-        if (a64 != null) {
-            out.add(a64Variants(a64, base));
+        if (a64Code) {
+            out.add(() -> {
+                RelocationMap a64 = ReferenceEvidence.map(ReferenceEvidence.Arch.A64, oldImage, newImage, records,
+                        base.orElse(-1), entries);
+                return a64 == null ? List.of() : a64Variants(a64, base);
+            });
         }
         return out;
     }
