@@ -136,6 +136,21 @@ class CompactFormatCorruptionTest {
     }
 
     @Test
+    void mapWithATransformNoVersionKnows() {
+        TestPatch t = patch();
+        t.transforms = 64 | 2;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
+    void xtensaCallsApplyInFormat3Only() throws Exception {
+        TestPatch t = GoldenVectors.relocationXtensa();
+        assertArrayEquals(t.newImage(), Apply.apply(t.old, t.build()));
+        t.version = 2;
+        rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
+    }
+
+    @Test
     void mapEntriesNotIncreasing() {
         TestPatch t = patch();
         t.map = new long[][] {{64, 0}, {64, 4}}; // distance 0

@@ -105,6 +105,34 @@ class GoldenVectorTest {
         assertEquals(GoldenVectors.VECTOR_BASE + 185, n.getInt(236) & 0xFFFFFFFFL);
     }
 
+    /** Each expected call written out from docs/FORMAT.md 2.3 by hand: new offset = old + 8 from 0x80. */
+    @Test
+    void xtensaVectorReaimsCallsToFunctionStartsOnly() throws IOException {
+        byte[] old = resource("compact-relocation-xtensa.old");
+        byte[] neu = resource("compact-relocation-xtensa.new");
+        // CALL0 at 0x11 to the ENTRY at 0xA0 (now 0xA8): offset (0xA8 - 4 - 0x10) / 4 = 37
+        assertEquals(GoldenVectors.xtensaCall(0, 0x11, 0xA8), u24(neu, 0x11));
+        assertEquals(0x05 | 37 << 6, u24(neu, 0x11));
+        // CALL8 at 0x95 (now 0x9D) back to the ADDI frame at 0x20: (0x20 - 4 - 0x9C) / 4 = -32
+        assertEquals(0x25 | (-32 & 0x3FFFF) << 6, u24(neu, 0x9D));
+        // both ends unmoved, or both moved by 8: the same bytes
+        assertEquals(u24(old, 0x31), u24(neu, 0x31));
+        assertEquals(u24(old, 0xB1), u24(neu, 0xB9));
+        // the call to 0xC0 (RET.N, no function start) keeps its old offset though its target moved
+        assertEquals(u24(old, 0x41), u24(neu, 0x41));
+        // POINTER32 in the same map: into the moved part re-aimed, the other kept
+        java.nio.ByteBuffer n = java.nio.ByteBuffer.wrap(neu).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(GoldenVectors.XTENSA_BASE + 0xA8, n.getInt(0x60) & 0xFFFFFFFFL);
+        assertEquals(GoldenVectors.XTENSA_BASE + 0x20, n.getInt(0x64) & 0xFFFFFFFFL);
+        // map: base 0x40200000 (31 bits: 5-byte varint), transforms 1, entry 1 (1 + 1),
+        // entry 2: distance 0x80 (2) shift +8 = zig-zag 16 (1)
+        assertEquals(5 + 1 + (1 + 1) + (2 + 1), PatchHeader.parse(resource("compact-relocation-xtensa.fwd")).mapLength());
+    }
+
+    private static int u24(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16;
+    }
+
     /** Each expected word written out from docs/FORMAT.md 2.3 by hand: new offset = old + 16 from 0xF0. */
     @Test
     void a64VectorReaimsBranchesAdrpPairsAndPointers() throws IOException {

@@ -96,6 +96,55 @@ public final class GoldenVectors {
         return t;
     }
 
+    /** The link address of the Xtensa vector (an ESP8266's flash-mapped code). */
+    public static final long XTENSA_BASE = 0x4020_0000L;
+
+    /**
+     * Xtensa code (format 3) with 8 bytes inserted at 0x80 (map {0: +0, 0x80: +8}), XTENSA_CALL and
+     * POINTER32: calls at unaligned offsets to a call0 function (ADDI a1 frame at 0x20) and a
+     * windowed one (ENTRY at 0xA0), across the insertion and not, one to code that begins no
+     * function (0xC0), and pointers into the moved part and not.
+     */
+    public static TestPatch relocationXtensa() {
+        byte[] old = new byte[256];
+        old[0x20] = 0x12; // ADDI a1, a1, -16: a call0 function's frame
+        old[0x21] = (byte) 0xC1;
+        old[0x22] = (byte) 0xF0;
+        old[0xA0] = 0x36; // ENTRY a1, 32: a windowed-ABI function
+        old[0xA1] = 0x41;
+        old[0xC0] = 0x0D; // RET.N: not a function start
+        old[0xC1] = (byte) 0xF0;
+        putCall(old, 0x11, 0, 0xA0);
+        putCall(old, 0x95, 2, 0x20);
+        putCall(old, 0x31, 0, 0x20);
+        putCall(old, 0xB1, 0, 0xA0);
+        putCall(old, 0x41, 0, 0xC0);
+        putWord(old, 0x60, (int) (XTENSA_BASE + 0xA0));
+        putWord(old, 0x64, (int) (XTENSA_BASE + 0x20));
+        TestPatch t = new TestPatch(old);
+        t.version = 3;
+        t.flags = 2;
+        t.map = new long[][] {{0, 0}, {0x80, 8}};
+        t.imageBase = XTENSA_BASE;
+        t.transforms = 32 | 2;
+        t.block()
+                .add(new TestPatch.Rec(new byte[0x80], "XTENSA!!".getBytes(), 0))
+                .add(new TestPatch.Rec(new byte[0x80], new byte[0], 0));
+        return t;
+    }
+
+    /** The 3 bytes of CALLn (n: 0 for CALL0, 2 for CALL8) at offset {@code at} to offset {@code target}. */
+    static int xtensaCall(int n, long at, long target) {
+        return 0x05 | n << 4 | (int) ((target - 4 - (at & ~3)) / 4 & 0x3FFFF) << 6;
+    }
+
+    private static void putCall(byte[] b, int at, int n, long target) {
+        int x = xtensaCall(n, at, target);
+        b[at] = (byte) x;
+        b[at + 1] = (byte) (x >> 8);
+        b[at + 2] = (byte) (x >> 16);
+    }
+
     /** B (0x14000000) or BL (0x94000000) at old offset {@code at} to offset {@code target}. */
     static int a64Branch(int opcode, long at, long target) {
         return opcode | (int) ((target - at) >> 2 & 0x3FF_FFFF);
@@ -167,6 +216,7 @@ public final class GoldenVectors {
         TestPatch compactA64 = relocationA64();
         compactA64.version = 3;
         v.put("compact-relocation-a64", compactA64);
+        v.put("compact-relocation-xtensa", relocationXtensa());
         return v;
     }
 }

@@ -160,7 +160,7 @@ class HeaderCorruptionTest {
     @Test
     void mapWithAnUnknownTransform() {
         TestPatch t = GoldenVectors.relocation();
-        t.transforms = 32 | 1;
+        t.transforms = 32 | 1; // XTENSA_CALL: format 3 only
         rejectsBeforeWriting(ErrorCode.BAD_MAP, t);
     }
 

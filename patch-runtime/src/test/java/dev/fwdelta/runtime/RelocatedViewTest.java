@@ -25,7 +25,7 @@ class RelocatedViewTest {
     void chunkedViewEqualsTheSpecificationsView() throws Exception {
         Random rnd = new Random(20261122);
         int reaimedBy = 0; // single transforms that changed some byte
-        for (int round = 0; round < 93; round++) {
+        for (int round = 0; round < 3 * RelocationMap.KNOWN_TRANSFORMS; round++) {
             long base = rnd.nextBoolean() ? 0 : rnd.nextInt(1 << 20) * 16L;
             TestPatch t = new TestPatch(referenceDenseImage(rnd, base));
             t.imageBase = base;
@@ -55,14 +55,17 @@ class RelocatedViewTest {
                 + Integer.toBinaryString(reaimedBy));
     }
 
-    /** Random words, a third of them references: B/BL, ADRP with partners, pointers, Thumb BL. */
+    /**
+     * Random words, a third of them references: B/BL, ADRP with partners, pointers, Thumb BL,
+     * Xtensa calls (at any byte offset) to a function start, or to none.
+     */
     private static byte[] referenceDenseImage(Random rnd, long base) {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
         rnd.nextBytes(b.array());
         for (int p = 0; p + 16 <= SIZE; p += 4 * (1 + rnd.nextInt(3))) {
             int reg = rnd.nextInt(4);
             long target = rnd.nextInt(SIZE + 100) - 50; // references mostly land inside the image
-            switch (rnd.nextInt(7)) {
+            switch (rnd.nextInt(8)) {
                 case 0 -> b.putInt(p, (rnd.nextBoolean() ? 0x9400_0000 : 0x1400_0000) | (int) (target - p >> 2) & 0x3FF_FFFF);
                 case 1 -> {
                     long pages = (base + target >> 12) - (base + p >> 12);
@@ -73,6 +76,18 @@ class RelocatedViewTest {
                         | rnd.nextInt(1 << 12) << 10 | reg << 5 | rnd.nextInt(32));
                 case 4 -> b.putLong(p & ~7, base + target);
                 case 5 -> b.putInt(p, (int) (base + target));
+                case 7 -> {
+                    int q = p + rnd.nextInt(4);
+                    long aligned = target & ~3;
+                    int call = 0x05 | rnd.nextInt(4) << 4 | (int) ((aligned - 4 - (q & ~3)) / 4 & 0x3FFFF) << 6;
+                    b.put(q, (byte) call).put(q + 1, (byte) (call >> 8)).put(q + 2, (byte) (call >> 16));
+                    if (aligned >= 0 && aligned + 2 <= SIZE && rnd.nextInt(4) > 0) {
+                        // a call0 frame or a windowed ENTRY; a quarter of the calls aim at neither
+                        boolean entry = rnd.nextBoolean();
+                        b.put((int) aligned, (byte) (entry ? 0x36 : 0x12))
+                                .put((int) aligned + 1, (byte) (entry ? 0x01 | rnd.nextInt(16) << 4 : 0xC1));
+                    }
+                }
                 default -> {
                     int q = p + 2 * rnd.nextInt(2);
                     int halfwords = (int) (target - (q + 4)) >> 1;

@@ -228,12 +228,44 @@ public final class TestPatch {
      * FORMAT.md 2.3, written again here from the text: the old image as the map predicts it. Per
      * byte: an aligned word holding an address the map knows becomes the moved address; else a
      * byte of a Thumb BL whose position and target the map knows becomes the re-aimed call; else
-     * the old byte.
+     * the old byte. The rules are written weakest first, so that the rule FORMAT.md lists first
+     * is written last.
      */
     byte[] view() {
         byte[] v = old.clone();
         if (map == null) {
             return v;
+        }
+        if ((transforms & 32) != 0) {
+            // XTENSA_CALL, ascending q: of overlapping re-aimed calls the last one's bytes stay
+            for (int q = 0; q + 3 <= old.length; q++) {
+                long x = le(old, q, 3);
+                if ((x & 0x0F) != 0x05) {
+                    continue;
+                }
+                long off = x >> 6;
+                if (off >= 1 << 17) {
+                    off -= 1 << 18;
+                }
+                long target = (q & ~3) + 4 + 4 * off;
+                if (target < 0 || target + 2 > old.length) {
+                    continue;
+                }
+                long at = mapped(q);
+                long moved = mapped(target);
+                if (at < 0 || moved < 0) {
+                    continue;
+                }
+                long d = moved - 4 - (at & ~3);
+                if (Math.floorMod(d, 4) != 0 || d / 4 < -(1 << 17) || d / 4 >= 1 << 17 || d / 4 == off) {
+                    continue;
+                }
+                int b0 = old[(int) target] & 0xFF;
+                int b1 = old[(int) target + 1] & 0xFF;
+                if ((b0 == 0x12 && b1 == 0xC1) || (b0 == 0x36 && (b1 & 0x0F) == 0x01)) {
+                    putLe(v, q, 3, (x & 0x3F) | (d / 4 & 0x3FFFF) << 6);
+                }
+            }
         }
         if ((transforms & 1) != 0) {
             for (int q = 0; q + 4 <= old.length; q += 2) {

@@ -233,6 +233,9 @@ public final class PatchBuilder {
         if (map.has(RelocationMap.A64_ADRP)) {
             kinds.add("A64 ADRP");
         }
+        if (map.has(RelocationMap.XTENSA_CALL)) {
+            kinds.add("Xtensa CALL");
+        }
         if (map.has(RelocationMap.POINTER32) || map.has(RelocationMap.POINTER64)) {
             kinds.add((map.has(RelocationMap.POINTER64) ? "64-bit " : "") + "pointers at "
                     + String.format("0x%08x", map.imageBase()));

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.encode;
 import dev.fwdelta.runtime.apply.A64References;
 import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.runtime.apply.XtensaCalls;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
@@ -14,13 +15,14 @@ import java.util.List;
  * a reference in a diff run changed, its old and new targets say where that target went. bsdiff
  * may align a region with look-alike content elsewhere (tables, padding); the references know
  * where it really went. The references of one architecture are read at a time (Thumb BL calls
- * with 32-bit pointers, or AArch64 branches and ADRP pairs with 64-bit pointers): read together,
+ * with 32-bit pointers, AArch64 branches and ADRP pairs with 64-bit pointers, or Xtensa calls
+ * with 32-bit pointers): read together,
  * each would take the other's code for noise. Runs of targets with the same shift become entries;
  * if there are more than fit, those backed by the most references are kept.
  */
 final class ReferenceEvidence {
     /** Which instruction set's references to read. */
-    enum Arch { THUMB, A64 }
+    enum Arch { THUMB, A64, XTENSA }
 
     private ReferenceEvidence() {}
 
@@ -32,14 +34,15 @@ final class ReferenceEvidence {
         long newPos = 0;
         for (DeltaRecord r : records) {
             int len = r.diff().length;
-            int step = arch == Arch.THUMB ? 2 : 4;
+            // Xtensa instructions need no alignment: every byte may start a call
+            int step = arch == Arch.THUMB ? 2 : arch == Arch.XTENSA ? 1 : 4;
             for (long p = oldPos + step - 1 & -step; p + 4 <= oldPos + len; p += step) {
                 int o = (int) p;
                 int n = (int) (newPos + p - oldPos);
-                if (arch == Arch.THUMB) {
-                    thumb(old, neu, o, n, base, samples);
-                } else {
-                    a64(old, neu, o, n, base, samples);
+                switch (arch) {
+                    case THUMB -> thumb(old, neu, o, n, base, samples);
+                    case A64 -> a64(old, neu, o, n, base, samples);
+                    case XTENSA -> xtensa(old, neu, o, n, base, samples);
                 }
             }
             newPos += len + r.extra().length;
@@ -56,6 +59,23 @@ final class ReferenceEvidence {
         if (RelocatedOldImage.isThumbBl(old, o) && RelocatedOldImage.isThumbBl(neu, n)) {
             sample(o + 4 + RelocatedOldImage.thumbBlOffset(old, o), n + 4 + RelocatedOldImage.thumbBlOffset(neu, n),
                     old, neu, samples);
+        }
+    }
+
+    /** A 32-bit pointer (aligned, with a link address), else a CALLn between two function starts. */
+    private static void xtensa(byte[] old, byte[] neu, int o, int n, long base, LongList samples) {
+        if (base >= 0 && (o & 3) == 0
+                && sample(LittleEndian.u32(old, o) - base, LittleEndian.u32(neu, n) - base, old, neu, samples)) {
+            return;
+        }
+        if (XtensaCalls.isCall(old[o]) && XtensaCalls.isCall(neu[n])) {
+            long to = XtensaCalls.target(XtensaCalls.instruction(old, o), o);
+            long tn = XtensaCalls.target(XtensaCalls.instruction(neu, n), n);
+            if (to >= 0 && to + 2 <= old.length && tn >= 0 && tn + 2 <= neu.length
+                    && XtensaCalls.startsFunction(old[(int) to], old[(int) to + 1])
+                    && XtensaCalls.startsFunction(neu[(int) tn], neu[(int) tn + 1])) {
+                sample(to, tn, old, neu, samples);
+            }
         }
     }
 

@@ -69,12 +69,16 @@ final class ViewScreen {
         ReferenceEvidence.Arch arch = elfArchitecture(oldImage);
         boolean thumbCode = arch == null || arch == ReferenceEvidence.Arch.THUMB;
         boolean a64Code = arch == null || arch == ReferenceEvidence.Arch.A64;
+        boolean xtensaCode = arch == null || arch == ReferenceEvidence.Arch.XTENSA;
         List<RelocationMap> fromAlignment = new ArrayList<>();
         if (thumbCode) {
             fromAlignment.addAll(thumbVariants(shifts, base));
         }
         if (a64Code) {
             fromAlignment.addAll(a64Variants(shifts, base));
+        }
+        if (xtensaCode) {
+            fromAlignment.addAll(xtensaVariants(shifts, base));
         }
         out.add(() -> fromAlignment);
         if (thumbCode) {
@@ -91,13 +95,20 @@ final class ViewScreen {
                 return a64 == null ? List.of() : a64Variants(a64, base);
             });
         }
+        if (xtensaCode) {
+            out.add(() -> {
+                RelocationMap xtensa = ReferenceEvidence.map(ReferenceEvidence.Arch.XTENSA, oldImage, newImage,
+                        records, base.orElse(-1), entries);
+                return xtensa == null ? List.of() : xtensaVariants(xtensa, base);
+            });
+        }
         return out;
     }
 
     /**
      * The code an ELF image holds, from its header (little-endian e_machine at offset 18: 40 ARM,
-     * 183 AArch64), or null for anything else, a raw firmware image included: then both
-     * architectures' views are tried. An ELF file says what it is; no need to screen views of
+     * 183 AArch64, 94 Xtensa), or null for anything else, a raw firmware image included: then
+     * every architecture's views are tried. An ELF file says what it is; no need to screen views of
      * the other instruction set.
      */
     static ReferenceEvidence.Arch elfArchitecture(byte[] image) {
@@ -106,7 +117,12 @@ final class ViewScreen {
             return null;
         }
         int machine = (image[18] & 0xFF) | (image[19] & 0xFF) << 8;
-        return machine == 183 ? ReferenceEvidence.Arch.A64 : machine == 40 ? ReferenceEvidence.Arch.THUMB : null;
+        return switch (machine) {
+            case 183 -> ReferenceEvidence.Arch.A64;
+            case 40 -> ReferenceEvidence.Arch.THUMB;
+            case 94 -> ReferenceEvidence.Arch.XTENSA;
+            default -> null;
+        };
     }
 
     /** Thumb BL calls; with a link address also 32-bit pointers, alone and with the calls. */
@@ -116,6 +132,16 @@ final class ViewScreen {
         if (base.isPresent()) {
             variants.add(map.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
             variants.add(map.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
+        }
+        return variants;
+    }
+
+    /** Xtensa calls; with a link address also with 32-bit pointers. */
+    private static List<RelocationMap> xtensaVariants(RelocationMap map, OptionalLong base) {
+        List<RelocationMap> variants = new ArrayList<>();
+        variants.add(map.withTransforms(base.orElse(0), RelocationMap.XTENSA_CALL));
+        if (base.isPresent()) {
+            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.XTENSA_CALL | RelocationMap.POINTER32));
         }
         return variants;
     }

@@ -69,6 +69,16 @@ class RelocationTest {
     }
 
     @Test
+    void theBuilderReaimsXtensaCallsInAnEsp8266Image() throws Exception {
+        Corpus.Pair esp = Corpus.pair("esp8266");
+        PatchBuilder.Built b = PatchBuilder.build(esp.oldBytes(), esp.newBytes(), BuildOptions.defaults());
+        assertTrue(b.codecSetting().contains("Xtensa CALL + pointers at 0x40200000"), b.codecSetting());
+        // 65,969 bytes with pointers alone (the best before XTENSA_CALL); detools needs 71,803
+        assertTrue(b.patch().length < 63_500, "esp8266 patch: " + b.patch().length + " bytes");
+        // (CorpusRoundTripTest applies it as a device would)
+    }
+
+    @Test
     void theBuilderReaimsAArch64ReferencesInASharedLibrary() throws Exception {
         Corpus.Pair lib = Corpus.pair("libpython");
         PatchBuilder.Built b = PatchBuilder.build(lib.oldBytes(), lib.newBytes(), BuildOptions.defaults());

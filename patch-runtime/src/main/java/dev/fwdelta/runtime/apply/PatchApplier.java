@@ -114,7 +114,8 @@ public final class PatchApplier {
                 throw new IllegalArgumentException("resuming a patch with a relocation map needs its " + h.mapBytes()
                         + "-byte map section");
             }
-            source = new RelocatedOldImage(old, RelocationMap.parse(mapSection, h.mapCount(), h.oldSize()));
+            source = new RelocatedOldImage(old, RelocationMap.parse(mapSection, h.mapCount(), h.oldSize(),
+                    h.formatVersion()));
         }
         a.resumed = true;
         a.blockIndex = at.blocksDone();
@@ -337,7 +338,8 @@ public final class PatchApplier {
     }
 
     private void onMap() throws IOException {
-        RelocationMap map = RelocationMap.parse(mapBuffer, header.mapCount(), header.oldSize());
+        RelocationMap map = RelocationMap.parse(mapBuffer, header.mapCount(), header.oldSize(),
+                header.formatVersion());
         records = new RecordApplier(new RelocatedOldImage(old, map), header.oldSize(), header.newSize(), this::emit,
                 0, 0, maxRecordKind(header));
         if (mapListener != null) {

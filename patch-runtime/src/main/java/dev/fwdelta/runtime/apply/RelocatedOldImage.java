@@ -2,6 +2,7 @@ package dev.fwdelta.runtime.apply;
 
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.runtime.io.OldImage;
 import java.io.IOException;
 
@@ -10,8 +11,10 @@ import java.io.IOException;
  * moved code or data are re-aimed, every other byte is the old byte. The builder diffs the new
  * image against this view, and the applier reads the old image through it, so diff runs stay
  * long where only addresses changed. Each byte depends only on the old bytes at most 35 on either
- * side (an ADRP and its partner up to 8 instructions on), so any chunk can be computed on its own.
- * RAM: one window of {@value #WINDOW_BYTES} bytes.
+ * side (an ADRP and its partner up to 8 instructions on) and, for an Xtensa call the map would
+ * change, on the two old bytes at its target (read from the old image when they lie outside the
+ * window), so any chunk can be computed on its own.
+ * RAM: one window of {@value #WINDOW_BYTES} bytes, and 2 bytes for a call target's first bytes.
  */
 public final class RelocatedOldImage implements OldImage {
     /** Old bytes read on either side of a chunk when ADRP pairs are re-aimed: an ADRP's reach to its partner. */
@@ -44,7 +47,7 @@ public final class RelocatedOldImage implements OldImage {
             long from = Math.max(0, offset - margin);
             long to = Math.min(old.size(), offset + n + margin);
             old.read(from, window, 0, (int) (to - from));
-            predict(chunk.set(map, window, from, to, offset, n, dst, off));
+            predict(chunk.set(map, old, window, from, to, offset, n, dst, off));
             offset += n;
             off += n;
             len -= n;
@@ -54,7 +57,13 @@ public final class RelocatedOldImage implements OldImage {
     /** The whole view at once (for the builder). */
     public static byte[] of(byte[] oldImage, RelocationMap map) {
         byte[] view = new byte[oldImage.length];
-        predict(new Chunk().set(map, oldImage, 0, oldImage.length, 0, oldImage.length, view, 0));
+        try {
+            // the window is the whole image: nothing is read from the source
+            predict(new Chunk().set(map, new ByteArrayOldImage(oldImage), oldImage, 0, oldImage.length, 0,
+                    oldImage.length, view, 0));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading an image in memory failed", e);
+        }
         return view;
     }
 
@@ -64,7 +73,7 @@ public final class RelocatedOldImage implements OldImage {
      * The rules are applied from the weakest up, so where several apply the strongest is written
      * last (pointer words over instructions).
      */
-    private static void predict(Chunk c) {
+    private static void predict(Chunk c) throws IOException {
         RelocationMap map = c.map;
         byte[] window = c.window;
         long windowStart = c.windowStart;
@@ -72,6 +81,14 @@ public final class RelocatedOldImage implements OldImage {
         long from = c.from;
         long end = c.end;
         System.arraycopy(window, (int) (from - windowStart), c.out, c.outOff, (int) (end - from));
+        if (map.has(RelocationMap.XTENSA_CALL)) {
+            // ascending: where re-aimed calls overlap, the later one's bytes are written last
+            for (long q = Math.max(windowStart, from - 2); q < end && q + 3 <= windowEnd; q++) {
+                if (XtensaCalls.isCall(window[(int) (q - windowStart)])) {
+                    reaimXtensaCall(c, q);
+                }
+            }
+        }
         if (map.has(RelocationMap.THUMB_BL)) {
             for (long q = Math.max(windowStart, from - 3) + 1 & ~1L; q < end && q + 4 <= windowEnd; q += 2) {
                 if (isThumbBl(window, (int) (q - windowStart))) {
@@ -114,6 +131,8 @@ public final class RelocatedOldImage implements OldImage {
      */
     private static final class Chunk {
         private RelocationMap map;
+        private OldImage source;
+        private final byte[] twoBytes = new byte[2];
         private byte[] window;
         private long windowStart;
         private long windowEnd;
@@ -123,9 +142,10 @@ public final class RelocatedOldImage implements OldImage {
         private int outOff;
 
         /** The view of old offsets [from, from + len) to out[outOff..], from window = old[windowStart, windowEnd). */
-        Chunk set(RelocationMap map, byte[] window, long windowStart, long windowEnd, long from, int len, byte[] out,
-                  int outOff) {
+        Chunk set(RelocationMap map, OldImage source, byte[] window, long windowStart, long windowEnd, long from,
+                  int len, byte[] out, int outOff) {
             this.map = map;
+            this.source = source;
             this.window = window;
             this.windowStart = windowStart;
             this.windowEnd = windowEnd;
@@ -138,6 +158,16 @@ public final class RelocatedOldImage implements OldImage {
 
         int word(long p) {
             return LittleEndian.i32(window, (int) (p - windowStart));
+        }
+
+        /** True if the old bytes at {@code at} begin an Xtensa function; read from flash outside the window. */
+        boolean startsFunction(long at) throws IOException {
+            if (at >= windowStart && at + 2 <= windowEnd) {
+                int i = (int) (at - windowStart);
+                return XtensaCalls.startsFunction(window[i], window[i + 1]);
+            }
+            source.read(at, twoBytes, 0, 2);
+            return XtensaCalls.startsFunction(twoBytes[0], twoBytes[1]);
         }
 
         /** Writes the {@code size} little-endian bytes of {@code value} that old offset {@code at} starts, clipped to the chunk. */
@@ -172,6 +202,28 @@ public final class RelocatedOldImage implements OldImage {
         long bl = (offset >> 11 & 0xFF) | (0xF0 | (offset >> 19 & 7)) << 8 | (offset & 0xFF) << 16
                 | (0xF8 | (offset >> 8 & 7)) << 24;
         c.place(bl, q, 4);
+    }
+
+    /**
+     * An Xtensa CALLn at old offset q, re-aimed if the map knows it and its target, the re-aimed
+     * offset differs and fits, and the target begins like a function (two old bytes there, read
+     * from flash when the target lies outside the window: only for calls the map would change).
+     */
+    private static void reaimXtensaCall(Chunk c, long q) throws IOException {
+        int x = XtensaCalls.instruction(c.window, (int) (q - c.windowStart));
+        long target = XtensaCalls.target(x, q);
+        if (target < 0 || target + 2 > c.map.oldSize()) {
+            return;
+        }
+        long at = c.map.map(q);
+        long movedTarget = c.map.map(target);
+        if (at < 0 || movedTarget < 0) {
+            return;
+        }
+        int moved = XtensaCalls.aimedAt(x, at, movedTarget);
+        if (moved >= 0 && moved != x && c.startsFunction(target)) {
+            c.place(moved, q, 3);
+        }
     }
 
     /** An AArch64 B/BL at old offset p, re-aimed if the map knows both it and its target. */

@@ -24,7 +24,16 @@ public final class RelocationMap {
     public static final int A64_ADRP = 8;
     /** Aligned 64-bit words holding an address inside the old image are re-aimed. */
     public static final int POINTER64 = 16;
-    public static final int KNOWN_TRANSFORMS = THUMB_BL | POINTER32 | A64_BRANCH | A64_ADRP | POINTER64;
+    /** Xtensa CALL0/4/8/12 whose target begins like a function are re-aimed. */
+    public static final int XTENSA_CALL = 32;
+    public static final int KNOWN_TRANSFORMS = THUMB_BL | POINTER32 | A64_BRANCH | A64_ADRP | POINTER64 | XTENSA_CALL;
+    /** The transforms a version-2 patch may use: XTENSA_CALL came with format 3. */
+    public static final int VERSION2_TRANSFORMS = THUMB_BL | POINTER32 | A64_BRANCH | A64_ADRP | POINTER64;
+
+    /** The transforms a patch of this format version may name. */
+    public static int knownTransforms(int formatVersion) {
+        return formatVersion >= 3 ? KNOWN_TRANSFORMS : VERSION2_TRANSFORMS;
+    }
 
     private final long imageBase;
     private final int transforms;
@@ -41,18 +50,20 @@ public final class RelocationMap {
     }
 
     /**
-     * Parses and checks a map section of {@code count} 8-byte entries: the prefix (known transforms,
-     * at least one; reserved bytes zero), then strictly increasing starts inside the old image and
-     * bounded shifts.
+     * Parses and checks a map section of {@code count} 8-byte entries: the prefix (transforms known
+     * to the patch's format version, at least one; reserved bytes zero), then strictly increasing
+     * starts inside the old image and bounded shifts.
      */
-    public static RelocationMap parse(byte[] section, int count, long oldSize) throws PatchException {
+    public static RelocationMap parse(byte[] section, int count, long oldSize, int formatVersion)
+            throws PatchException {
         if (count < 2) {
             throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map_count", count, 2, Limits.MAX_MAP_ENTRIES);
         }
         long base = LittleEndian.u32(section, 0);
         int transforms = section[4] & 0xFF;
-        if (transforms == 0 || (transforms & ~KNOWN_TRANSFORMS) != 0) {
-            throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map transforms", transforms, 1, KNOWN_TRANSFORMS);
+        int known = knownTransforms(formatVersion);
+        if (transforms == 0 || (transforms & ~known) != 0) {
+            throw PatchException.outOfRange(ErrorCode.BAD_MAP, "map transforms", transforms, 1, known);
         }
         long reserved = (section[5] & 0xFF) | (section[6] & 0xFF) << 8 | (section[7] & 0xFF) << 16;
         if (reserved != 0) {
@@ -94,6 +105,11 @@ public final class RelocationMap {
     }
 
     /** The shift entries' old starts, ascending. */
+    /** The size of the old image the map is of. */
+    public long oldSize() {
+        return oldSize;
+    }
+
     public long[] starts() {
         return starts.clone();
     }
