@@ -26,8 +26,11 @@ final class ReferenceEvidence {
 
     private ReferenceEvidence() {}
 
-    /** The map, or null with no evidence. {@code base} is the link address (pointers), or -1 for calls only. */
-    static RelocationMap map(Arch arch, byte[] old, byte[] neu, List<DeltaRecord> records, long base,
+    /**
+     * The maps the evidence gives (two when the entries must be cut down, see {@link MapReducer}),
+     * or none. {@code base} is the link address (pointers), or -1 for calls only.
+     */
+    static List<RelocationMap> maps(Arch arch, byte[] old, byte[] neu, List<DeltaRecord> records, long base,
                              int maxEntries) {
         LongList samples = new LongList(); // packed (old target, shift): see sample()
         long oldPos = 0;
@@ -48,7 +51,7 @@ final class ReferenceEvidence {
             newPos += len + r.extra().length;
             oldPos += len + r.seek();
         }
-        return samples.size() == 0 ? null : entries(samples.sorted(), old.length, maxEntries);
+        return samples.size() == 0 ? List.of() : entries(samples.sorted(), old.length, maxEntries);
     }
 
     private static void thumb(byte[] old, byte[] neu, int o, int n, long base, LongList samples) {
@@ -114,7 +117,8 @@ final class ReferenceEvidence {
 
     private static final long SHIFT_BIAS = 1L << 31;
 
-    private static RelocationMap entries(long[] sortedSamples, long oldSize, int maxEntries) {
+    /** The maps these samples give: one if all entries fit, else cut down both ways of {@link MapReducer}. */
+    private static List<RelocationMap> entries(long[] sortedSamples, long oldSize, int maxEntries) {
         List<long[]> entries = new ArrayList<>(); // {start, shift, references}
         for (long packed : sortedSamples) {
             long target = packed >>> 32;
@@ -126,12 +130,8 @@ final class ReferenceEvidence {
                 entries.add(new long[] {target, shift, 1});
             }
         }
-        if (entries.size() > maxEntries) {
-            entries.sort(Comparator.comparingLong((long[] e) -> -e[2]).thenComparingLong(e -> e[0]));
-            entries = new ArrayList<>(entries.subList(0, maxEntries));
-            entries.sort(Comparator.comparingLong(e -> e[0]));
-        }
-        return new RelocationMap(0, RelocationMap.THUMB_BL, entries.stream().mapToLong(e -> e[0]).toArray(),
-                entries.stream().mapToLong(e -> e[1]).toArray(), oldSize);
+        RelocationMap merged = MapReducer.reduce(entries, oldSize, maxEntries);
+        RelocationMap heaviest = MapReducer.heaviest(entries, oldSize, maxEntries);
+        return entries.size() <= maxEntries ? List.of(merged) : List.of(merged, heaviest);
     }
 }

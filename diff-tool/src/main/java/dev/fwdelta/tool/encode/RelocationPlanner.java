@@ -39,16 +39,7 @@ public final class RelocationPlanner {
                 entries.add(new long[] {run[0], run[2], run[1]});
             }
         }
-        if (entries.size() > maxEntries) {
-            entries.sort(Comparator.comparingLong((long[] e) -> -e[2]).thenComparingLong(e -> e[0]));
-            entries = new ArrayList<>(entries.subList(0, maxEntries));
-            entries.sort(Comparator.comparingLong(e -> e[0]));
-        }
-        if (entries.isEmpty()) {
-            return null;
-        }
-        return new RelocationMap(0, RelocationMap.THUMB_BL, entries.stream().mapToLong(e -> e[0]).toArray(),
-                entries.stream().mapToLong(e -> e[1]).toArray(), oldSize);
+        return MapReducer.reduce(entries, oldSize, maxEntries);
     }
 
     /** Shift entries a RAM budget leaves room for next to the smallest LZMA decoder (the prefix entry excluded). */

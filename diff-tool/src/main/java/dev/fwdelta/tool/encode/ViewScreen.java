@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -53,8 +54,9 @@ final class ViewScreen {
 
     /**
      * Maps worth a try, one list per source (the plain diff's alignment, the changed references): Thumb BL
-     * calls, AArch64 branches and ADRP pairs; with a link address also absolute pointers, alone and
-     * with the calls of either architecture. A source is read when its supplier is called.
+     * calls, AArch64 branches and ADRP pairs, Xtensa calls; with a link address also absolute
+     * pointers, alone and with the calls of each architecture. A source is read when its supplier
+     * is called.
      */
     private static List<Supplier<List<RelocationMap>>> relocationCandidates(byte[] oldImage, byte[] newImage,
                                                                             List<DeltaRecord> records,
@@ -82,27 +84,27 @@ final class ViewScreen {
         }
         out.add(() -> fromAlignment);
         if (thumbCode) {
-            out.add(() -> {
-                RelocationMap thumb = ReferenceEvidence.map(ReferenceEvidence.Arch.THUMB, oldImage, newImage, records,
-                        base.orElse(-1), entries);
-                return thumb == null ? List.of() : thumbVariants(thumb, base);
-            });
+            out.add(fromEvidence(ReferenceEvidence.Arch.THUMB, map -> thumbVariants(map, base), oldImage, newImage,
+                    records, base.orElse(-1), entries));
         }
         if (a64Code) {
-            out.add(() -> {
-                RelocationMap a64 = ReferenceEvidence.map(ReferenceEvidence.Arch.A64, oldImage, newImage, records,
-                        base.orElse(-1), entries);
-                return a64 == null ? List.of() : a64Variants(a64, base);
-            });
+            out.add(fromEvidence(ReferenceEvidence.Arch.A64, map -> a64Variants(map, base), oldImage, newImage,
+                    records, base.orElse(-1), entries));
         }
         if (xtensaCode) {
-            out.add(() -> {
-                RelocationMap xtensa = ReferenceEvidence.map(ReferenceEvidence.Arch.XTENSA, oldImage, newImage,
-                        records, base.orElse(-1), entries);
-                return xtensa == null ? List.of() : xtensaVariants(xtensa, base);
-            });
+            out.add(fromEvidence(ReferenceEvidence.Arch.XTENSA, map -> xtensaVariants(map, base), oldImage, newImage,
+                    records, base.orElse(-1), entries));
         }
         return out;
+    }
+
+    /** A source read from one architecture's changed references: each of its maps in its variants. */
+    private static Supplier<List<RelocationMap>> fromEvidence(ReferenceEvidence.Arch arch,
+                                                              Function<RelocationMap, List<RelocationMap>> variants,
+                                                              byte[] oldImage, byte[] newImage,
+                                                              List<DeltaRecord> records, long base, int entries) {
+        return () -> ReferenceEvidence.maps(arch, oldImage, newImage, records, base, entries).stream()
+                .flatMap(map -> variants.apply(map).stream()).toList();
     }
 
     /**

@@ -73,8 +73,8 @@ class RelocationTest {
         Corpus.Pair esp = Corpus.pair("esp8266");
         PatchBuilder.Built b = PatchBuilder.build(esp.oldBytes(), esp.newBytes(), BuildOptions.defaults());
         assertTrue(b.codecSetting().contains("Xtensa CALL + pointers at 0x40200000"), b.codecSetting());
-        // 65,969 bytes with pointers alone (the best before XTENSA_CALL); detools needs 71,803
-        assertTrue(b.patch().length < 63_500, "esp8266 patch: " + b.patch().length + " bytes");
+        // issue 8's target for this pair; pointers alone made 65,969 bytes, detools needs 71,803
+        assertTrue(b.patch().length <= 62_000, "esp8266 patch: " + b.patch().length + " bytes");
         // (CorpusRoundTripTest applies it as a device would)
     }
 
