@@ -28,28 +28,36 @@ final class ViewScreen {
     /** The views worth diffing again: of each map source the best, then the best {@code count}. */
     static List<View> screened(byte[] oldImage, byte[] newImage, List<DeltaRecord> records, BuildOptions options,
                                int count) {
-        // The map sources are read and screened side by side (reading the references is a pass
-        // over the diff of its own); their order in the list is kept.
-        List<View> views = new ArrayList<>(relocationCandidates(oldImage, newImage, records, options)
-                .parallelStream().map(source -> bestView(source.get(), oldImage, newImage, records))
-                .filter(v -> v != null).toList());
-        views.sort(Comparator.comparingLong(v -> -v.gain()));
-        // A copy: a sublist would keep the other views (an image-sized array each) alive.
-        return List.copyOf(views.subList(0, Math.min(count, views.size())));
-    }
-
-    /** Of one source's maps, the view that predicts the most bytes, or null if none gains. */
-    private static View bestView(List<RelocationMap> source, byte[] oldImage, byte[] newImage,
-                                 List<DeltaRecord> records) {
-        View best = null;
-        for (RelocationMap map : source) {
-            byte[] view = RelocatedOldImage.of(oldImage, map);
-            long gain = ViewGain.of(oldImage, view, newImage, records);
-            if (gain > 0 && (best == null || gain > best.gain())) {
-                best = new View(map, view, gain);
+        // The sources are read side by side (reading the references is a pass over the diff of
+        // its own), then every map is screened side by side: one task per map keeps both cores
+        // busy when one source has more maps than another. A view is an image-sized array, so
+        // only its gain is kept, and the winners' views are made again.
+        List<List<RelocationMap>> sources = relocationCandidates(oldImage, newImage, records, options)
+                .parallelStream().map(Supplier::get).toList();
+        List<Screened> all = new ArrayList<>();
+        for (int s = 0; s < sources.size(); s++) {
+            for (RelocationMap map : sources.get(s)) {
+                all.add(new Screened(s, map, 0));
             }
         }
-        return best;
+        List<Screened> scored = all.parallelStream()
+                .map(c -> new Screened(c.source(), c.map(),
+                        ViewGain.of(oldImage, RelocatedOldImage.of(oldImage, c.map()), newImage, records)))
+                .toList();
+        List<Screened> best = new ArrayList<>();
+        for (int s = 0; s < sources.size(); s++) {
+            int source = s;
+            // the first of equal gains, as a source lists its maps
+            scored.stream().filter(c -> c.source() == source && c.gain() > 0)
+                    .reduce((a, b) -> b.gain() > a.gain() ? b : a).ifPresent(best::add);
+        }
+        best.sort(Comparator.comparingLong(c -> -c.gain()));
+        return best.stream().limit(count)
+                .map(c -> new View(c.map(), RelocatedOldImage.of(oldImage, c.map()), c.gain())).toList();
+    }
+
+    /** A map of source number {@code source} and the bytes its view gets right beyond the old image's. */
+    private record Screened(int source, RelocationMap map, long gain) {
     }
 
     /**
