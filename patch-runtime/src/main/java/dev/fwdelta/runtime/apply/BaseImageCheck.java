@@ -17,7 +17,7 @@ final class BaseImageCheck {
                     "old image has " + old.size() + " bytes, the patch needs old_size " + expected.size());
         }
         byte[] buffer = new byte[Limits.OLD_READ_BUFFER];
-        ImageChecksums.Accumulator acc = new ImageChecksums.Accumulator();
+        ImageChecksums.Accumulator acc = ImageChecksums.Accumulator.toCheck(expected);
         for (long pos = 0; pos < old.size(); ) {
             int n = (int) Math.min(buffer.length, old.size() - pos);
             old.read(pos, buffer, 0, n);

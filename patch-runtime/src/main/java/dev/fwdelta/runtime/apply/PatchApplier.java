@@ -55,7 +55,8 @@ public final class PatchApplier {
     private BlockDecoder decoder;
     private RecordApplier records;
     private final MessageDigest payloadHash = ImageChecksums.sha256Digest();
-    private final ImageChecksums.Accumulator newImage = new ImageChecksums.Accumulator();
+    /** Made once the header is read: it computes only the checksums the header records. */
+    private ImageChecksums.Accumulator newImage;
     private final CRC32 blockCrc = new CRC32();
 
     private BlockListener listener;
@@ -144,7 +145,7 @@ public final class PatchApplier {
 
     /** New-image bytes written to the sink so far. */
     public long bytesWritten() {
-        return newImage.size();
+        return newImage == null ? 0 : newImage.size();
     }
 
     public void process(byte[] b, int off, int len) throws IOException {
@@ -293,6 +294,7 @@ public final class PatchApplier {
         HeaderPolicyCheck.check(headerBuffer, h, policy);
         BaseImageCheck.verify(old, h.oldImage());
         header = h;
+        newImage = ImageChecksums.Accumulator.toCheck(h.newImage());
         decoder = BlockDecoder.create(h.codec(), h.codecWindow(), h.codecProps());
         payloadLeft = h.payloadLength();
         if (h.mapCount() > 0) {

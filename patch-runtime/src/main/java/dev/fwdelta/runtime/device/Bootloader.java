@@ -171,7 +171,7 @@ public final class Bootloader {
         if (expected.size() > layout.active().size()) {
             return false;
         }
-        ImageChecksums.Accumulator acc = new ImageChecksums.Accumulator();
+        ImageChecksums.Accumulator acc = ImageChecksums.Accumulator.toCheck(expected);
         for (long at = 0; at < expected.size(); ) {
             int n = (int) Math.min(CHUNK, expected.size() - at);
             flash.read(layout.active().offset() + at, buffer, 0, n);

@@ -200,7 +200,7 @@ public final class UpdateAgent {
 
     private void verifyStaged(PatchHeader h) throws IOException {
         byte[] buffer = new byte[StagingWriter.CHUNK];
-        ImageChecksums.Accumulator acc = new ImageChecksums.Accumulator();
+        ImageChecksums.Accumulator acc = ImageChecksums.Accumulator.toCheck(h.newImage());
         for (long at = 0; at < h.newSize(); ) {
             int n = (int) Math.min(buffer.length, h.newSize() - at);
             flash.read(layout.staging().offset() + at, buffer, 0, n);
