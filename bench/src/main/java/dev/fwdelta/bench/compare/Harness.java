@@ -26,14 +26,28 @@ final class Harness {
         this.log = log;
     }
 
+    /**
+     * Each pair's runs are interleaved: run 1 of every tool, then run 2 of every tool, and so on,
+     * so that a slow spell of the machine hits every tool alike and the ratios to bsdiff hold
+     * (measured one tool after another, libpython's ratio moved from 0.43 to 0.79 between two
+     * runs as bsdiff's own time moved from 1.56 s to 1.04 s).
+     */
     List<PairResult> run(List<ImagePair> pairs) throws IOException, InterruptedException {
         List<PairResult> out = new ArrayList<>();
         for (ImagePair pair : pairs) {
             byte[] expected = Files.readAllBytes(pair.newPath());
+            List<Samples> samples = tools.stream().map(t -> new Samples(t, runs)).toList();
+            for (int i = 0; i < runs; i++) {
+                for (Samples s : samples) {
+                    if (s.tool.present() && s.failure == null) {
+                        measureOnce(s, pair, expected, i);
+                    }
+                }
+            }
             List<ToolResult> results = new ArrayList<>();
-            for (Tool tool : tools) {
-                ToolResult r = tool.present() ? measure(tool, pair, expected) : ToolResult.missing(tool.name());
-                log.printf("%-12s %-14s %-9s %9d bytes  diff %.3f s  apply %.3f s%n", pair.name(), tool.name(),
+            for (Samples s : samples) {
+                ToolResult r = s.result();
+                log.printf("%-12s %-14s %-9s %9d bytes  diff %.3f s  apply %.3f s%n", pair.name(), s.tool.name(),
                         r.status(), r.patchSize(), r.diffSeconds(), r.applySeconds());
                 log.flush();
                 results.add(r);
@@ -45,37 +59,61 @@ final class Harness {
         return out;
     }
 
-    private ToolResult measure(Tool tool, ImagePair pair, byte[] expected) throws InterruptedException {
+    /** One tool's measurements on one pair, run by run; a failure ends them. */
+    private static final class Samples {
+        final Tool tool;
+        final double[] diff;
+        final double[] apply;
+        final long[] diffKb;
+        final long[] applyKb;
+        long size = -1;
+        String failure;
+
+        Samples(Tool tool, int runs) {
+            this.tool = tool;
+            this.diff = new double[runs];
+            this.apply = new double[runs];
+            this.diffKb = new long[runs];
+            this.applyKb = new long[runs];
+        }
+
+        ToolResult result() {
+            if (!tool.present()) {
+                return ToolResult.missing(tool.name());
+            }
+            if (failure != null) {
+                return ToolResult.failed(tool.name(), failure);
+            }
+            return new ToolResult(tool.name(), "ok", size, median(diff), median(apply), median(diffKb),
+                    median(applyKb), true, null);
+        }
+    }
+
+    private void measureOnce(Samples s, ImagePair pair, byte[] expected, int i) throws InterruptedException {
+        Tool tool = s.tool;
         Path patch = scratch.resolve(pair.name() + "." + tool.name() + ".patch");
         Path rebuilt = scratch.resolve(pair.name() + "." + tool.name() + ".new");
-        double[] diff = new double[runs];
-        double[] apply = new double[runs];
-        long[] diffKb = new long[runs];
-        long[] applyKb = new long[runs];
-        long size = -1;
         try {
-            for (int i = 0; i < runs; i++) {
-                Files.deleteIfExists(patch);
-                Files.deleteIfExists(rebuilt);
-                Measured d = Measured.run(tool.commands().diff(pair.oldPath(), pair.newPath(), patch), scratch);
-                long s = Files.size(patch);
-                if (size >= 0 && s != size) {
-                    return ToolResult.failed(tool.name(), "patch size changed between runs: " + size + " vs " + s);
-                }
-                size = s;
-                Measured a = Measured.run(tool.commands().apply(pair.oldPath(), patch, rebuilt), scratch);
-                if (!Arrays.equals(expected, Files.readAllBytes(rebuilt))) {
-                    return ToolResult.failed(tool.name(), "applied patch does not reproduce the new image");
-                }
-                diff[i] = d.seconds();
-                apply[i] = a.seconds();
-                diffKb[i] = d.peakKb();
-                applyKb[i] = a.peakKb();
+            Files.deleteIfExists(patch);
+            Files.deleteIfExists(rebuilt);
+            Measured d = Measured.run(tool.commands().diff(pair.oldPath(), pair.newPath(), patch), scratch);
+            long size = Files.size(patch);
+            if (s.size >= 0 && size != s.size) {
+                s.failure = "patch size changed between runs: " + s.size + " vs " + size;
+                return;
             }
-            return new ToolResult(tool.name(), "ok", size, median(diff), median(apply), median(diffKb), median(applyKb),
-                    true, null);
+            s.size = size;
+            Measured a = Measured.run(tool.commands().apply(pair.oldPath(), patch, rebuilt), scratch);
+            if (!Arrays.equals(expected, Files.readAllBytes(rebuilt))) {
+                s.failure = "applied patch does not reproduce the new image";
+                return;
+            }
+            s.diff[i] = d.seconds();
+            s.apply[i] = a.seconds();
+            s.diffKb[i] = d.peakKb();
+            s.applyKb[i] = a.peakKb();
         } catch (IOException e) {
-            return ToolResult.failed(tool.name(), e.getMessage());
+            s.failure = e.getMessage();
         } finally {
             try {
                 Files.deleteIfExists(patch);
