@@ -210,6 +210,18 @@ public final class PatchBuilder {
                 trials.add(new Trial(blocks, sparse, c));
             }
         }
+        // LZ77 and stored blocks have no cheaper trial setting: then every pairing is encoded in
+        // full once, rather than twice.
+        boolean cheaperTrials = codecs.stream().allMatch(c -> c.forTrial() != c);
+        List<Trial> finalists = cheaperTrials ? rankedByFastMode(trials) : trials;
+        built.addAll(finalists.parallelStream()
+                .map(t -> assemble(t.codec(), map, PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
+                        t.blocks().size(), sums, options, t.sparse()))
+                .toList());
+    }
+
+    /** The trials whose fast-mode size is within FULL_TRIAL_BAND_PERCENT of the best one's. */
+    private static List<Trial> rankedByFastMode(List<Trial> trials) {
         long[] quick = trials.parallelStream().mapToLong(Trial::quickSize).toArray();
         long best = Arrays.stream(quick).min().orElse(0);
         List<Trial> finalists = new ArrayList<>();
@@ -218,10 +230,7 @@ public final class PatchBuilder {
                 finalists.add(trials.get(i));
             }
         }
-        built.addAll(finalists.parallelStream()
-                .map(t -> assemble(t.codec(), map, PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
-                        t.blocks().size(), sums, options, t.sparse()))
-                .toList());
+        return finalists;
     }
 
     /**
