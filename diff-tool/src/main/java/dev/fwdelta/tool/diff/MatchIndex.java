@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Finds where a stretch of the new image occurs in the old one, for {@link AlignmentScanner}.
  * Two answers to the same question at different prices: {@link SuffixArrayIndex} always finds the
  * longest match (bsdiff's search), {@link HashIndex} tries the current alignment and one earlier
- * occurrence of the next eight bytes, in a tenth of the time.
+ * occurrence of the next eight bytes, at a fraction of the cost.
  */
 public interface MatchIndex {
     /**

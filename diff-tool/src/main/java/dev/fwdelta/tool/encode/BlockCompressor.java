@@ -16,7 +16,8 @@ public interface BlockCompressor {
 
     /**
      * A faster setting of the same codec that ranks candidates as this one would, for trials on a
-     * sample; the codec data it makes is valid but may be larger.
+     * sample; the codec data it makes is valid but may be larger. This compressor itself when the
+     * codec has no cheaper setting (the builder then skips trials that would cost a full encoding).
      */
     default BlockCompressor forTrial() {
         return this;

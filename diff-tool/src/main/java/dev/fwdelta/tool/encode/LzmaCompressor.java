@@ -30,9 +30,9 @@ public final class LzmaCompressor implements BlockCompressor {
     }
 
     /**
-     * LZMA's fast mode (hash chains, greedy parsing, matches up to 64 bytes): on libpython's
-     * sparse records four to five times faster than normal mode, and 6% larger alike for every
-     * candidate, so it ranks relocated views the same way.
+     * LZMA's fast mode (hash chains, greedy parsing, matches up to 64 bytes): several times faster
+     * than normal mode on sparse records, and larger by about the same share for every candidate,
+     * so it ranks them the same way.
      */
     @Override
     public BlockCompressor forTrial() {

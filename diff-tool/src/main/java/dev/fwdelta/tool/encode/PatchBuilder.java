@@ -21,11 +21,12 @@ import java.util.concurrent.CompletableFuture;
  * the plain diff it diffs again against the best relocated views of the old image
  * ({@link ViewScreen}) and keeps the smallest patch.
  *
- * <p>Small images (firmware) are diffed with a suffix array, written in both record kinds and
- * encoded in full with every candidate and several alignment margins. Large images are where diff
- * time goes, so they take the fast road: a hash index instead of the suffix array, sparse records
- * only, and the codec setting and view chosen on a sample of blocks ({@link SampledTrial}), only
- * the winner encoded in full.
+ * <p>Small images (firmware) are diffed with a suffix array and several alignment margins; every
+ * pairing of record kind and codec setting is ranked in the codec's fast trial setting, and those
+ * near the best are encoded in full. Large images are where diff time goes, so they take the fast
+ * road: a hash index instead of the suffix array, sparse records only, LZMA lc0 lp0 pb0, and the
+ * plain diff or a view chosen by raw size, or by a sample of blocks ({@link SampledTrial}) when
+ * that is close; only the winner is encoded.
  */
 public final class PatchBuilder {
     private PatchBuilder() {}
@@ -147,18 +148,25 @@ public final class PatchBuilder {
                 best.candidate().blocks().size(), sums, options, true);
     }
 
-    /** A candidate, its codec, and its raw size: record bytes and the map's bytes as the patch carries them. */
-    private record Choice(Candidate candidate, BlockCompressor codec, long raw) {
+    /**
+     * A candidate, its codec, and the bytes of its map as the patch carries them (format 3's
+     * varint map, not the device's table).
+     */
+    private record Choice(Candidate candidate, BlockCompressor codec, long mapBytes) {
         static Choice of(Candidate c, BlockCompressor codec) {
-            long raw = c.map() == null ? 0 : c.map().encodeCompact().length;
-            for (RawBlock b : c.blocks()) {
+            return new Choice(c, codec, c.map() == null ? 0 : c.map().encodeCompact().length);
+        }
+
+        /** Record bytes and map bytes, before compression. */
+        long raw() {
+            long raw = mapBytes;
+            for (RawBlock b : candidate.blocks()) {
                 raw += b.records().length;
             }
-            return new Choice(c, codec, raw);
+            return raw;
         }
 
         long estimate() {
-            long mapBytes = candidate.map() == null ? 0 : candidate.map().encodeCompact().length;
             return SampledTrial.estimate(candidate.blocks(), codec) + mapBytes;
         }
 
@@ -210,8 +218,8 @@ public final class PatchBuilder {
                 trials.add(new Trial(blocks, sparse, c));
             }
         }
-        // LZ77 and stored blocks have no cheaper trial setting: then every pairing is encoded in
-        // full once, rather than twice.
+        // LZ77 and stored blocks have no cheaper trial setting (forTrial() is the codec itself):
+        // then every pairing is encoded in full once, rather than twice.
         boolean cheaperTrials = codecs.stream().allMatch(c -> c.forTrial() != c);
         List<Trial> finalists = cheaperTrials ? rankedByFastMode(trials) : trials;
         built.addAll(finalists.parallelStream()
@@ -222,7 +230,8 @@ public final class PatchBuilder {
 
     /** The trials whose fast-mode size is within FULL_TRIAL_BAND_PERCENT of the best one's. */
     private static List<Trial> rankedByFastMode(List<Trial> trials) {
-        long[] quick = trials.parallelStream().mapToLong(Trial::quickSize).toArray();
+        long[] quick = trials.parallelStream().mapToLong(t -> SampledTrial.trialSize(t.blocks(), t.codec()))
+                .toArray();
         long best = Arrays.stream(quick).min().orElse(0);
         List<Trial> finalists = new ArrayList<>();
         for (int i = 0; i < trials.size(); i++) {
@@ -235,21 +244,14 @@ public final class PatchBuilder {
 
     /**
      * How far above the best fast-mode size a pairing of record kind and codec setting may be and
-     * still be encoded in full. On the corpus the fast mode's ranking never put the winner more
-     * than a percent behind; the band keeps a margin for images unlike them.
+     * still be encoded in full. With this band every corpus patch came out byte for byte as with
+     * every pairing encoded in full (scripts/corpus-sizes before and after); the band is a margin
+     * for images unlike them.
      */
     private static final int FULL_TRIAL_BAND_PERCENT = 5;
 
     /** One record kind's blocks with one codec setting. */
     private record Trial(List<RawBlock> blocks, boolean sparse, BlockCompressor codec) {
-        long quickSize() {
-            BlockCompressor fast = codec.forTrial();
-            long size = 0;
-            for (RawBlock b : blocks) {
-                size += fast.compress(b.records()).length;
-            }
-            return size;
-        }
     }
 
     private static void checkSize(String what, long size) {

@@ -39,16 +39,21 @@ final class SampledTrial {
     static long estimate(List<RawBlock> blocks, BlockCompressor codec) {
         List<RawBlock> sample = sample(blocks);
         long out = 0;
-        long compressed = 0;
+        long compressed;
         for (RawBlock b : sample) {
             out += b.outLength();
         }
-        BlockCompressor fast = codec.forTrial();
-        compressed = sample.parallelStream().mapToLong(b -> fast.compress(b.records()).length).sum();
+        compressed = trialSize(sample, codec);
         long total = 0;
         for (RawBlock b : blocks) {
             total += b.outLength();
         }
         return out == 0 ? compressed : compressed * total / out;
+    }
+
+    /** The blocks compressed with the codec's trial setting ({@link BlockCompressor#forTrial}), on all cores. */
+    static long trialSize(List<RawBlock> blocks, BlockCompressor codec) {
+        BlockCompressor fast = codec.forTrial();
+        return blocks.parallelStream().mapToLong(b -> fast.compress(b.records()).length).sum();
     }
 }
