@@ -63,12 +63,9 @@ public final class RecordBlocker {
                 closeBlock();
                 continue;
             }
-            int diffTake = Math.min(diff.length - d, space);
-            // A sparse piece can take a few more bytes than its diff bytes (a varint per run):
-            // shrink it until it fits.
-            while (sparse && diffTake > 0 && sparsePairs(diff, d, diffTake) > space) {
-                diffTake -= Math.max(1, pairs.size() - space);
-            }
+            // A sparse piece is measured by its pairs, not its diff bytes: a long run of mostly
+            // zero diff bytes fills a block only when its pairs do.
+            int diffTake = sparse ? sparseFit(diff, d, space) : Math.min(diff.length - d, space);
             if (sparse && diffTake == 0 && d < diff.length && current.size() > 0) {
                 closeBlock(); // not even one run fits: the rest goes to the next block
                 continue;
@@ -118,20 +115,66 @@ public final class RecordBlocker {
         int end = d + len;
         int i = d;
         while (i < end) {
-            int z = i;
-            while (z < end && diff[z] == 0) {
-                z++;
-            }
-            int l = z;
-            while (l < end && diff[l] != 0) {
-                l++;
-            }
+            int z = zerosEnd(diff, i, end);
+            int l = literalEnd(diff, z, end);
             writeUvarint(pairs, z - i);
             writeUvarint(pairs, l - z);
             pairs.write(diff, z, l - z);
             i = l;
         }
         return pairs.size();
+    }
+
+    /**
+     * How many diff bytes from {@code d} on make pairs of at most {@code space} bytes: whole
+     * pairs while they fit, then the zero run and the literal bytes that fit of the next one (a
+     * shorter run's varints are never longer). Zero when not even that pair's varints fit.
+     */
+    private static int sparseFit(byte[] diff, int d, int space) {
+        int end = diff.length;
+        int i = d;
+        int used = 0;
+        while (i < end) {
+            int z = zerosEnd(diff, i, end);
+            int l = literalEnd(diff, z, end);
+            int varints = uvarintSize(z - i) + uvarintSize(l - z);
+            if (used + varints + (l - z) <= space) {
+                used += varints + (l - z);
+                i = l;
+                continue;
+            }
+            int room = space - used - varints;
+            if (room >= 0) {
+                i = z + room;
+            }
+            break;
+        }
+        return i - d;
+    }
+
+    /** Where the run of zero bytes at {@code i} ends. */
+    private static int zerosEnd(byte[] diff, int i, int end) {
+        while (i < end && diff[i] == 0) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the literal run at {@code i} ends: at the first zero byte. */
+    private static int literalEnd(byte[] diff, int i, int end) {
+        while (i < end && diff[i] != 0) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int uvarintSize(long v) {
+        int n = 1;
+        while (v >= 0x80) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
     }
 
     private static void writeUvarint(ByteArrayOutputStream out, long v) {

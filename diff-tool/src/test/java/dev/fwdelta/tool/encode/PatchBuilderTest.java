@@ -98,6 +98,34 @@ class PatchBuilderTest {
         assertArrayEquals(neu, rebuilt.toByteArray());
     }
 
+    /**
+     * A long diff run of mostly zero bytes is small as pairs: it shares a block with its
+     * neighbours instead of being cut every block size of diff bytes (libpython's diff had runs
+     * of megabytes and came out in two blocks, one of 1 KB).
+     */
+    @Test
+    void aSparseRunFillsBlocksByItsPairsNotItsDiffBytes() {
+        byte[] diff = new byte[100_000];
+        for (int i = 0; i < diff.length; i += 1000) {
+            diff[i] = 5;
+        }
+        List<DeltaRecord> records = List.of(new DeltaRecord(new byte[10], new byte[0], 0),
+                new DeltaRecord(diff, new byte[20], 0), new DeltaRecord(new byte[10], new byte[0], 0));
+        List<RawBlock> one = RecordBlocker.split(records, 1024, true);
+        assertEquals(1, one.size(), "100 changed bytes in 100,000 fit one block as pairs");
+        assertEquals(100_040, one.get(0).outLength());
+        // and pieces still fill blocks when the pairs do not fit: at most a block's worth each
+        List<RawBlock> pieces = RecordBlocker.split(records, 128, true);
+        assertTrue(pieces.size() > 1 && pieces.size() < 30, "blocks: " + pieces.size());
+        long out = 0;
+        for (RawBlock b : pieces) {
+            assertTrue(b.records().length <= 128, "block of " + b.records().length);
+            assertEquals(out, b.newOffset());
+            out += b.outLength();
+        }
+        assertEquals(100_040, out);
+    }
+
     /** A long sparse diff run with extra bytes, cut into pieces: the pieces decode to the same run. */
     @Test
     void sparsePiecesKeepTheDiffBeforeTheExtraBytes() {
