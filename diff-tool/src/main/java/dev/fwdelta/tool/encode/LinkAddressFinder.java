@@ -2,7 +2,6 @@ package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.LittleEndian;
-import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +22,7 @@ final class LinkAddressFinder {
 
     private LinkAddressFinder() {}
 
-    static OptionalLong find(byte[] old, byte[] neu, List<DeltaRecord> records, RelocationMap map) {
+    static OptionalLong find(byte[] old, byte[] neu, DiffRuns runs, RelocationMap map) {
         long[] starts = map.starts();
         long[] shifts = map.shifts();
         // Which entries have a given shift: a changed word is checked against those only, found
@@ -35,12 +34,9 @@ final class LinkAddressFinder {
             entriesByShift[k] = IntStream.range(0, shifts.length).filter(i -> shifts[i] == shift).toArray();
         }
         // Each event is base * 2 + 1 where an interval opens, base * 2 where one closed before
-        // base: sorted as plain longs, a close comes before an open at the same base.
-        LongList events = new LongList();
-        long oldPos = 0;
-        long newPos = 0;
-        for (DeltaRecord r : records) {
-            int len = r.diff().length;
+        // base: sorted as plain longs, a close comes before an open at the same base. The words
+        // are read in parts side by side (a pass over every diff byte of a large image).
+        long[] sorted = LongList.sorted(runs.scanInParts(LongList::new, (events, oldPos, newPos, len) -> {
             for (long p = oldPos + 3 & ~3L; p + 4 <= oldPos + len; p += 4) {
                 long vo = LittleEndian.u32(old, (int) p);
                 long d = LittleEndian.u32(neu, (int) (newPos + p - oldPos)) - vo;
@@ -49,10 +45,7 @@ final class LinkAddressFinder {
                     addIntervals(vo, entriesByShift[k], starts, old.length, events);
                 }
             }
-            newPos += len + r.extra().length;
-            oldPos += len + r.seek();
-        }
-        long[] sorted = events.sorted();
+        }));
         List<long[]> regions = new ArrayList<>(); // {lo, hi, depth}
         int depth = 0;
         int best = 0;

@@ -1,6 +1,7 @@
 package dev.fwdelta.tool.encode;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A growable array of longs: the builder's evidence (hundreds of thousands of packed samples on
@@ -24,6 +25,18 @@ final class LongList {
     /** The values in ascending order, as a new array. */
     long[] sorted() {
         long[] out = Arrays.copyOf(values, size);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** The values of all these lists in ascending order, as a new array: parts of one pass, merged. */
+    static long[] sorted(List<LongList> parts) {
+        long[] out = new long[parts.stream().mapToInt(LongList::size).sum()];
+        int at = 0;
+        for (LongList part : parts) {
+            System.arraycopy(part.values, 0, out, at, part.size);
+            at += part.size;
+        }
         Arrays.sort(out);
         return out;
     }

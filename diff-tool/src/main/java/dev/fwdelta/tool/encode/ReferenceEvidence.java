@@ -5,7 +5,6 @@ import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.apply.XtensaCalls;
 import dev.fwdelta.runtime.format.LittleEndian;
-import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,28 +29,24 @@ final class ReferenceEvidence {
      * The maps the evidence gives (two when the entries must be cut down, see {@link MapReducer}),
      * or none. {@code base} is the link address (pointers), or -1 for calls only.
      */
-    static List<RelocationMap> maps(Arch arch, byte[] old, byte[] neu, List<DeltaRecord> records, long base,
+    static List<RelocationMap> maps(Arch arch, byte[] old, byte[] neu, DiffRuns runs, long base,
                              int maxEntries) {
-        LongList samples = new LongList(); // packed (old target, shift): see sample()
-        long oldPos = 0;
-        long newPos = 0;
-        for (DeltaRecord r : records) {
-            int len = r.diff().length;
-            // Xtensa instructions need no alignment: every byte may start a call
-            int step = arch == Arch.THUMB ? 2 : arch == Arch.XTENSA ? 1 : 4;
+        // Xtensa instructions need no alignment: every byte may start a call
+        int step = arch == Arch.THUMB ? 2 : arch == Arch.XTENSA ? 1 : 4;
+        // packed (old target, shift), see sample(); read in parts side by side (a pass over
+        // every diff byte of a large image), the order lost in the sort anyway
+        long[] samples = LongList.sorted(runs.scanInParts(LongList::new, (part, oldPos, newPos, len) -> {
             for (long p = oldPos + step - 1 & -step; p + 4 <= oldPos + len; p += step) {
                 int o = (int) p;
                 int n = (int) (newPos + p - oldPos);
                 switch (arch) {
-                    case THUMB -> thumb(old, neu, o, n, base, samples);
-                    case A64 -> a64(old, neu, o, n, base, samples);
-                    case XTENSA -> xtensa(old, neu, o, n, base, samples);
+                    case THUMB -> thumb(old, neu, o, n, base, part);
+                    case A64 -> a64(old, neu, o, n, base, part);
+                    case XTENSA -> xtensa(old, neu, o, n, base, part);
                 }
             }
-            newPos += len + r.extra().length;
-            oldPos += len + r.seek();
-        }
-        return samples.size() == 0 ? List.of() : entries(samples.sorted(), old.length, maxEntries);
+        }));
+        return samples.length == 0 ? List.of() : entries(samples, old.length, maxEntries);
     }
 
     private static void thumb(byte[] old, byte[] neu, int o, int n, long base, LongList samples) {

@@ -1,7 +1,6 @@
 package dev.fwdelta.tool.encode;
 
-import dev.fwdelta.tool.diff.DeltaRecord;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * How much better a relocated view predicts the new image than the old image does, measured on
@@ -11,22 +10,21 @@ import java.util.List;
 final class ViewGain {
     private ViewGain() {}
 
-    static long of(byte[] oldImage, byte[] view, byte[] newImage, List<DeltaRecord> records) {
-        long gain = 0;
-        long oldPos = 0;
-        long newPos = 0;
-        for (DeltaRecord r : records) {
-            int len = r.diff().length;
-            for (int i = 0; i < len; i++) {
-                byte n = newImage[(int) newPos + i];
-                int o = (int) oldPos + i;
-                if (view[o] != oldImage[o]) {
-                    gain += (view[o] == n ? 1 : 0) - (oldImage[o] == n ? 1 : 0);
+    static long of(byte[] oldImage, byte[] view, byte[] newImage, DiffRuns runs) {
+        return runs.scan(new long[1], (gain, oldPos, newPos, len) -> {
+            int shift = (int) (newPos - oldPos);
+            int end = (int) oldPos + len;
+            // Only where the view differs from the old image can it gain or lose: a view re-aims
+            // a few bytes here and there, so skip to each difference (a vectorized compare).
+            for (int o = (int) oldPos; o < end; o++) {
+                int equal = Arrays.mismatch(view, o, end, oldImage, o, end);
+                if (equal < 0) {
+                    break;
                 }
+                o += equal;
+                byte n = newImage[o + shift];
+                gain[0] += (view[o] == n ? 1 : 0) - (oldImage[o] == n ? 1 : 0);
             }
-            newPos += len + r.extra().length;
-            oldPos += len + r.seek();
-        }
-        return gain;
+        })[0];
     }
 }

@@ -4,7 +4,6 @@ import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -30,34 +29,25 @@ final class ViewScreen {
                                int count) {
         // The sources are read side by side (reading the references is a pass over the diff of
         // its own), then every map is screened side by side: one task per map keeps both cores
-        // busy when one source has more maps than another. A view is an image-sized array, so
-        // only its gain is kept, and the winners' views are made again.
-        List<List<RelocationMap>> sources = relocationCandidates(oldImage, newImage, records, options)
+        // busy when one source has more maps than another. A view is an image-sized array: the
+        // podium keeps only those that can still win.
+        DiffRuns runs = DiffRuns.of(records);
+        List<List<RelocationMap>> sources = relocationCandidates(oldImage, newImage, runs, options)
                 .parallelStream().map(Supplier::get).toList();
-        List<Screened> all = new ArrayList<>();
+        List<int[]> all = new ArrayList<>(); // {source, place in its list}
         for (int s = 0; s < sources.size(); s++) {
-            for (RelocationMap map : sources.get(s)) {
-                all.add(new Screened(s, map, 0));
+            for (int i = 0; i < sources.get(s).size(); i++) {
+                all.add(new int[] {s, i});
             }
         }
-        List<Screened> scored = all.parallelStream()
-                .map(c -> new Screened(c.source(), c.map(),
-                        ViewGain.of(oldImage, RelocatedOldImage.of(oldImage, c.map()), newImage, records)))
-                .toList();
-        List<Screened> best = new ArrayList<>();
-        for (int s = 0; s < sources.size(); s++) {
-            int source = s;
-            // the first of equal gains, as a source lists its maps
-            scored.stream().filter(c -> c.source() == source && c.gain() > 0)
-                    .reduce((a, b) -> b.gain() > a.gain() ? b : a).ifPresent(best::add);
-        }
-        best.sort(Comparator.comparingLong(c -> -c.gain()));
-        return best.stream().limit(count)
-                .map(c -> new View(c.map(), RelocatedOldImage.of(oldImage, c.map()), c.gain())).toList();
-    }
-
-    /** A map of source number {@code source} and the bytes its view gets right beyond the old image's. */
-    private record Screened(int source, RelocationMap map, long gain) {
+        ViewPodium podium = new ViewPodium(count);
+        all.parallelStream().forEach(at -> {
+            RelocationMap map = sources.get(at[0]).get(at[1]);
+            byte[] view = RelocatedOldImage.of(oldImage, map);
+            long gain = ViewGain.of(oldImage, view, newImage, runs);
+            podium.offer(new ViewPodium.Entry(at[0], at[1], new View(map, view, gain)));
+        });
+        return podium.views();
     }
 
     /**
@@ -67,15 +57,14 @@ final class ViewScreen {
      * is called.
      */
     private static List<Supplier<List<RelocationMap>>> relocationCandidates(byte[] oldImage, byte[] newImage,
-                                                                            List<DeltaRecord> records,
-                                                                            BuildOptions options) {
+                                                                            DiffRuns runs, BuildOptions options) {
         int entries = RelocationPlanner.entriesWithin(options.ramBudget());
-        RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(records, oldImage.length, entries);
+        RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(runs.records(), oldImage.length, entries);
         if (shifts == null) {
             return List.of();
         }
         List<Supplier<List<RelocationMap>>> out = new ArrayList<>();
-        OptionalLong base = LinkAddressFinder.find(oldImage, newImage, records, shifts);
+        OptionalLong base = LinkAddressFinder.find(oldImage, newImage, runs, shifts);
         ReferenceEvidence.Arch arch = elfArchitecture(oldImage);
         boolean thumbCode = arch == null || arch == ReferenceEvidence.Arch.THUMB;
         boolean a64Code = arch == null || arch == ReferenceEvidence.Arch.A64;
@@ -93,15 +82,15 @@ final class ViewScreen {
         out.add(() -> fromAlignment);
         if (thumbCode) {
             out.add(fromEvidence(ReferenceEvidence.Arch.THUMB, map -> thumbVariants(map, base), oldImage, newImage,
-                    records, base.orElse(-1), entries));
+                    runs, base.orElse(-1), entries));
         }
         if (a64Code) {
             out.add(fromEvidence(ReferenceEvidence.Arch.A64, map -> a64Variants(map, base), oldImage, newImage,
-                    records, base.orElse(-1), entries));
+                    runs, base.orElse(-1), entries));
         }
         if (xtensaCode) {
             out.add(fromEvidence(ReferenceEvidence.Arch.XTENSA, map -> xtensaVariants(map, base), oldImage, newImage,
-                    records, base.orElse(-1), entries));
+                    runs, base.orElse(-1), entries));
         }
         return out;
     }
@@ -110,8 +99,8 @@ final class ViewScreen {
     private static Supplier<List<RelocationMap>> fromEvidence(ReferenceEvidence.Arch arch,
                                                               Function<RelocationMap, List<RelocationMap>> variants,
                                                               byte[] oldImage, byte[] newImage,
-                                                              List<DeltaRecord> records, long base, int entries) {
-        return () -> ReferenceEvidence.maps(arch, oldImage, newImage, records, base, entries).stream()
+                                                              DiffRuns runs, long base, int entries) {
+        return () -> ReferenceEvidence.maps(arch, oldImage, newImage, runs, base, entries).stream()
                 .flatMap(map -> variants.apply(map).stream()).toList();
     }
 

@@ -28,7 +28,7 @@ class RelocationTest {
         List<DeltaRecord> records = AlignmentScanner.diff(old, neu);
         RelocationMap shifts = RelocationPlanner.plan(records, old.length, 255);
         // firmware1.bin of MicroPython's pyboard is linked at 0x08020000 (after the 128 KiB firmware0 part)
-        assertEquals(OptionalLong.of(0x0802_0000L), LinkAddressFinder.find(old, neu, records, shifts));
+        assertEquals(OptionalLong.of(0x0802_0000L), LinkAddressFinder.find(old, neu, DiffRuns.of(records), shifts));
     }
 
     @Test
