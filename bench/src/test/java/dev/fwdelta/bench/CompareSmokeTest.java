@@ -26,8 +26,11 @@ class CompareSmokeTest {
                 System.getProperty("fwdelta.jvmOptions"), "--corpus",
                 System.getProperty("fwdelta.corpus"));
         assertEquals(0, code);
-        // fwdelta ran as its launcher runs it, and the report says how
-        assertTrue(Files.readString(out.resolve("results.md")).contains("fwdelta run as java -XX:TieredStopAtLevel=1"));
+        // fwdelta ran as its launcher runs it, with the class-data archive the build made beside
+        // the jar, and the report says how
+        String how = Files.readString(out.resolve("results.md"));
+        assertTrue(how.contains("fwdelta run as java -XX:TieredStopAtLevel=1"), how);
+        assertTrue(how.contains("-XX:SharedArchiveFile=fwdelta.jsa -jar fwdelta.jar"), how);
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
         var pair = json.getAsJsonArray("pairs").get(0).getAsJsonObject();
         assertEquals("programmer", pair.get("pair").getAsString());

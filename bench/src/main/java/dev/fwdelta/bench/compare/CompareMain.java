@@ -79,8 +79,10 @@ public final class CompareMain implements Callable<Integer> {
             }
             Files.deleteIfExists(scratch);
         }
+        boolean cds = Tool.launcherArguments(fwdeltaJar.toAbsolutePath(), jvmOptions).size() > 1;
         Report.Run run = new Report.Run(LocalDate.now().toString(), machine() + "; fwdelta run as java "
-                + String.join(" ", Tool.jvmOptions(jvmOptions)) + " -jar fwdelta.jar", runs, results);
+                + String.join(" ", Tool.jvmOptions(jvmOptions))
+                + (cds ? " -XX:SharedArchiveFile=" + Tool.CDS_ARCHIVE : "") + " -jar fwdelta.jar", runs, results);
         Report.writeAll(run, out);
         log.printf("wrote %s/results.md, results.json, patch-sizes.png%n", out);
         return 0;

@@ -33,21 +33,39 @@ record Tool(String name, boolean fwdelta, String binary, Commands commands) {
     }
 
     /**
+     * The JVM arguments the fwdelta launcher gives: the options file, and the class-data sharing
+     * archive the build makes beside the jar (fwdelta.jsa) when there is one.
+     */
+    static List<String> launcherArguments(Path fwdeltaJar, Path jvmOptions) {
+        List<String> args = new ArrayList<>(List.of("@" + jvmOptions));
+        Path archive = fwdeltaJar.resolveSibling(CDS_ARCHIVE);
+        if (Files.isRegularFile(archive)) {
+            args.add("-XX:SharedArchiveFile=" + archive);
+        }
+        return args;
+    }
+
+    /** The class-data sharing archive's name beside fwdelta.jar (diff-tool/pom.xml makes it). */
+    static final String CDS_ARCHIVE = "fwdelta.jsa";
+
+    /**
      * fwdelta's default, each codec on its own, and the peers a user would pick instead. fwdelta
-     * runs as its launcher runs it: java @jvmOptions -jar fwdeltaJar.
+     * runs as its launcher runs it: java @jvmOptions [-XX:SharedArchiveFile=fwdelta.jsa] -jar fwdeltaJar.
      */
     static List<Tool> all(Path fwdeltaJar, Path jvmOptions) {
         jvmOptions(jvmOptions); // a missing or unreadable file fails here, before any run
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String options = "@" + jvmOptions;
+        List<String> launcher = launcherArguments(fwdeltaJar, jvmOptions);
         List<Tool> tools = new ArrayList<>();
         for (String codec : new String[] {null, "lzma", "lz77", "none"}) {
             String name = codec == null ? "fwdelta" : "fwdelta-" + codec;
             tools.add(new Tool(name, true, fwdeltaJar.toString(), new Commands() {
                 @Override
                 public List<String> diff(Path o, Path n, Path p) {
-                    List<String> c = new ArrayList<>(List.of(java, options, "-jar", fwdeltaJar.toString(), "diff",
-                            o.toString(), n.toString(), "-o", p.toString()));
+                    List<String> c = new ArrayList<>(List.of(java));
+                    c.addAll(launcher);
+                    c.addAll(List.of("-jar", fwdeltaJar.toString(), "diff", o.toString(), n.toString(), "-o",
+                            p.toString()));
                     if (codec != null) {
                         c.addAll(List.of("--codec", codec));
                     }
@@ -56,8 +74,11 @@ record Tool(String name, boolean fwdelta, String binary, Commands commands) {
 
                 @Override
                 public List<String> apply(Path o, Path p, Path out) {
-                    return List.of(java, options, "-jar", fwdeltaJar.toString(), "apply", o.toString(), p.toString(), "-o",
-                            out.toString());
+                    List<String> c = new ArrayList<>(List.of(java));
+                    c.addAll(launcher);
+                    c.addAll(List.of("-jar", fwdeltaJar.toString(), "apply", o.toString(), p.toString(), "-o",
+                            out.toString()));
+                    return c;
                 }
             }));
         }
