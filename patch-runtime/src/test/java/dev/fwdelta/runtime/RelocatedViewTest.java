@@ -38,15 +38,19 @@ class RelocatedViewTest {
                 starts[i] = t.map[i][0];
                 shifts[i] = t.map[i][1];
             }
-            RelocatedOldImage view = new RelocatedOldImage(new ByteArrayOldImage(t.old),
-                    new RelocationMap(t.imageBase, t.transforms, starts, shifts, SIZE));
+            RelocationMap map = new RelocationMap(t.imageBase, t.transforms, starts, shifts, SIZE);
+            RelocatedOldImage view = new RelocatedOldImage(new ByteArrayOldImage(t.old), map);
             byte[] whole = new byte[SIZE];
+            byte[] inMemory = new byte[SIZE]; // the builder's way: parts of the image in memory
             for (int off = 0; off < SIZE; ) {
                 int len = Math.min(SIZE - off, 1 + rnd.nextInt(rnd.nextBoolean() ? 7 : 700));
                 view.read(off, whole, off, len);
+                RelocatedOldImage.viewOf(t.old, map, off, len, inMemory, off);
                 off += len;
             }
             assertArrayEquals(expected, whole, "round " + round + ", transforms " + t.transforms);
+            assertArrayEquals(expected, inMemory, "in memory, round " + round + ", transforms " + t.transforms);
+            assertArrayEquals(expected, RelocatedOldImage.of(t.old, map), "whole, round " + round);
             if (Integer.bitCount(t.transforms) == 1 && java.util.Arrays.mismatch(expected, t.old) >= 0) {
                 reaimedBy |= t.transforms;
             }

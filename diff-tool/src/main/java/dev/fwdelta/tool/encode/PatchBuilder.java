@@ -24,9 +24,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>Small images (firmware) are diffed with a suffix array and several alignment margins; every
  * pairing of record kind and codec setting is ranked in the codec's fast trial setting, and those
  * near the best are encoded in full. Large images are where diff time goes, so they take the fast
- * road: a hash index instead of the suffix array, sparse records only, LZMA lc0 lp0 pb0, and the
- * plain diff or a view chosen by raw size, or by a sample of blocks ({@link SampledTrial}) when
- * that is close; only the winner is encoded.
+ * road: a hash index instead of the suffix array, views screened on a sample of the diff
+ * ({@link ViewGain#sampled}), sparse records only, LZMA lc0 lp0 pb0, and the plain diff or a view
+ * chosen by raw size, or by a sample of blocks ({@link SampledTrial}) when that is close; only
+ * the winner is encoded.
  */
 public final class PatchBuilder {
     private PatchBuilder() {}

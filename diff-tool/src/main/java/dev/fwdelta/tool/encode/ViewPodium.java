@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The best screened views so far, at most one per map source, as screening tasks finish in any
- * order. A view is an image-sized array (3.5 MB on libpython), so only those that can still
- * be among the best {@code places} are kept: the winners need not be made a second time, and
- * the heap holds {@code places} views plus one per task under way.
+ * order. A view is an image-sized array, so only those that can still be among the best
+ * {@code places} are kept: the winners need not be made a second time, and the heap holds
+ * {@code places} views plus one per task under way (a view screened on a sample has no bytes).
  *
  * <p>The outcome does not depend on the order tasks finish in: views rank by gain, then by
  * source, then by their place in the source's list (the first of equal gains wins).

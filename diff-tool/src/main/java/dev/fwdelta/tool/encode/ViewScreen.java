@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * The relocated views worth diffing again: maps from the plain diff's alignment and from the
@@ -40,14 +41,33 @@ final class ViewScreen {
                 all.add(new int[] {s, i});
             }
         }
+        // Large images are screened on a sample (ViewGain.sampled) and only the winners' views
+        // are made, in parts side by side; firmware-sized ones on every byte.
+        boolean sampled = newImage.length > PatchBuilder.FULL_TRIAL_LIMIT;
         ViewPodium podium = new ViewPodium(count);
         all.parallelStream().forEach(at -> {
             RelocationMap map = sources.get(at[0]).get(at[1]);
-            byte[] view = RelocatedOldImage.of(oldImage, map);
-            long gain = ViewGain.of(oldImage, view, newImage, runs);
+            byte[] view = sampled ? null : RelocatedOldImage.of(oldImage, map);
+            long gain = sampled ? ViewGain.sampled(oldImage, map, newImage, runs)
+                    : ViewGain.of(oldImage, view, newImage, runs);
             podium.offer(new ViewPodium.Entry(at[0], at[1], new View(map, view, gain)));
         });
-        return podium.views();
+        return podium.views().stream()
+                .map(v -> v.bytes() != null ? v : new View(v.map(), inParts(oldImage, v.map()), v.gain())).toList();
+    }
+
+    /** Parts a large view is made in, side by side: more than cores, so that none waits on a slow one. */
+    private static final int VIEW_PARTS = 8;
+
+    /** The whole view, made in parts (each part of a view depends only on the old image: FORMAT.md 2.3). */
+    private static byte[] inParts(byte[] oldImage, RelocationMap map) {
+        byte[] view = new byte[oldImage.length];
+        IntStream.range(0, VIEW_PARTS).parallel().forEach(p -> {
+            int from = (int) ((long) oldImage.length * p / VIEW_PARTS);
+            int to = (int) ((long) oldImage.length * (p + 1) / VIEW_PARTS);
+            RelocatedOldImage.viewOf(oldImage, map, from, to - from, view, from);
+        });
+        return view;
     }
 
     /**

@@ -57,14 +57,22 @@ public final class RelocatedOldImage implements OldImage {
     /** The whole view at once (for the builder). */
     public static byte[] of(byte[] oldImage, RelocationMap map) {
         byte[] view = new byte[oldImage.length];
+        viewOf(oldImage, map, 0, oldImage.length, view, 0);
+        return view;
+    }
+
+    /**
+     * The view of old offsets [from, from + len) into out[outOff..], the image in memory (for the
+     * builder, which screens views on parts of an image and builds a view in parts side by side).
+     */
+    public static void viewOf(byte[] oldImage, RelocationMap map, long from, int len, byte[] out, int outOff) {
         try {
             // the window is the whole image: nothing is read from the source
-            predict(new Chunk().set(map, new ByteArrayOldImage(oldImage), oldImage, 0, oldImage.length, 0,
-                    oldImage.length, view, 0));
+            predict(new Chunk().set(map, new ByteArrayOldImage(oldImage), oldImage, 0, oldImage.length, from, len,
+                    out, outOff));
         } catch (IOException e) {
             throw new IllegalStateException("reading an image in memory failed", e);
         }
-        return view;
     }
 
     /**
