@@ -5,7 +5,6 @@ import dev.fwdelta.runtime.format.LittleEndian;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.OptionalLong;
 
 /**
@@ -27,11 +26,20 @@ final class LinkAddressFinder {
         long[] shifts = map.shifts();
         // Which entries have a given shift: a changed word is checked against those only, found
         // by binary search over the distinct shifts (no boxing: this runs once per changed word).
-        long[] distinct = Arrays.stream(shifts).distinct().sorted().toArray();
+        // Plain loops: a stream per shift cost more to start than the lookups they prepare.
+        long[] distinct = distinctSorted(shifts);
         int[][] entriesByShift = new int[distinct.length][];
+        int[] count = new int[distinct.length];
+        for (long shift : shifts) {
+            count[Arrays.binarySearch(distinct, shift)]++;
+        }
         for (int k = 0; k < distinct.length; k++) {
-            long shift = distinct[k];
-            entriesByShift[k] = IntStream.range(0, shifts.length).filter(i -> shifts[i] == shift).toArray();
+            entriesByShift[k] = new int[count[k]];
+            count[k] = 0;
+        }
+        for (int i = 0; i < shifts.length; i++) {
+            int k = Arrays.binarySearch(distinct, shifts[i]);
+            entriesByShift[k][count[k]++] = i;
         }
         // Each event is base * 2 + 1 where an interval opens, base * 2 where one closed before
         // base: sorted as plain longs, a close comes before an open at the same base. The words
@@ -75,6 +83,18 @@ final class LinkAddressFinder {
             }
         }
         return chosen < 0 ? OptionalLong.empty() : OptionalLong.of(chosen);
+    }
+
+    private static long[] distinctSorted(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (i == 0 || sorted[i] != sorted[i - 1]) {
+                sorted[n++] = sorted[i];
+            }
+        }
+        return Arrays.copyOf(sorted, n);
     }
 
     /** Bases at which old value vo points into one of these entries: vo - base in [start, end). */
