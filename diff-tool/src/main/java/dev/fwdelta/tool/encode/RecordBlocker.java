@@ -4,6 +4,7 @@ import dev.fwdelta.runtime.format.ByteWriter;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -65,12 +66,12 @@ public final class RecordBlocker {
             }
             // A sparse piece is measured by its pairs, not its diff bytes: a long run of mostly
             // zero diff bytes fills a block only when its pairs do.
-            int diffTake = sparse ? sparseFit(diff, d, space) : Math.min(diff.length - d, space);
+            int diffTake = sparse ? sparsePairsWithin(diff, d, space) : Math.min(diff.length - d, space);
             if (sparse && diffTake == 0 && d < diff.length && current.size() > 0) {
                 closeBlock(); // not even one run fits: the rest goes to the next block
                 continue;
             }
-            int diffRaw = sparse ? sparsePairs(diff, d, diffTake) : diffTake;
+            int diffRaw = sparse ? pairs.size() : diffTake;
             // Extra bytes follow the whole diff run only: none in a piece that ends inside it.
             int extraTake = d + diffTake < diff.length ? 0 : Math.min(extra.length - e, space - diffRaw);
             boolean last = d + diffTake == diff.length && e + extraTake == extra.length;
@@ -89,8 +90,7 @@ public final class RecordBlocker {
         current.write(sparse ? KIND_SPARSE : KIND_BSDIFF);
         writeUvarint(current, diffLen);
         if (sparse) {
-            sparsePairs(diff, d, diffLen);
-            current.write(pairs.toByteArray(), 0, pairs.size());
+            current.write(pairs.toByteArray(), 0, pairs.size()); // the piece sparsePairsWithin encoded
         } else {
             current.write(diff, d, diffLen);
         }
@@ -105,60 +105,54 @@ public final class RecordBlocker {
     }
 
     /**
-     * Encodes diff[d, d+len) as (zero run, literal run) pairs into {@link #pairs}; returns its size.
+     * Encodes the longest piece of diff[d..] whose (zero run, literal run) pairs take at most
+     * {@code space} bytes into {@link #pairs}, and returns its length in diff bytes: whole pairs
+     * while they fit, then the zero run and the literal bytes that fit of the next one (a shorter
+     * run's varints are never longer); zero when not even that pair's varints fit.
      * A literal run ends at the first zero byte. A lone zero would cost fewer raw bytes inside a
      * literal, but LZMA codes the resulting pairs better: patches 0.1-1% smaller on esp8266,
      * pyb-release, pyb-small and libpython, 2 bytes larger on programmer.
      */
-    private int sparsePairs(byte[] diff, int d, int len) {
+    private int sparsePairsWithin(byte[] diff, int d, int space) {
         pairs.reset();
-        int end = d + len;
+        int end = diff.length;
         int i = d;
         while (i < end) {
             int z = zerosEnd(diff, i, end);
             int l = literalEnd(diff, z, end);
+            int room = space - pairs.size() - uvarintSize(z - i) - uvarintSize(l - z);
+            if (room < 0) {
+                break;
+            }
+            l = Math.min(l, z + room); // all of the literal run if it fits, else what fits
+            if (l == i) {
+                break; // nothing of this pair fits
+            }
             writeUvarint(pairs, z - i);
             writeUvarint(pairs, l - z);
             pairs.write(diff, z, l - z);
             i = l;
-        }
-        return pairs.size();
-    }
-
-    /**
-     * How many diff bytes from {@code d} on make pairs of at most {@code space} bytes: whole
-     * pairs while they fit, then the zero run and the literal bytes that fit of the next one (a
-     * shorter run's varints are never longer). Zero when not even that pair's varints fit.
-     */
-    private static int sparseFit(byte[] diff, int d, int space) {
-        int end = diff.length;
-        int i = d;
-        int used = 0;
-        while (i < end) {
-            int z = zerosEnd(diff, i, end);
-            int l = literalEnd(diff, z, end);
-            int varints = uvarintSize(z - i) + uvarintSize(l - z);
-            if (used + varints + (l - z) <= space) {
-                used += varints + (l - z);
-                i = l;
-                continue;
+            if (l < end && diff[l] != 0) {
+                break; // the literal run was cut: the block is full
             }
-            int room = space - used - varints;
-            if (room >= 0) {
-                i = z + room;
-            }
-            break;
         }
         return i - d;
     }
 
-    /** Where the run of zero bytes at {@code i} ends. */
+    /** Where the run of zero bytes at {@code i} ends (most diff bytes are zero: compared by the block). */
     private static int zerosEnd(byte[] diff, int i, int end) {
-        while (i < end && diff[i] == 0) {
-            i++;
+        while (i < end) {
+            int n = Math.min(ZEROS.length, end - i);
+            int nonZero = Arrays.mismatch(diff, i, i + n, ZEROS, 0, n);
+            if (nonZero >= 0) {
+                return i + nonZero;
+            }
+            i += n;
         }
-        return i;
+        return end;
     }
+
+    private static final byte[] ZEROS = new byte[4096];
 
     /** Where the literal run at {@code i} ends: at the first zero byte. */
     private static int literalEnd(byte[] diff, int i, int end) {
