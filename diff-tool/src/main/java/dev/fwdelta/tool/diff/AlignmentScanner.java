@@ -161,10 +161,7 @@ public final class AlignmentScanner {
             } else if (start != 0) {
                 records.add(new DeltaRecord(new byte[0], new byte[0], start));
             }
-            byte[] diff = new byte[r.diffLen()];
-            for (int i = 0; i < diff.length; i++) {
-                diff[i] = (byte) (neu[r.newStart() + i] - old[r.oldStart() + i]);
-            }
+            byte[] diff = diffBytes(r, old, neu);
             int extraStart = r.newStart() + r.diffLen();
             pending = new DeltaRecord(diff, Arrays.copyOfRange(neu, extraStart, extraStart + r.extraLen()), 0);
             oldPos = start + r.diffLen();
@@ -173,5 +170,25 @@ public final class AlignmentScanner {
             records.add(pending);
         }
         return records;
+    }
+
+    /**
+     * A run's diff bytes, new minus old. Most are zero (the bytes match): the array starts zeroed
+     * and the loop skips to each difference with a vectorized compare.
+     */
+    private static byte[] diffBytes(Run r, byte[] old, byte[] neu) {
+        int n = r.diffLen();
+        int a = r.newStart();
+        int b = r.oldStart();
+        byte[] diff = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int equal = Arrays.mismatch(neu, a + i, a + n, old, b + i, b + n);
+            if (equal < 0) {
+                break;
+            }
+            i += equal;
+            diff[i] = (byte) (neu[a + i] - old[b + i]);
+        }
+        return diff;
     }
 }
