@@ -2,6 +2,7 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.ApplyResult;
 import dev.fwdelta.runtime.apply.StreamApply;
+import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.tool.demo.DemoFirmware;
 import dev.fwdelta.tool.diff.BsdiffMatcher;
@@ -55,8 +56,11 @@ final class DemoCommand implements Callable<Integer> {
         if (!Arrays.equals(rebuilt.toByteArray(), pair.newImage())) {
             throw new IllegalStateException("demo patch did not reproduce the new image");
         }
+        // the checks the header records: a format-3 header has no CRC-32/MPEG-2
+        boolean mpeg2 = built.header().newImage().crc32Mpeg2() != ImageChecksums.MPEG2_NOT_RECORDED;
         out.printf("applied    streaming, %d blocks, within %d bytes of decoder RAM: new image verified "
-                + "(size, CRC-32, CRC-32/MPEG-2, SHA-256)%n", result.blocks(), built.header().decoderRam());
+                + "(size, CRC-32, %sSHA-256)%n", result.blocks(), built.header().decoderRam(),
+                mpeg2 ? "CRC-32/MPEG-2, " : "");
         out.printf("at %d baud: patch %.1f s, full image %.1f s%n", BAUD, seconds(built.patch().length),
                 seconds(pair.newImage().length));
         if (outDir != null) {

@@ -1,5 +1,6 @@
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.runtime.format.PatchHeader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -77,7 +78,9 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"fwdelta " + (v == null ? "dev" : v) + ", patch format v1"};
+            return new String[] {"fwdelta " + (v == null ? "dev" : v) + ", writes patch format "
+                    + PatchHeader.FORMAT_VERSION_COMPACT + ", applies formats " + PatchHeader.FORMAT_VERSION_PLAIN + " to "
+                    + PatchHeader.FORMAT_VERSION_COMPACT};
         }
     }
 }

@@ -167,7 +167,14 @@ class CliTest {
     void demoRunsEndToEndAndKeepsItsFiles() throws Exception {
         Path demoDir = dir.resolve("demo");
         assertEquals(0, run("demo", "--out", demoDir.toString()), err.toString());
-        assertTrue(out.toString().contains("new image verified"), out.toString());
+        // it lists the checks the header records: a format-3 patch has no CRC-32/MPEG-2
+        assertTrue(out.toString().contains("new image verified (size, CRC-32, SHA-256)"), out.toString());
         assertTrue(Files.size(demoDir.resolve("update.fwd")) < Files.size(demoDir.resolve("new.bin")) / 5);
+    }
+
+    @Test
+    void versionNamesTheFormatsWrittenAndApplied() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().contains("writes patch format 3, applies formats 1 to 3"), out.toString());
     }
 }
