@@ -35,8 +35,9 @@ public final class PatchBuilder {
     /** How many relocated views are diffed again: each costs about as much as the plain diff. */
     private static final int REDIFFED_VIEWS = 2;
     /**
-     * A large image diffs only the view with the best predicted gain: a suffix array each, and
-     * on libpython the second view never won (22,771 bytes either way, 50 MB less peak memory).
+     * A large image diffs only the view with the best predicted gain: each costs an index of the
+     * whole view and a scan, and on libpython the second view never won (measured when views
+     * were still diffed with a suffix array: 22,771 bytes either way, 50 MB less peak memory).
      */
     private static final int REDIFFED_VIEWS_LARGE = 1;
     /**

@@ -12,9 +12,10 @@ import java.util.stream.IntStream;
 
 /**
  * The relocated views worth diffing again: maps from the plain diff's alignment and from the
- * changed references (Thumb BL calls, AArch64 branches and ADRP pairs, absolute pointers when a
- * link address is found), each screened by how many bytes of the plain diff's runs its view gets
- * right. Diffing again is the costly part, so only the best view of each source competes.
+ * changed references (Thumb BL calls, AArch64 branches and ADRP pairs, Xtensa calls, absolute
+ * pointers when a link address is found), each screened by how many bytes of the plain diff's
+ * runs its view gets right (on a sample of them for a large image). Diffing again is the costly
+ * part, so only the best view of each source competes.
  */
 final class ViewScreen {
     private ViewScreen() {}
