@@ -45,10 +45,6 @@ final class DiffRuns {
         return new DiffRuns(records);
     }
 
-    List<DeltaRecord> records() {
-        return records;
-    }
-
     /** Every run in order, into one accumulator. */
     <A> A scan(A part, Visitor<A> visitor) {
         visit(0, records.size(), part, visitor);

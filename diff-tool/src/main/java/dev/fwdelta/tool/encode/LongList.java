@@ -22,13 +22,6 @@ final class LongList {
         return size;
     }
 
-    /** The values in ascending order, as a new array. */
-    long[] sorted() {
-        long[] out = Arrays.copyOf(values, size);
-        Arrays.sort(out);
-        return out;
-    }
-
     /** The values of all these lists in ascending order, as a new array: parts of one pass, merged. */
     static long[] sorted(List<LongList> parts) {
         long[] out = new long[parts.stream().mapToInt(LongList::size).sum()];

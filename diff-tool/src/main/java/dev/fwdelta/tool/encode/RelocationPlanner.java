@@ -3,7 +3,6 @@ package dev.fwdelta.tool.encode;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.Limits;
-import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,21 +13,16 @@ import java.util.List;
  * entry; when there are more than fit, the entries covering the most bytes are kept (the others'
  * ranges fall to their predecessor: a worse prediction, never a wrong image).
  */
-public final class RelocationPlanner {
+final class RelocationPlanner {
     private RelocationPlanner() {}
 
-    /** The map's shift entries for these records (transforms still to choose), or null if there are none. */
-    public static RelocationMap plan(List<DeltaRecord> records, long oldSize, int maxEntries) {
-        List<long[]> runs = new ArrayList<>(); // {oldStart, length, shift}
-        long oldPos = 0;
-        long newPos = 0;
-        for (DeltaRecord r : records) {
-            if (r.diff().length > 0) {
-                runs.add(new long[] {oldPos, r.diff().length, newPos - oldPos});
+    /** The map's shift entries for these diff runs (transforms still to choose), or null if there are none. */
+    static RelocationMap plan(DiffRuns diffRuns, long oldSize, int maxEntries) {
+        List<long[]> runs = diffRuns.scan(new ArrayList<long[]>(), (out, oldPos, newPos, len) -> {
+            if (len > 0) {
+                out.add(new long[] {oldPos, len, newPos - oldPos}); // {oldStart, length, shift}
             }
-            newPos += r.diff().length + r.extra().length;
-            oldPos += r.diff().length + r.seek();
-        }
+        });
         runs.sort(Comparator.comparingLong(x -> x[0]));
         List<long[]> entries = new ArrayList<>(); // {start, shift, covered}
         for (long[] run : runs) {

@@ -25,9 +25,8 @@ final class ViewGain {
     /**
      * The gain on a sample: the diff runs' bytes in one new-image window of {@link #SAMPLE_WINDOW}
      * bytes in every {@link #SAMPLE_EVERY}, the view made for those bytes only. A screen ranks
-     * views, and a sample ranks them as all the bytes do: on libpython the six maps came out in
-     * the same order from every byte down to one window in eight (gains 111,522 / 110,642 /
-     * 58,185 / 57,727 / -4,083 / -8,733 in full).
+     * views, and a sample ranks them as all the bytes do: on libpython the same four of six maps
+     * gain, in the same order (RelocationTest); the two that lose swap places.
      */
     static long sampled(byte[] oldImage, RelocationMap map, byte[] newImage, DiffRuns runs) {
         byte[] view = new byte[SAMPLE_WINDOW];

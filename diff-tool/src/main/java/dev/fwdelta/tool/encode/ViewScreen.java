@@ -34,8 +34,7 @@ final class ViewScreen {
         // busy when one source has more maps than another. A view is an image-sized array: the
         // podium keeps only those that can still win.
         DiffRuns runs = DiffRuns.of(records);
-        List<List<RelocationMap>> sources = relocationCandidates(oldImage, newImage, runs, options)
-                .parallelStream().map(Supplier::get).toList();
+        List<List<RelocationMap>> sources = sources(oldImage, newImage, runs, options);
         List<int[]> all = new ArrayList<>(); // {source, place in its list}
         for (int s = 0; s < sources.size(); s++) {
             for (int i = 0; i < sources.get(s).size(); i++) {
@@ -55,6 +54,11 @@ final class ViewScreen {
         });
         return podium.views().stream()
                 .map(v -> v.bytes() != null ? v : new View(v.map(), inParts(oldImage, v.map()), v.gain())).toList();
+    }
+
+    /** The maps to screen, one list per source, the sources read side by side. */
+    static List<List<RelocationMap>> sources(byte[] oldImage, byte[] newImage, DiffRuns runs, BuildOptions options) {
+        return relocationCandidates(oldImage, newImage, runs, options).parallelStream().map(Supplier::get).toList();
     }
 
     /** Parts a large view is made in, side by side: more than cores, so that none waits on a slow one. */
@@ -80,7 +84,7 @@ final class ViewScreen {
     private static List<Supplier<List<RelocationMap>>> relocationCandidates(byte[] oldImage, byte[] newImage,
                                                                             DiffRuns runs, BuildOptions options) {
         int entries = RelocationPlanner.entriesWithin(options.ramBudget());
-        RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(runs.records(), oldImage.length, entries);
+        RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(runs, oldImage.length, entries);
         if (shifts == null) {
             return List.of();
         }

@@ -26,7 +26,7 @@ class RelocationTest {
         byte[] old = PYB_SMALL.oldBytes();
         byte[] neu = PYB_SMALL.newBytes();
         List<DeltaRecord> records = AlignmentScanner.diff(old, neu);
-        RelocationMap shifts = RelocationPlanner.plan(records, old.length, 255);
+        RelocationMap shifts = RelocationPlanner.plan(DiffRuns.of(records), old.length, 255);
         // firmware1.bin of MicroPython's pyboard is linked at 0x08020000 (after the 128 KiB firmware0 part)
         assertEquals(OptionalLong.of(0x0802_0000L), LinkAddressFinder.find(old, neu, DiffRuns.of(records), shifts));
     }
@@ -42,7 +42,7 @@ class RelocationTest {
     @Test
     void theViewReadInRandomChunksEqualsTheWholeView() throws Exception {
         byte[] old = PYB_SMALL.oldBytes();
-        RelocationMap map = RelocationPlanner.plan(AlignmentScanner.diff(old, PYB_SMALL.newBytes()), old.length, 255)
+        RelocationMap map = RelocationPlanner.plan(DiffRuns.of(AlignmentScanner.diff(old, PYB_SMALL.newBytes())), old.length, 255)
                 .withTransforms(0x0802_0000L, RelocationMap.THUMB_BL | RelocationMap.POINTER32);
         byte[] whole = RelocatedOldImage.of(old, map);
         assertTrue(!Arrays.equals(whole, old), "the view differs from the old image");
@@ -85,5 +85,38 @@ class RelocationTest {
         assertTrue(b.codecSetting().contains("A64 B/BL + A64 ADRP"), b.codecSetting());
         // detools' AArch64-aware mode needs 45,884 bytes on this pair, bsdiff 77,324
         assertTrue(b.patch().length < 45_884, "libpython patch: " + b.patch().length + " bytes");
+    }
+
+    /**
+     * A large image's views are screened on one window in eight (ViewGain.sampled): on libpython
+     * the maps rank the same on that sample as on every byte, so the same view is diffed again.
+     */
+    @Test
+    void theSampledScreenRanksLibpythonsViewsAsTheFullOneDoes() {
+        Corpus.Pair lib = Corpus.pair("libpython");
+        byte[] old = lib.oldBytes();
+        byte[] neu = lib.newBytes();
+        DiffRuns runs = DiffRuns.of(AlignmentScanner.diff(dev.fwdelta.tool.diff.HashIndex.of(old), neu,
+                AlignmentScanner.NEW_ALIGNMENT_MARGIN));
+        List<RelocationMap> maps = ViewScreen.sources(old, neu, runs, BuildOptions.defaults()).stream()
+                .flatMap(List::stream).toList();
+        assertTrue(maps.size() >= 4, "maps: " + maps.size());
+        long[] full = new long[maps.size()];
+        long[] sampled = new long[maps.size()];
+        for (int i = 0; i < maps.size(); i++) {
+            full[i] = ViewGain.of(old, RelocatedOldImage.of(old, maps.get(i)), neu, runs);
+            sampled[i] = ViewGain.sampled(old, maps.get(i), neu, runs);
+        }
+        // the screen keeps only views that gain: the same ones gain, in the same order (the two
+        // that lose, from the plain diff's alignment, lose on the sample too, in either order)
+        String gains = "full gains " + Arrays.toString(full) + ", sampled " + Arrays.toString(sampled);
+        assertEquals(gainers(full), gainers(sampled), gains);
+        assertTrue(gainers(full).size() >= 2, gains);
+    }
+
+    /** Numbers of the maps that gain, by decreasing gain. */
+    private static List<Integer> gainers(long[] gains) {
+        return java.util.stream.IntStream.range(0, gains.length).filter(i -> gains[i] > 0).boxed()
+                .sorted((a, b) -> Long.compare(gains[b], gains[a])).toList();
     }
 }
