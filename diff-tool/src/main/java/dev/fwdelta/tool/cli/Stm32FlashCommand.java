@@ -7,6 +7,7 @@ import dev.fwdelta.tool.stm32.DeltaFlasher;
 import dev.fwdelta.tool.stm32.DfuseClient;
 import dev.fwdelta.tool.stm32.DfuseDevice;
 import dev.fwdelta.tool.stm32.FlashTarget;
+import dev.fwdelta.tool.stm32.RecoveryCopies;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "flash", mixinStandardHelpOptions = true,
         description = {"Update a chip through its ROM bootloader: AN3155 over UART (--port) or DfuSe over USB (--usb).",
             "--patch: read the installed image, check it is the patch's base, rebuild the new image here,",
-            "erase and write only the sectors that change. --image: a plain full write."})
+            "erase and write only the sectors that change. An interrupted --patch flash is finished by running",
+            "the same command again; a chip that already holds the result is reported up to date.",
+            "--image: a plain full write."})
 final class Stm32FlashCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,6 +65,11 @@ final class Stm32FlashCommand implements Callable<Integer> {
     @Option(names = "--go", description = "Start the new firmware afterwards (Go to the flash base).")
     boolean go;
 
+    @Option(names = "--recovery-dir", paramLabel = "DIR", description = {"Where --patch keeps the new image until "
+            + "the chip is verified, so that an interrupted flash can be finished with the same patch",
+            "(default: $XDG_STATE_HOME/fwdelta/stm32-flash or ~/.local/state/fwdelta/stm32-flash)."})
+    Path recoveryDir;
+
     @Override
     public Integer call() throws Exception {
         int p = switch (parity) {
@@ -71,8 +79,8 @@ final class Stm32FlashCommand implements Callable<Integer> {
         };
         PrintWriter err = spec.commandLine().getErr();
         if (connection.usb != null) {
-            String[] id = connection.usb.split(":");
-            try (Usb4JavaControl usb = Usb4JavaControl.open(Integer.parseInt(id[0], 16), Integer.parseInt(id[1], 16))) {
+            int[] id = usbId(connection.usb);
+            try (Usb4JavaControl usb = Usb4JavaControl.open(id[0], id[1])) {
                 return run(new DfuseClient(usb, usb.interfaceString(), DfuseDevice.TRANSFER_SIZE));
             }
         }
@@ -85,6 +93,16 @@ final class Stm32FlashCommand implements Callable<Integer> {
         }
     }
 
+    /** VID:PID, each 1 to 4 hex digits. */
+    static int[] usbId(String text) {
+        if (!text.matches("[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}")) {
+            throw new IllegalArgumentException("--usb must be VID:PID in hex, each 0 to ffff (e.g. 0483:df11), not '"
+                    + text + "'");
+        }
+        String[] id = text.split(":");
+        return new int[] {Integer.parseInt(id[0], 16), Integer.parseInt(id[1], 16)};
+    }
+
     private int run(FlashTarget chip) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -93,11 +111,19 @@ final class Stm32FlashCommand implements Callable<Integer> {
             err.flush();
         };
         DeltaFlasher.Summary s = source.patch != null
-                ? DeltaFlasher.flashPatch(chip, Files.readAllBytes(source.patch), verify, progress)
+                ? DeltaFlasher.flashPatch(chip, Files.readAllBytes(source.patch), verify, progress,
+                        new RecoveryCopies(recoveryDir != null ? recoveryDir : RecoveryCopies.defaultDir()))
                 : DeltaFlasher.flashImage(chip, ImageLoader.load(source.image).bytes(), verify, progress);
         err.println();
         if (go) {
             chip.go(chip.part().flashBase());
+        }
+        if (s.start() == DeltaFlasher.Start.UP_TO_DATE) {
+            out.println("already up to date: the chip holds the patch's new image (SHA-256 matches), nothing written");
+            return ExitCodes.OK;
+        }
+        if (s.start() == DeltaFlasher.Start.RESUMED) {
+            out.println("finished an interrupted update from the image kept when it started");
         }
         out.printf("sectors erased and written   %d of the %d the image spans (a full write erases all %d)%n",
                 s.sectorsErased(), s.sectorsInImage(), s.sectorsInImage());

@@ -179,7 +179,7 @@ public final class An3155Client implements FlashTarget {
         byte[] a = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address, 0};
         a[4] = (byte) An3155.xor(a, 0, 4);
         writeBytes(a);
-        expectAck(TIMEOUT_MS, "address 0x%08x (outside memory?)", address);
+        expectAck(TIMEOUT_MS, "address 0x%08x", address);
     }
 
     private void expectAck(int timeoutMs, String what, Object... args) throws IOException {
@@ -188,9 +188,14 @@ public final class An3155Client implements FlashTarget {
             return;
         }
         String context = String.format(what, args);
-        throw new IOException(r == An3155.NACK ? "bootloader refused (NACK) " + context
-                : r < 0 ? "bootloader timed out on " + context : String.format("bootloader answered 0x%02x to %s", r,
-                context));
+        if (r == An3155.NACK) {
+            throw new IOException("bootloader refused (NACK) " + context
+                    + (what.startsWith("address") ? " (outside memory?)" : ""));
+        }
+        // No answer at all is the cable, the chip's reset or its power, never the address sent.
+        throw new IOException(r < 0 ? "the bootloader stopped answering (no reply within " + timeoutMs + " ms to "
+                + context + "; cable unplugged, chip reset or powered off?)"
+                : String.format("bootloader answered 0x%02x to %s", r, context));
     }
 
     private int readByte(int timeoutMs) throws IOException {
@@ -210,7 +215,8 @@ public final class An3155Client implements FlashTarget {
         int done = 0;
         while (done < len) {
             if (System.currentTimeMillis() > end) {
-                throw new IOException("bootloader timed out after " + done + " of " + len + " bytes");
+                throw new IOException("the bootloader stopped answering after " + done + " of " + len
+                        + " bytes (cable unplugged, chip reset or powered off?)");
             }
             int n = link.read(b, off + done, len - done, 100);
             done += n;

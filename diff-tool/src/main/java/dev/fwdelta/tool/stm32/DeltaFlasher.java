@@ -1,6 +1,7 @@
 package dev.fwdelta.tool.stm32;
 
 import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.flash.SectorMap;
@@ -10,17 +11,27 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Updates a chip through its ROM bootloader with a patch instead of an image: reads the installed
  * image from the chip, checks it is the patch's base (the patch's old CRC/SHA), rebuilds the new
- * image on the host, then erases and writes only the sectors whose content changes, and reads
- * them back.
+ * image on the host, then erases and writes, one sector at a time, only the sectors whose content
+ * differs from the new image.
+ *
+ * <p>An interrupted flash can always be finished with the same patch (docs/STM32-FLASH.md):
+ * before the first erase the rebuilt image is stored in {@link RecoveryCopies}; a rerun that
+ * finds the chip holding neither the base nor the result takes the image from there (checked
+ * against the patch's new SHA-256) and rewrites the sectors that still differ. A chip that
+ * already holds the result is reported as up to date and nothing is written.
  */
 public final class DeltaFlasher {
+    /** How a patch flash started: from the base, from the stored copy, or not at all. */
+    public enum Start { BASE, RESUMED, UP_TO_DATE }
+
     /** What a flash did, next to what a full write would have done. */
     public record Summary(int sectorsErased, int sectorsInImage, long bytesWritten, long imageBytes, long wireBytes,
-                          double seconds, boolean verified) {
+                          double seconds, boolean verified, Start start) {
     }
 
     /** Progress: a phase name and how far it is. */
@@ -31,81 +42,131 @@ public final class DeltaFlasher {
 
     private DeltaFlasher() {}
 
-    public static Summary flashPatch(FlashTarget t, byte[] patch, boolean verify, Progress progress) throws IOException {
+    public static Summary flashPatch(FlashTarget t, byte[] patch, boolean verify, Progress progress,
+                                     RecoveryCopies copies) throws IOException {
         long start = System.nanoTime();
         PatchHeader h = PatchHeader.parse(patch);
         checkFits(t.part(), h.newSize());
         if (h.oldSize() > t.part().flashSize()) {
-            throw new PatchException(dev.fwdelta.runtime.format.ErrorCode.WRONG_BASE_IMAGE,
+            throw new PatchException(ErrorCode.WRONG_BASE_IMAGE,
                     "the patch's base image (" + h.oldSize() + " bytes) is larger than the chip's flash");
         }
-        byte[] installed = readWithProgress(t, 0, (int) h.oldSize(), progress, "read installed image");
+        int newSize = (int) h.newSize();
+        byte[] newSha = h.newImage().sha256();
+        byte[] chip = readWithProgress(t, 0, (int) Math.max(h.oldSize(), h.newSize()), progress, "read installed image");
+        if (Arrays.equals(RecoveryCopies.sha256(Arrays.copyOf(chip, newSize)), newSha)) {
+            copies.delete(newSha); // a copy left by a run whose verification did not happen
+            return new Summary(0, sectorsSpanned(t.part().map(), newSize), 0, newSize, t.wireBytes(),
+                    (System.nanoTime() - start) / 1e9, false, Start.UP_TO_DATE);
+        }
+        Start how = Start.BASE;
+        byte[] image;
+        try {
+            image = rebuild(Arrays.copyOf(chip, (int) h.oldSize()), patch);
+        } catch (PatchException e) {
+            if (e.code() != ErrorCode.WRONG_BASE_IMAGE) {
+                throw e;
+            }
+            Optional<byte[]> copy = copies.load(newSha, newSize);
+            if (copy.isEmpty()) {
+                throw new PatchException(ErrorCode.WRONG_BASE_IMAGE, "the chip holds neither the patch's base image"
+                        + " nor its result, and " + copies.dir() + " has no copy of the result from an interrupted"
+                        + " flash (" + e.getMessage() + ")");
+            }
+            image = copy.get();
+            how = Start.RESUMED;
+        }
+        copies.save(newSha, image);
+        byte[] current = Arrays.copyOf(chip, Math.max(chip.length, image.length));
+        Summary s = write(t, current, image, verify, progress, start, how, copies);
+        if (s.verified()) {
+            copies.delete(newSha);
+        }
+        return s;
+    }
+
+    private static byte[] rebuild(byte[] installed, byte[] patch) throws IOException {
         ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
         PatchApplier a = new PatchApplier(new ByteArrayOldImage(installed), rebuilt::write, Long.MAX_VALUE);
         a.process(patch); // the old image's checksums are checked first: WRONG_BASE_IMAGE if it is not the base
-        a.finish();
-        byte[] image = rebuilt.toByteArray();
-        byte[] current = installed;
-        if (image.length > installed.length) {
-            byte[] tail = readWithProgress(t, installed.length, image.length - installed.length, progress, "read tail");
-            current = Arrays.copyOf(installed, image.length);
-            System.arraycopy(tail, 0, current, installed.length, tail.length);
-        }
-        return write(t, current, image, verify, progress, start);
+        a.finish(); // and the result's: an image that does not hash to the header's SHA-256 is never written
+        return rebuilt.toByteArray();
     }
 
     /** A plain full write of {@code image} at the flash base. */
     public static Summary flashImage(FlashTarget t, byte[] image, boolean verify, Progress progress) throws IOException {
         checkFits(t.part(), image.length);
-        return write(t, null, image, verify, progress, System.nanoTime());
+        return write(t, null, image, verify, progress, System.nanoTime(), Start.BASE, null);
     }
 
     private static Summary write(FlashTarget t, byte[] current, byte[] image, boolean verify, Progress progress,
-                                 long start) throws IOException {
+                                 long start, Start how, RecoveryCopies copies) throws IOException {
         SectorMap map = t.part().map();
         List<Integer> changed = new ArrayList<>();
-        int inImage = 0;
-        for (int s = 0; s < map.count() && map.start(s) < image.length; s++) {
-            inImage++;
+        int inImage = sectorsSpanned(map, image.length);
+        for (int s = 0; s < inImage; s++) {
             int from = (int) map.start(s);
             int to = (int) Math.min(map.start(s) + map.size(s), image.length);
             if (current == null || !Arrays.equals(current, from, to, image, from, to)) {
                 changed.add(s);
             }
         }
-        int[] sectors = changed.stream().mapToInt(Integer::intValue).toArray();
-        progress.update("erase", 0, sectors.length);
-        t.erase(sectors);
-        progress.update("erase", sectors.length, sectors.length);
         long written = 0;
         long total = changed.stream().mapToLong(s -> Math.min(map.size(s), image.length - map.start(s))).sum();
-        for (int s : sectors) {
+        long done = 0;
+        // One sector at a time, erase then write: an interruption leaves at most one sector neither old nor new.
+        for (int s : changed) {
             int from = (int) map.start(s);
             int to = (int) Math.min(map.start(s) + map.size(s), image.length);
-            for (int at = from; at < to; at += 256) {
-                int n = Math.min(256, to - at);
-                byte[] chunk = Arrays.copyOfRange(image, at, at + n);
-                if (!allErased(chunk)) {
-                    t.write(t.part().flashBase() + at, chunk);
-                    written += n;
+            try {
+                t.erase(new int[] {s});
+                for (int at = from; at < to; at += 256) {
+                    int n = Math.min(256, to - at);
+                    byte[] chunk = Arrays.copyOfRange(image, at, at + n);
+                    if (!allErased(chunk)) {
+                        t.write(t.part().flashBase() + at, chunk);
+                        written += n;
+                    }
+                    progress.update("write", done + (at + n - from), total);
                 }
-                progress.update("write", at + n - from + (written - (at + n - from)), total);
+            } catch (IOException e) {
+                throw interrupted(t, s, e, copies);
             }
+            done += to - from;
         }
         if (verify) {
-            for (int s : sectors) {
+            int checked = 0;
+            for (int s : changed) {
                 int from = (int) map.start(s);
                 int to = (int) Math.min(map.start(s) + map.size(s), image.length);
                 byte[] back = t.read(t.part().flashBase() + from, to - from);
                 if (!Arrays.equals(back, 0, back.length, image, from, to)) {
                     throw new IOException("verify failed in sector " + s + " at 0x"
-                            + Long.toHexString(t.part().flashBase() + from));
+                            + Long.toHexString(t.part().flashBase() + from)
+                            + (copies == null ? "" : "; run the same command again to rewrite it"));
                 }
-                progress.update("verify", s, sectors.length);
+                progress.update("verify", ++checked, changed.size());
             }
         }
-        return new Summary(sectors.length, inImage, written, image.length, t.wireBytes(),
-                (System.nanoTime() - start) / 1e9, verify);
+        return new Summary(changed.size(), inImage, written, image.length, t.wireBytes(),
+                (System.nanoTime() - start) / 1e9, verify, how);
+    }
+
+    /** Says what happened, where, and how to finish: the cause alone names only a bootloader address. */
+    private static IOException interrupted(FlashTarget t, int sector, IOException cause, RecoveryCopies copies) {
+        String where = "sector " + sector + " at 0x" + Long.toHexString(t.part().flashBase() + t.part().map().start(sector));
+        String how = copies == null ? "write the image again to finish"
+                : "the new image is kept in " + copies.dir() + ": run the same command again to finish the update";
+        return new IOException("flash interrupted while erasing or writing " + where + " (" + cause.getMessage()
+                + "); " + how, cause);
+    }
+
+    private static int sectorsSpanned(SectorMap map, long size) {
+        int n = 0;
+        while (n < map.count() && map.start(n) < size) {
+            n++;
+        }
+        return n;
     }
 
     private static byte[] readWithProgress(FlashTarget t, int offset, int length, Progress p, String phase)

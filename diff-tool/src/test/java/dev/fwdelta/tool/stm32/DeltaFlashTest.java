@@ -22,11 +22,11 @@ class DeltaFlashTest {
     @TempDir
     Path dir;
 
-    private static DeltaFlasher.Summary flash(SimulatedChip chip, byte[] patch) throws Exception {
+    private DeltaFlasher.Summary flash(SimulatedChip chip, byte[] patch) throws Exception {
         try (SerialLink link = SerialLink.open(chip.pty.host.toString(), 115200, SerialPort.NO_PARITY)) {
             An3155Client client = new An3155Client(link);
             client.connect();
-            return DeltaFlasher.flashPatch(client, patch, true, (p, d, t) -> { });
+            return DeltaFlasher.flashPatch(client, patch, true, (p, d, t) -> { }, new RecoveryCopies(dir.resolve("copies")));
         }
     }
 
@@ -62,9 +62,21 @@ class DeltaFlashTest {
     void wrongBaseImageIsRefusedBeforeAnyErase() throws Exception {
         Corpus.Pair pair = Corpus.pair("programmer");
         byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch();
-        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("g071"), pair.newBytes())) {
+        byte[] other = pair.oldBytes();
+        other[100] ^= 1;
+        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("g071"), other)) {
             PatchException e = assertThrows(PatchException.class, () -> flash(chip, patch));
             assertEquals(ErrorCode.WRONG_BASE_IMAGE, e.code());
+            assertEquals(0, chip.flash.counters().operations());
+        }
+    }
+
+    @Test
+    void theResultAgainIsUpToDateAndNothingIsErased() throws Exception {
+        Corpus.Pair pair = Corpus.pair("programmer");
+        byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch();
+        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("g071"), pair.newBytes())) {
+            assertEquals(DeltaFlasher.Start.UP_TO_DATE, flash(chip, patch).start());
             assertEquals(0, chip.flash.counters().operations());
         }
     }

@@ -57,7 +57,7 @@ class DfuseTest {
         assertEquals("@Internal Flash  /0x8000000/04*016Kg,01*064Kg,07*128Kg", rom.interfaceString());
         DfuseClient client = new DfuseClient(new InProcessControl(rom), rom.interfaceString(), DfuseDevice.TRANSFER_SIZE);
         byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch();
-        DeltaFlasher.Summary s = DeltaFlasher.flashPatch(client, patch, true, (p, d, t) -> { });
+        DeltaFlasher.Summary s = DeltaFlasher.flashPatch(client, patch, true, (p, d, t) -> { }, new RecoveryCopies(dir.resolve("copies")));
         assertArrayEquals(pair.newBytes(), Arrays.copyOf(flash.snapshot(), pair.newBytes().length));
         assertEquals(s.sectorsErased(), flash.counters().totalErases());
         client.readUnprotect();

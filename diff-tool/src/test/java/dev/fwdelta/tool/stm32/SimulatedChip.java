@@ -16,8 +16,13 @@ final class SimulatedChip implements AutoCloseable {
     private final Thread thread;
 
     SimulatedChip(Path dir, Stm32Part part, byte[] image) throws Exception {
+        this(dir, part, NorFlash.erased(An3155Simulator.geometry(part)), image);
+    }
+
+    /** A chip over {@code flash}, e.g. the flash a killed simulator left behind. */
+    SimulatedChip(Path dir, Stm32Part part, NorFlash flash, byte[] image) throws Exception {
         pty = new PtyPair(dir);
-        flash = NorFlash.erased(An3155Simulator.geometry(part));
+        this.flash = flash;
         if (image != null) {
             byte[] padded = Arrays.copyOf(image, (image.length + 7) & ~7);
             Arrays.fill(padded, image.length, padded.length, (byte) 0xFF);
