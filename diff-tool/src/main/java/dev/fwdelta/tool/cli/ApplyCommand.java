@@ -50,7 +50,7 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--allow-downgrade", description = "Development only: skip the anti-rollback check.")
     boolean allowDowngrade;
 
-    @Option(names = "--hardware-id", paramLabel = "ID", converter = UnsignedNumber.class,
+    @Option(names = "--hardware-id", paramLabel = "ID", converter = UnsignedNumber.U32.class,
             description = "This board's id: patches for another board are refused.")
     Long hardwareId;
 
@@ -60,11 +60,12 @@ final class ApplyCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(patchPath)) {
             magic = in.readNBytes(Bsdiff40Format.MAGIC.length());
         }
+        AtomicOutput.refuseInputs(output, oldPath, patchPath);
         if (Bsdiff40Format.hasMagic(magic)) {
             return applyBsdiff40();
         }
         ApplyResult result;
-        try (AtomicOutput out = new AtomicOutput(output);
+        try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath);
              InputStream patch = new BufferedInputStream(Files.newInputStream(patchPath));
              OldImageHandle old = OldImageHandle.open(oldPath)) {
             result = StreamApply.apply(patch, old.image(), out.stream()::write, policy());
@@ -88,7 +89,7 @@ final class ApplyCommand implements Callable<Integer> {
         byte[] old = ImageLoader.load(oldPath).bytes();
         byte[] patch = Files.readAllBytes(patchPath);
         long size;
-        try (AtomicOutput out = new AtomicOutput(output)) {
+        try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
             size = Bsdiff40Applier.apply(old, patch, out.stream(), Integer.MAX_VALUE);
             out.commit();
         }

@@ -3,28 +3,73 @@ package dev.fwdelta.tool.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A file that appears under its name only when {@link #commit} is called: bytes go to a
- * temporary file beside it, which {@link #close} deletes if it was not committed. So a failed
- * run never leaves a partial or unverified output behind.
+ * temporary file beside it, which {@link #close} deletes if it was not committed, and a shutdown
+ * hook deletes if the run is stopped (Ctrl-C, SIGTERM). So a failed or stopped run never leaves a
+ * partial or unverified output behind.
+ *
+ * <p>An output that is a symbolic link is written through: the file the link points to is
+ * replaced and the link stays. An output that is one of the command's inputs (the same file,
+ * also through links or hard links) is refused before anything is written.
  */
 final class AtomicOutput implements AutoCloseable {
+    /** Links followed before an output is refused as a loop (Linux's own limit is 40). */
+    private static final int MAX_LINKS = 40;
+    private static final Set<Path> LIVE_TEMPS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deleteLiveTemps, "fwdelta-remove-partial-output"));
+    }
+
     private final Path target;
     private final Path temp;
     private final OutputStream out;
     private boolean committed;
 
-    AtomicOutput(Path target) throws IOException {
-        this.target = target.toAbsolutePath();
+    AtomicOutput(Path target, Path... inputs) throws IOException {
+        this.target = resolveLinks(target);
+        refuseInputs(target, inputs);
         Path dir = this.target.getParent();
         if (!Files.isDirectory(dir)) {
-            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "output directory does not exist");
+            throw new NoSuchFileException(dir.toString(), null, "output directory does not exist");
         }
         this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".part");
+        LIVE_TEMPS.add(temp);
         this.out = Files.newOutputStream(temp);
+    }
+
+    /**
+     * Refuses {@code output} if it is one of {@code inputs}: writing it would destroy what the
+     * command reads (or, for a patch, the file a failed run is retried with).
+     */
+    static void refuseInputs(Path output, Path... inputs) throws IOException {
+        Path out = resolveLinks(output);
+        for (Path in : inputs) {
+            if (in != null && Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
+                throw new IllegalArgumentException("the output " + output + " is the input " + in
+                        + (out.equals(in.toAbsolutePath().normalize()) ? "" : " (through a link)")
+                        + ": choose another output file");
+            }
+        }
+    }
+
+    /** The file a path names once its symbolic links are followed, also a link to a file not yet there. */
+    static Path resolveLinks(Path path) throws IOException {
+        Path p = path.toAbsolutePath().normalize();
+        for (int i = 0; Files.isSymbolicLink(p); i++) {
+            if (i == MAX_LINKS) {
+                throw new IOException("too many levels of symbolic links: " + path);
+            }
+            p = p.getParent().resolve(Files.readSymbolicLink(p)).normalize();
+        }
+        return p;
     }
 
     OutputStream stream() {
@@ -34,11 +79,12 @@ final class AtomicOutput implements AutoCloseable {
     void commit() throws IOException {
         out.close();
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        LIVE_TEMPS.remove(temp);
         committed = true;
     }
 
-    static void write(Path target, byte[] bytes) throws IOException {
-        try (AtomicOutput o = new AtomicOutput(target)) {
+    static void write(Path target, byte[] bytes, Path... inputs) throws IOException {
+        try (AtomicOutput o = new AtomicOutput(target, inputs)) {
             o.stream().write(bytes);
             o.commit();
         }
@@ -49,6 +95,17 @@ final class AtomicOutput implements AutoCloseable {
         if (!committed) {
             out.close();
             Files.deleteIfExists(temp);
+            LIVE_TEMPS.remove(temp);
+        }
+    }
+
+    private static void deleteLiveTemps() {
+        for (Path p : LIVE_TEMPS) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // the JVM is going down; the next run's temp name differs anyway
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ final class BuildOptionsMixin {
             description = "Anti-rollback version of NEW (default: ${DEFAULT-VALUE}).")
     long firmwareVersion;
 
-    @Option(names = "--hardware-id", paramLabel = "ID", converter = UnsignedNumber.class, defaultValue = "0",
+    @Option(names = "--hardware-id", paramLabel = "ID", converter = UnsignedNumber.U32.class, defaultValue = "0",
             description = "Board/product id NEW is for, 32 bits (default: ${DEFAULT-VALUE}).")
     long hardwareId;
 

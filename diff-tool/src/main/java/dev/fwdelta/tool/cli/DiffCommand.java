@@ -46,6 +46,7 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AtomicOutput.refuseInputs(output, oldPath, newPath, key);
         byte[] oldImage = ImageLoader.load(oldPath).bytes();
         byte[] newImage = ImageLoader.load(newPath).bytes();
         if (format == Format.bsdiff40) {
@@ -54,7 +55,7 @@ final class DiffCommand implements Callable<Integer> {
             }
             ByteArrayOutputStream patch = new ByteArrayOutputStream();
             BsdiffMatcher.writeBsdiff40(oldImage, newImage, patch, "bzip2");
-            AtomicOutput.write(output, patch.toByteArray());
+            AtomicOutput.write(output, patch.toByteArray(), oldPath, newPath);
             spec.commandLine().getOut().printf("wrote %s: BSDIFF40, %d bytes for a %d-byte image%n", output,
                     patch.size(), newImage.length);
             return ExitCodes.OK;
@@ -63,7 +64,7 @@ final class DiffCommand implements Callable<Integer> {
         SigningKey signingKey = key == null ? null : KeyFiles.readPrivate(key);
         PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, options);
         byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
-        AtomicOutput.write(output, patch);
+        AtomicOutput.write(output, patch, oldPath, newPath, key);
         spec.commandLine().getOut().printf("wrote %s: %d bytes for a %d-byte image (%.2f%%), %s, decoder RAM %d bytes%n",
                 output, patch.length, newImage.length, 100.0 * patch.length / Math.max(1, newImage.length),
                 built.codecSetting(), built.header().decoderRam());

@@ -24,6 +24,14 @@ final class ErrorMapper implements CommandLine.IExecutionExceptionHandler {
         return code;
     }
 
+    /** What to say when the heap ran out: the limit it had and how to raise it. */
+    static String outOfMemory() {
+        long mib = Runtime.getRuntime().maxMemory() >> 20;
+        return "out of memory (this Java heap is limited to " + mib + " MiB): run again with a larger heap,"
+                + " e.g. JAVA_TOOL_OPTIONS=-Xmx" + Math.max(2, 2 * mib / 1024 + 1) + "g, or use smaller inputs"
+                + " (diff needs about 5 bytes of heap per byte of old and new image, README, Heap)";
+    }
+
     static int exitCode(Throwable t) {
         if (t instanceof PatchException p) {
             switch (p.code()) {
@@ -41,7 +49,7 @@ final class ErrorMapper implements CommandLine.IExecutionExceptionHandler {
                     return ExitCodes.BAD_PATCH;
             }
         }
-        if (t instanceof BadBsdiffPatchException) {
+        if (t instanceof BadBsdiffPatchException || t instanceof ManifestMismatchException) {
             return ExitCodes.BAD_PATCH;
         }
         if (t instanceof IOException) {

@@ -62,11 +62,24 @@ public final class Main implements Runnable {
             cl.addSubcommand(name, COMMANDS.get(name).get());
         }
         cl.setExecutionExceptionHandler(new ErrorMapper());
+        cl.setExecutionStrategy(Main::runReportingMemory);
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         }
         return cl;
+    }
+
+    /** Runs the command; running out of heap is one error line with what to do, never a stack trace. */
+    private static int runReportingMemory(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (OutOfMemoryError e) {
+            CommandLine cl = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+            cl.getErr().println("fwdelta: error: " + ErrorMapper.outOfMemory());
+            cl.getErr().flush();
+            return ExitCodes.IO_ERROR;
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -69,6 +69,8 @@ final class MatrixCommand implements Callable<Integer> {
         BuildOptions options = build.toOptions();
         SigningKey signingKey = key == null ? null : KeyFiles.readPrivate(key);
         String to = stem(newPath);
+        Set<String> clashing = clashingStems();
+        Set<String> fromShas = new HashSet<>();
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
         for (int i = 0; i < olds.size(); i++) {
             if (i % s[1] != s[0] - 1) {
@@ -76,13 +78,19 @@ final class MatrixCommand implements Callable<Integer> {
             }
             Path oldPath = olds.get(i);
             byte[] oldImage = ImageLoader.load(oldPath).bytes();
+            String oldSha = hex(ImageChecksums.of(oldImage).sha256());
+            if (!fromShas.add(oldSha)) {
+                throw new IllegalArgumentException("--old " + oldPath + " is the same image as an earlier --old");
+            }
             PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, options);
             byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
-            String from = stem(oldPath);
+            // Old files that share a name (v1/firmware.bin, v2/firmware.bin) get their image's hash in the name.
+            String from = clashing.contains(stem(oldPath)) ? stem(oldPath) + "-" + oldSha.substring(0, 12)
+                    : stem(oldPath);
             String file = from + "-to-" + to + ".fwd";
-            AtomicOutput.write(outDir.resolve(file), patch);
+            AtomicOutput.write(outDir.resolve(file), patch, oldPath, newPath, key);
             entries.add(new ReleaseManifest.Entry(from, oldPath.getFileName().toString(), oldImage.length,
-                    hex(ImageChecksums.of(oldImage).sha256()), to, file, patch.length,
+                    oldSha, to, file, patch.length,
                     hex(ImageChecksums.sha256Digest().digest(patch)), built.header().codec().label(),
                     built.header().decoderRam(), signingKey == null ? null : TrustedKey.keyIdHex(signingKey.keyId()),
                     Math.round(10000.0 * patch.length / Math.max(1, newImage.length)) / 10000.0,
@@ -98,35 +106,75 @@ final class MatrixCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Stems of the --old files that more than one --old has: the same in every shard, so names agree. */
+    private Set<String> clashingStems() {
+        Set<String> seen = new HashSet<>();
+        Set<String> clashing = new HashSet<>();
+        for (Path p : olds) {
+            if (!seen.add(stem(p))) {
+                clashing.add(stem(p));
+            }
+        }
+        return clashing;
+    }
+
+    /**
+     * Checks every shard before writing anything: one release, no old version or file name twice,
+     * and every patch file's size and SHA-256 as its manifest records them.
+     */
     private int merge() throws Exception {
         ReleaseManifest.Target target = null;
+        Path first = null;
         List<ReleaseManifest.Entry> all = new ArrayList<>();
+        List<byte[]> patches = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Set<String> files = new HashSet<>();
         for (Path m : merge) {
             ReleaseManifest manifest = ReleaseManifest.read(m);
             if (target == null) {
                 target = manifest.target();
+                first = m;
             } else if (!target.equals(manifest.target())) {
-                throw new IllegalArgumentException(m + " is for another release (" + manifest.target().sha256()
-                        + ", not " + target.sha256() + ")");
+                throw new IllegalArgumentException(m + " is for another release than " + first + ": "
+                        + ReleaseManifest.differences(manifest.target(), target));
             }
             Path dir = m.toAbsolutePath().getParent();
             for (ReleaseManifest.Entry e : manifest.patches()) {
                 if (!seen.add(e.fromSha256())) {
                     throw new IllegalArgumentException(m + ": old version " + e.from() + " is in two shards");
                 }
-                Path source = dir.resolve(e.file());
-                Path dest = outDir.toAbsolutePath().resolve(e.file());
-                if (!source.equals(dest)) {
-                    Files.copy(source, dest, StandardCopyOption.REPLACE_EXISTING);
+                if (e.file() == null || !e.file().matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,200}")) {
+                    throw new IOException(m + ": patch file name '" + e.file() + "' is not a plain file name");
                 }
+                if (!files.add(e.file())) {
+                    throw new IllegalArgumentException(m + ": two shards have a patch named " + e.file()
+                            + " (rebuild the shards with the same --old list, so clashing names get a hash)");
+                }
+                patches.add(verifiedPatch(dir.resolve(e.file()), e));
                 all.add(e);
             }
+        }
+        for (int i = 0; i < all.size(); i++) {
+            AtomicOutput.write(outDir.resolve(all.get(i).file()), patches.get(i), merge.toArray(Path[]::new));
         }
         all.sort(Comparator.comparing(ReleaseManifest.Entry::from));
         new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve("manifest.json"));
         spec.commandLine().getOut().printf("merged %d manifests: %d patches%n", merge.size(), all.size());
         return ExitCodes.OK;
+    }
+
+    private static byte[] verifiedPatch(Path file, ReleaseManifest.Entry e) throws IOException {
+        long size = Files.size(file);
+        if (size != e.size()) {
+            throw new ManifestMismatchException(file + " has " + size + " bytes, its manifest says " + e.size());
+        }
+        byte[] patch = Files.readAllBytes(file);
+        String sha = hex(ImageChecksums.sha256Digest().digest(patch));
+        if (!sha.equalsIgnoreCase(e.sha256())) {
+            throw new ManifestMismatchException(file + " does not match its manifest: SHA-256 " + sha + ", manifest says "
+                    + e.sha256());
+        }
+        return patch;
     }
 
     private int[] parseShard() {

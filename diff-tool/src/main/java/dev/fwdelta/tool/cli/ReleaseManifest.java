@@ -24,6 +24,24 @@ record ReleaseManifest(int manifestVersion, Target target, String shard, List<En
                  String sha256, String codec, long decoderRam, String keyId, double ratio, String ship) {
     }
 
+    /** The fields in which two release targets differ, each as "name (theirs, not ours)". */
+    static String differences(Target theirs, Target ours) {
+        StringBuilder b = new StringBuilder();
+        for (var c : Target.class.getRecordComponents()) {
+            try {
+                Object t = c.getAccessor().invoke(theirs);
+                Object o = c.getAccessor().invoke(ours);
+                if (!java.util.Objects.equals(t, o)) {
+                    b.append(b.length() == 0 ? "" : ", ").append(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT)).append(" (").append(t).append(", not ")
+                            .append(o).append(')');
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return b.toString();
+    }
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
 

@@ -54,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--installed-version", defaultValue = "0", converter = UnsignedNumber.class)
     long installedVersion;
 
-    @Option(names = "--hardware-id", defaultValue = "0", converter = UnsignedNumber.class)
+    @Option(names = "--hardware-id", defaultValue = "0", converter = UnsignedNumber.U32.class)
     long hardwareId;
 
     @Option(names = "--exit-after-update", description = "Exit once an update is staged and verified.")

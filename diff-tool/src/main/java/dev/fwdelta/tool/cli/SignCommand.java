@@ -59,7 +59,7 @@ final class SignCommand implements Callable<Integer> {
         if (mode.digestOnly) {
             byte[] message = PatchSigner.messageToSign(patch);
             if (messageOut != null) {
-                AtomicOutput.write(messageOut, message);
+                AtomicOutput.write(messageOut, message, patchPath);
             }
             out.println("message " + HexFormat.of().formatHex(message));
             out.println("sha256 " + HexFormat.of().formatHex(ImageChecksums.sha256Digest().digest(message)));
@@ -79,7 +79,8 @@ final class SignCommand implements Callable<Integer> {
             signed = PatchSigner.attach(patch, key, Files.readAllBytes(mode.attach));
         }
         Path target = output != null ? output : patchPath;
-        AtomicOutput.write(target, signed);
+        // Signing in place (no -o) is the default; an explicit -o must not be one of the other inputs.
+        AtomicOutput.write(target, signed, mode.key, mode.attach, publicKey);
         out.printf("signed %s: %s, key id %s%n", target, key.algorithm().label(), TrustedKey.keyIdHex(key.keyId()));
         return ExitCodes.OK;
     }

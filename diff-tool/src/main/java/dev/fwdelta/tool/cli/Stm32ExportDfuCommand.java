@@ -19,17 +19,17 @@ final class Stm32ExportDfuCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE")
     Path image;
 
-    @Option(names = "--address", defaultValue = "0x08000000", converter = UnsignedNumber.class,
+    @Option(names = "--address", defaultValue = "0x08000000", converter = UnsignedNumber.U32.class,
             description = "Where the image goes (default: ${DEFAULT-VALUE}).")
     long address;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.dfu")
     Path output;
 
-    @Option(names = "--vid", defaultValue = "0x0483", converter = UnsignedNumber.class)
+    @Option(names = "--vid", defaultValue = "0x0483", converter = UnsignedNumber.U16.class)
     long vid;
 
-    @Option(names = "--pid", defaultValue = "0xdf11", converter = UnsignedNumber.class)
+    @Option(names = "--pid", defaultValue = "0xdf11", converter = UnsignedNumber.U16.class)
     long pid;
 
     @Override
@@ -37,7 +37,7 @@ final class Stm32ExportDfuCommand implements Callable<Integer> {
         var loaded = ImageLoader.load(image);
         long at = loaded.baseAddress() != 0 ? loaded.baseAddress() : address;
         byte[] dfu = DfuseFile.write(loaded.bytes(), at, (int) vid, (int) pid, "Internal Flash");
-        AtomicOutput.write(output, dfu);
+        AtomicOutput.write(output, dfu, image);
         spec.commandLine().getOut().printf("wrote %s: %d bytes at 0x%08x, %d-byte DfuSe file%n", output,
                 loaded.bytes().length, at, dfu.length);
         return ExitCodes.OK;

@@ -64,7 +64,7 @@ public final class KeyFiles {
         if (pem instanceof SubjectPublicKeyInfo spki) {
             try {
                 return TrustedKey.fromSpki(spki.getEncoded());
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) {
                 throw new IOException(path + ": " + e.getMessage(), e);
             }
         }
@@ -74,7 +74,15 @@ public final class KeyFiles {
         throw new IOException(path + " holds no public key (PEM \"PUBLIC KEY\")");
     }
 
+    /** A PEM key is a few hundred bytes; anything this large is not a key file. */
+    static final long MAX_KEY_FILE_BYTES = 64 * 1024;
+
     private static Object readPem(Path path) throws IOException {
+        long size = Files.size(path);
+        if (size > MAX_KEY_FILE_BYTES) {
+            throw new IOException(path + " is not a key file: " + size + " bytes (a PEM key has at most "
+                    + MAX_KEY_FILE_BYTES + ")");
+        }
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             if (o == null) {
@@ -83,6 +91,9 @@ public final class KeyFiles {
             return o;
         } catch (java.nio.charset.MalformedInputException e) {
             throw new IOException(path + " is not a PEM file", e);
+        } catch (RuntimeException e) {
+            // Bouncy Castle reports bad base64 or DER inside a PEM block as unchecked exceptions.
+            throw new IOException(path + " is not a valid PEM key file: " + e.getMessage(), e);
         }
     }
 
