@@ -54,7 +54,7 @@ final class AtomicOutput implements AutoCloseable {
         for (Path in : inputs) {
             if (in != null && Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
                 throw new IllegalArgumentException("the output " + output + " is the input " + in
-                        + (out.equals(in.toAbsolutePath().normalize()) ? "" : " (through a link)")
+                        + (output.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize()) ? "" : " (through a link)")
                         + ": choose another output file");
             }
         }

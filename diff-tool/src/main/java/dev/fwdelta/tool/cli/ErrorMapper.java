@@ -44,6 +44,7 @@ final class ErrorMapper implements CommandLine.IExecutionExceptionHandler {
                 case UNSIGNED_PATCH:
                 case ROLLBACK:
                 case WRONG_HARDWARE:
+                case DOES_NOT_FIT:
                     return ExitCodes.REFUSED;
                 default:
                     return ExitCodes.BAD_PATCH;

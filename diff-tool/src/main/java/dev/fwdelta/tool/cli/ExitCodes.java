@@ -12,7 +12,10 @@ public final class ExitCodes {
     public static final int WRONG_BASE_IMAGE = 4;
     /** A file could not be read or written. */
     public static final int IO_ERROR = 5;
-    /** Refused by the device policy: unsigned, untrusted key, bad signature, older version, other board. */
+    /**
+     * Refused by the device: its policy (unsigned, untrusted key, bad signature, older version, other
+     * board) or its capacity (the update does not fit its staging slot or status logs).
+     */
     public static final int REFUSED = 6;
 
     private ExitCodes() {}

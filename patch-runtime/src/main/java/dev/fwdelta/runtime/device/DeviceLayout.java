@@ -85,19 +85,116 @@ public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, 
         return preset(nameOrPath);
     }
 
+    /** The largest flash a layout may describe: the simulator holds it in memory (docs/DEVICE.md). */
+    public static final long MAX_FLASH_BYTES = 64L << 20;
+    /** The most sectors a layout may have (the smallest preset sector is 128 bytes). */
+    public static final int MAX_SECTORS = 65536;
+    /** Cost figures are microseconds; a day is far beyond any flash operation. */
+    static final double MAX_COST_US = 86_400e6;
+
+    /**
+     * Parses a layout file strictly: every key present, every value in its range, booleans only
+     * {@code true}/{@code false}. Errors are {@link IllegalArgumentException}s naming the key.
+     */
     public static DeviceLayout parse(Reader source) throws IOException {
         Properties p = new Properties();
-        p.load(source);
+        try {
+            p.load(source);
+        } catch (IllegalArgumentException malformedEscape) {
+            throw new IllegalArgumentException("layout file: " + malformedEscape.getMessage(), malformedEscape);
+        }
         String name = required(p, "name");
-        SectorMap map = SectorMap.parse(required(p, "sectors"));
-        String[] costs = required(p, "costs_us").split(",");
-        FlashGeometry g = new FlashGeometry(map, Integer.parseInt(required(p, "program_unit").trim()),
-                (byte) Integer.decode(required(p, "erased_value").trim()).intValue(),
-                Boolean.parseBoolean(required(p, "ecc").trim()),
-                new FlashCosts(Double.parseDouble(costs[0]), Double.parseDouble(costs[1]),
-                        Double.parseDouble(costs[2]), Double.parseDouble(costs[3])));
-        return new DeviceLayout(name, Long.decode(required(p, "flash_base").trim()), g, region(p, "active"),
+        SectorMap map = SectorMap.parse(sectors(required(p, "sectors")));
+        String[] costs = required(p, "costs_us").split(",", -1);
+        if (costs.length != 4) {
+            throw new IllegalArgumentException("layout: costs_us needs 4 numbers (erase base, erase per KiB, program"
+                    + " per call, program per unit), got " + costs.length);
+        }
+        FlashGeometry g;
+        try {
+            g = new FlashGeometry(map, (int) number(p, "program_unit", 1, 32),
+                    (byte) number(p, "erased_value", 0, 0xFF), bool(p, "ecc"),
+                    new FlashCosts(cost(costs[0]), cost(costs[1]), cost(costs[2]), cost(costs[3])));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("layout: " + e.getMessage(), e);
+        }
+        return new DeviceLayout(name, number(p, "flash_base", 0, 0xFFFF_FFFFL), g, region(p, "active"),
                 region(p, "staging"), region(p, "scratch"), region(p, "agent_log"), region(p, "boot_log"));
+    }
+
+    /** Checks every COUNTxSIZE group's bounds before the map is built (a huge count would exhaust memory). */
+    private static String sectors(String spec) {
+        long count = 0;
+        long total = 0;
+        for (String group : spec.split(",", -1)) {
+            String[] nx = group.trim().toUpperCase(java.util.Locale.ROOT).split("X", -1);
+            if (nx.length != 2) {
+                throw new IllegalArgumentException("layout: sectors group '" + group.trim() + "' is not COUNTxSIZE");
+            }
+            long n = parseNumber("sectors count", nx[0], 1, MAX_SECTORS);
+            long size = size("sectors size", nx[1], 1, MAX_FLASH_BYTES);
+            count += n;
+            total += n * size;
+            if (count > MAX_SECTORS || total > MAX_FLASH_BYTES) {
+                throw new IllegalArgumentException("layout: sectors describe more than " + MAX_SECTORS + " sectors or "
+                        + MAX_FLASH_BYTES + " bytes");
+            }
+        }
+        return spec;
+    }
+
+    private static double cost(String v) {
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (d >= 0 && d <= MAX_COST_US) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("layout: bad value for costs_us: '" + v.trim() + "' (valid range 0.."
+                + (long) MAX_COST_US + " microseconds)");
+    }
+
+    private static boolean bool(Properties p, String key) {
+        String v = required(p, key).trim();
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        throw new IllegalArgumentException("layout: " + key + " must be true or false, got '" + v + "'");
+    }
+
+    private static long number(Properties p, String key, long lo, long hi) {
+        return parseNumber(key, required(p, key), lo, hi);
+    }
+
+    private static long parseNumber(String key, String text, long lo, long hi) {
+        long v;
+        try {
+            v = Long.decode(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("layout: " + key + " is not a number: '" + text.trim() + "'");
+        }
+        return inRange(key, v, lo, hi);
+    }
+
+    private static long size(String key, String text, long lo, long hi) {
+        long v;
+        try {
+            v = Sizes.parse(text);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("layout: " + key + " is not a size (e.g. 16K, 0x4000): '" + text.trim()
+                    + "'");
+        }
+        return inRange(key, v, lo, hi);
+    }
+
+    private static long inRange(String key, long v, long lo, long hi) {
+        if (v < lo || v > hi) {
+            throw new IllegalArgumentException("layout: bad value for " + key + ": " + v + " (valid range " + lo + ".."
+                    + hi + ")");
+        }
+        return v;
     }
 
     /** The same layout with another program unit or erased value (for campaigns over part variants). */
@@ -106,14 +203,21 @@ public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, 
     }
 
     private static Region region(Properties p, String key) {
-        String[] v = required(p, key).split("\\+");
-        return new Region(Sizes.parse(v[0]), Sizes.parse(v[1]));
+        String[] v = required(p, key).split("\\+", -1);
+        if (v.length != 2) {
+            throw new IllegalArgumentException("layout: " + key + " must be OFFSET + SIZE, got '" + required(p, key).trim()
+                    + "'");
+        }
+        return new Region(size(key + " offset", v[0], 0, MAX_FLASH_BYTES), size(key + " size", v[1], 1, MAX_FLASH_BYTES));
     }
 
     private static String required(Properties p, String key) {
         String v = p.getProperty(key);
         if (v == null) {
             throw new IllegalArgumentException("layout file misses '" + key + "'");
+        }
+        if (v.length() > 1000) {
+            throw new IllegalArgumentException("layout: " + key + " is longer than 1000 characters");
         }
         return v;
     }

@@ -94,20 +94,21 @@ public final class UpdateAgent {
         check.process(h, 0, size); // signature, board, version, RAM, base image: before any write
         PatchHeader parsed = check.header();
         if (parsed.newSize() > layout.staging().size()) {
-            throw PatchException.outOfRange(ErrorCode.BAD_NEW_SIZE, "new_size", parsed.newSize(), 0,
+            throw PatchException.outOfRange(ErrorCode.DOES_NOT_FIT, "new_size", parsed.newSize(), 0,
                     layout.staging().size());
         }
         int groups = SwapPlan.groups(layout, Math.max(parsed.oldSize(), parsed.newSize())).size();
         long bootCapacity = new StatusLog(flash, layout.bootLog()).capacity();
         if (SwapPlan.recordsNeeded(groups) > bootCapacity) {
-            throw PatchException.outOfRange(ErrorCode.BAD_NEW_SIZE, "image size (install needs "
+            throw PatchException.outOfRange(ErrorCode.DOES_NOT_FIT, "image size (install needs "
                     + SwapPlan.recordsNeeded(groups) + " boot log records)", Math.max(parsed.oldSize(), parsed.newSize()),
                     0, layout.active().size());
         }
         long needed = AgentRecords.HEADER_PARTS + 2 + AgentRecords.mapParts(parsed.mapBytes()) + parsed.blockCount();
         if (needed > log.capacity()) {
-            throw PatchException.outOfRange(ErrorCode.BAD_BLOCK_COUNT, "block_count (progress records)",
-                    parsed.blockCount(), 0, log.capacity() - AgentRecords.HEADER_PARTS - 2);
+            // The range left for blocks is what the log holds after the header and map records.
+            throw PatchException.outOfRange(ErrorCode.DOES_NOT_FIT, "block_count (progress records)",
+                    parsed.blockCount(), 0, log.capacity() - (needed - parsed.blockCount()));
         }
         StatusLog bootLog = new StatusLog(flash, layout.bootLog());
         if (BootRecords.read(bootLog).concerns(AgentRecords.patchId(h))) {

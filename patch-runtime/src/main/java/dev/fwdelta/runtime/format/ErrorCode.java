@@ -43,7 +43,9 @@ public enum ErrorCode {
     UNSIGNED_PATCH(39),
     ROLLBACK(40),
     WRONG_HARDWARE(41),
-    BAD_MAP(42);
+    BAD_MAP(42),
+    /** A valid patch this device cannot hold: larger than its staging slot or its status logs. */
+    DOES_NOT_FIT(43);
 
     private final int number;
 
