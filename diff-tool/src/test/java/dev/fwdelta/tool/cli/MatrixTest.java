@@ -91,6 +91,88 @@ class MatrixTest {
                 "--shard", "3/2"));
     }
 
+    /** v1/firmware.bin and v2/firmware.bin: two patches, each named with its old image's hash. */
+    @Test
+    void oldFilesWithTheSameNameGetDistinctPatches() throws Exception {
+        Path synth = Corpus.dir().resolve("synthesizer");
+        Path v1 = Files.createDirectories(dir.resolve("v1"));
+        Path v2 = Files.createDirectories(dir.resolve("v2"));
+        Files.copy(synth.resolve("1.bin"), v1.resolve("firmware.bin"));
+        Files.copy(synth.resolve("2.bin"), v2.resolve("firmware.bin"));
+        Path out = dir.resolve("out");
+        assertEquals(0, run("matrix", "--new", synth.resolve("3.bin").toString(), "--old",
+                v1.resolve("firmware.bin").toString(), "--old", v2.resolve("firmware.bin").toString(), "--out",
+                out.toString()), err.toString());
+        JsonArray patches = manifest(out).getAsJsonArray("patches");
+        assertEquals(2, patches.size());
+        java.util.Set<String> files = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            JsonObject e = patches.get(i).getAsJsonObject();
+            String file = e.get("file").getAsString();
+            assertTrue(file.matches("firmware-[0-9a-f]{12}-to-3\\.fwd"), file);
+            assertTrue(e.get("from_sha256").getAsString().startsWith(file.substring(9, 21)), file);
+            files.add(file);
+        }
+        assertEquals(2, files.size(), "two distinct patch files");
+        for (int i = 0; i < 2; i++) {
+            JsonObject e = patches.get(i).getAsJsonObject();
+            // Each patch applies to the old image its manifest entry names by hash.
+            Path old = hexSha(v1.resolve("firmware.bin")).equals(e.get("from_sha256").getAsString())
+                    ? v1.resolve("firmware.bin") : v2.resolve("firmware.bin");
+            assertEquals(0, run("apply", old.toString(), out.resolve(e.get("file").getAsString()).toString(), "-o",
+                    dir.resolve("applied" + i + ".bin").toString()), err.toString());
+            assertArrayEquals(Files.readAllBytes(synth.resolve("3.bin")), Files.readAllBytes(dir.resolve("applied" + i
+                    + ".bin")));
+        }
+        assertEquals(ExitCodes.USAGE, run("matrix", "--new", synth.resolve("3.bin").toString(), "--old",
+                v1.resolve("firmware.bin").toString(), "--old", v1.resolve("firmware.bin").toString(), "--out",
+                dir.resolve("twice").toString()));
+        assertTrue(err.toString().contains("same image as an earlier --old"), err.toString());
+    }
+
+    private static String hexSha(Path p) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(p)));
+    }
+
+    @Test
+    void mergeChecksEveryPatchAgainstItsManifest() throws Exception {
+        Path synth = Corpus.dir().resolve("synthesizer");
+        String[] common = {"--new", synth.resolve("3.bin").toString(), "--old", synth.resolve("1.bin").toString(),
+            "--old", synth.resolve("2.bin").toString()};
+        Path s1 = dir.resolve("s1");
+        Path s2 = dir.resolve("s2");
+        assertEquals(0, run(concat(common, "--out", s1.toString(), "--shard", "1/2")), err.toString());
+        assertEquals(0, run(concat(common, "--out", s2.toString(), "--shard", "2/2")), err.toString());
+        Path p2 = s2.resolve("2-to-3.fwd");
+        byte[] b = Files.readAllBytes(p2);
+        b[b.length / 2] ^= 1;
+        Files.write(p2, b);
+        Path merged = dir.resolve("merged");
+        assertEquals(ExitCodes.BAD_PATCH, run("matrix", "--merge", s1.resolve("manifest.json").toString(),
+                s2.resolve("manifest.json").toString(), "--out", merged.toString()));
+        assertTrue(err.toString().contains("2-to-3.fwd does not match its manifest"), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        try (var files = Files.list(merged)) {
+            assertEquals(0, files.count(), "nothing merged when one patch is bad");
+        }
+    }
+
+    @Test
+    void mergeOfAnotherReleaseNamesTheDifference() throws Exception {
+        Path synth = Corpus.dir().resolve("synthesizer");
+        Path s1 = dir.resolve("s1");
+        Path s2 = dir.resolve("s2");
+        assertEquals(0, run("matrix", "--new", synth.resolve("3.bin").toString(), "--old",
+                synth.resolve("1.bin").toString(), "--out", s1.toString(), "--firmware-version", "7"), err.toString());
+        assertEquals(0, run("matrix", "--new", synth.resolve("3.bin").toString(), "--old",
+                synth.resolve("2.bin").toString(), "--out", s2.toString(), "--firmware-version", "8"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("matrix", "--merge", s1.resolve("manifest.json").toString(),
+                s2.resolve("manifest.json").toString(), "--out", dir.resolve("m").toString()));
+        assertTrue(err.toString().contains("firmware_version (8, not 7)"), err.toString());
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = new String[a.length + b.length + 1];
         out[0] = "matrix";
