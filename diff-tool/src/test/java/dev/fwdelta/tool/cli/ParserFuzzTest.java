@@ -87,6 +87,20 @@ class ParserFuzzTest {
     private static final List<String> ODD = List.of("-0", "0x", "--", " 12 ", "1e9", "0b101", "\uff11\uff12", "nan",
             "1/0", "0/1", "2/1", "1/2/3", "random:", "random:-1", "all", "0483:", ":df11", "0483:df11:1", "zz:yy");
 
+    @Test
+    void anUpdateTheDeviceCannotHoldIsRefusedNotABadPatch() throws Exception {
+        byte[] small = new byte[4096];
+        byte[] large = new byte[100 * 1024]; // stm32l0-192k's slots are 80 KiB
+        new Random(3).nextBytes(large);
+        Path old = Files.write(dir.resolve("small.bin"), small);
+        Path patch = dir.resolve("big.fwd");
+        assertEquals(0, run("diff", old.toString(), Files.write(dir.resolve("large.bin"), large).toString(), "-o",
+                patch.toString()), err.toString());
+        assertUserError(ExitCodes.REFUSED, "device", "simulate", "--layout", "stm32l0-192k", "--old", old.toString(),
+                "--patch", patch.toString());
+        assertTrue(err.toString().contains("DOES_NOT_FIT"), err.toString());
+    }
+
     /** Values a user (or a script gone wrong) might type for a number, size or id. */
     private static String randomValue(Random r) {
         return switch (r.nextInt(10)) {
