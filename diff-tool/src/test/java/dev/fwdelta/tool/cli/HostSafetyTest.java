@@ -8,8 +8,6 @@ import dev.fwdelta.tool.demo.DemoFirmware;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Nothing lost on the host: outputs never replace inputs, links are written through, stopped runs leave nothing. */
 class HostSafetyTest {
@@ -32,7 +29,7 @@ class HostSafetyTest {
     private Path patch;
     private byte[] oldBytes;
     private byte[] newBytes;
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @BeforeEach
     void images() throws Exception {
@@ -42,21 +39,17 @@ class HostSafetyTest {
         oldBin = Files.write(dir.resolve("old.bin"), oldBytes);
         newBin = Files.write(dir.resolve("new.bin"), newBytes);
         patch = dir.resolve("update.fwd");
-        assertEquals(0, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString()), err.toString());
+        assertEquals(0, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString()), cli.err());
     }
 
     private int run(String... args) {
-        err.getBuffer().setLength(0);
-        CommandLine cl = Main.commandLineFor(args);
-        cl.setOut(new PrintWriter(new StringWriter(), true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return cli.run(args);
     }
 
     private void assertRefusedAsInput(int code) {
-        assertEquals(ExitCodes.USAGE, code, err.toString());
-        assertTrue(err.toString().startsWith("fwdelta: error: the output "), err.toString());
-        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertEquals(ExitCodes.USAGE, code, cli.err());
+        assertTrue(cli.err().startsWith("fwdelta: error: the output "), cli.err());
+        assertEquals(1, cli.err().lines().count(), cli.err());
     }
 
     @Test
@@ -70,7 +63,7 @@ class HostSafetyTest {
         assertRefusedAsInput(run("apply", oldBin.toString(), patch.toString(), "-o", viaDots.toString()));
         Path symlink = Files.createSymbolicLink(dir.resolve("link.bin"), oldBin);
         assertRefusedAsInput(run("apply", oldBin.toString(), patch.toString(), "-o", symlink.toString()));
-        assertTrue(err.toString().contains("through a link"), err.toString());
+        assertTrue(cli.err().contains("through a link"), cli.err());
         Path hardLink = Files.createLink(dir.resolve("hard.bin"), oldBin);
         assertRefusedAsInput(run("apply", oldBin.toString(), patch.toString(), "-o", hardLink.toString()));
         assertRefusedAsInput(run("stm32", "export-dfu", newBin.toString(), "-o", newBin.toString()));
@@ -87,11 +80,11 @@ class HostSafetyTest {
         Files.createDirectories(dir.resolve("releases"));
         Path target = dir.resolve("releases/current.bin");
         Path link = Files.createSymbolicLink(dir.resolve("current.bin"), Path.of("releases/current.bin"));
-        assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o", link.toString()), err.toString());
+        assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o", link.toString()), cli.err());
         assertTrue(Files.isSymbolicLink(link), "the link is kept");
         assertArrayEquals(newBytes, Files.readAllBytes(target), "a dangling link's target is created");
         Files.write(target, new byte[] {1, 2, 3});
-        assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o", link.toString()), err.toString());
+        assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o", link.toString()), cli.err());
         assertTrue(Files.isSymbolicLink(link));
         assertArrayEquals(newBytes, Files.readAllBytes(target), "an existing target is replaced");
     }
@@ -150,6 +143,6 @@ class HostSafetyTest {
     void anOutputDirectoryThatIsMissingIsAnIoError() throws IOException {
         assertEquals(ExitCodes.IO_ERROR, run("apply", oldBin.toString(), patch.toString(), "-o",
                 dir.resolve("missing/new.bin").toString()));
-        assertTrue(err.toString().startsWith("fwdelta: error: "), err.toString());
+        assertTrue(cli.err().startsWith("fwdelta: error: "), cli.err());
     }
 }

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.tool.sign.KeyFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Property: no option value, layout file or key file makes the command line fail as an internal
@@ -30,22 +27,18 @@ class ParserFuzzTest {
 
     @TempDir
     Path dir;
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     private int run(String... args) {
-        err.getBuffer().setLength(0);
-        CommandLine cl = Main.commandLineFor(args);
-        cl.setOut(new PrintWriter(new StringWriter(), true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return cli.run(args);
     }
 
     private void assertUserError(int expected, String... args) {
         int code = run(args);
-        assertEquals(expected, code, String.join(" ", args) + "\n" + err);
-        assertTrue(err.toString().startsWith("fwdelta: error: ") || err.toString().contains("Invalid value"),
-                err.toString());
-        assertTrue(!err.toString().contains("\tat "), "no stack trace: " + err);
+        assertEquals(expected, code, String.join(" ", args) + "\n" + cli.err());
+        assertTrue(cli.err().startsWith("fwdelta: error: ") || cli.err().contains("Invalid value"),
+                cli.err());
+        assertTrue(!cli.err().contains("\tat "), "no stack trace: " + cli.err());
     }
 
     private static final String LAYOUT = String.join("\n",
@@ -68,7 +61,7 @@ class ParserFuzzTest {
             Path layout = Files.writeString(dir.resolve("bad.layout"), withLine(kv[0], kv[1]));
             assertUserError(ExitCodes.USAGE, "device", "simulate", "--layout", layout.toString(), "--old",
                     missing.toString(), "--patch", missing.toString());
-            assertTrue(err.toString().contains(kv[0].split("_")[0]), kv[0] + ": " + err);
+            assertTrue(cli.err().contains(kv[0].split("_")[0]), kv[0] + ": " + cli.err());
         }
         assertUserError(ExitCodes.USAGE, "stm32", "flash", "--usb", "0483", "--patch", missing.toString());
         assertUserError(ExitCodes.USAGE, "stm32", "export-dfu", missing.toString(), "-o", "x.dfu", "--address",
@@ -95,10 +88,10 @@ class ParserFuzzTest {
         Path old = Files.write(dir.resolve("small.bin"), small);
         Path patch = dir.resolve("big.fwd");
         assertEquals(0, run("diff", old.toString(), Files.write(dir.resolve("large.bin"), large).toString(), "-o",
-                patch.toString()), err.toString());
+                patch.toString()), cli.err());
         assertUserError(ExitCodes.REFUSED, "device", "simulate", "--layout", "stm32l0-192k", "--old", old.toString(),
                 "--patch", patch.toString());
-        assertTrue(err.toString().contains("DOES_NOT_FIT"), err.toString());
+        assertTrue(cli.err().contains("DOES_NOT_FIT"), cli.err());
     }
 
     /** Values a user (or a script gone wrong) might type for a number, size or id. */
@@ -153,9 +146,9 @@ class ParserFuzzTest {
                 }
             }
             int code = run(t);
-            assertNotEquals(ExitCodes.INTERNAL, code, String.join(" ", t) + "\n" + err);
+            assertNotEquals(ExitCodes.INTERNAL, code, String.join(" ", t) + "\n" + cli.err());
             assertTrue(code == ExitCodes.USAGE || code == ExitCodes.IO_ERROR, String.join(" ", t) + " -> " + code
-                    + "\n" + err);
+                    + "\n" + cli.err());
             runs++;
         }
         System.out.printf("option fuzz: %d command lines, none exited 1%n", runs);
@@ -205,7 +198,7 @@ class ParserFuzzTest {
             Path layout = Files.writeString(dir.resolve("fuzz.layout"), mutate(LAYOUT, r), StandardCharsets.UTF_8);
             int code = run("device", "simulate", "--layout", layout.toString(), "--old", missing.toString(), "--patch",
                     missing.toString());
-            assertTrue(code == ExitCodes.USAGE || code == ExitCodes.IO_ERROR, Files.readString(layout) + "\n" + err);
+            assertTrue(code == ExitCodes.USAGE || code == ExitCodes.IO_ERROR, Files.readString(layout) + "\n" + cli.err());
         }
         System.out.printf("layout fuzz: %d mutated layouts, %d parsed, %d refused as user errors%n", parsed + refused,
                 parsed, refused);
@@ -215,7 +208,7 @@ class ParserFuzzTest {
     @Test
     void noKeyFileIsAnInternalError() throws Exception {
         Path key = dir.resolve("k.pem");
-        assertEquals(0, run("keygen", "-o", key.toString()), err.toString());
+        assertEquals(0, run("keygen", "-o", key.toString()), cli.err());
         String pem = Files.readString(key);
         Random r = new Random(252525);
         int refused = 0;

@@ -108,13 +108,19 @@ class InterruptedFlashTest {
         assertTrue(resumed >= KILL_POINTS - 2, "kills after the first erase need the copy: " + resumed);
     }
 
-    @Test
-    void withoutTheCopyTheErrorSaysWhy() throws IOException {
+    /** A chip whose flash with the patch lost power before operation {@code op}, powered again. */
+    private NorFlash interruptedAt(long op, RecoveryCopies copies) throws IOException {
         NorFlash chip = chipWith(oldImage);
-        RecoveryCopies copies = new RecoveryCopies(dir.resolve("copies"));
-        chip.setFaults(FaultPlan.cutBefore(40, false));
+        chip.setFaults(FaultPlan.cutBefore(op, false));
         assertThrows(PowerCutException.class, () -> flash(chip, copies));
         chip.setFaults(FaultPlan.NONE);
+        return chip;
+    }
+
+    @Test
+    void withoutTheCopyTheErrorSaysWhy() throws IOException {
+        RecoveryCopies copies = new RecoveryCopies(dir.resolve("copies"));
+        NorFlash chip = interruptedAt(40, copies);
         Files.delete(copies.fileFor(RecoveryCopies.sha256(newImage)));
         PatchException e = assertThrows(PatchException.class, () -> flash(chip, copies));
         assertEquals(ErrorCode.WRONG_BASE_IMAGE, e.code());
@@ -123,11 +129,8 @@ class InterruptedFlashTest {
 
     @Test
     void aDamagedCopyIsNeverWritten() throws IOException {
-        NorFlash chip = chipWith(oldImage);
         RecoveryCopies copies = new RecoveryCopies(dir.resolve("copies"));
-        chip.setFaults(FaultPlan.cutBefore(40, false));
-        assertThrows(PowerCutException.class, () -> flash(chip, copies));
-        chip.setFaults(FaultPlan.NONE);
+        NorFlash chip = interruptedAt(40, copies);
         Path copy = copies.fileFor(RecoveryCopies.sha256(newImage));
         byte[] b = Files.readAllBytes(copy);
         b[1000] ^= 1;
