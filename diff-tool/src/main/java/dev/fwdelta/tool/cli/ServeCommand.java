@@ -66,6 +66,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DeviceLayout layout = DeviceLayout.load(layoutName);
+        if (flashFile != null) {
+            AtomicOutput.refuseInputs(flashFile, image); // the flash file is rewritten in place
+        }
         byte[] old = ImageLoader.load(image).bytes();
         UpdatePolicy policy = new UpdatePolicy(ramBudget, trust.store(), installedVersion == 0 ? -1 : installedVersion,
                 false, hardwareId == 0 ? -1 : hardwareId);

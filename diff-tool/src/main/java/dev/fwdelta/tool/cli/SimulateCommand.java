@@ -68,6 +68,9 @@ final class SimulateCommand implements Callable<Integer> {
         if (programUnit != null) {
             layout = layout.with(layout.geometry().withProgramUnit(programUnit));
         }
+        if (flashFile != null) {
+            AtomicOutput.refuseInputs(flashFile, oldPath, patchPath); // the flash file is rewritten in place
+        }
         byte[] old = ImageLoader.load(oldPath).bytes();
         byte[] patch = Files.readAllBytes(patchPath);
         UpdatePolicy policy = new UpdatePolicy(1 << 20, trust.store(), -1, false, -1);

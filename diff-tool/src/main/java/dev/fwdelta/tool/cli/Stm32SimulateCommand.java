@@ -37,6 +37,7 @@ final class Stm32SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Stm32Part part = Stm32Part.byName(partName);
+        AtomicOutput.refuseInputs(flashFile, image); // the flash file is rewritten in place
         try (NorFlash flash = NorFlash.file(An3155Simulator.geometry(part), flashFile);
              SerialLink link = SerialLink.open(port, baud, SerialPort.NO_PARITY)) {
             if (image != null) {

@@ -67,6 +67,8 @@ class HostSafetyTest {
         Path hardLink = Files.createLink(dir.resolve("hard.bin"), oldBin);
         assertRefusedAsInput(run("apply", oldBin.toString(), patch.toString(), "-o", hardLink.toString()));
         assertRefusedAsInput(run("stm32", "export-dfu", newBin.toString(), "-o", newBin.toString()));
+        assertRefusedAsInput(run("device", "simulate", "--layout", "stm32f405-1m", "--old", oldBin.toString(),
+                "--patch", patch.toString(), "--flash-file", oldBin.toString()));
         assertArrayEquals(oldBytes, Files.readAllBytes(oldBin));
         assertArrayEquals(patchBytes, Files.readAllBytes(patch));
         assertArrayEquals(newBytes, Files.readAllBytes(newBin));
