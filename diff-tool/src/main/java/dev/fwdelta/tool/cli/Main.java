@@ -63,11 +63,22 @@ public final class Main implements Runnable {
         }
         cl.setExecutionExceptionHandler(new ErrorMapper());
         cl.setExecutionStrategy(Main::runReportingMemory);
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         }
         return cl;
+    }
+
+    /** A usage error: the same one {@code fwdelta: error:} line as every user error, then the command's usage. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println("fwdelta: error: " + e.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cl.getErr())) {
+            cl.usage(cl.getErr());
+        }
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** Runs the command; running out of heap is one error line with what to do, never a stack trace. */
