@@ -32,7 +32,8 @@ record ReleaseManifest(int manifestVersion, Target target, String shard, List<En
                 Object t = c.getAccessor().invoke(theirs);
                 Object o = c.getAccessor().invoke(ours);
                 if (!java.util.Objects.equals(t, o)) {
-                    b.append(b.length() == 0 ? "" : ", ").append(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT)).append(" (").append(t).append(", not ")
+                    String jsonName = c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+                    b.append(b.length() == 0 ? "" : ", ").append(jsonName).append(" (").append(t).append(", not ")
                             .append(o).append(')');
                 }
             } catch (ReflectiveOperationException e) {

@@ -12,7 +12,6 @@ import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -111,7 +110,7 @@ final class Stm32FlashCommand implements Callable<Integer> {
             err.flush();
         };
         DeltaFlasher.Summary s = source.patch != null
-                ? DeltaFlasher.flashPatch(chip, Files.readAllBytes(source.patch), verify, progress,
+                ? DeltaFlasher.flashPatch(chip, DeltaFlasher.readPatch(source.patch), verify, progress,
                         new RecoveryCopies(recoveryDir != null ? recoveryDir : RecoveryCopies.defaultDir()))
                 : DeltaFlasher.flashImage(chip, ImageLoader.load(source.image).bytes(), verify, progress);
         err.println();

@@ -40,7 +40,23 @@ public final class DeltaFlasher {
         void update(String phase, long done, long total);
     }
 
+    /**
+     * The largest patch file read: the largest flash in the part table is 2 MiB, and a patch is
+     * never much larger than the image it rebuilds.
+     */
+    public static final long MAX_PATCH_BYTES = 16L << 20;
+
     private DeltaFlasher() {}
+
+    /** Reads a patch file for {@link #flashPatch}, refusing one larger than {@link #MAX_PATCH_BYTES}. */
+    public static byte[] readPatch(java.nio.file.Path file) throws IOException {
+        long size = java.nio.file.Files.size(file);
+        if (size > MAX_PATCH_BYTES) {
+            throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "patch file " + file + " has " + size
+                    + " bytes (valid range 0.." + MAX_PATCH_BYTES + " for an STM32 flash)");
+        }
+        return java.nio.file.Files.readAllBytes(file);
+    }
 
     public static Summary flashPatch(FlashTarget t, byte[] patch, boolean verify, Progress progress,
                                      RecoveryCopies copies) throws IOException {
