@@ -82,6 +82,29 @@ class DeltaFlashTest {
     }
 
     @Test
+    void theCommandLineSaysUpToDateOnARerun() throws Exception {
+        Corpus.Pair pair = Corpus.pair("programmer");
+        Path patch = java.nio.file.Files.write(dir.resolve("p.fwd"),
+                PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch());
+        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("g071"), pair.oldBytes())) {
+            String[] args = {"stm32", "flash", "--port", chip.pty.host.toString(), "--parity", "none", "--patch",
+                patch.toString(), "--verify", "--recovery-dir", dir.resolve("copies").toString()};
+            java.io.StringWriter out = new java.io.StringWriter();
+            var cl = dev.fwdelta.tool.cli.Main.commandLine();
+            cl.setOut(new java.io.PrintWriter(out, true));
+            cl.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
+            assertEquals(0, cl.execute(args), out.toString());
+            assertTrue(out.toString().contains("sectors erased and written"), out.toString());
+            long operations = chip.flash.counters().operations();
+            out.getBuffer().setLength(0);
+            assertEquals(0, cl.execute(args), out.toString());
+            assertTrue(out.toString().startsWith("already up to date"), out.toString());
+            assertEquals(operations, chip.flash.counters().operations(), "nothing erased or written");
+            assertArrayEquals(pair.newBytes(), chip.content(pair.newBytes().length));
+        }
+    }
+
+    @Test
     void unknownProductIdIsAClearError() throws Exception {
         Stm32Part mystery = new Stm32Part("mystery", 0x999, 0x0800_0000L, "8x2K", true, 8, 0x31);
         try (SimulatedChip chip = new SimulatedChip(dir, mystery, null);
