@@ -1,6 +1,6 @@
 package dev.fwdelta.runtime.device;
 
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.runtime.flash.SectorMap;
 import dev.fwdelta.runtime.io.ImageSink;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import java.util.Arrays;
 final class StagingWriter implements ImageSink {
     static final int CHUNK = 256;
 
-    private final NorFlash flash;
+    private final Flash flash;
     private final Region slot;
     private final int unit;
     private final byte[] buffer = new byte[CHUNK];
@@ -33,7 +33,7 @@ final class StagingWriter implements ImageSink {
     /** Highest sector index prepared (erased, or the straddling sector) in this session. */
     private int preparedUpTo = -1;
 
-    StagingWriter(NorFlash flash, Region slot, long newOffset, byte[] pending) {
+    StagingWriter(Flash flash, Region slot, long newOffset, byte[] pending) {
         this.flash = flash;
         this.slot = slot;
         this.unit = flash.geometry().programUnit();

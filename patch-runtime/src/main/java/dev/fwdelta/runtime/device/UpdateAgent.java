@@ -8,7 +8,7 @@ import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.Flash;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -32,7 +32,7 @@ public final class UpdateAgent {
     public enum State { IDLE, RECEIVING, STAGED, FAILED }
 
     private final DeviceLayout layout;
-    private final NorFlash flash;
+    private final Flash flash;
     private final UpdatePolicy policy;
     private final StatusLog log;
 
@@ -43,7 +43,7 @@ public final class UpdateAgent {
     private long offset;
     private long patchLength;
 
-    public UpdateAgent(DeviceLayout layout, NorFlash flash, UpdatePolicy policy) {
+    public UpdateAgent(DeviceLayout layout, Flash flash, UpdatePolicy policy) {
         this.layout = layout;
         this.flash = flash;
         this.policy = policy;
