@@ -1,9 +1,9 @@
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.DeviceRefusedException;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
-import dev.fwdelta.tool.transport.ThrottledLink;
 import dev.fwdelta.tool.transport.UartSender;
 import java.nio.file.Files;
 import java.nio.file.Path;

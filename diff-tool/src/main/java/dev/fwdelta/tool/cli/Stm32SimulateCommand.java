@@ -1,9 +1,9 @@
 package dev.fwdelta.tool.cli;
 
 import com.fazecast.jSerialComm.SerialPort;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.tool.image.ImageLoader;
-import dev.fwdelta.tool.stm32.An3155Simulator;
+import dev.fwdelta.tool.sim.An3155Simulator;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.nio.file.Path;

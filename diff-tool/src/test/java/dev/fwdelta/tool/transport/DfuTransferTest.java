@@ -1,6 +1,5 @@
 package dev.fwdelta.tool.transport;
 
-import dev.fwdelta.runtime.format.PatchHeader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
-import dev.fwdelta.runtime.device.DeviceSimulator;
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.dfu.DfuDevice;
 import dev.fwdelta.runtime.transport.dfu.DfuRequest;
 import dev.fwdelta.runtime.transport.dfu.DfuState;
@@ -19,10 +19,10 @@ import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.sim.InProcessControl;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
 import dev.fwdelta.tool.transport.dfu.DfuHost;
-import dev.fwdelta.tool.transport.dfu.InProcessControl;
 import dev.fwdelta.tool.transport.dfu.StallException;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.IOException;

@@ -11,6 +11,8 @@ import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.cli.Main;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.sim.DeviceServer;
+import dev.fwdelta.tool.sim.FaultSpec;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;
@@ -99,7 +101,7 @@ class UartEndToEndTest {
         Path patchFile = Files.write(dir.resolve("unsigned.fwd"),
                 PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch());
         DeviceLayout layout = DeviceLayout.preset(LAYOUT);
-        var flash = dev.fwdelta.runtime.device.DeviceSimulator.provision(layout, pair.oldBytes());
+        var flash = dev.fwdelta.runtime.sim.DeviceSimulator.provision(layout, pair.oldBytes());
         var trust = new dev.fwdelta.runtime.security.TrustStore(java.util.List.of(
                 dev.fwdelta.tool.sign.KeyFiles.readPublic(dir.resolve("k.pub.pem"))));
         var policy = new dev.fwdelta.runtime.apply.UpdatePolicy(1 << 20, trust, -1, false, -1);

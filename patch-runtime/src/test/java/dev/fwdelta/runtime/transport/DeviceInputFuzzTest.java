@@ -9,9 +9,9 @@ import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.BootResult;
 import dev.fwdelta.runtime.device.Bootloader;
 import dev.fwdelta.runtime.device.DeviceLayout;
-import dev.fwdelta.runtime.device.DeviceSimulator;
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.dfu.DfuDevice;
 import java.util.Arrays;
 

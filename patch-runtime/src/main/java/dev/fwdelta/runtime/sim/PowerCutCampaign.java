@@ -1,8 +1,7 @@
-package dev.fwdelta.runtime.device;
+package dev.fwdelta.runtime.sim;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
-import dev.fwdelta.runtime.flash.FaultPlan;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.device.DeviceLayout;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,5 +1,8 @@
-package dev.fwdelta.runtime.flash;
+package dev.fwdelta.runtime.sim;
 
+import dev.fwdelta.runtime.flash.Flash;
+import dev.fwdelta.runtime.flash.FlashException;
+import dev.fwdelta.runtime.flash.FlashGeometry;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;

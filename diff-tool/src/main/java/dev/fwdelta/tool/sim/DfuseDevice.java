@@ -1,11 +1,12 @@
-package dev.fwdelta.tool.stm32;
+package dev.fwdelta.tool.sim;
 
 import dev.fwdelta.runtime.format.LittleEndian;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.dfu.DfuRequest;
 import dev.fwdelta.runtime.transport.dfu.DfuState;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
-import dev.fwdelta.tool.transport.dfu.InProcessControl;
+import dev.fwdelta.tool.stm32.Dfuse;
+import dev.fwdelta.tool.stm32.Stm32Part;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -18,10 +19,6 @@ import java.util.Arrays;
  */
 public final class DfuseDevice implements InProcessControl.Endpoint {
     public static final int TRANSFER_SIZE = 2048;
-    static final int GET_COMMANDS = 0x00;
-    static final int SET_ADDRESS = 0x21;
-    static final int ERASE = 0x41;
-    static final int READ_UNPROTECT = 0x92;
 
     private final NorFlash flash;
     private final Stm32Part part;
@@ -116,7 +113,7 @@ public final class DfuseDevice implements InProcessControl.Endpoint {
                 }
                 if (value == 0) {
                     state = DfuState.UPLOAD_IDLE;
-                    return new byte[] {GET_COMMANDS, SET_ADDRESS, ERASE, (byte) READ_UNPROTECT};
+                    return new byte[] {Dfuse.GET_COMMANDS, Dfuse.SET_ADDRESS, Dfuse.ERASE, (byte) Dfuse.READ_UNPROTECT};
                 }
                 long at = pointer + (long) (value - 2) * length;
                 if (value < 2 || !inFlash(at, length)) {
@@ -168,7 +165,7 @@ public final class DfuseDevice implements InProcessControl.Endpoint {
 
     private boolean command() throws IOException {
         int cmd = pending[0] & 0xFF;
-        if (cmd == SET_ADDRESS && pending.length == 5) {
+        if (cmd == Dfuse.SET_ADDRESS && pending.length == 5) {
             long a = LittleEndian.u32(pending, 1);
             if (!inFlash(a, 1)) {
                 return fail(DfuStatus.ERR_ADDRESS);
@@ -176,13 +173,13 @@ public final class DfuseDevice implements InProcessControl.Endpoint {
             pointer = a;
             return true;
         }
-        if (cmd == ERASE && pending.length == 1) {
+        if (cmd == Dfuse.ERASE && pending.length == 1) {
             for (int s = 0; s < part.map().count(); s++) {
                 flash.erase(s);
             }
             return true;
         }
-        if (cmd == ERASE && pending.length == 5) {
+        if (cmd == Dfuse.ERASE && pending.length == 5) {
             long a = LittleEndian.u32(pending, 1);
             if (!inFlash(a, 1)) {
                 return fail(DfuStatus.ERR_ADDRESS);
@@ -190,7 +187,7 @@ public final class DfuseDevice implements InProcessControl.Endpoint {
             flash.erase(part.map().sectorAt(a - part.flashBase()));
             return true;
         }
-        if (cmd == READ_UNPROTECT && pending.length == 1) {
+        if (cmd == Dfuse.READ_UNPROTECT && pending.length == 1) {
             return true; // no read protection in the model
         }
         return fail(DfuStatus.ERR_STALLEDPKT);

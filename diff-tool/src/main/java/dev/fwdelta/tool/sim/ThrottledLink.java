@@ -1,5 +1,6 @@
-package dev.fwdelta.tool.transport;
+package dev.fwdelta.tool.sim;
 
+import dev.fwdelta.tool.transport.Link;
 import java.io.IOException;
 
 /**

@@ -1,10 +1,12 @@
-package dev.fwdelta.runtime.device;
+package dev.fwdelta.runtime.sim;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.device.BootResult;
+import dev.fwdelta.runtime.device.Bootloader;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
-import dev.fwdelta.runtime.flash.PowerCutException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,7 @@
-package dev.fwdelta.tool.transport;
+package dev.fwdelta.tool.sim;
 
 import dev.fwdelta.runtime.transport.DeviceSession;
+import dev.fwdelta.tool.transport.Link;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
