@@ -15,7 +15,8 @@ import java.util.Arrays;
  * <p>On resume, sectors that start at or after the resume point are erased again; the sector
  * the resume point falls in is not (its start holds finished blocks), and its units written by
  * the interrupted attempt are rewritten with the same bytes: allowed by the NOR bit rule, and
- * skipped on ECC flash where a unit takes one program per erase.
+ * skipped on ECC flash where a unit takes one program per erase. A unit there that differs and is
+ * not erased was torn: {@link TornUnitException}, and the agent restarts the update.
  * RAM: the 256-byte buffer.
  */
 final class StagingWriter implements ImageSink {
@@ -104,6 +105,9 @@ final class StagingWriter implements ImageSink {
         int runStart = -1;
         for (int u = 0; u <= len; u += unit) {
             boolean needs = u < len && !Arrays.equals(current, u, u + unit, buffer, u, u + unit);
+            if (needs && !flash.isErased(at + u, unit)) {
+                throw new TornUnitException(at + u - slot.offset());
+            }
             if (needs && runStart < 0) {
                 runStart = u;
             } else if (!needs && runStart >= 0) {

@@ -113,21 +113,39 @@ public final class UpdateAgent {
         if (BootRecords.read(bootLog).concerns(AgentRecords.patchId(h))) {
             bootLog.erase(); // history of an earlier attempt of this same patch (e.g. reverted): not this one's
         }
+        start(h, parsed);
+        return offset;
+    }
+
+    /** Logs BEGIN for a checked header and opens the applier at the payload start. */
+    private void start(byte[] h, PatchHeader parsed) throws IOException {
         log.erase();
         AgentRecords.writeBegin(log, h);
         header = h;
-        patchLength = size + parsed.payloadLength();
+        patchLength = parsed.size() + parsed.payloadLength();
         writer = new StagingWriter(flash, layout.staging(), 0, new byte[0]);
         applier = new PatchApplier(oldImage(parsed), writer, policy);
         applier.setBlockListener(this::blockDone);
         applier.setMapListener(section -> AgentRecords.writeMap(log, section));
-        applier.process(h, 0, size);
-        offset = size;
+        applier.process(h, 0, parsed.size());
+        offset = parsed.size();
         state = State.RECEIVING;
-        return offset;
     }
 
-    /** Patch bytes that follow {@link #resumeOffset()}. */
+    /**
+     * A torn ECC unit: the sector it is in cannot be rewritten in place, so the agent drops the
+     * update and begins the same (already checked) patch again; the sectors are erased as the new
+     * attempt reaches them.
+     */
+    private UpdateRestartedException restart(IOException torn) throws IOException {
+        start(header, headerOf(header));
+        return new UpdateRestartedException(offset, torn);
+    }
+
+    /**
+     * Patch bytes that follow {@link #resumeOffset()}. {@link UpdateRestartedException} when a torn
+     * ECC unit made the agent begin the update again: the transport resends from its offset.
+     */
     public void receive(byte[] b, int off, int len) throws IOException {
         if (state != State.RECEIVING) {
             throw new IllegalStateException("no update in progress (state " + state + ")");
@@ -139,12 +157,18 @@ public final class UpdateAgent {
             applier.process(b, off, len);
             offset += len;
         } catch (PatchException e) {
+            if (e.getCause() instanceof TornUnitException torn) {
+                throw restart(torn);
+            }
             state = State.FAILED;
             throw e;
         }
     }
 
-    /** After the last byte: checks the staged image from flash, then marks it pending. */
+    /**
+     * After the last byte: checks the staged image from flash, then marks it pending (or, like
+     * {@link #receive}, restarts the update after a torn ECC unit).
+     */
     public void finish() throws IOException {
         if (state != State.RECEIVING) {
             throw new IllegalStateException("no update in progress (state " + state + ")");
@@ -156,7 +180,12 @@ public final class UpdateAgent {
             applier.finish();
             writer.finishImage();
             verifyStaged(headerOf(header));
+        } catch (TornUnitException torn) {
+            throw restart(torn);
         } catch (PatchException e) {
+            if (e.getCause() instanceof TornUnitException torn) {
+                throw restart(torn);
+            }
             state = State.FAILED;
             throw e;
         }

@@ -5,8 +5,8 @@ import dev.fwdelta.runtime.device.BootResult;
 import dev.fwdelta.runtime.device.Bootloader;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.format.ErrorCode;
-import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.device.UpdateRestartedException;
+import dev.fwdelta.runtime.format.PatchHeader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +58,7 @@ public final class DeviceSimulator {
         int restarts = 0;
         long sent = 0;
         boolean sawTrial = false;
-        byte[] header = Arrays.copyOf(patch, dev.fwdelta.runtime.format.PatchHeader.sizeFromPrefix(patch));
+        byte[] header = Arrays.copyOf(patch, PatchHeader.sizeFromPrefix(patch));
         for (int boot = 0; boot < MAX_BOOTS; boot++) {
             try {
                 Bootloader bootloader = new Bootloader(layout, flash);
@@ -86,22 +86,19 @@ public final class DeviceSimulator {
                     continue; // reboot into the install
                 }
                 sent += header.length;
-                long from = agent.begin(header);
-                try {
-                    for (long off = from; off < patch.length; off += chunk) {
-                        int n = (int) Math.min(chunk, patch.length - off);
-                        sent += n;
-                        agent.receive(patch, (int) off, n);
+                long off = agent.begin(header);
+                while (agent.state() == UpdateAgent.State.RECEIVING) {
+                    try {
+                        for (; off < patch.length; off += chunk) {
+                            int n = (int) Math.min(chunk, patch.length - off);
+                            sent += n;
+                            agent.receive(patch, (int) off, n);
+                        }
+                        agent.finish();
+                    } catch (UpdateRestartedException e) {
+                        off = e.resumeOffset(); // the agent's own recovery from a torn ECC unit
+                        restarts++;
                     }
-                    agent.finish();
-                } catch (PatchException e) {
-                    if (e.code() != ErrorCode.IO_ERROR) {
-                        throw e;
-                    }
-                    // A staging unit torn by a power cut on ECC flash cannot be rewritten in place:
-                    // the agent drops the update and the transport starts it again from the top.
-                    agent.abort();
-                    restarts++;
                 }
             } catch (PowerCutException cut) {
                 cuts++;
