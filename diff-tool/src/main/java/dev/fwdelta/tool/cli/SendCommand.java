@@ -4,7 +4,7 @@ import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.DeviceRefusedException;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
-import dev.fwdelta.tool.transport.UartSender;
+import dev.fwdelta.tool.transport.UartChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,7 +56,7 @@ final class SendCommand implements Callable<Integer> {
         } else {
             try (Link serial = SerialLink.open(target.port, baud);
                  Link link = throttle ? new ThrottledLink(serial, baud) : serial) {
-                UartSender.Result r = new UartSender(link, baud, progress).send(patch);
+                UartChannel.Result r = new UartChannel(link, baud, progress).send(patch);
                 summary.put("status", "staged");
                 summary.put("patch_bytes", r.patchBytes());
                 summary.put("started_at_offset", r.firstOffset());

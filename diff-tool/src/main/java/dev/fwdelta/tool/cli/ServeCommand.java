@@ -6,7 +6,7 @@ import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.DeviceInfo;
-import dev.fwdelta.runtime.transport.DeviceSession;
+import dev.fwdelta.runtime.transport.UartDevice;
 import dev.fwdelta.tool.image.ImageLoader;
 import dev.fwdelta.tool.sim.DeviceServer;
 import dev.fwdelta.tool.sim.FaultSpec;
@@ -76,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
             DeviceSimulator.provision(layout, flash, old);
             DeviceInfo info = new DeviceInfo(ramBudget, installedVersion, hardwareId, layout.name());
             DeviceServer server = new DeviceServer(link, faults == null ? FaultSpec.none() : FaultSpec.parse(faults),
-                    out -> new DeviceSession(() -> new UpdateAgent(layout, flash, policy), info, out),
+                    out -> new UartDevice(() -> new UpdateAgent(layout, flash, policy), info, out),
                     () -> exitAfterUpdate && new UpdateAgent(layout, flash, policy).state() == UpdateAgent.State.STAGED);
             spec.commandLine().getErr().printf("device %s serving on %s%n", layout.name(), port);
             spec.commandLine().getErr().flush();

@@ -1,6 +1,6 @@
 package dev.fwdelta.tool.cli;
 
-import dev.fwdelta.tool.transport.dfu.DfuHost;
+import dev.fwdelta.tool.transport.dfu.DfuChannel;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ final class UsbSend {
         }
         long start = System.nanoTime();
         try (Usb4JavaControl usb = Usb4JavaControl.open(vid, pid)) {
-            DfuHost.Result r = new DfuHost(usb, progress).send(patch);
+            DfuChannel.Result r = new DfuChannel(usb, progress).send(patch);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("status", "staged");
             summary.put("patch_bytes", r.patchBytes());

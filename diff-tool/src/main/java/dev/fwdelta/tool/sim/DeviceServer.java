@@ -1,6 +1,6 @@
 package dev.fwdelta.tool.sim;
 
-import dev.fwdelta.runtime.transport.DeviceSession;
+import dev.fwdelta.runtime.transport.UartDevice;
 import dev.fwdelta.tool.transport.Link;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +21,7 @@ public final class DeviceServer implements Runnable {
 
     private final Link link;
     private final FaultSpec faults;
-    private final DeviceSession session;
+    private final UartDevice session;
     private final java.util.function.BooleanSupplier finished;
     private volatile boolean running = true;
     private volatile IOException failure;
@@ -29,7 +29,7 @@ public final class DeviceServer implements Runnable {
     private boolean disconnected;
     private int resets;
 
-    public DeviceServer(Link link, FaultSpec faults, java.util.function.Function<DeviceSession.Output, DeviceSession> sessions,
+    public DeviceServer(Link link, FaultSpec faults, java.util.function.Function<UartDevice.Output, UartDevice> sessions,
                         java.util.function.BooleanSupplier finished) {
         this.link = link;
         this.faults = faults;
@@ -105,7 +105,7 @@ public final class DeviceServer implements Runnable {
         return resets;
     }
 
-    public DeviceSession session() {
+    public UartDevice session() {
         return session;
     }
 }

@@ -22,7 +22,7 @@ import dev.fwdelta.tool.encode.PatchBuilder;
 import dev.fwdelta.tool.sim.InProcessControl;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
-import dev.fwdelta.tool.transport.dfu.DfuHost;
+import dev.fwdelta.tool.transport.dfu.DfuChannel;
 import dev.fwdelta.tool.transport.dfu.StallException;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.IOException;
@@ -79,7 +79,7 @@ class DfuTransferTest {
 
     @Test
     void patchIsStagedOverDfu() throws Exception {
-        DfuHost.Result r = new DfuHost(new InProcessControl(device(1)), (a, t, s) -> { }).send(PATCH);
+        DfuChannel.Result r = new DfuChannel(new InProcessControl(device(1)), (a, t, s) -> { }).send(PATCH);
         assertEquals(PatchHeader.parse(PATCH).size(), r.firstOffset());
         assertEquals(0, r.stallsRecovered());
         assertStaged();
@@ -96,7 +96,7 @@ class DfuTransferTest {
                 throw new StallException("DNLOAD (injected)");
             }
         });
-        DfuHost.Result r = new DfuHost(usb, (a, t, s) -> { }).send(PATCH);
+        DfuChannel.Result r = new DfuChannel(usb, (a, t, s) -> { }).send(PATCH);
         assertEquals(3, r.stallsRecovered());
         assertStaged();
     }
@@ -105,7 +105,7 @@ class DfuTransferTest {
     void theHostWaitsThePollTimeoutTheDeviceAsks() throws Exception {
         DfuDevice d = device(25);
         long start = System.nanoTime();
-        DfuHost.Result r = new DfuHost(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
+        DfuChannel.Result r = new DfuChannel(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
         double seconds = (System.nanoTime() - start) / 1e9;
         long blocks = (PATCH.length - PatchHeader.parse(PATCH).size() + DfuDevice.TRANSFER_SIZE - 1)
                 / DfuDevice.TRANSFER_SIZE;
@@ -122,8 +122,8 @@ class DfuTransferTest {
                 throw new IOException("LIBUSB_ERROR_NO_DEVICE (injected)");
             }
         });
-        assertThrows(IOException.class, () -> new DfuHost(flaky, (a, t, s) -> { }).send(PATCH));
-        DfuHost.Result r = new DfuHost(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
+        assertThrows(IOException.class, () -> new DfuChannel(flaky, (a, t, s) -> { }).send(PATCH));
+        DfuChannel.Result r = new DfuChannel(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
         assertTrue(r.firstOffset() > PatchHeader.parse(PATCH).size(), "resumed at " + r.firstOffset());
         assertStaged();
     }
@@ -143,7 +143,7 @@ class DfuTransferTest {
         assertEquals(DfuState.DFU_IDLE, d.state());
         // The host recovers from a device left in dfuERROR on its own.
         d.controlOut(DfuRequest.DNLOAD, 0, new byte[0]);
-        new DfuHost(new InProcessControl(d), (a, t, st) -> { }).send(PATCH);
+        new DfuChannel(new InProcessControl(d), (a, t, st) -> { }).send(PATCH);
         assertStaged();
     }
 
@@ -151,7 +151,7 @@ class DfuTransferTest {
     void refusedPatchIsReportedWithItsDfuStatus() throws Exception {
         DfuDevice d = device(1);
         byte[] other = PatchBuilder.build(PAIR.newBytes(), PAIR.oldBytes(), BuildOptions.defaults()).patch();
-        DfuException e = assertThrows(DfuException.class, () -> new DfuHost(new InProcessControl(d), (a, t, s) -> { })
+        DfuException e = assertThrows(DfuException.class, () -> new DfuChannel(new InProcessControl(d), (a, t, s) -> { })
                 .send(other));
         assertEquals(DfuStatus.ERR_TARGET, e.status(), e.getMessage());
         assertEquals(0, flash.counters().operations(), "refused before any flash write");

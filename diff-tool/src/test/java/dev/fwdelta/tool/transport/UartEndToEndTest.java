@@ -107,7 +107,7 @@ class UartEndToEndTest {
         var policy = new dev.fwdelta.runtime.apply.UpdatePolicy(1 << 20, trust, -1, false, -1);
         try (PtyPair pty = new PtyPair(dir); SerialLink deviceEnd = SerialLink.open(pty.device.toString(), 115200)) {
             DeviceServer server = new DeviceServer(deviceEnd, FaultSpec.none(),
-                    out -> new dev.fwdelta.runtime.transport.DeviceSession(
+                    out -> new dev.fwdelta.runtime.transport.UartDevice(
                             () -> new dev.fwdelta.runtime.device.UpdateAgent(layout, flash, policy),
                             new dev.fwdelta.runtime.transport.DeviceInfo(1 << 20, 0, 0, LAYOUT), out),
                     () -> false);

@@ -44,7 +44,7 @@ class DeviceInputFuzzTest {
     void uartBytes(byte[] input) throws Exception {
         NorFlash flash = device();
         UpdatePolicy policy = UpdatePolicy.ramOnly(1 << 20);
-        DeviceSession session = new DeviceSession(() -> new UpdateAgent(LAYOUT, flash, policy),
+        UartDevice session = new UartDevice(() -> new UpdateAgent(LAYOUT, flash, policy),
                 new DeviceInfo(1 << 20, 0, 0, LAYOUT.name()), f -> { });
         int chunk = input.length == 0 ? 1 : 1 + (input[0] & 0x7F);
         for (int off = 0; off < input.length; off += chunk) {

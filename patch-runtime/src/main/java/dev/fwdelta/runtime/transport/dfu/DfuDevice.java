@@ -6,7 +6,7 @@ import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchException;
 import java.io.IOException;
-import dev.fwdelta.runtime.transport.DeviceSession;
+import dev.fwdelta.runtime.transport.UartDevice;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -145,7 +145,7 @@ public final class DfuDevice {
     private boolean process() {
         try {
             if (blockNumber == 0) {
-                if (!DeviceSession.carriesWholeHeader(Arrays.copyOf(block, blockLength), 4)) {
+                if (!UartDevice.carriesWholeHeader(Arrays.copyOf(block, blockLength), 4)) {
                     return fail(DfuStatus.ERR_FILE);
                 }
                 if (agent.state() == UpdateAgent.State.FAILED) {

@@ -6,7 +6,7 @@ import dev.fwdelta.runtime.transport.dfu.DfuDevice;
 import dev.fwdelta.runtime.transport.dfu.DfuRequest;
 import dev.fwdelta.runtime.transport.dfu.DfuState;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
-import dev.fwdelta.tool.transport.UartSender;
+import dev.fwdelta.tool.transport.UartChannel;
 import java.io.IOException;
 
 /**
@@ -15,7 +15,7 @@ import java.io.IOException;
  * waiting bwPollTimeout while the device is busy. A stalled request is cleared and the transfer
  * resumes from the device's resume point.
  */
-public final class DfuHost {
+public final class DfuChannel {
     /** What a transfer did. */
     public record Result(long patchBytes, long firstOffset, int stallsRecovered, int polls) {
     }
@@ -24,10 +24,10 @@ public final class DfuHost {
     private static final int MAX_POLLS = 1000;
 
     private final ControlTransfer usb;
-    private final UartSender.Progress progress;
+    private final UartChannel.Progress progress;
     private int polls;
 
-    public DfuHost(ControlTransfer usb, UartSender.Progress progress) {
+    public DfuChannel(ControlTransfer usb, UartChannel.Progress progress) {
         this.usb = usb;
         this.progress = progress;
     }
@@ -38,7 +38,7 @@ public final class DfuHost {
         while (true) {
             try {
                 makeIdle();
-                int headerSize = UartSender.headerSize(patch);
+                int headerSize = UartChannel.headerSize(patch);
                 byte[] b0 = new byte[4 + headerSize];
                 LittleEndian.put32(b0, 0, patch.length);
                 System.arraycopy(patch, 0, b0, 4, headerSize);

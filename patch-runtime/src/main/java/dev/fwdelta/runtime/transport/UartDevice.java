@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * and answers. Only the DATA frame at the next expected offset is applied; duplicates are
  * acknowledged, gaps answered with NAK. RAM: the decoder's frame buffer and the 256-byte header.
  */
-public final class DeviceSession {
+public final class UartDevice {
     /** Sends a frame back to the host. */
     @FunctionalInterface
     public interface Output {
@@ -35,7 +35,7 @@ public final class DeviceSession {
     private int seq;
 
     /** @param agents makes the update agent (again after a reboot), reading its state from flash */
-    public DeviceSession(Supplier<UpdateAgent> agents, DeviceInfo info, Output out) {
+    public UartDevice(Supplier<UpdateAgent> agents, DeviceInfo info, Output out) {
         this.agents = agents;
         this.info = info;
         this.out = out;

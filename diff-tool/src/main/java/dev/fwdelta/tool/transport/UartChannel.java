@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * with go-back-N retransmission, DONE; on silence it reconnects and continues where the device
  * says (its resume point).
  */
-public final class UartSender {
+public final class UartChannel {
     /** Progress after each acknowledgement. */
     @FunctionalInterface
     public interface Progress {
@@ -34,7 +34,7 @@ public final class UartSender {
     private final Progress progress;
     private int seq;
 
-    public UartSender(Link link, int baud, Progress progress) {
+    public UartChannel(Link link, int baud, Progress progress) {
         this.link = link;
         this.baud = baud;
         this.progress = progress;
