@@ -2,6 +2,7 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.DeviceRefusedException;
+import dev.fwdelta.tool.transport.HostSession;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
 import dev.fwdelta.tool.transport.UartChannel;
@@ -55,8 +56,9 @@ final class SendCommand implements Callable<Integer> {
             summary.putAll(UsbSend.send(target.usb, patch, progress));
         } else {
             try (Link serial = SerialLink.open(target.port, baud);
-                 Link link = throttle ? new ThrottledLink(serial, baud) : serial) {
-                UartChannel.Result r = new UartChannel(link, baud, progress).send(patch);
+                 Link link = throttle ? new ThrottledLink(serial, baud) : serial;
+                 UartChannel channel = new UartChannel(link, baud)) {
+                HostSession.Result r = new HostSession(channel, progress, UartChannel.MAX_RECONNECTS).send(patch);
                 summary.put("status", "staged");
                 summary.put("patch_bytes", r.patchBytes());
                 summary.put("started_at_offset", r.firstOffset());
@@ -64,7 +66,8 @@ final class SendCommand implements Callable<Integer> {
                 summary.put("bytes_per_second", Math.round((r.patchBytes() - r.firstOffset()) / r.seconds()));
                 summary.put("line_rate_bytes_per_second", baud / 10);
                 summary.put("reconnects", r.reconnects());
-                summary.put("retransmitted_bytes", r.retransmittedBytes());
+                summary.put("restarts", r.restarts());
+                summary.put("retransmitted_bytes", channel.retransmittedBytes());
                 summary.put("device", r.deviceMessage());
             } catch (DeviceRefusedException e) {
                 throw new dev.fwdelta.runtime.format.PatchException(errorCode(e.status()), e.getMessage());

@@ -2,8 +2,7 @@ package dev.fwdelta.tool.sim;
 
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.sim.NorFlash;
-import dev.fwdelta.runtime.transport.dfu.DfuRequest;
-import dev.fwdelta.runtime.transport.dfu.DfuState;
+import dev.fwdelta.runtime.transport.dfu.DfuClassMachine;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.stm32.Dfuse;
 import dev.fwdelta.tool.stm32.Stm32Part;
@@ -17,15 +16,12 @@ import java.util.Arrays;
  * block 0 lists the commands, a zero-length DNLOAD leaves DFU and starts the firmware at the
  * pointer.
  */
-public final class DfuseDevice implements InProcessControl.Endpoint {
+public final class DfuseDevice implements InProcessControl.Endpoint, DfuClassMachine.Function {
     public static final int TRANSFER_SIZE = 2048;
 
     private final NorFlash flash;
     private final Stm32Part part;
-    private DfuState state = DfuState.DFU_IDLE;
-    private DfuStatus status = DfuStatus.OK;
-    private byte[] pending = new byte[0];
-    private int pendingBlock;
+    private final DfuClassMachine machine = new DfuClassMachine(this, TRANSFER_SIZE, 1, false);
     private long pointer;
     private long startedAt = -1;
 
@@ -60,150 +56,93 @@ public final class DfuseDevice implements InProcessControl.Endpoint {
 
     @Override
     public boolean controlOut(int request, int value, byte[] data) {
-        switch (request) {
-            case DfuRequest.DNLOAD -> {
-                if (state != DfuState.DFU_IDLE && state != DfuState.DNLOAD_IDLE) {
-                    return stall();
-                }
-                if (data.length == 0) {
-                    state = DfuState.MANIFEST_SYNC;
-                    return true;
-                }
-                if (data.length > TRANSFER_SIZE || value == 1) {
-                    return stall();
-                }
-                pending = data.clone();
-                pendingBlock = value;
-                state = DfuState.DNLOAD_SYNC;
-                return true;
-            }
-            case DfuRequest.CLRSTATUS -> {
-                if (state != DfuState.ERROR) {
-                    return stall();
-                }
-                state = DfuState.DFU_IDLE;
-                status = DfuStatus.OK;
-                return true;
-            }
-            case DfuRequest.ABORT -> {
-                state = DfuState.DFU_IDLE;
-                return true;
-            }
-            default -> {
-                return stall();
-            }
-        }
+        return machine.controlOut(request, value, data);
     }
 
     @Override
     public byte[] controlIn(int request, int value, int length) {
-        switch (request) {
-            case DfuRequest.GETSTATUS -> {
-                advance();
-                int poll = state == DfuState.DNBUSY ? 1 : 0;
-                return new byte[] {(byte) status.code(), (byte) poll, 0, 0, (byte) state.code(), 0};
-            }
-            case DfuRequest.GETSTATE -> {
-                return new byte[] {(byte) state.code()};
-            }
-            case DfuRequest.UPLOAD -> {
-                if (state != DfuState.DFU_IDLE && state != DfuState.UPLOAD_IDLE) {
-                    stall();
-                    return null;
-                }
-                if (value == 0) {
-                    state = DfuState.UPLOAD_IDLE;
-                    return new byte[] {Dfuse.GET_COMMANDS, Dfuse.SET_ADDRESS, Dfuse.ERASE, (byte) Dfuse.READ_UNPROTECT};
-                }
-                long at = pointer + (long) (value - 2) * length;
-                if (value < 2 || !inFlash(at, length)) {
-                    fail(DfuStatus.ERR_ADDRESS);
-                    return null;
-                }
-                byte[] out = new byte[length];
-                flash.read(at - part.flashBase(), out, 0, length);
-                state = DfuState.UPLOAD_IDLE;
-                return out;
-            }
-            default -> {
-                stall();
-                return null;
-            }
-        }
+        return machine.controlIn(request, value, length);
     }
 
-    private void advance() {
-        switch (state) {
-            case DNLOAD_SYNC -> state = execute() ? DfuState.DNBUSY : DfuState.ERROR;
-            case DNBUSY -> state = DfuState.DNLOAD_IDLE;
-            case MANIFEST_SYNC -> {
-                startedAt = pointer;
-                state = DfuState.MANIFEST;
-            }
-            default -> { }
-        }
+    /** Block 1 is reserved by DfuSe. */
+    @Override
+    public boolean accepts(int blockNumber) {
+        return blockNumber != 1;
     }
 
-    private boolean execute() {
+    @Override
+    public DfuStatus download(int blockNumber, byte[] block, int length) {
         try {
-            if (pendingBlock == 0) {
-                return command();
+            if (blockNumber == 0) {
+                return command(Arrays.copyOf(block, length));
             }
-            long at = pointer + (long) (pendingBlock - 2) * TRANSFER_SIZE;
-            if (!inFlash(at, pending.length)) {
-                return fail(DfuStatus.ERR_ADDRESS);
+            long at = pointer + (long) (blockNumber - 2) * TRANSFER_SIZE;
+            if (!inFlash(at, length)) {
+                return DfuStatus.ERR_ADDRESS;
             }
             int unit = flash.geometry().programUnit();
-            byte[] padded = Arrays.copyOf(pending, (pending.length + unit - 1) / unit * unit);
-            Arrays.fill(padded, pending.length, padded.length, (byte) 0xFF);
+            byte[] padded = Arrays.copyOf(block, (length + unit - 1) / unit * unit);
+            Arrays.fill(padded, length, padded.length, (byte) 0xFF);
             flash.program(at - part.flashBase(), padded, 0, padded.length);
-            return true;
+            return DfuStatus.OK;
         } catch (IOException flashRule) {
-            return fail(DfuStatus.ERR_PROG);
+            return DfuStatus.ERR_PROG;
         }
     }
 
-    private boolean command() throws IOException {
+    /** The leave request: the ROM starts the firmware at the pointer. */
+    @Override
+    public DfuStatus manifest() {
+        startedAt = pointer;
+        return DfuStatus.OK;
+    }
+
+    /** Block 0 lists the commands; blocks 2.. read memory at pointer + (block - 2) x length. */
+    @Override
+    public byte[] upload(int blockNumber, int length) {
+        if (blockNumber == 0) {
+            return new byte[] {Dfuse.GET_COMMANDS, Dfuse.SET_ADDRESS, Dfuse.ERASE, (byte) Dfuse.READ_UNPROTECT};
+        }
+        long at = pointer + (long) (blockNumber - 2) * length;
+        if (blockNumber < 2 || !inFlash(at, length)) {
+            return null;
+        }
+        byte[] out = new byte[length];
+        flash.read(at - part.flashBase(), out, 0, length);
+        return out;
+    }
+
+    private DfuStatus command(byte[] pending) throws IOException {
         int cmd = pending[0] & 0xFF;
         if (cmd == Dfuse.SET_ADDRESS && pending.length == 5) {
             long a = LittleEndian.u32(pending, 1);
             if (!inFlash(a, 1)) {
-                return fail(DfuStatus.ERR_ADDRESS);
+                return DfuStatus.ERR_ADDRESS;
             }
             pointer = a;
-            return true;
+            return DfuStatus.OK;
         }
         if (cmd == Dfuse.ERASE && pending.length == 1) {
             for (int s = 0; s < part.map().count(); s++) {
                 flash.erase(s);
             }
-            return true;
+            return DfuStatus.OK;
         }
         if (cmd == Dfuse.ERASE && pending.length == 5) {
             long a = LittleEndian.u32(pending, 1);
             if (!inFlash(a, 1)) {
-                return fail(DfuStatus.ERR_ADDRESS);
+                return DfuStatus.ERR_ADDRESS;
             }
             flash.erase(part.map().sectorAt(a - part.flashBase()));
-            return true;
+            return DfuStatus.OK;
         }
         if (cmd == Dfuse.READ_UNPROTECT && pending.length == 1) {
-            return true; // no read protection in the model
+            return DfuStatus.OK; // no read protection in the model
         }
-        return fail(DfuStatus.ERR_STALLEDPKT);
+        return DfuStatus.ERR_STALLEDPKT;
     }
 
     private boolean inFlash(long address, int length) {
         return address >= part.flashBase() && address + length <= part.flashBase() + flash.size();
-    }
-
-    private boolean fail(DfuStatus s) {
-        status = s;
-        state = DfuState.ERROR;
-        return false;
-    }
-
-    private boolean stall() {
-        return fail(DfuStatus.ERR_STALLEDPKT);
     }
 }

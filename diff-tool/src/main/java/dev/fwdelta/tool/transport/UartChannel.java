@@ -1,126 +1,178 @@
 package dev.fwdelta.tool.transport;
 
-import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
-import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.transport.Frame;
 import dev.fwdelta.runtime.transport.FrameType;
+import dev.fwdelta.runtime.transport.UartDevice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The host side of the UART protocol (docs/PROTOCOL.md): HELLO, BEGIN, a window of DATA frames
- * with go-back-N retransmission, DONE; on silence it reconnects and continues where the device
- * says (its resume point).
+ * The UART framing (docs/PROTOCOL.md section 1) under the {@link HostSession}: HELLO and BEGIN,
+ * then a window of DATA frames with go-back-N retransmission, DONE. No ACK progress for three
+ * timeouts in a row is a lost link: the session begins again.
  */
-public final class UartChannel {
-    /** Progress after each acknowledgement. */
-    @FunctionalInterface
-    public interface Progress {
-        void update(long acked, long total, long resumedAt);
-    }
-
-    /** What a finished send did. */
-    public record Result(long patchBytes, double seconds, int reconnects, long retransmittedBytes, long firstOffset,
-                         String deviceMessage) {
-    }
-
+public final class UartChannel implements HostSession.Channel, AutoCloseable {
     public static final int WINDOW_FRAMES = 8;
+    public static final int MAX_RECONNECTS = 20;
     private static final int MAX_TIMEOUTS = 3;
-    private static final int MAX_RECONNECTS = 20;
 
     private final Link link;
     private final int baud;
-    private final Progress progress;
+    private final FrameReader in;
     private int seq;
+    /** Window: the next offset to send, the highest sent, the offset the last go-back went to. */
+    private long next;
+    private long sentUpTo;
+    private long rewoundTo;
+    private long lastAcked;
+    private int timeouts;
+    private long retransmitted;
+    private String message = "";
 
-    public UartChannel(Link link, int baud, Progress progress) {
+    public UartChannel(Link link, int baud) {
         this.link = link;
         this.baud = baud;
-        this.progress = progress;
+        this.in = new FrameReader(link);
     }
 
-    public Result send(byte[] patch) throws IOException {
-        if (patch.length < PatchHeader.PREFIX_SIZE) {
-            throw new IllegalArgumentException("not a patch: " + patch.length + " bytes");
+    /** Sends {@code patch} over {@code link}: the whole transfer, reconnects included. */
+    public static HostSession.Result send(Link link, int baud, byte[] patch, HostSession.Progress progress)
+            throws IOException {
+        try (UartChannel channel = new UartChannel(link, baud)) {
+            return new HostSession(channel, progress, MAX_RECONNECTS).send(patch);
         }
-        long start = System.nanoTime();
-        long retransmitted = 0;
-        long firstOffset = -1;
-        int reconnects = 0;
-        try (FrameReader in = new FrameReader(link)) {
-            while (true) {
-                try {
-                    hello(in);
-                    long acked = begin(in, patch);
-                    if (firstOffset < 0) {
-                        firstOffset = acked;
-                    }
-                    long resumedAt = acked;
-                    long next = acked;
-                    long sentUpTo = acked;
-                    int timeouts = 0;
-                    long rewoundTo = -1;
-                    while (acked < patch.length) {
-                        while (next < patch.length && next - acked < (long) WINDOW_FRAMES * Frame.MAX_DATA) {
-                            int n = (int) Math.min(Frame.MAX_DATA, patch.length - next);
-                            if (next < sentUpTo) {
-                                retransmitted += n;
-                            }
-                            sendData(patch, next, n);
-                            next += n;
-                            sentUpTo = Math.max(sentUpTo, next);
-                        }
-                        Frame f = in.poll(ackTimeoutMs());
-                        if (f == null) {
-                            if (++timeouts >= MAX_TIMEOUTS) {
-                                throw new Silence();
-                            }
-                            next = acked; // resend the window
-                            continue;
-                        }
-                        switch (f.type()) {
-                            case ACK -> {
-                                long off = LittleEndian.u32(f.payload(), 0);
-                                if (off > acked) {
-                                    acked = off;
-                                    timeouts = 0;
-                                    progress.update(acked, patch.length, resumedAt);
-                                }
-                                next = Math.max(next, acked);
-                            }
-                            case NAK -> {
-                                // Every frame sent after a lost one draws a NAK for the same offset:
-                                // go back once per gap, not once per NAK.
-                                long off = LittleEndian.u32(f.payload(), 0);
-                                acked = Math.max(acked, off);
-                                if (off != rewoundTo || next <= off) {
-                                    next = off;
-                                    rewoundTo = off;
-                                }
-                            }
-                            case RESULT -> throw refused(f);
-                            default -> { }
-                        }
-                    }
-                    String message = done(in, patch.length);
-                    return new Result(patch.length, (System.nanoTime() - start) / 1e9, reconnects, retransmitted,
-                            firstOffset, message);
-                } catch (Silence s) {
-                    if (++reconnects > MAX_RECONNECTS) {
-                        throw new IOException("the device on " + link.name() + " stopped answering");
-                    }
-                    in.clear();
+    }
+
+    /** Patch bytes sent more than once (go-back-N after a loss). */
+    public long retransmittedBytes() {
+        return retransmitted;
+    }
+
+    @Override
+    public long begin(long patchLength, byte[] header) throws IOException {
+        in.clear();
+        hello();
+        byte[] p = new byte[4 + header.length];
+        LittleEndian.put32(p, 0, patchLength);
+        System.arraycopy(header, 0, p, 4, header.length);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            write(FrameType.BEGIN, p);
+            Frame f = waitFor(FrameType.READY, 5000);
+            if (f != null && f.payload().length >= 4) {
+                long from = LittleEndian.u32(f.payload(), 0);
+                next = from;
+                lastAcked = from;
+                rewoundTo = -1;
+                timeouts = 0;
+                return from;
+            }
+        }
+        throw lost();
+    }
+
+    @Override
+    public long send(byte[] patch, long acked) throws IOException {
+        if (acked < lastAcked) {
+            next = acked; // the device restarted the update
+            rewoundTo = -1;
+        }
+        next = Math.max(next, acked);
+        while (next < patch.length && next - acked < (long) WINDOW_FRAMES * Frame.MAX_DATA) {
+            int n = (int) Math.min(Frame.MAX_DATA, patch.length - next);
+            if (next < sentUpTo) {
+                retransmitted += n;
+            }
+            sendData(patch, next, n);
+            next += n;
+            sentUpTo = Math.max(sentUpTo, next);
+        }
+        lastAcked = answer(acked);
+        return lastAcked;
+    }
+
+    /** Reads one answer to the window; the device's next expected offset. */
+    private long answer(long acked) throws IOException {
+        Frame f = in.poll(ackTimeoutMs());
+        if (f == null) {
+            if (++timeouts >= MAX_TIMEOUTS) {
+                throw lost();
+            }
+            next = acked; // resend the window
+            return acked;
+        }
+        byte[] p = f.payload();
+        switch (f.type()) {
+            case ACK -> {
+                if (p.length >= 4 && LittleEndian.u32(p, 0) > acked) {
+                    timeouts = 0;
+                    return LittleEndian.u32(p, 0);
                 }
+                return acked;
+            }
+            case NAK -> {
+                if (p.length < 4) {
+                    return acked;
+                }
+                long off = LittleEndian.u32(p, 0);
+                if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
+                    next = off;
+                    rewoundTo = -1;
+                    return off;
+                }
+                // Every frame sent after a lost one draws a NAK for the same offset:
+                // go back once per gap, not once per NAK.
+                if (off != rewoundTo || next <= off) {
+                    next = off;
+                    rewoundTo = off;
+                }
+                return Math.max(acked, off);
+            }
+            case RESULT -> throw refused(f);
+            default -> {
+                return acked;
             }
         }
     }
 
-    /** No ACK progress for a while: the link or the device went away. */
-    private static final class Silence extends Exception {
-        Silence() {
-            super(null, null, false, false);
+    @Override
+    public long done(long patchLength) throws IOException {
+        byte[] p = new byte[4];
+        LittleEndian.put32(p, 0, patchLength);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            write(FrameType.DONE, p);
+            long end = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < end) {
+                Frame f = in.poll(Math.max(1, end - System.currentTimeMillis()));
+                if (f == null) {
+                    break;
+                }
+                if (f.type() == FrameType.RESULT) {
+                    if (f.payload().length < 2 || LittleEndian.u16(f.payload(), 0) != 0) {
+                        throw refused(f);
+                    }
+                    message = new String(f.payload(), 2, f.payload().length - 2, StandardCharsets.UTF_8);
+                    return patchLength;
+                }
+                if (f.type() == FrameType.NAK && f.payload().length >= 4 && LittleEndian.u32(f.payload(), 0) < patchLength) {
+                    long from = LittleEndian.u32(f.payload(), 0); // not all applied, or restarted
+                    next = from;
+                    lastAcked = from;
+                    rewoundTo = -1;
+                    return from;
+                }
+            }
         }
+        throw lost();
+    }
+
+    @Override
+    public String deviceMessage() {
+        return message;
+    }
+
+    private HostSession.LinkLostException lost() {
+        return new HostSession.LinkLostException("the device on " + link.name() + " stopped answering");
     }
 
     private long ackTimeoutMs() {
@@ -128,11 +180,11 @@ public final class UartChannel {
         return 500 + windowOnLine;
     }
 
-    private void hello(FrameReader in) throws IOException, Silence {
+    private void hello() throws IOException {
         for (int attempt = 0; attempt < 5; attempt++) {
             long before = in.bytesRead();
             write(FrameType.HELLO, new byte[] {1});
-            Frame f = waitFor(in, FrameType.INFO, 1000);
+            Frame f = waitFor(FrameType.INFO, 1000);
             if (f != null) {
                 return;
             }
@@ -141,39 +193,11 @@ public final class UartChannel {
                         + in.bytesRead() + " bytes of other data)");
             }
         }
-        throw new Silence();
-    }
-
-    private long begin(FrameReader in, byte[] patch) throws IOException, Silence {
-        int headerSize = headerSize(patch);
-        byte[] p = new byte[4 + headerSize];
-        LittleEndian.put32(p, 0, patch.length);
-        System.arraycopy(patch, 0, p, 4, headerSize);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            write(FrameType.BEGIN, p);
-            Frame f = waitFor(in, FrameType.READY, 5000);
-            if (f != null) {
-                return LittleEndian.u32(f.payload(), 0);
-            }
-        }
-        throw new Silence();
-    }
-
-    private String done(FrameReader in, long length) throws IOException, Silence {
-        byte[] p = new byte[4];
-        LittleEndian.put32(p, 0, length);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            write(FrameType.DONE, p);
-            Frame f = waitFor(in, FrameType.RESULT, 10_000);
-            if (f != null) {
-                return new String(f.payload(), 2, f.payload().length - 2, StandardCharsets.UTF_8);
-            }
-        }
-        throw new Silence();
+        throw lost();
     }
 
     /** Waits for a frame of {@code type}; a RESULT with an error is thrown; other frames are skipped. */
-    private Frame waitFor(FrameReader in, FrameType type, long timeoutMs) throws IOException {
+    private Frame waitFor(FrameType type, long timeoutMs) throws IOException {
         long end = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < end) {
             Frame f = in.poll(Math.max(1, end - System.currentTimeMillis()));
@@ -209,16 +233,8 @@ public final class UartChannel {
         link.write(b, 0, b.length);
     }
 
-    /** The patch's header_size, checked against the patch's length (BEGIN carries the whole header). */
-    public static int headerSize(byte[] patch) {
-        try {
-            int size = PatchHeader.sizeFromPrefix(patch);
-            if (size > patch.length) {
-                throw new IllegalArgumentException("not a patch: header_size " + size + " > " + patch.length + " bytes");
-            }
-            return size;
-        } catch (dev.fwdelta.runtime.format.PatchException e) {
-            throw new IllegalArgumentException("not a patch: " + e.getMessage(), e);
-        }
+    @Override
+    public void close() {
+        in.close();
     }
 }

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.device.UpdateRestartedException;
-import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.FaultPlan;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.sim.PowerCutException;
+import dev.fwdelta.runtime.transport.TransferSession;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Regression (issue 16): on stm32l4-512k (ECC units) with the programmer pair at 1,024-byte
  * blocks, a program torn before any of the 118 receive-phase flash operations left 8 updates
  * stuck: every resend rewrote the torn unit and failed. The agent now begins the update again
- * itself; the transport only resends from the offset it is given.
+ * itself, and the transfer session tells the host to resend from the payload start.
  */
 class TornEccUnitTest {
     private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(BuildOptions.DEFAULT_RAM_BUDGET);
@@ -40,35 +40,32 @@ class TornEccUnitTest {
     }
 
     /**
-     * Receives the patch the way a transport session does: a new agent after a reboot or a failed
-     * agent, begin with the same header, data from the offset the agent returns.
+     * Receives the patch through the device's transfer session, as a host would send it: begin
+     * after every boot, then data from whatever offset the session answers, then done.
      */
     private static Run receive(NorFlash flash) throws Exception {
         int restarts = 0;
-        UpdateAgent agent = new UpdateAgent(LAYOUT, flash, POLICY);
+        byte[] begin = new byte[4 + PatchHeader.sizeFromPrefix(PATCH)];
+        LittleEndian.put32(begin, 0, PATCH.length);
+        System.arraycopy(PATCH, 0, begin, 4, begin.length - 4);
+        TransferSession session = new TransferSession(() -> new UpdateAgent(LAYOUT, flash, POLICY));
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
-                if (agent.state() == UpdateAgent.State.FAILED) {
-                    agent = new UpdateAgent(LAYOUT, flash, POLICY);
+                TransferSession.Reply r = session.begin(begin);
+                while (r.kind() != TransferSession.Kind.RESULT) {
+                    restarts += r.kind() == TransferSession.Kind.RESTARTED ? 1 : 0;
+                    long off = r.offset();
+                    r = off < PATCH.length
+                            ? session.data(off, PATCH, (int) off, (int) Math.min(CHUNK, PATCH.length - off))
+                            : session.done();
                 }
-                long off = agent.begin(Arrays.copyOf(PATCH, PatchHeader.sizeFromPrefix(PATCH)));
-                while (agent.state() == UpdateAgent.State.RECEIVING) {
-                    try {
-                        for (; off < PATCH.length; off += CHUNK) {
-                            agent.receive(PATCH, (int) off, (int) Math.min(CHUNK, PATCH.length - off));
-                        }
-                        agent.finish();
-                    } catch (UpdateRestartedException e) {
-                        restarts++;
-                        off = e.resumeOffset();
-                    }
+                if (r.ok()) {
+                    return new Run(session.agentState() == UpdateAgent.State.STAGED, attempt, restarts);
                 }
-                return new Run(agent.state() == UpdateAgent.State.STAGED, attempt, restarts);
+                // refused: the host reports it and sends BEGIN again
             } catch (PowerCutException cut) {
                 flash.setFaults(null);
-                agent = new UpdateAgent(LAYOUT, flash, POLICY); // reboot
-            } catch (PatchException refused) {
-                // the session reports the error; the host sends BEGIN again
+                session.reboot();
             }
         }
         return new Run(false, MAX_ATTEMPTS, restarts);

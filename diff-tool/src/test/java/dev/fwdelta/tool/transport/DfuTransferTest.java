@@ -79,9 +79,9 @@ class DfuTransferTest {
 
     @Test
     void patchIsStagedOverDfu() throws Exception {
-        DfuChannel.Result r = new DfuChannel(new InProcessControl(device(1)), (a, t, s) -> { }).send(PATCH);
+        HostSession.Result r = DfuChannel.send(new InProcessControl(device(1)), PATCH, (a, t, s) -> { });
         assertEquals(PatchHeader.parse(PATCH).size(), r.firstOffset());
-        assertEquals(0, r.stallsRecovered());
+        assertEquals(0, r.reconnects());
         assertStaged();
     }
 
@@ -96,8 +96,9 @@ class DfuTransferTest {
                 throw new StallException("DNLOAD (injected)");
             }
         });
-        DfuChannel.Result r = new DfuChannel(usb, (a, t, s) -> { }).send(PATCH);
-        assertEquals(3, r.stallsRecovered());
+        HostSession.Result r = DfuChannel.send(usb, PATCH, (a, t, s) -> { });
+        assertTrue(stalls[0] >= 2, "stalls injected: " + stalls[0]);
+        assertEquals(stalls[0], r.reconnects(), "one new begin per stall");
         assertStaged();
     }
 
@@ -105,12 +106,13 @@ class DfuTransferTest {
     void theHostWaitsThePollTimeoutTheDeviceAsks() throws Exception {
         DfuDevice d = device(25);
         long start = System.nanoTime();
-        DfuChannel.Result r = new DfuChannel(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
+        DfuChannel channel = new DfuChannel(new InProcessControl(d));
+        new HostSession(channel, (a, t, s) -> { }, 0).send(PATCH);
         double seconds = (System.nanoTime() - start) / 1e9;
         long blocks = (PATCH.length - PatchHeader.parse(PATCH).size() + DfuDevice.TRANSFER_SIZE - 1)
                 / DfuDevice.TRANSFER_SIZE;
         assertTrue(seconds >= blocks * 0.025, seconds + " s for " + blocks + " busy blocks of 25 ms");
-        assertTrue(r.polls() >= 2 * blocks);
+        assertTrue(channel.polls() >= 2 * blocks);
         assertStaged();
     }
 
@@ -122,8 +124,8 @@ class DfuTransferTest {
                 throw new IOException("LIBUSB_ERROR_NO_DEVICE (injected)");
             }
         });
-        assertThrows(IOException.class, () -> new DfuChannel(flaky, (a, t, s) -> { }).send(PATCH));
-        DfuChannel.Result r = new DfuChannel(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
+        assertThrows(IOException.class, () -> DfuChannel.send(flaky, PATCH, (a, t, s) -> { }));
+        HostSession.Result r = DfuChannel.send(new InProcessControl(d), PATCH, (a, t, s) -> { });
         assertTrue(r.firstOffset() > PatchHeader.parse(PATCH).size(), "resumed at " + r.firstOffset());
         assertStaged();
     }
@@ -143,7 +145,7 @@ class DfuTransferTest {
         assertEquals(DfuState.DFU_IDLE, d.state());
         // The host recovers from a device left in dfuERROR on its own.
         d.controlOut(DfuRequest.DNLOAD, 0, new byte[0]);
-        new DfuChannel(new InProcessControl(d), (a, t, st) -> { }).send(PATCH);
+        DfuChannel.send(new InProcessControl(d), PATCH, (a, t, st) -> { });
         assertStaged();
     }
 
@@ -151,8 +153,7 @@ class DfuTransferTest {
     void refusedPatchIsReportedWithItsDfuStatus() throws Exception {
         DfuDevice d = device(1);
         byte[] other = PatchBuilder.build(PAIR.newBytes(), PAIR.oldBytes(), BuildOptions.defaults()).patch();
-        DfuException e = assertThrows(DfuException.class, () -> new DfuChannel(new InProcessControl(d), (a, t, s) -> { })
-                .send(other));
+        DfuException e = assertThrows(DfuException.class, () -> DfuChannel.send(new InProcessControl(d), other, (a, t, s) -> { }));
         assertEquals(DfuStatus.ERR_TARGET, e.status(), e.getMessage());
         assertEquals(0, flash.counters().operations(), "refused before any flash write");
     }

@@ -64,6 +64,11 @@ public final class UpdateAgent {
         return state;
     }
 
+    /** Length of the patch in progress (header and payload), 0 when idle. */
+    public long patchLength() {
+        return header == null ? 0 : patchLength;
+    }
+
     /** Patch bytes the agent holds: where the transport continues (0 when idle). */
     public long resumeOffset() {
         return offset;
@@ -85,10 +90,10 @@ public final class UpdateAgent {
             throw new IllegalStateException("the running image is on trial: confirm it before the next update");
         }
         if (state != State.IDLE && state != State.FAILED && Arrays.equals(h, header)) {
-            if (state == State.RECEIVING) {
-                openResumed();
+            if (state == State.RECEIVING && applier == null) {
+                openResumed(); // after a reboot: from the last checkpoint in flash
             }
-            return offset;
+            return offset; // the link dropped, the agent kept its place: the next expected byte
         }
         PatchApplier check = new PatchApplier(oldImage(PatchHeader.parse(h)), (b, off, len) -> { }, policy);
         check.process(h, 0, size); // signature, board, version, RAM, base image: before any write

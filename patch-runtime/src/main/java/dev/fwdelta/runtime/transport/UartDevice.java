@@ -1,19 +1,16 @@
 package dev.fwdelta.runtime.transport;
 
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
-import dev.fwdelta.runtime.format.PatchException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * The device side of the UART protocol (docs/PROTOCOL.md): turns frames into update-agent calls
- * and answers. Only the DATA frame at the next expected offset is applied; duplicates are
- * acknowledged, gaps answered with NAK. RAM: the decoder's frame buffer and the 256-byte header.
+ * The UART framing (docs/PROTOCOL.md section 1) in front of the {@link TransferSession}: decodes
+ * frames, turns BEGIN / DATA / DONE / ABORT into session calls and the replies into READY, ACK,
+ * NAK and RESULT frames. RAM: the decoder's frame buffer and the session's.
  */
 public final class UartDevice {
     /** Sends a frame back to the host. */
@@ -22,124 +19,71 @@ public final class UartDevice {
         void send(Frame f) throws IOException;
     }
 
-    public static final int RESULT_OK = 0;
-    public static final int RESULT_OTHER = 0xFFFF;
+    /** NAK reasons. */
+    public static final int NAK_GAP = 1;
+    public static final int NAK_CORRUPT = 2;
+    public static final int NAK_RESTARTED = 3;
 
-    private final Supplier<UpdateAgent> agents;
+    private final TransferSession session;
     private final DeviceInfo info;
     private final Output out;
     private final FrameDecoder decoder = new FrameDecoder(this::onFrame);
-    private UpdateAgent agent;
-    private long patchLength = -1;
-    private long expected;
     private int seq;
 
     /** @param agents makes the update agent (again after a reboot), reading its state from flash */
     public UartDevice(Supplier<UpdateAgent> agents, DeviceInfo info, Output out) {
-        this.agents = agents;
+        this.session = new TransferSession(agents);
         this.info = info;
         this.out = out;
-        this.agent = agents.get();
     }
 
     /** Bytes from the line. */
     public void receive(byte[] b, int off, int len) throws IOException {
         long before = decoder.badFrames();
         decoder.push(b, off, len);
-        if (decoder.badFrames() > before && patchLength >= 0) {
-            reply(FrameType.NAK, nak(expected, 2));
+        if (decoder.badFrames() > before && session.patchLength() >= 0) {
+            reply(FrameType.NAK, nak(session.resumeOffset(), NAK_CORRUPT));
         }
     }
 
-    /** A reboot: the session and the agent start over from what flash holds. */
+    /** A reboot: the decoder and the session start over from what flash holds. */
     public void reboot() {
         decoder.reset();
-        agent = agents.get();
-        patchLength = -1;
+        session.reboot();
     }
 
     public FrameDecoder decoder() {
         return decoder;
     }
 
+    public TransferSession session() {
+        return session;
+    }
+
     private void onFrame(Frame f) throws IOException {
+        byte[] p = f.payload();
         switch (f.type()) {
             case HELLO -> reply(FrameType.INFO, infoPayload());
-            case BEGIN -> onBegin(f.payload());
-            case DATA -> onData(f.payload());
-            case DONE -> onDone(f.payload());
-            case ABORT -> {
-                agent.abort();
-                patchLength = -1;
+            case BEGIN -> answer(session.begin(p));
+            case DATA -> {
+                if (p.length >= 4) {
+                    answer(session.data(LittleEndian.u32(p, 0), p, 4, p.length - 4));
+                }
             }
+            case DONE -> answer(session.done());
+            case ABORT -> session.abort();
             default -> { } // frames a device never receives are ignored
         }
     }
 
-    private void onBegin(byte[] p) throws IOException {
-        if (!carriesWholeHeader(p, 4)) {
-            result(RESULT_OTHER, "BEGIN must carry a u32 length and the whole header (header_size bytes)");
-            return;
-        }
-        try {
-            if (agent.state() == UpdateAgent.State.FAILED) {
-                agent = agents.get();
-            }
-            long from = agent.begin(Arrays.copyOfRange(p, 4, p.length));
-            patchLength = LittleEndian.u32(p, 0);
-            expected = from;
-            byte[] r = new byte[4];
-            LittleEndian.put32(r, 0, from);
-            reply(FrameType.READY, r);
-        } catch (PatchException e) {
-            patchLength = -1;
-            result(e.code().number(), e.getMessage());
-        } catch (IllegalStateException e) {
-            patchLength = -1;
-            result(RESULT_OTHER, e.getMessage());
-        }
-    }
-
-    private void onData(byte[] p) throws IOException {
-        if (patchLength < 0 || p.length < 4) {
-            return; // no session: the host will time out and reconnect with BEGIN
-        }
-        long offset = LittleEndian.u32(p, 0);
-        int n = p.length - 4;
-        if (offset < expected) {
-            reply(FrameType.ACK, ack(expected)); // duplicate or retransmission
-            return;
-        }
-        if (offset > expected || offset + n > patchLength) {
-            reply(FrameType.NAK, nak(expected, 1));
-            return;
-        }
-        try {
-            agent.receive(p, 4, n);
-            expected += n;
-            reply(FrameType.ACK, ack(expected));
-        } catch (PatchException e) {
-            patchLength = -1;
-            result(e.code().number(), e.getMessage());
-        }
-    }
-
-    private void onDone(byte[] p) throws IOException {
-        if (agent.state() == UpdateAgent.State.STAGED) {
-            result(RESULT_OK, "staged and verified");
-            return;
-        }
-        if (patchLength < 0 || expected != patchLength) {
-            reply(FrameType.NAK, nak(expected, 1));
-            return;
-        }
-        try {
-            agent.finish();
-            result(RESULT_OK, "staged and verified");
-        } catch (PatchException e) {
-            result(e.code().number(), e.getMessage());
-        } finally {
-            patchLength = -1;
+    private void answer(TransferSession.Reply r) throws IOException {
+        switch (r.kind()) {
+            case READY -> reply(FrameType.READY, u32(r.offset()));
+            case ACK, DUPLICATE -> reply(FrameType.ACK, u32(r.offset()));
+            case GAP -> reply(FrameType.NAK, nak(r.offset(), NAK_GAP));
+            case RESTARTED -> reply(FrameType.NAK, nak(r.offset(), NAK_RESTARTED));
+            case RESULT -> result(r.status(), r.message());
+            case IGNORED -> { } // no transfer: the host times out and reconnects with BEGIN
         }
     }
 
@@ -152,8 +96,8 @@ public final class UartDevice {
         LittleEndian.put32(fixed, 3, info.ramBudget());
         LittleEndian.put64(fixed, 7, info.installedVersion());
         LittleEndian.put32(fixed, 15, info.hardwareId());
-        fixed[19] = (byte) agent.state().ordinal();
-        LittleEndian.put32(fixed, 20, agent.resumeOffset());
+        fixed[19] = (byte) session.agentState().ordinal();
+        LittleEndian.put32(fixed, 20, session.resumeOffset());
         b.writeBytes(fixed);
         b.write(Math.min(name.length, 255));
         b.write(name, 0, Math.min(name.length, 255));
@@ -172,9 +116,9 @@ public final class UartDevice {
         out.send(new Frame(type, seq++ & 0xFF, payload));
     }
 
-    private static byte[] ack(long offset) {
+    private static byte[] u32(long v) {
         byte[] r = new byte[4];
-        LittleEndian.put32(r, 0, offset);
+        LittleEndian.put32(r, 0, v);
         return r;
     }
 
@@ -183,18 +127,5 @@ public final class UartDevice {
         LittleEndian.put32(r, 0, offset);
         r[4] = (byte) reason;
         return r;
-    }
-
-    /** Whether {@code p} holds, from {@code off}, a header prefix and exactly header_size bytes. */
-    public static boolean carriesWholeHeader(byte[] p, int off) {
-        if (p.length < off + dev.fwdelta.runtime.format.PatchHeader.PREFIX_SIZE) {
-            return false;
-        }
-        try {
-            return p.length - off == dev.fwdelta.runtime.format.PatchHeader.sizeFromPrefix(Arrays.copyOfRange(p, off,
-                    off + dev.fwdelta.runtime.format.PatchHeader.PREFIX_SIZE));
-        } catch (PatchException e) {
-            return false;
-        }
     }
 }

@@ -1,76 +1,118 @@
 package dev.fwdelta.tool.transport.dfu;
 
-import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.transport.dfu.DfuDevice;
 import dev.fwdelta.runtime.transport.dfu.DfuRequest;
 import dev.fwdelta.runtime.transport.dfu.DfuState;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
-import dev.fwdelta.tool.transport.UartChannel;
+import dev.fwdelta.tool.transport.HostSession;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Arrays;
 
 /**
- * Drives a fwdelta DFU device (docs/PROTOCOL.md section 2): block 0 with the header, UPLOAD for
- * the resume point, blocks from there, a zero-length block to manifest; GETSTATUS after each,
- * waiting bwPollTimeout while the device is busy. A stalled request is cleared and the transfer
- * resumes from the device's resume point.
+ * USB DFU (docs/PROTOCOL.md section 2) under the {@link HostSession}: block 0 with the length and
+ * header, DFU_UPLOAD for the resume point, blocks from there, a zero-length block to manifest;
+ * GETSTATUS after each, waiting bwPollTimeout while the device is busy. errADDRESS (a gap, or the
+ * device restarted the update) is cleared and the transfer goes on from the resume point the
+ * device reports; a stalled request is a lost link, and the session begins again.
  */
-public final class DfuChannel {
-    /** What a transfer did. */
-    public record Result(long patchBytes, long firstOffset, int stallsRecovered, int polls) {
-    }
-
-    private static final int MAX_RECOVERIES = 10;
+public final class DfuChannel implements HostSession.Channel {
+    public static final int MAX_RECOVERIES = 10;
     private static final int MAX_POLLS = 1000;
 
     private final ControlTransfer usb;
-    private final UartChannel.Progress progress;
     private int polls;
+    private int blockNumber;
 
-    public DfuChannel(ControlTransfer usb, UartChannel.Progress progress) {
+    public DfuChannel(ControlTransfer usb) {
         this.usb = usb;
-        this.progress = progress;
     }
 
-    public Result send(byte[] patch) throws IOException {
-        int recoveries = 0;
-        long firstOffset = -1;
-        while (true) {
-            try {
-                makeIdle();
-                int headerSize = UartChannel.headerSize(patch);
-                byte[] b0 = new byte[4 + headerSize];
-                LittleEndian.put32(b0, 0, patch.length);
-                System.arraycopy(patch, 0, b0, 4, headerSize);
-                download(0, b0, "the patch header");
-                long offset = resumePoint();
-                if (firstOffset < 0) {
-                    firstOffset = offset;
-                }
-                int blockNumber = 1;
-                for (long off = offset; off < patch.length; off += DfuDevice.TRANSFER_SIZE) {
-                    int n = (int) Math.min(DfuDevice.TRANSFER_SIZE, patch.length - off);
-                    byte[] chunk = java.util.Arrays.copyOfRange(patch, (int) off, (int) off + n);
-                    download(blockNumber, chunk, "block " + blockNumber);
-                    blockNumber = (blockNumber + 1) & 0xFFFF;
-                    progress.update(off + n, patch.length, offset);
-                }
-                usb.out(DfuRequest.DNLOAD, blockNumber, new byte[0]);
-                byte[] s = pollWhileBusy("manifestation");
-                if (DfuState.of(s[4]) != DfuState.DFU_IDLE) {
-                    throw new DfuException("manifestation did not end idle", DfuStatus.of(s[0]), DfuState.of(s[4]));
-                }
-                return new Result(patch.length, firstOffset, recoveries, polls);
-            } catch (StallException e) {
-                if (++recoveries > MAX_RECOVERIES) {
-                    throw new IOException("the DFU device keeps stalling: " + e.getMessage(), e);
-                }
-            }
+    /** Sends {@code patch} to the DFU device: the whole transfer, recoveries included. */
+    public static HostSession.Result send(ControlTransfer usb, byte[] patch, HostSession.Progress progress)
+            throws IOException {
+        return new HostSession(new DfuChannel(usb), progress, MAX_RECOVERIES).send(patch);
+    }
+
+    /** GETSTATUS requests made so far. */
+    public int polls() {
+        return polls;
+    }
+
+    @Override
+    public long begin(long patchLength, byte[] header) throws IOException {
+        try {
+            makeIdle();
+            byte[] b0 = new byte[4 + header.length];
+            LittleEndian.put32(b0, 0, patchLength);
+            System.arraycopy(header, 0, b0, 4, header.length);
+            download(0, b0, "the patch header");
+            blockNumber = 1;
+            return resumePoint();
+        } catch (StallException e) {
+            throw lost(e);
         }
     }
 
-    private void download(int blockNumber, byte[] data, String what) throws IOException {
-        usb.out(DfuRequest.DNLOAD, blockNumber, data);
+    @Override
+    public long send(byte[] patch, long acked) throws IOException {
+        int n = (int) Math.min(DfuDevice.TRANSFER_SIZE, patch.length - acked);
+        try {
+            download(blockNumber, Arrays.copyOfRange(patch, (int) acked, (int) acked + n), "block " + blockNumber);
+            blockNumber = (blockNumber + 1) & 0xFFFF;
+            return acked + n;
+        } catch (DfuException e) {
+            if (e.status() != DfuStatus.ERR_ADDRESS) {
+                throw e;
+            }
+            return recover();
+        } catch (StallException e) {
+            throw lost(e);
+        }
+    }
+
+    @Override
+    public long done(long patchLength) throws IOException {
+        try {
+            usb.out(DfuRequest.DNLOAD, blockNumber, new byte[0]);
+            byte[] s = pollWhileBusy("manifestation");
+            if (DfuState.of(s[4]) != DfuState.DFU_IDLE) {
+                throw new DfuException("manifestation did not end idle", DfuStatus.of(s[0]), DfuState.of(s[4]));
+            }
+            return patchLength;
+        } catch (DfuException e) {
+            if (e.status() != DfuStatus.ERR_NOTDONE && e.status() != DfuStatus.ERR_ADDRESS) {
+                throw e;
+            }
+            return recover();
+        } catch (StallException e) {
+            throw lost(e);
+        }
+    }
+
+    @Override
+    public String deviceMessage() {
+        return "staged and verified";
+    }
+
+    /** The device wants bytes from elsewhere: clear the error, read where, back to dfuIDLE. */
+    private long recover() throws IOException {
+        usb.out(DfuRequest.CLRSTATUS, 0, new byte[0]);
+        long from = resumePoint();
+        usb.out(DfuRequest.ABORT, 0, new byte[0]); // DFU_UPLOAD in dfuIDLE left it in dfuUPLOAD-IDLE
+        return from;
+    }
+
+    private static HostSession.LinkLostException lost(StallException e) {
+        HostSession.LinkLostException l = new HostSession.LinkLostException("the DFU device keeps stalling: "
+                + e.getMessage());
+        l.initCause(e);
+        return l;
+    }
+
+    private void download(int number, byte[] data, String what) throws IOException {
+        usb.out(DfuRequest.DNLOAD, number, data);
         byte[] s = pollWhileBusy(what);
         if (DfuState.of(s[4]) != DfuState.DNLOAD_IDLE) {
             throw new DfuException(what + " not accepted", DfuStatus.of(s[0]), DfuState.of(s[4]));
@@ -132,7 +174,7 @@ public final class DfuChannel {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException();
+            throw new InterruptedIOException();
         }
     }
 }
