@@ -104,6 +104,8 @@ final class SimulateCommand implements Callable<Integer> {
         r.endings().forEach((k, v) -> out.put(k.name().toLowerCase(), v));
         out.put("bricks", r.bricks());
         out.put("unexpected_endings", r.unexpected());
+        out.put("stuck", r.stuck());
+        out.put("agent_restarts", r.restarts());
         if (r.firstFailure() >= 0) {
             out.put("first_failing_cut", r.firstFailure());
         }
