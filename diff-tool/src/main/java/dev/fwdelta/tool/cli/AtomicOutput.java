@@ -3,6 +3,7 @@ package dev.fwdelta.tool.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -21,7 +22,7 @@ final class AtomicOutput implements AutoCloseable {
         this.target = target.toAbsolutePath();
         Path dir = this.target.getParent();
         if (!Files.isDirectory(dir)) {
-            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "output directory does not exist");
+            throw new NoSuchFileException(dir.toString(), null, "output directory does not exist");
         }
         this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".part");
         this.out = Files.newOutputStream(temp);

@@ -1,5 +1,7 @@
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.DeviceRefusedException;
 import dev.fwdelta.tool.transport.HostSession;
@@ -70,7 +72,7 @@ final class SendCommand implements Callable<Integer> {
                 summary.put("retransmitted_bytes", channel.retransmittedBytes());
                 summary.put("device", r.deviceMessage());
             } catch (DeviceRefusedException e) {
-                throw new dev.fwdelta.runtime.format.PatchException(errorCode(e.status()), e.getMessage());
+                throw new PatchException(errorCode(e.status()), e.getMessage());
             }
         }
         progress.done(summary);
@@ -78,12 +80,12 @@ final class SendCommand implements Callable<Integer> {
     }
 
     /** A device's RESULT status is a patch error code; map it so the exit code says why. */
-    static dev.fwdelta.runtime.format.ErrorCode errorCode(int status) {
-        for (var c : dev.fwdelta.runtime.format.ErrorCode.values()) {
+    static ErrorCode errorCode(int status) {
+        for (var c : ErrorCode.values()) {
             if (c.number() == status) {
                 return c;
             }
         }
-        return dev.fwdelta.runtime.format.ErrorCode.IO_ERROR;
+        return ErrorCode.IO_ERROR;
     }
 }

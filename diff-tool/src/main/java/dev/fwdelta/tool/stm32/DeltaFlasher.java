@@ -1,9 +1,10 @@
 package dev.fwdelta.tool.stm32;
 
 import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.flash.SectorMap;
+import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
-import dev.fwdelta.runtime.flash.SectorMap;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class DeltaFlasher {
         PatchHeader h = PatchHeader.parse(patch);
         checkFits(t.part(), h.newSize());
         if (h.oldSize() > t.part().flashSize()) {
-            throw new PatchException(dev.fwdelta.runtime.format.ErrorCode.WRONG_BASE_IMAGE,
+            throw new PatchException(ErrorCode.WRONG_BASE_IMAGE,
                     "the patch's base image (" + h.oldSize() + " bytes) is larger than the chip's flash");
         }
         byte[] installed = readWithProgress(t, 0, (int) h.oldSize(), progress, "read installed image");

@@ -7,6 +7,7 @@ import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Arrays;
 
 /**
@@ -151,7 +152,7 @@ public final class DfuseClient implements FlashTarget {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException();
+            throw new InterruptedIOException();
         }
     }
 }

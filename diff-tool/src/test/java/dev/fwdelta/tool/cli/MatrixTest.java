@@ -8,10 +8,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.demo.DemoFirmware;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,7 @@ class MatrixTest {
         Path key = dir.resolve("release.pem");
         assertEquals(0, run("keygen", "-o", key.toString()));
         Path synth = Corpus.dir().resolve("synthesizer");
-        Path unrelated = Files.write(dir.resolve("bootloader-x.bin"), dev.fwdelta.tool.demo.DemoFirmware.generate(9)
+        Path unrelated = Files.write(dir.resolve("bootloader-x.bin"), DemoFirmware.generate(9)
                 .oldImage());
         String[] common = {"--new", synth.resolve("3.bin").toString(), "--old", synth.resolve("1.bin").toString(),
             "--old", synth.resolve("2.bin").toString(), "--old", unrelated.toString(), "--key", key.toString(),
@@ -74,9 +76,9 @@ class MatrixTest {
     @Test
     void patchNoSmallerThanTheImageSaysShipTheFullImage() throws Exception {
         byte[] noise = new byte[4096];
-        new java.util.Random(1).nextBytes(noise);
+        new Random(1).nextBytes(noise);
         Path newImage = Files.write(dir.resolve("new.bin"), noise);
-        new java.util.Random(2).nextBytes(noise);
+        new Random(2).nextBytes(noise);
         Path oldImage = Files.write(dir.resolve("old.bin"), noise);
         assertEquals(0, run("matrix", "--new", newImage.toString(), "--old", oldImage.toString(), "--out",
                 dir.resolve("out").toString()), err.toString());

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.PowerCutCampaign;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,9 +97,9 @@ class PowerCutCampaignTest {
             // The pair does not fit this part's slots: the agent must refuse it before writing anything.
             DeviceLayout big = DeviceLayout.preset("stm32f405-1m");
             var flash = DeviceSimulator.provision(big, large.oldBytes());
-            var shrunk = DeviceSimulator.provision(l, java.util.Arrays.copyOf(large.oldBytes(), (int) l.active().size()));
-            var agent = new dev.fwdelta.runtime.device.UpdateAgent(l, shrunk, POLICY);
-            assertThrows(dev.fwdelta.runtime.format.PatchException.class, () -> agent.begin(patch));
+            var shrunk = DeviceSimulator.provision(l, Arrays.copyOf(large.oldBytes(), (int) l.active().size()));
+            var agent = new UpdateAgent(l, shrunk, POLICY);
+            assertThrows(PatchException.class, () -> agent.begin(patch));
             assertEquals(0, shrunk.counters().operations());
             assertEquals(0, flash.counters().operations());
             return;
@@ -117,9 +120,9 @@ class PowerCutCampaignTest {
         assertTrue(PatchHeader.parse(patch).mapCount() > 0, "the shell pair gets a map");
         if (pair.oldBytes().length > l.active().size()) {
             // Too large for this part's slots: the agent refuses it before writing anything.
-            var flash = DeviceSimulator.provision(l, java.util.Arrays.copyOf(pair.oldBytes(), (int) l.active().size()));
-            var agent = new dev.fwdelta.runtime.device.UpdateAgent(l, flash, POLICY);
-            assertThrows(dev.fwdelta.runtime.format.PatchException.class, () -> agent.begin(patch));
+            var flash = DeviceSimulator.provision(l, Arrays.copyOf(pair.oldBytes(), (int) l.active().size()));
+            var agent = new UpdateAgent(l, flash, POLICY);
+            assertThrows(PatchException.class, () -> agent.begin(patch));
             assertEquals(0, flash.counters().operations());
             return;
         }

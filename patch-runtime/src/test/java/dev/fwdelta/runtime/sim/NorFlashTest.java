@@ -10,6 +10,7 @@ import dev.fwdelta.runtime.flash.FlashCosts;
 import dev.fwdelta.runtime.flash.FlashException;
 import dev.fwdelta.runtime.flash.FlashGeometry;
 import dev.fwdelta.runtime.flash.SectorMap;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,6 @@ class NorFlashTest {
             f.read(100, got, 0, 4);
             assertArrayEquals(new byte[] {1, 2, 3, 4}, got);
         }
-        assertEquals(4096, java.nio.file.Files.size(file));
+        assertEquals(4096, Files.size(file));
     }
 }
