@@ -132,17 +132,11 @@ public final class TransferSession {
         if (offset > expected || offset + len > patchLength) {
             return Reply.at(Kind.GAP, expected);
         }
-        try {
+        return agentStep(() -> {
             agent.receive(b, off, len);
             expected += len;
             return Reply.at(Kind.ACK, expected);
-        } catch (UpdateRestartedException e) {
-            expected = e.resumeOffset();
-            return Reply.at(Kind.RESTARTED, expected);
-        } catch (PatchException e) {
-            patchLength = -1;
-            return Reply.result(e.code().number(), e.getMessage());
-        }
+        });
     }
 
     /** The host has sent every byte: the agent verifies the staged image. */
@@ -154,10 +148,26 @@ public final class TransferSession {
         if (patchLength < 0 || expected != patchLength) {
             return Reply.at(Kind.GAP, resumeOffset());
         }
-        try {
+        return agentStep(() -> {
             agent.finish();
             patchLength = -1;
             return Reply.result(RESULT_OK, STAGED);
+        });
+    }
+
+    /** A call into the agent that writes flash. */
+    @FunctionalInterface
+    private interface AgentStep {
+        Reply run() throws IOException;
+    }
+
+    /**
+     * Runs {@code step}; a restart of the agent (torn ECC unit) keeps the transfer open at the
+     * offset it gives, a patch error ends the transfer with its code.
+     */
+    private Reply agentStep(AgentStep step) throws IOException {
+        try {
+            return step.run();
         } catch (UpdateRestartedException e) {
             expected = e.resumeOffset();
             return Reply.at(Kind.RESTARTED, expected);

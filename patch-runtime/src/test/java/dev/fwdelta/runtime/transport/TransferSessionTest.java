@@ -45,6 +45,16 @@ class TransferSessionTest {
         return session.data(from, PATCH, (int) from, n);
     }
 
+    /** Opens a transfer and sends all but the last 20-odd bytes in 13-byte pieces; the offset reached. */
+    private long beginAndSendMostOfThePatch() throws Exception {
+        session.begin(begin(PATCH.length, headerSize));
+        long at = headerSize;
+        for (; at < PATCH.length - 20; at += 13) {
+            assertEquals(Kind.ACK, data(at, 13).kind());
+        }
+        return at;
+    }
+
     private void assertReply(Kind kind, long offset, Reply r) {
         assertEquals(kind, r.kind(), r.toString());
         assertEquals(offset, r.offset(), r.toString());
@@ -72,22 +82,14 @@ class TransferSessionTest {
 
     @Test
     void afterALinkDropBeginResumesAtTheNextExpectedByte() throws Exception {
-        session.begin(begin(PATCH.length, headerSize));
-        long at = headerSize;
-        for (; at < PATCH.length - 20; at += 13) {
-            data(at, 13);
-        }
+        long at = beginAndSendMostOfThePatch();
         assertReply(Kind.READY, at, session.begin(begin(PATCH.length, headerSize)));
         assertEquals(at, session.resumeOffset());
     }
 
     @Test
     void afterAResetBeginResumesAtTheLastCheckpoint() throws Exception {
-        session.begin(begin(PATCH.length, headerSize));
-        long at = headerSize;
-        for (; at < PATCH.length - 20; at += 13) {
-            data(at, 13);
-        }
+        long at = beginAndSendMostOfThePatch();
         session.reboot();
         long checkpoint = new UpdateAgent(LAYOUT, flash, POLICY).resumeOffset();
         assertTrue(checkpoint < at, "checkpoint " + checkpoint + " before the " + at + " bytes received");
