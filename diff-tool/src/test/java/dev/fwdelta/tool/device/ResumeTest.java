@@ -22,9 +22,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A dropped link or a reboot mid-transfer: the agent resumes at its last applied block, so the
- * bytes sent in total stay below the patch size plus one block (and the re-sent header) per
- * interruption.
+ * A reboot mid-transfer (each attempt makes a new agent from flash): the agent resumes at its last
+ * applied block, so the bytes sent in total stay below the patch size plus one block (and the
+ * re-sent header) per interruption. A dropped link with the device powered resumes at the next
+ * expected byte instead: TransferSessionTest, KilledSendResumesTest.
  */
 class ResumeTest {
     private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(BuildOptions.DEFAULT_RAM_BUDGET);
