@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +16,7 @@ public final class Tools {
 
     public static void require(String tool) {
         for (String dir : System.getenv("PATH").split(":")) {
-            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
                 return;
             }
         }

@@ -2,6 +2,8 @@ package dev.fwdelta.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.Random;
@@ -29,7 +31,7 @@ class ChunkingTest {
         Random random = new Random(0);
         for (int round = 0; round < 50; round++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            var a = new dev.fwdelta.runtime.apply.PatchApplier(new dev.fwdelta.runtime.io.ByteArrayOldImage(t.old),
+            var a = new PatchApplier(new ByteArrayOldImage(t.old),
                     out::write, Apply.NO_LIMIT);
             for (int off = 0; off < p.length; ) {
                 int n = Math.min(p.length - off, random.nextInt(40));

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -169,10 +173,10 @@ class CompactFormatCorruptionTest {
         TestPatch t = patch();
         // map_count written as 0x82 0x80 0x80 0x80 0x80 0x00: six bytes for the value 2
         byte[] good = t.build();
-        byte[] bad = TestPatch.concat(java.util.Arrays.copyOf(good, FLAGS + 3),
+        byte[] bad = TestPatch.concat(Arrays.copyOf(good, FLAGS + 3),
                 new byte[] {(byte) 0x82, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0},
-                java.util.Arrays.copyOfRange(good, FLAGS + 4, good.length));
-        ByteBuffer.wrap(bad).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(6, (short) (good[6] + 5));
+                Arrays.copyOfRange(good, FLAGS + 4, good.length));
+        ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putShort(6, (short) (good[6] + 5));
         rejects(ErrorCode.BAD_VARINT, t.old, bad);
     }
 
@@ -182,9 +186,9 @@ class CompactFormatCorruptionTest {
         byte[] good = t.build();
         // map_count 3 written as 0x83 0x00: the same value, one byte longer; a signature covers
         // bytes, so the format allows exactly one encoding of each header
-        byte[] bad = TestPatch.concat(java.util.Arrays.copyOf(good, FLAGS + 3), new byte[] {(byte) 0x83, 0},
-                java.util.Arrays.copyOfRange(good, FLAGS + 4, good.length));
-        ByteBuffer.wrap(bad).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(6, (short) (good[6] + 1));
+        byte[] bad = TestPatch.concat(Arrays.copyOf(good, FLAGS + 3), new byte[] {(byte) 0x83, 0},
+                Arrays.copyOfRange(good, FLAGS + 4, good.length));
+        ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putShort(6, (short) (good[6] + 1));
         rejects(ErrorCode.BAD_VARINT, t.old, bad);
     }
 
@@ -192,7 +196,7 @@ class CompactFormatCorruptionTest {
     void truncatedHeader() throws Exception {
         byte[] good = patch().build();
         int size = PatchHeader.parse(good).size();
-        rejects(ErrorCode.TRUNCATED, patch().old, java.util.Arrays.copyOf(good, size - 1));
+        rejects(ErrorCode.TRUNCATED, patch().old, Arrays.copyOf(good, size - 1));
     }
 
     @Test
@@ -222,9 +226,9 @@ class CompactFormatCorruptionTest {
         byte[] good = t.build();
         PatchHeader h = PatchHeader.parse(good);
         int at = h.size() + (int) h.mapLength(); // block_index 0 becomes 0x80 x 5, 0x00
-        byte[] bad = TestPatch.concat(java.util.Arrays.copyOf(good, at),
+        byte[] bad = TestPatch.concat(Arrays.copyOf(good, at),
                 new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0},
-                java.util.Arrays.copyOfRange(good, at + 1, good.length));
+                Arrays.copyOfRange(good, at + 1, good.length));
         rejects(ErrorCode.BAD_VARINT, t.old, bad);
     }
 
@@ -235,7 +239,7 @@ class CompactFormatCorruptionTest {
         PatchHeader h = PatchHeader.parse(good);
         // 11 bytes for the one block pass the block_count rule, but its header is 13 bytes: cut there
         t.payloadLength = h.mapLength() + 11;
-        byte[] cut = java.util.Arrays.copyOf(t.build(), h.size() + (int) h.mapLength() + 11);
+        byte[] cut = Arrays.copyOf(t.build(), h.size() + (int) h.mapLength() + 11);
         assertEquals(ErrorCode.BAD_PAYLOAD_LENGTH, applyError(t.old, cut));
     }
 
@@ -243,9 +247,9 @@ class CompactFormatCorruptionTest {
         try {
             Apply.apply(old, patch);
             return null;
-        } catch (dev.fwdelta.runtime.format.PatchException e) {
+        } catch (PatchException e) {
             return e.code();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -265,7 +269,7 @@ class CompactFormatCorruptionTest {
     @Test
     void sparseRecordApplies() throws Exception {
         TestPatch t = sparseRecord(new byte[] {4, 2, 9, 9, 4, 0}); // 4 zeros, 2 literals, 4 zeros
-        byte[] expected = java.util.Arrays.copyOf(t.old, 10);
+        byte[] expected = Arrays.copyOf(t.old, 10);
         expected[4] += 9;
         expected[5] += 9;
         t.blocks.get(0).records.set(0, new TestPatch.Rec(new byte[] {0, 0, 0, 0, 9, 9, 0, 0, 0, 0}, new byte[0], 0));

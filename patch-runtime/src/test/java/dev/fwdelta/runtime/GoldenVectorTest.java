@@ -10,8 +10,11 @@ import dev.fwdelta.runtime.security.TrustStore;
 import dev.fwdelta.runtime.security.TrustedKey;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -93,13 +96,13 @@ class GoldenVectorTest {
         byte[] old = resource("relocation-map.old");
         byte[] neu = resource("relocation-map.new");
         // call at 16 -> 200 (moved by 4): re-aimed; call at 40 -> 8: unchanged
-        assertEquals(false, java.util.Arrays.equals(old, 16, 20, neu, 16, 20));
-        assertArrayEquals(java.util.Arrays.copyOfRange(old, 40, 44), java.util.Arrays.copyOfRange(neu, 40, 44));
+        assertEquals(false, Arrays.equals(old, 16, 20, neu, 16, 20));
+        assertArrayEquals(Arrays.copyOfRange(old, 40, 44), Arrays.copyOfRange(neu, 40, 44));
         // call at 96 -> 180, both moved: same bytes 4 later; call at 150 -> 20: re-aimed
-        assertArrayEquals(java.util.Arrays.copyOfRange(old, 96, 100), java.util.Arrays.copyOfRange(neu, 100, 104));
-        assertEquals(false, java.util.Arrays.equals(old, 150, 154, neu, 154, 158));
+        assertArrayEquals(Arrays.copyOfRange(old, 96, 100), Arrays.copyOfRange(neu, 100, 104));
+        assertEquals(false, Arrays.equals(old, 150, 154, neu, 154, 158));
         // pointers: old 120 -> base+200 is re-aimed to base+204; old 124 -> base+8 keeps its value
-        java.nio.ByteBuffer n = java.nio.ByteBuffer.wrap(neu).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer n = ByteBuffer.wrap(neu).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(GoldenVectors.VECTOR_BASE + 204, n.getInt(124) & 0xFFFFFFFFL);
         assertEquals(GoldenVectors.VECTOR_BASE + 8, n.getInt(128) & 0xFFFFFFFFL);
         assertEquals(GoldenVectors.VECTOR_BASE + 185, n.getInt(236) & 0xFFFFFFFFL);
@@ -121,7 +124,7 @@ class GoldenVectorTest {
         // the call to 0xC0 (RET.N, no function start) keeps its old offset though its target moved
         assertEquals(u24(old, 0x41), u24(neu, 0x41));
         // POINTER32 in the same map: into the moved part re-aimed, the other kept
-        java.nio.ByteBuffer n = java.nio.ByteBuffer.wrap(neu).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer n = ByteBuffer.wrap(neu).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(GoldenVectors.XTENSA_BASE + 0xA8, n.getInt(0x60) & 0xFFFFFFFFL);
         assertEquals(GoldenVectors.XTENSA_BASE + 0x20, n.getInt(0x64) & 0xFFFFFFFFL);
         // map: base 0x40200000 (31 bits: 5-byte varint), transforms 1, entry 1 (1 + 1),
@@ -137,9 +140,9 @@ class GoldenVectorTest {
     @Test
     void a64VectorReaimsBranchesAdrpPairsAndPointers() throws IOException {
         byte[] old = resource("relocation-a64.old");
-        java.nio.ByteBuffer n = java.nio.ByteBuffer.wrap(resource("relocation-a64.new"))
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        java.nio.ByteBuffer o = java.nio.ByteBuffer.wrap(old).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer n = ByteBuffer.wrap(resource("relocation-a64.new"))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer o = ByteBuffer.wrap(old).order(ByteOrder.LITTLE_ENDIAN);
         // B/BL: the call into the moved part and the moved call out of it are re-aimed
         assertEquals(GoldenVectors.a64Branch(0x9400_0000, 0x10, 0x190), n.getInt(0x10));
         assertEquals(o.getInt(0x20), n.getInt(0x20));

@@ -1,5 +1,8 @@
 package dev.fwdelta.runtime;
 
+import dev.fwdelta.runtime.security.SignatureAlgorithm;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,7 +10,7 @@ import java.util.Map;
 public final class GoldenVectors {
     /** The signed vector's key; its raw public key is pinned as ed25519-signed.pub. */
     public static final TestKeys SIGNING_KEY = TestKeys.generate(
-            dev.fwdelta.runtime.security.SignatureAlgorithm.ED25519, 20261121);
+            SignatureAlgorithm.ED25519, 20261121);
 
     private GoldenVectors() {}
 
@@ -33,7 +36,7 @@ public final class GoldenVectors {
         }
         long[][] pointers = {{120, 200}, {124, 8}, {232, 181}}; // {at, target}
         for (long[] p : pointers) {
-            java.nio.ByteBuffer.wrap(old, (int) p[0], 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            ByteBuffer.wrap(old, (int) p[0], 4).order(ByteOrder.LITTLE_ENDIAN)
                     .putInt((int) (VECTOR_BASE + p[1]));
         }
         TestPatch t = new TestPatch(old);
@@ -80,7 +83,7 @@ public final class GoldenVectors {
         putWord(old, 0x74, 0x3DC0_0000 | (int) ((A64_BASE + 0x1E0 & 0xFFF) / 16) << 10 | 5 << 5); // LDR q0, [x5]
         putWord(old, 0x1A0, adrp(6, 0x1A0, 0x20));
         putWord(old, 0x1A4, addImm(6, 6, 0x20));
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(old).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(old).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(0x80, A64_BASE + 0x1C0);
         b.putLong(0x88, A64_BASE + 0x10);
         b.putLong(0x90, 0x1234_5678_0040_0F00L);
@@ -162,7 +165,7 @@ public final class GoldenVectors {
     }
 
     private static void putWord(byte[] b, int at, int w) {
-        java.nio.ByteBuffer.wrap(b, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(w);
+        ByteBuffer.wrap(b, at, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(w);
     }
 
     public static Map<String, TestPatch> all() {

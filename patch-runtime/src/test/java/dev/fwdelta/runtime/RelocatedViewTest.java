@@ -7,8 +7,10 @@ import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +53,7 @@ class RelocatedViewTest {
             assertArrayEquals(expected, whole, "round " + round + ", transforms " + t.transforms);
             assertArrayEquals(expected, inMemory, "in memory, round " + round + ", transforms " + t.transforms);
             assertArrayEquals(expected, RelocatedOldImage.of(t.old, map), "whole, round " + round);
-            if (Integer.bitCount(t.transforms) == 1 && java.util.Arrays.mismatch(expected, t.old) >= 0) {
+            if (Integer.bitCount(t.transforms) == 1 && Arrays.mismatch(expected, t.old) >= 0) {
                 reaimedBy |= t.transforms;
             }
         }
@@ -110,7 +112,7 @@ class RelocatedViewTest {
             map[i] = new long[] {start, rnd.nextInt(9000) - 4500};
             start += 1 + rnd.nextInt(2 * SIZE / entries);
             if (start >= SIZE) {
-                return java.util.Arrays.copyOf(map, i + 1);
+                return Arrays.copyOf(map, i + 1);
             }
         }
         return map;
@@ -124,7 +126,7 @@ class RelocatedViewTest {
         RelocatedOldImage view = new RelocatedOldImage(new ByteArrayOldImage(t.old),
                 new RelocationMap(0, RelocationMap.KNOWN_TRANSFORMS, new long[] {0, 3000}, new long[] {0, 12}, SIZE));
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
-                java.lang.management.ManagementFactory.getThreadMXBean();
+                ManagementFactory.getThreadMXBean();
         byte[] chunk = new byte[256];
         long fewest = Long.MAX_VALUE;
         for (int round = 0; round < 20; round++) {

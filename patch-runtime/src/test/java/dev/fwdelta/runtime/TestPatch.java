@@ -7,7 +7,10 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 
 /**
@@ -83,9 +86,9 @@ public final class TestPatch {
      * returns the 80-byte signature section of format 1 (format 3 takes its algorithm, key id and
      * signature). Null = unsigned.
      */
-    public java.util.function.Function<byte[], byte[]> signer;
+    public Function<byte[], byte[]> signer;
     /** Compressor for codecs 1 and 2 (raw records in, codec data out). */
-    public java.util.function.UnaryOperator<byte[]> compressor = raw -> raw;
+    public UnaryOperator<byte[]> compressor = raw -> raw;
 
     public TestPatch(byte[] old) {
         this.old = old;
@@ -570,7 +573,7 @@ public final class TestPatch {
     /** Deterministic pseudo-random bytes. */
     public static byte[] bytes(long seed, int n) {
         byte[] b = new byte[n];
-        new java.util.Random(seed).nextBytes(b);
+        new Random(seed).nextBytes(b);
         return b;
     }
 

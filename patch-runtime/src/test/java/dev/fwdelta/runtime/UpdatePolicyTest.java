@@ -12,6 +12,7 @@ import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustStore;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,7 +32,7 @@ class UpdatePolicyTest {
     }
 
     private static UpdatePolicy policy(TestKeys... trusted) {
-        return new UpdatePolicy(1 << 20, new TrustStore(java.util.Arrays.stream(trusted).map(TestKeys::trusted).toList()),
+        return new UpdatePolicy(1 << 20, new TrustStore(Arrays.stream(trusted).map(TestKeys::trusted).toList()),
                 INSTALLED, false, BOARD);
     }
 

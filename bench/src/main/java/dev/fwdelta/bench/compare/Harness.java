@@ -2,6 +2,7 @@ package dev.fwdelta.bench.compare;
 
 import dev.fwdelta.bench.ImagePair;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +16,10 @@ final class Harness {
     private final int runs;
     private final Path scratch;
     private final Map<String, Map<String, Long>> references;
-    private final java.io.PrintWriter log;
+    private final PrintWriter log;
 
     Harness(List<Tool> tools, int runs, Path scratch, Map<String, Map<String, Long>> references,
-            java.io.PrintWriter log) {
+            PrintWriter log) {
         this.tools = tools;
         this.runs = runs;
         this.scratch = scratch;

@@ -1,5 +1,6 @@
 package dev.fwdelta.bench.compare;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,6 @@ record PairResult(String pair, long newSize, List<ToolResult> tools) {
     Optional<ToolResult> bestPeer() {
         return tools.stream()
                 .filter(t -> !t.tool().startsWith("fwdelta") && (t.ok() || t.status().equals("reference")))
-                .min(java.util.Comparator.comparingLong(ToolResult::patchSize));
+                .min(Comparator.comparingLong(ToolResult::patchSize));
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +38,7 @@ final class ReferenceFigures {
                 String col = header.get(i);
                 if (col.startsWith("detools") && cells.get(i).matches("\\d+")) {
                     String label = col.replace(" ", "-") + " (quoted)";
-                    out.computeIfAbsent(cells.get(0), k -> new java.util.LinkedHashMap<>())
+                    out.computeIfAbsent(cells.get(0), k -> new LinkedHashMap<>())
                             .put(label, Long.parseLong(cells.get(i)));
                 }
             }

@@ -2,6 +2,7 @@ package dev.fwdelta.bench.compare;
 
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.GsonBuilder;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -109,7 +111,7 @@ final class Report {
         chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(11);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         for (String tool : toolNames(run)) {
             if (tool.startsWith("fwdelta-")) {
                 continue; // the default stands for fwdelta; per-codec sizes are in the table
@@ -122,7 +124,7 @@ final class Report {
                 sizes.add(p.tool(tool).filter(r -> r.ok() || r.status().equals("reference"))
                         .map(r -> (Number) r.patchSize()).orElse(null));
             }
-            if (sizes.stream().anyMatch(java.util.Objects::nonNull)) {
+            if (sizes.stream().anyMatch(Objects::nonNull)) {
                 chart.addSeries(tool, pairs, sizes);
             }
         }

@@ -120,10 +120,10 @@ record Tool(String name, boolean fwdelta, String binary, Commands commands) {
 
     boolean present() {
         if (binary.contains("/")) {
-            return java.nio.file.Files.isRegularFile(Path.of(binary));
+            return Files.isRegularFile(Path.of(binary));
         }
         for (String dir : System.getenv("PATH").split(":")) {
-            if (java.nio.file.Files.isExecutable(Path.of(dir, binary))) {
+            if (Files.isExecutable(Path.of(dir, binary))) {
                 return true;
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class ToolTest {
     void theBuiltArchiveIsUsedByTheLauncherCommand() throws Exception {
         Path jar = Path.of(System.getProperty("fwdelta.jar")).toAbsolutePath();
         Path options = Path.of(System.getProperty("fwdelta.jvmOptions")).toAbsolutePath();
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(Tool.launcherArguments(jar, options));
         assertEquals(3, command.size(), "no fwdelta.jsa beside " + jar + ": the package phase makes it");

@@ -10,6 +10,7 @@ import dev.fwdelta.tool.bsdiff40.Bsdiff40Applier;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Format;
 import dev.fwdelta.tool.image.ImageLoader;
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ final class ApplyCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private UpdatePolicy policy() throws java.io.IOException {
+    private UpdatePolicy policy() throws IOException {
         return new UpdatePolicy(ramBudget == null ? Long.MAX_VALUE : ramBudget, trust.store(),
                 installedVersion == null ? -1 : installedVersion, allowDowngrade, hardwareId == null ? -1 : hardwareId);
     }

@@ -1,13 +1,13 @@
 package dev.fwdelta.tool.cli;
 
 import com.google.gson.Gson;
-import dev.fwdelta.tool.transport.UartSender;
+import dev.fwdelta.tool.transport.HostSession;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Progress for people (a bar on stderr) or pipelines (one JSON event per line on stdout). */
-final class ProgressReporter implements UartSender.Progress {
+final class ProgressReporter implements HostSession.Progress {
     private static final Gson GSON = new Gson();
     private final PrintWriter out;
     private final PrintWriter err;

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * manifest.json of a release: the target image and, per old version, its patch. {@code ship} is
@@ -31,8 +33,8 @@ record ReleaseManifest(int manifestVersion, Target target, String shard, List<En
             try {
                 Object t = c.getAccessor().invoke(theirs);
                 Object o = c.getAccessor().invoke(ours);
-                if (!java.util.Objects.equals(t, o)) {
-                    String jsonName = c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+                if (!Objects.equals(t, o)) {
+                    String jsonName = c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
                     b.append(b.length() == 0 ? "" : ", ").append(jsonName).append(" (").append(t).append(", not ")
                             .append(o).append(')');
                 }

@@ -1,10 +1,13 @@
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.DeviceRefusedException;
+import dev.fwdelta.tool.transport.HostSession;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
-import dev.fwdelta.tool.transport.ThrottledLink;
-import dev.fwdelta.tool.transport.UartSender;
+import dev.fwdelta.tool.transport.UartChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -55,8 +58,9 @@ final class SendCommand implements Callable<Integer> {
             summary.putAll(UsbSend.send(target.usb, patch, progress));
         } else {
             try (Link serial = SerialLink.open(target.port, baud);
-                 Link link = throttle ? new ThrottledLink(serial, baud) : serial) {
-                UartSender.Result r = new UartSender(link, baud, progress).send(patch);
+                 Link link = throttle ? new ThrottledLink(serial, baud) : serial;
+                 UartChannel channel = new UartChannel(link, baud)) {
+                HostSession.Result r = new HostSession(channel, progress, UartChannel.MAX_RECONNECTS).send(patch);
                 summary.put("status", "staged");
                 summary.put("patch_bytes", r.patchBytes());
                 summary.put("started_at_offset", r.firstOffset());
@@ -64,10 +68,11 @@ final class SendCommand implements Callable<Integer> {
                 summary.put("bytes_per_second", Math.round((r.patchBytes() - r.firstOffset()) / r.seconds()));
                 summary.put("line_rate_bytes_per_second", baud / 10);
                 summary.put("reconnects", r.reconnects());
-                summary.put("retransmitted_bytes", r.retransmittedBytes());
+                summary.put("restarts", r.restarts());
+                summary.put("retransmitted_bytes", channel.retransmittedBytes());
                 summary.put("device", r.deviceMessage());
             } catch (DeviceRefusedException e) {
-                throw new dev.fwdelta.runtime.format.PatchException(errorCode(e.status()), e.getMessage());
+                throw new PatchException(errorCode(e.status()), e.getMessage());
             }
         }
         progress.done(summary);
@@ -75,12 +80,12 @@ final class SendCommand implements Callable<Integer> {
     }
 
     /** A device's RESULT status is a patch error code; map it so the exit code says why. */
-    static dev.fwdelta.runtime.format.ErrorCode errorCode(int status) {
-        for (var c : dev.fwdelta.runtime.format.ErrorCode.values()) {
+    static ErrorCode errorCode(int status) {
+        for (var c : ErrorCode.values()) {
             if (c.number() == status) {
                 return c;
             }
         }
-        return dev.fwdelta.runtime.format.ErrorCode.IO_ERROR;
+        return ErrorCode.IO_ERROR;
     }
 }

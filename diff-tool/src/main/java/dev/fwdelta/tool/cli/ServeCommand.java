@@ -2,17 +2,17 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
-import dev.fwdelta.runtime.device.DeviceSimulator;
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.DeviceInfo;
-import dev.fwdelta.runtime.transport.DeviceSession;
+import dev.fwdelta.runtime.transport.UartDevice;
 import dev.fwdelta.tool.image.ImageLoader;
-import dev.fwdelta.tool.transport.DeviceServer;
-import dev.fwdelta.tool.transport.FaultSpec;
+import dev.fwdelta.tool.sim.DeviceServer;
+import dev.fwdelta.tool.sim.FaultSpec;
+import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
-import dev.fwdelta.tool.transport.ThrottledLink;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -79,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
             DeviceSimulator.provision(layout, flash, old);
             DeviceInfo info = new DeviceInfo(ramBudget, installedVersion, hardwareId, layout.name());
             DeviceServer server = new DeviceServer(link, faults == null ? FaultSpec.none() : FaultSpec.parse(faults),
-                    out -> new DeviceSession(() -> new UpdateAgent(layout, flash, policy), info, out),
+                    out -> new UartDevice(() -> new UpdateAgent(layout, flash, policy), info, out),
                     () -> exitAfterUpdate && new UpdateAgent(layout, flash, policy).state() == UpdateAgent.State.STAGED);
             spec.commandLine().getErr().printf("device %s serving on %s%n", layout.name(), port);
             spec.commandLine().getErr().flush();

@@ -3,10 +3,10 @@ package dev.fwdelta.tool.cli;
 import com.google.gson.GsonBuilder;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
-import dev.fwdelta.runtime.device.DeviceSimulator;
-import dev.fwdelta.runtime.device.PowerCutCampaign;
-import dev.fwdelta.runtime.flash.FlashCounters;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.FlashCounters;
+import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.runtime.sim.PowerCutCampaign;
 import dev.fwdelta.tool.image.ImageLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -107,6 +107,8 @@ final class SimulateCommand implements Callable<Integer> {
         r.endings().forEach((k, v) -> out.put(k.name().toLowerCase(), v));
         out.put("bricks", r.bricks());
         out.put("unexpected_endings", r.unexpected());
+        out.put("stuck", r.stuck());
+        out.put("agent_restarts", r.restarts());
         if (r.firstFailure() >= 0) {
             out.put("first_failing_cut", r.firstFailure());
         }

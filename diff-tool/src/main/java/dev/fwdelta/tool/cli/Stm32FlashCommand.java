@@ -2,15 +2,15 @@ package dev.fwdelta.tool.cli;
 
 import com.fazecast.jSerialComm.SerialPort;
 import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.sim.DfuseDevice;
 import dev.fwdelta.tool.stm32.An3155Client;
 import dev.fwdelta.tool.stm32.DeltaFlasher;
 import dev.fwdelta.tool.stm32.DfuseClient;
-import dev.fwdelta.tool.stm32.DfuseDevice;
 import dev.fwdelta.tool.stm32.FlashTarget;
 import dev.fwdelta.tool.stm32.RecoveryCopies;
-import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
+import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

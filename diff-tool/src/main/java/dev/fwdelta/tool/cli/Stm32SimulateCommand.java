@@ -1,12 +1,13 @@
 package dev.fwdelta.tool.cli;
 
 import com.fazecast.jSerialComm.SerialPort;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.tool.image.ImageLoader;
-import dev.fwdelta.tool.stm32.An3155Simulator;
+import dev.fwdelta.tool.sim.An3155Simulator;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,8 +43,8 @@ final class Stm32SimulateCommand implements Callable<Integer> {
              SerialLink link = SerialLink.open(port, baud, SerialPort.NO_PARITY)) {
             if (image != null) {
                 byte[] img = ImageLoader.load(image).bytes();
-                byte[] padded = java.util.Arrays.copyOf(img, (img.length + 7) & ~7);
-                java.util.Arrays.fill(padded, img.length, padded.length, (byte) 0xFF);
+                byte[] padded = Arrays.copyOf(img, (img.length + 7) & ~7);
+                Arrays.fill(padded, img.length, padded.length, (byte) 0xFF);
                 flash.provision(0, padded);
             }
             spec.commandLine().getErr().printf("simulated %s bootloader on %s%n", part.name(), port);

@@ -1,6 +1,7 @@
 package dev.fwdelta.tool.cli;
 
-import dev.fwdelta.tool.transport.dfu.DfuHost;
+import dev.fwdelta.tool.transport.HostSession;
+import dev.fwdelta.tool.transport.dfu.DfuChannel;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -20,15 +21,15 @@ final class UsbSend {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--usb takes VID:PID in hex, e.g. 0483:df11; got '" + vidPid + "'");
         }
-        long start = System.nanoTime();
         try (Usb4JavaControl usb = Usb4JavaControl.open(vid, pid)) {
-            DfuHost.Result r = new DfuHost(usb, progress).send(patch);
+            HostSession.Result r = DfuChannel.send(usb, patch, progress);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("status", "staged");
             summary.put("patch_bytes", r.patchBytes());
             summary.put("started_at_offset", r.firstOffset());
-            summary.put("seconds", Math.round((System.nanoTime() - start) / 1e6) / 1000.0);
-            summary.put("stalls_recovered", r.stallsRecovered());
+            summary.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+            summary.put("stalls_recovered", r.reconnects());
+            summary.put("restarts", r.restarts());
             return summary;
         }
     }

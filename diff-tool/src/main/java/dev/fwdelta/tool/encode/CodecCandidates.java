@@ -18,39 +18,49 @@ public final class CodecCandidates {
     /** Candidates for one codec, or for all codecs when {@code codec} is null. Empty if none fits. */
     public static List<BlockCompressor> within(long ramBudget, Codec codec) {
         List<BlockCompressor> out = new ArrayList<>();
-        if (codec == null || codec == Codec.NONE) {
-            if (Codec.NONE.decoderRam(0, 0) <= ramBudget) {
-                out.add(new StoredCompressor());
-            }
-        }
-        if (codec == null || codec == Codec.LZ77) {
-            long room = Math.min(ramBudget - Limits.APPLIER_BASE_RAM, Limits.MAX_LZ77_WINDOW);
-            if (room >= Limits.MIN_LZ77_WINDOW) {
-                out.add(new Lz77Compressor(Integer.highestOneBit((int) room)));
-            }
-        }
-        if (codec == null || codec == Codec.LZMA) {
-            for (int[] s : LZMA_SETTINGS) {
-                int props = Codec.lzmaProps(s[0], s[1], s[2]);
-                long tables = Codec.LZMA.decoderRam(0, props);
-                // Round the dictionary down to a multiple of 256: simpler to state, no loss to speak of.
-                long dict = Math.min((ramBudget - tables) & ~0xFFL, Limits.MAX_LZMA_DICT);
-                if (dict >= Limits.MIN_LZMA_DICT) {
-                    out.add(new LzmaCompressor((int) dict, s[0], s[1], s[2]));
-                }
-            }
+        for (Codec c : codec == null ? Codec.values() : new Codec[] {codec}) {
+            addCandidates(c, ramBudget, out);
         }
         return out;
     }
 
-    /** The smallest RAM budget any setting of {@code codec} (or any codec) fits in. */
+    /** One codec's candidates: an exhaustive switch, so a new codec does not compile without its own. */
+    private static void addCandidates(Codec codec, long ramBudget, List<BlockCompressor> out) {
+        switch (codec) {
+            case NONE -> {
+                if (Codec.NONE.decoderRam(0, 0) <= ramBudget) {
+                    out.add(new StoredCompressor());
+                }
+            }
+            case LZ77 -> {
+                long room = Math.min(ramBudget - Limits.APPLIER_BASE_RAM, Limits.MAX_LZ77_WINDOW);
+                if (room >= Limits.MIN_LZ77_WINDOW) {
+                    out.add(new Lz77Compressor(Integer.highestOneBit((int) room)));
+                }
+            }
+            case LZMA -> {
+                for (int[] s : LZMA_SETTINGS) {
+                    int props = Codec.lzmaProps(s[0], s[1], s[2]);
+                    long tables = Codec.LZMA.decoderRam(0, props);
+                    // Round the dictionary down to a multiple of 256: simpler to state, no loss to speak of.
+                    long dict = Math.min((ramBudget - tables) & ~0xFFL, Limits.MAX_LZMA_DICT);
+                    if (dict >= Limits.MIN_LZMA_DICT) {
+                        out.add(new LzmaCompressor((int) dict, s[0], s[1], s[2]));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The smallest RAM budget any setting of {@code codec} (or any codec, null) fits in. */
     public static long minimumBudget(Codec codec) {
-        if (codec == Codec.LZ77) {
-            return Codec.LZ77.decoderRam(Limits.MIN_LZ77_WINDOW, 0);
+        if (codec == null) {
+            return Codec.NONE.decoderRam(0, 0);
         }
-        if (codec == Codec.LZMA) {
-            return Codec.LZMA.decoderRam(Limits.MIN_LZMA_DICT, Codec.lzmaProps(0, 0, 2));
-        }
-        return Codec.NONE.decoderRam(0, 0);
+        return switch (codec) {
+            case NONE -> Codec.NONE.decoderRam(0, 0);
+            case LZ77 -> Codec.LZ77.decoderRam(Limits.MIN_LZ77_WINDOW, 0);
+            case LZMA -> Codec.LZMA.decoderRam(Limits.MIN_LZMA_DICT, Codec.lzmaProps(0, 0, 2));
+        };
     }
 }

@@ -6,7 +6,6 @@ import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -19,8 +18,6 @@ import java.util.stream.IntStream;
  */
 final class ViewScreen {
     private ViewScreen() {}
-
-    private static final int A64_CODE = RelocationMap.A64_BRANCH | RelocationMap.A64_ADRP;
 
     /** The old image as a map predicts it, and how many more diff bytes it gets right. */
     record View(RelocationMap map, byte[] bytes, long gain) {
@@ -90,43 +87,18 @@ final class ViewScreen {
         }
         List<Supplier<List<RelocationMap>>> out = new ArrayList<>();
         OptionalLong base = LinkAddressFinder.find(oldImage, newImage, runs, shifts);
-        ReferenceEvidence.Arch arch = elfArchitecture(oldImage);
-        boolean thumbCode = arch == null || arch == ReferenceEvidence.Arch.THUMB;
-        boolean a64Code = arch == null || arch == ReferenceEvidence.Arch.A64;
-        boolean xtensaCode = arch == null || arch == ReferenceEvidence.Arch.XTENSA;
+        Architecture elf = elfArchitecture(oldImage);
+        List<Architecture> archs = elf == null ? Architecture.ALL : List.of(elf);
         List<RelocationMap> fromAlignment = new ArrayList<>();
-        if (thumbCode) {
-            fromAlignment.addAll(thumbVariants(shifts, base));
-        }
-        if (a64Code) {
-            fromAlignment.addAll(a64Variants(shifts, base));
-        }
-        if (xtensaCode) {
-            fromAlignment.addAll(xtensaVariants(shifts, base));
+        for (Architecture arch : archs) {
+            fromAlignment.addAll(arch.variants(shifts, base));
         }
         out.add(() -> fromAlignment);
-        if (thumbCode) {
-            out.add(fromEvidence(ReferenceEvidence.Arch.THUMB, map -> thumbVariants(map, base), oldImage, newImage,
-                    runs, base.orElse(-1), entries));
-        }
-        if (a64Code) {
-            out.add(fromEvidence(ReferenceEvidence.Arch.A64, map -> a64Variants(map, base), oldImage, newImage,
-                    runs, base.orElse(-1), entries));
-        }
-        if (xtensaCode) {
-            out.add(fromEvidence(ReferenceEvidence.Arch.XTENSA, map -> xtensaVariants(map, base), oldImage, newImage,
-                    runs, base.orElse(-1), entries));
+        for (Architecture arch : archs) {
+            out.add(() -> ReferenceEvidence.maps(arch, oldImage, newImage, runs, base.orElse(-1), entries).stream()
+                    .flatMap(map -> arch.variants(map, base).stream()).toList());
         }
         return out;
-    }
-
-    /** A source read from one architecture's changed references: each of its maps in its variants. */
-    private static Supplier<List<RelocationMap>> fromEvidence(ReferenceEvidence.Arch arch,
-                                                              Function<RelocationMap, List<RelocationMap>> variants,
-                                                              byte[] oldImage, byte[] newImage,
-                                                              DiffRuns runs, long base, int entries) {
-        return () -> ReferenceEvidence.maps(arch, oldImage, newImage, runs, base, entries).stream()
-                .flatMap(map -> variants.apply(map).stream()).toList();
     }
 
     /**
@@ -135,48 +107,12 @@ final class ViewScreen {
      * every architecture's views are tried. An ELF file says what it is; no need to screen views of
      * the other instruction set.
      */
-    static ReferenceEvidence.Arch elfArchitecture(byte[] image) {
+    static Architecture elfArchitecture(byte[] image) {
         if (image.length < 20 || image[0] != 0x7F || image[1] != 'E' || image[2] != 'L' || image[3] != 'F'
                 || image[5] != 1) {
             return null;
         }
         int machine = (image[18] & 0xFF) | (image[19] & 0xFF) << 8;
-        return switch (machine) {
-            case 183 -> ReferenceEvidence.Arch.A64;
-            case 40 -> ReferenceEvidence.Arch.THUMB;
-            case 94 -> ReferenceEvidence.Arch.XTENSA;
-            default -> null;
-        };
-    }
-
-    /** Thumb BL calls; with a link address also 32-bit pointers, alone and with the calls. */
-    private static List<RelocationMap> thumbVariants(RelocationMap map, OptionalLong base) {
-        List<RelocationMap> variants = new ArrayList<>();
-        variants.add(map.withTransforms(base.orElse(0), RelocationMap.THUMB_BL));
-        if (base.isPresent()) {
-            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.THUMB_BL | RelocationMap.POINTER32));
-            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
-        }
-        return variants;
-    }
-
-    /** Xtensa calls; with a link address also with 32-bit pointers. */
-    private static List<RelocationMap> xtensaVariants(RelocationMap map, OptionalLong base) {
-        List<RelocationMap> variants = new ArrayList<>();
-        variants.add(map.withTransforms(base.orElse(0), RelocationMap.XTENSA_CALL));
-        if (base.isPresent()) {
-            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.XTENSA_CALL | RelocationMap.POINTER32));
-        }
-        return variants;
-    }
-
-    /** AArch64 branches and ADRP pairs; with a link address also with 64-bit pointers. */
-    private static List<RelocationMap> a64Variants(RelocationMap map, OptionalLong base) {
-        List<RelocationMap> variants = new ArrayList<>();
-        variants.add(map.withTransforms(base.orElse(0), A64_CODE));
-        if (base.isPresent()) {
-            variants.add(map.withTransforms(base.getAsLong(), A64_CODE | RelocationMap.POINTER64));
-        }
-        return variants;
+        return Architecture.ofElfMachine(machine);
     }
 }

@@ -5,9 +5,13 @@ import dev.fwdelta.runtime.security.TrustedKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
@@ -89,7 +93,7 @@ public final class KeyFiles {
                 throw new IOException(path + " is not a PEM file");
             }
             return o;
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             throw new IOException(path + " is not a PEM file", e);
         } catch (RuntimeException e) {
             // Bouncy Castle reports bad base64 or DER inside a PEM block as unchecked exceptions.
@@ -153,14 +157,14 @@ public final class KeyFiles {
             w.writeObject(new PemObject(type, der));
         }
         if (Files.exists(path)) {
-            throw new java.nio.file.FileAlreadyExistsException(path.toString());
+            throw new FileAlreadyExistsException(path.toString());
         }
         if (secret) {
-            Files.createFile(path, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
             Files.writeString(path, text.toString(), StandardCharsets.US_ASCII);
         } else {
-            Files.writeString(path, text.toString(), StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE_NEW);
+            Files.writeString(path, text.toString(), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fwdelta.tool.sign;
 
+import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
@@ -7,6 +8,7 @@ import dev.fwdelta.runtime.security.HeaderSignature;
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustedKey;
 import java.math.BigInteger;
+import java.security.MessageDigest;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 
@@ -28,7 +30,7 @@ public final class PatchSigner {
     }
 
     private static byte[] payloadHash(byte[] patch, PatchHeader h) {
-        java.security.MessageDigest sha = dev.fwdelta.runtime.checksum.ImageChecksums.sha256Digest();
+        MessageDigest sha = ImageChecksums.sha256Digest();
         sha.update(patch, h.size(), patch.length - h.size());
         return sha.digest();
     }

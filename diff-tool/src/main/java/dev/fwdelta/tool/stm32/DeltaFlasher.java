@@ -1,13 +1,15 @@
 package dev.fwdelta.tool.stm32;
 
 import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.flash.SectorMap;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
-import dev.fwdelta.runtime.flash.SectorMap;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,13 +51,13 @@ public final class DeltaFlasher {
     private DeltaFlasher() {}
 
     /** Reads a patch file for {@link #flashPatch}, refusing one larger than {@link #MAX_PATCH_BYTES}. */
-    public static byte[] readPatch(java.nio.file.Path file) throws IOException {
-        long size = java.nio.file.Files.size(file);
+    public static byte[] readPatch(Path file) throws IOException {
+        long size = Files.size(file);
         if (size > MAX_PATCH_BYTES) {
             throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "patch file " + file + " has " + size
                     + " bytes (valid range 0.." + MAX_PATCH_BYTES + " for an STM32 flash)");
         }
-        return java.nio.file.Files.readAllBytes(file);
+        return Files.readAllBytes(file);
     }
 
     public static Summary flashPatch(FlashTarget t, byte[] patch, boolean verify, Progress progress,

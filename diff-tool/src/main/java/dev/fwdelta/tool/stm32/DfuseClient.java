@@ -7,6 +7,7 @@ import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Arrays;
 
 /**
@@ -26,8 +27,8 @@ public final class DfuseClient implements FlashTarget {
         this.transferSize = transferSize;
         idle();
         byte[] commands = upload(0, 16);
-        if (commands.length == 0 || commands[0] != DfuseDevice.GET_COMMANDS
-                || !contains(commands, DfuseDevice.SET_ADDRESS) || !contains(commands, DfuseDevice.ERASE)) {
+        if (commands.length == 0 || commands[0] != Dfuse.GET_COMMANDS
+                || !contains(commands, Dfuse.SET_ADDRESS) || !contains(commands, Dfuse.ERASE)) {
             throw new IOException("the DFU device does not offer the DfuSe commands (Set Address, Erase)");
         }
         abort();
@@ -40,7 +41,7 @@ public final class DfuseClient implements FlashTarget {
 
     @Override
     public byte[] read(long address, int length) throws IOException {
-        command(DfuseDevice.SET_ADDRESS, address);
+        command(Dfuse.SET_ADDRESS, address);
         abort();
         byte[] out = new byte[length];
         for (int done = 0, block = 2; done < length; block++) {
@@ -56,13 +57,13 @@ public final class DfuseClient implements FlashTarget {
     @Override
     public void erase(int[] sectors) throws IOException {
         for (int s : sectors) {
-            command(DfuseDevice.ERASE, part.flashBase() + part.map().start(s));
+            command(Dfuse.ERASE, part.flashBase() + part.map().start(s));
         }
     }
 
     @Override
     public void write(long address, byte[] data) throws IOException {
-        command(DfuseDevice.SET_ADDRESS, address);
+        command(Dfuse.SET_ADDRESS, address);
         for (int done = 0, block = 2; done < data.length; block++) {
             int n = Math.min(transferSize, data.length - done);
             download(block, Arrays.copyOfRange(data, done, done + n));
@@ -72,13 +73,13 @@ public final class DfuseClient implements FlashTarget {
 
     /** Read Unprotect (0x92): removes read protection, which mass-erases the flash on a real chip. */
     public void readUnprotect() throws IOException {
-        download(0, new byte[] {(byte) DfuseDevice.READ_UNPROTECT});
+        download(0, new byte[] {(byte) Dfuse.READ_UNPROTECT});
     }
 
     /** The leave sequence: pointer to the start address, zero-length DNLOAD, GETSTATUS. */
     @Override
     public void go(long address) throws IOException {
-        command(DfuseDevice.SET_ADDRESS, address);
+        command(Dfuse.SET_ADDRESS, address);
         usb.out(DfuRequest.DNLOAD, 0, new byte[0]);
         wire += 8;
         status();
@@ -151,7 +152,7 @@ public final class DfuseClient implements FlashTarget {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException();
+            throw new InterruptedIOException();
         }
     }
 }

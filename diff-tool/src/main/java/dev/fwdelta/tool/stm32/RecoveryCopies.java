@@ -1,6 +1,7 @@
 package dev.fwdelta.tool.stm32;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class RecoveryCopies {
         Path temp = Files.createTempFile(dir, ".copy", ".part");
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(image));
+                ch.write(ByteBuffer.wrap(image));
                 ch.force(true);
             }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,6 +1,7 @@
 package dev.fwdelta.tool.stm32;
 
 import dev.fwdelta.runtime.flash.SectorMap;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -34,9 +35,9 @@ public record Stm32Part(String name, int productId, long flashBase, String secto
                         + TABLE.stream().map(Stm32Part::name).toList() + ")"));
     }
 
-    public static Stm32Part byProductId(int pid) throws java.io.IOException {
+    public static Stm32Part byProductId(int pid) throws IOException {
         return TABLE.stream().filter(p -> p.productId == pid).findFirst().orElseThrow(() ->
-                new java.io.IOException(String.format("unknown STM32 product id 0x%03x: not in fwdelta's device table "
+                new IOException(String.format("unknown STM32 product id 0x%03x: not in fwdelta's device table "
                         + "(%s)", pid, TABLE.stream().map(p -> String.format("%s=0x%03x", p.name, p.productId)).toList())));
     }
 }

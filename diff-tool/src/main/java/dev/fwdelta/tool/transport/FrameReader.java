@@ -3,6 +3,7 @@ package dev.fwdelta.tool.transport;
 import dev.fwdelta.runtime.transport.Frame;
 import dev.fwdelta.runtime.transport.FrameDecoder;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ final class FrameReader implements AutoCloseable {
             return f;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException();
+            throw new InterruptedIOException();
         }
     }
 

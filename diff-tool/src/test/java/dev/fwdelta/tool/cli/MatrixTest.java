@@ -8,10 +8,16 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.demo.DemoFirmware;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +43,7 @@ class MatrixTest {
         Path key = dir.resolve("release.pem");
         assertEquals(0, run("keygen", "-o", key.toString()));
         Path synth = Corpus.dir().resolve("synthesizer");
-        Path unrelated = Files.write(dir.resolve("bootloader-x.bin"), dev.fwdelta.tool.demo.DemoFirmware.generate(9)
+        Path unrelated = Files.write(dir.resolve("bootloader-x.bin"), DemoFirmware.generate(9)
                 .oldImage());
         String[] common = {"--new", synth.resolve("3.bin").toString(), "--old", synth.resolve("1.bin").toString(),
             "--old", synth.resolve("2.bin").toString(), "--old", unrelated.toString(), "--key", key.toString(),
@@ -74,9 +80,9 @@ class MatrixTest {
     @Test
     void patchNoSmallerThanTheImageSaysShipTheFullImage() throws Exception {
         byte[] noise = new byte[4096];
-        new java.util.Random(1).nextBytes(noise);
+        new Random(1).nextBytes(noise);
         Path newImage = Files.write(dir.resolve("new.bin"), noise);
-        new java.util.Random(2).nextBytes(noise);
+        new Random(2).nextBytes(noise);
         Path oldImage = Files.write(dir.resolve("old.bin"), noise);
         assertEquals(0, run("matrix", "--new", newImage.toString(), "--old", oldImage.toString(), "--out",
                 dir.resolve("out").toString()), err.toString());
@@ -105,7 +111,7 @@ class MatrixTest {
                 out.toString()), err.toString());
         JsonArray patches = manifest(out).getAsJsonArray("patches");
         assertEquals(2, patches.size());
-        java.util.Set<String> files = new java.util.HashSet<>();
+        Set<String> files = new HashSet<>();
         for (int i = 0; i < 2; i++) {
             JsonObject e = patches.get(i).getAsJsonObject();
             String file = e.get("file").getAsString();
@@ -131,7 +137,7 @@ class MatrixTest {
     }
 
     private static String hexSha(Path p) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(Files.readAllBytes(p)));
     }
 

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
-import dev.fwdelta.runtime.device.DeviceSimulator;
-import dev.fwdelta.runtime.device.PowerCutCampaign;
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.PowerCutCampaign;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,9 +30,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PowerCutCampaignTest {
     private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(BuildOptions.DEFAULT_RAM_BUDGET);
     private static final Corpus.Pair SMALL = Corpus.pair("programmer");
-    /** Small blocks, so resume points fall all over the update. */
+    /** Small blocks, so resume points fall all over the update (several blocks: see patchHasSeveralBlocks). */
     private static final byte[] PATCH = PatchBuilder.build(SMALL.oldBytes(), SMALL.newBytes(),
-            new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 4096, 2, 0)).patch();
+            new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 1024, 2, 0)).patch();
+
+    @Test
+    void patchHasSeveralBlocks() throws Exception {
+        long blocks = PatchHeader.parse(PATCH).blockCount();
+        System.out.printf("campaign patch: %d bytes, %d blocks%n", PATCH.length, blocks);
+        assertTrue(blocks > 1, "block_count " + blocks + ": the cuts must land between blocks too");
+    }
 
     static Stream<Arguments> layoutsAndUnits() {
         return DeviceLayout.PRESETS.stream().flatMap(l -> Stream.of(1, 4, 8, 16, 32).map(u -> Arguments.of(l, u)));
@@ -43,9 +55,10 @@ class PowerCutCampaignTest {
     }
 
     private static void check(PowerCutCampaign.Result r, String what) {
-        System.out.printf("campaign %-40s operations %5d, cut points %5d, endings %s%n", what, r.operations(),
-                r.cutPoints(), r.endings());
+        System.out.printf("campaign %-40s operations %5d, cut points %5d, endings %s, agent restarts %d%n", what,
+                r.operations(), r.cutPoints(), r.endings(), r.restarts());
         assertEquals(0, r.bricks(), what);
+        assertEquals(0, r.stuck(), what);
         assertEquals(0, r.unexpected(), what + ": first failing cut " + r.firstFailure());
         assertTrue(r.operations() > 100, what + ": too few operations to mean anything");
     }
@@ -84,9 +97,9 @@ class PowerCutCampaignTest {
             // The pair does not fit this part's slots: the agent must refuse it before writing anything.
             DeviceLayout big = DeviceLayout.preset("stm32f405-1m");
             var flash = DeviceSimulator.provision(big, large.oldBytes());
-            var shrunk = DeviceSimulator.provision(l, java.util.Arrays.copyOf(large.oldBytes(), (int) l.active().size()));
-            var agent = new dev.fwdelta.runtime.device.UpdateAgent(l, shrunk, POLICY);
-            assertThrows(dev.fwdelta.runtime.format.PatchException.class, () -> agent.begin(patch));
+            var shrunk = DeviceSimulator.provision(l, Arrays.copyOf(large.oldBytes(), (int) l.active().size()));
+            var agent = new UpdateAgent(l, shrunk, POLICY);
+            assertThrows(PatchException.class, () -> agent.begin(patch));
             assertEquals(0, shrunk.counters().operations());
             assertEquals(0, flash.counters().operations());
             return;
@@ -104,12 +117,12 @@ class PowerCutCampaignTest {
         DeviceLayout l = DeviceLayout.preset(name);
         byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(),
                 new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 16 * 1024, 2, 0)).patch();
-        assertTrue(dev.fwdelta.runtime.format.PatchHeader.parse(patch).mapCount() > 0, "the shell pair gets a map");
+        assertTrue(PatchHeader.parse(patch).mapCount() > 0, "the shell pair gets a map");
         if (pair.oldBytes().length > l.active().size()) {
             // Too large for this part's slots: the agent refuses it before writing anything.
-            var flash = DeviceSimulator.provision(l, java.util.Arrays.copyOf(pair.oldBytes(), (int) l.active().size()));
-            var agent = new dev.fwdelta.runtime.device.UpdateAgent(l, flash, POLICY);
-            assertThrows(dev.fwdelta.runtime.format.PatchException.class, () -> agent.begin(patch));
+            var flash = DeviceSimulator.provision(l, Arrays.copyOf(pair.oldBytes(), (int) l.active().size()));
+            var agent = new UpdateAgent(l, flash, POLICY);
+            assertThrows(PatchException.class, () -> agent.begin(patch));
             assertEquals(0, flash.counters().operations());
             return;
         }
@@ -119,6 +132,7 @@ class PowerCutCampaignTest {
         check(r, name + " map sampled");
         assertEquals(0, early.unexpected(), name + " first cuts: " + early.firstFailure());
         assertEquals(0, early.bricks());
+        assertEquals(0, early.stuck());
     }
 
     @ParameterizedTest

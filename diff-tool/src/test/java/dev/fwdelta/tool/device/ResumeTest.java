@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
-import dev.fwdelta.runtime.device.DeviceSimulator;
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.flash.NorFlash;
 import dev.fwdelta.runtime.format.BlockHeader;
 import dev.fwdelta.runtime.format.ErrorCode;
-import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
@@ -23,9 +22,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A dropped link or a reboot mid-transfer: the agent resumes at its last applied block, so the
- * bytes sent in total stay below the patch size plus one block (and the re-sent header) per
- * interruption.
+ * A reboot mid-transfer (each attempt makes a new agent from flash): the agent resumes at its last
+ * applied block, so the bytes sent in total stay below the patch size plus one block (and the
+ * re-sent header) per interruption. A dropped link with the device powered resumes at the next
+ * expected byte instead: TransferSessionTest, KilledSendResumesTest.
  */
 class ResumeTest {
     private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(BuildOptions.DEFAULT_RAM_BUDGET);

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.encode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.apply.PatchApplier;
 import dev.fwdelta.runtime.apply.StreamApply;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
@@ -10,6 +11,7 @@ import dev.fwdelta.runtime.io.FileOldImage;
 import dev.fwdelta.tool.Corpus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +24,7 @@ class CorpusRoundTripTest {
      * xdelta3 -9, zstd --ultra -22 --patch-from, detools and detools' architecture-aware mode):
      * issue 8 asks fwdelta's default to be smaller on every pair.
      */
-    private static final java.util.Map<String, Integer> BEST_PEER = java.util.Map.of(
+    private static final Map<String, Integer> BEST_PEER = Map.of(
             "esp8266", 71_803, "pyb-release", 31_812, "pyb-small", 5_053, "programmer", 1_248,
             "synth-1-2", 607, "synth-1-3", 696, "shell", 925, "libpython", 45_884);
 
@@ -72,7 +74,7 @@ class CorpusRoundTripTest {
         BuildOptions options = new BuildOptions(Codec.byLabel(codec), BuildOptions.DEFAULT_RAM_BUDGET, 32 * 1024, 0, 0);
         byte[] patch = PatchBuilder.build(oldImage, newImage, options).patch();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        var applier = new dev.fwdelta.runtime.apply.PatchApplier(new ByteArrayOldImage(oldImage), out::write,
+        var applier = new PatchApplier(new ByteArrayOldImage(oldImage), out::write,
                 BuildOptions.DEFAULT_RAM_BUDGET);
         byte[] one = new byte[1];
         for (byte b : patch) {

@@ -3,7 +3,11 @@ package dev.fwdelta.tool.encode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.tool.Corpus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,9 +41,9 @@ class DiffHeapBoundTest {
     }
 
     private static byte[] applied(byte[] old, byte[] patch) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        dev.fwdelta.runtime.apply.PatchApplier a = new dev.fwdelta.runtime.apply.PatchApplier(
-                new dev.fwdelta.runtime.io.ByteArrayOldImage(old), out::write, BuildOptions.DEFAULT_RAM_BUDGET);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PatchApplier a = new PatchApplier(
+                new ByteArrayOldImage(old), out::write, BuildOptions.DEFAULT_RAM_BUDGET);
         a.process(patch);
         a.finish();
         return out.toByteArray();
@@ -48,7 +52,7 @@ class DiffHeapBoundTest {
     private static String read(Path log) {
         try {
             return Files.readString(log);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.toString();
         }
     }

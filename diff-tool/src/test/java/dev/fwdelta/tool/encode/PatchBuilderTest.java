@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.apply.PatchApplier;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.tool.demo.DemoFirmware;
+import dev.fwdelta.tool.diff.AlignmentScanner;
 import dev.fwdelta.tool.diff.DeltaRecord;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PatchBuilderTest {
@@ -67,14 +73,14 @@ class PatchBuilderTest {
     /** Sparse and plain records, split across blocks of every size: the device rebuilds the image. */
     @Test
     void bothRecordKindsSplitAcrossSmallBlocksApply() throws Exception {
-        java.util.Random rnd = new java.util.Random(8);
+        Random rnd = new Random(8);
         byte[] old = new byte[20_000];
         rnd.nextBytes(old);
         byte[] neu = old.clone();
         for (int i = 0; i < 400; i++) { // scattered changes: zero runs between changed bytes
             neu[rnd.nextInt(neu.length)] ^= (byte) (1 + rnd.nextInt(255));
         }
-        List<DeltaRecord> records = dev.fwdelta.tool.diff.AlignmentScanner.diff(old, neu);
+        List<DeltaRecord> records = AlignmentScanner.diff(old, neu);
         for (boolean sparse : new boolean[] {false, true}) {
             for (int blockSize : new int[] {64, 100, 777, 4096}) {
                 List<RawBlock> blocks = RecordBlocker.split(records, blockSize, sparse);
@@ -90,9 +96,9 @@ class PatchBuilderTest {
         // and through the whole builder and the applier, at a block size that splits runs
         byte[] patch = PatchBuilder.build(old, neu, new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 256, 0, 0))
                 .patch();
-        java.io.ByteArrayOutputStream rebuilt = new java.io.ByteArrayOutputStream();
-        dev.fwdelta.runtime.apply.PatchApplier a = new dev.fwdelta.runtime.apply.PatchApplier(
-                new dev.fwdelta.runtime.io.ByteArrayOldImage(old), rebuilt::write, BuildOptions.DEFAULT_RAM_BUDGET);
+        ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
+        PatchApplier a = new PatchApplier(
+                new ByteArrayOldImage(old), rebuilt::write, BuildOptions.DEFAULT_RAM_BUDGET);
         a.process(patch);
         a.finish();
         assertArrayEquals(neu, rebuilt.toByteArray());
@@ -134,9 +140,9 @@ class PatchBuilderTest {
             diff[i] = (byte) (i | 1);
         }
         byte[] extra = new byte[300];
-        java.util.Arrays.fill(extra, (byte) 7);
-        java.io.ByteArrayOutputStream diffOut = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream extraOut = new java.io.ByteArrayOutputStream();
+        Arrays.fill(extra, (byte) 7);
+        ByteArrayOutputStream diffOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream extraOut = new ByteArrayOutputStream();
         for (RawBlock b : RecordBlocker.split(List.of(new DeltaRecord(diff, extra, 0)), 256, true)) {
             assertTrue(b.records().length <= 256);
             int[] at = {0};

@@ -11,10 +11,12 @@ import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.diff.AlignmentScanner;
 import dev.fwdelta.tool.diff.DeltaRecord;
+import dev.fwdelta.tool.diff.HashIndex;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The relocated view (FORMAT.md 2.3) on real firmware: link address, chunked reads, the builder's choice. */
@@ -96,7 +98,7 @@ class RelocationTest {
         Corpus.Pair lib = Corpus.pair("libpython");
         byte[] old = lib.oldBytes();
         byte[] neu = lib.newBytes();
-        DiffRuns runs = DiffRuns.of(AlignmentScanner.diff(dev.fwdelta.tool.diff.HashIndex.of(old), neu,
+        DiffRuns runs = DiffRuns.of(AlignmentScanner.diff(HashIndex.of(old), neu,
                 AlignmentScanner.NEW_ALIGNMENT_MARGIN));
         List<RelocationMap> maps = ViewScreen.sources(old, neu, runs, BuildOptions.defaults()).stream()
                 .flatMap(List::stream).toList();
@@ -116,7 +118,7 @@ class RelocationTest {
 
     /** Numbers of the maps that gain, by decreasing gain. */
     private static List<Integer> gainers(long[] gains) {
-        return java.util.stream.IntStream.range(0, gains.length).filter(i -> gains[i] > 0).boxed()
+        return IntStream.range(0, gains.length).filter(i -> gains[i] > 0).boxed()
                 .sorted((a, b) -> Long.compare(gains[b], gains[a])).toList();
     }
 }

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.diff.AlignmentScanner;
 import dev.fwdelta.tool.diff.HashIndex;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SampledTrialTest {
     @Test
     void theSampleIsEveryKthBlockAndAboutTheSampleSize() {
-        List<RawBlock> blocks = new java.util.ArrayList<>();
+        List<RawBlock> blocks = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             blocks.add(new RawBlock(new byte[64 * 1024], i * 64 * 1024L, 0, 64 * 1024));
         }

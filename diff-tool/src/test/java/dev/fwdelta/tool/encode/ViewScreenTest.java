@@ -21,12 +21,12 @@ class ViewScreenTest {
 
     @Test
     void anElfHeaderNamesItsInstructionSet() {
-        assertEquals(ReferenceEvidence.Arch.A64, ViewScreen.elfArchitecture(elf(1, 183)));
-        assertEquals(ReferenceEvidence.Arch.THUMB, ViewScreen.elfArchitecture(elf(1, 40)));
-        assertEquals(ReferenceEvidence.Arch.XTENSA, ViewScreen.elfArchitecture(elf(1, 94)));
+        assertEquals(A64Architecture.INSTANCE, ViewScreen.elfArchitecture(elf(1, 183)));
+        assertEquals(ThumbArchitecture.INSTANCE, ViewScreen.elfArchitecture(elf(1, 40)));
+        assertEquals(XtensaArchitecture.INSTANCE, ViewScreen.elfArchitecture(elf(1, 94)));
         assertNull(ViewScreen.elfArchitecture(elf(1, 62)), "x86-64: no view of ours applies");
         assertNull(ViewScreen.elfArchitecture(elf(2, 183)), "big-endian: not read");
-        assertEquals(ReferenceEvidence.Arch.A64, ViewScreen.elfArchitecture(Corpus.pair("libpython").oldBytes()));
+        assertEquals(A64Architecture.INSTANCE, ViewScreen.elfArchitecture(Corpus.pair("libpython").oldBytes()));
         // raw firmware has no header: every instruction set is tried
         assertNull(ViewScreen.elfArchitecture(Corpus.pair("pyb-small").oldBytes()));
     }

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +27,7 @@ class IntelHexTest {
         FirmwareImage img = IntelHex.parse(new StringReader(HEX));
         assertEquals(0x0800_0000L, img.baseAddress());
         byte[] expected = new byte[18];
-        java.util.Arrays.fill(expected, (byte) 0xFF);
+        Arrays.fill(expected, (byte) 0xFF);
         expected[0] = 1;
         expected[1] = 2;
         expected[2] = 3;
@@ -70,7 +72,7 @@ class IntelHexTest {
     @Test
     void imagesOver2GiBAreRefused(@TempDir Path dir) throws IOException {
         Path big = dir.resolve("big.bin");
-        try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+        try (var f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(1L << 31); // sparse: no disk used
         }
         IOException e = assertThrows(IOException.class, () -> ImageLoader.load(big));

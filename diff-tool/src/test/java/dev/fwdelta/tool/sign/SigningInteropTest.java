@@ -1,10 +1,10 @@
 package dev.fwdelta.tool.sign;
 
-import dev.fwdelta.runtime.format.PatchHeader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.Tools;
 import dev.fwdelta.tool.cli.Main;
 import dev.fwdelta.tool.demo.DemoFirmware;
@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,7 +133,7 @@ class SigningInteropTest {
                 patch.toString()), err.toString());
         // The message was exactly the signed patch's header up to its CRC.
         byte[] signed = Files.readAllBytes(patch);
-        assertArrayEquals(java.util.Arrays.copyOf(signed, PatchHeader.parse(signed).signedLength()),
+        assertArrayEquals(Arrays.copyOf(signed, PatchHeader.parse(signed).signedLength()),
                 Files.readAllBytes(msg));
     }
 

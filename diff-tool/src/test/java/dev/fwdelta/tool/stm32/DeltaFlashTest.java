@@ -9,10 +9,14 @@ import com.fazecast.jSerialComm.SerialPort;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.cli.Main;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,15 +88,15 @@ class DeltaFlashTest {
     @Test
     void theCommandLineSaysUpToDateOnARerun() throws Exception {
         Corpus.Pair pair = Corpus.pair("programmer");
-        Path patch = java.nio.file.Files.write(dir.resolve("p.fwd"),
+        Path patch = Files.write(dir.resolve("p.fwd"),
                 PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch());
         try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("g071"), pair.oldBytes())) {
             String[] args = {"stm32", "flash", "--port", chip.pty.host.toString(), "--parity", "none", "--patch",
                 patch.toString(), "--verify", "--recovery-dir", dir.resolve("copies").toString()};
-            java.io.StringWriter out = new java.io.StringWriter();
-            var cl = dev.fwdelta.tool.cli.Main.commandLine();
-            cl.setOut(new java.io.PrintWriter(out, true));
-            cl.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
+            StringWriter out = new StringWriter();
+            var cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(new StringWriter(), true));
             assertEquals(0, cl.execute(args), out.toString());
             assertTrue(out.toString().contains("sectors erased and written"), out.toString());
             long operations = chip.flash.counters().operations();

@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.Tools;
 import dev.fwdelta.tool.cli.Main;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.sim.An3155Simulator;
+import dev.fwdelta.tool.sim.DfuseDevice;
+import dev.fwdelta.tool.sim.InProcessControl;
 import dev.fwdelta.tool.transport.dfu.DfuException;
-import dev.fwdelta.tool.transport.dfu.InProcessControl;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;

@@ -1,7 +1,8 @@
 package dev.fwdelta.tool.stm32;
 
 import com.fazecast.jSerialComm.SerialPort;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.tool.sim.An3155Simulator;
 import dev.fwdelta.tool.transport.PtyPair;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.fwdelta.tool.transport;
 
-import dev.fwdelta.runtime.format.PatchHeader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
-import dev.fwdelta.runtime.device.DeviceSimulator;
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.dfu.DfuDevice;
 import dev.fwdelta.runtime.transport.dfu.DfuRequest;
 import dev.fwdelta.runtime.transport.dfu.DfuState;
@@ -19,10 +19,10 @@ import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.sim.InProcessControl;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
-import dev.fwdelta.tool.transport.dfu.DfuHost;
-import dev.fwdelta.tool.transport.dfu.InProcessControl;
+import dev.fwdelta.tool.transport.dfu.DfuChannel;
 import dev.fwdelta.tool.transport.dfu.StallException;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.IOException;
@@ -79,9 +79,9 @@ class DfuTransferTest {
 
     @Test
     void patchIsStagedOverDfu() throws Exception {
-        DfuHost.Result r = new DfuHost(new InProcessControl(device(1)), (a, t, s) -> { }).send(PATCH);
+        HostSession.Result r = DfuChannel.send(new InProcessControl(device(1)), PATCH, (a, t, s) -> { });
         assertEquals(PatchHeader.parse(PATCH).size(), r.firstOffset());
-        assertEquals(0, r.stallsRecovered());
+        assertEquals(0, r.reconnects());
         assertStaged();
     }
 
@@ -96,8 +96,9 @@ class DfuTransferTest {
                 throw new StallException("DNLOAD (injected)");
             }
         });
-        DfuHost.Result r = new DfuHost(usb, (a, t, s) -> { }).send(PATCH);
-        assertEquals(3, r.stallsRecovered());
+        HostSession.Result r = DfuChannel.send(usb, PATCH, (a, t, s) -> { });
+        assertTrue(stalls[0] >= 2, "stalls injected: " + stalls[0]);
+        assertEquals(stalls[0], r.reconnects(), "one new begin per stall");
         assertStaged();
     }
 
@@ -105,12 +106,13 @@ class DfuTransferTest {
     void theHostWaitsThePollTimeoutTheDeviceAsks() throws Exception {
         DfuDevice d = device(25);
         long start = System.nanoTime();
-        DfuHost.Result r = new DfuHost(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
+        DfuChannel channel = new DfuChannel(new InProcessControl(d));
+        new HostSession(channel, (a, t, s) -> { }, 0).send(PATCH);
         double seconds = (System.nanoTime() - start) / 1e9;
         long blocks = (PATCH.length - PatchHeader.parse(PATCH).size() + DfuDevice.TRANSFER_SIZE - 1)
                 / DfuDevice.TRANSFER_SIZE;
         assertTrue(seconds >= blocks * 0.025, seconds + " s for " + blocks + " busy blocks of 25 ms");
-        assertTrue(r.polls() >= 2 * blocks);
+        assertTrue(channel.polls() >= 2 * blocks);
         assertStaged();
     }
 
@@ -122,8 +124,8 @@ class DfuTransferTest {
                 throw new IOException("LIBUSB_ERROR_NO_DEVICE (injected)");
             }
         });
-        assertThrows(IOException.class, () -> new DfuHost(flaky, (a, t, s) -> { }).send(PATCH));
-        DfuHost.Result r = new DfuHost(new InProcessControl(d), (a, t, s) -> { }).send(PATCH);
+        assertThrows(IOException.class, () -> DfuChannel.send(flaky, PATCH, (a, t, s) -> { }));
+        HostSession.Result r = DfuChannel.send(new InProcessControl(d), PATCH, (a, t, s) -> { });
         assertTrue(r.firstOffset() > PatchHeader.parse(PATCH).size(), "resumed at " + r.firstOffset());
         assertStaged();
     }
@@ -143,7 +145,7 @@ class DfuTransferTest {
         assertEquals(DfuState.DFU_IDLE, d.state());
         // The host recovers from a device left in dfuERROR on its own.
         d.controlOut(DfuRequest.DNLOAD, 0, new byte[0]);
-        new DfuHost(new InProcessControl(d), (a, t, st) -> { }).send(PATCH);
+        DfuChannel.send(new InProcessControl(d), PATCH, (a, t, st) -> { });
         assertStaged();
     }
 
@@ -151,8 +153,7 @@ class DfuTransferTest {
     void refusedPatchIsReportedWithItsDfuStatus() throws Exception {
         DfuDevice d = device(1);
         byte[] other = PatchBuilder.build(PAIR.newBytes(), PAIR.oldBytes(), BuildOptions.defaults()).patch();
-        DfuException e = assertThrows(DfuException.class, () -> new DfuHost(new InProcessControl(d), (a, t, s) -> { })
-                .send(other));
+        DfuException e = assertThrows(DfuException.class, () -> DfuChannel.send(new InProcessControl(d), other, (a, t, s) -> { }));
         assertEquals(DfuStatus.ERR_TARGET, e.status(), e.getMessage());
         assertEquals(0, flash.counters().operations(), "refused before any flash write");
     }

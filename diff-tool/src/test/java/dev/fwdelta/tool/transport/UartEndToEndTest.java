@@ -6,18 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.security.TrustStore;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.transport.DeviceInfo;
+import dev.fwdelta.runtime.transport.UartDevice;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.cli.Main;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.sign.KeyFiles;
+import dev.fwdelta.tool.sim.DeviceServer;
+import dev.fwdelta.tool.sim.FaultSpec;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,8 +62,8 @@ class UartEndToEndTest {
                 String[] args = {"device", "serve", "--port", pty.device.toString(), "--layout", LAYOUT, "--image",
                     pair.oldPath().toString(), "--flash-file", flash.toString(), "--throttle", "--exit-after-update"};
                 if (faults != null) {
-                    args = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                            java.util.stream.Stream.of("--faults", faults)).toArray(String[]::new);
+                    args = Stream.concat(Arrays.stream(args),
+                            Stream.of("--faults", faults)).toArray(String[]::new);
                 }
                 return cl.execute(args);
             });
@@ -99,15 +111,15 @@ class UartEndToEndTest {
         Path patchFile = Files.write(dir.resolve("unsigned.fwd"),
                 PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch());
         DeviceLayout layout = DeviceLayout.preset(LAYOUT);
-        var flash = dev.fwdelta.runtime.device.DeviceSimulator.provision(layout, pair.oldBytes());
-        var trust = new dev.fwdelta.runtime.security.TrustStore(java.util.List.of(
-                dev.fwdelta.tool.sign.KeyFiles.readPublic(dir.resolve("k.pub.pem"))));
-        var policy = new dev.fwdelta.runtime.apply.UpdatePolicy(1 << 20, trust, -1, false, -1);
+        var flash = DeviceSimulator.provision(layout, pair.oldBytes());
+        var trust = new TrustStore(List.of(
+                KeyFiles.readPublic(dir.resolve("k.pub.pem"))));
+        var policy = new UpdatePolicy(1 << 20, trust, -1, false, -1);
         try (PtyPair pty = new PtyPair(dir); SerialLink deviceEnd = SerialLink.open(pty.device.toString(), 115200)) {
             DeviceServer server = new DeviceServer(deviceEnd, FaultSpec.none(),
-                    out -> new dev.fwdelta.runtime.transport.DeviceSession(
-                            () -> new dev.fwdelta.runtime.device.UpdateAgent(layout, flash, policy),
-                            new dev.fwdelta.runtime.transport.DeviceInfo(1 << 20, 0, 0, LAYOUT), out),
+                    out -> new UartDevice(
+                            () -> new UpdateAgent(layout, flash, policy),
+                            new DeviceInfo(1 << 20, 0, 0, LAYOUT), out),
                     () -> false);
             Thread device = new Thread(server);
             device.start();

@@ -1,5 +1,6 @@
 package dev.fwdelta.runtime.apply;
 
+import dev.fwdelta.runtime.format.ByteWriter;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
@@ -156,7 +157,7 @@ public final class RelocationMap {
      * per entry the distance from the previous entry's old_start (uvarint) and the shift (svarint).
      */
     public byte[] encodeCompact() {
-        dev.fwdelta.runtime.format.ByteWriter w = new dev.fwdelta.runtime.format.ByteWriter()
+        ByteWriter w = new ByteWriter()
                 .uvarint(imageBase).u8(transforms);
         long previous = 0;
         for (int i = 0; i < starts.length; i++) {

@@ -17,14 +17,12 @@ public interface BlockDecoder {
     /** Called when every codec byte of the block was fed: checks the block decoded completely. */
     void finish(RawConsumer out) throws IOException;
 
+    /** The decoder of {@code codec}: an exhaustive switch, so a new codec does not compile without one. */
     static BlockDecoder create(Codec codec, int window, int props) {
-        switch (codec) {
-            case NONE:
-                return new StoredDecoder();
-            case LZ77:
-                return new Lz4BlockDecoder(window);
-            default:
-                return new LzmaBlockDecoder(window, props);
-        }
+        return switch (codec) {
+            case NONE -> new StoredDecoder();
+            case LZ77 -> new Lz4BlockDecoder(window);
+            case LZMA -> new LzmaBlockDecoder(window, props);
+        };
     }
 }

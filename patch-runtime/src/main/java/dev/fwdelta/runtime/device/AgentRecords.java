@@ -3,7 +3,11 @@ package dev.fwdelta.runtime.device;
 import dev.fwdelta.runtime.apply.ResumePoint;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import java.io.IOException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -93,8 +97,8 @@ final class AgentRecords {
     private static byte[] map(byte[] header, byte[] parts, boolean[] have) {
         int bytes;
         try {
-            bytes = (int) dev.fwdelta.runtime.format.PatchHeader.parse(header).mapBytes();
-        } catch (dev.fwdelta.runtime.format.PatchException e) {
+            bytes = (int) PatchHeader.parse(header).mapBytes();
+        } catch (PatchException e) {
             return null; // the header was checked before it was logged: a torn log, start over
         }
         if (bytes == 0) {
@@ -112,7 +116,7 @@ final class AgentRecords {
         return (int) ((mapBytes + HEADER_PART - 1) / HEADER_PART);
     }
 
-    static void writeMap(StatusLog log, byte[] section) throws java.io.IOException {
+    static void writeMap(StatusLog log, byte[] section) throws IOException {
         for (int part = 0; part < mapParts(section.length); part++) {
             byte[] p = new byte[StatusLog.PAYLOAD];
             p[0] = (byte) part;
@@ -126,12 +130,12 @@ final class AgentRecords {
         try {
             return LittleEndian.u64(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(header,
                     Limits.HEADER_SIZE)), 0);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static void writeBegin(StatusLog log, byte[] header) throws java.io.IOException {
+    static void writeBegin(StatusLog log, byte[] header) throws IOException {
         byte[] padded = Arrays.copyOf(header, HEADER_PARTS * HEADER_PART);
         for (int part = 0; part < HEADER_PARTS; part++) {
             byte[] p = new byte[StatusLog.PAYLOAD];
@@ -144,7 +148,7 @@ final class AgentRecords {
         log.append(BEGIN, p);
     }
 
-    static void writeBlock(StatusLog log, ResumePoint at, byte[] pending) throws java.io.IOException {
+    static void writeBlock(StatusLog log, ResumePoint at, byte[] pending) throws IOException {
         byte[] p = new byte[StatusLog.PAYLOAD];
         LittleEndian.put32(p, 0, at.blocksDone());
         LittleEndian.put32(p, 4, at.patchOffset());

@@ -3,7 +3,7 @@ package dev.fwdelta.runtime.device;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.runtime.flash.SectorMap;
 import java.io.IOException;
 import java.util.List;
@@ -29,12 +29,12 @@ public final class Bootloader {
     private static final int CHUNK = 256;
 
     private final DeviceLayout layout;
-    private final NorFlash flash;
+    private final Flash flash;
     private final StatusLog bootLog;
     private final StatusLog agentLog;
     private final byte[] buffer = new byte[CHUNK];
 
-    public Bootloader(DeviceLayout layout, NorFlash flash) {
+    public Bootloader(DeviceLayout layout, Flash flash) {
         this.layout = layout;
         this.flash = flash;
         this.bootLog = new StatusLog(flash, layout.bootLog());

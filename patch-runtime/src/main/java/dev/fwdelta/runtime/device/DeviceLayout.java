@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -127,7 +128,7 @@ public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, 
         long count = 0;
         long total = 0;
         for (String group : spec.split(",", -1)) {
-            String[] nx = group.trim().toUpperCase(java.util.Locale.ROOT).split("X", -1);
+            String[] nx = group.trim().toUpperCase(Locale.ROOT).split("X", -1);
             if (nx.length != 2) {
                 throw new IllegalArgumentException("layout: sectors group '" + group.trim() + "' is not COUNTxSIZE");
             }

@@ -1,15 +1,15 @@
 package dev.fwdelta.runtime.device;
 
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.runtime.io.OldImage;
 
 /** The running image, read in place from the active slot. */
 final class FlashOldImage implements OldImage {
-    private final NorFlash flash;
+    private final Flash flash;
     private final Region slot;
     private final long size;
 
-    FlashOldImage(NorFlash flash, Region slot, long size) {
+    FlashOldImage(Flash flash, Region slot, long size) {
         this.flash = flash;
         this.slot = slot;
         this.size = Math.min(size, slot.size());

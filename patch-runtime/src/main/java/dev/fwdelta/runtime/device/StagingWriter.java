@@ -1,6 +1,6 @@
 package dev.fwdelta.runtime.device;
 
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.runtime.flash.SectorMap;
 import dev.fwdelta.runtime.io.ImageSink;
 import java.io.IOException;
@@ -15,13 +15,14 @@ import java.util.Arrays;
  * <p>On resume, sectors that start at or after the resume point are erased again; the sector
  * the resume point falls in is not (its start holds finished blocks), and its units written by
  * the interrupted attempt are rewritten with the same bytes: allowed by the NOR bit rule, and
- * skipped on ECC flash where a unit takes one program per erase.
+ * skipped on ECC flash where a unit takes one program per erase. A unit there that differs and is
+ * not erased was torn: {@link TornUnitException}, and the agent restarts the update.
  * RAM: the 256-byte buffer.
  */
 final class StagingWriter implements ImageSink {
     static final int CHUNK = 256;
 
-    private final NorFlash flash;
+    private final Flash flash;
     private final Region slot;
     private final int unit;
     private final byte[] buffer = new byte[CHUNK];
@@ -33,7 +34,7 @@ final class StagingWriter implements ImageSink {
     /** Highest sector index prepared (erased, or the straddling sector) in this session. */
     private int preparedUpTo = -1;
 
-    StagingWriter(NorFlash flash, Region slot, long newOffset, byte[] pending) {
+    StagingWriter(Flash flash, Region slot, long newOffset, byte[] pending) {
         this.flash = flash;
         this.slot = slot;
         this.unit = flash.geometry().programUnit();
@@ -104,6 +105,9 @@ final class StagingWriter implements ImageSink {
         int runStart = -1;
         for (int u = 0; u <= len; u += unit) {
             boolean needs = u < len && !Arrays.equals(current, u, u + unit, buffer, u, u + unit);
+            if (needs && !flash.isErased(at + u, unit)) {
+                throw new TornUnitException(at + u - slot.offset());
+            }
             if (needs && runStart < 0) {
                 runStart = u;
             } else if (!needs && runStart >= 0) {

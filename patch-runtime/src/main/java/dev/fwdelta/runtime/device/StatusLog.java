@@ -1,7 +1,7 @@
 package dev.fwdelta.runtime.device;
 
 import dev.fwdelta.runtime.format.LittleEndian;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.Flash;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,11 +30,11 @@ final class StatusLog {
     record Entry(int type, byte[] payload) {
     }
 
-    private final NorFlash flash;
+    private final Flash flash;
     private final Region region;
     private final byte[] slot = new byte[RECORD];
 
-    StatusLog(NorFlash flash, Region region) {
+    StatusLog(Flash flash, Region region) {
         this.flash = flash;
         this.region = region;
     }

@@ -8,7 +8,7 @@ import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.Flash;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -32,7 +32,7 @@ public final class UpdateAgent {
     public enum State { IDLE, RECEIVING, STAGED, FAILED }
 
     private final DeviceLayout layout;
-    private final NorFlash flash;
+    private final Flash flash;
     private final UpdatePolicy policy;
     private final StatusLog log;
 
@@ -43,7 +43,7 @@ public final class UpdateAgent {
     private long offset;
     private long patchLength;
 
-    public UpdateAgent(DeviceLayout layout, NorFlash flash, UpdatePolicy policy) {
+    public UpdateAgent(DeviceLayout layout, Flash flash, UpdatePolicy policy) {
         this.layout = layout;
         this.flash = flash;
         this.policy = policy;
@@ -62,6 +62,11 @@ public final class UpdateAgent {
 
     public State state() {
         return state;
+    }
+
+    /** Length of the patch in progress (header and payload), 0 when idle. */
+    public long patchLength() {
+        return header == null ? 0 : patchLength;
     }
 
     /** Patch bytes the agent holds: where the transport continues (0 when idle). */
@@ -85,10 +90,10 @@ public final class UpdateAgent {
             throw new IllegalStateException("the running image is on trial: confirm it before the next update");
         }
         if (state != State.IDLE && state != State.FAILED && Arrays.equals(h, header)) {
-            if (state == State.RECEIVING) {
-                openResumed();
+            if (state == State.RECEIVING && applier == null) {
+                openResumed(); // after a reboot: from the last checkpoint in flash
             }
-            return offset;
+            return offset; // the link dropped, the agent kept its place: the next expected byte
         }
         PatchApplier check = new PatchApplier(oldImage(PatchHeader.parse(h)), (b, off, len) -> { }, policy);
         check.process(h, 0, size); // signature, board, version, RAM, base image: before any write
@@ -114,21 +119,39 @@ public final class UpdateAgent {
         if (BootRecords.read(bootLog).concerns(AgentRecords.patchId(h))) {
             bootLog.erase(); // history of an earlier attempt of this same patch (e.g. reverted): not this one's
         }
+        start(h, parsed);
+        return offset;
+    }
+
+    /** Logs BEGIN for a checked header and opens the applier at the payload start. */
+    private void start(byte[] h, PatchHeader parsed) throws IOException {
         log.erase();
         AgentRecords.writeBegin(log, h);
         header = h;
-        patchLength = size + parsed.payloadLength();
+        patchLength = parsed.size() + parsed.payloadLength();
         writer = new StagingWriter(flash, layout.staging(), 0, new byte[0]);
         applier = new PatchApplier(oldImage(parsed), writer, policy);
         applier.setBlockListener(this::blockDone);
         applier.setMapListener(section -> AgentRecords.writeMap(log, section));
-        applier.process(h, 0, size);
-        offset = size;
+        applier.process(h, 0, parsed.size());
+        offset = parsed.size();
         state = State.RECEIVING;
-        return offset;
     }
 
-    /** Patch bytes that follow {@link #resumeOffset()}. */
+    /**
+     * A torn ECC unit: the sector it is in cannot be rewritten in place, so the agent drops the
+     * update and begins the same (already checked) patch again; the sectors are erased as the new
+     * attempt reaches them.
+     */
+    private UpdateRestartedException restart(IOException torn) throws IOException {
+        start(header, headerOf(header));
+        return new UpdateRestartedException(offset, torn);
+    }
+
+    /**
+     * Patch bytes that follow {@link #resumeOffset()}. {@link UpdateRestartedException} when a torn
+     * ECC unit made the agent begin the update again: the transport resends from its offset.
+     */
     public void receive(byte[] b, int off, int len) throws IOException {
         if (state != State.RECEIVING) {
             throw new IllegalStateException("no update in progress (state " + state + ")");
@@ -140,12 +163,18 @@ public final class UpdateAgent {
             applier.process(b, off, len);
             offset += len;
         } catch (PatchException e) {
+            if (e.getCause() instanceof TornUnitException torn) {
+                throw restart(torn);
+            }
             state = State.FAILED;
             throw e;
         }
     }
 
-    /** After the last byte: checks the staged image from flash, then marks it pending. */
+    /**
+     * After the last byte: checks the staged image from flash, then marks it pending (or, like
+     * {@link #receive}, restarts the update after a torn ECC unit).
+     */
     public void finish() throws IOException {
         if (state != State.RECEIVING) {
             throw new IllegalStateException("no update in progress (state " + state + ")");
@@ -157,7 +186,12 @@ public final class UpdateAgent {
             applier.finish();
             writer.finishImage();
             verifyStaged(headerOf(header));
+        } catch (TornUnitException torn) {
+            throw restart(torn);
         } catch (PatchException e) {
+            if (e.getCause() instanceof TornUnitException torn) {
+                throw restart(torn);
+            }
             state = State.FAILED;
             throw e;
         }

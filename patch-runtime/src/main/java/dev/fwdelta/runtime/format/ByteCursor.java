@@ -1,5 +1,7 @@
 package dev.fwdelta.runtime.format;
 
+import java.util.Arrays;
+
 /**
  * Reads the fields of a compact (format 3) header or block header from a buffer that holds it
  * whole. Every read names its field, so a bad value is reported as that field with its range.
@@ -33,7 +35,7 @@ final class ByteCursor {
 
     byte[] bytes(int n, String field) throws PatchException {
         need(n, field);
-        byte[] out = java.util.Arrays.copyOfRange(b, at, at + n);
+        byte[] out = Arrays.copyOfRange(b, at, at + n);
         at += n;
         return out;
     }

@@ -48,17 +48,16 @@ public enum Codec {
 
     /** Bytes the codec itself needs while decoding (window and tables), per FORMAT.md 2.1. */
     public long codecRam(int window, int props) {
-        switch (this) {
-            case NONE:
-                return 0;
-            case LZ77:
-                return window;
-            default:
+        return switch (this) {
+            case NONE -> 0;
+            case LZ77 -> window;
+            case LZMA -> {
                 int lc = props % 9;
                 int lp = (props / 9) % 5;
-                return (long) window + 2L * (LZMA_FIXED_PROBS + ((long) LZMA_LITERAL_PROBS << (lc + lp)))
+                yield (long) window + 2L * (LZMA_FIXED_PROBS + ((long) LZMA_LITERAL_PROBS << (lc + lp)))
                         + LZMA_INPUT_BUFFER;
-        }
+            }
+        };
     }
 
     /** The decoder_ram field value for these parameters (FORMAT.md 4). */
@@ -68,14 +67,11 @@ public enum Codec {
 
     /** Largest encoding of {@code raw} bytes this codec may produce (FORMAT.md 2). */
     public long encodedBound(long raw) {
-        switch (this) {
-            case NONE:
-                return raw;
-            case LZ77:
-                return raw + raw / 255 + 16;
-            default:
-                return raw + raw / 2 + 64;
-        }
+        return switch (this) {
+            case NONE -> raw;
+            case LZ77 -> raw + raw / 255 + 16;
+            case LZMA -> raw + raw / 2 + 64;
+        };
     }
 
     /** lzma codec_props byte from lc, lp, pb. */

@@ -53,6 +53,16 @@ public enum ErrorCode {
         this.number = number;
     }
 
+    /** The code numbered {@code number}, or null if there is none. */
+    public static ErrorCode ofNumber(int number) {
+        for (ErrorCode c : values()) {
+            if (c.number == number) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** The number written in docs/FORMAT.md; never reused for another meaning. */
     public int number() {
         return number;

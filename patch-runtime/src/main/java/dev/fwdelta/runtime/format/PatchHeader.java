@@ -149,11 +149,11 @@ public record PatchHeader(
 
     static void checkCodecParameters(Codec codec, int props, long window) throws PatchException {
         switch (codec) {
-            case NONE:
+            case NONE -> {
                 check(ErrorCode.BAD_CODEC_PROPS, "codec_props", props, 0, 0);
                 check(ErrorCode.BAD_CODEC_WINDOW, "codec_window", window, 0, 0);
-                break;
-            case LZ77:
+            }
+            case LZ77 -> {
                 check(ErrorCode.BAD_CODEC_PROPS, "codec_props", props, 0, 0);
                 check(ErrorCode.BAD_CODEC_WINDOW, "codec_window", window, Limits.MIN_LZ77_WINDOW,
                         Limits.MAX_LZ77_WINDOW);
@@ -161,8 +161,8 @@ public record PatchHeader(
                     throw new PatchException(ErrorCode.BAD_CODEC_WINDOW,
                             "bad value for codec_window: " + window + " (lz77 needs a power of two)");
                 }
-                break;
-            default:
+            }
+            case LZMA -> {
                 int lc = props % 9;
                 int lp = (props / 9) % 5;
                 check(ErrorCode.BAD_CODEC_PROPS, "codec_props", props, 0, Codec.lzmaProps(8, 4, 4));
@@ -171,7 +171,7 @@ public record PatchHeader(
                             "bad value for codec_props: lc+lp = " + (lc + lp) + " (valid range 0..4)");
                 }
                 check(ErrorCode.BAD_CODEC_WINDOW, "codec_window", window, Limits.MIN_LZMA_DICT, Limits.MAX_LZMA_DICT);
-                break;
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package dev.fwdelta.runtime.io;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** An old image read from a file by random access, never loaded whole. Closing it closes the file. */
@@ -11,8 +13,8 @@ public final class FileOldImage implements OldImage, AutoCloseable {
     private final long size;
 
     public FileOldImage(Path path) throws IOException {
-        if (!java.nio.file.Files.isRegularFile(path)) {
-            throw new java.nio.file.NoSuchFileException(path.toString());
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(path.toString());
         }
         this.file = new RandomAccessFile(path.toFile(), "r");
         this.size = file.length();

@@ -1,6 +1,7 @@
 package dev.fwdelta.runtime.security;
 
 import dev.fwdelta.runtime.format.SignatureSection;
+import java.util.Arrays;
 
 /**
  * The two signature algorithms of format v1, with what a device needs to turn a raw public key
@@ -62,7 +63,7 @@ public enum SignatureAlgorithm {
     public static SignatureAlgorithm ofSpki(byte[] der) {
         for (SignatureAlgorithm a : values()) {
             if (der.length == a.spkiPrefix.length + a.rawKeyLength
-                    && java.util.Arrays.equals(der, 0, a.spkiPrefix.length, a.spkiPrefix, 0, a.spkiPrefix.length)) {
+                    && Arrays.equals(der, 0, a.spkiPrefix.length, a.spkiPrefix, 0, a.spkiPrefix.length)) {
                 return a;
             }
         }
@@ -80,6 +81,6 @@ public enum SignatureAlgorithm {
 
     /** The raw key inside a SubjectPublicKeyInfo DER of this algorithm. */
     public byte[] rawKey(byte[] spki) {
-        return java.util.Arrays.copyOfRange(spki, spkiPrefix.length, spki.length);
+        return Arrays.copyOfRange(spki, spkiPrefix.length, spki.length);
     }
 }

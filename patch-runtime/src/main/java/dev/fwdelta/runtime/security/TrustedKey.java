@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.HexFormat;
 
 /**
  * A public key the device trusts, held raw as a device stores it (32 or 65 bytes, no PEM), with
@@ -48,7 +49,7 @@ public final class TrustedKey {
     public static String keyIdHex(long keyId) {
         byte[] b = new byte[8];
         LittleEndian.put64(b, 0, keyId);
-        return java.util.HexFormat.of().formatHex(b);
+        return HexFormat.of().formatHex(b);
     }
 
     public SignatureAlgorithm algorithm() {

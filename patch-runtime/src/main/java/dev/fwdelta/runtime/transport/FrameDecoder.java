@@ -1,6 +1,7 @@
 package dev.fwdelta.runtime.transport;
 
 import dev.fwdelta.runtime.format.LittleEndian;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 
@@ -14,7 +15,7 @@ public final class FrameDecoder {
     /** Receives each good frame. */
     @FunctionalInterface
     public interface Sink {
-        void frame(Frame f) throws java.io.IOException;
+        void frame(Frame f) throws IOException;
     }
 
     private final byte[] buffer = new byte[Frame.OVERHEAD + Frame.MAX_PAYLOAD];
@@ -28,13 +29,13 @@ public final class FrameDecoder {
         this.sink = sink;
     }
 
-    public void push(byte[] b, int off, int len) throws java.io.IOException {
+    public void push(byte[] b, int off, int len) throws IOException {
         for (int i = off; i < off + len; i++) {
             push(b[i]);
         }
     }
 
-    private void push(byte v) throws java.io.IOException {
+    private void push(byte v) throws IOException {
         if (filled == 0 && (v & 0xFF) != Frame.SOF) {
             skippedBytes++;
             return;
@@ -67,7 +68,7 @@ public final class FrameDecoder {
     }
 
     /** Drops the first {@code n} buffered bytes and re-scans the rest for a frame start. */
-    private void resync(int n) throws java.io.IOException {
+    private void resync(int n) throws IOException {
         byte[] rest = Arrays.copyOfRange(buffer, n, filled);
         filled = 0;
         skippedBytes += n;
@@ -92,7 +93,7 @@ public final class FrameDecoder {
      * The line went quiet: a frame still incomplete is broken (a sender writes a frame in one go),
      * so drop its SOF and look for whole frames in what was buffered after it.
      */
-    public void idle() throws java.io.IOException {
+    public void idle() throws IOException {
         if (filled > 0) {
             badFrames++;
             resync(1);

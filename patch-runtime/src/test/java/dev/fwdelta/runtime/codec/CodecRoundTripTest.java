@@ -10,6 +10,7 @@ import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Random;
 import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream;
 import org.apache.commons.compress.compressors.lz77support.Parameters;
@@ -131,7 +132,7 @@ class CodecRoundTripTest {
     void lzmaDataAfterTheLastSymbolIsRefused() throws IOException {
         byte[] raw = samples()[2];
         byte[] enc = TestCodecs.lzma(raw, 4096, 0, 0, 2);
-        byte[] longer = java.util.Arrays.copyOf(enc, enc.length + 1);
+        byte[] longer = Arrays.copyOf(enc, enc.length + 1);
         BlockDecoder d = BlockDecoder.create(Codec.LZMA, 4096, Codec.lzmaProps(0, 0, 2));
         PatchException e = assertThrows(PatchException.class, () -> decode(d, longer, raw.length, 13));
         assertEquals(ErrorCode.CODEC_CORRUPT, e.code());

@@ -3,12 +3,12 @@ package dev.fwdelta.runtime.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.fwdelta.runtime.flash.FaultPlan;
 import dev.fwdelta.runtime.flash.FlashCosts;
 import dev.fwdelta.runtime.flash.FlashGeometry;
-import dev.fwdelta.runtime.flash.NorFlash;
-import dev.fwdelta.runtime.flash.PowerCutException;
 import dev.fwdelta.runtime.flash.SectorMap;
+import dev.fwdelta.runtime.sim.FaultPlan;
+import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.runtime.sim.PowerCutException;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

@@ -9,9 +9,9 @@ import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.BootResult;
 import dev.fwdelta.runtime.device.Bootloader;
 import dev.fwdelta.runtime.device.DeviceLayout;
-import dev.fwdelta.runtime.device.DeviceSimulator;
 import dev.fwdelta.runtime.device.UpdateAgent;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.dfu.DfuDevice;
 import java.util.Arrays;
 
@@ -44,7 +44,7 @@ class DeviceInputFuzzTest {
     void uartBytes(byte[] input) throws Exception {
         NorFlash flash = device();
         UpdatePolicy policy = UpdatePolicy.ramOnly(1 << 20);
-        DeviceSession session = new DeviceSession(() -> new UpdateAgent(LAYOUT, flash, policy),
+        UartDevice session = new UartDevice(() -> new UpdateAgent(LAYOUT, flash, policy),
                 new DeviceInfo(1 << 20, 0, 0, LAYOUT.name()), f -> { });
         int chunk = input.length == 0 ? 1 : 1 + (input[0] & 0x7F);
         for (int off = 0; off < input.length; off += chunk) {

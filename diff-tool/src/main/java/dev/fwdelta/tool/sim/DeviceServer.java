@@ -1,8 +1,11 @@
-package dev.fwdelta.tool.transport;
+package dev.fwdelta.tool.sim;
 
-import dev.fwdelta.runtime.transport.DeviceSession;
+import dev.fwdelta.runtime.transport.UartDevice;
+import dev.fwdelta.tool.transport.Link;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A simulated device on a link: feeds received bytes (after the injected faults) to the device
@@ -20,16 +23,16 @@ public final class DeviceServer implements Runnable {
 
     private final Link link;
     private final FaultSpec faults;
-    private final DeviceSession session;
-    private final java.util.function.BooleanSupplier finished;
+    private final UartDevice session;
+    private final BooleanSupplier finished;
     private volatile boolean running = true;
     private volatile IOException failure;
     private long received;
     private boolean disconnected;
     private int resets;
 
-    public DeviceServer(Link link, FaultSpec faults, java.util.function.Function<DeviceSession.Output, DeviceSession> sessions,
-                        java.util.function.BooleanSupplier finished) {
+    public DeviceServer(Link link, FaultSpec faults, Function<UartDevice.Output, UartDevice> sessions,
+                        BooleanSupplier finished) {
         this.link = link;
         this.faults = faults;
         this.session = sessions.apply(f -> {
@@ -104,7 +107,7 @@ public final class DeviceServer implements Runnable {
         return resets;
     }
 
-    public DeviceSession session() {
+    public UartDevice session() {
         return session;
     }
 }

@@ -1,6 +1,8 @@
-package dev.fwdelta.tool.transport.dfu;
+package dev.fwdelta.tool.sim;
 
 import dev.fwdelta.runtime.transport.dfu.DfuDevice;
+import dev.fwdelta.tool.transport.dfu.ControlTransfer;
+import dev.fwdelta.tool.transport.dfu.StallException;
 
 /** Control transfers straight into a device-side state machine: DFU hosts tested without hardware. */
 public final class InProcessControl implements ControlTransfer {

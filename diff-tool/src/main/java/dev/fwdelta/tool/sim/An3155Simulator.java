@@ -1,8 +1,10 @@
-package dev.fwdelta.tool.stm32;
+package dev.fwdelta.tool.sim;
 
 import dev.fwdelta.runtime.flash.FlashCosts;
 import dev.fwdelta.runtime.flash.FlashGeometry;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.tool.stm32.An3155;
+import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.Link;
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package dev.fwdelta.runtime.flash;
+package dev.fwdelta.runtime.sim;
 
 /** Decides, before each erase or program, whether power fails there (and whether the operation tears). */
 public interface FaultPlan {

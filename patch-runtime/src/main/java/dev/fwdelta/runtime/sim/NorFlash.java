@@ -1,5 +1,8 @@
-package dev.fwdelta.runtime.flash;
+package dev.fwdelta.runtime.sim;
 
+import dev.fwdelta.runtime.flash.Flash;
+import dev.fwdelta.runtime.flash.FlashException;
+import dev.fwdelta.runtime.flash.FlashGeometry;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -14,7 +17,7 @@ import java.util.BitSet;
  * image can be inspected. Reads are free; erases and programs are counted and timed, and a
  * {@link FaultPlan} can cut power before any of them.
  */
-public final class NorFlash implements AutoCloseable {
+public final class NorFlash implements Flash, AutoCloseable {
     private final FlashGeometry geometry;
     private final byte[] cells;
     private final BitSet programmedUnits;
@@ -59,6 +62,7 @@ public final class NorFlash implements AutoCloseable {
         return (int) g.sectors().totalSize();
     }
 
+    @Override
     public FlashGeometry geometry() {
         return geometry;
     }
@@ -75,11 +79,13 @@ public final class NorFlash implements AutoCloseable {
         this.faults = plan == null ? FaultPlan.NONE : plan;
     }
 
+    @Override
     public void read(long offset, byte[] dst, int off, int len) {
         checkRange(offset, len);
         System.arraycopy(cells, (int) offset, dst, off, len);
     }
 
+    @Override
     public void erase(int sector) throws IOException {
         FaultPlan.Outcome outcome = faults.before(counters.operations());
         int start = (int) geometry.sectors().start(sector);
@@ -99,6 +105,7 @@ public final class NorFlash implements AutoCloseable {
         }
     }
 
+    @Override
     public void program(long offset, byte[] src, int off, int len) throws IOException {
         int unit = geometry.programUnit();
         if (offset % unit != 0 || len % unit != 0 || len == 0) {
@@ -157,6 +164,7 @@ public final class NorFlash implements AutoCloseable {
     }
 
     /** True if every byte of the range holds the erased value. */
+    @Override
     public boolean isErased(long offset, int len) {
         checkRange(offset, len);
         for (int i = 0; i < len; i++) {

@@ -1,4 +1,4 @@
-package dev.fwdelta.tool.transport;
+package dev.fwdelta.tool.sim;
 
 import java.util.Random;
 

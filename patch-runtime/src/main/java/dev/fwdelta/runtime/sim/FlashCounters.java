@@ -1,4 +1,4 @@
-package dev.fwdelta.runtime.flash;
+package dev.fwdelta.runtime.sim;
 
 /** What a flash has done: erases per sector, bytes programmed, operations, estimated time. */
 public final class FlashCounters {

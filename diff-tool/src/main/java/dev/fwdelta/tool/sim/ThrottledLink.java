@@ -1,6 +1,8 @@
-package dev.fwdelta.tool.transport;
+package dev.fwdelta.tool.sim;
 
+import dev.fwdelta.tool.transport.Link;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 /**
  * Paces writes to a UART's line rate (8N1: baud / 10 bytes per second). A pseudo-terminal
@@ -36,7 +38,7 @@ public final class ThrottledLink implements Link {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while sending");
+                    throw new InterruptedIOException("interrupted while sending");
                 }
             }
             inner.write(b, off + done, n);

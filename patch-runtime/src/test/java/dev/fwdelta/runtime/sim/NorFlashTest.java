@@ -1,4 +1,4 @@
-package dev.fwdelta.runtime.flash;
+package dev.fwdelta.runtime.sim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.flash.FlashCosts;
+import dev.fwdelta.runtime.flash.FlashException;
+import dev.fwdelta.runtime.flash.FlashGeometry;
+import dev.fwdelta.runtime.flash.SectorMap;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -144,6 +149,6 @@ class NorFlashTest {
             f.read(100, got, 0, 4);
             assertArrayEquals(new byte[] {1, 2, 3, 4}, got);
         }
-        assertEquals(4096, java.nio.file.Files.size(file));
+        assertEquals(4096, Files.size(file));
     }
 }

@@ -1,17 +1,23 @@
-package dev.fwdelta.runtime.device;
+package dev.fwdelta.runtime.sim;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.device.BootResult;
+import dev.fwdelta.runtime.device.Bootloader;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchException;
-import dev.fwdelta.runtime.flash.PowerCutException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.transport.TransferSession;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * A device's life through one update: boot, receive the patch while the application runs,
+ * A device's life through one update: boot, receive the patch through the transfer session while
+ * the application runs (resending from wherever the session says),
  * reboot into the install, run the new image on trial, confirm it (or not, to exercise the
  * revert). A power cut anywhere makes it reboot; every boot must start a complete, verified image.
  */
@@ -56,7 +62,7 @@ public final class DeviceSimulator {
         int restarts = 0;
         long sent = 0;
         boolean sawTrial = false;
-        byte[] header = Arrays.copyOf(patch, dev.fwdelta.runtime.format.PatchHeader.sizeFromPrefix(patch));
+        byte[] begin = beginMessage(patch);
         for (int boot = 0; boot < MAX_BOOTS; boot++) {
             try {
                 Bootloader bootloader = new Bootloader(layout, flash);
@@ -79,27 +85,28 @@ public final class DeviceSimulator {
                 if (!confirm && sawTrial && r.image() == BootResult.Image.OLD) {
                     return new Outcome(Ending.OLD_AFTER_REVERT, boot, cuts, sent, restarts, boots);
                 }
-                UpdateAgent agent = new UpdateAgent(layout, flash, policy);
-                if (agent.state() == UpdateAgent.State.STAGED) {
+                TransferSession session = new TransferSession(() -> new UpdateAgent(layout, flash, policy));
+                if (session.agentState() == UpdateAgent.State.STAGED) {
                     continue; // reboot into the install
                 }
-                sent += header.length;
-                long from = agent.begin(header);
-                try {
-                    for (long off = from; off < patch.length; off += chunk) {
+                sent += begin.length - 4; // the header again; the u32 length is framing
+                TransferSession.Reply reply = session.begin(begin);
+                long off = reply.offset();
+                while (reply.kind() != TransferSession.Kind.RESULT) {
+                    if (reply.kind() == TransferSession.Kind.RESTARTED) {
+                        restarts++; // the agent's own recovery from a torn ECC unit: resend from there
+                    }
+                    off = reply.offset();
+                    if (off < patch.length) {
                         int n = (int) Math.min(chunk, patch.length - off);
                         sent += n;
-                        agent.receive(patch, (int) off, n);
+                        reply = session.data(off, patch, (int) off, n);
+                    } else {
+                        reply = session.done();
                     }
-                    agent.finish();
-                } catch (PatchException e) {
-                    if (e.code() != ErrorCode.IO_ERROR) {
-                        throw e;
-                    }
-                    // A staging unit torn by a power cut on ECC flash cannot be rewritten in place:
-                    // the agent drops the update and the transport starts it again from the top.
-                    agent.abort();
-                    restarts++;
+                }
+                if (!reply.ok()) {
+                    throw refusal(reply);
                 }
             } catch (PowerCutException cut) {
                 cuts++;
@@ -107,6 +114,27 @@ public final class DeviceSimulator {
             }
         }
         return new Outcome(Ending.STUCK, MAX_BOOTS, cuts, sent, restarts, boots);
+    }
+
+    /** The device's refusal as the patch error it reported, so callers map it like a local one (exit codes). */
+    private static IOException refusal(TransferSession.Reply reply) {
+        ErrorCode code = ErrorCode.ofNumber(reply.status());
+        if (code == null) {
+            return new IOException("the device refused the patch: " + reply.message());
+        }
+        String prefix = code + " (" + code.number() + "): ";
+        String message = reply.message() != null && reply.message().startsWith(prefix)
+                ? reply.message().substring(prefix.length()) : reply.message();
+        return new PatchException(code, "the device refused the patch: " + message);
+    }
+
+    /** What BEGIN carries: u32 patch length, then the header. */
+    static byte[] beginMessage(byte[] patch) throws PatchException {
+        int size = PatchHeader.sizeFromPrefix(patch);
+        byte[] m = new byte[4 + size];
+        LittleEndian.put32(m, 0, patch.length);
+        System.arraycopy(patch, 0, m, 4, size);
+        return m;
     }
 
     private static long roundUp(long v, int unit) {

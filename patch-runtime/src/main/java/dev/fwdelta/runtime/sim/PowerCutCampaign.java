@@ -1,8 +1,7 @@
-package dev.fwdelta.runtime.device;
+package dev.fwdelta.runtime.sim;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
-import dev.fwdelta.runtime.flash.FaultPlan;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.device.DeviceLayout;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,9 +17,14 @@ import java.util.stream.LongStream;
 public final class PowerCutCampaign {
     /** Counts per ending, and the operation count of an uninterrupted update. */
     public record Result(long operations, long cutPoints, Map<DeviceSimulator.Ending, Long> endings,
-                         long unexpected, DeviceSimulator.Outcome baseline, long firstFailure) {
+                         long unexpected, DeviceSimulator.Outcome baseline, long firstFailure, long restarts) {
         public long bricks() {
             return endings.getOrDefault(DeviceSimulator.Ending.BRICKED, 0L);
+        }
+
+        /** Updates that never settled (the device kept rebooting or the transfer never ended). */
+        public long stuck() {
+            return endings.getOrDefault(DeviceSimulator.Ending.STUCK, 0L);
         }
 
         public boolean allGood() {
@@ -48,6 +52,7 @@ public final class PowerCutCampaign {
         Map<DeviceSimulator.Ending, Long> endings = new EnumMap<>(DeviceSimulator.Ending.class);
         long unexpected = 0;
         long firstFailure = -1;
+        long restarts = 0;
         for (long p : points) {
             NorFlash flash = DeviceSimulator.provision(layout, oldImage);
             flash.setFaults(FaultPlan.cutBefore(p, tear));
@@ -58,6 +63,7 @@ public final class PowerCutCampaign {
                 throw new IllegalStateException("cut before operation " + p + ": " + e, e);
             }
             endings.merge(o.ending(), 1L, Long::sum);
+            restarts += o.restarts();
             if (o.ending() != expected) {
                 unexpected++;
                 if (firstFailure < 0) {
@@ -65,7 +71,7 @@ public final class PowerCutCampaign {
                 }
             }
         }
-        return new Result(total, points.length, endings, unexpected, baseline, firstFailure);
+        return new Result(total, points.length, endings, unexpected, baseline, firstFailure, restarts);
     }
 
     static long[] points(String spec, long total, long seed) {

@@ -1,4 +1,4 @@
-package dev.fwdelta.runtime.flash;
+package dev.fwdelta.runtime.sim;
 
 /**
  * Power failed: thrown by the fault injector instead of the operation (or after tearing it).

@@ -1,0 +1,118 @@
+package dev.fwdelta.tool.transport;
+
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The host side of a patch transfer, whatever carries it (docs/PROTOCOL.md): begin with the
+ * header and continue from the device's resume offset, send until the device has acknowledged
+ * every byte, then done; when the link goes quiet, begin again and continue where the device
+ * says. A {@link Channel} adapts it to UART frames or USB DFU blocks.
+ */
+public final class HostSession {
+    /** Progress after each acknowledgement. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long acked, long total, long resumedAt);
+    }
+
+    /** One transport's messages. */
+    public interface Channel {
+        /** Sends the u32 patch length and the header; the device's resume offset. */
+        long begin(long patchLength, byte[] header) throws IOException;
+
+        /**
+         * Sends patch bytes from {@code acked} on; the device's next expected offset. It can be
+         * lower than {@code acked} when the device had to restart the update.
+         */
+        long send(byte[] patch, long acked) throws IOException;
+
+        /** Every byte acknowledged: the device verifies. Its next expected offset: the patch length once staged. */
+        long done(long patchLength) throws IOException;
+
+        /** The device's message after a successful {@link #done}. */
+        String deviceMessage();
+    }
+
+    /** The link went quiet or the device reset: begin again. */
+    public static final class LinkLostException extends IOException {
+        public LinkLostException(String why) {
+            super(why);
+        }
+    }
+
+    /** What a finished transfer did. */
+    public record Result(long patchBytes, double seconds, long firstOffset, int reconnects, int restarts,
+                         String deviceMessage) {
+    }
+
+    private final Channel channel;
+    private final Progress progress;
+    private final int maxReconnects;
+
+    public HostSession(Channel channel, Progress progress, int maxReconnects) {
+        this.channel = channel;
+        this.progress = progress;
+        this.maxReconnects = maxReconnects;
+    }
+
+    public Result send(byte[] patch) throws IOException {
+        byte[] header = Arrays.copyOf(patch, headerSize(patch));
+        long start = System.nanoTime();
+        long firstOffset = -1;
+        int reconnects = 0;
+        int restarts = 0;
+        while (true) {
+            try {
+                long acked = channel.begin(patch.length, header);
+                if (firstOffset < 0) {
+                    firstOffset = acked;
+                }
+                long resumedAt = acked;
+                while (true) {
+                    while (acked < patch.length) {
+                        long next = channel.send(patch, acked);
+                        if (next < acked) {
+                            restarts++;
+                            resumedAt = next;
+                        }
+                        if (next != acked) {
+                            acked = next;
+                            progress.update(acked, patch.length, resumedAt);
+                        }
+                    }
+                    long after = channel.done(patch.length);
+                    if (after >= patch.length) {
+                        return new Result(patch.length, (System.nanoTime() - start) / 1e9, firstOffset, reconnects,
+                                restarts, channel.deviceMessage());
+                    }
+                    restarts++; // the device restarted the update while verifying
+                    acked = after;
+                    resumedAt = after;
+                }
+            } catch (LinkLostException e) {
+                if (++reconnects > maxReconnects) {
+                    throw new IOException(e.getMessage() + " (gave up after " + maxReconnects + " reconnects)", e);
+                }
+            }
+        }
+    }
+
+    /** The patch's header_size, checked against the patch's length (begin carries the whole header). */
+    public static int headerSize(byte[] patch) {
+        if (patch.length < PatchHeader.PREFIX_SIZE) {
+            throw new IllegalArgumentException("not a patch: " + patch.length + " bytes");
+        }
+        try {
+            int size = PatchHeader.sizeFromPrefix(patch);
+            if (size > patch.length) {
+                throw new IllegalArgumentException("not a patch: header_size " + size + " > " + patch.length + " bytes");
+            }
+            return size;
+        } catch (PatchException e) {
+            throw new IllegalArgumentException("not a patch: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.fwdelta.runtime.transport;
+
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.device.UpdateRestartedException;
+import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * The device side of a patch transfer, whatever carries it (UART frames, USB DFU blocks): begin
+ * with the header gives the resume offset; data at an offset is applied, or answered as a
+ * duplicate or a gap; done verifies; abort drops the update. The transports only translate their
+ * messages into these calls and the replies back (docs/PROTOCOL.md).
+ *
+ * <p>After a dropped link (the device stayed powered) the agent still holds its state in RAM, so
+ * BEGIN with the same header resumes at the next expected byte; after a reset the agent is made
+ * again from flash and resumes at its last checkpoint. A torn ECC unit makes the agent restart the
+ * update, and the reply says from where ({@link Kind#RESTARTED}). RAM: the agent's, and two longs.
+ */
+public final class TransferSession {
+    /** What the device answers. */
+    public enum Kind {
+        /** begin accepted: send from {@code offset}. */
+        READY,
+        /** data applied: {@code offset} is the next expected byte. */
+        ACK,
+        /** data before the expected offset (a retransmission): nothing applied. */
+        DUPLICATE,
+        /** data after the expected offset, or done before the last byte: send from {@code offset}. */
+        GAP,
+        /** the agent began the update again (torn ECC unit): send from {@code offset}. */
+        RESTARTED,
+        /** the transfer ended: {@code status} 0 staged, else a patch error code or {@link #RESULT_OTHER}. */
+        RESULT,
+        /** no transfer in progress: the message is ignored. */
+        IGNORED
+    }
+
+    /** One answer: its kind, and the offset or the status and message it carries. */
+    public record Reply(Kind kind, long offset, int status, String message) {
+        static Reply at(Kind kind, long offset) {
+            return new Reply(kind, offset, RESULT_OK, "");
+        }
+
+        static Reply result(int status, String message) {
+            return new Reply(Kind.RESULT, -1, status, message);
+        }
+
+        public boolean ok() {
+            return kind != Kind.RESULT || status == RESULT_OK;
+        }
+    }
+
+    public static final int RESULT_OK = 0;
+    public static final int RESULT_OTHER = 0xFFFF;
+    private static final String STAGED = "staged and verified";
+
+    private final Supplier<UpdateAgent> agents;
+    private UpdateAgent agent;
+    /** Length of the transfer in progress, -1 when none. */
+    private long patchLength = -1;
+    private long expected;
+
+    /** @param agents makes the update agent (again after a reboot or a failure), reading its state from flash */
+    public TransferSession(Supplier<UpdateAgent> agents) {
+        this.agents = agents;
+        this.agent = agents.get();
+    }
+
+    /** A reboot: the agent starts over from what flash holds. */
+    public void reboot() {
+        agent = agents.get();
+        patchLength = -1;
+    }
+
+    /** The agent's state, for status reports. */
+    public UpdateAgent.State agentState() {
+        return agent.state();
+    }
+
+    /** Where the host should continue: the next expected byte in a transfer, else the agent's checkpoint. */
+    public long resumeOffset() {
+        return patchLength >= 0 ? expected : agent.resumeOffset();
+    }
+
+    /** Length of the transfer in progress, or -1. */
+    public long patchLength() {
+        return patchLength;
+    }
+
+    /**
+     * Opens (or reopens) a transfer: {@code message} is the u32 patch length and then the patch
+     * header, exactly its header_size bytes (the BEGIN payload, DFU block 0).
+     */
+    public Reply begin(byte[] message) throws IOException {
+        patchLength = -1;
+        if (!carriesWholeHeader(message)) {
+            return Reply.result(RESULT_OTHER, "BEGIN must carry a u32 length and the whole header (header_size bytes)");
+        }
+        long length = LittleEndian.u32(message, 0);
+        byte[] header = Arrays.copyOfRange(message, 4, message.length);
+        try {
+            if (agent.state() == UpdateAgent.State.FAILED) {
+                agent = agents.get();
+            }
+            long from = agent.begin(header);
+            if (length != agent.patchLength()) {
+                return Reply.result(RESULT_OTHER, "BEGIN length " + length + " differs from the header's "
+                        + agent.patchLength());
+            }
+            patchLength = length;
+            expected = from;
+            return Reply.at(Kind.READY, from);
+        } catch (PatchException e) {
+            return Reply.result(e.code().number(), e.getMessage());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return Reply.result(RESULT_OTHER, e.getMessage());
+        }
+    }
+
+    /** Patch bytes {@code b[off..off+len)} that start at patch offset {@code offset}. */
+    public Reply data(long offset, byte[] b, int off, int len) throws IOException {
+        if (patchLength < 0) {
+            return Reply.at(Kind.IGNORED, 0);
+        }
+        if (offset < expected) {
+            return Reply.at(Kind.DUPLICATE, expected);
+        }
+        if (offset > expected || offset + len > patchLength) {
+            return Reply.at(Kind.GAP, expected);
+        }
+        return agentStep(() -> {
+            agent.receive(b, off, len);
+            expected += len;
+            return Reply.at(Kind.ACK, expected);
+        });
+    }
+
+    /** The host has sent every byte: the agent verifies the staged image. */
+    public Reply done() throws IOException {
+        if (agent.state() == UpdateAgent.State.STAGED) {
+            patchLength = -1;
+            return Reply.result(RESULT_OK, STAGED);
+        }
+        if (patchLength < 0 || expected != patchLength) {
+            return Reply.at(Kind.GAP, resumeOffset());
+        }
+        return agentStep(() -> {
+            agent.finish();
+            patchLength = -1;
+            return Reply.result(RESULT_OK, STAGED);
+        });
+    }
+
+    /** A call into the agent that writes flash. */
+    @FunctionalInterface
+    private interface AgentStep {
+        Reply run() throws IOException;
+    }
+
+    /**
+     * Runs {@code step}; a restart of the agent (torn ECC unit) keeps the transfer open at the
+     * offset it gives, a patch error ends the transfer with its code.
+     */
+    private Reply agentStep(AgentStep step) throws IOException {
+        try {
+            return step.run();
+        } catch (UpdateRestartedException e) {
+            expected = e.resumeOffset();
+            return Reply.at(Kind.RESTARTED, expected);
+        } catch (PatchException e) {
+            patchLength = -1;
+            return Reply.result(e.code().number(), e.getMessage());
+        }
+    }
+
+    /** The host drops the update. */
+    public void abort() throws IOException {
+        agent.abort();
+        patchLength = -1;
+    }
+
+    /** Whether {@code p} holds a u32 and then a header prefix and exactly header_size bytes. */
+    private static boolean carriesWholeHeader(byte[] p) {
+        if (p.length < 4 + PatchHeader.PREFIX_SIZE) {
+            return false;
+        }
+        try {
+            return p.length - 4 == PatchHeader.sizeFromPrefix(Arrays.copyOfRange(p, 4, 4 + PatchHeader.PREFIX_SIZE));
+        } catch (PatchException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.fwdelta.runtime.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.TestPatch;
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.runtime.transport.TransferSession.Kind;
+import dev.fwdelta.runtime.transport.TransferSession.Reply;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The device's transfer session, transport aside: every reply it can give, and where it resumes. */
+class TransferSessionTest {
+    private static final DeviceLayout LAYOUT = DeviceLayout.preset("nrf52840");
+    private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(1 << 20);
+    private static final TestPatch SOURCE = TestPatch.standard();
+    private static final byte[] PATCH = SOURCE.build();
+
+    private final NorFlash flash;
+    private final TransferSession session;
+    private final int headerSize;
+
+    TransferSessionTest() throws Exception {
+        flash = DeviceSimulator.provision(LAYOUT, SOURCE.old);
+        session = new TransferSession(() -> new UpdateAgent(LAYOUT, flash, POLICY));
+        headerSize = PatchHeader.sizeFromPrefix(PATCH);
+    }
+
+    private static byte[] begin(long length, int headerBytes) {
+        byte[] m = new byte[4 + headerBytes];
+        LittleEndian.put32(m, 0, length);
+        System.arraycopy(PATCH, 0, m, 4, headerBytes);
+        return m;
+    }
+
+    private Reply data(long from, int n) throws Exception {
+        return session.data(from, PATCH, (int) from, n);
+    }
+
+    /** Opens a transfer and sends all but the last 20-odd bytes in 13-byte pieces; the offset reached. */
+    private long beginAndSendMostOfThePatch() throws Exception {
+        session.begin(begin(PATCH.length, headerSize));
+        long at = headerSize;
+        for (; at < PATCH.length - 20; at += 13) {
+            assertEquals(Kind.ACK, data(at, 13).kind());
+        }
+        return at;
+    }
+
+    private void assertReply(Kind kind, long offset, Reply r) {
+        assertEquals(kind, r.kind(), r.toString());
+        assertEquals(offset, r.offset(), r.toString());
+    }
+
+    @Test
+    void inOrderDuplicateAndGapThenDone() throws Exception {
+        assertReply(Kind.IGNORED, 0, data(headerSize, 10));
+        assertReply(Kind.READY, headerSize, session.begin(begin(PATCH.length, headerSize)));
+        assertReply(Kind.ACK, headerSize + 10, data(headerSize, 10));
+        assertReply(Kind.DUPLICATE, headerSize + 10, data(headerSize, 10));
+        assertReply(Kind.GAP, headerSize + 10, data(headerSize + 20, 10));
+        assertReply(Kind.GAP, headerSize + 10, session.done());
+        assertReply(Kind.GAP, headerSize + 10, session.data(headerSize + 10, new byte[PATCH.length], 0, PATCH.length));
+        for (long off = headerSize + 10; off < PATCH.length; off += 7) {
+            assertEquals(Kind.ACK, data(off, (int) Math.min(7, PATCH.length - off)).kind());
+        }
+        Reply done = session.done();
+        assertEquals(Kind.RESULT, done.kind());
+        assertTrue(done.ok(), done.message());
+        byte[] staged = Arrays.copyOfRange(flash.snapshot(), (int) LAYOUT.staging().offset(),
+                (int) LAYOUT.staging().offset() + SOURCE.newImage().length);
+        assertArrayEquals(SOURCE.newImage(), staged);
+    }
+
+    @Test
+    void afterALinkDropBeginResumesAtTheNextExpectedByte() throws Exception {
+        long at = beginAndSendMostOfThePatch();
+        assertReply(Kind.READY, at, session.begin(begin(PATCH.length, headerSize)));
+        assertEquals(at, session.resumeOffset());
+    }
+
+    @Test
+    void afterAResetBeginResumesAtTheLastCheckpoint() throws Exception {
+        long at = beginAndSendMostOfThePatch();
+        session.reboot();
+        long checkpoint = new UpdateAgent(LAYOUT, flash, POLICY).resumeOffset();
+        assertTrue(checkpoint < at, "checkpoint " + checkpoint + " before the " + at + " bytes received");
+        assertReply(Kind.READY, checkpoint, session.begin(begin(PATCH.length, headerSize)));
+    }
+
+    @Test
+    void beginThatDoesNotCarryTheWholeHeaderOrTheRightLengthIsRefused() throws Exception {
+        Reply shortHeader = session.begin(begin(PATCH.length, headerSize - 1));
+        assertEquals(TransferSession.RESULT_OTHER, shortHeader.status(), shortHeader.toString());
+        Reply wrongLength = session.begin(begin(PATCH.length + 1, headerSize));
+        assertEquals(TransferSession.RESULT_OTHER, wrongLength.status(), wrongLength.toString());
+        assertTrue(wrongLength.message().contains("length"), wrongLength.message());
+        assertEquals(-1, session.patchLength(), "no transfer open after a refused begin");
+    }
+}
