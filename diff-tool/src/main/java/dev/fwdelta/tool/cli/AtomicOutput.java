@@ -2,10 +2,12 @@ package dev.fwdelta.tool.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +25,9 @@ final class AtomicOutput implements AutoCloseable {
     /** Links followed before an output is refused as a loop (Linux's own limit is 40). */
     private static final int MAX_LINKS = 40;
     private static final Set<Path> LIVE_TEMPS = ConcurrentHashMap.newKeySet();
+    /** Random names tried for the temporary file before giving up (another run may hold one). */
+    private static final int TEMP_NAME_ATTEMPTS = 16;
+    private static final SecureRandom TEMP_NAMES = new SecureRandom();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deleteLiveTemps, "fwdelta-remove-partial-output"));
@@ -40,9 +45,26 @@ final class AtomicOutput implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "output directory does not exist");
         }
-        this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".part");
+        this.temp = createTemp(dir, this.target.getFileName().toString());
         LIVE_TEMPS.add(temp);
         this.out = Files.newOutputStream(temp);
+    }
+
+    /**
+     * A new, empty file beside the output, made with the user's umask as any other program's
+     * output is: {@code Files.createTempFile} would make it, and so the committed output, 0600.
+     */
+    private static Path createTemp(Path dir, String name) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".part");
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == TEMP_NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

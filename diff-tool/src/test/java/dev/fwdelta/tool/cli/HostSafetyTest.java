@@ -11,9 +11,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +52,16 @@ class HostSafetyTest {
         assertEquals(ExitCodes.USAGE, code, cli.err());
         assertTrue(cli.err().startsWith("fwdelta: error: the output "), cli.err());
         assertEquals(1, cli.err().lines().count(), cli.err());
+    }
+
+    @Test
+    void outputsGetTheUsersUmaskNotOwnerOnly() throws Exception {
+        // A file created plainly in the same directory carries the JVM's umask: outputs must match it.
+        Set<PosixFilePermission> umasked = Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain")));
+        assertEquals(umasked, Files.getPosixFilePermissions(patch), "diff's patch");
+        Path applied = dir.resolve("applied.bin");
+        assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o", applied.toString()), cli.err());
+        assertEquals(umasked, Files.getPosixFilePermissions(applied), "apply's image");
     }
 
     @Test
