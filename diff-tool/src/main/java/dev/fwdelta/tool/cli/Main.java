@@ -71,14 +71,25 @@ public final class Main implements Runnable {
         return cl;
     }
 
-    /** A usage error: the same one {@code fwdelta: error:} line as every user error, then the command's usage. */
+    /**
+     * A usage error: one {@code fwdelta: error:} line, like every user error, that says where the
+     * usage is (and, for a mistyped name, what was meant); the usage itself only when asked.
+     */
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
-        cl.getErr().println("fwdelta: error: " + e.getMessage());
-        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cl.getErr())) {
-            cl.usage(cl.getErr());
+        if (!(e instanceof MissingCommandException)) {
+            cl.getErr().println("fwdelta: error: " + e.getMessage() + suggestion(e) + " (see '"
+                    + cl.getCommandSpec().qualifiedName() + " --help')");
         }
         return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** "; did you mean X?" for an unknown command or option close to a known one, else nothing. */
+    private static String suggestion(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            return "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        return "";
     }
 
     /** Runs the command; running out of heap is one error line with what to do, never a stack trace. */
@@ -95,7 +106,19 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (diff, apply, inspect, verify, sign, keygen, matrix, demo)");
+        // A bare `fwdelta`: the list of every command, as a user starting out needs it.
+        CommandLine cl = spec.commandLine();
+        cl.usage(cl.getErr());
+        throw new MissingCommandException(cl);
+    }
+
+    /** No command named: the usage listing every command was printed; this exits with USAGE without another line. */
+    private static final class MissingCommandException extends CommandLine.ParameterException {
+        private static final long serialVersionUID = 1L;
+
+        MissingCommandException(CommandLine cl) {
+            super(cl, "missing command");
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,9 +57,9 @@ class CliTest {
             int expectedSubcommands = name.equals("help") ? full.getSubcommands().size() : 1;
             assertEquals(expectedSubcommands, alone.getSubcommands().size(), name);
         }
-        // a usage error in a command run alone still exits with USAGE and shows that command's usage
+        // a usage error in a command run alone still exits with USAGE and names that command's help
         assertEquals(ExitCodes.USAGE, run("diff", oldBin.toString()));
-        assertTrue(err.toString().contains("Usage: fwdelta diff"), err.toString());
+        assertTrue(err.toString().contains("(see 'fwdelta diff --help')"), err.toString());
         // no command, or one that does not exist: the full list
         assertEquals(12, Main.commandLineFor(new String[] {"nonsense"}).getSubcommands().size());
     }
@@ -125,6 +126,29 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(),
                 "--ram-budget", "lots"));
         assertEquals(ExitCodes.USAGE, run("frobnicate"));
+    }
+
+    @Test
+    void aUsageErrorIsOneLineWithoutTheUsage() {
+        for (String[] args : List.of(new String[] {"diff", oldBin.toString()}, new String[] {"diff", "--bogus"},
+                new String[] {"apply", "--ram-budget", "lots"}, new String[] {"inspct"})) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, run(args), String.join(" ", args));
+            String text = err.toString();
+            assertEquals(1, text.lines().count(), text);
+            assertTrue(text.startsWith("fwdelta: error: "), text);
+            assertFalse(text.contains("Usage:"), text);
+        }
+        assertTrue(err.toString().contains("did you mean inspect?"), err.toString());
+    }
+
+    @Test
+    void aBareFwdeltaListsEveryCommand() {
+        assertEquals(ExitCodes.USAGE, Main.commandLineFor(new String[0]).setErr(new PrintWriter(err)).execute());
+        for (String name : Main.commandLine().getSubcommands().keySet()) {
+            assertTrue(err.toString().contains("\n  " + name + " "), name + " missing from:\n" + err);
+        }
+        assertFalse(err.toString().contains("fwdelta: error:"), err.toString());
     }
 
     @Test
