@@ -35,7 +35,12 @@ final class Database implements AutoCloseable {
         config.setPoolName("fwdelta-db");
         pool = new HikariDataSource(config);
         if (sqlite) {
-            inTransaction(c -> c.createStatement().execute("PRAGMA journal_mode = WAL"));
+            // Readers do not wait for the writer (WAL): set once per database file, outside a transaction.
+            try (Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode = WAL");
+            } catch (SQLException e) {
+                throw new IllegalStateException("database: " + e.getMessage(), e);
+            }
         }
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
     }
