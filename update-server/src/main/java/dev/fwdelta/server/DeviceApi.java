@@ -92,9 +92,11 @@ final class DeviceApi {
             if (offer == null) {
                 return "none\n";
             }
-            String base = artifactBaseUrl != null ? artifactBaseUrl : "/d/artifacts/";
-            return "update " + offer.version + " " + offer.size + " " + offer.artifactSha + " " + base + offer.artifactSha
-                    + "\n";
+            // A static copy of the store (CDN) has the store's layout: BASE/ab/abcdef...
+            String url = artifactBaseUrl != null
+                    ? artifactBaseUrl + offer.artifactSha.substring(0, 2) + "/" + offer.artifactSha
+                    : "/d/artifacts/" + offer.artifactSha;
+            return "update " + offer.version + " " + offer.size + " " + offer.artifactSha + " " + url + "\n";
         });
         ctx.contentType("text/plain").result(answer);
     }
