@@ -30,7 +30,10 @@ final class Database implements AutoCloseable {
         // SQLite takes one writer at a time: a few connections that wait for the lock instead of failing.
         config.setMaximumPoolSize(sqlite ? 4 : 16);
         if (sqlite) {
-            config.setConnectionInitSql("PRAGMA busy_timeout = 30000");
+            // Wait for the write lock instead of failing, and take it when a transaction begins: a
+            // transaction that reads first and writes later cannot wait for it (SQLITE_BUSY at once).
+            config.addDataSourceProperty("busy_timeout", "30000");
+            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         }
         config.setPoolName("fwdelta-db");
         pool = new HikariDataSource(config);
