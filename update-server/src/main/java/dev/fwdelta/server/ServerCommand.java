@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.fwdelta.tool.cli.ByteSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,7 +45,8 @@ final class ServerCommand implements Callable<Integer> {
             description = "Point downloads at a static copy of the store (CDN): URL + SHA256.")
     String artifactBaseUrl;
 
-    @Option(names = "--max-upload", defaultValue = "67108864", paramLabel = "BYTES")
+    @Option(names = "--max-upload", defaultValue = "64M", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Largest artifact upload (default: ${DEFAULT-VALUE}).")
     long maxUpload;
 
     @Option(names = "--admin-token-file", paramLabel = "FILE",

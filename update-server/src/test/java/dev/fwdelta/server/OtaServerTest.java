@@ -2,8 +2,11 @@ package dev.fwdelta.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.server.device.OtaDevice;
 import dev.fwdelta.server.publish.AdminClient;
 import java.io.IOException;
@@ -48,6 +51,25 @@ class OtaServerTest {
         assertTrue(c.ota.bytesDownloaded() != a.ota.bytesDownloaded(), "v0 gets its own patch");
         assertTrue(d.ota.bytesDownloaded() > 4 * a.ota.bytesDownloaded(),
                 "unknown image gets the full image: " + d.ota.bytesDownloaded() + " vs " + a.ota.bytesDownloaded());
+    }
+
+    @Test
+    void aPatchTheDeviceRefusesIsReportedAsFailedWithItsErrorCode() throws Exception {
+        Fleet fleet = new Fleet(dir);
+        Fleet otherKey = new Fleet(java.nio.file.Files.createDirectories(dir.resolve("other")));
+        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
+                1 << 20))) {
+            URI uri = Fleet.uri(server);
+            fleet.publishAll(uri);
+            // This device trusts another release key: it must refuse the update and say why.
+            Fleet.Device dev = otherKey.new Device(uri, "dev-x", "default", fleet.v1, 2);
+            PatchException e = assertThrows(PatchException.class, () -> dev.ota.poll(dev.installed));
+            assertEquals(ErrorCode.UNKNOWN_KEY, e.code());
+            String[] row = new AdminClient(uri, Fleet.TOKEN).device("dev-x").split(" ");
+            assertEquals("failed", row[4]);
+            assertEquals(Integer.toString(ErrorCode.UNKNOWN_KEY.number()), row[5]);
+            assertArrayEquals(fleet.v1, dev.active(fleet.v1.length), "still runs v1");
+        }
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import dev.fwdelta.tool.cli.ByteSize;
+import dev.fwdelta.tool.cli.UnsignedNumber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,16 +61,16 @@ public final class DevicePollCommand implements Runnable {
         @Option(names = "--flash-file", required = true, paramLabel = "FILE")
         Path flashFile;
 
-        @Option(names = "--hardware-id", required = true, paramLabel = "ID")
+        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.class)
         long hardwareId;
 
-        @Option(names = "--installed-version", defaultValue = "0", paramLabel = "N")
+        @Option(names = "--installed-version", defaultValue = "0", paramLabel = "N", converter = UnsignedNumber.class)
         long installedVersion;
 
         @Option(names = "--trust", paramLabel = "PUB.pem", description = "Release key(s) the device trusts.")
         List<Path> trust = new ArrayList<>();
 
-        @Option(names = "--ram-budget", defaultValue = "16384")
+        @Option(names = "--ram-budget", defaultValue = "16384", converter = ByteSize.class)
         long ramBudget;
 
         @Override

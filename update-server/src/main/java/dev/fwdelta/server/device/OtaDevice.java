@@ -106,7 +106,7 @@ public final class OtaDevice {
                 report(offer.version(), "staged", 0);
             }
         } catch (PatchException e) {
-            report(offer.version(), "failed", e.code().ordinal() + 1);
+            report(offer.version(), "failed", e.code().number());
             agent.abort();
             throw e;
         }

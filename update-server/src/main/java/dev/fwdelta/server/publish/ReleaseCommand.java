@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import dev.fwdelta.tool.cli.UnsignedNumber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,10 +44,10 @@ public final class ReleaseCommand implements Runnable {
         @Option(names = "--key", required = true, paramLabel = "KEY.pem", description = "Release key: patches are signed here.")
         Path key;
 
-        @Option(names = "--hardware-id", required = true, paramLabel = "ID")
+        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.class)
         long hardwareId;
 
-        @Option(names = "--firmware-version", required = true, paramLabel = "N")
+        @Option(names = "--firmware-version", required = true, paramLabel = "N", converter = UnsignedNumber.class)
         long firmwareVersion;
 
         @Option(names = "--rollout", defaultValue = "all", paramLabel = "all|group:NAME|percent:N")
