@@ -177,6 +177,21 @@ public final class OtaDevice {
         }
     }
 
+    /**
+     * What the device does when power comes (back): the bootloader runs first and finishes an
+     * install a power cut interrupted; a new image on its trial boot confirms itself.
+     */
+    public void powerOn() throws IOException {
+        Bootloader bootloader = new Bootloader(layout, flash);
+        BootResult r = bootloader.boot();
+        if (r.image() == BootResult.Image.UNKNOWN) {
+            throw new IOException("bootloader found no valid image");
+        }
+        if (r.trial()) {
+            bootloader.confirm();
+        }
+    }
+
     /** Reboots until the bootloader has installed the staged image and it confirmed itself. */
     private void install() throws IOException {
         for (int boot = 0; boot < MAX_BOOTS; boot++) {
