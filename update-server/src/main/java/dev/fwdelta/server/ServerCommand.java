@@ -80,7 +80,7 @@ final class ServerCommand implements Callable<Integer> {
                 maxUpload, artifactBaseUrl, tlsKeystore, tlsKeystore == null ? null : System.getenv(tlsPasswordEnv), web);
         try (OtaServer server = OtaServer.start(s)) {
             spec.commandLine().getErr().printf("fwdelta server on %s://%s:%d (database %s, artifacts %s)%n",
-                    tlsKeystore == null ? "http" : "https", host, server.port(), url.replaceAll("password=[^&]*", "password=*"),
+                    tlsKeystore == null ? "http" : "https", host, tlsKeystore == null ? server.port() : port, url.replaceAll("password=[^&]*", "password=*"),
                     artifacts);
             spec.commandLine().getErr().flush();
             new CountDownLatch(1).await(); // until the process is stopped
