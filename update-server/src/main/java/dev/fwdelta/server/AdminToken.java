@@ -24,6 +24,15 @@ public final class AdminToken {
         return env == null || env.isBlank() ? null : env.strip();
     }
 
+    /** The token for a client command: as {@link #read}, and an error naming both places when there is none. */
+    public static String require(Path file) throws IOException {
+        String token = read(file);
+        if (token == null) {
+            throw new IllegalArgumentException("no admin token: set " + ENV + " or --admin-token-file");
+        }
+        return token;
+    }
+
     /** A new random token (the server makes one when given none, and prints it once). */
     public static String generate() {
         return Credentials.newSecret();

@@ -24,12 +24,58 @@ final class DeviceApi {
     private final Database db;
     private final ArtifactStore store;
     private final String artifactBaseUrl;
+    private final String provisioningTokenHash;
 
-    /** {@code artifactBaseUrl}: where answers point downloads (a CDN), or null for this server's own route. */
-    DeviceApi(Database db, ArtifactStore store, String artifactBaseUrl) {
+    /**
+     * {@code artifactBaseUrl}: where answers point downloads (a CDN), or null for this server's own
+     * route; {@code provisioningTokenHash}: the token devices may register themselves with, or null.
+     */
+    DeviceApi(Database db, ArtifactStore store, String artifactBaseUrl, String provisioningTokenHash) {
         this.db = db;
         this.store = store;
         this.artifactBaseUrl = artifactBaseUrl;
+        this.provisioningTokenHash = provisioningTokenHash;
+    }
+
+    /**
+     * POST /d/register with the provisioning token (Bearer), body {@code id=..[&group=..]}: a new
+     * device registers itself and gets its secret. Only a new id: a known one is re-keyed by the admin alone.
+     */
+    void register(Context ctx) {
+        if (provisioningTokenHash == null) {
+            throw new HttpError(404, "this server takes no self-registration (no provisioning token)");
+        }
+        String h = ctx.header("Authorization");
+        String token = h != null && h.startsWith("Bearer ") && h.length() < 400 ? h.substring(7).trim() : null;
+        if (token == null || !Credentials.matches(token, provisioningTokenHash)) {
+            throw new HttpError(401, "provisioning token required (Authorization: Bearer TOKEN)");
+        }
+        Map<String, String> f = OtaServer.form(ctx);
+        String id = Fields.name("id", f.get("id"));
+        String group = Fields.name("group", f.getOrDefault("group", "default"));
+        String secret = Credentials.newSecret();
+        boolean added = db.inTransaction(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM devices WHERE id = ?")) {
+                q.setString(1, id);
+                try (ResultSet r = q.executeQuery()) {
+                    if (r.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO devices (id, secret_hash, device_group) VALUES (?, ?, ?)")) {
+                s.setString(1, id);
+                s.setString(2, Credentials.hash(secret));
+                s.setString(3, group);
+                s.executeUpdate();
+            }
+            return true;
+        });
+        if (!added) {
+            throw new HttpError(409, "device " + id + " is registered already");
+        }
+        ctx.contentType("text/plain").result(secret + "\n");
     }
 
     /** A device known by its id and secret (HTTP Basic); everything else is 401. */

@@ -21,7 +21,7 @@ public final class OtaServer implements AutoCloseable {
     /** How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for plain HTTP. */
     public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                            String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
-                           String tlsPassword, Path webDir) {}
+                           String tlsPassword, Path webDir, String provisioningTokenHash) {}
 
     private final Database db;
     private final Javalin app;
@@ -35,7 +35,7 @@ public final class OtaServer implements AutoCloseable {
     public static OtaServer start(Settings s) throws Exception {
         Database db = new Database(s.jdbcUrl(), s.dbUser(), s.dbPassword());
         ArtifactStore store = new ArtifactStore(s.store());
-        DeviceApi device = new DeviceApi(db, store, s.artifactBaseUrl());
+        DeviceApi device = new DeviceApi(db, store, s.artifactBaseUrl(), s.provisioningTokenHash());
         AdminApi admin = new AdminApi(db, store, s.adminTokenHash(), s.maxUpload());
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -69,6 +69,7 @@ public final class OtaServer implements AutoCloseable {
         app.get("/admin/artifacts/{sha}", admin::getArtifact);
         app.get("/admin/images", admin::listImages);
         app.post("/admin/releases", admin::addRelease);
+        app.post("/d/register", device::register);
         app.post("/d/checkin", device::checkin);
         app.get("/d/artifacts/{sha}", device::download);
         app.post("/d/report", device::report);

@@ -53,6 +53,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Admin token (else " + AdminToken.ENV + ", else a new one is printed).")
     Path adminTokenFile;
 
+    @Option(names = "--provisioning-token-env", paramLabel = "VAR",
+            description = "Devices holding the token in this environment variable may register themselves (POST /d/register).")
+    String provisioningTokenEnv;
+
     @Option(names = "--tls-keystore", paramLabel = "FILE.p12", description = "Serve HTTPS with this PKCS#12 certificate.")
     Path tlsKeystore;
 
@@ -77,7 +81,8 @@ final class ServerCommand implements Callable<Integer> {
         Path artifacts = store != null ? store : data.resolve("artifacts");
         OtaServer.Settings s = new OtaServer.Settings(host, port, url, dbUser,
                 dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv), artifacts, AdminToken.hash(token),
-                maxUpload, artifactBaseUrl, tlsKeystore, tlsKeystore == null ? null : System.getenv(tlsPasswordEnv), web);
+                maxUpload, artifactBaseUrl, tlsKeystore, tlsKeystore == null ? null : System.getenv(tlsPasswordEnv), web,
+                provisioningTokenHash());
         try (OtaServer server = OtaServer.start(s)) {
             spec.commandLine().getErr().printf("fwdelta server on %s://%s:%d (database %s, artifacts %s)%n",
                     tlsKeystore == null ? "http" : "https", host, tlsKeystore == null ? server.port() : port, url.replaceAll("password=[^&]*", "password=*"),
@@ -86,6 +91,17 @@ final class ServerCommand implements Callable<Integer> {
             new CountDownLatch(1).await(); // until the process is stopped
         }
         return 0;
+    }
+
+    private String provisioningTokenHash() {
+        if (provisioningTokenEnv == null) {
+            return null;
+        }
+        String t = System.getenv(provisioningTokenEnv);
+        if (t == null || t.isBlank()) {
+            throw new IllegalArgumentException("--provisioning-token-env: " + provisioningTokenEnv + " is not set");
+        }
+        return Credentials.hash(t.strip());
     }
 
     @Command(name = "add-device", mixinStandardHelpOptions = true,
@@ -108,11 +124,8 @@ final class ServerCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            String token = AdminToken.read(adminTokenFile);
-            if (token == null) {
-                throw new IllegalArgumentException("no admin token: set " + AdminToken.ENV + " or --admin-token-file");
-            }
-            spec.commandLine().getOut().println(new AdminClient(server, token).addDevice(id, group));
+            spec.commandLine().getOut().println(new AdminClient(server, AdminToken.require(adminTokenFile))
+                    .addDevice(id, group));
             return 0;
         }
     }

@@ -28,6 +28,7 @@ import java.util.Random;
 final class Fleet {
     static final long HW = 0x4c4b;
     static final String TOKEN = "test-admin-token-0123456789";
+    static final String PROVISIONING = "test-provisioning-token-42";
     static final DeviceLayout LAYOUT = DeviceLayout.preset("stm32l4-512k");
 
     final byte[] v0;
@@ -70,7 +71,7 @@ final class Fleet {
 
     static OtaServer.Settings settings(String jdbcUrl, Path store, long maxUpload) {
         return new OtaServer.Settings("127.0.0.1", 0, jdbcUrl, null, null, store, Credentials.hash(TOKEN), maxUpload,
-                null, null, null, null);
+                null, null, null, null, Credentials.hash(PROVISIONING));
     }
 
     static URI uri(OtaServer s) {

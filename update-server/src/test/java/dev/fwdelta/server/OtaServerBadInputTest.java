@@ -86,6 +86,25 @@ class OtaServerBadInputTest {
     }
 
     @Test
+    void provisioningRegistersNewDevicesOnly() throws Exception {
+        String good = "Bearer " + Fleet.PROVISIONING;
+        HttpResponse<String> r = send(form("/d/register", good, "id=fresh-1&group=beta"));
+        assertEquals(200, r.statusCode(), r.body());
+        String secret = r.body().strip();
+        assertEquals("none\n", send(form("/d/checkin", basic("fresh-1", secret), "hw=" + Fleet.HW + "&ver=3&sha="
+                + sha(fleet.v2))).body());
+        // The same id again, even with the token, is not re-keyed; the old secret still works.
+        assertEquals(409, send(form("/d/register", good, "id=fresh-1")).statusCode());
+        assertEquals(200, send(form("/d/checkin", basic("fresh-1", secret), "hw=" + Fleet.HW + "&ver=3&sha="
+                + sha(fleet.v2))).statusCode());
+        assertEquals(401, send(form("/d/register", "Bearer wrong", "id=fresh-2")).statusCode());
+        assertEquals(401, send(form("/d/register", "Bearer " + Fleet.TOKEN, "id=fresh-2")).statusCode());
+        assertEquals(400, send(form("/d/register", good, "id=../x")).statusCode());
+        assertEquals(404, send(req("/admin/devices/fresh-2").header("Authorization", "Bearer " + Fleet.TOKEN))
+                .statusCode());
+    }
+
+    @Test
     void aDeviceSeesOnlyItsOwnUpdate() throws Exception {
         Fleet.Device a = fleet.new Device(uri, "dev-a", "default", fleet.v0, 1);
         String secretB = new AdminClient(uri, Fleet.TOKEN).addDevice("dev-b", "default");

@@ -37,7 +37,7 @@ class OtaTlsTest {
             port = s.getLocalPort();
         }
         OtaServer.Settings s = new OtaServer.Settings("127.0.0.1", port, "jdbc:sqlite:" + dir.resolve("db"), null, null,
-                dir.resolve("store"), Credentials.hash(Fleet.TOKEN), 1 << 20, null, p12, "changeit", null);
+                dir.resolve("store"), Credentials.hash(Fleet.TOKEN), 1 << 20, null, p12, "changeit", null, null);
         try (OtaServer server = OtaServer.start(s)) {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(p12)) {

@@ -58,10 +58,7 @@ public final class ReleaseCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String token = AdminToken.read(adminTokenFile);
-            if (token == null) {
-                throw new IllegalArgumentException("no admin token: set " + AdminToken.ENV + " or --admin-token-file");
-            }
+            String token = AdminToken.require(adminTokenFile);
             BuildOptions options = new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET,
                     BuildOptions.DEFAULT_MAX_BLOCK_RAW, firmwareVersion, hardwareId);
             String done = new Publisher(new AdminClient(server, token), spec.commandLine().getOut()::println)
