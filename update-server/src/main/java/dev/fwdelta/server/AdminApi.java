@@ -1,5 +1,7 @@
 package dev.fwdelta.server;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import io.javalin.http.Context;
 import java.nio.file.Files;
 import java.sql.PreparedStatement;
@@ -163,7 +165,7 @@ final class AdminApi {
                 s.setString(5, rollout.toString());
                 s.setLong(6, System.currentTimeMillis());
                 s.executeUpdate();
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new HttpError(409, "release " + ver + " for hardware " + hw + " exists already");
             }
             for (String p : patches) {
@@ -203,7 +205,7 @@ final class AdminApi {
                 + patches.size() + " patches, rollout " + rollout + "\n");
     }
 
-    private static void requireArtifact(java.sql.Connection c, String sha) throws java.sql.SQLException {
+    private static void requireArtifact(Connection c, String sha) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM artifacts WHERE sha = ?")) {
             q.setString(1, sha);
             try (ResultSet r = q.executeQuery()) {

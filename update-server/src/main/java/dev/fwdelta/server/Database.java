@@ -1,5 +1,6 @@
 package dev.fwdelta.server;
 
+import java.sql.Statement;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ final class Database implements AutoCloseable {
         pool = new HikariDataSource(config);
         if (sqlite) {
             // Readers do not wait for the writer (WAL): set once per database file, outside a transaction.
-            try (Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement()) {
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
                 st.execute("PRAGMA journal_mode = WAL");
             } catch (SQLException e) {
                 throw new IllegalStateException("database: " + e.getMessage(), e);

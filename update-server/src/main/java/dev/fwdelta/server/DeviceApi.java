@@ -1,5 +1,7 @@
 package dev.fwdelta.server;
 
+import java.sql.Types;
+import java.util.Set;
 import io.javalin.http.Context;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class DeviceApi {
     /** The statuses a device reports. */
-    static final java.util.Set<String> STATUSES = java.util.Set.of("downloading", "staged", "installed", "failed");
+    static final Set<String> STATUSES = Set.of("downloading", "staged", "installed", "failed");
 
     private final Database db;
     private final ArtifactStore store;
@@ -127,7 +129,7 @@ final class DeviceApi {
                 s.setString(3, sha);
                 s.setString(4, offer == null ? null : offer.artifactSha);
                 if (offer == null) {
-                    s.setNull(5, java.sql.Types.BIGINT);
+                    s.setNull(5, Types.BIGINT);
                 } else {
                     s.setLong(5, offer.version);
                 }

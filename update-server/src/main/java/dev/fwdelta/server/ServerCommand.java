@@ -1,5 +1,6 @@
 package dev.fwdelta.server;
 
+import java.nio.file.Files;
 import dev.fwdelta.server.publish.AdminClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         String url = db != null ? db : "jdbc:sqlite:" + data.resolve("fwdelta.db");
         if (db == null) {
-            java.nio.file.Files.createDirectories(data);
+            Files.createDirectories(data);
         }
         Path artifacts = store != null ? store : data.resolve("artifacts");
         OtaServer.Settings s = new OtaServer.Settings(host, port, url, dbUser,

@@ -1,5 +1,8 @@
 package dev.fwdelta.server;
 
+import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fwdelta.server.publish.AdminClient;
@@ -18,7 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +79,7 @@ class OtaLoadBench {
                         .header("Authorization", basic("load-" + (CHECKINS + i), secrets[CHECKINS + i])).GET().build();
                 work.add(() -> timed(http, req, 200));
             }
-            java.util.Collections.shuffle(work, new java.util.Random(1));
+            Collections.shuffle(work, new Random(1));
             ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
             long t0 = System.nanoTime();
             List<Future<long[]>> results = pool.invokeAll(work);
@@ -133,6 +135,6 @@ class OtaLoadBench {
     }
 
     private static String sha(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fwdelta.runtime.flash.FaultPlan;
-import dev.fwdelta.runtime.flash.PowerCutException;
+import dev.fwdelta.runtime.sim.FaultPlan;
+import dev.fwdelta.runtime.sim.PowerCutException;
 import dev.fwdelta.server.device.OtaDevice;
 import java.net.URI;
 import java.nio.file.Path;

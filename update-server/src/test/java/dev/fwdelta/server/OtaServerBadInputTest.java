@@ -1,5 +1,10 @@
 package dev.fwdelta.server;
 
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,7 +136,7 @@ class OtaServerBadInputTest {
         return s;
     }
 
-    private final java.util.Map<String, String> secrets = new java.util.HashMap<>();
+    private final Map<String, String> secrets = new HashMap<>();
 
     @Test
     void hugeUploadIs413AndLeavesNothing() throws Exception {
@@ -143,7 +148,7 @@ class OtaServerBadInputTest {
         assertEquals(413, r.statusCode(), r.body());
         // Without a Content-Length (chunked), the limit is enforced while streaming.
         HttpResponse<String> chunked = send(req("/admin/artifacts/" + sha).header("Authorization", "Bearer " + Fleet.TOKEN)
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
         assertEquals(413, chunked.statusCode(), chunked.body());
         assertEquals(before, storedFiles());
         assertEquals(404, send(req("/admin/artifacts/" + sha).header("Authorization", "Bearer " + Fleet.TOKEN))
@@ -240,6 +245,6 @@ class OtaServerBadInputTest {
     }
 
     private static String sha(byte[] b) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 }

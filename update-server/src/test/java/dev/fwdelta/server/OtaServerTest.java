@@ -1,5 +1,6 @@
 package dev.fwdelta.server;
 
+import java.nio.file.Files;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,7 +57,7 @@ class OtaServerTest {
     @Test
     void aPatchTheDeviceRefusesIsReportedAsFailedWithItsErrorCode() throws Exception {
         Fleet fleet = new Fleet(dir);
-        Fleet otherKey = new Fleet(java.nio.file.Files.createDirectories(dir.resolve("other")));
+        Fleet otherKey = new Fleet(Files.createDirectories(dir.resolve("other")));
         try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
                 1 << 20))) {
             URI uri = Fleet.uri(server);

@@ -1,5 +1,6 @@
 package dev.fwdelta.server;
 
+import java.net.ServerSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -33,7 +34,7 @@ class OtaTlsTest {
         k.getInputStream().readAllBytes();
         assertEquals(true, k.waitFor(60, TimeUnit.SECONDS) && k.exitValue() == 0, "keytool made the certificate");
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         OtaServer.Settings s = new OtaServer.Settings("127.0.0.1", port, "jdbc:sqlite:" + dir.resolve("db"), null, null,

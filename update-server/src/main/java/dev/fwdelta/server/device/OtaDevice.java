@@ -9,7 +9,7 @@ import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
-import dev.fwdelta.runtime.flash.NorFlash;
+import dev.fwdelta.runtime.flash.Flash;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -56,12 +56,12 @@ public final class OtaDevice {
     private final String authorization;
     private final long hardware;
     private final DeviceLayout layout;
-    private final NorFlash flash;
+    private final Flash flash;
     private final UpdatePolicy policy;
     private LinkFault fault;
     private long bytesDownloaded;
 
-    public OtaDevice(URI server, String id, String secret, long hardware, DeviceLayout layout, NorFlash flash,
+    public OtaDevice(URI server, String id, String secret, long hardware, DeviceLayout layout, Flash flash,
                      UpdatePolicy policy) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.server = server;
