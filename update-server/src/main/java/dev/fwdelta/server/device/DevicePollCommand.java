@@ -61,7 +61,7 @@ public final class DevicePollCommand implements Runnable {
         @Option(names = "--flash-file", required = true, paramLabel = "FILE")
         Path flashFile;
 
-        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.class)
+        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.U32.class)
         long hardwareId;
 
         @Option(names = "--installed-version", defaultValue = "0", paramLabel = "N", converter = UnsignedNumber.class)

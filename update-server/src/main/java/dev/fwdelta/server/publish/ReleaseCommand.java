@@ -44,7 +44,7 @@ public final class ReleaseCommand implements Runnable {
         @Option(names = "--key", required = true, paramLabel = "KEY.pem", description = "Release key: patches are signed here.")
         Path key;
 
-        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.class)
+        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.U32.class)
         long hardwareId;
 
         @Option(names = "--firmware-version", required = true, paramLabel = "N", converter = UnsignedNumber.class)
