@@ -4,7 +4,7 @@ import dev.fwdelta.runtime.flash.Sizes;
 import picocli.CommandLine;
 
 /** Parses sizes such as 16384, 16K, 16KiB, 1M (K and KiB are both 1024). */
-final class ByteSize implements CommandLine.ITypeConverter<Long> {
+public final class ByteSize implements CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
         try {

@@ -10,7 +10,7 @@ import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
 /** Turns exceptions into one-line messages and exit codes; stack traces only for bugs. */
-final class ErrorMapper implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorMapper implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;

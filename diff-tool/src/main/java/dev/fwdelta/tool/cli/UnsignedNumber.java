@@ -7,11 +7,11 @@ import picocli.CommandLine;
  * that does not fit is refused with the range, never truncated. The subclasses are the widths
  * options use (picocli makes converters by their no-argument constructor).
  */
-class UnsignedNumber implements CommandLine.ITypeConverter<Long> {
+public class UnsignedNumber implements CommandLine.ITypeConverter<Long> {
     private final long max;
     private final String field;
 
-    UnsignedNumber() {
+    public UnsignedNumber() {
         this(Long.MAX_VALUE, "63-bit");
     }
 
@@ -21,8 +21,8 @@ class UnsignedNumber implements CommandLine.ITypeConverter<Long> {
     }
 
     /** A 32-bit field: addresses, hardware ids. */
-    static final class U32 extends UnsignedNumber {
-        U32() {
+    public static final class U32 extends UnsignedNumber {
+        public U32() {
             super(0xFFFF_FFFFL, "32-bit");
         }
     }

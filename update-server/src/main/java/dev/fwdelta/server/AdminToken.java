@@ -1,0 +1,44 @@
+package dev.fwdelta.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The admin token: from a file or FWDELTA_ADMIN_TOKEN, never from the command line (it would show in ps). */
+public final class AdminToken {
+    public static final String ENV = "FWDELTA_ADMIN_TOKEN";
+    private static final int MAX_FILE = 1024;
+
+    private AdminToken() {}
+
+    /** The token from {@code file} if given, else from the environment; null when neither has one. */
+    public static String read(Path file) throws IOException {
+        if (file != null) {
+            if (Files.size(file) > MAX_FILE) {
+                throw new IllegalArgumentException("--admin-token-file is larger than " + MAX_FILE + " bytes");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        String env = System.getenv(ENV);
+        return env == null || env.isBlank() ? null : env.strip();
+    }
+
+    /** The token for a client command: as {@link #read}, and an error naming both places when there is none. */
+    public static String require(Path file) throws IOException {
+        String token = read(file);
+        if (token == null) {
+            throw new IllegalArgumentException("no admin token: set " + ENV + " or --admin-token-file");
+        }
+        return token;
+    }
+
+    /** A new random token (the server makes one when given none, and prints it once). */
+    public static String generate() {
+        return Credentials.newSecret();
+    }
+
+    public static String hash(String token) {
+        return Credentials.hash(token);
+    }
+}

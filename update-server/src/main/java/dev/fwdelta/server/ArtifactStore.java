@@ -1,0 +1,75 @@
+package dev.fwdelta.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The static store patches and images are served from: a directory of files named by their SHA-256
+ * ({@code ab/abcdef...}). Content addressing makes it shareable by any number of servers and
+ * publishable as is on a CDN; the only name a request can reach is a checked SHA-256.
+ */
+final class ArtifactStore {
+    private final Path root;
+
+    ArtifactStore(Path root) throws IOException {
+        this.root = Files.createDirectories(root).toRealPath();
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** The file of an artifact (which may not exist): only for a name that passed {@link Fields#sha256}. */
+    Path path(String sha) {
+        Fields.sha256("sha256", sha);
+        return root.resolve(sha.substring(0, 2)).resolve(sha);
+    }
+
+    /**
+     * Streams an upload into the store. It is kept only when it is at most {@code maxBytes} long and
+     * hashes to {@code sha}; otherwise nothing is left behind. Returns its size.
+     */
+    long put(String sha, InputStream in, long maxBytes) throws IOException {
+        Path target = path(sha);
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(root, "upload-", ".part");
+        try {
+            MessageDigest md = sha256();
+            long n = 0;
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
+                byte[] buf = new byte[64 * 1024];
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    n += r;
+                    if (n > maxBytes) {
+                        throw new HttpError(413, "upload is larger than the limit of " + maxBytes + " bytes");
+                    }
+                    out.write(buf, 0, r);
+                }
+            }
+            String got = HexFormat.of().formatHex(md.digest());
+            if (!got.equals(sha)) {
+                throw HttpError.badRequest("upload hashes to " + got + ", not to the name " + sha);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return n;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

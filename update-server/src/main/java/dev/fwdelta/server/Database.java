@@ -1,0 +1,72 @@
+package dev.fwdelta.server;
+
+import java.sql.Statement;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The server's database: SQLite (a file, the embedded default) or PostgreSQL (production, shared
+ * by several servers), one schema migrated by Flyway from {@code db/migration} at start.
+ */
+final class Database implements AutoCloseable {
+    /** A unit of work in one transaction. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final HikariDataSource pool;
+    private final boolean sqlite;
+
+    Database(String jdbcUrl, String user, String password) {
+        sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            config.setUsername(user);
+            config.setPassword(password);
+        }
+        // SQLite takes one writer at a time: a few connections that wait for the lock instead of failing.
+        config.setMaximumPoolSize(sqlite ? 4 : 16);
+        if (sqlite) {
+            // Wait for the write lock instead of failing, and take it when a transaction begins: a
+            // transaction that reads first and writes later cannot wait for it (SQLITE_BUSY at once).
+            config.addDataSourceProperty("busy_timeout", "30000");
+            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        }
+        config.setPoolName("fwdelta-db");
+        pool = new HikariDataSource(config);
+        if (sqlite) {
+            // Readers do not wait for the writer (WAL): set once per database file, outside a transaction.
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode = WAL");
+            } catch (SQLException e) {
+                throw new IllegalStateException("database: " + e.getMessage(), e);
+            }
+        }
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    }
+
+    <T> T inTransaction(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T t = work.run(c);
+                c.commit();
+                return t;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,263 @@
+package dev.fwdelta.server;
+
+import java.sql.Types;
+import java.util.Set;
+import io.javalin.http.Context;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The device API (docs/OTA.md): check in, download the offered artifact with Range, report. Small
+ * form-encoded requests and one-line text answers, for an MCU's HTTP client.
+ */
+final class DeviceApi {
+    /** The statuses a device reports. */
+    static final Set<String> STATUSES = Set.of("downloading", "staged", "installed", "failed");
+
+    private final Database db;
+    private final ArtifactStore store;
+    private final String artifactBaseUrl;
+    private final String provisioningTokenHash;
+
+    /**
+     * {@code artifactBaseUrl}: where answers point downloads (a CDN), or null for this server's own
+     * route; {@code provisioningTokenHash}: the token devices may register themselves with, or null.
+     */
+    DeviceApi(Database db, ArtifactStore store, String artifactBaseUrl, String provisioningTokenHash) {
+        this.db = db;
+        this.store = store;
+        this.artifactBaseUrl = artifactBaseUrl;
+        this.provisioningTokenHash = provisioningTokenHash;
+    }
+
+    /**
+     * POST /d/register with the provisioning token (Bearer), body {@code id=..[&group=..]}: a new
+     * device registers itself and gets its secret. Only a new id: a known one is re-keyed by the admin alone.
+     */
+    void register(Context ctx) {
+        if (provisioningTokenHash == null) {
+            throw new HttpError(404, "this server takes no self-registration (no provisioning token)");
+        }
+        String h = ctx.header("Authorization");
+        String token = h != null && h.startsWith("Bearer ") && h.length() < 400 ? h.substring(7).trim() : null;
+        if (token == null || !Credentials.matches(token, provisioningTokenHash)) {
+            throw new HttpError(401, "provisioning token required (Authorization: Bearer TOKEN)");
+        }
+        Map<String, String> f = OtaServer.form(ctx);
+        String id = Fields.name("id", f.get("id"));
+        String group = Fields.name("group", f.getOrDefault("group", "default"));
+        String secret = Credentials.newSecret();
+        boolean added = db.inTransaction(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM devices WHERE id = ?")) {
+                q.setString(1, id);
+                try (ResultSet r = q.executeQuery()) {
+                    if (r.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO devices (id, secret_hash, device_group) VALUES (?, ?, ?)")) {
+                s.setString(1, id);
+                s.setString(2, Credentials.hash(secret));
+                s.setString(3, group);
+                s.executeUpdate();
+            }
+            return true;
+        });
+        if (!added) {
+            throw new HttpError(409, "device " + id + " is registered already");
+        }
+        ctx.contentType("text/plain").result(secret + "\n");
+    }
+
+    /** A device known by its id and secret (HTTP Basic); everything else is 401. */
+    record Device(String id, String group) {}
+
+    Device authenticate(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || !h.startsWith("Basic ") || h.length() > 400) {
+            throw new HttpError(401, "device credentials required (HTTP Basic id:secret)");
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(401, "Authorization is not valid Base64");
+        }
+        int colon = decoded.indexOf(':');
+        String id = colon < 0 ? decoded : decoded.substring(0, colon);
+        String secret = colon < 0 ? "" : decoded.substring(colon + 1);
+        Object[] row = db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT secret_hash, device_group FROM devices WHERE id = ?")) {
+                s.setString(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? new Object[] {r.getString(1), r.getString(2)} : null;
+                }
+            }
+        });
+        // Unknown id and wrong secret take the same path and give the same answer.
+        boolean ok = Credentials.matches(secret, row == null ? null : (String) row[0]);
+        if (!ok || row == null) {
+            throw new HttpError(401, "unknown device or wrong secret");
+        }
+        return new Device(id, (String) row[1]);
+    }
+
+    /** POST /d/checkin, body {@code hw=..&ver=..&sha=..}: {@code none} or {@code update VER SIZE SHA URL}. */
+    void checkin(Context ctx) {
+        Device d = authenticate(ctx);
+        Map<String, String> f = OtaServer.form(ctx);
+        long hw = Fields.hardware(f.get("hw"));
+        long ver = Fields.version(f.get("ver"));
+        String sha = Fields.sha256("sha", f.get("sha"));
+        String answer = db.inTransaction(c -> {
+            Offer offer = choose(c, d, hw, ver, sha);
+            try (PreparedStatement s = c.prepareStatement("UPDATE devices SET hardware = ?, version = ?, image_sha = ?,"
+                    + " offered_sha = ?, offered_version = ?, updated_at = ? WHERE id = ?")) {
+                s.setLong(1, hw);
+                s.setLong(2, ver);
+                s.setString(3, sha);
+                s.setString(4, offer == null ? null : offer.artifactSha);
+                if (offer == null) {
+                    s.setNull(5, Types.BIGINT);
+                } else {
+                    s.setLong(5, offer.version);
+                }
+                s.setLong(6, System.currentTimeMillis());
+                s.setString(7, d.id());
+                s.executeUpdate();
+            }
+            if (offer == null) {
+                return "none\n";
+            }
+            // A static copy of the store (CDN) has the store's layout: BASE/ab/abcdef...
+            String url = artifactBaseUrl != null
+                    ? artifactBaseUrl + offer.artifactSha.substring(0, 2) + "/" + offer.artifactSha
+                    : "/d/artifacts/" + offer.artifactSha;
+            return "update " + offer.version + " " + offer.size + " " + offer.artifactSha + " " + url + "\n";
+        });
+        ctx.contentType("text/plain").result(answer);
+    }
+
+    private record Offer(long version, String artifactSha, long size) {}
+
+    /** The newest release for this device above its version, as its own patch when that is smaller, else in full. */
+    private static Offer choose(Connection c, Device d, long hw, long ver, String sha) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT r.version, r.image_sha, r.rollout, r.full_sha, fa.size,"
+                + " p.artifact_sha, pa.size FROM releases r JOIN artifacts fa ON fa.sha = r.full_sha"
+                + " LEFT JOIN patches p ON p.hardware = r.hardware AND p.version = r.version AND p.from_sha = ?"
+                + " LEFT JOIN artifacts pa ON pa.sha = p.artifact_sha"
+                + " WHERE r.hardware = ? AND r.version > ? ORDER BY r.version DESC")) {
+            s.setString(1, sha);
+            s.setLong(2, hw);
+            s.setLong(3, ver);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long version = r.getLong(1);
+                    if (!Rollout.parse(r.getString(3)).includes(d.id(), d.group(), hw, version)) {
+                        continue;
+                    }
+                    if (r.getString(2).equals(sha)) {
+                        return null; // already runs it
+                    }
+                    String patch = r.getString(6);
+                    if (patch != null && r.getLong(7) < r.getLong(5)) {
+                        return new Offer(version, patch, r.getLong(7));
+                    }
+                    return new Offer(version, r.getString(4), r.getLong(5));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** GET /d/artifacts/{sha}: the artifact the device's last check-in offered it, whole or a Range of it. */
+    void download(Context ctx) throws Exception {
+        Device d = authenticate(ctx);
+        String sha = Fields.sha256("artifact", ctx.pathParam("sha"));
+        String offered = db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT offered_sha FROM devices WHERE id = ?")) {
+                s.setString(1, d.id());
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? r.getString(1) : null;
+                }
+            }
+        });
+        if (!sha.equals(offered)) {
+            throw new HttpError(404, "no such update for this device");
+        }
+        serve(ctx, store.path(sha));
+    }
+
+    /** Sends a file, or the part of it a Range asks for (206), in 64 KiB pieces. */
+    static void serve(Context ctx, Path file) throws Exception {
+        long size = Files.size(file);
+        ByteRange range = ByteRange.parse(ctx.header("Range"), size);
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.contentType("application/octet-stream");
+        long first = 0;
+        long length = size;
+        if (range != null) {
+            first = range.first();
+            length = range.length();
+            ctx.status(206);
+            ctx.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
+        }
+        ctx.header("Content-Length", Long.toString(length));
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(first);
+            OutputStream out = ctx.outputStream();
+            byte[] buf = new byte[64 * 1024];
+            for (long left = length; left > 0; ) {
+                int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (r < 0) {
+                    break;
+                }
+                out.write(buf, 0, r);
+                left -= r;
+            }
+            out.flush();
+        }
+    }
+
+    /** POST /d/report, body {@code ver=..&status=..&err=..}. */
+    void report(Context ctx) {
+        Device d = authenticate(ctx);
+        Map<String, String> f = OtaServer.form(ctx);
+        long ver = Fields.version(f.get("ver"));
+        String status = f.get("status");
+        if (status == null || !STATUSES.contains(status)) {
+            throw HttpError.badRequest("status must be one of downloading, staged, installed, failed");
+        }
+        int err = (int) Fields.number("err", f.getOrDefault("err", "0"), 0, 65535);
+        db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO reports (device_id, version, status, error, at) VALUES (?, ?, ?, ?, ?)")) {
+                s.setString(1, d.id());
+                s.setLong(2, ver);
+                s.setString(3, status);
+                s.setInt(4, err);
+                s.setLong(5, System.currentTimeMillis());
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE devices SET status = ?, error = ? WHERE id = ?")) {
+                s.setString(1, status);
+                s.setInt(2, err);
+                s.setString(3, d.id());
+                s.executeUpdate();
+            }
+            return null;
+        });
+        ctx.contentType("text/plain").result("ok\n");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.fwdelta.server;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The update server: device and admin APIs on Javalin (Jetty). It keeps no state of its own: all of
+ * it is in the database and the artifact store, so any number of instances can share them.
+ */
+public final class OtaServer implements AutoCloseable {
+    /** Largest form body (check-in, report, release): far above what they need. */
+    static final int MAX_FORM_BYTES = 64 * 1024;
+
+    /** How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for plain HTTP. */
+    public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
+                           String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
+                           String tlsPassword, Path webDir, String provisioningTokenHash) {}
+
+    private final Database db;
+    private final Javalin app;
+
+    private OtaServer(Database db, Javalin app) {
+        this.db = db;
+        this.app = app;
+    }
+
+    /** Migrates the database, then listens. */
+    public static OtaServer start(Settings s) throws Exception {
+        Database db = new Database(s.jdbcUrl(), s.dbUser(), s.dbPassword());
+        ArtifactStore store = new ArtifactStore(s.store());
+        DeviceApi device = new DeviceApi(db, store, s.artifactBaseUrl(), s.provisioningTokenHash());
+        AdminApi admin = new AdminApi(db, store, s.adminTokenHash(), s.maxUpload());
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_FORM_BYTES;
+            if (s.tlsKeystore() != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    SslContextFactory.Server tls = new SslContextFactory.Server();
+                    tls.setKeyStorePath(s.tlsKeystore().toString());
+                    tls.setKeyStorePassword(s.tlsPassword());
+                    tls.setKeyStoreType("PKCS12");
+                    ServerConnector c = new ServerConnector(server, tls);
+                    c.setHost(s.host());
+                    c.setPort(s.port());
+                    return c;
+                });
+            }
+            if (s.webDir() != null) {
+                config.staticFiles.add(web -> {
+                    web.hostedPath = "/web";
+                    web.directory = s.webDir().toAbsolutePath().toString();
+                    web.location = Location.EXTERNAL;
+                });
+            }
+        });
+        app.exception(HttpError.class, (e, ctx) -> ctx.status(e.status).contentType("text/plain")
+                .result("error: " + e.getMessage() + "\n"));
+        app.before("/admin/*", admin::authenticate);
+        app.post("/admin/devices", admin::addDevice);
+        app.get("/admin/devices/{id}", admin::showDevice);
+        app.put("/admin/artifacts/{sha}", admin::putArtifact);
+        app.get("/admin/artifacts/{sha}", admin::getArtifact);
+        app.get("/admin/images", admin::listImages);
+        app.post("/admin/releases", admin::addRelease);
+        app.post("/d/register", device::register);
+        app.post("/d/checkin", device::checkin);
+        app.get("/d/artifacts/{sha}", device::download);
+        app.post("/d/report", device::report);
+        try {
+            if (s.tlsKeystore() != null) {
+                app.start();
+            } else {
+                app.start(s.host(), s.port());
+            }
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new OtaServer(db, app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The form fields of a request body; each at most once, except those read with {@code formParams}. */
+    static Map<String, String> form(Context ctx) {
+        if (ctx.contentLength() > MAX_FORM_BYTES) {
+            throw new HttpError(413, "request body is larger than " + MAX_FORM_BYTES + " bytes");
+        }
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : ctx.formParamMap().entrySet()) {
+            if (e.getValue().size() == 1) {
+                out.put(e.getKey(), e.getValue().get(0));
+            } else if (!e.getKey().equals("patch")) {
+                throw HttpError.badRequest(e.getKey() + " is given " + e.getValue().size() + " times");
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        db.close();
+    }
+}

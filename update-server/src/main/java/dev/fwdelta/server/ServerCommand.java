@@ -1,0 +1,133 @@
+package dev.fwdelta.server;
+
+import java.nio.file.Files;
+import dev.fwdelta.server.publish.AdminClient;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import dev.fwdelta.tool.cli.ByteSize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "server", mixinStandardHelpOptions = true, subcommands = ServerCommand.AddDevice.class,
+        description = {"Run the update server (docs/OTA.md). With no options: SQLite and artifacts in ./fwdelta-server.",
+            "  fwdelta server [--port 8080] [--data DIR | --db jdbc:postgresql://... --store DIR]",
+            "  fwdelta server add-device --server URL --id ID [--group G]"})
+final class ServerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--data", defaultValue = "fwdelta-server", paramLabel = "DIR",
+            description = "Embedded setup: DIR/fwdelta.db (SQLite) and DIR/artifacts (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--db", paramLabel = "JDBC-URL", description = "Another database, e.g. jdbc:postgresql://host/db.")
+    String db;
+
+    @Option(names = "--db-user")
+    String dbUser;
+
+    @Option(names = "--db-password-env", paramLabel = "VAR", description = "Environment variable holding the DB password.")
+    String dbPasswordEnv;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "Artifact directory (shared by all instances).")
+    Path store;
+
+    @Option(names = "--artifact-base-url", paramLabel = "URL",
+            description = "Point downloads at a static copy of the store (CDN): URL + SHA256.")
+    String artifactBaseUrl;
+
+    @Option(names = "--max-upload", defaultValue = "64M", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Largest artifact upload (default: ${DEFAULT-VALUE}).")
+    long maxUpload;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Admin token (else " + AdminToken.ENV + ", else a new one is printed).")
+    Path adminTokenFile;
+
+    @Option(names = "--provisioning-token-env", paramLabel = "VAR",
+            description = "Devices holding the token in this environment variable may register themselves (POST /d/register).")
+    String provisioningTokenEnv;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE.p12", description = "Serve HTTPS with this PKCS#12 certificate.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-env", paramLabel = "VAR", defaultValue = "FWDELTA_TLS_PASSWORD")
+    String tlsPasswordEnv;
+
+    @Option(names = "--web", paramLabel = "DIR", description = "Also serve this static directory at /web/.")
+    Path web;
+
+    @Override
+    public Integer call() throws Exception {
+        String token = AdminToken.read(adminTokenFile);
+        if (token == null) {
+            token = AdminToken.generate();
+            spec.commandLine().getErr().println("admin token (shown once; set " + AdminToken.ENV + " for clients): "
+                    + token);
+        }
+        String url = db != null ? db : "jdbc:sqlite:" + data.resolve("fwdelta.db");
+        if (db == null) {
+            Files.createDirectories(data);
+        }
+        Path artifacts = store != null ? store : data.resolve("artifacts");
+        OtaServer.Settings s = new OtaServer.Settings(host, port, url, dbUser,
+                dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv), artifacts, AdminToken.hash(token),
+                maxUpload, artifactBaseUrl, tlsKeystore, tlsKeystore == null ? null : System.getenv(tlsPasswordEnv), web,
+                provisioningTokenHash());
+        try (OtaServer server = OtaServer.start(s)) {
+            spec.commandLine().getErr().printf("fwdelta server on %s://%s:%d (database %s, artifacts %s)%n",
+                    tlsKeystore == null ? "http" : "https", host, tlsKeystore == null ? server.port() : port, url.replaceAll("password=[^&]*", "password=*"),
+                    artifacts);
+            spec.commandLine().getErr().flush();
+            new CountDownLatch(1).await(); // until the process is stopped
+        }
+        return 0;
+    }
+
+    private String provisioningTokenHash() {
+        if (provisioningTokenEnv == null) {
+            return null;
+        }
+        String t = System.getenv(provisioningTokenEnv);
+        if (t == null || t.isBlank()) {
+            throw new IllegalArgumentException("--provisioning-token-env: " + provisioningTokenEnv + " is not set");
+        }
+        return Credentials.hash(t.strip());
+    }
+
+    @Command(name = "add-device", mixinStandardHelpOptions = true,
+            description = "Register a device (or re-key it); prints its secret once.")
+    static final class AddDevice implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--server", required = true, paramLabel = "URL")
+        URI server;
+
+        @Option(names = "--id", required = true)
+        String id;
+
+        @Option(names = "--group", defaultValue = "default")
+        String group;
+
+        @Option(names = "--admin-token-file", paramLabel = "FILE")
+        Path adminTokenFile;
+
+        @Override
+        public Integer call() throws Exception {
+            spec.commandLine().getOut().println(new AdminClient(server, AdminToken.require(adminTokenFile))
+                    .addDevice(id, group));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.fwdelta.server;
+
+import dev.fwdelta.server.device.DevicePollCommand;
+import dev.fwdelta.server.publish.ReleaseCommand;
+import dev.fwdelta.tool.cli.ErrorMapper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code fwdelta server|release|device poll}: the remote-update commands, in their own jar so that
+ * the release tool's jar stays small and quick to start (./fwdelta sends these commands here).
+ */
+@Command(name = "fwdelta", mixinStandardHelpOptions = true,
+        subcommands = {ServerCommand.class, ReleaseCommand.class, DevicePollCommand.class})
+public final class ServerMain implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new ServerMain());
+        cl.setExecutionExceptionHandler(new ErrorMapper());
+        cl.getCommandSpec().exitCodeOnInvalidInput(2);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (server, release, device poll)");
+    }
+}

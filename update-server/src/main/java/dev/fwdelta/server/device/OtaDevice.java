@@ -1,0 +1,240 @@
+package dev.fwdelta.server.device;
+
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.device.BootResult;
+import dev.fwdelta.runtime.device.Bootloader;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.flash.Flash;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The device model's update client: checks in, streams the offered patch with HTTP Range straight
+ * into the {@link UpdateAgent}, has the bootloader install it, and reports each step. Everything it
+ * must remember across a power cut is in flash (the agent's and the bootloader's logs), so a new
+ * OtaDevice on the same flash continues where the last one stopped: a download from the agent's
+ * resume offset, an install from the boot log.
+ *
+ * <p>RAM beyond the agent's: one 4 KiB receive buffer, the 256-byte header, one answer line.
+ */
+public final class OtaDevice {
+    /** Receive buffer: what a small MCU HTTP client hands over at a time. */
+    static final int CHUNK = 4096;
+    private static final int MAX_BOOTS = 8;
+
+    /** What the device runs: its version and image (read back from the active slot after an install). */
+    public record Installed(long version, byte[] image) {
+        public String sha256() {
+            return HexFormat.of().formatHex(ImageChecksums.of(image).sha256());
+        }
+    }
+
+    /** What a poll did. */
+    public enum Outcome { NOTHING_TO_DO, INSTALLED }
+
+    /** Cuts a download after some bytes, as a dropped connection would (tests); null: never. */
+    public interface LinkFault {
+        long bytesBeforeCut();
+    }
+
+    private final HttpClient http;
+    private final URI server;
+    private final String authorization;
+    private final long hardware;
+    private final DeviceLayout layout;
+    private final Flash flash;
+    private final UpdatePolicy policy;
+    private LinkFault fault;
+    private long bytesDownloaded;
+
+    public OtaDevice(URI server, String id, String secret, long hardware, DeviceLayout layout, Flash flash,
+                     UpdatePolicy policy) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.server = server;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret)
+                .getBytes(StandardCharsets.UTF_8));
+        this.hardware = hardware;
+        this.layout = layout;
+        this.flash = flash;
+        this.policy = policy;
+    }
+
+    public void setLinkFault(LinkFault fault) {
+        this.fault = fault;
+    }
+
+    /** Patch bytes received over HTTP so far (headers of requests not counted). */
+    public long bytesDownloaded() {
+        return bytesDownloaded;
+    }
+
+    /**
+     * One check-in and, if there is an update, its download, install and reports. An IOException
+     * (link lost) leaves flash consistent: poll again to continue.
+     */
+    public Outcome poll(Installed now) throws IOException, InterruptedException {
+        UpdateAgent agent = new UpdateAgent(layout, flash, policy);
+        String body = post("/d/checkin", "hw=" + hardware + "&ver=" + now.version() + "&sha=" + now.sha256());
+        CheckinAnswer offer = CheckinAnswer.parse(body, 2L * layout.staging().size() + Limits.HEADER_SIZE);
+        if (offer == null) {
+            return Outcome.NOTHING_TO_DO;
+        }
+        lastOffer = offer;
+        byte[] header = fetchHeader(offer);
+        try {
+            if (agent.state() != UpdateAgent.State.STAGED || agent.resumeOffset() != offer.size()) {
+                long from = agent.begin(header);
+                if (from < offer.size()) {
+                    report(offer.version(), "downloading", 0);
+                    download(offer, from, agent);
+                    agent.finish();
+                }
+                report(offer.version(), "staged", 0);
+            }
+        } catch (PatchException e) {
+            report(offer.version(), "failed", e.code().number());
+            agent.abort();
+            throw e;
+        }
+        install();
+        report(offer.version(), "installed", 0);
+        return Outcome.INSTALLED;
+    }
+
+    /** The image now in the active slot, {@code size} bytes long (after an install: the new one). */
+    public byte[] activeImage(long size) {
+        byte[] b = new byte[Math.toIntExact(size)];
+        flash.read(layout.active().offset(), b, 0, b.length);
+        return b;
+    }
+
+    /** The new image size the patch of the last staged update declares. */
+    public static long newSize(byte[] patchHeader) throws PatchException {
+        return PatchHeader.parse(Arrays.copyOf(patchHeader, Limits.HEADER_SIZE)).newSize();
+    }
+
+    private byte[] fetchHeader(CheckinAnswer offer) throws IOException, InterruptedException {
+        long last = Math.min(offer.size(), Limits.HEADER_SIZE) - 1;
+        byte[] got;
+        try (InputStream in = get(offer, 0, last)) {
+            got = in.readNBytes((int) last + 1);
+        }
+        bytesDownloaded += got.length;
+        int size = PatchHeader.sizeFromPrefix(got);
+        if (got.length < size) {
+            throw new IOException("download ended inside the patch header");
+        }
+        lastHeader = Arrays.copyOf(got, size);
+        return lastHeader;
+    }
+
+    private byte[] lastHeader;
+    private CheckinAnswer lastOffer;
+
+    /** The update the last check-in offered (null before one). */
+    public CheckinAnswer lastOffer() {
+        return lastOffer;
+    }
+
+    /** The header of the patch this device last fetched (tests read the new image's size from it). */
+    public byte[] lastHeader() {
+        return lastHeader;
+    }
+
+    private void download(CheckinAnswer offer, long from, UpdateAgent agent) throws IOException, InterruptedException {
+        long cutAfter = fault == null ? Long.MAX_VALUE : fault.bytesBeforeCut();
+        byte[] buf = new byte[CHUNK];
+        long at = from;
+        try (InputStream in = get(offer, from, offer.size() - 1)) {
+            while (at < offer.size()) {
+                int want = (int) Math.min(buf.length, Math.min(offer.size() - at, cutAfter));
+                if (want == 0) {
+                    throw new IOException("connection cut after " + (at - from) + " bytes (link fault)");
+                }
+                int r = in.read(buf, 0, want);
+                if (r < 0) {
+                    throw new IOException("download ended at byte " + at + " of " + offer.size());
+                }
+                agent.receive(buf, 0, r);
+                bytesDownloaded += r;
+                cutAfter -= r;
+                at += r;
+            }
+        }
+    }
+
+    /**
+     * What the device does when power comes (back): the bootloader runs first and finishes an
+     * install a power cut interrupted; a new image on its trial boot confirms itself.
+     */
+    public void powerOn() throws IOException {
+        Bootloader bootloader = new Bootloader(layout, flash);
+        BootResult r = bootloader.boot();
+        if (r.image() == BootResult.Image.UNKNOWN) {
+            throw new IOException("bootloader found no valid image");
+        }
+        if (r.trial()) {
+            bootloader.confirm();
+        }
+    }
+
+    /** Reboots until the bootloader has installed the staged image and it confirmed itself. */
+    private void install() throws IOException {
+        for (int boot = 0; boot < MAX_BOOTS; boot++) {
+            Bootloader bootloader = new Bootloader(layout, flash);
+            BootResult r = bootloader.boot();
+            if (r.trial()) {
+                bootloader.confirm(); // the new image comes up and confirms itself
+                return;
+            }
+            if (r.image() == BootResult.Image.UNKNOWN) {
+                throw new IOException("bootloader found no valid image");
+            }
+        }
+        throw new IOException("the staged update did not install in " + MAX_BOOTS + " boots");
+    }
+
+    private InputStream get(CheckinAnswer offer, long first, long last) throws IOException, InterruptedException {
+        URI uri = server.resolve(offer.url());
+        HttpRequest req = HttpRequest.newBuilder(uri).header("Authorization", authorization)
+                .header("Range", "bytes=" + first + "-" + last).timeout(Duration.ofSeconds(60)).GET().build();
+        HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        if (res.statusCode() != 206) {
+            res.body().close();
+            throw new IOException("download of " + uri.getPath() + " answered " + res.statusCode() + ", not 206");
+        }
+        return res.body();
+    }
+
+    private void report(long version, String status, int error) throws IOException, InterruptedException {
+        post("/d/report", "ver=" + version + "&status=" + status + "&err=" + error);
+    }
+
+    private String post(String path, String form) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(server.resolve(path)).header("Authorization", authorization)
+                .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) {
+            throw new IOException(path + " answered " + res.statusCode() + ": " + res.body().strip());
+        }
+        if (res.body().length() > CheckinAnswer.MAX_LINE) {
+            throw new IOException(path + " answer is longer than " + CheckinAnswer.MAX_LINE + " bytes");
+        }
+        return res.body();
+    }
+}

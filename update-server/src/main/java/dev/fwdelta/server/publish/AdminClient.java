@@ -1,0 +1,124 @@
+package dev.fwdelta.server.publish;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** The admin API (docs/OTA.md) from the publisher's side. */
+public final class AdminClient {
+    /** An image the server has seen for a hardware id. */
+    public record SeenImage(long version, String sha256, long size) {}
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI server;
+    private final String token;
+
+    public AdminClient(URI server, String token) {
+        this.server = server;
+        this.token = token;
+    }
+
+    /** Registers a device (or gives it a new secret); returns the secret, shown once. */
+    public String addDevice(String id, String group) throws IOException, InterruptedException {
+        return send(post("/admin/devices", "id=" + enc(id) + "&group=" + enc(group))).strip();
+    }
+
+    /** {@code ID HW VER SHA STATUS ERR} of a device. */
+    public String device(String id) throws IOException, InterruptedException {
+        return send(request("/admin/devices/" + enc(id)).GET().build()).strip();
+    }
+
+    public List<SeenImage> images(long hardware) throws IOException, InterruptedException {
+        List<SeenImage> out = new ArrayList<>();
+        for (String line : send(request("/admin/images?hw=" + hardware).GET().build()).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] p = line.split(" ");
+            if (p.length != 3 || !p[1].matches("[0-9a-f]{64}")) {
+                throw new IOException("admin/images: unexpected line '" + line + "'");
+            }
+            out.add(new SeenImage(Long.parseLong(p[0]), p[1], Long.parseLong(p[2])));
+        }
+        return out;
+    }
+
+    /** An artifact, refused if larger than {@code maxBytes} or not hashing to its name. */
+    public byte[] artifact(String sha, long maxBytes) throws IOException, InterruptedException {
+        HttpResponse<InputStream> res = http.send(request("/admin/artifacts/" + sha).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = res.body()) {
+            if (res.statusCode() != 200) {
+                throw new IOException("admin/artifacts/" + sha + " answered " + res.statusCode());
+            }
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (b.length > maxBytes) {
+                throw new IOException("artifact " + sha + " is larger than " + maxBytes + " bytes");
+            }
+            if (!sha256(b).equals(sha)) {
+                throw new IOException("artifact " + sha + " does not hash to its name");
+            }
+            return b;
+        }
+    }
+
+    /** Uploads bytes under their SHA-256; returns it. */
+    public String putArtifact(byte[] data) throws IOException, InterruptedException {
+        String sha = sha256(data);
+        send(request("/admin/artifacts/" + sha).PUT(HttpRequest.BodyPublishers.ofByteArray(data)).build());
+        return sha;
+    }
+
+    /** Records a release whose artifacts are uploaded: {@code patches} as FROM_SHA:PATCH_SHA. */
+    public String addRelease(long hardware, long version, String imageSha, String fullSha, List<String> patches,
+                             String rollout) throws IOException, InterruptedException {
+        StringBuilder form = new StringBuilder("hw=" + hardware + "&ver=" + version + "&image=" + imageSha
+                + "&full=" + fullSha + "&rollout=" + enc(rollout));
+        for (String p : patches) {
+            form.append("&patch=").append(enc(p));
+        }
+        return send(post("/admin/releases", form.toString())).strip();
+    }
+
+    private HttpRequest post(String path, String form) {
+        return request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(server.resolve(path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMinutes(2));
+    }
+
+    private String send(HttpRequest req) throws IOException, InterruptedException {
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() / 100 != 2) {
+            throw new IOException(req.method() + " " + req.uri().getPath() + " answered " + res.statusCode() + ": "
+                    + res.body().strip());
+        }
+        return res.body();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.fwdelta.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.server.device.CheckinAnswer;
+import dev.fwdelta.server.device.OtaDevice;
+import dev.fwdelta.server.publish.AdminClient;
+import dev.fwdelta.server.publish.Publisher;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rollouts: a named group gets a release the others do not; a percentage is a stable share of the fleet. */
+class OtaRolloutTest {
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void groupAndPercentRollouts() throws Exception {
+        Fleet fleet = new Fleet(dir);
+        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
+                1 << 20))) {
+            URI uri = Fleet.uri(server);
+            AdminClient admin = new AdminClient(uri, Fleet.TOKEN);
+            Publisher p = new Publisher(admin, line -> { });
+            p.publish(fleet.v0, Fleet.options(1), fleet.key, "all");
+            p.publish(fleet.v1, Fleet.options(2), fleet.key, "group:beta");
+            String v0 = new OtaDevice.Installed(1, fleet.v0).sha256();
+            String beta = admin.addDevice("beta-1", "beta");
+            String other = admin.addDevice("other-1", "default");
+            assertTrue(checkin(uri, "beta-1", beta, v0).startsWith("update 2 "));
+            assertEquals("none", checkin(uri, "other-1", other, v0));
+
+            p.publish(fleet.v2, Fleet.options(3), fleet.key, "percent:50");
+            int offered = 0;
+            for (int i = 0; i < 40; i++) {
+                String secret = admin.addDevice("pct-" + i, "default");
+                String first = checkin(uri, "pct-" + i, secret, v0);
+                assertEquals(first, checkin(uri, "pct-" + i, secret, v0), "the same answer on every check-in");
+                CheckinAnswer a = CheckinAnswer.parse(first, 1 << 20);
+                if (a != null) {
+                    assertEquals(3, a.version());
+                    offered++;
+                }
+            }
+            assertTrue(offered >= 10 && offered <= 30, offered + " of 40 devices in a 50% rollout");
+        }
+    }
+
+    private String checkin(URI uri, String id, String secret, String sha) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(uri.resolve("/d/checkin"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("hw=" + Fleet.HW + "&ver=1&sha=" + sha)).build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body().strip();
+    }
+}
