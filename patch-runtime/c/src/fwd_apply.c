@@ -1,6 +1,6 @@
 /*
  * The push-style applier (a port of PatchApplier.java):
- *   HEADER --header_size bytes--> (check header, RAM, old image) --> [MAP: not yet in C] -->
+ *   HEADER --header_size bytes--> (check header, RAM, old image) --> MAP (if any) -->
  *   BLOCK_HEADER --28 bytes (format 3: 10..34)--> BLOCK_DATA --encoded_length--> ... --> END
  * Any error is sticky; FWD_OK from fwd_apply_finish only after every checksum matched.
  */
@@ -8,7 +8,7 @@
 
 #include "fwd_internal.h"
 
-enum { ST_HEADER, ST_BLOCK_HEADER, ST_BLOCK_DATA, ST_END, ST_DONE };
+enum { ST_HEADER, ST_MAP, ST_BLOCK_HEADER, ST_BLOCK_DATA, ST_END, ST_DONE };
 
 #define PREFIX_SIZE 8u
 #define BLOCK_HEADER_SIZE 28u
@@ -124,7 +124,7 @@ static fwd_error on_header(fwd_applier *a) {
     if (h->decoder_ram > a->port.ram_budget) {
         return FWD_ERR_RAM_BUDGET_EXCEEDED;
     }
-    need = fwd_codec_work_size(h);
+    need = fwd_work_size(h);
     if (need > a->work_size) {
         return FWD_ERR_RAM_BUDGET_EXCEEDED;
     }
@@ -145,8 +145,9 @@ static fwd_error on_header(fwd_applier *a) {
         if (a->payload_left < h->map_bytes) {
             return FWD_ERR_BAD_PAYLOAD_LENGTH;
         }
-        /* The relocation map and its transforms (FORMAT.md 2.3) are not ported yet. */
-        return FWD_ERR_NOT_YET_SUPPORTED;
+        fwd_map_start(a, a->work + fwd_codec_work_size(h));
+        a->state = ST_MAP;
+        return FWD_OK;
     }
     fwd_records_start(&a->rec, h->version == 3u ? 1u : 0u);
     return next_block_or_end(a);
@@ -312,6 +313,16 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
             e = on_header(a);
         }
         return e;
+    case ST_MAP: {
+        int complete;
+        e = fwd_map_feed(a, b, len, used, &complete);
+        payload(a, b, *used);
+        if (e == FWD_OK && complete) {
+            fwd_records_start(&a->rec, a->h.version == 3u ? 1u : 0u);
+            e = next_block_or_end(a);
+        }
+        return e;
+    }
     case ST_BLOCK_HEADER:
         if (a->h.version == 3u) {
             int complete;

@@ -24,6 +24,10 @@ uint32_t fwd_codec_work_size(const fwd_header *h) {
     return 0;
 }
 
+uint32_t fwd_work_size(const fwd_header *h) {
+    return fwd_codec_work_size(h) + 8u * h->map_count;
+}
+
 fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size) {
     uint32_t version;
     uint32_t min;

@@ -39,6 +39,12 @@ fwd_error fwd_lz4_finish(fwd_applier *a);
 /* Adds bytes to an image's size, CRC-32, CRC-32/MPEG-2 (when recorded) and SHA-256. */
 void fwd_image_sum_update(fwd_image_sum *s, const uint8_t *b, uint32_t len, int mpeg2);
 
+void fwd_map_start(fwd_applier *a, uint8_t *section);
+/* Map bytes of the payload; *complete once the whole map arrived and passed its checks. */
+fwd_error fwd_map_feed(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *used, int *complete);
+/* n (<= FWD_OLD_READ_BUFFER) bytes of the relocated view of the old image at offset. */
+fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t n);
+
 void fwd_records_start(fwd_records *r, uint32_t max_kind);
 
 #endif

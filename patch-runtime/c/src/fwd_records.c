@@ -32,6 +32,9 @@ static fwd_error emit(fwd_applier *a, const uint8_t *b, uint32_t len) {
 }
 
 static fwd_error read_old(fwd_applier *a, uint32_t n) {
+    if (a->reloc.ready) {
+        return fwd_view_read(a, a->rec.old_pos, a->old_buf, n);
+    }
     return a->port.read_old(a->port.user, a->rec.old_pos, a->old_buf, n) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
 }
 

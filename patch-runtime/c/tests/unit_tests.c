@@ -111,10 +111,11 @@ static void test_checksums(void) {
 
 static const char *const VECTORS[] = {
     "none-two-blocks", "lz77-window256", "lzma-dict4096", "ed25519-signed", "empty-new-image", "compact-lzma",
-    "compact-ed25519-signed", "compact-sparse-records"
+    "compact-ed25519-signed", "compact-sparse-records", "relocation-map"
 };
+/* Relocation maps with A64 or Xtensa rules: not ported yet. */
 static const char *const RELOCATED[] = {
-    "relocation-map", "relocation-a64", "compact-relocation-a64", "compact-relocation-xtensa"
+    "relocation-a64", "compact-relocation-a64", "compact-relocation-xtensa"
 };
 
 static uint8_t old_buf[MAX_FILE];

@@ -126,6 +126,20 @@ typedef struct {
     uint32_t zero_run;
 } fwd_records;
 
+/* The relocation map (its 8-byte entries, in the work buffer) and the view's window of old bytes. */
+typedef struct {
+    uint8_t *section;
+    uint32_t filled;
+    uint32_t field;
+    uint64_t value;
+    uint32_t varint_bytes;
+    uint64_t previous_start;
+    uint32_t ready;
+    uint32_t image_base;
+    uint32_t transforms;
+    uint8_t window[FWD_OLD_READ_BUFFER + 2u * 36u];
+} fwd_reloc;
+
 typedef struct {
     uint32_t crc32;
     uint32_t mpeg2;
@@ -155,6 +169,7 @@ typedef struct {
     fwd_lz4 lz4;
     uint32_t stored_left;
     fwd_records rec;
+    fwd_reloc reloc;
     uint8_t header_buf[FWD_HEADER_MAX];
     uint8_t block_header_buf[FWD_BLOCK_HEADER_MAX];
     uint8_t old_buf[FWD_OLD_READ_BUFFER];
@@ -162,6 +177,8 @@ typedef struct {
 
 /* Bytes of work buffer the codec of a checked header needs (0 for codec none). */
 uint32_t fwd_codec_work_size(const fwd_header *h);
+/* Bytes of work buffer a checked header needs: the codec's memory and 8 per relocation map entry. */
+uint32_t fwd_work_size(const fwd_header *h);
 
 fwd_error fwd_apply_init(fwd_applier *a, const fwd_port *port, uint8_t *work, uint32_t work_size);
 fwd_error fwd_apply_process(fwd_applier *a, const uint8_t *chunk, size_t len);
