@@ -1,9 +1,8 @@
 /*
  * The relocation map and the relocated view of the old image (docs/FORMAT.md 2.3): a port of
  * RelocationMap, CompactMapDecoder, RelocatedOldImage, ThumbTransform and PointerTransform.
- * The map lives in the work buffer after the codec memory (8 bytes per entry, as decoder_ram
- * counts it). Transforms ported: THUMB_BL, POINTER32, POINTER64; A64_BRANCH, A64_ADRP and
- * XTENSA_CALL are refused with NOT_YET_SUPPORTED once the map passed its checks.
+ * XtensaTransform, A64Transform and A64References. The map lives in the work buffer after the
+ * codec memory (8 bytes per entry, as decoder_ram counts it); every transform is ported.
  */
 #include "fwd_internal.h"
 
@@ -13,9 +12,10 @@
 #define A64_ADRP 8u
 #define POINTER64 16u
 #define XTENSA_CALL 32u
-#define PORTED (THUMB_BL | POINTER32 | POINTER64)
 #define MAX_IMAGE 0x7FFFFFFFll
-/* Old bytes read on either side of a chunk: the widest ported rule reads one 8-byte word. */
+/* Old bytes read on either side of a chunk: an ADRP's reach to its partner (8 words), else one word. */
+#define PARTNER_REACH 8
+#define ADRP_MARGIN (4 * (PARTNER_REACH + 1))
 #define WORD_MARGIN 8
 
 static void put32(uint8_t *b, uint32_t v) {
@@ -109,9 +109,6 @@ static fwd_error map_check(fwd_applier *a) {
             return FWD_ERR_BAD_MAP;
         }
         lo = start + 1;
-    }
-    if ((m->transforms & ~PORTED) != 0) {
-        return FWD_ERR_NOT_YET_SUPPORTED; /* A64 or Xtensa rules: not ported yet */
     }
     m->ready = 1;
     return FWD_OK;
@@ -229,11 +226,141 @@ static void pointers(const fwd_applier *a, const chunk *c, int width) {
     }
 }
 
+static int32_t word(const chunk *c, int64_t p) {
+    return (int32_t) fwd_u32(c->window + (p - c->window_start));
+}
+
+/* Xtensa CALL0/4/8/12 re-aimed where the target begins a function (12 C1 or 36 x1). */
+static int starts_function(uint32_t b0, uint32_t b1) {
+    return (b0 == 0x12u && b1 == 0xC1u) || (b0 == 0x36u && (b1 & 0x0Fu) == 0x01u);
+}
+
+static fwd_error xtensa(fwd_applier *a, const chunk *c) {
+    int64_t q = c->window_start > c->from - 2 ? c->window_start : c->from - 2;
+    for (; q < c->end && q + 3 <= c->window_end; q++) {
+        const uint8_t *b = c->window + (q - c->window_start);
+        uint32_t x;
+        int32_t offset18;
+        int64_t target, at, moved_target, delta;
+        uint8_t two[2];
+        if ((b[0] & 0x0Fu) != 0x05u) {
+            continue;
+        }
+        x = (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16;
+        offset18 = (int32_t) ((x >> 6) ^ 0x20000u) - 0x20000;
+        target = (q - (q & 3)) + 4 + 4 * (int64_t) offset18;
+        if (target < 0 || target + 2 > (int64_t) a->h.old_size) {
+            continue;
+        }
+        at = map(a, q);
+        moved_target = map(a, target);
+        if (at < 0 || moved_target < 0) {
+            continue;
+        }
+        delta = moved_target - 4 - (at - (at & 3));
+        if ((delta & 3) != 0 || delta / 4 < -(1 << 17) || delta / 4 >= (1 << 17)
+                || (((uint32_t) (delta / 4) & 0x3FFFFu) << 6 | (x & 0x3Fu)) == x) {
+            continue;
+        }
+        if (target >= c->window_start && target + 2 <= c->window_end) {
+            two[0] = c->window[target - c->window_start];
+            two[1] = c->window[target - c->window_start + 1];
+        } else if (a->port.read_old(a->port.user, (uint32_t) target, two, 2) != 0) {
+            return FWD_ERR_IO_ERROR;
+        }
+        if (starts_function(two[0], two[1])) {
+            place(c, (x & 0x3Fu) | ((uint32_t) (delta / 4) & 0x3FFFFu) << 6, q, 3);
+        }
+    }
+    return FWD_OK;
+}
+
+static int a64_partner_scale(uint32_t w) {
+    if ((w & 0xFFC00000u) == 0x91000000u) {
+        return 0;
+    }
+    if ((w & 0x3B000000u) == 0x39000000u) {
+        return ((w >> 26) & 1u) && ((w >> 23) & 1u) ? 4 : (int) (w >> 30);
+    }
+    return -1;
+}
+
+static int a64_is_adrp(uint32_t w) {
+    return (w & 0x9F000000u) == 0x90000000u;
+}
+
+/* The ADD or load/store completing the ADRP at p (offset into the window), or -1. */
+static int64_t a64_partner(const chunk *c, int64_t p) {
+    uint32_t reg = (uint32_t) word(c, p) & 31u;
+    int64_t q;
+    for (q = p + 4; q <= p + 4 * PARTNER_REACH && q + 4 <= c->window_end; q += 4) {
+        uint32_t x = (uint32_t) word(c, q);
+        if (((x >> 5) & 31u) == reg && a64_partner_scale(x) >= 0) {
+            return q;
+        }
+        if (a64_is_adrp(x) && (x & 31u) == reg) {
+            return -1;
+        }
+    }
+    return -1;
+}
+
+static void a64_adrp(const fwd_applier *a, const chunk *c, int64_t p, uint32_t w) {
+    int64_t partner = a64_partner(c, p);
+    int64_t base = a->reloc.image_base;
+    uint32_t imm = ((w >> 5) & 0x7FFFFu) << 2 | ((w >> 29) & 3u);
+    int64_t page = ((base + p) & ~(int64_t) 0xFFF) + ((int64_t) (imm ^ 0x100000u) - 0x100000) * 4096;
+    int64_t moved_target, moved_at, new_target, pages;
+    if (partner >= 0) {
+        uint32_t x = (uint32_t) word(c, partner);
+        page += (int64_t) ((x >> 10) & 0xFFFu) << a64_partner_scale(x);
+    }
+    moved_target = map(a, page - base);
+    moved_at = map(a, p);
+    if (moved_target < 0 || moved_at < 0) {
+        return;
+    }
+    new_target = base + moved_target;
+    pages = ((new_target & ~(int64_t) 0xFFF) - ((base + moved_at) & ~(int64_t) 0xFFF)) / 4096;
+    place(c, (w & 0x9F00001Fu) | ((uint32_t) pages & 3u) << 29 | (((uint32_t) ((uint64_t) pages >> 2)) & 0x7FFFFu) << 5,
+          p, 4);
+    if (partner >= 0) {
+        uint32_t x = (uint32_t) word(c, partner);
+        int scale = a64_partner_scale(x);
+        if ((new_target & (((int64_t) 1 << scale) - 1)) == 0) {
+            uint32_t lo12 = (uint32_t) ((new_target & 0xFFF) >> scale);
+            place(c, (x & ~(0xFFFu << 10)) | (lo12 & 0xFFFu) << 10, partner, 4);
+        }
+    }
+}
+
+static void a64(const fwd_applier *a, const chunk *c) {
+    uint32_t t = a->reloc.transforms;
+    int64_t p = c->window_start > c->from - ADRP_MARGIN + 1 ? c->window_start : c->from - ADRP_MARGIN + 1;
+    p = (p + 3) & ~(int64_t) 3;
+    for (; p < c->end && p + 4 <= c->window_end; p += 4) {
+        uint32_t w = (uint32_t) word(c, p);
+        if ((t & A64_BRANCH) && (w & 0x7C000000u) == 0x14000000u && p + 4 > c->from) {
+            int64_t offset = 4 * (int64_t) ((int32_t) ((w & 0x3FFFFFFu) ^ 0x2000000u) - 0x2000000);
+            int64_t target = map(a, p + offset);
+            int64_t at = map(a, p);
+            if (target >= 0 && at >= 0) {
+                uint64_t delta = (uint64_t) (target - at);
+                place(c, (w & 0xFC000000u) | ((uint32_t) (delta >> 2) & 0x3FFFFFFu), p, 4);
+            }
+        } else if ((t & A64_ADRP) && a64_is_adrp(w)) {
+            a64_adrp(a, c, p, w);
+        }
+    }
+}
+
 fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t n) {
     chunk c;
-    uint32_t from = offset > WORD_MARGIN ? offset - WORD_MARGIN : 0;
-    uint32_t to = a->h.old_size - offset - n > WORD_MARGIN ? offset + n + WORD_MARGIN : a->h.old_size;
+    uint32_t margin = (a->reloc.transforms & A64_ADRP) ? ADRP_MARGIN : WORD_MARGIN;
+    uint32_t from = offset > margin ? offset - margin : 0;
+    uint32_t to = a->h.old_size - offset - n > margin ? offset + n + margin : a->h.old_size;
     uint32_t i;
+    fwd_error e;
     if (a->port.read_old(a->port.user, from, a->reloc.window, to - from) != 0) {
         return FWD_ERR_IO_ERROR;
     }
@@ -246,8 +373,18 @@ fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t 
     c.from = offset;
     c.end = (int64_t) offset + n;
     c.out = dst;
+    /* weakest first, so where several rules apply the strongest is written last */
+    if (a->reloc.transforms & XTENSA_CALL) {
+        e = xtensa(a, &c);
+        if (e != FWD_OK) {
+            return e;
+        }
+    }
     if (a->reloc.transforms & THUMB_BL) {
         thumb(a, &c);
+    }
+    if (a->reloc.transforms & (A64_BRANCH | A64_ADRP)) {
+        a64(a, &c);
     }
     if (a->reloc.transforms & POINTER32) {
         pointers(a, &c, 4);

@@ -48,8 +48,9 @@ typedef enum {
     FWD_ERR_BAD_MAP = 42,
     /*
      * Codes of the C port only, above the format's range (never written in a patch):
-     * NOT_YET_SUPPORTED: a valid patch uses a feature the C port does not implement yet
-     * (today: the relocation map of flag RELOCATED). Never a silent wrong image.
+     * NOT_YET_SUPPORTED: a valid patch uses a feature the C port does not implement yet; no
+     * feature of the apply path is missing today, the code stays reserved for the next format
+     * feature, so that a device never writes a silent wrong image.
      */
     FWD_ERR_NOT_YET_SUPPORTED = 100,
     /* The caller broke the API contract (null pointer, misaligned work buffer, call after finish). */

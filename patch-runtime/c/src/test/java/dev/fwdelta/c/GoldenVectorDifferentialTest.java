@@ -11,19 +11,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every golden vector (patch-runtime's test resources) applied by the C tool and by the Java
- * runtime with chunks of 1, 7 and 4096 bytes: the same new image or the same error code. A patch
- * whose relocation map uses the A64 or Xtensa rules must get the C port's NOT_YET_SUPPORTED (100),
- * exit 3, until they are ported: {@link #unsupportedVectorsAreTheA64AndXtensaOnes} lists them.
+ * runtime with chunks of 1, 7 and 4096 bytes: the same new image; and seeded corruptions of each:
+ * the same error code.
  */
 class GoldenVectorDifferentialTest {
     private static final int[] CHUNKS = {1, 7, 4096};
@@ -37,40 +33,19 @@ class GoldenVectorDifferentialTest {
         return GoldenVectors.all().keySet().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             byte[] old = resource(name + ".old");
             byte[] patch = resource(name + ".fwd");
-            boolean unported = PortedFeatures.usesUnported(patch);
             for (int chunk : CHUNKS) {
                 Outcome java = JavaApply.apply(old, patch, chunk);
                 Outcome cPort = c.apply(old, patch, chunk);
                 assertEquals(0, java.errorCode(), name + ": the Java runtime applies every golden vector");
-                if (unported) {
-                    assertEquals(new Outcome(Outcome.NOT_YET_SUPPORTED, 3, null).toString(), cPort.toString(),
-                            name + " chunk " + chunk + ": A64 and Xtensa map rules are not ported yet");
-                } else {
-                    assertTrue(java.sameAs(cPort), name + " chunk " + chunk + ": Java " + java + ", C " + cPort);
-                }
+                assertTrue(java.sameAs(cPort), name + " chunk " + chunk + ": Java " + java + ", C " + cPort);
             }
         }));
     }
 
-    /** What the C port does not apply yet, by name: a new unsupported vector fails here. */
-    @Test
-    void unsupportedVectorsAreTheA64AndXtensaOnes() throws IOException, InterruptedException {
-        CApplyTool c = new CApplyTool(dir);
-        Set<String> unsupported = new TreeSet<>();
-        for (String name : GoldenVectors.all().keySet()) {
-            if (c.apply(resource(name + ".old"), resource(name + ".fwd"), 4096).errorCode()
-                    == Outcome.NOT_YET_SUPPORTED) {
-                unsupported.add(name);
-            }
-        }
-        assertEquals(Set.of("relocation-a64", "compact-relocation-a64", "compact-relocation-xtensa"), unsupported);
-    }
-
     /**
-     * Corrupted vectors: each supported vector with seeded single-byte changes (header and
+     * Corrupted vectors: each vector with seeded single-byte changes (header and
      * payload), truncated and extended, and against a changed old image: Java and C give the
-     * same error code (or, where a change is harmless, the same image). A change that makes the
-     * map name an A64 or Xtensa rule may get NOT_YET_SUPPORTED from C.
+     * same error code (or, where a change is harmless, the same image).
      */
     @TestFactory
     Stream<DynamicTest> corruptedVectorsGiveTheSameCode() {
@@ -78,9 +53,6 @@ class GoldenVectorDifferentialTest {
         return GoldenVectors.all().keySet().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             byte[] old = resource(name + ".old");
             byte[] patch = resource(name + ".fwd");
-            if (PortedFeatures.usesUnported(patch)) {
-                return; // the C port stops at the map: covered by the test above
-            }
             Random random = new Random(name.hashCode());
             List<String> mismatches = new ArrayList<>();
             int failures = 0;
@@ -88,8 +60,7 @@ class GoldenVectorDifferentialTest {
                 Outcome java = JavaApply.apply(old, bad, 7);
                 Outcome cPort = c.apply(old, bad, 7);
                 failures += java.errorCode() != 0 ? 1 : 0;
-                boolean unported = cPort.errorCode() == Outcome.NOT_YET_SUPPORTED && PortedFeatures.usesUnported(bad);
-                if (!java.sameAs(cPort) && !unported) {
+                if (!java.sameAs(cPort)) {
                     mismatches.add("Java " + java + ", C " + cPort);
                 }
             }

@@ -3,13 +3,10 @@ package dev.fwdelta.c;
 import java.util.Arrays;
 
 /**
- * What one apply gave: the new image, or the error code (docs/FORMAT.md 5; 100 is the C port's
- * NOT_YET_SUPPORTED). {@code exitCode} is the command's (0 ok, 3 bad patch, 4 wrong base, 5 I/O).
+ * What one apply gave: the new image, or the error code (docs/FORMAT.md 5). {@code exitCode} is
+ * the command's (0 ok, 3 bad patch, 4 wrong base, 5 I/O).
  */
 record Outcome(int errorCode, int exitCode, byte[] image) {
-    /** The C port's code for a valid patch that uses a feature it does not implement yet. */
-    static final int NOT_YET_SUPPORTED = 100;
-
     static Outcome ok(byte[] image) {
         return new Outcome(0, 0, image);
     }
