@@ -1,0 +1,189 @@
+/*
+ * fwdelta's streaming patch applier in C99 (docs/FORMAT.md): push API, no malloc, no recursion.
+ *
+ *   fwd_applier a;                                  (the context: sizeof(fwd_applier) bytes)
+ *   fwd_apply_init(&a, &port, work, sizeof work);   (work: the codec's memory, 4-byte aligned)
+ *   fwd_apply_process(&a, chunk, n);                (any chunk size, down to 1 byte)
+ *   fwd_apply_finish(&a);                           (FWD_OK only when every checksum matched)
+ *
+ * The old image is read through port.read_old (random access), the new image is written in
+ * order through port.write_new. Any error is sticky: every later call returns it again.
+ */
+#ifndef FWDELTA_FWD_APPLY_H
+#define FWDELTA_FWD_APPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_errors.h"
+
+/* Reads len bytes of the old image at offset into buf; returns 0, or nonzero on an I/O error. */
+typedef int (*fwd_read_fn)(void *user, uint32_t offset, uint8_t *buf, uint32_t len);
+/* Appends len bytes to the new image (the staging slot); returns 0, or nonzero on an I/O error. */
+typedef int (*fwd_write_fn)(void *user, const uint8_t *buf, uint32_t len);
+
+typedef struct {
+    fwd_read_fn read_old;
+    fwd_write_fn write_new;
+    void *user;
+    /* Size of the old image in its slot: must equal the patch's old_size [WRONG_BASE_IMAGE]. */
+    uint32_t old_size;
+    /* RAM the device gives the applier: a larger decoder_ram is refused [RAM_BUDGET_EXCEEDED]. */
+    uint32_t ram_budget;
+} fwd_port;
+
+#define FWD_HEADER_MAX 256u
+#define FWD_BLOCK_HEADER_MAX 34u
+#define FWD_OLD_READ_BUFFER 256u
+#define FWD_LZMA_INPUT_BUFFER 64u
+
+/* The checked header (docs/FORMAT.md 1). */
+typedef struct {
+    uint16_t version;
+    uint16_t header_size;
+    uint32_t flags;
+    uint8_t codec;
+    uint8_t codec_props;
+    uint8_t has_mpeg2;
+    uint8_t has_payload_sha;
+    uint8_t sig_algorithm;
+    uint32_t map_count;
+    uint32_t map_bytes;
+    uint32_t codec_window;
+    uint32_t decoder_ram;
+    uint32_t max_block_raw;
+    uint32_t block_count;
+    uint32_t payload_length;
+    uint32_t old_size;
+    uint32_t old_crc32;
+    uint32_t old_crc32_mpeg2;
+    uint32_t new_size;
+    uint32_t new_crc32;
+    uint32_t new_crc32_mpeg2;
+    uint64_t firmware_version;
+    uint32_t hardware_id;
+    uint8_t old_sha256[32];
+    uint8_t new_sha256[32];
+    uint8_t payload_sha256[32];
+} fwd_header;
+
+/* Parses and checks a whole header in b[0..len) (len >= header_size). */
+fwd_error fwd_header_parse(const uint8_t *b, uint32_t len, fwd_header *h);
+/* Checks the 8-byte prefix; *size receives header_size. */
+fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size);
+
+/* ---- Everything below is the applier's private state, public only so that it can be static. ---- */
+
+/* The ring of the last window bytes decoded in a block (the codec's only output buffer). */
+typedef struct {
+    uint8_t *ring;
+    uint32_t size;
+    uint32_t pos;
+    uint32_t flushed;
+    uint32_t total;
+} fwd_window;
+
+typedef struct {
+    uint8_t in[FWD_LZMA_INPUT_BUFFER];
+    uint32_t in_pos;
+    uint32_t in_limit;
+    uint32_t range;
+    uint32_t code;
+    fwd_error err;
+} fwd_range_decoder;
+
+typedef struct {
+    uint16_t *probs;
+    uint32_t prob_count;
+    uint32_t lc, lp, pb_mask;
+    fwd_range_decoder rc;
+    uint32_t encoded_left;
+    uint32_t raw_length;
+    uint32_t started;
+    uint32_t state;
+    uint32_t rep0, rep1, rep2, rep3;
+} fwd_lzma;
+
+typedef struct {
+    uint32_t state;
+    uint32_t raw_length;
+    uint32_t literals_left;
+    uint32_t match_length;
+    uint32_t offset;
+} fwd_lz4;
+
+typedef struct {
+    uint32_t state;
+    uint32_t varint;
+    uint32_t varint_bytes;
+    uint32_t remaining;
+    uint32_t old_pos;
+    uint32_t new_pos;
+    uint32_t max_kind;
+    uint32_t sparse;
+    uint32_t diff_left;
+    uint32_t zero_run;
+} fwd_records;
+
+/* The relocation map (its 8-byte entries, in the work buffer) and the view's window of old bytes. */
+typedef struct {
+    uint8_t *section;
+    uint32_t filled;
+    uint32_t field;
+    uint64_t value;
+    uint32_t varint_bytes;
+    uint64_t previous_start;
+    uint32_t ready;
+    uint32_t image_base;
+    uint32_t transforms;
+    uint8_t window[FWD_OLD_READ_BUFFER + 2u * 36u];
+} fwd_reloc;
+
+typedef struct {
+    uint32_t crc32;
+    uint32_t mpeg2;
+    fwd_sha256 sha;
+    uint32_t size;
+} fwd_image_sum;
+
+typedef struct {
+    fwd_port port;
+    uint8_t *work;
+    uint32_t work_size;
+    fwd_error err;
+    uint32_t state;
+    uint32_t buffered;
+    uint32_t header_target;
+    fwd_header h;
+    uint32_t payload_left;
+    uint32_t block_index;
+    uint32_t block_fields[7];
+    uint32_t block_encoded_left;
+    uint32_t block_out_start;
+    uint32_t block_crc;
+    fwd_image_sum new_sum;
+    fwd_sha256 payload_sha;
+    fwd_window window;
+    fwd_lzma lzma;
+    fwd_lz4 lz4;
+    uint32_t stored_left;
+    fwd_records rec;
+    fwd_reloc reloc;
+    uint8_t header_buf[FWD_HEADER_MAX];
+    uint8_t block_header_buf[FWD_BLOCK_HEADER_MAX];
+    uint8_t old_buf[FWD_OLD_READ_BUFFER];
+} fwd_applier;
+
+/* Bytes of work buffer the codec of a checked header needs (0 for codec none). */
+uint32_t fwd_codec_work_size(const fwd_header *h);
+/* Bytes of work buffer a checked header needs: the codec's memory and 8 per relocation map entry. */
+uint32_t fwd_work_size(const fwd_header *h);
+
+fwd_error fwd_apply_init(fwd_applier *a, const fwd_port *port, uint8_t *work, uint32_t work_size);
+fwd_error fwd_apply_process(fwd_applier *a, const uint8_t *chunk, size_t len);
+fwd_error fwd_apply_finish(fwd_applier *a);
+/* The checked header, or NULL until all its bytes were processed. */
+const fwd_header *fwd_apply_header(const fwd_applier *a);
+
+#endif

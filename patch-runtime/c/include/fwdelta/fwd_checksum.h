@@ -1,0 +1,25 @@
+/* CRC-32 (IEEE, zlib), CRC-32/MPEG-2 and SHA-256 (FIPS 180-4): the checksums of docs/FORMAT.md. */
+#ifndef FWDELTA_FWD_CHECKSUM_H
+#define FWDELTA_FWD_CHECKSUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* CRC-32 (IEEE): start with 0, feed pieces, the value is the running result (as zlib's crc32()). */
+uint32_t fwd_crc32_update(uint32_t crc, const uint8_t *b, size_t len);
+
+/* CRC-32/MPEG-2: start with 0xFFFFFFFF, no final xor. */
+uint32_t fwd_crc32_mpeg2_update(uint32_t crc, const uint8_t *b, size_t len);
+
+typedef struct {
+    uint32_t h[8];
+    uint64_t bytes;
+    uint8_t block[64];
+    uint32_t fill;
+} fwd_sha256;
+
+void fwd_sha256_init(fwd_sha256 *s);
+void fwd_sha256_update(fwd_sha256 *s, const uint8_t *b, size_t len);
+void fwd_sha256_final(fwd_sha256 *s, uint8_t out[32]);
+
+#endif

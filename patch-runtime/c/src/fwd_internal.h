@@ -1,0 +1,50 @@
+/* Internal helpers shared by the applier's sources (not part of the API). */
+#ifndef FWDELTA_FWD_INTERNAL_H
+#define FWDELTA_FWD_INTERNAL_H
+
+#include "fwdelta/fwd_apply.h"
+
+#define FWD_CODEC_NONE 0u
+#define FWD_CODEC_LZ77 1u
+#define FWD_CODEC_LZMA 2u
+/* LZMA probability counts: fixed part, and per literal coder (times 2^(lc+lp)). */
+#define FWD_LZMA_FIXED_PROBS 1846u
+
+static inline uint32_t fwd_u16(const uint8_t *b) {
+    return (uint32_t) b[0] | (uint32_t) b[1] << 8;
+}
+
+static inline uint32_t fwd_u32(const uint8_t *b) {
+    return (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16 | (uint32_t) b[3] << 24;
+}
+
+/* The consumer of a block's decoded bytes: the record applier. */
+fwd_error fwd_records_feed(fwd_applier *a, const uint8_t *b, uint32_t len);
+
+void fwd_window_reset(fwd_window *w);
+fwd_error fwd_window_put(fwd_applier *a, const uint8_t *b, uint32_t len);
+fwd_error fwd_window_copy(fwd_applier *a, uint32_t distance, uint32_t length);
+fwd_error fwd_window_flush(fwd_applier *a);
+uint8_t fwd_window_back(const fwd_window *w, uint32_t distance);
+
+void fwd_lzma_setup(fwd_lzma *z, uint8_t *work, uint32_t props);
+void fwd_lzma_start(fwd_lzma *z, uint32_t encoded_length, uint32_t raw_length);
+fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len);
+fwd_error fwd_lzma_finish(fwd_applier *a);
+
+void fwd_lz4_start(fwd_lz4 *z, uint32_t raw_length);
+fwd_error fwd_lz4_feed(fwd_applier *a, const uint8_t *b, uint32_t len);
+fwd_error fwd_lz4_finish(fwd_applier *a);
+
+/* Adds bytes to an image's size, CRC-32, CRC-32/MPEG-2 (when recorded) and SHA-256. */
+void fwd_image_sum_update(fwd_image_sum *s, const uint8_t *b, uint32_t len, int mpeg2);
+
+void fwd_map_start(fwd_applier *a, uint8_t *section);
+/* Map bytes of the payload; *complete once the whole map arrived and passed its checks. */
+fwd_error fwd_map_feed(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *used, int *complete);
+/* n (<= FWD_OLD_READ_BUFFER) bytes of the relocated view of the old image at offset. */
+fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t n);
+
+void fwd_records_start(fwd_records *r, uint32_t max_kind);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * The relocation map and the relocated view of the old image (docs/FORMAT.md 2.3): a port of
+ * RelocationMap, CompactMapDecoder, RelocatedOldImage, ThumbTransform and PointerTransform.
+ * XtensaTransform, A64Transform and A64References. The map lives in the work buffer after the
+ * codec memory (8 bytes per entry, as decoder_ram counts it); every transform is ported.
+ */
+#include "fwd_internal.h"
+
+#define THUMB_BL 1u
+#define POINTER32 2u
+#define A64_BRANCH 4u
+#define A64_ADRP 8u
+#define POINTER64 16u
+#define XTENSA_CALL 32u
+#define MAX_IMAGE 0x7FFFFFFFll
+/* Old bytes read on either side of a chunk: an ADRP's reach to its partner (8 words), else one word. */
+#define PARTNER_REACH 8
+#define ADRP_MARGIN (4 * (PARTNER_REACH + 1))
+#define WORD_MARGIN 8
+
+static void put32(uint8_t *b, uint32_t v) {
+    b[0] = (uint8_t) v;
+    b[1] = (uint8_t) (v >> 8);
+    b[2] = (uint8_t) (v >> 16);
+    b[3] = (uint8_t) (v >> 24);
+}
+
+void fwd_map_start(fwd_applier *a, uint8_t *section) {
+    uint32_t i;
+    fwd_reloc *m = &a->reloc;
+    m->section = section;
+    m->filled = 0;
+    m->field = 0;
+    m->value = 0;
+    m->varint_bytes = 0;
+    m->previous_start = 0;
+    m->ready = 0;
+    for (i = 0; i < 8u * a->h.map_count; i++) {
+        section[i] = 0;
+    }
+}
+
+/* Format 3: one byte of the compact map, expanded into the 8-byte entries of format 2. */
+static fwd_error compact_feed(fwd_applier *a, uint32_t b) {
+    fwd_reloc *m = &a->reloc;
+    uint64_t v;
+    if (m->field == 1) {
+        m->section[4] = (uint8_t) b;
+        m->field++;
+        return FWD_OK;
+    }
+    if (b == 0 && m->varint_bytes > 0) {
+        return FWD_ERR_BAD_MAP;
+    }
+    m->value |= (uint64_t) (b & 0x7Fu) << (7u * m->varint_bytes);
+    m->varint_bytes++;
+    if (b >= 0x80u) {
+        return m->varint_bytes == 5u ? FWD_ERR_BAD_MAP : FWD_OK;
+    }
+    v = m->value;
+    m->value = 0;
+    m->varint_bytes = 0;
+    if (m->field == 0) {
+        if (v > 0xFFFFFFFFu) {
+            return FWD_ERR_BAD_MAP;
+        }
+        put32(m->section, (uint32_t) v);
+    } else {
+        uint8_t *entry = m->section + (m->field / 2u) * 8u;
+        if (m->field % 2u == 0) {
+            uint64_t start = m->previous_start + v;
+            if (start > (uint64_t) MAX_IMAGE) {
+                return FWD_ERR_BAD_MAP;
+            }
+            put32(entry, (uint32_t) start);
+            m->previous_start = start;
+        } else {
+            int64_t shift = (int64_t) (v >> 1) ^ -(int64_t) (v & 1u);
+            if (shift < -MAX_IMAGE || shift > MAX_IMAGE) {
+                return FWD_ERR_BAD_MAP;
+            }
+            put32(entry + 4, (uint32_t) shift);
+        }
+    }
+    m->field++;
+    return FWD_OK;
+}
+
+/* The map's checks (RelocationMap.parse), then whether the C port has its transforms. */
+static fwd_error map_check(fwd_applier *a) {
+    fwd_reloc *m = &a->reloc;
+    const uint8_t *s = m->section;
+    uint32_t known = a->h.version >= 3u ? 63u : 31u;
+    uint32_t count = a->h.map_count;
+    uint32_t i;
+    int64_t lo = 0;
+    m->image_base = fwd_u32(s);
+    m->transforms = s[4];
+    if (m->transforms == 0 || (m->transforms & ~known) != 0) {
+        return FWD_ERR_BAD_MAP;
+    }
+    if (s[5] != 0 || s[6] != 0 || s[7] != 0) {
+        return FWD_ERR_BAD_MAP;
+    }
+    for (i = 1; i < count; i++) {
+        int64_t start = fwd_u32(s + 8u * i);
+        int64_t shift = (int32_t) fwd_u32(s + 8u * i + 4u);
+        if (start < lo || start >= (int64_t) a->h.old_size || shift < -MAX_IMAGE) {
+            return FWD_ERR_BAD_MAP;
+        }
+        lo = start + 1;
+    }
+    m->ready = 1;
+    return FWD_OK;
+}
+
+fwd_error fwd_map_feed(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *used, int *complete) {
+    fwd_reloc *m = &a->reloc;
+    uint32_t total = a->h.map_bytes;
+    uint32_t n = total - m->filled < len ? total - m->filled : len;
+    uint32_t i;
+    *complete = 0;
+    *used = n;
+    for (i = 0; i < n; i++) {
+        if (a->h.version >= 3u) {
+            fwd_error e;
+            if (m->field == 2u * a->h.map_count) {
+                return FWD_ERR_BAD_MAP; /* the entries end before map_bytes */
+            }
+            e = compact_feed(a, b[i]);
+            if (e != FWD_OK) {
+                return e;
+            }
+        } else {
+            m->section[m->filled + i] = b[i];
+        }
+    }
+    m->filled += n;
+    if (m->filled < total) {
+        return FWD_OK;
+    }
+    if (a->h.version >= 3u && m->field != 2u * a->h.map_count) {
+        return FWD_ERR_BAD_MAP; /* map_bytes ends before the last entry */
+    }
+    *complete = 1;
+    return map_check(a);
+}
+
+/* The predicted new offset of old offset x, or -1 where the map says nothing of it. */
+static int64_t map(const fwd_applier *a, int64_t x) {
+    const uint8_t *s = a->reloc.section;
+    uint32_t lo = 1;
+    uint32_t hi = a->h.map_count - 1u;
+    if (x < 0 || x >= (int64_t) a->h.old_size || x < (int64_t) fwd_u32(s + 8)) {
+        return -1;
+    }
+    while (lo < hi) {
+        uint32_t mid = (lo + hi + 1u) / 2u;
+        if ((int64_t) fwd_u32(s + 8u * mid) <= x) {
+            lo = mid;
+        } else {
+            hi = mid - 1u;
+        }
+    }
+    return x + (int32_t) fwd_u32(s + 8u * lo + 4u);
+}
+
+typedef struct {
+    const uint8_t *window;
+    int64_t window_start;
+    int64_t window_end;
+    int64_t from;
+    int64_t end;
+    uint8_t *out;
+} chunk;
+
+/* Writes the size little-endian bytes of value that old offset at starts, clipped to the chunk. */
+static void place(const chunk *c, uint64_t value, int64_t at, int size) {
+    int64_t q = at > c->from ? at : c->from;
+    int64_t last = at + size < c->end ? at + size : c->end;
+    for (; q < last; q++) {
+        c->out[q - c->from] = (uint8_t) (value >> (8 * (q - at)));
+    }
+}
+
+static int64_t half_floor(int64_t x) {
+    return (x - (x & 1)) / 2;
+}
+
+static void thumb(const fwd_applier *a, const chunk *c) {
+    int64_t q = (c->window_start > c->from - 3 ? c->window_start : c->from - 3) + 1;
+    q -= q & 1;
+    for (; q < c->end && q + 4 <= c->window_end; q += 2) {
+        const uint8_t *b = c->window + (q - c->window_start);
+        if ((b[1] & 0xF8u) == 0xF0u && (b[3] & 0xF8u) == 0xF8u) {
+            uint32_t field = (uint32_t) (b[1] & 7u) << 19 | (uint32_t) b[0] << 11 | (uint32_t) (b[3] & 7u) << 8 | b[2];
+            int64_t delta = 2 * ((int64_t) (field ^ 0x200000u) - 0x200000);
+            int64_t target = map(a, q + 4 + delta);
+            int64_t at = map(a, q);
+            if (target >= 0 && at >= 0) {
+                uint64_t off = (uint64_t) half_floor(target - (at + 4));
+                uint64_t bl = (off >> 11 & 0xFFu) | (0xF0u | (off >> 19 & 7u)) << 8 | (off & 0xFFu) << 16
+                        | (0xF8u | (off >> 8 & 7u)) << 24;
+                place(c, bl, q, 4);
+            }
+        }
+    }
+}
+
+static void pointers(const fwd_applier *a, const chunk *c, int width) {
+    int64_t align = width - 1;
+    int64_t p = ((c->window_start > (c->from & ~align) ? c->window_start : (c->from & ~align)) + align) & ~align;
+    uint64_t base = a->reloc.image_base;
+    for (; p < c->end && p + width <= c->window_end; p += width) {
+        const uint8_t *w = c->window + (p - c->window_start);
+        int64_t moved;
+        if (width == 4) {
+            moved = map(a, (int64_t) fwd_u32(w) - (int64_t) base);
+        } else {
+            uint64_t value = (uint64_t) fwd_u32(w) | (uint64_t) fwd_u32(w + 4) << 32;
+            moved = value >> 63 ? -1 : map(a, (int64_t) value - (int64_t) base);
+        }
+        if (moved >= 0) {
+            place(c, base + (uint64_t) moved, p, width);
+        }
+    }
+}
+
+static int32_t word(const chunk *c, int64_t p) {
+    return (int32_t) fwd_u32(c->window + (p - c->window_start));
+}
+
+/* Xtensa CALL0/4/8/12 re-aimed where the target begins a function (12 C1 or 36 x1). */
+static int starts_function(uint32_t b0, uint32_t b1) {
+    return (b0 == 0x12u && b1 == 0xC1u) || (b0 == 0x36u && (b1 & 0x0Fu) == 0x01u);
+}
+
+static fwd_error xtensa(fwd_applier *a, const chunk *c) {
+    int64_t q = c->window_start > c->from - 2 ? c->window_start : c->from - 2;
+    for (; q < c->end && q + 3 <= c->window_end; q++) {
+        const uint8_t *b = c->window + (q - c->window_start);
+        uint32_t x;
+        int32_t offset18;
+        int64_t target, at, moved_target, delta;
+        uint8_t two[2];
+        if ((b[0] & 0x0Fu) != 0x05u) {
+            continue;
+        }
+        x = (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16;
+        offset18 = (int32_t) ((x >> 6) ^ 0x20000u) - 0x20000;
+        target = (q - (q & 3)) + 4 + 4 * (int64_t) offset18;
+        if (target < 0 || target + 2 > (int64_t) a->h.old_size) {
+            continue;
+        }
+        at = map(a, q);
+        moved_target = map(a, target);
+        if (at < 0 || moved_target < 0) {
+            continue;
+        }
+        delta = moved_target - 4 - (at - (at & 3));
+        if ((delta & 3) != 0 || delta / 4 < -(1 << 17) || delta / 4 >= (1 << 17)
+                || (((uint32_t) (delta / 4) & 0x3FFFFu) << 6 | (x & 0x3Fu)) == x) {
+            continue;
+        }
+        if (target >= c->window_start && target + 2 <= c->window_end) {
+            two[0] = c->window[target - c->window_start];
+            two[1] = c->window[target - c->window_start + 1];
+        } else if (a->port.read_old(a->port.user, (uint32_t) target, two, 2) != 0) {
+            return FWD_ERR_IO_ERROR;
+        }
+        if (starts_function(two[0], two[1])) {
+            place(c, (x & 0x3Fu) | ((uint32_t) (delta / 4) & 0x3FFFFu) << 6, q, 3);
+        }
+    }
+    return FWD_OK;
+}
+
+static int a64_partner_scale(uint32_t w) {
+    if ((w & 0xFFC00000u) == 0x91000000u) {
+        return 0;
+    }
+    if ((w & 0x3B000000u) == 0x39000000u) {
+        return ((w >> 26) & 1u) && ((w >> 23) & 1u) ? 4 : (int) (w >> 30);
+    }
+    return -1;
+}
+
+static int a64_is_adrp(uint32_t w) {
+    return (w & 0x9F000000u) == 0x90000000u;
+}
+
+/* The ADD or load/store completing the ADRP at p (offset into the window), or -1. */
+static int64_t a64_partner(const chunk *c, int64_t p) {
+    uint32_t reg = (uint32_t) word(c, p) & 31u;
+    int64_t q;
+    for (q = p + 4; q <= p + 4 * PARTNER_REACH && q + 4 <= c->window_end; q += 4) {
+        uint32_t x = (uint32_t) word(c, q);
+        if (((x >> 5) & 31u) == reg && a64_partner_scale(x) >= 0) {
+            return q;
+        }
+        if (a64_is_adrp(x) && (x & 31u) == reg) {
+            return -1;
+        }
+    }
+    return -1;
+}
+
+static void a64_adrp(const fwd_applier *a, const chunk *c, int64_t p, uint32_t w) {
+    int64_t partner = a64_partner(c, p);
+    int64_t base = a->reloc.image_base;
+    uint32_t imm = ((w >> 5) & 0x7FFFFu) << 2 | ((w >> 29) & 3u);
+    int64_t page = ((base + p) & ~(int64_t) 0xFFF) + ((int64_t) (imm ^ 0x100000u) - 0x100000) * 4096;
+    int64_t moved_target, moved_at, new_target, pages;
+    if (partner >= 0) {
+        uint32_t x = (uint32_t) word(c, partner);
+        page += (int64_t) ((x >> 10) & 0xFFFu) << a64_partner_scale(x);
+    }
+    moved_target = map(a, page - base);
+    moved_at = map(a, p);
+    if (moved_target < 0 || moved_at < 0) {
+        return;
+    }
+    new_target = base + moved_target;
+    pages = ((new_target & ~(int64_t) 0xFFF) - ((base + moved_at) & ~(int64_t) 0xFFF)) / 4096;
+    place(c, (w & 0x9F00001Fu) | ((uint32_t) pages & 3u) << 29 | (((uint32_t) ((uint64_t) pages >> 2)) & 0x7FFFFu) << 5,
+          p, 4);
+    if (partner >= 0) {
+        uint32_t x = (uint32_t) word(c, partner);
+        int scale = a64_partner_scale(x);
+        if ((new_target & (((int64_t) 1 << scale) - 1)) == 0) {
+            uint32_t lo12 = (uint32_t) ((new_target & 0xFFF) >> scale);
+            place(c, (x & ~(0xFFFu << 10)) | (lo12 & 0xFFFu) << 10, partner, 4);
+        }
+    }
+}
+
+static void a64(const fwd_applier *a, const chunk *c) {
+    uint32_t t = a->reloc.transforms;
+    int64_t p = c->window_start > c->from - ADRP_MARGIN + 1 ? c->window_start : c->from - ADRP_MARGIN + 1;
+    p = (p + 3) & ~(int64_t) 3;
+    for (; p < c->end && p + 4 <= c->window_end; p += 4) {
+        uint32_t w = (uint32_t) word(c, p);
+        if ((t & A64_BRANCH) && (w & 0x7C000000u) == 0x14000000u && p + 4 > c->from) {
+            int64_t offset = 4 * (int64_t) ((int32_t) ((w & 0x3FFFFFFu) ^ 0x2000000u) - 0x2000000);
+            int64_t target = map(a, p + offset);
+            int64_t at = map(a, p);
+            if (target >= 0 && at >= 0) {
+                uint64_t delta = (uint64_t) (target - at);
+                place(c, (w & 0xFC000000u) | ((uint32_t) (delta >> 2) & 0x3FFFFFFu), p, 4);
+            }
+        } else if ((t & A64_ADRP) && a64_is_adrp(w)) {
+            a64_adrp(a, c, p, w);
+        }
+    }
+}
+
+fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t n) {
+    chunk c;
+    uint32_t margin = (a->reloc.transforms & A64_ADRP) ? ADRP_MARGIN : WORD_MARGIN;
+    uint32_t from = offset > margin ? offset - margin : 0;
+    uint32_t to = a->h.old_size - offset - n > margin ? offset + n + margin : a->h.old_size;
+    uint32_t i;
+    fwd_error e;
+    if (a->port.read_old(a->port.user, from, a->reloc.window, to - from) != 0) {
+        return FWD_ERR_IO_ERROR;
+    }
+    for (i = 0; i < n; i++) {
+        dst[i] = a->reloc.window[offset - from + i];
+    }
+    c.window = a->reloc.window;
+    c.window_start = from;
+    c.window_end = to;
+    c.from = offset;
+    c.end = (int64_t) offset + n;
+    c.out = dst;
+    /* weakest first, so where several rules apply the strongest is written last */
+    if (a->reloc.transforms & XTENSA_CALL) {
+        e = xtensa(a, &c);
+        if (e != FWD_OK) {
+            return e;
+        }
+    }
+    if (a->reloc.transforms & THUMB_BL) {
+        thumb(a, &c);
+    }
+    if (a->reloc.transforms & (A64_BRANCH | A64_ADRP)) {
+        a64(a, &c);
+    }
+    if (a->reloc.transforms & POINTER32) {
+        pointers(a, &c, 4);
+    }
+    if (a->reloc.transforms & POINTER64) {
+        pointers(a, &c, 8);
+    }
+    return FWD_OK;
+}

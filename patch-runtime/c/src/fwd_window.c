@@ -1,0 +1,75 @@
+/* The codec's history ring (HistoryWindow.java): bytes go to the records before being overwritten. */
+#include "fwd_internal.h"
+
+void fwd_window_reset(fwd_window *w) {
+    w->pos = 0;
+    w->flushed = 0;
+    w->total = 0;
+}
+
+uint8_t fwd_window_back(const fwd_window *w, uint32_t distance) {
+    uint32_t i = w->pos >= distance + 1u ? w->pos - distance - 1u : w->pos + w->size - distance - 1u;
+    return w->ring[i];
+}
+
+fwd_error fwd_window_flush(fwd_applier *a) {
+    fwd_window *w = &a->window;
+    if (w->pos > w->flushed) {
+        uint32_t from = w->flushed;
+        w->flushed = w->pos;
+        return fwd_records_feed(a, w->ring + from, w->pos - from);
+    }
+    return FWD_OK;
+}
+
+static fwd_error wrap(fwd_applier *a) {
+    fwd_window *w = &a->window;
+    fwd_error e = FWD_OK;
+    if (w->pos == w->size) {
+        e = fwd_window_flush(a);
+        w->pos = 0;
+        w->flushed = 0;
+    }
+    return e;
+}
+
+fwd_error fwd_window_put(fwd_applier *a, const uint8_t *b, uint32_t len) {
+    fwd_window *w = &a->window;
+    while (len > 0) {
+        uint32_t n = w->size - w->pos < len ? w->size - w->pos : len;
+        uint32_t i;
+        fwd_error e;
+        for (i = 0; i < n; i++) {
+            w->ring[w->pos + i] = b[i];
+        }
+        w->pos += n;
+        w->total += n;
+        b += n;
+        len -= n;
+        e = wrap(a);
+        if (e != FWD_OK) {
+            return e;
+        }
+    }
+    return FWD_OK;
+}
+
+/* Copies length bytes from distance + 1 back (the caller checked the range); overlaps repeat. */
+fwd_error fwd_window_copy(fwd_applier *a, uint32_t distance, uint32_t length) {
+    fwd_window *w = &a->window;
+    uint32_t from = w->pos >= distance + 1u ? w->pos - distance - 1u : w->pos + w->size - distance - 1u;
+    uint32_t i;
+    for (i = 0; i < length; i++) {
+        fwd_error e;
+        w->ring[w->pos++] = w->ring[from++];
+        w->total++;
+        if (from == w->size) {
+            from = 0;
+        }
+        e = wrap(a);
+        if (e != FWD_OK) {
+            return e;
+        }
+    }
+    return FWD_OK;
+}

@@ -1,0 +1,109 @@
+package dev.fwdelta.c;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.GoldenVectors;
+import dev.fwdelta.runtime.format.PatchHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every golden vector (patch-runtime's test resources) applied by the C tool and by the Java
+ * runtime with chunks of 1, 7 and 4096 bytes: the same new image; and seeded corruptions of each:
+ * the same error code.
+ */
+class GoldenVectorDifferentialTest {
+    private static final int[] CHUNKS = {1, 7, 4096};
+
+    @TempDir
+    Path dir;
+
+    @TestFactory
+    Stream<DynamicTest> everyVectorAtEveryChunkSize() {
+        CApplyTool c = new CApplyTool(dir);
+        return GoldenVectors.all().keySet().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            byte[] old = resource(name + ".old");
+            byte[] patch = resource(name + ".fwd");
+            for (int chunk : CHUNKS) {
+                Outcome java = JavaApply.apply(old, patch, chunk);
+                Outcome cPort = c.apply(old, patch, chunk);
+                assertEquals(0, java.errorCode(), name + ": the Java runtime applies every golden vector");
+                assertTrue(java.sameAs(cPort), name + " chunk " + chunk + ": Java " + java + ", C " + cPort);
+            }
+        }));
+    }
+
+    /**
+     * Corrupted vectors: each vector with seeded single-byte changes (header and
+     * payload), truncated and extended, and against a changed old image: Java and C give the
+     * same error code (or, where a change is harmless, the same image).
+     */
+    @TestFactory
+    Stream<DynamicTest> corruptedVectorsGiveTheSameCode() {
+        CApplyTool c = new CApplyTool(dir);
+        return GoldenVectors.all().keySet().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            byte[] old = resource(name + ".old");
+            byte[] patch = resource(name + ".fwd");
+            Random random = new Random(name.hashCode());
+            List<String> mismatches = new ArrayList<>();
+            int failures = 0;
+            for (byte[] bad : corruptions(patch, random)) {
+                Outcome java = JavaApply.apply(old, bad, 7);
+                Outcome cPort = c.apply(old, bad, 7);
+                failures += java.errorCode() != 0 ? 1 : 0;
+                if (!java.sameAs(cPort)) {
+                    mismatches.add("Java " + java + ", C " + cPort);
+                }
+            }
+            byte[] otherOld = old.clone();
+            if (otherOld.length > 0) {
+                otherOld[otherOld.length / 2] ^= 1;
+                Outcome cPort = c.apply(otherOld, patch, 7);
+                assertEquals(34, cPort.errorCode(), "changed old image: WRONG_BASE_IMAGE");
+                assertEquals(4, cPort.exitCode(), "changed old image: exit 4");
+            }
+            assertEquals(List.of(), mismatches, name);
+            assertTrue(failures > 0, name + ": the corruptions must include refused patches");
+        }));
+    }
+
+    /** 24 single-byte changes (half in the header, all of them when there is no payload), 3 truncations and one trailing byte. */
+    private static List<byte[]> corruptions(byte[] patch, Random random) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        int headerSize = PatchHeader.parse(patch).size();
+        for (int i = 0; i < 24; i++) {
+            byte[] b = patch.clone();
+            boolean inHeader = i % 2 == 0 || patch.length == headerSize;
+            int at = inHeader ? random.nextInt(headerSize) : headerSize + random.nextInt(patch.length - headerSize);
+            b[at] ^= (byte) (1 + random.nextInt(255));
+            out.add(b);
+        }
+        for (int cut : new int[] {5, headerSize - 1, patch.length - 1}) {
+            byte[] b = new byte[cut];
+            System.arraycopy(patch, 0, b, 0, cut);
+            out.add(b);
+        }
+        byte[] longer = new byte[patch.length + 1];
+        System.arraycopy(patch, 0, longer, 0, patch.length);
+        out.add(longer);
+        return out;
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = GoldenVectors.class.getResourceAsStream("/vectors/" + name)) {
+            if (in == null) {
+                throw new IOException("missing golden vector " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/*
+ * fwdelta-c-apply OLD PATCH OUT [--chunk N]: applies a patch with the C library, the way a
+ * device does (patch pushed in chunks of N bytes, default 4096). Exit codes as the Java CLI's:
+ * 0 ok, 2 usage, 3 bad patch, 4 wrong base image, 5 I/O. A failure prints one line
+ * "fwdelta: error: code N NAME" (N as in docs/FORMAT.md 5) and leaves no OUT behind.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fwdelta/fwd_apply.h"
+
+/* The largest codec memory a valid header can ask for: a 1 MiB LZMA dictionary, lc+lp = 4. */
+#define WORK_MAX ((1u << 20) + 2u * (1846u + (0x300u << 4)) + 64u)
+#define CHUNK_MAX (1u << 20)
+
+static uint32_t work[WORK_MAX / 4u + 1u];
+static uint8_t chunk[CHUNK_MAX];
+
+typedef struct {
+    FILE *old;
+    FILE *out;
+} files;
+
+static int read_old(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
+    files *f = (files *) user;
+    if (fseek(f->old, (long) offset, SEEK_SET) != 0) {
+        return -1;
+    }
+    return fread(buf, 1, len, f->old) == len ? 0 : -1;
+}
+
+static int write_new(void *user, const uint8_t *buf, uint32_t len) {
+    files *f = (files *) user;
+    return fwrite(buf, 1, len, f->out) == len ? 0 : -1;
+}
+
+static int exit_code(fwd_error e) {
+    if (e == FWD_ERR_WRONG_BASE_IMAGE) {
+        return 4;
+    }
+    if (e == FWD_ERR_IO_ERROR) {
+        return 5;
+    }
+    if (e >= FWD_ERR_SIGNATURE_INVALID && e <= FWD_ERR_WRONG_HARDWARE) {
+        return 6;
+    }
+    return 3;
+}
+
+static int usage(const char *why) {
+    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N]\n", why);
+    return 2;
+}
+
+static int io_error(const char *what, const char *path) {
+    fprintf(stderr, "fwdelta: error: cannot %s %s\n", what, path);
+    return 5;
+}
+
+int main(int argc, char **argv) {
+    static fwd_applier a;
+    fwd_port port;
+    files f;
+    unsigned long chunk_size = 4096;
+    long old_size;
+    FILE *patch;
+    fwd_error e = FWD_OK;
+    size_t n;
+    if (argc != 4 && argc != 6) {
+        return usage("expected OLD PATCH OUT [--chunk N]");
+    }
+    if (argc == 6) {
+        char *end;
+        if (strcmp(argv[4], "--chunk") != 0) {
+            return usage("unknown option");
+        }
+        chunk_size = strtoul(argv[5], &end, 10);
+        if (*end != '\0' || chunk_size < 1 || chunk_size > CHUNK_MAX) {
+            return usage("--chunk must be 1..1048576");
+        }
+    }
+    f.old = fopen(argv[1], "rb");
+    if (f.old == NULL) {
+        return io_error("read", argv[1]);
+    }
+    if (fseek(f.old, 0, SEEK_END) != 0 || (old_size = ftell(f.old)) < 0 || old_size > 0x7FFFFFFFL) {
+        fclose(f.old);
+        return io_error("size", argv[1]);
+    }
+    patch = fopen(argv[2], "rb");
+    if (patch == NULL) {
+        fclose(f.old);
+        return io_error("read", argv[2]);
+    }
+    f.out = fopen(argv[3], "wb");
+    if (f.out == NULL) {
+        fclose(f.old);
+        fclose(patch);
+        return io_error("write", argv[3]);
+    }
+    port.read_old = read_old;
+    port.write_new = write_new;
+    port.user = &f;
+    port.old_size = (uint32_t) old_size;
+    port.ram_budget = 0xFFFFFFFFu;
+    e = fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
+    while (e == FWD_OK && (n = fread(chunk, 1, chunk_size, patch)) > 0) {
+        e = fwd_apply_process(&a, chunk, n);
+    }
+    if (e == FWD_OK && ferror(patch)) {
+        e = FWD_ERR_IO_ERROR;
+    }
+    if (e == FWD_OK) {
+        e = fwd_apply_finish(&a);
+    }
+    fclose(f.old);
+    fclose(patch);
+    if (fclose(f.out) != 0 && e == FWD_OK) {
+        e = FWD_ERR_IO_ERROR;
+    }
+    if (e != FWD_OK) {
+        remove(argv[3]);
+        fprintf(stderr, "fwdelta: error: code %d %s\n", (int) e, fwd_error_name(e));
+        return exit_code(e);
+    }
+    return 0;
+}
