@@ -13,6 +13,8 @@ export const REPO = resolve(here, '..', '..');
 export const JAR = join(REPO, 'diff-tool', 'target', 'fwdelta.jar');
 export const CORPUS = resolve(REPO, '..', 'shared', 'corpus');
 export const LAYOUT = 'stm32f405-1m';
+/** The JVM that runs the device: Maven passes its own, else java from PATH. */
+const JAVA = process.env.FWDELTA_JAVA || 'java';
 export const STAGING_OFFSET = 0x80000; // stm32f405-1m.layout: staging = 0x80000 + 384K
 
 /** A tool the tests need: fails naming it when it is missing (never skips). */
@@ -23,7 +25,7 @@ export function requireTool(name, hint) {
 
 export function requireJar() {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: build it with ./mvnw -B -pl diff-tool -am package`);
-  requireTool('java', 'install a JDK 17');
+  if (!process.env.FWDELTA_JAVA) requireTool('java', 'install a JDK 17');
 }
 
 export function tempDir() {
@@ -40,7 +42,7 @@ export function corpusFile(rel) {
 export function buildPatch(dir, oldFile, newFile, extra = []) {
   requireJar();
   const out = join(dir, `p${Math.random().toString(16).slice(2)}.fwd`);
-  const r = spawnSync('java', ['-jar', JAR, 'diff', oldFile, newFile, '-o', out, ...extra], { encoding: 'utf8' });
+  const r = spawnSync(JAVA, ['-jar', JAR, 'diff', oldFile, newFile, '-o', out, ...extra], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fwdelta diff failed: ${r.stderr}`);
   return new Uint8Array(readFileSync(out));
 }
@@ -62,7 +64,7 @@ export async function ptyPair(dir) {
 export async function startDevice(dir, devicePath, oldFile, extra = []) {
   requireJar();
   const flashFile = join(dir, 'flash.bin');
-  const proc = spawn('java', ['-jar', JAR, 'device', 'serve', '--port', devicePath, '--layout', LAYOUT,
+  const proc = spawn(JAVA, ['-jar', JAR, 'device', 'serve', '--port', devicePath, '--layout', LAYOUT,
     '--image', oldFile, '--flash-file', flashFile, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
