@@ -86,7 +86,8 @@ export async function startDevice(dir, devicePath, oldFile, extra = []) {
 
 /** Opens the host end with serialport and gives the protocol module its byte channel. */
 export async function openChannel(path) {
-  const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+  // lock: false: a port closed mid-write (the cut in the disconnect test) may keep its flock a moment.
+  const port = new SerialPort({ path, baudRate: 115200, autoOpen: false, lock: false });
   await new Promise((res, rej) => port.open((e) => (e ? rej(e) : res())));
   const channel = new ByteChannel((bytes) => new Promise((res, rej) => {
     port.write(Buffer.from(bytes), (e) => (e ? rej(e) : res()));
