@@ -122,6 +122,7 @@ test('the page refuses a file that is not a patch before anything is sent', asyn
     const junk = join(dir, 'notes.txt');
     writeFileSync(junk, 'this is not firmware');
     await page.setInputFiles('#file', junk);
+    await page.waitForSelector('#message.error'); // the page reads the file asynchronously
     assert.match(await page.textContent('#message'), /notes.txt cannot be used: not a fwdelta patch.*Nothing was sent/);
     assert.equal(await page.$eval('#update', (b) => b.disabled), true);
   } finally {
