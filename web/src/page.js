@@ -1,0 +1,115 @@
+// The update page: loads a patch, shows its header, and sends it with WebSerial through the
+// protocol module. Everything that talks to the browser is here; the protocol stays pure.
+import {
+  ByteChannel, DeviceRefusedError, NoAnswerError, PatchError, parsePatchHeader, rateAndTimeLeft, sendPatch,
+} from './protocol.js';
+
+const $ = (id) => document.getElementById(id);
+const BAUD = 115200;
+let patch = null;
+
+function say(text, kind = '') {
+  $('message').textContent = text;
+  $('message').className = kind;
+}
+
+function bytes(n) {
+  return `${n.toLocaleString('en')} bytes`;
+}
+
+function showPatch(data, name) {
+  patch = null;
+  $('update').disabled = true;
+  $('header').hidden = true;
+  try {
+    const h = parsePatchHeader(data);
+    $('h-version').textContent = `fwdelta patch, format version ${h.version}${h.signed ? ', signed' : ''}`;
+    $('h-hardware').textContent = `0x${h.hardwareId.toString(16).padStart(8, '0')}`;
+    $('h-firmware').textContent = h.firmwareVersion.toString();
+    $('h-old').textContent = bytes(h.oldSize);
+    $('h-new').textContent = bytes(h.newSize);
+    $('h-patch').textContent = `${bytes(h.patchLength)} (header ${h.headerSize})`;
+    $('header').hidden = false;
+    patch = data;
+    $('update').disabled = !('serial' in navigator);
+    say('serial' in navigator ? `${name} loaded: connect the board and press Update.`
+      : 'This browser has no WebSerial: use a Chromium-based browser (Chrome, Edge, Opera).', 'serial' in navigator ? '' : 'error');
+  } catch (e) {
+    say(e instanceof PatchError ? `${name} cannot be used: ${e.message}. Nothing was sent.` : String(e), 'error');
+  }
+}
+
+$('file').addEventListener('change', async () => {
+  const f = $('file').files[0];
+  if (f) showPatch(new Uint8Array(await f.arrayBuffer()), f.name);
+});
+
+async function loadUrl(url) {
+  try {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    showPatch(new Uint8Array(await r.arrayBuffer()), url);
+  } catch (e) {
+    say(`Could not load the update: ${e.message}`, 'error');
+  }
+}
+$('load-url').addEventListener('click', () => loadUrl($('url').value));
+// ?patch=URL: a vendor links straight to an update (e.g. on its update server).
+const linked = new URLSearchParams(location.search).get('patch');
+if (linked) loadUrl(linked);
+
+function time(seconds) {
+  if (!Number.isFinite(seconds)) return '…';
+  const s = Math.ceil(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+$('update').addEventListener('click', async () => {
+  if (!patch) return;
+  $('update').disabled = true;
+  let port;
+  let reader;
+  try {
+    port = await navigator.serial.requestPort();
+    await port.open({ baudRate: BAUD });
+    const writer = port.writable.getWriter();
+    const channel = new ByteChannel((b) => writer.write(b));
+    reader = port.readable.getReader();
+    const pump = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        channel.push(value);
+      }
+    })().catch(() => channel.close());
+    say('Connecting…');
+    let t0 = 0;
+    const result = await sendPatch(channel, patch, {
+      baud: BAUD,
+      onInfo: (i) => {
+        $('device').textContent = `Board: ${i.layout}, hardware id 0x${i.hardwareId.toString(16).padStart(8, '0')}, `
+          + `firmware ${i.installedVersion}, agent ${i.state}`;
+      },
+      onProgress: ({ acked, total, startedAt }) => {
+        if (!t0) t0 = performance.now();
+        $('progress').value = acked / total;
+        const { rate, secondsLeft } = rateAndTimeLeft(acked - startedAt, performance.now() - t0, total - acked);
+        $('rate').textContent = `${bytes(acked)} of ${bytes(total)} · ${(rate / 1000).toFixed(1)} kB/s · ${time(secondsLeft)} left`;
+        say(startedAt > 0 && acked === startedAt ? `Resuming at byte ${startedAt}…` : 'Sending…');
+      },
+    });
+    say(`Update staged and verified (${bytes(result.patchBytes)} sent, started at ${result.startedAt}). `
+      + 'The board installs it at its next reset.', 'ok');
+    writer.releaseLock();
+    await reader.cancel();
+    await pump;
+  } catch (e) {
+    if (e instanceof DeviceRefusedError) say(`${e.message}. Nothing was installed.`, 'error');
+    else if (e instanceof NoAnswerError) say(`${e.message}: check the cable and that the board is in update mode. Nothing was installed.`, 'error');
+    else if (e?.name === 'NotFoundError') say('No port was chosen.', 'error');
+    else say(`The update failed: ${e.message ?? e}. The board keeps its current firmware.`, 'error');
+  } finally {
+    try { await port?.close(); } catch { /* already closed */ }
+    $('update').disabled = !patch;
+  }
+});

@@ -1,0 +1,526 @@
+// The fwdelta UART protocol (docs/PROTOCOL.md section 1) and patch header (docs/FORMAT.md section 1)
+// for a host that is a web page or node. No browser or node globals: the page and the tests give it
+// a byte channel (ByteChannel) fed from WebSerial or from the npm serialport package.
+
+export const SOF = 0xa5;
+export const MAX_PAYLOAD = 1024;
+export const DATA_CHUNK = MAX_PAYLOAD - 4;
+export const WINDOW_FRAMES = 8;
+export const PROTOCOL_VERSION = 1;
+
+export const FrameType = Object.freeze({
+  HELLO: 0x01, INFO: 0x02, BEGIN: 0x03, READY: 0x04, DATA: 0x05,
+  ACK: 0x06, NAK: 0x07, DONE: 0x08, RESULT: 0x09, ABORT: 0x0a,
+});
+
+export const NakReason = Object.freeze({ GAP: 1, CORRUPT: 2, RESTARTED: 3 });
+
+// ---------------------------------------------------------------- checksums
+
+/** CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no xorout. */
+export function crc16ccitt(bytes, from = 0, to = bytes.length) {
+  let crc = 0xffff;
+  for (let i = from; i < to; i++) {
+    crc ^= bytes[i] << 8;
+    for (let b = 0; b < 8; b++) {
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    }
+  }
+  return crc;
+}
+
+const CRC32_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (IEEE, as zlib). */
+export function crc32(bytes, from = 0, to = bytes.length) {
+  let c = 0xffffffff;
+  for (let i = from; i < to; i++) c = CRC32_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+// ---------------------------------------------------------------- little-endian helpers
+
+const u16 = (b, o) => b[o] | (b[o + 1] << 8);
+const u32 = (b, o) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+const u64 = (b, o) => BigInt(u32(b, o)) | (BigInt(u32(b, o + 4)) << 32n);
+function putU32(b, o, v) {
+  b[o] = v & 0xff; b[o + 1] = (v >>> 8) & 0xff; b[o + 2] = (v >>> 16) & 0xff; b[o + 3] = (v >>> 24) & 0xff;
+}
+
+// ---------------------------------------------------------------- frames
+
+/** One frame's bytes: SOF, type, seq, length, header CRC, payload, CRC-32. */
+export function encodeFrame(type, seq, payload = new Uint8Array(0)) {
+  if (payload.length > MAX_PAYLOAD) {
+    throw new RangeError(`frame payload length ${payload.length} is outside 0..${MAX_PAYLOAD}`);
+  }
+  const f = new Uint8Array(7 + payload.length + 4);
+  f[0] = SOF; f[1] = type; f[2] = seq & 0xff; f[3] = payload.length & 0xff; f[4] = payload.length >> 8;
+  const h = crc16ccitt(f, 0, 5);
+  f[5] = h & 0xff; f[6] = h >> 8;
+  f.set(payload, 7);
+  putU32(f, 7 + payload.length, crc32(f, 0, 7 + payload.length));
+  return f;
+}
+
+/**
+ * Finds frames in a byte stream: hunts for SOF, checks the header CRC and the length limit before
+ * buffering any payload, drops a frame whose CRC-32 is wrong. Memory: one frame buffer.
+ */
+export class FrameDecoder {
+  constructor() {
+    this.buf = new Uint8Array(7 + MAX_PAYLOAD + 4);
+    this.n = 0;
+    this.dropped = 0;
+  }
+
+  /** Feeds bytes; returns the complete good frames they finish, as {type, seq, payload}. */
+  push(bytes) {
+    const out = [];
+    for (const b of bytes) this.pushByte(b, out);
+    return out;
+  }
+
+  pushByte(b, out) {
+    if (this.n === 0 && b !== SOF) return;
+    this.buf[this.n++] = b;
+    if (this.n === 7) {
+      const len = u16(this.buf, 3);
+      if (crc16ccitt(this.buf, 0, 5) !== u16(this.buf, 5) || len > MAX_PAYLOAD) {
+        this.resync(1);
+        return;
+      }
+    }
+    if (this.n >= 7) {
+      const len = u16(this.buf, 3);
+      if (this.n === 7 + len + 4) {
+        if (crc32(this.buf, 0, 7 + len) === u32(this.buf, 7 + len)) {
+          out.push({ type: this.buf[1], seq: this.buf[2], payload: this.buf.slice(7, 7 + len) });
+          this.n = 0;
+        } else {
+          this.dropped++;
+          this.resync(1);
+        }
+      }
+    }
+  }
+
+  /** Drops the frame start and searches the bytes after it again. */
+  resync(from) {
+    const rest = this.buf.slice(from, this.n);
+    this.n = 0;
+    const ignored = [];
+    for (const b of rest) this.pushByte(b, ignored);
+    // Frames found inside a dropped frame's bytes would be forged by the bad length: none kept.
+  }
+}
+
+// ---------------------------------------------------------------- patch header
+
+export class PatchError extends Error {}
+
+const MAX_SIGNED_31 = 0x7fffffff;
+
+/**
+ * Reads the fields a person checks before updating: format version, sizes, firmware version,
+ * hardware id. Every length is checked against its documented range; the header CRC must match.
+ * Throws PatchError naming the field and its range.
+ */
+export function parsePatchHeader(bytes) {
+  if (!(bytes instanceof Uint8Array)) throw new PatchError('not a patch: no bytes');
+  if (bytes.length < 8 || bytes[0] !== 0x46 || bytes[1] !== 0x57 || bytes[2] !== 0x44 || bytes[3] !== 0x50) {
+    throw new PatchError('not a fwdelta patch: it does not start with "FWDP"');
+  }
+  const version = u16(bytes, 4);
+  const headerSize = u16(bytes, 6);
+  if (version < 1 || version > 3) throw new PatchError(`format_version ${version} is outside 1..3`);
+  if (version < 3 && headerSize !== 256) throw new PatchError(`header_size ${headerSize} must be 256 in version ${version}`);
+  if (version === 3 && (headerSize < 98 || headerSize > 256)) {
+    throw new PatchError(`header_size ${headerSize} is outside 98..256`);
+  }
+  if (bytes.length < headerSize) {
+    throw new PatchError(`patch is ${bytes.length} bytes, shorter than its header_size ${headerSize}`);
+  }
+  const h = version < 3 ? parseWide(bytes, version) : parseCompact(bytes, headerSize);
+  if (h.payloadLength > MAX_SIGNED_31) throw new PatchError(`payload_length ${h.payloadLength} is outside 0..2^31-1`);
+  if (h.oldSize > MAX_SIGNED_31) throw new PatchError(`old_size ${h.oldSize} is outside 0..2^31-1`);
+  if (h.newSize > MAX_SIGNED_31) throw new PatchError(`new_size ${h.newSize} is outside 0..2^31-1`);
+  const patchLength = headerSize + h.payloadLength;
+  if (bytes.length !== patchLength) {
+    throw new PatchError(`patch is ${bytes.length} bytes but its header declares ${patchLength}`
+      + ` (header_size ${headerSize} + payload_length ${h.payloadLength})`);
+  }
+  return { version, headerSize, patchLength, ...h };
+}
+
+function parseWide(b, version) {
+  const crc = u32(b, 172);
+  if (crc32(b, 0, 172) !== crc) throw new PatchError('header_crc32 does not match: the header is damaged');
+  const payload = u64(b, 32);
+  return {
+    flags: u32(b, 8),
+    signed: (u32(b, 8) & 1) !== 0,
+    codec: b[12],
+    payloadLength: payload > BigInt(MAX_SIGNED_31) ? Number.MAX_SAFE_INTEGER : Number(payload),
+    oldSize: u32(b, 40),
+    newSize: u32(b, 84),
+    firmwareVersion: u64(b, 160),
+    hardwareId: u32(b, 168),
+    version,
+  };
+}
+
+function parseCompact(b, headerSize) {
+  let at = 8;
+  const need = (n, field) => {
+    if (at + n > headerSize) throw new PatchError(`${field} runs past header_size ${headerSize}`);
+  };
+  const byte = (field) => { need(1, field); return b[at++]; };
+  const skip = (n, field) => { need(n, field); at += n; };
+  const uvarint = (field, maxBytes = 5, max = BigInt(MAX_SIGNED_31)) => {
+    let v = 0n;
+    for (let i = 0; i < maxBytes; i++) {
+      const x = byte(field);
+      if (i > 0 && x === 0) throw new PatchError(`${field} is not a shortest-form varint`);
+      v |= BigInt(x & 0x7f) << BigInt(7 * i);
+      if ((x & 0x80) === 0) {
+        if (v > max) throw new PatchError(`${field} ${v} is outside 0..${max}`);
+        return v;
+      }
+    }
+    throw new PatchError(`${field} is longer than ${maxBytes} varint bytes`);
+  };
+  const flags = byte('flags');
+  const codec = byte('codec_id');
+  byte('codec_props');
+  uvarint('map_count');
+  uvarint('map_bytes');
+  uvarint('codec_window');
+  uvarint('decoder_ram');
+  uvarint('max_block_raw');
+  uvarint('block_count');
+  const payloadLength = Number(uvarint('payload_length'));
+  const oldSize = Number(uvarint('old_size'));
+  skip(4 + 32, 'old_crc32/old_sha256');
+  const newSize = Number(uvarint('new_size'));
+  skip(4 + 32, 'new_crc32/new_sha256');
+  const firmwareVersion = uvarint('firmware_version', 9, (1n << 63n) - 1n);
+  const hardwareId = Number(uvarint('hardware_id', 5, 0xffffffffn));
+  if (flags & 1) skip(32, 'payload_sha256');
+  const crcAt = at;
+  need(4, 'header_crc32');
+  if (crc32(b, 0, crcAt) !== u32(b, crcAt)) throw new PatchError('header_crc32 does not match: the header is damaged');
+  return {
+    flags, signed: (flags & 1) !== 0, codec, payloadLength, oldSize, newSize, firmwareVersion, hardwareId,
+  };
+}
+
+// ---------------------------------------------------------------- device answers in words
+
+/** Patch error codes of docs/FORMAT.md section 5: name and what it means for the person updating. */
+export const PATCH_ERRORS = Object.freeze({
+  1: ['BAD_MAGIC', 'the file is not a fwdelta patch'],
+  2: ['UNSUPPORTED_VERSION', 'the device does not know this patch format version'],
+  3: ['BAD_HEADER_SIZE', 'the patch header has a wrong size'],
+  4: ['BAD_FLAGS', 'the patch uses options the device does not support (rebuild the patch)'],
+  5: ['BAD_CODEC', 'the patch uses a compression the device does not support'],
+  6: ['BAD_CODEC_PROPS', 'the patch has invalid compression settings'],
+  7: ['BAD_RESERVED', 'the patch header has reserved bytes set'],
+  8: ['BAD_CODEC_WINDOW', 'the patch has an invalid compression window'],
+  9: ['BAD_DECODER_RAM', 'the patch declares a wrong RAM figure'],
+  10: ['BAD_MAX_BLOCK_RAW', 'the patch declares an invalid block size'],
+  11: ['BAD_BLOCK_COUNT', 'the patch declares an invalid block count'],
+  12: ['BAD_PAYLOAD_LENGTH', 'the patch declares an invalid length'],
+  13: ['BAD_OLD_SIZE', 'the patch declares an invalid old image size'],
+  14: ['BAD_NEW_SIZE', 'the patch declares an invalid new image size'],
+  15: ['BAD_HEADER_CRC', 'the patch header is damaged'],
+  16: ['BAD_BLOCK_INDEX', 'the patch is damaged (block order)'],
+  17: ['BAD_ENCODED_LENGTH', 'the patch is damaged (block length)'],
+  18: ['BAD_RAW_LENGTH', 'the patch is damaged (block length)'],
+  19: ['BAD_NEW_OFFSET', 'the patch is damaged (output offset)'],
+  20: ['BAD_OLD_OFFSET', 'the patch is damaged (input offset)'],
+  21: ['BAD_OUT_LENGTH', 'the patch is damaged (output length)'],
+  22: ['BLOCK_CRC', 'a patch block failed its checksum'],
+  23: ['CODEC_CORRUPT', 'the patch data is damaged (decompression failed)'],
+  24: ['UNKNOWN_RECORD_KIND', 'the patch is damaged (unknown record)'],
+  25: ['BAD_VARINT', 'the patch is damaged (bad number encoding)'],
+  26: ['BAD_DIFF_LENGTH', 'the patch is damaged (diff length)'],
+  27: ['OUTPUT_OVERFLOW', 'the patch would write past the new image'],
+  28: ['BAD_SEEK', 'the patch is damaged (seek)'],
+  29: ['RECORD_SPLIT', 'the patch is damaged (split record)'],
+  30: ['TRUNCATED', 'the patch is incomplete'],
+  31: ['TRAILING_BYTES', 'the patch has extra bytes at its end'],
+  32: ['PAYLOAD_HASH', 'the patch content does not match its signed hash'],
+  33: ['NEW_IMAGE_MISMATCH', 'the rebuilt firmware does not match the expected image'],
+  34: ['WRONG_BASE_IMAGE', 'this patch is for a different firmware than the one on the board'],
+  35: ['RAM_BUDGET_EXCEEDED', 'the board has too little RAM for this patch'],
+  36: ['IO_ERROR', 'the board could not read or write its flash'],
+  37: ['SIGNATURE_INVALID', 'the patch signature is not valid'],
+  38: ['UNKNOWN_KEY', 'the patch is signed with a key the board does not trust'],
+  39: ['UNSIGNED_PATCH', 'the board only accepts signed patches'],
+  40: ['ROLLBACK', 'the board already runs the same or a newer firmware version'],
+  41: ['WRONG_HARDWARE', 'this patch is for another board'],
+  42: ['BAD_MAP', 'the patch is damaged (relocation map)'],
+});
+
+/** A device's RESULT status in words: "WRONG_HARDWARE (41): this patch is for another board". */
+export function describeStatus(status) {
+  if (status === 0) return 'staged and verified';
+  if (status === 0xffff) return 'the device refused the transfer (other failure)';
+  const e = PATCH_ERRORS[status];
+  return e ? `${e[0]} (${status}): ${e[1]}` : `unknown error code ${status}`;
+}
+
+/** Thrown when the device answers RESULT with an error: nothing more is sent. */
+export class DeviceRefusedError extends Error {
+  constructor(status, deviceMessage) {
+    super(`the device refused the update: ${describeStatus(status)}${deviceMessage ? ` (device says: ${deviceMessage})` : ''}`);
+    this.status = status;
+    this.code = PATCH_ERRORS[status]?.[0] ?? (status === 0xffff ? 'OTHER' : `CODE_${status}`);
+    this.deviceMessage = deviceMessage;
+  }
+}
+
+/** Thrown when the device does not answer (wrong port, board not in update mode, cable pulled). */
+export class NoAnswerError extends Error {}
+
+export const AGENT_STATES = ['idle', 'receiving', 'staged', 'failed'];
+
+/** INFO payload (docs/PROTOCOL.md): checked against its declared lengths. */
+export function parseInfo(p) {
+  if (p.length < 25) throw new RangeError(`INFO payload is ${p.length} bytes, at least 25 expected`);
+  const n = p[24];
+  if (p.length < 25 + n) throw new RangeError(`INFO layout name length ${n} runs past the ${p.length}-byte payload`);
+  return {
+    version: p[0],
+    maxPayload: u16(p, 1),
+    ramBudget: u32(p, 3),
+    installedVersion: u64(p, 7),
+    hardwareId: u32(p, 15),
+    state: AGENT_STATES[p[19]] ?? `state ${p[19]}`,
+    resumeOffset: u32(p, 20),
+    layout: new TextDecoder().decode(p.subarray(25, 25 + n)),
+  };
+}
+
+// ---------------------------------------------------------------- byte channel
+
+/**
+ * Bytes from a serial port, pushed by whatever reads it (WebSerial reader loop, serialport 'data'
+ * events), read as frames with a timeout. write() is the port's writer.
+ */
+export class ByteChannel {
+  constructor(write) {
+    this.write = write;
+    this.decoder = new FrameDecoder();
+    this.frames = [];
+    this.waiter = null;
+    this.closed = false;
+  }
+
+  push(bytes) {
+    for (const f of this.decoder.push(bytes)) this.frames.push(f);
+    this.wake();
+  }
+
+  close() {
+    this.closed = true;
+    this.wake();
+  }
+
+  wake() {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      w();
+    }
+  }
+
+  /** The next frame, or null after timeoutMs with none (or when the channel is closed). */
+  async nextFrame(timeoutMs, timers = globalThis) {
+    if (this.frames.length) return this.frames.shift();
+    if (this.closed) return null;
+    await new Promise((resolve) => {
+      const t = timers.setTimeout(() => { this.waiter = null; resolve(); }, timeoutMs);
+      this.waiter = () => { timers.clearTimeout(t); resolve(); };
+    });
+    return this.frames.length ? this.frames.shift() : null;
+  }
+}
+
+// ---------------------------------------------------------------- host session
+
+/**
+ * Sends a patch to a device's update agent: HELLO/INFO, BEGIN/READY (the device's resume offset),
+ * DATA with a window of 8 frames and go-back-N, DONE/RESULT. A NAK with reason 3 (restarted) moves
+ * the acknowledged offset down; after 3 timeouts in a row the session begins again (HELLO, BEGIN).
+ *
+ * options: baud (for the timeout), onInfo(info), onProgress({acked, total, startedAt}), signal
+ * (an AbortSignal-like {aborted}), maxReconnects.
+ * Returns {startedAt, patchBytes, retransmittedBytes, reconnects, restarts, info, message}.
+ */
+export async function sendPatch(channel, patch, options = {}) {
+  const header = parsePatchHeader(patch); // nothing is sent for a file that is not a patch
+  const baud = options.baud ?? 115200;
+  const windowBytes = WINDOW_FRAMES * (DATA_CHUNK + 15);
+  const timeoutMs = options.timeoutMs ?? 500 + Math.ceil((windowBytes * 10 * 1000) / baud);
+  const maxReconnects = options.maxReconnects ?? 10;
+  const total = patch.length;
+  let seq = 0;
+  const stats = { startedAt: -1, patchBytes: total, retransmittedBytes: 0, reconnects: 0, restarts: 0, info: null };
+  const send = (type, payload) => channel.write(encodeFrame(type, seq++, payload));
+  const checkAbort = () => {
+    if (options.signal?.aborted) throw new Error('the update was stopped');
+  };
+  const progress = (acked) => options.onProgress?.({ acked, total, startedAt: stats.startedAt });
+
+  /** HELLO, then BEGIN: the offset the device wants the patch from. */
+  async function begin() {
+    for (let attempt = 0; attempt <= maxReconnects; attempt++) {
+      checkAbort();
+      await send(FrameType.HELLO, Uint8Array.of(PROTOCOL_VERSION));
+      const info = await expect(FrameType.INFO);
+      if (!info) continue;
+      stats.info = parseInfo(info.payload);
+      options.onInfo?.(stats.info);
+      const b = new Uint8Array(4 + header.headerSize);
+      putU32(b, 0, total);
+      b.set(patch.subarray(0, header.headerSize), 4);
+      await send(FrameType.BEGIN, b);
+      const ready = await expect(FrameType.READY);
+      if (!ready) continue;
+      const offset = u32(ready.payload, 0);
+      if (offset < header.headerSize || offset > total) {
+        throw new RangeError(`READY offset ${offset} is outside ${header.headerSize}..${total}`);
+      }
+      return offset;
+    }
+    throw new NoAnswerError(`the device stopped answering (no answer to ${maxReconnects + 1} connection attempts)`);
+  }
+
+  /** The next frame of `type`, skipping stale ACK/NAK; RESULT with an error throws. */
+  async function expect(type) {
+    for (;;) {
+      const f = await channel.nextFrame(timeoutMs);
+      if (!f) return null;
+      if (f.type === type) return f;
+      if (f.type === FrameType.RESULT) throwResult(f);
+    }
+  }
+
+  function throwResult(f) {
+    if (f.payload.length < 2) throw new RangeError(`RESULT payload is ${f.payload.length} bytes, at least 2 expected`);
+    const status = u16(f.payload, 0);
+    const message = new TextDecoder().decode(f.payload.subarray(2));
+    if (status !== 0) throw new DeviceRefusedError(status, message);
+    return message;
+  }
+
+  let acked = await begin();
+  stats.startedAt = acked;
+  progress(acked);
+  let next = acked;
+  let gapAt = -1;
+  let timeouts = 0;
+  for (;;) {
+    // Data phase: keep the window full until every byte is acknowledged.
+    while (acked < total) {
+      checkAbort();
+      while (next < total && next - acked < WINDOW_FRAMES * DATA_CHUNK) {
+        const n = Math.min(DATA_CHUNK, total - next);
+        const p = new Uint8Array(4 + n);
+        putU32(p, 0, next);
+        p.set(patch.subarray(next, next + n), 4);
+        await send(FrameType.DATA, p);
+        next += n;
+      }
+      const f = await channel.nextFrame(timeoutMs);
+      if (!f) {
+        stats.retransmittedBytes += next - acked;
+        if (++timeouts >= 3) {
+          stats.reconnects++;
+          acked = await begin();
+          timeouts = 0;
+        }
+        next = acked;
+        gapAt = -1;
+        continue;
+      }
+      if (f.type === FrameType.ACK && f.payload.length >= 4) {
+        const off = u32(f.payload, 0);
+        if (off > acked && off <= total) {
+          acked = off;
+          timeouts = 0;
+          if (next < acked) next = acked;
+          progress(acked);
+        }
+      } else if (f.type === FrameType.NAK && f.payload.length >= 5) {
+        const off = u32(f.payload, 0);
+        const reason = f.payload[4];
+        if (off > total) continue;
+        if (reason === NakReason.RESTARTED) {
+          // The device dropped what it had: its offset is lower than what was acknowledged.
+          stats.restarts++;
+          stats.retransmittedBytes += next - off;
+          acked = off;
+          next = off;
+          gapAt = -1;
+          progress(acked);
+        } else if (off >= acked && off !== gapAt) {
+          stats.retransmittedBytes += next - off;
+          gapAt = off;
+          acked = off;
+          next = off;
+          progress(acked);
+        }
+      } else if (f.type === FrameType.RESULT) {
+        throwResult(f);
+      }
+    }
+    // Done phase: the device verifies the staged image and answers RESULT (or NAK: back to data).
+    checkAbort();
+    const d = new Uint8Array(4);
+    putU32(d, 0, total);
+    await send(FrameType.DONE, d);
+    let f = await channel.nextFrame(timeoutMs * 4);
+    while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) f = await channel.nextFrame(timeoutMs * 4);
+    if (!f) {
+      if (++timeouts >= 3) {
+        stats.reconnects++;
+        acked = await begin();
+        next = acked;
+        timeouts = 0;
+      }
+      continue;
+    }
+    if (f.type === FrameType.RESULT) {
+      stats.message = throwResult(f);
+      progress(total);
+      return stats;
+    }
+    if (f.type === FrameType.NAK && f.payload.length >= 5) {
+      const off = u32(f.payload, 0);
+      if (off <= total) {
+        if (f.payload[4] === NakReason.RESTARTED) stats.restarts++;
+        acked = off;
+        next = off;
+        gapAt = -1;
+      }
+    }
+  }
+}
+
+/** "1.2 KB/s, 0:42 left" style figures for a progress line. */
+export function rateAndTimeLeft(bytesSinceStart, msSinceStart, remaining) {
+  if (msSinceStart <= 0 || bytesSinceStart <= 0) return { rate: 0, secondsLeft: Infinity };
+  const rate = (bytesSinceStart * 1000) / msSinceStart;
+  return { rate, secondsLeft: remaining / rate };
+}

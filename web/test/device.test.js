@@ -1,0 +1,135 @@
+// The protocol module against the Java device over a socat pty pair (npm serialport on the host end).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { sendPatch, parsePatchHeader, DeviceRefusedError, NoAnswerError } from '../src/protocol.js';
+import {
+  buildPatch, corpusFile, openChannel, ptyPair, stagedImage, startDevice, tempDir,
+} from './harness.js';
+
+const OLD = corpusFile('pybv11/1f5d945af-firmware1.bin');
+const NEW = corpusFile('pybv11/1f5d945af-dirty-firmware1.bin');
+
+/** One update: device up, patch sent, device and pty closed; returns what happened. */
+async function update({ patch, faults, deviceArgs = [], oldFile = OLD, send = sendPatch, options = {} }) {
+  const dir = tempDir();
+  const pty = await ptyPair(dir);
+  const extra = [...deviceArgs];
+  if (faults) extra.push('--faults', faults);
+  const device = await startDevice(dir, pty.device, oldFile, extra);
+  const channel = await openChannel(pty.host);
+  try {
+    const result = await send(channel, patch, options, pty);
+    return { result, device, flashFile: device.flashFile };
+  } finally {
+    await channel.closePort();
+    device.stop();
+    await device.exited;
+    pty.close();
+  }
+}
+
+test('a clean transfer stages the exact new image', async () => {
+  const dir = tempDir();
+  const patch = buildPatch(dir, OLD, NEW, ['--block-size', '512']);
+  const seen = [];
+  const { result, flashFile } = await update({ patch, options: { onProgress: (p) => seen.push(p.acked) } });
+  assert.equal(result.startedAt, parsePatchHeader(patch).headerSize, 'a fresh device starts after the header');
+  assert.equal(result.reconnects, 0);
+  assert.equal(result.retransmittedBytes, 0);
+  assert.equal(seen.at(-1), patch.length);
+  assert.ok(seen.length > 1, `progress reported ${seen.length} times`);
+  const expected = new Uint8Array(readFileSync(NEW));
+  assert.deepEqual(stagedImage(flashFile, expected.length), expected);
+});
+
+test('dropped, corrupted and duplicated bytes: retransmissions, then the exact image', async () => {
+  const dir = tempDir();
+  const patch = buildPatch(dir, OLD, NEW, ['--block-size', '512']);
+  const { result, flashFile } = await update({ patch, faults: 'drop=0.0005,corrupt=0.0005,dup=0.0005,seed=3' });
+  assert.ok(result.retransmittedBytes > 0, 'faults should have cost retransmissions');
+  const expected = new Uint8Array(readFileSync(NEW));
+  assert.deepEqual(stagedImage(flashFile, expected.length), expected);
+});
+
+test('a device reset mid-transfer: the session begins again and finishes', async () => {
+  const dir = tempDir();
+  const patch = buildPatch(dir, OLD, NEW, ['--block-size', '512']);
+  const { result, device, flashFile } = await update({ patch, faults: 'disconnect=1000,seed=5' });
+  assert.ok(result.reconnects >= 1, `reconnects ${result.reconnects}`);
+  assert.match(device.output(), /serving on/);
+  const expected = new Uint8Array(readFileSync(NEW));
+  assert.deepEqual(stagedImage(flashFile, expected.length), expected);
+});
+
+test('the host disconnects mid-transfer: the next session starts at the acknowledged byte', async () => {
+  const dir = tempDir();
+  const patch = buildPatch(dir, corpusFile('pybv11/v1.10-firmware1.bin'), NEW);
+  assert.ok(patch.length > 16000, `long enough to cut mid-transfer: ${patch.length}`);
+  let ackedAtCut = -1;
+  const { result, flashFile } = await update({
+    patch,
+    oldFile: corpusFile('pybv11/v1.10-firmware1.bin'),
+    deviceArgs: ['--throttle'],
+    send: async (channel, p, _o, pty) => {
+      const stop = { aborted: false };
+      await assert.rejects(sendPatch(channel, p, {
+        signal: stop,
+        onProgress: ({ acked }) => {
+          if (acked > p.length / 2 && !stop.aborted) {
+            ackedAtCut = acked;
+            stop.aborted = true;
+          }
+        },
+      }), /stopped/);
+      await channel.closePort(); // the cable is pulled; the device stays powered
+      const again = await openChannel(pty.host);
+      try {
+        return await sendPatch(again, p);
+      } finally {
+        await again.closePort();
+      }
+    },
+  });
+  assert.ok(ackedAtCut > 0);
+  // ACKs for frames already in flight at the cut may have moved the device further on.
+  assert.ok(result.startedAt >= ackedAtCut && result.startedAt < patch.length,
+    `started at ${result.startedAt}, acknowledged at the cut ${ackedAtCut}, patch ${patch.length}`);
+  const expected = new Uint8Array(readFileSync(NEW));
+  assert.deepEqual(stagedImage(flashFile, expected.length), expected);
+});
+
+test('a patch for another board is refused with WRONG_HARDWARE and nothing is staged', async () => {
+  const dir = tempDir();
+  const patch = buildPatch(dir, OLD, NEW, ['--hardware-id', '0x1234']);
+  const { result, flashFile } = await update({
+    patch,
+    deviceArgs: ['--hardware-id', '0x5678'],
+    send: async (channel, p) => assert.rejects(sendPatch(channel, p), (e) => {
+      assert.ok(e instanceof DeviceRefusedError);
+      assert.equal(e.code, 'WRONG_HARDWARE');
+      assert.match(e.message, /this patch is for another board/);
+      return true;
+    }),
+  });
+  void result;
+  const staged = stagedImage(flashFile, 4096);
+  assert.ok(staged.every((b) => b === 0xff), 'staging slot still erased');
+});
+
+test('a device that stops answering: a clear message', async () => {
+  const dir = tempDir();
+  const patch = buildPatch(dir, OLD, NEW);
+  const pty = await ptyPair(dir); // no device on the other end
+  const channel = await openChannel(pty.host);
+  try {
+    await assert.rejects(sendPatch(channel, patch, { timeoutMs: 100, maxReconnects: 2 }), (e) => {
+      assert.ok(e instanceof NoAnswerError);
+      assert.match(e.message, /the device stopped answering/);
+      return true;
+    });
+  } finally {
+    await channel.closePort();
+    pty.close();
+  }
+});
