@@ -90,6 +90,8 @@ test('the page updates a board: progress, final message, exact staged image, scr
     await page.addInitScript(serialShim);
     await page.goto(server.url);
     await page.setInputFiles('#file', patchFile);
+    // The page reads the file asynchronously: wait until the header is shown, then check it.
+    await page.waitForFunction(() => document.querySelector('#h-version')?.textContent !== '', null, { timeout: 30_000 });
     assert.equal(await page.textContent('#h-version'), 'fwdelta patch, format version 3');
     await page.click('#update');
     await page.waitForSelector('#message.ok', { timeout: 120_000 });
