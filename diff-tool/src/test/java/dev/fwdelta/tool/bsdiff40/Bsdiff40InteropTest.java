@@ -10,6 +10,7 @@ import dev.fwdelta.tool.cli.Main;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,7 +63,7 @@ class Bsdiff40InteropTest {
         byte[] p = new byte[40];
         System.arraycopy("BSDIFF40".getBytes(), 0, p, 0, 8);
         p[8] = 100; // control block longer than the patch
-        BadBsdiffPatchException e = assertThrows(BadBsdiffPatchException.class, () -> new Bsdiff40Reader(p, 1000));
+        BadBsdiffPatchException e = assertThrows(BadBsdiffPatchException.class, () -> new Bsdiff40Reader(new SeekableInMemoryByteChannel(p), 0, 1000));
         assertEquals("bad value for BSDIFF40 control block length: 100 (valid range 0..8)", e.getMessage());
     }
 }
