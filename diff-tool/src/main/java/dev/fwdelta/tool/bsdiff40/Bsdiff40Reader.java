@@ -151,7 +151,7 @@ public final class Bsdiff40Reader implements Closeable {
         }
         long n = triples + 1;
         try {
-            control.readFully(triple, 0, TRIPLE_SIZE);
+            control.readFully(triple, 0, TRIPLE_SIZE, n * TRIPLE_SIZE);
         } catch (BadBsdiffPatchException e) {
             throw new BadBsdiffPatchException("BSDIFF40 control triple " + n + " (new offset " + newPos + " of "
                     + newSize + "): " + e.getMessage(), e);
@@ -181,7 +181,7 @@ public final class Bsdiff40Reader implements Closeable {
         if (len > diffLeft) {
             throw new IllegalStateException(len + " diff bytes asked, " + diffLeft + " left in the record");
         }
-        diff.readFully(b, off, len);
+        diff.readFully(b, off, len, diffTotal);
         diffLeft -= len;
     }
 
@@ -191,7 +191,7 @@ public final class Bsdiff40Reader implements Closeable {
             throw new IllegalStateException(len + " extra bytes asked, " + extraLeft + " left in the record and "
                     + diffLeft + " diff bytes unread");
         }
-        extra.readFully(b, off, len);
+        extra.readFully(b, off, len, extraTotal);
         extraLeft -= len;
     }
 

@@ -58,8 +58,11 @@ final class Bzip2Block implements Closeable {
         return b.length >= MAGIC_SIZE && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' && b[3] >= '1' && b[3] <= '9';
     }
 
-    /** Reads exactly {@code len} decompressed bytes; a stream that ends first is a bad patch. */
-    void readFully(byte[] b, int off, int len) throws IOException {
+    /**
+     * Reads exactly {@code len} decompressed bytes; a stream that ends first is a bad patch, and
+     * {@code asked} (the control block's total for this block so far) goes in the message.
+     */
+    void readFully(byte[] b, int off, int len, long asked) throws IOException {
         int done = 0;
         while (done < len) {
             int n;
@@ -71,7 +74,7 @@ final class Bzip2Block implements Closeable {
             }
             if (n < 0) {
                 throw new BadBsdiffPatchException("BSDIFF40 " + name + " block ends after " + (delivered + done)
-                        + " bytes, " + (len - done) + " bytes short of what the control block asks for");
+                        + " bytes; the control block asks for " + asked);
             }
             done += n;
         }

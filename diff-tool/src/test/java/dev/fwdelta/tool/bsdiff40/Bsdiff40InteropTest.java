@@ -33,13 +33,27 @@ class Bsdiff40InteropTest {
         assertArrayEquals(pair.newBytes(), Files.readAllBytes(out));
     }
 
+    /** Also the checks Debian's bspatch does not make (seeks inside the old image, blocks ending with the image). */
     @ParameterizedTest
-    @ValueSource(strings = {"programmer", "shell", "pyb-small"})
+    @ValueSource(strings = {"programmer", "shell", "pyb-small", "pyb-release", "synth-1-3", "esp8266"})
     void weApplyDebianBsdiffsPatch(String name) throws Exception {
         Corpus.Pair pair = Corpus.pair(name);
         Path patch = dir.resolve("p.bsdiff");
         Path out = dir.resolve("new.bin");
         Tools.run("bsdiff", pair.oldPath().toString(), pair.newPath().toString(), patch.toString());
+        assertEquals(0, Main.commandLine().execute("apply", pair.oldPath().toString(), patch.toString(),
+                "-o", out.toString()));
+        assertArrayEquals(pair.newBytes(), Files.readAllBytes(out));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"programmer", "synth-1-2"})
+    void weApplyOurOwnBsdiff40Patch(String name) throws Exception {
+        Corpus.Pair pair = Corpus.pair(name);
+        Path patch = dir.resolve("p.bsdiff");
+        Path out = dir.resolve("new.bin");
+        assertEquals(0, Main.commandLine().execute("diff", pair.oldPath().toString(), pair.newPath().toString(),
+                "-o", patch.toString(), "--format", "bsdiff40"));
         assertEquals(0, Main.commandLine().execute("apply", pair.oldPath().toString(), patch.toString(),
                 "-o", out.toString()));
         assertArrayEquals(pair.newBytes(), Files.readAllBytes(out));

@@ -164,8 +164,8 @@ class Bsdiff40ReaderTest {
     void controlBlockEndingBeforeTheNewImageIsComplete() {
         Bsdiff40TestPatch p = record();
         p.newSize = 100L;
-        assertBad("BSDIFF40 control triple 2 (new offset 13 of 100): BSDIFF40 control block ends after 24 bytes, "
-                + "24 bytes short of what the control block asks for", p.build());
+        assertBad("BSDIFF40 control triple 2 (new offset 13 of 100): BSDIFF40 control block ends after 24 bytes; "
+                + "the control block asks for 48", p.build());
     }
 
     @Test
@@ -217,7 +217,7 @@ class Bsdiff40ReaderTest {
     void diffBlockEndingEarly() {
         Bsdiff40TestPatch p = new Bsdiff40TestPatch().add(new byte[50], new byte[0], 0).triple(0, 0, 0);
         p.triples.set(0, new Bsdiff40TestPatch.Triple(100, 0, 0));
-        assertBad("BSDIFF40 diff block ends after 50 bytes, 50 bytes short of what the control block asks for",
+        assertBad("BSDIFF40 diff block ends after 50 bytes; the control block asks for 100",
                 p.build());
     }
 
@@ -225,7 +225,7 @@ class Bsdiff40ReaderTest {
     void extraBlockEndingEarly() {
         Bsdiff40TestPatch p = new Bsdiff40TestPatch().add(new byte[0], new byte[50], 0);
         p.triples.set(0, new Bsdiff40TestPatch.Triple(0, 70, 0));
-        assertBad("BSDIFF40 extra block ends after 50 bytes, 20 bytes short of what the control block asks for",
+        assertBad("BSDIFF40 extra block ends after 50 bytes; the control block asks for 70",
                 p.build());
     }
 

@@ -19,25 +19,25 @@ import org.tukaani.xz.LZMAOutputStream;
  * be overridden, so one test can break one thing; blocks are bzip2 with 100 kB blocks unless a
  * test gives another compressor.
  */
-final class Bsdiff40TestPatch {
-    record Triple(long diffLength, long extraLength, long seek) {
+public final class Bsdiff40TestPatch {
+    public record Triple(long diffLength, long extraLength, long seek) {
     }
 
-    final List<Triple> triples = new ArrayList<>();
-    final ByteArrayOutputStream diff = new ByteArrayOutputStream();
-    final ByteArrayOutputStream extra = new ByteArrayOutputStream();
+    public final List<Triple> triples = new ArrayList<>();
+    public final ByteArrayOutputStream diff = new ByteArrayOutputStream();
+    public final ByteArrayOutputStream extra = new ByteArrayOutputStream();
     /** Raw bytes of the control block, before compression; null means the triples. */
     byte[] controlOverride;
     Long controlLength;
     Long diffLength;
-    Long newSize;
+    public Long newSize;
     byte[] magic = "BSDIFF40".getBytes(StandardCharsets.US_ASCII);
-    UnaryOperator<byte[]> controlCompressor = Bsdiff40TestPatch::bzip2;
-    UnaryOperator<byte[]> diffCompressor = Bsdiff40TestPatch::bzip2;
-    UnaryOperator<byte[]> extraCompressor = Bsdiff40TestPatch::bzip2;
+    public UnaryOperator<byte[]> controlCompressor = Bsdiff40TestPatch::bzip2;
+    public UnaryOperator<byte[]> diffCompressor = Bsdiff40TestPatch::bzip2;
+    public UnaryOperator<byte[]> extraCompressor = Bsdiff40TestPatch::bzip2;
 
     /** Adds a record: its diff bytes, its extra bytes, then the seek applied after them. */
-    Bsdiff40TestPatch add(byte[] diffBytes, byte[] extraBytes, long seek) {
+    public Bsdiff40TestPatch add(byte[] diffBytes, byte[] extraBytes, long seek) {
         triples.add(new Triple(diffBytes.length, extraBytes.length, seek));
         diff.writeBytes(diffBytes);
         extra.writeBytes(extraBytes);
@@ -45,7 +45,7 @@ final class Bsdiff40TestPatch {
     }
 
     /** Adds a control triple alone, with no diff or extra bytes behind it. */
-    Bsdiff40TestPatch triple(long diffLength, long extraLength, long seek) {
+    public Bsdiff40TestPatch triple(long diffLength, long extraLength, long seek) {
         triples.add(new Triple(diffLength, extraLength, seek));
         return this;
     }
@@ -75,7 +75,7 @@ final class Bsdiff40TestPatch {
         return c;
     }
 
-    byte[] build() {
+    public byte[] build() {
         byte[] c = controlCompressor.apply(controlBytes());
         byte[] d = diffCompressor.apply(diff.toByteArray());
         byte[] e = extraCompressor.apply(extra.toByteArray());
@@ -101,12 +101,12 @@ final class Bsdiff40TestPatch {
         }
     }
 
-    static byte[] bzip2(byte[] raw) {
+    public static byte[] bzip2(byte[] raw) {
         return compress(raw, o -> new BZip2CompressorOutputStream(o, 1));
     }
 
     /** zlib-wrapped deflate, which format detection takes for Commons Compress's "deflate". */
-    static byte[] deflate(byte[] raw) {
+    public static byte[] deflate(byte[] raw) {
         return compress(raw, DeflaterOutputStream::new);
     }
 
@@ -115,7 +115,7 @@ final class Bsdiff40TestPatch {
      * KiB), the largest that Commons Compress's detection still takes for LZMA (it wants the
      * header to start 5D 00 00): a decoder that trusts it allocates that before the first byte.
      */
-    static byte[] lzmaMaxDictionary(byte[] raw) {
+    public static byte[] lzmaMaxDictionary(byte[] raw) {
         byte[] s = compress(raw, o -> new LZMAOutputStream(o, new LZMA2Options(), raw.length));
         s[1] = 0;
         s[2] = 0;
@@ -125,7 +125,7 @@ final class Bsdiff40TestPatch {
     }
 
     /** A Pack200 archive's magic (0xCAFED00D) and a version, then junk: detection takes it for Pack200. */
-    static byte[] pack200(byte[] raw) {
+    public static byte[] pack200(byte[] raw) {
         byte[] s = new byte[64];
         s[0] = (byte) 0xCA;
         s[1] = (byte) 0xFE;
