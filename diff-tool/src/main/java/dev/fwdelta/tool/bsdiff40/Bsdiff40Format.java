@@ -1,5 +1,10 @@
 package dev.fwdelta.tool.bsdiff40;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * The classic BSDIFF40 layout (Colin Percival's bsdiff 4):
  * <pre>
@@ -7,7 +12,7 @@ package dev.fwdelta.tool.bsdiff40;
  *  8  8  offtin: length of the compressed control block
  * 16  8  offtin: length of the compressed diff block
  * 24  8  offtin: size of the new file
- * 32  .. control block, diff block, extra block (bzip2 each)
+ * 32  .. control block, diff block, extra block: one bzip2 stream each, the extra block to the end
  * </pre>
  * offtin: 64-bit little-endian magnitude, sign in the top bit of the last byte.
  */
@@ -24,6 +29,13 @@ public final class Bsdiff40Format {
         }
         v &= Long.MAX_VALUE;
         return (b[off + 7] & 0x80) != 0 ? -v : v;
+    }
+
+    /** Whether the file starts with the BSDIFF40 magic: the commands tell the two formats apart by it. */
+    public static boolean isBsdiff40(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return hasMagic(in.readNBytes(MAGIC.length()));
+        }
     }
 
     public static boolean hasMagic(byte[] b) {

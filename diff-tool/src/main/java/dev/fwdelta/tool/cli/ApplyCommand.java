@@ -8,10 +8,14 @@ import dev.fwdelta.runtime.io.FileOldImage;
 import dev.fwdelta.runtime.io.OldImage;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Applier;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Format;
+import dev.fwdelta.tool.bsdiff40.Bsdiff40Reader;
 import dev.fwdelta.tool.image.ImageLoader;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,6 +46,9 @@ final class ApplyCommand implements Callable<Integer> {
     Long ramBudget;
 
     @Mixin
+    MaxSizeOption maxSize;
+
+    @Mixin
     TrustOptions trust;
 
     @Option(names = "--installed-version", paramLabel = "N", converter = UnsignedNumber.class,
@@ -57,20 +64,19 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] magic;
-        try (InputStream in = Files.newInputStream(patchPath)) {
-            magic = in.readNBytes(Bsdiff40Format.MAGIC.length());
-        }
         AtomicOutput.refuseInputs(output, oldPath, patchPath);
-        if (Bsdiff40Format.hasMagic(magic)) {
+        if (Bsdiff40Format.isBsdiff40(patchPath)) {
             return applyBsdiff40();
         }
         ApplyResult result;
-        try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath);
-             InputStream patch = new BufferedInputStream(Files.newInputStream(patchPath));
-             OldImageHandle old = OldImageHandle.open(oldPath)) {
-            result = StreamApply.apply(patch, old.image(), out.stream()::write, policy());
-            out.commit();
+        try (OldImageHandle old = OldImageHandle.open(oldPath);
+             InputStream patch = new BufferedInputStream(Files.newInputStream(patchPath))) {
+            // The declared new size is checked before the output exists (the applier checks the rest).
+            maxSize.checkNewSize(PatchFileSummary.readHeader(patchPath).newSize());
+            try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
+                result = StreamApply.apply(patch, old.image(), out.stream()::write, policy());
+                out.commit();
+            }
         }
         spec.commandLine().getOut().printf("wrote %s: %d bytes, %d blocks, SHA-256 and CRCs verified%n", output,
                 result.newSize(), result.blocks());
@@ -87,11 +93,15 @@ final class ApplyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("a BSDIFF40 patch carries no signature, version or board id: "
                     + "--trust, --installed-version and --hardware-id cannot be checked");
         }
-        byte[] old = ImageLoader.load(oldPath).bytes();
-        byte[] patch = Files.readAllBytes(patchPath);
         long size;
-        try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
-            size = Bsdiff40Applier.apply(old, patch, out.stream(), Integer.MAX_VALUE);
+        try (SeekableByteChannel patch = Files.newByteChannel(patchPath);
+             OldImageHandle old = OldImageHandle.open(oldPath);
+             Bsdiff40Reader reader = new Bsdiff40Reader(patch, old.image().size(), maxSize.bytes());
+             AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
+            // The reader checked the header (new size against --max-size) before the output existed.
+            OutputStream buffered = new BufferedOutputStream(out.stream(), Bsdiff40Applier.CHUNK);
+            size = Bsdiff40Applier.apply(reader, old.image(), buffered);
+            buffered.flush();
             out.commit();
         }
         spec.commandLine().getOut().printf("wrote %s: %d bytes from a BSDIFF40 patch (BSDIFF40 has no checksum)%n",

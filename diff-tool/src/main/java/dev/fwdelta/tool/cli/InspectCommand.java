@@ -4,19 +4,26 @@ import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustedKey;
+import dev.fwdelta.tool.bsdiff40.Bsdiff40Format;
+import dev.fwdelta.tool.bsdiff40.Bsdiff40Summary;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show every header field of PATCH, its codec, the RAM it needs and its size ratio.")
+        description = "Show every header field of PATCH (fwdelta or BSDIFF40), its codec, the RAM it needs and its "
+                + "size ratio.")
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -27,14 +34,21 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object instead of text.")
     boolean json;
 
+    @Mixin
+    MaxSizeOption maxSize;
+
     @Override
     public Integer call() throws Exception {
-        PatchFileSummary summary = PatchFileSummary.read(patchPath);
         Map<String, Object> fields = new LinkedHashMap<>();
-        describeHeader(summary.header(), summary.fileSize(), fields);
-        fields.put("largest_block_encoded", summary.largestEncodedBlock());
-        fields.put("raw_records_total", summary.rawTotal());
-        fields.put("payload_sha256_ok", summary.payloadHashMatches());
+        if (Bsdiff40Format.isBsdiff40(patchPath)) {
+            describeBsdiff40(fields);
+        } else {
+            PatchFileSummary summary = PatchFileSummary.read(patchPath);
+            describeHeader(summary.header(), summary.fileSize(), fields);
+            fields.put("largest_block_encoded", summary.largestEncodedBlock());
+            fields.put("raw_records_total", summary.rawTotal());
+            fields.put("payload_sha256_ok", summary.payloadHashMatches());
+        }
         if (json) {
             spec.commandLine().getOut().println(new com.google.gson.GsonBuilder().disableHtmlEscaping().create()
                     .toJson(fields));
@@ -42,6 +56,27 @@ final class InspectCommand implements Callable<Integer> {
             fields.forEach((k, v) -> spec.commandLine().getOut().printf("%-22s %s%n", k, v));
         }
         return ExitCodes.OK;
+    }
+
+    /** BSDIFF40 has a 32-byte header and no checksums: the block lengths and what walking the records found. */
+    private void describeBsdiff40(Map<String, Object> f) throws IOException {
+        Bsdiff40Summary s;
+        try (SeekableByteChannel patch = Files.newByteChannel(patchPath)) {
+            s = Bsdiff40Summary.read(patch, maxSize.bytes());
+        }
+        f.put("format", Bsdiff40Format.MAGIC);
+        f.put("patch_size", s.patchSize());
+        f.put("header_size", Bsdiff40Format.HEADER_SIZE);
+        f.put("control_block_length", s.controlBlockLength());
+        f.put("diff_block_length", s.diffBlockLength());
+        f.put("extra_block_length", s.extraBlockLength());
+        f.put("compression", "bzip2");
+        f.put("new_size", s.newSize());
+        f.put("control_triples", s.triples());
+        f.put("diff_bytes", s.diffBytes());
+        f.put("extra_bytes", s.extraBytes());
+        f.put("checksums", "none (BSDIFF40 records none)");
+        f.put("ratio", String.format("%.4f", s.newSize() == 0 ? 0.0 : (double) s.patchSize() / s.newSize()));
     }
 
     static void describeHeader(PatchHeader h, long fileSize, Map<String, Object> f) {

@@ -9,6 +9,7 @@ import dev.fwdelta.runtime.format.PatchHeader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -23,12 +24,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
     static PatchFileSummary read(Path path) throws IOException {
         long fileSize = Files.size(path);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-            byte[] prefix = in.readNBytes(PatchHeader.PREFIX_SIZE);
-            byte[] head = new byte[PatchHeader.sizeFromPrefix(prefix)];
-            System.arraycopy(prefix, 0, head, 0, prefix.length);
-            if (in.readNBytes(head, prefix.length, head.length - prefix.length) != head.length - prefix.length) {
-                throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside its " + head.length + "-byte header");
-            }
+            byte[] head = headerBytes(in);
             PatchHeader h = PatchHeader.parse(head);
             if (fileSize != head.length + h.payloadLength()) {
                 throw new PatchException(fileSize < head.length + h.payloadLength() ? ErrorCode.TRUNCATED
@@ -60,14 +56,32 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
                 largest = Math.max(largest, bh.encodedLength());
                 raw += bh.rawLength();
             }
-            byte[] rest = in.readAllBytes();
-            if (rest.length != 0) {
+            long rest = in.transferTo(OutputStream.nullOutputStream());
+            if (rest != 0) {
                 throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH,
-                        rest.length + " payload bytes after the last of block_count " + h.blockCount() + " blocks");
+                        rest + " payload bytes after the last of block_count " + h.blockCount() + " blocks");
             }
             boolean hashOk = h.payloadSha256() == null || MessageDigest.isEqual(sha.digest(), h.payloadSha256());
             return new PatchFileSummary(h, head, fileSize, largest, raw, hashOk);
         }
+    }
+
+    /** The patch's header alone, checked: what {@code apply} looks at before it writes anything. */
+    static PatchHeader readHeader(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return PatchHeader.parse(headerBytes(in));
+        }
+    }
+
+    /** The header's bytes: its size comes from the checked prefix (at most 256 bytes). */
+    private static byte[] headerBytes(InputStream in) throws IOException {
+        byte[] prefix = in.readNBytes(PatchHeader.PREFIX_SIZE);
+        byte[] head = new byte[PatchHeader.sizeFromPrefix(prefix)];
+        System.arraycopy(prefix, 0, head, 0, prefix.length);
+        if (in.readNBytes(head, prefix.length, head.length - prefix.length) != head.length - prefix.length) {
+            throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside its " + head.length + "-byte header");
+        }
+        return head;
     }
 
     private static BlockHeader readBlockHeader(InputStream in, PatchHeader h, MessageDigest sha, long i)

@@ -10,6 +10,7 @@ import dev.fwdelta.tool.cli.Main;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,13 +33,27 @@ class Bsdiff40InteropTest {
         assertArrayEquals(pair.newBytes(), Files.readAllBytes(out));
     }
 
+    /** Also the checks Debian's bspatch does not make (seeks inside the old image, blocks ending with the image). */
     @ParameterizedTest
-    @ValueSource(strings = {"programmer", "shell", "pyb-small"})
+    @ValueSource(strings = {"programmer", "shell", "pyb-small", "pyb-release", "synth-1-3", "esp8266"})
     void weApplyDebianBsdiffsPatch(String name) throws Exception {
         Corpus.Pair pair = Corpus.pair(name);
         Path patch = dir.resolve("p.bsdiff");
         Path out = dir.resolve("new.bin");
         Tools.run("bsdiff", pair.oldPath().toString(), pair.newPath().toString(), patch.toString());
+        assertEquals(0, Main.commandLine().execute("apply", pair.oldPath().toString(), patch.toString(),
+                "-o", out.toString()));
+        assertArrayEquals(pair.newBytes(), Files.readAllBytes(out));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"programmer", "synth-1-2"})
+    void weApplyOurOwnBsdiff40Patch(String name) throws Exception {
+        Corpus.Pair pair = Corpus.pair(name);
+        Path patch = dir.resolve("p.bsdiff");
+        Path out = dir.resolve("new.bin");
+        assertEquals(0, Main.commandLine().execute("diff", pair.oldPath().toString(), pair.newPath().toString(),
+                "-o", patch.toString(), "--format", "bsdiff40"));
         assertEquals(0, Main.commandLine().execute("apply", pair.oldPath().toString(), patch.toString(),
                 "-o", out.toString()));
         assertArrayEquals(pair.newBytes(), Files.readAllBytes(out));
@@ -62,7 +77,7 @@ class Bsdiff40InteropTest {
         byte[] p = new byte[40];
         System.arraycopy("BSDIFF40".getBytes(), 0, p, 0, 8);
         p[8] = 100; // control block longer than the patch
-        BadBsdiffPatchException e = assertThrows(BadBsdiffPatchException.class, () -> new Bsdiff40Reader(p, 1000));
+        BadBsdiffPatchException e = assertThrows(BadBsdiffPatchException.class, () -> new Bsdiff40Reader(new SeekableInMemoryByteChannel(p), 0, 1000));
         assertEquals("bad value for BSDIFF40 control block length: 100 (valid range 0..8)", e.getMessage());
     }
 }

@@ -1,0 +1,38 @@
+package dev.fwdelta.tool.cli;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the command line in a child JVM with a small heap, so a test can show a command stays
+ * within it: a command that needed more dies of OutOfMemoryError (exit 1 and a stack trace)
+ * instead of finishing with its own exit code and one line.
+ */
+final class ChildCli {
+    record Result(int exit, String out, String err) {
+    }
+
+    private ChildCli() {}
+
+    static Result run(String maxHeap, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        // Both outputs are a few lines: read after the exit, no pipe fills up.
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", args) + ": no exit in 120 s");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+}
