@@ -17,6 +17,9 @@ import org.apache.commons.compress.utils.BoundedSeekableByteChannelInputStream;
  * by the stream's block size (at most 900 kB of data, about 4.5 MB of tables).
  */
 final class Bzip2Block implements Closeable {
+    /** Unused bytes read past the last one a patch uses before it is refused. */
+    static final long MAX_TRAILING_BYTES = 16L << 20;
+
     /** "BZh" and the block size digit '1'..'9'. */
     static final int MAGIC_SIZE = 4;
     private static final int BUFFER = 8192;
@@ -82,19 +85,30 @@ final class Bzip2Block implements Closeable {
     }
 
     /**
-     * Checks that the stream ends here. Reading past the last byte used is also what makes the
-     * decoder check the last block's CRC and the stream CRC, BSDIFF40's only checksums.
+     * Reads the stream to its end, which is what makes the decoder check the last block's CRC and
+     * the stream CRC, BSDIFF40's only checksums. Bytes after the last one the control block uses
+     * are skipped as bspatch skips them (jbsdiff's writer leaves some in the diff block), up to
+     * {@link #MAX_TRAILING_BYTES}, so that a small patch cannot make the reader decompress forever.
      */
     void expectEnd() throws IOException {
-        int next;
-        try {
-            next = in.read();
-        } catch (IOException | RuntimeException e) {
-            throw corrupt(name, e);
-        }
-        if (next >= 0) {
-            throw new BadBsdiffPatchException("BSDIFF40 " + name + " block goes on after the new image is complete "
-                    + "(the control block uses its first " + delivered + " bytes)");
+        byte[] skip = new byte[4096];
+        long trailing = 0;
+        while (true) {
+            int n;
+            try {
+                n = in.read(skip, 0, skip.length);
+            } catch (IOException | RuntimeException e) {
+                throw corrupt(name, e);
+            }
+            if (n < 0) {
+                return;
+            }
+            trailing += n;
+            if (trailing > MAX_TRAILING_BYTES) {
+                throw new BadBsdiffPatchException("BSDIFF40 " + name + " block goes on for more than "
+                        + MAX_TRAILING_BYTES + " bytes after the new image is complete (the control block uses its first "
+                        + delivered + " bytes; allowed trailing bytes 0.." + MAX_TRAILING_BYTES + ")");
+            }
         }
     }
 
