@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import java.nio.file.Files;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,18 +20,18 @@ final class AdminApi {
     private final ArtifactStore store;
     private final String adminTokenHash;
     private final long maxUpload;
+    private final ReleasePatchCheck checks;
 
     AdminApi(Database db, ArtifactStore store, String adminTokenHash, long maxUpload) {
         this.db = db;
         this.store = store;
+        this.checks = new ReleasePatchCheck(store);
         this.adminTokenHash = adminTokenHash;
         this.maxUpload = maxUpload;
     }
 
     void authenticate(Context ctx) {
-        String h = ctx.header("Authorization");
-        String token = h != null && h.startsWith("Bearer ") && h.length() < 400 ? h.substring(7).trim() : null;
-        if (token == null || !Credentials.matches(token, adminTokenHash)) {
+        if (!Credentials.matches(Credentials.bearer(ctx.header("Authorization")), adminTokenHash)) {
             throw new HttpError(401, "admin token required (Authorization: Bearer TOKEN)");
         }
     }
@@ -47,14 +48,8 @@ final class AdminApi {
                 u.setString(1, hash);
                 u.setString(2, group);
                 u.setString(3, id);
-                if (u.executeUpdate() == 0) {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "INSERT INTO devices (id, secret_hash, device_group) VALUES (?, ?, ?)")) {
-                        s.setString(1, id);
-                        s.setString(2, hash);
-                        s.setString(3, group);
-                        s.executeUpdate();
-                    }
+                if (u.executeUpdate() == 0 && !DeviceApi.insertDevice(c, id, hash, group)) {
+                    throw new HttpError(409, "device " + id + " was added by another request at the same time");
                 }
             }
             return null;
@@ -81,7 +76,10 @@ final class AdminApi {
         ctx.contentType("text/plain").result(line);
     }
 
-    /** PUT /admin/artifacts/{sha}: stores the body if it hashes to the name and fits the upload limit. */
+    /**
+     * PUT /admin/artifacts/{sha}: stores the body if it hashes to the name and fits the upload limit.
+     * The same artifact uploaded twice at once (two publishes, two instances) is one file and one row.
+     */
     void putArtifact(Context ctx) throws Exception {
         String sha = Fields.sha256("artifact", ctx.pathParam("sha"));
         long declared = ctx.contentLength();
@@ -90,15 +88,8 @@ final class AdminApi {
         }
         long size = store.put(sha, ctx.bodyInputStream(), maxUpload);
         db.inTransaction(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM artifacts WHERE sha = ?")) {
-                q.setString(1, sha);
-                try (ResultSet r = q.executeQuery()) {
-                    if (r.next()) {
-                        return null;
-                    }
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (sha, size) VALUES (?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO artifacts (sha, size) VALUES (?, ?) ON CONFLICT (sha) DO NOTHING")) {
                 s.setString(1, sha);
                 s.setLong(2, size);
                 s.executeUpdate();
@@ -139,7 +130,10 @@ final class AdminApi {
 
     /**
      * POST /admin/releases, body {@code hw, ver, image=SHA, full=SHA, patch=FROM:SHA (repeated), rollout}:
-     * records a release whose artifacts are all uploaded already; the image becomes a base for later ones.
+     * records a release whose artifacts are all uploaded already and pass {@link ReleasePatchCheck};
+     * every FROM must be an image published before for the hardware id. The image becomes a base for
+     * later releases. The same release posted again (a retry, or two publishes racing) is answered
+     * 200 and changes nothing; another image under a published version is 409.
      */
     void addRelease(Context ctx) {
         Map<String, String> f = OtaServer.form(ctx);
@@ -149,69 +143,109 @@ final class AdminApi {
         String full = Fields.sha256("full", f.get("full"));
         Rollout rollout = Rollout.parse(f.getOrDefault("rollout", "all"));
         List<String> patches = ctx.formParams("patch");
-        if (patches.size() > 10_000) {
-            throw HttpError.badRequest("patch: at most 10000 per release");
+        if (patches.size() > MAX_PATCHES) {
+            throw HttpError.badRequest("patch: at most " + MAX_PATCHES + " per release, got " + patches.size());
         }
-        db.inTransaction(c -> {
-            for (String sha : List.of(image, full)) {
-                requireArtifact(c, sha);
+        Map<String, String> byBase = new LinkedHashMap<>();
+        for (String p : patches) {
+            String[] parts = p.split(":", -1);
+            if (parts.length != 2) {
+                throw HttpError.badRequest("patch must be FROM_SHA:PATCH_SHA");
+            }
+            String from = Fields.sha256("patch from", parts[0]);
+            if (byBase.put(from, Fields.sha256("patch", parts[1])) != null) {
+                throw HttpError.badRequest("patch: two patches from the base " + from);
+            }
+        }
+        String answer = db.inTransaction(c -> {
+            ReleasePatchCheck.Release release = new ReleasePatchCheck.Release(hw, ver, image, artifactSize(c, image));
+            artifactSize(c, full);
+            checks.check("full", full, ReleasePatchCheck.EMPTY_SHA, release);
+            for (Map.Entry<String, String> p : byBase.entrySet()) {
+                String field = "patch " + p.getKey() + ":" + p.getValue();
+                artifactSize(c, p.getValue());
+                if (!isBase(c, hw, p.getKey())) {
+                    throw HttpError.badRequest(field + ": the base " + p.getKey() + " is not an image published for"
+                            + " hardware " + hw + " (publish that version first)");
+                }
+                checks.check(field, p.getValue(), p.getKey(), release);
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO releases (hardware, version, image_sha, full_sha,"
-                    + " rollout, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    + " rollout, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hardware, version) DO NOTHING")) {
                 s.setLong(1, hw);
                 s.setLong(2, ver);
                 s.setString(3, image);
                 s.setString(4, full);
                 s.setString(5, rollout.toString());
                 s.setLong(6, System.currentTimeMillis());
-                s.executeUpdate();
-            } catch (SQLException e) {
-                throw new HttpError(409, "release " + ver + " for hardware " + hw + " exists already");
-            }
-            for (String p : patches) {
-                String[] parts = p.split(":", -1);
-                if (parts.length != 2) {
-                    throw HttpError.badRequest("patch must be FROM_SHA:PATCH_SHA");
+                if (s.executeUpdate() == 0) {
+                    return existing(c, hw, ver, image);
                 }
-                String from = Fields.sha256("patch from", parts[0]);
-                String sha = Fields.sha256("patch", parts[1]);
-                requireArtifact(c, sha);
+            }
+            for (Map.Entry<String, String> p : byBase.entrySet()) {
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO patches (hardware, version, from_sha,"
                         + " artifact_sha) VALUES (?, ?, ?, ?)")) {
                     s.setLong(1, hw);
                     s.setLong(2, ver);
-                    s.setString(3, from);
-                    s.setString(4, sha);
+                    s.setString(3, p.getKey());
+                    s.setString(4, p.getValue());
                     s.executeUpdate();
                 }
             }
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM images WHERE sha = ?")) {
-                q.setString(1, image);
-                try (ResultSet r = q.executeQuery()) {
-                    if (!r.next()) {
-                        try (PreparedStatement s = c.prepareStatement(
-                                "INSERT INTO images (sha, hardware, version) VALUES (?, ?, ?)")) {
-                            s.setString(1, image);
-                            s.setLong(2, hw);
-                            s.setLong(3, ver);
-                            s.executeUpdate();
-                        }
-                    }
-                }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO images (sha, hardware, version) VALUES (?, ?, ?) ON CONFLICT (sha) DO NOTHING")) {
+                s.setString(1, image);
+                s.setLong(2, hw);
+                s.setLong(3, ver);
+                s.executeUpdate();
             }
             return null;
         });
+        if (answer != null) {
+            ctx.contentType("text/plain").result(answer);
+            return;
+        }
         ctx.status(201).contentType("text/plain").result("release " + ver + " for hardware " + hw + ": "
-                + patches.size() + " patches, rollout " + rollout + "\n");
+                + byBase.size() + " patches, rollout " + rollout + "\n");
     }
 
-    private static void requireArtifact(Connection c, String sha) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM artifacts WHERE sha = ?")) {
+    /** Most patches one release may name (one per base). */
+    static final int MAX_PATCHES = 10_000;
+
+    /** The answer to a release posted again: the same image is a no-op (200), another one 409. */
+    private static String existing(Connection c, long hw, long ver, String image) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT image_sha FROM releases WHERE hardware = ? AND version = ?")) {
+            q.setLong(1, hw);
+            q.setLong(2, ver);
+            try (ResultSet r = q.executeQuery()) {
+                if (r.next() && r.getString(1).equals(image)) {
+                    return "release " + ver + " for hardware " + hw + " exists already with this image: unchanged\n";
+                }
+            }
+        }
+        throw new HttpError(409, "release " + ver + " for hardware " + hw + " exists already with another image");
+    }
+
+    private static boolean isBase(Connection c, long hw, String sha) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM images WHERE sha = ? AND hardware = ?")) {
+            q.setString(1, sha);
+            q.setLong(2, hw);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** The size of an uploaded artifact; 400 naming it when it is not uploaded. */
+    private static long artifactSize(Connection c, String sha) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT size FROM artifacts WHERE sha = ?")) {
             q.setString(1, sha);
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next()) {
                     throw HttpError.badRequest("artifact " + sha + " is not uploaded");
                 }
+                return r.getLong(1);
             }
         }
     }

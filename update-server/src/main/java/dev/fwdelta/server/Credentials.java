@@ -31,6 +31,12 @@ final class Credentials {
         }
     }
 
+    /** The token of an {@code Authorization: Bearer TOKEN} header, or null for any other (or an overlong) header. */
+    static String bearer(String authorization) {
+        return authorization != null && authorization.startsWith("Bearer ") && authorization.length() < 400
+                ? authorization.substring(7).trim() : null;
+    }
+
     /** True when {@code secret} hashes to {@code storedHash}; the time taken does not depend on where they differ. */
     static boolean matches(String secret, String storedHash) {
         byte[] a = hash(secret == null ? "" : secret).getBytes(StandardCharsets.US_ASCII);

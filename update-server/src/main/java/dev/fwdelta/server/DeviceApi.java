@@ -47,37 +47,29 @@ final class DeviceApi {
         if (provisioningTokenHash == null) {
             throw new HttpError(404, "this server takes no self-registration (no provisioning token)");
         }
-        String h = ctx.header("Authorization");
-        String token = h != null && h.startsWith("Bearer ") && h.length() < 400 ? h.substring(7).trim() : null;
-        if (token == null || !Credentials.matches(token, provisioningTokenHash)) {
+        if (!Credentials.matches(Credentials.bearer(ctx.header("Authorization")), provisioningTokenHash)) {
             throw new HttpError(401, "provisioning token required (Authorization: Bearer TOKEN)");
         }
         Map<String, String> f = OtaServer.form(ctx);
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
         String secret = Credentials.newSecret();
-        boolean added = db.inTransaction(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM devices WHERE id = ?")) {
-                q.setString(1, id);
-                try (ResultSet r = q.executeQuery()) {
-                    if (r.next()) {
-                        return false;
-                    }
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO devices (id, secret_hash, device_group) VALUES (?, ?, ?)")) {
-                s.setString(1, id);
-                s.setString(2, Credentials.hash(secret));
-                s.setString(3, group);
-                s.executeUpdate();
-            }
-            return true;
-        });
+        boolean added = db.inTransaction(c -> insertDevice(c, id, Credentials.hash(secret), group));
         if (!added) {
             throw new HttpError(409, "device " + id + " is registered already");
         }
         ctx.contentType("text/plain").result(secret + "\n");
+    }
+
+    /** Adds a device unless its id is taken (then false): one statement, so two at once cannot both add it. */
+    static boolean insertDevice(Connection c, String id, String secretHash, String group) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO devices (id, secret_hash, device_group) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+            s.setString(1, id);
+            s.setString(2, secretHash);
+            s.setString(3, group);
+            return s.executeUpdate() == 1;
+        }
     }
 
     /** A device known by its id and secret (HTTP Basic); everything else is 401. */

@@ -1,13 +1,13 @@
 package dev.fwdelta.server;
 
 import java.nio.file.Files;
-import dev.fwdelta.server.publish.AdminClient;
-import java.net.URI;
+import dev.fwdelta.server.publish.AdminOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import dev.fwdelta.tool.cli.ByteSize;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -111,22 +111,18 @@ final class ServerCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--server", required = true, paramLabel = "URL")
-        URI server;
+        @Mixin
+        AdminOptions admin;
 
-        @Option(names = "--id", required = true)
+        @Option(names = "--id", required = true, description = "Device id: 1 to 64 of A-Z a-z 0-9 . _ -")
         String id;
 
-        @Option(names = "--group", defaultValue = "default")
+        @Option(names = "--group", defaultValue = "default", description = "Rollout group (default: ${DEFAULT-VALUE}).")
         String group;
-
-        @Option(names = "--admin-token-file", paramLabel = "FILE")
-        Path adminTokenFile;
 
         @Override
         public Integer call() throws Exception {
-            spec.commandLine().getOut().println(new AdminClient(server, AdminToken.require(adminTokenFile))
-                    .addDevice(id, group));
+            spec.commandLine().getOut().println(admin.client().addDevice(id, group));
             return 0;
         }
     }

@@ -10,7 +10,6 @@ import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -143,14 +142,11 @@ final class MatrixCommand implements Callable<Integer> {
                 if (!seen.add(e.fromSha256())) {
                     throw new IllegalArgumentException(m + ": old version " + e.from() + " is in two shards");
                 }
-                if (e.file() == null || !e.file().matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,200}")) {
-                    throw new IOException(m + ": patch file name '" + e.file() + "' is not a plain file name");
-                }
-                if (!files.add(e.file())) {
+                if (e.file() != null && !files.add(e.file())) {
                     throw new IllegalArgumentException(m + ": two shards have a patch named " + e.file()
                             + " (rebuild the shards with the same --old list, so clashing names get a hash)");
                 }
-                patches.add(verifiedPatch(dir.resolve(e.file()), e));
+                patches.add(ReleaseManifest.verifiedPatch(dir, e));
                 all.add(e);
             }
         }
@@ -161,20 +157,6 @@ final class MatrixCommand implements Callable<Integer> {
         new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve("manifest.json"));
         spec.commandLine().getOut().printf("merged %d manifests: %d patches%n", merge.size(), all.size());
         return ExitCodes.OK;
-    }
-
-    private static byte[] verifiedPatch(Path file, ReleaseManifest.Entry e) throws IOException {
-        long size = Files.size(file);
-        if (size != e.size()) {
-            throw new ManifestMismatchException(file + " has " + size + " bytes, its manifest says " + e.size());
-        }
-        byte[] patch = Files.readAllBytes(file);
-        String sha = hex(ImageChecksums.sha256Digest().digest(patch));
-        if (!sha.equalsIgnoreCase(e.sha256())) {
-            throw new ManifestMismatchException(file + " does not match its manifest: SHA-256 " + sha + ", manifest says "
-                    + e.sha256());
-        }
-        return patch;
     }
 
     private int[] parseShard() {

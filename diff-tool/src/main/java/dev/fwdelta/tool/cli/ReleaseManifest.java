@@ -1,6 +1,7 @@
 package dev.fwdelta.tool.cli;
 
 import com.google.gson.FieldNamingPolicy;
+import dev.fwdelta.runtime.checksum.ImageChecksums;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -8,21 +9,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * manifest.json of a release: the target image and, per old version, its patch. {@code ship} is
- * "patch", or "full-image" when the patch would not be smaller than the image itself.
+ * "patch", or "full-image" when the patch would not be smaller than the image itself. Public for
+ * {@code fwdelta release publish --matrix}, which uploads a matrix output to an update server.
  */
-record ReleaseManifest(int manifestVersion, Target target, String shard, List<Entry> patches) {
+public record ReleaseManifest(int manifestVersion, Target target, String shard, List<Entry> patches) {
     static final int VERSION = 1;
 
-    record Target(String version, String file, long size, String sha256, String firmwareVersion, String hardwareId) {
+    public record Target(String version, String file, long size, String sha256, String firmwareVersion, String hardwareId) {
     }
 
-    record Entry(String from, String fromFile, long fromSize, String fromSha256, String to, String file, long size,
+    public record Entry(String from, String fromFile, long fromSize, String fromSha256, String to, String file, long size,
                  String sha256, String codec, long decoderRam, String keyId, double ratio, String ship) {
     }
 
@@ -52,7 +55,7 @@ record ReleaseManifest(int manifestVersion, Target target, String shard, List<En
         AtomicOutput.write(path, (GSON.toJson(this) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    static ReleaseManifest read(Path path) throws IOException {
+    public static ReleaseManifest read(Path path) throws IOException {
         ReleaseManifest m;
         try {
             m = GSON.fromJson(Files.readString(path, StandardCharsets.UTF_8), ReleaseManifest.class);
@@ -63,5 +66,28 @@ record ReleaseManifest(int manifestVersion, Target target, String shard, List<En
             throw new IOException(path + " is not a version " + VERSION + " release manifest");
         }
         return m;
+    }
+
+    /**
+     * The patch file of {@code e} in {@code dir}, checked against the size and SHA-256 the manifest
+     * records (else {@link ManifestMismatchException}, exit 3); a name that is not a plain file name
+     * is refused before it reaches the file system.
+     */
+    public static byte[] verifiedPatch(Path dir, Entry e) throws IOException {
+        if (e.file() == null || !e.file().matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,200}")) {
+            throw new IOException("patch file name '" + e.file() + "' is not a plain file name");
+        }
+        Path file = dir.resolve(e.file());
+        long size = Files.size(file);
+        if (size != e.size()) {
+            throw new ManifestMismatchException(file + " has " + size + " bytes, its manifest says " + e.size());
+        }
+        byte[] patch = Files.readAllBytes(file);
+        String sha = HexFormat.of().formatHex(ImageChecksums.sha256Digest().digest(patch));
+        if (!sha.equalsIgnoreCase(e.sha256())) {
+            throw new ManifestMismatchException(file + " does not match its manifest: SHA-256 " + sha
+                    + ", manifest says " + e.sha256());
+        }
+        return patch;
     }
 }

@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import dev.fwdelta.tool.cli.ByteSize;
 import dev.fwdelta.tool.cli.UnsignedNumber;
 import picocli.CommandLine.Command;
@@ -23,30 +22,24 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fwdelta device poll}: the simulated device checks in with an update server once. */
+/** {@code fwdelta device poll}: the simulated device checks in with an update server once (without a subcommand: usage error). */
 @Command(name = "device", mixinStandardHelpOptions = true, subcommands = DevicePollCommand.Poll.class,
         description = "Simulated device and an update server.")
-public final class DevicePollCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (poll)");
-    }
-
+public final class DevicePollCommand {
     @Command(name = "poll", mixinStandardHelpOptions = true,
-            description = {"Check in once; download (resuming with Range), install and report an offered update.",
-                "The flash is kept in --flash-file (created from --image the first time), so a run cut off",
-                "continues where it stopped; after an install --image is replaced by the new image."})
+            description = {"Power on, check in once; download (resuming with Range), install and report an offered update.",
+                "The flash is kept in --flash-file (created from --image the first time) and what the device runs in",
+                "FLASH-FILE.state (version, size, SHA-256; from --installed-version the first time): a run cut off",
+                "anywhere continues where it stopped, and the next run checks in with the new version. After an",
+                "install --image is rewritten with the new image."})
     static final class Poll implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--server", required = true, paramLabel = "URL")
+        @Option(names = "--server", required = true, paramLabel = "URL", description = "The update server.")
         URI server;
 
-        @Option(names = "--id", required = true)
+        @Option(names = "--id", required = true, description = "Device id (from fwdelta server add-device).")
         String id;
 
         @Option(names = "--secret", required = true, description = "Device secret (from fwdelta server add-device).")
@@ -55,7 +48,8 @@ public final class DevicePollCommand implements Runnable {
         @Option(names = "--layout", required = true, paramLabel = "NAME|FILE")
         String layoutName;
 
-        @Option(names = "--image", required = true, paramLabel = "FILE", description = "The image the device runs.")
+        @Option(names = "--image", required = true, paramLabel = "FILE",
+                description = "The image the device starts with; rewritten with the running image after an install.")
         Path image;
 
         @Option(names = "--flash-file", required = true, paramLabel = "FILE")
@@ -64,7 +58,8 @@ public final class DevicePollCommand implements Runnable {
         @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.U32.class)
         long hardwareId;
 
-        @Option(names = "--installed-version", defaultValue = "0", paramLabel = "N", converter = UnsignedNumber.class)
+        @Option(names = "--installed-version", defaultValue = "0", paramLabel = "N", converter = UnsignedNumber.class,
+                description = "Version of --image, read when FLASH-FILE.state does not exist yet (default: ${DEFAULT-VALUE}).")
         long installedVersion;
 
         @Option(names = "--trust", paramLabel = "PUB.pem", description = "Release key(s) the device trusts.")
@@ -76,7 +71,6 @@ public final class DevicePollCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             DeviceLayout layout = DeviceLayout.load(layoutName);
-            byte[] running = ImageLoader.load(image).bytes();
             TrustStore store = null;
             if (!trust.isEmpty()) {
                 List<TrustedKey> keys = new ArrayList<>();
@@ -85,27 +79,43 @@ public final class DevicePollCommand implements Runnable {
                 }
                 store = new TrustStore(keys);
             }
-            UpdatePolicy policy = new UpdatePolicy(ramBudget, store, installedVersion == 0 ? -1 : installedVersion,
-                    false, hardwareId);
+            Path stateFile = stateFile(flashFile);
             boolean fresh = !Files.exists(flashFile);
             try (NorFlash flash = NorFlash.file(layout.geometry(), flashFile)) {
-                if (fresh) {
-                    DeviceSimulator.provision(layout, flash, running);
+                if (fresh || !Files.exists(stateFile)) {
+                    byte[] running = ImageLoader.load(image).bytes();
+                    if (fresh) {
+                        DeviceSimulator.provision(layout, flash, running);
+                    }
+                    new DeviceState(DeviceState.Image.of(installedVersion, running), null).save(stateFile);
                 }
+                long version = DeviceState.load(stateFile).installed().version();
+                UpdatePolicy policy = new UpdatePolicy(ramBudget, store, version == 0 ? -1 : version, false, hardwareId);
                 OtaDevice device = new OtaDevice(server, id, secret, hardwareId, layout, flash, policy);
-                OtaDevice.Outcome outcome = device.poll(new OtaDevice.Installed(installedVersion, running));
-                if (outcome == OtaDevice.Outcome.NOTHING_TO_DO) {
-                    spec.commandLine().getOut().println("up to date");
-                    return 0;
+                PersistentDevice.Result r = new PersistentDevice(device, stateFile).poll();
+                if (r.outcome() == OtaDevice.Outcome.INSTALLED || r.resumedInstall()) {
+                    byte[] now = device.activeImage(r.running().size());
+                    Path tmp = image.resolveSibling(image.getFileName() + ".part");
+                    Files.write(tmp, now);
+                    Files.move(tmp, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 }
-                byte[] now = device.activeImage(OtaDevice.newSize(device.lastHeader()));
-                Path tmp = image.resolveSibling(image.getFileName() + ".part");
-                Files.write(tmp, now);
-                Files.move(tmp, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                spec.commandLine().getOut().printf("installed: %d bytes downloaded, image %s now %d bytes%n",
-                        device.bytesDownloaded(), image, now.length);
+                if (r.resumedInstall()) {
+                    spec.commandLine().getOut().printf("finished the install a power cut interrupted: version %d%n",
+                            r.running().version());
+                }
+                if (r.outcome() == OtaDevice.Outcome.NOTHING_TO_DO) {
+                    spec.commandLine().getOut().printf("up to date: version %d%n", r.running().version());
+                } else {
+                    spec.commandLine().getOut().printf("installed version %d: %d bytes downloaded, image %s now %d bytes%n",
+                            r.running().version(), device.bytesDownloaded(), image, r.running().size());
+                }
             }
             return 0;
         }
+    }
+
+    /** Where a flash file's device state is kept: beside it, FLASH-FILE.state. */
+    public static Path stateFile(Path flashFile) {
+        return flashFile.resolveSibling(flashFile.getFileName() + ".state");
     }
 }

@@ -46,6 +46,15 @@ public final class OtaDevice {
     /** What a poll did. */
     public enum Outcome { NOTHING_TO_DO, INSTALLED }
 
+    /**
+     * Told which image an offered update installs (its version, size and SHA-256 from the patch
+     * header) before anything of the update is written to flash, so that a device that keeps a record
+     * of what it runs can tell, after a power cut, whether the bootloader has swapped the image in.
+     */
+    public interface Journal {
+        void offered(long version, long newSize, String newSha256) throws IOException;
+    }
+
     /** Cuts a download after some bytes, as a dropped connection would (tests); null: never. */
     public interface LinkFault {
         long bytesBeforeCut();
@@ -59,6 +68,7 @@ public final class OtaDevice {
     private final Flash flash;
     private final UpdatePolicy policy;
     private LinkFault fault;
+    private Journal journal = (version, size, sha256) -> { };
     private long bytesDownloaded;
 
     public OtaDevice(URI server, String id, String secret, long hardware, DeviceLayout layout, Flash flash,
@@ -75,6 +85,10 @@ public final class OtaDevice {
 
     public void setLinkFault(LinkFault fault) {
         this.fault = fault;
+    }
+
+    public void setJournal(Journal journal) {
+        this.journal = journal;
     }
 
     /** Patch bytes received over HTTP so far (headers of requests not counted). */
@@ -96,6 +110,8 @@ public final class OtaDevice {
         lastOffer = offer;
         byte[] header = fetchHeader(offer);
         try {
+            PatchHeader h = PatchHeader.parse(Arrays.copyOf(header, Limits.HEADER_SIZE));
+            journal.offered(offer.version(), h.newSize(), HexFormat.of().formatHex(h.newImage().sha256()));
             if (agent.state() != UpdateAgent.State.STAGED || agent.resumeOffset() != offer.size()) {
                 long from = agent.begin(header);
                 if (from < offer.size()) {
@@ -117,6 +133,10 @@ public final class OtaDevice {
 
     /** The image now in the active slot, {@code size} bytes long (after an install: the new one). */
     public byte[] activeImage(long size) {
+        if (size < 0 || size > layout.active().size()) {
+            throw new IllegalArgumentException("image size " + size + " is outside the active slot's 0.."
+                    + layout.active().size() + " bytes");
+        }
         byte[] b = new byte[Math.toIntExact(size)];
         flash.read(layout.active().offset(), b, 0, b.length);
         return b;
@@ -218,6 +238,11 @@ public final class OtaDevice {
             throw new IOException("download of " + uri.getPath() + " answered " + res.statusCode() + ", not 206");
         }
         return res.body();
+    }
+
+    /** Tells the server the device runs {@code version} (after an install a power cut interrupted). */
+    public void reportInstalled(long version) throws IOException, InterruptedException {
+        report(version, "installed", 0);
     }
 
     private void report(long version, String status, int error) throws IOException, InterruptedException {

@@ -1,68 +1,75 @@
 package dev.fwdelta.server.publish;
 
-import dev.fwdelta.server.AdminToken;
+import dev.fwdelta.tool.cli.UnsignedNumber;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.image.ImageLoader;
 import dev.fwdelta.tool.sign.KeyFiles;
-import java.net.URI;
+import dev.fwdelta.tool.sign.SigningKey;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import dev.fwdelta.tool.cli.UnsignedNumber;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fwdelta release publish}: the update server's publishing client. */
+/** {@code fwdelta release publish}: the update server's publishing client (without a subcommand: usage error). */
 @Command(name = "release", mixinStandardHelpOptions = true, subcommands = ReleaseCommand.Publish.class,
         description = "Releases on an update server.")
-public final class ReleaseCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (publish)");
-    }
-
+public final class ReleaseCommand {
     @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = {"Build and sign a patch from every image the server has seen for the hardware id, upload them",
-                "and the full image, and roll the release out.",
+            description = {"Upload a release for a hardware id and roll it out. From an image: build and sign a patch from",
+                "every image the server has seen for the hardware id. From a matrix output (--matrix DIR): upload",
+                "its signed patches as they are (hardware id and version from its manifest.json). Both add the",
+                "full image, as a patch signed here, for devices whose image the server does not know.",
                 "  fwdelta release publish --server URL --image NEW --key KEY.pem --hardware-id ID --firmware-version N",
+                "  fwdelta release publish --server URL --image NEW --key KEY.pem --matrix DIR",
                 "      [--rollout all|group:NAME|percent:N]"})
     static final class Publish implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--server", required = true, paramLabel = "URL")
-        URI server;
+        @Mixin
+        AdminOptions admin;
 
-        @Option(names = "--image", required = true, paramLabel = "NEW")
+        @Option(names = "--image", required = true, paramLabel = "NEW", description = "The release image.")
         Path image;
 
         @Option(names = "--key", required = true, paramLabel = "KEY.pem", description = "Release key: patches are signed here.")
         Path key;
 
-        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.U32.class)
-        long hardwareId;
+        @Option(names = "--matrix", paramLabel = "DIR",
+                description = "A fwdelta matrix output (manifest.json and its patches) for NEW.")
+        Path matrix;
 
-        @Option(names = "--firmware-version", required = true, paramLabel = "N", converter = UnsignedNumber.class)
-        long firmwareVersion;
+        @Option(names = "--hardware-id", paramLabel = "ID", converter = UnsignedNumber.U32.class,
+                description = "Board/product id (without --matrix).")
+        Long hardwareId;
+
+        @Option(names = "--firmware-version", paramLabel = "N", converter = UnsignedNumber.class,
+                description = "Version of NEW (without --matrix).")
+        Long firmwareVersion;
 
         @Option(names = "--rollout", defaultValue = "all", paramLabel = "all|group:NAME|percent:N")
         String rollout;
 
-        @Option(names = "--admin-token-file", paramLabel = "FILE")
-        Path adminTokenFile;
-
         @Override
         public Integer call() throws Exception {
-            String token = AdminToken.require(adminTokenFile);
-            BuildOptions options = new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET,
-                    BuildOptions.DEFAULT_MAX_BLOCK_RAW, firmwareVersion, hardwareId);
-            String done = new Publisher(new AdminClient(server, token), spec.commandLine().getOut()::println)
-                    .publish(ImageLoader.load(image).bytes(), options, KeyFiles.readPrivate(key), rollout);
+            if (matrix != null && (hardwareId != null || firmwareVersion != null)) {
+                throw new IllegalArgumentException("--matrix takes the hardware id and version from its manifest.json:"
+                        + " leave out --hardware-id and --firmware-version");
+            }
+            if (matrix == null && (hardwareId == null || firmwareVersion == null)) {
+                throw new IllegalArgumentException("release publish needs --hardware-id and --firmware-version"
+                        + " (or --matrix DIR)");
+            }
+            Publisher publisher = new Publisher(admin.client(), spec.commandLine().getOut()::println);
+            byte[] newImage = ImageLoader.load(image).bytes();
+            SigningKey signingKey = KeyFiles.readPrivate(key);
+            String done = matrix != null
+                    ? publisher.publishMatrix(matrix, newImage, signingKey, rollout)
+                    : publisher.publish(newImage, new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET,
+                            BuildOptions.DEFAULT_MAX_BLOCK_RAW, firmwareVersion, hardwareId), signingKey, rollout);
             spec.commandLine().getOut().println(done);
             return 0;
         }

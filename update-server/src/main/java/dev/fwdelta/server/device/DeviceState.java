@@ -1,0 +1,83 @@
+package dev.fwdelta.server.device;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+
+/**
+ * What a polling device remembers across runs and power cuts, beside its flash file: the image it
+ * runs ({@code installed VERSION SIZE SHA256}) and, once an update was offered, the image that
+ * update installs ({@code pending VERSION SIZE SHA256}). After a power cut the active slot is
+ * compared with both: whichever it holds is what the device runs. Written to a new file and moved
+ * over the old one, so a cut leaves the old record or the new one, never half of one.
+ */
+public record DeviceState(Image installed, Image pending) {
+    /** Largest state file read: two lines of at most ~110 bytes. */
+    static final int MAX_FILE = 512;
+    private static final Pattern LINE = Pattern.compile("(installed|pending) ([0-9]{1,19}) ([0-9]{1,10}) ([0-9a-f]{64})");
+
+    /** An image: its firmware version, size and SHA-256. */
+    public record Image(long version, long size, String sha256) {
+        public static Image of(long version, byte[] image) {
+            return new Image(version, image.length, HexFormat.of().formatHex(ImageChecksums.of(image).sha256()));
+        }
+
+        boolean isHeldIn(byte[] bytes) {
+            return bytes.length == size && of(version, bytes).sha256.equals(sha256);
+        }
+    }
+
+    public DeviceState withPending(Image p) {
+        return new DeviceState(installed, p);
+    }
+
+    /** The pending image is the one running now. */
+    public DeviceState pendingInstalled() {
+        return new DeviceState(pending, null);
+    }
+
+    public static DeviceState load(Path file) throws IOException {
+        if (Files.size(file) > MAX_FILE) {
+            throw new IOException(file + ": device state is larger than " + MAX_FILE + " bytes");
+        }
+        Image installed = null;
+        Image pending = null;
+        for (String line : Files.readString(file, StandardCharsets.US_ASCII).split("\n")) {
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) {
+                throw new IOException(file + ": device state line '" + line + "' is not"
+                        + " 'installed|pending VERSION SIZE SHA256'");
+            }
+            Image i = new Image(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), m.group(4));
+            if (m.group(1).equals("installed")) {
+                installed = i;
+            } else {
+                pending = i;
+            }
+        }
+        if (installed == null) {
+            throw new IOException(file + ": device state has no 'installed' line");
+        }
+        return new DeviceState(installed, pending);
+    }
+
+    public void save(Path file) throws IOException {
+        StringBuilder b = new StringBuilder(line("installed", installed));
+        if (pending != null) {
+            b.append(line("pending", pending));
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".part");
+        Files.writeString(tmp, b, StandardCharsets.US_ASCII);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String line(String kind, Image i) {
+        return kind + " " + i.version() + " " + i.size() + " " + i.sha256() + "\n";
+    }
+}

@@ -1,0 +1,58 @@
+package dev.fwdelta.server.device;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A device whose flash and {@link DeviceState} outlive the process, as {@code fwdelta device poll}
+ * runs it: each run is a power-on. The bootloader goes first (finishing an install a power cut
+ * interrupted); the active slot then tells which image runs, the recorded one or the pending one
+ * (reported installed now, as the cut run could not); the check-in sends that version and hash, and
+ * an offered update is recorded as pending before any of it reaches flash. So a run cut anywhere
+ * (download: the agent resumes with Range; install: the bootloader resumes the swap) ends, after
+ * the next run, on the new image with its version recorded, and the run after says nothing to do.
+ */
+public final class PersistentDevice {
+    /** What a run did, and what the device runs afterwards. */
+    public record Result(OtaDevice.Outcome outcome, DeviceState.Image running, boolean resumedInstall) {}
+
+    private final OtaDevice ota;
+    private final Path stateFile;
+
+    public PersistentDevice(OtaDevice ota, Path stateFile) {
+        this.ota = ota;
+        this.stateFile = stateFile;
+    }
+
+    public Result poll() throws IOException, InterruptedException {
+        ota.powerOn();
+        DeviceState state = DeviceState.load(stateFile);
+        byte[] active = ota.activeImage(state.installed().size());
+        boolean resumed = false;
+        if (!state.installed().isHeldIn(active)) {
+            state = settle(state);
+            active = ota.activeImage(state.installed().size());
+            ota.reportInstalled(state.installed().version());
+            resumed = true;
+        }
+        DeviceState before = state;
+        ota.setJournal((version, size, sha) -> before.withPending(new DeviceState.Image(version, size, sha)).save(stateFile));
+        OtaDevice.Outcome outcome = ota.poll(new OtaDevice.Installed(state.installed().version(), active));
+        if (outcome == OtaDevice.Outcome.INSTALLED) {
+            state = settle(DeviceState.load(stateFile));
+        }
+        return new Result(outcome, state.installed(), resumed);
+    }
+
+    /** The state once the pending image is in the active slot, saved; an IOException when the slot holds neither. */
+    private DeviceState settle(DeviceState state) throws IOException {
+        DeviceState.Image p = state.pending();
+        if (p == null || !p.isHeldIn(ota.activeImage(p.size()))) {
+            throw new IOException("the active slot holds neither the recorded image (version "
+                    + state.installed().version() + ") nor a pending one; " + stateFile + " does not belong to this flash");
+        }
+        DeviceState now = state.pendingInstalled();
+        now.save(stateFile);
+        return now;
+    }
+}

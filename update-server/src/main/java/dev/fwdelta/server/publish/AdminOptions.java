@@ -1,0 +1,22 @@
+package dev.fwdelta.server.publish;
+
+import dev.fwdelta.server.AdminToken;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options of every command that uses the admin API: which server, and where the admin token is. */
+public final class AdminOptions {
+    @Option(names = "--server", required = true, paramLabel = "URL", description = "The update server.")
+    URI server;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "File holding the admin token (else " + AdminToken.ENV + ").")
+    Path adminTokenFile;
+
+    /** A client of the admin API; an error naming both places when there is no token. */
+    public AdminClient client() throws IOException {
+        return new AdminClient(server, AdminToken.require(adminTokenFile));
+    }
+}
