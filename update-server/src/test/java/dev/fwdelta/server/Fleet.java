@@ -14,7 +14,16 @@ import dev.fwdelta.server.publish.Publisher;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.sign.KeyFiles;
 import dev.fwdelta.tool.sign.SigningKey;
+import dev.fwdelta.server.device.CheckinAnswer;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import picocli.CommandLine;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,13 +105,14 @@ final class Fleet {
     /** A simulated device: its flash holds {@code image}; it trusts the release key. */
     final class Device {
         final String id;
+        final String secret;
         final NorFlash flash;
         final OtaDevice ota;
         final OtaDevice.Installed installed;
 
         Device(URI server, String id, String group, byte[] image, long version) throws Exception {
             this.id = id;
-            String secret = new AdminClient(server, TOKEN).addDevice(id, group);
+            secret = new AdminClient(server, TOKEN).addDevice(id, group);
             flash = DeviceSimulator.provision(LAYOUT, image);
             ota = new OtaDevice(server, id, secret, HW, LAYOUT, flash,
                     new UpdatePolicy(16 * 1024, trust, version, false, HW));
@@ -112,5 +122,38 @@ final class Fleet {
         byte[] active(int size) {
             return ota.activeImage(size);
         }
+
+        /** What this device, running {@code image} as {@code version}, is offered and downloads (whole, no Range). */
+        byte[] offeredBytes(URI server, long version, byte[] image) throws Exception {
+            HttpClient http = HttpClient.newHttpClient();
+            String auth = "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+            String body = http.send(HttpRequest.newBuilder(server.resolve("/d/checkin")).header("Authorization", auth)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("hw=" + HW + "&ver=" + version + "&sha="
+                            + new OtaDevice.Installed(version, image).sha256())).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            CheckinAnswer offer = CheckinAnswer.parse(body, 1 << 20);
+            HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(server.resolve(offer.url()))
+                    .header("Authorization", auth).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, res.statusCode());
+            return res.body();
+        }
+    }
+
+    /** A command's exit code and what it printed. */
+    record Run(int exit, String out, String err) {}
+
+    /** Runs an update-server command ({@code server}, {@code release}, {@code device poll}) in this JVM. */
+    static Run cli(String... args) {
+        return cli(ServerMain.commandLine(), args);
+    }
+
+    static Run cli(CommandLine cl, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
     }
 }
