@@ -44,8 +44,7 @@ class DevicePollTest {
     @Test
     void aSecondPollAfterTheInstallReportsTheNewVersionAndHasNothingToDo() throws Exception {
         Fleet fleet = new Fleet(dir);
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             URI uri = Fleet.uri(server);
             publish(fleet, uri);
             Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
@@ -59,6 +58,8 @@ class DevicePollTest {
                 "--hardware-id", Long.toString(Fleet.HW), "--installed-version", "2",
                 "--trust", KeyFiles.publicPathFor(dir.resolve("release.pem")).toString()};
 
+            assertEquals(2, Fleet.cli("device").exit(), "a command group without its subcommand is a usage error");
+            assertEquals(2, Fleet.cli("release").exit());
             Fleet.Run first = Fleet.cli(poll);
             assertEquals(0, first.exit(), first.err());
             assertTrue(first.out().startsWith("installed version 3:"), first.out());
@@ -83,8 +84,7 @@ class DevicePollTest {
         // An image the server does not know: the device gets the full image, a download of many blocks.
         byte[] unknown = fleet.v1.clone();
         unknown[64] ^= 1;
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             URI uri = Fleet.uri(server);
             publish(fleet, uri);
             AdminClient admin = new AdminClient(uri, Fleet.TOKEN);

@@ -83,6 +83,11 @@ final class Fleet {
                 null, null, null, null, Credentials.hash(PROVISIONING));
     }
 
+    /** A server on a new SQLite database and store in {@code dir}, uploads up to 1 MiB. */
+    static OtaServer sqliteServer(Path dir) throws Exception {
+        return OtaServer.start(settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"), 1 << 20));
+    }
+
     static URI uri(OtaServer s) {
         return URI.create("http://127.0.0.1:" + s.port() + "/");
     }

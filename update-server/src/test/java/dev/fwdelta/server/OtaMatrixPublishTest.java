@@ -47,8 +47,7 @@ class OtaMatrixPublishTest {
         assertEquals(0, matrix.exit(), matrix.err());
         ReleaseManifest manifest = ReleaseManifest.read(out.resolve("manifest.json"));
         assertEquals(2, manifest.patches().size());
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             URI uri = Fleet.uri(server);
             String url = uri.toString();
             // The bases: versions 1 and 2 published from their images.
@@ -122,8 +121,7 @@ class OtaMatrixPublishTest {
             b[r.nextInt(b.length)] ^= 1;
             other[r.nextInt(other.length)] ^= 2;
         }
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             AdminClient admin = new AdminClient(Fleet.uri(server), Fleet.TOKEN);
             new Publisher(admin, line -> { }).publish(a, Fleet.options(1), fleet.key, "all");
             String aSha = admin.images(Fleet.HW).get(0).sha256();

@@ -29,8 +29,7 @@ class OtaPowerCutTest {
     @Test
     void everySampledPowerCutEndsOnTheNewImage() throws Exception {
         Fleet fleet = new Fleet(dir);
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             URI uri = Fleet.uri(server);
             fleet.publishAll(uri);
             Fleet.Device clean = fleet.new Device(uri, "clean", "default", fleet.v1, 2);

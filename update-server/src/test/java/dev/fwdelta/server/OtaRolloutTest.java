@@ -27,8 +27,7 @@ class OtaRolloutTest {
     @Test
     void groupAndPercentRollouts() throws Exception {
         Fleet fleet = new Fleet(dir);
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             URI uri = Fleet.uri(server);
             AdminClient admin = new AdminClient(uri, Fleet.TOKEN);
             Publisher p = new Publisher(admin, line -> { });

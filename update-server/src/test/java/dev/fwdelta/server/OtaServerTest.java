@@ -25,8 +25,7 @@ class OtaServerTest {
     @Test
     void eachDeviceGetsItsOwnPatchInstallsAndReports() throws Exception {
         Fleet fleet = new Fleet(dir);
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             runFleet(fleet, Fleet.uri(server), Fleet.uri(server));
         }
     }
@@ -58,8 +57,7 @@ class OtaServerTest {
     void aPatchTheDeviceRefusesIsReportedAsFailedWithItsErrorCode() throws Exception {
         Fleet fleet = new Fleet(dir);
         Fleet otherKey = new Fleet(Files.createDirectories(dir.resolve("other")));
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             URI uri = Fleet.uri(server);
             fleet.publishAll(uri);
             // This device trusts another release key: it must refuse the update and say why.
@@ -76,8 +74,7 @@ class OtaServerTest {
     @Test
     void downloadCutAtRandomPointsResumesWithRange() throws Exception {
         Fleet fleet = new Fleet(dir);
-        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
-                1 << 20))) {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
             URI uri = Fleet.uri(server);
             fleet.publishAll(uri);
             // The full image (a long download) to a device whose image the server does not know.
