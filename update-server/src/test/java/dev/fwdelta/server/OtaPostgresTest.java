@@ -18,6 +18,7 @@ class OtaPostgresTest {
         try (Postgres pg = new Postgres();
              OtaServer a = OtaServer.start(Fleet.settings(pg.url, dir.resolve("store"), 1 << 20));
              OtaServer b = OtaServer.start(Fleet.settings(pg.url, dir.resolve("store"), 1 << 20))) {
+            fleet.publishAll(Fleet.uri(a));
             OtaServerTest.runFleet(fleet, Fleet.uri(a), Fleet.uri(b));
         }
     }

@@ -21,33 +21,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad requests get a 4xx with one line saying why, and leave nothing behind. */
+/**
+ * Bad requests get a 4xx with one line saying why, and leave nothing behind. One server and one
+ * published fleet for the whole class (publishing is the slow part); each test uses its own device ids
+ * and compares the store before and after.
+ */
 class OtaServerBadInputTest {
     private static final long MAX_UPLOAD = 256 * 1024;
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private Fleet fleet;
-    private OtaServer server;
-    private URI uri;
+    private static Fleet fleet;
+    private static OtaServer server;
+    private static URI uri;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         fleet = new Fleet(dir);
         server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"), MAX_UPLOAD));
         uri = Fleet.uri(server);
         fleet.publishAll(uri);
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         server.close();
     }
 
