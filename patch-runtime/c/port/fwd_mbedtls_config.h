@@ -21,7 +21,6 @@
 /* Smaller tables: verification is once per update, RAM matters more than speed. */
 #define MBEDTLS_ECP_WINDOW_SIZE 2
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
-#define MBEDTLS_MPI_MAX_SIZE 32
 
 #include "mbedtls/check_config.h"
 
