@@ -216,7 +216,9 @@ static fwd_error compact_fields(const uint8_t *b, uint32_t *out) {
     return FWD_OK;
 }
 
-static uint64_t encoded_bound(uint32_t codec, uint64_t raw) {
+/* 32-bit on purpose: raw <= max_block_raw <= 1 MiB, and a 64-bit division would link libgcc's
+ * __udivmoddi4 (700 bytes on a Cortex-M4) into every bootloader. */
+static uint32_t encoded_bound(uint32_t codec, uint32_t raw) {
     if (codec == FWD_CODEC_LZ77) {
         return raw + raw / 255u + 16u;
     }
@@ -230,7 +232,7 @@ static uint64_t encoded_bound(uint32_t codec, uint64_t raw) {
 static fwd_error on_block_header(fwd_applier *a) {
     const uint32_t *f = a->block_fields;
     const fwd_header *h = &a->h;
-    uint64_t max_encoded;
+    uint32_t max_encoded;
     if (f[F_INDEX] != a->block_index) {
         return FWD_ERR_BAD_BLOCK_INDEX;
     }
