@@ -40,6 +40,20 @@ fwd_error fwd_apply_init(fwd_applier *a, const fwd_port *port, uint8_t *work, ui
     return FWD_OK;
 }
 
+fwd_error fwd_apply_set_trust(fwd_applier *a, const fwd_trust *trust) {
+    if (a == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
+    if (a->err == FWD_OK && (a->state != ST_HEADER || a->buffered != 0
+            || (trust != NULL && trust->verify == NULL))) {
+        a->err = FWD_ERR_BAD_ARGUMENT;
+    }
+    if (a->err == FWD_OK) {
+        a->trust = trust;
+    }
+    return a->err;
+}
+
 const fwd_header *fwd_apply_header(const fwd_applier *a) {
     return a->state == ST_HEADER ? NULL : &a->h;
 }
@@ -120,7 +134,13 @@ static fwd_error on_header(fwd_applier *a) {
     if (e != FWD_OK) {
         return e;
     }
-    /* Device policy: signatures are not checked by the C port yet (no trust store in the port). */
+    /* Device policy in the order of HeaderPolicyCheck.java: the signature, then the RAM budget. */
+    if (a->trust != NULL) {
+        e = fwd_header_check_signature(a->trust, a->header_buf, a->header_target);
+        if (e != FWD_OK) {
+            return e;
+        }
+    }
     if (h->decoder_ram > a->port.ram_budget) {
         return FWD_ERR_RAM_BUDGET_EXCEEDED;
     }
@@ -196,7 +216,9 @@ static fwd_error compact_fields(const uint8_t *b, uint32_t *out) {
     return FWD_OK;
 }
 
-static uint64_t encoded_bound(uint32_t codec, uint64_t raw) {
+/* 32-bit on purpose: raw <= max_block_raw <= 1 MiB, and a 64-bit division would link libgcc's
+ * __udivmoddi4 (700 bytes on a Cortex-M4) into every bootloader. */
+static uint32_t encoded_bound(uint32_t codec, uint32_t raw) {
     if (codec == FWD_CODEC_LZ77) {
         return raw + raw / 255u + 16u;
     }
@@ -210,7 +232,7 @@ static uint64_t encoded_bound(uint32_t codec, uint64_t raw) {
 static fwd_error on_block_header(fwd_applier *a) {
     const uint32_t *f = a->block_fields;
     const fwd_header *h = &a->h;
-    uint64_t max_encoded;
+    uint32_t max_encoded;
     if (f[F_INDEX] != a->block_index) {
         return FWD_ERR_BAD_BLOCK_INDEX;
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwd_crypto_host.h"
 #include "fwdelta/fwd_apply.h"
 
 #define MAX_FILE 4096u
@@ -22,11 +23,12 @@ typedef struct {
     uint32_t old_size;
     uint8_t out[MAX_FILE];
     uint32_t out_size;
+    int fail_read;
 } mem_images;
 
 static int mem_read(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
     mem_images *m = (mem_images *) user;
-    if (offset > m->old_size || len > m->old_size - offset) {
+    if (m->fail_read || offset > m->old_size || len > m->old_size - offset) {
         return -1;
     }
     memcpy(buf, m->old + offset, len);
@@ -46,6 +48,8 @@ static int mem_write(void *user, const uint8_t *buf, uint32_t len) {
 static uint32_t work[(20000u + 3u) / 4u];
 
 /* Applies patch to old in chunks of chunk bytes; the error code, output in m->out. */
+static const fwd_trust *trust_for_apply;
+
 static fwd_error apply(mem_images *m, const uint8_t *old, uint32_t old_size, const uint8_t *patch, uint32_t len,
                        uint32_t chunk) {
     static fwd_applier a;
@@ -61,6 +65,9 @@ static fwd_error apply(mem_images *m, const uint8_t *old, uint32_t old_size, con
     port.old_size = old_size;
     port.ram_budget = 16384;
     e = fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
+    if (e == FWD_OK && trust_for_apply != NULL) {
+        e = fwd_apply_set_trust(&a, trust_for_apply);
+    }
     while (e == FWD_OK && at < len) {
         uint32_t n = len - at < chunk ? len - at : chunk;
         e = fwd_apply_process(&a, patch + at, n);
@@ -206,6 +213,171 @@ static void test_bad_patches(const char *dir) {
     EXPECT(e != FWD_OK, "corrupt lzma data is refused");
 }
 
+
+/* One change to a format-1 patch: bytes at offset, the header CRC recomputed or not, the code. */
+typedef struct {
+    const char *what;
+    uint32_t offset;
+    uint8_t bytes[5];
+    uint32_t count;
+    int fix_crc;
+    fwd_error expected;
+} crafted;
+
+#define V1_CRC_AT 172u
+
+/* none-two-blocks (format 1, codec none): header fields as docs/FORMAT.md 1.0, the first block
+ * header at 256 (2.), its records at 284 (2.2): kind 0, diff_len 100 (285), 100 diff bytes,
+ * extra_len 11 (386), 11 extra bytes, seek 20 (398), the next record at 399. */
+static const crafted V1_CASES[] = {
+    {"flags bit 7", 8, {0x80}, 1, 1, FWD_ERR_BAD_FLAGS},
+    {"codec 9", 12, {9}, 1, 1, FWD_ERR_BAD_CODEC},
+    {"codec_props 1 with codec none", 13, {1}, 1, 1, FWD_ERR_BAD_CODEC_PROPS},
+    {"reserved byte 178", 178, {1}, 1, 0, FWD_ERR_BAD_RESERVED},
+    {"codec_window 1 with codec none", 16, {1}, 1, 1, FWD_ERR_BAD_CODEC_WINDOW},
+    {"decoder_ram 1 with codec none", 20, {1}, 1, 1, FWD_ERR_BAD_DECODER_RAM},
+    {"max_block_raw 0", 24, {0, 0, 0, 0}, 4, 1, FWD_ERR_BAD_MAX_BLOCK_RAW},
+    {"block_count 2^24", 28, {0, 0, 0, 1}, 4, 1, FWD_ERR_BAD_BLOCK_COUNT},
+    {"payload_length 2^31", 35, {0x80}, 1, 1, FWD_ERR_BAD_PAYLOAD_LENGTH},
+    {"old_size 2^31", 43, {0x80}, 1, 1, FWD_ERR_BAD_OLD_SIZE},
+    {"new_size 2^31", 87, {0x80}, 1, 1, FWD_ERR_BAD_NEW_SIZE},
+    {"map_count 2 without RELOCATED", 14, {2}, 1, 1, FWD_ERR_BAD_MAP},
+    {"payload_sha256 changed", 130, {0x5a}, 1, 1, FWD_ERR_PAYLOAD_HASH},
+    {"new_sha256 changed", 100, {0x5a}, 1, 1, FWD_ERR_NEW_IMAGE_MISMATCH},
+    {"block_index 1 first", 256, {1}, 1, 0, FWD_ERR_BAD_BLOCK_INDEX},
+    {"encoded_length 2^24", 263, {1}, 1, 0, FWD_ERR_BAD_ENCODED_LENGTH},
+    {"new_offset 1", 268, {1}, 1, 0, FWD_ERR_BAD_NEW_OFFSET},
+    {"old_offset 1", 272, {1}, 1, 0, FWD_ERR_BAD_OLD_OFFSET},
+    {"out_length 2^28", 279, {0x10}, 1, 0, FWD_ERR_BAD_OUT_LENGTH},
+    {"out_crc32 changed", 280, {0x00}, 1, 0, FWD_ERR_BLOCK_CRC},
+    {"record kind 7", 284, {7}, 1, 0, FWD_ERR_UNKNOWN_RECORD_KIND},
+    {"diff_len of 5 continued bytes", 285, {0xFF, 0xFF, 0xFF, 0xFF, 0xFF}, 5, 0, FWD_ERR_BAD_VARINT},
+    {"diff_len 401 > old_size 400", 285, {0x91, 0x03}, 2, 0, FWD_ERR_BAD_DIFF_LENGTH},
+    {"diff_len 350 > new_size 310", 285, {0xDE, 0x02}, 2, 0, FWD_ERR_OUTPUT_OVERFLOW},
+    {"seek -101 before the old image", 398, {0xC9, 0x01}, 2, 0, FWD_ERR_BAD_SEEK},
+    {"block of 5 bytes ends in a record", 260, {5, 0, 0, 0}, 4, 0, FWD_ERR_RECORD_SPLIT},
+};
+
+static void put_crc(uint8_t *b) {
+    uint32_t crc = fwd_crc32_update(0, b, V1_CRC_AT);
+    b[V1_CRC_AT] = (uint8_t) crc;
+    b[V1_CRC_AT + 1] = (uint8_t) (crc >> 8);
+    b[V1_CRC_AT + 2] = (uint8_t) (crc >> 16);
+    b[V1_CRC_AT + 3] = (uint8_t) (crc >> 24);
+}
+
+/* A crafted bad patch per error code the applier raises (as detools' tests do). */
+static void test_every_error_code(const char *dir) {
+    static uint8_t original[MAX_FILE];
+    uint32_t old_size = load(dir, "none-two-blocks", "old", old_buf);
+    uint32_t size = load(dir, "none-two-blocks", "fwd", original);
+    size_t i;
+    fwd_error e;
+    for (i = 0; i < sizeof V1_CASES / sizeof V1_CASES[0]; i++) {
+        const crafted *c = &V1_CASES[i];
+        memcpy(patch_buf, original, size);
+        if (c->offset == 280) {
+            patch_buf[280] ^= 1u; /* any change of the CRC */
+        } else {
+            memcpy(patch_buf + c->offset, c->bytes, c->count);
+        }
+        if (c->offset == 260) {
+            memcpy(patch_buf + 264, c->bytes, c->count); /* codec none: raw_length = encoded_length */
+        }
+        if (c->fix_crc) {
+            put_crc(patch_buf);
+        }
+        e = apply(&images, old_buf, old_size, patch_buf, size, 7);
+        if (e != c->expected) {
+            fprintf(stderr, "%s: code %d %s, expected %d %s\n", c->what, (int) e, fwd_error_name(e),
+                    (int) c->expected, fwd_error_name(c->expected));
+        }
+        EXPECT(e == c->expected, c->what);
+    }
+    memcpy(patch_buf, original, size);
+    images.fail_read = 1;
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_ERR_IO_ERROR, "old image unreadable");
+    images.fail_read = 0;
+
+    /* LZ4: a literal run longer than the block decodes to. */
+    old_size = load(dir, "lz77-window256", "old", old_buf);
+    size = load(dir, "lz77-window256", "fwd", patch_buf);
+    memcpy(patch_buf + 284, "\xF0\xFF\xFF\xFF", 4);
+    e = apply(&images, old_buf, old_size, patch_buf, size, 7);
+    EXPECT(e == FWD_ERR_CODEC_CORRUPT, "lz4 literal run past raw_length");
+}
+
+/* A verify callback that answers what the test sets, and counts its calls. */
+static int verify_answer;
+static int verify_calls;
+
+static int test_verify(void *user, const fwd_trusted_key *key, const uint8_t *message, uint32_t message_len,
+                       const uint8_t signature[FWD_SIGNATURE_BYTES]) {
+    (void) user;
+    (void) key;
+    (void) message;
+    (void) signature;
+    verify_calls++;
+    return message_len == 176u ? verify_answer : -1;
+}
+
+/* Signature policy: the codes of HeaderSignature.java, with a stub and with the host crypto port. */
+static void test_signatures(const char *dir) {
+    static uint8_t raw[64];
+    fwd_trusted_key keys[2];
+    fwd_trust trust;
+    uint32_t old_size = load(dir, "ed25519-signed", "old", old_buf);
+    uint32_t size = load(dir, "ed25519-signed", "fwd", patch_buf);
+    uint32_t raw_len = load(dir, "ed25519-signed", "pub", raw);
+    uint8_t other[32] = {9};
+    EXPECT(raw_len == 32 && fwd_trusted_key_init(&keys[0], FWD_SIG_ED25519, raw, raw_len) == FWD_OK, "key");
+    EXPECT(fwd_trusted_key_init(&keys[1], FWD_SIG_ED25519, other, 31) == FWD_ERR_BAD_ARGUMENT, "short key");
+    EXPECT(fwd_trusted_key_init(&keys[1], 3, other, 32) == FWD_ERR_BAD_ARGUMENT, "unknown algorithm");
+    EXPECT(fwd_trusted_key_init(&keys[1], FWD_SIG_ED25519, other, 32) == FWD_OK, "other key");
+    trust.verify = test_verify;
+    trust.user = NULL;
+    trust.keys = keys;
+    trust.key_count = 2;
+    trust_for_apply = &trust;
+
+    verify_answer = 0;
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_OK, "signed by a trusted key");
+    verify_answer = 1;
+    verify_calls = 0;
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_ERR_SIGNATURE_INVALID, "bad signature");
+    EXPECT(verify_calls == 1 && images.out_size == 0, "verified once, nothing written");
+    trust.keys = keys + 1;
+    trust.key_count = 1;
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_ERR_UNKNOWN_KEY, "untrusted key");
+    keys[1] = keys[0];
+    keys[1].algorithm = FWD_SIG_ECDSA_P256;
+    verify_calls = 0;
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_ERR_SIGNATURE_INVALID, "algorithm differs");
+    EXPECT(verify_calls == 0, "no verify for a key of another algorithm");
+
+    /* The real Ed25519 check of the host port: valid as received, invalid with one bit changed. */
+    trust.verify = fwd_crypto_host_verify;
+    trust.keys = keys;
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 1) == FWD_OK, "host port: valid Ed25519");
+    patch_buf[200] ^= 4u;
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_ERR_SIGNATURE_INVALID, "host port: bad");
+
+    old_size = load(dir, "none-two-blocks", "old", old_buf);
+    size = load(dir, "none-two-blocks", "fwd", patch_buf);
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_ERR_UNSIGNED_PATCH, "unsigned");
+    old_size = load(dir, "compact-lzma", "old", old_buf);
+    size = load(dir, "compact-lzma", "fwd", patch_buf);
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_ERR_UNSIGNED_PATCH, "unsigned format 3");
+    trust_for_apply = NULL;
+    {
+        static fwd_applier a;
+        fwd_port port = {mem_read, mem_write, &images, 0, 0};
+        EXPECT(fwd_apply_init(&a, &port, (uint8_t *) work, 64) == FWD_OK, "init");
+        EXPECT(fwd_apply_process(&a, patch_buf, 3) != FWD_ERR_BAD_ARGUMENT, "process");
+        EXPECT(fwd_apply_set_trust(&a, &trust) == FWD_ERR_BAD_ARGUMENT, "trust after the first byte");
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: fwd_unit_tests VECTOR_DIR\n");
@@ -215,6 +387,8 @@ int main(int argc, char **argv) {
     test_checksums();
     test_vectors(argv[1]);
     test_bad_patches(argv[1]);
+    test_every_error_code(argv[1]);
+    test_signatures(argv[1]);
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

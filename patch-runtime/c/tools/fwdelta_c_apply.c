@@ -1,18 +1,23 @@
 /*
- * fwdelta-c-apply OLD PATCH OUT [--chunk N]: applies a patch with the C library, the way a
- * device does (patch pushed in chunks of N bytes, default 4096). Exit codes as the Java CLI's:
- * 0 ok, 2 usage, 3 bad patch, 4 wrong base image, 5 I/O. A failure prints one line
+ * fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]...: applies a patch with the C
+ * library, the way a device does (patch pushed in chunks of N bytes, default 4096). With --trust
+ * (repeatable, PEM files as `fwdelta apply --trust` reads them) the patch must be signed by one of
+ * those keys. Exit codes as the Java CLI's: 0 ok, 2 usage, 3 bad patch, 4 wrong base image,
+ * 5 I/O (also an unreadable key file), 6 refused by policy. A failure prints one line
  * "fwdelta: error: code N NAME" (N as in docs/FORMAT.md 5) and leaves no OUT behind.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwd_crypto_host.h"
 #include "fwdelta/fwd_apply.h"
 
 /* The largest codec memory a valid header can ask for: a 1 MiB LZMA dictionary, lc+lp = 4. */
 #define WORK_MAX ((1u << 20) + 2u * (1846u + (0x300u << 4)) + 64u)
 #define CHUNK_MAX (1u << 20)
+/* --trust may be given this many times (a device keeps a few keys for rotation). */
+#define TRUST_MAX 8
 
 static uint32_t work[WORK_MAX / 4u + 1u];
 static uint8_t chunk[CHUNK_MAX];
@@ -42,14 +47,14 @@ static int exit_code(fwd_error e) {
     if (e == FWD_ERR_IO_ERROR) {
         return 5;
     }
-    if (e >= FWD_ERR_SIGNATURE_INVALID && e <= FWD_ERR_WRONG_HARDWARE) {
+    if ((e >= FWD_ERR_SIGNATURE_INVALID && e <= FWD_ERR_WRONG_HARDWARE) || e == FWD_ERR_DOES_NOT_FIT) {
         return 6;
     }
     return 3;
 }
 
 static int usage(const char *why) {
-    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N]\n", why);
+    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]...\n", why);
     return 2;
 }
 
@@ -60,6 +65,8 @@ static int io_error(const char *what, const char *path) {
 
 int main(int argc, char **argv) {
     static fwd_applier a;
+    static fwd_trusted_key keys[TRUST_MAX];
+    fwd_trust trust;
     fwd_port port;
     files f;
     unsigned long chunk_size = 4096;
@@ -67,17 +74,33 @@ int main(int argc, char **argv) {
     FILE *patch;
     fwd_error e = FWD_OK;
     size_t n;
-    if (argc != 4 && argc != 6) {
-        return usage("expected OLD PATCH OUT [--chunk N]");
+    int i;
+    trust.verify = fwd_crypto_host_verify;
+    trust.user = NULL;
+    trust.keys = keys;
+    trust.key_count = 0;
+    if (argc < 4 || argc % 2 != 0) {
+        return usage("expected OLD PATCH OUT [--chunk N] [--trust PUB.pem]...");
     }
-    if (argc == 6) {
-        char *end;
-        if (strcmp(argv[4], "--chunk") != 0) {
+    for (i = 4; i < argc; i += 2) {
+        if (strcmp(argv[i], "--chunk") == 0) {
+            char *end;
+            chunk_size = strtoul(argv[i + 1], &end, 10);
+            if (*end != '\0' || chunk_size < 1 || chunk_size > CHUNK_MAX) {
+                return usage("--chunk must be 1..1048576");
+            }
+        } else if (strcmp(argv[i], "--trust") == 0) {
+            char why[512];
+            if (trust.key_count == TRUST_MAX) {
+                return usage("--trust may be given at most 8 times");
+            }
+            if (fwd_crypto_host_read_key(argv[i + 1], &keys[trust.key_count], why, sizeof why) != 0) {
+                fprintf(stderr, "fwdelta: error: %s\n", why);
+                return 5;
+            }
+            trust.key_count++;
+        } else {
             return usage("unknown option");
-        }
-        chunk_size = strtoul(argv[5], &end, 10);
-        if (*end != '\0' || chunk_size < 1 || chunk_size > CHUNK_MAX) {
-            return usage("--chunk must be 1..1048576");
         }
     }
     f.old = fopen(argv[1], "rb");
@@ -105,6 +128,9 @@ int main(int argc, char **argv) {
     port.old_size = (uint32_t) old_size;
     port.ram_budget = 0xFFFFFFFFu;
     e = fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
+    if (e == FWD_OK && trust.key_count > 0) {
+        e = fwd_apply_set_trust(&a, &trust);
+    }
     while (e == FWD_OK && (n = fread(chunk, 1, chunk_size, patch)) > 0) {
         e = fwd_apply_process(&a, chunk, n);
     }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_crypto.h"
 #include "fwdelta/fwd_errors.h"
 
 /* Reads len bytes of the old image at offset into buf; returns 0, or nonzero on an I/O error. */
@@ -149,6 +150,7 @@ typedef struct {
 
 typedef struct {
     fwd_port port;
+    const fwd_trust *trust;
     uint8_t *work;
     uint32_t work_size;
     fwd_error err;
@@ -181,6 +183,11 @@ uint32_t fwd_codec_work_size(const fwd_header *h);
 uint32_t fwd_work_size(const fwd_header *h);
 
 fwd_error fwd_apply_init(fwd_applier *a, const fwd_port *port, uint8_t *work, uint32_t work_size);
+/*
+ * Requires a signature from one of trust's keys (fwd_crypto.h; NULL: no signature check). Call it
+ * after fwd_apply_init and before the first fwd_apply_process; trust must outlive the applier.
+ */
+fwd_error fwd_apply_set_trust(fwd_applier *a, const fwd_trust *trust);
 fwd_error fwd_apply_process(fwd_applier *a, const uint8_t *chunk, size_t len);
 fwd_error fwd_apply_finish(fwd_applier *a);
 /* The checked header, or NULL until all its bytes were processed. */

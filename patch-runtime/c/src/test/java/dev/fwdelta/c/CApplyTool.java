@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -28,15 +29,18 @@ final class CApplyTool {
         this.dir = dir;
     }
 
-    Outcome apply(byte[] old, byte[] patch, int chunk) throws IOException, InterruptedException {
+    /** {@code options}: more arguments after {@code --chunk N}, e.g. {@code --trust KEY.pem}. */
+    Outcome apply(byte[] old, byte[] patch, int chunk, String... options) throws IOException, InterruptedException {
         Path oldFile = dir.resolve("old.bin");
         Path patchFile = dir.resolve("patch.fwd");
         Path out = dir.resolve("new.bin");
         Files.write(oldFile, old);
         Files.write(patchFile, patch);
         Files.deleteIfExists(out);
-        Process p = new ProcessBuilder(List.of(binary.toString(), oldFile.toString(), patchFile.toString(),
-                out.toString(), "--chunk", Integer.toString(chunk))).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(binary.toString(), oldFile.toString(), patchFile.toString(),
+                out.toString(), "--chunk", Integer.toString(chunk)));
+        command.addAll(List.of(options));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "fwdelta-c-apply did not end");
         int exit = p.exitValue();

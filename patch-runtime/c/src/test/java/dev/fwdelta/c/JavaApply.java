@@ -1,6 +1,7 @@
 package dev.fwdelta.c;
 
 import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
@@ -12,8 +13,13 @@ final class JavaApply {
     private JavaApply() {}
 
     static Outcome apply(byte[] old, byte[] patch, int chunk) throws IOException {
+        return apply(old, patch, chunk, UpdatePolicy.ramOnly(Long.MAX_VALUE));
+    }
+
+    /** With a device policy, e.g. a trust store as {@code fwdelta apply --trust} builds it. */
+    static Outcome apply(byte[] old, byte[] patch, int chunk, UpdatePolicy policy) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PatchApplier a = new PatchApplier(new ByteArrayOldImage(old), out::write, Long.MAX_VALUE);
+        PatchApplier a = new PatchApplier(new ByteArrayOldImage(old), out::write, policy);
         try {
             for (int off = 0; off < patch.length; off += chunk) {
                 a.process(patch, off, Math.min(chunk, patch.length - off));
