@@ -34,7 +34,7 @@ final class ProgressReporter implements HostSession.Progress, DeltaFlasher.Progr
     private final PrintWriter err;
     private final Mode mode;
     private final LongSupplier nanoClock;
-    private final long start;
+    private long phaseStart;
     private long lastPrint;
     private String lastPhase;
     private boolean shownFinished;
@@ -45,7 +45,6 @@ final class ProgressReporter implements HostSession.Progress, DeltaFlasher.Progr
         this.err = err;
         this.mode = mode;
         this.nanoClock = nanoClock;
-        this.start = nanoClock.getAsLong();
     }
 
     /** JSON lines with --json; else a bar when the process has a terminal, plain lines when not. */
@@ -60,10 +59,10 @@ final class ProgressReporter implements HostSession.Progress, DeltaFlasher.Progr
         report("send", acked, total, "bytes", acked - resumedAt);
     }
 
-    /** A phase of stm32 flash (reading, erasing, writing, verifying), in bytes. */
+    /** A phase of stm32 flash: bytes read and written; DeltaFlasher counts its "verify" phase in sectors. */
     @Override
     public void update(String phase, long done, long total) {
-        report(phase, done, total, "bytes", done);
+        report(phase, done, total, phase.equals("verify") ? "sectors" : "bytes", done);
     }
 
     /** Power-cut runs finished of a campaign. */
@@ -83,10 +82,13 @@ final class ProgressReporter implements HostSession.Progress, DeltaFlasher.Progr
             err.println();
             barOpen = false;
         }
+        if (newPhase) {
+            phaseStart = now;
+        }
         lastPhase = phase;
         lastPrint = now;
         shownFinished = finished;
-        double seconds = Math.max(1e-3, (now - start) / 1e9);
+        double seconds = Math.max(1e-3, (now - phaseStart) / 1e9);
         double rate = doneThisRun / seconds;
         double eta = rate > 0 ? (total - done) / rate : 0;
         int percent = (int) (100 * done / Math.max(1, total));
