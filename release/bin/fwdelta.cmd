@@ -1,4 +1,5 @@
 @echo off
+rem SPDX-License-Identifier: Apache-2.0
 rem fwdelta launcher of the release zip for Windows: runs lib\fwdelta.jar with the options in
 rem lib\jvm.options on the Java found in JAVA_HOME, else on the PATH (Java 17 or newer).
 setlocal

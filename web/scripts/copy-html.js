@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Copies the page's HTML next to the bundle esbuild wrote into dist/.
 import { copyFileSync, mkdirSync } from 'node:fs';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The update page: loads a patch, shows its header, and sends it with WebSerial through the
 // protocol module. Everything that talks to the browser is here; the protocol stays pure.
 import {

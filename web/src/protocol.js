@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fwdelta UART protocol (docs/PROTOCOL.md section 1) and patch header (docs/FORMAT.md section 1)
 // for a host that is a web page or node. No browser or node globals: the page and the tests give it
 // a byte channel (ByteChannel) fed from WebSerial or from the npm serialport package.

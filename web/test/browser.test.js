@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The page in a real browser: headless Chromium (Debian's chromium) driven by playwright-core.
 // navigator.serial is replaced by a small shim that relays the page's bytes through a WebSocket
 // served by this test to the host end of a socat pty pair; `fwdelta device serve` is on the other

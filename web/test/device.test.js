@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The protocol module against the Java device over a socat pty pair (npm serialport on the host end).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

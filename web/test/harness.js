@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test harness: the Java device (`fwdelta device serve`) on one end of a socat pty pair, the
 // protocol module on the other end through the npm serialport package.
 import { spawn, spawnSync } from 'node:child_process';

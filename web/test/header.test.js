@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Header parsing of all three format versions, and bad input: nothing here touches a device.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target over the applier: clang -fsanitize=fuzzer,address,undefined (CMake option
  * FWD_FUZZ, README "On a real MCU", Fuzzing). Input layout, so that mutated patches still meet

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Runs the fuzz target without libFuzzer, so that every build (gcc, clang, ASan+UBSan) replays it:
  *   fwd_fuzz_replay FILE...               each file as one input (fuzz/regressions: the crash

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Embedded crypto port (fwd_crypto.h) for a Cortex-M build, on the libraries of Debian's source
  * packages: Ed25519 with libsodium's ref10 verifier (crypto_sign_ed25519_verify_detached), ECDSA

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host crypto port: libsodium (Ed25519) and OpenSSL libcrypto (ECDSA P-256), see fwd_crypto_host.h. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Host crypto port (fwd_crypto.h) on Debian libraries: Ed25519 with libsodium, ECDSA P-256 with
  * OpenSSL's libcrypto (libsodium has no P-256). Used by fwdelta-c-apply and the tests.

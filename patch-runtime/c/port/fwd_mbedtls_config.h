@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mbed TLS 2.28 configuration of the embedded crypto port: ECDSA P-256 verification only. */
 #ifndef FWD_MBEDTLS_CONFIG_H
 #define FWD_MBEDTLS_CONFIG_H

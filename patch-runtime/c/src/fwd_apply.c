@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The push-style applier (a port of PatchApplier.java):
  *   HEADER --header_size bytes--> (check header, RAM, old image) --> MAP (if any) -->

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CRC-32 (IEEE), CRC-32/MPEG-2 and SHA-256, written from their definitions (docs/FORMAT.md). */
 #include "fwdelta/fwd_checksum.h"
 

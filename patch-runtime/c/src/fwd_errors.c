@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Names of the error codes, as in ErrorCode.java (for messages; a device may leave this file out). */
 #include "fwdelta/fwd_errors.h"
 

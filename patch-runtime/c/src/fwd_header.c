@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Header parsing and checks, field by field in the order of PatchHeader/CompactHeader.java. */
 #include <string.h>
 

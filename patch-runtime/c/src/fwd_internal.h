@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal helpers shared by the applier's sources (not part of the API). */
 #ifndef FWDELTA_FWD_INTERNAL_H
 #define FWDELTA_FWD_INTERNAL_H

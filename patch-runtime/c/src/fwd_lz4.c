@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Codec "lz77": one LZ4 block per fwdelta block, decoded byte by byte (port of Lz4BlockDecoder.java). */
 #include "fwd_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Replaces fwd_lz4.c in a build without the LZ4 block codec (CMake FWD_WITH_LZ4=OFF, for the
  * smallest bootloaders): a patch using codec lz77 is refused with NOT_YET_SUPPORTED, never

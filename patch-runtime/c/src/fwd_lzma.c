@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Codec "lzma": raw LZMA, one stream per block, pushed in chunks. A port of OUR
  * LzmaBlockDecoder.java and RangeDecoder.java: a packet never needs more than 20 input bytes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The decoded record stream (docs/FORMAT.md 2.2), applied as it arrives: a port of
  * RecordApplier.java. The old image is read through the port, the new image written in order;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The relocation map and the relocated view of the old image (docs/FORMAT.md 2.3): a port of
  * RelocationMap, CompactMapDecoder, RelocatedOldImage, ThumbTransform and PointerTransform.

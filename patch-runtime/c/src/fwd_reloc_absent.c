@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Replaces fwd_reloc.c in a build without the relocation map and its architecture transforms
  * (CMake FWD_WITH_RELOCATION=OFF): a RELOCATED patch is refused with NOT_YET_SUPPORTED as soon as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Header signature check through the crypto port (fwd_crypto.h), a port of HeaderSignature.java:
  * the same codes in the same order. Where the signature section lies (FORMAT.md 1.1, 1.2):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The codec's history ring (HistoryWindow.java): bytes go to the records before being overwritten. */
 #include "fwd_internal.h"
 

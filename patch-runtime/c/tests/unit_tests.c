@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the C applier: checksum known answers, every golden vector at chunk sizes 1, 7
  * and 4096, and crafted bad patches with the error code each must raise (the differential

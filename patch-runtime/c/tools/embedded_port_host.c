@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Host check of the embedded crypto port (tools/cortex-m4-crypto-size): gives mbed TLS the same
  * static pool the firmware gives it, before fwdelta-c-apply's main runs; the tool is built with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]...: applies a patch with the C
  * library, the way a device does (patch pushed in chunks of N bytes, default 4096). With --trust

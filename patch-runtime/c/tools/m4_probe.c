@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Link probe of the Cortex-M4 size report (tools/cortex-m4-size): a firmware that uses the whole
  * applier API, so that --gc-sections keeps exactly what a bootloader links. FWD_PROBE_EMPTY gives

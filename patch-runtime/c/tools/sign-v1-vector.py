@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Signs a format-1/2 patch (256-byte header) with openssl, independently of fwdelta's Java signer,
 for tools/cortex-m4-crypto-size's check of the embedded crypto port on the host: sets flag
 SIGNED, recomputes header_crc32, signs bytes 0..175 (FORMAT.md 1.1) with the PEM private key

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Worst-case stack depth of the applier's entry points on a Cortex-M4, from GCC's call graph.
 
 Compiles src/*.c with arm-none-eabi-gcc -Os -fcallgraph-info=su (frame sizes as -fstack-usage,

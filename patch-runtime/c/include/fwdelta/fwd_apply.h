@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fwdelta's streaming patch applier in C99 (docs/FORMAT.md): push API, no malloc, no recursion.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CRC-32 (IEEE, zlib), CRC-32/MPEG-2 and SHA-256 (FIPS 180-4): the checksums of docs/FORMAT.md. */
 #ifndef FWDELTA_FWD_CHECKSUM_H
 #define FWDELTA_FWD_CHECKSUM_H

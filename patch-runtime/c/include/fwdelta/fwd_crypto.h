@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The crypto port: how the applier has a patch header's signature checked (docs/FORMAT.md 1.1).
  *

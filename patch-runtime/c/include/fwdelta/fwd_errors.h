@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Error codes of the fwdelta applier: the numbers of docs/FORMAT.md section 5 and ErrorCode.java. */
 #ifndef FWDELTA_FWD_ERRORS_H
 #define FWDELTA_FWD_ERRORS_H

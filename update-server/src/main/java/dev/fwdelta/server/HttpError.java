@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
 /** A request the server refuses: the HTTP status and one line saying why (sent as the answer body). */

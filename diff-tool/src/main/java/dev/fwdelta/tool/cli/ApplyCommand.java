@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.ApplyResult;
@@ -18,6 +19,8 @@ import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +54,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     TrustOptions trust;
 
+    @Mixin
+    JsonOption json;
+
     @Option(names = "--installed-version", paramLabel = "N", converter = UnsignedNumber.class,
             description = "firmware_version of the running image: the patch's must be greater (anti-rollback).")
     Long installedVersion;
@@ -78,8 +84,11 @@ final class ApplyCommand implements Callable<Integer> {
                 out.commit();
             }
         }
-        spec.commandLine().getOut().printf("wrote %s: %d bytes, %d blocks, SHA-256 and CRCs verified%n", output,
-                result.newSize(), result.blocks());
+        Map<String, Object> r = result("fwdelta", result.newSize());
+        r.put("blocks", result.blocks());
+        r.put("verified", true);
+        json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes, %d blocks, SHA-256 and CRCs verified%n", output,
+                result.newSize(), result.blocks()));
         return ExitCodes.OK;
     }
 
@@ -104,9 +113,19 @@ final class ApplyCommand implements Callable<Integer> {
             buffered.flush();
             out.commit();
         }
-        spec.commandLine().getOut().printf("wrote %s: %d bytes from a BSDIFF40 patch (BSDIFF40 has no checksum)%n",
-                output, size);
+        Map<String, Object> r = result("BSDIFF40", size);
+        r.put("verified", false);
+        json.output(spec).result(r, w -> w.printf(
+                "wrote %s: %d bytes from a BSDIFF40 patch (BSDIFF40 has no checksum)%n", output, size));
         return ExitCodes.OK;
+    }
+
+    private Map<String, Object> result(String patchFormat, long newSize) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("output", output.toString());
+        r.put("patch_format", patchFormat);
+        r.put("new_size", newSize);
+        return r;
     }
 
     /** A .bin old image is read by random access from its file; a .hex one is converted in memory. */

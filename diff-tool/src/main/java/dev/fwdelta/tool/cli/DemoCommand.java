@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.ApplyResult;
@@ -10,12 +11,14 @@ import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,21 +37,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated pair (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         DemoFirmware.Pair pair = DemoFirmware.generate(seed);
-        out.printf("old image  %8d bytes (Cortex-M style: vectors, Thumb code, BL calls, literal pools)%n",
-                pair.oldImage().length);
-        out.printf("new image  %8d bytes (2 functions inserted, 4 edited, strings changed)%n", pair.newImage().length);
-
         PatchBuilder.Built built = PatchBuilder.build(pair.oldImage(), pair.newImage(), BuildOptions.defaults());
-        out.printf("patch      %8d bytes = %.2f%% of the new image (%s, decoder RAM %d bytes)%n",
-                built.patch().length, 100.0 * built.patch().length / pair.newImage().length, built.codecSetting(),
-                built.header().decoderRam());
         ByteArrayOutputStream bsdiff = new ByteArrayOutputStream();
         BsdiffMatcher.writeBsdiff40(pair.oldImage(), pair.newImage(), bsdiff, "bzip2");
-        out.printf("bsdiff40   %8d bytes (classic bsdiff layout, bzip2), for comparison%n", bsdiff.size());
 
         ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
         ApplyResult result = StreamApply.apply(new ByteArrayInputStream(built.patch()),
@@ -58,18 +55,43 @@ final class DemoCommand implements Callable<Integer> {
         }
         // the checks the header records: a format-3 header has no CRC-32/MPEG-2
         boolean mpeg2 = built.header().newImage().crc32Mpeg2() != ImageChecksums.MPEG2_NOT_RECORDED;
-        out.printf("applied    streaming, %d blocks, within %d bytes of decoder RAM: new image verified "
-                + "(size, CRC-32, %sSHA-256)%n", result.blocks(), built.header().decoderRam(),
-                mpeg2 ? "CRC-32/MPEG-2, " : "");
-        out.printf("at %d baud: patch %.1f s, full image %.1f s%n", BAUD, seconds(built.patch().length),
-                seconds(pair.newImage().length));
         if (outDir != null) {
             Files.createDirectories(outDir);
             AtomicOutput.write(outDir.resolve("old.bin"), pair.oldImage());
             AtomicOutput.write(outDir.resolve("new.bin"), pair.newImage());
             AtomicOutput.write(outDir.resolve("update.fwd"), built.patch());
-            out.printf("files in %s: old.bin new.bin update.fwd%n", outDir);
         }
+        int patchSize = built.patch().length;
+        int newSize = pair.newImage().length;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("old_size", pair.oldImage().length);
+        r.put("new_size", newSize);
+        r.put("patch_size", patchSize);
+        r.put("ratio", Math.round(10000.0 * patchSize / newSize) / 10000.0);
+        r.put("codec_setting", built.codecSetting());
+        r.put("decoder_ram", built.header().decoderRam());
+        r.put("bsdiff40_size", bsdiff.size());
+        r.put("blocks", result.blocks());
+        r.put("verified", true);
+        r.put("baud", BAUD);
+        r.put("patch_seconds", Math.round(seconds(patchSize) * 10) / 10.0);
+        r.put("full_image_seconds", Math.round(seconds(newSize) * 10) / 10.0);
+        r.put("out_dir", outDir == null ? null : outDir.toString());
+        json.output(spec).result(r, out -> {
+            out.printf("old image  %8d bytes (Cortex-M style: vectors, Thumb code, BL calls, literal pools)%n",
+                    pair.oldImage().length);
+            out.printf("new image  %8d bytes (2 functions inserted, 4 edited, strings changed)%n", newSize);
+            out.printf("patch      %8d bytes = %.2f%% of the new image (%s, decoder RAM %d bytes)%n",
+                    patchSize, 100.0 * patchSize / newSize, built.codecSetting(), built.header().decoderRam());
+            out.printf("bsdiff40   %8d bytes (classic bsdiff layout, bzip2), for comparison%n", bsdiff.size());
+            out.printf("applied    streaming, %d blocks, within %d bytes of decoder RAM: new image verified "
+                    + "(size, CRC-32, %sSHA-256)%n", result.blocks(), built.header().decoderRam(),
+                    mpeg2 ? "CRC-32/MPEG-2, " : "");
+            out.printf("at %d baud: patch %.1f s, full image %.1f s%n", BAUD, seconds(patchSize), seconds(newSize));
+            if (outDir != null) {
+                out.printf("files in %s: old.bin new.bin update.fwd%n", outDir);
+            }
+        });
         return ExitCodes.OK;
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.tool.diff.BsdiffMatcher;
@@ -9,6 +10,8 @@ import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +40,9 @@ final class DiffCommand implements Callable<Integer> {
     @Mixin
     BuildOptionsMixin build;
 
+    @Mixin
+    JsonOption json;
+
     @Option(names = "--key", paramLabel = "KEY.pem", description = "Sign the patch with this private key.")
     Path key;
 
@@ -56,8 +62,9 @@ final class DiffCommand implements Callable<Integer> {
             ByteArrayOutputStream patch = new ByteArrayOutputStream();
             BsdiffMatcher.writeBsdiff40(oldImage, newImage, patch, "bzip2");
             AtomicOutput.write(output, patch.toByteArray(), oldPath, newPath);
-            spec.commandLine().getOut().printf("wrote %s: BSDIFF40, %d bytes for a %d-byte image%n", output,
-                    patch.size(), newImage.length);
+            Map<String, Object> r = result("BSDIFF40", patch.size(), newImage.length);
+            json.output(spec).result(r, w -> w.printf("wrote %s: BSDIFF40, %d bytes for a %d-byte image%n", output,
+                    patch.size(), newImage.length));
             return ExitCodes.OK;
         }
         BuildOptions options = build.toOptions();
@@ -65,9 +72,25 @@ final class DiffCommand implements Callable<Integer> {
         PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, options);
         byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
         AtomicOutput.write(output, patch, oldPath, newPath, key);
-        spec.commandLine().getOut().printf("wrote %s: %d bytes for a %d-byte image (%.2f%%), %s, decoder RAM %d bytes%n",
+        Map<String, Object> r = result("fwdelta", patch.length, newImage.length);
+        r.put("codec", built.header().codec().label());
+        r.put("codec_setting", built.codecSetting());
+        r.put("decoder_ram", built.header().decoderRam());
+        r.put("signed", signingKey != null);
+        json.output(spec).result(r, w -> w.printf(
+                "wrote %s: %d bytes for a %d-byte image (%.2f%%), %s, decoder RAM %d bytes%n",
                 output, patch.length, newImage.length, 100.0 * patch.length / Math.max(1, newImage.length),
-                built.codecSetting(), built.header().decoderRam());
+                built.codecSetting(), built.header().decoderRam()));
         return ExitCodes.OK;
+    }
+
+    private Map<String, Object> result(String written, long patchSize, long newSize) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("output", output.toString());
+        r.put("format", written);
+        r.put("patch_size", patchSize);
+        r.put("new_size", newSize);
+        r.put("ratio", Math.round(10000.0 * patchSize / Math.max(1, newSize)) / 10000.0);
+        return r;
     }
 }

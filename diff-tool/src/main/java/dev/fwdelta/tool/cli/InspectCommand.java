@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.checksum.ImageChecksums;
@@ -17,7 +18,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,8 +31,8 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATCH")
     Path patchPath;
 
-    @Option(names = "--json", description = "One JSON object instead of text.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Mixin
     MaxSizeOption maxSize;
@@ -47,15 +47,27 @@ final class InspectCommand implements Callable<Integer> {
             describeHeader(summary.header(), summary.fileSize(), fields);
             fields.put("largest_block_encoded", summary.largestEncodedBlock());
             fields.put("raw_records_total", summary.rawTotal());
-            fields.put("payload_sha256_ok", summary.payloadHashMatches());
+            if (summary.header().payloadSha256() != null) {
+                // an unsigned format-3 header records no payload hash: there is nothing to be ok
+                fields.put("payload_sha256_ok", summary.payloadHashMatches());
+            }
         }
-        if (json) {
-            spec.commandLine().getOut().println(new com.google.gson.GsonBuilder().disableHtmlEscaping().create()
-                    .toJson(fields));
-        } else {
-            fields.forEach((k, v) -> spec.commandLine().getOut().printf("%-22s %s%n", k, v));
-        }
+        json.output(spec).result(fields, w -> fields.forEach((k, v) -> w.printf("%-22s %s%n", k, text(k, v))));
         return ExitCodes.OK;
+    }
+
+    /** A field as a person reads it: ids in hex, the ratio to 4 places, what a null means. */
+    private static String text(String key, Object value) {
+        if (value == null && key.equals("payload_sha256")) {
+            return "not recorded (unsigned format 3)";
+        }
+        if (key.equals("hardware_id")) {
+            return String.format("0x%08x", (Long) value);
+        }
+        if (key.equals("ratio")) {
+            return String.format("%.4f", (Double) value);
+        }
+        return String.valueOf(value);
     }
 
     /** BSDIFF40 has a 32-byte header and no checksums: the block lengths and what walking the records found. */
@@ -76,7 +88,7 @@ final class InspectCommand implements Callable<Integer> {
         f.put("diff_bytes", s.diffBytes());
         f.put("extra_bytes", s.extraBytes());
         f.put("checksums", "none (BSDIFF40 records none)");
-        f.put("ratio", String.format("%.4f", s.newSize() == 0 ? 0.0 : (double) s.patchSize() / s.newSize()));
+        f.put("ratio", ratio(s.patchSize(), s.newSize()));
     }
 
     static void describeHeader(PatchHeader h, long fileSize, Map<String, Object> f) {
@@ -93,17 +105,21 @@ final class InspectCommand implements Callable<Integer> {
         f.put("payload_length", h.payloadLength());
         image("old", h.oldImage(), f);
         image("new", h.newImage(), f);
-        f.put("payload_sha256", h.payloadSha256() == null ? "not recorded (unsigned format 3)"
-                : HexFormat.of().formatHex(h.payloadSha256()));
-        f.put("firmware_version", Long.toUnsignedString(h.firmwareVersion()));
-        f.put("hardware_id", String.format("0x%08x", h.hardwareId()));
+        f.put("payload_sha256", h.payloadSha256() == null ? null : HexFormat.of().formatHex(h.payloadSha256()));
+        f.put("firmware_version", JsonNumbers.unsigned(h.firmwareVersion()));
+        f.put("hardware_id", h.hardwareId());
         f.put("signed", h.signature().isPresent());
         if (h.signature().isPresent()) {
             SignatureAlgorithm alg = SignatureAlgorithm.byId(h.signature().algorithm());
             f.put("sig_algorithm", alg.label());
             f.put("key_id", TrustedKey.keyIdHex(h.signature().keyId()));
         }
-        f.put("ratio", String.format("%.4f", h.newSize() == 0 ? 0.0 : (double) fileSize / h.newSize()));
+        f.put("ratio", ratio(fileSize, h.newSize()));
+    }
+
+    /** Patch size over new size, rounded to 4 places (0 for an empty new image). */
+    private static double ratio(long patchSize, long newSize) {
+        return newSize == 0 ? 0.0 : Math.round(10000.0 * patchSize / newSize) / 10000.0;
     }
 
     private static void image(String which, ImageChecksums c, Map<String, Object> f) {

@@ -1,11 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustedKey;
 import dev.fwdelta.tool.sign.KeyFiles;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,12 +29,20 @@ final class KeygenCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "KEY.pem", description = "Private key file.")
     Path output;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
         Path pub = KeyFiles.generate(algorithm, output);
         TrustedKey key = KeyFiles.readPublic(pub);
-        spec.commandLine().getOut().printf("wrote %s (private, mode 600) and %s: %s, key id %s%n", output, pub,
-                algorithm.label(), TrustedKey.keyIdHex(key.keyId()));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("private_key", output.toString());
+        r.put("public_key", pub.toString());
+        r.put("algorithm", algorithm.label());
+        r.put("key_id", TrustedKey.keyIdHex(key.keyId()));
+        json.output(spec).result(r, w -> w.printf("wrote %s (private, mode 600) and %s: %s, key id %s%n", output, pub,
+                algorithm.label(), TrustedKey.keyIdHex(key.keyId())));
         return ExitCodes.OK;
     }
 

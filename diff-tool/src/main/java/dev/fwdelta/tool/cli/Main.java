@@ -1,6 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.format.PatchHeader;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -77,11 +79,15 @@ public final class Main implements Runnable {
      */
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
+        int code = cl.getCommandSpec().exitCodeOnInvalidInput();
         if (!(e instanceof MissingCommandException)) {
-            cl.getErr().println("fwdelta: error: " + e.getMessage() + suggestion(e) + " (see '"
-                    + cl.getCommandSpec().qualifiedName() + " --help')");
+            String message = e.getMessage() + suggestion(e) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')";
+            cl.getErr().println("fwdelta: error: " + message);
+            if (Arrays.asList(args).contains(JsonOption.NAME)) {
+                ErrorMapper.printJson(cl.getOut(), code, "USAGE", message);
+            }
         }
-        return cl.getCommandSpec().exitCodeOnInvalidInput();
+        return code;
     }
 
     /** "; did you mean X?" for an unknown command or option close to a known one, else nothing. */
@@ -100,6 +106,9 @@ public final class Main implements Runnable {
             CommandLine cl = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
             cl.getErr().println("fwdelta: error: " + ErrorMapper.outOfMemory());
             cl.getErr().flush();
+            if (ErrorMapper.wantsJson(cl)) {
+                ErrorMapper.printJson(cl.getOut(), ExitCodes.IO_ERROR, "OUT_OF_MEMORY", ErrorMapper.outOfMemory());
+            }
             return ExitCodes.IO_ERROR;
         }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.checksum.ImageChecksums;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -53,6 +56,9 @@ final class MatrixCommand implements Callable<Integer> {
     @Mixin
     BuildOptionsMixin build;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(outDir);
@@ -71,6 +77,7 @@ final class MatrixCommand implements Callable<Integer> {
         Set<String> clashing = clashingStems();
         Set<String> fromShas = new HashSet<>();
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
+        CommandOutput out = json.output(spec);
         for (int i = 0; i < olds.size(); i++) {
             if (i % s[1] != s[0] - 1) {
                 continue;
@@ -94,14 +101,25 @@ final class MatrixCommand implements Callable<Integer> {
                     built.header().decoderRam(), signingKey == null ? null : TrustedKey.keyIdHex(signingKey.keyId()),
                     Math.round(10000.0 * patch.length / Math.max(1, newImage.length)) / 10000.0,
                     patch.length < newImage.length ? "patch" : "full-image"));
-            spec.commandLine().getOut().printf("%s -> %s: %d bytes (%s)%n", from, to, patch.length,
-                    entries.get(entries.size() - 1).ship());
+            ReleaseManifest.Entry made = entries.get(entries.size() - 1);
+            if (out.json()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("from", from);
+                e.put("to", to);
+                e.put("file", file);
+                e.put("size", made.size());
+                e.put("ship", made.ship());
+                out.event("patch", e);
+            } else {
+                spec.commandLine().getOut().printf("%s -> %s: %d bytes (%s)%n", from, to, patch.length, made.ship());
+            }
         }
         ReleaseManifest.Target target = new ReleaseManifest.Target(to, newPath.getFileName().toString(),
                 newImage.length, hex(newSums.sha256()), Long.toUnsignedString(options.firmwareVersion()),
                 String.format("0x%08x", options.hardwareId()));
         new ReleaseManifest(ReleaseManifest.VERSION, target, shard == null ? "1/1" : shard, entries)
                 .write(outDir.resolve("manifest.json"));
+        out.result(summary(shard == null ? "1/1" : shard, entries.size()), w -> { });
         return ExitCodes.OK;
     }
 
@@ -155,8 +173,18 @@ final class MatrixCommand implements Callable<Integer> {
         }
         all.sort(Comparator.comparing(ReleaseManifest.Entry::from));
         new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve("manifest.json"));
-        spec.commandLine().getOut().printf("merged %d manifests: %d patches%n", merge.size(), all.size());
+        Map<String, Object> r = summary("merged", all.size());
+        r.put("merged_manifests", merge.size());
+        json.output(spec).result(r, w -> w.printf("merged %d manifests: %d patches%n", merge.size(), all.size()));
         return ExitCodes.OK;
+    }
+
+    private Map<String, Object> summary(String shardName, int patches) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("manifest", outDir.resolve("manifest.json").toString());
+        r.put("shard", shardName);
+        r.put("patches", patches);
+        return r;
     }
 
     private int[] parseShard() {

@@ -1,9 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
-import dev.fwdelta.runtime.format.ErrorCode;
-import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.tool.sim.ThrottledLink;
-import dev.fwdelta.tool.transport.DeviceRefusedException;
 import dev.fwdelta.tool.transport.HostSession;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
@@ -15,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,13 +45,13 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--throttle", description = "Pace writes to the baud rate (for pseudo-terminals, which ignore it).")
     boolean throttle;
 
-    @Option(names = "--json", description = "Progress and result as JSON events, one per line.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
         byte[] patch = Files.readAllBytes(patchPath);
-        ProgressReporter progress = new ProgressReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+        ProgressReporter progress = json.progress(spec);
         Map<String, Object> summary = new LinkedHashMap<>();
         if (target.usb != null) {
             summary.putAll(UsbSend.send(target.usb, patch, progress));
@@ -71,21 +70,10 @@ final class SendCommand implements Callable<Integer> {
                 summary.put("restarts", r.restarts());
                 summary.put("retransmitted_bytes", channel.retransmittedBytes());
                 summary.put("device", r.deviceMessage());
-            } catch (DeviceRefusedException e) {
-                throw new PatchException(errorCode(e.status()), e.getMessage());
             }
+            // a refusal (DeviceRefusedException) is reported once, by ErrorMapper, with its exit code
         }
-        progress.done(summary);
+        json.output(spec).result(summary, w -> summary.forEach((k, v) -> w.printf("%-22s %s%n", k, v)));
         return ExitCodes.OK;
-    }
-
-    /** A device's RESULT status is a patch error code; map it so the exit code says why. */
-    static ErrorCode errorCode(int status) {
-        for (var c : ErrorCode.values()) {
-            if (c.number() == status) {
-                return c;
-            }
-        }
-        return ErrorCode.IO_ERROR;
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
@@ -14,6 +15,8 @@ import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,6 +66,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TrustOptions trust;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
         DeviceLayout layout = DeviceLayout.load(layoutName);
@@ -83,12 +89,25 @@ final class ServeCommand implements Callable<Integer> {
                     () -> exitAfterUpdate && new UpdateAgent(layout, flash, policy).state() == UpdateAgent.State.STAGED);
             spec.commandLine().getErr().printf("device %s serving on %s%n", layout.name(), port);
             spec.commandLine().getErr().flush();
+            json.output(spec).event("serving", serving(layout.name(), port));
             server.run();
             if (server.failure() != null) {
                 throw server.failure();
             }
-            spec.commandLine().getOut().printf("update staged and verified (%d device resets)%n", server.resets());
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("status", "staged");
+            r.put("device_resets", server.resets());
+            json.output(spec).result(r, w -> w.printf("update staged and verified (%d device resets)%n",
+                    server.resets()));
         }
         return ExitCodes.OK;
+    }
+
+    /** The JSON event a serving simulator writes first: what it simulates and where, for a script to wait on. */
+    static Map<String, Object> serving(String device, String port) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("device", device);
+        e.put("port", port);
+        return e;
     }
 }

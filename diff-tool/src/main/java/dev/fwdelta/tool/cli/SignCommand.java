@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.checksum.ImageChecksums;
@@ -8,9 +9,12 @@ import dev.fwdelta.tool.sign.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,17 +56,27 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Signed patch (default: PATCH, replaced).")
     Path output;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
         byte[] patch = Files.readAllBytes(patchPath);
-        var out = spec.commandLine().getOut();
+        CommandOutput out = json.output(spec);
+        Map<String, Object> r = new LinkedHashMap<>();
         if (mode.digestOnly) {
             byte[] message = PatchSigner.messageToSign(patch);
             if (messageOut != null) {
                 AtomicOutput.write(messageOut, message, patchPath);
             }
-            out.println("message " + HexFormat.of().formatHex(message));
-            out.println("sha256 " + HexFormat.of().formatHex(ImageChecksums.sha256Digest().digest(message)));
+            r.put("mode", "digest-only");
+            r.put("message", HexFormat.of().formatHex(message));
+            r.put("sha256", HexFormat.of().formatHex(ImageChecksums.sha256Digest().digest(message)));
+            r.put("message_out", messageOut == null ? null : messageOut.toString());
+            out.result(r, w -> {
+                w.println("message " + r.get("message"));
+                w.println("sha256 " + r.get("sha256"));
+            });
             return ExitCodes.OK;
         }
         byte[] signed;
@@ -81,7 +95,12 @@ final class SignCommand implements Callable<Integer> {
         Path target = output != null ? output : patchPath;
         // Signing in place (no -o) is the default; an explicit -o must not be one of the other inputs.
         AtomicOutput.write(target, signed, mode.key, mode.attach, publicKey);
-        out.printf("signed %s: %s, key id %s%n", target, key.algorithm().label(), TrustedKey.keyIdHex(key.keyId()));
+        r.put("mode", mode.key != null ? "key" : "attach");
+        r.put("output", target.toString());
+        r.put("sig_algorithm", key.algorithm().label());
+        r.put("key_id", TrustedKey.keyIdHex(key.keyId()));
+        out.result(r, w -> w.printf("signed %s: %s, key id %s%n", target, key.algorithm().label(),
+                TrustedKey.keyIdHex(key.keyId())));
         return ExitCodes.OK;
     }
 }

@@ -1,6 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
-import com.google.gson.GsonBuilder;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
@@ -8,7 +8,6 @@ import dev.fwdelta.runtime.sim.FlashCounters;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.sim.PowerCutCampaign;
 import dev.fwdelta.tool.image.ImageLoader;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,8 +52,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--flash-file", paramLabel = "FILE", description = "Keep the flash content in FILE (no --power-cut).")
     Path flashFile;
 
-    @Option(names = "--json", description = "One JSON object instead of text.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for random:K (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -84,7 +83,7 @@ final class SimulateCommand implements Callable<Integer> {
                 DeviceSimulator.Outcome o = DeviceSimulator.run(layout, flash, patch, policy, !noConfirm, 1024);
                 FlashCounters c = flash.counters();
                 out.put("ending", o.ending().name());
-                out.put("boots", o.boots().toString());
+                out.put("boots", o.boots().stream().map(String::valueOf).toList());
                 out.put("patch_bytes_sent", o.bytesSent());
                 out.put("erases", c.totalErases());
                 out.put("max_erases_per_sector", c.maxErasesPerSector());
@@ -100,7 +99,8 @@ final class SimulateCommand implements Callable<Integer> {
         if (flashFile != null) {
             throw new IllegalArgumentException("--flash-file keeps one device's flash: it cannot be used with --power-cut");
         }
-        PowerCutCampaign.Result r = PowerCutCampaign.run(layout, old, patch, policy, !noConfirm, powerCut, tear, seed);
+        PowerCutCampaign.Result r = PowerCutCampaign.run(layout, old, patch, policy, !noConfirm, powerCut, tear, seed,
+                json.progress(spec));
         out.put("flash_operations_per_update", r.operations());
         out.put("cut_points_tried", r.cutPoints());
         out.put("torn", tear);
@@ -117,11 +117,6 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private void print(Map<String, Object> out) {
-        PrintWriter w = spec.commandLine().getOut();
-        if (json) {
-            w.println(new GsonBuilder().disableHtmlEscaping().create().toJson(out));
-        } else {
-            out.forEach((k, v) -> w.printf("%-28s %s%n", k, v));
-        }
+        json.output(spec).result(out);
     }
 }

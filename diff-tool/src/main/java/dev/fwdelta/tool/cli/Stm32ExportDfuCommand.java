@@ -1,10 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.tool.image.ImageLoader;
 import dev.fwdelta.tool.stm32.DfuseFile;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,14 +36,24 @@ final class Stm32ExportDfuCommand implements Callable<Integer> {
     @Option(names = "--pid", defaultValue = "0xdf11", converter = UnsignedNumber.U16.class)
     long pid;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
         var loaded = ImageLoader.load(image);
         long at = loaded.baseAddress() != 0 ? loaded.baseAddress() : address;
         byte[] dfu = DfuseFile.write(loaded.bytes(), at, (int) vid, (int) pid, "Internal Flash");
         AtomicOutput.write(output, dfu, image);
-        spec.commandLine().getOut().printf("wrote %s: %d bytes at 0x%08x, %d-byte DfuSe file%n", output,
-                loaded.bytes().length, at, dfu.length);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("output", output.toString());
+        r.put("image_size", loaded.bytes().length);
+        r.put("address", at);
+        r.put("dfu_size", dfu.length);
+        r.put("vid", vid);
+        r.put("pid", pid);
+        json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes at 0x%08x, %d-byte DfuSe file%n", output,
+                loaded.bytes().length, at, dfu.length));
         return ExitCodes.OK;
     }
 }

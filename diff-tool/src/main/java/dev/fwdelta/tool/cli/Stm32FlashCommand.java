@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import com.fazecast.jSerialComm.SerialPort;
@@ -13,9 +14,12 @@ import dev.fwdelta.tool.transport.SerialLink;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -69,6 +73,9 @@ final class Stm32FlashCommand implements Callable<Integer> {
             "(default: $XDG_STATE_HOME/fwdelta/stm32-flash or ~/.local/state/fwdelta/stm32-flash)."})
     Path recoveryDir;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
         int p = switch (parity) {
@@ -88,6 +95,12 @@ final class Stm32FlashCommand implements Callable<Integer> {
             Stm32Part part = chip.connect();
             err.printf("%s (product id 0x%03x), bootloader %d.%d, %d KiB flash%n", part.name(), part.productId(),
                     chip.bootloaderVersion() >> 4, chip.bootloaderVersion() & 15, part.flashSize() / 1024);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("part", part.name());
+            e.put("product_id", part.productId());
+            e.put("bootloader_version", (chip.bootloaderVersion() >> 4) + "." + (chip.bootloaderVersion() & 15));
+            e.put("flash_size", part.flashSize());
+            json.output(spec).event("chip", e);
             return run(chip);
         }
     }
@@ -103,32 +116,37 @@ final class Stm32FlashCommand implements Callable<Integer> {
     }
 
     private int run(FlashTarget chip) throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        DeltaFlasher.Progress progress = (phase, done, total) -> {
-            err.printf("\r%-22s %3d%%", phase, total == 0 ? 100 : 100 * done / total);
-            err.flush();
-        };
+        DeltaFlasher.Progress progress = json.progress(spec);
         DeltaFlasher.Summary s = source.patch != null
                 ? DeltaFlasher.flashPatch(chip, DeltaFlasher.readPatch(source.patch), verify, progress,
                         new RecoveryCopies(recoveryDir != null ? recoveryDir : RecoveryCopies.defaultDir()))
                 : DeltaFlasher.flashImage(chip, ImageLoader.load(source.image).bytes(), verify, progress);
-        err.println();
         if (go) {
             chip.go(chip.part().flashBase());
         }
-        if (s.start() == DeltaFlasher.Start.UP_TO_DATE) {
-            out.println("already up to date: the chip holds the patch's new image (SHA-256 matches), nothing written");
-            return ExitCodes.OK;
-        }
-        if (s.start() == DeltaFlasher.Start.RESUMED) {
-            out.println("finished an interrupted update from the image kept when it started");
-        }
-        out.printf("sectors erased and written   %d of the %d the image spans (a full write erases all %d)%n",
-                s.sectorsErased(), s.sectorsInImage(), s.sectorsInImage());
-        out.printf("bytes written                %d of %d%n", s.bytesWritten(), s.imageBytes());
-        out.printf("bytes on the wire            %d%n", s.wireBytes());
-        out.printf("time                         %.2f s%s%n", s.seconds(), s.verified() ? ", verified" : "");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("start", s.start().name());
+        r.put("sectors_erased", s.sectorsErased());
+        r.put("sectors_in_image", s.sectorsInImage());
+        r.put("bytes_written", s.bytesWritten());
+        r.put("image_bytes", s.imageBytes());
+        r.put("wire_bytes", s.wireBytes());
+        r.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+        r.put("verified", s.verified());
+        json.output(spec).result(r, out -> {
+            if (s.start() == DeltaFlasher.Start.UP_TO_DATE) {
+                out.println("already up to date: the chip holds the patch's new image (SHA-256 matches), nothing written");
+                return;
+            }
+            if (s.start() == DeltaFlasher.Start.RESUMED) {
+                out.println("finished an interrupted update from the image kept when it started");
+            }
+            out.printf("sectors erased and written   %d of the %d the image spans (a full write erases all %d)%n",
+                    s.sectorsErased(), s.sectorsInImage(), s.sectorsInImage());
+            out.printf("bytes written                %d of %d%n", s.bytesWritten(), s.imageBytes());
+            out.printf("bytes on the wire            %d%n", s.wireBytes());
+            out.printf("time                         %.2f s%s%n", s.seconds(), s.verified() ? ", verified" : "");
+        });
         return ExitCodes.OK;
     }
 }

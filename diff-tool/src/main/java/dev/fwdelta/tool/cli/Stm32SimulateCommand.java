@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import com.fazecast.jSerialComm.SerialPort;
@@ -8,8 +9,11 @@ import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,6 +39,9 @@ final class Stm32SimulateCommand implements Callable<Integer> {
     @Option(names = "--baud", defaultValue = "115200")
     int baud;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
         Stm32Part part = Stm32Part.byName(partName);
@@ -49,8 +56,12 @@ final class Stm32SimulateCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().printf("simulated %s bootloader on %s%n", part.name(), port);
             spec.commandLine().getErr().flush();
+            json.output(spec).event("serving", ServeCommand.serving(part.name(), port));
             new An3155Simulator(link, part, flash).run();
         }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("status", "stopped");
+        json.output(spec).result(r, w -> { });
         return ExitCodes.OK;
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.format.ErrorCode;
@@ -6,6 +7,8 @@ import dev.fwdelta.runtime.security.HeaderSignature;
 import dev.fwdelta.runtime.security.TrustStore;
 import dev.fwdelta.runtime.security.TrustedKey;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +28,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     TrustOptions trust;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() throws Exception {
         TrustStore store = trust.store();
@@ -36,10 +42,18 @@ final class VerifyCommand implements Callable<Integer> {
         if (!summary.payloadHashMatches()) {
             throw new PatchException(ErrorCode.PAYLOAD_HASH, "payload SHA-256 differs from the signed payload_sha256");
         }
-        spec.commandLine().getOut().printf("%s: signature OK (%s, key id %s), payload SHA-256 OK, "
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("patch", patchPath.toString());
+        r.put("signature_ok", true);
+        r.put("sig_algorithm", key.algorithm().label());
+        r.put("key_id", TrustedKey.keyIdHex(key.keyId()));
+        r.put("payload_sha256_ok", true);
+        r.put("firmware_version", JsonNumbers.unsigned(summary.header().firmwareVersion()));
+        r.put("hardware_id", summary.header().hardwareId());
+        json.output(spec).result(r, w -> w.printf("%s: signature OK (%s, key id %s), payload SHA-256 OK, "
                         + "firmware_version %s, hardware_id 0x%08x%n", patchPath, key.algorithm().label(),
                 TrustedKey.keyIdHex(key.keyId()), Long.toUnsignedString(summary.header().firmwareVersion()),
-                summary.header().hardwareId());
+                summary.header().hardwareId()));
         return ExitCodes.OK;
     }
 }

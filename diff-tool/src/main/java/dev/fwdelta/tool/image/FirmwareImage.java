@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.image;
 
 /** A firmware image as flat bytes, and the address its first byte is programmed at. */

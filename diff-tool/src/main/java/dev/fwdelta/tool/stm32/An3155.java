@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.stm32;
 
 /** Bytes of the STM32 USART bootloader protocol (ST application note AN3155). */

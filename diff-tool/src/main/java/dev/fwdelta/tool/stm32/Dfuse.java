@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.stm32;
 
 /** DfuSe command codes of ST's ROM DFU device (ST UM0424), sent in DNLOAD block 0. */

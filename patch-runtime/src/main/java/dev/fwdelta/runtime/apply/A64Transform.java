@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.apply;
 
 import dev.fwdelta.runtime.format.LittleEndian;

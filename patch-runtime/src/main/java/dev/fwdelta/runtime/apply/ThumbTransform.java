@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.apply;
 
 /** Thumb BL (THUMB_BL): a 32-bit call, two halfwords with a 22-bit halfword offset. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.checksum;
 
 import java.security.MessageDigest;
@@ -58,8 +59,10 @@ public record ImageChecksums(long size, long crc32, long crc32Mpeg2, byte[] sha2
 
     @Override
     public String toString() {
-        return String.format("size=%d crc32=%08x crc32-mpeg2=%08x sha256=%s", size, crc32, crc32Mpeg2,
-                HexFormat.of().formatHex(sha256));
+        // only the checksums recorded: a format-3 header has no CRC-32/MPEG-2, and a WRONG_BASE_IMAGE
+        // message must not show a made-up ffffffff for it
+        String mpeg2 = crc32Mpeg2 == MPEG2_NOT_RECORDED ? "" : String.format(" crc32-mpeg2=%08x", crc32Mpeg2);
+        return String.format("size=%d crc32=%08x%s sha256=%s", size, crc32, mpeg2, HexFormat.of().formatHex(sha256));
     }
 
     /** Computes all checksums of a stream of bytes in one pass, with constant memory. */

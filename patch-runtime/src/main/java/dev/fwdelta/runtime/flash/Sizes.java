@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.flash;
 
 /** Sizes and offsets written as 16384, 16K, 16KiB, 1M or 0x4000 (K = 1024, M = 1024 K). */

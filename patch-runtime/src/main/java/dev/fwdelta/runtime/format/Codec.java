@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.format;
 
 /** The payload codecs of format v1 and the decoder memory each one needs (FORMAT.md 2.1, 4). */

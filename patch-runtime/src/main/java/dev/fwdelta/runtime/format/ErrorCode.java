@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.format;
 
 /** Stable numbered error codes of the patch format (docs/FORMAT.md, section 5). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.format;
 
 /** Named limits every field read from a patch is checked against (docs/FORMAT.md). */

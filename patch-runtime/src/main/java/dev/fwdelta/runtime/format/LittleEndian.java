@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.format;
 
 /** Little-endian reads and writes on byte arrays; all values are unsigned on the wire. */

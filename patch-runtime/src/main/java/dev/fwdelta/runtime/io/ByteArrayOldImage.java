@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.io;
 
 /** An old image held in memory (tests, host tools). The array is not copied. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.sim;
 
 /** Decides, before each erase or program, whether power fails there (and whether the operation tears). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.sim;
 
 /** What a flash has done: erases per sector, bytes programmed, operations, estimated time. */

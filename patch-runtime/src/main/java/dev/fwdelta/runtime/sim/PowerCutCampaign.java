@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.sim;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
@@ -32,14 +33,24 @@ public final class PowerCutCampaign {
         }
     }
 
+    /** Told after each power-cut run, so a long campaign is not silent. */
+    public interface Progress {
+        void cutDone(long done, long total);
+    }
+
     private PowerCutCampaign() {}
+
+    public static Result run(DeviceLayout layout, byte[] oldImage, byte[] patch, UpdatePolicy policy, boolean confirm,
+                             String cuts, boolean tear, long seed) throws IOException {
+        return run(layout, oldImage, patch, policy, confirm, cuts, tear, seed, (done, total) -> { });
+    }
 
     /**
      * @param cuts "all", a number N (cut before operation N), "first:K" or "random:K"
      * @param tear the cut operation is left half done (torn) instead of not started
      */
     public static Result run(DeviceLayout layout, byte[] oldImage, byte[] patch, UpdatePolicy policy, boolean confirm,
-                             String cuts, boolean tear, long seed) throws IOException {
+                             String cuts, boolean tear, long seed, Progress progress) throws IOException {
         NorFlash clean = DeviceSimulator.provision(layout, oldImage);
         DeviceSimulator.Outcome baseline = DeviceSimulator.run(layout, clean, patch, policy, confirm, 1024);
         long total = clean.counters().operations();
@@ -53,6 +64,7 @@ public final class PowerCutCampaign {
         long unexpected = 0;
         long firstFailure = -1;
         long restarts = 0;
+        long done = 0;
         for (long p : points) {
             NorFlash flash = DeviceSimulator.provision(layout, oldImage);
             flash.setFaults(FaultPlan.cutBefore(p, tear));
@@ -70,6 +82,7 @@ public final class PowerCutCampaign {
                     firstFailure = p;
                 }
             }
+            progress.cutDone(++done, points.length);
         }
         return new Result(total, points.length, endings, unexpected, baseline, firstFailure, restarts);
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.transport;
 
 /** Frame types of the UART protocol (docs/PROTOCOL.md section 1). */

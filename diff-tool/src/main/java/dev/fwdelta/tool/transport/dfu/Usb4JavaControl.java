@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.transport.dfu;
 
 import java.io.IOException;
@@ -28,12 +29,16 @@ public final class Usb4JavaControl implements ControlTransfer {
     /** Opens the first device with this VID:PID and claims its DFU interface (0). */
     public static Usb4JavaControl open(int vid, int pid) throws IOException {
         String id = String.format("%04x:%04x", vid, pid);
+        UsbPlatform.requireSupported();
         Context context = new Context();
         int r;
         try {
             r = LibUsb.init(context);
         } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
-            throw new IOException("USB unavailable (libusb could not be loaded): " + e.getMessage());
+            // usb4java wraps its loader's error: the cause says which library failed and why
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("USB unavailable (libusb could not be loaded on " + UsbPlatform.current() + "): "
+                    + why.getMessage());
         }
         if (r != LibUsb.SUCCESS) {
             throw new IOException("USB unavailable (libusb init: " + LibUsb.strError(r) + "); cannot reach " + id);
