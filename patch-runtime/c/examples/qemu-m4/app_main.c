@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_uart.h"
 
 #ifndef APP_VERSION
@@ -31,6 +32,12 @@ static uint32_t banner_sum(const char *s) {
 }
 #endif
 
+#if APP_VERSION >= 3
+/* v3's new feature: a document kept in flash (generated from docs/FORMAT.md by CMake). */
+extern const unsigned char app_document[];
+extern const unsigned int app_document_size;
+#endif
+
 static const char banner[] = "fwdelta qemu-m4 app v" APP_VERSION_TEXT "\r\n";
 
 int main(void) {
@@ -40,6 +47,10 @@ int main(void) {
     board_log(banner);
 #if APP_VERSION >= 2
     board_log_u32("app: banner checksum ", banner_sum(banner));
+#endif
+#if APP_VERSION >= 3
+    board_log_u32("app: document bytes ", app_document_size);
+    board_log_u32("app: document crc32 ", fwd_crc32_update(0, app_document, app_document_size));
 #endif
     if (fwd_boot_confirm(&board_layout) != 0) {
         board_log("app: cannot confirm the image\n");
