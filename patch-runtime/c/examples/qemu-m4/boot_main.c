@@ -3,7 +3,7 @@
 
 #include "board.h"
 
-typedef void (*entry_fn)(void);
+uint32_t stack_high_water(void);
 
 #define SCB_VTOR (*(volatile uint32_t *) 0xE000ED08u)
 
@@ -31,6 +31,7 @@ int main(void) {
         }
         memcpy((uint8_t *) (uintptr_t) (BOARD_APP_ADDRESS + at), chunk, sizeof chunk);
     }
+    board_log_u32("boot: stack high-water mark (bytes) ", stack_high_water());
     sp = *(volatile uint32_t *) BOARD_APP_ADDRESS;
     pc = *(volatile uint32_t *) (BOARD_APP_ADDRESS + 4u);
     if (sp < 0x20000000u || sp > 0x20400000u || pc < BOARD_APP_ADDRESS || pc >= BOARD_APP_ADDRESS + l->active.size) {
