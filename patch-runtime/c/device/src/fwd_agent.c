@@ -6,15 +6,9 @@
  */
 #include <string.h>
 
+#include "fwd_bytes.h"
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_device.h"
-
-static void wr32(uint8_t *b, uint32_t v) {
-    b[0] = (uint8_t) v;
-    b[1] = (uint8_t) (v >> 8);
-    b[2] = (uint8_t) (v >> 16);
-    b[3] = (uint8_t) (v >> 24);
-}
 
 static uint32_t min32(uint32_t a, uint32_t b) {
     return a < b ? a : b;
@@ -99,10 +93,10 @@ static int block_done(void *user, const fwd_resume *at) {
         return -1;
     }
     memset(p, 0, sizeof p);
-    wr32(p, at->blocks_done);
-    wr32(p + 4, at->patch_offset);
-    wr32(p + 8, at->new_offset);
-    wr32(p + 12, at->old_offset);
+    fwd_wr32(p, at->blocks_done);
+    fwd_wr32(p + 4, at->patch_offset);
+    fwd_wr32(p + 8, at->new_offset);
+    fwd_wr32(p + 12, at->old_offset);
     p[16] = (uint8_t) g->buffered;
     memcpy(p + 17, g->buffer, g->buffered);
     return fwd_log_append(&g->log, FWD_REC_BLOCK, p);
@@ -430,19 +424,27 @@ static int log_map(fwd_agent *g, const uint8_t *b, uint32_t len) {
     return 0;
 }
 
-int fwd_agent_receive(fwd_agent *g, const uint8_t *b, uint32_t len) {
-    fwd_error e;
-    uint32_t offset = g->offset;
+/* Receiving, with the applier open (after a reboot: at the last checkpoint in flash). */
+static int ensure_open(fwd_agent *g) {
+    int e;
     if (g->state != FWD_AGENT_RECEIVING) {
         return FWD_AGENT_NOT_RECEIVING;
     }
     if (!g->applier_open) {
-        e = (fwd_error) open_resumed(g);
+        e = open_resumed(g);
         if (e != FWD_OK) {
             g->state = FWD_AGENT_FAILED;
             return e;
         }
-        offset = g->offset;
+    }
+    return FWD_OK;
+}
+
+int fwd_agent_receive(fwd_agent *g, const uint8_t *b, uint32_t len) {
+    fwd_error e = (fwd_error) ensure_open(g);
+    uint32_t offset = g->offset;
+    if (e != FWD_OK) {
+        return e;
     }
     if (log_map(g, b, len) != 0) {
         g->state = FWD_AGENT_FAILED;
@@ -492,15 +494,9 @@ int fwd_agent_finish(fwd_agent *g) {
     uint8_t p[FWD_RECORD_PAYLOAD];
     fwd_error e;
     const fwd_header *h;
-    if (g->state != FWD_AGENT_RECEIVING) {
-        return FWD_AGENT_NOT_RECEIVING;
-    }
-    if (!g->applier_open) {
-        e = (fwd_error) open_resumed(g);
-        if (e != FWD_OK) {
-            g->state = FWD_AGENT_FAILED;
-            return e;
-        }
+    e = (fwd_error) ensure_open(g);
+    if (e != FWD_OK) {
+        return e;
     }
     e = fwd_apply_finish(&g->applier);
     if (e == FWD_OK && writer_flush_units(g) != 0) {

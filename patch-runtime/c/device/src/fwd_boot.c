@@ -6,19 +6,13 @@
  */
 #include <string.h>
 
+#include "fwd_bytes.h"
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_device.h"
 
 #define CHUNK 256u
 
 static uint8_t copy_buf[CHUNK];
-
-static void wr32(uint8_t *b, uint32_t v) {
-    b[0] = (uint8_t) v;
-    b[1] = (uint8_t) (v >> 8);
-    b[2] = (uint8_t) (v >> 16);
-    b[3] = (uint8_t) (v >> 24);
-}
 
 static int mark(fwd_log *log, uint32_t type) {
     uint8_t p[FWD_RECORD_PAYLOAD];
@@ -85,7 +79,7 @@ static int swap(const fwd_layout *l, fwd_log *log, uint32_t pass, const fwd_boot
             }
             memset(p, 0, sizeof p);
             p[0] = (uint8_t) pass;
-            wr32(p + 1, (uint32_t) group);
+            fwd_wr32(p + 1, (uint32_t) group);
             p[5] = (uint8_t) next;
             if (fwd_log_append(log, FWD_REC_STEP, p) != 0) {
                 return -1;
@@ -184,7 +178,7 @@ int fwd_boot(const fwd_layout *l, fwd_boot_result *r) {
         for (i = 0; i < 8; i++) {
             p[i] = (uint8_t) (agent.patch_id >> (8 * i));
         }
-        wr32(p + 8, groups);
+        fwd_wr32(p + 8, groups);
         if (fwd_log_erase(&log) != 0 || fwd_log_append(&log, FWD_REC_INSTALL, p) != 0
                 || fwd_boot_records_read(l, &boot) != 0 || swap(l, &log, 0, &boot, bytes) != 0
                 || mark(&log, FWD_REC_SWAPPED) != 0 || mark(&log, FWD_REC_TRIAL) != 0) {

@@ -1,19 +1,9 @@
 /* Flash geometry, the write-once status logs and what their records say (docs/DEVICE.md). */
 #include <string.h>
 
+#include "fwd_bytes.h"
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_device.h"
-
-static uint32_t rd32(const uint8_t *b) {
-    return (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16 | (uint32_t) b[3] << 24;
-}
-
-static void wr32(uint8_t *b, uint32_t v) {
-    b[0] = (uint8_t) v;
-    b[1] = (uint8_t) (v >> 8);
-    b[2] = (uint8_t) (v >> 16);
-    b[3] = (uint8_t) (v >> 24);
-}
 
 uint32_t fwd_sector_count(const fwd_layout *l) {
     uint32_t n = 0;
@@ -88,7 +78,7 @@ int fwd_log_read(const fwd_log *log, uint32_t i, uint8_t rec[FWD_RECORD]) {
     if (f->read(f->user, log->region.offset + i * FWD_RECORD, rec, FWD_RECORD) != 0) {
         return -1;
     }
-    return rec[0] == 'F' && rec[1] == 'W' && fwd_crc32_update(0, rec, 60) == rd32(rec + 60);
+    return rec[0] == 'F' && rec[1] == 'W' && fwd_crc32_update(0, rec, 60) == fwd_rd32(rec + 60);
 }
 
 static int slot_erased(const fwd_log *log, const uint8_t *rec) {
@@ -133,7 +123,7 @@ int fwd_log_append(fwd_log *log, uint32_t type, const uint8_t payload[FWD_RECORD
     r[2] = (uint8_t) type;
     r[3] = 0;
     memcpy(r + 4, payload, FWD_RECORD_PAYLOAD);
-    wr32(r + 60, fwd_crc32_update(0, r, 60));
+    fwd_wr32(r + 60, fwd_crc32_update(0, r, 60));
     /* Counted as used before the program: a torn record is skipped, never rewritten. */
     log->next++;
     return f->program(f->user, log->region.offset + (uint32_t) (log->next - 1) * FWD_RECORD, r, FWD_RECORD);
@@ -159,106 +149,119 @@ uint64_t fwd_patch_id(const uint8_t header[FWD_HEADER_MAX]) {
 }
 
 static uint64_t rd64(const uint8_t *b) {
-    return (uint64_t) rd32(b) | (uint64_t) rd32(b + 4) << 32;
+    return (uint64_t) fwd_rd32(b) | (uint64_t) fwd_rd32(b + 4) << 32;
 }
 
-int fwd_agent_records_read(const fwd_layout *l, fwd_agent_records *r) {
+/* What the reader of a log keeps between records. */
+typedef struct {
+    fwd_agent_records *r;
+    uint8_t have;
+    int begun;
+    uint64_t begin_id;
+} agent_scan;
+
+/* Calls fn for each valid record of the region, in the order written; -1 on a read error. */
+static int each_record(const fwd_layout *l, fwd_region region, void (*fn)(void *state, const uint8_t *rec),
+                       void *state) {
     fwd_log log;
     uint8_t rec[FWD_RECORD];
-    uint8_t have = 0;
-    int begun = 0;
-    uint64_t begin_id = 0;
     uint32_t i;
-    memset(r, 0, sizeof *r);
-    fwd_log_open(&log, l, l->agent_log);
+    fwd_log_open(&log, l, region);
     for (i = 0; i < fwd_log_capacity(&log); i++) {
-        const uint8_t *p = rec + 4;
         int ok = fwd_log_read(&log, i, rec);
         if (ok < 0) {
             return -1;
         }
-        if (!ok) {
-            continue;
-        }
-        switch (rec[2]) {
-        case FWD_REC_HEADER:
-            if (p[0] < FWD_HEADER_PARTS) {
-                uint32_t at = p[0] * FWD_HEADER_PART;
-                uint32_t n = FWD_HEADER_MAX - at < FWD_HEADER_PART ? FWD_HEADER_MAX - at : FWD_HEADER_PART;
-                memcpy(r->header + at, p + 1, n);
-                have |= (uint8_t) (1u << p[0]);
-            }
-            break;
-        case FWD_REC_BEGIN:
-            begun = 1;
-            begin_id = rd64(p);
-            break;
-        case FWD_REC_BLOCK:
-            r->has_block = 1;
-            r->last_block.blocks_done = rd32(p);
-            r->last_block.patch_offset = rd32(p + 4);
-            r->last_block.new_offset = rd32(p + 8);
-            r->last_block.old_offset = rd32(p + 12);
-            r->pending_len = p[16] < 32u ? p[16] : 32u;
-            memcpy(r->pending, p + 17, r->pending_len);
-            break;
-        case FWD_REC_STAGED:
-            r->staged = 1;
-            break;
-        case FWD_REC_MAP:
-            r->map_parts[p[0] / 8u] |= (uint8_t) (1u << (p[0] % 8u));
-            break;
-        default:
-            break;
+        if (ok) {
+            fn(state, rec);
         }
     }
-    if (!begun || have != (1u << FWD_HEADER_PARTS) - 1u || begin_id != fwd_patch_id(r->header)) {
+    return 0;
+}
+
+static void agent_record(void *state, const uint8_t *rec) {
+    agent_scan *a = (agent_scan *) state;
+    fwd_agent_records *r = a->r;
+    const uint8_t *p = rec + 4;
+    switch (rec[2]) {
+    case FWD_REC_HEADER:
+        if (p[0] < FWD_HEADER_PARTS) {
+            uint32_t at = p[0] * FWD_HEADER_PART;
+            uint32_t n = FWD_HEADER_MAX - at < FWD_HEADER_PART ? FWD_HEADER_MAX - at : FWD_HEADER_PART;
+            memcpy(r->header + at, p + 1, n);
+            a->have |= (uint8_t) (1u << p[0]);
+        }
+        break;
+    case FWD_REC_BEGIN:
+        a->begun = 1;
+        a->begin_id = rd64(p);
+        break;
+    case FWD_REC_BLOCK:
+        r->has_block = 1;
+        r->last_block.blocks_done = fwd_rd32(p);
+        r->last_block.patch_offset = fwd_rd32(p + 4);
+        r->last_block.new_offset = fwd_rd32(p + 8);
+        r->last_block.old_offset = fwd_rd32(p + 12);
+        r->pending_len = p[16] < 32u ? p[16] : 32u;
+        memcpy(r->pending, p + 17, r->pending_len);
+        break;
+    case FWD_REC_STAGED:
+        r->staged = 1;
+        break;
+    case FWD_REC_MAP:
+        r->map_parts[p[0] / 8u] |= (uint8_t) (1u << (p[0] % 8u));
+        break;
+    default:
+        break;
+    }
+}
+
+int fwd_agent_records_read(const fwd_layout *l, fwd_agent_records *r) {
+    agent_scan a;
+    memset(r, 0, sizeof *r);
+    memset(&a, 0, sizeof a);
+    a.r = r;
+    if (each_record(l, l->agent_log, agent_record, &a) != 0) {
+        return -1;
+    }
+    if (!a.begun || a.have != (1u << FWD_HEADER_PARTS) - 1u || a.begin_id != fwd_patch_id(r->header)) {
         memset(r, 0, sizeof *r);
         return 0;
     }
     r->active = 1;
-    r->patch_id = begin_id;
+    r->patch_id = a.begin_id;
     return 0;
 }
 
+static void boot_record(void *state, const uint8_t *rec) {
+    fwd_boot_records *b = (fwd_boot_records *) state;
+    const uint8_t *p = rec + 4;
+    switch (rec[2]) {
+    case FWD_REC_INSTALL:
+        b->installed = 1;
+        b->patch_id = rd64(p);
+        b->groups = fwd_rd32(p + 8);
+        break;
+    case FWD_REC_STEP:
+        if (p[0] <= 1u) {
+            b->last_group[p[0]] = (int32_t) fwd_rd32(p + 1);
+            b->last_phase[p[0]] = p[5];
+        }
+        break;
+    case FWD_REC_SWAPPED: b->swapped = 1; break;
+    case FWD_REC_TRIAL: b->trial = 1; break;
+    case FWD_REC_CONFIRMED: b->confirmed = 1; break;
+    case FWD_REC_REVERT: b->revert_started = 1; break;
+    case FWD_REC_REVERTED: b->reverted = 1; break;
+    default: break;
+    }
+}
+
 int fwd_boot_records_read(const fwd_layout *l, fwd_boot_records *b) {
-    fwd_log log;
-    uint8_t rec[FWD_RECORD];
-    uint32_t i;
     memset(b, 0, sizeof *b);
     b->last_group[0] = b->last_group[1] = -1;
     b->last_phase[0] = b->last_phase[1] = 3;
-    fwd_log_open(&log, l, l->boot_log);
-    for (i = 0; i < fwd_log_capacity(&log); i++) {
-        const uint8_t *p = rec + 4;
-        int ok = fwd_log_read(&log, i, rec);
-        if (ok < 0) {
-            return -1;
-        }
-        if (!ok) {
-            continue;
-        }
-        switch (rec[2]) {
-        case FWD_REC_INSTALL:
-            b->installed = 1;
-            b->patch_id = rd64(p);
-            b->groups = rd32(p + 8);
-            break;
-        case FWD_REC_STEP:
-            if (p[0] <= 1u) {
-                b->last_group[p[0]] = (int32_t) rd32(p + 1);
-                b->last_phase[p[0]] = p[5];
-            }
-            break;
-        case FWD_REC_SWAPPED: b->swapped = 1; break;
-        case FWD_REC_TRIAL: b->trial = 1; break;
-        case FWD_REC_CONFIRMED: b->confirmed = 1; break;
-        case FWD_REC_REVERT: b->revert_started = 1; break;
-        case FWD_REC_REVERTED: b->reverted = 1; break;
-        default: break;
-        }
-    }
-    return 0;
+    return each_record(l, l->boot_log, boot_record, b);
 }
 
 int fwd_boot_awaiting_confirmation(const fwd_boot_records *b) {

@@ -1,6 +1,7 @@
 /* The UART framing and the transfer session of docs/PROTOCOL.md (UartDevice.java, TransferSession.java). */
 #include <string.h>
 
+#include "fwd_bytes.h"
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_uart.h"
 
@@ -8,21 +9,6 @@
 #define RESULT_OTHER 0xFFFFu
 #define NAK_GAP 1u
 #define NAK_CORRUPT 2u
-
-static uint32_t rd16(const uint8_t *b) {
-    return (uint32_t) b[0] | (uint32_t) b[1] << 8;
-}
-
-static uint32_t rd32(const uint8_t *b) {
-    return (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16 | (uint32_t) b[3] << 24;
-}
-
-static void wr32(uint8_t *b, uint32_t v) {
-    b[0] = (uint8_t) v;
-    b[1] = (uint8_t) (v >> 8);
-    b[2] = (uint8_t) (v >> 16);
-    b[3] = (uint8_t) (v >> 24);
-}
 
 uint32_t fwd_crc16_ccitt(const uint8_t *b, uint32_t len) {
     uint32_t crc = 0xFFFFu;
@@ -57,19 +43,19 @@ static void send(fwd_uart *u, uint32_t type, const uint8_t *payload, uint32_t le
     f[5] = (uint8_t) crc;
     f[6] = (uint8_t) (crc >> 8);
     memcpy(f + FWD_FRAME_HEADER, payload, len);
-    wr32(f + FWD_FRAME_HEADER + len, fwd_crc32_update(0, f, FWD_FRAME_HEADER + len));
+    fwd_wr32(f + FWD_FRAME_HEADER + len, fwd_crc32_update(0, f, FWD_FRAME_HEADER + len));
     u->write(u->user, f, FWD_FRAME_OVERHEAD + len);
 }
 
 static void send_offset(fwd_uart *u, uint32_t type, uint32_t offset) {
     uint8_t p[4];
-    wr32(p, offset);
+    fwd_wr32(p, offset);
     send(u, type, p, 4);
 }
 
 static void send_nak(fwd_uart *u, uint32_t offset, uint32_t reason) {
     uint8_t p[5];
-    wr32(p, offset);
+    fwd_wr32(p, offset);
     p[4] = (uint8_t) reason;
     send(u, FWD_F_NAK, p, 5);
 }
@@ -110,13 +96,13 @@ static void info(fwd_uart *u) {
     p[0] = 1;
     p[1] = (uint8_t) FWD_FRAME_MAX_PAYLOAD;
     p[2] = (uint8_t) (FWD_FRAME_MAX_PAYLOAD >> 8);
-    wr32(p + 3, pol->ram_budget);
+    fwd_wr32(p + 3, pol->ram_budget);
     for (i = 0; i < 8; i++) {
         p[7 + i] = (uint8_t) (pol->installed_version >> (8 * i));
     }
-    wr32(p + 15, pol->hardware_id);
+    fwd_wr32(p + 15, pol->hardware_id);
     p[19] = (uint8_t) u->agent->state;
-    wr32(p + 20, resume_offset(u));
+    fwd_wr32(p + 20, resume_offset(u));
     p[24] = (uint8_t) n;
     memcpy(p + 25, u->board, n);
     send(u, FWD_F_INFO, p, 25 + n);
@@ -140,12 +126,12 @@ static void begin(fwd_uart *u, const uint8_t *p, uint32_t len) {
         send_result(u, (uint32_t) e);
         return;
     }
-    if (rd32(p) != u->agent->patch_length) {
+    if (fwd_rd32(p) != u->agent->patch_length) {
         send_result(u, RESULT_OTHER);
         return;
     }
     u->open = 1;
-    u->patch_length = rd32(p);
+    u->patch_length = fwd_rd32(p);
     u->expected = from;
     send_offset(u, FWD_F_READY, from);
 }
@@ -156,7 +142,7 @@ static void data(fwd_uart *u, const uint8_t *p, uint32_t len) {
     if (!u->open || len < 4u) {
         return; /* no transfer: the host times out and reconnects with BEGIN */
     }
-    offset = rd32(p);
+    offset = fwd_rd32(p);
     len -= 4u;
     if (offset < u->expected) {
         send_offset(u, FWD_F_ACK, u->expected);
@@ -222,8 +208,8 @@ static int scan(fwd_uart *u) {
     if (u->filled < FWD_FRAME_HEADER) {
         return 0;
     }
-    length = rd16(u->frame + 3);
-    if (fwd_crc16_ccitt(u->frame, 5) != rd16(u->frame + 5) || length > FWD_FRAME_MAX_PAYLOAD
+    length = fwd_rd16(u->frame + 3);
+    if (fwd_crc16_ccitt(u->frame, 5) != fwd_rd16(u->frame + 5) || length > FWD_FRAME_MAX_PAYLOAD
             || u->frame[1] < FWD_F_HELLO || u->frame[1] > FWD_F_ABORT) {
         resync(u);
         return 1;
@@ -231,7 +217,7 @@ static int scan(fwd_uart *u) {
     if (u->filled < FWD_FRAME_OVERHEAD + length) {
         return 0;
     }
-    if (fwd_crc32_update(0, u->frame, FWD_FRAME_HEADER + length) != rd32(u->frame + FWD_FRAME_HEADER + length)) {
+    if (fwd_crc32_update(0, u->frame, FWD_FRAME_HEADER + length) != fwd_rd32(u->frame + FWD_FRAME_HEADER + length)) {
         u->bad_frames++;
         resync(u);
         if (u->open) {
@@ -254,7 +240,7 @@ void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len) {
         u->frame[u->filled++] = b[i];
         /* Only the header, then only the whole frame, can change anything. */
         if (u->filled == FWD_FRAME_HEADER
-                || (u->filled > FWD_FRAME_HEADER && u->filled == FWD_FRAME_OVERHEAD + rd16(u->frame + 3))) {
+                || (u->filled > FWD_FRAME_HEADER && u->filled == FWD_FRAME_OVERHEAD + fwd_rd16(u->frame + 3))) {
             while (scan(u)) {
             }
         }
