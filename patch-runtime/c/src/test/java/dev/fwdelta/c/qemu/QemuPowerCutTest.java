@@ -67,7 +67,10 @@ class QemuPowerCutTest {
             }
         }
         for (String point : points) {
-            cutAndRecover(point);
+            String outcome = cutAndRecover(point);
+            if (all) {
+                System.out.printf("power cut %s: %s%n", point, outcome); // progress of the long run by hand
+            }
         }
         System.out.printf("QEMU power cuts: %d points (%d flash operations in a clean update and install), "
                 + "%d landed, then %d already ran v2 and %d ran v1 and needed a resend%n", points.size(), total,
@@ -93,7 +96,8 @@ class QemuPowerCutTest {
         }
     }
 
-    private void cutAndRecover(String point) throws Exception {
+    /** One cut and the recovery after it; what happened, for the long run's log. */
+    private String cutAndRecover(String point) throws Exception {
         Path flash = QemuFirmware.flashWith(dir.resolve("flash.bin"), v1);
         Path log = dir.resolve("cut.log");
         String[] options = point.startsWith("cut=") ? point.split(" ") : new String[0];
@@ -145,5 +149,7 @@ class QemuPowerCutTest {
         }
         assertArrayEquals(v2, QemuFirmware.slot(flash, QemuFirmware.ACTIVE, v2.length), point + ": v2 installed");
         Files.delete(flash);
+        return alreadyNew + resent == 0 ? "" : "landed so far " + cutsLanded + ", on v2 after the cut "
+                + alreadyNew + ", resent " + resent;
     }
 }
