@@ -9,6 +9,8 @@
 
 #include "fwd_internal.h"
 
+static fwd_error fail(fwd_applier *a, fwd_error e);
+
 enum { ST_HEADER, ST_MAP, ST_BLOCK_HEADER, ST_BLOCK_DATA, ST_END, ST_DONE };
 
 #define PREFIX_SIZE 8u
@@ -307,7 +309,46 @@ static fwd_error on_block_end(fwd_applier *a) {
         return FWD_ERR_BLOCK_CRC;
     }
     a->block_index++;
+    if (a->on_block != NULL) {
+        fwd_resume at;
+        at.blocks_done = a->block_index;
+        at.patch_offset = a->h.header_size + a->h.payload_length - a->payload_left;
+        at.new_offset = a->rec.new_pos;
+        at.old_offset = a->rec.old_pos;
+        if (a->on_block(a->port.user, &at) != 0) {
+            return FWD_ERR_IO_ERROR;
+        }
+    }
     return next_block_or_end(a);
+}
+
+void fwd_apply_on_block(fwd_applier *a, fwd_block_fn fn) {
+    a->on_block = fn;
+}
+
+fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at) {
+    const fwd_header *h = &a->h;
+    uint32_t start;
+    if (a->err != FWD_OK) {
+        return a->err;
+    }
+    /* Only right after the header (and map): before any block was applied in this context. */
+    if (at == NULL || (a->state != ST_BLOCK_HEADER && a->state != ST_END) || a->block_index != 0
+            || a->rec.new_pos != 0) {
+        return fail(a, FWD_ERR_BAD_ARGUMENT);
+    }
+    start = h->header_size + (h->map_count > 0 ? h->map_bytes : 0u);
+    if (at->blocks_done > h->block_count || at->patch_offset < start
+            || at->patch_offset - h->header_size > h->payload_length || at->new_offset > h->new_size
+            || at->old_offset > h->old_size) {
+        return fail(a, FWD_ERR_BAD_ARGUMENT);
+    }
+    a->resumed = 1;
+    a->block_index = at->blocks_done;
+    a->payload_left = h->payload_length - (at->patch_offset - h->header_size);
+    a->rec.new_pos = at->new_offset;
+    a->rec.old_pos = at->old_offset;
+    return fail(a, next_block_or_end(a));
 }
 
 static void payload(fwd_applier *a, const uint8_t *b, uint32_t n) {
@@ -440,6 +481,10 @@ fwd_error fwd_apply_finish(fwd_applier *a) {
         return fail(a, FWD_ERR_TRUNCATED);
     }
     h = &a->h;
+    if (a->resumed) {
+        a->state = ST_DONE; /* the caller checks the stored image (fwd_apply_resume) */
+        return FWD_OK;
+    }
     /* An unsigned format-3 patch records no payload hash: block CRCs and the image cover it. */
     if (h->has_payload_sha) {
         uint8_t digest[32];

@@ -70,6 +70,20 @@ typedef struct {
     uint8_t payload_sha256[32];
 } fwd_header;
 
+/*
+ * The applier's state at a block boundary (ResumePoint.java): what an update agent logs after each
+ * block so that it can continue there after a power cut (docs/DEVICE.md).
+ */
+typedef struct {
+    uint32_t blocks_done;
+    uint32_t patch_offset;
+    uint32_t new_offset;
+    uint32_t old_offset;
+} fwd_resume;
+
+/* Called after each block was applied and checked; nonzero fails the apply with IO_ERROR. */
+typedef int (*fwd_block_fn)(void *user, const fwd_resume *at);
+
 /* Parses and checks a whole header in b[0..len) (len >= header_size). */
 fwd_error fwd_header_parse(const uint8_t *b, uint32_t len, fwd_header *h);
 /* Checks the 8-byte prefix; *size receives header_size. */
@@ -173,6 +187,8 @@ typedef struct {
     uint32_t stored_left;
     fwd_records rec;
     fwd_reloc reloc;
+    fwd_block_fn on_block;
+    uint32_t resumed;
     uint8_t header_buf[FWD_HEADER_MAX];
     uint8_t block_header_buf[FWD_BLOCK_HEADER_MAX];
     uint8_t old_buf[FWD_OLD_READ_BUFFER];
@@ -191,6 +207,15 @@ fwd_error fwd_apply_init(fwd_applier *a, const fwd_port *port, uint8_t *work, ui
 fwd_error fwd_apply_set_trust(fwd_applier *a, const fwd_trust *trust);
 fwd_error fwd_apply_process(fwd_applier *a, const uint8_t *chunk, size_t len);
 fwd_error fwd_apply_finish(fwd_applier *a);
+/* Calls fn(port.user, resume point) after every block (set before the first block). */
+void fwd_apply_on_block(fwd_applier *a, fwd_block_fn fn);
+/*
+ * Continues a patch at a block boundary: call after init and after processing the header (and the
+ * relocation map section, if the patch has one). Later bytes are those from at->patch_offset on.
+ * The payload SHA-256 and the new image's checksums then cannot be checked by the applier (earlier
+ * bytes are gone): the caller verifies the stored new image itself (the update agent reads it back).
+ */
+fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at);
 /* The checked header, or NULL until all its bytes were processed. */
 const fwd_header *fwd_apply_header(const fwd_applier *a);
 

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fwdelta's device side in C99 (docs/DEVICE.md): the flash port, the write-once status logs, the
+ * update agent and the bootloader. Same record layouts as the Java runtime (StatusLog,
+ * AgentRecords, BootRecords), so the Java simulator and a C device read each other's flash.
+ * No malloc, no recursion; all state in caller-provided structs.
+ */
+#ifndef FWDELTA_FWD_DEVICE_H
+#define FWDELTA_FWD_DEVICE_H
+
+#include <stdint.h>
+
+#include "fwdelta/fwd_apply.h"
+
+/* ---- Flash port: offsets from the start of the flash, NOR rules (erase whole sectors to the
+ * erased value; program whole aligned units, bits only move away from the erased value). ---- */
+typedef struct {
+    /* Each returns 0, or nonzero on a refused or failed operation. */
+    int (*read)(void *user, uint32_t offset, uint8_t *buf, uint32_t len);
+    int (*program)(void *user, uint32_t offset, const uint8_t *buf, uint32_t len);
+    int (*erase)(void *user, uint32_t sector);
+    void *user;
+} fwd_flash_ops;
+
+/* COUNT sectors of SIZE bytes (a layout's `sectors = 4x16K, 1x64K, ...`). */
+typedef struct {
+    uint32_t count;
+    uint32_t size;
+} fwd_sector_group;
+
+#define FWD_MAX_SECTOR_GROUPS 4u
+
+typedef struct {
+    uint32_t offset;
+    uint32_t size;
+} fwd_region;
+
+/* A device layout (docs/DEVICE.md "Layouts"): flash geometry and the five regions. ECC parts
+ * (a unit programmed once per erase) are not supported by the C agent yet. */
+typedef struct {
+    const char *name;
+    fwd_flash_ops flash;
+    fwd_sector_group groups[FWD_MAX_SECTOR_GROUPS];
+    uint32_t group_count;
+    uint32_t program_unit;
+    uint8_t erased_value;
+    fwd_region active, staging, scratch, agent_log, boot_log;
+} fwd_layout;
+
+uint32_t fwd_sector_count(const fwd_layout *l);
+uint32_t fwd_sector_start(const fwd_layout *l, uint32_t sector);
+uint32_t fwd_sector_size(const fwd_layout *l, uint32_t sector);
+/* The sector holding offset (offset must be inside the flash). */
+uint32_t fwd_sector_at(const fwd_layout *l, uint32_t offset);
+/* Erases every sector that overlaps [offset, offset + size). */
+int fwd_erase_range(const fwd_layout *l, uint32_t offset, uint32_t size);
+
+/* ---- Status log: 64-byte records, each programmed once ---- */
+#define FWD_RECORD 64u
+#define FWD_RECORD_PAYLOAD 56u
+
+typedef struct {
+    const fwd_layout *layout;
+    fwd_region region;
+    int32_t next; /* next free slot, -1 until scanned */
+} fwd_log;
+
+void fwd_log_open(fwd_log *log, const fwd_layout *l, fwd_region region);
+uint32_t fwd_log_capacity(const fwd_log *log);
+/* Reads slot i: 1 and the record if it is valid (magic and CRC), 0 if not, -1 on I/O error. */
+int fwd_log_read(const fwd_log *log, uint32_t i, uint8_t rec[FWD_RECORD]);
+int fwd_log_append(fwd_log *log, uint32_t type, const uint8_t payload[FWD_RECORD_PAYLOAD]);
+int fwd_log_erase(fwd_log *log);
+
+/* Agent log record types and boot log record types (docs/DEVICE.md). */
+enum {
+    FWD_REC_HEADER = 1, FWD_REC_BEGIN = 2, FWD_REC_BLOCK = 3, FWD_REC_STAGED = 4, FWD_REC_MAP = 5,
+    FWD_REC_INSTALL = 16, FWD_REC_STEP = 17, FWD_REC_SWAPPED = 18, FWD_REC_TRIAL = 19,
+    FWD_REC_CONFIRMED = 20, FWD_REC_REVERT = 21, FWD_REC_REVERTED = 22
+};
+#define FWD_HEADER_PART 52u
+#define FWD_HEADER_PARTS 5u
+#define FWD_MAX_MAP_PARTS 256u
+
+/* What the agent log says (AgentRecords.java). */
+typedef struct {
+    int active; /* all five HEADER parts and a BEGIN naming that header */
+    uint8_t header[FWD_HEADER_MAX];
+    uint64_t patch_id;
+    int has_block;
+    fwd_resume last_block;
+    uint8_t pending[32];
+    uint32_t pending_len;
+    int staged;
+    uint8_t map_parts[FWD_MAX_MAP_PARTS / 8u]; /* which MAP parts were logged */
+} fwd_agent_records;
+
+int fwd_agent_records_read(const fwd_layout *l, fwd_agent_records *r);
+/* First 8 bytes (little-endian) of SHA-256 of the header zero-padded to 256 bytes. */
+uint64_t fwd_patch_id(const uint8_t header[FWD_HEADER_MAX]);
+
+/* What the boot log says (BootRecords.java). */
+typedef struct {
+    uint64_t patch_id;
+    int installed;
+    uint32_t groups;
+    int32_t last_group[2];
+    uint32_t last_phase[2];
+    int swapped, trial, confirmed, revert_started, reverted;
+} fwd_boot_records;
+
+int fwd_boot_records_read(const fwd_layout *l, fwd_boot_records *b);
+int fwd_boot_awaiting_confirmation(const fwd_boot_records *b);
+
+/* ---- Swap plan: groups of consecutive slot sectors that fit the scratch area ---- */
+/* Number of groups covering bytes of the slot; also the offset and length of group g when wanted. */
+uint32_t fwd_swap_groups(const fwd_layout *l, uint32_t bytes, uint32_t g, uint32_t *group_offset,
+                         uint32_t *group_len);
+
+/* ---- Update agent (UpdateAgent.java) ---- */
+enum { FWD_AGENT_IDLE = 0, FWD_AGENT_RECEIVING = 1, FWD_AGENT_STAGED = 2, FWD_AGENT_FAILED = 3 };
+
+/* The device's rules on a header (UpdatePolicy.java). */
+typedef struct {
+    uint32_t ram_budget;
+    uint64_t installed_version;
+    uint32_t hardware_id;
+} fwd_policy;
+
+#define FWD_STAGING_CHUNK 256u
+
+/* Agent results beyond fwd_error: the running image is on trial; the agent is not receiving. */
+#define FWD_AGENT_ON_TRIAL 0xFFFE
+#define FWD_AGENT_NOT_RECEIVING 0xFFFD
+
+typedef struct {
+    const fwd_layout *layout;
+    fwd_policy policy;
+    fwd_log log;
+    uint32_t state;
+    uint8_t header[FWD_HEADER_MAX];
+    uint32_t header_size;
+    uint32_t patch_length;
+    uint32_t offset;
+    int applier_open;
+    fwd_applier applier;
+    uint8_t *work;
+    uint32_t work_size;
+    /* staging writer */
+    uint8_t buffer[FWD_STAGING_CHUNK];
+    uint32_t buffer_start;
+    uint32_t buffered;
+    uint32_t session_start;
+    int32_t prepared_upto;
+    /* map section being logged (MAP records) */
+    uint8_t map_part[FWD_HEADER_PART];
+    uint32_t map_seen;
+    /* scratch for verification and records */
+    uint8_t record[FWD_RECORD];
+    uint32_t flash_ops_failed;
+} fwd_agent;
+
+/* Reads the agent's state from flash. work: the applier's work buffer (decoder_ram). */
+int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8_t *work, uint32_t work_size);
+/* Offers a patch by its header (header_size bytes): 0 and *from = the patch offset to send from,
+ * or an fwd_error / FWD_AGENT_ON_TRIAL (nothing written before every check passed). */
+int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t *from);
+int fwd_agent_receive(fwd_agent *g, const uint8_t *b, uint32_t len);
+int fwd_agent_finish(fwd_agent *g);
+int fwd_agent_abort(fwd_agent *g);
+
+/* ---- Bootloader (Bootloader.java) ---- */
+enum { FWD_BOOT_OLD = 0, FWD_BOOT_NEW = 1, FWD_BOOT_UNKNOWN = 2 };
+
+typedef struct {
+    uint32_t image; /* FWD_BOOT_OLD / NEW / UNKNOWN: what the active slot holds */
+    int trial;
+} fwd_boot_result;
+
+/* Runs at reset: finishes an install or revert under way, then says what the active slot holds. */
+int fwd_boot(const fwd_layout *l, fwd_boot_result *result);
+/* The application confirms the image it runs on trial. */
+int fwd_boot_confirm(const fwd_layout *l);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The device side of the UART transfer protocol (docs/PROTOCOL.md section 1, protocol version 1):
+ * a push frame decoder (hunts for SOF, checks the header CRC and the length limit before it
+ * buffers a payload, drops a frame whose CRC-32 fails) in front of the transfer session
+ * (TransferSession.java + UartDevice.java): BEGIN / DATA / DONE / ABORT become update agent calls,
+ * the answers READY / ACK / NAK / RESULT frames. RAM: one 1,035-byte frame buffer, one reply buffer.
+ */
+#ifndef FWDELTA_FWD_UART_H
+#define FWDELTA_FWD_UART_H
+
+#include <stdint.h>
+
+#include "fwdelta/fwd_device.h"
+
+#define FWD_FRAME_SOF 0xA5u
+#define FWD_FRAME_MAX_PAYLOAD 1024u
+#define FWD_FRAME_HEADER 7u
+#define FWD_FRAME_OVERHEAD 11u
+
+enum {
+    FWD_F_HELLO = 1, FWD_F_INFO = 2, FWD_F_BEGIN = 3, FWD_F_READY = 4, FWD_F_DATA = 5, FWD_F_ACK = 6,
+    FWD_F_NAK = 7, FWD_F_DONE = 8, FWD_F_RESULT = 9, FWD_F_ABORT = 10
+};
+
+/* The UART port: sends len bytes (blocking). */
+typedef void (*fwd_uart_write_fn)(void *user, const uint8_t *b, uint32_t len);
+
+typedef struct {
+    fwd_agent *agent;
+    fwd_uart_write_fn write;
+    void *user;
+    const char *board; /* the layout name INFO reports */
+    /* decoder */
+    uint8_t frame[FWD_FRAME_OVERHEAD + FWD_FRAME_MAX_PAYLOAD];
+    uint32_t filled;
+    uint32_t bad_frames;
+    /* session */
+    int open;                /* a transfer is in progress */
+    uint32_t patch_length;
+    uint32_t expected;
+    uint8_t seq;
+    uint8_t reply[FWD_FRAME_OVERHEAD + 64u];
+    /* set once RESULT(0) was sent: the image is staged, the board may reboot into the bootloader */
+    int staged;
+} fwd_uart;
+
+void fwd_uart_init(fwd_uart *u, fwd_agent *agent, fwd_uart_write_fn write, void *user, const char *board);
+/* Bytes from the line. */
+void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len);
+/* The line was quiet for 50 ms: an incomplete frame is dropped and what followed its SOF searched again. */
+void fwd_uart_idle(fwd_uart *u);
+
+uint32_t fwd_crc16_ccitt(const uint8_t *b, uint32_t len);
+
+#endif

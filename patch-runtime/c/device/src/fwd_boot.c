@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The bootloader's install logic (Bootloader.java, docs/DEVICE.md): swaps the active and staging
+ * slots through the scratch area in groups, each phase logged as STEP once done, so that after a
+ * power cut the last STEP says which phase to redo; boots the new image on trial and swaps back if
+ * it was not confirmed. RAM: a 256-byte copy buffer and one record.
+ */
+#include <string.h>
+
+#include "fwd_bytes.h"
+#include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_device.h"
+
+#define CHUNK 256u
+
+static uint8_t copy_buf[CHUNK];
+
+static int mark(fwd_log *log, uint32_t type) {
+    uint8_t p[FWD_RECORD_PAYLOAD];
+    memset(p, 0, sizeof p);
+    return fwd_log_append(log, type, p);
+}
+
+/* Copies a group; chunks that are all erased need no programming. */
+static int copy(const fwd_layout *l, uint32_t from, uint32_t to, uint32_t size) {
+    uint32_t at;
+    for (at = 0; at < size; at += CHUNK) {
+        uint32_t n = size - at < CHUNK ? size - at : CHUNK;
+        uint32_t i;
+        int erased = 1;
+        if (l->flash.read(l->flash.user, from + at, copy_buf, n) != 0) {
+            return -1;
+        }
+        for (i = 0; i < n && erased; i++) {
+            erased = copy_buf[i] == l->erased_value;
+        }
+        if (!erased && l->flash.program(l->flash.user, to + at, copy_buf, n) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int run_phase(const fwd_layout *l, uint32_t group_offset, uint32_t len, uint32_t phase) {
+    uint32_t active = l->active.offset + group_offset;
+    uint32_t staging = l->staging.offset + group_offset;
+    uint32_t scratch = l->scratch.offset;
+    if (phase == 1u) {
+        return fwd_erase_range(l, scratch, len) != 0 ? -1 : copy(l, staging, scratch, len);
+    }
+    if (phase == 2u) {
+        return fwd_erase_range(l, staging, len) != 0 ? -1 : copy(l, active, staging, len);
+    }
+    return fwd_erase_range(l, active, len) != 0 ? -1 : copy(l, scratch, active, len);
+}
+
+static int swap(const fwd_layout *l, fwd_log *log, uint32_t pass, const fwd_boot_records *b, uint32_t image_bytes) {
+    uint32_t groups = fwd_swap_groups(l, image_bytes, 0, NULL, NULL);
+    int32_t group = b->last_group[pass];
+    uint32_t phase = b->last_phase[pass];
+    if (groups != b->groups) {
+        return -1; /* the install log and the layout disagree: leave the slots alone */
+    }
+    if (group < 0) {
+        group = 0;
+        phase = 0;
+    } else if (phase >= 3u) {
+        group++;
+        phase = 0;
+    }
+    for (; (uint32_t) group < groups; group++, phase = 0) {
+        uint32_t offset = 0;
+        uint32_t len = 0;
+        uint32_t next;
+        fwd_swap_groups(l, image_bytes, (uint32_t) group, &offset, &len);
+        for (next = phase + 1u; next <= 3u; next++) {
+            uint8_t p[FWD_RECORD_PAYLOAD];
+            if (run_phase(l, offset, len, next) != 0) {
+                return -1;
+            }
+            memset(p, 0, sizeof p);
+            p[0] = (uint8_t) pass;
+            fwd_wr32(p + 1, (uint32_t) group);
+            p[5] = (uint8_t) next;
+            if (fwd_log_append(log, FWD_REC_STEP, p) != 0) {
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Whether the active slot holds the image of the given size, CRC-32 and SHA-256. */
+static int slot_holds(const fwd_layout *l, uint32_t size, uint32_t crc32, const uint8_t *sha256) {
+    fwd_sha256 s;
+    uint8_t d[32];
+    uint32_t crc = 0;
+    uint32_t at;
+    if (size > l->active.size) {
+        return 0;
+    }
+    fwd_sha256_init(&s);
+    for (at = 0; at < size; at += CHUNK) {
+        uint32_t n = size - at < CHUNK ? size - at : CHUNK;
+        if (l->flash.read(l->flash.user, l->active.offset + at, copy_buf, n) != 0) {
+            return 0;
+        }
+        crc = fwd_crc32_update(crc, copy_buf, n);
+        fwd_sha256_update(&s, copy_buf, n);
+    }
+    fwd_sha256_final(&s, d);
+    return crc == crc32 && memcmp(d, sha256, 32) == 0;
+}
+
+static void result(const fwd_layout *l, const fwd_agent_records *a, const fwd_header *h, int trial,
+                   fwd_boot_result *r) {
+    r->trial = trial;
+    r->image = FWD_BOOT_OLD;
+    if (a->active) {
+        r->image = slot_holds(l, h->new_size, h->new_crc32, h->new_sha256) ? FWD_BOOT_NEW
+                : slot_holds(l, h->old_size, h->old_crc32, h->old_sha256) ? FWD_BOOT_OLD : FWD_BOOT_UNKNOWN;
+    }
+}
+
+/* The agent and boot records, read once per boot; static: the bootloader's stack stays small. */
+static fwd_agent_records agent;
+static fwd_boot_records boot;
+
+int fwd_boot(const fwd_layout *l, fwd_boot_result *r) {
+    fwd_log log;
+    fwd_header h;
+    uint32_t size = 0;
+    uint32_t bytes;
+    memset(&h, 0, sizeof h);
+    if (fwd_agent_records_read(l, &agent) != 0 || fwd_boot_records_read(l, &boot) != 0) {
+        return -1;
+    }
+    if (agent.active && (fwd_header_prefix(agent.header, &size) != FWD_OK
+            || fwd_header_parse(agent.header, size, &h) != FWD_OK)) {
+        agent.active = 0; /* cannot happen: the agent checked the header before logging it */
+    }
+    bytes = h.old_size > h.new_size ? h.old_size : h.new_size;
+    fwd_log_open(&log, l, l->boot_log);
+    if (boot.installed && agent.active && boot.patch_id == agent.patch_id) {
+        if (boot.revert_started) {
+            if (!boot.reverted && (swap(l, &log, 1, &boot, bytes) != 0 || mark(&log, FWD_REC_REVERTED) != 0)) {
+                return -1;
+            }
+            result(l, &agent, &h, 0, r);
+            return 0;
+        }
+        if (!boot.swapped && (swap(l, &log, 0, &boot, bytes) != 0 || mark(&log, FWD_REC_SWAPPED) != 0)) {
+            return -1;
+        }
+        if (boot.confirmed) {
+            result(l, &agent, &h, 0, r);
+            return 0;
+        }
+        if (boot.trial) {
+            /* Booted on trial before and not confirmed: the new image failed. Swap back. */
+            if (mark(&log, FWD_REC_REVERT) != 0 || fwd_boot_records_read(l, &boot) != 0
+                    || swap(l, &log, 1, &boot, bytes) != 0 || mark(&log, FWD_REC_REVERTED) != 0) {
+                return -1;
+            }
+            result(l, &agent, &h, 0, r);
+            return 0;
+        }
+        if (mark(&log, FWD_REC_TRIAL) != 0) {
+            return -1;
+        }
+        result(l, &agent, &h, 1, r);
+        return 0;
+    }
+    if (agent.active && agent.staged) {
+        uint8_t p[FWD_RECORD_PAYLOAD];
+        uint32_t groups = fwd_swap_groups(l, bytes, 0, NULL, NULL);
+        int i;
+        memset(p, 0, sizeof p);
+        for (i = 0; i < 8; i++) {
+            p[i] = (uint8_t) (agent.patch_id >> (8 * i));
+        }
+        fwd_wr32(p + 8, groups);
+        if (fwd_log_erase(&log) != 0 || fwd_log_append(&log, FWD_REC_INSTALL, p) != 0
+                || fwd_boot_records_read(l, &boot) != 0 || swap(l, &log, 0, &boot, bytes) != 0
+                || mark(&log, FWD_REC_SWAPPED) != 0 || mark(&log, FWD_REC_TRIAL) != 0) {
+            return -1;
+        }
+        result(l, &agent, &h, 1, r);
+        return 0;
+    }
+    result(l, &agent, &h, 0, r);
+    return 0;
+}
+
+int fwd_boot_confirm(const fwd_layout *l) {
+    fwd_log log;
+    if (fwd_boot_records_read(l, &boot) != 0) {
+        return -1;
+    }
+    if (!fwd_boot_awaiting_confirmation(&boot)) {
+        return 0;
+    }
+    fwd_log_open(&log, l, l->boot_log);
+    return mark(&log, FWD_REC_CONFIRMED);
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The UART framing and the transfer session of docs/PROTOCOL.md (UartDevice.java, TransferSession.java). */
+#include <string.h>
+
+#include "fwd_bytes.h"
+#include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_uart.h"
+
+#define RESULT_OK 0u
+#define RESULT_OTHER 0xFFFFu
+#define NAK_GAP 1u
+#define NAK_CORRUPT 2u
+
+uint32_t fwd_crc16_ccitt(const uint8_t *b, uint32_t len) {
+    uint32_t crc = 0xFFFFu;
+    uint32_t i;
+    for (i = 0; i < len; i++) {
+        int bit;
+        crc ^= (uint32_t) b[i] << 8;
+        for (bit = 0; bit < 8; bit++) {
+            crc = (crc & 0x8000u) ? ((crc << 1) ^ 0x1021u) & 0xFFFFu : (crc << 1) & 0xFFFFu;
+        }
+    }
+    return crc;
+}
+
+void fwd_uart_init(fwd_uart *u, fwd_agent *agent, fwd_uart_write_fn write, void *user, const char *board) {
+    memset(u, 0, sizeof *u);
+    u->agent = agent;
+    u->write = write;
+    u->user = user;
+    u->board = board;
+}
+
+static void send(fwd_uart *u, uint32_t type, const uint8_t *payload, uint32_t len) {
+    uint8_t *f = u->reply;
+    uint32_t crc;
+    f[0] = FWD_FRAME_SOF;
+    f[1] = (uint8_t) type;
+    f[2] = u->seq++;
+    f[3] = (uint8_t) len;
+    f[4] = (uint8_t) (len >> 8);
+    crc = fwd_crc16_ccitt(f, 5);
+    f[5] = (uint8_t) crc;
+    f[6] = (uint8_t) (crc >> 8);
+    memcpy(f + FWD_FRAME_HEADER, payload, len);
+    fwd_wr32(f + FWD_FRAME_HEADER + len, fwd_crc32_update(0, f, FWD_FRAME_HEADER + len));
+    u->write(u->user, f, FWD_FRAME_OVERHEAD + len);
+}
+
+static void send_offset(fwd_uart *u, uint32_t type, uint32_t offset) {
+    uint8_t p[4];
+    fwd_wr32(p, offset);
+    send(u, type, p, 4);
+}
+
+static void send_nak(fwd_uart *u, uint32_t offset, uint32_t reason) {
+    uint8_t p[5];
+    fwd_wr32(p, offset);
+    p[4] = (uint8_t) reason;
+    send(u, FWD_F_NAK, p, 5);
+}
+
+/* RESULT: status, then a short ASCII message (the error's name). */
+static void send_result(fwd_uart *u, uint32_t status) {
+    uint8_t p[2 + 48];
+    const char *m = status == RESULT_OK ? "staged and verified"
+            : status == FWD_AGENT_ON_TRIAL ? "the running image is on trial: confirm it before the next update"
+            : status == RESULT_OTHER ? "refused" : fwd_error_name((int) status);
+    uint32_t n = (uint32_t) strlen(m);
+    if (n > sizeof p - 2u) {
+        n = sizeof p - 2u;
+    }
+    if (status > 0xFFFFu || status == FWD_AGENT_ON_TRIAL || status == FWD_AGENT_NOT_RECEIVING
+            || status == FWD_ERR_BAD_ARGUMENT || status == FWD_ERR_NOT_YET_SUPPORTED) {
+        status = RESULT_OTHER;
+    }
+    p[0] = (uint8_t) status;
+    p[1] = (uint8_t) (status >> 8);
+    memcpy(p + 2, m, n);
+    send(u, FWD_F_RESULT, p, 2 + n);
+    u->open = 0;
+}
+
+static uint32_t resume_offset(const fwd_uart *u) {
+    return u->open ? u->expected : u->agent->offset;
+}
+
+static void info(fwd_uart *u) {
+    uint8_t p[24 + 1 + 32];
+    uint32_t n = (uint32_t) strlen(u->board);
+    const fwd_policy *pol = &u->agent->policy;
+    int i;
+    if (n > 32u) {
+        n = 32u;
+    }
+    p[0] = 1;
+    p[1] = (uint8_t) FWD_FRAME_MAX_PAYLOAD;
+    p[2] = (uint8_t) (FWD_FRAME_MAX_PAYLOAD >> 8);
+    fwd_wr32(p + 3, pol->ram_budget);
+    for (i = 0; i < 8; i++) {
+        p[7 + i] = (uint8_t) (pol->installed_version >> (8 * i));
+    }
+    fwd_wr32(p + 15, pol->hardware_id);
+    p[19] = (uint8_t) u->agent->state;
+    fwd_wr32(p + 20, resume_offset(u));
+    p[24] = (uint8_t) n;
+    memcpy(p + 25, u->board, n);
+    send(u, FWD_F_INFO, p, 25 + n);
+}
+
+static void begin(fwd_uart *u, const uint8_t *p, uint32_t len) {
+    uint32_t size;
+    uint32_t from = 0;
+    int e;
+    u->open = 0;
+    if (len < 4u + 8u || fwd_header_prefix(p + 4, &size) != FWD_OK || len - 4u != size) {
+        send_result(u, RESULT_OTHER); /* BEGIN must carry a u32 length and the whole header */
+        return;
+    }
+    if (u->agent->state == FWD_AGENT_FAILED) {
+        fwd_policy pol = u->agent->policy;
+        fwd_agent_init(u->agent, u->agent->layout, &pol, u->agent->work, u->agent->work_size);
+    }
+    e = fwd_agent_begin(u->agent, p + 4, size, &from);
+    if (e != FWD_OK) {
+        send_result(u, (uint32_t) e);
+        return;
+    }
+    if (fwd_rd32(p) != u->agent->patch_length) {
+        send_result(u, RESULT_OTHER);
+        return;
+    }
+    u->open = 1;
+    u->patch_length = fwd_rd32(p);
+    u->expected = from;
+    send_offset(u, FWD_F_READY, from);
+}
+
+static void data(fwd_uart *u, const uint8_t *p, uint32_t len) {
+    uint32_t offset;
+    int e;
+    if (!u->open || len < 4u) {
+        return; /* no transfer: the host times out and reconnects with BEGIN */
+    }
+    offset = fwd_rd32(p);
+    len -= 4u;
+    if (offset < u->expected) {
+        send_offset(u, FWD_F_ACK, u->expected);
+        return;
+    }
+    if (offset > u->expected || len > u->patch_length - offset) {
+        send_nak(u, u->expected, NAK_GAP);
+        return;
+    }
+    e = fwd_agent_receive(u->agent, p + 4, len);
+    if (e != FWD_OK) {
+        send_result(u, (uint32_t) e);
+        return;
+    }
+    u->expected += len;
+    send_offset(u, FWD_F_ACK, u->expected);
+}
+
+static void done(fwd_uart *u) {
+    int e;
+    if (u->agent->state == FWD_AGENT_STAGED) {
+        send_result(u, RESULT_OK);
+        u->staged = 1;
+        return;
+    }
+    if (!u->open || u->expected != u->patch_length) {
+        send_nak(u, resume_offset(u), NAK_GAP);
+        return;
+    }
+    e = fwd_agent_finish(u->agent);
+    send_result(u, (uint32_t) e);
+    u->staged = e == FWD_OK;
+}
+
+static void on_frame(fwd_uart *u, uint32_t type, const uint8_t *p, uint32_t len) {
+    switch (type) {
+    case FWD_F_HELLO: info(u); break;
+    case FWD_F_BEGIN: begin(u, p, len); break;
+    case FWD_F_DATA: data(u, p, len); break;
+    case FWD_F_DONE: done(u); break;
+    case FWD_F_ABORT:
+        fwd_agent_abort(u->agent);
+        u->open = 0;
+        break;
+    default: break; /* frames a device never receives are ignored */
+    }
+}
+
+/* Drops the SOF at frame[0] and moves the next SOF in what was buffered after it to the front. */
+static void resync(fwd_uart *u) {
+    uint32_t i = 1;
+    while (i < u->filled && u->frame[i] != FWD_FRAME_SOF) {
+        i++;
+    }
+    memmove(u->frame, u->frame + i, u->filled - i);
+    u->filled -= i;
+}
+
+/* Looks at what is buffered: a bad header or frame resyncs, a whole good frame is handled.
+ * Returns 1 if it should be called again (the buffer changed and may hold more). */
+static int scan(fwd_uart *u) {
+    uint32_t length;
+    if (u->filled < FWD_FRAME_HEADER) {
+        return 0;
+    }
+    length = fwd_rd16(u->frame + 3);
+    if (fwd_crc16_ccitt(u->frame, 5) != fwd_rd16(u->frame + 5) || length > FWD_FRAME_MAX_PAYLOAD
+            || u->frame[1] < FWD_F_HELLO || u->frame[1] > FWD_F_ABORT) {
+        resync(u);
+        return 1;
+    }
+    if (u->filled < FWD_FRAME_OVERHEAD + length) {
+        return 0;
+    }
+    if (fwd_crc32_update(0, u->frame, FWD_FRAME_HEADER + length) != fwd_rd32(u->frame + FWD_FRAME_HEADER + length)) {
+        u->bad_frames++;
+        resync(u);
+        if (u->open) {
+            send_nak(u, resume_offset(u), NAK_CORRUPT);
+        }
+        return 1;
+    }
+    on_frame(u, u->frame[1], u->frame + FWD_FRAME_HEADER, length);
+    u->filled -= FWD_FRAME_OVERHEAD + length;
+    memmove(u->frame, u->frame + FWD_FRAME_OVERHEAD + length, u->filled);
+    return 1;
+}
+
+void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len) {
+    uint32_t i;
+    for (i = 0; i < len; i++) {
+        if (u->filled == 0 && b[i] != FWD_FRAME_SOF) {
+            continue;
+        }
+        u->frame[u->filled++] = b[i];
+        /* Only the header, then only the whole frame, can change anything. */
+        if (u->filled == FWD_FRAME_HEADER
+                || (u->filled > FWD_FRAME_HEADER && u->filled == FWD_FRAME_OVERHEAD + fwd_rd16(u->frame + 3))) {
+            while (scan(u)) {
+            }
+        }
+    }
+}
+
+void fwd_uart_idle(fwd_uart *u) {
+    if (u->filled > 0) {
+        u->bad_frames++;
+        resync(u);
+        while (scan(u)) {
+        }
+    }
+}

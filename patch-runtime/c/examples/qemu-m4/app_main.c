@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The application: reports its version, confirms itself if it runs on trial, and runs the update
+ * agent behind the UART transfer session; once an update is staged it resets into the bootloader.
+ * APP_VERSION and APP_FEATURE are set by CMake for the v1 and v2 builds.
+ */
+#include <string.h>
+
+#include "board.h"
+#include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_uart.h"
+
+#ifndef APP_VERSION
+#define APP_VERSION 1
+#endif
+
+uint32_t stack_high_water(void);
+
+/* The applier's work buffer: the patch's decoder_ram must fit (16 KiB, the default profile). */
+#define RAM_BUDGET 16384u
+static uint8_t work[RAM_BUDGET] __attribute__((aligned(4)));
+static fwd_agent agent;
+static fwd_uart uart;
+
+#if APP_VERSION >= 2
+/* v2's new feature: a checksum of its own banner, reported at start (changes code and data). */
+static uint32_t banner_sum(const char *s) {
+    uint32_t h = 2166136261u;
+    while (*s != 0) {
+        h = (h ^ (uint8_t) *s++) * 16777619u;
+    }
+    return h;
+}
+#endif
+
+#if APP_VERSION >= 3
+/* v3's new feature: a document kept in flash (generated from docs/FORMAT.md by CMake). */
+extern const unsigned char app_document[];
+extern const unsigned int app_document_size;
+#endif
+
+static const char banner[] = "fwdelta qemu-m4 app v" APP_VERSION_TEXT "\r\n";
+
+int main(void) {
+    fwd_policy policy;
+    uint32_t last_rx;
+    board_init();
+    board_log(banner);
+#if APP_VERSION >= 2
+    board_log_u32("app: banner checksum ", banner_sum(banner));
+#endif
+#if APP_VERSION >= 3
+    board_log_u32("app: document bytes ", app_document_size);
+    board_log_u32("app: document crc32 ", fwd_crc32_update(0, app_document, app_document_size));
+#endif
+    if (fwd_boot_confirm(&board_layout) != 0) {
+        board_log("app: cannot confirm the image\n");
+    }
+    policy.ram_budget = RAM_BUDGET;
+    policy.installed_version = APP_VERSION;
+    policy.hardware_id = BOARD_HARDWARE_ID;
+    if (fwd_agent_init(&agent, &board_layout, &policy, work, sizeof work) != 0) {
+        board_log("app: cannot read the agent log\n");
+    }
+    fwd_uart_init(&uart, &agent, board_uart_write, NULL, board_layout.name);
+    board_uart_write(NULL, (const uint8_t *) banner, sizeof banner - 1u);
+    last_rx = board_millis();
+    for (;;) {
+        uint8_t b;
+        if (board_uart_read(&b)) {
+            fwd_uart_receive(&uart, &b, 1);
+            last_rx = board_millis();
+            if (uart.staged) {
+                board_log("app: update staged, resetting into the bootloader\n");
+                board_log_u32("app: stack high-water mark (bytes) ", stack_high_water());
+                board_log_u32("app: flash operations ", board_flash_ops());
+                board_reset();
+            }
+        } else if (uart.filled > 0 && board_millis() - last_rx >= 50u) {
+            fwd_uart_idle(&uart);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.c.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A faulty line between `fwdelta send` and the QEMU device (bytes dropped, bit-flipped and
+ * duplicated both ways by {@link FaultyRelay}): the C session's CRC checks, NAKs and the host's
+ * go-back-N get the 16 KB v1 -> v3 patch through; the device boots v3 and its slot is exact.
+ */
+class QemuLineFaultTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void updateCompletesThroughAFaultyLine() throws Exception {
+        byte[] v3 = QemuFirmware.appBytes(3);
+        Path patch = QemuPatches.unsigned(dir, 1, 3, 3);
+        Path flash = QemuFirmware.flashWith(dir.resolve("flash.bin"), QemuFirmware.appBytes(1));
+        Path hostEnd = dir.resolve("host");
+        Path relayEnd = dir.resolve("relay");
+        QemuFirmware.requireTool("socat");
+        Process socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + hostEnd, "pty,raw,echo=0,link=" + relayEnd)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();
+        try (QemuDevice device = QemuDevice.start(flash, dir.resolve("qemu.log"))) {
+            for (int i = 0; i < 100 && !(Files.exists(hostEnd) && Files.exists(relayEnd)); i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, device.awaitRunningVersion(30), device.log());
+            Cli.Result r;
+            long faults;
+            long relayed;
+            try (FaultyRelay relay = new FaultyRelay(relayEnd.toString(), device.pty(), 0.0001, 0.0001, 0.0001, 18)) {
+                r = Cli.run("send", patch.toString(), "--port", hostEnd.toString(), "--json");
+                assertEquals(0, r.exit(), r.err() + device.log());
+                assertTrue(device.awaitLog("app v3", 60), device.log());
+                faults = relay.faults();
+                relayed = relay.relayed();
+            }
+            String[] lines = r.out().strip().split("\n");
+            JsonObject done = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+            long retransmitted = done.get("retransmitted_bytes").getAsLong();
+            System.out.printf("faulty line to QEMU: %d faults injected in %d relayed bytes, %d bytes retransmitted "
+                    + "for a %d-byte patch%n", faults, relayed, retransmitted, Files.size(patch));
+            assertTrue(faults > 0, "the relay injected faults");
+            assertTrue(retransmitted > 0, "faults cost retransmissions: " + done);
+            assertEquals(3, device.awaitRunningVersion(30), device.log());
+        } finally {
+            socat.destroy();
+            socat.waitFor(5, TimeUnit.SECONDS);
+        }
+        assertArrayEquals(v3, QemuFirmware.slot(flash, QemuFirmware.ACTIVE, v3.length), "active slot holds v3");
+    }
+}

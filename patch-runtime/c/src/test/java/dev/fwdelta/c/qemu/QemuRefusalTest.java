@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.c.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.format.PatchHeader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The C agent on the QEMU device refuses a patch from its header, before its first erase: the flash
+ * file is byte for byte what it was, the device still runs v1 and answers. One QEMU for all cases.
+ */
+class QemuRefusalTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void refusedBeforeTheFirstErase() throws Exception {
+        Path flash = QemuFirmware.flashWith(dir.resolve("flash.bin"), QemuFirmware.appBytes(1));
+        Path olderVersion = QemuPatches.unsigned(dir, 1, 2, 1);
+        Path otherBoard = dir.resolve("other-board.fwd");
+        Cli.Result made = Cli.run("diff", QemuFirmware.app(1).toString(), QemuFirmware.app(2).toString(), "-o",
+                otherBoard.toString(), "--firmware-version", "2", "--hardware-id", "0x12345678");
+        assertEquals(0, made.exit(), made.err());
+        Path wrongBase = QemuPatches.unsigned(dir, 2, 1, 3); // made against v2; the device has v1
+        Path bigDecoder = QemuPatches.unsigned(dir, 1, 2, 2, "--ram-budget", "65536", "--codec", "lzma");
+        long decoderRam = PatchHeader.parse(Files.readAllBytes(bigDecoder)).decoderRam();
+        assertTrue(decoderRam > 16384, "the RAM case needs decoder_ram above the device's 16 KiB: " + decoderRam);
+        byte[] before = Files.readAllBytes(flash);
+        try (QemuDevice device = QemuDevice.start(flash, dir.resolve("qemu.log"))) {
+            assertEquals(1, device.awaitRunningVersion(30), device.log());
+            refused(device, olderVersion, 6, "ROLLBACK");
+            refused(device, otherBoard, 6, "WRONG_HARDWARE");
+            refused(device, wrongBase, 4, "WRONG_BASE_IMAGE");
+            refused(device, bigDecoder, 3, "RAM_BUDGET_EXCEEDED");
+            assertArrayEquals(before, Files.readAllBytes(flash), "no refusal wrote the flash");
+            assertEquals(1, QemuInfo.installedVersion(device.pty()), "the device still runs v1: " + device.log());
+        }
+        assertArrayEquals(before, Files.readAllBytes(flash), "flash unchanged");
+    }
+
+    private void refused(QemuDevice device, Path patch, int exit, String code) throws Exception {
+        Cli.Result r = Cli.run("send", patch.toString(), "--port", device.pty());
+        assertEquals(exit, r.exit(), patch.getFileName() + ": " + r.err() + r.out());
+        assertTrue(r.err().contains(code), patch.getFileName() + " refused with " + code + ": " + r.err());
+    }
+}
