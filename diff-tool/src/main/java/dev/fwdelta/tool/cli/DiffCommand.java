@@ -3,7 +3,8 @@ package dev.fwdelta.tool.cli;
 import dev.fwdelta.tool.diff.BsdiffMatcher;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.encode.ImageTarget;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sign.KeyFiles;
 import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = "Make a patch that turns OLD into NEW (raw .bin or Intel .hex images).")
+        description = {"Make a patch that turns OLD into NEW: raw .bin, Intel HEX, Motorola S-record or ELF images",
+            "(recognised by content). The patch records NEW's address (from the file, or --address)."})
 final class DiffCommand implements Callable<Integer> {
     enum Format { fwdelta, bsdiff40 }
 
@@ -37,6 +39,17 @@ final class DiffCommand implements Callable<Integer> {
     @Mixin
     BuildOptionsMixin build;
 
+    @Mixin
+    ImageInputs images;
+
+    @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
+            description = {"Where a raw .bin OLD or NEW is programmed, recorded in the patch. Default: the other "
+                + "image's address", "if it is a HEX, S-record or ELF file, else none (the patch records no address)."})
+    Long address;
+
+    @Option(names = "--allow-move", description = "Allow OLD and NEW at different addresses (the patch records NEW's).")
+    boolean allowMove;
+
     @Option(names = "--key", paramLabel = "KEY.pem", description = "Sign the patch with this private key.")
     Path key;
 
@@ -47,8 +60,12 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AtomicOutput.refuseInputs(output, oldPath, newPath, key);
-        byte[] oldImage = ImageLoader.load(oldPath).bytes();
-        byte[] newImage = ImageLoader.load(newPath).bytes();
+        long raw = address == null ? FirmwareImage.NO_ADDRESS : address;
+        FirmwareImage oldFile = images.load(oldPath, raw, spec.commandLine().getErr());
+        FirmwareImage newFile = images.load(newPath, raw, spec.commandLine().getErr());
+        ImageTarget target = ImageInputs.target(oldFile, newFile, allowMove);
+        byte[] oldImage = oldFile.bytes();
+        byte[] newImage = newFile.bytes();
         if (format == Format.bsdiff40) {
             if (key != null) {
                 throw new IllegalArgumentException("BSDIFF40 has no signature: --key works with --format fwdelta only");
@@ -60,14 +77,15 @@ final class DiffCommand implements Callable<Integer> {
                     patch.size(), newImage.length);
             return ExitCodes.OK;
         }
-        BuildOptions options = build.toOptions();
+        BuildOptions options = build.toOptions().withTarget(target);
         SigningKey signingKey = key == null ? null : KeyFiles.readPrivate(key);
         PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, options);
         byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
         AtomicOutput.write(output, patch, oldPath, newPath, key);
-        spec.commandLine().getOut().printf("wrote %s: %d bytes for a %d-byte image (%.2f%%), %s, decoder RAM %d bytes%n",
-                output, patch.length, newImage.length, 100.0 * patch.length / Math.max(1, newImage.length),
-                built.codecSetting(), built.header().decoderRam());
+        spec.commandLine().getOut().printf("wrote %s: %d bytes for a %d-byte image%s (%.2f%%), %s, decoder RAM %d bytes%n",
+                output, patch.length, newImage.length, target.loadAddress() == FirmwareImage.NO_ADDRESS ? ""
+                        : String.format(" at 0x%08x", target.loadAddress()),
+                100.0 * patch.length / Math.max(1, newImage.length), built.codecSetting(), built.header().decoderRam());
         return ExitCodes.OK;
     }
 }
