@@ -1,6 +1,7 @@
 /*
- * fwdelta-c-apply OLD PATCH OUT [--chunk N]: applies a patch with the C library, the way a
- * device does (patch pushed in chunks of N bytes, default 4096). Exit codes as the Java CLI's:
+ * fwdelta-c-apply OLD PATCH OUT [--chunk N] [--slot ADDR]: applies a patch with the C library, the
+ * way a device does (patch pushed in chunks of N bytes, default 4096); with --slot, as soon as the
+ * header is in, refuses a patch whose load address is not ADDR (fwd_header_check_load_address). Exit codes as the Java CLI's:
  * 0 ok, 2 usage, 3 bad patch, 4 wrong base image, 5 I/O. A failure prints one line
  * "fwdelta: error: code N NAME" (N as in docs/FORMAT.md 5) and leaves no OUT behind.
  */
@@ -42,14 +43,14 @@ static int exit_code(fwd_error e) {
     if (e == FWD_ERR_IO_ERROR) {
         return 5;
     }
-    if (e >= FWD_ERR_SIGNATURE_INVALID && e <= FWD_ERR_WRONG_HARDWARE) {
+    if ((e >= FWD_ERR_SIGNATURE_INVALID && e <= FWD_ERR_WRONG_HARDWARE) || e == FWD_ERR_WRONG_LOAD_ADDRESS) {
         return 6;
     }
     return 3;
 }
 
 static int usage(const char *why) {
-    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N]\n", why);
+    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N] [--slot ADDR]\n", why);
     return 2;
 }
 
@@ -67,17 +68,28 @@ int main(int argc, char **argv) {
     FILE *patch;
     fwd_error e = FWD_OK;
     size_t n;
-    if (argc != 4 && argc != 6) {
-        return usage("expected OLD PATCH OUT [--chunk N]");
+    int i;
+    int has_slot = 0;
+    unsigned long slot = 0;
+    int checked = 0;
+    if (argc < 4 || argc % 2 != 0) {
+        return usage("expected OLD PATCH OUT [--chunk N] [--slot ADDR]");
     }
-    if (argc == 6) {
+    for (i = 4; i + 1 < argc; i += 2) {
         char *end;
-        if (strcmp(argv[4], "--chunk") != 0) {
+        if (strcmp(argv[i], "--chunk") == 0) {
+            chunk_size = strtoul(argv[i + 1], &end, 10);
+            if (*end != '\0' || chunk_size < 1 || chunk_size > CHUNK_MAX) {
+                return usage("--chunk must be 1..1048576");
+            }
+        } else if (strcmp(argv[i], "--slot") == 0) {
+            slot = strtoul(argv[i + 1], &end, 0);
+            if (*end != '\0' || slot > 0xFFFFFFFFul) {
+                return usage("--slot must be an address 0..0xffffffff");
+            }
+            has_slot = 1;
+        } else {
             return usage("unknown option");
-        }
-        chunk_size = strtoul(argv[5], &end, 10);
-        if (*end != '\0' || chunk_size < 1 || chunk_size > CHUNK_MAX) {
-            return usage("--chunk must be 1..1048576");
         }
     }
     f.old = fopen(argv[1], "rb");
@@ -107,6 +119,11 @@ int main(int argc, char **argv) {
     e = fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
     while (e == FWD_OK && (n = fread(chunk, 1, chunk_size, patch)) > 0) {
         e = fwd_apply_process(&a, chunk, n);
+        if (e == FWD_OK && has_slot && !checked && fwd_apply_header(&a) != NULL) {
+            /* A device checks here, before its first erase; this tool has written nothing it keeps. */
+            e = fwd_header_check_load_address(fwd_apply_header(&a), (uint32_t) slot);
+            checked = 1;
+        }
     }
     if (e == FWD_OK && ferror(patch)) {
         e = FWD_ERR_IO_ERROR;
