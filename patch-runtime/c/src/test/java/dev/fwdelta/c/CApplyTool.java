@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,14 +30,26 @@ final class CApplyTool {
     }
 
     Outcome apply(byte[] old, byte[] patch, int chunk) throws IOException, InterruptedException {
+        return apply(old, patch, chunk, List.of());
+    }
+
+    /** As a C update agent at slot address {@code slot} does: {@code --slot} checks the patch's load address. */
+    Outcome applyAtSlot(byte[] old, byte[] patch, int chunk, long slot) throws IOException, InterruptedException {
+        return apply(old, patch, chunk, List.of("--slot", "0x" + Long.toHexString(slot)));
+    }
+
+    private Outcome apply(byte[] old, byte[] patch, int chunk, List<String> options)
+            throws IOException, InterruptedException {
         Path oldFile = dir.resolve("old.bin");
         Path patchFile = dir.resolve("patch.fwd");
         Path out = dir.resolve("new.bin");
         Files.write(oldFile, old);
         Files.write(patchFile, patch);
         Files.deleteIfExists(out);
-        Process p = new ProcessBuilder(List.of(binary.toString(), oldFile.toString(), patchFile.toString(),
-                out.toString(), "--chunk", Integer.toString(chunk))).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(binary.toString(), oldFile.toString(), patchFile.toString(),
+                out.toString(), "--chunk", Integer.toString(chunk)));
+        command.addAll(options);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "fwdelta-c-apply did not end");
         int exit = p.exitValue();
