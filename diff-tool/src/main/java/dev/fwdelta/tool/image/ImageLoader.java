@@ -33,6 +33,9 @@ public final class ImageLoader {
         }
         ImageFormat content = ImageFormat.byContent(head);
         ImageFormat named = ImageFormat.byName(name);
+        if (content == ImageFormat.BIN && startsAsRecords(named, head)) {
+            return named; // a damaged HEX or S-record file: its reader says which line is wrong
+        }
         if (named != null && named != content) {
             throw new BadImageException(path + " is named as " + article(named.label()) + " file but holds "
                     + article(content.label()) + (content == ImageFormat.BIN ? " image" : " file")
@@ -83,6 +86,12 @@ public final class ImageLoader {
     /** {@link #load(Path, long)} with no address for a raw binary. */
     public static FirmwareImage load(Path path) throws IOException {
         return load(path, FirmwareImage.NO_ADDRESS);
+    }
+
+    /** A .hex starting with ':' or an S-record file starting with 'S': that format, however damaged. */
+    private static boolean startsAsRecords(ImageFormat named, byte[] head) {
+        return head.length > 0 && (named == ImageFormat.INTEL_HEX && head[0] == ':'
+                || named == ImageFormat.SREC && head[0] == 'S');
     }
 
     static boolean isSharedLibrary(String name) {
