@@ -97,6 +97,7 @@ final class InspectCommand implements Callable<Integer> {
                 : HexFormat.of().formatHex(h.payloadSha256()));
         f.put("firmware_version", Long.toUnsignedString(h.firmwareVersion()));
         f.put("hardware_id", String.format("0x%08x", h.hardwareId()));
+        f.put("load_address", h.hasLoadAddress() ? String.format("0x%08x", h.loadAddress()) : "not recorded");
         f.put("signed", h.signature().isPresent());
         if (h.signature().isPresent()) {
             SignatureAlgorithm alg = SignatureAlgorithm.byId(h.signature().algorithm());

@@ -16,11 +16,14 @@ import dev.fwdelta.tool.image.ImageRegion;
 import dev.fwdelta.tool.image.RecordWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** diff and apply with addressed images: regions, load addresses in the patch, refusals, output formats. */
 class ImageAddressCliTest {
@@ -120,6 +123,11 @@ class ImageAddressCliTest {
         assertEquals(0, cli.run("diff", oldHex.toString(), newHex.toString(), "-o", patch.toString(), "--allow-move"),
                 cli.err());
         assertEquals(0x0801_0000L, header(patch).loadAddress());
+        StringWriter inspected = new StringWriter();
+        CommandLine cl = Main.commandLineFor(new String[] {"inspect"});
+        cl.setOut(new PrintWriter(inspected, true));
+        assertEquals(0, cl.execute("inspect", patch.toString()));
+        assertTrue(inspected.toString().contains("0x08010000"), inspected.toString());
         // apply puts NEW in the slot the patch names: OLD's slot is not it, --address says where NEW goes.
         Path out = dir.resolve("out.hex");
         assertEquals(ExitCodes.REFUSED, cli.run("apply", oldHex.toString(), patch.toString(), "-o", out.toString()));
