@@ -1,6 +1,5 @@
 package dev.fwdelta.tool.image;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Arrays;
@@ -20,17 +19,12 @@ public final class IntelHex {
 
     public static List<ImageRegion> parse(Reader source, String what) throws IOException {
         RegionCollector regions = new RegionCollector(what);
-        BufferedReader in = new BufferedReader(source);
+        RecordLines lines = new RecordLines(source);
         long upper = 0;
         boolean ended = false;
-        int lineNo = 0;
         String line;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            line = line.strip();
-            if (line.isEmpty()) {
-                continue;
-            }
+        while ((line = lines.next()) != null) {
+            int lineNo = lines.number();
             if (ended) {
                 throw bad(what, lineNo, "data after the end-of-file record");
             }
@@ -53,7 +47,7 @@ public final class IntelHex {
             }
         }
         if (!ended) {
-            throw bad(what, lineNo, "no end-of-file record");
+            throw bad(what, lines.number(), "no end-of-file record");
         }
         return regions.regions();
     }

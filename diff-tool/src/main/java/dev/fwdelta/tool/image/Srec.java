@@ -1,6 +1,5 @@
 package dev.fwdelta.tool.image;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Arrays;
@@ -19,17 +18,12 @@ public final class Srec {
 
     public static List<ImageRegion> parse(Reader source, String what) throws IOException {
         RegionCollector regions = new RegionCollector(what);
-        BufferedReader in = new BufferedReader(source);
+        RecordLines lines = new RecordLines(source);
         boolean ended = false;
         long dataRecords = 0;
-        int lineNo = 0;
         String line;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            line = line.strip();
-            if (line.isEmpty()) {
-                continue;
-            }
+        while ((line = lines.next()) != null) {
+            int lineNo = lines.number();
             if (ended) {
                 throw bad(what, lineNo, "data after the S7/S8/S9 end record");
             }
@@ -68,7 +62,7 @@ public final class Srec {
             }
         }
         if (!ended) {
-            throw bad(what, lineNo, "no S7/S8/S9 end record");
+            throw bad(what, lines.number(), "no S7/S8/S9 end record");
         }
         return regions.regions();
     }

@@ -13,9 +13,8 @@ import dev.fwdelta.tool.image.ImageFile;
 import dev.fwdelta.tool.image.ImageFormat;
 import dev.fwdelta.tool.image.ImageLoader;
 import dev.fwdelta.tool.image.ImageRegion;
-import dev.fwdelta.tool.image.RecordWriter;
+import dev.fwdelta.tool.image.TestImages;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -100,15 +99,8 @@ class ImageAddressCliTest {
         }
     }
 
-    /** An image of {@code bytes} at {@code address} as an Intel HEX file. */
     private Path hexAt(String name, long address, byte[] bytes) throws IOException {
-        Path p = dir.resolve(name);
-        try (OutputStream out = Files.newOutputStream(p)) {
-            RecordWriter w = RecordWriter.of(ImageFormat.INTEL_HEX, out, address);
-            w.write(bytes);
-            w.finish();
-        }
-        return p;
+        return TestImages.hexAt(dir.resolve(name), address, bytes);
     }
 
     @Test

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.cli.Main;
 import dev.fwdelta.tool.image.FirmwareImage;
-import dev.fwdelta.tool.image.ImageFormat;
 import dev.fwdelta.tool.image.ImageLoader;
-import dev.fwdelta.tool.image.RecordWriter;
+import dev.fwdelta.tool.image.TestImages;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -53,13 +51,7 @@ class ImageAddressFlashTest {
     }
 
     private Path hexAt(String name, long address, byte[] bytes) throws IOException {
-        Path p = dir.resolve(name);
-        try (OutputStream o = Files.newOutputStream(p)) {
-            RecordWriter w = RecordWriter.of(ImageFormat.INTEL_HEX, o, address);
-            w.write(bytes);
-            w.finish();
-        }
-        return p;
+        return TestImages.hexAt(dir.resolve(name), address, bytes);
     }
 
     /** A chip whose sector 0 holds a bootloader and, if given, an application at 0x08020000. */
