@@ -215,12 +215,19 @@ function parseCompact(b, headerSize) {
   skip(4 + 32, 'new_crc32/new_sha256');
   const firmwareVersion = uvarint('firmware_version', 9, (1n << 63n) - 1n);
   const hardwareId = Number(uvarint('hardware_id', 5, 0xffffffffn));
+  let loadAddress = null;
+  if (flags & 8) {
+    need(4, 'load_address');
+    loadAddress = u32(b, at);
+    at += 4;
+  }
   if (flags & 1) skip(32, 'payload_sha256');
   const crcAt = at;
   need(4, 'header_crc32');
   if (crc32(b, 0, crcAt) !== u32(b, crcAt)) throw new PatchError('header_crc32 does not match: the header is damaged');
   return {
     flags, signed: (flags & 1) !== 0, codec, payloadLength, oldSize, newSize, firmwareVersion, hardwareId,
+    loadAddress,
   };
 }
 
@@ -270,6 +277,7 @@ export const PATCH_ERRORS = Object.freeze({
   40: ['ROLLBACK', 'the board already runs the same or a newer firmware version'],
   41: ['WRONG_HARDWARE', 'this patch is for another board'],
   42: ['BAD_MAP', 'the patch is damaged (relocation map)'],
+  44: ['WRONG_LOAD_ADDRESS', 'this patch is for firmware linked at another address than the board runs from'],
 });
 
 /** A device's RESULT status in words: "WRONG_HARDWARE (41): this patch is for another board". */

@@ -116,3 +116,15 @@ test('device error codes in words, and INFO with a lying name length', () => {
   info[24] = 200;
   assert.throws(() => parseInfo(info), /layout name length 200/);
 });
+
+test('a version-3 patch with flag LOAD_ADDRESS: the u32 after hardware_id (golden vectors)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const dir = new URL('../../patch-runtime/src/test/resources/vectors/', import.meta.url);
+  for (const name of ['compact-load-address.fwd', 'compact-load-address-signed.fwd']) {
+    const h = parsePatchHeader(new Uint8Array(readFileSync(new URL(name, dir))));
+    assert.equal(h.loadAddress, 0x08010000, name);
+    assert.equal(h.hardwareId, 0x1234, name);
+  }
+  const plain = parsePatchHeader(new Uint8Array(readFileSync(new URL('compact-lzma.fwd', dir))));
+  assert.equal(plain.loadAddress, null);
+});

@@ -6,6 +6,8 @@
 
 #define FLAG_SIGNED 1u
 #define FLAG_RELOCATED 2u
+/* Bit 2 (4) is reserved for a record kind of another change. */
+#define FLAG_LOAD_ADDRESS 8u
 #define MAX_IMAGE 0x7FFFFFFFu
 #define MAX_MAP_ENTRIES 256u
 #define MIN_COMPACT_HEADER 98u
@@ -264,7 +266,7 @@ static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
     c.at = 8;
     c.end = size;
     TRY(cur_u8(&c, &h->flags));
-    if ((h->flags & ~(FLAG_SIGNED | FLAG_RELOCATED)) != 0) {
+    if ((h->flags & ~(FLAG_SIGNED | FLAG_RELOCATED | FLAG_LOAD_ADDRESS)) != 0) {
         return FWD_ERR_BAD_FLAGS;
     }
     TRY(cur_u8(&c, &v));
@@ -305,6 +307,10 @@ static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
     TRY(cur_varint(&c, 9, 0x7FFFFFFFFFFFFFFFull, &h->firmware_version));
     TRY(cur_varint(&c, 5, 0xFFFFFFFFu, &v64));
     h->hardware_id = (uint32_t) v64;
+    h->has_load_address = (h->flags & FLAG_LOAD_ADDRESS) != 0;
+    if (h->has_load_address) {
+        TRY(cur_u32(&c, &h->load_address));
+    }
     h->has_payload_sha = (h->flags & FLAG_SIGNED) != 0;
     if (h->has_payload_sha) {
         TRY(cur_bytes(&c, h->payload_sha256, 32));
@@ -324,6 +330,13 @@ static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
         TRY(cur_bytes(&c, NULL, 8 + 64));
     }
     return c.at == size ? FWD_OK : FWD_ERR_BAD_HEADER_SIZE;
+}
+
+fwd_error fwd_header_check_load_address(const fwd_header *h, uint32_t slot_address) {
+    if (h == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
+    return h->has_load_address && h->load_address != slot_address ? FWD_ERR_WRONG_LOAD_ADDRESS : FWD_OK;
 }
 
 fwd_error fwd_header_parse(const uint8_t *b, uint32_t len, fwd_header *h) {

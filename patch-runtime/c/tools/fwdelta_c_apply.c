@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]...: applies a patch with the C
- * library, the way a device does (patch pushed in chunks of N bytes, default 4096). With --trust
- * (repeatable, PEM files as `fwdelta apply --trust` reads them) the patch must be signed by one of
- * those keys. Exit codes as the Java CLI's: 0 ok, 2 usage, 3 bad patch, 4 wrong base image,
- * 5 I/O (also an unreadable key file), 6 refused by policy. A failure prints one line
+ * fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR]: applies a patch
+ * with the C library, the way a device does (patch pushed in chunks of N bytes, default 4096). With
+ * --trust (repeatable, PEM files as `fwdelta apply --trust` reads them) the patch must be signed by
+ * one of those keys; with --slot, as soon as the header is in, a patch whose load address is not
+ * ADDR is refused (fwd_header_check_load_address). Exit codes as the Java CLI's: 0 ok, 2 usage,
+ * 3 bad patch, 4 wrong base image, 5 I/O (also an unreadable key file), 6 refused by policy. A
+ * failure prints one line
  * "fwdelta: error: code N NAME" (N as in docs/FORMAT.md 5) and leaves no OUT behind.
  */
 #include <stdio.h>
@@ -48,14 +50,15 @@ static int exit_code(fwd_error e) {
     if (e == FWD_ERR_IO_ERROR) {
         return 5;
     }
-    if ((e >= FWD_ERR_SIGNATURE_INVALID && e <= FWD_ERR_WRONG_HARDWARE) || e == FWD_ERR_DOES_NOT_FIT) {
+    if ((e >= FWD_ERR_SIGNATURE_INVALID && e <= FWD_ERR_WRONG_HARDWARE) || e == FWD_ERR_DOES_NOT_FIT
+            || e == FWD_ERR_WRONG_LOAD_ADDRESS) {
         return 6;
     }
     return 3;
 }
 
 static int usage(const char *why) {
-    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]...\n", why);
+    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR]\n", why);
     return 2;
 }
 
@@ -76,16 +79,19 @@ int main(int argc, char **argv) {
     fwd_error e = FWD_OK;
     size_t n;
     int i;
+    int has_slot = 0;
+    unsigned long slot = 0;
+    int checked = 0;
     trust.verify = fwd_crypto_host_verify;
     trust.user = NULL;
     trust.keys = keys;
     trust.key_count = 0;
     if (argc < 4 || argc % 2 != 0) {
-        return usage("expected OLD PATCH OUT [--chunk N] [--trust PUB.pem]...");
+        return usage("expected OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR]");
     }
-    for (i = 4; i < argc; i += 2) {
+    for (i = 4; i + 1 < argc; i += 2) {
+        char *end;
         if (strcmp(argv[i], "--chunk") == 0) {
-            char *end;
             chunk_size = strtoul(argv[i + 1], &end, 10);
             if (*end != '\0' || chunk_size < 1 || chunk_size > CHUNK_MAX) {
                 return usage("--chunk must be 1..1048576");
@@ -100,6 +106,12 @@ int main(int argc, char **argv) {
                 return 5;
             }
             trust.key_count++;
+        } else if (strcmp(argv[i], "--slot") == 0) {
+            slot = strtoul(argv[i + 1], &end, 0);
+            if (*end != '\0' || slot > 0xFFFFFFFFul) {
+                return usage("--slot must be an address 0..0xffffffff");
+            }
+            has_slot = 1;
         } else {
             return usage("unknown option");
         }
@@ -134,6 +146,11 @@ int main(int argc, char **argv) {
     }
     while (e == FWD_OK && (n = fread(chunk, 1, chunk_size, patch)) > 0) {
         e = fwd_apply_process(&a, chunk, n);
+        if (e == FWD_OK && has_slot && !checked && fwd_apply_header(&a) != NULL) {
+            /* A device checks here, before its first erase; this tool has written nothing it keeps. */
+            e = fwd_header_check_load_address(fwd_apply_header(&a), (uint32_t) slot);
+            checked = 1;
+        }
     }
     if (e == FWD_OK && ferror(patch)) {
         e = FWD_ERR_IO_ERROR;

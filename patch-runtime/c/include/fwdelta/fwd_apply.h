@@ -65,6 +65,9 @@ typedef struct {
     uint32_t new_crc32_mpeg2;
     uint64_t firmware_version;
     uint32_t hardware_id;
+    /* Version 3 with flag LOAD_ADDRESS (bit 3): where the new image is programmed (FORMAT.md 1.2). */
+    uint8_t has_load_address;
+    uint32_t load_address;
     uint8_t old_sha256[32];
     uint8_t new_sha256[32];
     uint8_t payload_sha256[32];
@@ -88,6 +91,11 @@ typedef int (*fwd_block_fn)(void *user, const fwd_resume *at);
 fwd_error fwd_header_parse(const uint8_t *b, uint32_t len, fwd_header *h);
 /* Checks the 8-byte prefix; *size receives header_size. */
 fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size);
+/*
+ * An update agent's check before its first erase: FWD_OK if the patch records no load address or
+ * records slot_address (where the new image will run), else FWD_ERR_WRONG_LOAD_ADDRESS.
+ */
+fwd_error fwd_header_check_load_address(const fwd_header *h, uint32_t slot_address);
 
 /* ---- Everything below is the applier's private state, public only so that it can be static. ---- */
 

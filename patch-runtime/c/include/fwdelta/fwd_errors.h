@@ -49,6 +49,8 @@ typedef enum {
     FWD_ERR_BAD_MAP = 42,
     /* The update agent's refusal of a patch larger than its slot (the applier never returns it). */
     FWD_ERR_DOES_NOT_FIT = 43,
+    /* The patch's load_address is not the slot's (fwd_header_check_load_address; the applier never returns it). */
+    FWD_ERR_WRONG_LOAD_ADDRESS = 44,
     /*
      * Codes of the C port only, above the format's range (never written in a patch):
      * NOT_YET_SUPPORTED: a valid patch uses a feature the C port does not implement yet; no

@@ -61,12 +61,33 @@ class GoldenVectorTest {
         }
         TrustedKey key = new TrustedKey(SignatureAlgorithm.ED25519, Files.readAllBytes(pub));
         assertArrayEquals(GoldenVectors.SIGNING_KEY.trusted().rawKey(), key.rawKey(), "test key generation changed");
-        for (String name : List.of("ed25519-signed.fwd", "compact-ed25519-signed.fwd")) {
+        for (String name : List.of("ed25519-signed.fwd", "compact-ed25519-signed.fwd",
+                "compact-load-address-signed.fwd")) {
             byte[] patch = resource(name);
             TrustedKey signer = HeaderSignature.verify(patch, PatchHeader.parse(patch),
                     new TrustStore(List.of(key)));
             assertEquals(key.keyId(), signer.keyId(), name);
         }
+    }
+
+    /** FORMAT.md 1.2, flag LOAD_ADDRESS: a u32 after hardware_id, before the payload hash of a signed patch. */
+    @Test
+    void loadAddressVectorsRecordTheAddressInFourBytes() throws IOException {
+        TestPatch plain = TestPatch.standard();
+        plain.version = 3;
+        int plainHeader = PatchHeader.parse(plain.build()).size();
+        for (String name : List.of("compact-load-address.fwd", "compact-load-address-signed.fwd")) {
+            PatchHeader h = PatchHeader.parse(resource(name));
+            assertEquals(0x0801_0000L, h.loadAddress(), name);
+            assertEquals(PatchHeader.FLAG_LOAD_ADDRESS, h.flags() & PatchHeader.FLAG_LOAD_ADDRESS, name);
+        }
+        byte[] unsigned = resource("compact-load-address.fwd");
+        assertEquals(plainHeader + 4, PatchHeader.parse(unsigned).size());
+        // The four bytes sit just before header_crc32, little-endian.
+        int crcAt = PatchHeader.parse(unsigned).size() - 4;
+        assertArrayEquals(new byte[] {0x00, 0x00, 0x01, 0x08}, Arrays.copyOfRange(unsigned, crcAt - 4, crcAt));
+        // 73-byte signature section and 32-byte payload hash on top of the unsigned header.
+        assertEquals(plainHeader + 4 + 32 + 73, PatchHeader.parse(resource("compact-load-address-signed.fwd")).size());
     }
 
     /** The format-3 vectors' headers, byte counts worked out from FORMAT.md 1.2 by hand. */

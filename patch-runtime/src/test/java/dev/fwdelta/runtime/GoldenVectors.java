@@ -217,6 +217,20 @@ public final class GoldenVectors {
         compactSparse.sparse = true;
         v.put("compact-sparse-records", compactSparse);
 
+        // FORMAT.md 1.2, flag LOAD_ADDRESS: the image is programmed at 0x08010000; signed, the
+        // address sits before payload_sha256 and is covered by the signature.
+        TestPatch loadAddress = TestPatch.standard();
+        loadAddress.version = 3;
+        loadAddress.flags = 8;
+        loadAddress.loadAddress = 0x0801_0000L;
+        v.put("compact-load-address", loadAddress);
+        TestPatch loadAddressSigned = TestPatch.standard();
+        loadAddressSigned.version = 3;
+        loadAddressSigned.flags = 8 | 1;
+        loadAddressSigned.loadAddress = 0x0801_0000L;
+        loadAddressSigned.signer = SIGNING_KEY.sectionSigner();
+        v.put("compact-load-address-signed", loadAddressSigned);
+
         TestPatch compactA64 = relocationA64();
         compactA64.version = 3;
         v.put("compact-relocation-a64", compactA64);

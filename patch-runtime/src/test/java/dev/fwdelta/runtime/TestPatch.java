@@ -64,6 +64,11 @@ public final class TestPatch {
     public Long headerCrc;
     /** Format 3 only: header_size and map_bytes overrides (null = the true value). */
     public Integer compactHeaderSize;
+    /**
+     * Format 3: load_address, written as a u32 after hardware_id when set (flag bit 3 is the
+     * caller's to set, so that a test can write one without the other).
+     */
+    public Long loadAddress;
     /** Format 3: write kind-1 (sparse) records, every zero run its own pair. */
     public boolean sparse;
     public Long mapBytes;
@@ -447,6 +452,11 @@ public final class TestPatch {
         putCompactImage(f, newImage, or(newSize, newImage.length));
         uvarint(f, firmwareVersion);
         uvarint(f, hardwareId);
+        if (loadAddress != null) {
+            for (int k = 0; k < 4; k++) {
+                f.write((int) (loadAddress >>> (8 * k)));
+            }
+        }
         if (signed) {
             f.writeBytes(sha256(p));
         }

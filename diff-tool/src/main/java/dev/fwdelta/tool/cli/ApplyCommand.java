@@ -10,7 +10,12 @@ import dev.fwdelta.runtime.io.OldImage;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Applier;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Format;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Reader;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.tool.image.FirmwareImage;
+import dev.fwdelta.tool.image.ImageFormat;
 import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.RecordWriter;
+import java.io.PrintWriter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -30,7 +35,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = "Apply PATCH (fwdelta or BSDIFF40) to OLD. NEW is written only after it verified.")
+        description = {"Apply PATCH (fwdelta or BSDIFF40) to OLD. NEW is written only after it verified:",
+            "Intel HEX if its name ends .hex, S-records for .srec/.s19/.s28/.s37/.mot, else raw bytes.",
+            "A patch that records a load address other than the slot's (OLD's address, or --address) is refused."})
 final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -68,28 +75,80 @@ final class ApplyCommand implements Callable<Integer> {
             description = "This board's id: patches for another board are refused.")
     Long hardwareId;
 
+    @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
+            description = {"Address of the slot NEW is installed at (a raw .bin OLD is taken to be there).",
+                "Default: OLD's address if it is a HEX, S-record or ELF file, else none (not checked)."})
+    Long address;
+
+    @Mixin
+    ImageInputs images;
+
     @Override
     public Integer call() throws Exception {
         AtomicOutput.refuseInputs(output, oldPath, patchPath);
+        ImageFormat outFormat = outputFormat(output);
         if (Bsdiff40Format.isBsdiff40(patchPath)) {
-            return applyBsdiff40();
+            return applyBsdiff40(outFormat);
         }
         ApplyResult result;
-        try (OldImageHandle old = OldImageHandle.open(oldPath);
+        long at;
+        try (OldImageHandle old = OldImageHandle.open(oldPath, images, spec.commandLine().getErr());
              InputStream patch = new BufferedInputStream(Files.newInputStream(patchPath))) {
-            // The declared new size is checked before the output exists (the applier checks the rest).
-            maxSize.checkNewSize(PatchFileSummary.readHeader(patchPath).newSize());
+            // The declared new size and the load address are checked before the output exists
+            // (the applier checks the rest).
+            PatchHeader header = PatchFileSummary.readHeader(patchPath);
+            maxSize.checkNewSize(header.newSize());
+            long slot = address != null ? address : old.address();
+            if (slot != FirmwareImage.NO_ADDRESS) {
+                header.checkLoadAddress(slot);
+            }
+            at = header.hasLoadAddress() ? header.loadAddress() : slot;
             try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
-                result = StreamApply.apply(patch, old.image(), out.stream()::write, policy());
+                OutputStream sink = encoder(outFormat, out.stream(), at);
+                result = StreamApply.apply(patch, old.image(), sink::write, policy());
+                finish(sink);
                 out.commit();
             }
         }
         Map<String, Object> r = result("fwdelta", result.newSize());
         r.put("blocks", result.blocks());
         r.put("verified", true);
-        json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes, %d blocks, SHA-256 and CRCs verified%n", output,
-                result.newSize(), result.blocks()));
+        r.put("load_address", at == FirmwareImage.NO_ADDRESS ? null : at);
+        json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes%s, %d blocks, SHA-256 and CRCs verified%n", output,
+                result.newSize(), describe(outFormat, at), result.blocks()));
         return ExitCodes.OK;
+    }
+
+    /** The format NEW is written in, by its name: HEX and S-records need an address, ELF is not written. */
+    private static ImageFormat outputFormat(Path output) {
+        ImageFormat f = ImageFormat.byName(output.getFileName().toString());
+        if (f == ImageFormat.ELF) {
+            throw new IllegalArgumentException("apply writes raw (.bin), Intel HEX (.hex) or S-record (.srec) images, "
+                    + "not ELF: name NEW " + output.getFileName() + " accordingly");
+        }
+        return f == null ? ImageFormat.BIN : f;
+    }
+
+    /** The stream NEW's bytes go through: as they are, or as address records from {@code at}. */
+    private static OutputStream encoder(ImageFormat format, OutputStream out, long at) {
+        if (format == ImageFormat.BIN) {
+            return out;
+        }
+        if (at == FirmwareImage.NO_ADDRESS) {
+            throw new IllegalArgumentException("NEW is " + format.label() + ", which needs an address: the patch "
+                    + "records none and OLD is a raw binary; give --address");
+        }
+        return RecordWriter.of(format, out, at);
+    }
+
+    private static void finish(OutputStream sink) throws IOException {
+        if (sink instanceof RecordWriter records) {
+            records.finish();
+        }
+    }
+
+    private static String describe(ImageFormat format, long at) {
+        return format == ImageFormat.BIN ? "" : String.format(" as %s at 0x%08x", format.label(), at);
     }
 
     private UpdatePolicy policy() throws IOException {
@@ -97,20 +156,22 @@ final class ApplyCommand implements Callable<Integer> {
                 installedVersion == null ? -1 : installedVersion, allowDowngrade, hardwareId == null ? -1 : hardwareId);
     }
 
-    private int applyBsdiff40() throws Exception {
+    private int applyBsdiff40(ImageFormat outFormat) throws Exception {
         if (trust.store() != null || installedVersion != null || hardwareId != null) {
             throw new IllegalArgumentException("a BSDIFF40 patch carries no signature, version or board id: "
                     + "--trust, --installed-version and --hardware-id cannot be checked");
         }
         long size;
         try (SeekableByteChannel patch = Files.newByteChannel(patchPath);
-             OldImageHandle old = OldImageHandle.open(oldPath);
+             OldImageHandle old = OldImageHandle.open(oldPath, images, spec.commandLine().getErr());
              Bsdiff40Reader reader = new Bsdiff40Reader(patch, old.image().size(), maxSize.bytes());
              AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
             // The reader checked the header (new size against --max-size) before the output existed.
-            OutputStream buffered = new BufferedOutputStream(out.stream(), Bsdiff40Applier.CHUNK);
+            OutputStream sink = encoder(outFormat, out.stream(), address != null ? address : old.address());
+            OutputStream buffered = new BufferedOutputStream(sink, Bsdiff40Applier.CHUNK);
             size = Bsdiff40Applier.apply(reader, old.image(), buffered);
             buffered.flush();
+            finish(sink);
             out.commit();
         }
         Map<String, Object> r = result("BSDIFF40", size);
@@ -128,14 +189,22 @@ final class ApplyCommand implements Callable<Integer> {
         return r;
     }
 
-    /** A .bin old image is read by random access from its file; a .hex one is converted in memory. */
-    private record OldImageHandle(OldImage image, AutoCloseable resource) implements AutoCloseable {
-        static OldImageHandle open(Path path) throws Exception {
-            if (ImageLoader.isIntelHex(path)) {
-                return new OldImageHandle(new ByteArrayOldImage(ImageLoader.load(path).bytes()), () -> { });
+    /**
+     * A raw old image is read by random access from its file (no address of its own); a HEX,
+     * S-record or ELF one is converted in memory and keeps its address.
+     */
+    private record OldImageHandle(OldImage image, long address, AutoCloseable resource) implements AutoCloseable {
+        static OldImageHandle open(Path path, ImageInputs images, PrintWriter err) throws Exception {
+            if (ImageLoader.detect(path) != ImageFormat.BIN) {
+                FirmwareImage loaded = images.load(path, FirmwareImage.NO_ADDRESS, err);
+                return new OldImageHandle(new ByteArrayOldImage(loaded.bytes()), loaded.address(), () -> { });
+            }
+            if (images.region != null) {
+                throw new IllegalArgumentException("--region selects regions of a HEX, S-record or ELF file; " + path
+                        + " is a raw binary");
             }
             FileOldImage file = new FileOldImage(path);
-            return new OldImageHandle(file, file);
+            return new OldImageHandle(file, FirmwareImage.NO_ADDRESS, file);
         }
 
         @Override

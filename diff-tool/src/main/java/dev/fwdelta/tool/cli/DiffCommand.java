@@ -4,7 +4,8 @@ package dev.fwdelta.tool.cli;
 import dev.fwdelta.tool.diff.BsdiffMatcher;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.encode.ImageTarget;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sign.KeyFiles;
 import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = "Make a patch that turns OLD into NEW (raw .bin or Intel .hex images).")
+        description = {"Make a patch that turns OLD into NEW: raw .bin, Intel HEX, Motorola S-record or ELF images",
+            "(recognised by content). The patch records NEW's address (from the file, or --address)."})
 final class DiffCommand implements Callable<Integer> {
     enum Format { fwdelta, bsdiff40 }
 
@@ -43,6 +45,17 @@ final class DiffCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    ImageInputs images;
+
+    @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
+            description = {"Where a raw .bin OLD or NEW is programmed, recorded in the patch. Default: the other "
+                + "image's address", "if it is a HEX, S-record or ELF file, else none (the patch records no address)."})
+    Long address;
+
+    @Option(names = "--allow-move", description = "Allow OLD and NEW at different addresses (the patch records NEW's).")
+    boolean allowMove;
+
     @Option(names = "--key", paramLabel = "KEY.pem", description = "Sign the patch with this private key.")
     Path key;
 
@@ -53,8 +66,12 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AtomicOutput.refuseInputs(output, oldPath, newPath, key);
-        byte[] oldImage = ImageLoader.load(oldPath).bytes();
-        byte[] newImage = ImageLoader.load(newPath).bytes();
+        long raw = address == null ? FirmwareImage.NO_ADDRESS : address;
+        FirmwareImage oldFile = images.load(oldPath, raw, spec.commandLine().getErr());
+        FirmwareImage newFile = images.load(newPath, raw, spec.commandLine().getErr());
+        ImageTarget target = ImageInputs.target(oldFile, newFile, allowMove);
+        byte[] oldImage = oldFile.bytes();
+        byte[] newImage = newFile.bytes();
         if (format == Format.bsdiff40) {
             if (key != null) {
                 throw new IllegalArgumentException("BSDIFF40 has no signature: --key works with --format fwdelta only");
@@ -67,7 +84,7 @@ final class DiffCommand implements Callable<Integer> {
                     patch.size(), newImage.length));
             return ExitCodes.OK;
         }
-        BuildOptions options = build.toOptions();
+        BuildOptions options = build.toOptions().withTarget(target);
         SigningKey signingKey = key == null ? null : KeyFiles.readPrivate(key);
         PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, options);
         byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
@@ -77,10 +94,12 @@ final class DiffCommand implements Callable<Integer> {
         r.put("codec_setting", built.codecSetting());
         r.put("decoder_ram", built.header().decoderRam());
         r.put("signed", signingKey != null);
+        r.put("load_address", target.loadAddress() == FirmwareImage.NO_ADDRESS ? null : target.loadAddress());
         json.output(spec).result(r, w -> w.printf(
-                "wrote %s: %d bytes for a %d-byte image (%.2f%%), %s, decoder RAM %d bytes%n",
-                output, patch.length, newImage.length, 100.0 * patch.length / Math.max(1, newImage.length),
-                built.codecSetting(), built.header().decoderRam()));
+                "wrote %s: %d bytes for a %d-byte image%s (%.2f%%), %s, decoder RAM %d bytes%n",
+                output, patch.length, newImage.length, target.loadAddress() == FirmwareImage.NO_ADDRESS ? ""
+                        : String.format(" at 0x%08x", target.loadAddress()),
+                100.0 * patch.length / Math.max(1, newImage.length), built.codecSetting(), built.header().decoderRam()));
         return ExitCodes.OK;
     }
 

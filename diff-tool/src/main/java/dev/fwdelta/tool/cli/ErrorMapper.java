@@ -84,6 +84,7 @@ public final class ErrorMapper implements CommandLine.IExecutionExceptionHandler
             case ROLLBACK:
             case WRONG_HARDWARE:
             case DOES_NOT_FIT:
+            case WRONG_LOAD_ADDRESS:
                 return ExitCodes.REFUSED;
             default:
                 return ExitCodes.BAD_PATCH;

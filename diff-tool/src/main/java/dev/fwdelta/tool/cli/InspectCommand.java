@@ -64,6 +64,9 @@ final class InspectCommand implements Callable<Integer> {
         if (key.equals("hardware_id")) {
             return String.format("0x%08x", (Long) value);
         }
+        if (key.equals("load_address")) {
+            return value == null ? "not recorded" : String.format("0x%08x", (Long) value);
+        }
         if (key.equals("ratio")) {
             return String.format("%.4f", (Double) value);
         }
@@ -108,6 +111,7 @@ final class InspectCommand implements Callable<Integer> {
         f.put("payload_sha256", h.payloadSha256() == null ? null : HexFormat.of().formatHex(h.payloadSha256()));
         f.put("firmware_version", JsonNumbers.unsigned(h.firmwareVersion()));
         f.put("hardware_id", h.hardwareId());
+        f.put("load_address", h.hasLoadAddress() ? (Object) h.loadAddress() : null);
         f.put("signed", h.signature().isPresent());
         if (h.signature().isPresent()) {
             SignatureAlgorithm alg = SignatureAlgorithm.byId(h.signature().algorithm());

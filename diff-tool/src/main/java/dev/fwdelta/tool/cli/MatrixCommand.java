@@ -5,7 +5,7 @@ import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.security.TrustedKey;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sign.KeyFiles;
 import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
@@ -59,6 +59,14 @@ final class MatrixCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    ImageInputs images;
+
+    @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
+            description = "Where raw .bin images are programmed, recorded in the patches (default: NEW's address if "
+                    + "it is a HEX, S-record or ELF file, else none).")
+    Long address;
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(outDir);
@@ -69,7 +77,9 @@ final class MatrixCommand implements Callable<Integer> {
             throw new IllegalArgumentException("matrix needs --new NEW and at least one --old OLD (or --merge)");
         }
         int[] s = parseShard();
-        byte[] newImage = ImageLoader.load(newPath).bytes();
+        long raw = address == null ? FirmwareImage.NO_ADDRESS : address;
+        FirmwareImage newFile = images.load(newPath, raw, spec.commandLine().getErr());
+        byte[] newImage = newFile.bytes();
         ImageChecksums newSums = ImageChecksums.of(newImage);
         BuildOptions options = build.toOptions();
         SigningKey signingKey = key == null ? null : KeyFiles.readPrivate(key);
@@ -83,12 +93,14 @@ final class MatrixCommand implements Callable<Integer> {
                 continue;
             }
             Path oldPath = olds.get(i);
-            byte[] oldImage = ImageLoader.load(oldPath).bytes();
+            FirmwareImage oldFile = images.load(oldPath, raw, spec.commandLine().getErr());
+            byte[] oldImage = oldFile.bytes();
             String oldSha = hex(ImageChecksums.of(oldImage).sha256());
             if (!fromShas.add(oldSha)) {
                 throw new IllegalArgumentException("--old " + oldPath + " is the same image as an earlier --old");
             }
-            PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, options);
+            PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage,
+                    options.withTarget(ImageInputs.target(oldFile, newFile, false)));
             byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
             // Old files that share a name (v1/firmware.bin, v2/firmware.bin) get their image's hash in the name.
             String from = clashing.contains(stem(oldPath)) ? stem(oldPath) + "-" + oldSha.substring(0, 12)

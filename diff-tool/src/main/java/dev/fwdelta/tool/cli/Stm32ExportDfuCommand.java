@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.stm32.DfuseFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,15 +17,22 @@ import picocli.CommandLine.Spec;
 @Command(name = "export-dfu", mixinStandardHelpOptions = true,
         description = "Write IMAGE as a DfuSe .dfu file (prefix, target, element, suffix with CRC) for dfu-util.")
 final class Stm32ExportDfuCommand implements Callable<Integer> {
+    /** STM32 flash base: where a raw image goes without --address. */
+    static final long DEFAULT_ADDRESS = 0x0800_0000L;
+
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "IMAGE")
     Path image;
 
-    @Option(names = "--address", defaultValue = "0x08000000", converter = UnsignedNumber.U32.class,
-            description = "Where the image goes (default: ${DEFAULT-VALUE}).")
-    long address;
+    @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
+            description = "Where a raw .bin image goes (default: 0x08000000); HEX, S-record and ELF files carry "
+                    + "their address.")
+    Long address;
+
+    @Mixin
+    ImageInputs images;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.dfu")
     Path output;
@@ -41,8 +48,9 @@ final class Stm32ExportDfuCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var loaded = ImageLoader.load(image);
-        long at = loaded.baseAddress() != 0 ? loaded.baseAddress() : address;
+        FirmwareImage loaded = images.load(image, address != null ? address : FirmwareImage.NO_ADDRESS,
+                spec.commandLine().getErr());
+        long at = loaded.hasAddress() ? loaded.address() : DEFAULT_ADDRESS;
         byte[] dfu = DfuseFile.write(loaded.bytes(), at, (int) vid, (int) pid, "Internal Flash");
         AtomicOutput.write(output, dfu, image);
         Map<String, Object> r = new LinkedHashMap<>();

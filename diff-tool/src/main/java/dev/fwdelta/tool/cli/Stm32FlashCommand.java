@@ -2,7 +2,8 @@
 package dev.fwdelta.tool.cli;
 
 import com.fazecast.jSerialComm.SerialPort;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sim.DfuseDevice;
 import dev.fwdelta.tool.stm32.An3155Client;
 import dev.fwdelta.tool.stm32.DeltaFlasher;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +31,9 @@ import picocli.CommandLine.Spec;
             "--patch: read the installed image, check it is the patch's base, rebuild the new image here,",
             "erase and write only the sectors that change. An interrupted --patch flash is finished by running",
             "the same command again; a chip that already holds the result is reported up to date.",
-            "--image: a plain full write."})
+            "--image: a plain full write (raw .bin, Intel HEX, S-record or ELF).",
+            "Both write at the image's address (the patch's load address, the file's, or --address) and refuse",
+            "an address outside the part's flash or not on a sector start; the sectors around the image are kept."})
 final class Stm32FlashCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,7 +56,7 @@ final class Stm32FlashCommand implements Callable<Integer> {
         @Option(names = "--patch", paramLabel = "PATCH")
         Path patch;
 
-        @Option(names = "--image", paramLabel = "NEW.bin")
+        @Option(names = "--image", paramLabel = "NEW")
         Path image;
     }
 
@@ -65,8 +69,20 @@ final class Stm32FlashCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "Read back what was written.")
     boolean verify;
 
-    @Option(names = "--go", description = "Start the new firmware afterwards (Go to the flash base).")
-    boolean go;
+    @Option(names = "--go", arity = "0..1", paramLabel = "ADDR", fallbackValue = GO_IMAGE,
+            description = "Start the new firmware afterwards: Go to the image's address, or to ADDR.")
+    String go;
+
+    @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
+            description = {"Where a raw .bin --image, or a --patch that records no load address, is written",
+                "(default: the part's flash base). A patch that records one must record this one."})
+    Long address;
+
+    @Mixin
+    ImageInputs images;
+
+    /** --go without ADDR: the address the image was written at. */
+    static final String GO_IMAGE = "image";
 
     @Option(names = "--recovery-dir", paramLabel = "DIR", description = {"Where --patch keeps the new image until "
             + "the chip is verified, so that an interrupted flash can be finished with the same patch",
@@ -76,8 +92,20 @@ final class Stm32FlashCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    /** --go ADDR as a number (checked before anything is read or written). */
+    private long goAddress() {
+        try {
+            return new UnsignedNumber.U32().convert(go);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new IllegalArgumentException("--go: " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (go != null && !go.equals(GO_IMAGE)) {
+            goAddress();
+        }
         int p = switch (parity) {
             case "even" -> SerialPort.EVEN_PARITY;
             case "none" -> SerialPort.NO_PARITY;
@@ -116,16 +144,31 @@ final class Stm32FlashCommand implements Callable<Integer> {
     }
 
     private int run(FlashTarget chip) throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
         DeltaFlasher.Progress progress = json.progress(spec);
-        DeltaFlasher.Summary s = source.patch != null
-                ? DeltaFlasher.flashPatch(chip, DeltaFlasher.readPatch(source.patch), verify, progress,
-                        new RecoveryCopies(recoveryDir != null ? recoveryDir : RecoveryCopies.defaultDir()))
-                : DeltaFlasher.flashImage(chip, ImageLoader.load(source.image).bytes(), verify, progress);
-        if (go) {
-            chip.go(chip.part().flashBase());
+        long defaultAt = address != null ? address : chip.part().flashBase();
+        long at;
+        DeltaFlasher.Summary s;
+        if (source.patch != null) {
+            byte[] patch = DeltaFlasher.readPatch(source.patch);
+            PatchHeader header = PatchHeader.parse(patch);
+            if (address != null) {
+                header.checkLoadAddress(address);
+            }
+            at = header.hasLoadAddress() ? header.loadAddress() : defaultAt;
+            s = DeltaFlasher.flashPatch(chip, patch, at, verify, progress,
+                    new RecoveryCopies(recoveryDir != null ? recoveryDir : RecoveryCopies.defaultDir()));
+        } else {
+            FirmwareImage image = images.load(source.image, address != null ? address : FirmwareImage.NO_ADDRESS, err);
+            at = image.hasAddress() ? image.address() : defaultAt;
+            s = DeltaFlasher.flashImage(chip, image.bytes(), at, verify, progress);
+        }
+        if (go != null) {
+            chip.go(go.equals(GO_IMAGE) ? at : goAddress());
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("start", s.start().name());
+        r.put("image_address", at);
         r.put("sectors_erased", s.sectorsErased());
         r.put("sectors_in_image", s.sectorsInImage());
         r.put("bytes_written", s.bytesWritten());
@@ -143,6 +186,7 @@ final class Stm32FlashCommand implements Callable<Integer> {
             }
             out.printf("sectors erased and written   %d of the %d the image spans (a full write erases all %d)%n",
                     s.sectorsErased(), s.sectorsInImage(), s.sectorsInImage());
+            out.printf("image address                0x%08x%n", at);
             out.printf("bytes written                %d of %d%n", s.bytesWritten(), s.imageBytes());
             out.printf("bytes on the wire            %d%n", s.wireBytes());
             out.printf("time                         %.2f s%s%n", s.seconds(), s.verified() ? ", verified" : "");

@@ -11,10 +11,17 @@ import dev.fwdelta.runtime.format.Limits;
  * @param maxBlockRaw     largest decoded block: the resume granularity and codec reset interval
  * @param firmwareVersion anti-rollback number of the new image
  * @param hardwareId      board/product id the image is for
+ * @param target          where the images live and what code they hold, as far as the inputs say
  */
-public record BuildOptions(Codec codec, long ramBudget, int maxBlockRaw, long firmwareVersion, long hardwareId) {
+public record BuildOptions(Codec codec, long ramBudget, int maxBlockRaw, long firmwareVersion, long hardwareId,
+                           ImageTarget target) {
     public static final long DEFAULT_RAM_BUDGET = 16 * 1024;
     public static final int DEFAULT_MAX_BLOCK_RAW = 256 * 1024;
+
+    /** Options for images whose addresses and architecture are not known (raw binaries). */
+    public BuildOptions(Codec codec, long ramBudget, int maxBlockRaw, long firmwareVersion, long hardwareId) {
+        this(codec, ramBudget, maxBlockRaw, firmwareVersion, hardwareId, ImageTarget.UNKNOWN);
+    }
 
     public BuildOptions {
         if (maxBlockRaw < 64 || maxBlockRaw > Limits.MAX_BLOCK_RAW) {
@@ -33,10 +40,14 @@ public record BuildOptions(Codec codec, long ramBudget, int maxBlockRaw, long fi
     }
 
     public BuildOptions withCodec(Codec c) {
-        return new BuildOptions(c, ramBudget, maxBlockRaw, firmwareVersion, hardwareId);
+        return new BuildOptions(c, ramBudget, maxBlockRaw, firmwareVersion, hardwareId, target);
     }
 
     public BuildOptions withRamBudget(long budget) {
-        return new BuildOptions(codec, budget, maxBlockRaw, firmwareVersion, hardwareId);
+        return new BuildOptions(codec, budget, maxBlockRaw, firmwareVersion, hardwareId, target);
+    }
+
+    public BuildOptions withTarget(ImageTarget t) {
+        return new BuildOptions(codec, ramBudget, maxBlockRaw, firmwareVersion, hardwareId, t);
     }
 }

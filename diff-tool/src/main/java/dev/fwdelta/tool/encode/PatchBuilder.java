@@ -284,11 +284,13 @@ public final class PatchBuilder {
         System.arraycopy(blocks, 0, payload, mapSection.length, blocks.length);
         int mapCount = map == null ? 0 : map.sectionEntries();
         // Format 3, unsigned: no payload hash until a signer adds one with its signature.
-        PatchHeader header = new PatchHeader(PatchHeader.FORMAT_VERSION_COMPACT,
-                map == null ? 0 : PatchHeader.FLAG_RELOCATED, c.codec(), c.props(), mapCount, mapSection.length,
+        long loadAddress = options.target().loadAddress();
+        int flags = (map == null ? 0 : PatchHeader.FLAG_RELOCATED)
+                | (loadAddress == PatchHeader.NO_LOAD_ADDRESS ? 0 : PatchHeader.FLAG_LOAD_ADDRESS);
+        PatchHeader header = new PatchHeader(PatchHeader.FORMAT_VERSION_COMPACT, flags, c.codec(), c.props(), mapCount, mapSection.length,
                 c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount), options.maxBlockRaw(),
                 blockCount, payload.length, sums.old(), sums.neu(), null, options.firmwareVersion(),
-                options.hardwareId(), SignatureSection.NONE);
+                options.hardwareId(), SignatureSection.NONE, loadAddress);
         byte[] head = header.encode();
         byte[] patch = new byte[head.length + payload.length];
         System.arraycopy(head, 0, patch, 0, head.length);

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
+import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,9 +88,11 @@ final class ViewScreen {
             return List.of();
         }
         List<Supplier<List<RelocationMap>>> out = new ArrayList<>();
-        OptionalLong base = LinkAddressFinder.find(oldImage, newImage, runs, shifts);
-        Architecture elf = elfArchitecture(oldImage);
-        List<Architecture> archs = elf == null ? Architecture.ALL : List.of(elf);
+        // An address the input file gives (HEX, ELF, --address) is the link base; only a raw image's is guessed.
+        long known = options.target().oldAddress();
+        OptionalLong base = known != PatchHeader.NO_LOAD_ADDRESS ? OptionalLong.of(known)
+                : LinkAddressFinder.find(oldImage, newImage, runs, shifts);
+        List<Architecture> archs = architectures(options.target().elfMachine(), oldImage);
         List<RelocationMap> fromAlignment = new ArrayList<>();
         for (Architecture arch : archs) {
             fromAlignment.addAll(arch.variants(shifts, base));
@@ -100,6 +103,19 @@ final class ViewScreen {
                     .flatMap(map -> arch.variants(map, base).stream()).toList());
         }
         return out;
+    }
+
+    /**
+     * The architectures whose views are screened: the ELF input's machine alone (none if fwdelta
+     * has no transform for it), else the machine of a raw image that is itself an ELF file, else all.
+     */
+    static List<Architecture> architectures(int elfMachine, byte[] oldImage) {
+        if (elfMachine != ImageTarget.NO_MACHINE) {
+            Architecture a = Architecture.ofElfMachine(elfMachine);
+            return a == null ? List.of() : List.of(a);
+        }
+        Architecture elf = elfArchitecture(oldImage);
+        return elf == null ? Architecture.ALL : List.of(elf);
     }
 
     /**

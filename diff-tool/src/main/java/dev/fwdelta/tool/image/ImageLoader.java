@@ -3,30 +3,112 @@ package dev.fwdelta.tool.image;
 
 import dev.fwdelta.runtime.format.Limits;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 
-/** Loads a firmware image from a raw binary or an Intel HEX file (by extension .hex/.ihex). */
+/**
+ * Reads an image file of any format fwdelta knows ({@link ImageFormat}), recognised by its content;
+ * a file whose extension names another format is refused, so a HEX file renamed .bin is never
+ * diffed as text. A shared library ({@code .so}, {@code .so.N}) is an ELF file updated as the file
+ * itself: it is read raw.
+ */
 public final class ImageLoader {
+    /** Bytes looked at to recognise a format. */
+    static final int HEAD = 1024;
+
     private ImageLoader() {}
 
-    public static boolean isIntelHex(Path path) {
-        String name = path.getFileName().toString().toLowerCase();
-        return name.endsWith(".hex") || name.endsWith(".ihex") || name.endsWith(".ihx");
+    /** The format of the file at {@code path}, checked against its extension. */
+    public static ImageFormat detect(Path path) throws IOException {
+        String name = path.getFileName().toString();
+        if (isSharedLibrary(name)) {
+            return ImageFormat.BIN;
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes(HEAD);
+        }
+        ImageFormat content = ImageFormat.byContent(head);
+        ImageFormat named = ImageFormat.byName(name);
+        if (content == ImageFormat.BIN && startsAsRecords(named, head)) {
+            return named; // a damaged HEX or S-record file: its reader says which line is wrong
+        }
+        if (named != null && named != content) {
+            throw new BadImageException(path + " is named as " + article(named.label()) + " file but holds "
+                    + article(content.label()) + (content == ImageFormat.BIN ? " image" : " file")
+                    + ": rename it (" + extensionsOf(content) + ") or convert it");
+        }
+        return content;
     }
 
-    public static FirmwareImage load(Path path) throws IOException {
-        if (isIntelHex(path)) {
-            try (var reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII)) {
-                return IntelHex.parse(reader);
+    /** Reads the file's regions (a raw binary: one region, not yet placed). */
+    public static ImageFile read(Path path) throws IOException {
+        ImageFormat format = detect(path);
+        String what = path.toString();
+        switch (format) {
+            case INTEL_HEX -> {
+                try (var reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII)) {
+                    return new ImageFile(what, format, IntelHex.parse(reader, what), FirmwareImage.NO_MACHINE);
+                }
+            }
+            case SREC -> {
+                try (var reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII)) {
+                    return new ImageFile(what, format, Srec.parse(reader, what), FirmwareImage.NO_MACHINE);
+                }
+            }
+            case ELF -> {
+                ElfImage.Contents elf = ElfImage.read(path, what);
+                return new ImageFile(what, format, elf.regions(), elf.machine());
+            }
+            default -> {
+                long size = Files.size(path);
+                if (size > Limits.MAX_IMAGE_SIZE) {
+                    throw new BadImageException(path + " has " + size + " bytes; fwdelta takes images up to "
+                            + Limits.MAX_IMAGE_SIZE + " bytes (2 GiB - 1)");
+                }
+                return new ImageFile(what, format, List.of(new ImageRegion(0, Files.readAllBytes(path))),
+                        FirmwareImage.NO_MACHINE);
             }
         }
-        long size = Files.size(path);
-        if (size > Limits.MAX_IMAGE_SIZE) {
-            throw new IOException(path + " has " + size + " bytes; fwdelta takes images up to "
-                    + Limits.MAX_IMAGE_SIZE + " bytes (2 GiB - 1)");
-        }
-        return new FirmwareImage(Files.readAllBytes(path), 0);
+    }
+
+    /**
+     * The image a patch is made of or applied to: the file's only region, at the file's own address
+     * or (raw binary) at {@code rawAddress} ({@link FirmwareImage#NO_ADDRESS}: not known).
+     */
+    public static FirmwareImage load(Path path, long rawAddress) throws IOException {
+        return RegionSelector.select(read(path), null, rawAddress).image();
+    }
+
+    /** {@link #load(Path, long)} with no address for a raw binary. */
+    public static FirmwareImage load(Path path) throws IOException {
+        return load(path, FirmwareImage.NO_ADDRESS);
+    }
+
+    /** A .hex starting with ':' or an S-record file starting with 'S': that format, however damaged. */
+    private static boolean startsAsRecords(ImageFormat named, byte[] head) {
+        return head.length > 0 && (named == ImageFormat.INTEL_HEX && head[0] == ':'
+                || named == ImageFormat.SREC && head[0] == 'S');
+    }
+
+    static boolean isSharedLibrary(String name) {
+        return name.toLowerCase(Locale.ROOT).matches(".*\\.so(\\.[0-9]+)*");
+    }
+
+    private static String extensionsOf(ImageFormat f) {
+        return switch (f) {
+            case BIN -> ".bin";
+            case INTEL_HEX -> ".hex";
+            case SREC -> ".srec";
+            case ELF -> ".elf";
+        };
+    }
+
+    private static String article(String label) {
+        return ("AEIOU".indexOf(label.charAt(0)) >= 0 ? "an " : "a ") + label;
     }
 }

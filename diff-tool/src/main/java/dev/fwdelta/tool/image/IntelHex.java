@@ -1,127 +1,99 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.image;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Arrays;
-import java.util.TreeMap;
+import java.util.List;
 
 /**
- * Intel HEX to a flat image: data records (00), extended segment (02) and linear (04) addresses,
- * end of file (01); start addresses (03, 05) are ignored. The image starts at the lowest
- * address; gaps hold the erased value 0xFF.
+ * Reads Intel HEX into regions ({@link RegionCollector}): data (00), end of file (01), extended
+ * segment address (02), start segment address (03: CS:IP, checked and not used), extended linear
+ * address (04) and start linear address (05: checked and not used; a device starts from its
+ * vector table).
  */
 public final class IntelHex {
-    /** An image may span at most this many bytes (also bounds the allocation). */
-    public static final long MAX_SPAN = 256L << 20;
-    public static final byte ERASED = (byte) 0xFF;
+    /** A record holds at most 255 data bytes: a longer line is not Intel HEX. */
+    static final int MAX_LINE = 1 + 2 * (5 + 255);
 
     private IntelHex() {}
 
-    public static FirmwareImage parse(Reader source) throws IOException {
-        TreeMap<Long, byte[]> chunks = new TreeMap<>();
-        BufferedReader in = new BufferedReader(source);
+    public static List<ImageRegion> parse(Reader source, String what) throws IOException {
+        RegionCollector regions = new RegionCollector(what);
+        RecordLines lines = new RecordLines(source);
         long upper = 0;
         boolean ended = false;
-        int lineNo = 0;
         String line;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            line = line.strip();
-            if (line.isEmpty()) {
-                continue;
-            }
+        while ((line = lines.next()) != null) {
+            int lineNo = lines.number();
             if (ended) {
-                throw bad(lineNo, "data after the end-of-file record");
+                throw bad(what, lineNo, "data after the end-of-file record");
             }
-            byte[] rec = decodeLine(line, lineNo);
+            byte[] rec = decodeLine(line, what, lineNo);
             int count = rec[0] & 0xFF;
             int offset = (rec[1] & 0xFF) << 8 | (rec[2] & 0xFF);
             int type = rec[3] & 0xFF;
             byte[] data = Arrays.copyOfRange(rec, 4, 4 + count);
             switch (type) {
-                case 0x00:
-                    chunks.put(upper + offset, data);
-                    break;
-                case 0x01:
+                case 0x00 -> regions.add(upper + offset, data, " line " + lineNo);
+                case 0x01 -> {
+                    length(data, 0, what, lineNo, "end-of-file");
                     ended = true;
-                    break;
-                case 0x02:
-                    upper = (long) be16(data, lineNo) << 4;
-                    break;
-                case 0x04:
-                    upper = (long) be16(data, lineNo) << 16;
-                    break;
-                case 0x03:
-                case 0x05:
-                    break;
-                default:
-                    throw bad(lineNo, "unknown record type " + type + " (valid: 0..5)");
+                }
+                case 0x02 -> upper = (long) be16(length(data, 2, what, lineNo, "extended segment address")) << 4;
+                case 0x04 -> upper = (long) be16(length(data, 2, what, lineNo, "extended linear address")) << 16;
+                case 0x03 -> length(data, 4, what, lineNo, "start segment address");
+                case 0x05 -> length(data, 4, what, lineNo, "start linear address");
+                default -> throw bad(what, lineNo, "unknown record type " + type + " (valid: 0..5)");
             }
         }
         if (!ended) {
-            throw bad(lineNo, "no end-of-file record");
+            throw bad(what, lines.number(), "no end-of-file record");
         }
-        return flatten(chunks);
+        return regions.regions();
     }
 
-    private static byte[] decodeLine(String line, int lineNo) throws IOException {
-        if (line.charAt(0) != ':' || line.length() < 11 || line.length() % 2 == 0) {
-            throw bad(lineNo, "not an Intel HEX record");
+    /** Whether {@code line} is one well-formed record (for recognising the format by content). */
+    static boolean isRecord(String line) {
+        try {
+            decodeLine(line, "", 1);
+            return true;
+        } catch (BadImageException e) {
+            return false;
         }
-        byte[] rec = new byte[(line.length() - 1) / 2];
-        for (int i = 0; i < rec.length; i++) {
-            int hi = Character.digit(line.charAt(1 + 2 * i), 16);
-            int lo = Character.digit(line.charAt(2 + 2 * i), 16);
-            if (hi < 0 || lo < 0) {
-                throw bad(lineNo, "not a hex digit");
-            }
-            rec[i] = (byte) (hi << 4 | lo);
+    }
+
+    private static byte[] decodeLine(String line, String what, int lineNo) {
+        if (line.charAt(0) != ':' || line.length() < 11 || line.length() % 2 == 0 || line.length() > MAX_LINE) {
+            throw bad(what, lineNo, "not an Intel HEX record");
         }
+        byte[] rec = Hex.decode(line, 1, what + " line " + lineNo);
         int count = rec[0] & 0xFF;
         if (rec.length != count + 5) {
-            throw bad(lineNo, "byte count " + count + " does not match the record length " + (rec.length - 5));
+            throw bad(what, lineNo, "byte count " + count + " does not match the record length " + (rec.length - 5));
         }
         int sum = 0;
         for (byte b : rec) {
             sum += b;
         }
         if ((sum & 0xFF) != 0) {
-            throw bad(lineNo, "checksum mismatch");
+            throw bad(what, lineNo, "checksum mismatch");
         }
         return rec;
     }
 
-    private static int be16(byte[] data, int lineNo) throws IOException {
-        if (data.length != 2) {
-            throw bad(lineNo, "address record must hold 2 bytes, has " + data.length);
+    private static byte[] length(byte[] data, int expected, String what, int lineNo, String record) {
+        if (data.length != expected) {
+            throw bad(what, lineNo, record + " record must hold " + expected + " bytes, has " + data.length);
         }
+        return data;
+    }
+
+    private static int be16(byte[] data) {
         return (data[0] & 0xFF) << 8 | (data[1] & 0xFF);
     }
 
-    private static FirmwareImage flatten(TreeMap<Long, byte[]> chunks) throws IOException {
-        if (chunks.isEmpty()) {
-            return new FirmwareImage(new byte[0], 0);
-        }
-        long base = chunks.firstKey();
-        long end = 0;
-        for (var e : chunks.entrySet()) {
-            end = Math.max(end, e.getKey() + e.getValue().length);
-        }
-        if (end - base > MAX_SPAN) {
-            throw new IOException(String.format("Intel HEX spans 0x%x..0x%x (%d bytes); at most %d bytes allowed",
-                    base, end, end - base, MAX_SPAN));
-        }
-        byte[] image = new byte[(int) (end - base)];
-        Arrays.fill(image, ERASED);
-        for (var e : chunks.entrySet()) {
-            System.arraycopy(e.getValue(), 0, image, (int) (e.getKey() - base), e.getValue().length);
-        }
-        return new FirmwareImage(image, base);
-    }
-
-    private static IOException bad(int lineNo, String what) {
-        return new IOException("Intel HEX line " + lineNo + ": " + what);
+    private static BadImageException bad(String what, int lineNo, String problem) {
+        return new BadImageException(what + ": Intel HEX line " + lineNo + ": " + problem);
     }
 }

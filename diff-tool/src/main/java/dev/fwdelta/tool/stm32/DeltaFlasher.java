@@ -61,21 +61,30 @@ public final class DeltaFlasher {
         return Files.readAllBytes(file);
     }
 
+    /** {@link #flashPatch(FlashTarget, byte[], long, boolean, Progress, RecoveryCopies)} at the patch's load address, else the flash base. */
     public static Summary flashPatch(FlashTarget t, byte[] patch, boolean verify, Progress progress,
+                                     RecoveryCopies copies) throws IOException {
+        return flashPatch(t, patch, t.part().flashBase(), verify, progress, copies);
+    }
+
+    /**
+     * Updates the image at {@code address} (used when the patch records no load address; one that
+     * does must record this one [WRONG_LOAD_ADDRESS] if {@code address} is not the flash base
+     * default, and is written at its own otherwise).
+     */
+    public static Summary flashPatch(FlashTarget t, byte[] patch, long address, boolean verify, Progress progress,
                                      RecoveryCopies copies) throws IOException {
         long start = System.nanoTime();
         PatchHeader h = PatchHeader.parse(patch);
-        checkFits(t.part(), h.newSize());
-        if (h.oldSize() > t.part().flashSize()) {
-            throw new PatchException(ErrorCode.WRONG_BASE_IMAGE,
-                    "the patch's base image (" + h.oldSize() + " bytes) is larger than the chip's flash");
-        }
+        long at = h.hasLoadAddress() ? h.loadAddress() : address;
+        int base = offsetInFlash(t.part(), at, Math.max(h.oldSize(), h.newSize()));
         int newSize = (int) h.newSize();
         byte[] newSha = h.newImage().sha256();
-        byte[] chip = readWithProgress(t, 0, (int) Math.max(h.oldSize(), h.newSize()), progress, "read installed image");
+        byte[] chip = readWithProgress(t, base, (int) Math.max(h.oldSize(), h.newSize()), progress,
+                "read installed image");
         if (Arrays.equals(RecoveryCopies.sha256(Arrays.copyOf(chip, newSize)), newSha)) {
             copies.delete(newSha); // a copy left by a run whose verification did not happen
-            return new Summary(0, sectorsSpanned(t.part().map(), newSize), 0, newSize, t.wireBytes(),
+            return new Summary(0, sectorsSpanned(t.part().map(), base, newSize), 0, newSize, t.wireBytes(),
                     (System.nanoTime() - start) / 1e9, false, Start.UP_TO_DATE);
         }
         Start how = Start.BASE;
@@ -97,7 +106,7 @@ public final class DeltaFlasher {
         }
         copies.save(newSha, image);
         byte[] current = Arrays.copyOf(chip, Math.max(chip.length, image.length));
-        Summary s = write(t, current, image, verify, progress, start, how, copies);
+        Summary s = write(t, base, current, image, verify, progress, start, how, copies);
         if (s.verified()) {
             copies.delete(newSha);
         }
@@ -114,36 +123,66 @@ public final class DeltaFlasher {
 
     /** A plain full write of {@code image} at the flash base. */
     public static Summary flashImage(FlashTarget t, byte[] image, boolean verify, Progress progress) throws IOException {
-        checkFits(t.part(), image.length);
-        return write(t, null, image, verify, progress, System.nanoTime(), Start.BASE, null);
+        return flashImage(t, image, t.part().flashBase(), verify, progress);
     }
 
-    private static Summary write(FlashTarget t, byte[] current, byte[] image, boolean verify, Progress progress,
-                                 long start, Start how, RecoveryCopies copies) throws IOException {
+    /** A plain full write of {@code image} at {@code address}; the sectors below and above it are not touched. */
+    public static Summary flashImage(FlashTarget t, byte[] image, long address, boolean verify, Progress progress)
+            throws IOException {
+        int base = offsetInFlash(t.part(), address, image.length);
+        return write(t, base, null, image, verify, progress, System.nanoTime(), Start.BASE, null);
+    }
+
+    /**
+     * Where an image of {@code size} bytes at {@code address} starts in the flash: it must lie in the
+     * part's flash and start on a sector boundary (erasing its first sector must not erase what is
+     * below it, such as a bootloader).
+     */
+    static int offsetInFlash(Stm32Part part, long address, long size) {
+        long base = part.flashBase();
+        long end = base + part.flashSize();
+        if (address < base || address + size > end) {
+            throw new IllegalArgumentException(String.format("the image at 0x%08x..0x%08x is outside the %s's flash "
+                    + "0x%08x..0x%08x", address, address + size, part.name(), base, end));
+        }
+        long offset = address - base;
+        if (!part.map().isBoundary(offset)) {
+            long sectorStart = base + part.map().start(part.map().sectorAt(offset));
+            throw new IllegalArgumentException(String.format("the image at 0x%08x does not start on a sector of the "
+                    + "%s (its sector starts at 0x%08x): erasing it would erase what lies below the image",
+                    address, part.name(), sectorStart));
+        }
+        return (int) offset;
+    }
+
+    /** Writes {@code image} at flash offset {@code base}; {@code current}, if known, is what is there now. */
+    private static Summary write(FlashTarget t, int base, byte[] current, byte[] image, boolean verify,
+                                 Progress progress, long start, Start how, RecoveryCopies copies) throws IOException {
         SectorMap map = t.part().map();
         List<Integer> changed = new ArrayList<>();
-        int inImage = sectorsSpanned(map, image.length);
-        for (int s = 0; s < inImage; s++) {
-            int from = (int) map.start(s);
-            int to = (int) Math.min(map.start(s) + map.size(s), image.length);
+        int first = map.sectorAt(base);
+        int inImage = sectorsSpanned(map, base, image.length);
+        for (int s = first; s < first + inImage; s++) {
+            int from = (int) map.start(s) - base;
+            int to = (int) Math.min(map.start(s) + map.size(s) - base, image.length);
             if (current == null || !Arrays.equals(current, from, to, image, from, to)) {
                 changed.add(s);
             }
         }
         long written = 0;
-        long total = changed.stream().mapToLong(s -> Math.min(map.size(s), image.length - map.start(s))).sum();
+        long total = changed.stream().mapToLong(s -> Math.min(map.size(s), image.length - (map.start(s) - base))).sum();
         long done = 0;
         // One sector at a time, erase then write: an interruption leaves at most one sector neither old nor new.
         for (int s : changed) {
-            int from = (int) map.start(s);
-            int to = (int) Math.min(map.start(s) + map.size(s), image.length);
+            int from = (int) map.start(s) - base;
+            int to = (int) Math.min(map.start(s) + map.size(s) - base, image.length);
             try {
                 t.erase(new int[] {s});
                 for (int at = from; at < to; at += 256) {
                     int n = Math.min(256, to - at);
                     byte[] chunk = Arrays.copyOfRange(image, at, at + n);
                     if (!allErased(chunk)) {
-                        t.write(t.part().flashBase() + at, chunk);
+                        t.write(t.part().flashBase() + base + at, chunk);
                         written += n;
                     }
                     progress.update("write", done + (at + n - from), total);
@@ -156,12 +195,12 @@ public final class DeltaFlasher {
         if (verify) {
             int checked = 0;
             for (int s : changed) {
-                int from = (int) map.start(s);
-                int to = (int) Math.min(map.start(s) + map.size(s), image.length);
-                byte[] back = t.read(t.part().flashBase() + from, to - from);
+                int from = (int) map.start(s) - base;
+                int to = (int) Math.min(map.start(s) + map.size(s) - base, image.length);
+                byte[] back = t.read(t.part().flashBase() + base + from, to - from);
                 if (!Arrays.equals(back, 0, back.length, image, from, to)) {
                     throw new IOException("verify failed in sector " + s + " at 0x"
-                            + Long.toHexString(t.part().flashBase() + from)
+                            + Long.toHexString(t.part().flashBase() + base + from)
                             + (copies == null ? "" : "; run the same command again to rewrite it"));
                 }
                 progress.update("verify", ++checked, changed.size());
@@ -180,9 +219,11 @@ public final class DeltaFlasher {
                 + "); " + how, cause);
     }
 
-    private static int sectorsSpanned(SectorMap map, long size) {
+    /** Sectors holding bytes of an image of {@code size} bytes at flash offset {@code base} (a sector start). */
+    private static int sectorsSpanned(SectorMap map, int base, long size) {
+        int first = map.sectorAt(base);
         int n = 0;
-        while (n < map.count() && map.start(n) < size) {
+        while (first + n < map.count() && map.start(first + n) < base + size) {
             n++;
         }
         return n;
@@ -199,13 +240,6 @@ public final class DeltaFlasher {
             p.update(phase, done, length);
         }
         return out;
-    }
-
-    private static void checkFits(Stm32Part part, long size) {
-        if (size > part.flashSize()) {
-            throw new IllegalArgumentException("image of " + size + " bytes does not fit the " + part.name()
-                    + "'s " + part.flashSize() + "-byte flash");
-        }
     }
 
     private static boolean allErased(byte[] b) {

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +27,15 @@ class IntelHexTest {
             ":02001000AABB89",
             ":00000001FF", "");
 
+    private static List<ImageRegion> parse(String text) throws IOException {
+        return IntelHex.parse(new StringReader(text), "t.hex");
+    }
+
     @Test
-    void flattensWithGapsErased() throws IOException {
-        FirmwareImage img = IntelHex.parse(new StringReader(HEX));
-        assertEquals(0x0800_0000L, img.baseAddress());
+    void smallGapsAreErasedBytesOfOneRegion() throws IOException {
+        List<ImageRegion> regions = parse(HEX);
+        assertEquals(1, regions.size());
+        assertEquals(0x0800_0000L, regions.get(0).address());
         byte[] expected = new byte[18];
         Arrays.fill(expected, (byte) 0xFF);
         expected[0] = 1;
@@ -35,39 +44,93 @@ class IntelHexTest {
         expected[3] = 4;
         expected[16] = (byte) 0xAA;
         expected[17] = (byte) 0xBB;
-        assertArrayEquals(expected, img.bytes());
+        assertArrayEquals(expected, regions.get(0).bytes());
     }
 
     @Test
-    void checksumErrorNamesTheLine() {
-        IOException e = assertThrows(IOException.class,
-                () -> IntelHex.parse(new StringReader(HEX.replace("F2\n:02", "F3\n:02"))));
-        assertEquals("Intel HEX line 2: checksum mismatch", e.getMessage());
+    void checksumErrorNamesTheFileAndLine() {
+        BadImageException e = assertThrows(BadImageException.class, () -> parse(HEX.replace("F2\n:02", "F3\n:02")));
+        assertEquals("t.hex: Intel HEX line 2: checksum mismatch", e.getMessage());
     }
 
     @Test
     void missingEndOfFile() {
-        IOException e = assertThrows(IOException.class,
-                () -> IntelHex.parse(new StringReader(":0400000001020304F2\n")));
+        BadImageException e = assertThrows(BadImageException.class, () -> parse(":0400000001020304F2\n"));
         assertTrue(e.getMessage().contains("no end-of-file record"));
     }
 
     @Test
-    void hugeSpanIsRefusedBeforeAllocating() {
-        String far = ":020000041FFFDC\n:0100000055AA\n:0100000004FE\n:00000001FF\n"
-                .replace(":0100000004FE\n", ":020000040000FA\n:0100000011EE\n");
-        IOException e = assertThrows(IOException.class, () -> IntelHex.parse(new StringReader(far)));
-        assertTrue(e.getMessage().contains("at most " + IntelHex.MAX_SPAN + " bytes"), e.getMessage());
+    void aFarRecordIsARegionOfItsOwnNotAFlattenedSpan() throws IOException {
+        // 0x55 at 0x1FFF0000 (option-byte land), 0x11 at 0: 512 MiB apart.
+        String far = ":020000041FFFDC\n:0100000055AA\n:020000040000FA\n:0100000011EE\n:00000001FF\n";
+        List<ImageRegion> regions = parse(far);
+        assertEquals(2, regions.size());
+        assertEquals(0, regions.get(0).address());
+        assertEquals(0x1FFF_0000L, regions.get(1).address());
+        assertArrayEquals(new byte[] {0x55}, regions.get(1).bytes());
     }
 
     @Test
-    void loaderPicksTheFormatByExtension(@TempDir Path dir) throws IOException {
+    void segmentAndStartRecordsAreRead() throws IOException {
+        // 02: segment 0x1000 -> base 0x10000; 03 and 05 start addresses (4 bytes each) are checked, not used.
+        String hex = ":020000021000EC\n:0400000300003800C1\n:04000005000000CD2A\n:020000001234B8\n:00000001FF\n";
+        List<ImageRegion> regions = parse(hex);
+        assertEquals(0x10000, regions.get(0).address());
+        assertArrayEquals(new byte[] {0x12, 0x34}, regions.get(0).bytes());
+        BadImageException e = assertThrows(BadImageException.class,
+                () -> parse(":020000050000F9\n:00000001FF\n"));
+        assertTrue(e.getMessage().contains("start linear address record must hold 4 bytes"), e.getMessage());
+    }
+
+    @Test
+    void overlappingRecordsAreRefused() {
+        BadImageException e = assertThrows(BadImageException.class,
+                () -> parse(":0400000001020304F2\n:02000200AABB97\n:00000001FF\n"));
+        assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
+    }
+
+    @Test
+    void writerAndReaderRoundTripAcross64KiBBoundaries() throws IOException {
+        byte[] image = new byte[70_000];
+        new Random(1).nextBytes(image);
+        for (long at : new long[] {0, 0x0800_FFF8L, 0x1000_0000L - 5}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            RecordWriter w = RecordWriter.of(ImageFormat.INTEL_HEX, out, at);
+            w.write(image);
+            w.finish();
+            List<ImageRegion> back = parse(out.toString(StandardCharsets.US_ASCII));
+            assertEquals(1, back.size());
+            assertEquals(at, back.get(0).address());
+            assertArrayEquals(image, back.get(0).bytes());
+        }
+    }
+
+    @Test
+    void loaderRecognisesTheFormatByContent(@TempDir Path dir) throws IOException {
         Path hex = dir.resolve("fw.hex");
         Files.writeString(hex, HEX);
         assertEquals(18, ImageLoader.load(hex).bytes().length);
+        assertEquals(0x0800_0000L, ImageLoader.load(hex).address());
+        Path noExtension = dir.resolve("firmware");
+        Files.writeString(noExtension, HEX);
+        assertEquals(ImageFormat.INTEL_HEX, ImageLoader.detect(noExtension));
         Path bin = dir.resolve("fw.bin");
         Files.write(bin, new byte[] {1, 2, 3});
         assertArrayEquals(new byte[] {1, 2, 3}, ImageLoader.load(bin).bytes());
+        assertEquals(FirmwareImage.NO_ADDRESS, ImageLoader.load(bin).address());
+        assertEquals(0x2000, ImageLoader.load(bin, 0x2000).address());
+    }
+
+    @Test
+    void aNameThatSaysAnotherFormatIsRefused(@TempDir Path dir) throws IOException {
+        Path hexAsBin = dir.resolve("fw.bin");
+        Files.writeString(hexAsBin, HEX);
+        BadImageException e = assertThrows(BadImageException.class, () -> ImageLoader.read(hexAsBin));
+        assertTrue(e.getMessage().contains("named as a raw binary file but holds an Intel HEX file"), e.getMessage());
+        Path binAsHex = dir.resolve("fw.hex");
+        Files.write(binAsHex, new byte[] {0x7F, 'E', 'L', 'F', 1, 1, 1, 0});
+        e = assertThrows(BadImageException.class, () -> ImageLoader.read(binAsHex));
+        assertTrue(e.getMessage().contains("named as an Intel HEX file but holds an ELF file"), e.getMessage());
     }
 
     @Test
@@ -76,7 +139,7 @@ class IntelHexTest {
         try (var f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(1L << 31); // sparse: no disk used
         }
-        IOException e = assertThrows(IOException.class, () -> ImageLoader.load(big));
+        BadImageException e = assertThrows(BadImageException.class, () -> ImageLoader.load(big));
         assertTrue(e.getMessage().contains("fwdelta takes images up to 2147483647 bytes"), e.getMessage());
     }
 }

@@ -30,6 +30,11 @@ final class CApplyTool {
         this.dir = dir;
     }
 
+    /** As a C update agent at slot address {@code slot} does: {@code --slot} checks the patch's load address. */
+    Outcome applyAtSlot(byte[] old, byte[] patch, int chunk, long slot) throws IOException, InterruptedException {
+        return apply(old, patch, chunk, "--slot", "0x" + Long.toHexString(slot));
+    }
+
     /** {@code options}: more arguments after {@code --chunk N}, e.g. {@code --trust KEY.pem}. */
     Outcome apply(byte[] old, byte[] patch, int chunk, String... options) throws IOException, InterruptedException {
         Path oldFile = dir.resolve("old.bin");

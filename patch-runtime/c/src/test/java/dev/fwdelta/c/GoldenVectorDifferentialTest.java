@@ -2,9 +2,11 @@
 package dev.fwdelta.c;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.GoldenVectors;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +44,30 @@ class GoldenVectorDifferentialTest {
                 assertTrue(java.sameAs(cPort), name + " chunk " + chunk + ": Java " + java + ", C " + cPort);
             }
         }));
+    }
+
+    /**
+     * A C agent at the patch's slot applies it, one at another slot gets WRONG_LOAD_ADDRESS (44,
+     * exit 6) as the Java runtime's check gives; a patch without an address fits any slot.
+     */
+    @Test
+    void theCAgentChecksTheLoadAddressAsJavaDoes() throws Exception {
+        CApplyTool c = new CApplyTool(dir);
+        for (String name : List.of("compact-load-address", "compact-load-address-signed")) {
+            byte[] old = resource(name + ".old");
+            byte[] patch = resource(name + ".fwd");
+            PatchHeader h = PatchHeader.parse(patch);
+            assertEquals(0x0801_0000L, h.loadAddress());
+            Outcome right = c.applyAtSlot(old, patch, 7, 0x0801_0000L);
+            assertTrue(JavaApply.apply(old, patch, 7).sameAs(right), name + ": " + right);
+            Outcome wrong = c.applyAtSlot(old, patch, 7, 0x0800_0000L);
+            PatchException java = assertThrows(PatchException.class, () -> h.checkLoadAddress(0x0800_0000L));
+            assertEquals(java.code().number(), wrong.errorCode(), name);
+            assertEquals(44, wrong.errorCode(), name);
+            assertEquals(6, wrong.exitCode(), name);
+        }
+        Outcome any = c.applyAtSlot(resource("compact-lzma.old"), resource("compact-lzma.fwd"), 7, 0x1234_0000L);
+        assertEquals(0, any.errorCode(), "no load address: any slot");
     }
 
     /**

@@ -44,6 +44,7 @@ final class JavaApply {
             case UNSIGNED_PATCH:
             case ROLLBACK:
             case WRONG_HARDWARE:
+            case WRONG_LOAD_ADDRESS:
                 return 6;
             default:
                 return 3;

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * applied block: the transport asks {@link #begin} (or {@link #resumeOffset}) where to continue.
  *
  * <pre>
- *   begin(header) --&gt; checks: signature, board, version, RAM, base image (nothing written yet)
+ *   begin(header) --&gt; checks: signature, board, version, RAM, load address, base image (nothing written yet)
  *                 --&gt; log: erase, HEADER x5, BEGIN
  *   receive(...)  --&gt; staging: erase sector before first write, program units
  *                 --&gt; log: BLOCK after each block (resume point + pending partial unit)
@@ -99,6 +99,8 @@ public final class UpdateAgent {
         PatchApplier check = new PatchApplier(oldImage(PatchHeader.parse(h)), (b, off, len) -> { }, policy);
         check.process(h, 0, size); // signature, board, version, RAM, base image: before any write
         PatchHeader parsed = check.header();
+        // The new image runs from the active slot after the swap: a patch linked elsewhere would not boot.
+        parsed.checkLoadAddress(activeSlotAddress());
         if (parsed.newSize() > layout.staging().size()) {
             throw PatchException.outOfRange(ErrorCode.DOES_NOT_FIT, "new_size", parsed.newSize(), 0,
                     layout.staging().size());
@@ -248,6 +250,11 @@ public final class UpdateAgent {
             throw new PatchException(ErrorCode.NEW_IMAGE_MISMATCH, "staged image is " + actual + ", signed header says "
                     + h.newImage());
         }
+    }
+
+    /** The address the running image (and, after the swap, the new one) is programmed at. */
+    public long activeSlotAddress() {
+        return layout.flashBase() + layout.active().offset();
     }
 
     private FlashOldImage oldImage(PatchHeader h) {

@@ -16,13 +16,15 @@ final class CompactHeader {
     private CompactHeader() {}
 
     static final int SIGNATURE_SECTION = 1 + 8 + SignatureSection.SIGNATURE_BYTES;
+    private static final int KNOWN_FLAGS = PatchHeader.FLAG_SIGNED | PatchHeader.FLAG_RELOCATED
+            | PatchHeader.FLAG_LOAD_ADDRESS;
 
     static PatchHeader parse(byte[] b, int size) throws PatchException {
         ByteCursor c = new ByteCursor(b, PatchHeader.PREFIX_SIZE, size);
         int flags = c.u8("flags");
-        if ((flags & ~(PatchHeader.FLAG_SIGNED | PatchHeader.FLAG_RELOCATED)) != 0) {
-            throw PatchException.outOfRange(ErrorCode.BAD_FLAGS, "flags", flags, 0,
-                    PatchHeader.FLAG_SIGNED | PatchHeader.FLAG_RELOCATED);
+        if ((flags & ~KNOWN_FLAGS) != 0) {
+            throw new PatchException(ErrorCode.BAD_FLAGS, String.format(
+                    "bad value for flags: 0x%02x (valid: bits 0, 1 and 3, mask 0x%02x)", flags, KNOWN_FLAGS));
         }
         boolean signed = (flags & PatchHeader.FLAG_SIGNED) != 0;
         Codec codec = Codec.byId(c.u8("codec_id"));
@@ -53,6 +55,8 @@ final class CompactHeader {
         ImageChecksums newImage = image(c, "new");
         long firmwareVersion = c.uvarint("firmware_version", Limits.MAX_VARINT64_BYTES, Long.MAX_VALUE);
         long hardwareId = c.uvarint("hardware_id", Limits.MAX_VARINT_BYTES, 0xFFFF_FFFFL);
+        long loadAddress = (flags & PatchHeader.FLAG_LOAD_ADDRESS) != 0 ? c.u32("load_address")
+                : PatchHeader.NO_LOAD_ADDRESS;
         byte[] payloadSha = signed ? c.bytes(32, "payload_sha256") : null;
         int crcAt = c.position();
         long crc = c.u32("header_crc32");
@@ -74,7 +78,7 @@ final class CompactHeader {
         check(ErrorCode.BAD_HEADER_SIZE, "header_size (end of the fields)", size, c.position(), c.position());
         return new PatchHeader(PatchHeader.FORMAT_VERSION_COMPACT, flags, codec, props, (int) mapCount, mapLength,
                 (int) window, ram, (int) maxBlockRaw, blockCount, payloadLength, oldImage, newImage, payloadSha,
-                firmwareVersion, hardwareId, sig);
+                firmwareVersion, hardwareId, sig, loadAddress);
     }
 
     /** The longest compact map of {@code count} entries: prefix 5 + 1, each entry two 5-byte varints. */
@@ -124,6 +128,9 @@ final class CompactHeader {
         putImage(w, h.oldImage());
         putImage(w, h.newImage());
         w.uvarint(h.firmwareVersion()).uvarint(h.hardwareId());
+        if (h.hasLoadAddress()) {
+            w.u32(h.loadAddress());
+        }
         if (signed) {
             w.bytes(h.payloadSha256());
         }

@@ -46,7 +46,9 @@ public enum ErrorCode {
     WRONG_HARDWARE(41),
     BAD_MAP(42),
     /** A valid patch this device cannot hold: larger than its staging slot or its status logs. */
-    DOES_NOT_FIT(43);
+    DOES_NOT_FIT(43),
+    /** The patch's load_address is not the address of the slot it would be installed in. */
+    WRONG_LOAD_ADDRESS(44);
 
     private final int number;
 

@@ -14,6 +14,8 @@ import java.util.zip.CRC32;
  *
  * @param mapLength     bytes of the relocation map in the payload (8 per entry before format 3)
  * @param payloadSha256 null in an unsigned format-3 patch, which does not record it
+ * @param loadAddress   format 3 with flag LOAD_ADDRESS: the address the new image is programmed at
+ *                      (0..2^32-1); {@link #NO_LOAD_ADDRESS} when the patch records none
  */
 public record PatchHeader(
         int version,
@@ -32,7 +34,8 @@ public record PatchHeader(
         byte[] payloadSha256,
         long firmwareVersion,
         long hardwareId,
-        SignatureSection signature) {
+        SignatureSection signature,
+        long loadAddress) {
 
     public static final byte[] MAGIC = {'F', 'W', 'D', 'P'};
     /** The compact format the builder writes (docs/FORMAT.md 1.2). */
@@ -48,9 +51,25 @@ public record PatchHeader(
      * prediction, which is no longer applied.
      */
     public static final int FLAG_RELOCATED = 2;
+    /*
+     * Bit 2 (4) is reserved for a record kind of another change; the next free bit is 4 (16).
+     */
+    /**
+     * Format 3 only: the header holds load_address, where the new image is programmed; an
+     * applier given its slot's address refuses another one before anything is written
+     * [WRONG_LOAD_ADDRESS] (docs/FORMAT.md 1.2).
+     */
+    public static final int FLAG_LOAD_ADDRESS = 8;
+    /** load_address of a patch that records none (flag LOAD_ADDRESS clear). */
+    public static final long NO_LOAD_ADDRESS = -1;
     private static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_RELOCATED;
 
     public PatchHeader {
+        if (((flags & FLAG_LOAD_ADDRESS) != 0) != (loadAddress != NO_LOAD_ADDRESS)
+                || loadAddress < NO_LOAD_ADDRESS || loadAddress > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("flag LOAD_ADDRESS and load_address disagree: flags " + flags
+                    + ", load_address " + loadAddress);
+        }
         if (payloadSha256 != null) {
             payloadSha256 = payloadSha256.clone();
             if (payloadSha256.length != 32) {
@@ -145,7 +164,8 @@ public record PatchHeader(
                     + " but sig_algorithm is " + sig.algorithm());
         }
         return new PatchHeader(version, (int) flags, codec, props, mapCount, (long) Limits.MAP_ENTRY_BYTES * mapCount,
-                (int) window, ram, (int) maxBlockRaw, blockCount, payloadLength, oldImage, newImage, Arrays.copyOfRange(b, 128, 160), u64(b, 160), u32(b, 168), sig);
+                (int) window, ram, (int) maxBlockRaw, blockCount, payloadLength, oldImage, newImage, Arrays.copyOfRange(b, 128, 160), u64(b, 160), u32(b, 168), sig,
+                NO_LOAD_ADDRESS);
     }
 
     static void checkCodecParameters(Codec codec, int props, long window) throws PatchException {
@@ -251,7 +271,24 @@ public record PatchHeader(
         }
         return new PatchHeader(version, flags | FLAG_SIGNED, codec, codecProps, mapCount, mapLength, codecWindow,
                 decoderRam, maxBlockRaw, blockCount, payloadLength, oldImage, newImage, hash, firmwareVersion,
-                hardwareId, sig);
+                hardwareId, sig, loadAddress);
+    }
+
+    /** Whether the patch records where its new image is programmed (flag LOAD_ADDRESS). */
+    public boolean hasLoadAddress() {
+        return loadAddress != NO_LOAD_ADDRESS;
+    }
+
+    /**
+     * Refuses this patch for a slot at {@code slotAddress} if it records another load address
+     * [WRONG_LOAD_ADDRESS]; a patch without one fits any slot.
+     */
+    public void checkLoadAddress(long slotAddress) throws PatchException {
+        if (hasLoadAddress() && loadAddress != slotAddress) {
+            throw new PatchException(ErrorCode.WRONG_LOAD_ADDRESS, String.format(
+                    "bad value for load_address: 0x%08x, but this slot is at 0x%08x (the patch was made for an "
+                            + "image linked elsewhere)", loadAddress, slotAddress));
+        }
     }
 
     private static void putImage(byte[] b, int off, ImageChecksums image) {

@@ -102,7 +102,7 @@ public final class DfuDevice implements DfuClassMachine.Function {
         }
         return switch (code) {
             case SIGNATURE_INVALID, UNKNOWN_KEY, UNSIGNED_PATCH, ROLLBACK, WRONG_HARDWARE, WRONG_BASE_IMAGE,
-                 RAM_BUDGET_EXCEEDED -> DfuStatus.ERR_TARGET;
+                 WRONG_LOAD_ADDRESS, RAM_BUDGET_EXCEEDED -> DfuStatus.ERR_TARGET;
             case IO_ERROR -> DfuStatus.ERR_WRITE;
             default -> DfuStatus.ERR_FILE;
         };

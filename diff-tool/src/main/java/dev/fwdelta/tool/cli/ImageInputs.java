@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.tool.encode.ImageTarget;
+import dev.fwdelta.tool.image.AddressRange;
+import dev.fwdelta.tool.image.FirmwareImage;
+import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.ImageRegion;
+import dev.fwdelta.tool.image.RegionSelector;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The image options of the commands that read firmware images: which regions of a HEX, S-record or
+ * ELF file are the image ({@code --region}), and loading with a note for every region left out.
+ */
+final class ImageInputs {
+    @Option(names = "--region", paramLabel = "START-END", converter = RangeConverter.class,
+            description = {"The addresses of the image in a HEX, S-record or ELF file with regions outside it "
+                + "(UICR, option bytes, a second bank), e.g. 0x0-0x80000 (END excluded).",
+                "The regions outside are left out (a note names each); without it such a file is refused."})
+    AddressRange region;
+
+    /** Loads {@code path} (a raw binary placed at {@code rawAddress}), telling {@code err} what was left out. */
+    FirmwareImage load(Path path, long rawAddress, PrintWriter err) throws IOException {
+        RegionSelector.Selection s = RegionSelector.select(ImageLoader.read(path), region, rawAddress);
+        for (ImageRegion r : s.leftOut()) {
+            err.printf("fwdelta: note: %s: region %s is outside --region %s: left out%n", path, r, region);
+        }
+        return s.image();
+    }
+
+    /**
+     * What the builder may know of two images: the new one's address (recorded in the patch), the
+     * old one's (the link base) and the ELF machine. A raw image without --address is taken to be
+     * at the other one's address.
+     */
+    static ImageTarget target(FirmwareImage old, FirmwareImage neu, boolean allowMove) {
+        long oldAt = old.hasAddress() ? old.address() : neu.address();
+        long newAt = neu.hasAddress() ? neu.address() : old.address();
+        if (oldAt != newAt && !allowMove) {
+            throw new IllegalArgumentException(String.format("OLD is at 0x%08x and NEW at 0x%08x: a patch between "
+                    + "images at different addresses needs --allow-move (and a device that runs NEW at 0x%08x)",
+                    oldAt, newAt, newAt));
+        }
+        if (old.elfMachine() != FirmwareImage.NO_MACHINE && neu.elfMachine() != FirmwareImage.NO_MACHINE
+                && old.elfMachine() != neu.elfMachine()) {
+            throw new IllegalArgumentException("OLD and NEW are ELF files for different machines (e_machine "
+                    + old.elfMachine() + " and " + neu.elfMachine() + ")");
+        }
+        int machine = neu.elfMachine() != FirmwareImage.NO_MACHINE ? neu.elfMachine() : old.elfMachine();
+        return new ImageTarget(newAt, oldAt, machine);
+    }
+
+    static final class RangeConverter implements CommandLine.ITypeConverter<AddressRange> {
+        @Override
+        public AddressRange convert(String value) {
+            try {
+                return AddressRange.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

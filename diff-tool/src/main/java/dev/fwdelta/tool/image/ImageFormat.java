@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.image;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The image file formats fwdelta reads and writes, recognised by their content; a file name's
+ * extension must agree with what the content is.
+ */
+public enum ImageFormat {
+    /** Raw bytes; the address comes from {@code --address} (or a command's default). */
+    BIN("raw binary", List.of(".bin", ".so", ".img")),
+    INTEL_HEX("Intel HEX", List.of(".hex", ".ihex", ".ihx")),
+    SREC("Motorola S-record", List.of(".srec", ".s19", ".s28", ".s37", ".mot")),
+    ELF("ELF", List.of(".elf", ".axf", ".out"));
+
+    private final String label;
+    private final List<String> extensions;
+
+    ImageFormat(String label, List<String> extensions) {
+        this.label = label;
+        this.extensions = extensions;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The format a file name's extension stands for, or null when it names none of them. */
+    public static ImageFormat byName(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        for (ImageFormat f : values()) {
+            for (String ext : f.extensions) {
+                if (name.endsWith(ext)) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the first bytes of a file are: ELF by its magic, Intel HEX and S-records by a first
+     * line that is a whole well-formed record of that kind; anything else is raw.
+     */
+    public static ImageFormat byContent(byte[] head) {
+        if (head.length >= 4 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
+            return ELF;
+        }
+        String first = firstLine(head);
+        if (first == null) {
+            return BIN;
+        }
+        if (first.startsWith(":") && IntelHex.isRecord(first)) {
+            return INTEL_HEX;
+        }
+        if (first.startsWith("S") && Srec.isRecord(first)) {
+            return SREC;
+        }
+        return BIN;
+    }
+
+    /** The first line of printable ASCII (up to the first line break), or null if the bytes are not text. */
+    private static String firstLine(byte[] head) {
+        StringBuilder line = new StringBuilder();
+        for (byte b : head) {
+            if (b == '\n' || b == '\r') {
+                return line.toString();
+            }
+            if (b < 0x20 || b > 0x7E) {
+                return null;
+            }
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.tool.Corpus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ELF executables: PT_LOAD segments by physical address, the same bytes objcopy makes, and bounded header reads. */
+class ElfImageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void elfHexAndBinOfOneBuildAreTheSameImage() throws Exception {
+        ArmBuild.Outputs b = ArmBuild.build(dir, 1);
+        FirmwareImage elf = ImageLoader.load(b.elf());
+        FirmwareImage hex = ImageLoader.load(b.hex());
+        FirmwareImage bin = ImageLoader.load(b.bin(), ArmBuild.FLASH);
+        assertEquals(ImageFormat.ELF, elf.format());
+        assertEquals(40, elf.elfMachine(), "EM_ARM");
+        assertEquals(ArmBuild.FLASH, elf.address());
+        assertEquals(ArmBuild.FLASH, hex.address());
+        assertArrayEquals(bin.bytes(), elf.bytes(), "ELF segments = objcopy -O binary");
+        assertArrayEquals(bin.bytes(), hex.bytes(), "HEX = objcopy -O binary");
+        // The .data initialiser is loaded after the code (p_paddr in flash, p_vaddr in RAM).
+        List<ImageRegion> regions = ImageLoader.read(b.elf()).regions();
+        assertEquals(1, regions.size(), regions.toString());
+    }
+
+    @Test
+    void corpusElfFilesGiveTheirFlashImage() throws IOException {
+        // pyboard: segments at 0x08000000 and 0x08020000 with a gap below 256 KiB: one region.
+        FirmwareImage pyb = ImageLoader.load(Corpus.dir().resolve("pybv11/1f5d945af-firmware.elf"));
+        assertEquals(0x0800_0000L, pyb.address());
+        assertEquals(40, pyb.elfMachine());
+        // esp8266: RAM and flash segments megabytes apart: regions, refused without --region.
+        ImageFile esp = ImageLoader.read(Corpus.dir().resolve("esp8266-micropython/v1.10.elf"));
+        assertTrue(esp.regions().size() > 1, esp.regions().toString());
+        assertEquals(94, esp.elfMachine(), "EM_XTENSA");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RegionSelector.select(esp, null, FirmwareImage.NO_ADDRESS));
+        assertTrue(e.getMessage().contains("--region"), e.getMessage());
+    }
+
+    @Test
+    void headerFieldsOutsideTheFileAreRefusedByName() throws Exception {
+        byte[] elf = Files.readAllBytes(ArmBuild.build(dir, 1).elf());
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        assertRefused(patched(elf, 28, elf.length), "e_phoff");
+        assertRefused(patched(elf, 44, 0), "e_phnum");
+        int phoff = b.getInt(28);
+        assertRefused(patched(elf, phoff + 4, elf.length - 2), "p_offset"); // first program header's offset
+        assertRefused(patched(elf, phoff + 16, 0x7FFF_FFFF), "p_filesz");
+        byte[] relocatable = elf.clone();
+        relocatable[16] = 1; // ET_REL
+        assertRefused(relocatable, "e_type is 1 (relocatable object)");
+        assertRefused(new byte[] {0x7F, 'E', 'L', 'F', 1, 1}, "runs past the end");
+    }
+
+    private byte[] patched(byte[] elf, int at, int value) {
+        byte[] b = elf.clone();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, value);
+        return b;
+    }
+
+    private void assertRefused(byte[] elf, String expected) throws IOException {
+        Path f = Files.write(dir.resolve("bad.elf"), elf);
+        BadImageException e = assertThrows(BadImageException.class, () -> ImageLoader.read(f));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
