@@ -66,7 +66,7 @@ public final class CompareMain implements Callable<Integer> {
         Files.createDirectories(out);
         Path scratch = Files.createTempDirectory("fwdelta-compare");
         PrintWriter log = new PrintWriter(System.out, true);
-        Map<String, Map<String, Long>> refs = pairsDir != null ? Map.of() : ReferenceFigures.detools(corpusDir);
+        Map<String, Map<String, Long>> refs = pairsDir != null ? Map.of() : ReferenceFigures.quoted(corpusDir);
         List<PairResult> results;
         try {
             results = new Harness(Tool.all(fwdeltaJar.toAbsolutePath(), jvmOptions.toAbsolutePath()), runs, scratch,
