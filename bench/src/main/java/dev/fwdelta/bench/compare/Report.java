@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -108,7 +109,7 @@ final class Report {
     record GeometricMean(int pairs, double mean) {
     }
 
-    static java.util.Optional<GeometricMean> geometricMean(Run run) {
+    static Optional<GeometricMean> geometricMean(Run run) {
         double logSum = 0;
         int n = 0;
         for (PairResult p : run.pairs()) {
@@ -119,7 +120,7 @@ final class Report {
                 n++;
             }
         }
-        return n == 0 ? java.util.Optional.empty() : java.util.Optional.of(new GeometricMean(n, Math.exp(logSum / n)));
+        return n == 0 ? Optional.empty() : Optional.of(new GeometricMean(n, Math.exp(logSum / n)));
     }
 
     static void writeChart(Run run, Path file) throws IOException {

@@ -9,9 +9,11 @@ import dev.fwdelta.runtime.apply.StreamApply;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.tool.Corpus;
+import dev.fwdelta.tool.image.MainFlash;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,7 +25,7 @@ class CorpusRoundTripTest {
      * The smallest patch any peer reaches on each pair, from ../shared/corpus/README.md (bsdiff,
      * xdelta3 -9, zstd --ultra -22 --patch-from, detools and detools' architecture-aware mode,
      * HDiffPatch's best setting of its grid). The micro:bit pairs are measured on their main flash
-     * region ({@link dev.fwdelta.tool.image.MainFlash}), as the README measured the peers.
+     * region ({@link MainFlash}), as the README measured the peers.
      */
     private static final Map<String, Integer> BEST_PEER = Map.ofEntries(
             Map.entry("esp8266", 65_458), Map.entry("pyb-release", 31_812), Map.entry("pyb-small", 5_053),
@@ -45,7 +47,7 @@ class CorpusRoundTripTest {
             Map.entry("microbit-v2-4-8", 77_570), Map.entry("microbit-v1-7-8", 1_174));
 
     /** The pairs where fwdelta is not yet smaller than the best peer (see ACHIEVED). */
-    private static final java.util.Set<String> BEHIND = java.util.Set.of("microbit-v2-7-8", "microbit-v2-4-8");
+    private static final Set<String> BEHIND = Set.of("microbit-v2-7-8", "microbit-v2-4-8");
 
     static Stream<Corpus.Pair> pairs() {
         return Stream.concat(Corpus.pairs().stream(), Corpus.microbitPairs().stream());
