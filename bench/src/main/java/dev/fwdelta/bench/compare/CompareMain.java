@@ -26,6 +26,10 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--pair", paramLabel = "NAME", split = ",", description = "Only these pairs.")
     List<String> only;
 
+    @Option(names = "--tool", paramLabel = "NAME", split = ",",
+            description = "Only these tools (default: all; e.g. fwdelta,bsdiff,xdelta3,zstd skips the per-codec runs).")
+    List<String> onlyTools;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results", description = "Output directory.")
     Path out;
 
@@ -69,8 +73,9 @@ public final class CompareMain implements Callable<Integer> {
         Map<String, Map<String, Long>> refs = pairsDir != null ? Map.of() : ReferenceFigures.quoted(corpusDir);
         List<PairResult> results;
         try {
-            results = new Harness(Tool.all(fwdeltaJar.toAbsolutePath(), jvmOptions.toAbsolutePath()), runs, scratch,
-                    refs, log).run(pairs);
+            List<Tool> tools = Tool.all(fwdeltaJar.toAbsolutePath(), jvmOptions.toAbsolutePath()).stream()
+                    .filter(t -> onlyTools == null || onlyTools.contains(t.name())).toList();
+            results = new Harness(tools, runs, scratch, refs, log).run(pairs);
         } finally {
             try (var files = Files.list(scratch)) {
                 for (Path f : files.toList()) {
