@@ -52,6 +52,9 @@ class CompareSmokeTest {
         assertEquals(Set.of("fwdelta", "fwdelta-lzma", "fwdelta-lz77", "fwdelta-none", "bsdiff", "xdelta3", "zstd"), ran);
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| programmer | 23504 |"), md);
+        // HDiffPatch and detools quoted from the corpus README, and the geometric mean over the pair
+        assertTrue(md.contains("hdiffz-best (quoted)") && md.contains("detools (quoted)"), md);
+        assertTrue(md.contains("Geometric mean of fwdelta / best peer over the 1 pairs"), md);
         byte[] png = Files.readAllBytes(out.resolve("patch-sizes.png"));
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
     }

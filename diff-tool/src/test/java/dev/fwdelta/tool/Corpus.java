@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool;
 
+import dev.fwdelta.tool.image.MainFlash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The firmware pairs of ../shared/corpus (README there). A missing corpus fails the tests: it is
@@ -52,13 +54,25 @@ public final class Corpus {
                 new Pair("libpython", d.resolve("libpython-aarch64/3.7.2-3.so"), d.resolve("libpython-aarch64/3.7.3-1.so")));
     }
 
+    /**
+     * The micro:bit pairs (Intel HEX), read as their main flash region ({@link MainFlash}): the
+     * bytes the corpus README's peer figures were measured on.
+     */
+    public static List<Pair> microbitPairs() {
+        Path d = dir().resolve("microbit");
+        return List.of(
+                new Pair("microbit-v2-7-8", d.resolve("v2-7.0.6.hex"), d.resolve("v2-8.1.9.hex")),
+                new Pair("microbit-v2-4-8", d.resolve("v2-4.0.24.hex"), d.resolve("v2-8.1.9.hex")),
+                new Pair("microbit-v1-7-8", d.resolve("v1-7.0.6.hex"), d.resolve("v1-8.1.9.hex")));
+    }
+
     public static Pair pair(String name) {
-        return pairs().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        return Stream.concat(pairs().stream(), microbitPairs().stream()).filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static byte[] read(Path p) {
         try {
-            return Files.readAllBytes(p);
+            return p.getFileName().toString().endsWith(".hex") ? MainFlash.read(p).bytes() : Files.readAllBytes(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

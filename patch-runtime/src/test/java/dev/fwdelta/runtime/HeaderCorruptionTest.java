@@ -72,6 +72,15 @@ class HeaderCorruptionTest {
         rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
     }
 
+    /** FORMAT.md 1.2: bit 2 (new-image copies) and bit 3 (load address) are reserved, refused today. */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 8})
+    void flagBitsReservedForLaterFeaturesAreRefusedInFormatThree(int bit) {
+        TestPatch t = patch(3);
+        t.flags = bit;
+        rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
+    }
+
     @Test
     void signedFlagWithoutSignature() {
         TestPatch t = patch();

@@ -27,6 +27,10 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--pair", paramLabel = "NAME", split = ",", description = "Only these pairs.")
     List<String> only;
 
+    @Option(names = "--tool", paramLabel = "NAME", split = ",",
+            description = "Only these tools (default: all; e.g. fwdelta,bsdiff,xdelta3,zstd skips the per-codec runs).")
+    List<String> onlyTools;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results", description = "Output directory.")
     Path out;
 
@@ -67,11 +71,12 @@ public final class CompareMain implements Callable<Integer> {
         Files.createDirectories(out);
         Path scratch = Files.createTempDirectory("fwdelta-compare");
         PrintWriter log = new PrintWriter(System.out, true);
-        Map<String, Map<String, Long>> refs = pairsDir != null ? Map.of() : ReferenceFigures.detools(corpusDir);
+        Map<String, Map<String, Long>> refs = pairsDir != null ? Map.of() : ReferenceFigures.quoted(corpusDir);
         List<PairResult> results;
         try {
-            results = new Harness(Tool.all(fwdeltaJar.toAbsolutePath(), jvmOptions.toAbsolutePath()), runs, scratch,
-                    refs, log).run(pairs);
+            List<Tool> tools = Tool.all(fwdeltaJar.toAbsolutePath(), jvmOptions.toAbsolutePath()).stream()
+                    .filter(t -> onlyTools == null || onlyTools.contains(t.name())).toList();
+            results = new Harness(tools, runs, scratch, refs, log).run(pairs);
         } finally {
             try (var files = Files.list(scratch)) {
                 for (Path f : files.toList()) {

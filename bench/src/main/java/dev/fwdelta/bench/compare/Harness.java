@@ -2,6 +2,8 @@
 package dev.fwdelta.bench.compare;
 
 import dev.fwdelta.bench.ImagePair;
+import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.MainFlash;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,7 +38,8 @@ final class Harness {
      */
     List<PairResult> run(List<ImagePair> pairs) throws IOException, InterruptedException {
         List<PairResult> out = new ArrayList<>();
-        for (ImagePair pair : pairs) {
+        for (ImagePair listed : pairs) {
+            ImagePair pair = mainFlashOf(listed);
             byte[] expected = Files.readAllBytes(pair.newPath());
             List<Samples> samples = tools.stream().map(t -> new Samples(t, runs)).toList();
             for (int i = 0; i < runs; i++) {
@@ -59,6 +62,25 @@ final class Harness {
             out.add(new PairResult(pair.name(), expected.length, results));
         }
         return out;
+    }
+
+    /**
+     * The pair with each Intel HEX file replaced by its main flash region as a .bin in the scratch
+     * directory ({@link MainFlash}): the peers take raw images, and the corpus README measured them
+     * on those bytes. Raw images are used as they are.
+     */
+    private ImagePair mainFlashOf(ImagePair pair) throws IOException {
+        return new ImagePair(pair.name(), flat(pair.oldPath(), pair.name() + ".old.bin"),
+                flat(pair.newPath(), pair.name() + ".new.bin"));
+    }
+
+    private Path flat(Path image, String name) throws IOException {
+        if (!ImageLoader.isIntelHex(image)) {
+            return image;
+        }
+        Path bin = scratch.resolve(name);
+        Files.write(bin, MainFlash.read(image).bytes());
+        return bin;
     }
 
     /** One tool's measurements on one pair, run by run; a failure ends them. */

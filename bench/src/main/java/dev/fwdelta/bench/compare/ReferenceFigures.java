@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Patch sizes of tools that cannot run here (detools is not packaged for Debian), quoted from the
- * corpus README's size table: columns whose header names detools.
+ * Patch sizes of tools that cannot run here, quoted from the corpus README's tables: columns
+ * whose header names detools (not packaged for Debian) or hdiffz (HDiffPatch, built from source
+ * for the README; its best setting of a grid per pair).
  */
 final class ReferenceFigures {
     private ReferenceFigures() {}
 
-    /** pair -> (column label -> bytes), for the detools columns. */
-    static Map<String, Map<String, Long>> detools(Path corpus) throws IOException {
+    /** pair -> (column label -> bytes), for the detools and HDiffPatch columns. */
+    static Map<String, Map<String, Long>> quoted(Path corpus) throws IOException {
         Map<String, Map<String, Long>> out = new HashMap<>();
         Path readme = corpus.resolve("README.md");
         if (!Files.isRegularFile(readme)) {
@@ -37,7 +38,7 @@ final class ReferenceFigures {
             }
             for (int i = 1; i < Math.min(cells.size(), header.size()); i++) {
                 String col = header.get(i);
-                if (col.startsWith("detools") && cells.get(i).matches("\\d+")) {
+                if ((col.startsWith("detools") || col.startsWith("hdiffz")) && cells.get(i).matches("\\d+")) {
                     String label = col.replace(" ", "-") + " (quoted)";
                     out.computeIfAbsent(cells.get(0), k -> new LinkedHashMap<>())
                             .put(label, Long.parseLong(cells.get(i)));

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -67,6 +68,8 @@ final class Report {
                     ? String.format(Locale.ROOT, "%.3f", (double) fw.get().patchSize() / best.get().patchSize())
                     : "-").append(" |\n");
         }
+        geometricMean(run).ifPresent(g -> sb.append(String.format(Locale.ROOT,
+                "\nGeometric mean of fwdelta / best peer over the %d pairs with both: %.3f.\n", g.pairs(), g.mean())));
         sb.append("\nWhole-process times as ratios to bsdiff/bspatch in the same run (diff ratio / apply ratio; "
                 + "lower is faster), and peak memory (MB, diff / apply):\n\n");
         List<String> ran = tools.stream().filter(t -> !t.contains("quoted")).toList();
@@ -101,6 +104,24 @@ final class Report {
             }
         }
         return sb.append('\n').toString();
+    }
+
+    /** The geometric mean of fwdelta / best peer, and over how many pairs. */
+    record GeometricMean(int pairs, double mean) {
+    }
+
+    static Optional<GeometricMean> geometricMean(Run run) {
+        double logSum = 0;
+        int n = 0;
+        for (PairResult p : run.pairs()) {
+            var fw = p.tool("fwdelta").filter(ToolResult::ok);
+            var best = p.bestPeer();
+            if (fw.isPresent() && best.isPresent()) {
+                logSum += Math.log((double) fw.get().patchSize() / best.get().patchSize());
+                n++;
+            }
+        }
+        return n == 0 ? Optional.empty() : Optional.of(new GeometricMean(n, Math.exp(logSum / n)));
     }
 
     static void writeChart(Run run, Path file) throws IOException {

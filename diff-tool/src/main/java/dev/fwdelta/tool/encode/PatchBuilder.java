@@ -105,8 +105,7 @@ public final class PatchBuilder {
         PatchHeader plainBest = smallest(built).header();
         for (ViewScreen.View v : views) {
             encode(AlignmentScanner.diff(SuffixArrayIndex.of(v.bytes()), newImage, margin), v.map(),
-                    sameSetting(v.map(), plainBest.codec(), plainBest.codecProps(), options), newImage, sums, options,
-                    built);
+                    withMap(v.map(), plainBest, candidates, options), newImage, sums, options, built);
         }
         return smallest(built);
     }
@@ -186,6 +185,23 @@ public final class PatchBuilder {
             }
             return choices.stream().min(Comparator.comparingLong(Choice::estimate)).orElseThrow();
         }
+    }
+
+    /**
+     * The codec settings a view is encoded with, each with the window left after the map's RAM:
+     * LZMA's winning lc/lp/pb when LZMA won the plain diff; else every codec among the candidates
+     * (stored blocks and LZ77), since a map can turn the ranking round: at --ram-budget 8192
+     * pyb-release's plain diff is smallest with LZ77, its view with stored blocks.
+     */
+    private static List<BlockCompressor> withMap(RelocationMap map, PatchHeader plainBest,
+                                                 List<BlockCompressor> candidates, BuildOptions options) {
+        if (plainBest.codec() == Codec.LZMA) {
+            return sameSetting(map, plainBest.codec(), plainBest.codecProps(), options);
+        }
+        long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
+        List<Codec> codecs = candidates.stream().map(BlockCompressor::codec).distinct().toList();
+        return CodecCandidates.within(options.ramBudget() - mapRam, options.codec()).stream()
+                .filter(c -> codecs.contains(c.codec())).toList();
     }
 
     /** The codec and lc/lp/pb that won, with the window left after the map's RAM. */

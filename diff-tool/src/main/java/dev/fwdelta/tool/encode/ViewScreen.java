@@ -82,7 +82,7 @@ final class ViewScreen {
      */
     private static List<Supplier<List<RelocationMap>>> relocationCandidates(byte[] oldImage, byte[] newImage,
                                                                             DiffRuns runs, BuildOptions options) {
-        int entries = RelocationPlanner.entriesWithin(options.ramBudget());
+        int entries = RelocationPlanner.entriesWithin(options.ramBudget(), options.codec());
         RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(runs, oldImage.length, entries);
         if (shifts == null) {
             return List.of();
