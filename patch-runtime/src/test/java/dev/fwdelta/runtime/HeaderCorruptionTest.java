@@ -72,9 +72,9 @@ class HeaderCorruptionTest {
         rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
     }
 
-    /** FORMAT.md 1.2: bit 2 (new-image copies) and bit 3 (load address) are reserved, refused today. */
+    /** FORMAT.md 1.2: bit 2 (new-image copies) and bits 4 to 7 are reserved, refused today (bit 3 is 1.3's load address). */
     @ParameterizedTest
-    @ValueSource(ints = {4, 8})
+    @ValueSource(ints = {4, 16, 128})
     void flagBitsReservedForLaterFeaturesAreRefusedInFormatThree(int bit) {
         TestPatch t = patch(3);
         t.flags = bit;

@@ -2,6 +2,7 @@
 package dev.fwdelta.bench.compare;
 
 import dev.fwdelta.bench.ImagePair;
+import dev.fwdelta.tool.image.ImageFormat;
 import dev.fwdelta.tool.image.ImageLoader;
 import dev.fwdelta.tool.image.MainFlash;
 import java.io.IOException;
@@ -75,7 +76,7 @@ final class Harness {
     }
 
     private Path flat(Path image, String name) throws IOException {
-        if (!ImageLoader.isIntelHex(image)) {
+        if (ImageLoader.detect(image) == ImageFormat.BIN) {
             return image;
         }
         Path bin = scratch.resolve(name);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.encode;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

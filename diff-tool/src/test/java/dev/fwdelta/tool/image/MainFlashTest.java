@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +15,7 @@ class MainFlashTest {
         // The sizes the corpus README measured the peers on.
         FirmwareImage v2 = MainFlash.read(Corpus.dir().resolve("microbit/v2-8.1.9.hex"));
         assertEquals(520_995, v2.bytes().length);
-        assertEquals(0, v2.baseAddress());
+        assertEquals(0, v2.address());
         assertEquals(261_152, MainFlash.read(Corpus.dir().resolve("microbit/v1-8.1.9.hex")).bytes().length);
     }
 
