@@ -70,6 +70,10 @@ final class SendCommand implements Callable<Integer> {
                 summary.put("reconnects", r.reconnects());
                 summary.put("restarts", r.restarts());
                 summary.put("retransmitted_bytes", channel.retransmittedBytes());
+                summary.put("data_frames", channel.counters().dataFrames());
+                summary.put("retransmitted_frames", channel.counters().retransmittedFrames());
+                summary.put("naks", channel.counters().naks());
+                summary.put("timeouts", channel.counters().timeouts());
                 summary.put("device", r.deviceMessage());
             } catch (DeviceRefusedException e) {
                 throw new PatchException(errorCode(e.status()), e.getMessage());
