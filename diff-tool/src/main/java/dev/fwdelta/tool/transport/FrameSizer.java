@@ -28,18 +28,23 @@ final class FrameSizer {
         this.framing = framing;
     }
 
-    /** A frame of {@code payload} patch bytes went on the line. */
-    void sent(int payload) {
+    /** A frame of {@code payload} patch bytes arrived. */
+    void delivered(int payload) {
+        count(payload);
+    }
+
+    /** A frame of {@code payload} patch bytes was lost (the device said so, or it never answered). */
+    void lost(int payload) {
+        errors++;
+        count(payload);
+    }
+
+    private void count(int payload) {
         lineBytes += payload + framing;
         if (lineBytes > HALF_LIFE_BYTES) {
             lineBytes /= 2;
             errors /= 2;
         }
-    }
-
-    /** A frame was lost (the device said so, or it never answered). */
-    void lost() {
-        errors++;
     }
 
     /** The payload size for the next frame. */

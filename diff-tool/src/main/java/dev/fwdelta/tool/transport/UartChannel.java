@@ -28,6 +28,12 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     public static final int HELLO_ATTEMPTS = 4;
     /** Default answer timeout (--timeout): how long a device may stay silent. */
     public static final long DEFAULT_TIMEOUT_MS = 2000;
+    /** BEGIN is sent again after this long without READY at first, and after at most MAX. */
+    static final long MIN_BEGIN_WAIT_MS = 300;
+    static final long MAX_BEGIN_WAIT_MS = 5000;
+    static final int MAX_BEGIN_ATTEMPTS = 100;
+    /** DONE frames sent before the link counts as lost (a NAK for a broken DONE draws another at once). */
+    static final int MAX_DONE_ATTEMPTS = 20;
     /** Line bytes a DATA frame adds to its patch bytes: the framing and the u32 offset. */
     static final int DATA_FRAMING = Frame.OVERHEAD + 4;
 
@@ -37,7 +43,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private final FrameReader in;
     private final FrameSizer sizer = new FrameSizer(Frame.MAX_DATA, DATA_FRAMING);
     private final RoundTrip rtt = new RoundTrip();
-    /** Frames written and not yet acknowledged: {end offset, write end in ns, 1 if a retransmission}. */
+    /** Frames written and not yet acknowledged: {end offset, write end in ns, 1 if a retransmission, patch bytes}. */
     private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
     private int seq;
     private boolean everAnswered;
@@ -49,6 +55,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private long goBackResentNs;
     private long lastWriteNs;
     private long lastHeardNs;
+    private long beginLatencyMs;
     private final Counters counters = new Counters();
     private String message = "";
 
@@ -61,6 +68,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long goBacks;
         long timeouts;
         int hellos;
+        int begins;
 
         public long dataFrames() {
             return dataFrames;
@@ -88,6 +96,10 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
         public int hellos() {
             return hellos;
+        }
+
+        public int begins() {
+            return begins;
         }
     }
 
@@ -130,11 +142,17 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         byte[] p = new byte[4 + header.length];
         LittleEndian.put32(p, 0, patchLength);
         System.arraycopy(header, 0, p, 4, header.length);
-        for (int attempt = 0; attempt < 3; attempt++) {
+        // A device answers nothing to a BEGIN the line broke, so BEGIN is sent again after a short
+        // wait: what the last READY took (the device checks the base image first), twice over.
+        long wait = Math.min(MAX_BEGIN_WAIT_MS, Math.max(MIN_BEGIN_WAIT_MS, 2 * beginLatencyMs));
+        long end = System.currentTimeMillis() + Math.max(MAX_BEGIN_WAIT_MS, timeoutMs) * 2;
+        for (int attempt = 0; attempt < MAX_BEGIN_ATTEMPTS && System.currentTimeMillis() < end; attempt++) {
+            counters.begins++;
+            long sent = System.nanoTime();
             write(FrameType.BEGIN, p);
-            // The device checks the base image before it answers: give it more than the silence limit.
-            Frame f = waitFor(FrameType.READY, Math.max(5000, timeoutMs));
+            Frame f = waitFor(FrameType.READY, wait);
             if (f != null && f.payload().length >= 4) {
+                beginLatencyMs = (System.nanoTime() - sent) / 1_000_000;
                 long from = LittleEndian.u32(f.payload(), 0);
                 next = from;
                 acked = from;
@@ -144,6 +162,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 lastWriteNs = lastHeardNs;
                 return from;
             }
+            wait = Math.min(MAX_BEGIN_WAIT_MS, wait * 3 / 2);
         }
         throw lost();
     }
@@ -171,7 +190,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         // Nothing came back for the frames in flight (the last one was cut, or every answer
         // lost): send again from the acknowledged offset.
         counters.timeouts++;
-        sizer.lost();
+        lostFirstInFlight();
         goBack(acked);
         goBackOffset = -1;
         return acked;
@@ -228,12 +247,18 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 if (off == goBackOffset && (goBackResentNs == 0 || now - goBackResentNs < staleNakNs())) {
                     return;
                 }
-                sizer.lost();
+                lostFirstInFlight();
                 goBack(off);
             }
             case RESULT -> throw refused(f);
             default -> { } // INFO or READY of an earlier attempt
         }
+    }
+
+    /** The oldest frame in flight is the one lost: the device answers in order. */
+    private void lostFirstInFlight() {
+        long[] first = inFlight.peekFirst();
+        sizer.lost(first != null ? (int) first[3] : sizer.payload());
     }
 
     private long staleNakNs() {
@@ -244,6 +269,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long[] covered = null;
         while (!inFlight.isEmpty() && inFlight.peekFirst()[0] <= offset) {
             covered = inFlight.pollFirst();
+            sizer.delivered((int) covered[3]);
         }
         if (covered != null && covered[0] == offset && covered[2] == 0) {
             rtt.sample((now - covered[1]) / 1e6); // Karn: only frames sent once
@@ -269,12 +295,17 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     public long done(long patchLength) throws IOException {
         byte[] p = new byte[4];
         LittleEndian.put32(p, 0, patchLength);
-        for (int attempt = 0; attempt < 3; attempt++) {
+        int silent = 0;
+        for (int attempt = 0; attempt < MAX_DONE_ATTEMPTS; attempt++) {
             write(FrameType.DONE, p);
+            // The device verifies the whole staged image before it answers.
             long end = System.currentTimeMillis() + Math.max(10_000, timeoutMs);
             while (System.currentTimeMillis() < end) {
                 Frame f = in.poll(Math.max(1, end - System.currentTimeMillis()));
                 if (f == null) {
+                    if (++silent >= 3) {
+                        throw lost();
+                    }
                     break;
                 }
                 if (f.type() == FrameType.RESULT) {
@@ -290,6 +321,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                     goBack(from);
                     goBackOffset = -1;
                     return from;
+                }
+                if (f.type() == FrameType.NAK) {
+                    break; // the line broke DONE itself: send it again
                 }
             }
         }
@@ -309,12 +343,14 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long each = timeoutMs / HELLO_ATTEMPTS;
         for (int attempt = 0; attempt < HELLO_ATTEMPTS; attempt++) {
             counters.hellos++;
+            long sent = System.nanoTime();
             write(FrameType.HELLO, new byte[] {1});
             if (attempt == 1 && !everAnswered) {
                 // An STM32 ROM bootloader answers its sync byte; an fwdelta device skips it.
                 link.write(new byte[] {(byte) An3155.SYNC}, 0, 1);
             }
             if (waitFor(FrameType.INFO, each) != null) {
+                rtt.sample((System.nanoTime() - sent) / 1e6); // the first round trip, before any DATA
                 everAnswered = true;
                 return;
             }
@@ -387,8 +423,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (next == goBackOffset && goBackResentNs == 0) {
             goBackResentNs = now;
         }
-        inFlight.addLast(new long[] {next + n, now, again ? 1 : 0});
-        sizer.sent(n);
+        inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n});
         next += n;
         sentUpTo = Math.max(sentUpTo, next);
     }
