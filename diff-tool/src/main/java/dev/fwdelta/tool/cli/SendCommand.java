@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,6 +50,9 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Progress and result as JSON events, one per line.")
     boolean json;
 
+    @Mixin
+    TimeoutOption timeout;
+
     @Override
     public Integer call() throws Exception {
         byte[] patch = Files.readAllBytes(patchPath);
@@ -59,7 +63,7 @@ final class SendCommand implements Callable<Integer> {
         } else {
             try (Link serial = SerialLink.open(target.port, baud);
                  Link link = throttle ? new ThrottledLink(serial, baud) : serial;
-                 UartChannel channel = new UartChannel(link, baud)) {
+                 UartChannel channel = new UartChannel(link, baud, timeout.millis())) {
                 HostSession.Result r = new HostSession(channel, progress, UartChannel.MAX_RECONNECTS).send(patch);
                 summary.put("status", "staged");
                 summary.put("patch_bytes", r.patchBytes());

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,6 +59,9 @@ final class Stm32FlashCommand implements Callable<Integer> {
     @Option(names = "--parity", defaultValue = "even", description = "even (AN3155, default) or none (pseudo-terminals).")
     String parity;
 
+    @Mixin
+    TimeoutOption timeout;
+
     @Option(names = "--verify", description = "Read back what was written.")
     boolean verify;
 
@@ -84,7 +88,7 @@ final class Stm32FlashCommand implements Callable<Integer> {
             }
         }
         try (SerialLink link = SerialLink.open(connection.port, baud, p)) {
-            An3155Client chip = new An3155Client(link);
+            An3155Client chip = new An3155Client(link, (int) timeout.millis());
             Stm32Part part = chip.connect();
             err.printf("%s (product id 0x%03x), bootloader %d.%d, %d KiB flash%n", part.name(), part.productId(),
                     chip.bootloaderVersion() >> 4, chip.bootloaderVersion() & 15, part.flashSize() / 1024);

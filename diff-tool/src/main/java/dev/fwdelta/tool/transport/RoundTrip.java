@@ -8,8 +8,8 @@ package dev.fwdelta.tool.transport;
 final class RoundTrip {
     /** Before any measurement: long enough for a device that verifies or erases slowly. */
     static final double INITIAL_MS = 500;
-    /** The least retransmission timeout: the device drops a cut frame after 50 ms of quiet. */
-    static final long MIN_TIMEOUT_MS = 120;
+    /** The least retransmission timeout: above the device's 50 ms quiet limit, and above a busy machine's pauses. */
+    static final long MIN_TIMEOUT_MS = 500;
 
     private double smoothed = -1;
     private double variation;
