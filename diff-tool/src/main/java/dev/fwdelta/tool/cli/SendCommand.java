@@ -48,6 +48,9 @@ final class SendCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    TimeoutOption timeout;
+
     @Override
     public Integer call() throws Exception {
         byte[] patch = Files.readAllBytes(patchPath);
@@ -58,7 +61,7 @@ final class SendCommand implements Callable<Integer> {
         } else {
             try (Link serial = SerialLink.open(target.port, baud);
                  Link link = throttle ? new ThrottledLink(serial, baud) : serial;
-                 UartChannel channel = new UartChannel(link, baud)) {
+                 UartChannel channel = new UartChannel(link, baud, timeout.millis())) {
                 HostSession.Result r = new HostSession(channel, progress, UartChannel.MAX_RECONNECTS).send(patch);
                 summary.put("status", "staged");
                 summary.put("patch_bytes", r.patchBytes());
@@ -69,6 +72,10 @@ final class SendCommand implements Callable<Integer> {
                 summary.put("reconnects", r.reconnects());
                 summary.put("restarts", r.restarts());
                 summary.put("retransmitted_bytes", channel.retransmittedBytes());
+                summary.put("data_frames", channel.counters().dataFrames());
+                summary.put("retransmitted_frames", channel.counters().retransmittedFrames());
+                summary.put("naks", channel.counters().naks());
+                summary.put("timeouts", channel.counters().timeouts());
                 summary.put("device", r.deviceMessage());
             }
             // a refusal (DeviceRefusedException) is reported once, by ErrorMapper, with its exit code

@@ -66,6 +66,9 @@ final class Stm32FlashCommand implements Callable<Integer> {
     @Option(names = "--parity", defaultValue = "even", description = "even (AN3155, default) or none (pseudo-terminals).")
     String parity;
 
+    @Mixin
+    TimeoutOption timeout;
+
     @Option(names = "--verify", description = "Read back what was written.")
     boolean verify;
 
@@ -119,7 +122,7 @@ final class Stm32FlashCommand implements Callable<Integer> {
             }
         }
         try (SerialLink link = SerialLink.open(connection.port, baud, p)) {
-            An3155Client chip = new An3155Client(link);
+            An3155Client chip = new An3155Client(link, (int) timeout.millis());
             Stm32Part part = chip.connect();
             err.printf("%s (product id 0x%03x), bootloader %d.%d, %d KiB flash%n", part.name(), part.productId(),
                     chip.bootloaderVersion() >> 4, chip.bootloaderVersion() & 15, part.flashSize() / 1024);

@@ -12,19 +12,27 @@ import java.util.Arrays;
  * the application note and stm32flash (erases take seconds per sector, tens for a mass erase).
  */
 public final class An3155Client implements FlashTarget {
-    private static final int TIMEOUT_MS = 1000;
+    /** Default answer timeout for a command (not an erase): the application note's 1 s. */
+    public static final int DEFAULT_TIMEOUT_MS = 1000;
     private static final int ERASE_BASE_MS = 5000;
     private static final int ERASE_PER_SECTOR_MS = 5000;
     private static final int MASS_ERASE_MS = 60000;
 
     private final Link link;
+    /** How long a reply to a command may take (erases have their own limits). */
+    private final int timeoutMs;
     private Stm32Part part;
     private int version;
     private byte[] commands = new byte[0];
     private long wire;
 
     public An3155Client(Link link) {
+        this(link, DEFAULT_TIMEOUT_MS);
+    }
+
+    public An3155Client(Link link, int timeoutMs) {
         this.link = link;
+        this.timeoutMs = timeoutMs;
     }
 
     /** Sync, Get, Get ID: identifies the chip. An unknown product id is an error naming it. */
@@ -42,7 +50,7 @@ public final class An3155Client implements FlashTarget {
     private void sync() throws IOException {
         for (int attempt = 0; attempt < 3; attempt++) {
             writeBytes(new byte[] {(byte) An3155.SYNC});
-            int r = readByte(TIMEOUT_MS);
+            int r = readByte(timeoutMs);
             if (r == An3155.ACK || r == An3155.NACK) {
                 return; // NACK: the bootloader was already synchronised
             }
@@ -63,14 +71,14 @@ public final class An3155Client implements FlashTarget {
     /** Get-style command: ACK, N, N+1 bytes, ACK. */
     private byte[] command(int cmd, int max) throws IOException {
         sendCommand(cmd);
-        int n = readByte(TIMEOUT_MS);
+        int n = readByte(timeoutMs);
         if (n < 0 || n + 1 > max) {
             throw new IOException(String.format("bootloader answered command 0x%02x with a length of %d", cmd, n));
         }
         byte[] out = new byte[n + 2];
         out[0] = (byte) n;
-        readFully(out, 1, n + 1, TIMEOUT_MS);
-        expectAck(TIMEOUT_MS, "the end of command 0x%02x", cmd);
+        readFully(out, 1, n + 1, timeoutMs);
+        expectAck(timeoutMs, "the end of command 0x%02x", cmd);
         return out;
     }
 
@@ -82,8 +90,8 @@ public final class An3155Client implements FlashTarget {
             sendCommand(An3155.READ_MEMORY);
             sendAddress(address + done);
             writeBytes(new byte[] {(byte) (n - 1), (byte) ((n - 1) ^ 0xFF)});
-            expectAck(TIMEOUT_MS, "the length of Read Memory at 0x%08x", address + done);
-            readFully(out, done, n, TIMEOUT_MS);
+            expectAck(timeoutMs, "the length of Read Memory at 0x%08x", address + done);
+            readFully(out, done, n, timeoutMs);
             done += n;
         }
         return out;
@@ -105,7 +113,7 @@ public final class An3155Client implements FlashTarget {
             sendCommand(An3155.WRITE_MEMORY);
             sendAddress(address + done);
             writeBytes(block);
-            expectAck(TIMEOUT_MS, "Write Memory at 0x%08x (write-protected, or not erased?)", address + done);
+            expectAck(timeoutMs, "Write Memory at 0x%08x (write-protected, or not erased?)", address + done);
             done += n;
         }
     }
@@ -173,14 +181,14 @@ public final class An3155Client implements FlashTarget {
 
     private void sendCommand(int cmd) throws IOException {
         writeBytes(new byte[] {(byte) cmd, (byte) (cmd ^ 0xFF)});
-        expectAck(TIMEOUT_MS, "command 0x%02x (not supported, or read protection?)", cmd);
+        expectAck(timeoutMs, "command 0x%02x (not supported, or read protection?)", cmd);
     }
 
     private void sendAddress(long address) throws IOException {
         byte[] a = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address, 0};
         a[4] = (byte) An3155.xor(a, 0, 4);
         writeBytes(a);
-        expectAck(TIMEOUT_MS, "address 0x%08x", address);
+        expectAck(timeoutMs, "address 0x%08x", address);
     }
 
     private void expectAck(int timeoutMs, String what, Object... args) throws IOException {

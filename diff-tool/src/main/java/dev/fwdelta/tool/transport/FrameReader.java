@@ -5,6 +5,7 @@ import dev.fwdelta.runtime.transport.Frame;
 import dev.fwdelta.runtime.transport.FrameDecoder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,10 @@ final class FrameReader implements AutoCloseable {
     private volatile boolean running = true;
     private volatile IOException failure;
     private volatile long bytesRead;
+    /** The first bytes read since the last {@link #clear}: what answered, when it was no frame. */
+    private final byte[] first = new byte[FIRST_BYTES];
+    private volatile int firstCount;
+    static final int FIRST_BYTES = 64;
 
     FrameReader(Link link) {
         FrameDecoder decoder = new FrameDecoder(frames::add);
@@ -26,6 +31,7 @@ final class FrameReader implements AutoCloseable {
                     int n = link.read(buf, 0, buf.length, 50);
                     if (n > 0) {
                         bytesRead += n;
+                        keepFirst(buf, n);
                         decoder.push(buf, 0, n);
                     } else {
                         decoder.idle();
@@ -56,6 +62,24 @@ final class FrameReader implements AutoCloseable {
 
     void clear() {
         frames.clear();
+        synchronized (first) {
+            firstCount = 0;
+        }
+    }
+
+    private void keepFirst(byte[] b, int n) {
+        synchronized (first) {
+            int k = Math.min(n, FIRST_BYTES - firstCount);
+            System.arraycopy(b, 0, first, firstCount, k);
+            firstCount += k;
+        }
+    }
+
+    /** Up to {@value #FIRST_BYTES} bytes read first since the last {@link #clear}. */
+    byte[] firstBytes() {
+        synchronized (first) {
+            return Arrays.copyOf(first, firstCount);
+        }
     }
 
     long bytesRead() {

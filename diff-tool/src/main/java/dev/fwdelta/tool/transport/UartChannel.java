@@ -5,36 +5,118 @@ import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.transport.Frame;
 import dev.fwdelta.runtime.transport.FrameType;
 import dev.fwdelta.runtime.transport.UartDevice;
+import dev.fwdelta.tool.stm32.An3155;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Locale;
 
 /**
  * The UART framing (docs/PROTOCOL.md section 1) under the {@link HostSession}: HELLO and BEGIN,
- * then a window of DATA frames with go-back-N retransmission, DONE. No ACK progress for three
- * timeouts in a row is a lost link: the session begins again.
+ * then DATA frames, DONE. The wire is the protocol's version 1; what the host does with it adapts
+ * to the line (docs/PROTOCOL.md "Sending on a noisy line"): answers are read between frames, so a
+ * NAK sends the host back at once; the window is what the measured round trip needs (two frames
+ * on a serial port) rather than eight, so a go-back wastes little; the frame size shrinks with
+ * the errors seen and grows back ({@link FrameSizer}); the retransmission timeout follows the
+ * measured round trip ({@link RoundTrip}). No answer at all for the answer timeout is a lost link
+ * (the session begins again), or, when the port never answered, a one-line error saying so.
  */
 public final class UartChannel implements HostSession.Channel, AutoCloseable {
-    public static final int WINDOW_FRAMES = 8;
+    /** Patch bytes in flight at most: eight full frames. */
+    public static final int MAX_WINDOW_BYTES = 8 * Frame.MAX_DATA;
     public static final int MAX_RECONNECTS = 20;
-    private static final int MAX_TIMEOUTS = 3;
+    /** HELLO frames sent before a port counts as silent; they share the answer timeout. */
+    public static final int HELLO_ATTEMPTS = 4;
+    /** Default answer timeout (--timeout): how long a device may stay silent. */
+    public static final long DEFAULT_TIMEOUT_MS = 2000;
+    /** BEGIN is sent again after this long without READY at first, and after at most MAX. */
+    static final long MIN_BEGIN_WAIT_MS = 300;
+    static final long MAX_BEGIN_WAIT_MS = 5000;
+    static final int MAX_BEGIN_ATTEMPTS = 100;
+    /** DONE frames sent before the link counts as lost (a NAK for a broken DONE draws another at once). */
+    static final int MAX_DONE_ATTEMPTS = 20;
+    /** Line bytes a DATA frame adds to its patch bytes: the framing and the u32 offset. */
+    static final int DATA_FRAMING = Frame.OVERHEAD + 4;
 
     private final Link link;
     private final int baud;
+    private final long timeoutMs;
     private final FrameReader in;
+    private final FrameSizer sizer = new FrameSizer(Frame.MAX_DATA, DATA_FRAMING);
+    private final RoundTrip rtt = new RoundTrip();
+    /** Frames written and not yet acknowledged: {end offset, write end in ns, 1 if a retransmission, patch bytes}. */
+    private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
     private int seq;
-    /** Window: the next offset to send, the highest sent, the offset the last go-back went to. */
+    private boolean everAnswered;
     private long next;
+    private long acked;
     private long sentUpTo;
-    private long rewoundTo;
-    private long lastAcked;
-    private int timeouts;
-    private long retransmitted;
+    /** The offset of the last go-back and when its first frame was written again (0: not yet). */
+    private long goBackOffset = -1;
+    private long goBackResentNs;
+    private long lastWriteNs;
+    private long lastHeardNs;
+    private long beginLatencyMs;
+    private final Counters counters = new Counters();
     private String message = "";
 
-    public UartChannel(Link link, int baud) {
+    /** What the link cost: frames and bytes sent, sent again, NAKs, timeouts, HELLOs. */
+    public static final class Counters {
+        long dataFrames;
+        long retransmittedFrames;
+        long retransmittedBytes;
+        long naks;
+        long goBacks;
+        long timeouts;
+        int hellos;
+        int begins;
+
+        public long dataFrames() {
+            return dataFrames;
+        }
+
+        public long retransmittedFrames() {
+            return retransmittedFrames;
+        }
+
+        public long retransmittedBytes() {
+            return retransmittedBytes;
+        }
+
+        public long naks() {
+            return naks;
+        }
+
+        public long goBacks() {
+            return goBacks;
+        }
+
+        public long timeouts() {
+            return timeouts;
+        }
+
+        public int hellos() {
+            return hellos;
+        }
+
+        public int begins() {
+            return begins;
+        }
+    }
+
+    /** @param timeoutMs how long the device may stay silent: the HELLOs share it, and silence that long in a transfer is a lost link */
+    public UartChannel(Link link, int baud, long timeoutMs) {
+        if (timeoutMs < HELLO_ATTEMPTS * 50L) {
+            throw new IllegalArgumentException("timeout must be at least " + HELLO_ATTEMPTS * 50 + " ms, got " + timeoutMs);
+        }
         this.link = link;
         this.baud = baud;
+        this.timeoutMs = timeoutMs;
         this.in = new FrameReader(link);
+    }
+
+    public UartChannel(Link link, int baud) {
+        this(link, baud, DEFAULT_TIMEOUT_MS);
     }
 
     /** Sends {@code patch} over {@code link}: the whole transfer, reconnects included. */
@@ -45,9 +127,13 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
     }
 
-    /** Patch bytes sent more than once (go-back-N after a loss). */
+    /** Patch bytes sent more than once. */
     public long retransmittedBytes() {
-        return retransmitted;
+        return counters.retransmittedBytes;
+    }
+
+    public Counters counters() {
+        return counters;
     }
 
     @Override
@@ -57,95 +143,170 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         byte[] p = new byte[4 + header.length];
         LittleEndian.put32(p, 0, patchLength);
         System.arraycopy(header, 0, p, 4, header.length);
-        for (int attempt = 0; attempt < 3; attempt++) {
+        // A device answers nothing to a BEGIN the line broke, so BEGIN is sent again after a short
+        // wait: what the last READY took (the device checks the base image first), twice over.
+        long wait = Math.min(MAX_BEGIN_WAIT_MS, Math.max(MIN_BEGIN_WAIT_MS, 2 * beginLatencyMs));
+        long end = System.currentTimeMillis() + Math.max(MAX_BEGIN_WAIT_MS, timeoutMs) * 2;
+        for (int attempt = 0; attempt < MAX_BEGIN_ATTEMPTS && System.currentTimeMillis() < end; attempt++) {
+            counters.begins++;
+            long sent = System.nanoTime();
             write(FrameType.BEGIN, p);
-            Frame f = waitFor(FrameType.READY, 5000);
+            Frame f = waitFor(FrameType.READY, wait);
             if (f != null && f.payload().length >= 4) {
+                beginLatencyMs = (System.nanoTime() - sent) / 1_000_000;
                 long from = LittleEndian.u32(f.payload(), 0);
                 next = from;
-                lastAcked = from;
-                rewoundTo = -1;
-                timeouts = 0;
+                acked = from;
+                goBackOffset = -1;
+                inFlight.clear();
+                lastHeardNs = System.nanoTime();
+                lastWriteNs = lastHeardNs;
                 return from;
             }
+            wait = Math.min(MAX_BEGIN_WAIT_MS, wait * 3 / 2);
         }
         throw lost();
     }
 
     @Override
-    public long send(byte[] patch, long acked) throws IOException {
-        if (acked < lastAcked) {
-            next = acked; // the device restarted the update
-            rewoundTo = -1;
-        }
-        next = Math.max(next, acked);
-        while (next < patch.length && next - acked < (long) WINDOW_FRAMES * Frame.MAX_DATA) {
-            int n = (int) Math.min(Frame.MAX_DATA, patch.length - next);
-            if (next < sentUpTo) {
-                retransmitted += n;
-            }
-            sendData(patch, next, n);
-            next += n;
-            sentUpTo = Math.max(sentUpTo, next);
-        }
-        lastAcked = answer(acked);
-        return lastAcked;
-    }
-
-    /** Reads one answer to the window; the device's next expected offset. */
-    private long answer(long acked) throws IOException {
-        Frame f = in.poll(ackTimeoutMs());
-        if (f == null) {
-            if (++timeouts >= MAX_TIMEOUTS) {
-                throw lost();
-            }
-            next = acked; // resend the window
+    public long send(byte[] patch, long hostAcked) throws IOException {
+        drainAnswers();
+        if (acked >= patch.length) {
             return acked;
         }
+        if (next < patch.length && next - acked < window()) {
+            sendData(patch);
+            drainAnswers();
+            return acked;
+        }
+        long wait = rtt.timeoutMs() - (System.nanoTime() - lastWriteNs) / 1_000_000;
+        Frame f = wait > 0 ? in.poll(wait) : null;
+        if (f != null) {
+            handle(f);
+            return acked;
+        }
+        if ((System.nanoTime() - lastHeardNs) / 1_000_000 >= timeoutMs) {
+            throw lost();
+        }
+        // Nothing came back for the frames in flight (the last one was cut, or every answer
+        // lost): send again from the acknowledged offset.
+        counters.timeouts++;
+        lostFirstInFlight();
+        goBack(acked);
+        goBackOffset = -1;
+        return acked;
+    }
+
+    private void drainAnswers() throws IOException {
+        for (Frame f = in.poll(0); f != null; f = in.poll(0)) {
+            handle(f);
+        }
+    }
+
+    /**
+     * Patch bytes the host may have unacknowledged: what the line carries in a round trip (with
+     * its jitter, so that a late answer does not leave the line idle) and one frame, two frames at
+     * least.
+     */
+    private long window() {
+        int frame = sizer.payload();
+        double onLine = rtt.upperMs() / 1000 * (baud / 10.0);
+        return Math.min(MAX_WINDOW_BYTES, Math.max(2L * frame, (long) onLine + frame));
+    }
+
+    private void handle(Frame f) throws IOException {
+        long now = System.nanoTime();
+        lastHeardNs = now;
         byte[] p = f.payload();
         switch (f.type()) {
             case ACK -> {
                 if (p.length >= 4 && LittleEndian.u32(p, 0) > acked) {
-                    timeouts = 0;
-                    return LittleEndian.u32(p, 0);
+                    acknowledged(LittleEndian.u32(p, 0), now);
                 }
-                return acked;
             }
             case NAK -> {
                 if (p.length < 4) {
-                    return acked;
+                    return;
                 }
+                counters.naks++;
                 long off = LittleEndian.u32(p, 0);
                 if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
-                    next = off;
-                    rewoundTo = -1;
-                    return off;
+                    acked = off; // the device began the update again: HostSession counts the restart
+                    goBack(off);
+                    goBackOffset = -1;
+                    return;
                 }
-                // Every frame sent after a lost one draws a NAK for the same offset:
-                // go back once per gap, not once per NAK.
-                if (off != rewoundTo || next <= off) {
-                    next = off;
-                    rewoundTo = off;
+                if (off > acked) {
+                    acknowledged(off, now);
                 }
-                return Math.max(acked, off);
+                if (off >= next || off < acked) {
+                    return; // nothing sent after it, or an answer older than the last acknowledgement
+                }
+                // Every frame that follows a lost one draws a NAK for the same offset. Those that
+                // were written before the go-back are old news; one that comes later than a round
+                // trip after the offset was sent again says the resent frame was lost too.
+                if (off == goBackOffset && (goBackResentNs == 0 || now - goBackResentNs < staleNakNs())) {
+                    return;
+                }
+                lostFirstInFlight();
+                goBack(off);
             }
             case RESULT -> throw refused(f);
-            default -> {
-                return acked;
-            }
+            default -> { } // INFO or READY of an earlier attempt
         }
+    }
+
+    /** The oldest frame in flight is the one lost: the device answers in order. */
+    private void lostFirstInFlight() {
+        long[] first = inFlight.peekFirst();
+        sizer.lost(first != null ? (int) first[3] : sizer.payload());
+    }
+
+    private long staleNakNs() {
+        return (long) ((rtt.smoothedMs() * 1.5 + 5) * 1_000_000);
+    }
+
+    private void acknowledged(long offset, long now) {
+        long[] covered = null;
+        while (!inFlight.isEmpty() && inFlight.peekFirst()[0] <= offset) {
+            covered = inFlight.pollFirst();
+            sizer.delivered((int) covered[3]);
+        }
+        if (covered != null && covered[0] == offset && covered[2] == 0) {
+            rtt.sample((now - covered[1]) / 1e6); // Karn: only frames sent once
+        }
+        acked = offset;
+        if (next < acked) {
+            next = acked;
+        }
+        if (goBackOffset >= 0 && acked > goBackOffset) {
+            goBackOffset = -1;
+        }
+    }
+
+    private void goBack(long offset) {
+        counters.goBacks++;
+        next = offset;
+        goBackOffset = offset;
+        goBackResentNs = 0;
+        inFlight.removeIf(e -> e[0] > offset);
     }
 
     @Override
     public long done(long patchLength) throws IOException {
         byte[] p = new byte[4];
         LittleEndian.put32(p, 0, patchLength);
-        for (int attempt = 0; attempt < 3; attempt++) {
+        int silent = 0;
+        for (int attempt = 0; attempt < MAX_DONE_ATTEMPTS; attempt++) {
             write(FrameType.DONE, p);
-            long end = System.currentTimeMillis() + 10_000;
+            // The device verifies the whole staged image before it answers.
+            long end = System.currentTimeMillis() + Math.max(10_000, timeoutMs);
             while (System.currentTimeMillis() < end) {
                 Frame f = in.poll(Math.max(1, end - System.currentTimeMillis()));
                 if (f == null) {
+                    if (++silent >= 3) {
+                        throw lost();
+                    }
                     break;
                 }
                 if (f.type() == FrameType.RESULT) {
@@ -157,10 +318,13 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 }
                 if (f.type() == FrameType.NAK && f.payload().length >= 4 && LittleEndian.u32(f.payload(), 0) < patchLength) {
                     long from = LittleEndian.u32(f.payload(), 0); // not all applied, or restarted
-                    next = from;
-                    lastAcked = from;
-                    rewoundTo = -1;
+                    acked = from;
+                    goBack(from);
+                    goBackOffset = -1;
                     return from;
+                }
+                if (f.type() == FrameType.NAK) {
+                    break; // the line broke DONE itself: send it again
                 }
             }
         }
@@ -176,30 +340,51 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         return new HostSession.LinkLostException("the device on " + link.name() + " stopped answering");
     }
 
-    private long ackTimeoutMs() {
-        long windowOnLine = (long) WINDOW_FRAMES * (Frame.MAX_PAYLOAD + Frame.OVERHEAD) * 10 * 1000 / baud;
-        return 500 + windowOnLine;
-    }
-
     private void hello() throws IOException {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            long before = in.bytesRead();
+        long each = timeoutMs / HELLO_ATTEMPTS;
+        for (int attempt = 0; attempt < HELLO_ATTEMPTS; attempt++) {
+            counters.hellos++;
+            long sent = System.nanoTime();
             write(FrameType.HELLO, new byte[] {1});
-            Frame f = waitFor(FrameType.INFO, 1000);
-            if (f != null) {
+            if (attempt == 1 && !everAnswered) {
+                // An STM32 ROM bootloader answers its sync byte; an fwdelta device skips it.
+                link.write(new byte[] {(byte) An3155.SYNC}, 0, 1);
+            }
+            if (waitFor(FrameType.INFO, each) != null) {
+                rtt.sample((System.nanoTime() - sent) / 1e6); // the first round trip, before any DATA
+                everAnswered = true;
                 return;
             }
-            if (attempt == 4 && in.bytesRead() > before) {
-                throw new IOException("the device on " + link.name() + " answers, but not the fwdelta protocol ("
-                        + in.bytesRead() + " bytes of other data)");
-            }
         }
-        throw lost();
+        if (everAnswered) {
+            throw lost();
+        }
+        throw silentOrForeign();
+    }
+
+    /** Why a port that never sent INFO is not an fwdelta device, in the user's words. */
+    private IOException silentOrForeign() {
+        byte[] heard = in.firstBytes();
+        String tried = HELLO_ATTEMPTS + " HELLO frames in " + String.format(Locale.ROOT, "%.1f", timeoutMs / 1000.0) + " s";
+        if (heard.length == 0) {
+            return new IOException("nothing answered on " + link.name() + " (" + tried + "): is the device powered, "
+                    + "its update agent running, and the line at " + baud + " baud? (--timeout sets the wait)");
+        }
+        boolean an3155 = true;
+        for (byte b : heard) {
+            an3155 &= (b & 0xFF) == An3155.ACK || (b & 0xFF) == An3155.NACK;
+        }
+        if (an3155) {
+            return new IOException("an STM32 ROM bootloader (AN3155) answers on " + link.name()
+                    + ", not an fwdelta update agent: write a whole image with `fwdelta stm32 flash`");
+        }
+        return new IOException("the device on " + link.name() + " answers, but not the fwdelta protocol ("
+                + in.bytesRead() + " bytes of other data after " + tried + ")");
     }
 
     /** Waits for a frame of {@code type}; a RESULT with an error is thrown; other frames are skipped. */
-    private Frame waitFor(FrameType type, long timeoutMs) throws IOException {
-        long end = System.currentTimeMillis() + timeoutMs;
+    private Frame waitFor(FrameType type, long waitMs) throws IOException {
+        long end = System.currentTimeMillis() + waitMs;
         while (System.currentTimeMillis() < end) {
             Frame f = in.poll(Math.max(1, end - System.currentTimeMillis()));
             if (f == null) {
@@ -222,11 +407,26 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         return new DeviceRefusedException(status, message);
     }
 
-    private void sendData(byte[] patch, long offset, int n) throws IOException {
+    private void sendData(byte[] patch) throws IOException {
+        int n = (int) Math.min(sizer.payload(), patch.length - next);
+        boolean again = next < sentUpTo;
+        if (again) {
+            counters.retransmittedBytes += n;
+            counters.retransmittedFrames++;
+        }
         byte[] p = new byte[4 + n];
-        LittleEndian.put32(p, 0, offset);
-        System.arraycopy(patch, (int) offset, p, 4, n);
+        LittleEndian.put32(p, 0, next);
+        System.arraycopy(patch, (int) next, p, 4, n);
         write(FrameType.DATA, p);
+        counters.dataFrames++;
+        long now = System.nanoTime();
+        lastWriteNs = now;
+        if (next == goBackOffset && goBackResentNs == 0) {
+            goBackResentNs = now;
+        }
+        inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n});
+        next += n;
+        sentUpTo = Math.max(sentUpTo, next);
     }
 
     private void write(FrameType type, byte[] payload) throws IOException {
