@@ -130,14 +130,24 @@ static fwd_error open_applier(fwd_agent *g) {
     if (e != FWD_OK) {
         return e;
     }
+    e = fwd_apply_set_trust(&g->applier, g->policy.trust); /* checked again on every resume */
+    if (e != FWD_OK) {
+        return e;
+    }
     fwd_apply_on_block(&g->applier, block_done);
     e = fwd_apply_process(&g->applier, g->header, g->header_size);
     g->applier_open = e == FWD_OK;
     return e;
 }
 
-/* The device's policy on a parsed header, in HeaderPolicyCheck's order (signatures: not yet). */
-static fwd_error check_policy(const fwd_agent *g, const fwd_header *h) {
+/* The device's policy on a parsed header, in HeaderPolicyCheck's order: signature first. */
+static fwd_error check_policy(const fwd_agent *g, const uint8_t *header, const fwd_header *h) {
+    if (g->policy.trust != NULL) {
+        fwd_error e = fwd_header_check_signature(g->policy.trust, header, h->header_size);
+        if (e != FWD_OK) {
+            return e;
+        }
+    }
     if (h->hardware_id != g->policy.hardware_id) {
         return FWD_ERR_WRONG_HARDWARE;
     }
@@ -358,7 +368,7 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     /* Every check before the first write: format, policy, RAM, base image, fit. */
     e = fwd_header_parse(h_pad, size, &h);
     if (e == FWD_OK) {
-        e = check_policy(g, &h);
+        e = check_policy(g, h_pad, &h);
     }
     if (e == FWD_OK) {
         memcpy(g->header, h_pad, FWD_HEADER_MAX);

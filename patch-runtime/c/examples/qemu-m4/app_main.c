@@ -2,13 +2,15 @@
 /*
  * The application: reports its version, confirms itself if it runs on trial, and runs the update
  * agent behind the UART transfer session; once an update is staged it resets into the bootloader.
- * APP_VERSION and APP_FEATURE are set by CMake for the v1 and v2 builds.
+ * APP_VERSION and APP_FEATURE are set by CMake for the v1 and v2 builds. It accepts only patches
+ * signed with the key CMake baked in (trusted_key.c).
  */
 #include <string.h>
 
 #include "board.h"
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_uart.h"
+#include "mbedtls/memory_buffer_alloc.h"
 
 #ifndef APP_VERSION
 #define APP_VERSION 1
@@ -21,6 +23,18 @@ uint32_t stack_high_water(void);
 static uint8_t work[RAM_BUDGET] __attribute__((aligned(4)));
 static fwd_agent agent;
 static fwd_uart uart;
+
+/* The key whose signatures this build accepts: CMake's trusted_key.c, from -DFWD_TRUSTED_KEY. */
+extern const unsigned char app_trusted_key[];
+extern const unsigned int app_trusted_key_size;
+extern const unsigned char app_trusted_key_algorithm;
+int fwd_crypto_embedded_verify(void *user, const fwd_trusted_key *key, const uint8_t *message,
+                               uint32_t message_len, const uint8_t signature[FWD_SIGNATURE_BYTES]);
+static fwd_trusted_key trusted_key;
+static fwd_trust trust;
+/* mbed TLS's bignums for a P-256 verify come from this pool (tools/cortex-m4-crypto-size: a verify
+ * needs more than 4096 bytes, 5120 pass); Ed25519 needs none. */
+static unsigned char mbedtls_pool[6144];
 
 #if APP_VERSION >= 2
 /* v2's new feature: a checksum of its own banner, reported at start (changes code and data). */
@@ -56,6 +70,14 @@ int main(void) {
     if (fwd_boot_confirm(&board_layout) != 0) {
         board_log("app: cannot confirm the image\n");
     }
+    mbedtls_memory_buffer_alloc_init(mbedtls_pool, sizeof mbedtls_pool);
+    if (fwd_trusted_key_init(&trusted_key, app_trusted_key_algorithm, app_trusted_key, app_trusted_key_size) != FWD_OK) {
+        board_log("app: the built-in trusted key is malformed\n");
+    }
+    trust.verify = fwd_crypto_embedded_verify;
+    trust.keys = &trusted_key;
+    trust.key_count = 1;
+    policy.trust = &trust;
     policy.ram_budget = RAM_BUDGET;
     policy.installed_version = APP_VERSION;
     policy.hardware_id = BOARD_HARDWARE_ID;

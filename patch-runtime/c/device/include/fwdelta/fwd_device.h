@@ -120,11 +120,13 @@ uint32_t fwd_swap_groups(const fwd_layout *l, uint32_t bytes, uint32_t g, uint32
 /* ---- Update agent (UpdateAgent.java) ---- */
 enum { FWD_AGENT_IDLE = 0, FWD_AGENT_RECEIVING = 1, FWD_AGENT_STAGED = 2, FWD_AGENT_FAILED = 3 };
 
-/* The device's rules on a header (UpdatePolicy.java). */
+/* The device's rules on a header (UpdatePolicy.java). trust: the keys whose signatures it accepts
+ * (fwd_crypto.h; must outlive the agent); NULL accepts unsigned patches, a development setting. */
 typedef struct {
     uint32_t ram_budget;
     uint64_t installed_version;
     uint32_t hardware_id;
+    const fwd_trust *trust;
 } fwd_policy;
 
 #define FWD_STAGING_CHUNK 256u

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The example firmware of examples/qemu-m4, built once per test JVM with CMake and
- * arm-none-eabi-gcc into target/qemu-m4, and fresh flash files with an image in the active slot.
+ * arm-none-eabi-gcc into target/qemu-m4 (trusting the public half of {@link #KEY}), and fresh flash files with an image in the active slot.
  * A missing tool fails the test naming it (.ci/run installs them).
  */
 final class QemuFirmware {
@@ -25,6 +25,8 @@ final class QemuFirmware {
     static final String HARDWARE_ID = "0x4D345153";
     static final Path SOURCE = Path.of("examples/qemu-m4").toAbsolutePath();
     static final Path BUILD = Path.of("target/qemu-m4/build").toAbsolutePath();
+    /** The signing key whose public half the applications trust (made once by `fwdelta keygen`). */
+    static final Path KEY = Path.of("target/qemu-m4/release.pem").toAbsolutePath();
 
     private static boolean built;
 
@@ -38,8 +40,14 @@ final class QemuFirmware {
         for (String tool : List.of("cmake", "arm-none-eabi-gcc", "qemu-system-arm")) {
             requireTool(tool);
         }
+        if (!Files.exists(KEY)) {
+            Files.createDirectories(KEY.getParent());
+            Cli.Result k = Cli.run("keygen", "-o", KEY.toString());
+            assertEquals(0, k.exit(), "fwdelta keygen: " + k.err());
+        }
         run(List.of("cmake", "-S", SOURCE.toString(), "-B", BUILD.toString(),
-                "-DCMAKE_TOOLCHAIN_FILE=" + SOURCE.resolve("arm-none-eabi.cmake")));
+                "-DCMAKE_TOOLCHAIN_FILE=" + SOURCE.resolve("arm-none-eabi.cmake"),
+                "-DFWD_TRUSTED_KEY=" + KEY.resolveSibling("release.pub.pem")));
         run(List.of("cmake", "--build", BUILD.toString(), "-j1"));
         built = true;
     }

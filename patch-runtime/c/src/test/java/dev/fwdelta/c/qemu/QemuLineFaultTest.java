@@ -25,7 +25,7 @@ class QemuLineFaultTest {
     @Test
     void updateCompletesThroughAFaultyLine() throws Exception {
         byte[] v3 = QemuFirmware.appBytes(3);
-        Path patch = QemuPatches.unsigned(dir, 1, 3, 3);
+        Path patch = QemuPatches.signed(dir, 1, 3, 3);
         Path flash = QemuFirmware.flashWith(dir.resolve("flash.bin"), QemuFirmware.appBytes(1));
         Path hostEnd = dir.resolve("host");
         Path relayEnd = dir.resolve("relay");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fwdelta.runtime.device.DeviceLayout;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +29,16 @@ final class QemuPatches {
         return out;
     }
 
-    /** The same, signed with a fresh Ed25519 key (`fwdelta keygen`, `fwdelta sign --key`). */
-    static Path signed(Path dir, int from, int to, long version) throws Exception {
-        Path patch = unsigned(dir, from, to, version);
-        Path key = dir.resolve("release.pem");
-        if (!Files.exists(key)) {
-            Cli.Result k = Cli.run("keygen", "-o", key.toString());
-            assertEquals(0, k.exit(), "fwdelta keygen: " + k.err());
-        }
-        Path signed = dir.resolve("signed-" + patch.getFileName());
+    /** The same, signed with the key the firmware trusts ({@link QemuFirmware#KEY}). */
+    static Path signed(Path dir, int from, int to, long version, String... extra) throws Exception {
+        Path patch = unsigned(dir, from, to, version, extra);
+        QemuFirmware.build();
+        return signedWith(dir, patch, QemuFirmware.KEY);
+    }
+
+    /** `fwdelta sign --key KEY`. */
+    static Path signedWith(Path dir, Path patch, Path key) throws Exception {
+        Path signed = dir.resolve("signed-" + key.getFileName() + "-" + patch.getFileName());
         Cli.Result s = Cli.run("sign", "--key", key.toString(), "-o", signed.toString(), patch.toString());
         assertEquals(0, s.exit(), "fwdelta sign: " + s.err());
         return signed;

@@ -46,7 +46,7 @@ class QemuPowerCutTest {
     void everyCutBootsAWholeImageAndAResendCompletes() throws Exception {
         v1 = QemuFirmware.appBytes(1);
         v2 = QemuFirmware.appBytes(2);
-        patch = QemuPatches.unsigned(dir, 1, 2, 2, "--block-size", "1024");
+        patch = QemuPatches.signed(dir, 1, 2, 2, "--block-size", "1024");
         int total = referenceOperations();
         // "all": a cut before every operation; "every=N": every N-th (a shorter run by hand).
         String plan = System.getProperty("fwdelta.qemu.powerCuts", "");
