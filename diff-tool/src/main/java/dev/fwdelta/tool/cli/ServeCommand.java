@@ -8,7 +8,7 @@ import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.DeviceInfo;
 import dev.fwdelta.runtime.transport.UartDevice;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sim.DeviceServer;
 import dev.fwdelta.tool.sim.FaultSpec;
 import dev.fwdelta.tool.sim.ThrottledLink;
@@ -69,13 +69,16 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    ImageInputs images;
+
     @Override
     public Integer call() throws Exception {
         DeviceLayout layout = DeviceLayout.load(layoutName);
         if (flashFile != null) {
             AtomicOutput.refuseInputs(flashFile, image); // the flash file is rewritten in place
         }
-        byte[] old = ImageLoader.load(image).bytes();
+        byte[] old = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
         UpdatePolicy policy = new UpdatePolicy(ramBudget, trust.store(), installedVersion == 0 ? -1 : installedVersion,
                 false, hardwareId == 0 ? -1 : hardwareId);
         try (NorFlash flash = flashFile == null ? NorFlash.erased(layout.geometry())

@@ -7,7 +7,7 @@ import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.FlashCounters;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.sim.PowerCutCampaign;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.FirmwareImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -55,6 +55,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    ImageInputs images;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for random:K (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -70,7 +73,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (flashFile != null) {
             AtomicOutput.refuseInputs(flashFile, oldPath, patchPath); // the flash file is rewritten in place
         }
-        byte[] old = ImageLoader.load(oldPath).bytes();
+        byte[] old = images.load(oldPath, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
         byte[] patch = Files.readAllBytes(patchPath);
         UpdatePolicy policy = new UpdatePolicy(1 << 20, trust.store(), -1, false, -1);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package dev.fwdelta.tool.cli;
 
 import com.fazecast.jSerialComm.SerialPort;
 import dev.fwdelta.runtime.sim.NorFlash;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sim.An3155Simulator;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
@@ -42,6 +42,9 @@ final class Stm32SimulateCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    ImageInputs images;
+
     @Override
     public Integer call() throws Exception {
         Stm32Part part = Stm32Part.byName(partName);
@@ -49,7 +52,7 @@ final class Stm32SimulateCommand implements Callable<Integer> {
         try (NorFlash flash = NorFlash.file(An3155Simulator.geometry(part), flashFile);
              SerialLink link = SerialLink.open(port, baud, SerialPort.NO_PARITY)) {
             if (image != null) {
-                byte[] img = ImageLoader.load(image).bytes();
+                byte[] img = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
                 byte[] padded = Arrays.copyOf(img, (img.length + 7) & ~7);
                 Arrays.fill(padded, img.length, padded.length, (byte) 0xFF);
                 flash.provision(0, padded);

@@ -50,6 +50,21 @@ class ImageAddressCliTest {
         assertFalse(Files.exists(patch));
     }
 
+    /** The simulators read images as diff does: a multi-region file needs --region there too. */
+    @Test
+    void deviceSimulateTakesRegionLikeDiff() {
+        Path patch = dir.resolve("p.fwd");
+        assertEquals(0, cli.run("diff", microbit("v1-7.0.6.hex").toString(), microbit("v1-8.1.9.hex").toString(), "-o",
+                patch.toString(), "--region", "0x0-0x80000"), cli.err());
+        assertEquals(ExitCodes.USAGE, cli.run("device", "simulate", "--layout", "stm32f405-1m", "--old",
+                microbit("v1-7.0.6.hex").toString(), "--patch", patch.toString()));
+        assertTrue(cli.err().contains("--region"), cli.err());
+        // With --region the image loads; the simulated STM32 then refuses a patch built for address 0.
+        assertEquals(ExitCodes.REFUSED, cli.run("device", "simulate", "--layout", "stm32f405-1m", "--old",
+                microbit("v1-7.0.6.hex").toString(), "--patch", patch.toString(), "--region", "0x0-0x80000"));
+        assertTrue(cli.err().contains("WRONG_LOAD_ADDRESS"), cli.err());
+    }
+
     @Test
     void microbitRoundTripsThroughHexWithTheUicrLeftOutAndSaidSo() throws Exception {
         for (String[] pair : new String[][] {{"v1-7.0.6.hex", "v1-8.1.9.hex"}, {"v2-7.0.6.hex", "v2-8.1.9.hex"}}) {
