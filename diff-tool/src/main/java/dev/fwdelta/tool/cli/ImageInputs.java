@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * The image options of the commands that read firmware images: which regions of a HEX, S-record or
  * ELF file are the image ({@code --region}), and loading with a note for every region left out.
  */
-final class ImageInputs {
+public final class ImageInputs {
     @Option(names = "--region", paramLabel = "START-END", converter = RangeConverter.class,
             description = {"The addresses of the image in a HEX, S-record or ELF file with regions outside it "
                 + "(UICR, option bytes, a second bank), e.g. 0x0-0x80000 (END excluded).",
@@ -25,7 +25,7 @@ final class ImageInputs {
     AddressRange region;
 
     /** Loads {@code path} (a raw binary placed at {@code rawAddress}), telling {@code err} what was left out. */
-    FirmwareImage load(Path path, long rawAddress, PrintWriter err) throws IOException {
+    public FirmwareImage load(Path path, long rawAddress, PrintWriter err) throws IOException {
         RegionSelector.Selection s = RegionSelector.select(ImageLoader.read(path), region, rawAddress);
         for (ImageRegion r : s.leftOut()) {
             err.printf("fwdelta: note: %s: region %s is outside --region %s: left out%n", path, r, region);

@@ -7,7 +7,8 @@ import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.security.TrustStore;
 import dev.fwdelta.runtime.security.TrustedKey;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.cli.ImageInputs;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sign.KeyFiles;
 import java.net.URI;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import dev.fwdelta.tool.cli.ByteSize;
 import dev.fwdelta.tool.cli.UnsignedNumber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,6 +38,9 @@ public final class DevicePollCommand {
     static final class Poll implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Mixin
+        ImageInputs images;
 
         @Option(names = "--server", required = true, paramLabel = "URL", description = "The update server.")
         URI server;
@@ -84,7 +89,7 @@ public final class DevicePollCommand {
             boolean fresh = !Files.exists(flashFile);
             try (NorFlash flash = NorFlash.file(layout.geometry(), flashFile)) {
                 if (fresh || !Files.exists(stateFile)) {
-                    byte[] running = ImageLoader.load(image).bytes();
+                    byte[] running = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
                     if (fresh) {
                         DeviceSimulator.provision(layout, flash, running);
                     }

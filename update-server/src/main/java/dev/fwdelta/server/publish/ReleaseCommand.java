@@ -3,7 +3,8 @@ package dev.fwdelta.server.publish;
 
 import dev.fwdelta.tool.cli.UnsignedNumber;
 import dev.fwdelta.tool.encode.BuildOptions;
-import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.cli.ImageInputs;
+import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sign.KeyFiles;
 import dev.fwdelta.tool.sign.SigningKey;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ public final class ReleaseCommand {
     static final class Publish implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Mixin
+        ImageInputs images;
 
         @Mixin
         AdminOptions admin;
@@ -65,7 +69,7 @@ public final class ReleaseCommand {
                         + " (or --matrix DIR)");
             }
             Publisher publisher = new Publisher(admin.client(), spec.commandLine().getOut()::println);
-            byte[] newImage = ImageLoader.load(image).bytes();
+            byte[] newImage = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
             SigningKey signingKey = KeyFiles.readPrivate(key);
             String done = matrix != null
                     ? publisher.publishMatrix(matrix, newImage, signingKey, rollout)
