@@ -14,20 +14,25 @@ import org.usb4java.LibUsb;
 public final class Usb4JavaControl implements ControlTransfer {
     private static final byte OUT = (byte) 0x21; // class request, interface recipient, host to device
     private static final byte IN = (byte) 0xA1;
-    private static final long TIMEOUT_MS = 5000;
 
     private final Context context;
     private final DeviceHandle handle;
     private final int iface;
+    private final long timeoutMs;
 
-    private Usb4JavaControl(Context context, DeviceHandle handle, int iface) {
+    private Usb4JavaControl(Context context, DeviceHandle handle, int iface, long timeoutMs) {
         this.context = context;
         this.handle = handle;
         this.iface = iface;
+        this.timeoutMs = timeoutMs;
     }
 
-    /** Opens the first device with this VID:PID and claims its DFU interface (0). */
-    public static Usb4JavaControl open(int vid, int pid) throws IOException {
+    /**
+     * Opens the first device with this VID:PID and claims its DFU interface (0). Each control
+     * transfer may take up to {@code timeoutMs} (the command's {@code --timeout}); a busy device
+     * says how long to wait in its GETSTATUS answer, and those waits are not bounded by it.
+     */
+    public static Usb4JavaControl open(int vid, int pid, long timeoutMs) throws IOException {
         String id = String.format("%04x:%04x", vid, pid);
         UsbPlatform.requireSupported();
         Context context = new Context();
@@ -64,7 +69,7 @@ public final class Usb4JavaControl implements ControlTransfer {
                         LibUsb.close(h);
                         throw new IOException("cannot claim the DFU interface of " + id + ": " + LibUsb.strError(c));
                     }
-                    return new Usb4JavaControl(context, h, 0);
+                    return new Usb4JavaControl(context, h, 0, timeoutMs);
                 }
             }
         } finally {
@@ -99,23 +104,28 @@ public final class Usb4JavaControl implements ControlTransfer {
         buf.put(data);
         buf.rewind();
         int r = LibUsb.controlTransfer(handle, OUT, (byte) request, (short) value, (short) iface,
-                data.length == 0 ? ByteBuffer.allocateDirect(0) : buf, TIMEOUT_MS);
-        check(r, request);
+                data.length == 0 ? ByteBuffer.allocateDirect(0) : buf, timeoutMs);
+        check(r, request, timeoutMs);
     }
 
     @Override
     public byte[] in(int request, int value, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(length);
-        int r = LibUsb.controlTransfer(handle, IN, (byte) request, (short) value, (short) iface, buf, TIMEOUT_MS);
-        check(r, request);
+        int r = LibUsb.controlTransfer(handle, IN, (byte) request, (short) value, (short) iface, buf, timeoutMs);
+        check(r, request, timeoutMs);
         byte[] out = new byte[r];
         buf.get(out);
         return out;
     }
 
-    private static void check(int r, int request) throws IOException {
+    /** Maps a libusb result to an exception: a stall, a silent device, or another failure. */
+    static void check(int r, int request, long timeoutMs) throws IOException {
         if (r == LibUsb.ERROR_PIPE) {
             throw new StallException("request " + request);
+        }
+        if (r == LibUsb.ERROR_TIMEOUT) {
+            throw new IOException("the USB device did not answer DFU request " + request + " within "
+                    + timeoutMs / 1000.0 + " s (--timeout)");
         }
         if (r < 0) {
             throw new IOException("USB control request " + request + " failed: " + LibUsb.strError(r));
