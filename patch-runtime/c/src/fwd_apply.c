@@ -101,10 +101,10 @@ static fwd_error check_old_image(fwd_applier *a) {
     sum_start(&s);
     while (pos < h->old_size) {
         uint32_t n = h->old_size - pos < FWD_OLD_READ_BUFFER ? h->old_size - pos : FWD_OLD_READ_BUFFER;
-        if (a->port.read_old(a->port.user, pos, a->old_buf, n) != 0) {
+        if (a->port.read_old(a->port.user, pos, a->buf.blocks.old_buf, n) != 0) {
             return FWD_ERR_IO_ERROR;
         }
-        fwd_image_sum_update(&s, a->old_buf, n, h->has_mpeg2);
+        fwd_image_sum_update(&s, a->buf.blocks.old_buf, n, h->has_mpeg2);
         pos += n;
     }
     return sum_matches(&s, h->old_size, h->old_crc32, h->old_crc32_mpeg2, h->has_mpeg2, h->old_sha256)
@@ -132,14 +132,14 @@ static fwd_error next_block_or_end(fwd_applier *a) {
 
 static fwd_error on_header(fwd_applier *a) {
     fwd_header *h = &a->h;
-    fwd_error e = fwd_header_parse(a->header_buf, a->header_target, h);
+    fwd_error e = fwd_header_parse(a->buf.header_buf, a->header_target, h);
     uint32_t need;
     if (e != FWD_OK) {
         return e;
     }
     /* Device policy in the order of HeaderPolicyCheck.java: the signature, then the RAM budget. */
     if (a->trust != NULL) {
-        e = fwd_header_check_signature(a->trust, a->header_buf, a->header_target);
+        e = fwd_header_check_signature(a->trust, a->buf.header_buf, a->header_target);
         if (e != FWD_OK) {
             return e;
         }
@@ -158,8 +158,8 @@ static fwd_error on_header(fwd_applier *a) {
     sum_start(&a->new_sum);
     a->payload_left = h->payload_length;
     if (h->codec == FWD_CODEC_LZMA) {
-        fwd_lzma_setup(&a->lzma, a->work, h->codec_props);
-        a->window.ring = a->work + 2u * a->lzma.prob_count;
+        fwd_lzma_setup(&a->codec.lzma, a->work, h->codec_props);
+        a->window.ring = a->work + 2u * a->codec.lzma.prob_count;
     } else {
         a->window.ring = a->work;
     }
@@ -263,9 +263,9 @@ static fwd_error on_block_header(fwd_applier *a) {
     a->block_crc = 0;
     fwd_window_reset(&a->window);
     if (h->codec == FWD_CODEC_LZMA) {
-        fwd_lzma_start(&a->lzma, f[F_ENCODED], f[F_RAW]);
+        fwd_lzma_start(&a->codec.lzma, f[F_ENCODED], f[F_RAW]);
     } else if (h->codec == FWD_CODEC_LZ77) {
-        fwd_lz4_start(&a->lz4, f[F_RAW]);
+        fwd_lz4_start(&a->codec.lz4, f[F_RAW]);
     } else {
         a->stored_left = f[F_RAW];
     }
@@ -363,11 +363,11 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
     switch (a->state) {
     case ST_HEADER:
         n = a->header_target - a->buffered < len ? a->header_target - a->buffered : len;
-        memcpy(a->header_buf + a->buffered, b, n);
+        memcpy(a->buf.header_buf + a->buffered, b, n);
         a->buffered += n;
         *used = n;
         if (a->buffered == PREFIX_SIZE && a->header_target == PREFIX_SIZE) {
-            e = fwd_header_prefix(a->header_buf, &a->header_target);
+            e = fwd_header_prefix(a->buf.header_buf, &a->header_target);
             if (e != FWD_OK) {
                 return e;
             }
@@ -390,15 +390,15 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
     case ST_BLOCK_HEADER:
         if (a->h.version == 3u) {
             int complete;
-            a->block_header_buf[a->buffered++] = b[0];
+            a->buf.blocks.block_header_buf[a->buffered++] = b[0];
             payload(a, b, 1);
             *used = 1;
-            e = compact_complete(a->block_header_buf, a->buffered, &complete);
+            e = compact_complete(a->buf.blocks.block_header_buf, a->buffered, &complete);
             if (e != FWD_OK) {
                 return e;
             }
             if (complete) {
-                e = compact_fields(a->block_header_buf, a->block_fields);
+                e = compact_fields(a->buf.blocks.block_header_buf, a->block_fields);
                 a->buffered = 0;
                 return e != FWD_OK ? e : on_block_header(a);
             }
@@ -408,14 +408,14 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
             return FWD_OK;
         }
         n = BLOCK_HEADER_SIZE - a->buffered < len ? BLOCK_HEADER_SIZE - a->buffered : len;
-        memcpy(a->block_header_buf + a->buffered, b, n);
+        memcpy(a->buf.blocks.block_header_buf + a->buffered, b, n);
         a->buffered += n;
         payload(a, b, n);
         *used = n;
         if (a->buffered == BLOCK_HEADER_SIZE) {
             uint32_t i;
             for (i = 0; i < 7u; i++) {
-                a->block_fields[i] = fwd_u32(a->block_header_buf + 4u * i);
+                a->block_fields[i] = fwd_u32(a->buf.blocks.block_header_buf + 4u * i);
             }
             a->buffered = 0;
             e = on_block_header(a);

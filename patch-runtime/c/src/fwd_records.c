@@ -34,9 +34,9 @@ static fwd_error emit(fwd_applier *a, const uint8_t *b, uint32_t len) {
 
 static fwd_error read_old(fwd_applier *a, uint32_t n) {
     if (a->reloc.ready) {
-        return fwd_view_read(a, a->rec.old_pos, a->old_buf, n);
+        return fwd_view_read(a, a->rec.old_pos, a->buf.blocks.old_buf, n);
     }
-    return a->port.read_old(a->port.user, a->rec.old_pos, a->old_buf, n) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
+    return a->port.read_old(a->port.user, a->rec.old_pos, a->buf.blocks.old_buf, n) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
 }
 
 static uint32_t after_pair(const fwd_records *r) {
@@ -49,7 +49,7 @@ static fwd_error copy_old(fwd_applier *a, uint32_t n) {
         uint32_t k = n < FWD_OLD_READ_BUFFER ? n : FWD_OLD_READ_BUFFER;
         fwd_error e = read_old(a, k);
         if (e == FWD_OK) {
-            e = emit(a, a->old_buf, k);
+            e = emit(a, a->buf.blocks.old_buf, k);
         }
         if (e != FWD_OK) {
             return e;
@@ -150,9 +150,9 @@ static fwd_error apply_diff(fwd_applier *a, const uint8_t *b, uint32_t len, uint
         return e;
     }
     for (i = 0; i < n; i++) {
-        a->old_buf[i] = (uint8_t) (a->old_buf[i] + b[i]);
+        a->buf.blocks.old_buf[i] = (uint8_t) (a->buf.blocks.old_buf[i] + b[i]);
     }
-    e = emit(a, a->old_buf, n);
+    e = emit(a, a->buf.blocks.old_buf, n);
     r->old_pos += n;
     /* KIND stands for "the sparse pair ended": the next pair or extra_len follows */
     advance(r, n, r->sparse ? KIND : EXTRA_LENGTH);

@@ -190,16 +190,27 @@ typedef struct {
     fwd_image_sum new_sum;
     fwd_sha256 payload_sha;
     fwd_window window;
-    fwd_lzma lzma;
-    fwd_lz4 lz4;
+    /* One codec per patch: only the state of the header's codec is ever used. */
+    union {
+        fwd_lzma lzma;
+        fwd_lz4 lz4;
+    } codec;
     uint32_t stored_left;
     fwd_records rec;
     fwd_reloc reloc;
     fwd_block_fn on_block;
     uint32_t resumed;
-    uint8_t header_buf[FWD_HEADER_MAX];
-    uint8_t block_header_buf[FWD_BLOCK_HEADER_MAX];
-    uint8_t old_buf[FWD_OLD_READ_BUFFER];
+    /*
+     * The header bytes are dead once the header and its signature are checked (on_header), before
+     * old_buf first holds old-image bytes (the base image check) and before any block header.
+     */
+    union {
+        uint8_t header_buf[FWD_HEADER_MAX];
+        struct {
+            uint8_t block_header_buf[FWD_BLOCK_HEADER_MAX];
+            uint8_t old_buf[FWD_OLD_READ_BUFFER];
+        } blocks;
+    } buf;
 } fwd_applier;
 
 /* Bytes of work buffer the codec of a checked header needs (0 for codec none). */
