@@ -365,7 +365,7 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
         *from = g->offset; /* the link dropped, the agent kept its place: the next expected byte */
         return FWD_OK;
     }
-    /* Every check before the first write: format, policy, RAM, base image, fit. */
+    /* Every check before the first write: format, policy, RAM, base image, load address, fit. */
     e = fwd_header_parse(h_pad, size, &h);
     if (e == FWD_OK) {
         e = check_policy(g, h_pad, &h);
@@ -375,6 +375,10 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
         g->header_size = size;
         e = open_applier(g); /* RAM against the work buffer, the base image's checksums */
         g->applier_open = 0;
+    }
+    if (e == FWD_OK) {
+        /* The new image runs from the active slot after the swap: a patch linked elsewhere would not boot. */
+        e = fwd_header_check_load_address(&h, g->layout->flash_base + g->layout->active.offset);
     }
     if (e == FWD_OK) {
         e = check_fits(g, &h);

@@ -280,7 +280,8 @@ const fwd_layout board_layout = {
     { 0x80000u, 384u * 1024u },  /* staging */
     { 0xE0000u, 128u * 1024u },  /* scratch */
     { 0x4000u, 16u * 1024u },    /* agent log */
-    { 0x8000u, 16u * 1024u }     /* boot log */
+    { 0x8000u, 16u * 1024u },    /* boot log */
+    0x00000000u                  /* flash base: the MPS2's flash is at address 0 */
 };
 
 uint32_t board_flash_ops(void) {

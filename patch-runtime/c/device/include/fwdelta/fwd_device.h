@@ -45,6 +45,9 @@ typedef struct {
     uint32_t program_unit;
     uint8_t erased_value;
     fwd_region active, staging, scratch, agent_log, boot_log;
+    /* The address offset 0 of this flash has on the bus (the layout's `flash_base`): a patch that
+     * records a load address other than flash_base + active.offset is refused [WRONG_LOAD_ADDRESS]. */
+    uint32_t flash_base;
 } fwd_layout;
 
 uint32_t fwd_sector_count(const fwd_layout *l);

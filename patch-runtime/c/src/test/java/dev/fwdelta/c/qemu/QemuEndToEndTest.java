@@ -32,7 +32,8 @@ class QemuEndToEndTest {
         byte[] v1 = QemuFirmware.appBytes(1);
         byte[] v2 = QemuFirmware.appBytes(2);
         assertFalse(Arrays.equals(v1, v2), "v1 and v2 are different builds");
-        Path patch = QemuPatches.signed(dir, 1, 2, 2);
+        // Recorded for the active slot (flash base 0 + 0x20000): the agent's load-address check passes.
+        Path patch = QemuPatches.signed(dir, 1, 2, 2, "--address", "0x20000");
         Path flash = QemuFirmware.flashWith(dir.resolve("flash.bin"), v1);
         try (QemuDevice device = QemuDevice.start(flash, dir.resolve("qemu.log"))) {
             assertEquals(1, device.awaitRunningVersion(30), device.log());

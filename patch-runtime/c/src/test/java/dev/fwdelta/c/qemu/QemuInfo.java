@@ -23,7 +23,9 @@ final class QemuInfo {
         try (SerialLink link = SerialLink.open(pty, 115200)) {
             byte[] hello = new Frame(FrameType.HELLO, 0, new byte[] {1}).encode();
             byte[] buf = new byte[256];
-            for (int attempt = 0; attempt < 5 && info.get() == null; attempt++) {
+            // Up to 30 HELLOs a second apart: a device just out of a trial boot on a loaded machine may
+            // take several seconds (its flash is a host file through semihosting) before it reads its UART.
+            for (int attempt = 0; attempt < 30 && info.get() == null; attempt++) {
                 link.write(hello, 0, hello.length);
                 for (int waited = 0; waited < 10 && info.get() == null; waited++) {
                     int n = link.read(buf, 0, buf.length, 100);

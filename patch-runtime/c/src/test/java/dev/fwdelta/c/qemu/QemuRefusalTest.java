@@ -40,6 +40,9 @@ class QemuRefusalTest {
         Path bigDecoder = QemuPatches.signed(dir, 1, 2, 2, "--ram-budget", "65536", "--codec", "lzma");
         long decoderRam = PatchHeader.parse(Files.readAllBytes(bigDecoder)).decoderRam();
         assertTrue(decoderRam > 16384, "the RAM case needs decoder_ram above the device's 16 KiB: " + decoderRam);
+        // Linked for an STM32's flash at 0x08020000, not this board's active slot at 0x20000.
+        Path otherSlot = QemuPatches.signed(dir, 1, 2, 2, "--address", "0x08020000");
+        assertEquals(0x0802_0000L, PatchHeader.parse(Files.readAllBytes(otherSlot)).loadAddress());
         byte[] before = Files.readAllBytes(flash);
         try (QemuDevice device = QemuDevice.start(flash, dir.resolve("qemu.log"))) {
             assertEquals(1, device.awaitRunningVersion(30), device.log());
@@ -50,6 +53,7 @@ class QemuRefusalTest {
             refused(device, otherBoard, 6, "WRONG_HARDWARE");
             refused(device, wrongBase, 4, "WRONG_BASE_IMAGE");
             refused(device, bigDecoder, 3, "RAM_BUDGET_EXCEEDED");
+            refused(device, otherSlot, 6, "WRONG_LOAD_ADDRESS");
             assertArrayEquals(before, Files.readAllBytes(flash), "no refusal wrote the flash");
             assertEquals(1, QemuInfo.installedVersion(device.pty()), "the device still runs v1: " + device.log());
         }
