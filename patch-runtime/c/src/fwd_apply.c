@@ -11,6 +11,13 @@
 
 static fwd_error fail(fwd_applier *a, fwd_error e);
 
+/*
+ * decoder_ram (docs/FORMAT.md 4) counts FWD_CONTEXT_MAX bytes of fixed applier state: on a 32-bit
+ * MCU the whole context must fit them, so that context + work buffer <= decoder_ram. The build of
+ * any 32-bit target fails here when the context outgrows it (64-bit hosts have wider pointers).
+ */
+typedef char fwd_context_fits_decoder_ram[(sizeof(void *) > 4u || sizeof(fwd_applier) <= FWD_CONTEXT_MAX) ? 1 : -1];
+
 enum { ST_HEADER, ST_MAP, ST_BLOCK_HEADER, ST_BLOCK_DATA, ST_END, ST_DONE };
 
 #define PREFIX_SIZE 8u
@@ -123,7 +130,7 @@ static fwd_error next_block_or_end(fwd_applier *a) {
     if (a->payload_left != 0) {
         return FWD_ERR_BAD_PAYLOAD_LENGTH;
     }
-    if (a->rec.new_pos != h->new_size) {
+    if (a->buf.blocks.rec.new_pos != h->new_size) {
         return FWD_ERR_NEW_IMAGE_MISMATCH;
     }
     a->state = ST_END;
@@ -144,6 +151,8 @@ static fwd_error on_header(fwd_applier *a) {
             return e;
         }
     }
+    /* The header bytes are dead from here on: the block phase's state starts from zero. */
+    memset(&a->buf.blocks, 0, sizeof a->buf.blocks);
     if (h->decoder_ram > a->port.ram_budget) {
         return FWD_ERR_RAM_BUDGET_EXCEEDED;
     }
@@ -158,8 +167,8 @@ static fwd_error on_header(fwd_applier *a) {
     sum_start(&a->new_sum);
     a->payload_left = h->payload_length;
     if (h->codec == FWD_CODEC_LZMA) {
-        fwd_lzma_setup(&a->codec.lzma, a->work, h->codec_props);
-        a->window.ring = a->work + 2u * a->codec.lzma.prob_count;
+        fwd_lzma_setup(&a->buf.blocks.codec.lzma, a->work, h->codec_props);
+        a->window.ring = a->work + 2u * a->buf.blocks.codec.lzma.prob_count;
     } else {
         a->window.ring = a->work;
     }
@@ -172,7 +181,7 @@ static fwd_error on_header(fwd_applier *a) {
         a->state = ST_MAP;
         return FWD_OK;
     }
-    fwd_records_start(&a->rec, h->version == 3u ? 1u : 0u);
+    fwd_records_start(&a->buf.blocks.rec, h->version == 3u ? 1u : 0u);
     return next_block_or_end(a);
 }
 
@@ -249,23 +258,23 @@ static fwd_error on_block_header(fwd_applier *a) {
     if (f[F_ENCODED] < 1u || f[F_ENCODED] > max_encoded) {
         return FWD_ERR_BAD_ENCODED_LENGTH;
     }
-    if (f[F_NEW_OFFSET] != a->rec.new_pos) {
+    if (f[F_NEW_OFFSET] != a->buf.blocks.rec.new_pos) {
         return FWD_ERR_BAD_NEW_OFFSET;
     }
-    if (f[F_OLD_OFFSET] != a->rec.old_pos) {
+    if (f[F_OLD_OFFSET] != a->buf.blocks.rec.old_pos) {
         return FWD_ERR_BAD_OLD_OFFSET;
     }
-    if (f[F_OUT_LENGTH] > h->new_size - a->rec.new_pos) {
+    if (f[F_OUT_LENGTH] > h->new_size - a->buf.blocks.rec.new_pos) {
         return FWD_ERR_BAD_OUT_LENGTH;
     }
     a->block_encoded_left = f[F_ENCODED];
-    a->block_out_start = a->rec.new_pos;
+    a->block_out_start = a->buf.blocks.rec.new_pos;
     a->block_crc = 0;
     fwd_window_reset(&a->window);
     if (h->codec == FWD_CODEC_LZMA) {
-        fwd_lzma_start(&a->codec.lzma, f[F_ENCODED], f[F_RAW]);
+        fwd_lzma_start(&a->buf.blocks.codec.lzma, f[F_ENCODED], f[F_RAW]);
     } else if (h->codec == FWD_CODEC_LZ77) {
-        fwd_lz4_start(&a->codec.lz4, f[F_RAW]);
+        fwd_lz4_start(&a->buf.blocks.codec.lz4, f[F_RAW]);
     } else {
         a->stored_left = f[F_RAW];
     }
@@ -299,10 +308,10 @@ static fwd_error on_block_end(fwd_applier *a) {
     if (e != FWD_OK) {
         return e;
     }
-    if (a->rec.state != 0) {
+    if (a->buf.blocks.rec.state != 0) {
         return FWD_ERR_RECORD_SPLIT;
     }
-    if (a->rec.new_pos - a->block_out_start != a->block_fields[F_OUT_LENGTH]) {
+    if (a->buf.blocks.rec.new_pos - a->block_out_start != a->block_fields[F_OUT_LENGTH]) {
         return FWD_ERR_BAD_OUT_LENGTH;
     }
     if (a->block_crc != a->block_fields[F_OUT_CRC]) {
@@ -313,8 +322,8 @@ static fwd_error on_block_end(fwd_applier *a) {
         fwd_resume at;
         at.blocks_done = a->block_index;
         at.patch_offset = a->h.header_size + a->h.payload_length - a->payload_left;
-        at.new_offset = a->rec.new_pos;
-        at.old_offset = a->rec.old_pos;
+        at.new_offset = a->buf.blocks.rec.new_pos;
+        at.old_offset = a->buf.blocks.rec.old_pos;
         if (a->on_block(a->port.user, &at) != 0) {
             return FWD_ERR_IO_ERROR;
         }
@@ -334,7 +343,7 @@ fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at) {
     }
     /* Only right after the header (and map): before any block was applied in this context. */
     if (at == NULL || (a->state != ST_BLOCK_HEADER && a->state != ST_END) || a->block_index != 0
-            || a->rec.new_pos != 0) {
+            || a->buf.blocks.rec.new_pos != 0) {
         return fail(a, FWD_ERR_BAD_ARGUMENT);
     }
     start = h->header_size + (h->map_count > 0 ? h->map_bytes : 0u);
@@ -346,8 +355,8 @@ fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at) {
     a->resumed = 1;
     a->block_index = at->blocks_done;
     a->payload_left = h->payload_length - (at->patch_offset - h->header_size);
-    a->rec.new_pos = at->new_offset;
-    a->rec.old_pos = at->old_offset;
+    a->buf.blocks.rec.new_pos = at->new_offset;
+    a->buf.blocks.rec.old_pos = at->old_offset;
     return fail(a, next_block_or_end(a));
 }
 
@@ -382,7 +391,7 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
         e = fwd_map_feed(a, b, len, used, &complete);
         payload(a, b, *used);
         if (e == FWD_OK && complete) {
-            fwd_records_start(&a->rec, a->h.version == 3u ? 1u : 0u);
+            fwd_records_start(&a->buf.blocks.rec, a->h.version == 3u ? 1u : 0u);
             e = next_block_or_end(a);
         }
         return e;
