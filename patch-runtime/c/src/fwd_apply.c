@@ -11,6 +11,13 @@
 
 static fwd_error fail(fwd_applier *a, fwd_error e);
 
+/*
+ * decoder_ram (docs/FORMAT.md 4) counts FWD_CONTEXT_MAX bytes of fixed applier state: on a 32-bit
+ * MCU the whole context must fit them, so that context + work buffer <= decoder_ram. The build of
+ * any 32-bit target fails here when the context outgrows it (64-bit hosts have wider pointers).
+ */
+typedef char fwd_context_fits_decoder_ram[(sizeof(void *) > 4u || sizeof(fwd_applier) <= FWD_CONTEXT_MAX) ? 1 : -1];
+
 enum { ST_HEADER, ST_MAP, ST_BLOCK_HEADER, ST_BLOCK_DATA, ST_END, ST_DONE };
 
 #define PREFIX_SIZE 8u
@@ -101,10 +108,10 @@ static fwd_error check_old_image(fwd_applier *a) {
     sum_start(&s);
     while (pos < h->old_size) {
         uint32_t n = h->old_size - pos < FWD_OLD_READ_BUFFER ? h->old_size - pos : FWD_OLD_READ_BUFFER;
-        if (a->port.read_old(a->port.user, pos, a->old_buf, n) != 0) {
+        if (a->port.read_old(a->port.user, pos, a->buf.blocks.old_buf, n) != 0) {
             return FWD_ERR_IO_ERROR;
         }
-        fwd_image_sum_update(&s, a->old_buf, n, h->has_mpeg2);
+        fwd_image_sum_update(&s, a->buf.blocks.old_buf, n, h->has_mpeg2);
         pos += n;
     }
     return sum_matches(&s, h->old_size, h->old_crc32, h->old_crc32_mpeg2, h->has_mpeg2, h->old_sha256)
@@ -123,7 +130,7 @@ static fwd_error next_block_or_end(fwd_applier *a) {
     if (a->payload_left != 0) {
         return FWD_ERR_BAD_PAYLOAD_LENGTH;
     }
-    if (a->rec.new_pos != h->new_size) {
+    if (a->buf.blocks.rec.new_pos != h->new_size) {
         return FWD_ERR_NEW_IMAGE_MISMATCH;
     }
     a->state = ST_END;
@@ -132,18 +139,20 @@ static fwd_error next_block_or_end(fwd_applier *a) {
 
 static fwd_error on_header(fwd_applier *a) {
     fwd_header *h = &a->h;
-    fwd_error e = fwd_header_parse(a->header_buf, a->header_target, h);
+    fwd_error e = fwd_header_parse(a->buf.header_buf, a->header_target, h);
     uint32_t need;
     if (e != FWD_OK) {
         return e;
     }
     /* Device policy in the order of HeaderPolicyCheck.java: the signature, then the RAM budget. */
     if (a->trust != NULL) {
-        e = fwd_header_check_signature(a->trust, a->header_buf, a->header_target);
+        e = fwd_header_check_signature(a->trust, a->buf.header_buf, a->header_target);
         if (e != FWD_OK) {
             return e;
         }
     }
+    /* The header bytes are dead from here on: the block phase's state starts from zero. */
+    memset(&a->buf.blocks, 0, sizeof a->buf.blocks);
     if (h->decoder_ram > a->port.ram_budget) {
         return FWD_ERR_RAM_BUDGET_EXCEEDED;
     }
@@ -158,8 +167,8 @@ static fwd_error on_header(fwd_applier *a) {
     sum_start(&a->new_sum);
     a->payload_left = h->payload_length;
     if (h->codec == FWD_CODEC_LZMA) {
-        fwd_lzma_setup(&a->lzma, a->work, h->codec_props);
-        a->window.ring = a->work + 2u * a->lzma.prob_count;
+        fwd_lzma_setup(&a->buf.blocks.codec.lzma, a->work, h->codec_props);
+        a->window.ring = a->work + 2u * a->buf.blocks.codec.lzma.prob_count;
     } else {
         a->window.ring = a->work;
     }
@@ -172,7 +181,7 @@ static fwd_error on_header(fwd_applier *a) {
         a->state = ST_MAP;
         return FWD_OK;
     }
-    fwd_records_start(&a->rec, h->version == 3u ? 1u : 0u);
+    fwd_records_start(&a->buf.blocks.rec, h->version == 3u ? 1u : 0u);
     return next_block_or_end(a);
 }
 
@@ -249,23 +258,23 @@ static fwd_error on_block_header(fwd_applier *a) {
     if (f[F_ENCODED] < 1u || f[F_ENCODED] > max_encoded) {
         return FWD_ERR_BAD_ENCODED_LENGTH;
     }
-    if (f[F_NEW_OFFSET] != a->rec.new_pos) {
+    if (f[F_NEW_OFFSET] != a->buf.blocks.rec.new_pos) {
         return FWD_ERR_BAD_NEW_OFFSET;
     }
-    if (f[F_OLD_OFFSET] != a->rec.old_pos) {
+    if (f[F_OLD_OFFSET] != a->buf.blocks.rec.old_pos) {
         return FWD_ERR_BAD_OLD_OFFSET;
     }
-    if (f[F_OUT_LENGTH] > h->new_size - a->rec.new_pos) {
+    if (f[F_OUT_LENGTH] > h->new_size - a->buf.blocks.rec.new_pos) {
         return FWD_ERR_BAD_OUT_LENGTH;
     }
     a->block_encoded_left = f[F_ENCODED];
-    a->block_out_start = a->rec.new_pos;
+    a->block_out_start = a->buf.blocks.rec.new_pos;
     a->block_crc = 0;
     fwd_window_reset(&a->window);
     if (h->codec == FWD_CODEC_LZMA) {
-        fwd_lzma_start(&a->lzma, f[F_ENCODED], f[F_RAW]);
+        fwd_lzma_start(&a->buf.blocks.codec.lzma, f[F_ENCODED], f[F_RAW]);
     } else if (h->codec == FWD_CODEC_LZ77) {
-        fwd_lz4_start(&a->lz4, f[F_RAW]);
+        fwd_lz4_start(&a->buf.blocks.codec.lz4, f[F_RAW]);
     } else {
         a->stored_left = f[F_RAW];
     }
@@ -299,10 +308,10 @@ static fwd_error on_block_end(fwd_applier *a) {
     if (e != FWD_OK) {
         return e;
     }
-    if (a->rec.state != 0) {
+    if (a->buf.blocks.rec.state != 0) {
         return FWD_ERR_RECORD_SPLIT;
     }
-    if (a->rec.new_pos - a->block_out_start != a->block_fields[F_OUT_LENGTH]) {
+    if (a->buf.blocks.rec.new_pos - a->block_out_start != a->block_fields[F_OUT_LENGTH]) {
         return FWD_ERR_BAD_OUT_LENGTH;
     }
     if (a->block_crc != a->block_fields[F_OUT_CRC]) {
@@ -313,8 +322,8 @@ static fwd_error on_block_end(fwd_applier *a) {
         fwd_resume at;
         at.blocks_done = a->block_index;
         at.patch_offset = a->h.header_size + a->h.payload_length - a->payload_left;
-        at.new_offset = a->rec.new_pos;
-        at.old_offset = a->rec.old_pos;
+        at.new_offset = a->buf.blocks.rec.new_pos;
+        at.old_offset = a->buf.blocks.rec.old_pos;
         if (a->on_block(a->port.user, &at) != 0) {
             return FWD_ERR_IO_ERROR;
         }
@@ -334,7 +343,7 @@ fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at) {
     }
     /* Only right after the header (and map): before any block was applied in this context. */
     if (at == NULL || (a->state != ST_BLOCK_HEADER && a->state != ST_END) || a->block_index != 0
-            || a->rec.new_pos != 0) {
+            || a->buf.blocks.rec.new_pos != 0) {
         return fail(a, FWD_ERR_BAD_ARGUMENT);
     }
     start = h->header_size + (h->map_count > 0 ? h->map_bytes : 0u);
@@ -346,8 +355,8 @@ fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at) {
     a->resumed = 1;
     a->block_index = at->blocks_done;
     a->payload_left = h->payload_length - (at->patch_offset - h->header_size);
-    a->rec.new_pos = at->new_offset;
-    a->rec.old_pos = at->old_offset;
+    a->buf.blocks.rec.new_pos = at->new_offset;
+    a->buf.blocks.rec.old_pos = at->old_offset;
     return fail(a, next_block_or_end(a));
 }
 
@@ -363,11 +372,11 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
     switch (a->state) {
     case ST_HEADER:
         n = a->header_target - a->buffered < len ? a->header_target - a->buffered : len;
-        memcpy(a->header_buf + a->buffered, b, n);
+        memcpy(a->buf.header_buf + a->buffered, b, n);
         a->buffered += n;
         *used = n;
         if (a->buffered == PREFIX_SIZE && a->header_target == PREFIX_SIZE) {
-            e = fwd_header_prefix(a->header_buf, &a->header_target);
+            e = fwd_header_prefix(a->buf.header_buf, &a->header_target);
             if (e != FWD_OK) {
                 return e;
             }
@@ -382,7 +391,7 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
         e = fwd_map_feed(a, b, len, used, &complete);
         payload(a, b, *used);
         if (e == FWD_OK && complete) {
-            fwd_records_start(&a->rec, a->h.version == 3u ? 1u : 0u);
+            fwd_records_start(&a->buf.blocks.rec, a->h.version == 3u ? 1u : 0u);
             e = next_block_or_end(a);
         }
         return e;
@@ -390,15 +399,15 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
     case ST_BLOCK_HEADER:
         if (a->h.version == 3u) {
             int complete;
-            a->block_header_buf[a->buffered++] = b[0];
+            a->buf.blocks.block_header_buf[a->buffered++] = b[0];
             payload(a, b, 1);
             *used = 1;
-            e = compact_complete(a->block_header_buf, a->buffered, &complete);
+            e = compact_complete(a->buf.blocks.block_header_buf, a->buffered, &complete);
             if (e != FWD_OK) {
                 return e;
             }
             if (complete) {
-                e = compact_fields(a->block_header_buf, a->block_fields);
+                e = compact_fields(a->buf.blocks.block_header_buf, a->block_fields);
                 a->buffered = 0;
                 return e != FWD_OK ? e : on_block_header(a);
             }
@@ -408,14 +417,14 @@ static fwd_error step(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *
             return FWD_OK;
         }
         n = BLOCK_HEADER_SIZE - a->buffered < len ? BLOCK_HEADER_SIZE - a->buffered : len;
-        memcpy(a->block_header_buf + a->buffered, b, n);
+        memcpy(a->buf.blocks.block_header_buf + a->buffered, b, n);
         a->buffered += n;
         payload(a, b, n);
         *used = n;
         if (a->buffered == BLOCK_HEADER_SIZE) {
             uint32_t i;
             for (i = 0; i < 7u; i++) {
-                a->block_fields[i] = fwd_u32(a->block_header_buf + 4u * i);
+                a->block_fields[i] = fwd_u32(a->buf.blocks.block_header_buf + 4u * i);
             }
             a->buffered = 0;
             e = on_block_header(a);

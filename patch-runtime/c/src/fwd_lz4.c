@@ -13,26 +13,26 @@ void fwd_lz4_start(fwd_lz4 *z, uint32_t raw_length) {
 }
 
 static fwd_error check_fits(const fwd_applier *a, uint32_t length) {
-    return length > a->lz4.raw_length - a->window.total ? FWD_ERR_CODEC_CORRUPT : FWD_OK;
+    return length > a->buf.blocks.codec.lz4.raw_length - a->window.total ? FWD_ERR_CODEC_CORRUPT : FWD_OK;
 }
 
 static fwd_error after_literal_length(fwd_applier *a) {
-    fwd_error e = check_fits(a, a->lz4.literals_left);
-    a->lz4.state = a->lz4.literals_left == 0 ? OFFSET_LOW : LITERALS;
+    fwd_error e = check_fits(a, a->buf.blocks.codec.lz4.literals_left);
+    a->buf.blocks.codec.lz4.state = a->buf.blocks.codec.lz4.literals_left == 0 ? OFFSET_LOW : LITERALS;
     return e;
 }
 
 static fwd_error copy_match(fwd_applier *a) {
-    fwd_error e = check_fits(a, a->lz4.match_length);
+    fwd_error e = check_fits(a, a->buf.blocks.codec.lz4.match_length);
     if (e != FWD_OK) {
         return e;
     }
-    a->lz4.state = TOKEN;
-    return fwd_window_copy(a, a->lz4.offset - 1u, a->lz4.match_length);
+    a->buf.blocks.codec.lz4.state = TOKEN;
+    return fwd_window_copy(a, a->buf.blocks.codec.lz4.offset - 1u, a->buf.blocks.codec.lz4.match_length);
 }
 
 fwd_error fwd_lz4_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
-    fwd_lz4 *z = &a->lz4;
+    fwd_lz4 *z = &a->buf.blocks.codec.lz4;
     fwd_error e = FWD_OK;
     while (len > 0 && e == FWD_OK) {
         uint32_t v;
@@ -98,7 +98,7 @@ fwd_error fwd_lz4_finish(fwd_applier *a) {
     if (e != FWD_OK) {
         return e;
     }
-    if ((a->lz4.state != OFFSET_LOW && a->lz4.state != TOKEN) || a->window.total != a->lz4.raw_length) {
+    if ((a->buf.blocks.codec.lz4.state != OFFSET_LOW && a->buf.blocks.codec.lz4.state != TOKEN) || a->window.total != a->buf.blocks.codec.lz4.raw_length) {
         return FWD_ERR_CODEC_CORRUPT;
     }
     return FWD_OK;

@@ -217,7 +217,7 @@ static fwd_error check_reach(const fwd_applier *a, uint32_t distance) {
 }
 
 static fwd_error decode_literal(fwd_applier *a) {
-    fwd_lzma *z = &a->lzma;
+    fwd_lzma *z = &a->buf.blocks.codec.lzma;
     uint32_t previous = a->window.total > 0 ? fwd_window_back(&a->window, 0) : 0;
     uint32_t lit_state = ((a->window.total & ((1u << z->lp) - 1u)) << z->lc) + (previous >> (8u - z->lc));
     uint16_t *base = z->probs + LITERAL + 0x300u * lit_state;
@@ -248,7 +248,7 @@ static fwd_error decode_literal(fwd_applier *a) {
 }
 
 static fwd_error decode_packet(fwd_applier *a) {
-    fwd_lzma *z = &a->lzma;
+    fwd_lzma *z = &a->buf.blocks.codec.lzma;
     fwd_range_decoder *rc = &z->rc;
     uint32_t pos_state = a->window.total & z->pb_mask;
     uint32_t length;
@@ -311,7 +311,7 @@ static fwd_error decode_packet(fwd_applier *a) {
 }
 
 static fwd_error decode_buffered(fwd_applier *a) {
-    fwd_lzma *z = &a->lzma;
+    fwd_lzma *z = &a->buf.blocks.codec.lzma;
     uint32_t last_input_in = z->encoded_left == 0;
     if (!z->started) {
         if (rc_buffered(&z->rc) < 5u && !last_input_in) {
@@ -333,7 +333,7 @@ static fwd_error decode_buffered(fwd_applier *a) {
 }
 
 fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
-    fwd_lzma *z = &a->lzma;
+    fwd_lzma *z = &a->buf.blocks.codec.lzma;
     while (len > 0) {
         uint32_t n = rc_fill(&z->rc, b, len);
         fwd_error e;
@@ -352,7 +352,7 @@ fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
 }
 
 fwd_error fwd_lzma_finish(fwd_applier *a) {
-    fwd_lzma *z = &a->lzma;
+    fwd_lzma *z = &a->buf.blocks.codec.lzma;
     fwd_error e = decode_buffered(a);
     if (e == FWD_OK) {
         e = fwd_window_flush(a);

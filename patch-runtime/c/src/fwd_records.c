@@ -33,10 +33,10 @@ static fwd_error emit(fwd_applier *a, const uint8_t *b, uint32_t len) {
 }
 
 static fwd_error read_old(fwd_applier *a, uint32_t n) {
-    if (a->reloc.ready) {
-        return fwd_view_read(a, a->rec.old_pos, a->old_buf, n);
+    if (a->buf.blocks.reloc.ready) {
+        return fwd_view_read(a, a->buf.blocks.rec.old_pos, a->buf.blocks.old_buf, n);
     }
-    return a->port.read_old(a->port.user, a->rec.old_pos, a->old_buf, n) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
+    return a->port.read_old(a->port.user, a->buf.blocks.rec.old_pos, a->buf.blocks.old_buf, n) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
 }
 
 static uint32_t after_pair(const fwd_records *r) {
@@ -49,20 +49,20 @@ static fwd_error copy_old(fwd_applier *a, uint32_t n) {
         uint32_t k = n < FWD_OLD_READ_BUFFER ? n : FWD_OLD_READ_BUFFER;
         fwd_error e = read_old(a, k);
         if (e == FWD_OK) {
-            e = emit(a, a->old_buf, k);
+            e = emit(a, a->buf.blocks.old_buf, k);
         }
         if (e != FWD_OK) {
             return e;
         }
-        a->rec.old_pos += k;
-        a->rec.new_pos += k;
+        a->buf.blocks.rec.old_pos += k;
+        a->buf.blocks.rec.new_pos += k;
         n -= k;
     }
     return FWD_OK;
 }
 
 static fwd_error on_pair_field(fwd_applier *a, uint32_t v) {
-    fwd_records *r = &a->rec;
+    fwd_records *r = &a->buf.blocks.rec;
     uint32_t lo;
     fwd_error e;
     if (r->state == ZERO_RUN) {
@@ -88,7 +88,7 @@ static fwd_error on_pair_field(fwd_applier *a, uint32_t v) {
 }
 
 static fwd_error on_varint(fwd_applier *a) {
-    fwd_records *r = &a->rec;
+    fwd_records *r = &a->buf.blocks.rec;
     uint32_t v = r->varint;
     uint32_t old_size = a->h.old_size;
     uint32_t new_size = a->h.new_size;
@@ -138,7 +138,7 @@ static void advance(fwd_records *r, uint32_t n, uint32_t next_or_pair) {
 }
 
 static fwd_error apply_diff(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *used) {
-    fwd_records *r = &a->rec;
+    fwd_records *r = &a->buf.blocks.rec;
     uint32_t n = r->remaining < len ? r->remaining : len;
     uint32_t i;
     fwd_error e;
@@ -150,9 +150,9 @@ static fwd_error apply_diff(fwd_applier *a, const uint8_t *b, uint32_t len, uint
         return e;
     }
     for (i = 0; i < n; i++) {
-        a->old_buf[i] = (uint8_t) (a->old_buf[i] + b[i]);
+        a->buf.blocks.old_buf[i] = (uint8_t) (a->buf.blocks.old_buf[i] + b[i]);
     }
-    e = emit(a, a->old_buf, n);
+    e = emit(a, a->buf.blocks.old_buf, n);
     r->old_pos += n;
     /* KIND stands for "the sparse pair ended": the next pair or extra_len follows */
     advance(r, n, r->sparse ? KIND : EXTRA_LENGTH);
@@ -161,7 +161,7 @@ static fwd_error apply_diff(fwd_applier *a, const uint8_t *b, uint32_t len, uint
 }
 
 fwd_error fwd_records_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
-    fwd_records *r = &a->rec;
+    fwd_records *r = &a->buf.blocks.rec;
     while (len > 0) {
         uint32_t n = 1;
         fwd_error e = FWD_OK;

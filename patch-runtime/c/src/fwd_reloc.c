@@ -28,7 +28,7 @@ static void put32(uint8_t *b, uint32_t v) {
 
 void fwd_map_start(fwd_applier *a, uint8_t *section) {
     uint32_t i;
-    fwd_reloc *m = &a->reloc;
+    fwd_reloc *m = &a->buf.blocks.reloc;
     m->section = section;
     m->filled = 0;
     m->field = 0;
@@ -43,7 +43,7 @@ void fwd_map_start(fwd_applier *a, uint8_t *section) {
 
 /* Format 3: one byte of the compact map, expanded into the 8-byte entries of format 2. */
 static fwd_error compact_feed(fwd_applier *a, uint32_t b) {
-    fwd_reloc *m = &a->reloc;
+    fwd_reloc *m = &a->buf.blocks.reloc;
     uint64_t v;
     if (m->field == 1) {
         m->section[4] = (uint8_t) b;
@@ -89,7 +89,7 @@ static fwd_error compact_feed(fwd_applier *a, uint32_t b) {
 
 /* The map's checks (RelocationMap.parse), then whether the C port has its transforms. */
 static fwd_error map_check(fwd_applier *a) {
-    fwd_reloc *m = &a->reloc;
+    fwd_reloc *m = &a->buf.blocks.reloc;
     const uint8_t *s = m->section;
     uint32_t known = a->h.version >= 3u ? 63u : 31u;
     uint32_t count = a->h.map_count;
@@ -116,7 +116,7 @@ static fwd_error map_check(fwd_applier *a) {
 }
 
 fwd_error fwd_map_feed(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t *used, int *complete) {
-    fwd_reloc *m = &a->reloc;
+    fwd_reloc *m = &a->buf.blocks.reloc;
     uint32_t total = a->h.map_bytes;
     uint32_t n = total - m->filled < len ? total - m->filled : len;
     uint32_t i;
@@ -149,7 +149,7 @@ fwd_error fwd_map_feed(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t 
 
 /* The predicted new offset of old offset x, or -1 where the map says nothing of it. */
 static int64_t map(const fwd_applier *a, int64_t x) {
-    const uint8_t *s = a->reloc.section;
+    const uint8_t *s = a->buf.blocks.reloc.section;
     uint32_t lo = 1;
     uint32_t hi = a->h.map_count - 1u;
     if (x < 0 || x >= (int64_t) a->h.old_size || x < (int64_t) fwd_u32(s + 8)) {
@@ -211,7 +211,7 @@ static void thumb(const fwd_applier *a, const chunk *c) {
 static void pointers(const fwd_applier *a, const chunk *c, int width) {
     int64_t align = width - 1;
     int64_t p = ((c->window_start > (c->from & ~align) ? c->window_start : (c->from & ~align)) + align) & ~align;
-    uint64_t base = a->reloc.image_base;
+    uint64_t base = a->buf.blocks.reloc.image_base;
     for (; p < c->end && p + width <= c->window_end; p += width) {
         const uint8_t *w = c->window + (p - c->window_start);
         int64_t moved;
@@ -308,7 +308,7 @@ static int64_t a64_partner(const chunk *c, int64_t p) {
 
 static void a64_adrp(const fwd_applier *a, const chunk *c, int64_t p, uint32_t w) {
     int64_t partner = a64_partner(c, p);
-    int64_t base = a->reloc.image_base;
+    int64_t base = a->buf.blocks.reloc.image_base;
     uint32_t imm = ((w >> 5) & 0x7FFFFu) << 2 | ((w >> 29) & 3u);
     int64_t page = ((base + p) & ~(int64_t) 0xFFF) + ((int64_t) (imm ^ 0x100000u) - 0x100000) * 4096;
     int64_t moved_target, moved_at, new_target, pages;
@@ -336,7 +336,7 @@ static void a64_adrp(const fwd_applier *a, const chunk *c, int64_t p, uint32_t w
 }
 
 static void a64(const fwd_applier *a, const chunk *c) {
-    uint32_t t = a->reloc.transforms;
+    uint32_t t = a->buf.blocks.reloc.transforms;
     int64_t p = c->window_start > c->from - ADRP_MARGIN + 1 ? c->window_start : c->from - ADRP_MARGIN + 1;
     p = (p + 3) & ~(int64_t) 3;
     for (; p < c->end && p + 4 <= c->window_end; p += 4) {
@@ -357,40 +357,40 @@ static void a64(const fwd_applier *a, const chunk *c) {
 
 fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t n) {
     chunk c;
-    uint32_t margin = (a->reloc.transforms & A64_ADRP) ? ADRP_MARGIN : WORD_MARGIN;
+    uint32_t margin = (a->buf.blocks.reloc.transforms & A64_ADRP) ? ADRP_MARGIN : WORD_MARGIN;
     uint32_t from = offset > margin ? offset - margin : 0;
     uint32_t to = a->h.old_size - offset - n > margin ? offset + n + margin : a->h.old_size;
     uint32_t i;
     fwd_error e;
-    if (a->port.read_old(a->port.user, from, a->reloc.window, to - from) != 0) {
+    if (a->port.read_old(a->port.user, from, a->buf.blocks.reloc.window, to - from) != 0) {
         return FWD_ERR_IO_ERROR;
     }
     for (i = 0; i < n; i++) {
-        dst[i] = a->reloc.window[offset - from + i];
+        dst[i] = a->buf.blocks.reloc.window[offset - from + i];
     }
-    c.window = a->reloc.window;
+    c.window = a->buf.blocks.reloc.window;
     c.window_start = from;
     c.window_end = to;
     c.from = offset;
     c.end = (int64_t) offset + n;
     c.out = dst;
     /* weakest first, so where several rules apply the strongest is written last */
-    if (a->reloc.transforms & XTENSA_CALL) {
+    if (a->buf.blocks.reloc.transforms & XTENSA_CALL) {
         e = xtensa(a, &c);
         if (e != FWD_OK) {
             return e;
         }
     }
-    if (a->reloc.transforms & THUMB_BL) {
+    if (a->buf.blocks.reloc.transforms & THUMB_BL) {
         thumb(a, &c);
     }
-    if (a->reloc.transforms & (A64_BRANCH | A64_ADRP)) {
+    if (a->buf.blocks.reloc.transforms & (A64_BRANCH | A64_ADRP)) {
         a64(a, &c);
     }
-    if (a->reloc.transforms & POINTER32) {
+    if (a->buf.blocks.reloc.transforms & POINTER32) {
         pointers(a, &c, 4);
     }
-    if (a->reloc.transforms & POINTER64) {
+    if (a->buf.blocks.reloc.transforms & POINTER64) {
         pointers(a, &c, 8);
     }
     return FWD_OK;

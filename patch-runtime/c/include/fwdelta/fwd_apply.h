@@ -35,9 +35,11 @@ typedef struct {
     uint32_t ram_budget;
 } fwd_port;
 
+/* The fixed applier state that decoder_ram counts (FORMAT.md 4): the context fits it on 32-bit MCUs. */
+#define FWD_CONTEXT_MAX 1024u
 #define FWD_HEADER_MAX 256u
 #define FWD_BLOCK_HEADER_MAX 34u
-#define FWD_OLD_READ_BUFFER 256u
+#define FWD_OLD_READ_BUFFER 64u
 #define FWD_LZMA_INPUT_BUFFER 64u
 
 /* The checked header (docs/FORMAT.md 1). */
@@ -50,6 +52,9 @@ typedef struct {
     uint8_t has_mpeg2;
     uint8_t has_payload_sha;
     uint8_t sig_algorithm;
+    /* Version 3 with flag LOAD_ADDRESS (bit 3): where the new image is programmed (FORMAT.md 1.2). */
+    uint8_t has_load_address;
+    uint32_t load_address;
     uint32_t map_count;
     uint32_t map_bytes;
     uint32_t codec_window;
@@ -65,9 +70,6 @@ typedef struct {
     uint32_t new_crc32_mpeg2;
     uint64_t firmware_version;
     uint32_t hardware_id;
-    /* Version 3 with flag LOAD_ADDRESS (bit 3): where the new image is programmed (FORMAT.md 1.2). */
-    uint8_t has_load_address;
-    uint32_t load_address;
     uint8_t old_sha256[32];
     uint8_t new_sha256[32];
     uint8_t payload_sha256[32];
@@ -156,8 +158,8 @@ typedef struct {
     uint32_t filled;
     uint32_t field;
     uint64_t value;
-    uint32_t varint_bytes;
     uint64_t previous_start;
+    uint32_t varint_bytes;
     uint32_t ready;
     uint32_t image_base;
     uint32_t transforms;
@@ -190,16 +192,29 @@ typedef struct {
     fwd_image_sum new_sum;
     fwd_sha256 payload_sha;
     fwd_window window;
-    fwd_lzma lzma;
-    fwd_lz4 lz4;
     uint32_t stored_left;
-    fwd_records rec;
-    fwd_reloc reloc;
     fwd_block_fn on_block;
     uint32_t resumed;
-    uint8_t header_buf[FWD_HEADER_MAX];
-    uint8_t block_header_buf[FWD_BLOCK_HEADER_MAX];
-    uint8_t old_buf[FWD_OLD_READ_BUFFER];
+    /*
+     * Two phases share these bytes. The header bytes are dead once the header is parsed and its
+     * signature checked (on_header); only after that does on_header read old-image bytes into
+     * old_buf (the base image check) and set up the codec, the relocation map and the records,
+     * and only then do block headers arrive.
+     */
+    union {
+        uint8_t header_buf[FWD_HEADER_MAX];
+        struct {
+            uint8_t block_header_buf[FWD_BLOCK_HEADER_MAX];
+            uint8_t old_buf[FWD_OLD_READ_BUFFER];
+            /* One codec per patch: only the state of the header's codec is ever used. */
+            union {
+                fwd_lzma lzma;
+                fwd_lz4 lz4;
+            } codec;
+            fwd_records rec;
+            fwd_reloc reloc;
+        } blocks;
+    } buf;
 } fwd_applier;
 
 /* Bytes of work buffer the codec of a checked header needs (0 for codec none). */
