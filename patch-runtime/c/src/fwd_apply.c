@@ -317,6 +317,7 @@ static fwd_error on_block_end(fwd_applier *a) {
     if (a->block_crc != a->block_fields[F_OUT_CRC]) {
         return FWD_ERR_BLOCK_CRC;
     }
+    a->new_sum.crc32 = fwd_crc32_combine(a->new_sum.crc32, a->block_crc, a->block_fields[F_OUT_LENGTH]);
     a->block_index++;
     if (a->on_block != NULL) {
         fwd_resume at;

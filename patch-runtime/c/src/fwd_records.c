@@ -25,10 +25,17 @@ void fwd_records_start(fwd_records *r, uint32_t max_kind) {
     r->zero_run = 0;
 }
 
-/* New-image bytes: to the block CRC, the new image's checksums and the staging slot. */
+/*
+ * New-image bytes: to the block CRC, the new image's other checksums and the staging slot. The
+ * image's CRC-32 is combined from the block CRCs at each block's end: one CRC pass, not two.
+ */
 static fwd_error emit(fwd_applier *a, const uint8_t *b, uint32_t len) {
     a->block_crc = fwd_crc32_update(a->block_crc, b, len);
-    fwd_image_sum_update(&a->new_sum, b, len, a->h.has_mpeg2);
+    if (a->h.has_mpeg2) {
+        a->new_sum.mpeg2 = fwd_crc32_mpeg2_update(a->new_sum.mpeg2, b, len);
+    }
+    fwd_sha256_update(&a->new_sum.sha, b, len);
+    a->new_sum.size += len;
     return a->port.write_new(a->port.user, b, len) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
 }
 

@@ -110,11 +110,49 @@ static void test_checksums(void) {
     uint8_t d[32];
     EXPECT(fwd_crc32_update(0, check, 9) == 0xCBF43926u, "CRC-32 check value");
     EXPECT(fwd_crc32_update(fwd_crc32_update(0, check, 4), check + 4, 5) == 0xCBF43926u, "CRC-32 in pieces");
+    EXPECT(fwd_crc32_combine(fwd_crc32_update(0, check, 4), fwd_crc32_update(0, check + 4, 5), 5) == 0xCBF43926u,
+           "CRC-32 combined from two pieces");
+    EXPECT(fwd_crc32_combine(fwd_crc32_update(0, check, 9), 0, 0) == 0xCBF43926u, "CRC-32 combined with nothing");
+    EXPECT(fwd_crc32_combine(0, fwd_crc32_update(0, check, 9), 9) == 0xCBF43926u, "CRC-32 combined after nothing");
     EXPECT(fwd_crc32_mpeg2_update(0xFFFFFFFFu, check, 9) == 0x0376E6E7u, "CRC-32/MPEG-2 check value");
     fwd_sha256_init(&s);
     fwd_sha256_update(&s, (const uint8_t *) "abc", 3);
     fwd_sha256_final(&s, d);
     EXPECT(memcmp(d, abc_sha, 32) == 0, "SHA-256(\"abc\")");
+    {
+        /* FIPS 180-4's two-block example, then 1,000 bytes fed whole and in pieces of every size
+         * from 1 to 129 (the partial-block, whole-block and carry-over paths of the update) */
+        static const uint8_t two_block_sha[32] = {
+            0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93, 0x0c, 0x3e, 0x60, 0x39,
+            0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1
+        };
+        const char *msg = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        uint8_t data[1000];
+        uint8_t whole[32];
+        uint8_t pieces[32];
+        size_t piece;
+        size_t at;
+        int same = 1;
+        fwd_sha256_init(&s);
+        fwd_sha256_update(&s, (const uint8_t *) msg, strlen(msg));
+        fwd_sha256_final(&s, d);
+        EXPECT(memcmp(d, two_block_sha, 32) == 0, "SHA-256 of FIPS 180-4's two-block message");
+        for (at = 0; at < sizeof data; at++) {
+            data[at] = (uint8_t) (at * 7u + 3u);
+        }
+        fwd_sha256_init(&s);
+        fwd_sha256_update(&s, data, sizeof data);
+        fwd_sha256_final(&s, whole);
+        for (piece = 1; piece <= 129; piece++) {
+            fwd_sha256_init(&s);
+            for (at = 0; at < sizeof data; at += piece) {
+                fwd_sha256_update(&s, data + at, sizeof data - at < piece ? sizeof data - at : piece);
+            }
+            fwd_sha256_final(&s, pieces);
+            same &= memcmp(whole, pieces, 32) == 0;
+        }
+        EXPECT(same, "SHA-256 in pieces of 1..129 bytes equals SHA-256 at once");
+    }
 }
 
 static const char *const VECTORS[] = {

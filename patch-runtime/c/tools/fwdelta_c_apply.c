@@ -9,9 +9,11 @@
  * failure prints one line
  * "fwdelta: error: code N NAME" (N as in docs/FORMAT.md 5) and leaves no OUT behind.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fwd_crypto_host.h"
 #include "fwdelta/fwd_apply.h"
@@ -27,15 +29,19 @@ static uint8_t chunk[CHUNK_MAX];
 
 typedef struct {
     FILE *old;
+    /* The old image mapped into memory, as a device reads its memory-mapped flash. */
+    const uint8_t *old_map;
+    uint32_t old_size;
     FILE *out;
 } files;
 
 static int read_old(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
     files *f = (files *) user;
-    if (fseek(f->old, (long) offset, SEEK_SET) != 0) {
+    if (offset > f->old_size || len > f->old_size - offset) {
         return -1;
     }
-    return fread(buf, 1, len, f->old) == len ? 0 : -1;
+    memcpy(buf, f->old_map + offset, len);
+    return 0;
 }
 
 static int write_new(void *user, const uint8_t *buf, uint32_t len) {
@@ -124,6 +130,16 @@ int main(int argc, char **argv) {
         fclose(f.old);
         return io_error("size", argv[1]);
     }
+    f.old_size = (uint32_t) old_size;
+    f.old_map = NULL;
+    if (old_size > 0) {
+        void *m = mmap(NULL, (size_t) old_size, PROT_READ, MAP_PRIVATE, fileno(f.old), 0);
+        if (m == MAP_FAILED) {
+            fclose(f.old);
+            return io_error("map", argv[1]);
+        }
+        f.old_map = (const uint8_t *) m;
+    }
     patch = fopen(argv[2], "rb");
     if (patch == NULL) {
         fclose(f.old);
@@ -157,6 +173,9 @@ int main(int argc, char **argv) {
     }
     if (e == FWD_OK) {
         e = fwd_apply_finish(&a);
+    }
+    if (f.old_map != NULL) {
+        munmap((void *) f.old_map, f.old_size);
     }
     fclose(f.old);
     fclose(patch);

@@ -9,6 +9,9 @@
 /* CRC-32 (IEEE): start with 0, feed pieces, the value is the running result (as zlib's crc32()). */
 uint32_t fwd_crc32_update(uint32_t crc, const uint8_t *b, size_t len);
 
+/* CRC-32 of A followed by B, from crc1 = CRC-32 of A, crc2 = CRC-32 of B and len2 = B's length. */
+uint32_t fwd_crc32_combine(uint32_t crc1, uint32_t crc2, uint32_t len2);
+
 /* CRC-32/MPEG-2: start with 0xFFFFFFFF, no final xor. */
 uint32_t fwd_crc32_mpeg2_update(uint32_t crc, const uint8_t *b, size_t len);
 
