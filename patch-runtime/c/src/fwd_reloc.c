@@ -5,6 +5,8 @@
  * XtensaTransform, A64Transform and A64References. The map lives in the work buffer after the
  * codec memory (8 bytes per entry, as decoder_ram counts it); every transform is ported.
  */
+#include <string.h>
+
 #include "fwd_internal.h"
 
 #define THUMB_BL 1u
@@ -360,14 +362,11 @@ fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t 
     uint32_t margin = (a->buf.blocks.reloc.transforms & A64_ADRP) ? ADRP_MARGIN : WORD_MARGIN;
     uint32_t from = offset > margin ? offset - margin : 0;
     uint32_t to = a->h.old_size - offset - n > margin ? offset + n + margin : a->h.old_size;
-    uint32_t i;
     fwd_error e;
     if (a->port.read_old(a->port.user, from, a->buf.blocks.reloc.window, to - from) != 0) {
         return FWD_ERR_IO_ERROR;
     }
-    for (i = 0; i < n; i++) {
-        dst[i] = a->buf.blocks.reloc.window[offset - from + i];
-    }
+    memcpy(dst, a->buf.blocks.reloc.window + (offset - from), n);
     c.window = a->buf.blocks.reloc.window;
     c.window_start = from;
     c.window_end = to;
