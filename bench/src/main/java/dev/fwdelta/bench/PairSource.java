@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.bench;
 
+import dev.fwdelta.tool.image.ImageFormat;
+import dev.fwdelta.tool.image.ImageLoader;
+import dev.fwdelta.tool.image.MainFlash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +39,15 @@ public final class PairSource {
         return pairs().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow(
                 () -> new IllegalArgumentException("no pair named " + name + " (have: "
                         + pairs().stream().map(ImagePair::name).toList() + ")"));
+    }
+
+    /**
+     * The bytes of an image file as the benchmarks take it: a raw image as it is, an Intel HEX (or
+     * other addressed) file as its main flash region ({@link MainFlash}), the bytes the corpus
+     * README measured the peers on (the micro:bit pairs).
+     */
+    public static byte[] imageBytes(Path file) throws IOException {
+        return ImageLoader.detect(file) == ImageFormat.BIN ? Files.readAllBytes(file) : MainFlash.read(file).bytes();
     }
 
     public static List<ImagePair> fromCorpus(Path corpus) {

