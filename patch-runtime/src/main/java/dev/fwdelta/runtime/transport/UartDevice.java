@@ -12,6 +12,12 @@ import java.util.function.Supplier;
  * The UART framing (docs/PROTOCOL.md section 1) in front of the {@link TransferSession}: decodes
  * frames, turns BEGIN / DATA / DONE / ABORT into session calls and the replies into READY, ACK,
  * NAK and RESULT frames. RAM: the decoder's frame buffer and the session's.
+ *
+ * <p>Selective repeat (docs/PROTOCOL.md) is on for a host whose HELLO sets
+ * {@link #CAP_SELECTIVE_REPEAT}, when this device has a hold ring: INFO then reports the
+ * capability and the ring's size, the session keeps DATA after a gap, and the answers to DATA
+ * are SACK frames (next expected offset and the held ranges) whenever something is held or a gap
+ * was seen. Any other host gets version 1's go-back-N answers, byte for byte.
  */
 public final class UartDevice {
     /** Sends a frame back to the host. */
@@ -24,6 +30,10 @@ public final class UartDevice {
     public static final int NAK_GAP = 1;
     public static final int NAK_CORRUPT = 2;
     public static final int NAK_RESTARTED = 3;
+    /** Capability bit of HELLO and INFO: the sender does selective repeat. */
+    public static final int CAP_SELECTIVE_REPEAT = 0x01;
+    /** Hold ring of the simulated device (the Java device and `fwdelta device serve`): two full frames. */
+    public static final int DEFAULT_HOLD_BYTES = 2 * Frame.MAX_DATA + 8;
 
     private final TransferSession session;
     private final DeviceInfo info;
@@ -33,7 +43,15 @@ public final class UartDevice {
 
     /** @param agents makes the update agent (again after a reboot), reading its state from flash */
     public UartDevice(Supplier<UpdateAgent> agents, DeviceInfo info, Output out) {
-        this.session = new TransferSession(agents);
+        this(agents, info, out, DEFAULT_HOLD_BYTES);
+    }
+
+    /**
+     * @param agents makes the update agent (again after a reboot), reading its state from flash
+     * @param holdBytes bytes after a gap it keeps for selective repeat; 0 for a go-back-N device (version 1's INFO)
+     */
+    public UartDevice(Supplier<UpdateAgent> agents, DeviceInfo info, Output out, int holdBytes) {
+        this.session = new TransferSession(agents, holdBytes);
         this.info = info;
         this.out = out;
     }
@@ -64,11 +82,23 @@ public final class UartDevice {
     private void onFrame(Frame f) throws IOException {
         byte[] p = f.payload();
         switch (f.type()) {
-            case HELLO -> reply(FrameType.INFO, infoPayload());
+            case HELLO -> {
+                session.selectiveRepeat(p.length >= 2 && (p[1] & CAP_SELECTIVE_REPEAT) != 0);
+                reply(FrameType.INFO, infoPayload());
+            }
             case BEGIN -> answer(session.begin(p));
             case DATA -> {
                 if (p.length >= 4) {
-                    answer(session.data(LittleEndian.u32(p, 0), p, 4, p.length - 4));
+                    TransferSession.Reply r = session.data(LittleEndian.u32(p, 0), p, 4, p.length - 4);
+                    HeldData held = session.held();
+                    boolean sack = held != null && (r.kind() == TransferSession.Kind.GAP
+                            || (held.ranges() > 0 && (r.kind() == TransferSession.Kind.ACK
+                                || r.kind() == TransferSession.Kind.DUPLICATE)));
+                    if (sack) {
+                        reply(FrameType.SACK, sack(r.offset(), held));
+                    } else {
+                        answer(r);
+                    }
                 }
             }
             case DONE -> answer(session.done());
@@ -102,6 +132,11 @@ public final class UartDevice {
         b.writeBytes(fixed);
         b.write(Math.min(name.length, 255));
         b.write(name, 0, Math.min(name.length, 255));
+        if (session.holdCapacity() > 0) {
+            b.write(CAP_SELECTIVE_REPEAT);
+            b.write(session.holdCapacity() & 0xFF);
+            b.write(session.holdCapacity() >> 8);
+        }
         return b.toByteArray();
     }
 
@@ -120,6 +155,18 @@ public final class UartDevice {
     private static byte[] u32(long v) {
         byte[] r = new byte[4];
         LittleEndian.put32(r, 0, v);
+        return r;
+    }
+
+    /** SACK: the next expected offset, the number of held ranges, then each as u32 start, u32 end. */
+    static byte[] sack(long expected, HeldData held) {
+        byte[] r = new byte[5 + 8 * held.ranges()];
+        LittleEndian.put32(r, 0, expected);
+        r[4] = (byte) held.ranges();
+        for (int i = 0; i < held.ranges(); i++) {
+            LittleEndian.put32(r, 5 + 8 * i, held.start(i));
+            LittleEndian.put32(r, 9 + 8 * i, held.end(i));
+        }
         return r;
     }
 
