@@ -20,6 +20,11 @@ import java.util.Locale;
  * the errors seen and grows back ({@link FrameSizer}); the retransmission timeout follows the
  * measured round trip ({@link RoundTrip}). No answer at all for the answer timeout is a lost link
  * (the session begins again), or, when the port never answered, a one-line error saying so.
+ *
+ * <p>With a device that reports selective repeat in INFO (and unless this host was made without
+ * it), the device keeps frames that follow a lost one and answers with SACK frames: the host then
+ * sends again only the frames lost ({@link Scoreboard}), never more patch bytes past the
+ * acknowledged offset than the device can hold. Any other device gets version 1's go-back-N.
  */
 public final class UartChannel implements HostSession.Channel, AutoCloseable {
     /** Patch bytes in flight at most: eight full frames. */
@@ -41,9 +46,14 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private final Link link;
     private final int baud;
     private final long timeoutMs;
+    /** Whether this host offers selective repeat in its HELLO. */
+    private final boolean offerSelectiveRepeat;
+    /** Bytes the device holds after a gap, when both sides do selective repeat; 0 for go-back-N. */
+    private int holdBytes;
     private final FrameReader in;
     private final FrameSizer sizer = new FrameSizer(Frame.MAX_DATA, DATA_FRAMING);
     private final RoundTrip rtt = new RoundTrip();
+    private final Scoreboard board = new Scoreboard(sizer, rtt);
     /** Frames written and not yet acknowledged: {end offset, write end in ns, 1 if a retransmission, patch bytes}. */
     private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
     private int seq;
@@ -66,6 +76,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long retransmittedFrames;
         long retransmittedBytes;
         long naks;
+        long sacks;
         long goBacks;
         long timeouts;
         int hellos;
@@ -87,6 +98,10 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             return naks;
         }
 
+        public long sacks() {
+            return sacks;
+        }
+
         public long goBacks() {
             return goBacks;
         }
@@ -106,12 +121,21 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     /** @param timeoutMs how long the device may stay silent: the HELLOs share it, and silence that long in a transfer is a lost link */
     public UartChannel(Link link, int baud, long timeoutMs) {
+        this(link, baud, timeoutMs, true);
+    }
+
+    /**
+     * @param timeoutMs how long the device may stay silent
+     * @param selectiveRepeat whether to offer selective repeat (false: a version-1 host, go-back-N only)
+     */
+    public UartChannel(Link link, int baud, long timeoutMs, boolean selectiveRepeat) {
         if (timeoutMs < HELLO_ATTEMPTS * 50L) {
             throw new IllegalArgumentException("timeout must be at least " + HELLO_ATTEMPTS * 50 + " ms, got " + timeoutMs);
         }
         this.link = link;
         this.baud = baud;
         this.timeoutMs = timeoutMs;
+        this.offerSelectiveRepeat = selectiveRepeat;
         this.in = new FrameReader(link);
     }
 
@@ -134,6 +158,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     public Counters counters() {
         return counters;
+    }
+
+    /** Whether the last session used selective repeat (both sides offered it). */
+    public boolean selectiveRepeat() {
+        return holdBytes > 0;
     }
 
     @Override
@@ -159,6 +188,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 acked = from;
                 goBackOffset = -1;
                 inFlight.clear();
+                board.clear();
                 lastHeardNs = System.nanoTime();
                 lastWriteNs = lastHeardNs;
                 return from;
@@ -170,6 +200,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     @Override
     public long send(byte[] patch, long hostAcked) throws IOException {
+        if (holdBytes > 0) {
+            return sendSelective(patch);
+        }
         drainAnswers();
         if (acked >= patch.length) {
             return acked;
@@ -197,6 +230,104 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         return acked;
     }
 
+    /**
+     * Selective repeat: a lost frame is sent again first; then new frames while the window and
+     * the device's hold ring allow; otherwise the host waits for an answer, and after the
+     * retransmission timeout takes the first frame not held as lost.
+     */
+    private long sendSelective(byte[] patch) throws IOException {
+        drainAnswers();
+        if (acked >= patch.length) {
+            return acked;
+        }
+        Scoreboard.Sent lost = board.firstLost();
+        if (lost != null) {
+            resend(patch, lost);
+            drainAnswers();
+            return acked;
+        }
+        int n = (int) Math.min(sizer.payload(), patch.length - next);
+        if (next < patch.length && next - acked < window() && (next == acked || next + n - acked <= holdBytes)) {
+            sendData(patch);
+            drainAnswers();
+            return acked;
+        }
+        long wait = rtt.timeoutMs() - (System.nanoTime() - lastWriteNs) / 1_000_000;
+        Frame f = wait > 0 ? in.poll(wait) : null;
+        if (f != null) {
+            handle(f);
+            return acked;
+        }
+        if ((System.nanoTime() - lastHeardNs) / 1_000_000 >= timeoutMs) {
+            throw lost();
+        }
+        counters.timeouts++;
+        board.timedOut();
+        return acked;
+    }
+
+    private void resend(byte[] patch, Scoreboard.Sent s) throws IOException {
+        byte[] p = new byte[4 + s.size()];
+        LittleEndian.put32(p, 0, s.start);
+        System.arraycopy(patch, (int) s.start, p, 4, s.size());
+        write(FrameType.DATA, p);
+        counters.dataFrames++;
+        counters.retransmittedFrames++;
+        counters.retransmittedBytes += s.size();
+        lastWriteNs = System.nanoTime();
+        board.wroteAgain(s, lastWriteNs);
+    }
+
+    /** SACK, ACK or NAK under selective repeat: the scoreboard learns what arrived and what is lost. */
+    private void handleSelective(Frame f, long now) throws IOException {
+        byte[] p = f.payload();
+        if (f.type() == FrameType.RESULT) {
+            throw refused(f);
+        }
+        if (p.length < 4 || (f.type() != FrameType.ACK && f.type() != FrameType.NAK && f.type() != FrameType.SACK)) {
+            return; // INFO or READY of an earlier attempt
+        }
+        long off = LittleEndian.u32(p, 0);
+        if (f.type() == FrameType.NAK) {
+            counters.naks++;
+            if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
+                restartAt(off); // the device began the update again: HostSession counts the restart
+                return;
+            }
+            if (p.length >= 5 && p[4] == UartDevice.NAK_CORRUPT) {
+                board.brokeNextAfterArrived();
+            }
+        }
+        long[] held = new long[0];
+        if (f.type() == FrameType.SACK) {
+            counters.sacks++;
+            int ranges = p.length >= 5 ? p[4] & 0xFF : 0;
+            if (ranges > (p.length - 5) / 8) {
+                return; // a SACK that lies about its ranges is ignored
+            }
+            held = new long[2 * ranges];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = LittleEndian.u32(p, 5 + 4 * i);
+            }
+        }
+        if (off < acked) {
+            return; // older than the last acknowledgement
+        }
+        board.answer(off, held, now);
+        acked = off;
+        if (next < acked) {
+            next = acked;
+        }
+    }
+
+    /** The device expects the patch from {@code offset} again (restart, or DONE too early). */
+    private void restartAt(long offset) {
+        acked = offset;
+        goBack(offset);
+        goBackOffset = -1;
+        board.clear();
+    }
+
     private void drainAnswers() throws IOException {
         for (Frame f = in.poll(0); f != null; f = in.poll(0)) {
             handle(f);
@@ -217,6 +348,10 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private void handle(Frame f) throws IOException {
         long now = System.nanoTime();
         lastHeardNs = now;
+        if (holdBytes > 0) {
+            handleSelective(f, now);
+            return;
+        }
         byte[] p = f.payload();
         switch (f.type()) {
             case ACK -> {
@@ -231,9 +366,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 counters.naks++;
                 long off = LittleEndian.u32(p, 0);
                 if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
-                    acked = off; // the device began the update again: HostSession counts the restart
-                    goBack(off);
-                    goBackOffset = -1;
+                    restartAt(off); // the device began the update again: HostSession counts the restart
                     return;
                 }
                 if (off > acked) {
@@ -318,9 +451,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 }
                 if (f.type() == FrameType.NAK && f.payload().length >= 4 && LittleEndian.u32(f.payload(), 0) < patchLength) {
                     long from = LittleEndian.u32(f.payload(), 0); // not all applied, or restarted
-                    acked = from;
-                    goBack(from);
-                    goBackOffset = -1;
+                    restartAt(from);
                     return from;
                 }
                 if (f.type() == FrameType.NAK) {
@@ -345,12 +476,14 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         for (int attempt = 0; attempt < HELLO_ATTEMPTS; attempt++) {
             counters.hellos++;
             long sent = System.nanoTime();
-            write(FrameType.HELLO, new byte[] {1});
+            write(FrameType.HELLO, offerSelectiveRepeat ? new byte[] {1, UartDevice.CAP_SELECTIVE_REPEAT} : new byte[] {1});
             if (attempt == 1 && !everAnswered) {
                 // An STM32 ROM bootloader answers its sync byte; an fwdelta device skips it.
                 link.write(new byte[] {(byte) An3155.SYNC}, 0, 1);
             }
-            if (waitFor(FrameType.INFO, each) != null) {
+            Frame info = waitFor(FrameType.INFO, each);
+            if (info != null) {
+                holdBytes = offerSelectiveRepeat ? heldByDevice(info.payload()) : 0;
                 rtt.sample((System.nanoTime() - sent) / 1e6); // the first round trip, before any DATA
                 everAnswered = true;
                 return;
@@ -360,6 +493,23 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             throw lost();
         }
         throw silentOrForeign();
+    }
+
+    /**
+     * The hold ring an INFO reports with the selective-repeat capability (after the layout name:
+     * u8 capabilities, u16 hold bytes), or 0 for a device without it (version 1's INFO ends at the
+     * name). A ring smaller than the least frame cannot hold one, so it counts as none.
+     */
+    static int heldByDevice(byte[] info) {
+        if (info.length < 25) {
+            return 0;
+        }
+        int at = 25 + (info[24] & 0xFF);
+        if (info.length < at + 3 || (info[at] & UartDevice.CAP_SELECTIVE_REPEAT) == 0) {
+            return 0;
+        }
+        int hold = LittleEndian.u16(info, at + 1);
+        return hold >= FrameSizer.MIN_PAYLOAD ? hold : 0;
     }
 
     /** Why a port that never sent INFO is not an fwdelta device, in the user's words. */
@@ -424,7 +574,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (next == goBackOffset && goBackResentNs == 0) {
             goBackResentNs = now;
         }
-        inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n});
+        if (holdBytes > 0) {
+            board.wrote(next, next + n, now);
+        } else {
+            inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n});
+        }
         next += n;
         sentUpTo = Math.max(sentUpTo, next);
     }
