@@ -221,9 +221,7 @@ static int scan(fwd_uart *u) {
     if (fwd_crc32_update(0, u->frame, FWD_FRAME_HEADER + length) != fwd_rd32(u->frame + FWD_FRAME_HEADER + length)) {
         u->bad_frames++;
         resync(u);
-        if (u->open) {
-            send_nak(u, resume_offset(u), NAK_CORRUPT);
-        }
+        send_nak(u, resume_offset(u), NAK_CORRUPT); /* also outside a transfer: a broken HELLO or BEGIN */
         return 1;
     }
     on_frame(u, u->frame[1], u->frame + FWD_FRAME_HEADER, length);
@@ -251,6 +249,7 @@ void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len) {
 void fwd_uart_idle(fwd_uart *u) {
     if (u->filled > 0) {
         u->bad_frames++;
+        send_nak(u, resume_offset(u), NAK_CORRUPT); /* a cut frame: the host sends it again at once */
         resync(u);
         while (scan(u)) {
         }

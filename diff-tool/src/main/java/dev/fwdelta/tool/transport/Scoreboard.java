@@ -64,6 +64,17 @@ final class Scoreboard {
         s.lost = false;
     }
 
+    /** Patch bytes written whose fate is not known yet (neither arrived nor lost): what is on the line. */
+    long unaccountedBytes() {
+        long n = 0;
+        for (Sent s : frames) {
+            if (!s.held && !s.lost) {
+                n += s.size();
+            }
+        }
+        return n;
+    }
+
     /** Nothing in flight (a new session, or the device restarted the update). */
     void clear() {
         frames.clear();
@@ -137,23 +148,43 @@ final class Scoreboard {
         return true;
     }
 
-    /** Nothing came back in time: the first frame not held is taken as lost. */
+    /**
+     * Nothing came back in time: the first frame not held is sent again. Not counted as an error
+     * for the frame size: the answer may only be late (a busy machine), and a frame really lost
+     * is usually found by the frames after it.
+     */
     void timedOut() {
         for (Sent s : frames) {
             if (!s.held) {
-                if (!s.lost) {
-                    markLost(s);
-                }
+                s.lost = true;
                 return;
             }
         }
     }
 
-    /** The lost frame with the lowest offset, to send again first; null if none. */
-    Sent firstLost() {
-        for (Sent s : frames) {
+    /**
+     * The lost frame with the lowest offset, to send again first, cut to at most {@code maxSize}
+     * bytes (the frame size has shrunk since it was written: the rest stays lost, a frame of its
+     * own); null if none is lost.
+     */
+    Sent firstLost(int maxSize) {
+        for (int i = 0; i < frames.size(); i++) {
+            Sent s = frames.get(i);
             if (s.lost && !s.held) {
-                return s;
+                if (s.size() <= maxSize) {
+                    return s;
+                }
+                Sent head = new Sent(s.start, s.start + maxSize);
+                Sent tail = new Sent(head.end, s.end);
+                for (Sent part : new Sent[] {head, tail}) {
+                    part.order = s.order;
+                    part.writtenNs = s.writtenNs;
+                    part.again = s.again;
+                    part.lost = true;
+                }
+                frames.set(i, head);
+                frames.add(i + 1, tail);
+                return head;
             }
         }
         return null;

@@ -40,6 +40,10 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     static final int MAX_BEGIN_ATTEMPTS = 100;
     /** DONE frames sent before the link counts as lost (a NAK for a broken DONE draws another at once). */
     static final int MAX_DONE_ATTEMPTS = 20;
+    /** HELLO or BEGIN frames sent again at once because the device said they broke, at most, per handshake. */
+    static final int MAX_NAK_RESENDS = 200;
+    /** The least wait before a frame is sent again under selective repeat (see probeMs). */
+    static final long MIN_PROBE_MS = 40;
     /** Line bytes a DATA frame adds to its patch bytes: the framing and the u32 offset. */
     static final int DATA_FRAMING = Frame.OVERHEAD + 4;
 
@@ -172,16 +176,22 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         byte[] p = new byte[4 + header.length];
         LittleEndian.put32(p, 0, patchLength);
         System.arraycopy(header, 0, p, 4, header.length);
-        // A device answers nothing to a BEGIN the line broke, so BEGIN is sent again after a short
-        // wait: what the last READY took (the device checks the base image first), twice over.
+        // A device answers nothing to a BEGIN whose header the line broke (a broken payload draws
+        // NAK 2), so BEGIN is sent again after a short wait: what the last READY took (the device
+        // checks the base image first), twice over.
         long wait = Math.min(MAX_BEGIN_WAIT_MS, Math.max(MIN_BEGIN_WAIT_MS, 2 * beginLatencyMs));
         long end = System.currentTimeMillis() + Math.max(MAX_BEGIN_WAIT_MS, timeoutMs) * 2;
+        int nakResends = 0;
         for (int attempt = 0; attempt < MAX_BEGIN_ATTEMPTS && System.currentTimeMillis() < end; attempt++) {
             counters.begins++;
             long sent = System.nanoTime();
             write(FrameType.BEGIN, p);
             Frame f = waitFor(FrameType.READY, wait);
-            if (f != null && f.payload().length >= 4) {
+            if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
+                attempt--; // the device said the BEGIN broke: again at once, the wait unchanged
+                continue;
+            }
+            if (f != null && f.type() == FrameType.READY && f.payload().length >= 4) {
                 beginLatencyMs = (System.nanoTime() - sent) / 1_000_000;
                 long from = LittleEndian.u32(f.payload(), 0);
                 next = from;
@@ -231,8 +241,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     }
 
     /**
-     * Selective repeat: a lost frame is sent again first; then new frames while the window and
-     * the device's hold ring allow; otherwise the host waits for an answer, and after the
+     * Selective repeat: a lost frame is sent again first; then new frames while the window (of
+     * bytes not yet arrived) and the device's hold ring allow; otherwise the host waits for an answer, and after the
      * retransmission timeout takes the first frame not held as lost.
      */
     private long sendSelective(byte[] patch) throws IOException {
@@ -240,19 +250,21 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (acked >= patch.length) {
             return acked;
         }
-        Scoreboard.Sent lost = board.firstLost();
+        Scoreboard.Sent lost = board.firstLost(sizer.payload());
         if (lost != null) {
             resend(patch, lost);
             drainAnswers();
             return acked;
         }
         int n = (int) Math.min(sizer.payload(), patch.length - next);
-        if (next < patch.length && next - acked < window() && (next == acked || next + n - acked <= holdBytes)) {
+        // The window counts only the bytes still on the line (those held have arrived); the ring
+        // bounds how far past the acknowledged offset the host may go.
+        if (next < patch.length && board.unaccountedBytes() < window() && (next == acked || next + n - acked <= holdBytes)) {
             sendData(patch);
             drainAnswers();
             return acked;
         }
-        long wait = rtt.timeoutMs() - (System.nanoTime() - lastWriteNs) / 1_000_000;
+        long wait = probeMs() - (System.nanoTime() - lastWriteNs) / 1_000_000;
         Frame f = wait > 0 ? in.poll(wait) : null;
         if (f != null) {
             handle(f);
@@ -264,6 +276,16 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         counters.timeouts++;
         board.timedOut();
         return acked;
+    }
+
+    /**
+     * Under selective repeat, how long the host waits with nothing to send before it sends the
+     * first frame not held again: two round trips (a late answer then costs one frame sent twice,
+     * not a window), at least {@link #MIN_PROBE_MS}. It catches a lost frame that no later frame
+     * reveals: the last one before the window closed, whose header broke so the device said nothing.
+     */
+    private long probeMs() {
+        return Math.max(MIN_PROBE_MS, Math.round(2 * rtt.upperMs()));
     }
 
     private void resend(byte[] patch, Scoreboard.Sent s) throws IOException {
@@ -301,13 +323,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long[] held = new long[0];
         if (f.type() == FrameType.SACK) {
             counters.sacks++;
-            int ranges = p.length >= 5 ? p[4] & 0xFF : 0;
-            if (ranges > (p.length - 5) / 8) {
-                return; // a SACK that lies about its ranges is ignored
-            }
-            held = new long[2 * ranges];
-            for (int i = 0; i < held.length; i++) {
-                held[i] = LittleEndian.u32(p, 5 + 4 * i);
+            if (p.length >= 12 && LittleEndian.u32(p, 4) < LittleEndian.u32(p, 8)) {
+                held = new long[] {LittleEndian.u32(p, 4), LittleEndian.u32(p, 8)};
             }
         }
         if (off < acked) {
@@ -473,6 +490,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     private void hello() throws IOException {
         long each = timeoutMs / HELLO_ATTEMPTS;
+        int nakResends = 0;
         for (int attempt = 0; attempt < HELLO_ATTEMPTS; attempt++) {
             counters.hellos++;
             long sent = System.nanoTime();
@@ -482,7 +500,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 link.write(new byte[] {(byte) An3155.SYNC}, 0, 1);
             }
             Frame info = waitFor(FrameType.INFO, each);
-            if (info != null) {
+            if (brokenFrame(info) && nakResends++ < MAX_NAK_RESENDS) {
+                attempt--; // the device said the HELLO broke: again at once
+                continue;
+            }
+            if (info != null && info.type() == FrameType.INFO) {
                 holdBytes = offerSelectiveRepeat ? heldByDevice(info.payload()) : 0;
                 rtt.sample((System.nanoTime() - sent) / 1e6); // the first round trip, before any DATA
                 everAnswered = true;
@@ -532,7 +554,15 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 + in.bytesRead() + " bytes of other data after " + tried + ")");
     }
 
-    /** Waits for a frame of {@code type}; a RESULT with an error is thrown; other frames are skipped. */
+    /** Whether {@code f} is a NAK 2: the device got a broken frame (a device of this version says so outside a transfer too). */
+    private static boolean brokenFrame(Frame f) {
+        return f != null && f.type() == FrameType.NAK && f.payload().length >= 5 && f.payload()[4] == UartDevice.NAK_CORRUPT;
+    }
+
+    /**
+     * Waits for a frame of {@code type}, or a NAK 2 (the device got a broken frame, so the caller
+     * sends again at once); a RESULT with an error is thrown; other frames are skipped.
+     */
     private Frame waitFor(FrameType type, long waitMs) throws IOException {
         long end = System.currentTimeMillis() + waitMs;
         while (System.currentTimeMillis() < end) {
@@ -543,7 +573,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             if (f.type() == FrameType.RESULT && (f.payload().length < 2 || LittleEndian.u16(f.payload(), 0) != 0)) {
                 throw refused(f);
             }
-            if (f.type() == type) {
+            if (f.type() == type || brokenFrame(f)) {
                 return f;
             }
         }

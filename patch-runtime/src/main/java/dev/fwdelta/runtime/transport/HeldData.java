@@ -13,7 +13,7 @@ import java.io.IOException;
  */
 public final class HeldData {
     /** Disjoint held ranges at most: each lost frame in flight splits what follows into one more. */
-    public static final int MAX_RANGES = 4;
+    public static final int MAX_RANGES = 8;
 
     private final byte[] ring;
     /** Held ranges [starts[i], ends[i]), ascending, {@code count} of them. */
@@ -44,6 +44,16 @@ public final class HeldData {
 
     public long end(int i) {
         return ends[i];
+    }
+
+    /** The index of the held range that holds patch offset {@code offset}, or -1. */
+    public int rangeOf(long offset) {
+        for (int i = 0; i < count; i++) {
+            if (starts[i] <= offset && offset < ends[i]) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Nothing held (a new transfer, a restart, a reboot). */

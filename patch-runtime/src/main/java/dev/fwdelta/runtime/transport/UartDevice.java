@@ -15,9 +15,9 @@ import java.util.function.Supplier;
  *
  * <p>Selective repeat (docs/PROTOCOL.md) is on for a host whose HELLO sets
  * {@link #CAP_SELECTIVE_REPEAT}, when this device has a hold ring: INFO then reports the
- * capability and the ring's size, the session keeps DATA after a gap, and the answers to DATA
- * are SACK frames (next expected offset and the held ranges) whenever something is held or a gap
- * was seen. Any other host gets version 1's go-back-N answers, byte for byte.
+ * capability and the ring's size, the session keeps DATA after a gap, and a DATA frame after a
+ * gap is answered with SACK (the next expected offset and the held range that now holds it)
+ * instead of NAK 1. Any other host gets version 1's go-back-N answers, byte for byte.
  */
 public final class UartDevice {
     /** Sends a frame back to the host. */
@@ -60,7 +60,20 @@ public final class UartDevice {
     public void receive(byte[] b, int off, int len) throws IOException {
         long before = decoder.badFrames();
         decoder.push(b, off, len);
-        if (decoder.badFrames() > before && session.patchLength() >= 0) {
+        if (decoder.badFrames() > before) {
+            reply(FrameType.NAK, nak(session.resumeOffset(), NAK_CORRUPT));
+        }
+    }
+
+    /**
+     * The line was quiet for the frame timeout (50 ms): a frame still incomplete was cut (a byte
+     * lost on the line), and the host is told at once with NAK 2, as for a bad CRC, instead of
+     * waiting for its retransmission timeout.
+     */
+    public void idle() throws IOException {
+        long before = decoder.badFrames();
+        decoder.idle();
+        if (decoder.badFrames() > before) {
             reply(FrameType.NAK, nak(session.resumeOffset(), NAK_CORRUPT));
         }
     }
@@ -89,13 +102,11 @@ public final class UartDevice {
             case BEGIN -> answer(session.begin(p));
             case DATA -> {
                 if (p.length >= 4) {
-                    TransferSession.Reply r = session.data(LittleEndian.u32(p, 0), p, 4, p.length - 4);
+                    long offset = LittleEndian.u32(p, 0);
+                    TransferSession.Reply r = session.data(offset, p, 4, p.length - 4);
                     HeldData held = session.held();
-                    boolean sack = held != null && (r.kind() == TransferSession.Kind.GAP
-                            || (held.ranges() > 0 && (r.kind() == TransferSession.Kind.ACK
-                                || r.kind() == TransferSession.Kind.DUPLICATE)));
-                    if (sack) {
-                        reply(FrameType.SACK, sack(r.offset(), held));
+                    if (held != null && r.kind() == TransferSession.Kind.GAP) {
+                        reply(FrameType.SACK, sack(r.offset(), held, held.rangeOf(offset)));
                     } else {
                         answer(r);
                     }
@@ -158,14 +169,16 @@ public final class UartDevice {
         return r;
     }
 
-    /** SACK: the next expected offset, the number of held ranges, then each as u32 start, u32 end. */
-    static byte[] sack(long expected, HeldData held) {
-        byte[] r = new byte[5 + 8 * held.ranges()];
+    /**
+     * SACK: the next expected offset, then the held range that holds the frame just received
+     * (u32 start, u32 end), or start = end = 0 when that frame was not kept.
+     */
+    static byte[] sack(long expected, HeldData held, int range) {
+        byte[] r = new byte[12];
         LittleEndian.put32(r, 0, expected);
-        r[4] = (byte) held.ranges();
-        for (int i = 0; i < held.ranges(); i++) {
-            LittleEndian.put32(r, 5 + 8 * i, held.start(i));
-            LittleEndian.put32(r, 9 + 8 * i, held.end(i));
+        if (range >= 0) {
+            LittleEndian.put32(r, 4, held.start(range));
+            LittleEndian.put32(r, 8, held.end(range));
         }
         return r;
     }

@@ -25,15 +25,15 @@ class HeldDataTest {
 
     @Test
     void theRingAndTheRangesAreBounded() {
-        HeldData h = new HeldData(100);
+        HeldData h = new HeldData(400);
         assertFalse(hold(h, 0, 0, 10), "the next expected byte itself is applied, not held");
-        assertFalse(hold(h, 0, 95, 101), "ends past expected + capacity");
-        assertTrue(hold(h, 0, 90, 100));
+        assertFalse(hold(h, 0, 395, 401), "ends past expected + capacity");
+        assertTrue(hold(h, 0, 390, 400));
         for (int i = 0; i < HeldData.MAX_RANGES - 1; i++) {
             assertTrue(hold(h, 0, 10 + 20 * i, 15 + 20 * i));
         }
         assertEquals(HeldData.MAX_RANGES, h.ranges());
-        assertFalse(hold(h, 0, 75, 80), "a fifth disjoint range is not kept");
+        assertFalse(hold(h, 0, 375, 380), "one more disjoint range is not kept");
         assertTrue(hold(h, 0, 15, 30), "one that joins two ranges is");
         assertEquals(HeldData.MAX_RANGES - 1, h.ranges());
         assertEquals(10, h.start(0));
