@@ -257,9 +257,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             return acked;
         }
         int n = (int) Math.min(sizer.payload(), patch.length - next);
-        // The window counts only the bytes still on the line (those held have arrived); the ring
-        // bounds how far past the acknowledged offset the host may go.
-        if (next < patch.length && board.unaccountedBytes() < window() && (next == acked || next + n - acked <= holdBytes)) {
+        // The window counts only the bytes still on the line (those held have arrived). The ring
+        // bounds how far past the acknowledged offset the host goes, but never below the window:
+        // a small ring must not leave a clean line idle (a frame past it is only not kept).
+        long reach = Math.max(holdBytes, window());
+        if (next < patch.length && board.unaccountedBytes() < window() && (next == acked || next + n - acked <= reach)) {
             sendData(patch);
             drainAnswers();
             return acked;

@@ -32,8 +32,11 @@ public final class UartDevice {
     public static final int NAK_RESTARTED = 3;
     /** Capability bit of HELLO and INFO: the sender does selective repeat. */
     public static final int CAP_SELECTIVE_REPEAT = 0x01;
-    /** Hold ring of the simulated device (the Java device and `fwdelta device serve`): two full frames. */
-    public static final int DEFAULT_HOLD_BYTES = 2 * Frame.MAX_DATA + 8;
+    /**
+     * Hold ring of the Java device (`fwdelta device serve`) and the C one: 1 KiB held as much
+     * goodput as 2 KiB at 0.05% and 0.5% of each fault (docs/bench/uart-goodput.md).
+     */
+    public static final int DEFAULT_HOLD_BYTES = 1024;
 
     private final TransferSession session;
     private final DeviceInfo info;

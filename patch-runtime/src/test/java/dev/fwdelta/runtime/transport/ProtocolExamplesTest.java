@@ -38,7 +38,7 @@ class ProtocolExamplesTest {
     }
 
     @Test
-    void infoOfADeviceThatHolds2048Bytes() throws Exception {
+    void infoOfADeviceThatHolds1024Bytes() throws Exception {
         // The simulated device's own INFO, answering the HELLO above: capability byte and hold
         // size after the layout name.
         DeviceLayout layout = DeviceLayout.preset("stm32f405-1m");
@@ -49,7 +49,7 @@ class ProtocolExamplesTest {
         byte[] hello = new Frame(FrameType.HELLO, 0x00, new byte[] {1, UartDevice.CAP_SELECTIVE_REPEAT}).encode();
         device.receive(hello, 0, hello.length);
         assertEquals("a5 02 00 28 00 18 7a 01 00 04 00 40 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
-                + "0c 73 74 6d 33 32 66 34 30 35 2d 31 6d 01 00 08 f9 5d d5 de", hex(sent.get(0)));
+                + "0c 73 74 6d 33 32 66 34 30 35 2d 31 6d 01 00 04 d2 11 63 d7", hex(sent.get(0)));
         assertEquals(true, device.session().selectiveRepeat());
     }
 
