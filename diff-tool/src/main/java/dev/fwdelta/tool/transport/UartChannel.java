@@ -222,14 +222,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             drainAnswers();
             return acked;
         }
-        long wait = rtt.timeoutMs() - (System.nanoTime() - lastWriteNs) / 1_000_000;
-        Frame f = wait > 0 ? in.poll(wait) : null;
-        if (f != null) {
-            handle(f);
+        if (answered(rtt.timeoutMs())) {
             return acked;
-        }
-        if ((System.nanoTime() - lastHeardNs) / 1_000_000 >= timeoutMs) {
-            throw lost();
         }
         // Nothing came back for the frames in flight (the last one was cut, or every answer
         // lost): send again from the acknowledged offset.
@@ -242,8 +236,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     /**
      * Selective repeat: a lost frame is sent again first; then new frames while the window (of
-     * bytes not yet arrived) and the device's hold ring allow; otherwise the host waits for an answer, and after the
-     * retransmission timeout takes the first frame not held as lost.
+     * bytes not yet arrived) and the device's hold ring allow; otherwise the host waits for an
+     * answer, and after the probe time sends the first frame not held again.
      */
     private long sendSelective(byte[] patch) throws IOException {
         drainAnswers();
@@ -266,18 +260,28 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             drainAnswers();
             return acked;
         }
-        long wait = probeMs() - (System.nanoTime() - lastWriteNs) / 1_000_000;
+        if (!answered(probeMs())) {
+            counters.timeouts++;
+            board.timedOut();
+        }
+        return acked;
+    }
+
+    /**
+     * Waits until {@code afterWriteMs} after the last write for an answer, and handles it; false
+     * if none came. Silence for the whole answer timeout is a lost link.
+     */
+    private boolean answered(long afterWriteMs) throws IOException {
+        long wait = afterWriteMs - (System.nanoTime() - lastWriteNs) / 1_000_000;
         Frame f = wait > 0 ? in.poll(wait) : null;
         if (f != null) {
             handle(f);
-            return acked;
+            return true;
         }
         if ((System.nanoTime() - lastHeardNs) / 1_000_000 >= timeoutMs) {
             throw lost();
         }
-        counters.timeouts++;
-        board.timedOut();
-        return acked;
+        return false;
     }
 
     /**
