@@ -14,7 +14,7 @@ export const FrameType = Object.freeze({
   ACK: 0x06, NAK: 0x07, DONE: 0x08, RESULT: 0x09, ABORT: 0x0a,
 });
 
-export const NakReason = Object.freeze({ GAP: 1, CORRUPT: 2, RESTARTED: 3 });
+export const NakReason = Object.freeze({ GAP: 1, CORRUPT: 2, RESTARTED: 3, CUT: 4 }); // CUT: a frame cut by 50 ms of quiet; handled as any gap
 
 // ---------------------------------------------------------------- checksums
 

@@ -10,6 +10,7 @@
 #define RESULT_OTHER 0xFFFFu
 #define NAK_GAP 1u
 #define NAK_CORRUPT 2u
+#define NAK_CUT 4u
 
 uint32_t fwd_crc16_ccitt(const uint8_t *b, uint32_t len) {
     uint32_t crc = 0xFFFFu;
@@ -369,7 +370,7 @@ void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len) {
 void fwd_uart_idle(fwd_uart *u) {
     if (u->filled > 0) {
         u->bad_frames++;
-        send_nak(u, resume_offset(u), NAK_CORRUPT); /* a cut frame: the host sends it again at once */
+        send_nak(u, resume_offset(u), NAK_CUT); /* a cut frame: the host sends it again at once */
         resync(u);
         while (scan(u)) {
         }

@@ -12,7 +12,9 @@ import java.util.Map;
 final class UsbSend {
     private UsbSend() {}
 
-    static Map<String, Object> send(String vidPid, byte[] patch, ProgressReporter progress) throws IOException {
+    /** @param timeoutMs how long the device may leave a USB request unanswered (--timeout) */
+    static Map<String, Object> send(String vidPid, byte[] patch, ProgressReporter progress, long timeoutMs)
+            throws IOException {
         String[] parts = vidPid.split(":");
         int vid;
         int pid;
@@ -22,7 +24,7 @@ final class UsbSend {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--usb takes VID:PID in hex, e.g. 0483:df11; got '" + vidPid + "'");
         }
-        try (Usb4JavaControl usb = Usb4JavaControl.open(vid, pid)) {
+        try (Usb4JavaControl usb = Usb4JavaControl.open(vid, pid, timeoutMs)) {
             HostSession.Result r = DfuChannel.send(usb, patch, progress);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("status", "staged");

@@ -131,10 +131,12 @@ final class Scoreboard {
     }
 
     /**
-     * The device found a frame broken (NAK reason 2): the first one written after the last that
-     * arrived, since the device reads frames in order. Marked lost; false if none is in flight.
+     * The device found a frame broken (NAK 2) or cut (NAK 4): the first one written after the last
+     * that arrived, since the device reads frames in order. Marked lost, and counted as an error
+     * of the line only if {@code lineError} (a cut frame may be the sender's own pause); false if
+     * none is in flight.
      */
-    boolean brokeNextAfterArrived() {
+    boolean brokeNextAfterArrived(boolean lineError) {
         Sent first = null;
         for (Sent s : frames) {
             if (!s.held && !s.lost && s.order > arrivedOrder && (first == null || s.order < first.order)) {
@@ -144,7 +146,11 @@ final class Scoreboard {
         if (first == null) {
             return false;
         }
-        markLost(first);
+        if (lineError) {
+            markLost(first);
+        } else {
+            first.lost = true;
+        }
         return true;
     }
 

@@ -228,7 +228,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         // Nothing came back for the frames in flight (the last one was cut, or every answer
         // lost): send again from the acknowledged offset.
         counters.timeouts++;
-        lostFirstInFlight();
+        lostFirstInFlight(true);
         goBack(acked);
         goBackOffset = -1;
         return acked;
@@ -322,8 +322,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 restartAt(off); // the device began the update again: HostSession counts the restart
                 return;
             }
-            if (p.length >= 5 && p[4] == UartDevice.NAK_CORRUPT) {
-                board.brokeNextAfterArrived();
+            if (p.length >= 5 && (p[4] == UartDevice.NAK_CORRUPT || p[4] == UartDevice.NAK_CUT)) {
+                board.brokeNextAfterArrived(p[4] == UartDevice.NAK_CORRUPT);
             }
         }
         long[] held = new long[0];
@@ -404,7 +404,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 if (off == goBackOffset && (goBackResentNs == 0 || now - goBackResentNs < staleNakNs())) {
                     return;
                 }
-                lostFirstInFlight();
+                lostFirstInFlight(p.length < 5 || p[4] != UartDevice.NAK_CUT);
                 goBack(off);
             }
             case RESULT -> throw refused(f);
@@ -412,10 +412,15 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
     }
 
-    /** The oldest frame in flight is the one lost: the device answers in order. */
-    private void lostFirstInFlight() {
+    /**
+     * The oldest frame in flight is the one lost: the device answers in order. Counted for the
+     * frame size if {@code lineError} (not for a frame cut by a pause: NAK 4).
+     */
+    private void lostFirstInFlight(boolean lineError) {
         long[] first = inFlight.peekFirst();
-        sizer.lost(first != null ? (int) first[3] : sizer.payload());
+        if (lineError) {
+            sizer.lost(first != null ? (int) first[3] : sizer.payload());
+        }
     }
 
     private long staleNakNs() {
@@ -560,9 +565,13 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 + in.bytesRead() + " bytes of other data after " + tried + ")");
     }
 
-    /** Whether {@code f} is a NAK 2: the device got a broken frame (a device of this version says so outside a transfer too). */
+    /**
+     * Whether {@code f} is a NAK 2 or 4: the device got a broken or cut frame (a device of this
+     * version says so outside a transfer too).
+     */
     private static boolean brokenFrame(Frame f) {
-        return f != null && f.type() == FrameType.NAK && f.payload().length >= 5 && f.payload()[4] == UartDevice.NAK_CORRUPT;
+        return f != null && f.type() == FrameType.NAK && f.payload().length >= 5
+                && (f.payload()[4] == UartDevice.NAK_CORRUPT || f.payload()[4] == UartDevice.NAK_CUT);
     }
 
     /**

@@ -30,6 +30,8 @@ public final class UartDevice {
     public static final int NAK_GAP = 1;
     public static final int NAK_CORRUPT = 2;
     public static final int NAK_RESTARTED = 3;
+    /** A frame cut short: the line went quiet inside it (a byte lost, or a sender that paused). */
+    public static final int NAK_CUT = 4;
     /** Capability bit of HELLO and INFO: the sender does selective repeat. */
     public static final int CAP_SELECTIVE_REPEAT = 0x01;
     /**
@@ -70,14 +72,15 @@ public final class UartDevice {
 
     /**
      * The line was quiet for the frame timeout (50 ms): a frame still incomplete was cut (a byte
-     * lost on the line), and the host is told at once with NAK 2, as for a bad CRC, instead of
-     * waiting for its retransmission timeout.
+     * lost on the line, or the sender paused inside it), and the host is told at once with NAK 4
+     * instead of waiting for its retransmission timeout. A reason of its own, because a pause of
+     * the sender is no error of the line (the host does not shrink its frames for it).
      */
     public void idle() throws IOException {
         long before = decoder.badFrames();
         decoder.idle();
         if (decoder.badFrames() > before) {
-            reply(FrameType.NAK, nak(session.resumeOffset(), NAK_CORRUPT));
+            reply(FrameType.NAK, nak(session.resumeOffset(), NAK_CUT));
         }
     }
 

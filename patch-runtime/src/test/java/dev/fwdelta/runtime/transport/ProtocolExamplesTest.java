@@ -68,4 +68,20 @@ class ProtocolExamplesTest {
         byte[] payload = {0, 0, 0, 0, UartDevice.NAK_CORRUPT};
         assertEquals("a5 07 00 05 00 e7 b6 00 00 00 00 02 76 5c b6 1c", hex(new Frame(FrameType.NAK, 0x00, payload)));
     }
+
+    @Test
+    void nakForACutFrame() throws Exception {
+        // The device's own answer: a DATA frame whose last byte never came, then 50 ms of quiet.
+        DeviceLayout layout = DeviceLayout.preset("stm32f405-1m");
+        NorFlash flash = DeviceSimulator.provision(layout, new byte[1024]);
+        List<Frame> sent = new ArrayList<>();
+        UartDevice device = new UartDevice(() -> new UpdateAgent(layout, flash, UpdatePolicy.ramOnly(16384)),
+                new DeviceInfo(16384, 0, 0, layout.name()), sent::add);
+        byte[] data = new Frame(FrameType.DATA, 0x05, new byte[] {0x3d, 0x04, 0, 0, 1, 2, 3}).encode();
+        device.receive(data, 0, data.length - 1);
+        device.idle();
+        assertEquals(UartDevice.NAK_CUT, sent.get(0).payload()[4]);
+        byte[] payload = {0x3d, 0x04, 0x00, 0x00, UartDevice.NAK_CUT};
+        assertEquals("a5 07 2b 05 00 d0 c0 3d 04 00 00 04 04 9f 04 24", hex(new Frame(FrameType.NAK, 0x2B, payload)));
+    }
 }
