@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The device side of the UART transfer protocol (docs/PROTOCOL.md section 1, protocol version 1):
+ * The device side of the UART transfer protocol (docs/PROTOCOL.md section 1, protocol version 1,
+ * with selective repeat when the host offers it):
  * a push frame decoder (hunts for SOF, checks the header CRC and the length limit before it
  * buffers a payload, drops a frame whose CRC-32 fails) in front of the transfer session
  * (TransferSession.java + UartDevice.java): BEGIN / DATA / DONE / ABORT become update agent calls,
