@@ -7,8 +7,8 @@
  * (TransferSession.java + UartDevice.java): BEGIN / DATA / DONE / ABORT become update agent calls,
  * the answers READY / ACK / NAK / RESULT frames. RAM: one 1,035-byte frame buffer, one reply buffer,
  * and for selective repeat (docs/PROTOCOL.md, capability bit 0) a hold ring of FWD_UART_HOLD_BYTES
- * (1,024 by default; 0 builds a go-back-N-only device whose INFO is version 1's) and 8 pairs of
- * u32 offsets: 1,088 bytes.
+ * (1,024 by default; 0 builds a go-back-N-only device whose INFO is version 1's), 8 pairs of
+ * u32 offsets, the range count and the mode: 1,096 bytes.
  */
 #ifndef FWDELTA_FWD_UART_H
 #define FWDELTA_FWD_UART_H
