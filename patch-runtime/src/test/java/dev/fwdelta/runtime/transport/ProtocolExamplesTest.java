@@ -15,6 +15,14 @@ import org.junit.jupiter.api.Test;
 
 /** The example frames of docs/PROTOCOL.md section 1, byte for byte. */
 class ProtocolExamplesTest {
+    /** The simulated device that INFO describes: stm32f405-1m, 16 KiB of RAM, the default hold ring. */
+    private static UartDevice simulatedDevice(List<Frame> sent) throws Exception {
+        DeviceLayout layout = DeviceLayout.preset("stm32f405-1m");
+        NorFlash flash = DeviceSimulator.provision(layout, new byte[1024]);
+        return new UartDevice(() -> new UpdateAgent(layout, flash, UpdatePolicy.ramOnly(16384)),
+                new DeviceInfo(16384, 0, 0, layout.name()), sent::add);
+    }
+
     private static String hex(Frame f) {
         return HexFormat.ofDelimiter(" ").formatHex(f.encode());
     }
@@ -41,11 +49,8 @@ class ProtocolExamplesTest {
     void infoOfADeviceThatHolds1024Bytes() throws Exception {
         // The simulated device's own INFO, answering the HELLO above: capability byte and hold
         // size after the layout name.
-        DeviceLayout layout = DeviceLayout.preset("stm32f405-1m");
-        NorFlash flash = DeviceSimulator.provision(layout, new byte[1024]);
         List<Frame> sent = new ArrayList<>();
-        UartDevice device = new UartDevice(() -> new UpdateAgent(layout, flash, UpdatePolicy.ramOnly(16384)),
-                new DeviceInfo(16384, 0, 0, layout.name()), sent::add);
+        UartDevice device = simulatedDevice(sent);
         byte[] hello = new Frame(FrameType.HELLO, 0x00, new byte[] {1, UartDevice.CAP_SELECTIVE_REPEAT}).encode();
         device.receive(hello, 0, hello.length);
         assertEquals("a5 02 00 28 00 18 7a 01 00 04 00 40 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
@@ -72,11 +77,8 @@ class ProtocolExamplesTest {
     @Test
     void nakForACutFrame() throws Exception {
         // The device's own answer: a DATA frame whose last byte never came, then 50 ms of quiet.
-        DeviceLayout layout = DeviceLayout.preset("stm32f405-1m");
-        NorFlash flash = DeviceSimulator.provision(layout, new byte[1024]);
         List<Frame> sent = new ArrayList<>();
-        UartDevice device = new UartDevice(() -> new UpdateAgent(layout, flash, UpdatePolicy.ramOnly(16384)),
-                new DeviceInfo(16384, 0, 0, layout.name()), sent::add);
+        UartDevice device = simulatedDevice(sent);
         byte[] data = new Frame(FrameType.DATA, 0x05, new byte[] {0x3d, 0x04, 0, 0, 1, 2, 3}).encode();
         device.receive(data, 0, data.length - 1);
         device.idle();
