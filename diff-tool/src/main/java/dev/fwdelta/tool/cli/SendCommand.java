@@ -60,7 +60,7 @@ final class SendCommand implements Callable<Integer> {
         ProgressReporter progress = json.progress(spec);
         Map<String, Object> summary = new LinkedHashMap<>();
         if (target.usb != null) {
-            summary.putAll(UsbSend.send(target.usb, patch, progress, timeout.millis()));
+            summary.putAll(UsbSend.send(target.usb, patch, progress));
         } else {
             try (Link serial = SerialLink.open(target.port, baud);
                  Link link = throttle ? new ThrottledLink(serial, baud) : serial;

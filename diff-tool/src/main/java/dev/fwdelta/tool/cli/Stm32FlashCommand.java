@@ -117,7 +117,7 @@ final class Stm32FlashCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (connection.usb != null) {
             int[] id = usbId(connection.usb);
-            try (Usb4JavaControl usb = Usb4JavaControl.open(id[0], id[1], timeout.millis())) {
+            try (Usb4JavaControl usb = Usb4JavaControl.open(id[0], id[1])) {
                 return run(new DfuseClient(usb, usb.interfaceString(), DfuseDevice.TRANSFER_SIZE));
             }
         }

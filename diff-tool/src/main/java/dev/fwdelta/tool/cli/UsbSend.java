@@ -12,9 +12,7 @@ import java.util.Map;
 final class UsbSend {
     private UsbSend() {}
 
-    /** @param timeoutMs how long the device may leave a USB request unanswered (--timeout) */
-    static Map<String, Object> send(String vidPid, byte[] patch, ProgressReporter progress, long timeoutMs)
-            throws IOException {
+    static Map<String, Object> send(String vidPid, byte[] patch, ProgressReporter progress) throws IOException {
         String[] parts = vidPid.split(":");
         int vid;
         int pid;
@@ -24,7 +22,7 @@ final class UsbSend {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--usb takes VID:PID in hex, e.g. 0483:df11; got '" + vidPid + "'");
         }
-        try (Usb4JavaControl usb = Usb4JavaControl.open(vid, pid, timeoutMs)) {
+        try (Usb4JavaControl usb = Usb4JavaControl.open(vid, pid)) {
             HostSession.Result r = DfuChannel.send(usb, patch, progress);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("status", "staged");

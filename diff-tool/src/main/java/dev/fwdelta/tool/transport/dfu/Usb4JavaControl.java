@@ -14,32 +14,20 @@ import org.usb4java.LibUsb;
 public final class Usb4JavaControl implements ControlTransfer {
     private static final byte OUT = (byte) 0x21; // class request, interface recipient, host to device
     private static final byte IN = (byte) 0xA1;
-    /** Control-transfer timeouts allowed (the CLI's --timeout range). */
-    public static final long MIN_TIMEOUT_MS = 200;
-    public static final long MAX_TIMEOUT_MS = 3_600_000;
+    private static final long TIMEOUT_MS = 5000;
 
     private final Context context;
     private final DeviceHandle handle;
     private final int iface;
-    private final long timeoutMs;
 
-    private Usb4JavaControl(Context context, DeviceHandle handle, int iface, long timeoutMs) {
-        this.timeoutMs = timeoutMs;
+    private Usb4JavaControl(Context context, DeviceHandle handle, int iface) {
         this.context = context;
         this.handle = handle;
         this.iface = iface;
     }
 
-    /**
-     * Opens the first device with this VID:PID and claims its DFU interface (0); each control
-     * transfer then fails after {@code timeoutMs} without an answer (libusb's timeout). A device
-     * busy erasing says so through GETSTATUS' poll timeout, which the DFU hosts wait out apart.
-     */
-    public static Usb4JavaControl open(int vid, int pid, long timeoutMs) throws IOException {
-        if (timeoutMs < MIN_TIMEOUT_MS || timeoutMs > MAX_TIMEOUT_MS) {
-            throw new IllegalArgumentException("USB timeout must be " + MIN_TIMEOUT_MS + ".." + MAX_TIMEOUT_MS
-                    + " ms, got " + timeoutMs);
-        }
+    /** Opens the first device with this VID:PID and claims its DFU interface (0). */
+    public static Usb4JavaControl open(int vid, int pid) throws IOException {
         String id = String.format("%04x:%04x", vid, pid);
         UsbPlatform.requireSupported();
         Context context = new Context();
@@ -76,7 +64,7 @@ public final class Usb4JavaControl implements ControlTransfer {
                         LibUsb.close(h);
                         throw new IOException("cannot claim the DFU interface of " + id + ": " + LibUsb.strError(c));
                     }
-                    return new Usb4JavaControl(context, h, 0, timeoutMs);
+                    return new Usb4JavaControl(context, h, 0);
                 }
             }
         } finally {
@@ -111,14 +99,14 @@ public final class Usb4JavaControl implements ControlTransfer {
         buf.put(data);
         buf.rewind();
         int r = LibUsb.controlTransfer(handle, OUT, (byte) request, (short) value, (short) iface,
-                data.length == 0 ? ByteBuffer.allocateDirect(0) : buf, timeoutMs);
+                data.length == 0 ? ByteBuffer.allocateDirect(0) : buf, TIMEOUT_MS);
         check(r, request);
     }
 
     @Override
     public byte[] in(int request, int value, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(length);
-        int r = LibUsb.controlTransfer(handle, IN, (byte) request, (short) value, (short) iface, buf, timeoutMs);
+        int r = LibUsb.controlTransfer(handle, IN, (byte) request, (short) value, (short) iface, buf, TIMEOUT_MS);
         check(r, request);
         byte[] out = new byte[r];
         buf.get(out);
