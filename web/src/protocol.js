@@ -14,7 +14,7 @@ export const FrameType = Object.freeze({
   ACK: 0x06, NAK: 0x07, DONE: 0x08, RESULT: 0x09, ABORT: 0x0a,
 });
 
-export const NakReason = Object.freeze({ GAP: 1, CORRUPT: 2, RESTARTED: 3 });
+export const NakReason = Object.freeze({ GAP: 1, CORRUPT: 2, RESTARTED: 3, CUT: 4 }); // CUT: a frame cut by 50 ms of quiet; handled as any gap
 
 // ---------------------------------------------------------------- checksums
 
@@ -303,7 +303,11 @@ export class NoAnswerError extends Error {}
 
 export const AGENT_STATES = ['idle', 'receiving', 'staged', 'failed'];
 
-/** INFO payload (docs/PROTOCOL.md): checked against its declared lengths. */
+/**
+ * INFO payload (docs/PROTOCOL.md): checked against its declared lengths. A device that can hold
+ * frames after a gap appends its capabilities and ring size (selectiveRepeat, holdBytes); this
+ * host does not offer selective repeat in its HELLO, so such a device answers it with go-back-N.
+ */
 export function parseInfo(p) {
   if (p.length < 25) throw new RangeError(`INFO payload is ${p.length} bytes, at least 25 expected`);
   const n = p[24];
@@ -317,6 +321,8 @@ export function parseInfo(p) {
     state: AGENT_STATES[p[19]] ?? `state ${p[19]}`,
     resumeOffset: u32(p, 20),
     layout: new TextDecoder().decode(p.subarray(25, 25 + n)),
+    selectiveRepeat: p.length >= 28 + n && (p[25 + n] & 1) === 1,
+    holdBytes: p.length >= 28 + n && (p[25 + n] & 1) === 1 ? u16(p, 26 + n) : 0,
   };
 }
 

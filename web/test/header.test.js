@@ -113,8 +113,19 @@ test('device error codes in words, and INFO with a lying name length', () => {
   const info = new Uint8Array(25 + 3);
   info[0] = 1; info[24] = 3; info.set(ascii('abc'), 25);
   assert.equal(parseInfo(info).layout, 'abc');
+  assert.equal(parseInfo(info).selectiveRepeat, false, 'a version-1 INFO ends at the layout name');
   info[24] = 200;
   assert.throws(() => parseInfo(info), /layout name length 200/);
+});
+
+test('INFO of a device that holds frames after a gap (docs/PROTOCOL.md, selective repeat)', () => {
+  const hex = '01 00 04 00 40 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 '
+    + '0c 73 74 6d 33 32 66 34 30 35 2d 31 6d 01 00 04';
+  const info = parseInfo(Uint8Array.from(hex.split(' ').map((h) => parseInt(h, 16))));
+  assert.equal(info.layout, 'stm32f405-1m');
+  assert.equal(info.selectiveRepeat, true);
+  assert.equal(info.holdBytes, 1024);
+  assert.equal(info.ramBudget, 16384);
 });
 
 test('a version-3 patch with flag LOAD_ADDRESS: the u32 after hardware_id (golden vectors)', async () => {

@@ -10,6 +10,7 @@
 #define RESULT_OTHER 0xFFFFu
 #define NAK_GAP 1u
 #define NAK_CORRUPT 2u
+#define NAK_CUT 4u
 
 uint32_t fwd_crc16_ccitt(const uint8_t *b, uint32_t len) {
     uint32_t crc = 0xFFFFu;
@@ -80,14 +81,100 @@ static void send_result(fwd_uart *u, uint32_t status) {
     memcpy(p + 2, m, n);
     send(u, FWD_F_RESULT, p, 2 + n);
     u->open = 0;
+#if FWD_UART_HOLD_BYTES > 0
+    u->hold_count = 0;
+#endif
 }
+
+#if FWD_UART_HOLD_BYTES > 0
+/* Merges [s, e) into the held ranges (HeldData.java); 0 if that would make too many. */
+static int add_range(fwd_uart *u, uint32_t s, uint32_t e) {
+    uint32_t i = 0;
+    uint32_t j;
+    while (i < u->hold_count && u->hold_end[i] < s) {
+        i++;
+    }
+    j = i;
+    while (j < u->hold_count && u->hold_start[j] <= e) {
+        j++;
+    }
+    if (j == i) {
+        if (u->hold_count == FWD_UART_HOLD_RANGES) {
+            return 0;
+        }
+        memmove(u->hold_start + i + 1, u->hold_start + i, (u->hold_count - i) * sizeof u->hold_start[0]);
+        memmove(u->hold_end + i + 1, u->hold_end + i, (u->hold_count - i) * sizeof u->hold_end[0]);
+        u->hold_start[i] = s;
+        u->hold_end[i] = e;
+        u->hold_count++;
+        return 1;
+    }
+    if (s < u->hold_start[i]) {
+        u->hold_start[i] = s;
+    }
+    u->hold_end[i] = e > u->hold_end[j - 1] ? e : u->hold_end[j - 1];
+    memmove(u->hold_start + i + 1, u->hold_start + j, (u->hold_count - j) * sizeof u->hold_start[0]);
+    memmove(u->hold_end + i + 1, u->hold_end + j, (u->hold_count - j) * sizeof u->hold_end[0]);
+    u->hold_count -= j - i - 1;
+    return 1;
+}
+
+/* Keeps a DATA payload after the gap if it ends within the ring and the ranges allow. */
+static void hold(fwd_uart *u, uint32_t offset, const uint8_t *b, uint32_t len) {
+    uint32_t at;
+    uint32_t first;
+    if (len == 0 || len > FWD_UART_HOLD_BYTES || offset <= u->expected
+            || offset - u->expected > FWD_UART_HOLD_BYTES - len || !add_range(u, offset, offset + len)) {
+        return;
+    }
+    at = offset % FWD_UART_HOLD_BYTES;
+    first = len < FWD_UART_HOLD_BYTES - at ? len : FWD_UART_HOLD_BYTES - at;
+    memcpy(u->hold + at, b, first);
+    memcpy(u->hold, b + first, len - first);
+}
+
+/* SACK: the next expected offset and the held range that holds `offset` (0, 0 if none). */
+static void send_sack(fwd_uart *u, uint32_t offset) {
+    uint8_t p[12];
+    uint32_t i;
+    memset(p, 0, sizeof p);
+    fwd_wr32(p, u->expected);
+    for (i = 0; i < u->hold_count; i++) {
+        if (u->hold_start[i] <= offset && offset < u->hold_end[i]) {
+            fwd_wr32(p + 4, u->hold_start[i]);
+            fwd_wr32(p + 8, u->hold_end[i]);
+        }
+    }
+    send(u, FWD_F_SACK, p, sizeof p);
+}
+
+/* Applies the held bytes that follow on from the expected offset. */
+static int release(fwd_uart *u) {
+    while (u->hold_count > 0 && u->hold_start[0] <= u->expected) {
+        uint32_t end = u->hold_end[0];
+        memmove(u->hold_start, u->hold_start + 1, (u->hold_count - 1) * sizeof u->hold_start[0]);
+        memmove(u->hold_end, u->hold_end + 1, (u->hold_count - 1) * sizeof u->hold_end[0]);
+        u->hold_count--;
+        while (end > u->expected) {
+            uint32_t at = u->expected % FWD_UART_HOLD_BYTES;
+            uint32_t n = end - u->expected < FWD_UART_HOLD_BYTES - at ? end - u->expected : FWD_UART_HOLD_BYTES - at;
+            int e = fwd_agent_receive(u->agent, u->hold + at, n);
+            if (e != FWD_OK) {
+                return e;
+            }
+            u->expected += n;
+        }
+    }
+    return FWD_OK;
+}
+#endif
 
 static uint32_t resume_offset(const fwd_uart *u) {
     return u->open ? u->expected : u->agent->offset;
 }
 
 static void info(fwd_uart *u) {
-    uint8_t p[24 + 1 + 32];
+    uint8_t p[24 + 1 + 32 + 3];
     uint32_t n = (uint32_t) strlen(u->board);
     const fwd_policy *pol = &u->agent->policy;
     int i;
@@ -106,6 +193,12 @@ static void info(fwd_uart *u) {
     fwd_wr32(p + 20, resume_offset(u));
     p[24] = (uint8_t) n;
     memcpy(p + 25, u->board, n);
+#if FWD_UART_HOLD_BYTES > 0
+    p[25 + n] = FWD_CAP_SELECTIVE_REPEAT; /* then the ring's size */
+    p[26 + n] = (uint8_t) FWD_UART_HOLD_BYTES;
+    p[27 + n] = (uint8_t) (FWD_UART_HOLD_BYTES >> 8);
+    n += 3;
+#endif
     send(u, FWD_F_INFO, p, 25 + n);
 }
 
@@ -114,6 +207,9 @@ static void begin(fwd_uart *u, const uint8_t *p, uint32_t len) {
     uint32_t from = 0;
     int e;
     u->open = 0;
+#if FWD_UART_HOLD_BYTES > 0
+    u->hold_count = 0;
+#endif
     if (len < 4u + 8u || fwd_header_prefix(p + 4, &size) != FWD_OK || len - 4u != size) {
         send_result(u, RESULT_OTHER); /* BEGIN must carry a u32 length and the whole header */
         return;
@@ -150,6 +246,15 @@ static void data(fwd_uart *u, const uint8_t *p, uint32_t len) {
         return;
     }
     if (offset > u->expected || len > u->patch_length - offset) {
+#if FWD_UART_HOLD_BYTES > 0
+        if (u->selective) {
+            if (offset <= u->patch_length && len <= u->patch_length - offset) {
+                hold(u, offset, p + 4, len);
+            }
+            send_sack(u, offset);
+            return;
+        }
+#endif
         send_nak(u, u->expected, NAK_GAP);
         return;
     }
@@ -159,6 +264,13 @@ static void data(fwd_uart *u, const uint8_t *p, uint32_t len) {
         return;
     }
     u->expected += len;
+#if FWD_UART_HOLD_BYTES > 0
+    e = release(u);
+    if (e != FWD_OK) {
+        send_result(u, (uint32_t) e);
+        return;
+    }
+#endif
     send_offset(u, FWD_F_ACK, u->expected);
 }
 
@@ -180,13 +292,22 @@ static void done(fwd_uart *u) {
 
 static void on_frame(fwd_uart *u, uint32_t type, const uint8_t *p, uint32_t len) {
     switch (type) {
-    case FWD_F_HELLO: info(u); break;
+    case FWD_F_HELLO:
+        u->selective = FWD_UART_HOLD_BYTES > 0 && len >= 2u && (p[1] & FWD_CAP_SELECTIVE_REPEAT) != 0;
+#if FWD_UART_HOLD_BYTES > 0
+        u->hold_count = 0;
+#endif
+        info(u);
+        break;
     case FWD_F_BEGIN: begin(u, p, len); break;
     case FWD_F_DATA: data(u, p, len); break;
     case FWD_F_DONE: done(u); break;
     case FWD_F_ABORT:
         fwd_agent_abort(u->agent);
         u->open = 0;
+#if FWD_UART_HOLD_BYTES > 0
+        u->hold_count = 0;
+#endif
         break;
     default: break; /* frames a device never receives are ignored */
     }
@@ -221,9 +342,7 @@ static int scan(fwd_uart *u) {
     if (fwd_crc32_update(0, u->frame, FWD_FRAME_HEADER + length) != fwd_rd32(u->frame + FWD_FRAME_HEADER + length)) {
         u->bad_frames++;
         resync(u);
-        if (u->open) {
-            send_nak(u, resume_offset(u), NAK_CORRUPT);
-        }
+        send_nak(u, resume_offset(u), NAK_CORRUPT); /* also outside a transfer: a broken HELLO or BEGIN */
         return 1;
     }
     on_frame(u, u->frame[1], u->frame + FWD_FRAME_HEADER, length);
@@ -251,6 +370,7 @@ void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len) {
 void fwd_uart_idle(fwd_uart *u) {
     if (u->filled > 0) {
         u->bad_frames++;
+        send_nak(u, resume_offset(u), NAK_CUT); /* a cut frame: the host sends it again at once */
         resync(u);
         while (scan(u)) {
         }

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The device side of the UART transfer protocol (docs/PROTOCOL.md section 1, protocol version 1):
+ * The device side of the UART transfer protocol (docs/PROTOCOL.md section 1, protocol version 1,
+ * with selective repeat when the host offers it):
  * a push frame decoder (hunts for SOF, checks the header CRC and the length limit before it
  * buffers a payload, drops a frame whose CRC-32 fails) in front of the transfer session
  * (TransferSession.java + UartDevice.java): BEGIN / DATA / DONE / ABORT become update agent calls,
- * the answers READY / ACK / NAK / RESULT frames. RAM: one 1,035-byte frame buffer, one reply buffer.
+ * the answers READY / ACK / NAK / RESULT frames. RAM: one 1,035-byte frame buffer, one reply buffer,
+ * and for selective repeat (docs/PROTOCOL.md, capability bit 0) a hold ring of FWD_UART_HOLD_BYTES
+ * (1,024 by default; 0 builds a go-back-N-only device whose INFO is version 1's), 8 pairs of
+ * u32 offsets, the range count and the mode: 1,096 bytes.
  */
 #ifndef FWDELTA_FWD_UART_H
 #define FWDELTA_FWD_UART_H
@@ -17,10 +21,15 @@
 #define FWD_FRAME_MAX_PAYLOAD 1024u
 #define FWD_FRAME_HEADER 7u
 #define FWD_FRAME_OVERHEAD 11u
+#ifndef FWD_UART_HOLD_BYTES
+#define FWD_UART_HOLD_BYTES 1024u
+#endif
+#define FWD_UART_HOLD_RANGES 8u
+#define FWD_CAP_SELECTIVE_REPEAT 1u
 
 enum {
     FWD_F_HELLO = 1, FWD_F_INFO = 2, FWD_F_BEGIN = 3, FWD_F_READY = 4, FWD_F_DATA = 5, FWD_F_ACK = 6,
-    FWD_F_NAK = 7, FWD_F_DONE = 8, FWD_F_RESULT = 9, FWD_F_ABORT = 10
+    FWD_F_NAK = 7, FWD_F_DONE = 8, FWD_F_RESULT = 9, FWD_F_ABORT = 10, FWD_F_SACK = 11
 };
 
 /* The UART port: sends len bytes (blocking). */
@@ -43,6 +52,14 @@ typedef struct {
     uint8_t reply[FWD_FRAME_OVERHEAD + 64u];
     /* set once RESULT(0) was sent: the image is staged, the board may reboot into the bootloader */
     int staged;
+    /* selective repeat: on when the last HELLO asked for it; data after a gap, ring-indexed by offset */
+    int selective;
+#if FWD_UART_HOLD_BYTES > 0
+    uint8_t hold[FWD_UART_HOLD_BYTES];
+    uint32_t hold_start[FWD_UART_HOLD_RANGES];
+    uint32_t hold_end[FWD_UART_HOLD_RANGES];
+    uint32_t hold_count;
+#endif
 } fwd_uart;
 
 void fwd_uart_init(fwd_uart *u, fwd_agent *agent, fwd_uart_write_fn write, void *user, const char *board);

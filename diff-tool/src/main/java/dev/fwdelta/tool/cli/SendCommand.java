@@ -45,6 +45,9 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--throttle", description = "Pace writes to the baud rate (for pseudo-terminals, which ignore it).")
     boolean throttle;
 
+    @Option(names = "--go-back-n", description = "Do not offer selective repeat: resend everything after a lost frame, as version-1 hosts do.")
+    boolean goBackN;
+
     @Mixin
     JsonOption json;
 
@@ -61,7 +64,7 @@ final class SendCommand implements Callable<Integer> {
         } else {
             try (Link serial = SerialLink.open(target.port, baud);
                  Link link = throttle ? new ThrottledLink(serial, baud) : serial;
-                 UartChannel channel = new UartChannel(link, baud, timeout.millis())) {
+                 UartChannel channel = new UartChannel(link, baud, timeout.millis(), !goBackN)) {
                 HostSession.Result r = new HostSession(channel, progress, UartChannel.MAX_RECONNECTS).send(patch);
                 summary.put("status", "staged");
                 summary.put("patch_bytes", r.patchBytes());
@@ -75,6 +78,8 @@ final class SendCommand implements Callable<Integer> {
                 summary.put("data_frames", channel.counters().dataFrames());
                 summary.put("retransmitted_frames", channel.counters().retransmittedFrames());
                 summary.put("naks", channel.counters().naks());
+                summary.put("selective_repeat", channel.selectiveRepeat());
+                summary.put("sacks", channel.counters().sacks());
                 summary.put("timeouts", channel.counters().timeouts());
                 summary.put("device", r.deviceMessage());
             }

@@ -60,6 +60,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--hardware-id", defaultValue = "0", converter = UnsignedNumber.U32.class)
     long hardwareId;
 
+    @Option(names = "--go-back-n", description = "Keep no frames after a gap (no selective repeat), as version-1 devices do.")
+    boolean goBackN;
+
     @Option(names = "--exit-after-update", description = "Exit once an update is staged and verified.")
     boolean exitAfterUpdate;
 
@@ -88,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
             DeviceSimulator.provision(layout, flash, old);
             DeviceInfo info = new DeviceInfo(ramBudget, installedVersion, hardwareId, layout.name());
             DeviceServer server = new DeviceServer(link, faults == null ? FaultSpec.none() : FaultSpec.parse(faults),
-                    out -> new UartDevice(() -> new UpdateAgent(layout, flash, policy), info, out),
+                    out -> new UartDevice(() -> new UpdateAgent(layout, flash, policy), info, out,
+                            goBackN ? 0 : UartDevice.DEFAULT_HOLD_BYTES),
                     () -> exitAfterUpdate && new UpdateAgent(layout, flash, policy).state() == UpdateAgent.State.STAGED);
             spec.commandLine().getErr().printf("device %s serving on %s%n", layout.name(), port);
             spec.commandLine().getErr().flush();

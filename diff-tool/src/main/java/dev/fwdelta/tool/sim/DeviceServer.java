@@ -52,7 +52,7 @@ public final class DeviceServer implements Runnable {
             while (running && !(finished.getAsBoolean() && System.nanoTime() - quietSince > LINGER_NS)) {
                 int n = link.read(buf, 0, buf.length, 50);
                 if (n <= 0) {
-                    session.decoder().idle();
+                    session.idle();
                     continue;
                 }
                 quietSince = System.nanoTime();

@@ -20,6 +20,11 @@ import java.util.Locale;
  * the errors seen and grows back ({@link FrameSizer}); the retransmission timeout follows the
  * measured round trip ({@link RoundTrip}). No answer at all for the answer timeout is a lost link
  * (the session begins again), or, when the port never answered, a one-line error saying so.
+ *
+ * <p>With a device that reports selective repeat in INFO (and unless this host was made without
+ * it), the device keeps frames that follow a lost one and answers with SACK frames: the host then
+ * sends again only the frames lost ({@link Scoreboard}), never more patch bytes past the
+ * acknowledged offset than the device can hold. Any other device gets version 1's go-back-N.
  */
 public final class UartChannel implements HostSession.Channel, AutoCloseable {
     /** Patch bytes in flight at most: eight full frames. */
@@ -35,15 +40,24 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     static final int MAX_BEGIN_ATTEMPTS = 100;
     /** DONE frames sent before the link counts as lost (a NAK for a broken DONE draws another at once). */
     static final int MAX_DONE_ATTEMPTS = 20;
+    /** HELLO or BEGIN frames sent again at once because the device said they broke, at most, per handshake. */
+    static final int MAX_NAK_RESENDS = 200;
+    /** The least wait before a frame is sent again under selective repeat (see probeMs). */
+    static final long MIN_PROBE_MS = 40;
     /** Line bytes a DATA frame adds to its patch bytes: the framing and the u32 offset. */
     static final int DATA_FRAMING = Frame.OVERHEAD + 4;
 
     private final Link link;
     private final int baud;
     private final long timeoutMs;
+    /** Whether this host offers selective repeat in its HELLO. */
+    private final boolean offerSelectiveRepeat;
+    /** Bytes the device holds after a gap, when both sides do selective repeat; 0 for go-back-N. */
+    private int holdBytes;
     private final FrameReader in;
     private final FrameSizer sizer = new FrameSizer(Frame.MAX_DATA, DATA_FRAMING);
     private final RoundTrip rtt = new RoundTrip();
+    private final Scoreboard board = new Scoreboard(sizer, rtt);
     /** Frames written and not yet acknowledged: {end offset, write end in ns, 1 if a retransmission, patch bytes}. */
     private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
     private int seq;
@@ -66,6 +80,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long retransmittedFrames;
         long retransmittedBytes;
         long naks;
+        long sacks;
         long goBacks;
         long timeouts;
         int hellos;
@@ -87,6 +102,10 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             return naks;
         }
 
+        public long sacks() {
+            return sacks;
+        }
+
         public long goBacks() {
             return goBacks;
         }
@@ -106,12 +125,21 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     /** @param timeoutMs how long the device may stay silent: the HELLOs share it, and silence that long in a transfer is a lost link */
     public UartChannel(Link link, int baud, long timeoutMs) {
+        this(link, baud, timeoutMs, true);
+    }
+
+    /**
+     * @param timeoutMs how long the device may stay silent
+     * @param selectiveRepeat whether to offer selective repeat (false: a version-1 host, go-back-N only)
+     */
+    public UartChannel(Link link, int baud, long timeoutMs, boolean selectiveRepeat) {
         if (timeoutMs < HELLO_ATTEMPTS * 50L) {
             throw new IllegalArgumentException("timeout must be at least " + HELLO_ATTEMPTS * 50 + " ms, got " + timeoutMs);
         }
         this.link = link;
         this.baud = baud;
         this.timeoutMs = timeoutMs;
+        this.offerSelectiveRepeat = selectiveRepeat;
         this.in = new FrameReader(link);
     }
 
@@ -136,6 +164,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         return counters;
     }
 
+    /** Whether the last session used selective repeat (both sides offered it). */
+    public boolean selectiveRepeat() {
+        return holdBytes > 0;
+    }
+
     @Override
     public long begin(long patchLength, byte[] header) throws IOException {
         in.clear();
@@ -143,22 +176,29 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         byte[] p = new byte[4 + header.length];
         LittleEndian.put32(p, 0, patchLength);
         System.arraycopy(header, 0, p, 4, header.length);
-        // A device answers nothing to a BEGIN the line broke, so BEGIN is sent again after a short
-        // wait: what the last READY took (the device checks the base image first), twice over.
+        // A device answers nothing to a BEGIN whose header the line broke (a broken payload draws
+        // NAK 2), so BEGIN is sent again after a short wait: what the last READY took (the device
+        // checks the base image first), twice over.
         long wait = Math.min(MAX_BEGIN_WAIT_MS, Math.max(MIN_BEGIN_WAIT_MS, 2 * beginLatencyMs));
         long end = System.currentTimeMillis() + Math.max(MAX_BEGIN_WAIT_MS, timeoutMs) * 2;
+        int nakResends = 0;
         for (int attempt = 0; attempt < MAX_BEGIN_ATTEMPTS && System.currentTimeMillis() < end; attempt++) {
             counters.begins++;
             long sent = System.nanoTime();
             write(FrameType.BEGIN, p);
             Frame f = waitFor(FrameType.READY, wait);
-            if (f != null && f.payload().length >= 4) {
+            if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
+                attempt--; // the device said the BEGIN broke: again at once, the wait unchanged
+                continue;
+            }
+            if (f != null && f.type() == FrameType.READY && f.payload().length >= 4) {
                 beginLatencyMs = (System.nanoTime() - sent) / 1_000_000;
                 long from = LittleEndian.u32(f.payload(), 0);
                 next = from;
                 acked = from;
                 goBackOffset = -1;
                 inFlight.clear();
+                board.clear();
                 lastHeardNs = System.nanoTime();
                 lastWriteNs = lastHeardNs;
                 return from;
@@ -170,6 +210,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     @Override
     public long send(byte[] patch, long hostAcked) throws IOException {
+        if (holdBytes > 0) {
+            return sendSelective(patch);
+        }
         drainAnswers();
         if (acked >= patch.length) {
             return acked;
@@ -179,22 +222,133 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             drainAnswers();
             return acked;
         }
-        long wait = rtt.timeoutMs() - (System.nanoTime() - lastWriteNs) / 1_000_000;
-        Frame f = wait > 0 ? in.poll(wait) : null;
-        if (f != null) {
-            handle(f);
+        if (answered(rtt.timeoutMs())) {
             return acked;
-        }
-        if ((System.nanoTime() - lastHeardNs) / 1_000_000 >= timeoutMs) {
-            throw lost();
         }
         // Nothing came back for the frames in flight (the last one was cut, or every answer
         // lost): send again from the acknowledged offset.
         counters.timeouts++;
-        lostFirstInFlight();
+        lostFirstInFlight(true);
         goBack(acked);
         goBackOffset = -1;
         return acked;
+    }
+
+    /**
+     * Selective repeat: a lost frame is sent again first; then new frames while the window (of
+     * bytes not yet arrived) and the device's hold ring allow; otherwise the host waits for an
+     * answer, and after the probe time sends the first frame not held again.
+     */
+    private long sendSelective(byte[] patch) throws IOException {
+        drainAnswers();
+        if (acked >= patch.length) {
+            return acked;
+        }
+        Scoreboard.Sent lost = board.firstLost(sizer.payload());
+        if (lost != null) {
+            resend(patch, lost);
+            drainAnswers();
+            return acked;
+        }
+        int n = (int) Math.min(sizer.payload(), patch.length - next);
+        // The window counts only the bytes still on the line (those held have arrived). The ring
+        // bounds how far past the acknowledged offset the host goes, but never below the window:
+        // a small ring must not leave a clean line idle (a frame past it is only not kept).
+        long reach = Math.max(holdBytes, window());
+        if (next < patch.length && board.unaccountedBytes() < window() && (next == acked || next + n - acked <= reach)) {
+            sendData(patch);
+            drainAnswers();
+            return acked;
+        }
+        if (!answered(probeMs())) {
+            counters.timeouts++;
+            board.timedOut();
+        }
+        return acked;
+    }
+
+    /**
+     * Waits until {@code afterWriteMs} after the last write for an answer, and handles it; false
+     * if none came. Silence for the whole answer timeout is a lost link.
+     */
+    private boolean answered(long afterWriteMs) throws IOException {
+        long wait = afterWriteMs - (System.nanoTime() - lastWriteNs) / 1_000_000;
+        Frame f = wait > 0 ? in.poll(wait) : null;
+        if (f != null) {
+            handle(f);
+            return true;
+        }
+        if ((System.nanoTime() - lastHeardNs) / 1_000_000 >= timeoutMs) {
+            throw lost();
+        }
+        return false;
+    }
+
+    /**
+     * Under selective repeat, how long the host waits with nothing to send before it sends the
+     * first frame not held again: two round trips (a late answer then costs one frame sent twice,
+     * not a window), at least {@link #MIN_PROBE_MS}. It catches a lost frame that no later frame
+     * reveals: the last one before the window closed, whose header broke so the device said nothing.
+     */
+    private long probeMs() {
+        return Math.max(MIN_PROBE_MS, Math.round(2 * rtt.upperMs()));
+    }
+
+    private void resend(byte[] patch, Scoreboard.Sent s) throws IOException {
+        byte[] p = new byte[4 + s.size()];
+        LittleEndian.put32(p, 0, s.start);
+        System.arraycopy(patch, (int) s.start, p, 4, s.size());
+        write(FrameType.DATA, p);
+        counters.dataFrames++;
+        counters.retransmittedFrames++;
+        counters.retransmittedBytes += s.size();
+        lastWriteNs = System.nanoTime();
+        board.wroteAgain(s, lastWriteNs);
+    }
+
+    /** SACK, ACK or NAK under selective repeat: the scoreboard learns what arrived and what is lost. */
+    private void handleSelective(Frame f, long now) throws IOException {
+        byte[] p = f.payload();
+        if (f.type() == FrameType.RESULT) {
+            throw refused(f);
+        }
+        if (p.length < 4 || (f.type() != FrameType.ACK && f.type() != FrameType.NAK && f.type() != FrameType.SACK)) {
+            return; // INFO or READY of an earlier attempt
+        }
+        long off = LittleEndian.u32(p, 0);
+        if (f.type() == FrameType.NAK) {
+            counters.naks++;
+            if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
+                restartAt(off); // the device began the update again: HostSession counts the restart
+                return;
+            }
+            if (p.length >= 5 && (p[4] == UartDevice.NAK_CORRUPT || p[4] == UartDevice.NAK_CUT)) {
+                board.brokeNextAfterArrived(p[4] == UartDevice.NAK_CORRUPT);
+            }
+        }
+        long[] held = new long[0];
+        if (f.type() == FrameType.SACK) {
+            counters.sacks++;
+            if (p.length >= 12 && LittleEndian.u32(p, 4) < LittleEndian.u32(p, 8)) {
+                held = new long[] {LittleEndian.u32(p, 4), LittleEndian.u32(p, 8)};
+            }
+        }
+        if (off < acked) {
+            return; // older than the last acknowledgement
+        }
+        board.answer(off, held, now);
+        acked = off;
+        if (next < acked) {
+            next = acked;
+        }
+    }
+
+    /** The device expects the patch from {@code offset} again (restart, or DONE too early). */
+    private void restartAt(long offset) {
+        acked = offset;
+        goBack(offset);
+        goBackOffset = -1;
+        board.clear();
     }
 
     private void drainAnswers() throws IOException {
@@ -217,6 +371,10 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private void handle(Frame f) throws IOException {
         long now = System.nanoTime();
         lastHeardNs = now;
+        if (holdBytes > 0) {
+            handleSelective(f, now);
+            return;
+        }
         byte[] p = f.payload();
         switch (f.type()) {
             case ACK -> {
@@ -231,9 +389,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 counters.naks++;
                 long off = LittleEndian.u32(p, 0);
                 if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
-                    acked = off; // the device began the update again: HostSession counts the restart
-                    goBack(off);
-                    goBackOffset = -1;
+                    restartAt(off); // the device began the update again: HostSession counts the restart
                     return;
                 }
                 if (off > acked) {
@@ -248,7 +404,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 if (off == goBackOffset && (goBackResentNs == 0 || now - goBackResentNs < staleNakNs())) {
                     return;
                 }
-                lostFirstInFlight();
+                lostFirstInFlight(p.length < 5 || p[4] != UartDevice.NAK_CUT);
                 goBack(off);
             }
             case RESULT -> throw refused(f);
@@ -256,10 +412,15 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
     }
 
-    /** The oldest frame in flight is the one lost: the device answers in order. */
-    private void lostFirstInFlight() {
+    /**
+     * The oldest frame in flight is the one lost: the device answers in order. Counted for the
+     * frame size if {@code lineError} (not for a frame cut by a pause: NAK 4).
+     */
+    private void lostFirstInFlight(boolean lineError) {
         long[] first = inFlight.peekFirst();
-        sizer.lost(first != null ? (int) first[3] : sizer.payload());
+        if (lineError) {
+            sizer.lost(first != null ? (int) first[3] : sizer.payload());
+        }
     }
 
     private long staleNakNs() {
@@ -318,9 +479,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 }
                 if (f.type() == FrameType.NAK && f.payload().length >= 4 && LittleEndian.u32(f.payload(), 0) < patchLength) {
                     long from = LittleEndian.u32(f.payload(), 0); // not all applied, or restarted
-                    acked = from;
-                    goBack(from);
-                    goBackOffset = -1;
+                    restartAt(from);
                     return from;
                 }
                 if (f.type() == FrameType.NAK) {
@@ -342,15 +501,22 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     private void hello() throws IOException {
         long each = timeoutMs / HELLO_ATTEMPTS;
+        int nakResends = 0;
         for (int attempt = 0; attempt < HELLO_ATTEMPTS; attempt++) {
             counters.hellos++;
             long sent = System.nanoTime();
-            write(FrameType.HELLO, new byte[] {1});
+            write(FrameType.HELLO, offerSelectiveRepeat ? new byte[] {1, UartDevice.CAP_SELECTIVE_REPEAT} : new byte[] {1});
             if (attempt == 1 && !everAnswered) {
                 // An STM32 ROM bootloader answers its sync byte; an fwdelta device skips it.
                 link.write(new byte[] {(byte) An3155.SYNC}, 0, 1);
             }
-            if (waitFor(FrameType.INFO, each) != null) {
+            Frame info = waitFor(FrameType.INFO, each);
+            if (brokenFrame(info) && nakResends++ < MAX_NAK_RESENDS) {
+                attempt--; // the device said the HELLO broke: again at once
+                continue;
+            }
+            if (info != null && info.type() == FrameType.INFO) {
+                holdBytes = offerSelectiveRepeat ? heldByDevice(info.payload()) : 0;
                 rtt.sample((System.nanoTime() - sent) / 1e6); // the first round trip, before any DATA
                 everAnswered = true;
                 return;
@@ -360,6 +526,23 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             throw lost();
         }
         throw silentOrForeign();
+    }
+
+    /**
+     * The hold ring an INFO reports with the selective-repeat capability (after the layout name:
+     * u8 capabilities, u16 hold bytes), or 0 for a device without it (version 1's INFO ends at the
+     * name). A ring smaller than the least frame cannot hold one, so it counts as none.
+     */
+    static int heldByDevice(byte[] info) {
+        if (info.length < 25) {
+            return 0;
+        }
+        int at = 25 + (info[24] & 0xFF);
+        if (info.length < at + 3 || (info[at] & UartDevice.CAP_SELECTIVE_REPEAT) == 0) {
+            return 0;
+        }
+        int hold = LittleEndian.u16(info, at + 1);
+        return hold >= FrameSizer.MIN_PAYLOAD ? hold : 0;
     }
 
     /** Why a port that never sent INFO is not an fwdelta device, in the user's words. */
@@ -382,7 +565,19 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 + in.bytesRead() + " bytes of other data after " + tried + ")");
     }
 
-    /** Waits for a frame of {@code type}; a RESULT with an error is thrown; other frames are skipped. */
+    /**
+     * Whether {@code f} is a NAK 2 or 4: the device got a broken or cut frame (a device of this
+     * version says so outside a transfer too).
+     */
+    private static boolean brokenFrame(Frame f) {
+        return f != null && f.type() == FrameType.NAK && f.payload().length >= 5
+                && (f.payload()[4] == UartDevice.NAK_CORRUPT || f.payload()[4] == UartDevice.NAK_CUT);
+    }
+
+    /**
+     * Waits for a frame of {@code type}, or a NAK 2 (the device got a broken frame, so the caller
+     * sends again at once); a RESULT with an error is thrown; other frames are skipped.
+     */
     private Frame waitFor(FrameType type, long waitMs) throws IOException {
         long end = System.currentTimeMillis() + waitMs;
         while (System.currentTimeMillis() < end) {
@@ -393,7 +588,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             if (f.type() == FrameType.RESULT && (f.payload().length < 2 || LittleEndian.u16(f.payload(), 0) != 0)) {
                 throw refused(f);
             }
-            if (f.type() == type) {
+            if (f.type() == type || brokenFrame(f)) {
                 return f;
             }
         }
@@ -424,7 +619,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (next == goBackOffset && goBackResentNs == 0) {
             goBackResentNs = now;
         }
-        inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n});
+        if (holdBytes > 0) {
+            board.wrote(next, next + n, now);
+        } else {
+            inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n});
+        }
         next += n;
         sentUpTo = Math.max(sentUpTo, next);
     }

@@ -36,6 +36,16 @@ class FrameSizerTest {
     }
 
     @Test
+    void theFirstFramesStartSmallAndDoubleWhileDelivered() {
+        FrameSizer s = new FrameSizer(MAX, FRAMING);
+        assertEquals(FrameSizer.FIRST_PAYLOAD, s.payload());
+        s.delivered(s.payload());
+        assertEquals(2 * FrameSizer.FIRST_PAYLOAD, s.payload());
+        s.delivered(s.payload());
+        assertEquals(MAX, s.payload());
+    }
+
+    @Test
     void noiseShrinksTheFramesTowardsTheBestSize() {
         // Best payload for 0.15% and 1.5% per byte with 15 bytes of framing: 93 and 25 bytes.
         int mid = run(new FrameSizer(MAX, FRAMING), 0.0015, 2000, 2).payload();
@@ -48,7 +58,7 @@ class FrameSizerTest {
     void framesGrowBackWhenTheLineIsCleanAgain() {
         FrameSizer s = run(new FrameSizer(MAX, FRAMING), 0.015, 500, 4);
         int noisy = s.payload();
-        run(s, 0, 400, 5);
+        run(s, 0, 800, 5);
         assertTrue(s.payload() > 4 * noisy, noisy + " -> " + s.payload());
     }
 

@@ -44,15 +44,22 @@ class UartEndToEndTest {
 
     @TempDir
     Path dir;
+    private int runs;
 
     private record Sent(JsonObject done, String deviceOut, String deviceErr) {
     }
 
     private Sent run(Corpus.Pair pair, int blockSize, String faults) throws Exception {
+        return run(pair, blockSize, faults, List.of(), List.of());
+    }
+
+    /** @param hostArgs and @param deviceArgs are added to send's and device serve's command lines */
+    private Sent run(Corpus.Pair pair, int blockSize, String faults, List<String> hostArgs, List<String> deviceArgs)
+            throws Exception {
         byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(),
                 new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, blockSize, 1, 0)).patch();
         Path patchFile = Files.write(dir.resolve("update.fwd"), patch);
-        Path flash = dir.resolve("device.flash");
+        Path flash = dir.resolve("device" + runs++ + ".flash"); // a new device each run
         try (PtyPair pty = new PtyPair(dir)) {
             StringWriter devOut = new StringWriter();
             StringWriter devErr = new StringWriter();
@@ -66,6 +73,7 @@ class UartEndToEndTest {
                     args = Stream.concat(Arrays.stream(args),
                             Stream.of("--faults", faults)).toArray(String[]::new);
                 }
+                args = Stream.concat(Arrays.stream(args), deviceArgs.stream()).toArray(String[]::new);
                 return cl.execute(args);
             });
             Thread.sleep(300);
@@ -74,7 +82,8 @@ class UartEndToEndTest {
             var cl = Main.commandLine();
             cl.setOut(new PrintWriter(hostOut, true));
             cl.setErr(new PrintWriter(hostErr, true));
-            int code = cl.execute("send", patchFile.toString(), "--port", pty.host.toString(), "--throttle", "--json");
+            int code = cl.execute(Stream.concat(Stream.of("send", patchFile.toString(), "--port", pty.host.toString(),
+                    "--throttle", "--json"), hostArgs.stream()).toArray(String[]::new));
             assertEquals(0, code, hostErr + "\n" + devErr);
             assertEquals(0, device.get(30, TimeUnit.SECONDS), devErr.toString());
             String[] lines = hostOut.toString().strip().split("\n");
@@ -171,6 +180,36 @@ class UartEndToEndTest {
         assertTrue(again > 0 && s.done().get("naks").getAsLong() > 0, "faults must draw NAKs: " + s.done());
         assertTrue(again < patchBytes, "bytes sent again: " + again + " for a " + patchBytes + "-byte patch");
         assertTrue(frames > patchBytes / 1020 * 2, "frames must shrink on a noisy line: " + frames + " DATA frames");
+        assertTrue(s.done().get("selective_repeat").getAsBoolean(), "both sides offer selective repeat by default");
+        assertTrue(s.done().get("sacks").getAsLong() > 0, "gaps must draw SACKs: " + s.done());
+    }
+
+    @Test
+    void selectiveRepeatSendsAgainLessThanGoBackNOnTheSameLine() throws Exception {
+        // The same seeded faults (0.05% of each), once with selective repeat and once with a host
+        // that does not offer it: keeping the frames after a lost one must save resending them.
+        String faults = "drop=0.0005,corrupt=0.0005,dup=0.0005,seed=7";
+        Sent sr = run(Corpus.pair("pyb-release"), 256 * 1024, faults);
+        Sent gbn = run(Corpus.pair("pyb-release"), 256 * 1024, faults, List.of("--go-back-n"), List.of());
+        long again = sr.done().get("retransmitted_bytes").getAsLong();
+        long againGbn = gbn.done().get("retransmitted_bytes").getAsLong();
+        System.out.printf("UART 0.05%% of each, seed 7: sent again %d bytes (%d frames) with selective repeat, "
+                + "%d bytes (%d frames) with go-back-N%n", again, sr.done().get("retransmitted_frames").getAsLong(),
+                againGbn, gbn.done().get("retransmitted_frames").getAsLong());
+        assertTrue(sr.done().get("selective_repeat").getAsBoolean());
+        assertTrue(!gbn.done().get("selective_repeat").getAsBoolean(), "a --go-back-n host gets go-back-N");
+        assertEquals(0, gbn.done().get("sacks").getAsLong(), "a device never SACKs a host that did not ask");
+        assertTrue(again < againGbn, again + " bytes sent again with selective repeat, " + againGbn + " with go-back-N");
+    }
+
+    @Test
+    void aNewHostWithADeviceWithoutSelectiveRepeatUsesGoBackN() throws Exception {
+        // A device that reports no selective repeat in INFO (as the C device and version-1 devices):
+        // the host must fall back to go-back-N and still complete on a noisy line.
+        Sent s = run(Corpus.pair("pyb-small"), 16 * 1024, "drop=0.0005,corrupt=0.0005,dup=0.0005,seed=3",
+                List.of(), List.of("--go-back-n"));
+        assertTrue(!s.done().get("selective_repeat").getAsBoolean(), s.done().toString());
+        assertEquals(0, s.done().get("sacks").getAsLong(), s.done().toString());
     }
 
     @Test

@@ -4,7 +4,7 @@ package dev.fwdelta.runtime.transport;
 /** Frame types of the UART protocol (docs/PROTOCOL.md section 1). */
 public enum FrameType {
     HELLO(0x01), INFO(0x02), BEGIN(0x03), READY(0x04), DATA(0x05), ACK(0x06), NAK(0x07), DONE(0x08),
-    RESULT(0x09), ABORT(0x0A);
+    RESULT(0x09), ABORT(0x0A), SACK(0x0B);
 
     private final int code;
 

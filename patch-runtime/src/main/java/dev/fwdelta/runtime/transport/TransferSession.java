@@ -19,7 +19,12 @@ import java.util.function.Supplier;
  * <p>After a dropped link (the device stayed powered) the agent still holds its state in RAM, so
  * BEGIN with the same header resumes at the next expected byte; after a reset the agent is made
  * again from flash and resumes at its last checkpoint. A torn ECC unit makes the agent restart the
- * update, and the reply says from where ({@link Kind#RESTARTED}). RAM: the agent's, and two longs.
+ * update, and the reply says from where ({@link Kind#RESTARTED}).
+ *
+ * <p>With selective repeat on (a UART host that asked for it, docs/PROTOCOL.md), data after a gap
+ * is kept in {@link HeldData} and applied as soon as the missing bytes arrive, so the host resends
+ * only what was lost. RAM: the agent's, two longs, and the hold ring when one is given
+ * ({@code holdBytes} + {@link HeldData#MAX_RANGES} pairs of longs; none for go-back-N only).
  */
 public final class TransferSession {
     /** What the device answers. */
@@ -64,17 +69,58 @@ public final class TransferSession {
     /** Length of the transfer in progress, -1 when none. */
     private long patchLength = -1;
     private long expected;
+    /** Where data after a gap is kept, or null when the device only does go-back-N. */
+    private final HeldData held;
+    private boolean holding;
 
     /** @param agents makes the update agent (again after a reboot or a failure), reading its state from flash */
     public TransferSession(Supplier<UpdateAgent> agents) {
+        this(agents, 0);
+    }
+
+    /**
+     * @param agents makes the update agent (again after a reboot or a failure), reading its state from flash
+     * @param holdBytes bytes of data after a gap it can keep (selective repeat); 0 for go-back-N only
+     */
+    public TransferSession(Supplier<UpdateAgent> agents, int holdBytes) {
         this.agents = agents;
         this.agent = agents.get();
+        this.held = holdBytes > 0 ? new HeldData(holdBytes) : null;
+    }
+
+    /** Bytes of data after a gap this session can keep; 0 if it cannot. */
+    public int holdCapacity() {
+        return held == null ? 0 : held.capacity();
+    }
+
+    /** Turns keeping data after a gap on or off (the host's HELLO asks); only on if there is a ring. */
+    public void selectiveRepeat(boolean on) {
+        holding = on && held != null;
+        if (held != null) {
+            held.clear();
+        }
+    }
+
+    public boolean selectiveRepeat() {
+        return holding;
+    }
+
+    /** The data held after the next expected byte (selective repeat), or null when off. */
+    public HeldData held() {
+        return holding ? held : null;
+    }
+
+    private void dropHeld() {
+        if (held != null) {
+            held.clear();
+        }
     }
 
     /** A reboot: the agent starts over from what flash holds. */
     public void reboot() {
         agent = agents.get();
         patchLength = -1;
+        dropHeld();
     }
 
     /** The agent's state, for status reports. */
@@ -98,6 +144,7 @@ public final class TransferSession {
      */
     public Reply begin(byte[] message) throws IOException {
         patchLength = -1;
+        dropHeld();
         if (!carriesWholeHeader(message)) {
             return Reply.result(RESULT_OTHER, "BEGIN must carry a u32 length and the whole header (header_size bytes)");
         }
@@ -131,11 +178,17 @@ public final class TransferSession {
             return Reply.at(Kind.DUPLICATE, expected);
         }
         if (offset > expected || offset + len > patchLength) {
+            if (holding && offset + len <= patchLength) {
+                held.hold(expected, offset, b, off, len); // kept if it fits; the reply says what is held
+            }
             return Reply.at(Kind.GAP, expected);
         }
         return agentStep(() -> {
             agent.receive(b, off, len);
             expected += len;
+            while (holding && held.ranges() > 0 && held.start(0) <= expected) {
+                expected = held.release(expected, agent::receive);
+            }
             return Reply.at(Kind.ACK, expected);
         });
     }
@@ -170,10 +223,12 @@ public final class TransferSession {
         try {
             return step.run();
         } catch (UpdateRestartedException e) {
+            dropHeld();
             expected = e.resumeOffset();
             return Reply.at(Kind.RESTARTED, expected);
         } catch (PatchException e) {
             patchLength = -1;
+            dropHeld();
             return Reply.result(e.code().number(), e.getMessage());
         }
     }
@@ -182,6 +237,7 @@ public final class TransferSession {
     public void abort() throws IOException {
         agent.abort();
         patchLength = -1;
+        dropHeld();
     }
 
     /** Whether {@code p} holds a u32 and then a header prefix and exactly header_size bytes. */

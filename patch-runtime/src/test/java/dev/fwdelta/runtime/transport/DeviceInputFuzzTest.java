@@ -51,7 +51,7 @@ class DeviceInputFuzzTest {
         for (int off = 0; off < input.length; off += chunk) {
             session.receive(input, off, Math.min(chunk, input.length - off));
         }
-        session.decoder().idle();
+        session.idle();
         stillBootsTheOldImage(flash);
     }
 

@@ -106,4 +106,56 @@ class TransferSessionTest {
         assertTrue(wrongLength.message().contains("length"), wrongLength.message());
         assertEquals(-1, session.patchLength(), "no transfer open after a refused begin");
     }
+
+    @Test
+    void withSelectiveRepeatDataAfterAGapIsKeptAndAppliedWhenTheGapIsFilled() throws Exception {
+        TransferSession sr = new TransferSession(() -> new UpdateAgent(LAYOUT, flash, POLICY), 64);
+        sr.selectiveRepeat(true);
+        sr.begin(begin(PATCH.length, headerSize));
+        long at = headerSize;
+        int frames = 0;
+        // Frames of 16 bytes sent in order, every third one lost and sent again after the two that
+        // follow it: the device keeps those two and applies all three once the lost one arrives.
+        while (at < PATCH.length) {
+            long a = at;
+            long b = Math.min(PATCH.length, a + 16);
+            long c = Math.min(PATCH.length, b + 16);
+            long d = Math.min(PATCH.length, c + 16);
+            if (b < PATCH.length) {
+                assertReply(Kind.GAP, a, sr.data(b, PATCH, (int) b, (int) (c - b)));
+            }
+            if (c < PATCH.length) {
+                assertReply(Kind.GAP, a, sr.data(c, PATCH, (int) c, (int) (d - c)));
+                assertEquals(1, sr.held().ranges(), "two adjacent frames are one held range");
+                assertEquals(b, sr.held().start(0));
+                assertEquals(d, sr.held().end(0));
+            }
+            assertReply(Kind.ACK, d, sr.data(a, PATCH, (int) a, (int) (b - a)));
+            assertEquals(0, sr.held().ranges());
+            at = d;
+            frames++;
+        }
+        assertTrue(frames > 5, frames + " rounds");
+        Reply done = sr.done();
+        assertTrue(done.ok(), done.message());
+        byte[] staged = Arrays.copyOfRange(flash.snapshot(), (int) LAYOUT.staging().offset(),
+                (int) LAYOUT.staging().offset() + SOURCE.newImage().length);
+        assertArrayEquals(SOURCE.newImage(), staged);
+    }
+
+    @Test
+    void selectiveRepeatKeepsNoMoreThanItsRing() throws Exception {
+        TransferSession sr = new TransferSession(() -> new UpdateAgent(LAYOUT, flash, POLICY), 64);
+        sr.begin(begin(PATCH.length, headerSize));
+        assertReply(Kind.GAP, headerSize, sr.data(headerSize + 8, PATCH, headerSize + 8, 8));
+        assertEquals(null, sr.held(), "off until a host asks for it");
+        sr.selectiveRepeat(true);
+        sr.begin(begin(PATCH.length, headerSize));
+        assertReply(Kind.GAP, headerSize, sr.data(headerSize + 8, PATCH, headerSize + 8, 8));
+        assertReply(Kind.GAP, headerSize, sr.data(headerSize + 60, PATCH, headerSize + 60, 8)); // ends past 64
+        assertEquals(1, sr.held().ranges(), "only the frame within the 64-byte ring is kept");
+        sr.abort();
+        assertEquals(0, sr.held().ranges(), "abort drops what was held");
+        assertEquals(0, new TransferSession(() -> new UpdateAgent(LAYOUT, flash, POLICY)).holdCapacity());
+    }
 }

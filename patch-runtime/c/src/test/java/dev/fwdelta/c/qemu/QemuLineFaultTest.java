@@ -10,20 +10,24 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A faulty line between `fwdelta send` and the QEMU device (bytes dropped, bit-flipped and
  * duplicated both ways by {@link FaultyRelay}): the C session's CRC checks, NAKs and the host's
- * go-back-N get the 16 KB v1 -> v3 patch through; the device boots v3 and its slot is exact.
+ * selective repeat (the C device holds frames after a gap), or go-back-N with a host that does not
+ * offer it (`--go-back-n`, as a version-1 host), get the 16 KB v1 -> v3 patch through; the device
+ * boots v3 and its slot is exact.
  */
 class QemuLineFaultTest {
     @TempDir
     Path dir;
 
-    @Test
-    void updateCompletesThroughAFaultyLine() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void updateCompletesThroughAFaultyLine(boolean selectiveRepeat) throws Exception {
         byte[] v3 = QemuFirmware.appBytes(3);
         Path patch = QemuPatches.signed(dir, 1, 3, 3);
         Path flash = QemuFirmware.flashWith(dir.resolve("flash.bin"), QemuFirmware.appBytes(1));
@@ -41,7 +45,8 @@ class QemuLineFaultTest {
             long faults;
             long relayed;
             try (FaultyRelay relay = new FaultyRelay(relayEnd.toString(), device.pty(), 0.0001, 0.0001, 0.0001, 18)) {
-                r = Cli.run("send", patch.toString(), "--port", hostEnd.toString(), "--json");
+                r = selectiveRepeat ? Cli.run("send", patch.toString(), "--port", hostEnd.toString(), "--json")
+                        : Cli.run("send", patch.toString(), "--port", hostEnd.toString(), "--json", "--go-back-n");
                 assertEquals(0, r.exit(), r.err() + device.log());
                 assertTrue(device.awaitLog("app v3", 60), device.log());
                 faults = relay.faults();
@@ -50,8 +55,14 @@ class QemuLineFaultTest {
             String[] lines = r.out().strip().split("\n");
             JsonObject done = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
             long retransmitted = done.get("retransmitted_bytes").getAsLong();
-            System.out.printf("faulty line to QEMU: %d faults injected in %d relayed bytes, %d bytes retransmitted "
-                    + "for a %d-byte patch%n", faults, relayed, retransmitted, Files.size(patch));
+            System.out.printf("faulty line to QEMU (%s): %d faults injected in %d relayed bytes, %d bytes retransmitted "
+                    + "for a %d-byte patch, %d SACKs%n", selectiveRepeat ? "selective repeat" : "go-back-N", faults, relayed,
+                    retransmitted, Files.size(patch), done.get("sacks").getAsLong());
+            assertEquals(selectiveRepeat, done.get("selective_repeat").getAsBoolean(),
+                    "the C device offers selective repeat in INFO; it is on only when the host offers it too: " + done);
+            if (!selectiveRepeat) {
+                assertEquals(0, done.get("sacks").getAsLong(), "no SACK to a host that did not ask: " + done);
+            }
             assertTrue(faults > 0, "the relay injected faults");
             assertTrue(retransmitted > 0, "faults cost retransmissions: " + done);
             assertEquals(3, device.awaitRunningVersion(30), device.log());

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.transport;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The host's record of DATA frames in flight under selective repeat (docs/PROTOCOL.md): which the
+ * device acknowledged or holds, and which are lost. A serial line keeps bytes in order and the
+ * device answers frames in the order they arrive, so a frame is lost as soon as a frame written
+ * after it has arrived (acknowledged or held) while it has not: no timer is needed for that. The
+ * frames' fates feed the {@link FrameSizer}, and frames sent once give {@link RoundTrip} samples.
+ */
+final class Scoreboard {
+    /** One DATA frame: its patch bytes [start, end), and what became of its last copy. */
+    static final class Sent {
+        final long start;
+        final long end;
+        /** Write order of the last copy: later copies have higher numbers. */
+        long order;
+        long writtenNs;
+        boolean again;
+        boolean held;
+        boolean lost;
+
+        Sent(long start, long end) {
+            this.start = start;
+            this.end = end;
+        }
+
+        int size() {
+            return (int) (end - start);
+        }
+    }
+
+    private final FrameSizer sizer;
+    private final RoundTrip rtt;
+    /** Frames not yet acknowledged, ascending by start. */
+    private final List<Sent> frames = new ArrayList<>();
+    private long writes;
+    /** The highest write order of a frame known to have arrived. */
+    private long arrivedOrder = -1;
+
+    Scoreboard(FrameSizer sizer, RoundTrip rtt) {
+        this.sizer = sizer;
+        this.rtt = rtt;
+    }
+
+    /** A new frame, [start, end), was written at {@code ns}. */
+    Sent wrote(long start, long end, long ns) {
+        Sent s = new Sent(start, end);
+        s.order = writes++;
+        s.writtenNs = ns;
+        frames.add(s);
+        return s;
+    }
+
+    /** A lost frame was written again at {@code ns}. */
+    void wroteAgain(Sent s, long ns) {
+        s.order = writes++;
+        s.writtenNs = ns;
+        s.again = true;
+        s.lost = false;
+    }
+
+    /** Patch bytes written whose fate is not known yet (neither arrived nor lost): what is on the line. */
+    long unaccountedBytes() {
+        long n = 0;
+        for (Sent s : frames) {
+            if (!s.held && !s.lost) {
+                n += s.size();
+            }
+        }
+        return n;
+    }
+
+    /** Nothing in flight (a new session, or the device restarted the update). */
+    void clear() {
+        frames.clear();
+    }
+
+    /**
+     * The device's answer: every byte before {@code acked} arrived, and it holds the ranges
+     * {@code held[2i]..held[2i+1]}. Marks what arrived and what is now known lost.
+     */
+    void answer(long acked, long[] held, long nowNs) {
+        Sent newest = null;
+        for (Iterator<Sent> it = frames.iterator(); it.hasNext(); ) {
+            Sent s = it.next();
+            boolean done = s.end <= acked;
+            boolean holds = !done && inside(s, held);
+            if ((done || holds) && !s.held) {
+                sizer.delivered(s.size());
+                if (newest == null || s.order > newest.order) {
+                    newest = s;
+                }
+            }
+            if (done) {
+                it.remove();
+            } else if (holds) {
+                s.held = true;
+            }
+        }
+        if (newest == null) {
+            return;
+        }
+        if (!newest.again) {
+            rtt.sample((nowNs - newest.writtenNs) / 1e6); // Karn: only frames sent once
+        }
+        arrivedOrder = Math.max(arrivedOrder, newest.order);
+        for (Sent s : frames) {
+            if (!s.held && !s.lost && s.order < arrivedOrder) {
+                markLost(s);
+            }
+        }
+    }
+
+    private static boolean inside(Sent s, long[] held) {
+        for (int i = 0; i + 1 < held.length; i += 2) {
+            if (held[i] <= s.start && s.end <= held[i + 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void markLost(Sent s) {
+        s.lost = true;
+        sizer.lost(s.size());
+    }
+
+    /**
+     * The device found a frame broken (NAK 2) or cut (NAK 4): the first one written after the last
+     * that arrived, since the device reads frames in order. Marked lost, and counted as an error
+     * of the line only if {@code lineError} (a cut frame may be the sender's own pause); false if
+     * none is in flight.
+     */
+    boolean brokeNextAfterArrived(boolean lineError) {
+        Sent first = null;
+        for (Sent s : frames) {
+            if (!s.held && !s.lost && s.order > arrivedOrder && (first == null || s.order < first.order)) {
+                first = s;
+            }
+        }
+        if (first == null) {
+            return false;
+        }
+        if (lineError) {
+            markLost(first);
+        } else {
+            first.lost = true;
+        }
+        return true;
+    }
+
+    /**
+     * Nothing came back in time: the first frame not held is sent again. Not counted as an error
+     * for the frame size: the answer may only be late (a busy machine), and a frame really lost
+     * is usually found by the frames after it.
+     */
+    void timedOut() {
+        for (Sent s : frames) {
+            if (!s.held) {
+                s.lost = true;
+                return;
+            }
+        }
+    }
+
+    /**
+     * The lost frame with the lowest offset, to send again first, cut to at most {@code maxSize}
+     * bytes (the frame size has shrunk since it was written: the rest stays lost, a frame of its
+     * own); null if none is lost.
+     */
+    Sent firstLost(int maxSize) {
+        for (int i = 0; i < frames.size(); i++) {
+            Sent s = frames.get(i);
+            if (s.lost && !s.held) {
+                if (s.size() <= maxSize) {
+                    return s;
+                }
+                Sent head = new Sent(s.start, s.start + maxSize);
+                Sent tail = new Sent(head.end, s.end);
+                for (Sent part : new Sent[] {head, tail}) {
+                    part.order = s.order;
+                    part.writtenNs = s.writtenNs;
+                    part.again = s.again;
+                    part.lost = true;
+                }
+                frames.set(i, head);
+                frames.add(i + 1, tail);
+                return head;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The host's selective-repeat bookkeeping: what is lost is decided by what arrived after it, not by a clock. */
+class ScoreboardTest {
+    private static final long[] NONE = {};
+
+    private final FrameSizer sizer = new FrameSizer(1020, 15);
+    private final Scoreboard board = new Scoreboard(sizer, new RoundTrip());
+
+    /** Frames of 100 bytes from offset 0, written in order. */
+    private void write(int frames) {
+        for (int i = 0; i < frames; i++) {
+            board.wrote(100L * i, 100L * i + 100, i);
+        }
+    }
+
+    @Test
+    void aFrameIsLostOnceALaterOneIsHeldAndOnlyItIsSentAgain() {
+        write(4);
+        board.answer(100, NONE, 10); // frame 0 acknowledged
+        assertNull(board.firstLost(1020), "nothing known lost yet");
+        board.answer(100, new long[] {200, 300}, 11); // frame 2 held: frame 1 was lost
+        Scoreboard.Sent lost = board.firstLost(1020);
+        assertEquals(100, lost.start);
+        assertEquals(200, lost.end);
+        board.wroteAgain(lost, 12);
+        assertNull(board.firstLost(1020), "sent again: not lost until something written after it arrives");
+        assertEquals(200, board.unaccountedBytes(), "frames 1 (again) and 3 are on the line; 2 is held");
+        board.answer(300, NONE, 13); // frame 1 arrived: the device applied it and the held frame 2
+        board.answer(400, NONE, 14); // then frame 3
+        assertEquals(0, board.unaccountedBytes());
+        assertNull(board.firstLost(1020));
+    }
+
+    @Test
+    void aFrameSentAgainIsLostAgainOnlyAfterSomethingWrittenLaterArrived() {
+        write(3);
+        board.answer(0, new long[] {100, 200}, 5); // frame 0 lost, 1 held
+        Scoreboard.Sent lost = board.firstLost(1020);
+        board.wroteAgain(lost, 6); // written after frame 2
+        board.answer(0, new long[] {200, 300}, 7); // frame 2 (written before the copy) arrived
+        assertNull(board.firstLost(1020), "frame 2 was written before the copy: no news about the copy");
+        board.wrote(300, 400, 8);
+        board.answer(0, new long[] {100, 400}, 9); // frame 3, written after the copy, arrived
+        assertEquals(0, board.firstLost(1020).start, "now the copy is known lost");
+    }
+
+    @Test
+    void aLostFrameIsCutToTheCurrentFrameSize() {
+        board.wrote(0, 1000, 1);
+        board.wrote(1000, 1100, 2);
+        board.answer(0, new long[] {1000, 1100}, 3);
+        Scoreboard.Sent head = board.firstLost(300);
+        assertEquals(0, head.start);
+        assertEquals(300, head.end);
+        board.wroteAgain(head, 4);
+        Scoreboard.Sent rest = board.firstLost(300);
+        assertEquals(300, rest.start, "the rest stays lost, a frame of its own");
+        assertEquals(600, rest.end);
+    }
+
+    @Test
+    void aBrokenFrameIsTheFirstWrittenAfterTheLastThatArrived() {
+        write(3);
+        board.answer(100, NONE, 5); // frame 0 arrived
+        assertTrue(board.brokeNextAfterArrived(true));
+        assertEquals(100, board.firstLost(1020).start, "frame 1, the next one the device read");
+        board.wroteAgain(board.firstLost(1020), 6);
+        board.answer(300, NONE, 7); // frames 1 (again) and 2 arrived
+        assertFalse(board.brokeNextAfterArrived(true), "nothing left in flight");
+    }
+
+    @Test
+    void aCutFrameIsSentAgainWithoutShrinkingTheFrames() {
+        write(3);
+        board.answer(100, NONE, 5);
+        int before = sizer.payload();
+        assertTrue(board.brokeNextAfterArrived(false));
+        assertEquals(100, board.firstLost(1020).start);
+        assertEquals(before, sizer.payload(), "a cut frame (NAK 4) is no line error");
+        assertTrue(board.brokeNextAfterArrived(true)); // frame 2, broken on the line
+        assertTrue(sizer.payload() < before, "a broken one is: " + before + " -> " + sizer.payload());
+    }
+}
