@@ -346,6 +346,26 @@ static void sha256_block(uint32_t h[8], const uint8_t *p) {
     } while (0)
 #define SCHED(k) (w[k] += NESTED_SMALL_S1(w[((k) + 14) & 15]) + w[((k) + 9) & 15] + NESTED_SMALL_S0(w[((k) + 1) & 15]))
 
+/* Sixteen rounds with the message words W(0)..W(15): loaded ones, then the extended schedule. */
+#define SIXTEEN_ROUNDS(W) \
+    ROUND(a, b, c, d, e, f, g, hh, 0, W(0)); \
+    ROUND(hh, a, b, c, d, e, f, g, 1, W(1)); \
+    ROUND(g, hh, a, b, c, d, e, f, 2, W(2)); \
+    ROUND(f, g, hh, a, b, c, d, e, 3, W(3)); \
+    ROUND(e, f, g, hh, a, b, c, d, 4, W(4)); \
+    ROUND(d, e, f, g, hh, a, b, c, 5, W(5)); \
+    ROUND(c, d, e, f, g, hh, a, b, 6, W(6)); \
+    ROUND(b, c, d, e, f, g, hh, a, 7, W(7)); \
+    ROUND(a, b, c, d, e, f, g, hh, 8, W(8)); \
+    ROUND(hh, a, b, c, d, e, f, g, 9, W(9)); \
+    ROUND(g, hh, a, b, c, d, e, f, 10, W(10)); \
+    ROUND(f, g, hh, a, b, c, d, e, 11, W(11)); \
+    ROUND(e, f, g, hh, a, b, c, d, 12, W(12)); \
+    ROUND(d, e, f, g, hh, a, b, c, 13, W(13)); \
+    ROUND(c, d, e, f, g, hh, a, b, 14, W(14)); \
+    ROUND(b, c, d, e, f, g, hh, a, 15, W(15))
+#define LOADED(k) w[k]
+
 static void sha256_block(uint32_t h[8], const uint8_t *p) {
     uint32_t w[16];
     uint32_t a, b, c, d, e, f, g, hh;
@@ -355,41 +375,9 @@ static void sha256_block(uint32_t h[8], const uint8_t *p) {
     }
     a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; hh = h[7];
     i = 0;
-    {
-        ROUND(a, b, c, d, e, f, g, hh, 0, w[0]);
-        ROUND(hh, a, b, c, d, e, f, g, 1, w[1]);
-        ROUND(g, hh, a, b, c, d, e, f, 2, w[2]);
-        ROUND(f, g, hh, a, b, c, d, e, 3, w[3]);
-        ROUND(e, f, g, hh, a, b, c, d, 4, w[4]);
-        ROUND(d, e, f, g, hh, a, b, c, 5, w[5]);
-        ROUND(c, d, e, f, g, hh, a, b, 6, w[6]);
-        ROUND(b, c, d, e, f, g, hh, a, 7, w[7]);
-        ROUND(a, b, c, d, e, f, g, hh, 8, w[8]);
-        ROUND(hh, a, b, c, d, e, f, g, 9, w[9]);
-        ROUND(g, hh, a, b, c, d, e, f, 10, w[10]);
-        ROUND(f, g, hh, a, b, c, d, e, 11, w[11]);
-        ROUND(e, f, g, hh, a, b, c, d, 12, w[12]);
-        ROUND(d, e, f, g, hh, a, b, c, 13, w[13]);
-        ROUND(c, d, e, f, g, hh, a, b, 14, w[14]);
-        ROUND(b, c, d, e, f, g, hh, a, 15, w[15]);
-    }
+    SIXTEEN_ROUNDS(LOADED);
     for (i = 16; i < 64; i += 16) {
-        ROUND(a, b, c, d, e, f, g, hh, 0, SCHED(0));
-        ROUND(hh, a, b, c, d, e, f, g, 1, SCHED(1));
-        ROUND(g, hh, a, b, c, d, e, f, 2, SCHED(2));
-        ROUND(f, g, hh, a, b, c, d, e, 3, SCHED(3));
-        ROUND(e, f, g, hh, a, b, c, d, 4, SCHED(4));
-        ROUND(d, e, f, g, hh, a, b, c, 5, SCHED(5));
-        ROUND(c, d, e, f, g, hh, a, b, 6, SCHED(6));
-        ROUND(b, c, d, e, f, g, hh, a, 7, SCHED(7));
-        ROUND(a, b, c, d, e, f, g, hh, 8, SCHED(8));
-        ROUND(hh, a, b, c, d, e, f, g, 9, SCHED(9));
-        ROUND(g, hh, a, b, c, d, e, f, 10, SCHED(10));
-        ROUND(f, g, hh, a, b, c, d, e, 11, SCHED(11));
-        ROUND(e, f, g, hh, a, b, c, d, 12, SCHED(12));
-        ROUND(d, e, f, g, hh, a, b, c, 13, SCHED(13));
-        ROUND(c, d, e, f, g, hh, a, b, 14, SCHED(14));
-        ROUND(b, c, d, e, f, g, hh, a, 15, SCHED(15));
+        SIXTEEN_ROUNDS(SCHED);
     }
     h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
