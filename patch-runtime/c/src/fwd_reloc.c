@@ -197,10 +197,16 @@ static int64_t half_floor(int64_t x) {
 
 static void thumb(const fwd_applier *a, const chunk *c) {
     int64_t q = (c->window_start > c->from - 3 ? c->window_start : c->from - 3) + 1;
+    int64_t last = c->end < c->window_end - 3 ? c->end : c->window_end - 3;
     q -= q & 1;
-    for (; q < c->end && q + 4 <= c->window_end; q += 2) {
+    for (; q < last; q += 2) {
         const uint8_t *b = c->window + (q - c->window_start);
-        if ((b[1] & 0xF8u) == 0xF0u && (b[3] & 0xF8u) == 0xF8u) {
+        uint32_t w = fwd_u32(b);
+        if ((w & 0xF800u) != 0xF000u && (w & 0xF8000000u) != 0xF0000000u) {
+            q += 2; /* no BL's first half at q or q + 2 */
+            continue;
+        }
+        if ((w & 0xF800F800u) == 0xF800F000u) {
             uint32_t field = (uint32_t) (b[1] & 7u) << 19 | (uint32_t) b[0] << 11 | (uint32_t) (b[3] & 7u) << 8 | b[2];
             int64_t delta = 2 * ((int64_t) (field ^ 0x200000u) - 0x200000);
             int64_t target = map(a, q + 4 + delta);
