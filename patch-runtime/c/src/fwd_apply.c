@@ -362,7 +362,10 @@ fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at) {
 }
 
 static void payload(fwd_applier *a, const uint8_t *b, uint32_t n) {
-    fwd_sha256_update(&a->payload_sha, b, n);
+    /* hashed only when the header records the payload's SHA-256 (formats 1 and 2, a signed format 3) */
+    if (a->h.has_payload_sha) {
+        fwd_sha256_update(&a->payload_sha, b, n);
+    }
     a->payload_left -= n;
 }
 

@@ -26,7 +26,42 @@ void fwd_window_reset(fwd_window *w);
 fwd_error fwd_window_put(fwd_applier *a, const uint8_t *b, uint32_t len);
 fwd_error fwd_window_copy(fwd_applier *a, uint32_t distance, uint32_t length);
 fwd_error fwd_window_flush(fwd_applier *a);
+
+/*
+ * The LZMA literal coder reads and writes the window for every byte: inline, unless the build
+ * optimises for size (FWD_SMALL_CODE, the default with -Os), where fwd_window.c holds one copy.
+ */
+#if !defined(FWD_SMALL_CODE) && defined(__OPTIMIZE_SIZE__)
+#define FWD_SMALL_CODE 1
+#endif
+#if defined(FWD_SMALL_CODE) && FWD_SMALL_CODE && !defined(FWD_WINDOW_DEFINE)
 uint8_t fwd_window_back(const fwd_window *w, uint32_t distance);
+fwd_error fwd_window_put_byte(fwd_applier *a, uint8_t byte);
+#else
+#if defined(FWD_SMALL_CODE) && FWD_SMALL_CODE
+#define FWD_WINDOW_INLINE
+#else
+#define FWD_WINDOW_INLINE static inline
+#endif
+/* The byte distance + 1 back in the window. */
+FWD_WINDOW_INLINE uint8_t fwd_window_back(const fwd_window *w, uint32_t distance) {
+    uint32_t i = w->pos >= distance + 1u ? w->pos - distance - 1u : w->pos + w->size - distance - 1u;
+    return w->ring[i];
+}
+
+/* One decoded byte: stored at once unless it fills the ring (fwd_window_put then flushes it). */
+FWD_WINDOW_INLINE fwd_error fwd_window_put_byte(fwd_applier *a, uint8_t byte) {
+#if !(defined(FWD_SMALL_CODE) && FWD_SMALL_CODE)
+    fwd_window *w = &a->window;
+    if (w->size - w->pos > 1u) {
+        w->ring[w->pos++] = byte;
+        w->total++;
+        return FWD_OK;
+    }
+#endif
+    return fwd_window_put(a, &byte, 1);
+}
+#endif
 
 void fwd_lzma_setup(fwd_lzma *z, uint8_t *work, uint32_t props);
 void fwd_lzma_start(fwd_lzma *z, uint32_t encoded_length, uint32_t raw_length);

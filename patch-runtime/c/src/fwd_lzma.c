@@ -43,6 +43,20 @@
 
 /* ---- range decoder ---- */
 
+/*
+ * The range decoder works on a copy of its state in local variables (rc_state) while a run of
+ * packets is decoded, so that range, code and the input position stay in registers instead of
+ * being loaded and stored through the context for every bit; decode_buffered copies it back.
+ */
+typedef struct {
+    const uint8_t *in;
+    uint32_t pos;
+    uint32_t limit;
+    uint32_t range;
+    uint32_t code;
+    fwd_error err;
+} rc_state;
+
 static void rc_reset(fwd_range_decoder *rc) {
     rc->in_pos = 0;
     rc->in_limit = 0;
@@ -51,6 +65,22 @@ static void rc_reset(fwd_range_decoder *rc) {
 
 static uint32_t rc_buffered(const fwd_range_decoder *rc) {
     return rc->in_limit - rc->in_pos;
+}
+
+static void rc_load(rc_state *rc, const fwd_range_decoder *from) {
+    rc->in = from->in;
+    rc->pos = from->in_pos;
+    rc->limit = from->in_limit;
+    rc->range = from->range;
+    rc->code = from->code;
+    rc->err = from->err;
+}
+
+static void rc_store(fwd_range_decoder *to, const rc_state *rc) {
+    to->in_pos = rc->pos;
+    to->range = rc->range;
+    to->code = rc->code;
+    to->err = rc->err;
 }
 
 static uint32_t rc_fill(fwd_range_decoder *rc, const uint8_t *b, uint32_t len) {
@@ -72,15 +102,15 @@ static uint32_t rc_fill(fwd_range_decoder *rc, const uint8_t *b, uint32_t len) {
 }
 
 /* The next input byte; past the end it records CODEC_CORRUPT and returns 0 (checked per packet). */
-static uint32_t rc_next(fwd_range_decoder *rc) {
-    if (rc->in_pos == rc->in_limit) {
+static uint32_t rc_next(rc_state *rc) {
+    if (rc->pos == rc->limit) {
         rc->err = FWD_ERR_CODEC_CORRUPT;
         return 0;
     }
-    return rc->in[rc->in_pos++];
+    return rc->in[rc->pos++];
 }
 
-static void rc_init(fwd_range_decoder *rc) {
+static void rc_init(rc_state *rc) {
     uint32_t i;
     if (rc_next(rc) != 0) {
         rc->err = FWD_ERR_CODEC_CORRUPT;
@@ -95,14 +125,14 @@ static void rc_init(fwd_range_decoder *rc) {
     }
 }
 
-static void rc_normalize(fwd_range_decoder *rc) {
+static void rc_normalize(rc_state *rc) {
     if (rc->range < TOP) {
         rc->range <<= 8;
         rc->code = (rc->code << 8) | rc_next(rc);
     }
 }
 
-static uint32_t rc_bit(fwd_range_decoder *rc, uint16_t *p) {
+static uint32_t rc_bit(rc_state *rc, uint16_t *p) {
     uint32_t prob = *p;
     uint32_t bound = (rc->range >> 11) * prob;
     uint32_t bit;
@@ -120,7 +150,7 @@ static uint32_t rc_bit(fwd_range_decoder *rc, uint16_t *p) {
     return bit;
 }
 
-static uint32_t rc_direct(fwd_range_decoder *rc, uint32_t count) {
+static uint32_t rc_direct(rc_state *rc, uint32_t count) {
     uint32_t result = 0;
     uint32_t i;
     for (i = 0; i < count; i++) {
@@ -139,7 +169,7 @@ static uint32_t rc_direct(fwd_range_decoder *rc, uint32_t count) {
 }
 
 /* Bit-tree symbol of bits bits, probabilities at probs[1..]. */
-static uint32_t rc_tree(fwd_range_decoder *rc, uint16_t *probs, uint32_t bits) {
+static uint32_t rc_tree(rc_state *rc, uint16_t *probs, uint32_t bits) {
     uint32_t m = 1;
     uint32_t i;
     for (i = 0; i < bits; i++) {
@@ -148,7 +178,7 @@ static uint32_t rc_tree(fwd_range_decoder *rc, uint16_t *probs, uint32_t bits) {
     return m - (1u << bits);
 }
 
-static uint32_t rc_reverse_tree(fwd_range_decoder *rc, uint16_t *probs, uint32_t bits) {
+static uint32_t rc_reverse_tree(rc_state *rc, uint16_t *probs, uint32_t bits) {
     uint32_t m = 1;
     uint32_t symbol = 0;
     uint32_t i;
@@ -183,7 +213,7 @@ void fwd_lzma_start(fwd_lzma *z, uint32_t encoded_length, uint32_t raw_length) {
     z->rep0 = z->rep1 = z->rep2 = z->rep3 = 0;
 }
 
-static uint32_t decode_length(fwd_range_decoder *rc, uint16_t *probs, uint32_t pos_state) {
+static inline uint32_t decode_length(rc_state *rc, uint16_t *probs, uint32_t pos_state) {
     if (rc_bit(rc, probs + LEN_CHOICE) == 0) {
         return rc_tree(rc, probs + LEN_LOW + (pos_state << 3) - 1u, 3);
     }
@@ -193,9 +223,9 @@ static uint32_t decode_length(fwd_range_decoder *rc, uint16_t *probs, uint32_t p
     return 16u + rc_tree(rc, probs + LEN_HIGH - 1u, 8);
 }
 
-static uint32_t decode_distance(fwd_lzma *z, uint32_t length) {
+static uint32_t decode_distance(fwd_lzma *z, rc_state *rc, uint32_t length) {
     uint32_t len_state = length < 3u ? length : 3u;
-    uint32_t slot = rc_tree(&z->rc, z->probs + POS_SLOT + (len_state << 6), 6);
+    uint32_t slot = rc_tree(rc, z->probs + POS_SLOT + (len_state << 6), 6);
     uint32_t direct;
     uint32_t distance;
     if (slot < 4u) {
@@ -204,10 +234,10 @@ static uint32_t decode_distance(fwd_lzma *z, uint32_t length) {
     direct = (slot >> 1) - 1u;
     distance = (2u | (slot & 1u)) << direct;
     if (slot < END_POS_MODEL) {
-        return distance + rc_reverse_tree(&z->rc, z->probs + SPEC_POS + distance - slot - 1u, direct);
+        return distance + rc_reverse_tree(rc, z->probs + SPEC_POS + distance - slot - 1u, direct);
     }
-    distance += rc_direct(&z->rc, direct - 4u) << 4;
-    return distance + rc_reverse_tree(&z->rc, z->probs + ALIGN - 1u, 4);
+    distance += rc_direct(rc, direct - 4u) << 4;
+    return distance + rc_reverse_tree(rc, z->probs + ALIGN - 1u, 4);
 }
 
 /* A match distance must stay inside this block's output and the dictionary. */
@@ -216,7 +246,7 @@ static fwd_error check_reach(const fwd_applier *a, uint32_t distance) {
     return distance >= reach ? FWD_ERR_CODEC_CORRUPT : FWD_OK;
 }
 
-static fwd_error decode_literal(fwd_applier *a) {
+static fwd_error decode_literal(fwd_applier *a, rc_state *rc) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
     uint32_t previous = a->window.total > 0 ? fwd_window_back(&a->window, 0) : 0;
     uint32_t lit_state = ((a->window.total & ((1u << z->lp) - 1u)) << z->lc) + (previous >> (8u - z->lc));
@@ -229,7 +259,7 @@ static fwd_error decode_literal(fwd_applier *a) {
             uint32_t match_bit = (match_byte >> 7) & 1u;
             uint32_t bit;
             match_byte <<= 1;
-            bit = rc_bit(&z->rc, base + ((1u + match_bit) << 8) + symbol);
+            bit = rc_bit(rc, base + ((1u + match_bit) << 8) + symbol);
             symbol = (symbol << 1) | bit;
             if (match_bit != bit) {
                 break;
@@ -237,24 +267,23 @@ static fwd_error decode_literal(fwd_applier *a) {
         } while (symbol < 0x100u);
     }
     while (symbol < 0x100u) {
-        symbol = (symbol << 1) | rc_bit(&z->rc, base + symbol);
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
     }
-    if (z->rc.err != FWD_OK) {
-        return z->rc.err;
+    if (rc->err != FWD_OK) {
+        return rc->err;
     }
     byte = (uint8_t) symbol;
     z->state = z->state < 4u ? 0u : z->state < 10u ? z->state - 3u : z->state - 6u;
-    return fwd_window_put(a, &byte, 1);
+    return fwd_window_put_byte(a, byte);
 }
 
-static fwd_error decode_packet(fwd_applier *a) {
+static fwd_error decode_packet(fwd_applier *a, rc_state *rc) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
-    fwd_range_decoder *rc = &z->rc;
     uint32_t pos_state = a->window.total & z->pb_mask;
     uint32_t length;
     fwd_error e;
     if (rc_bit(rc, z->probs + IS_MATCH + (z->state << 4) + pos_state) == 0) {
-        return rc->err != FWD_OK ? rc->err : decode_literal(a);
+        return rc->err != FWD_OK ? rc->err : decode_literal(a, rc);
     }
     if (rc_bit(rc, z->probs + IS_REP + z->state) == 0) {
         z->rep3 = z->rep2;
@@ -262,7 +291,7 @@ static fwd_error decode_packet(fwd_applier *a) {
         z->rep1 = z->rep0;
         length = decode_length(rc, z->probs + LEN, pos_state);
         z->state = z->state < 7u ? 7u : 10u;
-        z->rep0 = decode_distance(z, length);
+        z->rep0 = decode_distance(z, rc, length);
     } else {
         e = check_reach(a, 0);
         if (e != FWD_OK) {
@@ -276,7 +305,7 @@ static fwd_error decode_packet(fwd_applier *a) {
                 }
                 z->state = z->state < 7u ? 9u : 11u;
                 byte = fwd_window_back(&a->window, z->rep0);
-                return fwd_window_put(a, &byte, 1);
+                return fwd_window_put_byte(a, byte);
             }
         } else {
             uint32_t distance;
@@ -313,23 +342,22 @@ static fwd_error decode_packet(fwd_applier *a) {
 static fwd_error decode_buffered(fwd_applier *a) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
     uint32_t last_input_in = z->encoded_left == 0;
+    rc_state rc;
+    fwd_error e = FWD_OK;
+    if (!z->started && rc_buffered(&z->rc) < 5u && !last_input_in) {
+        return FWD_OK;
+    }
+    rc_load(&rc, &z->rc);
     if (!z->started) {
-        if (rc_buffered(&z->rc) < 5u && !last_input_in) {
-            return FWD_OK;
-        }
-        rc_init(&z->rc);
-        if (z->rc.err != FWD_OK) {
-            return z->rc.err;
-        }
-        z->started = 1;
+        rc_init(&rc);
+        e = rc.err;
+        z->started = e == FWD_OK;
     }
-    while (a->window.total < z->raw_length && (rc_buffered(&z->rc) >= MAX_PACKET_INPUT || last_input_in)) {
-        fwd_error e = decode_packet(a);
-        if (e != FWD_OK) {
-            return e;
-        }
+    while (e == FWD_OK && a->window.total < z->raw_length && (rc.limit - rc.pos >= MAX_PACKET_INPUT || last_input_in)) {
+        e = decode_packet(a, &rc);
     }
-    return FWD_OK;
+    rc_store(&z->rc, &rc);
+    return e;
 }
 
 fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {

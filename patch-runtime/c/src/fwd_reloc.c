@@ -149,23 +149,28 @@ fwd_error fwd_map_feed(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t 
     return map_check(a);
 }
 
-/* The predicted new offset of old offset x, or -1 where the map says nothing of it. */
-static int64_t map(const fwd_applier *a, int64_t x) {
-    const uint8_t *s = a->buf.blocks.reloc.section;
+/* The last map entry whose start <= x (x inside the old image, at or after the first start). */
+static uint32_t map_entry(const uint8_t *s, uint32_t count, int64_t x) {
     uint32_t lo = 1;
-    uint32_t hi = a->h.map_count - 1u;
+    uint32_t n;
+    /* halve the candidates [lo, lo + n) without branching on x */
+    for (n = count - 1u; n > 1u; n -= n / 2u) {
+        uint32_t mid = lo + n / 2u;
+        lo = (int64_t) fwd_u32(s + 8u * mid) <= x ? mid : lo;
+    }
+    return lo;
+}
+
+/*
+ * The predicted new offset of old offset x, or -1 where the map says nothing of it. Most pointer
+ * candidates fall outside the image: that test stays inline, the search does not.
+ */
+static inline int64_t map(const fwd_applier *a, int64_t x) {
+    const uint8_t *s = a->buf.blocks.reloc.section;
     if (x < 0 || x >= (int64_t) a->h.old_size || x < (int64_t) fwd_u32(s + 8)) {
         return -1;
     }
-    while (lo < hi) {
-        uint32_t mid = (lo + hi + 1u) / 2u;
-        if ((int64_t) fwd_u32(s + 8u * mid) <= x) {
-            lo = mid;
-        } else {
-            hi = mid - 1u;
-        }
-    }
-    return x + (int32_t) fwd_u32(s + 8u * lo + 4u);
+    return x + (int32_t) fwd_u32(s + 8u * map_entry(s, a->h.map_count, x) + 4u);
 }
 
 typedef struct {
@@ -192,10 +197,16 @@ static int64_t half_floor(int64_t x) {
 
 static void thumb(const fwd_applier *a, const chunk *c) {
     int64_t q = (c->window_start > c->from - 3 ? c->window_start : c->from - 3) + 1;
+    int64_t last = c->end < c->window_end - 3 ? c->end : c->window_end - 3;
     q -= q & 1;
-    for (; q < c->end && q + 4 <= c->window_end; q += 2) {
+    for (; q < last; q += 2) {
         const uint8_t *b = c->window + (q - c->window_start);
-        if ((b[1] & 0xF8u) == 0xF0u && (b[3] & 0xF8u) == 0xF8u) {
+        uint32_t w = fwd_u32(b);
+        if ((w & 0xF800u) != 0xF000u && (w & 0xF8000000u) != 0xF0000000u) {
+            q += 2; /* no BL's first half at q or q + 2 */
+            continue;
+        }
+        if ((w & 0xF800F800u) == 0xF800F000u) {
             uint32_t field = (uint32_t) (b[1] & 7u) << 19 | (uint32_t) b[0] << 11 | (uint32_t) (b[3] & 7u) << 8 | b[2];
             int64_t delta = 2 * ((int64_t) (field ^ 0x200000u) - 0x200000);
             int64_t target = map(a, q + 4 + delta);
@@ -240,13 +251,25 @@ static int starts_function(uint32_t b0, uint32_t b1) {
 
 static fwd_error xtensa(fwd_applier *a, const chunk *c) {
     int64_t q = c->window_start > c->from - 2 ? c->window_start : c->from - 2;
-    for (; q < c->end && q + 3 <= c->window_end; q++) {
+    int64_t last = c->end < c->window_end - 2 ? c->end : c->window_end - 2;
+    for (; q < last; q++) {
         const uint8_t *b = c->window + (q - c->window_start);
         uint32_t x;
         int32_t offset18;
         int64_t target, at, moved_target, delta;
         uint8_t two[2];
-        if ((b[0] & 0x0Fu) != 0x05u) {
+        if (q + 4 <= last) {
+            /* four bytes a test: bit 7 of a byte of m is set where its low half is 5 (a CALL) */
+            uint32_t m = ~(((fwd_u32(b) & 0x0F0F0F0Fu) ^ 0x05050505u) + 0x7F7F7F7Fu) & 0x80808080u;
+            if (m == 0) {
+                q += 3;
+                continue;
+            }
+            if ((m & 0x80u) == 0) {
+                q += (m & 0x8000u) ? 0 : (m & 0x800000u) ? 1 : 2; /* to the byte before the first hit */
+                continue;
+            }
+        } else if ((b[0] & 0x0Fu) != 0x05u) {
             continue;
         }
         x = (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16;

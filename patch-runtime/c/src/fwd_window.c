@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The codec's history ring (HistoryWindow.java): bytes go to the records before being overwritten. */
+/* the one copy of the window's byte helpers in a small-code build (fwd_internal.h) */
+#define FWD_WINDOW_DEFINE 1
 #include "fwd_internal.h"
 
 void fwd_window_reset(fwd_window *w) {
     w->pos = 0;
     w->flushed = 0;
     w->total = 0;
-}
-
-uint8_t fwd_window_back(const fwd_window *w, uint32_t distance) {
-    uint32_t i = w->pos >= distance + 1u ? w->pos - distance - 1u : w->pos + w->size - distance - 1u;
-    return w->ring[i];
 }
 
 fwd_error fwd_window_flush(fwd_applier *a) {

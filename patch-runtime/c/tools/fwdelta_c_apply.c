@@ -24,8 +24,12 @@
 /* --trust may be given this many times (a device keeps a few keys for rotation). */
 #define TRUST_MAX 8
 
+/* Bytes of new image collected before each fwrite, as a device fills a flash page before programming it. */
+#define STAGED_MAX (1u << 16)
+
 static uint32_t work[WORK_MAX / 4u + 1u];
 static uint8_t chunk[CHUNK_MAX];
+static uint8_t staged[STAGED_MAX];
 
 typedef struct {
     FILE *old;
@@ -33,6 +37,7 @@ typedef struct {
     const uint8_t *old_map;
     uint32_t old_size;
     FILE *out;
+    uint32_t staged_len;
 } files;
 
 static int read_old(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
@@ -44,9 +49,24 @@ static int read_old(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
     return 0;
 }
 
+static int flush_staged(files *f) {
+    size_t n = f->staged_len;
+    f->staged_len = 0;
+    return fwrite(staged, 1, n, f->out) == n ? 0 : -1;
+}
+
+/* The applier writes a few bytes at a time: collected here, written a buffer at a time. */
 static int write_new(void *user, const uint8_t *buf, uint32_t len) {
     files *f = (files *) user;
-    return fwrite(buf, 1, len, f->out) == len ? 0 : -1;
+    if (len > STAGED_MAX - f->staged_len && flush_staged(f) != 0) {
+        return -1;
+    }
+    if (len > STAGED_MAX) {
+        return fwrite(buf, 1, len, f->out) == len ? 0 : -1;
+    }
+    memcpy(staged + f->staged_len, buf, len);
+    f->staged_len += len;
+    return 0;
 }
 
 static int exit_code(fwd_error e) {
@@ -151,6 +171,7 @@ int main(int argc, char **argv) {
         fclose(patch);
         return io_error("write", argv[3]);
     }
+    f.staged_len = 0;
     port.read_old = read_old;
     port.write_new = write_new;
     port.user = &f;
@@ -173,6 +194,9 @@ int main(int argc, char **argv) {
     }
     if (e == FWD_OK) {
         e = fwd_apply_finish(&a);
+    }
+    if (e == FWD_OK && flush_staged(&f) != 0) {
+        e = FWD_ERR_IO_ERROR;
     }
     if (f.old_map != NULL) {
         munmap((void *) f.old_map, f.old_size);
