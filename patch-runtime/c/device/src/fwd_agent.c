@@ -214,7 +214,7 @@ static int start(fwd_agent *g) {
     }
     writer_open(g, 0, NULL, 0);
     g->map_seen = 0;
-    if (open_applier(g) != FWD_OK) {
+    if (!g->applier_open && open_applier(g) != FWD_OK) {
         return FWD_ERR_IO_ERROR;
     }
     g->offset = g->header_size;
@@ -373,8 +373,10 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     if (e == FWD_OK) {
         memcpy(g->header, h_pad, FWD_HEADER_MAX);
         g->header_size = size;
-        e = open_applier(g); /* RAM against the work buffer, the base image's checksums */
-        g->applier_open = 0;
+        /* RAM against the work buffer, the base image's checksums. The applier stays open for
+         * start(): it has written nothing, and opening it again would read the whole active slot
+         * a second time. */
+        e = open_applier(g);
     }
     if (e == FWD_OK) {
         /* The new image runs from the active slot after the swap: a patch linked elsewhere would not boot. */

@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
@@ -89,9 +90,12 @@ final class ServeCommand implements Callable<Integer> {
              Link serial = SerialLink.open(port, baud);
              Link link = throttle ? new ThrottledLink(serial, baud) : serial) {
             DeviceSimulator.provision(layout, flash, old);
+            // Measured once, as the device's bootloader does at boot: serve stages updates and
+            // never installs one, so the active slot holds this image for the whole run.
+            ImageChecksums running = UpdateAgent.measureRunningImage(layout, flash, old.length);
             DeviceInfo info = new DeviceInfo(ramBudget, installedVersion, hardwareId, layout.name());
             DeviceServer server = new DeviceServer(link, faults == null ? FaultSpec.none() : FaultSpec.parse(faults),
-                    out -> new UartDevice(() -> new UpdateAgent(layout, flash, policy), info, out,
+                    out -> new UartDevice(() -> new UpdateAgent(layout, flash, policy, running), info, out,
                             goBackN ? 0 : UartDevice.DEFAULT_HOLD_BYTES),
                     () -> exitAfterUpdate && new UpdateAgent(layout, flash, policy).state() == UpdateAgent.State.STAGED);
             spec.commandLine().getErr().printf("device %s serving on %s%n", layout.name(), port);

@@ -61,6 +61,9 @@ public final class HostSession {
 
     public Result send(byte[] patch) throws IOException {
         byte[] header = Arrays.copyOf(patch, headerSize(patch));
+        // Shown before the device is asked: the first progress output loads its formatting code,
+        // which would otherwise leave the line idle after the first acknowledgement.
+        progress.update(0, patch.length, 0);
         long start = System.nanoTime();
         long firstOffset = -1;
         int reconnects = 0;

@@ -12,11 +12,22 @@ import java.io.IOException;
 final class BaseImageCheck {
     private BaseImageCheck() {}
 
-    static void verify(OldImage old, ImageChecksums expected) throws IOException {
+    /** Returns the checksums the image was found to have (those {@code expected} records). */
+    static ImageChecksums verify(OldImage old, ImageChecksums expected) throws IOException {
         if (old.size() != expected.size()) {
             throw new PatchException(ErrorCode.WRONG_BASE_IMAGE,
                     "old image has " + old.size() + " bytes, the patch needs old_size " + expected.size());
         }
+        ImageChecksums known = old.knownChecksums();
+        ImageChecksums actual = known != null && known.size() == old.size() ? known : measure(old, expected);
+        if (!actual.matches(expected)) {
+            throw new PatchException(ErrorCode.WRONG_BASE_IMAGE,
+                    "old image is " + actual + ", the patch needs " + expected);
+        }
+        return actual;
+    }
+
+    private static ImageChecksums measure(OldImage old, ImageChecksums expected) throws IOException {
         byte[] buffer = new byte[Limits.OLD_READ_BUFFER];
         ImageChecksums.Accumulator acc = ImageChecksums.Accumulator.toCheck(expected);
         for (long pos = 0; pos < old.size(); ) {
@@ -25,10 +36,6 @@ final class BaseImageCheck {
             acc.update(buffer, 0, n);
             pos += n;
         }
-        ImageChecksums actual = acc.result();
-        if (!actual.matches(expected)) {
-            throw new PatchException(ErrorCode.WRONG_BASE_IMAGE,
-                    "old image is " + actual + ", the patch needs " + expected);
-        }
+        return acc.result();
     }
 }

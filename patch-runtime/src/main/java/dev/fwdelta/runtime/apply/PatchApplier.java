@@ -53,6 +53,8 @@ public final class PatchApplier {
     private State state = State.HEADER;
     private PatchException failure;
     private PatchHeader header;
+    /** What the base check found the old image to be: a caller may keep it for its next check. */
+    private ImageChecksums baseChecksums;
     private BlockDecoder decoder;
     private RecordApplier records;
     private final MessageDigest payloadHash = ImageChecksums.sha256Digest();
@@ -142,6 +144,11 @@ public final class PatchApplier {
     /** The checked header, or null until all its bytes were processed. */
     public PatchHeader header() {
         return header;
+    }
+
+    /** The old image's checksums, as the header's check found them; null before the header. */
+    public ImageChecksums baseChecksums() {
+        return baseChecksums;
     }
 
     /** New-image bytes written to the sink so far. */
@@ -293,7 +300,7 @@ public final class PatchApplier {
     private void onHeader() throws IOException {
         PatchHeader h = PatchHeader.parse(headerBuffer);
         HeaderPolicyCheck.check(headerBuffer, h, policy);
-        BaseImageCheck.verify(old, h.oldImage());
+        baseChecksums = BaseImageCheck.verify(old, h.oldImage());
         header = h;
         newImage = ImageChecksums.Accumulator.toCheck(h.newImage());
         decoder = BlockDecoder.create(h.codec(), h.codecWindow(), h.codecProps());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.device;
 
+import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.runtime.io.OldImage;
 
@@ -9,11 +10,19 @@ final class FlashOldImage implements OldImage {
     private final Flash flash;
     private final Region slot;
     private final long size;
+    private final ImageChecksums known;
 
-    FlashOldImage(Flash flash, Region slot, long size) {
+    /** @param known the checksums of the image's first {@code size} bytes if measured already, else null */
+    FlashOldImage(Flash flash, Region slot, long size, ImageChecksums known) {
         this.flash = flash;
         this.slot = slot;
         this.size = Math.min(size, slot.size());
+        this.known = known != null && known.size() == this.size ? known : null;
+    }
+
+    @Override
+    public ImageChecksums knownChecksums() {
+        return known;
     }
 
     @Override

@@ -26,7 +26,11 @@ import java.util.Arrays;
  *                 --&gt; log: BLOCK after each block (resume point + pending partial unit)
  *   finish()      --&gt; read the staging slot back, check size, CRCs, SHA-256 --&gt; log: STAGED
  * </pre>
- * RAM: the applier's decoder_ram, the 256-byte staging buffer, a 64-byte record, the header.
+ * The base-image check reads the whole active slot; the agent keeps what it found (and what the
+ * device measured at boot, when it did) for the rest of its run, as nothing it does writes that
+ * slot: the check and the applier that follows it read the slot once, not twice.
+ * RAM: the applier's decoder_ram, the 256-byte staging buffer, a 64-byte record, the header, and
+ * the running image's checksums (48 bytes).
  */
 public final class UpdateAgent {
     /** Where the agent stands. */
@@ -43,8 +47,20 @@ public final class UpdateAgent {
     private StagingWriter writer;
     private long offset;
     private long patchLength;
+    /** The running image's checksums (its size and the checksums a base check compares), once known. */
+    private ImageChecksums runningImage;
 
     public UpdateAgent(DeviceLayout layout, Flash flash, UpdatePolicy policy) {
+        this(layout, flash, policy, null);
+    }
+
+    /**
+     * @param runningImage the checksums of the image in the active slot as the device measured
+     *     them at this boot (the bootloader reads it to check it before starting it), or null: the
+     *     first base check then reads the slot
+     */
+    public UpdateAgent(DeviceLayout layout, Flash flash, UpdatePolicy policy, ImageChecksums runningImage) {
+        this.runningImage = runningImage;
         this.layout = layout;
         this.flash = flash;
         this.policy = policy;
@@ -98,6 +114,7 @@ public final class UpdateAgent {
         }
         PatchApplier check = new PatchApplier(oldImage(PatchHeader.parse(h)), (b, off, len) -> { }, policy);
         check.process(h, 0, size); // signature, board, version, RAM, base image: before any write
+        runningImage = check.baseChecksums();
         PatchHeader parsed = check.header();
         // The new image runs from the active slot after the swap: a patch linked elsewhere would not boot.
         parsed.checkLoadAddress(activeSlotAddress());
@@ -237,15 +254,8 @@ public final class UpdateAgent {
     }
 
     private void verifyStaged(PatchHeader h) throws IOException {
-        byte[] buffer = new byte[StagingWriter.CHUNK];
-        ImageChecksums.Accumulator acc = ImageChecksums.Accumulator.toCheck(h.newImage());
-        for (long at = 0; at < h.newSize(); ) {
-            int n = (int) Math.min(buffer.length, h.newSize() - at);
-            flash.read(layout.staging().offset() + at, buffer, 0, n);
-            acc.update(buffer, 0, n);
-            at += n;
-        }
-        ImageChecksums actual = acc.result();
+        ImageChecksums actual = readChecksums(flash, layout.staging().offset(), h.newSize(),
+                ImageChecksums.Accumulator.toCheck(h.newImage()));
         if (!actual.matches(h.newImage())) {
             throw new PatchException(ErrorCode.NEW_IMAGE_MISMATCH, "staged image is " + actual + ", signed header says "
                     + h.newImage());
@@ -258,7 +268,30 @@ public final class UpdateAgent {
     }
 
     private FlashOldImage oldImage(PatchHeader h) {
-        return new FlashOldImage(flash, layout.active(), h.oldSize());
+        return new FlashOldImage(flash, layout.active(), h.oldSize(), runningImage);
+    }
+
+    /**
+     * The checksums of the first {@code size} bytes of the active slot, read from flash: what a
+     * device measures at boot to give {@link #UpdateAgent(DeviceLayout, Flash, UpdatePolicy,
+     * ImageChecksums)}, with the agent's 256-byte buffer.
+     */
+    public static ImageChecksums measureRunningImage(DeviceLayout layout, Flash flash, long size) {
+        if (size < 0 || size > layout.active().size()) {
+            throw new IllegalArgumentException("running image size " + size + " outside 0.." + layout.active().size());
+        }
+        return readChecksums(flash, layout.active().offset(), size, new ImageChecksums.Accumulator());
+    }
+
+    private static ImageChecksums readChecksums(Flash flash, long start, long size, ImageChecksums.Accumulator acc) {
+        byte[] buffer = new byte[StagingWriter.CHUNK];
+        for (long at = 0; at < size; ) {
+            int n = (int) Math.min(buffer.length, size - at);
+            flash.read(start + at, buffer, 0, n);
+            acc.update(buffer, 0, n);
+            at += n;
+        }
+        return acc.result();
     }
 
     private static PatchHeader headerOf(byte[] h) {
