@@ -44,6 +44,14 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     static final int MAX_NAK_RESENDS = 200;
     /** The least wait before a frame is sent again under selective repeat (see probeMs). */
     static final long MIN_PROBE_MS = 40;
+    /**
+     * Sent after the last frame before a wait for its answer (BEGIN, DONE, the last DATA): a
+     * frame that lost a byte on the line is completed by it, fails its CRC and draws NAK 2 at
+     * once, where the device would otherwise wait for 50 ms of quiet (NAK 4). Not SOF, so a
+     * device skips it as it skips any byte between frames. Not after HELLO: an STM32 ROM
+     * bootloader measures its baud rate on the first byte it gets.
+     */
+    static final byte FILLER = 0x00;
     /** Line bytes a DATA frame adds to its patch bytes: the framing and the u32 offset. */
     static final int DATA_FRAMING = Frame.OVERHEAD + 4;
 
@@ -71,6 +79,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private long lastWriteNs;
     private long lastHeardNs;
     private long beginLatencyMs;
+    /** Whether a {@link #FILLER} byte followed the last frame written. */
+    private boolean filled;
     private final Counters counters = new Counters();
     private String message = "";
 
@@ -85,6 +95,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long timeouts;
         int hellos;
         int begins;
+        long fillerBytes;
 
         public long dataFrames() {
             return dataFrames;
@@ -120,6 +131,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
         public int begins() {
             return begins;
+        }
+
+        /** {@link UartChannel#FILLER} bytes sent after the last frame before a wait. */
+        public long fillerBytes() {
+            return fillerBytes;
         }
     }
 
@@ -186,6 +202,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             counters.begins++;
             long sent = System.nanoTime();
             write(FrameType.BEGIN, p);
+            fill();
             Frame f = waitFor(FrameType.READY, wait);
             if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
                 attempt--; // the device said the BEGIN broke: again at once, the wait unchanged
@@ -221,6 +238,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             sendData(patch);
             drainAnswers();
             return acked;
+        }
+        if (next >= patch.length) {
+            fill(); // everything is on the line: complete a last frame that lost a byte
         }
         if (answered(rtt.timeoutMs())) {
             return acked;
@@ -259,6 +279,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             sendData(patch);
             drainAnswers();
             return acked;
+        }
+        if (next >= patch.length) {
+            fill(); // everything is on the line: complete a last frame that lost a byte
         }
         if (!answered(probeMs())) {
             counters.timeouts++;
@@ -460,6 +483,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         int silent = 0;
         for (int attempt = 0; attempt < MAX_DONE_ATTEMPTS; attempt++) {
             write(FrameType.DONE, p);
+            fill();
             // The device verifies the whole staged image before it answers.
             long end = System.currentTimeMillis() + Math.max(10_000, timeoutMs);
             while (System.currentTimeMillis() < end) {
@@ -631,6 +655,16 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private void write(FrameType type, byte[] payload) throws IOException {
         byte[] b = new Frame(type, seq++ & 0xFF, payload).encode();
         link.write(b, 0, b.length);
+        filled = false;
+    }
+
+    /** One {@link #FILLER} byte after the last frame, unless one was sent since that frame. */
+    private void fill() throws IOException {
+        if (!filled) {
+            link.write(new byte[] {FILLER}, 0, 1);
+            counters.fillerBytes++;
+            filled = true;
+        }
     }
 
     @Override

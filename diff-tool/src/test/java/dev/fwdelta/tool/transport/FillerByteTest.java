@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.runtime.transport.DeviceInfo;
+import dev.fwdelta.runtime.transport.FrameDecoder;
+import dev.fwdelta.runtime.transport.FrameType;
+import dev.fwdelta.runtime.transport.UartDevice;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.sim.DeviceServer;
+import dev.fwdelta.tool.sim.FaultSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The filler byte after BEGIN: a BEGIN that lost a byte on the line is completed by it and found
+ * broken at once (NAK 2), instead of waiting for the device's 50 ms of quiet (NAK 4). Counted in
+ * frames and NAK reasons, over an in-memory line to the Java device.
+ */
+class FillerByteTest {
+    private static final DeviceLayout LAYOUT = DeviceLayout.preset("stm32f405-1m");
+    /** HELLO with its capability byte: 11 bytes of framing and 2 of payload. */
+    private static final int HELLO_BYTES = 13;
+
+    @Test
+    void aBeginThatLostAByteIsBrokenAtOnceAndSentAgain() throws Exception {
+        Random random = new Random(3);
+        byte[] oldImage = new byte[48 * 1024];
+        random.nextBytes(oldImage);
+        byte[] newImage = oldImage.clone();
+        for (int i = 0; i < 200; i++) {
+            newImage[random.nextInt(newImage.length)] ^= 0x5A;
+        }
+        byte[] patch = PatchBuilder.build(oldImage, newImage,
+                new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 4096, 1, 0)).patch();
+        NorFlash flash = DeviceSimulator.provision(LAYOUT, oldImage);
+        MemoryLine line = new MemoryLine(HELLO_BYTES + 40); // a byte in the middle of BEGIN's header
+        DeviceServer device = new DeviceServer(line.deviceEnd, FaultSpec.none(),
+                out -> new UartDevice(() -> new UpdateAgent(LAYOUT, flash, UpdatePolicy.ramOnly(1 << 20)),
+                        new DeviceInfo(1 << 20, 0, 0, LAYOUT.name()), out),
+                () -> false);
+        Thread deviceThread = new Thread(device, "device");
+        deviceThread.start();
+        UartChannel channel = new UartChannel(line.hostEnd, 115_200, 5_000);
+        try {
+            new HostSession(channel, (acked, total, resumedAt) -> { }, UartChannel.MAX_RECONNECTS).send(patch);
+        } finally {
+            device.stop();
+            deviceThread.join();
+            channel.close();
+        }
+        List<Integer> nakReasons = nakReasons(line.answers());
+        assertEquals(2, channel.counters().begins(), "the broken BEGIN is sent again once");
+        assertTrue(nakReasons.contains(UartDevice.NAK_CORRUPT), "NAK reasons " + nakReasons);
+        assertFalse(nakReasons.contains(UartDevice.NAK_CUT), "no frame waited for the quiet: " + nakReasons);
+        assertTrue(channel.counters().fillerBytes() >= 3, "after each BEGIN and DONE: " + channel.counters().fillerBytes());
+        byte[] staged = Arrays.copyOfRange(flash.snapshot(), (int) LAYOUT.staging().offset(),
+                (int) LAYOUT.staging().offset() + newImage.length);
+        assertArrayEquals(newImage, staged);
+    }
+
+    private static List<Integer> nakReasons(byte[] answers) throws IOException {
+        List<Integer> reasons = new ArrayList<>();
+        FrameDecoder decoder = new FrameDecoder(f -> {
+            if (f.type() == FrameType.NAK && f.payload().length >= 5) {
+                reasons.add(f.payload()[4] & 0xFF);
+            }
+        });
+        decoder.push(answers, 0, answers.length);
+        return reasons;
+    }
+
+    /** Two ends of a line in memory; the host's byte number {@code lostAt} (from 0) never arrives. */
+    private static final class MemoryLine {
+        private final LinkedBlockingQueue<byte[]> toDevice = new LinkedBlockingQueue<>();
+        private final LinkedBlockingQueue<byte[]> toHost = new LinkedBlockingQueue<>();
+        private final ByteArrayOutputStream answers = new ByteArrayOutputStream();
+        private final long lostAt;
+        private long hostWritten;
+        final Link hostEnd = new End(toHost, toDevice, "host") {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                ByteArrayOutputStream kept = new ByteArrayOutputStream();
+                for (int i = 0; i < len; i++) {
+                    if (hostWritten++ != lostAt) {
+                        kept.write(b[off + i]);
+                    }
+                }
+                toDevice.add(kept.toByteArray());
+            }
+        };
+        final Link deviceEnd = new End(toDevice, toHost, "device") {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (answers) {
+                    answers.write(b, off, len);
+                }
+                toHost.add(Arrays.copyOfRange(b, off, off + len));
+            }
+        };
+
+        MemoryLine(long lostAt) {
+            this.lostAt = lostAt;
+        }
+
+        byte[] answers() {
+            synchronized (answers) {
+                return answers.toByteArray();
+            }
+        }
+    }
+
+    /** One end: reads what the other end wrote, in order. */
+    private abstract static class End implements Link {
+        private final LinkedBlockingQueue<byte[]> in;
+        private final String name;
+        private byte[] pending = new byte[0];
+        private int at;
+
+        End(LinkedBlockingQueue<byte[]> in, LinkedBlockingQueue<byte[]> out, String name) {
+            this.in = in;
+            this.name = name;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len, int timeoutMs) throws IOException {
+            try {
+                if (at == pending.length) {
+                    byte[] next = in.poll(timeoutMs, TimeUnit.MILLISECONDS);
+                    if (next == null) {
+                        return 0;
+                    }
+                    pending = next;
+                    at = 0;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            int n = Math.min(len, pending.length - at);
+            System.arraycopy(pending, at, b, off, n);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
