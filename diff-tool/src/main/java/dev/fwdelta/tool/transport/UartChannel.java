@@ -480,20 +480,24 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     public long done(long patchLength) throws IOException {
         byte[] p = new byte[4];
         LittleEndian.put32(p, 0, patchLength);
-        int silent = 0;
+        // The device verifies the whole staged image before it answers, about the work of the
+        // base check that READY waited for; a DONE whose header the line broke draws no answer at
+        // all, so DONE is sent again after what BEGIN took, twice over, and then 1.5 times longer
+        // each time (a device that is still verifying answers the later DONE as well). The link
+        // is lost only after as long a silence as before: three times the answer timeout.
+        long wait = Math.min(MAX_BEGIN_WAIT_MS, Math.max(MIN_BEGIN_WAIT_MS, 2 * beginLatencyMs));
+        long patience = 3 * Math.max(10_000, timeoutMs);
+        long heard = System.currentTimeMillis();
         for (int attempt = 0; attempt < MAX_DONE_ATTEMPTS; attempt++) {
             write(FrameType.DONE, p);
             fill();
-            // The device verifies the whole staged image before it answers.
-            long end = System.currentTimeMillis() + Math.max(10_000, timeoutMs);
+            long end = System.currentTimeMillis() + wait;
             while (System.currentTimeMillis() < end) {
                 Frame f = in.poll(Math.max(1, end - System.currentTimeMillis()));
                 if (f == null) {
-                    if (++silent >= 3) {
-                        throw lost();
-                    }
                     break;
                 }
+                heard = System.currentTimeMillis();
                 if (f.type() == FrameType.RESULT) {
                     if (f.payload().length < 2 || LittleEndian.u16(f.payload(), 0) != 0) {
                         throw refused(f);
@@ -510,6 +514,10 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                     break; // the line broke DONE itself: send it again
                 }
             }
+            if (System.currentTimeMillis() - heard >= patience) {
+                throw lost();
+            }
+            wait = Math.min(MAX_BEGIN_WAIT_MS, wait * 3 / 2);
         }
         throw lost();
     }

@@ -12,6 +12,7 @@ import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.DeviceInfo;
+import dev.fwdelta.runtime.transport.Frame;
 import dev.fwdelta.runtime.transport.FrameDecoder;
 import dev.fwdelta.runtime.transport.FrameType;
 import dev.fwdelta.runtime.transport.UartDevice;
@@ -31,16 +32,37 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The filler byte after BEGIN: a BEGIN that lost a byte on the line is completed by it and found
- * broken at once (NAK 2), instead of waiting for the device's 50 ms of quiet (NAK 4). Counted in
- * frames and NAK reasons, over an in-memory line to the Java device.
+ * broken at once (NAK 2), instead of waiting for the device's 50 ms of quiet (NAK 4); and a DONE
+ * whose header broke (no answer at all) is sent again. Counted in frames and NAK reasons, over an
+ * in-memory line to the Java device.
  */
 class FillerByteTest {
     private static final DeviceLayout LAYOUT = DeviceLayout.preset("stm32f405-1m");
-    /** HELLO with its capability byte: 11 bytes of framing and 2 of payload. */
-    private static final int HELLO_BYTES = 13;
-
     @Test
     void aBeginThatLostAByteIsBrokenAtOnceAndSentAgain() throws Exception {
+        // a byte in the middle of BEGIN's header
+        Update u = update(new MemoryLine(FrameType.BEGIN, 40));
+        List<Integer> nakReasons = nakReasons(u.line.answers());
+        assertEquals(2, u.channel.counters().begins(), "the broken BEGIN is sent again once");
+        assertTrue(nakReasons.contains(UartDevice.NAK_CORRUPT), "NAK reasons " + nakReasons);
+        assertFalse(nakReasons.contains(UartDevice.NAK_CUT), "no frame waited for the quiet: " + nakReasons);
+        assertTrue(u.channel.counters().fillerBytes() >= 3, "after each BEGIN and DONE: "
+                + u.channel.counters().fillerBytes());
+    }
+
+    @Test
+    void aDoneWhoseHeaderBrokeIsSentAgain() throws Exception {
+        // DONE's length field: the header CRC fails, so the device skips the frame and says nothing
+        Update u = update(new MemoryLine(FrameType.DONE, 3));
+        assertEquals(2, u.line.framesWritten(FrameType.DONE), "DONE sent again after the device said nothing");
+        assertEquals(List.of(), nakReasons(u.line.answers()), "a broken header draws no NAK");
+    }
+
+    private record Update(MemoryLine line, UartChannel channel) {
+    }
+
+    /** Sends a patch over {@code line} to a Java device; asserts the staged image is exact. */
+    private static Update update(MemoryLine line) throws Exception {
         Random random = new Random(3);
         byte[] oldImage = new byte[48 * 1024];
         random.nextBytes(oldImage);
@@ -51,7 +73,6 @@ class FillerByteTest {
         byte[] patch = PatchBuilder.build(oldImage, newImage,
                 new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 4096, 1, 0)).patch();
         NorFlash flash = DeviceSimulator.provision(LAYOUT, oldImage);
-        MemoryLine line = new MemoryLine(HELLO_BYTES + 40); // a byte in the middle of BEGIN's header
         DeviceServer device = new DeviceServer(line.deviceEnd, FaultSpec.none(),
                 out -> new UartDevice(() -> new UpdateAgent(LAYOUT, flash, UpdatePolicy.ramOnly(1 << 20)),
                         new DeviceInfo(1 << 20, 0, 0, LAYOUT.name()), out),
@@ -66,14 +87,10 @@ class FillerByteTest {
             deviceThread.join();
             channel.close();
         }
-        List<Integer> nakReasons = nakReasons(line.answers());
-        assertEquals(2, channel.counters().begins(), "the broken BEGIN is sent again once");
-        assertTrue(nakReasons.contains(UartDevice.NAK_CORRUPT), "NAK reasons " + nakReasons);
-        assertFalse(nakReasons.contains(UartDevice.NAK_CUT), "no frame waited for the quiet: " + nakReasons);
-        assertTrue(channel.counters().fillerBytes() >= 3, "after each BEGIN and DONE: " + channel.counters().fillerBytes());
         byte[] staged = Arrays.copyOfRange(flash.snapshot(), (int) LAYOUT.staging().offset(),
                 (int) LAYOUT.staging().offset() + newImage.length);
         assertArrayEquals(newImage, staged);
+        return new Update(line, channel);
     }
 
     private static List<Integer> nakReasons(byte[] answers) throws IOException {
@@ -87,19 +104,25 @@ class FillerByteTest {
         return reasons;
     }
 
-    /** Two ends of a line in memory; the host's byte number {@code lostAt} (from 0) never arrives. */
+    /**
+     * Two ends of a line in memory. Byte {@code lostAt} (from 0) of the first frame of type
+     * {@code damaged} the host writes never arrives (the host writes each frame in one call).
+     */
     private static final class MemoryLine {
         private final LinkedBlockingQueue<byte[]> toDevice = new LinkedBlockingQueue<>();
         private final LinkedBlockingQueue<byte[]> toHost = new LinkedBlockingQueue<>();
         private final ByteArrayOutputStream answers = new ByteArrayOutputStream();
-        private final long lostAt;
-        private long hostWritten;
+        private final FrameType damaged;
+        private final int lostAt;
+        private final int[] framesOfType = new int[256];
         final Link hostEnd = new End(toHost, toDevice, "host") {
             @Override
             public void write(byte[] b, int off, int len) {
+                int type = len > 1 && (b[off] & 0xFF) == Frame.SOF ? b[off + 1] & 0xFF : -1;
+                boolean damage = type >= 0 && framesOfType[type]++ == 0 && type == damaged.code();
                 ByteArrayOutputStream kept = new ByteArrayOutputStream();
                 for (int i = 0; i < len; i++) {
-                    if (hostWritten++ != lostAt) {
+                    if (!damage || i != lostAt) {
                         kept.write(b[off + i]);
                     }
                 }
@@ -116,8 +139,13 @@ class FillerByteTest {
             }
         };
 
-        MemoryLine(long lostAt) {
+        MemoryLine(FrameType damaged, int lostAt) {
+            this.damaged = damaged;
             this.lostAt = lostAt;
+        }
+
+        int framesWritten(FrameType type) {
+            return framesOfType[type.code()];
         }
 
         byte[] answers() {
