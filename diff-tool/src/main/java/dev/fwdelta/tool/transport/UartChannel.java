@@ -480,12 +480,12 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     public long done(long patchLength) throws IOException {
         byte[] p = new byte[4];
         LittleEndian.put32(p, 0, patchLength);
-        // The device verifies the whole staged image before it answers, about the work of the
-        // base check that READY waited for; a DONE whose header the line broke draws no answer at
-        // all, so DONE is sent again after what BEGIN took, twice over, and then 1.5 times longer
-        // each time (a device that is still verifying answers the later DONE as well). The link
-        // is lost only after as long a silence as before: three times the answer timeout.
-        long wait = Math.min(MAX_BEGIN_WAIT_MS, Math.max(MIN_BEGIN_WAIT_MS, 2 * beginLatencyMs));
+        // A DONE whose header the line broke draws no answer at all, so DONE is sent again after
+        // two round trips, then 1.5 times longer each time. The device verifies the whole staged
+        // image before it answers; one still verifying reads the later DONEs afterwards and
+        // answers each with the same RESULT, so an early DONE costs its 15 bytes, not the update.
+        // The link is lost only after as long a silence as before: three times the answer timeout.
+        long wait = probeMs();
         long patience = 3 * Math.max(10_000, timeoutMs);
         long heard = System.currentTimeMillis();
         for (int attempt = 0; attempt < MAX_DONE_ATTEMPTS; attempt++) {
