@@ -3,6 +3,8 @@
 // for a host that is a web page or node. No browser or node globals: the page and the tests give it
 // a byte channel (ByteChannel) fed from WebSerial or from the npm serialport package.
 
+import { FrameSizer, MIN_PAYLOAD, MIN_PROBE_MS, RoundTrip, Scoreboard, parseSack } from './selective.js';
+
 export const SOF = 0xa5;
 export const MAX_PAYLOAD = 1024;
 export const DATA_CHUNK = MAX_PAYLOAD - 4;
@@ -11,8 +13,11 @@ export const PROTOCOL_VERSION = 1;
 
 export const FrameType = Object.freeze({
   HELLO: 0x01, INFO: 0x02, BEGIN: 0x03, READY: 0x04, DATA: 0x05,
-  ACK: 0x06, NAK: 0x07, DONE: 0x08, RESULT: 0x09, ABORT: 0x0a,
+  ACK: 0x06, NAK: 0x07, DONE: 0x08, RESULT: 0x09, ABORT: 0x0a, SACK: 0x0b,
 });
+
+/** Capability bit of HELLO and INFO: the sender does selective repeat (docs/PROTOCOL.md). */
+export const CAP_SELECTIVE_REPEAT = 0x01;
 
 export const NakReason = Object.freeze({ GAP: 1, CORRUPT: 2, RESTARTED: 3, CUT: 4 }); // CUT: a frame cut by 50 ms of quiet; handled as any gap
 
@@ -305,8 +310,7 @@ export const AGENT_STATES = ['idle', 'receiving', 'staged', 'failed'];
 
 /**
  * INFO payload (docs/PROTOCOL.md): checked against its declared lengths. A device that can hold
- * frames after a gap appends its capabilities and ring size (selectiveRepeat, holdBytes); this
- * host does not offer selective repeat in its HELLO, so such a device answers it with go-back-N.
+ * frames after a gap appends its capabilities and ring size (selectiveRepeat, holdBytes).
  */
 export function parseInfo(p) {
   if (p.length < 25) throw new RangeError(`INFO payload is ${p.length} bytes, at least 25 expected`);
@@ -359,6 +363,11 @@ export class ByteChannel {
     }
   }
 
+  /** The next frame already received, or null: no wait. */
+  pollFrame() {
+    return this.frames.length ? this.frames.shift() : null;
+  }
+
   /** The next frame, or null after timeoutMs with none (or when the channel is closed). */
   async nextFrame(timeoutMs, timers = globalThis) {
     if (this.frames.length) return this.frames.shift();
@@ -375,12 +384,16 @@ export class ByteChannel {
 
 /**
  * Sends a patch to a device's update agent: HELLO/INFO, BEGIN/READY (the device's resume offset),
- * DATA with a window of 8 frames and go-back-N, DONE/RESULT. A NAK with reason 3 (restarted) moves
- * the acknowledged offset down; after 3 timeouts in a row the session begins again (HELLO, BEGIN).
+ * DATA, DONE/RESULT. HELLO offers selective repeat; with a device whose INFO confirms it, lost
+ * frames alone are sent again (Scoreboard, frame size from the error rate); with any other device,
+ * or with options.goBackN, DATA goes with a window of 8 frames and go-back-N, as a version-1 host.
+ * A NAK with reason 3 (restarted) moves the acknowledged offset down; after 3 timeouts in a row
+ * the session begins again (HELLO, BEGIN).
  *
  * options: baud (for the timeout), onInfo(info), onProgress({acked, total, startedAt}), signal
- * (an AbortSignal-like {aborted}), maxReconnects.
- * Returns {startedAt, patchBytes, retransmittedBytes, reconnects, restarts, info, message}.
+ * (an AbortSignal-like {aborted}), maxReconnects, goBackN.
+ * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, sacks,
+ * selectiveRepeat, reconnects, restarts, info, message}.
  */
 export async function sendPatch(channel, patch, options = {}) {
   const header = parsePatchHeader(patch); // nothing is sent for a file that is not a patch
@@ -390,7 +403,14 @@ export async function sendPatch(channel, patch, options = {}) {
   const maxReconnects = options.maxReconnects ?? 10;
   const total = patch.length;
   let seq = 0;
-  const stats = { startedAt: -1, patchBytes: total, retransmittedBytes: 0, reconnects: 0, restarts: 0, info: null };
+  const stats = {
+    startedAt: -1, patchBytes: total, retransmittedBytes: 0, retransmittedFrames: 0, dataFrames: 0, sacks: 0,
+    selectiveRepeat: false, reconnects: 0, restarts: 0, info: null,
+  };
+  const hello = options.goBackN ? Uint8Array.of(PROTOCOL_VERSION) : Uint8Array.of(PROTOCOL_VERSION, CAP_SELECTIVE_REPEAT);
+  const rtt = new RoundTrip();
+  const sizer = new FrameSizer(DATA_CHUNK);
+  const board = new Scoreboard(sizer, rtt);
   const send = (type, payload) => channel.write(encodeFrame(type, seq++, payload));
   const checkAbort = () => {
     if (options.signal?.aborted) throw new Error('the update was stopped');
@@ -401,10 +421,14 @@ export async function sendPatch(channel, patch, options = {}) {
   async function begin() {
     for (let attempt = 0; attempt <= maxReconnects; attempt++) {
       checkAbort();
-      await send(FrameType.HELLO, Uint8Array.of(PROTOCOL_VERSION));
+      const helloAt = Date.now();
+      await send(FrameType.HELLO, hello);
       const info = await expect(FrameType.INFO);
       if (!info) continue;
+      rtt.sample(Date.now() - helloAt);
       stats.info = parseInfo(info.payload);
+      // The device decides from this HELLO, the host from its INFO: both bits set.
+      stats.selectiveRepeat = !options.goBackN && stats.info.selectiveRepeat && stats.info.holdBytes >= MIN_PAYLOAD;
       options.onInfo?.(stats.info);
       const b = new Uint8Array(4 + header.headerSize);
       putU32(b, 0, total);
@@ -445,17 +469,115 @@ export async function sendPatch(channel, patch, options = {}) {
   let next = acked;
   let gapAt = -1;
   let timeouts = 0;
+  let lastWrite = Date.now();
+  let lastHeard = Date.now();
+  let sentUpTo = acked; // go-back-N: DATA below this offset is sent again
+
+  async function sendData(start, end) {
+    const p = new Uint8Array(4 + end - start);
+    putU32(p, 0, start);
+    p.set(patch.subarray(start, end), 4);
+    await send(FrameType.DATA, p);
+    stats.dataFrames++;
+    lastWrite = Date.now();
+  }
+
+  /** Selective repeat: a lost frame again, else a new frame if the window allows, else an answer. */
+  async function selectiveStep() {
+    const frame = sizer.payload();
+    const lost = board.firstLost(frame);
+    if (lost) {
+      stats.retransmittedBytes += lost.end - lost.start;
+      stats.retransmittedFrames++;
+      await sendData(lost.start, lost.end);
+      board.wroteAgain(lost);
+      drainSelective();
+      return;
+    }
+    const n = Math.min(frame, total - next);
+    // The window counts the bytes still on the line; the ring bounds how far past the
+    // acknowledged offset the host goes, but never below the window (a clean line stays busy).
+    const window = Math.max(2 * frame, Math.floor((rtt.upperMs() / 1000) * (baud / 10)) + frame);
+    const reach = Math.max(stats.info.holdBytes, window);
+    if (next < total && board.unaccountedBytes() < window && (next === acked || next + n - acked <= reach)) {
+      await sendData(next, next + n);
+      board.wrote(next, next + n);
+      next += n;
+      drainSelective();
+      return;
+    }
+    const probe = Math.max(MIN_PROBE_MS, Math.round(2 * rtt.upperMs()));
+    const f = await channel.nextFrame(Math.max(1, probe - (Date.now() - lastWrite)));
+    if (f) {
+      handleSelective(f);
+      return;
+    }
+    if (Date.now() - lastHeard >= timeoutMs * 3) {
+      stats.reconnects++;
+      acked = await begin();
+      next = acked;
+      board.clear();
+      lastHeard = Date.now();
+      return;
+    }
+    board.timedOut(); // the first frame not held is sent again
+  }
+
+  function drainSelective() {
+    for (let f = channel.pollFrame(); f; f = channel.pollFrame()) handleSelective(f);
+  }
+
+  /** ACK, SACK or NAK under selective repeat: the scoreboard learns what arrived and what is lost. */
+  function handleSelective(f) {
+    lastHeard = Date.now();
+    if (f.type === FrameType.RESULT) throwResult(f);
+    if (f.payload.length < 4 || ![FrameType.ACK, FrameType.NAK, FrameType.SACK].includes(f.type)) return;
+    let off = u32(f.payload, 0);
+    let held = null;
+    if (f.type === FrameType.SACK) {
+      ({ expected: off, held } = parseSack(f.payload, total));
+      stats.sacks++;
+    }
+    if (off > total) throw new RangeError(`answer offset ${off} is outside 0..${total}`);
+    if (f.type === FrameType.NAK && f.payload.length >= 5) {
+      const reason = f.payload[4];
+      if (reason === NakReason.RESTARTED && off < acked) {
+        stats.restarts++; // the device dropped what it had: its offset is lower than what was acknowledged
+        acked = off;
+        next = off;
+        board.clear();
+        progress(acked);
+        return;
+      }
+      if (reason === NakReason.CORRUPT || reason === NakReason.CUT) board.brokeNextAfterArrived();
+    }
+    if (off < acked) return; // older than the last acknowledgement
+    board.answer(off, held);
+    if (off > acked) {
+      acked = off;
+      progress(acked);
+    }
+    if (next < acked) next = acked;
+  }
+
   for (;;) {
     // Data phase: keep the window full until every byte is acknowledged.
     while (acked < total) {
       checkAbort();
+      if (stats.selectiveRepeat) {
+        await selectiveStep();
+        continue;
+      }
       while (next < total && next - acked < WINDOW_FRAMES * DATA_CHUNK) {
         const n = Math.min(DATA_CHUNK, total - next);
         const p = new Uint8Array(4 + n);
         putU32(p, 0, next);
         p.set(patch.subarray(next, next + n), 4);
         await send(FrameType.DATA, p);
+        stats.dataFrames++;
+        if (next < sentUpTo) stats.retransmittedFrames++;
         next += n;
+        sentUpTo = Math.max(sentUpTo, next);
       }
       const f = await channel.nextFrame(timeoutMs);
       if (!f) {

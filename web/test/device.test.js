@@ -53,6 +53,39 @@ test('dropped, corrupted and duplicated bytes: retransmissions, then the exact i
   assert.deepEqual(stagedImage(flashFile, expected.length), expected);
 });
 
+test('selective repeat: the same seeded faults cost fewer bytes sent again than go-back-N', async () => {
+  const dir = tempDir();
+  const patch = buildPatch(dir, OLD, NEW, ['--block-size', '512']);
+  const faults = 'drop=0.0005,corrupt=0.0005,dup=0.0005,seed=7';
+  const expected = new Uint8Array(readFileSync(NEW));
+  const sr = await update({ patch, faults });
+  assert.deepEqual(stagedImage(sr.flashFile, expected.length), expected);
+  const gbn = await update({ patch, faults, options: { goBackN: true } });
+  assert.deepEqual(stagedImage(gbn.flashFile, expected.length), expected);
+  console.log(`web host, 0.05% of each fault, seed 7: sent again ${sr.result.retransmittedBytes} bytes `
+    + `(${sr.result.retransmittedFrames} frames, ${sr.result.sacks} SACKs) with selective repeat, `
+    + `${gbn.result.retransmittedBytes} bytes (${gbn.result.retransmittedFrames} frames) with go-back-N`);
+  assert.equal(sr.result.selectiveRepeat, true, 'the device confirmed the capability');
+  assert.equal(gbn.result.selectiveRepeat, false);
+  assert.equal(gbn.result.sacks, 0, 'a device never SACKs a host that did not offer selective repeat');
+  assert.ok(sr.result.sacks > 0, 'gaps draw SACKs');
+  assert.ok(sr.result.retransmittedBytes < gbn.result.retransmittedBytes,
+    `${sr.result.retransmittedBytes} bytes sent again with selective repeat, ${gbn.result.retransmittedBytes} with go-back-N`);
+});
+
+test('a go-back-N device (version 1): the page falls back and stages the exact image', async () => {
+  const dir = tempDir();
+  const patch = buildPatch(dir, OLD, NEW, ['--block-size', '512']);
+  const { result, flashFile } = await update({
+    patch, faults: 'drop=0.0005,seed=4', deviceArgs: ['--go-back-n'],
+  });
+  assert.equal(result.info.selectiveRepeat, false, 'a version-1 INFO');
+  assert.equal(result.selectiveRepeat, false);
+  assert.equal(result.sacks, 0);
+  const expected = new Uint8Array(readFileSync(NEW));
+  assert.deepEqual(stagedImage(flashFile, expected.length), expected);
+});
+
 test('a device reset mid-transfer: the session begins again and finishes', async () => {
   const dir = tempDir();
   const patch = buildPatch(dir, OLD, NEW, ['--block-size', '512']);

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+// Selective repeat for the browser host (docs/PROTOCOL.md, "Selective repeat" and "Sending on a
+// noisy line"): what the Java host's Scoreboard, FrameSizer and RoundTrip do, for protocol.js.
+
+/** Patch bytes per DATA frame at the least: below it the framing costs more than a lost frame. */
+export const MIN_PAYLOAD = 16;
+/** The first frame's payload; each frame delivered doubles the limit, up to the maximum. */
+export const FIRST_PAYLOAD = 256;
+/** Line bytes after which the error counts are halved, so that old errors fade. */
+export const HALF_LIFE_BYTES = 16 * 1024;
+/** Line bytes a DATA frame adds to its patch bytes: 11 of framing and the u32 offset. */
+export const DATA_FRAMING = 15;
+/** The least wait, with nothing to send, before the first frame not held is sent again. */
+export const MIN_PROBE_MS = 40;
+
+/**
+ * SACK payload: u32 next expected offset, u32 start and u32 end of the range that holds the frame
+ * just received (0, 0 when it was not kept). Checked against the patch length.
+ */
+export function parseSack(p, patchLength) {
+  if (p.length < 12) throw new RangeError(`SACK payload is ${p.length} bytes, 12 expected`);
+  const view = new DataView(p.buffer, p.byteOffset, p.byteLength);
+  const expected = view.getUint32(0, true);
+  const start = view.getUint32(4, true);
+  const end = view.getUint32(8, true);
+  if (expected > patchLength) {
+    throw new RangeError(`SACK next expected offset ${expected} is outside 0..${patchLength}`);
+  }
+  if (start === 0 && end === 0) return { expected, held: null };
+  if (start <= expected || end <= start || end > patchLength) {
+    throw new RangeError(`SACK held range ${start}..${end} is outside ${expected + 1}..${patchLength}`);
+  }
+  return { expected, held: [start, end] };
+}
+
+/**
+ * Picks the DATA payload size from the errors seen, as ZMODEM shrinks its blocks on a noisy line:
+ * the size n that maximises n / (n + 15) * (1 - e)^(n + 15) for the estimated error rate e per
+ * byte. Frames start at FIRST_PAYLOAD and double with each one delivered.
+ */
+export class FrameSizer {
+  constructor(max) {
+    this.max = max;
+    this.limit = Math.min(max, FIRST_PAYLOAD);
+    this.lineBytes = 0;
+    this.errors = 0;
+  }
+
+  delivered(payload) {
+    this.limit = Math.min(this.max, 2 * this.limit);
+    this.count(payload);
+  }
+
+  lost(payload) {
+    this.errors++;
+    this.count(payload);
+  }
+
+  count(payload) {
+    this.lineBytes += payload + DATA_FRAMING;
+    if (this.lineBytes > HALF_LIFE_BYTES) {
+      this.lineBytes /= 2;
+      this.errors /= 2;
+    }
+  }
+
+  payload() {
+    if (this.errors === 0) return this.limit;
+    const e = this.errors / Math.max(this.lineBytes, 1);
+    const h = DATA_FRAMING;
+    const best = (Math.sqrt(h * h + (4 * h) / e) - h) / 2;
+    return Math.floor(Math.max(MIN_PAYLOAD, Math.min(this.limit, best)));
+  }
+}
+
+/** Smoothed round trip and its deviation (RFC 6298), in milliseconds. */
+export class RoundTrip {
+  constructor() {
+    this.srtt = -1;
+    this.rttvar = 0;
+  }
+
+  sample(ms) {
+    if (this.srtt < 0) {
+      this.srtt = ms;
+      this.rttvar = ms / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - ms);
+      this.srtt = 0.875 * this.srtt + 0.125 * ms;
+    }
+  }
+
+  /** A round trip that answers are rarely later than. */
+  upperMs() {
+    return this.srtt < 0 ? 100 : this.srtt + 4 * this.rttvar;
+  }
+}
+
+/**
+ * The DATA frames written and not yet acknowledged, in the order written: which ones the device
+ * holds, and which are lost. A serial line keeps order and the device answers frames in the order
+ * they arrive, so a frame is lost as soon as one written after it has arrived while it has not.
+ */
+export class Scoreboard {
+  constructor(sizer, rtt, now = () => Date.now()) {
+    this.sizer = sizer;
+    this.rtt = rtt;
+    this.now = now;
+    this.frames = [];
+    this.order = 0;
+    this.arrivedOrder = -1;
+  }
+
+  clear() {
+    this.frames = [];
+    this.arrivedOrder = -1;
+  }
+
+  wrote(start, end) {
+    this.frames.push({ start, end, order: this.order++, writtenAt: this.now(), again: false, lost: false, held: false });
+  }
+
+  /** A lost frame (or piece of one) was written again. */
+  wroteAgain(frame) {
+    frame.lost = false;
+    frame.again = true;
+    frame.order = this.order++;
+    frame.writtenAt = this.now();
+  }
+
+  /** Patch bytes written whose fate is not known yet: what is on the line. */
+  unaccountedBytes() {
+    let n = 0;
+    for (const s of this.frames) if (!s.held && !s.lost) n += s.end - s.start;
+    return n;
+  }
+
+  /** The device's answer: every byte before `acked` arrived, and it holds `held` ([start, end] or null). */
+  answer(acked, held) {
+    let newest = null;
+    const kept = [];
+    for (const s of this.frames) {
+      const done = s.end <= acked;
+      const holds = !done && held !== null && held[0] <= s.start && s.end <= held[1];
+      if ((done || holds) && !s.held) {
+        this.sizer.delivered(s.end - s.start);
+        if (newest === null || s.order > newest.order) newest = s;
+      }
+      if (!done) {
+        if (holds) s.held = true;
+        kept.push(s);
+      }
+    }
+    this.frames = kept;
+    if (newest === null) return;
+    if (!newest.again) this.rtt.sample(this.now() - newest.writtenAt); // Karn: frames sent once only
+    this.arrivedOrder = Math.max(this.arrivedOrder, newest.order);
+    for (const s of this.frames) {
+      if (!s.held && !s.lost && s.order < this.arrivedOrder) this.markLost(s);
+    }
+  }
+
+  markLost(s) {
+    s.lost = true;
+    this.sizer.lost(s.end - s.start);
+  }
+
+  /** NAK 2 or 4: the first frame written after the last that arrived broke on the line. */
+  brokeNextAfterArrived() {
+    let first = null;
+    for (const s of this.frames) {
+      if (!s.held && !s.lost && s.order > this.arrivedOrder && (first === null || s.order < first.order)) first = s;
+    }
+    if (first !== null) this.markLost(first);
+  }
+
+  /** Nothing came back in time: the first frame not held is sent again (not counted as a line error). */
+  timedOut() {
+    const s = this.frames.find((f) => !f.held);
+    if (s) s.lost = true;
+  }
+
+  /** The lost frame with the lowest offset, cut to at most maxSize bytes (the rest stays lost); or null. */
+  firstLost(maxSize) {
+    let at = -1;
+    for (let i = 0; i < this.frames.length; i++) {
+      const s = this.frames[i];
+      if (s.lost && !s.held && (at < 0 || s.start < this.frames[at].start)) at = i;
+    }
+    if (at < 0) return null;
+    const s = this.frames[at];
+    if (s.end - s.start <= maxSize) return s;
+    const tail = { ...s, start: s.start + maxSize };
+    s.end = s.start + maxSize;
+    this.frames.splice(at + 1, 0, tail);
+    return s;
+  }
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+// The browser host's selective-repeat bookkeeping, without a device: SACK parsing (untrusted
+// offsets refused by name), which frames the scoreboard calls lost, and the frame size.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FIRST_PAYLOAD, FrameSizer, MIN_PAYLOAD, RoundTrip, Scoreboard, parseSack } from '../src/selective.js';
+
+function sack(expected, start, end) {
+  const p = new Uint8Array(12);
+  const v = new DataView(p.buffer);
+  v.setUint32(0, expected, true);
+  v.setUint32(4, start, true);
+  v.setUint32(8, end, true);
+  return p;
+}
+
+function board() {
+  return new Scoreboard(new FrameSizer(1020), new RoundTrip(), () => 0);
+}
+
+test('a SACK gives the next expected offset and the held range', () => {
+  assert.deepEqual(parseSack(sack(1085, 1185, 1385), 5000), { expected: 1085, held: [1185, 1385] });
+  assert.deepEqual(parseSack(sack(1085, 0, 0), 5000), { expected: 1085, held: null }, 'a frame not kept');
+});
+
+test('malformed SACKs are refused, naming the field and the allowed range', () => {
+  assert.throws(() => parseSack(new Uint8Array(8), 5000), /SACK payload is 8 bytes, 12 expected/);
+  assert.throws(() => parseSack(sack(6000, 0, 0), 5000), /SACK next expected offset 6000 is outside 0\.\.5000/);
+  assert.throws(() => parseSack(sack(100, 50, 80), 5000), /SACK held range 50\.\.80 is outside 101\.\.5000/);
+  assert.throws(() => parseSack(sack(100, 300, 200), 5000), /SACK held range 300\.\.200/);
+  assert.throws(() => parseSack(sack(100, 200, 5001), 5000), /SACK held range 200\.\.5001 is outside 101\.\.5000/);
+});
+
+test('a frame is lost once a frame written after it has arrived, and only it is sent again', () => {
+  const b = board();
+  b.wrote(0, 100);
+  b.wrote(100, 200);
+  b.wrote(200, 300);
+  b.answer(0, [100, 200]); // the second frame is held: the first never arrived
+  assert.deepEqual(b.firstLost(1020), b.frames[0]);
+  assert.equal(b.firstLost(1020).start, 0);
+  assert.equal(b.unaccountedBytes(), 100, 'the third frame is still on the line');
+  b.wroteAgain(b.firstLost(1020));
+  assert.equal(b.firstLost(1020), null);
+  b.answer(300, null);
+  assert.equal(b.frames.length, 0, 'everything acknowledged');
+});
+
+test('NAK 2 marks the first frame written after the last one that arrived', () => {
+  const b = board();
+  b.wrote(0, 100);
+  b.wrote(100, 200);
+  b.answer(100, null);
+  b.brokeNextAfterArrived();
+  assert.equal(b.firstLost(1020).start, 100);
+});
+
+test('a lost frame is sent again cut to the current frame size', () => {
+  const b = board();
+  b.wrote(0, 300);
+  b.wrote(300, 400);
+  b.answer(0, [300, 400]);
+  const head = b.firstLost(128);
+  assert.deepEqual([head.start, head.end], [0, 128]);
+  b.wroteAgain(head);
+  const tail = b.firstLost(128);
+  assert.deepEqual([tail.start, tail.end], [128, 256]);
+});
+
+test('a timeout sends the first frame not held again, without counting a line error', () => {
+  const sizer = new FrameSizer(1020);
+  const b = new Scoreboard(sizer, new RoundTrip(), () => 0);
+  b.wrote(0, 100);
+  b.timedOut();
+  assert.equal(b.firstLost(1020).start, 0);
+  assert.equal(sizer.errors, 0);
+});
+
+test('the frame size starts small, doubles while frames arrive, and shrinks with errors', () => {
+  const s = new FrameSizer(1020);
+  assert.equal(s.payload(), FIRST_PAYLOAD);
+  s.delivered(256);
+  s.delivered(512);
+  assert.equal(s.payload(), 1020);
+  for (let i = 0; i < 6; i++) s.lost(100);
+  const noisy = s.payload();
+  assert.ok(noisy < 1020 && noisy >= MIN_PAYLOAD, `after errors: ${noisy}`);
+});
