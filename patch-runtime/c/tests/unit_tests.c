@@ -25,6 +25,7 @@ typedef struct {
     uint8_t out[MAX_FILE];
     uint32_t out_size;
     int fail_read;
+    uint32_t bytes_read;
 } mem_images;
 
 static int mem_read(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
@@ -33,6 +34,7 @@ static int mem_read(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
         return -1;
     }
     memcpy(buf, m->old + offset, len);
+    m->bytes_read += len;
     return 0;
 }
 
@@ -414,7 +416,92 @@ static void test_signatures(const char *dir) {
         EXPECT(fwd_apply_init(&a, &port, (uint8_t *) work, 64) == FWD_OK, "init");
         EXPECT(fwd_apply_process(&a, patch_buf, 3) != FWD_ERR_BAD_ARGUMENT, "process");
         EXPECT(fwd_apply_set_trust(&a, &trust) == FWD_ERR_BAD_ARGUMENT, "trust after the first byte");
+        EXPECT(fwd_apply_set_base_checked(&a) == FWD_ERR_BAD_ARGUMENT, "base checked after the first byte");
     }
+}
+
+/*
+ * Applies patch, telling the applier the caller checked the base when old_checked; returns
+ * the bytes of OLD read while the header was processed, or UINT32_MAX when the apply failed.
+ */
+static uint32_t header_reads(const uint8_t *old, uint32_t old_size, const uint8_t *patch, uint32_t len,
+                             const fwd_header *h, uint8_t old_checked, const uint8_t *expected, uint32_t new_size) {
+    static fwd_applier a;
+    fwd_port port;
+    uint32_t during_header;
+    memset(&port, 0, sizeof port);
+    port.read_old = mem_read;
+    port.write_new = mem_write;
+    port.user = &images;
+    port.old_size = old_size;
+    port.ram_budget = 0xFFFFFFFFu;
+    images.old = old;
+    images.old_size = old_size;
+    images.out_size = 0;
+    images.bytes_read = 0;
+    if (fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work) != FWD_OK
+            || (old_checked && fwd_apply_set_base_checked(&a) != FWD_OK)
+            || fwd_apply_process(&a, patch, h->header_size) != FWD_OK) {
+        return UINT32_MAX;
+    }
+    during_header = images.bytes_read;
+    if (fwd_apply_process(&a, patch + h->header_size, len - h->header_size) != FWD_OK || fwd_apply_finish(&a) != FWD_OK
+            || images.out_size != new_size || memcmp(images.out, expected, new_size) != 0) {
+        return UINT32_MAX;
+    }
+    return during_header;
+}
+
+/* A base measured before the apply (at boot): compared by fwd_base_matches, not read again. */
+static void test_measured_base(const char *dir) {
+    static const char *const NAMES[] = {"none-two-blocks", "compact-lzma"};
+    static uint8_t buf[64];
+    uint32_t v;
+    for (v = 0; v < 2; v++) {
+        uint32_t old_size = load(dir, NAMES[v], "old", old_buf);
+        uint32_t new_size = load(dir, NAMES[v], "new", new_buf);
+        uint32_t size = load(dir, NAMES[v], "fwd", patch_buf);
+        uint32_t header_size;
+        fwd_image_checksums m;
+        fwd_image_checksums other;
+        fwd_header h;
+        images.old = old_buf;
+        images.old_size = old_size;
+        images.fail_read = 0;
+        EXPECT(fwd_header_prefix(patch_buf, &header_size) == FWD_OK
+               && fwd_header_parse(patch_buf, header_size, &h) == FWD_OK, NAMES[v]);
+        EXPECT(fwd_image_checksums_measure(mem_read, &images, old_size, buf, sizeof buf, &m) == FWD_OK, "measure");
+        EXPECT(m.size == old_size && m.crc32 == h.old_crc32 && m.has_mpeg2, "measured size, CRC-32, MPEG-2 flag");
+        EXPECT(fwd_base_matches(&h, &m) == FWD_OK, "the measurement is the header's base");
+        EXPECT(header_reads(old_buf, old_size, patch_buf, size, &h, 1, new_buf, new_size) == 0,
+               "checked base: no old byte read for the header, exact new image");
+        EXPECT(header_reads(old_buf, old_size, patch_buf, size, &h, 0, new_buf, new_size) == old_size,
+               "unchecked base: the whole old image read once for the header");
+        other = m;
+        other.sha256[31] ^= 1u;
+        EXPECT(fwd_base_matches(&h, &other) == FWD_ERR_WRONG_BASE_IMAGE, "another SHA-256");
+        other = m;
+        other.crc32 ^= 1u;
+        EXPECT(fwd_base_matches(&h, &other) == FWD_ERR_WRONG_BASE_IMAGE, "another CRC-32");
+        other = m;
+        other.size--;
+        EXPECT(fwd_base_matches(&h, &other) == FWD_ERR_WRONG_BASE_IMAGE, "another size");
+        EXPECT(fwd_base_matches(&h, NULL) == FWD_ERR_WRONG_BASE_IMAGE, "no measurement");
+        other = m;
+        other.crc32_mpeg2 ^= 1u;
+        EXPECT(fwd_base_matches(&h, &other) == (h.has_mpeg2 ? FWD_ERR_WRONG_BASE_IMAGE : FWD_OK),
+               "another CRC-32/MPEG-2 counts when the header records one");
+        other.has_mpeg2 = 0;
+        EXPECT(fwd_base_matches(&h, &other) == FWD_OK, "a measurement without MPEG-2 is compared without it");
+    }
+    EXPECT(fwd_image_checksums_measure(mem_read, &images, 10, NULL, 64, NULL) == FWD_ERR_IO_ERROR, "no buffer");
+    images.fail_read = 1;
+    {
+        fwd_image_checksums m;
+        EXPECT(fwd_image_checksums_measure(mem_read, &images, 10, buf, sizeof buf, &m) == FWD_ERR_IO_ERROR,
+               "a read error");
+    }
+    images.fail_read = 0;
 }
 
 int main(int argc, char **argv) {
@@ -428,6 +515,7 @@ int main(int argc, char **argv) {
     test_bad_patches(argv[1]);
     test_every_error_code(argv[1]);
     test_signatures(argv[1]);
+    test_measured_base(argv[1]);
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR]: applies a patch
+ * fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR] [--base read|measured]: applies a patch
  * with the C library, the way a device does (patch pushed in chunks of N bytes, default 4096). With
  * --trust (repeatable, PEM files as `fwdelta apply --trust` reads them) the patch must be signed by
  * one of those keys; with --slot, as soon as the header is in, a patch whose load address is not
- * ADDR is refused (fwd_header_check_load_address). Exit codes as the Java CLI's: 0 ok, 2 usage,
+ * ADDR is refused (fwd_header_check_load_address). With --base measured the tool first measures
+ * OLD as a bootloader does at boot (fwd_image_checksums_measure) and, when the header's old image
+ * is that measurement (fwd_base_matches), lets the applier skip reading and hashing OLD
+ * (fwd_apply_set_base_checked); otherwise the applier checks OLD itself. Exit codes as the Java CLI's: 0 ok, 2 usage,
  * 3 bad patch, 4 wrong base image, 5 I/O (also an unreadable key file), 6 refused by policy. A
  * failure prints one line
  * "fwdelta: error: code N NAME" (N as in docs/FORMAT.md 5) and leaves no OUT behind.
@@ -84,13 +87,31 @@ static int exit_code(fwd_error e) {
 }
 
 static int usage(const char *why) {
-    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR]\n", why);
+    fprintf(stderr, "fwdelta: error: %s\nusage: fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR] [--base read|measured]\n", why);
     return 2;
 }
 
 static int io_error(const char *what, const char *path) {
     fprintf(stderr, "fwdelta: error: cannot %s %s\n", what, path);
     return 5;
+}
+
+/*
+ * Whether the patch's header records OLD as measured before the apply (--base measured): the
+ * measurement is what a bootloader does at boot, outside fwd_apply_* (which instructions-per-byte
+ * counts). An unreadable or invalid header is left to the applier to report. Rewinds the patch.
+ */
+static int base_is_measured(files *f, FILE *patch) {
+    static uint8_t buf[4096];
+    fwd_image_checksums m;
+    fwd_header h;
+    uint32_t size;
+    size_t got = fread(buf, 1, FWD_HEADER_MAX, patch);
+    int ok = fwd_header_prefix(buf, &size) == FWD_OK && size <= got && fwd_header_parse(buf, size, &h) == FWD_OK
+            && fwd_image_checksums_measure(read_old, f, f->old_size, buf, sizeof buf, &m) == FWD_OK
+            && fwd_base_matches(&h, &m) == FWD_OK;
+    rewind(patch);
+    return ok;
 }
 
 int main(int argc, char **argv) {
@@ -108,12 +129,13 @@ int main(int argc, char **argv) {
     int has_slot = 0;
     unsigned long slot = 0;
     int checked = 0;
+    int base_measured = 0;
     trust.verify = fwd_crypto_host_verify;
     trust.user = NULL;
     trust.keys = keys;
     trust.key_count = 0;
     if (argc < 4 || argc % 2 != 0) {
-        return usage("expected OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR]");
+        return usage("expected OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR] [--base read|measured]");
     }
     for (i = 4; i + 1 < argc; i += 2) {
         char *end;
@@ -138,6 +160,11 @@ int main(int argc, char **argv) {
                 return usage("--slot must be an address 0..0xffffffff");
             }
             has_slot = 1;
+        } else if (strcmp(argv[i], "--base") == 0) {
+            if (strcmp(argv[i + 1], "read") != 0 && strcmp(argv[i + 1], "measured") != 0) {
+                return usage("--base must be read or measured");
+            }
+            base_measured = strcmp(argv[i + 1], "measured") == 0;
         } else {
             return usage("unknown option");
         }
@@ -178,6 +205,9 @@ int main(int argc, char **argv) {
     port.old_size = (uint32_t) old_size;
     port.ram_budget = 0xFFFFFFFFu;
     e = fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
+    if (e == FWD_OK && base_measured && base_is_measured(&f, patch)) {
+        e = fwd_apply_set_base_checked(&a);
+    }
     if (e == FWD_OK && trust.key_count > 0) {
         e = fwd_apply_set_trust(&a, &trust);
     }

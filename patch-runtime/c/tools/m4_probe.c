@@ -48,6 +48,18 @@ int main(void) {
     fwd_trusted_key_init(&key, FWD_SIG_ED25519, chunk, 32);
     fwd_apply_set_trust(&applier, &trust);
 #endif
+#ifdef FWD_PROBE_BASE_MEASURED
+    {
+        /* The optional base measured at boot: measure, compare with the header, tell the applier. */
+        static fwd_image_checksums measured;
+        static fwd_header header;
+        static uint8_t buf[64];
+        if (fwd_image_checksums_measure(read_old, 0, probe_sink, buf, sizeof buf, &measured) == FWD_OK
+                && fwd_base_matches(&header, &measured) == FWD_OK) {
+            fwd_apply_set_base_checked(&applier);
+        }
+    }
+#endif
     e = fwd_apply_process(&applier, chunk, probe_sink);
     e = fwd_apply_finish(&applier);
     probe_sink = (uint32_t) e;

@@ -108,6 +108,7 @@ static int block_done(void *user, const fwd_resume *at) {
 static fwd_error open_applier(fwd_agent *g) {
     fwd_port port;
     fwd_error e;
+    int base_checked = 0;
     memset(&port, 0, sizeof port);
     port.read_old = read_old;
     port.write_new = write_new;
@@ -125,12 +126,23 @@ static fwd_error open_applier(fwd_agent *g) {
             return FWD_ERR_WRONG_BASE_IMAGE;
         }
         port.old_size = h.old_size;
+        if (g->policy.running_image != NULL && g->policy.running_image->size == h.old_size) {
+            /* Measured at boot: compared here, so the applier does not hash the slot again. */
+            e = fwd_base_matches(&h, g->policy.running_image);
+            if (e != FWD_OK) {
+                return e;
+            }
+            base_checked = 1;
+        }
     }
     e = fwd_apply_init(&g->applier, &port, g->work, g->work_size);
     if (e != FWD_OK) {
         return e;
     }
     e = fwd_apply_set_trust(&g->applier, g->policy.trust); /* checked again on every resume */
+    if (e == FWD_OK && base_checked) {
+        e = fwd_apply_set_base_checked(&g->applier);
+    }
     if (e != FWD_OK) {
         return e;
     }

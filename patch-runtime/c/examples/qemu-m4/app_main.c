@@ -81,6 +81,7 @@ int main(void) {
     policy.ram_budget = RAM_BUDGET;
     policy.installed_version = APP_VERSION;
     policy.hardware_id = BOARD_HARDWARE_ID;
+    policy.running_image = NULL; /* the example does not measure its image: each update reads the slot once */
     if (fwd_agent_init(&agent, &board_layout, &policy, work, sizeof work) != 0) {
         board_log("app: cannot read the agent log\n");
     }

@@ -25,6 +25,18 @@ typedef int (*fwd_read_fn)(void *user, uint32_t offset, uint8_t *buf, uint32_t l
 /* Appends len bytes to the new image (the staging slot); returns 0, or nonzero on an I/O error. */
 typedef int (*fwd_write_fn)(void *user, const uint8_t *buf, uint32_t len);
 
+/*
+ * An image's checksums as the device measured them, e.g. its bootloader at boot before starting it
+ * (fwd_image_checksums_measure). crc32_mpeg2 counts only when has_mpeg2 is set.
+ */
+typedef struct {
+    uint32_t size;
+    uint32_t crc32;
+    uint32_t crc32_mpeg2;
+    uint8_t has_mpeg2;
+    uint8_t sha256[32];
+} fwd_image_checksums;
+
 typedef struct {
     fwd_read_fn read_old;
     fwd_write_fn write_new;
@@ -34,6 +46,15 @@ typedef struct {
     /* RAM the device gives the applier: a larger decoder_ram is refused [RAM_BUDGET_EXCEEDED]. */
     uint32_t ram_budget;
 } fwd_port;
+
+/*
+ * Reads size bytes through read (buf_len bytes at a time into buf) and fills out with their size,
+ * CRC-32, CRC-32/MPEG-2 and SHA-256: what a device measures of its running image at boot.
+ * Returns FWD_OK, or FWD_ERR_IO_ERROR when read fails or an argument is missing (read, buf or out
+ * NULL, buf_len 0).
+ */
+fwd_error fwd_image_checksums_measure(fwd_read_fn read, void *user, uint32_t size, uint8_t *buf, uint32_t buf_len,
+                                      fwd_image_checksums *out);
 
 /* The fixed applier state that decoder_ram counts (FORMAT.md 4): the context fits it on 32-bit MCUs. */
 #define FWD_CONTEXT_MAX 1024u
@@ -98,6 +119,12 @@ fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size);
  * records slot_address (where the new image will run), else FWD_ERR_WRONG_LOAD_ADDRESS.
  */
 fwd_error fwd_header_check_load_address(const fwd_header *h, uint32_t slot_address);
+/*
+ * Whether a measured image is the header's base: FWD_OK when its size, CRC-32, SHA-256 and (when
+ * both record it) CRC-32/MPEG-2 are those the header records of the old image, else
+ * FWD_ERR_WRONG_BASE_IMAGE. A caller that gets FWD_OK may call fwd_apply_set_base_checked.
+ */
+fwd_error fwd_base_matches(const fwd_header *h, const fwd_image_checksums *measured);
 
 /* ---- Everything below is the applier's private state, public only so that it can be static. ---- */
 
@@ -194,7 +221,9 @@ typedef struct {
     fwd_window window;
     uint32_t stored_left;
     fwd_block_fn on_block;
-    uint32_t resumed;
+    uint8_t resumed;
+    /* fwd_apply_set_base_checked: the old image is not read and hashed before the first write. */
+    uint8_t base_checked;
     /*
      * Two phases share these bytes. The header bytes are dead once the header is parsed and its
      * signature checked (on_header); only after that does on_header read old-image bytes into
@@ -228,6 +257,13 @@ fwd_error fwd_apply_init(fwd_applier *a, const fwd_port *port, uint8_t *work, ui
  * after fwd_apply_init and before the first fwd_apply_process; trust must outlive the applier.
  */
 fwd_error fwd_apply_set_trust(fwd_applier *a, const fwd_trust *trust);
+/*
+ * Before the first byte, only when the caller has compared the header's old-image checksums with a
+ * measurement of the old image (fwd_base_matches, e.g. with what the bootloader measured at boot):
+ * the applier then checks only old_size and does not read and hash the whole old image again.
+ * Java: OldImage.knownChecksums(). FWD_ERR_BAD_ARGUMENT after the first byte.
+ */
+fwd_error fwd_apply_set_base_checked(fwd_applier *a);
 fwd_error fwd_apply_process(fwd_applier *a, const uint8_t *chunk, size_t len);
 fwd_error fwd_apply_finish(fwd_applier *a);
 /* Calls fn(port.user, resume point) after every block (set before the first block). */

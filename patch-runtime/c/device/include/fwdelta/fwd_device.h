@@ -124,12 +124,17 @@ uint32_t fwd_swap_groups(const fwd_layout *l, uint32_t bytes, uint32_t g, uint32
 enum { FWD_AGENT_IDLE = 0, FWD_AGENT_RECEIVING = 1, FWD_AGENT_STAGED = 2, FWD_AGENT_FAILED = 3 };
 
 /* The device's rules on a header (UpdatePolicy.java). trust: the keys whose signatures it accepts
- * (fwd_crypto.h; must outlive the agent); NULL accepts unsigned patches, a development setting. */
+ * (fwd_crypto.h; must outlive the agent); NULL accepts unsigned patches, a development setting.
+ * running_image: the running image's checksums as the device measured them at this boot
+ * (fwd_image_checksums_measure over the active slot; must outlive the agent), or NULL. A patch
+ * whose old_size is that size is checked against them instead of the agent reading the whole
+ * active slot again (Java: UpdateAgent's runningImage). */
 typedef struct {
     uint32_t ram_budget;
     uint64_t installed_version;
     uint32_t hardware_id;
     const fwd_trust *trust;
+    const fwd_image_checksums *running_image;
 } fwd_policy;
 
 #define FWD_STAGING_CHUNK 256u
