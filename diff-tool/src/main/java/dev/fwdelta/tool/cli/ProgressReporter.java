@@ -107,15 +107,17 @@ final class ProgressReporter implements HostSession.Progress, DeltaFlasher.Progr
             case BAR -> {
                 int width = 30;
                 int filled = (int) (width * done / Math.max(1, total));
-                err.printf("\r%-14s [%s%s] %3d%% %d/%d %s, ETA %.1f s ", phase, "#".repeat(filled),
-                        ".".repeat(width - filled), percent, done, total, unit, eta);
+                // no time left before anything was done: the rate is not known yet
+                err.printf("\r%-14s [%s%s] %3d%% %d/%d %s%s ", phase, "#".repeat(filled),
+                        ".".repeat(width - filled), percent, done, total, unit,
+                        rate > 0 ? String.format(", ETA %.1f s", eta) : "");
                 barOpen = !finished;
                 if (finished) {
                     err.println();
                 }
             }
             case LINES -> err.printf("%s: %d%% (%d of %d %s)%s%n", phase, percent, done, total, unit,
-                    finished ? "" : String.format(", about %.0f s left", eta));
+                    finished || rate <= 0 ? "" : String.format(", about %.0f s left", eta));
         }
         err.flush();
     }
