@@ -52,7 +52,8 @@ class FillerByteTest {
 
     @Test
     void aDoneWhoseHeaderBrokeIsSentAgain() throws Exception {
-        // DONE's length field: the header CRC fails, so the device skips the frame and says nothing
+        // DONE's length field: the header CRC fails, so the device skips the frame and says nothing.
+        // This counts the resend, not how soon it comes (a host waiting 10 s passed it too).
         Update u = update(new MemoryLine(FrameType.DONE, 3));
         assertEquals(2, u.line.framesWritten(FrameType.DONE), "DONE sent again after the device said nothing");
         assertEquals(List.of(), nakReasons(u.line.answers()), "a broken header draws no NAK");

@@ -172,14 +172,8 @@ public final class Bootloader {
         if (expected.size() > layout.active().size()) {
             return false;
         }
-        ImageChecksums.Accumulator acc = ImageChecksums.Accumulator.toCheck(expected);
-        for (long at = 0; at < expected.size(); ) {
-            int n = (int) Math.min(CHUNK, expected.size() - at);
-            flash.read(layout.active().offset() + at, buffer, 0, n);
-            acc.update(buffer, 0, n);
-            at += n;
-        }
-        return acc.result().matches(expected);
+        return SlotChecksums.read(flash, layout.active().offset(), expected.size(),
+                ImageChecksums.Accumulator.toCheck(expected)).matches(expected);
     }
 
     private static PatchHeader parse(byte[] header) {

@@ -254,7 +254,7 @@ public final class UpdateAgent {
     }
 
     private void verifyStaged(PatchHeader h) throws IOException {
-        ImageChecksums actual = readChecksums(flash, layout.staging().offset(), h.newSize(),
+        ImageChecksums actual = SlotChecksums.read(flash, layout.staging().offset(), h.newSize(),
                 ImageChecksums.Accumulator.toCheck(h.newImage()));
         if (!actual.matches(h.newImage())) {
             throw new PatchException(ErrorCode.NEW_IMAGE_MISMATCH, "staged image is " + actual + ", signed header says "
@@ -274,24 +274,13 @@ public final class UpdateAgent {
     /**
      * The checksums of the first {@code size} bytes of the active slot, read from flash: what a
      * device measures at boot to give {@link #UpdateAgent(DeviceLayout, Flash, UpdatePolicy,
-     * ImageChecksums)}, with the agent's 256-byte buffer.
+     * ImageChecksums)}.
      */
     public static ImageChecksums measureRunningImage(DeviceLayout layout, Flash flash, long size) {
         if (size < 0 || size > layout.active().size()) {
             throw new IllegalArgumentException("running image size " + size + " outside 0.." + layout.active().size());
         }
-        return readChecksums(flash, layout.active().offset(), size, new ImageChecksums.Accumulator());
-    }
-
-    private static ImageChecksums readChecksums(Flash flash, long start, long size, ImageChecksums.Accumulator acc) {
-        byte[] buffer = new byte[StagingWriter.CHUNK];
-        for (long at = 0; at < size; ) {
-            int n = (int) Math.min(buffer.length, size - at);
-            flash.read(start + at, buffer, 0, n);
-            acc.update(buffer, 0, n);
-            at += n;
-        }
-        return acc.result();
+        return SlotChecksums.read(flash, layout.active().offset(), size, new ImageChecksums.Accumulator());
     }
 
     private static PatchHeader headerOf(byte[] h) {
