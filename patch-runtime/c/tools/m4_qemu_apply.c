@@ -2,12 +2,17 @@
 /*
  * The guest program of tools/m4-instructions-per-byte: applies OLD + PATCH on an emulated Cortex-M4
  * (qemu-system-arm -M mps2-an386) so that a QEMU plugin can count the instructions the applier
- * executes. Semihosting command line: "MODE OLD PATCH OUT".
+ * executes. Semihosting command line: "MODE BASE OLD PATCH OUT".
  *
- *   apply  reads OLD and PATCH into RAM, applies the patch (chunks of 4096, as fwdelta-c-apply),
- *          writes the new image to the host file OUT; exits 0 only on FWD_OK
- *   read   reads OLD and PATCH into RAM and exits: the baseline the script subtracts, so that
- *          the difference is fwd_apply_init/process/finish with their callbacks
+ *   MODE apply  reads OLD and PATCH into RAM, applies the patch (chunks of 4096, as fwdelta-c-apply),
+ *               writes the new image to the host file OUT; exits 0 only on FWD_OK
+ *   MODE read   reads OLD and PATCH into RAM (and with BASE measured, measures OLD) and exits: the
+ *               baseline the script subtracts, so that the difference is fwd_apply_init/process/
+ *               finish with their callbacks
+ *   BASE read      the applier reads and hashes OLD itself
+ *   BASE measured  OLD is measured first, as a bootloader does at boot (fwd_image_checksums_measure),
+ *                  and when the header's old image is that measurement (fwd_base_matches) the
+ *                  applier is told so (fwd_apply_set_base_checked): fwdelta-c-apply --base measured
  *
  * The callbacks do what fwdelta-c-apply's do (the host figure counts the same work): the old image
  * is read from memory, as a device reads its memory-mapped flash, and the new image is collected in
@@ -141,6 +146,20 @@ static int write_new(void *user, const uint8_t *buf, uint32_t len) {
     return 0;
 }
 
+/*
+ * With BASE measured: whether the patch's header records OLD as measured, as fwdelta-c-apply's
+ * base_is_measured decides; an invalid header is left to the applier to report.
+ */
+static int base_is_measured(const uint8_t *patch, uint32_t patch_size) {
+    static uint8_t buf[4096];
+    fwd_image_checksums m;
+    fwd_header h;
+    uint32_t size;
+    return fwd_header_prefix(patch, &size) == FWD_OK && size <= patch_size && fwd_header_parse(patch, size, &h) == FWD_OK
+            && fwd_image_checksums_measure(read_old, 0, old_size, buf, sizeof buf, &m) == FWD_OK
+            && fwd_base_matches(&h, &m) == FWD_OK;
+}
+
 /* Splits the semihosting command line in place into up to max words. */
 static int words(char *s, char **w, int max) {
     int n = 0;
@@ -162,7 +181,8 @@ static int words(char *s, char **w, int max) {
 int main(void) {
     static char cmd[1024];
     uint32_t a[2];
-    char *arg[4];
+    char *arg[5];
+    int measured;
     const uint8_t *patch;
     uint32_t patch_size;
     uint32_t at;
@@ -174,24 +194,28 @@ int main(void) {
         fail("no semihosting command line", "");
     }
     cmd[a[1]] = 0;
-    if (words(cmd, arg, 4) != 4) {
-        fail("usage: apply|read OLD PATCH OUT (semihosting command line)", "");
+    if (words(cmd, arg, 5) != 5) {
+        fail("usage: apply|read read|measured OLD PATCH OUT (semihosting command line)", "");
     }
     old_image = INPUT_RAM;
-    old_size = load(arg[1], INPUT_RAM, INPUT_RAM_SIZE);
+    old_size = load(arg[2], INPUT_RAM, INPUT_RAM_SIZE);
     at = (old_size + 3u) & ~3u;
     patch = INPUT_RAM + at;
-    patch_size = load(arg[2], INPUT_RAM + at, INPUT_RAM_SIZE - at);
+    patch_size = load(arg[3], INPUT_RAM + at, INPUT_RAM_SIZE - at);
+    measured = strcmp(arg[1], "measured") == 0 && base_is_measured(patch, patch_size);
     if (strcmp(arg[0], "read") == 0) {
         semihost(SYS_EXIT, (const void *) ADP_STOPPED_APPLICATION_EXIT);
     }
-    out_handle = open_file(arg[3], OPEN_WRITE_BINARY);
+    out_handle = open_file(arg[4], OPEN_WRITE_BINARY);
     port.read_old = read_old;
     port.write_new = write_new;
     port.user = 0;
     port.old_size = old_size;
     port.ram_budget = 0xFFFFFFFFu;
     e = fwd_apply_init(&applier, &port, (uint8_t *) work, (uint32_t) sizeof work);
+    if (e == FWD_OK && measured) {
+        e = fwd_apply_set_base_checked(&applier);
+    }
     for (at = 0; e == FWD_OK && at < patch_size; at += CHUNK) {
         e = fwd_apply_process(&applier, patch + at, patch_size - at < CHUNK ? patch_size - at : CHUNK);
     }
