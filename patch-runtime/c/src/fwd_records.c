@@ -19,10 +19,12 @@ void fwd_records_start(fwd_records *r, uint32_t max_kind) {
     r->remaining = 0;
     r->old_pos = 0;
     r->new_pos = 0;
-    r->max_kind = max_kind;
+    r->max_kind = (uint8_t) max_kind;
     r->sparse = 0;
     r->diff_left = 0;
     r->zero_run = 0;
+    r->cache_base = 0;
+    r->cache_end = 0;
 }
 
 /*
@@ -39,11 +41,33 @@ static fwd_error emit(fwd_applier *a, const uint8_t *b, uint32_t len) {
     return a->port.write_new(a->port.user, b, len) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
 }
 
-static fwd_error read_old(fwd_applier *a, uint32_t n) {
-    if (a->buf.blocks.reloc.ready) {
-        return fwd_view_read(a, a->buf.blocks.rec.old_pos, a->buf.blocks.old_buf, n);
+/*
+ * n (<= FWD_OLD_READ_BUFFER) old bytes at old_pos, relocated where there is a map: *at points at
+ * them in old_buf. A sparse record alternates short zero runs and literals over consecutive old
+ * bytes (a few bytes each on far-apart releases), so a read fills old_buf as far as it holds and
+ * the next reads are served from it: one port read and one view scan for many pairs. Not in a
+ * small-code build (FWD_SMALL_CODE), where the 64 bytes of code it takes count more.
+ */
+static fwd_error read_old(fwd_applier *a, uint32_t n, uint8_t **at) {
+    fwd_records *r = &a->buf.blocks.rec;
+    uint32_t pos = r->old_pos;
+    fwd_error e = FWD_OK;
+#if !(defined(FWD_SMALL_CODE) && FWD_SMALL_CODE)
+    if (pos >= r->cache_base && pos - r->cache_base + n <= r->cache_end) {
+        *at = a->buf.blocks.old_buf + (pos - r->cache_base);
+        return FWD_OK;
     }
-    return a->port.read_old(a->port.user, a->buf.blocks.rec.old_pos, a->buf.blocks.old_buf, n) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
+    n = a->h.old_size - pos < FWD_OLD_READ_BUFFER ? a->h.old_size - pos : FWD_OLD_READ_BUFFER;
+    r->cache_base = pos;
+    r->cache_end = (uint8_t) n;
+#endif
+    if (a->buf.blocks.reloc.ready) {
+        e = fwd_view_read(a, pos, a->buf.blocks.old_buf, n);
+    } else if (a->port.read_old(a->port.user, pos, a->buf.blocks.old_buf, n) != 0) {
+        e = FWD_ERR_IO_ERROR;
+    }
+    *at = a->buf.blocks.old_buf;
+    return e; /* an error is sticky: nothing reads old_buf again */
 }
 
 static uint32_t after_pair(const fwd_records *r) {
@@ -54,9 +78,10 @@ static uint32_t after_pair(const fwd_records *r) {
 static fwd_error copy_old(fwd_applier *a, uint32_t n) {
     while (n > 0) {
         uint32_t k = n < FWD_OLD_READ_BUFFER ? n : FWD_OLD_READ_BUFFER;
-        fwd_error e = read_old(a, k);
+        uint8_t *old;
+        fwd_error e = read_old(a, k, &old);
         if (e == FWD_OK) {
-            e = emit(a, a->buf.blocks.old_buf, k);
+            e = emit(a, old, k);
         }
         if (e != FWD_OK) {
             return e;
@@ -109,6 +134,11 @@ static fwd_error on_varint(fwd_applier *a) {
             return FWD_ERR_BAD_SEEK;
         }
         r->old_pos = (uint32_t) target;
+#if !(defined(FWD_SMALL_CODE) && FWD_SMALL_CODE)
+        if (step < 0) {
+            r->cache_end = 0; /* old_buf may hold new bytes (apply_diff) before old_pos */
+        }
+#endif
         r->state = KIND;
         return FWD_OK;
     }
@@ -148,18 +178,20 @@ static fwd_error apply_diff(fwd_applier *a, const uint8_t *b, uint32_t len, uint
     fwd_records *r = &a->buf.blocks.rec;
     uint32_t n = r->remaining < len ? r->remaining : len;
     uint32_t i;
+    uint8_t *old;
     fwd_error e;
     if (n > FWD_OLD_READ_BUFFER) {
         n = FWD_OLD_READ_BUFFER;
     }
-    e = read_old(a, n);
+    e = read_old(a, n, &old);
     if (e != FWD_OK) {
         return e;
     }
     for (i = 0; i < n; i++) {
-        a->buf.blocks.old_buf[i] = (uint8_t) (a->buf.blocks.old_buf[i] + b[i]);
+        old[i] = (uint8_t) (old[i] + b[i]);
     }
-    e = emit(a, a->buf.blocks.old_buf, n);
+    e = emit(a, old, n);
+    /* those bytes of old_buf hold new bytes now: reads go on after them, or a seek back drops them */
     r->old_pos += n;
     /* KIND stands for "the sparse pair ended": the next pair or extra_len follows */
     advance(r, n, r->sparse ? KIND : EXTRA_LENGTH);
@@ -182,7 +214,7 @@ fwd_error fwd_records_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
             if (b[0] > r->max_kind) {
                 return FWD_ERR_UNKNOWN_RECORD_KIND;
             }
-            r->sparse = b[0] == KIND_SPARSE;
+            r->sparse = (uint8_t) (b[0] == KIND_SPARSE);
             r->state = DIFF_LENGTH;
         } else {
             uint32_t v = b[0];

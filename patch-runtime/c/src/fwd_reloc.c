@@ -150,42 +150,72 @@ fwd_error fwd_map_feed(fwd_applier *a, const uint8_t *b, uint32_t len, uint32_t 
 }
 
 /* The last map entry whose start <= x (x inside the old image, at or after the first start). */
-static uint32_t map_entry(const uint8_t *s, uint32_t count, int64_t x) {
+static uint32_t map_entry(const uint8_t *s, uint32_t count, uint32_t x) {
     uint32_t lo = 1;
     uint32_t n;
     /* halve the candidates [lo, lo + n) without branching on x */
     for (n = count - 1u; n > 1u; n -= n / 2u) {
         uint32_t mid = lo + n / 2u;
-        lo = (int64_t) fwd_u32(s + 8u * mid) <= x ? mid : lo;
+        lo = fwd_u32(s + 8u * mid) <= x ? mid : lo;
     }
     return lo;
 }
 
-/*
- * The predicted new offset of old offset x, or -1 where the map says nothing of it. Most pointer
- * candidates fall outside the image: that test stays inline, the search does not.
- */
-static inline int64_t map(const fwd_applier *a, int64_t x) {
-    const uint8_t *s = a->buf.blocks.reloc.section;
-    if (x < 0 || x >= (int64_t) a->h.old_size || x < (int64_t) fwd_u32(s + 8)) {
-        return -1;
-    }
-    return x + (int32_t) fwd_u32(s + 8u * map_entry(s, a->h.map_count, x) + 4u);
-}
+/* A map entry found: it covers old offsets start + [0, length) and moves them by shift. */
+typedef struct {
+    uint32_t start;
+    uint32_t length;
+    int32_t shift;
+} map_hit;
 
+/*
+ * One read of the view: its old bytes and the map entries last found. Positions are old-image
+ * offsets (below 2^31, so 32-bit arithmetic: a Cortex-M does 64-bit in pairs of instructions).
+ * Neighbouring pointers and call targets mostly land in one entry, and an instruction's own
+ * offset in the entry of the chunk: one remembered entry each spares most searches.
+ */
 typedef struct {
     const uint8_t *window;
-    int64_t window_start;
-    int64_t window_end;
-    int64_t from;
-    int64_t end;
+    int32_t window_start;
+    int32_t window_end;
+    int32_t from;
+    int32_t end;
     uint8_t *out;
+    map_hit here;   /* for the offsets of instructions in this chunk */
+    map_hit target; /* for what they and pointers refer to */
 } chunk;
 
+/* map() of an offset outside the entry last found: the range tests, then the search. */
+static int64_t map_search(const fwd_applier *a, map_hit *hit, uint32_t x) {
+    const uint8_t *s = a->buf.blocks.reloc.section;
+    uint32_t i;
+    if (x >= a->h.old_size || x < fwd_u32(s + 8)) {
+        return -1;
+    }
+    i = map_entry(s, a->h.map_count, x);
+    hit->start = fwd_u32(s + 8u * i);
+    hit->length = (i + 1u < a->h.map_count ? fwd_u32(s + 8u * (i + 1u)) : a->h.old_size) - hit->start;
+    hit->shift = (int32_t) fwd_u32(s + 8u * i + 4u);
+    return (int64_t) x + hit->shift;
+}
+
+/*
+ * The predicted new offset of old offset x, or -1 where the map says nothing of it. Most lookups
+ * fall in the entry last found: that test is small enough to inline, the rest is not.
+ */
+static inline int64_t map(const fwd_applier *a, map_hit *hit, uint32_t x) {
+    return x - hit->start < hit->length ? (int64_t) x + hit->shift : map_search(a, hit, x);
+}
+
+/* map() of an offset computed in 64 bits (a branch target, a pointer less the image base). */
+static int64_t map_wide(const fwd_applier *a, map_hit *hit, int64_t x) {
+    return x < 0 || x >= (int64_t) a->h.old_size ? -1 : map(a, hit, (uint32_t) x);
+}
+
 /* Writes the size little-endian bytes of value that old offset at starts, clipped to the chunk. */
-static void place(const chunk *c, uint64_t value, int64_t at, int size) {
-    int64_t q = at > c->from ? at : c->from;
-    int64_t last = at + size < c->end ? at + size : c->end;
+static void place(const chunk *c, uint64_t value, int32_t at, int size) {
+    int32_t q = at > c->from ? at : c->from;
+    int32_t last = at + size < c->end ? at + size : c->end;
     for (; q < last; q++) {
         c->out[q - c->from] = (uint8_t) (value >> (8 * (q - at)));
     }
@@ -195,9 +225,9 @@ static int64_t half_floor(int64_t x) {
     return (x - (x & 1)) / 2;
 }
 
-static void thumb(const fwd_applier *a, const chunk *c) {
-    int64_t q = (c->window_start > c->from - 3 ? c->window_start : c->from - 3) + 1;
-    int64_t last = c->end < c->window_end - 3 ? c->end : c->window_end - 3;
+static void thumb(const fwd_applier *a, chunk *c) {
+    int32_t q = (c->window_start > c->from - 3 ? c->window_start : c->from - 3) + 1;
+    int32_t last = c->end < c->window_end - 3 ? c->end : c->window_end - 3;
     q -= q & 1;
     for (; q < last; q += 2) {
         const uint8_t *b = c->window + (q - c->window_start);
@@ -209,8 +239,8 @@ static void thumb(const fwd_applier *a, const chunk *c) {
         if ((w & 0xF800F800u) == 0xF800F000u) {
             uint32_t field = (uint32_t) (b[1] & 7u) << 19 | (uint32_t) b[0] << 11 | (uint32_t) (b[3] & 7u) << 8 | b[2];
             int64_t delta = 2 * ((int64_t) (field ^ 0x200000u) - 0x200000);
-            int64_t target = map(a, q + 4 + delta);
-            int64_t at = map(a, q);
+            int64_t target = map_wide(a, &c->target, q + 4 + delta);
+            int64_t at = map(a, &c->here, (uint32_t) q);
             if (target >= 0 && at >= 0) {
                 uint64_t off = (uint64_t) half_floor(target - (at + 4));
                 uint64_t bl = (off >> 11 & 0xFFu) | (0xF0u | (off >> 19 & 7u)) << 8 | (off & 0xFFu) << 16
@@ -221,26 +251,46 @@ static void thumb(const fwd_applier *a, const chunk *c) {
     }
 }
 
-static void pointers(const fwd_applier *a, const chunk *c, int width) {
-    int64_t align = width - 1;
-    int64_t p = ((c->window_start > (c->from & ~align) ? c->window_start : (c->from & ~align)) + align) & ~align;
-    uint64_t base = a->buf.blocks.reloc.image_base;
-    for (; p < c->end && p + width <= c->window_end; p += width) {
-        const uint8_t *w = c->window + (p - c->window_start);
+/*
+ * POINTER32: every aligned word, the hottest loop of the view (most words of code and data are
+ * tested and fail), so the window and the entry last found are held in locals: place() stores
+ * through a byte pointer, which would make the compiler reload them from the chunk every word.
+ */
+static void pointers32(const fwd_applier *a, chunk *c) {
+    int32_t p = ((c->window_start > (c->from & ~3) ? c->window_start : (c->from & ~3)) + 3) & ~3;
+    int32_t last = c->end < c->window_end - 3 ? c->end : c->window_end - 3;
+    const uint8_t *w = c->window + (p - c->window_start);
+    uint32_t base = a->buf.blocks.reloc.image_base;
+    uint32_t old_size = a->h.old_size;
+    map_hit hit = c->target;
+    for (; p < last; p += 4, w += 4) {
+        uint32_t value = fwd_u32(w);
+        uint32_t x = value - base;
         int64_t moved;
-        if (width == 4) {
-            moved = map(a, (int64_t) fwd_u32(w) - (int64_t) base);
-        } else {
-            uint64_t value = (uint64_t) fwd_u32(w) | (uint64_t) fwd_u32(w + 4) << 32;
-            moved = value >> 63 ? -1 : map(a, (int64_t) value - (int64_t) base);
+        if (value < base || x >= old_size) {
+            continue; /* not a pointer into the image: most words */
         }
+        moved = map(a, &hit, x);
         if (moved >= 0) {
-            place(c, base + (uint64_t) moved, p, width);
+            place(c, (uint64_t) base + (uint64_t) moved, p, 4);
         }
     }
 }
 
-static int32_t word(const chunk *c, int64_t p) {
+static void pointers64(const fwd_applier *a, chunk *c) {
+    int32_t p = ((c->window_start > (c->from & ~7) ? c->window_start : (c->from & ~7)) + 7) & ~7;
+    uint32_t base = a->buf.blocks.reloc.image_base;
+    for (; p < c->end && p + 8 <= c->window_end; p += 8) {
+        const uint8_t *w = c->window + (p - c->window_start);
+        uint64_t value = (uint64_t) fwd_u32(w) | (uint64_t) fwd_u32(w + 4) << 32;
+        int64_t moved = value >> 63 ? -1 : map_wide(a, &c->target, (int64_t) value - (int64_t) base);
+        if (moved >= 0) {
+            place(c, (uint64_t) base + (uint64_t) moved, p, 8);
+        }
+    }
+}
+
+static int32_t word(const chunk *c, int32_t p) {
     return (int32_t) fwd_u32(c->window + (p - c->window_start));
 }
 
@@ -249,9 +299,9 @@ static int starts_function(uint32_t b0, uint32_t b1) {
     return (b0 == 0x12u && b1 == 0xC1u) || (b0 == 0x36u && (b1 & 0x0Fu) == 0x01u);
 }
 
-static fwd_error xtensa(fwd_applier *a, const chunk *c) {
-    int64_t q = c->window_start > c->from - 2 ? c->window_start : c->from - 2;
-    int64_t last = c->end < c->window_end - 2 ? c->end : c->window_end - 2;
+static fwd_error xtensa(fwd_applier *a, chunk *c) {
+    int32_t q = c->window_start > c->from - 2 ? c->window_start : c->from - 2;
+    int32_t last = c->end < c->window_end - 2 ? c->end : c->window_end - 2;
     for (; q < last; q++) {
         const uint8_t *b = c->window + (q - c->window_start);
         uint32_t x;
@@ -274,12 +324,12 @@ static fwd_error xtensa(fwd_applier *a, const chunk *c) {
         }
         x = (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16;
         offset18 = (int32_t) ((x >> 6) ^ 0x20000u) - 0x20000;
-        target = (q - (q & 3)) + 4 + 4 * (int64_t) offset18;
+        target = (int64_t) (q - (q & 3)) + 4 + 4 * (int64_t) offset18;
         if (target < 0 || target + 2 > (int64_t) a->h.old_size) {
             continue;
         }
-        at = map(a, q);
-        moved_target = map(a, target);
+        at = map(a, &c->here, (uint32_t) q);
+        moved_target = map(a, &c->target, (uint32_t) target);
         if (at < 0 || moved_target < 0) {
             continue;
         }
@@ -289,8 +339,8 @@ static fwd_error xtensa(fwd_applier *a, const chunk *c) {
             continue;
         }
         if (target >= c->window_start && target + 2 <= c->window_end) {
-            two[0] = c->window[target - c->window_start];
-            two[1] = c->window[target - c->window_start + 1];
+            two[0] = c->window[(int32_t) target - c->window_start];
+            two[1] = c->window[(int32_t) target - c->window_start + 1];
         } else if (a->port.read_old(a->port.user, (uint32_t) target, two, 2) != 0) {
             return FWD_ERR_IO_ERROR;
         }
@@ -316,9 +366,9 @@ static int a64_is_adrp(uint32_t w) {
 }
 
 /* The ADD or load/store completing the ADRP at p (offset into the window), or -1. */
-static int64_t a64_partner(const chunk *c, int64_t p) {
+static int32_t a64_partner(const chunk *c, int32_t p) {
     uint32_t reg = (uint32_t) word(c, p) & 31u;
-    int64_t q;
+    int32_t q;
     for (q = p + 4; q <= p + 4 * PARTNER_REACH && q + 4 <= c->window_end; q += 4) {
         uint32_t x = (uint32_t) word(c, q);
         if (((x >> 5) & 31u) == reg && a64_partner_scale(x) >= 0) {
@@ -331,8 +381,8 @@ static int64_t a64_partner(const chunk *c, int64_t p) {
     return -1;
 }
 
-static void a64_adrp(const fwd_applier *a, const chunk *c, int64_t p, uint32_t w) {
-    int64_t partner = a64_partner(c, p);
+static void a64_adrp(const fwd_applier *a, chunk *c, int32_t p, uint32_t w) {
+    int32_t partner = a64_partner(c, p);
     int64_t base = a->buf.blocks.reloc.image_base;
     uint32_t imm = ((w >> 5) & 0x7FFFFu) << 2 | ((w >> 29) & 3u);
     int64_t page = ((base + p) & ~(int64_t) 0xFFF) + ((int64_t) (imm ^ 0x100000u) - 0x100000) * 4096;
@@ -341,8 +391,8 @@ static void a64_adrp(const fwd_applier *a, const chunk *c, int64_t p, uint32_t w
         uint32_t x = (uint32_t) word(c, partner);
         page += (int64_t) ((x >> 10) & 0xFFFu) << a64_partner_scale(x);
     }
-    moved_target = map(a, page - base);
-    moved_at = map(a, p);
+    moved_target = map_wide(a, &c->target, page - base);
+    moved_at = map(a, &c->here, (uint32_t) p);
     if (moved_target < 0 || moved_at < 0) {
         return;
     }
@@ -360,16 +410,16 @@ static void a64_adrp(const fwd_applier *a, const chunk *c, int64_t p, uint32_t w
     }
 }
 
-static void a64(const fwd_applier *a, const chunk *c) {
+static void a64(const fwd_applier *a, chunk *c) {
     uint32_t t = a->buf.blocks.reloc.transforms;
-    int64_t p = c->window_start > c->from - ADRP_MARGIN + 1 ? c->window_start : c->from - ADRP_MARGIN + 1;
-    p = (p + 3) & ~(int64_t) 3;
+    int32_t p = c->window_start > c->from - ADRP_MARGIN + 1 ? c->window_start : c->from - ADRP_MARGIN + 1;
+    p = (p + 3) & ~(int32_t) 3;
     for (; p < c->end && p + 4 <= c->window_end; p += 4) {
         uint32_t w = (uint32_t) word(c, p);
         if ((t & A64_BRANCH) && (w & 0x7C000000u) == 0x14000000u && p + 4 > c->from) {
             int64_t offset = 4 * (int64_t) ((int32_t) ((w & 0x3FFFFFFu) ^ 0x2000000u) - 0x2000000);
-            int64_t target = map(a, p + offset);
-            int64_t at = map(a, p);
+            int64_t target = map_wide(a, &c->target, p + offset);
+            int64_t at = map(a, &c->here, (uint32_t) p);
             if (target >= 0 && at >= 0) {
                 uint64_t delta = (uint64_t) (target - at);
                 place(c, (w & 0xFC000000u) | ((uint32_t) (delta >> 2) & 0x3FFFFFFu), p, 4);
@@ -391,11 +441,13 @@ fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t 
     }
     memcpy(dst, a->buf.blocks.reloc.window + (offset - from), n);
     c.window = a->buf.blocks.reloc.window;
-    c.window_start = from;
-    c.window_end = to;
-    c.from = offset;
-    c.end = (int64_t) offset + n;
+    c.window_start = (int32_t) from;
+    c.window_end = (int32_t) to;
+    c.from = (int32_t) offset;
+    c.end = (int32_t) (offset + n);
     c.out = dst;
+    c.here.length = 0;
+    c.target.length = 0;
     /* weakest first, so where several rules apply the strongest is written last */
     if (a->buf.blocks.reloc.transforms & XTENSA_CALL) {
         e = xtensa(a, &c);
@@ -410,10 +462,10 @@ fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t 
         a64(a, &c);
     }
     if (a->buf.blocks.reloc.transforms & POINTER32) {
-        pointers(a, &c, 4);
+        pointers32(a, &c);
     }
     if (a->buf.blocks.reloc.transforms & POINTER64) {
-        pointers(a, &c, 8);
+        pointers64(a, &c);
     }
     return FWD_OK;
 }

@@ -173,10 +173,13 @@ typedef struct {
     uint32_t remaining;
     uint32_t old_pos;
     uint32_t new_pos;
-    uint32_t max_kind;
-    uint32_t sparse;
     uint32_t diff_left;
     uint32_t zero_run;
+    /* old_buf holds old bytes cache_base + [0, cache_end) (relocated where there is a map) */
+    uint32_t cache_base;
+    uint8_t cache_end;
+    uint8_t max_kind;
+    uint8_t sparse;
 } fwd_records;
 
 /* The relocation map (its 8-byte entries, in the work buffer) and the view's window of old bytes. */
