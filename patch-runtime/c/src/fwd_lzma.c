@@ -208,10 +208,10 @@ static uint32_t rc_reverse_tree(rc_state *rc, uint16_t *probs, uint32_t bits) {
 
 void fwd_lzma_setup(fwd_lzma *z, uint8_t *work, uint32_t props) {
     z->lc = props % 9u;
-    z->lp = (props / 9u) % 5u;
+    z->lp_mask = (1u << ((props / 9u) % 5u)) - 1u;
     z->pb_mask = (1u << (props / 45u)) - 1u;
     z->probs = (uint16_t *) (void *) work;
-    z->prob_count = LITERAL + (0x300u << (z->lc + z->lp));
+    z->prob_count = LITERAL + ((0x300u * (z->lp_mask + 1u)) << z->lc);
 }
 
 void fwd_lzma_start(fwd_lzma *z, uint32_t encoded_length, uint32_t raw_length) {
@@ -263,7 +263,7 @@ static fwd_error check_reach(const fwd_applier *a, uint32_t distance) {
 static fwd_error decode_literal(fwd_applier *a, rc_state *rc) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
     uint32_t previous = a->window.total > 0 ? fwd_window_back(&a->window, 0) : 0;
-    uint32_t lit_state = ((a->window.total & ((1u << z->lp) - 1u)) << z->lc) + (previous >> (8u - z->lc));
+    uint32_t lit_state = ((a->window.total & z->lp_mask) << z->lc) + (previous >> (8u - z->lc));
     uint16_t *base = z->probs + LITERAL + 0x300u * lit_state;
     uint32_t symbol = 1;
     uint8_t byte;
@@ -280,6 +280,19 @@ static fwd_error decode_literal(fwd_applier *a, rc_state *rc) {
             }
         } while (symbol < 0x100u);
     }
+#if !(defined(FWD_SMALL_CODE) && FWD_SMALL_CODE)
+    if (symbol == 1u) {
+        /* a plain literal is always eight bits: unrolled, most of the literal bits of a patch */
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
+        symbol = (symbol << 1) | rc_bit(rc, base + symbol);
+    }
+#endif
     while (symbol < 0x100u) {
         symbol = (symbol << 1) | rc_bit(rc, base + symbol);
     }

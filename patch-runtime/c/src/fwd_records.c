@@ -25,6 +25,7 @@ void fwd_records_start(fwd_records *r, uint32_t max_kind) {
     r->zero_run = 0;
     r->cache_base = 0;
     r->cache_end = 0;
+    r->pending = 0;
 }
 
 /*
@@ -42,20 +43,54 @@ static fwd_error emit(fwd_applier *a, const uint8_t *b, uint32_t len) {
 }
 
 /*
- * n (<= FWD_OLD_READ_BUFFER) old bytes at old_pos, relocated where there is a map: *at points at
- * them in old_buf. A sparse record alternates short zero runs and literals over consecutive old
- * bytes (a few bytes each on far-apart releases), so a read fills old_buf as far as it holds and
- * the next reads are served from it: one port read and one view scan for many pairs. Not in a
- * small-code build (FWD_SMALL_CODE), where the 64 bytes of code it takes count more.
+ * A sparse record alternates short zero runs and literals over consecutive old bytes (a few bytes
+ * each on far-apart releases). So that each pair costs neither a port read and a view scan nor a
+ * pass through the checksums and the staging port, a read fills old_buf as far as it holds and the
+ * next reads are served from it, and the new bytes a record's diff part makes there (old bytes as
+ * they are, or with the diff added in place) are emitted together: when old_buf is refilled and
+ * when the record's extra_len arrives, before its extra bytes and before any block ends (a block
+ * holds whole records). Not in a small-code build (FWD_SMALL_CODE), where the code it takes
+ * counts more: there every read goes to the port and every piece is emitted at once.
  */
+#if defined(FWD_SMALL_CODE) && FWD_SMALL_CODE
+#define BATCHED 0
+#else
+#define BATCHED 1
+#endif
+
+/* Emits the new bytes made in old_buf and not emitted yet: the pending bytes before old_pos. */
+static fwd_error flush(fwd_applier *a) {
+    fwd_records *r = &a->buf.blocks.rec;
+    uint32_t n = r->pending;
+    if (!BATCHED || n == 0) {
+        return FWD_OK;
+    }
+    r->pending = 0;
+    return emit(a, a->buf.blocks.old_buf + (r->old_pos - r->cache_base) - n, n);
+}
+
+/* n new bytes made at the end of what old_buf held unemitted (old_pos not yet advanced past them). */
+static fwd_error made(fwd_applier *a, const uint8_t *b, uint32_t n) {
+    if (BATCHED) {
+        a->buf.blocks.rec.pending = (uint8_t) (a->buf.blocks.rec.pending + n);
+        return FWD_OK;
+    }
+    return emit(a, b, n);
+}
+
+/* n (<= FWD_OLD_READ_BUFFER) old bytes at old_pos, relocated where there is a map, at *at in old_buf. */
 static fwd_error read_old(fwd_applier *a, uint32_t n, uint8_t **at) {
     fwd_records *r = &a->buf.blocks.rec;
     uint32_t pos = r->old_pos;
     fwd_error e = FWD_OK;
-#if !(defined(FWD_SMALL_CODE) && FWD_SMALL_CODE)
+#if BATCHED
     if (pos >= r->cache_base && pos - r->cache_base + n <= r->cache_end) {
         *at = a->buf.blocks.old_buf + (pos - r->cache_base);
         return FWD_OK;
+    }
+    e = flush(a);
+    if (e != FWD_OK) {
+        return e;
     }
     n = a->h.old_size - pos < FWD_OLD_READ_BUFFER ? a->h.old_size - pos : FWD_OLD_READ_BUFFER;
     r->cache_base = pos;
@@ -81,7 +116,7 @@ static fwd_error copy_old(fwd_applier *a, uint32_t n) {
         uint8_t *old;
         fwd_error e = read_old(a, k, &old);
         if (e == FWD_OK) {
-            e = emit(a, old, k);
+            e = made(a, old, k);
         }
         if (e != FWD_OK) {
             return e;
@@ -148,6 +183,12 @@ static fwd_error on_varint(fwd_applier *a) {
     if (r->state == ZERO_RUN || r->state == LITERAL_LENGTH) {
         return on_pair_field(a, v);
     }
+    if (r->state == EXTRA_LENGTH) {
+        fwd_error e = flush(a); /* the diff part's bytes, before the extra bytes */
+        if (e != FWD_OK) {
+            return e;
+        }
+    }
     if (r->state == DIFF_LENGTH && v > old_size - r->old_pos) {
         return FWD_ERR_BAD_DIFF_LENGTH;
     }
@@ -190,7 +231,7 @@ static fwd_error apply_diff(fwd_applier *a, const uint8_t *b, uint32_t len, uint
     for (i = 0; i < n; i++) {
         old[i] = (uint8_t) (old[i] + b[i]);
     }
-    e = emit(a, old, n);
+    e = made(a, old, n);
     /* those bytes of old_buf hold new bytes now: reads go on after them, or a seek back drops them */
     r->old_pos += n;
     /* KIND stands for "the sparse pair ended": the next pair or extra_len follows */

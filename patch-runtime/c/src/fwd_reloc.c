@@ -221,31 +221,37 @@ static void place(const chunk *c, uint64_t value, int32_t at, int size) {
     }
 }
 
-static int64_t half_floor(int64_t x) {
-    return (x - (x & 1)) / 2;
-}
-
 static void thumb(const fwd_applier *a, chunk *c) {
     int32_t q = (c->window_start > c->from - 3 ? c->window_start : c->from - 3) + 1;
     int32_t last = c->end < c->window_end - 3 ? c->end : c->window_end - 3;
+    const uint8_t *b;
     q -= q & 1;
-    for (; q < last; q += 2) {
-        const uint8_t *b = c->window + (q - c->window_start);
+    b = c->window + (q - c->window_start);
+    for (; q < last; q += 2, b += 2) {
         uint32_t w = fwd_u32(b);
         if ((w & 0xF800u) != 0xF000u && (w & 0xF8000000u) != 0xF0000000u) {
             q += 2; /* no BL's first half at q or q + 2 */
+            b += 2;
             continue;
         }
         if ((w & 0xF800F800u) == 0xF800F000u) {
             uint32_t field = (uint32_t) (b[1] & 7u) << 19 | (uint32_t) b[0] << 11 | (uint32_t) (b[3] & 7u) << 8 | b[2];
-            int64_t delta = 2 * ((int64_t) (field ^ 0x200000u) - 0x200000);
-            int64_t target = map_wide(a, &c->target, q + 4 + delta);
+            int32_t delta = 2 * ((int32_t) (field ^ 0x200000u) - 0x200000);
+            int64_t target = map_wide(a, &c->target, (int64_t) q + 4 + delta);
             int64_t at = map(a, &c->here, (uint32_t) q);
             if (target >= 0 && at >= 0) {
-                uint64_t off = (uint64_t) half_floor(target - (at + 4));
-                uint64_t bl = (off >> 11 & 0xFFu) | (0xF0u | (off >> 19 & 7u)) << 8 | (off & 0xFFu) << 16
+                /*
+                 * The halved offset, floor((target - at - 4) / 2): only its low 22 bits are
+                 * encoded, and 32-bit arithmetic gets them right whatever the sign.
+                 */
+                uint32_t off = ((uint32_t) target - (uint32_t) at - 4u) >> 1;
+                uint32_t bl = (off >> 11 & 0xFFu) | (0xF0u | (off >> 19 & 7u)) << 8 | (off & 0xFFu) << 16
                         | (0xF8u | (off >> 8 & 7u)) << 24;
-                place(c, bl, q, 4);
+                if (q >= c->from && q + 4 <= c->end) {
+                    put32(c->out + (q - c->from), bl);
+                } else {
+                    place(c, bl, q, 4); /* across the chunk's edge */
+                }
             }
         }
     }
@@ -263,6 +269,9 @@ static void pointers32(const fwd_applier *a, chunk *c) {
     uint32_t base = a->buf.blocks.reloc.image_base;
     uint32_t old_size = a->h.old_size;
     map_hit hit = c->target;
+    int32_t from = c->from;
+    int32_t end = c->end;
+    uint8_t *out = c->out;
     for (; p < last; p += 4, w += 4) {
         uint32_t value = fwd_u32(w);
         uint32_t x = value - base;
@@ -271,8 +280,15 @@ static void pointers32(const fwd_applier *a, chunk *c) {
             continue; /* not a pointer into the image: most words */
         }
         moved = map(a, &hit, x);
-        if (moved >= 0) {
-            place(c, (uint64_t) base + (uint64_t) moved, p, 4);
+        if (moved < 0) {
+            continue;
+        }
+        value = base + (uint32_t) moved;
+        if (p < from || p + 4 > end) {
+            place(c, value, p, 4); /* a word across the chunk's edge */
+        } else if (fwd_u32(out + (p - from)) != value) {
+            /* many candidates (zeros, small numbers where the image starts at 0) map to themselves */
+            put32(out + (p - from), value);
         }
     }
 }

@@ -149,7 +149,7 @@ typedef struct {
 typedef struct {
     uint16_t *probs;
     uint32_t prob_count;
-    uint32_t lc, lp, pb_mask;
+    uint32_t lc, lp_mask, pb_mask; /* lp_mask: 2^lp - 1 */
     fwd_range_decoder rc;
     uint32_t encoded_left;
     uint32_t raw_length;
@@ -178,6 +178,7 @@ typedef struct {
     /* old_buf holds old bytes cache_base + [0, cache_end) (relocated where there is a map) */
     uint32_t cache_base;
     uint8_t cache_end;
+    uint8_t pending; /* new bytes in old_buf, just before old_pos, not emitted yet */
     uint8_t max_kind;
     uint8_t sparse;
 } fwd_records;
