@@ -56,6 +56,7 @@ fwd_error fwd_window_put(fwd_applier *a, const uint8_t *b, uint32_t len) {
 fwd_error fwd_window_copy(fwd_applier *a, uint32_t distance, uint32_t length) {
     fwd_window *w = &a->window;
     uint32_t from = w->pos >= distance + 1u ? w->pos - distance - 1u : w->pos + w->size - distance - 1u;
+#if defined(FWD_SMALL_CODE) && FWD_SMALL_CODE
     uint32_t i;
     for (i = 0; i < length; i++) {
         fwd_error e;
@@ -69,5 +70,32 @@ fwd_error fwd_window_copy(fwd_applier *a, uint32_t distance, uint32_t length) {
             return e;
         }
     }
+#else
+    /* in runs that neither end of the ring interrupts, the positions kept in locals */
+    while (length > 0) {
+        uint8_t *ring = w->ring;
+        uint32_t pos = w->pos;
+        uint32_t n = length;
+        uint32_t i;
+        fwd_error e;
+        if (n > w->size - pos) {
+            n = w->size - pos;
+        }
+        if (n > w->size - from) {
+            n = w->size - from;
+        }
+        for (i = 0; i < n; i++) {
+            ring[pos + i] = ring[from + i]; /* forwards, a byte at a time: a short distance repeats */
+        }
+        w->pos = pos + n;
+        w->total += n;
+        from = from + n == w->size ? 0 : from + n;
+        length -= n;
+        e = wrap(a);
+        if (e != FWD_OK) {
+            return e;
+        }
+    }
+#endif
     return FWD_OK;
 }
