@@ -169,7 +169,7 @@ static fwd_error on_varint(fwd_applier *a) {
             return FWD_ERR_BAD_SEEK;
         }
         r->old_pos = (uint32_t) target;
-#if !(defined(FWD_SMALL_CODE) && FWD_SMALL_CODE)
+#if BATCHED
         if (step < 0) {
             r->cache_end = 0; /* old_buf may hold new bytes (apply_diff) before old_pos */
         }
