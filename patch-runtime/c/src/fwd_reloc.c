@@ -470,8 +470,9 @@ fwd_error fwd_view_read(fwd_applier *a, uint32_t offset, uint8_t *dst, uint32_t 
     c.from = (int32_t) offset;
     c.end = (int32_t) (offset + n);
     c.out = dst;
-    c.here.length = 0;
-    c.target.length = 0;
+    c.here.start = c.target.start = 0;
+    c.here.length = c.target.length = 0; /* nothing found yet */
+    c.here.shift = c.target.shift = 0;
     /* weakest first, so where several rules apply the strongest is written last */
     if (a->buf.blocks.reloc.transforms & XTENSA_CALL) {
         e = xtensa(a, &c);
