@@ -15,8 +15,8 @@ import java.util.List;
  * <p>The cost is an estimate in bits of what the compressed patch spends, per byte kind. The
  * weights were chosen by measuring whole patches on every corpus pair (docs/bench/README.md,
  * "Dropping costly covers"): the set kept is the smallest in total and geometric mean of those
- * tried, and makes no pair bigger. Trimming a cover's ends into extra bytes was tried too and made
- * patches bigger: a cover is kept whole or dropped whole.
+ * tried, and makes no pair bigger. Trimming a kept cover's ends into extra bytes was tried too: it
+ * made the pairs where new code dominates bigger, so a cover is kept whole or dropped whole.
  */
 final class CostlyCoverDropper {
     private CostlyCoverDropper() {}
