@@ -16,7 +16,8 @@ import java.util.stream.IntStream;
  * the old image and takes it when it beats the current alignment by more than a margin
  * ({@link #NEW_ALIGNMENT_MARGIN} bytes by default); between two alignments the bytes are split
  * into a forward extension of the first (diff bytes, mostly zero), a backward extension of the
- * second, and extra bytes in between.
+ * second, and extra bytes in between. Then the covers that would cost more than their bytes sent
+ * as extra bytes are dropped ({@link CostlyCoverDropper}).
  */
 public final class AlignmentScanner {
     private AlignmentScanner() {}
@@ -38,7 +39,7 @@ public final class AlignmentScanner {
     /** The delta of {@code newImage} against the index's old image, with the given margin. */
     public static List<DeltaRecord> diff(MatchIndex index, byte[] newImage, int margin) {
         byte[] oldImage = index.old();
-        List<Run> runs = runs(index, newImage, margin);
+        List<Run> runs = CostlyCoverDropper.drop(runs(index, newImage, margin), oldImage, newImage);
         index = null; // up to 4 bytes per old byte: let it go before the records' diff bytes are made
         return toRecords(runs, oldImage, newImage);
     }

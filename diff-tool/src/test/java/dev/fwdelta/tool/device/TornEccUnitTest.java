@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
  * Regression (issue 16): on stm32l4-512k (ECC units) with the programmer pair at 1,024-byte
  * blocks, a program torn before any of the 118 receive-phase flash operations left 8 updates
  * stuck: every resend rewrote the torn unit and failed. The agent now begins the update again
- * itself, and the transfer session tells the host to resend from the payload start.
+ * itself, and the transfer session tells the host to resend from the payload start. The patch is
+ * built by today's builder: since it drops covers that cost more than extra bytes (issue 19) the
+ * same case takes 121 operations, every one of them torn here, and 4 of the cuts (8 before) tear
+ * a unit that the resumed attempt must rewrite.
  */
 class TornEccUnitTest {
     private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(BuildOptions.DEFAULT_RAM_BUDGET);
@@ -83,7 +86,7 @@ class TornEccUnitTest {
         assertTrue(LAYOUT.geometry().eccUnits(), "the case needs an ECC part");
         assertTrue(PatchHeader.parse(PATCH).blockCount() > 1, "resume points inside the patch");
         long operations = receiveOperations();
-        assertEquals(118, operations, "receive-phase flash operations of the issue's case");
+        assertEquals(121, operations, "receive-phase flash operations of the issue's case");
         int restarted = 0;
         for (long cut = 0; cut < operations; cut++) {
             NorFlash flash = DeviceSimulator.provision(LAYOUT, PAIR.oldBytes());
@@ -96,6 +99,6 @@ class TornEccUnitTest {
             restarted += r.restarts() > 0 ? 1 : 0;
         }
         // The cuts that tear a staging unit which the resumed attempt must rewrite.
-        assertEquals(8, restarted, "updates the agent had to restart");
+        assertEquals(4, restarted, "updates the agent had to restart");
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class AlignmentScannerTest {
     /** Applies records the way FORMAT.md 2.2 says, checking every position it reads. */
-    private static byte[] apply(byte[] old, List<DeltaRecord> records) {
+    static byte[] apply(byte[] old, List<DeltaRecord> records) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long o = 0;
         for (DeltaRecord r : records) {
