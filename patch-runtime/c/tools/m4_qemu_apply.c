@@ -24,27 +24,11 @@
 #include <string.h>
 
 #include "fwdelta/fwd_apply.h"
+#include "semihosting.h"
 
 /* ---- Arm semihosting (what qemu-system-arm -semihosting-config enable=on serves) ---- */
-#define SYS_OPEN 0x01u
-#define SYS_CLOSE 0x02u
-#define SYS_WRITE0 0x04u
-#define SYS_WRITE 0x05u
-#define SYS_READ 0x06u
-#define SYS_FLEN 0x0Cu
-#define SYS_GET_CMDLINE 0x15u
-#define SYS_EXIT 0x18u
-#define ADP_STOPPED_APPLICATION_EXIT 0x20026u /* QEMU exits 0 */
-#define ADP_STOPPED_RUNTIME_ERROR 0x20023u    /* QEMU exits 1 */
 #define OPEN_READ_BINARY 1u
 #define OPEN_WRITE_BINARY 5u
-
-static uint32_t semihost(uint32_t op, const void *arg) {
-    register uint32_t r0 __asm__("r0") = op;
-    register const void *r1 __asm__("r1") = arg;
-    __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
-    return r0;
-}
 
 static void fail(const char *why, const char *what) {
     semihost(SYS_WRITE0, "m4_qemu_apply: ");

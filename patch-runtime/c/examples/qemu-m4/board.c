@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "semihosting.h"
 
 /* ---- CMSDK APB UART0 (real hardware registers of the MPS2 FPGA images) ---- */
 #define UART0 ((volatile uint32_t *) 0x40004000u)
@@ -57,22 +58,6 @@ void board_reset(void) {
 }
 
 /* ---- Semihosting (emulation glue: the ARM semihosting calls QEMU implements) ---- */
-#define SYS_OPEN 0x01u
-#define SYS_WRITE0 0x04u
-#define SYS_WRITE 0x05u
-#define SYS_READ 0x06u
-#define SYS_SEEK 0x0Au
-#define SYS_GET_CMDLINE 0x15u
-#define SYS_EXIT 0x18u
-#define ADP_STOPPED_RUNTIME_ERROR 0x20023u
-
-static uint32_t semihost(uint32_t op, const void *arg) {
-    register uint32_t r0 __asm__("r0") = op;
-    register const void *r1 __asm__("r1") = arg;
-    __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
-    return r0;
-}
-
 void board_log(const char *s) {
     semihost(SYS_WRITE0, s);
 }
