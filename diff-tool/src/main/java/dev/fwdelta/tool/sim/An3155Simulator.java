@@ -123,12 +123,14 @@ public final class An3155Simulator implements Runnable {
             }
             case An3155.GO -> {
                 send(An3155.ACK);
-                long a = address();
+                long a = addressUnacknowledged();
                 if (a < 0) {
                     return;
                 }
+                // Recorded before the ACK: the host may return, and its caller look, as soon as the ACK lands.
                 goAddress = a;
                 synced = false; // the application runs; the bootloader needs a new sync after reset
+                send(An3155.ACK);
             }
             default -> send(An3155.NACK);
         }
@@ -246,13 +248,21 @@ public final class An3155Simulator implements Runnable {
 
     /** Reads a 4-byte big-endian address and its XOR; ACKs nothing, NACKs a bad one (returns -1). */
     private long address() throws IOException, Timeout {
+        long address = addressUnacknowledged();
+        if (address >= 0) {
+            send(An3155.ACK);
+        }
+        return address;
+    }
+
+    /** Reads and checks an address; NACKs a bad one and leaves the ACK of a good one to the caller. */
+    private long addressUnacknowledged() throws IOException, Timeout {
         byte[] a = readBytes(5);
         long address = (a[0] & 0xFFL) << 24 | (a[1] & 0xFFL) << 16 | (a[2] & 0xFFL) << 8 | (a[3] & 0xFFL);
         if (An3155.xor(a, 0, 4) != (a[4] & 0xFF) || !inFlash(address, 1)) {
             send(An3155.NACK);
             return -1;
         }
-        send(An3155.ACK);
         return address;
     }
 
