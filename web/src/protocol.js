@@ -140,6 +140,9 @@ const MAX_SIGNED_31 = 0x7fffffff;
  * hardware id. Every length is checked against its documented range; the header CRC must match.
  * Throws PatchError naming the field and its range.
  */
+/** docs/FORMAT.md 1.2: the smallest version-3 header (flag SHA_ONLY, every varint one byte). */
+const MIN_COMPACT_HEADER_SIZE = 74;
+
 export function parsePatchHeader(bytes) {
   if (!(bytes instanceof Uint8Array)) throw new PatchError('not a patch: no bytes');
   if (bytes.length < 8 || bytes[0] !== 0x46 || bytes[1] !== 0x57 || bytes[2] !== 0x44 || bytes[3] !== 0x50) {
@@ -149,8 +152,8 @@ export function parsePatchHeader(bytes) {
   const headerSize = u16(bytes, 6);
   if (version < 1 || version > 3) throw new PatchError(`format_version ${version} is outside 1..3`);
   if (version < 3 && headerSize !== 256) throw new PatchError(`header_size ${headerSize} must be 256 in version ${version}`);
-  if (version === 3 && (headerSize < 98 || headerSize > 256)) {
-    throw new PatchError(`header_size ${headerSize} is outside 98..256`);
+  if (version === 3 && (headerSize < MIN_COMPACT_HEADER_SIZE || headerSize > 256)) {
+    throw new PatchError(`header_size ${headerSize} is outside ${MIN_COMPACT_HEADER_SIZE}..256`);
   }
   if (bytes.length < headerSize) {
     throw new PatchError(`patch is ${bytes.length} bytes, shorter than its header_size ${headerSize}`);
@@ -214,10 +217,12 @@ function parseCompact(b, headerSize) {
   uvarint('max_block_raw');
   uvarint('block_count');
   const payloadLength = Number(uvarint('payload_length'));
+  // flag SHA_ONLY (bit 4): no image CRC-32s, and only the first 16 bytes of the old image's SHA-256
+  const shaOnly = (flags & 16) !== 0;
   const oldSize = Number(uvarint('old_size'));
-  skip(4 + 32, 'old_crc32/old_sha256');
+  skip(shaOnly ? 16 : 4 + 32, 'old_crc32/old_sha256');
   const newSize = Number(uvarint('new_size'));
-  skip(4 + 32, 'new_crc32/new_sha256');
+  skip(shaOnly ? 32 : 4 + 32, 'new_crc32/new_sha256');
   const firmwareVersion = uvarint('firmware_version', 9, (1n << 63n) - 1n);
   const hardwareId = Number(uvarint('hardware_id', 5, 0xffffffffn));
   let loadAddress = null;

@@ -45,7 +45,7 @@ test('a version-3 patch from fwdelta diff: version, hardware id, sizes', () => {
   assert.equal(h.oldSize, 23504);
   assert.equal(h.newSize, 23504);
   assert.equal(h.patchLength, patch.length);
-  assert.ok(h.headerSize >= 98 && h.headerSize <= 256);
+  assert.ok(h.headerSize >= 74 && h.headerSize <= 256);
   assert.equal(h.signed, false);
 });
 
@@ -138,4 +138,22 @@ test('a version-3 patch with flag LOAD_ADDRESS: the u32 after hardware_id (golde
   }
   const plain = parsePatchHeader(new Uint8Array(readFileSync(new URL('compact-lzma.fwd', dir))));
   assert.equal(plain.loadAddress, null);
+});
+
+test('a version-3 patch with flag SHA_ONLY: no image CRC-32s, half the old SHA-256 (golden vectors)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const dir = new URL('../../patch-runtime/src/test/resources/vectors/', import.meta.url);
+  const lean = parsePatchHeader(new Uint8Array(readFileSync(new URL('compact-sha-only-signed.fwd', dir))));
+  const full = parsePatchHeader(new Uint8Array(readFileSync(new URL('compact-load-address-signed.fwd', dir))));
+  // the same images, address and key: only the fields the flag leaves out differ
+  for (const h of [lean, full]) {
+    assert.equal(h.loadAddress, 0x08010000);
+    assert.equal(h.hardwareId, 0x1234);
+    assert.equal(h.signed, true);
+  }
+  assert.equal(lean.flags & 16, 16);
+  assert.equal(lean.oldSize, full.oldSize);
+  assert.equal(lean.newSize, full.newSize);
+  assert.equal(lean.firmwareVersion, full.firmwareVersion);
+  assert.equal(lean.payloadLength, full.payloadLength);
 });

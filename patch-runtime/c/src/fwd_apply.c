@@ -97,17 +97,18 @@ void fwd_image_sum_update(fwd_image_sum *s, const uint8_t *b, uint32_t len, int 
     s->size += len;
 }
 
-/* Whether the image summed in s has the size and checksums the header records. */
-static int sum_matches(fwd_image_sum *s, uint32_t size, uint32_t crc, uint32_t mpeg2, int has_mpeg2,
-                       const uint8_t *sha) {
+/* Whether the image summed in s has the size and checksums the header records: the CRC-32 unless
+ * flag SHA_ONLY left it out, the first sha_len bytes of the SHA-256. */
+static int sum_matches(fwd_image_sum *s, const fwd_header *h, uint32_t size, uint32_t crc, uint32_t mpeg2,
+                       const uint8_t *sha, uint32_t sha_len) {
     uint8_t digest[32];
     uint32_t diff = 0;
     uint32_t i;
     fwd_sha256_final(&s->sha, digest);
-    for (i = 0; i < 32; i++) {
+    for (i = 0; i < sha_len; i++) {
         diff |= (uint32_t) (digest[i] ^ sha[i]);
     }
-    return diff == 0 && s->size == size && s->crc32 == crc && (!has_mpeg2 || s->mpeg2 == mpeg2);
+    return diff == 0 && s->size == size && (!h->has_crc32 || s->crc32 == crc) && (!h->has_mpeg2 || s->mpeg2 == mpeg2);
 }
 
 /* The same loop as check_old_image's, kept apart: one shared helper made the -Os LZMA + stored
@@ -137,8 +138,8 @@ fwd_error fwd_image_checksums_measure(fwd_read_fn read, void *user, uint32_t siz
 }
 
 fwd_error fwd_base_matches(const fwd_header *h, const fwd_image_checksums *m) {
-    return m != NULL && m->size == h->old_size && m->crc32 == h->old_crc32
-            && memcmp(m->sha256, h->old_sha256, 32) == 0
+    return m != NULL && m->size == h->old_size && (!h->has_crc32 || m->crc32 == h->old_crc32)
+            && memcmp(m->sha256, h->old_sha256, h->old_sha256_len) == 0
             && (!h->has_mpeg2 || !m->has_mpeg2 || m->crc32_mpeg2 == h->old_crc32_mpeg2)
             ? FWD_OK : FWD_ERR_WRONG_BASE_IMAGE;
 }
@@ -163,7 +164,7 @@ static fwd_error check_old_image(fwd_applier *a) {
         fwd_image_sum_update(&s, a->buf.blocks.old_buf, n, h->has_mpeg2);
         pos += n;
     }
-    return sum_matches(&s, h->old_size, h->old_crc32, h->old_crc32_mpeg2, h->has_mpeg2, h->old_sha256)
+    return sum_matches(&s, h, h->old_size, h->old_crc32, h->old_crc32_mpeg2, h->old_sha256, h->old_sha256_len)
             ? FWD_OK : FWD_ERR_WRONG_BASE_IMAGE;
 }
 
@@ -560,7 +561,7 @@ fwd_error fwd_apply_finish(fwd_applier *a) {
             return fail(a, FWD_ERR_PAYLOAD_HASH);
         }
     }
-    if (!sum_matches(&a->new_sum, h->new_size, h->new_crc32, h->new_crc32_mpeg2, h->has_mpeg2, h->new_sha256)) {
+    if (!sum_matches(&a->new_sum, h, h->new_size, h->new_crc32, h->new_crc32_mpeg2, h->new_sha256, 32u)) {
         return fail(a, FWD_ERR_NEW_IMAGE_MISMATCH);
     }
     a->state = ST_DONE;

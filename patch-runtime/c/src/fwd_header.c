@@ -8,9 +8,10 @@
 #define FLAG_RELOCATED 2u
 /* Bit 2 (4) is reserved for a record kind of another change. */
 #define FLAG_LOAD_ADDRESS 8u
+#define FLAG_SHA_ONLY 16u
 #define MAX_IMAGE 0x7FFFFFFFu
 #define MAX_MAP_ENTRIES 256u
-#define MIN_COMPACT_HEADER 98u
+#define MIN_COMPACT_HEADER 74u
 #define SIGNED_SIZE 176u
 #define MIN_COMPACT_BLOCK 11u
 #define BLOCK_HEADER_SIZE 28u
@@ -34,7 +35,9 @@ uint32_t fwd_work_size(const fwd_header *h) {
 fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size) {
     uint32_t version;
     uint32_t min;
-    if (memcmp(b, "FWDP", 4) != 0) {
+    /* "FWDP" read as a little-endian u32: without memcmp, which the LZMA + stored build does not
+     * otherwise link (tools/cortex-m4-size) */
+    if (fwd_u32(b) != 0x50445746u) {
         return FWD_ERR_BAD_MAGIC;
     }
     version = fwd_u16(b + 4);
@@ -146,6 +149,8 @@ static fwd_error parse_fixed(const uint8_t *b, fwd_header *h) {
         return FWD_ERR_BAD_NEW_SIZE;
     }
     h->has_mpeg2 = 1;
+    h->has_crc32 = 1;
+    h->old_sha256_len = 32;
     h->old_crc32 = fwd_u32(b + 44);
     h->old_crc32_mpeg2 = fwd_u32(b + 48);
     memcpy(h->old_sha256, b + 52, 32);
@@ -245,15 +250,19 @@ static fwd_error cur_field(cursor *c, uint32_t *v) {
 
 #define TRY(expr) do { fwd_error e_ = (expr); if (e_ != FWD_OK) { return e_; } } while (0)
 
-static fwd_error compact_image(cursor *c, uint32_t *size, uint32_t *crc, uint8_t *sha, fwd_error bad_size) {
+/* size, then crc32 unless flag SHA_ONLY, then sha_len bytes of SHA-256. */
+static fwd_error compact_image(cursor *c, const fwd_header *h, uint32_t *size, uint32_t *crc, uint8_t *sha,
+                               uint32_t sha_len, fwd_error bad_size) {
     uint64_t v;
     TRY(cur_varint(c, 5, MAX_IMAGE, &v));
     if (v > MAX_IMAGE) {
         return bad_size;
     }
     *size = (uint32_t) v;
-    TRY(cur_u32(c, crc));
-    return cur_bytes(c, sha, 32);
+    if (h->has_crc32) {
+        TRY(cur_u32(c, crc));
+    }
+    return cur_bytes(c, sha, sha_len);
 }
 
 static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
@@ -266,9 +275,11 @@ static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
     c.at = 8;
     c.end = size;
     TRY(cur_u8(&c, &h->flags));
-    if ((h->flags & ~(FLAG_SIGNED | FLAG_RELOCATED | FLAG_LOAD_ADDRESS)) != 0) {
+    if ((h->flags & ~(FLAG_SIGNED | FLAG_RELOCATED | FLAG_LOAD_ADDRESS | FLAG_SHA_ONLY)) != 0) {
         return FWD_ERR_BAD_FLAGS;
     }
+    h->has_crc32 = (h->flags & FLAG_SHA_ONLY) == 0;
+    h->old_sha256_len = h->has_crc32 ? 32u : 16u;
     TRY(cur_u8(&c, &v));
     if (v > FWD_CODEC_LZMA) {
         return FWD_ERR_BAD_CODEC;
@@ -301,8 +312,8 @@ static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
     if (h->block_count > (h->payload_length - h->map_bytes) / MIN_COMPACT_BLOCK) {
         return FWD_ERR_BAD_BLOCK_COUNT;
     }
-    TRY(compact_image(&c, &h->old_size, &h->old_crc32, h->old_sha256, FWD_ERR_BAD_OLD_SIZE));
-    TRY(compact_image(&c, &h->new_size, &h->new_crc32, h->new_sha256, FWD_ERR_BAD_NEW_SIZE));
+    TRY(compact_image(&c, h, &h->old_size, &h->old_crc32, h->old_sha256, h->old_sha256_len, FWD_ERR_BAD_OLD_SIZE));
+    TRY(compact_image(&c, h, &h->new_size, &h->new_crc32, h->new_sha256, 32u, FWD_ERR_BAD_NEW_SIZE));
     h->has_mpeg2 = 0;
     TRY(cur_varint(&c, 9, 0x7FFFFFFFFFFFFFFFull, &h->firmware_version));
     TRY(cur_varint(&c, 5, 0xFFFFFFFFu, &v64));

@@ -454,10 +454,11 @@ static uint32_t header_reads(const uint8_t *old, uint32_t old_size, const uint8_
 
 /* A base measured before the apply (at boot): compared by fwd_base_matches, not read again. */
 static void test_measured_base(const char *dir) {
-    static const char *const NAMES[] = {"none-two-blocks", "compact-lzma"};
+    /* versions 2 and 3, and 3 with flag SHA_ONLY (no CRC-32s, half the old image's SHA-256) */
+    static const char *const NAMES[] = {"none-two-blocks", "compact-lzma", "compact-sha-only"};
     static uint8_t buf[64];
     uint32_t v;
-    for (v = 0; v < 2; v++) {
+    for (v = 0; v < 3; v++) {
         uint32_t old_size = load(dir, NAMES[v], "old", old_buf);
         uint32_t new_size = load(dir, NAMES[v], "new", new_buf);
         uint32_t size = load(dir, NAMES[v], "fwd", patch_buf);
@@ -471,18 +472,25 @@ static void test_measured_base(const char *dir) {
         EXPECT(fwd_header_prefix(patch_buf, &header_size) == FWD_OK
                && fwd_header_parse(patch_buf, header_size, &h) == FWD_OK, NAMES[v]);
         EXPECT(fwd_image_checksums_measure(mem_read, &images, old_size, buf, sizeof buf, &m) == FWD_OK, "measure");
-        EXPECT(m.size == old_size && m.crc32 == h.old_crc32 && m.has_mpeg2, "measured size, CRC-32, MPEG-2 flag");
+        EXPECT(m.size == old_size && (!h.has_crc32 || m.crc32 == h.old_crc32) && m.has_mpeg2,
+               "measured size, CRC-32, MPEG-2 flag");
+        EXPECT(h.has_crc32 == (v < 2) && h.old_sha256_len == (v < 2 ? 32u : 16u), "what flag SHA_ONLY leaves out");
         EXPECT(fwd_base_matches(&h, &m) == FWD_OK, "the measurement is the header's base");
         EXPECT(header_reads(old_buf, old_size, patch_buf, size, &h, 1, new_buf, new_size) == 0,
                "checked base: no old byte read for the header, exact new image");
         EXPECT(header_reads(old_buf, old_size, patch_buf, size, &h, 0, new_buf, new_size) == old_size,
                "unchecked base: the whole old image read once for the header");
         other = m;
-        other.sha256[31] ^= 1u;
+        other.sha256[15] ^= 1u;
         EXPECT(fwd_base_matches(&h, &other) == FWD_ERR_WRONG_BASE_IMAGE, "another SHA-256");
         other = m;
+        other.sha256[31] ^= 1u;
+        EXPECT(fwd_base_matches(&h, &other) == (h.old_sha256_len == 32u ? FWD_ERR_WRONG_BASE_IMAGE : FWD_OK),
+               "SHA-256 bytes 16..31 count when the header records them");
+        other = m;
         other.crc32 ^= 1u;
-        EXPECT(fwd_base_matches(&h, &other) == FWD_ERR_WRONG_BASE_IMAGE, "another CRC-32");
+        EXPECT(fwd_base_matches(&h, &other) == (h.has_crc32 ? FWD_ERR_WRONG_BASE_IMAGE : FWD_OK),
+               "another CRC-32 counts when the header records one");
         other = m;
         other.size--;
         EXPECT(fwd_base_matches(&h, &other) == FWD_ERR_WRONG_BASE_IMAGE, "another size");

@@ -513,7 +513,7 @@ static fwd_error verify_staged(fwd_agent *g, const fwd_header *h) {
     for (i = 0; i < 32u; i++) {
         diff |= (uint32_t) (d[i] ^ h->new_sha256[i]);
     }
-    if (diff != 0 || crc != h->new_crc32 || (h->has_mpeg2 && mpeg2 != h->new_crc32_mpeg2)) {
+    if (diff != 0 || (h->has_crc32 && crc != h->new_crc32) || (h->has_mpeg2 && mpeg2 != h->new_crc32_mpeg2)) {
         return FWD_ERR_NEW_IMAGE_MISMATCH;
     }
     return FWD_OK;

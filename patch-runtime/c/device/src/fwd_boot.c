@@ -91,7 +91,10 @@ static int swap(const fwd_layout *l, fwd_log *log, uint32_t pass, const fwd_boot
 }
 
 /* Whether the active slot holds the image of the given size, CRC-32 and SHA-256. */
-static int slot_holds(const fwd_layout *l, uint32_t size, uint32_t crc32, const uint8_t *sha256) {
+/* Whether the active slot starts with an image of this size, CRC-32 (unless has_crc32 is 0: flag SHA_ONLY)
+ * and SHA-256 (its first sha_len bytes). */
+static int slot_holds(const fwd_layout *l, uint32_t size, int has_crc32, uint32_t crc32, const uint8_t *sha256,
+                      uint32_t sha_len) {
     fwd_sha256 s;
     uint8_t d[32];
     uint32_t crc = 0;
@@ -109,7 +112,7 @@ static int slot_holds(const fwd_layout *l, uint32_t size, uint32_t crc32, const 
         fwd_sha256_update(&s, copy_buf, n);
     }
     fwd_sha256_final(&s, d);
-    return crc == crc32 && memcmp(d, sha256, 32) == 0;
+    return (!has_crc32 || crc == crc32) && memcmp(d, sha256, sha_len) == 0;
 }
 
 static void result(const fwd_layout *l, const fwd_agent_records *a, const fwd_header *h, int trial,
@@ -117,8 +120,9 @@ static void result(const fwd_layout *l, const fwd_agent_records *a, const fwd_he
     r->trial = trial;
     r->image = FWD_BOOT_OLD;
     if (a->active) {
-        r->image = slot_holds(l, h->new_size, h->new_crc32, h->new_sha256) ? FWD_BOOT_NEW
-                : slot_holds(l, h->old_size, h->old_crc32, h->old_sha256) ? FWD_BOOT_OLD : FWD_BOOT_UNKNOWN;
+        r->image = slot_holds(l, h->new_size, h->has_crc32, h->new_crc32, h->new_sha256, 32u) ? FWD_BOOT_NEW
+                : slot_holds(l, h->old_size, h->has_crc32, h->old_crc32, h->old_sha256, h->old_sha256_len)
+                ? FWD_BOOT_OLD : FWD_BOOT_UNKNOWN;
     }
 }
 

@@ -75,6 +75,10 @@ typedef struct {
     uint8_t sig_algorithm;
     /* Version 3 with flag LOAD_ADDRESS (bit 3): where the new image is programmed (FORMAT.md 1.2). */
     uint8_t has_load_address;
+    /* 0 under flag SHA_ONLY (bit 4, FORMAT.md 1.2): old_crc32 and new_crc32 are not recorded. */
+    uint8_t has_crc32;
+    /* Bytes of old_sha256 recorded: 16 under flag SHA_ONLY (its first half), else 32. */
+    uint8_t old_sha256_len;
     uint32_t load_address;
     uint32_t map_count;
     uint32_t map_bytes;

@@ -41,10 +41,46 @@ class CompactFormatCorruptionTest {
         assertArrayEquals(plain.newImage(), Apply.apply(plain.old, plain.build()));
     }
 
+    /** Flag SHA_ONLY (FORMAT.md 1.2): half the old image's SHA-256 still tells the base apart before any write. */
+    @Test
+    void shaOnlyRefusesAnotherBaseOfTheSameSize() throws Exception {
+        TestPatch t = TestPatch.standard();
+        t.version = 3;
+        t.flags = PatchHeader.FLAG_SHA_ONLY;
+        byte[] patch = t.build();
+        assertArrayEquals(t.newImage(), Apply.apply(t.old, patch));
+        byte[] other = t.old.clone();
+        other[other.length - 1] ^= 1;
+        assertEquals(0, rejects(ErrorCode.WRONG_BASE_IMAGE, other, patch), "bytes written before the base check");
+    }
+
+    /** Flag SHA_ONLY: the new image is checked against the whole SHA-256, the last byte included. */
+    @Test
+    void shaOnlyChecksTheWholeNewImageHash() {
+        TestPatch t = TestPatch.standard();
+        t.version = 3;
+        t.flags = PatchHeader.FLAG_SHA_ONLY;
+        byte[] sha = TestPatch.sha256(t.newImage());
+        t.headerTweak = h -> {
+            int at = indexOf(h.array(), sha);
+            h.put(at + 31, (byte) (sha[31] ^ 1));
+        };
+        rejects(ErrorCode.NEW_IMAGE_MISMATCH, t);
+    }
+
+    private static int indexOf(byte[] b, byte[] what) {
+        for (int i = 0; i + what.length <= b.length; i++) {
+            if (Arrays.equals(b, i, i + what.length, what, 0, what.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
     @Test
     void headerSizeBelowTheSmallestHeader() {
         TestPatch t = patch();
-        t.compactHeaderSize = 97;
+        t.compactHeaderSize = 73; // FORMAT.md 1.2: the smallest is 74 (flag SHA_ONLY, one-byte varints)
         rejectsBeforeWriting(ErrorCode.BAD_HEADER_SIZE, t);
     }
 

@@ -62,7 +62,7 @@ class GoldenVectorTest {
         TrustedKey key = new TrustedKey(SignatureAlgorithm.ED25519, Files.readAllBytes(pub));
         assertArrayEquals(GoldenVectors.SIGNING_KEY.trusted().rawKey(), key.rawKey(), "test key generation changed");
         for (String name : List.of("ed25519-signed.fwd", "compact-ed25519-signed.fwd",
-                "compact-load-address-signed.fwd")) {
+                "compact-load-address-signed.fwd", "compact-sha-only-signed.fwd")) {
             byte[] patch = resource(name);
             TrustedKey signer = HeaderSignature.verify(patch, PatchHeader.parse(patch),
                     new TrustStore(List.of(key)));
@@ -111,6 +111,15 @@ class GoldenVectorTest {
         // entry 1: start 0 (1) shift 0 (1), entry 2: distance 0xF0 (2) shift +16 = zig-zag 32 (1)
         PatchHeader a = PatchHeader.parse(resource("compact-relocation-a64.fwd"));
         assertEquals(4 + 1 + (1 + 1) + (2 + 1), a.mapLength());
+        // flag SHA_ONLY: the same fields and images as compact-load-address-signed, without the two
+        // CRC-32s (8) and the second half of old_sha256 (16)
+        PatchHeader full = PatchHeader.parse(resource("compact-load-address-signed.fwd"));
+        PatchHeader lean = PatchHeader.parse(resource("compact-sha-only-signed.fwd"));
+        assertEquals(full.size() - 8 - 16, lean.size());
+        assertEquals(PatchHeader.FLAG_SHA_ONLY, lean.flags() & PatchHeader.FLAG_SHA_ONLY);
+        assertArrayEquals(Arrays.copyOf(full.oldImage().sha256(), 16), lean.oldImage().sha256());
+        assertArrayEquals(full.newImage().sha256(), lean.newImage().sha256());
+        assertEquals(false, lean.oldImage().hasCrc32() || lean.newImage().hasCrc32());
     }
 
     @Test

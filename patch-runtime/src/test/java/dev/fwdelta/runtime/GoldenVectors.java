@@ -231,6 +231,20 @@ public final class GoldenVectors {
         loadAddressSigned.signer = SIGNING_KEY.sectionSigner();
         v.put("compact-load-address-signed", loadAddressSigned);
 
+        // FORMAT.md 1.2, flag SHA_ONLY (what the builder writes): no image CRC-32s, the old image's
+        // SHA-256 by its first 16 bytes; signed, with a load address and sparse records too.
+        TestPatch shaOnly = TestPatch.standard();
+        shaOnly.version = 3;
+        shaOnly.flags = 16;
+        shaOnly.sparse = true;
+        v.put("compact-sha-only", shaOnly);
+        TestPatch shaOnlySigned = TestPatch.standard();
+        shaOnlySigned.version = 3;
+        shaOnlySigned.flags = 16 | 8 | 1;
+        shaOnlySigned.loadAddress = 0x0801_0000L;
+        shaOnlySigned.signer = SIGNING_KEY.sectionSigner();
+        v.put("compact-sha-only-signed", shaOnlySigned);
+
         TestPatch compactA64 = relocationA64();
         compactA64.version = 3;
         v.put("compact-relocation-a64", compactA64);

@@ -72,9 +72,9 @@ class HeaderCorruptionTest {
         rejectsBeforeWriting(ErrorCode.BAD_FLAGS, t);
     }
 
-    /** FORMAT.md 1.2: bit 2 (new-image copies) and bits 4 to 7 are reserved, refused today (bit 3 is 1.3's load address). */
+    /** FORMAT.md 1.2: bit 2 (new-image copies) and bits 5 to 7 are reserved, refused today (bit 3 is 1.3's load address, bit 4 SHA_ONLY). */
     @ParameterizedTest
-    @ValueSource(ints = {4, 16, 128})
+    @ValueSource(ints = {4, 32, 128})
     void flagBitsReservedForLaterFeaturesAreRefusedInFormatThree(int bit) {
         TestPatch t = patch(3);
         t.flags = bit;

@@ -448,8 +448,9 @@ public final class TestPatch {
         uvarint(f, maxBlockRaw);
         uvarint(f, or(blockCount, blocks.size()));
         uvarint(f, or(payloadLength, p.length));
-        putCompactImage(f, old, or(oldSize, old.length));
-        putCompactImage(f, newImage, or(newSize, newImage.length));
+        boolean shaOnly = (flags & 16) != 0;
+        putCompactImage(f, old, or(oldSize, old.length), shaOnly, shaOnly ? 16 : 32);
+        putCompactImage(f, newImage, or(newSize, newImage.length), shaOnly, 32);
         uvarint(f, firmwareVersion);
         uvarint(f, hardwareId);
         if (loadAddress != null) {
@@ -526,14 +527,18 @@ public final class TestPatch {
         return m.toByteArray();
     }
 
-    private static void putCompactImage(ByteArrayOutputStream f, byte[] image, long size) {
+    /** size, crc32 (none under flag SHA_ONLY), the first shaBytes of the SHA-256. */
+    private static void putCompactImage(ByteArrayOutputStream f, byte[] image, long size, boolean shaOnly,
+                                        int shaBytes) {
         CRC32 crc = new CRC32();
         crc.update(image);
         uvarint(f, size);
-        for (int k = 0; k < 4; k++) {
-            f.write((int) (crc.getValue() >>> (8 * k)));
+        if (!shaOnly) {
+            for (int k = 0; k < 4; k++) {
+                f.write((int) (crc.getValue() >>> (8 * k)));
+            }
         }
-        f.writeBytes(sha256(image));
+        f.write(sha256(image), 0, shaBytes);
     }
 
     private static void putImage(ByteBuffer h, byte[] image, long size) {

@@ -64,6 +64,9 @@ final class InspectCommand implements Callable<Integer> {
         if (key.equals("hardware_id")) {
             return String.format("0x%08x", (Long) value);
         }
+        if (value == null && key.endsWith("_crc32")) {
+            return "not recorded (flag SHA_ONLY)";
+        }
         if (key.equals("load_address")) {
             return value == null ? "not recorded" : String.format("0x%08x", (Long) value);
         }
@@ -128,10 +131,11 @@ final class InspectCommand implements Callable<Integer> {
 
     private static void image(String which, ImageChecksums c, Map<String, Object> f) {
         f.put(which + "_size", c.size());
-        f.put(which + "_crc32", String.format("%08x", c.crc32()));
+        f.put(which + "_crc32", c.hasCrc32() ? String.format("%08x", c.crc32()) : null);
         if (c.crc32Mpeg2() != ImageChecksums.MPEG2_NOT_RECORDED) {
             f.put(which + "_crc32_mpeg2", String.format("%08x", c.crc32Mpeg2()));
         }
+        // under flag SHA_ONLY the old image's is its first 16 bytes: 32 hex digits
         f.put(which + "_sha256", HexFormat.of().formatHex(c.sha256()));
     }
 }

@@ -124,8 +124,12 @@ class CliJsonTest {
         assertEquals(0xC0FFEE, number(i, "hardware_id"));
         assertEquals(Files.size(patch), number(i, "patch_size"));
         assertTrue(i.get("ratio").getAsJsonPrimitive().isNumber());
-        assertEquals(HexFormat.of().formatHex(ImageChecksums.of(Files.readAllBytes(oldBin)).sha256()),
+        // flag SHA_ONLY: the first 16 bytes of the old image's SHA-256, no CRC-32s
+        assertEquals(HexFormat.of().formatHex(ImageChecksums.of(Files.readAllBytes(oldBin)).sha256()).substring(0, 32),
                 i.get("old_sha256").getAsString());
+        assertEquals(HexFormat.of().formatHex(ImageChecksums.of(Files.readAllBytes(newBin)).sha256()),
+                i.get("new_sha256").getAsString());
+        assertTrue(i.get("old_crc32").isJsonNull() && i.get("new_crc32").isJsonNull(), i.toString());
     }
 
     @Test
@@ -278,7 +282,8 @@ class CliJsonTest {
         assertEquals(ExitCodes.WRONG_BASE_IMAGE, run("apply", otherOld.toString(), patch.toString(), "-o",
                 dir.resolve("r").toString()));
         String message = cli.err();
-        assertTrue(message.contains("crc32="), message);
+        // the measured image with every checksum, the patch's with what flag SHA_ONLY records
+        assertTrue(message.contains("the patch needs size=" + Files.size(oldBin) + " sha256[0..15]="), message);
         assertFalse(message.contains("mpeg2"), message);
         assertFalse(message.contains("ffffffff"), message);
     }

@@ -9,22 +9,23 @@ import java.util.zip.CRC32;
 /**
  * The format-3 header (docs/FORMAT.md 1.2): the 8-byte prefix of every version, then the same
  * fields as the 256-byte header in varints, without the CRC-32/MPEG-2 pair, and with the
- * payload's SHA-256 and the signature section only when the patch is signed. On a small patch the
- * 256-byte header was most of the file; this one is about 110 bytes unsigned.
+ * payload's SHA-256 and the signature section only when the patch is signed, and under flag
+ * SHA_ONLY without the images' CRC-32s and with half the old image's SHA-256. On a small patch the
+ * 256-byte header was most of the file; this one is about 85 bytes unsigned.
  */
 final class CompactHeader {
     private CompactHeader() {}
 
     static final int SIGNATURE_SECTION = 1 + 8 + SignatureSection.SIGNATURE_BYTES;
     private static final int KNOWN_FLAGS = PatchHeader.FLAG_SIGNED | PatchHeader.FLAG_RELOCATED
-            | PatchHeader.FLAG_LOAD_ADDRESS;
+            | PatchHeader.FLAG_LOAD_ADDRESS | PatchHeader.FLAG_SHA_ONLY;
 
     static PatchHeader parse(byte[] b, int size) throws PatchException {
         ByteCursor c = new ByteCursor(b, PatchHeader.PREFIX_SIZE, size);
         int flags = c.u8("flags");
         if ((flags & ~KNOWN_FLAGS) != 0) {
             throw new PatchException(ErrorCode.BAD_FLAGS, String.format(
-                    "bad value for flags: 0x%02x (valid: bits 0, 1 and 3, mask 0x%02x)", flags, KNOWN_FLAGS));
+                    "bad value for flags: 0x%02x (valid: bits 0, 1, 3 and 4, mask 0x%02x)", flags, KNOWN_FLAGS));
         }
         boolean signed = (flags & PatchHeader.FLAG_SIGNED) != 0;
         Codec codec = Codec.byId(c.u8("codec_id"));
@@ -51,8 +52,9 @@ final class CompactHeader {
         // The smallest block is a 10-byte block header and one byte of codec data.
         check(ErrorCode.BAD_BLOCK_COUNT, "block_count", blockCount, 0,
                 (payloadLength - mapLength) / Limits.MIN_COMPACT_BLOCK_SIZE);
-        ImageChecksums oldImage = image(c, "old");
-        ImageChecksums newImage = image(c, "new");
+        boolean shaOnly = (flags & PatchHeader.FLAG_SHA_ONLY) != 0;
+        ImageChecksums oldImage = image(c, "old", shaOnly);
+        ImageChecksums newImage = image(c, "new", shaOnly);
         long firmwareVersion = c.uvarint("firmware_version", Limits.MAX_VARINT64_BYTES, Long.MAX_VALUE);
         long hardwareId = c.uvarint("hardware_id", Limits.MAX_VARINT_BYTES, 0xFFFF_FFFFL);
         long loadAddress = (flags & PatchHeader.FLAG_LOAD_ADDRESS) != 0 ? c.u32("load_address")
@@ -86,12 +88,14 @@ final class CompactHeader {
         return 6 + 10L * (count - 1);
     }
 
-    private static ImageChecksums image(ByteCursor c, String which) throws PatchException {
+    /** size, crc32 and sha256 of one image; under flag SHA_ONLY no crc32, and half the old image's sha256. */
+    private static ImageChecksums image(ByteCursor c, String which, boolean shaOnly) throws PatchException {
+        boolean old = which.equals("old");
         long size = c.uvarint(which + "_size");
-        ErrorCode code = which.equals("old") ? ErrorCode.BAD_OLD_SIZE : ErrorCode.BAD_NEW_SIZE;
-        check(code, which + "_size", size, 0, Limits.MAX_IMAGE_SIZE);
-        long crc = c.u32(which + "_crc32");
-        return new ImageChecksums(size, crc, ImageChecksums.MPEG2_NOT_RECORDED, c.bytes(32, which + "_sha256"));
+        check(old ? ErrorCode.BAD_OLD_SIZE : ErrorCode.BAD_NEW_SIZE, which + "_size", size, 0, Limits.MAX_IMAGE_SIZE);
+        long crc = shaOnly ? ImageChecksums.CRC32_NOT_RECORDED : c.u32(which + "_crc32");
+        int shaBytes = shaOnly && old ? ImageChecksums.SHORT_SHA256_BYTES : 32;
+        return new ImageChecksums(size, crc, ImageChecksums.MPEG2_NOT_RECORDED, c.bytes(shaBytes, which + "_sha256"));
     }
 
     static byte[] encode(PatchHeader h) {
@@ -145,6 +149,10 @@ final class CompactHeader {
     }
 
     private static void putImage(ByteWriter w, ImageChecksums image) {
-        w.uvarint(image.size()).u32(image.crc32()).bytes(image.sha256());
+        w.uvarint(image.size());
+        if (image.hasCrc32()) { // PatchHeader checked that flag SHA_ONLY says the same
+            w.u32(image.crc32());
+        }
+        w.bytes(image.sha256());
     }
 }

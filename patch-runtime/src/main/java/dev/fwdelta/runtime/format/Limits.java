@@ -10,10 +10,11 @@ public final class Limits {
     public static final int SIGNED_SIZE = 176;
     public static final int BLOCK_HEADER_SIZE = 28;
     /**
-     * Format 3: the smallest header_size (prefix, three bytes, eleven one-byte varints, two CRCs
-     * and two SHA-256; FORMAT.md 1.2), and the longest block header (six 5-byte varints, a CRC).
+     * Format 3: the smallest header_size (prefix, three bytes, eleven one-byte varints, under flag
+     * SHA_ONLY half a SHA-256 and a whole one, the header CRC; FORMAT.md 1.2), and the longest
+     * block header (six 5-byte varints, a CRC).
      */
-    public static final int MIN_COMPACT_HEADER_SIZE = 8 + 3 + 11 + 8 + 64 + 4;
+    public static final int MIN_COMPACT_HEADER_SIZE = 8 + 3 + 11 + 16 + 32 + 4;
     public static final int MAX_COMPACT_BLOCK_HEADER_SIZE = 6 * 5 + 4;
     /** Format 3's shortest block header (six one-byte varints, the CRC) and the shortest block. */
     public static final int MIN_COMPACT_BLOCK_HEADER_SIZE = 6 + 4;

@@ -52,7 +52,7 @@ public record PatchHeader(
      */
     public static final int FLAG_RELOCATED = 2;
     /*
-     * Bit 2 (4) is reserved for a record kind of another change; the next free bit is 4 (16).
+     * Bit 2 (4) is reserved for a record kind of another change; the next free bit is 5 (32).
      */
     /**
      * Format 3 only: the header holds load_address, where the new image is programmed; an
@@ -60,6 +60,12 @@ public record PatchHeader(
      * [WRONG_LOAD_ADDRESS] (docs/FORMAT.md 1.2).
      */
     public static final int FLAG_LOAD_ADDRESS = 8;
+    /**
+     * Format 3 only: the header identifies the images by SHA-256 alone, with no old_crc32 or
+     * new_crc32, and records the first {@link ImageChecksums#SHORT_SHA256_BYTES} bytes of the old
+     * image's SHA-256 (docs/FORMAT.md 1.2). What the builder writes.
+     */
+    public static final int FLAG_SHA_ONLY = 16;
     /** load_address of a patch that records none (flag LOAD_ADDRESS clear). */
     public static final long NO_LOAD_ADDRESS = -1;
     private static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_RELOCATED;
@@ -69,6 +75,12 @@ public record PatchHeader(
                 || loadAddress < NO_LOAD_ADDRESS || loadAddress > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("flag LOAD_ADDRESS and load_address disagree: flags " + flags
                     + ", load_address " + loadAddress);
+        }
+        boolean shaOnly = (flags & FLAG_SHA_ONLY) != 0;
+        if (oldImage.hasCrc32() == shaOnly || newImage.hasCrc32() == shaOnly || newImage.sha256().length != 32
+                || oldImage.sha256().length != (shaOnly ? ImageChecksums.SHORT_SHA256_BYTES : 32)) {
+            throw new IllegalArgumentException("flag SHA_ONLY and the image checksums disagree: flags " + flags
+                    + ", old " + oldImage + ", new " + newImage);
         }
         if (payloadSha256 != null) {
             payloadSha256 = payloadSha256.clone();
