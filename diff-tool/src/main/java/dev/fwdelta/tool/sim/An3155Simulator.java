@@ -246,7 +246,7 @@ public final class An3155Simulator implements Runnable {
         }
     }
 
-    /** Reads a 4-byte big-endian address and its XOR; ACKs nothing, NACKs a bad one (returns -1). */
+    /** Reads a 4-byte big-endian address and its XOR; ACKs a good one, NACKs a bad one (returns -1). */
     private long address() throws IOException, Timeout {
         long address = addressUnacknowledged();
         if (address >= 0) {
