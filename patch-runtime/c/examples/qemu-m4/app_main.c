@@ -55,6 +55,32 @@ extern const unsigned int app_document_size;
 
 static const char banner[] = "fwdelta qemu-m4 app v" APP_VERSION_TEXT "\r\n";
 
+/* The running image as the build wrote it (objcopy -O binary, app.ld): from the slot's start to the
+ * end of .data's load image. A patch from this version has that old_size, so the agent compares
+ * the checksums measured here instead of reading and hashing the slot again (fwd_policy). */
+extern const uint8_t _sidata[];
+extern uint8_t _sdata[];
+extern uint8_t _edata[];
+static fwd_image_checksums running_image;
+
+static int read_active(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
+    const fwd_layout *l = (const fwd_layout *) user;
+    return l->flash.read(l->flash.user, l->active.offset + offset, buf, len);
+}
+
+/* Measures the running image; NULL when it cannot be read (the agent then reads the slot itself). */
+static const fwd_image_checksums *measure_running_image(void) {
+    static uint8_t buf[64];
+    uint32_t slot = board_layout.flash_base + board_layout.active.offset;
+    uint32_t size = (uint32_t) ((uintptr_t) _sidata - slot) + (uint32_t) (_edata - _sdata);
+    if (fwd_image_checksums_measure(read_active, (void *) &board_layout, size, buf, sizeof buf, &running_image)
+            != FWD_OK) {
+        return NULL;
+    }
+    board_log_u32("app: running image bytes ", size);
+    return &running_image;
+}
+
 int main(void) {
     fwd_policy policy;
     uint32_t last_rx;
@@ -81,7 +107,7 @@ int main(void) {
     policy.ram_budget = RAM_BUDGET;
     policy.installed_version = APP_VERSION;
     policy.hardware_id = BOARD_HARDWARE_ID;
-    policy.running_image = NULL; /* the example does not measure its image: each update reads the slot once */
+    policy.running_image = measure_running_image();
     if (fwd_agent_init(&agent, &board_layout, &policy, work, sizeof work) != 0) {
         board_log("app: cannot read the agent log\n");
     }

@@ -37,12 +37,16 @@ class QemuEndToEndTest {
         Path flash = QemuFirmware.flashWith(dir.resolve("flash.bin"), v1);
         try (QemuDevice device = QemuDevice.start(flash, dir.resolve("qemu.log"))) {
             assertEquals(1, device.awaitRunningVersion(30), device.log());
+            // The application measured exactly its own image at boot (app.ld's end of .data's load
+            // image), so the agent takes the patch's base check from that measurement.
+            assertTrue(device.awaitLog("app: running image bytes " + v1.length, 30), device.log());
             Cli.Result sent = Cli.run("send", patch.toString(), "--port", device.pty(), "--json");
             assertEquals(0, sent.exit(), sent.err() + sent.out() + device.log());
             assertTrue(sent.out().contains("\"status\":\"staged\""), sent.out());
             assertTrue(device.awaitLog("fwdelta qemu-m4 app v2", 60), device.log());
             assertEquals(2, device.awaitRunningVersion(30), device.log());
             assertTrue(device.log().contains("boot: new image on trial"), device.log());
+            assertTrue(device.awaitLog("app: running image bytes " + v2.length, 30), device.log());
             // v2 reports its version over the UART too: INFO's installed firmware version.
             assertEquals(2, QemuInfo.installedVersion(device.pty()), device.log());
         }
