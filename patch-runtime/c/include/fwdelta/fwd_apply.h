@@ -124,9 +124,11 @@ fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size);
  */
 fwd_error fwd_header_check_load_address(const fwd_header *h, uint32_t slot_address);
 /*
- * Whether a measured image is the header's base: FWD_OK when its size, CRC-32, SHA-256 and (when
+ * Whether a measured image is the header's base: FWD_OK when its size, SHA-256, CRC-32 and (when
  * both record it) CRC-32/MPEG-2 are those the header records of the old image, else
- * FWD_ERR_WRONG_BASE_IMAGE. A caller that gets FWD_OK may call fwd_apply_set_base_checked.
+ * FWD_ERR_WRONG_BASE_IMAGE. Under flag SHA_ONLY the header has no CRC-32 and the SHA-256's first
+ * old_sha256_len (16) bytes: only those are compared. A caller that gets FWD_OK may call
+ * fwd_apply_set_base_checked.
  */
 fwd_error fwd_base_matches(const fwd_header *h, const fwd_image_checksums *measured);
 
