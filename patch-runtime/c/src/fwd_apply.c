@@ -216,9 +216,15 @@ static fwd_error on_header(fwd_applier *a) {
     }
     sum_start(&a->new_sum);
     a->payload_left = h->payload_length;
-    if (h->codec == FWD_CODEC_LZMA) {
+    if (h->codec >= FWD_CODEC_LZMA) {
+        /* lzma: probabilities, ring; split: probabilities, control probabilities and state, ring */
         fwd_lzma_setup(&a->buf.blocks.codec.lzma, a->work, h->codec_props);
         a->window.ring = a->work + 2u * a->buf.blocks.codec.lzma.prob_count;
+#if FWD_WITH_SPLIT
+        if (h->codec == FWD_CODEC_SPLIT) {
+            a->window.ring += 2u * FWD_SPLIT_CONTROL_PROBS + FWD_SPLIT_STATE;
+        }
+#endif
     } else {
         a->window.ring = a->work;
     }
@@ -287,6 +293,11 @@ static uint32_t encoded_bound(uint32_t codec, uint32_t raw) {
     if (codec == FWD_CODEC_LZMA) {
         return raw + raw / 2u + 64u;
     }
+#if FWD_WITH_SPLIT
+    if (codec == FWD_CODEC_SPLIT) {
+        return 8u * raw + 128u; /* raw <= max_block_raw <= 1 MiB */
+    }
+#endif
     return raw;
 }
 
@@ -323,6 +334,10 @@ static fwd_error on_block_header(fwd_applier *a) {
     fwd_window_reset(&a->window);
     if (h->codec == FWD_CODEC_LZMA) {
         fwd_lzma_start(&a->buf.blocks.codec.lzma, f[F_ENCODED], f[F_RAW]);
+#if FWD_WITH_SPLIT
+    } else if (h->codec == FWD_CODEC_SPLIT) {
+        fwd_split_start(a, f[F_ENCODED], f[F_RAW]);
+#endif
     } else if (h->codec == FWD_CODEC_LZ77) {
         fwd_lz4_start(&a->buf.blocks.codec.lz4, f[F_RAW]);
     } else {
@@ -336,6 +351,11 @@ static fwd_error decode(fwd_applier *a, const uint8_t *b, uint32_t n) {
     if (a->h.codec == FWD_CODEC_LZMA) {
         return fwd_lzma_feed(a, b, n);
     }
+#if FWD_WITH_SPLIT
+    if (a->h.codec == FWD_CODEC_SPLIT) {
+        return fwd_split_feed(a, b, n);
+    }
+#endif
     if (a->h.codec == FWD_CODEC_LZ77) {
         return fwd_lz4_feed(a, b, n);
     }
@@ -350,6 +370,10 @@ static fwd_error on_block_end(fwd_applier *a) {
     fwd_error e = FWD_OK;
     if (a->h.codec == FWD_CODEC_LZMA) {
         e = fwd_lzma_finish(a);
+#if FWD_WITH_SPLIT
+    } else if (a->h.codec == FWD_CODEC_SPLIT) {
+        e = fwd_split_finish(a);
+#endif
     } else if (a->h.codec == FWD_CODEC_LZ77) {
         e = fwd_lz4_finish(a);
     } else if (a->stored_left != 0) {

@@ -20,10 +20,16 @@ uint32_t fwd_codec_work_size(const fwd_header *h) {
     if (h->codec == FWD_CODEC_LZ77) {
         return h->codec_window;
     }
-    if (h->codec == FWD_CODEC_LZMA) {
+    if (h->codec >= FWD_CODEC_LZMA) {
         uint32_t lc = h->codec_props % 9u;
         uint32_t lp = (h->codec_props / 9u) % 5u;
-        return h->codec_window + 2u * (FWD_LZMA_FIXED_PROBS + (0x300u << (lc + lp))) + FWD_LZMA_INPUT_BUFFER;
+        uint32_t lzma = h->codec_window + 2u * (FWD_LZMA_FIXED_PROBS + (0x300u << (lc + lp))) + FWD_LZMA_INPUT_BUFFER;
+#if FWD_WITH_SPLIT
+        if (h->codec == FWD_CODEC_SPLIT) {
+            return lzma + 2u * FWD_SPLIT_CONTROL_PROBS + FWD_SPLIT_STATE;
+        }
+#endif
+        return lzma;
     }
     return 0;
 }
@@ -281,9 +287,14 @@ static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
     h->has_crc32 = (h->flags & FLAG_SHA_ONLY) == 0;
     h->old_sha256_len = h->has_crc32 ? 32u : 16u;
     TRY(cur_u8(&c, &v));
-    if (v > FWD_CODEC_LZMA) {
+    if (v > FWD_CODEC_SPLIT) {
         return FWD_ERR_BAD_CODEC;
     }
+#if !FWD_WITH_SPLIT
+    if (v == FWD_CODEC_SPLIT) {
+        return FWD_ERR_NOT_YET_SUPPORTED;
+    }
+#endif
     h->codec = (uint8_t) v;
     TRY(cur_u8(&c, &v));
     h->codec_props = (uint8_t) v;

@@ -8,6 +8,18 @@
 #define FWD_CODEC_NONE 0u
 #define FWD_CODEC_LZ77 1u
 #define FWD_CODEC_LZMA 2u
+#define FWD_CODEC_SPLIT 3u
+/*
+ * Codec split is compiled in unless FWD_WITH_SPLIT is 0 (CMake FWD_WITH_SPLIT=OFF, for the
+ * smallest bootloaders): then a header naming it is refused [NOT_YET_SUPPORTED] before anything
+ * is erased, and `fwdelta diff --codec lzma` makes patches for such a device.
+ */
+#ifndef FWD_WITH_SPLIT
+#define FWD_WITH_SPLIT 1
+#endif
+/* Codec split (FORMAT.md 2.4): control probabilities (6 fields of 188), and its state's budget. */
+#define FWD_SPLIT_CONTROL_PROBS 1128u
+#define FWD_SPLIT_STATE 160u
 /* LZMA probability counts: fixed part, and per literal coder (times 2^(lc+lp)). */
 #define FWD_LZMA_FIXED_PROBS 1846u
 
@@ -67,6 +79,13 @@ void fwd_lzma_setup(fwd_lzma *z, uint8_t *work, uint32_t props);
 void fwd_lzma_start(fwd_lzma *z, uint32_t encoded_length, uint32_t raw_length);
 fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len);
 fwd_error fwd_lzma_finish(fwd_applier *a);
+fwd_error fwd_lzma_step(fwd_applier *a);
+uint32_t fwd_range_fill(fwd_range_decoder *rc, const uint8_t *b, uint32_t len);
+fwd_error fwd_range_control_value(fwd_range_decoder *rc, uint16_t *probs, int start, uint32_t *value);
+
+void fwd_split_start(fwd_applier *a, uint32_t encoded_length, uint32_t raw_length);
+fwd_error fwd_split_feed(fwd_applier *a, const uint8_t *b, uint32_t len);
+fwd_error fwd_split_finish(fwd_applier *a);
 
 void fwd_lz4_start(fwd_lz4 *z, uint32_t raw_length);
 fwd_error fwd_lz4_feed(fwd_applier *a, const uint8_t *b, uint32_t len);

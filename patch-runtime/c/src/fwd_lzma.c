@@ -366,9 +366,10 @@ static fwd_error decode_packet(fwd_applier *a, rc_state *rc) {
     return fwd_window_copy(a, z->rep0, length + MATCH_MIN);
 }
 
-static fwd_error decode_buffered(fwd_applier *a) {
+/* Packets while their input is buffered, or one packet (codec split, which checked its input). */
+static fwd_error decode_packets(fwd_applier *a, uint32_t one) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
-    uint32_t last_input_in = z->encoded_left == 0;
+    uint32_t last_input_in = one || z->encoded_left == 0;
     rc_state rc;
     fwd_error e = FWD_OK;
     if (!z->started && rc_buffered(&z->rc) < 5u && !last_input_in) {
@@ -382,9 +383,16 @@ static fwd_error decode_buffered(fwd_applier *a) {
     }
     while (e == FWD_OK && a->window.total < z->raw_length && (rc.limit - rc.pos >= MAX_PACKET_INPUT || last_input_in)) {
         e = decode_packet(a, &rc);
+        if (one) {
+            break;
+        }
     }
     rc_store(&z->rc, &rc);
     return e;
+}
+
+static fwd_error decode_buffered(fwd_applier *a) {
+    return decode_packets(a, 0);
 }
 
 fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
@@ -405,6 +413,44 @@ fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
     }
     return fwd_window_flush(a);
 }
+
+#if FWD_WITH_SPLIT
+uint32_t fwd_range_fill(fwd_range_decoder *rc, const uint8_t *b, uint32_t len) {
+    return rc_fill(rc, b, len);
+}
+
+/* One packet for codec split, which routed its input and checked it is buffered. */
+fwd_error fwd_lzma_step(fwd_applier *a) {
+    return decode_packets(a, 1);
+}
+
+/*
+ * Codec split's control value (FORMAT.md 2.4) with one field's 188 probabilities: its bit length
+ * (a 6-bit tree), the two bits below its top bit (a tree per length), the rest as direct bits.
+ * start: the stream's first value, which reads its 5-byte start first.
+ */
+fwd_error fwd_range_control_value(fwd_range_decoder *from, uint16_t *probs, int start, uint32_t *value) {
+    rc_state rc;
+    uint32_t length;
+    rc_load(&rc, from);
+    if (start) {
+        rc_init(&rc);
+    }
+    length = rc_tree(&rc, probs, 6);
+    if (length > 32u) {
+        rc.err = FWD_ERR_CODEC_CORRUPT;
+    } else if (length < 2u) {
+        *value = length;
+    } else {
+        uint32_t high = length - 1u < 2u ? length - 1u : 2u;
+        uint32_t rest = length - 1u - high;
+        uint32_t top = rc_tree(&rc, probs + 64u + 4u * (length - 2u), high);
+        *value = (1u << (length - 1u)) | (top << rest) | rc_direct(&rc, rest);
+    }
+    rc_store(from, &rc);
+    return rc.err;
+}
+#endif
 
 fwd_error fwd_lzma_finish(fwd_applier *a) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;

@@ -12,6 +12,12 @@ void fwd_window_reset(fwd_window *w) {
 
 fwd_error fwd_window_flush(fwd_applier *a) {
     fwd_window *w = &a->window;
+#if FWD_WITH_SPLIT
+    if (a->h.codec == FWD_CODEC_SPLIT) {
+        w->flushed = w->pos; /* codec split hands a packet's bytes to the records itself */
+        return FWD_OK;
+    }
+#endif
     if (w->pos > w->flushed) {
         uint32_t from = w->flushed;
         w->flushed = w->pos;

@@ -245,6 +245,18 @@ public final class GoldenVectors {
         shaOnlySigned.signer = SIGNING_KEY.sectionSigner();
         v.put("compact-sha-only-signed", shaOnlySigned);
 
+        // FORMAT.md 2.4, codec split: sparse records' controls and data coded apart, interleaved
+        // in chunks in the order the decoder asks for them.
+        TestPatch split = TestPatch.standard();
+        split.version = 3;
+        split.flags = 16;
+        split.sparse = true;
+        split.codecId = 3;
+        split.codecProps = 0; // lc0 lp0 pb0
+        split.codecWindow = 4096;
+        split.compressor = raw -> TestSplitCodec.split(raw, 4096, 0, 0, 0);
+        v.put("compact-split", split);
+
         TestPatch compactA64 = relocationA64();
         compactA64.version = 3;
         v.put("compact-relocation-a64", compactA64);

@@ -92,7 +92,16 @@ class HeaderCorruptionTest {
     @ValueSource(ints = {1, 3})
     void codecId(int version) {
         TestPatch t = patch(version);
+        t.codecId = 4;
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC, t);
+    }
+
+    /** Codec split (3) is format 3's: a version-1 header naming it is refused. */
+    @Test
+    void splitCodecInAVersion1Header() {
+        TestPatch t = patch(1);
         t.codecId = 3;
+        t.codecWindow = 4096;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC, t);
     }
 

@@ -23,14 +23,19 @@ class MemoryBoundTest {
 
     /** Format 3 writes kind-1 (sparse) records and varint block headers: the same bound holds. */
     private static TestPatch patch(int kib, int version) {
+        return patch(kib, version, 2);
+    }
+
+    private static TestPatch patch(int kib, int version, int codecId) {
         TestPatch t = new TestPatch(TestPatch.bytes(11, kib * 1024));
         t.version = version;
         t.sparse = version == 3;
-        t.codecId = 2;
+        t.codecId = codecId;
         t.codecProps = (2 * 5) * 9; // lc0 lp0 pb2
         t.codecWindow = 8192;
         t.maxBlockRaw = 40_000;
-        t.compressor = raw -> TestCodecs.lzma(raw, 8192, 0, 0, 2);
+        t.compressor = codecId == 3 ? raw -> TestSplitCodec.split(raw, 8192, 0, 0, 2)
+                : raw -> TestCodecs.lzma(raw, 8192, 0, 0, 2);
         for (int off = 0; off < kib * 1024; off += 32 * 1024) {
             t.block().add(new TestPatch.Rec(TestPatch.diff(32 * 1024, 97), TestPatch.bytes(off, 16), 0));
         }
@@ -57,6 +62,12 @@ class MemoryBoundTest {
     @Test
     void heapAllocatedDoesNotGrowWithTheImageInFormat3() throws Exception {
         check(patch(64, 3), patch(2048, 3));
+    }
+
+    /** Codec split: its control models and state are allocated once, like LZMA's tables. */
+    @Test
+    void heapAllocatedDoesNotGrowWithTheImageWithCodecSplit() throws Exception {
+        check(patch(64, 3, 3), patch(2048, 3, 3));
     }
 
     private static void check(TestPatch small, TestPatch large) throws Exception {

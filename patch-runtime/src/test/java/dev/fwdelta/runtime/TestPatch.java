@@ -417,9 +417,12 @@ public final class TestPatch {
             case 1:
                 return 1024 + codecWindow + mapRam;
             case 2:
+            case 3:
                 int lc = codecProps % 9;
                 int lp = codecProps / 9 % 5;
-                return 1024 + codecWindow + 2L * (1846 + (768L << (lc + lp))) + 64 + mapRam;
+                long lzma = codecWindow + 2L * (1846 + (768L << (lc + lp))) + 64;
+                // split: the control coder's 6 x 188 probabilities and 160 bytes of split state
+                return 1024 + lzma + (codecId == 3 ? 2L * 6 * 188 + 160 : 0) + mapRam;
             default:
                 return 1024 + mapRam;
         }

@@ -58,7 +58,7 @@ record Tool(String name, boolean fwdelta, String binary, Commands commands) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> launcher = launcherArguments(fwdeltaJar, jvmOptions);
         List<Tool> tools = new ArrayList<>();
-        for (String codec : new String[] {null, "lzma", "lz77", "none"}) {
+        for (String codec : new String[] {null, "split", "lzma", "lz77", "none"}) {
             String name = codec == null ? "fwdelta" : "fwdelta-" + codec;
             tools.add(new Tool(name, true, fwdeltaJar.toString(), new Commands() {
                 @Override

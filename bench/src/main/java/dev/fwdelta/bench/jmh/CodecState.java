@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 /** A pair's record blocks, their encoding with one codec (within 16 KiB), and the whole patch. */
 @State(Scope.Benchmark)
 public class CodecState {
-    @Param({"lz77", "lzma", "none"})
+    @Param({"lz77", "lzma", "split", "none"})
     public String codec;
 
     public BlockCompressor compressor;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** The patch-building options shared by {@code diff} and {@code matrix}. */
 final class BuildOptionsMixin {
     @Option(names = "--codec", paramLabel = "CODEC",
-            description = "none, lz77 or lzma. Default: whichever gives the smaller patch within the RAM budget.")
+            description = "none, lz77, lzma or split. Default: whichever gives the smaller patch within the RAM budget.")
     String codec;
 
     @Option(names = "--ram-budget", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "16384",

@@ -39,18 +39,23 @@ public final class CodecCandidates {
                     out.add(new Lz77Compressor(Integer.highestOneBit((int) room)));
                 }
             }
-            case LZMA -> {
+            case LZMA, SPLIT -> {
                 for (int[] s : LZMA_SETTINGS) {
-                    int props = Codec.lzmaProps(s[0], s[1], s[2]);
-                    long tables = Codec.LZMA.decoderRam(0, props);
-                    // Round the dictionary down to a multiple of 256: simpler to state, no loss to speak of.
-                    long dict = Math.min((ramBudget - tables) & ~0xFFL, Limits.MAX_LZMA_DICT);
+                    long dict = lzmaDictionary(codec, Codec.lzmaProps(s[0], s[1], s[2]), ramBudget);
                     if (dict >= Limits.MIN_LZMA_DICT) {
-                        out.add(new LzmaCompressor((int) dict, s[0], s[1], s[2]));
+                        out.add(codec == Codec.LZMA ? new LzmaCompressor((int) dict, s[0], s[1], s[2])
+                                : new SplitCompressor((int) dict, s[0], s[1], s[2]));
                     }
                 }
             }
         }
+    }
+
+    /** The largest LZMA dictionary that fits the budget with the codec's tables, a multiple of 256. */
+    private static long lzmaDictionary(Codec codec, int props, long ramBudget) {
+        long tables = codec.decoderRam(0, props);
+        // Rounded down to a multiple of 256: simpler to state, no loss to speak of.
+        return Math.min((ramBudget - tables) & ~0xFFL, Limits.MAX_LZMA_DICT);
     }
 
     /** The smallest RAM budget any setting of {@code codec} (or any codec, null) fits in. */
@@ -61,7 +66,7 @@ public final class CodecCandidates {
         return switch (codec) {
             case NONE -> Codec.NONE.decoderRam(0, 0);
             case LZ77 -> Codec.LZ77.decoderRam(Limits.MIN_LZ77_WINDOW, 0);
-            case LZMA -> Codec.LZMA.decoderRam(Limits.MIN_LZMA_DICT, Codec.lzmaProps(0, 0, 2));
+            case LZMA, SPLIT -> codec.decoderRam(Limits.MIN_LZMA_DICT, Codec.lzmaProps(0, 0, 2));
         };
     }
 }

@@ -12,9 +12,10 @@ import dev.fwdelta.tool.diff.DeltaRecord;
 import dev.fwdelta.tool.diff.HashIndex;
 import dev.fwdelta.tool.diff.SuffixArrayIndex;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -65,7 +66,8 @@ public final class PatchBuilder {
         }
         // LZ77 and stored blocks only when no LZMA setting fits: on every corpus pair their
         // patches are 1.4 to 2 times LZMA's, and LZ77's trials took half of a firmware diff's time.
-        List<BlockCompressor> lzma = fitting.stream().filter(c -> c.codec() == Codec.LZMA).toList();
+        List<BlockCompressor> lzma = fitting.stream().filter(c -> c.codec() == Codec.LZMA || c.codec() == Codec.SPLIT)
+                .toList();
         List<BlockCompressor> candidates = lzma.isEmpty() ? fitting : lzma;
         Sums sums = Sums.startOf(oldImage, newImage);
         if (newImage.length <= FULL_TRIAL_LIMIT) {
@@ -76,12 +78,13 @@ public final class PatchBuilder {
             for (int margin : SMALL_IMAGE_MARGINS) {
                 List<DeltaRecord> records = AlignmentScanner.diff(index, newImage, margin);
                 List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS);
-                built.add(buildByFullTrials(records, views, margin, codecs, newImage, sums, options));
-                // The other margins try the codec setting that won the first (it wins there too,
-                // as a rule): a third of the encoding work each.
-                PatchHeader first = built.get(0).header();
-                codecs = candidates.stream()
-                        .filter(c -> c.codec() == first.codec() && c.props() == first.codecProps()).toList();
+                List<Built> tried = buildByFullTrials(records, views, margin, codecs, newImage, sums, options);
+                built.addAll(tried);
+                // The other margins try the setting that won the first for each codec (it wins
+                // there too, as a rule): a sixth of the encoding work each.
+                List<PatchHeader> winners = bestPerCodec(tried);
+                codecs = candidates.stream().filter(c -> winners.stream()
+                        .anyMatch(w -> w.codec() == c.codec() && w.codecProps() == c.props())).toList();
             }
             return smallest(built);
         }
@@ -95,19 +98,29 @@ public final class PatchBuilder {
         return buildBySampledTrials(plain.join(), views, candidates, newImage, sums, options);
     }
 
-    /** Every codec setting on the plain diff, the views with the winning setting: all fully encoded. */
-    private static Built buildByFullTrials(List<DeltaRecord> records, List<ViewScreen.View> views, int margin,
+    /** Every codec setting on the plain diff, the views with the winning settings: all fully encoded, all returned. */
+    private static List<Built> buildByFullTrials(List<DeltaRecord> records, List<ViewScreen.View> views, int margin,
                                            List<BlockCompressor> candidates, byte[] newImage, Sums sums,
                                            BuildOptions options) {
         List<Built> built = new ArrayList<>();
         encode(records, null, candidates, newImage, sums, options, built);
-        // The codec setting that won on the plain diff wins on a view too, as a rule.
-        PatchHeader plainBest = smallest(built).header();
+        // The codec settings that won on the plain diff win on a view too, as a rule.
+        List<PatchHeader> plainBest = bestPerCodec(built);
         for (ViewScreen.View v : views) {
             encode(AlignmentScanner.diff(SuffixArrayIndex.of(v.bytes()), newImage, margin), v.map(),
                     withMap(v.map(), plainBest, candidates, options), newImage, sums, options, built);
         }
-        return smallest(built);
+        return built;
+    }
+
+    /** The header of the smallest patch made with each codec, smallest first. */
+    private static List<PatchHeader> bestPerCodec(List<Built> built) {
+        Map<Codec, Built> best = new EnumMap<>(Codec.class);
+        for (Built b : built) {
+            best.merge(b.header().codec(), b, (x, y) -> y.patch().length < x.patch().length ? y : x);
+        }
+        return best.values().stream().sorted(Comparator.comparingInt(b -> b.patch().length))
+                .map(Built::header).toList();
     }
 
     /**
@@ -129,7 +142,8 @@ public final class PatchBuilder {
     private static Built buildBySampledTrials(Candidate plain, List<ViewScreen.View> views, List<BlockCompressor> candidates,
                                               byte[] newImage, Sums sums, BuildOptions options) {
         // LZMA with lc0 lp0 pb0 when it fits: sparse records leave LZMA no alignment to use and
-        // literal contexts nothing to learn; that setting won on all eight corpus pairs.
+        // literal contexts nothing to learn; that setting won on all eight corpus pairs. Not
+        // codec split, which made libpython's patch 15% larger (docs/bench).
         int bytewise = Codec.lzmaProps(0, 0, 0);
         List<BlockCompressor> lzma = candidates.stream()
                 .filter(c -> c.codec() == Codec.LZMA && c.props() == bytewise).toList();
@@ -189,19 +203,21 @@ public final class PatchBuilder {
 
     /**
      * The codec settings a view is encoded with, each with the window left after the map's RAM:
-     * LZMA's winning lc/lp/pb when LZMA won the plain diff; else every codec among the candidates
-     * (stored blocks and LZ77), since a map can turn the ranking round: at --ram-budget 8192
-     * pyb-release's plain diff is smallest with LZ77, its view with stored blocks.
+     * the lc/lp/pb each of LZMA and split won with on the plain diff, when one of them won; else
+     * every codec among the candidates (stored blocks and LZ77), since a map can turn the ranking
+     * round: at --ram-budget 8192 pyb-release's plain diff is smallest with LZ77, its view with
+     * stored blocks.
      */
-    private static List<BlockCompressor> withMap(RelocationMap map, PatchHeader plainBest,
+    private static List<BlockCompressor> withMap(RelocationMap map, List<PatchHeader> plainBest,
                                                  List<BlockCompressor> candidates, BuildOptions options) {
-        if (plainBest.codec() == Codec.LZMA) {
-            return sameSetting(map, plainBest.codec(), plainBest.codecProps(), options);
-        }
         long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
+        List<BlockCompressor> fitting = CodecCandidates.within(options.ramBudget() - mapRam, options.codec());
+        if (sameFamily(plainBest.get(0).codec(), Codec.LZMA)) {
+            return fitting.stream().filter(c -> plainBest.stream()
+                    .anyMatch(w -> w.codec() == c.codec() && w.codecProps() == c.props())).toList();
+        }
         List<Codec> codecs = candidates.stream().map(BlockCompressor::codec).distinct().toList();
-        return CodecCandidates.within(options.ramBudget() - mapRam, options.codec()).stream()
-                .filter(c -> codecs.contains(c.codec())).toList();
+        return fitting.stream().filter(c -> codecs.contains(c.codec())).toList();
     }
 
     /** The codec and lc/lp/pb that won, with the window left after the map's RAM. */
@@ -209,6 +225,14 @@ public final class PatchBuilder {
         long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
         return CodecCandidates.within(options.ramBudget() - mapRam, options.codec()).stream()
                 .filter(c -> c.codec() == codec && c.props() == props).toList();
+    }
+
+    /**
+     * LZMA and split code their data alike (same lc/lp/pb): a setting that wins with one is tried
+     * with the other, which wins depends on how much of the records are controls.
+     */
+    private static boolean sameFamily(Codec a, Codec b) {
+        return a == b || (a == Codec.LZMA || a == Codec.SPLIT) && (b == Codec.LZMA || b == Codec.SPLIT);
     }
 
     private static Built smallest(List<Built> built) {
@@ -259,14 +283,21 @@ public final class PatchBuilder {
                 .toList());
     }
 
-    /** The trials whose fast-mode size is within FULL_TRIAL_BAND_PERCENT of the best one's. */
+    /**
+     * The trials whose fast-mode size is within FULL_TRIAL_BAND_PERCENT of the best one's with the
+     * same codec: fast mode ranks settings of one codec well, LZMA against split less so.
+     */
     private static List<Trial> rankedByFastMode(List<Trial> trials) {
         long[] quick = trials.parallelStream().mapToLong(t -> SampledTrial.trialSize(t.blocks(), t.codec()))
                 .toArray();
-        long best = Arrays.stream(quick).min().orElse(0);
+        Map<Codec, Long> best = new EnumMap<>(Codec.class);
+        for (int i = 0; i < trials.size(); i++) {
+            best.merge(trials.get(i).codec().codec(), quick[i], Math::min);
+        }
         List<Trial> finalists = new ArrayList<>();
         for (int i = 0; i < trials.size(); i++) {
-            if (quick[i] <= best + best * FULL_TRIAL_BAND_PERCENT / 100) {
+            long b = best.get(trials.get(i).codec().codec());
+            if (quick[i] <= b + b * FULL_TRIAL_BAND_PERCENT / 100) {
                 finalists.add(trials.get(i));
             }
         }

@@ -15,7 +15,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,25 +45,19 @@ class CorpusRoundTripTest {
 
     /**
      * What the default build achieves on each pair, with a margin of about 0.5% (measured by this
-     * test's output line; the builder is deterministic): a size regression fails here. Issue 19
-     * asks for every pair under its best peer; two are not yet, and are not asserted to be:
-     * microbit-v2-7-8 (67,380 against HDiffPatch's 64,625) and microbit-v2-4-8 (76,434 against
-     * 72,587; zstd --patch-from 76,367).
+     * test's output line; the builder is deterministic): a size regression fails here.
      */
     private static final Map<String, Integer> ACHIEVED = Map.ofEntries(
-            Map.entry("esp8266", 61_683), Map.entry("pyb-release", 22_241), Map.entry("pyb-small", 1_544),
-            Map.entry("programmer", 1_096), Map.entry("synth-1-2", 210), Map.entry("synth-1-3", 275),
-            Map.entry("shell", 319), Map.entry("libpython", 21_606), Map.entry("microbit-v2-7-8", 67_717),
-            Map.entry("microbit-v2-4-8", 76_817), Map.entry("microbit-v1-7-8", 1_150));
+            Map.entry("esp8266", 57_124), Map.entry("pyb-release", 21_012), Map.entry("pyb-small", 1_441),
+            Map.entry("programmer", 1_088), Map.entry("synth-1-2", 210), Map.entry("synth-1-3", 275),
+            Map.entry("shell", 319), Map.entry("libpython", 21_606), Map.entry("microbit-v2-7-8", 63_021),
+            Map.entry("microbit-v2-4-8", 71_960), Map.entry("microbit-v1-7-8", 1_074));
 
     /** Issue 19: the geometric mean of fwdelta / best peer over the corpus pairs, at most this. */
     private static final double GEOMETRIC_MEAN_GOAL = 0.55;
 
     /** Default patch sizes made by this run, by pair: what the geometric mean is taken over. */
     private static final Map<String, Integer> MADE = new ConcurrentHashMap<>();
-
-    /** The pairs where fwdelta is not yet smaller than the best peer (see ACHIEVED). */
-    private static final Set<String> BEHIND = Set.of("microbit-v2-7-8", "microbit-v2-4-8");
 
     static Stream<Corpus.Pair> pairs() {
         return Stream.concat(Corpus.pairs().stream(), Corpus.microbitPairs().stream());
@@ -107,14 +100,15 @@ class CorpusRoundTripTest {
         MADE.put(pair.name(), size);
         assertTrue(size <= ACHIEVED.get(pair.name()), pair + ": patch " + size + " bytes, achieved before "
                 + ACHIEVED.get(pair.name()));
-        assertEquals(!BEHIND.contains(pair.name()), size < BEST_PEER.get(pair.name()), pair + ": patch " + size
-                + " bytes, best peer " + BEST_PEER.get(pair.name()));
+        // Issue 19: smaller than the best peer on every pair.
+        assertTrue(size < BEST_PEER.get(pair.name()), pair + ": patch " + size + " bytes, best peer "
+                + BEST_PEER.get(pair.name()));
         System.out.printf("%-12s new %8d  patch %7d  %s%n", pair, newImage.length, built.patch().length,
                 built.codecSetting());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"none", "lz77", "lzma"})
+    @ValueSource(strings = {"none", "lz77", "lzma", "split"})
     void everyCodecRoundTrips(String codec) throws Exception {
         Corpus.Pair pair = Corpus.pair("synth-1-3");
         byte[] oldImage = pair.oldBytes();

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Real firmware pairs of ../shared/corpus (its README), patches built by diff-tool's PatchBuilder,
  * applied by the C tool and the Java runtime with 4096-byte chunks: the same image, the new one.
  * Their maps use the Thumb BL and pointer rules (Cortex-M pairs) and the Xtensa call rule
- * (esp8266). Default patches of five pairs, and one per other codec (lz77, none) of the two
- * smallest; libpython is left out to keep the build short (its diff alone takes most of a minute).
+ * (esp8266). Default patches of five pairs, and one per codec (split, lzma, lz77, none) of the
+ * two smallest; libpython is left out to keep the build short (its diff alone takes most of a minute).
  */
 class CorpusDifferentialTest {
     /** name, old, new, whether the other codecs are tried too. */
@@ -43,7 +43,8 @@ class CorpusDifferentialTest {
             byte[] old = Files.readAllBytes(corpus.resolve((String) pair[1]));
             byte[] neu = Files.readAllBytes(corpus.resolve((String) pair[2]));
             boolean perCodec = (Boolean) pair[3];
-            Codec[] codecs = perCodec ? new Codec[] {null, Codec.LZ77, Codec.NONE} : new Codec[] {null};
+            Codec[] codecs = perCodec ? new Codec[] {null, Codec.SPLIT, Codec.LZMA, Codec.LZ77, Codec.NONE}
+                    : new Codec[] {null};
             for (Codec codec : codecs) {
                 BuildOptions options = codec == null ? BuildOptions.defaults() : BuildOptions.defaults().withCodec(codec);
                 byte[] patch = PatchBuilder.build(old, neu, options).patch();

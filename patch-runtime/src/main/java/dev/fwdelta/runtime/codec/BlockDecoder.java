@@ -24,6 +24,7 @@ public interface BlockDecoder {
             case NONE -> new StoredDecoder();
             case LZ77 -> new Lz4BlockDecoder(window);
             case LZMA -> new LzmaBlockDecoder(window, props);
+            case SPLIT -> new SplitBlockDecoder(window, props);
         };
     }
 }

@@ -85,6 +85,22 @@ final class HistoryWindow {
         }
     }
 
+    /**
+     * Hands {@code len} bytes to the consumer, starting {@code back} bytes before the end of what
+     * was decoded ({@code back <= size()}): codec split takes a packet's bytes out this way.
+     */
+    void emitRecent(int back, int len, RawConsumer out) throws IOException {
+        int from = pos - back;
+        if (from < 0) {
+            from += ring.length;
+        }
+        int first = Math.min(len, ring.length - from);
+        out.accept(ring, from, first);
+        if (first < len) {
+            out.accept(ring, 0, len - first);
+        }
+    }
+
     /** Hands every byte decoded since the last flush to the consumer. */
     void flush(RawConsumer out) throws IOException {
         if (pos > flushed) {

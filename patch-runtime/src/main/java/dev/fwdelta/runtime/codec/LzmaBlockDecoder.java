@@ -200,6 +200,33 @@ final class LzmaBlockDecoder implements BlockDecoder {
         return distance + rc.reverseTree(probs, ALIGN - 1, 4);
     }
 
+    /** The stream's input buffer, for codec split, which routes the data stream's bytes to it. */
+    RangeDecoder input() {
+        return rc;
+    }
+
+    /** The dictionary, where codec split finds the bytes of the last packet. */
+    HistoryWindow window() {
+        return dict;
+    }
+
+    /**
+     * One packet for codec split, its bytes written to the dictionary (and to {@code sink} as the
+     * ring wraps): the caller checked that the packet's input is buffered.
+     */
+    void step(RawConsumer sink) throws IOException {
+        if (!started) {
+            rc.init();
+            started = true;
+        }
+        decodePacket(sink);
+    }
+
+    /** Whether every byte of the stream was read and it ended as an encoder ends one. */
+    boolean consumedToEnd() {
+        return rc.buffered() == 0 && rc.finishedOk();
+    }
+
     @Override
     public void finish(RawConsumer out) throws IOException {
         decodeBuffered(out);

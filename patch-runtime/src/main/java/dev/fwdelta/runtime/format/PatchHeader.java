@@ -146,6 +146,10 @@ public record PatchHeader(
                     + " early builds; rebuild the patch (format 2)");
         }
         Codec codec = Codec.byId(u8(b, 12));
+        if (codec == Codec.SPLIT) {
+            throw new PatchException(ErrorCode.BAD_CODEC, "codec_id 3 (split) needs format_version 3, this patch is "
+                    + version);
+        }
         int props = u8(b, 13);
         int mapCount = u16(b, 14);
         if ((flags & FLAG_RELOCATED) != 0) {
@@ -195,7 +199,7 @@ public record PatchHeader(
                             "bad value for codec_window: " + window + " (lz77 needs a power of two)");
                 }
             }
-            case LZMA -> {
+            case LZMA, SPLIT -> {
                 int lc = props % 9;
                 int lp = (props / 9) % 5;
                 check(ErrorCode.BAD_CODEC_PROPS, "codec_props", props, 0, Codec.lzmaProps(8, 4, 4));

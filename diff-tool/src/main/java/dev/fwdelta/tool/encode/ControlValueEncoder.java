@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.encode;
+
+import dev.fwdelta.runtime.format.Codec;
+import java.util.Arrays;
+
+/**
+ * Codec split's control coder, the encoder's side (FORMAT.md 2.4): one adaptive model per record
+ * field; a value is its bit length, the two bits below its top bit, then the rest as direct bits.
+ */
+final class ControlValueEncoder {
+    static final int FIELDS = 6;
+    private static final int PROBS_PER_FIELD = Codec.SPLIT_CONTROL_PROBS / FIELDS;
+    private static final int LENGTH_TREE_BITS = 6;
+    private static final int HIGH_BITS = 2;
+    private static final int HIGH_TREES = 1 << LENGTH_TREE_BITS;
+
+    private final short[] probs = new short[Codec.SPLIT_CONTROL_PROBS];
+    private final RangeEncoder rc = new RangeEncoder();
+
+    ControlValueEncoder() {
+        Arrays.fill(probs, (short) 1024);
+    }
+
+    /** Codes {@code value} (0..2^32-1) of {@code field} (0 kind .. 5 seek). */
+    void encode(int field, long value) {
+        int base = field * PROBS_PER_FIELD;
+        int length = 64 - Long.numberOfLeadingZeros(value);
+        rc.tree(probs, base, LENGTH_TREE_BITS, length);
+        if (length < 2) {
+            return;
+        }
+        int below = length - 1;
+        int high = Math.min(HIGH_BITS, below);
+        int rest = below - high;
+        rc.tree(probs, base + HIGH_TREES + (1 << HIGH_BITS) * (length - 2), high,
+                (int) ((value >>> rest) & ((1 << high) - 1)));
+        rc.directBits((int) (value & ((1L << rest) - 1)), rest);
+    }
+
+    byte[] finish() {
+        return rc.finish();
+    }
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.encode;
+
+import dev.fwdelta.runtime.codec.SplitInterleaver;
+import dev.fwdelta.runtime.format.Codec;
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Codec "split" (FORMAT.md 2.4): a block's records taken apart into their control values, coded
+ * with an adaptive model per field, and their data bytes (diff literals and extras in the order
+ * they are written), coded as raw LZMA; the two streams are laid out in the order the decoder
+ * reads them. The controls are a third of a release's record bytes (micro:bit v2), and coded
+ * apart neither they nor the code bytes dilute the other's statistics.
+ */
+public final class SplitCompressor implements BlockCompressor {
+    private static final int KIND = 0;
+    private static final int DIFF_LEN = 1;
+    private static final int ZERO_RUN = 2;
+    private static final int LITERAL_LEN = 3;
+    private static final int EXTRA_LEN = 4;
+    private static final int SEEK = 5;
+
+    private final LzmaCompressor data;
+
+    public SplitCompressor(int dictSize, int lc, int lp, int pb) {
+        this(new LzmaCompressor(dictSize, lc, lp, pb));
+    }
+
+    private SplitCompressor(LzmaCompressor data) {
+        this.data = data;
+    }
+
+    @Override
+    public BlockCompressor forTrial() {
+        return new SplitCompressor((LzmaCompressor) data.forTrial());
+    }
+
+    @Override
+    public Codec codec() {
+        return Codec.SPLIT;
+    }
+
+    @Override
+    public int props() {
+        return data.props();
+    }
+
+    @Override
+    public int window() {
+        return data.window();
+    }
+
+    @Override
+    public byte[] compress(byte[] raw) {
+        ControlValueEncoder controls = new ControlValueEncoder();
+        ByteArrayOutputStream dataBytes = new ByteArrayOutputStream(raw.length);
+        Cursor in = new Cursor(raw);
+        while (in.pos < raw.length) {
+            int kind = raw[in.pos++] & 0xFF;
+            controls.encode(KIND, kind);
+            long diffLen = in.uvarint();
+            controls.encode(DIFF_LEN, diffLen);
+            if (kind == 0) {
+                in.copy(diffLen, dataBytes);
+            } else {
+                for (long left = diffLen; left > 0; ) {
+                    long zeros = in.uvarint();
+                    long literals = in.uvarint();
+                    controls.encode(ZERO_RUN, zeros);
+                    controls.encode(LITERAL_LEN, literals);
+                    in.copy(literals, dataBytes);
+                    left -= zeros + literals;
+                }
+            }
+            long extraLen = in.uvarint();
+            controls.encode(EXTRA_LEN, extraLen);
+            in.copy(extraLen, dataBytes);
+            controls.encode(SEEK, in.uvarint());
+        }
+        byte[] d = dataBytes.toByteArray();
+        return SplitInterleaver.interleave(raw, controls.finish(), d.length == 0 ? d : data.compress(d), window(), props());
+    }
+
+    @Override
+    public String describe() {
+        return "split, data " + data.describe();
+    }
+
+    /** The builder's own records, read back: well formed by construction. */
+    private static final class Cursor {
+        private final byte[] b;
+        private int pos;
+
+        Cursor(byte[] b) {
+            this.b = b;
+        }
+
+        long uvarint() {
+            long v = 0;
+            for (int shift = 0; ; shift += 7) {
+                int x = b[pos++] & 0xFF;
+                v |= (long) (x & 0x7F) << shift;
+                if (x < 0x80) {
+                    return v;
+                }
+            }
+        }
+
+        void copy(long n, ByteArrayOutputStream to) {
+            to.write(b, pos, (int) n);
+            pos += (int) n;
+        }
+    }
+}

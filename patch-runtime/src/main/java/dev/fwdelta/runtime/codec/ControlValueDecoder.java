@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.runtime.codec;
+
+import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import java.util.Arrays;
+
+/**
+ * Codec split's control coder (FORMAT.md 2.4): one adaptive model per record field. A value is
+ * its bit length (a 6-bit tree), the two bits below its top bit (a tree per length), then the
+ * rest as direct bits, which is how LZMA codes its match distances.
+ */
+final class ControlValueDecoder {
+    static final int FIELDS = 6;
+    static final int PROBS_PER_FIELD = Codec.SPLIT_CONTROL_PROBS / FIELDS;
+    private static final int LENGTH_TREE_BITS = 6;
+    private static final int MAX_BIT_LENGTH = 32;
+    private static final int HIGH_BITS = 2;
+    private static final int HIGH_TREES = 1 << LENGTH_TREE_BITS;
+
+    private final short[] probs = new short[Codec.SPLIT_CONTROL_PROBS];
+
+    void reset() {
+        Arrays.fill(probs, (short) (RangeDecoder.BIT_MODEL_TOTAL / 2));
+    }
+
+    /** The next value of {@code field} (0..5), 0..2^32-1. */
+    long decode(RangeDecoder rc, int field) throws PatchException {
+        int base = field * PROBS_PER_FIELD;
+        int length = rc.tree(probs, base, LENGTH_TREE_BITS);
+        if (length > MAX_BIT_LENGTH) {
+            throw PatchException.outOfRange(ErrorCode.CODEC_CORRUPT, "split control value's bit length", length, 0,
+                    MAX_BIT_LENGTH);
+        }
+        if (length < 2) {
+            return length;
+        }
+        int below = length - 1;
+        int high = Math.min(HIGH_BITS, below);
+        long top = rc.tree(probs, base + HIGH_TREES + (1 << HIGH_BITS) * (length - 2), high);
+        int rest = below - high;
+        return (1L << below) | (top << rest) | Integer.toUnsignedLong(rc.directBits(rest));
+    }
+}

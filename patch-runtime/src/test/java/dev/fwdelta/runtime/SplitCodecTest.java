@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.codec.BlockDecoder;
+import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Codec split (FORMAT.md 2.4) block by block: every chunking, and every rule of its layout. */
+class SplitCodecTest {
+    private static final int DICT = 4096;
+
+    /** Sparse and plain records over a stretch of pseudo-code: controls and data both non-trivial. */
+    private static byte[] records(long seed, int count) {
+        Random r = new Random(seed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            boolean sparse = r.nextInt(4) != 0;
+            out.write(sparse ? 1 : 0);
+            int diffLen = r.nextInt(300);
+            uvarint(out, diffLen);
+            if (sparse) {
+                int left = diffLen;
+                while (left > 0) {
+                    int zeros = r.nextInt(Math.min(left, 40) + 1);
+                    int literals = Math.min(left - zeros, zeros == 0 ? 1 + r.nextInt(8) : r.nextInt(8));
+                    uvarint(out, zeros);
+                    uvarint(out, literals);
+                    out.writeBytes(code(r, literals));
+                    left -= zeros + literals;
+                }
+            } else {
+                out.writeBytes(code(r, diffLen));
+            }
+            int extra = r.nextInt(3) == 0 ? r.nextInt(200) : 0;
+            uvarint(out, extra);
+            out.writeBytes(code(r, extra));
+            int seek = r.nextInt(2001) - 1000;
+            uvarint(out, (seek << 1) ^ (seek >> 31));
+        }
+        return out.toByteArray();
+    }
+
+    /** Bytes with repeats, as code has: LZMA finds matches, some crossing the records' fields. */
+    private static byte[] code(Random r, int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = i >= 8 && r.nextInt(3) > 0 ? b[i - 8] : (byte) r.nextInt(16);
+        }
+        return b;
+    }
+
+    private static void uvarint(ByteArrayOutputStream out, long v) {
+        while (v >= 0x80) {
+            out.write((int) (v | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static byte[] decode(byte[] encoded, int rawLength, int chunk) throws IOException {
+        BlockDecoder d = BlockDecoder.create(Codec.SPLIT, DICT, 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        d.start(encoded.length, rawLength);
+        for (int off = 0; off < encoded.length; off += chunk) {
+            d.feed(encoded, off, Math.min(chunk, encoded.length - off), out::write);
+        }
+        d.finish(out::write);
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 32, 4096})
+    void decodesItsRecordsAtEveryChunkSize(int chunk) throws IOException {
+        byte[] raw = records(1, 400);
+        byte[] encoded = TestSplitCodec.split(raw, DICT, 0, 0, 0);
+        assertArrayEquals(raw, decode(encoded, raw.length, chunk));
+        assertTrue(encoded.length < raw.length, "coded " + encoded.length + " of " + raw.length);
+    }
+
+    /** A block of zero runs alone has no data bytes: stream D is empty. */
+    @Test
+    void aBlockWithoutDataBytesHasAnEmptyDataStream() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {1, 100, 100, 0, 0, 0}); // 100 zero diff bytes, no extra, seek 0
+        byte[] raw = out.toByteArray();
+        byte[] encoded = TestSplitCodec.split(raw, DICT, 0, 0, 0);
+        assertEquals(1 + (encoded[0] & 0xFF), encoded.length, "controls_length covers the whole block");
+        assertArrayEquals(raw, decode(encoded, raw.length, 1));
+    }
+
+    private static void corrupt(byte[] encoded, int rawLength, String why) {
+        PatchException e = assertThrows(PatchException.class, () -> decode(encoded, rawLength, 5), why);
+        assertEquals(ErrorCode.CODEC_CORRUPT, e.code(), why + ": " + e.getMessage());
+    }
+
+    @Test
+    void everyLayoutRuleIsChecked() {
+        byte[] raw = records(2, 50);
+        byte[] ok = TestSplitCodec.split(raw, DICT, 0, 0, 0);
+        byte[] zero = ok.clone();
+        zero[0] = 0;
+        corrupt(zero, raw.length, "controls_length 0");
+        corrupt(new byte[] {(byte) 0xFF, 0x7F, 1, 2, 3}, raw.length, "controls_length past the block");
+        corrupt(Arrays.copyOf(ok, ok.length + 1), raw.length, "a byte after the last record");
+        corrupt(Arrays.copyOf(ok, ok.length - 1), raw.length, "the last byte missing");
+        corrupt(ok, raw.length - 1, "records past raw_length");
+        corrupt(ok, raw.length + 1, "the block ends inside a record");
+    }
+
+    @Test
+    void aRecordKindOtherThan0And1IsRefusedBeforeItsFields() {
+        byte[] raw = {2, 0, 0, 0};
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TestSplitCodec.split(raw, DICT, 0, 0, 0));
+        PatchException cause = assertInstanceOf(PatchException.class, e.getCause());
+        assertEquals(ErrorCode.CODEC_CORRUPT, cause.code());
+    }
+
+    /** Mutated blocks: each decodes or fails with a PatchException, none loops or throws anything else. */
+    @Test
+    void mutatedBlocksFailCleanly() {
+        byte[] raw = records(3, 80);
+        byte[] ok = TestSplitCodec.split(raw, DICT, 0, 0, 0);
+        Random r = new Random(7);
+        int refused = 0;
+        for (int i = 0; i < 2000; i++) {
+            byte[] m = ok.clone();
+            for (int k = 0; k <= r.nextInt(3); k++) {
+                m[r.nextInt(m.length)] ^= (byte) (1 + r.nextInt(255));
+            }
+            try {
+                byte[] out = decode(m, raw.length, 1 + r.nextInt(40));
+                assertEquals(raw.length, out.length);
+            } catch (PatchException e) {
+                refused++;
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertTrue(refused > 1500, refused + " of 2000 mutations refused");
+    }
+}
