@@ -366,10 +366,14 @@ static fwd_error decode_packet(fwd_applier *a, rc_state *rc) {
     return fwd_window_copy(a, z->rep0, length + MATCH_MIN);
 }
 
-/* Packets while their input is buffered, or one packet (codec split, which checked its input). */
-static fwd_error decode_packets(fwd_applier *a, uint32_t one) {
+/*
+ * Packets while their input is buffered (at least 20 bytes, or the stream's last byte is in) and
+ * they have decoded fewer than want bytes; codec split passes its own count of the input's end.
+ */
+static fwd_error decode_packets(fwd_applier *a, uint32_t want, uint32_t last_input_in) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
-    uint32_t last_input_in = one || z->encoded_left == 0;
+    /* one bound for the loop, as cheap as the block's alone: want bytes, within raw_length */
+    uint32_t limit = want >= z->raw_length - a->window.total ? z->raw_length : a->window.total + want;
     rc_state rc;
     fwd_error e = FWD_OK;
     if (!z->started && rc_buffered(&z->rc) < 5u && !last_input_in) {
@@ -381,18 +385,16 @@ static fwd_error decode_packets(fwd_applier *a, uint32_t one) {
         e = rc.err;
         z->started = e == FWD_OK;
     }
-    while (e == FWD_OK && a->window.total < z->raw_length && (rc.limit - rc.pos >= MAX_PACKET_INPUT || last_input_in)) {
+    while (e == FWD_OK && a->window.total < limit && (rc.limit - rc.pos >= MAX_PACKET_INPUT || last_input_in)) {
         e = decode_packet(a, &rc);
-        if (one) {
-            break;
-        }
     }
     rc_store(&z->rc, &rc);
     return e;
 }
 
 static fwd_error decode_buffered(fwd_applier *a) {
-    return decode_packets(a, 0);
+    fwd_lzma *z = &a->buf.blocks.codec.lzma;
+    return decode_packets(a, 0xFFFFFFFFu, z->encoded_left == 0);
 }
 
 fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
@@ -419,14 +421,15 @@ uint32_t fwd_range_fill(fwd_range_decoder *rc, const uint8_t *b, uint32_t len) {
     return rc_fill(rc, b, len);
 }
 
-/* One packet for codec split, which routed its input and checked it is buffered. */
-fwd_error fwd_lzma_step(fwd_applier *a) {
-    return decode_packets(a, 1);
+/* Codec split: packets until want bytes are decoded or the input runs short (last_input_in: all is in). */
+fwd_error fwd_lzma_step(fwd_applier *a, uint32_t want, uint32_t last_input_in) {
+    return decode_packets(a, want, last_input_in);
 }
 
 /*
- * Codec split's control value (FORMAT.md 2.4) with one field's 188 probabilities: its bit length
- * (a 6-bit tree), the two bits below its top bit (a tree per length), the rest as direct bits.
+ * Codec split's control value (FORMAT.md 2.4) with one field's 174 probabilities: its bit length
+ * (choice bits at 0 and 1, then a 3-bit tree at 2 for 0..7 or at 10 for 8..15, a 5-bit one at 18
+ * above), the two bits below its top bit (a tree per length at 50), the rest as direct bits.
  * start: the stream's first value, which reads its 5-byte start first.
  */
 fwd_error fwd_range_control_value(fwd_range_decoder *from, uint16_t *probs, int start, uint32_t *value) {
@@ -436,7 +439,13 @@ fwd_error fwd_range_control_value(fwd_range_decoder *from, uint16_t *probs, int 
     if (start) {
         rc_init(&rc);
     }
-    length = rc_tree(&rc, probs, 6);
+    if (rc_bit(&rc, probs) == 0) {
+        length = rc_tree(&rc, probs + 2, 3);
+    } else if (rc_bit(&rc, probs + 1) == 0) {
+        length = 8u + rc_tree(&rc, probs + 10, 3);
+    } else {
+        length = 16u + rc_tree(&rc, probs + 18, 5);
+    }
     if (length > 32u) {
         rc.err = FWD_ERR_CODEC_CORRUPT;
     } else if (length < 2u) {
@@ -444,7 +453,7 @@ fwd_error fwd_range_control_value(fwd_range_decoder *from, uint16_t *probs, int 
     } else {
         uint32_t high = length - 1u < 2u ? length - 1u : 2u;
         uint32_t rest = length - 1u - high;
-        uint32_t top = rc_tree(&rc, probs + 64u + 4u * (length - 2u), high);
+        uint32_t top = rc_tree(&rc, probs + 50u + 4u * (length - 2u), high);
         *value = (1u << (length - 1u)) | (top << rest) | rc_direct(&rc, rest);
     }
     rc_store(from, &rc);

@@ -12,6 +12,7 @@
 
 #define CHUNK 32u
 #define STEP_INPUT 20u
+#define AHEAD 256u /* data bytes decoded ahead of the records at most, plus one packet (FORMAT.md 2.4) */
 #define WAIT_CONTROLS 0u
 #define WAIT_DATA 1u
 #define WAIT_NONE 2u
@@ -175,27 +176,29 @@ static fwd_error advance(fwd_applier *a, fwd_split *s, uint32_t *waiting) {
             return FWD_OK;
         }
         if (s->state == BYTES) {
+            uint32_t want = s->bytes_needed < AHEAD ? s->bytes_needed : AHEAD;
             if (s->bytes_needed == 0u) {
                 s->state = s->after_bytes;
-            } else if (s->pending > 0u) {
+            } else if (s->pending >= want) {
                 e = emit_data(a, s);
             } else if (!ready(&z->rc, s->data_arrived, s->data_length)) {
                 *waiting = WAIT_DATA;
                 return FWD_OK;
             } else {
+                /* the packets up to want pending while their input is in, in one call */
                 uint32_t before = a->window.total;
-                e = fwd_lzma_step(a);
-                s->pending = a->window.total - before;
-                if (e == FWD_OK && s->pending == 0u) {
+                e = fwd_lzma_step(a, want - s->pending, s->data_arrived == s->data_length);
+                if (e == FWD_OK && a->window.total == before) {
                     e = FWD_ERR_CODEC_CORRUPT; /* no packet: the data would pass raw_length */
                 }
+                s->pending += a->window.total - before;
             }
         } else if (!ready(&s->rc, s->controls_arrived, s->controls_length)) {
             *waiting = WAIT_CONTROLS;
             return FWD_OK;
         } else {
             uint32_t v;
-            e = fwd_range_control_value(&s->rc, control_probs(a) + 188u * s->state, !s->controls_started, &v);
+            e = fwd_range_control_value(&s->rc, control_probs(a) + 174u * s->state, !s->controls_started, &v);
             s->controls_started = 1;
             if (e == FWD_OK) {
                 e = control(a, s, v);

@@ -421,8 +421,8 @@ public final class TestPatch {
                 int lc = codecProps % 9;
                 int lp = codecProps / 9 % 5;
                 long lzma = codecWindow + 2L * (1846 + (768L << (lc + lp))) + 64;
-                // split: the control coder's 6 x 188 probabilities and 160 bytes of split state
-                return 1024 + lzma + (codecId == 3 ? 2L * 6 * 188 + 160 : 0) + mapRam;
+                // split: the control coder's 6 x 174 probabilities and 160 bytes of split state
+                return 1024 + lzma + (codecId == 3 ? 2L * 6 * 174 + 160 : 0) + mapRam;
             default:
                 return 1024 + mapRam;
         }

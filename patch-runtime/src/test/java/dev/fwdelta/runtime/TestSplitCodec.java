@@ -65,7 +65,7 @@ final class TestSplitCodec {
 
     /** FORMAT.md 2.4's value coder over LZMA's range coder, as the text states them. */
     private static final class Coder {
-        private final int[][] models = new int[6][188];
+        private final int[][] models = new int[6][174];
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private long low;
         private long range = 0xFFFF_FFFFL;
@@ -81,11 +81,22 @@ final class TestSplitCodec {
         void value(int field, long v) {
             int[] p = models[field];
             int n = 64 - Long.numberOfLeadingZeros(v);
-            tree(p, 0, 6, n);
+            if (n < 8) {
+                tree(p, -1, 1, 0); // choice 0 at p[0]
+                tree(p, 2, 3, n);
+            } else if (n < 16) {
+                tree(p, -1, 1, 1);
+                tree(p, 0, 1, 0); // choice2 0 at p[1]
+                tree(p, 10, 3, n - 8);
+            } else {
+                tree(p, -1, 1, 1);
+                tree(p, 0, 1, 1);
+                tree(p, 18, 5, n - 16);
+            }
             if (n >= 2) {
                 int high = Math.min(2, n - 1);
                 int rest = n - 1 - high;
-                tree(p, 64 + 4 * (n - 2), high, (int) (v >>> rest) & ((1 << high) - 1));
+                tree(p, 50 + 4 * (n - 2), high, (int) (v >>> rest) & ((1 << high) - 1));
                 for (int i = rest - 1; i >= 0; i--) {
                     range >>>= 1;
                     if (((v >>> i) & 1) != 0) {

@@ -8,16 +8,21 @@ import java.util.Arrays;
 
 /**
  * Codec split's control coder (FORMAT.md 2.4): one adaptive model per record field. A value is
- * its bit length (a 6-bit tree), the two bits below its top bit (a tree per length), then the
- * rest as direct bits, which is how LZMA codes its match distances.
+ * its bit length (choice bits, then a 3-bit tree for 0..7 or 8..15, a 5-bit one above: LZMA's
+ * match-length scheme), the two bits below its top bit (a tree per length), then the rest as
+ * direct bits (LZMA's match-distance scheme).
  */
 final class ControlValueDecoder {
     static final int FIELDS = 6;
     static final int PROBS_PER_FIELD = Codec.SPLIT_CONTROL_PROBS / FIELDS;
-    private static final int LENGTH_TREE_BITS = 6;
+    private static final int CHOICE = 0;
+    private static final int CHOICE2 = 1;
+    private static final int LOW = 2;
+    private static final int MID = 10;
+    private static final int HIGH = 18;
+    private static final int HIGH_BITS_TREES = 50;
     private static final int MAX_BIT_LENGTH = 32;
     private static final int HIGH_BITS = 2;
-    private static final int HIGH_TREES = 1 << LENGTH_TREE_BITS;
 
     private final short[] probs = new short[Codec.SPLIT_CONTROL_PROBS];
 
@@ -28,7 +33,14 @@ final class ControlValueDecoder {
     /** The next value of {@code field} (0..5), 0..2^32-1. */
     long decode(RangeDecoder rc, int field) throws PatchException {
         int base = field * PROBS_PER_FIELD;
-        int length = rc.tree(probs, base, LENGTH_TREE_BITS);
+        int length;
+        if (rc.bit(probs, base + CHOICE) == 0) {
+            length = rc.tree(probs, base + LOW, 3);
+        } else if (rc.bit(probs, base + CHOICE2) == 0) {
+            length = 8 + rc.tree(probs, base + MID, 3);
+        } else {
+            length = 16 + rc.tree(probs, base + HIGH, 5);
+        }
         if (length > MAX_BIT_LENGTH) {
             throw PatchException.outOfRange(ErrorCode.CODEC_CORRUPT, "split control value's bit length", length, 0,
                     MAX_BIT_LENGTH);
@@ -38,7 +50,7 @@ final class ControlValueDecoder {
         }
         int below = length - 1;
         int high = Math.min(HIGH_BITS, below);
-        long top = rc.tree(probs, base + HIGH_TREES + (1 << HIGH_BITS) * (length - 2), high);
+        long top = rc.tree(probs, base + HIGH_BITS_TREES + (1 << HIGH_BITS) * (length - 2), high);
         int rest = below - high;
         return (1L << below) | (top << rest) | Integer.toUnsignedLong(rc.directBits(rest));
     }

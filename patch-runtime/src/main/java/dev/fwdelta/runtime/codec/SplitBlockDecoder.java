@@ -13,7 +13,7 @@ import java.io.IOException;
  * so the patch needs no chunk headers and the decoder no buffer beyond one look-ahead per stream.
  *
  * <p>Memory: the LZMA decoder's (dictionary, probabilities, 64 bytes of input), the control
- * coder's 1,128 probabilities and its own 64 bytes of input.
+ * coder's 1,044 probabilities and its own 64 bytes of input.
  */
 final class SplitBlockDecoder implements BlockDecoder {
     /** Bytes of input a stream's chunk holds at most. */
@@ -22,6 +22,13 @@ final class SplitBlockDecoder implements BlockDecoder {
     static final int STEP_INPUT = 20;
     static final int CONTROLS = 0;
     static final int DATA = 1;
+    /**
+     * Data bytes decoded ahead of the records at most (plus one packet): packets are decoded until
+     * a field's bytes, or this many, are pending, so that a run of literals costs one call, not
+     * one per packet; far less than the smallest dictionary, so none is overwritten before it is
+     * written out.
+     */
+    static final int AHEAD = 256;
     /** {@link #advance}'s answer when the block needs no more input. */
     static final int NONE = -1;
 
@@ -165,14 +172,14 @@ final class SplitBlockDecoder implements BlockDecoder {
             if (state == BYTES) {
                 if (bytesNeeded == 0) {
                     state = afterBytes;
-                } else if (pending > 0) {
+                } else if (pending >= Math.min(bytesNeeded, AHEAD)) {
                     emitData(out);
                 } else if (!ready(data.input(), dataArrived, dataLength)) {
                     return DATA;
                 } else {
                     long before = data.window().total();
                     data.step(RING_ONLY);
-                    pending = (int) (data.window().total() - before);
+                    pending += (int) (data.window().total() - before);
                 }
                 continue;
             }
