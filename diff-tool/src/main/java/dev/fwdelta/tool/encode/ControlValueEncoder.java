@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.SplitControls;
 import java.util.Arrays;
 
 /**
@@ -10,16 +11,6 @@ import java.util.Arrays;
  * above), the two bits below its top bit, then the rest as direct bits.
  */
 final class ControlValueEncoder {
-    static final int FIELDS = 6;
-    private static final int PROBS_PER_FIELD = Codec.SPLIT_CONTROL_PROBS / FIELDS;
-    private static final int CHOICE = 0;
-    private static final int CHOICE2 = 1;
-    private static final int LOW = 2;
-    private static final int MID = 10;
-    private static final int HIGH = 18;
-    private static final int HIGH_BITS_TREES = 50;
-    private static final int HIGH_BITS = 2;
-
     private final short[] probs = new short[Codec.SPLIT_CONTROL_PROBS];
     private final RangeEncoder rc = new RangeEncoder();
 
@@ -27,29 +18,29 @@ final class ControlValueEncoder {
         Arrays.fill(probs, (short) 1024);
     }
 
-    /** Codes {@code value} (0..2^32-1) of {@code field} (0 kind .. 5 seek). */
+    /** Codes {@code value} (0..2^32-1) of {@code field} ({@link SplitControls#KIND} .. {@link SplitControls#SEEK}). */
     void encode(int field, long value) {
-        int base = field * PROBS_PER_FIELD;
+        int base = field * SplitControls.PROBS_PER_FIELD;
         int length = 64 - Long.numberOfLeadingZeros(value);
         if (length < 8) {
-            rc.bit(probs, base + CHOICE, 0);
-            rc.tree(probs, base + LOW, 3, length);
+            rc.bit(probs, base + SplitControls.CHOICE, 0);
+            rc.tree(probs, base + SplitControls.LOW, 3, length);
         } else if (length < 16) {
-            rc.bit(probs, base + CHOICE, 1);
-            rc.bit(probs, base + CHOICE2, 0);
-            rc.tree(probs, base + MID, 3, length - 8);
+            rc.bit(probs, base + SplitControls.CHOICE, 1);
+            rc.bit(probs, base + SplitControls.CHOICE2, 0);
+            rc.tree(probs, base + SplitControls.MID, 3, length - 8);
         } else {
-            rc.bit(probs, base + CHOICE, 1);
-            rc.bit(probs, base + CHOICE2, 1);
-            rc.tree(probs, base + HIGH, 5, length - 16);
+            rc.bit(probs, base + SplitControls.CHOICE, 1);
+            rc.bit(probs, base + SplitControls.CHOICE2, 1);
+            rc.tree(probs, base + SplitControls.HIGH, 5, length - 16);
         }
         if (length < 2) {
             return;
         }
         int below = length - 1;
-        int high = Math.min(HIGH_BITS, below);
+        int high = Math.min(SplitControls.BELOW_TOP_BITS, below);
         int rest = below - high;
-        rc.tree(probs, base + HIGH_BITS_TREES + (1 << HIGH_BITS) * (length - 2), high,
+        rc.tree(probs, base + SplitControls.BELOW_TOP + (1 << SplitControls.BELOW_TOP_BITS) * (length - 2), high,
                 (int) ((value >>> rest) & ((1 << high) - 1)));
         rc.directBits((int) (value & ((1L << rest) - 1)), rest);
     }

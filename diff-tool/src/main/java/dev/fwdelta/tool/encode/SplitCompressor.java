@@ -3,6 +3,7 @@ package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.codec.SplitInterleaver;
 import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.SplitControls;
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -13,13 +14,6 @@ import java.io.ByteArrayOutputStream;
  * apart neither they nor the code bytes dilute the other's statistics.
  */
 public final class SplitCompressor implements BlockCompressor {
-    private static final int KIND = 0;
-    private static final int DIFF_LEN = 1;
-    private static final int ZERO_RUN = 2;
-    private static final int LITERAL_LEN = 3;
-    private static final int EXTRA_LEN = 4;
-    private static final int SEEK = 5;
-
     private final LzmaCompressor data;
 
     public SplitCompressor(int dictSize, int lc, int lp, int pb) {
@@ -57,25 +51,25 @@ public final class SplitCompressor implements BlockCompressor {
         Cursor in = new Cursor(raw);
         while (in.pos < raw.length) {
             int kind = raw[in.pos++] & 0xFF;
-            controls.encode(KIND, kind);
+            controls.encode(SplitControls.KIND, kind);
             long diffLen = in.uvarint();
-            controls.encode(DIFF_LEN, diffLen);
+            controls.encode(SplitControls.DIFF_LEN, diffLen);
             if (kind == 0) {
                 in.copy(diffLen, dataBytes);
             } else {
                 for (long left = diffLen; left > 0; ) {
                     long zeros = in.uvarint();
                     long literals = in.uvarint();
-                    controls.encode(ZERO_RUN, zeros);
-                    controls.encode(LITERAL_LEN, literals);
+                    controls.encode(SplitControls.ZERO_RUN, zeros);
+                    controls.encode(SplitControls.LITERAL_LEN, literals);
                     in.copy(literals, dataBytes);
                     left -= zeros + literals;
                 }
             }
             long extraLen = in.uvarint();
-            controls.encode(EXTRA_LEN, extraLen);
+            controls.encode(SplitControls.EXTRA_LEN, extraLen);
             in.copy(extraLen, dataBytes);
-            controls.encode(SEEK, in.uvarint());
+            controls.encode(SplitControls.SEEK, in.uvarint());
         }
         byte[] d = dataBytes.toByteArray();
         return SplitInterleaver.interleave(raw, controls.finish(), d.length == 0 ? d : data.compress(d), window(), props());

@@ -4,6 +4,7 @@ package dev.fwdelta.runtime.codec;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.SplitControls;
 import java.util.Arrays;
 
 /**
@@ -13,44 +14,34 @@ import java.util.Arrays;
  * direct bits (LZMA's match-distance scheme).
  */
 final class ControlValueDecoder {
-    static final int FIELDS = 6;
-    static final int PROBS_PER_FIELD = Codec.SPLIT_CONTROL_PROBS / FIELDS;
-    private static final int CHOICE = 0;
-    private static final int CHOICE2 = 1;
-    private static final int LOW = 2;
-    private static final int MID = 10;
-    private static final int HIGH = 18;
-    private static final int HIGH_BITS_TREES = 50;
-    private static final int MAX_BIT_LENGTH = 32;
-    private static final int HIGH_BITS = 2;
-
     private final short[] probs = new short[Codec.SPLIT_CONTROL_PROBS];
 
     void reset() {
         Arrays.fill(probs, (short) (RangeDecoder.BIT_MODEL_TOTAL / 2));
     }
 
-    /** The next value of {@code field} (0..5), 0..2^32-1. */
+    /** The next value of {@code field} ({@link SplitControls#KIND} .. {@link SplitControls#SEEK}), 0..2^32-1. */
     long decode(RangeDecoder rc, int field) throws PatchException {
-        int base = field * PROBS_PER_FIELD;
+        int base = field * SplitControls.PROBS_PER_FIELD;
         int length;
-        if (rc.bit(probs, base + CHOICE) == 0) {
-            length = rc.tree(probs, base + LOW, 3);
-        } else if (rc.bit(probs, base + CHOICE2) == 0) {
-            length = 8 + rc.tree(probs, base + MID, 3);
+        if (rc.bit(probs, base + SplitControls.CHOICE) == 0) {
+            length = rc.tree(probs, base + SplitControls.LOW, 3);
+        } else if (rc.bit(probs, base + SplitControls.CHOICE2) == 0) {
+            length = 8 + rc.tree(probs, base + SplitControls.MID, 3);
         } else {
-            length = 16 + rc.tree(probs, base + HIGH, 5);
+            length = 16 + rc.tree(probs, base + SplitControls.HIGH, 5);
         }
-        if (length > MAX_BIT_LENGTH) {
+        if (length > SplitControls.MAX_BIT_LENGTH) {
             throw PatchException.outOfRange(ErrorCode.CODEC_CORRUPT, "split control value's bit length", length, 0,
-                    MAX_BIT_LENGTH);
+                    SplitControls.MAX_BIT_LENGTH);
         }
         if (length < 2) {
             return length;
         }
         int below = length - 1;
-        int high = Math.min(HIGH_BITS, below);
-        long top = rc.tree(probs, base + HIGH_BITS_TREES + (1 << HIGH_BITS) * (length - 2), high);
+        int high = Math.min(SplitControls.BELOW_TOP_BITS, below);
+        long top = rc.tree(probs, base + SplitControls.BELOW_TOP + (1 << SplitControls.BELOW_TOP_BITS) * (length - 2),
+                high);
         int rest = below - high;
         return (1L << below) | (top << rest) | Integer.toUnsignedLong(rc.directBits(rest));
     }

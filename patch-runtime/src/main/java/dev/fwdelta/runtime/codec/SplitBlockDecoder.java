@@ -3,6 +3,7 @@ package dev.fwdelta.runtime.codec;
 
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.SplitControls;
 import java.io.IOException;
 
 /**
@@ -32,13 +33,13 @@ final class SplitBlockDecoder implements BlockDecoder {
     /** {@link #advance}'s answer when the block needs no more input. */
     static final int NONE = -1;
 
-    private static final int KIND = 0;
-    private static final int DIFF_LEN = 1;
-    private static final int ZERO_RUN = 2;
-    private static final int LITERAL_LEN = 3;
-    private static final int EXTRA_LEN = 4;
-    private static final int SEEK = 5;
-    private static final int BYTES = 6;
+    private static final int KIND = SplitControls.KIND;
+    private static final int DIFF_LEN = SplitControls.DIFF_LEN;
+    private static final int ZERO_RUN = SplitControls.ZERO_RUN;
+    private static final int LITERAL_LEN = SplitControls.LITERAL_LEN;
+    private static final int EXTRA_LEN = SplitControls.EXTRA_LEN;
+    /** Not a field: the data bytes of the field before. */
+    private static final int BYTES = SplitControls.FIELDS;
     private static final String[] FIELD_NAMES = {"kind", "diff_len", "zero_run", "literal_len", "extra_len", "seek"};
     private static final RawConsumer RING_ONLY = (b, off, len) -> { };
 
@@ -239,7 +240,7 @@ final class SplitBlockDecoder implements BlockDecoder {
             }
             case EXTRA_LEN -> {
                 emitVarint(v, out);
-                bytes(v, SEEK);
+                bytes(v, SplitControls.SEEK);
             }
             default -> { // SEEK: any zig-zag value; the applier checks where it leads
                 emitVarint(v, out);

@@ -15,7 +15,7 @@ public enum Codec {
     /** Input look-ahead of the LZMA decoder: one packet never needs more than 20 bytes. */
     public static final int LZMA_INPUT_BUFFER = 64;
     /** Probabilities of codec split's control coder: 6 fields of 174 (FORMAT.md 2.4). */
-    public static final int SPLIT_CONTROL_PROBS = 6 * 174;
+    public static final int SPLIT_CONTROL_PROBS = SplitControls.FIELDS * SplitControls.PROBS_PER_FIELD;
     /** Codec split's own state: the control stream's 64-byte input buffer, its range coder, the record fields. */
     public static final int SPLIT_STATE = 160;
 
