@@ -49,7 +49,8 @@ class CompareSmokeTest {
             assertTrue(tool.get("diff_peak_kb").getAsLong() > 0);
             ran.add(tool.get("tool").getAsString());
         }
-        assertEquals(Set.of("fwdelta", "fwdelta-lzma", "fwdelta-lz77", "fwdelta-none", "bsdiff", "xdelta3", "zstd"), ran);
+        assertEquals(Set.of("fwdelta", "fwdelta-split", "fwdelta-lzma", "fwdelta-lz77", "fwdelta-none", "bsdiff",
+                "xdelta3", "zstd"), ran);
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| programmer | 23504 |"), md);
         // HDiffPatch and detools quoted from the corpus README, and the geometric mean over the pair
