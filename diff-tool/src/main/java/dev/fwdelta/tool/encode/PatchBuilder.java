@@ -75,10 +75,11 @@ public final class PatchBuilder {
             SuffixArrayIndex index = SuffixArrayIndex.of(oldImage);
             List<Built> built = new ArrayList<>();
             List<BlockCompressor> codecs = candidates;
+            FastModeBest fastBest = new FastModeBest();
             for (int margin : SMALL_IMAGE_MARGINS) {
                 List<DeltaRecord> records = AlignmentScanner.diff(index, newImage, margin);
                 List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS);
-                List<Built> tried = buildByFullTrials(records, views, margin, codecs, newImage, sums, options);
+                List<Built> tried = buildByFullTrials(records, views, margin, codecs, fastBest, newImage, sums, options);
                 built.addAll(tried);
                 // The other margins try the setting that won the first for each codec (it wins
                 // there too, as a rule): a sixth of the encoding work each.
@@ -98,19 +99,39 @@ public final class PatchBuilder {
         return buildBySampledTrials(plain.join(), views, candidates, newImage, sums, options);
     }
 
-    /** Every codec setting on the plain diff, the views with the winning settings: all fully encoded, all returned. */
+    /**
+     * Every codec setting on the plain diff, the views with the winning settings: those worth it
+     * (FastModeBest) encoded in full, all of them returned.
+     */
     private static List<Built> buildByFullTrials(List<DeltaRecord> records, List<ViewScreen.View> views, int margin,
-                                           List<BlockCompressor> candidates, byte[] newImage, Sums sums,
-                                           BuildOptions options) {
+                                                 List<BlockCompressor> candidates, FastModeBest fastBest,
+                                                 byte[] newImage, Sums sums, BuildOptions options) {
         List<Built> built = new ArrayList<>();
-        encode(records, null, candidates, newImage, sums, options, built);
-        // The codec settings that won on the plain diff win on a view too, as a rule.
-        List<PatchHeader> plainBest = bestPerCodec(built);
+        encode(records, null, candidates, fastBest, newImage, sums, options, built);
+        // The codec settings that won on the plain diff win on a view too, as a rule; when no
+        // plain diff of this margin was worth encoding, the views take the settings given.
+        List<Setting> plainBest = built.isEmpty() ? candidates.stream().map(Setting::of).distinct().toList()
+                : bestPerCodec(built).stream().map(Setting::of).toList();
         for (ViewScreen.View v : views) {
             encode(AlignmentScanner.diff(SuffixArrayIndex.of(v.bytes()), newImage, margin), v.map(),
-                    withMap(v.map(), plainBest, candidates, options), newImage, sums, options, built);
+                    withMap(v.map(), plainBest, candidates, options), fastBest, newImage, sums, options, built);
         }
         return built;
+    }
+
+    /** A codec and its lc/lp/pb. */
+    private record Setting(Codec codec, int props) {
+        static Setting of(PatchHeader h) {
+            return new Setting(h.codec(), h.codecProps());
+        }
+
+        static Setting of(BlockCompressor c) {
+            return new Setting(c.codec(), c.props());
+        }
+
+        boolean matches(BlockCompressor c) {
+            return c.codec() == codec && c.props() == props;
+        }
     }
 
     /** The header of the smallest patch made with each codec, smallest first. */
@@ -208,13 +229,12 @@ public final class PatchBuilder {
      * round: at --ram-budget 8192 pyb-release's plain diff is smallest with LZ77, its view with
      * stored blocks.
      */
-    private static List<BlockCompressor> withMap(RelocationMap map, List<PatchHeader> plainBest,
+    private static List<BlockCompressor> withMap(RelocationMap map, List<Setting> plainBest,
                                                  List<BlockCompressor> candidates, BuildOptions options) {
         long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
         List<BlockCompressor> fitting = CodecCandidates.within(options.ramBudget() - mapRam, options.codec());
         if (sameFamily(plainBest.get(0).codec(), Codec.LZMA)) {
-            return fitting.stream().filter(c -> plainBest.stream()
-                    .anyMatch(w -> w.codec() == c.codec() && w.codecProps() == c.props())).toList();
+            return fitting.stream().filter(c -> plainBest.stream().anyMatch(w -> w.matches(c))).toList();
         }
         List<Codec> codecs = candidates.stream().map(BlockCompressor::codec).distinct().toList();
         return fitting.stream().filter(c -> codecs.contains(c.codec())).toList();
@@ -260,7 +280,8 @@ public final class PatchBuilder {
     }
 
     private static void encode(List<DeltaRecord> records, RelocationMap map, List<BlockCompressor> codecs,
-                               byte[] newImage, Sums sums, BuildOptions options, List<Built> built) {
+                               FastModeBest fastBest, byte[] newImage, Sums sums, BuildOptions options,
+                               List<Built> built) {
         // Both record kinds (FORMAT.md 2.2) with every codec setting: sparse records win where
         // long zero runs alternate with changed bytes, plain ones where LZMA finds the runs'
         // pattern itself. Each pairing is compressed in LZMA's fast mode first (a fifth of the
@@ -276,7 +297,7 @@ public final class PatchBuilder {
         // LZ77 and stored blocks have no cheaper trial setting (forTrial() is the codec itself):
         // then every pairing is encoded in full once, rather than twice.
         boolean cheaperTrials = codecs.stream().allMatch(c -> c.forTrial() != c);
-        List<Trial> finalists = cheaperTrials ? rankedByFastMode(trials) : trials;
+        List<Trial> finalists = cheaperTrials ? rankedByFastMode(trials, fastBest) : trials;
         built.addAll(finalists.parallelStream()
                 .map(t -> assemble(t.codec(), map, PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
                         t.blocks().size(), sums, options, t.sparse()))
@@ -284,14 +305,15 @@ public final class PatchBuilder {
     }
 
     /**
-     * Of each codec, the trial with the smallest fast-mode size (ties all kept): fast mode ranks
-     * the settings and record kinds of one codec as the full encoding does, LZMA against split less
-     * so. Until 2026-12-05 every trial within 5% of its codec's best was encoded in full as a
-     * margin; on every corpus pair the patch came out byte for byte the same without it
-     * (`CorpusRoundTripTest`, and the micro:bit and raw pairs by `fwdelta diff`), with 24 full
-     * encodes instead of 30 on esp8266 and instead of 46 on microbit-v2-7-8.
+     * Of each codec, the trial with the smallest fast-mode size (ties all kept), if it is worth a
+     * full encoding ({@link FastModeBest}): fast mode ranks the settings and record kinds of one
+     * codec as the full encoding does, LZMA against split less so. Until 2026-12-05 every trial
+     * within 5% of its codec's best was encoded in full as a margin; on every corpus pair the
+     * patch came out byte for byte the same without it (`CorpusRoundTripTest`, and the micro:bit
+     * and raw pairs by `fwdelta diff`), with 24 full encodes instead of 30 on esp8266 and instead of
+     * 46 on microbit-v2-7-8.
      */
-    private static List<Trial> rankedByFastMode(List<Trial> trials) {
+    private static List<Trial> rankedByFastMode(List<Trial> trials, FastModeBest fastBest) {
         long[] quick = trials.parallelStream().mapToLong(t -> SampledTrial.trialSize(t.blocks(), t.codec()))
                 .toArray();
         Map<Codec, Long> best = new EnumMap<>(Codec.class);
@@ -300,12 +322,40 @@ public final class PatchBuilder {
         }
         List<Trial> finalists = new ArrayList<>();
         for (int i = 0; i < trials.size(); i++) {
-            if (quick[i] == best.get(trials.get(i).codec().codec())) {
+            Codec codec = trials.get(i).codec().codec();
+            if (quick[i] == best.get(codec) && fastBest.worthEncoding(codec, quick[i])) {
                 finalists.add(trials.get(i));
             }
         }
+        best.forEach(fastBest::saw);
         return finalists;
     }
+
+    /**
+     * The smallest fast-mode size each codec reached so far in one small image's search (every
+     * alignment margin, the plain diff and its views). A later diff whose best fast-mode size is
+     * larger is not encoded in full: on every corpus pair its full encoding never won (the
+     * patches came out byte for byte the same; esp8266 4 full encodes instead of 24,
+     * microbit-v2-7-8 4 instead of 24). Below {@link #CHEAP_ENCODE_BYTES} of fast-mode output
+     * everything is encoded: such a full encoding costs little, and on patches that small the fast
+     * mode's ranking misleads (synth-1-3's smallest patch, 273 bytes, comes from a diff its fast
+     * mode put more than 10% behind the best).
+     */
+    private static final class FastModeBest {
+        private final Map<Codec, Long> smallest = new EnumMap<>(Codec.class);
+
+        boolean worthEncoding(Codec codec, long fastSize) {
+            Long seen = smallest.get(codec);
+            return seen == null || fastSize <= seen || fastSize < CHEAP_ENCODE_BYTES;
+        }
+
+        void saw(Codec codec, long fastSize) {
+            smallest.merge(codec, fastSize, Math::min);
+        }
+    }
+
+    /** Fast-mode output below which a pairing is always encoded in full (see FastModeBest). */
+    private static final long CHEAP_ENCODE_BYTES = 16 * 1024;
 
     /** One record kind's blocks with one codec setting. */
     private record Trial(List<RawBlock> blocks, boolean sparse, BlockCompressor codec) {
