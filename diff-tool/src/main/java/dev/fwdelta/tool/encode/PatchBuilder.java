@@ -82,10 +82,13 @@ public final class PatchBuilder {
                 List<Built> tried = buildByFullTrials(records, views, margin, codecs, fastBest, newImage, sums, options);
                 built.addAll(tried);
                 // The other margins try the setting that won the first for each codec (it wins
-                // there too, as a rule): a sixth of the encoding work each.
-                List<PatchHeader> winners = bestPerCodec(tried);
-                codecs = candidates.stream().filter(c -> winners.stream()
-                        .anyMatch(w -> w.codec() == c.codec() && w.codecProps() == c.props())).toList();
+                // there too, as a rule): a sixth of the encoding work each. The first margin's
+                // plain diff is always encoded, so it has winners; a later one may have none.
+                if (codecs == candidates) {
+                    List<PatchHeader> winners = bestPerCodec(tried);
+                    codecs = candidates.stream().filter(c -> winners.stream()
+                            .anyMatch(w -> w.codec() == c.codec() && w.codecProps() == c.props())).toList();
+                }
             }
             return smallest(built);
         }
