@@ -85,9 +85,8 @@ public final class PatchBuilder {
                 // there too, as a rule): a sixth of the encoding work each. The first margin's
                 // plain diff is always encoded, so it has winners; a later one may have none.
                 if (codecs == candidates) {
-                    List<PatchHeader> winners = bestPerCodec(tried);
-                    codecs = candidates.stream().filter(c -> winners.stream()
-                            .anyMatch(w -> w.codec() == c.codec() && w.codecProps() == c.props())).toList();
+                    List<Setting> winners = bestPerCodec(tried).stream().map(Setting::of).toList();
+                    codecs = candidates.stream().filter(c -> winners.stream().anyMatch(w -> w.matches(c))).toList();
                 }
             }
             return smallest(built);
@@ -167,7 +166,7 @@ public final class PatchBuilder {
                                               byte[] newImage, Sums sums, BuildOptions options) {
         // LZMA with lc0 lp0 pb0 when it fits: sparse records leave LZMA no alignment to use and
         // literal contexts nothing to learn; that setting won on all eight corpus pairs. Not
-        // codec split, which made libpython's patch 15% larger (docs/bench).
+        // codec split, which made libpython's patch larger (docs/bench, "Codec split").
         int bytewise = Codec.lzmaProps(0, 0, 0);
         List<BlockCompressor> lzma = candidates.stream()
                 .filter(c -> c.codec() == Codec.LZMA && c.props() == bytewise).toList();
@@ -310,11 +309,8 @@ public final class PatchBuilder {
     /**
      * Of each codec, the trial with the smallest fast-mode size (ties all kept), if it is worth a
      * full encoding ({@link FastModeBest}): fast mode ranks the settings and record kinds of one
-     * codec as the full encoding does, LZMA against split less so. Until 2026-12-05 every trial
-     * within 5% of its codec's best was encoded in full as a margin; on every corpus pair the
-     * patch came out byte for byte the same without it (`CorpusRoundTripTest`, and the micro:bit
-     * and raw pairs by `fwdelta diff`), with 24 full encodes instead of 30 on esp8266 and instead of
-     * 46 on microbit-v2-7-8.
+     * codec as the full encoding does, LZMA against split less so. A margin of near-best trials
+     * encoded in full as well changed no corpus patch (docs/bench, "In-process diff throughput").
      */
     private static List<Trial> rankedByFastMode(List<Trial> trials, FastModeBest fastBest) {
         long[] quick = trials.parallelStream().mapToLong(t -> SampledTrial.trialSize(t.blocks(), t.codec()))
@@ -337,12 +333,11 @@ public final class PatchBuilder {
     /**
      * The smallest fast-mode size each codec reached so far in one small image's search (every
      * alignment margin, the plain diff and its views). A later diff whose best fast-mode size is
-     * larger is not encoded in full: on every corpus pair its full encoding never won (the
-     * patches came out byte for byte the same; esp8266 4 full encodes instead of 24,
-     * microbit-v2-7-8 4 instead of 24). Below {@link #CHEAP_ENCODE_BYTES} of fast-mode output
+     * larger is not encoded in full: on no corpus pair did such an encoding win (docs/bench,
+     * "In-process diff throughput"). Below {@link #CHEAP_ENCODE_BYTES} of fast-mode output
      * everything is encoded: such a full encoding costs little, and on patches that small the fast
-     * mode's ranking misleads (synth-1-3's smallest patch, 273 bytes, comes from a diff its fast
-     * mode put more than 10% behind the best).
+     * mode's ranking misleads (synth-1-3's smallest patch comes from a diff its fast mode put well
+     * behind the best).
      */
     private static final class FastModeBest {
         private final Map<Codec, Long> smallest = new EnumMap<>(Codec.class);
