@@ -16,6 +16,14 @@ public interface BlockCompressor {
     byte[] compress(byte[] raw);
 
     /**
+     * {@code compress(raw).length}, for trials that need only the size: a codec that can count its
+     * output without laying it out does so.
+     */
+    default long compressedSize(byte[] raw) {
+        return compress(raw).length;
+    }
+
+    /**
      * A faster setting of the same codec that ranks candidates as this one would, for trials on a
      * sample; the codec data it makes is valid but may be larger. This compressor itself when the
      * codec has no cheaper setting (the builder then skips trials that would cost a full encoding).

@@ -2,8 +2,8 @@
 package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.format.Codec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.LZMAOutputStream;
@@ -57,7 +57,19 @@ public final class LzmaCompressor implements BlockCompressor {
 
     @Override
     public byte[] compress(byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
+        ByteSink out = ByteSink.collecting(raw.length / 4 + 64);
+        compressTo(raw, out);
+        return out.toByteArray();
+    }
+
+    @Override
+    public long compressedSize(byte[] raw) {
+        ByteSink out = ByteSink.counting();
+        compressTo(raw, out);
+        return out.size();
+    }
+
+    private void compressTo(byte[] raw, OutputStream out) {
         try {
             // Preset 1 is fast mode with hash chains. The patch itself takes the longest matches
             // the format has (273): the diff stream's runs of zero bytes and long repeats then
@@ -76,7 +88,6 @@ public final class LzmaCompressor implements BlockCompressor {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     @Override

@@ -10,10 +10,14 @@ import dev.fwdelta.runtime.format.SignatureSection;
 import dev.fwdelta.tool.diff.AlignmentScanner;
 import dev.fwdelta.tool.diff.DeltaRecord;
 import dev.fwdelta.tool.diff.HashIndex;
+import dev.fwdelta.tool.diff.MatchIndex;
+import dev.fwdelta.tool.diff.RememberingIndex;
 import dev.fwdelta.tool.diff.SuffixArrayIndex;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,9 +27,10 @@ import java.util.concurrent.CompletableFuture;
  * the plain diff it diffs again against the best relocated views of the old image
  * ({@link ViewScreen}) and keeps the smallest patch.
  *
- * <p>Small images (firmware) are diffed with a suffix array and several alignment margins; every
- * pairing of record kind and codec setting is ranked in the codec's fast trial setting, and those
- * near the best are encoded in full. Large images are where diff time goes, so they take the fast
+ * <p>Small images (firmware) are diffed with a suffix array and three alignment margins. On the
+ * first margin's plain diff each codec picks its record kind and lc/lp/pb by fast-mode trials;
+ * the other diffs try only those winners, and only a diff whose fast-mode size beats what its
+ * codec reached before is encoded in full ({@code FastModeBest}). Large images are where diff time goes, so they take the fast
  * road: a hash index instead of the suffix array, views screened on a sample of the diff
  * ({@link ViewGain#sampled}), sparse records only, LZMA lc0 lp0 pb0, and the plain diff or a view
  * chosen by raw size, or by a sample of blocks ({@link SampledTrial}) when that is close; only
@@ -44,10 +49,12 @@ public final class PatchBuilder {
     private static final int REDIFFED_VIEWS_LARGE = 1;
     /**
      * How much a match must beat the current alignment by to start a new record (bsdiff: 8). No
-     * one value is best: on the corpus 8 wins on pyb-small, 7 on esp8266 (0.2% under 6), 6 on
-     * programmer (3% under 8), 12 on shell (25% under 8). Small images try all four.
+     * one value is best: a low margin follows new code's short matches (the releases far apart
+     * gain most), a high one keeps long records whole and lets the relocated view pick a small
+     * map. Small images try these three; on the corpus 7 and 8 never won against them
+     * (docs/bench, "Alignment margins").
      */
-    private static final int[] SMALL_IMAGE_MARGINS = {8, 7, 6, 12};
+    private static final int[] SMALL_IMAGE_MARGINS = {4, 6, 12};
     /** New images up to this size are encoded in full with every candidate; larger ones by sample. */
     static final int FULL_TRIAL_LIMIT = 1024 * 1024;
 
@@ -72,24 +79,25 @@ public final class PatchBuilder {
         Sums sums = Sums.startOf(oldImage, newImage);
         if (newImage.length <= FULL_TRIAL_LIMIT) {
             // Small images: the whole search again for each alignment margin, the smallest kept.
-            SuffixArrayIndex index = SuffixArrayIndex.of(oldImage);
-            List<Built> built = new ArrayList<>();
-            List<BlockCompressor> codecs = candidates;
+            MatchIndex index = new RememberingIndex(SuffixArrayIndex.of(oldImage), newImage);
+            List<Encoded> built = new ArrayList<>();
+            List<Setting> settings = Setting.every(candidates);
             FastModeBest fastBest = new FastModeBest();
             for (int margin : SMALL_IMAGE_MARGINS) {
                 List<DeltaRecord> records = AlignmentScanner.diff(index, newImage, margin);
                 List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS);
-                List<Built> tried = buildByFullTrials(records, views, margin, codecs, fastBest, newImage, sums, options);
+                List<Encoded> tried = buildByFullTrials(records, views, margin, settings, candidates, fastBest,
+                        newImage, sums, options);
                 built.addAll(tried);
-                // The other margins try the setting that won the first for each codec (it wins
-                // there too, as a rule): a sixth of the encoding work each. The first margin's
-                // plain diff is always encoded, so it has winners; a later one may have none.
-                if (codecs == candidates) {
-                    List<Setting> winners = bestPerCodec(tried).stream().map(Setting::of).toList();
-                    codecs = candidates.stream().filter(c -> winners.stream().anyMatch(w -> w.matches(c))).toList();
+                // The other margins try what won the first for each codec (it wins there too, as
+                // a rule): one record kind and one lc/lp/pb of each codec, a twelfth of the trials.
+                // The first margin's plain diff is always encoded, so it has winners.
+                if (margin == SMALL_IMAGE_MARGINS[0]) {
+                    settings = Setting.winners(tried);
                 }
             }
-            return smallest(built);
+            return built.stream().map(Encoded::built).min(Comparator.comparingInt(b -> b.patch().length))
+                    .orElseThrow();
         }
         List<DeltaRecord> records = AlignmentScanner.diff(HashIndex.of(oldImage), newImage,
                 AlignmentScanner.NEW_ALIGNMENT_MARGIN);
@@ -102,33 +110,75 @@ public final class PatchBuilder {
     }
 
     /**
-     * Every codec setting on the plain diff, the views with the winning settings: those worth it
+     * The given settings on the plain diff, the views with those that won there: those worth it
      * (FastModeBest) encoded in full, all of them returned.
      */
-    private static List<Built> buildByFullTrials(List<DeltaRecord> records, List<ViewScreen.View> views, int margin,
-                                                 List<BlockCompressor> candidates, FastModeBest fastBest,
-                                                 byte[] newImage, Sums sums, BuildOptions options) {
-        List<Built> built = new ArrayList<>();
-        encode(records, null, candidates, fastBest, newImage, sums, options, built);
-        // The codec settings that won on the plain diff win on a view too, as a rule; when no
-        // plain diff of this margin was worth encoding, the views take the settings given.
-        List<Setting> plainBest = built.isEmpty() ? candidates.stream().map(Setting::of).distinct().toList()
-                : bestPerCodec(built).stream().map(Setting::of).toList();
-        for (ViewScreen.View v : views) {
-            encode(AlignmentScanner.diff(SuffixArrayIndex.of(v.bytes()), newImage, margin), v.map(),
-                    withMap(v.map(), plainBest, candidates, options), fastBest, newImage, sums, options, built);
+    private static List<Encoded> buildByFullTrials(List<DeltaRecord> records, List<ViewScreen.View> views, int margin,
+                                                   List<Setting> settings, List<BlockCompressor> candidates,
+                                                   FastModeBest fastBest, byte[] newImage, Sums sums,
+                                                   BuildOptions options) {
+        // The views are indexed and diffed while the plain diff is tried: a suffix array is built
+        // on one core, and the trials take whichever cores are free.
+        List<CompletableFuture<List<DeltaRecord>>> viewDiffs = views.stream()
+                .map(v -> CompletableFuture.supplyAsync(
+                        () -> AlignmentScanner.diff(SuffixArrayIndex.of(v.bytes()), newImage, margin)))
+                .toList();
+        List<Encoded> built = new ArrayList<>();
+        encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built);
+        // The settings that won on the plain diff win on a view too, as a rule; when no plain diff
+        // of this margin was worth encoding, the views take the settings given.
+        List<Setting> plainBest = built.isEmpty() ? settings : bestPerCodec(built);
+        for (int i = 0; i < views.size(); i++) {
+            RelocationMap map = views.get(i).map();
+            encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options), fastBest, newImage,
+                    sums, options, built);
         }
         return built;
     }
 
-    /** A codec and its lc/lp/pb. */
-    private record Setting(Codec codec, int props) {
-        static Setting of(PatchHeader h) {
-            return new Setting(h.codec(), h.codecProps());
+    /** A codec, its lc/lp/pb, and a record kind (sparse or not, FORMAT.md 2.2). */
+    private record Setting(Codec codec, int props, boolean sparse) {
+        static Setting of(BlockCompressor c, boolean sparse) {
+            return new Setting(c.codec(), c.props(), sparse);
         }
 
-        static Setting of(BlockCompressor c) {
-            return new Setting(c.codec(), c.props());
+        /** Every candidate with both record kinds. */
+        static List<Setting> every(List<BlockCompressor> candidates) {
+            List<Setting> out = new ArrayList<>();
+            for (boolean sparse : RECORD_KINDS) {
+                for (BlockCompressor c : candidates) {
+                    out.add(of(c, sparse));
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The setting of each codec's smallest patch, less a codec whose best patch is more than
+         * {@link #SURELY_BEHIND} times another's, when that one is over {@link #CHEAP_ENCODE_BYTES}:
+         * LZMA and split win by what share of the records are controls, and that share hardly
+         * moves between the margins and views of one pair.
+         */
+        static List<Setting> winners(List<Encoded> tried) {
+            List<Encoded> best = bestEncodedPerCodec(tried);
+            int smallest = best.get(0).built().patch().length;
+            return best.stream()
+                    .filter(e -> smallest < CHEAP_ENCODE_BYTES
+                            || e.built().patch().length <= smallest * SURELY_BEHIND)
+                    .map(Encoded::setting).toList();
+        }
+
+        /** Trials of the candidates that match a setting, record kind by record kind. */
+        static List<Pairing> pairings(List<Setting> settings, List<BlockCompressor> candidates) {
+            List<Pairing> out = new ArrayList<>();
+            for (boolean sparse : RECORD_KINDS) {
+                for (BlockCompressor c : candidates) {
+                    if (settings.stream().anyMatch(s -> s.sparse() == sparse && s.matches(c))) {
+                        out.add(new Pairing(c, sparse));
+                    }
+                }
+            }
+            return out;
         }
 
         boolean matches(BlockCompressor c) {
@@ -136,14 +186,35 @@ public final class PatchBuilder {
         }
     }
 
-    /** The header of the smallest patch made with each codec, smallest first. */
-    private static List<PatchHeader> bestPerCodec(List<Built> built) {
-        Map<Codec, Built> best = new EnumMap<>(Codec.class);
-        for (Built b : built) {
-            best.merge(b.header().codec(), b, (x, y) -> y.patch().length < x.patch().length ? y : x);
+    /** Record kinds in the order they are tried (plain records first, which ties then keep). */
+    private static final boolean[] RECORD_KINDS = {false, true};
+
+    /**
+     * How far behind another codec's best patch a codec's best may be and still be tried on the
+     * other margins (see Setting.winners).
+     */
+    private static final double SURELY_BEHIND = 1.02;
+
+    /** A codec setting with one record kind, to be tried. */
+    private record Pairing(BlockCompressor codec, boolean sparse) {
+    }
+
+    /** A patch and the setting it was made with. */
+    private record Encoded(Built built, Setting setting) {
+    }
+
+    /** The smallest patch made with each codec, smallest first. */
+    private static List<Encoded> bestEncodedPerCodec(List<Encoded> built) {
+        Map<Codec, Encoded> best = new EnumMap<>(Codec.class);
+        for (Encoded e : built) {
+            best.merge(e.setting().codec(), e, (x, y) -> y.built().patch().length < x.built().patch().length ? y : x);
         }
-        return best.values().stream().sorted(Comparator.comparingInt(b -> b.patch().length))
-                .map(Built::header).toList();
+        return best.values().stream().sorted(Comparator.comparingInt(e -> e.built().patch().length)).toList();
+    }
+
+    /** The setting of each codec's smallest patch, smallest first. */
+    private static List<Setting> bestPerCodec(List<Encoded> built) {
+        return bestEncodedPerCodec(built).stream().map(Encoded::setting).toList();
     }
 
     /**
@@ -226,20 +297,21 @@ public final class PatchBuilder {
 
     /**
      * The codec settings a view is encoded with, each with the window left after the map's RAM:
-     * the lc/lp/pb each of LZMA and split won with on the plain diff, when one of them won; else
-     * every codec among the candidates (stored blocks and LZ77), since a map can turn the ranking
-     * round: at --ram-budget 8192 pyb-release's plain diff is smallest with LZ77, its view with
-     * stored blocks.
+     * the settings of LZMA and split that won on the plain diff, when one of them won; else every
+     * codec among the candidates (stored blocks and LZ77) with both record kinds, since a map can
+     * turn the ranking round: at --ram-budget 8192 pyb-release's plain diff is smallest with LZ77,
+     * its view with stored blocks.
      */
-    private static List<BlockCompressor> withMap(RelocationMap map, List<Setting> plainBest,
-                                                 List<BlockCompressor> candidates, BuildOptions options) {
+    private static List<Pairing> withMap(RelocationMap map, List<Setting> plainBest,
+                                         List<BlockCompressor> candidates, BuildOptions options) {
         long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
         List<BlockCompressor> fitting = CodecCandidates.within(options.ramBudget() - mapRam, options.codec());
         if (sameFamily(plainBest.get(0).codec(), Codec.LZMA)) {
-            return fitting.stream().filter(c -> plainBest.stream().anyMatch(w -> w.matches(c))).toList();
+            return Setting.pairings(plainBest, fitting);
         }
         List<Codec> codecs = candidates.stream().map(BlockCompressor::codec).distinct().toList();
-        return fitting.stream().filter(c -> codecs.contains(c.codec())).toList();
+        List<BlockCompressor> others = fitting.stream().filter(c -> codecs.contains(c.codec())).toList();
+        return Setting.pairings(Setting.every(others), others);
     }
 
     /** The codec and lc/lp/pb that won, with the window left after the map's RAM. */
@@ -255,10 +327,6 @@ public final class PatchBuilder {
      */
     private static boolean sameFamily(Codec a, Codec b) {
         return a == b || (a == Codec.LZMA || a == Codec.SPLIT) && (b == Codec.LZMA || b == Codec.SPLIT);
-    }
-
-    private static Built smallest(List<Built> built) {
-        return built.stream().min(Comparator.comparingInt(b -> b.patch().length)).orElseThrow();
     }
 
     /**
@@ -281,28 +349,27 @@ public final class PatchBuilder {
         }
     }
 
-    private static void encode(List<DeltaRecord> records, RelocationMap map, List<BlockCompressor> codecs,
+    private static void encode(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings,
                                FastModeBest fastBest, byte[] newImage, Sums sums, BuildOptions options,
-                               List<Built> built) {
-        // Both record kinds (FORMAT.md 2.2) with every codec setting: sparse records win where
-        // long zero runs alternate with changed bytes, plain ones where LZMA finds the runs'
-        // pattern itself. Each pairing is compressed in LZMA's fast mode first (a fifth of the
-        // time; its sizes rank pairings the way the full encoding does), and only the best of each
-        // codec is encoded in full, on all cores.
+                               List<Encoded> built) {
+        // Record kinds (FORMAT.md 2.2) with codec settings: sparse records win where long zero
+        // runs alternate with changed bytes, plain ones where LZMA finds the runs' pattern itself.
+        // Each pairing is compressed in LZMA's fast mode first (a fifth of the time; its sizes
+        // rank pairings the way the full encoding does), and only the best of each codec is
+        // encoded in full, on all cores.
+        Map<Boolean, List<RawBlock>> blocks = new HashMap<>();
         List<Trial> trials = new ArrayList<>();
-        for (boolean sparse : new boolean[] {false, true}) {
-            List<RawBlock> blocks = RecordBlocker.split(records, options.maxBlockRaw(), sparse);
-            for (BlockCompressor c : codecs) {
-                trials.add(new Trial(blocks, sparse, c));
-            }
+        for (Pairing p : pairings) {
+            trials.add(new Trial(blocks.computeIfAbsent(p.sparse(),
+                    sparse -> RecordBlocker.split(records, options.maxBlockRaw(), sparse)), p.sparse(), p.codec()));
         }
         // LZ77 and stored blocks have no cheaper trial setting (forTrial() is the codec itself):
         // then every pairing is encoded in full once, rather than twice.
-        boolean cheaperTrials = codecs.stream().allMatch(c -> c.forTrial() != c);
+        boolean cheaperTrials = trials.stream().allMatch(t -> t.codec().forTrial() != t.codec());
         List<Trial> finalists = cheaperTrials ? rankedByFastMode(trials, fastBest) : trials;
         built.addAll(finalists.parallelStream()
-                .map(t -> assemble(t.codec(), map, PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
-                        t.blocks().size(), sums, options, t.sparse()))
+                .map(t -> new Encoded(assemble(t.codec(), map, PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
+                        t.blocks().size(), sums, options, t.sparse()), Setting.of(t.codec(), t.sparse())))
                 .toList());
     }
 
@@ -313,8 +380,25 @@ public final class PatchBuilder {
      * encoded in full as well changed no corpus patch (docs/bench, "In-process diff throughput").
      */
     private static List<Trial> rankedByFastMode(List<Trial> trials, FastModeBest fastBest) {
-        long[] quick = trials.parallelStream().mapToLong(t -> SampledTrial.trialSize(t.blocks(), t.codec()))
-                .toArray();
+        // Record kinds differ by far more than lc/lp/pb settings do: each codec's kind is chosen
+        // with the first setting tried with it, and only that kind (both on a tie) tries the rest.
+        long[] quick = new long[trials.size()];
+        Arrays.fill(quick, Long.MAX_VALUE);
+        Map<Setting, Integer> leads = new HashMap<>();
+        for (int i = 0; i < trials.size(); i++) {
+            leads.putIfAbsent(leadKey(trials.get(i)), i);
+        }
+        measure(trials, leads.values().stream().toList(), quick);
+        Map<Codec, Long> bestLead = new EnumMap<>(Codec.class);
+        leads.values().forEach(i -> bestLead.merge(trials.get(i).codec().codec(), quick[i], Math::min));
+        List<Integer> rest = new ArrayList<>();
+        for (int i = 0; i < trials.size(); i++) {
+            int lead = leads.get(leadKey(trials.get(i)));
+            if (i != lead && quick[lead] == bestLead.get(trials.get(i).codec().codec())) {
+                rest.add(i);
+            }
+        }
+        measure(trials, rest, quick);
         Map<Codec, Long> best = new EnumMap<>(Codec.class);
         for (int i = 0; i < trials.size(); i++) {
             best.merge(trials.get(i).codec().codec(), quick[i], Math::min);
@@ -328,6 +412,20 @@ public final class PatchBuilder {
         }
         best.forEach(fastBest::saw);
         return finalists;
+    }
+
+    /** A trial's codec and record kind (lc/lp/pb left out): trials with the same key share a lead. */
+    private static Setting leadKey(Trial t) {
+        return new Setting(t.codec().codec(), 0, t.sparse());
+    }
+
+    /** Fast-mode sizes of the trials at the given indexes, on all cores. */
+    private static void measure(List<Trial> trials, List<Integer> indexes, long[] quick) {
+        long[] sizes = indexes.parallelStream()
+                .mapToLong(i -> SampledTrial.trialSize(trials.get(i).blocks(), trials.get(i).codec())).toArray();
+        for (int k = 0; k < sizes.length; k++) {
+            quick[indexes.get(k)] = sizes[k];
+        }
     }
 
     /**

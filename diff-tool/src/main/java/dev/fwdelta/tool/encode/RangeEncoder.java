@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.encode;
 
-import java.io.ByteArrayOutputStream;
 
 /**
  * LZMA's binary range encoder (11-bit probabilities, adaptation shift 5), writing to memory: the
@@ -12,7 +11,7 @@ final class RangeEncoder {
     private static final int MOVE_BITS = 5;
     private static final int TOP = 1 << 24;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteSink out = ByteSink.collecting(256);
     private long low;
     private int range = 0xFFFF_FFFF;
     private int cache;

@@ -55,6 +55,6 @@ final class SampledTrial {
     /** The blocks compressed with the codec's trial setting ({@link BlockCompressor#forTrial}), on all cores. */
     static long trialSize(List<RawBlock> blocks, BlockCompressor codec) {
         BlockCompressor fast = codec.forTrial();
-        return blocks.parallelStream().mapToLong(b -> fast.compress(b.records()).length).sum();
+        return blocks.parallelStream().mapToLong(b -> fast.compressedSize(b.records())).sum();
     }
 }

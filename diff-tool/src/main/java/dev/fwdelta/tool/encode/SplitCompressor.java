@@ -4,7 +4,6 @@ package dev.fwdelta.tool.encode;
 import dev.fwdelta.runtime.codec.SplitInterleaver;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.SplitControls;
-import java.io.ByteArrayOutputStream;
 
 /**
  * Codec "split" (FORMAT.md 2.4): a block's records taken apart into their control values, coded
@@ -46,33 +45,58 @@ public final class SplitCompressor implements BlockCompressor {
 
     @Override
     public byte[] compress(byte[] raw) {
-        ControlValueEncoder controls = new ControlValueEncoder();
-        ByteArrayOutputStream dataBytes = new ByteArrayOutputStream(raw.length);
-        Cursor in = new Cursor(raw);
-        while (in.pos < raw.length) {
-            int kind = raw[in.pos++] & 0xFF;
-            controls.encode(SplitControls.KIND, kind);
-            long diffLen = in.uvarint();
-            controls.encode(SplitControls.DIFF_LEN, diffLen);
-            if (kind == 0) {
-                in.copy(diffLen, dataBytes);
-            } else {
-                for (long left = diffLen; left > 0; ) {
-                    long zeros = in.uvarint();
-                    long literals = in.uvarint();
-                    controls.encode(SplitControls.ZERO_RUN, zeros);
-                    controls.encode(SplitControls.LITERAL_LEN, literals);
-                    in.copy(literals, dataBytes);
-                    left -= zeros + literals;
-                }
-            }
-            long extraLen = in.uvarint();
-            controls.encode(SplitControls.EXTRA_LEN, extraLen);
-            in.copy(extraLen, dataBytes);
-            controls.encode(SplitControls.SEEK, in.uvarint());
+        Streams s = Streams.of(raw);
+        byte[] controls = s.controls().finish();
+        byte[] d = s.data().toByteArray();
+        return SplitInterleaver.interleave(raw, controls, d.length == 0 ? d : data.compress(d), window(), props());
+    }
+
+    /**
+     * The interleaved block is controls_length, the controls and the data with no chunk headers
+     * (FORMAT.md 2.4): its size is known without running the decoder to lay the chunks out.
+     */
+    @Override
+    public long compressedSize(byte[] raw) {
+        Streams s = Streams.of(raw);
+        long controls = s.controls().finish().length;
+        byte[] d = s.data().toByteArray();
+        long lengthBytes = 1;
+        for (long v = controls; v >= 0x80; v >>>= 7) {
+            lengthBytes++;
         }
-        byte[] d = dataBytes.toByteArray();
-        return SplitInterleaver.interleave(raw, controls.finish(), d.length == 0 ? d : data.compress(d), window(), props());
+        return lengthBytes + controls + (d.length == 0 ? 0 : data.compressedSize(d));
+    }
+
+    /** A block's records taken apart: control values coded, data bytes in the order written. */
+    private record Streams(ControlValueEncoder controls, ByteSink data) {
+        static Streams of(byte[] raw) {
+            ControlValueEncoder controls = new ControlValueEncoder();
+            ByteSink dataBytes = ByteSink.collecting(raw.length);
+            Cursor in = new Cursor(raw);
+            while (in.pos < raw.length) {
+                int kind = raw[in.pos++] & 0xFF;
+                controls.encode(SplitControls.KIND, kind);
+                long diffLen = in.uvarint();
+                controls.encode(SplitControls.DIFF_LEN, diffLen);
+                if (kind == 0) {
+                    in.copy(diffLen, dataBytes);
+                } else {
+                    for (long left = diffLen; left > 0; ) {
+                        long zeros = in.uvarint();
+                        long literals = in.uvarint();
+                        controls.encode(SplitControls.ZERO_RUN, zeros);
+                        controls.encode(SplitControls.LITERAL_LEN, literals);
+                        in.copy(literals, dataBytes);
+                        left -= zeros + literals;
+                    }
+                }
+                long extraLen = in.uvarint();
+                controls.encode(SplitControls.EXTRA_LEN, extraLen);
+                in.copy(extraLen, dataBytes);
+                controls.encode(SplitControls.SEEK, in.uvarint());
+            }
+            return new Streams(controls, dataBytes);
+        }
     }
 
     @Override
@@ -100,7 +124,7 @@ public final class SplitCompressor implements BlockCompressor {
             }
         }
 
-        void copy(long n, ByteArrayOutputStream to) {
+        void copy(long n, ByteSink to) {
             to.write(b, pos, (int) n);
             pos += (int) n;
         }
