@@ -125,9 +125,10 @@ public final class PatchBuilder {
                 .toList();
         List<Encoded> built = new ArrayList<>();
         encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built);
-        // The settings that won on the plain diff win on a view too, as a rule; when no plain diff
-        // of this margin was worth encoding, the views take the settings given.
-        List<Setting> plainBest = built.isEmpty() ? settings : bestPerCodec(built);
+        // The settings that won on the plain diff win on a view too, as a rule, and a codec surely
+        // behind there stays behind (Setting.winners); when no plain diff of this margin was worth
+        // encoding, the views take the settings given.
+        List<Setting> plainBest = built.isEmpty() ? settings : Setting.winners(built);
         for (int i = 0; i < views.size(); i++) {
             RelocationMap map = views.get(i).map();
             encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options), fastBest, newImage,
@@ -186,12 +187,20 @@ public final class PatchBuilder {
         }
     }
 
+    /**
+     * How far behind another codec's best fast-mode size a codec's may be, on sizes over {@link
+     * #CHEAP_ENCODE_BYTES}, and still be tried further (rankedByFastMode). Fast mode puts the two
+     * codecs about as far apart as the full encoding does (docs/bench, "Alignment margins and a
+     * lighter search").
+     */
+    private static final double FAST_SURELY_BEHIND = 1.04;
+
     /** Record kinds in the order they are tried (plain records first, which ties then keep). */
     private static final boolean[] RECORD_KINDS = {false, true};
 
     /**
      * How far behind another codec's best patch a codec's best may be and still be tried on the
-     * other margins (see Setting.winners).
+     * views and the other margins (see Setting.winners).
      */
     private static final double SURELY_BEHIND = 1.02;
 
@@ -210,11 +219,6 @@ public final class PatchBuilder {
             best.merge(e.setting().codec(), e, (x, y) -> y.built().patch().length < x.built().patch().length ? y : x);
         }
         return best.values().stream().sorted(Comparator.comparingInt(e -> e.built().patch().length)).toList();
-    }
-
-    /** The setting of each codec's smallest patch, smallest first. */
-    private static List<Setting> bestPerCodec(List<Encoded> built) {
-        return bestEncodedPerCodec(built).stream().map(Encoded::setting).toList();
     }
 
     /**
@@ -391,22 +395,31 @@ public final class PatchBuilder {
         measure(trials, leads.values().stream().toList(), quick);
         Map<Codec, Long> bestLead = new EnumMap<>(Codec.class);
         leads.values().forEach(i -> bestLead.merge(trials.get(i).codec().codec(), quick[i], Math::min));
+        // A codec far behind another already in fast mode is left there: its other settings are
+        // not tried, and it is not encoded in full.
+        long leader = bestLead.values().stream().min(Long::compare).orElseThrow();
+        bestLead.values().removeIf(size -> leader >= CHEAP_ENCODE_BYTES && size > leader * FAST_SURELY_BEHIND);
         List<Integer> rest = new ArrayList<>();
         for (int i = 0; i < trials.size(); i++) {
             int lead = leads.get(leadKey(trials.get(i)));
-            if (i != lead && quick[lead] == bestLead.get(trials.get(i).codec().codec())) {
+            Long codecLead = bestLead.get(trials.get(i).codec().codec());
+            if (codecLead == null) {
+                quick[i] = Long.MAX_VALUE;
+            } else if (i != lead && quick[lead] == codecLead) {
                 rest.add(i);
             }
         }
         measure(trials, rest, quick);
         Map<Codec, Long> best = new EnumMap<>(Codec.class);
         for (int i = 0; i < trials.size(); i++) {
-            best.merge(trials.get(i).codec().codec(), quick[i], Math::min);
+            if (quick[i] != Long.MAX_VALUE) {
+                best.merge(trials.get(i).codec().codec(), quick[i], Math::min);
+            }
         }
         List<Trial> finalists = new ArrayList<>();
         for (int i = 0; i < trials.size(); i++) {
             Codec codec = trials.get(i).codec().codec();
-            if (quick[i] == best.get(codec) && fastBest.worthEncoding(codec, quick[i])) {
+            if (quick[i] != Long.MAX_VALUE && quick[i] == best.get(codec) && fastBest.worthEncoding(codec, quick[i])) {
                 finalists.add(trials.get(i));
             }
         }
