@@ -90,7 +90,7 @@ public final class PatchBuilder {
                         newImage, sums, options);
                 built.addAll(tried);
                 // The other margins try what won the first for each codec (it wins there too, as
-                // a rule): one record kind and one lc/lp/pb of each codec, a twelfth of the trials.
+                // a rule): one record kind and one lc/lp/pb of each codec still in the running.
                 // The first margin's plain diff is always encoded, so it has winners.
                 if (margin == SMALL_IMAGE_MARGINS[0]) {
                     settings = Setting.winners(tried);
