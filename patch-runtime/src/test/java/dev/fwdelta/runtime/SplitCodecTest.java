@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.codec.BlockDecoder;
+import dev.fwdelta.runtime.codec.CodecRoundTripTest;
+import dev.fwdelta.runtime.format.ByteWriter;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
@@ -32,14 +34,14 @@ class SplitCodecTest {
             boolean sparse = r.nextInt(4) != 0;
             out.write(sparse ? 1 : 0);
             int diffLen = r.nextInt(300);
-            uvarint(out, diffLen);
+            ByteWriter.writeUvarint(out, diffLen);
             if (sparse) {
                 int left = diffLen;
                 while (left > 0) {
                     int zeros = r.nextInt(Math.min(left, 40) + 1);
                     int literals = Math.min(left - zeros, zeros == 0 ? 1 + r.nextInt(8) : r.nextInt(8));
-                    uvarint(out, zeros);
-                    uvarint(out, literals);
+                    ByteWriter.writeUvarint(out, zeros);
+                    ByteWriter.writeUvarint(out, literals);
                     out.writeBytes(code(r, literals));
                     left -= zeros + literals;
                 }
@@ -47,10 +49,10 @@ class SplitCodecTest {
                 out.writeBytes(code(r, diffLen));
             }
             int extra = r.nextInt(3) == 0 ? r.nextInt(200) : 0;
-            uvarint(out, extra);
+            ByteWriter.writeUvarint(out, extra);
             out.writeBytes(code(r, extra));
             int seek = r.nextInt(2001) - 1000;
-            uvarint(out, (seek << 1) ^ (seek >> 31));
+            ByteWriter.writeUvarint(out, (seek << 1) ^ (seek >> 31));
         }
         return out.toByteArray();
     }
@@ -64,23 +66,8 @@ class SplitCodecTest {
         return b;
     }
 
-    private static void uvarint(ByteArrayOutputStream out, long v) {
-        while (v >= 0x80) {
-            out.write((int) (v | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
     private static byte[] decode(byte[] encoded, int rawLength, int chunk) throws IOException {
-        BlockDecoder d = BlockDecoder.create(Codec.SPLIT, DICT, 0);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        d.start(encoded.length, rawLength);
-        for (int off = 0; off < encoded.length; off += chunk) {
-            d.feed(encoded, off, Math.min(chunk, encoded.length - off), out::write);
-        }
-        d.finish(out::write);
-        return out.toByteArray();
+        return CodecRoundTripTest.decode(BlockDecoder.create(Codec.SPLIT, DICT, 0), encoded, rawLength, chunk);
     }
 
     @ParameterizedTest

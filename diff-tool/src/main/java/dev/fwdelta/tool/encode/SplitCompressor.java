@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.codec.SplitInterleaver;
+import dev.fwdelta.runtime.format.ByteWriter;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.SplitControls;
 
@@ -60,11 +61,7 @@ public final class SplitCompressor implements BlockCompressor {
         Streams s = Streams.of(raw);
         long controls = s.controls().finish().length;
         byte[] d = s.data().toByteArray();
-        long lengthBytes = 1;
-        for (long v = controls; v >= 0x80; v >>>= 7) {
-            lengthBytes++;
-        }
-        return lengthBytes + controls + (d.length == 0 ? 0 : data.compressedSize(d));
+        return ByteWriter.uvarintLength(controls) + controls + (d.length == 0 ? 0 : data.compressedSize(d));
     }
 
     /** A block's records taken apart: control values coded, data bytes in the order written. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.codec;
 
+import dev.fwdelta.runtime.format.ByteWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,12 +20,7 @@ public final class SplitInterleaver {
      */
     public static byte[] interleave(byte[] records, byte[] controls, byte[] data, int dictSize, int props) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(controls.length + data.length + 5);
-        long v = controls.length;
-        while (v >= 0x80) {
-            out.write((int) (v | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
+        ByteWriter.writeUvarint(out, controls.length);
         int lengthBytes = out.size();
         SplitBlockDecoder decoder = new SplitBlockDecoder(dictSize, props);
         Expected expected = new Expected(records);

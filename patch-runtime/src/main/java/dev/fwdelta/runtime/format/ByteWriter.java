@@ -42,6 +42,15 @@ public final class ByteWriter {
         out.write((int) v);
     }
 
+    /** How many bytes {@link #writeUvarint} takes for {@code v}. */
+    public static int uvarintLength(long v) {
+        int n = 1;
+        for (long rest = v >>> 7; rest != 0; rest >>>= 7) {
+            n++;
+        }
+        return n;
+    }
+
     /** Zig-zag, then LEB128: small values of either sign take one byte. */
     public ByteWriter svarint(long v) {
         return uvarint((v << 1) ^ (v >> 63));

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * raw LZMA) on empty, one-byte, random, compressible and long-run data, fed in chunks of 1, 7 and
  * whole; and corrupted data must fail only with CODEC_CORRUPT.
  */
-class CodecRoundTripTest {
+public class CodecRoundTripTest {
     private static byte[][] samples() {
         Random r = new Random(0);
         byte[] random = new byte[20_000];
@@ -49,7 +49,8 @@ class CodecRoundTripTest {
         return out.toByteArray();
     }
 
-    static byte[] decode(BlockDecoder d, byte[] enc, long rawLength, int chunk) throws IOException {
+    /** Decodes {@code enc} fed in chunks of {@code chunk} bytes (other codecs' tests use it too). */
+    public static byte[] decode(BlockDecoder d, byte[] enc, long rawLength, int chunk) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         d.start(enc.length, rawLength);
         for (int off = 0; off < enc.length; off += chunk) {
