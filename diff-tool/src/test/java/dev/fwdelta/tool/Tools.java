@@ -21,7 +21,16 @@ public final class Tools {
                 return;
             }
         }
-        fail(tool + " is not installed; .ci/run installs it (apt-get install bsdiff)");
+        fail(tool + " is not installed; .ci/run installs it (apt-get install " + debianPackage(tool) + ")");
+    }
+
+    /** The Debian package a tool comes in, where its name differs from the tool's. */
+    static String debianPackage(String tool) {
+        return switch (tool) {
+            case "bspatch" -> "bsdiff";
+            case "dfu-suffix" -> "dfu-util";
+            default -> tool;
+        };
     }
 
     /** Runs a command, fails the test on a non-zero exit; returns stdout+stderr. */

@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * the plain diff it diffs again against the best relocated views of the old image
  * ({@link ViewScreen}) and keeps the smallest patch.
  *
- * <p>Small images (firmware) are diffed with a suffix array and three alignment margins. On the
+ * <p>Small images (firmware) are diffed with a suffix array and three alignment margins; the
+ * views are screened on the first margin's plain diff and diffed again at every margin. On the
  * first margin's plain diff each codec picks its record kind and lc/lp/pb by fast-mode trials;
  * the other diffs try only those winners, and only a diff whose fast-mode size beats what its
  * codec reached before is encoded in full ({@code FastModeBest}). Large images are where diff time goes, so they take the fast
@@ -52,9 +53,11 @@ public final class PatchBuilder {
      * one value is best: a low margin follows new code's short matches (the releases far apart
      * gain most), a high one keeps long records whole and lets the relocated view pick a small
      * map. Small images try these three; on the corpus 7 and 8 never won against them
-     * (docs/bench, "Alignment margins").
+     * (docs/bench, "Alignment margins"). The widest comes first: the views are screened on its
+     * plain diff, whose long records give the small maps (microbit-v1-7-8: 16 entries where
+     * margin 4's records gave 255, and a patch half the size).
      */
-    private static final int[] SMALL_IMAGE_MARGINS = {4, 6, 12};
+    private static final int[] SMALL_IMAGE_MARGINS = {12, 6, 4};
     /** New images up to this size are encoded in full with every candidate; larger ones by sample. */
     static final int FULL_TRIAL_LIMIT = 1024 * 1024;
 
@@ -78,14 +81,19 @@ public final class PatchBuilder {
         List<BlockCompressor> candidates = lzma.isEmpty() ? fitting : lzma;
         Sums sums = Sums.startOf(oldImage, newImage);
         if (newImage.length <= FULL_TRIAL_LIMIT) {
-            // Small images: the whole search again for each alignment margin, the smallest kept.
+            // Small images: the plain diff and the views diffed again for each alignment margin,
+            // the smallest kept. The views are screened once, on the first (widest) margin's plain
+            // diff, and each view's suffix array serves every margin.
             MatchIndex index = new RememberingIndex(SuffixArrayIndex.of(oldImage), newImage);
+            List<DeltaRecord> widest = AlignmentScanner.diff(index, newImage, SMALL_IMAGE_MARGINS[0]);
+            List<IndexedView> views = ViewScreen.screened(oldImage, newImage, widest, options, REDIFFED_VIEWS)
+                    .stream().map(v -> IndexedView.of(v, newImage)).toList();
             List<Encoded> built = new ArrayList<>();
             List<Setting> settings = Setting.every(candidates);
             FastModeBest fastBest = new FastModeBest();
             for (int margin : SMALL_IMAGE_MARGINS) {
-                List<DeltaRecord> records = AlignmentScanner.diff(index, newImage, margin);
-                List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS);
+                List<DeltaRecord> records = margin == SMALL_IMAGE_MARGINS[0] ? widest
+                        : AlignmentScanner.diff(index, newImage, margin);
                 List<Encoded> tried = buildByFullTrials(records, views, margin, settings, candidates, fastBest,
                         newImage, sums, options);
                 built.addAll(tried);
@@ -113,15 +121,14 @@ public final class PatchBuilder {
      * The given settings on the plain diff, the views with those that won there: those worth it
      * (FastModeBest) encoded in full, all of them returned.
      */
-    private static List<Encoded> buildByFullTrials(List<DeltaRecord> records, List<ViewScreen.View> views, int margin,
+    private static List<Encoded> buildByFullTrials(List<DeltaRecord> records, List<IndexedView> views, int margin,
                                                    List<Setting> settings, List<BlockCompressor> candidates,
                                                    FastModeBest fastBest, byte[] newImage, Sums sums,
                                                    BuildOptions options) {
-        // The views are indexed and diffed while the plain diff is tried: a suffix array is built
-        // on one core, and the trials take whichever cores are free.
+        // The views are diffed while the plain diff is tried (on the first margin their suffix
+        // arrays are still being built): the trials take whichever cores are free.
         List<CompletableFuture<List<DeltaRecord>>> viewDiffs = views.stream()
-                .map(v -> CompletableFuture.supplyAsync(
-                        () -> AlignmentScanner.diff(SuffixArrayIndex.of(v.bytes()), newImage, margin)))
+                .map(v -> v.index().thenApplyAsync(ix -> AlignmentScanner.diff(ix, newImage, margin)))
                 .toList();
         List<Encoded> built = new ArrayList<>();
         encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built);
@@ -130,11 +137,22 @@ public final class PatchBuilder {
         // encoding, the views take the settings given.
         List<Setting> plainBest = built.isEmpty() ? settings : Setting.winners(built);
         for (int i = 0; i < views.size(); i++) {
-            RelocationMap map = views.get(i).map();
+            RelocationMap map = views.get(i).view().map();
             encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options), fastBest, newImage,
                     sums, options, built);
         }
         return built;
+    }
+
+    /**
+     * A screened view and its suffix array's answers, built on another core and kept for every
+     * alignment margin (12 bytes per new byte besides the array).
+     */
+    private record IndexedView(ViewScreen.View view, CompletableFuture<MatchIndex> index) {
+        static IndexedView of(ViewScreen.View view, byte[] newImage) {
+            return new IndexedView(view, CompletableFuture.supplyAsync(
+                    () -> new RememberingIndex(SuffixArrayIndex.of(view.bytes()), newImage)));
+        }
     }
 
     /** A codec, its lc/lp/pb, and a record kind (sparse or not, FORMAT.md 2.2). */
