@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Builds a fwdelta patch from two images: records, blocks, the best codec, the header. Besides
@@ -39,6 +41,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PatchBuilder {
     private PatchBuilder() {}
+
+    /**
+     * Threads for the views' suffix arrays and scans, one per core. Not the common pool: on two
+     * cores it has one worker, which the trials' parallel streams take too, and the views queued
+     * behind them while the caller waited for them (docs/bench, "In-process diff throughput").
+     */
+    private static final ExecutorService VIEW_WORKERS = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), task -> {
+                Thread t = new Thread(task, "fwdelta-view");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** How many relocated views are diffed again: each costs about as much as the plain diff. */
     private static final int REDIFFED_VIEWS = 2;
@@ -128,7 +142,7 @@ public final class PatchBuilder {
         // The views are diffed while the plain diff is tried (on the first margin their suffix
         // arrays are still being built): the trials take whichever cores are free.
         List<CompletableFuture<List<DeltaRecord>>> viewDiffs = views.stream()
-                .map(v -> v.index().thenApplyAsync(ix -> AlignmentScanner.diff(ix, newImage, margin)))
+                .map(v -> v.index().thenApplyAsync(ix -> AlignmentScanner.diff(ix, newImage, margin), VIEW_WORKERS))
                 .toList();
         List<Encoded> built = new ArrayList<>();
         encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built);
@@ -151,7 +165,7 @@ public final class PatchBuilder {
     private record IndexedView(ViewScreen.View view, CompletableFuture<MatchIndex> index) {
         static IndexedView of(ViewScreen.View view, byte[] newImage) {
             return new IndexedView(view, CompletableFuture.supplyAsync(
-                    () -> new RememberingIndex(SuffixArrayIndex.of(view.bytes()), newImage)));
+                    () -> new RememberingIndex(SuffixArrayIndex.of(view.bytes()), newImage), VIEW_WORKERS));
         }
     }
 
