@@ -105,19 +105,26 @@ public final class PatchBuilder {
             List<Encoded> built = new ArrayList<>();
             List<Setting> settings = Setting.every(candidates);
             FastModeBest fastBest = new FastModeBest();
+            // The first margin's finalists are encoded at once: their full sizes choose the
+            // settings of the rest. The later margins' wait until every diff has been tried, and
+            // only those still the best of their codec in fast mode are encoded.
+            List<Finalist> later = new ArrayList<>();
             for (int margin : SMALL_IMAGE_MARGINS) {
-                List<DeltaRecord> records = margin == SMALL_IMAGE_MARGINS[0] ? widest
-                        : AlignmentScanner.diff(index, newImage, margin);
+                boolean first = margin == SMALL_IMAGE_MARGINS[0];
+                List<DeltaRecord> records = first ? widest : AlignmentScanner.diff(index, newImage, margin);
                 List<Encoded> tried = buildByFullTrials(records, views, margin, settings, candidates, fastBest,
-                        newImage, sums, options);
+                        first ? null : later, newImage, sums, options);
                 built.addAll(tried);
                 // The other margins try what won the first for each codec (it wins there too, as
                 // a rule): one record kind and one lc/lp/pb of each codec still in the running.
                 // The first margin's plain diff is always encoded, so it has winners.
-                if (margin == SMALL_IMAGE_MARGINS[0]) {
+                if (first) {
                     settings = Setting.winners(tried);
                 }
             }
+            built.addAll(encodeInFull(later.stream()
+                    .filter(f -> fastBest.worthEncoding(f.trial().codec().codec(), f.fastSize())).toList(),
+                    newImage, sums, options));
             return built.stream().map(Encoded::built).min(Comparator.comparingInt(b -> b.patch().length))
                     .orElseThrow();
         }
@@ -133,19 +140,20 @@ public final class PatchBuilder {
 
     /**
      * The given settings on the plain diff, the views with those that won there: those worth it
-     * (FastModeBest) encoded in full, all of them returned.
+     * (FastModeBest) encoded in full and returned, or added to {@code deferred} when it is given.
      */
     private static List<Encoded> buildByFullTrials(List<DeltaRecord> records, List<IndexedView> views, int margin,
                                                    List<Setting> settings, List<BlockCompressor> candidates,
-                                                   FastModeBest fastBest, byte[] newImage, Sums sums,
-                                                   BuildOptions options) {
+                                                   FastModeBest fastBest, List<Finalist> deferred, byte[] newImage,
+                                                   Sums sums, BuildOptions options) {
         // The views are diffed while the plain diff is tried (on the first margin their suffix
         // arrays are still being built): the trials take whichever cores are free.
         List<CompletableFuture<List<DeltaRecord>>> viewDiffs = views.stream()
                 .map(v -> v.index().thenApplyAsync(ix -> AlignmentScanner.diff(ix, newImage, margin), VIEW_WORKERS))
                 .toList();
         List<Encoded> built = new ArrayList<>();
-        encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built);
+        encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built,
+                deferred);
         // The settings that won on the plain diff win on a view too, as a rule, and a codec surely
         // behind there stays behind (Setting.winners); when no plain diff of this margin was worth
         // encoding, the views take the settings given.
@@ -153,7 +161,7 @@ public final class PatchBuilder {
         for (int i = 0; i < views.size(); i++) {
             RelocationMap map = views.get(i).view().map();
             encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options), fastBest, newImage,
-                    sums, options, built);
+                    sums, options, built, deferred);
         }
         return built;
     }
@@ -387,7 +395,7 @@ public final class PatchBuilder {
 
     private static void encode(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings,
                                FastModeBest fastBest, byte[] newImage, Sums sums, BuildOptions options,
-                               List<Encoded> built) {
+                               List<Encoded> built, List<Finalist> deferred) {
         // Record kinds (FORMAT.md 2.2) with codec settings: sparse records win where long zero
         // runs alternate with changed bytes, plain ones where LZMA finds the runs' pattern itself.
         // Each pairing is compressed in LZMA's fast mode first (a fifth of the time; its sizes
@@ -402,11 +410,28 @@ public final class PatchBuilder {
         // LZ77 and stored blocks have no cheaper trial setting (forTrial() is the codec itself):
         // then every pairing is encoded in full once, rather than twice.
         boolean cheaperTrials = trials.stream().allMatch(t -> t.codec().forTrial() != t.codec());
-        List<Trial> finalists = cheaperTrials ? rankedByFastMode(trials, fastBest) : trials;
-        built.addAll(finalists.parallelStream()
-                .map(t -> new Encoded(assemble(t.codec(), map, PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
-                        t.blocks().size(), sums, options, t.sparse()), Setting.of(t.codec(), t.sparse())))
-                .toList());
+        if (!cheaperTrials) {
+            built.addAll(encodeInFull(trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(),
+                    newImage, sums, options));
+        } else if (deferred != null) {
+            deferred.addAll(rankedByFastMode(trials, map, fastBest));
+        } else {
+            built.addAll(encodeInFull(rankedByFastMode(trials, map, fastBest), newImage, sums, options));
+        }
+    }
+
+    /** A trial to be encoded in full, the map of its diff, and its fast-mode size. */
+    private record Finalist(Trial trial, RelocationMap map, long fastSize) {
+    }
+
+    /** The finalists encoded in full, on all cores. */
+    private static List<Encoded> encodeInFull(List<Finalist> finalists, byte[] newImage, Sums sums,
+                                              BuildOptions options) {
+        return finalists.parallelStream().map(f -> {
+            Trial t = f.trial();
+            return new Encoded(assemble(t.codec(), f.map(), PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
+                    t.blocks().size(), sums, options, t.sparse()), Setting.of(t.codec(), t.sparse()));
+        }).toList();
     }
 
     /**
@@ -415,18 +440,27 @@ public final class PatchBuilder {
      * codec as the full encoding does, LZMA against split less so. A margin of near-best trials
      * encoded in full as well changed no corpus patch (docs/bench, "In-process diff throughput").
      */
-    private static List<Trial> rankedByFastMode(List<Trial> trials, FastModeBest fastBest) {
-        // Record kinds differ by far more than lc/lp/pb settings do: each codec's kind is chosen
-        // with the first setting tried with it, and only that kind (both on a tie) tries the rest.
+    private static List<Finalist> rankedByFastMode(List<Trial> trials, RelocationMap map, FastModeBest fastBest) {
+        // Record kinds differ by far more than codecs and lc/lp/pb settings do: the first codec
+        // chooses the kind with its first setting, the other codecs lead with that kind only (both
+        // on a tie), and each codec's lead then decides whether its other settings are tried.
         long[] quick = new long[trials.size()];
         Arrays.fill(quick, Long.MAX_VALUE);
         Map<Setting, Integer> leads = new HashMap<>();
         for (int i = 0; i < trials.size(); i++) {
             leads.putIfAbsent(leadKey(trials.get(i)), i);
         }
-        measure(trials, leads.values().stream().toList(), quick);
+        Codec judge = trials.get(0).codec().codec();
+        List<Integer> judged = leads.values().stream().filter(i -> trials.get(i).codec().codec() == judge).toList();
+        measure(trials, judged, quick);
+        long judgeBest = judged.stream().mapToLong(i -> quick[i]).min().orElseThrow();
+        List<Boolean> kinds = judged.stream().filter(i -> quick[i] == judgeBest).map(i -> trials.get(i).sparse())
+                .toList();
+        measure(trials, leads.values().stream().filter(i -> trials.get(i).codec().codec() != judge
+                && kinds.contains(trials.get(i).sparse())).toList(), quick);
         Map<Codec, Long> bestLead = new EnumMap<>(Codec.class);
-        leads.values().forEach(i -> bestLead.merge(trials.get(i).codec().codec(), quick[i], Math::min));
+        leads.values().stream().filter(i -> quick[i] != Long.MAX_VALUE)
+                .forEach(i -> bestLead.merge(trials.get(i).codec().codec(), quick[i], Math::min));
         // A codec far behind another already in fast mode is left there: its other settings are
         // not tried, and it is not encoded in full.
         long leader = bestLead.values().stream().min(Long::compare).orElseThrow();
@@ -448,11 +482,11 @@ public final class PatchBuilder {
                 best.merge(trials.get(i).codec().codec(), quick[i], Math::min);
             }
         }
-        List<Trial> finalists = new ArrayList<>();
+        List<Finalist> finalists = new ArrayList<>();
         for (int i = 0; i < trials.size(); i++) {
             Codec codec = trials.get(i).codec().codec();
             if (quick[i] != Long.MAX_VALUE && quick[i] == best.get(codec) && fastBest.worthEncoding(codec, quick[i])) {
-                finalists.add(trials.get(i));
+                finalists.add(new Finalist(trials.get(i), map, quick[i]));
             }
         }
         best.forEach(fastBest::saw);
