@@ -109,17 +109,24 @@ public final class PatchBuilder {
             // settings of the rest. The later margins' wait until every diff has been tried, and
             // only those still the best of their codec in fast mode are encoded.
             List<Finalist> later = new ArrayList<>();
+            boolean plainInTheRunning = true;
             for (int margin : SMALL_IMAGE_MARGINS) {
                 boolean first = margin == SMALL_IMAGE_MARGINS[0];
-                List<DeltaRecord> records = first ? widest : AlignmentScanner.diff(index, newImage, margin);
+                List<DeltaRecord> records = first ? widest
+                        : plainInTheRunning ? AlignmentScanner.diff(index, newImage, margin) : null;
+                long[] viewFastSizes = new long[views.size()];
                 List<Encoded> tried = buildByFullTrials(records, views, margin, settings, candidates, fastBest,
-                        first ? null : later, newImage, sums, options);
+                        first ? null : later, viewFastSizes, newImage, sums, options);
                 built.addAll(tried);
                 // The other margins try what won the first for each codec (it wins there too, as
                 // a rule): one record kind and one lc/lp/pb of each codec still in the running.
-                // The first margin's plain diff is always encoded, so it has winners.
+                // The first margin's plain diff is always encoded, so it has winners. A diff
+                // surely behind at the first margin is not made again: a margin moves the plain
+                // diff and the views alike (on no corpus pair did one of those come back to win).
                 if (first) {
                     settings = Setting.winners(tried);
+                    plainInTheRunning = !Encoded.viewSurelyAhead(tried);
+                    views = inTheRunning(views, viewFastSizes, tried);
                 }
             }
             built.addAll(encodeInFull(later.stream()
@@ -139,31 +146,60 @@ public final class PatchBuilder {
     }
 
     /**
-     * The given settings on the plain diff, the views with those that won there: those worth it
-     * (FastModeBest) encoded in full and returned, or added to {@code deferred} when it is given.
+     * The given settings on the plain diff (unless {@code records} is null), the views with those
+     * that won there: those worth it (FastModeBest) encoded in full and returned, or added to
+     * {@code deferred} when it is given.
      */
     private static List<Encoded> buildByFullTrials(List<DeltaRecord> records, List<IndexedView> views, int margin,
                                                    List<Setting> settings, List<BlockCompressor> candidates,
-                                                   FastModeBest fastBest, List<Finalist> deferred, byte[] newImage,
-                                                   Sums sums, BuildOptions options) {
+                                                   FastModeBest fastBest, List<Finalist> deferred,
+                                                   long[] viewFastSizes, byte[] newImage, Sums sums,
+                                                   BuildOptions options) {
         // The views are diffed while the plain diff is tried (on the first margin their suffix
         // arrays are still being built): the trials take whichever cores are free.
         List<CompletableFuture<List<DeltaRecord>>> viewDiffs = views.stream()
                 .map(v -> v.index().thenApplyAsync(ix -> AlignmentScanner.diff(ix, newImage, margin), VIEW_WORKERS))
                 .toList();
         List<Encoded> built = new ArrayList<>();
-        encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built,
-                deferred);
+        if (records != null) {
+            encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built,
+                    deferred);
+        }
         // The settings that won on the plain diff win on a view too, as a rule, and a codec surely
         // behind there stays behind (Setting.winners); when no plain diff of this margin was worth
         // encoding, the views take the settings given.
         List<Setting> plainBest = built.isEmpty() ? settings : Setting.winners(built);
         for (int i = 0; i < views.size(); i++) {
             RelocationMap map = views.get(i).view().map();
-            encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options), fastBest, newImage,
-                    sums, options, built, deferred);
+            viewFastSizes[i] = encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options),
+                    fastBest, newImage, sums, options, built, deferred);
         }
         return built;
+    }
+
+    /**
+     * The views not surely behind the best one: by more than {@link #SURELY_BEHIND} in fast mode
+     * or, where fast mode misleads (below {@link #CHEAP_ENCODE_BYTES}, where every view is encoded
+     * in full), in full size.
+     */
+    private static List<IndexedView> inTheRunning(List<IndexedView> views, long[] fastSizes, List<Encoded> tried) {
+        long bestFast = Arrays.stream(fastSizes).min().orElse(Long.MAX_VALUE);
+        if (bestFast == Long.MAX_VALUE) {
+            return views;
+        }
+        long[] sizes = fastSizes;
+        if (bestFast < CHEAP_ENCODE_BYTES) {
+            sizes = views.stream().mapToLong(v -> tried.stream().filter(e -> e.map() == v.view().map())
+                    .mapToLong(Encoded::size).min().orElse(Long.MAX_VALUE)).toArray();
+        }
+        long best = Arrays.stream(sizes).min().orElseThrow();
+        List<IndexedView> out = new ArrayList<>();
+        for (int i = 0; i < views.size(); i++) {
+            if (sizes[i] <= best * SURELY_BEHIND) {
+                out.add(views.get(i));
+            }
+        }
+        return out;
     }
 
     /**
@@ -249,7 +285,26 @@ public final class PatchBuilder {
     }
 
     /** A patch and the setting it was made with. */
-    private record Encoded(Built built, Setting setting) {
+    private record Encoded(Built built, Setting setting, RelocationMap map) {
+        boolean relocated() {
+            return map != null;
+        }
+
+        int size() {
+            return built.patch().length;
+        }
+
+        /**
+         * Whether a view's patch is more than {@link #SURELY_BEHIND} times smaller than the plain
+         * diff's: then the narrower margins do not diff the plain image again, since a margin
+         * moves the plain diff and the views alike (on no corpus pair did a plain diff win
+         * where a view was ahead at the widest margin).
+         */
+        static boolean viewSurelyAhead(List<Encoded> tried) {
+            int plain = tried.stream().filter(e -> !e.relocated()).mapToInt(Encoded::size).min().orElseThrow();
+            return tried.stream().filter(Encoded::relocated)
+                    .anyMatch(e -> e.size() * SURELY_BEHIND < plain);
+        }
     }
 
     /** The smallest patch made with each codec, smallest first. */
@@ -393,7 +448,7 @@ public final class PatchBuilder {
         }
     }
 
-    private static void encode(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings,
+    private static long encode(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings,
                                FastModeBest fastBest, byte[] newImage, Sums sums, BuildOptions options,
                                List<Encoded> built, List<Finalist> deferred) {
         // Record kinds (FORMAT.md 2.2) with codec settings: sparse records win where long zero
@@ -413,11 +468,19 @@ public final class PatchBuilder {
         if (!cheaperTrials) {
             built.addAll(encodeInFull(trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(),
                     newImage, sums, options));
-        } else if (deferred != null) {
-            deferred.addAll(rankedByFastMode(trials, map, fastBest));
-        } else {
-            built.addAll(encodeInFull(rankedByFastMode(trials, map, fastBest), newImage, sums, options));
+            return Long.MAX_VALUE;
         }
+        Ranking ranking = rankedByFastMode(trials, map, fastBest);
+        if (deferred != null) {
+            deferred.addAll(ranking.finalists());
+        } else {
+            built.addAll(encodeInFull(ranking.finalists(), newImage, sums, options));
+        }
+        return ranking.smallest();
+    }
+
+    /** The finalists of one diff's trials, and the smallest fast-mode size any trial reached. */
+    private record Ranking(List<Finalist> finalists, long smallest) {
     }
 
     /** A trial to be encoded in full, the map of its diff, and its fast-mode size. */
@@ -430,7 +493,7 @@ public final class PatchBuilder {
         return finalists.parallelStream().map(f -> {
             Trial t = f.trial();
             return new Encoded(assemble(t.codec(), f.map(), PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
-                    t.blocks().size(), sums, options, t.sparse()), Setting.of(t.codec(), t.sparse()));
+                    t.blocks().size(), sums, options, t.sparse()), Setting.of(t.codec(), t.sparse()), f.map());
         }).toList();
     }
 
@@ -440,7 +503,7 @@ public final class PatchBuilder {
      * codec as the full encoding does, LZMA against split less so. A margin of near-best trials
      * encoded in full as well changed no corpus patch (docs/bench, "In-process diff throughput").
      */
-    private static List<Finalist> rankedByFastMode(List<Trial> trials, RelocationMap map, FastModeBest fastBest) {
+    private static Ranking rankedByFastMode(List<Trial> trials, RelocationMap map, FastModeBest fastBest) {
         // Record kinds differ by far more than codecs and lc/lp/pb settings do: the first codec
         // chooses the kind with its first setting, the other codecs lead with that kind only (both
         // on a tie), and each codec's lead then decides whether its other settings are tried.
@@ -490,7 +553,7 @@ public final class PatchBuilder {
             }
         }
         best.forEach(fastBest::saw);
-        return finalists;
+        return new Ranking(finalists, Arrays.stream(quick).min().orElse(Long.MAX_VALUE));
     }
 
     /** A trial's codec and record kind (lc/lp/pb left out): trials with the same key share a lead. */
