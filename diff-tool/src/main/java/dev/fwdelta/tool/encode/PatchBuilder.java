@@ -30,7 +30,8 @@ import java.util.concurrent.Executors;
  * ({@link ViewScreen}) and keeps the smallest patch.
  *
  * <p>Small images (firmware) are diffed with a suffix array and three alignment margins; the
- * views are screened on the first margin's plain diff and diffed again at every margin. On the
+ * views are screened on the first margin's plain diff and diffed again at every margin, less
+ * those (and the plain diff) surely behind at the first. On the
  * first margin's plain diff each codec picks its record kind and lc/lp/pb by fast-mode trials;
  * the other diffs try only those winners, and only a diff whose fast-mode size beats what its
  * codec reached before is encoded in full ({@code FastModeBest}). Large images are where diff time goes, so they take the fast
