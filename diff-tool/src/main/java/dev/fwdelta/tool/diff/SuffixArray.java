@@ -7,9 +7,9 @@ import java.util.Arrays;
  * Suffix array construction by induced sorting (SA-IS, Nong, Zhang and Chan 2009): linear time,
  * in contrast to the O(n log n) qsufsort that bsdiff and jbsdiff use by default.
  *
- * <p>Memory, for an n-byte input: the n+1 ints of the result, n/8 bytes of suffix types, and the
- * reduced problem (at most n/2 names and their order, n/2 ints each in the worst case, usually
- * far fewer). The input is read in place, not copied to ints: on a 3.5 MB image that copy was
+ * <p>Memory, for an n-byte input: the n+1 ints of the result, n bytes of suffix types, two ints
+ * per symbol of each level's alphabet (counts and bucket pointers), and the reduced problem (at
+ * most n/2 names and their order, n/2 ints each in the worst case, usually far fewer). The input is read in place, not copied to ints: on a 3.5 MB image that copy was
  * 14 MB, a third of the diff's peak heap.
  */
 public final class SuffixArray {
@@ -40,18 +40,19 @@ public final class SuffixArray {
             sa[0] = 0;
             return;
         }
-        long[] sType = classify(s, n);
+        byte[] sType = classify(s, n);
+        int[] counts = count(s, n, alphabet);
         int[] bucket = new int[alphabet];
 
         // Stage 1: sort the LMS substrings by induction.
         Arrays.fill(sa, 0, n, -1);
-        bucketEnds(s, n, bucket);
+        bucketEnds(counts, bucket);
         for (int i = 1; i < n; i++) {
             if (isLms(sType, i)) {
                 sa[--bucket[s.at(i)]] = i;
             }
         }
-        induce(s, sa, n, sType, bucket);
+        induce(s, sa, n, sType, counts, bucket);
 
         // Compact the sorted LMS positions, then name each distinct LMS substring.
         int lmsCount = 0;
@@ -95,25 +96,28 @@ public final class SuffixArray {
             }
         }
         Arrays.fill(sa, 0, n, -1);
-        bucketEnds(s, n, bucket);
+        bucketEnds(counts, bucket);
         for (int i = lmsCount - 1; i >= 0; i--) {
             int pos = reduced[reducedSa[i]];
             sa[--bucket[s.at(pos)]] = pos;
         }
-        induce(s, sa, n, sType, bucket);
+        induce(s, sa, n, sType, counts, bucket);
     }
 
-    /** Suffix types, one bit each: set for S-type (smaller than the suffix after it). */
-    private static long[] classify(Text s, int n) {
-        long[] sType = new long[(n + 63) >>> 6];
-        setS(sType, n - 1);
+    /**
+     * Suffix types, a byte each (a bit each was slower: the induction reads them at random): 1
+     * for S-type (smaller than the suffix after it), 0 for L-type.
+     */
+    private static byte[] classify(Text s, int n) {
+        byte[] sType = new byte[n];
+        sType[n - 1] = 1;
         int next = s.at(n - 1);
         boolean nextS = true;
         for (int i = n - 2; i >= 0; i--) {
             int c = s.at(i);
             boolean isS = c < next || (c == next && nextS);
             if (isS) {
-                setS(sType, i);
+                sType[i] = 1;
             }
             next = c;
             nextS = isS;
@@ -121,19 +125,15 @@ public final class SuffixArray {
         return sType;
     }
 
-    private static void setS(long[] t, int i) {
-        t[i >>> 6] |= 1L << i;
+    private static boolean isS(byte[] t, int i) {
+        return t[i] != 0;
     }
 
-    private static boolean isS(long[] t, int i) {
-        return (t[i >>> 6] & (1L << i)) != 0;
+    private static boolean isLms(byte[] sType, int i) {
+        return i > 0 && sType[i] != 0 && sType[i - 1] == 0;
     }
 
-    private static boolean isLms(long[] sType, int i) {
-        return i > 0 && isS(sType, i) && !isS(sType, i - 1);
-    }
-
-    private static boolean sameLmsSubstring(Text s, long[] sType, int a, int b) {
+    private static boolean sameLmsSubstring(Text s, byte[] sType, int a, int b) {
         for (int d = 0; ; d++) {
             if (s.at(a + d) != s.at(b + d) || isS(sType, a + d) != isS(sType, b + d)) {
                 return false;
@@ -145,15 +145,15 @@ public final class SuffixArray {
     }
 
     /** Induces L-type suffixes left to right, then S-type suffixes right to left. */
-    private static void induce(Text s, int[] sa, int n, long[] sType, int[] bucket) {
-        bucketStarts(s, n, bucket);
+    private static void induce(Text s, int[] sa, int n, byte[] sType, int[] counts, int[] bucket) {
+        bucketStarts(counts, bucket);
         for (int i = 0; i < n; i++) {
             int j = sa[i] - 1;
             if (j >= 0 && !isS(sType, j)) {
                 sa[bucket[s.at(j)]++] = j;
             }
         }
-        bucketEnds(s, n, bucket);
+        bucketEnds(counts, bucket);
         for (int i = n - 1; i >= 0; i--) {
             int j = sa[i] - 1;
             if (j >= 0 && isS(sType, j)) {
@@ -162,29 +162,28 @@ public final class SuffixArray {
         }
     }
 
-    private static void bucketStarts(Text s, int n, int[] bucket) {
-        count(s, n, bucket);
+    private static void bucketStarts(int[] counts, int[] bucket) {
         int sum = 0;
         for (int c = 0; c < bucket.length; c++) {
-            int size = bucket[c];
             bucket[c] = sum;
-            sum += size;
+            sum += counts[c];
         }
     }
 
-    private static void bucketEnds(Text s, int n, int[] bucket) {
-        count(s, n, bucket);
+    private static void bucketEnds(int[] counts, int[] bucket) {
         int sum = 0;
         for (int c = 0; c < bucket.length; c++) {
-            sum += bucket[c];
+            sum += counts[c];
             bucket[c] = sum;
         }
     }
 
-    private static void count(Text s, int n, int[] bucket) {
-        Arrays.fill(bucket, 0);
+    /** How many times each symbol occurs: one pass, from which every bucket layout is made. */
+    private static int[] count(Text s, int n, int alphabet) {
+        int[] counts = new int[alphabet];
         for (int i = 0; i < n; i++) {
-            bucket[s.at(i)]++;
+            counts[s.at(i)]++;
         }
+        return counts;
     }
 }
