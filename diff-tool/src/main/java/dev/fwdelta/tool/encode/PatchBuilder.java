@@ -31,11 +31,11 @@ import java.util.concurrent.Executors;
  *
  * <p>Small images (firmware) are diffed with a suffix array and three alignment margins; the
  * views are screened on the first margin's plain diff and diffed again at every margin, less
- * those (and the plain diff) surely behind at the first. On the
- * first margin's plain diff each codec picks its record kind and lc/lp/pb by fast-mode trials;
- * the other diffs try only those winners, and only a diff whose fast-mode size beats what its
- * codec reached before is encoded in full ({@code FastModeBest}). Large images are where diff time goes, so they take the fast
- * road: a hash index instead of the suffix array, views screened on a sample of the diff
+ * those (and the plain diff) surely behind at the first. On the first margin's plain diff each
+ * codec picks its record kind and lc/lp/pb by fast-mode trials; the other diffs try only those
+ * winners, and only a diff whose fast-mode size is its codec's best so far (on the later margins:
+ * once every diff is tried) is encoded in full ({@code FastModeBest}). Large images are where diff time goes, so they take
+ * the fast road: a hash index instead of the suffix array, views screened on a sample of the diff
  * ({@link ViewGain#sampled}), sparse records only, LZMA lc0 lp0 pb0, and the plain diff or a view
  * chosen by raw size, or by a sample of blocks ({@link SampledTrial}) when that is close; only
  * the winner is encoded.
