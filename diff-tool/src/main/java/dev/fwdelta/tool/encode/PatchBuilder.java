@@ -69,8 +69,7 @@ public final class PatchBuilder {
      * gain most), a high one keeps long records whole and lets the relocated view pick a small
      * map. Small images try these three; on the corpus 7 and 8 never won against them
      * (docs/bench, "Alignment margins"). The widest comes first: the views are screened on its
-     * plain diff, whose long records give the small maps (microbit-v1-7-8: 16 entries where
-     * margin 4's records gave 255, and a patch half the size).
+     * plain diff, whose long records give the small maps (docs/bench, "Views screened once").
      */
     private static final int[] SMALL_IMAGE_MARGINS = {12, 6, 4};
     /** New images up to this size are encoded in full with every candidate; larger ones by sample. */
