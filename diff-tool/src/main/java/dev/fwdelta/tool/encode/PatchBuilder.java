@@ -33,9 +33,10 @@ import java.util.concurrent.Executors;
  * views are screened on the first margin's plain diff and diffed again at every margin, less
  * those (and the plain diff) surely behind at the first. On the first margin's plain diff each
  * codec picks its record kind and lc/lp/pb by fast-mode trials; the other diffs try only those
- * winners, and only a diff whose fast-mode size is its codec's best so far (on the later margins:
- * once every diff is tried) is encoded in full ({@code FastModeBest}). Large images are where diff time goes, so they take
- * the fast road: a hash index instead of the suffix array, views screened on a sample of the diff
+ * winners, and only a diff whose fast-mode size is its codec's best once every diff is tried is
+ * encoded in full ({@code FastModeBest}); the first margin's finalists are encoded at once only
+ * where their full sizes must choose (MarginTrials). Large images are where diff time goes, so
+ * they take the fast road: a hash index instead of the suffix array, views screened on a sample of the diff
  * ({@link ViewGain#sampled}), sparse records only, LZMA lc0 lp0 pb0, and the plain diff or a view
  * chosen by raw size, or by a sample of blocks ({@link SampledTrial}) when that is close; only
  * the winner is encoded.
@@ -105,28 +106,27 @@ public final class PatchBuilder {
             List<Encoded> built = new ArrayList<>();
             List<Setting> settings = Setting.every(candidates);
             FastModeBest fastBest = new FastModeBest();
-            // The first margin's finalists are encoded at once: their full sizes choose the
-            // settings of the rest. The later margins' wait until every diff has been tried, and
-            // only those still the best of their codec in fast mode are encoded.
+            // Finalists wait until every diff has been tried, and only those still the best of
+            // their codec in fast mode are encoded. The first margin's are encoded at once when
+            // its fast-mode sizes leave a choice open (Ranking.decidedInFastMode).
             List<Finalist> later = new ArrayList<>();
             boolean plainInTheRunning = true;
             for (int margin : SMALL_IMAGE_MARGINS) {
                 boolean first = margin == SMALL_IMAGE_MARGINS[0];
                 List<DeltaRecord> records = first ? widest
                         : plainInTheRunning ? AlignmentScanner.diff(index, newImage, margin) : null;
-                long[] viewFastSizes = new long[views.size()];
-                List<Encoded> tried = buildByFullTrials(records, views, margin, settings, candidates, fastBest,
-                        first ? null : later, viewFastSizes, newImage, sums, options);
-                built.addAll(tried);
+                MarginTrials tried = buildByFullTrials(records, views, margin, settings, candidates, fastBest, first,
+                        newImage, sums, options);
+                built.addAll(tried.encoded());
+                later.addAll(tried.waiting());
                 // The other margins try what won the first for each codec (it wins there too, as
                 // a rule): one record kind and one lc/lp/pb of each codec still in the running.
-                // The first margin's plain diff is always encoded, so it has winners. A diff
-                // surely behind at the first margin is not made again: a margin moves the plain
-                // diff and the views alike (on no corpus pair did one of those come back to win).
+                // A diff surely behind at the first margin is not made again: a margin moves the
+                // plain diff and the views alike (on no corpus pair did one of those come back to win).
                 if (first) {
-                    settings = Setting.winners(tried);
-                    plainInTheRunning = !Encoded.viewSurelyAhead(tried);
-                    views = inTheRunning(views, viewFastSizes, tried);
+                    settings = tried.winners();
+                    plainInTheRunning = !tried.viewSurelyAhead();
+                    views = inTheRunning(views, tried);
                 }
             }
             built.addAll(encodeInFull(later.stream()
@@ -147,34 +147,79 @@ public final class PatchBuilder {
 
     /**
      * The given settings on the plain diff (unless {@code records} is null), the views with those
-     * that won there: those worth it (FastModeBest) encoded in full and returned, or added to
-     * {@code deferred} when it is given.
+     * that won there. Their finalists wait for the end of the search, or on the first margin are
+     * encoded in full at once unless its fast-mode sizes decide (Ranking.decidedInFastMode).
      */
-    private static List<Encoded> buildByFullTrials(List<DeltaRecord> records, List<IndexedView> views, int margin,
-                                                   List<Setting> settings, List<BlockCompressor> candidates,
-                                                   FastModeBest fastBest, List<Finalist> deferred,
-                                                   long[] viewFastSizes, byte[] newImage, Sums sums,
-                                                   BuildOptions options) {
+    private static MarginTrials buildByFullTrials(List<DeltaRecord> records, List<IndexedView> views, int margin,
+                                                  List<Setting> settings, List<BlockCompressor> candidates,
+                                                  FastModeBest fastBest, boolean first, byte[] newImage, Sums sums,
+                                                  BuildOptions options) {
         // The views are diffed while the plain diff is tried (on the first margin their suffix
         // arrays are still being built): the trials take whichever cores are free.
         List<CompletableFuture<List<DeltaRecord>>> viewDiffs = views.stream()
                 .map(v -> v.index().thenApplyAsync(ix -> AlignmentScanner.diff(ix, newImage, margin), VIEW_WORKERS))
                 .toList();
-        List<Encoded> built = new ArrayList<>();
+        List<Encoded> encoded = new ArrayList<>();
+        List<Finalist> waiting = new ArrayList<>();
+        long plainFast = Long.MAX_VALUE;
+        boolean wait = !first;
         if (records != null) {
-            encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums, options, built,
-                    deferred);
+            Ranking plain = encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums,
+                    options, encoded);
+            plainFast = plain.smallest();
+            wait = wait || plain.decidedInFastMode();
+            settle(plain, wait, encoded, waiting, newImage, sums, options);
         }
         // The settings that won on the plain diff win on a view too, as a rule, and a codec surely
         // behind there stays behind (Setting.winners); when no plain diff of this margin was worth
         // encoding, the views take the settings given.
-        List<Setting> plainBest = built.isEmpty() ? settings : Setting.winners(built);
+        List<Setting> plainBest = !encoded.isEmpty() ? Setting.winners(encoded)
+                : first && !waiting.isEmpty() ? Setting.fastWinners(waiting) : settings;
+        long[] viewFast = new long[views.size()];
         for (int i = 0; i < views.size(); i++) {
             RelocationMap map = views.get(i).view().map();
-            viewFastSizes[i] = encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options),
-                    fastBest, newImage, sums, options, built, deferred);
+            Ranking view = encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options),
+                    fastBest, newImage, sums, options, encoded);
+            viewFast[i] = view.smallest();
+            settle(view, wait, encoded, waiting, newImage, sums, options);
         }
-        return built;
+        if (first && wait && Arrays.stream(viewFast).anyMatch(size -> size < CHEAP_ENCODE_BYTES)) {
+            // A small view: fast mode misleads there, the first margin's choices take full sizes.
+            encoded.addAll(encodeInFull(waiting, newImage, sums, options));
+            waiting.clear();
+        }
+        return new MarginTrials(encoded, waiting, plainFast, viewFast, views);
+    }
+
+    /** A ranking's finalists encoded in full now, or left waiting. */
+    private static void settle(Ranking ranking, boolean wait, List<Encoded> encoded, List<Finalist> waiting,
+                               byte[] newImage, Sums sums, BuildOptions options) {
+        if (wait) {
+            waiting.addAll(ranking.finalists());
+        } else {
+            encoded.addAll(encodeInFull(ranking.finalists(), newImage, sums, options));
+        }
+    }
+
+    /**
+     * One margin's trials: the patches encoded in full, the finalists still waiting (none on the
+     * first margin unless its fast-mode sizes decided), and the best fast-mode size of the plain
+     * diff and of each view.
+     */
+    private record MarginTrials(List<Encoded> encoded, List<Finalist> waiting, long plainFast, long[] viewFast,
+                                List<IndexedView> views) {
+        /** The first margin's winning settings, from full sizes or, when they wait, from fast-mode ones. */
+        List<Setting> winners() {
+            return waiting.isEmpty() ? Setting.winners(encoded) : Setting.fastWinners(waiting);
+        }
+
+        /** Whether a view is surely ahead of the plain diff (Encoded.viewSurelyAhead), in fast mode when the finalists wait. */
+        boolean viewSurelyAhead() {
+            if (waiting.isEmpty()) {
+                return Encoded.viewSurelyAhead(encoded);
+            }
+            return Arrays.stream(viewFast).anyMatch(size -> size * SURELY_BEHIND < plainFast);
+        }
     }
 
     /**
@@ -182,14 +227,15 @@ public final class PatchBuilder {
      * or, where fast mode misleads (below {@link #CHEAP_ENCODE_BYTES}, where every view is encoded
      * in full), in full size.
      */
-    private static List<IndexedView> inTheRunning(List<IndexedView> views, long[] fastSizes, List<Encoded> tried) {
+    private static List<IndexedView> inTheRunning(List<IndexedView> views, MarginTrials tried) {
+        long[] fastSizes = tried.viewFast();
         long bestFast = Arrays.stream(fastSizes).min().orElse(Long.MAX_VALUE);
         if (bestFast == Long.MAX_VALUE) {
             return views;
         }
         long[] sizes = fastSizes;
         if (bestFast < CHEAP_ENCODE_BYTES) {
-            sizes = views.stream().mapToLong(v -> tried.stream().filter(e -> e.map() == v.view().map())
+            sizes = views.stream().mapToLong(v -> tried.encoded().stream().filter(e -> e.map() == v.view().map())
                     .mapToLong(Encoded::size).min().orElse(Long.MAX_VALUE)).toArray();
         }
         long best = Arrays.stream(sizes).min().orElseThrow();
@@ -243,6 +289,16 @@ public final class PatchBuilder {
                     .filter(e -> smallest < CHEAP_ENCODE_BYTES
                             || e.built().patch().length <= smallest * SURELY_BEHIND)
                     .map(Encoded::setting).toList();
+        }
+
+        /**
+         * The settings of the finalists that wait (one codec's, Ranking.decidedInFastMode):
+         * those with the smallest fast-mode size.
+         */
+        static List<Setting> fastWinners(List<Finalist> finalists) {
+            long smallest = finalists.stream().mapToLong(Finalist::fastSize).min().orElseThrow();
+            return finalists.stream().filter(f -> f.fastSize() == smallest)
+                    .map(f -> Setting.of(f.trial().codec(), f.trial().sparse())).distinct().toList();
         }
 
         /** Trials of the candidates that match a setting, record kind by record kind. */
@@ -448,9 +504,9 @@ public final class PatchBuilder {
         }
     }
 
-    private static long encode(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings,
-                               FastModeBest fastBest, byte[] newImage, Sums sums, BuildOptions options,
-                               List<Encoded> built, List<Finalist> deferred) {
+    private static Ranking encode(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings,
+                                  FastModeBest fastBest, byte[] newImage, Sums sums, BuildOptions options,
+                                  List<Encoded> built) {
         // Record kinds (FORMAT.md 2.2) with codec settings: sparse records win where long zero
         // runs alternate with changed bytes, plain ones where LZMA finds the runs' pattern itself.
         // Each pairing is compressed in LZMA's fast mode first (a fifth of the time; its sizes
@@ -468,19 +524,22 @@ public final class PatchBuilder {
         if (!cheaperTrials) {
             built.addAll(encodeInFull(trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(),
                     newImage, sums, options));
-            return Long.MAX_VALUE;
+            return new Ranking(List.of(), Long.MAX_VALUE, false);
         }
-        Ranking ranking = rankedByFastMode(trials, map, fastBest);
-        if (deferred != null) {
-            deferred.addAll(ranking.finalists());
-        } else {
-            built.addAll(encodeInFull(ranking.finalists(), newImage, sums, options));
-        }
-        return ranking.smallest();
+        return rankedByFastMode(trials, map, fastBest);
     }
 
     /** The finalists of one diff's trials, and the smallest fast-mode size any trial reached. */
-    private record Ranking(List<Finalist> finalists, long smallest) {
+    private record Ranking(List<Finalist> finalists, long smallest, boolean ranked) {
+        /**
+         * Whether fast mode alone settles this diff's choices: its finalists are of one codec
+         * (the others were surely behind already in fast mode) and too large for fast mode to
+         * mislead. Then their full encodings can wait like those of later margins.
+         */
+        boolean decidedInFastMode() {
+            return ranked && !finalists.isEmpty() && smallest >= CHEAP_ENCODE_BYTES
+                    && finalists.stream().map(f -> f.trial().codec().codec()).distinct().count() == 1;
+        }
     }
 
     /** A trial to be encoded in full, the map of its diff, and its fast-mode size. */
@@ -553,7 +612,7 @@ public final class PatchBuilder {
             }
         }
         best.forEach(fastBest::saw);
-        return new Ranking(finalists, Arrays.stream(quick).min().orElse(Long.MAX_VALUE));
+        return new Ranking(finalists, Arrays.stream(quick).min().orElse(Long.MAX_VALUE), true);
     }
 
     /** A trial's codec and record kind (lc/lp/pb left out): trials with the same key share a lead. */
