@@ -164,8 +164,8 @@ public final class PatchBuilder {
         long plainFast = Long.MAX_VALUE;
         boolean wait = !first;
         if (records != null) {
-            Ranking plain = encode(records, null, Setting.pairings(settings, candidates), fastBest, newImage, sums,
-                    options, encoded);
+            Ranking plain = rank(records, null, Setting.pairings(settings, candidates), newImage, sums, options)
+                    .admitted(fastBest);
             plainFast = plain.smallest();
             wait = wait || plain.decidedInFastMode();
             settle(plain, wait, encoded, waiting, newImage, sums, options);
@@ -175,11 +175,18 @@ public final class PatchBuilder {
         // encoding, the views take the settings given.
         List<Setting> plainBest = !encoded.isEmpty() ? Setting.winners(encoded)
                 : first && !waiting.isEmpty() ? Setting.fastWinners(waiting) : settings;
-        long[] viewFast = new long[views.size()];
+        // The views' trials run side by side, each on its diff's thread (a view's trials are few,
+        // often one, and one trial keeps one core busy); they are admitted in order.
+        List<CompletableFuture<Ranking>> viewRankings = new ArrayList<>();
         for (int i = 0; i < views.size(); i++) {
             RelocationMap map = views.get(i).view().map();
-            Ranking view = encode(viewDiffs.get(i).join(), map, withMap(map, plainBest, candidates, options),
-                    fastBest, newImage, sums, options, encoded);
+            List<Pairing> pairings = withMap(map, plainBest, candidates, options);
+            viewRankings.add(viewDiffs.get(i).thenApplyAsync(
+                    diff -> rank(diff, map, pairings, newImage, sums, options), VIEW_WORKERS));
+        }
+        long[] viewFast = new long[views.size()];
+        for (int i = 0; i < views.size(); i++) {
+            Ranking view = viewRankings.get(i).join().admitted(fastBest);
             viewFast[i] = view.smallest();
             settle(view, wait, encoded, waiting, newImage, sums, options);
         }
@@ -191,9 +198,10 @@ public final class PatchBuilder {
         return new MarginTrials(encoded, waiting, plainFast, viewFast, views);
     }
 
-    /** A ranking's finalists encoded in full now, or left waiting. */
+    /** A ranking's finalists encoded in full now, or left waiting (with what it encoded already). */
     private static void settle(Ranking ranking, boolean wait, List<Encoded> encoded, List<Finalist> waiting,
                                byte[] newImage, Sums sums, BuildOptions options) {
+        encoded.addAll(ranking.encoded());
         if (wait) {
             waiting.addAll(ranking.finalists());
         } else {
@@ -504,9 +512,8 @@ public final class PatchBuilder {
         }
     }
 
-    private static Ranking encode(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings,
-                                  FastModeBest fastBest, byte[] newImage, Sums sums, BuildOptions options,
-                                  List<Encoded> built) {
+    private static Ranking rank(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings, byte[] newImage,
+                                Sums sums, BuildOptions options) {
         // Record kinds (FORMAT.md 2.2) with codec settings: sparse records win where long zero
         // runs alternate with changed bytes, plain ones where LZMA finds the runs' pattern itself.
         // Each pairing is compressed in LZMA's fast mode first (a fifth of the time; its sizes
@@ -522,22 +529,42 @@ public final class PatchBuilder {
         // then every pairing is encoded in full once, rather than twice.
         boolean cheaperTrials = trials.stream().allMatch(t -> t.codec().forTrial() != t.codec());
         if (!cheaperTrials) {
-            built.addAll(encodeInFull(trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(),
-                    newImage, sums, options));
-            return new Ranking(List.of(), Long.MAX_VALUE, false);
+            return Ranking.encodedAlready(encodeInFull(
+                    trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(), newImage, sums, options));
         }
-        return rankedByFastMode(trials, map, fastBest);
+        return rankedByFastMode(trials, map);
     }
 
-    /** The finalists of one diff's trials, and the smallest fast-mode size any trial reached. */
-    private record Ranking(List<Finalist> finalists, long smallest, boolean ranked) {
+    /**
+     * One diff's trials: of each codec the trials with its smallest fast-mode size, that size by
+     * codec, and the smallest of all; or, for codecs without a cheaper trial, their patches
+     * encoded in full already.
+     */
+    private record Ranking(List<Finalist> finalists, Map<Codec, Long> bestByCodec, long smallest,
+                           List<Encoded> encoded) {
+        static Ranking encodedAlready(List<Encoded> encoded) {
+            return new Ranking(List.of(), Map.of(), Long.MAX_VALUE, encoded);
+        }
+
+        /**
+         * The finalists worth a full encoding ({@link FastModeBest}), its codecs' best sizes
+         * then seen. Rankings are made side by side and admitted one by one, in the order of the
+         * diffs, so that the search comes out the same on any number of cores.
+         */
+        Ranking admitted(FastModeBest fastBest) {
+            List<Finalist> worth = finalists.stream()
+                    .filter(f -> fastBest.worthEncoding(f.trial().codec().codec(), f.fastSize())).toList();
+            bestByCodec.forEach(fastBest::saw);
+            return new Ranking(worth, bestByCodec, smallest, encoded);
+        }
+
         /**
          * Whether fast mode alone settles this diff's choices: its finalists are of one codec
          * (the others were surely behind already in fast mode) and too large for fast mode to
          * mislead. Then their full encodings can wait like those of later margins.
          */
         boolean decidedInFastMode() {
-            return ranked && !finalists.isEmpty() && smallest >= CHEAP_ENCODE_BYTES
+            return encoded.isEmpty() && !finalists.isEmpty() && smallest >= CHEAP_ENCODE_BYTES
                     && finalists.stream().map(f -> f.trial().codec().codec()).distinct().count() == 1;
         }
     }
@@ -562,7 +589,7 @@ public final class PatchBuilder {
      * codec as the full encoding does, LZMA against split less so. A margin of near-best trials
      * encoded in full as well changed no corpus patch (docs/bench, "In-process diff throughput").
      */
-    private static Ranking rankedByFastMode(List<Trial> trials, RelocationMap map, FastModeBest fastBest) {
+    private static Ranking rankedByFastMode(List<Trial> trials, RelocationMap map) {
         // Record kinds differ by far more than codecs and lc/lp/pb settings do: the first codec
         // chooses the kind with its first setting, the other codecs lead with that kind only (both
         // on a tie), and each codec's lead then decides whether its other settings are tried.
@@ -607,12 +634,11 @@ public final class PatchBuilder {
         List<Finalist> finalists = new ArrayList<>();
         for (int i = 0; i < trials.size(); i++) {
             Codec codec = trials.get(i).codec().codec();
-            if (quick[i] != Long.MAX_VALUE && quick[i] == best.get(codec) && fastBest.worthEncoding(codec, quick[i])) {
+            if (quick[i] != Long.MAX_VALUE && quick[i] == best.get(codec)) {
                 finalists.add(new Finalist(trials.get(i), map, quick[i]));
             }
         }
-        best.forEach(fastBest::saw);
-        return new Ranking(finalists, Arrays.stream(quick).min().orElse(Long.MAX_VALUE), true);
+        return new Ranking(finalists, best, Arrays.stream(quick).min().orElse(Long.MAX_VALUE), List.of());
     }
 
     /** A trial's codec and record kind (lc/lp/pb left out): trials with the same key share a lead. */
