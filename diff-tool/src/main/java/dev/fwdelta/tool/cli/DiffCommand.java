@@ -67,8 +67,9 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AtomicOutput.refuseInputs(output, oldPath, newPath, key);
         long raw = address == null ? FirmwareImage.NO_ADDRESS : address;
-        FirmwareImage oldFile = images.load(oldPath, raw, spec.commandLine().getErr());
-        FirmwareImage newFile = images.load(newPath, raw, spec.commandLine().getErr());
+        FirmwareImage[] both = images.loadBoth(oldPath, newPath, raw, spec.commandLine().getErr());
+        FirmwareImage oldFile = both[0];
+        FirmwareImage newFile = both[1];
         ImageTarget target = ImageInputs.target(oldFile, newFile, allowMove);
         byte[] oldImage = oldFile.bytes();
         byte[] newImage = newFile.bytes();

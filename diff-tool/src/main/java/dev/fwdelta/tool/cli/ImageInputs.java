@@ -4,12 +4,16 @@ package dev.fwdelta.tool.cli;
 import dev.fwdelta.tool.encode.ImageTarget;
 import dev.fwdelta.tool.image.AddressRange;
 import dev.fwdelta.tool.image.FirmwareImage;
+import dev.fwdelta.tool.image.ImageFile;
 import dev.fwdelta.tool.image.ImageLoader;
 import dev.fwdelta.tool.image.ImageRegion;
 import dev.fwdelta.tool.image.RegionSelector;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -26,7 +30,62 @@ public final class ImageInputs {
 
     /** Loads {@code path} (a raw binary placed at {@code rawAddress}), telling {@code err} what was left out. */
     public FirmwareImage load(Path path, long rawAddress, PrintWriter err) throws IOException {
-        RegionSelector.Selection s = RegionSelector.select(ImageLoader.read(path), region, rawAddress);
+        return selected(ImageLoader.read(path), path, rawAddress, err);
+    }
+
+    /**
+     * Loads two images, the old one read on another thread: parsing a HEX file runs for a good
+     * part of a firmware diff's start, before the JIT has compiled the parser. Notes and errors
+     * come as {@link #load} gives them one file after the other: the old file's first.
+     */
+    public FirmwareImage[] loadBoth(Path oldPath, Path newPath, long rawAddress, PrintWriter err) throws IOException {
+        CompletableFuture<ImageFile> oldRead = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ImageLoader.read(oldPath);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        ImageFile newFile = null;
+        RuntimeException newFailure = null;
+        IOException newIoFailure = null;
+        try {
+            newFile = ImageLoader.read(newPath);
+        } catch (IOException e) {
+            newIoFailure = e;
+        } catch (RuntimeException e) {
+            newFailure = e;
+        }
+        FirmwareImage old = selected(joinReading(oldRead), oldPath, rawAddress, err);
+        if (newIoFailure != null) {
+            throw newIoFailure;
+        }
+        if (newFailure != null) {
+            throw newFailure;
+        }
+        return new FirmwareImage[] {old, selected(newFile, newPath, rawAddress, err)};
+    }
+
+    /** The file read on another thread, or what reading it threw, as reading it here would have thrown it. */
+    private static ImageFile joinReading(CompletableFuture<ImageFile> read) throws IOException {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    private FirmwareImage selected(ImageFile file, Path path, long rawAddress, PrintWriter err) {
+        RegionSelector.Selection s = RegionSelector.select(file, region, rawAddress);
         for (ImageRegion r : s.leftOut()) {
             err.printf("fwdelta: note: %s: region %s is outside --region %s: left out%n", path, r, region);
         }

@@ -4,6 +4,7 @@ package dev.fwdelta.tool.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.tool.demo.DemoFirmware;
@@ -116,6 +117,22 @@ class CliTest {
         assertEquals(ExitCodes.IO_ERROR, run("apply", dir.resolve("nope.bin").toString(), oldBin.toString(), "-o",
                 dir.resolve("x").toString()));
         assertTrue(err.toString().contains("no such file"), err.toString());
+    }
+
+    /** diff reads its two inputs side by side, and still reports as if one after the other: OLD first. */
+    @Test
+    void diffReportsTheOldInputsErrorFirst() throws Exception {
+        Path badHex = Files.writeString(dir.resolve("bad.hex"), ":10000000\n");
+        Path missing = dir.resolve("nope.bin");
+        assertEquals(ExitCodes.IO_ERROR, run("diff", missing.toString(), badHex.toString(), "-o", patch.toString()));
+        assertTrue(err.toString().contains("nope.bin") && !err.toString().contains("bad.hex"), err.toString());
+        err.getBuffer().setLength(0);
+        assertNotEquals(0, run("diff", badHex.toString(), missing.toString(), "-o", patch.toString()));
+        assertTrue(err.toString().contains("bad.hex") && !err.toString().contains("nope.bin"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.IO_ERROR, run("diff", oldBin.toString(), missing.toString(), "-o", patch.toString()));
+        assertTrue(err.toString().contains("nope.bin"), err.toString());
+        assertFalse(Files.exists(patch));
     }
 
     @Test
