@@ -532,8 +532,21 @@ public final class PatchBuilder {
             return Ranking.encodedAlready(encodeInFull(
                     trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(), newImage, sums, options));
         }
+        // Records this few are encoded in full with every setting, and their full sizes rank
+        // them: a fast-mode trial would cost about as much (setting up an encoder, not coding the
+        // bytes, is most of it), and a full size is the exact one.
+        if (trials.stream().allMatch(t -> t.rawBytes() <= FULL_ENCODE_ONLY_BYTES)) {
+            return Ranking.exact(encodeInFull(
+                    trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(), newImage, sums, options));
+        }
         return rankedByFastMode(trials, map);
     }
+
+    /**
+     * Record bytes up to which a diff's settings are all encoded in full rather than tried in
+     * fast mode first (programmer's diffs, 2-3 KB of records each).
+     */
+    private static final long FULL_ENCODE_ONLY_BYTES = 4 * 1024;
 
     /**
      * One diff's trials: of each codec the trials with its smallest fast-mode size, that size by
@@ -544,6 +557,18 @@ public final class PatchBuilder {
                            List<Encoded> encoded) {
         static Ranking encodedAlready(List<Encoded> encoded) {
             return new Ranking(List.of(), Map.of(), Long.MAX_VALUE, encoded);
+        }
+
+        /**
+         * Patches encoded in full in place of fast-mode trials: their sizes stand for the fast
+         * ones (FastModeBest, the views' screen), as exact sizes below {@link #CHEAP_ENCODE_BYTES}
+         * where every finalist is encoded anyway.
+         */
+        static Ranking exact(List<Encoded> encoded) {
+            Map<Codec, Long> best = new EnumMap<>(Codec.class);
+            encoded.forEach(e -> best.merge(e.setting().codec(), (long) e.size(), Math::min));
+            long smallest = best.values().stream().min(Long::compare).orElse(Long.MAX_VALUE);
+            return new Ranking(List.of(), best, smallest, encoded);
         }
 
         /**
@@ -682,6 +707,9 @@ public final class PatchBuilder {
 
     /** One record kind's blocks with one codec setting. */
     private record Trial(List<RawBlock> blocks, boolean sparse, BlockCompressor codec) {
+        long rawBytes() {
+            return blocks.stream().mapToLong(b -> b.records().length).sum();
+        }
     }
 
     private static void checkSize(String what, long size) {
