@@ -195,7 +195,7 @@ public final class PatchBuilder {
             encoded.addAll(encodeInFull(waiting, newImage, sums, options));
             waiting.clear();
         }
-        return new MarginTrials(encoded, waiting, plainFast, viewFast, views);
+        return new MarginTrials(encoded, waiting, plainFast, viewFast);
     }
 
     /** A ranking's finalists encoded in full now, or left waiting (with what it encoded already). */
@@ -214,8 +214,7 @@ public final class PatchBuilder {
      * first margin unless its fast-mode sizes decided), and the best fast-mode size of the plain
      * diff and of each view.
      */
-    private record MarginTrials(List<Encoded> encoded, List<Finalist> waiting, long plainFast, long[] viewFast,
-                                List<IndexedView> views) {
+    private record MarginTrials(List<Encoded> encoded, List<Finalist> waiting, long plainFast, long[] viewFast) {
         /** The first margin's winning settings, from full sizes or, when they wait, from fast-mode ones. */
         List<Setting> winners() {
             return waiting.isEmpty() ? Setting.winners(encoded) : Setting.fastWinners(waiting);
@@ -528,16 +527,14 @@ public final class PatchBuilder {
         // LZ77 and stored blocks have no cheaper trial setting (forTrial() is the codec itself):
         // then every pairing is encoded in full once, rather than twice.
         boolean cheaperTrials = trials.stream().allMatch(t -> t.codec().forTrial() != t.codec());
-        if (!cheaperTrials) {
-            return Ranking.encodedAlready(encodeInFull(
-                    trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(), newImage, sums, options));
-        }
         // Records this few are encoded in full with every setting, and their full sizes rank
         // them: a fast-mode trial would cost about as much (setting up an encoder, not coding the
         // bytes, is most of it), and a full size is the exact one.
-        if (trials.stream().allMatch(t -> t.rawBytes() <= FULL_ENCODE_ONLY_BYTES)) {
-            return Ranking.exact(encodeInFull(
-                    trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(), newImage, sums, options));
+        boolean tiny = trials.stream().allMatch(t -> t.rawBytes() <= FULL_ENCODE_ONLY_BYTES);
+        if (!cheaperTrials || tiny) {
+            List<Encoded> all = encodeInFull(trials.stream().map(t -> new Finalist(t, map, Long.MAX_VALUE)).toList(),
+                    newImage, sums, options);
+            return cheaperTrials ? Ranking.exact(all) : Ranking.encodedAlready(all);
         }
         return rankedByFastMode(trials, map);
     }
@@ -550,8 +547,8 @@ public final class PatchBuilder {
 
     /**
      * One diff's trials: of each codec the trials with its smallest fast-mode size, that size by
-     * codec, and the smallest of all; or, for codecs without a cheaper trial, their patches
-     * encoded in full already.
+     * codec, and the smallest of all; or, for codecs without a cheaper trial and for tiny diffs,
+     * their patches encoded in full already.
      */
     private record Ranking(List<Finalist> finalists, Map<Codec, Long> bestByCodec, long smallest,
                            List<Encoded> encoded) {
