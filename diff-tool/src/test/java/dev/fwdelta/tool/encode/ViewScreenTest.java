@@ -4,19 +4,15 @@ package dev.fwdelta.tool.encode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.tool.Corpus;
 import org.junit.jupiter.api.Test;
 
 class ViewScreenTest {
     private static byte[] elf(int endianness, int machine) {
-        byte[] h = new byte[64];
-        h[0] = 0x7F;
-        h[1] = 'E';
-        h[2] = 'L';
-        h[3] = 'F';
+        byte[] h = RawElfHeaderTest.elf32(1, 0, 0);
         h[5] = (byte) endianness;
-        h[18] = (byte) machine;
-        h[19] = (byte) (machine >> 8);
+        LittleEndian.put16(h, 18, machine);
         return h;
     }
 
