@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.tool.image.ElfImage;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -17,7 +18,6 @@ final class RawElfHeader {
     private static final int ELFCLASS32 = 1;
     private static final int ELFCLASS64 = 2;
     private static final int ELFDATA2LSB = 1;
-    private static final int PT_LOAD = 1;
     /** Bytes of the ELF header, and of a program header, in the 32-bit and the 64-bit layout. */
     private static final int HEADER_32 = 52;
     private static final int HEADER_64 = 64;
@@ -37,7 +37,8 @@ final class RawElfHeader {
     /**
      * The link base: the address minus the file offset of the first loadable segment (PT_LOAD),
      * which holds the ELF header and the code (a shared library's is 0). Empty when the image is
-     * no little-endian ELF file, has no loadable segment, or its program headers lie outside it.
+     * no little-endian ELF file, has no loadable segment, has more program headers than an ELF
+     * input may ({@link ElfImage#MAX_PROGRAM_HEADERS}), or they lie outside it.
      */
     static OptionalLong linkBase(byte[] image) {
         if (!isLittleEndianElf(image)) {
@@ -47,13 +48,14 @@ final class RawElfHeader {
         long tableOffset = wide ? LittleEndian.u64(image, 32) : LittleEndian.u32(image, 28);
         int entrySize = LittleEndian.u16(image, wide ? 54 : 42);
         int entries = LittleEndian.u16(image, wide ? 56 : 44);
-        if (entrySize < (wide ? PROGRAM_HEADER_64 : PROGRAM_HEADER_32) || tableOffset < 0
+        if (entrySize < (wide ? PROGRAM_HEADER_64 : PROGRAM_HEADER_32) || entries > ElfImage.MAX_PROGRAM_HEADERS
+                || tableOffset < 0
                 || tableOffset + (long) entrySize * entries > image.length) {
             return OptionalLong.empty();
         }
         for (int i = 0; i < entries; i++) {
             int at = (int) tableOffset + i * entrySize;
-            if (LittleEndian.u32(image, at) != PT_LOAD) {
+            if (LittleEndian.u32(image, at) != ElfImage.PT_LOAD) {
                 continue;
             }
             long offset = wide ? LittleEndian.u64(image, at + 8) : LittleEndian.u32(image, at + 4);

@@ -19,9 +19,9 @@ import java.util.List;
  */
 public final class ElfImage {
     /** Program header entries read at most (linkers write a handful for firmware). */
-    static final int MAX_PROGRAM_HEADERS = 1024;
+    public static final int MAX_PROGRAM_HEADERS = 1024;
     static final int ET_EXEC = 2;
-    static final int PT_LOAD = 1;
+    public static final int PT_LOAD = 1;
 
     /** The regions and e_machine of an ELF file. */
     public record Contents(List<ImageRegion> regions, int machine) {

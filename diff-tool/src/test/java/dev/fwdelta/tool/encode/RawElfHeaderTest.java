@@ -8,6 +8,7 @@ import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.diff.AlignmentScanner;
 import dev.fwdelta.tool.diff.HashIndex;
+import dev.fwdelta.tool.image.ElfImage;
 import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -59,6 +60,10 @@ class RawElfHeaderTest {
         byte[] shortEntries = elf32(1, 0, 0x1000);
         LittleEndian.put16(shortEntries, 42, 8);
         assertEquals(OptionalLong.empty(), RawElfHeader.linkBase(shortEntries), "e_phentsize below 32");
+        // a table that fits the image, but with more entries than an ELF input may have
+        byte[] tooMany = Arrays.copyOf(elf32(1, 0, 0x1000), 0x34 + 32 * (ElfImage.MAX_PROGRAM_HEADERS + 1));
+        LittleEndian.put16(tooMany, 44, ElfImage.MAX_PROGRAM_HEADERS + 1);
+        assertEquals(OptionalLong.empty(), RawElfHeader.linkBase(tooMany), "e_phnum over the limit");
         byte[] bigEndian = elf32(1, 0, 0x1000);
         bigEndian[5] = 2;
         assertEquals(OptionalLong.empty(), RawElfHeader.linkBase(bigEndian));
