@@ -2,7 +2,7 @@
 // Test harness: the Java device (`fwdelta device serve`) on one end of a socat pty pair, the
 // protocol module on the other end through the npm serialport package.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +29,16 @@ export function requireJar() {
   if (!process.env.FWDELTA_JAVA) requireTool('java', 'install a JDK 17');
 }
 
+/** The directories tempDir made: removed when the test file's process exits, pass or fail. */
+const madeDirs = [];
+process.on('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir() {
-  return mkdtempSync(join(tmpdir(), 'fwdelta-web-'));
+  const dir = mkdtempSync(join(tmpdir(), 'fwdelta-web-'));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export function corpusFile(rel) {
