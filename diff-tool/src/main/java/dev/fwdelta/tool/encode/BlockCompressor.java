@@ -32,6 +32,17 @@ public interface BlockCompressor {
         return this;
     }
 
+    /**
+     * This setting with the smallest window its codec allows that still reaches every match of
+     * blocks of at most {@code largestBlockRaw} raw bytes. A match reaches back no further than
+     * its block's first byte (every block starts the codec afresh), so what this compressor made
+     * decodes the same under the smaller window, and the device needs less RAM for it (FORMAT.md
+     * 4). This compressor itself when its window is no larger.
+     */
+    default BlockCompressor fittedTo(long largestBlockRaw) {
+        return this;
+    }
+
     default long decoderRam() {
         return codec().decoderRam(window(), props());
     }

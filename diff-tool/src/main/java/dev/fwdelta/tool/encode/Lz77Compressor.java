@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.Limits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,13 @@ public final class Lz77Compressor implements BlockCompressor {
     @Override
     public int window() {
         return window;
+    }
+
+    /** A power of two, as the format has lz77 windows, and at least the smallest. */
+    @Override
+    public Lz77Compressor fittedTo(long largestBlockRaw) {
+        long needed = Math.max(Limits.MIN_LZ77_WINDOW, largestBlockRaw <= 1 ? 1 : Long.highestOneBit(largestBlockRaw - 1) << 1);
+        return needed >= window ? this : new Lz77Compressor((int) needed);
     }
 
     @Override

@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.encode;
 
 import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.Limits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -53,6 +54,13 @@ public final class LzmaCompressor implements BlockCompressor {
     @Override
     public int window() {
         return dictSize;
+    }
+
+    /** The dictionary rounded up to a multiple of 256, as CodecCandidates sizes it, and at least lzma's smallest. */
+    @Override
+    public LzmaCompressor fittedTo(long largestBlockRaw) {
+        long needed = Math.max(Limits.MIN_LZMA_DICT, (largestBlockRaw + 0xFF) & ~0xFFL);
+        return needed >= dictSize ? this : new LzmaCompressor((int) needed, lc, lp, pb, fast);
     }
 
     @Override

@@ -415,9 +415,8 @@ public final class PatchBuilder {
             }
         }
         Choice best = Choice.smallest(choices);
-        return assemble(best.codec(), best.candidate().map(),
-                PayloadEncoder.encode(best.candidate().blocks(), newImage, best.codec()),
-                best.candidate().blocks().size(), sums, options, true);
+        return assemble(best.codec(), best.candidate().map(), best.candidate().blocks(),
+                PayloadEncoder.encode(best.candidate().blocks(), newImage, best.codec()), sums, options, true);
     }
 
     /**
@@ -600,8 +599,8 @@ public final class PatchBuilder {
                                               BuildOptions options) {
         return finalists.parallelStream().map(f -> {
             Trial t = f.trial();
-            return new Encoded(assemble(t.codec(), f.map(), PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
-                    t.blocks().size(), sums, options, t.sparse()), Setting.of(t.codec(), t.sparse()), f.map());
+            return new Encoded(assemble(t.codec(), f.map(), t.blocks(), PayloadEncoder.encode(t.blocks(), newImage, t.codec()),
+                    sums, options, t.sparse()), Setting.of(t.codec(), t.sparse()), f.map());
         }).toList();
     }
 
@@ -716,8 +715,15 @@ public final class PatchBuilder {
         }
     }
 
-    private static Built assemble(BlockCompressor c, RelocationMap map, byte[] blocks, int blockCount, Sums sums,
-                                  BuildOptions options, boolean sparse) {
+    /**
+     * The patch of encoded blocks made by {@code encoder} from {@code rawBlocks}. Its header names
+     * the encoder's setting with the window fitted to the longest block (BlockCompressor.fittedTo):
+     * a short diff does not ask the device for a dictionary it cannot use.
+     */
+    private static Built assemble(BlockCompressor encoder, RelocationMap map, List<RawBlock> rawBlocks, byte[] blocks,
+                                  Sums sums, BuildOptions options, boolean sparse) {
+        BlockCompressor c = encoder.fittedTo(rawBlocks.stream().mapToLong(b -> b.records().length).max().orElse(0));
+        int blockCount = rawBlocks.size();
         byte[] mapSection = map == null ? new byte[0] : map.encodeCompact();
         byte[] payload = new byte[mapSection.length + blocks.length];
         System.arraycopy(mapSection, 0, payload, 0, mapSection.length);

@@ -44,6 +44,13 @@ public final class SplitCompressor implements BlockCompressor {
         return data.window();
     }
 
+    /** The data stream is never longer than its block's records: their length bounds its matches too. */
+    @Override
+    public SplitCompressor fittedTo(long largestBlockRaw) {
+        LzmaCompressor fitted = data.fittedTo(largestBlockRaw);
+        return fitted == data ? this : new SplitCompressor(fitted);
+    }
+
     @Override
     public byte[] compress(byte[] raw) {
         Streams s = Streams.of(raw);
