@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.demo.DemoFirmware;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -169,12 +170,17 @@ class CliTest {
     }
 
     @Test
-    void ramBudgetRefusesBigDecoders() {
+    void ramBudgetRefusesBigDecoders() throws Exception {
         assertEquals(0, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(), "--codec", "lz77",
                 "--ram-budget", "64K"));
+        long needed = PatchHeader.parse(Files.readAllBytes(patch)).decoderRam();
         assertEquals(ExitCodes.BAD_PATCH, run("apply", oldBin.toString(), patch.toString(), "-o",
-                dir.resolve("r.bin").toString(), "--ram-budget", "8K"));
+                dir.resolve("r.bin").toString(), "--ram-budget", Long.toString(needed - 1)));
         assertTrue(err.toString().contains("RAM_BUDGET_EXCEEDED"), err.toString());
+        assertFalse(Files.exists(dir.resolve("r.bin")));
+        assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o",
+                dir.resolve("r.bin").toString(), "--ram-budget", Long.toString(needed)), err.toString());
+        assertArrayEquals(Files.readAllBytes(newBin), Files.readAllBytes(dir.resolve("r.bin")));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.runtime.format.PatchHeader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,17 @@ class QemuRefusalTest {
         assertEquals(0, made.exit(), made.err());
         otherBoard = QemuPatches.signedWith(dir, otherBoard, QemuFirmware.KEY);
         Path wrongBase = QemuPatches.signed(dir, 2, 1, 3); // made against v2; the device has v1
-        Path bigDecoder = QemuPatches.signed(dir, 1, 2, 2, "--ram-budget", "65536", "--codec", "lzma");
+        // A patch asks for no larger a window than its blocks can use, and v1 -> v2 is a short
+        // diff: a new image of 64 KiB of noise needs the whole 64 KiB budget's dictionary.
+        byte[] noise = new byte[64 * 1024];
+        new Random(7).nextBytes(noise);
+        Path noiseImage = Files.write(dir.resolve("noise.bin"), noise);
+        Path bigDecoder = dir.resolve("big-decoder.fwd");
+        Cli.Result big = Cli.run("diff", QemuFirmware.app(1).toString(), noiseImage.toString(), "-o",
+                bigDecoder.toString(), "--firmware-version", "2", "--hardware-id", QemuFirmware.HARDWARE_ID,
+                "--ram-budget", "65536", "--codec", "lzma");
+        assertEquals(0, big.exit(), big.err());
+        bigDecoder = QemuPatches.signedWith(dir, bigDecoder, QemuFirmware.KEY);
         long decoderRam = PatchHeader.parse(Files.readAllBytes(bigDecoder)).decoderRam();
         assertTrue(decoderRam > 16384, "the RAM case needs decoder_ram above the device's 16 KiB: " + decoderRam);
         // Linked for an STM32's flash at 0x08020000, not this board's active slot at 0x20000.
