@@ -40,12 +40,27 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
             sha.update(map);
             long largest = 0;
             long raw = 0;
+            long payloadLeft = h.payloadLength() - h.mapLength();
             byte[] buffer = new byte[8192];
             for (long i = 0; i < h.blockCount(); i++) {
-                BlockHeader bh = readBlockHeader(in, h, sha, i);
+                ReadBlockHeader read = readBlockHeader(in, h, sha, i);
+                BlockHeader bh = read.header();
+                payloadLeft -= read.size();
+                // The applier's checks (PatchApplier.onBlockHeader), so that inspect and verify
+                // name the field that is wrong rather than where the file ended.
                 if (bh.index() != i) {
                     throw PatchException.outOfRange(ErrorCode.BAD_BLOCK_INDEX, "block_index", bh.index(), i, i);
                 }
+                if (bh.rawLength() < 1 || bh.rawLength() > h.maxBlockRaw()) {
+                    throw PatchException.outOfRange(ErrorCode.BAD_RAW_LENGTH, "raw_length", bh.rawLength(), 1,
+                            h.maxBlockRaw());
+                }
+                long maxEncoded = Math.min(h.codec().encodedBound(bh.rawLength()), payloadLeft);
+                if (bh.encodedLength() < 1 || bh.encodedLength() > maxEncoded) {
+                    throw PatchException.outOfRange(ErrorCode.BAD_ENCODED_LENGTH, "encoded_length", bh.encodedLength(),
+                            1, maxEncoded);
+                }
+                payloadLeft -= bh.encodedLength();
                 for (long left = bh.encodedLength(); left > 0; ) {
                     int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                     if (n < 0) {
@@ -85,7 +100,11 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
         return head;
     }
 
-    private static BlockHeader readBlockHeader(InputStream in, PatchHeader h, MessageDigest sha, long i)
+    /** A block header and how many bytes of the payload it took. */
+    private record ReadBlockHeader(BlockHeader header, int size) {
+    }
+
+    private static ReadBlockHeader readBlockHeader(InputStream in, PatchHeader h, MessageDigest sha, long i)
             throws IOException {
         byte[] b = new byte[Math.max(Limits.BLOCK_HEADER_SIZE, Limits.MAX_COMPACT_BLOCK_HEADER_SIZE)];
         int n = 0;
@@ -97,6 +116,6 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
             b[n++] = (byte) x;
         }
         sha.update(b, 0, n);
-        return h.compact() ? BlockHeader.parseCompact(b, n) : BlockHeader.parse(b);
+        return new ReadBlockHeader(h.compact() ? BlockHeader.parseCompact(b, n) : BlockHeader.parse(b), n);
     }
 }

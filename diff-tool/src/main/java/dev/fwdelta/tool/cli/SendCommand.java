@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.HostSession;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
 import dev.fwdelta.tool.transport.UartChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,7 +56,7 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] patch = Files.readAllBytes(patchPath);
+        byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
         ProgressReporter progress = json.progress(spec);
         Map<String, Object> summary = new LinkedHashMap<>();
         if (target.usb != null) {

@@ -3,10 +3,10 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.security.TrustedKey;
+import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.sign.KeyFiles;
 import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -61,7 +61,7 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] patch = Files.readAllBytes(patchPath);
+        byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
         CommandOutput out = json.output(spec);
         Map<String, Object> r = new LinkedHashMap<>();
         if (mode.digestOnly) {
@@ -90,7 +90,8 @@ final class SignCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--attach needs --public-key PUB.pem to verify the signature first");
             }
             key = KeyFiles.readPublic(publicKey);
-            signed = PatchSigner.attach(patch, key, Files.readAllBytes(mode.attach));
+            signed = PatchSigner.attach(patch, key,
+                    BoundedFile.read(mode.attach, BoundedFile.MAX_SIGNATURE_BYTES, "signature file"));
         }
         Path target = output != null ? output : patchPath;
         // Signing in place (no -o) is the default; an explicit -o must not be one of the other inputs.

@@ -8,7 +8,7 @@ import dev.fwdelta.runtime.sim.FlashCounters;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.sim.PowerCutCampaign;
 import dev.fwdelta.tool.image.FirmwareImage;
-import java.nio.file.Files;
+import dev.fwdelta.tool.io.BoundedFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,7 +74,7 @@ final class SimulateCommand implements Callable<Integer> {
             AtomicOutput.refuseInputs(flashFile, oldPath, patchPath); // the flash file is rewritten in place
         }
         byte[] old = images.load(oldPath, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
-        byte[] patch = Files.readAllBytes(patchPath);
+        byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
         UpdatePolicy policy = new UpdatePolicy(1 << 20, trust.store(), -1, false, -1);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("layout", layout.name());

@@ -20,7 +20,7 @@ public final class IntelHex {
 
     public static List<ImageRegion> parse(Reader source, String what) throws IOException {
         RegionCollector regions = new RegionCollector(what);
-        RecordLines lines = new RecordLines(source);
+        RecordLines lines = new RecordLines(source, what);
         long upper = 0;
         boolean ended = false;
         String line;

@@ -1,23 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.image;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 
-/** The non-blank lines of a text record file (Intel HEX, S-records), stripped, with their line numbers. */
+/**
+ * The non-blank lines of a text record file (Intel HEX, S-records), stripped, with their line
+ * numbers. A line is refused as soon as it grows past {@link #MAX_LINE}, before it is held whole:
+ * a file of one endless line would otherwise be read into memory entire.
+ */
 final class RecordLines {
-    private final BufferedReader in;
+    /** Twice the longest record of either format: room for the blanks around one, and no more. */
+    static final int MAX_LINE = 2 * Math.max(IntelHex.MAX_LINE, Srec.MAX_LINE);
+
+    private final Reader in;
+    private final String what;
+    private final char[] buffer = new char[8192];
+    private int pos;
+    private int end;
+    private boolean afterCr;
     private int number;
 
-    RecordLines(Reader source) {
-        this.in = new BufferedReader(source);
+    /** {@code what} names the file in messages. */
+    RecordLines(Reader source, String what) {
+        this.in = source;
+        this.what = what;
     }
 
     /** The next non-blank line, or null at the end. */
     String next() throws IOException {
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = rawLine()) != null) {
             number++;
             line = line.strip();
             if (!line.isEmpty()) {
@@ -30,5 +43,34 @@ final class RecordLines {
     /** The number of the line {@link #next()} returned last (or of the last line, at the end). */
     int number() {
         return number;
+    }
+
+    /** The next line without its terminator (LF, CR or CR LF), or null at the end of the file. */
+    private String rawLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            if (pos == end) {
+                end = in.read(buffer);
+                pos = 0;
+                if (end <= 0) {
+                    end = 0;
+                    return line.length() > 0 ? line.toString() : null;
+                }
+            }
+            char c = buffer[pos++];
+            if (afterCr && c == '\n') {
+                afterCr = false;
+                continue;
+            }
+            afterCr = c == '\r';
+            if (c == '\n' || c == '\r') {
+                return line.toString();
+            }
+            if (line.length() == MAX_LINE) {
+                throw new BadImageException(what + ": line " + (number + 1) + " is longer than " + MAX_LINE
+                        + " characters (a record line has at most " + Math.max(IntelHex.MAX_LINE, Srec.MAX_LINE) + ")");
+            }
+            line.append(c);
+        }
     }
 }

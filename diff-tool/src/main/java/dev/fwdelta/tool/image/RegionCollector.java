@@ -21,6 +21,11 @@ final class RegionCollector {
     static final long SPLIT_GAP = 256 * 1024;
     /** One region spans at most this many bytes (it is held in memory). */
     static final long MAX_REGION_SPAN = 256L << 20;
+    /**
+     * All regions together span at most this many bytes: they are held in memory together, and
+     * a few bytes of records can ask for a region of gaps each.
+     */
+    static final long MAX_TOTAL_SPAN = MAX_REGION_SPAN;
     /** All data records of a file hold at most this many bytes together. */
     static final long MAX_DATA = 256L << 20;
     static final byte ERASED = (byte) 0xFF;
@@ -57,31 +62,43 @@ final class RegionCollector {
         chunks.put(address, data);
     }
 
-    /** The regions in address order. */
+    /** The regions in address order; their spans are checked, one by one and together, before any is allocated. */
     List<ImageRegion> regions() {
-        List<ImageRegion> out = new ArrayList<>();
-        List<Map.Entry<Long, byte[]>> group = new ArrayList<>();
+        List<List<Map.Entry<Long, byte[]>>> groups = new ArrayList<>();
         long end = -1;
         for (Map.Entry<Long, byte[]> e : chunks.entrySet()) {
-            if (!group.isEmpty() && e.getKey() - end > SPLIT_GAP) {
-                out.add(join(group, end));
-                group.clear();
+            if (groups.isEmpty() || e.getKey() - end > SPLIT_GAP) {
+                groups.add(new ArrayList<>());
             }
-            group.add(e);
+            groups.get(groups.size() - 1).add(e);
             end = e.getKey() + e.getValue().length;
         }
-        if (!group.isEmpty()) {
-            out.add(join(group, end));
+        long spans = 0;
+        for (List<Map.Entry<Long, byte[]>> group : groups) {
+            long start = group.get(0).getKey();
+            long span = endOf(group) - start;
+            if (span > MAX_REGION_SPAN) {
+                throw new BadImageException(String.format("%s: the region 0x%08x..0x%08x spans %d bytes with gaps of "
+                        + "at most %d; at most %d bytes allowed", what, start, start + span, span, SPLIT_GAP,
+                        MAX_REGION_SPAN));
+            }
+            spans += span;
         }
-        return out;
+        if (spans > MAX_TOTAL_SPAN) {
+            throw new BadImageException(String.format("%s: its %d regions span %d bytes together (gaps up to %d bytes "
+                    + "filled); at most %d bytes allowed", what, groups.size(), spans, SPLIT_GAP, MAX_TOTAL_SPAN));
+        }
+        return groups.stream().map(this::join).toList();
     }
 
-    private ImageRegion join(List<Map.Entry<Long, byte[]>> group, long end) {
+    private static long endOf(List<Map.Entry<Long, byte[]>> group) {
+        Map.Entry<Long, byte[]> last = group.get(group.size() - 1);
+        return last.getKey() + last.getValue().length;
+    }
+
+    private ImageRegion join(List<Map.Entry<Long, byte[]>> group) {
         long start = group.get(0).getKey();
-        if (end - start > MAX_REGION_SPAN) {
-            throw new BadImageException(String.format("%s: the region 0x%08x..0x%08x spans %d bytes with gaps of at "
-                    + "most %d; at most %d bytes allowed", what, start, end, end - start, SPLIT_GAP, MAX_REGION_SPAN));
-        }
+        long end = endOf(group);
         byte[] bytes = new byte[(int) (end - start)];
         Arrays.fill(bytes, ERASED);
         for (Map.Entry<Long, byte[]> e : group) {

@@ -19,7 +19,7 @@ public final class Srec {
 
     public static List<ImageRegion> parse(Reader source, String what) throws IOException {
         RegionCollector regions = new RegionCollector(what);
-        RecordLines lines = new RecordLines(source);
+        RecordLines lines = new RecordLines(source, what);
         boolean ended = false;
         long dataRecords = 0;
         String line;

@@ -3,10 +3,13 @@ package dev.fwdelta.tool.sign;
 
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustedKey;
+import dev.fwdelta.tool.io.BoundedFile;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.charset.MalformedInputException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -83,18 +86,15 @@ public final class KeyFiles {
     static final long MAX_KEY_FILE_BYTES = 64 * 1024;
 
     private static Object readPem(Path path) throws IOException {
-        long size = Files.size(path);
-        if (size > MAX_KEY_FILE_BYTES) {
-            throw new IOException(path + " is not a key file: " + size + " bytes (a PEM key has at most "
-                    + MAX_KEY_FILE_BYTES + ")");
-        }
-        try (Reader r = Files.newBufferedReader(path, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
+        byte[] bytes = BoundedFile.read(path, MAX_KEY_FILE_BYTES, "PEM key file");
+        try (Reader r = new StringReader(StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+             PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             if (o == null) {
                 throw new IOException(path + " is not a PEM file");
             }
             return o;
-        } catch (MalformedInputException e) {
+        } catch (CharacterCodingException e) {
             throw new IOException(path + " is not a PEM file", e);
         } catch (RuntimeException e) {
             // Bouncy Castle reports bad base64 or DER inside a PEM block as unchecked exceptions.

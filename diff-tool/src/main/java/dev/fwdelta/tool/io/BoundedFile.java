@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A whole file read into memory, refused past a named limit. The size the file system reports is
+ * not trusted alone: a FIFO, a character device such as /dev/zero or a shell's process
+ * substitution reports 0 and can deliver without end, so the read itself stops one byte past the
+ * limit. Memory grows with the bytes actually read, never with a size given up front.
+ */
+public final class BoundedFile {
+    private BoundedFile() {}
+
+    /**
+     * The longest file read whole: one Java array holds a little under 2^31 bytes, and one byte
+     * past the limit is read to tell a longer file.
+     */
+    public static final long MAX_BYTES = Integer.MAX_VALUE - 9;
+
+    /** A detached signature: 64 raw bytes (Ed25519) or a DER ECDSA signature, 72 at most; room to spare. */
+    public static final long MAX_SIGNATURE_BYTES = 1024;
+
+    /**
+     * The bytes of {@code path}, at most {@code maxBytes} of them ({@code what} names the file's
+     * kind in the error: "patch file", "key file").
+     */
+    public static byte[] read(Path path, long maxBytes, String what) throws IOException {
+        if (maxBytes < 0 || maxBytes > MAX_BYTES) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " (valid range 0.." + MAX_BYTES + ")");
+        }
+        if (Files.isRegularFile(path) && Files.size(path) > maxBytes) {
+            throw tooLarge(path, Long.toString(Files.size(path)), maxBytes, what);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] bytes = in.readNBytes((int) maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw tooLarge(path, "more than " + maxBytes, maxBytes, what);
+            }
+            return bytes;
+        }
+    }
+
+    private static IOException tooLarge(Path path, String size, long maxBytes, String what) {
+        return new IOException(path + ": " + size + " bytes; a " + what + " has 0.." + maxBytes + " bytes");
+    }
+}
