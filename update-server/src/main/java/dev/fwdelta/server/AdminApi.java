@@ -39,7 +39,7 @@ final class AdminApi {
 
     /** POST /admin/devices, body {@code id=..&group=..}: registers (or re-keys) a device; answers its new secret. */
     void addDevice(Context ctx) {
-        Map<String, String> f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx);
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
         String secret = Credentials.newSecret();
@@ -137,13 +137,13 @@ final class AdminApi {
      * 200 and changes nothing; another image under a published version is 409.
      */
     void addRelease(Context ctx) {
-        Map<String, String> f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx);
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         String image = Fields.sha256("image", f.get("image"));
         String full = Fields.sha256("full", f.get("full"));
         Rollout rollout = Rollout.parse(f.getOrDefault("rollout", "all"));
-        List<String> patches = ctx.formParams("patch");
+        List<String> patches = f.all("patch");
         if (patches.size() > MAX_PATCHES) {
             throw HttpError.badRequest("patch: at most " + MAX_PATCHES + " per release, got " + patches.size());
         }

@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
-import java.util.Map;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -51,7 +50,7 @@ final class DeviceApi {
         if (!Credentials.matches(Credentials.bearer(ctx.header("Authorization")), provisioningTokenHash)) {
             throw new HttpError(401, "provisioning token required (Authorization: Bearer TOKEN)");
         }
-        Map<String, String> f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx);
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
         String secret = Credentials.newSecret();
@@ -109,7 +108,7 @@ final class DeviceApi {
     /** POST /d/checkin, body {@code hw=..&ver=..&sha=..}: {@code none} or {@code update VER SIZE SHA URL}. */
     void checkin(Context ctx) {
         Device d = authenticate(ctx);
-        Map<String, String> f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx);
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         String sha = Fields.sha256("sha", f.get("sha"));
@@ -226,7 +225,7 @@ final class DeviceApi {
     /** POST /d/report, body {@code ver=..&status=..&err=..}. */
     void report(Context ctx) {
         Device d = authenticate(ctx);
-        Map<String, String> f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx);
         long ver = Fields.version(f.get("ver"));
         String status = f.get("status");
         if (status == null || !STATUSES.contains(status)) {

@@ -5,9 +5,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -91,20 +88,9 @@ public final class OtaServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The form fields of a request body; each at most once, except those read with {@code formParams}. */
-    static Map<String, String> form(Context ctx) {
-        if (ctx.contentLength() > MAX_FORM_BYTES) {
-            throw new HttpError(413, "request body is larger than " + MAX_FORM_BYTES + " bytes");
-        }
-        Map<String, String> out = new HashMap<>();
-        for (Map.Entry<String, List<String>> e : ctx.formParamMap().entrySet()) {
-            if (e.getValue().size() == 1) {
-                out.put(e.getKey(), e.getValue().get(0));
-            } else if (!e.getKey().equals("patch")) {
-                throw HttpError.badRequest(e.getKey() + " is given " + e.getValue().size() + " times");
-            }
-        }
-        return out;
+    /** The form fields of a request body; each at most once, except {@code patch} (read with {@code all}). */
+    static FormBody form(Context ctx) {
+        return FormBody.read(ctx, MAX_FORM_BYTES);
     }
 
     @Override

@@ -110,6 +110,10 @@ class OtaServerBadInputTest {
         assertEquals(401, send(form("/d/register", "Bearer wrong", "id=fresh-2")).statusCode());
         assertEquals(401, send(form("/d/register", "Bearer " + Fleet.TOKEN, "id=fresh-2")).statusCode());
         assertEquals(400, send(form("/d/register", good, "id=../x")).statusCode());
+        // A bad escape is refused, not dropped: the group would silently become the default.
+        HttpResponse<String> escape = send(form("/d/register", good, "id=fresh-3&group=%zz"));
+        assertEquals(400, escape.statusCode(), escape.body());
+        assertTrue(escape.body().startsWith("error: group is not URL-encoded"), escape.body());
         assertEquals(404, send(req("/admin/devices/fresh-2").header("Authorization", "Bearer " + Fleet.TOKEN))
                 .statusCode());
     }
@@ -166,6 +170,31 @@ class OtaServerBadInputTest {
         // A form body over the limit.
         String huge = "id=" + "a".repeat(OtaServer.MAX_FORM_BYTES + 10);
         assertEquals(413, send(form("/admin/devices", "Bearer " + Fleet.TOKEN, huge)).statusCode());
+    }
+
+    /**
+     * A chunked body has no Content-Length, so the form limit must hold on the bytes read: a device's
+     * credentials (or the provisioning token) must not let it fill the server's heap.
+     */
+    @Test
+    void chunkedFormBodyOverTheLimitIs413() throws Exception {
+        String secret = new AdminClient(uri, Fleet.TOKEN).addDevice("dev-chunked", "default");
+        byte[] huge = ("hw=1&ver=" + "9".repeat(16 * OtaServer.MAX_FORM_BYTES)).getBytes(StandardCharsets.US_ASCII);
+        for (String[] route : new String[][] {{"/d/checkin", basic("dev-chunked", secret)}, {"/d/report",
+            basic("dev-chunked", secret)}, {"/d/register", "Bearer " + Fleet.PROVISIONING}}) {
+            HttpResponse<String> r = send(req(route[0]).header("Authorization", route[1])
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))));
+            assertEquals(413, r.statusCode(), route[0] + ": " + r.body());
+            assertTrue(r.body().contains(String.valueOf(OtaServer.MAX_FORM_BYTES)), r.body());
+        }
+        // The server still serves, and a chunked body within the limit is read as a form.
+        byte[] small = ("hw=" + Fleet.HW + "&ver=3&sha=" + sha(fleet.v2)).getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<String> ok = send(req("/d/checkin").header("Authorization", basic("dev-chunked", secret))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(small))));
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("none\n", ok.body());
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.flash.Flash;
+import dev.fwdelta.server.http.BoundedAnswer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -254,13 +255,11 @@ public final class OtaDevice {
         HttpRequest req = HttpRequest.newBuilder(server.resolve(path)).header("Authorization", authorization)
                 .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         if (res.statusCode() != 200) {
-            throw new IOException(path + " answered " + res.statusCode() + ": " + res.body().strip());
+            throw new IOException(path + " answered " + res.statusCode() + ": "
+                    + BoundedAnswer.start(res, CheckinAnswer.MAX_LINE));
         }
-        if (res.body().length() > CheckinAnswer.MAX_LINE) {
-            throw new IOException(path + " answer is longer than " + CheckinAnswer.MAX_LINE + " bytes");
-        }
-        return res.body();
+        return BoundedAnswer.text(res, CheckinAnswer.MAX_LINE, path + " answer");
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server.publish;
 
+import dev.fwdelta.server.http.BoundedAnswer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,6 +21,14 @@ import java.util.List;
 public final class AdminClient {
     /** An image the server has seen for a hardware id. */
     public record SeenImage(long version, String sha256, long size) {}
+
+    /**
+     * Longest answer read (artifacts have their own bound): the image list is the long one, and this
+     * leaves room for far more images than a release may name as bases.
+     */
+    public static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+    /** Longest part of a refusal shown: the server's refusals are one line. */
+    private static final int MAX_ERROR_BYTES = 4096;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI server;
@@ -103,12 +112,13 @@ public final class AdminClient {
     }
 
     private String send(HttpRequest req) throws IOException, InterruptedException {
-        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        String what = req.method() + " " + req.uri().getPath();
         if (res.statusCode() / 100 != 2) {
-            throw new IOException(req.method() + " " + req.uri().getPath() + " answered " + res.statusCode() + ": "
-                    + res.body().strip());
+            throw new IOException(what + " answered " + res.statusCode() + ": "
+                    + BoundedAnswer.start(res, MAX_ERROR_BYTES));
         }
-        return res.body();
+        return BoundedAnswer.text(res, MAX_ANSWER_BYTES, what + " answer");
     }
 
     private static String enc(String s) {

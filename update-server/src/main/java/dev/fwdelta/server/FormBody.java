@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.server;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request's {@code application/x-www-form-urlencoded} body. The size limit holds on the bytes read,
+ * not on Content-Length: a chunked request has none, and Javalin's own limit looks only at the header.
+ * Parsed as Javalin's formParamMap did, which the routes were written against: fields split at
+ * {@code &}, name and value at the first {@code =}, both URL-decoded in the Content-Type's charset
+ * (UTF-8 when it names none).
+ */
+final class FormBody {
+    /** The one field a form may repeat (a release's patches); any other given twice is refused. */
+    private static final String REPEATABLE = "patch";
+
+    private final Map<String, List<String>> fields;
+
+    private FormBody(Map<String, List<String>> fields) {
+        this.fields = fields;
+    }
+
+    /** Reads at most {@code maxBytes} of the body, whatever the headers say; more is 413. */
+    static FormBody read(Context ctx, int maxBytes) {
+        HttpError tooLarge = new HttpError(413, "request body is larger than " + maxBytes + " bytes");
+        if (ctx.contentLength() > maxBytes) {
+            throw tooLarge;
+        }
+        Charset charset = charset(ctx.characterEncoding());
+        byte[] body;
+        try {
+            // One byte past the limit tells a body at the limit from a longer one.
+            body = ctx.req().getInputStream().readNBytes(maxBytes + 1);
+        } catch (IOException e) {
+            throw HttpError.badRequest("request body could not be read: " + e.getMessage());
+        }
+        if (body.length > maxBytes) {
+            throw tooLarge;
+        }
+        return parse(new String(body, charset), charset);
+    }
+
+    static FormBody parse(String body, Charset charset) {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        if (!body.isEmpty()) {
+            for (String pair : body.split("&", -1)) {
+                int eq = pair.indexOf('=');
+                String name = decode("a field name", eq < 0 ? pair : pair.substring(0, eq), charset);
+                String value = eq < 0 ? "" : decode(name, pair.substring(eq + 1), charset);
+                fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            }
+        }
+        for (Map.Entry<String, List<String>> e : fields.entrySet()) {
+            if (e.getValue().size() > 1 && !e.getKey().equals(REPEATABLE)) {
+                throw HttpError.badRequest(e.getKey() + " is given " + e.getValue().size() + " times");
+            }
+        }
+        return new FormBody(fields);
+    }
+
+    /** The field's value, or null when the form does not have it. */
+    String get(String name) {
+        List<String> v = fields.get(name);
+        return v == null ? null : v.get(0);
+    }
+
+    String getOrDefault(String name, String fallback) {
+        String v = get(name);
+        return v == null ? fallback : v;
+    }
+
+    /** Every value of a repeatable field, in the order given. */
+    List<String> all(String name) {
+        return fields.getOrDefault(name, List.of());
+    }
+
+    private static Charset charset(String name) {
+        if (name == null) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            throw HttpError.badRequest("Content-Type charset must be one the server knows (UTF-8), got " + name);
+        }
+    }
+
+    // A bad escape is refused rather than dropped: a dropped optional field would silently take its default.
+    private static String decode(String field, String s, Charset charset) {
+        try {
+            return URLDecoder.decode(s, charset);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(field + " is not URL-encoded: a % must start a %XX escape");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.server.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The text of an HTTP answer, read with a bound: the clients take answers from a server (or whoever
+ * sits between) they cannot trust with their memory, so they never read a body whole before checking
+ * its size. Take the response with {@code BodyHandlers.ofInputStream()}; the stream is closed here.
+ */
+public final class BoundedAnswer {
+    private BoundedAnswer() {}
+
+    /** The whole body as UTF-8; more than {@code maxBytes} is refused naming {@code what} and the limit. */
+    public static String text(HttpResponse<InputStream> res, int maxBytes, String what) throws IOException {
+        try (InputStream in = res.body()) {
+            // One byte past the limit tells a body at the limit from a longer one.
+            byte[] b = in.readNBytes(maxBytes + 1);
+            if (b.length > maxBytes) {
+                throw new IOException(what + " is longer than " + maxBytes + " bytes");
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** At most the first {@code maxBytes} of the body as UTF-8, stripped: for the message of a refusal. */
+    public static String start(HttpResponse<InputStream> res, int maxBytes) throws IOException {
+        try (InputStream in = res.body()) {
+            return new String(in.readNBytes(maxBytes), StandardCharsets.UTF_8).strip();
+        }
+    }
+}
