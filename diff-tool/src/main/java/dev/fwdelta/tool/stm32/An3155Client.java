@@ -17,6 +17,10 @@ public final class An3155Client implements FlashTarget {
     private static final int ERASE_BASE_MS = 5000;
     private static final int ERASE_PER_SECTOR_MS = 5000;
     private static final int MASS_ERASE_MS = 60000;
+    /** Get: the version and the command bytes; far more room than any bootloader's list needs. */
+    private static final int MAX_GET_BYTES = 64;
+    /** Get ID: the product id, and room for a few bytes more that are not read. */
+    private static final int MAX_GET_ID_BYTES = 8;
 
     private final Link link;
     /** How long a reply to a command may take (erases have their own limits). */
@@ -38,10 +42,10 @@ public final class An3155Client implements FlashTarget {
     /** Sync, Get, Get ID: identifies the chip. An unknown product id is an error naming it. */
     public Stm32Part connect() throws IOException {
         sync();
-        byte[] get = command(An3155.GET, 64);
+        byte[] get = command(An3155.GET, "Get", 1, MAX_GET_BYTES);
         version = get[1] & 0xFF;
         commands = Arrays.copyOfRange(get, 2, get.length);
-        byte[] id = command(An3155.GET_ID, 8);
+        byte[] id = command(An3155.GET_ID, "Get ID", 2, MAX_GET_ID_BYTES);
         int pid = (id[1] & 0xFF) << 8 | (id[2] & 0xFF);
         part = Stm32Part.byProductId(pid);
         return part;
@@ -68,12 +72,20 @@ public final class An3155Client implements FlashTarget {
         return part;
     }
 
-    /** Get-style command: ACK, N, N+1 bytes, ACK. */
-    private byte[] command(int cmd, int max) throws IOException {
+    /**
+     * Get-style command: ACK, N, N+1 bytes, ACK. N is checked both ways: the caller reads the
+     * {@code min} bytes it needs without looking again, and nothing is allocated past {@code max}.
+     */
+    private byte[] command(int cmd, String name, int min, int max) throws IOException {
         sendCommand(cmd);
         int n = readByte(timeoutMs);
-        if (n < 0 || n + 1 > max) {
-            throw new IOException(String.format("bootloader answered command 0x%02x with a length of %d", cmd, n));
+        if (n < 0) {
+            throw new IOException(String.format("the bootloader stopped answering (no reply within %d ms to the length"
+                    + " of %s, 0x%02x; cable unplugged, chip reset or powered off?)", timeoutMs, name, cmd));
+        }
+        if (n + 1 < min || n + 1 > max) {
+            throw new IOException(String.format("bootloader answered %s (0x%02x) with a bad value for N (bytes - 1):"
+                    + " %d (valid range %d..%d)", name, cmd, n, min - 1, max - 1));
         }
         byte[] out = new byte[n + 2];
         out[0] = (byte) n;

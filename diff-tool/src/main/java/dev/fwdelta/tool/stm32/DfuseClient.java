@@ -7,8 +7,9 @@ import dev.fwdelta.runtime.transport.dfu.DfuState;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
+import dev.fwdelta.tool.transport.dfu.GetStatus;
+import dev.fwdelta.tool.transport.dfu.PollWait;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.Arrays;
 
 /**
@@ -17,15 +18,25 @@ import java.util.Arrays;
  * sequence. The memory map comes from the interface string.
  */
 public final class DfuseClient implements FlashTarget {
+    private static final int MAX_POLLS = 1000;
+
     private final ControlTransfer usb;
     private final Stm32Part part;
     private final int transferSize;
+    private final PollWait pollWait;
     private long wire;
 
     public DfuseClient(ControlTransfer usb, String interfaceString, int transferSize) throws IOException {
+        this(usb, interfaceString, transferSize, PollWait.THREAD_SLEEP);
+    }
+
+    /** With {@code sleeper} for the waits between status polls (tests count them instead of waiting). */
+    public DfuseClient(ControlTransfer usb, String interfaceString, int transferSize, PollWait.Sleeper sleeper)
+            throws IOException {
         this.usb = usb;
         this.part = MemoryMap.parse(interfaceString).asPart();
         this.transferSize = transferSize;
+        this.pollWait = new PollWait(sleeper);
         idle();
         byte[] commands = upload(0, 16);
         if (commands.length == 0 || commands[0] != Dfuse.GET_COMMANDS
@@ -47,7 +58,12 @@ public final class DfuseClient implements FlashTarget {
         byte[] out = new byte[length];
         for (int done = 0, block = 2; done < length; block++) {
             byte[] b = upload(block, transferSize);
-            int n = Math.min(b.length, length - done);
+            int n = Math.min(transferSize, length - done);
+            // Block N starts at pointer + (N - 2) x wTransferSize: a short block leaves a gap, not a delay.
+            if (b.length < n || b.length > transferSize) {
+                throw new IOException(String.format("DfuSe UPLOAD of block %d at 0x%08x returned %d bytes (valid range"
+                        + " %d..%d)", block, address + done, b.length, n, transferSize));
+            }
             System.arraycopy(b, 0, out, done, n);
             done += n;
         }
@@ -101,7 +117,7 @@ public final class DfuseClient implements FlashTarget {
     private void download(int block, byte[] data) throws IOException {
         usb.out(DfuRequest.DNLOAD, block, data);
         wire += 8 + data.length;
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < MAX_POLLS; i++) {
             byte[] s = status();
             DfuState state = DfuState.of(s[4]);
             if (state == DfuState.ERROR) {
@@ -110,9 +126,9 @@ public final class DfuseClient implements FlashTarget {
             if (state == DfuState.DNLOAD_IDLE) {
                 return;
             }
-            sleep((s[1] & 0xFF) | (s[2] & 0xFF) << 8 | (s[3] & 0xFF) << 16);
+            pollWait.after(s);
         }
-        throw new IOException("DfuSe block " + block + ": the device stayed busy");
+        throw new IOException("DfuSe block " + block + ": the device stayed busy for " + MAX_POLLS + " polls");
     }
 
     private byte[] upload(int block, int length) throws IOException {
@@ -122,8 +138,8 @@ public final class DfuseClient implements FlashTarget {
     }
 
     private byte[] status() throws IOException {
-        wire += 8 + 6;
-        return usb.in(DfuRequest.GETSTATUS, 0, 6);
+        wire += 8 + GetStatus.LENGTH;
+        return GetStatus.request(usb);
     }
 
     private void idle() throws IOException {
@@ -146,14 +162,5 @@ public final class DfuseClient implements FlashTarget {
             }
         }
         return false;
-    }
-
-    private static void sleep(int ms) throws IOException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException();
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,9 +25,12 @@ import dev.fwdelta.tool.sim.InProcessControl;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
 import dev.fwdelta.tool.transport.dfu.DfuChannel;
+import dev.fwdelta.tool.transport.dfu.PollWait;
 import dev.fwdelta.tool.transport.dfu.StallException;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The DFU host against the device-side DFU state machine, in process, errors included. */
@@ -114,6 +118,17 @@ class DfuTransferTest {
                 / DfuDevice.TRANSFER_SIZE;
         assertTrue(seconds >= blocks * 0.025, seconds + " s for " + blocks + " busy blocks of 25 ms");
         assertTrue(channel.polls() >= 2 * blocks);
+        assertStaged();
+    }
+
+    @Test
+    void theWaitBetweenPollsIsCappedWhateverTheDeviceAsks() throws Exception {
+        DfuDevice d = device(0xFF_FFFF); // the largest bwPollTimeout the field holds
+        List<Integer> sleeps = new ArrayList<>();
+        DfuChannel channel = new DfuChannel(new InProcessControl(d), sleeps::add);
+        new HostSession(channel, (a, t, s) -> { }, 0).send(PATCH);
+        assertFalse(sleeps.isEmpty(), "the device was busy after every block");
+        assertFalse(sleeps.stream().anyMatch(ms -> ms != PollWait.MAX_WAIT_MS), sleeps.toString());
         assertStaged();
     }
 

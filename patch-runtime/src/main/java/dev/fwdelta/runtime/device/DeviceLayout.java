@@ -89,8 +89,8 @@ public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, 
 
     /** The largest flash a layout may describe: the simulator holds it in memory (docs/DEVICE.md). */
     public static final long MAX_FLASH_BYTES = 64L << 20;
-    /** The most sectors a layout may have (the smallest preset sector is 128 bytes). */
-    public static final int MAX_SECTORS = 65536;
+    /** The most sectors a layout may have: as many as a {@link SectorMap} holds. */
+    public static final int MAX_SECTORS = SectorMap.MAX_SECTORS;
     /** Cost figures are microseconds; a day is far beyond any flash operation. */
     static final double MAX_COST_US = 86_400e6;
 

@@ -10,6 +10,9 @@ import java.util.List;
  * (STM32F4: 4 x 16 KiB, 1 x 64 KiB, 7 x 128 KiB). Offsets are from the start of the flash.
  */
 public final class SectorMap {
+    /** The most sectors a map may have: far more than any preset has, even the one with the smallest sectors. */
+    public static final int MAX_SECTORS = 65536;
+
     private final long[] starts;
     private final long[] sizes;
     private final long total;
@@ -41,13 +44,28 @@ public final class SectorMap {
             if (nx.length != 2) {
                 throw new IllegalArgumentException("sector group '" + part.trim() + "' is not COUNTxSIZE");
             }
-            int count = Integer.parseInt(nx[0].trim());
+            int count = count(nx[0].trim(), out.size());
             long size = Sizes.parse(nx[1].trim());
             for (int i = 0; i < count; i++) {
                 out.add(size);
             }
         }
         return new SectorMap(out);
+    }
+
+    /** A group's COUNT, checked before its sectors are added: a huge one would exhaust memory. */
+    private static int count(String text, int sectorsSoFar) {
+        int count;
+        try {
+            count = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            count = -1; // not a number, or past any int: reported with the range below
+        }
+        if (count < 1 || count > MAX_SECTORS - sectorsSoFar) {
+            throw new IllegalArgumentException("bad value for sector count: " + text + " (valid range 1.." + MAX_SECTORS
+                    + ", at most " + MAX_SECTORS + " sectors in all)");
+        }
+        return count;
     }
 
     public int count() {

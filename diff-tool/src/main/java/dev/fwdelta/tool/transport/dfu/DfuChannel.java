@@ -8,26 +8,33 @@ import dev.fwdelta.runtime.transport.dfu.DfuState;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.transport.HostSession;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.Arrays;
 
 /**
  * USB DFU (docs/PROTOCOL.md section 2) under the {@link HostSession}: block 0 with the length and
  * header, DFU_UPLOAD for the resume point, blocks from there, a zero-length block to manifest;
- * GETSTATUS after each, waiting bwPollTimeout while the device is busy. errADDRESS (a gap, or the
- * device restarted the update) is cleared and the transfer goes on from the resume point the
- * device reports; a stalled request is a lost link, and the session begins again.
+ * GETSTATUS after each, waiting bwPollTimeout (up to {@link PollWait#MAX_WAIT_MS}) while the device
+ * is busy. errADDRESS (a gap, or the device restarted the update) is cleared and the transfer goes
+ * on from the resume point the device reports; a stalled request is a lost link, and the session
+ * begins again.
  */
 public final class DfuChannel implements HostSession.Channel {
     public static final int MAX_RECOVERIES = 10;
     private static final int MAX_POLLS = 1000;
 
     private final ControlTransfer usb;
+    private final PollWait pollWait;
     private int polls;
     private int blockNumber;
 
     public DfuChannel(ControlTransfer usb) {
+        this(usb, PollWait.THREAD_SLEEP);
+    }
+
+    /** With {@code sleeper} for the waits between polls (tests count them instead of waiting). */
+    public DfuChannel(ControlTransfer usb, PollWait.Sleeper sleeper) {
         this.usb = usb;
+        this.pollWait = new PollWait(sleeper);
     }
 
     /** Sends {@code patch} to the DFU device: the whole transfer, recoveries included. */
@@ -120,7 +127,7 @@ public final class DfuChannel implements HostSession.Channel {
         }
     }
 
-    /** GETSTATUS until the device leaves a busy state, sleeping bwPollTimeout in between. */
+    /** GETSTATUS until the device leaves a busy state, waiting bwPollTimeout (capped) in between. */
     private byte[] pollWhileBusy(String what) throws IOException {
         for (int i = 0; i < MAX_POLLS; i++) {
             byte[] s = status();
@@ -132,19 +139,14 @@ public final class DfuChannel implements HostSession.Channel {
                     && state != DfuState.MANIFEST_SYNC) {
                 return s;
             }
-            int pollMs = (s[1] & 0xFF) | (s[2] & 0xFF) << 8 | (s[3] & 0xFF) << 16;
-            sleep(pollMs);
+            pollWait.after(s);
         }
         throw new IOException(what + ": the device stayed busy for " + MAX_POLLS + " polls");
     }
 
     private byte[] status() throws IOException {
         polls++;
-        byte[] s = usb.in(DfuRequest.GETSTATUS, 0, 6);
-        if (s.length != 6) {
-            throw new IOException("DFU_GETSTATUS returned " + s.length + " bytes, not 6");
-        }
-        return s;
+        return GetStatus.request(usb);
     }
 
     /** Brings the device to dfuIDLE: clears an error, aborts anything under way. */
@@ -168,14 +170,5 @@ public final class DfuChannel implements HostSession.Channel {
             throw new IOException("the DFU device is not a fwdelta device (no FWDS status in DFU_UPLOAD)");
         }
         return LittleEndian.u32(r, 4);
-    }
-
-    private static void sleep(int ms) throws IOException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException();
-        }
     }
 }

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.stm32;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.runtime.transport.dfu.DfuRequest;
+import dev.fwdelta.runtime.transport.dfu.DfuState;
+import dev.fwdelta.tool.sim.An3155Simulator;
+import dev.fwdelta.tool.sim.DfuseDevice;
+import dev.fwdelta.tool.sim.InProcessControl;
+import dev.fwdelta.tool.transport.dfu.ControlTransfer;
+import dev.fwdelta.tool.transport.dfu.PollWait;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** The DfuSe client against a model of ST's ROM DFU device whose replies a test rewrites. */
+class DfuseClientRepliesTest {
+    private static final Stm32Part G071 = Stm32Part.byName("g071");
+
+    private final DfuseDevice rom = new DfuseDevice(NorFlash.erased(An3155Simulator.geometry(G071)), G071);
+    private final List<Integer> sleeps = new ArrayList<>();
+
+    /** The ROM over USB, but the device-to-host replies of {@code request} pass through {@code rewrite}. */
+    private ControlTransfer rewriting(int request, UnaryOperator<byte[]> rewrite) {
+        InProcessControl usb = new InProcessControl(rom);
+        return new ControlTransfer() {
+            @Override
+            public void out(int r, int value, byte[] data) throws IOException {
+                usb.out(r, value, data);
+            }
+
+            @Override
+            public byte[] in(int r, int value, int length) throws IOException {
+                byte[] reply = usb.in(r, value, length);
+                return r == request ? rewrite.apply(reply) : reply;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private DfuseClient client(ControlTransfer usb) throws IOException {
+        return new DfuseClient(usb, rom.interfaceString(), DfuseDevice.TRANSFER_SIZE, sleeps::add);
+    }
+
+    @Test
+    void aShortGetStatusIsAnErrorNamingItsLength() {
+        IOException e = assertThrows(IOException.class,
+                () -> client(rewriting(DfuRequest.GETSTATUS, s -> Arrays.copyOf(s, 3))));
+        assertTrue(e.getMessage().contains("DFU_GETSTATUS returned 3 bytes, not 6"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyOrShortUploadIsAnErrorNotAnEndlessLoop() throws Exception {
+        for (int length : new int[] {0, 5}) {
+            int[] uploads = {0};
+            DfuseClient client = client(rewriting(DfuRequest.UPLOAD, b -> {
+                if (++uploads[0] > 100) {
+                    throw new IllegalStateException("the host keeps asking for data blocks");
+                }
+                return b.length > 4 ? Arrays.copyOf(b, length) : b; // block 0 (the command list) passes
+            }));
+            IOException e = assertThrows(IOException.class, () -> client.read(G071.flashBase(), 4096));
+            assertTrue(e.getMessage().contains("DfuSe UPLOAD of block 2 at 0x08000000 returned " + length
+                    + " bytes (valid range 2048..2048)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theWaitBetweenPollsIsCappedWhateverTheDeviceAsks() throws Exception {
+        int[] busy = {0};
+        DfuseClient client = client(rewriting(DfuRequest.GETSTATUS, s -> {
+            if (s[4] == DfuState.DNBUSY.code()) {
+                busy[0]++;
+                s[1] = s[2] = s[3] = (byte) 0xFF; // the largest bwPollTimeout the field holds
+            }
+            return s;
+        }));
+        client.erase(new int[] {0});
+        client.write(G071.flashBase(), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertTrue(busy[0] >= 2, "busy polls: " + busy[0]);
+        assertEquals(busy[0], sleeps.size(), "one wait per busy poll");
+        assertFalse(sleeps.stream().anyMatch(ms -> ms != PollWait.MAX_WAIT_MS), sleeps.toString());
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, client.read(G071.flashBase(), 8));
+    }
+}
