@@ -54,6 +54,9 @@ final class FormBody {
         Map<String, List<String>> fields = new LinkedHashMap<>();
         if (!body.isEmpty()) {
             for (String pair : body.split("&", -1)) {
+                if (pair.isEmpty()) {
+                    continue; // "a=1&&b=2" or a trailing "&": no field, as browsers and Jetty read them
+                }
                 int eq = pair.indexOf('=');
                 String name = decode("a field name", eq < 0 ? pair : pair.substring(0, eq), charset);
                 String value = eq < 0 ? "" : decode(name, pair.substring(eq + 1), charset);

@@ -7,6 +7,7 @@ import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import dev.fwdelta.tool.io.BoundedFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class DeltaFlasher {
             throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "patch file " + file + " has " + size
                     + " bytes (valid range 0.." + MAX_PATCH_BYTES + " for an STM32 flash)");
         }
-        return Files.readAllBytes(file);
+        return BoundedFile.read(file, MAX_PATCH_BYTES, "patch file for an STM32 flash");
     }
 
     /** {@link #flashPatch(FlashTarget, byte[], long, boolean, Progress, RecoveryCopies)} at the patch's load address, else the flash base. */
