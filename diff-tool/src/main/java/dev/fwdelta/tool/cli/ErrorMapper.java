@@ -50,7 +50,7 @@ public final class ErrorMapper implements CommandLine.IExecutionExceptionHandler
         long mib = Runtime.getRuntime().maxMemory() >> 20;
         return "out of memory (this Java heap is limited to " + mib + " MiB): run again with a larger heap,"
                 + " e.g. JAVA_TOOL_OPTIONS=-Xmx" + Math.max(2, 2 * mib / 1024 + 1) + "g, or use smaller inputs"
-                + " (diff needs about 5 bytes of heap per byte of old and new image, README, Heap)";
+                + " (diff needs about 8 bytes of heap per byte of old and new image: README, Heap)";
     }
 
     static int exitCode(Throwable t) {

@@ -22,7 +22,7 @@ import java.util.Optional;
  * content no longer hashes to its name is ignored.
  */
 public final class RecoveryCopies {
-    /** The largest image a copy may hold: the largest flash in the part table is 2 MiB. */
+    /** The largest image a copy may hold: well above the largest flash in the part table. */
     public static final long MAX_IMAGE_BYTES = 16L << 20;
 
     private final Path dir;
