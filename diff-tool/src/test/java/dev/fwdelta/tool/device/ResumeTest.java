@@ -51,7 +51,11 @@ class ResumeTest {
     void streamCutAtRandomPointsResumesAtTheLastBlock() throws Exception {
         Corpus.Pair pair = Corpus.pair("pyb-small");
         byte[] patch = PatchBuilder.build(pair.oldBytes(), pair.newBytes(),
-                new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 16 * 1024, 2, 0)).patch();
+                new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 512, 2, 0)).patch();
+        // Small blocks (512 bytes of records), so the cuts land between blocks and the agent resumes
+        // mid-patch: at 16 KiB the whole patch is one block and every resume starts over.
+        long blocks = PatchHeader.parse(patch).blockCount();
+        assertTrue(blocks > 1, "block_count " + blocks + ": the cuts must land between blocks too");
         long block = largestBlock(patch);
         DeviceLayout layout = DeviceLayout.preset("stm32f405-1m");
         Random random = new Random(3);
@@ -81,8 +85,8 @@ class ResumeTest {
                 interruptions++;
             }
             long bound = patch.length + header.length + interruptions * (block + header.length);
-            System.out.printf("resume round %d: %d interruptions, %d bytes sent for a %d-byte patch (bound %d)%n",
-                    round, interruptions, sent, patch.length, bound);
+            System.out.printf("resume round %d: %d interruptions, %d bytes sent for a %d-byte patch in %d blocks"
+                    + " (bound %d)%n", round, interruptions, sent, patch.length, blocks, bound);
             assertTrue(sent <= bound, sent + " > " + bound);
             assertEquals(UpdateAgent.State.STAGED, new UpdateAgent(layout, flash, POLICY).state());
             byte[] staged = new byte[pair.newBytes().length];
