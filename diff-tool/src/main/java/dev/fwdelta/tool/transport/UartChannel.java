@@ -542,7 +542,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 // An STM32 ROM bootloader answers its sync byte; an fwdelta device skips it.
                 link.write(new byte[] {(byte) An3155.SYNC}, 0, 1);
             }
-            Frame info = waitFor(FrameType.INFO, each);
+            Frame info = waitFor(FrameType.INFO, each, false);
             if (brokenFrame(info) && nakResends++ < MAX_NAK_RESENDS) {
                 attempt--; // the device said the HELLO broke: again at once
                 continue;
@@ -611,13 +611,25 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
      * sends again at once); a RESULT with an error is thrown; other frames are skipped.
      */
     private Frame waitFor(FrameType type, long waitMs) throws IOException {
+        return waitFor(type, waitMs, true);
+    }
+
+    /**
+     * The next frame of {@code type} (or a NAK saying ours broke) within the wait. A refusal
+     * (RESULT with an error) ends the session when {@code refusalsAreOurs}; before the device has
+     * answered this session's HELLO none can be: a device answers HELLO with INFO only, and a
+     * RESULT then left on the line answers an earlier session's BEGIN (sent twice when the device
+     * was slow to check it, the host that sent it gone at the first answer). That one is skipped.
+     */
+    private Frame waitFor(FrameType type, long waitMs, boolean refusalsAreOurs) throws IOException {
         long end = System.currentTimeMillis() + waitMs;
         while (System.currentTimeMillis() < end) {
             Frame f = in.poll(Math.max(1, end - System.currentTimeMillis()));
             if (f == null) {
                 return null;
             }
-            if (f.type() == FrameType.RESULT && (f.payload().length < 2 || LittleEndian.u16(f.payload(), 0) != 0)) {
+            if (refusalsAreOurs && f.type() == FrameType.RESULT
+                    && (f.payload().length < 2 || LittleEndian.u16(f.payload(), 0) != 0)) {
                 throw refused(f);
             }
             if (f.type() == type || brokenFrame(f)) {

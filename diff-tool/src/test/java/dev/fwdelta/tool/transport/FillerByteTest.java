@@ -22,6 +22,7 @@ import dev.fwdelta.tool.sim.DeviceServer;
 import dev.fwdelta.tool.sim.FaultSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * The filler byte after BEGIN: a BEGIN that lost a byte on the line is completed by it and found
  * broken at once (NAK 2), instead of waiting for the device's 50 ms of quiet (NAK 4); and a DONE
  * whose header broke (no answer at all) is sent again. Counted in frames and NAK reasons, over an
- * in-memory line to the Java device.
+ * in-memory line to the Java device. Also the handshake's other stray: a refusal an earlier
+ * session left on the line.
  */
 class FillerByteTest {
     private static final DeviceLayout LAYOUT = DeviceLayout.preset("stm32f405-1m");
@@ -57,6 +59,21 @@ class FillerByteTest {
         Update u = update(new MemoryLine(FrameType.DONE, 3));
         assertEquals(2, u.line.framesWritten(FrameType.DONE), "DONE sent again after the device said nothing");
         assertEquals(List.of(), nakReasons(u.line.answers()), "a broken header draws no NAK");
+    }
+
+    @Test
+    void aRefusalAnEarlierSessionLeftOnTheLineIsNotThisOnes() throws Exception {
+        // A slow device answered an earlier host's BEGIN twice (the host sent it again after
+        // 300 ms, and left at the first refusal): the second RESULT waits on the line, before
+        // this session's INFO. Seen in CI as a valid patch "refused" with SIGNATURE_INVALID.
+        MemoryLine line = new MemoryLine(FrameType.HELLO, -1);
+        byte[] refusal = new byte[2 + "SIGNATURE_INVALID".length()];
+        refusal[0] = 37;
+        System.arraycopy("SIGNATURE_INVALID".getBytes(StandardCharsets.US_ASCII), 0, refusal, 2,
+                refusal.length - 2);
+        line.leftOnTheLine(new Frame(FrameType.RESULT, 2, refusal).encode());
+        Update u = update(line);
+        assertEquals(1, u.channel.counters().begins(), "one BEGIN, answered READY");
     }
 
     private record Update(MemoryLine line, UartChannel channel) {
@@ -143,6 +160,11 @@ class FillerByteTest {
         MemoryLine(FrameType damaged, int lostAt) {
             this.damaged = damaged;
             this.lostAt = lostAt;
+        }
+
+        /** Bytes waiting for the host before it starts: what a device said to an earlier session. */
+        void leftOnTheLine(byte[] bytes) {
+            toHost.add(bytes);
         }
 
         int framesWritten(FrameType type) {
