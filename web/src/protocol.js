@@ -428,7 +428,9 @@ export async function sendPatch(channel, patch, options = {}) {
       checkAbort();
       const helloAt = Date.now();
       await send(FrameType.HELLO, hello);
-      const info = await expect(FrameType.INFO);
+      // A RESULT before this HELLO's INFO answers an earlier session's BEGIN (docs/PROTOCOL.md):
+      // a device answers HELLO with INFO only. It is skipped, not taken as this session's.
+      const info = await expect(FrameType.INFO, false);
       if (!info) continue;
       rtt.sample(Date.now() - helloAt);
       stats.info = parseInfo(info.payload);
@@ -450,13 +452,13 @@ export async function sendPatch(channel, patch, options = {}) {
     throw new NoAnswerError(`the device stopped answering (no answer to ${maxReconnects + 1} connection attempts)`);
   }
 
-  /** The next frame of `type`, skipping stale ACK/NAK; RESULT with an error throws. */
-  async function expect(type) {
+  /** The next frame of `type`, skipping stale ACK/NAK; RESULT with an error throws when refusals are ours. */
+  async function expect(type, refusalsAreOurs = true) {
     for (;;) {
       const f = await channel.nextFrame(timeoutMs);
       if (!f) return null;
       if (f.type === type) return f;
-      if (f.type === FrameType.RESULT) throwResult(f);
+      if (f.type === FrameType.RESULT && refusalsAreOurs) throwResult(f);
     }
   }
 
