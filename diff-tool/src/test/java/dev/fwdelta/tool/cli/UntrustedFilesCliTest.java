@@ -10,13 +10,15 @@ import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.demo.DemoFirmware;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.image.ImageFormat;
+import dev.fwdelta.tool.image.RecordWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +42,7 @@ class UntrustedFilesCliTest {
         try (Writer w = Files.newBufferedWriter(hex, StandardCharsets.US_ASCII)) {
             for (long region = 0; region < 3; region++) {
                 for (long at = region << 28; at < (region << 28) + (100L << 20); at += 256 * 1024) {
-                    w.write(record(4, 0, new byte[] {(byte) (at >>> 24), (byte) (at >>> 16)}));
-                    w.write(record(0, (int) (at & 0xFFFF), new byte[] {0x55}));
+                    w.write(oneByteAt(at));
                 }
             }
             w.write(":00000001FF\n");
@@ -101,19 +102,13 @@ class UntrustedFilesCliTest {
         assertOneErrorLine(r, ExitCodes.BAD_PATCH, "bad value for encoded_length: " + longer + " (valid range 1..");
     }
 
-    /** One Intel HEX record line. */
-    private static String record(int type, int offset, byte[] data) {
-        byte[] rec = new byte[4 + data.length];
-        rec[0] = (byte) data.length;
-        rec[1] = (byte) (offset >>> 8);
-        rec[2] = (byte) offset;
-        rec[3] = (byte) type;
-        System.arraycopy(data, 0, rec, 4, data.length);
-        int sum = 0;
-        for (byte b : rec) {
-            sum += b & 0xFF;
-        }
-        return ":" + HexFormat.of().withUpperCase().formatHex(rec) + String.format("%02X", -sum & 0xFF) + "\n";
+    /** The Intel HEX records of one byte at {@code at}, written by fwdelta's own writer, without its end record. */
+    private static String oneByteAt(long at) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RecordWriter w = RecordWriter.of(ImageFormat.INTEL_HEX, out, at);
+        w.write(0x55);
+        w.finish();
+        return out.toString(StandardCharsets.US_ASCII).replace(":00000001FF\n", "");
     }
 
     private static void assertOneErrorLine(ChildCli.Result r, int exit, String... parts) {
