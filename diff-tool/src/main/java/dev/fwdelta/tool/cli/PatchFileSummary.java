@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.runtime.apply.BlockLayoutCheck;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.format.BlockHeader;
 import dev.fwdelta.runtime.format.ErrorCode;
@@ -46,20 +47,9 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
                 ReadBlockHeader read = readBlockHeader(in, h, sha, i);
                 BlockHeader bh = read.header();
                 payloadLeft -= read.size();
-                // The applier's checks (PatchApplier.onBlockHeader), so that inspect and verify
-                // name the field that is wrong rather than where the file ended.
-                if (bh.index() != i) {
-                    throw PatchException.outOfRange(ErrorCode.BAD_BLOCK_INDEX, "block_index", bh.index(), i, i);
-                }
-                if (bh.rawLength() < 1 || bh.rawLength() > h.maxBlockRaw()) {
-                    throw PatchException.outOfRange(ErrorCode.BAD_RAW_LENGTH, "raw_length", bh.rawLength(), 1,
-                            h.maxBlockRaw());
-                }
-                long maxEncoded = Math.min(h.codec().encodedBound(bh.rawLength()), payloadLeft);
-                if (bh.encodedLength() < 1 || bh.encodedLength() > maxEncoded) {
-                    throw PatchException.outOfRange(ErrorCode.BAD_ENCODED_LENGTH, "encoded_length", bh.encodedLength(),
-                            1, maxEncoded);
-                }
+                // The applier's own checks, so that inspect and verify name the field that is
+                // wrong rather than where the file ended.
+                BlockLayoutCheck.check(h, i, bh.index(), bh.rawLength(), bh.encodedLength(), payloadLeft);
                 payloadLeft -= bh.encodedLength();
                 for (long left = bh.encodedLength(); left > 0; ) {
                     int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));

@@ -381,16 +381,13 @@ public final class PatchApplier {
     /** Checks the block header in {@link #blockFields} against the applier's own state; allocates nothing. */
     private void onBlockHeader() throws PatchException {
         long[] b = blockFields;
-        check(ErrorCode.BAD_BLOCK_INDEX, "block_index", b[BlockHeader.INDEX], blockIndex, blockIndex);
-        long rawLength = b[BlockHeader.RAW_LENGTH];
-        check(ErrorCode.BAD_RAW_LENGTH, "raw_length", rawLength, 1, header.maxBlockRaw());
         long encodedLength = b[BlockHeader.ENCODED_LENGTH];
-        long maxEncoded = Math.min(header.codec().encodedBound(rawLength), payloadLeft);
-        check(ErrorCode.BAD_ENCODED_LENGTH, "encoded_length", encodedLength, 1, maxEncoded);
-        check(ErrorCode.BAD_NEW_OFFSET, "new_offset", b[BlockHeader.NEW_OFFSET], records.newPos(), records.newPos());
-        check(ErrorCode.BAD_OLD_OFFSET, "old_offset", b[BlockHeader.OLD_OFFSET], records.oldPos(), records.oldPos());
+        long rawLength = b[BlockHeader.RAW_LENGTH];
+        BlockLayoutCheck.check(header, blockIndex, b[BlockHeader.INDEX], rawLength, encodedLength, payloadLeft);
+        BlockLayoutCheck.inRange(ErrorCode.BAD_NEW_OFFSET, "new_offset", b[BlockHeader.NEW_OFFSET], records.newPos(), records.newPos());
+        BlockLayoutCheck.inRange(ErrorCode.BAD_OLD_OFFSET, "old_offset", b[BlockHeader.OLD_OFFSET], records.oldPos(), records.oldPos());
         blockOutLength = b[BlockHeader.OUT_LENGTH];
-        check(ErrorCode.BAD_OUT_LENGTH, "out_length", blockOutLength, 0, header.newSize() - records.newPos());
+        BlockLayoutCheck.inRange(ErrorCode.BAD_OUT_LENGTH, "out_length", blockOutLength, 0, header.newSize() - records.newPos());
         blockOutCrc = b[BlockHeader.OUT_CRC32];
         blockEncodedLeft = encodedLength;
         blockOutStart = records.newPos();
@@ -431,11 +428,5 @@ public final class PatchApplier {
         blockCrc.update(b, off, len);
         newImage.update(b, off, len);
         sink.write(b, off, len);
-    }
-
-    private static void check(ErrorCode code, String field, long value, long lo, long hi) throws PatchException {
-        if (value < lo || value > hi) {
-            throw PatchException.outOfRange(code, field, value, lo, hi);
-        }
     }
 }
