@@ -34,8 +34,8 @@ final class Harness {
     /**
      * Each pair's runs are interleaved: run 1 of every tool, then run 2 of every tool, and so on,
      * so that a slow spell of the machine hits every tool alike and the ratios to bsdiff hold
-     * (measured one tool after another, libpython's ratio moved from 0.43 to 0.79 between two
-     * runs as bsdiff's own time moved from 1.56 s to 1.04 s).
+     * (measured one tool after another, libpython's ratio nearly doubled between two runs as
+     * bsdiff's own time moved by a third).
      */
     List<PairResult> run(List<ImagePair> pairs) throws IOException, InterruptedException {
         List<PairResult> out = new ArrayList<>();

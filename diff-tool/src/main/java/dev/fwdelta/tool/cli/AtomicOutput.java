@@ -54,7 +54,8 @@ final class AtomicOutput implements AutoCloseable {
      * A new, empty file beside the output, made with the user's umask as any other program's
      * output is: {@code Files.createTempFile} would make it, and so the committed output, 0600.
      * The name only has to be unused ({@code createFile} fails on an existing one, links
-     * included), not unguessable: a SecureRandom took 10 to 30 ms of every run's start to seed.
+     * included), not unguessable: seeding a SecureRandom was a noticeable part of every run's start
+     * (docs/bench, "Diff time against bsdiff").
      */
     private static Path createTemp(Path dir, String name) throws IOException {
         for (int attempt = 1; ; attempt++) {

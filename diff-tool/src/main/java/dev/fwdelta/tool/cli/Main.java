@@ -16,7 +16,8 @@ public final class Main implements Runnable {
     /**
      * The subcommands, in the order help lists them. Added by hand rather than in the annotation:
      * a run that names its command builds only that command's model, which picocli otherwise
-     * builds for all of them by reflection (80 ms of every run's start).
+     * builds for all of them by reflection, a large part of every run's start (docs/bench, "Diff
+     * time against bsdiff").
      */
     private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
 

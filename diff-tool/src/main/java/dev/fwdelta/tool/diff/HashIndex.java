@@ -10,15 +10,15 @@ import java.util.Arrays;
  * A hash table of the old image's 8-byte strings, each slot holding the first position with that
  * hash. A search tries the current alignment and that one position, and keeps the longer match.
  * Where two versions of an image mostly keep their order (the usual case), that finds nearly
- * what the suffix array finds, without building one (the suffix array of a 3.5 MB image took
- * longer than Debian's whole bsdiff run).
+ * what the suffix array finds, without building one (the suffix array of a multi-megabyte image
+ * took longer than Debian's whole bsdiff run).
  *
  * <p>Memory: one int per slot, at most one slot per old byte (the table size is the largest power
  * of two not above the old image's size), so at most 4 bytes per old byte. A slot keeps one
  * position, so strings far into the image are often lost to earlier ones with the same hash;
  * the scan needs to find moved code at one position only, and follows it from there. Twice the
  * slots, or four positions per slot, were tried on libpython: patches slightly smaller, the diff
- * up to a third slower.
+ * much slower.
  */
 public final class HashIndex implements MatchIndex {
     /** Bytes hashed: shorter strings collide in code (4-byte instructions repeat), longer ones miss edits. */

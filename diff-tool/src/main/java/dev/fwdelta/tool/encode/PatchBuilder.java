@@ -89,8 +89,9 @@ public final class PatchBuilder {
                     + " setting fits a decoder RAM budget of " + options.ramBudget() + " bytes (needs at least "
                     + CodecCandidates.minimumBudget(options.codec()) + ")");
         }
-        // LZ77 and stored blocks only when no LZMA setting fits: on every corpus pair their
-        // patches are 1.4 to 2 times LZMA's, and LZ77's trials took half of a firmware diff's time.
+        // LZ77 and stored blocks only when no LZMA setting fits: on every corpus pair their patches
+        // are far larger than LZMA's (docs/bench, "The window a patch asks for, and RAM budgets"),
+        // and LZ77's trials took a large share of a firmware diff's time.
         List<BlockCompressor> lzma = fitting.stream().filter(c -> c.codec() == Codec.LZMA || c.codec() == Codec.SPLIT)
                 .toList();
         List<BlockCompressor> candidates = lzma.isEmpty() ? fitting : lzma;
@@ -381,9 +382,9 @@ public final class PatchBuilder {
 
     /**
      * A diff of a large image as sparse records, and the map it was made with (null: the plain
-     * diff). Sparse only: on libpython kind 0 came out 2% smaller, but only with LZMA's longest
-     * matches over 10 times the bytes (3.5 MB of mostly zero diff bytes instead of 0.35 MB), which
-     * took a second more than everything else together.
+     * diff). Sparse only: on libpython kind 0 came out a little smaller, but only with LZMA's
+     * longest matches over many times the bytes (the whole image's diff bytes, mostly zero, instead
+     * of the changed ones), which took longer than everything else together.
      */
     private record Candidate(RelocationMap map, List<RawBlock> blocks) {
         static Candidate of(RelocationMap map, List<DeltaRecord> records, int maxBlockRaw) {

@@ -111,8 +111,8 @@ public final class RecordBlocker {
      * while they fit, then the zero run and the literal bytes that fit of the next one (a shorter
      * run's varints are never longer); zero when not even that pair's varints fit.
      * A literal run ends at the first zero byte. A lone zero would cost fewer raw bytes inside a
-     * literal, but LZMA codes the resulting pairs better: patches 0.1-1% smaller on esp8266,
-     * pyb-release, pyb-small and libpython, 2 bytes larger on programmer.
+     * literal, but LZMA codes the resulting pairs better: smaller patches on most corpus pairs,
+     * a hardly larger one on programmer.
      */
     private int sparsePairsWithin(byte[] diff, int d, int space) {
         pairs.reset();

@@ -82,9 +82,9 @@ public final class ImageLoader {
 
     /**
      * The whole file, read piece by piece straight into its array. {@code Files.readAllBytes} reads
-     * through a native buffer as large as the file, whose pages are all new to the process: 30 ms
-     * of a 3.5 MB image's load on a virtual machine where a page fault is dear, 2 ms this way. A
-     * file that grew since its size was taken is read to its end all the same (within the limit).
+     * through a native buffer as large as the file, whose pages are all new to the process: most of
+     * a large image's load on a virtual machine where a page fault is dear (docs/bench, "Diff time
+     * against bsdiff": page faults). A file that grew since its size was taken is read to its end all the same (within the limit).
      */
     static byte[] readRaw(Path path, int size) throws IOException {
         byte[] out = new byte[size];

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * heap: a small patch declaring a huge block, a 1 GiB new image, blocks in another compression
  * than bzip2 (LZMA with a 2 GiB dictionary, deflate, Pack200), and a fwdelta patch declaring a
  * 2 GiB - 1 image. Each must end with exit 3, one {@code fwdelta: error:} line naming what is
- * wrong, and no output file, partial or not. Before the fix they took 2 to 3.5 GB or wrote 1 GiB.
+ * wrong, and no output file, partial or not. Before the fix they took gigabytes of heap or wrote
+ * the 1 GiB image.
  */
 class UntrustedPatchCliTest {
     private static final String HEAP = "32m";

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a user sees when the port is missing, silent, or something else answers on it: the port
  * fails after the HELLOs of one --timeout (2 s by default), saying which it was. Counts are
- * asserted; the 10 s bound only guards against a hang (a silent port took 1 min 46 s before).
+ * asserted; the 10 s bound only guards against a hang (a silent port used to hang for minutes).
  */
 class SerialErrorsTest {
     private static final Duration HANG_GUARD = Duration.ofSeconds(10);
