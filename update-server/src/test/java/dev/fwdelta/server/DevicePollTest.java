@@ -74,7 +74,7 @@ class DevicePollTest {
             assertEquals("up to date: version 3", second.out().strip());
             String[] row = new AdminClient(uri, Fleet.TOKEN).device("board-1").split(" ");
             assertEquals("3", row[2], "checked in with version 3");
-            assertEquals(new OtaDevice.Installed(3, fleet.v2).sha256(), row[3]);
+            assertEquals(OtaDevice.Installed.of(3, fleet.v2).sha256(), row[3]);
             assertEquals("installed", row[4]);
         }
     }

@@ -122,7 +122,7 @@ final class Fleet {
             flash = DeviceSimulator.provision(LAYOUT, image);
             ota = new OtaDevice(server, id, secret, HW, LAYOUT, flash,
                     new UpdatePolicy(16 * 1024, trust, version, false, HW));
-            installed = new OtaDevice.Installed(version, image);
+            installed = OtaDevice.Installed.of(version, image);
         }
 
         byte[] active(int size) {
@@ -136,7 +136,7 @@ final class Fleet {
             String body = http.send(HttpRequest.newBuilder(server.resolve("/d/checkin")).header("Authorization", auth)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("hw=" + HW + "&ver=" + version + "&sha="
-                            + new OtaDevice.Installed(version, image).sha256())).build(),
+                            + OtaDevice.Installed.of(version, image).sha256())).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             CheckinAnswer offer = CheckinAnswer.parse(body, 1 << 20);
             HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(server.resolve(offer.url()))

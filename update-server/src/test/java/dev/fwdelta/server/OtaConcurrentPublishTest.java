@@ -58,7 +58,7 @@ class OtaConcurrentPublishTest {
                     return admin.putArtifact(fleet.v2);
                 });
             }
-            String sha = new OtaDevice.Installed(0, fleet.v2).sha256();
+            String sha = OtaDevice.Installed.of(0, fleet.v2).sha256();
             for (Future<String> f : pool.invokeAll(puts)) {
                 assertEquals(sha, f.get(), "every upload is answered 201 with its name");
             }
@@ -93,7 +93,7 @@ class OtaConcurrentPublishTest {
             assertEquals(6, names.size(), "one file per artifact, no upload left half-written: " + names);
             for (String name : names) {
                 byte[] bytes = Files.readAllBytes(store.resolve(name.substring(0, 2)).resolve(name));
-                assertEquals(name, new OtaDevice.Installed(0, bytes).sha256(), "the file hashes to its name");
+                assertEquals(name, OtaDevice.Installed.of(0, bytes).sha256(), "the file hashes to its name");
             }
 
             URI devices = Fleet.uri(b);

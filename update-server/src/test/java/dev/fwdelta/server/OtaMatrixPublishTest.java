@@ -86,7 +86,7 @@ class OtaMatrixPublishTest {
             for (Fleet.Device dev : List.of(onV0, onV1)) {
                 byte[] base = dev == onV0 ? fleet.v0 : fleet.v1;
                 ReleaseManifest.Entry e = manifest.patches().stream()
-                        .filter(x -> x.fromSha256().equals(new OtaDevice.Installed(0, base).sha256())).findFirst().orElseThrow();
+                        .filter(x -> x.fromSha256().equals(OtaDevice.Installed.of(0, base).sha256())).findFirst().orElseThrow();
                 assertArrayEquals(Files.readAllBytes(out.resolve(e.file())),
                         dev.offeredBytes(uri, dev.installed.version(), base), dev.id + " is offered " + e.file());
                 assertEquals(OtaDevice.Outcome.INSTALLED, dev.ota.poll(dev.installed), dev.id);
@@ -144,7 +144,7 @@ class OtaMatrixPublishTest {
                     "new image SHA-256");
             assertRefused(admin, image, full, aSha + ":" + admin.putArtifact(signed(other, b, Fleet.options(2), fleet)),
                     "old image SHA-256");
-            String otherSha = new OtaDevice.Installed(0, other).sha256();
+            String otherSha = OtaDevice.Installed.of(0, other).sha256();
             assertRefused(admin, image, full, otherSha + ":" + admin.putArtifact(signed(other, b, Fleet.options(2), fleet)),
                     "is not an image published for hardware " + Fleet.HW);
             String unsignedFull = admin.putArtifact(PatchBuilder.build(new byte[0], b, Fleet.options(2)).patch());

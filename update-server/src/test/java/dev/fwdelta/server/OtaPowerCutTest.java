@@ -50,7 +50,7 @@ class OtaPowerCutTest {
                 dev.flash.setFaults(null);
                 dev.ota.powerOn();
                 boolean onNew = Arrays.equals(fleet.v2, dev.active(fleet.v2.length));
-                OtaDevice.Installed now = onNew ? new OtaDevice.Installed(3, fleet.v2) : dev.installed;
+                OtaDevice.Installed now = onNew ? OtaDevice.Installed.of(3, fleet.v2) : dev.installed;
                 OtaDevice.Outcome o = dev.ota.poll(now);
                 assertEquals(onNew ? OtaDevice.Outcome.NOTHING_TO_DO : OtaDevice.Outcome.INSTALLED, o, "cut " + cut);
                 assertArrayEquals(fleet.v2, dev.active(fleet.v2.length), "cut before operation " + cut + " of " + total);

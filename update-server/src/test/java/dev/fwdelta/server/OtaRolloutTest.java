@@ -34,7 +34,7 @@ class OtaRolloutTest {
             Publisher p = new Publisher(admin, line -> { });
             p.publish(fleet.v0, Fleet.options(1), fleet.key, "all");
             p.publish(fleet.v1, Fleet.options(2), fleet.key, "group:beta");
-            String v0 = new OtaDevice.Installed(1, fleet.v0).sha256();
+            String v0 = OtaDevice.Installed.of(1, fleet.v0).sha256();
             String beta = admin.addDevice("beta-1", "beta");
             String other = admin.addDevice("other-1", "default");
             assertTrue(checkin(uri, "beta-1", beta, v0).startsWith("update 2 "));

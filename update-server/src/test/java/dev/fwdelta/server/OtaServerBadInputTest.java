@@ -128,7 +128,7 @@ class OtaServerBadInputTest {
         assertTrue(answer.startsWith("update 3 "), answer);
         String url = answer.strip().split(" ")[4];
         assertEquals("none\n", send(form("/d/checkin", basic("dev-b", secretB), "hw=" + Fleet.HW + "&ver=3&sha="
-                + new OtaDevice.Installed(3, fleet.v2).sha256())).body());
+                + OtaDevice.Installed.of(3, fleet.v2).sha256())).body());
         HttpResponse<String> other = send(req(url).header("Authorization", basic("dev-b", secretB)));
         assertEquals(404, other.statusCode());
         assertEquals(200, send(req(url).header("Authorization", basic("dev-a", adminSecret(a)))).statusCode());

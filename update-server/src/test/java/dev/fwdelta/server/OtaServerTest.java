@@ -61,7 +61,7 @@ class OtaServerTest {
         for (Fleet.Device dev : new Fleet.Device[] {a, b, c, d}) {
             assertEquals(OtaDevice.Outcome.INSTALLED, dev.ota.poll(dev.installed), dev.id);
             assertArrayEquals(fleet.v2, dev.active(fleet.v2.length), dev.id + " runs v2 exactly");
-            assertEquals(OtaDevice.Outcome.NOTHING_TO_DO, dev.ota.poll(new OtaDevice.Installed(3, fleet.v2)), dev.id);
+            assertEquals(OtaDevice.Outcome.NOTHING_TO_DO, dev.ota.poll(OtaDevice.Installed.of(3, fleet.v2)), dev.id);
             String[] row = new AdminClient(admin, Fleet.TOKEN).device(dev.id).split(" ");
             assertEquals("3", row[2], dev.id + " checked in with v2");
             assertEquals("installed", row[4], dev.id + " reported");

@@ -83,7 +83,7 @@ class OversizedAnswerTest {
     void deviceRefusesACheckinAnswerOverItsLineLimit() throws Exception {
         status = 200;
         OtaDevice device = device();
-        IOException e = assertThrows(IOException.class, () -> device.poll(new OtaDevice.Installed(1, new byte[16])));
+        IOException e = assertThrows(IOException.class, () -> device.poll(OtaDevice.Installed.of(1, new byte[16])));
         assertEquals("/d/checkin answer is longer than " + CheckinAnswer.MAX_LINE + " bytes", e.getMessage());
         assertFalse(delivered.get(), "the device read the whole answer");
     }
@@ -92,7 +92,7 @@ class OversizedAnswerTest {
     void deviceShowsOnlyTheStartOfAnOversizedRefusal() throws Exception {
         status = 500;
         OtaDevice device = device();
-        IOException e = assertThrows(IOException.class, () -> device.poll(new OtaDevice.Installed(1, new byte[16])));
+        IOException e = assertThrows(IOException.class, () -> device.poll(OtaDevice.Installed.of(1, new byte[16])));
         assertTrue(e.getMessage().startsWith("/d/checkin answered 500: xxx"), e.getMessage());
         assertTrue(e.getMessage().length() < CheckinAnswer.MAX_LINE + 100, "message of " + e.getMessage().length());
         assertFalse(delivered.get(), "the device read the whole refusal");

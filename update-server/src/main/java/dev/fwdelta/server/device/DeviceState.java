@@ -28,10 +28,6 @@ public record DeviceState(Image installed, Image pending) {
         public static Image of(long version, byte[] image) {
             return new Image(version, image.length, HexFormat.of().formatHex(ImageChecksums.of(image).sha256()));
         }
-
-        boolean isHeldIn(byte[] bytes) {
-            return bytes.length == size && of(version, bytes).sha256.equals(sha256);
-        }
     }
 
     public DeviceState withPending(Image p) {

@@ -38,10 +38,11 @@ public final class OtaDevice {
     static final int CHUNK = 4096;
     private static final int MAX_BOOTS = 8;
 
-    /** What the device runs: its version and image (read back from the active slot after an install). */
-    public record Installed(long version, byte[] image) {
-        public String sha256() {
-            return HexFormat.of().formatHex(ImageChecksums.of(image).sha256());
+    /** What the device runs, as its check-in reports it: its version and its image's SHA-256 (hex). */
+    public record Installed(long version, String sha256) {
+        /** An image's version and hash, the image hashed here: the host side's (tests, a state file's first line). */
+        public static Installed of(long version, byte[] image) {
+            return new Installed(version, HexFormat.of().formatHex(ImageChecksums.of(image).sha256()));
         }
     }
 
@@ -133,7 +134,18 @@ public final class OtaDevice {
         return Outcome.INSTALLED;
     }
 
-    /** The image now in the active slot, {@code size} bytes long (after an install: the new one). */
+    /**
+     * The SHA-256 (hex) of the active slot's first {@code size} bytes, read from flash a piece at a
+     * time as a device measures its image: no buffer of the image's size.
+     */
+    public String activeSha256(long size) {
+        return HexFormat.of().formatHex(UpdateAgent.measureRunningImage(layout, flash, size).sha256());
+    }
+
+    /**
+     * The image now in the active slot, {@code size} bytes long (after an install: the new one),
+     * copied out whole: for the host running this model (its image file, tests), not for the device.
+     */
     public byte[] activeImage(long size) {
         if (size < 0 || size > layout.active().size()) {
             throw new IllegalArgumentException("image size " + size + " is outside the active slot's 0.."

@@ -28,17 +28,17 @@ public final class PersistentDevice {
     public Result poll() throws IOException, InterruptedException {
         ota.powerOn();
         DeviceState state = DeviceState.load(stateFile);
-        byte[] active = ota.activeImage(state.installed().size());
         boolean resumed = false;
-        if (!state.installed().isHeldIn(active)) {
+        if (!holds(state.installed())) {
             state = settle(state);
-            active = ota.activeImage(state.installed().size());
             ota.reportInstalled(state.installed().version());
             resumed = true;
         }
         DeviceState before = state;
         ota.setJournal((version, size, sha) -> before.withPending(new DeviceState.Image(version, size, sha)).save(stateFile));
-        OtaDevice.Outcome outcome = ota.poll(new OtaDevice.Installed(state.installed().version(), active));
+        // The slot holds the recorded image (checked above): its version and hash are the check-in's.
+        OtaDevice.Outcome outcome = ota.poll(new OtaDevice.Installed(state.installed().version(),
+                state.installed().sha256()));
         if (outcome == OtaDevice.Outcome.INSTALLED) {
             state = settle(DeviceState.load(stateFile));
         }
@@ -48,12 +48,17 @@ public final class PersistentDevice {
     /** The state once the pending image is in the active slot, saved; an IOException when the slot holds neither. */
     private DeviceState settle(DeviceState state) throws IOException {
         DeviceState.Image p = state.pending();
-        if (p == null || !p.isHeldIn(ota.activeImage(p.size()))) {
+        if (p == null || !holds(p)) {
             throw new IOException("the active slot holds neither the recorded image (version "
                     + state.installed().version() + ") nor a pending one; " + stateFile + " does not belong to this flash");
         }
         DeviceState now = state.pendingInstalled();
         now.save(stateFile);
         return now;
+    }
+
+    /** Whether the active slot begins with this image: its hash, measured from flash a piece at a time. */
+    private boolean holds(DeviceState.Image image) {
+        return ota.activeSha256(image.size()).equals(image.sha256());
     }
 }
