@@ -14,7 +14,10 @@ import java.util.function.Consumer;
  * same way (no HTML escaping, nulls kept, numbers as numbers).
  */
 final class CommandOutput {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    /** Made on the first JSON line: a run that writes text for a person does not load Gson at all. */
+    private static final class Json {
+        static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    }
 
     private final PrintWriter out;
     private final boolean json;
@@ -55,7 +58,7 @@ final class CommandOutput {
     }
 
     private void line(Map<String, Object> fields) {
-        out.println(GSON.toJson(fields));
+        out.println(Json.GSON.toJson(fields));
     }
 
     /** The final line of a failed run with --json: {"event": "error", "exit_code", "error_code", "message"}. */
@@ -65,6 +68,6 @@ final class CommandOutput {
         e.put("exit_code", exitCode);
         e.put("error_code", errorCode);
         e.put("message", message);
-        return GSON.toJson(e);
+        return Json.GSON.toJson(e);
     }
 }
