@@ -3,13 +3,18 @@
  * The update agent (UpdateAgent.java, docs/DEVICE.md): checks a patch's header before anything is
  * written, stages the new image with erase-before-use, logs a write-once BLOCK record after each
  * block and resumes there after a power cut, verifies the staged image from flash, logs STAGED.
- * RAM: the applier's context and work buffer, a 256-byte staging buffer, one record, the header.
+ * RAM: fwd_agent (the applier's context, a 256-byte staging buffer, one record, the header: 1,760
+ * bytes on a Cortex-M4, budget FWD_AGENT_RAM_MAX 1,792) and the caller's work buffer.
  */
 #include <string.h>
 
 #include "fwd_bytes.h"
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_device.h"
+
+/* The build of any 32-bit target fails here when fwd_agent outgrows its budget (fwd_device.h;
+ * 64-bit hosts have wider pointers). */
+typedef char fwd_agent_fits_its_ram_budget[(sizeof(void *) > 4u || sizeof(fwd_agent) <= FWD_AGENT_RAM_MAX) ? 1 : -1];
 
 static uint32_t min32(uint32_t a, uint32_t b) {
     return a < b ? a : b;

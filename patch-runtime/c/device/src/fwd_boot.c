@@ -3,7 +3,8 @@
  * The bootloader's install logic (Bootloader.java, docs/DEVICE.md): swaps the active and staging
  * slots through the scratch area in groups, each phase logged as STEP once done, so that after a
  * power cut the last STEP says which phase to redo; boots the new image on trial and swaps back if
- * it was not confirmed. RAM: a 256-byte copy buffer and one record.
+ * it was not confirmed. RAM: a 256-byte copy buffer and what the agent and boot logs say, static
+ * (680 bytes, budget FWD_BOOT_RAM_MAX 704), and one record on the stack.
  */
 #include <string.h>
 
@@ -129,6 +130,9 @@ static void result(const fwd_layout *l, const fwd_agent_records *a, const fwd_he
 /* The agent and boot records, read once per boot; static: the bootloader's stack stays small. */
 static fwd_agent_records agent;
 static fwd_boot_records boot;
+/* The build fails here when the bootloader's static state outgrows its budget (fwd_device.h; no
+ * pointers in it, so the check holds on every target). */
+typedef char fwd_boot_fits_its_ram_budget[sizeof copy_buf + sizeof agent + sizeof boot <= FWD_BOOT_RAM_MAX ? 1 : -1];
 
 int fwd_boot(const fwd_layout *l, fwd_boot_result *r) {
     fwd_log log;

@@ -6,6 +6,10 @@
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_uart.h"
 
+/* fwd_uart's RAM budget (fwd_uart.h): the build of any 32-bit target fails here when the session
+ * state outgrows it (64-bit hosts have wider pointers). */
+typedef char fwd_uart_fits_its_ram_budget[(sizeof(void *) > 4u || sizeof(fwd_uart) <= FWD_UART_RAM_MAX) ? 1 : -1];
+
 #define RESULT_OK 0u
 #define RESULT_OTHER 0xFFFFu
 #define NAK_GAP 1u

@@ -139,6 +139,13 @@ typedef struct {
 
 #define FWD_STAGING_CHUNK 256u
 
+/* The RAM budget of fwd_agent on a 32-bit MCU (checked at compile time in fwd_agent.c): the
+ * applier's context (at most FWD_CONTEXT_MAX, which decoder_ram counts), the staging buffer, one
+ * record, the header, a MAP part and 140 bytes for the policy, the log and the counters: 1,792
+ * bytes (1,760 on a Cortex-M4). The applier's work buffer (decoder_ram - FWD_CONTEXT_MAX) is the
+ * caller's, on top. */
+#define FWD_AGENT_RAM_MAX (FWD_CONTEXT_MAX + FWD_STAGING_CHUNK + FWD_RECORD + FWD_HEADER_MAX + FWD_HEADER_PART + 140u)
+
 /* Agent results beyond fwd_error: the running image is on trial; the agent is not receiving. */
 #define FWD_AGENT_ON_TRIAL 0xFFFE
 #define FWD_AGENT_NOT_RECEIVING 0xFFFD
@@ -180,6 +187,11 @@ int fwd_agent_finish(fwd_agent *g);
 int fwd_agent_abort(fwd_agent *g);
 
 /* ---- Bootloader (Bootloader.java) ---- */
+/* The RAM budget of fwd_boot's static state (checked at compile time in fwd_boot.c): the 256-byte
+ * copy buffer and what the two logs say, read once per boot (fwd_agent_records with the 256-byte
+ * header, fwd_boot_records): 704 bytes (680 on a Cortex-M4 and on 64-bit hosts). Its stack comes
+ * on top (a record payload and the swap's locals: the QEMU bootloader's high-water mark). */
+#define FWD_BOOT_RAM_MAX 704u
 enum { FWD_BOOT_OLD = 0, FWD_BOOT_NEW = 1, FWD_BOOT_UNKNOWN = 2 };
 
 typedef struct {

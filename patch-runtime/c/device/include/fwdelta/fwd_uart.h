@@ -5,10 +5,12 @@
  * a push frame decoder (hunts for SOF, checks the header CRC and the length limit before it
  * buffers a payload, drops a frame whose CRC-32 fails) in front of the transfer session
  * (TransferSession.java + UartDevice.java): BEGIN / DATA / DONE / ABORT become update agent calls,
- * the answers READY / ACK / NAK / RESULT frames. RAM: one 1,035-byte frame buffer, one reply buffer,
- * and for selective repeat (docs/PROTOCOL.md, capability bit 0) a hold ring of FWD_UART_HOLD_BYTES
- * (1,024 by default; 0 builds a go-back-N-only device whose INFO is version 1's), 8 pairs of
- * u32 offsets, the range count and the mode: 1,096 bytes.
+ * the answers READY / ACK / NAK / RESULT frames. RAM (fwd_uart): one 1,035-byte frame buffer, a
+ * 75-byte reply buffer, and for selective repeat (docs/PROTOCOL.md, capability bit 0) a hold ring
+ * of FWD_UART_HOLD_BYTES (1,024 by default; 0 builds a go-back-N-only device whose INFO is version
+ * 1's) with 8 pairs of u32 offsets and the range count (1,092 bytes), and the session's fields:
+ * 2,248 bytes on a Cortex-M4. Budget FWD_UART_RAM_MAX (2,266 with the default ring, 1,174 without),
+ * checked at compile time on 32-bit targets (fwd_uart.c).
  */
 #ifndef FWDELTA_FWD_UART_H
 #define FWDELTA_FWD_UART_H
@@ -26,6 +28,15 @@
 #endif
 #define FWD_UART_HOLD_RANGES 8u
 #define FWD_CAP_SELECTIVE_REPEAT 1u
+
+/* The RAM budget of fwd_uart on a 32-bit MCU: the frame buffer, the reply buffer (11 + 64), the
+ * hold ring with its ranges and count, and 64 bytes for the session's pointers and counters. */
+#if FWD_UART_HOLD_BYTES > 0
+#define FWD_UART_HOLD_RAM (FWD_UART_HOLD_BYTES + 8u * FWD_UART_HOLD_RANGES + 4u)
+#else
+#define FWD_UART_HOLD_RAM 0u
+#endif
+#define FWD_UART_RAM_MAX (FWD_FRAME_OVERHEAD + FWD_FRAME_MAX_PAYLOAD + FWD_FRAME_OVERHEAD + 64u + FWD_UART_HOLD_RAM + 64u)
 
 enum {
     FWD_F_HELLO = 1, FWD_F_INFO = 2, FWD_F_BEGIN = 3, FWD_F_READY = 4, FWD_F_DATA = 5, FWD_F_ACK = 6,

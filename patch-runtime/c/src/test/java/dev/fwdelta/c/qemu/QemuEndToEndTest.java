@@ -49,6 +49,11 @@ class QemuEndToEndTest {
             assertTrue(device.awaitLog("app: running image bytes " + v2.length, 30), device.log());
             // v2 reports its version over the UART too: INFO's installed firmware version.
             assertEquals(2, QemuInfo.installedVersion(device.pty()), device.log());
+            // The stacks stayed within their bounds: the application's during the update (the
+            // signature check, the apply), the bootloader's at v1's boot and during the install.
+            int[] marks = QemuFirmware.assertStackMarks(device.log(), 1, 2);
+            System.out.printf("QEMU stack high-water marks: application %d bytes (bound %d), bootloader %d (bound %d)%n",
+                    marks[0], QemuFirmware.APP_STACK_BOUND, marks[1], QemuFirmware.BOOT_STACK_BOUND);
         }
         assertArrayEquals(v2, QemuFirmware.slot(flash, QemuFirmware.ACTIVE, v2.length), "active slot holds v2");
         assertArrayEquals(v1, QemuFirmware.slot(flash, QemuFirmware.STAGING, v1.length),
@@ -78,6 +83,7 @@ class QemuEndToEndTest {
         try (QemuDevice device = QemuDevice.start(flash, dir.resolve("qemu.log"))) {
             assertEquals(2, device.awaitRunningVersion(30), device.log());
             assertTrue(device.log().contains("boot: new image on trial"), device.log());
+            QemuFirmware.assertStackMarks(device.log(), 0, 1);
         }
         assertArrayEquals(v2, QemuFirmware.slot(flash, QemuFirmware.ACTIVE, v2.length), "active slot holds v2");
     }

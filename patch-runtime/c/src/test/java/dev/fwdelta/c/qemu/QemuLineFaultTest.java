@@ -66,6 +66,7 @@ class QemuLineFaultTest {
             assertTrue(faults > 0, "the relay injected faults");
             assertTrue(retransmitted > 0, "faults cost retransmissions: " + done);
             assertEquals(3, device.awaitRunningVersion(30), device.log());
+            QemuFirmware.assertStackMarks(device.log(), 1, 2);
         } finally {
             socat.destroy();
             socat.waitFor(5, TimeUnit.SECONDS);

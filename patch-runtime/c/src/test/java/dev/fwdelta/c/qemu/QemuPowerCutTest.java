@@ -93,6 +93,7 @@ class QemuPowerCutTest {
                 ops = Integer.parseInt(m.group(1));
             }
             assertTrue(ops > 0, device.log());
+            QemuFirmware.assertStackMarks(device.log(), 1, 2);
             return ops + 1; // v2's CONFIRMED record
         }
     }
@@ -127,6 +128,7 @@ class QemuPowerCutTest {
                 send.destroyForcibly();
                 send.waitFor(10, TimeUnit.SECONDS);
             }
+            QemuFirmware.assertStackMarks(device.log(), 0, 1);
         }
         // Power back: the bootloader finishes what it can and must start a whole image.
         try (QemuDevice device = QemuDevice.start(flash, dir.resolve("recover.log"))) {
@@ -147,6 +149,8 @@ class QemuPowerCutTest {
                 assertEquals(2, device.awaitRunningVersion(30), point + ": " + device.log());
             }
             assertEquals(2, QemuInfo.installedVersion(device.pty()), point + ": v2 answers: " + device.log());
+            // the bootloader's resumed install and, after a resend, the application's update
+            QemuFirmware.assertStackMarks(device.log(), version == 1 ? 1 : 0, 1);
         }
         assertArrayEquals(v2, QemuFirmware.slot(flash, QemuFirmware.ACTIVE, v2.length), point + ": v2 installed");
         Files.delete(flash);

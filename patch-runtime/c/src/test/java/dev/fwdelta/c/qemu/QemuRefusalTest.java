@@ -67,6 +67,7 @@ class QemuRefusalTest {
             refused(device, otherSlot, 6, "WRONG_LOAD_ADDRESS");
             assertArrayEquals(before, Files.readAllBytes(flash), "no refusal wrote the flash");
             assertEquals(1, QemuInfo.installedVersion(device.pty()), "the device still runs v1: " + device.log());
+            QemuFirmware.assertStackMarks(device.log(), 0, 1);
         }
         assertArrayEquals(before, Files.readAllBytes(flash), "flash unchanged");
     }
