@@ -16,7 +16,10 @@
 
 #include "fwdelta/fwd_apply.h"
 
-/* Codec memory the fuzzed device gives the applier: enough for LZMA with a 64 KiB dictionary. */
+/* The fuzzed device's RAM budget: enough for LZMA with a 64 KiB dictionary. Its work buffer is
+ * exactly what the patch's header asks for (fwd_work_size) when the header parses, malloc'd, so
+ * that a codec or the relocation map going past its share meets the sanitizers' redzone; a patch
+ * whose header does not parse gets the whole budget. */
 #define WORK_BYTES (96u * 1024u)
 
 typedef struct {
@@ -71,6 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t at;
     const uint8_t *patch;
     size_t patch_len;
+    fwd_header h;
+    uint32_t header_size;
+    uint8_t *exact = NULL;
+    int exact_size = -1;
     if (size < 4) {
         return 0;
     }
@@ -89,7 +96,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     port.user = &m;
     port.old_size = m.old_size;
     port.ram_budget = WORK_BYTES;
-    e = fwd_apply_init(&a, &port, (uint8_t *) work, WORK_BYTES);
+    if (patch_len >= 8 && fwd_header_prefix(patch, &header_size) == FWD_OK && header_size <= patch_len
+            && fwd_header_parse(patch, header_size, &h) == FWD_OK && fwd_work_size(&h) <= WORK_BYTES) {
+        exact = (uint8_t *) malloc(fwd_work_size(&h)); /* NULL for 0 bytes is a valid empty buffer */
+        exact_size = exact == NULL ? 0 : (int) fwd_work_size(&h);
+    }
+    e = exact_size >= 0 ? fwd_apply_init(&a, &port, exact, (uint32_t) exact_size)
+                        : fwd_apply_init(&a, &port, (uint8_t *) work, WORK_BYTES);
     if (e == FWD_OK && (data[1] & 1u) != 0) {
         fwd_trusted_key_init(&key, FWD_SIG_ED25519, TEST_KEY, sizeof TEST_KEY);
         trust.verify = test_verify;
@@ -118,5 +131,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (e != FWD_OK && fwd_apply_process(&a, data, 1) != e) {
         abort();
     }
+    free(exact);
     return 0;
 }

@@ -2,13 +2,17 @@
 /*
  * Unit tests of the C applier: checksum known answers, every golden vector at chunk sizes 1, 7
  * and 4096, and crafted bad patches with the error code each must raise (the differential
- * test in Java compares all of it with the Java runtime). Usage: fwd_unit_tests VECTOR_DIR
+ * test in Java compares all of it with the Java runtime), and every vector of the directory with a
+ * work buffer of exactly fwd_work_size(header) bytes. Usage: fwd_unit_tests VECTOR_DIR
  */
+#define _POSIX_C_SOURCE 200809L /* opendir: the vectors of the directory */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fwd_crypto_host.h"
+#include "fwd_internal.h"
 #include "fwdelta/fwd_apply.h"
 
 #define MAX_FILE 4096u
@@ -52,6 +56,10 @@ static uint32_t work[(20000u + 3u) / 4u];
 
 /* Applies patch to old in chunks of chunk bytes; the error code, output in m->out. */
 static const fwd_trust *trust_for_apply;
+/* The work buffer apply() gives the applier when exact_work is set (else the 20,000 bytes above). */
+static int exact_work;
+static uint8_t *exact_work_buffer;
+static uint32_t exact_work_size;
 
 static fwd_error apply(mem_images *m, const uint8_t *old, uint32_t old_size, const uint8_t *patch, uint32_t len,
                        uint32_t chunk) {
@@ -67,7 +75,8 @@ static fwd_error apply(mem_images *m, const uint8_t *old, uint32_t old_size, con
     port.user = m;
     port.old_size = old_size;
     port.ram_budget = 16384;
-    e = fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
+    e = exact_work ? fwd_apply_init(&a, &port, exact_work_buffer, exact_work_size)
+                   : fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
     if (e == FWD_OK && trust_for_apply != NULL) {
         e = fwd_apply_set_trust(&a, trust_for_apply);
     }
@@ -186,6 +195,83 @@ static void test_vectors(const char *dir) {
             EXPECT(images.out_size == new_size && memcmp(images.out, new_buf, new_size) == 0, VECTORS[v]);
         }
     }
+}
+
+/*
+ * Every vector of the directory (a new one is included without being listed) with a work buffer
+ * malloc'd to exactly fwd_work_size(header) = decoder_ram - FWD_CONTEXT_MAX bytes, at chunks 1 and
+ * 4096: the sanitizer build reports a codec or the relocation map that reads or writes past its
+ * share, which the 20,000-byte buffer above would hide. One byte less is refused before anything
+ * is written. Codecs none, lz77, lzma and split and a relocation map must all have been seen.
+ */
+static void test_exact_work_buffers(const char *dir) {
+    static const uint32_t CHUNKS[] = {1, 4096};
+    DIR *d = opendir(dir);
+    struct dirent *entry;
+    uint32_t codecs = 0;
+    uint32_t vectors = 0;
+    uint32_t with_map = 0;
+    uint32_t largest = 0;
+    if (d == NULL) {
+        fprintf(stderr, "cannot list %s\n", dir);
+        exit(2);
+    }
+    exact_work = 1;
+    while ((entry = readdir(d)) != NULL) {
+        char name[256];
+        size_t len = strlen(entry->d_name);
+        uint32_t old_size;
+        uint32_t new_size;
+        uint32_t patch_size;
+        uint32_t header_size;
+        uint32_t need;
+        fwd_header h;
+        size_t c;
+        if (len < 5 || len >= sizeof name || strcmp(entry->d_name + len - 4, ".fwd") != 0) {
+            continue;
+        }
+        memcpy(name, entry->d_name, len - 4);
+        name[len - 4] = 0;
+        old_size = load(dir, name, "old", old_buf);
+        new_size = load(dir, name, "new", new_buf);
+        patch_size = load(dir, name, "fwd", patch_buf);
+        if (fwd_header_prefix(patch_buf, &header_size) != FWD_OK || header_size > patch_size
+                || fwd_header_parse(patch_buf, header_size, &h) != FWD_OK) {
+            EXPECT(0, name);
+            continue;
+        }
+        need = fwd_work_size(&h);
+        EXPECT(h.decoder_ram == FWD_CONTEXT_MAX + need, "fwd_work_size = decoder_ram - FWD_CONTEXT_MAX");
+        /* malloc(0) may answer NULL: the applier then gets no buffer at all, as a stored patch needs */
+        exact_work_buffer = (uint8_t *) malloc(need);
+        exact_work_size = exact_work_buffer == NULL ? 0 : need;
+        EXPECT(exact_work_size == need, "malloc");
+        for (c = 0; c < sizeof CHUNKS / sizeof CHUNKS[0]; c++) {
+            fwd_error e = apply(&images, old_buf, old_size, patch_buf, patch_size, CHUNKS[c]);
+            if (e != FWD_OK) {
+                fprintf(stderr, "%s with a %u-byte work buffer, chunk %u: code %d %s\n", name, (unsigned) need,
+                        (unsigned) CHUNKS[c], (int) e, fwd_error_name(e));
+            }
+            EXPECT(e == FWD_OK, name);
+            EXPECT(images.out_size == new_size && memcmp(images.out, new_buf, new_size) == 0, name);
+        }
+        if (need > 0) {
+            exact_work_size = need - 1u;
+            EXPECT(apply(&images, old_buf, old_size, patch_buf, patch_size, 4096) == FWD_ERR_RAM_BUDGET_EXCEEDED
+                   && images.out_size == 0, "one byte less than fwd_work_size is refused before a write");
+        }
+        free(exact_work_buffer);
+        codecs |= 1u << h.codec;
+        with_map += h.map_count > 0;
+        largest = need > largest ? need : largest;
+        vectors++;
+    }
+    closedir(d);
+    exact_work = 0;
+    printf("exact work buffers: %u vectors (%u with a relocation map), largest %u bytes\n", (unsigned) vectors,
+           (unsigned) with_map, (unsigned) largest);
+    EXPECT(codecs == (1u << FWD_CODEC_NONE | 1u << FWD_CODEC_LZ77 | 1u << FWD_CODEC_LZMA | 1u << FWD_CODEC_SPLIT)
+           && with_map > 0, "the vectors cover codecs none, lz77, lzma, split and a relocation map");
 }
 
 /* One crafted bad patch per check this file covers: the code each must raise. */
@@ -520,6 +606,7 @@ int main(int argc, char **argv) {
     printf("context: sizeof(fwd_applier) = %u bytes\n", (unsigned) sizeof(fwd_applier));
     test_checksums();
     test_vectors(argv[1]);
+    test_exact_work_buffers(argv[1]);
     test_bad_patches(argv[1]);
     test_every_error_code(argv[1]);
     test_signatures(argv[1]);

@@ -114,6 +114,29 @@ static int base_is_measured(files *f, FILE *patch) {
     return ok;
 }
 
+/*
+ * The work buffer: malloc'd to exactly fwd_work_size of the patch's header when that parses and
+ * fits WORK_MAX, so that the ASan build the JUnit differential tests drive sees a codec or the
+ * relocation map reaching past its share (*exact = 1; NULL for 0 bytes); else the static buffer,
+ * and the applier reports the header. Rewinds the patch.
+ */
+static uint8_t *work_for(FILE *patch, uint32_t *size, int *exact) {
+    static uint8_t buf[FWD_HEADER_MAX];
+    fwd_header h;
+    uint32_t header_size;
+    size_t got = fread(buf, 1, FWD_HEADER_MAX, patch);
+    rewind(patch);
+    *exact = got >= 8 && fwd_header_prefix(buf, &header_size) == FWD_OK && header_size <= got
+            && fwd_header_parse(buf, header_size, &h) == FWD_OK && fwd_work_size(&h) <= sizeof work;
+    if (*exact) {
+        uint8_t *w = (uint8_t *) malloc(fwd_work_size(&h));
+        *size = w == NULL ? 0 : fwd_work_size(&h);
+        return w;
+    }
+    *size = (uint32_t) sizeof work;
+    return (uint8_t *) work;
+}
+
 int main(int argc, char **argv) {
     static fwd_applier a;
     static fwd_trusted_key keys[TRUST_MAX];
@@ -130,6 +153,9 @@ int main(int argc, char **argv) {
     unsigned long slot = 0;
     int checked = 0;
     int base_measured = 0;
+    uint8_t *work_buffer;
+    uint32_t work_size;
+    int exact_work;
     trust.verify = fwd_crypto_host_verify;
     trust.user = NULL;
     trust.keys = keys;
@@ -204,7 +230,8 @@ int main(int argc, char **argv) {
     port.user = &f;
     port.old_size = (uint32_t) old_size;
     port.ram_budget = 0xFFFFFFFFu;
-    e = fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
+    work_buffer = work_for(patch, &work_size, &exact_work);
+    e = fwd_apply_init(&a, &port, work_buffer, work_size);
     if (e == FWD_OK && base_measured && base_is_measured(&f, patch)) {
         e = fwd_apply_set_base_checked(&a);
     }
@@ -227,6 +254,9 @@ int main(int argc, char **argv) {
     }
     if (e == FWD_OK && flush_staged(&f) != 0) {
         e = FWD_ERR_IO_ERROR;
+    }
+    if (exact_work) {
+        free(work_buffer);
     }
     if (f.old_map != NULL) {
         munmap((void *) f.old_map, f.old_size);
