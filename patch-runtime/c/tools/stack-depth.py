@@ -6,7 +6,9 @@ Compiles src/*.c with arm-none-eabi-gcc -Os -fcallgraph-info=su (frame sizes as 
 plus the call edges), then sums the frames along the deepest call chain from each public
 function. The library has no recursion (a cycle fails this script) and calls through pointers
 only into the port (read_old, write_new, verify): their own stack comes on top, reported as
-"+ callback". Usage: patch-runtime/c/tools/stack-depth.py
+"+ callback". Each depth is held to a limit, the README's figure plus 48 bytes (three small
+frames) of headroom: the script exits 1 above one (Maven runs it, execution cortex-m4-stack-depth).
+Usage: patch-runtime/c/tools/stack-depth.py
 """
 import glob
 import os
@@ -18,6 +20,12 @@ import tempfile
 ENTRY_POINTS = ["fwd_apply_init", "fwd_apply_set_trust", "fwd_apply_process", "fwd_apply_finish",
                 "fwd_header_check_signature", "fwd_trusted_key_init"]
 NODE = re.compile(r'node: \{ title: "([^"]+)" label: "[^"]*?\\n[^"]*?(?:\\n(\d+) bytes \((static|dynamic[^)]*)\))?"')
+# README "Figures", Stack: the measured depth (bytes) of each entry point and, for those that call
+# the port, the depth where they do; the limit is each figure + HEADROOM.
+HEADROOM = 48
+FIGURES = {"fwd_apply_init": 24, "fwd_apply_set_trust": 0, "fwd_apply_process": 816,
+           "fwd_apply_process + callback": 632, "fwd_apply_finish": 512, "fwd_header_check_signature": 48,
+           "fwd_header_check_signature + callback": 48, "fwd_trusted_key_init": 552}
 EDGE = re.compile(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
 
 
@@ -77,11 +85,20 @@ def main():
     def short(fn):
         return fn.split(":")[-1]
 
+    over = []
     for entry in ENTRY_POINTS:
         depth, chain, _ = deepest(entry, [])
         cb = to_callback(entry)
         print(f"{entry}: {depth} bytes" + ("" if cb is None else f"; {cb} bytes + the port callback's own"))
         print("    " + " -> ".join(f"{short(f)}({frames.get(f, 0)})" for f in chain))
+        for name, got in ((entry, depth), (entry + " + callback", cb)):
+            if got is not None and got > FIGURES[name] + HEADROOM:
+                over.append(f"{name}: {got} bytes, over its limit of {FIGURES[name] + HEADROOM}"
+                            f" (README's {FIGURES[name]} + {HEADROOM})")
+    print(f"limits: the README's figures + {HEADROOM} bytes (fwd_apply_process "
+          f"{FIGURES['fwd_apply_process'] + HEADROOM})")
+    if over:
+        sys.exit("stack-depth: " + "; ".join(over))
 
 
 if __name__ == "__main__":
