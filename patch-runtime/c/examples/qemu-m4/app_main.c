@@ -32,9 +32,9 @@ int fwd_crypto_embedded_verify(void *user, const fwd_trusted_key *key, const uin
                                uint32_t message_len, const uint8_t signature[FWD_SIGNATURE_BYTES]);
 static fwd_trusted_key trusted_key;
 static fwd_trust trust;
-/* mbed TLS's bignums for a P-256 verify come from this pool (tools/cortex-m4-crypto-size: a verify
- * needs more than 4096 bytes, 5120 pass); Ed25519 needs none. */
-static unsigned char mbedtls_pool[6144];
+/* mbed TLS's bignums for a P-256 verify come from this pool (board.h; QemuP256PoolTest checks a
+ * verify passes in it and finds the smallest that does); Ed25519 needs none. */
+static unsigned char mbedtls_pool[APP_MBEDTLS_POOL];
 
 #if APP_VERSION >= 2
 /* v2's new feature: a checksum of its own banner, reported at start (changes code and data). */

@@ -113,6 +113,11 @@ final class QemuDevice implements AutoCloseable {
         return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
+    /** QEMU's exit code, once it ended (the guest's semihosting exit: 0 for an application exit). */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     /** Pulls the plug: SIGKILL, nothing of QEMU runs after it. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

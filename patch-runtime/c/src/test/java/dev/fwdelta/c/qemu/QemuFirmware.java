@@ -39,7 +39,7 @@ final class QemuFirmware {
      */
     static final int APP_STACK_BOUND = 6144;
     static final int BOOT_STACK_BOUND = 1536;
-    private static final Pattern STACK_MARK = Pattern.compile("(app|boot): stack high-water mark \\(bytes\\) (\\d+)\n");
+    private static final Pattern STACK_MARK = Pattern.compile("(app|p256-check|boot): stack high-water mark \\(bytes\\) (\\d+)\n");
 
     private static boolean built;
 
@@ -86,6 +86,12 @@ final class QemuFirmware {
         return Files.readAllBytes(app(version));
     }
 
+    /** The P-256 pool check (p256_check.c), linked as an application. */
+    static byte[] p256CheckBytes() throws IOException, InterruptedException {
+        build();
+        return Files.readAllBytes(BUILD.resolve("p256-check.bin"));
+    }
+
     /** Erased flash (0xFF) with {@code image} in the active slot: the factory state. */
     static Path flashWith(Path file, byte[] image) throws IOException {
         byte[] flash = new byte[FLASH_SIZE];
@@ -100,15 +106,15 @@ final class QemuFirmware {
 
     /**
      * Checks every stack high-water mark in a QEMU console log against its bound and that there
-     * are at least {@code apps} application and {@code boots} bootloader marks; the largest of
-     * each ({app, boot}, 0 when none).
+     * are at least {@code apps} application (or P-256 check) and {@code boots} bootloader marks;
+     * the largest of each ({app, boot}, 0 when none).
      */
     static int[] assertStackMarks(String log, int apps, int boots) {
         Matcher m = STACK_MARK.matcher(log);
         int[] count = new int[2];
         int[] max = new int[2];
         while (m.find()) {
-            int who = m.group(1).equals("app") ? 0 : 1;
+            int who = m.group(1).equals("boot") ? 1 : 0; // p256_check.c runs on the application's stack
             int bytes = Integer.parseInt(m.group(2));
             assertTrue(bytes <= (who == 0 ? APP_STACK_BOUND : BOOT_STACK_BOUND), m.group().strip()
                     + ": above the bound of " + (who == 0 ? APP_STACK_BOUND : BOOT_STACK_BOUND) + " bytes\n" + log);
