@@ -30,9 +30,13 @@ import java.util.zip.CRC32;
 public final class PatchApplier {
     private enum State { HEADER, MAP, BLOCK_HEADER, BLOCK_DATA, END, DONE, FAILED }
 
-    /** Told when the relocation map at the start of the payload has arrived (the agent keeps it). */
+    /** Told when the relocation map at the start of the payload has arrived (the agent logs it). */
     @FunctionalInterface
     public interface MapListener {
+        /**
+         * {@code section}: the map's 8-byte entries (format 3's compact map expanded), the
+         * applier's own map and not a copy: to be read, never changed.
+         */
         void mapReady(byte[] section) throws IOException;
     }
 
@@ -64,6 +68,7 @@ public final class PatchApplier {
 
     private BlockListener listener;
     private MapListener mapListener;
+    /** The map section while it arrives; then the relocation map's own storage (RAM: 8 bytes per entry). */
     private byte[] mapBuffer;
     /** Resumed mid-patch: the payload and new-image hashes cannot cover bytes seen before. */
     private boolean resumed;
@@ -97,6 +102,8 @@ public final class PatchApplier {
      * base image); the payload SHA-256 and the new image's checksums cannot be checked by the
      * applier, since earlier bytes are gone: the caller must verify the new image it stored
      * (the update agent reads it back from flash) against {@code header().newImage()}.
+     * {@code mapSection}: the map's 8-byte entries, kept as the applier's map (not copied), or
+     * null when the patch has none or none was kept.
      */
     public static PatchApplier resume(OldImage old, ImageSink sink, UpdatePolicy policy, byte[] header,
                                       byte[] mapSection, ResumePoint at) throws IOException {
@@ -340,7 +347,7 @@ public final class PatchApplier {
                 throw new PatchException(ErrorCode.BAD_MAP, "bad value for map_bytes: " + header.mapLength()
                         + " (ends before the last of map_count " + header.mapCount() + " entries)");
             }
-            mapBuffer = compactMap.section();
+            mapBuffer = compactMap.section(); // expanded in place: no second copy
             compactMap = null;
             onMap();
         }
@@ -353,8 +360,9 @@ public final class PatchApplier {
         records = new RecordApplier(new RelocatedOldImage(old, map), header.oldSize(), header.newSize(), this::emit,
                 0, 0, maxRecordKind(header));
         if (mapListener != null) {
-            mapListener.mapReady(mapBuffer.clone());
+            mapListener.mapReady(mapBuffer);
         }
+        mapBuffer = null; // the map holds the section now
         nextBlockOrEnd();
     }
 
