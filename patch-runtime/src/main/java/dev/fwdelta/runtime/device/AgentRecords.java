@@ -4,19 +4,21 @@ package dev.fwdelta.runtime.device;
 import dev.fwdelta.runtime.apply.ResumePoint;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
-import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The update agent's progress log (docs/DEVICE.md): the patch header in five HEADER records, a
- * BEGIN record, a BLOCK record per applied block, and STAGED once the new image verified.
+ * BEGIN record, the relocation map in MAP records (if the patch has one), a BLOCK record per
+ * applied block, and STAGED once the new image verified. Read one record at a time (as
+ * fwd_log.c's agent_record): RAM the header (256 bytes), the last resume point and its pending
+ * bytes (at most 32), and one bit per logged MAP part. The map's bytes stay in the log until a
+ * resume reads them into the applier's map ({@link #readMap}).
  */
-final class AgentRecords {
+final class AgentRecords implements StatusLog.Reader {
     static final int HEADER = 1;
     static final int BEGIN = 2;
     static final int BLOCK = 3;
@@ -24,93 +26,108 @@ final class AgentRecords {
     static final int MAP = 5;
     static final int HEADER_PART = 52;
     static final int HEADER_PARTS = (Limits.HEADER_SIZE + HEADER_PART - 1) / HEADER_PART;
+    /** Parts of the largest map section (256 entries of 8 bytes): 40, so one bit each fits a long. */
+    static final int MAX_MAP_PARTS = mapParts((long) Limits.MAX_MAP_ENTRIES * Limits.MAP_ENTRY_BYTES);
+    private static final int MAX_PENDING = 32;
+    private static final int P = StatusLog.PAYLOAD_AT;
 
-    final byte[] header;
-    final long patchId;
-    final ResumePoint lastBlock;
-    final byte[] pending;
-    final boolean staged;
-    /** The relocation map section, if the patch has one and all its parts were logged; else null. */
-    final byte[] map;
+    /** The logged header (zero-padded to 256 bytes) if the log describes an update; else null. */
+    byte[] header;
+    long patchId;
+    /** The last applied block, or null before the first. */
+    ResumePoint lastBlock;
+    /** The bytes of the last, incomplete program unit at {@link #lastBlock}. */
+    byte[] pending = new byte[0];
+    boolean staged;
 
-    private AgentRecords(byte[] header, long patchId, ResumePoint lastBlock, byte[] pending, boolean staged,
-                         byte[] map) {
-        this.map = map;
-        this.header = header;
-        this.patchId = patchId;
-        this.lastBlock = lastBlock;
-        this.pending = pending;
-        this.staged = staged;
-    }
+    private final byte[] headerParts = new byte[Limits.HEADER_SIZE];
+    private int headerPartsSeen;
+    private boolean begun;
+    private long beginId;
+    private final long[] block = new long[4];
+    private boolean blockSeen;
+    private final byte[] pendingSeen = new byte[MAX_PENDING];
+    private int pendingLength;
+    private long mapPartsSeen;
+    private boolean stagedSeen;
+
+    private AgentRecords() {}
 
     boolean active() {
         return header != null;
     }
 
     static AgentRecords read(StatusLog log) {
-        byte[] header = new byte[HEADER_PARTS * HEADER_PART];
-        boolean[] have = new boolean[HEADER_PARTS];
-        boolean begun = false;
-        ResumePoint last = null;
-        byte[] pending = new byte[0];
-        boolean staged = false;
-        long beginId = 0;
-        byte[] mapParts = new byte[256 * HEADER_PART];
-        boolean[] haveMap = new boolean[256];
-        for (StatusLog.Entry e : log.entries()) {
-            byte[] p = e.payload();
-            switch (e.type()) {
-                case HEADER -> {
-                    int part = p[0] & 0xFF;
-                    if (part < HEADER_PARTS) {
-                        System.arraycopy(p, 1, header, part * HEADER_PART, HEADER_PART);
-                        have[part] = true;
-                    }
-                }
-                case BEGIN -> {
-                    begun = true;
-                    beginId = LittleEndian.u64(p, 0);
-                }
-                case BLOCK -> {
-                    last = new ResumePoint(LittleEndian.u32(p, 0), LittleEndian.u32(p, 4), LittleEndian.u32(p, 8),
-                            LittleEndian.u32(p, 12));
-                    pending = Arrays.copyOfRange(p, 17, 17 + Math.min(p[16] & 0xFF, 32));
-                }
-                case STAGED -> staged = true;
-                case MAP -> {
-                    int part = p[0] & 0xFF;
-                    System.arraycopy(p, 1, mapParts, part * HEADER_PART, HEADER_PART);
-                    haveMap[part] = true;
-                }
-                default -> { }
-            }
-        }
-        for (boolean h : have) {
-            begun &= h;
-        }
-        byte[] h = Arrays.copyOf(header, Limits.HEADER_SIZE);
-        if (!begun || beginId != patchId(h)) {
-            return new AgentRecords(null, 0, null, new byte[0], false, null);
-        }
-        return new AgentRecords(h, beginId, last, pending, staged, map(h, mapParts, haveMap));
+        AgentRecords r = new AgentRecords();
+        log.read(r);
+        r.conclude();
+        return r;
     }
 
-    private static byte[] map(byte[] header, byte[] parts, boolean[] have) {
-        int bytes;
-        try {
-            bytes = (int) PatchHeader.parse(header).mapBytes();
-        } catch (PatchException e) {
-            return null; // the header was checked before it was logged: a torn log, start over
-        }
-        if (bytes == 0) {
-            return null;
-        }
-        for (int part = 0; part < mapParts(bytes); part++) {
-            if (!have[part]) {
-                return null;
+    @Override
+    public void record(int type, byte[] r) {
+        switch (type) {
+            case HEADER -> {
+                int part = r[P] & 0xFF;
+                if (part < HEADER_PARTS) {
+                    int at = part * HEADER_PART;
+                    System.arraycopy(r, P + 1, headerParts, at, Math.min(HEADER_PART, Limits.HEADER_SIZE - at));
+                    headerPartsSeen |= 1 << part;
+                }
             }
+            case BEGIN -> {
+                begun = true;
+                beginId = LittleEndian.u64(r, P);
+            }
+            case BLOCK -> {
+                blockSeen = true;
+                for (int i = 0; i < block.length; i++) {
+                    block[i] = LittleEndian.u32(r, P + 4 * i);
+                }
+                pendingLength = Math.min(r[P + 16] & 0xFF, MAX_PENDING);
+                System.arraycopy(r, P + 17, pendingSeen, 0, pendingLength);
+            }
+            case STAGED -> stagedSeen = true;
+            case MAP -> {
+                int part = r[P] & 0xFF;
+                if (part < MAX_MAP_PARTS) {
+                    mapPartsSeen |= 1L << part;
+                }
+            }
+            default -> { }
         }
-        return Arrays.copyOf(parts, bytes);
+    }
+
+    /** After the last record: an update is described if all header parts and a BEGIN naming that header were logged. */
+    private void conclude() {
+        if (!begun || headerPartsSeen != (1 << HEADER_PARTS) - 1 || beginId != patchId(headerParts)) {
+            return;
+        }
+        header = headerParts;
+        patchId = beginId;
+        staged = stagedSeen;
+        if (blockSeen) {
+            lastBlock = new ResumePoint(block[0], block[1], block[2], block[3]);
+            pending = Arrays.copyOf(pendingSeen, pendingLength);
+        }
+    }
+
+    /** Whether the patch has a relocation map and every part of it was logged. */
+    boolean mapLogged(PatchHeader h) {
+        int parts = mapParts(h.mapBytes());
+        return h.mapCount() > 0 && parts <= MAX_MAP_PARTS && mapPartsSeen == (parts == 64 ? -1L : (1L << parts) - 1);
+    }
+
+    /** The logged map section of {@code mapBytes} bytes (the last record of a part wins), read in one pass. */
+    static byte[] readMap(StatusLog log, int mapBytes) {
+        byte[] section = new byte[mapBytes];
+        log.read((type, r) -> {
+            int at = (r[P] & 0xFF) * HEADER_PART;
+            if (type == MAP && at < mapBytes) {
+                System.arraycopy(r, P + 1, section, at, Math.min(HEADER_PART, mapBytes - at));
+            }
+        });
+        return section;
     }
 
     static int mapParts(long mapBytes) {
@@ -119,48 +136,51 @@ final class AgentRecords {
 
     static void writeMap(StatusLog log, byte[] section) throws IOException {
         for (int part = 0; part < mapParts(section.length); part++) {
-            byte[] p = new byte[StatusLog.PAYLOAD];
-            p[0] = (byte) part;
-            System.arraycopy(section, part * HEADER_PART, p, 1, Math.min(HEADER_PART, section.length - part * HEADER_PART));
-            log.append(MAP, p);
+            byte[] r = log.draft();
+            r[P] = (byte) part;
+            System.arraycopy(section, part * HEADER_PART, r, P + 1,
+                    Math.min(HEADER_PART, section.length - part * HEADER_PART));
+            log.append(MAP);
         }
     }
 
-    /** The first 8 bytes of SHA-256 of the header: names the patch in both logs. */
+    /** The first 8 bytes of SHA-256 of the header (its 256 bytes, zero-padded): names the patch in both logs. */
     static long patchId(byte[] header) {
         try {
-            return LittleEndian.u64(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(header,
-                    Limits.HEADER_SIZE)), 0);
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(header, 0, Limits.HEADER_SIZE);
+            return LittleEndian.u64(sha.digest(), 0);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** The header, zero-padded to 256 bytes, in five HEADER records; then BEGIN. */
     static void writeBegin(StatusLog log, byte[] header) throws IOException {
-        byte[] padded = Arrays.copyOf(header, HEADER_PARTS * HEADER_PART);
         for (int part = 0; part < HEADER_PARTS; part++) {
-            byte[] p = new byte[StatusLog.PAYLOAD];
-            p[0] = (byte) part;
-            System.arraycopy(padded, part * HEADER_PART, p, 1, HEADER_PART);
-            log.append(HEADER, p);
+            byte[] r = log.draft();
+            r[P] = (byte) part;
+            int at = part * HEADER_PART;
+            System.arraycopy(header, at, r, P + 1, Math.min(HEADER_PART, Limits.HEADER_SIZE - at));
+            log.append(HEADER);
         }
-        byte[] p = new byte[StatusLog.PAYLOAD];
-        LittleEndian.put64(p, 0, patchId(header));
-        log.append(BEGIN, p);
+        LittleEndian.put64(log.draft(), P, patchId(header));
+        log.append(BEGIN);
     }
 
     static void writeBlock(StatusLog log, ResumePoint at, byte[] pending) throws IOException {
-        byte[] p = new byte[StatusLog.PAYLOAD];
-        LittleEndian.put32(p, 0, at.blocksDone());
-        LittleEndian.put32(p, 4, at.patchOffset());
-        LittleEndian.put32(p, 8, at.newOffset());
-        LittleEndian.put32(p, 12, at.oldOffset());
-        p[16] = (byte) pending.length;
-        System.arraycopy(pending, 0, p, 17, pending.length);
-        log.append(BLOCK, p);
+        byte[] r = log.draft();
+        LittleEndian.put32(r, P, at.blocksDone());
+        LittleEndian.put32(r, P + 4, at.patchOffset());
+        LittleEndian.put32(r, P + 8, at.newOffset());
+        LittleEndian.put32(r, P + 12, at.oldOffset());
+        r[P + 16] = (byte) pending.length;
+        System.arraycopy(pending, 0, r, P + 17, pending.length);
+        log.append(BLOCK);
     }
 
-    static List<Integer> types() {
-        return List.of(HEADER, BEGIN, BLOCK, STAGED);
+    static void writeStaged(StatusLog log) throws IOException {
+        log.draft();
+        log.append(STAGED);
     }
 }

@@ -7,9 +7,10 @@ import java.io.IOException;
 /**
  * The bootloader's install log (docs/DEVICE.md): INSTALL names the patch and the number of
  * sectors to swap; STEP records each finished phase of the swap; SWAPPED, TRIAL, CONFIRMED;
- * REVERT, more STEPs, REVERTED.
+ * REVERT, more STEPs, REVERTED. Read one record at a time (as fwd_log.c's boot_record): RAM the
+ * install state below, some 40 bytes.
  */
-final class BootRecords {
+final class BootRecords implements StatusLog.Reader {
     static final int INSTALL = 16;
     static final int STEP = 17;
     static final int SWAPPED = 18;
@@ -20,6 +21,7 @@ final class BootRecords {
 
     static final int PASS_INSTALL = 0;
     static final int PASS_REVERT = 1;
+    private static final int P = StatusLog.PAYLOAD_AT;
 
     long patchId;
     boolean installed;
@@ -33,32 +35,35 @@ final class BootRecords {
     boolean revertStarted;
     boolean reverted;
 
+    /** What the log says, read one record at a time. */
     static BootRecords read(StatusLog log) {
         BootRecords b = new BootRecords();
-        for (StatusLog.Entry e : log.entries()) {
-            byte[] p = e.payload();
-            switch (e.type()) {
-                case INSTALL -> {
-                    b.installed = true;
-                    b.patchId = LittleEndian.u64(p, 0);
-                    b.groups = (int) LittleEndian.u32(p, 8);
-                }
-                case STEP -> {
-                    int pass = p[0];
-                    if (pass == PASS_INSTALL || pass == PASS_REVERT) {
-                        b.lastSector[pass] = (int) LittleEndian.u32(p, 1);
-                        b.lastPhase[pass] = p[5];
-                    }
-                }
-                case SWAPPED -> b.swapped = true;
-                case TRIAL -> b.trial = true;
-                case CONFIRMED -> b.confirmed = true;
-                case REVERT -> b.revertStarted = true;
-                case REVERTED -> b.reverted = true;
-                default -> { }
-            }
-        }
+        log.read(b);
         return b;
+    }
+
+    @Override
+    public void record(int type, byte[] r) {
+        switch (type) {
+            case INSTALL -> {
+                installed = true;
+                patchId = LittleEndian.u64(r, P);
+                groups = (int) LittleEndian.u32(r, P + 8);
+            }
+            case STEP -> {
+                int pass = r[P];
+                if (pass == PASS_INSTALL || pass == PASS_REVERT) {
+                    lastSector[pass] = (int) LittleEndian.u32(r, P + 1);
+                    lastPhase[pass] = r[P + 5];
+                }
+            }
+            case SWAPPED -> swapped = true;
+            case TRIAL -> trial = true;
+            case CONFIRMED -> confirmed = true;
+            case REVERT -> revertStarted = true;
+            case REVERTED -> reverted = true;
+            default -> { }
+        }
     }
 
     /** True if this log is about patch {@code id} (installing, installed or reverted). */
@@ -72,21 +77,23 @@ final class BootRecords {
     }
 
     static void writeInstall(StatusLog log, long patchId, int groups) throws IOException {
-        byte[] p = new byte[StatusLog.PAYLOAD];
-        LittleEndian.put64(p, 0, patchId);
-        LittleEndian.put32(p, 8, groups);
-        log.append(INSTALL, p);
+        byte[] r = log.draft();
+        LittleEndian.put64(r, P, patchId);
+        LittleEndian.put32(r, P + 8, groups);
+        log.append(INSTALL);
     }
 
     static void writeStep(StatusLog log, int pass, int sector, int phase) throws IOException {
-        byte[] p = new byte[StatusLog.PAYLOAD];
-        p[0] = (byte) pass;
-        LittleEndian.put32(p, 1, sector);
-        p[5] = (byte) phase;
-        log.append(STEP, p);
+        byte[] r = log.draft();
+        r[P] = (byte) pass;
+        LittleEndian.put32(r, P + 1, sector);
+        r[P + 5] = (byte) phase;
+        log.append(STEP);
     }
 
+    /** A record that says only its type (SWAPPED, TRIAL, CONFIRMED, REVERT, REVERTED). */
     static void write(StatusLog log, int type) throws IOException {
-        log.append(type, new byte[StatusLog.PAYLOAD]);
+        log.draft();
+        log.append(type);
     }
 }

@@ -23,8 +23,11 @@ import java.util.List;
  *   3: erase active[i],  copy scratch -&gt; active[i]
  * </pre>
  * After a cut the last logged step says which phase to redo; its source is still intact, so
- * every phase can be repeated. docs/DEVICE.md has the state machine. RAM: a 256-byte copy buffer
- * and one 64-byte log record.
+ * every phase can be repeated. docs/DEVICE.md has the state machine. RAM (1,040 bytes as C lays
+ * it out): a 256-byte copy buffer, also the one the slot is checked through; one 64-byte log
+ * record; what the two logs say, read one record at a time ({@link AgentRecords}: the 256-byte
+ * header, the resume point and pending bytes, a bit per MAP part; {@link BootRecords}: 424 bytes
+ * together); the parsed header (184 bytes) and a SHA-256 state (112 bytes).
  */
 public final class Bootloader {
     private static final int CHUNK = 256;
@@ -46,42 +49,42 @@ public final class Bootloader {
     public BootResult boot() throws IOException {
         AgentRecords agent = AgentRecords.read(agentLog);
         BootRecords b = BootRecords.read(bootLog);
-        if (b.installed && agent.active() && b.patchId == agent.patchId) {
+        PatchHeader h = agent.active() ? parse(agent.header) : null;
+        if (b.installed && h != null && b.patchId == agent.patchId) {
             if (b.revertStarted) {
                 if (!b.reverted) {
-                    swap(BootRecords.PASS_REVERT, b);
+                    swap(BootRecords.PASS_REVERT, b, h);
                     BootRecords.write(bootLog, BootRecords.REVERTED);
                 }
-                return result(agent, false);
+                return result(h, false);
             }
             if (!b.swapped) {
-                swap(BootRecords.PASS_INSTALL, b);
+                swap(BootRecords.PASS_INSTALL, b, h);
                 BootRecords.write(bootLog, BootRecords.SWAPPED);
             }
             if (b.confirmed) {
-                return result(agent, false);
+                return result(h, false);
             }
             if (b.trial) {
                 // Booted on trial before and not confirmed: the new image failed. Swap back.
                 BootRecords.write(bootLog, BootRecords.REVERT);
-                swap(BootRecords.PASS_REVERT, BootRecords.read(bootLog));
+                swap(BootRecords.PASS_REVERT, BootRecords.read(bootLog), h);
                 BootRecords.write(bootLog, BootRecords.REVERTED);
-                return result(agent, false);
+                return result(h, false);
             }
             BootRecords.write(bootLog, BootRecords.TRIAL);
-            return result(agent, true);
+            return result(h, true);
         }
-        if (agent.active() && agent.staged) {
-            PatchHeader h = parse(agent.header);
+        if (h != null && agent.staged) {
             int groups = SwapPlan.groups(layout, Math.max(h.oldSize(), h.newSize())).size();
             bootLog.erase();
             BootRecords.writeInstall(bootLog, agent.patchId, groups);
-            swap(BootRecords.PASS_INSTALL, BootRecords.read(bootLog));
+            swap(BootRecords.PASS_INSTALL, BootRecords.read(bootLog), h);
             BootRecords.write(bootLog, BootRecords.SWAPPED);
             BootRecords.write(bootLog, BootRecords.TRIAL);
-            return result(agent, true);
+            return result(h, true);
         }
-        return result(agent, false);
+        return result(h, false);
     }
 
     /** The application confirms the image it runs on trial: it stays. */
@@ -92,9 +95,8 @@ public final class Bootloader {
         }
     }
 
-    private void swap(int pass, BootRecords b) throws IOException {
-        AgentRecords agent = AgentRecords.read(agentLog);
-        PatchHeader h = parse(agent.header);
+    /** Runs the pass from the step after the last one logged; {@code h} is the logged patch header. */
+    private void swap(int pass, BootRecords b, PatchHeader h) throws IOException {
         List<SwapPlan.Group> groups = SwapPlan.groups(layout, Math.max(h.oldSize(), h.newSize()));
         if (groups.size() != b.groups) {
             throw new IllegalStateException("install log says " + b.groups + " groups, layout gives " + groups.size());
@@ -154,11 +156,11 @@ public final class Bootloader {
         }
     }
 
-    private BootResult result(AgentRecords agent, boolean trial) {
-        if (!agent.active()) {
+    /** What the active slot holds, by the logged header's checksums (no update logged: the old image). */
+    private BootResult result(PatchHeader h, boolean trial) {
+        if (h == null) {
             return new BootResult(BootResult.Image.OLD, trial);
         }
-        PatchHeader h = parse(agent.header);
         if (slotHolds(h.newImage())) {
             return new BootResult(BootResult.Image.NEW, trial);
         }
@@ -172,8 +174,9 @@ public final class Bootloader {
         if (expected.size() > layout.active().size()) {
             return false;
         }
+        // through the copy buffer, free between swaps (as fwd_boot.c's slot_holds)
         return SlotChecksums.read(flash, layout.active().offset(), expected.size(),
-                ImageChecksums.Accumulator.toCheck(expected)).matches(expected);
+                ImageChecksums.Accumulator.toCheck(expected), buffer).matches(expected);
     }
 
     private static PatchHeader parse(byte[] header) {

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * the interrupted attempt are rewritten with the same bytes: allowed by the NOR bit rule, and
  * skipped on ECC flash where a unit takes one program per erase. A unit there that differs and is
  * not erased was torn: {@link TornUnitException}, and the agent restarts the update.
- * RAM: the 256-byte buffer.
+ * RAM: the 256-byte buffer, and on ECC flash a second one to compare units.
  */
 final class StagingWriter implements ImageSink {
     static final int CHUNK = 256;
@@ -27,7 +27,8 @@ final class StagingWriter implements ImageSink {
     private final Region slot;
     private final int unit;
     private final byte[] buffer = new byte[CHUNK];
-    private final byte[] current = new byte[CHUNK];
+    /** What an ECC flash holds under the buffer, to skip identical units; null on other flash. */
+    private final byte[] current;
     private final long sessionStart;
     /** Slot offset of buffer[0]; always unit-aligned. */
     private long bufferStart;
@@ -39,6 +40,7 @@ final class StagingWriter implements ImageSink {
         this.flash = flash;
         this.slot = slot;
         this.unit = flash.geometry().programUnit();
+        this.current = flash.geometry().eccUnits() ? new byte[CHUNK] : null;
         this.bufferStart = newOffset - pending.length;
         if (bufferStart % unit != 0 || pending.length >= unit) {
             throw new IllegalArgumentException("resume at " + newOffset + " with " + pending.length + " pending bytes");

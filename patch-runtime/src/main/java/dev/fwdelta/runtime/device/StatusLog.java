@@ -4,9 +4,7 @@ package dev.fwdelta.runtime.device;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.flash.Flash;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.zip.CRC32;
 
 /**
@@ -26,14 +24,21 @@ import java.util.zip.CRC32;
 final class StatusLog {
     static final int RECORD = 64;
     static final int PAYLOAD = 56;
+    /** Where a record's payload starts. */
+    static final int PAYLOAD_AT = 4;
 
-    /** One valid record. */
-    record Entry(int type, byte[] payload) {
+    /** Told each valid record in turn. */
+    @FunctionalInterface
+    interface Reader {
+        /** {@code record} is the log's one record buffer: valid during the call only, payload at {@link #PAYLOAD_AT}. */
+        void record(int type, byte[] record);
     }
 
     private final Flash flash;
     private final Region region;
-    private final byte[] slot = new byte[RECORD];
+    /** The one record in RAM: each record read in turn, or the next one being written. */
+    private final byte[] record = new byte[RECORD];
+    private final CRC32 crc = new CRC32();
 
     StatusLog(Flash flash, Region region) {
         this.flash = flash;
@@ -44,33 +49,38 @@ final class StatusLog {
         return (int) (region.size() / RECORD);
     }
 
-    /** Valid records, in the order they were written. */
-    List<Entry> entries() {
-        List<Entry> out = new ArrayList<>();
+    /** Hands each valid record to {@code reader}, in the order they were written, through the one record buffer. */
+    void read(Reader reader) {
         for (int i = 0; i < capacity(); i++) {
-            flash.read(region.offset() + (long) i * RECORD, slot, 0, RECORD);
-            if (slot[0] == 'F' && slot[1] == 'W' && crcOk(slot)) {
-                out.add(new Entry(slot[2] & 0xFF, Arrays.copyOfRange(slot, 4, 4 + PAYLOAD)));
+            flash.read(region.offset() + (long) i * RECORD, record, 0, RECORD);
+            if (record[0] == 'F' && record[1] == 'W' && crcOk()) {
+                reader.record(record[2] & 0xFF, record);
             }
         }
-        return out;
     }
 
-    void append(int type, byte[] payload) throws IOException {
+    /**
+     * The next record, zeroed: the caller writes its payload from {@link #PAYLOAD_AT}, then
+     * {@link #append} writes it. Shares the buffer {@link #read} uses, so nothing may read the log in between.
+     */
+    byte[] draft() {
+        Arrays.fill(record, (byte) 0);
+        return record;
+    }
+
+    /** Writes the {@link #draft()} as a record of {@code type} after the last record. */
+    void append(int type) throws IOException {
         int next = nextFree();
         if (next >= capacity()) {
             throw new IOException("status log at 0x" + Long.toHexString(region.offset()) + " is full ("
                     + capacity() + " records)");
         }
-        byte[] r = new byte[RECORD];
-        r[0] = 'F';
-        r[1] = 'W';
-        r[2] = (byte) type;
-        System.arraycopy(payload, 0, r, 4, Math.min(payload.length, PAYLOAD));
-        CRC32 crc = new CRC32();
-        crc.update(r, 0, 60);
-        LittleEndian.put32(r, 60, crc.getValue());
-        flash.program(region.offset() + (long) next * RECORD, r, 0, RECORD);
+        record[0] = 'F';
+        record[1] = 'W';
+        record[2] = (byte) type;
+        record[3] = 0;
+        LittleEndian.put32(record, 60, crcOfFirst60());
+        flash.program(region.offset() + (long) next * RECORD, record, 0, RECORD);
     }
 
     /** Erases the region: a new log. */
@@ -91,9 +101,13 @@ final class StatusLog {
         return last + 1;
     }
 
-    private static boolean crcOk(byte[] r) {
-        CRC32 crc = new CRC32();
-        crc.update(r, 0, 60);
-        return crc.getValue() == LittleEndian.u32(r, 60);
+    private boolean crcOk() {
+        return crcOfFirst60() == LittleEndian.u32(record, 60);
+    }
+
+    private long crcOfFirst60() {
+        crc.reset();
+        crc.update(record, 0, 60);
+        return crc.getValue();
     }
 }

@@ -29,8 +29,10 @@ import java.util.Arrays;
  * The base-image check reads the whole active slot; the agent keeps what it found (and what the
  * device measured at boot, when it did) for the rest of its run, as nothing it does writes that
  * slot: the check and the applier that follows it read the slot once, not twice.
- * RAM: the applier's decoder_ram, the 256-byte staging buffer, a 64-byte record, the header, and
- * the running image's checksums (48 bytes).
+ * RAM: the applier's decoder_ram, the 256-byte staging buffer (on ECC flash a second one), a
+ * 64-byte record, the header, the running image's checksums (48 bytes), and at a restart the
+ * logged resume point and pending bytes (48 bytes). Its log is read one record at a time; the
+ * relocation map read back from it at a restart becomes the applier's map (in decoder_ram).
  */
 public final class UpdateAgent {
     /** Where the agent stands. */
@@ -71,9 +73,10 @@ public final class UpdateAgent {
             state = State.IDLE;
         } else {
             header = r.header;
-            patchLength = headerOf(r.header).size() + headerOf(r.header).payloadLength();
+            PatchHeader h = headerOf(r.header);
+            patchLength = h.size() + h.payloadLength();
             state = r.staged ? State.STAGED : State.RECEIVING;
-            offset = r.staged ? patchLength : resumePoint(r, headerOf(r.header)).patchOffset();
+            offset = r.staged ? patchLength : resumePoint(r, h).patchOffset();
         }
     }
 
@@ -215,7 +218,7 @@ public final class UpdateAgent {
             state = State.FAILED;
             throw e;
         }
-        log.append(AgentRecords.STAGED, new byte[StatusLog.PAYLOAD]);
+        AgentRecords.writeStaged(log);
         state = State.STAGED;
     }
 
@@ -233,7 +236,8 @@ public final class UpdateAgent {
         PatchHeader h = headerOf(header);
         ResumePoint at = resumePoint(r, h);
         writer = new StagingWriter(flash, layout.staging(), at.newOffset(), r.pending);
-        applier = PatchApplier.resume(oldImage(h), writer, policy, header, r.map, at);
+        byte[] map = r.mapLogged(h) ? AgentRecords.readMap(log, (int) h.mapBytes()) : null;
+        applier = PatchApplier.resume(oldImage(h), writer, policy, header, map, at);
         applier.setBlockListener(this::blockDone);
         applier.setMapListener(section -> AgentRecords.writeMap(log, section));
         offset = at.patchOffset();
@@ -244,7 +248,7 @@ public final class UpdateAgent {
         if (r.lastBlock != null) {
             return r.lastBlock;
         }
-        long start = h.size() + (r.map != null ? h.mapLength() : 0);
+        long start = h.size() + (r.mapLogged(h) ? h.mapLength() : 0);
         return new ResumePoint(0, start, 0, 0);
     }
 

@@ -11,6 +11,8 @@ import dev.fwdelta.runtime.sim.FaultPlan;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.sim.PowerCutException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusLogTest {
@@ -19,31 +21,42 @@ class StatusLogTest {
                 new FlashCosts(0, 0, 0, 0)));
     }
 
+    /** Each valid record's type and first payload byte, as "type:byte", in the order read. */
+    private static List<String> records(StatusLog log) {
+        List<String> out = new ArrayList<>();
+        log.read((type, r) -> out.add(type + ":" + r[StatusLog.PAYLOAD_AT]));
+        return out;
+    }
+
+    private static void append(StatusLog log, int type, int firstByte) throws IOException {
+        log.draft()[StatusLog.PAYLOAD_AT] = (byte) firstByte;
+        log.append(type);
+    }
+
     @Test
     void appendReadAndFull() throws Exception {
         StatusLog log = new StatusLog(flash(true), new Region(0, 256));
         assertEquals(4, log.capacity());
         for (int i = 0; i < 4; i++) {
-            log.append(7, new byte[] {(byte) i});
+            append(log, 7, i);
         }
-        assertEquals(4, log.entries().size());
-        assertEquals(3, log.entries().get(3).payload()[0]);
-        IOException e = assertThrows(IOException.class, () -> log.append(7, new byte[0]));
+        assertEquals(List.of("7:0", "7:1", "7:2", "7:3"), records(log));
+        IOException e = assertThrows(IOException.class, () -> append(log, 7, 0));
         assertEquals("status log at 0x0 is full (4 records)", e.getMessage());
         log.erase();
-        assertEquals(0, log.entries().size());
+        assertEquals(List.of(), records(log));
     }
 
     @Test
     void aTornRecordIsSkippedAndNeverReprogrammed() throws Exception {
         NorFlash f = flash(true);
         StatusLog log = new StatusLog(f, new Region(0, 512));
-        log.append(1, new byte[] {1});
+        append(log, 1, 1);
         f.setFaults(FaultPlan.cutBefore(0, true));
-        assertThrows(PowerCutException.class, () -> log.append(2, new byte[] {2}));
+        assertThrows(PowerCutException.class, () -> append(log, 2, 2));
         f.setFaults(null);
-        assertEquals(1, log.entries().size(), "torn record must fail its CRC");
-        log.append(3, new byte[] {3}); // goes after the torn slot: ECC flash refuses a second program
-        assertEquals(3, log.entries().get(1).type());
+        assertEquals(List.of("1:1"), records(log), "torn record must fail its CRC");
+        append(log, 3, 3); // goes after the torn slot: ECC flash refuses a second program
+        assertEquals(List.of("1:1", "3:3"), records(log));
     }
 }
