@@ -26,11 +26,14 @@ class MemoryBoundTest {
         t.version = version;
         t.sparse = version == 3;
         t.codecId = codecId;
-        t.codecProps = (2 * 5) * 9; // lc0 lp0 pb2
-        t.codecWindow = 8192;
+        t.codecProps = codecId == 1 ? 0 : (2 * 5) * 9; // lz77 has no props; lzma lc0 lp0 pb2
+        t.codecWindow = codecId == 1 ? 1024 : 8192;
         t.maxBlockRaw = 40_000;
-        t.compressor = codecId == 3 ? raw -> TestSplitCodec.split(raw, 8192, 0, 0, 2)
-                : raw -> TestCodecs.lzma(raw, 8192, 0, 0, 2);
+        t.compressor = switch (codecId) {
+            case 1 -> raw -> TestCodecs.lz4(raw, (int) t.codecWindow); // naive search: a small window keeps it quick
+            case 3 -> raw -> TestSplitCodec.split(raw, 8192, 0, 0, 2);
+            default -> raw -> TestCodecs.lzma(raw, 8192, 0, 0, 2);
+        };
         for (int off = 0; off < kib * 1024; off += 32 * 1024) {
             t.block().add(new TestPatch.Rec(TestPatch.diff(32 * 1024, 97), TestPatch.bytes(off, 16), 0));
         }
@@ -76,6 +79,12 @@ class MemoryBoundTest {
     @Test
     void heapAllocatedDoesNotGrowWithTheImageWithCodecSplit() throws Exception {
         check(patch(64, 3, 3), patch(2048, 3, 3));
+    }
+
+    /** Codec lz77 (LZ4 blocks): its history window is allocated once, like LZMA's dictionary. */
+    @Test
+    void heapAllocatedDoesNotGrowWithTheImageWithCodecLz77() throws Exception {
+        check(patch(64, 3, 1), patch(2048, 3, 1));
     }
 
     /**
