@@ -36,10 +36,7 @@ public final class DeviceServer implements Runnable {
                         BooleanSupplier finished) {
         this.link = link;
         this.faults = faults;
-        this.session = sessions.apply(f -> {
-            byte[] b = f.encode();
-            link.write(b, 0, b.length);
-        });
+        this.session = sessions.apply(link::write);
         this.finished = finished;
     }
 

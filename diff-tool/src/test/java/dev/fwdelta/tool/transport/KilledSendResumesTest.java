@@ -15,6 +15,7 @@ import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.DeviceInfo;
+import dev.fwdelta.runtime.transport.Frame;
 import dev.fwdelta.runtime.transport.FrameType;
 import dev.fwdelta.runtime.transport.UartDevice;
 import dev.fwdelta.tool.Corpus;
@@ -59,11 +60,11 @@ class KilledSendResumesTest {
         try (PtyPair pty = new PtyPair(dir); SerialLink deviceEnd = SerialLink.open(pty.device.toString(), 115200)) {
             DeviceServer server = new DeviceServer(deviceEnd, FaultSpec.none(),
                     out -> new UartDevice(() -> new UpdateAgent(layout, flash, POLICY),
-                            new DeviceInfo(POLICY.ramBudget(), 0, 0, LAYOUT), f -> {
-                                if (f.type() == FrameType.ACK) {
-                                    lastAck.set(LittleEndian.u32(f.payload(), 0));
+                            new DeviceInfo(POLICY.ramBudget(), 0, 0, LAYOUT), (b, off, len) -> {
+                                if ((b[off + 1] & 0xFF) == FrameType.ACK.code()) { // the frame's type byte
+                                    lastAck.set(LittleEndian.u32(b, off + Frame.HEADER));
                                 }
-                                out.send(f);
+                                out.send(b, off, len);
                             }),
                     () -> false);
             Thread device = new Thread(server);

@@ -421,8 +421,8 @@ public final class PatchApplier {
         }
         blockIndex++;
         if (listener != null) {
-            listener.blockDone(new ResumePoint(blockIndex, header.size() + header.payloadLength() - payloadLeft,
-                    records.newPos(), records.oldPos()));
+            listener.blockDone(blockIndex, header.size() + header.payloadLength() - payloadLeft, records.newPos(),
+                    records.oldPos());
         }
         nextBlockOrEnd();
     }

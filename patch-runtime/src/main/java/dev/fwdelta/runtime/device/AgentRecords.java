@@ -168,14 +168,16 @@ final class AgentRecords implements StatusLog.Reader {
         log.append(BEGIN);
     }
 
-    static void writeBlock(StatusLog log, ResumePoint at, byte[] pending) throws IOException {
+    /** A BLOCK record: where the apply can resume, and the bytes of the unit not yet programmed. */
+    static void writeBlock(StatusLog log, long blocksDone, long patchOffset, long newOffset, long oldOffset,
+                           StagingWriter pending) throws IOException {
         byte[] r = log.draft();
-        LittleEndian.put32(r, P, at.blocksDone());
-        LittleEndian.put32(r, P + 4, at.patchOffset());
-        LittleEndian.put32(r, P + 8, at.newOffset());
-        LittleEndian.put32(r, P + 12, at.oldOffset());
-        r[P + 16] = (byte) pending.length;
-        System.arraycopy(pending, 0, r, P + 17, pending.length);
+        LittleEndian.put32(r, P, blocksDone);
+        LittleEndian.put32(r, P + 4, patchOffset);
+        LittleEndian.put32(r, P + 8, newOffset);
+        LittleEndian.put32(r, P + 12, oldOffset);
+        r[P + 16] = (byte) pending.pendingLength();
+        pending.copyPending(r, P + 17);
         log.append(BLOCK);
     }
 

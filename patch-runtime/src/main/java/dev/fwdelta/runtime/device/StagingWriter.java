@@ -72,9 +72,14 @@ final class StagingWriter implements ImageSink {
         }
     }
 
-    /** Bytes of the last, incomplete unit (not yet in flash). */
-    byte[] pending() {
-        return Arrays.copyOf(buffer, buffered);
+    /** How many bytes of the last, incomplete unit are not yet in flash (after {@link #flushUnits}). */
+    int pendingLength() {
+        return buffered;
+    }
+
+    /** Copies those bytes to {@code dst} at {@code at} (into the progress record: no array of their own). */
+    void copyPending(byte[] dst, int at) {
+        System.arraycopy(buffer, 0, dst, at, buffered);
     }
 
     /** The end of the image: pads the last unit with the erased value and programs it. */

@@ -115,10 +115,12 @@ public final class UpdateAgent {
             }
             return offset; // the link dropped, the agent kept its place: the next expected byte
         }
-        PatchApplier check = new PatchApplier(oldImage(PatchHeader.parse(h)), (b, off, len) -> { }, policy);
-        check.process(h, 0, size); // signature, board, version, RAM, base image: before any write
-        runningImage = check.baseChecksums();
-        PatchHeader parsed = check.header();
+        // The applier that will apply the patch checks its header: signature, board, version, RAM,
+        // base image, before any write. One applier, so decoder_ram is allocated once per begin.
+        StagingWriter w = newWriter();
+        PatchApplier checked = applierFor(h, w);
+        runningImage = checked.baseChecksums();
+        PatchHeader parsed = checked.header();
         // The new image runs from the active slot after the swap: a patch linked elsewhere would not boot.
         parsed.checkLoadAddress(activeSlotAddress());
         if (parsed.newSize() > layout.staging().size()) {
@@ -142,21 +144,33 @@ public final class UpdateAgent {
         if (BootRecords.read(bootLog).concerns(AgentRecords.patchId(h))) {
             bootLog.erase(); // history of an earlier attempt of this same patch (e.g. reverted): not this one's
         }
-        start(h, parsed);
+        start(h, w, checked);
         return offset;
     }
 
-    /** Logs BEGIN for a checked header and opens the applier at the payload start. */
-    private void start(byte[] h, PatchHeader parsed) throws IOException {
+    /** A writer at the start of the staging slot (it writes nothing until the applier gives it bytes). */
+    private StagingWriter newWriter() {
+        return new StagingWriter(flash, layout.staging(), 0, new byte[0]);
+    }
+
+    /** An applier into {@code w} that has taken (and so checked) header {@code h}: at the payload start. */
+    private PatchApplier applierFor(byte[] h, StagingWriter w) throws IOException {
+        PatchApplier a = new PatchApplier(oldImage(PatchHeader.parse(h)), w, policy);
+        a.process(h, 0, PatchHeader.sizeFromPrefix(h));
+        return a;
+    }
+
+    /** Logs BEGIN for a checked header and keeps the applier that checked it, at the payload start. */
+    private void start(byte[] h, StagingWriter w, PatchApplier checked) throws IOException {
         log.erase();
         AgentRecords.writeBegin(log, h);
         header = h;
+        PatchHeader parsed = checked.header();
         patchLength = parsed.size() + parsed.payloadLength();
-        writer = new StagingWriter(flash, layout.staging(), 0, new byte[0]);
-        applier = new PatchApplier(oldImage(parsed), writer, policy);
+        writer = w;
+        applier = checked;
         applier.setBlockListener(this::blockDone);
         applier.setMapListener(section -> AgentRecords.writeMap(log, section));
-        applier.process(h, 0, parsed.size());
         offset = parsed.size();
         state = State.RECEIVING;
     }
@@ -167,7 +181,8 @@ public final class UpdateAgent {
      * attempt reaches them.
      */
     private UpdateRestartedException restart(IOException torn) throws IOException {
-        start(header, headerOf(header));
+        StagingWriter w = newWriter();
+        start(header, w, applierFor(header, w));
         return new UpdateRestartedException(offset, torn);
     }
 
@@ -252,9 +267,9 @@ public final class UpdateAgent {
         return new ResumePoint(0, start, 0, 0);
     }
 
-    private void blockDone(ResumePoint at) throws IOException {
+    private void blockDone(long blocksDone, long patchOffset, long newOffset, long oldOffset) throws IOException {
         writer.flushUnits();
-        AgentRecords.writeBlock(log, at, writer.pending());
+        AgentRecords.writeBlock(log, blocksDone, patchOffset, newOffset, oldOffset, writer);
     }
 
     private void verifyStaged(PatchHeader h) throws IOException {

@@ -10,23 +10,35 @@ import java.util.zip.CRC32;
  * Push decoder for the UART framing. It hunts for SOF, checks the header CRC and the length limit
  * before buffering a payload, and drops a frame whose CRC fails; after any error it resumes the
  * hunt at the byte after the bad SOF, so the next good frame is always found. Garbage is counted,
- * never thrown. Memory: one fixed buffer of the largest frame.
+ * never thrown. Memory: one fixed buffer of the largest frame (and one CRC-32 state).
  */
 public final class FrameDecoder {
-    /** Receives each good frame. */
+    /** Receives each good frame as its own copy (for a host, which keeps frames). */
     @FunctionalInterface
     public interface Sink {
         void frame(Frame f) throws IOException;
     }
 
+    /** Receives each good frame in place: its payload is {@code b[off..off+len)}, valid during the call only. */
+    @FunctionalInterface
+    public interface InPlaceSink {
+        void frame(FrameType type, int seq, byte[] b, int off, int len) throws IOException;
+    }
+
     private final byte[] buffer = new byte[Frame.OVERHEAD + Frame.MAX_PAYLOAD];
-    private final Sink sink;
+    private final CRC32 crc = new CRC32();
+    private final InPlaceSink sink;
     private int filled;
     private long badHeaders;
     private long badFrames;
     private long skippedBytes;
 
     public FrameDecoder(Sink sink) {
+        this((type, seq, b, off, len) -> sink.frame(new Frame(type, seq, Arrays.copyOfRange(b, off, off + len))));
+    }
+
+    /** A decoder that allocates nothing per frame (a device's): the sink reads each payload from the decoder's buffer. */
+    public FrameDecoder(InPlaceSink sink) {
         this.sink = sink;
     }
 
@@ -54,27 +66,26 @@ public final class FrameDecoder {
         }
         if (filled > Frame.HEADER && filled == Frame.OVERHEAD + LittleEndian.u16(buffer, 3)) {
             int length = filled - Frame.OVERHEAD;
-            CRC32 crc = new CRC32();
+            crc.reset();
             crc.update(buffer, 0, Frame.HEADER + length);
             if (crc.getValue() != LittleEndian.u32(buffer, Frame.HEADER + length)) {
                 badFrames++;
                 resync(1);
                 return;
             }
-            Frame f = new Frame(FrameType.of(buffer[1] & 0xFF), buffer[2] & 0xFF,
-                    Arrays.copyOfRange(buffer, Frame.HEADER, Frame.HEADER + length));
-            filled = 0;
-            sink.frame(f);
+            filled = 0; // the payload stays in the buffer until the next byte is pushed
+            sink.frame(FrameType.of(buffer[1] & 0xFF), buffer[2] & 0xFF, buffer, Frame.HEADER, length);
         }
     }
 
     /** Drops the first {@code n} buffered bytes and re-scans the rest for a frame start. */
     private void resync(int n) throws IOException {
-        byte[] rest = Arrays.copyOfRange(buffer, n, filled);
+        int end = filled;
         filled = 0;
         skippedBytes += n;
-        for (byte b : rest) {
-            push(b);
+        // In place, no copy: a byte pushed again lands at an index below the one read next.
+        for (int i = n; i < end; i++) {
+            push(buffer[i]);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  *
  * <p>With selective repeat on (a UART host that asked for it, docs/PROTOCOL.md), data after a gap
  * is kept in {@link HeldData} and applied as soon as the missing bytes arrive, so the host resends
- * only what was lost. RAM: the agent's, two longs, and the hold ring when one is given
+ * only what was lost. RAM: the agent's, two longs, its one {@link Reply}, and the hold ring when one is given
  * ({@code holdBytes} + {@link HeldData#MAX_RANGES} pairs of longs; none for go-back-N only).
  */
 public final class TransferSession {
@@ -45,18 +45,57 @@ public final class TransferSession {
         IGNORED
     }
 
-    /** One answer: its kind, and the offset or the status and message it carries. */
-    public record Reply(Kind kind, long offset, int status, String message) {
-        static Reply at(Kind kind, long offset) {
-            return new Reply(kind, offset, RESULT_OK, "");
+    /**
+     * One answer: its kind, and the offset or the status and message it carries. The session has
+     * one, rewritten by each call (a device allocates nothing per message): read it before the
+     * session's next call.
+     */
+    public static final class Reply {
+        private Kind kind;
+        private long offset;
+        private int status;
+        private String message;
+
+        private Reply at(Kind k, long at) {
+            return set(k, at, RESULT_OK, "");
         }
 
-        static Reply result(int status, String message) {
-            return new Reply(Kind.RESULT, -1, status, message);
+        private Reply result(int resultStatus, String resultMessage) {
+            return set(Kind.RESULT, -1, resultStatus, resultMessage);
+        }
+
+        private Reply set(Kind k, long at, int resultStatus, String resultMessage) {
+            this.kind = k;
+            this.offset = at;
+            this.status = resultStatus;
+            this.message = resultMessage;
+            return this;
+        }
+
+        public Kind kind() {
+            return kind;
+        }
+
+        /** The offset to send from (READY, ACK, DUPLICATE, GAP, RESTARTED); -1 for RESULT. */
+        public long offset() {
+            return offset;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String message() {
+            return message;
         }
 
         public boolean ok() {
             return kind != Kind.RESULT || status == RESULT_OK;
+        }
+
+        @Override
+        public String toString() {
+            return "Reply[kind=" + kind + ", offset=" + offset + ", status=" + status + ", message=" + message + "]";
         }
     }
 
@@ -65,7 +104,10 @@ public final class TransferSession {
     private static final String STAGED = "staged and verified";
 
     private final Supplier<UpdateAgent> agents;
+    private final Reply reply = new Reply();
     private UpdateAgent agent;
+    /** Feeds held data to the agent (whichever it is then): made once, not per release. */
+    private final HeldData.Sink toAgent = (b, off, len) -> this.agent.receive(b, off, len);
     /** Length of the transfer in progress, -1 when none. */
     private long patchLength = -1;
     private long expected;
@@ -146,7 +188,7 @@ public final class TransferSession {
         patchLength = -1;
         dropHeld();
         if (!carriesWholeHeader(message)) {
-            return Reply.result(RESULT_OTHER, "BEGIN must carry a u32 length and the whole header (header_size bytes)");
+            return reply.result(RESULT_OTHER, "BEGIN must carry a u32 length and the whole header (header_size bytes)");
         }
         long length = LittleEndian.u32(message, 0);
         byte[] header = Arrays.copyOfRange(message, 4, message.length);
@@ -156,81 +198,79 @@ public final class TransferSession {
             }
             long from = agent.begin(header);
             if (length != agent.patchLength()) {
-                return Reply.result(RESULT_OTHER, "BEGIN length " + length + " differs from the header's "
+                return reply.result(RESULT_OTHER, "BEGIN length " + length + " differs from the header's "
                         + agent.patchLength());
             }
             patchLength = length;
             expected = from;
-            return Reply.at(Kind.READY, from);
+            return reply.at(Kind.READY, from);
         } catch (PatchException e) {
-            return Reply.result(e.code().number(), e.getMessage());
+            return reply.result(e.code().number(), e.getMessage());
         } catch (IllegalStateException | IllegalArgumentException e) {
-            return Reply.result(RESULT_OTHER, e.getMessage());
+            return reply.result(RESULT_OTHER, e.getMessage());
         }
     }
 
     /** Patch bytes {@code b[off..off+len)} that start at patch offset {@code offset}. */
     public Reply data(long offset, byte[] b, int off, int len) throws IOException {
         if (patchLength < 0) {
-            return Reply.at(Kind.IGNORED, 0);
+            return reply.at(Kind.IGNORED, 0);
         }
         if (offset < expected) {
-            return Reply.at(Kind.DUPLICATE, expected);
+            return reply.at(Kind.DUPLICATE, expected);
         }
         if (offset > expected || offset + len > patchLength) {
             if (holding && offset + len <= patchLength) {
                 held.hold(expected, offset, b, off, len); // kept if it fits; the reply says what is held
             }
-            return Reply.at(Kind.GAP, expected);
+            return reply.at(Kind.GAP, expected);
         }
-        return agentStep(() -> {
+        try {
             agent.receive(b, off, len);
             expected += len;
             while (holding && held.ranges() > 0 && held.start(0) <= expected) {
-                expected = held.release(expected, agent::receive);
+                expected = held.release(expected, toAgent);
             }
-            return Reply.at(Kind.ACK, expected);
-        });
+            return reply.at(Kind.ACK, expected);
+        } catch (UpdateRestartedException e) {
+            return restarted(e);
+        } catch (PatchException e) {
+            return failed(e);
+        }
     }
 
     /** The host has sent every byte: the agent verifies the staged image. */
     public Reply done() throws IOException {
         if (agent.state() == UpdateAgent.State.STAGED) {
             patchLength = -1;
-            return Reply.result(RESULT_OK, STAGED);
+            return reply.result(RESULT_OK, STAGED);
         }
         if (patchLength < 0 || expected != patchLength) {
-            return Reply.at(Kind.GAP, resumeOffset());
+            return reply.at(Kind.GAP, resumeOffset());
         }
-        return agentStep(() -> {
+        try {
             agent.finish();
             patchLength = -1;
-            return Reply.result(RESULT_OK, STAGED);
-        });
-    }
-
-    /** A call into the agent that writes flash. */
-    @FunctionalInterface
-    private interface AgentStep {
-        Reply run() throws IOException;
-    }
-
-    /**
-     * Runs {@code step}; a restart of the agent (torn ECC unit) keeps the transfer open at the
-     * offset it gives, a patch error ends the transfer with its code.
-     */
-    private Reply agentStep(AgentStep step) throws IOException {
-        try {
-            return step.run();
+            return reply.result(RESULT_OK, STAGED);
         } catch (UpdateRestartedException e) {
-            dropHeld();
-            expected = e.resumeOffset();
-            return Reply.at(Kind.RESTARTED, expected);
+            return restarted(e);
         } catch (PatchException e) {
-            patchLength = -1;
-            dropHeld();
-            return Reply.result(e.code().number(), e.getMessage());
+            return failed(e);
         }
+    }
+
+    /** The agent began the update again (torn ECC unit): the transfer stays open at the offset it gives. */
+    private Reply restarted(UpdateRestartedException e) {
+        dropHeld();
+        expected = e.resumeOffset();
+        return reply.at(Kind.RESTARTED, expected);
+    }
+
+    /** A patch error ends the transfer with its code. */
+    private Reply failed(PatchException e) {
+        patchLength = -1;
+        dropHeld();
+        return reply.result(e.code().number(), e.getMessage());
     }
 
     /** The host drops the update. */

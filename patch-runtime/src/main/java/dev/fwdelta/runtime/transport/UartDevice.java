@@ -6,12 +6,16 @@ import dev.fwdelta.runtime.format.LittleEndian;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
 import java.util.function.Supplier;
 
 /**
  * The UART framing (docs/PROTOCOL.md section 1) in front of the {@link TransferSession}: decodes
  * frames, turns BEGIN / DATA / DONE / ABORT into session calls and the replies into READY, ACK,
- * NAK and RESULT frames. RAM: the decoder's frame buffer and the session's.
+ * NAK and RESULT frames. RAM: the decoder's 1,035-byte frame buffer, a 75-byte reply buffer (as
+ * fwd_uart.c's), and the session's; nothing is allocated per frame. INFO and RESULT, once per
+ * transfer, are encoded in arrays of their own size (RESULT carries the whole error message).
  *
  * <p>Selective repeat (docs/PROTOCOL.md) is on for a host whose HELLO sets
  * {@link #CAP_SELECTIVE_REPEAT}, when this device has a hold ring: INFO then reports the
@@ -20,10 +24,10 @@ import java.util.function.Supplier;
  * instead of NAK 1. Any other host gets version 1's go-back-N answers, byte for byte.
  */
 public final class UartDevice {
-    /** Sends a frame back to the host. */
+    /** Sends a frame back to the host: its bytes on the line, {@code b[off..off+len)}, valid during the call only. */
     @FunctionalInterface
     public interface Output {
-        void send(Frame f) throws IOException;
+        void send(byte[] b, int off, int len) throws IOException;
     }
 
     /** NAK reasons. */
@@ -39,11 +43,16 @@ public final class UartDevice {
      * goodput as 2 KiB at 0.05% and 0.5% of each fault (docs/bench/uart-goodput.md).
      */
     public static final int DEFAULT_HOLD_BYTES = 1024;
+    /** Largest payload of the replies sent per frame (ACK, NAK, SACK, READY: 12 bytes), as fwd_uart.c's reply buffer. */
+    private static final int REPLY_PAYLOAD = 64;
+    private static final int SACK_LENGTH = 12;
 
     private final TransferSession session;
     private final DeviceInfo info;
     private final Output out;
     private final FrameDecoder decoder = new FrameDecoder(this::onFrame);
+    private final byte[] reply = new byte[Frame.OVERHEAD + REPLY_PAYLOAD];
+    private final CRC32 replyCrc = new CRC32();
     private int seq;
 
     /** @param agents makes the update agent (again after a reboot), reading its state from flash */
@@ -66,7 +75,7 @@ public final class UartDevice {
         long before = decoder.badFrames();
         decoder.push(b, off, len);
         if (decoder.badFrames() > before) {
-            reply(FrameType.NAK, nak(session.resumeOffset(), NAK_CORRUPT));
+            sendNak(session.resumeOffset(), NAK_CORRUPT);
         }
     }
 
@@ -80,7 +89,7 @@ public final class UartDevice {
         long before = decoder.badFrames();
         decoder.idle();
         if (decoder.badFrames() > before) {
-            reply(FrameType.NAK, nak(session.resumeOffset(), NAK_CUT));
+            sendNak(session.resumeOffset(), NAK_CUT);
         }
     }
 
@@ -98,21 +107,21 @@ public final class UartDevice {
         return session;
     }
 
-    private void onFrame(Frame f) throws IOException {
-        byte[] p = f.payload();
-        switch (f.type()) {
+    /** A good frame, its payload in place in the decoder's buffer. */
+    private void onFrame(FrameType type, int frameSeq, byte[] b, int off, int len) throws IOException {
+        switch (type) {
             case HELLO -> {
-                session.selectiveRepeat(p.length >= 2 && (p[1] & CAP_SELECTIVE_REPEAT) != 0);
+                session.selectiveRepeat(len >= 2 && (b[off + 1] & CAP_SELECTIVE_REPEAT) != 0);
                 reply(FrameType.INFO, infoPayload());
             }
-            case BEGIN -> answer(session.begin(p));
+            case BEGIN -> answer(session.begin(Arrays.copyOfRange(b, off, off + len)));
             case DATA -> {
-                if (p.length >= 4) {
-                    long offset = LittleEndian.u32(p, 0);
-                    TransferSession.Reply r = session.data(offset, p, 4, p.length - 4);
+                if (len >= 4) {
+                    long offset = LittleEndian.u32(b, off);
+                    TransferSession.Reply r = session.data(offset, b, off + 4, len - 4);
                     HeldData held = session.held();
                     if (held != null && r.kind() == TransferSession.Kind.GAP) {
-                        reply(FrameType.SACK, sack(r.offset(), held, held.rangeOf(offset)));
+                        sendSack(r.offset(), held, held.rangeOf(offset));
                     } else {
                         answer(r);
                     }
@@ -126,10 +135,10 @@ public final class UartDevice {
 
     private void answer(TransferSession.Reply r) throws IOException {
         switch (r.kind()) {
-            case READY -> reply(FrameType.READY, u32(r.offset()));
-            case ACK, DUPLICATE -> reply(FrameType.ACK, u32(r.offset()));
-            case GAP -> reply(FrameType.NAK, nak(r.offset(), NAK_GAP));
-            case RESTARTED -> reply(FrameType.NAK, nak(r.offset(), NAK_RESTARTED));
+            case READY -> offsetReply(FrameType.READY, r.offset());
+            case ACK, DUPLICATE -> offsetReply(FrameType.ACK, r.offset());
+            case GAP -> sendNak(r.offset(), NAK_GAP);
+            case RESTARTED -> sendNak(r.offset(), NAK_RESTARTED);
             case RESULT -> result(r.status(), r.message());
             case IGNORED -> { } // no transfer: the host times out and reconnects with BEGIN
         }
@@ -165,14 +174,32 @@ public final class UartDevice {
         reply(FrameType.RESULT, r);
     }
 
+    /** A reply too large for the reply buffer (INFO, RESULT: once per transfer) in an array of its own. */
     private void reply(FrameType type, byte[] payload) throws IOException {
-        out.send(new Frame(type, seq++ & 0xFF, payload));
+        byte[] frame = new byte[Frame.OVERHEAD + payload.length];
+        System.arraycopy(payload, 0, frame, Frame.HEADER, payload.length);
+        out.send(frame, 0, Frame.seal(frame, type, seq++ & 0xFF, payload.length, replyCrc));
     }
 
-    private static byte[] u32(long v) {
-        byte[] r = new byte[4];
-        LittleEndian.put32(r, 0, v);
-        return r;
+    /** Sends the reply buffer's frame, its {@code length} payload bytes written at {@link Frame#HEADER}. */
+    private void sendReply(FrameType type, int length) throws IOException {
+        out.send(reply, 0, Frame.seal(reply, type, seq++ & 0xFF, length, replyCrc));
+    }
+
+    /** READY or ACK: u32 offset. */
+    private void offsetReply(FrameType type, long offset) throws IOException {
+        LittleEndian.put32(reply, Frame.HEADER, offset);
+        sendReply(type, 4);
+    }
+
+    private void sendNak(long offset, int reason) throws IOException {
+        nakPayload(reply, Frame.HEADER, offset, reason);
+        sendReply(FrameType.NAK, 5);
+    }
+
+    private void sendSack(long expected, HeldData held, int range) throws IOException {
+        sackPayload(reply, Frame.HEADER, expected, held, range);
+        sendReply(FrameType.SACK, SACK_LENGTH);
     }
 
     /**
@@ -180,19 +207,20 @@ public final class UartDevice {
      * (u32 start, u32 end), or start = end = 0 when that frame was not kept.
      */
     static byte[] sack(long expected, HeldData held, int range) {
-        byte[] r = new byte[12];
-        LittleEndian.put32(r, 0, expected);
-        if (range >= 0) {
-            LittleEndian.put32(r, 4, held.start(range));
-            LittleEndian.put32(r, 8, held.end(range));
-        }
+        byte[] r = new byte[SACK_LENGTH];
+        sackPayload(r, 0, expected, held, range);
         return r;
     }
 
-    private static byte[] nak(long offset, int reason) {
-        byte[] r = new byte[5];
-        LittleEndian.put32(r, 0, offset);
-        r[4] = (byte) reason;
-        return r;
+    private static void sackPayload(byte[] r, int at, long expected, HeldData held, int range) {
+        LittleEndian.put32(r, at, expected);
+        LittleEndian.put32(r, at + 4, range >= 0 ? held.start(range) : 0);
+        LittleEndian.put32(r, at + 8, range >= 0 ? held.end(range) : 0);
+    }
+
+    /** NAK: u32 offset to send from, u8 reason. */
+    private static void nakPayload(byte[] r, int at, long offset, int reason) {
+        LittleEndian.put32(r, at, offset);
+        r[at + 4] = (byte) reason;
     }
 }

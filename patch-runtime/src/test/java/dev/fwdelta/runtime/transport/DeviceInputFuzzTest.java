@@ -46,7 +46,7 @@ class DeviceInputFuzzTest {
         NorFlash flash = device();
         UpdatePolicy policy = UpdatePolicy.ramOnly(1 << 20);
         UartDevice session = new UartDevice(() -> new UpdateAgent(LAYOUT, flash, policy),
-                new DeviceInfo(1 << 20, 0, 0, LAYOUT.name()), f -> { });
+                new DeviceInfo(1 << 20, 0, 0, LAYOUT.name()), (b, off, len) -> { });
         int chunk = input.length == 0 ? 1 : 1 + (input[0] & 0x7F);
         for (int off = 0; off < input.length; off += chunk) {
             session.receive(input, off, Math.min(chunk, input.length - off));

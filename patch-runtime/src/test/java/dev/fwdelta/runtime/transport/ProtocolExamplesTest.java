@@ -20,7 +20,7 @@ class ProtocolExamplesTest {
         DeviceLayout layout = DeviceLayout.preset("stm32f405-1m");
         NorFlash flash = DeviceSimulator.provision(layout, new byte[1024]);
         return new UartDevice(() -> new UpdateAgent(layout, flash, UpdatePolicy.ramOnly(16384)),
-                new DeviceInfo(16384, 0, 0, layout.name()), sent::add);
+                new DeviceInfo(16384, 0, 0, layout.name()), new FrameDecoder(sent::add)::push);
     }
 
     private static String hex(Frame f) {

@@ -34,7 +34,7 @@ class UartDeviceNegotiationTest {
     private UartDevice device(int holdBytes) throws Exception {
         flash = DeviceSimulator.provision(LAYOUT, SOURCE.old);
         return new UartDevice(() -> new UpdateAgent(LAYOUT, flash, UpdatePolicy.ramOnly(1 << 20)),
-                new DeviceInfo(1 << 20, 0, 0, LAYOUT.name()), sent::add, holdBytes);
+                new DeviceInfo(1 << 20, 0, 0, LAYOUT.name()), new FrameDecoder(sent::add)::push, holdBytes);
     }
 
     private Frame send(UartDevice d, FrameType type, byte[] payload) throws Exception {

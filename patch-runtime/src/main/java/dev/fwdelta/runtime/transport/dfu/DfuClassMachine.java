@@ -8,7 +8,9 @@ import java.util.Arrays;
  * checks each request against the state, stalls what the state does not allow (dfuERROR,
  * errSTALLEDPKT, until DFU_CLRSTATUS), and moves the synchronisation states on at DFU_GETSTATUS,
  * which is when the function processes the block it was given. What a block or the manifestation
- * means, and what DFU_UPLOAD returns, is the {@link Function}'s. RAM: one wTransferSize block.
+ * means, and what DFU_UPLOAD returns, is the {@link Function}'s. RAM: one wTransferSize block
+ * and the 6-byte GETSTATUS and 1-byte GETSTATE answers, which {@link #controlIn} returns in
+ * place: valid until the next request.
  */
 public final class DfuClassMachine {
     /** What the DFU interface does with the data (fwdelta's transfer session, ST's DfuSe commands). */
@@ -33,6 +35,9 @@ public final class DfuClassMachine {
     private final int pollTimeoutMs;
     private final boolean manifestationTolerant;
     private final byte[] block;
+    /** GETSTATUS and GETSTATE answers, sent once per block: written in place, not allocated. */
+    private final byte[] statusReply = new byte[6];
+    private final byte[] stateReply = new byte[1];
     private DfuState state = DfuState.DFU_IDLE;
     private DfuStatus status = DfuStatus.OK;
     private int blockLength;
@@ -100,22 +105,26 @@ public final class DfuClassMachine {
         }
     }
 
-    /** A device-to-host request; null means the device stalled it. */
+    /**
+     * A device-to-host request; null means the device stalled it. GETSTATUS and GETSTATE answer
+     * in the machine's own arrays, valid until the next request (the USB stack sends them at once).
+     */
     public byte[] controlIn(int request, int value, int length) {
         switch (request) {
             case DfuRequest.GETSTATUS -> {
                 advance();
-                byte[] s = new byte[6];
+                byte[] s = statusReply;
                 s[0] = (byte) status.code();
                 int poll = state == DfuState.DNBUSY || state == DfuState.MANIFEST ? pollTimeoutMs : 0;
                 s[1] = (byte) poll;
                 s[2] = (byte) (poll >>> 8);
                 s[3] = (byte) (poll >>> 16);
                 s[4] = (byte) state.code();
-                return Arrays.copyOf(s, Math.min(length, 6));
+                return length >= s.length ? s : Arrays.copyOf(s, length);
             }
             case DfuRequest.GETSTATE -> {
-                return new byte[] {(byte) state.code()};
+                stateReply[0] = (byte) state.code();
+                return stateReply;
             }
             case DfuRequest.UPLOAD -> {
                 // fwdelta also reads its transfer status in dfuDNLOAD-IDLE (between blocks).

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * {@link TransferSession}. Block 0 is the session's begin (u32 length + header); DFU_UPLOAD reports
  * the resume point; blocks 1, 2, ... carry the patch from there; a zero-length DNLOAD is done. A
  * gap or a restart of the agent is errADDRESS: the host clears it and reads the resume point again.
- * RAM: one wTransferSize block and the session's.
+ * RAM: one wTransferSize block, the class machine's 7 bytes of GETSTATUS and GETSTATE answers,
+ * and the session's; nothing is allocated per block.
  */
 public final class DfuDevice implements DfuClassMachine.Function {
     public static final int TRANSFER_SIZE = 1024;
@@ -37,7 +38,7 @@ public final class DfuDevice implements DfuClassMachine.Function {
         return machine.controlOut(request, value, data);
     }
 
-    /** A device-to-host request; null means the device stalled it. */
+    /** A device-to-host request; null means the device stalled it; the answer is valid until the next request. */
     public byte[] controlIn(int request, int value, int length) {
         return machine.controlIn(request, value, length);
     }
