@@ -8,7 +8,6 @@ import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -126,19 +125,14 @@ class RelocatedViewTest {
         TestPatch t = new TestPatch(referenceDenseImage(rnd, 0));
         RelocatedOldImage view = new RelocatedOldImage(new ByteArrayOldImage(t.old),
                 new RelocationMap(0, RelocationMap.KNOWN_TRANSFORMS, new long[] {0, 3000}, new long[] {0, 12}, SIZE));
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
-                ManagementFactory.getThreadMXBean();
         byte[] chunk = new byte[256];
-        long fewest = Long.MAX_VALUE;
-        for (int round = 0; round < 20; round++) {
-            long before = mx.getCurrentThreadAllocatedBytes();
+        long fewest = AllocationMeter.smallest(() -> () -> {
             for (int pass = 0; pass < 10; pass++) {
                 for (int off = 0; off + chunk.length <= SIZE; off += chunk.length) {
                     view.read(off, chunk, 0, chunk.length);
                 }
             }
-            fewest = Math.min(fewest, mx.getCurrentThreadAllocatedBytes() - before);
-        }
+        })[0];
         assertTrue(fewest < 1024, "reading 230 chunks allocated " + fewest + " bytes");
     }
 
