@@ -13,10 +13,10 @@ import java.util.Arrays;
  * {@link PrefixDoubling}, which is what firmware gives: a third as many LMS substrings as bytes,
  * most of them unique, so a few doubling rounds settle the order. Keeping ints out of the SA-IS
  * loops keeps them byte-only for the JIT: the same loops reading through an abstraction over
- * bytes and ints ran 15-20% slower once both kinds had passed through them. The price: a
- * reduced problem with many names and long repeats costs O(m log m) doubling instead of linear
- * time. 1 MB made of one random 1 KB block, repeated, sorts 20% slower than it did with SA-IS
- * at every level; an image holding the same 320 KB twice still sorts faster.
+ * bytes and ints ran slower once both kinds had passed through them. The price: a reduced
+ * problem with many names and long repeats costs O(m log m) doubling instead of linear time, so
+ * a text of one small random block repeated many times sorts slower than with SA-IS at every
+ * level (docs/bench, "SA-IS on bytes only").
  *
  * <p>Memory, for an n-byte input: the n+1 ints of the result, n/8 bytes marking the LMS
  * positions, 512 ints of buckets, and the reduced problem: one int per LMS position (at most
