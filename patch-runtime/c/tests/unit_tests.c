@@ -14,6 +14,7 @@
 #include "fwd_crypto_host.h"
 #include "fwd_internal.h"
 #include "fwdelta/fwd_apply.h"
+#include "vector_file.h"
 
 #define MAX_FILE 4096u
 
@@ -97,18 +98,7 @@ static fwd_error apply(mem_images *m, const uint8_t *old, uint32_t old_size, con
 }
 
 static uint32_t load(const char *dir, const char *name, const char *ext, uint8_t *buf) {
-    char path[512];
-    FILE *f;
-    size_t n;
-    snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "missing vector file %s\n", path);
-        exit(2);
-    }
-    n = fread(buf, 1, MAX_FILE, f);
-    fclose(f);
-    return (uint32_t) n;
+    return load_vector_file(dir, name, ext, buf, MAX_FILE);
 }
 
 static void test_checksums(void) {

@@ -26,7 +26,9 @@ static uint32_t min32(uint32_t a, uint32_t b) {
 static void writer_open(fwd_agent *g, uint32_t new_offset, const uint8_t *pending, uint32_t pending_len) {
     g->buffer_start = new_offset - pending_len;
     g->session_start = g->buffer_start;
-    memcpy(g->buffer, pending, pending_len);
+    if (pending_len > 0) {
+        memcpy(g->buffer, pending, pending_len); /* a fresh start passes no pending bytes (NULL) */
+    }
     g->buffered = pending_len;
     g->prepared_upto = -1;
 }
@@ -239,7 +241,9 @@ static int start(fwd_agent *g) {
     return FWD_OK;
 }
 
-/* Feeds the logged relocation map to a fresh applier (a resume of a patch with a map). */
+/* Feeds the logged relocation map to a fresh applier (a resume of a patch with a map), a part at a
+ * time in order: 0, -1 on an I/O error, 1 when a part is missing or the applier refuses the bytes
+ * (records that do not hold this patch's map, such as an earlier Java agent's expanded form). */
 static int replay_map(fwd_agent *g, const fwd_header *h) {
     uint8_t rec[FWD_RECORD];
     uint32_t part;
@@ -258,20 +262,28 @@ static int replay_map(fwd_agent *g, const fwd_header *h) {
         }
         if (!found || fwd_apply_process(&g->applier, g->record + 5,
                                         min32(FWD_HEADER_PART, h->map_bytes - part * FWD_HEADER_PART)) != FWD_OK) {
-            return -1;
+            return 1;
         }
     }
     return 0;
 }
 
+/* Every part of the section logged, and no part past its end (those belong to another map). */
 static int all_map_parts(const fwd_agent_records *r, uint32_t map_bytes) {
+    uint32_t parts = map_parts(map_bytes);
     uint32_t part;
-    for (part = 0; part < map_parts(map_bytes); part++) {
-        if ((r->map_parts[part / 8u] & (1u << (part % 8u))) == 0) {
+    for (part = 0; part < FWD_MAX_MAP_PARTS; part++) {
+        if (((r->map_parts[part / 8u] >> (part % 8u)) & 1u) != (uint32_t) (part < parts)) {
             return 0;
         }
     }
     return 1;
+}
+
+/* The log does not hold together: begin the same (already checked) patch again at the payload start. */
+static int restart(fwd_agent *g) {
+    g->applier_open = 0;
+    return start(g);
 }
 
 /* After a reboot: continue at the last BLOCK record (or just after a logged map, or the payload start). */
@@ -287,13 +299,21 @@ static int open_resumed(fwd_agent *g) {
     }
     g->map_seen = 0;
     if (h.map_count > 0) {
+        int replayed;
         if (!all_map_parts(&r, h.map_bytes)) {
+            if (r.has_block) {
+                return restart(g); /* blocks logged without their map */
+            }
             writer_open(g, 0, NULL, 0);
             g->offset = g->header_size; /* the map is received again: nothing was staged yet */
             return FWD_OK;
         }
-        if (replay_map(g, &h) != 0) {
+        replayed = replay_map(g, &h);
+        if (replayed < 0) {
             return FWD_ERR_IO_ERROR;
+        }
+        if (replayed > 0) {
+            return restart(g); /* never a block through a map the patch does not carry */
         }
         g->map_seen = h.map_bytes;
     }
@@ -340,6 +360,8 @@ int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8
         g->state = r.staged ? FWD_AGENT_STAGED : FWD_AGENT_RECEIVING;
         if (r.staged) {
             g->offset = g->patch_length;
+        } else if (h.map_count > 0 && !all_map_parts(&r, h.map_bytes)) {
+            g->offset = g->header_size; /* the map is received again, or the update begins again */
         } else if (r.has_block) {
             g->offset = r.last_block.patch_offset;
         } else {

@@ -30,16 +30,6 @@ import java.util.zip.CRC32;
 public final class PatchApplier {
     private enum State { HEADER, MAP, BLOCK_HEADER, BLOCK_DATA, END, DONE, FAILED }
 
-    /** Told when the relocation map at the start of the payload has arrived (the agent logs it). */
-    @FunctionalInterface
-    public interface MapListener {
-        /**
-         * {@code section}: the map's 8-byte entries (format 3's compact map expanded), the
-         * applier's own map and not a copy: to be read, never changed.
-         */
-        void mapReady(byte[] section) throws IOException;
-    }
-
     private final OldImage old;
     private final ImageSink sink;
     private final UpdatePolicy policy;
@@ -67,7 +57,6 @@ public final class PatchApplier {
     private final CRC32 blockCrc = new CRC32();
 
     private BlockListener listener;
-    private MapListener mapListener;
     /** The map section while it arrives; then the relocation map's own storage (RAM: 8 bytes per entry). */
     private byte[] mapBuffer;
     /** Resumed mid-patch: the payload and new-image hashes cannot cover bytes seen before. */
@@ -98,49 +87,32 @@ public final class PatchApplier {
     }
 
     /**
-     * An applier that continues a patch at a block boundary. The header is checked again (policy,
-     * base image); the payload SHA-256 and the new image's checksums cannot be checked by the
-     * applier, since earlier bytes are gone: the caller must verify the new image it stored
-     * (the update agent reads it back from flash) against {@code header().newImage()}.
-     * {@code mapSection}: the map's 8-byte entries, kept as the applier's map (not copied), or
-     * null when the patch has none or none was kept.
+     * Continues the patch at a block boundary: called on an applier that has taken the header and,
+     * when the patch has a relocation map, the whole map section, and nothing after them (a device
+     * keeps the section as it arrived and feeds it again through {@link #process}: the applier
+     * checks and expands it as the first time). The payload SHA-256 and the new image's checksums
+     * cannot be checked by the applier, since earlier bytes are gone: the caller must verify the
+     * new image it stored (the update agent reads it back from flash) against
+     * {@code header().newImage()}.
      */
-    public static PatchApplier resume(OldImage old, ImageSink sink, UpdatePolicy policy, byte[] header,
-                                      byte[] mapSection, ResumePoint at) throws IOException {
-        PatchApplier a = new PatchApplier(old, sink, policy);
-        a.process(header, 0, PatchHeader.sizeFromPrefix(header));
-        PatchHeader h = a.header;
-        int start = h.size();
-        if (h.mapCount() > 0 && at.patchOffset() == start && mapSection == null) {
-            return a; // nothing of the payload was kept: start at the map
+    public void resumeAt(ResumePoint at) throws PatchException {
+        throwIfFailedOrDone();
+        if (records == null || blockIndex != 0 || records.newPos() != 0 || buffered != 0
+                || (state != State.BLOCK_HEADER && state != State.END)) {
+            throw new IllegalStateException("resuming needs an applier just past the header and map, not in " + state);
         }
-        if (at.blocksDone() < 0 || at.blocksDone() > h.blockCount() || at.patchOffset() < start
-                || at.patchOffset() > start + h.payloadLength() || at.newOffset() < 0
+        PatchHeader h = header;
+        long blocksStart = h.size() + (h.mapCount() > 0 ? h.mapLength() : 0);
+        if (at.blocksDone() < 0 || at.blocksDone() > h.blockCount() || at.patchOffset() < blocksStart
+                || at.patchOffset() > h.size() + h.payloadLength() || at.newOffset() < 0
                 || at.newOffset() > h.newSize() || at.oldOffset() < 0 || at.oldOffset() > h.oldSize()) {
             throw new IllegalArgumentException("resume point " + at + " does not fit the patch");
         }
-        OldImage source = old;
-        if (h.mapCount() > 0) {
-            if (mapSection == null || mapSection.length != h.mapBytes()) {
-                throw new IllegalArgumentException("resuming a patch with a relocation map needs its " + h.mapBytes()
-                        + "-byte map section");
-            }
-            source = new RelocatedOldImage(old, RelocationMap.parse(mapSection, h.mapCount(), h.oldSize(),
-                    h.formatVersion()));
-        }
-        a.resumed = true;
-        a.blockIndex = at.blocksDone();
-        a.payloadLeft = h.payloadLength() - (at.patchOffset() - start);
-        a.records = new RecordApplier(source, h.oldSize(), h.newSize(), a::emit, at.oldOffset(), at.newOffset(),
-                maxRecordKind(h));
-        a.state = State.HEADER;
-        a.nextBlockOrEnd();
-        return a;
-    }
-
-    /** Called once the relocation map (if the patch has one) has arrived, before any block. */
-    public void setMapListener(MapListener listener) {
-        this.mapListener = listener;
+        resumed = true;
+        blockIndex = at.blocksDone();
+        payloadLeft = h.payloadLength() - (at.patchOffset() - h.size());
+        records.moveTo(at.oldOffset(), at.newOffset());
+        nextBlockOrEnd();
     }
 
     /** Called after every block is applied and checked (for progress records). */
@@ -359,9 +331,6 @@ public final class PatchApplier {
                 header.formatVersion());
         records = new RecordApplier(new RelocatedOldImage(old, map), header.oldSize(), header.newSize(), this::emit,
                 0, 0, maxRecordKind(header));
-        if (mapListener != null) {
-            mapListener.mapReady(mapBuffer);
-        }
         mapBuffer = null; // the map holds the section now
         nextBlockOrEnd();
     }

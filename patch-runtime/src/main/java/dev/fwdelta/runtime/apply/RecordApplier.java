@@ -61,6 +61,15 @@ final class RecordApplier implements RawConsumer {
         return newPos;
     }
 
+    /** Continues at another block boundary (a resumed apply): the positions its block header records. */
+    void moveTo(long oldPos, long newPos) {
+        if (state != State.KIND) {
+            throw new IllegalStateException("moved inside a record");
+        }
+        this.oldPos = oldPos;
+        this.newPos = newPos;
+    }
+
     boolean atRecordBoundary() {
         return state == State.KIND;
     }

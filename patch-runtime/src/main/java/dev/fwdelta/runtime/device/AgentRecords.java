@@ -16,7 +16,7 @@ import java.util.Arrays;
  * applied block, and STAGED once the new image verified. Read one record at a time (as
  * fwd_log.c's agent_record): RAM the header (256 bytes), the last resume point and its pending
  * bytes (at most 32), and one bit per logged MAP part. The map's bytes stay in the log until a
- * resume reads them into the applier's map ({@link #readMap}).
+ * resume feeds them to the applier ({@link MapRecords}).
  */
 final class AgentRecords implements StatusLog.Reader {
     static final int HEADER = 1;
@@ -26,8 +26,8 @@ final class AgentRecords implements StatusLog.Reader {
     static final int MAP = 5;
     static final int HEADER_PART = 52;
     static final int HEADER_PARTS = (Limits.HEADER_SIZE + HEADER_PART - 1) / HEADER_PART;
-    /** Parts of the largest map section (256 entries of 8 bytes): 40, so one bit each fits a long. */
-    static final int MAX_MAP_PARTS = mapParts((long) Limits.MAX_MAP_ENTRIES * Limits.MAP_ENTRY_BYTES);
+    /** Parts of the longest map section a payload carries: one bit each fits a long. */
+    static final int MAX_MAP_PARTS = mapParts(Limits.MAX_MAP_SECTION_BYTES);
     private static final int MAX_PENDING = 32;
     private static final int P = StatusLog.PAYLOAD_AT;
 
@@ -112,36 +112,15 @@ final class AgentRecords implements StatusLog.Reader {
         }
     }
 
-    /** Whether the patch has a relocation map and every part of it was logged. */
+    /** Whether the patch has a relocation map and every part of its section (as the payload carries it) was logged. */
     boolean mapLogged(PatchHeader h) {
-        int parts = mapParts(h.mapBytes());
+        int parts = mapParts(h.mapLength());
         return h.mapCount() > 0 && parts <= MAX_MAP_PARTS && mapPartsSeen == (parts == 64 ? -1L : (1L << parts) - 1);
     }
 
-    /** The logged map section of {@code mapBytes} bytes (the last record of a part wins), read in one pass. */
-    static byte[] readMap(StatusLog log, int mapBytes) {
-        byte[] section = new byte[mapBytes];
-        log.read((type, r) -> {
-            int at = (r[P] & 0xFF) * HEADER_PART;
-            if (type == MAP && at < mapBytes) {
-                System.arraycopy(r, P + 1, section, at, Math.min(HEADER_PART, mapBytes - at));
-            }
-        });
-        return section;
-    }
-
-    static int mapParts(long mapBytes) {
-        return (int) ((mapBytes + HEADER_PART - 1) / HEADER_PART);
-    }
-
-    static void writeMap(StatusLog log, byte[] section) throws IOException {
-        for (int part = 0; part < mapParts(section.length); part++) {
-            byte[] r = log.draft();
-            r[P] = (byte) part;
-            System.arraycopy(section, part * HEADER_PART, r, P + 1,
-                    Math.min(HEADER_PART, section.length - part * HEADER_PART));
-            log.append(MAP);
-        }
+    /** MAP records for a map section of {@code sectionBytes} bytes (the last part may be short). */
+    static int mapParts(long sectionBytes) {
+        return (int) ((sectionBytes + HEADER_PART - 1) / HEADER_PART);
     }
 
     /** The first 8 bytes of SHA-256 of the header (its 256 bytes, zero-padded): names the patch in both logs. */

@@ -52,8 +52,7 @@ final class StatusLog {
     /** Hands each valid record to {@code reader}, in the order they were written, through the one record buffer. */
     void read(Reader reader) {
         for (int i = 0; i < capacity(); i++) {
-            flash.read(region.offset() + (long) i * RECORD, record, 0, RECORD);
-            if (record[0] == 'F' && record[1] == 'W' && crcOk()) {
+            if (readSlot(i) != null) {
                 reader.record(record[2] & 0xFF, record);
             }
         }
@@ -66,6 +65,31 @@ final class StatusLog {
     byte[] draft() {
         Arrays.fill(record, (byte) 0);
         return record;
+    }
+
+    /**
+     * The draft as it stands, not zeroed: for a record whose payload arrives over several calls
+     * (a MAP part), begun by {@link #draft()}; nothing may read the log until it is appended.
+     */
+    byte[] draftSoFar() {
+        return record;
+    }
+
+    /** The slot of the last valid record of {@code type} whose payload starts with byte {@code first}, or -1. */
+    int lastSlot(int type, int first) {
+        int last = -1;
+        for (int i = 0; i < capacity(); i++) {
+            if (readSlot(i) != null && (record[2] & 0xFF) == type && (record[PAYLOAD_AT] & 0xFF) == first) {
+                last = i;
+            }
+        }
+        return last;
+    }
+
+    /** Slot {@code i} read into the one record buffer: the buffer if it holds a valid record, else null. */
+    byte[] readSlot(int i) {
+        flash.read(region.offset() + (long) i * RECORD, record, 0, RECORD);
+        return record[0] == 'F' && record[1] == 'W' && crcOk() ? record : null;
     }
 
     /** Writes the {@link #draft()} as a record of {@code type} after the last record. */

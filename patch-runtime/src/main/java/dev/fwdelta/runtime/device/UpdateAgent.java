@@ -32,7 +32,8 @@ import java.util.Arrays;
  * RAM: the applier's decoder_ram, the 256-byte staging buffer (on ECC flash a second one), a
  * 64-byte record, the header, the running image's checksums (48 bytes), and at a restart the
  * logged resume point and pending bytes (48 bytes). Its log is read one record at a time; the
- * relocation map read back from it at a restart becomes the applier's map (in decoder_ram).
+ * relocation map is logged as the payload carries it, a part at a time in that one record, and
+ * at a restart fed to the applier again, which expands it into its map (in decoder_ram).
  */
 public final class UpdateAgent {
     /** Where the agent stands. */
@@ -47,6 +48,8 @@ public final class UpdateAgent {
     private byte[] header;
     private PatchApplier applier;
     private StagingWriter writer;
+    /** Logs the relocation map section as it passes (nothing once it is logged). */
+    private MapRecords mapRecords;
     private long offset;
     private long patchLength;
     /** The running image's checksums (its size and the checksums a base check compares), once known. */
@@ -134,7 +137,7 @@ public final class UpdateAgent {
                     + SwapPlan.recordsNeeded(groups) + " boot log records)", Math.max(parsed.oldSize(), parsed.newSize()),
                     0, layout.active().size());
         }
-        long needed = AgentRecords.HEADER_PARTS + 2 + AgentRecords.mapParts(parsed.mapBytes()) + parsed.blockCount();
+        long needed = AgentRecords.HEADER_PARTS + 2 + AgentRecords.mapParts(parsed.mapLength()) + parsed.blockCount();
         if (needed > log.capacity()) {
             // The range left for blocks is what the log holds after the header and map records.
             throw PatchException.outOfRange(ErrorCode.DOES_NOT_FIT, "block_count (progress records)",
@@ -170,7 +173,7 @@ public final class UpdateAgent {
         writer = w;
         applier = checked;
         applier.setBlockListener(this::blockDone);
-        applier.setMapListener(section -> AgentRecords.writeMap(log, section));
+        mapRecords = new MapRecords(log, parsed, false);
         offset = parsed.size();
         state = State.RECEIVING;
     }
@@ -195,7 +198,13 @@ public final class UpdateAgent {
             throw new IllegalStateException("no update in progress (state " + state + ")");
         }
         if (applier == null) {
-            openResumed();
+            openResumedAtOffset();
+        }
+        try {
+            mapRecords.pass(offset, b, off, len); // before the applier takes them: logged before any block
+        } catch (IOException e) {
+            state = State.FAILED;
+            throw e;
         }
         try {
             applier.process(b, off, len);
@@ -218,7 +227,7 @@ public final class UpdateAgent {
             throw new IllegalStateException("no update in progress (state " + state + ")");
         }
         if (applier == null) {
-            openResumed();
+            openResumedAtOffset();
         }
         try {
             applier.finish();
@@ -246,25 +255,76 @@ public final class UpdateAgent {
         offset = 0;
     }
 
-    private void openResumed() throws IOException {
+    /**
+     * After a reboot: continues at the last checkpoint in flash. With a relocation map the logged
+     * MAP records are fed to the applier again; if they do not hold a map it accepts (a part
+     * missing while blocks were logged, or bytes the applier refuses, such as an older agent's
+     * form), the update starts again at the payload start (returns false), so no block is ever
+     * applied through a map other than the one the patch carries.
+     */
+    private boolean openResumed() throws IOException {
         AgentRecords r = AgentRecords.read(log);
         PatchHeader h = headerOf(header);
+        boolean hasMap = h.mapCount() > 0;
+        boolean mapLogged = r.mapLogged(h);
+        if (hasMap && !mapLogged && r.lastBlock != null) {
+            restartAtPayloadStart();
+            return false;
+        }
         ResumePoint at = resumePoint(r, h);
-        writer = new StagingWriter(flash, layout.staging(), at.newOffset(), r.pending);
-        byte[] map = r.mapLogged(h) ? AgentRecords.readMap(log, (int) h.mapBytes()) : null;
-        applier = PatchApplier.resume(oldImage(h), writer, policy, header, map, at);
+        StagingWriter w = new StagingWriter(flash, layout.staging(), at.newOffset(), r.pending);
+        PatchApplier a = applierFor(header, w);
+        runningImage = a.baseChecksums(); // a restart below compares these instead of reading the slot again
+        if (hasMap && mapLogged && !replayMap(h, a)) {
+            restartAtPayloadStart();
+            return false;
+        }
+        if (r.lastBlock != null) {
+            a.resumeAt(r.lastBlock);
+        }
+        writer = w;
+        applier = a;
         applier.setBlockListener(this::blockDone);
-        applier.setMapListener(section -> AgentRecords.writeMap(log, section));
+        mapRecords = new MapRecords(log, h, mapLogged);
         offset = at.patchOffset();
+        return true;
     }
 
-    /** The last applied block; or, before any, just after the map if it was logged, else the payload start. */
+    /** {@link #openResumed} for bytes the transport sends from {@link #resumeOffset()}: tells it when that moved. */
+    private void openResumedAtOffset() throws IOException {
+        if (!openResumed()) {
+            throw new UpdateRestartedException(offset,
+                    new IOException("the agent log's MAP records do not hold the patch's relocation map"));
+        }
+    }
+
+    /** Whether the logged map was fed to {@code a} whole and accepted. */
+    private boolean replayMap(PatchHeader h, PatchApplier a) throws IOException {
+        try {
+            return MapRecords.replay(log, h, a);
+        } catch (PatchException refused) {
+            return false;
+        }
+    }
+
+    /** Drops what the log holds of this (already checked) patch and begins it again. */
+    private void restartAtPayloadStart() throws IOException {
+        StagingWriter w = newWriter();
+        start(header, w, applierFor(header, w));
+    }
+
+    /**
+     * The last applied block; or, before any, just after the map if it was logged, else the
+     * payload start (the map is received again; blocks logged without it restart the update).
+     */
     private static ResumePoint resumePoint(AgentRecords r, PatchHeader h) {
+        if (h.mapCount() > 0 && !r.mapLogged(h)) {
+            return new ResumePoint(0, h.size(), 0, 0);
+        }
         if (r.lastBlock != null) {
             return r.lastBlock;
         }
-        long start = h.size() + (r.mapLogged(h) ? h.mapLength() : 0);
-        return new ResumePoint(0, start, 0, 0);
+        return new ResumePoint(0, h.size() + (h.mapCount() > 0 ? h.mapLength() : 0), 0, 0);
     }
 
     private void blockDone(long blocksDone, long patchOffset, long newOffset, long oldOffset) throws IOException {

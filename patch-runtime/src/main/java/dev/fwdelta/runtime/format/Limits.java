@@ -39,6 +39,12 @@ public final class Limits {
     /** Relocation map: entries at most, bytes per entry (u32 old_start, i32 shift), RAM per entry. */
     public static final int MAX_MAP_ENTRIES = 256;
     public static final int MAP_ENTRY_BYTES = 8;
+    /**
+     * The longest map section a payload carries: format 3's map_bytes bound for the most entries
+     * (the prefix's 5-byte image_base and transforms byte, then two 5-byte varints an entry), longer
+     * than formats 1 and 2's 8-byte entries.
+     */
+    public static final int MAX_MAP_SECTION_BYTES = 6 + 10 * (MAX_MAP_ENTRIES - 1);
 
     /** Applier state, header and block-header buffers, old-image read buffer. */
     public static final int APPLIER_BASE_RAM = 1024;
