@@ -224,6 +224,7 @@ static void begin(fwd_uart *u, const uint8_t *p, uint32_t len) {
     }
     e = fwd_agent_begin(u->agent, p + 4, size, &from);
     if (e != FWD_OK) {
+        u->refused++;
         send_result(u, (uint32_t) e);
         return;
     }

@@ -84,6 +84,7 @@ static const fwd_image_checksums *measure_running_image(void) {
 int main(void) {
     fwd_policy policy;
     uint32_t last_rx;
+    uint32_t refusals;
     board_init();
     board_log(banner);
 #if APP_VERSION >= 2
@@ -114,11 +115,18 @@ int main(void) {
     fwd_uart_init(&uart, &agent, board_uart_write, NULL, board_layout.name);
     board_uart_write(NULL, (const uint8_t *) banner, sizeof banner - 1u);
     last_rx = board_millis();
+    refusals = 0;
     for (;;) {
         uint8_t b;
         if (board_uart_read(&b)) {
             fwd_uart_receive(&uart, &b, 1);
             last_rx = board_millis();
+            if (uart.refused != refusals) {
+                /* the refusal path's stack counts against the same bound as an update's */
+                refusals = uart.refused;
+                board_log("app: update refused\n");
+                board_log_u32("app: stack high-water mark (bytes) ", stack_high_water());
+            }
             if (uart.staged) {
                 board_log("app: update staged, resetting into the bootloader\n");
                 board_log_u32("app: stack high-water mark (bytes) ", stack_high_water());

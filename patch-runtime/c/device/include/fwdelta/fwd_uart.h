@@ -9,7 +9,7 @@
  * 75-byte reply buffer, and for selective repeat (docs/PROTOCOL.md, capability bit 0) a hold ring
  * of FWD_UART_HOLD_BYTES (1,024 by default; 0 builds a go-back-N-only device whose INFO is version
  * 1's) with 8 pairs of u32 offsets and the range count (1,092 bytes), and the session's fields:
- * 2,248 bytes on a Cortex-M4. Budget FWD_UART_RAM_MAX (2,266 with the default ring, 1,174 without),
+ * 2,252 bytes on a Cortex-M4. Budget FWD_UART_RAM_MAX (2,266 with the default ring, 1,174 without),
  * checked at compile time on 32-bit targets (fwd_uart.c).
  */
 #ifndef FWDELTA_FWD_UART_H
@@ -63,6 +63,8 @@ typedef struct {
     uint8_t reply[FWD_FRAME_OVERHEAD + 64u];
     /* set once RESULT(0) was sent: the image is staged, the board may reboot into the bootloader */
     int staged;
+    /* BEGINs the agent refused: the board may report each (as its stack mark) */
+    uint32_t refused;
     /* selective repeat: on when the last HELLO asked for it; data after a gap, ring-indexed by offset */
     int selective;
 #if FWD_UART_HOLD_BYTES > 0
