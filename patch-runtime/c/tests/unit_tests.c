@@ -159,7 +159,7 @@ static void test_checksums(void) {
 static const char *const VECTORS[] = {
     "none-two-blocks", "lz77-window256", "lzma-dict4096", "ed25519-signed", "empty-new-image", "compact-lzma",
     "compact-ed25519-signed", "compact-sparse-records", "relocation-map", "relocation-a64",
-    "compact-relocation-a64", "compact-relocation-xtensa", "compact-split"
+    "compact-relocation-a64", "compact-relocation-xtensa", "compact-split", "compact-relocation-long-map"
 };
 
 static uint8_t old_buf[MAX_FILE];

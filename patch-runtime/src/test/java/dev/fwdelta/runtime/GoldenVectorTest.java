@@ -111,6 +111,13 @@ class GoldenVectorTest {
         // entry 1: start 0 (1) shift 0 (1), entry 2: distance 0xF0 (2) shift +16 = zig-zag 32 (1)
         PatchHeader a = PatchHeader.parse(resource("compact-relocation-a64.fwd"));
         assertEquals(4 + 1 + (1 + 1) + (2 + 1), a.mapLength());
+        // the long map at base 0x08040000 (28 bits: 4 bytes), transforms 1, entry 0 (1 + 1), then 39
+        // functions: distances of 1 byte but the first (156) and the one after the 160-byte function
+        // (2 each); shifts 4..60 zig-zag in 1 byte (15 of them), 64..156 in 2 (24): 111 bytes, so
+        // three 52-byte MAP parts in the agent log (docs/DEVICE.md)
+        PatchHeader longMap = PatchHeader.parse(resource("compact-relocation-long-map.fwd"));
+        assertEquals(41, longMap.mapCount());
+        assertEquals(4 + 1 + (1 + 1) + (39 + 2) + (15 + 2 * 24), longMap.mapLength());
         // flag SHA_ONLY: the same fields and images as compact-load-address-signed, without the two
         // CRC-32s (8) and the second half of old_sha256 (16)
         PatchHeader full = PatchHeader.parse(resource("compact-load-address-signed.fwd"));

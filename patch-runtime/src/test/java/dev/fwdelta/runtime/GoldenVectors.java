@@ -27,13 +27,7 @@ public final class GoldenVectors {
         byte[] old = TestPatch.bytes(77, 256);
         int[][] calls = {{16, 200}, {40, 8}, {96, 180}, {150, 20}}; // {at, target}
         for (int[] c : calls) {
-            int halfwords = (c[1] - (c[0] + 4)) >> 1;
-            int hw1 = 0xF000 | ((halfwords >> 11) & 0x7FF);
-            int hw2 = 0xF800 | (halfwords & 0x7FF);
-            old[c[0]] = (byte) hw1;
-            old[c[0] + 1] = (byte) (hw1 >> 8);
-            old[c[0] + 2] = (byte) hw2;
-            old[c[0] + 3] = (byte) (hw2 >> 8);
+            putThumbBl(old, c[0], c[1]);
         }
         long[][] pointers = {{120, 200}, {124, 8}, {232, 181}}; // {at, target}
         for (long[] p : pointers) {
@@ -135,6 +129,70 @@ public final class GoldenVectors {
                 .add(new TestPatch.Rec(new byte[0x80], "XTENSA!!".getBytes(), 0))
                 .add(new TestPatch.Rec(new byte[0x80], new byte[0], 0));
         return t;
+    }
+
+    /** The link address of the long-map vector's Thumb image. */
+    public static final long LONG_MAP_BASE = 0x0804_0000L;
+    /** Functions of the long-map vector: each one moves by its own insertion, one map entry each. */
+    private static final int LONG_MAP_FUNCTIONS = 39;
+
+    /**
+     * Format 3, a Thumb image (NOPs, THUMB_BL and POINTER32) of 39 functions after a table of
+     * pointers to them, with 2, 4 or 6 bytes inserted before each function, one of them 160 bytes
+     * long: a map of 40 entries whose compact section is 111 bytes, three agent-log MAP parts
+     * (docs/DEVICE.md), a 2-byte varint across each of their boundaries (section bytes 51..52 and
+     * 103..104). Each function starts with a BL to the next one (the last to the first).
+     */
+    public static TestPatch relocationLongMap() {
+        int table = 4 * LONG_MAP_FUNCTIONS;
+        long[][] map = new long[LONG_MAP_FUNCTIONS + 1][];
+        int[] starts = new int[LONG_MAP_FUNCTIONS + 2]; // function k from starts[k] to starts[k + 1], k = 1..39
+        map[0] = new long[] {0, 0};
+        starts[1] = table;
+        long shift = 0;
+        for (int k = 1; k <= LONG_MAP_FUNCTIONS; k++) {
+            shift += 2 + 2 * (k % 3);
+            map[k] = new long[] {starts[k], shift};
+            starts[k + 1] = starts[k] + (k == 25 ? 160 : 24 + 4 * (k % 3));
+        }
+        byte[] old = new byte[starts[LONG_MAP_FUNCTIONS + 1]];
+        for (int p = 0; p < old.length; p += 2) {
+            old[p] = 0x00; // NOP (0xBF00): no rule reads it
+            old[p + 1] = (byte) 0xBF;
+        }
+        for (int k = 1; k <= LONG_MAP_FUNCTIONS; k++) {
+            putWord(old, 4 * (k - 1), (int) (LONG_MAP_BASE + starts[k] + 1)); // Thumb bit set
+            putThumbBl(old, starts[k], starts[k == LONG_MAP_FUNCTIONS ? 1 : k + 1]);
+        }
+        TestPatch t = new TestPatch(old);
+        t.version = 3;
+        t.flags = 2;
+        t.sparse = true;
+        t.map = map;
+        t.imageBase = LONG_MAP_BASE;
+        t.transforms = 1 | 2;
+        // new: the table, then each function after its insertion; three blocks of 13 records
+        TestPatch.Block b = t.block();
+        b.add(new TestPatch.Rec(new byte[table], TestPatch.bytes(1, 2 + 2 * (1 % 3)), 0));
+        for (int k = 1; k <= LONG_MAP_FUNCTIONS; k++) {
+            if (k % 13 == 0) {
+                b = t.block();
+            }
+            byte[] inserted = k == LONG_MAP_FUNCTIONS ? new byte[0] : TestPatch.bytes(k + 1, 2 + 2 * ((k + 1) % 3));
+            b.add(new TestPatch.Rec(new byte[starts[k + 1] - starts[k]], inserted, 0));
+        }
+        return t;
+    }
+
+    /** A Thumb BL at old offset {@code at} to offset {@code target}. */
+    private static void putThumbBl(byte[] b, int at, int target) {
+        int halfwords = (target - (at + 4)) >> 1;
+        int hw1 = 0xF000 | ((halfwords >> 11) & 0x7FF);
+        int hw2 = 0xF800 | (halfwords & 0x7FF);
+        b[at] = (byte) hw1;
+        b[at + 1] = (byte) (hw1 >> 8);
+        b[at + 2] = (byte) hw2;
+        b[at + 3] = (byte) (hw2 >> 8);
     }
 
     /** The 3 bytes of CALLn (n: 0 for CALL0, 2 for CALL8) at offset {@code at} to offset {@code target}. */
@@ -261,6 +319,7 @@ public final class GoldenVectors {
         compactA64.version = 3;
         v.put("compact-relocation-a64", compactA64);
         v.put("compact-relocation-xtensa", relocationXtensa());
+        v.put("compact-relocation-long-map", relocationLongMap());
         return v;
     }
 }
