@@ -3,6 +3,7 @@ package dev.fwdelta.runtime.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.fwdelta.runtime.GoldenVectors;
 import dev.fwdelta.runtime.TestPatch;
@@ -18,18 +19,24 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent log's MAP records hold the relocation map section exactly as the payload carries it
- * (docs/DEVICE.md "Agent log"): the pinned vector compact-relocation-a64.agent-log is the log of a
- * format-3 relocated patch once its map has arrived, HEADER x5, BEGIN and MAP records, and the C
- * agent checks the same file (patch-runtime/c/tests/agent_map_test.c). Regenerate it with the
- * vectors ({@code -Dfwdelta.writeVectors=true}, GoldenVectorTest's javadoc).
+ * (docs/DEVICE.md "Agent log"): the pinned vectors compact-relocation-a64.agent-log (a 9-byte map,
+ * one MAP record) and compact-relocation-long-map.agent-log (111 bytes, three records, a varint
+ * across each part boundary) are the logs of format-3 relocated patches once their map has
+ * arrived, HEADER x5, BEGIN and MAP records, and the C agent checks the same files
+ * (patch-runtime/c/tests/agent_map_test.c). Regenerate them with the vectors
+ * ({@code -Dfwdelta.writeVectors=true}, GoldenVectorTest's javadoc).
  */
 class UpdateAgentMapLogTest {
     private static final DeviceLayout LAYOUT = DeviceLayout.preset("stm32f405-1m");
     private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(1 << 20);
-    private static final String VECTOR = "compact-relocation-a64";
+    private static final String A64 = "compact-relocation-a64";
+    private static final String LONG_MAP = "compact-relocation-long-map";
     private static final Path DIR = Path.of("src/test/resources/vectors");
     /** docs/DEVICE.md's record layout, stated here apart from the code under test. */
     private static final int RECORD = 64;
@@ -37,18 +44,20 @@ class UpdateAgentMapLogTest {
     private static final int MAP = 5;
     private static final int BLOCK = 3;
 
-    @Test
-    void mapRecordsHoldTheSectionAsThePayloadCarriesIt() throws Exception {
-        byte[] patch = vector("fwd");
+    @ParameterizedTest
+    @ValueSource(strings = {A64, LONG_MAP})
+    void mapRecordsHoldTheSectionAsThePayloadCarriesIt(String name) throws Exception {
+        byte[] patch = vector(name, "fwd");
         PatchHeader h = PatchHeader.parse(patch);
         int mapEnd = h.size() + (int) h.mapLength();
-        byte[] whole = logAfter(patch, mapEnd, patch.length);
+        byte[] whole = logAfter(name, patch, mapEnd, patch.length);
         if (Boolean.getBoolean("fwdelta.writeVectors")) {
-            Files.write(DIR.resolve(VECTOR + ".agent-log"), whole);
+            Files.write(DIR.resolve(name + ".agent-log"), whole);
         }
-        byte[] pinned = vector("agent-log");
+        byte[] pinned = vector(name, "agent-log");
         assertArrayEquals(pinned, whole, "the agent log after the map differs from the pinned vector");
-        assertArrayEquals(pinned, logAfter(patch, mapEnd, 1), "fed a byte at a time");
+        assertArrayEquals(pinned, logAfter(name, patch, mapEnd, 1), "fed a byte at a time");
+        assertArrayEquals(pinned, logAfter(name, patch, mapEnd, 7), "fed 7 bytes at a time");
         int parts = (int) ((h.mapLength() + PART - 1) / PART);
         assertEquals((6 + parts) * RECORD, pinned.length, "HEADER x5, BEGIN, one MAP record a part");
         for (int part = 0; part < parts; part++) {
@@ -62,12 +71,13 @@ class UpdateAgentMapLogTest {
         }
     }
 
-    @Test
-    void resumesFromThePinnedLogToTheNewImage() throws Exception {
-        byte[] patch = vector("fwd");
+    @ParameterizedTest
+    @ValueSource(strings = {A64, LONG_MAP})
+    void resumesFromThePinnedLogToTheNewImage(String name) throws Exception {
+        byte[] patch = vector(name, "fwd");
         PatchHeader h = PatchHeader.parse(patch);
-        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector("old"));
-        flash.provision(LAYOUT.agentLog().offset(), vector("agent-log"));
+        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(name, "old"));
+        flash.provision(LAYOUT.agentLog().offset(), vector(name, "agent-log"));
         UpdateAgent agent = new UpdateAgent(LAYOUT, flash, POLICY);
         assertEquals(UpdateAgent.State.RECEIVING, agent.state());
         long mapEnd = h.size() + h.mapLength();
@@ -75,7 +85,88 @@ class UpdateAgentMapLogTest {
         assertEquals(mapEnd, agent.begin(patch));
         agent.receive(patch, (int) mapEnd, patch.length - (int) mapEnd);
         agent.finish();
-        assertStaged(flash, agent);
+        assertStaged(name, flash, agent);
+    }
+
+    /** What the long-map vector is for: three parts, a varint across each boundary, a short last part. */
+    @Test
+    void theLongMapTakesThreePartsWithVarintsAcrossTheirBoundaries() throws Exception {
+        byte[] patch = vector(LONG_MAP, "fwd");
+        PatchHeader h = PatchHeader.parse(patch);
+        assertEquals(111, h.mapLength());
+        assertEquals((6 + 3) * RECORD, vector(LONG_MAP, "agent-log").length);
+        for (int boundary : new int[] {PART, 2 * PART}) {
+            // a uvarint byte with its top bit set is continued by the next byte: in the next part
+            assertNotEquals(0, patch[h.size() + boundary - 1] & 0x80, "a varint across section byte " + boundary);
+        }
+    }
+
+    /** A middle MAP part lost: never logged (the records after it moved up a slot), or torn (its CRC fails). */
+    enum Loss { MISSING, BAD_CRC }
+
+    /**
+     * DEVICE.md: with MAP parts missing and no BLOCK logged, nothing was written yet, so the map is
+     * received again from the payload start and its parts are logged again after the records
+     * there; the last record of a part wins at the next reset.
+     */
+    @ParameterizedTest
+    @EnumSource(Loss.class)
+    void aLostMiddlePartBeforeAnyBlockHasTheMapSentAgain(Loss loss) throws Exception {
+        byte[] patch = vector(LONG_MAP, "fwd");
+        PatchHeader h = PatchHeader.parse(patch);
+        int mapEnd = h.size() + (int) h.mapLength();
+        byte[] pinned = vector(LONG_MAP, "agent-log");
+        byte[] damaged = lose(pinned, 1, loss);
+        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(LONG_MAP, "old"));
+        flash.provision(LAYOUT.agentLog().offset(), damaged);
+        UpdateAgent agent = new UpdateAgent(LAYOUT, flash, POLICY);
+        assertEquals(UpdateAgent.State.RECEIVING, agent.state());
+        assertEquals(h.size(), agent.resumeOffset(), "the map is received again");
+        assertEquals(h.size(), agent.begin(patch));
+        agent.receive(patch, h.size(), mapEnd - h.size());
+        byte[] again = Arrays.copyOfRange(pinned, 6 * RECORD, pinned.length); // the three MAP records
+        assertArrayEquals(concat(damaged, again), logRecords(flash), "the same log, and the map's parts again");
+        UpdateAgent reset = new UpdateAgent(LAYOUT, flash, POLICY);
+        assertEquals(mapEnd, reset.resumeOffset(), "now the map is logged");
+        assertEquals(mapEnd, reset.begin(patch));
+        reset.receive(patch, mapEnd, patch.length - mapEnd);
+        reset.finish();
+        assertStaged(LONG_MAP, flash, reset);
+    }
+
+    /**
+     * DEVICE.md: MAP parts missing while BLOCK records follow make the agent begin the update again
+     * at the payload start (a new log: HEADER x5, BEGIN), not resume at the last block.
+     */
+    @ParameterizedTest
+    @EnumSource(Loss.class)
+    void aLostMiddlePartWithBlocksAfterItBeginsTheUpdateAgain(Loss loss) throws Exception {
+        byte[] patch = vector(LONG_MAP, "fwd");
+        PatchHeader h = PatchHeader.parse(patch);
+        int mapEnd = h.size() + (int) h.mapLength();
+        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(LONG_MAP, "old"));
+        UpdateAgent first = new UpdateAgent(LAYOUT, flash, POLICY);
+        int from = (int) first.begin(patch);
+        first.receive(patch, from, patch.length - 40 - from); // cut inside the last block
+        byte[] log = logRecords(flash);
+        byte[] pinned = vector(LONG_MAP, "agent-log");
+        assertArrayEquals(pinned, Arrays.copyOf(log, pinned.length));
+        assertEquals(pinned.length + 2 * RECORD, log.length, "two of the three blocks logged after the map");
+        assertEquals(BLOCK, log[pinned.length + 2]);
+        NorFlash rebooted = DeviceSimulator.provision(LAYOUT, vector(LONG_MAP, "old"));
+        rebooted.provision(LAYOUT.agentLog().offset(), lose(log, 1, loss));
+        byte[] staged = new byte[vector(LONG_MAP, "new").length];
+        flash.read(LAYOUT.staging().offset(), staged, 0, staged.length);
+        rebooted.provision(LAYOUT.staging().offset(), staged); // what the first attempt staged
+        UpdateAgent agent = new UpdateAgent(LAYOUT, rebooted, POLICY);
+        assertEquals(h.size(), agent.resumeOffset());
+        assertEquals(h.size(), agent.begin(patch), "sent again from the payload start");
+        assertArrayEquals(Arrays.copyOf(pinned, 6 * RECORD), logRecords(rebooted), "a new log: HEADER x5, BEGIN");
+        agent.receive(patch, h.size(), mapEnd - h.size());
+        assertArrayEquals(pinned, logRecords(rebooted), "the map logged again as the vector has it");
+        agent.receive(patch, mapEnd, patch.length - mapEnd);
+        agent.finish();
+        assertStaged(LONG_MAP, rebooted, agent);
     }
 
     /**
@@ -85,33 +176,38 @@ class UpdateAgentMapLogTest {
      */
     @Test
     void anExpandedMapOfAnEarlierAgentStartsTheUpdateAgain() throws Exception {
-        byte[] patch = vector("fwd");
+        byte[] patch = vector(A64, "fwd");
         PatchHeader h = PatchHeader.parse(patch);
-        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector("old"));
+        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(A64, "old"));
         UpdateAgent first = new UpdateAgent(LAYOUT, flash, POLICY);
         int from = (int) first.begin(patch);
         first.receive(patch, from, patch.length - from);
         byte[] log = new byte[(int) LAYOUT.agentLog().size()];
         flash.read(LAYOUT.agentLog().offset(), log, 0, log.length);
         assertEquals(BLOCK, log[(6 + 1) * RECORD + 2], "one MAP record, then the blocks");
-        System.arraycopy(mapRecord(0, expandedSection(GoldenVectors.all().get(VECTOR))), 0, log, 6 * RECORD, RECORD);
-        NorFlash rebooted = DeviceSimulator.provision(LAYOUT, vector("old"));
+        System.arraycopy(mapRecord(0, expandedSection(GoldenVectors.all().get(A64))), 0, log, 6 * RECORD, RECORD);
+        NorFlash rebooted = DeviceSimulator.provision(LAYOUT, vector(A64, "old"));
         rebooted.provision(LAYOUT.agentLog().offset(), log);
         UpdateAgent agent = new UpdateAgent(LAYOUT, rebooted, POLICY);
         long restart = agent.begin(patch);
         assertEquals(h.size(), restart, "sent again from the payload start");
         agent.receive(patch, (int) restart, patch.length - (int) restart);
         agent.finish();
-        assertStaged(rebooted, agent);
+        assertStaged(A64, rebooted, agent);
     }
 
     /** The non-erased records of the agent log after the agent took the patch up to {@code upTo}, in chunks of {@code chunk}. */
-    private static byte[] logAfter(byte[] patch, int upTo, int chunk) throws IOException {
-        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector("old"));
+    private static byte[] logAfter(String name, byte[] patch, int upTo, int chunk) throws IOException {
+        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(name, "old"));
         UpdateAgent agent = new UpdateAgent(LAYOUT, flash, POLICY);
         for (int at = (int) agent.begin(patch); at < upTo; at += chunk) {
             agent.receive(patch, at, Math.min(chunk, upTo - at));
         }
+        return logRecords(flash);
+    }
+
+    /** The agent log's records up to its first erased slot. */
+    private static byte[] logRecords(NorFlash flash) throws IOException {
         byte[] log = new byte[(int) LAYOUT.agentLog().size()];
         flash.read(LAYOUT.agentLog().offset(), log, 0, log.length);
         int records = 0;
@@ -119,6 +215,25 @@ class UpdateAgentMapLogTest {
             records++;
         }
         return Arrays.copyOf(log, records * RECORD);
+    }
+
+    /** {@code log} with MAP part {@code part} (the record after HEADER x5, BEGIN and the parts before it) lost. */
+    private static byte[] lose(byte[] log, int part, Loss loss) {
+        int r = (6 + part) * RECORD;
+        assertEquals(MAP, log[r + 2]);
+        assertEquals(part, log[r + 4]);
+        if (loss == Loss.MISSING) {
+            return concat(Arrays.copyOf(log, r), Arrays.copyOfRange(log, r + RECORD, log.length));
+        }
+        byte[] torn = log.clone();
+        torn[r + 5 + 10] ^= 0x01; // a section byte changed, the CRC left as it was
+        return torn;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] ab = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, ab, a.length, b.length);
+        return ab;
     }
 
     /** The map as formats 1 and 2 carry it: prefix (u32 image_base, transforms, 3 zero bytes), u32 start and i32 shift an entry. */
@@ -145,15 +260,15 @@ class UpdateAgentMapLogTest {
         return r;
     }
 
-    private static void assertStaged(NorFlash flash, UpdateAgent agent) throws IOException {
+    private static void assertStaged(String name, NorFlash flash, UpdateAgent agent) throws IOException {
         assertEquals(UpdateAgent.State.STAGED, agent.state());
-        byte[] expected = vector("new");
+        byte[] expected = vector(name, "new");
         byte[] staged = new byte[expected.length];
         flash.read(LAYOUT.staging().offset(), staged, 0, staged.length);
         assertArrayEquals(expected, staged);
     }
 
-    private static byte[] vector(String extension) throws IOException {
-        return Files.readAllBytes(DIR.resolve(VECTOR + "." + extension));
+    private static byte[] vector(String name, String extension) throws IOException {
+        return Files.readAllBytes(DIR.resolve(name + "." + extension));
     }
 }
