@@ -32,8 +32,17 @@ final class RegionCollector {
     /** Addresses are 32-bit: a record must end at or below 2^32. */
     static final long ADDRESS_LIMIT = 1L << 32;
 
+    /**
+     * At most this many runs of consecutive data (records that neither continue nor lead into
+     * data already given) are held apart until the regions are joined: each costs a map entry and
+     * an array besides its bytes, so a file of records a byte apart is refused instead of holding
+     * an object per byte.
+     */
+    static final int MAX_RUNS = 1 << 16;
+
     private final String what;
-    private final TreeMap<Long, byte[]> chunks = new TreeMap<>();
+    /** The runs by start address; they never overlap. */
+    private final TreeMap<Long, DataRun> runs = new TreeMap<>();
     private long total;
 
     /** {@code what} names the file in messages. */
@@ -41,7 +50,11 @@ final class RegionCollector {
         this.what = what;
     }
 
-    /** Adds data at {@code address}; refuses an overlap with earlier data and anything past 2^32. */
+    /**
+     * Adds data at {@code address} (the collector keeps the array); refuses an overlap with
+     * earlier data and anything past 2^32. Data that continues a run, or ends where one starts,
+     * joins that run.
+     */
     void add(long address, byte[] data, String where) {
         if (data.length == 0) {
             return;
@@ -54,28 +67,50 @@ final class RegionCollector {
         if (total > MAX_DATA) {
             throw new BadImageException(what + where + ": more than " + MAX_DATA + " bytes of data (the most fwdelta reads)");
         }
-        Map.Entry<Long, byte[]> before = chunks.floorEntry(address + data.length - 1);
-        if (before != null && before.getKey() + before.getValue().length > address) {
-            throw new BadImageException(String.format("%s%s: data at 0x%08x overlaps data already given at 0x%08x",
-                    what, where, address, before.getKey()));
+        long end = address + data.length;
+        Map.Entry<Long, DataRun> before = runs.floorEntry(end - 1);
+        if (before != null && before.getValue().end() > address) {
+            DataRun run = before.getValue();
+            throw new BadImageException(String.format("%s%s: data at 0x%08x overlaps data already given at "
+                    + "0x%08x..0x%08x", what, where, address, run.start(), run.end()));
         }
-        chunks.put(address, data);
+        if (before != null && before.getValue().end() == address) {
+            before.getValue().append(data);
+            return;
+        }
+        DataRun after = runs.remove(end);
+        if (after != null) {
+            after.prepend(data);
+            runs.put(address, after);
+            return;
+        }
+        if (runs.size() == MAX_RUNS) {
+            throw new BadImageException(String.format("%s%s: data at 0x%08x starts run %d of consecutive data; "
+                    + "runs allowed: 1..%d (records that neither continue nor lead into earlier ones)",
+                    what, where, address, MAX_RUNS + 1, MAX_RUNS));
+        }
+        runs.put(address, new DataRun(address, data));
+    }
+
+    /** How many runs of consecutive data are held apart. */
+    int runCount() {
+        return runs.size();
     }
 
     /** The regions in address order; their spans are checked, one by one and together, before any is allocated. */
     List<ImageRegion> regions() {
-        List<List<Map.Entry<Long, byte[]>>> groups = new ArrayList<>();
+        List<List<DataRun>> groups = new ArrayList<>();
         long end = -1;
-        for (Map.Entry<Long, byte[]> e : chunks.entrySet()) {
-            if (groups.isEmpty() || e.getKey() - end > SPLIT_GAP) {
+        for (DataRun run : runs.values()) {
+            if (groups.isEmpty() || run.start() - end > SPLIT_GAP) {
                 groups.add(new ArrayList<>());
             }
-            groups.get(groups.size() - 1).add(e);
-            end = e.getKey() + e.getValue().length;
+            groups.get(groups.size() - 1).add(run);
+            end = run.end();
         }
         long spans = 0;
-        for (List<Map.Entry<Long, byte[]>> group : groups) {
-            long start = group.get(0).getKey();
+        for (List<DataRun> group : groups) {
+            long start = group.get(0).start();
             long span = endOf(group) - start;
             if (span > MAX_REGION_SPAN) {
                 throw new BadImageException(String.format("%s: the region 0x%08x..0x%08x spans %d bytes with gaps of "
@@ -88,21 +123,22 @@ final class RegionCollector {
             throw new BadImageException(String.format("%s: its %d regions span %d bytes together (gaps up to %d bytes "
                     + "filled); at most %d bytes allowed", what, groups.size(), spans, SPLIT_GAP, MAX_TOTAL_SPAN));
         }
-        return groups.stream().map(this::join).toList();
+        return groups.stream().map(RegionCollector::join).toList();
     }
 
-    private static long endOf(List<Map.Entry<Long, byte[]>> group) {
-        Map.Entry<Long, byte[]> last = group.get(group.size() - 1);
-        return last.getKey() + last.getValue().length;
+    private static long endOf(List<DataRun> group) {
+        return group.get(group.size() - 1).end();
     }
 
-    private ImageRegion join(List<Map.Entry<Long, byte[]>> group) {
-        long start = group.get(0).getKey();
-        long end = endOf(group);
-        byte[] bytes = new byte[(int) (end - start)];
+    private static ImageRegion join(List<DataRun> group) {
+        long start = group.get(0).start();
+        if (group.size() == 1) {
+            return new ImageRegion(start, group.get(0).bytes());
+        }
+        byte[] bytes = new byte[(int) (endOf(group) - start)];
         Arrays.fill(bytes, ERASED);
-        for (Map.Entry<Long, byte[]> e : group) {
-            System.arraycopy(e.getValue(), 0, bytes, (int) (e.getKey() - start), e.getValue().length);
+        for (DataRun run : group) {
+            run.copyInto(bytes, (int) (run.start() - start));
         }
         return new ImageRegion(start, bytes);
     }

@@ -54,6 +54,25 @@ class UntrustedFilesCliTest {
     }
 
     @Test
+    void aHexOfOneByteRecordsNeedsTheHeapOfItsBytesNotOfItsRecords() throws Exception {
+        // 512 KiB as one-byte records: an object or two per record would need more than the heap.
+        int bytes = 512 * 1024;
+        Path hex = dir.resolve("bytewise.hex");
+        try (Writer w = Files.newBufferedWriter(hex, StandardCharsets.US_ASCII)) {
+            for (long at = 0x0800_0000L; at < 0x0800_0000L + bytes; at++) {
+                if ((at & 0xFFFF) == 0) {
+                    w.write(record(4, 0, new byte[] {(byte) (at >>> 24), (byte) (at >>> 16)}));
+                }
+                w.write(record(0, (int) (at & 0xFFFF), new byte[] {(byte) (at * 7)}));
+            }
+            w.write(":00000001FF\n");
+        }
+        ChildCli.Result r = ChildCli.run(HEAP, "diff", hex.toString(), hex.toString(), "-o",
+                dir.resolve("p.fwd").toString());
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+    }
+
+    @Test
     void aHexLineThatNeverEnds() throws Exception {
         Path hex = dir.resolve("endless.hex");
         byte[] line = new byte[48 << 20];
@@ -109,6 +128,17 @@ class UntrustedFilesCliTest {
         w.write(0x55);
         w.finish();
         return out.toString(StandardCharsets.US_ASCII).replace(":00000001FF\n", "");
+    }
+
+    /** One Intel HEX record line. */
+    private static String record(int type, int offset, byte[] data) {
+        StringBuilder line = new StringBuilder(String.format(":%02X%04X%02X", data.length, offset, type));
+        int sum = data.length + (offset >> 8) + offset + type;
+        for (byte b : data) {
+            line.append(String.format("%02X", b & 0xFF));
+            sum += b;
+        }
+        return line.append(String.format("%02X", -sum & 0xFF)).append('\n').toString();
     }
 
     private static void assertOneErrorLine(ChildCli.Result r, int exit, String... parts) {
