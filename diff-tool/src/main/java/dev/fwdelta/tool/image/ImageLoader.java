@@ -50,14 +50,16 @@ public final class ImageLoader {
     public static ImageFile read(Path path) throws IOException {
         ImageFormat format = detect(path);
         String what = path.toString();
+        // ISO-8859-1 decodes every byte, so a byte past ASCII reaches RecordLines, which names its
+        // line and column; a strict ASCII decoder fails with a message that names nothing.
         switch (format) {
             case INTEL_HEX -> {
-                try (var reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII)) {
+                try (var reader = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
                     return new ImageFile(what, format, IntelHex.parse(reader, what), FirmwareImage.NO_MACHINE);
                 }
             }
             case SREC -> {
-                try (var reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII)) {
+                try (var reader = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
                     return new ImageFile(what, format, Srec.parse(reader, what), FirmwareImage.NO_MACHINE);
                 }
             }

@@ -6,7 +6,8 @@ import java.io.Reader;
 
 /**
  * The non-blank lines of a text record file (Intel HEX, S-records), stripped, with their line
- * numbers. A line is refused as soon as it grows past {@link #MAX_LINE}, before it is held whole:
+ * numbers. A character past ASCII is refused by line and column; read as ISO-8859-1, each byte is
+ * one character, so the message names the byte itself. A line is refused as soon as it grows past {@link #MAX_LINE}, before it is held whole:
  * a file of one endless line would otherwise be read into memory entire.
  */
 final class RecordLines {
@@ -65,6 +66,11 @@ final class RecordLines {
             afterCr = c == '\r';
             if (c == '\n' || c == '\r') {
                 return line.toString();
+            }
+            if (c > 0x7F) {
+                throw new BadImageException(String.format("%s: line %d, column %d: %s is not ASCII (a record "
+                        + "file is ASCII text)", what, number + 1, line.length() + 1,
+                        c <= 0xFF ? String.format("byte 0x%02X", (int) c) : String.format("character U+%04X", (int) c)));
             }
             if (line.length() == MAX_LINE) {
                 throw new BadImageException(what + ": line " + (number + 1) + " is longer than " + MAX_LINE

@@ -11,6 +11,7 @@ import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.demo.DemoFirmware;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -134,6 +135,17 @@ class CliTest {
         assertEquals(ExitCodes.IO_ERROR, run("diff", oldBin.toString(), missing.toString(), "-o", patch.toString()));
         assertTrue(err.toString().contains("nope.bin"), err.toString());
         assertFalse(Files.exists(patch));
+    }
+
+    /** A byte past ASCII in a HEX file is malformed input named by place, not an I/O error naming nothing. */
+    @Test
+    void aNonAsciiByteInAHexFileIsNamedByLineAndColumn() throws Exception {
+        byte[] hex = ":020000040800F2\n:0400000001020304F2\n:00000001FF\n".getBytes(StandardCharsets.US_ASCII);
+        hex[16 + 4] = (byte) 0xFF;
+        Path bad = Files.write(dir.resolve("bad.hex"), hex);
+        assertEquals(ExitCodes.USAGE, run("diff", bad.toString(), newBin.toString(), "-o", patch.toString()));
+        assertEquals("fwdelta: error: " + bad + ": line 2, column 5: byte 0xFF is not ASCII (a record file is "
+                + "ASCII text)", err.toString().strip());
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.fwdelta.tool.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -39,5 +41,15 @@ class ImageLoaderTest {
         byte[] shrunk = ImageLoader.readRaw(file, 300_000);
         assertEquals(bytes.length, shrunk.length);
         assertArrayEquals(bytes, shrunk);
+    }
+
+    @Test
+    void aByteOutsideAsciiInAnSrecFileIsNamedByLineAndColumn(@TempDir Path dir) throws Exception {
+        byte[] srec = "S00600004844521B\nS1070000010203046E\nS9030000FC\n".getBytes(StandardCharsets.US_ASCII);
+        srec[17 + 9] = (byte) 0xC3; // the first byte of a UTF-8 letter
+        Path file = Files.write(dir.resolve("fw.srec"), srec);
+        BadImageException e = assertThrows(BadImageException.class, () -> ImageLoader.read(file));
+        assertEquals(file + ": line 2, column 10: byte 0xC3 is not ASCII (a record file is ASCII text)",
+                e.getMessage());
     }
 }
