@@ -2,10 +2,11 @@
 package dev.fwdelta.tool.cli;
 
 import com.google.gson.FieldNamingPolicy;
-import dev.fwdelta.runtime.checksum.ImageChecksums;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.tool.io.BoundedFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,15 @@ import java.util.Objects;
  */
 public record ReleaseManifest(int manifestVersion, Target target, String shard, List<Entry> patches) {
     static final int VERSION = 1;
+    /** Entries one manifest holds at most: as many patches as the update server takes in one release. */
+    public static final int MAX_PATCHES = 10_000;
+    /**
+     * The longest manifest.json read: an entry is under 1 KiB of JSON even with long version
+     * strings and file names, so a full manifest fits with room to spare.
+     */
+    public static final long MAX_MANIFEST_BYTES = 16L << 20;
+    /** The largest patch an entry may name: the longest file read whole, as for any patch file. */
+    public static final long MAX_PATCH_BYTES = BoundedFile.MAX_BYTES;
 
     public record Target(String version, String file, long size, String sha256, String firmwareVersion, String hardwareId) {
     }
@@ -59,12 +69,17 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
     public static ReleaseManifest read(Path path) throws IOException {
         ReleaseManifest m;
         try {
-            m = GSON.fromJson(Files.readString(path, StandardCharsets.UTF_8), ReleaseManifest.class);
+            byte[] json = BoundedFile.read(path, MAX_MANIFEST_BYTES, "release manifest");
+            m = GSON.fromJson(new String(json, StandardCharsets.UTF_8), ReleaseManifest.class);
         } catch (JsonParseException e) {
             throw new IOException(path + " is not a release manifest: " + e.getMessage(), e);
         }
         if (m == null || m.manifestVersion() != VERSION || m.target() == null || m.patches() == null) {
             throw new IOException(path + " is not a version " + VERSION + " release manifest");
+        }
+        if (m.patches().size() > MAX_PATCHES) {
+            throw new IOException(path + ": bad value for the number of patches: " + m.patches().size()
+                    + " (valid range 0.." + MAX_PATCHES + ")");
         }
         return m;
     }
@@ -79,11 +94,19 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
             throw new IOException("patch file name '" + e.file() + "' is not a plain file name");
         }
         Path file = dir.resolve(e.file());
+        if (e.size() < 0 || e.size() > MAX_PATCH_BYTES) {
+            throw new IOException(file + ": bad value for its manifest's size: " + e.size() + " (valid range 0.."
+                    + MAX_PATCH_BYTES + ")");
+        }
         long size = Files.size(file);
         if (size != e.size()) {
             throw new ManifestMismatchException(file + " has " + size + " bytes, its manifest says " + e.size());
         }
-        byte[] patch = Files.readAllBytes(file);
+        // Read to the size the manifest gives, no further: the file may have grown since.
+        byte[] patch = BoundedFile.read(file, e.size(), "patch file of this manifest entry");
+        if (patch.length != e.size()) {
+            throw new ManifestMismatchException(file + " has " + patch.length + " bytes, its manifest says " + e.size());
+        }
         String sha = HexFormat.of().formatHex(ImageChecksums.sha256Digest().digest(patch));
         if (!sha.equalsIgnoreCase(e.sha256())) {
             throw new ManifestMismatchException(file + " does not match its manifest: SHA-256 " + sha

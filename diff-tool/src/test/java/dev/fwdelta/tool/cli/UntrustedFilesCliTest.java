@@ -92,6 +92,14 @@ class UntrustedFilesCliTest {
     }
 
     @Test
+    void aReleaseManifestThatNeverEnds() throws Exception {
+        // Twice the manifest limit: the bytes read to the limit, and one more copy while reading.
+        ChildCli.Result r = ChildCli.run("64m", "matrix", "--merge", "/dev/zero", "--out", dir.resolve("m").toString());
+        assertOneErrorLine(r, ExitCodes.IO_ERROR,
+                "/dev/zero: more than 16777216 bytes; a release manifest has 0..16777216 bytes");
+    }
+
+    @Test
     void aPatchFileLargerThanAnArray() throws Exception {
         Path patch = dir.resolve("huge.fwd");
         try (RandomAccessFile f = new RandomAccessFile(patch.toFile(), "rw")) {
