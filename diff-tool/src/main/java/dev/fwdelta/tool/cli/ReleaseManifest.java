@@ -26,8 +26,8 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
     /** Entries one manifest holds at most: as many patches as the update server takes in one release. */
     public static final int MAX_PATCHES = 10_000;
     /**
-     * The longest manifest.json read: an entry is under 1 KiB of JSON even with long version
-     * strings and file names, so a full manifest fits with room to spare.
+     * The longest manifest.json read: room for {@link #MAX_PATCHES} entries with long version
+     * strings and file names, and far less than a heap that builds a matrix.
      */
     public static final long MAX_MANIFEST_BYTES = 16L << 20;
     /** The largest patch an entry may name: the longest file read whole, as for any patch file. */

@@ -55,7 +55,7 @@ class UntrustedFilesCliTest {
 
     @Test
     void aHexOfOneByteRecordsNeedsTheHeapOfItsBytesNotOfItsRecords() throws Exception {
-        // 512 KiB as one-byte records: an object or two per record would need more than the heap.
+        // An image as one-byte records: an object or two per record would need more than the heap.
         int bytes = 512 * 1024;
         Path hex = dir.resolve("bytewise.hex");
         try (Writer w = Files.newBufferedWriter(hex, StandardCharsets.US_ASCII)) {
