@@ -80,8 +80,13 @@ final class Fleet {
     }
 
     static OtaServer.Settings settings(String jdbcUrl, Path store, long maxUpload) {
+        return settings(jdbcUrl, store, maxUpload, null);
+    }
+
+    /** {@code artifactBaseUrl}: where check-in answers point downloads (--artifact-base-url), or null. */
+    static OtaServer.Settings settings(String jdbcUrl, Path store, long maxUpload, String artifactBaseUrl) {
         return new OtaServer.Settings("127.0.0.1", 0, jdbcUrl, null, null, store, Credentials.hash(TOKEN), maxUpload,
-                null, null, null, null, Credentials.hash(PROVISIONING));
+                artifactBaseUrl, null, null, null, Credentials.hash(PROVISIONING));
     }
 
     /** A server on a new SQLite database and store in {@code dir}, uploads up to 1 MiB. */

@@ -65,6 +65,7 @@ public final class OtaDevice {
 
     private final HttpClient http;
     private final URI server;
+    private final Origin serverOrigin;
     private final String authorization;
     private final long hardware;
     private final DeviceLayout layout;
@@ -78,6 +79,7 @@ public final class OtaDevice {
                      UpdatePolicy policy) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.server = server;
+        this.serverOrigin = Origin.of(server);
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret)
                 .getBytes(StandardCharsets.UTF_8));
         this.hardware = hardware;
@@ -244,9 +246,16 @@ public final class OtaDevice {
 
     private InputStream get(CheckinAnswer offer, long first, long last) throws IOException, InterruptedException {
         URI uri = server.resolve(offer.url());
-        HttpRequest req = HttpRequest.newBuilder(uri).header("Authorization", authorization)
-                .header("Range", "bytes=" + first + "-" + last).timeout(Duration.ofSeconds(60)).GET().build();
-        HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Range", "bytes=" + first + "-" + last)
+                .timeout(Duration.ofSeconds(60)).GET();
+        // With --artifact-base-url the artifact is on another host (a CDN, maybe plain http): it gets
+        // no secret. What comes from there is trusted for its signature and the signed image hash the
+        // agent checks, not for where it came from. Redirects are not followed (the client's default),
+        // so the secret cannot be sent on by the update server's answer either.
+        if (Origin.of(uri).equals(serverOrigin)) {
+            req.header("Authorization", authorization);
+        }
+        HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (res.statusCode() != 206) {
             res.body().close();
             throw new IOException("download of " + uri.getPath() + " answered " + res.statusCode() + ", not 206");

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.server.device.OtaDevice;
+import dev.fwdelta.server.publish.AdminClient;
+import dev.fwdelta.server.publish.Publisher;
+import java.net.URI;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With {@code --artifact-base-url} check-in answers point downloads at another host (a CDN, any
+ * static HTTP server, maybe plain http), and the device fetches from there without its
+ * credentials, which only the update server sees. Two real servers on loopback: the
+ * update server and a static host over the same store.
+ */
+class ArtifactHostTest {
+    @TempDir
+    Path dir;
+
+    /** Publishes v1 (version 2) and v2 (version 3); a device on v1 installs v2 from the static host. */
+    private Fleet.Device installThrough(String baseUrl) throws Exception {
+        Fleet fleet = new Fleet(dir);
+        Path store = dir.resolve("store");
+        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), store, 1 << 20,
+                baseUrl))) {
+            URI uri = Fleet.uri(server);
+            Publisher p = new Publisher(new AdminClient(uri, Fleet.TOKEN), line -> { });
+            p.publish(fleet.v1, Fleet.options(2), fleet.key, "all");
+            p.publish(fleet.v2, Fleet.options(3), fleet.key, "all");
+            Fleet.Device d = fleet.new Device(uri, "dev-cdn", "default", fleet.v1, 2);
+            assertEquals(OtaDevice.Outcome.INSTALLED, d.ota.poll(d.installed));
+            assertArrayEquals(fleet.v2, d.active(fleet.v2.length));
+            // Check-in and reports need the device's credentials (401 without): the report of the
+            // install was taken, so the update server still got them.
+            assertEquals("installed", new AdminClient(uri, Fleet.TOKEN).device("dev-cdn").split(" ")[4]);
+            return d;
+        }
+    }
+
+    @Test
+    void theArtifactHostGetsNoDeviceCredentials() throws Exception {
+        try (StaticStoreHost cdn = new StaticStoreHost(dir.resolve("store"), "/fw/")) {
+            installThrough(cdn.base());
+            assertTrue(cdn.requests().size() >= 2, "header and patch fetched from the static host: " + cdn.requests());
+            for (StaticStoreHost.Request r : cdn.requests()) {
+                assertNull(r.authorization(), "the static host was sent " + r.authorization() + " for " + r.path());
+            }
+        }
+    }
+}
