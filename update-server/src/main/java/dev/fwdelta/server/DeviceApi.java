@@ -25,17 +25,17 @@ final class DeviceApi {
 
     private final Database db;
     private final ArtifactStore store;
-    private final String artifactBaseUrl;
+    private final ArtifactLocation artifacts;
     private final String provisioningTokenHash;
 
     /**
-     * {@code artifactBaseUrl}: where answers point downloads (a CDN), or null for this server's own
-     * route; {@code provisioningTokenHash}: the token devices may register themselves with, or null.
+     * {@code artifacts}: where answers point downloads (this server or a CDN);
+     * {@code provisioningTokenHash}: the token devices may register themselves with, or null.
      */
-    DeviceApi(Database db, ArtifactStore store, String artifactBaseUrl, String provisioningTokenHash) {
+    DeviceApi(Database db, ArtifactStore store, ArtifactLocation artifacts, String provisioningTokenHash) {
         this.db = db;
         this.store = store;
-        this.artifactBaseUrl = artifactBaseUrl;
+        this.artifacts = artifacts;
         this.provisioningTokenHash = provisioningTokenHash;
     }
 
@@ -132,11 +132,8 @@ final class DeviceApi {
             if (offer == null) {
                 return "none\n";
             }
-            // A static copy of the store (CDN) has the store's layout: BASE/ab/abcdef...
-            String url = artifactBaseUrl != null
-                    ? artifactBaseUrl + offer.artifactSha.substring(0, 2) + "/" + offer.artifactSha
-                    : "/d/artifacts/" + offer.artifactSha;
-            return "update " + offer.version + " " + offer.size + " " + offer.artifactSha + " " + url + "\n";
+            return "update " + offer.version + " " + offer.size + " " + offer.artifactSha + " "
+                    + artifacts.url(offer.artifactSha) + "\n";
         });
         ctx.contentType("text/plain").result(answer);
     }

@@ -31,9 +31,10 @@ public final class OtaServer implements AutoCloseable {
 
     /** Migrates the database, then listens. */
     public static OtaServer start(Settings s) throws Exception {
+        ArtifactLocation artifacts = ArtifactLocation.of(s.artifactBaseUrl());
         Database db = new Database(s.jdbcUrl(), s.dbUser(), s.dbPassword());
         ArtifactStore store = new ArtifactStore(s.store());
-        DeviceApi device = new DeviceApi(db, store, s.artifactBaseUrl(), s.provisioningTokenHash());
+        DeviceApi device = new DeviceApi(db, store, artifacts, s.provisioningTokenHash());
         AdminApi admin = new AdminApi(db, store, s.adminTokenHash(), s.maxUpload());
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;

@@ -44,7 +44,8 @@ final class ServerCommand implements Callable<Integer> {
     Path store;
 
     @Option(names = "--artifact-base-url", paramLabel = "URL",
-            description = "Point downloads at a static copy of the store (CDN): URL + SHA256.")
+            description = {"Point downloads at a static copy of the store (CDN): URL/ab/SHA256 (ab: the hash's first",
+                "two hex digits). An absolute http(s) URL; devices send it no credentials."})
     String artifactBaseUrl;
 
     @Option(names = "--max-upload", defaultValue = "64M", paramLabel = "BYTES", converter = ByteSize.class,
@@ -70,6 +71,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ArtifactLocation.of(artifactBaseUrl); // refused before anything is created or printed
         String token = AdminToken.read(adminTokenFile);
         if (token == null) {
             token = AdminToken.generate();

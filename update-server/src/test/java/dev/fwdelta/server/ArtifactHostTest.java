@@ -3,21 +3,27 @@ package dev.fwdelta.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.server.device.CheckinAnswer;
 import dev.fwdelta.server.device.OtaDevice;
 import dev.fwdelta.server.publish.AdminClient;
 import dev.fwdelta.server.publish.Publisher;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With {@code --artifact-base-url} check-in answers point downloads at another host (a CDN, any
- * static HTTP server, maybe plain http), and the device fetches from there without its
- * credentials, which only the update server sees. Two real servers on loopback: the
+ * static HTTP server, maybe plain http) in the store's layout, {@code BASE/ab/SHA256}, and the
+ * device fetches from there without its credentials, which only the update server sees. Two real servers on loopback: the
  * update server and a static host over the same store.
  */
 class ArtifactHostTest {
@@ -52,6 +58,37 @@ class ArtifactHostTest {
             for (StaticStoreHost.Request r : cdn.requests()) {
                 assertNull(r.authorization(), "the static host was sent " + r.authorization() + " for " + r.path());
             }
+        }
+    }
+
+    @Test
+    void aBaseWithoutTrailingSlashStillPointsAtBaseAbSha() throws Exception {
+        try (StaticStoreHost cdn = new StaticStoreHost(dir.resolve("store"), "/fw/")) {
+            String base = cdn.base().substring(0, cdn.base().length() - 1);
+            CheckinAnswer offer = installThrough(base).ota.lastOffer();
+            String sha = offer.sha256();
+            assertEquals(base + "/" + sha.substring(0, 2) + "/" + sha, offer.url());
+            assertFalse(cdn.requests().isEmpty());
+            for (StaticStoreHost.Request r : cdn.requests()) {
+                assertEquals("/fw/" + sha.substring(0, 2) + "/" + sha, r.path());
+            }
+        }
+    }
+
+    @Test
+    void anArtifactBaseUrlThatIsNotAnAbsoluteHttpUrlIsRefusedAtStart() throws Exception {
+        for (String bad : new String[] {"cdn.example/fw", "/fw/", "ftp://cdn.example/fw", "https:///fw",
+            "https://cdn.example/fw?x=1", "http://[bad"}) {
+            Path data = dir.resolve("data-" + Integer.toHexString(bad.hashCode()));
+            // A server that took the option would run until stopped: the time limit ends the test then.
+            Fleet.Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Fleet.cli("server", "--data",
+                    data.toString(), "--port", "0", "--artifact-base-url", bad));
+            assertEquals(2, r.exit(), bad + ": " + r.err());
+            assertTrue(r.err().startsWith("fwdelta: error: --artifact-base-url "), bad + ": " + r.err());
+            assertFalse(Files.exists(data), "nothing created before the option was checked");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OtaServer.start(
+                    Fleet.settings("jdbc:sqlite:" + data.resolve("db"), data.resolve("store"), 1 << 20, bad)));
+            assertTrue(e.getMessage().startsWith("--artifact-base-url "), e.getMessage());
         }
     }
 }
