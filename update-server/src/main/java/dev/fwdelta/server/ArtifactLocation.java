@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
+import dev.fwdelta.server.http.HttpUrls;
 
 /**
  * Where check-in answers point a device's download: this server's own route, or with
@@ -22,8 +20,9 @@ final class ArtifactLocation {
     }
 
     /**
-     * {@code baseUrl}: an absolute http(s) URL with a host and no query or fragment, with or
-     * without a trailing slash; null for the server's own route. Anything else is refused naming the option.
+     * {@code baseUrl}: an absolute http(s) URL with a host, no user information and no query or
+     * fragment, with or without a trailing slash; null for the server's own route. Anything else is
+     * refused naming the option.
      */
     static ArtifactLocation of(String baseUrl) {
         if (baseUrl == null) {
@@ -38,24 +37,12 @@ final class ArtifactLocation {
     }
 
     private static String problem(String baseUrl) {
-        URI u;
-        try {
-            u = new URI(baseUrl);
-        } catch (URISyntaxException e) {
-            return e.getMessage();
+        String why = HttpUrls.problem(baseUrl, false);
+        if (why == null && (baseUrl.contains("?") || baseUrl.contains("#"))) {
+            // What follows BASE is appended as text: a query or fragment would swallow it.
+            why = "a query or fragment";
         }
-        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return "no http or https scheme";
-        }
-        if (u.getHost() == null) {
-            return "no host";
-        }
-        // What follows BASE is appended as text: a query or fragment would swallow it.
-        if (u.getRawQuery() != null || u.getRawFragment() != null) {
-            return "a query or fragment";
-        }
-        return null;
+        return why;
     }
 
     /** The URL of an artifact for a check-in answer: relative to this server, or absolute under BASE. */
