@@ -111,7 +111,7 @@ final class AdminApi {
 
     /** GET /admin/images?hw=N: one line {@code VERSION SHA SIZE} per image seen for the hardware id. */
     void listImages(Context ctx) {
-        long hw = Fields.hardware(ctx.queryParam("hw"));
+        long hw = Fields.hardware(FormBody.query(ctx).get("hw"));
         String text = db.inTransaction(c -> {
             StringBuilder b = new StringBuilder();
             try (PreparedStatement s = c.prepareStatement("SELECT i.version, i.sha, a.size FROM images i"

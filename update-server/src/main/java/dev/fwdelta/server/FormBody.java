@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A request's {@code application/x-www-form-urlencoded} body. The size limit holds on the bytes read,
- * not on Content-Length: a chunked request has none, and Javalin's own limit looks only at the header.
+ * A request's {@code application/x-www-form-urlencoded} fields: its body, or its query string, read
+ * by the same rules (docs/OTA.md, Conventions). The body's size limit holds on the bytes read, not
+ * on Content-Length: a chunked request has none, and Javalin's own limit looks only at the header.
  * Parsed as Javalin's formParamMap did, which the routes were written against: fields split at
  * {@code &}, name and value at the first {@code =}, both URL-decoded in the Content-Type's charset
- * (UTF-8 when it names none).
+ * (UTF-8 when it names none; always UTF-8 for a query string). A field given twice is refused
+ * (only a body's {@code patch} may repeat), and so is a {@code %} that does not start an escape.
  */
 final class FormBody {
     /** The one field a form may repeat (a release's patches); any other given twice is refused. */
@@ -50,7 +52,21 @@ final class FormBody {
         return parse(new String(body, charset), charset);
     }
 
+    /**
+     * The query string's fields; none may repeat. Javalin's queryParam takes the first of a repeated
+     * field and drops a bad escape: a second {@code hw} would go unnoticed.
+     */
+    static FormBody query(Context ctx) {
+        String q = ctx.queryString();
+        return parse(q == null ? "" : q, StandardCharsets.UTF_8, null);
+    }
+
     static FormBody parse(String body, Charset charset) {
+        return parse(body, charset, REPEATABLE);
+    }
+
+    /** {@code repeatable}: the one field that may be given more than once, or null for none. */
+    private static FormBody parse(String body, Charset charset, String repeatable) {
         Map<String, List<String>> fields = new LinkedHashMap<>();
         if (!body.isEmpty()) {
             for (String pair : body.split("&", -1)) {
@@ -64,7 +80,7 @@ final class FormBody {
             }
         }
         for (Map.Entry<String, List<String>> e : fields.entrySet()) {
-            if (e.getValue().size() > 1 && !e.getKey().equals(REPEATABLE)) {
+            if (e.getValue().size() > 1 && !e.getKey().equals(repeatable)) {
                 throw HttpError.badRequest(e.getKey() + " is given " + e.getValue().size() + " times");
             }
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.server.http.OneLineErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -39,6 +40,7 @@ public final class OtaServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_FORM_BYTES;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new OneLineErrors()));
             if (s.tlsKeystore() != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
                     SslContextFactory.Server tls = new SslContextFactory.Server();

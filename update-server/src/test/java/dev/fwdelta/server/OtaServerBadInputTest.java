@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -258,6 +259,41 @@ class OtaServerBadInputTest {
         assertEquals(before, storedFiles());
         String status = new AdminClient(uri, Fleet.TOKEN).device("dev-m");
         assertTrue(status.endsWith("null null"), "no report stored: " + status);
+    }
+
+    /** Query strings follow the form body's rules (docs/OTA.md, Conventions). */
+    @Test
+    void aQueryFieldGivenTwiceOrABadEscapeIs400() throws Exception {
+        HttpResponse<String> twice = send(req("/admin/images?hw=1&hw=2").header("Authorization", "Bearer " + Fleet.TOKEN));
+        assertEquals(400, twice.statusCode(), twice.body());
+        assertEquals("error: hw is given 2 times\n", twice.body());
+        // Raw request lines: the HTTP client refuses to send a bad escape.
+        String[] escape = rawGet("/admin/images?hw=1&x=%");
+        assertTrue(escape[0].startsWith("HTTP/1.1 400"), escape[0]);
+        assertEquals("error: x is not URL-encoded: a % must start a %XX escape\n", escape[1]);
+        String[] value = rawGet("/admin/images?hw=%zz");
+        assertTrue(value[0].startsWith("HTTP/1.1 400"), value[0]);
+        assertTrue(value[1].startsWith("error: hw is not URL-encoded"), value[1]);
+        assertEquals(200, send(req("/admin/images?hw=%31").header("Authorization", "Bearer " + Fleet.TOKEN)).statusCode());
+    }
+
+    /** A path Jetty cannot decode is refused before any route: still with the one-line error. */
+    @Test
+    void aMalformedPathIsTheOneLineError() throws Exception {
+        for (String path : new String[] {"/admin/devices/%zz", "/d/artifacts/%", "/admin/images%ZZ?hw=1"}) {
+            String[] answer = rawGet(path);
+            assertTrue(answer[0].startsWith("HTTP/1.1 400"), path + ": " + answer[0]);
+            assertTrue(answer[0].toLowerCase(Locale.ROOT).contains("content-type: text/plain"), path + ": " + answer[0]);
+            assertTrue(answer[1].matches("error: [^\n]+\n"), path + ": " + answer[1]);
+        }
+        assertEquals("error: malformed HTTP request: the request line or a header does not parse (in a path, a %"
+                + " must start a %XX escape)\n", rawGet("/admin/devices/%zz")[1], "as docs/OTA.md shows");
+    }
+
+    /** The head and the body of the answer to a GET with the admin token, sent as it is written. */
+    private String[] rawGet(String path) throws IOException {
+        return raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Fleet.TOKEN
+                + "\r\nConnection: close\r\n\r\n").split("\r\n\r\n", 2);
     }
 
     @Test
