@@ -137,7 +137,7 @@ final class AdminApi {
      * 200 and changes nothing; another image under a published version is 409.
      */
     void addRelease(Context ctx) {
-        FormBody f = OtaServer.form(ctx);
+        FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES);
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         String image = Fields.sha256("image", f.get("image"));
@@ -145,7 +145,8 @@ final class AdminApi {
         Rollout rollout = Rollout.parse(f.getOrDefault("rollout", "all"));
         List<String> patches = f.all("patch");
         if (patches.size() > MAX_PATCHES) {
-            throw HttpError.badRequest("patch: at most " + MAX_PATCHES + " per release, got " + patches.size());
+            throw HttpError.badRequest("patch: a release names 0 to " + MAX_PATCHES + " patches (one per base), got "
+                    + patches.size());
         }
         Map<String, String> byBase = new LinkedHashMap<>();
         for (String p : patches) {
@@ -212,6 +213,15 @@ final class AdminApi {
 
     /** Most patches one release may name (one per base). */
     static final int MAX_PATCHES = 10_000;
+
+    /** One patch field as the publisher (AdminClient) sends it: {@code &patch=FROM%3APATCH}, both SHA-256 hex. */
+    static final int PATCH_FIELD_BYTES = "&patch=".length() + 64 + "%3A".length() + 64;
+
+    /**
+     * A release's form body: its other fields fit the common form limit, and each patch adds one
+     * field, so that the most patches a release may name fit too. Still bounded, and behind the admin token.
+     */
+    static final int MAX_RELEASE_FORM_BYTES = OtaServer.MAX_FORM_BYTES + MAX_PATCHES * PATCH_FIELD_BYTES;
 
     /** The answer to a release posted again: the same image is a no-op (200), another one 409. */
     private static String existing(Connection c, long hw, long ver, String image) throws SQLException {

@@ -14,7 +14,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * it is in the database and the artifact store, so any number of instances can share them.
  */
 public final class OtaServer implements AutoCloseable {
-    /** Largest form body (check-in, report, release): far above what they need. */
+    /**
+     * Largest form body (register, check-in, report, add device): far above what they need. A
+     * release's may be longer by its patches: {@link AdminApi#MAX_RELEASE_FORM_BYTES}.
+     */
     static final int MAX_FORM_BYTES = 64 * 1024;
 
     /** How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for plain HTTP. */
