@@ -35,8 +35,19 @@ class ReleasePatchLimitTest {
 
     @Test
     void aReleaseTakesTheDocumentedNumberOfPatchesAndRefusesOneMore() throws Exception {
+        atTheLimit("jdbc:sqlite:" + dir.resolve("db"));
+    }
+
+    /** The same on PostgreSQL, the production database: one transaction records all the patches. */
+    @Test
+    void onPostgresToo() throws Exception {
+        try (Postgres pg = new Postgres()) {
+            atTheLimit(pg.url);
+        }
+    }
+
+    private void atTheLimit(String jdbc) throws Exception {
         Fleet fleet = new Fleet(dir);
-        String jdbc = "jdbc:sqlite:" + dir.resolve("db");
         try (OtaServer server = OtaServer.start(Fleet.settings(jdbc, dir.resolve("store"), 1 << 20));
              Database db = new Database(jdbc, null, null)) {
             URI uri = Fleet.uri(server);
