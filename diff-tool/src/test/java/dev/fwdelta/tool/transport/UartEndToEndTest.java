@@ -119,7 +119,15 @@ class UartEndToEndTest {
                 s.done().get("retransmitted_bytes").getAsLong(), s.done().get("data_frames").getAsLong(),
                 s.done().get("naks").getAsLong(), s.done().get("timeouts").getAsLong());
         assertTrue(s.done().get("retransmitted_bytes").getAsLong() <= patchBytes / 2, s.done().toString());
-        assertTrue(s.done().get("data_frames").getAsLong() <= 2 * (patchBytes / 1020 + 1), s.done().toString());
+        // Full frames unless the machine made a frame look lost: each NAK, SACK or timeout counts
+        // against the line for FrameSizer, which then sends smaller frames for a while.
+        long lossEvents = s.done().get("naks").getAsLong() + s.done().get("sacks").getAsLong()
+                + s.done().get("timeouts").getAsLong();
+        long fullFrames = patchBytes / 1020 + 1;
+        if (lossEvents == 0) {
+            assertEquals(0, s.done().get("retransmitted_bytes").getAsLong(), s.done().toString());
+        }
+        assertTrue(s.done().get("data_frames").getAsLong() <= 2 * fullFrames * (1 + lossEvents), s.done().toString());
         assertEquals(0, s.done().get("reconnects").getAsInt());
         assertEquals(0, s.done().get("restarts").getAsInt());
     }
