@@ -15,6 +15,10 @@
 /* The build of any 32-bit target fails here when fwd_agent outgrows its budget (fwd_device.h;
  * 64-bit hosts have wider pointers). */
 typedef char fwd_agent_fits_its_ram_budget[(sizeof(void *) > 4u || sizeof(fwd_agent) <= FWD_AGENT_RAM_MAX) ? 1 : -1];
+/* A BLOCK record holds the bytes of a partial unit (fewer than program_unit, which fwd_layout_check
+ * holds to FWD_MAX_PROGRAM_UNIT) after its 17 bytes, and the staging buffer holds a whole unit. */
+typedef char fwd_agent_pending_fits_a_record[17u + FWD_MAX_PROGRAM_UNIT - 1u <= FWD_RECORD_PAYLOAD
+                                             && FWD_MAX_PROGRAM_UNIT <= FWD_STAGING_CHUNK ? 1 : -1];
 
 static uint32_t min32(uint32_t a, uint32_t b) {
     return a < b ? a : b;
@@ -344,6 +348,10 @@ int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8
     g->policy = *p;
     g->work = work;
     g->work_size = work_size;
+    if (fwd_layout_check(l) != FWD_OK) {
+        g->state = FWD_AGENT_FAILED; /* and fwd_agent_begin checks the layout again */
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     fwd_log_open(&g->log, l, l->agent_log);
     if (fwd_agent_records_read(l, &r) != 0 || fwd_boot_records_read(l, &b) != 0) {
         return FWD_ERR_IO_ERROR;
@@ -378,6 +386,9 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     fwd_boot_records b;
     fwd_error e;
     fwd_log boot;
+    if (fwd_layout_check(g->layout) != FWD_OK) {
+        return FWD_ERR_BAD_ARGUMENT; /* fwd_agent_init refused it: nothing is read or written */
+    }
     if (len < 8u || fwd_header_prefix(header, &size) != FWD_OK) {
         return fwd_header_prefix(header, &size) != FWD_OK ? fwd_header_prefix(header, &size) : FWD_ERR_TRUNCATED;
     }
@@ -585,6 +596,9 @@ int fwd_agent_finish(fwd_agent *g) {
 }
 
 int fwd_agent_abort(fwd_agent *g) {
+    if (fwd_layout_check(g->layout) != FWD_OK) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     g->state = FWD_AGENT_IDLE;
     g->applier_open = 0;
     g->offset = 0;

@@ -140,6 +140,9 @@ int fwd_boot(const fwd_layout *l, fwd_boot_result *r) {
     uint32_t size = 0;
     uint32_t bytes;
     memset(&h, 0, sizeof h);
+    if (fwd_layout_check(l) != FWD_OK) {
+        return FWD_ERR_BAD_ARGUMENT; /* the flash untouched */
+    }
     if (fwd_agent_records_read(l, &agent) != 0 || fwd_boot_records_read(l, &boot) != 0) {
         return -1;
     }
@@ -202,6 +205,9 @@ int fwd_boot(const fwd_layout *l, fwd_boot_result *r) {
 
 int fwd_boot_confirm(const fwd_layout *l) {
     fwd_log log;
+    if (fwd_layout_check(l) != FWD_OK) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     if (fwd_boot_records_read(l, &boot) != 0) {
         return -1;
     }

@@ -6,6 +6,68 @@
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_device.h"
 
+/* A region's start or end on a sector boundary of a flash of total bytes. */
+static int on_boundary(const fwd_layout *l, uint32_t offset, uint32_t total) {
+    return offset == total || fwd_sector_start(l, fwd_sector_at(l, offset)) == offset;
+}
+
+/* Java's FlashGeometry, SectorMap and DeviceLayout checks, field by field (fwd_device.h). */
+int fwd_layout_check(const fwd_layout *l) {
+    const fwd_region *r[5];
+    uint64_t total = 0;
+    uint32_t g;
+    uint32_t i;
+    uint32_t j;
+    uint32_t a;
+    uint32_t s;
+    uint32_t at;
+    if (l == NULL || l->flash.read == NULL || l->flash.program == NULL || l->flash.erase == NULL
+            || l->program_unit == 0 || l->program_unit > FWD_MAX_PROGRAM_UNIT
+            || (l->program_unit & (l->program_unit - 1u)) != 0
+            || (l->erased_value != FWD_ERASED_00 && l->erased_value != FWD_ERASED_FF)
+            || l->group_count == 0 || l->group_count > FWD_MAX_SECTOR_GROUPS) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
+    for (g = 0; g < l->group_count; g++) {
+        if (l->groups[g].count == 0 || l->groups[g].size == 0 || l->groups[g].size % l->program_unit != 0) {
+            return FWD_ERR_BAD_ARGUMENT;
+        }
+        total += (uint64_t) l->groups[g].count * l->groups[g].size;
+    }
+    if (total > 0xFFFFFFFFu) {
+        return FWD_ERR_BAD_ARGUMENT; /* offsets are 32-bit */
+    }
+    r[0] = &l->active;
+    r[1] = &l->staging;
+    r[2] = &l->scratch;
+    r[3] = &l->agent_log;
+    r[4] = &l->boot_log;
+    for (i = 0; i < 5u; i++) {
+        if (r[i]->size == 0 || r[i]->offset > total || r[i]->size > total - r[i]->offset
+                || !on_boundary(l, r[i]->offset, (uint32_t) total)
+                || !on_boundary(l, r[i]->offset + r[i]->size, (uint32_t) total)) {
+            return FWD_ERR_BAD_ARGUMENT;
+        }
+        for (j = 0; j < i; j++) {
+            if (r[i]->offset < r[j]->offset + r[j]->size && r[j]->offset < r[i]->offset + r[i]->size) {
+                return FWD_ERR_BAD_ARGUMENT;
+            }
+        }
+    }
+    if (l->active.size != l->staging.size) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
+    /* The swap moves sector i of one slot to sector i of the other through the scratch area. */
+    a = fwd_sector_at(l, l->active.offset);
+    s = fwd_sector_at(l, l->staging.offset);
+    for (at = 0; at < l->active.size; at += fwd_sector_size(l, a), a++, s++) {
+        if (fwd_sector_size(l, s) != fwd_sector_size(l, a) || fwd_sector_size(l, a) > l->scratch.size) {
+            return FWD_ERR_BAD_ARGUMENT;
+        }
+    }
+    return FWD_OK;
+}
+
 uint32_t fwd_sector_count(const fwd_layout *l) {
     uint32_t n = 0;
     uint32_t g;
@@ -203,7 +265,7 @@ static void agent_record(void *state, const uint8_t *rec) {
         r->last_block.patch_offset = fwd_rd32(p + 4);
         r->last_block.new_offset = fwd_rd32(p + 8);
         r->last_block.old_offset = fwd_rd32(p + 12);
-        r->pending_len = p[16] < 32u ? p[16] : 32u;
+        r->pending_len = p[16] < FWD_MAX_PROGRAM_UNIT ? p[16] : FWD_MAX_PROGRAM_UNIT;
         memcpy(r->pending, p + 17, r->pending_len);
         break;
     case FWD_REC_STAGED:

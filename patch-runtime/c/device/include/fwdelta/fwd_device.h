@@ -50,6 +50,21 @@ typedef struct {
     uint32_t flash_base;
 } fwd_layout;
 
+/* The values docs/DEVICE.md "Layouts" allows (Java: FlashGeometry, SectorMap, DeviceLayout). */
+#define FWD_MAX_PROGRAM_UNIT 32u /* program_unit: a power of two, 1 to 32 */
+#define FWD_ERASED_00 0x00u      /* erased_value: 0x00 (STM32L0/L1) or 0xFF */
+#define FWD_ERASED_FF 0xFFu
+
+/*
+ * FWD_OK if the layout is one docs/DEVICE.md "Layouts" allows, else FWD_ERR_BAD_ARGUMENT: the three
+ * flash callbacks set; program_unit a power of two up to FWD_MAX_PROGRAM_UNIT; erased_value 0x00 or
+ * 0xFF; 1 to FWD_MAX_SECTOR_GROUPS groups, each of at least one sector of a whole number (at least
+ * one) of program units, at most 4 GiB - 1 in all; every region at least one byte, whole sectors
+ * inside the flash, overlapping no other; active and staging of the same size, their sectors equal
+ * pairwise and each no larger than the scratch area. fwd_agent_init, fwd_agent_begin,
+ * fwd_agent_abort, fwd_boot and fwd_boot_confirm check it before they touch the flash.
+ */
+int fwd_layout_check(const fwd_layout *l);
 uint32_t fwd_sector_count(const fwd_layout *l);
 uint32_t fwd_sector_start(const fwd_layout *l, uint32_t sector);
 uint32_t fwd_sector_size(const fwd_layout *l, uint32_t sector);
@@ -92,7 +107,7 @@ typedef struct {
     uint64_t patch_id;
     int has_block;
     fwd_resume last_block;
-    uint8_t pending[32];
+    uint8_t pending[FWD_MAX_PROGRAM_UNIT]; /* fewer than program_unit bytes */
     uint32_t pending_len;
     int staged;
     uint8_t map_parts[FWD_MAX_MAP_PARTS / 8u]; /* which MAP parts were logged */
@@ -177,7 +192,8 @@ typedef struct {
     uint32_t flash_ops_failed;
 } fwd_agent;
 
-/* Reads the agent's state from flash. work: the applier's work buffer (decoder_ram). */
+/* Reads the agent's state from flash. work: the applier's work buffer (decoder_ram). A layout
+ * fwd_layout_check refuses: FWD_ERR_BAD_ARGUMENT, nothing read, and the agent refuses every call. */
 int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8_t *work, uint32_t work_size);
 /* Offers a patch by its header (header_size bytes): 0 and *from = the patch offset to send from,
  * or an fwd_error / FWD_AGENT_ON_TRIAL (nothing written before every check passed). */
@@ -199,9 +215,11 @@ typedef struct {
     int trial;
 } fwd_boot_result;
 
-/* Runs at reset: finishes an install or revert under way, then says what the active slot holds. */
+/* Runs at reset: finishes an install or revert under way, then says what the active slot holds.
+ * 0, or nonzero: -1 on a flash error, FWD_ERR_BAD_ARGUMENT for a layout fwd_layout_check refuses
+ * (the flash untouched). */
 int fwd_boot(const fwd_layout *l, fwd_boot_result *result);
-/* The application confirms the image it runs on trial. */
+/* The application confirms the image it runs on trial (the same results as fwd_boot). */
 int fwd_boot_confirm(const fwd_layout *l);
 
 #endif
