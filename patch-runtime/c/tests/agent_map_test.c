@@ -205,6 +205,59 @@ static void test_lost_part_with_blocks_after(enum loss loss) {
     expect_staged("staged after beginning again");
 }
 
+/*
+ * docs/DEVICE.md: the map counts as logged only if no part index past the section's end has a
+ * record. A MAP record of part 60 after this map's three parts says the logged map is not this
+ * patch's: before any BLOCK the map is received again into the same log; with BLOCK records after
+ * it the update begins again at the payload start in a new log. The Java agent does the same
+ * (UpdateAgentMapLogTest.aMapPartPastTheSectionEndMeansTheLoggedMapIsNotThisPatchs).
+ */
+static void test_part_past_the_end(int blocks_after) {
+    static uint8_t staged[MAX_FILE];
+    uint8_t log[MAX_FILE];
+    uint8_t with_part60[MAX_FILE];
+    uint8_t p[FWD_RECORD_PAYLOAD];
+    uint32_t len = log_size;
+    uint32_t from = 0;
+    fwd_log l;
+    memcpy(log, log_buf, log_size);
+    if (blocks_after) {
+        provision(NULL, 0);
+        EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0, "begin");
+        EXPECT(fwd_agent_receive(&agent, patch_buf + from, patch_size - 40u - from) == 0, "cut inside the last block");
+        len = log_length();
+        EXPECT(len > log_size && flash[layout.agent_log.offset + log_size + 2] == FWD_REC_BLOCK, "blocks after the map");
+        memcpy(log, flash + layout.agent_log.offset, len);
+        memcpy(staged, flash + layout.staging.offset, new_size);
+    }
+    /* the log with a MAP record of part 60 (52 zero bytes) after the map's parts */
+    memset(flash + layout.agent_log.offset, 0xFF, layout.agent_log.size);
+    memcpy(flash + layout.agent_log.offset, log, log_size);
+    fwd_log_open(&l, &layout, layout.agent_log);
+    memset(p, 0, sizeof p);
+    p[0] = 60;
+    EXPECT(fwd_log_append(&l, FWD_REC_MAP, p) == 0, "MAP record of part 60");
+    memcpy(with_part60, flash + layout.agent_log.offset, log_size + FWD_RECORD);
+    memcpy(with_part60 + log_size + FWD_RECORD, log + log_size, len - log_size);
+    len += FWD_RECORD;
+    provision(with_part60, len);
+    if (blocks_after) {
+        memcpy(flash + layout.staging.offset, staged, new_size); /* what the first attempt staged */
+    }
+    EXPECT(agent.state == FWD_AGENT_RECEIVING && agent.offset == header_size, "the logged map is not this patch's");
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0 && from == header_size,
+           "sent again from the payload start");
+    if (blocks_after) {
+        EXPECT(log_length() == 6u * FWD_RECORD && memcmp(flash + layout.agent_log.offset, log_buf, 6u * FWD_RECORD) == 0,
+               "a new log: HEADER x5, BEGIN");
+    } else {
+        EXPECT(log_length() == len && memcmp(flash + layout.agent_log.offset, with_part60, len) == 0, "the log as it was");
+    }
+    EXPECT(fwd_agent_receive(&agent, patch_buf + from, patch_size - from) == 0, "the payload again");
+    EXPECT(fwd_agent_finish(&agent) == 0, "finish");
+    expect_staged("staged after the map part past the end");
+}
+
 /* Loads a vector (old, new, patch, agent log) and its header; 0 if it is not a relocated patch. */
 static int load(const char *dir, const char *name) {
     fwd_header h;
@@ -255,6 +308,8 @@ int main(int argc, char **argv) {
     test_lost_part_before_any_block(BAD_CRC);
     test_lost_part_with_blocks_after(MISSING);
     test_lost_part_with_blocks_after(BAD_CRC);
+    test_part_past_the_end(0);
+    test_part_past_the_end(1);
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

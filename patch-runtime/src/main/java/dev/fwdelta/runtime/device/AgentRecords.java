@@ -49,6 +49,8 @@ final class AgentRecords implements StatusLog.Reader {
     private final byte[] pendingSeen = new byte[MAX_PENDING];
     private int pendingLength;
     private long mapPartsSeen;
+    /** A MAP record with a part index past the longest section (50..255): it belongs to another map. */
+    private boolean mapPartPastAnySection;
     private boolean stagedSeen;
 
     private AgentRecords() {}
@@ -92,6 +94,8 @@ final class AgentRecords implements StatusLog.Reader {
                 int part = r[P] & 0xFF;
                 if (part < MAX_MAP_PARTS) {
                     mapPartsSeen |= 1L << part;
+                } else {
+                    mapPartPastAnySection = true;
                 }
             }
             default -> { }
@@ -112,10 +116,15 @@ final class AgentRecords implements StatusLog.Reader {
         }
     }
 
-    /** Whether the patch has a relocation map and every part of its section (as the payload carries it) was logged. */
+    /**
+     * Whether the patch has a relocation map and every part of its section (as the payload carries
+     * it) was logged, and no part index past its end, up to 255 (docs/DEVICE.md "Agent log"; as
+     * fwd_agent.c's all_map_parts): such a part belongs to another map.
+     */
     boolean mapLogged(PatchHeader h) {
         int parts = mapParts(h.mapLength());
-        return h.mapCount() > 0 && parts <= MAX_MAP_PARTS && mapPartsSeen == (parts == 64 ? -1L : (1L << parts) - 1);
+        return h.mapCount() > 0 && parts <= MAX_MAP_PARTS && !mapPartPastAnySection
+                && mapPartsSeen == (parts == 64 ? -1L : (1L << parts) - 1);
     }
 
     /** MAP records for a map section of {@code sectionBytes} bytes (the last part may be short). */

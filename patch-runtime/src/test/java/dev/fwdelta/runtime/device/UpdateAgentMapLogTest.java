@@ -196,6 +196,48 @@ class UpdateAgentMapLogTest {
         assertStaged(A64, rebooted, agent);
     }
 
+    /**
+     * DEVICE.md: the map counts as logged only if no part index past the section's end has a
+     * record. A MAP record of part 60 (any index past the end, up to 255, as the C agent reads it)
+     * after this map's three parts says the logged map is not this patch's: before any BLOCK the
+     * map is received again into the same log; with BLOCK records after it the update begins again
+     * at the payload start in a new log. The C agent does the same (tests/agent_map_test.c).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aMapPartPastTheSectionEndMeansTheLoggedMapIsNotThisPatchs(boolean blocksAfter) throws Exception {
+        byte[] patch = vector(LONG_MAP, "fwd");
+        PatchHeader h = PatchHeader.parse(patch);
+        byte[] pinned = vector(LONG_MAP, "agent-log");
+        byte[] log = pinned;
+        byte[] staged = new byte[vector(LONG_MAP, "new").length];
+        if (blocksAfter) {
+            NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(LONG_MAP, "old"));
+            UpdateAgent first = new UpdateAgent(LAYOUT, flash, POLICY);
+            int from = (int) first.begin(patch);
+            first.receive(patch, from, patch.length - 40 - from); // cut inside the last block
+            log = logRecords(flash);
+            assertEquals(BLOCK, log[pinned.length + 2], "blocks after the map");
+            flash.read(LAYOUT.staging().offset(), staged, 0, staged.length);
+        }
+        byte[] withPart60 = concat(concat(Arrays.copyOf(log, pinned.length), mapRecord(60, new byte[61 * PART])),
+                Arrays.copyOfRange(log, pinned.length, log.length));
+        NorFlash rebooted = DeviceSimulator.provision(LAYOUT, vector(LONG_MAP, "old"));
+        rebooted.provision(LAYOUT.agentLog().offset(), withPart60);
+        if (blocksAfter) {
+            rebooted.provision(LAYOUT.staging().offset(), staged); // what the first attempt staged
+        }
+        UpdateAgent agent = new UpdateAgent(LAYOUT, rebooted, POLICY);
+        assertEquals(UpdateAgent.State.RECEIVING, agent.state());
+        assertEquals(h.size(), agent.resumeOffset(), "the logged map is not this patch's");
+        assertEquals(h.size(), agent.begin(patch), "sent again from the payload start");
+        assertArrayEquals(blocksAfter ? Arrays.copyOf(pinned, 6 * RECORD) : withPart60, logRecords(rebooted),
+                blocksAfter ? "a new log: HEADER x5, BEGIN" : "the log as it was");
+        agent.receive(patch, h.size(), patch.length - h.size());
+        agent.finish();
+        assertStaged(LONG_MAP, rebooted, agent);
+    }
+
     /** The non-erased records of the agent log after the agent took the patch up to {@code upTo}, in chunks of {@code chunk}. */
     private static byte[] logAfter(String name, byte[] patch, int upTo, int chunk) throws IOException {
         NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(name, "old"));
