@@ -287,6 +287,8 @@ export const PATCH_ERRORS = Object.freeze({
   40: ['ROLLBACK', 'the board already runs the same or a newer firmware version'],
   41: ['WRONG_HARDWARE', 'this patch is for another board'],
   42: ['BAD_MAP', 'the patch is damaged (relocation map)'],
+  43: ['DOES_NOT_FIT', 'the board cannot hold this update: the new firmware is larger than its staging slot,'
+    + ' or the update needs more records than its status logs hold'],
   44: ['WRONG_LOAD_ADDRESS', 'this patch is for firmware linked at another address than the board runs from'],
 });
 
