@@ -4,6 +4,7 @@
 import {
   ByteChannel, DeviceRefusedError, NoAnswerError, PatchError, parsePatchHeader, rateAndTimeLeft, sendPatch,
 } from './protocol.js';
+import { readPatchFile, readPatchResponse } from './load.js';
 
 const $ = (id) => document.getElementById(id);
 const BAUD = 115200;
@@ -40,19 +41,34 @@ function showPatch(data, name) {
   }
 }
 
+/**
+ * Loads a patch with `read` (header first: nothing past what it declares, see load.js) and shows it;
+ * a refusal names the field and its range.
+ */
+async function load(read, name) {
+  patch = null;
+  $('update').disabled = true;
+  $('header').hidden = true;
+  say(`Loading ${name}…`);
+  try {
+    showPatch(await read(), name);
+  } catch (e) {
+    say(e instanceof PatchError ? `${name} cannot be used: ${e.message}. Nothing was sent.`
+      : `Could not load the update: ${e.message}`, 'error');
+  }
+}
+
 $('file').addEventListener('change', async () => {
   const f = $('file').files[0];
-  if (f) showPatch(new Uint8Array(await f.arrayBuffer()), f.name);
+  if (f) await load(() => readPatchFile(f), f.name);
 });
 
 async function loadUrl(url) {
-  try {
+  await load(async () => {
     const r = await fetch(url);
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-    showPatch(new Uint8Array(await r.arrayBuffer()), url);
-  } catch (e) {
-    say(`Could not load the update: ${e.message}`, 'error');
-  }
+    return readPatchResponse(r);
+  }, url);
 }
 $('load-url').addEventListener('click', () => loadUrl($('url').value));
 // ?patch=URL: a vendor links straight to an update (e.g. on its update server).

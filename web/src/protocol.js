@@ -135,15 +135,29 @@ export class PatchError extends Error {}
 
 const MAX_SIGNED_31 = 0x7fffffff;
 
+/** docs/FORMAT.md 1.2: the smallest version-3 header (flag SHA_ONLY, every varint one byte). */
+export const MIN_COMPACT_HEADER_SIZE = 74;
+
+/** docs/FORMAT.md 1: header_size is 256 in versions 1 and 2 and 74..256 in version 3. */
+export const MAX_HEADER_BYTES = 256;
+
 /**
  * Reads the fields a person checks before updating: format version, sizes, firmware version,
  * hardware id. Every length is checked against its documented range; the header CRC must match.
  * Throws PatchError naming the field and its range.
  */
-/** docs/FORMAT.md 1.2: the smallest version-3 header (flag SHA_ONLY, every varint one byte). */
-const MIN_COMPACT_HEADER_SIZE = 74;
-
 export function parsePatchHeader(bytes) {
+  const h = readPatchHeader(bytes);
+  checkPatchSize(h, bytes.length);
+  return h;
+}
+
+/**
+ * parsePatchHeader for the first bytes of a patch (at least its header_size, or the whole patch
+ * when it is shorter; MAX_HEADER_BYTES always do): every check but the total length, which is
+ * patchLength in the result (checkPatchSize compares it with a file's size).
+ */
+export function readPatchHeader(bytes) {
   if (!(bytes instanceof Uint8Array)) throw new PatchError('not a patch: no bytes');
   if (bytes.length < 8 || bytes[0] !== 0x46 || bytes[1] !== 0x57 || bytes[2] !== 0x44 || bytes[3] !== 0x50) {
     throw new PatchError('not a fwdelta patch: it does not start with "FWDP"');
@@ -152,8 +166,8 @@ export function parsePatchHeader(bytes) {
   const headerSize = u16(bytes, 6);
   if (version < 1 || version > 3) throw new PatchError(`format_version ${version} is outside 1..3`);
   if (version < 3 && headerSize !== 256) throw new PatchError(`header_size ${headerSize} must be 256 in version ${version}`);
-  if (version === 3 && (headerSize < MIN_COMPACT_HEADER_SIZE || headerSize > 256)) {
-    throw new PatchError(`header_size ${headerSize} is outside ${MIN_COMPACT_HEADER_SIZE}..256`);
+  if (version === 3 && (headerSize < MIN_COMPACT_HEADER_SIZE || headerSize > MAX_HEADER_BYTES)) {
+    throw new PatchError(`header_size ${headerSize} is outside ${MIN_COMPACT_HEADER_SIZE}..${MAX_HEADER_BYTES}`);
   }
   if (bytes.length < headerSize) {
     throw new PatchError(`patch is ${bytes.length} bytes, shorter than its header_size ${headerSize}`);
@@ -162,12 +176,17 @@ export function parsePatchHeader(bytes) {
   if (h.payloadLength > MAX_SIGNED_31) throw new PatchError(`payload_length ${h.payloadLength} is outside 0..2^31-1`);
   if (h.oldSize > MAX_SIGNED_31) throw new PatchError(`old_size ${h.oldSize} is outside 0..2^31-1`);
   if (h.newSize > MAX_SIGNED_31) throw new PatchError(`new_size ${h.newSize} is outside 0..2^31-1`);
-  const patchLength = headerSize + h.payloadLength;
-  if (bytes.length !== patchLength) {
-    throw new PatchError(`patch is ${bytes.length} bytes but its header declares ${patchLength}`
-      + ` (header_size ${headerSize} + payload_length ${h.payloadLength})`);
-  }
-  return { version, headerSize, patchLength, ...h };
+  return { version, headerSize, patchLength: headerSize + h.payloadLength, ...h };
+}
+
+/** "(header_size 256 + payload_length 64)": where a header's patch length comes from. */
+export function declaredLength(h) {
+  return `${h.patchLength} (header_size ${h.headerSize} + payload_length ${h.payloadLength})`;
+}
+
+/** Throws PatchError unless a patch of `size` bytes is as long as its header `h` declares. */
+export function checkPatchSize(h, size) {
+  if (size !== h.patchLength) throw new PatchError(`patch is ${size} bytes but its header declares ${declaredLength(h)}`);
 }
 
 function parseWide(b, version) {
