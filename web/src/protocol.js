@@ -77,22 +77,59 @@ export function encodeFrame(type, seq, payload = new Uint8Array(0)) {
   return f;
 }
 
+/** docs/PROTOCOL.md 1: a frame the line has been quiet in for this long is dropped. */
+export const QUIET_MS = 50;
+
+const KNOWN_TYPES = new Set(Object.values(FrameType));
+
 /**
- * Finds frames in a byte stream: hunts for SOF, checks the header CRC and the length limit before
- * buffering any payload, drops a frame whose CRC-32 is wrong. Memory: one frame buffer.
+ * Finds frames in a byte stream: hunts for SOF, checks the header CRC, the type and the length limit
+ * before buffering any payload, drops a frame whose CRC-32 is wrong or that the line went quiet in
+ * (idle), and then searches the bytes after its SOF again, delivering the frames found there: the
+ * Java host's FrameDecoder (patch-runtime) on the same bytes. Memory: one frame buffer.
  */
 export class FrameDecoder {
   constructor() {
     this.buf = new Uint8Array(7 + MAX_PAYLOAD + 4);
     this.n = 0;
-    this.dropped = 0;
+    this.dropped = 0; // frames dropped: a bad CRC-32, or cut by quiet
+    this.lastByteAt = -Infinity;
   }
 
-  /** Feeds bytes; returns the complete good frames they finish, as {type, seq, payload}. */
-  push(bytes) {
+  /**
+   * Feeds bytes; returns the complete good frames they finish, as {type, seq, payload}. With `now`
+   * (milliseconds), a frame the line was quiet in for QUIET_MS before these bytes is dropped first.
+   */
+  push(bytes, now) {
     const out = [];
+    if (now !== undefined) {
+      if (now - this.lastByteAt >= QUIET_MS) this.idleInto(out);
+      this.lastByteAt = now;
+    }
     for (const b of bytes) this.pushByte(b, out);
     return out;
+  }
+
+  /** True while part of a frame is buffered: quiet would drop it. */
+  partial() {
+    return this.n > 0;
+  }
+
+  /**
+   * The line went quiet in a frame (a sender writes a frame in one go): it is dropped, and the
+   * frames found in the bytes after its SOF are returned.
+   */
+  idle() {
+    const out = [];
+    this.idleInto(out);
+    return out;
+  }
+
+  idleInto(out) {
+    if (this.n > 0) {
+      this.dropped++;
+      this.resync(out);
+    }
   }
 
   pushByte(b, out) {
@@ -100,32 +137,28 @@ export class FrameDecoder {
     this.buf[this.n++] = b;
     if (this.n === 7) {
       const len = u16(this.buf, 3);
-      if (crc16ccitt(this.buf, 0, 5) !== u16(this.buf, 5) || len > MAX_PAYLOAD) {
-        this.resync(1);
-        return;
+      if (crc16ccitt(this.buf, 0, 5) !== u16(this.buf, 5) || len > MAX_PAYLOAD || !KNOWN_TYPES.has(this.buf[1])) {
+        this.resync(out);
       }
+      return;
     }
-    if (this.n >= 7) {
-      const len = u16(this.buf, 3);
-      if (this.n === 7 + len + 4) {
-        if (crc32(this.buf, 0, 7 + len) === u32(this.buf, 7 + len)) {
-          out.push({ type: this.buf[1], seq: this.buf[2], payload: this.buf.slice(7, 7 + len) });
-          this.n = 0;
-        } else {
-          this.dropped++;
-          this.resync(1);
-        }
+    if (this.n > 7 && this.n === 7 + u16(this.buf, 3) + 4) {
+      const len = this.n - 11;
+      if (crc32(this.buf, 0, 7 + len) === u32(this.buf, 7 + len)) {
+        out.push({ type: this.buf[1], seq: this.buf[2], payload: this.buf.slice(7, 7 + len) });
+        this.n = 0;
+      } else {
+        this.dropped++;
+        this.resync(out);
       }
     }
   }
 
-  /** Drops the frame start and searches the bytes after it again. */
-  resync(from) {
-    const rest = this.buf.slice(from, this.n);
+  /** Drops the frame's SOF and searches the bytes after it again: frames found there are delivered. */
+  resync(out) {
+    const rest = this.buf.slice(1, this.n);
     this.n = 0;
-    const ignored = [];
-    for (const b of rest) this.pushByte(b, ignored);
-    // Frames found inside a dropped frame's bytes would be forged by the bad length: none kept.
+    for (const b of rest) this.pushByte(b, out);
   }
 }
 
@@ -363,21 +396,45 @@ export function parseInfo(p) {
  * events), read as frames with a timeout. write() is the port's writer.
  */
 export class ByteChannel {
-  constructor(write) {
+  /** clock: {now, setTimeout, clearTimeout} for the 50 ms quiet rule and the waits (tests move their own). */
+  constructor(write, clock = {}) {
     this.write = write;
     this.decoder = new FrameDecoder();
     this.frames = [];
     this.waiter = null;
     this.closed = false;
+    this.now = clock.now ?? (() => globalThis.performance.now());
+    this.timers = clock.setTimeout ? clock : globalThis;
+    this.quietTimer = null;
   }
 
   push(bytes) {
-    for (const f of this.decoder.push(bytes)) this.frames.push(f);
+    for (const f of this.decoder.push(bytes, this.now())) this.frames.push(f);
+    this.watchQuiet();
     this.wake();
+  }
+
+  /**
+   * While part of a frame is buffered, a timer looks again QUIET_MS after the last byte: if no byte
+   * came since, the frame is dropped and what was buffered after its SOF is searched again.
+   */
+  watchQuiet() {
+    if (this.quietTimer !== null || !this.decoder.partial() || this.closed) return;
+    const wait = Math.max(0, this.decoder.lastByteAt + QUIET_MS - this.now());
+    this.quietTimer = this.timers.setTimeout(() => {
+      this.quietTimer = null;
+      if (this.decoder.partial() && this.now() - this.decoder.lastByteAt >= QUIET_MS) {
+        for (const f of this.decoder.idle()) this.frames.push(f);
+        this.wake();
+      }
+      this.watchQuiet();
+    }, wait);
   }
 
   close() {
     this.closed = true;
+    if (this.quietTimer !== null) this.timers.clearTimeout(this.quietTimer);
+    this.quietTimer = null;
     this.wake();
   }
 
@@ -395,7 +452,7 @@ export class ByteChannel {
   }
 
   /** The next frame, or null after timeoutMs with none (or when the channel is closed). */
-  async nextFrame(timeoutMs, timers = globalThis) {
+  async nextFrame(timeoutMs, timers = this.timers) {
     if (this.frames.length) return this.frames.shift();
     if (this.closed) return null;
     await new Promise((resolve) => {
