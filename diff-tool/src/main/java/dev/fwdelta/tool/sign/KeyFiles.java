@@ -13,10 +13,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.List;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -128,8 +130,20 @@ public final class KeyFiles {
         byte[] pkcs8 = pkcs8(pair.getPrivate());
         byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(pair.getPublic()).getEncoded();
         Path publicPath = publicPathFor(privatePath);
+        // Both names are checked before either file is written: a new private key must never be
+        // left beside another key's public file.
+        for (Path p : List.of(privatePath, publicPath)) {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(p.toString());
+            }
+        }
         writePem(privatePath, "PRIVATE KEY", pkcs8, true);
-        writePem(publicPath, "PUBLIC KEY", spki, false);
+        try {
+            writePem(publicPath, "PUBLIC KEY", spki, false);
+        } catch (IOException e) {
+            Files.deleteIfExists(privatePath); // created just above: the pair is written whole or not at all
+            throw e;
+        }
         return publicPath;
     }
 

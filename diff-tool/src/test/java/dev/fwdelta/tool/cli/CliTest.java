@@ -195,6 +195,18 @@ class CliTest {
         assertArrayEquals(Files.readAllBytes(newBin), Files.readAllBytes(dir.resolve("r.bin")));
     }
 
+    /** An existing public key file stops keygen before it writes the private key beside it. */
+    @Test
+    void keygenWritesNothingWhenThePublicKeyFileExists() throws Exception {
+        Path key = dir.resolve("rel.pem");
+        Path otherPublic = dir.resolve("rel.pub.pem");
+        Files.writeString(otherPublic, "another key's public file");
+        assertEquals(ExitCodes.IO_ERROR, run("keygen", "-o", key.toString()));
+        assertTrue(err.toString().contains("rel.pub.pem"), err.toString());
+        assertFalse(Files.exists(key), "a private key was left beside another key's public file");
+        assertEquals("another key's public file", Files.readString(otherPublic));
+    }
+
     @Test
     void unsignedPatchIsRefusedWhenATrustStoreIsGiven() {
         diff();
