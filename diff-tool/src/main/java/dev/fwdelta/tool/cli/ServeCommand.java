@@ -55,11 +55,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ram-budget", defaultValue = "16384", converter = ByteSize.class)
     long ramBudget;
 
-    @Option(names = "--installed-version", defaultValue = "0", converter = UnsignedNumber.class)
-    long installedVersion;
+    // Unset, the simulated device checks neither (as `apply` does); given, even as 0, it checks
+    // them as a device built with the C library always does.
+    @Option(names = "--installed-version", paramLabel = "N", converter = UnsignedNumber.class,
+            description = "firmware_version of the running image: the patch's must be greater (unset: not checked).")
+    Long installedVersion;
 
-    @Option(names = "--hardware-id", defaultValue = "0", converter = UnsignedNumber.U32.class)
-    long hardwareId;
+    @Option(names = "--hardware-id", paramLabel = "ID", converter = UnsignedNumber.U32.class,
+            description = "This board's id: patches for another board are refused (unset: not checked).")
+    Long hardwareId;
 
     @Option(names = "--go-back-n", description = "Keep no frames after a gap (no selective repeat), as version-1 devices do.")
     boolean goBackN;
@@ -83,8 +87,8 @@ final class ServeCommand implements Callable<Integer> {
             AtomicOutput.refuseInputs(flashFile, image); // the flash file is rewritten in place
         }
         byte[] old = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
-        UpdatePolicy policy = new UpdatePolicy(ramBudget, trust.store(), installedVersion == 0 ? -1 : installedVersion,
-                false, hardwareId == 0 ? -1 : hardwareId);
+        UpdatePolicy policy = new UpdatePolicy(ramBudget, trust.store(), installedVersion == null ? -1 : installedVersion,
+                false, hardwareId == null ? -1 : hardwareId);
         try (NorFlash flash = flashFile == null ? NorFlash.erased(layout.geometry())
                 : NorFlash.file(layout.geometry(), flashFile);
              Link serial = SerialLink.open(port, baud);
@@ -93,7 +97,8 @@ final class ServeCommand implements Callable<Integer> {
             // Measured once, as the device's bootloader does at boot: serve stages updates and
             // never installs one, so the active slot holds this image for the whole run.
             ImageChecksums running = UpdateAgent.measureRunningImage(layout, flash, old.length);
-            DeviceInfo info = new DeviceInfo(ramBudget, installedVersion, hardwareId, layout.name());
+            DeviceInfo info = new DeviceInfo(ramBudget, installedVersion == null ? 0 : installedVersion,
+                    hardwareId == null ? 0 : hardwareId, layout.name());
             DeviceServer server = new DeviceServer(link, faults == null ? FaultSpec.none() : FaultSpec.parse(faults),
                     out -> new UartDevice(() -> new UpdateAgent(layout, flash, policy, running), info, out,
                             goBackN ? 0 : UartDevice.DEFAULT_HOLD_BYTES),

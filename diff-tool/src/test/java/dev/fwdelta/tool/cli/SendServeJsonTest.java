@@ -76,4 +76,35 @@ class SendServeJsonTest {
             assertEquals(0, staged.get("device_resets").getAsInt());
         }
     }
+
+    /**
+     * A board id given to the simulated device, even 0, is checked as a device built with the C
+     * library checks it: a patch for another board is refused before any flash write.
+     */
+    @Test
+    void aHardwareIdOfZeroGivenToServeIsChecked() throws Exception {
+        DemoFirmware.Pair pair = DemoFirmware.generate(12);
+        Path old = Files.write(dir.resolve("old.bin"), pair.oldImage());
+        byte[] patch = PatchBuilder.build(pair.oldImage(), pair.newImage(), new BuildOptions(null,
+                BuildOptions.DEFAULT_RAM_BUDGET, BuildOptions.DEFAULT_MAX_BLOCK_RAW, 1, 0xC0FFEE)).patch();
+        Path patchFile = Files.write(dir.resolve("other-board.fwd"), patch);
+        try (PtyPair pty = new PtyPair(dir)) {
+            StringWriter devErr = new StringWriter();
+            CompletableFuture<Integer> device = CompletableFuture.supplyAsync(() -> {
+                var cl = Main.commandLine();
+                cl.setOut(new PrintWriter(new StringWriter(), true));
+                cl.setErr(new PrintWriter(devErr, true));
+                return cl.execute("device", "serve", "--port", pty.device.toString(), "--layout", "stm32f405-1m",
+                        "--image", old.toString(), "--hardware-id", "0");
+            });
+            Thread.sleep(300);
+            StringWriter err = new StringWriter();
+            var cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            assertEquals(ExitCodes.REFUSED, cl.execute("send", patchFile.toString(), "--port", pty.host.toString()),
+                    err + "\n" + devErr);
+            assertTrue(err.toString().contains("WRONG_HARDWARE"), err.toString());
+            device.cancel(true);
+        }
+    }
 }
