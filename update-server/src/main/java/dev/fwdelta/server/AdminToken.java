@@ -10,19 +10,39 @@ import java.nio.file.Path;
 public final class AdminToken {
     public static final String ENV = "FWDELTA_ADMIN_TOKEN";
     private static final int MAX_FILE = 1024;
+    /** Shortest admin token accepted: shorter ones (an empty file, a placeholder) are refused, not used. */
+    public static final int MIN_LENGTH = 16;
 
     private AdminToken() {}
 
-    /** The token from {@code file} if given, else from the environment; null when neither has one. */
+    /**
+     * The token from {@code file} if given, else from the environment; null when neither is given. A
+     * token shorter than {@link #MIN_LENGTH} (an empty file, an empty variable) is refused, naming
+     * where it came from: an empty token must never stand for "no credentials".
+     */
     public static String read(Path file) throws IOException {
+        return read(file, System.getenv(ENV));
+    }
+
+    static String read(Path file, String env) throws IOException {
         if (file != null) {
             if (Files.size(file) > MAX_FILE) {
                 throw new IllegalArgumentException("--admin-token-file is larger than " + MAX_FILE + " bytes");
             }
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
+            return checked(Files.readString(file, StandardCharsets.UTF_8).strip(), "--admin-token-file " + file);
         }
-        String env = System.getenv(ENV);
-        return env == null || env.isBlank() ? null : env.strip();
+        return env == null ? null : checked(env.strip(), ENV);
+    }
+
+    private static String checked(String token, String source) {
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException(source + " holds an empty admin token");
+        }
+        if (token.length() < MIN_LENGTH) {
+            throw new IllegalArgumentException(source + " holds an admin token of " + token.length()
+                    + " characters; at least " + MIN_LENGTH + " (MIN_LENGTH) are needed");
+        }
+        return token;
     }
 
     /** The token for a client command: as {@link #read}, and an error naming both places when there is none. */

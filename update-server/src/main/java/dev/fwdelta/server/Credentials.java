@@ -38,10 +38,15 @@ final class Credentials {
                 ? authorization.substring(7).trim() : null;
     }
 
-    /** True when {@code secret} hashes to {@code storedHash}; the time taken does not depend on where they differ. */
+    /**
+     * True when {@code secret} hashes to {@code storedHash}; the time taken does not depend on where they
+     * differ. A missing or empty secret (no Authorization header) matches nothing, not even a stored
+     * hash of "" (an empty admin token is refused at start too, {@link AdminToken}).
+     */
     static boolean matches(String secret, String storedHash) {
-        byte[] a = hash(secret == null ? "" : secret).getBytes(StandardCharsets.US_ASCII);
+        boolean given = secret != null && !secret.isEmpty();
+        byte[] a = hash(given ? secret : "").getBytes(StandardCharsets.US_ASCII);
         byte[] b = (storedHash == null ? "" : storedHash).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(a, b) && storedHash != null;
+        return MessageDigest.isEqual(a, b) && storedHash != null && given;
     }
 }
