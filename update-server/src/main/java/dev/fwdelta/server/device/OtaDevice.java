@@ -114,25 +114,46 @@ public final class OtaDevice {
         }
         lastOffer = offer;
         byte[] header = fetchHeader(offer);
+        PatchHeader h;
         try {
-            PatchHeader h = PatchHeader.parse(Arrays.copyOf(header, Limits.HEADER_SIZE));
-            journal.offered(offer.version(), h.newSize(), HexFormat.of().formatHex(h.newImage().sha256()));
-            if (agent.state() != UpdateAgent.State.STAGED || agent.resumeOffset() != offer.size()) {
-                long from = agent.begin(header);
-                if (from < offer.size()) {
-                    report(offer.version(), "downloading", 0);
-                    download(offer, from, agent);
-                    agent.finish();
-                }
-                report(offer.version(), "staged", 0);
-            }
+            h = PatchHeader.parse(Arrays.copyOf(header, Limits.HEADER_SIZE));
         } catch (PatchException e) {
             report(offer.version(), "failed", e.code().number());
+            throw e;
+        }
+        // The version the device records as installed is the patch header's (signed when the device
+        // has release keys; the agent checks the signature and anti-rollback in begin), never the
+        // unsigned answer's: an answer that disagrees with its patch is refused before anything is written.
+        long version = h.firmwareVersion();
+        if (offer.version() != version) {
+            throw new IOException("the server's check-in answer offers version " + offer.version()
+                    + " but its patch header's firmware_version is " + version + ": refused");
+        }
+        if (offer.size() != h.size() + h.payloadLength()) {
+            throw new IOException("the server's check-in answer offers " + offer.size() + " bytes but its patch"
+                    + " header declares " + (h.size() + h.payloadLength()) + ": refused");
+        }
+        try {
+            journal.offered(version, h.newSize(), HexFormat.of().formatHex(h.newImage().sha256()));
+            // begin compares the offered header with the patch in progress (whole headers, not
+            // lengths): the same patch continues (or, staged, returns its length), another one is
+            // checked and replaces it.
+            long from = agent.begin(header);
+            if (agent.state() != UpdateAgent.State.STAGED) {
+                if (from < offer.size()) {
+                    report(version, "downloading", 0);
+                    download(offer, from, agent);
+                }
+                agent.finish();
+            }
+            report(version, "staged", 0);
+        } catch (PatchException e) {
+            report(version, "failed", e.code().number());
             agent.abort();
             throw e;
         }
         install();
-        report(offer.version(), "installed", 0);
+        report(version, "installed", 0);
         return Outcome.INSTALLED;
     }
 
