@@ -60,7 +60,7 @@ class CheckinAnswerTest {
         try {
             Path image = Files.write(dir.resolve("board.bin"), new byte[4096]);
             Fleet.Run r = Fleet.cli("device", "poll", "--server", "http://127.0.0.1:" + fake.getAddress().getPort() + "/",
-                    "--id", "board-1", "--secret", "s", "--layout", "stm32l4-512k", "--image", image.toString(),
+                    "--id", "board-1", "--secret-file", Files.writeString(dir.resolve("secret"), "s").toString(), "--layout", "stm32l4-512k", "--image", image.toString(),
                     "--flash-file", dir.resolve("board.flash").toString(), "--hardware-id", "7");
             assertEquals(5, r.exit(), r.err());
             assertTrue(r.err().startsWith("fwdelta: error: the server's check-in answer: URL 'http://[bad' "), r.err());

@@ -12,6 +12,7 @@ import dev.fwdelta.runtime.sim.FaultPlan;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.sim.PowerCutException;
 import dev.fwdelta.server.device.DevicePollCommand;
+import dev.fwdelta.server.device.DeviceSecret;
 import dev.fwdelta.server.device.DeviceState;
 import dev.fwdelta.server.device.OtaDevice;
 import dev.fwdelta.server.device.PersistentDevice;
@@ -21,6 +22,7 @@ import dev.fwdelta.tool.sign.KeyFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,8 @@ class DevicePollTest {
             assertEquals(0, add.exit(), add.err());
             Path image = Files.write(dir.resolve("board-1.bin"), fleet.v1);
             Path flash = dir.resolve("board-1.flash");
-            String[] poll = {"device", "poll", "--server", uri.toString(), "--id", "board-1", "--secret", add.out().strip(),
+            Path secret = Files.writeString(dir.resolve("board-1.secret"), add.out());
+            String[] poll = {"device", "poll", "--server", uri.toString(), "--id", "board-1", "--secret-file", secret.toString(),
                 "--layout", "stm32l4-512k", "--image", image.toString(), "--flash-file", flash.toString(),
                 "--hardware-id", Long.toString(Fleet.HW), "--installed-version", "2",
                 "--trust", KeyFiles.publicPathFor(dir.resolve("release.pem")).toString()};
@@ -77,6 +80,37 @@ class DevicePollTest {
             assertEquals(OtaDevice.Installed.of(3, fleet.v2).sha256(), row[3]);
             assertEquals("installed", row[4]);
         }
+    }
+
+    /** The secret is not taken from the command line (it would show in ps): a file or FWDELTA_DEVICE_SECRET. */
+    @Test
+    void theSecretComesFromAFileOrTheEnvironmentNeverFromTheCommandLine() throws Exception {
+        Path image = Files.write(dir.resolve("board.bin"), new byte[4096]);
+        String[] common = {"device", "poll", "--server", "http://127.0.0.1:9/", "--id", "board-1", "--layout",
+            "stm32l4-512k", "--image", image.toString(), "--flash-file", dir.resolve("board.flash").toString(),
+            "--hardware-id", "7"};
+        Fleet.Run onCommandLine = Fleet.cli(concat(common, "--secret", "0123abcd"));
+        assertEquals(2, onCommandLine.exit(), onCommandLine.err());
+        assertTrue(onCommandLine.err().contains("--secret"), onCommandLine.err());
+        Path empty = Files.writeString(dir.resolve("empty.secret"), "\n");
+        Fleet.Run blank = Fleet.cli(concat(common, "--secret-file", empty.toString()));
+        assertEquals(2, blank.exit(), blank.err());
+        assertEquals("fwdelta: error: --secret-file " + empty + " holds an empty device secret", blank.err().strip());
+        Path big = Files.write(dir.resolve("big.secret"), new byte[4096]);
+        Fleet.Run tooLarge = Fleet.cli(concat(common, "--secret-file", big.toString()));
+        assertEquals(5, tooLarge.exit(), tooLarge.err());
+        assertTrue(tooLarge.err().contains("device secret file has 0..1024 bytes"), tooLarge.err());
+        assertEquals("s3cret", DeviceSecret.read(null, " s3cret\n"), DeviceSecret.ENV);
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> DeviceSecret.read(null, null));
+        assertEquals("no device secret: give --secret-file FILE or set FWDELTA_DEVICE_SECRET", none.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DeviceSecret.read(null, " "));
+        assertTrue(Files.notExists(dir.resolve("board.flash")), "refused before the flash file is made");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test

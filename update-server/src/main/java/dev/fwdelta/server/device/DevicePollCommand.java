@@ -48,8 +48,9 @@ public final class DevicePollCommand {
         @Option(names = "--id", required = true, description = "Device id (from fwdelta server add-device).")
         String id;
 
-        @Option(names = "--secret", required = true, description = "Device secret (from fwdelta server add-device).")
-        String secret;
+        @Option(names = "--secret-file", paramLabel = "FILE",
+                description = "File holding the device secret (from fwdelta server add-device); else " + DeviceSecret.ENV + ".")
+        Path secretFile;
 
         @Option(names = "--layout", required = true, paramLabel = "NAME|FILE")
         String layoutName;
@@ -76,6 +77,7 @@ public final class DevicePollCommand {
 
         @Override
         public Integer call() throws Exception {
+            String secret = DeviceSecret.read(secretFile, System.getenv(DeviceSecret.ENV));
             DeviceLayout layout = DeviceLayout.load(layoutName);
             TrustStore store = null;
             if (!trust.isEmpty()) {
