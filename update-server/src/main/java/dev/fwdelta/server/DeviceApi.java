@@ -114,8 +114,12 @@ final class DeviceApi {
         String sha = Fields.sha256("sha", f.get("sha"));
         String answer = db.inTransaction(c -> {
             Offer offer = choose(c, d, hw, ver, sha);
+            // The hardware id is the device's from its first check-in on: a device claiming another
+            // (to be offered another product's firmware) is refused. The condition is in the UPDATE
+            // itself, so two racing first check-ins cannot both set it.
             try (PreparedStatement s = c.prepareStatement("UPDATE devices SET hardware = ?, version = ?, image_sha = ?,"
-                    + " offered_sha = ?, offered_version = ?, updated_at = ? WHERE id = ?")) {
+                    + " offered_sha = ?, offered_version = ?, updated_at = ? WHERE id = ?"
+                    + " AND (hardware IS NULL OR hardware = ?)")) {
                 s.setLong(1, hw);
                 s.setLong(2, ver);
                 s.setString(3, sha);
@@ -127,7 +131,10 @@ final class DeviceApi {
                 }
                 s.setLong(6, System.currentTimeMillis());
                 s.setString(7, d.id());
-                s.executeUpdate();
+                s.setLong(8, hw);
+                if (s.executeUpdate() != 1) {
+                    throw new HttpError(403, "hw " + hw + " is not this device's hardware id " + hardwareOf(c, d.id()));
+                }
             }
             if (offer == null) {
                 return "none\n";
@@ -139,6 +146,15 @@ final class DeviceApi {
     }
 
     private record Offer(long version, String artifactSha, long size) {}
+
+    private static String hardwareOf(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT hardware FROM devices WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Long.toString(r.getLong(1)) : "(none)";
+            }
+        }
+    }
 
     /** The newest release for this device above its version, as its own patch when that is smaller, else in full. */
     private static Offer choose(Connection c, Device d, long hw, long ver, String sha) throws SQLException {

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fwdelta.server.publish.AdminClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A device's hardware id is fixed by its first check-in: a later check-in claiming another (to be
+ * offered another product's firmware) is 403 naming the field, and the recorded id stays.
+ */
+class DeviceHardwareTest {
+    private static final String SHA = "00".repeat(32);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDeviceCannotClaimAnotherHardwareIdOnSqlite() throws Exception {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
+            claimAnother(Fleet.uri(server));
+        }
+    }
+
+    @Test
+    void aDeviceCannotClaimAnotherHardwareIdOnPostgres() throws Exception {
+        try (Postgres pg = new Postgres();
+             OtaServer server = OtaServer.start(Fleet.settings(pg.url, dir.resolve("store"), 1 << 20))) {
+            claimAnother(Fleet.uri(server));
+        }
+    }
+
+    private static void claimAnother(URI uri) throws Exception {
+        AdminClient admin = new AdminClient(uri, Fleet.TOKEN);
+        String secret = admin.addDevice("board-1", "default");
+        HttpResponse<String> first = checkin(uri, secret, Fleet.HW);
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(Long.toString(Fleet.HW), admin.device("board-1").split(" ")[1]);
+
+        HttpResponse<String> other = checkin(uri, secret, Fleet.HW + 1);
+        assertEquals(403, other.statusCode(), other.body());
+        assertEquals("error: hw " + (Fleet.HW + 1) + " is not this device's hardware id " + Fleet.HW + "\n",
+                other.body());
+        assertEquals(Long.toString(Fleet.HW), admin.device("board-1").split(" ")[1], "the recorded id stays");
+
+        HttpResponse<String> again = checkin(uri, secret, Fleet.HW);
+        assertEquals(200, again.statusCode(), again.body());
+    }
+
+    private static HttpResponse<String> checkin(URI uri, String secret, long hw) throws Exception {
+        String auth = "Basic " + Base64.getEncoder().encodeToString(("board-1:" + secret).getBytes(StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri.resolve("/d/checkin"))
+                .header("Authorization", auth).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("hw=" + hw + "&ver=1&sha=" + SHA)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
