@@ -379,6 +379,19 @@ int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8
     return FWD_OK;
 }
 
+/* Whether the bootloader installs, runs on trial or reverts the patch the agent log names: the
+ * agent log must then stay (fwd_boot acts on the boot log only while the agent log names its patch;
+ * erased, it boots the active slot as OLD, no trial, and the unconfirmed image stays). 1, 0, or -1
+ * on a flash error. */
+static int install_under_way(const fwd_layout *l) {
+    fwd_agent_records r;
+    fwd_boot_records b;
+    if (fwd_agent_records_read(l, &r) != 0 || fwd_boot_records_read(l, &b) != 0) {
+        return -1;
+    }
+    return r.active && fwd_boot_install_under_way(&b, r.patch_id) ? 1 : 0;
+}
+
 int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t *from) {
     uint8_t h_pad[FWD_HEADER_MAX];
     uint32_t size;
@@ -386,6 +399,7 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     fwd_boot_records b;
     fwd_error e;
     fwd_log boot;
+    int under_way;
     if (fwd_layout_check(g->layout) != FWD_OK) {
         return FWD_ERR_BAD_ARGUMENT; /* fwd_agent_init refused it: nothing is read or written */
     }
@@ -402,6 +416,10 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     }
     if (fwd_boot_awaiting_confirmation(&b)) {
         return FWD_AGENT_ON_TRIAL;
+    }
+    under_way = install_under_way(g->layout);
+    if (under_way != 0) {
+        return under_way > 0 ? FWD_AGENT_ON_TRIAL : FWD_ERR_IO_ERROR; /* start() would erase the agent log */
     }
     if ((g->state == FWD_AGENT_RECEIVING || g->state == FWD_AGENT_STAGED)
             && memcmp(h_pad, g->header, FWD_HEADER_MAX) == 0) {
@@ -596,8 +614,13 @@ int fwd_agent_finish(fwd_agent *g) {
 }
 
 int fwd_agent_abort(fwd_agent *g) {
+    int under_way;
     if (fwd_layout_check(g->layout) != FWD_OK) {
         return FWD_ERR_BAD_ARGUMENT;
+    }
+    under_way = install_under_way(g->layout);
+    if (under_way != 0) {
+        return under_way > 0 ? FWD_AGENT_ON_TRIAL : FWD_ERR_IO_ERROR; /* the agent log stays */
     }
     g->state = FWD_AGENT_IDLE;
     g->applier_open = 0;

@@ -331,6 +331,10 @@ int fwd_boot_awaiting_confirmation(const fwd_boot_records *b) {
     return b->installed && b->swapped && b->trial && !b->confirmed && !b->revert_started;
 }
 
+int fwd_boot_install_under_way(const fwd_boot_records *b, uint64_t patch_id) {
+    return b->installed && b->patch_id == patch_id && !b->confirmed && !b->reverted;
+}
+
 uint32_t fwd_swap_groups(const fwd_layout *l, uint32_t bytes, uint32_t g, uint32_t *group_offset,
                          uint32_t *group_len) {
     uint32_t first = fwd_sector_at(l, l->active.offset);

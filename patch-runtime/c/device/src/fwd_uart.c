@@ -308,7 +308,10 @@ static void on_frame(fwd_uart *u, uint32_t type, const uint8_t *p, uint32_t len)
     case FWD_F_DATA: data(u, p, len); break;
     case FWD_F_DONE: done(u); break;
     case FWD_F_ABORT:
-        fwd_agent_abort(u->agent);
+        if (fwd_agent_abort(u->agent) == FWD_AGENT_ON_TRIAL) {
+            send_result(u, FWD_AGENT_ON_TRIAL); /* refused: the install or trial goes on */
+            break;
+        }
         u->open = 0;
 #if FWD_UART_HOLD_BYTES > 0
         u->hold_count = 0;

@@ -129,6 +129,10 @@ typedef struct {
 
 int fwd_boot_records_read(const fwd_layout *l, fwd_boot_records *b);
 int fwd_boot_awaiting_confirmation(const fwd_boot_records *b);
+/* The bootloader installs, runs on trial or reverts patch_id (the agent log's): from the INSTALL
+ * record until CONFIRMED or REVERTED. The agent log must stay as it is (the bootloader acts on the
+ * boot log only while the agent log names the same patch). */
+int fwd_boot_install_under_way(const fwd_boot_records *b, uint64_t patch_id);
 
 /* ---- Swap plan: groups of consecutive slot sectors that fit the scratch area ---- */
 /* Number of groups covering bytes of the slot; also the offset and length of group g when wanted. */
@@ -161,7 +165,8 @@ typedef struct {
  * caller's, on top. */
 #define FWD_AGENT_RAM_MAX (FWD_CONTEXT_MAX + FWD_STAGING_CHUNK + FWD_RECORD + FWD_HEADER_MAX + FWD_HEADER_PART + 140u)
 
-/* Agent results beyond fwd_error: the running image is on trial; the agent is not receiving. */
+/* Agent results beyond fwd_error: the running image is on trial (or being installed or reverted:
+ * fwd_agent_begin and fwd_agent_abort refuse then); the agent is not receiving. */
 #define FWD_AGENT_ON_TRIAL 0xFFFE
 #define FWD_AGENT_NOT_RECEIVING 0xFFFD
 
@@ -200,6 +205,9 @@ int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8
 int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t *from);
 int fwd_agent_receive(fwd_agent *g, const uint8_t *b, uint32_t len);
 int fwd_agent_finish(fwd_agent *g);
+/* Drops an update being received or staged (not yet installed): erases the agent log. While the
+ * bootloader installs, runs on trial or reverts the agent log's patch: FWD_AGENT_ON_TRIAL, nothing
+ * written (the bootloader finishes, reverts or keeps the image by that log). */
 int fwd_agent_abort(fwd_agent *g);
 
 /* ---- Bootloader (Bootloader.java) ---- */

@@ -71,6 +71,15 @@ final class BootRecords implements StatusLog.Reader {
         return installed && patchId == id;
     }
 
+    /**
+     * The bootloader installs, runs on trial or reverts patch {@code id} (the agent log's): from
+     * INSTALL until CONFIRMED or REVERTED. The agent log must stay as it is meanwhile: the
+     * bootloader acts on this log only while the agent log names the same patch.
+     */
+    boolean installUnderWay(long id) {
+        return concerns(id) && !confirmed && !reverted;
+    }
+
     /** The new image runs on trial and has not been confirmed yet. */
     boolean awaitingConfirmation() {
         return installed && swapped && trial && !confirmed && !revertStarted;

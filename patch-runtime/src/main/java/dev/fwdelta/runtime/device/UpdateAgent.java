@@ -83,6 +83,15 @@ public final class UpdateAgent {
         }
     }
 
+    /** Why begin and abort refuse while the bootloader installs, runs on trial or reverts an update. */
+    public static final String ON_TRIAL = "the running image is on trial: confirm it before the next update";
+
+    /** Whether the bootloader installs, runs on trial or reverts the patch the agent log names. */
+    private boolean installUnderWay() {
+        AgentRecords r = AgentRecords.read(log);
+        return r.active() && BootRecords.read(new StatusLog(flash, layout.bootLog())).installUnderWay(r.patchId);
+    }
+
     public State state() {
         return state;
     }
@@ -109,8 +118,8 @@ public final class UpdateAgent {
         }
         // Kept zero-padded to 256 bytes: the log stores that many whatever the format.
         byte[] h = Arrays.copyOf(Arrays.copyOf(patchHeader, size), Limits.HEADER_SIZE);
-        if (BootRecords.read(new StatusLog(flash, layout.bootLog())).awaitingConfirmation()) {
-            throw new IllegalStateException("the running image is on trial: confirm it before the next update");
+        if (BootRecords.read(new StatusLog(flash, layout.bootLog())).awaitingConfirmation() || installUnderWay()) {
+            throw new IllegalStateException(ON_TRIAL); // a new update would erase the agent log
         }
         if (state != State.IDLE && state != State.FAILED && Arrays.equals(h, header)) {
             if (state == State.RECEIVING && applier == null) {
@@ -246,8 +255,18 @@ public final class UpdateAgent {
         state = State.STAGED;
     }
 
-    /** Drops the update in progress. */
+    /**
+     * Drops the update being received or staged (not yet installed): erases the agent log. While
+     * the bootloader installs, runs on trial or reverts the agent log's patch it refuses, nothing
+     * written: erased, that log would no longer tell the bootloader to revert the unconfirmed image
+     * (nor to report it as NEW), and it would stay for good.
+     *
+     * @throws IllegalStateException the install of the agent log's patch is under way (on trial)
+     */
     public void abort() throws IOException {
+        if (installUnderWay()) {
+            throw new IllegalStateException(ON_TRIAL);
+        }
         log.erase();
         state = State.IDLE;
         header = null;

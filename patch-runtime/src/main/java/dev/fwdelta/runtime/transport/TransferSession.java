@@ -273,11 +273,20 @@ public final class TransferSession {
         return reply.result(e.code().number(), e.getMessage());
     }
 
-    /** The host drops the update. */
-    public void abort() throws IOException {
-        agent.abort();
+    /**
+     * The host drops the update: nothing to answer ({@link Kind#IGNORED}), or RESULT
+     * {@link #RESULT_OTHER} when the agent refuses (the running image is on trial, or being
+     * installed or reverted: the update stays as it is).
+     */
+    public Reply abort() throws IOException {
         patchLength = -1;
         dropHeld();
+        try {
+            agent.abort();
+        } catch (IllegalStateException e) {
+            return reply.result(RESULT_OTHER, e.getMessage());
+        }
+        return reply.at(Kind.IGNORED, 0);
     }
 
     /** Whether {@code p} holds a u32 and then a header prefix and exactly header_size bytes. */

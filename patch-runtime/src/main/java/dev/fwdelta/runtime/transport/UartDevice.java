@@ -128,7 +128,7 @@ public final class UartDevice {
                 }
             }
             case DONE -> answer(session.done());
-            case ABORT -> session.abort();
+            case ABORT -> answer(session.abort()); // RESULT when refused (on trial), else nothing
             default -> { } // frames a device never receives are ignored
         }
     }

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ABORT while the bootloader installs, runs on trial or reverts an update (docs/DEVICE.md "Agent
+ * states"): fwd_agent_abort erased the agent log, and fwd_boot, which acts on the boot log only
+ * while the agent log names its patch, then booted the unconfirmed image as OLD, no trial, for
+ * good, and every later fwd_agent_begin answered FWD_AGENT_ON_TRIAL. Now fwd_agent_abort (and an
+ * ABORT frame through fwd_uart, which answers RESULT) refuses with FWD_AGENT_ON_TRIAL, the flash
+ * untouched: the next boot reverts the unconfirmed image, or a confirm keeps it. An update staged
+ * but not installed is still aborted. On a RAM flash with NOR rules, vector compact-lzma.
+ * Usage: fwd_agent_trial_test VECTOR_DIR
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_device.h"
+#include "fwdelta/fwd_uart.h"
+#include "ram_flash.h"
+#include "vector_file.h"
+
+#define MAX_FILE 4096u
+
+static int failures;
+static int checks;
+
+#define EXPECT(cond, what) do { checks++; if (!(cond)) { failures++; \
+    fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, what); } } while (0)
+
+static uint8_t old_buf[MAX_FILE], new_buf[MAX_FILE], patch_buf[MAX_FILE];
+static uint32_t old_size, new_size, patch_size;
+static uint8_t work[65536];
+static fwd_agent agent;
+static fwd_policy policy;
+static uint8_t before[FLASH_SIZE];
+static fwd_uart uart;
+static uint8_t sent[256];
+static uint32_t sent_len;
+
+static void uart_write(void *user, const uint8_t *b, uint32_t len) {
+    (void) user;
+    if (len <= sizeof sent - sent_len) {
+        memcpy(sent + sent_len, b, len);
+        sent_len += len;
+    }
+}
+
+/* An ABORT frame (docs/PROTOCOL.md: SOF, type, seq, u16 length, CRC-16 of those, payload, CRC-32). */
+static void send_abort(void) {
+    uint8_t f[FWD_FRAME_OVERHEAD + 1u];
+    uint32_t crc;
+    f[0] = FWD_FRAME_SOF;
+    f[1] = FWD_F_ABORT;
+    f[2] = 0;
+    f[3] = 1;
+    f[4] = 0;
+    crc = fwd_crc16_ccitt(f, 5);
+    f[5] = (uint8_t) crc;
+    f[6] = (uint8_t) (crc >> 8);
+    f[7] = 0; /* reason */
+    crc = fwd_crc32_update(0, f, 8);
+    f[8] = (uint8_t) crc;
+    f[9] = (uint8_t) (crc >> 8);
+    f[10] = (uint8_t) (crc >> 16);
+    f[11] = (uint8_t) (crc >> 24);
+    sent_len = 0;
+    fwd_uart_receive(&uart, f, sizeof f);
+}
+
+static int load(const char *dir, const char *name) {
+    fwd_header h;
+    uint32_t size;
+    old_size = load_vector_file(dir, name, "old", old_buf, MAX_FILE);
+    new_size = load_vector_file(dir, name, "new", new_buf, MAX_FILE);
+    patch_size = load_vector_file(dir, name, "fwd", patch_buf, MAX_FILE);
+    if (fwd_header_prefix(patch_buf, &size) != FWD_OK || fwd_header_parse(patch_buf, size, &h) != FWD_OK) {
+        fprintf(stderr, "%s: not a patch\n", name);
+        return 0;
+    }
+    policy.ram_budget = sizeof work;
+    policy.hardware_id = h.hardware_id;
+    return 1;
+}
+
+/* The old image in the active slot, the patch staged by the agent. */
+static void stage(void) {
+    uint32_t from = 0;
+    memset(flash, 0xFF, sizeof flash);
+    memcpy(flash + layout.active.offset, old_buf, old_size);
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init");
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0, "begin");
+    EXPECT(fwd_agent_receive(&agent, patch_buf + from, patch_size - from) == 0, "receive");
+    EXPECT(fwd_agent_finish(&agent) == 0 && agent.state == FWD_AGENT_STAGED, "staged");
+}
+
+/* A reset into the bootloader: what it says the active slot holds. */
+static fwd_boot_result boot(void) {
+    fwd_boot_result r;
+    memset(&r, 0, sizeof r);
+    EXPECT(fwd_boot(&layout, &r) == 0, "fwd_boot");
+    return r;
+}
+
+/* The application after that boot: the agent and the UART session refuse ABORT and BEGIN, nothing written. */
+static void abort_refused(const char *when) {
+    uint32_t from = 0;
+    fprintf(stderr, "%s\n", when);
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init in the application");
+    memcpy(before, flash, sizeof flash);
+    EXPECT(fwd_agent_abort(&agent) == FWD_AGENT_ON_TRIAL, "fwd_agent_abort refuses with FWD_AGENT_ON_TRIAL");
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == FWD_AGENT_ON_TRIAL, "fwd_agent_begin refuses");
+    fwd_uart_init(&uart, &agent, uart_write, NULL, "test");
+    send_abort();
+    EXPECT(sent_len > FWD_FRAME_HEADER + 2u && sent[1] == FWD_F_RESULT
+           && sent[FWD_FRAME_HEADER] == 0xFF && sent[FWD_FRAME_HEADER + 1u] == 0xFF
+           && memcmp(sent + FWD_FRAME_HEADER + 2u, "the running image is on trial", 29) == 0,
+           "ABORT through fwd_uart answers RESULT 0xFFFF, on trial");
+    EXPECT(memcmp(before, flash, sizeof flash) == 0, "the flash untouched");
+}
+
+static void on_trial_then_reset(void) {
+    fwd_boot_result r;
+    stage();
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_NEW && r.trial == 1, "boot 1: NEW on trial");
+    abort_refused("on trial, then a reset without confirm");
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_OLD && r.trial == 0, "boot 2, not confirmed: reverted, OLD");
+    EXPECT(memcmp(flash + layout.active.offset, old_buf, old_size) == 0, "the active slot holds the old image");
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init after the revert");
+    EXPECT(fwd_agent_abort(&agent) == FWD_OK, "after the revert: abort");
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_OLD && r.trial == 0, "boot 3: OLD");
+}
+
+static void on_trial_then_confirm(void) {
+    fwd_boot_result r;
+    uint32_t from = 0;
+    stage();
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_NEW && r.trial == 1, "boot 1: NEW on trial");
+    abort_refused("on trial, then confirmed");
+    EXPECT(fwd_boot_confirm(&layout) == 0, "confirm");
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_NEW && r.trial == 0, "boot 2, confirmed: NEW");
+    EXPECT(memcmp(flash + layout.active.offset, new_buf, new_size) == 0, "the active slot holds the new image");
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init after the confirm");
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == FWD_ERR_WRONG_BASE_IMAGE,
+           "the next update is checked again (this patch's base is gone)");
+}
+
+/* A revert under way (REVERT logged, not REVERTED): not on trial, but the agent log must stay. */
+static void revert_under_way(void) {
+    fwd_boot_result r;
+    fwd_log log;
+    uint8_t p[FWD_RECORD_PAYLOAD];
+    stage();
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_NEW && r.trial == 1, "boot 1: NEW on trial");
+    memset(p, 0, sizeof p);
+    fwd_log_open(&log, &layout, layout.boot_log);
+    EXPECT(fwd_log_append(&log, FWD_REC_REVERT, p) == 0, "REVERT logged");
+    abort_refused("a revert under way");
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_OLD && r.trial == 0, "the bootloader finishes the revert");
+    EXPECT(memcmp(flash + layout.active.offset, old_buf, old_size) == 0, "the active slot holds the old image");
+}
+
+/* Staged, not installed: ABORT drops it and the bootloader installs nothing. */
+static void staged_aborted(void) {
+    fwd_boot_result r;
+    stage();
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0 && agent.state == FWD_AGENT_STAGED,
+           "staged after a reset");
+    fwd_uart_init(&uart, &agent, uart_write, NULL, "test");
+    send_abort();
+    EXPECT(sent_len == 0 && agent.state == FWD_AGENT_IDLE, "ABORT through fwd_uart: dropped, no answer");
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_OLD && r.trial == 0, "nothing installed");
+    EXPECT(memcmp(flash + layout.active.offset, old_buf, old_size) == 0, "the active slot holds the old image");
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s VECTOR_DIR\n", argv[0]);
+        return 2;
+    }
+    init_layout();
+    if (!load(argv[1], "compact-lzma")) {
+        return 2;
+    }
+    on_trial_then_reset();
+    on_trial_then_confirm();
+    revert_under_way();
+    staged_aborted();
+    printf("%d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
