@@ -6,7 +6,9 @@
  * good, and every later fwd_agent_begin answered FWD_AGENT_ON_TRIAL. Now fwd_agent_abort (and an
  * ABORT frame through fwd_uart, which answers RESULT) refuses with FWD_AGENT_ON_TRIAL, the flash
  * untouched: the next boot reverts the unconfirmed image, or a confirm keeps it. An update staged
- * but not installed is still aborted. On a RAM flash with NOR rules, vector compact-lzma.
+ * but not installed is still aborted. And fwd_agent_begin with fewer than the 8 prefix bytes
+ * (heap buffers of exactly 0..7 bytes): FWD_ERR_TRUNCATED, nothing read past the buffer (the ASan
+ * build). On a RAM flash with NOR rules, vector compact-lzma.
  * Usage: fwd_agent_trial_test VECTOR_DIR
  */
 #include <stdio.h>
@@ -180,6 +182,29 @@ static void staged_aborted(void) {
     EXPECT(memcmp(flash + layout.active.offset, old_buf, old_size) == 0, "the active slot holds the old image");
 }
 
+/* A header shorter than its 8-byte prefix, in a heap buffer of exactly len bytes: FWD_ERR_TRUNCATED,
+ * nothing read past it (ASan: fwd_agent_begin read the prefix of a 4-byte buffer on its error path). */
+static void short_headers(void) {
+    uint32_t len;
+    uint32_t from = 0;
+    memset(flash, 0xFF, sizeof flash);
+    memcpy(flash + layout.active.offset, old_buf, old_size);
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init");
+    for (len = 0; len < 8u; len++) {
+        uint8_t *b = (uint8_t *) malloc(len == 0 ? 1u : len);
+        uint8_t *h = len == 0 ? b + 1 : b; /* one past a 1-byte block: nothing there to read */
+        EXPECT(b != NULL, "malloc");
+        if (b == NULL) {
+            return;
+        }
+        memcpy(b, patch_buf, len == 0 ? 1u : len);
+        memcpy(before, flash, sizeof flash);
+        EXPECT(fwd_agent_begin(&agent, h, len, &from) == FWD_ERR_TRUNCATED, "a short header: TRUNCATED");
+        EXPECT(memcmp(before, flash, sizeof flash) == 0, "the flash untouched");
+        free(b);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s VECTOR_DIR\n", argv[0]);
@@ -193,6 +218,7 @@ int main(int argc, char **argv) {
     on_trial_then_confirm();
     revert_under_way();
     staged_aborted();
+    short_headers();
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -403,8 +403,12 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     if (fwd_layout_check(g->layout) != FWD_OK) {
         return FWD_ERR_BAD_ARGUMENT; /* fwd_agent_init refused it: nothing is read or written */
     }
-    if (len < 8u || fwd_header_prefix(header, &size) != FWD_OK) {
-        return fwd_header_prefix(header, &size) != FWD_OK ? fwd_header_prefix(header, &size) : FWD_ERR_TRUNCATED;
+    if (len < 8u) {
+        return FWD_ERR_TRUNCATED; /* nothing read: the prefix is 8 bytes (Java: sizeFromPrefix) */
+    }
+    e = fwd_header_prefix(header, &size);
+    if (e != FWD_OK) {
+        return e;
     }
     if (len < size) {
         return FWD_ERR_TRUNCATED;
