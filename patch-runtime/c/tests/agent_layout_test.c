@@ -15,10 +15,9 @@
 #include <string.h>
 
 #include "fwdelta/fwd_device.h"
+#include "agent_vector.h"
 #include "ram_flash.h"
 #include "vector_file.h"
-
-#define MAX_FILE 4096u
 
 static int failures;
 static int checks;
@@ -27,29 +26,8 @@ static char what_layout[80] = "";
 #define EXPECT(cond, what) do { checks++; if (!(cond)) { failures++; \
     fprintf(stderr, "FAIL %s:%d: %s: %s\n", __FILE__, __LINE__, what_layout, what); } } while (0)
 
-static uint8_t old_buf[MAX_FILE], new_buf[MAX_FILE], patch_buf[MAX_FILE];
-static uint32_t old_size, new_size, patch_size;
-static uint8_t work[65536];
-static fwd_agent agent;
-static fwd_policy policy;
-static uint8_t before[FLASH_SIZE];
 /* The most bytes of a partial unit a resume took back from a BLOCK record, for the unit under test. */
 static uint32_t most_pending;
-
-static int load(const char *dir, const char *name) {
-    fwd_header h;
-    uint32_t size;
-    old_size = load_vector_file(dir, name, "old", old_buf, MAX_FILE);
-    new_size = load_vector_file(dir, name, "new", new_buf, MAX_FILE);
-    patch_size = load_vector_file(dir, name, "fwd", patch_buf, MAX_FILE);
-    if (fwd_header_prefix(patch_buf, &size) != FWD_OK || fwd_header_parse(patch_buf, size, &h) != FWD_OK) {
-        fprintf(stderr, "%s: not a patch\n", name);
-        return 0;
-    }
-    policy.ram_budget = sizeof work;
-    policy.hardware_id = h.hardware_id;
-    return 1;
-}
 
 /* A device holding the old image in its active slot and nothing else. */
 static void provision(void) {

@@ -18,10 +18,9 @@
 #include "fwdelta/fwd_checksum.h"
 #include "fwdelta/fwd_device.h"
 #include "fwdelta/fwd_uart.h"
+#include "agent_vector.h"
 #include "ram_flash.h"
 #include "vector_file.h"
-
-#define MAX_FILE 4096u
 
 static int failures;
 static int checks;
@@ -29,12 +28,6 @@ static int checks;
 #define EXPECT(cond, what) do { checks++; if (!(cond)) { failures++; \
     fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, what); } } while (0)
 
-static uint8_t old_buf[MAX_FILE], new_buf[MAX_FILE], patch_buf[MAX_FILE];
-static uint32_t old_size, new_size, patch_size;
-static uint8_t work[65536];
-static fwd_agent agent;
-static fwd_policy policy;
-static uint8_t before[FLASH_SIZE];
 static fwd_uart uart;
 static uint8_t sent[256];
 static uint32_t sent_len;
@@ -67,21 +60,6 @@ static void send_abort(void) {
     f[11] = (uint8_t) (crc >> 24);
     sent_len = 0;
     fwd_uart_receive(&uart, f, sizeof f);
-}
-
-static int load(const char *dir, const char *name) {
-    fwd_header h;
-    uint32_t size;
-    old_size = load_vector_file(dir, name, "old", old_buf, MAX_FILE);
-    new_size = load_vector_file(dir, name, "new", new_buf, MAX_FILE);
-    patch_size = load_vector_file(dir, name, "fwd", patch_buf, MAX_FILE);
-    if (fwd_header_prefix(patch_buf, &size) != FWD_OK || fwd_header_parse(patch_buf, size, &h) != FWD_OK) {
-        fprintf(stderr, "%s: not a patch\n", name);
-        return 0;
-    }
-    policy.ram_budget = sizeof work;
-    policy.hardware_id = h.hardware_id;
-    return 1;
 }
 
 /* The old image in the active slot, the patch staged by the agent. */
