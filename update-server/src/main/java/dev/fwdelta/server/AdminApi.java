@@ -37,15 +37,22 @@ final class AdminApi {
         }
     }
 
-    /** POST /admin/devices, body {@code id=..&group=..}: registers (or re-keys) a device; answers its new secret. */
+    /**
+     * POST /admin/devices, body {@code id=..&group=..[&free_hw=1]}: registers (or re-keys) a device;
+     * answers its new secret.
+     */
     void addDevice(Context ctx) {
         FormBody f = OtaServer.form(ctx);
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
+        // The hardware id a device's first check-in fixed stays with a new secret unless the admin
+        // frees it (the id moved to another board): the next check-in then fixes it again.
+        boolean freeHardware = Fields.number("free_hw", f.getOrDefault("free_hw", "0"), 0, 1) == 1;
         String secret = Credentials.newSecret();
         String hash = Credentials.hash(secret);
         db.inTransaction(c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE devices SET secret_hash = ?, device_group = ? WHERE id = ?")) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE devices SET secret_hash = ?, device_group = ?"
+                    + (freeHardware ? ", hardware = NULL" : "") + " WHERE id = ?")) {
                 u.setString(1, hash);
                 u.setString(2, group);
                 u.setString(3, id);

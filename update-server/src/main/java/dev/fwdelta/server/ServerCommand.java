@@ -123,9 +123,13 @@ final class ServerCommand implements Callable<Integer> {
         @Option(names = "--group", defaultValue = "default", description = "Rollout group (default: ${DEFAULT-VALUE}).")
         String group;
 
+        @Option(names = "--free-hardware-id", description = {"A known device: forget the hardware id its first check-in",
+            "fixed (the id now names another board); its next check-in fixes one again."})
+        boolean freeHardware;
+
         @Override
         public Integer call() throws Exception {
-            spec.commandLine().getOut().println(admin.client().addDevice(id, group));
+            spec.commandLine().getOut().println(admin.client().addDevice(id, group, freeHardware));
             return 0;
         }
     }

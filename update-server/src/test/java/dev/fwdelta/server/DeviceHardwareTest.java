@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A device's hardware id is fixed by its first check-in: a later check-in claiming another (to be
- * offered another product's firmware) is 403 naming the field, and the recorded id stays.
+ * offered another product's firmware) is 403 naming the field, and the recorded id stays until the
+ * admin frees it (re-keying with {@code free_hw=1}).
  */
 class DeviceHardwareTest {
     private static final String SHA = "00".repeat(32);
@@ -54,6 +55,31 @@ class DeviceHardwareTest {
 
         HttpResponse<String> again = checkin(uri, secret, Fleet.HW);
         assertEquals(200, again.statusCode(), again.body());
+
+        // Re-keyed without free_hw the id stays fixed; with it, the new secret's first check-in fixes another.
+        String rekeyed = admin.addDevice("board-1", "default");
+        assertEquals(403, checkin(uri, rekeyed, Fleet.HW + 1).statusCode());
+        String freed = admin.addDevice("board-1", "default", true);
+        assertEquals(401, checkin(uri, rekeyed, Fleet.HW).statusCode(), "the secret before is gone");
+        assertEquals("board-1 null", admin.device("board-1").substring(0, "board-1 null".length()));
+        HttpResponse<String> moved = checkin(uri, freed, Fleet.HW + 1);
+        assertEquals(200, moved.statusCode(), moved.body());
+        assertEquals(Long.toString(Fleet.HW + 1), admin.device("board-1").split(" ")[1]);
+        assertEquals(403, checkin(uri, freed, Fleet.HW).statusCode(), "fixed again by that check-in");
+    }
+
+    @Test
+    void freeHwTakesZeroOrOneOnly() throws Exception {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
+            URI uri = Fleet.uri(server);
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri.resolve("/admin/devices"))
+                    .header("Authorization", "Bearer " + Fleet.TOKEN)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("id=board-1&free_hw=yes")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode());
+            assertEquals("error: free_hw must be a decimal number from 0 to 1\n", r.body());
+        }
     }
 
     private static HttpResponse<String> checkin(URI uri, String secret, long hw) throws Exception {

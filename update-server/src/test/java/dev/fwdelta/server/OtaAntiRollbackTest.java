@@ -21,6 +21,8 @@ import dev.fwdelta.server.device.OtaDevice;
 import dev.fwdelta.server.device.PersistentDevice;
 import dev.fwdelta.server.publish.AdminClient;
 import dev.fwdelta.server.publish.Publisher;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.sign.PatchSigner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -119,8 +121,26 @@ class OtaAntiRollbackTest {
     private PersistentDevice.Result poll(NorFlash flash, Path file) throws Exception {
         long installed = DeviceState.load(DevicePollCommand.stateFile(file)).installed().version();
         OtaDevice ota = new OtaDevice(uri, "dev", "secret", Fleet.HW, Fleet.LAYOUT, flash,
-                new UpdatePolicy(16 * 1024, fleet.trust, installed, false, Fleet.HW));
+                DevicePollCommand.policy(16 * 1024, fleet.trust, installed, Fleet.HW));
         return new PersistentDevice(ota, DevicePollCommand.stateFile(file)).poll();
+    }
+
+    /** A fresh device model (installed version 0, its default) still compares: version 0 is no update. */
+    @Test
+    void atVersionZeroAPatchOfVersionZeroIsARollback() throws Exception {
+        Path file = dir.resolve("dev.flash");
+        Path state = DevicePollCommand.stateFile(file);
+        byte[] fullV0 = PatchSigner.sign(PatchBuilder.build(new byte[0], fleet.v1, Fleet.options(0)).patch(), fleet.key);
+        try (NorFlash flash = NorFlash.file(Fleet.LAYOUT.geometry(), file)) {
+            DeviceSimulator.provision(Fleet.LAYOUT, flash, fleet.v0);
+            new DeviceState(DeviceState.Image.of(0, fleet.v0), null).save(state);
+            offer(0, fullV0, fullV0.length);
+            PatchException rollback = assertThrows(PatchException.class, () -> poll(flash, file));
+            assertEquals(ErrorCode.ROLLBACK, rollback.code());
+            assertEquals(DeviceState.Image.of(0, fleet.v0), DeviceState.load(state).installed());
+            assertArrayEquals(fleet.v0, new OtaDevice(uri, "dev", "secret", Fleet.HW, Fleet.LAYOUT, flash, null)
+                    .activeImage(fleet.v0.length), "still runs v0");
+        }
     }
 
     @Test

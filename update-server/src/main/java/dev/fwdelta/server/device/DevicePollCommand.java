@@ -98,7 +98,7 @@ public final class DevicePollCommand {
                     new DeviceState(DeviceState.Image.of(installedVersion, running), null).save(stateFile);
                 }
                 long version = DeviceState.load(stateFile).installed().version();
-                UpdatePolicy policy = new UpdatePolicy(ramBudget, store, version == 0 ? -1 : version, false, hardwareId);
+                UpdatePolicy policy = policy(ramBudget, store, version, hardwareId);
                 OtaDevice device = new OtaDevice(server, id, secret, hardwareId, layout, flash, policy);
                 PersistentDevice.Result r = new PersistentDevice(device, stateFile).poll();
                 if (r.outcome() == OtaDevice.Outcome.INSTALLED || r.resumedInstall()) {
@@ -120,6 +120,15 @@ public final class DevicePollCommand {
             }
             return 0;
         }
+    }
+
+    /**
+     * The device model's update policy: its RAM budget, keys and board, and anti-rollback against the
+     * installed version, 0 included (as a C device compares it): a patch must carry a greater
+     * firmware_version.
+     */
+    public static UpdatePolicy policy(long ramBudget, TrustStore trust, long installedVersion, long hardwareId) {
+        return new UpdatePolicy(ramBudget, trust, installedVersion, false, hardwareId);
     }
 
     /** Where a flash file's device state is kept: beside it, FLASH-FILE.state. */

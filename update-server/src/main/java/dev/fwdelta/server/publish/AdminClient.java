@@ -41,7 +41,16 @@ public final class AdminClient {
 
     /** Registers a device (or gives it a new secret); returns the secret, shown once. */
     public String addDevice(String id, String group) throws IOException, InterruptedException {
-        return send(post("/admin/devices", "id=" + enc(id) + "&group=" + enc(group))).strip();
+        return addDevice(id, group, false);
+    }
+
+    /**
+     * Registers a device or gives it a new secret, and with {@code freeHardware} forgets the hardware
+     * id its first check-in fixed (its next check-in fixes one again); returns the secret, shown once.
+     */
+    public String addDevice(String id, String group, boolean freeHardware) throws IOException, InterruptedException {
+        return send(post("/admin/devices", "id=" + enc(id) + "&group=" + enc(group)
+                + (freeHardware ? "&free_hw=1" : ""))).strip();
     }
 
     /** {@code ID HW VER SHA STATUS ERR} of a device. */
