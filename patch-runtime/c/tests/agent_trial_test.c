@@ -6,7 +6,8 @@
  * good, and every later fwd_agent_begin answered FWD_AGENT_ON_TRIAL. Now fwd_agent_abort (and an
  * ABORT frame through fwd_uart, which answers RESULT) refuses with FWD_AGENT_ON_TRIAL, the flash
  * untouched: the next boot reverts the unconfirmed image, or a confirm keeps it. An update staged
- * but not installed is still aborted. And fwd_agent_begin with fewer than the 8 prefix bytes
+ * but not installed is still aborted; after CONFIRMED or REVERTED abort drops nothing (it erased the
+ * agent log, and the bootloader then reported the confirmed image as OLD). And fwd_agent_begin with fewer than the 8 prefix bytes
  * (heap buffers of exactly 0..7 bytes): FWD_ERR_TRUNCATED, nothing read past the buffer (the ASan
  * build). On a RAM flash with NOR rules, vector compact-lzma.
  * Usage: fwd_agent_trial_test VECTOR_DIR
@@ -108,7 +109,9 @@ static void on_trial_then_reset(void) {
     EXPECT(r.image == FWD_BOOT_OLD && r.trial == 0, "boot 2, not confirmed: reverted, OLD");
     EXPECT(memcmp(flash + layout.active.offset, old_buf, old_size) == 0, "the active slot holds the old image");
     EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init after the revert");
+    memcpy(before, flash, sizeof flash);
     EXPECT(fwd_agent_abort(&agent) == FWD_OK, "after the revert: abort");
+    EXPECT(memcmp(before, flash, sizeof flash) == 0, "after the revert abort drops nothing: the flash untouched");
     r = boot();
     EXPECT(r.image == FWD_BOOT_OLD && r.trial == 0, "boot 3: OLD");
 }
@@ -125,6 +128,11 @@ static void on_trial_then_confirm(void) {
     EXPECT(r.image == FWD_BOOT_NEW && r.trial == 0, "boot 2, confirmed: NEW");
     EXPECT(memcmp(flash + layout.active.offset, new_buf, new_size) == 0, "the active slot holds the new image");
     EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init after the confirm");
+    memcpy(before, flash, sizeof flash);
+    EXPECT(fwd_agent_abort(&agent) == FWD_OK && agent.state == FWD_AGENT_IDLE, "after the confirm: abort");
+    EXPECT(memcmp(before, flash, sizeof flash) == 0, "after the confirm abort drops nothing: the flash untouched");
+    r = boot();
+    EXPECT(r.image == FWD_BOOT_NEW && r.trial == 0, "boot 3: still NEW, not OLD");
     EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == FWD_ERR_WRONG_BASE_IMAGE,
            "the next update is checked again (this patch's base is gone)");
 }

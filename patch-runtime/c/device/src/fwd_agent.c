@@ -379,17 +379,23 @@ int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8
     return FWD_OK;
 }
 
-/* Whether the bootloader installs, runs on trial or reverts the patch the agent log names: the
- * agent log must then stay (fwd_boot acts on the boot log only while the agent log names its patch;
- * erased, it boots the active slot as OLD, no trial, and the unconfirmed image stays). 1, 0, or -1
- * on a flash error. */
-static int install_under_way(const fwd_layout *l) {
+/* How far the bootloader has taken the patch the agent log names. */
+enum install_stage { NOT_INSTALLED = 0, INSTALL_UNDER_WAY = 1, INSTALL_ENDED = 2, STAGE_IO_ERROR = -1 };
+
+/* INSTALL_UNDER_WAY while the bootloader installs, runs on trial or reverts the agent log's patch:
+ * the agent log must then stay (fwd_boot acts on the boot log only while the agent log names its
+ * patch; erased, it boots the active slot as OLD, no trial, and the unconfirmed image stays).
+ * INSTALL_ENDED once CONFIRMED or REVERTED: the log still tells which image the slot holds. */
+static int install_stage(const fwd_layout *l) {
     fwd_agent_records r;
     fwd_boot_records b;
     if (fwd_agent_records_read(l, &r) != 0 || fwd_boot_records_read(l, &b) != 0) {
-        return -1;
+        return STAGE_IO_ERROR;
     }
-    return r.active && fwd_boot_install_under_way(&b, r.patch_id) ? 1 : 0;
+    if (!r.active || !b.installed || b.patch_id != r.patch_id) {
+        return NOT_INSTALLED;
+    }
+    return fwd_boot_install_under_way(&b, r.patch_id) ? INSTALL_UNDER_WAY : INSTALL_ENDED;
 }
 
 int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t *from) {
@@ -421,8 +427,8 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     if (fwd_boot_awaiting_confirmation(&b)) {
         return FWD_AGENT_ON_TRIAL;
     }
-    under_way = install_under_way(g->layout);
-    if (under_way != 0) {
+    under_way = install_stage(g->layout);
+    if (under_way == INSTALL_UNDER_WAY || under_way == STAGE_IO_ERROR) {
         return under_way > 0 ? FWD_AGENT_ON_TRIAL : FWD_ERR_IO_ERROR; /* start() would erase the agent log */
     }
     if ((g->state == FWD_AGENT_RECEIVING || g->state == FWD_AGENT_STAGED)
@@ -618,17 +624,20 @@ int fwd_agent_finish(fwd_agent *g) {
 }
 
 int fwd_agent_abort(fwd_agent *g) {
-    int under_way;
+    int stage;
     if (fwd_layout_check(g->layout) != FWD_OK) {
         return FWD_ERR_BAD_ARGUMENT;
     }
-    under_way = install_under_way(g->layout);
-    if (under_way != 0) {
-        return under_way > 0 ? FWD_AGENT_ON_TRIAL : FWD_ERR_IO_ERROR; /* the agent log stays */
+    stage = install_stage(g->layout);
+    if (stage == INSTALL_UNDER_WAY || stage == STAGE_IO_ERROR) {
+        return stage > 0 ? FWD_AGENT_ON_TRIAL : FWD_ERR_IO_ERROR; /* the agent log stays */
     }
     g->state = FWD_AGENT_IDLE;
     g->applier_open = 0;
     g->offset = 0;
     memset(g->header, 0, sizeof g->header);
+    if (stage == INSTALL_ENDED) {
+        return FWD_OK; /* installed, then confirmed or reverted: nothing to drop, the log stays */
+    }
     return fwd_log_erase(&g->log) == 0 ? FWD_OK : FWD_ERR_IO_ERROR;
 }

@@ -207,7 +207,8 @@ int fwd_agent_receive(fwd_agent *g, const uint8_t *b, uint32_t len);
 int fwd_agent_finish(fwd_agent *g);
 /* Drops an update being received or staged (not yet installed): erases the agent log. While the
  * bootloader installs, runs on trial or reverts the agent log's patch: FWD_AGENT_ON_TRIAL, nothing
- * written (the bootloader finishes, reverts or keeps the image by that log). */
+ * written (the bootloader finishes, reverts or keeps the image by that log). After its CONFIRMED or
+ * REVERTED: FWD_OK, nothing written (nothing to drop; the log tells fwd_boot which image runs). */
 int fwd_agent_abort(fwd_agent *g);
 
 /* ---- Bootloader (Bootloader.java) ---- */

@@ -92,6 +92,13 @@ public final class UpdateAgent {
         return r.active() && BootRecords.read(new StatusLog(flash, layout.bootLog())).installUnderWay(r.patchId);
     }
 
+    /** Whether the bootloader installed the agent log's patch and then confirmed or reverted it. */
+    private boolean installEnded() {
+        AgentRecords r = AgentRecords.read(log);
+        BootRecords boot = BootRecords.read(new StatusLog(flash, layout.bootLog()));
+        return r.active() && boot.concerns(r.patchId) && !boot.installUnderWay(r.patchId);
+    }
+
     public State state() {
         return state;
     }
@@ -259,7 +266,9 @@ public final class UpdateAgent {
      * Drops the update being received or staged (not yet installed): erases the agent log. While
      * the bootloader installs, runs on trial or reverts the agent log's patch it refuses, nothing
      * written: erased, that log would no longer tell the bootloader to revert the unconfirmed image
-     * (nor to report it as NEW), and it would stay for good.
+     * (nor to report it as NEW), and it would stay for good. Once that install ended (CONFIRMED or
+     * REVERTED) there is nothing to drop: nothing is written, and the log still tells the
+     * bootloader which image the slot holds.
      *
      * @throws IllegalStateException the install of the agent log's patch is under way (on trial)
      */
@@ -267,7 +276,9 @@ public final class UpdateAgent {
         if (installUnderWay()) {
             throw new IllegalStateException(ON_TRIAL);
         }
-        log.erase();
+        if (!installEnded()) {
+            log.erase();
+        }
         state = State.IDLE;
         header = null;
         applier = null;

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.TestPatch;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * agent log names its patch, then booted the unconfirmed image as OLD, no trial, for good, and
  * every later begin was refused as on trial. Now abort (and an ABORT frame, which answers RESULT
  * 0xFFFF) is refused, nothing written: the next boot reverts the unconfirmed image, or a confirm
- * keeps it. An update staged but not installed is still dropped. fwd_agent_trial_test is the C twin.
+ * keeps it. An update staged but not installed is still dropped; one confirmed or reverted has
+ * nothing left to drop (abort writes nothing). fwd_agent_trial_test is the C twin.
  */
 class UpdateAgentTrialAbortTest {
     private static final DeviceLayout LAYOUT = DeviceLayout.preset("nrf52840");
@@ -99,8 +102,27 @@ class UpdateAgentTrialAbortTest {
         abortRefused();
         assertEquals(new BootResult(BootResult.Image.OLD, false), bootloader.boot(), "not confirmed: reverted");
         assertArrayEquals(SOURCE.old, active(SOURCE.old.length));
-        agent().abort(); // after the revert: allowed
+        byte[] before = flash.snapshot();
+        agent().abort(); // after the revert: allowed, nothing to drop
+        assertArrayEquals(before, flash.snapshot(), "nothing written");
         assertEquals(new BootResult(BootResult.Image.OLD, false), bootloader.boot());
+    }
+
+    /** After CONFIRMED abort succeeds and writes nothing: the bootloader still knows the image as NEW. */
+    @Test
+    void afterTheConfirmAbortDropsNothing() throws Exception {
+        stage();
+        assertEquals(new BootResult(BootResult.Image.NEW, true), bootloader.boot());
+        bootloader.confirm();
+        byte[] before = flash.snapshot();
+        agent().abort();
+        assertEquals(TransferSession.Kind.IGNORED, new TransferSession(this::agent).abort().kind());
+        assertArrayEquals(before, flash.snapshot(), "nothing written");
+        assertEquals(new BootResult(BootResult.Image.NEW, false), bootloader.boot(), "not reported as OLD");
+        UpdateAgent next = agent();
+        assertEquals(UpdateAgent.State.IDLE, next.state());
+        PatchException e = assertThrows(PatchException.class, () -> next.begin(header()));
+        assertEquals(ErrorCode.WRONG_BASE_IMAGE, e.code(), "the next update is checked again (this patch's base is gone)");
     }
 
     @Test
