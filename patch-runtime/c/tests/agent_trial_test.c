@@ -63,6 +63,33 @@ static void send_abort(void) {
     fwd_uart_receive(&uart, f, sizeof f);
 }
 
+/* A BEGIN frame: the u32 length, then the header of len bytes. */
+static void send_begin(uint32_t length, const uint8_t *header, uint32_t len) {
+    static uint8_t f[FWD_FRAME_OVERHEAD + 4u + FWD_HEADER_MAX];
+    uint32_t n = 4u + len;
+    uint32_t crc;
+    f[0] = FWD_FRAME_SOF;
+    f[1] = FWD_F_BEGIN;
+    f[2] = 0;
+    f[3] = (uint8_t) n;
+    f[4] = (uint8_t) (n >> 8);
+    crc = fwd_crc16_ccitt(f, 5);
+    f[5] = (uint8_t) crc;
+    f[6] = (uint8_t) (crc >> 8);
+    f[7] = (uint8_t) length;
+    f[8] = (uint8_t) (length >> 8);
+    f[9] = (uint8_t) (length >> 16);
+    f[10] = (uint8_t) (length >> 24);
+    memcpy(f + 11, header, len);
+    crc = fwd_crc32_update(0, f, 7u + n);
+    f[7u + n] = (uint8_t) crc;
+    f[8u + n] = (uint8_t) (crc >> 8);
+    f[9u + n] = (uint8_t) (crc >> 16);
+    f[10u + n] = (uint8_t) (crc >> 24);
+    sent_len = 0;
+    fwd_uart_receive(&uart, f, FWD_FRAME_OVERHEAD + n);
+}
+
 /* The old image in the active slot, the patch staged by the agent. */
 static void stage(void) {
     uint32_t from = 0;
@@ -168,6 +195,27 @@ static void staged_aborted(void) {
     EXPECT(memcmp(flash + layout.active.offset, old_buf, old_size) == 0, "the active slot holds the old image");
 }
 
+/* BEGIN with another patch's header (compact-split: same base) and a length that is not its
+ * header_size + payload_length: RESULT, the staged update untouched. The length was compared only
+ * after fwd_agent_begin had replaced the staged update with the other patch. */
+static void begin_wrong_length(const char *dir) {
+    static uint8_t other[MAX_FILE];
+    uint32_t other_size = load_vector_file(dir, "compact-split", "fwd", other, MAX_FILE);
+    uint32_t header_size = 0;
+    stage();
+    EXPECT(fwd_header_prefix(other, &header_size) == FWD_OK && header_size <= other_size, "compact-split's header");
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0 && agent.state == FWD_AGENT_STAGED,
+           "staged after a reset");
+    fwd_uart_init(&uart, &agent, uart_write, NULL, "test");
+    memcpy(before, flash, sizeof flash);
+    send_begin(other_size + 12345u, other, header_size);
+    EXPECT(sent_len > FWD_FRAME_HEADER + 2u && sent[1] == FWD_F_RESULT && sent[FWD_FRAME_HEADER] == 0xFF
+           && sent[FWD_FRAME_HEADER + 1u] == 0xFF, "BEGIN with the wrong length: RESULT 0xFFFF");
+    EXPECT(memcmp(before, flash, sizeof flash) == 0, "the staged update untouched");
+    send_begin(other_size, other, header_size);
+    EXPECT(sent_len > 1u && sent[1] == FWD_F_READY, "the right length: READY (the other patch replaces it)");
+}
+
 /* A header shorter than its 8-byte prefix, in a heap buffer of exactly len bytes: FWD_ERR_TRUNCATED,
  * nothing read past it (ASan: fwd_agent_begin read the prefix of a 4-byte buffer on its error path). */
 static void short_headers(void) {
@@ -204,6 +252,7 @@ int main(int argc, char **argv) {
     on_trial_then_confirm();
     revert_under_way();
     staged_aborted();
+    begin_wrong_length(argv[1]);
     short_headers();
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;

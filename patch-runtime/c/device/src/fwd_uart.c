@@ -206,6 +206,14 @@ static void info(fwd_uart *u) {
     send(u, FWD_F_INFO, p, 25 + n);
 }
 
+/* Whether BEGIN's u32 length differs from header_size + payload_length of a header that parses:
+ * checked before fwd_agent_begin, which replaces (erases) a staged update. A header that does not
+ * parse is left to fwd_agent_begin, which refuses it with its code. */
+static int length_disagrees(const uint8_t *p, uint32_t size) {
+    fwd_header h;
+    return fwd_header_parse(p + 4, size, &h) == FWD_OK && fwd_rd32(p) != (uint32_t) h.header_size + h.payload_length;
+}
+
 static void begin(fwd_uart *u, const uint8_t *p, uint32_t len) {
     uint32_t size;
     uint32_t from = 0;
@@ -218,6 +226,10 @@ static void begin(fwd_uart *u, const uint8_t *p, uint32_t len) {
         send_result(u, RESULT_OTHER); /* BEGIN must carry a u32 length and the whole header */
         return;
     }
+    if (length_disagrees(p, size)) {
+        send_result(u, RESULT_OTHER); /* nothing written: a staged update stays */
+        return;
+    }
     if (u->agent->state == FWD_AGENT_FAILED) {
         fwd_policy pol = u->agent->policy;
         fwd_agent_init(u->agent, u->agent->layout, &pol, u->agent->work, u->agent->work_size);
@@ -226,10 +238,6 @@ static void begin(fwd_uart *u, const uint8_t *p, uint32_t len) {
     if (e != FWD_OK) {
         u->refused++;
         send_result(u, (uint32_t) e);
-        return;
-    }
-    if (fwd_rd32(p) != u->agent->patch_length) {
-        send_result(u, RESULT_OTHER);
         return;
     }
     u->open = 1;

@@ -3,6 +3,7 @@ package dev.fwdelta.runtime.transport;
 
 import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.device.UpdateRestartedException;
+import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
@@ -192,15 +193,15 @@ public final class TransferSession {
         }
         long length = LittleEndian.u32(message, 0);
         byte[] header = Arrays.copyOfRange(message, 4, message.length);
+        long declared = declaredLength(header);
+        if (declared >= 0 && length != declared) { // before begin, which replaces a staged update
+            return reply.result(RESULT_OTHER, "BEGIN length " + length + " differs from the header's " + declared);
+        }
         try {
             if (agent.state() == UpdateAgent.State.FAILED) {
                 agent = agents.get();
             }
             long from = agent.begin(header);
-            if (length != agent.patchLength()) {
-                return reply.result(RESULT_OTHER, "BEGIN length " + length + " differs from the header's "
-                        + agent.patchLength());
-            }
             patchLength = length;
             expected = from;
             return reply.at(Kind.READY, from);
@@ -208,6 +209,19 @@ public final class TransferSession {
             return reply.result(e.code().number(), e.getMessage());
         } catch (IllegalStateException | IllegalArgumentException e) {
             return reply.result(RESULT_OTHER, e.getMessage());
+        }
+    }
+
+    /**
+     * header_size + payload_length of a header that parses, else -1: the agent's begin refuses it
+     * with its code.
+     */
+    private static long declaredLength(byte[] header) {
+        try {
+            PatchHeader h = PatchHeader.parse(Arrays.copyOf(header, Limits.HEADER_SIZE));
+            return h.size() + h.payloadLength();
+        } catch (PatchException e) {
+            return -1;
         }
     }
 
@@ -236,6 +250,8 @@ public final class TransferSession {
             return restarted(e);
         } catch (PatchException e) {
             return failed(e);
+        } catch (IllegalStateException e) {
+            return notReceiving(e);
         }
     }
 
@@ -256,7 +272,19 @@ public final class TransferSession {
             return restarted(e);
         } catch (PatchException e) {
             return failed(e);
+        } catch (IllegalStateException e) {
+            return notReceiving(e);
         }
+    }
+
+    /**
+     * The agent is not receiving although the transfer is open (an I/O error failed it, or the patch
+     * was staged): the transfer ends with RESULT {@link #RESULT_OTHER}, as the C device answers.
+     */
+    private Reply notReceiving(IllegalStateException e) {
+        patchLength = -1;
+        dropHeld();
+        return reply.result(RESULT_OTHER, e.getMessage());
     }
 
     /** The agent began the update again (torn ECC unit): the transfer stays open at the offset it gives. */

@@ -107,6 +107,48 @@ class TransferSessionTest {
         assertEquals(-1, session.patchLength(), "no transfer open after a refused begin");
     }
 
+    /**
+     * The length is checked before the agent's begin, which would replace (erase) a staged update
+     * with the other patch BEGIN names.
+     */
+    @Test
+    void aBeginWithTheWrongLengthLeavesAStagedUpdateAsItWas() throws Exception {
+        stageThePatch();
+        byte[] before = flash.snapshot();
+        TestPatch later = TestPatch.standard();
+        later.firmwareVersion = 9;
+        byte[] other = later.build();
+        int otherHeader = PatchHeader.sizeFromPrefix(other);
+        byte[] m = new byte[4 + otherHeader];
+        LittleEndian.put32(m, 0, other.length + 12_345);
+        System.arraycopy(other, 0, m, 4, otherHeader);
+        Reply wrongLength = session.begin(m);
+        assertEquals(TransferSession.RESULT_OTHER, wrongLength.status(), wrongLength.toString());
+        assertEquals("BEGIN length " + (other.length + 12_345) + " differs from the header's " + other.length,
+                wrongLength.message());
+        assertArrayEquals(before, flash.snapshot(), "nothing written");
+        assertEquals(UpdateAgent.State.STAGED, new UpdateAgent(LAYOUT, flash, POLICY).state());
+    }
+
+    /** DATA in an open transfer whose agent no longer receives ends it with RESULT, as the C device does. */
+    @Test
+    void dataAfterTheAgentStagedThePatchEndsTheTransferWithAResult() throws Exception {
+        stageThePatch();
+        assertReply(Kind.READY, PATCH.length, session.begin(begin(PATCH.length, headerSize)));
+        Reply r = session.data(PATCH.length, new byte[0], 0, 0);
+        assertEquals(Kind.RESULT, r.kind(), r.toString());
+        assertEquals(TransferSession.RESULT_OTHER, r.status(), r.toString());
+        assertEquals(-1, session.patchLength(), "the transfer ended");
+    }
+
+    private void stageThePatch() throws Exception {
+        beginAndSendMostOfThePatch();
+        long at = session.resumeOffset();
+        assertEquals(Kind.ACK, data(at, (int) (PATCH.length - at)).kind());
+        assertTrue(session.done().ok());
+        assertEquals(UpdateAgent.State.STAGED, new UpdateAgent(LAYOUT, flash, POLICY).state());
+    }
+
     @Test
     void withSelectiveRepeatDataAfterAGapIsKeptAndAppliedWhenTheGapIsFilled() throws Exception {
         TransferSession sr = new TransferSession(() -> new UpdateAgent(LAYOUT, flash, POLICY), 64);
