@@ -89,10 +89,15 @@ static fwd_error check_codec(const fwd_header *h) {
 }
 
 /* codec id, then props and window, then decoder_ram (= 1024 + codec memory + 8 * map_count). */
-static fwd_error check_codec_and_ram(const fwd_header *h) {
+/* The codec fields, then decoder_ram: ram_read is how reading decoder_ram went (a compact header's
+ * varint), whose error comes after the codec fields' as FORMAT.md 1.2 orders them. */
+static fwd_error check_codec_and_ram(const fwd_header *h, fwd_error ram_read) {
     fwd_error e = check_codec(h);
     if (e != FWD_OK) {
         return e;
+    }
+    if (ram_read != FWD_OK) {
+        return ram_read;
     }
     if ((uint64_t) h->decoder_ram != 1024u + (uint64_t) fwd_codec_work_size(h) + 8u * (uint64_t) h->map_count) {
         return FWD_ERR_BAD_DECODER_RAM;
@@ -128,7 +133,7 @@ static fwd_error parse_fixed(const uint8_t *b, fwd_header *h) {
     h->codec_window = fwd_u32(b + 16);
     h->decoder_ram = fwd_u32(b + 20);
     {
-        fwd_error e = check_codec_and_ram(h);
+        fwd_error e = check_codec_and_ram(h, FWD_OK);
         if (e != FWD_OK) {
             return e;
         }
@@ -309,8 +314,7 @@ static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
         return FWD_ERR_BAD_MAP;
     }
     TRY(cur_field(&c, &h->codec_window));
-    TRY(cur_field(&c, &h->decoder_ram));
-    TRY(check_codec_and_ram(h));
+    TRY(check_codec_and_ram(h, cur_field(&c, &h->decoder_ram)));
     TRY(cur_field(&c, &h->max_block_raw));
     if (h->max_block_raw < 1u || h->max_block_raw > (1u << 20)) {
         return FWD_ERR_BAD_MAX_BLOCK_RAW;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.GoldenVectors;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -68,6 +71,45 @@ class GoldenVectorDifferentialTest {
         }
         Outcome any = c.applyAtSlot(resource("compact-lzma.old"), resource("compact-lzma.fwd"), 7, 0x1234_0000L);
         assertEquals(0, any.errorCode(), "no load address: any slot");
+    }
+
+    /**
+     * A compact header with two bad fields is refused for the first in FORMAT.md 1.2's order:
+     * codec_props or codec_window before a decoder_ram in a non-shortest form (the C parser read
+     * decoder_ram first and answered BAD_VARINT). compact-lzma's header: codec_props at offset 10,
+     * codec_window (uvarint 4096) at 13..14, decoder_ram at 15..16.
+     */
+    @Test
+    void aCompactHeaderIsCheckedInTheSpecsFieldOrder() throws Exception {
+        CApplyTool c = new CApplyTool(dir);
+        byte[] old = resource("compact-lzma.old");
+        byte[] patch = resource("compact-lzma.fwd");
+        assertEquals(4096, PatchHeader.parse(patch).codecWindow());
+        byte[] longRam = {(byte) 0xAC, (byte) 0xD1, 0x00};
+        byte[] badWindow = withHeaderBytes(patch, 13, 4, new byte[] {(byte) 0xFF, 0x1F, longRam[0], longRam[1], longRam[2]});
+        byte[] badProps = withHeaderBytes(withHeaderBytes(patch, 10, 1, new byte[] {(byte) 225}), 15, 2, longRam);
+        for (Object[] t : new Object[][] {{badWindow, ErrorCode.BAD_CODEC_WINDOW}, {badProps, ErrorCode.BAD_CODEC_PROPS}}) {
+            byte[] bad = (byte[]) t[0];
+            Outcome java = JavaApply.apply(old, bad, 7);
+            Outcome cPort = c.apply(old, bad, 7);
+            assertEquals(((ErrorCode) t[1]).number(), java.errorCode(), java.toString());
+            assertTrue(java.sameAs(cPort), "Java " + java + ", C " + cPort);
+        }
+    }
+
+    /** {@code patch} with header bytes [at, at+length) replaced, header_size and header_crc32 made right. */
+    private static byte[] withHeaderBytes(byte[] patch, int at, int length, byte[] replacement) {
+        int headerSize = LittleEndian.u16(patch, 6);
+        int newSize = headerSize - length + replacement.length;
+        byte[] b = new byte[patch.length - length + replacement.length];
+        System.arraycopy(patch, 0, b, 0, at);
+        System.arraycopy(replacement, 0, b, at, replacement.length);
+        System.arraycopy(patch, at + length, b, at + replacement.length, patch.length - at - length);
+        LittleEndian.put16(b, 6, newSize);
+        CRC32 crc = new CRC32();
+        crc.update(b, 0, newSize - 4);
+        LittleEndian.put32(b, newSize - 4, crc.getValue());
+        return b;
     }
 
     /**
