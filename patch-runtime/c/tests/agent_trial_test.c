@@ -92,13 +92,7 @@ static void send_begin(uint32_t length, const uint8_t *header, uint32_t len) {
 
 /* The old image in the active slot, the patch staged by the agent. */
 static void stage(void) {
-    uint32_t from = 0;
-    memset(flash, 0xFF, sizeof flash);
-    memcpy(flash + layout.active.offset, old_buf, old_size);
-    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init");
-    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0, "begin");
-    EXPECT(fwd_agent_receive(&agent, patch_buf + from, patch_size - from) == 0, "receive");
-    EXPECT(fwd_agent_finish(&agent) == 0 && agent.state == FWD_AGENT_STAGED, "staged");
+    EXPECT(stage_vector() == 0, "staged");
 }
 
 /* A reset into the bootloader: what it says the active slot holds. */
@@ -240,12 +234,7 @@ static void short_headers(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s VECTOR_DIR\n", argv[0]);
-        return 2;
-    }
-    init_layout();
-    if (!load(argv[1], "compact-lzma")) {
+    if (!start_vector_test(argc, argv, "compact-lzma")) {
         return 2;
     }
     on_trial_then_reset();

@@ -8,6 +8,7 @@
 #define FWD_TESTS_AGENT_VECTOR_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "fwdelta/fwd_device.h"
 #include "ram_flash.h"
@@ -36,6 +37,36 @@ static int load(const char *dir, const char *name) {
     policy.ram_budget = sizeof work;
     policy.hardware_id = h.hardware_id;
     return 1;
+}
+
+/* A test's start: its one argument, the vector directory; the RAM flash's layout; vector name loaded.
+ * 0 if any of that fails (the test exits 2). Inline, as stage_vector below. */
+static inline int start_vector_test(int argc, char **argv, const char *name) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s VECTOR_DIR\n", argv[0]);
+        return 0;
+    }
+    init_layout();
+    return load(argv[1], name);
+}
+
+/* The old image in the active slot of an erased flash, the patch staged by the agent: 0, or the
+ * step that failed (1 init, 2 begin, 3 receive, 4 finish). Inline: not every test that includes
+ * this stages a whole patch (no unused-function warning). */
+static inline int stage_vector(void) {
+    uint32_t from = 0;
+    memset(flash, 0xFF, sizeof flash);
+    memcpy(flash + layout.active.offset, old_buf, old_size);
+    if (fwd_agent_init(&agent, &layout, &policy, work, sizeof work) != 0) {
+        return 1;
+    }
+    if (fwd_agent_begin(&agent, patch_buf, patch_size, &from) != 0) {
+        return 2;
+    }
+    if (fwd_agent_receive(&agent, patch_buf + from, patch_size - from) != 0) {
+        return 3;
+    }
+    return fwd_agent_finish(&agent) == 0 && agent.state == FWD_AGENT_STAGED ? 0 : 4;
 }
 
 #endif

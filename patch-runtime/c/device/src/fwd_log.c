@@ -296,17 +296,31 @@ int fwd_agent_records_read(const fwd_layout *l, fwd_agent_records *r) {
     return 0;
 }
 
+/* What the reader of the boot log keeps between records: the limits an INSTALL's count must keep. */
+typedef struct {
+    fwd_boot_records *b;
+    uint32_t max_groups;
+    uint32_t expected; /* the swap plan's count for the logged patch, or FWD_ANY_GROUPS */
+} boot_scan;
+
 static void boot_record(void *state, const uint8_t *rec) {
-    fwd_boot_records *b = (fwd_boot_records *) state;
+    boot_scan *s = (boot_scan *) state;
+    fwd_boot_records *b = s->b;
     const uint8_t *p = rec + 4;
     switch (rec[2]) {
-    case FWD_REC_INSTALL:
-        b->installed = 1;
-        b->patch_id = rd64(p);
-        b->groups = fwd_rd32(p + 8);
+    case FWD_REC_INSTALL: {
+        uint32_t n = fwd_rd32(p + 8);
+        if (n >= 1u && n <= s->max_groups && (s->expected == FWD_ANY_GROUPS || n == s->expected)) {
+            b->installed = 1;
+            b->patch_id = rd64(p);
+            b->groups = n;
+        }
         break;
+    }
     case FWD_REC_STEP:
-        if (p[0] <= 1u) {
+        /* a step of an install this log does not hold, or of a group past it, is not one */
+        if ((p[0] == FWD_PASS_INSTALL || p[0] == FWD_PASS_REVERT) && p[5] >= FWD_PHASE_FIRST
+                && p[5] <= FWD_PHASE_LAST && b->installed && fwd_rd32(p + 1) < b->groups) {
             b->last_group[p[0]] = (int32_t) fwd_rd32(p + 1);
             b->last_phase[p[0]] = p[5];
         }
@@ -320,11 +334,24 @@ static void boot_record(void *state, const uint8_t *rec) {
     }
 }
 
-int fwd_boot_records_read(const fwd_layout *l, fwd_boot_records *b) {
+uint32_t fwd_boot_max_groups(uint32_t capacity) {
+    /* SwapPlan.recordsNeeded: INSTALL, three steps per group for the swap and for a revert, five markers */
+    return capacity < 12u ? 0u : (capacity - 6u) / 6u;
+}
+
+int fwd_boot_records_expect(const fwd_layout *l, uint32_t groups, fwd_boot_records *b) {
+    boot_scan s;
     memset(b, 0, sizeof *b);
     b->last_group[0] = b->last_group[1] = -1;
-    b->last_phase[0] = b->last_phase[1] = 3;
-    return each_record(l, l->boot_log, boot_record, b);
+    b->last_phase[0] = b->last_phase[1] = FWD_PHASE_LAST;
+    s.b = b;
+    s.max_groups = fwd_boot_max_groups(l->boot_log.size / FWD_RECORD);
+    s.expected = groups;
+    return each_record(l, l->boot_log, boot_record, &s);
+}
+
+int fwd_boot_records_read(const fwd_layout *l, fwd_boot_records *b) {
+    return fwd_boot_records_expect(l, FWD_ANY_GROUPS, b);
 }
 
 int fwd_boot_awaiting_confirmation(const fwd_boot_records *b) {

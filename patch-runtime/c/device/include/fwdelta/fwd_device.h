@@ -127,7 +127,22 @@ typedef struct {
     int swapped, trial, confirmed, revert_started, reverted;
 } fwd_boot_records;
 
+/* STEP fields (docs/DEVICE.md): pass 0 (install) or 1 (revert), phase 1..3, group below INSTALL's count. */
+#define FWD_PASS_INSTALL 0u
+#define FWD_PASS_REVERT 1u
+#define FWD_PHASE_FIRST 1u
+#define FWD_PHASE_LAST 3u
+/* For fwd_boot_records_expect: an INSTALL may name any group count up to fwd_boot_max_groups. */
+#define FWD_ANY_GROUPS 0u
+
+/* What the boot log says. A record whose CRC holds but whose fields are out of their limits is
+ * ignored as a torn one is (BootRecords.java): an INSTALL naming no group, more than
+ * fwd_boot_max_groups, or (fwd_boot_records_expect) other than groups; a STEP of another pass or
+ * phase, or of a group not below the INSTALL's count, or with no INSTALL before it. */
 int fwd_boot_records_read(const fwd_layout *l, fwd_boot_records *b);
+int fwd_boot_records_expect(const fwd_layout *l, uint32_t groups, fwd_boot_records *b);
+/* The most groups whose install and revert a boot log of capacity records holds (as the agent checks). */
+uint32_t fwd_boot_max_groups(uint32_t capacity);
 int fwd_boot_awaiting_confirmation(const fwd_boot_records *b);
 /* The bootloader installs, runs on trial or reverts patch_id (the agent log's): from the INSTALL
  * record until CONFIRMED or REVERTED. The agent log must stay as it is (the bootloader acts on the

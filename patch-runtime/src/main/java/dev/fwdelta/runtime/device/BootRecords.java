@@ -9,6 +9,10 @@ import java.io.IOException;
  * sectors to swap; STEP records each finished phase of the swap; SWAPPED, TRIAL, CONFIRMED;
  * REVERT, more STEPs, REVERTED. Read one record at a time (as fwd_log.c's boot_record): RAM the
  * install state below, some 40 bytes.
+ *
+ * <p>A record whose CRC holds but whose fields are out of their limits (below) is ignored, as a
+ * torn one is: the bootloader then goes on from the last record that passed (docs/DEVICE.md,
+ * "Boot log records out of range"). fwd_log.c checks the same limits.
  */
 final class BootRecords implements StatusLog.Reader {
     static final int INSTALL = 16;
@@ -21,40 +25,78 @@ final class BootRecords implements StatusLog.Reader {
 
     static final int PASS_INSTALL = 0;
     static final int PASS_REVERT = 1;
+    /** A STEP's phase: 1 (staging to scratch), 2 (active to staging), 3 (scratch to active). */
+    static final int PHASE_FIRST = 1;
+    static final int PHASE_LAST = 3;
+    /** For {@link #read(StatusLog, int)}: an INSTALL may name any group count up to the log's maximum. */
+    static final int ANY_GROUPS = 0;
     private static final int P = StatusLog.PAYLOAD_AT;
 
+    /** The most groups an INSTALL may name: the most whose install and revert the log can hold. */
+    private final long maxGroups;
+    /** The swap plan's group count for the logged patch, or {@link #ANY_GROUPS}. */
+    private final long expectedGroups;
     long patchId;
     boolean installed;
     int groups;
     /** Last finished step of each pass: group index and phase (1..3); -1 if none. */
-    final int[] lastSector = {-1, -1};
-    final int[] lastPhase = {3, 3};
+    final int[] lastGroup = {-1, -1};
+    final int[] lastPhase = {PHASE_LAST, PHASE_LAST};
+
+    private BootRecords(int capacity, int expectedGroups) {
+        this.maxGroups = maxGroups(capacity);
+        this.expectedGroups = expectedGroups;
+    }
     boolean swapped;
     boolean trial;
     boolean confirmed;
     boolean revertStarted;
     boolean reverted;
 
-    /** What the log says, read one record at a time. */
+    /** What the log says, read one record at a time; an INSTALL may name any group count within the maximum. */
     static BootRecords read(StatusLog log) {
-        BootRecords b = new BootRecords();
+        return read(log, ANY_GROUPS);
+    }
+
+    /**
+     * The same, an INSTALL counting only if it names {@code expectedGroups} (the swap plan's for the
+     * logged patch; {@link #ANY_GROUPS}: any): what the bootloader acts on.
+     */
+    static BootRecords read(StatusLog log, int expectedGroups) {
+        BootRecords b = new BootRecords(log.capacity(), expectedGroups);
         log.read(b);
         return b;
+    }
+
+    /** The most groups whose install and revert a log of {@code capacity} records holds (as the agent checks). */
+    static int maxGroups(int capacity) {
+        int g = 0;
+        while (SwapPlan.recordsNeeded(g + 1) <= capacity) {
+            g++;
+        }
+        return g;
     }
 
     @Override
     public void record(int type, byte[] r) {
         switch (type) {
             case INSTALL -> {
-                installed = true;
-                patchId = LittleEndian.u64(r, P);
-                groups = (int) LittleEndian.u32(r, P + 8);
+                long n = LittleEndian.u32(r, P + 8);
+                if (n >= 1 && n <= maxGroups && (expectedGroups == ANY_GROUPS || n == expectedGroups)) {
+                    installed = true;
+                    patchId = LittleEndian.u64(r, P);
+                    groups = (int) n;
+                }
             }
             case STEP -> {
-                int pass = r[P];
-                if (pass == PASS_INSTALL || pass == PASS_REVERT) {
-                    lastSector[pass] = (int) LittleEndian.u32(r, P + 1);
-                    lastPhase[pass] = r[P + 5];
+                int pass = r[P] & 0xFF;
+                long group = LittleEndian.u32(r, P + 1);
+                int phase = r[P + 5] & 0xFF;
+                // a step of an install this log does not hold, or of a group past it, is not one
+                if ((pass == PASS_INSTALL || pass == PASS_REVERT) && phase >= PHASE_FIRST && phase <= PHASE_LAST
+                        && installed && group < groups) {
+                    lastGroup[pass] = (int) group;
+                    lastPhase[pass] = phase;
                 }
             }
             case SWAPPED -> swapped = true;
@@ -92,10 +134,10 @@ final class BootRecords implements StatusLog.Reader {
         log.append(INSTALL);
     }
 
-    static void writeStep(StatusLog log, int pass, int sector, int phase) throws IOException {
+    static void writeStep(StatusLog log, int pass, int group, int phase) throws IOException {
         byte[] r = log.draft();
         r[P] = (byte) pass;
-        LittleEndian.put32(r, P + 1, sector);
+        LittleEndian.put32(r, P + 1, group);
         r[P + 5] = (byte) phase;
         log.append(STEP);
     }

@@ -45,46 +45,55 @@ public final class Bootloader {
         this.agentLog = new StatusLog(flash, layout.agentLog());
     }
 
-    /** Runs at every reset: finishes whatever install or revert is under way, then starts an image. */
+    /**
+     * Runs at every reset: finishes whatever install or revert is under way, then starts an image.
+     * The boot log counts only with records within their limits and an INSTALL naming the swap
+     * plan's group count for the agent log's patch ({@link BootRecords}).
+     */
     public BootResult boot() throws IOException {
         AgentRecords agent = AgentRecords.read(agentLog);
-        BootRecords b = BootRecords.read(bootLog);
-        PatchHeader h = agent.active() ? parse(agent.header) : null;
-        if (b.installed && h != null && b.patchId == agent.patchId) {
+        if (!agent.active()) {
+            return new BootResult(BootResult.Image.OLD, false); // no update logged: nothing to check against
+        }
+        PatchHeader h = parse(agent.header);
+        List<SwapPlan.Group> plan = SwapPlan.groups(layout, Math.max(h.oldSize(), h.newSize()));
+        BootRecords b = BootRecords.read(bootLog, plan.size());
+        if (b.concerns(agent.patchId)) {
             if (b.revertStarted) {
                 if (!b.reverted) {
-                    swap(BootRecords.PASS_REVERT, b, h);
+                    swap(BootRecords.PASS_REVERT, b, plan);
                     BootRecords.write(bootLog, BootRecords.REVERTED);
                 }
-                return result(h, false);
+                return expect(h, BootResult.Image.OLD, false);
             }
             if (!b.swapped) {
-                swap(BootRecords.PASS_INSTALL, b, h);
+                swap(BootRecords.PASS_INSTALL, b, plan);
                 BootRecords.write(bootLog, BootRecords.SWAPPED);
             }
             if (b.confirmed) {
-                return result(h, false);
+                return expect(h, BootResult.Image.NEW, false);
             }
             if (b.trial) {
                 // Booted on trial before and not confirmed: the new image failed. Swap back.
                 BootRecords.write(bootLog, BootRecords.REVERT);
-                swap(BootRecords.PASS_REVERT, BootRecords.read(bootLog), h);
+                swap(BootRecords.PASS_REVERT, BootRecords.read(bootLog, plan.size()), plan);
                 BootRecords.write(bootLog, BootRecords.REVERTED);
-                return result(h, false);
+                return expect(h, BootResult.Image.OLD, false);
             }
             BootRecords.write(bootLog, BootRecords.TRIAL);
-            return result(h, true);
+            return expect(h, BootResult.Image.NEW, true);
         }
-        if (h != null && agent.staged) {
-            int groups = SwapPlan.groups(layout, Math.max(h.oldSize(), h.newSize())).size();
+        // Erasing the boot log drops the only record of a swap under way: only when the slots hold
+        // what an install starts from (a foreign or impossible INSTALL may have been followed by steps).
+        if (agent.staged && slotHolds(layout.active(), h.oldImage()) && slotHolds(layout.staging(), h.newImage())) {
             bootLog.erase();
-            BootRecords.writeInstall(bootLog, agent.patchId, groups);
-            swap(BootRecords.PASS_INSTALL, BootRecords.read(bootLog), h);
+            BootRecords.writeInstall(bootLog, agent.patchId, plan.size());
+            swap(BootRecords.PASS_INSTALL, BootRecords.read(bootLog, plan.size()), plan);
             BootRecords.write(bootLog, BootRecords.SWAPPED);
             BootRecords.write(bootLog, BootRecords.TRIAL);
-            return result(h, true);
+            return expect(h, BootResult.Image.NEW, true);
         }
-        return result(h, false);
+        return expect(h, BootResult.Image.OLD, false);
     }
 
     /** The application confirms the image it runs on trial: it stays. */
@@ -95,23 +104,22 @@ public final class Bootloader {
         }
     }
 
-    /** Runs the pass from the step after the last one logged; {@code h} is the logged patch header. */
-    private void swap(int pass, BootRecords b, PatchHeader h) throws IOException {
-        List<SwapPlan.Group> groups = SwapPlan.groups(layout, Math.max(h.oldSize(), h.newSize()));
-        if (groups.size() != b.groups) {
-            throw new IllegalStateException("install log says " + b.groups + " groups, layout gives " + groups.size());
-        }
-        int group = b.lastSector[pass];
+    /**
+     * Runs the pass from the step after the last one logged; {@code groups} is the logged patch's
+     * swap plan, whose group count the log's INSTALL names (steps within it, phases 1..3).
+     */
+    private void swap(int pass, BootRecords b, List<SwapPlan.Group> groups) throws IOException {
+        int group = b.lastGroup[pass];
         int phase = b.lastPhase[pass];
         if (group < 0) {
             group = 0;
             phase = 0;
-        } else if (phase == 3) {
+        } else if (phase == BootRecords.PHASE_LAST) {
             group++;
             phase = 0;
         }
         for (; group < groups.size(); group++, phase = 0) {
-            for (int next = phase + 1; next <= 3; next++) {
+            for (int next = phase + 1; next <= BootRecords.PHASE_LAST; next++) {
                 runPhase(groups.get(group), next);
                 BootRecords.writeStep(bootLog, pass, group, next);
             }
@@ -131,7 +139,7 @@ public final class Bootloader {
                 eraseRegion(staging, g.length());
                 copy(active, staging, g.length());
             }
-            default -> {
+            default -> { // 3: the only other phase swap() runs
                 eraseRegion(active, g.length());
                 copy(scratch, active, g.length());
             }
@@ -156,26 +164,24 @@ public final class Bootloader {
         }
     }
 
-    /** What the active slot holds, by the logged header's checksums (no update logged: the old image). */
-    private BootResult result(PatchHeader h, boolean trial) {
-        if (h == null) {
-            return new BootResult(BootResult.Image.OLD, trial);
-        }
-        if (slotHolds(h.newImage())) {
-            return new BootResult(BootResult.Image.NEW, trial);
-        }
-        if (slotHolds(h.oldImage())) {
-            return new BootResult(BootResult.Image.OLD, trial);
-        }
-        return new BootResult(BootResult.Image.UNKNOWN, trial);
+    /**
+     * The image the boot log says the active slot holds ({@code expected}: OLD when nothing was
+     * installed or the revert finished, NEW once swapped), if the slot's checksums confirm it;
+     * UNKNOWN if not. The expected image alone is checked: a new image that is a prefix of the old
+     * one (an empty one) matched the new checksums after a revert.
+     */
+    private BootResult expect(PatchHeader h, BootResult.Image expected, boolean trial) {
+        ImageChecksums image = expected == BootResult.Image.NEW ? h.newImage() : h.oldImage();
+        return new BootResult(slotHolds(layout.active(), image) ? expected : BootResult.Image.UNKNOWN, trial);
     }
 
-    private boolean slotHolds(ImageChecksums expected) {
-        if (expected.size() > layout.active().size()) {
+    /** Whether {@code slot} starts with the image of these checksums. */
+    private boolean slotHolds(Region slot, ImageChecksums expected) {
+        if (expected.size() > slot.size()) {
             return false;
         }
         // through the copy buffer, free between swaps (as fwd_boot.c's slot_holds)
-        return SlotChecksums.read(flash, layout.active().offset(), expected.size(),
+        return SlotChecksums.read(flash, slot.offset(), expected.size(),
                 ImageChecksums.Accumulator.toCheck(expected), buffer).matches(expected);
     }
 

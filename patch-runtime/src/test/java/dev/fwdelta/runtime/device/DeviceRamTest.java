@@ -45,12 +45,15 @@ class DeviceRamTest {
     /**
      * What the Java bootloader allocates besides that RAM, whatever its logs hold: the parsed
      * header is some 900 bytes of objects (184 in C), a SHA-256 MessageDigest names the patch and
-     * another checks the slot (some 280 bytes each, where C has one 112-byte state), the checksum
+     * another checks a slot (some 280 bytes each, where C has one 112-byte state), the checksum
      * accumulator's CRC objects and result (some 300), and the 12 to 16-byte header of each of
-     * some 30 objects (the logs, their readers, the swap plan). Measured: 2,240 to 2,784 bytes
-     * beyond the 1,040, as the JIT's escape analysis has or has not removed some of them.
+     * some 30 objects (the logs, their readers, the swap plan): 2,240 to 2,784 bytes measured
+     * beyond the 1,040, as the JIT's escape analysis has or has not removed some of them. An
+     * install checks three slots (the active and the staging slot before it, so as not to erase
+     * the boot log of a swap under way, and the active slot after it; C uses its one state in
+     * turn): some 650 bytes more for each further check, up to 4,336 measured in the whole suite.
      */
-    private static final long BOOTLOADER_JVM_OVERHEAD = 3072;
+    private static final long BOOTLOADER_JVM_OVERHEAD = 3072 + 2 * 768;
     /**
      * The same for the agent at a restart, besides the applier's ({@link AllocationMeter#APPLIER_JVM_OVERHEAD}):
      * it reads its log twice (its state when made, its resume point when opened, as fwd_agent.c
