@@ -9,8 +9,9 @@
  * image, that MAP records holding an earlier Java agent's expanded map start the update again
  * rather than apply another map, and, with the long map's middle part lost (never logged, or its
  * CRC failing), what docs/DEVICE.md says: before any BLOCK the map is received again into the same
- * log; with BLOCK records after it the update begins again at the payload start, in a new log. On
- * a RAM flash with NOR rules, the QEMU board's layout. Usage: fwd_agent_map_test VECTOR_DIR
+ * log; with BLOCK records after it the update begins again at the payload start, in a new log; and
+ * that resumes during the map do not log its parts again. On a RAM flash with NOR rules, the QEMU
+ * board's layout. Usage: fwd_agent_map_test VECTOR_DIR
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,8 +149,9 @@ static uint32_t lose(const uint8_t *log, uint32_t len, uint32_t part, enum loss 
 
 /*
  * MAP part 1 lost and no BLOCK logged: nothing was written yet, so the map is received again from
- * the payload start, its parts logged again after the records there; at the next reset the last
- * record of each part wins and the update resumes after the map.
+ * the payload start, its parts from part 1 on logged again after the records there (part 0, logged,
+ * is not: a resume costs no slot for it); at the next reset the last record of each part wins and
+ * the update resumes after the map.
  */
 static void test_lost_part_before_any_block(enum loss loss) {
     uint8_t damaged[MAX_FILE];
@@ -160,9 +162,9 @@ static void test_lost_part_before_any_block(enum loss loss) {
     EXPECT(agent.state == FWD_AGENT_RECEIVING && agent.offset == header_size, "the map is received again");
     EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0 && from == header_size, "begin at the payload start");
     EXPECT(fwd_agent_receive(&agent, patch_buf + from, map_end - from) == 0, "the map again");
-    EXPECT(log_length() == len + maps, "the same log and the map's parts again");
+    EXPECT(log_length() == len + maps - FWD_RECORD, "the same log and parts 1 and 2 again");
     EXPECT(memcmp(flash + layout.agent_log.offset, damaged, len) == 0, "the records before are kept");
-    EXPECT(memcmp(flash + layout.agent_log.offset + len, log_buf + 6u * FWD_RECORD, maps) == 0,
+    EXPECT(memcmp(flash + layout.agent_log.offset + len, log_buf + 7u * FWD_RECORD, maps - FWD_RECORD) == 0,
            "the parts logged again as the vector has them");
     reset();
     EXPECT(agent.state == FWD_AGENT_RECEIVING && agent.offset == map_end, "now the map is logged");
@@ -285,6 +287,37 @@ static void test_vector(void) {
     test_resumes_from_the_vector();
 }
 
+/*
+ * Resumes during the map (docs/DEVICE.md "Torn records"; UpdateAgentMapLogTest's
+ * resumesDuringTheMapDoNotLogItsPartsAgain): 200 resets during the map's last part, each after
+ * parts 0 and 1 were logged; the map is received again from the payload start, but only the parts
+ * not logged yet are logged, so the log stays HEADER x5, BEGIN, MAP 0, MAP 1 and the update stages.
+ * open_resumed reset map_seen to 0 and logged parts 0 and 1 again on every resume: the 16 KiB log
+ * was full after some 125, after which every resume ended FAILED.
+ */
+static void test_resumes_during_the_map(void) {
+    uint32_t cut = map_end - 4u; /* inside part 2 (section bytes 104..110) */
+    uint32_t from = 0;
+    int i;
+    int ok = 1;
+    provision(NULL, 0);
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0, "begin");
+    EXPECT(fwd_agent_receive(&agent, patch_buf + from, cut - from) == 0, "the map up to its last part");
+    for (i = 0; i < 200 && ok; i++) {
+        reset();
+        ok = fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0 && from == header_size
+             && fwd_agent_receive(&agent, patch_buf + from, cut - from) == 0
+             && log_length() == 8u * FWD_RECORD && memcmp(flash + layout.agent_log.offset, log_buf, 8u * FWD_RECORD) == 0;
+    }
+    EXPECT(ok, "every resume: the map from the payload start, the log still HEADER x5, BEGIN, MAP 0, MAP 1");
+    reset();
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0 && from == header_size, "begin");
+    EXPECT(fwd_agent_receive(&agent, patch_buf + from, patch_size - from) == 0, "the whole payload");
+    EXPECT(fwd_agent_finish(&agent) == 0, "finish");
+    EXPECT(memcmp(flash + layout.agent_log.offset, log_buf, log_size) == 0, "the map logged once, part by part");
+    expect_staged("staged after 200 resumes during the map");
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s VECTOR_DIR\n", argv[0]);
@@ -310,6 +343,7 @@ int main(int argc, char **argv) {
     test_lost_part_with_blocks_after(BAD_CRC);
     test_part_past_the_end(0);
     test_part_past_the_end(1);
+    test_resumes_during_the_map();
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

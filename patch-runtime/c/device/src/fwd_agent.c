@@ -284,6 +284,16 @@ static int all_map_parts(const fwd_agent_records *r, uint32_t map_bytes) {
     return 1;
 }
 
+/* How many parts of the map, from part 0 on without a gap, have a record: a resume does not log those
+ * again, so resumes cost no slots (AgentRecords.mapPartsLogged). */
+static uint32_t map_parts_logged(const fwd_agent_records *r, uint32_t map_bytes) {
+    uint32_t part = 0;
+    while (part < map_parts(map_bytes) && ((r->map_parts[part / 8u] >> (part % 8u)) & 1u) != 0) {
+        part++;
+    }
+    return part;
+}
+
 /* The log does not hold together: begin the same (already checked) patch again at the payload start. */
 static int restart(fwd_agent *g) {
     g->applier_open = 0;
@@ -310,6 +320,7 @@ static int open_resumed(fwd_agent *g) {
             }
             writer_open(g, 0, NULL, 0);
             g->offset = g->header_size; /* the map is received again: nothing was staged yet */
+            g->map_seen = map_parts_logged(&r, h.map_bytes) * FWD_HEADER_PART; /* not logged again */
             return FWD_OK;
         }
         replayed = replay_map(g, &h);

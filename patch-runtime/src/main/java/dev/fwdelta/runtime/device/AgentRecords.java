@@ -127,6 +127,17 @@ final class AgentRecords implements StatusLog.Reader {
                 && mapPartsSeen == (parts == 64 ? -1L : (1L << parts) - 1);
     }
 
+    /**
+     * How many parts of the patch's map, from part 0 on without a gap, have a record (all of them
+     * when {@link #mapLogged}): a resume does not log those again. As fwd_agent.c's map_parts_logged.
+     */
+    int mapPartsLogged(PatchHeader h) {
+        if (h.mapCount() == 0) {
+            return 0;
+        }
+        return mapLogged(h) ? mapParts(h.mapLength()) : Math.min(Long.numberOfTrailingZeros(~mapPartsSeen), mapParts(h.mapLength()));
+    }
+
     /** MAP records for a map section of {@code sectionBytes} bytes (the last part may be short). */
     static int mapParts(long sectionBytes) {
         return (int) ((sectionBytes + HEADER_PART - 1) / HEADER_PART);

@@ -25,12 +25,15 @@ final class MapRecords {
     /** Section bytes taken: logged, or waiting in the record being filled. */
     private long taken;
 
-    /** {@code logged}: the log already holds every part (a resume past the map), so nothing is logged again. */
-    MapRecords(StatusLog log, PatchHeader h, boolean logged) {
+    /**
+     * {@code partsLogged}: parts 0 to partsLogged - 1 are in the log already (a resume), so they
+     * are not logged again as the map passes once more: resumes cost no slots.
+     */
+    MapRecords(StatusLog log, PatchHeader h, int partsLogged) {
         this.log = log;
         this.start = h.size();
         this.length = h.mapCount() > 0 ? h.mapLength() : 0;
-        this.taken = logged ? length : 0;
+        this.taken = Math.min(length, (long) partsLogged * PART);
     }
 
     /** Patch bytes {@code b[off, off + len)} at patch offset {@code at}: logs those of the section not yet taken. */

@@ -189,7 +189,7 @@ public final class UpdateAgent {
         writer = w;
         applier = checked;
         applier.setBlockListener(this::blockDone);
-        mapRecords = new MapRecords(log, parsed, false);
+        mapRecords = new MapRecords(log, parsed, 0);
         offset = parsed.size();
         state = State.RECEIVING;
     }
@@ -315,7 +315,7 @@ public final class UpdateAgent {
         writer = w;
         applier = a;
         applier.setBlockListener(this::blockDone);
-        mapRecords = new MapRecords(log, h, mapLogged);
+        mapRecords = new MapRecords(log, h, r.mapPartsLogged(h));
         offset = at.patchOffset();
         return true;
     }

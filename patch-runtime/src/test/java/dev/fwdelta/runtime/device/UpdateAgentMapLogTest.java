@@ -106,8 +106,9 @@ class UpdateAgentMapLogTest {
 
     /**
      * DEVICE.md: with MAP parts missing and no BLOCK logged, nothing was written yet, so the map is
-     * received again from the payload start and its parts are logged again after the records
-     * there; the last record of a part wins at the next reset.
+     * received again from the payload start; the parts from the first missing one on are logged
+     * again after the records there (part 0, logged, is not: a resume costs no slot for it); the
+     * last record of a part wins at the next reset.
      */
     @ParameterizedTest
     @EnumSource(Loss.class)
@@ -124,8 +125,8 @@ class UpdateAgentMapLogTest {
         assertEquals(h.size(), agent.resumeOffset(), "the map is received again");
         assertEquals(h.size(), agent.begin(patch));
         agent.receive(patch, h.size(), mapEnd - h.size());
-        byte[] again = Arrays.copyOfRange(pinned, 6 * RECORD, pinned.length); // the three MAP records
-        assertArrayEquals(concat(damaged, again), logRecords(flash), "the same log, and the map's parts again");
+        byte[] again = Arrays.copyOfRange(pinned, 7 * RECORD, pinned.length); // MAP parts 1 and 2
+        assertArrayEquals(concat(damaged, again), logRecords(flash), "the same log, and parts 1 and 2 again");
         UpdateAgent reset = new UpdateAgent(LAYOUT, flash, POLICY);
         assertEquals(mapEnd, reset.resumeOffset(), "now the map is logged");
         assertEquals(mapEnd, reset.begin(patch));
@@ -236,6 +237,37 @@ class UpdateAgentMapLogTest {
         agent.receive(patch, h.size(), patch.length - h.size());
         agent.finish();
         assertStaged(LONG_MAP, rebooted, agent);
+    }
+
+    /**
+     * DEVICE.md "Torn records": a resume before the map completed receives the map again but logs
+     * only the parts not logged yet, so resumes cost no slots and the fit check's count (each part
+     * once) holds. 200 resets during the map's last part, each after parts 0 and 1 were logged:
+     * the log stays HEADER x5, BEGIN, MAP 0, MAP 1, and the update stages. The agent logged parts
+     * 0 and 1 again on every resume: the 16 KiB log (256 records) was full after some 125, after which
+     * every resume failed (IOException out of receive) until an ABORT. C: agent_map_test.c.
+     */
+    @Test
+    void resumesDuringTheMapDoNotLogItsPartsAgain() throws Exception {
+        byte[] patch = vector(LONG_MAP, "fwd");
+        PatchHeader h = PatchHeader.parse(patch);
+        int mapEnd = h.size() + (int) h.mapLength();
+        int cut = mapEnd - 4; // inside part 2 (section bytes 104..110): parts 0 and 1 logged
+        byte[] pinned = vector(LONG_MAP, "agent-log");
+        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(LONG_MAP, "old"));
+        for (int reset = 0; reset < 200; reset++) {
+            UpdateAgent agent = new UpdateAgent(LAYOUT, flash, POLICY);
+            assertEquals(h.size(), agent.begin(patch), "the map is received again from the payload start");
+            agent.receive(patch, h.size(), cut - h.size());
+            assertArrayEquals(Arrays.copyOf(pinned, 8 * RECORD), logRecords(flash),
+                    "after reset " + reset + ": HEADER x5, BEGIN, MAP 0, MAP 1 and nothing more");
+        }
+        UpdateAgent agent = new UpdateAgent(LAYOUT, flash, POLICY);
+        assertEquals(h.size(), agent.begin(patch));
+        agent.receive(patch, h.size(), patch.length - h.size());
+        agent.finish();
+        assertArrayEquals(pinned, Arrays.copyOf(logRecords(flash), pinned.length), "the map logged once, part by part");
+        assertStaged(LONG_MAP, flash, agent);
     }
 
     /** The non-erased records of the agent log after the agent took the patch up to {@code upTo}, in chunks of {@code chunk}. */
