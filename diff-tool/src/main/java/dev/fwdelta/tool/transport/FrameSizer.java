@@ -58,6 +58,20 @@ final class FrameSizer {
         }
     }
 
+    /** A copy of the counts as they are now, to {@link #restore} later. */
+    FrameSizer snapshot() {
+        FrameSizer s = new FrameSizer(max, framing);
+        s.restore(this);
+        return s;
+    }
+
+    /** Takes the counts of {@code s} (a {@link #snapshot}): the losses counted since are forgotten. */
+    void restore(FrameSizer s) {
+        lineBytes = s.lineBytes;
+        errors = s.errors;
+        limit = s.limit;
+    }
+
     /** The payload size for the next frame. */
     int payload() {
         if (errors == 0) {

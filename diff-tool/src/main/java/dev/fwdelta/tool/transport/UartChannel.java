@@ -73,6 +73,18 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private long next;
     private long acked;
     private long sentUpTo;
+    /** The length BEGIN announced: no READY may be past it. */
+    private long patchLength;
+    /**
+     * The end of the patch bytes this session has written (from READY's offset on): no device can
+     * acknowledge, expect or hold a byte past it.
+     */
+    private long sentEnd;
+    /**
+     * The frame sizer as it was before the go-back-N timeouts since the last answer: if that
+     * silence ends in a lost link it was no noise of the line, and the sizer goes back to it.
+     */
+    private FrameSizer beforeSilence;
     /** The offset of the last go-back and when its first frame was written again (0: not yet). */
     private long goBackOffset = -1;
     private long goBackResentNs;
@@ -187,6 +199,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     @Override
     public long begin(long patchLength, byte[] header) throws IOException {
+        this.patchLength = patchLength;
         in.clear();
         hello();
         byte[] p = new byte[4 + header.length];
@@ -210,9 +223,12 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             }
             if (f != null && f.type() == FrameType.READY && f.payload().length >= 4) {
                 beginLatencyMs = (System.nanoTime() - sent) / 1_000_000;
-                long from = LittleEndian.u32(f.payload(), 0);
+                long from = DeviceProtocolException.checked(device(), "READY offset", LittleEndian.u32(f.payload(), 0),
+                        patchLength, "the patch length");
                 next = from;
                 acked = from;
+                sentEnd = from;
+                beforeSilence = null;
                 goBackOffset = -1;
                 inFlight.clear();
                 board.clear();
@@ -248,6 +264,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         // Nothing came back for the frames in flight (the last one was cut, or every answer
         // lost): send again from the acknowledged offset.
         counters.timeouts++;
+        if (beforeSilence == null) {
+            beforeSilence = sizer.snapshot();
+        }
         lostFirstInFlight(true);
         goBack(acked);
         goBackOffset = -1;
@@ -338,32 +357,74 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (p.length < 4 || (f.type() != FrameType.ACK && f.type() != FrameType.NAK && f.type() != FrameType.SACK)) {
             return; // INFO or READY of an earlier attempt
         }
-        long off = LittleEndian.u32(p, 0);
+        long off = answeredOffset(f, f.type() + " offset");
         if (f.type() == FrameType.NAK) {
             counters.naks++;
             if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
                 restartAt(off); // the device began the update again: HostSession counts the restart
                 return;
             }
-            if (p.length >= 5 && (p[4] == UartDevice.NAK_CORRUPT || p[4] == UartDevice.NAK_CUT)) {
-                board.brokeNextAfterArrived(p[4] == UartDevice.NAK_CORRUPT);
-            }
+        }
+        if (off < acked) {
+            throw wentBack(f, off);
+        }
+        if (f.type() == FrameType.NAK && p.length >= 5 && (p[4] == UartDevice.NAK_CORRUPT || p[4] == UartDevice.NAK_CUT)) {
+            board.brokeNextAfterArrived(p[4] == UartDevice.NAK_CORRUPT);
         }
         long[] held = new long[0];
         if (f.type() == FrameType.SACK) {
             counters.sacks++;
-            if (p.length >= 12 && LittleEndian.u32(p, 4) < LittleEndian.u32(p, 8)) {
-                held = new long[] {LittleEndian.u32(p, 4), LittleEndian.u32(p, 8)};
-            }
-        }
-        if (off < acked) {
-            return; // older than the last acknowledgement
+            held = heldRange(p, off);
         }
         board.answer(off, held, now);
         acked = off;
         if (next < acked) {
             next = acked;
         }
+    }
+
+    /** How errors name the device. */
+    private String device() {
+        return "the device on " + link.name();
+    }
+
+    /**
+     * The offset of an answer to DATA (ACK, NAK, SACK): no device expects or has a byte this
+     * session has not sent.
+     */
+    private long answeredOffset(Frame f, String field) throws DeviceProtocolException {
+        return DeviceProtocolException.checked(device(), field, LittleEndian.u32(f.payload(), 0), sentEnd,
+                "the patch bytes sent in this session");
+    }
+
+    /**
+     * The range a SACK says holds the frame just received, {start, end}; none when both are 0 (not
+     * kept). A device holds only bytes after the offset it expects, and only bytes this session sent.
+     */
+    private long[] heldRange(byte[] p, long expected) throws DeviceProtocolException {
+        if (p.length < 12 || (LittleEndian.u32(p, 4) == 0 && LittleEndian.u32(p, 8) == 0)) {
+            return new long[0];
+        }
+        long end = DeviceProtocolException.checked(device(), "SACK held range end", LittleEndian.u32(p, 8), sentEnd,
+                "the patch bytes sent in this session");
+        long start = LittleEndian.u32(p, 4);
+        if (start < expected || start >= end) {
+            throw new DeviceProtocolException(device() + " answered SACK held range start " + start
+                    + ", outside the allowed " + expected + ".." + (end - 1) + " (after the SACK offset, before the range end)");
+        }
+        return new long[] {start, end};
+    }
+
+    /**
+     * An answer below the acknowledged offset that is no restart (NAK 3): the device no longer
+     * holds the transfer where it said (it was reset, and answers a broken frame with its
+     * checkpoint; or the NAK 3 of a restart was lost on the line). Sending on from here would
+     * draw no answers but those to broken frames, which keep the link from ever counting as
+     * lost on a noisy line; the session begins again instead, and READY says where to go on.
+     */
+    private HostSession.LinkLostException wentBack(Frame f, long off) {
+        return lost(device() + " went back: " + f.type() + " offset " + off + " is below the acknowledged " + acked
+                + " (it lost the transfer)");
     }
 
     /** The device expects the patch from {@code offset} again (restart, or DONE too early). */
@@ -396,13 +457,25 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         lastHeardNs = now;
         if (holdBytes > 0) {
             handleSelective(f, now);
-            return;
+        } else {
+            handleGoBackN(f, now);
         }
+        if (f.type() == FrameType.ACK || f.type() == FrameType.NAK || f.type() == FrameType.SACK) {
+            beforeSilence = null; // the device answers where it should: the timeouts before were the line's
+        }
+    }
+
+    /** ACK or NAK under go-back-N. */
+    private void handleGoBackN(Frame f, long now) throws IOException {
         byte[] p = f.payload();
         switch (f.type()) {
             case ACK -> {
-                if (p.length >= 4 && LittleEndian.u32(p, 0) > acked) {
-                    acknowledged(LittleEndian.u32(p, 0), now);
+                long off = p.length >= 4 ? answeredOffset(f, "ACK offset") : -1;
+                if (off >= 0 && off < acked) {
+                    throw wentBack(f, off);
+                }
+                if (off > acked) {
+                    acknowledged(off, now);
                 }
             }
             case NAK -> {
@@ -410,7 +483,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                     return;
                 }
                 counters.naks++;
-                long off = LittleEndian.u32(p, 0);
+                long off = answeredOffset(f, "NAK offset");
                 if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
                     restartAt(off); // the device began the update again: HostSession counts the restart
                     return;
@@ -418,8 +491,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 if (off > acked) {
                     acknowledged(off, now);
                 }
-                if (off >= next || off < acked) {
-                    return; // nothing sent after it, or an answer older than the last acknowledgement
+                if (off < acked) {
+                    throw wentBack(f, off);
+                }
+                if (off >= next) {
+                    return; // nothing sent after it
                 }
                 // Every frame that follows a lost one draws a NAK for the same offset. Those that
                 // were written before the go-back are old news; one that comes later than a round
@@ -505,7 +581,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                     message = new String(f.payload(), 2, f.payload().length - 2, StandardCharsets.UTF_8);
                     return patchLength;
                 }
-                if (f.type() == FrameType.NAK && f.payload().length >= 4 && LittleEndian.u32(f.payload(), 0) < patchLength) {
+                if (f.type() == FrameType.NAK && f.payload().length >= 4 && DeviceProtocolException.checked(device(),
+                        "NAK offset (answering DONE)", LittleEndian.u32(f.payload(), 0), patchLength,
+                        "the patch length") < patchLength) {
                     long from = LittleEndian.u32(f.payload(), 0); // not all applied, or restarted
                     restartAt(from);
                     return from;
@@ -528,7 +606,21 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     }
 
     private HostSession.LinkLostException lost() {
-        return new HostSession.LinkLostException("the device on " + link.name() + " stopped answering");
+        return lost(device() + " stopped answering");
+    }
+
+    /**
+     * The link or the device's transfer is lost: the session begins again. The go-back-N
+     * timeouts counted since the last answer were that, not errors of the line: the frame sizer
+     * forgets them (else a reconnect would start at the least frames, each timeout of a dead
+     * link counted as a frame the line broke).
+     */
+    private HostSession.LinkLostException lost(String why) {
+        if (beforeSilence != null) {
+            sizer.restore(beforeSilence);
+            beforeSilence = null;
+        }
+        return new HostSession.LinkLostException(why);
     }
 
     private void hello() throws IOException {
@@ -670,6 +762,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
         next += n;
         sentUpTo = Math.max(sentUpTo, next);
+        sentEnd = Math.max(sentEnd, next);
     }
 
     private void write(FrameType type, byte[] payload) throws IOException {

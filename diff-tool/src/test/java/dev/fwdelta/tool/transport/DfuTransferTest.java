@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
@@ -147,6 +148,42 @@ class DfuTransferTest {
         HostSession.Result r = DfuChannel.send(new InProcessControl(d), PATCH, (a, t, s) -> { });
         assertTrue(r.firstOffset() > PatchHeader.parse(PATCH).size(), "resumed at " + r.firstOffset());
         assertStaged();
+    }
+
+    @Test
+    void aResumePointPastThePatchIsRefused() throws Exception {
+        // The device's DFU_UPLOAD says to go on past the end of the patch: no block is sent, and
+        // the transfer fails naming the field and the allowed range, never as staged.
+        DfuDevice d = device(1);
+        InProcessControl inner = new InProcessControl(d);
+        int[] blocks = {0};
+        ControlTransfer lying = new ControlTransfer() {
+            @Override
+            public void out(int request, int value, byte[] data) throws IOException {
+                blocks[0] += request == DfuRequest.DNLOAD && value > 0 ? 1 : 0;
+                inner.out(request, value, data);
+            }
+
+            @Override
+            public byte[] in(int request, int value, int length) throws IOException {
+                byte[] r = inner.in(request, value, length);
+                if (request == DfuRequest.UPLOAD) {
+                    LittleEndian.put32(r, 4, PATCH.length + 100_000L);
+                }
+                return r;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        List<Long> progress = new ArrayList<>();
+        DeviceProtocolException e = assertThrows(DeviceProtocolException.class,
+                () -> DfuChannel.send(lying, PATCH, (a, t, s) -> progress.add(a)));
+        assertTrue(e.getMessage().contains("resume point (DFU_UPLOAD FWDS offset) " + (PATCH.length + 100_000)
+                + ", outside the allowed 0.." + PATCH.length), e.getMessage());
+        assertEquals(0, blocks[0], "no block after block 0");
+        assertEquals(List.of(0L), progress, "no progress but the start");
     }
 
     @Test

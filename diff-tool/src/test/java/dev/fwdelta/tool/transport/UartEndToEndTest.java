@@ -221,6 +221,28 @@ class UartEndToEndTest {
     }
 
     @Test
+    void aDeviceResetOnANoisyLineCostsAboutWhatTheNoiseDoes() throws Exception {
+        // 0.1% of each fault, and the device resets after 9,000 bytes (1.5 s dead, then no
+        // transfer open: it ignores DATA and answers only broken frames, with its checkpoint).
+        // Those NAKs once kept the link from counting as lost: the host probed at the
+        // acknowledged offset for 20-95 s, 2,161-2,318 timeouts, 3,384-3,462 DATA frames and
+        // 74-77 KB sent again for this 20,627-byte patch (throttled as here: 376 timeouts, 35 s),
+        // where the same faults without the reset cost 0 timeouts and about 640 frames. A NAK
+        // below the acknowledged offset now begins the session again at once (measured: 11-20
+        // timeouts, 650-950 frames, 15 KB sent again). Counted, not timed: probes at 40 ms at
+        // the most through 1.5 s dead and 2 s of silence are fewer than 90 timeouts.
+        Sent s = run(Corpus.pair("pyb-release"), 256 * 1024, "drop=0.001,corrupt=0.001,dup=0.001,disconnect=9000,seed=5");
+        long patchBytes = s.done().get("patch_bytes").getAsLong();
+        System.out.printf("UART 0.1%% of each fault and a reset: %s%n", s.done());
+        assertTrue(s.deviceOut().contains("(1 device resets)"), s.deviceOut());
+        int reconnects = s.done().get("reconnects").getAsInt();
+        assertTrue(reconnects >= 1 && reconnects <= 3, s.done().toString());
+        assertTrue(s.done().get("timeouts").getAsLong() <= 120, s.done().toString());
+        assertTrue(s.done().get("data_frames").getAsLong() <= 2000, s.done().toString());
+        assertTrue(s.done().get("retransmitted_bytes").getAsLong() < 2 * patchBytes, s.done().toString());
+    }
+
+    @Test
     void deviceResetMidTransferResumesAtTheLastBlock() throws Exception {
         // 512-byte blocks: pyb-small's patch is then 1,747 bytes in 5 blocks, cut after 1,000
         Sent s = run(Corpus.pair("pyb-small"), 512, "disconnect=1000,seed=5");

@@ -6,6 +6,7 @@ import dev.fwdelta.runtime.transport.dfu.DfuDevice;
 import dev.fwdelta.runtime.transport.dfu.DfuRequest;
 import dev.fwdelta.runtime.transport.dfu.DfuState;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
+import dev.fwdelta.tool.transport.DeviceProtocolException;
 import dev.fwdelta.tool.transport.HostSession;
 import java.io.IOException;
 import java.util.Arrays;
@@ -26,6 +27,10 @@ public final class DfuChannel implements HostSession.Channel {
     private final PollWait pollWait;
     private int polls;
     private int blockNumber;
+    /** The length block 0 announced: no resume point may be past it. */
+    private long patchLength;
+    /** The end of the patch bytes sent in this session (from the first resume point on). */
+    private long sentEnd;
 
     public DfuChannel(ControlTransfer usb) {
         this(usb, PollWait.THREAD_SLEEP);
@@ -57,7 +62,9 @@ public final class DfuChannel implements HostSession.Channel {
             System.arraycopy(header, 0, b0, 4, header.length);
             download(0, b0, "the patch header");
             blockNumber = 1;
-            return resumePoint();
+            this.patchLength = patchLength;
+            sentEnd = resumePoint(patchLength, "the patch length");
+            return sentEnd;
         } catch (StallException e) {
             throw lost(e);
         }
@@ -67,6 +74,7 @@ public final class DfuChannel implements HostSession.Channel {
     public long send(byte[] patch, long acked) throws IOException {
         int n = (int) Math.min(DfuDevice.TRANSFER_SIZE, patch.length - acked);
         try {
+            sentEnd = Math.max(sentEnd, acked + n);
             download(blockNumber, Arrays.copyOfRange(patch, (int) acked, (int) acked + n), "block " + blockNumber);
             blockNumber = (blockNumber + 1) & 0xFFFF;
             return acked + n;
@@ -107,7 +115,7 @@ public final class DfuChannel implements HostSession.Channel {
     /** The device wants bytes from elsewhere: clear the error, read where, back to dfuIDLE. */
     private long recover() throws IOException {
         usb.out(DfuRequest.CLRSTATUS, 0, new byte[0]);
-        long from = resumePoint();
+        long from = resumePoint(Math.min(sentEnd, patchLength), "the patch bytes sent in this session");
         usb.out(DfuRequest.ABORT, 0, new byte[0]); // DFU_UPLOAD in dfuIDLE left it in dfuUPLOAD-IDLE
         return from;
     }
@@ -164,11 +172,13 @@ public final class DfuChannel implements HostSession.Channel {
         }
     }
 
-    private long resumePoint() throws IOException {
+    /** The resume point DFU_UPLOAD reports, checked against {@code 0..max}, what {@code limit} names. */
+    private long resumePoint(long max, String limit) throws IOException {
         byte[] r = usb.in(DfuRequest.UPLOAD, 0, 12);
         if (r.length != 12 || r[0] != 'F' || r[1] != 'W' || r[2] != 'D' || r[3] != 'S') {
             throw new IOException("the DFU device is not a fwdelta device (no FWDS status in DFU_UPLOAD)");
         }
-        return LittleEndian.u32(r, 4);
+        return DeviceProtocolException.checked("the DFU device", "resume point (DFU_UPLOAD FWDS offset)",
+                LittleEndian.u32(r, 4), max, limit);
     }
 }
