@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,7 +62,9 @@ class DeviceOffsetChecksTest {
         IOException e = send(d);
         assertTrue(e.getMessage().contains("ACK offset 4294967280, outside the allowed 0.." + d.sentEnd),
                 e.getMessage());
-        assertEquals(1, d.dataFrames, "refused at the first answer: " + d.dataFrames + " DATA frames");
+        // Refused at the first answer read: the host may have written a window of frames before it.
+        assertTrue(d.dataFrames >= 1 && d.sentEnd < PATCH.length, d.dataFrames + " DATA frames, " + d.sentEnd + " bytes");
+        assertEquals(0, d.dones, "no DONE: the patch was not sent");
     }
 
     @Test
@@ -177,8 +178,7 @@ class DeviceOffsetChecksTest {
         private final Script script;
         private final FrameDecoder decoder = new FrameDecoder(this::got);
         private final LinkedBlockingQueue<byte[]> toHost = new LinkedBlockingQueue<>();
-        private byte[] pending = new byte[0];
-        private int at;
+        private final QueuedBytes fromDevice = new QueuedBytes(toHost);
         private int seq;
         long expected;
         /** The end of the patch bytes the host has sent. */
@@ -248,23 +248,7 @@ class DeviceOffsetChecksTest {
 
         @Override
         public int read(byte[] b, int off, int len, int timeoutMs) throws IOException {
-            if (at == pending.length) {
-                try {
-                    byte[] next = toHost.poll(timeoutMs, TimeUnit.MILLISECONDS);
-                    if (next == null) {
-                        return 0;
-                    }
-                    pending = next;
-                    at = 0;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-            int n = Math.min(len, pending.length - at);
-            System.arraycopy(pending, at, b, off, n);
-            at += n;
-            return n;
+            return fromDevice.read(b, off, len, timeoutMs);
         }
 
         @Override

@@ -28,7 +28,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -180,35 +179,17 @@ class FillerByteTest {
 
     /** One end: reads what the other end wrote, in order. */
     private abstract static class End implements Link {
-        private final LinkedBlockingQueue<byte[]> in;
+        private final QueuedBytes in;
         private final String name;
-        private byte[] pending = new byte[0];
-        private int at;
 
         End(LinkedBlockingQueue<byte[]> in, LinkedBlockingQueue<byte[]> out, String name) {
-            this.in = in;
+            this.in = new QueuedBytes(in);
             this.name = name;
         }
 
         @Override
         public int read(byte[] b, int off, int len, int timeoutMs) throws IOException {
-            try {
-                if (at == pending.length) {
-                    byte[] next = in.poll(timeoutMs, TimeUnit.MILLISECONDS);
-                    if (next == null) {
-                        return 0;
-                    }
-                    pending = next;
-                    at = 0;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            int n = Math.min(len, pending.length - at);
-            System.arraycopy(pending, at, b, off, n);
-            at += n;
-            return n;
+            return in.read(b, off, len, timeoutMs);
         }
 
         @Override
