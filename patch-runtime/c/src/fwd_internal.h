@@ -38,6 +38,8 @@ void fwd_window_reset(fwd_window *w);
 fwd_error fwd_window_put(fwd_applier *a, const uint8_t *b, uint32_t len);
 fwd_error fwd_window_copy(fwd_applier *a, uint32_t distance, uint32_t length);
 fwd_error fwd_window_flush(fwd_applier *a);
+/* The bytes decoded before the codec error e (FWD_OK: none) to the records: their error, else e. */
+fwd_error fwd_window_flush_before(fwd_applier *a, fwd_error e);
 
 /*
  * The LZMA literal coder reads and writes the window for every byte: inline, unless the build

@@ -73,9 +73,8 @@ fwd_error fwd_lz4_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
         case OFFSET_HIGH:
             z->offset |= v << 8;
             if (z->offset == 0 || z->offset > a->window.total || z->offset > a->window.size) {
-                return FWD_ERR_CODEC_CORRUPT;
-            }
-            if (z->match_length == 19u) {
+                e = FWD_ERR_CODEC_CORRUPT;
+            } else if (z->match_length == 19u) {
                 z->state = MATCH_LENGTH;
             } else {
                 e = copy_match(a);
@@ -90,7 +89,7 @@ fwd_error fwd_lz4_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
             break;
         }
     }
-    return e != FWD_OK ? e : fwd_window_flush(a);
+    return fwd_window_flush_before(a, e); /* the bytes decoded before an error first */
 }
 
 fwd_error fwd_lz4_finish(fwd_applier *a) {

@@ -399,21 +399,19 @@ static fwd_error decode_buffered(fwd_applier *a) {
 
 fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
-    while (len > 0) {
+    fwd_error e = FWD_OK;
+    while (len > 0 && e == FWD_OK) {
         uint32_t n = rc_fill(&z->rc, b, len);
-        fwd_error e;
         if (n == 0) {
-            return FWD_ERR_CODEC_CORRUPT; /* data after the last symbol */
-        }
-        b += n;
-        len -= n;
-        z->encoded_left -= n;
-        e = decode_buffered(a);
-        if (e != FWD_OK) {
-            return e;
+            e = FWD_ERR_CODEC_CORRUPT; /* data after the last symbol */
+        } else {
+            b += n;
+            len -= n;
+            z->encoded_left -= n;
+            e = decode_buffered(a);
         }
     }
-    return fwd_window_flush(a);
+    return fwd_window_flush_before(a, e); /* the bytes decoded before an error first */
 }
 
 #if FWD_WITH_SPLIT
@@ -463,10 +461,7 @@ fwd_error fwd_range_control_value(fwd_range_decoder *from, uint16_t *probs, int 
 
 fwd_error fwd_lzma_finish(fwd_applier *a) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
-    fwd_error e = decode_buffered(a);
-    if (e == FWD_OK) {
-        e = fwd_window_flush(a);
-    }
+    fwd_error e = fwd_window_flush_before(a, decode_buffered(a));
     if (e != FWD_OK) {
         return e;
     }

@@ -112,6 +112,26 @@ static fwd_error emit_data(fwd_applier *a, fwd_split *s) {
     return emit(a, s, w->ring + from, n);
 }
 
+/*
+ * A codec error e in the data stream: the field's bytes decoded before it go to the records
+ * first, and an error they find there is the answer instead (FORMAT.md 5). Out of line, so that
+ * advance's frame, on the deepest call chain (README "Stack"), does not grow by it.
+ */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+NOINLINE static fwd_error emit_before(fwd_applier *a, fwd_split *s, fwd_error e) {
+    while (s->pending > 0u && s->bytes_needed > 0u) {
+        fwd_error f = emit_data(a, s);
+        if (f != FWD_OK) {
+            return f;
+        }
+    }
+    return e;
+}
+
 static void bytes(fwd_split *s, uint32_t count, uint32_t next) {
     s->bytes_needed = count;
     s->after_bytes = next;
@@ -192,6 +212,9 @@ static fwd_error advance(fwd_applier *a, fwd_split *s, uint32_t *waiting) {
                     e = FWD_ERR_CODEC_CORRUPT; /* no packet: the data would pass raw_length */
                 }
                 s->pending += a->window.total - before;
+                if (e != FWD_OK) {
+                    return emit_before(a, s, e);
+                }
             }
         } else if (!ready(&s->rc, s->controls_arrived, s->controls_length)) {
             *waiting = WAIT_CONTROLS;

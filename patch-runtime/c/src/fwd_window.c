@@ -26,6 +26,18 @@ fwd_error fwd_window_flush(fwd_applier *a) {
     return FWD_OK;
 }
 
+/*
+ * The end of a feed, or a codec error e found after bytes were decoded: they go to the records
+ * first, and an error the records find in them is the answer instead of e (FORMAT.md 5), so the
+ * code does not depend on where the patch's chunks ended. After an error of the records' own
+ * nothing is left to flush (the flush marks bytes flushed before the records take them), and e
+ * passes unchanged.
+ */
+fwd_error fwd_window_flush_before(fwd_applier *a, fwd_error e) {
+    fwd_error f = fwd_window_flush(a);
+    return f != FWD_OK ? f : e;
+}
+
 static fwd_error wrap(fwd_applier *a) {
     fwd_window *w = &a->window;
     fwd_error e = FWD_OK;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.codec;
 
+import dev.fwdelta.runtime.format.PatchException;
 import java.io.IOException;
 
 /**
@@ -101,11 +102,25 @@ final class HistoryWindow {
         }
     }
 
-    /** Hands every byte decoded since the last flush to the consumer. */
+    /**
+     * Hands every byte decoded since the last flush to the consumer. They count as flushed before
+     * it takes them: after the consumer refused them, a second flush hands nothing again.
+     */
     void flush(RawConsumer out) throws IOException {
         if (pos > flushed) {
-            out.accept(ring, flushed, pos - flushed);
+            int from = flushed;
             flushed = pos;
+            out.accept(ring, from, pos - from);
         }
+    }
+
+    /**
+     * A codec error {@code e}, to throw once the bytes decoded before it reached the consumer: an
+     * error the consumer finds in them is thrown instead (FORMAT.md 5), so the code does not depend
+     * on where the patch's chunks ended. An error of the consumer's own passes unchanged.
+     */
+    PatchException flushBefore(PatchException e, RawConsumer out) throws IOException {
+        flush(out);
+        return e;
     }
 }

@@ -37,6 +37,15 @@ final class Lz4BlockDecoder implements BlockDecoder {
 
     @Override
     public void feed(byte[] b, int off, int len, RawConsumer out) throws IOException {
+        try {
+            decode(b, off, len, out);
+        } catch (PatchException e) {
+            throw window.flushBefore(e, out);
+        }
+        window.flush(out);
+    }
+
+    private void decode(byte[] b, int off, int len, RawConsumer out) throws IOException {
         int end = off + len;
         while (off < end) {
             if (state == State.LITERALS) {
@@ -90,7 +99,6 @@ final class Lz4BlockDecoder implements BlockDecoder {
                     throw new IllegalStateException(state.name());
             }
         }
-        window.flush(out);
     }
 
     private State afterLiteralLength() throws PatchException {

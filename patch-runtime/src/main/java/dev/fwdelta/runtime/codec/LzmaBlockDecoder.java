@@ -74,16 +74,20 @@ final class LzmaBlockDecoder implements BlockDecoder {
 
     @Override
     public void feed(byte[] b, int off, int len, RawConsumer out) throws IOException {
-        while (len > 0) {
-            int n = rc.fill(b, off, len);
-            if (n == 0) {
-                throw new PatchException(ErrorCode.CODEC_CORRUPT,
-                        "lzma block has data after its last symbol (" + rawLength + " raw bytes decoded)");
+        try {
+            while (len > 0) {
+                int n = rc.fill(b, off, len);
+                if (n == 0) {
+                    throw new PatchException(ErrorCode.CODEC_CORRUPT,
+                            "lzma block has data after its last symbol (" + rawLength + " raw bytes decoded)");
+                }
+                off += n;
+                len -= n;
+                encodedLeft -= n;
+                decodeBuffered(out);
             }
-            off += n;
-            len -= n;
-            encodedLeft -= n;
-            decodeBuffered(out);
+        } catch (PatchException e) {
+            throw dict.flushBefore(e, out);
         }
         dict.flush(out);
     }
@@ -229,7 +233,11 @@ final class LzmaBlockDecoder implements BlockDecoder {
 
     @Override
     public void finish(RawConsumer out) throws IOException {
-        decodeBuffered(out);
+        try {
+            decodeBuffered(out);
+        } catch (PatchException e) {
+            throw dict.flushBefore(e, out);
+        }
         dict.flush(out);
         if (dict.total() != rawLength) {
             throw new PatchException(ErrorCode.CODEC_CORRUPT,

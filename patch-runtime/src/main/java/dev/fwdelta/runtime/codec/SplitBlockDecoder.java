@@ -179,7 +179,14 @@ final class SplitBlockDecoder implements BlockDecoder {
                     return DATA;
                 } else {
                     long before = data.window().total();
-                    data.step(RING_ONLY);
+                    try {
+                        data.step(RING_ONLY);
+                    } catch (PatchException e) {
+                        if (pending > 0) {
+                            emitData(out); // the field's bytes decoded before the error first (FORMAT.md 5)
+                        }
+                        throw e;
+                    }
                     pending += (int) (data.window().total() - before);
                 }
                 continue;
