@@ -57,7 +57,15 @@ public final class ElfImage {
             int minEntry = is64 ? 56 : 32;
             check(what, "e_phnum", phnum, 1, MAX_PROGRAM_HEADERS);
             check(what, "e_phentsize", phentsize, minEntry, 256);
-            check(what, "e_phoff", phoff, 0, fileSize - (long) phnum * phentsize);
+            // The table's size first: the range of e_phoff is what is left of the file after it.
+            long tableSize = (long) phnum * phentsize;
+            if (tableSize > fileSize) {
+                long fit = fileSize / phentsize;
+                throw bad(what, "bad value for e_phnum: " + phnum + " (" + phnum + " program headers of e_phentsize "
+                        + phentsize + " are " + tableSize + " bytes, more than the " + fileSize + "-byte file"
+                        + (fit > 0 ? "; valid range 1.." + fit : "") + ")");
+            }
+            check(what, "e_phoff", phoff, 0, fileSize - tableSize);
             RegionCollector regions = new RegionCollector(what);
             for (int i = 0; i < phnum; i++) {
                 ByteBuffer ph = read(ch, phoff + (long) i * phentsize, minEntry, fileSize, what, "program header " + i)
@@ -70,6 +78,10 @@ public final class ElfImage {
                 long filesz = is64 ? ph.getLong(32) : ph.getInt(16) & 0xFFFF_FFFFL;
                 String seg = "segment " + i;
                 check(what, seg + " p_filesz", filesz, 0, RegionCollector.MAX_DATA);
+                if (filesz > fileSize) {
+                    throw bad(what, "bad value for " + seg + " p_filesz: " + filesz + " (more than the " + fileSize
+                            + "-byte file; valid range 0.." + fileSize + ")");
+                }
                 check(what, seg + " p_offset", offset, 0, fileSize - filesz);
                 check(what, seg + " p_paddr", paddr, 0, RegionCollector.ADDRESS_LIMIT - filesz);
                 if (filesz > 0) {

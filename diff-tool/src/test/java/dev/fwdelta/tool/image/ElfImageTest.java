@@ -68,6 +68,42 @@ class ElfImageTest {
         assertRefused(new byte[] {0x7F, 'E', 'L', 'F', 1, 1}, "runs past the end");
     }
 
+    /**
+     * A count or size larger than the whole file is refused naming that field and the file size,
+     * not as an offset with a negative "valid range" computed from it.
+     */
+    @Test
+    void countsAndSizesLargerThanTheFileAreRefusedByNameWithTheFileSize() throws Exception {
+        byte[] elf = minimalElf32(0x0800_0000, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertEquals(0x0800_0000L, ImageLoader.load(Files.write(dir.resolve("ok.elf"), elf)).address());
+        byte[] manyHeaders = elf.clone();
+        ByteBuffer.wrap(manyHeaders).order(ByteOrder.LITTLE_ENDIAN).putShort(44, (short) 1000);
+        String phnum = refusal(manyHeaders);
+        assertTrue(phnum.contains("e_phnum: 1000") && phnum.contains(elf.length + "-byte file"), phnum);
+        assertTrue(!phnum.contains("..-"), phnum);
+        String filesz = refusal(patched(elf, 52 + 16, 1 << 20));
+        assertTrue(filesz.contains("segment 0 p_filesz: 1048576") && filesz.contains(elf.length + "-byte file"), filesz);
+        assertTrue(!filesz.contains("..-"), filesz);
+    }
+
+    /** An ELF32 little-endian executable: header, one PT_LOAD program header, {@code data} at {@code paddr}. */
+    static byte[] minimalElf32(int paddr, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(52 + 32 + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {0x7F, 'E', 'L', 'F', 1, 1, 1});
+        b.putShort(16, (short) ElfImage.ET_EXEC).putShort(18, (short) 40).putInt(20, 1);
+        b.putInt(28, 52).putShort(40, (short) 52).putShort(42, (short) 32).putShort(44, (short) 1);
+        b.putInt(52, ElfImage.PT_LOAD).putInt(56, 84).putInt(60, paddr).putInt(64, paddr)
+                .putInt(68, data.length).putInt(72, data.length);
+        b.position(84);
+        b.put(data);
+        return b.array();
+    }
+
+    private String refusal(byte[] elf) throws IOException {
+        Path f = Files.write(dir.resolve("bad.elf"), elf);
+        return assertThrows(BadImageException.class, () -> ImageLoader.read(f)).getMessage();
+    }
+
     private byte[] patched(byte[] elf, int at, int value) {
         byte[] b = elf.clone();
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, value);
