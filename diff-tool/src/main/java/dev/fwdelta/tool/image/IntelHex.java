@@ -10,11 +10,15 @@ import java.util.List;
  * Reads Intel HEX into regions ({@link RegionCollector}): data (00), end of file (01), extended
  * segment address (02), start segment address (03: CS:IP, checked and not used), extended linear
  * address (04) and start linear address (05: checked and not used; a device starts from its
- * vector table).
+ * vector table). A data record that runs past the end of its segment after a 02 record is refused:
+ * the specification wraps it to the segment's start (SBA*16 + ((offset + i) mod 64K)), objcopy and
+ * Python's intelhex run on past the segment, so its bytes have no one address to be programmed at.
  */
 public final class IntelHex {
     /** A record holds at most 255 data bytes: a longer line is not Intel HEX. */
     static final int MAX_LINE = 1 + 2 * (5 + 255);
+    /** A segment's size: in segment mode a data record must end within its segment. */
+    private static final int SEGMENT = 0x10000;
 
     private IntelHex() {}
 
@@ -22,6 +26,8 @@ public final class IntelHex {
         RegionCollector regions = new RegionCollector(what);
         RecordLines lines = new RecordLines(source, what);
         long upper = 0;
+        // After a 02 record: addresses are SBA*16 + offset within one 64 KiB segment.
+        boolean segmentMode = false;
         boolean ended = false;
         String line;
         while ((line = lines.next()) != null) {
@@ -35,13 +41,30 @@ public final class IntelHex {
             int type = rec[3] & 0xFF;
             byte[] data = Arrays.copyOfRange(rec, 4, 4 + count);
             switch (type) {
-                case 0x00 -> regions.add(upper + offset, data, " line " + lineNo);
+                case 0x00 -> {
+                    if (segmentMode && offset + count > SEGMENT) {
+                        throw bad(what, lineNo, String.format("data record of %d bytes at offset 0x%04x runs past the "
+                                + "end of its 64 KiB segment 0x%05x..0x%05x (extended segment address record): the "
+                                + "Intel HEX specification wraps it to the segment's start, other readers run on "
+                                + "past the segment; split it at the segment's end", count, offset, upper,
+                                upper + SEGMENT));
+                    }
+                    regions.add(upper + offset, data, " line " + lineNo);
+                }
                 case 0x01 -> {
                     length(data, 0, what, lineNo, "end-of-file");
                     ended = true;
                 }
-                case 0x02 -> upper = (long) be16(length(data, 2, what, lineNo, "extended segment address")) << 4;
-                case 0x04 -> upper = (long) be16(length(data, 2, what, lineNo, "extended linear address")) << 16;
+                case 0x02 -> {
+                    upper = (long) be16(length(data, 2, what, lineNo, "extended segment address")) << 4;
+                    segmentMode = true;
+                }
+                case 0x04 -> {
+                    // Linear addresses run on across 64 KiB (the specification's (ULBA*64K + offset + i)
+                    // mod 4G); the collector refuses, naming the line, data that would wrap at 4 GiB.
+                    upper = (long) be16(length(data, 2, what, lineNo, "extended linear address")) << 16;
+                    segmentMode = false;
+                }
                 case 0x03 -> length(data, 4, what, lineNo, "start segment address");
                 case 0x05 -> length(data, 4, what, lineNo, "start linear address");
                 default -> throw bad(what, lineNo, "unknown record type " + type + " (valid: 0..5)");

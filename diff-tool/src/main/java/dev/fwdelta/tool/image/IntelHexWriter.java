@@ -45,7 +45,8 @@ final class IntelHexWriter extends RecordWriter {
         return ":00000001FF";
     }
 
-    private static String record(int offset, int type, byte[] data) {
+    /** One record line (without its line end): count, offset, type, data and checksum; tests build files with it. */
+    static String record(int offset, int type, byte[] data) {
         byte[] rec = new byte[4 + data.length];
         rec[0] = (byte) data.length;
         rec[1] = (byte) (offset >> 8);

@@ -82,6 +82,49 @@ class IntelHexTest {
         assertTrue(e.getMessage().contains("start linear address record must hold 4 bytes"), e.getMessage());
     }
 
+    /** One record line: count, 16-bit offset, type, data and its checksum. */
+    private static String record(int offset, int type, byte[] data) {
+        return IntelHexWriter.record(offset, type, data) + "\n";
+    }
+
+    private static byte[] counting(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) i;
+        }
+        return b;
+    }
+
+    /**
+     * In segment mode (after a 02 record) the Intel HEX specification wraps a data record at the
+     * end of its 64 KiB segment, SBA*16 + ((offset + i) mod 64K), while common readers (objcopy,
+     * Python's intelhex) run on past it: such a record is refused, naming the file and line, rather
+     * than guessed at. A record that ends exactly at the segment's end is read.
+     */
+    @Test
+    void aSegmentRecordRunningPastItsSegmentIsRefused() throws IOException {
+        String sba = record(0, 0x02, new byte[] {(byte) 0xF0, 0x00});
+        String eof = ":00000001FF\n";
+        BadImageException e = assertThrows(BadImageException.class,
+                () -> parse(sba + record(0xFFF8, 0x00, counting(16)) + eof));
+        assertTrue(e.getMessage().startsWith("t.hex: Intel HEX line 2: "), e.getMessage());
+        assertTrue(e.getMessage().contains("segment"), e.getMessage());
+        List<ImageRegion> fits = parse(sba + record(0xFFF0, 0x00, counting(16)) + eof);
+        assertEquals(0xFFFF0L, fits.get(0).address());
+        assertArrayEquals(counting(16), fits.get(0).bytes());
+        // A later 04 record leaves segment mode: linear records run on across 64 KiB (the specification's
+        // (ULBA*64K + offset + i) mod 4G) ...
+        String linear = record(0, 0x04, new byte[] {0x08, 0x00});
+        List<ImageRegion> across = parse(sba + linear + record(0xFFF8, 0x00, counting(16)) + eof);
+        assertEquals(0x0800_FFF8L, across.get(0).address());
+        assertArrayEquals(counting(16), across.get(0).bytes());
+        // ... and one that would wrap at 4 GiB is refused, naming its line.
+        String top = record(0, 0x04, new byte[] {(byte) 0xFF, (byte) 0xFF});
+        e = assertThrows(BadImageException.class, () -> parse(top + record(0xFFF8, 0x00, counting(16)) + eof));
+        assertTrue(e.getMessage().startsWith("t.hex line 2: "), e.getMessage());
+        assertTrue(e.getMessage().contains("outside the 32-bit address space"), e.getMessage());
+    }
+
     @Test
     void overlappingRecordsAreRefused() {
         BadImageException e = assertThrows(BadImageException.class,
