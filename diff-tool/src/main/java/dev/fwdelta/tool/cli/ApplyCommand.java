@@ -103,6 +103,8 @@ final class ApplyCommand implements Callable<Integer> {
                 header.checkLoadAddress(slot);
             }
             at = header.hasLoadAddress() ? header.loadAddress() : slot;
+            checkRecordsFit(outFormat, at, header.newSize(), header.hasLoadAddress() ? "the patch's load_address"
+                    : "--address");
             try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
                 OutputStream sink = encoder(outFormat, out.stream(), at);
                 result = StreamApply.apply(patch, old.image(), sink::write, policy());
@@ -127,6 +129,18 @@ final class ApplyCommand implements Callable<Integer> {
                     + "not ELF: name NEW " + output.getFileName() + " accordingly");
         }
         return f == null ? ImageFormat.BIN : f;
+    }
+
+    /**
+     * A HEX or S-record NEW must end at or below 2^32 (records hold 32-bit addresses): checked before
+     * the output exists, rather than failing when the writer reaches 2^32 half way through.
+     */
+    private static void checkRecordsFit(ImageFormat format, long at, long newSize, String addressFrom) {
+        if (format != ImageFormat.BIN && at != FirmwareImage.NO_ADDRESS && at + newSize > 1L << 32) {
+            throw new IllegalArgumentException(String.format("NEW (new_size %d bytes) at 0x%08x (%s) would end at "
+                    + "0x%x, past 2^32: it cannot be written as %s records (a raw .bin can)", newSize, at,
+                    addressFrom, at + newSize, format.label()));
+        }
     }
 
     /** The stream NEW's bytes go through: as they are, or as address records from {@code at}. */
@@ -164,15 +178,18 @@ final class ApplyCommand implements Callable<Integer> {
         long size;
         try (SeekableByteChannel patch = Files.newByteChannel(patchPath);
              OldImageHandle old = OldImageHandle.open(oldPath, images, spec.commandLine().getErr());
-             Bsdiff40Reader reader = new Bsdiff40Reader(patch, old.image().size(), maxSize.bytes());
-             AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
-            // The reader checked the header (new size against --max-size) before the output existed.
-            OutputStream sink = encoder(outFormat, out.stream(), address != null ? address : old.address());
-            OutputStream buffered = new BufferedOutputStream(sink, Bsdiff40Applier.CHUNK);
-            size = Bsdiff40Applier.apply(reader, old.image(), buffered);
-            buffered.flush();
-            finish(sink);
-            out.commit();
+             Bsdiff40Reader reader = new Bsdiff40Reader(patch, old.image().size(), maxSize.bytes())) {
+            // The reader checked the header (new size against --max-size) before the output exists.
+            long at = address != null ? address : old.address();
+            checkRecordsFit(outFormat, at, reader.newSize(), address != null ? "--address" : "OLD's address");
+            try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
+                OutputStream sink = encoder(outFormat, out.stream(), at);
+                OutputStream buffered = new BufferedOutputStream(sink, Bsdiff40Applier.CHUNK);
+                size = Bsdiff40Applier.apply(reader, old.image(), buffered);
+                buffered.flush();
+                finish(sink);
+                out.commit();
+            }
         }
         Map<String, Object> r = result("BSDIFF40", size);
         r.put("verified", false);

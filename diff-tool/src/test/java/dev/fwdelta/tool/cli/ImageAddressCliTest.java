@@ -21,6 +21,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -177,5 +178,34 @@ class ImageAddressCliTest {
         assertTrue(cli.err().contains("holds an Intel HEX file: rename it (.hex)"), cli.err());
         Path srec = Files.writeString(dir.resolve("fw.srec"), "S107000001020304EE\nS9030000FC\n");
         assertEquals(0, cli.run("diff", srec.toString(), other.toString(), "-o", dir.resolve("p").toString()), cli.err());
+    }
+
+    /**
+     * A .hex or .srec NEW whose address (--address here; diff records no load_address that does
+     * not fit) + new_size runs past 2^32 cannot be written as address records: refused before the
+     * output exists, naming the address and new_size, not failed half written.
+     */
+    @Test
+    void aRecordOutputPast4GiBIsRefusedBeforeAnythingIsWritten() throws Exception {
+        byte[] a = new byte[8192];
+        new Random(5).nextBytes(a);
+        byte[] b = a.clone();
+        b[100] ^= 1;
+        Path old = Files.write(dir.resolve("old.bin"), a);
+        Path neu = Files.write(dir.resolve("new.bin"), b);
+        Path patch = dir.resolve("p.fwd");
+        assertEquals(0, cli.run("diff", old.toString(), neu.toString(), "-o", patch.toString()), cli.err());
+        for (String name : new String[] {"out.hex", "out.srec"}) {
+            Path out = dir.resolve(name);
+            int code = cli.run("apply", old.toString(), patch.toString(), "-o", out.toString(), "--address",
+                    "0xfffff000");
+            assertEquals(ExitCodes.USAGE, code, cli.err());
+            assertTrue(cli.err().contains("0xfffff000") && cli.err().contains("new_size 8192")
+                    && cli.err().contains("2^32"), cli.err());
+            assertEquals(1, cli.err().lines().count(), cli.err());
+            assertFalse(Files.exists(out), name);
+        }
+        assertEquals(0, cli.run("apply", old.toString(), patch.toString(), "-o", dir.resolve("out.bin").toString()),
+                cli.err());
     }
 }
