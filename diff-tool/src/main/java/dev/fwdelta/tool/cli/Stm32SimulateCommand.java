@@ -5,6 +5,7 @@ import com.fazecast.jSerialComm.SerialPort;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sim.An3155Simulator;
+import dev.fwdelta.tool.stm32.DeltaFlasher;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.nio.file.Path;
@@ -33,7 +34,9 @@ final class Stm32SimulateCommand implements Callable<Integer> {
     @Option(names = "--flash-file", required = true, paramLabel = "FILE", description = "The flash content (kept).")
     Path flashFile;
 
-    @Option(names = "--image", paramLabel = "BIN", description = "Program this image at the flash base first.")
+    @Option(names = "--image", paramLabel = "IMAGE", description = {"Program this image first, at its address: a HEX, "
+        + "S-record or ELF file's own, a raw .bin's the flash base.",
+        "It must lie in the part's flash and start on a sector (as stm32 flash --image refuses otherwise)."})
     Path image;
 
     @Option(names = "--baud", defaultValue = "115200")
@@ -49,13 +52,26 @@ final class Stm32SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Stm32Part part = Stm32Part.byName(partName);
         AtomicOutput.refuseInputs(flashFile, image); // the flash file is rewritten in place
+        // The image is read and placed before the flash file or the port is opened: one that does
+        // not fit the part's flash creates nothing.
+        byte[] padded = null;
+        int offset = 0;
+        if (image != null) {
+            FirmwareImage img = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr());
+            long at = img.hasAddress() ? img.address() : part.flashBase();
+            try {
+                offset = DeltaFlasher.offsetInFlash(part, at, img.bytes().length);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--image " + image + ": " + e.getMessage());
+            }
+            // Sector starts and flash sizes are multiples of 8: the padding stays in the flash.
+            padded = Arrays.copyOf(img.bytes(), (img.bytes().length + 7) & ~7);
+            Arrays.fill(padded, img.bytes().length, padded.length, (byte) 0xFF);
+        }
         try (NorFlash flash = NorFlash.file(An3155Simulator.geometry(part), flashFile);
              SerialLink link = SerialLink.open(port, baud, SerialPort.NO_PARITY)) {
-            if (image != null) {
-                byte[] img = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
-                byte[] padded = Arrays.copyOf(img, (img.length + 7) & ~7);
-                Arrays.fill(padded, img.length, padded.length, (byte) 0xFF);
-                flash.provision(0, padded);
+            if (padded != null) {
+                flash.provision(offset, padded);
             }
             spec.commandLine().getErr().printf("simulated %s bootloader on %s%n", part.name(), port);
             spec.commandLine().getErr().flush();

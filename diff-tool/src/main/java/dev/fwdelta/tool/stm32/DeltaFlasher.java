@@ -139,12 +139,13 @@ public final class DeltaFlasher {
      * part's flash and start on a sector boundary (erasing its first sector must not erase what is
      * below it, such as a bootloader).
      */
-    static int offsetInFlash(Stm32Part part, long address, long size) {
+    public static int offsetInFlash(Stm32Part part, long address, long size) {
         long base = part.flashBase();
         long end = base + part.flashSize();
         if (address < base || address + size > end) {
-            throw new IllegalArgumentException(String.format("the image at 0x%08x..0x%08x is outside the %s's flash "
-                    + "0x%08x..0x%08x", address, address + size, part.name(), base, end));
+            throw new IllegalArgumentException(String.format("the image at 0x%08x..0x%08x (%d bytes) is outside the "
+                    + "%s's flash 0x%08x..0x%08x (%d bytes)", address, address + size, size, part.name(), base, end,
+                    part.flashSize()));
         }
         long offset = address - base;
         if (!part.map().isBoundary(offset)) {
