@@ -35,11 +35,13 @@ final class SendCommand implements Callable<Integer> {
         @Option(names = "--port", paramLabel = "PATH", description = "Serial port, e.g. /dev/ttyUSB0 or /dev/ttyACM0.")
         String port;
 
-        @Option(names = "--usb", paramLabel = "VID:PID", description = "USB DFU device, e.g. 0483:df11.")
-        String usb;
+        @Option(names = "--usb", paramLabel = "VID:PID", converter = UsbId.Converter.class,
+                description = "USB DFU device, e.g. 0483:df11.")
+        UsbId usb;
     }
 
-    @Option(names = "--baud", defaultValue = "115200", description = "Line rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--baud", defaultValue = "115200", converter = BaudRate.class,
+            description = "Line rate, 1200..4000000 (default: ${DEFAULT-VALUE}).")
     int baud;
 
     @Option(names = "--throttle", description = "Pace writes to the baud rate (for pseudo-terminals, which ignore it).")

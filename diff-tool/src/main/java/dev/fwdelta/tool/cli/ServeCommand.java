@@ -46,7 +46,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--faults", paramLabel = "SPEC", description = "drop=P,corrupt=P,dup=P,disconnect=N,seed=S")
     String faults;
 
-    @Option(names = "--baud", defaultValue = "115200")
+    @Option(names = "--baud", defaultValue = "115200", converter = BaudRate.class,
+            description = "Line rate, 1200..4000000 (default: ${DEFAULT-VALUE}).")
     int baud;
 
     @Option(names = "--throttle", description = "Pace answers to the baud rate (pseudo-terminals ignore it).")

@@ -45,8 +45,9 @@ final class Stm32FlashCommand implements Callable<Integer> {
         @Option(names = "--port", paramLabel = "PATH", description = "Serial port of the AN3155 UART bootloader.")
         String port;
 
-        @Option(names = "--usb", paramLabel = "VID:PID", description = "ST's ROM DFU device (DfuSe), usually 0483:df11.")
-        String usb;
+        @Option(names = "--usb", paramLabel = "VID:PID", converter = UsbId.Converter.class,
+                description = "ST's ROM DFU device (DfuSe), usually 0483:df11.")
+        UsbId usb;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -60,7 +61,8 @@ final class Stm32FlashCommand implements Callable<Integer> {
         Path image;
     }
 
-    @Option(names = "--baud", defaultValue = "115200")
+    @Option(names = "--baud", defaultValue = "115200", converter = BaudRate.class,
+            description = "Line rate, 1200..4000000 (default: ${DEFAULT-VALUE}).")
     int baud;
 
     @Option(names = "--parity", defaultValue = "even", description = "even (AN3155, default) or none (pseudo-terminals).")
@@ -106,6 +108,10 @@ final class Stm32FlashCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (source.patch != null && images.region != null) {
+            throw new IllegalArgumentException("--region selects regions of a HEX, S-record or ELF --image; with "
+                    + "--patch there is no image file to select from (the patch records its address): leave it out");
+        }
         if (go != null && !go.equals(GO_IMAGE)) {
             goAddress();
         }
@@ -116,8 +122,8 @@ final class Stm32FlashCommand implements Callable<Integer> {
         };
         PrintWriter err = spec.commandLine().getErr();
         if (connection.usb != null) {
-            int[] id = usbId(connection.usb);
-            try (Usb4JavaControl usb = Usb4JavaControl.open(id[0], id[1], timeout.millis())) {
+            try (Usb4JavaControl usb = Usb4JavaControl.open(connection.usb.vid(), connection.usb.pid(),
+                    timeout.millis())) {
                 return run(new DfuseClient(usb, usb.interfaceString(), DfuseDevice.TRANSFER_SIZE));
             }
         }
@@ -134,16 +140,6 @@ final class Stm32FlashCommand implements Callable<Integer> {
             json.output(spec).event("chip", e);
             return run(chip);
         }
-    }
-
-    /** VID:PID, each 1 to 4 hex digits. */
-    static int[] usbId(String text) {
-        if (!text.matches("[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}")) {
-            throw new IllegalArgumentException("--usb must be VID:PID in hex, each 0 to ffff (e.g. 0483:df11), not '"
-                    + text + "'");
-        }
-        String[] id = text.split(":");
-        return new int[] {Integer.parseInt(id[0], 16), Integer.parseInt(id[1], 16)};
     }
 
     private int run(FlashTarget chip) throws Exception {

@@ -39,7 +39,8 @@ final class Stm32SimulateCommand implements Callable<Integer> {
         "It must lie in the part's flash and start on a sector (as stm32 flash --image refuses otherwise)."})
     Path image;
 
-    @Option(names = "--baud", defaultValue = "115200")
+    @Option(names = "--baud", defaultValue = "115200", converter = BaudRate.class,
+            description = "Line rate, 1200..4000000 (default: ${DEFAULT-VALUE}).")
     int baud;
 
     @Mixin

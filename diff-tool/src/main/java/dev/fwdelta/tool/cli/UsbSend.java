@@ -12,17 +12,8 @@ import java.util.Map;
 final class UsbSend {
     private UsbSend() {}
 
-    static Map<String, Object> send(String vidPid, byte[] patch, ProgressReporter progress, long timeoutMs) throws IOException {
-        String[] parts = vidPid.split(":");
-        int vid;
-        int pid;
-        try {
-            vid = Integer.parseInt(parts[0], 16);
-            pid = Integer.parseInt(parts[1], 16);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--usb takes VID:PID in hex, e.g. 0483:df11; got '" + vidPid + "'");
-        }
-        try (Usb4JavaControl usb = Usb4JavaControl.open(vid, pid, timeoutMs)) {
+    static Map<String, Object> send(UsbId id, byte[] patch, ProgressReporter progress, long timeoutMs) throws IOException {
+        try (Usb4JavaControl usb = Usb4JavaControl.open(id.vid(), id.pid(), timeoutMs)) {
             HostSession.Result r = DfuChannel.send(usb, patch, progress);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("status", "staged");
