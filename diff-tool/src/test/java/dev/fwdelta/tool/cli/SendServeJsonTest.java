@@ -74,7 +74,24 @@ class SendServeJsonTest {
             JsonObject staged = served.get(served.size() - 1);
             assertEquals("done", staged.get("event").getAsString());
             assertEquals(0, staged.get("device_resets").getAsInt());
+
+            // docs/CLI.md's examples are these commands' output: the same fields, in the same order.
+            assertEquals(List.copyOf(done.keySet()), List.copyOf(documented("fwdelta send", "done").keySet()));
+            assertEquals(List.copyOf(staged.keySet()),
+                    List.copyOf(documented("fwdelta device serve", "done").keySet()));
         }
+    }
+
+    /** The example {@code event} line of docs/CLI.md's section {@code ### heading}. */
+    private static JsonObject documented(String heading, String event) throws Exception {
+        String doc = Files.readString(Path.of("../docs/CLI.md"));
+        int start = doc.indexOf("### " + heading + "\n");
+        assertTrue(start >= 0, heading);
+        int end = doc.indexOf("\n### ", start + 1);
+        return doc.substring(start, end < 0 ? doc.length() : end).lines()
+                .filter(l -> l.startsWith("{\"event\":\"" + event + "\""))
+                .map(l -> JsonParser.parseString(l).getAsJsonObject())
+                .findFirst().orElseThrow(() -> new AssertionError("no " + event + " example under " + heading));
     }
 
     /**
