@@ -365,6 +365,35 @@ export class DeviceRefusedError extends Error {
 /** Thrown when the device does not answer (wrong port, board not in update mode, cable pulled). */
 export class NoAnswerError extends Error {}
 
+/**
+ * Thrown for an answer no honest device gives (docs/PROTOCOL.md, "Offsets the host checks"): an
+ * offset past the patch, or past the patch bytes sent in this session. The transfer ends at once;
+ * nothing is reported as staged.
+ */
+export class DeviceProtocolError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'DeviceProtocolError';
+  }
+}
+
+/** The device's `field` value, checked against min..max (what `limit` names): the Java host's words. */
+function checkedOffset(field, value, min, max, limit) {
+  if (value < min || value > max) {
+    throw new DeviceProtocolError(`the device answered ${field} ${value}, outside the allowed ${min}..${max} (${limit})`);
+  }
+  return value;
+}
+
+/**
+ * The device lost the transfer: an answer below the acknowledged offset that is no NAK 3 (it was
+ * reset and answers a broken frame with its checkpoint, or the NAK 3 of a restart was lost). The
+ * session begins again; never seen outside sendPatch.
+ */
+class TransferLost extends Error {}
+
+const FRAME_NAMES = Object.fromEntries(Object.entries(FrameType).map(([name, type]) => [type, name]));
+
 export const AGENT_STATES = ['idle', 'receiving', 'staged', 'failed'];
 
 /**
@@ -471,7 +500,12 @@ export class ByteChannel {
  * frames alone are sent again (Scoreboard, frame size from the error rate); with any other device,
  * or with options.goBackN, DATA goes with a window of 8 frames and go-back-N, as a version-1 host.
  * A NAK with reason 3 (restarted) moves the acknowledged offset down; after 3 timeouts in a row
- * the session begins again (HELLO, BEGIN).
+ * the session begins again (HELLO, BEGIN). The device's offsets are checked (docs/PROTOCOL.md,
+ * "Offsets the host checks"): READY within header_size..the patch length, an ACK, NAK or SACK
+ * (and a SACK's held range) within 0..the patch bytes sent in this session, a NAK answering DONE
+ * within 0..the patch length, else DeviceProtocolError. Any other answer below the acknowledged
+ * offset means the device lost the transfer: the session begins again at once, a reconnect (at
+ * most maxReconnects of them, else NoAnswerError).
  *
  * options: baud (for the timeout), onInfo(info), onProgress({acked, total, startedAt}), signal
  * (an AbortSignal-like {aborted}), maxReconnects, goBackN.
@@ -499,6 +533,11 @@ export async function sendPatch(channel, patch, options = {}) {
     if (options.signal?.aborted) throw new Error('the update was stopped');
   };
   const progress = (acked) => options.onProgress?.({ acked, total, startedAt: stats.startedAt });
+  /** The end of the patch bytes written in this session (from READY's offset on): no answer is past it. */
+  let sentEnd = 0;
+  /** New sessions begun because the device went back (TransferLost). */
+  let wentBack = 0;
+  const answered = (field, value) => checkedOffset(field, value, 0, sentEnd, 'the patch bytes sent in this session');
 
   /** HELLO, then BEGIN: the offset the device wants the patch from. */
   async function begin() {
@@ -521,10 +560,9 @@ export async function sendPatch(channel, patch, options = {}) {
       await send(FrameType.BEGIN, b);
       const ready = await expect(FrameType.READY);
       if (!ready) continue;
-      const offset = u32(ready.payload, 0);
-      if (offset < header.headerSize || offset > total) {
-        throw new RangeError(`READY offset ${offset} is outside ${header.headerSize}..${total}`);
-      }
+      const offset = checkedOffset('READY offset', u32(ready.payload, 0), header.headerSize, total,
+        'header_size..the patch length');
+      sentEnd = offset;
       return offset;
     }
     throw new NoAnswerError(`the device stopped answering (no answer to ${maxReconnects + 1} connection attempts)`);
@@ -564,7 +602,25 @@ export async function sendPatch(channel, patch, options = {}) {
     p.set(patch.subarray(start, end), 4);
     await send(FrameType.DATA, p);
     stats.dataFrames++;
+    sentEnd = Math.max(sentEnd, end);
     lastWrite = Date.now();
+  }
+
+  /** The session begins again (HELLO, BEGIN): READY says where to go on. */
+  async function reconnect() {
+    stats.reconnects++;
+    acked = await begin();
+    next = acked;
+    gapAt = -1;
+    timeouts = 0;
+    board.clear();
+    lastHeard = Date.now();
+  }
+
+  /** An answer below the acknowledged offset that is no restart: the device no longer holds the transfer. */
+  function wentBackError(f, off) {
+    return new TransferLost(`the device went back: ${FRAME_NAMES[f.type]} offset ${off} is below the acknowledged `
+      + `${acked} (it lost the transfer)`);
   }
 
   /** Selective repeat: a lost frame again, else a new frame if the window allows, else an answer. */
@@ -598,11 +654,7 @@ export async function sendPatch(channel, patch, options = {}) {
       return;
     }
     if (Date.now() - lastHeard >= timeoutMs * 3) {
-      stats.reconnects++;
-      acked = await begin();
-      next = acked;
-      board.clear();
-      lastHeard = Date.now();
+      await reconnect();
       return;
     }
     board.timedOut(); // the first frame not held is sent again
@@ -617,26 +669,28 @@ export async function sendPatch(channel, patch, options = {}) {
     lastHeard = Date.now();
     if (f.type === FrameType.RESULT) throwResult(f);
     if (f.payload.length < 4 || ![FrameType.ACK, FrameType.NAK, FrameType.SACK].includes(f.type)) return;
-    let off = u32(f.payload, 0);
+    const off = answered(`${FRAME_NAMES[f.type]} offset`, u32(f.payload, 0));
     let held = null;
     if (f.type === FrameType.SACK) {
-      ({ expected: off, held } = parseSack(f.payload, total));
+      // A held range (not 0, 0) holds bytes this session sent; parseSack checks the rest of it.
+      if (f.payload.length >= 12 && (u32(f.payload, 4) !== 0 || u32(f.payload, 8) !== 0)) {
+        answered('SACK held range end', u32(f.payload, 8));
+      }
+      ({ held } = parseSack(f.payload, sentEnd));
       stats.sacks++;
     }
-    if (off > total) throw new RangeError(`answer offset ${off} is outside 0..${total}`);
-    if (f.type === FrameType.NAK && f.payload.length >= 5) {
-      const reason = f.payload[4];
-      if (reason === NakReason.RESTARTED && off < acked) {
-        stats.restarts++; // the device dropped what it had: its offset is lower than what was acknowledged
-        acked = off;
-        next = off;
-        board.clear();
-        progress(acked);
-        return;
-      }
-      if (reason === NakReason.CORRUPT || reason === NakReason.CUT) board.brokeNextAfterArrived();
+    const reason = f.type === FrameType.NAK && f.payload.length >= 5 ? f.payload[4] : -1;
+    if (reason === NakReason.RESTARTED && off < acked) {
+      stats.restarts++; // the device dropped what it had: its offset is lower than what was acknowledged
+      acked = off;
+      next = off;
+      board.clear();
+      progress(acked);
+      return;
     }
-    if (off < acked) return; // older than the last acknowledgement
+    // Before the line error is counted: a reset device's NAK 2 says nothing of the line.
+    if (off < acked) throw wentBackError(f, off);
+    if (reason === NakReason.CORRUPT || reason === NakReason.CUT) board.brokeNextAfterArrived();
     board.answer(off, held);
     if (off > acked) {
       acked = off;
@@ -645,66 +699,76 @@ export async function sendPatch(channel, patch, options = {}) {
     if (next < acked) next = acked;
   }
 
+  /** Go-back-N: the window filled, then one answer (or a timeout: from the acknowledged offset again). */
+  async function goBackNStep() {
+    while (next < total && next - acked < WINDOW_FRAMES * DATA_CHUNK) {
+      const n = Math.min(DATA_CHUNK, total - next);
+      const p = new Uint8Array(4 + n);
+      putU32(p, 0, next);
+      p.set(patch.subarray(next, next + n), 4);
+      await send(FrameType.DATA, p);
+      stats.dataFrames++;
+      if (next < sentUpTo) stats.retransmittedFrames++;
+      next += n;
+      sentUpTo = Math.max(sentUpTo, next);
+      sentEnd = Math.max(sentEnd, next);
+    }
+    const f = await channel.nextFrame(timeoutMs);
+    if (!f) {
+      stats.retransmittedBytes += next - acked;
+      if (++timeouts >= 3) {
+        await reconnect();
+      } else {
+        next = acked;
+        gapAt = -1;
+      }
+      return;
+    }
+    if (f.type === FrameType.ACK && f.payload.length >= 4) {
+      const off = answered('ACK offset', u32(f.payload, 0));
+      if (off < acked) throw wentBackError(f, off);
+      if (off > acked) {
+        acked = off;
+        timeouts = 0;
+        if (next < acked) next = acked;
+        progress(acked);
+      }
+    } else if (f.type === FrameType.NAK && f.payload.length >= 5) {
+      const off = answered('NAK offset', u32(f.payload, 0));
+      const reason = f.payload[4];
+      if (reason === NakReason.RESTARTED) {
+        // The device dropped what it had: its offset is lower than what was acknowledged.
+        stats.restarts++;
+        stats.retransmittedBytes += next - off;
+        acked = off;
+        next = off;
+        gapAt = -1;
+        progress(acked);
+      } else if (off < acked) {
+        throw wentBackError(f, off);
+      } else if (off !== gapAt) {
+        stats.retransmittedBytes += next - off;
+        gapAt = off;
+        acked = off;
+        next = off;
+        progress(acked);
+      }
+    } else if (f.type === FrameType.RESULT) {
+      throwResult(f);
+    }
+  }
+
   for (;;) {
     // Data phase: keep the window full until every byte is acknowledged.
     while (acked < total) {
       checkAbort();
-      if (stats.selectiveRepeat) {
-        await selectiveStep();
-        continue;
-      }
-      while (next < total && next - acked < WINDOW_FRAMES * DATA_CHUNK) {
-        const n = Math.min(DATA_CHUNK, total - next);
-        const p = new Uint8Array(4 + n);
-        putU32(p, 0, next);
-        p.set(patch.subarray(next, next + n), 4);
-        await send(FrameType.DATA, p);
-        stats.dataFrames++;
-        if (next < sentUpTo) stats.retransmittedFrames++;
-        next += n;
-        sentUpTo = Math.max(sentUpTo, next);
-      }
-      const f = await channel.nextFrame(timeoutMs);
-      if (!f) {
-        stats.retransmittedBytes += next - acked;
-        if (++timeouts >= 3) {
-          stats.reconnects++;
-          acked = await begin();
-          timeouts = 0;
-        }
-        next = acked;
-        gapAt = -1;
-        continue;
-      }
-      if (f.type === FrameType.ACK && f.payload.length >= 4) {
-        const off = u32(f.payload, 0);
-        if (off > acked && off <= total) {
-          acked = off;
-          timeouts = 0;
-          if (next < acked) next = acked;
-          progress(acked);
-        }
-      } else if (f.type === FrameType.NAK && f.payload.length >= 5) {
-        const off = u32(f.payload, 0);
-        const reason = f.payload[4];
-        if (off > total) continue;
-        if (reason === NakReason.RESTARTED) {
-          // The device dropped what it had: its offset is lower than what was acknowledged.
-          stats.restarts++;
-          stats.retransmittedBytes += next - off;
-          acked = off;
-          next = off;
-          gapAt = -1;
-          progress(acked);
-        } else if (off >= acked && off !== gapAt) {
-          stats.retransmittedBytes += next - off;
-          gapAt = off;
-          acked = off;
-          next = off;
-          progress(acked);
-        }
-      } else if (f.type === FrameType.RESULT) {
-        throwResult(f);
+      try {
+        if (stats.selectiveRepeat) await selectiveStep();
+        else await goBackNStep();
+      } catch (e) {
+        if (!(e instanceof TransferLost)) throw e;
+        if (++wentBack > maxReconnects) throw new NoAnswerError(`${e.message} (gave up after ${maxReconnects} reconnects)`);
+        await reconnect();
       }
     }
     // Done phase: the device verifies the staged image and answers RESULT (or NAK: back to data).
@@ -715,12 +779,7 @@ export async function sendPatch(channel, patch, options = {}) {
     let f = await channel.nextFrame(timeoutMs * 4);
     while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) f = await channel.nextFrame(timeoutMs * 4);
     if (!f) {
-      if (++timeouts >= 3) {
-        stats.reconnects++;
-        acked = await begin();
-        next = acked;
-        timeouts = 0;
-      }
+      if (++timeouts >= 3) await reconnect();
       continue;
     }
     if (f.type === FrameType.RESULT) {
@@ -729,13 +788,11 @@ export async function sendPatch(channel, patch, options = {}) {
       return stats;
     }
     if (f.type === FrameType.NAK && f.payload.length >= 5) {
-      const off = u32(f.payload, 0);
-      if (off <= total) {
-        if (f.payload[4] === NakReason.RESTARTED) stats.restarts++;
-        acked = off;
-        next = off;
-        gapAt = -1;
-      }
+      const off = checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length');
+      if (f.payload[4] === NakReason.RESTARTED) stats.restarts++;
+      acked = off;
+      next = off;
+      gapAt = -1;
     }
   }
 }
