@@ -187,7 +187,8 @@ static uint32_t map_parts(uint32_t map_bytes) {
     return (map_bytes + FWD_HEADER_PART - 1u) / FWD_HEADER_PART;
 }
 
-/* The layout can take the image and the records its update and install need. */
+/* The layout can take the image and the records its update and install need, and the logs' spare
+ * slots for torn records (FWD_BOOT_LOG_SPARE, FWD_AGENT_LOG_SPARE; docs/DEVICE.md "Torn records"). */
 static fwd_error check_fits(fwd_agent *g, const fwd_header *h) {
     fwd_log boot;
     uint32_t groups;
@@ -197,13 +198,13 @@ static fwd_error check_fits(fwd_agent *g, const fwd_header *h) {
     }
     groups = fwd_swap_groups(g->layout, h->old_size > h->new_size ? h->old_size : h->new_size, 0, NULL, NULL);
     fwd_log_open(&boot, g->layout, g->layout->boot_log);
-    if (1u + 6u * groups + 5u > fwd_log_capacity(&boot)) {
+    if (1u + 6u * groups + 4u + FWD_BOOT_LOG_SPARE > fwd_log_capacity(&boot)) {
         return FWD_ERR_DOES_NOT_FIT;
     }
     if (map_parts(h->map_bytes) > FWD_MAX_MAP_PARTS) {
         return FWD_ERR_DOES_NOT_FIT;
     }
-    needed = FWD_HEADER_PARTS + 2u + map_parts(h->map_bytes);
+    needed = FWD_HEADER_PARTS + 2u + map_parts(h->map_bytes) + FWD_AGENT_LOG_SPARE;
     if (h->block_count > fwd_log_capacity(&g->log) || needed > fwd_log_capacity(&g->log) - h->block_count) {
         return FWD_ERR_DOES_NOT_FIT;
     }
@@ -393,6 +394,16 @@ int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8
 /* How far the bootloader has taken the patch the agent log names. */
 enum install_stage { NOT_INSTALLED = 0, INSTALL_UNDER_WAY = 1, INSTALL_ENDED = 2, STAGE_IO_ERROR = -1 };
 
+/* No slot left in the boot log: an install it names was reverted without it (fwd_boot's
+ * boot_without_log) before the application ran. 1, 0, or -1 on a flash error. */
+static int boot_log_full(const fwd_layout *l) {
+    fwd_log boot;
+    int32_t free_slots;
+    fwd_log_open(&boot, l, l->boot_log);
+    free_slots = fwd_log_free(&boot);
+    return free_slots < 0 ? -1 : free_slots == 0;
+}
+
 /* INSTALL_UNDER_WAY while the bootloader installs, runs on trial or reverts the agent log's patch:
  * the agent log must then stay (fwd_boot acts on the boot log only while the agent log names its
  * patch; erased, it boots the active slot as OLD, no trial, and the unconfirmed image stays).
@@ -400,13 +411,18 @@ enum install_stage { NOT_INSTALLED = 0, INSTALL_UNDER_WAY = 1, INSTALL_ENDED = 2
 static int install_stage(const fwd_layout *l) {
     fwd_agent_records r;
     fwd_boot_records b;
+    int full;
     if (fwd_agent_records_read(l, &r) != 0 || fwd_boot_records_read(l, &b) != 0) {
         return STAGE_IO_ERROR;
     }
     if (!r.active || !b.installed || b.patch_id != r.patch_id) {
         return NOT_INSTALLED;
     }
-    return fwd_boot_install_under_way(&b, r.patch_id) ? INSTALL_UNDER_WAY : INSTALL_ENDED;
+    full = boot_log_full(l);
+    if (full < 0) {
+        return STAGE_IO_ERROR;
+    }
+    return fwd_boot_install_under_way(&b, r.patch_id) && !full ? INSTALL_UNDER_WAY : INSTALL_ENDED;
 }
 
 int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t *from) {
@@ -436,7 +452,13 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
         return FWD_ERR_IO_ERROR;
     }
     if (fwd_boot_awaiting_confirmation(&b)) {
-        return FWD_AGENT_ON_TRIAL;
+        int full = boot_log_full(g->layout);
+        if (full < 0) {
+            return FWD_ERR_IO_ERROR;
+        }
+        if (!full) {
+            return FWD_AGENT_ON_TRIAL;
+        }
     }
     under_way = install_stage(g->layout);
     if (under_way == INSTALL_UNDER_WAY || under_way == STAGE_IO_ERROR) {

@@ -179,7 +179,7 @@ int fwd_log_append(fwd_log *log, uint32_t type, const uint8_t payload[FWD_RECORD
         return -1;
     }
     if ((uint32_t) log->next >= fwd_log_capacity(log)) {
-        return -1; /* full: the agent checked the capacity before the first write */
+        return FWD_LOG_FULL; /* the agent kept spare slots for tears; more tears than that end here */
     }
     r[0] = 'F';
     r[1] = 'W';
@@ -190,6 +190,13 @@ int fwd_log_append(fwd_log *log, uint32_t type, const uint8_t payload[FWD_RECORD
     /* Counted as used before the program: a torn record is skipped, never rewritten. */
     log->next++;
     return f->program(f->user, log->region.offset + (uint32_t) (log->next - 1) * FWD_RECORD, r, FWD_RECORD);
+}
+
+int32_t fwd_log_free(fwd_log *log) {
+    if (log->next < 0 && find_next(log) != 0) {
+        return -1;
+    }
+    return (int32_t) fwd_log_capacity(log) - log->next;
 }
 
 int fwd_log_erase(fwd_log *log) {
@@ -335,7 +342,8 @@ static void boot_record(void *state, const uint8_t *rec) {
 }
 
 uint32_t fwd_boot_max_groups(uint32_t capacity) {
-    /* SwapPlan.recordsNeeded: INSTALL, three steps per group for the swap and for a revert, five markers */
+    /* BootRecords.maxGroups: 1 + 6 x groups + 5 records fit (INSTALL, three steps per group for the swap
+     * and for a revert, five markers: the fit check before FWD_BOOT_LOG_SPARE); not the spare policy */
     return capacity < 12u ? 0u : (capacity - 6u) / 6u;
 }
 

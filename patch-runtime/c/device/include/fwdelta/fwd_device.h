@@ -87,14 +87,24 @@ void fwd_log_open(fwd_log *log, const fwd_layout *l, fwd_region region);
 uint32_t fwd_log_capacity(const fwd_log *log);
 /* Reads slot i: 1 and the record if it is valid (magic and CRC), 0 if not, -1 on I/O error. */
 int fwd_log_read(const fwd_log *log, uint32_t i, uint8_t rec[FWD_RECORD]);
+/* Appends after the last slot that is not erased: 0, -1 on a flash error, FWD_LOG_FULL when no slot
+ * is left (torn records use slots too: docs/DEVICE.md "Torn records"). */
 int fwd_log_append(fwd_log *log, uint32_t type, const uint8_t payload[FWD_RECORD_PAYLOAD]);
+#define FWD_LOG_FULL (-2)
+/* Slots after the last one that is not erased (StatusLog.freeSlots), or -1 on a flash error. */
+int32_t fwd_log_free(fwd_log *log);
 int fwd_log_erase(fwd_log *log);
+/* Slots each log keeps for records torn by power cuts (fwd_agent_begin's fit check; Java
+ * SwapPlan.BOOT_LOG_SPARE, UpdateAgent.AGENT_LOG_SPARE; docs/DEVICE.md "Torn records"). */
+#define FWD_BOOT_LOG_SPARE 8u
+#define FWD_AGENT_LOG_SPARE 4u
 
 /* Agent log record types and boot log record types (docs/DEVICE.md). */
 enum {
     FWD_REC_HEADER = 1, FWD_REC_BEGIN = 2, FWD_REC_BLOCK = 3, FWD_REC_STAGED = 4, FWD_REC_MAP = 5,
     FWD_REC_INSTALL = 16, FWD_REC_STEP = 17, FWD_REC_SWAPPED = 18, FWD_REC_TRIAL = 19,
-    FWD_REC_CONFIRMED = 20, FWD_REC_REVERT = 21, FWD_REC_REVERTED = 22
+    FWD_REC_CONFIRMED = 20, FWD_REC_REVERT = 21, FWD_REC_REVERTED = 22,
+    FWD_REC_FULL = 23 /* fills the boot log when fwd_boot reverted without it: no reader takes it */
 };
 #define FWD_HEADER_PART 52u
 #define FWD_HEADER_PARTS 5u
@@ -141,7 +151,9 @@ typedef struct {
  * phase, or of a group not below the INSTALL's count, or with no INSTALL before it. */
 int fwd_boot_records_read(const fwd_layout *l, fwd_boot_records *b);
 int fwd_boot_records_expect(const fwd_layout *l, uint32_t groups, fwd_boot_records *b);
-/* The most groups whose install and revert a boot log of capacity records holds (as the agent checks). */
+/* The most groups an INSTALL may name in a boot log of capacity records: 1 + 6 x groups + 5 records fit
+ * (install, revert, one more: the fit check before FWD_BOOT_LOG_SPARE; BootRecords.maxGroups). Every
+ * install an agent begins, with or without the spare slots, is within it. */
 uint32_t fwd_boot_max_groups(uint32_t capacity);
 int fwd_boot_awaiting_confirmation(const fwd_boot_records *b);
 /* The bootloader installs, runs on trial or reverts patch_id (the agent log's): from the INSTALL
@@ -240,7 +252,8 @@ typedef struct {
 } fwd_boot_result;
 
 /* Runs at reset: finishes an install or revert under way, then says what the active slot holds.
- * 0, or nonzero: -1 on a flash error, FWD_ERR_BAD_ARGUMENT for a layout fwd_layout_check refuses
+ * With the boot log full it reverts by the slots' checksums, without the log (docs/DEVICE.md "When
+ * the boot log is full"). 0, or nonzero: -1 on a flash error, FWD_ERR_BAD_ARGUMENT for a layout fwd_layout_check refuses
  * (the flash untouched). */
 int fwd_boot(const fwd_layout *l, fwd_boot_result *result);
 /* The application confirms the image it runs on trial (the same results as fwd_boot). */

@@ -68,13 +68,15 @@ final class BootRecords implements StatusLog.Reader {
         return b;
     }
 
-    /** The most groups whose install and revert a log of {@code capacity} records holds (as the agent checks). */
+    /**
+     * The most groups an INSTALL may name in a log of {@code capacity} records: the most for which
+     * 1 + 6 x groups + 5 records fit (the install, its revert and one record more, as the fit check
+     * counted before it kept {@link SwapPlan#BOOT_LOG_SPARE} slots). What the log can hold at all,
+     * not the spare policy: every install an agent begins, with or without the spare slots, is within
+     * it. fwd_log.c's fwd_boot_max_groups is the same.
+     */
     static int maxGroups(int capacity) {
-        int g = 0;
-        while (SwapPlan.recordsNeeded(g + 1) <= capacity) {
-            g++;
-        }
-        return g;
+        return capacity < 12 ? 0 : (capacity - 6) / 6;
     }
 
     @Override

@@ -48,7 +48,9 @@ public final class Bootloader {
     /**
      * Runs at every reset: finishes whatever install or revert is under way, then starts an image.
      * The boot log counts only with records within their limits and an INSTALL naming the swap
-     * plan's group count for the agent log's patch ({@link BootRecords}).
+     * plan's group count for the agent log's patch ({@link BootRecords}). With the boot log full
+     * (torn records use slots too) it reverts by the slots' checksums instead of by the log:
+     * {@link #bootWithoutLog}.
      */
     public BootResult boot() throws IOException {
         AgentRecords agent = AgentRecords.read(agentLog);
@@ -58,6 +60,19 @@ public final class Bootloader {
         PatchHeader h = parse(agent.header);
         List<SwapPlan.Group> plan = SwapPlan.groups(layout, Math.max(h.oldSize(), h.newSize()));
         BootRecords b = BootRecords.read(bootLog, plan.size());
+        if (installLeftWithoutLog(agent, b)) {
+            return bootWithoutLog(h, plan);
+        }
+        try {
+            return bootLogged(agent, h, plan, b);
+        } catch (StatusLog.FullException full) {
+            return bootWithoutLog(h, plan);
+        }
+    }
+
+    /** The boot by the log: {@code b} read with the swap plan's group count for the agent log's patch. */
+    private BootResult bootLogged(AgentRecords agent, PatchHeader h, List<SwapPlan.Group> plan, BootRecords b)
+            throws IOException {
         if (b.concerns(agent.patchId)) {
             if (b.revertStarted) {
                 if (!b.reverted) {
@@ -80,7 +95,7 @@ public final class Bootloader {
                 BootRecords.write(bootLog, BootRecords.REVERTED);
                 return expect(h, BootResult.Image.OLD, false);
             }
-            BootRecords.write(bootLog, BootRecords.TRIAL);
+            writeTrial();
             return expect(h, BootResult.Image.NEW, true);
         }
         // Erasing the boot log drops the only record of a swap under way: only when the slots hold
@@ -90,7 +105,7 @@ public final class Bootloader {
             BootRecords.writeInstall(bootLog, agent.patchId, plan.size());
             swap(BootRecords.PASS_INSTALL, BootRecords.read(bootLog, plan.size()), plan);
             BootRecords.write(bootLog, BootRecords.SWAPPED);
-            BootRecords.write(bootLog, BootRecords.TRIAL);
+            writeTrial();
             return expect(h, BootResult.Image.NEW, true);
         }
         return expect(h, BootResult.Image.OLD, false);
@@ -183,6 +198,111 @@ public final class Bootloader {
         // through the copy buffer, free between swaps (as fwd_boot.c's slot_holds)
         return SlotChecksums.read(flash, slot.offset(), expected.size(),
                 ImageChecksums.Accumulator.toCheck(expected), buffer).matches(expected);
+    }
+
+    // ---- A boot log with no slot left (docs/DEVICE.md "When the boot log is full"); as fwd_boot.c ----
+
+    /** Fills the boot log's last slots when the bootloader reverted without it: no record type reads it. */
+    static final int FULL = 23;
+
+    /**
+     * TRIAL only while a slot stays free after it, for CONFIRMED or REVERT: else the log counts as
+     * full ({@link #bootWithoutLog}), so that a full log never leaves the new image on trial.
+     */
+    private void writeTrial() throws IOException {
+        if (bootLog.freeSlots() < 2) {
+            throw new StatusLog.FullException("boot log has no slot for TRIAL and the record after it");
+        }
+        BootRecords.write(bootLog, BootRecords.TRIAL);
+    }
+
+    /**
+     * The boot log names the agent log's install (an INSTALL within the limits, naming the swap
+     * plan's group count: {@code b} as {@link #boot} reads it), has no slot left, and has neither
+     * CONFIRMED nor REVERTED.
+     */
+    private boolean installLeftWithoutLog(AgentRecords agent, BootRecords b) {
+        return b.installUnderWay(agent.patchId) && bootLog.freeSlots() == 0;
+    }
+
+    /**
+     * The boot log has no slot left for the install or revert under way: the install ends reverted
+     * (the old image, which ran before it, in the active slot), without a record. The last free slot,
+     * if any, is filled first, so every later boot comes here before it touches a slot. Where the
+     * swap stands is found by content: the furthest position, back to the last logged step (STEPs
+     * read within their limits, as {@link #boot} reads them), at which both the old and the new
+     * image, read from where that position puts each group, match the header's checksums; from there
+     * every phase's source is intact and its destination holds no image byte, so it runs to the end
+     * of the revert pass, and after a cut the search finds a position again (once the revert is done,
+     * the first one tried: the end). The result is the one of a reverted log: OLD, confirmed by the
+     * active slot's checksums (UNKNOWN if no position matched and the slot does not hold it).
+     * {@code groups} is the swap plan, whose count the log's INSTALL names.
+     */
+    private BootResult bootWithoutLog(PatchHeader h, List<SwapPlan.Group> groups) throws IOException {
+        while (bootLog.freeSlots() > 0) {
+            BootRecords.write(bootLog, FULL);
+        }
+        int last = 6 * groups.size();
+        int logged = loggedPosition(BootRecords.read(bootLog, groups.size()), groups.size());
+        for (int q = last; q >= logged; q--) {
+            if (holdsAt(groups, q, true, h.newImage()) && holdsAt(groups, q, false, h.oldImage())) {
+                for (int step = q + 1; step <= last; step++) {
+                    int inPass = (step - 1) % (3 * groups.size());
+                    runPhase(groups.get(inPass / 3), inPass % 3 + 1);
+                }
+                break;
+            }
+        }
+        return expect(h, BootResult.Image.OLD, false);
+    }
+
+    /**
+     * Swap position: steps done of the install pass (1..3 x groups) and then of the revert pass, 0
+     * to 6 x groups; as far as the log says. The log's STEPs are within the INSTALL's count and phases
+     * 1..3 ({@link BootRecords}); clamped all the same.
+     */
+    private static int loggedPosition(BootRecords b, int groups) {
+        long q = 0;
+        if (b.lastGroup[BootRecords.PASS_REVERT] >= 0) {
+            q = 3L * groups + 3L * b.lastGroup[BootRecords.PASS_REVERT] + b.lastPhase[BootRecords.PASS_REVERT];
+        } else if (b.swapped || b.revertStarted) {
+            q = 3L * groups;
+        } else if (b.lastGroup[BootRecords.PASS_INSTALL] >= 0) {
+            q = 3L * b.lastGroup[BootRecords.PASS_INSTALL] + b.lastPhase[BootRecords.PASS_INSTALL];
+        }
+        return (int) Math.max(0, Math.min(q, 6L * groups));
+    }
+
+    /** Whether the new (or old) image, read group by group from where position {@code q} puts it, matches. */
+    private boolean holdsAt(List<SwapPlan.Group> groups, int q, boolean newImage, ImageChecksums expected) {
+        int pass = q > 3 * groups.size() ? BootRecords.PASS_REVERT : BootRecords.PASS_INSTALL;
+        int done = q - pass * 3 * groups.size();
+        // the install pass moves the new image into the active slot, the revert pass the old one
+        boolean incoming = newImage == (pass == BootRecords.PASS_INSTALL);
+        ImageChecksums.Accumulator acc = ImageChecksums.Accumulator.toCheck(expected);
+        for (int j = 0; j < groups.size(); j++) {
+            SwapPlan.Group g = groups.get(j);
+            long base = groupAt(j, done / 3, done % 3, incoming, g);
+            for (long at = g.offset(); at < g.offset() + g.length() && at < expected.size(); at += CHUNK) {
+                int n = (int) Math.min(CHUNK, Math.min(g.offset() + g.length(), expected.size()) - at);
+                flash.read(base + at - g.offset(), buffer, 0, n);
+                acc.update(buffer, 0, n);
+            }
+        }
+        return acc.result().matches(expected);
+    }
+
+    /** Where group {@code j} of the image a pass moves in (or out) lies once group {@code g} has {@code phases} done. */
+    private long groupAt(int j, int g, int phases, boolean incoming, SwapPlan.Group group) {
+        long active = layout.active().offset() + group.offset();
+        long staging = layout.staging().offset() + group.offset();
+        if (j < g) {
+            return incoming ? active : staging;
+        }
+        if (incoming) {
+            return j == g && phases >= 1 ? layout.scratch().offset() : staging;
+        }
+        return j == g && phases == 2 ? staging : active;
     }
 
     private static PatchHeader parse(byte[] header) {

@@ -92,11 +92,18 @@ final class StatusLog {
         return record[0] == 'F' && record[1] == 'W' && crcOk() ? record : null;
     }
 
-    /** Writes the {@link #draft()} as a record of {@code type} after the last record. */
+    /** An append found no erased slot left (torn records use slots too: docs/DEVICE.md "Torn records"). */
+    static final class FullException extends IOException {
+        FullException(String message) {
+            super(message);
+        }
+    }
+
+    /** Writes the {@link #draft()} as a record of {@code type} after the last record; {@link FullException} if none is left. */
     void append(int type) throws IOException {
         int next = nextFree();
         if (next >= capacity()) {
-            throw new IOException("status log at 0x" + Long.toHexString(region.offset()) + " is full ("
+            throw new FullException("status log at 0x" + Long.toHexString(region.offset()) + " is full ("
                     + capacity() + " records)");
         }
         record[0] = 'F';
@@ -113,6 +120,11 @@ final class StatusLog {
         for (int s = map.sectorAt(region.offset()); s < map.count() && map.start(s) < region.end(); s++) {
             flash.erase(s);
         }
+    }
+
+    /** Slots after the last one that is not erased: how many records can still be appended. */
+    int freeSlots() {
+        return capacity() - nextFree();
     }
 
     private int nextFree() {

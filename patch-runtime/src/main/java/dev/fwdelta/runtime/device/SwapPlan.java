@@ -15,9 +15,19 @@ final class SwapPlan {
     record Group(long offset, long length, int firstSector, int sectors) {
     }
 
-    /** Records an install can need: INSTALL, three steps per group for the swap and for a revert, five markers. */
+    /**
+     * Boot log slots kept for records torn by power cuts (each cut during an append uses a slot);
+     * fwd_device.h's FWD_BOOT_LOG_SPARE. More tears than this make the bootloader revert without
+     * the log (docs/DEVICE.md "When the boot log is full").
+     */
+    static final int BOOT_LOG_SPARE = 8;
+
+    /**
+     * Records an install can need: INSTALL, three steps per group for the swap and for a revert,
+     * SWAPPED, TRIAL, REVERT, REVERTED (or CONFIRMED instead of the revert); and the spare slots.
+     */
     static long recordsNeeded(int groups) {
-        return 1 + 6L * groups + 5;
+        return 1 + 6L * groups + 4 + BOOT_LOG_SPARE;
     }
 
     static List<Group> groups(DeviceLayout layout, long bytes) {

@@ -86,17 +86,33 @@ public final class UpdateAgent {
     /** Why begin and abort refuse while the bootloader installs, runs on trial or reverts an update. */
     public static final String ON_TRIAL = "the running image is on trial: confirm it before the next update";
 
-    /** Whether the bootloader installs, runs on trial or reverts the patch the agent log names. */
+    /**
+     * Agent log slots kept for records torn by power cuts (fwd_device.h's FWD_AGENT_LOG_SPARE);
+     * more tears than this fail the receive, and the next begin starts the update again in an erased
+     * log (docs/DEVICE.md "Torn records").
+     */
+    static final int AGENT_LOG_SPARE = 4;
+
+    /**
+     * Whether the bootloader installs, runs on trial or reverts the patch the agent log names. Not
+     * with a full boot log: the bootloader then reverted without it before the application ran.
+     */
     private boolean installUnderWay() {
         AgentRecords r = AgentRecords.read(log);
-        return r.active() && BootRecords.read(new StatusLog(flash, layout.bootLog())).installUnderWay(r.patchId);
+        return r.active() && BootRecords.read(new StatusLog(flash, layout.bootLog())).installUnderWay(r.patchId)
+                && !bootLogFull();
+    }
+
+    /** No slot left in the boot log: an install it names was reverted without it (docs/DEVICE.md). */
+    private boolean bootLogFull() {
+        return new StatusLog(flash, layout.bootLog()).freeSlots() == 0;
     }
 
     /** Whether the bootloader installed the agent log's patch and then confirmed or reverted it. */
     private boolean installEnded() {
         AgentRecords r = AgentRecords.read(log);
         BootRecords boot = BootRecords.read(new StatusLog(flash, layout.bootLog()));
-        return r.active() && boot.concerns(r.patchId) && !boot.installUnderWay(r.patchId);
+        return r.active() && boot.concerns(r.patchId) && !installUnderWay();
     }
 
     public State state() {
@@ -125,7 +141,8 @@ public final class UpdateAgent {
         }
         // Kept zero-padded to 256 bytes: the log stores that many whatever the format.
         byte[] h = Arrays.copyOf(Arrays.copyOf(patchHeader, size), Limits.HEADER_SIZE);
-        if (BootRecords.read(new StatusLog(flash, layout.bootLog())).awaitingConfirmation() || installUnderWay()) {
+        if ((BootRecords.read(new StatusLog(flash, layout.bootLog())).awaitingConfirmation() && !bootLogFull())
+                || installUnderWay()) {
             throw new IllegalStateException(ON_TRIAL); // a new update would erase the agent log
         }
         if (state != State.IDLE && state != State.FAILED && Arrays.equals(h, header)) {
@@ -153,7 +170,8 @@ public final class UpdateAgent {
                     + SwapPlan.recordsNeeded(groups) + " boot log records)", Math.max(parsed.oldSize(), parsed.newSize()),
                     0, layout.active().size());
         }
-        long needed = AgentRecords.HEADER_PARTS + 2 + AgentRecords.mapParts(parsed.mapLength()) + parsed.blockCount();
+        long needed = AgentRecords.HEADER_PARTS + 2 + AgentRecords.mapParts(parsed.mapLength()) + parsed.blockCount()
+                + AGENT_LOG_SPARE;
         if (needed > log.capacity()) {
             // The range left for blocks is what the log holds after the header and map records.
             throw PatchException.outOfRange(ErrorCode.DOES_NOT_FIT, "block_count (progress records)",

@@ -28,8 +28,11 @@ class DeviceRamTest {
     /** 255 shift entries and the prefix: the largest map, logged in 40 MAP records of 52 bytes. */
     private static final int MAP_ENTRIES = 255;
     private static final int MAP_PARTS = (8 * (MAP_ENTRIES + 1) + 51) / 52;
-    /** Blocks that fill the agent log: five HEADER records, BEGIN, the MAP records, a BLOCK each, STAGED. */
-    private static final int BLOCKS = LOG_RECORDS - 5 - 1 - MAP_PARTS - 1;
+    /**
+     * Blocks that fill the agent log as far as the fit check lets them: five HEADER records, BEGIN,
+     * the MAP records, a BLOCK each, STAGED, and the slots kept for torn records.
+     */
+    private static final int BLOCKS = LOG_RECORDS - 5 - 1 - MAP_PARTS - 1 - UpdateAgent.AGENT_LOG_SPARE;
     /**
      * The bootloader's RAM as docs/DEVICE.md states it: a 256-byte copy buffer, one 64-byte
      * record, what the two logs say (424 bytes: fwd_agent_records with the 256-byte header, and
@@ -108,7 +111,8 @@ class DeviceRamTest {
         long fewBytes = bytes[0];
         long fullBytes = bytes[1];
         System.out.printf("agent heap to restart: %d bytes with %d agent records, %d with %d agent and %d boot records;"
-                + " decoder_ram %d%n", fewBytes, 5 + 1 + MAP_PARTS, fullBytes, LOG_RECORDS - 2, LOG_RECORDS,
+                + " decoder_ram %d%n", fewBytes, 5 + 1 + MAP_PARTS, fullBytes, LOG_RECORDS - 2 - UpdateAgent.AGENT_LOG_SPARE,
+                LOG_RECORDS,
                 ram - AGENT_RAM);
         assertTrue(fullBytes - fewBytes <= 256, "restarting the agent allocated " + fewBytes + " bytes for "
                 + (5 + 1 + MAP_PARTS) + " records, " + fullBytes + " for a full log");
