@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.runtime.flash.Sizes;
 import picocli.CommandLine;
 
 /**
- * Parses decimal or 0x-prefixed hexadecimal non-negative numbers up to a field's width: a value
- * that does not fit is refused with the range, never truncated. The subclasses are the widths
+ * Parses decimal (010 is ten, not octal eight) or 0x-prefixed hexadecimal non-negative numbers up
+ * to a field's width ({@link Sizes#parseUnsigned}): a value that does not fit is refused with the
+ * range, never truncated. The subclasses are the widths
  * options use (picocli makes converters by their no-argument constructor).
  */
 public class UnsignedNumber implements CommandLine.ITypeConverter<Long> {
@@ -39,7 +41,7 @@ public class UnsignedNumber implements CommandLine.ITypeConverter<Long> {
     public Long convert(String value) {
         long n;
         try {
-            n = Long.decode(value.trim());
+            n = Sizes.parseUnsigned(value);
         } catch (NumberFormatException e) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a number (decimal or 0x hex, 0 to "
                     + max + ")");

@@ -68,6 +68,25 @@ class CliTest {
         assertEquals(12, Main.commandLineFor(new String[] {"nonsense"}).getSubcommands().size());
     }
 
+    /**
+     * A zero-padded number is decimal: 010 is ten, not octal eight (Long.decode's reading, which
+     * signed a wrong firmware_version); signs and '#' are refused.
+     */
+    @Test
+    void zeroPaddedNumbersAreDecimal() throws Exception {
+        assertEquals(0, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(),
+                "--firmware-version", "010", "--hardware-id", "0010"), err.toString());
+        PatchHeader h = PatchHeader.parse(Files.readAllBytes(patch));
+        assertEquals(10, h.firmwareVersion());
+        assertEquals(10, h.hardwareId());
+        for (String bad : new String[] {"#10", "+10", "-1", "0x", "1_0", "\u0661\u0660"}) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, run("diff", oldBin.toString(), newBin.toString(), "-o", patch.toString(),
+                    "--firmware-version", bad), bad);
+            assertTrue(err.toString().contains("is not a number (decimal or 0x hex"), bad + ": " + err);
+        }
+    }
+
     @Test
     void diffApplyRoundTrip() throws Exception {
         diff();

@@ -173,7 +173,7 @@ public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, 
     private static long parseNumber(String key, String text, long lo, long hi) {
         long v;
         try {
-            v = Long.decode(text.trim());
+            v = Sizes.parseUnsigned(text);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("layout: " + key + " is not a number: '" + text.trim() + "'");
         }

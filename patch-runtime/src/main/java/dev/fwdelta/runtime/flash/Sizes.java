@@ -20,10 +20,23 @@ public final class Sizes {
         if (unit != 1) {
             v = v.substring(0, v.length() - 1);
         }
-        long n = Long.decode(v.trim());
-        if (n < 0) {
-            throw new NumberFormatException("'" + s + "' is negative");
+        return Math.multiplyExact(parseUnsigned(v), unit);
+    }
+
+    /**
+     * A non-negative number written in decimal (leading zeros allowed: 010 is ten) or as 0x hex,
+     * nothing else: Long.decode read 010 as octal eight (a zero-padded firmware version signed
+     * wrongly) and took signs and '#'. {@link NumberFormatException} if it is not one or does not fit
+     * in 63 bits.
+     */
+    public static long parseUnsigned(String s) {
+        String v = s.trim();
+        boolean hex = v.startsWith("0x") || v.startsWith("0X");
+        String digits = hex ? v.substring(2) : v;
+        boolean digitsOnly = digits.chars().allMatch(c -> c < 128 && Character.digit(c, hex ? 16 : 10) >= 0);
+        if (digits.isEmpty() || !digitsOnly) {
+            throw new NumberFormatException("'" + s + "' is not a decimal or 0x hex number");
         }
-        return Math.multiplyExact(n, unit);
+        return Long.parseLong(digits, hex ? 16 : 10); // NumberFormatException past 2^63 - 1
     }
 }
