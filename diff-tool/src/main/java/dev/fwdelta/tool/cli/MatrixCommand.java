@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -69,7 +70,6 @@ final class MatrixCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectories(outDir);
         if (!merge.isEmpty()) {
             return merge();
         }
@@ -88,6 +88,8 @@ final class MatrixCommand implements Callable<Integer> {
         Set<String> fromShas = new HashSet<>();
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
         CommandOutput out = json.output(spec);
+        // Only once every option is known good: a usage error leaves no new directory behind.
+        Files.createDirectories(outDir);
         for (int i = 0; i < olds.size(); i++) {
             if (i % s[1] != s[0] - 1) {
                 continue;
@@ -152,14 +154,17 @@ final class MatrixCommand implements Callable<Integer> {
      * and every patch file's size and SHA-256 as its manifest records them.
      */
     private int merge() throws Exception {
+        refuseOptionsOtherThanMerge();
         ReleaseManifest.Target target = null;
         Path first = null;
         List<ReleaseManifest.Entry> all = new ArrayList<>();
         List<byte[]> patches = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Set<String> files = new HashSet<>();
+        Map<Path, String> shards = new LinkedHashMap<>();
         for (Path m : merge) {
             ReleaseManifest manifest = ReleaseManifest.read(m);
+            shards.put(m, manifest.shard());
             if (target == null) {
                 target = manifest.target();
                 first = m;
@@ -180,6 +185,8 @@ final class MatrixCommand implements Callable<Integer> {
                 all.add(e);
             }
         }
+        refuseMissingShards(shards);
+        Files.createDirectories(outDir);
         for (int i = 0; i < all.size(); i++) {
             AtomicOutput.write(outDir.resolve(all.get(i).file()), patches.get(i), merge.toArray(Path[]::new));
         }
@@ -189,6 +196,71 @@ final class MatrixCommand implements Callable<Integer> {
         r.put("merged_manifests", merge.size());
         json.output(spec).result(r, w -> w.printf("merged %d manifests: %d patches%n", merge.size(), all.size()));
         return ExitCodes.OK;
+    }
+
+    /** The options --merge takes: the rest build patches, and a merge builds none (nor re-signs any). */
+    private static final Set<String> MERGE_OPTIONS = Set.of("--merge", "--out", JsonOption.NAME);
+
+    /** Refuses, naming it, any option given with --merge that a merge would not use. */
+    private void refuseOptionsOtherThanMerge() {
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!MERGE_OPTIONS.contains(o.longestName())) {
+                throw new IllegalArgumentException(o.longestName() + " does not go with --merge: a merge copies "
+                        + "the shards' patches as they are (give " + o.longestName() + " to the shard builds)");
+            }
+        }
+    }
+
+    /**
+     * Refuses a merge of shards "i/n" that leaves out one of the n, or has one twice: the merged
+     * manifest would lack the old versions of the shards not given. A whole build ("1/1") is
+     * complete alone; when a manifest records no "i/n" (an earlier merge), nothing is checked.
+     */
+    private static void refuseMissingShards(Map<Path, String> shards) {
+        Map<Integer, Path> given = new LinkedHashMap<>();
+        int count = 0;
+        Path first = null;
+        for (Map.Entry<Path, String> e : shards.entrySet()) {
+            int[] s = shardOf(e.getValue());
+            if (s == null) {
+                return;
+            }
+            if (s[1] == 1) {
+                continue;
+            }
+            if (first == null) {
+                count = s[1];
+                first = e.getKey();
+            } else if (s[1] != count) {
+                throw new IllegalArgumentException(e.getKey() + " is shard " + e.getValue() + " but " + first
+                        + " is a shard of " + count + ": merge the shards of one --shard count");
+            }
+            Path twice = given.put(s[0], e.getKey());
+            if (twice != null) {
+                throw new IllegalArgumentException(e.getKey() + " and " + twice + " are both shard " + e.getValue());
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            if (!given.containsKey(i)) {
+                missing.add(i + "/" + count);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("--merge is missing shard" + (missing.size() == 1 ? " " : "s ")
+                    + String.join(", ", missing) + ": give the manifest of every shard of " + count);
+        }
+    }
+
+    /** {i, n} of a manifest's "i/n" shard, or null for anything else ("merged"). */
+    private static int[] shardOf(String shard) {
+        if (shard == null || !shard.matches("[0-9]{1,9}/[0-9]{1,9}")) {
+            return null;
+        }
+        String[] parts = shard.split("/");
+        int i = Integer.parseInt(parts[0]);
+        int n = Integer.parseInt(parts[1]);
+        return n >= 1 && i >= 1 && i <= n ? new int[] {i, n} : null;
     }
 
     private Map<String, Object> summary(String shardName, int patches) {

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -160,9 +161,68 @@ class MatrixTest {
                 s2.resolve("manifest.json").toString(), "--out", merged.toString()));
         assertTrue(err.toString().contains("2-to-3.fwd does not match its manifest"), err.toString());
         assertEquals(1, err.toString().lines().count(), err.toString());
-        try (var files = Files.list(merged)) {
-            assertEquals(0, files.count(), "nothing merged when one patch is bad");
+        assertFalse(Files.exists(merged), "nothing merged, not even --out made, when one patch is bad");
+    }
+
+    /** Builds two small shards 1/2 and 2/2 of one release, in s1 and s2; their manifests. */
+    private String[] buildTwoShards() throws Exception {
+        Path s1 = dir.resolve("s1");
+        Path s2 = dir.resolve("s2");
+        Random r = new Random(5);
+        byte[] image = new byte[2048];
+        r.nextBytes(image);
+        Path newImage = Files.write(dir.resolve("new.bin"), image);
+        image[7] ^= 1;
+        Path old1 = Files.write(dir.resolve("old1.bin"), image);
+        image[9] ^= 1;
+        Path old2 = Files.write(dir.resolve("old2.bin"), image);
+        String[] common = {"--new", newImage.toString(), "--old", old1.toString(), "--old", old2.toString()};
+        assertEquals(0, run(concat(common, "--out", s1.toString(), "--shard", "1/2")), err.toString());
+        assertEquals(0, run(concat(common, "--out", s2.toString(), "--shard", "2/2")), err.toString());
+        err.getBuffer().setLength(0);
+        return new String[] {s1.resolve("manifest.json").toString(), s2.resolve("manifest.json").toString()};
+    }
+
+    /** --merge copies patches as they are: an option that would build, sign or pick shards is refused, named. */
+    @Test
+    void mergeRefusesTheOptionsOfABuild() throws Exception {
+        String[] shards = buildTwoShards();
+        Path key = dir.resolve("k.pem");
+        assertEquals(0, run("keygen", "-o", key.toString()), err.toString());
+        String[][] refused = {{"--key", key.toString()}, {"--shard", "5/2"}, {"--new", dir.resolve("new.bin").toString()},
+            {"--old", dir.resolve("old1.bin").toString()}, {"--address", "0x8000000"}, {"--region", "0x0-0x1000"},
+            {"--firmware-version", "99"}, {"--hardware-id", "7"}, {"--codec", "lz77"}, {"--ram-budget", "16384"},
+            {"--block-size", "4096"}};
+        Path merged = dir.resolve("merged");
+        for (String[] option : refused) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, run("matrix", "--merge", shards[0], shards[1], "--out", merged.toString(),
+                    option[0], option[1], "--json"), option[0]);
+            assertEquals("fwdelta: error: " + option[0] + " does not go with --merge", err.toString().lines()
+                    .findFirst().orElse("").replaceAll(":( a merge).*", ""), err.toString());
+            assertEquals(1, err.toString().lines().count(), err.toString());
+            assertFalse(Files.exists(merged), option[0]);
         }
+    }
+
+    @Test
+    void mergeRefusesAMissingShardAndNamesIt() throws Exception {
+        String[] shards = buildTwoShards();
+        Path merged = dir.resolve("merged");
+        assertEquals(ExitCodes.USAGE, run("matrix", "--merge", shards[0], "--out", merged.toString()));
+        assertTrue(err.toString().startsWith("fwdelta: error: --merge is missing shard 2/2"), err.toString());
+        assertFalse(Files.exists(merged));
+        assertEquals(0, run("matrix", "--merge", shards[1], shards[0], "--out", merged.toString()), err.toString());
+        assertEquals(2, manifest(merged).getAsJsonArray("patches").size());
+    }
+
+    @Test
+    void aUsageErrorMakesNoOutputDirectory() throws Exception {
+        Path out = dir.resolve("out");
+        assertEquals(ExitCodes.USAGE, run("matrix", "--new", "a", "--old", "b", "--out", out.toString(),
+                "--shard", "0/0"));
+        assertEquals(ExitCodes.USAGE, run("matrix", "--old", "b", "--out", out.toString()));
+        assertFalse(Files.exists(out), "--out made before the usage error");
     }
 
     @Test
