@@ -131,8 +131,11 @@ final class MatrixCommand implements Callable<Integer> {
         ReleaseManifest.Target target = new ReleaseManifest.Target(to, newPath.getFileName().toString(),
                 newImage.length, hex(newSums.sha256()), Long.toUnsignedString(options.firmwareVersion()),
                 String.format("0x%08x", options.hardwareId()));
+        List<Path> inputs = new ArrayList<>(olds);
+        inputs.add(newPath);
+        inputs.add(key);
         new ReleaseManifest(ReleaseManifest.VERSION, target, shard == null ? "1/1" : shard, entries)
-                .write(outDir.resolve("manifest.json"));
+                .write(outDir.resolve("manifest.json"), inputs.toArray(Path[]::new));
         out.result(summary(shard == null ? "1/1" : shard, entries.size()), w -> { });
         return ExitCodes.OK;
     }
@@ -155,10 +158,14 @@ final class MatrixCommand implements Callable<Integer> {
      */
     private int merge() throws Exception {
         refuseOptionsOtherThanMerge();
+        Path[] inputs = merge.toArray(Path[]::new);
+        // Before anything is read: --out DIR1 would replace shard 1's manifest with the merged one.
+        AtomicOutput.refuseInputs(outDir.resolve("manifest.json"), inputs);
         ReleaseManifest.Target target = null;
         Path first = null;
         List<ReleaseManifest.Entry> all = new ArrayList<>();
         List<byte[]> patches = new ArrayList<>();
+        List<Path> sources = new ArrayList<>(merge);
         Set<String> seen = new HashSet<>();
         Set<String> files = new HashSet<>();
         Map<Path, String> shards = new LinkedHashMap<>();
@@ -182,16 +189,19 @@ final class MatrixCommand implements Callable<Integer> {
                             + " (rebuild the shards with the same --old list, so clashing names get a hash)");
                 }
                 patches.add(ReleaseManifest.verifiedPatch(dir, e));
+                sources.add(dir.resolve(e.file()));
                 all.add(e);
             }
         }
         refuseMissingShards(shards);
         Files.createDirectories(outDir);
+        Path[] notOver = sources.toArray(Path[]::new);
         for (int i = 0; i < all.size(); i++) {
-            AtomicOutput.write(outDir.resolve(all.get(i).file()), patches.get(i), merge.toArray(Path[]::new));
+            AtomicOutput.write(outDir.resolve(all.get(i).file()), patches.get(i), notOver);
         }
         all.sort(Comparator.comparing(ReleaseManifest.Entry::from));
-        new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve("manifest.json"));
+        new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve("manifest.json"),
+                notOver);
         Map<String, Object> r = summary("merged", all.size());
         r.put("merged_manifests", merge.size());
         json.output(spec).result(r, w -> w.printf("merged %d manifests: %d patches%n", merge.size(), all.size()));

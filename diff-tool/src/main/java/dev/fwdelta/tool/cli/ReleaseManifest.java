@@ -62,8 +62,9 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
 
-    void write(Path path) throws IOException {
-        AtomicOutput.write(path, (GSON.toJson(this) + "\n").getBytes(StandardCharsets.UTF_8));
+    /** Writes the manifest to {@code path}, refused if it is one of {@code inputs}. */
+    void write(Path path, Path... inputs) throws IOException {
+        AtomicOutput.write(path, (GSON.toJson(this) + "\n").getBytes(StandardCharsets.UTF_8), inputs);
     }
 
     public static ReleaseManifest read(Path path) throws IOException {

@@ -216,6 +216,18 @@ class MatrixTest {
         assertEquals(2, manifest(merged).getAsJsonArray("patches").size());
     }
 
+    /** --out DIR1 with DIR1/manifest.json among the merged: refused, shard 1's manifest untouched. */
+    @Test
+    void mergeRefusesAnOutputManifestThatIsAnInput() throws Exception {
+        String[] shards = buildTwoShards();
+        byte[] shard1 = Files.readAllBytes(Path.of(shards[0]));
+        assertEquals(ExitCodes.USAGE, run("matrix", "--merge", shards[0], shards[1], "--out",
+                dir.resolve("s1").toString()));
+        assertTrue(err.toString().startsWith("fwdelta: error: the output " + dir.resolve("s1").resolve("manifest.json")
+                + " is the input " + shards[0]), err.toString());
+        assertArrayEquals(shard1, Files.readAllBytes(Path.of(shards[0])), "shard 1's manifest replaced");
+    }
+
     @Test
     void aUsageErrorMakesNoOutputDirectory() throws Exception {
         Path out = dir.resolve("out");
