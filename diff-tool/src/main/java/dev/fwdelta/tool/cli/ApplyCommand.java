@@ -15,6 +15,7 @@ import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.image.ImageFormat;
 import dev.fwdelta.tool.image.ImageLoader;
 import dev.fwdelta.tool.image.RecordWriter;
+import dev.fwdelta.tool.io.BoundedFile;
 import java.io.PrintWriter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -85,7 +86,9 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AtomicOutput.refuseInputs(output, oldPath, patchPath);
+        BoundedFile.requireFile(oldPath);
+        BoundedFile.requireFile(patchPath);
+        AtomicOutput.check(output, oldPath, patchPath);
         ImageFormat outFormat = outputFormat(output);
         if (Bsdiff40Format.isBsdiff40(patchPath)) {
             return applyBsdiff40(outFormat);

@@ -4,6 +4,7 @@ package dev.fwdelta.tool.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,17 +35,17 @@ final class AtomicOutput implements AutoCloseable {
     }
 
     private final Path target;
+    /** The output as the user named it, for errors: never the temporary file. */
+    private final Path named;
     private final Path temp;
     private final OutputStream out;
     private boolean committed;
 
     AtomicOutput(Path target, Path... inputs) throws IOException {
         this.target = resolveLinks(target);
-        refuseInputs(target, inputs);
+        this.named = target;
+        check(target, inputs);
         Path dir = this.target.getParent();
-        if (!Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir.toString(), null, "output directory does not exist");
-        }
         this.temp = createTemp(dir, this.target.getFileName().toString());
         LIVE_TEMPS.add(temp);
         this.out = Files.newOutputStream(temp);
@@ -67,6 +68,21 @@ final class AtomicOutput implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses {@code output}, before a command does any work, if it could not be written when the
+     * work is done: one of {@code inputs}, a directory, or in a directory that does not exist.
+     */
+    static void check(Path output, Path... inputs) throws IOException {
+        refuseInputs(output, inputs);
+        Path out = resolveLinks(output);
+        if (Files.isDirectory(out)) {
+            throw new FileSystemException(output.toString(), null, "is a directory: name the output file in it");
+        }
+        if (!Files.isDirectory(out.getParent())) {
+            throw new NoSuchFileException(out.getParent().toString(), null, "output directory does not exist");
         }
     }
 
@@ -103,7 +119,14 @@ final class AtomicOutput implements AutoCloseable {
 
     void commit() throws IOException {
         out.close();
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileSystemException e) {
+            // The move's error names the temporary file, which the user never gave: name the output.
+            IOException n = new FileSystemException(named.toString(), null, e.getReason());
+            n.initCause(e);
+            throw n;
+        }
         LIVE_TEMPS.remove(temp);
         committed = true;
     }

@@ -65,7 +65,7 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AtomicOutput.refuseInputs(output, oldPath, newPath, key);
+        AtomicOutput.check(output, oldPath, newPath, key);
         long raw = address == null ? FirmwareImage.NO_ADDRESS : address;
         FirmwareImage[] both = images.loadBoth(oldPath, newPath, raw, spec.commandLine().getErr());
         FirmwareImage oldFile = both[0];

@@ -7,6 +7,7 @@ import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustedKey;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Format;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Summary;
+import dev.fwdelta.tool.io.BoundedFile;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -39,6 +40,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BoundedFile.requireFile(patchPath);
         Map<String, Object> fields = new LinkedHashMap<>();
         if (Bsdiff40Format.isBsdiff40(patchPath)) {
             describeBsdiff40(fields);

@@ -8,6 +8,7 @@ import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.tool.io.BoundedFile;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
                         long rawTotal, boolean payloadHashMatches) {
 
     static PatchFileSummary read(Path path) throws IOException {
+        BoundedFile.requireFile(path);
         long fileSize = Files.size(path);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
             byte[] head = headerBytes(in);
@@ -74,6 +76,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
 
     /** The patch's header alone, checked: what {@code apply} looks at before it writes anything. */
     static PatchHeader readHeader(Path path) throws IOException {
+        BoundedFile.requireFile(path);
         try (InputStream in = Files.newInputStream(path)) {
             return PatchHeader.parse(headerBytes(in));
         }

@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.image;
 
 import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.tool.io.BoundedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ public final class ImageLoader {
 
     /** The format of the file at {@code path}, checked against its extension. */
     public static ImageFormat detect(Path path) throws IOException {
+        BoundedFile.requireFile(path);
         String name = path.getFileName().toString();
         if (isSharedLibrary(name)) {
             return ImageFormat.BIN;

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,16 +33,40 @@ public final class BoundedFile {
         if (maxBytes < 0 || maxBytes > MAX_BYTES) {
             throw new IllegalArgumentException("maxBytes " + maxBytes + " (valid range 0.." + MAX_BYTES + ")");
         }
+        requireFile(path);
         if (Files.isRegularFile(path) && Files.size(path) > maxBytes) {
             throw tooLarge(path, Long.toString(Files.size(path)), maxBytes, what);
         }
+        byte[] bytes;
         try (InputStream in = Files.newInputStream(path)) {
-            byte[] bytes = in.readNBytes((int) maxBytes + 1);
-            if (bytes.length > maxBytes) {
-                throw tooLarge(path, "more than " + maxBytes, maxBytes, what);
-            }
-            return bytes;
+            bytes = in.readNBytes((int) maxBytes + 1);
+        } catch (FileSystemException e) {
+            throw e; // names the path already
+        } catch (IOException e) {
+            throw named(path, e);
         }
+        if (bytes.length > maxBytes) {
+            throw tooLarge(path, "more than " + maxBytes, maxBytes, what);
+        }
+        return bytes;
+    }
+
+    /**
+     * Refuses an input that is a directory, naming it, before any work: opening one succeeds and
+     * only the first read fails, with an error ("Is a directory") that names no file. A FIFO or a
+     * device (process substitution, /dev/stdin) is read as a file is.
+     */
+    public static void requireFile(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new FileSystemException(path.toString(), null, "is a directory, not a file");
+        }
+    }
+
+    /** {@code e}, which names no file (a failed read), as an error naming {@code path}. */
+    public static IOException named(Path path, IOException e) {
+        IOException n = new FileSystemException(path.toString(), null, e.getMessage());
+        n.initCause(e);
+        return n;
     }
 
     private static IOException tooLarge(Path path, String size, long maxBytes, String what) {

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.demo.DemoFirmware;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -260,6 +262,60 @@ class CliTest {
         // it lists the checks the header records: a format-3 patch has no CRC-32/MPEG-2
         assertTrue(out.toString().contains("new image verified (size, CRC-32, SHA-256)"), out.toString());
         assertTrue(Files.size(demoDir.resolve("update.fwd")) < Files.size(demoDir.resolve("new.bin")) / 5);
+    }
+
+    /** An input that is a directory is named with the reason, not a bare "Is a directory". */
+    @Test
+    void anInputThatIsADirectoryIsNamed() throws Exception {
+        Path srv = Files.createDirectories(dir.resolve("srv"));
+        assertEquals(ExitCodes.IO_ERROR, run("diff", oldBin.toString(), srv.toString(), "-o", patch.toString()));
+        assertEquals("fwdelta: error: " + srv + ": is a directory, not a file\n", err.toString().replace("\r", ""));
+        assertFalse(Files.exists(patch));
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.IO_ERROR, run("inspect", srv.toString()));
+        assertEquals("fwdelta: error: " + srv + ": is a directory, not a file\n", err.toString().replace("\r", ""));
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.IO_ERROR, run("sign", srv.toString(), "--digest-only"));
+        assertEquals("fwdelta: error: " + srv + ": is a directory, not a file\n", err.toString().replace("\r", ""));
+    }
+
+    /**
+     * An output that is a directory is refused before any work, named as the user gave it (not
+     * the temporary file beside it): OLD is not even read here (it is not a valid HEX file).
+     */
+    @Test
+    void anOutputThatIsADirectoryIsRefusedFirst() throws Exception {
+        Path srv = Files.createDirectories(dir.resolve("srv"));
+        Path badHex = Files.writeString(dir.resolve("bad.hex"), ":zz\n");
+        assertEquals(ExitCodes.IO_ERROR, run("diff", badHex.toString(), newBin.toString(), "-o", srv.toString()));
+        assertEquals("fwdelta: error: " + srv + ": is a directory: name the output file in it\n",
+                err.toString().replace("\r", ""));
+        diff();
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.IO_ERROR, run("apply", badHex.toString(), patch.toString(), "-o", srv.toString()));
+        assertEquals("fwdelta: error: " + srv + ": is a directory: name the output file in it\n",
+                err.toString().replace("\r", ""));
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.IO_ERROR, run("diff", badHex.toString(), newBin.toString(), "-o",
+                dir.resolve("no-such-dir").resolve("p.fwd").toString()));
+        assertTrue(err.toString().startsWith("fwdelta: error: no such file: " + dir.resolve("no-such-dir")
+                + ": output directory does not exist"), err.toString());
+        try (var files = Files.list(srv)) {
+            assertEquals(0, files.count(), "no temporary file left in the directory");
+        }
+    }
+
+    /** A failure to move the finished output into place names the output, not its temporary file. */
+    @Test
+    void aFailedCommitNamesTheOutputNotItsTemporaryFile() throws Exception {
+        Path target = dir.resolve("out.bin");
+        try (AtomicOutput o = new AtomicOutput(target)) {
+            o.stream().write(1);
+            Files.createDirectories(target.resolve("inside")); // the output became a non-empty directory
+            IOException e = assertThrows(IOException.class, o::commit);
+            assertTrue(ErrorMapper.message(e).startsWith(target + ": "), ErrorMapper.message(e));
+            assertFalse(ErrorMapper.message(e).contains(".part"), ErrorMapper.message(e));
+        }
     }
 
     @Test
