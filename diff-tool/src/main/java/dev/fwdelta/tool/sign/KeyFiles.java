@@ -48,6 +48,10 @@ import org.bouncycastle.util.io.pem.PemWriter;
 public final class KeyFiles {
     private KeyFiles() {}
 
+    /**
+     * The signing key of {@code --key PATH}. A readable PEM file of another kind (a public key, an
+     * encrypted key) is a wrong argument, not an I/O error: IllegalArgumentException (exit 2).
+     */
     public static SigningKey readPrivate(Path path) throws IOException {
         Object pem = readPem(path);
         PrivateKeyInfo info;
@@ -55,8 +59,12 @@ public final class KeyFiles {
             info = p;
         } else if (pem instanceof PEMKeyPair pair) {
             info = pair.getPrivateKeyInfo();
+        } else if (pem instanceof SubjectPublicKeyInfo) {
+            throw new IllegalArgumentException("--key " + path + " holds a public key: --key takes the private key "
+                    + "(PEM \"PRIVATE KEY\" or \"EC PRIVATE KEY\"); a public key goes to --trust");
         } else {
-            throw new IOException(path + " holds no unencrypted private key (PEM \"PRIVATE KEY\" or \"EC PRIVATE KEY\")");
+            throw new IllegalArgumentException("--key " + path + " holds no unencrypted private key (PEM \"PRIVATE "
+                    + "KEY\" or \"EC PRIVATE KEY\")");
         }
         AsymmetricKeyParameter key;
         try {

@@ -318,6 +318,34 @@ class CliTest {
         }
     }
 
+    /**
+     * A public key given as --key is a wrong argument, not an unreadable file: exit 2 naming
+     * --key, for every command that signs; nothing is written.
+     */
+    @Test
+    void aPublicKeyAsKeyIsAUsageError() throws Exception {
+        Path key = dir.resolve("k.pem");
+        assertEquals(0, run("keygen", "-o", key.toString()), err.toString());
+        Path pub = dir.resolve("k.pub.pem");
+        diff();
+        byte[] unsigned = Files.readAllBytes(patch);
+        String expected = "fwdelta: error: --key " + pub + " holds a public key: --key takes the private key (PEM "
+                + "\"PRIVATE KEY\" or \"EC PRIVATE KEY\"); a public key goes to --trust\n";
+        Path signed = dir.resolve("signed.fwd");
+        String[][] runs = {
+            {"diff", oldBin.toString(), newBin.toString(), "-o", signed.toString(), "--key", pub.toString()},
+            {"sign", patch.toString(), "--key", pub.toString(), "-o", signed.toString()},
+            {"matrix", "--new", newBin.toString(), "--old", oldBin.toString(), "--out", dir.resolve("rel").toString(),
+                "--key", pub.toString()}};
+        for (String[] args : runs) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, run(args), args[0]);
+            assertEquals(expected, err.toString().replace("\r", ""), args[0]);
+            assertFalse(Files.exists(signed), args[0]);
+        }
+        assertArrayEquals(unsigned, Files.readAllBytes(patch));
+    }
+
     @Test
     void versionNamesTheFormatsWrittenAndApplied() {
         assertEquals(0, run("--version"));
