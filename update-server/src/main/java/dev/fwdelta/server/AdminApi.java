@@ -140,8 +140,9 @@ final class AdminApi {
      * POST /admin/releases, body {@code hw, ver, image=SHA, full=SHA, patch=FROM:SHA (repeated), rollout}:
      * records a release whose artifacts are all uploaded already and pass {@link ReleasePatchCheck};
      * every FROM must be an image published before for the hardware id. The image becomes a base for
-     * later releases. The same release posted again (a retry, or two publishes racing) is answered
-     * 200 and changes nothing; another image under a published version is 409.
+     * later releases. The same release posted again (a retry, or two publishes racing: the same image,
+     * full, patch set and rollout) is answered 200 and changes nothing; a published version posted
+     * with anything else is 409 naming what differs and what is recorded (a release never changes).
      */
     void addRelease(Context ctx) {
         FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES);
@@ -188,7 +189,7 @@ final class AdminApi {
                 s.setString(5, rollout.toString());
                 s.setLong(6, System.currentTimeMillis());
                 if (s.executeUpdate() == 0) {
-                    return existing(c, hw, ver, image);
+                    return existing(c, hw, ver, image, full, rollout.toString(), byBase);
                 }
             }
             for (Map.Entry<String, String> p : byBase.entrySet()) {
@@ -230,19 +231,74 @@ final class AdminApi {
      */
     static final int MAX_RELEASE_FORM_BYTES = OtaServer.MAX_FORM_BYTES + MAX_PATCHES * PATCH_FIELD_BYTES;
 
-    /** The answer to a release posted again: the same image is a no-op (200), another one 409. */
-    private static String existing(Connection c, long hw, long ver, String image) throws SQLException {
+    /**
+     * The answer to a release posted again: the same image, full patch, patch set and rollout is a
+     * no-op (200); anything else is 409 naming the first field that differs and what is recorded.
+     */
+    private static String existing(Connection c, long hw, long ver, String image, String full, String rollout,
+                                   Map<String, String> byBase) throws SQLException {
+        String release = "release " + ver + " for hardware " + hw;
+        String recordedImage;
+        String recordedFull;
+        String recordedRollout;
         try (PreparedStatement q = c.prepareStatement(
-                "SELECT image_sha FROM releases WHERE hardware = ? AND version = ?")) {
+                "SELECT image_sha, full_sha, rollout FROM releases WHERE hardware = ? AND version = ?")) {
             q.setLong(1, hw);
             q.setLong(2, ver);
             try (ResultSet r = q.executeQuery()) {
-                if (r.next() && r.getString(1).equals(image)) {
-                    return "release " + ver + " for hardware " + hw + " exists already with this image: unchanged\n";
+                if (!r.next()) {
+                    throw new HttpError(409, release + " was changed by another request at the same time");
+                }
+                recordedImage = r.getString(1);
+                recordedFull = r.getString(2);
+                recordedRollout = r.getString(3);
+            }
+        }
+        String differs;
+        if (!recordedImage.equals(image)) {
+            differs = "image: recorded " + recordedImage + ", posted " + image;
+        } else if (!recordedFull.equals(full)) {
+            differs = "full: recorded " + recordedFull + ", posted " + full;
+        } else if (!recordedRollout.equals(rollout)) {
+            differs = "rollout: recorded " + recordedRollout + ", posted " + rollout;
+        } else {
+            differs = patchSetDifference(c, hw, ver, byBase);
+        }
+        if (differs != null) {
+            throw new HttpError(409, release + " exists already with another " + differs
+                    + " (a published release does not change: publish a new version)");
+        }
+        return release + " exists already as posted: unchanged\n";
+    }
+
+    /** The first difference between the patches recorded for a release and those posted, or null. */
+    private static String patchSetDifference(Connection c, long hw, long ver, Map<String, String> byBase)
+            throws SQLException {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT from_sha, artifact_sha FROM patches"
+                + " WHERE hardware = ? AND version = ? ORDER BY from_sha")) {
+            q.setLong(1, hw);
+            q.setLong(2, ver);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    recorded.put(r.getString(1), r.getString(2));
                 }
             }
         }
-        throw new HttpError(409, "release " + ver + " for hardware " + hw + " exists already with another image");
+        for (Map.Entry<String, String> p : recorded.entrySet()) {
+            String posted = byBase.get(p.getKey());
+            if (!p.getValue().equals(posted)) {
+                return "patch set: recorded patch " + p.getKey() + ":" + p.getValue() + ", posted "
+                        + (posted == null ? "none from that base" : p.getKey() + ":" + posted);
+            }
+        }
+        for (Map.Entry<String, String> p : byBase.entrySet()) {
+            if (!recorded.containsKey(p.getKey())) {
+                return "patch set: recorded none from the base " + p.getKey() + ", posted " + p.getKey() + ":"
+                        + p.getValue();
+            }
+        }
+        return null;
     }
 
     private static boolean isBase(Connection c, long hw, String sha) throws SQLException {

@@ -81,7 +81,7 @@ class OtaConcurrentPublishTest {
             }
             assertEquals(1, answers.stream().filter(s -> s.startsWith("release 2 for hardware " + Fleet.HW + ": 1 patches"))
                     .count(), answers.toString());
-            assertEquals(1, answers.stream().filter(s -> s.endsWith("exists already with this image: unchanged")).count(),
+            assertEquals(1, answers.stream().filter(s -> s.endsWith("exists already as posted: unchanged")).count(),
                     answers.toString());
 
             assertEquals(1, count(pg, "SELECT COUNT(*) FROM releases WHERE version = 2"));

@@ -79,7 +79,7 @@ class OtaMatrixPublishTest {
             assertTrue(ok.out().contains("release 3 for hardware " + Fleet.HW + ": 2 patches"), ok.out());
             Fleet.Run again = publishMatrix(url, token, v2, out);
             assertEquals(0, again.exit(), again.err());
-            assertTrue(again.out().contains("exists already with this image: unchanged"), again.out());
+            assertTrue(again.out().contains("exists already as posted: unchanged"), again.out());
 
             Fleet.Device onV0 = fleet.new Device(uri, "on-v0", "default", fleet.v0, 1);
             Fleet.Device onV1 = fleet.new Device(uri, "on-v1", "default", fleet.v1, 2);

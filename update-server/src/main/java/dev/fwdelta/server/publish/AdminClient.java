@@ -34,6 +34,18 @@ public final class AdminClient {
     private final URI server;
     private final String token;
 
+    /**
+     * The server refused a request for what is recorded (409): a release version published before
+     * with another image, full patch, patch set or rollout; the message is the server's.
+     */
+    public static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     public AdminClient(URI server, String token) {
         this.server = server;
         this.token = token;
@@ -123,6 +135,9 @@ public final class AdminClient {
     private String send(HttpRequest req) throws IOException, InterruptedException {
         HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         String what = req.method() + " " + req.uri().getPath();
+        if (res.statusCode() == 409) {
+            throw new Refused(what + " answered 409: " + BoundedAnswer.start(res, MAX_ERROR_BYTES));
+        }
         if (res.statusCode() / 100 != 2) {
             throw new IOException(what + " answered " + res.statusCode() + ": "
                     + BoundedAnswer.start(res, MAX_ERROR_BYTES));

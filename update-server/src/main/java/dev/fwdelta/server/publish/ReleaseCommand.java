@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server.publish;
 
+import dev.fwdelta.tool.cli.ExitCodes;
 import dev.fwdelta.tool.cli.UnsignedNumber;
 import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.cli.ImageInputs;
@@ -71,10 +72,17 @@ public final class ReleaseCommand {
             Publisher publisher = new Publisher(admin.client(), spec.commandLine().getOut()::println);
             byte[] newImage = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
             SigningKey signingKey = KeyFiles.readPrivate(key);
-            String done = matrix != null
-                    ? publisher.publishMatrix(matrix, newImage, signingKey, rollout)
-                    : publisher.publish(newImage, new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET,
-                            BuildOptions.DEFAULT_MAX_BLOCK_RAW, firmwareVersion, hardwareId), signingKey, rollout);
+            String done;
+            try {
+                done = matrix != null
+                        ? publisher.publishMatrix(matrix, newImage, signingKey, rollout)
+                        : publisher.publish(newImage, new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET,
+                                BuildOptions.DEFAULT_MAX_BLOCK_RAW, firmwareVersion, hardwareId), signingKey, rollout);
+            } catch (AdminClient.Refused e) {
+                // The version is published with something else: refused, nothing changed (docs/CLI.md exit 6).
+                spec.commandLine().getErr().println("fwdelta: error: " + e.getMessage());
+                return ExitCodes.REFUSED;
+            }
             spec.commandLine().getOut().println(done);
             return 0;
         }
