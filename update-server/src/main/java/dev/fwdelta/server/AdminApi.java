@@ -202,8 +202,9 @@ final class AdminApi {
                     s.executeUpdate();
                 }
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO images (sha, hardware, version) VALUES (?, ?, ?) ON CONFLICT (sha) DO NOTHING")) {
+            // A base for this hardware id, also when the same image was published for another (V2).
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO images (sha, hardware, version)"
+                    + " VALUES (?, ?, ?) ON CONFLICT (sha, hardware) DO NOTHING")) {
                 s.setString(1, image);
                 s.setLong(2, hw);
                 s.setLong(3, ver);
