@@ -5,6 +5,8 @@ import dev.fwdelta.server.http.OneLineErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -85,9 +87,27 @@ public final class OtaServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             db.close();
-            throw e;
+            throw listenFailure(s, e);
         }
         return new OtaServer(db, app);
+    }
+
+    /**
+     * A failure to listen (the port is busy, the address is not this machine's): an I/O error naming
+     * host and port and the system's reason, one line (docs/CLI.md exit 5); anything else as it is.
+     */
+    private static Exception listenFailure(Settings s, RuntimeException e) {
+        Throwable reason = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof UnresolvedAddressException) {
+                reason = t; // the innermost says why: "Address already in use"
+            }
+        }
+        if (reason == null) {
+            return e;
+        }
+        String why = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
+        return new IOException("cannot listen on " + s.host() + ":" + s.port() + ": " + why, e);
     }
 
     public int port() {

@@ -24,7 +24,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080")
+    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on, 0 to 65535 (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--data", defaultValue = "fwdelta-server", paramLabel = "DIR",
@@ -71,6 +71,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (port < 0 || port > 65535) { // refused before anything is created or printed, like the URL below
+            throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
+        }
         ArtifactLocation.of(artifactBaseUrl); // refused before anything is created or printed
         String token = AdminToken.read(adminTokenFile);
         if (token == null) {
