@@ -4,6 +4,8 @@ package dev.fwdelta.server;
 import dev.fwdelta.server.device.DevicePollCommand;
 import dev.fwdelta.server.publish.ReleaseCommand;
 import dev.fwdelta.tool.cli.ErrorMapper;
+import dev.fwdelta.tool.cli.ExitCodes;
+import dev.fwdelta.tool.cli.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +26,9 @@ public final class ServerMain implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ServerMain());
         cl.setExecutionExceptionHandler(new ErrorMapper());
-        cl.getCommandSpec().exitCodeOnInvalidInput(2);
+        // A usage error is one line saying where the usage is, as in the release tool's commands.
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         return cl;
     }
 

@@ -76,9 +76,10 @@ public final class Main implements Runnable {
 
     /**
      * A usage error: one {@code fwdelta: error:} line, like every user error, that says where the
-     * usage is (and, for a mistyped name, what was meant); the usage itself only when asked.
+     * usage is (and, for a mistyped name, what was meant); the usage itself only when asked. Public
+     * as the parameter exception handler of the update server's commands too (ServerMain).
      */
-    private static int usageError(CommandLine.ParameterException e, String[] args) {
+    public static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         int code = cl.getCommandSpec().exitCodeOnInvalidInput();
         if (!(e instanceof MissingCommandException)) {
