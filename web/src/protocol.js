@@ -10,6 +10,11 @@ export const MAX_PAYLOAD = 1024;
 export const DATA_CHUNK = MAX_PAYLOAD - 4;
 export const WINDOW_FRAMES = 8;
 export const PROTOCOL_VERSION = 1;
+/**
+ * Lost links (new sessions) an update survives by default: as many as `fwdelta send`
+ * (UartChannel.MAX_RECONNECTS), docs/PROTOCOL.md "Reconnects".
+ */
+export const MAX_RECONNECTS = 20;
 
 export const FrameType = Object.freeze({
   HELLO: 0x01, INFO: 0x02, BEGIN: 0x03, READY: 0x04, DATA: 0x05,
@@ -386,11 +391,13 @@ function checkedOffset(field, value, min, max, limit) {
 }
 
 /**
- * The device lost the transfer: an answer below the acknowledged offset that is no NAK 3 (it was
+ * The link or the device's transfer is lost: no answer for as long as the page waits (to HELLO,
+ * BEGIN, DATA or DONE), or an answer below the acknowledged offset that is no NAK 3 (the device was
  * reset and answers a broken frame with its checkpoint, or the NAK 3 of a restart was lost). The
- * session begins again; never seen outside sendPatch.
+ * session begins again, a reconnect, whatever the cause: the Java host's LinkLostException. Never
+ * seen outside sendPatch.
  */
-class TransferLost extends Error {}
+class LinkLost extends Error {}
 
 const FRAME_NAMES = Object.fromEntries(Object.entries(FrameType).map(([name, type]) => [type, name]));
 
@@ -499,16 +506,20 @@ export class ByteChannel {
  * DATA, DONE/RESULT. HELLO offers selective repeat; with a device whose INFO confirms it, lost
  * frames alone are sent again (Scoreboard, frame size from the error rate); with any other device,
  * or with options.goBackN, DATA goes with a window of 8 frames and go-back-N, as a version-1 host.
- * A NAK with reason 3 (restarted) moves the acknowledged offset down; after 3 timeouts in a row
- * the session begins again (HELLO, BEGIN). The device's offsets are checked (docs/PROTOCOL.md,
- * "Offsets the host checks"): READY within header_size..the patch length, an ACK, NAK or SACK
- * (and a SACK's held range) within 0..the patch bytes sent in this session, a NAK answering DONE
- * within 0..the patch length, else DeviceProtocolError. Any other answer below the acknowledged
- * offset means the device lost the transfer: the session begins again at once, a reconnect (at
- * most maxReconnects of them, else NoAnswerError).
+ * A NAK with reason 3 (restarted) moves the acknowledged offset down. The device's offsets are
+ * checked (docs/PROTOCOL.md, "Offsets the host checks"): READY within header_size..the patch
+ * length, an ACK, NAK or SACK (and a SACK's held range) within 0..the patch bytes sent in this
+ * session, a NAK answering DONE within 0..the patch length, else DeviceProtocolError. Any other
+ * answer below the acknowledged offset means the device lost the transfer.
+ *
+ * Reconnects (docs/PROTOCOL.md, "Reconnects"; the Java host's HostSession): the link is lost when
+ * HELLO or BEGIN draws no answer, after 3 timeouts in a row (of DATA or of DONE), and when the
+ * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. Every lost
+ * link counts against one limit, maxReconnects: the one past it ends the update with
+ * NoAnswerError, the last loss's words and "(gave up after N reconnects)".
  *
  * options: baud (for the timeout), onInfo(info), onProgress({acked, total, startedAt}), signal
- * (an AbortSignal-like {aborted}), maxReconnects, goBackN.
+ * (an AbortSignal-like {aborted}), maxReconnects (MAX_RECONNECTS unless given), goBackN.
  * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, sacks,
  * selectiveRepeat, reconnects, restarts, info, message}.
  */
@@ -517,7 +528,7 @@ export async function sendPatch(channel, patch, options = {}) {
   const baud = options.baud ?? 115200;
   const windowBytes = WINDOW_FRAMES * (DATA_CHUNK + 15);
   const timeoutMs = options.timeoutMs ?? 500 + Math.ceil((windowBytes * 10 * 1000) / baud);
-  const maxReconnects = options.maxReconnects ?? 10;
+  const maxReconnects = options.maxReconnects ?? MAX_RECONNECTS;
   const total = patch.length;
   let seq = 0;
   const stats = {
@@ -535,37 +546,34 @@ export async function sendPatch(channel, patch, options = {}) {
   const progress = (acked) => options.onProgress?.({ acked, total, startedAt: stats.startedAt });
   /** The end of the patch bytes written in this session (from READY's offset on): no answer is past it. */
   let sentEnd = 0;
-  /** New sessions begun because the device went back (TransferLost). */
-  let wentBack = 0;
   const answered = (field, value) => checkedOffset(field, value, 0, sentEnd, 'the patch bytes sent in this session');
 
-  /** HELLO, then BEGIN: the offset the device wants the patch from. */
+  const stoppedAnswering = () => new LinkLost('the device stopped answering');
+
+  /** HELLO, then BEGIN: the offset the device wants the patch from. No INFO or READY: the link is lost. */
   async function begin() {
-    for (let attempt = 0; attempt <= maxReconnects; attempt++) {
-      checkAbort();
-      const helloAt = Date.now();
-      await send(FrameType.HELLO, hello);
-      // A RESULT before this HELLO's INFO answers an earlier session's BEGIN (docs/PROTOCOL.md):
-      // a device answers HELLO with INFO only. It is skipped, not taken as this session's.
-      const info = await expect(FrameType.INFO, false);
-      if (!info) continue;
-      rtt.sample(Date.now() - helloAt);
-      stats.info = parseInfo(info.payload);
-      // The device decides from this HELLO, the host from its INFO: both bits set.
-      stats.selectiveRepeat = !options.goBackN && stats.info.selectiveRepeat && stats.info.holdBytes >= MIN_PAYLOAD;
-      options.onInfo?.(stats.info);
-      const b = new Uint8Array(4 + header.headerSize);
-      putU32(b, 0, total);
-      b.set(patch.subarray(0, header.headerSize), 4);
-      await send(FrameType.BEGIN, b);
-      const ready = await expect(FrameType.READY);
-      if (!ready) continue;
-      const offset = checkedOffset('READY offset', u32(ready.payload, 0), header.headerSize, total,
-        'header_size..the patch length');
-      sentEnd = offset;
-      return offset;
-    }
-    throw new NoAnswerError(`the device stopped answering (no answer to ${maxReconnects + 1} connection attempts)`);
+    checkAbort();
+    const helloAt = Date.now();
+    await send(FrameType.HELLO, hello);
+    // A RESULT before this HELLO's INFO answers an earlier session's BEGIN (docs/PROTOCOL.md):
+    // a device answers HELLO with INFO only. It is skipped, not taken as this session's.
+    const info = await expect(FrameType.INFO, false);
+    if (!info) throw stoppedAnswering();
+    rtt.sample(Date.now() - helloAt);
+    stats.info = parseInfo(info.payload);
+    // The device decides from this HELLO, the host from its INFO: both bits set.
+    stats.selectiveRepeat = !options.goBackN && stats.info.selectiveRepeat && stats.info.holdBytes >= MIN_PAYLOAD;
+    options.onInfo?.(stats.info);
+    const b = new Uint8Array(4 + header.headerSize);
+    putU32(b, 0, total);
+    b.set(patch.subarray(0, header.headerSize), 4);
+    await send(FrameType.BEGIN, b);
+    const ready = await expect(FrameType.READY);
+    if (!ready) throw stoppedAnswering();
+    const offset = checkedOffset('READY offset', u32(ready.payload, 0), header.headerSize, total,
+      'header_size..the patch length');
+    sentEnd = offset;
+    return offset;
   }
 
   /** The next frame of `type`, skipping stale ACK/NAK; RESULT with an error throws when refusals are ours. */
@@ -586,15 +594,13 @@ export async function sendPatch(channel, patch, options = {}) {
     return message;
   }
 
-  let acked = await begin();
-  stats.startedAt = acked;
-  progress(acked);
-  let next = acked;
+  let acked = 0;
+  let next = 0;
   let gapAt = -1;
   let timeouts = 0;
   let lastWrite = Date.now();
   let lastHeard = Date.now();
-  let sentUpTo = acked; // go-back-N: DATA below this offset is sent again
+  let sentUpTo = 0; // go-back-N: DATA below this offset is sent again
 
   async function sendData(start, end) {
     const p = new Uint8Array(4 + end - start);
@@ -606,20 +612,24 @@ export async function sendPatch(channel, patch, options = {}) {
     lastWrite = Date.now();
   }
 
-  /** The session begins again (HELLO, BEGIN): READY says where to go on. */
-  async function reconnect() {
-    stats.reconnects++;
+  /** A session begins (HELLO, BEGIN): READY says where to go on. */
+  async function beginSession() {
     acked = await begin();
     next = acked;
     gapAt = -1;
     timeouts = 0;
     board.clear();
     lastHeard = Date.now();
+    if (stats.startedAt < 0) {
+      stats.startedAt = acked;
+      sentUpTo = acked;
+      progress(acked);
+    }
   }
 
   /** An answer below the acknowledged offset that is no restart: the device no longer holds the transfer. */
   function wentBackError(f, off) {
-    return new TransferLost(`the device went back: ${FRAME_NAMES[f.type]} offset ${off} is below the acknowledged `
+    return new LinkLost(`the device went back: ${FRAME_NAMES[f.type]} offset ${off} is below the acknowledged `
       + `${acked} (it lost the transfer)`);
   }
 
@@ -653,10 +663,7 @@ export async function sendPatch(channel, patch, options = {}) {
       handleSelective(f);
       return;
     }
-    if (Date.now() - lastHeard >= timeoutMs * 3) {
-      await reconnect();
-      return;
-    }
+    if (Date.now() - lastHeard >= timeoutMs * 3) throw stoppedAnswering();
     board.timedOut(); // the first frame not held is sent again
   }
 
@@ -716,12 +723,9 @@ export async function sendPatch(channel, patch, options = {}) {
     const f = await channel.nextFrame(timeoutMs);
     if (!f) {
       stats.retransmittedBytes += next - acked;
-      if (++timeouts >= 3) {
-        await reconnect();
-      } else {
-        next = acked;
-        gapAt = -1;
-      }
+      if (++timeouts >= 3) throw stoppedAnswering();
+      next = acked;
+      gapAt = -1;
       return;
     }
     if (f.type === FrameType.ACK && f.payload.length >= 4) {
@@ -758,41 +762,49 @@ export async function sendPatch(channel, patch, options = {}) {
     }
   }
 
-  for (;;) {
-    // Data phase: keep the window full until every byte is acknowledged.
-    while (acked < total) {
-      checkAbort();
-      try {
+  /** One session's data and done phases: the stats once the device staged the patch. */
+  async function transfer() {
+    for (;;) {
+      // Data phase: keep the window full until every byte is acknowledged.
+      while (acked < total) {
+        checkAbort();
         if (stats.selectiveRepeat) await selectiveStep();
         else await goBackNStep();
-      } catch (e) {
-        if (!(e instanceof TransferLost)) throw e;
-        if (++wentBack > maxReconnects) throw new NoAnswerError(`${e.message} (gave up after ${maxReconnects} reconnects)`);
-        await reconnect();
+      }
+      // Done phase: the device verifies the staged image and answers RESULT (or NAK: back to data).
+      checkAbort();
+      const d = new Uint8Array(4);
+      putU32(d, 0, total);
+      await send(FrameType.DONE, d);
+      let f = await channel.nextFrame(timeoutMs * 4);
+      while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) f = await channel.nextFrame(timeoutMs * 4);
+      if (!f) {
+        if (++timeouts >= 3) throw stoppedAnswering();
+        continue;
+      }
+      if (f.type === FrameType.RESULT) {
+        stats.message = throwResult(f);
+        progress(total);
+        return stats;
+      }
+      if (f.type === FrameType.NAK && f.payload.length >= 5) {
+        const off = checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length');
+        if (f.payload[4] === NakReason.RESTARTED) stats.restarts++;
+        acked = off;
+        next = off;
+        gapAt = -1;
       }
     }
-    // Done phase: the device verifies the staged image and answers RESULT (or NAK: back to data).
-    checkAbort();
-    const d = new Uint8Array(4);
-    putU32(d, 0, total);
-    await send(FrameType.DONE, d);
-    let f = await channel.nextFrame(timeoutMs * 4);
-    while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) f = await channel.nextFrame(timeoutMs * 4);
-    if (!f) {
-      if (++timeouts >= 3) await reconnect();
-      continue;
-    }
-    if (f.type === FrameType.RESULT) {
-      stats.message = throwResult(f);
-      progress(total);
-      return stats;
-    }
-    if (f.type === FrameType.NAK && f.payload.length >= 5) {
-      const off = checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length');
-      if (f.payload[4] === NakReason.RESTARTED) stats.restarts++;
-      acked = off;
-      next = off;
-      gapAt = -1;
+  }
+
+  // Every lost link counts, whatever lost it: more than maxReconnects of them end the update.
+  for (;;) {
+    try {
+      await beginSession();
+      return await transfer();
+    } catch (e) {
+      if (!(e instanceof LinkLost)) throw e;
+      if (++stats.reconnects > maxReconnects) throw new NoAnswerError(`${e.message} (gave up after ${maxReconnects} reconnects)`);
     }
   }
 }

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+// How many times the page begins a session again (docs/PROTOCOL.md, "Reconnects"): every lost link
+// counts, whatever lost it (silence after BEGIN, in the data phase or after DONE; a HELLO or BEGIN
+// left unanswered; a device that went back), against one limit, the Java host's rule
+// (HostSession). More than maxReconnects lost links end with NoAnswerError naming the last loss.
+// A scripted device over an in-memory channel; its limits stop a page that never gives up, so the
+// test fails instead of hanging. Counts are asserted, never times.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FrameType, NakReason, NoAnswerError, sendPatch } from '../src/protocol.js';
+import { REPO } from './harness.js';
+import { ScriptedDevice, nak, syntheticPatch } from './scripted-device.js';
+
+const PATCH = syntheticPatch(16000);
+const HEADER_SIZE = PATCH.length - 16000;
+
+/** The page's answer: its result, or the error it ended with. */
+async function run(d, options) {
+  try {
+    return { result: await sendPatch(d.channel, PATCH, { timeoutMs: 100, signal: d.signal, ...options }) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function assertGaveUp(error, d, why, maxReconnects) {
+  const got = error ? `${error.name}: ${error.message}` : 'no error: the patch was staged';
+  assert.ok(error instanceof NoAnswerError, `${got}; ${d.stopped}`);
+  assert.match(error.message, new RegExp(`^${why} \\(gave up after ${maxReconnects} reconnects\\)$`));
+}
+
+/** A device that answers HELLO and BEGIN honestly, and nothing else in the sessions `silent(n)` picks (n from 1). */
+function silentAfterBegin(selectiveRepeat, silent, limits = {}) {
+  return new ScriptedDevice({
+    selectiveRepeat,
+    limits: { begins: 12, ...limits },
+    script: (f, dev) => {
+      if (f.type !== FrameType.DATA && f.type !== FrameType.DONE) return undefined;
+      return silent(dev.begins) ? null : undefined;
+    },
+  });
+}
+
+for (const selectiveRepeat of [true, false]) {
+  const mode = selectiveRepeat ? 'selective repeat' : 'go-back-N';
+
+  test(`a device silent after BEGIN: the page gives up after maxReconnects new sessions (${mode})`, async () => {
+    const d = silentAfterBegin(selectiveRepeat, () => true);
+    const { error } = await run(d, { goBackN: !selectiveRepeat, maxReconnects: 2 });
+    assertGaveUp(error, d, 'the device stopped answering', 2);
+    assert.equal(d.begins, 3, 'the first session and two reconnects');
+    assert.equal(d.hellos, 3);
+    assert.ok(d.dataFrames >= 3, `${d.dataFrames} DATA frames: some in every session`);
+    assert.equal(d.dones, 0);
+  });
+
+  test(`went-back and timeout reconnects count against the same limit (${mode})`, async () => {
+    // Odd sessions: silent after BEGIN. Even sessions: the first DATA acknowledged, every later
+    // one answered with NAK 2 at the header, below what was acknowledged.
+    let dataSinceBegin = 0;
+    const d = new ScriptedDevice({
+      selectiveRepeat,
+      limits: { begins: 12 },
+      script: (f, dev) => {
+        if (f.type === FrameType.BEGIN) dataSinceBegin = 0;
+        if (f.type !== FrameType.DATA && f.type !== FrameType.DONE) return undefined;
+        if (dev.begins % 2 === 1) return null;
+        return ++dataSinceBegin === 1 ? dev.honest(f) : { type: FrameType.NAK, payload: nak(HEADER_SIZE, NakReason.CORRUPT) };
+      },
+    });
+    const { error } = await run(d, { goBackN: !selectiveRepeat, maxReconnects: 3 });
+    // Lost links: silence, went back, silence, went back: the fourth is one too many.
+    assertGaveUp(error, d, `the device went back: NAK offset ${HEADER_SIZE} is below the acknowledged \\d+ `
+      + '\\(it lost the transfer\\)', 3);
+    assert.equal(d.begins, 4, 'the first session and three reconnects');
+    assert.equal(d.dones, 0);
+  });
+
+  test(`maxReconnects lost links are allowed, one more is not (${mode})`, async () => {
+    const allowed = silentAfterBegin(selectiveRepeat, (session) => session <= 2);
+    const { result, error } = await run(allowed, { goBackN: !selectiveRepeat, maxReconnects: 2 });
+    assert.equal(error, undefined, `${error?.message}; ${allowed.stopped}`);
+    assert.equal(result.reconnects, 2);
+    assert.equal(allowed.begins, 3);
+    assert.equal(allowed.dones, 1);
+    assert.deepEqual(allowed.received, PATCH, 'the staged patch is the one sent');
+
+    const tooMany = silentAfterBegin(selectiveRepeat, (session) => session <= 2);
+    const refused = await run(tooMany, { goBackN: !selectiveRepeat, maxReconnects: 1 });
+    assertGaveUp(refused.error, tooMany, 'the device stopped answering', 1);
+    assert.equal(tooMany.begins, 2);
+    assert.equal(tooMany.dones, 0);
+  });
+}
+
+test('a device that never answers DONE: each session\'s DONE timeouts are one lost link, bounded', async () => {
+  const d = new ScriptedDevice({
+    limits: { begins: 12, dones: 30 },
+    script: (f) => (f.type === FrameType.DONE ? null : undefined),
+  });
+  const { error } = await run(d, { goBackN: true, maxReconnects: 1 });
+  assertGaveUp(error, d, 'the device stopped answering', 1);
+  assert.equal(d.begins, 2);
+  assert.equal(d.dones, 6, 'three DONE frames in each session');
+});
+
+test('HELLO unanswered after a first session: each unanswered HELLO is one lost link', async () => {
+  const d = new ScriptedDevice({
+    limits: { begins: 12 },
+    script: (f, dev) => {
+      if (f.type === FrameType.HELLO && dev.hellos > 1) return null;
+      return f.type === FrameType.DATA ? null : undefined;
+    },
+  });
+  const { error } = await run(d, { goBackN: true, maxReconnects: 2 });
+  assertGaveUp(error, d, 'the device stopped answering', 2);
+  assert.equal(d.begins, 1);
+  assert.equal(d.hellos, 3, 'the first session\'s HELLO and two reconnects');
+});
+
+test('without maxReconnects the page allows as many reconnects as fwdelta send (UartChannel.MAX_RECONNECTS)', async () => {
+  const java = readFileSync(join(REPO, 'diff-tool', 'src', 'main', 'java', 'dev', 'fwdelta', 'tool', 'transport',
+    'UartChannel.java'), 'utf8');
+  const declared = java.match(/public static final int MAX_RECONNECTS = (\d+);/);
+  assert.ok(declared, 'UartChannel.java declares MAX_RECONNECTS');
+  const limit = Number(declared[1]);
+  const d = silentAfterBegin(false, () => true, { begins: limit + 10 });
+  const { error } = await run(d, { goBackN: true, timeoutMs: 30 });
+  assertGaveUp(error, d, 'the device stopped answering', limit);
+  assert.equal(d.begins, limit + 1);
+});
