@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
-/** A request the server refuses: the HTTP status and one line saying why (sent as the answer body). */
+import java.util.Map;
+
+/**
+ * A request the server refuses: the HTTP status and one line saying why (sent as the answer body),
+ * and the headers such an answer carries (a 416's {@code Content-Range}), if any.
+ */
 final class HttpError extends RuntimeException {
     final int status;
+    final Map<String, String> headers;
 
     HttpError(int status, String message) {
+        this(status, message, Map.of());
+    }
+
+    HttpError(int status, String message, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
+        this.headers = Map.copyOf(headers);
     }
 
     static HttpError badRequest(String message) {

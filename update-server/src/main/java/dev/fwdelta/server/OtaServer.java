@@ -66,8 +66,10 @@ public final class OtaServer implements AutoCloseable {
                 });
             }
         });
-        app.exception(HttpError.class, (e, ctx) -> ctx.status(e.status).contentType("text/plain")
-                .result("error: " + e.getMessage() + "\n"));
+        app.exception(HttpError.class, (e, ctx) -> {
+            e.headers.forEach(ctx::header);
+            ctx.status(e.status).contentType("text/plain").result("error: " + e.getMessage() + "\n");
+        });
         app.before("/admin/*", admin::authenticate);
         app.post("/admin/devices", admin::addDevice);
         app.get("/admin/devices/{id}", admin::showDevice);

@@ -306,7 +306,14 @@ class OtaServerBadInputTest {
         for (String range : new String[] {"bytes=" + p[2] + "-", "bytes=5-2", "bytes=-5", "items=0-1", "bytes=0-1,4-5"}) {
             HttpResponse<String> r = send(req(p[4]).header("Authorization", basic("dev-r", secret)).header("Range", range));
             assertEquals(416, r.statusCode(), range);
+            // RFC 9110 15.5.17: the client learns the size it may ask within.
+            assertEquals("bytes */" + p[2], r.headers().firstValue("Content-Range").orElse("none"), range);
+            assertTrue(r.body().startsWith("error: Range "), range + ": " + r.body());
         }
+        HttpResponse<String> admin = send(req("/admin/artifacts/" + p[3]).header("Authorization", "Bearer " + Fleet.TOKEN)
+                .header("Range", "bytes=" + p[2] + "-" + p[2]));
+        assertEquals(416, admin.statusCode(), admin.body());
+        assertEquals("bytes */" + p[2], admin.headers().firstValue("Content-Range").orElse("none"));
         HttpResponse<byte[]> part = http.send(req(p[4]).header("Authorization", basic("dev-r", secret))
                 .header("Range", "bytes=10-19").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(206, part.statusCode());
