@@ -142,7 +142,8 @@ final class AdminApi {
      * every FROM must be an image published before for the hardware id. The image becomes a base for
      * later releases. The same release posted again (a retry, or two publishes racing: the same image,
      * full, patch set and rollout) is answered 200 and changes nothing; a published version posted
-     * with anything else is 409 naming what differs and what is recorded (a release never changes).
+     * with anything else is 409 naming what differs and what is recorded (image and patches never
+     * change; the rollout changes by {@link #changeRollout} alone).
      */
     void addRelease(Context ctx) {
         FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES);
@@ -220,6 +221,52 @@ final class AdminApi {
                 + byBase.size() + " patches, rollout " + rollout + "\n");
     }
 
+    /**
+     * POST /admin/releases/rollout, body {@code hw, ver, rollout}: who a published release goes to
+     * from now on (narrower, wider, or {@code percent:0}, which halts it). Only the rollout changes;
+     * the next check-in of every device follows it, on every instance (it is read from the table on
+     * each check-in). The answer names the rollout replaced; 404 for a release not published.
+     */
+    void changeRollout(Context ctx) {
+        FormBody f = OtaServer.form(ctx);
+        long hw = Fields.hardware(f.get("hw"));
+        long ver = Fields.version(f.get("ver"));
+        Rollout rollout = Rollout.parse(f.get("rollout"));
+        String release = "release " + ver + " for hardware " + hw;
+        String was = db.inTransaction(c -> {
+            // Locks the row first (PostgreSQL; SQLite's transaction holds the write lock already), so
+            // that the rollout read next is the one this change replaces, also with two at once.
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE releases SET rollout = rollout WHERE hardware = ? AND version = ?")) {
+                s.setLong(1, hw);
+                s.setLong(2, ver);
+                if (s.executeUpdate() == 0) {
+                    throw new HttpError(404, "no " + release + " (publish it first)");
+                }
+            }
+            String recorded;
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT rollout FROM releases WHERE hardware = ? AND version = ?")) {
+                q.setLong(1, hw);
+                q.setLong(2, ver);
+                try (ResultSet r = q.executeQuery()) {
+                    r.next();
+                    recorded = r.getString(1);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE releases SET rollout = ? WHERE hardware = ? AND version = ?")) {
+                s.setString(1, rollout.toString());
+                s.setLong(2, hw);
+                s.setLong(3, ver);
+                s.executeUpdate();
+            }
+            return recorded;
+        });
+        ctx.contentType("text/plain").result(release + ": rollout " + rollout
+                + (was.equals(rollout.toString()) ? " (unchanged)" : " (was " + was + ")") + "\n");
+    }
+
     /** Most patches one release may name (one per base). */
     static final int MAX_PATCHES = 10_000;
 
@@ -267,7 +314,9 @@ final class AdminApi {
         }
         if (differs != null) {
             throw new HttpError(409, release + " exists already with another " + differs
-                    + " (a published release does not change: publish a new version)");
+                    + (differs.startsWith("rollout") ? " (change a published release's rollout with"
+                            + " POST /admin/releases/rollout: fwdelta release rollout)"
+                            : " (a published release's image and patches do not change: publish a new version)"));
         }
         return release + " exists already as posted: unchanged\n";
     }

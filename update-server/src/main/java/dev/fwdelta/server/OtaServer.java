@@ -77,6 +77,7 @@ public final class OtaServer implements AutoCloseable {
         app.get("/admin/artifacts/{sha}", admin::getArtifact);
         app.get("/admin/images", admin::listImages);
         app.post("/admin/releases", admin::addRelease);
+        app.post("/admin/releases/rollout", admin::changeRollout);
         app.post("/d/register", device::register);
         app.post("/d/checkin", device::checkin);
         app.get("/d/artifacts/{sha}", device::download);

@@ -46,6 +46,15 @@ public final class AdminClient {
         }
     }
 
+    /** The server has no such thing (404): a release or device not known to it; the message is the server's. */
+    public static final class NotFound extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
     public AdminClient(URI server, String token) {
         this.server = server;
         this.token = token;
@@ -122,6 +131,16 @@ public final class AdminClient {
         return send(post("/admin/releases", form.toString())).strip();
     }
 
+    /**
+     * Who a published release goes to from now on ({@code all}, {@code group:NAME}, {@code percent:N};
+     * {@code percent:0} halts it); returns the server's line, which names the rollout replaced.
+     * {@link NotFound} when the release is not published.
+     */
+    public String changeRollout(long hardware, long version, String rollout) throws IOException, InterruptedException {
+        return send(post("/admin/releases/rollout", "hw=" + hardware + "&ver=" + version + "&rollout="
+                + enc(rollout))).strip();
+    }
+
     private HttpRequest post(String path, String form) {
         return request(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
@@ -137,6 +156,9 @@ public final class AdminClient {
         String what = req.method() + " " + req.uri().getPath();
         if (res.statusCode() == 409) {
             throw new Refused(what + " answered 409: " + BoundedAnswer.start(res, MAX_ERROR_BYTES));
+        }
+        if (res.statusCode() == 404) {
+            throw new NotFound(what + " answered 404: " + BoundedAnswer.start(res, MAX_ERROR_BYTES));
         }
         if (res.statusCode() / 100 != 2) {
             throw new IOException(what + " answered " + res.statusCode() + ": "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server.publish;
 
+import dev.fwdelta.server.RolloutOption;
 import dev.fwdelta.tool.cli.ExitCodes;
 import dev.fwdelta.tool.cli.UnsignedNumber;
 import dev.fwdelta.tool.encode.BuildOptions;
@@ -16,8 +17,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fwdelta release publish}: the update server's publishing client (without a subcommand: usage error). */
-@Command(name = "release", mixinStandardHelpOptions = true, subcommands = ReleaseCommand.Publish.class,
+/**
+ * {@code fwdelta release publish|rollout}: the update server's publishing client (without a
+ * subcommand: usage error).
+ */
+@Command(name = "release", mixinStandardHelpOptions = true,
+        subcommands = {ReleaseCommand.Publish.class, ReleaseCommand.ChangeRollout.class},
         description = "Releases on an update server.")
 public final class ReleaseCommand {
     @Command(name = "publish", mixinStandardHelpOptions = true,
@@ -84,6 +89,44 @@ public final class ReleaseCommand {
                 return ExitCodes.REFUSED;
             }
             spec.commandLine().getOut().println(done);
+            return 0;
+        }
+    }
+
+    @Command(name = "rollout", mixinStandardHelpOptions = true,
+            description = {"Change who a published release goes to: narrower, wider, or percent:0",
+                "to halt it. Devices follow at their next check-in; image and patches",
+                "stay as published. Prints the rollout replaced.",
+                "  fwdelta release rollout --server URL --hardware-id ID --firmware-version N",
+                "      --rollout all|group:NAME|percent:N"})
+    static final class ChangeRollout implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        AdminOptions admin;
+
+        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.U32.class,
+                description = "Board/product id of the release.")
+        long hardwareId;
+
+        @Option(names = "--firmware-version", required = true, paramLabel = "N", converter = UnsignedNumber.class,
+                description = "Version of the release.")
+        long firmwareVersion;
+
+        @Option(names = "--rollout", required = true, paramLabel = "all|group:NAME|percent:N",
+                converter = RolloutOption.class, description = "Who it goes to from now on (percent:0: nobody).")
+        String rollout;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                spec.commandLine().getOut().println(admin.client().changeRollout(hardwareId, firmwareVersion, rollout));
+            } catch (AdminClient.NotFound e) {
+                // No such release: the hardware id or version given names none (docs/CLI.md exit 2).
+                spec.commandLine().getErr().println("fwdelta: error: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
             return 0;
         }
     }
