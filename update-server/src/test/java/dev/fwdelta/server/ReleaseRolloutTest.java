@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -197,6 +198,26 @@ class ReleaseRolloutTest {
             assertEquals(2, missing.exit(), missing.err());
             assertTrue(missing.err().contains("--rollout"), missing.err());
             assertTrue(checkin(uri, "dev-a", secret, v0).startsWith("update 2 "), "still rolled out to all");
+        }
+    }
+
+    /** {@code release publish --rollout} is checked the same way, before anything is built or uploaded. */
+    @Test
+    void publishRefusesABadRolloutBeforeUploadingAnything() throws Exception {
+        Fleet fleet = new Fleet(dir);
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
+            URI uri = Fleet.uri(server);
+            Fleet.Run r = Fleet.cli("release", "publish", "--server", uri.toString(), "--admin-token-file",
+                    token().toString(), "--image", Files.write(dir.resolve("v0.bin"), fleet.v0).toString(), "--key",
+                    dir.resolve("release.pem").toString(), "--hardware-id", Long.toString(Fleet.HW),
+                    "--firmware-version", "1", "--rollout", "group:no/slash");
+            assertEquals(2, r.exit(), r.err());
+            assertEquals("fwdelta: error: Invalid value for option '--rollout': rollout group must be 1 to 64 of"
+                    + " A-Z a-z 0-9 . _ - (see 'fwdelta release publish --help')", r.err().strip());
+            assertEquals(0, new AdminClient(uri, Fleet.TOKEN).images(Fleet.HW).size());
+            try (Stream<Path> stored = Files.walk(dir.resolve("store"))) {
+                assertEquals(0, stored.filter(Files::isRegularFile).count(), "nothing uploaded");
+            }
         }
     }
 

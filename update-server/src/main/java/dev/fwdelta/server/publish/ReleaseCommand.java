@@ -61,7 +61,8 @@ public final class ReleaseCommand {
                 description = "Version of NEW (without --matrix).")
         Long firmwareVersion;
 
-        @Option(names = "--rollout", defaultValue = "all", paramLabel = "all|group:NAME|percent:N")
+        @Option(names = "--rollout", defaultValue = "all", paramLabel = "all|group:NAME|percent:N",
+                converter = RolloutOption.class)
         String rollout;
 
         @Override
