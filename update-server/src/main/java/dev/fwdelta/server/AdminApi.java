@@ -281,7 +281,8 @@ final class AdminApi {
 
     /**
      * The answer to a release posted again: the same image, full patch, patch set and rollout is a
-     * no-op (200); anything else is 409 naming the first field that differs and what is recorded.
+     * no-op (200); anything else is 409 naming the first field that differs (in that order) and what
+     * is recorded.
      */
     private static String existing(Connection c, long hw, long ver, String image, String full, String rollout,
                                    Map<String, String> byBase) throws SQLException {
@@ -307,16 +308,18 @@ final class AdminApi {
             differs = "image: recorded " + recordedImage + ", posted " + image;
         } else if (!recordedFull.equals(full)) {
             differs = "full: recorded " + recordedFull + ", posted " + full;
-        } else if (!recordedRollout.equals(rollout)) {
-            differs = "rollout: recorded " + recordedRollout + ", posted " + rollout;
         } else {
             differs = patchSetDifference(c, hw, ver, byBase);
         }
         if (differs != null) {
             throw new HttpError(409, release + " exists already with another " + differs
-                    + (differs.startsWith("rollout") ? " (change a published release's rollout with"
-                            + " POST /admin/releases/rollout: fwdelta release rollout)"
-                            : " (a published release's image and patches do not change: publish a new version)"));
+                    + " (a published release's image and patches do not change: publish a new version)");
+        }
+        // Named only when it is all that differs: then changing it is what the poster wants.
+        if (!recordedRollout.equals(rollout)) {
+            throw new HttpError(409, release + " exists already with another rollout: recorded " + recordedRollout
+                    + ", posted " + rollout + " (change a published release's rollout with POST"
+                    + " /admin/releases/rollout: fwdelta release rollout)");
         }
         return release + " exists already as posted: unchanged\n";
     }

@@ -85,7 +85,12 @@ class ReleaseRepublishTest {
                     "another full: recorded " + full + ", posted " + otherFull);
             assertRefused(admin, image, full, List.of(), "all",
                     "another patch set: recorded patch " + base + ":" + patch + ", posted none from that base");
-            assertRefused(admin, image, full, patches, "percent:50", "another rollout: recorded all, posted percent:50");
+            assertRefused(admin, image, full, patches, "percent:50", "another rollout: recorded all, posted percent:50"
+                    + " (change a published release's rollout with POST /admin/releases/rollout: fwdelta release rollout)");
+            // The rollout is named only when it is all that differs: changing it would not make this the release.
+            assertRefused(admin, image, full, List.of(), "percent:50", "another patch set: recorded patch " + base + ":"
+                    + patch + ", posted none from that base (a published release's image and patches do not change:"
+                    + " publish a new version)");
             assertRefused(admin, base, admin.putArtifact(signed(new byte[0], fleet.v0, fleet)), List.of(), "all",
                     "another image: recorded " + image + ", posted " + base);
             assertTrue(admin.addRelease(Fleet.HW, 2, image, full, patches, "all").endsWith("unchanged"));
