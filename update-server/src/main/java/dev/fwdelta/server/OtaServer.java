@@ -8,6 +8,8 @@ import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -82,13 +84,14 @@ public final class OtaServer implements AutoCloseable {
         app.post("/d/checkin", device::checkin);
         app.get("/d/artifacts/{sha}", device::download);
         app.post("/d/report", device::report);
+        app.events(events -> events.serverStarting(() -> listen(app)));
         try {
             if (s.tlsKeystore() != null) {
                 app.start();
             } else {
                 app.start(s.host(), s.port());
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // the IOException of listen(), unchecked to javac: it passes through Kotlin
             db.close();
             throw listenFailure(s, e);
         }
@@ -96,10 +99,35 @@ public final class OtaServer implements AutoCloseable {
     }
 
     /**
+     * Opens the listening sockets before Javalin starts Jetty, which would open them itself. Javalin
+     * logs "Failed to start Javalin" on standard error when Jetty does not start, before the caller
+     * hears of it; a port that is busy or an address that is not this machine's fails here instead,
+     * before Javalin's attempt, so that the one line of {@link #listenFailure} is all that is printed.
+     * Jetty takes the open sockets as they are. Nothing stays open when one fails.
+     */
+    private static void listen(Javalin app) throws IOException {
+        Connector[] connectors = app.jettyServer().server().getConnectors();
+        try {
+            for (Connector c : connectors) {
+                if (c instanceof NetworkConnector n) {
+                    n.open();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Connector c : connectors) {
+                if (c instanceof NetworkConnector n) {
+                    n.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
      * A failure to listen (the port is busy, the address is not this machine's): an I/O error naming
      * host and port and the system's reason, one line (docs/CLI.md exit 5); anything else as it is.
      */
-    private static Exception listenFailure(Settings s, RuntimeException e) {
+    private static Exception listenFailure(Settings s, Exception e) {
         Throwable reason = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IOException || t instanceof UnresolvedAddressException) {
