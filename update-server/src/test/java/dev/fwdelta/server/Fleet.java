@@ -108,6 +108,21 @@ final class Fleet {
         assertEquals(3, admin.images(HW).size());
     }
 
+    /**
+     * The answer, without its newline, to device {@code id} checking in on version 1 of {@link #HW}
+     * running the image {@code sha}: {@code none} or {@code update ...}. Anything but 200 fails.
+     */
+    static String checkin(URI server, String id, String secret, String sha) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.resolve("/d/checkin"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("hw=" + HW + "&ver=1&sha=" + sha)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body().strip();
+    }
+
     /** 8 KiB blocks: a cut download resumes at the last whole block, so blocks set how much is fetched twice. */
     static BuildOptions options(long version) {
         return new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 8 * 1024, version, HW);

@@ -9,12 +9,7 @@ import dev.fwdelta.server.device.OtaDevice;
 import dev.fwdelta.server.publish.AdminClient;
 import dev.fwdelta.server.publish.Publisher;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 class OtaRolloutTest {
     @TempDir
     Path dir;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void groupAndPercentRollouts() throws Exception {
@@ -37,15 +30,15 @@ class OtaRolloutTest {
             String v0 = OtaDevice.Installed.of(1, fleet.v0).sha256();
             String beta = admin.addDevice("beta-1", "beta");
             String other = admin.addDevice("other-1", "default");
-            assertTrue(checkin(uri, "beta-1", beta, v0).startsWith("update 2 "));
-            assertEquals("none", checkin(uri, "other-1", other, v0));
+            assertTrue(Fleet.checkin(uri, "beta-1", beta, v0).startsWith("update 2 "));
+            assertEquals("none", Fleet.checkin(uri, "other-1", other, v0));
 
             p.publish(fleet.v2, Fleet.options(3), fleet.key, "percent:50");
             int offered = 0;
             for (int i = 0; i < 40; i++) {
                 String secret = admin.addDevice("pct-" + i, "default");
-                String first = checkin(uri, "pct-" + i, secret, v0);
-                assertEquals(first, checkin(uri, "pct-" + i, secret, v0), "the same answer on every check-in");
+                String first = Fleet.checkin(uri, "pct-" + i, secret, v0);
+                assertEquals(first, Fleet.checkin(uri, "pct-" + i, secret, v0), "the same answer on every check-in");
                 CheckinAnswer a = CheckinAnswer.parse(first, 1 << 20);
                 if (a != null) {
                     assertEquals(3, a.version());
@@ -54,16 +47,5 @@ class OtaRolloutTest {
             }
             assertTrue(offered >= 10 && offered <= 30, offered + " of 40 devices in a 50% rollout");
         }
-    }
-
-    private String checkin(URI uri, String id, String secret, String sha) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(uri.resolve("/d/checkin"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret)
-                        .getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("hw=" + Fleet.HW + "&ver=1&sha=" + sha)).build();
-        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return r.body().strip();
     }
 }

@@ -13,13 +13,8 @@ import dev.fwdelta.tool.encode.PatchBuilder;
 import dev.fwdelta.tool.sign.PatchSigner;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +55,7 @@ class ReleaseRepublishTest {
 
             // The rollout recorded is still all: a device of the default group on version 1 is offered version 2.
             String secret = new AdminClient(uri, Fleet.TOKEN).addDevice("board-1", "default");
-            assertTrue(checkin(uri, "board-1", secret, OtaDevice.Installed.of(1, fleet.v0).sha256()).startsWith("update 2 "));
+            assertTrue(Fleet.checkin(uri, "board-1", secret, OtaDevice.Installed.of(1, fleet.v0).sha256()).startsWith("update 2 "));
         }
     }
 
@@ -112,13 +107,5 @@ class ReleaseRepublishTest {
         return Fleet.cli("release", "publish", "--server", uri.toString(), "--admin-token-file", token.toString(),
                 "--image", image.toString(), "--key", dir.resolve("release.pem").toString(), "--hardware-id",
                 Long.toString(Fleet.HW), "--firmware-version", version, "--rollout", rollout);
-    }
-
-    private static String checkin(URI uri, String id, String secret, String sha) throws Exception {
-        String auth = "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri.resolve("/d/checkin"))
-                .header("Authorization", auth).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("hw=" + Fleet.HW + "&ver=1&sha=" + sha)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -12,11 +12,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -48,8 +46,8 @@ class ReleaseRolloutTest {
         }
         try (OtaServer again = Fleet.sqliteServer(dir)) {
             URI uri = Fleet.uri(again);
-            assertEquals("none", checkin(uri, "dev-a", d.a, d.v0), "still narrowed to group:beta after the restart");
-            assertTrue(checkin(uri, "dev-b", d.b, d.v0).startsWith("update 2 "));
+            assertEquals("none", Fleet.checkin(uri, "dev-a", d.a, d.v0), "still narrowed to group:beta after the restart");
+            assertTrue(Fleet.checkin(uri, "dev-b", d.b, d.v0).startsWith("update 2 "));
         }
     }
 
@@ -117,24 +115,24 @@ class ReleaseRolloutTest {
         AdminClient client = new AdminClient(admin, Fleet.TOKEN);
         Devices d = new Devices(client.addDevice("dev-a", "default"), client.addDevice("dev-b", "beta"),
                 OtaDevice.Installed.of(1, fleet.v0).sha256());
-        assertTrue(checkin(devices, "dev-a", d.a, d.v0).startsWith("update 2 "));
-        assertTrue(checkin(devices, "dev-b", d.b, d.v0).startsWith("update 2 "));
+        assertTrue(Fleet.checkin(devices, "dev-a", d.a, d.v0).startsWith("update 2 "));
+        assertTrue(Fleet.checkin(devices, "dev-b", d.b, d.v0).startsWith("update 2 "));
 
         rollout(admin, "group:beta", "rollout group:beta (was all)");
-        assertEquals("none", checkin(devices, "dev-a", d.a, d.v0), "inside all, outside group:beta: no longer offered");
-        assertTrue(checkin(devices, "dev-b", d.b, d.v0).startsWith("update 2 "));
+        assertEquals("none", Fleet.checkin(devices, "dev-a", d.a, d.v0), "inside all, outside group:beta: no longer offered");
+        assertTrue(Fleet.checkin(devices, "dev-b", d.b, d.v0).startsWith("update 2 "));
 
         rollout(admin, "percent:0", "rollout percent:0 (was group:beta)");
-        assertEquals("none", checkin(devices, "dev-a", d.a, d.v0));
-        assertEquals("none", checkin(devices, "dev-b", d.b, d.v0), "halted: nobody is offered it");
+        assertEquals("none", Fleet.checkin(devices, "dev-a", d.a, d.v0));
+        assertEquals("none", Fleet.checkin(devices, "dev-b", d.b, d.v0), "halted: nobody is offered it");
 
         rollout(admin, "all", "rollout all (was percent:0)");
-        assertTrue(checkin(devices, "dev-a", d.a, d.v0).startsWith("update 2 "), "widened: offered again");
-        assertTrue(checkin(devices, "dev-b", d.b, d.v0).startsWith("update 2 "));
+        assertTrue(Fleet.checkin(devices, "dev-a", d.a, d.v0).startsWith("update 2 "), "widened: offered again");
+        assertTrue(Fleet.checkin(devices, "dev-b", d.b, d.v0).startsWith("update 2 "));
         rollout(admin, "all", "rollout all (unchanged)");
 
         rollout(admin, "group:beta", "rollout group:beta (was all)");
-        assertEquals("none", checkin(devices, "dev-a", d.a, d.v0));
+        assertEquals("none", Fleet.checkin(devices, "dev-a", d.a, d.v0));
 
         // Published again as it now is, the release is unchanged; with the rollout it had, refused
         // naming the command that changes it.
@@ -176,7 +174,7 @@ class ReleaseRolloutTest {
             }
             HttpResponse<String> noToken = post(uri, "Bearer not-the-admin-token-at-all", release + "&rollout=percent:0");
             assertEquals(401, noToken.statusCode(), noToken.body());
-            assertTrue(checkin(uri, "dev-a", secret, v0).startsWith("update 2 "), "still rolled out to all");
+            assertTrue(Fleet.checkin(uri, "dev-a", secret, v0).startsWith("update 2 "), "still rolled out to all");
 
             // The command checks --rollout as the server does, before any request: a usage error, exit 2.
             Fleet.Run bad = Fleet.cli("release", "rollout", "--server", uri.toString(), "--admin-token-file",
@@ -197,7 +195,7 @@ class ReleaseRolloutTest {
                     Long.toString(Fleet.HW), "--firmware-version", "2");
             assertEquals(2, missing.exit(), missing.err());
             assertTrue(missing.err().contains("--rollout"), missing.err());
-            assertTrue(checkin(uri, "dev-a", secret, v0).startsWith("update 2 "), "still rolled out to all");
+            assertTrue(Fleet.checkin(uri, "dev-a", secret, v0).startsWith("update 2 "), "still rolled out to all");
         }
     }
 
@@ -240,16 +238,5 @@ class ReleaseRolloutTest {
         return http.send(HttpRequest.newBuilder(uri.resolve("/admin/releases/rollout")).header("Authorization", auth)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String checkin(URI uri, String id, String secret, String sha) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri.resolve("/d/checkin"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret)
-                        .getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("hw=" + Fleet.HW + "&ver=1&sha=" + sha)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return r.body().strip();
     }
 }
