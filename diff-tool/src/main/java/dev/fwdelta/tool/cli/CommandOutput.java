@@ -41,6 +41,14 @@ final class CommandOutput {
         out.flush();
     }
 
+    /** Text for a person, in text mode only: what a failed run did before it failed. */
+    void text(Consumer<PrintWriter> text) {
+        if (!json) {
+            text.accept(out);
+            out.flush();
+        }
+    }
+
     /** The result as "key value" lines in text mode. */
     void result(Map<String, Object> fields) {
         result(fields, w -> fields.forEach((k, v) -> w.printf("%-28s %s%n", k, v)));

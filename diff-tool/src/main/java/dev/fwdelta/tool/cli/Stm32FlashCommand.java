@@ -13,11 +13,13 @@ import dev.fwdelta.tool.stm32.RecoveryCopies;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.SerialLink;
 import dev.fwdelta.tool.transport.dfu.Usb4JavaControl;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -162,9 +164,6 @@ final class Stm32FlashCommand implements Callable<Integer> {
             at = image.hasAddress() ? image.address() : defaultAt;
             s = DeltaFlasher.flashImage(chip, image.bytes(), at, verify, progress);
         }
-        if (go != null) {
-            chip.go(go.equals(GO_IMAGE) ? at : goAddress());
-        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("start", s.start().name());
         r.put("image_address", at);
@@ -175,7 +174,7 @@ final class Stm32FlashCommand implements Callable<Integer> {
         r.put("wire_bytes", s.wireBytes());
         r.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
         r.put("verified", s.verified());
-        json.output(spec).result(r, out -> {
+        Consumer<PrintWriter> text = out -> {
             if (s.start() == DeltaFlasher.Start.UP_TO_DATE) {
                 out.println("already up to date: the chip holds the patch's new image (SHA-256 matches), nothing written");
                 return;
@@ -189,7 +188,29 @@ final class Stm32FlashCommand implements Callable<Integer> {
             out.printf("bytes written                %d of %d%n", s.bytesWritten(), s.imageBytes());
             out.printf("bytes on the wire            %d%n", s.wireBytes());
             out.printf("time                         %.2f s%s%n", s.seconds(), s.verified() ? ", verified" : "");
-        });
+        };
+        CommandOutput output = json.output(spec);
+        if (go != null) {
+            startImage(chip, go.equals(GO_IMAGE) ? at : goAddress(), at, s.verified(), output, r, text);
+        }
+        output.result(r, text);
         return ExitCodes.OK;
+    }
+
+    /**
+     * GO after the image is on the chip. A GO that fails does not undo the write, so the user is
+     * first told what was written (the text summary, or a "flashed" step line with the fields of
+     * "done", which only a run that succeeded ends with), then the error says the image is there.
+     */
+    private static void startImage(FlashTarget chip, long goAt, long imageAt, boolean verified, CommandOutput output,
+                                   Map<String, Object> summary, Consumer<PrintWriter> text) throws IOException {
+        try {
+            chip.go(goAt);
+        } catch (IOException e) {
+            output.event("flashed", summary);
+            output.text(text);
+            throw new IOException(String.format("the image is written%s at 0x%08x, but GO 0x%08x failed: %s; reset "
+                    + "the chip to start it", verified ? " and verified" : "", imageAt, goAt, e.getMessage()), e);
+        }
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.cli.Main;
 import dev.fwdelta.tool.image.FirmwareImage;
@@ -111,6 +113,48 @@ class ImageAddressFlashTest {
             assertArrayEquals(pair.newBytes(), Arrays.copyOfRange(chip.flash.snapshot(), at, at + pair.newBytes().length));
             assertUntouchedBelowTheApp(chip, boot);
             assertEquals(0x0802_0004L, chip.simulator.goAddress(), "--go ADDR");
+        }
+    }
+
+    /**
+     * The bootloader refuses GO (here an address outside the flash, which the simulated chip NACKs)
+     * after the image was written and verified: the summary of what is on the chip comes first, as
+     * in a run that succeeds, then the one error line, exit 5; with --json the summary is the step
+     * line "flashed", since "done" is kept for a run that succeeded.
+     */
+    @Test
+    void aRefusedGoStillReportsWhatWasWrittenAndVerified() throws Exception {
+        byte[] app = new byte[40 * 1024];
+        new Random(11).nextBytes(app);
+        Path bin = Files.write(dir.resolve("app.bin"), app);
+        byte[] boot = bootloader();
+        try (SimulatedChip chip = chipWithBootloader(boot, null)) {
+            assertEquals(5, flash(chip, "--image", bin.toString(), "--address", "0x08020000", "--go", "0x4"));
+            int at = (int) (APP - F405.flashBase());
+            assertArrayEquals(app, Arrays.copyOfRange(chip.flash.snapshot(), at, at + app.length));
+            assertEquals(-1, chip.simulator.goAddress(), "the simulated chip refused GO");
+            String text = out.toString();
+            assertTrue(text.contains("image address                0x08020000"), text);
+            assertTrue(text.contains("bytes written                " + app.length + " of " + app.length), text);
+            assertTrue(text.contains(", verified"), text);
+            List<String> errors = err.toString().lines().filter(l -> l.startsWith("fwdelta: error:")).toList();
+            assertEquals(List.of("fwdelta: error: the image is written and verified at 0x08020000, but GO 0x00000004 "
+                    + "failed: bootloader refused (NACK) address 0x00000004 (outside memory?); reset the chip to "
+                    + "start it"), errors, err.toString());
+
+            assertEquals(5, flash(chip, "--image", bin.toString(), "--address", "0x08020000", "--go", "0x4",
+                    "--json"));
+            List<JsonObject> lines = out.toString().lines().map(l -> JsonParser.parseString(l).getAsJsonObject())
+                    .toList();
+            JsonObject flashed = lines.get(lines.size() - 2);
+            assertEquals("flashed", flashed.get("event").getAsString(), out.toString());
+            assertEquals(APP, flashed.get("image_address").getAsLong());
+            assertEquals(app.length, flashed.get("image_bytes").getAsInt());
+            assertTrue(flashed.get("verified").getAsBoolean());
+            JsonObject error = lines.get(lines.size() - 1);
+            assertEquals("error", error.get("event").getAsString());
+            assertEquals(5, error.get("exit_code").getAsInt());
+            assertTrue(lines.stream().noneMatch(l -> l.get("event").getAsString().equals("done")), out.toString());
         }
     }
 
