@@ -107,6 +107,31 @@ class DevicePollTest {
         assertTrue(Files.notExists(dir.resolve("board.flash")), "refused before the flash file is made");
     }
 
+    /**
+     * A --trust file that was read but holds no public key is a usage error naming --trust, as in
+     * fwdelta's own commands (diff-tool's CliTest), before the server is asked or the flash made.
+     */
+    @Test
+    void aTrustFileWithoutAPublicKeyIsAUsageError() throws Exception {
+        Path image = Files.write(dir.resolve("board.bin"), new byte[4096]);
+        Path secret = Files.writeString(dir.resolve("board.secret"), "0123abcd\n");
+        String[] common = {"device", "poll", "--server", "http://127.0.0.1:9/", "--id", "board-1", "--secret-file",
+            secret.toString(), "--layout", "stm32l4-512k", "--image", image.toString(), "--flash-file",
+            dir.resolve("board.flash").toString(), "--hardware-id", "7", "--trust"};
+        Path empty = Files.write(dir.resolve("empty.pem"), new byte[0]);
+        Path text = Files.writeString(dir.resolve("notes.pem"), "release key: ask Jo\n");
+        for (Path bad : new Path[] {empty, text}) {
+            Fleet.Run run = Fleet.cli(concat(common, bad.toString()));
+            assertEquals(2, run.exit(), run.err());
+            assertTrue(run.err().strip().startsWith("fwdelta: error: --trust " + bad + " is not a PEM key file"),
+                    run.err());
+            assertEquals(1, run.err().strip().lines().count(), run.err());
+        }
+        Fleet.Run missing = Fleet.cli(concat(common, dir.resolve("none.pem").toString()));
+        assertEquals(5, missing.exit(), missing.err());
+        assertTrue(Files.notExists(dir.resolve("board.flash")), "refused before the flash file is made");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

@@ -89,7 +89,7 @@ final class SignCommand implements Callable<Integer> {
             if (publicKey == null) {
                 throw new IllegalArgumentException("--attach needs --public-key PUB.pem to verify the signature first");
             }
-            key = KeyFiles.readPublic(publicKey);
+            key = KeyFiles.readPublic(publicKey, "--public-key");
             signed = PatchSigner.attach(patch, key,
                     BoundedFile.read(mode.attach, BoundedFile.MAX_SIGNATURE_BYTES, "signature file"));
         }

@@ -49,11 +49,12 @@ public final class KeyFiles {
     private KeyFiles() {}
 
     /**
-     * The signing key of {@code --key PATH}. A readable PEM file of another kind (a public key, an
-     * encrypted key) is a wrong argument, not an I/O error: IllegalArgumentException (exit 2).
+     * The signing key of {@code --key PATH}. A file that was read but holds no usable private key
+     * (a public key, an encrypted key, no PEM at all) is a wrong argument, not an I/O error:
+     * IllegalArgumentException (exit 2). Only a file that cannot be read is an IOException (exit 5).
      */
     public static SigningKey readPrivate(Path path) throws IOException {
-        Object pem = readPem(path);
+        Object pem = readPem(path, "--key");
         PrivateKeyInfo info;
         if (pem instanceof PrivateKeyInfo p) {
             info = p;
@@ -66,50 +67,81 @@ public final class KeyFiles {
             throw new IllegalArgumentException("--key " + path + " holds no unencrypted private key (PEM \"PRIVATE "
                     + "KEY\" or \"EC PRIVATE KEY\")");
         }
+        return signingKey(info, path, "--key");
+    }
+
+    private static SigningKey signingKey(PrivateKeyInfo info, Path path, String option) {
         AsymmetricKeyParameter key;
+        SignatureAlgorithm alg;
         try {
             key = PrivateKeyFactory.createKey(info);
+            alg = SigningKey.algorithmOf(key);
         } catch (IOException | RuntimeException e) {
-            throw new IOException(path + ": unreadable private key: " + e.getMessage(), e);
+            throw new IllegalArgumentException(option + " " + path + " holds a private key fwdelta cannot use: "
+                    + e.getMessage());
         }
-        SignatureAlgorithm alg = SigningKey.algorithmOf(key);
         return new SigningKey(key, alg, rawPublicKey(key));
     }
 
-    /** A public key file; a private key file works too (its public half is used). */
+    /** The public key of {@code --trust PATH}. */
     public static TrustedKey readPublic(Path path) throws IOException {
-        Object pem = readPem(path);
+        return readPublic(path, "--trust");
+    }
+
+    /**
+     * The public key of {@code OPTION PATH}; a private key file works too (its public half is used,
+     * as fwdelta-c-apply's --trust does). As for {@link #readPrivate}, a file that was read but
+     * holds no usable key (no PEM, a certificate, an encrypted key, an RSA key) is a wrong argument
+     * naming the option (exit 2); only a file that cannot be read is an IOException (exit 5).
+     */
+    public static TrustedKey readPublic(Path path, String option) throws IOException {
+        Object pem = readPem(path, option);
         if (pem instanceof SubjectPublicKeyInfo spki) {
             try {
                 return TrustedKey.fromSpki(spki.getEncoded());
-            } catch (RuntimeException e) {
-                throw new IOException(path + ": " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException(option + " " + path + " holds a public key fwdelta cannot use: "
+                        + e.getMessage());
             }
         }
-        if (pem instanceof PrivateKeyInfo || pem instanceof PEMKeyPair) {
-            return TrustedKey.fromSpki(readPrivate(path).publicKeySpki());
+        if (pem instanceof PrivateKeyInfo info) {
+            return TrustedKey.fromSpki(signingKey(info, path, option).publicKeySpki());
         }
-        throw new IOException(path + " holds no public key (PEM \"PUBLIC KEY\")");
+        if (pem instanceof PEMKeyPair pair) {
+            return TrustedKey.fromSpki(signingKey(pair.getPrivateKeyInfo(), path, option).publicKeySpki());
+        }
+        throw new IllegalArgumentException(option + " " + path + " holds no public key (PEM \"PUBLIC KEY\", e.g. the "
+                + ".pub.pem fwdelta keygen writes; a certificate or an encrypted key is not read)");
     }
 
     /** A PEM key is a few hundred bytes; anything this large is not a key file. */
     static final long MAX_KEY_FILE_BYTES = 64 * 1024;
 
-    private static Object readPem(Path path) throws IOException {
+    /**
+     * The first PEM object of the file given as {@code option}. Reading the file may fail (exit 5);
+     * what it holds, once read, is the user's argument: not PEM is IllegalArgumentException.
+     */
+    private static Object readPem(Path path, String option) throws IOException {
         byte[] bytes = BoundedFile.read(path, MAX_KEY_FILE_BYTES, "PEM key file");
-        try (Reader r = new StringReader(StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
-             PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            if (o == null) {
-                throw new IOException(path + " is not a PEM file");
-            }
-            return o;
+        String text;
+        try {
+            text = StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new IOException(path + " is not a PEM file", e);
-        } catch (RuntimeException e) {
-            // Bouncy Castle reports bad base64 or DER inside a PEM block as unchecked exceptions.
-            throw new IOException(path + " is not a valid PEM key file: " + e.getMessage(), e);
+            throw new IllegalArgumentException(option + " " + path + " is not a PEM key file (it is not text)");
         }
+        Object o;
+        try (Reader r = new StringReader(text); PEMParser p = new PEMParser(r)) {
+            o = p.readObject();
+        } catch (IOException | RuntimeException e) {
+            // Text in memory: what fails here is the content. Bouncy Castle reports bad base64 or DER
+            // inside a PEM block as unchecked exceptions, an unknown block type as an IOException.
+            throw new IllegalArgumentException(option + " " + path + " is not a valid PEM key file: " + e.getMessage());
+        }
+        if (o == null) {
+            throw new IllegalArgumentException(option + " " + path + " is not a PEM key file (no \"-----BEGIN\" line"
+                    + (bytes.length == 0 ? ": the file is empty)" : ")"));
+        }
+        return o;
     }
 
     private static byte[] rawPublicKey(AsymmetricKeyParameter key) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.demo.DemoFirmware;
+import dev.fwdelta.tool.sign.KeylessFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -245,6 +247,48 @@ class CliTest {
         assertEquals(0, run("apply", oldBin.toString(), patch.toString(), "-o", result.toString(),
                 "--trust", dir.resolve("k.pub.pem").toString(), "--installed-version", "41", "--hardware-id",
                 "0xc0ffee"), err.toString());
+    }
+
+    /**
+     * A --trust file that was read but holds no public key fwdelta can use is a wrong argument, as
+     * a public key given to --key is: exit 2, one line naming --trust and the file, for every
+     * command that takes --trust (and sign's --public-key), before anything is written. A file
+     * that cannot be read stays an I/O error, and a private key still gives its public half.
+     */
+    @Test
+    void aTrustFileWithoutAUsablePublicKeyIsAUsageError() throws Exception {
+        diff();
+        Path key = dir.resolve("k.pem");
+        assertEquals(0, run("keygen", "-o", key.toString()), err.toString());
+        assertEquals(0, run("sign", patch.toString(), "--key", key.toString()), err.toString());
+        Path result = dir.resolve("r.bin");
+        Path signature = Files.write(dir.resolve("sig.bin"), new byte[64]);
+        for (Map.Entry<String, Path> file : KeylessFiles.write(Files.createDirectories(dir.resolve("keys"))).entrySet()) {
+            String bad = file.getValue().toString();
+            String[][] runs = {
+                {"apply", oldBin.toString(), patch.toString(), "-o", result.toString(), "--trust", bad},
+                {"verify", patch.toString(), "--trust", bad},
+                {"device", "simulate", "--layout", "stm32f405-1m", "--old", oldBin.toString(), "--patch",
+                    patch.toString(), "--trust", bad},
+                {"device", "serve", "--port", dir.resolve("no-port").toString(), "--layout", "stm32f405-1m",
+                    "--image", oldBin.toString(), "--trust", bad},
+                {"sign", patch.toString(), "--attach", signature.toString(), "--public-key", bad, "-o",
+                    result.toString()}};
+            for (String[] args : runs) {
+                String what = file.getKey() + ", " + String.join(" ", args);
+                err.getBuffer().setLength(0);
+                assertEquals(ExitCodes.USAGE, run(args), what + ": " + err);
+                String option = args[args.length - 2].equals("-o") ? "--public-key" : "--trust";
+                List<String> lines = err.toString().lines().toList();
+                assertEquals(1, lines.size(), what + ": " + err);
+                assertTrue(lines.get(0).startsWith("fwdelta: error: " + option + " " + bad + " "), what + ": " + err);
+                assertFalse(Files.exists(result), what);
+            }
+        }
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.IO_ERROR, run("verify", patch.toString(), "--trust", dir.resolve("none.pem").toString()));
+        assertTrue(err.toString().contains("none.pem"), err.toString());
+        assertEquals(0, run("verify", patch.toString(), "--trust", key.toString()), err.toString());
     }
 
     @Test

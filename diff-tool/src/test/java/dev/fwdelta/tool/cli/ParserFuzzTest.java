@@ -73,9 +73,9 @@ class ParserFuzzTest {
         Path badPem = Files.writeString(dir.resolve("bad.pem"),
                 "-----BEGIN PRIVATE KEY-----\n!!!not base64!!!\n-----END PRIVATE KEY-----\n");
         Path patch = Files.write(dir.resolve("p.fwd"), new byte[] {1, 2, 3});
-        assertUserError(ExitCodes.IO_ERROR, "sign", patch.toString(), "--key", badPem.toString());
-        assertUserError(ExitCodes.IO_ERROR, "apply", missing.toString(), patch.toString(), "-o", "x.bin", "--trust",
-                badPem.toString());
+        // Read, but no key: the argument is wrong, as for a public key given to --key.
+        assertUserError(ExitCodes.USAGE, "sign", patch.toString(), "--key", badPem.toString());
+        assertUserError(ExitCodes.USAGE, "verify", patch.toString(), "--trust", badPem.toString());
     }
 
     private static final List<String> ODD = List.of("-0", "0x", "--", " 12 ", "1e9", "0b101", "\uff11\uff12", "nan",
