@@ -9,6 +9,8 @@ import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sign.KeyFiles;
 import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,22 +87,23 @@ final class MatrixCommand implements Callable<Integer> {
         SigningKey signingKey = key == null ? null : KeyFiles.readPrivate(key);
         String to = stem(newPath);
         Set<String> clashing = clashingStems();
-        Set<String> fromShas = new HashSet<>();
+        // Every --old, a shard's or not, before the first patch: each shard of a release finds a
+        // bad input at once, and an image given twice across shards is refused here, not at merge.
+        MatrixInputs.check(olds, newFile, images, raw, spec.commandLine().getErr());
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
         CommandOutput out = json.output(spec);
-        // Only once every option is known good: a usage error leaves no new directory behind.
+        // Only once every option and input is known good: an error leaves no new directory behind.
         Files.createDirectories(outDir);
+        PrintWriter notesGiven = new PrintWriter(Writer.nullWriter());
         for (int i = 0; i < olds.size(); i++) {
             if (i % s[1] != s[0] - 1) {
                 continue;
             }
             Path oldPath = olds.get(i);
-            FirmwareImage oldFile = images.load(oldPath, raw, spec.commandLine().getErr());
+            // The notes of regions left out were printed by the check.
+            FirmwareImage oldFile = images.load(oldPath, raw, notesGiven);
             byte[] oldImage = oldFile.bytes();
             String oldSha = hex(ImageChecksums.of(oldImage).sha256());
-            if (!fromShas.add(oldSha)) {
-                throw new IllegalArgumentException("--old " + oldPath + " is the same image as an earlier --old");
-            }
             PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage,
                     options.withTarget(ImageInputs.target(oldFile, newFile, false)));
             byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);

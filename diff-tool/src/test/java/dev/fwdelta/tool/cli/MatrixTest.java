@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.demo.DemoFirmware;
+import dev.fwdelta.tool.image.TestImages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -226,6 +228,56 @@ class MatrixTest {
         assertTrue(err.toString().startsWith("fwdelta: error: the output " + dir.resolve("s1").resolve("manifest.json")
                 + " is the input " + shards[0]), err.toString());
         assertArrayEquals(shard1, Files.readAllBytes(Path.of(shards[0])), "shard 1's manifest replaced");
+    }
+
+    /**
+     * Every input is checked before the first patch is built: a last --old that is missing, not an
+     * image, has regions to choose from, lies at another address than NEW or repeats an earlier one
+     * fails the run with one line naming it, and no patch, manifest or --out is made. A shard
+     * checks every --old, not only its own: shard 1 of 2 fails on shard 2's bad input too.
+     */
+    @Test
+    void aBadOldImageFailsTheMatrixBeforeAnyPatchIsBuilt() throws Exception {
+        DemoFirmware.Pair pair = DemoFirmware.generate(4);
+        Path good = Files.write(dir.resolve("v1.bin"), pair.oldImage());
+        Path newBin = Files.write(dir.resolve("v2.bin"), pair.newImage());
+        Path newHex = TestImages.hexAt(dir.resolve("v2.hex"), 0x0800_0000L, pair.newImage());
+        Path goodHex = TestImages.hexAt(dir.resolve("v1.hex"), 0x0800_0000L, pair.oldImage());
+        Path malformed = Files.writeString(dir.resolve("v0.hex"), ":10000000ZZ\n");
+        String image = Files.readString(TestImages.hexAt(dir.resolve("image.hex"), 0x0800_0000L, pair.oldImage()));
+        String uicr = Files.readString(TestImages.hexAt(dir.resolve("uicr.hex"), 0x1000_1000L, new byte[] {1, 2, 3, 4}));
+        Path twoRegions = Files.writeString(dir.resolve("v0-uicr.hex"),
+                image.substring(0, image.indexOf(":00000001FF")) + uicr);
+        Path elsewhere = TestImages.hexAt(dir.resolve("v0-moved.hex"), 0x0802_0000L, pair.oldImage());
+        Path copy = Files.write(dir.resolve("v1-again.bin"), pair.oldImage());
+        Object[][] cases = {
+            {newBin, good, dir.resolve("v0.bin"), ExitCodes.IO_ERROR},
+            {newBin, good, dir.resolve("v0dir"), ExitCodes.IO_ERROR},
+            {newBin, good, malformed, ExitCodes.USAGE},
+            {newHex, goodHex, twoRegions, ExitCodes.USAGE},
+            {newHex, goodHex, elsewhere, ExitCodes.USAGE},
+            {newBin, good, copy, ExitCodes.USAGE}};
+        Files.createDirectories(dir.resolve("v0dir"));
+        Path out = dir.resolve("rel");
+        for (Object[] c : cases) {
+            for (String shard : new String[] {"1/1", "1/2"}) {
+                String bad = c[2].toString();
+                String what = bad + " in shard " + shard;
+                err.getBuffer().setLength(0);
+                StringWriter stdout = new StringWriter();
+                var cl = Main.commandLine();
+                cl.setOut(new PrintWriter(stdout, true));
+                cl.setErr(new PrintWriter(err, true));
+                int exit = cl.execute("matrix", "--new", c[0].toString(), "--old", c[1].toString(), "--old", bad,
+                        "--out", out.toString(), "--shard", shard, "--json");
+                assertEquals(c[3], exit, what + ": " + err);
+                List<String> errors = err.toString().lines().filter(l -> l.startsWith("fwdelta: error: ")).toList();
+                assertEquals(1, errors.size(), what + ": " + err);
+                assertTrue(errors.get(0).contains(bad), what + ": " + err);
+                assertFalse(stdout.toString().contains("\"event\":\"patch\""), what + ": a patch was built: " + stdout);
+                assertFalse(Files.exists(out), what + ": --out was made");
+            }
+        }
     }
 
     @Test

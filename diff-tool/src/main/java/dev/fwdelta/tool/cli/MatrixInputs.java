@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.cli;
+
+import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.tool.image.FirmwareImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks every --old image of a matrix before the first patch is built: a release with one bad
+ * input would otherwise fail after minutes of diffing the others, with some patches written.
+ * Each image is read as the build reads it (limits, format, --region), placed against NEW, and
+ * compared with the others by its SHA-256; the bytes are dropped, so the old images are never all in
+ * memory at once (the build reads its own again).
+ */
+final class MatrixInputs {
+    private MatrixInputs() {}
+
+    /**
+     * Returns when every one of {@code olds} is good; the first bad one is an exception that names
+     * it (an image that cannot be read keeps its I/O error, which names the path).
+     */
+    static void check(List<Path> olds, FirmwareImage newFile, ImageInputs images, long rawAddress,
+                      PrintWriter err) throws IOException {
+        Map<String, Path> seen = new HashMap<>();
+        for (Path old : olds) {
+            FirmwareImage oldFile;
+            try {
+                oldFile = images.load(old, rawAddress, err);
+                ImageInputs.target(oldFile, newFile, false);
+            } catch (IllegalArgumentException e) {
+                throw named(old, e);
+            }
+            String sha = HexFormat.of().formatHex(ImageChecksums.of(oldFile.bytes()).sha256());
+            Path earlier = seen.putIfAbsent(sha, old);
+            if (earlier != null) {
+                throw new IllegalArgumentException("--old " + old + " is the same image as an earlier --old ("
+                        + earlier + ")");
+            }
+        }
+    }
+
+    /** The error with the --old it is about, unless the message names it already. */
+    private static IllegalArgumentException named(Path old, IllegalArgumentException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.contains(old.toString()) ? e : new IllegalArgumentException("--old " + old + ": " + message, e);
+    }
+}
