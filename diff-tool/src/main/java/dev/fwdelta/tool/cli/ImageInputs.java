@@ -98,12 +98,20 @@ public final class ImageInputs {
      * at the other one's address.
      */
     static ImageTarget target(FirmwareImage old, FirmwareImage neu, boolean allowMove) {
+        return target(old, neu, allowMove, "a patch between images at different addresses needs --allow-move (and "
+                + "a device that runs NEW at 0x%08x)");
+    }
+
+    /**
+     * {@link #target(FirmwareImage, FirmwareImage, boolean)} for a command whose way out of a
+     * move differs: {@code moveRefused} says what to do (its {@code %08x}, if any, is NEW's address).
+     */
+    static ImageTarget target(FirmwareImage old, FirmwareImage neu, boolean allowMove, String moveRefused) {
         long oldAt = old.hasAddress() ? old.address() : neu.address();
         long newAt = neu.hasAddress() ? neu.address() : old.address();
         if (oldAt != newAt && !allowMove) {
-            throw new IllegalArgumentException(String.format("OLD is at 0x%08x and NEW at 0x%08x: a patch between "
-                    + "images at different addresses needs --allow-move (and a device that runs NEW at 0x%08x)",
-                    oldAt, newAt, newAt));
+            throw new IllegalArgumentException(String.format("OLD is at 0x%08x and NEW at 0x%08x: ", oldAt, newAt)
+                    + String.format(moveRefused, newAt));
         }
         if (old.elfMachine() != FirmwareImage.NO_MACHINE && neu.elfMachine() != FirmwareImage.NO_MACHINE
                 && old.elfMachine() != neu.elfMachine()) {

@@ -105,7 +105,7 @@ final class MatrixCommand implements Callable<Integer> {
             byte[] oldImage = oldFile.bytes();
             String oldSha = hex(ImageChecksums.of(oldImage).sha256());
             PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage,
-                    options.withTarget(ImageInputs.target(oldFile, newFile, false)));
+                    options.withTarget(ImageInputs.target(oldFile, newFile, false, MatrixInputs.MOVE_REFUSED)));
             byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
             // Old files that share a name (v1/firmware.bin, v2/firmware.bin) get their image's hash in the name.
             String from = clashing.contains(stem(oldPath)) ? stem(oldPath) + "-" + oldSha.substring(0, 12)

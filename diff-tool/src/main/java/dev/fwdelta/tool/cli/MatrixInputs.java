@@ -21,6 +21,10 @@ import java.util.Map;
 final class MatrixInputs {
     private MatrixInputs() {}
 
+    /** What an --old at another address than NEW is told: matrix has no --allow-move. */
+    static final String MOVE_REFUSED = "matrix builds no patch between images at different addresses (it has no "
+            + "--allow-move): make that one with fwdelta diff --allow-move";
+
     /**
      * Returns when every one of {@code olds} is good; the first bad one is an exception that names
      * it (an image that cannot be read keeps its I/O error, which names the path).
@@ -32,7 +36,7 @@ final class MatrixInputs {
             FirmwareImage oldFile;
             try {
                 oldFile = images.load(old, rawAddress, err);
-                ImageInputs.target(oldFile, newFile, false);
+                ImageInputs.target(oldFile, newFile, false, MOVE_REFUSED);
             } catch (IllegalArgumentException e) {
                 throw named(old, e);
             }

@@ -278,6 +278,13 @@ class MatrixTest {
                 assertFalse(Files.exists(out), what + ": --out was made");
             }
         }
+        // The advice fits matrix, which has no --allow-move.
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("matrix", "--new", newHex.toString(), "--old", elsewhere.toString(), "--out",
+                out.toString()));
+        assertEquals("fwdelta: error: --old " + elsewhere + ": OLD is at 0x08020000 and NEW at 0x08000000: matrix "
+                + "builds no patch between images at different addresses (it has no --allow-move): make that one with "
+                + "fwdelta diff --allow-move", err.toString().strip());
     }
 
     @Test
