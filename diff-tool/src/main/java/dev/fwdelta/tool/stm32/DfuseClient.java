@@ -93,13 +93,30 @@ public final class DfuseClient implements FlashTarget {
         download(0, new byte[] {(byte) Dfuse.READ_UNPROTECT});
     }
 
-    /** The leave sequence: pointer to the start address, zero-length DNLOAD, GETSTATUS. */
+    /**
+     * The leave sequence: pointer to the start address, zero-length DNLOAD, GETSTATUS. The device
+     * leaves DFU mode as it answers that GETSTATUS, and many reset before the answer is through
+     * (dfu-util then reports "Error during download get_status" after a good leave): a transfer
+     * that fails there means the device has gone to its firmware. Only an answer that says
+     * dfuERROR is a failed leave.
+     */
     @Override
     public void go(long address) throws IOException {
         command(Dfuse.SET_ADDRESS, address);
         usb.out(DfuRequest.DNLOAD, 0, new byte[0]);
         wire += 8;
-        status();
+        byte[] s;
+        try {
+            s = status();
+        } catch (DfuException e) {
+            throw e;
+        } catch (IOException gone) {
+            return;
+        }
+        if (DfuState.of(s[4]) == DfuState.ERROR) {
+            throw new DfuException("DfuSe leave to 0x" + Long.toHexString(address), DfuStatus.of(s[0]),
+                    DfuState.ERROR);
+        }
     }
 
     @Override

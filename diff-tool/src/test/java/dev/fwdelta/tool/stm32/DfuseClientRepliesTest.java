@@ -13,7 +13,9 @@ import dev.fwdelta.runtime.transport.dfu.DfuState;
 import dev.fwdelta.tool.sim.An3155Simulator;
 import dev.fwdelta.tool.sim.DfuseDevice;
 import dev.fwdelta.tool.sim.InProcessControl;
+import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
+import dev.fwdelta.tool.transport.dfu.DfuException;
 import dev.fwdelta.tool.transport.dfu.PollWait;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -93,5 +95,57 @@ class DfuseClientRepliesTest {
         assertEquals(busy[0], sleeps.size(), "one wait per busy poll");
         assertFalse(sleeps.stream().anyMatch(ms -> ms != PollWait.MAX_WAIT_MS), sleeps.toString());
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, client.read(G071.flashBase(), 8));
+    }
+    /**
+     * The ROM over USB, but the reply to a GETSTATUS after a zero-length DNLOAD (the leave) passes
+     * through {@code leave}; null stands for a device gone from the bus before its reply.
+     */
+    private ControlTransfer leaving(UnaryOperator<byte[]> leave) {
+        InProcessControl usb = new InProcessControl(rom);
+        boolean[] left = {false};
+        return new ControlTransfer() {
+            @Override
+            public void out(int r, int value, byte[] data) throws IOException {
+                left[0] = r == DfuRequest.DNLOAD && data.length == 0;
+                usb.out(r, value, data);
+            }
+
+            @Override
+            public byte[] in(int r, int value, int length) throws IOException {
+                byte[] reply = usb.in(r, value, length);
+                if (r != DfuRequest.GETSTATUS || !left[0]) {
+                    return reply;
+                }
+                byte[] last = leave.apply(reply);
+                if (last == null) {
+                    throw new IOException("LIBUSB_ERROR_NO_DEVICE");
+                }
+                return last;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void aDeviceThatResetsBeforeAnsweringTheLeavesGetStatusHasLeft() throws Exception {
+        // What ST's ROM and many DFU stacks do: dfu-util reports "Error during download get_status".
+        DfuseClient client = client(leaving(s -> null));
+        client.go(G071.flashBase());
+        assertEquals(G071.flashBase(), rom.startedAt());
+    }
+
+    @Test
+    void aLeaveAnsweredWithDfuErrorFails() throws Exception {
+        DfuseClient client = client(leaving(s -> {
+            s[0] = (byte) DfuStatus.ERR_ADDRESS.code();
+            s[4] = (byte) DfuState.ERROR.code();
+            return s;
+        }));
+        DfuException e = assertThrows(DfuException.class, () -> client.go(G071.flashBase()));
+        assertTrue(e.getMessage().startsWith("DfuSe leave to 0x8000000: device status ERR_ADDRESS"),
+                e.getMessage());
     }
 }
