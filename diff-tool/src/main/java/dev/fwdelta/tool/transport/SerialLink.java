@@ -30,12 +30,18 @@ public final class SerialLink implements Link {
         if (!Files.exists(Path.of(path))) {
             throw new NoSuchFileException(path, null, "no serial port there");
         }
+        // Refused up front, not left to the open: a pty only sometimes reports that it dropped
+        // parity (glibc checks only when the call changed nothing else), so a first run passed
+        // and every rerun failed.
+        if (parity != SerialPort.NO_PARITY && PseudoTerminal.is(Path.of(path))) {
+            throw SerialOpenFailure.parityOnPseudoTerminal(path, baud, parity);
+        }
         SerialPort p = SerialPort.getCommPort(path);
         p.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, parity);
         p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
         if (!p.openPort()) {
-            throw new IOException("cannot open serial port " + path + " (busy, or no permission: is the user in group"
-                    + " dialout?)");
+            // Read at once: the next native call may overwrite it.
+            throw SerialOpenFailure.of(path, baud, parity, p.getLastErrorLocation(), p.getLastErrorCode());
         }
         p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, POLL_MS, 0);
         return new SerialLink(p, path);
