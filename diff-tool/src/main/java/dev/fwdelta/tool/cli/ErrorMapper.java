@@ -147,7 +147,7 @@ public final class ErrorMapper implements CommandLine.IExecutionExceptionHandler
         if (t instanceof DeviceRefusedException r) {
             return refusal(r);
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return CauseText.message(t);
     }
 
     /**

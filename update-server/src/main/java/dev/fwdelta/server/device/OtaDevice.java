@@ -12,6 +12,7 @@ import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.server.http.BoundedAnswer;
+import dev.fwdelta.server.http.HttpSend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -276,7 +277,7 @@ public final class OtaDevice {
         if (Origin.of(uri).equals(serverOrigin)) {
             req.header("Authorization", authorization);
         }
-        HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = HttpSend.send(http, req.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (res.statusCode() != 206) {
             res.body().close();
             throw new IOException("download of " + uri.getPath() + " answered " + res.statusCode() + ", not 206");
@@ -297,7 +298,7 @@ public final class OtaDevice {
         HttpRequest req = HttpRequest.newBuilder(server.resolve(path)).header("Authorization", authorization)
                 .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = HttpSend.send(http, req, HttpResponse.BodyHandlers.ofInputStream());
         if (res.statusCode() != 200) {
             throw new IOException(path + " answered " + res.statusCode() + ": "
                     + BoundedAnswer.start(res, CheckinAnswer.MAX_LINE));

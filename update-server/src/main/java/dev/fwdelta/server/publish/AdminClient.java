@@ -2,6 +2,7 @@
 package dev.fwdelta.server.publish;
 
 import dev.fwdelta.server.http.BoundedAnswer;
+import dev.fwdelta.server.http.HttpSend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -96,7 +97,7 @@ public final class AdminClient {
 
     /** An artifact, refused if larger than {@code maxBytes} or not hashing to its name. */
     public byte[] artifact(String sha, long maxBytes) throws IOException, InterruptedException {
-        HttpResponse<InputStream> res = http.send(request("/admin/artifacts/" + sha).GET().build(),
+        HttpResponse<InputStream> res = HttpSend.send(http, request("/admin/artifacts/" + sha).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = res.body()) {
             if (res.statusCode() != 200) {
@@ -152,7 +153,7 @@ public final class AdminClient {
     }
 
     private String send(HttpRequest req) throws IOException, InterruptedException {
-        HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = HttpSend.send(http, req, HttpResponse.BodyHandlers.ofInputStream());
         String what = req.method() + " " + req.uri().getPath();
         if (res.statusCode() == 409) {
             throw new Refused(what + " answered 409: " + BoundedAnswer.start(res, MAX_ERROR_BYTES));
