@@ -2,6 +2,7 @@
 package dev.fwdelta.server.device;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.server.http.ServerUrlOption;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
@@ -42,7 +43,8 @@ public final class DevicePollCommand {
         @Mixin
         ImageInputs images;
 
-        @Option(names = "--server", required = true, paramLabel = "URL", description = "The update server.")
+        @Option(names = "--server", required = true, paramLabel = "URL", converter = ServerUrlOption.class,
+                description = "The update server.")
         URI server;
 
         @Option(names = "--id", required = true, description = "Device id (from fwdelta server add-device).")

@@ -2,6 +2,7 @@
 package dev.fwdelta.server.publish;
 
 import dev.fwdelta.server.AdminToken;
+import dev.fwdelta.server.http.ServerUrlOption;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** The options of every command that uses the admin API: which server, and where the admin token is. */
 public final class AdminOptions {
-    @Option(names = "--server", required = true, paramLabel = "URL", description = "The update server.")
+    @Option(names = "--server", required = true, paramLabel = "URL", converter = ServerUrlOption.class,
+            description = "The update server.")
     URI server;
 
     @Option(names = "--admin-token-file", paramLabel = "FILE",
