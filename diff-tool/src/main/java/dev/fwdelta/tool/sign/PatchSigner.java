@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.sign;
 
 import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
@@ -51,7 +52,7 @@ public final class PatchSigner {
         byte[] hash = payloadHash(patch, header);
         byte[] message = header.toBeSigned(hash).signedBytes();
         if (!HeaderSignature.check(key, message, raw)) {
-            throw new IllegalArgumentException("the signature does not verify with key "
+            throw new PatchException(ErrorCode.SIGNATURE_INVALID, "the signature does not verify with key "
                     + TrustedKey.keyIdHex(key.keyId()) + " (" + key.algorithm().label() + "): not attached");
         }
         // In format 3 the signed header is longer than the unsigned one: the payload moves up, unchanged.

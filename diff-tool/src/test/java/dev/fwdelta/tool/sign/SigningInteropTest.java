@@ -119,7 +119,7 @@ class SigningInteropTest {
         assertEquals(0, fwdelta("sign", "--digest-only", patch.toString(), "--message-out", msg.toString()));
         Path sig = opensslSign(signer, alg, msg);
         byte[] before = Files.readAllBytes(patch);
-        assertEquals(2, fwdelta("sign", "--attach", sig.toString(), "--public-key", dir.resolve("other.pub.pem")
+        assertEquals(6, fwdelta("sign", "--attach", sig.toString(), "--public-key", dir.resolve("other.pub.pem")
                 .toString(), patch.toString()));
         assertTrue(err.toString().contains("does not verify"), err.toString());
         assertArrayEquals(before, Files.readAllBytes(patch), "patch changed although the signature was refused");
