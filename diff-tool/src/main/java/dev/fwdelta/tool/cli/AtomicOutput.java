@@ -82,8 +82,18 @@ final class AtomicOutput implements AutoCloseable {
             throw new FileSystemException(output.toString(), null, "is a directory: name the output file in it");
         }
         if (!Files.isDirectory(out.getParent())) {
-            throw new NoSuchFileException(out.getParent().toString(), null, "output directory does not exist");
+            throw new NoSuchFileException(givenDirectory(output, out).toString(), null, "output directory does not exist");
         }
+    }
+
+    /**
+     * The directory of {@code output} as the user named it (a relative path stays relative): its
+     * parent as given, unless the path has none or a link leads elsewhere, where only the resolved
+     * one says which directory is missing.
+     */
+    private static Path givenDirectory(Path output, Path resolved) {
+        Path given = output.getParent();
+        return given != null && resolved.equals(output.toAbsolutePath().normalize()) ? given : resolved.getParent();
     }
 
     /**

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An output in a directory that does not exist is named as given (a relative path stays relative),
+ * in every command, since they share the one check (docs/CLI.md, Errors).
+ */
+class OutputPathAsGivenTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMissingDirectoryIsNamedAsGiven() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        String missing = "fwdelta-test-no-dir-" + ProcessHandle.current().pid();
+        assertFalse(Files.exists(Path.of(missing)));
+        assertEquals(ExitCodes.IO_ERROR, f.cli.run("diff", f.oldBin.toString(), f.newBin.toString(), "-o",
+                missing + "/p.fwd"));
+        assertEquals("no such file: " + missing + ": output directory does not exist", f.errorLine());
+
+        Path patch = f.patch("u.fwd", false);
+        assertEquals(ExitCodes.IO_ERROR, f.cli.run("sign", "--digest-only", patch.toString(), "--message-out",
+                missing + "/m.bin"));
+        assertEquals("no such file: " + missing + ": output directory does not exist", f.errorLine());
+    }
+}
