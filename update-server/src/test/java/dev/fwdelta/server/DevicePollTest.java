@@ -95,7 +95,8 @@ class DevicePollTest {
         Path empty = Files.writeString(dir.resolve("empty.secret"), "\n");
         Fleet.Run blank = Fleet.cli(concat(common, "--secret-file", empty.toString()));
         assertEquals(2, blank.exit(), blank.err());
-        assertEquals("fwdelta: error: --secret-file " + empty + " holds an empty device secret", blank.err().strip());
+        assertEquals("fwdelta: error: --secret-file " + empty + " holds an empty device secret (see 'fwdelta device poll --help')",
+                blank.err().strip());
         Path big = Files.write(dir.resolve("big.secret"), new byte[4096]);
         Fleet.Run tooLarge = Fleet.cli(concat(common, "--secret-file", big.toString()));
         assertEquals(5, tooLarge.exit(), tooLarge.err());

@@ -189,7 +189,7 @@ class ReleaseRolloutTest {
                     "--rollout", "percent:0");
             assertEquals(2, unknown.exit(), unknown.err());
             assertEquals("fwdelta: error: POST /admin/releases/rollout answered 404: error: no release 9 for hardware "
-                    + Fleet.HW + " (publish it first)", unknown.err().strip());
+                    + Fleet.HW + " (publish it first) (see 'fwdelta release rollout --help')", unknown.err().strip());
             assertEquals("", unknown.out());
             Fleet.Run missing = Fleet.cli("release", "rollout", "--server", uri.toString(), "--hardware-id",
                     Long.toString(Fleet.HW), "--firmware-version", "2");

@@ -31,7 +31,8 @@ class ServerPortTest {
             Fleet.Run r = Fleet.cli("server", "--port", port, "--data", dir.resolve("data").toString(),
                     "--admin-token-file", token.toString());
             assertEquals(2, r.exit(), port + ": " + r.err());
-            assertEquals("fwdelta: error: --port must be 0 to 65535, got " + port, r.err().strip(), port);
+            assertEquals("fwdelta: error: --port must be 0 to 65535, got " + port + " (see 'fwdelta server --help')",
+                    r.err().strip(), port);
             assertFalse(Files.exists(dir.resolve("data")), "nothing created");
         }
     }

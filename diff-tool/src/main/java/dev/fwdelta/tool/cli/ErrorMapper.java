@@ -22,14 +22,16 @@ public final class ErrorMapper implements CommandLine.IExecutionExceptionHandler
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
         int code = exitCode(t);
+        // a command's own usage error says where the usage is, as picocli's do (Main.usageError)
+        String message = code == ExitCodes.USAGE ? Main.usageMessage(message(t), cmd) : message(t);
         if (code == ExitCodes.INTERNAL) {
             cmd.getErr().println("fwdelta: internal error, please report it:");
             t.printStackTrace(cmd.getErr());
         } else {
-            cmd.getErr().println("fwdelta: error: " + message(t));
+            cmd.getErr().println("fwdelta: error: " + message);
         }
         if (wantsJson(cmd)) {
-            printJson(cmd.getOut(), code, errorCode(t), message(t));
+            printJson(cmd.getOut(), code, errorCode(t), message);
         }
         return code;
     }

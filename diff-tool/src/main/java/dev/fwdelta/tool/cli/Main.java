@@ -20,6 +20,8 @@ public final class Main implements Runnable {
      * time against bsdiff").
      */
     private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    /** How picocli starts some of its messages, e.g. a missing argument of an option group. */
+    private static final String PICOCLI_PREFIX = "Error: ";
 
     static {
         COMMANDS.put("diff", DiffCommand::new);
@@ -83,13 +85,22 @@ public final class Main implements Runnable {
         CommandLine cl = e.getCommandLine();
         int code = cl.getCommandSpec().exitCodeOnInvalidInput();
         if (!(e instanceof MissingCommandException)) {
-            String message = e.getMessage() + suggestion(e) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')";
+            String message = usageMessage(e.getMessage() + suggestion(e), cl);
             cl.getErr().println("fwdelta: error: " + message);
             if (Arrays.asList(args).contains(JsonOption.NAME)) {
                 ErrorMapper.printJson(cl.getOut(), code, "USAGE", message);
             }
         }
         return code;
+    }
+
+    /**
+     * The text of every usage error, picocli's and the commands' own alike: what is wrong, without
+     * picocli's "Error: " (the line already says error), and where the usage is.
+     */
+    static String usageMessage(String what, CommandLine cl) {
+        String text = what.startsWith(PICOCLI_PREFIX) ? what.substring(PICOCLI_PREFIX.length()) : what;
+        return text + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')";
     }
 
     /** "; did you mean X?" for an unknown command or option close to a known one, else nothing. */

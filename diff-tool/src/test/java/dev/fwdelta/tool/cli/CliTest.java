@@ -168,7 +168,7 @@ class CliTest {
         Path bad = Files.write(dir.resolve("bad.hex"), hex);
         assertEquals(ExitCodes.USAGE, run("diff", bad.toString(), newBin.toString(), "-o", patch.toString()));
         assertEquals("fwdelta: error: " + bad + ": line 2, column 5: byte 0xFF is not ASCII (a record file is "
-                + "ASCII text)", err.toString().strip());
+                + "ASCII text) (see 'fwdelta diff --help')", err.toString().strip());
     }
 
     @Test
@@ -374,7 +374,7 @@ class CliTest {
         diff();
         byte[] unsigned = Files.readAllBytes(patch);
         String expected = "fwdelta: error: --key " + pub + " holds a public key: --key takes the private key (PEM "
-                + "\"PRIVATE KEY\" or \"EC PRIVATE KEY\"); a public key goes to --trust\n";
+                + "\"PRIVATE KEY\" or \"EC PRIVATE KEY\"); a public key goes to --trust";
         Path signed = dir.resolve("signed.fwd");
         String[][] runs = {
             {"diff", oldBin.toString(), newBin.toString(), "-o", signed.toString(), "--key", pub.toString()},
@@ -384,7 +384,7 @@ class CliTest {
         for (String[] args : runs) {
             err.getBuffer().setLength(0);
             assertEquals(ExitCodes.USAGE, run(args), args[0]);
-            assertEquals(expected, err.toString().replace("\r", ""), args[0]);
+            assertEquals(expected + " (see 'fwdelta " + args[0] + " --help')\n", err.toString().replace("\r", ""), args[0]);
             assertFalse(Files.exists(signed), args[0]);
         }
         assertArrayEquals(unsigned, Files.readAllBytes(patch));

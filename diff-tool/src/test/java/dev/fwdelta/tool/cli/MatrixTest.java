@@ -284,7 +284,7 @@ class MatrixTest {
                 out.toString()));
         assertEquals("fwdelta: error: --old " + elsewhere + ": OLD is at 0x08020000 and NEW at 0x08000000: matrix "
                 + "builds no patch between images at different addresses (it has no --allow-move): make that one with "
-                + "fwdelta diff --allow-move", err.toString().strip());
+                + "fwdelta diff --allow-move (see 'fwdelta matrix --help')", err.toString().strip());
     }
 
     @Test

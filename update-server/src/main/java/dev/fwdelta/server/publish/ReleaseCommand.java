@@ -124,9 +124,9 @@ public final class ReleaseCommand {
             try {
                 spec.commandLine().getOut().println(admin.client().changeRollout(hardwareId, firmwareVersion, rollout));
             } catch (AdminClient.NotFound e) {
-                // No such release: the hardware id or version given names none (docs/CLI.md exit 2).
-                spec.commandLine().getErr().println("fwdelta: error: " + e.getMessage());
-                return ExitCodes.USAGE;
+                // No such release: the hardware id or version given names none, a usage error (docs/CLI.md
+                // exit 2) said as every other one is
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
             return 0;
         }
