@@ -3,10 +3,15 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.tool.encode.BuildOptions;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The patch-building options shared by {@code diff} and {@code matrix}. */
 final class BuildOptionsMixin {
+    /** The options' names: each sets something only a fwdelta patch records. */
+    static final List<String> NAMES = List.of("--codec", "--ram-budget", "--block-size", "--firmware-version",
+            "--hardware-id");
+
     @Option(names = "--codec", paramLabel = "CODEC",
             description = "none, lz77, lzma or split. Default: whichever gives the smaller patch within the RAM budget.")
     String codec;

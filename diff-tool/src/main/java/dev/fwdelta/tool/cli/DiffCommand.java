@@ -65,6 +65,9 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (format == Format.bsdiff40) {
+            refuseFwdeltaOnlyOptions();
+        }
         AtomicOutput.check(output, oldPath, newPath, key);
         long raw = address == null ? FirmwareImage.NO_ADDRESS : address;
         FirmwareImage[] both = images.loadBoth(oldPath, newPath, raw, spec.commandLine().getErr());
@@ -73,10 +76,13 @@ final class DiffCommand implements Callable<Integer> {
         ImageTarget target = ImageInputs.target(oldFile, newFile, allowMove);
         byte[] oldImage = oldFile.bytes();
         byte[] newImage = newFile.bytes();
+        refusePatch("OLD", oldPath, oldImage);
+        refusePatch("NEW", newPath, newImage);
+        if (oldImage.length == 0) {
+            spec.commandLine().getErr().printf("fwdelta: note: OLD %s is empty: the patch carries the whole of NEW%n",
+                    oldPath);
+        }
         if (format == Format.bsdiff40) {
-            if (key != null) {
-                throw new IllegalArgumentException("BSDIFF40 has no signature: --key works with --format fwdelta only");
-            }
             ByteArrayOutputStream patch = new ByteArrayOutputStream();
             BsdiffMatcher.writeBsdiff40(oldImage, newImage, patch, "bzip2");
             AtomicOutput.write(output, patch.toByteArray(), oldPath, newPath);
@@ -102,6 +108,28 @@ final class DiffCommand implements Callable<Integer> {
                         : String.format(" at 0x%08x", target.loadAddress()),
                 100.0 * patch.length / Math.max(1, newImage.length), built.codecSetting(), built.header().decoderRam()));
         return ExitCodes.OK;
+    }
+
+    /** BSDIFF40 records none of these: given with it, they would be dropped without a word. */
+    private void refuseFwdeltaOnlyOptions() {
+        if (key != null) {
+            throw new IllegalArgumentException("BSDIFF40 has no signature: --key works with --format fwdelta only");
+        }
+        for (String name : BuildOptionsMixin.NAMES) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                throw new IllegalArgumentException("BSDIFF40 records no codec, RAM budget, block size, version or board"
+                        + " id: " + name + " works with --format fwdelta only");
+            }
+        }
+    }
+
+    /** A patch given as OLD or NEW: a mistake, most often a swapped argument, never an image to diff. */
+    private static void refusePatch(String which, Path path, byte[] image) {
+        PatchKind kind = PatchKind.of(image);
+        if (kind != PatchKind.NONE) {
+            throw new IllegalArgumentException(which + " " + path + " is " + kind.description + ", not a firmware image:"
+                    + " diff takes the two images (apply a patch to get its NEW)");
+        }
     }
 
     private Map<String, Object> result(String written, long patchSize, long newSize) {
