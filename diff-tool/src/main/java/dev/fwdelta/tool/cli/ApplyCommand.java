@@ -4,6 +4,8 @@ package dev.fwdelta.tool.cli;
 import dev.fwdelta.runtime.apply.ApplyResult;
 import dev.fwdelta.runtime.apply.StreamApply;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.runtime.io.FileOldImage;
 import dev.fwdelta.runtime.io.OldImage;
@@ -88,6 +90,7 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BoundedFile.requireFile(oldPath);
         BoundedFile.requireFile(patchPath);
+        refuseSwapped();
         AtomicOutput.check(output, oldPath, patchPath);
         ImageFormat outFormat = outputFormat(output);
         if (Bsdiff40Format.isBsdiff40(patchPath)) {
@@ -122,6 +125,15 @@ final class ApplyCommand implements Callable<Integer> {
         json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes%s, %d blocks, SHA-256 and CRCs verified%n", output,
                 result.newSize(), describe(outFormat, at), result.blocks()));
         return ExitCodes.OK;
+    }
+
+    /** OLD and PATCH given the other way round: said as such, rather than as a PATCH with a bad magic. */
+    private void refuseSwapped() throws IOException {
+        if (Files.isRegularFile(patchPath) && PatchKind.ofFile(patchPath) == PatchKind.NONE
+                && PatchKind.ofFile(oldPath) != PatchKind.NONE) {
+            throw new PatchException(ErrorCode.BAD_MAGIC, "PATCH " + patchPath + " is not a patch, but OLD " + oldPath
+                    + " is: the order is apply OLD PATCH -o NEW");
+        }
     }
 
     /** The format NEW is written in, by its name: HEX and S-records need an address, ELF is not written. */

@@ -9,6 +9,7 @@ import dev.fwdelta.tool.bsdiff40.Bsdiff40Format;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Summary;
 import dev.fwdelta.tool.io.BoundedFile;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +56,15 @@ final class InspectCommand implements Callable<Integer> {
                 fields.put("payload_sha256_ok", summary.payloadHashMatches());
             }
         }
-        json.output(spec).result(fields, w -> fields.forEach((k, v) -> w.printf("%-22s %s%n", k, text(k, v))));
+        CommandOutput output = json.output(spec);
+        Consumer<PrintWriter> lines = w -> fields.forEach((k, v) -> w.printf("%-22s %s%n", k, text(k, v)));
+        if (Boolean.FALSE.equals(fields.get("payload_sha256_ok"))) {
+            // every field is shown, as for a good patch, then the run fails as verify does
+            output.event("inspected", fields);
+            output.text(lines);
+            throw PatchFileSummary.payloadHashError(patchPath);
+        }
+        output.result(fields, lines);
         return ExitCodes.OK;
     }
 

@@ -10,6 +10,7 @@ import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.io.BoundedFile;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,13 +29,9 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
         BoundedFile.requireFile(path);
         long fileSize = Files.size(path);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-            byte[] head = headerBytes(in);
+            byte[] head = headerBytes(in, path);
             PatchHeader h = PatchHeader.parse(head);
-            if (fileSize != head.length + h.payloadLength()) {
-                throw new PatchException(fileSize < head.length + h.payloadLength() ? ErrorCode.TRUNCATED
-                        : ErrorCode.TRAILING_BYTES, "file has " + fileSize + " bytes, header + payload_length is "
-                        + (head.length + h.payloadLength()));
-            }
+            checkFileSize(path, fileSize, head.length, h);
             MessageDigest sha = ImageChecksums.sha256Digest();
             byte[] map = in.readNBytes((int) h.mapLength());
             if (map.length < h.mapLength()) {
@@ -78,17 +75,46 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
     static PatchHeader readHeader(Path path) throws IOException {
         BoundedFile.requireFile(path);
         try (InputStream in = Files.newInputStream(path)) {
-            return PatchHeader.parse(headerBytes(in));
+            return PatchHeader.parse(headerBytes(in, path));
+        }
+    }
+
+    /**
+     * A whole patch read into memory, checked as far as its header can check it without walking the
+     * payload: the header parses and the file is as long as header + payload_length. What {@code send}
+     * checks before it opens a port, with the errors {@code apply} gives.
+     */
+    static PatchHeader checkWhole(Path path, byte[] patch) throws IOException {
+        byte[] head = headerBytes(new ByteArrayInputStream(patch), path);
+        PatchHeader h = PatchHeader.parse(head);
+        checkFileSize(path, patch.length, head.length, h);
+        return h;
+    }
+
+    /** PAYLOAD_HASH naming the file: the payload does not match the header's payload_sha256. */
+    static PatchException payloadHashError(Path path) {
+        return new PatchException(ErrorCode.PAYLOAD_HASH, path + ": payload SHA-256 differs from the header's payload_sha256");
+    }
+
+    private static void checkFileSize(Path path, long fileSize, int headerSize, PatchHeader h) throws PatchException {
+        long expected = headerSize + h.payloadLength();
+        if (fileSize != expected) {
+            throw new PatchException(fileSize < expected ? ErrorCode.TRUNCATED : ErrorCode.TRAILING_BYTES,
+                    path + ": file has " + fileSize + " bytes, header + payload_length is " + expected);
         }
     }
 
     /** The header's bytes: its size comes from the checked prefix (at most 256 bytes). */
-    private static byte[] headerBytes(InputStream in) throws IOException {
+    private static byte[] headerBytes(InputStream in, Path path) throws IOException {
         byte[] prefix = in.readNBytes(PatchHeader.PREFIX_SIZE);
+        PatchKind kind = PatchKind.of(prefix);
+        if (kind != PatchKind.FWDELTA && prefix.length >= PatchHeader.MAGIC.length) {
+            throw PatchKind.notFwdelta(path, kind);
+        }
         byte[] head = new byte[PatchHeader.sizeFromPrefix(prefix)];
         System.arraycopy(prefix, 0, head, 0, prefix.length);
         if (in.readNBytes(head, prefix.length, head.length - prefix.length) != head.length - prefix.length) {
-            throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside its " + head.length + "-byte header");
+            throw new PatchException(ErrorCode.TRUNCATED, path + ": patch ends inside its " + head.length + "-byte header");
         }
         return head;
     }

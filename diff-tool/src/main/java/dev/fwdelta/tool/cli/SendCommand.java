@@ -59,6 +59,8 @@ final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
+        // checked here, with apply's errors, before a port is opened: a device would only refuse it
+        PatchFileSummary.checkWhole(patchPath, patch);
         ProgressReporter progress = json.progress(spec);
         Map<String, Object> summary = new LinkedHashMap<>();
         if (target.usb != null) {

@@ -62,6 +62,9 @@ final class SignCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
+        if (PatchKind.of(patch) != PatchKind.FWDELTA) {
+            throw PatchKind.notFwdelta(patchPath, PatchKind.of(patch));
+        }
         CommandOutput out = json.output(spec);
         Map<String, Object> r = new LinkedHashMap<>();
         if (mode.digestOnly) {

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
-import dev.fwdelta.runtime.format.ErrorCode;
-import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.security.HeaderSignature;
 import dev.fwdelta.runtime.security.TrustStore;
 import dev.fwdelta.runtime.security.TrustedKey;
@@ -40,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
         PatchFileSummary summary = PatchFileSummary.read(patchPath);
         TrustedKey key = HeaderSignature.verify(summary.headerBytes(), summary.header(), store);
         if (!summary.payloadHashMatches()) {
-            throw new PatchException(ErrorCode.PAYLOAD_HASH, "payload SHA-256 differs from the signed payload_sha256");
+            throw PatchFileSummary.payloadHashError(patchPath);
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("patch", patchPath.toString());

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * inspect of a patch whose payload does not match its payload_sha256 shows every field as before,
+ * then fails as verify does (exit 3, PAYLOAD_HASH) with one error line; with --json every line is
+ * JSON and the last is the error.
+ */
+class InspectBadPatchTest {
+    @TempDir
+    Path dir;
+
+    private static Path flipLastByte(Path patch) throws Exception {
+        byte[] b = Files.readAllBytes(patch);
+        b[b.length - 1] ^= 1;
+        return Files.write(patch, b);
+    }
+
+    @Test
+    void aPayloadHashMismatchExitsThreeAfterTheFields() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path patch = flipLastByte(f.patch("c.fwd", true));
+        assertEquals(ExitCodes.BAD_PATCH, f.cli.run("inspect", patch.toString()));
+        assertTrue(f.cli.out().contains("payload_sha256_ok      false"), f.cli.out());
+        assertTrue(f.cli.out().contains("signed                 true"), f.cli.out());
+        String line = f.errorLine();
+        assertTrue(line.startsWith("PAYLOAD_HASH (32): "), line);
+        assertTrue(line.contains(patch.toString()), line);
+    }
+
+    @Test
+    void withJsonTheFieldsThenTheError() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path patch = flipLastByte(f.patch("c.fwd", true));
+        assertEquals(ExitCodes.BAD_PATCH, f.cli.run("inspect", patch.toString(), "--json"));
+        List<String> lines = f.cli.out().strip().lines().toList();
+        assertEquals(2, lines.size(), f.cli.out());
+        JsonObject fields = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertEquals("inspected", fields.get("event").getAsString());
+        assertFalse(fields.get("payload_sha256_ok").getAsBoolean());
+        JsonObject error = JsonParser.parseString(lines.get(1)).getAsJsonObject();
+        assertEquals("error", error.get("event").getAsString());
+        assertEquals(3, error.get("exit_code").getAsInt());
+        assertEquals("PAYLOAD_HASH", error.get("error_code").getAsString());
+    }
+
+    @Test
+    void aGoodPatchStillExitsZero() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path patch = f.patch("c.fwd", true);
+        assertEquals(0, f.cli.run("inspect", patch.toString()), f.cli.err());
+        assertTrue(f.cli.out().contains("payload_sha256_ok      true"), f.cli.out());
+    }
+}
