@@ -5,6 +5,7 @@ import dev.fwdelta.server.http.OneLineErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.router.EndpointNotFound;
 import java.io.IOException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
@@ -72,6 +73,9 @@ public final class OtaServer implements AutoCloseable {
             e.headers.forEach(ctx::header);
             ctx.status(e.status).contentType("text/plain").result("error: " + e.getMessage() + "\n");
         });
+        // A path no route serves: the one line of every other refusal (docs/OTA.md), not Javalin's own text.
+        app.exception(EndpointNotFound.class, (e, ctx) -> ctx.status(404).contentType("text/plain")
+                .result("error: no such path: " + ctx.method() + " " + ctx.path() + "\n"));
         app.before("/admin/*", admin::authenticate);
         app.post("/admin/devices", admin::addDevice);
         app.get("/admin/devices/{id}", admin::showDevice);

@@ -80,6 +80,17 @@ class OtaServerBadInputTest {
         }
     }
 
+    /** A path no route serves is refused in the one-line form of every other refusal, not Javalin's own text. */
+    @Test
+    void anUnknownPathIsOneErrorLine() throws Exception {
+        HttpResponse<String> get = send(req("/no/such/path"));
+        assertEquals(404, get.statusCode());
+        assertEquals("error: no such path: GET /no/such/path\n", get.body());
+        HttpResponse<String> admin = send(req("/admin/nothing").header("Authorization", "Bearer " + Fleet.TOKEN));
+        assertEquals(404, admin.statusCode());
+        assertEquals("error: no such path: GET /admin/nothing\n", admin.body());
+    }
+
     @Test
     void wrongSecretOrUnknownDeviceIs401() throws Exception {
         String secret = new AdminClient(uri, Fleet.TOKEN).addDevice("dev-1", "default");
