@@ -8,17 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.transport.Frame;
-import dev.fwdelta.runtime.transport.FrameDecoder;
 import dev.fwdelta.runtime.transport.FrameType;
 import dev.fwdelta.runtime.transport.UartDevice;
-import dev.fwdelta.tool.encode.BuildOptions;
-import dev.fwdelta.tool.encode.PatchBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,18 +22,12 @@ import org.junit.jupiter.api.Test;
  * "staged". A scripted device answers over an in-memory line, honestly but for the one field.
  */
 class DeviceOffsetChecksTest {
-    private static final byte[] PATCH = patch();
-
-    /** How the scripted device answers: a frame for each frame it gets, or null for none. */
-    @FunctionalInterface
-    private interface Script {
-        Frame answer(Frame got, ScriptedDevice device);
-    }
+    private static final byte[] PATCH = ScriptedDevice.patch(16 * 1024); // more than the window holds
 
     @Test
     void aReadyPastThePatchIsRefusedBeforeAnyData() {
         ScriptedDevice d = new ScriptedDevice(false, (got, dev) ->
-                got.type() == FrameType.BEGIN ? offset(FrameType.READY, PATCH.length + 100_000L) : dev.honest(got));
+                got.type() == FrameType.BEGIN ? ScriptedDevice.offset(FrameType.READY, PATCH.length + 100_000L) : dev.honest(got));
         IOException e = send(d);
         assertTrue(e.getMessage().contains("READY offset " + (PATCH.length + 100_000)), e.getMessage());
         assertTrue(e.getMessage().contains("0.." + PATCH.length), e.getMessage());
@@ -49,7 +37,7 @@ class DeviceOffsetChecksTest {
     @Test
     void aReadyNearTheTopOfTheU32IsRefused() {
         ScriptedDevice d = new ScriptedDevice(true, (got, dev) ->
-                got.type() == FrameType.BEGIN ? offset(FrameType.READY, 0xFFFF_FFF0L) : dev.honest(got));
+                got.type() == FrameType.BEGIN ? ScriptedDevice.offset(FrameType.READY, 0xFFFF_FFF0L) : dev.honest(got));
         IOException e = send(d);
         assertTrue(e.getMessage().contains("READY offset 4294967280"), e.getMessage());
         assertEquals(0, d.dataFrames);
@@ -58,7 +46,7 @@ class DeviceOffsetChecksTest {
     @Test
     void anAckPastTheBytesSentIsRefusedUnderGoBackN() {
         ScriptedDevice d = new ScriptedDevice(false, (got, dev) ->
-                got.type() == FrameType.DATA ? offset(FrameType.ACK, 0xFFFF_FFF0L) : dev.honest(got));
+                got.type() == FrameType.DATA ? ScriptedDevice.offset(FrameType.ACK, 0xFFFF_FFF0L) : dev.honest(got));
         IOException e = send(d);
         assertTrue(e.getMessage().contains("ACK offset 4294967280, outside the allowed 0.." + d.sentEnd),
                 e.getMessage());
@@ -71,7 +59,7 @@ class DeviceOffsetChecksTest {
     void anAckOfThePatchAfterTheFirstFrameIsRefused() {
         // The fake device of the review: everything acknowledged after the first frame.
         ScriptedDevice d = new ScriptedDevice(true, (got, dev) ->
-                got.type() == FrameType.DATA ? offset(FrameType.ACK, PATCH.length) : dev.honest(got));
+                got.type() == FrameType.DATA ? ScriptedDevice.offset(FrameType.ACK, PATCH.length) : dev.honest(got));
         IOException e = send(d);
         assertTrue(e.getMessage().contains("ACK offset " + PATCH.length + ", outside the allowed 0.." + d.sentEnd),
                 e.getMessage());
@@ -82,7 +70,7 @@ class DeviceOffsetChecksTest {
     @Test
     void aNakPastTheBytesSentIsRefused() {
         ScriptedDevice d = new ScriptedDevice(false, (got, dev) -> got.type() == FrameType.DATA
-                ? nak(dev.sentEnd + 1, UartDevice.NAK_GAP) : dev.honest(got));
+                ? ScriptedDevice.nak(dev.sentEnd + 1, UartDevice.NAK_GAP) : dev.honest(got));
         IOException e = send(d);
         assertTrue(e.getMessage().contains("NAK offset"), e.getMessage());
         assertTrue(e.getMessage().contains("the patch bytes sent in this session"), e.getMessage());
@@ -142,127 +130,5 @@ class DeviceOffsetChecksTest {
         assertEquals(0, d.dones, "DONE after a refused offset");
         assertEquals(1, d.begins, "refused, not begun again");
         return e;
-    }
-
-    private static Frame offset(FrameType type, long offset) {
-        byte[] p = new byte[4];
-        LittleEndian.put32(p, 0, offset);
-        return new Frame(type, 0, p);
-    }
-
-    private static Frame nak(long offset, int reason) {
-        byte[] p = new byte[5];
-        LittleEndian.put32(p, 0, offset);
-        p[4] = (byte) reason;
-        return new Frame(FrameType.NAK, 0, p);
-    }
-
-    private static byte[] patch() {
-        Random random = new Random(5);
-        byte[] oldImage = new byte[16 * 1024];
-        random.nextBytes(oldImage);
-        byte[] newImage = new byte[32 * 1024]; // a patch of about 16 KiB: more than the window holds
-        System.arraycopy(oldImage, 0, newImage, 0, oldImage.length);
-        byte[] fresh = new byte[newImage.length - oldImage.length];
-        random.nextBytes(fresh);
-        System.arraycopy(fresh, 0, newImage, oldImage.length, fresh.length);
-        return PatchBuilder.build(oldImage, newImage, BuildOptions.defaults()).patch();
-    }
-
-    /**
-     * The device end of the line, scripted: each frame the host writes is answered at once (no
-     * thread), its answer waiting for the host's next read.
-     */
-    private static final class ScriptedDevice implements Link {
-        private final boolean selectiveRepeat;
-        private final Script script;
-        private final FrameDecoder decoder = new FrameDecoder(this::got);
-        private final LinkedBlockingQueue<byte[]> toHost = new LinkedBlockingQueue<>();
-        private final QueuedBytes fromDevice = new QueuedBytes(toHost);
-        private int seq;
-        long expected;
-        /** The end of the patch bytes the host has sent. */
-        long sentEnd;
-        int begins;
-        int dataFrames;
-        int dones;
-
-        ScriptedDevice(boolean selectiveRepeat, Script script) {
-            this.selectiveRepeat = selectiveRepeat;
-            this.script = script;
-        }
-
-        private void got(Frame f) {
-            switch (f.type()) {
-                case BEGIN -> begins++;
-                case DATA -> {
-                    dataFrames++;
-                    sentEnd = Math.max(sentEnd, LittleEndian.u32(f.payload(), 0) + f.payload().length - 4);
-                }
-                case DONE -> dones++;
-                default -> { }
-            }
-            Frame a = script.answer(f, this);
-            if (a != null) {
-                toHost.add(new Frame(a.type(), seq++ & 0xFF, a.payload()).encode());
-            }
-        }
-
-        /** What an honest device with no hold ring for gaps answers. */
-        Frame honest(Frame f) {
-            switch (f.type()) {
-                case HELLO -> {
-                    byte[] name = "scripted".getBytes(StandardCharsets.US_ASCII);
-                    byte[] p = new byte[25 + name.length + (selectiveRepeat ? 3 : 0)];
-                    p[0] = 1;
-                    p[24] = (byte) name.length;
-                    System.arraycopy(name, 0, p, 25, name.length);
-                    if (selectiveRepeat) {
-                        p[25 + name.length] = UartDevice.CAP_SELECTIVE_REPEAT;
-                        LittleEndian.put16(p, 26 + name.length, 1024);
-                    }
-                    return new Frame(FrameType.INFO, 0, p);
-                }
-                case BEGIN -> {
-                    expected = 0;
-                    sentEnd = 0;
-                    return offset(FrameType.READY, 0);
-                }
-                case DATA -> {
-                    long off = LittleEndian.u32(f.payload(), 0);
-                    if (off > expected) {
-                        return nak(expected, UartDevice.NAK_GAP);
-                    }
-                    expected = Math.max(expected, off + f.payload().length - 4);
-                    return offset(FrameType.ACK, expected);
-                }
-                case DONE -> {
-                    byte[] p = {0, 0, 'o', 'k'};
-                    return new Frame(FrameType.RESULT, 0, p);
-                }
-                default -> {
-                    return null;
-                }
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len, int timeoutMs) throws IOException {
-            return fromDevice.read(b, off, len, timeoutMs);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            decoder.push(b, off, len);
-        }
-
-        @Override
-        public String name() {
-            return "scripted";
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

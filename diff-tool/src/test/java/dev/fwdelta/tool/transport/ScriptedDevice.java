@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.transport;
+
+import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.transport.Frame;
+import dev.fwdelta.runtime.transport.FrameDecoder;
+import dev.fwdelta.runtime.transport.FrameType;
+import dev.fwdelta.runtime.transport.UartDevice;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The device end of the line, scripted: each frame the host writes is answered at once (no
+ * thread), its answer waiting for the host's next read.
+ */
+final class ScriptedDevice implements Link {
+    /** How the scripted device answers: a frame for each frame it gets, or null for none. */
+    @FunctionalInterface
+    interface Script {
+        Frame answer(Frame got, ScriptedDevice device);
+    }
+
+    private final boolean selectiveRepeat;
+    private final Script script;
+    private final FrameDecoder decoder = new FrameDecoder(this::got);
+    private final LinkedBlockingQueue<byte[]> toHost = new LinkedBlockingQueue<>();
+    private final QueuedBytes fromDevice = new QueuedBytes(toHost);
+    private int seq;
+    long expected;
+    /** The end of the patch bytes the host has sent. */
+    long sentEnd;
+    int begins;
+    int dataFrames;
+    int dones;
+
+    ScriptedDevice(boolean selectiveRepeat, Script script) {
+        this.selectiveRepeat = selectiveRepeat;
+        this.script = script;
+    }
+
+    private void got(Frame f) {
+        switch (f.type()) {
+            case BEGIN -> begins++;
+            case DATA -> {
+                dataFrames++;
+                sentEnd = Math.max(sentEnd, LittleEndian.u32(f.payload(), 0) + f.payload().length - 4);
+            }
+            case DONE -> dones++;
+            default -> { }
+        }
+        Frame a = script.answer(f, this);
+        if (a != null) {
+            toHost.add(new Frame(a.type(), seq++ & 0xFF, a.payload()).encode());
+        }
+    }
+
+    /** What an honest device with no hold ring for gaps answers. */
+    Frame honest(Frame f) {
+        switch (f.type()) {
+            case HELLO -> {
+                byte[] name = "scripted".getBytes(StandardCharsets.US_ASCII);
+                byte[] p = new byte[25 + name.length + (selectiveRepeat ? 3 : 0)];
+                p[0] = 1;
+                p[24] = (byte) name.length;
+                System.arraycopy(name, 0, p, 25, name.length);
+                if (selectiveRepeat) {
+                    p[25 + name.length] = UartDevice.CAP_SELECTIVE_REPEAT;
+                    LittleEndian.put16(p, 26 + name.length, 1024);
+                }
+                return new Frame(FrameType.INFO, 0, p);
+            }
+            case BEGIN -> {
+                expected = 0;
+                sentEnd = 0;
+                return offset(FrameType.READY, 0);
+            }
+            case DATA -> {
+                long off = LittleEndian.u32(f.payload(), 0);
+                if (off > expected) {
+                    return nak(expected, UartDevice.NAK_GAP);
+                }
+                expected = Math.max(expected, off + f.payload().length - 4);
+                return offset(FrameType.ACK, expected);
+            }
+            case DONE -> {
+                byte[] p = {0, 0, 'o', 'k'};
+                return new Frame(FrameType.RESULT, 0, p);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len, int timeoutMs) throws IOException {
+        return fromDevice.read(b, off, len, timeoutMs);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        decoder.push(b, off, len);
+    }
+
+    @Override
+    public String name() {
+        return "scripted";
+    }
+
+    @Override
+    public void close() {
+    }
+
+    static Frame offset(FrameType type, long offset) {
+        byte[] p = new byte[4];
+        LittleEndian.put32(p, 0, offset);
+        return new Frame(type, 0, p);
+    }
+
+    static Frame nak(long offset, int reason) {
+        byte[] p = new byte[5];
+        LittleEndian.put32(p, 0, offset);
+        p[4] = (byte) reason;
+        return new Frame(FrameType.NAK, 0, p);
+    }
+
+    /** A patch of about {@code freshBytes} bytes (new random bytes after an unchanged old image) to carry. */
+    static byte[] patch(int freshBytes) {
+        Random random = new Random(5);
+        byte[] oldImage = new byte[16 * 1024];
+        random.nextBytes(oldImage);
+        byte[] newImage = new byte[oldImage.length + freshBytes];
+        System.arraycopy(oldImage, 0, newImage, 0, oldImage.length);
+        byte[] fresh = new byte[freshBytes];
+        random.nextBytes(fresh);
+        System.arraycopy(fresh, 0, newImage, oldImage.length, fresh.length);
+        return PatchBuilder.build(oldImage, newImage, BuildOptions.defaults()).patch();
+    }
+}
