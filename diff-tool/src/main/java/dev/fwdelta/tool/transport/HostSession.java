@@ -10,7 +10,9 @@ import java.util.Arrays;
  * The host side of a patch transfer, whatever carries it (docs/PROTOCOL.md): begin with the
  * header and continue from the device's resume offset, send until the device has acknowledged
  * every byte, then done; when the link goes quiet, begin again and continue where the device
- * says. A {@link Channel} adapts it to UART frames or USB DFU blocks.
+ * says. A {@link Channel} adapts it to UART frames or USB DFU blocks. A transfer that no longer
+ * moves on ends with an error ({@link ProgressGuard}): too many lost links and restarts since the
+ * acknowledged offset last passed its highest, or too many data frames since it last grew.
  */
 public final class HostSession {
     /** Progress after each acknowledgement. */
@@ -35,6 +37,12 @@ public final class HostSession {
 
         /** The device's message after a successful {@link #done}. */
         String deviceMessage();
+
+        /** Data frames (DFU: download blocks) sent so far, sent again or not. */
+        long dataFrames();
+
+        /** How errors name the device. */
+        String device();
     }
 
     /** The link went quiet or the device reset: begin again. */
@@ -49,14 +57,30 @@ public final class HostSession {
                          String deviceMessage) {
     }
 
+    /**
+     * Data frames a transfer may send without the acknowledged offset growing. Far more than a
+     * window of the least frames, so that on a line that breaks most frames the one at the
+     * acknowledged offset gets through long before; a device that answers every frame without
+     * taking one is given up on.
+     */
+    public static final long MAX_FRAMES_WITHOUT_PROGRESS = 1000;
+
     private final Channel channel;
     private final Progress progress;
     private final int maxReconnects;
+    private final long maxFramesWithoutProgress;
 
+    /** @param maxReconnects lost links and restarts allowed since the acknowledged offset last passed its highest */
     public HostSession(Channel channel, Progress progress, int maxReconnects) {
+        this(channel, progress, maxReconnects, MAX_FRAMES_WITHOUT_PROGRESS);
+    }
+
+    /** @param maxFramesWithoutProgress data frames allowed since the acknowledged offset last grew */
+    public HostSession(Channel channel, Progress progress, int maxReconnects, long maxFramesWithoutProgress) {
         this.channel = channel;
         this.progress = progress;
         this.maxReconnects = maxReconnects;
+        this.maxFramesWithoutProgress = maxFramesWithoutProgress;
     }
 
     public Result send(byte[] patch) throws IOException {
@@ -68,20 +92,25 @@ public final class HostSession {
         long firstOffset = -1;
         int reconnects = 0;
         int restarts = 0;
+        ProgressGuard guard = new ProgressGuard(channel.device(), maxReconnects, maxFramesWithoutProgress);
         while (true) {
             try {
                 long acked = channel.begin(patch.length, header);
+                guard.acknowledged(acked, channel.dataFrames());
                 if (firstOffset < 0) {
                     firstOffset = acked;
                 }
                 long resumedAt = acked;
                 while (true) {
                     while (acked < patch.length) {
+                        guard.beforeData(channel.dataFrames());
                         long next = channel.send(patch, acked);
                         if (next < acked) {
                             restarts++;
                             resumedAt = next;
+                            guard.restarted(next);
                         }
+                        guard.acknowledged(next, channel.dataFrames());
                         if (next != acked) {
                             acked = next;
                             progress.update(acked, patch.length, resumedAt);
@@ -93,13 +122,14 @@ public final class HostSession {
                                 restarts, channel.deviceMessage());
                     }
                     restarts++; // the device restarted the update while verifying
+                    guard.restarted(after);
+                    guard.acknowledged(after, channel.dataFrames());
                     acked = after;
                     resumedAt = after;
                 }
             } catch (LinkLostException e) {
-                if (++reconnects > maxReconnects) {
-                    throw new IOException(e.getMessage() + " (gave up after " + maxReconnects + " reconnects)", e);
-                }
+                reconnects++;
+                guard.lostLink(e.getMessage(), e);
             }
         }
     }

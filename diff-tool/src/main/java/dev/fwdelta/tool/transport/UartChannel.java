@@ -383,8 +383,13 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
     }
 
-    /** How errors name the device. */
-    private String device() {
+    @Override
+    public long dataFrames() {
+        return counters.dataFrames;
+    }
+
+    @Override
+    public String device() {
         return "the device on " + link.name();
     }
 

@@ -3,9 +3,12 @@ package dev.fwdelta.tool.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.transport.FrameType;
+import dev.fwdelta.runtime.transport.UartDevice;
 import java.io.IOException;
+import java.util.function.IntToLongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +18,10 @@ import org.junit.jupiter.api.Test;
  * device over an in-memory line; counts of frames and sessions are asserted, never times.
  */
 class HostSessionLimitsTest {
-    private static final byte[] PATCH = ScriptedDevice.patch(16 * 1024);
+    private static final byte[] PATCH = ScriptedDevice.patch(40 * 1024);
+    /** Where {@link #restartingAtTheSameByte} restarts: a frame past it, whatever its size, reaches CHECKPOINT. */
+    private static final long FIRST_LIMIT = 4096;
+    private static final long CHECKPOINT = 1020;
 
     /** A device silent after BEGIN in the first {@code silentSessions} sessions, honest after. */
     private static ScriptedDevice silentAfterBegin(int silentSessions) {
@@ -24,9 +30,136 @@ class HostSessionLimitsTest {
                         ? null : dev.honest(got));
     }
 
+    /**
+     * A device that restarts the update (NAK 3 to {@code checkpoint(n)}) at the DATA frame that
+     * would take it past {@code limit(n)}, n counting its restarts from 0; honest otherwise.
+     */
+    private static ScriptedDevice restarting(boolean selectiveRepeat, int[] restarts, IntToLongFunction limit,
+                                             IntToLongFunction checkpoint) {
+        return new ScriptedDevice(selectiveRepeat, (got, dev) -> {
+            if (got.type() == FrameType.DATA && dev.offsetOf(got) == dev.expected
+                    && dev.endOf(got) > limit.applyAsLong(restarts[0])) {
+                dev.expected = checkpoint.applyAsLong(restarts[0]++);
+                return ScriptedDevice.nak(dev.expected, UartDevice.NAK_RESTARTED);
+            }
+            return dev.honest(got);
+        });
+    }
+
+    /**
+     * A device that restarts the update (NAK 3 to {@link #CHECKPOINT}) at the same byte each time:
+     * at the first DATA frame past {@link #FIRST_LIMIT}, and from then on at any frame past the
+     * offset it had reached then, whatever the host's frame sizes. With {@code silentAfterRestart}
+     * it then answers nothing more in that session.
+     */
+    private static ScriptedDevice restartingAtTheSameByte(boolean selectiveRepeat, int[] restarts,
+                                                          boolean silentAfterRestart) {
+        long[] ceiling = {FIRST_LIMIT};
+        int[] restartedInSession = {0};
+        return new ScriptedDevice(selectiveRepeat, (got, dev) -> {
+            if (got.type() == FrameType.BEGIN) {
+                restartedInSession[0] = 0;
+            }
+            if (silentAfterRestart && restartedInSession[0] > 0 && got.type() == FrameType.DATA) {
+                return null;
+            }
+            if (got.type() == FrameType.DATA && dev.offsetOf(got) == dev.expected && dev.endOf(got) > ceiling[0]) {
+                ceiling[0] = restarts[0]++ == 0 ? dev.expected : ceiling[0];
+                restartedInSession[0]++;
+                dev.expected = CHECKPOINT;
+                return ScriptedDevice.nak(CHECKPOINT, UartDevice.NAK_RESTARTED);
+            }
+            return dev.honest(got);
+        });
+    }
+
     private static HostSession.Result send(ScriptedDevice d, int maxReconnects) throws IOException {
-        return new HostSession(new UartChannel(d, 115_200, 200), (acked, total, resumedAt) -> { }, maxReconnects)
-                .send(PATCH);
+        return send(d, maxReconnects, new int[1]);
+    }
+
+    /** Sends the patch; {@code restartsSeen[0]} counts the restarts the host's progress shows. */
+    private static HostSession.Result send(ScriptedDevice d, int maxReconnects, int[] restartsSeen) throws IOException {
+        long[] last = {-1};
+        return new HostSession(new UartChannel(d, 115_200, 200), (acked, total, resumedAt) -> {
+            if (acked < last[0]) {
+                restartsSeen[0]++;
+            }
+            last[0] = acked;
+        }, maxReconnects).send(PATCH);
+    }
+
+    @Test
+    void aDeviceThatRestartsAtTheSameOffsetForeverIsGivenUpOn() {
+        for (boolean selectiveRepeat : new boolean[] {false, true}) {
+            int[] restarts = {0};
+            int[] seen = {0};
+            ScriptedDevice d = restartingAtTheSameByte(selectiveRepeat, restarts, false);
+            IOException e = assertThrows(IOException.class, () -> send(d, UartChannel.MAX_RECONNECTS, seen));
+            assertEquals("the device on scripted restarted the update at offset " + CHECKPOINT + " (gave up after "
+                    + UartChannel.MAX_RECONNECTS + " restarts)", e.getMessage());
+            assertEquals(UartChannel.MAX_RECONNECTS, seen[0], "restarts the host went on after");
+            // The host may have written the next frame before it read the last restart.
+            assertTrue(restarts[0] == UartChannel.MAX_RECONNECTS + 1 || restarts[0] == UartChannel.MAX_RECONNECTS + 2,
+                    restarts[0] + " restarts");
+            assertEquals(1, d.begins, "a restart is no reconnect");
+            assertEquals(0, d.dones);
+        }
+    }
+
+    @Test
+    void aDeviceThatRestartsFurtherOnEachTimeIsStagedWhateverTheCount() throws Exception {
+        // Each restart lets the transfer get further than before it: more than a frame further,
+        // so the acknowledged offset passes its highest before the next restart.
+        int count = UartChannel.MAX_RECONNECTS + 10;
+        long step = (PATCH.length - 2048) / count;
+        assertTrue(step > 1020, "the patch is long enough for " + count + " restarts a frame apart: " + step);
+        for (boolean selectiveRepeat : new boolean[] {false, true}) {
+            int[] restarts = {0};
+            ScriptedDevice d = restarting(selectiveRepeat, restarts,
+                    n -> n < count ? 2048 + (n + 1) * step : Long.MAX_VALUE, n -> 1024 + n * step);
+            HostSession.Result r = send(d, UartChannel.MAX_RECONNECTS);
+            assertEquals(count, restarts[0]);
+            assertEquals(count, r.restarts());
+            assertEquals(0, r.reconnects());
+            assertEquals(1, d.dones);
+        }
+    }
+
+    @Test
+    void restartsAndLostLinksCountAgainstTheSameLimit() {
+        // Each session: READY at 0, a restart at the same byte, then silence.
+        int[] restarts = {0};
+        ScriptedDevice d = restartingAtTheSameByte(false, restarts, true);
+        IOException e = assertThrows(IOException.class, () -> send(d, 3));
+        // Restart, lost link, restart, lost link: the fourth setback is one too many.
+        assertEquals("the device on scripted stopped answering (gave up after 1 reconnects and 2 restarts)",
+                e.getMessage());
+        assertEquals(2, d.begins);
+        assertEquals(2, restarts[0]);
+    }
+
+    @Test
+    void aDeviceThatNaksEveryDataFrameIsGivenUpOnAfterTheFrameBound() {
+        // The line breaks every frame and the device says so (NAK 2): it answers, the link is
+        // never lost, the acknowledged offset never grows.
+        ScriptedDevice sr = new ScriptedDevice(true, (got, dev) -> got.type() == FrameType.DATA
+                ? ScriptedDevice.nak(dev.expected, UartDevice.NAK_CORRUPT) : dev.honest(got));
+        IOException e = assertThrows(IOException.class, () -> send(sr, UartChannel.MAX_RECONNECTS));
+        assertEquals("the device on scripted made no progress in " + HostSession.MAX_FRAMES_WITHOUT_PROGRESS
+                + " data frames: nothing acknowledged past offset 0", e.getMessage());
+        assertEquals(HostSession.MAX_FRAMES_WITHOUT_PROGRESS, sr.dataFrames);
+        assertEquals(1, sr.begins);
+
+        // Go-back-N waits a retransmission timeout for most frames (longer than the 200 ms answer
+        // timeout above, hence the default one): a lower bound keeps the test short.
+        ScriptedDevice gbn = new ScriptedDevice(false, (got, dev) -> got.type() == FrameType.DATA
+                ? ScriptedDevice.nak(dev.expected, UartDevice.NAK_CORRUPT) : dev.honest(got));
+        e = assertThrows(IOException.class, () -> new HostSession(new UartChannel(gbn, 115_200),
+                (acked, total, resumedAt) -> { }, UartChannel.MAX_RECONNECTS, 8).send(PATCH));
+        assertEquals("the device on scripted made no progress in 8 data frames: nothing acknowledged past offset 0",
+                e.getMessage());
+        assertEquals(8, gbn.dataFrames);
+        assertEquals(1, gbn.begins);
     }
 
     @Test

@@ -27,6 +27,8 @@ public final class DfuChannel implements HostSession.Channel {
     private final PollWait pollWait;
     private int polls;
     private int blockNumber;
+    /** Data blocks sent so far (block 0, the header, is not one). */
+    private long dataBlocks;
     /** The length block 0 announced: no resume point may be past it. */
     private long patchLength;
     /** The end of the patch bytes sent in this session (from the first resume point on). */
@@ -75,6 +77,7 @@ public final class DfuChannel implements HostSession.Channel {
         int n = (int) Math.min(DfuDevice.TRANSFER_SIZE, patch.length - acked);
         try {
             sentEnd = Math.max(sentEnd, acked + n);
+            dataBlocks++;
             download(blockNumber, Arrays.copyOfRange(patch, (int) acked, (int) acked + n), "block " + blockNumber);
             blockNumber = (blockNumber + 1) & 0xFFFF;
             return acked + n;
@@ -110,6 +113,16 @@ public final class DfuChannel implements HostSession.Channel {
     @Override
     public String deviceMessage() {
         return "staged and verified";
+    }
+
+    @Override
+    public long dataFrames() {
+        return dataBlocks;
+    }
+
+    @Override
+    public String device() {
+        return "the DFU device";
     }
 
     /** The device wants bytes from elsewhere: clear the error, read where, back to dfuIDLE. */
