@@ -3,7 +3,10 @@
 // for a host that is a web page or node. No browser or node globals: the page and the tests give it
 // a byte channel (ByteChannel) fed from WebSerial or from the npm serialport package.
 
+import { MAX_FRAMES_WITHOUT_PROGRESS, ProgressGuard } from './progress.js';
 import { FrameSizer, MIN_PAYLOAD, MIN_PROBE_MS, RoundTrip, Scoreboard, parseSack } from './selective.js';
+
+export { MAX_FRAMES_WITHOUT_PROGRESS };
 
 export const SOF = 0xa5;
 export const MAX_PAYLOAD = 1024;
@@ -367,7 +370,10 @@ export class DeviceRefusedError extends Error {
   }
 }
 
-/** Thrown when the device does not answer (wrong port, board not in update mode, cable pulled). */
+/**
+ * Thrown when the device does not answer (wrong port, board not in update mode, cable pulled), or
+ * answers without the transfer getting further (docs/PROTOCOL.md, "Reconnects").
+ */
 export class NoAnswerError extends Error {}
 
 /**
@@ -514,12 +520,16 @@ export class ByteChannel {
  *
  * Reconnects (docs/PROTOCOL.md, "Reconnects"; the Java host's HostSession): the link is lost when
  * HELLO or BEGIN draws no answer, after 3 timeouts in a row (of DATA or of DONE), and when the
- * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. Every lost
- * link counts against one limit, maxReconnects: the one past it ends the update with
- * NoAnswerError, the last loss's words and "(gave up after N reconnects)".
+ * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A NAK 3,
+ * or a NAK below the patch length answering DONE, is a restart. Lost links and restarts count
+ * against one limit, maxReconnects, the count starting again whenever the acknowledged offset
+ * passes its highest (ProgressGuard): the one past it ends the update with NoAnswerError, its
+ * words and "(gave up after N reconnects)" (or "N restarts", or both). So does a device that
+ * answers without the acknowledged offset growing for maxFramesWithoutProgress DATA frames.
  *
  * options: baud (for the timeout), onInfo(info), onProgress({acked, total, startedAt}), signal
- * (an AbortSignal-like {aborted}), maxReconnects (MAX_RECONNECTS unless given), goBackN.
+ * (an AbortSignal-like {aborted}), maxReconnects (MAX_RECONNECTS unless given),
+ * maxFramesWithoutProgress (MAX_FRAMES_WITHOUT_PROGRESS unless given), goBackN.
  * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, sacks,
  * selectiveRepeat, reconnects, restarts, info, message}.
  */
@@ -529,6 +539,8 @@ export async function sendPatch(channel, patch, options = {}) {
   const windowBytes = WINDOW_FRAMES * (DATA_CHUNK + 15);
   const timeoutMs = options.timeoutMs ?? 500 + Math.ceil((windowBytes * 10 * 1000) / baud);
   const maxReconnects = options.maxReconnects ?? MAX_RECONNECTS;
+  const guard = new ProgressGuard(maxReconnects, options.maxFramesWithoutProgress ?? MAX_FRAMES_WITHOUT_PROGRESS,
+    (message) => new NoAnswerError(message));
   const total = patch.length;
   let seq = 0;
   const stats = {
@@ -603,6 +615,7 @@ export async function sendPatch(channel, patch, options = {}) {
   let sentUpTo = 0; // go-back-N: DATA below this offset is sent again
 
   async function sendData(start, end) {
+    guard.beforeData(stats.dataFrames);
     const p = new Uint8Array(4 + end - start);
     putU32(p, 0, start);
     p.set(patch.subarray(start, end), 4);
@@ -615,6 +628,7 @@ export async function sendPatch(channel, patch, options = {}) {
   /** A session begins (HELLO, BEGIN): READY says where to go on. */
   async function beginSession() {
     acked = await begin();
+    guard.acknowledged(acked, stats.dataFrames);
     next = acked;
     gapAt = -1;
     timeouts = 0;
@@ -689,6 +703,7 @@ export async function sendPatch(channel, patch, options = {}) {
     const reason = f.type === FrameType.NAK && f.payload.length >= 5 ? f.payload[4] : -1;
     if (reason === NakReason.RESTARTED && off < acked) {
       stats.restarts++; // the device dropped what it had: its offset is lower than what was acknowledged
+      guard.restarted(off);
       acked = off;
       next = off;
       board.clear();
@@ -709,6 +724,7 @@ export async function sendPatch(channel, patch, options = {}) {
   /** Go-back-N: the window filled, then one answer (or a timeout: from the acknowledged offset again). */
   async function goBackNStep() {
     while (next < total && next - acked < WINDOW_FRAMES * DATA_CHUNK) {
+      guard.beforeData(stats.dataFrames);
       const n = Math.min(DATA_CHUNK, total - next);
       const p = new Uint8Array(4 + n);
       putU32(p, 0, next);
@@ -743,6 +759,7 @@ export async function sendPatch(channel, patch, options = {}) {
       if (reason === NakReason.RESTARTED) {
         // The device dropped what it had: its offset is lower than what was acknowledged.
         stats.restarts++;
+        guard.restarted(off);
         stats.retransmittedBytes += next - off;
         acked = off;
         next = off;
@@ -768,6 +785,7 @@ export async function sendPatch(channel, patch, options = {}) {
       // Data phase: keep the window full until every byte is acknowledged.
       while (acked < total) {
         checkAbort();
+        guard.acknowledged(acked, stats.dataFrames);
         if (stats.selectiveRepeat) await selectiveStep();
         else await goBackNStep();
       }
@@ -789,7 +807,11 @@ export async function sendPatch(channel, patch, options = {}) {
       }
       if (f.type === FrameType.NAK && f.payload.length >= 5) {
         const off = checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length');
-        if (f.payload[4] === NakReason.RESTARTED) stats.restarts++;
+        if (off < total) {
+          // Not all applied, or restarted: a restart either way, as the Java host counts it.
+          stats.restarts++;
+          guard.restarted(off);
+        }
         acked = off;
         next = off;
         gapAt = -1;
@@ -797,14 +819,15 @@ export async function sendPatch(channel, patch, options = {}) {
     }
   }
 
-  // Every lost link counts, whatever lost it: more than maxReconnects of them end the update.
+  // Every lost link counts, whatever lost it, against the guard's limit.
   for (;;) {
     try {
       await beginSession();
       return await transfer();
     } catch (e) {
       if (!(e instanceof LinkLost)) throw e;
-      if (++stats.reconnects > maxReconnects) throw new NoAnswerError(`${e.message} (gave up after ${maxReconnects} reconnects)`);
+      stats.reconnects++;
+      guard.lostLink(e.message);
     }
   }
 }

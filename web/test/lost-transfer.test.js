@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameType, NakReason, NoAnswerError, WINDOW_FRAMES, sendPatch } from '../src/protocol.js';
-import { ScriptedDevice, nak, syntheticPatch } from './scripted-device.js';
+import { ScriptedDevice, nak, syntheticPatch, wentBackAfterEveryReady } from './scripted-device.js';
 
 const PATCH = syntheticPatch(16000);
 const HEADER_SIZE = PATCH.length - 16000;
@@ -79,18 +79,10 @@ for (const selectiveRepeat of [true, false]) {
   });
 
   test(`a device that goes back after every READY: the page gives up after maxReconnects new sessions (${mode})`, async () => {
-    // READY at the header, the first DATA acknowledged, every later one answered with NAK 2 at the
-    // header again: below what it acknowledged, each time.
-    let dataSinceBegin = 0;
-    const d = new ScriptedDevice({
-      selectiveRepeat,
-      limits: { data: 1000, begins: 8 },
-      script: (f, dev) => {
-        if (f.type === FrameType.BEGIN) dataSinceBegin = 0;
-        if (f.type !== FrameType.DATA) return undefined;
-        return ++dataSinceBegin === 1 ? dev.honest(f) : { type: FrameType.NAK, payload: nak(HEADER_SIZE, NakReason.CORRUPT) };
-      },
-    });
+    // The first DATA acknowledged; then, after each READY at that offset (the device keeps its
+    // place), every DATA answered with NAK 2 at the header: below what it acknowledged, each time.
+    // The acknowledged offset never passes its highest, so the lost links are never forgiven.
+    const d = wentBackAfterEveryReady(selectiveRepeat, () => true);
     let error = null;
     await sendPatch(d.channel, PATCH, { timeoutMs: 200, goBackN: !selectiveRepeat, signal: d.signal, maxReconnects: 2 })
       .catch((e) => { error = e; });

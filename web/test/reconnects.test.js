@@ -9,12 +9,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FrameType, NakReason, NoAnswerError, sendPatch } from '../src/protocol.js';
+import { FrameType, NoAnswerError, sendPatch } from '../src/protocol.js';
 import { REPO } from './harness.js';
-import { ScriptedDevice, nak, syntheticPatch } from './scripted-device.js';
+import { ScriptedDevice, syntheticPatch, wentBackAfterEveryReady } from './scripted-device.js';
 
 const PATCH = syntheticPatch(16000);
-const HEADER_SIZE = PATCH.length - 16000;
 
 /** The page's answer: its result, or the error it ended with. */
 async function run(d, options) {
@@ -57,23 +56,11 @@ for (const selectiveRepeat of [true, false]) {
   });
 
   test(`went-back and timeout reconnects count against the same limit (${mode})`, async () => {
-    // Odd sessions: silent after BEGIN. Even sessions: the first DATA acknowledged, every later
-    // one answered with NAK 2 at the header, below what was acknowledged.
-    let dataSinceBegin = 0;
-    const d = new ScriptedDevice({
-      selectiveRepeat,
-      limits: { begins: 12 },
-      script: (f, dev) => {
-        if (f.type === FrameType.BEGIN) dataSinceBegin = 0;
-        if (f.type !== FrameType.DATA && f.type !== FrameType.DONE) return undefined;
-        if (dev.begins % 2 === 1) return null;
-        return ++dataSinceBegin === 1 ? dev.honest(f) : { type: FrameType.NAK, payload: nak(HEADER_SIZE, NakReason.CORRUPT) };
-      },
-    });
+    // Odd sessions: the device goes back below what it acknowledged. Even sessions: silent after BEGIN.
+    const d = wentBackAfterEveryReady(selectiveRepeat, (session) => session % 2 === 1, { begins: 12 });
     const { error } = await run(d, { goBackN: !selectiveRepeat, maxReconnects: 3 });
-    // Lost links: silence, went back, silence, went back: the fourth is one too many.
-    assertGaveUp(error, d, `the device went back: NAK offset ${HEADER_SIZE} is below the acknowledged \\d+ `
-      + '\\(it lost the transfer\\)', 3);
+    // Lost links: went back, silence, went back, silence: the fourth is one too many.
+    assertGaveUp(error, d, 'the device stopped answering', 3);
     assert.equal(d.begins, 4, 'the first session and three reconnects');
     assert.equal(d.dones, 0);
   });

@@ -174,3 +174,32 @@ export class ScriptedDevice {
     this.checkpoint = checkpoint;
   }
 }
+
+/**
+ * A device that acknowledges the first DATA frame and, in the sessions `goesBack(n)` picks (n from
+ * 1), answers every later one with NAK 2 at header_size, below what it acknowledged: it lost the
+ * transfer. In the other sessions it is silent after BEGIN. Each BEGIN after the first is answered
+ * with READY at the offset it acknowledged (it keeps its place), so the acknowledged offset never
+ * passes its highest and no lost link is forgiven (docs/PROTOCOL.md, "Reconnects").
+ */
+export function wentBackAfterEveryReady(selectiveRepeat, goesBack, limits = {}) {
+  let firstAck = -1;
+  return new ScriptedDevice({
+    selectiveRepeat,
+    limits: { data: 1000, begins: 8, ...limits },
+    script: (f, dev) => {
+      if (f.type === FrameType.BEGIN && firstAck >= 0) {
+        dev.honest(f);
+        return { type: FrameType.READY, payload: payload32(firstAck) };
+      }
+      if (f.type !== FrameType.DATA) return undefined;
+      if (firstAck < 0) {
+        const a = dev.honest(f);
+        firstAck = dev.expected;
+        return a;
+      }
+      if (!goesBack(dev.begins)) return null;
+      return { type: FrameType.NAK, payload: nak(dev.checkpoint, NakReason.CORRUPT) };
+    },
+  });
+}

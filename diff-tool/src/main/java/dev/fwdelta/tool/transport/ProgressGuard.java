@@ -9,7 +9,8 @@ import java.io.IOException;
  * passes the highest it has reached; data frames sent since the acknowledged offset last grew
  * count against another. A long transfer on a noisy line keeps moving its offset on, so neither
  * limit ends it; a device that keeps answering while nothing moves on (restarting at the same
- * byte, or breaking every frame) is given up on.
+ * byte, or breaking every frame) is given up on. The web page's ProgressGuard (web/src/progress.js)
+ * applies the same rule.
  */
 final class ProgressGuard {
     private final String device;
