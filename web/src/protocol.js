@@ -530,8 +530,11 @@ export class ByteChannel {
  * options: baud (for the timeout), onInfo(info), onProgress({acked, total, startedAt}), signal
  * (an AbortSignal-like {aborted}), maxReconnects (MAX_RECONNECTS unless given),
  * maxFramesWithoutProgress (MAX_FRAMES_WITHOUT_PROGRESS unless given), goBackN.
- * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, sacks,
- * selectiveRepeat, reconnects, restarts, info, message}.
+ * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, naks, sacks,
+ * timeouts, selectiveRepeat, reconnects, restarts, info, message}: naks and sacks are the NAK and
+ * SACK frames that answered DATA, timeouts the waits for an answer to DATA that ended with none
+ * (each sends a frame or a window again). With none of them and no reconnect, nothing was sent
+ * twice (fwdelta send's `naks`, `sacks`, `timeouts`).
  */
 export async function sendPatch(channel, patch, options = {}) {
   const header = parsePatchHeader(patch); // nothing is sent for a file that is not a patch
@@ -544,8 +547,8 @@ export async function sendPatch(channel, patch, options = {}) {
   const total = patch.length;
   let seq = 0;
   const stats = {
-    startedAt: -1, patchBytes: total, retransmittedBytes: 0, retransmittedFrames: 0, dataFrames: 0, sacks: 0,
-    selectiveRepeat: false, reconnects: 0, restarts: 0, info: null,
+    startedAt: -1, patchBytes: total, retransmittedBytes: 0, retransmittedFrames: 0, dataFrames: 0, naks: 0, sacks: 0,
+    timeouts: 0, selectiveRepeat: false, reconnects: 0, restarts: 0, info: null,
   };
   const hello = options.goBackN ? Uint8Array.of(PROTOCOL_VERSION) : Uint8Array.of(PROTOCOL_VERSION, CAP_SELECTIVE_REPEAT);
   const rtt = new RoundTrip();
@@ -678,6 +681,7 @@ export async function sendPatch(channel, patch, options = {}) {
       return;
     }
     if (Date.now() - lastHeard >= timeoutMs * 3) throw stoppedAnswering();
+    stats.timeouts++;
     board.timedOut(); // the first frame not held is sent again
   }
 
@@ -700,6 +704,7 @@ export async function sendPatch(channel, patch, options = {}) {
       ({ held } = parseSack(f.payload, sentEnd));
       stats.sacks++;
     }
+    if (f.type === FrameType.NAK) stats.naks++;
     const reason = f.type === FrameType.NAK && f.payload.length >= 5 ? f.payload[4] : -1;
     if (reason === NakReason.RESTARTED && off < acked) {
       stats.restarts++; // the device dropped what it had: its offset is lower than what was acknowledged
@@ -738,6 +743,7 @@ export async function sendPatch(channel, patch, options = {}) {
     }
     const f = await channel.nextFrame(timeoutMs);
     if (!f) {
+      stats.timeouts++;
       stats.retransmittedBytes += next - acked;
       if (++timeouts >= 3) throw stoppedAnswering();
       next = acked;
@@ -754,6 +760,7 @@ export async function sendPatch(channel, patch, options = {}) {
         progress(acked);
       }
     } else if (f.type === FrameType.NAK && f.payload.length >= 5) {
+      stats.naks++;
       const off = answered('NAK offset', u32(f.payload, 0));
       const reason = f.payload[4];
       if (reason === NakReason.RESTARTED) {
