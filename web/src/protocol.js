@@ -18,6 +18,8 @@ export const PROTOCOL_VERSION = 1;
  * (UartChannel.MAX_RECONNECTS), docs/PROTOCOL.md "Reconnects".
  */
 export const MAX_RECONNECTS = 20;
+/** DONE frames one done phase sends before the link counts as lost (UartChannel.MAX_DONE_ATTEMPTS). */
+export const MAX_DONE_ATTEMPTS = 20;
 
 export const FrameType = Object.freeze({
   HELLO: 0x01, INFO: 0x02, BEGIN: 0x03, READY: 0x04, DATA: 0x05,
@@ -788,8 +790,10 @@ export async function sendPatch(channel, patch, options = {}) {
 
   /** One session's data and done phases: the stats once the device staged the patch. */
   async function transfer() {
+    let dones = 0;
     for (;;) {
       // Data phase: keep the window full until every byte is acknowledged.
+      if (acked < total) dones = 0;
       while (acked < total) {
         checkAbort();
         guard.acknowledged(acked, stats.dataFrames);
@@ -798,6 +802,9 @@ export async function sendPatch(channel, patch, options = {}) {
       }
       // Done phase: the device verifies the staged image and answers RESULT (or NAK: back to data).
       checkAbort();
+      // A NAK at the patch length (the line broke DONE) draws another DONE at once: as many as the
+      // Java host sends in one done phase (UartChannel.MAX_DONE_ATTEMPTS), then the link is lost.
+      if (++dones > MAX_DONE_ATTEMPTS) throw stoppedAnswering();
       const d = new Uint8Array(4);
       putU32(d, 0, total);
       await send(FrameType.DONE, d);

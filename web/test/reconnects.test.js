@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FrameType, NoAnswerError, sendPatch } from '../src/protocol.js';
+import { FrameType, MAX_DONE_ATTEMPTS, NakReason, NoAnswerError, sendPatch } from '../src/protocol.js';
 import { REPO } from './harness.js';
-import { ScriptedDevice, syntheticPatch, wentBackAfterEveryReady } from './scripted-device.js';
+import { ScriptedDevice, nak, syntheticPatch, wentBackAfterEveryReady } from './scripted-device.js';
 
 const PATCH = syntheticPatch(16000);
 
@@ -117,4 +117,28 @@ test('without maxReconnects the page allows as many reconnects as fwdelta send (
   const { error } = await run(d, { goBackN: true, timeoutMs: 30 });
   assertGaveUp(error, d, 'the device stopped answering', limit);
   assert.equal(d.begins, limit + 1);
+});
+
+test('a device that answers every DONE with a NAK at the patch length: each session\'s DONEs are bounded', async () => {
+  // The line breaks DONE every time: a NAK at the patch length draws another DONE at once, as many
+  // as the Java host sends in one done phase, then the link is lost.
+  const java = readFileSync(join(REPO, 'diff-tool', 'src', 'main', 'java', 'dev', 'fwdelta', 'tool', 'transport',
+    'UartChannel.java'), 'utf8');
+  const declared = java.match(/static final int MAX_DONE_ATTEMPTS = (\d+);/);
+  assert.ok(declared, 'UartChannel.java declares MAX_DONE_ATTEMPTS');
+  assert.equal(MAX_DONE_ATTEMPTS, Number(declared[1]));
+  for (const selectiveRepeat of [true, false]) {
+    const d = new ScriptedDevice({
+      selectiveRepeat,
+      limits: { begins: 12, dones: 4 * MAX_DONE_ATTEMPTS },
+      script: (f) => (f.type === FrameType.DONE ? { type: FrameType.NAK, payload: nak(PATCH.length, NakReason.CORRUPT) }
+        : undefined),
+    });
+    const { error } = await run(d, { goBackN: !selectiveRepeat, maxReconnects: 1 });
+    assertGaveUp(error, d, 'the device stopped answering', 1);
+    // The first session's data may end below what a later session acknowledges: that is progress,
+    // which starts the count again once (docs/PROTOCOL.md, "Reconnects").
+    assert.ok(d.begins >= 2 && d.begins <= 3, `${d.begins} sessions`);
+    assert.equal(d.dones, d.begins * MAX_DONE_ATTEMPTS, 'MAX_DONE_ATTEMPTS DONE frames in each session');
+  }
 });
