@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
 import dev.fwdelta.tool.sign.KeyFiles;
 import java.io.IOException;
 import java.io.StringReader;
@@ -72,7 +74,9 @@ class ParserFuzzTest {
                 "--hardware-id", "0x1FFFFFFFF");
         Path badPem = Files.writeString(dir.resolve("bad.pem"),
                 "-----BEGIN PRIVATE KEY-----\n!!!not base64!!!\n-----END PRIVATE KEY-----\n");
-        Path patch = Files.write(dir.resolve("p.fwd"), new byte[] {1, 2, 3});
+        // A real patch: sign and verify look at the patch before the key file.
+        Path patch = Files.write(dir.resolve("p.fwd"),
+                PatchBuilder.build(new byte[256], new byte[300], BuildOptions.defaults()).patch());
         // Read, but no key: the argument is wrong, as for a public key given to --key.
         assertUserError(ExitCodes.USAGE, "sign", patch.toString(), "--key", badPem.toString());
         assertUserError(ExitCodes.USAGE, "verify", patch.toString(), "--trust", badPem.toString());

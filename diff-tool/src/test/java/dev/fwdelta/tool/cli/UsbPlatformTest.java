@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
 import dev.fwdelta.tool.transport.dfu.UsbPlatform;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,7 +46,9 @@ class UsbPlatformTest {
     /** Apple silicon simulated by its system properties: one error line, no stack trace, exit 5. */
     @Test
     void anUnsupportedPlatformIsOneLine() throws Exception {
-        Path patch = Files.write(dir.resolve("p.fwd"), new byte[64]);
+        // A real patch: send checks PATCH before it looks for a port.
+        Path patch = Files.write(dir.resolve("p.fwd"),
+                PatchBuilder.build(new byte[256], new byte[300], BuildOptions.defaults()).patch());
         String osName = System.getProperty("os.name");
         String osArch = System.getProperty("os.arch");
         System.setProperty("os.name", "Mac OS X");
