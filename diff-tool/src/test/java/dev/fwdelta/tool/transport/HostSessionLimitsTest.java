@@ -97,10 +97,12 @@ class HostSessionLimitsTest {
             IOException e = assertThrows(IOException.class, () -> send(d, UartChannel.MAX_RECONNECTS, seen));
             assertEquals("the device on scripted restarted the update at offset " + CHECKPOINT + " (gave up after "
                     + UartChannel.MAX_RECONNECTS + " restarts)", e.getMessage());
-            assertEquals(UartChannel.MAX_RECONNECTS, seen[0], "restarts the host went on after");
-            // The host may have written the next frame before it read the last restart.
-            assertTrue(restarts[0] == UartChannel.MAX_RECONNECTS + 1 || restarts[0] == UartChannel.MAX_RECONNECTS + 2,
-                    restarts[0] + " restarts");
+            // The guard's count is the message's. The device counts more: frames in flight when it
+            // restarted reach it after the restart and can draw another (more of them on a loaded
+            // machine); the host's progress shows at least the restarts it went on after.
+            assertTrue(restarts[0] > UartChannel.MAX_RECONNECTS, restarts[0] + " restarts");
+            assertTrue(seen[0] >= UartChannel.MAX_RECONNECTS && seen[0] <= restarts[0],
+                    seen[0] + " restarts the host's progress showed, of " + restarts[0]);
             assertEquals(1, d.begins, "a restart is no reconnect");
             assertEquals(0, d.dones);
         }
