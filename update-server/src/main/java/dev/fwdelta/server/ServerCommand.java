@@ -34,7 +34,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "JDBC-URL", description = "Another database, e.g. jdbc:postgresql://host/db.")
     String db;
 
-    @Option(names = "--db-user")
+    @Option(names = "--db-user", paramLabel = "USER", description = "User name for --db (its password: --db-password-env).")
     String dbUser;
 
     @Option(names = "--db-password-env", paramLabel = "VAR", description = "Environment variable holding the DB password.")
@@ -63,7 +63,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-keystore", paramLabel = "FILE.p12", description = "Serve HTTPS with this PKCS#12 certificate.")
     Path tlsKeystore;
 
-    @Option(names = "--tls-password-env", paramLabel = "VAR", defaultValue = "FWDELTA_TLS_PASSWORD")
+    @Option(names = "--tls-password-env", paramLabel = "VAR", defaultValue = "FWDELTA_TLS_PASSWORD",
+            description = "Environment variable holding the --tls-keystore password (default: ${DEFAULT-VALUE}).")
     String tlsPasswordEnv;
 
     @Option(names = "--web", paramLabel = "DIR", description = "Also serve this static directory at /web/.")

@@ -13,6 +13,6 @@ final class DeviceCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (simulate, serve)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (" + RemoteCommands.names(spec) + ")");
     }
 }

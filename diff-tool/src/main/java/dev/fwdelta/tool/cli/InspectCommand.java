@@ -31,7 +31,7 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATCH")
+    @Parameters(index = "0", paramLabel = "PATCH", description = "The patch to show (fwdelta or BSDIFF40).")
     Path patchPath;
 
     @Mixin

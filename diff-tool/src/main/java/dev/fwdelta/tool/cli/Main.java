@@ -22,6 +22,8 @@ public final class Main implements Runnable {
     private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
     /** How picocli starts some of its messages, e.g. a missing argument of an option group. */
     private static final String PICOCLI_PREFIX = "Error: ";
+    /** Picocli's error for a command group run without one of its commands, which it does not name. */
+    private static final String MISSING_SUBCOMMAND = "Missing required subcommand";
 
     static {
         COMMANDS.put("diff", DiffCommand::new);
@@ -73,6 +75,7 @@ public final class Main implements Runnable {
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         }
+        RemoteCommands.addTo(cl);
         return cl;
     }
 
@@ -85,7 +88,7 @@ public final class Main implements Runnable {
         CommandLine cl = e.getCommandLine();
         int code = cl.getCommandSpec().exitCodeOnInvalidInput();
         if (!(e instanceof MissingCommandException)) {
-            String message = usageMessage(e.getMessage() + suggestion(e), cl);
+            String message = usageMessage(e.getMessage() + suggestion(e) + subcommands(e), cl);
             cl.getErr().println("fwdelta: error: " + message);
             if (Arrays.asList(args).contains(JsonOption.NAME)) {
                 ErrorMapper.printJson(cl.getOut(), code, "USAGE", message);
@@ -109,6 +112,14 @@ public final class Main implements Runnable {
             return "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
         }
         return "";
+    }
+
+    /** " (a, b)": the commands a group run without one could have been given, else nothing. */
+    private static String subcommands(CommandLine.ParameterException e) {
+        if (!MISSING_SUBCOMMAND.equals(e.getMessage())) {
+            return "";
+        }
+        return " (" + String.join(", ", e.getCommandLine().getSubcommands().keySet()) + ")";
     }
 
     /** Runs the command; running out of heap is one error line with what to do, never a stack trace. */

@@ -25,7 +25,7 @@ final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATCH")
+    @Parameters(index = "0", paramLabel = "PATCH", description = "The patch to send (checked before the device is contacted).")
     Path patchPath;
 
     @ArgGroup(exclusive = true, multiplicity = "1")

@@ -31,10 +31,11 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", required = true, paramLabel = "PATH")
+    @Option(names = "--port", required = true, paramLabel = "PATH", description = "Serial port (or pseudo-terminal) the device answers on.")
     String port;
 
-    @Option(names = "--layout", required = true, paramLabel = "NAME|FILE")
+    @Option(names = "--layout", required = true, paramLabel = "NAME|FILE",
+            description = "Preset (stm32f405-1m, stm32l4-512k, nrf52840, stm32l0-192k) or a layout file.")
     String layoutName;
 
     @Option(names = "--image", required = true, paramLabel = "OLD", description = "The image the device runs now.")
@@ -53,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--throttle", description = "Pace answers to the baud rate (pseudo-terminals ignore it).")
     boolean throttle;
 
-    @Option(names = "--ram-budget", defaultValue = "16384", converter = ByteSize.class)
+    @Option(names = "--ram-budget", paramLabel = "BYTES", defaultValue = "16384", converter = ByteSize.class,
+            description = "Decoder RAM the device has: patches that need more are refused (default: ${DEFAULT-VALUE}).")
     long ramBudget;
 
     // Unset, the simulated device checks neither (as `apply` does); given, even as 0, it checks

@@ -30,7 +30,7 @@ final class SignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATCH")
+    @Parameters(index = "0", paramLabel = "PATCH", description = "The fwdelta patch to sign (replaced unless -o names another file).")
     Path patchPath;
 
     @ArgGroup(exclusive = true, multiplicity = "1")

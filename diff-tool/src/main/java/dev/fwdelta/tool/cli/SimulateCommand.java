@@ -30,10 +30,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Preset (stm32f405-1m, stm32l4-512k, nrf52840, stm32l0-192k) or a layout file.")
     String layoutName;
 
-    @Option(names = "--old", required = true, paramLabel = "OLD")
+    @Option(names = "--old", required = true, paramLabel = "OLD", description = "The image in the device's slot before the update.")
     Path oldPath;
 
-    @Option(names = "--patch", required = true, paramLabel = "PATCH")
+    @Option(names = "--patch", required = true, paramLabel = "PATCH", description = "The patch the device receives.")
     Path patchPath;
 
     @Option(names = "--power-cut", paramLabel = "all|N|random:K",

@@ -23,7 +23,7 @@ final class Stm32ExportDfuCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to write: raw .bin, Intel HEX, S-record or ELF.")
     Path image;
 
     @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
@@ -34,13 +34,15 @@ final class Stm32ExportDfuCommand implements Callable<Integer> {
     @Mixin
     ImageInputs images;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.dfu")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.dfu", description = "The DfuSe file to write.")
     Path output;
 
-    @Option(names = "--vid", defaultValue = "0x0483", converter = UnsignedNumber.U16.class)
+    @Option(names = "--vid", paramLabel = "VID", defaultValue = "0x0483", converter = UnsignedNumber.U16.class,
+            description = "USB vendor id in the suffix (default: ${DEFAULT-VALUE}, ST).")
     long vid;
 
-    @Option(names = "--pid", defaultValue = "0xdf11", converter = UnsignedNumber.U16.class)
+    @Option(names = "--pid", paramLabel = "PID", defaultValue = "0xdf11", converter = UnsignedNumber.U16.class,
+            description = "USB product id in the suffix (default: ${DEFAULT-VALUE}, ST's ROM DFU).")
     long pid;
 
     @Mixin

@@ -56,10 +56,10 @@ final class Stm32FlashCommand implements Callable<Integer> {
     Source source;
 
     static final class Source {
-        @Option(names = "--patch", paramLabel = "PATCH")
+        @Option(names = "--patch", paramLabel = "PATCH", description = "Delta update: a patch whose base the chip holds now.")
         Path patch;
 
-        @Option(names = "--image", paramLabel = "NEW")
+        @Option(names = "--image", paramLabel = "NEW", description = "Full write of this image (raw .bin, Intel HEX, S-record or ELF).")
         Path image;
     }
 

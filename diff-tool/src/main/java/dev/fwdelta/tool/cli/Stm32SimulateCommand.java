@@ -25,7 +25,7 @@ final class Stm32SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", required = true, paramLabel = "PATH")
+    @Option(names = "--port", required = true, paramLabel = "PATH", description = "Serial port (or pseudo-terminal) the simulated bootloader answers on.")
     String port;
 
     @Option(names = "--part", defaultValue = "f405", description = "f030, f103, f405, f411, l476, g071 (default: ${DEFAULT-VALUE}).")

@@ -20,7 +20,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATCH")
+    @Parameters(index = "0", paramLabel = "PATCH", description = "The fwdelta patch to check.")
     Path patchPath;
 
     @Mixin

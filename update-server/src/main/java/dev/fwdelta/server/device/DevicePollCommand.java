@@ -54,17 +54,20 @@ public final class DevicePollCommand {
                 description = "File holding the device secret (from fwdelta server add-device); else " + DeviceSecret.ENV + ".")
         Path secretFile;
 
-        @Option(names = "--layout", required = true, paramLabel = "NAME|FILE")
+        @Option(names = "--layout", required = true, paramLabel = "NAME|FILE",
+                description = "Preset (stm32f405-1m, stm32l4-512k, nrf52840, stm32l0-192k) or a layout file.")
         String layoutName;
 
         @Option(names = "--image", required = true, paramLabel = "FILE",
                 description = "The image the device starts with; rewritten with the running image after an install.")
         Path image;
 
-        @Option(names = "--flash-file", required = true, paramLabel = "FILE")
+        @Option(names = "--flash-file", required = true, paramLabel = "FILE",
+                description = "The device's flash, kept across runs (created from --image the first time).")
         Path flashFile;
 
-        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.U32.class)
+        @Option(names = "--hardware-id", required = true, paramLabel = "ID", converter = UnsignedNumber.U32.class,
+                description = "This board's id: patches for another board are refused.")
         long hardwareId;
 
         @Option(names = "--installed-version", defaultValue = "0", paramLabel = "N", converter = UnsignedNumber.class,
@@ -74,7 +77,8 @@ public final class DevicePollCommand {
         @Option(names = "--trust", paramLabel = "PUB.pem", description = "Release key(s) the device trusts.")
         List<Path> trust = new ArrayList<>();
 
-        @Option(names = "--ram-budget", defaultValue = "16384", converter = ByteSize.class)
+        @Option(names = "--ram-budget", paramLabel = "BYTES", defaultValue = "16384", converter = ByteSize.class,
+                description = "Decoder RAM the device has: patches that need more are refused (default: ${DEFAULT-VALUE}).")
         long ramBudget;
 
         @Override

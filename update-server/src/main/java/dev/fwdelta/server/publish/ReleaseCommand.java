@@ -62,7 +62,7 @@ public final class ReleaseCommand {
         Long firmwareVersion;
 
         @Option(names = "--rollout", defaultValue = "all", paramLabel = "all|group:NAME|percent:N",
-                converter = RolloutOption.class)
+                converter = RolloutOption.class, description = "Who it goes to (default: ${DEFAULT-VALUE}).")
         String rollout;
 
         @Override

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code --help} says what every option and argument is for, and every command can be found from
+ * its parent: in the parent's command list and in the error a bare parent gives.
+ */
+class HelpCompletenessTest {
+    @Test
+    void everyOptionAndParameterHasADescription() {
+        List<String> bare = new ArrayList<>();
+        HelpWalk.undescribed(Main.commandLine(), bare);
+        assertEquals(List.of(), bare, "options and parameters without a description in --help");
+    }
+
+    @Test
+    void everySubcommandIsListedByItsParentAndItsMissingCommandError() {
+        List<String> unlisted = new ArrayList<>();
+        HelpWalk.parents(Main.commandLine(), parent -> {
+            String qualified = parent.getCommandSpec().qualifiedName();
+            String usage = parent.getUsageMessage(CommandLine.Help.Ansi.OFF);
+            CliRunner cli = new CliRunner();
+            String[] args = Arrays.copyOfRange(qualified.split(" "), 1, qualified.split(" ").length);
+            int exit = cli.run(args);
+            if (exit != ExitCodes.USAGE) {
+                unlisted.add(qualified + ": bare run exits " + exit);
+            }
+            for (String sub : parent.getSubcommands().keySet()) {
+                if (!HelpWalk.listsCommand(usage, sub)) {
+                    unlisted.add(qualified + " --help: " + sub);
+                }
+                if (!cli.err().contains(sub)) {
+                    unlisted.add(qualified + " (bare): " + sub);
+                }
+            }
+        });
+        assertEquals(List.of(), unlisted, "subcommands their parent does not name");
+    }
+}
