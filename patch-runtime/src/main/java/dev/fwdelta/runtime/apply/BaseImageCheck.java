@@ -21,8 +21,9 @@ final class BaseImageCheck {
         ImageChecksums known = old.knownChecksums();
         ImageChecksums actual = known != null && known.size() == old.size() ? known : measure(old, expected);
         if (!actual.matches(expected)) {
-            throw new PatchException(ErrorCode.WRONG_BASE_IMAGE,
-                    "old image is " + actual + ", the patch needs " + expected);
+            // What was measured is the first old_size bytes: a device's slot is larger than its image.
+            throw new PatchException(ErrorCode.WRONG_BASE_IMAGE, "the first " + old.size() + " bytes of the old image have "
+                    + actual.checksumsText() + ", the patch needs " + expected);
         }
         return actual;
     }

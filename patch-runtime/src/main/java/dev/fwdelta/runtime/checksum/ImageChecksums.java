@@ -85,10 +85,15 @@ public record ImageChecksums(long size, long crc32, long crc32Mpeg2, byte[] sha2
     public String toString() {
         // only the checksums recorded: a format-3 header has no CRC-32/MPEG-2, and a WRONG_BASE_IMAGE
         // message must not show a made-up ffffffff for it
-        String crc = hasCrc32() ? String.format(" crc32=%08x", crc32) : "";
-        String mpeg2 = crc32Mpeg2 == MPEG2_NOT_RECORDED ? "" : String.format(" crc32-mpeg2=%08x", crc32Mpeg2);
-        String sha = sha256.length == 32 ? " sha256=" : " sha256[0..15]=";
-        return String.format("size=%d%s%s%s%s", size, crc, mpeg2, sha, HexFormat.of().formatHex(sha256));
+        return "size=" + size + " " + checksumsText();
+    }
+
+    /** The recorded checksums without the size, e.g. {@code crc32=1a2b3c4d sha256=...}. */
+    public String checksumsText() {
+        String crc = hasCrc32() ? String.format("crc32=%08x ", crc32) : "";
+        String mpeg2 = crc32Mpeg2 == MPEG2_NOT_RECORDED ? "" : String.format("crc32-mpeg2=%08x ", crc32Mpeg2);
+        String sha = sha256.length == 32 ? "sha256=" : "sha256[0..15]=";
+        return crc + mpeg2 + sha + HexFormat.of().formatHex(sha256);
     }
 
     /** Computes all checksums of a stream of bytes in one pass, with constant memory. */
