@@ -122,8 +122,8 @@ final class ApplyCommand implements Callable<Integer> {
         r.put("blocks", result.blocks());
         r.put("verified", true);
         r.put("load_address", at == FirmwareImage.NO_ADDRESS ? null : at);
-        json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes%s, %d blocks, SHA-256 and CRCs verified%n", output,
-                result.newSize(), describe(outFormat, at), result.blocks()));
+        json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes%s, %d blocks, verified (%s)%n", output,
+                result.newSize(), describe(outFormat, at), result.blocks(), VerifiedChecks.of(result.header().newImage())));
         return ExitCodes.OK;
     }
 

@@ -3,7 +3,6 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.ApplyResult;
 import dev.fwdelta.runtime.apply.StreamApply;
-import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.tool.demo.DemoFirmware;
 import dev.fwdelta.tool.diff.BsdiffMatcher;
@@ -53,8 +52,6 @@ final class DemoCommand implements Callable<Integer> {
         if (!Arrays.equals(rebuilt.toByteArray(), pair.newImage())) {
             throw new IllegalStateException("demo patch did not reproduce the new image");
         }
-        // the checks the header records: a format-3 header has no CRC-32/MPEG-2
-        boolean mpeg2 = built.header().newImage().crc32Mpeg2() != ImageChecksums.MPEG2_NOT_RECORDED;
         if (outDir != null) {
             Files.createDirectories(outDir);
             AtomicOutput.write(outDir.resolve("old.bin"), pair.oldImage());
@@ -85,8 +82,7 @@ final class DemoCommand implements Callable<Integer> {
                     patchSize, 100.0 * patchSize / newSize, built.codecSetting(), built.header().decoderRam());
             out.printf("bsdiff40   %8d bytes (classic bsdiff layout, bzip2), for comparison%n", bsdiff.size());
             out.printf("applied    streaming, %d blocks, within %d bytes of decoder RAM: new image verified "
-                    + "(size, CRC-32, %sSHA-256)%n", result.blocks(), built.header().decoderRam(),
-                    mpeg2 ? "CRC-32/MPEG-2, " : "");
+                    + "(%s)%n", result.blocks(), built.header().decoderRam(), VerifiedChecks.of(result.header().newImage()));
             out.printf("at %d baud: patch %.1f s, full image %.1f s%n", BAUD, seconds(patchSize), seconds(newSize));
             if (outDir != null) {
                 out.printf("files in %s: old.bin new.bin update.fwd%n", outDir);
