@@ -10,6 +10,7 @@ import dev.fwdelta.tool.encode.BuildOptions;
 import dev.fwdelta.tool.encode.PatchBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Keep old.bin, new.bin and update.fwd in this new or empty directory.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Keep old.bin, new.bin and update.fwd here.")
     Path outDir;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated pair (default: ${DEFAULT-VALUE}).")
@@ -40,9 +41,6 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (outDir != null) {
-            OutputDirectory.createNewOrEmpty(outDir);
-        }
         DemoFirmware.Pair pair = DemoFirmware.generate(seed);
         PatchBuilder.Built built = PatchBuilder.build(pair.oldImage(), pair.newImage(), BuildOptions.defaults());
         ByteArrayOutputStream bsdiff = new ByteArrayOutputStream();
@@ -55,6 +53,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("demo patch did not reproduce the new image");
         }
         if (outDir != null) {
+            Files.createDirectories(outDir);
             AtomicOutput.write(outDir.resolve("old.bin"), pair.oldImage());
             AtomicOutput.write(outDir.resolve("new.bin"), pair.newImage());
             AtomicOutput.write(outDir.resolve("update.fwd"), built.patch());
