@@ -4,6 +4,7 @@ package dev.fwdelta.server;
 import java.sql.Statement;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
@@ -18,11 +19,13 @@ final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    private static final String SQLITE = "jdbc:sqlite:";
+
     private final HikariDataSource pool;
     private final boolean sqlite;
 
     Database(String jdbcUrl, String user, String password) {
-        sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
+        sqlite = jdbcUrl.startsWith(SQLITE);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -48,6 +51,23 @@ final class Database implements AutoCloseable {
             }
         }
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    }
+
+    /**
+     * The file of a {@code jdbc:sqlite:PATH} URL (its query, if any, left out), or null for
+     * another database or an SQLite URL that names no file ({@code :memory:}, {@code file:} URIs).
+     */
+    static Path sqliteFile(String jdbcUrl) {
+        if (!jdbcUrl.startsWith(SQLITE)) {
+            return null;
+        }
+        String rest = jdbcUrl.substring(SQLITE.length());
+        int query = rest.indexOf('?');
+        String path = query < 0 ? rest : rest.substring(0, query);
+        if (path.isEmpty() || path.startsWith(":") || path.startsWith("file:")) {
+            return null;
+        }
+        return Path.of(path);
     }
 
     <T> T inTransaction(Work<T> work) {

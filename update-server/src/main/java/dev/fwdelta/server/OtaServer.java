@@ -38,13 +38,14 @@ public final class OtaServer implements AutoCloseable {
         this.app = app;
     }
 
-    /** Migrates the database, then listens. */
+    /**
+     * Listens, then creates (or opens) and migrates the database and the artifact store: a port it
+     * cannot listen on is refused before anything is created on disk, and a database or store that
+     * fails removes what this start created (docs/CLI.md).
+     */
     public static OtaServer start(Settings s) throws Exception {
         ArtifactLocation artifacts = ArtifactLocation.of(s.artifactBaseUrl());
-        Database db = new Database(s.jdbcUrl(), s.dbUser(), s.dbPassword());
-        ArtifactStore store = new ArtifactStore(s.store());
-        DeviceApi device = new DeviceApi(db, store, artifacts, s.provisioningTokenHash());
-        AdminApi admin = new AdminApi(db, store, s.adminTokenHash(), s.maxUpload());
+        Backend backend = new Backend(s, artifacts);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_FORM_BYTES;
@@ -76,30 +77,39 @@ public final class OtaServer implements AutoCloseable {
         // A path no route serves: the one line of every other refusal (docs/OTA.md), not Javalin's own text.
         app.exception(EndpointNotFound.class, (e, ctx) -> ctx.status(404).contentType("text/plain")
                 .result("error: no such path: " + ctx.method() + " " + ctx.path() + "\n"));
-        app.before("/admin/*", admin::authenticate);
-        app.post("/admin/devices", admin::addDevice);
-        app.get("/admin/devices/{id}", admin::showDevice);
-        app.put("/admin/artifacts/{sha}", admin::putArtifact);
-        app.get("/admin/artifacts/{sha}", admin::getArtifact);
-        app.get("/admin/images", admin::listImages);
-        app.post("/admin/releases", admin::addRelease);
-        app.post("/admin/releases/rollout", admin::changeRollout);
-        app.post("/d/register", device::register);
-        app.post("/d/checkin", device::checkin);
-        app.get("/d/artifacts/{sha}", device::download);
-        app.post("/d/report", device::report);
-        app.events(events -> events.serverStarting(() -> listen(app)));
+        // The handlers reach the database and store once they are open: after the sockets are.
+        app.before("/admin/*", ctx -> backend.admin.authenticate(ctx));
+        app.post("/admin/devices", ctx -> backend.admin.addDevice(ctx));
+        app.get("/admin/devices/{id}", ctx -> backend.admin.showDevice(ctx));
+        app.put("/admin/artifacts/{sha}", ctx -> backend.admin.putArtifact(ctx));
+        app.get("/admin/artifacts/{sha}", ctx -> backend.admin.getArtifact(ctx));
+        app.get("/admin/images", ctx -> backend.admin.listImages(ctx));
+        app.post("/admin/releases", ctx -> backend.admin.addRelease(ctx));
+        app.post("/admin/releases/rollout", ctx -> backend.admin.changeRollout(ctx));
+        app.post("/d/register", ctx -> backend.device.register(ctx));
+        app.post("/d/checkin", ctx -> backend.device.checkin(ctx));
+        app.get("/d/artifacts/{sha}", ctx -> backend.device.download(ctx));
+        app.post("/d/report", ctx -> backend.device.report(ctx));
+        app.events(events -> events.serverStarting(() -> {
+            listen(app);
+            backend.open();
+        }));
         try {
             if (s.tlsKeystore() != null) {
                 app.start();
             } else {
                 app.start(s.host(), s.port());
             }
-        } catch (Exception e) { // the IOException of listen(), unchecked to javac: it passes through Kotlin
-            db.close();
-            throw listenFailure(s, e);
+        } catch (Exception e) { // listen()'s or open()'s, unchecked to javac: they pass through Kotlin
+            closeConnectors(app);
+            backend.undo();
+            if (backend.openFailure() != null) {
+                throw backend.openFailure(); // as it is: it names the database or store, not the port
+            }
+            IOException failure = listenFailure(s, e);
+            throw failure == null ? e : failure;
         }
-        return new OtaServer(db, app);
+        return new OtaServer(backend.db, app);
     }
 
     /**
@@ -110,28 +120,31 @@ public final class OtaServer implements AutoCloseable {
      * Jetty takes the open sockets as they are. Nothing stays open when one fails.
      */
     private static void listen(Javalin app) throws IOException {
-        Connector[] connectors = app.jettyServer().server().getConnectors();
         try {
-            for (Connector c : connectors) {
+            for (Connector c : app.jettyServer().server().getConnectors()) {
                 if (c instanceof NetworkConnector n) {
                     n.open();
                 }
             }
         } catch (IOException | RuntimeException e) {
-            for (Connector c : connectors) {
-                if (c instanceof NetworkConnector n) {
-                    n.close();
-                }
-            }
+            closeConnectors(app);
             throw e;
+        }
+    }
+
+    private static void closeConnectors(Javalin app) {
+        for (Connector c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof NetworkConnector n) {
+                n.close();
+            }
         }
     }
 
     /**
      * A failure to listen (the port is busy, the address is not this machine's): an I/O error naming
-     * host and port and the system's reason, one line (docs/CLI.md exit 5); anything else as it is.
+     * host and port and the system's reason, one line (docs/CLI.md exit 5); null for anything else.
      */
-    private static Exception listenFailure(Settings s, Exception e) {
+    private static IOException listenFailure(Settings s, Exception e) {
         Throwable reason = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IOException || t instanceof UnresolvedAddressException) {
@@ -139,7 +152,7 @@ public final class OtaServer implements AutoCloseable {
             }
         }
         if (reason == null) {
-            return e;
+            return null;
         }
         String why = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
         return new IOException("cannot listen on " + s.host() + ":" + s.port() + ": " + why, e);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
-import java.nio.file.Files;
 import dev.fwdelta.server.publish.AdminOptions;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import dev.fwdelta.tool.cli.ByteSize;
@@ -76,6 +77,9 @@ final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
         }
         ArtifactLocation.of(artifactBaseUrl); // refused before anything is created or printed
+        if (db != null) {
+            checkDriver(db);
+        }
         String token = AdminToken.read(adminTokenFile);
         if (token == null) {
             token = AdminToken.generate();
@@ -83,9 +87,6 @@ final class ServerCommand implements Callable<Integer> {
                     + token);
         }
         String url = db != null ? db : "jdbc:sqlite:" + data.resolve("fwdelta.db");
-        if (db == null) {
-            Files.createDirectories(data);
-        }
         Path artifacts = store != null ? store : data.resolve("artifacts");
         OtaServer.Settings s = new OtaServer.Settings(host, port, url, dbUser,
                 dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv), artifacts, AdminToken.hash(token),
@@ -99,6 +100,17 @@ final class ServerCommand implements Callable<Integer> {
             new CountDownLatch(1).await(); // until the process is stopped
         }
         return 0;
+    }
+
+    /** A --db URL no driver of this server takes is a usage error naming the option, before anything is created. */
+    private static void checkDriver(String url) {
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("--db: no database driver of this server takes '"
+                    + url.replaceAll("password=[^&]*", "password=*")
+                    + "' (it has jdbc:postgresql://HOST/DB and jdbc:sqlite:FILE)");
+        }
     }
 
     private String provisioningTokenHash() {
