@@ -32,7 +32,8 @@ import java.util.HexFormat;
  * OtaDevice on the same flash continues where the last one stopped: a download from the agent's
  * resume offset, an install from the boot log.
  *
- * <p>RAM beyond the agent's: one 4 KiB receive buffer, the 256-byte header, one answer line.
+ * <p>RAM beyond the agent's: one 4 KiB receive buffer, the 256-byte header, one answer line, and
+ * the SHA-256 state of the download, compared with the check-in answer's hash after the last byte.
  */
 public final class OtaDevice {
     /** Receive buffer: what a small MCU HTTP client hands over at a time. */
@@ -115,6 +116,10 @@ public final class OtaDevice {
         }
         lastOffer = offer;
         byte[] header = fetchHeader(offer);
+        if (digest == null || !digest.isFor(offer.sha256())) {
+            digest = new DownloadDigest(offer.sha256());
+        }
+        digest.update(0, header, 0, header.length);
         PatchHeader h;
         try {
             h = PatchHeader.parse(Arrays.copyOf(header, Limits.HEADER_SIZE));
@@ -144,6 +149,13 @@ public final class OtaDevice {
                 if (from < offer.size()) {
                     report(version, "downloading", 0);
                     download(offer, from, agent);
+                }
+                // Whatever the signature says (a device without --trust checks none), the artifact
+                // must be the one the check-in named: compared before finish marks it bootable.
+                DownloadDigest whole = digest;
+                digest = null;
+                if (whole.complete(offer.size())) {
+                    whole.check(offer.url());
                 }
                 agent.finish();
             }
@@ -202,6 +214,8 @@ public final class OtaDevice {
 
     private byte[] lastHeader;
     private CheckinAnswer lastOffer;
+    /** The SHA-256 of the offered artifact as far as it has arrived: kept across polls (a dropped link). */
+    private DownloadDigest digest;
 
     /** The update the last check-in offered (null before one). */
     public CheckinAnswer lastOffer() {
@@ -227,6 +241,7 @@ public final class OtaDevice {
                 if (r < 0) {
                     throw new IOException("download ended at byte " + at + " of " + offer.size());
                 }
+                digest.update(at, buf, 0, r);
                 agent.receive(buf, 0, r);
                 bytesDownloaded += r;
                 cutAfter -= r;
