@@ -513,7 +513,8 @@ export class ByteChannel {
  * Sends a patch to a device's update agent: HELLO/INFO, BEGIN/READY (the device's resume offset),
  * DATA, DONE/RESULT. HELLO offers selective repeat; with a device whose INFO confirms it, lost
  * frames alone are sent again (Scoreboard, frame size from the error rate); with any other device,
- * or with options.goBackN, DATA goes with a window of 8 frames and go-back-N, as a version-1 host.
+ * or with options.goBackN, DATA goes with a window of 8 frames and go-back-N, as a version-1 host
+ * (every answer already received read before the next frame is chosen).
  * A NAK with reason 3 (restarted) moves the acknowledged offset down. The device's offsets are
  * checked (docs/PROTOCOL.md, "Offsets the host checks"): READY within header_size..the patch
  * length, an ACK, NAK or SACK (and a SACK's held range) within 0..the patch bytes sent in this
@@ -728,30 +729,45 @@ export async function sendPatch(channel, patch, options = {}) {
     if (next < acked) next = acked;
   }
 
-  /** Go-back-N: the window filled, then one answer (or a timeout: from the acknowledged offset again). */
+  /**
+   * Go-back-N, as the Java host (UartChannel.send): every answer already received is read first,
+   * then one frame if the window has room (and the answers it drew at once), else a wait for one
+   * answer (or a timeout: from the acknowledged offset again). Reading one answer per frame sent
+   * would leave the page a window of answers behind the device: it would learn of a broken frame
+   * only after sending the frames behind it, each to be sent again.
+   */
   async function goBackNStep() {
-    while (next < total && next - acked < WINDOW_FRAMES * DATA_CHUNK) {
-      guard.beforeData(stats.dataFrames);
+    drainGoBackN();
+    if (acked >= total) return;
+    if (next < total && next - acked < WINDOW_FRAMES * DATA_CHUNK) {
       const n = Math.min(DATA_CHUNK, total - next);
-      const p = new Uint8Array(4 + n);
-      putU32(p, 0, next);
-      p.set(patch.subarray(next, next + n), 4);
-      await send(FrameType.DATA, p);
-      stats.dataFrames++;
-      if (next < sentUpTo) stats.retransmittedFrames++;
+      if (next < sentUpTo) {
+        stats.retransmittedFrames++;
+        stats.retransmittedBytes += n;
+      }
+      await sendData(next, next + n);
       next += n;
       sentUpTo = Math.max(sentUpTo, next);
-      sentEnd = Math.max(sentEnd, next);
+      drainGoBackN();
+      return;
     }
     const f = await channel.nextFrame(timeoutMs);
     if (!f) {
       stats.timeouts++;
-      stats.retransmittedBytes += next - acked;
       if (++timeouts >= 3) throw stoppedAnswering();
       next = acked;
       gapAt = -1;
       return;
     }
+    handleGoBackN(f);
+  }
+
+  function drainGoBackN() {
+    for (let f = channel.pollFrame(); f; f = channel.pollFrame()) handleGoBackN(f);
+  }
+
+  /** ACK or NAK under go-back-N: the acknowledged offset moves on, or the page goes back once per gap. */
+  function handleGoBackN(f) {
     if (f.type === FrameType.ACK && f.payload.length >= 4) {
       const off = answered('ACK offset', u32(f.payload, 0));
       if (off < acked) throw wentBackError(f, off);
@@ -769,7 +785,6 @@ export async function sendPatch(channel, patch, options = {}) {
         // The device dropped what it had: its offset is lower than what was acknowledged.
         stats.restarts++;
         guard.restarted(off);
-        stats.retransmittedBytes += next - off;
         acked = off;
         next = off;
         gapAt = -1;
@@ -777,7 +792,6 @@ export async function sendPatch(channel, patch, options = {}) {
       } else if (off < acked) {
         throw wentBackError(f, off);
       } else if (off !== gapAt) {
-        stats.retransmittedBytes += next - off;
         gapAt = off;
         acked = off;
         next = off;
