@@ -514,21 +514,23 @@ export class ByteChannel {
  * DATA, DONE/RESULT. HELLO offers selective repeat; with a device whose INFO confirms it, lost
  * frames alone are sent again (Scoreboard, frame size from the error rate); with any other device,
  * or with options.goBackN, DATA goes with a window of 8 frames and go-back-N, as a version-1 host
- * (every answer already received read before the next frame is chosen).
- * A NAK with reason 3 (restarted) moves the acknowledged offset down. The device's offsets are
- * checked (docs/PROTOCOL.md, "Offsets the host checks"): READY within header_size..the patch
- * length, an ACK, NAK or SACK (and a SACK's held range) within 0..the patch bytes sent in this
- * session, a NAK answering DONE within 0..the patch length, else DeviceProtocolError. Any other
- * answer below the acknowledged offset means the device lost the transfer.
+ * (every answer already received read before the next frame is chosen). A NAK with reason 3
+ * (restarted) below the acknowledged offset moves it down; one at or above it is taken as any NAK.
+ * The device's offsets are checked (docs/PROTOCOL.md, "Offsets the host checks"): READY within
+ * header_size..the patch length, an ACK, NAK or SACK (and a SACK's held range) within 0..the patch
+ * bytes sent in this session, a NAK answering DONE within 0..the patch length, else
+ * DeviceProtocolError. Any other answer below the acknowledged offset means the device lost the
+ * transfer.
  *
  * Reconnects (docs/PROTOCOL.md, "Reconnects"; the Java host's HostSession): the link is lost when
  * HELLO or BEGIN draws no answer, after 3 timeouts in a row (of DATA or of DONE), and when the
- * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A NAK 3,
- * or a NAK below the patch length answering DONE, is a restart. Lost links and restarts count
- * against one limit, maxReconnects, the count starting again whenever the acknowledged offset
- * passes its highest (ProgressGuard): the one past it ends the update with NoAnswerError, its
- * words and "(gave up after N reconnects)" (or "N restarts", or both). So does a device that
- * answers without the acknowledged offset growing for maxFramesWithoutProgress DATA frames.
+ * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A NAK 3
+ * below the acknowledged offset, or a NAK below the patch length answering DONE, is a restart.
+ * Lost links and restarts count against one limit, maxReconnects, the count starting again
+ * whenever the acknowledged offset passes its highest (ProgressGuard): the one past it ends the
+ * update with NoAnswerError, its words and "(gave up after N reconnects)" (or "N restarts", or
+ * both). So does a device that answers without the acknowledged offset growing for
+ * maxFramesWithoutProgress DATA frames.
  *
  * options: baud (for the timeout), onInfo(info), onProgress({acked, total, startedAt}), signal
  * (an AbortSignal-like {aborted}), maxReconnects (MAX_RECONNECTS unless given),
@@ -781,8 +783,9 @@ export async function sendPatch(channel, patch, options = {}) {
       stats.naks++;
       const off = answered('NAK offset', u32(f.payload, 0));
       const reason = f.payload[4];
-      if (reason === NakReason.RESTARTED) {
-        // The device dropped what it had: its offset is lower than what was acknowledged.
+      if (reason === NakReason.RESTARTED && off < acked) {
+        // The device dropped what it had: its offset is lower than what was acknowledged. One at
+        // or above it takes nothing back and is taken as any NAK, no restart (the Java host's rule).
         stats.restarts++;
         guard.restarted(off);
         acked = off;

@@ -144,3 +144,43 @@ test('restarts and lost links count against the same limit', async () => {
   assert.equal(error.message, 'the device stopped answering (gave up after 1 reconnects and 2 restarts)');
   assert.equal(d.begins, 2);
 });
+
+// A NAK 3 at or above the acknowledged offset takes back nothing the page counted as acknowledged
+// (docs/PROTOCOL.md, "Restart"): it is taken as any NAK, no restart counted, as by the Java host
+// (HostSessionLimitsTest feeds the same answers and expects the same counts).
+for (const selectiveRepeat of [false, true]) {
+  const mode = selectiveRepeat ? 'selective repeat' : 'go-back-N';
+
+  test(`a NAK 3 at the acknowledged offset for every frame is no restart: the frame bound ends it (${mode})`, async () => {
+    const d = new ScriptedDevice({
+      selectiveRepeat,
+      limits: { data: 100, begins: 4 },
+      script: (f, dev) => (f.type === FrameType.DATA
+        ? { type: FrameType.NAK, payload: nak(dev.expected, NakReason.RESTARTED) } : undefined),
+    });
+    const { error } = await run(d, { goBackN: !selectiveRepeat, maxReconnects: 3, maxFramesWithoutProgress: 8 });
+    assert.ok(error instanceof NoAnswerError, `${error?.message}; ${d.stopped}`);
+    assert.equal(error.message, `the device made no progress in 8 data frames: nothing acknowledged past offset ${HEADER_SIZE}`);
+    assert.equal(d.dataFrames, 8);
+    assert.equal(d.begins, 1);
+  });
+
+  test(`a NAK 3 above the acknowledged offset is no restart (${mode})`, async () => {
+    // The first frame is applied but its ACK lost; the second is applied and answered with NAK 3
+    // at the offset after it.
+    const d = new ScriptedDevice({
+      selectiveRepeat,
+      script: (f, dev) => {
+        if (f.type !== FrameType.DATA || dev.dataFrames > 2) return undefined;
+        dev.honest(f);
+        return dev.dataFrames === 1 ? null : { type: FrameType.NAK, payload: nak(dev.expected, NakReason.RESTARTED) };
+      },
+    });
+    const { result, error } = await run(d, { goBackN: !selectiveRepeat });
+    assert.equal(error, undefined, `${error?.message}; ${d.stopped}`);
+    assert.equal(result.restarts, 0);
+    assert.equal(result.reconnects, 0);
+    assert.equal(d.dones, 1);
+    assert.deepEqual(d.received, PATCH, 'the staged patch is the one sent');
+  });
+}

@@ -164,6 +164,46 @@ class HostSessionLimitsTest {
         assertEquals(1, gbn.begins);
     }
 
+    /**
+     * A NAK 3 at or above the acknowledged offset takes back nothing the host counted as
+     * acknowledged (docs/PROTOCOL.md, "Restart"): it is taken as any NAK, no restart counted. The
+     * web page's progress.test.js feeds the same answers and expects the same counts.
+     */
+    @Test
+    void aNak3AtTheAcknowledgedOffsetForEveryFrameIsNoRestartAndTheFrameBoundEndsIt() {
+        for (boolean selectiveRepeat : new boolean[] {false, true}) {
+            ScriptedDevice d = new ScriptedDevice(selectiveRepeat, (got, dev) -> got.type() == FrameType.DATA
+                    ? ScriptedDevice.nak(dev.expected, UartDevice.NAK_RESTARTED) : dev.honest(got));
+            // Fewer setbacks allowed than frames: counted as restarts, the fourth would end it first.
+            IOException e = assertThrows(IOException.class, () -> new HostSession(new UartChannel(d, 115_200),
+                    (acked, total, resumedAt) -> { }, 3, 8).send(PATCH));
+            assertEquals("the device on scripted made no progress in 8 data frames: nothing acknowledged past offset 0",
+                    e.getMessage());
+            assertEquals(8, d.dataFrames);
+            assertEquals(1, d.begins);
+        }
+    }
+
+    /** As above: a NAK 3 past the acknowledged offset acknowledges what it says, no restart. */
+    @Test
+    void aNak3AboveTheAcknowledgedOffsetIsNoRestart() throws Exception {
+        for (boolean selectiveRepeat : new boolean[] {false, true}) {
+            // The first frame is applied but its ACK lost; the second is applied and answered
+            // with NAK 3 at the offset after it.
+            ScriptedDevice d = new ScriptedDevice(selectiveRepeat, (got, dev) -> {
+                if (got.type() != FrameType.DATA || dev.dataFrames > 2) {
+                    return dev.honest(got);
+                }
+                dev.honest(got);
+                return dev.dataFrames == 1 ? null : ScriptedDevice.nak(dev.expected, UartDevice.NAK_RESTARTED);
+            });
+            HostSession.Result r = send(d, UartChannel.MAX_RECONNECTS);
+            assertEquals(0, r.restarts());
+            assertEquals(0, r.reconnects());
+            assertEquals(1, d.dones);
+        }
+    }
+
     @Test
     void theLostLinkAfterTheLastReconnectAllowedEndsTheTransferSayingSo() {
         ScriptedDevice d = silentAfterBegin(Integer.MAX_VALUE);
