@@ -145,6 +145,43 @@ test('restarts and lost links count against the same limit', async () => {
   assert.equal(d.begins, 2);
 });
 
+test('the frame bound starts again whenever the acknowledged offset grows (selective repeat)', async () => {
+  // HostSessionLimitsTest's device: the line breaks the first `broken` frames after each growth
+  // of the acknowledged offset, for `growths` growths. The page sends more DATA frames than the
+  // bound allows without growth, but never that many between two growths.
+  const broken = 2;
+  const growths = 400;
+  assert.ok(growths * (broken + 1) > MAX_FRAMES_WITHOUT_PROGRESS);
+  let grown = 0;
+  let brokenSinceGrowth = 0;
+  const d = new ScriptedDevice({
+    selectiveRepeat: true,
+    limits: { data: 5000 },
+    script: (f, dev) => {
+      if (f.type !== FrameType.DATA || grown >= growths) return undefined;
+      if (brokenSinceGrowth < broken) {
+        brokenSinceGrowth++;
+        return { type: FrameType.NAK, payload: nak(dev.expected, NakReason.CORRUPT) };
+      }
+      const before = dev.expected;
+      const answer = dev.honest(f);
+      if (dev.expected > before) {
+        grown++;
+        brokenSinceGrowth = 0;
+      }
+      return answer;
+    },
+  });
+  const { result, error } = await run(d, {});
+  assert.equal(error, undefined, `${error?.message}; ${d.stopped}`);
+  assert.equal(grown, growths);
+  assert.ok(d.dataFrames > MAX_FRAMES_WITHOUT_PROGRESS, `${d.dataFrames} DATA frames`);
+  assert.equal(result.reconnects, 0);
+  assert.equal(d.begins, 1);
+  assert.equal(d.dones, 1);
+  assert.deepEqual(d.received, PATCH, 'the staged patch is the one sent');
+});
+
 // A NAK 3 at or above the acknowledged offset takes back nothing the page counted as acknowledged
 // (docs/PROTOCOL.md, "Restart"): it is taken as any NAK, no restart counted, as by the Java host
 // (HostSessionLimitsTest feeds the same answers and expects the same counts).

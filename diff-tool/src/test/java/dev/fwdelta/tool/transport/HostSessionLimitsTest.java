@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.transport.Frame;
 import dev.fwdelta.runtime.transport.FrameType;
 import dev.fwdelta.runtime.transport.UartDevice;
 import java.io.IOException;
@@ -162,6 +163,43 @@ class HostSessionLimitsTest {
                 e.getMessage());
         assertEquals(8, gbn.dataFrames);
         assertEquals(1, gbn.begins);
+    }
+
+    @Test
+    void theFrameBoundStartsAgainWheneverTheAcknowledgedOffsetGrowsUnderSelectiveRepeat() throws Exception {
+        // The line breaks the first BROKEN frames after each growth of the acknowledged offset,
+        // for GROWTHS growths: the transfer sends more DATA frames than the bound allows without
+        // growth, but never that many between two growths (with the frames in flight: at most
+        // the largest window in the least frames, half the bound). web/test/progress.test.js
+        // runs the page against the same device.
+        final int broken = 2;
+        final int growths = 400;
+        long bound = HostSession.MAX_FRAMES_WITHOUT_PROGRESS;
+        assertTrue(UartChannel.MAX_WINDOW_BYTES / FrameSizer.MIN_PAYLOAD < bound);
+        assertTrue(growths * (broken + 1) > bound);
+        int[] seen = {0, 0}; // growths, frames broken since the last growth
+        ScriptedDevice d = new ScriptedDevice(true, (got, dev) -> {
+            if (got.type() != FrameType.DATA || seen[0] >= growths) {
+                return dev.honest(got);
+            }
+            if (seen[1] < broken) {
+                seen[1]++;
+                return ScriptedDevice.nak(dev.expected, UartDevice.NAK_CORRUPT);
+            }
+            long before = dev.expected;
+            Frame answer = dev.honest(got);
+            if (dev.expected > before) {
+                seen[0]++;
+                seen[1] = 0;
+            }
+            return answer;
+        });
+        HostSession.Result r = send(d, UartChannel.MAX_RECONNECTS);
+        assertEquals(growths, seen[0]);
+        assertTrue(d.dataFrames > bound, d.dataFrames + " DATA frames, bound " + bound);
+        assertEquals(0, r.reconnects());
+        assertEquals(1, d.begins);
+        assertEquals(1, d.dones);
     }
 
     /**
