@@ -617,6 +617,11 @@ export async function sendPatch(channel, patch, options = {}) {
   let acked = 0;
   let next = 0;
   let gapAt = -1;
+  // Go-back-N: answers owed for the DATA frames written (the device answers each, in order), and
+  // how many of them answer frames written before the last go-back: a NAK at its offset among
+  // those is old news; one after them says a frame sent again was lost too.
+  let owed = 0;
+  let staleAnswers = 0;
   let timeouts = 0;
   let lastWrite = Date.now();
   let lastHeard = Date.now();
@@ -639,6 +644,8 @@ export async function sendPatch(channel, patch, options = {}) {
     guard.acknowledged(acked, stats.dataFrames);
     next = acked;
     gapAt = -1;
+    owed = 0;
+    staleAnswers = 0;
     timeouts = 0;
     board.clear();
     lastHeard = Date.now();
@@ -748,6 +755,7 @@ export async function sendPatch(channel, patch, options = {}) {
         stats.retransmittedBytes += n;
       }
       await sendData(next, next + n);
+      owed++;
       next += n;
       sentUpTo = Math.max(sentUpTo, next);
       drainGoBackN();
@@ -759,6 +767,8 @@ export async function sendPatch(channel, patch, options = {}) {
       if (++timeouts >= 3) throw stoppedAnswering();
       next = acked;
       gapAt = -1;
+      owed = 0; // the answers given up on
+      staleAnswers = 0;
       return;
     }
     handleGoBackN(f);
@@ -768,8 +778,17 @@ export async function sendPatch(channel, patch, options = {}) {
     for (let f = channel.pollFrame(); f; f = channel.pollFrame()) handleGoBackN(f);
   }
 
-  /** ACK or NAK under go-back-N: the acknowledged offset moves on, or the page goes back once per gap. */
+  /**
+   * ACK or NAK under go-back-N: the acknowledged offset moves on, or the page goes back, once per
+   * gap: a NAK at the offset it went back to is ignored while it answers a frame written before
+   * the go-back, and sends it back again once it answers one written after (counted, not timed).
+   */
   function handleGoBackN(f) {
+    if (f.type === FrameType.RESULT) throwResult(f);
+    if (f.type !== FrameType.ACK && f.type !== FrameType.NAK) return;
+    const stale = staleAnswers > 0;
+    if (stale) staleAnswers--;
+    if (owed > 0) owed--;
     if (f.type === FrameType.ACK && f.payload.length >= 4) {
       const off = answered('ACK offset', u32(f.payload, 0));
       if (off < acked) throw wentBackError(f, off);
@@ -778,6 +797,10 @@ export async function sendPatch(channel, patch, options = {}) {
         timeouts = 0;
         if (next < acked) next = acked;
         progress(acked);
+      }
+      if (acked >= next) {
+        owed = 0; // every frame written is applied: no answer is owed (one was lost on the line)
+        staleAnswers = 0;
       }
     } else if (f.type === FrameType.NAK && f.payload.length >= 5) {
       stats.naks++;
@@ -788,21 +811,22 @@ export async function sendPatch(channel, patch, options = {}) {
         // or above it takes nothing back and is taken as any NAK, no restart (the Java host's rule).
         stats.restarts++;
         guard.restarted(off);
-        acked = off;
-        next = off;
-        gapAt = -1;
-        progress(acked);
+        goBackTo(off);
       } else if (off < acked) {
         throw wentBackError(f, off);
-      } else if (off !== gapAt) {
-        gapAt = off;
-        acked = off;
-        next = off;
-        progress(acked);
+      } else if (off !== gapAt || !stale) {
+        goBackTo(off);
       }
-    } else if (f.type === FrameType.RESULT) {
-      throwResult(f);
     }
+  }
+
+  /** Go-back-N: from `off` again; the answers still owed are for frames written before this. */
+  function goBackTo(off) {
+    gapAt = off;
+    acked = off;
+    next = off;
+    staleAnswers = owed;
+    progress(acked);
   }
 
   /** One session's data and done phases: the stats once the device staged the patch. */
@@ -846,6 +870,8 @@ export async function sendPatch(channel, patch, options = {}) {
         acked = off;
         next = off;
         gapAt = -1;
+        owed = 0; // DONE came after every DATA frame was answered
+        staleAnswers = 0;
       }
     }
   }

@@ -5,8 +5,8 @@
 // device over an in-memory channel; counts of frames and bytes are asserted, never times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATA_CHUNK, sendPatch } from '../src/protocol.js';
-import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
+import { DATA_CHUNK, FrameType, NakReason, sendPatch } from '../src/protocol.js';
+import { ScriptedDevice, nak, syntheticPatch } from './scripted-device.js';
 
 const FRAMES = 40;
 const PATCH = syntheticPatch(FRAMES * DATA_CHUNK); // every frame full, so each costs DATA_CHUNK bytes
@@ -26,4 +26,20 @@ test('go-back-N with every 7th DATA frame broken: only the broken frames are sen
   assert.equal(r.naks, d.brokenFrames, counts);
   assert.equal(r.timeouts, 0, counts);
   assert.equal(r.reconnects, 0, counts);
+});
+
+test('go-back-N: a frame sent again and broken again is sent a third time at once, no timeout', async () => {
+  // The 5th DATA frame and the 6th (the 5th sent again) break on the line: each draws NAK 2 at
+  // once. The second NAK answers a frame written after the go-back, so it is no stale answer.
+  const d = new ScriptedDevice({
+    script: (f, dev) => (f.type === FrameType.DATA && (dev.dataFrames === 5 || dev.dataFrames === 6)
+      ? { type: FrameType.NAK, payload: nak(dev.expected, NakReason.CORRUPT) } : undefined),
+  });
+  const r = await sendPatch(d.channel, PATCH, { goBackN: true, timeoutMs: 100, signal: d.signal });
+  assert.deepEqual(d.received, PATCH, 'the staged patch is the one sent');
+  const counts = `${d.dataFrames} DATA frames; the page sent again ${r.retransmittedFrames} frames; `
+    + `${r.timeouts} timeouts, ${r.naks} NAKs`;
+  assert.equal(r.timeouts, 0, counts);
+  assert.equal(r.retransmittedFrames, 2, counts);
+  assert.equal(d.dataFrames, FRAMES + 2, counts);
 });
