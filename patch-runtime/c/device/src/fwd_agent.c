@@ -3,8 +3,9 @@
  * The update agent (UpdateAgent.java, docs/DEVICE.md): checks a patch's header before anything is
  * written, stages the new image with erase-before-use, logs a write-once BLOCK record after each
  * block and resumes there after a power cut, verifies the staged image from flash, logs STAGED.
- * RAM: fwd_agent (the applier's context, a 256-byte staging buffer, one record, the header: 1,760
- * bytes on a Cortex-M4, budget FWD_AGENT_RAM_MAX 1,792) and the caller's work buffer.
+ * RAM: fwd_agent (the applier's context, a 256-byte staging buffer, one record, the header; budget
+ * FWD_AGENT_RAM_MAX), the caller's work buffer and the stack of each call, the applier's included
+ * (docs/DEVICE.md states both; tools/stack-depth.py checks the stack).
  */
 #include <string.h>
 

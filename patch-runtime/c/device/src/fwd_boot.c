@@ -4,8 +4,9 @@
  * slots through the scratch area in groups, each phase logged as STEP once done, so that after a
  * power cut the last STEP says which phase to redo; boots the new image on trial and swaps back if
  * it was not confirmed; with the boot log full, reverts without it (boot_without_log). RAM: a 256-byte
- * copy buffer and what the agent and boot logs say, static (680 bytes, budget FWD_BOOT_RAM_MAX 704), a
- * flag (log_refused), and the parsed header and one record on the stack.
+ * copy buffer, what the agent and boot logs say and a flag (log_refused), static (budget
+ * FWD_BOOT_RAM_MAX), and on the stack the parsed header, one record and the SHA-256 state that checks
+ * a slot: docs/DEVICE.md states both, tools/stack-depth.py holds the stack to its figure.
  */
 #include <string.h>
 

@@ -241,8 +241,8 @@ int fwd_agent_abort(fwd_agent *g);
 /* ---- Bootloader (Bootloader.java) ---- */
 /* The RAM budget of fwd_boot's static state (checked at compile time in fwd_boot.c): the 256-byte
  * copy buffer and what the two logs say, read once per boot (fwd_agent_records with the 256-byte
- * header, fwd_boot_records): 704 bytes (680 on a Cortex-M4 and on 64-bit hosts). Its stack comes
- * on top (a record payload and the swap's locals: the QEMU bootloader's high-water mark). */
+ * header, fwd_boot_records). Its stack comes on top (the parsed header, a record, the SHA-256 state
+ * that checks a slot): docs/DEVICE.md's RAM table gives both, tools/stack-depth.py checks the stack. */
 #define FWD_BOOT_RAM_MAX 704u
 enum { FWD_BOOT_OLD = 0, FWD_BOOT_NEW = 1, FWD_BOOT_UNKNOWN = 2 };
 

@@ -10,7 +10,8 @@
  * of FWD_UART_HOLD_BYTES (1,024 by default; 0 builds a go-back-N-only device whose INFO is version
  * 1's) with 8 pairs of u32 offsets and the range count (1,092 bytes), and the session's fields:
  * 2,252 bytes on a Cortex-M4. Budget FWD_UART_RAM_MAX (2,266 with the default ring, 1,174 without),
- * checked at compile time on 32-bit targets (fwd_uart.c).
+ * checked at compile time on 32-bit targets (fwd_uart.c). The stack of fwd_uart_receive, the agent's
+ * and the applier's under it, comes on top (docs/DEVICE.md, held there by tools/stack-depth.py).
  */
 #ifndef FWDELTA_FWD_UART_H
 #define FWDELTA_FWD_UART_H
