@@ -211,9 +211,9 @@ def main():
               " + the port callback's own")
         if component not in totals:
             over.append(f"{component}: DEVICE.md's RAM table states no total in C")
-        elif need > totals[component]:
+        elif need > totals[component] + HEADROOM:
             over.append(f"{component}: static {state[component]} + stack {worst} = {need} bytes,"
-                        f" over DEVICE.md's {totals[component]}")
+                        f" over its limit of {totals[component] + HEADROOM} (DEVICE.md's {totals[component]} + {HEADROOM})")
     device_dir = os.path.join(root, "device", "src") + os.sep
     unreached = sorted(short(f) for f in frames if f.startswith(device_dir) and f not in reached)
     if unreached:

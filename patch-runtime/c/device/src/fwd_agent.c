@@ -426,8 +426,23 @@ static int install_stage(const fwd_layout *l) {
     return fwd_boot_install_under_way(&b, r.patch_id) && !full ? INSTALL_UNDER_WAY : INSTALL_ENDED;
 }
 
+/* The header (size bytes) is the one g->header holds, zero-padded to FWD_HEADER_MAX as the agent keeps
+ * and logs it. Compared in place rather than through a padded copy on the stack, which the deepest
+ * call chain of the agent (begin, resume, the applier) would carry. */
+static int same_header(const fwd_agent *g, const uint8_t *header, uint32_t size) {
+    uint32_t i;
+    if (memcmp(header, g->header, size) != 0) {
+        return 0;
+    }
+    for (i = size; i < FWD_HEADER_MAX; i++) {
+        if (g->header[i] != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t *from) {
-    uint8_t h_pad[FWD_HEADER_MAX];
     uint32_t size;
     fwd_header h;
     fwd_boot_records b;
@@ -447,8 +462,6 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     if (len < size) {
         return FWD_ERR_TRUNCATED;
     }
-    memset(h_pad, 0, sizeof h_pad);
-    memcpy(h_pad, header, size);
     if (fwd_boot_records_read(g->layout, &b) != 0) {
         return FWD_ERR_IO_ERROR;
     }
@@ -466,7 +479,7 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
         return under_way > 0 ? FWD_AGENT_ON_TRIAL : FWD_ERR_IO_ERROR; /* start() would erase the agent log */
     }
     if ((g->state == FWD_AGENT_RECEIVING || g->state == FWD_AGENT_STAGED)
-            && memcmp(h_pad, g->header, FWD_HEADER_MAX) == 0) {
+            && same_header(g, header, size)) {
         if (g->state == FWD_AGENT_RECEIVING && !g->applier_open) {
             e = (fwd_error) open_resumed(g);
             if (e != FWD_OK) {
@@ -478,12 +491,13 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
         return FWD_OK;
     }
     /* Every check before the first write: format, policy, RAM, base image, load address, fit. */
-    e = fwd_header_parse(h_pad, size, &h);
+    e = fwd_header_parse(header, size, &h);
     if (e == FWD_OK) {
-        e = check_policy(g, h_pad, &h);
+        e = check_policy(g, header, &h);
     }
     if (e == FWD_OK) {
-        memcpy(g->header, h_pad, FWD_HEADER_MAX);
+        memset(g->header, 0, FWD_HEADER_MAX);
+        memcpy(g->header, header, size);
         g->header_size = size;
         /* RAM against the work buffer, the base image's checksums. The applier stays open for
          * start(): it has written nothing, and opening it again would read the whole active slot
@@ -506,7 +520,7 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
         return e;
     }
     fwd_log_open(&boot, g->layout, g->layout->boot_log);
-    if (b.installed && b.patch_id == fwd_patch_id(h_pad) && fwd_log_erase(&boot) != 0) {
+    if (b.installed && b.patch_id == fwd_patch_id(g->header) && fwd_log_erase(&boot) != 0) {
         return FWD_ERR_IO_ERROR; /* history of an earlier attempt of this same patch */
     }
     g->patch_length = h.header_size + h.payload_length;
