@@ -21,6 +21,7 @@
 #include "fwdelta/fwd_uart.h"
 #include "agent_vector.h"
 #include "ram_flash.h"
+#include "uart_frame.h"
 #include "vector_file.h"
 
 static int failures;
@@ -30,64 +31,26 @@ static int checks;
     fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, what); } } while (0)
 
 static fwd_uart uart;
-static uint8_t sent[256];
-static uint32_t sent_len;
 
-static void uart_write(void *user, const uint8_t *b, uint32_t len) {
-    (void) user;
-    if (len <= sizeof sent - sent_len) {
-        memcpy(sent + sent_len, b, len);
-        sent_len += len;
-    }
-}
-
-/* An ABORT frame (docs/PROTOCOL.md: SOF, type, seq, u16 length, CRC-16 of those, payload, CRC-32). */
+/* An ABORT frame (reason 0). */
 static void send_abort(void) {
+    static const uint8_t reason[1] = {0};
     uint8_t f[FWD_FRAME_OVERHEAD + 1u];
-    uint32_t crc;
-    f[0] = FWD_FRAME_SOF;
-    f[1] = FWD_F_ABORT;
-    f[2] = 0;
-    f[3] = 1;
-    f[4] = 0;
-    crc = fwd_crc16_ccitt(f, 5);
-    f[5] = (uint8_t) crc;
-    f[6] = (uint8_t) (crc >> 8);
-    f[7] = 0; /* reason */
-    crc = fwd_crc32_update(0, f, 8);
-    f[8] = (uint8_t) crc;
-    f[9] = (uint8_t) (crc >> 8);
-    f[10] = (uint8_t) (crc >> 16);
-    f[11] = (uint8_t) (crc >> 24);
     sent_len = 0;
-    fwd_uart_receive(&uart, f, sizeof f);
+    fwd_uart_receive(&uart, f, uart_frame(f, FWD_F_ABORT, 0, reason, sizeof reason));
 }
 
 /* A BEGIN frame: the u32 length, then the header of len bytes. */
 static void send_begin(uint32_t length, const uint8_t *header, uint32_t len) {
+    static uint8_t p[4u + FWD_HEADER_MAX];
     static uint8_t f[FWD_FRAME_OVERHEAD + 4u + FWD_HEADER_MAX];
-    uint32_t n = 4u + len;
-    uint32_t crc;
-    f[0] = FWD_FRAME_SOF;
-    f[1] = FWD_F_BEGIN;
-    f[2] = 0;
-    f[3] = (uint8_t) n;
-    f[4] = (uint8_t) (n >> 8);
-    crc = fwd_crc16_ccitt(f, 5);
-    f[5] = (uint8_t) crc;
-    f[6] = (uint8_t) (crc >> 8);
-    f[7] = (uint8_t) length;
-    f[8] = (uint8_t) (length >> 8);
-    f[9] = (uint8_t) (length >> 16);
-    f[10] = (uint8_t) (length >> 24);
-    memcpy(f + 11, header, len);
-    crc = fwd_crc32_update(0, f, 7u + n);
-    f[7u + n] = (uint8_t) crc;
-    f[8u + n] = (uint8_t) (crc >> 8);
-    f[9u + n] = (uint8_t) (crc >> 16);
-    f[10u + n] = (uint8_t) (crc >> 24);
+    p[0] = (uint8_t) length;
+    p[1] = (uint8_t) (length >> 8);
+    p[2] = (uint8_t) (length >> 16);
+    p[3] = (uint8_t) (length >> 24);
+    memcpy(p + 4, header, len);
     sent_len = 0;
-    fwd_uart_receive(&uart, f, FWD_FRAME_OVERHEAD + n);
+    fwd_uart_receive(&uart, f, uart_frame(f, FWD_F_BEGIN, 0, p, 4u + len));
 }
 
 /* The old image in the active slot, the patch staged by the agent. */
@@ -111,7 +74,7 @@ static void abort_refused(const char *when) {
     memcpy(before, flash, sizeof flash);
     EXPECT(fwd_agent_abort(&agent) == FWD_AGENT_ON_TRIAL, "fwd_agent_abort refuses with FWD_AGENT_ON_TRIAL");
     EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == FWD_AGENT_ON_TRIAL, "fwd_agent_begin refuses");
-    fwd_uart_init(&uart, &agent, uart_write, NULL, "test");
+    fwd_uart_init(&uart, &agent, uart_capture, NULL, "test");
     send_abort();
     EXPECT(sent_len > FWD_FRAME_HEADER + 2u && sent[1] == FWD_F_RESULT
            && sent[FWD_FRAME_HEADER] == 0xFF && sent[FWD_FRAME_HEADER + 1u] == 0xFF
@@ -181,7 +144,7 @@ static void staged_aborted(void) {
     stage();
     EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0 && agent.state == FWD_AGENT_STAGED,
            "staged after a reset");
-    fwd_uart_init(&uart, &agent, uart_write, NULL, "test");
+    fwd_uart_init(&uart, &agent, uart_capture, NULL, "test");
     send_abort();
     EXPECT(sent_len == 0 && agent.state == FWD_AGENT_IDLE, "ABORT through fwd_uart: dropped, no answer");
     r = boot();
@@ -200,7 +163,7 @@ static void begin_wrong_length(const char *dir) {
     EXPECT(fwd_header_prefix(other, &header_size) == FWD_OK && header_size <= other_size, "compact-split's header");
     EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0 && agent.state == FWD_AGENT_STAGED,
            "staged after a reset");
-    fwd_uart_init(&uart, &agent, uart_write, NULL, "test");
+    fwd_uart_init(&uart, &agent, uart_capture, NULL, "test");
     memcpy(before, flash, sizeof flash);
     send_begin(other_size + 12345u, other, header_size);
     EXPECT(sent_len > FWD_FRAME_HEADER + 2u && sent[1] == FWD_F_RESULT && sent[FWD_FRAME_HEADER] == 0xFF

@@ -347,8 +347,10 @@ static int scan(fwd_uart *u) {
         return 0;
     }
     length = fwd_rd16(u->frame + 3);
+    /* Every type of the protocol is a frame, those a device never receives too (on_frame ignores
+     * them): refusing one would hunt for frames inside its payload, as Java's FrameDecoder does not. */
     if (fwd_crc16_ccitt(u->frame, 5) != fwd_rd16(u->frame + 5) || length > FWD_FRAME_MAX_PAYLOAD
-            || u->frame[1] < FWD_F_HELLO || u->frame[1] > FWD_F_ABORT) {
+            || u->frame[1] < FWD_F_HELLO || u->frame[1] > FWD_F_SACK) {
         resync(u);
         return 1;
     }

@@ -4,11 +4,13 @@ package dev.fwdelta.runtime.transport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fwdelta.runtime.format.LittleEndian;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
@@ -85,5 +87,52 @@ class FrameDecoderTest {
         }
         // Junk can swallow the start of a following frame at most once per junk run.
         assertEquals(true, frames.size() > sent * 9 / 10, frames.size() + " of " + sent);
+    }
+
+    /**
+     * A frame of type code {@code outer} whose payload carries a whole HELLO frame (seq 0x30) between
+     * four bytes on each side, then a HELLO (seq 8); the C device's tests/uart_frames_test.c feeds the
+     * same line to fwd_uart.
+     */
+    private static byte[] lineWithInnerHello(int outer) {
+        byte[] hello = {1, 0};
+        byte[] inner = frame(FrameType.HELLO, 0x30, hello);
+        byte[] payload = new byte[4 + inner.length + 4];
+        payload[0] = 0x10;
+        System.arraycopy(inner, 0, payload, 4, inner.length);
+        byte[] f = frame(FrameType.SACK, 7, payload);
+        f[1] = (byte) outer; // then both CRCs again, so that only the type differs
+        LittleEndian.put16(f, 5, Crc16Ccitt.of(f, 0, 5));
+        CRC32 crc = new CRC32();
+        crc.update(f, 0, Frame.HEADER + payload.length);
+        LittleEndian.put32(f, Frame.HEADER + payload.length, crc.getValue());
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        line.writeBytes(f);
+        line.writeBytes(frame(FrameType.HELLO, 8, hello));
+        return line.toByteArray();
+    }
+
+    private List<String> decode(byte[] line, int chunk) throws Exception {
+        for (int at = 0; at < line.length; at += chunk) {
+            decoder.push(line, at, Math.min(chunk, line.length - at));
+        }
+        return frames.stream().map(f -> f.type() + "/" + f.seq()).toList();
+    }
+
+    @Test
+    void aSackIsOneFrameAsInTheCDevice() throws Exception {
+        for (int chunk = 1; chunk <= 128; chunk *= 2) {
+            frames.clear();
+            // The C device (fwd_uart) answers the HELLO after the SACK only, never the one inside it.
+            assertEquals(List.of("SACK/7", "HELLO/8"), decode(lineWithInnerHello(FrameType.SACK.code()), chunk));
+            assertEquals(0, decoder.badHeaders() + decoder.badFrames());
+        }
+    }
+
+    @Test
+    void aTypeOutsideTheProtocolIsABadHeaderAsInTheCDevice() throws Exception {
+        // The C device answers both HELLOs here: the one inside the refused frame and the one after it.
+        assertEquals(List.of("HELLO/48", "HELLO/8"), decode(lineWithInnerHello(0x0C), 1));
+        assertEquals(1, decoder.badHeaders());
     }
 }
