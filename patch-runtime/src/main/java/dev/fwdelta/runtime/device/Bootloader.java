@@ -23,8 +23,8 @@ import java.util.List;
  *   3: erase active[i],  copy scratch -&gt; active[i]
  * </pre>
  * After a cut the last logged step says which phase to redo; its source is still intact, so
- * every phase can be repeated. docs/DEVICE.md has the state machine. RAM (1,040 bytes as C lays
- * it out): a 256-byte copy buffer, also the one the slot is checked through; one 64-byte log
+ * every phase can be repeated. docs/DEVICE.md has the state machine. RAM (docs/DEVICE.md gives C's
+ * figure, these parts with the stack frames around them): a 256-byte copy buffer, also the one the slot is checked through; one 64-byte log
  * record; what the two logs say, read one record at a time ({@link AgentRecords}: the 256-byte
  * header, the resume point and pending bytes, a bit per MAP part; {@link BootRecords}: 424 bytes
  * together); the parsed header (184 bytes) and a SHA-256 state (112 bytes).
