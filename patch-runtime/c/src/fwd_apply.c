@@ -64,15 +64,32 @@ fwd_error fwd_apply_set_trust(fwd_applier *a, const fwd_trust *trust) {
     return a->err;
 }
 
+/* The options that change what the header's checks do: set before the first byte or not at all
+ * (a sticky BAD_ARGUMENT after it), since the header may already have been checked without them. */
+static fwd_error option_in_time(fwd_applier *a) {
+    if (a->err == FWD_OK && (a->state != ST_HEADER || a->buffered != 0)) {
+        a->err = FWD_ERR_BAD_ARGUMENT;
+    }
+    return a->err;
+}
+
 fwd_error fwd_apply_set_base_checked(fwd_applier *a) {
     if (a == NULL) {
         return FWD_ERR_BAD_ARGUMENT;
     }
-    if (a->err == FWD_OK && (a->state != ST_HEADER || a->buffered != 0)) {
-        a->err = FWD_ERR_BAD_ARGUMENT;
-    }
-    if (a->err == FWD_OK) {
+    if (option_in_time(a) == FWD_OK) {
         a->base_checked = 1;
+    }
+    return a->err;
+}
+
+fwd_error fwd_apply_set_slot_address(fwd_applier *a, uint32_t slot_address) {
+    if (a == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
+    if (option_in_time(a) == FWD_OK) {
+        a->has_slot_address = 1;
+        a->slot_address = slot_address;
     }
     return a->err;
 }
@@ -200,6 +217,11 @@ static fwd_error on_header(fwd_applier *a) {
         if (e != FWD_OK) {
             return e;
         }
+    }
+    /* Before the old image is read or anything written: an image linked for another slot must
+     * not reach this one, whatever the caller's chunks are. */
+    if (a->has_slot_address && h->has_load_address && h->load_address != a->slot_address) {
+        return FWD_ERR_WRONG_LOAD_ADDRESS;
     }
     /* The header bytes are dead from here on: the block phase's state starts from zero. */
     memset(&a->buf.blocks, 0, sizeof a->buf.blocks);

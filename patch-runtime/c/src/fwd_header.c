@@ -261,15 +261,11 @@ static fwd_error cur_field(cursor *c, uint32_t *v) {
 
 #define TRY(expr) do { fwd_error e_ = (expr); if (e_ != FWD_OK) { return e_; } } while (0)
 
-/* size, then crc32 unless flag SHA_ONLY, then sha_len bytes of SHA-256. */
+/* size, then crc32 unless flag SHA_ONLY, then sha_len bytes of SHA-256. A size past MAX_IMAGE is
+ * already BAD_VARINT, as in Java, whose varints share that limit. */
 static fwd_error compact_image(cursor *c, const fwd_header *h, uint32_t *size, uint32_t *crc, uint8_t *sha,
-                               uint32_t sha_len, fwd_error bad_size) {
-    uint64_t v;
-    TRY(cur_varint(c, 5, MAX_IMAGE, &v));
-    if (v > MAX_IMAGE) {
-        return bad_size;
-    }
-    *size = (uint32_t) v;
+                               uint32_t sha_len) {
+    TRY(cur_field(c, size));
     if (h->has_crc32) {
         TRY(cur_u32(c, crc));
     }
@@ -327,8 +323,8 @@ static fwd_error parse_compact(const uint8_t *b, uint32_t size, fwd_header *h) {
     if (h->block_count > (h->payload_length - h->map_bytes) / MIN_COMPACT_BLOCK) {
         return FWD_ERR_BAD_BLOCK_COUNT;
     }
-    TRY(compact_image(&c, h, &h->old_size, &h->old_crc32, h->old_sha256, h->old_sha256_len, FWD_ERR_BAD_OLD_SIZE));
-    TRY(compact_image(&c, h, &h->new_size, &h->new_crc32, h->new_sha256, 32u, FWD_ERR_BAD_NEW_SIZE));
+    TRY(compact_image(&c, h, &h->old_size, &h->old_crc32, h->old_sha256, h->old_sha256_len));
+    TRY(compact_image(&c, h, &h->new_size, &h->new_crc32, h->new_sha256, 32u));
     h->has_mpeg2 = 0;
     TRY(cur_varint(&c, 9, 0x7FFFFFFFFFFFFFFFull, &h->firmware_version));
     TRY(cur_varint(&c, 5, 0xFFFFFFFFu, &v64));

@@ -57,6 +57,8 @@ static uint32_t work[(20000u + 3u) / 4u];
 
 /* Applies patch to old in chunks of chunk bytes; the error code, output in m->out. */
 static const fwd_trust *trust_for_apply;
+/* The slot address apply() gives the applier (fwd_apply_set_slot_address), when not NULL. */
+static const uint32_t *slot_for_apply;
 /* The work buffer apply() gives the applier when exact_work is set (else the 20,000 bytes above). */
 static int exact_work;
 static uint8_t *exact_work_buffer;
@@ -80,6 +82,9 @@ static fwd_error apply(mem_images *m, const uint8_t *old, uint32_t old_size, con
                    : fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
     if (e == FWD_OK && trust_for_apply != NULL) {
         e = fwd_apply_set_trust(&a, trust_for_apply);
+    }
+    if (e == FWD_OK && slot_for_apply != NULL) {
+        e = fwd_apply_set_slot_address(&a, *slot_for_apply);
     }
     while (e == FWD_OK && at < len) {
         uint32_t n = len - at < chunk ? len - at : chunk;
@@ -588,6 +593,56 @@ static void test_measured_base(const char *dir) {
     images.fail_read = 0;
 }
 
+/*
+ * The slot the new image runs from, given to the applier: a patch recorded for another load address
+ * is refused before the old image is read or a byte is written, even when one chunk holds the
+ * header and every block (a caller checking fwd_apply_header after that chunk would be too late).
+ */
+static void test_slot_address(const char *dir) {
+    static const uint32_t CHUNKS[] = {1, 4096};
+    uint32_t old_size = load(dir, "compact-load-address", "old", old_buf);
+    uint32_t new_size = load(dir, "compact-load-address", "new", new_buf);
+    uint32_t size = load(dir, "compact-load-address", "fwd", patch_buf);
+    uint32_t header_size;
+    uint32_t slot;
+    uint32_t c;
+    fwd_header h;
+    static fwd_applier a;
+    fwd_port port;
+    EXPECT(fwd_header_prefix(patch_buf, &header_size) == FWD_OK
+           && fwd_header_parse(patch_buf, header_size, &h) == FWD_OK && h.has_load_address, "a load address");
+    slot_for_apply = &slot;
+    for (c = 0; c < 2; c++) {
+        slot = h.load_address + 0x1000u;
+        images.bytes_read = 0;
+        EXPECT(apply(&images, old_buf, old_size, patch_buf, size, CHUNKS[c]) == FWD_ERR_WRONG_LOAD_ADDRESS,
+               "another slot: WRONG_LOAD_ADDRESS");
+        EXPECT(images.out_size == 0, "another slot: no new-image byte written");
+        EXPECT(images.bytes_read == 0, "another slot: refused before the old image is read");
+        slot = h.load_address;
+        EXPECT(apply(&images, old_buf, old_size, patch_buf, size, CHUNKS[c]) == FWD_OK, "its slot applies");
+        EXPECT(images.out_size == new_size && memcmp(images.out, new_buf, new_size) == 0, "its slot: exact new image");
+    }
+    /* a patch that records no load address fits any slot */
+    old_size = load(dir, "compact-lzma", "old", old_buf);
+    new_size = load(dir, "compact-lzma", "new", new_buf);
+    size = load(dir, "compact-lzma", "fwd", patch_buf);
+    slot = 0x08000000u;
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 4096) == FWD_OK, "no load address: any slot");
+    EXPECT(images.out_size == new_size && memcmp(images.out, new_buf, new_size) == 0, "no load address: new image");
+    slot_for_apply = NULL;
+    /* only before the first byte, as fwd_apply_set_trust */
+    memset(&port, 0, sizeof port);
+    port.read_old = mem_read;
+    port.write_new = mem_write;
+    port.user = &images;
+    port.old_size = old_size;
+    port.ram_budget = 16384;
+    EXPECT(fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work) == FWD_OK
+           && fwd_apply_process(&a, patch_buf, 1) == FWD_OK, "one byte in");
+    EXPECT(fwd_apply_set_slot_address(&a, 0) == FWD_ERR_BAD_ARGUMENT, "a slot address after the first byte");
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: fwd_unit_tests VECTOR_DIR\n");
@@ -601,6 +656,7 @@ int main(int argc, char **argv) {
     test_every_error_code(argv[1]);
     test_signatures(argv[1]);
     test_measured_base(argv[1]);
+    test_slot_address(argv[1]);
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -3,8 +3,8 @@
  * fwdelta-c-apply OLD PATCH OUT [--chunk N] [--trust PUB.pem]... [--slot ADDR] [--base read|measured]: applies a patch
  * with the C library, the way a device does (patch pushed in chunks of N bytes, default 4096). With
  * --trust (repeatable, PEM files as `fwdelta apply --trust` reads them) the patch must be signed by
- * one of those keys; with --slot, as soon as the header is in, a patch whose load address is not
- * ADDR is refused (fwd_header_check_load_address). With --base measured the tool first measures
+ * one of those keys; with --slot the applier refuses a patch whose load address is not ADDR as
+ * soon as its header is in, before the first write (fwd_apply_set_slot_address). With --base measured the tool first measures
  * OLD as a bootloader does at boot (fwd_image_checksums_measure) and, when the header's old image
  * is that measurement (fwd_base_matches), lets the applier skip reading and hashing OLD
  * (fwd_apply_set_base_checked); otherwise the applier checks OLD itself. Exit codes as the Java CLI's: 0 ok, 2 usage,
@@ -151,7 +151,6 @@ int main(int argc, char **argv) {
     int i;
     int has_slot = 0;
     unsigned long slot = 0;
-    int checked = 0;
     int base_measured = 0;
     uint8_t *work_buffer;
     uint32_t work_size;
@@ -238,13 +237,11 @@ int main(int argc, char **argv) {
     if (e == FWD_OK && trust.key_count > 0) {
         e = fwd_apply_set_trust(&a, &trust);
     }
+    if (e == FWD_OK && has_slot) {
+        e = fwd_apply_set_slot_address(&a, (uint32_t) slot);
+    }
     while (e == FWD_OK && (n = fread(chunk, 1, chunk_size, patch)) > 0) {
         e = fwd_apply_process(&a, chunk, n);
-        if (e == FWD_OK && has_slot && !checked && fwd_apply_header(&a) != NULL) {
-            /* A device checks here, before its first erase; this tool has written nothing it keeps. */
-            e = fwd_header_check_load_address(fwd_apply_header(&a), (uint32_t) slot);
-            checked = 1;
-        }
     }
     if (e == FWD_OK && ferror(patch)) {
         e = FWD_ERR_IO_ERROR;

@@ -4,6 +4,7 @@
  *
  *   fwd_applier a;                                  (the context: sizeof(fwd_applier) bytes)
  *   fwd_apply_init(&a, &port, work, sizeof work);   (work: the codec's memory, 4-byte aligned)
+ *   fwd_apply_set_slot_address(&a, slot);           (optional: refuse a patch linked for another slot)
  *   fwd_apply_process(&a, chunk, n);                (any chunk size, down to 1 byte)
  *   fwd_apply_finish(&a);                           (FWD_OK only when every checksum matched)
  *
@@ -120,7 +121,9 @@ fwd_error fwd_header_parse(const uint8_t *b, uint32_t len, fwd_header *h);
 fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size);
 /*
  * An update agent's check before its first erase: FWD_OK if the patch records no load address or
- * records slot_address (where the new image will run), else FWD_ERR_WRONG_LOAD_ADDRESS.
+ * records slot_address (where the new image will run), else FWD_ERR_WRONG_LOAD_ADDRESS. Safe after
+ * fwd_apply_process only when exactly header_size bytes were fed: a longer chunk goes on into the
+ * blocks and writes. fwd_apply_set_slot_address makes the applier check it in time whatever the chunks.
  */
 fwd_error fwd_header_check_load_address(const fwd_header *h, uint32_t slot_address);
 /*
@@ -234,6 +237,9 @@ typedef struct {
     uint8_t resumed;
     /* fwd_apply_set_base_checked: the old image is not read and hashed before the first write. */
     uint8_t base_checked;
+    /* fwd_apply_set_slot_address: a header's load_address must be slot_address. */
+    uint8_t has_slot_address;
+    uint32_t slot_address;
     /*
      * Two phases share these bytes. The header bytes are dead once the header is parsed and its
      * signature checked (on_header); only after that does on_header read old-image bytes into
@@ -274,6 +280,14 @@ fwd_error fwd_apply_set_trust(fwd_applier *a, const fwd_trust *trust);
  * Java: OldImage.knownChecksums(). FWD_ERR_BAD_ARGUMENT after the first byte.
  */
 fwd_error fwd_apply_set_base_checked(fwd_applier *a);
+/*
+ * Before the first byte: the address of the slot the new image will run from. A patch that records
+ * another load address (FORMAT.md 1.3) is then refused with FWD_ERR_WRONG_LOAD_ADDRESS as soon as
+ * its header is in, right after the signature check, before the old image is read and before the
+ * first write_new, however the patch is cut into chunks. Java: UpdatePolicy.slotAddress.
+ * FWD_ERR_BAD_ARGUMENT after the first byte.
+ */
+fwd_error fwd_apply_set_slot_address(fwd_applier *a, uint32_t slot_address);
 fwd_error fwd_apply_process(fwd_applier *a, const uint8_t *chunk, size_t len);
 fwd_error fwd_apply_finish(fwd_applier *a);
 /* Calls fn(port.user, resume point) after every block (set before the first block). */

@@ -49,7 +49,7 @@ typedef enum {
     FWD_ERR_BAD_MAP = 42,
     /* The update agent's refusal of a patch larger than its slot (the applier never returns it). */
     FWD_ERR_DOES_NOT_FIT = 43,
-    /* The patch's load_address is not the slot's (fwd_header_check_load_address; the applier never returns it). */
+    /* The patch's load_address is not the slot's (fwd_apply_set_slot_address, fwd_header_check_load_address). */
     FWD_ERR_WRONG_LOAD_ADDRESS = 44,
     /*
      * Codes of the C port only, above the format's range (never written in a patch):

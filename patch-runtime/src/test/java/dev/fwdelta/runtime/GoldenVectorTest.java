@@ -218,7 +218,8 @@ class GoldenVectorTest {
         }
     }
 
-    private static byte[] resource(String name) throws IOException {
+    /** A golden vector file, e.g. {@code compact-lzma.fwd}. */
+    static byte[] resource(String name) throws IOException {
         try (InputStream in = GoldenVectorTest.class.getResourceAsStream("/vectors/" + name)) {
             if (in == null) {
                 throw new IOException("missing golden vector " + name);

@@ -3,22 +3,27 @@ package dev.fwdelta.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.fwdelta.runtime.apply.PatchApplier;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import dev.fwdelta.runtime.io.OldImage;
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustStore;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Signature, key, anti-rollback, board and base-image checks: each refused with its own error,
+ * Signature, key, anti-rollback, board, slot and base-image checks: each refused with its own error,
  * before a single byte reaches the staging sink.
  */
 class UpdatePolicyTest {
@@ -135,5 +140,53 @@ class UpdatePolicyTest {
     void withoutATrustStoreASignedPatchAppliesUnchecked(SignatureAlgorithm alg) throws Exception {
         TestPatch t = signed(TestKeys.generate(alg, 6));
         assertArrayEquals(t.newImage(), Apply.apply(t.old, t.build()));
+    }
+
+    /**
+     * The policy's slot: a patch linked for another one is refused as soon as its header is in,
+     * before the old image is read or a byte is written, even when one chunk holds the header and
+     * every block (a caller checking header() after that chunk would be too late). The same vector
+     * as the C unit test's test_slot_address.
+     */
+    @Test
+    void anotherSlotsPatchInOneChunkIsRefusedBeforeAnyReadOrWrite() throws Exception {
+        byte[] old = GoldenVectorTest.resource("compact-load-address.old");
+        byte[] patch = GoldenVectorTest.resource("compact-load-address.fwd");
+        long address = PatchHeader.parse(patch).loadAddress();
+        assertTrue(address != PatchHeader.NO_LOAD_ADDRESS, "the vector records a load address");
+        long[] oldBytesRead = {0};
+        OldImage counted = new OldImage() {
+            @Override
+            public long size() {
+                return old.length;
+            }
+
+            @Override
+            public void read(long offset, byte[] dst, int off, int len) {
+                System.arraycopy(old, (int) offset, dst, off, len);
+                oldBytesRead[0] += len;
+            }
+        };
+        ByteArrayOutputStream staging = new ByteArrayOutputStream();
+        PatchApplier a = new PatchApplier(counted, staging::write, UpdatePolicy.ramOnly(1 << 20).atSlot(address + 0x1000));
+        PatchException e = assertThrows(PatchException.class, () -> a.process(patch));
+        assertEquals(ErrorCode.WRONG_LOAD_ADDRESS, e.code());
+        assertEquals(0, staging.size(), "new-image bytes written");
+        assertEquals(0, oldBytesRead[0], "old-image bytes read");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PatchApplier right = new PatchApplier(new ByteArrayOldImage(old), out::write,
+                UpdatePolicy.ramOnly(1 << 20).atSlot(address));
+        right.process(patch);
+        right.finish();
+        assertArrayEquals(GoldenVectorTest.resource("compact-load-address.new"), out.toByteArray());
+    }
+
+    @Test
+    void aSlotAddressIsAnyOrThirtyTwoBits() {
+        assertEquals(UpdatePolicy.ANY_SLOT, UpdatePolicy.ramOnly(1).slotAddress());
+        assertEquals(0xFFFF_FFFFL, UpdatePolicy.ramOnly(1).atSlot(0xFFFF_FFFFL).slotAddress());
+        assertThrows(IllegalArgumentException.class, () -> UpdatePolicy.ramOnly(1).atSlot(0x1_0000_0000L));
+        assertThrows(IllegalArgumentException.class, () -> UpdatePolicy.ramOnly(1).atSlot(-2));
     }
 }

@@ -8,7 +8,8 @@ import dev.fwdelta.runtime.security.HeaderSignature;
 
 /**
  * The device's own rules on a parsed header, in the order a device should apply them: who signed
- * it, which board it is for, that it is newer, that its decoder fits in RAM.
+ * it, which board it is for, that it is newer, which slot it is linked for, that its decoder fits
+ * in RAM.
  */
 final class HeaderPolicyCheck {
     private HeaderPolicyCheck() {}
@@ -25,6 +26,9 @@ final class HeaderPolicyCheck {
                 && Long.compareUnsigned(h.firmwareVersion(), policy.installedVersion()) <= 0) {
             throw new PatchException(ErrorCode.ROLLBACK, "firmware_version " + Long.toUnsignedString(h.firmwareVersion())
                     + " is not newer than the installed " + policy.installedVersion());
+        }
+        if (policy.slotAddress() != UpdatePolicy.ANY_SLOT) {
+            h.checkLoadAddress(policy.slotAddress());
         }
         if (h.decoderRam() > policy.ramBudget()) {
             throw PatchException.outOfRange(ErrorCode.RAM_BUDGET_EXCEEDED, "decoder_ram", h.decoderRam(), 0,

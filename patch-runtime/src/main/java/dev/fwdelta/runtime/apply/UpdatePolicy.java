@@ -12,12 +12,35 @@ import dev.fwdelta.runtime.security.TrustStore;
  *                         -1 to skip the check
  * @param allowDowngrade   development override of the anti-rollback check
  * @param hardwareId       this board's id, or -1 to accept any
+ * @param slotAddress      the address the new image will run from: a patch that records another
+ *                         load_address is refused [WRONG_LOAD_ADDRESS] as soon as its header is in,
+ *                         whatever chunks it arrives in; {@link #ANY_SLOT} to accept any
  */
 public record UpdatePolicy(long ramBudget, TrustStore trust, long installedVersion, boolean allowDowngrade,
-                           long hardwareId) {
+                           long hardwareId, long slotAddress) {
 
-    /** No signature, version or board checks: RAM budget only. */
+    /** slotAddress of a policy that does not check the patch's load address. */
+    public static final long ANY_SLOT = -1;
+
+    public UpdatePolicy {
+        if (slotAddress < ANY_SLOT || slotAddress > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("slot address " + slotAddress + " is not -1 (any) or 0..0xffffffff");
+        }
+    }
+
+    /** A policy that accepts a patch for any slot. */
+    public UpdatePolicy(long ramBudget, TrustStore trust, long installedVersion, boolean allowDowngrade,
+                        long hardwareId) {
+        this(ramBudget, trust, installedVersion, allowDowngrade, hardwareId, ANY_SLOT);
+    }
+
+    /** No signature, version, board or slot checks: RAM budget only. */
     public static UpdatePolicy ramOnly(long ramBudget) {
         return new UpdatePolicy(ramBudget, null, -1, false, -1);
+    }
+
+    /** This policy, refusing a patch whose load address is not {@code address}. */
+    public UpdatePolicy atSlot(long address) {
+        return new UpdatePolicy(ramBudget, trust, installedVersion, allowDowngrade, hardwareId, address);
     }
 }
