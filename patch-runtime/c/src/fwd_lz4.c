@@ -97,7 +97,9 @@ fwd_error fwd_lz4_finish(fwd_applier *a) {
     if (e != FWD_OK) {
         return e;
     }
-    if ((a->buf.blocks.codec.lz4.state != OFFSET_LOW && a->buf.blocks.codec.lz4.state != TOKEN) || a->window.total != a->buf.blocks.codec.lz4.raw_length) {
+    /* The last sequence has literals only, as in LZ4 (FORMAT.md 2.1): a block ending after a match
+     * (state TOKEN) is refused, as a strict LZ4 decoder would; fwdelta's encoder never wrote one. */
+    if (a->buf.blocks.codec.lz4.state != OFFSET_LOW || a->window.total != a->buf.blocks.codec.lz4.raw_length) {
         return FWD_ERR_CODEC_CORRUPT;
     }
     return FWD_OK;

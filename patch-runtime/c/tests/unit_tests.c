@@ -594,6 +594,56 @@ static void test_measured_base(const char *dir) {
 }
 
 /*
+ * One lz77 block through the codec and the records of a format-3 applier whose new image is 8
+ * bytes, fed chunk bytes at a time: the codec's answer at the block's end, the new image in images.
+ */
+static fwd_error lz4_block(const uint8_t *block, uint32_t len, uint32_t raw_length, uint32_t chunk) {
+    static fwd_applier a;
+    uint32_t at = 0;
+    fwd_error e = FWD_OK;
+    memset(&a, 0, sizeof a);
+    a.port.read_old = mem_read;
+    a.port.write_new = mem_write;
+    a.port.user = &images;
+    images.out_size = 0;
+    a.h.version = 3;
+    a.h.codec = FWD_CODEC_LZ77;
+    a.h.new_size = 8;
+    a.window.ring = (uint8_t *) work;
+    a.window.size = 256;
+    fwd_window_reset(&a.window);
+    fwd_records_start(&a.buf.blocks.rec, 1);
+    fwd_lz4_start(&a.buf.blocks.codec.lz4, raw_length);
+    while (e == FWD_OK && at < len) {
+        uint32_t n = len - at < chunk ? len - at : chunk;
+        e = fwd_lz4_feed(&a, block + at, n);
+        at += n;
+    }
+    return e != FWD_OK ? e : fwd_lz4_finish(&a);
+}
+
+/*
+ * FORMAT.md 2.1: an lz77 block's last sequence has literals only, as in LZ4, so a block that ends
+ * after a match is refused. The same two blocks as Java's
+ * CodecRoundTripTest.lz77BlockEndingAfterAMatchIsRefused: 12 raw bytes (a plain record whose 8
+ * extra bytes are zeros) as 4 literals and a match of 8, then as 4 literals, a match of 7 and a
+ * last literal.
+ */
+static void test_lz4_block_end(void) {
+    static const uint8_t ENDS_AFTER_MATCH[] = {0x44, 0, 0, 8, 0, 1, 0};
+    static const uint8_t ENDS_WITH_A_LITERAL[] = {0x43, 0, 0, 8, 0, 1, 0, 0x10, 0};
+    static const uint8_t ZEROS[8] = {0};
+    static const uint32_t CHUNKS[] = {1, 7};
+    uint32_t c;
+    for (c = 0; c < 2; c++) {
+        EXPECT(lz4_block(ENDS_AFTER_MATCH, sizeof ENDS_AFTER_MATCH, 12, CHUNKS[c]) == FWD_ERR_CODEC_CORRUPT,
+               "an lz77 block ending after a match");
+        EXPECT(lz4_block(ENDS_WITH_A_LITERAL, sizeof ENDS_WITH_A_LITERAL, 12, CHUNKS[c]) == FWD_OK
+               && images.out_size == 8 && memcmp(images.out, ZEROS, 8) == 0, "an lz77 block ending with a literal");
+    }
+}
+
+/*
  * The slot the new image runs from, given to the applier: a patch recorded for another load address
  * is refused before the old image is read or a byte is written, even when one chunk holds the
  * header and every block (a caller checking fwd_apply_header after that chunk would be too late).
@@ -657,6 +707,7 @@ int main(int argc, char **argv) {
     test_signatures(argv[1]);
     test_measured_base(argv[1]);
     test_slot_address(argv[1]);
+    test_lz4_block_end();
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -10,7 +10,8 @@ import java.io.IOException;
  *
  * <pre>
  * sequence := token(u8: literal_len&lt;&lt;4 | match_len-4)  [255.. ext]  literals
- *             offset(u16 LE)  [255.. ext]        (the last sequence stops after its literals)
+ *             offset(u16 LE)  [255.. ext]        (the last sequence stops after its literals:
+ *                                                 one that ends after a match is CODEC_CORRUPT)
  * </pre>
  * Memory: the history ring of {@code window} bytes, nothing else.
  */
@@ -122,9 +123,13 @@ final class Lz4BlockDecoder implements BlockDecoder {
     @Override
     public void finish(RawConsumer out) throws IOException {
         window.flush(out);
-        // A block ends after the literals of its last sequence (or, leniently, after a match).
-        boolean atSequenceEnd = state == State.OFFSET_LOW || state == State.TOKEN;
-        if (!atSequenceEnd || window.total() != rawLength) {
+        // A block ends after the literals of its last sequence, as in LZ4 (FORMAT.md 2.1): fwdelta's
+        // encoder never ended one after a match, and a strict LZ4 decoder would refuse such a block.
+        if (state == State.TOKEN) {
+            throw new PatchException(ErrorCode.CODEC_CORRUPT, "lz77 block ends after a match: its last sequence "
+                    + "must have literals only");
+        }
+        if (state != State.OFFSET_LOW || window.total() != rawLength) {
             throw new PatchException(ErrorCode.CODEC_CORRUPT, "lz77 block ended in state " + state + " after "
                     + window.total() + " of " + rawLength + " raw bytes");
         }

@@ -108,6 +108,25 @@ public class CodecRoundTripTest {
         assertEquals(ErrorCode.CODEC_CORRUPT, e.code());
     }
 
+    /**
+     * FORMAT.md 2.1: an lz77 block's last sequence has literals only, as in LZ4, so a block that
+     * ends after a match is refused. The C unit test test_lz4_block_end feeds the same two blocks:
+     * 12 raw bytes (a format-3 plain record whose 8 extra bytes are zeros) as 4 literals and a match
+     * of 8, then as 4 literals, a match of 7 and a last literal.
+     */
+    @Test
+    void lz77BlockEndingAfterAMatchIsRefused() throws IOException {
+        byte[] endsAfterMatch = {0x44, 0, 0, 8, 0, 1, 0};
+        byte[] endsWithALiteral = {0x43, 0, 0, 8, 0, 1, 0, 0x10, 0};
+        byte[] raw = {0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        BlockDecoder d = BlockDecoder.create(Codec.LZ77, 256, 0);
+        for (int chunk : new int[] {1, 7}) {
+            PatchException e = assertThrows(PatchException.class, () -> decode(d, endsAfterMatch, raw.length, chunk));
+            assertEquals(ErrorCode.CODEC_CORRUPT, e.code(), "chunk " + chunk);
+            assertArrayEquals(raw, decode(d, endsWithALiteral, raw.length, chunk), "chunk " + chunk);
+        }
+    }
+
     @Test
     void mutatedCodecDataFailsOnlyWithCodecOrLengthErrors() throws IOException {
         byte[] raw = samples()[2];
