@@ -42,12 +42,18 @@ final class XtensaArchitecture implements Architecture {
         }
     }
 
-    /** Calls; with a link address also with 32-bit pointers. */
+    /**
+     * Calls; with a link address also 32-bit pointers alone, then with the calls. Pointers alone
+     * come first so that they win a tie: on a raw image of another architecture the evidence read
+     * here is its pointers (read first, above) and its "calls" re-aim nothing, and a view that
+     * carried them all the same was named, and applied by the device, as Xtensa code.
+     */
     @Override
     public List<RelocationMap> variants(RelocationMap map, OptionalLong base) {
         List<RelocationMap> variants = new ArrayList<>();
         variants.add(map.withTransforms(base.orElse(0), RelocationMap.XTENSA_CALL));
         if (base.isPresent()) {
+            variants.add(map.withTransforms(base.getAsLong(), RelocationMap.POINTER32));
             variants.add(map.withTransforms(base.getAsLong(), RelocationMap.XTENSA_CALL | RelocationMap.POINTER32));
         }
         return variants;
