@@ -9,6 +9,7 @@ import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.runtime.io.FileOldImage;
 import dev.fwdelta.runtime.io.OldImage;
+import dev.fwdelta.runtime.security.TrustStore;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Applier;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Format;
 import dev.fwdelta.tool.bsdiff40.Bsdiff40Reader;
@@ -88,13 +89,15 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // A bad or missing --trust file is reported before OLD or PATCH is read, as in every command that takes it.
+        TrustStore trusted = trust.store();
         BoundedFile.requireFile(oldPath);
         BoundedFile.requireFile(patchPath);
         refuseSwapped();
         AtomicOutput.check(output, oldPath, patchPath);
         ImageFormat outFormat = outputFormat(output);
         if (Bsdiff40Format.isBsdiff40(patchPath)) {
-            return applyBsdiff40(outFormat);
+            return applyBsdiff40(outFormat, trusted);
         }
         ApplyResult result;
         long at;
@@ -113,7 +116,7 @@ final class ApplyCommand implements Callable<Integer> {
                     : "--address");
             try (AtomicOutput out = new AtomicOutput(output, oldPath, patchPath)) {
                 OutputStream sink = encoder(outFormat, out.stream(), at);
-                result = StreamApply.apply(patch, old.image(), sink::write, policy());
+                result = StreamApply.apply(patch, old.image(), sink::write, policy(trusted));
                 finish(sink);
                 out.commit();
             }
@@ -180,13 +183,13 @@ final class ApplyCommand implements Callable<Integer> {
         return format == ImageFormat.BIN ? "" : String.format(" as %s at 0x%08x", format.label(), at);
     }
 
-    private UpdatePolicy policy() throws IOException {
-        return new UpdatePolicy(ramBudget == null ? Long.MAX_VALUE : ramBudget, trust.store(),
+    private UpdatePolicy policy(TrustStore trusted) {
+        return new UpdatePolicy(ramBudget == null ? Long.MAX_VALUE : ramBudget, trusted,
                 installedVersion == null ? -1 : installedVersion, allowDowngrade, hardwareId == null ? -1 : hardwareId);
     }
 
-    private int applyBsdiff40(ImageFormat outFormat) throws Exception {
-        if (trust.store() != null || installedVersion != null || hardwareId != null) {
+    private int applyBsdiff40(ImageFormat outFormat, TrustStore trusted) throws Exception {
+        if (trusted != null || installedVersion != null || hardwareId != null) {
             throw new IllegalArgumentException("a BSDIFF40 patch carries no signature, version or board id: "
                     + "--trust, --installed-version and --hardware-id cannot be checked");
         }

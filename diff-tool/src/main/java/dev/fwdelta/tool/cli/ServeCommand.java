@@ -5,6 +5,7 @@ import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.security.TrustStore;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.DeviceInfo;
@@ -85,12 +86,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // A bad or missing --trust file is reported before any image is read, as in every command that takes it.
+        TrustStore trusted = trust.store();
         DeviceLayout layout = DeviceLayout.load(layoutName);
         if (flashFile != null) {
             AtomicOutput.refuseInputs(flashFile, image); // the flash file is rewritten in place
         }
         byte[] old = images.load(image, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
-        UpdatePolicy policy = new UpdatePolicy(ramBudget, trust.store(), installedVersion == null ? -1 : installedVersion,
+        UpdatePolicy policy = new UpdatePolicy(ramBudget, trusted, installedVersion == null ? -1 : installedVersion,
                 false, hardwareId == null ? -1 : hardwareId);
         try (NorFlash flash = flashFile == null ? NorFlash.erased(layout.geometry())
                 : NorFlash.file(layout.geometry(), flashFile);

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.security.TrustStore;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.FlashCounters;
 import dev.fwdelta.runtime.sim.NorFlash;
@@ -66,6 +67,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // A bad or missing --trust file is reported before any image is read, as in every command that takes it.
+        TrustStore trusted = trust.store();
         DeviceLayout layout = DeviceLayout.load(layoutName);
         if (programUnit != null) {
             layout = layout.with(layout.geometry().withProgramUnit(programUnit));
@@ -75,7 +78,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         byte[] old = images.load(oldPath, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
         byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
-        UpdatePolicy policy = new UpdatePolicy(1 << 20, trust.store(), -1, false, -1);
+        UpdatePolicy policy = new UpdatePolicy(1 << 20, trusted, -1, false, -1);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("layout", layout.name());
         out.put("program_unit", layout.geometry().programUnit());

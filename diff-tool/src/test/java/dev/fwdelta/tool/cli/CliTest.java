@@ -17,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +136,47 @@ class CliTest {
         Path result = dir.resolve("result.bin");
         assertEquals(ExitCodes.BAD_PATCH, run("apply", oldBin.toString(), patch.toString(), "-o", result.toString()));
         assertFalse(Files.exists(result));
+    }
+
+    /**
+     * apply, device simulate and device serve read their --trust files first, as verify does: a
+     * missing or keyless one is the error, not what reading OLD and PATCH would find (a patch whose
+     * header is bad, an image that is not there).
+     */
+    @Test
+    void aBadTrustFileIsReportedBeforeTheImagesAreRead() throws Exception {
+        diff();
+        byte[] p = Files.readAllBytes(patch);
+        p[20] ^= 0x40; // inside the header: its CRC no longer matches
+        Files.write(patch, p);
+        Path result = dir.resolve("result.bin");
+        Path noOld = dir.resolve("no-such-old.bin");
+        Path missing = dir.resolve("no-such-key.pub.pem");
+        Path empty = Files.write(dir.resolve("empty.pub.pem"), new byte[0]);
+        String[][] runs = {
+            {"apply", oldBin.toString(), patch.toString(), "-o", result.toString()},
+            {"device", "simulate", "--layout", "stm32f405-1m", "--old", noOld.toString(), "--patch", patch.toString()},
+            {"device", "serve", "--port", dir.resolve("no-port").toString(), "--layout", "stm32f405-1m",
+                "--image", noOld.toString()}};
+        for (String[] args : runs) {
+            String what = String.join(" ", args);
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.IO_ERROR, run(concat(args, "--trust", missing.toString())), what + ": " + err);
+            assertEquals(List.of("fwdelta: error: no such file: " + missing), err.toString().lines().toList(), what);
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, run(concat(args, "--trust", empty.toString())), what + ": " + err);
+            assertTrue(err.toString().startsWith("fwdelta: error: --trust " + empty + " "), what + ": " + err);
+            err.getBuffer().setLength(0);
+            assertNotEquals(0, run(args), what);
+            assertFalse(err.toString().contains("--trust"), "without --trust the inputs are the error: " + err);
+        }
+        assertFalse(Files.exists(result));
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        String[] all = Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
     }
 
     @Test
