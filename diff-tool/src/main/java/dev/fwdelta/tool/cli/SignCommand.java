@@ -2,6 +2,8 @@
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.format.PatchHeader;
+import dev.fwdelta.runtime.format.SignatureSection;
 import dev.fwdelta.runtime.security.TrustedKey;
 import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.sign.KeyFiles;
@@ -82,6 +84,9 @@ final class SignCommand implements Callable<Integer> {
             });
             return ExitCodes.OK;
         }
+        // Signing a signed patch replaces its signature: said, with the key id it had, never silently.
+        SignatureSection before = PatchHeader.parse(patch).signature();
+        String replaced = before.isPresent() ? TrustedKey.keyIdHex(before.keyId()) : null;
         byte[] signed;
         TrustedKey key;
         if (mode.key != null) {
@@ -103,8 +108,10 @@ final class SignCommand implements Callable<Integer> {
         r.put("output", target.toString());
         r.put("sig_algorithm", key.algorithm().label());
         r.put("key_id", TrustedKey.keyIdHex(key.keyId()));
-        out.result(r, w -> w.printf("signed %s: %s, key id %s%n", target, key.algorithm().label(),
-                TrustedKey.keyIdHex(key.keyId())));
+        r.put("replaced_key_id", replaced);
+        out.result(r, w -> w.printf("signed %s: %s, key id %s%s%n", target, key.algorithm().label(),
+                TrustedKey.keyIdHex(key.keyId()), replaced == null ? "" : " (replaced the signature of key id "
+                        + replaced + ")"));
         return ExitCodes.OK;
     }
 }

@@ -157,6 +157,30 @@ class CliJsonTest {
         assertTrue(cli.out().contains("0x00c0ffee"), "text shows the board id in hex: " + cli.out());
     }
 
+    /**
+     * Signing a signed patch replaces its signature, never silently: the text line and the JSON's
+     * replaced_key_id name the key id of the signature that was there.
+     */
+    @Test
+    void signingASignedPatchNamesTheKeyItReplaced() throws Exception {
+        Path first = dir.resolve("first.pem");
+        Path second = dir.resolve("second.pem");
+        assertEquals(0, run("keygen", "-o", first.toString(), "--json"), cli.err());
+        String firstId = done().get("key_id").getAsString();
+        assertEquals(0, run("keygen", "-o", second.toString(), "--json"), cli.err());
+        String secondId = done().get("key_id").getAsString();
+        diff();
+        assertEquals(0, run("sign", patch.toString(), "--key", first.toString()), cli.err());
+        assertFalse(cli.out().contains("replaced"), "nothing replaced on an unsigned patch: " + cli.out());
+        assertEquals(0, run("sign", patch.toString(), "--key", second.toString()), cli.err());
+        assertEquals(List.of("signed " + patch + ": Ed25519, key id " + secondId
+                + " (replaced the signature of key id " + firstId + ")"), cli.out().lines().toList());
+        assertEquals(0, run("sign", patch.toString(), "--key", first.toString(), "--json"), cli.err());
+        JsonObject s = done();
+        assertEquals(firstId, s.get("key_id").getAsString());
+        assertEquals(secondId, s.get("replaced_key_id").getAsString());
+    }
+
     @Test
     void keygenSignVerify() throws Exception {
         Path key = dir.resolve("k.pem");
@@ -177,6 +201,7 @@ class CliJsonTest {
         JsonObject s = done();
         assertEquals(keyId, s.get("key_id").getAsString());
         assertEquals("key", s.get("mode").getAsString());
+        assertTrue(s.get("replaced_key_id").isJsonNull(), "an unsigned patch had no signature to replace: " + s);
 
         assertEquals(0, run("verify", patch.toString(), "--trust", dir.resolve("k.pub.pem").toString(), "--json"),
                 cli.err());
