@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +31,11 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Keep old.bin, new.bin and update.fwd here.")
+    /** The files demo keeps in --out: an earlier run's are replaced, anything else there is refused. */
+    private static final List<String> FILES = List.of("old.bin", "new.bin", "update.fwd");
+
+    @Option(names = "--out", paramLabel = "DIR", description = {"Keep old.bin, new.bin and update.fwd here: a new "
+            + "directory, or one holding only those (replaced)."})
     Path outDir;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated pair (default: ${DEFAULT-VALUE}).")
@@ -41,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (outDir != null) {
+            OutputDirectory.check("--out", outDir, FILES::contains, "demo writes only " + String.join(", ", FILES)
+                    + " (replacing an earlier run's): name a new directory, or demo's own earlier --out");
+        }
         DemoFirmware.Pair pair = DemoFirmware.generate(seed);
         PatchBuilder.Built built = PatchBuilder.build(pair.oldImage(), pair.newImage(), BuildOptions.defaults());
         ByteArrayOutputStream bsdiff = new ByteArrayOutputStream();
@@ -54,9 +63,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (outDir != null) {
             Files.createDirectories(outDir);
-            AtomicOutput.write(outDir.resolve("old.bin"), pair.oldImage());
-            AtomicOutput.write(outDir.resolve("new.bin"), pair.newImage());
-            AtomicOutput.write(outDir.resolve("update.fwd"), built.patch());
+            AtomicOutput.write(outDir.resolve(FILES.get(0)), pair.oldImage());
+            AtomicOutput.write(outDir.resolve(FILES.get(1)), pair.newImage());
+            AtomicOutput.write(outDir.resolve(FILES.get(2)), built.patch());
         }
         int patchSize = built.patch().length;
         int newSize = pair.newImage().length;
@@ -85,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
                     + "(%s)%n", result.blocks(), built.header().decoderRam(), VerifiedChecks.of(result.header().newImage()));
             out.printf("at %d baud: patch %.1f s, full image %.1f s%n", BAUD, seconds(patchSize), seconds(newSize));
             if (outDir != null) {
-                out.printf("files in %s: old.bin new.bin update.fwd%n", outDir);
+                out.printf("files in %s: %s%n", outDir, String.join(" ", FILES));
             }
         });
         return ExitCodes.OK;
