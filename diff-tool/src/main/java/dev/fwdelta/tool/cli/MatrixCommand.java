@@ -9,6 +9,7 @@ import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sign.KeyFiles;
 import dev.fwdelta.tool.sign.PatchSigner;
 import dev.fwdelta.tool.sign.SigningKey;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
             "  fwdelta matrix --new NEW --old V1 --old V2 ... --out DIR [--key KEY.pem] [--shard i/n]",
             "  fwdelta matrix --merge DIR1/manifest.json DIR2/manifest.json ... --out DIR"})
 final class MatrixCommand implements Callable<Integer> {
+    private static final String MANIFEST = "manifest.json";
+
     @Spec
     CommandSpec spec;
 
@@ -43,7 +47,8 @@ final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--old", paramLabel = "OLD", description = "A version in the field; repeat for each.")
     List<Path> olds = new ArrayList<>();
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where patches and manifest.json go.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where patches and manifest.json go: a "
+            + "new directory, or this same build's earlier output (replaced).")
     Path outDir;
 
     @Option(names = "--key", paramLabel = "KEY.pem", description = "Sign every patch with this private key.")
@@ -89,7 +94,16 @@ final class MatrixCommand implements Callable<Integer> {
         Set<String> clashing = clashingStems();
         // Every --old, a shard's or not, before the first patch: each shard of a release finds a
         // bad input at once, and an image given twice across shards is refused here, not at merge.
-        MatrixInputs.check(olds, newFile, images, raw, spec.commandLine().getErr());
+        List<String> oldShas = MatrixInputs.check(olds, newFile, images, raw, spec.commandLine().getErr());
+        String shardName = shard == null ? "1/1" : shard;
+        ReleaseManifest.Target target = new ReleaseManifest.Target(to, newPath.getFileName().toString(),
+                newImage.length, hex(newSums.sha256()), Long.toUnsignedString(options.firmwareVersion()),
+                String.format("0x%08x", options.hardwareId()));
+        Set<String> ownFiles = new HashSet<>();
+        for (int i = s[0] - 1; i < olds.size(); i += s[1]) {
+            ownFiles.add(patchName(from(i, oldShas.get(i), clashing), to));
+        }
+        refuseOtherOutput(target, shardName, ownFiles);
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
         CommandOutput out = json.output(spec);
         // Only once every option and input is known good: an error leaves no new directory behind.
@@ -107,10 +121,8 @@ final class MatrixCommand implements Callable<Integer> {
             PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage,
                     options.withTarget(ImageInputs.target(oldFile, newFile, false, MatrixInputs.MOVE_REFUSED)));
             byte[] patch = signingKey == null ? built.patch() : PatchSigner.sign(built.patch(), signingKey);
-            // Old files that share a name (v1/firmware.bin, v2/firmware.bin) get their image's hash in the name.
-            String from = clashing.contains(stem(oldPath)) ? stem(oldPath) + "-" + oldSha.substring(0, 12)
-                    : stem(oldPath);
-            String file = from + "-to-" + to + ".fwd";
+            String from = from(i, oldSha, clashing);
+            String file = patchName(from, to);
             AtomicOutput.write(outDir.resolve(file), patch, oldPath, newPath, key);
             entries.add(new ReleaseManifest.Entry(from, oldPath.getFileName().toString(), oldImage.length,
                     oldSha, to, file, patch.length,
@@ -131,16 +143,57 @@ final class MatrixCommand implements Callable<Integer> {
                 spec.commandLine().getOut().printf("%s -> %s: %d bytes (%s)%n", from, to, patch.length, made.ship());
             }
         }
-        ReleaseManifest.Target target = new ReleaseManifest.Target(to, newPath.getFileName().toString(),
-                newImage.length, hex(newSums.sha256()), Long.toUnsignedString(options.firmwareVersion()),
-                String.format("0x%08x", options.hardwareId()));
         List<Path> inputs = new ArrayList<>(olds);
         inputs.add(newPath);
         inputs.add(key);
-        new ReleaseManifest(ReleaseManifest.VERSION, target, shard == null ? "1/1" : shard, entries)
-                .write(outDir.resolve("manifest.json"), inputs.toArray(Path[]::new));
-        out.result(summary(shard == null ? "1/1" : shard, entries.size()), w -> { });
+        new ReleaseManifest(ReleaseManifest.VERSION, target, shardName, entries)
+                .write(outDir.resolve(MANIFEST), inputs.toArray(Path[]::new));
+        out.result(summary(shardName, entries.size()), w -> { });
         return ExitCodes.OK;
+    }
+
+    /** Old files that share a name (v1/firmware.bin, v2/firmware.bin) get their image's hash in the name. */
+    private String from(int i, String oldSha, Set<String> clashing) {
+        String stem = stem(olds.get(i));
+        return clashing.contains(stem) ? stem + "-" + oldSha.substring(0, 12) : stem;
+    }
+
+    private static String patchName(String from, String to) {
+        return from + "-to-" + to + ".fwd";
+    }
+
+    /** What an --out that holds another run's output is told. */
+    private static final String OWN_OUT = "give each release, and each --shard of one, a new or empty --out "
+            + "(a run again into its own --out replaces its files)";
+
+    /**
+     * Refuses, before any patch is built or copied, an --out holding another matrix's output: a
+     * manifest.json of another release or shard (this run would replace it, and the patches beside
+     * it would belong to neither), or any file this run would not write. An --out holding this
+     * same run's earlier output (same release, same shard) is taken: its files are replaced.
+     */
+    private void refuseOtherOutput(ReleaseManifest.Target target, String shardName, Set<String> files)
+            throws IOException {
+        Path manifestPath = outDir.resolve(MANIFEST);
+        if (Files.isRegularFile(manifestPath)) {
+            ReleaseManifest there;
+            try {
+                there = ReleaseManifest.read(manifestPath);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--out " + outDir + " holds a " + MANIFEST + " that is not a "
+                        + "release manifest: " + OWN_OUT, e);
+            }
+            String differs = ReleaseManifest.differences(there.target(), target);
+            if (!Objects.equals(there.shard(), shardName)) {
+                differs += (differs.isEmpty() ? "" : ", ") + "shard (" + there.shard() + ", not " + shardName + ")";
+            }
+            if (!differs.isEmpty()) {
+                throw new IllegalArgumentException("--out " + outDir + " holds the " + MANIFEST + " of another matrix: "
+                        + differs + ": " + OWN_OUT);
+            }
+        }
+        OutputDirectory.check("--out", outDir, name -> name.equals(MANIFEST) || files.contains(name),
+                "this matrix does not write them: " + OWN_OUT);
     }
 
     /** Stems of the --old files that more than one --old has: the same in every shard, so names agree. */
@@ -163,7 +216,7 @@ final class MatrixCommand implements Callable<Integer> {
         refuseOptionsOtherThanMerge();
         Path[] inputs = merge.toArray(Path[]::new);
         // Before anything is read: --out DIR1 would replace shard 1's manifest with the merged one.
-        AtomicOutput.refuseInputs(outDir.resolve("manifest.json"), inputs);
+        AtomicOutput.refuseInputs(outDir.resolve(MANIFEST), inputs);
         ReleaseManifest.Target target = null;
         Path first = null;
         List<ReleaseManifest.Entry> all = new ArrayList<>();
@@ -197,13 +250,14 @@ final class MatrixCommand implements Callable<Integer> {
             }
         }
         refuseMissingShards(shards);
+        refuseOtherOutput(target, "merged", files);
         Files.createDirectories(outDir);
         Path[] notOver = sources.toArray(Path[]::new);
         for (int i = 0; i < all.size(); i++) {
             AtomicOutput.write(outDir.resolve(all.get(i).file()), patches.get(i), notOver);
         }
         all.sort(Comparator.comparing(ReleaseManifest.Entry::from));
-        new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve("manifest.json"),
+        new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve(MANIFEST),
                 notOver);
         Map<String, Object> r = summary("merged", all.size());
         r.put("merged_manifests", merge.size());
@@ -278,7 +332,7 @@ final class MatrixCommand implements Callable<Integer> {
 
     private Map<String, Object> summary(String shardName, int patches) {
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("manifest", outDir.resolve("manifest.json").toString());
+        r.put("manifest", outDir.resolve(MANIFEST).toString());
         r.put("shard", shardName);
         r.put("patches", patches);
         return r;

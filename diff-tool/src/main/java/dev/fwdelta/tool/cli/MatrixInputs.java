@@ -6,8 +6,8 @@ import dev.fwdelta.tool.image.FirmwareImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,12 +26,13 @@ final class MatrixInputs {
             + "--allow-move): make that one with fwdelta diff --allow-move";
 
     /**
-     * Returns when every one of {@code olds} is good; the first bad one is an exception that names
-     * it (an image that cannot be read keeps its I/O error, which names the path).
+     * Returns the SHA-256s (hex) of {@code olds}, in their order, when every one is good; the first
+     * bad one is an exception that names it (an image that cannot be read keeps its I/O error,
+     * which names the path).
      */
-    static void check(List<Path> olds, FirmwareImage newFile, ImageInputs images, long rawAddress,
-                      PrintWriter err) throws IOException {
-        Map<String, Path> seen = new HashMap<>();
+    static List<String> check(List<Path> olds, FirmwareImage newFile, ImageInputs images, long rawAddress,
+                              PrintWriter err) throws IOException {
+        Map<String, Path> seen = new LinkedHashMap<>();
         for (Path old : olds) {
             FirmwareImage oldFile;
             try {
@@ -47,6 +48,7 @@ final class MatrixInputs {
                         + earlier + ")");
             }
         }
+        return List.copyOf(seen.keySet());
     }
 
     /** The error with the --old it is about, unless the message names it already. */

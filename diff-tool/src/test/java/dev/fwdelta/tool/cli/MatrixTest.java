@@ -20,8 +20,10 @@ import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -309,6 +311,87 @@ class MatrixTest {
         assertEquals(ExitCodes.USAGE, run("matrix", "--merge", s1.resolve("manifest.json").toString(),
                 s2.resolve("manifest.json").toString(), "--out", dir.resolve("m").toString()));
         assertTrue(err.toString().contains("firmware_version (8, not 7)"), err.toString());
+    }
+
+    /** The inputs of buildTwoShards, as matrix options. */
+    private String[] twoOlds() {
+        return new String[] {"--new", dir.resolve("new.bin").toString(), "--old", dir.resolve("old1.bin").toString(),
+            "--old", dir.resolve("old2.bin").toString()};
+    }
+
+    /** The names and bytes of every file in {@code out}. */
+    private static Map<String, String> contents(Path out) throws Exception {
+        Map<String, String> files = new TreeMap<>();
+        try (var entries = Files.list(out)) {
+            for (Path p : entries.toList()) {
+                files.put(p.getFileName().toString(), HexFormat.of().formatHex(Files.readAllBytes(p)));
+            }
+        }
+        return files;
+    }
+
+    /**
+     * A shard's --out holding another shard's output (or another release's) is refused before
+     * anything is built, naming the directory and what differs; what it holds stays as it was.
+     * Shards of one release each need their own --out: they all write manifest.json.
+     */
+    @Test
+    void anOutHoldingAnotherMatrixIsRefused() throws Exception {
+        String[] shards = buildTwoShards();
+        Path s1 = Path.of(shards[0]).getParent();
+        var before = contents(s1);
+        assertEquals(ExitCodes.USAGE, run(concat(twoOlds(), "--out", s1.toString(), "--shard", "2/2")));
+        assertEquals(List.of("fwdelta: error: --out " + s1 + " holds the manifest.json of another matrix: shard (1/2, "
+                + "not 2/2): give each release, and each --shard of one, a new or empty --out (a run again into its "
+                + "own --out replaces its files) (see 'fwdelta matrix --help')"), err.toString().lines().toList());
+        assertEquals(before, contents(s1));
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run(concat(twoOlds(), "--out", s1.toString(), "--shard", "1/2",
+                "--firmware-version", "9")));
+        assertTrue(err.toString().startsWith("fwdelta: error: --out " + s1 + " holds the manifest.json of another "
+                + "matrix: firmware_version (0, not 9): "), err.toString());
+        assertEquals(before, contents(s1));
+        // the same build again into its own --out: its files are replaced, byte-identical
+        assertEquals(0, run(concat(twoOlds(), "--out", s1.toString(), "--shard", "1/2")), err.toString());
+        assertEquals(before, contents(s1));
+    }
+
+    /** An --out holding files this run would not write (no manifest among them) is refused, naming them. */
+    @Test
+    void anOutHoldingOtherFilesIsRefused() throws Exception {
+        String[] shards = buildTwoShards();
+        Path s2 = Path.of(shards[1]).getParent();
+        Path out = Files.createDirectory(dir.resolve("release"));
+        Files.writeString(out.resolve("notes.txt"), "v5 release notes\n");
+        assertEquals(ExitCodes.USAGE, run("matrix", "--merge", shards[0], shards[1], "--out", out.toString()));
+        assertTrue(err.toString().startsWith("fwdelta: error: --out " + out + " holds notes.txt: "), err.toString());
+        Files.delete(Path.of(shards[1]));
+        for (Path target : List.of(s2, out)) {
+            err.getBuffer().setLength(0);
+            var before = contents(target);
+            assertEquals(ExitCodes.USAGE, run(concat(twoOlds(), "--out", target.toString(), "--shard", "1/2")));
+            String held = target == out ? "notes.txt" : "old2-to-new.fwd";
+            assertEquals(List.of("fwdelta: error: --out " + target + " holds " + held + ": this matrix does not write "
+                    + "them: give each release, and each --shard of one, a new or empty --out (a run again into its "
+                    + "own --out replaces its files) (see 'fwdelta matrix --help')"), err.toString().lines().toList());
+            assertEquals(before, contents(target));
+        }
+        assertEquals(ExitCodes.IO_ERROR, run(concat(twoOlds(), "--out", dir.resolve("no").resolve("out").toString())));
+        assertFalse(Files.exists(dir.resolve("no")), "--out's parent made");
+    }
+
+    /** A merge again into its own --out replaces its files; into a shard's output it is refused. */
+    @Test
+    void aMergeAgainIntoItsOwnOutIsTaken() throws Exception {
+        String[] shards = buildTwoShards();
+        Path merged = dir.resolve("merged");
+        assertEquals(0, run("matrix", "--merge", shards[0], shards[1], "--out", merged.toString()), err.toString());
+        var before = contents(merged);
+        assertEquals(0, run("matrix", "--merge", shards[1], shards[0], "--out", merged.toString()), err.toString());
+        assertEquals(before, contents(merged));
+        assertEquals(ExitCodes.USAGE, run(concat(twoOlds(), "--out", merged.toString())));
+        assertTrue(err.toString().contains(" holds the manifest.json of another matrix: shard (merged, not 1/1)"),
+                err.toString());
     }
 
     private static String[] concat(String[] a, String... b) {
