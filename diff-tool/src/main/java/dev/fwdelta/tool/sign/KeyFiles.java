@@ -15,7 +15,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
@@ -214,12 +213,17 @@ public final class KeyFiles {
         if (Files.exists(path)) {
             throw new FileAlreadyExistsException(path.toString());
         }
-        if (secret) {
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(path, text.toString(), StandardCharsets.US_ASCII);
-        } else {
-            Files.writeString(path, text.toString(), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+        // Written beside its name and renamed to it whole, never over a file there: a run that
+        // dies half way (a full disk, a file size limit, a kill) leaves no empty or partial key
+        // at the name, which every later keygen would refuse. "rw-rw-rw-" is what a file made
+        // without permissions gets (the umask applies to both).
+        Path temp = Files.createTempFile(path.toAbsolutePath().getParent(), "." + path.getFileName() + ".", ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(secret ? "rw-------" : "rw-rw-rw-")));
+        try {
+            Files.writeString(temp, text.toString(), StandardCharsets.US_ASCII);
+            Files.move(temp, path);
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 }

@@ -27,7 +27,21 @@ final class ChildCli {
 
     /** The command line in a child JVM started with these options besides the defaults here. */
     static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return run(List.of(), jvmOptions, args);
+    }
+
+    /**
+     * The command line in a child JVM that may not write a byte to any file (POSIX sh's
+     * {@code ulimit -f 0}): its first write kills it, as a full disk or a kill stops a run half way.
+     */
+    static Result runWithoutFileSpace(String... args) throws IOException, InterruptedException {
+        return run(List.of("sh", "-c", "ulimit -f 0 && exec \"$0\" \"$@\""), List.of("-Xmx256m"), args);
+    }
+
+    private static Result run(List<String> launcher, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),

@@ -261,6 +261,22 @@ class CliTest {
     }
 
     /** An existing public key file stops keygen before it writes the private key beside it. */
+    /**
+     * keygen writes each key file beside its name and renames it whole: a run killed at its first
+     * write (here by a file size limit of 0) leaves no empty KEY.pem that every later keygen would
+     * refuse as existing.
+     */
+    @Test
+    void aKeygenStoppedHalfWayLeavesNoKeyFile() throws Exception {
+        Path key = dir.resolve("release.pem");
+        ChildCli.Result r = ChildCli.runWithoutFileSpace("keygen", "-o", key.toString());
+        assertNotEquals(0, r.exit(), r.err());
+        assertFalse(Files.exists(key), "a partial private key was left at its name");
+        assertFalse(Files.exists(dir.resolve("release.pub.pem")));
+        assertEquals(0, run("keygen", "-o", key.toString()), err.toString());
+        assertTrue(Files.readString(key).startsWith("-----BEGIN PRIVATE KEY-----"));
+    }
+
     @Test
     void keygenWritesNothingWhenThePublicKeyFileExists() throws Exception {
         Path key = dir.resolve("rel.pem");
