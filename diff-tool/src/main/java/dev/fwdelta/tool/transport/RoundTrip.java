@@ -44,10 +44,6 @@ final class RoundTrip {
         return measured() ? smoothed + 4 * variation : INITIAL_MS;
     }
 
-    double smoothedMs() {
-        return measured() ? smoothed : INITIAL_MS;
-    }
-
     /** How long to wait for an answer after the last write before sending again. */
     long timeoutMs() {
         if (!measured()) {

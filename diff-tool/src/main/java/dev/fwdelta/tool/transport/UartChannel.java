@@ -85,9 +85,16 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
      * silence ends in a lost link it was no noise of the line, and the sizer goes back to it.
      */
     private FrameSizer beforeSilence;
-    /** The offset of the last go-back and when its first frame was written again (0: not yet). */
+    /** The offset of the last go-back under go-back-N (-1: none since the last answer that moved past it). */
     private long goBackOffset = -1;
-    private long goBackResentNs;
+    /**
+     * Go-back-N: answers owed for the DATA frames written (the device answers each frame it reads,
+     * in order), and how many of those answer frames written before the last go-back. Both are
+     * kept on the sending thread: {@link FrameReader}'s thread only decodes frames, and every
+     * answer is handled by {@link #handle} here, so no count is shared between threads.
+     */
+    private long owed;
+    private long staleAnswers;
     private long lastWriteNs;
     private long lastHeardNs;
     private long beginLatencyMs;
@@ -230,6 +237,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 sentEnd = from;
                 beforeSilence = null;
                 goBackOffset = -1;
+                owed = 0;
+                staleAnswers = 0;
                 inFlight.clear();
                 board.clear();
                 lastHeardNs = System.nanoTime();
@@ -270,6 +279,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         lostFirstInFlight(true);
         goBack(acked);
         goBackOffset = -1;
+        owed = 0; // the answers given up on: any that still comes is taken as new
+        staleAnswers = 0;
         return acked;
     }
 
@@ -432,11 +443,14 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 + " (it lost the transfer)");
     }
 
-    /** The device expects the patch from {@code offset} again (restart, or DONE too early). */
+    /**
+     * The device expects the patch from {@code offset} again (restart, or DONE too early). Under
+     * go-back-N this is a go-back as any other: the frames written before it draw NAKs at the
+     * offset, which are old news.
+     */
     private void restartAt(long offset) {
         acked = offset;
         goBack(offset);
-        goBackOffset = -1;
         board.clear();
     }
 
@@ -470,8 +484,28 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
     }
 
-    /** ACK or NAK under go-back-N. */
+    /**
+     * ACK or NAK under go-back-N: the acknowledged offset moves on, or the host goes back, once per
+     * gap. Every frame written after a lost one draws a NAK for the same offset; the device answers
+     * in order, so the answers still owed when the host went back answer frames written before:
+     * a NAK at that offset among them is old news, and the first one after them says a frame
+     * sent again was lost too (counted, not timed: answers that come back quickly are no reason
+     * to wait for a timeout).
+     */
     private void handleGoBackN(Frame f, long now) throws IOException {
+        if (f.type() == FrameType.RESULT) {
+            throw refused(f);
+        }
+        if (f.type() != FrameType.ACK && f.type() != FrameType.NAK) {
+            return; // INFO or READY of an earlier attempt
+        }
+        boolean stale = staleAnswers > 0;
+        if (stale) {
+            staleAnswers--;
+        }
+        if (owed > 0) {
+            owed--;
+        }
         byte[] p = f.payload();
         switch (f.type()) {
             case ACK -> {
@@ -502,17 +536,13 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 if (off >= next) {
                     return; // nothing sent after it
                 }
-                // Every frame that follows a lost one draws a NAK for the same offset. Those that
-                // were written before the go-back are old news; one that comes later than a round
-                // trip after the offset was sent again says the resent frame was lost too.
-                if (off == goBackOffset && (goBackResentNs == 0 || now - goBackResentNs < staleNakNs())) {
-                    return;
+                if (off == goBackOffset && stale) {
+                    return; // answers a frame written before the go-back to this offset
                 }
                 lostFirstInFlight(p.length < 5 || p[4] != UartDevice.NAK_CUT);
                 goBack(off);
             }
-            case RESULT -> throw refused(f);
-            default -> { } // INFO or READY of an earlier attempt
+            default -> { }
         }
     }
 
@@ -525,10 +555,6 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (lineError) {
             sizer.lost(first != null ? (int) first[3] : sizer.payload());
         }
-    }
-
-    private long staleNakNs() {
-        return (long) ((rtt.smoothedMs() * 1.5 + 5) * 1_000_000);
     }
 
     private void acknowledged(long offset, long now) {
@@ -547,13 +573,17 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (goBackOffset >= 0 && acked > goBackOffset) {
             goBackOffset = -1;
         }
+        if (acked >= next) {
+            owed = 0; // every frame written is applied: no answer is owed (one was lost on the line)
+            staleAnswers = 0;
+        }
     }
 
     private void goBack(long offset) {
         counters.goBacks++;
         next = offset;
         goBackOffset = offset;
-        goBackResentNs = 0;
+        staleAnswers = owed; // the answers still owed are for frames written before this go-back
         inFlight.removeIf(e -> e[0] > offset);
     }
 
@@ -757,13 +787,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         counters.dataFrames++;
         long now = System.nanoTime();
         lastWriteNs = now;
-        if (next == goBackOffset && goBackResentNs == 0) {
-            goBackResentNs = now;
-        }
         if (holdBytes > 0) {
             board.wrote(next, next + n, now);
         } else {
             inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n});
+            owed++;
         }
         next += n;
         sentUpTo = Math.max(sentUpTo, next);

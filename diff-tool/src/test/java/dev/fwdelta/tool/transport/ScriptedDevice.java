@@ -15,7 +15,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The device end of the line, scripted: each frame the host writes is answered at once (no
- * thread), its answer waiting for the host's next read.
+ * thread), its answer waiting for the host's next read. {@link #inLockstep} makes each write
+ * return only once the host's reader has taken the answer, as a device answering faster than the
+ * host writes its next frame.
  */
 final class ScriptedDevice implements Link {
     /** How the scripted device answers: a frame for each frame it gets, or null for none. */
@@ -34,6 +36,11 @@ final class ScriptedDevice implements Link {
      * then ends by its limit of lost links, and the test fails on its message instead of hanging.
      */
     static final int DEAD_AFTER_DATA_FRAMES = 20_000;
+    /** How long a write in lockstep waits for the host's reader before the test fails. */
+    private static final long LOCKSTEP_LIMIT_MS = 10_000;
+    private boolean lockstep;
+    /** Answers queued for the host. */
+    private long answers;
     private int seq;
     long expected;
     /** The end of the patch bytes the host has sent. */
@@ -60,7 +67,19 @@ final class ScriptedDevice implements Link {
         Frame a = dataFrames > DEAD_AFTER_DATA_FRAMES ? null : script.answer(f, this);
         if (a != null) {
             toHost.add(new Frame(a.type(), seq++ & 0xFF, a.payload()).encode());
+            answers++;
         }
+    }
+
+    /**
+     * From now on the host's reader has decoded the answer to each frame by the time the write
+     * of that frame returns: the host reads it before it chooses its next frame, as the web
+     * page's in-memory channel does, so counts of frames sent again do not depend on how the
+     * reader thread is scheduled.
+     */
+    ScriptedDevice inLockstep() {
+        lockstep = true;
+        return this;
     }
 
     /** The offset of a DATA frame. */
@@ -119,6 +138,9 @@ final class ScriptedDevice implements Link {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         decoder.push(b, off, len);
+        if (lockstep) {
+            fromDevice.awaitRead(answers, LOCKSTEP_LIMIT_MS);
+        }
     }
 
     @Override
