@@ -43,6 +43,8 @@ final class ScriptedDevice implements Link {
     private long answers;
     private int seq;
     long expected;
+    /** The patch length the last BEGIN announced. */
+    long total;
     /** The end of the patch bytes the host has sent. */
     long sentEnd;
     int begins;
@@ -92,7 +94,7 @@ final class ScriptedDevice implements Link {
         return offsetOf(data) + data.payload().length - 4;
     }
 
-    /** What an honest device with no hold ring for gaps answers. */
+    /** What an honest device with no hold ring for gaps answers; DONE before every byte arrived draws NAK(expected, 1). */
     Frame honest(Frame f) {
         switch (f.type()) {
             case HELLO -> {
@@ -110,6 +112,7 @@ final class ScriptedDevice implements Link {
             case BEGIN -> {
                 expected = 0;
                 sentEnd = 0;
+                total = LittleEndian.u32(f.payload(), 0);
                 return offset(FrameType.READY, 0);
             }
             case DATA -> {
@@ -121,6 +124,9 @@ final class ScriptedDevice implements Link {
                 return offset(FrameType.ACK, expected);
             }
             case DONE -> {
+                if (expected < total) {
+                    return nak(expected, UartDevice.NAK_GAP); // DONE early (docs/PROTOCOL.md)
+                }
                 byte[] p = {0, 0, 'o', 'k'};
                 return new Frame(FrameType.RESULT, 0, p);
             }
