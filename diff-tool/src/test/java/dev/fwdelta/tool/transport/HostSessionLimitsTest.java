@@ -165,6 +165,19 @@ class HostSessionLimitsTest {
         assertEquals(1, gbn.begins);
     }
 
+    /**
+     * The frame bound counts frames as they are written; their answers are read later, by the
+     * reader's thread, a window of them still on the line. So that frames whose ACKs are merely
+     * unread never end a transfer still moving, the bound exceeds the most frames a window holds:
+     * the largest window in the least frames, and one short last frame of the patch.
+     */
+    @Test
+    void theFrameBoundExceedsTheMostFramesAWindowHolds() {
+        long mostInWindow = UartChannel.MAX_WINDOW_BYTES / FrameSizer.MIN_PAYLOAD + 1;
+        assertTrue(HostSession.MAX_FRAMES_WITHOUT_PROGRESS > mostInWindow,
+                "bound " + HostSession.MAX_FRAMES_WITHOUT_PROGRESS + ", a window holds up to " + mostInWindow + " frames");
+    }
+
     @Test
     void theFrameBoundStartsAgainWheneverTheAcknowledgedOffsetGrowsUnderSelectiveRepeat() throws Exception {
         // The line breaks the first BROKEN frames after each growth of the acknowledged offset,
