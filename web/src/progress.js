@@ -3,7 +3,7 @@
 // ProgressGuard, with the same rule and words.
 
 /** Data frames a transfer may send without the acknowledged offset growing: HostSession.MAX_FRAMES_WITHOUT_PROGRESS. */
-export const MAX_FRAMES_WITHOUT_PROGRESS = 1000;
+export const MAX_FRAMES_WITHOUT_PROGRESS = 4096;
 
 /**
  * Lost links and restarts count against one limit, and the count starts again whenever the

@@ -149,14 +149,14 @@ test('the frame bound starts again whenever the acknowledged offset grows (selec
   // HostSessionLimitsTest's device: the line breaks the first `broken` frames after each growth
   // of the acknowledged offset, for `growths` growths. The page sends more DATA frames than the
   // bound allows without growth, but never that many between two growths.
-  const broken = 2;
-  const growths = 400;
+  const broken = 9;
+  const growths = 420;
   assert.ok(growths * (broken + 1) > MAX_FRAMES_WITHOUT_PROGRESS);
   let grown = 0;
   let brokenSinceGrowth = 0;
   const d = new ScriptedDevice({
     selectiveRepeat: true,
-    limits: { data: 5000 },
+    limits: { data: 10000 },
     script: (f, dev) => {
       if (f.type !== FrameType.DATA || grown >= growths) return undefined;
       if (brokenSinceGrowth < broken) {

@@ -58,18 +58,18 @@ public final class HostSession {
     }
 
     /**
-     * Data frames a transfer may send without the acknowledged offset growing. Far more than a
-     * window of the least frames, so that on a line that breaks most frames the one at the
-     * acknowledged offset gets through long before; a device that answers every frame without
-     * taking one is given up on. It must exceed the most frames a window holds (the largest
-     * window in the least frames, and the patch's short last frame): frames count as they are
-     * written, and their answers are read later (a window of them on the line, read by
-     * UartChannel's reader between frames), so a bound below a window would end a transfer still
-     * moving before the ACKs of its frames are read. Counting only answered frames instead would
-     * need each channel to count its unanswered ones; tests pass a smaller bound only to devices
-     * that never move on.
+     * Data frames a transfer may send without the acknowledged offset growing: a device that
+     * answers every frame without taking one is given up on. At least eight times the most frames
+     * a window holds (the largest window in the least frames, and the patch's short last frame):
+     * frames count as they are written and their answers are read later, so one frame lost at the
+     * acknowledged offset can cost two windows before its resend's ACK is read (the window on the
+     * line when its NAK is read, then the window behind the resend); eight let it be lost three
+     * times in a row, on the very lines whose errors shrank the frames to the least, and a bound
+     * below one window would end a transfer still moving. Counting only answered frames instead
+     * would need each channel to count its unanswered ones; tests pass a smaller bound only to
+     * devices that never move on.
      */
-    public static final long MAX_FRAMES_WITHOUT_PROGRESS = 1000;
+    public static final long MAX_FRAMES_WITHOUT_PROGRESS = 4096;
 
     private final Channel channel;
     private final Progress progress;
