@@ -4,6 +4,7 @@ package dev.fwdelta.server;
 import java.sql.Statement;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,7 +25,8 @@ final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final boolean sqlite;
 
-    Database(String jdbcUrl, String user, String password) {
+    /** Opens the pool (its first connection: {@link DatabaseUnreachableException} when refused) and migrates. */
+    Database(String jdbcUrl, String user, String password) throws DatabaseUnreachableException {
         sqlite = jdbcUrl.startsWith(SQLITE);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
@@ -41,7 +43,11 @@ final class Database implements AutoCloseable {
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         }
         config.setPoolName("fwdelta-db");
-        pool = new HikariDataSource(config);
+        try {
+            pool = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new DatabaseUnreachableException(jdbcUrl, e);
+        }
         if (sqlite) {
             // Readers do not wait for the writer (WAL): set once per database file, outside a transaction.
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {

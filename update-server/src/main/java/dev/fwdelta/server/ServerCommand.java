@@ -94,7 +94,7 @@ final class ServerCommand implements Callable<Integer> {
                 provisioningTokenHash());
         try (OtaServer server = OtaServer.start(s)) {
             spec.commandLine().getErr().printf("fwdelta server on %s://%s:%d (database %s, artifacts %s)%n",
-                    tlsKeystore == null ? "http" : "https", host, tlsKeystore == null ? server.port() : port, url.replaceAll("password=[^&]*", "password=*"),
+                    tlsKeystore == null ? "http" : "https", host, tlsKeystore == null ? server.port() : port, DatabaseUnreachableException.withoutPassword(url),
                     artifacts);
             spec.commandLine().getErr().flush();
             new CountDownLatch(1).await(); // until the process is stopped
@@ -108,7 +108,7 @@ final class ServerCommand implements Callable<Integer> {
             DriverManager.getDriver(url);
         } catch (SQLException e) {
             throw new IllegalArgumentException("--db: no database driver of this server takes '"
-                    + url.replaceAll("password=[^&]*", "password=*")
+                    + DatabaseUnreachableException.withoutPassword(url)
                     + "' (it has jdbc:postgresql://HOST/DB and jdbc:sqlite:FILE)");
         }
     }
