@@ -81,10 +81,9 @@ final class ServerCommand implements Callable<Integer> {
             checkDriver(db);
         }
         String token = AdminToken.read(adminTokenFile);
-        if (token == null) {
+        boolean madeUp = token == null;
+        if (madeUp) {
             token = AdminToken.generate();
-            spec.commandLine().getErr().println("admin token (shown once; set " + AdminToken.ENV + " for clients): "
-                    + token);
         }
         String url = db != null ? db : "jdbc:sqlite:" + data.resolve("fwdelta.db");
         Path artifacts = store != null ? store : data.resolve("artifacts");
@@ -96,6 +95,12 @@ final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("fwdelta server on %s://%s:%d (database %s, artifacts %s)%n",
                     tlsKeystore == null ? "http" : "https", host, tlsKeystore == null ? server.port() : port, DatabaseUnreachableException.withoutPassword(url),
                     artifacts);
+            if (madeUp) {
+                // Only now: a start that fails prints its error alone, and the token of a server that
+                // never ran would be no use to anyone.
+                spec.commandLine().getErr().println("admin token (shown once; set " + AdminToken.ENV
+                        + " for clients): " + token);
+            }
             spec.commandLine().getErr().flush();
             new CountDownLatch(1).await(); // until the process is stopped
         }

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,13 +59,8 @@ class ServerPortTest {
         Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = busy.getLocalPort();
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-cp",
-                    System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                    ServerMain.class.getName(), "server", "--port", Integer.toString(port),
+            Process p = ServerProcess.start(dir, "server", "--port", Integer.toString(port),
                     "--data", dir.resolve("data").toString(), "--admin-token-file", token.toString());
-            Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
-                    .redirectError(dir.resolve("err").toFile()).start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "no exit in 120 s");
             String err = Files.readString(dir.resolve("err"));
             assertEquals(5, p.exitValue(), err);

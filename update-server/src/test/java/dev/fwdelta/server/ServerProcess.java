@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An update-server command in a process of its own, as a user runs it: its standard output and
+ * error go to files in {@code dir} ({@code out}, {@code err}), so that a test sees all of them, what
+ * a library logs to System.err included. FWDELTA_ADMIN_TOKEN is not passed on.
+ */
+final class ServerProcess {
+    private ServerProcess() {}
+
+    static Process start(Path dir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                ServerMain.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        pb.environment().remove(AdminToken.ENV);
+        return pb.start();
+    }
+}
