@@ -106,7 +106,7 @@ class DownloadHashTest {
     }
 
     /** Where the header's signature (its 64 bytes, docs/FORMAT.md 1) begins in a signed patch. */
-    private static int signatureByte(byte[] patch) throws PatchException {
+    static int signatureByte(byte[] patch) throws PatchException {
         PatchHeader h = PatchHeader.parse(Arrays.copyOf(patch, Limits.HEADER_SIZE));
         byte[] sig = h.signature().signature();
         for (int at = 0; at + sig.length <= h.size(); at++) {
