@@ -36,11 +36,10 @@ final class ArtifactStore {
 
     /**
      * Streams an upload into the store. It is kept only when it is at most {@code maxBytes} long and
-     * hashes to {@code sha}; otherwise nothing is left behind. Returns its size.
+     * hashes to {@code sha}; otherwise nothing is left behind, not even its directory. Returns its size.
      */
     long put(String sha, InputStream in, long maxBytes) throws IOException {
         Path target = path(sha);
-        Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(root, "upload-", ".part");
         try {
             MessageDigest md = sha256();
@@ -59,6 +58,8 @@ final class ArtifactStore {
             if (!got.equals(sha)) {
                 throw HttpError.badRequest("upload hashes to " + got + ", not to the name " + sha);
             }
+            // Its ab/ directory only now: a refused upload leaves no empty directory behind either.
+            Files.createDirectories(target.getParent());
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return n;
         } finally {
