@@ -88,7 +88,7 @@ final class ServerCommand implements Callable<Integer> {
         String url = db != null ? db : "jdbc:sqlite:" + data.resolve("fwdelta.db");
         Path artifacts = store != null ? store : data.resolve("artifacts");
         OtaServer.Settings s = new OtaServer.Settings(host, port, url, dbUser,
-                dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv), artifacts, AdminToken.hash(token),
+                dbPasswordEnv == null ? null : variable("--db-password-env", dbPasswordEnv), artifacts, AdminToken.hash(token),
                 maxUpload, artifactBaseUrl, tlsKeystore, tlsKeystore == null ? null : System.getenv(tlsPasswordEnv), web,
                 provisioningTokenHash());
         try (OtaServer server = OtaServer.start(s)) {
@@ -122,11 +122,19 @@ final class ServerCommand implements Callable<Integer> {
         if (provisioningTokenEnv == null) {
             return null;
         }
-        String t = System.getenv(provisioningTokenEnv);
-        if (t == null || t.isBlank()) {
-            throw new IllegalArgumentException("--provisioning-token-env: " + provisioningTokenEnv + " is not set");
+        return Credentials.hash(variable("--provisioning-token-env", provisioningTokenEnv).strip());
+    }
+
+    /**
+     * The value of the environment variable an option names: one that is not set (or blank) is a
+     * usage error naming both, before anything is created, rather than a secret silently missing.
+     */
+    private static String variable(String option, String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(option + ": " + name + " is not set");
         }
-        return Credentials.hash(t.strip());
+        return value;
     }
 
     @Command(name = "add-device", mixinStandardHelpOptions = true,

@@ -2,15 +2,23 @@
 package dev.fwdelta.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A usage error in the server jar's commands is one {@code fwdelta: error:} line saying where the
  * usage is, as in the release tool's (diff-tool's Main.usageError): not the whole usage.
  */
 class ServerUsageErrorTest {
+    @TempDir
+    Path dir;
+
     @Test
     void aMissingOptionIsOneLine() {
         Fleet.Run r = Fleet.cli("release", "publish", "--image", "x");
@@ -37,5 +45,24 @@ class ServerUsageErrorTest {
             assertEquals(1, r.err().strip().lines().count(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("fwdelta: error: "), r.err());
         }
+    }
+
+    /**
+     * {@code --db-password-env VAR} with VAR not set is a usage error naming both, before anything
+     * is created: not a login without a password that the database then refuses for another reason.
+     */
+    @Test
+    void aDatabasePasswordVariableThatIsNotSetIsAUsageError() throws Exception {
+        String unset = "FWDELTA_TEST_DB_PASSWORD_NOT_SET";
+        assertNull(System.getenv(unset), unset + " must not be set for this test");
+        Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
+        Path store = dir.resolve("store");
+        Fleet.Run r = Fleet.cli("server", "--port", "0", "--db", "jdbc:postgresql://127.0.0.1:1/fwdelta",
+                "--db-user", "fwdelta", "--db-password-env", unset, "--store", store.toString(),
+                "--admin-token-file", token.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("fwdelta: error: --db-password-env: " + unset + " is not set (see 'fwdelta server --help')",
+                r.err().strip());
+        assertFalse(Files.exists(store), "a failed start created " + store);
     }
 }
