@@ -80,6 +80,9 @@ final class ServerCommand implements Callable<Integer> {
         if (db != null) {
             checkDriver(db);
         }
+        if (dbPasswordEnv != null && dbUser == null) { // the pool sends a password only with a user: it would be ignored
+            throw new IllegalArgumentException("--db-password-env needs --db-user (the user whose password it holds)");
+        }
         String token = AdminToken.read(adminTokenFile);
         boolean madeUp = token == null;
         if (madeUp) {

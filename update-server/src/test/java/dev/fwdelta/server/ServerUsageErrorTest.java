@@ -65,4 +65,17 @@ class ServerUsageErrorTest {
                 r.err().strip());
         assertFalse(Files.exists(store), "a failed start created " + store);
     }
+
+    /** A password without a user was dropped without a word: the server then logged in without one. */
+    @Test
+    void aDatabasePasswordWithoutAUserIsAUsageError() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
+        Path store = dir.resolve("store");
+        Fleet.Run r = Fleet.cli("server", "--port", "0", "--db", "jdbc:postgresql://127.0.0.1:1/fwdelta",
+                "--db-password-env", "PATH", "--store", store.toString(), "--admin-token-file", token.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("fwdelta: error: --db-password-env needs --db-user (the user whose password it holds)"
+                + " (see 'fwdelta server --help')", r.err().strip());
+        assertFalse(Files.exists(store), "a failed start created " + store);
+    }
 }
