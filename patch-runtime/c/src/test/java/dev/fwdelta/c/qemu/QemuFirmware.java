@@ -32,9 +32,9 @@ final class QemuFirmware {
 
     /**
      * Bounds of the stack high-water marks the firmware logs (startup.c paints the stack; README
-     * "Figures" here): the application's 8 KiB stack may use 6 KiB during an update (4,920 bytes
-     * measured, with the Ed25519 check), the bootloader's 4 KiB 1.5 KiB during an install (940
-     * measured). A mark above its bound fails the test before the stack can run into .bss, which
+     * "Figures" here, which states the measured marks): the application's 8 KiB stack may use 6 KiB
+     * during an update (the Ed25519 check is its deepest), the bootloader's 4 KiB 1.5 KiB during an
+     * install. A mark above its bound fails the test before the stack can run into .bss, which
      * app.ld and boot.ld put right below it; an overflow reads as the whole stack used.
      */
     static final int APP_STACK_BOUND = 6144;
