@@ -470,32 +470,33 @@ static const uint32_t K[64] = {
 #define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
 #define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 
-static uint32_t be32(const uint8_t *p) {
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | p[3];
-}
-
 #if defined(FWD_SMALL_CODE) && FWD_SMALL_CODE
 
-static void sha256_block(uint32_t h[8], const uint8_t *p) {
-    uint32_t w[64];
+/*
+ * w: the block as sixteen big-endian words. The message schedule rolls in place: W[t] replaces
+ * W[t - 16] in w[t & 15], from W[t - 15], W[t - 7] and W[t - 2] at (t + 1), (t + 9) and (t + 14) & 15.
+ */
+static void sha256_block(uint32_t h[8], uint32_t w[16]) {
     uint32_t a, b, c, d, e, f, g, hh;
-    int i;
-    for (i = 0; i < 16; i++) {
-        w[i] = be32(p + 4 * i);
-    }
-    for (i = 16; i < 64; i++) {
-        w[i] = w[i - 16] + SMALL_S0(w[i - 15]) + w[i - 7] + SMALL_S1(w[i - 2]);
-    }
+    unsigned i;
     a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; hh = h[7];
     for (i = 0; i < 64; i++) {
-        uint32_t t1 = hh + BIG_S1(e) + CH(e, f, g) + K[i] + w[i];
-        uint32_t t2 = BIG_S0(a) + MAJ(a, b, c);
+        uint32_t t1, t2;
+        if (i >= 16) {
+            w[i & 15] += SMALL_S0(w[(i + 1) & 15]) + w[(i + 9) & 15] + SMALL_S1(w[(i + 14) & 15]);
+        }
+        t1 = hh + BIG_S1(e) + CH(e, f, g) + K[i] + w[i & 15];
+        t2 = BIG_S0(a) + MAJ(a, b, c);
         hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
     }
     h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
 #else
+
+static uint32_t be32(const uint8_t *p) {
+    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | p[3];
+}
 
 /*
  * Sixteen rounds a loop, the eight working variables renamed instead of moved, only the last
@@ -562,9 +563,10 @@ void fwd_sha256_update(fwd_sha256 *s, const uint8_t *b, size_t len) {
     size_t i;
     s->bytes += len;
     for (i = 0; i < len; i++) {
-        s->block[s->fill++] = b[i];
-        if (s->fill == 64u) {
-            sha256_block(s->h, s->block);
+        uint32_t *word = &s->block.words[s->fill / 4u];
+        *word = *word << 8 | b[i];
+        if (++s->fill == 64u) {
+            sha256_block(s->h, s->block.words);
             s->fill = 0;
         }
     }
@@ -576,21 +578,21 @@ void fwd_sha256_update(fwd_sha256 *s, const uint8_t *b, size_t len) {
     s->bytes += len;
     if (s->fill > 0) {
         size_t take = 64u - s->fill < len ? 64u - s->fill : len;
-        memcpy(s->block + s->fill, b, take);
+        memcpy(s->block.bytes + s->fill, b, take);
         s->fill += (uint32_t) take;
         b += take;
         len -= take;
         if (s->fill < 64u) {
             return;
         }
-        sha256_block(s->h, s->block);
+        sha256_block(s->h, s->block.bytes);
         s->fill = 0;
     }
     /* whole blocks straight from the caller's bytes: no copy */
     for (; len >= 64u; b += 64, len -= 64u) {
         sha256_block(s->h, b);
     }
-    memcpy(s->block, b, len);
+    memcpy(s->block.bytes, b, len);
     s->fill = (uint32_t) len;
 }
 

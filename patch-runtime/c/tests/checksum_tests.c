@@ -87,6 +87,34 @@ int main(void) {
     fwd_sha256_update(&s, data, DATA);
     fwd_sha256_final(&s, d);
     EXPECT(memcmp(d, data_sha, 32) == 0, "SHA-256 of 4 KiB");
+    {
+        /* the SHA-256 of the digests of data's first 0..130 bytes (each padding case, one to three
+           blocks; Python's hashlib), each prefix hashed in pieces of 1 to 67 bytes, which must agree */
+        static const uint8_t prefixes_sha[32] = {
+            0xb3, 0xd3, 0x1a, 0xa6, 0xb4, 0xf0, 0x81, 0x0c, 0xff, 0x11, 0xdc, 0x15, 0xfd, 0x10, 0x17, 0xd7,
+            0xba, 0x04, 0x7a, 0xd1, 0x0e, 0x75, 0x7b, 0x0e, 0x36, 0xed, 0x68, 0x89, 0x7e, 0x6d, 0x18, 0x51
+        };
+        fwd_sha256 outer;
+        size_t n;
+        int pieces_same = 1;
+        fwd_sha256_init(&outer);
+        for (n = 0; n <= 130; n++) {
+            uint8_t first[32];
+            for (piece = 1; piece <= 67; piece++) {
+                size_t at;
+                fwd_sha256_init(&s);
+                for (at = 0; at < n; at += piece) {
+                    fwd_sha256_update(&s, data + at, n - at < piece ? n - at : piece);
+                }
+                fwd_sha256_final(&s, piece == 1 ? first : d);
+                pieces_same &= piece == 1 || memcmp(d, first, 32) == 0;
+            }
+            fwd_sha256_update(&outer, first, 32);
+        }
+        fwd_sha256_final(&outer, d);
+        EXPECT(pieces_same, "SHA-256 of each prefix in pieces of 1..67 bytes is the same");
+        EXPECT(memcmp(d, prefixes_sha, 32) == 0, "SHA-256 of the digests of the prefixes of 0..130 bytes");
+    }
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

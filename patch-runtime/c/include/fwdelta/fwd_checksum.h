@@ -18,7 +18,12 @@ uint32_t fwd_crc32_mpeg2_update(uint32_t crc, const uint8_t *b, size_t len);
 typedef struct {
     uint32_t h[8];
     uint64_t bytes;
-    uint8_t block[64];
+    /* the block being filled: bytes, or in the small code (FWD_SMALL_CODE, fwd_checksum.c)
+       big-endian words a byte is shifted into, where the message schedule then rolls */
+    union {
+        uint8_t bytes[64];
+        uint32_t words[16];
+    } block;
     uint32_t fill;
 } fwd_sha256;
 
