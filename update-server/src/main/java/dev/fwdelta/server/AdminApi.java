@@ -85,7 +85,8 @@ final class AdminApi {
     }
 
     /**
-     * PUT /admin/artifacts/{sha}: stores the body if it hashes to the name and fits the upload limit.
+     * PUT /admin/artifacts/{sha}: stores the body if it hashes to the name and fits the upload limit;
+     * a body cut short or badly chunked is 400.
      * The same artifact uploaded twice at once (two publishes, two instances) is one file and one row.
      */
     void putArtifact(Context ctx) throws Exception {
@@ -94,7 +95,8 @@ final class AdminApi {
         if (declared > maxUpload) {
             throw new HttpError(413, "upload is larger than the limit of " + maxUpload + " bytes");
         }
-        long size = store.put(sha, ctx.bodyInputStream(), maxUpload);
+        // A body that cannot be read is the client's 400; the store's own write failures stay 500s.
+        long size = store.put(sha, new RequestBodyStream(ctx.bodyInputStream()), maxUpload);
         db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO artifacts (sha, size) VALUES (?, ?) ON CONFLICT (sha) DO NOTHING")) {

@@ -44,7 +44,7 @@ final class FormBody {
             // One byte past the limit tells a body at the limit from a longer one.
             body = ctx.req().getInputStream().readNBytes(maxBytes + 1);
         } catch (IOException e) {
-            throw HttpError.badRequest("request body could not be read: " + e.getMessage());
+            throw HttpError.unreadableBody(e);
         }
         if (body.length > maxBytes) {
             throw tooLarge;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -23,5 +24,14 @@ final class HttpError extends RuntimeException {
 
     static HttpError badRequest(String message) {
         return new HttpError(400, message);
+    }
+
+    /**
+     * 400 for a request body that could not be read (cut short, a malformed chunk): one wording for
+     * forms and uploads alike, on one line whatever Jetty's message holds.
+     */
+    static HttpError unreadableBody(IOException failure) {
+        String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return badRequest("request body could not be read: " + why.strip().replaceAll("[\\r\\n]+", " "));
     }
 }

@@ -238,10 +238,41 @@ class OtaServerBadInputTest {
     }
 
     private String raw(String request) throws IOException {
+        return raw(request, false);
+    }
+
+    /** {@code halfClose}: the client then sends no more (as one that stops mid-body), and reads the answer. */
+    private String raw(String request, boolean halfClose) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            if (halfClose) {
+                s.shutdownOutput();
+            }
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /**
+     * An upload cut short (fewer bytes than its Content-Length, then the client stops sending) or
+     * with a malformed chunk is the client's fault: 400 and the one line the form endpoints give for
+     * the same failure, not a 500 with an empty body; nothing is kept.
+     */
+    @Test
+    void anUploadThatCannotBeReadIs400AndKeepsNothing() throws Exception {
+        long before = storedFiles();
+        String sha = sha("hello".getBytes(StandardCharsets.US_ASCII));
+        String head = "PUT /admin/artifacts/" + sha + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Fleet.TOKEN
+                + "\r\nConnection: close\r\n";
+        String[] cut = raw(head + "Content-Length: 1000\r\n\r\nabc", true).split("\r\n\r\n", 2);
+        assertTrue(cut[0].startsWith("HTTP/1.1 400"), cut[0]);
+        assertEquals("error: request body could not be read: Early EOF\n", cut[1]);
+        String[] chunk = raw(head + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZZ\r\n\r\n")
+                .split("\r\n\r\n", 2);
+        assertTrue(chunk[0].startsWith("HTTP/1.1 400"), chunk[0]);
+        assertEquals("error: request body could not be read: Early EOF\n", chunk[1], "Jetty's word for both");
+        assertEquals(before, storedFiles());
+        assertEquals(404, send(req("/admin/artifacts/" + sha).header("Authorization", "Bearer " + Fleet.TOKEN))
+                .statusCode());
     }
 
     @Test
