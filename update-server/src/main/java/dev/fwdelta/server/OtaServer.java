@@ -13,6 +13,8 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The update server: device and admin APIs on Javalin (Jetty). It keeps no state of its own: all of
@@ -24,6 +26,8 @@ public final class OtaServer implements AutoCloseable {
      * release's may be longer by its patches: {@link AdminApi#MAX_RELEASE_FORM_BYTES}.
      */
     static final int MAX_FORM_BYTES = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OtaServer.class);
 
     /** How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for plain HTTP. */
     public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
@@ -73,6 +77,13 @@ public final class OtaServer implements AutoCloseable {
         app.exception(HttpError.class, (e, ctx) -> {
             e.headers.forEach(ctx::header);
             ctx.status(e.status).contentType("text/plain").result("error: " + e.getMessage() + "\n");
+        });
+        // Anything else a route throws is the server's own failure (a store it cannot write, a database
+        // gone): still 500, but the one line of every other error rather than Javalin's bare "Server
+        // Error", and the cause in the log, for the operator (the client learns no paths).
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(500).contentType("text/plain").result("error: internal server error (the server's log says why)\n");
         });
         // A path no route serves: the one line of every other refusal (docs/OTA.md), not Javalin's own text.
         app.exception(EndpointNotFound.class, (e, ctx) -> ctx.status(404).contentType("text/plain")

@@ -2,6 +2,8 @@
 package dev.fwdelta.server;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -302,6 +304,39 @@ class OtaServerBadInputTest {
         assertEquals(before, storedFiles());
         String status = new AdminClient(uri, Fleet.TOKEN).device("dev-m");
         assertTrue(status.endsWith("null null"), "no report stored: " + status);
+    }
+
+    /**
+     * A store the server cannot write is the server's fault: 500, but with the one line of every
+     * other error and the failure in the server's log, not an empty answer and silence. Its {@code ab/}
+     * directory is taken by a file here (a read-only directory does not stop root).
+     */
+    @Test
+    void aStoreThatCannotBeWrittenIs500WithOneLineAndALogLine() throws Exception {
+        byte[] body = new byte[] {0};
+        while (Files.exists(dir.resolve("store").resolve(sha(body).substring(0, 2)))) {
+            body[0]++; // an artifact whose ab/ the published fleet does not use already
+        }
+        String sha = sha(body);
+        Path blocker = Files.createFile(dir.resolve("store").resolve(sha.substring(0, 2)));
+        long before = storedFiles();
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        HttpResponse<String> r;
+        try {
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            r = send(req("/admin/artifacts/" + sha).header("Authorization", "Bearer " + Fleet.TOKEN)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+        } finally {
+            System.setErr(stderr);
+            Files.delete(blocker);
+        }
+        assertEquals(500, r.statusCode(), r.body());
+        assertTrue(r.body().matches("error: [^\n]+\n"), r.body());
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertTrue(logged.contains("PUT /admin/artifacts/" + sha) && logged.contains("FileAlreadyExistsException"),
+                logged);
+        assertEquals(before - 1, storedFiles(), "no upload left behind");
     }
 
     /** Query strings follow the form body's rules (docs/OTA.md, Conventions). */
