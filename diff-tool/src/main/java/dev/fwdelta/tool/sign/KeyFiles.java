@@ -37,6 +37,7 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
@@ -73,6 +74,8 @@ public final class KeyFiles {
         AsymmetricKeyParameter key;
         SignatureAlgorithm alg;
         try {
+            // PKCS#8 holds the key itself as DER inside an OCTET STRING, parsed only here.
+            DerNesting.requireDepthAtMost(info.getPrivateKey().getOctets(), MAX_DER_DEPTH);
             key = PrivateKeyFactory.createKey(info);
             alg = SigningKey.algorithmOf(key);
         } catch (IOException | RuntimeException e) {
@@ -117,6 +120,12 @@ public final class KeyFiles {
     static final long MAX_KEY_FILE_BYTES = 64 * 1024;
 
     /**
+     * How deeply the DER of a key file may nest: a key needs a few levels, and the parser, which
+     * recurses once per level, must never meet enough of them to exhaust its stack.
+     */
+    static final int MAX_DER_DEPTH = 16;
+
+    /**
      * The first PEM object of the file given as {@code option}. Reading the file may fail (exit 5);
      * what it holds, once read, is the user's argument: not PEM is IllegalArgumentException.
      */
@@ -130,6 +139,7 @@ public final class KeyFiles {
         }
         Object o;
         try (Reader r = new StringReader(text); PEMParser p = new PEMParser(r)) {
+            requireShallowDer(text);
             o = p.readObject();
         } catch (IOException | RuntimeException e) {
             // Text in memory: what fails here is the content. Bouncy Castle reports bad base64 or DER
@@ -141,6 +151,14 @@ public final class KeyFiles {
                     + (bytes.length == 0 ? ": the file is empty)" : ")"));
         }
         return o;
+    }
+
+    /** Refuses the first PEM block (the one the parser reads) if its DER nests too deeply for the parser. */
+    private static void requireShallowDer(String text) throws IOException {
+        PemObject first = new PemReader(new StringReader(text)).readPemObject();
+        if (first != null) {
+            DerNesting.requireDepthAtMost(first.getContent(), MAX_DER_DEPTH);
+        }
     }
 
     private static byte[] rawPublicKey(AsymmetricKeyParameter key) {

@@ -434,18 +434,44 @@ class CliTest {
         String expected = "fwdelta: error: --key " + pub + " holds a public key: --key takes the private key (PEM "
                 + "\"PRIVATE KEY\" or \"EC PRIVATE KEY\"); a public key goes to --trust";
         Path signed = dir.resolve("signed.fwd");
-        String[][] runs = {
-            {"diff", oldBin.toString(), newBin.toString(), "-o", signed.toString(), "--key", pub.toString()},
-            {"sign", patch.toString(), "--key", pub.toString(), "-o", signed.toString()},
-            {"matrix", "--new", newBin.toString(), "--old", oldBin.toString(), "--out", dir.resolve("rel").toString(),
-                "--key", pub.toString()}};
-        for (String[] args : runs) {
+        for (String[] args : signingRuns(pub, signed)) {
             err.getBuffer().setLength(0);
             assertEquals(ExitCodes.USAGE, run(args), args[0]);
             assertEquals(expected + " (see 'fwdelta " + args[0] + " --help')\n", err.toString().replace("\r", ""), args[0]);
             assertFalse(Files.exists(signed), args[0]);
         }
         assertArrayEquals(unsigned, Files.readAllBytes(patch));
+    }
+
+    /**
+     * A --key file whose DER nests deeper than a key does is refused before the parser, which
+     * would exhaust its stack on it: exit 2, one line naming --key and the file, for every command
+     * that signs (the --trust side is among {@link KeylessFiles}).
+     */
+    @Test
+    void aKeyFileOfDeeplyNestedDerIsAUsageError() throws Exception {
+        diff();
+        Path deep = Files.writeString(dir.resolve("deep.pem"), KeylessFiles.pem("PRIVATE KEY",
+                KeylessFiles.nestedDer(KeylessFiles.DEEP_ENOUGH_TO_EXHAUST_A_STACK)));
+        Path signed = dir.resolve("signed.fwd");
+        for (String[] args : signingRuns(deep, signed)) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, run(args), args[0] + ": " + err);
+            List<String> lines = err.toString().lines().toList();
+            assertEquals(1, lines.size(), args[0] + ": " + err);
+            assertTrue(lines.get(0).startsWith("fwdelta: error: --key " + deep + " is not a valid PEM key file: its DER "
+                    + "nests deeper than 16 levels"), args[0] + ": " + err);
+            assertFalse(Files.exists(signed), args[0]);
+        }
+    }
+
+    /** Every command that signs, with {@code key} as --key and its patch written to {@code signed}. */
+    private String[][] signingRuns(Path key, Path signed) {
+        return new String[][] {
+            {"diff", oldBin.toString(), newBin.toString(), "-o", signed.toString(), "--key", key.toString()},
+            {"sign", patch.toString(), "--key", key.toString(), "-o", signed.toString()},
+            {"matrix", "--new", newBin.toString(), "--old", oldBin.toString(), "--out", dir.resolve("rel").toString(),
+                "--key", key.toString()}};
     }
 
     @Test

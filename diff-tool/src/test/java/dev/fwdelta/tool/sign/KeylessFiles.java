@@ -47,10 +47,29 @@ public final class KeylessFiles {
                 pair.getPublic()).build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate()))
                 .getEncoded();
         files.put("a certificate", Files.writeString(dir.resolve("cert.pem"), pem("CERTIFICATE", certificate)));
+        files.put("DER nested too deep", Files.writeString(dir.resolve("deep.pem"),
+                pem("PUBLIC KEY", nestedDer(DEEP_ENOUGH_TO_EXHAUST_A_STACK))));
         return files;
     }
 
-    private static String pem(String type, byte[] der) {
+    /**
+     * Levels of nesting that exhaust the stack of a parser recursing once per level, with the
+     * default thread stack size; the PEM of this many levels stays under the key file limit.
+     */
+    public static final int DEEP_ENOUGH_TO_EXHAUST_A_STACK = 10_000;
+
+    /** {@code levels} SEQUENCEs one inside the other, each of indefinite length (BER, as the parser takes it). */
+    public static byte[] nestedDer(int levels) {
+        byte[] der = new byte[4 * levels];
+        for (int i = 0; i < levels; i++) {
+            der[2 * i] = 0x30;
+            der[2 * i + 1] = (byte) 0x80;
+        }
+        return der; // the second half: the end-of-contents octets, all zero
+    }
+
+    /** A PEM block of {@code type} holding {@code der}. */
+    public static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
