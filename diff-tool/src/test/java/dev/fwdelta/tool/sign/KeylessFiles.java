@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.sign;
 
+import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -47,6 +49,11 @@ public final class KeylessFiles {
                 pair.getPublic()).build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate()))
                 .getEncoded();
         files.put("a certificate", Files.writeString(dir.resolve("cert.pem"), pem("CERTIFICATE", certificate)));
+        byte[] offCurve = new byte[SignatureAlgorithm.ECDSA_P256.rawKeyLength()];
+        Arrays.fill(offCurve, (byte) 0x01);
+        offCurve[0] = 0x04; // uncompressed, as a P-256 key is held; but 01..01 is no point of the curve
+        files.put("a P-256 point not on the curve", Files.writeString(dir.resolve("off-curve.pub.pem"),
+                pem("PUBLIC KEY", SignatureAlgorithm.ECDSA_P256.spki(offCurve))));
         files.put("DER nested too deep", Files.writeString(dir.resolve("deep.pem"),
                 pem("PUBLIC KEY", nestedDer(DEEP_ENOUGH_TO_EXHAUST_A_STACK))));
         return files;

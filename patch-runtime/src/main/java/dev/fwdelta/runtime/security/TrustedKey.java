@@ -23,6 +23,9 @@ public final class TrustedKey {
         this.algorithm = algorithm;
         this.rawKey = rawKey.clone();
         byte[] spki = algorithm.spki(rawKey);
+        if (algorithm == SignatureAlgorithm.ECDSA_P256) {
+            P256Point.requireOnCurve(rawKey);
+        }
         this.keyId = keyIdOf(spki);
         try {
             String family = algorithm == SignatureAlgorithm.ED25519 ? "Ed25519" : "EC";
