@@ -80,13 +80,13 @@ public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, 
     public static DeviceLayout load(String nameOrPath) throws IOException {
         Path p = Path.of(nameOrPath);
         if (Files.isRegularFile(p)) {
-            try (Reader r = Files.newBufferedReader(p)) {
-                return parse(r);
-            }
+            return parse(new StringReader(LayoutFileText.read(p, MAX_FILE_BYTES)));
         }
         return preset(nameOrPath);
     }
 
+    /** A layout file is a few hundred bytes; anything this large is not one (docs/DEVICE.md). */
+    public static final int MAX_FILE_BYTES = 64 * 1024;
     /** The largest flash a layout may describe: the simulator holds it in memory (docs/DEVICE.md). */
     public static final long MAX_FLASH_BYTES = 64L << 20;
     /** The most sectors a layout may have: as many as a {@link SectorMap} holds. */

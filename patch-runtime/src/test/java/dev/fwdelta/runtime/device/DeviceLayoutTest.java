@@ -5,10 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DeviceLayoutTest {
+    @TempDir
+    Path dir;
+
     @Test
     void everyPresetLoadsAndIsConsistent() {
         long mostNeeded = 0;
@@ -42,5 +51,48 @@ class DeviceLayoutTest {
         assertThrows(IllegalArgumentException.class, () -> DeviceLayout.parse(new StringReader(
                 layout("0x1800 + 2K", "0x2000 + 2K"))), "slot sector larger than the scratch area");
         assertThrows(IllegalArgumentException.class, () -> DeviceLayout.preset("no-such-board"));
+    }
+
+    /** A byte that is not UTF-8 is bad content, named with the file and where it is: not an I/O error. */
+    @Test
+    void nonTextLayoutIsAUsageError() throws Exception {
+        byte[] text = preset("stm32l0-192k");
+        String good = new String(text, StandardCharsets.UTF_8);
+        int at = good.indexOf("stm32l0-192k", good.indexOf("name ="));
+        byte[] bad = text.clone();
+        bad[at] = (byte) 0xFF;
+        Path file = Files.write(dir.resolve("bad.layout"), bad);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DeviceLayout.load(file.toString()));
+        assertEquals("layout file " + file + " is not UTF-8 text: byte 0xff at offset " + at, e.getMessage());
+    }
+
+    /** A layout is read only up to its limit, whatever follows: a larger file is refused before it is parsed. */
+    @Test
+    void oversizedLayoutIsRefused() throws Exception {
+        int limit = DeviceLayout.MAX_FILE_BYTES;
+        Path atLimit = Files.write(dir.resolve("at-limit.layout"), paddedWithAComment(limit));
+        assertEquals("stm32l0-192k", DeviceLayout.load(atLimit.toString()).name());
+        Path over = Files.write(dir.resolve("over.layout"), paddedWithAComment(70 * 1024));
+        IOException e = assertThrows(IOException.class, () -> DeviceLayout.load(over.toString()));
+        assertEquals(over + ": 71680 bytes; a layout file has 0.." + limit + " bytes", e.getMessage());
+    }
+
+    /** A preset's text, then a comment line that brings it to {@code size} bytes: a valid layout of that size. */
+    private static byte[] paddedWithAComment(int size) throws IOException {
+        byte[] text = preset("stm32l0-192k");
+        byte[] padded = new byte[size];
+        System.arraycopy(text, 0, padded, 0, text.length);
+        padded[text.length] = '#';
+        for (int i = text.length + 1; i < size; i++) {
+            padded[i] = 'x';
+        }
+        return padded;
+    }
+
+    private static byte[] preset(String name) throws IOException {
+        try (InputStream in = DeviceLayout.class.getResourceAsStream("/dev/fwdelta/runtime/layouts/" + name + ".layout")) {
+            return in.readAllBytes();
+        }
     }
 }
