@@ -6,6 +6,7 @@ import dev.fwdelta.runtime.format.LittleEndian;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.HexFormat;
 
@@ -30,6 +31,12 @@ public final class TrustedKey {
         try {
             String family = algorithm == SignatureAlgorithm.ED25519 ? "Ed25519" : "EC";
             this.publicKey = KeyFactory.getInstance(family).generatePublic(new X509EncodedKeySpec(spki));
+            if (algorithm == SignatureAlgorithm.ED25519) {
+                // The key factory takes any 32 bytes; the point is decoded only when a verifier
+                // starts, and a key that is no point would otherwise fail every signature later,
+                // as if it were merely not the signer's.
+                Signature.getInstance("Ed25519").initVerify(publicKey);
+            }
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not a valid " + algorithm.label() + " public key: " + e.getMessage(), e);
         }

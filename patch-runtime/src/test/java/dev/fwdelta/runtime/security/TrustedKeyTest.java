@@ -81,6 +81,23 @@ class TrustedKeyTest {
         }
     }
 
+    /**
+     * An Ed25519 key whose 32 bytes decode to no point of the curve (y = 2 has no x) is refused
+     * where it is read, as an off-curve P-256 key is; y = 3 is a point and is taken.
+     */
+    @Test
+    void anEd25519KeyThatIsNoPointIsRefused() {
+        SignatureAlgorithm ed25519 = SignatureAlgorithm.ED25519;
+        byte[] noPoint = new byte[ed25519.rawKeyLength()];
+        noPoint[0] = 2;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrustedKey.fromSpki(ed25519.spki(noPoint)));
+        assertTrue(e.getMessage().startsWith("not a valid Ed25519 public key: "), e.getMessage());
+        byte[] point = new byte[ed25519.rawKeyLength()];
+        point[0] = 3;
+        assertArrayEquals(point, TrustedKey.fromSpki(ed25519.spki(point)).rawKey());
+    }
+
     private static void assertRefused(byte[] raw, String why) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrustedKey.fromSpki(P256.spki(raw)));
