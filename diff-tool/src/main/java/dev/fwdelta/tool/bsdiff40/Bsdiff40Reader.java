@@ -11,7 +11,8 @@ import java.nio.channels.SeekableByteChannel;
  * header field and control triple is checked against a named limit before it is used: the block
  * lengths against the patch's size, the new size against the caller's maximum, each triple's
  * lengths against what remains of the new image, its seek against the old image, and the number
- * of triples against what bsdiff can write (one per new byte, plus one). Nothing is allocated
+ * of triples against what bsdiff can write (one per new byte, plus one, and never two in a row
+ * that move no new byte). Nothing is allocated
  * from a declared size: the caller pulls diff and extra bytes into its own buffers, so memory is
  * the three bzip2 decoders whatever the patch declares.
  *
@@ -42,6 +43,7 @@ public final class Bsdiff40Reader implements Closeable {
     private long oldPos;
     private long diffLeft;
     private long extraLeft;
+    private boolean previousMovedNothing;
 
     /**
      * Reads and checks the header and opens the three blocks.
@@ -163,6 +165,12 @@ public final class Bsdiff40Reader implements Closeable {
         long left = newSize - newPos;
         check("diff length of control triple " + n, d, 0, left, ": new bytes left");
         check("extra length of control triple " + n, x, 0, left - d, ": new bytes left after its diff");
+        if (previousMovedNothing) {
+            // bsdiff writes a triple that moves nothing (a pure seek) only right after one that
+            // moved new bytes, so a run of them is only a way to make the reader spin.
+            check("diff + extra length of control triple " + n, d + x, 1, left, ": the triple before moved no new "
+                    + "byte, and bsdiff never writes two such triples in a row");
+        }
         long after = oldPos + d;
         check("seek of control triple " + n, seek, -after, oldSize - after, ": keeps the old position inside 0.."
                 + oldSize);
@@ -174,6 +182,7 @@ public final class Bsdiff40Reader implements Closeable {
         oldPos = after + seek;
         diffLeft = d;
         extraLeft = x;
+        previousMovedNothing = d + x == 0;
         return r;
     }
 

@@ -196,14 +196,52 @@ class Bsdiff40ReaderTest {
     }
 
     @Test
-    void controlBlockOfEmptyTriplesStopsAtNewSizePlusOne() {
+    void controlBlockOfTriplesStopsAtNewSizePlusOne() {
+        // Empty triples between one-byte ones: each pair moves one new byte, so the cap comes first.
         Bsdiff40TestPatch p = new Bsdiff40TestPatch();
-        for (int i = 0; i < 100; i++) {
-            p.triple(0, 0, 0);
+        for (int i = 0; i < 50; i++) {
+            p.triple(0, 0, 0).add(new byte[0], new byte[] {1}, 0);
         }
         p.newSize = 3L;
         assertBad("BSDIFF40 control block has more than new size + 1 = 4 triples before the new image is "
-                + "complete (new offset 0 of 3)", p.build());
+                + "complete (new offset 2 of 3)", p.build());
+    }
+
+    /**
+     * A few bytes of bzip2 hold millions of triples that move nothing; bsdiff writes one only
+     * after one that moved bytes, so the second in a row is refused, not the new size + 1st.
+     */
+    @Test
+    void emptyTriplesAreRefusedEarly() throws IOException {
+        Bsdiff40TestPatch p = new Bsdiff40TestPatch();
+        for (int i = 0; i < 1_000; i++) {
+            p.triple(0, 0, 0);
+        }
+        p.newSize = 1_000_000L;
+        byte[] patch = p.build();
+        try (Bsdiff40Reader r = new Bsdiff40Reader(new SeekableInMemoryByteChannel(patch), OLD.length, MAX)) {
+            r.next();
+            BadBsdiffPatchException e = assertThrows(BadBsdiffPatchException.class, r::next);
+            assertEquals("bad value for BSDIFF40 diff + extra length of control triple 2: 0 (valid range 1..1000000: "
+                    + "the triple before moved no new byte, and bsdiff never writes two such triples in a row)",
+                    e.getMessage());
+            assertEquals(1, r.triples());
+        }
+    }
+
+    @Test
+    void anEmptyTripleBetweenOthersIsRead() throws IOException {
+        // As Debian's bsdiff writes them: first, and between two that move bytes.
+        byte[] a = random(11, 40);
+        byte[] b = random(12, 30);
+        Bsdiff40TestPatch p = new Bsdiff40TestPatch().triple(0, 0, 100).add(a, new byte[0], 5).triple(0, 0, -20)
+                .add(new byte[0], b, 0);
+        byte[] expected = new byte[70];
+        for (int i = 0; i < 40; i++) {
+            expected[i] = (byte) (OLD[100 + i] + a[i]);
+        }
+        System.arraycopy(b, 0, expected, 40, 30);
+        assertArrayEquals(expected, apply(p.build(), OLD));
     }
 
     @Test
