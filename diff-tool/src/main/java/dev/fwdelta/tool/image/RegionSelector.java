@@ -13,6 +13,12 @@ import java.util.stream.Collectors;
  * for the command to say so. Nothing is ever dropped or flattened across a wide gap silently.
  */
 public final class RegionSelector {
+    /**
+     * Regions an error lists by name before it only counts the rest: a file may hold tens of
+     * thousands of regions, and an error is one line for a person to read.
+     */
+    static final int MAX_LISTED_REGIONS = 8;
+
     /** The image, and the file's regions outside {@code --region}. */
     public record Selection(FirmwareImage image, List<ImageRegion> leftOut) {
     }
@@ -46,8 +52,7 @@ public final class RegionSelector {
             if (file.regions().size() > 1) {
                 ImageRegion main = largest(file.regions());
                 throw new IllegalArgumentException(file.name() + " has " + file.regions().size() + " regions: "
-                        + file.regions().stream().map(ImageRegion::toString).collect(Collectors.joining(", "))
-                        + "; a patch rebuilds one image: select it with --region "
+                        + listed(file.regions()) + "; a patch rebuilds one image: select it with --region "
                         + String.format("0x%x-0x%x", main.address(), main.end())
                         + " (the regions outside are then left out and not updated)");
             }
@@ -65,7 +70,7 @@ public final class RegionSelector {
             }
             if (chosen.isEmpty()) {
                 throw new IllegalArgumentException(file.name() + ": no region inside --region " + range + " (regions: "
-                        + file.regions().stream().map(ImageRegion::toString).collect(Collectors.joining(", ")) + ")");
+                        + listed(file.regions()) + ")");
             }
         }
         FirmwareImage image = new FirmwareImage(join(chosen), chosen.get(0).address(), file.format(), file.elfMachine());
@@ -94,6 +99,14 @@ public final class RegionSelector {
             System.arraycopy(r.bytes(), 0, out, (int) (r.address() - start), r.bytes().length);
         }
         return out;
+    }
+
+    /** The first {@link #MAX_LISTED_REGIONS} regions, then how many more there are. */
+    static String listed(List<ImageRegion> regions) {
+        String first = regions.stream().limit(MAX_LISTED_REGIONS).map(ImageRegion::toString)
+                .collect(Collectors.joining(", "));
+        int more = regions.size() - MAX_LISTED_REGIONS;
+        return more > 0 ? first + ", ... and " + more + " more" : first;
     }
 
     private static ImageRegion largest(List<ImageRegion> regions) {
