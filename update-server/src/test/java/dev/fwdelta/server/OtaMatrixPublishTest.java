@@ -70,6 +70,14 @@ class OtaMatrixPublishTest {
             Fleet.Run bad = publishMatrix(url, token, v2, tampered);
             assertEquals(3, bad.exit(), bad.err());
             assertTrue(bad.err().contains("does not match its manifest"), bad.err());
+            Path nulled = copy(out, dir.resolve("nulled"));
+            Path nulledManifest = nulled.resolve("manifest.json");
+            Files.writeString(nulledManifest, Files.readString(nulledManifest).replaceFirst(
+                    "(?s)\"patches\": \\[.*\\]", "\"patches\": [null]"));
+            Fleet.Run nullEntry = publishMatrix(url, token, v2, nulled);
+            assertEquals(5, nullEntry.exit(), nullEntry.err());
+            assertEquals("fwdelta: error: " + nulledManifest + ": patches[0]: null, not an object",
+                    nullEntry.err().strip());
             Fleet.Run wrongImage = publishMatrix(url, token, v1, out);
             assertEquals(2, wrongImage.exit(), wrongImage.err());
             assertTrue(wrongImage.err().contains("is not the matrix's new image"), wrongImage.err());

@@ -4,10 +4,15 @@ package dev.fwdelta.tool.cli;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.tool.io.BoundedFile;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,22 +72,39 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
         AtomicOutput.write(path, (GSON.toJson(this) + "\n").getBytes(StandardCharsets.UTF_8), inputs);
     }
 
+    /**
+     * Reads and checks a manifest: its size, version and number of patches first, then every field
+     * ({@link ReleaseManifestFields}), each refused with an IOException naming the file (exit 5).
+     */
     public static ReleaseManifest read(Path path) throws IOException {
-        ReleaseManifest m;
+        JsonElement json;
         try {
-            byte[] json = BoundedFile.read(path, MAX_MANIFEST_BYTES, "release manifest");
-            m = GSON.fromJson(new String(json, StandardCharsets.UTF_8), ReleaseManifest.class);
+            byte[] bytes = BoundedFile.read(path, MAX_MANIFEST_BYTES, "release manifest");
+            json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
             throw new IOException(path + " is not a release manifest: " + e.getMessage(), e);
         }
-        if (m == null || m.manifestVersion() != VERSION || m.target() == null || m.patches() == null) {
+        if (!json.isJsonObject() || !isVersion(json.getAsJsonObject().get("manifest_version"))
+                || !json.getAsJsonObject().has("target") || !(json.getAsJsonObject().get("patches") instanceof JsonArray)) {
             throw new IOException(path + " is not a version " + VERSION + " release manifest");
         }
-        if (m.patches().size() > MAX_PATCHES) {
-            throw new IOException(path + ": bad value for the number of patches: " + m.patches().size()
+        JsonObject root = json.getAsJsonObject();
+        int count = root.getAsJsonArray("patches").size();
+        if (count > MAX_PATCHES) {
+            throw new IOException(path + ": bad value for the number of patches: " + count
                     + " (valid range 0.." + MAX_PATCHES + ")");
         }
-        return m;
+        ReleaseManifestFields.check(path, root);
+        try {
+            return GSON.fromJson(root, ReleaseManifest.class);
+        } catch (JsonParseException e) {
+            throw new IOException(path + " is not a release manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isVersion(JsonElement v) {
+        return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()
+                && v.getAsBigDecimal().compareTo(BigDecimal.valueOf(VERSION)) == 0;
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fwdelta.tool.Corpus;
@@ -166,6 +167,20 @@ class MatrixTest {
         assertTrue(err.toString().contains("2-to-3.fwd does not match its manifest"), err.toString());
         assertEquals(1, err.toString().lines().count(), err.toString());
         assertFalse(Files.exists(merged), "nothing merged, not even --out made, when one patch is bad");
+    }
+
+    /** A manifest edited by hand or damaged is one error line naming the file and the field, exit 5. */
+    @Test
+    void mergeRefusesAManifestWithANullEntry() throws Exception {
+        String[] shards = buildTwoShards();
+        Path m = Path.of(shards[0]);
+        JsonObject json = manifest(m.getParent());
+        json.getAsJsonArray("patches").set(0, JsonNull.INSTANCE);
+        Files.writeString(m, json.toString());
+        Path merged = dir.resolve("merged");
+        assertEquals(ExitCodes.IO_ERROR, run("matrix", "--merge", shards[0], shards[1], "--out", merged.toString()));
+        assertEquals("fwdelta: error: " + m + ": patches[0]: null, not an object", err.toString().strip());
+        assertFalse(Files.exists(merged), "nothing merged");
     }
 
     /** Builds two small shards 1/2 and 2/2 of one release, in s1 and s2; their manifests. */

@@ -3,7 +3,12 @@ package dev.fwdelta.tool.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -55,5 +60,109 @@ class ReleaseManifestTest {
                 e.getMessage());
         e = assertThrows(IOException.class, () -> ReleaseManifest.verifiedPatch(dir, entry("1-to-2.fwd", -1)));
         assertEquals(patch + ": bad value for its manifest's size: -1 (valid range 0..2147483638)", e.getMessage());
+    }
+
+    /** A manifest as matrix writes it, with one entry, for the cases below to break. */
+    private static JsonObject valid() {
+        return JsonParser.parseString("""
+                {"manifest_version": 1,
+                 "target": {"version": "0.9.0", "file": "0.9.0.bin", "size": 23504,
+                   "sha256": "70c2a1cac93a9180d193400954929ed8c7e3d01512b982cf3287bb03c4256fd3",
+                   "firmware_version": "7", "hardware_id": "0x0000beef"},
+                 "shard": "1/1",
+                 "patches": [{"from": "0.8.0", "from_file": "0.8.0.bin", "from_size": 23504,
+                   "from_sha256": "ceda053c4ffb7a8a5a5c71d23cfe425d45c7e0dadca4190ebaa0022d5d759c99",
+                   "to": "0.9.0", "file": "0.8.0-to-0.9.0.fwd", "size": 1048,
+                   "sha256": "f66045adede6bac20d9530c1830e27d02f2d34bfe3687ebcedd0aeb828c70b18",
+                   "codec": "split", "decoder_ram": 12724, "ratio": 0.0446, "ship": "patch"}]}
+                """).getAsJsonObject();
+    }
+
+    private static JsonObject entry(JsonObject manifest) {
+        return manifest.getAsJsonArray("patches").get(0).getAsJsonObject();
+    }
+
+    /** The message ReleaseManifest.read refuses {@code json} with, after the file name. */
+    private String refusal(JsonObject json) throws IOException {
+        Path manifest = Files.writeString(dir.resolve("manifest.json"), json.toString());
+        IOException e = assertThrows(IOException.class, () -> ReleaseManifest.read(manifest));
+        assertTrue(e.getMessage().startsWith(manifest + ": "), e.getMessage());
+        return e.getMessage().substring(manifest.toString().length() + 2);
+    }
+
+    @Test
+    void aValidManifestIsReadWithItsFields() throws Exception {
+        Path manifest = Files.writeString(dir.resolve("manifest.json"), valid().toString());
+        ReleaseManifest m = ReleaseManifest.read(manifest);
+        assertEquals("0x0000beef", m.target().hardwareId());
+        assertEquals("1/1", m.shard());
+        assertEquals(1048, m.patches().get(0).size());
+        assertEquals(null, m.patches().get(0).keyId());
+    }
+
+    @Test
+    void aNullEntryIsRefusedNamingIt() throws Exception {
+        JsonObject m = valid();
+        m.getAsJsonArray("patches").add(JsonNull.INSTANCE);
+        assertEquals("patches[1]: null, not an object", refusal(m));
+    }
+
+    @Test
+    void anEmptyTargetIsRefusedNamingTheFirstMissingField() throws Exception {
+        JsonObject m = valid();
+        m.add("target", new JsonObject());
+        assertEquals("target: missing field version", refusal(m));
+        m.add("target", JsonNull.INSTANCE);
+        assertEquals("target: null, not an object", refusal(m));
+    }
+
+    @Test
+    void aMissingEntryFieldIsRefusedNamingIt() throws Exception {
+        JsonObject m = valid();
+        entry(m).remove("sha256");
+        assertEquals("patches[0]: missing field sha256", refusal(m));
+        m = valid();
+        m.remove("shard");
+        assertEquals("missing field shard", refusal(m));
+    }
+
+    @Test
+    void aFieldOfTheWrongTypeIsRefusedNamingIt() throws Exception {
+        JsonObject m = valid();
+        m.add("shard", JsonNull.INSTANCE);
+        assertEquals("shard: null, not a string", refusal(m));
+        m = valid();
+        entry(m).addProperty("size", "1048");
+        assertEquals("patches[0].size: a string, not a number", refusal(m));
+        m = valid();
+        entry(m).add("from", new JsonArray());
+        assertEquals("patches[0].from: an array, not a string", refusal(m));
+        m = valid();
+        entry(m).addProperty("ship", "both");
+        assertEquals("patches[0].ship: 'both' is neither \"patch\" nor \"full-image\"", refusal(m));
+        m = valid();
+        entry(m).addProperty("from_sha256", "ceda");
+        assertEquals("patches[0].from_sha256: 'ceda' is not a SHA-256 (64 hex digits)", refusal(m));
+    }
+
+    @Test
+    void numbersOutsideTheirLimitsAreRefusedNamingTheRange() throws Exception {
+        JsonObject m = valid();
+        m.getAsJsonObject("target").addProperty("size", -1);
+        assertEquals("target.size: bad value -1 (valid range 0..2147483638, a whole number)", refusal(m));
+        m = valid();
+        entry(m).addProperty("decoder_ram", 1L << 32);
+        assertEquals("patches[0].decoder_ram: bad value 4294967296 (valid range 0..4294967295, a whole number)",
+                refusal(m));
+        m = valid();
+        entry(m).addProperty("from_size", 1.5);
+        assertEquals("patches[0].from_size: bad value 1.5 (valid range 0..2147483638, a whole number)", refusal(m));
+        m = valid();
+        m.getAsJsonObject("target").addProperty("hardware_id", "0x100000000");
+        assertEquals("target.hardware_id: '0x100000000' is not a 32-bit hex number (0x00000000..0xffffffff)",
+                refusal(m));
+        m = valid();
+        m.getAsJsonObject("target").addProperty("firmware_version", "18446744073709551616");
+        assertEquals("target.firmware_version: '18446744073709551616' is not a number in 0..2^64-1", refusal(m));
     }
 }
