@@ -26,6 +26,13 @@ final class RegionCollector {
      * a few bytes of records can ask for a region of gaps each.
      */
     static final long MAX_TOTAL_SPAN = MAX_REGION_SPAN;
+    /**
+     * The erased bytes filled into the gaps of all regions together: far more than real firmware
+     * needs (gaps between sections, a bootloader and the application a few sectors apart), while a
+     * file of small records each just under {@link #SPLIT_GAP} apart would otherwise become an
+     * image thousands of times its size, held in memory and diffed as such.
+     */
+    static final long MAX_FILL = 16L << 20;
     /** All data records of a file hold at most this many bytes together. */
     static final long MAX_DATA = 256L << 20;
     static final byte ERASED = (byte) 0xFF;
@@ -122,6 +129,13 @@ final class RegionCollector {
         if (spans > MAX_TOTAL_SPAN) {
             throw new BadImageException(String.format("%s: its %d regions span %d bytes together (gaps up to %d bytes "
                     + "filled); at most %d bytes allowed", what, groups.size(), spans, SPLIT_GAP, MAX_TOTAL_SPAN));
+        }
+        // Every run lies in one region, so what the regions span beyond the data is fill.
+        long fill = spans - total;
+        if (fill > MAX_FILL) {
+            throw new BadImageException(String.format("%s: filling the gaps between its records (gaps up to %d bytes "
+                    + "are filled with 0xFF) would add %d bytes to its %d bytes of data; fill allowed: 0..%d bytes",
+                    what, SPLIT_GAP, fill, total, MAX_FILL));
         }
         return groups.stream().map(RegionCollector::join).toList();
     }

@@ -77,4 +77,27 @@ class RegionCollectorTest {
         c.add(0x14, new byte[] {9}, " line 5");
         assertArrayEquals(new byte[] {7, 8, 1, 2, 3, 4, 9}, c.regions().get(0).bytes());
     }
+
+    @Test
+    void gapFillPastTheLimitIsRefusedNamingIt() {
+        RegionCollector c = new RegionCollector("t.hex");
+        for (int i = 0; i < 1_024; i++) {
+            c.add(BASE + i * RegionCollector.SPLIT_GAP, new byte[] {(byte) i}, " line " + (i + 1));
+        }
+        BadImageException e = assertThrows(BadImageException.class, c::regions);
+        assertEquals("t.hex: filling the gaps between its records (gaps up to 262144 bytes are filled with 0xFF) "
+                + "would add 268172289 bytes to its 1024 bytes of data; fill allowed: 0..16777216 bytes", e.getMessage());
+    }
+
+    @Test
+    void gapFillUpToTheLimitIsAllowed() {
+        // 64 gaps just under the split size: 16 MiB of fill exactly, in one region.
+        RegionCollector c = new RegionCollector("t.hex");
+        for (int i = 0; i <= 64; i++) {
+            c.add(BASE + i * (RegionCollector.SPLIT_GAP + 1), new byte[] {(byte) i}, " line " + (i + 1));
+        }
+        List<ImageRegion> regions = c.regions();
+        assertEquals(1, regions.size());
+        assertEquals(RegionCollector.MAX_FILL + 65, regions.get(0).bytes().length);
+    }
 }
