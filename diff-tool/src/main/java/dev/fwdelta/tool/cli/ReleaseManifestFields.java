@@ -33,7 +33,11 @@ final class ReleaseManifestFields {
     }
 
     private void checkRoot(JsonObject root) throws IOException {
-        text(root, "", "shard");
+        String shard = text(root, "", "shard");
+        if (!shard.equals("merged") && !isShard(shard)) {
+            // Anything else would pass for a merged manifest, and --merge would not miss a shard.
+            throw bad("shard", "'" + shard + "' is neither \"merged\" nor i/n with 1 <= i <= n (as --shard takes it)");
+        }
         JsonObject target = object(root.get("target"), "target");
         text(target, "target", "version");
         text(target, "target", "file");
@@ -74,6 +78,16 @@ final class ReleaseManifestFields {
                 throw bad(at + ".ship", "'" + ship + "' is neither \"patch\" nor \"full-image\"");
             }
         }
+    }
+
+    private static boolean isShard(String shard) {
+        if (!shard.matches("[0-9]{1,9}/[0-9]{1,9}")) {
+            return false;
+        }
+        String[] parts = shard.split("/");
+        int i = Integer.parseInt(parts[0]);
+        int n = Integer.parseInt(parts[1]);
+        return i >= 1 && i <= n;
     }
 
     private static boolean fitsUnsigned64(String digits) {

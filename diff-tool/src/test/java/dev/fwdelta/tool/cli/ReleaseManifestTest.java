@@ -146,6 +146,20 @@ class ReleaseManifestTest {
     }
 
     @Test
+    void aShardThatIsNeitherMergedNorIOfNIsRefused() throws Exception {
+        JsonObject m = valid();
+        m.addProperty("shard", "5/2");
+        assertEquals("shard: '5/2' is neither \"merged\" nor i/n with 1 <= i <= n (as --shard takes it)", refusal(m));
+        m.addProperty("shard", "0/2");
+        assertEquals("shard: '0/2' is neither \"merged\" nor i/n with 1 <= i <= n (as --shard takes it)", refusal(m));
+        for (String ok : new String[] {"merged", "2/2"}) {
+            m.addProperty("shard", ok);
+            Path manifest = Files.writeString(dir.resolve("manifest.json"), m.toString());
+            assertEquals(ok, ReleaseManifest.read(manifest).shard());
+        }
+    }
+
+    @Test
     void numbersOutsideTheirLimitsAreRefusedNamingTheRange() throws Exception {
         JsonObject m = valid();
         m.getAsJsonObject("target").addProperty("size", -1);
