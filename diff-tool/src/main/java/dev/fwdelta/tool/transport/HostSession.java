@@ -41,17 +41,6 @@ public final class HostSession {
         /** Data frames (DFU: download blocks) sent so far, sent again or not. */
         long dataFrames();
 
-        /**
-         * Restarts the device signalled while data was sent, counted as its answers are read. A
-         * channel that reads several answers in one {@link #send} can see its acknowledged offset
-         * fall at a restart and rise past where it was before that send returns, so the offset
-         * alone would not show the restart; one whose every send shows a restart as a lower offset
-         * (DFU: one block a send) counts none.
-         */
-        default long restartsSignalled() {
-            return 0;
-        }
-
         /** How errors name the device. */
         String device();
     }
@@ -121,10 +110,8 @@ public final class HostSession {
                 while (true) {
                     while (acked < patch.length) {
                         guard.beforeData(channel.dataFrames());
-                        long signalled = channel.restartsSignalled();
                         long next = channel.send(patch, acked);
-                        long restartedNow = Math.max(channel.restartsSignalled() - signalled, next < acked ? 1 : 0);
-                        for (long i = 0; i < restartedNow; i++) {
+                        if (next < acked) {
                             restarts++;
                             resumedAt = next;
                             guard.restarted(next);

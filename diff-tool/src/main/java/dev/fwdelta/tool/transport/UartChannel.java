@@ -115,7 +115,6 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         int hellos;
         int begins;
         long fillerBytes;
-        long restarts;
 
         public long dataFrames() {
             return dataFrames;
@@ -373,8 +372,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (f.type() == FrameType.NAK) {
             counters.naks++;
             if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
-                counters.restarts++; // the device began the update again: HostSession counts the restart
-                restartAt(off);
+                restartAt(off); // the device began the update again: HostSession counts the restart
                 return;
             }
         }
@@ -399,11 +397,6 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     @Override
     public long dataFrames() {
         return counters.dataFrames;
-    }
-
-    @Override
-    public long restartsSignalled() {
-        return counters.restarts;
     }
 
     @Override
@@ -531,8 +524,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 counters.naks++;
                 long off = answeredOffset(f, "NAK offset");
                 if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
-                    counters.restarts++; // the device began the update again: HostSession counts the restart
-                    restartAt(off);
+                    restartAt(off); // the device began the update again: HostSession counts the restart
                     return;
                 }
                 if (off > acked) {
