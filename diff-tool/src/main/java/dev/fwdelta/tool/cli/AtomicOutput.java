@@ -12,12 +12,15 @@ import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * A file that appears under its name only when {@link #commit} is called: bytes go to a
  * temporary file beside it, which {@link #close} deletes if it was not committed, and a shutdown
  * hook deletes if the run is stopped (Ctrl-C, SIGTERM). So a failed or stopped run never leaves a
- * partial or unverified output behind.
+ * partial or unverified output behind. A run killed outright (SIGKILL, power cut) leaves the
+ * temporary file, never the output: {@link #isTempOf} lets a command that owns a directory
+ * recognise and remove it.
  *
  * <p>An output that is a symbolic link is written through: the file the link points to is
  * replaced and the link stays. An output that is one of the command's inputs (the same file,
@@ -29,6 +32,12 @@ final class AtomicOutput implements AutoCloseable {
     private static final Set<Path> LIVE_TEMPS = ConcurrentHashMap.newKeySet();
     /** Random names tried for the temporary file before giving up (another run may hold one). */
     private static final int TEMP_NAME_ATTEMPTS = 16;
+    // A temporary file's name is TEMP_PREFIX + output name + TEMP_SEPARATOR + random + TEMP_SUFFIX:
+    // hidden, and never the name of an output itself.
+    private static final String TEMP_PREFIX = ".";
+    private static final String TEMP_SEPARATOR = ".";
+    private static final String TEMP_SUFFIX = ".part";
+    private static final int TEMP_RADIX = 36;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deleteLiveTemps, "fwdelta-remove-partial-output"));
@@ -60,7 +69,7 @@ final class AtomicOutput implements AutoCloseable {
      */
     private static Path createTemp(Path dir, String name) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+            Path candidate = dir.resolve(tempName(name, ThreadLocalRandom.current().nextLong()));
             try {
                 return Files.createFile(candidate);
             } catch (FileAlreadyExistsException e) {
@@ -69,6 +78,36 @@ final class AtomicOutput implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The temporary file name for output {@code name}: ".NAME.RANDOM.part", RANDOM in base 36. */
+    private static String tempName(String name, long random) {
+        return TEMP_PREFIX + name + TEMP_SEPARATOR + Long.toUnsignedString(random, TEMP_RADIX) + TEMP_SUFFIX;
+    }
+
+    /**
+     * Whether {@code entry} is the name of a temporary file this class makes for an output whose
+     * name {@code outputs} accepts: what a run killed too hard for the shutdown hook (SIGKILL, power
+     * cut) leaves beside its output. Recognised by rebuilding the name with {@link #tempName}, so
+     * the format stays defined once.
+     */
+    static boolean isTempOf(String entry, Predicate<String> outputs) {
+        if (!entry.startsWith(TEMP_PREFIX) || !entry.endsWith(TEMP_SUFFIX)) {
+            return false;
+        }
+        String middle = entry.substring(TEMP_PREFIX.length(), entry.length() - TEMP_SUFFIX.length());
+        int separator = middle.lastIndexOf(TEMP_SEPARATOR);
+        if (separator <= 0) {
+            return false;
+        }
+        String name = middle.substring(0, separator);
+        long random;
+        try {
+            random = Long.parseUnsignedLong(middle.substring(separator + TEMP_SEPARATOR.length()), TEMP_RADIX);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return tempName(name, random).equals(entry) && outputs.test(name);
     }
 
     /**

@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (outDir != null) {
-            OutputDirectory.check("--out", outDir, FILES::contains, "demo writes only " + String.join(", ", FILES)
+            OutputDirectory.claim("--out", outDir, FILES::contains, "demo writes only " + String.join(", ", FILES)
                     + " (replacing an earlier run's): name a new directory, or demo's own earlier --out");
         }
         DemoFirmware.Pair pair = DemoFirmware.generate(seed);

@@ -192,7 +192,7 @@ final class MatrixCommand implements Callable<Integer> {
                         + differs + ": " + OWN_OUT);
             }
         }
-        OutputDirectory.check("--out", outDir, name -> name.equals(MANIFEST) || files.contains(name),
+        OutputDirectory.claim("--out", outDir, name -> name.equals(MANIFEST) || files.contains(name),
                 "this matrix does not write them: " + OWN_OUT);
     }
 

@@ -421,6 +421,31 @@ class CliTest {
     }
 
     /**
+     * The temporary an unfinished output is written to is recognised as that output's (what a
+     * killed run leaves for demo/matrix --out to remove), and as no other name's; names that only
+     * look alike (no random part, upper case, a leading zero, no ".part") are not temporaries.
+     */
+    @Test
+    void anOutputsTemporaryIsRecognisedAsItsOwnOnly() throws Exception {
+        Path out = Files.createDirectory(dir.resolve("out"));
+        try (AtomicOutput o = new AtomicOutput(out.resolve("update.fwd"))) {
+            o.stream().write(1);
+            List<String> temps;
+            try (var files = Files.list(out)) {
+                temps = files.map(p -> p.getFileName().toString()).toList();
+            }
+            assertEquals(1, temps.size(), temps.toString());
+            assertTrue(AtomicOutput.isTempOf(temps.get(0), "update.fwd"::equals), temps.get(0));
+            assertFalse(AtomicOutput.isTempOf(temps.get(0), "old.bin"::equals), temps.get(0));
+        }
+        assertTrue(AtomicOutput.isTempOf(".a.b.c.0.part", "a.b.c"::equals));
+        for (String lookalike : List.of(".update.fwd.part", "update.fwd.k3j2.part", ".update.fwd.K3J2.part",
+                ".update.fwd.0k3j2.part", ".update.fwd.k3j2", ".update.fwd.k3-j2.part", "..k3j2.part")) {
+            assertFalse(AtomicOutput.isTempOf(lookalike, "update.fwd"::equals), lookalike);
+        }
+    }
+
+    /**
      * A public key given as --key is a wrong argument, not an unreadable file: exit 2 naming
      * --key, for every command that signs; nothing is written.
      */

@@ -61,6 +61,35 @@ class DemoOutTest {
         }
     }
 
+    /** A hard kill leaves AtomicOutput's temporary of demo's own file: the next run removes it. */
+    @Test
+    void aLeftoverTemporaryOfItsOwnFileIsRemovedByTheNextRun() throws Exception {
+        Path out = dir.resolve("demo");
+        assertEquals(0, cli.run("demo", "--out", out.toString()), cli.err());
+        Path leftover = Files.write(out.resolve(".update.fwd.k3j2.part"), new byte[] {1, 2});
+        assertEquals(0, cli.run("demo", "--out", out.toString()), cli.err());
+        assertFalse(Files.exists(leftover), "the killed run's temporary is still there");
+        try (var entries = Files.list(out)) {
+            assertEquals(List.of("new.bin", "old.bin", "update.fwd"),
+                    entries.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    /** Only a temporary of a name demo writes is its own: one of another name is refused as any other file. */
+    @Test
+    void aTemporaryOfANameDemoDoesNotWriteIsRefused() throws Exception {
+        Path out = Files.createDirectory(dir.resolve("demo"));
+        Path other = Files.write(out.resolve(".other.abc.part"), new byte[] {4});
+        assertEquals(ExitCodes.USAGE, cli.run("demo", "--out", out.toString()), cli.err());
+        assertEquals(List.of("fwdelta: error: --out " + out + " holds .other.abc.part: demo writes only old.bin, "
+                + "new.bin, update.fwd (replacing an earlier run's): name a new directory, or demo's own earlier --out"
+                + " (see 'fwdelta demo --help')"), cli.err().lines().toList());
+        assertArrayEquals(new byte[] {4}, Files.readAllBytes(other));
+        try (var entries = Files.list(out)) {
+            assertEquals(1, entries.count(), "demo wrote into a directory it refused");
+        }
+    }
+
     @Test
     void anOutThatIsAFileIsRefused() throws Exception {
         Path file = Files.write(dir.resolve("demo"), new byte[] {7});

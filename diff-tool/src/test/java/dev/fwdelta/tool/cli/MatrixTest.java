@@ -395,6 +395,31 @@ class MatrixTest {
         assertFalse(Files.exists(dir.resolve("no")), "--out's parent made");
     }
 
+    /**
+     * A hard kill leaves AtomicOutput's temporaries of the run's own names (manifest.json, a patch):
+     * the same build again into that --out removes them; a temporary of a name it does not write is
+     * refused as any other file.
+     */
+    @Test
+    void leftoverTemporariesOfItsOwnFilesAreRemovedOthersRefused() throws Exception {
+        String[] shards = buildTwoShards();
+        Path s1 = Path.of(shards[0]).getParent();
+        var before = contents(s1);
+        Path manifestPart = Files.writeString(s1.resolve(".manifest.json.k3j2.part"), "{\"ver");
+        Path patchPart = Files.write(s1.resolve(".old1-to-new.fwd.0.part"), new byte[] {9});
+        assertEquals(0, run(concat(twoOlds(), "--out", s1.toString(), "--shard", "1/2")), err.toString());
+        assertFalse(Files.exists(manifestPart), "the killed run's manifest temporary is still there");
+        assertFalse(Files.exists(patchPart), "the killed run's patch temporary is still there");
+        assertEquals(before, contents(s1));
+
+        Path other = Files.writeString(s1.resolve(".other.abc.part"), "x");
+        assertEquals(ExitCodes.USAGE, run(concat(twoOlds(), "--out", s1.toString(), "--shard", "1/2")));
+        assertEquals(List.of("fwdelta: error: --out " + s1 + " holds .other.abc.part: this matrix does not write "
+                + "them: give each release, and each --shard of one, a new or empty --out (a run again into its "
+                + "own --out replaces its files) (see 'fwdelta matrix --help')"), err.toString().lines().toList());
+        assertEquals("x", Files.readString(other));
+    }
+
     /** A merge again into its own --out replaces its files; into a shard's output it is refused. */
     @Test
     void aMergeAgainIntoItsOwnOutIsTaken() throws Exception {
