@@ -3,10 +3,12 @@ package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.sim.ThrottledLink;
+import dev.fwdelta.tool.transport.DeviceText;
 import dev.fwdelta.tool.transport.HostSession;
 import dev.fwdelta.tool.transport.Link;
 import dev.fwdelta.tool.transport.SerialLink;
 import dev.fwdelta.tool.transport.UartChannel;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,26 +72,38 @@ final class SendCommand implements Callable<Integer> {
                  Link link = throttle ? new ThrottledLink(serial, baud) : serial;
                  UartChannel channel = new UartChannel(link, baud, timeout.millis(), !goBackN)) {
                 HostSession.Result r = new HostSession(channel, progress, UartChannel.MAX_RECONNECTS).send(patch);
-                summary.put("status", "staged");
-                summary.put("patch_bytes", r.patchBytes());
-                summary.put("started_at_offset", r.firstOffset());
-                summary.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
-                summary.put("bytes_per_second", Math.round((r.patchBytes() - r.firstOffset()) / r.seconds()));
-                summary.put("line_rate_bytes_per_second", baud / 10);
-                summary.put("reconnects", r.reconnects());
-                summary.put("restarts", r.restarts());
-                summary.put("retransmitted_bytes", channel.retransmittedBytes());
-                summary.put("data_frames", channel.counters().dataFrames());
-                summary.put("retransmitted_frames", channel.counters().retransmittedFrames());
-                summary.put("naks", channel.counters().naks());
-                summary.put("selective_repeat", channel.selectiveRepeat());
-                summary.put("sacks", channel.counters().sacks());
-                summary.put("timeouts", channel.counters().timeouts());
-                summary.put("device", r.deviceMessage());
+                summary.putAll(uartSummary(r, channel, baud));
             }
             // a refusal (DeviceRefusedException) is reported once, by ErrorMapper, with its exit code
         }
-        json.output(spec).result(summary, w -> summary.forEach((k, v) -> w.printf("%-22s %s%n", k, v)));
+        json.output(spec).result(summary, w -> printText(w, summary));
         return ExitCodes.OK;
+    }
+
+    /** The done line's fields of a UART transfer; the device's own message made printable. */
+    static Map<String, Object> uartSummary(HostSession.Result r, UartChannel channel, int baud) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("status", "staged");
+        summary.put("patch_bytes", r.patchBytes());
+        summary.put("started_at_offset", r.firstOffset());
+        summary.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+        summary.put("bytes_per_second", Math.round((r.patchBytes() - r.firstOffset()) / r.seconds()));
+        summary.put("line_rate_bytes_per_second", baud / 10);
+        summary.put("reconnects", r.reconnects());
+        summary.put("restarts", r.restarts());
+        summary.put("retransmitted_bytes", channel.retransmittedBytes());
+        summary.put("data_frames", channel.counters().dataFrames());
+        summary.put("retransmitted_frames", channel.counters().retransmittedFrames());
+        summary.put("naks", channel.counters().naks());
+        summary.put("selective_repeat", channel.selectiveRepeat());
+        summary.put("sacks", channel.counters().sacks());
+        summary.put("timeouts", channel.counters().timeouts());
+        summary.put("device", DeviceText.printable(r.deviceMessage()));
+        return summary;
+    }
+
+    /** The summary for a person: one "key value" line per field. */
+    static void printText(PrintWriter w, Map<String, Object> summary) {
+        summary.forEach((k, v) -> w.printf("%-22s %s%n", k, v));
     }
 }

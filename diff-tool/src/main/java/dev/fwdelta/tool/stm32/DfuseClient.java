@@ -5,6 +5,8 @@ import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.transport.dfu.DfuRequest;
 import dev.fwdelta.runtime.transport.dfu.DfuState;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
+import dev.fwdelta.tool.transport.DeviceProtocolException;
+import dev.fwdelta.tool.transport.DeviceText;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
 import dev.fwdelta.tool.transport.dfu.GetStatus;
@@ -19,6 +21,11 @@ import java.util.Arrays;
  */
 public final class DfuseClient implements FlashTarget {
     private static final int MAX_POLLS = 1000;
+    /**
+     * The longest the host waits on one block or command, all polls together. The slowest is Read
+     * Unprotect, which mass-erases the whole flash; a device busy past this is taken as hung.
+     */
+    public static final int MAX_BLOCK_WAIT_MS = 120_000;
 
     private final ControlTransfer usb;
     private final Stm32Part part;
@@ -34,7 +41,7 @@ public final class DfuseClient implements FlashTarget {
     public DfuseClient(ControlTransfer usb, String interfaceString, int transferSize, PollWait.Sleeper sleeper)
             throws IOException {
         this.usb = usb;
-        this.part = MemoryMap.parse(interfaceString).asPart();
+        this.part = deviceMemoryMap(interfaceString);
         this.transferSize = transferSize;
         this.pollWait = new PollWait(sleeper);
         idle();
@@ -44,6 +51,21 @@ public final class DfuseClient implements FlashTarget {
             throw new IOException("the DFU device does not offer the DfuSe commands (Set Address, Erase)");
         }
         abort();
+    }
+
+    /**
+     * The part the device's interface string describes. A string that does not parse is the
+     * device's fault, not the user's: an I/O failure, with the device's text made printable.
+     */
+    private static Stm32Part deviceMemoryMap(String interfaceString) throws DeviceProtocolException {
+        try {
+            return MemoryMap.parse(interfaceString).asPart();
+        } catch (IllegalArgumentException e) {
+            DeviceProtocolException d = new DeviceProtocolException("the DFU device's interface string is not a"
+                    + " valid memory map: " + DeviceText.printable(e.getMessage()));
+            d.initCause(e);
+            throw d;
+        }
     }
 
     @Override
@@ -134,7 +156,8 @@ public final class DfuseClient implements FlashTarget {
     private void download(int block, byte[] data) throws IOException {
         usb.out(DfuRequest.DNLOAD, block, data);
         wire += 8 + data.length;
-        for (int i = 0; i < MAX_POLLS; i++) {
+        long waited = 0;
+        for (int polls = 1; ; polls++) {
             byte[] s = status();
             DfuState state = DfuState.of(s[4]);
             if (state == DfuState.ERROR) {
@@ -143,9 +166,17 @@ public final class DfuseClient implements FlashTarget {
             if (state == DfuState.DNLOAD_IDLE) {
                 return;
             }
-            pollWait.after(s);
+            if (!GetStatus.busy(s)) {
+                throw new DeviceProtocolException("DfuSe block " + block + ": the device answered GETSTATUS in state "
+                        + GetStatus.stateText(s) + ", neither busy nor dfuDNLOAD-IDLE");
+            }
+            if (polls >= MAX_POLLS || waited >= MAX_BLOCK_WAIT_MS) {
+                throw new IOException("DfuSe block " + block + ": the device was still busy after " + polls
+                        + " polls and " + waited + " ms (limits " + MAX_POLLS + " polls, " + MAX_BLOCK_WAIT_MS
+                        + " ms)");
+            }
+            waited += pollWait.after(s, MAX_BLOCK_WAIT_MS - waited);
         }
-        throw new IOException("DfuSe block " + block + ": the device stayed busy for " + MAX_POLLS + " polls");
     }
 
     private byte[] upload(int block, int length) throws IOException {

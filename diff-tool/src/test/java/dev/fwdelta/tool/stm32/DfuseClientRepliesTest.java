@@ -14,6 +14,7 @@ import dev.fwdelta.tool.sim.An3155Simulator;
 import dev.fwdelta.tool.sim.DfuseDevice;
 import dev.fwdelta.tool.sim.InProcessControl;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
+import dev.fwdelta.tool.transport.DeviceProtocolException;
 import dev.fwdelta.tool.transport.dfu.ControlTransfer;
 import dev.fwdelta.tool.transport.dfu.DfuException;
 import dev.fwdelta.tool.transport.dfu.PollWait;
@@ -96,6 +97,75 @@ class DfuseClientRepliesTest {
         assertFalse(sleeps.stream().anyMatch(ms -> ms != PollWait.MAX_WAIT_MS), sleeps.toString());
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, client.read(G071.flashBase(), 8));
     }
+
+    /** The ROM over USB, but every GETSTATUS after the client is made answers {@code state}. */
+    private DfuseClient answeringState(int state, int pollTimeoutMs) throws IOException {
+        boolean[] hostile = {false};
+        DfuseClient client = client(rewriting(DfuRequest.GETSTATUS, s -> {
+            if (hostile[0]) {
+                s[1] = (byte) pollTimeoutMs;
+                s[2] = (byte) (pollTimeoutMs >> 8);
+                s[3] = (byte) (pollTimeoutMs >> 16);
+                s[4] = (byte) state;
+            }
+            return s;
+        }));
+        hostile[0] = true;
+        return client;
+    }
+
+    @Test
+    void anIdleOrUnknownStateAfterABlockFailsOnTheFirstPoll() throws Exception {
+        // It used to count as busy: 1000 polls of 5 s each, then "stayed busy", for a device that was not.
+        for (int state : new int[] {DfuState.DFU_IDLE.code(), 0xFF}) {
+            sleeps.clear();
+            DfuseClient client = answeringState(state, 0xFFFFFF);
+            IOException e = assertThrows(IOException.class, () -> client.erase(new int[] {0}));
+            assertEquals(List.of(), sleeps, "no wait at all");
+            String name = state == 0xFF ? "255 (not a DFU 1.1 state)" : "2 (DFU_IDLE)";
+            assertEquals("DfuSe block 0: the device answered GETSTATUS in state " + name
+                    + ", neither busy nor dfuDNLOAD-IDLE", e.getMessage());
+        }
+    }
+
+    @Test
+    void aBlockThatStaysBusyFailsWhenItsTotalWaitIsSpent() throws Exception {
+        DfuseClient client = answeringState(DfuState.DNBUSY.code(), 0xFFFFFF);
+        IOException e = assertThrows(IOException.class, () -> client.erase(new int[] {0}));
+        assertEquals(DfuseClient.MAX_BLOCK_WAIT_MS, sleeps.stream().mapToInt(Integer::intValue).sum(), sleeps.toString());
+        int polls = DfuseClient.MAX_BLOCK_WAIT_MS / PollWait.MAX_WAIT_MS + 1;
+        assertEquals("DfuSe block 0: the device was still busy after " + polls + " polls and "
+                + DfuseClient.MAX_BLOCK_WAIT_MS + " ms (limits 1000 polls, " + DfuseClient.MAX_BLOCK_WAIT_MS + " ms)",
+                e.getMessage());
+    }
+
+    @Test
+    void aBlockBusyForAFewPollsThenDownloadIdleIsDone() throws Exception {
+        int[] polls = {0};
+        boolean[] counting = {false};
+        DfuseClient client = client(rewriting(DfuRequest.GETSTATUS, s -> {
+            if (counting[0] && ++polls[0] <= 3) {
+                s[1] = 100;
+                s[4] = (byte) (polls[0] == 1 ? DfuState.DNLOAD_SYNC : DfuState.DNBUSY).code();
+            }
+            return s;
+        }));
+        counting[0] = true;
+        client.erase(new int[] {0});
+        assertEquals(List.of(100, 100, 100), sleeps);
+        client.write(G071.flashBase(), new byte[] {9, 8, 7});
+        assertArrayEquals(new byte[] {9, 8, 7}, client.read(G071.flashBase(), 3));
+    }
+
+    @Test
+    void aMalformedMemoryMapFromTheDeviceIsTheDevicesFault() {
+        DeviceProtocolException e = assertThrows(DeviceProtocolException.class, () -> new DfuseClient(
+                new InProcessControl(rom), "@Internal\u001b[2J Flash/0x08000000/99999*128Kg", DfuseDevice.TRANSFER_SIZE));
+        assertTrue(e.getMessage().startsWith("the DFU device's interface string is not a valid memory map: DfuSe memory"
+                + " map '@Internal\\x1B[2J Flash/0x08000000/99999*128Kg': bad value for sector count: 99999"
+                + " (valid range 1..65536)"), e.getMessage());
+    }
+
     /**
      * The ROM over USB, but the reply to a GETSTATUS after a zero-length DNLOAD (the leave) passes
      * through {@code leave}; null stands for a device gone from the bus before its reply.

@@ -156,8 +156,7 @@ public final class DfuChannel implements HostSession.Channel {
             if (state == DfuState.ERROR) {
                 throw new DfuException(what + " failed", DfuStatus.of(s[0]), state);
             }
-            if (state != DfuState.DNBUSY && state != DfuState.DNLOAD_SYNC && state != DfuState.MANIFEST
-                    && state != DfuState.MANIFEST_SYNC) {
+            if (!GetStatus.busy(s)) {
                 return s;
             }
             pollWait.after(s);

@@ -32,8 +32,18 @@ public final class PollWait {
 
     /** Waits what {@code status} (a GETSTATUS reply) asks, capped. */
     public void after(byte[] status) throws IOException {
+        after(status, MAX_WAIT_MS);
+    }
+
+    /**
+     * Waits what {@code status} asks, capped, and at most {@code budgetMs} (what is left of the
+     * caller's limit on the whole wait); returns the milliseconds waited.
+     */
+    public int after(byte[] status, long budgetMs) throws IOException {
+        int ms = (int) Math.max(0, Math.min(Math.min(GetStatus.pollTimeoutMs(status), MAX_WAIT_MS), budgetMs));
         try {
-            sleeper.sleep(Math.min(GetStatus.pollTimeoutMs(status), MAX_WAIT_MS));
+            sleeper.sleep(ms);
+            return ms;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException();
