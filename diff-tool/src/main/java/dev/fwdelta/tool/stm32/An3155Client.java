@@ -135,28 +135,14 @@ public final class An3155Client implements FlashTarget {
         if (sectors.length == 0) {
             return;
         }
-        int timeout = ERASE_BASE_MS + ERASE_PER_SECTOR_MS * sectors.length;
-        if (supports(An3155.EXTENDED_ERASE)) {
-            byte[] b = new byte[2 + 2 * sectors.length + 1];
-            b[0] = (byte) ((sectors.length - 1) >>> 8);
-            b[1] = (byte) (sectors.length - 1);
-            for (int i = 0; i < sectors.length; i++) {
-                b[2 + 2 * i] = (byte) (sectors[i] >>> 8);
-                b[3 + 2 * i] = (byte) sectors[i];
-            }
-            b[b.length - 1] = (byte) An3155.xor(b, 0, b.length - 1);
-            sendCommand(An3155.EXTENDED_ERASE);
-            writeBytes(b);
-        } else {
-            byte[] b = new byte[1 + sectors.length + 1];
-            b[0] = (byte) (sectors.length - 1);
-            for (int i = 0; i < sectors.length; i++) {
-                b[1 + i] = (byte) sectors[i];
-            }
-            b[b.length - 1] = (byte) An3155.xor(b, 0, b.length - 1);
-            sendCommand(An3155.ERASE);
-            writeBytes(b);
+        if (part == null) {
+            throw new IllegalStateException("erase before connect: the part's pages are not known");
         }
+        // Checked before the command goes out: a refusal leaves the chip as it was.
+        EraseCommand erase = EraseCommand.of(part, supports(An3155.EXTENDED_ERASE), sectors);
+        int timeout = ERASE_BASE_MS + ERASE_PER_SECTOR_MS * sectors.length;
+        sendCommand(erase.opcode());
+        writeBytes(erase.payload());
         expectAck(timeout, "erasing %d sectors", sectors.length);
     }
 
