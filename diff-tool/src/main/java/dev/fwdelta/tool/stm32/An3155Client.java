@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.stm32;
 
+import dev.fwdelta.tool.transport.DeviceProtocolException;
 import dev.fwdelta.tool.transport.Link;
 import java.io.IOException;
 import java.util.Arrays;
@@ -21,6 +22,11 @@ public final class An3155Client implements FlashTarget {
     private static final int MAX_GET_BYTES = 64;
     /** Get ID: the product id, and room for a few bytes more that are not read. */
     private static final int MAX_GET_ID_BYTES = 8;
+    /**
+     * Bytes waiting before a command that nobody asked for: read at most this many to say how
+     * many there were, so a device that streams cannot keep the client reading.
+     */
+    private static final int MAX_UNEXPECTED_BYTES = 64;
 
     private final Link link;
     /** How long a reply to a command may take (erases have their own limits). */
@@ -178,8 +184,32 @@ public final class An3155Client implements FlashTarget {
     }
 
     private void sendCommand(int cmd) throws IOException {
+        refuseUnexpectedInput(cmd);
         writeBytes(new byte[] {(byte) cmd, (byte) (cmd ^ 0xFF)});
         expectAck(timeoutMs, "command 0x%02x (not supported, or read protection?)", cmd);
+    }
+
+    /**
+     * Bytes already waiting are no answer to the command about to go out: taken as its ACK, one
+     * stray byte would shift every later answer by one, silently. Reads only what has arrived.
+     */
+    private void refuseUnexpectedInput(int cmd) throws IOException {
+        byte[] stray = new byte[MAX_UNEXPECTED_BYTES];
+        int n = 0;
+        while (n < stray.length) {
+            int got = link.read(stray, n, stray.length - n, 0);
+            if (got <= 0) {
+                break;
+            }
+            n += got;
+        }
+        if (n > 0) {
+            wire += n;
+            throw new DeviceProtocolException(String.format("the bootloader on %s sent %s%d unexpected byte(s) (first"
+                    + " 0x%02x) before command 0x%02x: an answer longer than the command it belongs to, or a line"
+                    + " that is not the bootloader's", link.name(), n == stray.length ? "at least " : "", n,
+                    stray[0] & 0xFF, cmd));
+        }
     }
 
     private void sendAddress(long address) throws IOException {

@@ -53,6 +53,16 @@ public final class SerialLink implements Link {
 
     @Override
     public int read(byte[] b, int off, int len, int timeoutMs) throws IOException {
+        if (timeoutMs <= 0) {
+            // The port's read blocks for POLL_MS when nothing is there; a look costs nothing.
+            int waiting = port.bytesAvailable();
+            if (waiting < 0) {
+                throw new IOException("serial port " + path + " failed (unplugged?)");
+            }
+            if (waiting == 0) {
+                return 0;
+            }
+        }
         long deadline = System.nanoTime() + Math.max(1, timeoutMs) * 1_000_000L;
         while (true) {
             int n = port.readBytes(b, len, off);
