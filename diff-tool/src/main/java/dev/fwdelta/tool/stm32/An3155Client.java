@@ -58,12 +58,22 @@ public final class An3155Client implements FlashTarget {
     }
 
     private void sync() throws IOException {
+        int answered = -1;
         for (int attempt = 0; attempt < 3; attempt++) {
             writeBytes(new byte[] {(byte) An3155.SYNC});
             int r = readByte(timeoutMs);
             if (r == An3155.ACK || r == An3155.NACK) {
                 return; // NACK: the bootloader was already synchronised
             }
+            if (r >= 0) {
+                answered = r;
+            }
+        }
+        if (answered >= 0) {
+            // Something is on the line, so the cable is there; a wrong speed or another program answers.
+            throw new IOException(String.format("the device on %s answered the 0x7F sync with 0x%02x, neither ACK 0x79"
+                    + " nor NACK 0x1F (not an STM32 ROM bootloader: BOOT0 high and reset? baud rate, 8E1 parity?)",
+                    link.name(), answered));
         }
         throw new IOException("no STM32 bootloader answered the 0x7F sync on " + link.name()
                 + " (BOOT0 high and reset? 8E1 parity?)");

@@ -231,4 +231,22 @@ class An3155ClientRepliesTest {
         assertArrayEquals(new byte[] {0x11, (byte) 0xEE, 0x08, 0x00, 0x00, 0x04, 0x0C, 0x03, (byte) 0xFC},
                 sent.toByteArray());
     }
+
+    /** Something answered the sync, just not a bootloader's ACK or NACK: the error says what it was. */
+    @Test
+    void aSyncAnsweredWithGarbageSaysWhatAnswered() {
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        IOException e = assertThrows(IOException.class,
+                () -> new An3155Client(scripted(sent, answer(0x00), answer(0x00), answer(0x00)), 50).connect());
+        assertTrue(e.getMessage().contains("answered the 0x7F sync with 0x00, neither ACK 0x79 nor NACK 0x1F"),
+                e.getMessage());
+        assertArrayEquals(new byte[] {0x7F, 0x7F, 0x7F}, sent.toByteArray());
+    }
+
+    @Test
+    void aSyncNobodyAnsweredSaysNothingAnswered() {
+        IOException e = assertThrows(IOException.class, () -> new An3155Client(scripted(), 50).connect());
+        assertTrue(e.getMessage().startsWith("no STM32 bootloader answered the 0x7F sync on scripted"),
+                e.getMessage());
+    }
 }
