@@ -21,6 +21,13 @@ public final class HostSession {
         void update(long acked, long total, long resumedAt);
     }
 
+    /** Told of each restart a channel reads, as it reads it. */
+    @FunctionalInterface
+    public interface RestartListener {
+        /** The device restarted the update and expects the patch again from {@code checkpoint}. */
+        void restarted(long checkpoint) throws IOException;
+    }
+
     /** One transport's messages. */
     public interface Channel {
         /** Sends the u32 patch length and the header; the device's resume offset. */
@@ -43,6 +50,17 @@ public final class HostSession {
 
         /** How errors name the device. */
         String device();
+
+        /**
+         * From now on, {@code listener} is told of each restart (NAK 3 below the acknowledged
+         * offset) the channel reads in {@link #send}, with the offset the device restarted from.
+         * A channel that reads several answers in one send must tell: its acknowledged offset can
+         * fall at a restart and rise again before the send returns, and the offset returned
+         * would not show it. One that tells nothing (the default; DFU: one block a send) shows a
+         * restart as a send returning a lower offset.
+         */
+        default void tellRestartsTo(RestartListener listener) {
+        }
     }
 
     /** The link went quiet or the device reset: begin again. */
@@ -97,8 +115,9 @@ public final class HostSession {
         long start = System.nanoTime();
         long firstOffset = -1;
         int reconnects = 0;
-        int restarts = 0;
         ProgressGuard guard = new ProgressGuard(channel.device(), maxReconnects, maxFramesWithoutProgress);
+        RestartCount restarts = new RestartCount(guard);
+        channel.tellRestartsTo(restarts);
         while (true) {
             try {
                 long acked = channel.begin(patch.length, header);
@@ -110,14 +129,19 @@ public final class HostSession {
                 while (true) {
                     while (acked < patch.length) {
                         guard.beforeData(channel.dataFrames());
+                        int told = restarts.count();
                         long next = channel.send(patch, acked);
-                        if (next < acked) {
-                            restarts++;
-                            resumedAt = next;
-                            guard.restarted(next);
+                        if (restarts.count() == told && next < acked) {
+                            // Told of none: the lower offset is the restart. One the channel told
+                            // of is counted once, whatever the offset the send returned.
+                            restarts.restarted(next);
+                        }
+                        boolean restarted = restarts.count() != told;
+                        if (restarted) {
+                            resumedAt = restarts.lastCheckpoint();
                         }
                         guard.acknowledged(next, channel.dataFrames());
-                        if (next != acked) {
+                        if (next != acked || restarted) {
                             acked = next;
                             progress.update(acked, patch.length, resumedAt);
                         }
@@ -125,10 +149,9 @@ public final class HostSession {
                     long after = channel.done(patch.length);
                     if (after >= patch.length) {
                         return new Result(patch.length, (System.nanoTime() - start) / 1e9, firstOffset, reconnects,
-                                restarts, channel.deviceMessage());
+                                restarts.count(), channel.deviceMessage());
                     }
-                    restarts++; // the device restarted the update while verifying
-                    guard.restarted(after);
+                    restarts.restarted(after); // the device restarted the update while verifying
                     guard.acknowledged(after, channel.dataFrames());
                     acked = after;
                     resumedAt = after;
@@ -137,6 +160,36 @@ public final class HostSession {
                 reconnects++;
                 guard.lostLink(e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * The restarts of one transfer, told by the channel as it reads them or seen by the session
+     * as a lower offset: each counts against the guard's limit at once, as the web page counts
+     * them (web/src/protocol.js), so the one past the limit is named by its own checkpoint.
+     */
+    private static final class RestartCount implements RestartListener {
+        private final ProgressGuard guard;
+        private int count;
+        private long lastCheckpoint = -1;
+
+        RestartCount(ProgressGuard guard) {
+            this.guard = guard;
+        }
+
+        @Override
+        public void restarted(long checkpoint) throws IOException {
+            count++;
+            lastCheckpoint = checkpoint;
+            guard.restarted(checkpoint);
+        }
+
+        int count() {
+            return count;
+        }
+
+        long lastCheckpoint() {
+            return lastCheckpoint;
         }
     }
 

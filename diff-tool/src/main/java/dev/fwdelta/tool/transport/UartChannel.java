@@ -101,6 +101,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     /** Whether a {@link #FILLER} byte followed the last frame written. */
     private boolean filled;
     private final Counters counters = new Counters();
+    private HostSession.RestartListener restarts = checkpoint -> { };
     private String message = "";
 
     /** What the link cost: frames and bytes sent, sent again, NAKs, timeouts, HELLOs. */
@@ -372,7 +373,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (f.type() == FrameType.NAK) {
             counters.naks++;
             if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
-                restartAt(off); // the device began the update again: HostSession counts the restart
+                restartAt(off);
+                restarts.restarted(off); // told as read: answers after it in this send may lift the offset again
                 return;
             }
         }
@@ -402,6 +404,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     @Override
     public String device() {
         return "the device on " + link.name();
+    }
+
+    @Override
+    public void tellRestartsTo(HostSession.RestartListener listener) {
+        restarts = listener;
     }
 
     /**
@@ -524,7 +531,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 counters.naks++;
                 long off = answeredOffset(f, "NAK offset");
                 if (p.length >= 5 && p[4] == UartDevice.NAK_RESTARTED && off < acked) {
-                    restartAt(off); // the device began the update again: HostSession counts the restart
+                    restartAt(off);
+                    restarts.restarted(off); // told as read: answers after it in this send may lift the offset again
                     return;
                 }
                 if (off > acked) {
@@ -619,7 +627,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 if (f.type() == FrameType.NAK && f.payload().length >= 4 && DeviceProtocolException.checked(device(),
                         "NAK offset (answering DONE)", LittleEndian.u32(f.payload(), 0), patchLength,
                         "the patch length") < patchLength) {
-                    long from = LittleEndian.u32(f.payload(), 0); // not all applied, or restarted
+                    // Not all applied, or restarted: not told, HostSession counts it from the offset returned.
+                    long from = LittleEndian.u32(f.payload(), 0);
                     restartAt(from);
                     return from;
                 }

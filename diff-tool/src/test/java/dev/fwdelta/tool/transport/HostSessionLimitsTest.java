@@ -118,10 +118,9 @@ class HostSessionLimitsTest {
         assertTrue(step > 1020, "the patch is long enough for " + count + " restarts a frame apart: " + step);
         for (boolean selectiveRepeat : new boolean[] {false, true}) {
             int[] restarts = {0};
-            // In lockstep: each answer is read in the send that wrote its frame. A burst of
-            // answers read in one send could take the offset past a restart's checkpoint and back
-            // above where the last send left it, and the host would not see that restart (left
-            // open: HostSession sees a restart only as a lower offset).
+            // In lockstep: each answer is read in the send that wrote its frame, so the counts do
+            // not depend on how the reader thread is scheduled. Restarts inside a burst of
+            // answers read in one send are counted too (HostSessionRestartCountTest).
             ScriptedDevice d = restarting(selectiveRepeat, restarts,
                     n -> n < count ? 2048 + (n + 1) * step : Long.MAX_VALUE, n -> 1024 + n * step).inLockstep();
             HostSession.Result r = send(d, UartChannel.MAX_RECONNECTS);
