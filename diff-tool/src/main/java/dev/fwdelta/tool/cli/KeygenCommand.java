@@ -34,6 +34,10 @@ final class KeygenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Checked as every command's output is, so that a missing directory or a directory given
+        // as the key is named as the user gave it, not as the temporary file the key is written to.
+        AtomicOutput.check(output);
+        AtomicOutput.check(KeyFiles.publicPathFor(output));
         Path pub = KeyFiles.generate(algorithm, output);
         TrustedKey key = KeyFiles.readPublic(pub);
         Map<String, Object> r = new LinkedHashMap<>();
