@@ -63,6 +63,7 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        refuseOptionsOfOtherModes();
         byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
         if (PatchKind.of(patch) != PatchKind.FWDELTA) {
             throw PatchKind.notFwdelta(patchPath, PatchKind.of(patch));
@@ -113,5 +114,27 @@ final class SignCommand implements Callable<Integer> {
                 TrustedKey.keyIdHex(key.keyId()), replaced == null ? "" : " (replaced the signature of key id "
                         + replaced + ")"));
         return ExitCodes.OK;
+    }
+
+    /**
+     * Each of these options belongs to one mode: given with another, it would be dropped without a
+     * word (no message file, no signed copy, a key that verifies nothing).
+     */
+    private void refuseOptionsOfOtherModes() {
+        if (messageOut != null && !mode.digestOnly) {
+            throw new IllegalArgumentException("--message-out works with --digest-only only, not with "
+                    + modeOption());
+        }
+        if (output != null && mode.digestOnly) {
+            throw new IllegalArgumentException("-o/--output works with --key or --attach only: --digest-only writes "
+                    + "no patch (--message-out writes the message)");
+        }
+        if (publicKey != null && mode.attach == null) {
+            throw new IllegalArgumentException("--public-key works with --attach only, not with " + modeOption());
+        }
+    }
+
+    private String modeOption() {
+        return mode.key != null ? "--key" : mode.digestOnly ? "--digest-only" : "--attach";
     }
 }
