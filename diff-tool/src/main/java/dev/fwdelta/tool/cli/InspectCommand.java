@@ -47,6 +47,8 @@ final class InspectCommand implements Callable<Integer> {
         if (Bsdiff40Format.isBsdiff40(patchPath)) {
             describeBsdiff40(fields);
         } else {
+            // The declared size is refused on the header, as apply does, before the blocks are walked.
+            maxSize.checkNewSize(PatchFileSummary.readHeader(patchPath).newSize());
             PatchFileSummary summary = PatchFileSummary.read(patchPath);
             describeHeader(summary.header(), summary.fileSize(), fields);
             fields.put("largest_block_encoded", summary.largestEncodedBlock());
