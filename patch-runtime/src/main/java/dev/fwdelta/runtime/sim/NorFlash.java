@@ -4,9 +4,14 @@ package dev.fwdelta.runtime.sim;
 import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.runtime.flash.FlashException;
 import dev.fwdelta.runtime.flash.FlashGeometry;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -23,10 +28,10 @@ public final class NorFlash implements Flash, AutoCloseable {
     private final byte[] cells;
     private final BitSet programmedUnits;
     private final FlashCounters counters;
-    private final RandomAccessFile file;
+    private final FileChannel file;
     private FaultPlan faults = FaultPlan.NONE;
 
-    private NorFlash(FlashGeometry geometry, RandomAccessFile file, byte[] initial) {
+    private NorFlash(FlashGeometry geometry, FileChannel file, byte[] initial) {
         this.geometry = geometry;
         this.cells = initial;
         this.programmedUnits = new BitSet((int) (geometry.sectors().totalSize() / geometry.programUnit()));
@@ -44,16 +49,44 @@ public final class NorFlash implements Flash, AutoCloseable {
     /** A flash kept in {@code path}: loaded if the file has the flash's size, else created erased. */
     public static NorFlash file(FlashGeometry geometry, Path path) throws IOException {
         int size = checkedSize(geometry);
-        RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw");
+        // Opened through java.nio, whose exceptions name the path as given (a missing directory is
+        // a NoSuchFileException): RandomAccessFile's are bare text, "PATH (No such file or directory)".
+        // A directory is refused by name before opening, as every other input is.
+        if (Files.isDirectory(path)) {
+            throw new FileSystemException(path.toString(), null, "is a directory, not a file");
+        }
+        FileChannel f = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE);
         byte[] cells = new byte[size];
-        if (f.length() == size) {
-            f.readFully(cells);
-        } else {
-            Arrays.fill(cells, geometry.erasedValue());
-            f.setLength(0);
-            f.write(cells);
+        try {
+            if (f.size() == size) {
+                readFully(f, cells);
+            } else {
+                Arrays.fill(cells, geometry.erasedValue());
+                f.truncate(0);
+                writeFully(f, 0, cells, 0, size);
+            }
+        } catch (IOException | RuntimeException e) {
+            f.close();
+            throw e;
         }
         return new NorFlash(geometry, f, cells);
+    }
+
+    private static void readFully(FileChannel f, byte[] dst) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(dst);
+        while (b.hasRemaining()) {
+            if (f.read(b, b.position()) < 0) {
+                throw new EOFException("flash file ended at " + b.position() + " of " + dst.length + " bytes");
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel f, long at, byte[] src, int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(src, off, len);
+        while (b.hasRemaining()) {
+            f.write(b, at + b.position() - off);
+        }
     }
 
     private static int checkedSize(FlashGeometry g) {
@@ -198,8 +231,7 @@ public final class NorFlash implements Flash, AutoCloseable {
 
     private void persist(long offset, int len) throws IOException {
         if (file != null) {
-            file.seek(offset);
-            file.write(cells, (int) offset, len);
+            writeFully(file, offset, cells, (int) offset, len);
         }
     }
 
