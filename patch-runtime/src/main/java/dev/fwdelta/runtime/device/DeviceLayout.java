@@ -5,6 +5,7 @@ import dev.fwdelta.runtime.flash.FlashCosts;
 import dev.fwdelta.runtime.flash.FlashGeometry;
 import dev.fwdelta.runtime.flash.SectorMap;
 import dev.fwdelta.runtime.flash.Sizes;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -79,10 +80,18 @@ public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, 
     /** A preset name, or a path to a layout file. */
     public static DeviceLayout load(String nameOrPath) throws IOException {
         Path p = Path.of(nameOrPath);
-        if (Files.isRegularFile(p)) {
+        if (Files.isRegularFile(p) || (!PRESETS.contains(nameOrPath) && looksLikePath(nameOrPath))) {
             return parse(new StringReader(LayoutFileText.read(p, MAX_FILE_BYTES)));
         }
         return preset(nameOrPath);
+    }
+
+    /**
+     * No preset name has a path separator or a dot: a value with one is a file, and a missing one
+     * is named as a missing file, not taken for an unknown preset.
+     */
+    private static boolean looksLikePath(String nameOrPath) {
+        return nameOrPath.contains("/") || nameOrPath.contains(File.separator) || nameOrPath.contains(".");
     }
 
     /** A layout file is a few hundred bytes; anything this large is not one (docs/DEVICE.md). */

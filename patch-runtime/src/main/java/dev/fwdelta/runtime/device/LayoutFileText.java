@@ -8,6 +8,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,6 +21,10 @@ final class LayoutFileText {
     private LayoutFileText() {}
 
     static String read(Path path, int maxBytes) throws IOException {
+        if (Files.isDirectory(path)) {
+            // opening a directory succeeds; only the read fails, with an error that names no file
+            throw new FileSystemException(path.toString(), null, "is a directory, not a file");
+        }
         byte[] bytes;
         // Read one byte past the limit, whatever size the file system reports: the bytes read are
         // what counts, and memory grows only with them.

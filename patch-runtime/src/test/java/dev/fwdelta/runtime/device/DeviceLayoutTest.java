@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,5 +96,16 @@ class DeviceLayoutTest {
         try (InputStream in = DeviceLayout.class.getResourceAsStream("/dev/fwdelta/runtime/layouts/" + name + ".layout")) {
             return in.readAllBytes();
         }
+    }
+
+    @Test
+    void aPathIsReadAsAFileEvenWhenItIsMissing() throws Exception {
+        String missing = dir.resolve("layouts").resolve("f4.txt").toString();
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> DeviceLayout.load(missing));
+        assertEquals(missing, e.getMessage());
+        FileSystemException d = assertThrows(FileSystemException.class, () -> DeviceLayout.load(dir.toString()));
+        assertEquals(dir + ": is a directory, not a file", d.getMessage());
+        IllegalArgumentException bare = assertThrows(IllegalArgumentException.class, () -> DeviceLayout.load("f4"));
+        assertTrue(bare.getMessage().startsWith("unknown layout 'f4' (presets: "), bare.getMessage());
     }
 }
