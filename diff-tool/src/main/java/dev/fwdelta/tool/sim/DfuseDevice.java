@@ -6,6 +6,7 @@ import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.runtime.transport.dfu.DfuClassMachine;
 import dev.fwdelta.runtime.transport.dfu.DfuStatus;
 import dev.fwdelta.tool.stm32.Dfuse;
+import dev.fwdelta.tool.stm32.ProgramUnitTail;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import java.io.IOException;
 import java.util.Arrays;
@@ -81,12 +82,12 @@ public final class DfuseDevice implements InProcessControl.Endpoint, DfuClassMac
             if (!inFlash(at, length)) {
                 return DfuStatus.ERR_ADDRESS;
             }
-            int unit = flash.geometry().programUnit();
-            byte[] padded = Arrays.copyOf(block, (length + unit - 1) / unit * unit);
-            Arrays.fill(padded, length, padded.length, (byte) 0xFF);
+            // The ROM completes a short block to its flash's program unit, as the AN3155 host does.
+            byte[] padded = ProgramUnitTail.pad(part.map(), at - part.flashBase(), Arrays.copyOf(block, length),
+                    flash.geometry().programUnit());
             flash.program(at - part.flashBase(), padded, 0, padded.length);
             return DfuStatus.OK;
-        } catch (IOException flashRule) {
+        } catch (IOException | IllegalArgumentException flashRule) {
             return DfuStatus.ERR_PROG;
         }
     }

@@ -27,6 +27,8 @@ public final class An3155Client implements FlashTarget {
      * many there were, so a device that streams cannot keep the client reading.
      */
     private static final int MAX_UNEXPECTED_BYTES = 64;
+    /** Write Memory takes a multiple of 4 bytes whatever the part's program unit. */
+    private static final int MIN_WRITE_UNIT = 4;
 
     private final Link link;
     /** How long a reply to a command may take (erases have their own limits). */
@@ -125,19 +127,24 @@ public final class An3155Client implements FlashTarget {
         return out;
     }
 
+    /**
+     * Write Memory in blocks of up to 256 bytes. The tail is padded with 0xFF to the part's program
+     * unit, and to 4 bytes at least, since AN3155 takes only multiples of 4 ({@link ProgramUnitTail}).
+     */
     @Override
     public void write(long address, byte[] data) throws IOException {
-        if (address % 4 != 0) {
-            throw new IllegalArgumentException("Write Memory needs a 4-byte aligned address");
+        if (part == null) {
+            throw new IllegalStateException("write before connect: the part's program unit is not known");
         }
-        for (int done = 0; done < data.length; ) {
-            int n = Math.min(An3155.MAX_BLOCK, data.length - done);
-            int padded = (n + 3) & ~3;
-            byte[] block = new byte[padded + 2];
-            block[0] = (byte) (padded - 1);
-            Arrays.fill(block, 1, padded + 1, (byte) 0xFF);
-            System.arraycopy(data, done, block, 1, n);
-            block[padded + 1] = (byte) An3155.xor(block, 0, padded + 1);
+        byte[] padded = ProgramUnitTail.pad(part.map(), address - part.flashBase(), data,
+                Math.max(MIN_WRITE_UNIT, part.programUnit()));
+        // Every block but the last is 256 bytes, a multiple of every program unit: only the last is short.
+        for (int done = 0; done < padded.length; ) {
+            int n = Math.min(An3155.MAX_BLOCK, padded.length - done);
+            byte[] block = new byte[n + 2];
+            block[0] = (byte) (n - 1);
+            System.arraycopy(padded, done, block, 1, n);
+            block[n + 1] = (byte) An3155.xor(block, 0, n + 1);
             sendCommand(An3155.WRITE_MEMORY);
             sendAddress(address + done);
             writeBytes(block);

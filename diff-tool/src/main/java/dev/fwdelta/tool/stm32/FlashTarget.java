@@ -12,7 +12,11 @@ public interface FlashTarget {
     /** Erases the sectors (indices in the part's map). */
     void erase(int[] sectors) throws IOException;
 
-    /** Writes at a 4-byte aligned address (the target pads the tail with 0xFF as needed). */
+    /**
+     * Writes at an address aligned to the part's program unit; the target pads the tail with 0xFF
+     * to that unit within the sector of the last byte ({@link ProgramUnitTail}): over AN3155 the
+     * host does, over DfuSe the ROM device does, as its memory map does not tell the unit.
+     */
     void write(long address, byte[] data) throws IOException;
 
     void go(long address) throws IOException;

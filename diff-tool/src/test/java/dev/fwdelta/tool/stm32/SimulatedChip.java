@@ -7,7 +7,9 @@ import dev.fwdelta.tool.sim.An3155Simulator;
 import dev.fwdelta.tool.transport.PtyPair;
 import dev.fwdelta.tool.transport.SerialLink;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** An AN3155 simulator on the device end of a socat pty pair, running on its own thread. */
 final class SimulatedChip implements AutoCloseable {
@@ -34,6 +36,14 @@ final class SimulatedChip implements AutoCloseable {
         simulator = new An3155Simulator(link, part, flash);
         thread = new Thread(simulator, "an3155-simulator");
         thread.start();
+    }
+
+    /** The arguments of {@code stm32 flash --verify} to this chip, kept copies in {@code copies}, then {@code options}. */
+    String[] verifiedFlashArgs(Path copies, String... options) {
+        List<String> args = new ArrayList<>(List.of("stm32", "flash", "--port", pty.host.toString(), "--parity",
+                "none", "--verify", "--recovery-dir", copies.toString()));
+        args.addAll(List.of(options));
+        return args.toArray(String[]::new);
     }
 
     byte[] content(int length) {
