@@ -15,7 +15,8 @@ public interface FlashTarget {
     /**
      * Writes at an address aligned to the part's program unit; the target pads the tail with 0xFF
      * to that unit within the sector of the last byte ({@link ProgramUnitTail}): over AN3155 the
-     * host does, over DfuSe the ROM device does, as its memory map does not tell the unit.
+     * host does; over DfuSe the device must, as its memory map does not tell the host the unit
+     * (the simulated ROM does; docs/STM32-FLASH.md).
      */
     void write(long address, byte[] data) throws IOException;
 
