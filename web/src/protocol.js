@@ -596,14 +596,24 @@ export async function sendPatch(channel, patch, options = {}) {
     return offset;
   }
 
-  /** The next frame of `type`, skipping stale ACK/NAK; RESULT with an error throws when refusals are ours. */
+  /**
+   * The next frame of `type` within timeoutMs, skipping stale ACK/NAK; RESULT with an error throws
+   * when refusals are ours. One deadline for the whole wait: a frame skipped does not start it
+   * again, else a device babbling other frames would keep the page waiting for ever.
+   */
   async function expect(type, refusalsAreOurs = true) {
-    for (;;) {
-      const f = await channel.nextFrame(timeoutMs);
-      if (!f) return null;
+    const deadline = Date.now() + timeoutMs;
+    for (let f = await nextFrameBefore(deadline); f; f = await nextFrameBefore(deadline)) {
       if (f.type === type) return f;
       if (f.type === FrameType.RESULT && refusalsAreOurs) throwResult(f);
     }
+    return null;
+  }
+
+  /** The next frame if one comes before `deadline` (Date.now() time), else null. */
+  async function nextFrameBefore(deadline) {
+    const left = deadline - Date.now();
+    return left > 0 ? channel.nextFrame(left) : channel.pollFrame();
   }
 
   function throwResult(f) {
@@ -761,7 +771,9 @@ export async function sendPatch(channel, patch, options = {}) {
       drainGoBackN();
       return;
     }
-    const f = await channel.nextFrame(timeoutMs);
+    // Measured from the last write, as the Java host's UartChannel.answered: frames that answer
+    // nothing written (a stale INFO) must not put the timeout off.
+    const f = await nextFrameBefore(lastWrite + timeoutMs);
     if (!f) {
       stats.timeouts++;
       if (++timeouts >= 3) throw stoppedAnswering();
@@ -849,8 +861,10 @@ export async function sendPatch(channel, patch, options = {}) {
       const d = new Uint8Array(4);
       putU32(d, 0, total);
       await send(FrameType.DONE, d);
-      let f = await channel.nextFrame(timeoutMs * 4);
-      while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) f = await channel.nextFrame(timeoutMs * 4);
+      // One deadline for this DONE: frames of other types skipped do not put it off.
+      const deadline = Date.now() + timeoutMs * 4;
+      let f = await nextFrameBefore(deadline);
+      while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) f = await nextFrameBefore(deadline);
       if (!f) {
         if (++timeouts >= 3) throw stoppedAnswering();
         continue;

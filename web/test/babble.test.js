@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// A device that never gives the answer the page waits for but keeps sending frames of another type
+// (a RESULT before INFO, a stale INFO in the data phase, an ACK after DONE): each wait has one
+// deadline, so the frames skipped do not put it off and the update ends with NoAnswerError after
+// its reconnects. The device babbles a bounded number of frames (so that a page that waits for
+// ever still ends the test); the page must end while the device still babbles.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FrameType, NoAnswerError, sendPatch } from '../src/protocol.js';
+import { ScriptedDevice, payload32, syntheticPatch } from './scripted-device.js';
+
+const PATCH = syntheticPatch(16000);
+/** Frames a device babbles at most, one each BABBLE_MS: far more than the page may wait for. */
+const BABBLE_FRAMES = 300;
+const BABBLE_MS = 50;
+const NO_LIMITS = { data: 1e9, begins: 1e9, dones: 1e9 };
+
+/** Sends `frame` BABBLE_FRAMES times, one each BABBLE_MS, unless stopped; counts what it sent. */
+function babbler(device, frame) {
+  const b = { sent: 0, timer: null };
+  b.start = () => {
+    if (b.timer !== null) return;
+    b.timer = setInterval(() => {
+      if (b.sent >= BABBLE_FRAMES) {
+        b.stop();
+        return;
+      }
+      b.sent++;
+      device.answer(frame);
+    }, BABBLE_MS);
+  };
+  b.stop = () => {
+    if (b.timer !== null) clearInterval(b.timer);
+    b.timer = null;
+  };
+  return b;
+}
+
+/** The error the update ends with, and how many frames the device babbled by then. */
+async function runAgainst(device, b, options) {
+  try {
+    await sendPatch(device.channel, PATCH, { timeoutMs: 100, maxReconnects: 1, signal: device.signal, ...options });
+    return { error: null, babbled: b.sent };
+  } catch (e) {
+    return { error: e, babbled: b.sent };
+  } finally {
+    b.stop();
+  }
+}
+
+function assertEndedWhileBabbling({ error, babbled }) {
+  assert.ok(error instanceof NoAnswerError, `ended with ${error}`);
+  assert.match(error.message, /stopped answering \(gave up after 1 reconnect/);
+  assert.ok(babbled < BABBLE_FRAMES, `the page waited until the device stopped babbling (${babbled} frames)`);
+}
+
+test('before INFO: a RESULT(0xFFFF) every 50 ms and no INFO ends the update', { timeout: 60_000 }, async () => {
+  let b = null;
+  const d = new ScriptedDevice({
+    limits: NO_LIMITS,
+    script: (f) => {
+      if (f.type !== FrameType.HELLO) return undefined;
+      b.start();
+      return null;
+    },
+  });
+  b = babbler(d, { type: FrameType.RESULT, payload: Uint8Array.of(0xff, 0xff) });
+  const r = await runAgainst(d, b, {});
+  assertEndedWhileBabbling(r);
+  assert.equal(d.hellos, 2, 'one HELLO per session: the first and one reconnect');
+  assert.equal(d.begins, 0);
+});
+
+test('go-back-N data phase: a stale INFO every 50 ms and no answer to DATA ends the update', { timeout: 60_000 }, async () => {
+  let b = null;
+  const d = new ScriptedDevice({
+    limits: NO_LIMITS,
+    script: (f) => {
+      if (f.type === FrameType.BEGIN) b.start();
+      return f.type === FrameType.DATA ? null : undefined;
+    },
+  });
+  b = babbler(d, d.honest({ type: FrameType.HELLO }));
+  const r = await runAgainst(d, b, { goBackN: true });
+  assertEndedWhileBabbling(r);
+  assert.equal(d.begins, 2, 'the lost link began a second session');
+  assert.ok(r.error.message.length > 0);
+});
+
+test('done phase: an ACK at the patch length every 50 ms and no RESULT ends the update', { timeout: 60_000 }, async () => {
+  let b = null;
+  const d = new ScriptedDevice({
+    limits: NO_LIMITS,
+    script: (f) => {
+      if (f.type !== FrameType.DONE) return undefined;
+      b.start();
+      return null;
+    },
+  });
+  b = babbler(d, { type: FrameType.ACK, payload: payload32(PATCH.length) });
+  const r = await runAgainst(d, b, { goBackN: true });
+  assertEndedWhileBabbling(r);
+  assert.equal(d.dones, 6, 'three unanswered DONE frames in each of the two sessions');
+});
