@@ -12,6 +12,12 @@ export const SOF = 0xa5;
 export const MAX_PAYLOAD = 1024;
 export const DATA_CHUNK = MAX_PAYLOAD - 4;
 export const WINDOW_FRAMES = 8;
+/**
+ * Patch bytes on the line at most under selective repeat, however long the measured round trip
+ * (one late answer must not put a large burst on the line): eight full frames, the Java host's
+ * UartChannel.MAX_WINDOW_BYTES.
+ */
+export const MAX_WINDOW_BYTES = WINDOW_FRAMES * DATA_CHUNK;
 export const PROTOCOL_VERSION = 1;
 /**
  * Lost links (new sessions) an update survives by default: as many as `fwdelta send`
@@ -687,7 +693,8 @@ export async function sendPatch(channel, patch, options = {}) {
     const n = Math.min(frame, total - next);
     // The window counts the bytes still on the line; the ring bounds how far past the
     // acknowledged offset the host goes, but never below the window (a clean line stays busy).
-    const window = Math.max(2 * frame, Math.floor((rtt.upperMs() / 1000) * (baud / 10)) + frame);
+    const onLine = Math.floor((rtt.upperMs() / 1000) * (baud / 10));
+    const window = Math.min(MAX_WINDOW_BYTES, Math.max(2 * frame, onLine + frame));
     const reach = Math.max(stats.info.holdBytes, window);
     if (next < total && board.unaccountedBytes() < window && (next === acked || next + n - acked <= reach)) {
       await sendData(next, next + n);
