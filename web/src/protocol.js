@@ -24,6 +24,10 @@ export const PROTOCOL_VERSION = 1;
  * (UartChannel.MAX_RECONNECTS), docs/PROTOCOL.md "Reconnects".
  */
 export const MAX_RECONNECTS = 20;
+/** BEGIN frames one session sends, at most, while READY comes too short (UartChannel.MAX_BEGIN_ATTEMPTS). */
+export const MAX_BEGIN_ATTEMPTS = 100;
+/** READY's payload: the u32 offset to send from. */
+const READY_PAYLOAD_BYTES = 4;
 /** DONE frames one done phase sends before the link counts as lost (UartChannel.MAX_DONE_ATTEMPTS). */
 export const MAX_DONE_ATTEMPTS = 20;
 
@@ -530,7 +534,8 @@ export class ByteChannel {
  *
  * Reconnects (docs/PROTOCOL.md, "Reconnects"; the Java host's HostSession): the link is lost when
  * HELLO or BEGIN draws no answer, after 3 timeouts in a row (of DATA or of DONE), and when the
- * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A NAK 3
+ * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A READY
+ * too short for its offset draws BEGIN again (MAX_BEGIN_ATTEMPTS within the timeout). A NAK 3
  * below the acknowledged offset, or a NAK below the patch length answering DONE, is a restart.
  * Lost links and restarts count against one limit, maxReconnects, the count starting again
  * whenever the acknowledged offset passes its highest (ProgressGuard): the one past it ends the
@@ -593,8 +598,7 @@ export async function sendPatch(channel, patch, options = {}) {
     const b = new Uint8Array(4 + header.headerSize);
     putU32(b, 0, total);
     b.set(patch.subarray(0, header.headerSize), 4);
-    await send(FrameType.BEGIN, b);
-    const ready = await expect(FrameType.READY);
+    const ready = await beginAndReady(b);
     if (!ready) throw stoppedAnswering();
     const offset = checkedOffset('READY offset', u32(ready.payload, 0), header.headerSize, total,
       'header_size..the patch length');
@@ -607,11 +611,25 @@ export async function sendPatch(channel, patch, options = {}) {
    * when refusals are ours. One deadline for the whole wait: a frame skipped does not start it
    * again, else a device babbling other frames would keep the page waiting for ever.
    */
-  async function expect(type, refusalsAreOurs = true) {
-    const deadline = Date.now() + timeoutMs;
+  async function expect(type, refusalsAreOurs = true, deadline = Date.now() + timeoutMs) {
     for (let f = await nextFrameBefore(deadline); f; f = await nextFrameBefore(deadline)) {
       if (f.type === type) return f;
       if (f.type === FrameType.RESULT && refusalsAreOurs) throwResult(f);
+    }
+    return null;
+  }
+
+  /**
+   * Sends BEGIN (payload `b`) and returns the READY answering it, or null. A READY too short for
+   * its u32 offset is no answer: BEGIN goes again, as the Java host's UartChannel.begin does, at
+   * most MAX_BEGIN_ATTEMPTS times and all within one timeoutMs.
+   */
+  async function beginAndReady(b) {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; attempt < MAX_BEGIN_ATTEMPTS; attempt++) {
+      await send(FrameType.BEGIN, b);
+      const ready = await expect(FrameType.READY, true, deadline);
+      if (!ready || ready.payload.length >= READY_PAYLOAD_BYTES) return ready;
     }
     return null;
   }
