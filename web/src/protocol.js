@@ -3,6 +3,7 @@
 // for a host that is a web page or node. No browser or node globals: the page and the tests give it
 // a byte channel (ByteChannel) fed from WebSerial or from the npm serialport package.
 
+import { DeviceProtocolError } from './device-error.js';
 import { MAX_FRAMES_WITHOUT_PROGRESS, ProgressGuard } from './progress.js';
 import { FrameSizer, MIN_PAYLOAD, MIN_PROBE_MS, RoundTrip, Scoreboard, parseSack } from './selective.js';
 
@@ -375,7 +376,9 @@ export function describeStatus(status) {
 /** Thrown when the device answers RESULT with an error: nothing more is sent. */
 export class DeviceRefusedError extends Error {
   constructor(status, deviceMessage) {
-    super(`the device refused the update: ${describeStatus(status)}${deviceMessage ? ` (device says: ${deviceMessage})` : ''}`);
+    // Status 0 refuses only in the data phase: the device answered "staged" before it had every byte.
+    const what = status === 0 ? 'it answered RESULT 0 (staged) before the whole patch was sent' : describeStatus(status);
+    super(`the device refused the update: ${what}${deviceMessage ? ` (device says: ${deviceMessage})` : ''}`);
     this.status = status;
     this.code = PATCH_ERRORS[status]?.[0] ?? (status === 0xffff ? 'OTHER' : `CODE_${status}`);
     this.deviceMessage = deviceMessage;
@@ -388,16 +391,15 @@ export class DeviceRefusedError extends Error {
  */
 export class NoAnswerError extends Error {}
 
+export { DeviceProtocolError };
+
 /**
- * Thrown for an answer no honest device gives (docs/PROTOCOL.md, "Offsets the host checks"): an
- * offset past the patch, or past the patch bytes sent in this session. The transfer ends at once;
- * nothing is reported as staged.
+ * RESULT's status and message, read as the Java host's refused(f) reads them: a payload too short
+ * for its u16 status is 0xFFFF (other failure), with no message.
  */
-export class DeviceProtocolError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = 'DeviceProtocolError';
-  }
+function readResult(f) {
+  if (f.payload.length < 2) return { status: 0xffff, message: '' };
+  return { status: u16(f.payload, 0), message: new TextDecoder().decode(f.payload.subarray(2)) };
 }
 
 /** The device's `field` value, checked against min..max (what `limit` names): the Java host's words. */
@@ -426,9 +428,11 @@ export const AGENT_STATES = ['idle', 'receiving', 'staged', 'failed'];
  * frames after a gap appends its capabilities and ring size (selectiveRepeat, holdBytes).
  */
 export function parseInfo(p) {
-  if (p.length < 25) throw new RangeError(`INFO payload is ${p.length} bytes, at least 25 expected`);
+  if (p.length < 25) throw new DeviceProtocolError(`the device answered an INFO payload of ${p.length} bytes, at least 25 expected`);
   const n = p[24];
-  if (p.length < 25 + n) throw new RangeError(`INFO layout name length ${n} runs past the ${p.length}-byte payload`);
+  if (p.length < 25 + n) {
+    throw new DeviceProtocolError(`the device answered INFO layout name length ${n}, past the ${p.length}-byte payload`);
+  }
   return {
     version: p[0],
     maxPayload: u16(p, 1),
@@ -640,12 +644,20 @@ export async function sendPatch(channel, patch, options = {}) {
     return left > 0 ? channel.nextFrame(left) : channel.pollFrame();
   }
 
+  /** RESULT's device message when its status is 0 (staged); any other status throws the refusal. */
   function throwResult(f) {
-    if (f.payload.length < 2) throw new RangeError(`RESULT payload is ${f.payload.length} bytes, at least 2 expected`);
-    const status = u16(f.payload, 0);
-    const message = new TextDecoder().decode(f.payload.subarray(2));
-    if (status !== 0) throw new DeviceRefusedError(status, message);
-    return message;
+    const r = readResult(f);
+    if (r.status !== 0) throw new DeviceRefusedError(r.status, r.message);
+    return r.message;
+  }
+
+  /**
+   * A RESULT in the data phase refuses the update whatever its status, as the Java host's
+   * handleGoBackN and handleSelective: even 0 (staged) cannot be true before every byte was sent.
+   */
+  function refusedInDataPhase(f) {
+    const r = readResult(f);
+    return new DeviceRefusedError(r.status, r.message);
   }
 
   let acked = 0;
@@ -739,15 +751,11 @@ export async function sendPatch(channel, patch, options = {}) {
   /** ACK, SACK or NAK under selective repeat: the scoreboard learns what arrived and what is lost. */
   function handleSelective(f) {
     lastHeard = Date.now();
-    if (f.type === FrameType.RESULT) throwResult(f);
+    if (f.type === FrameType.RESULT) throw refusedInDataPhase(f);
     if (f.payload.length < 4 || ![FrameType.ACK, FrameType.NAK, FrameType.SACK].includes(f.type)) return;
     const off = answered(`${FRAME_NAMES[f.type]} offset`, u32(f.payload, 0));
     let held = null;
     if (f.type === FrameType.SACK) {
-      // A held range (not 0, 0) holds bytes this session sent; parseSack checks the rest of it.
-      if (f.payload.length >= 12 && (u32(f.payload, 4) !== 0 || u32(f.payload, 8) !== 0)) {
-        answered('SACK held range end', u32(f.payload, 8));
-      }
       ({ held } = parseSack(f.payload, sentEnd));
       stats.sacks++;
     }
@@ -821,7 +829,7 @@ export async function sendPatch(channel, patch, options = {}) {
    * the go-back, and sends it back again once it answers one written after (counted, not timed).
    */
   function handleGoBackN(f) {
-    if (f.type === FrameType.RESULT) throwResult(f);
+    if (f.type === FrameType.RESULT) throw refusedInDataPhase(f);
     if (f.type !== FrameType.ACK && f.type !== FrameType.NAK) return;
     const stale = staleAnswers > 0;
     if (stale) staleAnswers--;
@@ -839,10 +847,11 @@ export async function sendPatch(channel, patch, options = {}) {
         owed = 0; // every frame written is applied: no answer is owed (one was lost on the line)
         staleAnswers = 0;
       }
-    } else if (f.type === FrameType.NAK && f.payload.length >= 5) {
+    } else if (f.type === FrameType.NAK && f.payload.length >= 4) {
+      // A NAK without its reason byte is still a NAK at its offset (the Java host's reading).
       stats.naks++;
       const off = answered('NAK offset', u32(f.payload, 0));
-      const reason = f.payload[4];
+      const reason = f.payload.length >= 5 ? f.payload[4] : -1;
       if (reason === NakReason.RESTARTED && off < acked) {
         // The device dropped what it had: its offset is lower than what was acknowledged. One at
         // or above it takes nothing back and is taken as any NAK, no restart (the Java host's rule).
@@ -899,7 +908,7 @@ export async function sendPatch(channel, patch, options = {}) {
         progress(total);
         return stats;
       }
-      if (f.type === FrameType.NAK && f.payload.length >= 5) {
+      if (f.type === FrameType.NAK && f.payload.length >= 4) {
         const off = checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length');
         if (off < total) {
           // Not all applied, or restarted: a restart either way, as the Java host counts it.

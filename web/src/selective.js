@@ -2,6 +2,8 @@
 // Selective repeat for the browser host (docs/PROTOCOL.md, "Selective repeat" and "Sending on a
 // noisy line"): what the Java host's Scoreboard, FrameSizer and RoundTrip do, for protocol.js.
 
+import { DeviceProtocolError } from './device-error.js';
+
 /** Patch bytes per DATA frame at the least: below it the framing costs more than a lost frame. */
 export const MIN_PAYLOAD = 16;
 /** The first frame's payload; each frame delivered doubles the limit, up to the maximum. */
@@ -14,23 +16,31 @@ export const DATA_FRAMING = 15;
 export const MIN_PROBE_MS = 40;
 
 /**
- * SACK payload: u32 next expected offset, u32 start and u32 end of the range that holds the frame
- * just received (0, 0 when it was not kept). Checked against the patch length.
+ * SACK payload: u32 next expected offset, then u32 start and u32 end of the range that holds the
+ * frame just received. A SACK without the range (shorter than 12 bytes) or with 0, 0 holds none,
+ * as the Java host reads it. Checked against `sentEnd`, the end of the patch bytes sent in this
+ * session, with the Java host's words; a held range starts at the offset or after it.
  */
-export function parseSack(p, patchLength) {
-  if (p.length < 12) throw new RangeError(`SACK payload is ${p.length} bytes, 12 expected`);
+export function parseSack(p, sentEnd) {
+  if (p.length < 4) throw new DeviceProtocolError(`the device answered a SACK payload of ${p.length} bytes, at least 4 expected`);
   const view = new DataView(p.buffer, p.byteOffset, p.byteLength);
   const expected = view.getUint32(0, true);
+  if (expected > sentEnd) throw outsideSent('SACK offset', expected, sentEnd);
+  if (p.length < 12) return { expected, held: null };
   const start = view.getUint32(4, true);
   const end = view.getUint32(8, true);
-  if (expected > patchLength) {
-    throw new RangeError(`SACK next expected offset ${expected} is outside 0..${patchLength}`);
-  }
   if (start === 0 && end === 0) return { expected, held: null };
-  if (start <= expected || end <= start || end > patchLength) {
-    throw new RangeError(`SACK held range ${start}..${end} is outside ${expected + 1}..${patchLength}`);
+  if (end > sentEnd) throw outsideSent('SACK held range end', end, sentEnd);
+  if (start < expected || start >= end) {
+    throw new DeviceProtocolError(`the device answered SACK held range start ${start}, outside the allowed `
+      + `${expected}..${end - 1} (after the SACK offset, before the range end)`);
   }
   return { expected, held: [start, end] };
+}
+
+function outsideSent(field, value, sentEnd) {
+  return new DeviceProtocolError(`the device answered ${field} ${value}, outside the allowed 0..${sentEnd} `
+    + '(the patch bytes sent in this session)');
 }
 
 /**
