@@ -4,6 +4,7 @@
 // a byte channel (ByteChannel) fed from WebSerial or from the npm serialport package.
 
 import { DeviceProtocolError } from './device-error.js';
+import { printable } from './device-text.js';
 import { MAX_FRAMES_WITHOUT_PROGRESS, ProgressGuard } from './progress.js';
 import { FrameSizer, MIN_PAYLOAD, MIN_PROBE_MS, RoundTrip, Scoreboard, parseSack } from './selective.js';
 
@@ -375,7 +376,9 @@ export function describeStatus(status) {
 
 /** Thrown when the device answers RESULT with an error: nothing more is sent. */
 export class DeviceRefusedError extends Error {
-  constructor(status, deviceMessage) {
+  /** deviceMessage: the device's own text, shown only as printable() makes it. */
+  constructor(status, rawMessage) {
+    const deviceMessage = printable(rawMessage);
     // Status 0 refuses only in the data phase: the device answered "staged" before it had every byte.
     const what = status === 0 ? 'it answered RESULT 0 (staged) before the whole patch was sent' : describeStatus(status);
     super(`the device refused the update: ${what}${deviceMessage ? ` (device says: ${deviceMessage})` : ''}`);
@@ -441,7 +444,7 @@ export function parseInfo(p) {
     hardwareId: u32(p, 15),
     state: AGENT_STATES[p[19]] ?? `state ${p[19]}`,
     resumeOffset: u32(p, 20),
-    layout: new TextDecoder().decode(p.subarray(25, 25 + n)),
+    layout: printable(new TextDecoder().decode(p.subarray(25, 25 + n))),
     selectiveRepeat: p.length >= 28 + n && (p[25 + n] & 1) === 1,
     holdBytes: p.length >= 28 + n && (p[25 + n] & 1) === 1 ? u16(p, 26 + n) : 0,
   };
@@ -904,7 +907,7 @@ export async function sendPatch(channel, patch, options = {}) {
         continue;
       }
       if (f.type === FrameType.RESULT) {
-        stats.message = throwResult(f);
+        stats.message = printable(throwResult(f));
         progress(total);
         return stats;
       }

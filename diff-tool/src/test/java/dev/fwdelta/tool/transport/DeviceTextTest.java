@@ -14,6 +14,12 @@ class DeviceTextTest {
     }
 
     @Test
+    void directionControlsBecomeVisible() {
+        assertEquals("x\\u202Ey\\u200Ez\\u200F\\u202A\\u2066\\u2069\u2065\u202F", DeviceText.printable(
+                "x\u202Ey\u200Ez\u200F\u202A\u2066\u2069\u2065\u202F"));
+    }
+
+    @Test
     void textPastTheLimitIsCutWithAMarker() {
         String limit = "x".repeat(DeviceText.MAX_CHARS);
         assertEquals(limit, DeviceText.printable(limit));
