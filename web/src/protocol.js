@@ -190,6 +190,9 @@ export class PatchError extends Error {}
 
 const MAX_SIGNED_31 = 0x7fffffff;
 
+/** docs/FORMAT.md 1: magic, format_version and header_size, the bytes every version starts with. */
+const PREFIX_BYTES = 8;
+
 /** docs/FORMAT.md 1.2: the smallest version-3 header (flag SHA_ONLY, every varint one byte). */
 export const MIN_COMPACT_HEADER_SIZE = 74;
 
@@ -214,8 +217,12 @@ export function parsePatchHeader(bytes) {
  */
 export function readPatchHeader(bytes) {
   if (!(bytes instanceof Uint8Array)) throw new PatchError('not a patch: no bytes');
-  if (bytes.length < 8 || bytes[0] !== 0x46 || bytes[1] !== 0x57 || bytes[2] !== 0x44 || bytes[3] !== 0x50) {
+  if (bytes.length < 4 || bytes[0] !== 0x46 || bytes[1] !== 0x57 || bytes[2] !== 0x44 || bytes[3] !== 0x50) {
     throw new PatchError('not a fwdelta patch: it does not start with "FWDP"');
+  }
+  // A patch cut off inside its prefix is a fwdelta patch all the same: say so, not "not a patch".
+  if (bytes.length < PREFIX_BYTES) {
+    throw new PatchError(`patch is ${bytes.length} bytes, shorter than its ${PREFIX_BYTES}-byte prefix`);
   }
   const version = u16(bytes, 4);
   const headerSize = u16(bytes, 6);
@@ -248,11 +255,13 @@ function parseWide(b, version) {
   const crc = u32(b, 172);
   if (crc32(b, 0, 172) !== crc) throw new PatchError('header_crc32 does not match: the header is damaged');
   const payload = u64(b, 32);
+  // Checked on the u64 itself: as a Number, a value past 2^53 would be named wrong.
+  if (payload > BigInt(MAX_SIGNED_31)) throw new PatchError(`payload_length ${payload} is outside 0..2^31-1`);
   return {
     flags: u32(b, 8),
     signed: (u32(b, 8) & 1) !== 0,
     codec: b[12],
-    payloadLength: payload > BigInt(MAX_SIGNED_31) ? Number.MAX_SAFE_INTEGER : Number(payload),
+    payloadLength: Number(payload),
     oldSize: u32(b, 40),
     newSize: u32(b, 84),
     firmwareVersion: u64(b, 160),

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   crc16ccitt, crc32, describeStatus, encodeFrame, FrameDecoder, FrameType, parseInfo, parsePatchHeader, PatchError,
 } from '../src/protocol.js';
+import { readPatchFile } from '../src/load.js';
 import { buildPatch, corpusFile, tempDir } from './harness.js';
 
 const ascii = (s) => new TextEncoder().encode(s);
@@ -77,6 +78,25 @@ test('version-1 and version-2 headers: the same fields', () => {
     assert.equal(h.newSize, 2000);
     assert.equal(h.patchLength, 260);
   }
+});
+
+test('a version-1 payload_length past 2^31-1 is named as the header has it', () => {
+  for (const value of [1n << 40n, (1n << 64n) - 1n, 1n << 31n]) {
+    const h = wideHeader(1, { payload: 0 });
+    new DataView(h.buffer).setBigUint64(32, value, true);
+    new DataView(h.buffer).setUint32(172, crc32(h, 0, 172), true);
+    assert.throws(() => parsePatchHeader(h), (e) => e instanceof PatchError
+      && e.message === `payload_length ${value} is outside 0..2^31-1`, `payload_length ${value}`);
+  }
+});
+
+test('a patch cut off inside its 8-byte prefix is named so, not "not a patch"', async () => {
+  const cut = Uint8Array.of(0x46, 0x57, 0x44, 0x50, 0x03, 0x00);
+  assert.throws(() => parsePatchHeader(cut), (e) => e instanceof PatchError
+    && e.message === 'patch is 6 bytes, shorter than its 8-byte prefix');
+  await assert.rejects(readPatchFile(new Blob([cut.subarray(0, 4)])), (e) => e instanceof PatchError
+    && e.message === 'patch is 4 bytes, shorter than its 8-byte prefix');
+  assert.throws(() => parsePatchHeader(ascii('FWD')), /not a fwdelta patch/);
 });
 
 test('a file that is not a patch is refused, naming why', () => {
