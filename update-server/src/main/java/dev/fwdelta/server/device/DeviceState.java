@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server.device;
 
+import dev.fwdelta.tool.transport.DeviceText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.format.Limits;
 
 /**
  * What a polling device remembers across runs and power cuts, beside its flash file: the image it
@@ -21,7 +23,8 @@ import dev.fwdelta.runtime.checksum.ImageChecksums;
 public record DeviceState(Image installed, Image pending) {
     /** Largest state file read: two lines of at most ~110 bytes. */
     static final int MAX_FILE = 512;
-    private static final Pattern LINE = Pattern.compile("(installed|pending) ([0-9]{1,19}) ([0-9]{1,10}) ([0-9a-f]{64})");
+    /** Numbers of any length match, so that one too large is reported as out of range, naming the field. */
+    private static final Pattern LINE = Pattern.compile("(installed|pending) ([0-9]+) ([0-9]+) ([0-9a-f]{64})");
 
     /** An image: its firmware version, size and SHA-256. */
     public record Image(long version, long size, String sha256) {
@@ -48,10 +51,14 @@ public record DeviceState(Image installed, Image pending) {
         for (String line : Files.readString(file, StandardCharsets.US_ASCII).split("\n")) {
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
-                throw new IOException(file + ": device state line '" + line + "' is not"
+                throw new IOException(file + ": device state line '" + DeviceText.printable(line) + "' is not"
                         + " 'installed|pending VERSION SIZE SHA256'");
             }
-            Image i = new Image(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), m.group(4));
+            String source = file.toString();
+            // VERSION is a firmware_version (0..2^63-1); SIZE at most the largest image a patch
+            // describes here. Whether it fits the active slot is the layout's question (PersistentDevice).
+            Image i = new Image(DecimalField.parse(source, "device state " + m.group(1) + " VERSION", m.group(2), 0, Long.MAX_VALUE),
+                    DecimalField.parse(source, "device state " + m.group(1) + " SIZE", m.group(3), 0, Limits.MAX_IMAGE_SIZE), m.group(4));
             if (m.group(1).equals("installed")) {
                 installed = i;
             } else {

@@ -29,7 +29,7 @@ public final class PersistentDevice {
         ota.powerOn();
         DeviceState state = DeviceState.load(stateFile);
         boolean resumed = false;
-        if (!holds(state.installed())) {
+        if (!holds(state.installed(), "installed")) {
             state = settle(state);
             ota.reportInstalled(state.installed().version());
             resumed = true;
@@ -48,7 +48,7 @@ public final class PersistentDevice {
     /** The state once the pending image is in the active slot, saved; an IOException when the slot holds neither. */
     private DeviceState settle(DeviceState state) throws IOException {
         DeviceState.Image p = state.pending();
-        if (p == null || !holds(p)) {
+        if (p == null || !holds(p, "pending")) {
             throw new IOException("the active slot holds neither the recorded image (version "
                     + state.installed().version() + ") nor a pending one; " + stateFile + " does not belong to this flash");
         }
@@ -57,8 +57,20 @@ public final class PersistentDevice {
         return now;
     }
 
-    /** Whether the active slot begins with this image: its hash, measured from flash a piece at a time. */
-    private boolean holds(DeviceState.Image image) {
-        return ota.activeSha256(image.size()).equals(image.sha256());
+    /**
+     * Whether the active slot begins with this image: its hash, measured from flash a piece at a time.
+     * A SIZE larger than the slot is the state file's fault, not the command line's: an IOException
+     * naming the file, the line and the slot's range (only the device knows its layout, so the
+     * measurement's own range check is the one that holds).
+     */
+    private boolean holds(DeviceState.Image image, String line) throws IOException {
+        String sha;
+        try {
+            sha = ota.activeSha256(image.size());
+        } catch (IllegalArgumentException outsideSlot) {
+            throw new IOException(stateFile + ": device state " + line + " SIZE " + image.size()
+                    + " does not fit the active slot (" + outsideSlot.getMessage() + ")", outsideSlot);
+        }
+        return sha.equals(image.sha256());
     }
 }
