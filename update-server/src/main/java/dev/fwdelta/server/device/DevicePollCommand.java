@@ -103,19 +103,29 @@ public final class DevicePollCommand {
                     }
                     new DeviceState(DeviceState.Image.of(installedVersion, running), null).save(stateFile);
                 }
+                // Before the power-on: a run that finishes an interrupted install raises this floor to
+                // the version it installed (OtaDevice.poll takes the settled version as the floor).
                 long version = DeviceState.load(stateFile).installed().version();
                 UpdatePolicy policy = policy(ramBudget, store, version, hardwareId);
                 OtaDevice device = new OtaDevice(server, id, secret, hardwareId, layout, flash, policy);
-                PersistentDevice.Result r = new PersistentDevice(device, stateFile).poll();
-                if (r.outcome() == OtaDevice.Outcome.INSTALLED || r.resumedInstall()) {
-                    byte[] now = device.activeImage(r.running().size());
-                    Path tmp = image.resolveSibling(image.getFileName() + ".part");
-                    Files.write(tmp, now);
-                    Files.move(tmp, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                DeviceState.Image before = DeviceState.load(stateFile).installed();
+                PersistentDevice.Result r;
+                try {
+                    r = new PersistentDevice(device, stateFile).poll();
+                } finally {
+                    // Also when the poll fails after this run finished an interrupted install (the
+                    // next offer refused, say): --image is the image the device runs.
+                    DeviceState.Image after = DeviceState.load(stateFile).installed();
+                    if (!after.equals(before)) {
+                        byte[] now = device.activeImage(after.size());
+                        Path tmp = image.resolveSibling(image.getFileName() + ".part");
+                        Files.write(tmp, now);
+                        Files.move(tmp, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    }
                 }
                 if (r.resumedInstall()) {
                     spec.commandLine().getOut().printf("finished the install a power cut interrupted: version %d%n",
-                            r.running().version());
+                            r.resumed().version());
                 }
                 if (r.outcome() == OtaDevice.Outcome.NOTHING_TO_DO) {
                     spec.commandLine().getOut().printf("up to date: version %d%n", r.running().version());

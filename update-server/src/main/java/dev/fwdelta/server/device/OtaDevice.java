@@ -108,7 +108,7 @@ public final class OtaDevice {
      * (link lost) leaves flash consistent: poll again to continue.
      */
     public Outcome poll(Installed now) throws IOException, InterruptedException {
-        UpdateAgent agent = new UpdateAgent(layout, flash, policy);
+        UpdateAgent agent = new UpdateAgent(layout, flash, floorAt(now.version()));
         String body = post("/d/checkin", "hw=" + hardware + "&ver=" + now.version() + "&sha=" + now.sha256());
         CheckinAnswer offer = CheckinAnswer.parse(body, 2L * layout.staging().size() + Limits.HEADER_SIZE);
         if (offer == null) {
@@ -168,6 +168,19 @@ public final class OtaDevice {
         install();
         report(version, "installed", 0);
         return Outcome.INSTALLED;
+    }
+
+    /**
+     * The policy with its anti-rollback floor raised to the version the device runs now: the policy
+     * was made before a power-on finished an install a power cut interrupted, so its floor may be
+     * the version that install replaced. A policy that skips the check (-1) keeps skipping it.
+     */
+    private UpdatePolicy floorAt(long running) {
+        if (policy.installedVersion() < 0 || policy.installedVersion() >= running) {
+            return policy;
+        }
+        return new UpdatePolicy(policy.ramBudget(), policy.trust(), running, policy.allowDowngrade(),
+                policy.hardwareId(), policy.slotAddress());
     }
 
     /**

@@ -14,8 +14,15 @@ import java.nio.file.Path;
  * the next run, on the new image with its version recorded, and the run after says nothing to do.
  */
 public final class PersistentDevice {
-    /** What a run did, and what the device runs afterwards. */
-    public record Result(OtaDevice.Outcome outcome, DeviceState.Image running, boolean resumedInstall) {}
+    /**
+     * What a run did, and what the device runs afterwards; {@code resumed}: the image whose install a
+     * power cut interrupted and this run finished, or null.
+     */
+    public record Result(OtaDevice.Outcome outcome, DeviceState.Image running, DeviceState.Image resumed) {
+        public boolean resumedInstall() {
+            return resumed != null;
+        }
+    }
 
     private final OtaDevice ota;
     private final Path stateFile;
@@ -28,15 +35,16 @@ public final class PersistentDevice {
     public Result poll() throws IOException, InterruptedException {
         ota.powerOn();
         DeviceState state = DeviceState.load(stateFile);
-        boolean resumed = false;
+        DeviceState.Image resumed = null;
         if (!holds(state.installed(), "installed")) {
             state = settle(state);
-            ota.reportInstalled(state.installed().version());
-            resumed = true;
+            resumed = state.installed();
+            ota.reportInstalled(resumed.version());
         }
         DeviceState before = state;
         ota.setJournal((version, size, sha) -> before.withPending(new DeviceState.Image(version, size, sha)).save(stateFile));
-        // The slot holds the recorded image (checked above): its version and hash are the check-in's.
+        // The slot holds the recorded image (checked above): its version and hash are the check-in's,
+        // and its version is the anti-rollback floor (OtaDevice raises its policy's to it).
         OtaDevice.Outcome outcome = ota.poll(new OtaDevice.Installed(state.installed().version(),
                 state.installed().sha256()));
         if (outcome == OtaDevice.Outcome.INSTALLED) {

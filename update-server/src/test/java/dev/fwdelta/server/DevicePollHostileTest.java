@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.server.device.DevicePollCommand;
+import dev.fwdelta.server.device.DeviceState;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fwdelta device poll} against a server that misbehaves on purpose: every run ends either
+ * on an image the device may run or with one error line and a documented exit code.
+ */
+class DevicePollHostileTest {
+    @TempDir
+    Path dir;
+
+    private Fleet fleet;
+    private HostileUpdateServer server;
+    private Path image;
+    private Path flash;
+    private Path secret;
+
+    @BeforeEach
+    void start() throws Exception {
+        fleet = new Fleet(dir);
+        server = new HostileUpdateServer();
+        image = Files.write(dir.resolve("dev.bin"), fleet.v1);
+        flash = dir.resolve("dev.flash");
+        secret = Files.writeString(dir.resolve("dev.secret"), "0123456789abcdef0123456789abcdef");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** One run of {@code device poll} in this JVM, on the device's flash file; --image v1 as version 2 the first time. */
+    private Fleet.Run poll() {
+        return Fleet.cli("device", "poll", "--server", server.uri().toString(), "--id", "dev",
+                "--secret-file", secret.toString(), "--layout", "stm32l4-512k", "--image", image.toString(),
+                "--flash-file", flash.toString(), "--hardware-id", Long.toString(Fleet.HW), "--installed-version", "2");
+    }
+
+    private DeviceState state() throws Exception {
+        return DeviceState.load(DevicePollCommand.stateFile(flash));
+    }
+
+    /**
+     * Version 5 is staged but its 'staged' report fails; the next run finishes its install and then
+     * is offered version 3: a rollback, whatever the state file said before the install was settled.
+     */
+    @Test
+    void anOfferBelowAnInstallFinishedAfterAPowerCutIsARollback() throws Exception {
+        byte[] v5 = PatchBuilder.build(fleet.v1, fleet.v2, Fleet.options(5)).patch();
+        byte[] v3 = PatchBuilder.build(fleet.v2, fleet.v0, Fleet.options(3)).patch();
+        server.artifacts.put("/a/5", v5);
+        server.artifacts.put("/a/3", v3);
+        server.checkin = form -> HostileUpdateServer.Answer.ok(form.contains("ver=2&")
+                ? HostileUpdateServer.offer(5, v5, "/a/5") : HostileUpdateServer.offer(3, v3, "/a/3"));
+        server.report = form -> form.contains("status=staged") && form.contains("ver=5")
+                ? new HostileUpdateServer.Answer(500, "error: internal".getBytes()) : HostileUpdateServer.Answer.ok("ok");
+
+        Fleet.Run first = poll();
+        assertEquals(5, first.exit(), first.err());
+        assertEquals(5, state().pending().version(), "version 5 is staged, not yet recorded installed");
+
+        Fleet.Run second = poll();
+        assertEquals(6, second.exit(), second.out() + second.err());
+        assertTrue(second.err().startsWith("fwdelta: error: ROLLBACK (40)"), second.err());
+        assertEquals(1, second.err().lines().count(), second.err());
+        assertEquals(5, state().installed().version());
+        assertArrayEquals(fleet.v2, Files.readAllBytes(image), "--image holds version 5's image");
+    }
+}
