@@ -80,4 +80,30 @@ class DevicePollHostileTest {
         assertEquals(5, state().installed().version());
         assertArrayEquals(fleet.v2, Files.readAllBytes(image), "--image holds version 5's image");
     }
+
+    /**
+     * The artifact is not the one the check-in names (PAYLOAD_HASH) and the 'failed' report is
+     * refused: the refused download must still be discarded, so the next run starts over and
+     * refuses it again instead of resuming at its end, where nothing is left to hash, and installing it.
+     */
+    @Test
+    void aRefusedArtifactStaysRefusedWhenItsFailedReportIsRefused() throws Exception {
+        byte[] v3 = PatchBuilder.build(fleet.v1, fleet.v2, Fleet.options(3)).patch();
+        server.artifacts.put("/a/3", v3);
+        byte[] other = v3.clone();
+        other[other.length - 1] ^= 1;
+        String answer = HostileUpdateServer.offer(3, other, "/a/3");
+        server.checkin = form -> HostileUpdateServer.Answer.ok(answer);
+        server.report = form -> form.contains("status=failed")
+                ? new HostileUpdateServer.Answer(503, "error: busy".getBytes()) : HostileUpdateServer.Answer.ok("ok");
+
+        for (int run = 1; run <= 2; run++) {
+            Fleet.Run r = poll();
+            assertEquals(3, r.exit(), "run " + run + ": " + r.out() + r.err());
+            assertTrue(r.err().startsWith("fwdelta: error: PAYLOAD_HASH (32)"), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertEquals(2, state().installed().version(), "run " + run);
+            assertArrayEquals(fleet.v1, Files.readAllBytes(image), "run " + run + ": --image is left as it was");
+        }
+    }
 }

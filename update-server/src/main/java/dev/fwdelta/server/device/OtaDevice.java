@@ -124,7 +124,7 @@ public final class OtaDevice {
         try {
             h = PatchHeader.parse(Arrays.copyOf(header, Limits.HEADER_SIZE));
         } catch (PatchException e) {
-            report(offer.version(), "failed", e.code().number());
+            reportFailure(offer.version(), e);
             throw e;
         }
         // The version the device records as installed is the patch header's (signed when the device
@@ -161,8 +161,11 @@ public final class OtaDevice {
             }
             report(version, "staged", 0);
         } catch (PatchException e) {
-            report(version, "failed", e.code().number());
+            // Discard the refused download before telling anyone: a report the server refuses must
+            // not leave it in flash, where the next run would resume at its end with nothing left
+            // to hash and stage it.
             agent.abort();
+            reportFailure(version, e);
             throw e;
         }
         install();
@@ -316,6 +319,15 @@ public final class OtaDevice {
     /** Tells the server the device runs {@code version} (after an install a power cut interrupted). */
     public void reportInstalled(long version) throws IOException, InterruptedException {
         report(version, "installed", 0);
+    }
+
+    /** Reports a refused update as best effort: a failing report is kept with the refusal, not in its place. */
+    private void reportFailure(long version, PatchException refusal) throws InterruptedException {
+        try {
+            report(version, "failed", refusal.code().number());
+        } catch (IOException e) {
+            refusal.addSuppressed(e);
+        }
     }
 
     private void report(long version, String status, int error) throws IOException, InterruptedException {
