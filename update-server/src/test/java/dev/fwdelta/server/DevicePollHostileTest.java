@@ -10,6 +10,9 @@ import dev.fwdelta.server.device.DeviceState;
 import dev.fwdelta.tool.encode.PatchBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,5 +108,46 @@ class DevicePollHostileTest {
             assertEquals(2, state().installed().version(), "run " + run);
             assertArrayEquals(fleet.v1, Files.readAllBytes(image), "run " + run + ": --image is left as it was");
         }
+    }
+
+    /**
+     * A 206 that says it carries another range than the one asked (here: the honest label of bytes
+     * from 0, or none at all) is refused before any of its bytes reaches the agent: exit 5 naming
+     * the header, no 'failed' report (the patch is not at fault), and the next honest run installs.
+     */
+    @Test
+    void aRangeAnswerLabelledOtherThanAskedIsRefused() throws Exception {
+        byte[] v3 = PatchBuilder.build(fleet.v1, fleet.v2, Fleet.options(3)).patch();
+        server.artifacts.put("/a/3", v3);
+        server.checkin = form -> HostileUpdateServer.Answer.ok(HostileUpdateServer.offer(3, v3, "/a/3"));
+        List<String> reports = new CopyOnWriteArrayList<>();
+        server.report = form -> {
+            reports.add(form);
+            return HostileUpdateServer.Answer.ok("ok");
+        };
+        String[] labels = {"bytes 0-%2$d/%3$d", null};
+        for (String label : labels) {
+            server.range = (ex, artifact, first, last) -> {
+                if (first == 0) {
+                    HostileUpdateServer.honest(ex, artifact, first, last);
+                    return;
+                }
+                if (label != null) {
+                    ex.getResponseHeaders().add("Content-Range", String.format(label, first, last - first, artifact.length));
+                }
+                HostileUpdateServer.send(ex, 206, Arrays.copyOfRange(artifact, 0, last - first + 1));
+            };
+            Fleet.Run r = poll();
+            assertEquals(5, r.exit(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("fwdelta: error: download of /a/3 answered Content-Range "), r.err());
+            assertTrue(r.err().contains(label == null ? "(none)" : "'bytes 0-"), r.err());
+            assertTrue(r.err().contains("not the asked 'bytes "), r.err());
+            assertTrue(reports.stream().noneMatch(f -> f.contains("status=failed")), reports.toString());
+        }
+        server.range = HostileUpdateServer::honest;
+        Fleet.Run r = poll();
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(3, state().installed().version());
     }
 }

@@ -60,6 +60,7 @@ class OtaAntiRollbackTest {
     private URI uri;
     private volatile String answer = "none";
     private volatile byte[] artifact = new byte[0];
+    private volatile long offeredSize;
 
     @BeforeEach
     void start() throws Exception {
@@ -104,6 +105,8 @@ class OtaAntiRollbackTest {
                 int last = Math.min(Integer.parseInt(m.group(2)), artifact.length - 1);
                 body = Arrays.copyOfRange(artifact, first, last + 1);
                 status = 206;
+                // A consistent liar: the range as served, of the size its answer offers.
+                ex.getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + offeredSize);
             }
             ex.sendResponseHeaders(status, body.length);
             out.write(body);
@@ -113,6 +116,7 @@ class OtaAntiRollbackTest {
     /** The lying server offers {@code patch} as version {@code version}, {@code size} bytes long. */
     private void offer(long version, byte[] patch, long size) {
         artifact = patch;
+        offeredSize = size;
         answer = "update " + version + " " + size + " "
                 + HexFormat.of().formatHex(ImageChecksums.of(patch).sha256()) + " /p";
     }

@@ -13,6 +13,7 @@ import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.server.http.BoundedAnswer;
 import dev.fwdelta.server.http.HttpSend;
+import dev.fwdelta.tool.transport.DeviceText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -312,6 +313,16 @@ public final class OtaDevice {
         if (res.statusCode() != 206) {
             res.body().close();
             throw new IOException("download of " + uri.getPath() + " answered " + res.statusCode() + ", not 206");
+        }
+        // Bytes of another range fed at the asked offset would be blamed on the patch (and its resume
+        // log wiped): the answer must say it carries exactly what was asked, of the offered size.
+        String asked = "bytes " + first + "-" + last + "/" + offer.size();
+        String label = res.headers().firstValue("Content-Range").orElse(null);
+        if (!asked.equals(label)) {
+            res.body().close();
+            throw new IOException("download of " + DeviceText.printable(uri.getPath()) + " answered Content-Range "
+                    + (label == null ? "(none)" : "'" + DeviceText.printable(label) + "'") + ", not the asked '"
+                    + asked + "': refused");
         }
         return res.body();
     }
