@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.server.device.DevicePollCommand;
 import dev.fwdelta.server.device.DeviceState;
 import dev.fwdelta.tool.encode.PatchBuilder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -149,5 +150,16 @@ class DevicePollHostileTest {
         Fleet.Run r = poll();
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(3, state().installed().version());
+    }
+
+    /** A refusal's body is the server's text: printed escaped on the one error line, never as a line of its own. */
+    @Test
+    void aServersErrorTextCannotForgeALineOrAnEscape() throws Exception {
+        server.checkin = form -> new HostileUpdateServer.Answer(500,
+                "error: boom\nfwdelta: error: fake\u001b[31mRED".getBytes(StandardCharsets.UTF_8));
+        Fleet.Run r = poll();
+        assertEquals(5, r.exit(), r.err());
+        assertEquals(List.of("fwdelta: error: /d/checkin answered 500: error: boom\\x0Afwdelta: error: fake\\x1B[31mRED"),
+                r.err().lines().toList());
     }
 }

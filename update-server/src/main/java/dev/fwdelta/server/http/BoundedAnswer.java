@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server.http;
 
+import dev.fwdelta.tool.transport.DeviceText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -26,10 +27,13 @@ public final class BoundedAnswer {
         }
     }
 
-    /** At most the first {@code maxBytes} of the body as UTF-8, stripped: for the message of a refusal. */
+    /**
+     * At most the first {@code maxBytes} of the body as UTF-8, stripped and made printable: for the
+     * message of a refusal, where a server's newline or escape would forge a line of fwdelta's own.
+     */
     public static String start(HttpResponse<InputStream> res, int maxBytes) throws IOException {
         try (InputStream in = res.body()) {
-            return new String(in.readNBytes(maxBytes), StandardCharsets.UTF_8).strip();
+            return DeviceText.printable(new String(in.readNBytes(maxBytes), StandardCharsets.UTF_8).strip());
         }
     }
 }
