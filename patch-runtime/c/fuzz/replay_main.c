@@ -11,31 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "replay_input.h"
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 #define MAX_INPUT 8192u
 
 static unsigned char input[MAX_INPUT];
 static unsigned char mutated[MAX_INPUT];
-static unsigned long rng = 17;
-
-static unsigned long next_random(void) {
-    rng = rng * 6364136223846793005ul + 1442695040888963407ul;
-    return rng >> 33;
-}
-
-static size_t read_file(const char *path, unsigned char *buf, size_t cap) {
-    FILE *f = fopen(path, "rb");
-    size_t n;
-    if (f == NULL) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(2);
-    }
-    n = fread(buf, 1, cap, f);
-    fclose(f);
-    return n;
-}
-
 static const char *const VECTORS[] = {
     "none-two-blocks", "lz77-window256", "lzma-dict4096", "ed25519-signed", "empty-new-image", "compact-lzma",
     "compact-ed25519-signed", "compact-sparse-records", "relocation-map", "relocation-a64",

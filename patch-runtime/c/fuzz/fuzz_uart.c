@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libFuzzer target over what a device runs on the bytes of its UART line: fwd_uart's frame decoder
+ * and transfer session, the update agent staging into flash and its logs, then fwd_boot at the
+ * reset after them (CMake option FWD_FUZZ; README "On a real MCU", Fuzzing). Input layout in
+ * fuzz/fuzz_uart.h: the vector, flags, the chunk seed, then the line bytes. The device is the C
+ * tests' RAM flash (tests/ram_flash.h) with a golden vector's old image in its active slot, the
+ * agent initialised as an application does (its running image measured, the vector's hardware id).
+ * Besides the sanitizers it aborts when:
+ *   - the agent writes or erases outside the staging area and the agent log (it may also erase the
+ *     boot log: a new BEGIN of the same patch drops its old history), or the bootloader outside
+ *     the five regions of the layout;
+ *   - a boot fails, or the active slot then holds anything but the old image or the new one whole,
+ *     or not the one fwd_boot names;
+ *   - the new image boots without the agent having staged it, or a staged update does not install;
+ *   - the second boot does not revert an unconfirmed trial, or loses a confirmed one;
+ *   - a reply of the device is not a well-formed frame.
+ * Static buffers only: nothing is allocated from an input size.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_device.h"
+#include "fwdelta/fwd_uart.h"
+#include "fuzz_uart.h"
+#include "ram_flash.h"
+#include "vector_file.h"
+
+#ifndef FWD_FUZZ_VECTORS
+#error "FWD_FUZZ_VECTORS: the golden vector directory (CMakeLists.txt sets it)"
+#endif
+
+/* The vectors' files are a few hundred bytes; the agent tests read them into the same size. */
+#define VECTOR_MAX 4096u
+/* The applier's work buffer: what the agent tests give it, more than every vector here asks. */
+#define WORK_BYTES 65536u
+/* The bytes one chunk of line input holds at most (the seed picks 1..CHUNK_MAX). */
+#define CHUNK_MAX 128u
+
+typedef struct {
+    uint8_t old_image[VECTOR_MAX], new_image[VECTOR_MAX];
+    uint32_t old_size, new_size;
+    uint32_t hardware_id;
+} vector;
+
+static vector vectors[FUZZ_UART_VECTOR_COUNT];
+static int vectors_loaded;
+
+static uint8_t work[WORK_BYTES];
+static fwd_agent agent;
+static fwd_policy policy;
+static fwd_image_checksums running;
+static fwd_uart uart;
+static uint32_t replies;
+
+/* Who may touch the flash now: the application (agent) or the bootloader (fwd_boot, fwd_boot_confirm). */
+enum { BY_AGENT, BY_BOOT };
+static int writer;
+/* Whether the agent staged the update at some point of this input (the only way to a NEW boot). */
+static int ever_staged;
+/* Whether the application runs the new image (after a reset into it). */
+static int runs_new;
+/* Whether the last input's first boot after the line bytes ran the new image (fwd_fuzz_uart_installed). */
+static int last_installed;
+
+static int inside(fwd_region r, uint32_t offset, uint32_t len) {
+    return offset >= r.offset && offset - r.offset <= r.size && len <= r.size - (offset - r.offset);
+}
+
+/* The regions each writer may change; the agent never touches the active slot or the scratch area. */
+static void check_writable(uint32_t offset, uint32_t len, int erase) {
+    if (inside(layout.staging, offset, len) || inside(layout.agent_log, offset, len)) {
+        return;
+    }
+    if (inside(layout.boot_log, offset, len) && (erase || writer == BY_BOOT)) {
+        return;
+    }
+    if (writer == BY_BOOT && (inside(layout.active, offset, len) || inside(layout.scratch, offset, len))) {
+        return;
+    }
+    abort();
+}
+
+static int guarded_program(void *user, uint32_t offset, const uint8_t *buf, uint32_t len) {
+    check_writable(offset, len, 0);
+    return ram_program(user, offset, buf, len);
+}
+
+static int guarded_erase(void *user, uint32_t sector) {
+    if (sector >= fwd_sector_count(&layout)) {
+        abort();
+    }
+    check_writable(fwd_sector_start(&layout, sector), fwd_sector_size(&layout, sector), 1);
+    return ram_erase(user, sector);
+}
+
+static const char *vector_dir(void) {
+    const char *dir = getenv("FWD_FUZZ_VECTORS");
+    return dir != NULL ? dir : FWD_FUZZ_VECTORS;
+}
+
+/* Reads each vector's images and its patch's hardware id; exits when one is not a patch. */
+static void load_vectors(void) {
+    static uint8_t patch[VECTOR_MAX];
+    uint32_t i;
+    for (i = 0; i < FUZZ_UART_VECTOR_COUNT; i++) {
+        vector *v = &vectors[i];
+        fwd_header h;
+        uint32_t header_size;
+        uint32_t patch_size = load_vector_file(vector_dir(), FUZZ_UART_VECTORS[i], "fwd", patch, VECTOR_MAX);
+        v->old_size = load_vector_file(vector_dir(), FUZZ_UART_VECTORS[i], "old", v->old_image, VECTOR_MAX);
+        v->new_size = load_vector_file(vector_dir(), FUZZ_UART_VECTORS[i], "new", v->new_image, VECTOR_MAX);
+        if (patch_size < 8u || fwd_header_prefix(patch, &header_size) != FWD_OK || header_size > patch_size
+                || fwd_header_parse(patch, header_size, &h) != FWD_OK) {
+            exit(2);
+        }
+        v->hardware_id = h.hardware_id;
+    }
+    init_layout();
+    layout.flash.program = guarded_program;
+    layout.flash.erase = guarded_erase;
+    vectors_loaded = 1;
+}
+
+/* The device's replies: each one well-formed frame, counted and dropped. */
+static void uart_write(void *user, const uint8_t *b, uint32_t len) {
+    uint32_t payload;
+    (void) user;
+    if (len < FWD_FRAME_OVERHEAD || len > sizeof uart.reply || b[0] != FWD_FRAME_SOF) {
+        abort();
+    }
+    payload = (uint32_t) b[3] | (uint32_t) b[4] << 8;
+    if (payload != len - FWD_FRAME_OVERHEAD || fwd_crc16_ccitt(b, 5) != ((uint32_t) b[5] | (uint32_t) b[6] << 8)
+            || fwd_crc32_update(0, b, len - 4u) != ((uint32_t) b[len - 4u] | (uint32_t) b[len - 3u] << 8
+                                                    | (uint32_t) b[len - 2u] << 16 | (uint32_t) b[len - 1u] << 24)) {
+        abort();
+    }
+    replies++;
+}
+
+static int read_active(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
+    (void) user;
+    return ram_read(NULL, layout.active.offset + offset, buf, len);
+}
+
+/* The application after a reset: it measures the image it runs, then starts the agent and the session. */
+static void start_application(const vector *v, int new_image) {
+    static uint8_t buf[64];
+    uint32_t running_size = new_image ? v->new_size : v->old_size;
+    runs_new = new_image;
+    memset(&policy, 0, sizeof policy);
+    policy.ram_budget = WORK_BYTES;
+    policy.hardware_id = v->hardware_id;
+    if (fwd_image_checksums_measure(read_active, NULL, running_size, buf, sizeof buf, &running) != FWD_OK) {
+        abort();
+    }
+    policy.running_image = &running;
+    writer = BY_AGENT;
+    if (fwd_agent_init(&agent, &layout, &policy, work, sizeof work) != 0) {
+        abort(); /* the agent reads logs only it and the bootloader wrote */
+    }
+    fwd_uart_init(&uart, &agent, uart_write, NULL, layout.name);
+}
+
+/* A reset: fwd_boot, and what it says the active slot holds must be what it holds, old or new whole. */
+static fwd_boot_result boot(const vector *v) {
+    fwd_boot_result r;
+    const uint8_t *active = flash + layout.active.offset;
+    writer = BY_BOOT;
+    memset(&r, 0, sizeof r);
+    if (fwd_boot(&layout, &r) != 0) {
+        abort();
+    }
+    if (r.image == FWD_BOOT_OLD ? memcmp(active, v->old_image, v->old_size) != 0
+            : r.image == FWD_BOOT_NEW ? memcmp(active, v->new_image, v->new_size) != 0 || !ever_staged : 1) {
+        abort();
+    }
+    return r;
+}
+
+/* A reset in the middle of the line bytes: the bootloader, the application's confirm if it gives
+ * one, then the application again on the image that runs. */
+static void reset(const vector *v, uint32_t flags) {
+    fwd_boot_result r = boot(v);
+    if (r.trial && (flags & FUZZ_UART_CONFIRM) != 0 && fwd_boot_confirm(&layout) != 0) {
+        abort();
+    }
+    start_application(v, r.image == FWD_BOOT_NEW);
+}
+
+static uint32_t next_seed(uint32_t seed) {
+    seed = seed * 1103515245u + 12345u;
+    return seed == 0 ? 1u : seed;
+}
+
+/* The line bytes in chunks of 1..CHUNK_MAX bytes (all at once for seed 0), with the quiet line
+ * and the resets the flags allow where the seed puts them. */
+static void feed(const vector *v, const uint8_t *b, uint32_t len, uint32_t seed, uint32_t flags) {
+    uint32_t at = 0;
+    while (at < len) {
+        uint32_t n = seed == 0 ? len : 1u + (seed >> 8) % CHUNK_MAX;
+        if (n > len - at) {
+            n = len - at;
+        }
+        fwd_uart_receive(&uart, b + at, n);
+        ever_staged |= agent.state == FWD_AGENT_STAGED;
+        at += n;
+        seed = next_seed(seed);
+        if ((flags & FUZZ_UART_IDLES) != 0 && (seed >> 16) % 4u == 0) {
+            fwd_uart_idle(&uart);
+        }
+        if ((flags & FUZZ_UART_RESETS) != 0 && (seed >> 20) % 16u == 0) {
+            reset(v, flags);
+        }
+    }
+    fwd_uart_idle(&uart);
+    ever_staged |= agent.state == FWD_AGENT_STAGED;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fwd_fuzz_uart_installed(void);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const vector *v;
+    uint32_t flags;
+    fwd_boot_result first;
+    fwd_boot_result second;
+    int staged;
+    if (!vectors_loaded) {
+        load_vectors();
+    }
+    last_installed = 0;
+    if (size < FUZZ_UART_HEAD || size - FUZZ_UART_HEAD > UINT32_MAX) {
+        return 0;
+    }
+    v = &vectors[data[0] % FUZZ_UART_VECTOR_COUNT];
+    flags = data[1];
+    memset(flash, 0xFF, sizeof flash);
+    memcpy(flash + layout.active.offset, v->old_image, v->old_size);
+    ever_staged = 0;
+    start_application(v, 0);
+    feed(v, data + FUZZ_UART_HEAD, (uint32_t) (size - FUZZ_UART_HEAD), data[2], flags);
+    staged = agent.state == FWD_AGENT_STAGED;
+    first = boot(v);
+    if (staged && !runs_new && !(first.image == FWD_BOOT_NEW && first.trial)) {
+        abort(); /* an update the agent staged and verified over the old image installs at the next reset */
+    }
+    last_installed = first.image == FWD_BOOT_NEW;
+    if (first.trial && (flags & FUZZ_UART_CONFIRM) != 0 && fwd_boot_confirm(&layout) != 0) {
+        abort();
+    }
+    second = boot(v);
+    if (first.trial ? second.trial || second.image != ((flags & FUZZ_UART_CONFIRM) != 0 ? FWD_BOOT_NEW : FWD_BOOT_OLD)
+                    : second.trial || second.image != first.image) {
+        abort(); /* an unconfirmed trial reverts, a confirmed one stays, and nothing else changes */
+    }
+    return 0;
+}
+
+/* For the replay driver: whether the last input's first boot after its line bytes ran the new image. */
+int fwd_fuzz_uart_installed(void) {
+    return last_installed;
+}

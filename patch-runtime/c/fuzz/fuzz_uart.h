@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The input layout of fuzz/fuzz_uart.c, shared with the tool that writes its seeds
+ * (fuzz/make_uart_seeds.c) and its replay driver (fuzz/replay_uart_main.c):
+ *   byte 0   the golden vector the device holds (index into FUZZ_UART_VECTORS, modulo its count)
+ *   byte 1   flags: FUZZ_UART_CONFIRM, FUZZ_UART_IDLES, FUZZ_UART_RESETS
+ *   byte 2   seed of the chunk sizes the line bytes arrive in (0: all of them at once)
+ *   then     the line bytes, host to device
+ */
+#ifndef FWD_FUZZ_UART_H
+#define FWD_FUZZ_UART_H
+
+#define FUZZ_UART_HEAD 3u
+
+/* The application confirms the image it runs on trial after each reset. */
+#define FUZZ_UART_CONFIRM 1u
+/* The line goes quiet (fwd_uart_idle) after some chunks, as the seed decides. */
+#define FUZZ_UART_IDLES 2u
+/* The device resets (bootloader, then the application again) after some chunks, as the seed decides. */
+#define FUZZ_UART_RESETS 4u
+
+/* Vectors the agent stages on the test flash's layout: lzma, split, sparse records, MAP records. */
+static const char *const FUZZ_UART_VECTORS[] = {
+    "compact-lzma", "compact-split", "compact-sparse-records", "compact-relocation-a64"
+};
+#define FUZZ_UART_VECTOR_COUNT (sizeof FUZZ_UART_VECTORS / sizeof FUZZ_UART_VECTORS[0])
+
+#endif
