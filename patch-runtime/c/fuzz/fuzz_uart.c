@@ -3,7 +3,8 @@
  * libFuzzer target over what a device runs on the bytes of its UART line: fwd_uart's frame decoder
  * and transfer session, the update agent staging into flash and its logs, then fwd_boot at the
  * reset after them (CMake option FWD_FUZZ; README "On a real MCU", Fuzzing). Input layout in
- * fuzz/fuzz_uart.h: the vector, flags, the chunk seed, then the line bytes. The device is the C
+ * fuzz/fuzz_uart.h: the vector, flags (one of them sets the CRCs of the frames in the line bytes
+ * right, so that mutated frames get past the decoder), the chunk seed, then the line bytes. The device is the C
  * tests' RAM flash (tests/ram_flash.h) with a golden vector's old image in its active slot, the
  * agent initialised as an application does (its running image measured, the vector's hardware id).
  * Besides the sanitizers it aborts when:
@@ -38,6 +39,8 @@
 #define WORK_BYTES 65536u
 /* The bytes one chunk of line input holds at most (the seed picks 1..CHUNK_MAX). */
 #define CHUNK_MAX 128u
+/* The most line bytes FUZZ_UART_FIX_CRCS rewrites: an input longer than that is cut there. */
+#define FIXED_LINE_MAX 65536u
 
 typedef struct {
     uint8_t old_image[VECTOR_MAX], new_image[VECTOR_MAX];
@@ -190,6 +193,35 @@ static void reset(const vector *v, uint32_t flags) {
     start_application(v, r.image == FWD_BOOT_NEW);
 }
 
+static void put_le(uint8_t *p, uint32_t v, uint32_t bytes) {
+    uint32_t i;
+    for (i = 0; i < bytes; i++) {
+        p[i] = (uint8_t) (v >> (8u * i));
+    }
+}
+
+/* A copy of the line bytes with the CRCs of every whole frame that starts at an SOF set right:
+ * a frame's length field (at most FWD_FRAME_MAX_PAYLOAD) says where the next one starts. */
+static const uint8_t *fix_crcs(const uint8_t *b, uint32_t *len) {
+    static uint8_t line[FIXED_LINE_MAX];
+    uint32_t n = *len < FIXED_LINE_MAX ? *len : FIXED_LINE_MAX;
+    uint32_t at = 0;
+    memcpy(line, b, n);
+    while (n - at >= FWD_FRAME_OVERHEAD) {
+        uint8_t *f = line + at;
+        uint32_t payload = (uint32_t) f[3] | (uint32_t) f[4] << 8;
+        if (f[0] != FWD_FRAME_SOF || payload > FWD_FRAME_MAX_PAYLOAD || payload > n - at - FWD_FRAME_OVERHEAD) {
+            at++;
+            continue;
+        }
+        put_le(f + 5, fwd_crc16_ccitt(f, 5), 2);
+        put_le(f + FWD_FRAME_HEADER + payload, fwd_crc32_update(0, f, FWD_FRAME_HEADER + payload), 4);
+        at += FWD_FRAME_OVERHEAD + payload;
+    }
+    *len = n;
+    return line;
+}
+
 static uint32_t next_seed(uint32_t seed) {
     seed = seed * 1103515245u + 12345u;
     return seed == 0 ? 1u : seed;
@@ -227,6 +259,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint32_t flags;
     fwd_boot_result first;
     fwd_boot_result second;
+    const uint8_t *line;
+    uint32_t line_len;
     int staged;
     if (!vectors_loaded) {
         load_vectors();
@@ -241,7 +275,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(flash + layout.active.offset, v->old_image, v->old_size);
     ever_staged = 0;
     start_application(v, 0);
-    feed(v, data + FUZZ_UART_HEAD, (uint32_t) (size - FUZZ_UART_HEAD), data[2], flags);
+    line = data + FUZZ_UART_HEAD;
+    line_len = (uint32_t) (size - FUZZ_UART_HEAD);
+    if ((flags & FUZZ_UART_FIX_CRCS) != 0) {
+        line = fix_crcs(line, &line_len);
+    }
+    feed(v, line, line_len, data[2], flags);
     staged = agent.state == FWD_AGENT_STAGED;
     first = boot(v);
     if (staged && !runs_new && !(first.image == FWD_BOOT_NEW && first.trial)) {

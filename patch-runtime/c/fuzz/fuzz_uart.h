@@ -3,7 +3,7 @@
  * The input layout of fuzz/fuzz_uart.c, shared with the tool that writes its seeds
  * (fuzz/make_uart_seeds.c) and its replay driver (fuzz/replay_uart_main.c):
  *   byte 0   the golden vector the device holds (index into FUZZ_UART_VECTORS, modulo its count)
- *   byte 1   flags: FUZZ_UART_CONFIRM, FUZZ_UART_IDLES, FUZZ_UART_RESETS
+ *   byte 1   flags: FUZZ_UART_CONFIRM, FUZZ_UART_IDLES, FUZZ_UART_RESETS, FUZZ_UART_FIX_CRCS
  *   byte 2   seed of the chunk sizes the line bytes arrive in (0: all of them at once)
  *   then     the line bytes, host to device
  */
@@ -18,6 +18,9 @@
 #define FUZZ_UART_IDLES 2u
 /* The device resets (bootloader, then the application again) after some chunks, as the seed decides. */
 #define FUZZ_UART_RESETS 4u
+/* The target first rewrites both CRCs of each frame it finds in the line bytes, so that a mutated
+ * type, length or payload reaches the session and the agent instead of being dropped as corrupt. */
+#define FUZZ_UART_FIX_CRCS 8u
 
 /* Vectors the agent stages on the test flash's layout: lzma, split, sparse records, MAP records. */
 static const char *const FUZZ_UART_VECTORS[] = {

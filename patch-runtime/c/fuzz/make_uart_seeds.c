@@ -3,7 +3,8 @@
  * Seeds of fuzz/fuzz_uart.c: for each of its vectors, the whole transcript a host sends for a valid
  * update (docs/PROTOCOL.md section 1: HELLO, BEGIN with the patch length and header, the payload
  * in DATA frames from offset header_size, DONE), behind the target's input head (fuzz/fuzz_uart.h),
- * in a few DATA sizes, chunk seeds and HELLO capabilities, so that the fuzzer starts from every
+ * in a few DATA sizes, chunk seeds and HELLO capabilities, with and without the target's CRC
+ * fix-up (FUZZ_UART_FIX_CRCS), so that the fuzzer starts from every
  * state of a transfer up to an installed and confirmed image. Frames from tests/uart_frame.h.
  * Usage: fwd_make_uart_seeds VECTOR_DIR OUT_DIR
  */
@@ -31,8 +32,8 @@ typedef struct {
 
 static const variant VARIANTS[] = {
     {0, 0, DATA_MAX, 0},
-    {FUZZ_UART_CONFIRM, 7, 64, FWD_CAP_SELECTIVE_REPEAT},
-    {0, 42, 17, FWD_CAP_SELECTIVE_REPEAT},
+    {FUZZ_UART_CONFIRM | FUZZ_UART_FIX_CRCS, 7, 64, FWD_CAP_SELECTIVE_REPEAT},
+    {FUZZ_UART_FIX_CRCS, 42, 17, FWD_CAP_SELECTIVE_REPEAT},
     {FUZZ_UART_CONFIRM, 200, 256, 0}
 };
 
