@@ -7,17 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.server.device.DevicePollCommand;
 import dev.fwdelta.server.device.DeviceState;
+import dev.fwdelta.server.device.ShortBodyLimits;
 import dev.fwdelta.tool.encode.PatchBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code fwdelta device poll} against a server that misbehaves on purpose: every run ends either
@@ -49,7 +53,16 @@ class DevicePollHostileTest {
 
     /** One run of {@code device poll} in this JVM, on the device's flash file; --image v1 as version 2 the first time. */
     private Fleet.Run poll() {
-        return Fleet.cli("device", "poll", "--server", server.uri().toString(), "--id", "dev",
+        return poll(ServerMain.commandLine());
+    }
+
+    /** As {@link #poll()}, with body limits of a second: for a server that stalls mid-body. */
+    private Fleet.Run pollWithShortLimits() {
+        return poll(ShortBodyLimits.commandLine(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+    }
+
+    private Fleet.Run poll(CommandLine cl) {
+        return Fleet.cli(cl, "device", "poll", "--server", server.uri().toString(), "--id", "dev",
                 "--secret-file", secret.toString(), "--layout", "stm32l4-512k", "--image", image.toString(),
                 "--flash-file", flash.toString(), "--hardware-id", Long.toString(Fleet.HW), "--installed-version", "2");
     }
@@ -161,5 +174,60 @@ class DevicePollHostileTest {
         assertEquals(5, r.exit(), r.err());
         assertEquals(List.of("fwdelta: error: /d/checkin answered 500: error: boom\\x0Afwdelta: error: fake\\x1B[31mRED"),
                 r.err().lines().toList());
+    }
+
+    /**
+     * A check-in answer whose headers promise 100 bytes and whose body never comes: the request's
+     * timeout covers only the headers, so the body's idle limit must end the run, one line naming
+     * the URL and the limit, exit 5.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCheckinAnswerThatStallsEndsAtTheIdleLimit() throws Exception {
+        server.checkin = form -> new HostileUpdateServer.Answer(200, new byte[0], 100);
+        Fleet.Run r = pollWithShortLimits();
+        assertEquals(5, r.exit(), r.out() + r.err());
+        assertEquals(List.of("fwdelta: error: /d/checkin answer from " + server.uri().resolve("/d/checkin")
+                + " stalled: no byte within the idle limit of 1 s"), r.err().lines().toList());
+        assertEquals(2, state().installed().version());
+    }
+
+    /**
+     * A download that sends some bytes and then stalls: the idle limit ends the run (exit 5, no
+     * 'failed' report: the link failed, not the patch), what was applied stays, and the next honest
+     * run resumes and installs.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDownloadThatStallsEndsAtTheIdleLimitAndResumes() throws Exception {
+        byte[] v3 = PatchBuilder.build(fleet.v1, fleet.v2, Fleet.options(3)).patch();
+        server.artifacts.put("/a/3", v3);
+        server.checkin = form -> HostileUpdateServer.Answer.ok(HostileUpdateServer.offer(3, v3, "/a/3"));
+        List<String> reports = new CopyOnWriteArrayList<>();
+        server.report = form -> {
+            reports.add(form);
+            return HostileUpdateServer.Answer.ok("ok");
+        };
+        server.range = (ex, artifact, first, last) -> {
+            if (first == 0) {
+                HostileUpdateServer.honest(ex, artifact, first, last);
+                return;
+            }
+            ex.getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + artifact.length);
+            ex.sendResponseHeaders(206, last - first + 1);
+            server.sendThenStall(ex, Arrays.copyOfRange(artifact, first, first + 10));
+        };
+        Fleet.Run r = pollWithShortLimits();
+        assertEquals(5, r.exit(), r.out() + r.err());
+        assertEquals(List.of("fwdelta: error: download of " + server.uri().resolve("/a/3")
+                + " stalled: no byte within the idle limit of 1 s"), r.err().lines().toList());
+        assertTrue(reports.stream().noneMatch(f -> f.contains("status=failed")), reports.toString());
+        assertEquals(3, state().pending().version(), "the stalled update stays pending, to be resumed");
+
+        server.range = HostileUpdateServer::honest;
+        Fleet.Run again = poll();
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertEquals(3, state().installed().version());
+        assertArrayEquals(fleet.v2, Files.readAllBytes(image));
     }
 }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,8 +26,15 @@ import java.util.regex.Pattern;
 final class HostileUpdateServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=([0-9]+)-([0-9]+)");
 
-    /** What the server answers a POST: its status and body. */
-    record Answer(int status, byte[] body) {
+    /**
+     * What the server answers a POST: its status and body, and the length its headers declare: when
+     * that is more than the body, the server sends the body and then stalls until it is closed.
+     */
+    record Answer(int status, byte[] body, int declared) {
+        Answer(int status, byte[] body) {
+            this(status, body, body.length);
+        }
+
         static Answer ok(String text) {
             return new Answer(200, text.getBytes(StandardCharsets.UTF_8));
         }
@@ -46,6 +54,8 @@ final class HostileUpdateServer implements AutoCloseable {
     volatile PostHandler checkin = form -> Answer.ok("none");
     volatile PostHandler report = form -> Answer.ok("ok");
     volatile RangeHandler range = HostileUpdateServer::honest;
+    /** Released when the server closes: what a stalled answer waits for. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     HostileUpdateServer() throws IOException {
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -81,12 +91,28 @@ final class HostileUpdateServer implements AutoCloseable {
         }
     }
 
+    /** Sends {@code part} of a body whose headers are sent, then sends nothing more until the server closes. */
+    void sendThenStall(HttpExchange ex, byte[] part) throws IOException {
+        ex.getResponseBody().write(part);
+        ex.getResponseBody().flush();
+        try {
+            closing.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = ex.getRequestURI().getPath();
             if (path.equals("/d/checkin") || path.equals("/d/report")) {
                 Answer a = (path.equals("/d/checkin") ? checkin : report).answer(form);
+                if (a.declared() > a.body().length) {
+                    ex.sendResponseHeaders(a.status(), a.declared());
+                    sendThenStall(ex, a.body());
+                    return;
+                }
                 send(ex, a.status(), a.body());
                 return;
             }
@@ -104,6 +130,7 @@ final class HostileUpdateServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         http.stop(0);
     }
 }

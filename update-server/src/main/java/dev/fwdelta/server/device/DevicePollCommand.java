@@ -2,6 +2,7 @@
 package dev.fwdelta.server.device;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.server.http.BodyDeadline;
 import dev.fwdelta.server.http.ServerUrlOption;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
@@ -81,6 +82,10 @@ public final class DevicePollCommand {
                 description = "Decoder RAM the device has: patches that need more are refused (default: ${DEFAULT-VALUE}).")
         long ramBudget;
 
+        /** Body limits other than OtaDevice's constants (tests, which cannot wait those out); null: the constants. */
+        BodyDeadline.Limits answerLimits;
+        BodyDeadline.Limits downloadLimits;
+
         @Override
         public Integer call() throws Exception {
             String secret = DeviceSecret.read(secretFile, System.getenv(DeviceSecret.ENV));
@@ -108,6 +113,9 @@ public final class DevicePollCommand {
                 long version = DeviceState.load(stateFile).installed().version();
                 UpdatePolicy policy = policy(ramBudget, store, version, hardwareId);
                 OtaDevice device = new OtaDevice(server, id, secret, hardwareId, layout, flash, policy);
+                if (answerLimits != null && downloadLimits != null) {
+                    device.setBodyLimits(answerLimits, downloadLimits);
+                }
                 DeviceState.Image before = DeviceState.load(stateFile).installed();
                 PersistentDevice.Result r;
                 try {

@@ -11,6 +11,7 @@ import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.flash.Flash;
+import dev.fwdelta.server.http.BodyDeadline;
 import dev.fwdelta.server.http.BoundedAnswer;
 import dev.fwdelta.server.http.HttpSend;
 import dev.fwdelta.tool.transport.DeviceText;
@@ -40,6 +41,15 @@ public final class OtaDevice {
     /** Receive buffer: what a small MCU HTTP client hands over at a time. */
     static final int CHUNK = 4096;
     private static final int MAX_BOOTS = 8;
+    /**
+     * The longest a body (an answer or a download) may go without a byte: the request timeouts
+     * cover only the wait for the headers, and a server that stops mid-body would hold the device.
+     */
+    public static final Duration BODY_IDLE_LIMIT = Duration.ofSeconds(30);
+    /** The longest a check-in or report answer (one short line) may take in all, headers to last byte. */
+    public static final Duration ANSWER_TOTAL_LIMIT = Duration.ofSeconds(60);
+    /** The longest one download request may take in all: bounds a server that trickles a byte at a time. */
+    public static final Duration DOWNLOAD_TOTAL_LIMIT = Duration.ofMinutes(10);
 
     /** What the device runs, as its check-in reports it: its version and its image's SHA-256 (hex). */
     public record Installed(long version, String sha256) {
@@ -75,6 +85,8 @@ public final class OtaDevice {
     private final Flash flash;
     private final UpdatePolicy policy;
     private LinkFault fault;
+    private BodyDeadline.Limits answerLimits = new BodyDeadline.Limits(BODY_IDLE_LIMIT, ANSWER_TOTAL_LIMIT);
+    private BodyDeadline.Limits downloadLimits = new BodyDeadline.Limits(BODY_IDLE_LIMIT, DOWNLOAD_TOTAL_LIMIT);
     private Journal journal = (version, size, sha256) -> { };
     private long bytesDownloaded;
 
@@ -97,6 +109,12 @@ public final class OtaDevice {
 
     public void setJournal(Journal journal) {
         this.journal = journal;
+    }
+
+    /** Other body limits than the named constants: tests, which cannot wait the real ones out. */
+    void setBodyLimits(BodyDeadline.Limits answers, BodyDeadline.Limits downloads) {
+        this.answerLimits = answers;
+        this.downloadLimits = downloads;
     }
 
     /** Patch bytes received over HTTP so far (headers of requests not counted). */
@@ -324,7 +342,7 @@ public final class OtaDevice {
                     + (label == null ? "(none)" : "'" + DeviceText.printable(label) + "'") + ", not the asked '"
                     + asked + "': refused");
         }
-        return res.body();
+        return BodyDeadline.watch(res.body(), "download of " + DeviceText.printable(uri.toString()), downloadLimits);
     }
 
     /** Tells the server the device runs {@code version} (after an install a power cut interrupted). */
@@ -352,8 +370,8 @@ public final class OtaDevice {
         HttpResponse<InputStream> res = HttpSend.send(http, req, HttpResponse.BodyHandlers.ofInputStream());
         if (res.statusCode() != 200) {
             throw new IOException(path + " answered " + res.statusCode() + ": "
-                    + BoundedAnswer.start(res, CheckinAnswer.MAX_LINE));
+                    + BoundedAnswer.start(res, CheckinAnswer.MAX_LINE, answerLimits));
         }
-        return BoundedAnswer.text(res, CheckinAnswer.MAX_LINE, path + " answer");
+        return BoundedAnswer.text(res, CheckinAnswer.MAX_LINE, path + " answer", answerLimits);
     }
 }
