@@ -67,6 +67,19 @@ class DevicePollHostileTest {
                 "--flash-file", flash.toString(), "--hardware-id", Long.toString(Fleet.HW), "--installed-version", "2");
     }
 
+    /** The server offers v1 to v2 as version 3 at /a/3 and keeps the reports it gets, which it returns. */
+    private List<String> offerVersion3() throws Exception {
+        byte[] v3 = PatchBuilder.build(fleet.v1, fleet.v2, Fleet.options(3)).patch();
+        server.artifacts.put("/a/3", v3);
+        server.checkin = form -> HostileUpdateServer.Answer.ok(HostileUpdateServer.offer(3, v3, "/a/3"));
+        List<String> reports = new CopyOnWriteArrayList<>();
+        server.report = form -> {
+            reports.add(form);
+            return HostileUpdateServer.Answer.ok("ok");
+        };
+        return reports;
+    }
+
     private DeviceState state() throws Exception {
         return DeviceState.load(DevicePollCommand.stateFile(flash));
     }
@@ -131,14 +144,7 @@ class DevicePollHostileTest {
      */
     @Test
     void aRangeAnswerLabelledOtherThanAskedIsRefused() throws Exception {
-        byte[] v3 = PatchBuilder.build(fleet.v1, fleet.v2, Fleet.options(3)).patch();
-        server.artifacts.put("/a/3", v3);
-        server.checkin = form -> HostileUpdateServer.Answer.ok(HostileUpdateServer.offer(3, v3, "/a/3"));
-        List<String> reports = new CopyOnWriteArrayList<>();
-        server.report = form -> {
-            reports.add(form);
-            return HostileUpdateServer.Answer.ok("ok");
-        };
+        List<String> reports = offerVersion3();
         String[] labels = {"bytes 0-%2$d/%3$d", null};
         for (String label : labels) {
             server.range = (ex, artifact, first, last) -> {
@@ -200,14 +206,7 @@ class DevicePollHostileTest {
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aDownloadThatStallsEndsAtTheIdleLimitAndResumes() throws Exception {
-        byte[] v3 = PatchBuilder.build(fleet.v1, fleet.v2, Fleet.options(3)).patch();
-        server.artifacts.put("/a/3", v3);
-        server.checkin = form -> HostileUpdateServer.Answer.ok(HostileUpdateServer.offer(3, v3, "/a/3"));
-        List<String> reports = new CopyOnWriteArrayList<>();
-        server.report = form -> {
-            reports.add(form);
-            return HostileUpdateServer.Answer.ok("ok");
-        };
+        List<String> reports = offerVersion3();
         server.range = (ex, artifact, first, last) -> {
             if (first == 0) {
                 HostileUpdateServer.honest(ex, artifact, first, last);
