@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.server.device.DevicePollCommand;
 import dev.fwdelta.server.device.DeviceState;
 import dev.fwdelta.server.device.ShortBodyLimits;
+import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.encode.PatchBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -166,6 +167,37 @@ class DevicePollHostileTest {
             assertTrue(reports.stream().noneMatch(f -> f.contains("status=failed")), reports.toString());
         }
         server.range = HostileUpdateServer::honest;
+        Fleet.Run r = poll();
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(3, state().installed().version());
+    }
+
+    /**
+     * A check-in answer whose SIZE is below the patch header's header_size (or below the 8-byte
+     * prefix that holds it), served honestly as that many bytes: the answer is at fault, not the
+     * patch nor the link, so the run ends with exit 5 naming SIZE and header_size, no 'failed'
+     * report, nothing staged, and the next honest offer installs.
+     */
+    @Test
+    void anOfferSmallerThanItsPatchHeaderIsTheAnswersFault() throws Exception {
+        List<String> reports = offerVersion3();
+        byte[] v3 = server.artifacts.get("/a/3");
+        int headerSize = PatchHeader.sizeFromPrefix(v3);
+        for (int size : new int[] {5, 30, headerSize - 1}) {
+            byte[] cut = Arrays.copyOf(v3, size);
+            server.artifacts.put("/a/cut", cut);
+            server.checkin = form -> HostileUpdateServer.Answer.ok(HostileUpdateServer.offer(3, cut, "/a/cut"));
+            Fleet.Run r = poll();
+            assertEquals(5, r.exit(), "SIZE " + size + ": " + r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("fwdelta: error: the server's check-in answer offers SIZE " + size + " bytes"),
+                    r.err());
+            assertTrue(r.err().contains(size < 8 ? "SIZE must be at least the header_size (8..256)"
+                    : "header_size is " + headerSize + ": SIZE must be at least " + headerSize), r.err());
+            assertTrue(reports.stream().noneMatch(f -> f.contains("status=failed")), reports.toString());
+            assertEquals(2, state().installed().version(), "SIZE " + size);
+        }
+        server.checkin = form -> HostileUpdateServer.Answer.ok(HostileUpdateServer.offer(3, v3, "/a/3"));
         Fleet.Run r = poll();
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(3, state().installed().version());

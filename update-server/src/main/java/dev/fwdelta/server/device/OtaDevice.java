@@ -233,13 +233,30 @@ public final class OtaDevice {
     }
 
     private byte[] fetchHeader(CheckinAnswer offer) throws IOException, InterruptedException {
+        // An artifact shorter than the prefix that says how long its header is cannot be a patch:
+        // the check-in answer's SIZE is wrong, not the patch nor the link, so nothing is reported failed.
+        if (offer.size() < PatchHeader.PREFIX_SIZE) {
+            throw new IOException("the server's check-in answer offers SIZE " + offer.size()
+                    + " bytes, below the patch header's " + PatchHeader.PREFIX_SIZE
+                    + "-byte prefix (magic, format_version, header_size): SIZE must be at least the header_size ("
+                    + PatchHeader.PREFIX_SIZE + ".." + Limits.HEADER_SIZE + "): refused");
+        }
         long last = Math.min(offer.size(), Limits.HEADER_SIZE) - 1;
         byte[] got;
         try (InputStream in = get(offer, 0, last)) {
             got = in.readNBytes((int) last + 1);
         }
         bytesDownloaded += got.length;
+        if (got.length < PatchHeader.PREFIX_SIZE) {
+            throw new IOException("download ended inside the patch header");
+        }
         int size = PatchHeader.sizeFromPrefix(got);
+        // Checked before the short read below, which would otherwise blame the link for the answer's SIZE.
+        if (offer.size() < size) {
+            throw new IOException("the server's check-in answer offers SIZE " + offer.size()
+                    + " bytes but its patch header's header_size is " + size + ": SIZE must be at least "
+                    + size + " (the header, then the payload): refused");
+        }
         if (got.length < size) {
             throw new IOException("download ended inside the patch header");
         }
