@@ -53,6 +53,8 @@ final class HostileUpdateServer implements AutoCloseable {
     final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
     volatile PostHandler checkin = form -> Answer.ok("none");
     volatile PostHandler report = form -> Answer.ok("ok");
+    /** Answers any request under /admin/ (its body given as the form). */
+    volatile PostHandler admin = form -> new Answer(404, "error: no admin here".getBytes(StandardCharsets.UTF_8));
     volatile RangeHandler range = HostileUpdateServer::honest;
     /** Released when the server closes: what a stalled answer waits for. */
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -106,8 +108,8 @@ final class HostileUpdateServer implements AutoCloseable {
         try (ex) {
             String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = ex.getRequestURI().getPath();
-            if (path.equals("/d/checkin") || path.equals("/d/report")) {
-                Answer a = (path.equals("/d/checkin") ? checkin : report).answer(form);
+            if (path.equals("/d/checkin") || path.equals("/d/report") || path.startsWith("/admin/")) {
+                Answer a = (path.equals("/d/checkin") ? checkin : path.equals("/d/report") ? report : admin).answer(form);
                 if (a.declared() > a.body().length) {
                     ex.sendResponseHeaders(a.status(), a.declared());
                     sendThenStall(ex, a.body());

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server.publish;
 
+import dev.fwdelta.server.http.BodyDeadline;
 import dev.fwdelta.server.http.BoundedAnswer;
 import dev.fwdelta.server.http.HttpSend;
+import dev.fwdelta.tool.transport.DeviceText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -30,10 +32,25 @@ public final class AdminClient {
     public static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
     /** Longest part of a refusal shown: the server's refusals are one line. */
     private static final int MAX_ERROR_BYTES = 4096;
+    /**
+     * The longest a body may go without a byte: the request timeouts cover only the wait for the
+     * headers, and a server that stops mid-body would hold an admin command (a CI job) for ever.
+     */
+    public static final Duration BODY_IDLE_LIMIT = Duration.ofSeconds(30);
+    /** The longest an answer (a line, or the image list) may take in all, headers to last byte. */
+    public static final Duration ANSWER_TOTAL_LIMIT = Duration.ofMinutes(2);
+    /** The longest an artifact download may take in all: bounds a server that trickles a byte at a time. */
+    public static final Duration ARTIFACT_TOTAL_LIMIT = Duration.ofMinutes(10);
+    /** The limits a client has unless it is given others. */
+    public static final BodyDeadline.Limits ANSWER_LIMITS = new BodyDeadline.Limits(BODY_IDLE_LIMIT, ANSWER_TOTAL_LIMIT);
+    public static final BodyDeadline.Limits ARTIFACT_LIMITS =
+            new BodyDeadline.Limits(BODY_IDLE_LIMIT, ARTIFACT_TOTAL_LIMIT);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI server;
     private final String token;
+    private final BodyDeadline.Limits answerLimits;
+    private final BodyDeadline.Limits artifactLimits;
 
     /**
      * The server refused a request for what is recorded (409): a release version published before
@@ -57,8 +74,15 @@ public final class AdminClient {
     }
 
     public AdminClient(URI server, String token) {
+        this(server, token, ANSWER_LIMITS, ARTIFACT_LIMITS);
+    }
+
+    /** A client whose bodies are read under other limits than the constants (tests, which cannot wait those out). */
+    public AdminClient(URI server, String token, BodyDeadline.Limits answerLimits, BodyDeadline.Limits artifactLimits) {
         this.server = server;
         this.token = token;
+        this.answerLimits = answerLimits;
+        this.artifactLimits = artifactLimits;
     }
 
     /** Registers a device (or gives it a new secret); returns the secret, shown once. */
@@ -99,7 +123,8 @@ public final class AdminClient {
     public byte[] artifact(String sha, long maxBytes) throws IOException, InterruptedException {
         HttpResponse<InputStream> res = HttpSend.send(http, request("/admin/artifacts/" + sha).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = res.body()) {
+        String named = "admin artifact download from " + DeviceText.printable(res.uri().toString());
+        try (InputStream in = BodyDeadline.watch(res.body(), named, artifactLimits)) {
             if (res.statusCode() != 200) {
                 throw new IOException("admin/artifacts/" + sha + " answered " + res.statusCode());
             }
@@ -156,16 +181,16 @@ public final class AdminClient {
         HttpResponse<InputStream> res = HttpSend.send(http, req, HttpResponse.BodyHandlers.ofInputStream());
         String what = req.method() + " " + req.uri().getPath();
         if (res.statusCode() == 409) {
-            throw new Refused(what + " answered 409: " + BoundedAnswer.start(res, MAX_ERROR_BYTES));
+            throw new Refused(what + " answered 409: " + BoundedAnswer.start(res, MAX_ERROR_BYTES, answerLimits));
         }
         if (res.statusCode() == 404) {
-            throw new NotFound(what + " answered 404: " + BoundedAnswer.start(res, MAX_ERROR_BYTES));
+            throw new NotFound(what + " answered 404: " + BoundedAnswer.start(res, MAX_ERROR_BYTES, answerLimits));
         }
         if (res.statusCode() / 100 != 2) {
             throw new IOException(what + " answered " + res.statusCode() + ": "
-                    + BoundedAnswer.start(res, MAX_ERROR_BYTES));
+                    + BoundedAnswer.start(res, MAX_ERROR_BYTES, answerLimits));
         }
-        return BoundedAnswer.text(res, MAX_ANSWER_BYTES, what + " answer");
+        return BoundedAnswer.text(res, MAX_ANSWER_BYTES, what + " answer", answerLimits);
     }
 
     private static String enc(String s) {

@@ -2,6 +2,7 @@
 package dev.fwdelta.server.publish;
 
 import dev.fwdelta.server.AdminToken;
+import dev.fwdelta.server.http.BodyDeadline;
 import dev.fwdelta.server.http.ServerUrlOption;
 import java.io.IOException;
 import java.net.URI;
@@ -18,8 +19,12 @@ public final class AdminOptions {
             description = "File holding the admin token (else " + AdminToken.ENV + ").")
     Path adminTokenFile;
 
+    /** Body limits other than AdminClient's constants (tests, which cannot wait those out); null: the constants. */
+    BodyDeadline.Limits bodyLimits;
+
     /** A client of the admin API; an error naming both places when there is no token. */
     public AdminClient client() throws IOException {
-        return new AdminClient(server, AdminToken.require(adminTokenFile));
+        String token = AdminToken.require(adminTokenFile);
+        return bodyLimits == null ? new AdminClient(server, token) : new AdminClient(server, token, bodyLimits, bodyLimits);
     }
 }
