@@ -21,15 +21,26 @@ public final class An3155Simulator implements Runnable {
     private final Link link;
     private final Stm32Part part;
     private final NorFlash flash;
+    private final boolean listsExtendedErase;
     private volatile boolean running = true;
     private volatile long goAddress = -1;
     private boolean synced;
     private long commandsServed;
 
     public An3155Simulator(Link link, Stm32Part part, NorFlash flash) {
+        this(link, part, flash, true);
+    }
+
+    /**
+     * A bootloader whose Get list offers Erase 0x43 in place of Extended Erase 0x44 when
+     * {@code listsExtendedErase} is false: a part that needs 0x44 then cannot be erased, which
+     * the host must find out from the list before it erases anything.
+     */
+    public An3155Simulator(Link link, Stm32Part part, NorFlash flash, boolean listsExtendedErase) {
         this.link = link;
         this.part = part;
         this.flash = flash;
+        this.listsExtendedErase = listsExtendedErase;
     }
 
     /** The flash a part's simulator uses: its sector map, program unit, ECC on double-word parts. */
@@ -86,7 +97,7 @@ public final class An3155Simulator implements Runnable {
     private void serve(int cmd) throws IOException, Timeout {
         switch (cmd) {
             case An3155.GET -> {
-                int erase = part.extendedErase() ? An3155.EXTENDED_ERASE : An3155.ERASE;
+                int erase = part.extendedErase() && listsExtendedErase ? An3155.EXTENDED_ERASE : An3155.ERASE;
                 byte[] cmds = {An3155.GET, An3155.GET_VERSION, An3155.GET_ID, An3155.READ_MEMORY, An3155.GO,
                     An3155.WRITE_MEMORY, (byte) erase};
                 send(An3155.ACK);

@@ -169,6 +169,14 @@ public final class An3155Client implements FlashTarget {
         expectAck(timeout, "erasing %d sectors", sectors.length);
     }
 
+    @Override
+    public void checkErase(int[] sectors) throws IOException {
+        if (part == null) {
+            throw new IllegalStateException("erase check before connect: the part's pages are not known");
+        }
+        EraseCommand.of(part, supports(An3155.EXTENDED_ERASE), sectors);
+    }
+
     public void massErase() throws IOException {
         if (supports(An3155.EXTENDED_ERASE)) {
             sendCommand(An3155.EXTENDED_ERASE);

@@ -105,9 +105,11 @@ public final class DeltaFlasher {
             image = copy.get();
             how = Start.RESUMED;
         }
-        copies.save(newSha, image);
         byte[] current = Arrays.copyOf(chip, Math.max(chip.length, image.length));
-        Summary s = write(t, base, current, image, verify, progress, start, how, copies);
+        List<Integer> changed = changedSectors(t.part().map(), base, current, image);
+        refuseUnerasable(t, changed);
+        copies.save(newSha, image);
+        Summary s = write(t, base, changed, image, verify, progress, start, how, copies);
         if (s.verified()) {
             copies.delete(newSha);
         }
@@ -131,7 +133,9 @@ public final class DeltaFlasher {
     public static Summary flashImage(FlashTarget t, byte[] image, long address, boolean verify, Progress progress)
             throws IOException {
         int base = offsetInFlash(t.part(), address, image.length);
-        return write(t, base, null, image, verify, progress, System.nanoTime(), Start.BASE, null);
+        List<Integer> changed = changedSectors(t.part().map(), base, null, image);
+        refuseUnerasable(t, changed);
+        return write(t, base, changed, image, verify, progress, System.nanoTime(), Start.BASE, null);
     }
 
     /**
@@ -157,10 +161,8 @@ public final class DeltaFlasher {
         return (int) offset;
     }
 
-    /** Writes {@code image} at flash offset {@code base}; {@code current}, if known, is what is there now. */
-    private static Summary write(FlashTarget t, int base, byte[] current, byte[] image, boolean verify,
-                                 Progress progress, long start, Start how, RecoveryCopies copies) throws IOException {
-        SectorMap map = t.part().map();
+    /** The sectors of {@code image} at flash offset {@code base} that differ from {@code current} (all if null). */
+    private static List<Integer> changedSectors(SectorMap map, int base, byte[] current, byte[] image) {
         List<Integer> changed = new ArrayList<>();
         int first = map.sectorAt(base);
         int inImage = sectorsSpanned(map, base, image.length);
@@ -171,6 +173,31 @@ public final class DeltaFlasher {
                 changed.add(s);
             }
         }
+        return changed;
+    }
+
+    /**
+     * Refuses, before the first erase, a run whose erases the bootloader cannot carry: found in the
+     * middle, the refusal would leave a chip half written that no rerun could finish. Each sector is
+     * checked as {@link #write} erases it, one at a time.
+     */
+    private static void refuseUnerasable(FlashTarget t, List<Integer> changed) throws IOException {
+        for (int s : changed) {
+            try {
+                t.checkErase(new int[] {s});
+            } catch (IOException e) {
+                throw new IOException(String.format("the flash did not start, nothing erased or written: sector %d at"
+                        + " 0x%08x cannot be erased with the commands this bootloader offers: %s", s,
+                        t.part().flashBase() + t.part().map().start(s), e.getMessage()), e);
+            }
+        }
+    }
+
+    /** Writes {@code image} at flash offset {@code base}: erases and writes the {@code changed} sectors. */
+    private static Summary write(FlashTarget t, int base, List<Integer> changed, byte[] image, boolean verify,
+                                 Progress progress, long start, Start how, RecoveryCopies copies) throws IOException {
+        SectorMap map = t.part().map();
+        int inImage = sectorsSpanned(map, base, image.length);
         long written = 0;
         long total = changed.stream().mapToLong(s -> Math.min(map.size(s), image.length - (map.start(s) - base))).sum();
         long done = 0;

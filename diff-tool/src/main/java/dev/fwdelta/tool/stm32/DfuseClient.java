@@ -101,6 +101,11 @@ public final class DfuseClient implements FlashTarget {
     }
 
     @Override
+    public void checkErase(int[] sectors) throws IOException {
+        EraseCommand.refuseOutsidePart(part, sectors);
+    }
+
+    @Override
     public void write(long address, byte[] data) throws IOException {
         command(Dfuse.SET_ADDRESS, address);
         for (int done = 0, block = 2; done < data.length; block++) {

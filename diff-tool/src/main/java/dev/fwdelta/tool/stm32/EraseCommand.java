@@ -17,13 +17,7 @@ record EraseCommand(int opcode, byte[] payload) {
     static final int MAX_EXTENDED_PAGES = 0xFFF0;
 
     static EraseCommand of(Stm32Part part, boolean offersExtendedErase, int[] pages) throws IOException {
-        int last = part.map().count() - 1;
-        for (int page : pages) {
-            if (page < 0 || page > last) {
-                throw new IOException(String.format("page number %d outside the 0..%d of the %s; nothing erased",
-                        page, last, part.name()));
-            }
-        }
+        refuseOutsidePart(part, pages);
         if (offersExtendedErase) {
             return extended(pages);
         }
@@ -36,10 +30,25 @@ record EraseCommand(int opcode, byte[] payload) {
             }
         }
         if (part.extendedErase()) {
-            throw new IOException(String.format("the %s needs Extended Erase 0x44, which its bootloader's Get list"
-                    + " lacks; refused to fall back to Erase 0x43, nothing erased", part.name()));
+            throw new IOException(String.format("page %d: the %s needs Extended Erase 0x44 for its pages 0..%d, which"
+                    + " its bootloader's Get list lacks; refused to fall back to Erase 0x43, nothing erased",
+                    pages[0], part.name(), part.map().count() - 1));
         }
         return legacy(pages);
+    }
+
+    /**
+     * Refuses a page the part does not have. Shared with DfuSe, whose erase names a sector by its
+     * address and so carries any page of the part: there this is the whole rule.
+     */
+    static void refuseOutsidePart(Stm32Part part, int[] pages) throws IOException {
+        int last = part.map().count() - 1;
+        for (int page : pages) {
+            if (page < 0 || page > last) {
+                throw new IOException(String.format("page number %d outside the 0..%d of the %s; nothing erased",
+                        page, last, part.name()));
+            }
+        }
     }
 
     private static IOException refused(Stm32Part part, String what) {

@@ -13,6 +13,13 @@ public interface FlashTarget {
     void erase(int[] sectors) throws IOException;
 
     /**
+     * Throws what {@link #erase} would refuse for these sectors with the commands the bootloader
+     * offers, sending nothing: lets a flash refuse before its first erase a run it could not
+     * finish, rather than stop in the middle.
+     */
+    void checkErase(int[] sectors) throws IOException;
+
+    /**
      * Writes at an address aligned to the part's program unit; the target pads the tail with 0xFF
      * to that unit within the sector of the last byte ({@link ProgramUnitTail}): over AN3155 the
      * host does; over DfuSe the device must, as its memory map does not tell the host the unit

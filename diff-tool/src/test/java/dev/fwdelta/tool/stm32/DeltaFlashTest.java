@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +107,37 @@ class DeltaFlashTest {
             assertTrue(out.toString().startsWith("already up to date"), out.toString());
             assertEquals(operations, chip.flash.counters().operations(), "nothing erased or written");
             assertArrayEquals(pair.newBytes(), chip.content(pair.newBytes().length));
+        }
+    }
+
+    /**
+     * An l476 needs Extended Erase 0x44; behind a Get list without it, no page can be erased. The
+     * run is refused before its first erase, with one line saying so and no advice to run it again
+     * (it used to erase nothing, then say "flash interrupted ... run the same command again").
+     */
+    @Test
+    void aRunTheBootloaderCannotEraseIsRefusedBeforeItStarts() throws Exception {
+        Corpus.Pair pair = Corpus.pair("synth-1-2");
+        Path patch = Files.write(dir.resolve("p.fwd"),
+                PatchBuilder.build(pair.oldBytes(), pair.newBytes(), BuildOptions.defaults()).patch());
+        try (SimulatedChip chip = new SimulatedChip(dir, Stm32Part.byName("l476"), pair.oldBytes(), false)) {
+            byte[] before = chip.flash.snapshot();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            var cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            int exit = cl.execute(chip.verifiedFlashArgs(dir.resolve("copies"), "--patch", patch.toString()));
+            List<String> errors = err.toString().lines().filter(l -> l.startsWith("fwdelta: error: ")).toList();
+            assertEquals(5, exit, err.toString());
+            assertEquals(1, errors.size(), err.toString());
+            String error = errors.get(0);
+            assertTrue(error.startsWith("fwdelta: error: the flash did not start, nothing erased or written: sector 0 at"
+                    + " 0x08000000 cannot be erased"), error);
+            assertTrue(error.contains("the l476 needs Extended Erase 0x44 for its pages 0..511"), error);
+            assertTrue(!err.toString().contains("interrupted") && !err.toString().contains("again"), err.toString());
+            assertArrayEquals(before, chip.flash.snapshot(), "the flash byte for byte");
+            assertEquals(0, chip.flash.counters().operations(), "nothing erased or written");
         }
     }
 

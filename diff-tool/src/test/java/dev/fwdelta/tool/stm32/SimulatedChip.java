@@ -25,6 +25,16 @@ final class SimulatedChip implements AutoCloseable {
 
     /** A chip over {@code flash}, e.g. the flash a killed simulator left behind. */
     SimulatedChip(Path dir, Stm32Part part, NorFlash flash, byte[] image) throws Exception {
+        this(dir, part, flash, image, true);
+    }
+
+    /** A chip holding {@code image} whose Get list leaves out Extended Erase 0x44 unless {@code listsExtendedErase}. */
+    SimulatedChip(Path dir, Stm32Part part, byte[] image, boolean listsExtendedErase) throws Exception {
+        this(dir, part, NorFlash.erased(An3155Simulator.geometry(part)), image, listsExtendedErase);
+    }
+
+    private SimulatedChip(Path dir, Stm32Part part, NorFlash flash, byte[] image, boolean listsExtendedErase)
+            throws Exception {
         pty = new PtyPair(dir);
         this.flash = flash;
         if (image != null) {
@@ -33,7 +43,7 @@ final class SimulatedChip implements AutoCloseable {
             flash.provision(0, padded);
         }
         link = SerialLink.open(pty.device.toString(), 115200, SerialPort.NO_PARITY);
-        simulator = new An3155Simulator(link, part, flash);
+        simulator = new An3155Simulator(link, part, flash, listsExtendedErase);
         thread = new Thread(simulator, "an3155-simulator");
         thread.start();
     }
