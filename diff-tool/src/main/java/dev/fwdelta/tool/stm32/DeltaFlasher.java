@@ -186,7 +186,7 @@ public final class DeltaFlasher {
             try {
                 t.checkErase(new int[] {s});
             } catch (IOException e) {
-                throw new IOException(String.format("the flash did not start, nothing erased or written: sector %d at"
+                throw new IOException(String.format("the flash did not start, nothing written: sector %d at"
                         + " 0x%08x cannot be erased with the commands this bootloader offers: %s", s,
                         t.part().flashBase() + t.part().map().start(s), e.getMessage()), e);
             }

@@ -132,7 +132,7 @@ class DeltaFlashTest {
             assertEquals(5, exit, err.toString());
             assertEquals(1, errors.size(), err.toString());
             String error = errors.get(0);
-            assertTrue(error.startsWith("fwdelta: error: the flash did not start, nothing erased or written: sector 0 at"
+            assertTrue(error.startsWith("fwdelta: error: the flash did not start, nothing written: sector 0 at"
                     + " 0x08000000 cannot be erased"), error);
             assertTrue(error.contains("the l476 needs Extended Erase 0x44 for its pages 0..511"), error);
             assertTrue(!err.toString().contains("interrupted") && !err.toString().contains("again"), err.toString());
