@@ -41,11 +41,6 @@ public final class OtaDevice {
     /** Receive buffer: what a small MCU HTTP client hands over at a time. */
     static final int CHUNK = 4096;
     private static final int MAX_BOOTS = 8;
-    /**
-     * The longest a body (an answer or a download) may go without a byte: the request timeouts
-     * cover only the wait for the headers, and a server that stops mid-body would hold the device.
-     */
-    public static final Duration BODY_IDLE_LIMIT = Duration.ofSeconds(30);
     /** The longest a check-in or report answer (one short line) may take in all, headers to last byte. */
     public static final Duration ANSWER_TOTAL_LIMIT = Duration.ofSeconds(60);
     /** The longest one download request may take in all: bounds a server that trickles a byte at a time. */
@@ -85,8 +80,10 @@ public final class OtaDevice {
     private final Flash flash;
     private final UpdatePolicy policy;
     private LinkFault fault;
-    private BodyDeadline.Limits answerLimits = new BodyDeadline.Limits(BODY_IDLE_LIMIT, ANSWER_TOTAL_LIMIT);
-    private BodyDeadline.Limits downloadLimits = new BodyDeadline.Limits(BODY_IDLE_LIMIT, DOWNLOAD_TOTAL_LIMIT);
+    private BodyDeadline.Limits answerLimits =
+            new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, ANSWER_TOTAL_LIMIT);
+    private BodyDeadline.Limits downloadLimits =
+            new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, DOWNLOAD_TOTAL_LIMIT);
     private Journal journal = (version, size, sha256) -> { };
     private long bytesDownloaded;
 

@@ -27,6 +27,12 @@ public final class BodyDeadline extends FilterInputStream {
         }
     }
 
+    /**
+     * The longest a body may go without a byte, for every client of the update server (the device
+     * model and the admin commands): the request timeouts cover only the wait for the headers.
+     */
+    public static final Duration BODY_IDLE_LIMIT = Duration.ofSeconds(30);
+
     /** One daemon thread for all watchdogs: they only wake up to check a clock and maybe close a stream. */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fwdelta-body-deadline");

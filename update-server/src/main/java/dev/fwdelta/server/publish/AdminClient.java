@@ -32,19 +32,15 @@ public final class AdminClient {
     public static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
     /** Longest part of a refusal shown: the server's refusals are one line. */
     private static final int MAX_ERROR_BYTES = 4096;
-    /**
-     * The longest a body may go without a byte: the request timeouts cover only the wait for the
-     * headers, and a server that stops mid-body would hold an admin command (a CI job) for ever.
-     */
-    public static final Duration BODY_IDLE_LIMIT = Duration.ofSeconds(30);
     /** The longest an answer (a line, or the image list) may take in all, headers to last byte. */
     public static final Duration ANSWER_TOTAL_LIMIT = Duration.ofMinutes(2);
     /** The longest an artifact download may take in all: bounds a server that trickles a byte at a time. */
     public static final Duration ARTIFACT_TOTAL_LIMIT = Duration.ofMinutes(10);
     /** The limits a client has unless it is given others. */
-    public static final BodyDeadline.Limits ANSWER_LIMITS = new BodyDeadline.Limits(BODY_IDLE_LIMIT, ANSWER_TOTAL_LIMIT);
+    public static final BodyDeadline.Limits ANSWER_LIMITS =
+            new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, ANSWER_TOTAL_LIMIT);
     public static final BodyDeadline.Limits ARTIFACT_LIMITS =
-            new BodyDeadline.Limits(BODY_IDLE_LIMIT, ARTIFACT_TOTAL_LIMIT);
+            new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, ARTIFACT_TOTAL_LIMIT);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI server;
