@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.server.device.CheckinAnswer;
 import java.io.IOException;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +34,8 @@ class CheckinAnswerFieldsTest {
 
     @Test
     void eachBadFieldIsNamedWithWhatWasSentAndWhatIsAllowed() {
-        assertEquals(WHAT + "SHA256 '" + SHA.toUpperCase() + "' is not 64 lowercase hex digits",
-                refusal("update 3 100 " + SHA.toUpperCase() + " /d/a"));
+        assertEquals(WHAT + "SHA256 '" + SHA.toUpperCase(Locale.ROOT) + "' is not 64 lowercase hex digits",
+                refusal("update 3 100 " + SHA.toUpperCase(Locale.ROOT) + " /d/a"));
         assertEquals(WHAT + "SHA256 '" + SHA.substring(1) + "' is not 64 lowercase hex digits",
                 refusal("update 3 100 " + SHA.substring(1) + " /d/a"));
         assertEquals(WHAT + "size '-5' is not a decimal number in 1..1000", refusal("update 3 -5 " + SHA + " /d/a"));

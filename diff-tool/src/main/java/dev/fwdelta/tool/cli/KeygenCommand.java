@@ -6,6 +6,7 @@ import dev.fwdelta.runtime.security.TrustedKey;
 import dev.fwdelta.tool.sign.KeyFiles;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,7 +54,7 @@ final class KeygenCommand implements Callable<Integer> {
     static final class AlgorithmConverter implements picocli.CommandLine.ITypeConverter<SignatureAlgorithm> {
         @Override
         public SignatureAlgorithm convert(String value) {
-            switch (value.toLowerCase()) {
+            switch (value.toLowerCase(Locale.ROOT)) {
                 case "ed25519":
                     return SignatureAlgorithm.ED25519;
                 case "ecdsa-p256":

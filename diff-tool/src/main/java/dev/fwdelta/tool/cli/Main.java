@@ -4,6 +4,7 @@ package dev.fwdelta.tool.cli;
 import dev.fwdelta.runtime.format.PatchHeader;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -44,6 +45,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Numbers print in ASCII digits with a '.' whatever the user's locale (a Thai one printed
+        // its own digits): the lines are read by scripts and pasted into bug reports. Every
+        // category, since PrintWriter.printf formats in the plain default, String.format in
+        // FORMAT's. Locale.US rather than ROOT: the JDK's Formatter prints US numbers without
+        // loading locale data.
+        Locale.setDefault(Locale.US);
         System.exit(commandLineFor(args).execute(args));
     }
 

@@ -12,6 +12,7 @@ import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.io.BoundedFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -110,7 +111,7 @@ final class SimulateCommand implements Callable<Integer> {
         out.put("flash_operations_per_update", r.operations());
         out.put("cut_points_tried", r.cutPoints());
         out.put("torn", tear);
-        r.endings().forEach((k, v) -> out.put(k.name().toLowerCase(), v));
+        r.endings().forEach((k, v) -> out.put(k.name().toLowerCase(Locale.ROOT), v));
         out.put("bricks", r.bricks());
         out.put("unexpected_endings", r.unexpected());
         out.put("stuck", r.stuck());

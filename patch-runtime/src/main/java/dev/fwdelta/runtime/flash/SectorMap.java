@@ -4,6 +4,7 @@ package dev.fwdelta.runtime.flash;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The sectors of a flash device, in address order: uniform (nRF52: 256 x 4 KiB) or mixed
@@ -40,7 +41,7 @@ public final class SectorMap {
     public static SectorMap parse(String spec) {
         List<Long> out = new ArrayList<>();
         for (String part : spec.split(",")) {
-            String[] nx = part.trim().toUpperCase().split("X");
+            String[] nx = part.trim().toUpperCase(Locale.ROOT).split("X");
             if (nx.length != 2) {
                 throw new IllegalArgumentException("sector group '" + part.trim() + "' is not COUNTxSIZE");
             }

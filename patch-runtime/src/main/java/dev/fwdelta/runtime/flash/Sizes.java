@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.runtime.flash;
 
+import java.util.Locale;
+
 /** Sizes and offsets written as 16384, 16K, 16KiB, 1M or 0x4000 (K = 1024, M = 1024 K). */
 public final class Sizes {
     private Sizes() {}
 
     /** Parses a size; {@link NumberFormatException} (an IllegalArgumentException) if it is not one. */
     public static long parse(String s) {
-        String v = s.trim().toUpperCase().replace("IB", "");
+        String v = s.trim().toUpperCase(Locale.ROOT).replace("IB", "");
         if (v.endsWith("B") && !v.startsWith("0X")) {
             v = v.substring(0, v.length() - 1);
         }
