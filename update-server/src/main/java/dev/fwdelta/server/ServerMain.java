@@ -20,6 +20,7 @@ public final class ServerMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Main.useLocaleIndependentText();
         System.exit(commandLine().execute(args));
     }
 

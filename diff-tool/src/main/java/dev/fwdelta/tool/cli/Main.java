@@ -45,13 +45,19 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // Numbers print in ASCII digits with a '.' whatever the user's locale (a Thai one printed
-        // its own digits): the lines are read by scripts and pasted into bug reports. Every
-        // category, since PrintWriter.printf formats in the plain default, String.format in
-        // FORMAT's. Locale.US rather than ROOT: the JDK's Formatter prints US numbers without
-        // loading locale data.
-        Locale.setDefault(Locale.US);
+        useLocaleIndependentText();
         System.exit(commandLineFor(args).execute(args));
+    }
+
+    /**
+     * Numbers print in ASCII digits with a '.' whatever the user's locale (a Thai one printed its
+     * own digits): the lines are read by scripts and pasted into bug reports. Every category,
+     * since PrintWriter.printf formats in the plain default, String.format in FORMAT's. Locale.US
+     * rather than ROOT: the JDK's Formatter prints US numbers without loading locale data. Public
+     * for the update server's main (ServerMain).
+     */
+    public static void useLocaleIndependentText() {
+        Locale.setDefault(Locale.US);
     }
 
     /** The configured command line with every subcommand; tests drive it with {@code execute(args)}. */
