@@ -22,13 +22,16 @@ final class AdminApi {
     private final String adminTokenHash;
     private final long maxUpload;
     private final ReleasePatchCheck checks;
+    private final RequestBodyStream.TimeLimits bodyLimits;
 
-    AdminApi(Database db, ArtifactStore store, String adminTokenHash, long maxUpload) {
+    AdminApi(Database db, ArtifactStore store, String adminTokenHash, long maxUpload,
+             RequestBodyStream.TimeLimits bodyLimits) {
         this.db = db;
         this.store = store;
         this.checks = new ReleasePatchCheck(store);
         this.adminTokenHash = adminTokenHash;
         this.maxUpload = maxUpload;
+        this.bodyLimits = bodyLimits;
     }
 
     void authenticate(Context ctx) {
@@ -42,7 +45,7 @@ final class AdminApi {
      * answers its new secret.
      */
     void addDevice(Context ctx) {
-        FormBody f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx, bodyLimits);
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
         // The hardware id a device's first check-in fixed stays with a new secret unless the admin
@@ -96,7 +99,7 @@ final class AdminApi {
             throw new HttpError(413, "upload is larger than the limit of " + maxUpload + " bytes");
         }
         // A body that cannot be read is the client's 400; the store's own write failures stay 500s.
-        long size = store.put(sha, new RequestBodyStream(ctx.bodyInputStream()), maxUpload);
+        long size = store.put(sha, new RequestBodyStream(ctx.bodyInputStream(), bodyLimits.upload()), maxUpload);
         db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO artifacts (sha, size) VALUES (?, ?) ON CONFLICT (sha) DO NOTHING")) {
@@ -148,7 +151,7 @@ final class AdminApi {
      * change; the rollout changes by {@link #changeRollout} alone).
      */
     void addRelease(Context ctx) {
-        FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES);
+        FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES, bodyLimits.form());
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         String image = Fields.sha256("image", f.get("image"));
@@ -230,7 +233,7 @@ final class AdminApi {
      * each check-in). The answer names the rollout replaced; 404 for a release not published.
      */
     void changeRollout(Context ctx) {
-        FormBody f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx, bodyLimits);
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         Rollout rollout = Rollout.parse(f.get("rollout"));

@@ -42,8 +42,10 @@ final class Backend {
             db = new Database(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
             created.willCreate(settings.store());
             ArtifactStore store = new ArtifactStore(settings.store());
-            device = new DeviceApi(db, store, artifacts, settings.provisioningTokenHash());
-            admin = new AdminApi(db, store, settings.adminTokenHash(), settings.maxUpload());
+            device = new DeviceApi(db, store, artifacts, settings.provisioningTokenHash(),
+                    settings.bodyLimits());
+            admin = new AdminApi(db, store, settings.adminTokenHash(), settings.maxUpload(),
+                    settings.bodyLimits());
         } catch (Exception e) {
             openFailure = e;
             throw e;

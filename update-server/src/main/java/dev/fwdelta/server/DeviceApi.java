@@ -27,16 +27,20 @@ final class DeviceApi {
     private final ArtifactStore store;
     private final ArtifactLocation artifacts;
     private final String provisioningTokenHash;
+    private final RequestBodyStream.TimeLimits bodyLimits;
 
     /**
      * {@code artifacts}: where answers point downloads (this server or a CDN);
-     * {@code provisioningTokenHash}: the token devices may register themselves with, or null.
+     * {@code provisioningTokenHash}: the token devices may register themselves with, or null;
+     * {@code bodyLimits}: how long a request body may take.
      */
-    DeviceApi(Database db, ArtifactStore store, ArtifactLocation artifacts, String provisioningTokenHash) {
+    DeviceApi(Database db, ArtifactStore store, ArtifactLocation artifacts, String provisioningTokenHash,
+              RequestBodyStream.TimeLimits bodyLimits) {
         this.db = db;
         this.store = store;
         this.artifacts = artifacts;
         this.provisioningTokenHash = provisioningTokenHash;
+        this.bodyLimits = bodyLimits;
     }
 
     /**
@@ -50,7 +54,7 @@ final class DeviceApi {
         if (!Credentials.matches(Credentials.bearer(ctx.header("Authorization")), provisioningTokenHash)) {
             throw new HttpError(401, "provisioning token required (Authorization: Bearer TOKEN)");
         }
-        FormBody f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx, bodyLimits);
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
         String secret = Credentials.newSecret();
@@ -108,7 +112,7 @@ final class DeviceApi {
     /** POST /d/checkin, body {@code hw=..&ver=..&sha=..}: {@code none} or {@code update VER SIZE SHA URL}. */
     void checkin(Context ctx) {
         Device d = authenticate(ctx);
-        FormBody f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx, bodyLimits);
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         String sha = Fields.sha256("sha", f.get("sha"));
@@ -238,7 +242,7 @@ final class DeviceApi {
     /** POST /d/report, body {@code ver=..&status=..&err=..}. */
     void report(Context ctx) {
         Device d = authenticate(ctx);
-        FormBody f = OtaServer.form(ctx);
+        FormBody f = OtaServer.form(ctx, bodyLimits);
         long ver = Fields.version(f.get("ver"));
         String status = f.get("status");
         if (status == null || !STATUSES.contains(status)) {

@@ -8,6 +8,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,11 @@ final class FormBody {
         this.fields = fields;
     }
 
-    /** Reads at most {@code maxBytes} of the body, whatever the headers say; more is 413. */
-    static FormBody read(Context ctx, int maxBytes) {
+    /**
+     * Reads at most {@code maxBytes} of the body, whatever the headers say (more is 413), within
+     * {@code timeLimit} (else 408: {@link RequestBodyStream}).
+     */
+    static FormBody read(Context ctx, int maxBytes, Duration timeLimit) {
         HttpError tooLarge = new HttpError(413, "request body is larger than " + maxBytes + " bytes");
         if (ctx.contentLength() > maxBytes) {
             throw tooLarge;
@@ -42,7 +46,7 @@ final class FormBody {
         byte[] body;
         try {
             // One byte past the limit tells a body at the limit from a longer one.
-            body = ctx.req().getInputStream().readNBytes(maxBytes + 1);
+            body = new RequestBodyStream(ctx.req().getInputStream(), timeLimit).readNBytes(maxBytes + 1);
         } catch (IOException e) {
             throw HttpError.unreadableBody(e);
         }

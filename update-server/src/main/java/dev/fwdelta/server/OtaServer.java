@@ -29,10 +29,28 @@ public final class OtaServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OtaServer.class);
 
-    /** How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for plain HTTP. */
+    /**
+     * How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for
+     * plain HTTP; {@code bodyLimits}: how long a request body may take to arrive.
+     */
     public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                            String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
-                           String tlsPassword, Path webDir, String provisioningTokenHash) {}
+                           String tlsPassword, Path webDir, String provisioningTokenHash,
+                           RequestBodyStream.TimeLimits bodyLimits) {
+        /** With the default body time limits (docs/OTA.md). */
+        public Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
+                        String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
+                        String tlsPassword, Path webDir, String provisioningTokenHash) {
+            this(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload, artifactBaseUrl,
+                    tlsKeystore, tlsPassword, webDir, provisioningTokenHash, RequestBodyStream.TimeLimits.DEFAULT);
+        }
+
+        /** The same settings with other body time limits. */
+        Settings withBodyLimits(RequestBodyStream.TimeLimits limits) {
+            return new Settings(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload,
+                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, limits);
+        }
+    }
 
     private final Database db;
     private final Javalin app;
@@ -173,9 +191,12 @@ public final class OtaServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The form fields of a request body; each at most once, except {@code patch} (read with {@code all}). */
-    static FormBody form(Context ctx) {
-        return FormBody.read(ctx, MAX_FORM_BYTES);
+    /**
+     * The form fields of a request body, read within {@code limits}' form limit; each at most once,
+     * except {@code patch} (read with {@code all}).
+     */
+    static FormBody form(Context ctx, RequestBodyStream.TimeLimits limits) {
+        return FormBody.read(ctx, MAX_FORM_BYTES, limits.form());
     }
 
     @Override
