@@ -4,6 +4,7 @@ package dev.fwdelta.server;
 import java.sql.Types;
 import java.util.Set;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -223,6 +224,9 @@ final class DeviceApi {
             ctx.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
         }
         ctx.header("Content-Length", Long.toString(length));
+        if (ctx.method() == HandlerType.HEAD) {
+            return; // the headers say what a GET would send; reading the file would be for nothing
+        }
         try (InputStream in = Files.newInputStream(file)) {
             in.skipNBytes(first);
             OutputStream out = ctx.outputStream();

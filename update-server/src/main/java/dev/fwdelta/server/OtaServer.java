@@ -4,6 +4,7 @@ package dev.fwdelta.server;
 import dev.fwdelta.server.http.OneLineErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.EndpointNotFound;
 import java.io.IOException;
@@ -109,15 +110,15 @@ public final class OtaServer implements AutoCloseable {
         // The handlers reach the database and store once they are open: after the sockets are.
         app.before("/admin/*", ctx -> backend.admin.authenticate(ctx));
         app.post("/admin/devices", ctx -> backend.admin.addDevice(ctx));
-        app.get("/admin/devices/{id}", ctx -> backend.admin.showDevice(ctx));
+        getAndHead(app, "/admin/devices/{id}", ctx -> backend.admin.showDevice(ctx));
         app.put("/admin/artifacts/{sha}", ctx -> backend.admin.putArtifact(ctx));
-        app.get("/admin/artifacts/{sha}", ctx -> backend.admin.getArtifact(ctx));
-        app.get("/admin/images", ctx -> backend.admin.listImages(ctx));
+        getAndHead(app, "/admin/artifacts/{sha}", ctx -> backend.admin.getArtifact(ctx));
+        getAndHead(app, "/admin/images", ctx -> backend.admin.listImages(ctx));
         app.post("/admin/releases", ctx -> backend.admin.addRelease(ctx));
         app.post("/admin/releases/rollout", ctx -> backend.admin.changeRollout(ctx));
         app.post("/d/register", ctx -> backend.device.register(ctx));
         app.post("/d/checkin", ctx -> backend.device.checkin(ctx));
-        app.get("/d/artifacts/{sha}", ctx -> backend.device.download(ctx));
+        getAndHead(app, "/d/artifacts/{sha}", ctx -> backend.device.download(ctx));
         app.post("/d/report", ctx -> backend.device.report(ctx));
         app.events(events -> events.serverStarting(() -> {
             listen(app);
@@ -139,6 +140,16 @@ public final class OtaServer implements AutoCloseable {
             throw failure == null ? e : failure;
         }
         return new OtaServer(backend.db, app);
+    }
+
+    /**
+     * A GET route, and HEAD by the same handler (Jetty sends no body for HEAD). Javalin by itself
+     * answers HEAD for a GET route with an empty 200 without running the route: no credentials
+     * checked, and an artifact that does not exist or is not the device's reported as there with 0 bytes.
+     */
+    private static void getAndHead(Javalin app, String path, Handler handler) {
+        app.get(path, handler);
+        app.head(path, handler);
     }
 
     /**
