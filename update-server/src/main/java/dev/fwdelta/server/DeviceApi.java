@@ -243,6 +243,20 @@ final class DeviceApi {
         }
     }
 
+    /** The version the device's last check-in offered it, or null when that check-in offered none. */
+    private static Long offeredVersion(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT offered_version FROM devices WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                long v = r.getLong(1);
+                return r.wasNull() ? null : v;
+            }
+        }
+    }
+
     /** POST /d/report, body {@code ver=..&status=..&err=..}. */
     void report(Context ctx) {
         Device d = authenticate(ctx);
@@ -254,6 +268,14 @@ final class DeviceApi {
         }
         int err = (int) Fields.number("err", f.getOrDefault("err", "0"), 0, 65535);
         db.inTransaction(c -> {
+            // A report is about the update the device's last check-in offered: one about any other
+            // version (never offered, or replaced by a later check-in) would put its status beside a
+            // release it is not about in the device's row, where the admin reads it.
+            Long offered = offeredVersion(c, d.id());
+            if (offered == null || offered != ver) {
+                throw new HttpError(409, "ver " + ver + " is not the version offered to this device at its last"
+                        + " check-in (" + (offered == null ? "none was offered" : offered) + ")");
+            }
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO reports (device_id, version, status, error, at) VALUES (?, ?, ?, ?, ?)")) {
                 s.setString(1, d.id());
