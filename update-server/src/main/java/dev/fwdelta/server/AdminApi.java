@@ -118,7 +118,7 @@ final class AdminApi {
         if (!Files.isRegularFile(store.path(sha))) {
             throw new HttpError(404, "no artifact " + sha);
         }
-        DeviceApi.serve(ctx, store.path(sha));
+        DeviceApi.serve(ctx, store.path(sha), sha);
     }
 
     /** GET /admin/images?hw=N: one line {@code VERSION SHA SIZE} per image seen for the hardware id. */

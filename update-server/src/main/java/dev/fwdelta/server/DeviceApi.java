@@ -206,13 +206,21 @@ final class DeviceApi {
         if (!sha.equals(offered)) {
             throw new HttpError(404, "no such update for this device");
         }
-        serve(ctx, store.path(sha));
+        serve(ctx, store.path(sha), sha);
     }
 
-    /** Sends a file, or the part of it a Range asks for (206), in 64 KiB pieces. */
-    static void serve(Context ctx, Path file) throws Exception {
+    /**
+     * Sends an artifact, or the part of it a Range asks for (206), in 64 KiB pieces. Its SHA-256 is
+     * its ETag: the bytes under a name never change, so it is a strong validator, and a Range sent
+     * with an If-Range that is not it (another tag, or a date: no Last-Modified is sent) asks for
+     * the whole artifact (RFC 9110 13.1.5), as a client that holds other bytes must get.
+     */
+    static void serve(Context ctx, Path file, String sha) throws Exception {
         long size = Files.size(file);
-        ByteRange range = ByteRange.parse(ctx.header("Range"), size);
+        String etag = "\"" + sha + "\"";
+        String ifRange = ctx.header("If-Range");
+        ByteRange range = ifRange == null || ifRange.equals(etag) ? ByteRange.parse(ctx.header("Range"), size) : null;
+        ctx.header("ETag", etag);
         ctx.header("Accept-Ranges", "bytes");
         ctx.contentType("application/octet-stream");
         long first = 0;
