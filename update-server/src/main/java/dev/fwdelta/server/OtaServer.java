@@ -10,6 +10,8 @@ import io.javalin.router.EndpointNotFound;
 import java.io.IOException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.ServerConnector;
@@ -107,6 +109,7 @@ public final class OtaServer implements AutoCloseable {
         // A path no route serves: the one line of every other refusal (docs/OTA.md), not Javalin's own text.
         app.exception(EndpointNotFound.class, (e, ctx) -> ctx.status(404).contentType("text/plain")
                 .result("error: no such path: " + ctx.method() + " " + ctx.path() + "\n"));
+        app.before(OtaServer::refuseRepeatedHeaders);
         // The handlers reach the database and store once they are open: after the sockets are.
         app.before("/admin/*", ctx -> backend.admin.authenticate(ctx));
         app.post("/admin/devices", ctx -> backend.admin.addDevice(ctx));
@@ -140,6 +143,23 @@ public final class OtaServer implements AutoCloseable {
             throw failure == null ? e : failure;
         }
         return new OtaServer(backend.db, app);
+    }
+
+    /** The request headers the server reads: each may be given once. */
+    private static final List<String> SINGLE_HEADERS = List.of("Authorization", "Range", "If-Range", "Content-Type");
+
+    /**
+     * A header the server reads, given twice, is refused naming it (400): Jetty hands a route the
+     * first, while a proxy in front may have checked the last, so which credentials or which Range
+     * the request meant is not known.
+     */
+    private static void refuseRepeatedHeaders(Context ctx) {
+        for (String name : SINGLE_HEADERS) {
+            int n = Collections.list(ctx.req().getHeaders(name)).size();
+            if (n > 1) {
+                throw HttpError.badRequest(name + " is given " + n + " times: it may be given once");
+            }
+        }
     }
 
     /**
