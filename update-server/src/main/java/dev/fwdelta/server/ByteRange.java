@@ -14,16 +14,28 @@ record ByteRange(long first, long last) {
         if (header == null) {
             return null;
         }
-        if (!header.matches("bytes=[0-9]{1,18}-[0-9]{0,18}")) {
+        if (!header.matches("bytes=[0-9]+-[0-9]*")) {
             throw unsatisfiable(size, "Range must be bytes=FIRST- or bytes=FIRST-LAST");
         }
         String[] p = header.substring(6).split("-", -1);
-        long first = Long.parseLong(p[0]);
-        long last = p[1].isEmpty() ? size - 1 : Math.min(Long.parseLong(p[1]), size - 1);
+        long first = number(p[0]);
+        long last = p[1].isEmpty() ? size - 1 : Math.min(number(p[1]), size - 1);
         if (first >= size || last < first) {
             throw unsatisfiable(size, "Range first byte must be below the size " + size + " and not after the last");
         }
         return new ByteRange(first, last);
+    }
+
+    /**
+     * A Range number as written; one too large for a long is past the end of any file, so it is
+     * read as the largest long (a LAST is then clipped to the size, a FIRST refused naming it).
+     */
+    private static long number(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLarge) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** 416 naming the size of the file, in the one line and in {@code Content-Range: bytes *}{@code /SIZE}. */
