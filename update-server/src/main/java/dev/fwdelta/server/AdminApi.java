@@ -22,16 +22,16 @@ final class AdminApi {
     private final String adminTokenHash;
     private final long maxUpload;
     private final ReleasePatchCheck checks;
-    private final RequestBodyStream.TimeLimits bodyLimits;
+    private final OtaServer.TimeLimits timeLimits;
 
     AdminApi(Database db, ArtifactStore store, String adminTokenHash, long maxUpload,
-             RequestBodyStream.TimeLimits bodyLimits) {
+             OtaServer.TimeLimits timeLimits) {
         this.db = db;
         this.store = store;
         this.checks = new ReleasePatchCheck(store);
         this.adminTokenHash = adminTokenHash;
         this.maxUpload = maxUpload;
-        this.bodyLimits = bodyLimits;
+        this.timeLimits = timeLimits;
     }
 
     void authenticate(Context ctx) {
@@ -45,7 +45,7 @@ final class AdminApi {
      * answers its new secret.
      */
     void addDevice(Context ctx) {
-        FormBody f = OtaServer.form(ctx, bodyLimits);
+        FormBody f = OtaServer.form(ctx, timeLimits);
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
         // The hardware id a device's first check-in fixed stays with a new secret unless the admin
@@ -99,7 +99,7 @@ final class AdminApi {
             throw new HttpError(413, "upload is larger than the limit of " + maxUpload + " bytes");
         }
         // A body that cannot be read is the client's 400; the store's own write failures stay 500s.
-        long size = store.put(sha, new RequestBodyStream(ctx.bodyInputStream(), bodyLimits.upload()), maxUpload);
+        long size = store.put(sha, new RequestBodyStream(ctx.bodyInputStream(), timeLimits.upload()), maxUpload);
         db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO artifacts (sha, size) VALUES (?, ?) ON CONFLICT (sha) DO NOTHING")) {
@@ -118,7 +118,7 @@ final class AdminApi {
         if (!Files.isRegularFile(store.path(sha))) {
             throw new HttpError(404, "no artifact " + sha);
         }
-        DeviceApi.serve(ctx, store.path(sha), sha);
+        DeviceApi.serve(ctx, store.path(sha), sha, timeLimits.download());
     }
 
     /** GET /admin/images?hw=N: one line {@code VERSION SHA SIZE} per image seen for the hardware id. */
@@ -151,7 +151,7 @@ final class AdminApi {
      * change; the rollout changes by {@link #changeRollout} alone).
      */
     void addRelease(Context ctx) {
-        FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES, bodyLimits.form());
+        FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES, timeLimits.form());
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         String image = Fields.sha256("image", f.get("image"));
@@ -233,7 +233,7 @@ final class AdminApi {
      * each check-in). The answer names the rollout replaced; 404 for a release not published.
      */
     void changeRollout(Context ctx) {
-        FormBody f = OtaServer.form(ctx, bodyLimits);
+        FormBody f = OtaServer.form(ctx, timeLimits);
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         Rollout rollout = Rollout.parse(f.get("rollout"));

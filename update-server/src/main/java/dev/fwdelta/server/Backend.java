@@ -43,9 +43,9 @@ final class Backend {
             created.willCreate(settings.store());
             ArtifactStore store = new ArtifactStore(settings.store());
             device = new DeviceApi(db, store, artifacts, settings.provisioningTokenHash(),
-                    settings.bodyLimits());
+                    settings.timeLimits());
             admin = new AdminApi(db, store, settings.adminTokenHash(), settings.maxUpload(),
-                    settings.bodyLimits());
+                    settings.timeLimits());
         } catch (Exception e) {
             openFailure = e;
             throw e;

@@ -4,6 +4,11 @@ package dev.fwdelta.server;
 import java.sql.Types;
 import java.util.Set;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.javalin.http.HandlerType;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,24 +29,26 @@ final class DeviceApi {
     /** The statuses a device reports. */
     static final Set<String> STATUSES = Set.of("downloading", "staged", "installed", "failed");
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceApi.class);
+
     private final Database db;
     private final ArtifactStore store;
     private final ArtifactLocation artifacts;
     private final String provisioningTokenHash;
-    private final RequestBodyStream.TimeLimits bodyLimits;
+    private final OtaServer.TimeLimits timeLimits;
 
     /**
      * {@code artifacts}: where answers point downloads (this server or a CDN);
      * {@code provisioningTokenHash}: the token devices may register themselves with, or null;
-     * {@code bodyLimits}: how long a request body may take.
+     * {@code timeLimits}: how long a request body may take.
      */
     DeviceApi(Database db, ArtifactStore store, ArtifactLocation artifacts, String provisioningTokenHash,
-              RequestBodyStream.TimeLimits bodyLimits) {
+              OtaServer.TimeLimits timeLimits) {
         this.db = db;
         this.store = store;
         this.artifacts = artifacts;
         this.provisioningTokenHash = provisioningTokenHash;
-        this.bodyLimits = bodyLimits;
+        this.timeLimits = timeLimits;
     }
 
     /**
@@ -55,7 +62,7 @@ final class DeviceApi {
         if (!Credentials.matches(Credentials.bearer(ctx.header("Authorization")), provisioningTokenHash)) {
             throw new HttpError(401, "provisioning token required (Authorization: Bearer TOKEN)");
         }
-        FormBody f = OtaServer.form(ctx, bodyLimits);
+        FormBody f = OtaServer.form(ctx, timeLimits);
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
         String secret = Credentials.newSecret();
@@ -113,7 +120,7 @@ final class DeviceApi {
     /** POST /d/checkin, body {@code hw=..&ver=..&sha=..}: {@code none} or {@code update VER SIZE SHA URL}. */
     void checkin(Context ctx) {
         Device d = authenticate(ctx);
-        FormBody f = OtaServer.form(ctx, bodyLimits);
+        FormBody f = OtaServer.form(ctx, timeLimits);
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         String sha = Fields.sha256("sha", f.get("sha"));
@@ -206,7 +213,7 @@ final class DeviceApi {
         if (!sha.equals(offered)) {
             throw new HttpError(404, "no such update for this device");
         }
-        serve(ctx, store.path(sha), sha);
+        serve(ctx, store.path(sha), sha, timeLimits.download());
     }
 
     /**
@@ -215,7 +222,7 @@ final class DeviceApi {
      * with an If-Range that is not it (another tag, or a date: no Last-Modified is sent) asks for
      * the whole artifact (RFC 9110 13.1.5), as a client that holds other bytes must get.
      */
-    static void serve(Context ctx, Path file, String sha) throws Exception {
+    static void serve(Context ctx, Path file, String sha, Duration sendLimit) throws Exception {
         long size = Files.size(file);
         String etag = "\"" + sha + "\"";
         String ifRange = ctx.header("If-Range");
@@ -235,11 +242,22 @@ final class DeviceApi {
         if (ctx.method() == HandlerType.HEAD) {
             return; // the headers say what a GET would send; reading the file would be for nothing
         }
+        long deadline = System.nanoTime() + sendLimit.toNanos();
         try (InputStream in = Files.newInputStream(file)) {
             in.skipNBytes(first);
             OutputStream out = ctx.outputStream();
             byte[] buf = new byte[64 * 1024];
             for (long left = length; left > 0; ) {
+                if (System.nanoTime() - deadline > 0) {
+                    // A client that takes the bytes slower than this (a little now and then, never idle for
+                    // Jetty's idle timeout) would hold the request thread for as long as it likes. The
+                    // answer has begun, so no error line can follow: the connection is closed, and the
+                    // client sees a body shorter than its Content-Length (a device resumes with a Range).
+                    LOG.warn("{} {}: not taken within the limit of {} s: closed after {} of {} bytes", ctx.method(),
+                            ctx.path(), sendLimit.toSeconds(), length - left, length);
+                    Request.getBaseRequest(ctx.req()).getHttpChannel().abort(new TimeoutException("send limit"));
+                    return;
+                }
                 int r = in.read(buf, 0, (int) Math.min(buf.length, left));
                 if (r < 0) {
                     break;
@@ -268,7 +286,7 @@ final class DeviceApi {
     /** POST /d/report, body {@code ver=..&status=..&err=..}. */
     void report(Context ctx) {
         Device d = authenticate(ctx);
-        FormBody f = OtaServer.form(ctx, bodyLimits);
+        FormBody f = OtaServer.form(ctx, timeLimits);
         long ver = Fields.version(f.get("ver"));
         String status = f.get("status");
         if (status == null || !STATUSES.contains(status)) {

@@ -10,6 +10,7 @@ import io.javalin.router.EndpointNotFound;
 import java.io.IOException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import org.eclipse.jetty.server.Connector;
@@ -30,26 +31,51 @@ public final class OtaServer implements AutoCloseable {
      */
     static final int MAX_FORM_BYTES = 64 * 1024;
 
+    /**
+     * How long a form body (device or admin) and an artifact upload may take to arrive, in all, and
+     * how long the client of a download may take to take it. Jetty's idle timeout ends a client that
+     * stops; these end one that trickles.
+     */
+    record TimeLimits(Duration form, Duration upload, Duration download) {
+        /**
+         * A form is at most {@link #MAX_FORM_BYTES} and a device sends it at once; an upload is up to
+         * {@code --max-upload} from a publisher, maybe over a slow uplink; a download is what the
+         * device model itself waits for one at most (OtaDevice.DOWNLOAD_TOTAL_LIMIT), and a device
+         * that is cut off continues with a Range.
+         */
+        static final TimeLimits DEFAULT = new TimeLimits(Duration.ofSeconds(60), Duration.ofMinutes(10),
+                Duration.ofMinutes(10));
+
+        TimeLimits {
+            for (Duration d : new Duration[] {form, upload, download}) {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("time limits must be positive: form " + form + ", upload "
+                            + upload + ", download " + download);
+                }
+            }
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(OtaServer.class);
 
     /**
      * How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for
-     * plain HTTP; {@code bodyLimits}: how long a request body may take to arrive.
+     * plain HTTP; {@code timeLimits}: how long a request body may take to arrive.
      */
     public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                            String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
                            String tlsPassword, Path webDir, String provisioningTokenHash,
-                           RequestBodyStream.TimeLimits bodyLimits) {
+                           TimeLimits timeLimits) {
         /** With the default body time limits (docs/OTA.md). */
         public Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                         String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
                         String tlsPassword, Path webDir, String provisioningTokenHash) {
             this(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload, artifactBaseUrl,
-                    tlsKeystore, tlsPassword, webDir, provisioningTokenHash, RequestBodyStream.TimeLimits.DEFAULT);
+                    tlsKeystore, tlsPassword, webDir, provisioningTokenHash, TimeLimits.DEFAULT);
         }
 
         /** The same settings with other body time limits. */
-        Settings withBodyLimits(RequestBodyStream.TimeLimits limits) {
+        Settings withTimeLimits(TimeLimits limits) {
             return new Settings(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload,
                     artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, limits);
         }
@@ -226,7 +252,7 @@ public final class OtaServer implements AutoCloseable {
      * The form fields of a request body, read within {@code limits}' form limit; each at most once,
      * except {@code patch} (read with {@code all}).
      */
-    static FormBody form(Context ctx, RequestBodyStream.TimeLimits limits) {
+    static FormBody form(Context ctx, TimeLimits limits) {
         return FormBody.read(ctx, MAX_FORM_BYTES, limits.form());
     }
 

@@ -16,25 +16,10 @@ import java.time.Duration;
  * <p>Jetty's idle timeout ends a body that stops; it cannot end one that trickles (a byte now and
  * then, chunked so that it never ends), which would hold a request thread for as long as the client
  * likes: enough such clients and no device is served. So the body must be complete within its
- * limit: the read after it runs out is refused with 408, and a read that waits for the next byte is
+ * limit ({@link OtaServer.TimeLimits}): the read after it runs out is refused with 408, and a read that waits for the next byte is
  * ended by the idle timeout at the latest.
  */
 final class RequestBodyStream extends FilterInputStream {
-    /** How long a form body (device or admin) and an artifact upload may take to arrive, in all. */
-    record TimeLimits(Duration form, Duration upload) {
-        /**
-         * A form is at most {@link OtaServer#MAX_FORM_BYTES} and a device sends it at once; an
-         * upload is up to {@code --max-upload} from a publisher, maybe over a slow uplink.
-         */
-        static final TimeLimits DEFAULT = new TimeLimits(Duration.ofSeconds(60), Duration.ofMinutes(10));
-
-        TimeLimits {
-            if (form.isNegative() || form.isZero() || upload.isNegative() || upload.isZero()) {
-                throw new IllegalArgumentException("body time limits must be positive: form " + form + ", upload " + upload);
-            }
-        }
-    }
-
     private final Duration limit;
     private final long deadlineNanos;
 

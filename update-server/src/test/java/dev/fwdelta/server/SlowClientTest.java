@@ -10,7 +10,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,15 +32,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Clients that send a request body a byte at a time, never stalling long enough for Jetty's idle
- * timeout (30 s): the body's time limit must end them with 408, or each holds a request thread for
- * as long as it likes. The server runs with short limits here; the client keeps sending well past
+ * Clients that send a request body a byte at a time, or take a download a little at a time, never
+ * stalling long enough for Jetty's idle timeout (30 s): the server's time limits must end them (a
+ * body with 408, a download by closing the connection), or each holds a request thread for as long
+ * as it likes. The server runs with short limits here; the client keeps sending well past
  * the idle timeout, so an answer before it stops can only be the body limit's.
  */
 class SlowClientTest {
     /** Bytes the trickling client sends at most, one every {@link #GAP_MILLIS}: 35 s, past the idle timeout. */
     private static final int MAX_TRICKLE = 350;
     private static final int GAP_MILLIS = 100;
+    /** An artifact far larger than what socket buffers hold, so that only a client that reads takes it. */
+    private static final int BIG = 32 << 20;
 
     @TempDir
     Path dir;
@@ -41,8 +52,9 @@ class SlowClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"), 1 << 20)
-                .withBodyLimits(new RequestBodyStream.TimeLimits(Duration.ofSeconds(2), Duration.ofSeconds(3))));
+        server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"), BIG)
+                .withTimeLimits(new OtaServer.TimeLimits(Duration.ofSeconds(2), Duration.ofSeconds(3),
+                        Duration.ofSeconds(2))));
     }
 
     @AfterEach
@@ -77,6 +89,57 @@ class SlowClientTest {
         try (Stream<Path> files = Files.walk(dir.resolve("store"))) {
             assertEquals(1, files.count(), "the store holds nothing but its directory");
         }
+    }
+
+    /**
+     * A client that takes a download at most 64 KiB at a time, a read every {@link #GAP_MILLIS}: 350
+     * reads (past the idle timeout) take at most 22 MiB of the 32 MiB artifact. Before the fix it
+     * was still being sent to after them; now the server closes the connection at its download limit and the client
+     * sees the end before the artifact's.
+     */
+    @Test
+    void aDownloadTakenSlowlyIsClosedAtItsLimit() throws Exception {
+        byte[] artifact = new byte[BIG];
+        new Random(25).nextBytes(artifact);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(artifact));
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = Fleet.uri(server).resolve("/admin/artifacts/" + sha);
+        assertEquals(201, http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + Fleet.TOKEN)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(artifact)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+        long got = 0;
+        int reads = 0;
+        boolean ended = false;
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(64 * 1024);
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET /admin/artifacts/" + sha + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + Fleet.TOKEN + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            while (reads < MAX_TRICKLE && !ended) {
+                int r;
+                try {
+                    r = in.read(buf);
+                } catch (IOException reset) {
+                    r = -1;
+                }
+                if (r < 0) {
+                    ended = true;
+                } else {
+                    got += r;
+                    reads++;
+                    Thread.sleep(GAP_MILLIS);
+                }
+            }
+        }
+        assertTrue(ended, "still being sent to after " + reads + " reads and " + got + " bytes");
+        assertTrue(got < artifact.length, "closed before the artifact's end: " + got);
+        // The server still serves.
+        assertEquals(206, http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + Fleet.TOKEN)
+                .header("Range", "bytes=0-9").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 
     /** What a trickling client got: the answer (null if none came while it sent) and how many pieces it sent. */
