@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -107,7 +108,9 @@ public final class OtaServer implements AutoCloseable {
                     tls.setKeyStorePath(s.tlsKeystore().toString());
                     tls.setKeyStorePassword(s.tlsPassword());
                     tls.setKeyStoreType("PKCS12");
-                    ServerConnector c = new ServerConnector(server, tls);
+                    // Javalin's HTTP configuration, as its plain connector has: without it Jetty's
+                    // defaults named Jetty's version in every answer and read paths by other rules.
+                    ServerConnector c = new ServerConnector(server, tls, new HttpConnectionFactory(httpConfig));
                     c.setHost(s.host());
                     c.setPort(s.port());
                     return c;

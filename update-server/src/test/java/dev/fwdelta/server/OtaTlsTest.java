@@ -54,6 +54,13 @@ class OtaTlsTest {
                     + "/admin/images?hw=1")).header("Authorization", "Bearer " + Fleet.TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
+            // The HTTPS connector speaks as the plain one does (Javalin's HTTP configuration): no
+            // Server header naming Jetty's version, and a path read by the same rules.
+            assertEquals("none", r.headers().firstValue("Server").orElse("none"));
+            HttpResponse<String> slash = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+                    + "/admin/devices/a%2Fb")).header("Authorization", "Bearer " + Fleet.TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("400 error: id must be 1 to 64 of A-Z a-z 0-9 . _ -\n", slash.statusCode() + " " + slash.body());
             HttpClient plain = HttpClient.newHttpClient();
             assertThrows(IOException.class, () -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/admin/images?hw=1")).header("Authorization", "Bearer " + Fleet.TOKEN).build(),
