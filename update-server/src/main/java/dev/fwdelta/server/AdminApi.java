@@ -35,6 +35,7 @@ final class AdminApi {
     }
 
     void authenticate(Context ctx) {
+        Credentials.refuseOverlong(ctx.header("Authorization"));
         if (!Credentials.matches(Credentials.bearer(ctx.header("Authorization")), adminTokenHash)) {
             throw new HttpError(401, "admin token required (Authorization: Bearer TOKEN)");
         }

@@ -18,7 +18,8 @@ public final class AdminToken {
     /**
      * The token from {@code file} if given, else from the environment; null when neither is given. A
      * token shorter than {@link #MIN_LENGTH} (an empty file, an empty variable) is refused, naming
-     * where it came from: an empty token must never stand for "no credentials".
+     * where it came from: an empty token must never stand for "no credentials"; so is one longer
+     * than {@link Credentials#MAX_TOKEN_LENGTH}, which no request could carry.
      */
     public static String read(Path file) throws IOException {
         return read(file, System.getenv(ENV));
@@ -42,7 +43,7 @@ public final class AdminToken {
             throw new IllegalArgumentException(source + " holds an admin token of " + token.length()
                     + " characters; at least " + MIN_LENGTH + " (MIN_LENGTH) are needed");
         }
-        return token;
+        return Credentials.fitsHeader(token, source);
     }
 
     /** The token for a client command: as {@link #read}, and an error naming both places when there is none. */

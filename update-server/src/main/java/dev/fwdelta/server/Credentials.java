@@ -15,6 +15,15 @@ import java.util.HexFormat;
 final class Credentials {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Longest Authorization header read: a longer one is refused before anything of it is decoded or hashed. */
+    static final int MAX_AUTHORIZATION = 400;
+
+    /**
+     * Longest admin or provisioning token: what fits that header after {@code "Bearer "}. A longer
+     * one is refused when the server starts: every request carrying it would be refused.
+     */
+    public static final int MAX_TOKEN_LENGTH = MAX_AUTHORIZATION - "Bearer ".length();
+
     private Credentials() {}
 
     static String newSecret() {
@@ -34,8 +43,28 @@ final class Credentials {
 
     /** The token of an {@code Authorization: Bearer TOKEN} header, or null for any other (or an overlong) header. */
     static String bearer(String authorization) {
-        return authorization != null && authorization.startsWith("Bearer ") && authorization.length() < 400
+        return authorization != null && authorization.startsWith("Bearer ") && authorization.length() <= MAX_AUTHORIZATION
                 ? authorization.substring(7).trim() : null;
+    }
+
+    /** 401 naming the limit for an Authorization header longer than {@link #MAX_AUTHORIZATION}. */
+    static void refuseOverlong(String authorization) {
+        if (authorization != null && authorization.length() > MAX_AUTHORIZATION) {
+            throw new HttpError(401, "Authorization must be at most " + MAX_AUTHORIZATION + " characters, got "
+                    + authorization.length());
+        }
+    }
+
+    /**
+     * {@code token} if it fits an Authorization header; else an IllegalArgumentException naming
+     * {@code source} (the option, file or variable it came from) and the limit.
+     */
+    static String fitsHeader(String token, String source) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new IllegalArgumentException(source + " holds a token of " + token.length() + " characters; at most "
+                    + MAX_TOKEN_LENGTH + " (MAX_TOKEN_LENGTH) fit an Authorization header");
+        }
+        return token;
     }
 
     /**

@@ -59,6 +59,7 @@ final class DeviceApi {
         if (provisioningTokenHash == null) {
             throw new HttpError(404, "this server takes no self-registration (no provisioning token)");
         }
+        Credentials.refuseOverlong(ctx.header("Authorization"));
         if (!Credentials.matches(Credentials.bearer(ctx.header("Authorization")), provisioningTokenHash)) {
             throw new HttpError(401, "provisioning token required (Authorization: Bearer TOKEN)");
         }
@@ -89,7 +90,8 @@ final class DeviceApi {
 
     Device authenticate(Context ctx) {
         String h = ctx.header("Authorization");
-        if (h == null || !h.startsWith("Basic ") || h.length() > 400) {
+        Credentials.refuseOverlong(h);
+        if (h == null || !h.startsWith("Basic ")) {
             throw new HttpError(401, "device credentials required (HTTP Basic id:secret)");
         }
         String decoded;

@@ -125,7 +125,8 @@ final class ServerCommand implements Callable<Integer> {
         if (provisioningTokenEnv == null) {
             return null;
         }
-        return Credentials.hash(variable("--provisioning-token-env", provisioningTokenEnv).strip());
+        return Credentials.hash(Credentials.fitsHeader(variable("--provisioning-token-env", provisioningTokenEnv).strip(),
+                "--provisioning-token-env: " + provisioningTokenEnv));
     }
 
     /**

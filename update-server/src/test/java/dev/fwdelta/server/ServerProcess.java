@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An update-server command in a process of its own, as a user runs it: its standard output and
@@ -15,6 +16,11 @@ final class ServerProcess {
     private ServerProcess() {}
 
     static Process start(Path dir, String... args) throws IOException {
+        return start(dir, Map.of(), args);
+    }
+
+    /** {@code env}: variables set for the command (beside this JVM's, without FWDELTA_ADMIN_TOKEN). */
+    static Process start(Path dir, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
@@ -23,6 +29,7 @@ final class ServerProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
                 .redirectError(dir.resolve("err").toFile());
         pb.environment().remove(AdminToken.ENV);
+        pb.environment().putAll(env);
         return pb.start();
     }
 }
