@@ -61,13 +61,14 @@ public final class OtaServer implements AutoCloseable {
 
     /**
      * How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for
-     * plain HTTP; {@code timeLimits}: how long a request body may take to arrive.
+     * plain HTTP; {@code timeLimits}: how long a request body may take to arrive and a download to
+     * be taken.
      */
     public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                            String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
                            String tlsPassword, Path webDir, String provisioningTokenHash,
                            TimeLimits timeLimits) {
-        /** With the default body time limits (docs/OTA.md). */
+        /** With the default time limits (docs/OTA.md). */
         public Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                         String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
                         String tlsPassword, Path webDir, String provisioningTokenHash) {
@@ -75,7 +76,7 @@ public final class OtaServer implements AutoCloseable {
                     tlsKeystore, tlsPassword, webDir, provisioningTokenHash, TimeLimits.DEFAULT);
         }
 
-        /** The same settings with other body time limits. */
+        /** The same settings with other time limits. */
         Settings withTimeLimits(TimeLimits limits) {
             return new Settings(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload,
                     artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, limits);
