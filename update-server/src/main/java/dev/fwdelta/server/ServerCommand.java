@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.server.publish.AdminOptions;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -52,6 +53,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-upload", defaultValue = "64M", paramLabel = "BYTES", converter = ByteSize.class,
             description = "Largest artifact upload (default: ${DEFAULT-VALUE}).")
     long maxUpload;
+    /** The smallest --max-upload: no patch is smaller than its compact header (0 refused every upload). */
+    static final long MIN_MAX_UPLOAD = Limits.MIN_COMPACT_HEADER_SIZE;
+    /** The largest: a patch's header and the largest payload the format allows. */
+    static final long MAX_MAX_UPLOAD = Limits.HEADER_SIZE + Limits.MAX_PAYLOAD_LENGTH;
 
     @Option(names = "--admin-token-file", paramLabel = "FILE",
             description = "Admin token (else " + AdminToken.ENV + ", else a new one is printed).")
@@ -75,6 +80,10 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) { // refused before anything is created or printed, like the URL below
             throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
+        }
+        if (maxUpload < MIN_MAX_UPLOAD || maxUpload > MAX_MAX_UPLOAD) {
+            throw new IllegalArgumentException("--max-upload must be " + MIN_MAX_UPLOAD + " to " + MAX_MAX_UPLOAD
+                    + " bytes, got " + maxUpload);
         }
         ArtifactLocation.of(artifactBaseUrl); // refused before anything is created or printed
         if (db != null) {

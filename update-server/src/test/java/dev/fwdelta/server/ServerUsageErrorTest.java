@@ -78,4 +78,17 @@ class ServerUsageErrorTest {
                 + " (see 'fwdelta server --help')", r.err().strip());
         assertFalse(Files.exists(store), "a failed start created " + store);
     }
+
+    /** {@code --max-upload 0} started a server that answered every upload 413. */
+    @Test
+    void anUploadLimitNoPatchFitsIsAUsageError() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
+        Path store = dir.resolve("store");
+        Fleet.Run r = Fleet.cli("server", "--port", "0", "--max-upload", "0", "--store", store.toString(),
+                "--admin-token-file", token.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("fwdelta: error: --max-upload must be " + ServerCommand.MIN_MAX_UPLOAD + " to "
+                + ServerCommand.MAX_MAX_UPLOAD + " bytes, got 0 (see 'fwdelta server --help')", r.err().strip());
+        assertFalse(Files.exists(store), "a failed start created " + store);
+    }
 }
