@@ -4,12 +4,16 @@ package dev.fwdelta.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 
 /**
@@ -28,6 +32,29 @@ final class ArtifactStore {
         return root;
     }
 
+    /**
+     * Removes the partial uploads a server killed mid-upload left behind: those not written to for
+     * twice {@code uploadLimit}. Every upload ends within that limit, so a part that old belongs to
+     * no upload of any server sharing the store (twice: their clocks may differ a little); a
+     * younger one may be another server's upload in progress, and is left. Returns how many went.
+     */
+    int removeAbandonedUploads(Duration uploadLimit) throws IOException {
+        Instant before = Instant.now().minus(uploadLimit.multipliedBy(2));
+        int removed = 0;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(root, PART_PREFIX + "*" + PART_SUFFIX)) {
+            for (Path part : parts) {
+                FileTime written = Files.getLastModifiedTime(part);
+                if (written.toInstant().isBefore(before) && Files.deleteIfExists(part)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static final String PART_PREFIX = "upload-";
+    private static final String PART_SUFFIX = ".part";
+
     /** The file of an artifact (which may not exist): only for a name that passed {@link Fields#sha256}. */
     Path path(String sha) {
         Fields.sha256("sha256", sha);
@@ -40,7 +67,7 @@ final class ArtifactStore {
      */
     long put(String sha, InputStream in, long maxBytes) throws IOException {
         Path target = path(sha);
-        Path tmp = Files.createTempFile(root, "upload-", ".part");
+        Path tmp = Files.createTempFile(root, PART_PREFIX, PART_SUFFIX);
         try {
             MessageDigest md = sha256();
             long n = 0;

@@ -42,6 +42,7 @@ final class Backend {
             db = new Database(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
             created.willCreate(settings.store());
             ArtifactStore store = new ArtifactStore(settings.store());
+            store.removeAbandonedUploads(settings.timeLimits().upload());
             device = new DeviceApi(db, store, artifacts, settings.provisioningTokenHash(),
                     settings.timeLimits());
             admin = new AdminApi(db, store, settings.adminTokenHash(), settings.maxUpload(),
