@@ -22,12 +22,18 @@ final class CApplyTool {
 
     /** {@code dir}: where the old, patch and output files go. */
     CApplyTool(Path dir) {
+        this.binary = binary();
+        this.dir = dir;
+    }
+
+    /** The tool Maven built (system property fwdelta.cApply), checked to be there. */
+    static Path binary() {
         String path = System.getProperty("fwdelta.cApply");
         assertTrue(path != null, "system property fwdelta.cApply (the C tool's path) is not set: run through Maven");
-        this.binary = Path.of(path);
+        Path binary = Path.of(path);
         assertTrue(Files.isExecutable(binary), "C tool fwdelta-c-apply not built at " + binary
                 + " (needs cmake and a C compiler)");
-        this.dir = dir;
+        return binary;
     }
 
     /** As a C update agent at slot address {@code slot} does: {@code --slot} checks the patch's load address. */
