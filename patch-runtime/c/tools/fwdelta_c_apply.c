@@ -12,7 +12,7 @@
  * failure prints one line
  * "fwdelta: error: code N NAME" (N as in docs/FORMAT.md 5) and leaves no OUT behind.
  *
- * fwdelta-c-apply --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR]: applies each patch of MUTANTS (records of a u32
+ * fwdelta-c-apply --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR] [--budget BYTES]: applies each patch of MUTANTS (records of a u32
  * little-endian length and that many patch bytes) to OLD, one apply each, and prints one line per
  * patch: "INDEX CODE WRITTEN SHA256" (CODE 0 when it applied; WRITTEN the new-image bytes handed to
  * write_new, also when it failed; SHA256 of those bytes). One process for thousands of patches is
@@ -187,9 +187,10 @@ static int batch_write(void *user, const uint8_t *buf, uint32_t len) {
     return 0;
 }
 
-/* What the batch applies every patch with: --chunk, and the policy of --trust and --slot. */
+/* What the batch applies every patch with: --chunk, and the policy of --trust, --slot and --budget. */
 typedef struct {
     unsigned long chunk_size;
+    uint32_t ram_budget;
     fwd_trust trust;
     int has_slot;
     uint32_t slot;
@@ -220,7 +221,7 @@ static fwd_error batch_apply_one(const uint8_t *patch, uint32_t len, const batch
     port.write_new = batch_write;
     port.user = sink;
     port.old_size = sink->old->old_size;
-    port.ram_budget = 0xFFFFFFFFu;
+    port.ram_budget = o->ram_budget;
     e = fwd_apply_init(&a, &port, work_buffer, work_size);
     if (e == FWD_OK && o->trust.key_count > 0) {
         e = fwd_apply_set_trust(&a, &o->trust);
@@ -248,7 +249,7 @@ static fwd_error batch_apply_one(const uint8_t *patch, uint32_t len, const batch
     return e;
 }
 
-/* --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR] (the comment at the top). */
+/* --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR] [--budget BYTES] (the comment at the top). */
 static int batch(int argc, char **argv) {
     static fwd_trusted_key key;
     batch_options o;
@@ -258,6 +259,7 @@ static int batch(int argc, char **argv) {
     uint32_t index = 0;
     int i;
     o.chunk_size = 4096;
+    o.ram_budget = 0xFFFFFFFFu;
     o.trust.verify = fwd_crypto_host_verify;
     o.trust.user = NULL;
     o.trust.keys = &key;
@@ -265,7 +267,7 @@ static int batch(int argc, char **argv) {
     o.has_slot = 0;
     o.slot = 0;
     if (argc < 4 || argc % 2 != 0) {
-        return usage("expected --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR]");
+        return usage("expected --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR] [--budget BYTES]");
     }
     for (i = 4; i + 1 < argc; i += 2) {
         char *end;
@@ -288,8 +290,14 @@ static int batch(int argc, char **argv) {
             }
             o.has_slot = 1;
             o.slot = (uint32_t) slot;
+        } else if (strcmp(argv[i], "--budget") == 0) {
+            unsigned long budget = strtoul(argv[i + 1], &end, 10);
+            if (*end != '\0' || budget > 0xFFFFFFFFul) {
+                return usage("--budget must be 0..4294967295 bytes");
+            }
+            o.ram_budget = (uint32_t) budget;
         } else {
-            return usage("--batch takes --chunk, one --trust and --slot");
+            return usage("--batch takes --chunk, one --trust, --slot and --budget");
         }
     }
     if ((i = open_old(&f, argv[2])) != 0) {

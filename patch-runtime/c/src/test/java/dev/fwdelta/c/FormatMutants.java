@@ -28,7 +28,7 @@ import java.util.zip.CRC32;
 final class FormatMutants {
     /** The classes of mutation, as the report counts them. */
     enum Kind { HEADER_VALUE, CODEC_PARAMETERS, STALE_HEADER_CRC, VARINT_FORM, MAP_ENTRY, MAP_ORDER, BLOCK_HEADER,
-        RECORD, CODED_RECORD, TRUNCATION, TRAILING, FLIP }
+        RECORD, CODED_RECORD, COUNTS, TRUNCATION, TRAILING, FLIP }
 
     record Mutant(String name, Kind kind, byte[] patch) {}
 
@@ -76,6 +76,7 @@ final class FormatMutants {
             m.field(f);
         }
         m.mapOrder();
+        m.counts();
         m.truncations();
         m.flips(new Random(base.hashCode()));
         return m.out;
@@ -245,6 +246,9 @@ final class FormatMutants {
     }
 
     private void add(String name, Kind kind, byte[] bytes) {
+        if (bytes == null) {
+            return;
+        }
         out.add(new Mutant(base + ": " + name, kind, bytes));
     }
 
@@ -317,15 +321,56 @@ final class FormatMutants {
         } catch (PatchException | RuntimeException e) {
             return null;
         }
-        Field ramField = field("decoder_ram");
-        byte[] ramBytes = encode(ramField.encoding(), ramField.length(), ram);
-        byte[] value = encode(f.encoding(), f.length(), v);
-        if (ramBytes == null || value == null || ram == ramField.value()) {
+        if (ram == value("decoder_ram")) {
             return null;
         }
-        byte[] b = splice(patch, ramField.at(), ramField.length(), ramBytes);
-        b = splice(b, f.at(), f.length(), value);
-        return fixHeader(b, f, value.length - f.length(), ramBytes.length - ramField.length(), true);
+        return withHeaderValues(patch, Map.of(f, v, field("decoder_ram"), ram));
+    }
+
+    /**
+     * {@code b} (the patch, its payload possibly changed) with header fields before header_crc32
+     * set to new values, header_size and header_crc32 made right; null when a value does not fit
+     * its field.
+     */
+    private byte[] withHeaderValues(byte[] b, Map<Field, Long> values) {
+        List<Field> fields = new ArrayList<>(values.keySet());
+        fields.sort((x, y) -> Integer.compare(y.at(), x.at()));
+        int delta = 0;
+        for (Field f : fields) {
+            byte[] value = encode(f.encoding(), f.length(), values.get(f));
+            if (value == null) {
+                return null;
+            }
+            b = splice(b, f.at(), f.length(), value);
+            delta += value.length - f.length();
+        }
+        return fixHeader(b, fields.get(0), delta, 0, true);
+    }
+
+    /**
+     * Counts kept consistent with a changed payload, so that the rules on the applier's final state
+     * are reached: payload_length one more with a byte appended; the last block dropped
+     * (block_count and payload_length one block less: an incomplete image); the last block sent
+     * twice (block_count and payload_length one block more).
+     */
+    private void counts() {
+        Field payloadLength = field("payload_length");
+        Field blockCount = field("block_count");
+        add("payload_length+1 with a trailing byte", Kind.COUNTS, withHeaderValues(Arrays.copyOf(patch, patch.length + 1),
+                Map.of(payloadLength, payloadLength.value() + 1)));
+        if (layout.blockData.isEmpty()) {
+            return;
+        }
+        int last = layout.blockData.size() - 1;
+        int start = field("block[" + last + "].block_index").at();
+        int[] data = layout.blockData.get(last);
+        int size = data[0] + data[1] - start;
+        byte[] dropped = Arrays.copyOf(patch, start);
+        add("last block dropped", Kind.COUNTS, withHeaderValues(dropped,
+                Map.of(payloadLength, payloadLength.value() - size, blockCount, blockCount.value() - 1)));
+        byte[] twice = FormatMutants.splice(patch, patch.length, 0, Arrays.copyOfRange(patch, start, start + size));
+        add("last block twice", Kind.COUNTS, withHeaderValues(twice,
+                Map.of(payloadLength, payloadLength.value() + size, blockCount, blockCount.value() + 1)));
     }
 
     private Field field(String name) {

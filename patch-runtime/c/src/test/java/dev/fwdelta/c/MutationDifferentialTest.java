@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,9 @@ class MutationDifferentialTest {
     };
     /** The base of the record mutants behind each codec ({@link CodedRecordMutants}: their own patches). */
     private static final String CODED_RECORDS = "coded records";
+    /** Vectors applied again with a RAM budget of exactly their decoder_ram: a codec field's mutant may exceed it. */
+    private static final Set<String> BUDGET_VECTORS = Set.of("lzma-dict4096", "lz77-window256", "compact-lzma",
+            "compact-split", "compact-relocation-long-map");
     /** The load address of the compact-load-address vectors (FORMAT.md 6). */
     private static final long VECTOR_SLOT = 0x0801_0000L;
     /** What goes before a raw Ed25519 key in its SubjectPublicKeyInfo (FORMAT.md 1.1). */
@@ -158,6 +162,7 @@ class MutationDifferentialTest {
     private static boolean ofHeader(FormatMutants.Mutant m) {
         return m.kind() == FormatMutants.Kind.HEADER_VALUE || m.kind() == FormatMutants.Kind.CODEC_PARAMETERS
                 || m.kind() == FormatMutants.Kind.STALE_HEADER_CRC || m.kind() == FormatMutants.Kind.TRAILING
+                || m.kind() == FormatMutants.Kind.COUNTS
                 || m.kind() == FormatMutants.Kind.VARINT_FORM && !m.name().contains("].");
     }
 
@@ -178,7 +183,8 @@ class MutationDifferentialTest {
 
     /**
      * Every golden vector; the signed ones again with their key trusted (so that the signature
-     * section is checked), the load-address ones again at their slot; and builder patches of a
+     * section is checked), the load-address ones again at their slot, five again with a RAM budget
+     * of their decoder_ram; and builder patches of a
      * synthetic pair in each codec (the default, then each one); and the default patches of two
      * real firmware pairs.
      */
@@ -199,6 +205,11 @@ class MutationDifferentialTest {
             out.add(new Base(name, old, patch));
             if (name.endsWith("signed")) {
                 out.add(new Base(name + "+trust", old, patch, trusted, List.of("--trust", pem.toString())));
+            }
+            if (BUDGET_VECTORS.contains(name)) {
+                long budget = PatchHeader.parse(patch).decoderRam();
+                out.add(new Base(name + "+budget", old, patch, UpdatePolicy.ramOnly(budget),
+                        List.of("--budget", Long.toString(budget))));
             }
             if (name.startsWith("compact-load-address")) {
                 out.add(new Base(name + "+slot", old, patch, UpdatePolicy.ramOnly(Long.MAX_VALUE).atSlot(VECTOR_SLOT),
