@@ -25,9 +25,21 @@ public final class FrameDecoder {
         void frame(FrameType type, int seq, byte[] b, int off, int len) throws IOException;
     }
 
+    /**
+     * Told of each frame dropped whole (its payload CRC failed, or the line went quiet inside it)
+     * at the moment it is dropped, before the frames buffered after its SOF are looked at: a device
+     * answers it there, in line order with the answers to the frames around it.
+     */
+    @FunctionalInterface
+    public interface BrokenFrameSink {
+        /** @param cut the line went quiet inside the frame ({@link #idle()}); else its CRC failed */
+        void broken(boolean cut) throws IOException;
+    }
+
     private final byte[] buffer = new byte[Frame.OVERHEAD + Frame.MAX_PAYLOAD];
     private final CRC32 crc = new CRC32();
     private final InPlaceSink sink;
+    private final BrokenFrameSink broken;
     private int filled;
     private long badHeaders;
     private long badFrames;
@@ -39,7 +51,13 @@ public final class FrameDecoder {
 
     /** A decoder that allocates nothing per frame (a device's): the sink reads each payload from the decoder's buffer. */
     public FrameDecoder(InPlaceSink sink) {
+        this(sink, cut -> { });
+    }
+
+    /** A device's decoder: each good frame to {@code sink} in place, each broken one to {@code broken}, in line order. */
+    public FrameDecoder(InPlaceSink sink, BrokenFrameSink broken) {
         this.sink = sink;
+        this.broken = broken;
     }
 
     public void push(byte[] b, int off, int len) throws IOException {
@@ -70,6 +88,7 @@ public final class FrameDecoder {
             crc.update(buffer, 0, Frame.HEADER + length);
             if (crc.getValue() != LittleEndian.u32(buffer, Frame.HEADER + length)) {
                 badFrames++;
+                broken.broken(false);
                 resync(1);
                 return;
             }
@@ -108,6 +127,7 @@ public final class FrameDecoder {
     public void idle() throws IOException {
         if (filled > 0) {
             badFrames++;
+            broken.broken(true);
             resync(1);
         }
     }

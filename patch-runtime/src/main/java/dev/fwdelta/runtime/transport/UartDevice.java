@@ -50,7 +50,7 @@ public final class UartDevice {
     private final TransferSession session;
     private final DeviceInfo info;
     private final Output out;
-    private final FrameDecoder decoder = new FrameDecoder(this::onFrame);
+    private final FrameDecoder decoder = new FrameDecoder(this::onFrame, this::onBrokenFrame);
     private final byte[] reply = new byte[Frame.OVERHEAD + REPLY_PAYLOAD];
     private final CRC32 replyCrc = new CRC32();
     private int seq;
@@ -72,11 +72,7 @@ public final class UartDevice {
 
     /** Bytes from the line. */
     public void receive(byte[] b, int off, int len) throws IOException {
-        long before = decoder.badFrames();
         decoder.push(b, off, len);
-        if (decoder.badFrames() > before) {
-            sendNak(session.resumeOffset(), NAK_CORRUPT);
-        }
     }
 
     /**
@@ -86,11 +82,16 @@ public final class UartDevice {
      * the sender is no error of the line (the host does not shrink its frames for it).
      */
     public void idle() throws IOException {
-        long before = decoder.badFrames();
         decoder.idle();
-        if (decoder.badFrames() > before) {
-            sendNak(session.resumeOffset(), NAK_CUT);
-        }
+    }
+
+    /**
+     * A broken frame is answered where it stands on the line, before the frames after it: the
+     * hosts tell NAKs apart by counting answers (docs/PROTOCOL.md), so each broken frame gets its
+     * own NAK in line order, whatever chunks the bytes came in (NAK 2; NAK 4 for a cut one).
+     */
+    private void onBrokenFrame(boolean cut) throws IOException {
+        sendNak(session.resumeOffset(), cut ? NAK_CUT : NAK_CORRUPT);
     }
 
     /** A reboot: the decoder and the session start over from what flash holds. */
