@@ -70,10 +70,20 @@ public final class UpdateAgent {
         this.flash = flash;
         this.policy = policy;
         this.log = new StatusLog(flash, layout.agentLog());
+        loadFromFlash();
+    }
+
+    /** The agent's state as the logs give it: what a new agent starts from, nothing open in RAM. */
+    private void loadFromFlash() {
         AgentRecords r = AgentRecords.read(log);
         BootRecords boot = BootRecords.read(new StatusLog(flash, layout.bootLog()));
+        applier = null;
+        writer = null;
+        mapRecords = null;
         if (!r.active() || boot.concerns(r.patchId)) {
             state = State.IDLE;
+            header = null;
+            offset = 0;
         } else {
             header = r.header;
             PatchHeader h = headerOf(r.header);
@@ -151,9 +161,31 @@ public final class UpdateAgent {
             }
             return offset; // the link dropped, the agent kept its place: the next expected byte
         }
-        // The applier that will apply the patch checks its header: signature, board, version, RAM,
-        // base image, before any write. One applier, so decoder_ram is allocated once per begin.
         StagingWriter w = newWriter();
+        PatchApplier checked;
+        try {
+            checked = checkedApplier(h, w);
+        } catch (IOException refused) {
+            // Nothing was written, but the place held in RAM is given up: the C agent checks the
+            // header with the one applier that held it (its RAM allows no second), so both agents
+            // go on from what flash holds and a later BEGIN of the update resumes at its checkpoint.
+            loadFromFlash();
+            throw refused;
+        }
+        StatusLog bootLog = new StatusLog(flash, layout.bootLog());
+        if (BootRecords.read(bootLog).concerns(AgentRecords.patchId(h))) {
+            bootLog.erase(); // history of an earlier attempt of this same patch (e.g. reverted): not this one's
+        }
+        start(h, w, checked);
+        return offset;
+    }
+
+    /**
+     * The applier that will apply the patch, once it has checked the header (signature, board,
+     * version, RAM, base image), its load address and that the update fits the slot and the logs:
+     * every check before the first write. One applier, so decoder_ram is allocated once per begin.
+     */
+    private PatchApplier checkedApplier(byte[] h, StagingWriter w) throws IOException {
         PatchApplier checked = applierFor(h, w);
         runningImage = checked.baseChecksums();
         PatchHeader parsed = checked.header();
@@ -177,12 +209,7 @@ public final class UpdateAgent {
             throw PatchException.outOfRange(ErrorCode.DOES_NOT_FIT, "block_count (progress records)",
                     parsed.blockCount(), 0, log.capacity() - (needed - parsed.blockCount()));
         }
-        StatusLog bootLog = new StatusLog(flash, layout.bootLog());
-        if (BootRecords.read(bootLog).concerns(AgentRecords.patchId(h))) {
-            bootLog.erase(); // history of an earlier attempt of this same patch (e.g. reverted): not this one's
-        }
-        start(h, w, checked);
-        return offset;
+        return checked;
     }
 
     /** A writer at the start of the staging slot (it writes nothing until the applier gives it bytes). */

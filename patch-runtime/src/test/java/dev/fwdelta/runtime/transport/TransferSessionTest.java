@@ -97,6 +97,31 @@ class TransferSessionTest {
         assertReply(Kind.READY, checkpoint, session.begin(begin(PATCH.length, headerSize)));
     }
 
+    /**
+     * A BEGIN of another patch that the agent refuses (here: built on another old image) costs the
+     * place held in RAM: the update goes on from its checkpoint in flash, as the C agent, which
+     * checks the refused header with the applier that held that place (patch-runtime/c's
+     * UartDifferentialTest found the two devices answering different offsets).
+     */
+    @Test
+    void aRefusedBeginOfAnotherPatchLeavesTheUpdateAtItsCheckpoint() throws Exception {
+        long at = beginAndSendMostOfThePatch();
+        byte[] other = new TestPatch(TestPatch.bytes(99, SOURCE.old.length)).build();
+        int otherHeader = PatchHeader.sizeFromPrefix(other);
+        byte[] beginOther = new byte[4 + otherHeader];
+        LittleEndian.put32(beginOther, 0, other.length);
+        System.arraycopy(other, 0, beginOther, 4, otherHeader);
+        assertEquals(Kind.RESULT, session.begin(beginOther).kind());
+        long checkpoint = new UpdateAgent(LAYOUT, flash, POLICY).resumeOffset();
+        assertTrue(checkpoint < at, "checkpoint " + checkpoint + " before the " + at + " bytes received");
+        assertEquals(checkpoint, session.resumeOffset());
+        assertReply(Kind.READY, checkpoint, session.begin(begin(PATCH.length, headerSize)));
+        for (long off = checkpoint; off < PATCH.length; off += 13) {
+            assertEquals(Kind.ACK, data(off, (int) Math.min(13, PATCH.length - off)).kind());
+        }
+        assertTrue(session.done().ok(), "the update resumed from its checkpoint stages");
+    }
+
     @Test
     void beginThatDoesNotCarryTheWholeHeaderOrTheRightLengthIsRefused() throws Exception {
         Reply shortHeader = session.begin(begin(PATCH.length, headerSize - 1));
