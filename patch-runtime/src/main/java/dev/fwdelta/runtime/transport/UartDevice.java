@@ -43,6 +43,11 @@ public final class UartDevice {
      * goodput as 2 KiB at 0.05% and 0.5% of each fault (docs/bench/uart-goodput.md).
      */
     public static final int DEFAULT_HOLD_BYTES = 1024;
+    /**
+     * The most bytes of the layout name INFO carries: the first bytes of a longer name, as the C
+     * device's INFO buffer holds them (fwd_uart.c), so that both devices describe a board alike.
+     */
+    public static final int MAX_LAYOUT_NAME = 32;
     /** Largest payload of the replies sent per frame (ACK, NAK, SACK, READY: 12 bytes), as fwd_uart.c's reply buffer. */
     private static final int REPLY_PAYLOAD = 64;
     private static final int SACK_LENGTH = 12;
@@ -157,8 +162,8 @@ public final class UartDevice {
         fixed[19] = (byte) session.agentState().ordinal();
         LittleEndian.put32(fixed, 20, session.resumeOffset());
         b.writeBytes(fixed);
-        b.write(Math.min(name.length, 255));
-        b.write(name, 0, Math.min(name.length, 255));
+        b.write(Math.min(name.length, MAX_LAYOUT_NAME));
+        b.write(name, 0, Math.min(name.length, MAX_LAYOUT_NAME));
         if (session.holdCapacity() > 0) {
             b.write(CAP_SELECTIVE_REPEAT);
             b.write(session.holdCapacity() & 0xFF);
