@@ -26,27 +26,16 @@
 #include "fwdelta/fwd_device.h"
 #include "fwdelta/fwd_uart.h"
 #include "fuzz_uart.h"
+#include "uart_line.h"
 #include "ram_flash.h"
-#include "vector_file.h"
+#include "uart_vectors.h"
 
 #ifndef FWD_FUZZ_VECTORS
 #error "FWD_FUZZ_VECTORS: the golden vector directory (CMakeLists.txt sets it)"
 #endif
 
-/* The vectors' files are a few hundred bytes; the agent tests read them into the same size. */
-#define VECTOR_MAX 4096u
 /* The applier's work buffer: what the agent tests give it, more than every vector here asks. */
 #define WORK_BYTES 65536u
-/* The bytes one chunk of line input holds at most (the seed picks 1..CHUNK_MAX). */
-#define CHUNK_MAX 128u
-/* The most line bytes FUZZ_UART_FIX_CRCS rewrites: an input longer than that is cut there. */
-#define FIXED_LINE_MAX 65536u
-
-typedef struct {
-    uint8_t old_image[VECTOR_MAX], new_image[VECTOR_MAX];
-    uint32_t old_size, new_size;
-    uint32_t hardware_id;
-} vector;
 
 static vector vectors[FUZZ_UART_VECTOR_COUNT];
 static int vectors_loaded;
@@ -106,20 +95,8 @@ static const char *vector_dir(void) {
 
 /* Reads each vector's images and its patch's hardware id; exits when one is not a patch. */
 static void load_vectors(void) {
-    static uint8_t patch[VECTOR_MAX];
-    uint32_t i;
-    for (i = 0; i < FUZZ_UART_VECTOR_COUNT; i++) {
-        vector *v = &vectors[i];
-        fwd_header h;
-        uint32_t header_size;
-        uint32_t patch_size = load_vector_file(vector_dir(), FUZZ_UART_VECTORS[i], "fwd", patch, VECTOR_MAX);
-        v->old_size = load_vector_file(vector_dir(), FUZZ_UART_VECTORS[i], "old", v->old_image, VECTOR_MAX);
-        v->new_size = load_vector_file(vector_dir(), FUZZ_UART_VECTORS[i], "new", v->new_image, VECTOR_MAX);
-        if (patch_size < 8u || fwd_header_prefix(patch, &header_size) != FWD_OK || header_size > patch_size
-                || fwd_header_parse(patch, header_size, &h) != FWD_OK) {
-            exit(2);
-        }
-        v->hardware_id = h.hardware_id;
+    if (!load_uart_vectors(vector_dir(), vectors)) {
+        exit(2);
     }
     init_layout();
     layout.flash.program = guarded_program;
@@ -193,57 +170,20 @@ static void reset(const vector *v, uint32_t flags) {
     start_application(v, r.image == FWD_BOOT_NEW);
 }
 
-static void put_le(uint8_t *p, uint32_t v, uint32_t bytes) {
-    uint32_t i;
-    for (i = 0; i < bytes; i++) {
-        p[i] = (uint8_t) (v >> (8u * i));
-    }
-}
-
-/* A copy of the line bytes with the CRCs of every whole frame that starts at an SOF set right:
- * a frame's length field (at most FWD_FRAME_MAX_PAYLOAD) says where the next one starts. */
-static const uint8_t *fix_crcs(const uint8_t *b, uint32_t *len) {
-    static uint8_t line[FIXED_LINE_MAX];
-    uint32_t n = *len < FIXED_LINE_MAX ? *len : FIXED_LINE_MAX;
-    uint32_t at = 0;
-    memcpy(line, b, n);
-    while (n - at >= FWD_FRAME_OVERHEAD) {
-        uint8_t *f = line + at;
-        uint32_t payload = (uint32_t) f[3] | (uint32_t) f[4] << 8;
-        if (f[0] != FWD_FRAME_SOF || payload > FWD_FRAME_MAX_PAYLOAD || payload > n - at - FWD_FRAME_OVERHEAD) {
-            at++;
-            continue;
-        }
-        put_le(f + 5, fwd_crc16_ccitt(f, 5), 2);
-        put_le(f + FWD_FRAME_HEADER + payload, fwd_crc32_update(0, f, FWD_FRAME_HEADER + payload), 4);
-        at += FWD_FRAME_OVERHEAD + payload;
-    }
-    *len = n;
-    return line;
-}
-
-static uint32_t next_seed(uint32_t seed) {
-    seed = seed * 1103515245u + 12345u;
-    return seed == 0 ? 1u : seed;
-}
-
-/* The line bytes in chunks of 1..CHUNK_MAX bytes (all at once for seed 0), with the quiet line
+/* The line bytes in chunks of 1..UART_LINE_CHUNK_MAX bytes (all at once for seed 0), with the quiet line
  * and the resets the flags allow where the seed puts them. */
 static void feed(const vector *v, const uint8_t *b, uint32_t len, uint32_t seed, uint32_t flags) {
     uint32_t at = 0;
     while (at < len) {
-        uint32_t n = seed == 0 ? len : 1u + (seed >> 8) % CHUNK_MAX;
-        if (n > len - at) {
-            n = len - at;
-        }
+        uint32_t n = uart_line_chunk(seed, len - at);
         fwd_uart_receive(&uart, b + at, n);
         ever_staged |= agent.state == FWD_AGENT_STAGED;
         at += n;
-        seed = next_seed(seed);
-        if ((flags & FUZZ_UART_IDLES) != 0 && (seed >> 16) % 4u == 0) {
+        seed = uart_line_next_seed(seed);
+        if ((flags & FUZZ_UART_IDLES) != 0 && uart_line_idles(seed)) {
             fwd_uart_idle(&uart);
         }
-        if ((flags & FUZZ_UART_RESETS) != 0 && (seed >> 20) % 16u == 0) {
+        if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed)) {
             reset(v, flags);
         }
     }
@@ -278,7 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     line = data + FUZZ_UART_HEAD;
     line_len = (uint32_t) (size - FUZZ_UART_HEAD);
     if ((flags & FUZZ_UART_FIX_CRCS) != 0) {
-        line = fix_crcs(line, &line_len);
+        line = uart_line_fix_crcs(line, &line_len);
     }
     feed(v, line, line_len, data[2], flags);
     staged = agent.state == FWD_AGENT_STAGED;

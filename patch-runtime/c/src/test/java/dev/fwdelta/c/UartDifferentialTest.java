@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.c;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java device (UartDevice, TransferSession, UpdateAgent, Bootloader over a NorFlash) against
+ * the C device (fwd_uart, fwd_agent, fwd_log, fwd_boot over tests/ram_flash.h's RAM flash, run by
+ * tools/fwdelta_c_uart.c) on the same UART transcripts: fuzz/make_uart_seeds.c's whole updates
+ * and seeded mutations of them ({@link UartTranscripts}), delivered in the same chunks with the
+ * same quiet lines and resets ({@link UartLine}, fuzz/uart_line.h). Compared: every frame the
+ * device sends, in order; the agent's state and resume offset after the line bytes; the staging
+ * slot, both logs and the active slot then (SHA-256 of each); what the two boots after them decide
+ * and the active slot after them.
+ *
+ * <p>Not compared: a RESULT's message text. docs/PROTOCOL.md defines only its status (a u16) and
+ * that a UTF-8 message follows; the Java device says what failed in words, the C device names the
+ * error (fwd_error_name), so a RESULT is compared by its seq and status.
+ * Nothing in either device is driven by time: the quiet line is an explicit event of the
+ * transcript, so no answer is left out for timing.
+ *
+ * <p>The sampled run (300 transcripts) is in the default tests; {@code -Puart-differential} runs
+ * the campaign ({@code fwdelta.uartDifferential.transcripts}, README).
+ */
+class UartDifferentialTest {
+    private static final int SAMPLED = 300;
+    private static final long MUTATION_SEED = 20261206;
+    /** Disagreements listed in a failure, each with its transcript in hex. */
+    private static final int SHOWN = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everySeedStagesAndInstallsOnTheJavaDeviceAsOnTheC() throws Exception {
+        List<byte[]> seeds = seeds();
+        assertEquals(16, seeds.size(), "fuzz/make_uart_seeds.c writes 4 vectors x 4 variants");
+        List<List<String>> c = new CUartTool(vectors(), dir).run(seeds);
+        for (int i = 0; i < seeds.size(); i++) {
+            List<String> java = JavaUartDevice.run(vectors(), seeds.get(i));
+            assertTrue(java.contains("boot 1 1"), "seed " + i + " installs on trial: " + java);
+            assertEquals(normalized(c.get(i)), normalized(java), "seed " + i);
+        }
+    }
+
+    @Test
+    void mutatedTranscriptsGetTheSameAnswersFlashAndBootDecisions() throws Exception {
+        int count = Integer.getInteger("fwdelta.uartDifferential.transcripts", SAMPLED);
+        List<byte[]> transcripts = new UartTranscripts(seeds(), MUTATION_SEED).take(count);
+        List<List<String>> c = new CUartTool(vectors(), dir).run(transcripts);
+        List<String> disagreements = new ArrayList<>();
+        Map<String, Integer> reached = new TreeMap<>();
+        int differ = 0;
+        for (int i = 0; i < transcripts.size(); i++) {
+            List<String> javaLines = normalized(JavaUartDevice.run(vectors(), transcripts.get(i)));
+            List<String> cLines = normalized(c.get(i));
+            countReached(javaLines, reached);
+            if (!javaLines.equals(cLines)) {
+                differ++;
+                keep(i, transcripts.get(i), javaLines, cLines);
+                if (disagreements.size() < SHOWN) {
+                    disagreements.add(describe(i, transcripts.get(i), javaLines, cLines));
+                }
+            }
+        }
+        assertEquals(0, differ, differ + " of " + transcripts.size() + " transcripts disagree:\n"
+                + String.join("\n", disagreements));
+        for (String what : REACHED) {
+            assertTrue(reached.getOrDefault(what, 0) > 0, "no transcript reached " + what + ": " + reached);
+        }
+    }
+
+    /** What the sampled transcripts must make a device do at least once, or the comparison covers little. */
+    private static final List<String> REACHED = List.of("NAK 1", "NAK 2", "NAK 4", "SACK", "RESULT refused",
+            "RESULT staged", "reset", "boot new", "boot old after a refused or broken update");
+
+    private static void countReached(List<String> lines, Map<String, Integer> reached) {
+        for (String line : lines) {
+            String what = line.startsWith("tx a507") ? "NAK " + Integer.parseInt(line.substring(line.length() - 10,
+                    line.length() - 8), 16)
+                    : line.startsWith("tx a50b") ? "SACK"
+                    : line.startsWith("result") ? (line.endsWith("status 0") ? "RESULT staged" : "RESULT refused")
+                    : line.startsWith("reset") ? "reset"
+                    : line.startsWith("boot 1") ? "boot new" : null;
+            if (what != null) {
+                reached.merge(what, 1, Integer::sum);
+            }
+        }
+        if (lines.stream().anyMatch(l -> l.startsWith("result") && !l.endsWith("status 0"))
+                && lines.contains("boot 0 0")) {
+            reached.merge("boot old after a refused or broken update", 1, Integer::sum);
+        }
+    }
+
+    /**
+     * A disagreement's transcript and both devices' lines in target/uart-differential, to be
+     * replayed (fwdelta-c-uart VECTOR_DIR FILE) and kept as a regression.
+     */
+    private static void keep(int i, byte[] t, List<String> java, List<String> c) throws IOException {
+        Path out = Path.of("target", "uart-differential");
+        Files.createDirectories(out);
+        String name = String.format("%05d", i);
+        Files.write(out.resolve(name + ".in"), t);
+        Files.write(out.resolve(name + ".java"), java);
+        Files.write(out.resolve(name + ".c"), c);
+    }
+
+    /** The first line where they part, with what came before it, and the transcript to replay. */
+    private static String describe(int i, byte[] t, List<String> java, List<String> c) {
+        int at = 0;
+        while (at < java.size() && at < c.size() && java.get(at).equals(c.get(at))) {
+            at++;
+        }
+        return "transcript " + i + " parts at line " + at + ": Java " + (at < java.size() ? java.get(at) : "(end)")
+                + ", C " + (at < c.size() ? c.get(at) : "(end)") + "; before it: "
+                + java.subList(Math.max(0, at - 3), at) + "\n  " + HexFormat.of().formatHex(t);
+    }
+
+    /** The lines with each RESULT's message left out (see the class comment). */
+    static List<String> normalized(List<String> lines) {
+        return lines.stream().map(UartDifferentialTest::withoutResultMessage).collect(Collectors.toList());
+    }
+
+    private static String withoutResultMessage(String line) {
+        if (!line.startsWith("tx a509") || line.length() < "tx ".length() + 2 * 9) {
+            return line;
+        }
+        byte[] f = HexFormat.of().parseHex(line.substring(3));
+        return String.format("result seq %d status %d", f[2] & 0xFF, (f[7] & 0xFF) | (f[8] & 0xFF) << 8);
+    }
+
+    private static Path vectors() {
+        String dir = System.getProperty("fwdelta.vectors");
+        assertTrue(dir != null, "system property fwdelta.vectors (the golden vectors) is not set: run through Maven");
+        return Path.of(dir);
+    }
+
+    private static List<byte[]> seeds() throws IOException {
+        String dir = System.getProperty("fwdelta.cUartSeeds");
+        assertTrue(dir != null, "system property fwdelta.cUartSeeds (fwd_make_uart_seeds's output) is not set");
+        List<byte[]> seeds = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of(dir)).sorted()) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                seeds.add(Files.readAllBytes(f));
+            }
+        }
+        return seeds;
+    }
+}

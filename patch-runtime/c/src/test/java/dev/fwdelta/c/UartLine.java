@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.c;
+
+import dev.fwdelta.runtime.format.LittleEndian;
+import dev.fwdelta.runtime.transport.Crc16Ccitt;
+import dev.fwdelta.runtime.transport.Frame;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+/**
+ * How a transcript's line bytes reach a device: the Java twin of fuzz/uart_line.h, so that the
+ * Java and the C device of {@link UartDifferentialTest} see the same chunks, quiet lines and
+ * resets. A transcript is fuzz/fuzz_uart.h's input: vector, flags, chunk seed, then the line bytes.
+ */
+final class UartLine {
+    static final int HEAD = 3;
+    static final int CONFIRM = 1;
+    static final int IDLES = 2;
+    static final int RESETS = 4;
+    static final int FIX_CRCS = 8;
+    /** The vectors the device holds, by fuzz/fuzz_uart.h's index. */
+    static final String[] VECTORS = {"compact-lzma", "compact-split", "compact-sparse-records", "compact-relocation-a64"};
+    private static final int CHUNK_MAX = 128;
+    private static final int FIXED_MAX = 65536;
+
+    private UartLine() {}
+
+    /** uart_line_next_seed: the chunk seed after a chunk (u32 arithmetic, never 0). */
+    static long nextSeed(long seed) {
+        long s = (seed * 1103515245L + 12345L) & 0xFFFF_FFFFL;
+        return s == 0 ? 1 : s;
+    }
+
+    static int chunk(long seed, int left) {
+        long n = seed == 0 ? left : 1 + (seed >>> 8) % CHUNK_MAX;
+        return (int) Math.min(n, left);
+    }
+
+    static boolean idles(long seed) {
+        return (seed >>> 16) % 4 == 0;
+    }
+
+    static boolean resets(long seed) {
+        return (seed >>> 20) % 16 == 0;
+    }
+
+    /** uart_line_fix_crcs: the line bytes (cut to its limit) with every whole frame's CRCs set right. */
+    static byte[] fixCrcs(byte[] b) {
+        byte[] line = Arrays.copyOf(b, Math.min(b.length, FIXED_MAX));
+        int at = 0;
+        CRC32 crc = new CRC32();
+        while (line.length - at >= Frame.OVERHEAD) {
+            int payload = LittleEndian.u16(line, at + 3);
+            if ((line[at] & 0xFF) != Frame.SOF || payload > Frame.MAX_PAYLOAD
+                    || payload > line.length - at - Frame.OVERHEAD) {
+                at++;
+                continue;
+            }
+            LittleEndian.put16(line, at + 5, Crc16Ccitt.of(line, at, 5));
+            crc.reset();
+            crc.update(line, at, Frame.HEADER + payload);
+            LittleEndian.put32(line, at + Frame.HEADER + payload, crc.getValue());
+            at += Frame.OVERHEAD + payload;
+        }
+        return line;
+    }
+}

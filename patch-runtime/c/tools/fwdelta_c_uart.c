@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The C device on a transcript of its UART line, for the Java-against-C differential test
+ * (patch-runtime/c's UartDifferentialTest): the same device as fuzz/fuzz_uart.c (fwd_uart, the
+ * agent, its logs, a RAM flash of tests/ram_flash.h's layout holding a golden vector's old image,
+ * fwd_boot at each reset), fed the same way (fuzz/uart_line.h), but it prints what the device
+ * does instead of checking invariants:
+ *   fwdelta-c-uart VECTOR_DIR FILE...
+ * For each FILE (fuzz/fuzz_uart.h's input layout) the lines
+ *   transcript FILE
+ *   tx HEX              each frame the device sends, in order
+ *   idle                the line went quiet (fwd_uart_idle)
+ *   reset IMAGE TRIAL   a reset in the line bytes: what fwd_boot said (0 old, 1 new, 2 unknown)
+ *   agent STATE OFFSET  after the line bytes: the agent's state and resume offset
+ *   REGION SHA256       staging, agent_log, boot_log and active, as the line bytes left them
+ *   boot IMAGE TRIAL    the reset after them (and "confirm" when the application confirms a trial)
+ *   boot IMAGE TRIAL    the reset after that
+ *   active SHA256       what the active slot holds then
+ * A boot that fails prints "boot error". Exit 0, or 2 on a usage or file error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_device.h"
+#include "fwdelta/fwd_uart.h"
+#include "fuzz_uart.h"
+#include "ram_flash.h"
+#include "uart_line.h"
+#include "uart_vectors.h"
+
+/* The applier's work buffer and the policy's RAM budget, as fuzz/fuzz_uart.c gives them. */
+#define WORK_BYTES 65536u
+/* A longer transcript is cut here, as uart_line_fix_crcs cuts one. */
+#define INPUT_MAX UART_LINE_FIXED_MAX
+
+static vector vectors[FUZZ_UART_VECTOR_COUNT];
+static uint8_t input[INPUT_MAX];
+static uint8_t work[WORK_BYTES];
+static fwd_agent agent;
+static fwd_policy policy;
+static fwd_image_checksums running;
+static fwd_uart uart;
+
+static void print_hex(const uint8_t *b, uint32_t len) {
+    uint32_t i;
+    for (i = 0; i < len; i++) {
+        printf("%02x", b[i]);
+    }
+}
+
+static void uart_write(void *user, const uint8_t *b, uint32_t len) {
+    (void) user;
+    printf("tx ");
+    print_hex(b, len);
+    printf("\n");
+}
+
+static void print_region(const char *name, fwd_region r) {
+    fwd_sha256 s;
+    uint8_t digest[32];
+    fwd_sha256_init(&s);
+    fwd_sha256_update(&s, flash + r.offset, r.size);
+    fwd_sha256_final(&s, digest);
+    printf("%s ", name);
+    print_hex(digest, sizeof digest);
+    printf("\n");
+}
+
+static int read_active(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
+    (void) user;
+    return ram_read(NULL, layout.active.offset + offset, buf, len);
+}
+
+/* The application after a reset, as fuzz/fuzz_uart.c starts it: the running image measured. */
+static void start_application(const vector *v, int new_image) {
+    static uint8_t buf[64];
+    memset(&policy, 0, sizeof policy);
+    policy.ram_budget = WORK_BYTES;
+    policy.hardware_id = v->hardware_id;
+    if (fwd_image_checksums_measure(read_active, NULL, new_image ? v->new_size : v->old_size, buf, sizeof buf,
+                                    &running) == FWD_OK) {
+        policy.running_image = &running;
+    }
+    if (fwd_agent_init(&agent, &layout, &policy, work, sizeof work) != 0) {
+        printf("agent init error\n");
+    }
+    fwd_uart_init(&uart, &agent, uart_write, NULL, layout.name);
+}
+
+/* fwd_boot, printed with the word given; the application's confirm of a trial when flags ask. */
+static fwd_boot_result boot(const char *word, uint32_t flags) {
+    fwd_boot_result r;
+    int e;
+    memset(&r, 0, sizeof r);
+    e = fwd_boot(&layout, &r);
+    if (e != 0) {
+        printf("%s error\n", word); /* the code is C's own: Java's device throws instead */
+        r.image = FWD_BOOT_UNKNOWN;
+        r.trial = 0;
+        return r;
+    }
+    printf("%s %u %d\n", word, (unsigned) r.image, r.trial ? 1 : 0);
+    if (r.trial && (flags & FUZZ_UART_CONFIRM) != 0) {
+        printf("confirm %d\n", fwd_boot_confirm(&layout));
+    }
+    return r;
+}
+
+static void run(const char *path) {
+    FILE *f = fopen(path, "rb");
+    size_t size;
+    const vector *v;
+    uint32_t flags, seed, len, at = 0;
+    const uint8_t *line;
+    if (f == NULL) {
+        fprintf(stderr, "fwdelta: error: cannot read %s\n", path);
+        exit(2);
+    }
+    size = fread(input, 1, sizeof input, f);
+    fclose(f);
+    printf("transcript %s\n", path);
+    if (size < FUZZ_UART_HEAD) {
+        printf("short\n");
+        return;
+    }
+    v = &vectors[input[0] % FUZZ_UART_VECTOR_COUNT];
+    flags = input[1];
+    seed = input[2];
+    memset(flash, 0xFF, sizeof flash);
+    memcpy(flash + layout.active.offset, v->old_image, v->old_size);
+    start_application(v, 0);
+    line = input + FUZZ_UART_HEAD;
+    len = (uint32_t) size - FUZZ_UART_HEAD;
+    if ((flags & FUZZ_UART_FIX_CRCS) != 0) {
+        line = uart_line_fix_crcs(line, &len);
+    }
+    while (at < len) {
+        uint32_t n = uart_line_chunk(seed, len - at);
+        fwd_uart_receive(&uart, line + at, n);
+        at += n;
+        seed = uart_line_next_seed(seed);
+        if ((flags & FUZZ_UART_IDLES) != 0 && uart_line_idles(seed)) {
+            printf("idle\n");
+            fwd_uart_idle(&uart);
+        }
+        if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed)) {
+            fwd_boot_result r = boot("reset", flags);
+            start_application(v, r.image == FWD_BOOT_NEW);
+        }
+    }
+    printf("idle\n");
+    fwd_uart_idle(&uart);
+    printf("agent %u %u\n", (unsigned) agent.state, (unsigned) agent.offset);
+    print_region("staging", layout.staging);
+    print_region("agent_log", layout.agent_log);
+    print_region("boot_log", layout.boot_log);
+    print_region("active", layout.active);
+    boot("boot", flags);
+    boot("boot", flags);
+    print_region("active", layout.active);
+}
+
+int main(int argc, char **argv) {
+    int i;
+    if (argc < 2) {
+        fprintf(stderr, "usage: fwdelta-c-uart VECTOR_DIR FILE...\n");
+        return 2;
+    }
+    init_layout();
+    if (!load_uart_vectors(argv[1], vectors)) {
+        fprintf(stderr, "fwdelta: error: a vector in %s is not a patch\n", argv[1]);
+        return 2;
+    }
+    (void) ram_program;
+    for (i = 2; i < argc; i++) {
+        run(argv[i]);
+    }
+    return fflush(stdout) == 0 ? 0 : 2;
+}
