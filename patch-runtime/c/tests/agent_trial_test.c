@@ -196,6 +196,27 @@ static void short_headers(void) {
     }
 }
 
+/* An agent log filled by torn records (its last slot programmed: no slot after it, as the scan at
+ * the next reset finds it) leaves no slot for the next BLOCK record. The next BEGIN of the same
+ * patch must begin it again in an erased log (docs/DEVICE.md "Torn records"): it resumed into the
+ * full log, failed at the same block, and so did every BEGIN after it (fwd_uart makes a failed
+ * agent again from flash), the update blocked for good. */
+static void full_agent_log_begins_again(void) {
+    static const uint8_t torn[FWD_RECORD];
+    uint32_t from = 0;
+    memset(flash, 0xFF, sizeof flash);
+    memcpy(flash + layout.active.offset, old_buf, old_size);
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "init");
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0, "begin");
+    EXPECT(ram_program(NULL, layout.agent_log.offset + layout.agent_log.size - FWD_RECORD, torn, FWD_RECORD) == 0,
+           "the last agent log slot taken");
+    EXPECT(fwd_agent_init(&agent, &layout, &policy, work, sizeof work) == 0, "a reset: the agent from flash");
+    EXPECT(agent.state == FWD_AGENT_RECEIVING, "receiving, its log full");
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0, "begin again");
+    EXPECT(fwd_agent_receive(&agent, patch_buf + from, patch_size - from) == 0, "received into an erased log");
+    EXPECT(fwd_agent_finish(&agent) == 0 && agent.state == FWD_AGENT_STAGED, "staged");
+}
+
 int main(int argc, char **argv) {
     if (!start_vector_test(argc, argv, "compact-lzma")) {
         return 2;
@@ -206,6 +227,7 @@ int main(int argc, char **argv) {
     staged_aborted();
     begin_wrong_length(argv[1]);
     short_headers();
+    full_agent_log_begins_again();
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -442,6 +442,13 @@ static int same_header(const fwd_agent *g, const uint8_t *header, uint32_t size)
     return 1;
 }
 
+/* Receiving with no agent log slot left (torn records took them): the next BLOCK record cannot be
+ * written, so a resume would fail at the same block every time; begin starts the update again in
+ * an erased log instead (docs/DEVICE.md "Torn records"; Java: UpdateAgent.receivingIntoAFullLog). */
+static int receiving_into_full_log(fwd_agent *g) {
+    return g->state == FWD_AGENT_RECEIVING && fwd_log_free(&g->log) == 0;
+}
+
 int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t *from) {
     uint32_t size;
     fwd_header h;
@@ -479,7 +486,7 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
         return under_way > 0 ? FWD_AGENT_ON_TRIAL : FWD_ERR_IO_ERROR; /* start() would erase the agent log */
     }
     if ((g->state == FWD_AGENT_RECEIVING || g->state == FWD_AGENT_STAGED)
-            && same_header(g, header, size)) {
+            && same_header(g, header, size) && !receiving_into_full_log(g)) {
         if (g->state == FWD_AGENT_RECEIVING && !g->applier_open) {
             e = (fwd_error) open_resumed(g);
             if (e != FWD_OK) {

@@ -155,7 +155,7 @@ public final class UpdateAgent {
                 || installUnderWay()) {
             throw new IllegalStateException(ON_TRIAL); // a new update would erase the agent log
         }
-        if (state != State.IDLE && state != State.FAILED && Arrays.equals(h, header)) {
+        if (state != State.IDLE && state != State.FAILED && Arrays.equals(h, header) && !receivingIntoAFullLog()) {
             if (state == State.RECEIVING && applier == null) {
                 openResumed(); // after a reboot: from the last checkpoint in flash
             }
@@ -210,6 +210,15 @@ public final class UpdateAgent {
                     parsed.blockCount(), 0, log.capacity() - (needed - parsed.blockCount()));
         }
         return checked;
+    }
+
+    /**
+     * Receiving with no agent log slot left (torn records took them): the next BLOCK record cannot
+     * be written, so a resume would fail at the same block every time; begin starts the update
+     * again in an erased log instead (docs/DEVICE.md "Torn records").
+     */
+    private boolean receivingIntoAFullLog() {
+        return state == State.RECEIVING && log.freeSlots() == 0;
     }
 
     /** A writer at the start of the staging slot (it writes nothing until the applier gives it bytes). */

@@ -122,6 +122,31 @@ class TransferSessionTest {
         assertTrue(session.done().ok(), "the update resumed from its checkpoint stages");
     }
 
+    /**
+     * An agent log filled by torn records (here: its last slot programmed, so no slot after it is
+     * left) fails the receive; the next BEGIN of the same patch begins it again in an erased log
+     * (docs/DEVICE.md "Torn records") instead of resuming into the full log, and the update
+     * stages. Before, the session's agent made again from flash resumed, failed at the same block,
+     * and every later BEGIN did the same: the update was blocked for good.
+     */
+    @Test
+    void aFullAgentLogFailsTheReceiveAndTheNextBeginStartsAgainInAnErasedLog() throws Exception {
+        assertReply(Kind.READY, headerSize, session.begin(begin(PATCH.length, headerSize)));
+        long lastSlot = LAYOUT.agentLog().offset() + LAYOUT.agentLog().size() - 64;
+        flash.program(lastSlot, new byte[64], 0, 64);
+        Reply failed = null;
+        for (long at = headerSize; at < PATCH.length && failed == null; at += 13) {
+            Reply r = data(at, (int) Math.min(13, PATCH.length - at));
+            failed = r.kind() == Kind.RESULT ? r : null;
+        }
+        assertTrue(failed != null && !failed.ok(), "the full log failed the receive: " + failed);
+        assertReply(Kind.READY, headerSize, session.begin(begin(PATCH.length, headerSize)));
+        for (long at = headerSize; at < PATCH.length; at += 13) {
+            assertEquals(Kind.ACK, data(at, (int) Math.min(13, PATCH.length - at)).kind());
+        }
+        assertTrue(session.done().ok(), "staged in an erased log");
+    }
+
     @Test
     void beginThatDoesNotCarryTheWholeHeaderOrTheRightLengthIsRefused() throws Exception {
         Reply shortHeader = session.begin(begin(PATCH.length, headerSize - 1));
