@@ -273,8 +273,7 @@ public final class UpdateAgent {
         try {
             mapRecords.pass(offset, b, off, len); // before the applier takes them: logged before any block
         } catch (IOException e) {
-            state = State.FAILED;
-            throw e;
+            throw logFailed(e);
         }
         try {
             applier.process(b, off, len);
@@ -312,8 +311,23 @@ public final class UpdateAgent {
             state = State.FAILED;
             throw e;
         }
-        AgentRecords.writeStaged(log);
+        try {
+            AgentRecords.writeStaged(log);
+        } catch (IOException e) {
+            throw logFailed(e);
+        }
         state = State.STAGED;
+    }
+
+    /**
+     * A record the agent log did not take (no slot left, or the flash refused it) fails the update
+     * with IO_ERROR, as a BLOCK record's failure does through the applier, and as the C agent
+     * answers: a transport ends the transfer with that code instead of losing its loop to the
+     * exception.
+     */
+    private PatchException logFailed(IOException e) {
+        state = State.FAILED;
+        return e instanceof PatchException p ? p : new PatchException(ErrorCode.IO_ERROR, e.getMessage(), e);
     }
 
     /**

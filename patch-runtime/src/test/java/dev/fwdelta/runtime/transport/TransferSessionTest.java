@@ -9,6 +9,7 @@ import dev.fwdelta.runtime.TestPatch;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
@@ -140,6 +141,30 @@ class TransferSessionTest {
             failed = r.kind() == Kind.RESULT ? r : null;
         }
         assertTrue(failed != null && !failed.ok(), "the full log failed the receive: " + failed);
+        assertReply(Kind.READY, headerSize, session.begin(begin(PATCH.length, headerSize)));
+        for (long at = headerSize; at < PATCH.length; at += 13) {
+            assertEquals(Kind.ACK, data(at, (int) Math.min(13, PATCH.length - at)).kind());
+        }
+        assertTrue(session.done().ok(), "staged in an erased log");
+    }
+
+    /**
+     * No agent log slot left for STAGED: DONE ends the transfer with RESULT IO_ERROR (36), the
+     * agent failed, as the C device answers (fwd_agent_finish, fwd_uart.c); the Java session let
+     * the log's IOException out of done(), which ended the device's receive loop, the agent left
+     * receiving. The next BEGIN begins the update again in an erased log.
+     */
+    @Test
+    void noSlotForStagedEndsTheTransferWithAnIoErrorResult() throws Exception {
+        assertReply(Kind.READY, headerSize, session.begin(begin(PATCH.length, headerSize)));
+        for (long at = headerSize; at < PATCH.length; at += 13) {
+            assertEquals(Kind.ACK, data(at, (int) Math.min(13, PATCH.length - at)).kind());
+        }
+        flash.program(LAYOUT.agentLog().offset() + LAYOUT.agentLog().size() - 64, new byte[64], 0, 64);
+        Reply done = session.done();
+        assertEquals(Kind.RESULT, done.kind(), done.toString());
+        assertEquals(ErrorCode.IO_ERROR.number(), done.status(), done.toString());
+        assertEquals(UpdateAgent.State.FAILED, session.agentState());
         assertReply(Kind.READY, headerSize, session.begin(begin(PATCH.length, headerSize)));
         for (long at = headerSize; at < PATCH.length; at += 13) {
             assertEquals(Kind.ACK, data(at, (int) Math.min(13, PATCH.length - at)).kind());
