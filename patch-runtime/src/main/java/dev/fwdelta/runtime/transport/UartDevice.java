@@ -99,10 +99,16 @@ public final class UartDevice {
         sendNak(session.resumeOffset(), cut ? NAK_CUT : NAK_CORRUPT);
     }
 
-    /** A reboot: the decoder and the session start over from what flash holds. */
+    /**
+     * A reboot: the decoder and the session start over from what flash holds, and from nothing
+     * else, as a reset C device does (fwd_uart_init): frames counted from 0 again, go-back-N until
+     * a HELLO asks for selective repeat.
+     */
     public void reboot() {
         decoder.reset();
         session.reboot();
+        session.selectiveRepeat(false);
+        seq = 0;
     }
 
     public FrameDecoder decoder() {
