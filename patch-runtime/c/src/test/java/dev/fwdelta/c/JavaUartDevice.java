@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * The Java device on a transcript, printing what tools/fwdelta_c_uart.c prints for the C device:
  * {@link UartDevice} with its agent over a {@link NorFlash} of the C tests' layout
  * (tests/ram_flash.h: stm32f405-1m's sectors and regions, named "test", flash_base 0) holding
- * the vector's old image, a new device (agent and session) after each reset, as a real one.
+ * the vector's old image, its session rebooted and its agent made again from flash at each reset.
  */
 final class JavaUartDevice {
     /** tests/ram_flash.h's layout. */
@@ -45,6 +45,8 @@ final class JavaUartDevice {
     private final NorFlash flash;
     private UartDevice device;
     private UpdateAgent agent;
+    /** The running image's checksums, measured at the last start of the application. */
+    private ImageChecksums running;
 
     private JavaUartDevice(Path vectors, String vector) throws IOException {
         oldImage = Files.readAllBytes(vectors.resolve(vector + ".old"));
@@ -106,11 +108,18 @@ final class JavaUartDevice {
         region("active", LAYOUT.active());
     }
 
-    /** The application after a reset: measures the image it runs, then a new agent and session. */
+    /**
+     * The application after a reset: measures the image it runs, then its agent from flash and the
+     * session, rebooted ({@link UartDevice#reboot}: what `fwdelta device serve` does at a reset)
+     * after the first start.
+     */
     private void startApplication(boolean runsNew) {
-        long size = runsNew ? newImage.length : oldImage.length;
+        running = UpdateAgent.measureRunningImage(LAYOUT, flash, runsNew ? newImage.length : oldImage.length);
+        if (device != null) {
+            device.reboot();
+            return;
+        }
         UpdatePolicy policy = new UpdatePolicy(RAM_BUDGET, null, 0, false, hardwareId);
-        ImageChecksums running = UpdateAgent.measureRunningImage(LAYOUT, flash, size);
         // the session makes its agent again from flash after a failure, as fwd_uart.c calls fwd_agent_init
         Supplier<UpdateAgent> agents = () -> {
             agent = new UpdateAgent(LAYOUT, flash, policy, running);

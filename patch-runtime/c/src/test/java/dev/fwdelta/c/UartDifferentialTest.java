@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * transcript, so no answer is left out for timing.
  *
  * <p>The sampled run (300 transcripts) is in the default tests; {@code -Puart-differential} runs
- * the campaign ({@code fwdelta.uartDifferential.transcripts}, README).
+ * the campaign ({@code fwdelta.uartDifferential.transcripts}, and {@code fwdelta.uartDifferential.seed}
+ * for other mutations; README).
  */
 class UartDifferentialTest {
     private static final int SAMPLED = 300;
@@ -60,7 +61,8 @@ class UartDifferentialTest {
     @Test
     void mutatedTranscriptsGetTheSameAnswersFlashAndBootDecisions() throws Exception {
         int count = Integer.getInteger("fwdelta.uartDifferential.transcripts", SAMPLED);
-        List<byte[]> transcripts = new UartTranscripts(seeds(), MUTATION_SEED).take(count);
+        long seed = Long.getLong("fwdelta.uartDifferential.seed", MUTATION_SEED);
+        List<byte[]> transcripts = new UartTranscripts(seeds(), seed).take(count);
         List<List<String>> c = new CUartTool(vectors(), dir).run(transcripts);
         List<String> disagreements = new ArrayList<>();
         Map<String, Integer> reached = new TreeMap<>();
