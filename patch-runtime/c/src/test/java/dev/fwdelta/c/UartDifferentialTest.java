@@ -31,7 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * that a UTF-8 message follows; the Java device says what failed in words, the C device names the
  * error (fwd_error_name), so a RESULT is compared by its seq and status.
  * Nothing in either device is driven by time: the quiet line is an explicit event of the
- * transcript, so no answer is left out for timing.
+ * transcript, so no answer is left out for timing. Out of reach of a transcript: power cuts, torn
+ * records and flash errors (the C tool's RAM flash has none; TransferSessionTest and the C tests
+ * pin what a full agent log does), ECC parts (the C agent has none) and other layouts than
+ * tests/ram_flash.h's.
  *
  * <p>The sampled run (300 transcripts) is in the default tests; {@code -Puart-differential} runs
  * the campaign ({@code fwdelta.uartDifferential.transcripts}, and {@code fwdelta.uartDifferential.seed}
