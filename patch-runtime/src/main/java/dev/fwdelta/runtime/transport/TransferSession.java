@@ -3,6 +3,7 @@ package dev.fwdelta.runtime.transport;
 
 import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.device.UpdateRestartedException;
+import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchException;
@@ -107,6 +108,8 @@ public final class TransferSession {
     private final Supplier<UpdateAgent> agents;
     private final Reply reply = new Reply();
     private UpdateAgent agent;
+    /** The flash refused an operation under the agent: the next BEGIN makes it again from flash. */
+    private boolean agentBroken;
     /** Feeds held data to the agent (whichever it is then): made once, not per release. */
     private final HeldData.Sink toAgent = (b, off, len) -> this.agent.receive(b, off, len);
     /** Length of the transfer in progress, -1 when none. */
@@ -198,7 +201,8 @@ public final class TransferSession {
             return reply.result(RESULT_OTHER, "BEGIN length " + length + " differs from the header's " + declared);
         }
         try {
-            if (agent.state() == UpdateAgent.State.FAILED) {
+            if (agent.state() == UpdateAgent.State.FAILED || agentBroken) {
+                agentBroken = false;
                 agent = agents.get();
             }
             long from = agent.begin(header);
@@ -209,7 +213,19 @@ public final class TransferSession {
             return reply.result(e.code().number(), e.getMessage());
         } catch (IllegalStateException | IllegalArgumentException e) {
             return reply.result(RESULT_OTHER, e.getMessage());
+        } catch (IOException e) {
+            return failed(flashRefused(e));
         }
+    }
+
+    /**
+     * The flash refused an erase or a write under the agent (a patch error is a PatchException,
+     * answered with its own code): the transfer ends with IO_ERROR, as the C device answers, and
+     * the device goes on serving; the agent is made again from flash at the next BEGIN.
+     */
+    private PatchException flashRefused(IOException e) {
+        agentBroken = true;
+        return new PatchException(ErrorCode.IO_ERROR, e.getMessage(), e);
     }
 
     /**
@@ -252,6 +268,8 @@ public final class TransferSession {
             return failed(e);
         } catch (IllegalStateException e) {
             return notReceiving(e);
+        } catch (IOException e) {
+            return failed(flashRefused(e));
         }
     }
 
@@ -274,6 +292,8 @@ public final class TransferSession {
             return failed(e);
         } catch (IllegalStateException e) {
             return notReceiving(e);
+        } catch (IOException e) {
+            return failed(flashRefused(e));
         }
     }
 
@@ -304,7 +324,8 @@ public final class TransferSession {
     /**
      * The host drops the update: nothing to answer ({@link Kind#IGNORED}), or RESULT
      * {@link #RESULT_OTHER} when the agent refuses (the running image is on trial, or being
-     * installed or reverted: the update stays as it is).
+     * installed or reverted: the update stays as it is). An agent log the flash would not erase
+     * is no answer either, as on the C device; the agent is made again from flash at the next BEGIN.
      */
     public Reply abort() throws IOException {
         patchLength = -1;
@@ -313,6 +334,8 @@ public final class TransferSession {
             agent.abort();
         } catch (IllegalStateException e) {
             return reply.result(RESULT_OTHER, e.getMessage());
+        } catch (IOException e) {
+            flashRefused(e);
         }
         return reply.at(Kind.IGNORED, 0);
     }
