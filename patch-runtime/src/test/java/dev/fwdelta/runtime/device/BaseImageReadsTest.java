@@ -9,12 +9,11 @@ import dev.fwdelta.runtime.TestPatch;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.flash.Flash;
-import dev.fwdelta.runtime.flash.FlashGeometry;
+import dev.fwdelta.runtime.flash.ForwardingFlash;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
-import java.io.IOException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -94,17 +93,11 @@ class BaseImageReadsTest {
     }
 
     /** Counts the bytes read from the active slot. */
-    private static final class ActiveSlotReads implements Flash {
-        private final Flash inner;
+    private static final class ActiveSlotReads extends ForwardingFlash {
         long bytesRead;
 
         ActiveSlotReads(Flash inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public FlashGeometry geometry() {
-            return inner.geometry();
+            super(inner);
         }
 
         @Override
@@ -113,21 +106,6 @@ class BaseImageReadsTest {
             long end = Math.min(offset + len, LAYOUT.active().offset() + LAYOUT.active().size());
             bytesRead += Math.max(0, end - start);
             inner.read(offset, dst, off, len);
-        }
-
-        @Override
-        public void erase(int sector) throws IOException {
-            inner.erase(sector);
-        }
-
-        @Override
-        public void program(long offset, byte[] src, int off, int len) throws IOException {
-            inner.program(offset, src, off, len);
-        }
-
-        @Override
-        public boolean isErased(long offset, int len) {
-            return inner.isErased(offset, len);
         }
     }
 }

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fwdelta.runtime.apply.UpdatePolicy;
-import dev.fwdelta.runtime.flash.Flash;
-import dev.fwdelta.runtime.flash.FlashGeometry;
+import dev.fwdelta.runtime.flash.ForwardingFlash;
 import dev.fwdelta.runtime.flash.SectorMap;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
@@ -267,7 +266,7 @@ class BootLogFullTest {
      * ({@code tearsLeft} of them, or all until the log is full), the simulator tears the program
      * (half its units written) and cuts the power.
      */
-    private static final class BootLogTears implements Flash {
+    private static final class BootLogTears extends ForwardingFlash {
         final NorFlash nor;
         final Region bootLog;
         int tearFrom = Integer.MAX_VALUE;
@@ -276,28 +275,9 @@ class BootLogFullTest {
         int torn;
 
         BootLogTears(NorFlash nor, Region bootLog) {
+            super(nor);
             this.nor = nor;
             this.bootLog = bootLog;
-        }
-
-        @Override
-        public FlashGeometry geometry() {
-            return nor.geometry();
-        }
-
-        @Override
-        public void read(long offset, byte[] dst, int off, int len) {
-            nor.read(offset, dst, off, len);
-        }
-
-        @Override
-        public void erase(int sector) throws IOException {
-            nor.erase(sector);
-        }
-
-        @Override
-        public boolean isErased(long offset, int len) {
-            return nor.isErased(offset, len);
         }
 
         @Override
