@@ -189,4 +189,25 @@ class UpdatePolicyTest {
         assertThrows(IllegalArgumentException.class, () -> UpdatePolicy.ramOnly(1).atSlot(0x1_0000_0000L));
         assertThrows(IllegalArgumentException.class, () -> UpdatePolicy.ramOnly(1).atSlot(-2));
     }
+
+    /**
+     * -1 is the only "do not check" value. Any other negative installed version (2^63 and up as the
+     * u64 the C agent keeps) or board id used to switch the anti-rollback or board check off too,
+     * where the C agent compares them and refuses.
+     */
+    @Test
+    void anInstalledVersionOrBoardOutsideTheirRangeIsRefusedNotIgnored() {
+        IllegalArgumentException version = assertThrows(IllegalArgumentException.class,
+                () -> new UpdatePolicy(1, null, Long.MIN_VALUE, false, BOARD));
+        assertTrue(version.getMessage().contains("installed version"), version.getMessage());
+        assertTrue(version.getMessage().contains("0..9223372036854775807"), version.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new UpdatePolicy(1, null, -2, false, BOARD));
+        IllegalArgumentException board = assertThrows(IllegalArgumentException.class,
+                () -> new UpdatePolicy(1, null, INSTALLED, false, -2));
+        assertTrue(board.getMessage().contains("hardware id"), board.getMessage());
+        assertTrue(board.getMessage().contains("0..0xffffffff"), board.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new UpdatePolicy(1, null, INSTALLED, false, 0x1_0000_0000L));
+        assertEquals(Long.MAX_VALUE, new UpdatePolicy(1, null, Long.MAX_VALUE, false, 0xFFFF_FFFFL).installedVersion());
+        assertEquals(0xFFFF_FFFFL, new UpdatePolicy(1, null, -1, false, 0xFFFF_FFFFL).hardwareId());
+    }
 }

@@ -11,7 +11,7 @@ import dev.fwdelta.runtime.security.TrustStore;
  * @param installedVersion firmware_version of the running image; the patch's must be greater, or
  *                         -1 to skip the check
  * @param allowDowngrade   development override of the anti-rollback check
- * @param hardwareId       this board's id, or -1 to accept any
+ * @param hardwareId       this board's id, 0..0xffffffff (hardware_id is 32 bits); or -1 to accept any
  * @param slotAddress      the address the new image will run from: a patch that records another
  *                         load_address is refused [WRONG_LOAD_ADDRESS] as soon as its header is in,
  *                         whatever chunks it arrives in; {@link #ANY_SLOT} to accept any
@@ -22,7 +22,19 @@ public record UpdatePolicy(long ramBudget, TrustStore trust, long installedVersi
     /** slotAddress of a policy that does not check the patch's load address. */
     public static final long ANY_SLOT = -1;
 
+    /** installedVersion and hardwareId of a policy that does not check them. */
+    public static final long NO_CHECK = -1;
+
     public UpdatePolicy {
+        // Only -1 means "no check": the checks skip on a negative value, so another one (2^63 and up
+        // taken as unsigned) would switch the anti-rollback or board check off without saying so.
+        if (installedVersion < NO_CHECK) {
+            throw new IllegalArgumentException("installed version " + Long.toUnsignedString(installedVersion)
+                    + " is not -1 (no check) or 0..9223372036854775807");
+        }
+        if (hardwareId < NO_CHECK || hardwareId > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("hardware id " + hardwareId + " is not -1 (any) or 0..0xffffffff");
+        }
         if (slotAddress < ANY_SLOT || slotAddress > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("slot address " + slotAddress + " is not -1 (any) or 0..0xffffffff");
         }
