@@ -12,15 +12,23 @@
  * failure prints one line
  * "fwdelta: error: code N NAME" (N as in docs/FORMAT.md 5) and leaves no OUT behind.
  *
- * fwdelta-c-apply --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR] [--budget BYTES]: applies each patch of MUTANTS (records of a u32
+ * fwdelta-c-apply --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--signed-only] [--slot ADDR] [--budget BYTES]
+ *                 [--installed-version N --hardware-id ID]: applies each patch of MUTANTS (records of a u32
  * little-endian length and that many patch bytes) to OLD, one apply each, and prints one line per
  * patch: "INDEX CODE WRITTEN SHA256" (CODE 0 when it applied; WRITTEN the new-image bytes handed to
  * write_new, also when it failed; SHA256 of those bytes). One process for thousands of patches is
  * what lets the mutation differential test (MutationDifferentialTest) run them in seconds. Each chunk
  * is copied into a buffer of exactly its size, so that under ASan a read past the bytes pushed so
- * far stops the tool.
+ * far stops the tool. --signed-only requires a signature even without --trust (no key is trusted:
+ * an unsigned patch is UNSIGNED_PATCH, a signed one UNKNOWN_KEY). With --installed-version and
+ * --hardware-id (together: the device's fwd_policy has no "any" for either) each patch's header is
+ * first offered to the C update agent (fwd_agent_begin) on tests/ram_flash.h's flash with OLD in its
+ * active slot, under that policy: the anti-rollback, board and fit checks live there, not in the
+ * applier. A header it refuses prints that code with nothing written; one it accepts is applied as
+ * without the options. A patch too short for its header is left to the applier to report.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +36,8 @@
 
 #include "fwd_crypto_host.h"
 #include "fwdelta/fwd_apply.h"
+#include "fwdelta/fwd_device.h"
+#include "ram_flash.h"
 
 /* The largest codec memory a valid header can ask for: a 1 MiB LZMA dictionary, lc+lp = 4. */
 #define WORK_MAX ((1u << 20) + 2u * (1846u + (0x300u << 4)) + 64u)
@@ -187,14 +197,53 @@ static int batch_write(void *user, const uint8_t *buf, uint32_t len) {
     return 0;
 }
 
-/* What the batch applies every patch with: --chunk, and the policy of --trust, --slot and --budget. */
+/* What the batch applies every patch with: --chunk, and the policy of the other options. */
 typedef struct {
     unsigned long chunk_size;
     uint32_t ram_budget;
     fwd_trust trust;
+    int signed_only;
     int has_slot;
     uint32_t slot;
+    /* --installed-version and --hardware-id: the header goes to the agent first. */
+    int has_installed_version;
+    int has_hardware_id;
+    fwd_policy policy;
 } batch_options;
+
+/* A decimal number 0..max (no sign, no blanks: strtoull would take "-1" as 2^64-1): 1 if it is one. */
+static int parse_decimal(const char *text, unsigned long long max, unsigned long long *out) {
+    char *end;
+    if (text[0] < '0' || text[0] > '9') {
+        return 0;
+    }
+    errno = 0;
+    *out = strtoull(text, &end, 10);
+    return errno == 0 && *end == '\0' && *out <= max;
+}
+
+/*
+ * The agent's answer to the patch's header under the policy (fwd_agent_begin on a flash holding OLD
+ * in its active slot, erased elsewhere), or FWD_OK when the patch is too short to hold its header.
+ */
+static int agent_begin(const uint8_t *patch, uint32_t len, const batch_options *o, const files *old) {
+    static fwd_agent agent;
+    uint32_t header_size;
+    uint32_t from;
+    int e;
+    if (len < 8u || fwd_header_prefix(patch, &header_size) != FWD_OK || header_size > len) {
+        return FWD_OK;
+    }
+    if (old->old_size > layout.active.size) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
+    memset(flash, 0xFF, sizeof flash);
+    if (old->old_size > 0) {
+        memcpy(flash + layout.active.offset, old->old_map, old->old_size);
+    }
+    e = fwd_agent_init(&agent, &layout, &o->policy, (uint8_t *) work, (uint32_t) sizeof work);
+    return e != FWD_OK ? e : fwd_agent_begin(&agent, patch, header_size, &from);
+}
 
 /* One patch of the batch: the work buffer sized as work_for sizes it, chunks in exact-size copies. */
 static fwd_error batch_apply_one(const uint8_t *patch, uint32_t len, const batch_options *o, batch_sink *sink) {
@@ -223,7 +272,7 @@ static fwd_error batch_apply_one(const uint8_t *patch, uint32_t len, const batch
     port.old_size = sink->old->old_size;
     port.ram_budget = o->ram_budget;
     e = fwd_apply_init(&a, &port, work_buffer, work_size);
-    if (e == FWD_OK && o->trust.key_count > 0) {
+    if (e == FWD_OK && (o->trust.key_count > 0 || o->signed_only)) {
         e = fwd_apply_set_trust(&a, &o->trust);
     }
     if (e == FWD_OK && o->has_slot) {
@@ -249,7 +298,7 @@ static fwd_error batch_apply_one(const uint8_t *patch, uint32_t len, const batch
     return e;
 }
 
-/* --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR] [--budget BYTES] (the comment at the top). */
+/* --batch OLD MUTANTS and its options (the comment at the top). */
 static int batch(int argc, char **argv) {
     static fwd_trusted_key key;
     batch_options o;
@@ -258,19 +307,28 @@ static int batch(int argc, char **argv) {
     uint8_t len_bytes[4];
     uint32_t index = 0;
     int i;
+    memset(&o, 0, sizeof o);
     o.chunk_size = 4096;
     o.ram_budget = 0xFFFFFFFFu;
     o.trust.verify = fwd_crypto_host_verify;
     o.trust.user = NULL;
     o.trust.keys = &key;
     o.trust.key_count = 0;
-    o.has_slot = 0;
-    o.slot = 0;
-    if (argc < 4 || argc % 2 != 0) {
-        return usage("expected --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--slot ADDR] [--budget BYTES]");
+    if (argc < 4) {
+        return usage("expected --batch OLD MUTANTS [--chunk N] [--trust PUB.pem] [--signed-only] [--slot ADDR] "
+                     "[--budget BYTES] [--installed-version N --hardware-id ID]");
     }
-    for (i = 4; i + 1 < argc; i += 2) {
+    for (i = 4; i < argc; i += 2) {
         char *end;
+        unsigned long long n;
+        if (strcmp(argv[i], "--signed-only") == 0) {
+            o.signed_only = 1;
+            i--; /* a flag: no value */
+            continue;
+        }
+        if (i + 1 >= argc) {
+            return usage("an option of --batch has no value");
+        }
         if (strcmp(argv[i], "--chunk") == 0) {
             o.chunk_size = strtoul(argv[i + 1], &end, 10);
             if (*end != '\0' || o.chunk_size < 1 || o.chunk_size > CHUNK_MAX) {
@@ -291,15 +349,34 @@ static int batch(int argc, char **argv) {
             o.has_slot = 1;
             o.slot = (uint32_t) slot;
         } else if (strcmp(argv[i], "--budget") == 0) {
-            unsigned long budget = strtoul(argv[i + 1], &end, 10);
-            if (*end != '\0' || budget > 0xFFFFFFFFul) {
+            if (!parse_decimal(argv[i + 1], 0xFFFFFFFFull, &n)) {
                 return usage("--budget must be 0..4294967295 bytes");
             }
-            o.ram_budget = (uint32_t) budget;
+            o.ram_budget = (uint32_t) n;
+        } else if (strcmp(argv[i], "--installed-version") == 0) {
+            if (!parse_decimal(argv[i + 1], 0xFFFFFFFFFFFFFFFFull, &n)) {
+                return usage("--installed-version must be 0..18446744073709551615");
+            }
+            o.has_installed_version = 1;
+            o.policy.installed_version = (uint64_t) n;
+        } else if (strcmp(argv[i], "--hardware-id") == 0) {
+            if (!parse_decimal(argv[i + 1], 0xFFFFFFFFull, &n)) {
+                return usage("--hardware-id must be 0..4294967295");
+            }
+            o.has_hardware_id = 1;
+            o.policy.hardware_id = (uint32_t) n;
         } else {
-            return usage("--batch takes --chunk, one --trust, --slot and --budget");
+            return usage("--batch takes --chunk, one --trust, --signed-only, --slot, --budget, --installed-version "
+                         "and --hardware-id");
         }
     }
+    if (o.has_installed_version != o.has_hardware_id) {
+        return usage("--installed-version and --hardware-id go together (the agent checks both)");
+    }
+    o.policy.ram_budget = o.ram_budget;
+    o.policy.trust = o.trust.key_count > 0 || o.signed_only ? &o.trust : NULL;
+    o.policy.running_image = NULL;
+    init_layout();
     if ((i = open_old(&f, argv[2])) != 0) {
         return i;
     }
@@ -321,7 +398,10 @@ static int batch(int argc, char **argv) {
         sink.old = &f;
         sink.written = 0;
         fwd_sha256_init(&sink.sha);
-        e = batch_apply_one(patch, len, &o, &sink);
+        e = o.has_installed_version ? (fwd_error) agent_begin(patch, len, &o, &f) : FWD_OK;
+        if (e == FWD_OK) {
+            e = batch_apply_one(patch, len, &o, &sink);
+        }
         free(patch);
         fwd_sha256_final(&sink.sha, digest);
         printf("%lu %d %lu ", (unsigned long) index, (int) e, (unsigned long) sink.written);

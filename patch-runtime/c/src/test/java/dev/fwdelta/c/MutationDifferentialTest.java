@@ -64,10 +64,27 @@ class MutationDifferentialTest {
     @TempDir
     Path dir;
 
-    /** One patch to mutate, with the old image it applies to and the device policy both appliers apply it with. */
-    private record Base(String name, byte[] old, byte[] patch, UpdatePolicy policy, List<String> cOptions) {
+    /** Vectors applied again under device policies ({@link #policyBases}): 256-byte and compact headers, signed and not. */
+    private static final String[] POLICY_VECTORS = {"none-two-blocks", "compact-lzma", "ed25519-signed",
+        "compact-ed25519-signed"};
+    /** Header fields the agent's policy and fit checks read: their mutants run under every policy by default. */
+    private static final String[] POLICY_FIELDS = {"firmware_version", "hardware_id", "new_size", "block_count",
+        "sig_algorithm", "key_id"};
+    /** The name of the patch itself among a policy base's mutants: the policy alone decides it. */
+    private static final String UNCHANGED = "unchanged";
+
+    /**
+     * One patch to mutate, with the old image it applies to and the device policy both appliers apply
+     * it with; with {@code agentFirst} each header goes to the update agents first ({@link JavaAgentBegin}).
+     */
+    private record Base(String name, byte[] old, byte[] patch, UpdatePolicy policy, List<String> cOptions,
+                        boolean agentFirst) {
         Base(String name, byte[] old, byte[] patch) {
-            this(name, old, patch, UpdatePolicy.ramOnly(Long.MAX_VALUE), List.of());
+            this(name, old, patch, UpdatePolicy.ramOnly(Long.MAX_VALUE), List.of(), false);
+        }
+
+        Base(String name, byte[] old, byte[] patch, UpdatePolicy policy, List<String> cOptions) {
+            this(name, old, patch, policy, cOptions, false);
         }
     }
 
@@ -78,22 +95,29 @@ class MutationDifferentialTest {
         Map<Base, List<FormatMutants.Mutant>> run = new LinkedHashMap<>();
         List<FormatMutants.Mutant> all = new ArrayList<>();
         Map<FormatMutants.Mutant, Base> baseOf = new IdentityHashMap<>();
+        List<FormatMutants.Mutant> underPolicy = new ArrayList<>();
         for (Base b : bases) {
             List<FormatMutants.Mutant> mutants = b.patch() == null ? CodedRecordMutants.all()
                     : FormatMutants.of(b.name(), b.patch());
-            assertTrue(b.patch() == null || JavaMutantApply.apply(b.old(), b.patch(), 4096, b.policy()).code() == 0,
-                    b.name() + " applies");
+            assertTrue(b.patch() == null || b.agentFirst()
+                    || JavaMutantApply.apply(b.old(), b.patch(), 4096, b.policy()).code() == 0, b.name() + " applies");
+            if (b.agentFirst()) {
+                mutants = new ArrayList<>(mutants);
+                mutants.add(0, new FormatMutants.Mutant(b.name() + ": " + UNCHANGED, FormatMutants.Kind.HEADER_VALUE,
+                        b.patch()));
+            }
             for (FormatMutants.Mutant m : mutants) {
-                if (!m.name().contains(ONLY)) {
+                if (!m.name().contains(ONLY) || b.agentFirst() && !ALL && ONLY.isEmpty() && !ofPolicyField(m)) {
                     continue;
                 }
-                all.add(m);
+                (b.agentFirst() ? underPolicy : all).add(m);
                 baseOf.put(m, b);
             }
         }
         if (!ALL && ONLY.isEmpty()) {
             all = sample(all, random);
         }
+        all.addAll(underPolicy);
         for (FormatMutants.Mutant m : all) {
             run.computeIfAbsent(baseOf.get(m), k -> new ArrayList<>()).add(m);
         }
@@ -103,13 +127,17 @@ class MutationDifferentialTest {
         List<String> disagreements = new ArrayList<>();
         int refused = 0;
         Map<Integer, Integer> codes = new TreeMap<>();
+        int policyApplies = 0;
         for (Map.Entry<Base, List<FormatMutants.Mutant>> e : run.entrySet()) {
             List<byte[]> patches = e.getValue().stream().map(FormatMutants.Mutant::patch).toList();
             for (int chunk : chunks) {
                 List<MutantOutcome> cOut = c.apply(e.getKey().old(), patches, chunk, e.getKey().cOptions());
                 for (int i = 0; i < patches.size(); i++) {
                     FormatMutants.Mutant m = e.getValue().get(i);
-                    MutantOutcome java = JavaMutantApply.apply(e.getKey().old(), m.patch(), chunk, e.getKey().policy());
+                    Base b = e.getKey();
+                    MutantOutcome byAgent = b.agentFirst() ? JavaAgentBegin.refusal(b.old(), m.patch(), b.policy()) : null;
+                    MutantOutcome java = byAgent != null ? byAgent : JavaMutantApply.apply(b.old(), m.patch(), chunk, b.policy());
+                    policyApplies += b.agentFirst() ? 1 : 0;
                     MutantOutcome cPort = cOut.get(i);
                     counts.computeIfAbsent(m.kind(), k -> new int[1])[0]++;
                     refused += java.code() != 0 ? 1 : 0;
@@ -126,12 +154,18 @@ class MutationDifferentialTest {
             }
         }
         System.out.println("mutation differential: " + counts.values().stream().mapToInt(a -> a[0]).sum()
-                + " applies per applier, by class " + format(counts) + "; outcomes by code " + codes + "; "
+                + " applies per applier (" + policyApplies + " under agent policies), by class " + format(counts)
+                + "; outcomes by code " + codes + "; "
                 + disagreements.size() + " disagreements");
         if (ONLY.isEmpty()) {
             assertEquals(FormatMutants.Kind.values().length, counts.size(), "every class of mutation ran: " + counts.keySet());
         }
         assertTrue(refused > 0, "the mutants include refused patches");
+        if (ONLY.isEmpty()) {
+            for (int policyCode : new int[] {39, 40, 41, 43}) {
+                assertTrue(codes.containsKey(policyCode), "policy code " + policyCode + " reached: " + codes.keySet());
+            }
+        }
         assertEquals(List.of(), disagreements.subList(0, Math.min(50, disagreements.size())),
                 disagreements.size() + " disagreements");
     }
@@ -157,6 +191,18 @@ class MutationDifferentialTest {
         firstOfEach.values().stream().filter(m -> !ofHeader(m)).forEach(out::add);
         out.addAll(rest);
         return out.subList(0, Math.min(SAMPLE, out.size()));
+    }
+
+    /** A value given to a field the agent's checks read (not its varint forms, nor a stale CRC), or the patch itself. */
+    private static boolean ofPolicyField(FormatMutants.Mutant m) {
+        String mutation = m.name().substring(m.name().indexOf(": ") + 2);
+        for (String field : POLICY_FIELDS) {
+            if (mutation.startsWith(field + "=") && m.kind() == FormatMutants.Kind.HEADER_VALUE
+                    && !mutation.endsWith("lengths kept")) {
+                return true;
+            }
+        }
+        return mutation.equals(UNCHANGED);
     }
 
     private static boolean ofHeader(FormatMutants.Mutant m) {
@@ -216,6 +262,7 @@ class MutationDifferentialTest {
                         List.of("--slot", "0x" + Long.toHexString(VECTOR_SLOT))));
             }
         }
+        out.addAll(policyBases(pem, trusted.trust()));
         byte[] old = syntheticImage();
         byte[] neu = edited(old);
         for (Codec codec : new Codec[] {null, Codec.SPLIT, Codec.LZMA, Codec.LZ77, Codec.NONE}) {
@@ -232,6 +279,47 @@ class MutationDifferentialTest {
             out.add(new Base(pair[0], corpusOld, PatchBuilder.build(corpusOld, corpusNew, BuildOptions.defaults()).patch()));
         }
         return out;
+    }
+
+    /**
+     * {@link #POLICY_VECTORS} under device policies at the boundaries of their headers' fields: the
+     * installed version one below, equal to and one above firmware_version, 0 and 2^63-1 (the
+     * largest a Java policy holds; C's u64 above it refuses the same patches); the board id matching,
+     * one more, 0 and 2^32-1; signatures required with no key trusted, and the signed ones with
+     * their key trusted.
+     */
+    private static List<Base> policyBases(Path pem, TrustStore trusted) throws Exception {
+        List<Base> out = new ArrayList<>();
+        for (String name : POLICY_VECTORS) {
+            byte[] old = GoldenVectorDifferentialTest.resource(name + ".old");
+            byte[] patch = GoldenVectorDifferentialTest.resource(name + ".fwd");
+            PatchHeader h = PatchHeader.parse(patch);
+            long version = h.firmwareVersion();
+            long board = h.hardwareId();
+            assertTrue(version > 0 && version < Long.MAX_VALUE, name + ": firmware_version inside 1..2^63-2");
+            long[][] settings = {{version - 1, board}, {version, board}, {version + 1, board}, {0, board},
+                {Long.MAX_VALUE, board}, {version - 1, (board + 1) & 0xFFFF_FFFFL}, {version - 1, 0},
+                {version - 1, 0xFFFF_FFFFL}};
+            for (long[] s : settings) {
+                out.add(agentBase(name + "+installed " + s[0] + ", board " + s[1], old, patch, null, s[0], s[1],
+                        List.of()));
+            }
+            out.add(agentBase(name + "+signed only", old, patch, new TrustStore(List.of()), version - 1, board,
+                    List.of("--signed-only")));
+            if (name.endsWith("signed")) {
+                out.add(agentBase(name + "+trust, installed " + (version - 1), old, patch, trusted, version - 1, board,
+                        List.of("--trust", pem.toString())));
+            }
+        }
+        return out;
+    }
+
+    private static Base agentBase(String name, byte[] old, byte[] patch, TrustStore trust, long installed, long board,
+                                  List<String> trustOptions) {
+        List<String> options = new ArrayList<>(trustOptions);
+        options.addAll(List.of("--installed-version", Long.toString(installed), "--hardware-id", Long.toString(board)));
+        return new Base(name, old, patch, new UpdatePolicy(Long.MAX_VALUE, trust, installed, false, board), options,
+                true);
     }
 
     /** 6 KiB of repeated 64-byte "functions" with varying constants: compressible, with matches to find. */
