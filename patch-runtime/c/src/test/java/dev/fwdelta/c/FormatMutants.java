@@ -50,6 +50,9 @@ final class FormatMutants {
             Map.entry("max_block_raw", new long[] {1, 1 << 20}),
             Map.entry("firmware_version", new long[] {Long.MAX_VALUE}),
             Map.entry("hardware_id", new long[] {U32}),
+            // Not a format rule: the staging slot of the agents' test layout, so that the fit check
+            // (new_size at most the staging size) is met exactly, missed by one and passed by one.
+            Map.entry("new_size", new long[] {JavaUartDevice.LAYOUT.staging().size()}),
             Map.entry("sig_algorithm", new long[] {0, 1, 2}),
             Map.entry("map.transforms", new long[] {1, 0x1F, 0x3F, 0x40}));
 
