@@ -4,8 +4,6 @@ package dev.fwdelta.tool.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fwdelta.tool.demo.DemoFirmware;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,9 +33,9 @@ class LocaleIndependentOutputTest {
 
     @BeforeEach
     void images() throws Exception {
-        DemoFirmware.Pair pair = DemoFirmware.generate(7);
-        oldBin = Files.write(dir.resolve("old.bin"), pair.oldImage());
-        newBin = Files.write(dir.resolve("new.bin"), pair.newImage());
+        CliFixture images = new CliFixture(dir);
+        oldBin = images.oldBin;
+        newBin = images.newBin;
         patch = dir.resolve("update.fwd");
     }
 
