@@ -30,7 +30,7 @@ public record UpdatePolicy(long ramBudget, TrustStore trust, long installedVersi
         // taken as unsigned) would switch the anti-rollback or board check off without saying so.
         if (installedVersion < NO_CHECK) {
             throw new IllegalArgumentException("installed version " + Long.toUnsignedString(installedVersion)
-                    + " is not -1 (no check) or 0..9223372036854775807");
+                    + " is not -1 (no check) or 0.." + Long.MAX_VALUE);
         }
         if (hardwareId < NO_CHECK || hardwareId > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("hardware id " + hardwareId + " is not -1 (any) or 0..0xffffffff");
