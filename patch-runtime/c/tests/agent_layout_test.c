@@ -96,6 +96,8 @@ static void refused_program_units(void) {
 static void refused_fields(void) {
     layout.erased_value = 0x7F;
     expect_refused("erased_value 0x7F");
+    layout.ecc_units = 2;
+    expect_refused("ecc_units 2");
     layout.flash.program = NULL;
     expect_refused("no program callback");
     layout.group_count = 0;

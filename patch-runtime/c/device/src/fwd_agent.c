@@ -38,6 +38,57 @@ static void writer_open(fwd_agent *g, uint32_t new_offset, const uint8_t *pendin
     g->prepared_upto = -1;
 }
 
+/* Whether the unit at offset holds want, and whether it is erased: read a few bytes at a time, so the
+ * comparison costs the stack no second staging buffer. 0, or -1 on a flash error. */
+static int unit_state(const fwd_layout *l, uint32_t offset, const uint8_t *want, int *same, int *erased) {
+    uint8_t now[8];
+    uint32_t i;
+    uint32_t j;
+    *same = 1;
+    *erased = 1;
+    for (i = 0; i < l->program_unit; i += (uint32_t) sizeof now) {
+        uint32_t n = min32((uint32_t) sizeof now, l->program_unit - i);
+        if (l->flash.read(l->flash.user, offset + i, now, n) != 0) {
+            return -1;
+        }
+        for (j = 0; j < n; j++) {
+            *same &= now[j] == want[i + j];
+            *erased &= now[j] == l->erased_value;
+        }
+    }
+    return 0;
+}
+
+/* On an ECC part a unit takes one program per erase: in the sector a resume point falls in, the
+ * units the interrupted attempt wrote are skipped, the others programmed in runs. A unit that holds
+ * other bytes and is not erased was torn by a power cut: -1 with torn_unit set (the agent begins
+ * the update again: the sector holds finished blocks and cannot be erased). */
+static int program_ecc(fwd_agent *g, uint32_t at, uint32_t len) {
+    const fwd_layout *l = g->layout;
+    uint32_t run = len; /* where the run of units to program starts; len: no run */
+    uint32_t u;
+    for (u = 0; u <= len; u += l->program_unit) {
+        int same = 1;
+        int erased = 1;
+        if (u < len && unit_state(l, at + u, g->buffer + u, &same, &erased) != 0) {
+            return -1;
+        }
+        if (!same && !erased) {
+            g->torn_unit = 1;
+            return -1;
+        }
+        if (!same && run == len) {
+            run = u;
+        } else if (same && run < len) {
+            if (l->flash.program(l->flash.user, at + run, g->buffer + run, u - run) != 0) {
+                return -1;
+            }
+            run = len;
+        }
+    }
+    return 0;
+}
+
 static int writer_program(fwd_agent *g, uint32_t len) {
     const fwd_layout *l = g->layout;
     uint32_t at = l->staging.offset + g->buffer_start;
@@ -60,7 +111,7 @@ static int writer_program(fwd_agent *g, uint32_t len) {
         }
         g->prepared_upto = (int32_t) s;
     }
-    if (l->flash.program(l->flash.user, at, g->buffer, len) != 0) {
+    if ((l->ecc_units ? program_ecc(g, at, len) : l->flash.program(l->flash.user, at, g->buffer, len)) != 0) {
         return -1;
     }
     g->buffer_start += len;
@@ -300,6 +351,21 @@ static uint32_t map_parts_logged(const fwd_agent_records *r, uint32_t map_bytes)
 static int restart(fwd_agent *g) {
     g->applier_open = 0;
     return start(g);
+}
+
+/* The staging writer met a torn ECC unit (program_ecc): the same patch begins again at the payload
+ * start, FWD_AGENT_RESTARTED (Java: UpdateAgent.restart); another error ends the update. */
+static int failed_or_restarted(fwd_agent *g, int e) {
+    if (!g->torn_unit) {
+        g->state = FWD_AGENT_FAILED;
+        return e;
+    }
+    g->torn_unit = 0;
+    if (restart(g) != FWD_OK) {
+        g->state = FWD_AGENT_FAILED;
+        return FWD_ERR_IO_ERROR;
+    }
+    return FWD_AGENT_RESTARTED;
 }
 
 /* After a reboot: continue at the last BLOCK record (or just after a logged map, or the payload start). */
@@ -603,8 +669,7 @@ int fwd_agent_receive(fwd_agent *g, const uint8_t *b, uint32_t len) {
     g->offset = offset;
     e = fwd_apply_process(&g->applier, b, len);
     if (e != FWD_OK) {
-        g->state = FWD_AGENT_FAILED;
-        return e;
+        return failed_or_restarted(g, e);
     }
     g->offset += len;
     return FWD_OK;
@@ -665,8 +730,7 @@ int fwd_agent_finish(fwd_agent *g) {
         e = verify_staged(g, h);
     }
     if (e != FWD_OK) {
-        g->state = FWD_AGENT_FAILED;
-        return e;
+        return failed_or_restarted(g, e);
     }
     memset(p, 0, sizeof p);
     if (fwd_log_append(&g->log, FWD_REC_STAGED, p) != 0) {

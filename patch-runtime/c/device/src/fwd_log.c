@@ -24,7 +24,7 @@ int fwd_layout_check(const fwd_layout *l) {
     if (l == NULL || l->flash.read == NULL || l->flash.program == NULL || l->flash.erase == NULL
             || l->program_unit == 0 || l->program_unit > FWD_MAX_PROGRAM_UNIT
             || (l->program_unit & (l->program_unit - 1u)) != 0
-            || (l->erased_value != FWD_ERASED_00 && l->erased_value != FWD_ERASED_FF)
+            || (l->erased_value != FWD_ERASED_00 && l->erased_value != FWD_ERASED_FF) || l->ecc_units > 1u
             || l->group_count == 0 || l->group_count > FWD_MAX_SECTOR_GROUPS) {
         return FWD_ERR_BAD_ARGUMENT;
     }

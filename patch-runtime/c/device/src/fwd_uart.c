@@ -14,6 +14,7 @@ typedef char fwd_uart_fits_its_ram_budget[(sizeof(void *) > 4u || sizeof(fwd_uar
 #define RESULT_OTHER 0xFFFFu
 #define NAK_GAP 1u
 #define NAK_CORRUPT 2u
+#define NAK_RESTARTED 3u
 #define NAK_CUT 4u
 
 uint32_t fwd_crc16_ccitt(const uint8_t *b, uint32_t len) {
@@ -246,6 +247,16 @@ static void begin(fwd_uart *u, const uint8_t *p, uint32_t len) {
     send_offset(u, FWD_F_READY, from);
 }
 
+/* The agent began the same patch again (FWD_AGENT_RESTARTED: a torn ECC unit): NAK reason 3 carries
+ * the offset it expects, below what was acknowledged; the frames held past it come again. */
+static void restarted(fwd_uart *u) {
+    u->expected = u->agent->offset;
+#if FWD_UART_HOLD_BYTES > 0
+    u->hold_count = 0;
+#endif
+    send_nak(u, u->expected, NAK_RESTARTED);
+}
+
 static void data(fwd_uart *u, const uint8_t *p, uint32_t len) {
     uint32_t offset;
     int e;
@@ -272,18 +283,20 @@ static void data(fwd_uart *u, const uint8_t *p, uint32_t len) {
         return;
     }
     e = fwd_agent_receive(u->agent, p + 4, len);
-    if (e != FWD_OK) {
-        send_result(u, (uint32_t) e);
-        return;
-    }
-    u->expected += len;
+    if (e == FWD_OK) {
+        u->expected += len;
 #if FWD_UART_HOLD_BYTES > 0
-    e = release(u);
+        e = release(u);
+#endif
+    }
+    if (e == FWD_AGENT_RESTARTED) {
+        restarted(u);
+        return;
+    }
     if (e != FWD_OK) {
         send_result(u, (uint32_t) e);
         return;
     }
-#endif
     send_offset(u, FWD_F_ACK, u->expected);
 }
 
@@ -299,6 +312,10 @@ static void done(fwd_uart *u) {
         return;
     }
     e = fwd_agent_finish(u->agent);
+    if (e == FWD_AGENT_RESTARTED) {
+        restarted(u);
+        return;
+    }
     send_result(u, (uint32_t) e);
     u->staged = e == FWD_OK;
 }

@@ -266,7 +266,8 @@ const fwd_layout board_layout = {
     { 0xE0000u, 128u * 1024u },  /* scratch */
     { 0x4000u, 16u * 1024u },    /* agent log */
     { 0x8000u, 16u * 1024u },    /* boot log */
-    0x00000000u                  /* flash base: the MPS2's flash is at address 0 */
+    0x00000000u,                 /* flash base: the MPS2's flash is at address 0 */
+    0                            /* ecc_units: a host file, no ECC (as the layout file says) */
 };
 
 uint32_t board_flash_ops(void) {

@@ -35,8 +35,7 @@ typedef struct {
     uint32_t size;
 } fwd_region;
 
-/* A device layout (docs/DEVICE.md "Layouts"): flash geometry and the five regions. ECC parts
- * (a unit programmed once per erase) are not supported by the C agent yet. */
+/* A device layout (docs/DEVICE.md "Layouts"): flash geometry and the five regions. */
 typedef struct {
     const char *name;
     fwd_flash_ops flash;
@@ -48,6 +47,10 @@ typedef struct {
     /* The address offset 0 of this flash has on the bus (the layout's `flash_base`): a patch that
      * records a load address other than flash_base + active.offset is refused [WRONG_LOAD_ADDRESS]. */
     uint32_t flash_base;
+    /* 1 on parts with ECC per unit (STM32L4/G0/H7; the layout's `ecc`): a unit takes one program per
+     * erase, even of the bytes it holds. The agent then skips the units a resumed update finds
+     * written, and begins the update again when one was torn (FWD_AGENT_RESTARTED). 0 or 1. */
+    uint8_t ecc_units;
 } fwd_layout;
 
 /* The values docs/DEVICE.md "Layouts" allows (Java: FlashGeometry, SectorMap, DeviceLayout). */
@@ -58,7 +61,7 @@ typedef struct {
 /*
  * FWD_OK if the layout is one docs/DEVICE.md "Layouts" allows, else FWD_ERR_BAD_ARGUMENT: the three
  * flash callbacks set; program_unit a power of two up to FWD_MAX_PROGRAM_UNIT; erased_value 0x00 or
- * 0xFF; 1 to FWD_MAX_SECTOR_GROUPS groups, each of at least one sector of a whole number (at least
+ * 0xFF; ecc_units 0 or 1; 1 to FWD_MAX_SECTOR_GROUPS groups, each of at least one sector of a whole number (at least
  * one) of program units, at most 4 GiB - 1 in all; every region at least one byte, whole sectors
  * inside the flash, overlapping no other; active and staging of the same size, their sectors equal
  * pairwise and each no larger than the scratch area. fwd_agent_init, fwd_agent_begin,
@@ -193,9 +196,13 @@ typedef struct {
 #define FWD_AGENT_RAM_MAX (FWD_CONTEXT_MAX + FWD_STAGING_CHUNK + FWD_RECORD + FWD_HEADER_MAX + FWD_HEADER_PART + 140u)
 
 /* Agent results beyond fwd_error: the running image is on trial (or being installed or reverted:
- * fwd_agent_begin and fwd_agent_abort refuse then); the agent is not receiving. */
+ * fwd_agent_begin and fwd_agent_abort refuse then); the agent is not receiving; on an ECC part a
+ * unit torn by a power cut made the agent begin the same patch again (fwd_agent_receive,
+ * fwd_agent_finish): the patch is expected again from fwd_agent.offset, the payload start (the
+ * UART session answers NAK reason 3; docs/PROTOCOL.md "Restart"). */
 #define FWD_AGENT_ON_TRIAL 0xFFFE
 #define FWD_AGENT_NOT_RECEIVING 0xFFFD
+#define FWD_AGENT_RESTARTED 0xFFFC
 
 typedef struct {
     const fwd_layout *layout;
@@ -221,7 +228,8 @@ typedef struct {
     uint32_t map_seen;
     /* scratch for verification and records */
     uint8_t record[FWD_RECORD];
-    uint32_t flash_ops_failed;
+    /* the staging writer met a torn unit on an ECC part: the update begins again */
+    uint32_t torn_unit;
 } fwd_agent;
 
 /* Reads the agent's state from flash. work: the applier's work buffer (decoder_ram). A layout

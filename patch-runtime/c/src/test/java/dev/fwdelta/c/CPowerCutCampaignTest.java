@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.c;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.Region;
+import dev.fwdelta.runtime.flash.FlashGeometry;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The C device library's power-cut campaign (tests/power_cut_campaign.c) against the Java device:
+ * its layouts are the Java presets field by field, an uninterrupted update of each vector takes the
+ * same number of flash operations on the C and the Java device for every preset and program unit,
+ * and the campaign itself ends every run with the new image confirmed. CI runs a seeded sample;
+ * the Maven profile c-power-cuts sets {@code fwdelta.cPowerCuts=all}, a cut before every operation,
+ * torn and not.
+ */
+class CPowerCutCampaignTest {
+    private static final Pattern LAYOUT = Pattern.compile("layout (\\S+) .*");
+    private static final Pattern OPERATIONS = Pattern.compile("operations (\\S+) (\\d+) (\\S+) (\\d+)");
+    private static final Pattern CAMPAIGN = Pattern.compile(
+            "\\S+ +unit +\\d+ \\S+ +operations +\\d+, cut points +(\\d+), new-confirmed (\\d+) .*");
+    /** The C campaign's work buffer and RAM budget (tests/power_cut_campaign.c). */
+    private static final long RAM_BUDGET = 65536;
+
+    private static List<String> run(String mode) throws Exception {
+        String tool = System.getProperty("fwdelta.cPowerCutCampaign");
+        assertTrue(tool != null, "system property fwdelta.cPowerCutCampaign (the C tool's path) is not set: run through"
+                + " Maven");
+        assertTrue(Files.isExecutable(Path.of(tool)), "fwd_power_cut_campaign not built at " + tool);
+        Process p = new ProcessBuilder(tool, System.getProperty("fwdelta.vectors"), mode)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(3600, TimeUnit.SECONDS), "fwd_power_cut_campaign did not end");
+        assertEquals(0, p.exitValue(), "fwd_power_cut_campaign " + mode + " failed:\n" + out);
+        return List.of(out.split("\n"));
+    }
+
+    /** A Java layout as the C campaign prints its own (print_layout). */
+    private static String describe(DeviceLayout l) {
+        FlashGeometry g = l.geometry();
+        List<String> groups = new ArrayList<>();
+        for (int s = 0; s < g.sectors().count(); ) {
+            long size = g.sectors().size(s);
+            int n = 0;
+            while (s + n < g.sectors().count() && g.sectors().size(s + n) == size) {
+                n++;
+            }
+            groups.add(n + "x" + size);
+            s += n;
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "layout %s flash_base 0x%x sectors %s program_unit %d erased_value 0x%02x ecc %d", l.name(),
+                l.flashBase(), String.join(",", groups), g.programUnit(), g.erasedValue() & 0xFF, g.eccUnits() ? 1 : 0));
+        String[] names = {"active", "staging", "scratch", "agent_log", "boot_log"};
+        Region[] regions = {l.active(), l.staging(), l.scratch(), l.agentLog(), l.bootLog()};
+        for (int i = 0; i < names.length; i++) {
+            b.append(String.format(Locale.ROOT, " %s 0x%x+%d", names[i], regions[i].offset(), regions[i].size()));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void theCampaignsLayoutsAreTheJavaPresets() throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (String line : run("count")) {
+            Matcher m = LAYOUT.matcher(line);
+            if (m.matches()) {
+                assertEquals(describe(DeviceLayout.preset(m.group(1))), line);
+                seen.add(m.group(1));
+            }
+        }
+        assertEquals(DeviceLayout.PRESETS, seen);
+    }
+
+    @Test
+    void anUninterruptedUpdateTakesTheSameFlashOperationsInCAndJava() throws Exception {
+        Path vectors = Path.of(System.getProperty("fwdelta.vectors"));
+        int compared = 0;
+        for (String line : run("count")) {
+            Matcher m = OPERATIONS.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            DeviceLayout preset = DeviceLayout.preset(m.group(1));
+            DeviceLayout l = preset.with(preset.geometry().withProgramUnit(Integer.parseInt(m.group(2))));
+            byte[] old = Files.readAllBytes(vectors.resolve(m.group(3) + ".old"));
+            byte[] patch = Files.readAllBytes(vectors.resolve(m.group(3) + ".fwd"));
+            NorFlash flash = DeviceSimulator.provision(l, old);
+            DeviceSimulator.Outcome o = DeviceSimulator.run(l, flash, patch, UpdatePolicy.ramOnly(RAM_BUDGET), true,
+                    1024);
+            assertEquals(DeviceSimulator.Ending.NEW_CONFIRMED, o.ending(), line);
+            assertEquals(flash.counters().operations(), Long.parseLong(m.group(4)),
+                    "C against Java, flash operations of " + line);
+            compared++;
+        }
+        assertEquals(DeviceLayout.PRESETS.size() * 5 * 2, compared, "4 presets, 5 program units, 2 vectors");
+    }
+
+    @Test
+    void everyCutEndsWithTheNewImageConfirmed() throws Exception {
+        String mode = System.getProperty("fwdelta.cPowerCuts", "sample:8");
+        long cuts = 0;
+        long confirmed = 0;
+        for (String line : run(mode)) {
+            Matcher m = CAMPAIGN.matcher(line);
+            if (m.matches()) {
+                cuts += Long.parseLong(m.group(1));
+                confirmed += Long.parseLong(m.group(2));
+            }
+            if (mode.equals("all") || line.startsWith("FAIL")) {
+                System.out.println(line);
+            }
+        }
+        System.out.printf("C power cuts (%s): %d cut points, %d ended with the new image confirmed%n", mode, cuts,
+                confirmed);
+        assertTrue(cuts >= 300, "a few hundred cuts at least: " + cuts);
+        assertEquals(cuts, confirmed);
+    }
+}
