@@ -7,13 +7,14 @@
  * boots again and the host resends the update (fwd_agent_begin says from where) until it ends.
  * Every boot must start a whole image (the active slot the old or the new image byte for byte, as
  * fwd_boot says), no call may break a flash rule, and every run must end with the new image
- * confirmed.
+ * confirmed. Again through a revert (the new image never confirms itself) at each part's own
+ * program unit: every run ends on the old image.
  *
  * Usage: fwd_power_cut_campaign VECTOR_DIR MODE, MODE one of
  *   count       the operations of an uninterrupted update per layout, unit and vector, and the layouts
  *   all         a cut before every operation, not torn and torn (the exhaustive campaign)
  *   sample:K    K cuts per layout, unit and vector, half of them torn, at seeded points
- * Exit 0 when every run ended with the new image confirmed, 1 if not, 2 on a usage error.
+ * Exit 0 when every run ended as it should, 1 if not, 2 on a usage error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +44,9 @@ typedef struct {
     fwd_header header;
 } vector;
 
-enum { END_NEW_CONFIRMED, END_BRICKED, END_REFUSED, END_FLASH_RULE, END_STUCK, ENDINGS };
-static const char *const ending_names[ENDINGS] = {"new-confirmed", "bricked", "refused", "flash-rule-broken",
-                                                  "stuck"};
+enum { END_NEW_CONFIRMED, END_OLD_AFTER_REVERT, END_BRICKED, END_REFUSED, END_FLASH_RULE, END_STUCK, ENDINGS };
+static const char *const ending_names[ENDINGS] = {"new-confirmed", "old-after-revert", "bricked", "refused",
+                                                  "flash-rule-broken", "stuck"};
 
 typedef struct {
     int ending;
@@ -127,8 +128,9 @@ static int receive_update(const vector *v, run_result *out) {
     }
 }
 
-/* One update on a freshly provisioned device, power cut before operation cut (-1: none). */
-static run_result run_update(const vector *v, const fwd_layout *l, long cut, int tear) {
+/* One update on a freshly provisioned device, power cut before operation cut (-1: none). confirm: the
+ * new image confirms itself on its trial boot; else it resets before that, and fwd_boot must revert. */
+static run_result run_update(const vector *v, const fwd_layout *l, int confirm, long cut, int tear) {
     run_result out;
     int saw_trial = 0;
     memset(&out, 0, sizeof out);
@@ -159,13 +161,13 @@ static run_result run_update(const vector *v, const fwd_layout *l, long cut, int
         }
         if (r.trial) {
             saw_trial = 1;
-            if (settle(fwd_boot_confirm(&pcf.layout), "fwd_boot_confirm", &out) == FAILED) {
+            if (confirm && settle(fwd_boot_confirm(&pcf.layout), "fwd_boot_confirm", &out) == FAILED) {
                 return out;
             }
-            continue; /* the next boot runs the confirmed image */
+            continue; /* the next boot runs the confirmed image, or reverts */
         }
-        if (r.image == FWD_BOOT_NEW && saw_trial) {
-            out.ending = END_NEW_CONFIRMED;
+        if (saw_trial && (confirm ? r.image == FWD_BOOT_NEW : r.image == FWD_BOOT_OLD)) {
+            out.ending = confirm ? END_NEW_CONFIRMED : END_OLD_AFTER_REVERT;
             return out;
         }
         if (receive_update(v, &out) == FAILED) {
@@ -203,8 +205,12 @@ static uint32_t next_random(uint32_t *state) {
     return *state >> 8;
 }
 
-/* The campaign over one layout, unit and vector: 0 if every run ended with the new image confirmed. */
-static int campaign(const preset_layout *p, uint32_t unit, const vector *v, const char *mode, uint32_t *seed) {
+/* The campaign over one layout, unit and vector, through a confirm or a revert: 0 if every run ended
+ * so (the new image confirmed, or the old one after the revert). */
+static int campaign(const preset_layout *p, uint32_t unit, const vector *v, int confirm, const char *mode,
+                    uint32_t *seed) {
+    const char *path = confirm ? "install" : "revert";
+    int expected = confirm ? END_NEW_CONFIRMED : END_OLD_AFTER_REVERT;
     fwd_layout l;
     run_result clean;
     long operations;
@@ -215,32 +221,32 @@ static int campaign(const preset_layout *p, uint32_t unit, const vector *v, cons
     long restarts = 0;
     long failed = 0;
     preset_to_layout(p, unit, &l);
-    clean = run_update(v, &l, -1, 0);
+    clean = run_update(v, &l, confirm, -1, 0);
     operations = pcf.operations;
-    if (clean.ending != END_NEW_CONFIRMED) {
-        printf("%s unit %u %s: without power cuts the update ended %s: %s\n", p->name, (unsigned) unit, v->name,
-               ending_names[clean.ending], clean.why);
+    if (clean.ending != expected) {
+        printf("%s unit %u %s %s: without power cuts the update ended %s: %s\n", p->name, (unsigned) unit, v->name,
+               path, ending_names[clean.ending], clean.why);
         return 1;
     }
     if (strcmp(mode, "count") == 0) {
-        printf("operations %s %u %s %ld\n", p->name, (unsigned) unit, v->name, operations);
+        printf("operations %s %s %u %s %ld\n", path, p->name, (unsigned) unit, v->name, operations);
         return 0;
     }
     runs = strcmp(mode, "all") == 0 ? 2 * operations : atol(mode + 7);
     for (i = 0; i < runs; i++) {
         long cut = strcmp(mode, "all") == 0 ? i / 2 : (long) (next_random(seed) % (uint32_t) operations);
         int tear = (int) (i % 2);
-        run_result r = run_update(v, &l, cut, tear);
+        run_result r = run_update(v, &l, confirm, cut, tear);
         counts[r.ending]++;
         resends += r.resends;
         restarts += r.restarts;
-        if (r.ending != END_NEW_CONFIRMED && failed++ < 3) {
-            printf("FAIL %s unit %u %s, cut before operation %ld%s: %s: %s\n", p->name, (unsigned) unit, v->name,
-                   cut, tear ? " (torn)" : "", ending_names[r.ending], r.why);
+        if (r.ending != expected && failed++ < 3) {
+            printf("FAIL %s unit %u %s %s, cut before operation %ld%s: %s: %s\n", p->name, (unsigned) unit, v->name,
+                   path, cut, tear ? " (torn)" : "", ending_names[r.ending], r.why);
         }
     }
-    printf("%-12s unit %2u %-27s operations %3ld, cut points %4ld,", p->name, (unsigned) unit, v->name, operations,
-           runs);
+    printf("%-7s %-12s unit %2u %-27s operations %3ld, cut points %4ld,", path, p->name, (unsigned) unit, v->name,
+           operations, runs);
     for (i = 0; i < ENDINGS; i++) {
         printf(" %s %ld", ending_names[i], counts[i]);
     }
@@ -273,8 +279,12 @@ int main(int argc, char **argv) {
         }
         for (u = 0; u < UNITS; u++) {
             for (v = 0; v < VECTORS; v++) {
-                failures += campaign(&preset_layouts[i], units[u], &vectors[v], argv[2], &seed);
+                failures += campaign(&preset_layouts[i], units[u], &vectors[v], 1, argv[2], &seed);
             }
+        }
+        /* through a revert, at the part's own program unit (as Java's campaign) */
+        for (v = 0; v < VECTORS; v++) {
+            failures += campaign(&preset_layouts[i], preset_layouts[i].program_unit, &vectors[v], 0, argv[2], &seed);
         }
     }
     printf("%d campaigns with failures\n", failures);

@@ -24,16 +24,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The C device library's power-cut campaign (tests/power_cut_campaign.c) against the Java device:
  * its layouts are the Java presets field by field, an uninterrupted update of each vector takes the
- * same number of flash operations on the C and the Java device for every preset and program unit,
- * and the campaign itself ends every run with the new image confirmed. CI runs a seeded sample;
+ * same number of flash operations on the C and the Java device for every preset and program unit
+ * (and through a revert), and the campaign itself ends every run on the expected image. CI runs a seeded sample;
  * the Maven profile c-power-cuts sets {@code fwdelta.cPowerCuts=all}, a cut before every operation,
  * torn and not.
  */
 class CPowerCutCampaignTest {
     private static final Pattern LAYOUT = Pattern.compile("layout (\\S+) .*");
-    private static final Pattern OPERATIONS = Pattern.compile("operations (\\S+) (\\d+) (\\S+) (\\d+)");
-    private static final Pattern CAMPAIGN = Pattern.compile(
-            "\\S+ +unit +\\d+ \\S+ +operations +\\d+, cut points +(\\d+), new-confirmed (\\d+) .*");
+    private static final Pattern OPERATIONS = Pattern.compile("operations (install|revert) (\\S+) (\\d+) (\\S+) (\\d+)");
+    private static final Pattern CAMPAIGN = Pattern.compile("(install|revert) +\\S+ +unit +\\d+ \\S+ +operations +\\d+,"
+            + " cut points +(\\d+), new-confirmed (\\d+) old-after-revert (\\d+) .*");
     /** The C campaign's work buffer and RAM budget (tests/power_cut_campaign.c). */
     private static final long RAM_BUDGET = 65536;
 
@@ -96,39 +96,45 @@ class CPowerCutCampaignTest {
             if (!m.matches()) {
                 continue;
             }
-            DeviceLayout preset = DeviceLayout.preset(m.group(1));
-            DeviceLayout l = preset.with(preset.geometry().withProgramUnit(Integer.parseInt(m.group(2))));
-            byte[] old = Files.readAllBytes(vectors.resolve(m.group(3) + ".old"));
-            byte[] patch = Files.readAllBytes(vectors.resolve(m.group(3) + ".fwd"));
+            boolean confirm = m.group(1).equals("install");
+            DeviceLayout preset = DeviceLayout.preset(m.group(2));
+            DeviceLayout l = preset.with(preset.geometry().withProgramUnit(Integer.parseInt(m.group(3))));
+            byte[] old = Files.readAllBytes(vectors.resolve(m.group(4) + ".old"));
+            byte[] patch = Files.readAllBytes(vectors.resolve(m.group(4) + ".fwd"));
             NorFlash flash = DeviceSimulator.provision(l, old);
-            DeviceSimulator.Outcome o = DeviceSimulator.run(l, flash, patch, UpdatePolicy.ramOnly(RAM_BUDGET), true,
+            DeviceSimulator.Outcome o = DeviceSimulator.run(l, flash, patch, UpdatePolicy.ramOnly(RAM_BUDGET), confirm,
                     1024);
-            assertEquals(DeviceSimulator.Ending.NEW_CONFIRMED, o.ending(), line);
-            assertEquals(flash.counters().operations(), Long.parseLong(m.group(4)),
+            assertEquals(confirm ? DeviceSimulator.Ending.NEW_CONFIRMED : DeviceSimulator.Ending.OLD_AFTER_REVERT,
+                    o.ending(), line);
+            assertEquals(flash.counters().operations(), Long.parseLong(m.group(5)),
                     "C against Java, flash operations of " + line);
             compared++;
         }
-        assertEquals(DeviceLayout.PRESETS.size() * 5 * 2, compared, "4 presets, 5 program units, 2 vectors");
+        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1) * 2, compared,
+                "4 presets, 5 program units and a revert, 2 vectors");
     }
 
     @Test
-    void everyCutEndsWithTheNewImageConfirmed() throws Exception {
+    void everyCutEndsOnTheExpectedImage() throws Exception {
         String mode = System.getProperty("fwdelta.cPowerCuts", "sample:8");
         long cuts = 0;
-        long confirmed = 0;
+        long asExpected = 0;
+        int campaigns = 0;
         for (String line : run(mode)) {
             Matcher m = CAMPAIGN.matcher(line);
             if (m.matches()) {
-                cuts += Long.parseLong(m.group(1));
-                confirmed += Long.parseLong(m.group(2));
+                cuts += Long.parseLong(m.group(2));
+                asExpected += Long.parseLong(m.group(m.group(1).equals("install") ? 3 : 4));
+                campaigns++;
             }
             if (mode.equals("all") || line.startsWith("FAIL")) {
                 System.out.println(line);
             }
         }
-        System.out.printf("C power cuts (%s): %d cut points, %d ended with the new image confirmed%n", mode, cuts,
-                confirmed);
+        System.out.printf("C power cuts (%s): %d campaigns, %d cut points, %d ended on the expected image%n", mode,
+                campaigns, cuts, asExpected);
+        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1) * 2, campaigns);
         assertTrue(cuts >= 300, "a few hundred cuts at least: " + cuts);
-        assertEquals(cuts, confirmed);
+        assertEquals(cuts, asExpected);
     }
 }
