@@ -10,10 +10,13 @@
  * confirmed. Again through a revert (the new image never confirms itself) at each part's own
  * program unit: every run ends on the old image.
  *
- * Usage: fwd_power_cut_campaign VECTOR_DIR MODE, MODE one of
+ * Usage: fwd_power_cut_campaign VECTOR_DIR MODE [NAME...], MODE one of
  *   count       the operations of an uninterrupted update per layout, unit and vector, and the layouts
  *   all         a cut before every operation, not torn and torn (the exhaustive campaign)
  *   sample:K    K cuts per layout, unit and vector, half of them torn, at seeded points
+ * NAME: the vectors (DIR/NAME.old, .new, .fwd; at most MAX_VECTORS, each file shorter than MAX_FILE), by
+ * default none-two-blocks and compact-relocation-long-map (CPowerCutCampaignTest also passes a
+ * corpus pair's patch).
  * Exit 0 when every run ended as it should, 1 if not, 2 on a usage error.
  */
 #include <stdio.h>
@@ -25,15 +28,15 @@
 #include "preset_layouts.h"
 #include "vector_file.h"
 
-#define MAX_FILE 4096u
+#define MAX_FILE (64u * 1024u)
+#define MAX_VECTORS 4
 #define MAX_BOOTS 50
 /* The host's chunk, as Java's DeviceSimulator sends: the flash operations do not depend on it. */
 #define CHUNK 1024u
 
 /* Golden vectors with what the cuts should land in: two blocks (a resume inside the staging
  * writer's sector), and a relocation map logged in MAP records with a larger image. */
-static const char *const vector_names[] = {"none-two-blocks", "compact-relocation-long-map"};
-#define VECTORS (sizeof vector_names / sizeof vector_names[0])
+static const char *const default_vectors[] = {"none-two-blocks", "compact-relocation-long-map"};
 static const uint32_t units[] = {1, 4, 8, 16, 32};
 #define UNITS (sizeof units / sizeof units[0])
 
@@ -57,7 +60,7 @@ typedef struct {
 } run_result;
 
 static power_cut_flash pcf;
-static vector vectors[VECTORS];
+static vector vectors[MAX_VECTORS];
 static uint8_t work[65536];
 static fwd_agent agent;
 
@@ -66,7 +69,9 @@ static int load(const char *dir, const char *name, vector *v) {
     v->old_size = load_vector_file(dir, name, "old", v->old_image, MAX_FILE);
     v->new_size = load_vector_file(dir, name, "new", v->new_image, MAX_FILE);
     v->patch_size = load_vector_file(dir, name, "fwd", v->patch, MAX_FILE);
-    return fwd_header_prefix(v->patch, &v->header_size) == FWD_OK
+    /* a file that filled its buffer may have been longer */
+    return v->old_size < MAX_FILE && v->new_size < MAX_FILE && v->patch_size < MAX_FILE
+           && fwd_header_prefix(v->patch, &v->header_size) == FWD_OK
            && fwd_header_parse(v->patch, v->header_size, &v->header) == FWD_OK;
 }
 
@@ -260,17 +265,24 @@ int main(int argc, char **argv) {
     uint32_t u;
     uint32_t v;
     int failures = 0;
-    if (argc != 3 || (strcmp(argv[2], "count") != 0 && strcmp(argv[2], "all") != 0
+    const char *const *names = default_vectors;
+    uint32_t count = (uint32_t) (sizeof default_vectors / sizeof default_vectors[0]);
+    if (argc < 3 || argc > 3 + MAX_VECTORS || (strcmp(argv[2], "count") != 0 && strcmp(argv[2], "all") != 0
                       && (strncmp(argv[2], "sample:", 7) != 0 || atol(argv[2] + 7) <= 0))) {
-        fprintf(stderr, "usage: %s VECTOR_DIR count|all|sample:K\n", argv[0]);
+        fprintf(stderr, "usage: %s VECTOR_DIR count|all|sample:K [NAME...] (at most %d names)\n", argv[0],
+                MAX_VECTORS);
         return 2;
     }
-    for (v = 0; v < VECTORS; v++) {
-        if (!load(argv[1], vector_names[v], &vectors[v])) {
-            fprintf(stderr, "%s: not a patch\n", vector_names[v]);
+    if (argc > 3) {
+        names = (const char *const *) argv + 3;
+        count = (uint32_t) argc - 3u;
+    }
+    for (v = 0; v < count; v++) {
+        if (!load(argv[1], names[v], &vectors[v])) {
+            fprintf(stderr, "%s: not a patch, or a file larger than %u bytes\n", names[v], (unsigned) MAX_FILE);
             return 2;
         }
-        printf("vector %s: %u bytes, %u blocks, map %u bytes\n", vector_names[v], (unsigned) vectors[v].patch_size,
+        printf("vector %s: %u bytes, %u blocks, map %u bytes\n", names[v], (unsigned) vectors[v].patch_size,
                (unsigned) vectors[v].header.block_count, (unsigned) vectors[v].header.map_bytes);
     }
     for (i = 0; i < PRESET_LAYOUTS; i++) {
@@ -278,12 +290,12 @@ int main(int argc, char **argv) {
             print_layout(&preset_layouts[i]);
         }
         for (u = 0; u < UNITS; u++) {
-            for (v = 0; v < VECTORS; v++) {
+            for (v = 0; v < count; v++) {
                 failures += campaign(&preset_layouts[i], units[u], &vectors[v], 1, argv[2], &seed);
             }
         }
         /* through a revert, at the part's own program unit (as Java's campaign) */
-        for (v = 0; v < VECTORS; v++) {
+        for (v = 0; v < count; v++) {
             failures += campaign(&preset_layouts[i], preset_layouts[i].program_unit, &vectors[v], 0, argv[2], &seed);
         }
     }

@@ -10,6 +10,8 @@ import dev.fwdelta.runtime.device.Region;
 import dev.fwdelta.runtime.flash.FlashGeometry;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.tool.encode.BuildOptions;
+import dev.fwdelta.tool.encode.PatchBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +22,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The C device library's power-cut campaign (tests/power_cut_campaign.c) against the Java device:
  * its layouts are the Java presets field by field, an uninterrupted update of each vector takes the
  * same number of flash operations on the C and the Java device for every preset and program unit
- * (and through a revert), and the campaign itself ends every run on the expected image. CI runs a seeded sample;
- * the Maven profile c-power-cuts sets {@code fwdelta.cPowerCuts=all}, a cut before every operation,
- * torn and not.
+ * (and through a revert), and the campaign itself ends every run on the expected image; so on the
+ * patch Java's PowerCutCampaignTest cuts power under (the corpus's programmer pair). CI runs a
+ * seeded sample; the Maven profile c-power-cuts sets {@code fwdelta.cPowerCuts=all}, a cut before
+ * every operation, torn and not.
  */
 class CPowerCutCampaignTest {
     private static final Pattern LAYOUT = Pattern.compile("layout (\\S+) .*");
@@ -37,13 +41,26 @@ class CPowerCutCampaignTest {
     /** The C campaign's work buffer and RAM budget (tests/power_cut_campaign.c). */
     private static final long RAM_BUDGET = 65536;
 
+    @TempDir
+    Path dir;
+
+    private static Path goldenVectors() {
+        return Path.of(System.getProperty("fwdelta.vectors"));
+    }
+
+    /** The campaign in mode on the golden vectors it takes by default. */
     private static List<String> run(String mode) throws Exception {
+        return run(mode, goldenVectors());
+    }
+
+    private static List<String> run(String mode, Path vectors, String... names) throws Exception {
         String tool = System.getProperty("fwdelta.cPowerCutCampaign");
         assertTrue(tool != null, "system property fwdelta.cPowerCutCampaign (the C tool's path) is not set: run through"
                 + " Maven");
         assertTrue(Files.isExecutable(Path.of(tool)), "fwd_power_cut_campaign not built at " + tool);
-        Process p = new ProcessBuilder(tool, System.getProperty("fwdelta.vectors"), mode)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> command = new ArrayList<>(List.of(tool, vectors.toString(), mode));
+        command.addAll(List.of(names));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(3600, TimeUnit.SECONDS), "fwd_power_cut_campaign did not end");
         assertEquals(0, p.exitValue(), "fwd_power_cut_campaign " + mode + " failed:\n" + out);
@@ -89,9 +106,14 @@ class CPowerCutCampaignTest {
 
     @Test
     void anUninterruptedUpdateTakesTheSameFlashOperationsInCAndJava() throws Exception {
-        Path vectors = Path.of(System.getProperty("fwdelta.vectors"));
+        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1) * 2, compareOperations(run("count"), goldenVectors()),
+                "4 presets, 5 program units and a revert, 2 vectors");
+    }
+
+    /** The lines' uninterrupted updates run again on Java's device: the same flash operations. How many. */
+    private static int compareOperations(List<String> lines, Path vectors) throws Exception {
         int compared = 0;
-        for (String line : run("count")) {
+        for (String line : lines) {
             Matcher m = OPERATIONS.matcher(line);
             if (!m.matches()) {
                 continue;
@@ -110,17 +132,40 @@ class CPowerCutCampaignTest {
                     "C against Java, flash operations of " + line);
             compared++;
         }
-        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1) * 2, compared,
-                "4 presets, 5 program units and a revert, 2 vectors");
+        return compared;
     }
 
     @Test
     void everyCutEndsOnTheExpectedImage() throws Exception {
         String mode = System.getProperty("fwdelta.cPowerCuts", "sample:8");
+        checkCampaign(mode, run(mode), 2);
+    }
+
+    /**
+     * The patch Java's PowerCutCampaignTest cuts power under (programmer pair, 1 KiB blocks), on the
+     * C device: the same operations as the Java device, and the campaign of the mode.
+     */
+    @Test
+    void theProgrammerPairOfJavasCampaign() throws Exception {
+        Path corpus = Path.of(System.getProperty("fwdelta.corpus", "../../../shared/corpus"));
+        assertTrue(Files.isDirectory(corpus), "firmware corpus not found at " + corpus.toAbsolutePath());
+        byte[] old = Files.readAllBytes(corpus.resolve("programmer/0.8.0.bin"));
+        byte[] neu = Files.readAllBytes(corpus.resolve("programmer/0.9.0.bin"));
+        Files.write(dir.resolve("programmer.old"), old);
+        Files.write(dir.resolve("programmer.new"), neu);
+        Files.write(dir.resolve("programmer.fwd"), PatchBuilder.build(old, neu,
+                new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 1024, 2, 0)).patch());
+        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1), compareOperations(run("count", dir, "programmer"), dir));
+        String mode = System.getProperty("fwdelta.cPowerCuts", "sample:8");
+        checkCampaign(mode, run(mode, dir, "programmer"), 1);
+    }
+
+    /** Every campaign of the lines (layouts x (5 units + a revert) x vectors) ended each cut as expected. */
+    private static void checkCampaign(String mode, List<String> lines, int vectors) {
         long cuts = 0;
         long asExpected = 0;
         int campaigns = 0;
-        for (String line : run(mode)) {
+        for (String line : lines) {
             Matcher m = CAMPAIGN.matcher(line);
             if (m.matches()) {
                 cuts += Long.parseLong(m.group(2));
@@ -133,8 +178,8 @@ class CPowerCutCampaignTest {
         }
         System.out.printf("C power cuts (%s): %d campaigns, %d cut points, %d ended on the expected image%n", mode,
                 campaigns, cuts, asExpected);
-        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1) * 2, campaigns);
-        assertTrue(cuts >= 300, "a few hundred cuts at least: " + cuts);
+        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1) * vectors, campaigns);
+        assertTrue(cuts >= 150 * vectors, "a few hundred cuts at least: " + cuts);
         assertEquals(cuts, asExpected);
     }
 }
