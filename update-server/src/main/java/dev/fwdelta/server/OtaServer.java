@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.server.http.HeaderDeadline;
 import dev.fwdelta.server.http.OneLineErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -33,25 +35,27 @@ public final class OtaServer implements AutoCloseable {
     static final int MAX_FORM_BYTES = 64 * 1024;
 
     /**
-     * How long a form body (device or admin) and an artifact upload may take to arrive, in all, and
-     * how long the client of a download may take to take it. Jetty's idle timeout ends a client that
-     * stops; these end one that trickles.
+     * How long a request's line and headers may take to arrive, a form body (device or admin) and an
+     * artifact upload, in all, and how long the client of a download may take to take it. Jetty's
+     * idle timeout ends a client that stops; these end one that trickles.
      */
-    record TimeLimits(Duration form, Duration upload, Duration download) {
+    record TimeLimits(Duration headers, Duration form, Duration upload, Duration download) {
         /**
-         * A form is at most {@link #MAX_FORM_BYTES} and a device sends it at once; an upload is up to
-         * {@code --max-upload} from a publisher, maybe over a slow uplink; a download is what the
-         * device model itself waits for one at most (OtaDevice.DOWNLOAD_TOTAL_LIMIT), and a device
-         * that is cut off continues with a Range.
+         * Headers are a few hundred bytes and a form is at most {@link #MAX_FORM_BYTES}: a device on
+         * a slow cellular link sends either, a TLS handshake included, well within the form's
+         * limit, and a header limit longer than Jetty's idle timeout (30 s) leaves a connection that
+         * sends nothing to be ended by it, as before. An upload is up to {@code --max-upload} from a
+         * publisher, maybe over a slow uplink; a download is what the device model itself waits for
+         * one at most (OtaDevice.DOWNLOAD_TOTAL_LIMIT), and a device that is cut off continues with a Range.
          */
-        static final TimeLimits DEFAULT = new TimeLimits(Duration.ofSeconds(60), Duration.ofMinutes(10),
-                Duration.ofMinutes(10));
+        static final TimeLimits DEFAULT = new TimeLimits(Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofMinutes(10), Duration.ofMinutes(10));
 
         TimeLimits {
-            for (Duration d : new Duration[] {form, upload, download}) {
+            for (Duration d : new Duration[] {headers, form, upload, download}) {
                 if (d.isNegative() || d.isZero()) {
-                    throw new IllegalArgumentException("time limits must be positive: form " + form + ", upload "
-                            + upload + ", download " + download);
+                    throw new IllegalArgumentException("time limits must be positive: headers " + headers + ", form "
+                            + form + ", upload " + upload + ", download " + download);
                 }
             }
         }
@@ -61,8 +65,8 @@ public final class OtaServer implements AutoCloseable {
 
     /**
      * How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for
-     * plain HTTP; {@code timeLimits}: how long a request body may take to arrive and a download to
-     * be taken.
+     * plain HTTP; {@code timeLimits}: how long request headers and a request body may take to
+     * arrive and a download to be taken.
      */
     public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                            String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
@@ -154,6 +158,7 @@ public final class OtaServer implements AutoCloseable {
         getAndHead(app, "/d/artifacts/{sha}", ctx -> backend.device.download(ctx));
         app.post("/d/report", ctx -> backend.device.report(ctx));
         app.events(events -> events.serverStarting(() -> {
+            limitHeaderTime(app, s.timeLimits().headers());
             listen(app);
             backend.open();
         }));
@@ -219,6 +224,15 @@ public final class OtaServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeConnectors(app);
             throw e;
+        }
+    }
+
+    /** Every connector, HTTP or HTTPS, ends a connection whose request headers take longer than {@code limit}. */
+    private static void limitHeaderTime(Javalin app, Duration limit) {
+        for (Connector c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof AbstractConnector a) {
+                HeaderDeadline.install(a, limit);
+            }
         }
     }
 

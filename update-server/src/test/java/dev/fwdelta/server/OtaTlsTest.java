@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,28 +22,15 @@ class OtaTlsTest {
 
     @Test
     void servesHttpsWithTheGivenCertificate() throws Exception {
-        Path p12 = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process k = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname",
-                "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                p12.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
-        k.getInputStream().readAllBytes();
-        assertEquals(true, k.waitFor(60, TimeUnit.SECONDS) && k.exitValue() == 0, "keytool made the certificate");
+        Path p12 = TestCertificate.create(dir);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         OtaServer.Settings s = new OtaServer.Settings("127.0.0.1", port, "jdbc:sqlite:" + dir.resolve("db"), null, null,
-                dir.resolve("store"), Credentials.hash(Fleet.TOKEN), 1 << 20, null, p12, "changeit", null, null);
+                dir.resolve("store"), Credentials.hash(Fleet.TOKEN), 1 << 20, null, p12, TestCertificate.PASSWORD, null, null);
         try (OtaServer server = OtaServer.start(s)) {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(p12)) {
-                trust.load(in, "changeit".toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            SSLContext ctx = TestCertificate.trusting(p12);
             HttpClient https = HttpClient.newBuilder().sslContext(ctx).build();
             HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
                     + "/admin/images?hw=1")).header("Authorization", "Bearer " + Fleet.TOKEN).build(),

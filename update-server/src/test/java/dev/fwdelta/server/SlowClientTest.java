@@ -53,7 +53,7 @@ class SlowClientTest {
     @BeforeEach
     void start() throws Exception {
         server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"), BIG)
-                .withTimeLimits(new OtaServer.TimeLimits(Duration.ofSeconds(2), Duration.ofSeconds(3),
+                .withTimeLimits(new OtaServer.TimeLimits(OtaServer.TimeLimits.DEFAULT.headers(), Duration.ofSeconds(2), Duration.ofSeconds(3),
                         Duration.ofSeconds(2))));
     }
 
