@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.server.http.ConnectionCap;
 import dev.fwdelta.server.http.HeaderDeadline;
 import dev.fwdelta.server.http.OneLineErrors;
 import io.javalin.Javalin;
@@ -66,24 +67,32 @@ public final class OtaServer implements AutoCloseable {
     /**
      * How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for
      * plain HTTP; {@code timeLimits}: how long request headers and a request body may take to
-     * arrive and a download to be taken.
+     * arrive and a download to be taken; {@code maxConnections}: how many connections may be open
+     * at once (more wait to be accepted).
      */
     public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                            String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
                            String tlsPassword, Path webDir, String provisioningTokenHash,
-                           TimeLimits timeLimits) {
-        /** With the default time limits (docs/OTA.md). */
+                           TimeLimits timeLimits, int maxConnections) {
+        /** With the default time limits (docs/OTA.md) and connection cap ({@link ConnectionCap#defaultMax}). */
         public Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                         String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
                         String tlsPassword, Path webDir, String provisioningTokenHash) {
             this(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload, artifactBaseUrl,
-                    tlsKeystore, tlsPassword, webDir, provisioningTokenHash, TimeLimits.DEFAULT);
+                    tlsKeystore, tlsPassword, webDir, provisioningTokenHash, TimeLimits.DEFAULT,
+                    ConnectionCap.defaultMax());
         }
 
         /** The same settings with other time limits. */
         Settings withTimeLimits(TimeLimits limits) {
             return new Settings(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload,
-                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, limits);
+                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, limits, maxConnections);
+        }
+
+        /** The same settings with another connection cap. */
+        public Settings withMaxConnections(int max) {
+            return new Settings(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload,
+                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, timeLimits, max);
         }
     }
 
@@ -159,6 +168,7 @@ public final class OtaServer implements AutoCloseable {
         app.post("/d/report", ctx -> backend.device.report(ctx));
         app.events(events -> events.serverStarting(() -> {
             limitHeaderTime(app, s.timeLimits().headers());
+            ConnectionCap.install(app.jettyServer().server(), s.maxConnections());
             listen(app);
             backend.open();
         }));

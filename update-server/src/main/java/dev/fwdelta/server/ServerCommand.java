@@ -2,10 +2,12 @@
 package dev.fwdelta.server;
 
 import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.server.http.ConnectionCap;
 import dev.fwdelta.server.publish.AdminOptions;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import dev.fwdelta.tool.cli.ByteSize;
@@ -58,6 +60,15 @@ final class ServerCommand implements Callable<Integer> {
     /** The largest: a patch's header and the largest payload the format allows. */
     static final long MAX_MAX_UPLOAD = Limits.HEADER_SIZE + Limits.MAX_PAYLOAD_LENGTH;
 
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Most connections open at once; more wait to be accepted (default: "
+                + ConnectionCap.DEFAULT_MAX + ", or fewer if this process may open fewer files).")
+    Integer maxConnections;
+    /** The smallest --max-connections: a server that accepts no connection serves nobody. */
+    static final int MIN_MAX_CONNECTIONS = 1;
+    /** The largest: more than a Linux process may open files by default (fs.nr_open) cannot be reached. */
+    static final int MAX_MAX_CONNECTIONS = 1_000_000;
+
     @Option(names = "--admin-token-file", paramLabel = "FILE",
             description = "Admin token (else " + AdminToken.ENV + ", else a new one is printed).")
     Path adminTokenFile;
@@ -85,6 +96,8 @@ final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-upload must be " + MIN_MAX_UPLOAD + " to " + MAX_MAX_UPLOAD
                     + " bytes, got " + maxUpload);
         }
+        int connections = maxConnections == null ? ConnectionCap.defaultMax()
+                : checkedMaxConnections(maxConnections, ConnectionCap.openFileLimit());
         ArtifactLocation.of(artifactBaseUrl); // refused before anything is created or printed
         if (db != null) {
             checkDriver(db);
@@ -102,7 +115,7 @@ final class ServerCommand implements Callable<Integer> {
         OtaServer.Settings s = new OtaServer.Settings(host, port, url, dbUser,
                 dbPasswordEnv == null ? null : variable("--db-password-env", dbPasswordEnv), artifacts, AdminToken.hash(token),
                 maxUpload, artifactBaseUrl, tlsKeystore, tlsKeystore == null ? null : System.getenv(tlsPasswordEnv), web,
-                provisioningTokenHash());
+                provisioningTokenHash()).withMaxConnections(connections);
         try (OtaServer server = OtaServer.start(s)) {
             spec.commandLine().getErr().printf("fwdelta server on %s://%s:%d (database %s, artifacts %s)%n",
                     tlsKeystore == null ? "http" : "https", host, tlsKeystore == null ? server.port() : port, DatabaseUnreachableException.withoutPassword(url),
@@ -117,6 +130,22 @@ final class ServerCommand implements Callable<Integer> {
             new CountDownLatch(1).await(); // until the process is stopped
         }
         return 0;
+    }
+
+    /**
+     * {@code n} if it is within {@link #MIN_MAX_CONNECTIONS} and the largest this process can hold:
+     * {@link #MAX_MAX_CONNECTIONS}, or fewer where {@code openFiles} leaves less room beside the
+     * files the server keeps for its own, so that the cap is reached before the descriptors run out.
+     */
+    static int checkedMaxConnections(int n, OptionalLong openFiles) {
+        long largest = Math.max(MIN_MAX_CONNECTIONS, Math.min(MAX_MAX_CONNECTIONS, ConnectionCap.room(openFiles)));
+        if (n < MIN_MAX_CONNECTIONS || n > largest) {
+            String why = largest < MAX_MAX_CONNECTIONS ? " (this process may open " + openFiles.getAsLong()
+                    + " files, " + ConnectionCap.FILES_KEPT + " of them kept for the server's own)" : "";
+            throw new IllegalArgumentException("--max-connections must be " + MIN_MAX_CONNECTIONS + " to " + largest
+                    + why + ", got " + n);
+        }
+        return n;
     }
 
     /** A --db URL no driver of this server takes is a usage error naming the option, before anything is created. */

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
-import java.net.ServerSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -23,12 +22,8 @@ class OtaTlsTest {
     @Test
     void servesHttpsWithTheGivenCertificate() throws Exception {
         Path p12 = TestCertificate.create(dir);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        OtaServer.Settings s = new OtaServer.Settings("127.0.0.1", port, "jdbc:sqlite:" + dir.resolve("db"), null, null,
-                dir.resolve("store"), Credentials.hash(Fleet.TOKEN), 1 << 20, null, p12, TestCertificate.PASSWORD, null, null);
+        OtaServer.Settings s = TestCertificate.httpsSettings(dir, p12);
+        int port = s.port();
         try (OtaServer server = OtaServer.start(s)) {
             SSLContext ctx = TestCertificate.trusting(p12);
             HttpClient https = HttpClient.newBuilder().sslContext(ctx).build();

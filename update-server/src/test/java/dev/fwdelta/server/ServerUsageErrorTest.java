@@ -82,13 +82,26 @@ class ServerUsageErrorTest {
     /** {@code --max-upload 0} started a server that answered every upload 413. */
     @Test
     void anUploadLimitNoPatchFitsIsAUsageError() throws Exception {
+        assertEquals("fwdelta: error: --max-upload must be " + ServerCommand.MIN_MAX_UPLOAD + " to "
+                + ServerCommand.MAX_MAX_UPLOAD + " bytes, got 0 (see 'fwdelta server --help')", refusedStart("--max-upload", "0"));
+    }
+
+    /** A cap no connection fits under is refused before anything is created, naming the range. */
+    @Test
+    void aConnectionCapOfNoneIsAUsageError() throws Exception {
+        String err = refusedStart("--max-connections", "0");
+        assertTrue(err.startsWith("fwdelta: error: --max-connections must be 1 to "), err);
+        assertTrue(err.endsWith(", got 0 (see 'fwdelta server --help')"), err);
+    }
+
+    /** The one error line of a server started with {@code option value}: exit 2, and no store created. */
+    private String refusedStart(String option, String value) throws Exception {
         Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
         Path store = dir.resolve("store");
-        Fleet.Run r = Fleet.cli("server", "--port", "0", "--max-upload", "0", "--store", store.toString(),
+        Fleet.Run r = Fleet.cli("server", "--port", "0", option, value, "--store", store.toString(),
                 "--admin-token-file", token.toString());
         assertEquals(2, r.exit(), r.err());
-        assertEquals("fwdelta: error: --max-upload must be " + ServerCommand.MIN_MAX_UPLOAD + " to "
-                + ServerCommand.MAX_MAX_UPLOAD + " bytes, got 0 (see 'fwdelta server --help')", r.err().strip());
         assertFalse(Files.exists(store), "a failed start created " + store);
+        return r.err().strip();
     }
 }

@@ -2,7 +2,6 @@
 package dev.fwdelta.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -27,7 +25,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -81,12 +78,10 @@ class SlowHeadersTest {
     @Test
     void headersTrickledOverTlsPastTheLimitEndTheConnection() throws Exception {
         Path p12 = TestCertificate.create(dir);
-        int port = freePort();
+        OtaServer.Settings s = TestCertificate.httpsSettings(dir, p12).withTimeLimits(LIMITS);
         SSLContext tls = TestCertificate.trusting(p12);
-        OtaServer.Settings s = new OtaServer.Settings("127.0.0.1", port, "jdbc:sqlite:" + dir.resolve("db"), null, null,
-                dir.resolve("store"), Credentials.hash(Fleet.TOKEN), 1 << 20, null, p12, TestCertificate.PASSWORD, null,
-                null).withTimeLimits(LIMITS);
         try (OtaServer server = OtaServer.start(s)) {
+            int port = s.port();
             byte[] request = (adminGet("/admin/images?hw=1") + PADDING + "\r\n").getBytes(StandardCharsets.US_ASCII);
             try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
                 socket.startHandshake();
@@ -123,7 +118,7 @@ class SlowHeadersTest {
             for (int i = 0; i < 2; i++) {
                 sendInPieces(s.getOutputStream(), (adminGet("/admin/images?hw=1") + "\r\n").getBytes(
                         StandardCharsets.US_ASCII), 10, pieceGap);
-                String answer = readAnswer(s);
+                String answer = RawHttp.answer(s, 10_000);
                 assertTrue(answer.startsWith("HTTP/1.1 200"), "request " + (i + 1) + ": " + answer);
             }
             byte[] third = (adminGet("/admin/images?hw=1") + PADDING + "\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -151,7 +146,7 @@ class SlowHeadersTest {
                         .getBytes(StandardCharsets.US_ASCII), 5, HEADER_LIMIT.toMillis() / 20);
                 // The body over one and a half times the header limit.
                 sendInPieces(s.getOutputStream(), artifact, 20, HEADER_LIMIT.toMillis() * 3 / 2 / 19);
-                String answer = readAnswer(s);
+                String answer = RawHttp.answer(s, 10_000);
                 assertTrue(answer.startsWith("HTTP/1.1 201"), answer);
             }
             String secret = new AdminClient(uri, Fleet.TOKEN).addDevice("dev-headers", "default");
@@ -245,38 +240,9 @@ class SlowHeadersTest {
         }
     }
 
-    /** One answer with a Content-Length body, read off a kept-alive connection. */
-    private static String readAnswer(Socket s) throws IOException {
-        s.setSoTimeout(10_000);
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                return "(closed after: " + head.toString(StandardCharsets.ISO_8859_1) + ")";
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : headers.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring("content-length:".length()).strip());
-            }
-        }
-        assertFalse(length > 1 << 20, "an answer of " + length + " bytes");
-        return headers + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
-    }
-
     private static int adminStatus(URI uri, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri.resolve(path))
                 .header("Authorization", "Bearer " + Fleet.TOKEN).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -3,7 +3,9 @@ package dev.fwdelta.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -27,6 +29,19 @@ final class TestCertificate {
         k.getInputStream().readAllBytes();
         assertEquals(true, k.waitFor(60, TimeUnit.SECONDS) && k.exitValue() == 0, "keytool made the certificate");
         return p12;
+    }
+
+    /**
+     * A server's settings for HTTPS with the certificate in {@code p12}, on a free port of
+     * 127.0.0.1 (a TLS server's port is chosen before it starts), SQLite and the store in {@code dir}.
+     */
+    static OtaServer.Settings httpsSettings(Path dir, Path p12) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return new OtaServer.Settings("127.0.0.1", port, "jdbc:sqlite:" + dir.resolve("db"), null, null,
+                dir.resolve("store"), Credentials.hash(Fleet.TOKEN), 1 << 20, null, p12, PASSWORD, null, null);
     }
 
     /** A TLS context that trusts the certificate in {@code p12} and nothing else. */

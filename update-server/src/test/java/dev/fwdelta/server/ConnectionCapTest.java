@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With {@code --max-connections 2}, two connections are served and a third waits to be accepted
+ * until one of them closes; a TLS connection counts once, as a plain one does.
+ */
+class ConnectionCapTest {
+    private static final int CAP = 2;
+    /** How long a connection past the cap is watched for an answer that must not come while the others are open. */
+    private static final int UNANSWERED_MILLIS = 1500;
+    private static final String REQUEST = "GET /admin/images?hw=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + Fleet.TOKEN + "\r\n\r\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aConnectionPastTheCapWaitsUntilOneCloses() throws Exception {
+        try (OtaServer server = OtaServer.start(Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"),
+                1 << 20).withMaxConnections(CAP))) {
+            List<Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < CAP + 1; i++) {
+                    Socket s = new Socket("127.0.0.1", server.port());
+                    open.add(s);
+                    s.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+                }
+                // Accepted in the order they connected: the first two answer, kept alive.
+                for (int i = 0; i < CAP; i++) {
+                    assertTrue(RawHttp.answer(open.get(i), 10_000).startsWith("HTTP/1.1 200"), "connection " + (i + 1));
+                }
+                Socket waiting = open.get(CAP);
+                assertThrows(SocketTimeoutException.class, () -> RawHttp.answer(waiting, UNANSWERED_MILLIS),
+                        "a connection past the cap of " + CAP + " was served while " + CAP + " were open");
+                open.get(0).close();
+                assertTrue(RawHttp.answer(waiting, 10_000).startsWith("HTTP/1.1 200"), "served once one closed");
+            } finally {
+                for (Socket s : open) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTlsConnectionCountsOnce() throws Exception {
+        Path p12 = TestCertificate.create(dir);
+        SSLContext tls = TestCertificate.trusting(p12);
+        OtaServer.Settings settings = TestCertificate.httpsSettings(dir, p12).withMaxConnections(CAP);
+        int port = settings.port();
+        try (OtaServer server = OtaServer.start(settings)) {
+            List<Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < CAP; i++) {
+                    SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+                    open.add(s);
+                    s.setSoTimeout(10_000);
+                    s.startHandshake();
+                    s.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(RawHttp.answer(s, 10_000).startsWith("HTTP/1.1 200"), "TLS connection " + (i + 1));
+                }
+                SSLSocket past = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+                open.add(past);
+                past.setSoTimeout(UNANSWERED_MILLIS);
+                assertThrows(SocketTimeoutException.class, past::startHandshake,
+                        "a TLS connection past the cap of " + CAP + " was accepted while " + CAP + " were open");
+                open.get(0).close();
+                past.close();
+                try (SSLSocket next = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+                    next.setSoTimeout(10_000);
+                    next.startHandshake();
+                    next.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(RawHttp.answer(next, 10_000).startsWith("HTTP/1.1 200"), "served once one closed");
+                }
+            } finally {
+                for (Socket s : open) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** The cap is checked against what the process may open, beside the files the server keeps. */
+    @Test
+    void theLargestCapLeavesTheServerItsOwnFiles() {
+        assertEquals(3584, ServerCommand.checkedMaxConnections(3584, OptionalLong.of(4096)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerCommand.checkedMaxConnections(3585, OptionalLong.of(4096)));
+        assertEquals("--max-connections must be 1 to 3584 (this process may open 4096 files, 512 of them kept for"
+                + " the server's own), got 3585", e.getMessage());
+        assertEquals(ServerCommand.MAX_MAX_CONNECTIONS,
+                ServerCommand.checkedMaxConnections(ServerCommand.MAX_MAX_CONNECTIONS, OptionalLong.empty()));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ServerCommand.checkedMaxConnections(ServerCommand.MAX_MAX_CONNECTIONS + 1, OptionalLong.empty()));
+        assertEquals("--max-connections must be 1 to 1000000, got 1000001", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ServerCommand.checkedMaxConnections(0, OptionalLong.empty()));
+        assertEquals("--max-connections must be 1 to 1000000, got 0", e.getMessage());
+    }
+}
