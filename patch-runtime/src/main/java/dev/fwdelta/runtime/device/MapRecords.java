@@ -10,8 +10,10 @@ import java.io.IOException;
  * as the payload carries it (format 3's compact varints, the 8-byte entries of formats 1 and 2),
  * in parts of {@link AgentRecords#HEADER_PART} bytes. Logged as its bytes pass on their way to the
  * applier, and fed to a fresh applier again on resume, as fwd_agent.c's log_map and replay_map do,
- * so both runtimes write and read the same records. The part being filled waits in the log's one
- * record buffer: logging the map costs no RAM beyond that record, however the bytes are chunked.
+ * so both runtimes write and read the same records. The part being filled waits in a buffer of
+ * its own, as in fwd_agent.map_part: the log's one record buffer is not free for it, since the
+ * agent's other calls (BEGIN's checks of the log) read records into it while a part is half
+ * received. RAM: that part, {@link AgentRecords#HEADER_PART} bytes, however the bytes are chunked.
  */
 final class MapRecords {
     private static final int P = StatusLog.PAYLOAD_AT;
@@ -22,8 +24,10 @@ final class MapRecords {
     private final long start;
     /** The section's length in the payload (0 without a map). */
     private final long length;
-    /** Section bytes taken: logged, or waiting in the record being filled. */
+    /** Section bytes taken: logged, or waiting in {@link #part}. */
     private long taken;
+    /** The part being filled: its bytes so far. */
+    private final byte[] part = new byte[PART];
 
     /**
      * {@code partsLogged}: parts 0 to partsLogged - 1 are in the log already (a resume), so they
@@ -42,18 +46,14 @@ final class MapRecords {
         long to = Math.min(at + len, start + length);
         while (from < to) {
             int inPart = (int) (taken % PART);
-            byte[] r;
-            if (inPart == 0) {
-                r = log.draft(); // zeroed: the bytes after a short last part stay 0
-                r[P] = (byte) (taken / PART);
-            } else {
-                r = log.draftSoFar();
-            }
             int n = (int) Math.min(to - from, PART - inPart);
-            System.arraycopy(b, off + (int) (from - at), r, P + 1 + inPart, n);
+            System.arraycopy(b, off + (int) (from - at), part, inPart, n);
             taken += n;
             from += n;
             if (taken % PART == 0 || taken == length) {
+                byte[] r = log.draft(); // zeroed: the bytes after a short last part stay 0
+                r[P] = (byte) ((taken - 1) / PART);
+                System.arraycopy(part, 0, r, P + 1, inPart + n);
                 log.append(AgentRecords.MAP);
             }
         }

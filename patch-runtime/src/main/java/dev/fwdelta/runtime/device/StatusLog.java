@@ -67,14 +67,6 @@ final class StatusLog {
         return record;
     }
 
-    /**
-     * The draft as it stands, not zeroed: for a record whose payload arrives over several calls
-     * (a MAP part), begun by {@link #draft()}; nothing may read the log until it is appended.
-     */
-    byte[] draftSoFar() {
-        return record;
-    }
-
     /** The slot of the last valid record of {@code type} whose payload starts with byte {@code first}, or -1. */
     int lastSlot(int type, int first) {
         int last = -1;

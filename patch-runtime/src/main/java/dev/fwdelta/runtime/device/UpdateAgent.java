@@ -32,8 +32,9 @@ import java.util.Arrays;
  * RAM: the applier's decoder_ram, the 256-byte staging buffer (on ECC flash a second one), a
  * 64-byte record, the header, the running image's checksums (48 bytes), and at a restart the
  * logged resume point and pending bytes (48 bytes). Its log is read one record at a time; the
- * relocation map is logged as the payload carries it, a part at a time in that one record, and
- * at a restart fed to the applier again, which expands it into its map (in decoder_ram).
+ * relocation map is logged as the payload carries it, a part at a time (a 52-byte part buffer,
+ * as the C agent's map_part), and at a restart fed to the applier again, which expands it into
+ * its map (in decoder_ram).
  */
 public final class UpdateAgent {
     /** Where the agent stands. */

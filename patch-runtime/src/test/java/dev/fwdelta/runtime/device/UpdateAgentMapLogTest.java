@@ -88,6 +88,30 @@ class UpdateAgentMapLogTest {
         assertStaged(name, flash, agent);
     }
 
+    /**
+     * A BEGIN of the same patch (a host that reconnected) while a MAP part is half received: the
+     * agent goes on where it was, and the part's record must still hold the section's bytes. The
+     * Java agent filled the part in the log's one record buffer, which BEGIN's checks of the log
+     * read records into: the record it then wrote held the last slot read (0xFF bytes, part index
+     * 0xFF), so a reset had the map sent again (found by UartDifferentialTest's ECC transcripts;
+     * the C agent keeps the part apart, fwd_agent.map_part).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {A64, LONG_MAP})
+    void aBeginInsideAMapPartLeavesTheLogAsThePinnedOne(String name) throws Exception {
+        byte[] patch = vector(name, "fwd");
+        PatchHeader h = PatchHeader.parse(patch);
+        int mapEnd = h.size() + (int) h.mapLength();
+        NorFlash flash = DeviceSimulator.provision(LAYOUT, vector(name, "old"));
+        UpdateAgent agent = new UpdateAgent(LAYOUT, flash, POLICY);
+        int from = (int) agent.begin(patch);
+        agent.receive(patch, from, 4);
+        assertEquals(from + 4, agent.begin(patch), "the same patch again: on at the next expected byte");
+        agent.receive(patch, from + 4, mapEnd - from - 4);
+        assertArrayEquals(vector(name, "agent-log"), logRecords(flash), "the MAP records after a BEGIN inside part 0");
+        assertEquals(mapEnd, new UpdateAgent(LAYOUT, flash, POLICY).resumeOffset(), "after a reset the map is not sent again");
+    }
+
     /** What the long-map vector is for: three parts, a varint across each boundary, a short last part. */
     @Test
     void theLongMapTakesThreePartsWithVarintsAcrossTheirBoundaries() throws Exception {
