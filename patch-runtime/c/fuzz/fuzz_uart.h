@@ -21,6 +21,12 @@
 /* The target first rewrites both CRCs of each frame it finds in the line bytes, so that a mutated
  * type, length or payload reaches the session and the agent instead of being dropped as corrupt. */
 #define FUZZ_UART_FIX_CRCS 8u
+/* Only the differential tool (tools/fwdelta_c_uart.c) reads this one; the fuzz target ignores it.
+ * The device is the stm32l4-512k preset (ECC units of 8 bytes) on tests/power_cut_flash.h's flash,
+ * and a reset event arms a power cut instead: a program into the staging slot is torn (the next,
+ * or one of the three after it, as uart_line_tear_skip says), the device then resets at once, and
+ * the rest of the chunk that caused it is lost. */
+#define FUZZ_UART_ECC_TEARS 16u
 
 /* Vectors the agent stages on the test flash's layout: lzma, split, sparse records, MAP records. */
 static const char *const FUZZ_UART_VECTORS[] = {

@@ -29,6 +29,12 @@ typedef struct {
     long operations;                  /* erases and programs done, the numbering cuts use */
     long cut_at;                      /* the operation power fails before, or -1 */
     int tear;
+    /* when tear_next_size > 0: power fails, torn, at the program after the next tear_next_skip
+     * that start in [tear_next_from, tear_next_from + tear_next_size) (the UART differential's
+     * armed reset) */
+    uint32_t tear_next_from;
+    uint32_t tear_next_size;
+    uint32_t tear_next_skip;
     int powered;
     long violations; /* calls refused for breaking a rule (the device code's defect) */
     char first_violation[160];
@@ -101,6 +107,12 @@ static int pcf_program(void *user, uint32_t offset, const uint8_t *buf, uint32_t
             }
         }
     }
+    if (f->tear_next_size > 0 && offset >= f->tear_next_from && offset - f->tear_next_from < f->tear_next_size
+            && f->tear_next_skip-- == 0) {
+        f->cut_at = f->operations;
+        f->tear = 1;
+        f->tear_next_size = 0;
+    }
     if (f->operations == f->cut_at && !f->tear) {
         pcf_cut_now(f);
         return -1;
@@ -160,6 +172,8 @@ static void pcf_provision(power_cut_flash *f, const fwd_layout *l, const uint8_t
     f->operations = 0;
     f->cut_at = -1;
     f->tear = 0;
+    f->tear_next_size = 0;
+    f->tear_next_skip = 0;
     f->powered = 1;
     f->violations = 0;
     f->first_violation[0] = '\0';

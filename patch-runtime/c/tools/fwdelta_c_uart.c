@@ -4,13 +4,18 @@
  * (patch-runtime/c's UartDifferentialTest): the same device as fuzz/fuzz_uart.c (fwd_uart, the
  * agent, its logs, a RAM flash of tests/ram_flash.h's layout holding a golden vector's old image,
  * fwd_boot at each reset), fed the same way (fuzz/uart_line.h), but it prints what the device
- * does instead of checking invariants:
+ * does instead of checking invariants. With FUZZ_UART_ECC_TEARS in the flags the device is the
+ * stm32l4-512k preset (tests/preset_layouts.h, ECC units of 8 bytes) on tests/power_cut_flash.h's
+ * flash, and a reset event arms a torn program of the staging slot instead of resetting:
  *   fwdelta-c-uart VECTOR_DIR FILE...
  * For each FILE (fuzz/fuzz_uart.h's input layout) the lines
  *   transcript FILE
  *   tx HEX              each frame the device sends, in order
  *   idle                the line went quiet (fwd_uart_idle)
  *   reset IMAGE TRIAL   a reset in the line bytes: what fwd_boot said (0 old, 1 new, 2 unknown)
+ *   tear armed SKIP     (ECC_TEARS) a reset event: the staging program after the next SKIP is torn
+ *   power cut           (ECC_TEARS) it was: the device sends nothing more, "reset" follows, and
+ *                       the rest of the chunk is lost (bytes are given one at a time while armed)
  *   agent STATE OFFSET  after the line bytes: the agent's state and resume offset
  *   REGION SHA256       staging, agent_log, boot_log and active, as the line bytes left them
  *   boot IMAGE TRIAL    the reset after them (and "confirm" when the application confirms a trial)
@@ -26,6 +31,8 @@
 #include "fwdelta/fwd_device.h"
 #include "fwdelta/fwd_uart.h"
 #include "fuzz_uart.h"
+#include "power_cut_flash.h"
+#include "preset_layouts.h"
 #include "ram_flash.h"
 #include "uart_line.h"
 #include "uart_vectors.h"
@@ -42,6 +49,10 @@ static fwd_agent agent;
 static fwd_policy policy;
 static fwd_image_checksums running;
 static fwd_uart uart;
+/* The ECC_TEARS device's flash, and the device of the transcript: its layout and its flash bytes. */
+static power_cut_flash ecc_flash;
+static const fwd_layout *dev;
+static const uint8_t *cells;
 
 static void print_hex(const uint8_t *b, uint32_t len) {
     uint32_t i;
@@ -52,6 +63,9 @@ static void print_hex(const uint8_t *b, uint32_t len) {
 
 static void uart_write(void *user, const uint8_t *b, uint32_t len) {
     (void) user;
+    if (dev == &ecc_flash.layout && !ecc_flash.powered) {
+        return; /* the power failed under this frame's handling */
+    }
     printf("tx ");
     print_hex(b, len);
     printf("\n");
@@ -61,7 +75,7 @@ static void print_region(const char *name, fwd_region r) {
     fwd_sha256 s;
     uint8_t digest[32];
     fwd_sha256_init(&s);
-    fwd_sha256_update(&s, flash + r.offset, r.size);
+    fwd_sha256_update(&s, cells + r.offset, r.size);
     fwd_sha256_final(&s, digest);
     printf("%s ", name);
     print_hex(digest, sizeof digest);
@@ -70,7 +84,7 @@ static void print_region(const char *name, fwd_region r) {
 
 static int read_active(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
     (void) user;
-    return ram_read(NULL, layout.active.offset + offset, buf, len);
+    return dev->flash.read(dev->flash.user, dev->active.offset + offset, buf, len);
 }
 
 /* The application after a reset, as fuzz/fuzz_uart.c starts it: the running image measured. */
@@ -83,10 +97,10 @@ static void start_application(const vector *v, int new_image) {
                                     &running) == FWD_OK) {
         policy.running_image = &running;
     }
-    if (fwd_agent_init(&agent, &layout, &policy, work, sizeof work) != 0) {
+    if (fwd_agent_init(&agent, dev, &policy, work, sizeof work) != 0) {
         printf("agent init error\n");
     }
-    fwd_uart_init(&uart, &agent, uart_write, NULL, layout.name);
+    fwd_uart_init(&uart, &agent, uart_write, NULL, dev->name);
 }
 
 /* fwd_boot, printed with the word given; the application's confirm of a trial when flags ask. */
@@ -94,7 +108,7 @@ static fwd_boot_result boot(const char *word, uint32_t flags) {
     fwd_boot_result r;
     int e;
     memset(&r, 0, sizeof r);
-    e = fwd_boot(&layout, &r);
+    e = fwd_boot(dev, &r);
     if (e != 0) {
         printf("%s error\n", word); /* the code is C's own: Java's device throws instead */
         r.image = FWD_BOOT_UNKNOWN;
@@ -103,9 +117,48 @@ static fwd_boot_result boot(const char *word, uint32_t flags) {
     }
     printf("%s %u %d\n", word, (unsigned) r.image, r.trial ? 1 : 0);
     if (r.trial && (flags & FUZZ_UART_CONFIRM) != 0) {
-        printf("confirm %d\n", fwd_boot_confirm(&layout));
+        printf("confirm %d\n", fwd_boot_confirm(dev));
     }
     return r;
+}
+
+/* At a reset event of an ECC transcript (FUZZ_UART_ECC_TEARS): how many staging programs pass
+ * before the torn one, so that tears land in every block and at DONE, not only in the first
+ * (UartLine.tearSkip in the Java test; the fuzz target has no tears). */
+static uint32_t tear_skip(uint32_t seed) {
+    return (seed >> 24) % 4u;
+}
+
+/* The flash of the transcript's device, holding the vector's old image. */
+static void provision(const vector *v, uint32_t flags) {
+    if ((flags & FUZZ_UART_ECC_TEARS) != 0) {
+        fwd_layout l;
+        preset_to_layout(&preset_layouts[1], preset_layouts[1].program_unit, &l);
+        pcf_provision(&ecc_flash, &l, v->old_image, v->old_size);
+        dev = &ecc_flash.layout;
+        cells = ecc_flash.cells;
+        return;
+    }
+    memset(flash, 0xFF, sizeof flash);
+    memcpy(flash + layout.active.offset, v->old_image, v->old_size);
+    dev = &layout;
+    cells = flash;
+}
+
+/* A chunk of line bytes while a torn staging program is armed, one byte at a time: when the power
+ * fails the device resets at once and the bytes after that one are lost. */
+static void receive_armed(const vector *v, uint32_t flags, const uint8_t *b, uint32_t n) {
+    uint32_t i;
+    for (i = 0; i < n && ecc_flash.powered; i++) {
+        fwd_uart_receive(&uart, b + i, 1);
+    }
+    if (!ecc_flash.powered) {
+        fwd_boot_result r;
+        printf("power cut\n");
+        ecc_flash.powered = 1;
+        r = boot("reset", flags);
+        start_application(v, r.image == FWD_BOOT_NEW);
+    }
 }
 
 static void run(const char *path) {
@@ -128,8 +181,7 @@ static void run(const char *path) {
     v = &vectors[input[0] % FUZZ_UART_VECTOR_COUNT];
     flags = input[1];
     seed = input[2];
-    memset(flash, 0xFF, sizeof flash);
-    memcpy(flash + layout.active.offset, v->old_image, v->old_size);
+    provision(v, flags);
     start_application(v, 0);
     line = input + FUZZ_UART_HEAD;
     len = (uint32_t) size - FUZZ_UART_HEAD;
@@ -138,28 +190,40 @@ static void run(const char *path) {
     }
     while (at < len) {
         uint32_t n = uart_line_chunk(seed, len - at);
-        fwd_uart_receive(&uart, line + at, n);
+        if (ecc_flash.tear_next_size > 0) {
+            receive_armed(v, flags, line + at, n);
+        } else {
+            fwd_uart_receive(&uart, line + at, n);
+        }
         at += n;
         seed = uart_line_next_seed(seed);
         if ((flags & FUZZ_UART_IDLES) != 0 && uart_line_idles(seed)) {
             printf("idle\n");
             fwd_uart_idle(&uart);
         }
-        if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed)) {
+        if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed) && (flags & FUZZ_UART_ECC_TEARS) != 0) {
+            if (ecc_flash.tear_next_size == 0) {
+                ecc_flash.tear_next_skip = tear_skip(seed);
+                printf("tear armed %u\n", (unsigned) ecc_flash.tear_next_skip);
+                ecc_flash.tear_next_from = dev->staging.offset;
+                ecc_flash.tear_next_size = dev->staging.size;
+            }
+        } else if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed)) {
             fwd_boot_result r = boot("reset", flags);
             start_application(v, r.image == FWD_BOOT_NEW);
         }
     }
+    ecc_flash.tear_next_size = 0; /* an armed tear that never came: the boots below are whole */
     printf("idle\n");
     fwd_uart_idle(&uart);
     printf("agent %u %u\n", (unsigned) agent.state, (unsigned) agent.offset);
-    print_region("staging", layout.staging);
-    print_region("agent_log", layout.agent_log);
-    print_region("boot_log", layout.boot_log);
-    print_region("active", layout.active);
+    print_region("staging", dev->staging);
+    print_region("agent_log", dev->agent_log);
+    print_region("boot_log", dev->boot_log);
+    print_region("active", dev->active);
     boot("boot", flags);
     boot("boot", flags);
-    print_region("active", layout.active);
+    print_region("active", dev->active);
 }
 
 int main(int argc, char **argv) {

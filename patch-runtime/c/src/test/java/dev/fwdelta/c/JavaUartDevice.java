@@ -12,6 +12,7 @@ import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.sim.DeviceSimulator;
 import dev.fwdelta.runtime.sim.NorFlash;
+import dev.fwdelta.runtime.sim.PowerCutException;
 import dev.fwdelta.runtime.transport.DeviceInfo;
 import dev.fwdelta.runtime.transport.UartDevice;
 import java.io.IOException;
@@ -31,10 +32,16 @@ import java.util.function.Supplier;
  * {@link UartDevice} with its agent over a {@link NorFlash} of the C tests' layout
  * (tests/ram_flash.h: stm32f405-1m's sectors and regions, named "test", flash_base 0) holding
  * the vector's old image, its session rebooted and its agent made again from flash at each reset.
+ * An ECC transcript ({@link UartLine#ECC_TEARS}) runs on the stm32l4-512k preset instead (ECC units
+ * of 8 bytes, as tests/preset_layouts.h gives it to the C tool), its agent on a
+ * {@link StagingTearFlash}: a reset event arms a torn staging program, and the device resets when
+ * it lands, the rest of that chunk lost.
  */
 final class JavaUartDevice {
     /** tests/ram_flash.h's layout. */
     static final DeviceLayout LAYOUT = layout();
+    /** The ECC transcripts' layout (tests/preset_layouts.h's stm32l4-512k). */
+    static final DeviceLayout ECC_LAYOUT = DeviceLayout.preset("stm32l4-512k");
     /** The applier's work buffer and RAM budget the C tool gives its agent. */
     private static final long RAM_BUDGET = 65536;
 
@@ -42,13 +49,16 @@ final class JavaUartDevice {
     private final byte[] oldImage;
     private final byte[] newImage;
     private final long hardwareId;
+    private final DeviceLayout layout;
     private final NorFlash flash;
+    /** What the agent programs through: the flash, with a torn staging program armed by a reset event. */
+    private final StagingTearFlash agentFlash;
     private UartDevice device;
     private UpdateAgent agent;
     /** The running image's checksums, measured at the last start of the application. */
     private ImageChecksums running;
 
-    private JavaUartDevice(Path vectors, String vector) throws IOException {
+    private JavaUartDevice(Path vectors, String vector, boolean ecc) throws IOException {
         oldImage = Files.readAllBytes(vectors.resolve(vector + ".old"));
         newImage = Files.readAllBytes(vectors.resolve(vector + ".new"));
         byte[] patch = Files.readAllBytes(vectors.resolve(vector + ".fwd"));
@@ -57,15 +67,19 @@ final class JavaUartDevice {
         } catch (PatchException e) {
             throw new IOException(vector + " is not a patch", e);
         }
-        flash = DeviceSimulator.provision(LAYOUT, oldImage);
+        layout = ecc ? ECC_LAYOUT : LAYOUT;
+        flash = DeviceSimulator.provision(layout, oldImage);
+        agentFlash = new StagingTearFlash(flash, layout.staging());
     }
 
     /** What the Java device does with transcript {@code t}, in the C tool's lines (without "transcript"). */
-    static List<String> run(Path vectors, byte[] t) throws IOException {
+    static List<String> run(Path vectors, byte[] transcript) throws IOException {
+        byte[] t = Arrays.copyOf(transcript, Math.min(transcript.length, UartLine.INPUT_MAX));
         if (t.length < UartLine.HEAD) {
             return List.of("short");
         }
-        JavaUartDevice d = new JavaUartDevice(vectors, UartLine.VECTORS[(t[0] & 0xFF) % UartLine.VECTORS.length]);
+        JavaUartDevice d = new JavaUartDevice(vectors, UartLine.VECTORS[(t[0] & 0xFF) % UartLine.VECTORS.length],
+                (t[1] & UartLine.ECC_TEARS) != 0);
         try {
             d.feed(t);
         } catch (IOException | RuntimeException e) {
@@ -85,27 +99,53 @@ final class JavaUartDevice {
         int at = 0;
         while (at < line.length) {
             int n = UartLine.chunk(seed, line.length - at);
-            device.receive(line, at, n);
+            if (agentFlash.armed()) {
+                receiveArmed(line, at, n, flags);
+            } else {
+                device.receive(line, at, n);
+            }
             at += n;
             seed = UartLine.nextSeed(seed);
             if ((flags & UartLine.IDLES) != 0 && UartLine.idles(seed)) {
                 out.add("idle");
                 device.idle();
             }
-            if ((flags & UartLine.RESETS) != 0 && UartLine.resets(seed)) {
+            if ((flags & UartLine.RESETS) != 0 && UartLine.resets(seed) && (flags & UartLine.ECC_TEARS) != 0) {
+                if (!agentFlash.armed()) {
+                    out.add("tear armed " + UartLine.tearSkip(seed));
+                    agentFlash.arm(UartLine.tearSkip(seed));
+                }
+            } else if ((flags & UartLine.RESETS) != 0 && UartLine.resets(seed)) {
                 startApplication(boot("reset", flags) == BootResult.Image.NEW);
             }
         }
+        agentFlash.disarm(); // an armed tear that never came: the boots below are whole
         out.add("idle");
         device.idle();
         out.add("agent " + agent.state().ordinal() + " " + agent.resumeOffset());
-        region("staging", LAYOUT.staging());
-        region("agent_log", LAYOUT.agentLog());
-        region("boot_log", LAYOUT.bootLog());
-        region("active", LAYOUT.active());
+        region("staging", layout.staging());
+        region("agent_log", layout.agentLog());
+        region("boot_log", layout.bootLog());
+        region("active", layout.active());
         boot("boot", flags);
         boot("boot", flags);
-        region("active", LAYOUT.active());
+        region("active", layout.active());
+    }
+
+    /**
+     * A chunk while a torn staging program is armed, a byte at a time (as the C tool gives it):
+     * when the power fails the device resets at once and the bytes after that one are lost.
+     */
+    private void receiveArmed(byte[] line, int at, int n, int flags) throws IOException {
+        for (int i = 0; i < n; i++) {
+            try {
+                device.receive(line, at + i, 1);
+            } catch (PowerCutException cut) {
+                out.add("power cut");
+                startApplication(boot("reset", flags) == BootResult.Image.NEW);
+                return;
+            }
+        }
     }
 
     /**
@@ -114,7 +154,7 @@ final class JavaUartDevice {
      * after the first start.
      */
     private void startApplication(boolean runsNew) {
-        running = UpdateAgent.measureRunningImage(LAYOUT, flash, runsNew ? newImage.length : oldImage.length);
+        running = UpdateAgent.measureRunningImage(layout, flash, runsNew ? newImage.length : oldImage.length);
         if (device != null) {
             device.reboot();
             return;
@@ -122,15 +162,15 @@ final class JavaUartDevice {
         UpdatePolicy policy = new UpdatePolicy(RAM_BUDGET, null, 0, false, hardwareId);
         // the session makes its agent again from flash after a failure, as fwd_uart.c calls fwd_agent_init
         Supplier<UpdateAgent> agents = () -> {
-            agent = new UpdateAgent(LAYOUT, flash, policy, running);
+            agent = new UpdateAgent(layout, agentFlash, policy, running);
             return agent;
         };
-        device = new UartDevice(agents, new DeviceInfo(RAM_BUDGET, 0, hardwareId, LAYOUT.name()),
+        device = new UartDevice(agents, new DeviceInfo(RAM_BUDGET, 0, hardwareId, layout.name()),
                 (b, off, len) -> out.add("tx " + HexFormat.of().formatHex(b, off, off + len)));
     }
 
     private BootResult.Image boot(String word, int flags) {
-        Bootloader bootloader = new Bootloader(LAYOUT, flash);
+        Bootloader bootloader = new Bootloader(layout, flash);
         try {
             BootResult r = bootloader.boot();
             out.add(word + " " + r.image().ordinal() + " " + (r.trial() ? 1 : 0));

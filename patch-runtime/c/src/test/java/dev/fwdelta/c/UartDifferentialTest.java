@@ -4,6 +4,7 @@ package dev.fwdelta.c;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.format.LittleEndian;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,17 +32,28 @@ import org.junit.jupiter.api.io.TempDir;
  * that a UTF-8 message follows; the Java device says what failed in words, the C device names the
  * error (fwd_error_name), so a RESULT is compared by its seq and status.
  * Nothing in either device is driven by time: the quiet line is an explicit event of the
- * transcript, so no answer is left out for timing. Out of reach of a transcript: power cuts, torn
- * records and flash errors (the C tool's RAM flash has none; TransferSessionTest and the C tests
- * pin what a full agent log does), ECC parts (the C agent has none) and other layouts than
- * tests/ram_flash.h's.
+ * transcript, so no answer is left out for timing.
  *
- * <p>The sampled run (300 transcripts) is in the default tests; {@code -Puart-differential} runs
- * the campaign ({@code fwdelta.uartDifferential.transcripts}, and {@code fwdelta.uartDifferential.seed}
- * for other mutations; README).
+ * <p>ECC transcripts ({@link EccTranscripts}, flag {@link UartLine#ECC_TEARS}) run both devices on
+ * the stm32l4-512k preset (ECC units of 8 bytes: tests/preset_layouts.h and
+ * tests/power_cut_flash.h in C, {@link StagingTearFlash} over a NorFlash in Java), where a reset
+ * event of the transcript tears the next staging program and resets the device there: the same
+ * program in both, or the lines part. Their resends meet the torn units, so both devices' NAK 3,
+ * restarts (also with frames held for selective repeat), resume offsets, staging and logs and boot
+ * decisions are compared byte for byte. Out of reach of a transcript: power cuts at other
+ * operations, torn records and flash errors (TransferSessionTest and the C tests pin what a full
+ * agent log does), and other layouts.
+ *
+ * <p>The sampled runs (300 transcripts, 100 ECC ones) are in the default tests;
+ * {@code -Puart-differential} runs the campaign ({@code fwdelta.uartDifferential.transcripts} and
+ * {@code fwdelta.uartDifferential.eccTranscripts}, and {@code fwdelta.uartDifferential.seed} for
+ * other mutations; README).
  */
 class UartDifferentialTest {
     private static final int SAMPLED = 300;
+    private static final int ECC_SAMPLED = 100;
+    /** ECC transcripts made whole before the mutants (each vector with each first DATA size). */
+    private static final int ECC_WHOLE = 16;
     private static final long MUTATION_SEED = 20261206;
     /** Disagreements listed in a failure, each with its transcript in hex. */
     private static final int SHOWN = 5;
@@ -66,6 +78,28 @@ class UartDifferentialTest {
         int count = Integer.getInteger("fwdelta.uartDifferential.transcripts", SAMPLED);
         long seed = Long.getLong("fwdelta.uartDifferential.seed", MUTATION_SEED);
         List<byte[]> transcripts = new UartTranscripts(seeds(), seed).take(count);
+        Map<String, Integer> reached = compare(transcripts);
+        for (String what : REACHED) {
+            assertTrue(reached.getOrDefault(what, 0) > 0, "no transcript reached " + what + ": " + reached);
+        }
+    }
+
+    @Test
+    void eccTranscriptsTearRestartAndStageAlike() throws Exception {
+        int count = Integer.getInteger("fwdelta.uartDifferential.eccTranscripts", ECC_SAMPLED);
+        long seed = Long.getLong("fwdelta.uartDifferential.seed", MUTATION_SEED);
+        List<byte[]> whole = EccTranscripts.make(vectors(), ECC_WHOLE, seed);
+        List<byte[]> transcripts = new UartTranscripts(whole, seed).take(count);
+        Map<String, Integer> reached = compare(transcripts);
+        System.out.printf("UART differential, %d ECC transcripts, all alike on both devices: %s%n", transcripts.size(),
+                reached); // what they reached, for the campaign's count by hand
+        for (String what : ECC_REACHED) {
+            assertTrue(reached.getOrDefault(what, 0) > 0, "no ECC transcript reached " + what + ": " + reached);
+        }
+    }
+
+    /** Both devices on each transcript: fails listing the disagreements; what they reached. */
+    private Map<String, Integer> compare(List<byte[]> transcripts) throws Exception {
         List<List<String>> c = new CUartTool(vectors(), dir).run(transcripts);
         List<String> disagreements = new ArrayList<>();
         Map<String, Integer> reached = new TreeMap<>();
@@ -84,14 +118,18 @@ class UartDifferentialTest {
         }
         assertEquals(0, differ, differ + " of " + transcripts.size() + " transcripts disagree:\n"
                 + String.join("\n", disagreements));
-        for (String what : REACHED) {
-            assertTrue(reached.getOrDefault(what, 0) > 0, "no transcript reached " + what + ": " + reached);
-        }
+        return reached;
     }
 
     /** What the sampled transcripts must make a device do at least once, or the comparison covers little. */
     private static final List<String> REACHED = List.of("NAK 1", "NAK 2", "NAK 4", "SACK", "RESULT refused",
             "RESULT staged", "reset", "boot new", "boot old after a refused or broken update");
+    /**
+     * What the ECC transcripts must make a device do: tear, restart (NAK 3), restart with frames
+     * held (a SACK since the last READY before the NAK 3), and still stage and boot the new image.
+     */
+    private static final List<String> ECC_REACHED = List.of("power cut", "NAK 3", "NAK 3 with frames held",
+            "RESULT staged", "boot new");
 
     private static void countReached(List<String> lines, Map<String, Integer> reached) {
         for (String line : lines) {
@@ -100,15 +138,44 @@ class UartDifferentialTest {
                     : line.startsWith("tx a50b") ? "SACK"
                     : line.startsWith("result") ? (line.endsWith("status 0") ? "RESULT staged" : "RESULT refused")
                     : line.startsWith("reset") ? "reset"
+                    : line.equals("power cut") ? "power cut"
                     : line.startsWith("boot 1") ? "boot new" : null;
             if (what != null) {
                 reached.merge(what, 1, Integer::sum);
             }
         }
+        if (nakThreeWithFramesHeld(lines)) {
+            reached.merge("NAK 3 with frames held", 1, Integer::sum);
+        }
         if (lines.stream().anyMatch(l -> l.startsWith("result") && !l.endsWith("status 0"))
                 && lines.contains("boot 0 0")) {
             reached.merge("boot old after a refused or broken update", 1, Integer::sum);
         }
+    }
+
+    /**
+     * A NAK 3 while frames were held: a SACK held its frame (a non-zero range) and no ACK at or past
+     * the held range's end, READY, INFO or RESULT came between them.
+     */
+    private static boolean nakThreeWithFramesHeld(List<String> lines) {
+        long heldEnd = -1;
+        for (String line : lines) {
+            if (!line.startsWith("tx ")) {
+                heldEnd = line.startsWith("result") ? -1 : heldEnd;
+                continue;
+            }
+            byte[] f = HexFormat.of().parseHex(line.substring(3));
+            int type = f[1] & 0xFF;
+            long offset = f.length >= 11 + 4 ? LittleEndian.u32(f, 7) : 0;
+            if (type == 0x0B && f.length >= 11 + 12 && LittleEndian.u32(f, 15) > 0) {
+                heldEnd = Math.max(heldEnd, LittleEndian.u32(f, 15));
+            } else if (type == 0x07 && f.length >= 11 + 5 && f[11] == 3 && heldEnd >= 0) {
+                return true;
+            } else if (type == 0x04 || type == 0x02 || type == 0x09 || type == 0x06 && offset >= heldEnd) {
+                heldEnd = -1;
+            }
+        }
+        return false;
     }
 
     /**

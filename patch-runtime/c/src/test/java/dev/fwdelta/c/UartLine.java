@@ -14,10 +14,14 @@ import java.util.zip.CRC32;
  */
 final class UartLine {
     static final int HEAD = 3;
+    /** The most bytes of a transcript the C tool reads (fwdelta_c_uart.c's INPUT_MAX): the rest is not delivered. */
+    static final int INPUT_MAX = 65536;
     static final int CONFIRM = 1;
     static final int IDLES = 2;
     static final int RESETS = 4;
     static final int FIX_CRCS = 8;
+    /** fuzz/fuzz_uart.h's FUZZ_UART_ECC_TEARS: the ECC layout, a reset event arms a torn staging program. */
+    static final int ECC_TEARS = 16;
     /** The vectors the device holds, by fuzz/fuzz_uart.h's index. */
     static final String[] VECTORS = {"compact-lzma", "compact-split", "compact-sparse-records", "compact-relocation-a64"};
     private static final int CHUNK_MAX = 128;
@@ -42,6 +46,11 @@ final class UartLine {
 
     static boolean resets(long seed) {
         return (seed >>> 20) % 16 == 0;
+    }
+
+    /** fwdelta_c_uart.c's tear_skip: at an ECC transcript's reset event, the staging programs before the torn one. */
+    static int tearSkip(long seed) {
+        return (int) ((seed >>> 24) % 4);
     }
 
     /** uart_line_fix_crcs: the line bytes (cut to its limit) with every whole frame's CRCs set right. */

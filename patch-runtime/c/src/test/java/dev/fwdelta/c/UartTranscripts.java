@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Seeded mutations of whole update transcripts (fuzz/make_uart_seeds.c's): bytes flipped, the
- * transcript cut short, a frame sent twice or lost, a seed's frames followed by another's, the
- * flags and chunk seed of the input head drawn again (so that quiet lines and resets come in), a
- * frame of the host's put in between two frames (ABORT, HELLO with and without capabilities, DONE,
+ * Seeded mutations of whole update transcripts (fuzz/make_uart_seeds.c's, or {@link EccTranscripts}):
+ * bytes flipped, the transcript cut short, a frame sent twice or lost, a seed's frames followed by
+ * another's, the flags (but {@link UartLine#ECC_TEARS}) and chunk seed of the input head drawn again
+ * (so that quiet lines and resets come in), a frame of the host's put in between two frames (ABORT, HELLO with and without capabilities, DONE,
  * one of the transcript's DATA frames moved to another offset, BEGIN again, a device's ACK).
  * Each mutant takes one to three of them; the same seed gives the same transcripts.
  */
@@ -82,7 +82,7 @@ final class UartTranscripts {
             }
             default -> {
                 byte[] m = t.clone();
-                m[1] = (byte) random.nextInt(16);
+                m[1] = (byte) (random.nextInt(16) | t[1] & UartLine.ECC_TEARS); // an ECC transcript stays one
                 m[2] = (byte) random.nextInt(256);
                 return m;
             }
