@@ -279,11 +279,29 @@ static int load(const char *dir, const char *name) {
     return 1;
 }
 
+/* A BEGIN of the same patch (a host that reconnected) after 4 bytes of map part 0: the agent goes on
+ * where it was and the part's record still holds the section (UpdateAgentMapLogTest's
+ * aBeginInsideAMapPartLeavesTheLogAsThePinnedOne: the Java agent's BEGIN overwrote the part). */
+static void test_begin_inside_a_map_part(void) {
+    uint32_t from = 0;
+    provision(NULL, 0);
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0, "begin");
+    EXPECT(fwd_agent_receive(&agent, patch_buf + from, 4) == 0, "4 bytes of the map");
+    EXPECT(fwd_agent_begin(&agent, patch_buf, patch_size, &from) == 0 && from == header_size + 4u,
+           "the same patch again: on at the next expected byte");
+    EXPECT(fwd_agent_receive(&agent, patch_buf + from, map_end - from) == 0, "the rest of the map");
+    EXPECT(log_length() == log_size && memcmp(flash + layout.agent_log.offset, log_buf, log_size) == 0,
+           "the log after a BEGIN inside part 0 is the vector");
+    reset();
+    EXPECT(agent.offset == map_end, "after a reset the map is not sent again");
+}
+
 /* The checks every vector gets: the log it pins, written at three chunk sizes, and a resume from it. */
 static void test_vector(void) {
     test_writes_the_vector(patch_size);
     test_writes_the_vector(1);
     test_writes_the_vector(7);
+    test_begin_inside_a_map_part();
     test_resumes_from_the_vector();
 }
 
