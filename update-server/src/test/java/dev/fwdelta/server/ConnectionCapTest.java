@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
+import java.nio.file.Files;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,55 @@ class ConnectionCapTest {
                 }
             }
         }
+    }
+
+    /**
+     * A server at its cap accepts nobody, so the operator must hear of it: a warning naming the cap
+     * and the option on the process's standard error (Jetty's own line is below the log level the
+     * server runs at, and nothing was shown). A cap reached again and again, as under a flood, is
+     * one line now and then, not one per connection.
+     */
+    @Test
+    void theOperatorIsToldWhenTheCapIsReached() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
+        Process p = ServerProcess.start(dir, "server", "--port", "0", "--data", dir.resolve("data").toString(),
+                "--admin-token-file", token.toString(), "--max-connections", "1");
+        int timesReached = 5;
+        try {
+            int port = listeningPort(p);
+            for (int i = 0; i < timesReached; i++) {
+                try (Socket first = new Socket("127.0.0.1", port); Socket waiting = new Socket("127.0.0.1", port)) {
+                    first.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(RawHttp.answer(first, 10_000).startsWith("HTTP/1.1 200"), "the first is served");
+                    waiting.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+                    first.close();
+                    assertTrue(RawHttp.answer(waiting, 10_000).startsWith("HTTP/1.1 200"), "the second once the first closed");
+                }
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+        List<String> warnings = Files.readString(dir.resolve("err")).lines()
+                .filter(l -> l.contains("at its cap of 1 connections")).toList();
+        assertTrue(!warnings.isEmpty(), "nothing told the operator the cap was reached: " + Files.readString(dir.resolve("err")));
+        assertTrue(warnings.get(0).contains(" WARN "), warnings.get(0));
+        assertTrue(warnings.get(0).endsWith(" - the server is at its cap of 1 connections (--max-connections): new"
+                + " connections wait to be accepted"), warnings.get(0));
+        assertTrue(warnings.size() < timesReached, "a line each time the cap was reached: " + warnings);
+    }
+
+    /** The port a server process said it listens on, once it has. */
+    private int listeningPort(Process p) throws Exception {
+        for (int wait = 0; wait < 1200 && p.isAlive(); wait++) {
+            for (String line : Files.readString(dir.resolve("err")).lines().toList()) {
+                if (line.startsWith("fwdelta server on http://127.0.0.1:")) {
+                    return Integer.parseInt(line.replaceFirst("fwdelta server on http://127\\.0\\.0\\.1:(\\d+) .*", "$1"));
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the server did not start: " + Files.readString(dir.resolve("err")));
     }
 
     /** The cap is checked against what the process may open, beside the files the server keeps. */

@@ -4,11 +4,14 @@ package dev.fwdelta.server.http;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.time.Duration;
 import java.util.OptionalLong;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * At most so many connections open at once across the server's connectors; while they are, the
@@ -20,8 +23,19 @@ import org.eclipse.jetty.server.Server;
  * <p>Jetty 11's ConnectionLimit counts every Connection, and a TLS connection is two (TLS, and
  * HTTP over it): counted so, a cap of N would hold N/2 HTTPS clients. Here only a connection on
  * the network counts.
+ *
+ * <p>Reaching the cap is a warning in the server's log: Jetty says so only at INFO, below the level
+ * the server logs at, so a server that had stopped accepting showed nothing.
  */
 public final class ConnectionCap extends ConnectionLimit {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionCap.class);
+
+    /**
+     * At most one warning in this long: under a flood the cap is reached again each time a
+     * connection closes, and a line each time would flood the log too.
+     */
+    static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
+
     /**
      * Far more than the request threads, so that devices kept alive between requests and slow
      * downloads do not wait for each other in a fleet's normal traffic, and far below the number
@@ -34,6 +48,11 @@ public final class ConnectionCap extends ConnectionLimit {
      * an artifact open per request thread, the database's connections, the jars, the selectors.
      */
     public static final int FILES_KEPT = 512;
+
+    // Guarded by ConnectionLimit's lock, which holds wherever it calls limit().
+    private boolean warned;
+    private long lastWarningNanos;
+    private long reachedSinceWarning;
 
     private ConnectionCap(int max, Server server) {
         super(max, server);
@@ -59,6 +78,23 @@ public final class ConnectionCap extends ConnectionLimit {
         if (onTheNetwork(connection)) {
             super.onClosed(connection);
         }
+    }
+
+    @Override
+    protected void limit() {
+        super.limit();
+        long now = System.nanoTime();
+        if (warned && now - lastWarningNanos < WARNING_INTERVAL.toNanos()) {
+            reachedSinceWarning++;
+            return;
+        }
+        String since = reachedSinceWarning == 0 ? "" : " (reached " + reachedSinceWarning
+                + " more times since the last such line)";
+        LOG.warn("the server is at its cap of {} connections (--max-connections): new connections wait to be"
+                + " accepted{}", getMaxConnections(), since);
+        warned = true;
+        lastWarningNanos = now;
+        reachedSinceWarning = 0;
     }
 
     /** A connection over another's endpoint (HTTP over TLS's decrypted one) is not another socket. */
