@@ -4,6 +4,7 @@ package dev.fwdelta.server;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.server.http.ConnectionCap;
 import dev.fwdelta.server.publish.AdminOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -96,8 +97,7 @@ final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-upload must be " + MIN_MAX_UPLOAD + " to " + MAX_MAX_UPLOAD
                     + " bytes, got " + maxUpload);
         }
-        int connections = maxConnections == null ? ConnectionCap.defaultMax()
-                : checkedMaxConnections(maxConnections, ConnectionCap.openFileLimit());
+        int connections = connectionCap(maxConnections, ConnectionCap.openFileLimit());
         ArtifactLocation.of(artifactBaseUrl); // refused before anything is created or printed
         if (db != null) {
             checkDriver(db);
@@ -130,6 +130,22 @@ final class ServerCommand implements Callable<Integer> {
             new CountDownLatch(1).await(); // until the process is stopped
         }
         return 0;
+    }
+
+    /**
+     * The cap on connections: {@code given} (--max-connections) checked, or the default. Where the
+     * files the server keeps for its own take all {@code openFiles}, no cap fits: a start that
+     * would serve one device at a time, silently, is refused, naming the limit to raise (the hard
+     * one: the JVM raises the soft limit to it).
+     */
+    static int connectionCap(Integer given, OptionalLong openFiles) throws IOException {
+        long room = ConnectionCap.room(openFiles);
+        if (room < MIN_MAX_CONNECTIONS) {
+            throw new IOException("this process may open " + openFiles.getAsLong() + " files, and the server keeps "
+                    + ConnectionCap.FILES_KEPT + " of them for its own: none is left for a connection (raise the hard"
+                    + " open-file limit, ulimit -Hn)");
+        }
+        return given == null ? (int) Math.min(ConnectionCap.DEFAULT_MAX, room) : checkedMaxConnections(given, openFiles);
     }
 
     /**

@@ -2,9 +2,11 @@
 package dev.fwdelta.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.server.http.ConnectionCap;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.net.SocketTimeoutException;
@@ -135,6 +137,40 @@ class ConnectionCapTest {
         assertTrue(warnings.size() < timesReached, "a line each time the cap was reached: " + warnings);
     }
 
+    /**
+     * A process that may open fewer files than the server keeps for its own has no room for a
+     * connection: the start is refused saying so (exit 5, nothing created), where the server used to
+     * start with a cap of one connection, serving one device at a time and saying nothing. The
+     * limit is lowered by the shell, as an operator's unit file or container would.
+     */
+    @Test
+    void tooFewFilesForAnyConnectionIsRefusedAtStart() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
+        Path data = dir.resolve("data");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder("sh", "-c", "ulimit -n 400 && exec \"$0\" -cp \"$1\" " + ServerMain.class.getName()
+                + " server --port 0 --data \"$2\" --admin-token-file \"$3\"", java, classPath, data.toString(),
+                token.toString()).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile())
+                .start();
+        try {
+            for (int wait = 0; wait < 600 && p.isAlive(); wait++) {
+                assertFalse(Files.readString(dir.resolve("err")).startsWith("fwdelta server on "),
+                        "the server started, with no room for connections: " + Files.readString(dir.resolve("err")));
+                Thread.sleep(100);
+            }
+            assertFalse(p.isAlive(), "the server neither started nor stopped in 60 s");
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+        assertEquals("fwdelta: error: this process may open 400 files, and the server keeps 512 of them for its own:"
+                + " none is left for a connection (raise the hard open-file limit, ulimit -Hn)",
+                Files.readString(dir.resolve("err")).strip());
+        assertEquals(5, p.exitValue());
+        assertFalse(Files.exists(data), "a refused start created " + data);
+    }
+
     /** The port a server process said it listens on, once it has. */
     private int listeningPort(Process p) throws Exception {
         for (int wait = 0; wait < 1200 && p.isAlive(); wait++) {
@@ -150,7 +186,7 @@ class ConnectionCapTest {
 
     /** The cap is checked against what the process may open, beside the files the server keeps. */
     @Test
-    void theLargestCapLeavesTheServerItsOwnFiles() {
+    void theLargestCapLeavesTheServerItsOwnFiles() throws Exception {
         assertEquals(3584, ServerCommand.checkedMaxConnections(3584, OptionalLong.of(4096)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerCommand.checkedMaxConnections(3585, OptionalLong.of(4096)));
@@ -163,5 +199,10 @@ class ConnectionCapTest {
         assertEquals("--max-connections must be 1 to 1000000, got 1000001", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ServerCommand.checkedMaxConnections(0, OptionalLong.empty()));
         assertEquals("--max-connections must be 1 to 1000000, got 0", e.getMessage());
+        assertEquals(3584, ServerCommand.connectionCap(null, OptionalLong.of(4096)), "the default within the room");
+        assertEquals(ConnectionCap.DEFAULT_MAX, ServerCommand.connectionCap(null, OptionalLong.of(1 << 20)));
+        assertEquals(ConnectionCap.DEFAULT_MAX, ServerCommand.connectionCap(null, OptionalLong.empty()));
+        assertEquals(7, ServerCommand.connectionCap(7, OptionalLong.of(4096)));
+        assertEquals(1, ServerCommand.connectionCap(null, OptionalLong.of(513)), "room for one is room enough");
     }
 }
