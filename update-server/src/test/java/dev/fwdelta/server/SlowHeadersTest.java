@@ -22,9 +22,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -126,6 +133,77 @@ class SlowHeadersTest {
             assertTrue(t.ended, "a third request trickled still held the connection after " + t.sent + " bytes");
             assertTrue(t.sent < third.length, "ended only after the whole request: " + t.sent);
         }
+    }
+
+    /**
+     * The deadline is set again however a request ends, not only with a 200: after a 404, a 401, a
+     * 400 for a repeated header, a HEAD, and the second of two requests sent at once (pipelined),
+     * each answered on a kept-alive connection, a next request trickled is ended by its own
+     * deadline. A request end the server did not hear of would leave the connection without one.
+     * The connections trickle side by side.
+     */
+    @Test
+    void everyWayARequestEndsLeavesTheNextUnderTheLimit() throws Exception {
+        String auth = "Authorization: Bearer " + Fleet.TOKEN + "\r\n";
+        Map<String, String> firstAndStatus = new LinkedHashMap<>();
+        firstAndStatus.put("GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 404");
+        firstAndStatus.put("GET /admin/images?hw=1 HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 401");
+        firstAndStatus.put(adminGet("/admin/images?hw=1") + "Range: bytes=0-1\r\nRange: bytes=0-2\r\n\r\n", "HTTP/1.1 400");
+        firstAndStatus.put("HEAD /admin/images?hw=1 HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", "HTTP/1.1 200");
+        firstAndStatus.put("GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n" + adminGet("/admin/images?hw=1") + "\r\n",
+                "HTTP/1.1 200");
+        try (OtaServer server = plainServer()) {
+            ExecutorService pool = Executors.newFixedThreadPool(firstAndStatus.size());
+            try {
+                List<Future<String>> outcomes = new ArrayList<>();
+                for (Map.Entry<String, String> e : firstAndStatus.entrySet()) {
+                    outcomes.add(pool.submit(() -> trickledAfter(server.port(), e.getKey(), e.getValue())));
+                }
+                for (Future<String> outcome : outcomes) {
+                    assertEquals("ended", outcome.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Sends {@code first}, reads its last answer (expected to begin with {@code status}), then
+     * trickles a next request: "ended" if the server ended the connection before it was whole and
+     * without an answer, else what went otherwise.
+     */
+    private static String trickledAfter(int port, String first, String status) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(first.getBytes(StandardCharsets.US_ASCII));
+            String answer = "";
+            for (int i = 0; i < first.split("\r\n\r\n").length; i++) {
+                answer = first.startsWith("HEAD") ? headersOnly(s) : RawHttp.answer(s, 10_000);
+            }
+            if (!answer.startsWith(status)) {
+                return first.lines().findFirst().orElse("") + ": answered " + answer;
+            }
+            byte[] next = (adminGet("/admin/images?hw=1") + PADDING + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            Trickle t = trickle(s, next);
+            if (!t.ended || t.sent == next.length || !t.answer.isEmpty()) {
+                return "after " + status + " to " + first.lines().findFirst().orElse("") + ": " + t;
+            }
+            return "ended";
+        }
+    }
+
+    /** The headers of an answer to HEAD: its Content-Length announces a body that does not come. */
+    private static String headersOnly(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = s.getInputStream().read();
+            if (b < 0) {
+                return "(closed after: " + head.toString(StandardCharsets.ISO_8859_1) + ")";
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     /**
