@@ -15,7 +15,7 @@ public final class AllocationMeter {
      * these in its 1,024 bytes).
      */
     public static final long APPLIER_JVM_OVERHEAD = 8 * 1024;
-    private static final int WARM_UPS = 3;
+    private static final int WARM_UPS = 10;
     private static final int ROUNDS = 5;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

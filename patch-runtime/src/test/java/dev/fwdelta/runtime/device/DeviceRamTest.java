@@ -44,10 +44,10 @@ class DeviceRamTest {
     private static final long BOOTLOADER_RAM = 256 + 64 + 424 + 184 + 112;
     /**
      * The agent's RAM besides the applier's decoder_ram, as docs/DEVICE.md states it: the staging
-     * buffer, a record, the header, the running image's checksums, and at a restart the logged
-     * resume point and pending bytes (16 + 32).
+     * buffer, a record, the MAP part being received, the header, the running image's checksums,
+     * and at a restart the logged resume point and pending bytes (16 + 32).
      */
-    private static final long AGENT_RAM = 256 + 64 + 256 + 48 + 48;
+    private static final long AGENT_RAM = 256 + 64 + 52 + 256 + 48 + 48;
     /**
      * What the Java bootloader allocates besides those bytes when it boots a confirmed image (every
      * reset but the few of an update: the logs read, the header parsed, the active slot checked
