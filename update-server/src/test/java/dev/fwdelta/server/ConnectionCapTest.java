@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.server.http.ConnectionCap;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.net.SocketTimeoutException;
@@ -75,10 +76,7 @@ class ConnectionCapTest {
                 for (int i = 0; i < CAP; i++) {
                     SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
                     open.add(s);
-                    s.setSoTimeout(10_000);
-                    s.startHandshake();
-                    s.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
-                    assertTrue(RawHttp.answer(s, 10_000).startsWith("HTTP/1.1 200"), "TLS connection " + (i + 1));
+                    assertTrue(tlsAnswer(s).startsWith("HTTP/1.1 200"), "TLS connection " + (i + 1));
                 }
                 SSLSocket past = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
                 open.add(past);
@@ -88,10 +86,7 @@ class ConnectionCapTest {
                 open.get(0).close();
                 past.close();
                 try (SSLSocket next = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
-                    next.setSoTimeout(10_000);
-                    next.startHandshake();
-                    next.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
-                    assertTrue(RawHttp.answer(next, 10_000).startsWith("HTTP/1.1 200"), "served once one closed");
+                    assertTrue(tlsAnswer(next).startsWith("HTTP/1.1 200"), "served once one closed");
                 }
             } finally {
                 for (Socket s : open) {
@@ -99,6 +94,14 @@ class ConnectionCapTest {
                 }
             }
         }
+    }
+
+    /** The handshake, the request, and the answer on a TLS connection, each within 10 s. */
+    private static String tlsAnswer(SSLSocket s) throws IOException {
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        s.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+        return RawHttp.answer(s, 10_000);
     }
 
     /**

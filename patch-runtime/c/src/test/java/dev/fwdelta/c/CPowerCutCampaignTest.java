@@ -38,6 +38,8 @@ class CPowerCutCampaignTest {
     private static final Pattern OPERATIONS = Pattern.compile("operations (install|revert) (\\S+) (\\d+) (\\S+) (\\d+)");
     private static final Pattern CAMPAIGN = Pattern.compile("(install|revert) +\\S+ +unit +\\d+ \\S+ +operations +\\d+,"
             + " cut points +(\\d+), new-confirmed (\\d+) old-after-revert (\\d+) .*");
+    /** Program units each preset is run with (1, 4, 8, 16 and 32: tests/power_cut_campaign.c); then a revert. */
+    private static final int PROGRAM_UNITS = 5;
     /** The C campaign's work buffer and RAM budget (tests/power_cut_campaign.c). */
     private static final long RAM_BUDGET = 65536;
 
@@ -106,8 +108,8 @@ class CPowerCutCampaignTest {
 
     @Test
     void anUninterruptedUpdateTakesTheSameFlashOperationsInCAndJava() throws Exception {
-        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1) * 2, compareOperations(run("count"), goldenVectors()),
-                "4 presets, 5 program units and a revert, 2 vectors");
+        assertEquals(DeviceLayout.PRESETS.size() * (PROGRAM_UNITS + 1) * 2,
+                compareOperations(run("count"), goldenVectors()), "4 presets, 5 program units and a revert, 2 vectors");
     }
 
     /** The lines' uninterrupted updates run again on Java's device: the same flash operations. How many. */
@@ -155,7 +157,8 @@ class CPowerCutCampaignTest {
         Files.write(dir.resolve("programmer.new"), neu);
         Files.write(dir.resolve("programmer.fwd"), PatchBuilder.build(old, neu,
                 new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 1024, 2, 0)).patch());
-        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1), compareOperations(run("count", dir, "programmer"), dir));
+        assertEquals(DeviceLayout.PRESETS.size() * (PROGRAM_UNITS + 1),
+                compareOperations(run("count", dir, "programmer"), dir));
         String mode = System.getProperty("fwdelta.cPowerCuts", "sample:8");
         checkCampaign(mode, run(mode, dir, "programmer"), 1);
     }
@@ -178,7 +181,7 @@ class CPowerCutCampaignTest {
         }
         System.out.printf("C power cuts (%s): %d campaigns, %d cut points, %d ended on the expected image%n", mode,
                 campaigns, cuts, asExpected);
-        assertEquals(DeviceLayout.PRESETS.size() * (5 + 1) * vectors, campaigns);
+        assertEquals(DeviceLayout.PRESETS.size() * (PROGRAM_UNITS + 1) * vectors, campaigns);
         assertTrue(cuts >= 150 * vectors, "a few hundred cuts at least: " + cuts);
         assertEquals(cuts, asExpected);
     }
