@@ -81,7 +81,7 @@ void fwd_lzma_setup(fwd_lzma *z, uint8_t *work, uint32_t props);
 void fwd_lzma_start(fwd_lzma *z, uint32_t encoded_length, uint32_t raw_length);
 fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len);
 fwd_error fwd_lzma_finish(fwd_applier *a);
-fwd_error fwd_lzma_step(fwd_applier *a, uint32_t want, uint32_t last_input_in);
+fwd_error fwd_lzma_step(fwd_applier *a, uint32_t want, uint32_t room, uint32_t last_input_in, uint32_t *left);
 uint32_t fwd_range_fill(fwd_range_decoder *rc, const uint8_t *b, uint32_t len);
 fwd_error fwd_range_control_value(fwd_range_decoder *rc, uint16_t *probs, int start, uint32_t *value);
 

@@ -304,7 +304,11 @@ static fwd_error decode_literal(fwd_applier *a, rc_state *rc) {
     return fwd_window_put_byte(a, byte);
 }
 
-static fwd_error decode_packet(fwd_applier *a, rc_state *rc) {
+/*
+ * One packet, whose bytes go to the window until its total reaches cap: *left receives the bytes
+ * of a match still to be copied (codec split's ring may hold fewer than a match's 273).
+ */
+static fwd_error decode_packet(fwd_applier *a, rc_state *rc, uint32_t cap, uint32_t *left) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
     uint32_t pos_state = a->window.total & z->pb_mask;
     uint32_t length;
@@ -360,22 +364,38 @@ static fwd_error decode_packet(fwd_applier *a, rc_state *rc) {
     if (e != FWD_OK) {
         return e;
     }
-    if (length + MATCH_MIN > z->raw_length - a->window.total) {
+    length += MATCH_MIN;
+    if (length > z->raw_length - a->window.total) {
         return FWD_ERR_CODEC_CORRUPT;
     }
-    return fwd_window_copy(a, z->rep0, length + MATCH_MIN);
+#if FWD_WITH_SPLIT
+    if (length > cap - a->window.total) {
+        *left = length - (cap - a->window.total);
+        length = cap - a->window.total;
+    }
+#else
+    (void) cap; /* codec lzma's ring hands its bytes on as it wraps: no match is cut */
+    (void) left;
+#endif
+    return fwd_window_copy(a, z->rep0, length);
 }
 
 /*
  * Packets while their input is buffered (at least 20 bytes, or the stream's last byte is in) and
- * they have decoded fewer than want bytes; codec split passes its own count of the input's end.
+ * they have decoded fewer than want bytes; codec split passes its own count of the input's end,
+ * and room, the bytes its ring takes: a match that would pass it stops there, *left the rest.
  */
-static fwd_error decode_packets(fwd_applier *a, uint32_t want, uint32_t last_input_in) {
+static fwd_error decode_packets(fwd_applier *a, uint32_t want, uint32_t room, uint32_t last_input_in,
+                                uint32_t *left) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
     /* one bound for the loop, as cheap as the block's alone: want bytes, within raw_length */
     uint32_t limit = want >= z->raw_length - a->window.total ? z->raw_length : a->window.total + want;
+    /* the ring's room as a total, past raw_length for codec lzma (its ring passes bytes on) */
+    uint32_t cap = room >= z->raw_length - a->window.total ? z->raw_length : a->window.total + room;
+    uint32_t cut = 0;
     rc_state rc;
     fwd_error e = FWD_OK;
+    *left = 0;
     if (!z->started && rc_buffered(&z->rc) < 5u && !last_input_in) {
         return FWD_OK;
     }
@@ -385,16 +405,19 @@ static fwd_error decode_packets(fwd_applier *a, uint32_t want, uint32_t last_inp
         e = rc.err;
         z->started = e == FWD_OK;
     }
+    /* want is at most room (limit <= cap): a packet starts with room for a byte, a cut match ends the loop */
     while (e == FWD_OK && a->window.total < limit && (rc.limit - rc.pos >= MAX_PACKET_INPUT || last_input_in)) {
-        e = decode_packet(a, &rc);
+        e = decode_packet(a, &rc, cap, &cut);
     }
+    *left = cut;
     rc_store(&z->rc, &rc);
     return e;
 }
 
 static fwd_error decode_buffered(fwd_applier *a) {
     fwd_lzma *z = &a->buf.blocks.codec.lzma;
-    return decode_packets(a, 0xFFFFFFFFu, z->encoded_left == 0);
+    uint32_t left; /* stays 0: the ring passes bytes on to the records as it wraps */
+    return decode_packets(a, 0xFFFFFFFFu, 0xFFFFFFFFu, z->encoded_left == 0, &left);
 }
 
 fwd_error fwd_lzma_feed(fwd_applier *a, const uint8_t *b, uint32_t len) {
@@ -419,9 +442,12 @@ uint32_t fwd_range_fill(fwd_range_decoder *rc, const uint8_t *b, uint32_t len) {
     return rc_fill(rc, b, len);
 }
 
-/* Codec split: packets until want bytes are decoded or the input runs short (last_input_in: all is in). */
-fwd_error fwd_lzma_step(fwd_applier *a, uint32_t want, uint32_t last_input_in) {
-    return decode_packets(a, want, last_input_in);
+/*
+ * Codec split: packets until want bytes are decoded or the input runs short (last_input_in: all is
+ * in), no more than room bytes of them; *left: the bytes of a match room cut short.
+ */
+fwd_error fwd_lzma_step(fwd_applier *a, uint32_t want, uint32_t room, uint32_t last_input_in, uint32_t *left) {
+    return decode_packets(a, want, room, last_input_in, left);
 }
 
 /*

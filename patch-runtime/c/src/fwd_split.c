@@ -12,7 +12,12 @@
 
 #define CHUNK 32u
 #define STEP_INPUT 20u
-#define AHEAD 256u /* data bytes decoded ahead of the records at most, plus one packet (FORMAT.md 2.4) */
+/*
+ * Data bytes decoded ahead of the records at most, plus the packet that passes it (FORMAT.md 2.4);
+ * no more than the smallest ring, so that a match copied only as far as the ring has room
+ * (match_left) gets one byte in at least.
+ */
+#define AHEAD 256u
 #define WAIT_CONTROLS 0u
 #define WAIT_DATA 1u
 #define WAIT_NONE 2u
@@ -37,7 +42,8 @@ typedef struct {
     uint32_t zero_run;
     uint32_t bytes_needed;
     uint32_t after_bytes;
-    uint32_t pending;
+    uint32_t pending; /* data bytes in the ring not yet handed to the records: at most the ring's size */
+    uint32_t match_left; /* bytes of the last match not yet copied to the ring (pending filled it) */
     uint8_t length_read;
     uint8_t controls_started;
 } fwd_split;
@@ -70,6 +76,7 @@ void fwd_split_start(fwd_applier *a, uint32_t encoded_length, uint32_t raw_lengt
     s->chunk_left = 0;
     s->state = KIND;
     s->pending = 0;
+    s->match_left = 0;
     s->bytes_needed = 0;
     s->length_read = 0;
     s->controls_started = 0;
@@ -130,6 +137,18 @@ NOINLINE static fwd_error emit_before(fwd_applier *a, fwd_split *s, fwd_error e)
         }
     }
     return e;
+}
+
+/*
+ * More of the match the ring's room cut short, as far as the ring has room again (its distance was
+ * checked when it was decoded). Out of line, as emit_before.
+ */
+NOINLINE static fwd_error continue_match(fwd_applier *a, fwd_split *s) {
+    uint32_t room = a->window.size - s->pending;
+    uint32_t n = s->match_left < room ? s->match_left : room;
+    s->match_left -= n;
+    s->pending += n;
+    return fwd_window_copy(a, a->buf.blocks.codec.lzma.rep0, n);
 }
 
 static void bytes(fwd_split *s, uint32_t count, uint32_t next) {
@@ -201,13 +220,17 @@ static fwd_error advance(fwd_applier *a, fwd_split *s, uint32_t *waiting) {
                 s->state = s->after_bytes;
             } else if (s->pending >= want) {
                 e = emit_data(a, s);
+            } else if (s->match_left > 0u) {
+                e = continue_match(a, s);
             } else if (!ready(&z->rc, s->data_arrived, s->data_length)) {
                 *waiting = WAIT_DATA;
                 return FWD_OK;
             } else {
-                /* the packets up to want pending while their input is in, in one call */
+                /* the packets up to want pending while their input is in, in one call, within the
+                 * ring's room (want <= AHEAD <= the ring's size: the room is want at least) */
                 uint32_t before = a->window.total;
-                e = fwd_lzma_step(a, want - s->pending, s->data_arrived == s->data_length);
+                e = fwd_lzma_step(a, want - s->pending, a->window.size - s->pending, s->data_arrived == s->data_length,
+                                  &s->match_left);
                 if (e == FWD_OK && a->window.total == before) {
                     e = FWD_ERR_CODEC_CORRUPT; /* no packet: the data would pass raw_length */
                 }
@@ -306,7 +329,8 @@ fwd_error fwd_split_finish(fwd_applier *a) {
     if (e != FWD_OK) {
         return e;
     }
-    if (waiting != WAIT_NONE || s->pending != 0u || s->rc.in_pos != s->rc.in_limit || s->rc.code != 0u) {
+    if (waiting != WAIT_NONE || s->pending != 0u || s->match_left != 0u || s->rc.in_pos != s->rc.in_limit
+            || s->rc.code != 0u) {
         return FWD_ERR_CODEC_CORRUPT;
     }
     if (s->data_length > 0u && (z->rc.in_pos != z->rc.in_limit || z->rc.code != 0u)) {

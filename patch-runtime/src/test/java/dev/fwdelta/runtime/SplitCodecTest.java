@@ -117,6 +117,39 @@ class SplitCodecTest {
         assertEquals(ErrorCode.CODEC_CORRUPT, cause.code());
     }
 
+    /**
+     * A block longer than a small window: kind-0 records whose data bytes are zero runs of 1,100
+     * bytes (matches of 273, longer than the smallest ring, after up to 255 bytes decoded ahead) and
+     * a run repeated at distance {@code window - 4}. It decodes at every chunk size, and its layout
+     * is the one a 4096-byte window gives: the decoder copies a match only as far as the ring has
+     * room, and that changes no step of FORMAT.md 2.4's order.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {256, 300, 511, 529, 1024})
+    void aBlockLongerThanASmallWindowDecodes(int window) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] repeat = new byte[window - 4];
+        new Random(window).nextBytes(repeat);
+        for (int i = 0; i < 3; i++) {
+            out.write(0); // kind 0: diff_len bytes of data, then extra_len
+            byte[] diff = new byte[1 + 97 * i];
+            diff[0] = (byte) (i + 1);
+            ByteWriter.writeUvarint(out, diff.length);
+            out.writeBytes(diff);
+            byte[] extra = i == 1 ? TestPatch.concat(repeat, repeat, repeat) : new byte[1100];
+            ByteWriter.writeUvarint(out, extra.length);
+            out.writeBytes(extra);
+            out.write(0);
+        }
+        byte[] raw = out.toByteArray();
+        byte[] encoded = TestSplitCodec.split(raw, DICT, window, 0, 0, 0);
+        assertArrayEquals(TestSplitCodec.split(raw, DICT, DICT, 0, 0, 0), encoded, "the layout of a 4096-byte window");
+        for (int chunk : new int[] {1, 7, 32, encoded.length}) {
+            byte[] decoded = CodecRoundTripTest.decode(BlockDecoder.create(Codec.SPLIT, window, 0), encoded, raw.length, chunk);
+            assertArrayEquals(raw, decoded, "window " + window + ", chunk " + chunk);
+        }
+    }
+
     /** Mutated blocks: each decodes or fails with a PatchException, none loops or throws anything else. */
     @Test
     void mutatedBlocksFailCleanly() {

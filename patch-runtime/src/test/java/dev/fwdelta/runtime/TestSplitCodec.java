@@ -15,6 +15,14 @@ final class TestSplitCodec {
     private TestSplitCodec() {}
 
     static byte[] split(byte[] raw, int dict, int lc, int lp, int pb) {
+        return split(raw, dict, dict, lc, lp, pb);
+    }
+
+    /**
+     * With xz's dictionary {@code encoderDict} (4096 at least) for a block whose codec_window is
+     * {@code window}: the caller keeps every match of the data bytes within the window.
+     */
+    static byte[] split(byte[] raw, int encoderDict, int window, int lc, int lp, int pb) {
         Coder c = new Coder();
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         int[] at = {0};
@@ -44,15 +52,16 @@ final class TestSplitCodec {
             c.value(5, uvarint(raw, at));
         }
         byte[] d = data.toByteArray();
-        return SplitInterleaver.interleave(raw, c.finish(), d.length == 0 ? d : TestCodecs.lzma(d, dict, lc, lp, pb),
-                dict, props(lc, lp, pb));
+        return SplitInterleaver.interleave(raw, c.finish(),
+                d.length == 0 ? d : TestCodecs.lzma(d, encoderDict, lc, lp, pb), window, props(lc, lp, pb));
     }
 
     private static int props(int lc, int lp, int pb) {
         return (pb * 5 + lp) * 9 + lc;
     }
 
-    private static long uvarint(byte[] b, int[] at) {
+    /** The uvarint at {@code at[0]}, which moves past it. */
+    static long uvarint(byte[] b, int[] at) {
         long v = 0;
         for (int shift = 0; ; shift += 7) {
             int x = b[at[0]++] & 0xFF;

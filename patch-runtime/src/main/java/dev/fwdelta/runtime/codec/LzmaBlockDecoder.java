@@ -102,15 +102,19 @@ final class LzmaBlockDecoder implements BlockDecoder {
             started = true;
         }
         while (dict.total() < rawLength && (rc.buffered() >= MAX_PACKET_INPUT || lastInputIn)) {
-            decodePacket(out);
+            decodePacket(out, Long.MAX_VALUE);
         }
     }
 
-    private void decodePacket(RawConsumer out) throws IOException {
+    /**
+     * One packet, of which at most {@code room} bytes are written to the dictionary: returns the
+     * bytes of its match left for {@link #continueMatch}.
+     */
+    private long decodePacket(RawConsumer out, long room) throws IOException {
         int posState = (int) dict.total() & pbMask;
         if (rc.bit(probs, IS_MATCH + (state << 4) + posState) == 0) {
             decodeLiteral(out);
-            return;
+            return 0;
         }
         int length;
         if (rc.bit(probs, IS_REP + state) == 0) {
@@ -126,7 +130,7 @@ final class LzmaBlockDecoder implements BlockDecoder {
                 if (rc.bit(probs, IS_REP0_LONG + (state << 4) + posState) == 0) {
                     state = state < 7 ? 9 : 11;
                     dict.put(dict.back(rep0), out);
-                    return;
+                    return 0;
                 }
             } else {
                 int distance;
@@ -153,7 +157,14 @@ final class LzmaBlockDecoder implements BlockDecoder {
             throw PatchException.outOfRange(ErrorCode.CODEC_CORRUPT, "lzma match length", count, MATCH_MIN,
                     rawLength - dict.total());
         }
-        dict.copy(rep0, count, out);
+        long now = Math.min(count, room);
+        dict.copy(rep0, now, out);
+        return count - now;
+    }
+
+    /** {@code n} more bytes of the match {@link #step} left unfinished (its distance was checked). */
+    void continueMatch(long n, RawConsumer sink) throws IOException {
+        dict.copy(rep0, n, sink);
     }
 
     /** A match distance must stay inside this block's output and the dictionary. */
@@ -215,15 +226,17 @@ final class LzmaBlockDecoder implements BlockDecoder {
     }
 
     /**
-     * One packet for codec split, its bytes written to the dictionary (and to {@code sink} as the
-     * ring wraps): the caller checked that the packet's input is buffered.
+     * One packet for codec split, at most {@code room} of its bytes written to the dictionary (and
+     * to {@code sink} as the ring wraps): returns the bytes of its match still to be copied, which
+     * codec split takes with {@link #continueMatch} once the ones before them went out (a match of
+     * 273 bytes does not fit a ring of 256). The caller checked that the packet's input is buffered.
      */
-    void step(RawConsumer sink) throws IOException {
+    long step(RawConsumer sink, long room) throws IOException {
         if (!started) {
             rc.init();
             started = true;
         }
-        decodePacket(sink);
+        return decodePacket(sink, room);
     }
 
     /** Whether every byte of the stream was read and it ended as an encoder ends one. */

@@ -24,10 +24,10 @@ final class SplitBlockDecoder implements BlockDecoder {
     static final int CONTROLS = 0;
     static final int DATA = 1;
     /**
-     * Data bytes decoded ahead of the records at most (plus one packet): packets are decoded until
-     * a field's bytes, or this many, are pending, so that a run of literals costs one call, not
-     * one per packet; far less than the smallest dictionary, so none is overwritten before it is
-     * written out.
+     * Data bytes decoded ahead of the records at most (plus the packet that passes it): packets
+     * are decoded until a field's bytes, or this many, are pending, so that a run of literals costs
+     * one call, not one per packet. No more than the smallest dictionary, so that a match copied
+     * only as far as the ring has room ({@link #matchLeft}) always gets at least one byte in.
      */
     static final int AHEAD = 256;
     /** {@link #advance}'s answer when the block needs no more input. */
@@ -44,6 +44,8 @@ final class SplitBlockDecoder implements BlockDecoder {
     private static final RawConsumer RING_ONLY = (b, off, len) -> { };
 
     private final LzmaBlockDecoder data;
+    /** AHEAD, or the ring's size when that is smaller (a decoder made outside a header's rules). */
+    private final int ahead;
     private final RangeDecoder controls = new RangeDecoder();
     private final ControlValueDecoder values = new ControlValueDecoder();
     private final byte[] varint = new byte[5];
@@ -67,10 +69,14 @@ final class SplitBlockDecoder implements BlockDecoder {
     private long zeroRun;
     private long bytesNeeded;
     private int afterBytes;
+    /** Data bytes in the ring not yet written out: never more than the ring holds. */
     private int pending;
+    /** Bytes of the last match not yet copied to the ring (pending filled it), for the next fields. */
+    private long matchLeft;
 
     SplitBlockDecoder(int dictSize, int props) {
         data = new LzmaBlockDecoder(dictSize, props);
+        ahead = Math.min(AHEAD, dictSize);
     }
 
     @Override
@@ -89,6 +95,7 @@ final class SplitBlockDecoder implements BlockDecoder {
         chunkLeft = 0;
         state = KIND;
         pending = 0;
+        matchLeft = 0;
         bytesNeeded = 0;
     }
 
@@ -152,9 +159,9 @@ final class SplitBlockDecoder implements BlockDecoder {
             throw new PatchException(ErrorCode.CODEC_CORRUPT, "split block ends while its "
                     + (waiting == CONTROLS ? "controls" : "data") + " stream needs more bytes");
         }
-        if (pending != 0) {
+        if (pending != 0 || matchLeft != 0) {
             throw new PatchException(ErrorCode.CODEC_CORRUPT,
-                    "split block's data stream decodes " + pending + " bytes more than its records take");
+                    "split block's data stream decodes " + (pending + matchLeft) + " bytes more than its records take");
         }
         if (controls.buffered() != 0 || !controls.finishedOk() || (dataLength > 0 && !data.consumedToEnd())) {
             throw new PatchException(ErrorCode.CODEC_CORRUPT, "split block has unused bytes after its last symbol");
@@ -173,14 +180,19 @@ final class SplitBlockDecoder implements BlockDecoder {
             if (state == BYTES) {
                 if (bytesNeeded == 0) {
                     state = afterBytes;
-                } else if (pending >= Math.min(bytesNeeded, AHEAD)) {
+                } else if (pending >= Math.min(bytesNeeded, ahead)) {
                     emitData(out);
+                } else if (matchLeft > 0) {
+                    int n = (int) Math.min(matchLeft, ringRoom());
+                    data.continueMatch(n, RING_ONLY);
+                    matchLeft -= n;
+                    pending += n;
                 } else if (!ready(data.input(), dataArrived, dataLength)) {
                     return DATA;
                 } else {
                     long before = data.window().total();
                     try {
-                        data.step(RING_ONLY);
+                        matchLeft = data.step(RING_ONLY, ringRoom());
                     } catch (PatchException e) {
                         if (pending > 0) {
                             emitData(out); // the field's bytes decoded before the error first (FORMAT.md 5)
@@ -200,6 +212,11 @@ final class SplitBlockDecoder implements BlockDecoder {
             }
             control(values.decode(controls, state), out);
         }
+    }
+
+    /** Bytes the ring takes before it would overwrite a pending one: at least 1 (pending < ahead). */
+    private int ringRoom() {
+        return data.window().size() - pending;
     }
 
     private static boolean ready(RangeDecoder rc, long arrived, long length) {
