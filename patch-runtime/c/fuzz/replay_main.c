@@ -23,7 +23,8 @@ static const char *const VECTORS[] = {
     "none-two-blocks", "lz77-window256", "lzma-dict4096", "ed25519-signed", "empty-new-image", "compact-lzma",
     "compact-ed25519-signed", "compact-sparse-records", "relocation-map", "relocation-a64",
     "compact-relocation-a64", "compact-relocation-xtensa", "compact-split", "compact-load-address",
-    "compact-load-address-signed", "compact-sha-only", "compact-sha-only-signed", "compact-relocation-long-map"
+    "compact-load-address-signed", "compact-sha-only", "compact-sha-only-signed", "compact-relocation-long-map",
+    "compact-lzma-window1024", "compact-split-window256"
 };
 
 /* Old image and patch of a vector in the target's layout (fuzz_apply.c), chunk seed and flags given. */

@@ -15,6 +15,10 @@
 #define SIGNED_SIZE 176u
 #define MIN_COMPACT_BLOCK 11u
 #define BLOCK_HEADER_SIZE 28u
+/* codec_window of lzma and split (FORMAT.md 1.0): each block is its own LZMA stream, whose matches
+ * never reach past the block's start, so a ring as small as lz77's smallest is sound */
+#define MIN_LZMA_WINDOW 256u
+#define MAX_LZMA_WINDOW (1u << 20)
 
 uint32_t fwd_codec_work_size(const fwd_header *h) {
     if (h->codec == FWD_CODEC_LZ77) {
@@ -80,7 +84,7 @@ static fwd_error check_codec(const fwd_header *h) {
         if (h->codec_props > (4u * 5u + 4u) * 9u + 8u || lc + lp > 4u) {
             return FWD_ERR_BAD_CODEC_PROPS;
         }
-        if (h->codec_window < 4096u || h->codec_window > (1u << 20)) {
+        if (h->codec_window < MIN_LZMA_WINDOW || h->codec_window > MAX_LZMA_WINDOW) {
             return FWD_ERR_BAD_CODEC_WINDOW;
         }
         return FWD_OK;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwd_bytes.h"
 #include "fwd_crypto_host.h"
 #include "fwd_internal.h"
 #include "fwdelta/fwd_apply.h"
@@ -164,7 +165,8 @@ static void test_checksums(void) {
 static const char *const VECTORS[] = {
     "none-two-blocks", "lz77-window256", "lzma-dict4096", "ed25519-signed", "empty-new-image", "compact-lzma",
     "compact-ed25519-signed", "compact-sparse-records", "relocation-map", "relocation-a64",
-    "compact-relocation-a64", "compact-relocation-xtensa", "compact-split", "compact-relocation-long-map"
+    "compact-relocation-a64", "compact-relocation-xtensa", "compact-split", "compact-relocation-long-map",
+    "compact-lzma-window1024", "compact-split-window256"
 };
 
 static uint8_t old_buf[MAX_FILE];
@@ -381,11 +383,7 @@ static const crafted V1_CASES[] = {
 };
 
 static void put_crc(uint8_t *b) {
-    uint32_t crc = fwd_crc32_update(0, b, V1_CRC_AT);
-    b[V1_CRC_AT] = (uint8_t) crc;
-    b[V1_CRC_AT + 1] = (uint8_t) (crc >> 8);
-    b[V1_CRC_AT + 2] = (uint8_t) (crc >> 16);
-    b[V1_CRC_AT + 3] = (uint8_t) (crc >> 24);
+    fwd_wr32(b + V1_CRC_AT, fwd_crc32_update(0, b, V1_CRC_AT));
 }
 
 /* A crafted bad patch per error code the applier raises (as detools' tests do). */
@@ -693,6 +691,41 @@ static void test_slot_address(const char *dir) {
     EXPECT(fwd_apply_set_slot_address(&a, 0) == FWD_ERR_BAD_ARGUMENT, "a slot address after the first byte");
 }
 
+/*
+ * lzma's and split's smallest codec_window, 256 (FORMAT.md 1.0): lzma-dict4096 (format 1, window a
+ * u32 at 16, decoder_ram at 20) with a window of 256 and its decoder_ram parses, 255 is refused;
+ * compact-split-window256's uvarint window (80 02 at 13) made 255 (FF 01) is refused before a
+ * write. The header CRCs are made right again each time.
+ */
+static void test_small_lzma_windows(const char *dir) {
+    uint32_t size = load(dir, "lzma-dict4096", "fwd", patch_buf);
+    uint32_t old_size;
+    uint32_t header_size;
+    uint32_t ram = fwd_rd32(patch_buf + 20);
+    uint32_t crc;
+    fwd_header h;
+    fwd_wr32(patch_buf + 16, 256);
+    fwd_wr32(patch_buf + 20, ram - 4096u + 256u);
+    put_crc(patch_buf);
+    EXPECT(fwd_header_parse(patch_buf, size, &h) == FWD_OK && h.codec_window == 256u, "lzma window 256");
+    fwd_wr32(patch_buf + 16, 255);
+    fwd_wr32(patch_buf + 20, ram - 4096u + 255u);
+    put_crc(patch_buf);
+    EXPECT(fwd_header_parse(patch_buf, size, &h) == FWD_ERR_BAD_CODEC_WINDOW, "lzma window 255");
+
+    old_size = load(dir, "compact-split-window256", "old", old_buf);
+    size = load(dir, "compact-split-window256", "fwd", patch_buf);
+    EXPECT(fwd_header_prefix(patch_buf, &header_size) == FWD_OK && patch_buf[9] == 3u && patch_buf[13] == 0x80u
+           && patch_buf[14] == 2u, "compact-split-window256: codec split, window 256 at 13");
+    patch_buf[13] = 0xFFu;
+    patch_buf[14] = 1u;
+    crc = fwd_crc32_update(0, patch_buf, header_size - 4u);
+    fwd_wr32(patch_buf + header_size - 4u, crc);
+    EXPECT(fwd_header_parse(patch_buf, size, &h) == FWD_ERR_BAD_CODEC_WINDOW, "split window 255");
+    EXPECT(apply(&images, old_buf, old_size, patch_buf, size, 7) == FWD_ERR_BAD_CODEC_WINDOW && images.out_size == 0,
+           "split window 255 is refused before a write");
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: fwd_unit_tests VECTOR_DIR\n");
@@ -708,6 +741,7 @@ int main(int argc, char **argv) {
     test_measured_base(argv[1]);
     test_slot_address(argv[1]);
     test_lz4_block_end();
+    test_small_lzma_windows(argv[1]);
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -30,11 +30,12 @@ public final class CodecMutants {
 
     private CodecMutants() {}
 
-    /** The unchanged patches: lz77 (window 256 and 4096), lzma (formats 1 and 3), split. */
+    /** The unchanged patches: lz77 (window 256 and 4096), lzma (formats 1 and 3), split, both below 4096 too. */
     public static Map<String, TestPatch> bases() {
         Map<String, TestPatch> all = GoldenVectors.all();
         Map<String, TestPatch> v = new LinkedHashMap<>();
-        for (String name : List.of("lz77-window256", "lzma-dict4096", "compact-lzma", "compact-split")) {
+        for (String name : List.of("lz77-window256", "lzma-dict4096", "compact-lzma", "compact-split",
+                "compact-lzma-window1024", "compact-split-window256")) {
             v.put(name, all.get(name));
         }
         TestPatch lz77 = TestPatch.standard();

@@ -3,7 +3,14 @@ package dev.fwdelta.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.codec.BlockDecoder;
+import dev.fwdelta.runtime.codec.CodecRoundTripTest;
+import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.ErrorCode;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.security.HeaderSignature;
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
@@ -215,6 +222,43 @@ class GoldenVectorTest {
                 String stem = name.substring(0, name.lastIndexOf('.'));
                 assertEquals(true, known.containsKey(stem), "stale vector file " + name);
             });
+        }
+    }
+
+    /**
+     * The windows below 4096 (FORMAT.md 2.1): each vector's first block spans several windows and
+     * its farthest match reaches exactly to the window it was made for, so a decoder keeping one
+     * byte less history refuses it [CODEC_CORRUPT]; at every chunk size the block decodes whole.
+     */
+    @Test
+    void smallWindowVectorsReachTheirWindowsEdge() throws IOException {
+        Object[][] cases = {{"compact-lzma-window1024", Codec.LZMA, 1024, 1016}, {"compact-split-window256", Codec.SPLIT, 256, 252}};
+        for (Object[] c : cases) {
+            byte[] patch = resource(c[0] + ".fwd");
+            PatchHeader h = PatchHeader.parse(patch);
+            int window = (int) c[2];
+            int farthest = (int) c[3];
+            assertEquals(c[1], h.codec(), (String) c[0]);
+            assertEquals(window, h.codecWindow(), (String) c[0]);
+            int[] at = {h.size()};
+            long[] fields = new long[6]; // block_index, encoded_length, raw_length, new/old offset, out_length
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = TestSplitCodec.uvarint(patch, at);
+            }
+            byte[] encoded = Arrays.copyOfRange(patch, at[0] + 4, at[0] + 4 + (int) fields[1]);
+            long raw = fields[2];
+            assertTrue(raw > 3L * window, c[0] + ": block of " + raw + " raw bytes");
+            for (int chunk : new int[] {1, 7, encoded.length}) {
+                for (int w : new int[] {window, farthest}) {
+                    byte[] out = CodecRoundTripTest.decode(BlockDecoder.create(h.codec(), w, h.codecProps()), encoded, raw, chunk);
+                    assertEquals(raw, out.length, c[0] + " window " + w + " chunk " + chunk);
+                }
+            }
+            PatchException e = assertThrows(PatchException.class, () -> CodecRoundTripTest.decode(
+                    BlockDecoder.create(h.codec(), farthest - 1, h.codecProps()), encoded, raw, 7));
+            assertEquals(ErrorCode.CODEC_CORRUPT, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("lzma match distance: " + farthest + " (valid range 1.." + (farthest - 1) + ")"),
+                    e.getMessage());
         }
     }
 

@@ -227,6 +227,81 @@ public final class GoldenVectors {
         ByteBuffer.wrap(b, at, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(w);
     }
 
+    /** Bytes that repeat the {@code period} bytes before them: a match at distance {@code period}. */
+    private static byte[] repeated(long seed, int period, int copies) {
+        byte[] once = TestPatch.bytes(seed, period);
+        byte[] b = new byte[period * copies];
+        for (int i = 0; i < copies; i++) {
+            System.arraycopy(once, 0, b, i * period, period);
+        }
+        return b;
+    }
+
+    /**
+     * FORMAT.md 2.1, lzma with a window below 4096: xz (whose smallest dictionary is 4096) codes a
+     * first block of 3,438 raw bytes, over three windows, whose only repeats lie within 1,016 bytes:
+     * two zero runs of 699 diff bytes (rep matches across the ring's end) and an extra run repeated
+     * at distance 1,016 (its copy wraps the ring too); a second, short block starts afresh.
+     */
+    static TestPatch lzmaWindow1024() {
+        TestPatch t = new TestPatch(TestPatch.bytes(61, 1600));
+        t.block().add(new TestPatch.Rec(TestPatch.diff(1400, 700), repeated(62, 1016, 2), 0));
+        t.block().add(new TestPatch.Rec(TestPatch.diff(100, 9), "window1024".getBytes(), 0));
+        t.version = 3;
+        t.flags = 16;
+        t.codecId = 2;
+        t.codecProps = (2 * 5 + 0) * 9 + 0; // lc0 lp0 pb2
+        t.codecWindow = 1024;
+        t.compressor = raw -> TestCodecs.lzma(raw, 4096, 0, 0, 2);
+        return t;
+    }
+
+    /**
+     * FORMAT.md 2.4 at the smallest window, 256 bytes: the data stream of the first block holds
+     * 1,866 bytes, a 1,100-byte zero run (rep matches of 273 bytes, more than the ring holds) and
+     * 252 bytes repeated twice at distance 252.
+     */
+    static TestPatch splitWindow256() {
+        TestPatch t = new TestPatch(TestPatch.bytes(63, 1200));
+        t.block()
+                .add(new TestPatch.Rec(TestPatch.diff(600, 60), new byte[1100], 0))
+                .add(new TestPatch.Rec(new byte[0], repeated(64, 252, 3), 0));
+        t.block().add(new TestPatch.Rec(TestPatch.diff(100, 7), "window256".getBytes(), 0));
+        return compactSplit(t, 256);
+    }
+
+    /** {@code t} as format 3 with flag SHA_ONLY and sparse records, coded by split lc0 lp0 pb0 over {@code window}. */
+    private static TestPatch compactSplit(TestPatch t, int window) {
+        t.version = 3;
+        t.flags = 16;
+        t.sparse = true;
+        t.codecId = 3;
+        t.codecProps = 0; // lc0 lp0 pb0
+        t.codecWindow = window;
+        t.compressor = raw -> TestSplitCodec.split(raw, 4096, window, 0, 0, 0);
+        return t;
+    }
+
+    /**
+     * Not a vector, a patch every applier must refuse: codec lzma (2) or split (3) with a window of
+     * 512 whose first block's data holds 600 bytes repeated at distance 600 (xz's dictionary is
+     * 4096), the match past the window read once 900 bytes of the new image are decoded
+     * [CODEC_CORRUPT]. The split block is laid out with a 4096-byte window: its order is the same.
+     */
+    public static TestPatch beyondSmallWindow(int codecId) {
+        TestPatch t = new TestPatch(TestPatch.bytes(65, 800));
+        t.block().add(new TestPatch.Rec(TestPatch.diff(300, 100), repeated(66, 600, 2), 0));
+        t.block().add(new TestPatch.Rec(TestPatch.diff(100, 9), "after".getBytes(), 0));
+        t.version = 3;
+        t.flags = 16;
+        t.sparse = codecId == 3;
+        t.codecId = codecId;
+        t.codecWindow = 512;
+        t.compressor = codecId == 3 ? raw -> TestSplitCodec.split(raw, 4096, 0, 0, 0)
+                : raw -> TestCodecs.lzma(raw, 4096, 0, 0, 0);
+        return t;
+    }
+
     public static Map<String, TestPatch> all() {
         Map<String, TestPatch> v = new LinkedHashMap<>();
         v.put("none-two-blocks", TestPatch.standard());
@@ -305,15 +380,9 @@ public final class GoldenVectors {
 
         // FORMAT.md 2.4, codec split: sparse records' controls and data coded apart, interleaved
         // in chunks in the order the decoder asks for them.
-        TestPatch split = TestPatch.standard();
-        split.version = 3;
-        split.flags = 16;
-        split.sparse = true;
-        split.codecId = 3;
-        split.codecProps = 0; // lc0 lp0 pb0
-        split.codecWindow = 4096;
-        split.compressor = raw -> TestSplitCodec.split(raw, 4096, 0, 0, 0);
-        v.put("compact-split", split);
+        v.put("compact-split", compactSplit(TestPatch.standard(), 4096));
+        v.put("compact-lzma-window1024", lzmaWindow1024());
+        v.put("compact-split-window256", splitWindow256());
 
         TestPatch compactA64 = relocationA64();
         compactA64.version = 3;

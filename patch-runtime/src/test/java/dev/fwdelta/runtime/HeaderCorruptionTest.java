@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
+import dev.fwdelta.runtime.format.PatchHeader;
 import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -244,6 +245,38 @@ class HeaderCorruptionTest {
         t.codecId = 2;
         t.codecWindow = (1 << 20) + 1;
         rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
+    }
+
+    /**
+     * lzma's and split's smallest window is 256 (FORMAT.md 1.0, 2.1): 255 is refused before a write,
+     * the error naming the field and its range; 256 applies.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void lzmaAndSplitWindowBelowLimit(int codecAndVersion) {
+        TestPatch t = smallWindow(codecAndVersion, 255);
+        rejectsBeforeWriting(ErrorCode.BAD_CODEC_WINDOW, t);
+        PatchException e = assertThrows(PatchException.class, () -> PatchHeader.parse(t.build()));
+        assertTrue(e.getMessage().endsWith("bad value for codec_window: 255 (valid range 256..1048576)"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void lzmaAndSplitWindowAtLimitApplies(int codecAndVersion) throws Exception {
+        TestPatch t = smallWindow(codecAndVersion, 256);
+        assertEquals(256, PatchHeader.parse(t.build()).codecWindow());
+        assertArrayEquals(t.newImage(), Apply.apply(t.old, t.build()));
+    }
+
+    /** 1: lzma in a version-1 header, 2: lzma in a version-3 one, 3: split (version 3). */
+    private static TestPatch smallWindow(int codecAndVersion, int window) {
+        TestPatch t = patch(codecAndVersion == 1 ? 1 : 3);
+        t.codecId = codecAndVersion == 3 ? 3 : 2;
+        t.codecWindow = window;
+        // xz's dictionary is 4096 at least; the standard blocks' matches stay within 256 bytes
+        t.compressor = codecAndVersion == 3 ? raw -> TestSplitCodec.split(raw, 4096, 256, 0, 0, 0)
+                : raw -> TestCodecs.lzma(raw, 4096, 0, 0, 0);
+        return t;
     }
 
     @ParameterizedTest

@@ -2,17 +2,28 @@
 package dev.fwdelta.runtime;
 
 import static dev.fwdelta.runtime.Rejects.rejects;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.apply.PatchApplier;
+import dev.fwdelta.runtime.apply.UpdatePolicy;
+import dev.fwdelta.runtime.device.BootResult;
+import dev.fwdelta.runtime.device.Bootloader;
+import dev.fwdelta.runtime.device.DeviceLayout;
+import dev.fwdelta.runtime.device.UpdateAgent;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import dev.fwdelta.runtime.sim.DeviceSimulator;
+import dev.fwdelta.runtime.sim.NorFlash;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** One test per payload failure mode of docs/FORMAT.md sections 2 and 3. */
 class PayloadCorruptionTest {
@@ -229,6 +240,39 @@ class PayloadCorruptionTest {
         t.blocks.get(0).encodedOverride = TestPatch.bytes(3, 40);
         t.compressor = raw -> TestCodecs.lzma(raw, 4096, 0, 0, 2);
         rejects(ErrorCode.CODEC_CORRUPT, t);
+    }
+
+    /**
+     * A window below 4096 (FORMAT.md 2.1): a match reaching 600 bytes back in a block whose window
+     * is 512 is refused [CODEC_CORRUPT] when it is read, before any byte of it is written (900 bytes
+     * precede it); the update agent fails and the bootloader keeps the old image.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void aMatchBeyondASmallWindowIsCorrupt(int codecId) throws Exception {
+        TestPatch t = GoldenVectors.beyondSmallWindow(codecId);
+        int written = Rejects.rejects(ErrorCode.CODEC_CORRUPT, t);
+        assertTrue(written <= 900, written + " bytes written");
+        TestPatch wide = GoldenVectors.beyondSmallWindow(codecId);
+        wide.codecWindow = 1024;
+        assertArrayEquals(wide.newImage(), Apply.apply(wide.old, wide.build()), "the same data with a 1024-byte window");
+
+        DeviceLayout layout = DeviceLayout.preset("nrf52840");
+        NorFlash flash = DeviceSimulator.provision(layout, t.old);
+        UpdateAgent agent = new UpdateAgent(layout, flash, UpdatePolicy.ramOnly(1 << 20));
+        byte[] patch = t.build();
+        long from = agent.begin(patch);
+        PatchException e = assertThrows(PatchException.class, () -> {
+            agent.receive(patch, (int) from, patch.length - (int) from);
+            agent.finish();
+        });
+        assertEquals(ErrorCode.CODEC_CORRUPT, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("lzma match distance: 600 (valid range 1..512)"), e.getMessage());
+        assertEquals(UpdateAgent.State.FAILED, agent.state());
+        assertEquals(BootResult.Image.OLD, new Bootloader(layout, flash).boot().image());
+        byte[] active = Arrays.copyOfRange(flash.snapshot(), (int) layout.active().offset(),
+                (int) layout.active().offset() + t.old.length);
+        assertArrayEquals(t.old, active, "the old image still runs");
     }
 
     @Test

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.c;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.CodecMutants;
+import dev.fwdelta.runtime.GoldenVectors;
+import dev.fwdelta.runtime.TestPatch;
+import dev.fwdelta.runtime.format.ErrorCode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,5 +69,28 @@ class CodecErrorDifferentialTest {
             }
         }
         assertEquals(List.of(), mismatches, mismatches.size() + " of " + CHUNKS.length * run.size() + " applies");
+    }
+
+    /**
+     * A window below 4096 (FORMAT.md 2.1): lzma and split data whose match reaches 600 bytes back
+     * in a block whose window is 512 ({@link GoldenVectors#beyondSmallWindow}) are CODEC_CORRUPT in
+     * both runtimes, and the C tool leaves no image; with a window of 1024 both apply them.
+     */
+    @Test
+    void aMatchBeyondASmallWindowIsCorruptInBoth() throws Exception {
+        CApplyTool c = new CApplyTool(dir);
+        for (int codec : new int[] {2, 3}) {
+            TestPatch t = GoldenVectors.beyondSmallWindow(codec);
+            TestPatch wide = GoldenVectors.beyondSmallWindow(codec);
+            wide.codecWindow = 1024;
+            for (int chunk : CHUNKS) {
+                Outcome java = JavaApply.apply(t.old, t.build(), chunk);
+                Outcome cPort = c.apply(t.old, t.build(), chunk);
+                assertEquals(ErrorCode.CODEC_CORRUPT.number(), java.errorCode(), "codec " + codec + ": " + java);
+                assertTrue(java.sameAs(cPort), "codec " + codec + " chunk " + chunk + ": Java " + java + ", C " + cPort);
+                Outcome fits = c.apply(wide.old, wide.build(), chunk);
+                assertArrayEquals(wide.newImage(), fits.image(), "codec " + codec + ", window 1024: " + fits);
+            }
+        }
     }
 }

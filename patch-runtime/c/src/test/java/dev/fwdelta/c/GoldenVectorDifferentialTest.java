@@ -77,7 +77,8 @@ class GoldenVectorDifferentialTest {
      * A compact header with two bad fields is refused for the first in FORMAT.md 1.2's order:
      * codec_props or codec_window before a decoder_ram in a non-shortest form (the C parser read
      * decoder_ram first and answered BAD_VARINT). compact-lzma's header: codec_props at offset 10,
-     * codec_window (uvarint 4096) at 13..14, decoder_ram at 15..16.
+     * codec_window (uvarint 4096) at 13..14, decoder_ram at 15..16; the bad window is 255, one below
+     * lzma's smallest.
      */
     @Test
     void aCompactHeaderIsCheckedInTheSpecsFieldOrder() throws Exception {
@@ -86,7 +87,7 @@ class GoldenVectorDifferentialTest {
         byte[] patch = resource("compact-lzma.fwd");
         assertEquals(4096, PatchHeader.parse(patch).codecWindow());
         byte[] longRam = {(byte) 0xAC, (byte) 0xD1, 0x00};
-        byte[] badWindow = withHeaderBytes(patch, 13, 4, new byte[] {(byte) 0xFF, 0x1F, longRam[0], longRam[1], longRam[2]});
+        byte[] badWindow = withHeaderBytes(patch, 13, 4, new byte[] {(byte) 0xFF, 0x01, longRam[0], longRam[1], longRam[2]});
         byte[] badProps = withHeaderBytes(withHeaderBytes(patch, 10, 1, new byte[] {(byte) 225}), 15, 2, longRam);
         for (Object[] t : new Object[][] {{badWindow, ErrorCode.BAD_CODEC_WINDOW}, {badProps, ErrorCode.BAD_CODEC_PROPS}}) {
             byte[] bad = (byte[]) t[0];

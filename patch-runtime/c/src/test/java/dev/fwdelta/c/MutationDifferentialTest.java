@@ -55,7 +55,7 @@ class MutationDifferentialTest {
     private static final String CODED_RECORDS = "coded records";
     /** Vectors applied again with a RAM budget of exactly their decoder_ram: a codec field's mutant may exceed it. */
     private static final Set<String> BUDGET_VECTORS = Set.of("lzma-dict4096", "lz77-window256", "compact-lzma",
-            "compact-split", "compact-relocation-long-map");
+            "compact-split", "compact-relocation-long-map", "compact-lzma-window1024", "compact-split-window256");
     /** The load address of the compact-load-address vectors (FORMAT.md 6). */
     private static final long VECTOR_SLOT = 0x0801_0000L;
     /** What goes before a raw Ed25519 key in its SubjectPublicKeyInfo (FORMAT.md 1.1). */

@@ -29,6 +29,16 @@ public final class Limits {
 
     public static final int MIN_LZ77_WINDOW = 256;
     public static final int MAX_LZ77_WINDOW = 1 << 16;
+    /**
+     * The smallest codec_window of lzma and split (their LZMA dictionary): every block is its own
+     * LZMA stream, so a match never reaches past its block's start and a ring as small as lz77's
+     * smallest is sound.
+     */
+    public static final int MIN_LZMA_WINDOW = 256;
+    /**
+     * Not a format rule: the smallest dictionary the builder's LZMA encoder (xz) takes, which the
+     * builder's window choice still starts from (diff-tool's encode package).
+     */
     public static final int MIN_LZMA_DICT = 4096;
     public static final int MAX_LZMA_DICT = 1 << 20;
 

@@ -207,7 +207,7 @@ public record PatchHeader(
                     throw new PatchException(ErrorCode.BAD_CODEC_PROPS,
                             "bad value for codec_props: lc+lp = " + (lc + lp) + " (valid range 0..4)");
                 }
-                check(ErrorCode.BAD_CODEC_WINDOW, "codec_window", window, Limits.MIN_LZMA_DICT, Limits.MAX_LZMA_DICT);
+                check(ErrorCode.BAD_CODEC_WINDOW, "codec_window", window, Limits.MIN_LZMA_WINDOW, Limits.MAX_LZMA_DICT);
             }
         }
     }
