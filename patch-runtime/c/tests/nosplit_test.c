@@ -2,7 +2,8 @@
 /*
  * A library built without codec split (FWD_WITH_SPLIT=0, CMake FWD_WITH_SPLIT=OFF): the split
  * vector is refused with NOT_YET_SUPPORTED as soon as its header is in, before a byte of the new
- * image is written, and the lzma vector of the same format still applies.
+ * image is written, and the lzma vectors of the same format still apply (compact-lzma-window1024:
+ * a 1,024-byte ring, which this build's LZMA decoder fills without codec split's cut matches).
  * Usage: fwd_nosplit_test VECTORS_DIR
  */
 #include <stdio.h>
@@ -90,6 +91,11 @@ int main(int argc, char **argv) {
     e = apply(argv[1], "compact-lzma");
     if (e != FWD_OK) {
         fprintf(stderr, "compact-lzma: code %d; expected it to apply without codec split\n", (int) e);
+        failures++;
+    }
+    e = apply(argv[1], "compact-lzma-window1024");
+    if (e != FWD_OK) {
+        fprintf(stderr, "compact-lzma-window1024: code %d; expected it to apply without codec split\n", (int) e);
         failures++;
     }
     printf("%s: without codec split, the split vector refused at its header and lzma applied\n",
