@@ -96,7 +96,8 @@ public final class BodyDeadline extends FilterInputStream {
         }
     }
 
-    private static String seconds(Duration d) {
+    /** A limit as the errors name it: whole seconds as {@code N s}, else {@code N ms}. */
+    public static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 

@@ -10,8 +10,10 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,6 +34,12 @@ public final class AdminClient {
     public static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
     /** Longest part of a refusal shown: the server's refusals are one line. */
     private static final int MAX_ERROR_BYTES = 4096;
+    /**
+     * The longest a request may wait for its answer's status line and headers, from when it is
+     * sent (an upload included): a server that takes the connection and then says nothing, or
+     * stops inside its headers, ends the command at this limit.
+     */
+    public static final Duration HEADER_LIMIT = Duration.ofMinutes(2);
     /** The longest an answer (a line, or the image list) may take in all, headers to last byte. */
     public static final Duration ANSWER_TOTAL_LIMIT = Duration.ofMinutes(2);
     /** The longest an artifact download may take in all: bounds a server that trickles a byte at a time. */
@@ -47,6 +55,7 @@ public final class AdminClient {
     private final String token;
     private final BodyDeadline.Limits answerLimits;
     private final BodyDeadline.Limits artifactLimits;
+    private final Duration headerLimit;
 
     /**
      * The server refused a request for what is recorded (409): a release version published before
@@ -75,10 +84,17 @@ public final class AdminClient {
 
     /** A client whose bodies are read under other limits than the constants (tests, which cannot wait those out). */
     public AdminClient(URI server, String token, BodyDeadline.Limits answerLimits, BodyDeadline.Limits artifactLimits) {
+        this(server, token, answerLimits, artifactLimits, HEADER_LIMIT);
+    }
+
+    /** As above, and the wait for an answer's headers other than {@link #HEADER_LIMIT} (tests). */
+    public AdminClient(URI server, String token, BodyDeadline.Limits answerLimits, BodyDeadline.Limits artifactLimits,
+                       Duration headerLimit) {
         this.server = server;
         this.token = token;
         this.answerLimits = answerLimits;
         this.artifactLimits = artifactLimits;
+        this.headerLimit = headerLimit;
     }
 
     /** Registers a device (or gives it a new secret); returns the secret, shown once. */
@@ -117,8 +133,7 @@ public final class AdminClient {
 
     /** An artifact, refused if larger than {@code maxBytes} or not hashing to its name. */
     public byte[] artifact(String sha, long maxBytes) throws IOException, InterruptedException {
-        HttpResponse<InputStream> res = HttpSend.send(http, request("/admin/artifacts/" + sha).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = exchange(request("/admin/artifacts/" + sha).GET().build());
         String named = "admin artifact download from " + DeviceText.printable(res.uri().toString());
         try (InputStream in = BodyDeadline.watch(res.body(), named, artifactLimits)) {
             if (res.statusCode() != 200) {
@@ -170,11 +185,30 @@ public final class AdminClient {
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(server.resolve(path)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofMinutes(2));
+                .timeout(headerLimit);
+    }
+
+    /**
+     * The answer to {@code req}, its body still to be read. Java's client says only "request timed
+     * out" when the headers do not come in time, and HttpSend would call that a server it cannot
+     * reach: the connection was made (its own timeout is another exception), so the error says
+     * the server took it and what did not come.
+     */
+    private HttpResponse<InputStream> exchange(HttpRequest req) throws IOException, InterruptedException {
+        try {
+            return HttpSend.send(http, req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            if (e.getCause() instanceof HttpTimeoutException t && !(t instanceof HttpConnectTimeoutException)) {
+                throw new IOException(req.method() + " " + req.uri().getPath() + ": " + req.uri()
+                        + " took the connection but sent no complete answer headers within the limit of "
+                        + BodyDeadline.seconds(headerLimit), e);
+            }
+            throw e;
+        }
     }
 
     private String send(HttpRequest req) throws IOException, InterruptedException {
-        HttpResponse<InputStream> res = HttpSend.send(http, req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = exchange(req);
         String what = req.method() + " " + req.uri().getPath();
         if (res.statusCode() == 409) {
             throw new Refused(what + " answered 409: " + BoundedAnswer.start(res, MAX_ERROR_BYTES, answerLimits));
