@@ -66,7 +66,10 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private final FrameSizer sizer = new FrameSizer(Frame.MAX_DATA, DATA_FRAMING);
     private final RoundTrip rtt = new RoundTrip();
     private final Scoreboard board = new Scoreboard(sizer, rtt);
-    /** Frames written and not yet acknowledged: {end offset, write end in ns, 1 if a retransmission, patch bytes}. */
+    /**
+     * Frames written and not yet acknowledged: {end offset, write end in ns, 1 if a retransmission,
+     * patch bytes, number of the DATA frame (counters.dataFrames before it was written)}.
+     */
     private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
     private int seq;
     private boolean everAnswered;
@@ -95,6 +98,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
      */
     private long owed;
     private long staleAnswers;
+    /** The frame in flight at the acknowledged offset when the host last went back (null: none). */
+    private long[] lostAtGoBack;
     private long lastWriteNs;
     private long lastHeardNs;
     private long beginLatencyMs;
@@ -549,6 +554,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 }
                 lostFirstInFlight(p.length < 5 || p[4] != UartDevice.NAK_CUT);
                 goBack(off);
+                boundOwed(p.length < 5 || p[4] == UartDevice.NAK_GAP);
             }
             default -> { }
         }
@@ -592,7 +598,26 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         next = offset;
         goBackOffset = offset;
         staleAnswers = owed; // the answers still owed are for frames written before this go-back
+        lostAtGoBack = inFlight.peekFirst();
         inFlight.removeIf(e -> e[0] > offset);
+    }
+
+    /**
+     * After a go-back on a NAK: no more answers are owed than frames were written after the one
+     * that NAK answers, since the device answers in order. Counted from every frame written, the
+     * owed count keeps a frame that drew no answer (its header broke, or its answer was lost on
+     * the line) and would take the NAK to a frame written after the go-back for an old one. The
+     * NAK answers the lost frame itself at the earliest (NAK 2 or 4: it broke), or one written
+     * after it ({@code pastTheGap}: NAK 1, or a NAK without a reason).
+     */
+    private void boundOwed(boolean pastTheGap) {
+        long[] lost = lostAtGoBack;
+        if (lost == null) {
+            return;
+        }
+        long writtenAfter = counters.dataFrames - 1 - lost[4] - (pastTheGap ? 1 : 0);
+        owed = Math.min(owed, Math.max(0, writtenAfter));
+        staleAnswers = owed;
     }
 
     @Override
@@ -799,7 +824,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (holdBytes > 0) {
             board.wrote(next, next + n, now);
         } else {
-            inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n});
+            inFlight.addLast(new long[] {next + n, now, again ? 1 : 0, n, counters.dataFrames - 1});
             owed++;
         }
         next += n;
