@@ -10,26 +10,35 @@ import dev.fwdelta.tool.stm32.ProgramUnitTail;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * A model of ST's ROM DFU device (0483:df11, DfuSe extensions of DFU 1.1, ST UM0424) with the
  * flash model behind it: commands in DNLOAD block 0 (0x21 Set Address Pointer, 0x41 Erase,
  * 0x92 Read Unprotect), data in blocks 2.. at pointer + (block - 2) x wTransferSize, UPLOAD
  * block 0 lists the commands, a zero-length DNLOAD leaves DFU and starts the firmware at the
- * pointer.
+ * pointer. Sectors can be guarded, as a DfuSe bootloader guards its own: its memory map marks them
+ * readable only (access letter {@code a}) and it refuses to erase or write them (errTARGET).
  */
 public final class DfuseDevice implements InProcessControl.Endpoint, DfuClassMachine.Function {
     public static final int TRANSFER_SIZE = 2048;
 
     private final NorFlash flash;
     private final Stm32Part part;
+    private final Set<Integer> guarded;
     private final DfuClassMachine machine = new DfuClassMachine(this, TRANSFER_SIZE, 1, false);
     private long pointer;
     private long startedAt = -1;
 
     public DfuseDevice(NorFlash flash, Stm32Part part) {
+        this(flash, part, Set.of());
+    }
+
+    /** A device whose sectors {@code guarded} (indices in the part's map) are readable only. */
+    public DfuseDevice(NorFlash flash, Stm32Part part, Set<Integer> guarded) {
         this.flash = flash;
         this.part = part;
+        this.guarded = Set.copyOf(guarded);
         this.pointer = part.flashBase();
     }
 
@@ -41,11 +50,12 @@ public final class DfuseDevice implements InProcessControl.Endpoint, DfuClassMac
         int i = 0;
         while (i < map.count()) {
             long size = map.size(i);
+            boolean readOnly = guarded.contains(i);
             int n = 0;
-            while (i + n < map.count() && map.size(i + n) == size) {
+            while (i + n < map.count() && map.size(i + n) == size && guarded.contains(i + n) == readOnly) {
                 n++;
             }
-            sb.append(i == 0 ? "" : ",").append(String.format("%02d*%03dKg", n, size / 1024));
+            sb.append(i == 0 ? "" : ",").append(String.format("%02d*%03dK%c", n, size / 1024, readOnly ? 'a' : 'g'));
             i += n;
         }
         return sb.toString();
@@ -81,6 +91,9 @@ public final class DfuseDevice implements InProcessControl.Endpoint, DfuClassMac
             long at = pointer + (long) (blockNumber - 2) * TRANSFER_SIZE;
             if (!inFlash(at, length)) {
                 return DfuStatus.ERR_ADDRESS;
+            }
+            if (length > 0 && (isGuarded(at) || isGuarded(at + length - 1))) {
+                return DfuStatus.ERR_TARGET;
             }
             // The ROM completes a short block to its flash's program unit, as the AN3155 host does.
             byte[] padded = ProgramUnitTail.pad(part.map(), at - part.flashBase(), Arrays.copyOf(block, length),
@@ -125,6 +138,9 @@ public final class DfuseDevice implements InProcessControl.Endpoint, DfuClassMac
             return DfuStatus.OK;
         }
         if (cmd == Dfuse.ERASE && pending.length == 1) {
+            if (!guarded.isEmpty()) {
+                return DfuStatus.ERR_TARGET; // a mass erase would take the guarded sectors too
+            }
             for (int s = 0; s < part.map().count(); s++) {
                 flash.erase(s);
             }
@@ -135,6 +151,9 @@ public final class DfuseDevice implements InProcessControl.Endpoint, DfuClassMac
             if (!inFlash(a, 1)) {
                 return DfuStatus.ERR_ADDRESS;
             }
+            if (isGuarded(a)) {
+                return DfuStatus.ERR_TARGET;
+            }
             flash.erase(part.map().sectorAt(a - part.flashBase()));
             return DfuStatus.OK;
         }
@@ -142,6 +161,10 @@ public final class DfuseDevice implements InProcessControl.Endpoint, DfuClassMac
             return DfuStatus.OK; // no read protection in the model
         }
         return DfuStatus.ERR_STALLEDPKT;
+    }
+
+    private boolean isGuarded(long address) {
+        return guarded.contains(part.map().sectorAt(address - part.flashBase()));
     }
 
     private boolean inFlash(long address, int length) {

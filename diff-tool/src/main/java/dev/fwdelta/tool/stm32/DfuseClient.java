@@ -13,6 +13,7 @@ import dev.fwdelta.tool.transport.dfu.GetStatus;
 import dev.fwdelta.tool.transport.dfu.PollWait;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * DfuSe host (ST's extensions of DFU 1.1, UM0424) for ST's ROM DFU device: Set Address Pointer,
@@ -28,6 +29,7 @@ public final class DfuseClient implements FlashTarget {
     public static final int MAX_BLOCK_WAIT_MS = 120_000;
 
     private final ControlTransfer usb;
+    private final MemoryMap map;
     private final Stm32Part part;
     private final int transferSize;
     private final PollWait pollWait;
@@ -41,7 +43,8 @@ public final class DfuseClient implements FlashTarget {
     public DfuseClient(ControlTransfer usb, String interfaceString, int transferSize, PollWait.Sleeper sleeper)
             throws IOException {
         this.usb = usb;
-        this.part = deviceMemoryMap(interfaceString);
+        this.map = deviceMemoryMap(interfaceString);
+        this.part = map.asPart();
         this.transferSize = transferSize;
         this.pollWait = new PollWait(sleeper);
         idle();
@@ -57,9 +60,9 @@ public final class DfuseClient implements FlashTarget {
      * The part the device's interface string describes. A string that does not parse is the
      * device's fault, not the user's: an I/O failure, with the device's text made printable.
      */
-    private static Stm32Part deviceMemoryMap(String interfaceString) throws DeviceProtocolException {
+    private static MemoryMap deviceMemoryMap(String interfaceString) throws DeviceProtocolException {
         try {
-            return MemoryMap.parse(interfaceString).asPart();
+            return MemoryMap.parse(interfaceString);
         } catch (IllegalArgumentException e) {
             DeviceProtocolException d = new DeviceProtocolException("the DFU device's interface string is not a"
                     + " valid memory map: " + DeviceText.printable(e.getMessage()));
@@ -95,14 +98,27 @@ public final class DfuseClient implements FlashTarget {
 
     @Override
     public void erase(int[] sectors) throws IOException {
+        checkErase(sectors);
         for (int s : sectors) {
             command(Dfuse.ERASE, part.flashBase() + part.map().start(s));
         }
     }
 
+    /**
+     * The part's own sectors, but not those the device's memory map marks as not erasable: the
+     * device refuses those, and a run that met one after its first erase could never finish.
+     */
     @Override
     public void checkErase(int[] sectors) throws IOException {
         EraseCommand.refuseOutsidePart(part, sectors);
+        for (int s : sectors) {
+            Optional<Character> access = map.unerasableAccess(s);
+            if (access.isPresent()) {
+                throw new IOException(String.format("the DFU device's memory map marks sector %d at 0x%08x as not"
+                        + " erasable (access '%c'); nothing erased", s, part.flashBase() + part.map().start(s),
+                        access.get()));
+            }
+        }
     }
 
     @Override

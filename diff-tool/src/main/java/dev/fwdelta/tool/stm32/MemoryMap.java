@@ -4,6 +4,7 @@ package dev.fwdelta.tool.stm32;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,9 +16,17 @@ import java.util.regex.Pattern;
  * string is the device's word: it must match that grammar whole, since text skipped would move
  * every sector after it, and its numbers are held to the limits of a layout file before a map is
  * built. Segments after the first must continue the flash where the one before ends: fwdelta
- * flashes one contiguous flash.
+ * flashes one contiguous flash. The access letter is a bit set less one (a readable, b erasable,
+ * d writable; g all three): the sectors of a group without the erase bit are kept in
+ * {@code unerasable}, as the device will not erase them (a DfuSe bootloader guarding its own).
  */
-public record MemoryMap(String name, long base, String sectors) {
+public record MemoryMap(String name, long base, String sectors, List<Unerasable> unerasable) {
+    /** Sectors {@code first .. first + count - 1} of the map, marked with an access letter that cannot erase. */
+    public record Unerasable(int first, int count, char access) {}
+
+    /** The access bit that lets the device erase a sector (the letter less 'a', plus one). */
+    private static final int ERASABLE = 2;
+
     private static final Pattern GROUP = Pattern.compile("(\\d+)\\*(\\d+)([ BKM])([a-g])");
     private static final String GROUP_FORM = "COUNT*SIZE, a unit (space, B, K or M) and a type letter a..g, e.g. 04*016Kg";
     /** The last address of the 32-bit bus: the flash must end by it. */
@@ -41,6 +50,7 @@ public record MemoryMap(String name, long base, String sectors) {
         long base = -1;
         long end = -1;
         List<String> groups = new ArrayList<>();
+        List<Unerasable> unerasable = new ArrayList<>();
         long sectors = 0;
         for (int seg = 1; seg < parts.length; seg += 2) {
             int segment = (seg + 1) / 2;
@@ -74,9 +84,23 @@ public record MemoryMap(String name, long base, String sectors) {
                 inRange(descriptor, "number of sectors in all", sectors, "", 1, DeviceLayout.MAX_SECTORS);
                 inRange(descriptor, String.format("flash size from 0x%08x", base), end - base, "", 1, maxFlash);
                 groups.add(count + "x" + size + unit);
+                char access = m.group(4).charAt(0);
+                if (((access - 'a' + 1) & ERASABLE) == 0) {
+                    unerasable.add(new Unerasable((int) (sectors - count), (int) count, access));
+                }
             }
         }
-        return new MemoryMap(name, base, String.join(", ", groups));
+        return new MemoryMap(name, base, String.join(", ", groups), List.copyOf(unerasable));
+    }
+
+    /** The access letter of {@code sector} when it marks the sector not erasable, else empty. */
+    public Optional<Character> unerasableAccess(int sector) {
+        for (Unerasable u : unerasable) {
+            if (sector >= u.first() && sector < u.first() + u.count()) {
+                return Optional.of(u.access());
+            }
+        }
+        return Optional.empty();
     }
 
     /** A number of the map (decimal, or hex after 0x) in {@code lo..hi}; too many digits is out of range too. */
