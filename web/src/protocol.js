@@ -873,9 +873,24 @@ export async function sendPatch(channel, patch, options = {}) {
       } else if (off < acked) {
         throw wentBackError(f, off);
       } else if (off !== gapAt || !stale) {
+        boundOwed(off, reason === NakReason.GAP || reason === -1);
         goBackTo(off);
       }
     }
+  }
+
+  /**
+   * Before a go-back on a NAK at `off`: no more answers are owed than frames were written after the
+   * one that NAK answers (the device answers in order). Counted from every frame written, the owed
+   * count keeps a frame that drew no answer (its header broke, or its answer was lost) and would
+   * take the NAK to a frame written after the go-back for an old one. The frames since the last
+   * go-back are DATA_CHUNK apart from a frame boundary, so those from `off` on are counted by
+   * offset; the NAK answers the one at `off` at the earliest (NAK 2 or 4: it broke), or the one
+   * after it (`pastTheGap`: NAK 1, or no reason), as UartChannel.boundOwed.
+   */
+  function boundOwed(off, pastTheGap) {
+    const fromOff = Math.ceil((next - off) / DATA_CHUNK);
+    owed = Math.min(owed, Math.max(0, fromOff - 1 - (pastTheGap ? 1 : 0)));
   }
 
   /** Go-back-N: from `off` again; the answers still owed are for frames written before this. */

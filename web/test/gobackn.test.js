@@ -43,3 +43,30 @@ test('go-back-N: a frame sent again and broken again is sent a third time at onc
   assert.equal(r.retransmittedFrames, 2, counts);
   assert.equal(d.dataFrames, FRAMES + 2, counts);
 });
+
+test('go-back-N: a frame that drew no answer does not hide the NAK of its resend broken again', async () => {
+  // The 5th DATA frame draws no answer (its header broke on the line: the device dropped it, or
+  // its NAK was lost on the way back); the 6th draws NAK 1 and the page goes back; the 7th (the
+  // 5th sent again) breaks, NAK 2. That NAK answers a frame written after the go-back: the 8th
+  // frame must be the 5th once more, not the 6th (docs/PROTOCOL.md: the answers owed at a
+  // go-back are at most the frames written after the one the NAK answers).
+  const offsets = [];
+  const d = new ScriptedDevice({
+    script: (f, dev) => {
+      if (f.type !== FrameType.DATA) return undefined;
+      offsets.push(f.payload[0] | (f.payload[1] << 8) | (f.payload[2] << 16) | (f.payload[3] << 24));
+      if (dev.dataFrames === 5) return null;
+      if (dev.dataFrames === 7) return { type: FrameType.NAK, payload: nak(dev.expected, NakReason.CORRUPT) };
+      return undefined;
+    },
+  });
+  const r = await sendPatch(d.channel, PATCH, { goBackN: true, timeoutMs: 100, signal: d.signal });
+  assert.deepEqual(d.received, PATCH, 'the staged patch is the one sent');
+  const counts = `DATA frames at ${offsets.slice(0, 10).join(', ')}, ...; the page sent again ${r.retransmittedFrames} `
+    + `frames; ${r.timeouts} timeouts, ${r.naks} NAKs`;
+  assert.equal(offsets[6], offsets[4], `the 7th frame is the 5th again: ${counts}`);
+  assert.equal(offsets[7], offsets[4], `the 8th frame is the 5th a third time: ${counts}`);
+  assert.equal(r.timeouts, 0, counts);
+  assert.equal(r.retransmittedFrames, 3, counts);
+  assert.equal(d.dataFrames, FRAMES + 3, counts);
+});
