@@ -9,6 +9,7 @@ import dev.fwdelta.runtime.sim.NorFlash;
 import dev.fwdelta.tool.sim.An3155Simulator;
 import dev.fwdelta.tool.sim.DfuseDevice;
 import dev.fwdelta.tool.sim.InProcessControl;
+import dev.fwdelta.tool.stm32.DeltaFlasher;
 import dev.fwdelta.tool.stm32.DfuseClient;
 import dev.fwdelta.tool.stm32.Stm32Part;
 import dev.fwdelta.tool.transport.DeviceRefusedException;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -57,6 +59,21 @@ class DeviceFaultReportTest {
         assertEquals(List.of("fwdelta: error: the DFU device's interface string is not a valid memory map: DfuSe"
                 + " memory map '@Internal Flash/0x08000000/99999*128Kg': bad value for sector count: 99999 (valid"
                 + " range 1..65536)"), err.toString().lines().toList());
+    }
+
+    @Test
+    void aDfuseSectorTheDeviceWillNotEraseIsOneLineExit5AndNothingErased() throws Exception {
+        Stm32Part f405 = Stm32Part.byName("f405");
+        NorFlash flash = NorFlash.erased(An3155Simulator.geometry(f405));
+        DfuseDevice rom = new DfuseDevice(flash, f405, Set.of(4));
+        DfuseClient client = new DfuseClient(new InProcessControl(rom), rom.interfaceString(), DfuseDevice.TRANSFER_SIZE);
+        IOException e = assertThrows(IOException.class, () -> DeltaFlasher.flashImage(client, new byte[64 * 1024 + 1],
+                true, (phase, done, total) -> { }));
+        assertEquals(ExitCodes.IO_ERROR, report(e, "stm32", "flash", "--image", "new.bin", "--usb", "0483:df11"));
+        assertEquals(List.of("fwdelta: error: the flash did not start, nothing written: sector 4 at 0x08010000 cannot"
+                + " be erased with the commands this bootloader offers: the DFU device's memory map marks sector 4 at"
+                + " 0x08010000 as not erasable (access 'a'); nothing erased"), err.toString().lines().toList());
+        assertEquals(0, flash.counters().totalErases());
     }
 
     @Test
