@@ -102,11 +102,24 @@ class PublishStallTest {
             assertEquals(5, r.exit(), r.out() + r.err());
             assertEquals(List.of(headerLimitError("PUT /admin/artifacts/" + image,
                     relay.uri().resolve("/admin/artifacts/" + image))), r.err().lines().toList());
-            while (!parts().isEmpty()) {
-                Thread.sleep(10);
-            }
-            assertFalse(Files.exists(dir.resolve("store").resolve(image.substring(0, 2)).resolve(image)));
-            assertEquals(0, count(pg, "SELECT count(*) FROM artifacts WHERE sha = '" + image + "'"));
+            assertNoUploadLeft(pg, image);
+            assertNothingPublished(relay, pg);
+        });
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anUploadCutOnBothSidesLeavesNoArtifactAndNoRelease() throws Exception {
+        String image = OtaDevice.Installed.of(1, fleet.v0).sha256();
+        withServer((relay, pg) -> {
+            relay.cut.countDown(); // both sides at once, right after half the body
+            Fleet.Run r = publishStalled(relay, "PUT /admin/artifacts/" + image, StallingRelay.Stall.CUT_BOTH);
+            String why = r.err().replaceFirst(".* was closed before a complete answer came \\((.*)\\)\n", "$1");
+            assertEquals(List.of("fwdelta: error: PUT /admin/artifacts/" + image + ": the connection to "
+                    + relay.uri().resolve("/admin/artifacts/" + image) + " was closed before a complete answer came ("
+                    + why + ")"), r.err().lines().toList());
+            assertTrue(List.of("EOF reached while reading", "Connection reset", "Broken pipe").contains(why), why);
+            assertNoUploadLeft(pg, image);
             assertNothingPublished(relay, pg);
         });
     }
@@ -142,6 +155,15 @@ class PublishStallTest {
                 "--server", server.toString(), "--admin-token-file", dir.resolve("token").toString(),
                 "--image", dir.resolve("v0.bin").toString(), "--key", dir.resolve("release.pem").toString(),
                 "--hardware-id", Long.toString(Fleet.HW), "--firmware-version", "1");
+    }
+
+    /** Once the server has seen the upload cut (its part file gone): no file and no row of the artifact. */
+    private void assertNoUploadLeft(Postgres pg, String sha) throws Exception {
+        while (!parts().isEmpty()) {
+            Thread.sleep(10);
+        }
+        assertFalse(Files.exists(dir.resolve("store").resolve(sha.substring(0, 2)).resolve(sha)));
+        assertEquals(0, count(pg, "SELECT count(*) FROM artifacts WHERE sha = '" + sha + "'"));
     }
 
     private static void assertNothingPublished(StallingRelay relay, Postgres pg) throws Exception {

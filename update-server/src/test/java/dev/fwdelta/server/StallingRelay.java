@@ -30,7 +30,9 @@ final class StallingRelay implements AutoCloseable {
         /** The answer's status line and a few bytes of its headers reach the client, then nothing. */
         PART_OF_HEADERS,
         /** Half the request body reaches the server, whose connection is then cut; the client hears nothing. */
-        MID_UPLOAD
+        MID_UPLOAD,
+        /** Half the request body reaches the server, then both connections are cut at once. */
+        CUT_BOTH
     }
 
     private static final int MAX_HEAD = 64 * 1024;
@@ -129,12 +131,15 @@ final class StallingRelay implements AutoCloseable {
                     byte[] body = in.readNBytes(contentLength(text));
                     Stall stall = takeStall(line) ? how : null;
                     forwarded.add(line);
-                    if (stall == Stall.MID_UPLOAD) {
+                    if (stall == Stall.MID_UPLOAD || stall == Stall.CUT_BOTH) {
                         out.write(head);
                         out.write(body, 0, body.length / 2);
                         out.flush();
                         await(cut);
                         server.close();
+                        if (stall == Stall.CUT_BOTH) {
+                            client.close();
+                        }
                         holdUntilClosed();
                         return;
                     }
