@@ -14,7 +14,9 @@ import dev.fwdelta.tool.sim.DfuseDevice;
 import dev.fwdelta.tool.sim.InProcessControl;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,19 @@ class DfuseCheckEraseTest {
         assertEquals(4, s.sectorsErased());
         assertEquals(0, flash.counters().erases(4));
         assertArrayEquals(image, Arrays.copyOf(flash.snapshot(), image.length));
+    }
+
+    @Test
+    void theAccessLettersWithoutTheEraseBitMarkSectorsNotErasable() {
+        // a readable, b erasable, d writable, and their sums: c, e, f, g. Two segments, as a map may have.
+        MemoryMap m = MemoryMap.parse("@Internal Flash  /0x08000000/02*016Ka,01*016Kb,01*016Kc,01*016Kd"
+                + "/0x08014000/01*016Ke,01*016Kf,01*016Kg");
+        List<String> marked = new ArrayList<>();
+        for (int sector = 0; sector < m.asPart().map().count(); sector++) {
+            int s = sector;
+            m.unerasableAccess(sector).ifPresent(access -> marked.add(s + ":" + access));
+        }
+        assertEquals(List.of("0:a", "1:a", "4:d", "5:e"), marked);
     }
 
     @Test
