@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * string is the device's word: it must match that grammar whole, since text skipped would move
  * every sector after it, and its numbers are held to the limits of a layout file before a map is
  * built. Segments after the first must continue the flash where the one before ends: fwdelta
- * flashes one contiguous flash. The access letter is a bit set less one (a readable, b erasable,
- * d writable; g all three): the sectors of a group without the erase bit are kept in
- * {@code unerasable}, as the device will not erase them (a DfuSe bootloader guarding its own).
+ * flashes one contiguous flash. The access letter is 'a' plus its access bits less one (bits 1
+ * readable, 2 erasable, 4 writable: a readable, b erasable, d writable, g all three): the sectors
+ * of a group without the erase bit are kept in {@code unerasable}, as the device will not erase
+ * them (a DfuSe bootloader guarding its own).
  */
 public record MemoryMap(String name, long base, String sectors, List<Unerasable> unerasable) {
     /** Sectors {@code first .. first + count - 1} of the map, marked with an access letter that cannot erase. */
