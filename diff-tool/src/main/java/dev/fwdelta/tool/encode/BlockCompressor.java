@@ -43,6 +43,15 @@ public interface BlockCompressor {
         return this;
     }
 
+    /**
+     * The longest block, in raw record bytes, this setting may be given when {@code requested}
+     * is asked for (the header's max_block_raw): {@code requested} unless the codec's window
+     * is only safe for shorter blocks.
+     */
+    default int maxBlockRaw(int requested) {
+        return requested;
+    }
+
     default long decoderRam() {
         return codec().decoderRam(window(), props());
     }

@@ -22,7 +22,24 @@ public final class CodecCandidates {
         for (Codec c : codec == null ? Codec.values() : new Codec[] {codec}) {
             addCandidates(c, ramBudget, out);
         }
+        // A window below the compatible one only where none reaches it: older appliers refuse
+        // such windows, and a budget that fits a compatible window makes the same patches as before.
+        if (out.stream().anyMatch(c -> isLzma(c) && c.window() >= LzmaCompressor.COMPATIBLE_WINDOW)) {
+            out.removeIf(c -> isLzma(c) && c.window() < LzmaCompressor.COMPATIBLE_WINDOW);
+        }
         return out;
+    }
+
+    private static boolean isLzma(BlockCompressor c) {
+        return c.codec() == Codec.LZMA || c.codec() == Codec.SPLIT;
+    }
+
+    /**
+     * The smallest RAM budget in which {@code codec} (LZMA or split) fits with a window of at
+     * least {@link LzmaCompressor#COMPATIBLE_WINDOW}.
+     */
+    static long compatibleBudget(Codec codec) {
+        return codec.decoderRam(LzmaCompressor.COMPATIBLE_WINDOW, Codec.lzmaProps(0, 0, 2));
     }
 
     /** One codec's candidates: an exhaustive switch, so a new codec does not compile without its own. */
@@ -42,7 +59,7 @@ public final class CodecCandidates {
             case LZMA, SPLIT -> {
                 for (int[] s : LZMA_SETTINGS) {
                     long dict = lzmaDictionary(codec, Codec.lzmaProps(s[0], s[1], s[2]), ramBudget);
-                    if (dict >= Limits.MIN_LZMA_DICT) {
+                    if (dict >= Limits.MIN_LZMA_WINDOW) {
                         out.add(codec == Codec.LZMA ? new LzmaCompressor((int) dict, s[0], s[1], s[2])
                                 : new SplitCompressor((int) dict, s[0], s[1], s[2]));
                     }
@@ -66,7 +83,7 @@ public final class CodecCandidates {
         return switch (codec) {
             case NONE -> Codec.NONE.decoderRam(0, 0);
             case LZ77 -> Codec.LZ77.decoderRam(Limits.MIN_LZ77_WINDOW, 0);
-            case LZMA, SPLIT -> codec.decoderRam(Limits.MIN_LZMA_DICT, Codec.lzmaProps(0, 0, 2));
+            case LZMA, SPLIT -> codec.decoderRam(Limits.MIN_LZMA_WINDOW, Codec.lzmaProps(0, 0, 2));
         };
     }
 }

@@ -18,6 +18,12 @@ public final class LzmaCompressor implements BlockCompressor {
     private final int pb;
     private final boolean fast;
     private static final int TRIAL_NICE_LENGTH = 64;
+    /**
+     * The smallest window written when the budget leaves a larger one: appliers made before the
+     * format took lzma windows below it refuse smaller ones (FORMAT.md 2.1), so a patch that
+     * fits with it keeps to it.
+     */
+    static final int COMPATIBLE_WINDOW = 4096;
 
     public LzmaCompressor(int dictSize, int lc, int lp, int pb) {
         this(dictSize, lc, lp, pb, false);
@@ -56,11 +62,25 @@ public final class LzmaCompressor implements BlockCompressor {
         return dictSize;
     }
 
-    /** The dictionary rounded up to a multiple of 256, as CodecCandidates sizes it, and at least lzma's smallest. */
+    /**
+     * The dictionary rounded up to a multiple of 256, as CodecCandidates sizes it, and at least
+     * {@link #COMPATIBLE_WINDOW} unless the budget's window is already smaller.
+     */
     @Override
     public LzmaCompressor fittedTo(long largestBlockRaw) {
-        long needed = Math.max(Limits.MIN_LZMA_DICT, (largestBlockRaw + 0xFF) & ~0xFFL);
+        long floor = dictSize >= COMPATIBLE_WINDOW ? COMPATIBLE_WINDOW : Limits.MIN_LZMA_WINDOW;
+        long needed = Math.max(floor, (largestBlockRaw + 0xFF) & ~0xFFL);
         return needed >= dictSize ? this : new LzmaCompressor((int) needed, lc, lp, pb, fast);
+    }
+
+    /**
+     * A window below xz-java's smallest dictionary is written with blocks no longer than it: the
+     * encoder keeps its larger dictionary, but a match never reaches back past its block's first
+     * byte, so none reaches further than the window.
+     */
+    @Override
+    public int maxBlockRaw(int requested) {
+        return dictSize < LZMA2Options.DICT_SIZE_MIN ? Math.min(requested, dictSize) : requested;
     }
 
     @Override
@@ -85,7 +105,7 @@ public final class LzmaCompressor implements BlockCompressor {
             // libpython's plain diff most.
             LZMA2Options options = new LZMA2Options(fast ? 1 : LZMA2Options.PRESET_MAX);
             options.setNiceLen(fast ? TRIAL_NICE_LENGTH : LZMA2Options.NICE_LEN_MAX);
-            options.setDictSize(dictSize);
+            options.setDictSize(Math.max(dictSize, LZMA2Options.DICT_SIZE_MIN));
             options.setLcLp(lc, lp);
             options.setPb(pb);
             try (LZMAOutputStream lzma = new LZMAOutputStream(out, options, false)) {

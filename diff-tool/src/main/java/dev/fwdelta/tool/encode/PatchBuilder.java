@@ -92,9 +92,12 @@ public final class PatchBuilder {
         // LZ77 and stored blocks only when no LZMA setting fits: on every corpus pair their patches
         // are far larger than LZMA's (docs/bench, "The window a patch asks for, and RAM budgets"),
         // and LZ77's trials took a large share of a firmware diff's time.
+        // So too when LZMA fits only with a window below LzmaCompressor.COMPATIBLE_WINDOW, whose
+        // blocks are short: there LZ77 with a relocation map can win (pyb-release at --ram-budget 8192).
         List<BlockCompressor> lzma = fitting.stream().filter(c -> c.codec() == Codec.LZMA || c.codec() == Codec.SPLIT)
                 .toList();
-        List<BlockCompressor> candidates = lzma.isEmpty() ? fitting : lzma;
+        boolean lzmaAlone = lzma.stream().anyMatch(c -> c.window() >= LzmaCompressor.COMPATIBLE_WINDOW);
+        List<BlockCompressor> candidates = lzmaAlone ? lzma : fitting;
         Sums sums = Sums.startOf(oldImage, newImage);
         if (newImage.length <= FULL_TRIAL_LIMIT) {
             // Small images: the plain diff and the views diffed again for each alignment margin,
@@ -140,10 +143,11 @@ public final class PatchBuilder {
                 AlignmentScanner.NEW_ALIGNMENT_MARGIN);
         // The plain diff's blocks are made on one core while the screen's single-threaded steps
         // (link address, reference evidence) use the other.
-        CompletableFuture<Candidate> plain = CompletableFuture.supplyAsync(
-                () -> Candidate.of(null, records, options.maxBlockRaw()));
+        List<BlockCompressor> codecs = largeImageCodecs(candidates);
+        CompletableFuture<List<Candidate>> plain = CompletableFuture.supplyAsync(
+                () -> Candidate.perBlockLimit(null, records, codecs, options.maxBlockRaw()));
         List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS_LARGE);
-        return buildBySampledTrials(plain.join(), views, candidates, newImage, sums, options);
+        return buildBySampledTrials(plain.join(), codecs, views, newImage, sums, options);
     }
 
     /**
@@ -390,29 +394,56 @@ public final class PatchBuilder {
         static Candidate of(RelocationMap map, List<DeltaRecord> records, int maxBlockRaw) {
             return new Candidate(map, RecordBlocker.split(records, maxBlockRaw, true));
         }
+
+        /** The records in blocks for each codec, as long as the codec allows (BlockCompressor.maxBlockRaw). */
+        static List<Candidate> perBlockLimit(RelocationMap map, List<DeltaRecord> records, List<BlockCompressor> codecs,
+                                             int requested) {
+            Map<Integer, Candidate> byLimit = new HashMap<>();
+            return codecs.stream().map(c -> byLimit.computeIfAbsent(c.maxBlockRaw(requested),
+                    limit -> of(map, records, limit))).toList();
+        }
+    }
+
+    /**
+     * The codec settings a large image tries: LZMA with lc0 lp0 pb0 when it fits with a
+     * compatible window (sparse records leave LZMA no alignment to use and literal contexts
+     * nothing to learn; that setting won on all eight corpus pairs, and codec split made
+     * libpython's patch larger: docs/bench, "Codec split"); else that setting, if it fits at
+     * all, against the other codecs.
+     */
+    private static List<BlockCompressor> largeImageCodecs(List<BlockCompressor> candidates) {
+        int bytewise = Codec.lzmaProps(0, 0, 0);
+        List<BlockCompressor> lzma = candidates.stream()
+                .filter(c -> c.codec() == Codec.LZMA && c.props() == bytewise).toList();
+        if (lzma.stream().anyMatch(c -> c.window() >= LzmaCompressor.COMPATIBLE_WINDOW)) {
+            return lzma;
+        }
+        return candidates.stream().filter(c -> !sameFamily(c.codec(), Codec.LZMA) || lzma.contains(c)).toList();
     }
 
     /**
      * A large image: the codec setting and the view are chosen on a sample of blocks, and only the
      * winner is encoded in full.
      */
-    private static Built buildBySampledTrials(Candidate plain, List<ViewScreen.View> views, List<BlockCompressor> candidates,
-                                              byte[] newImage, Sums sums, BuildOptions options) {
-        // LZMA with lc0 lp0 pb0 when it fits: sparse records leave LZMA no alignment to use and
-        // literal contexts nothing to learn; that setting won on all eight corpus pairs. Not
-        // codec split, which made libpython's patch larger (docs/bench, "Codec split").
-        int bytewise = Codec.lzmaProps(0, 0, 0);
-        List<BlockCompressor> lzma = candidates.stream()
-                .filter(c -> c.codec() == Codec.LZMA && c.props() == bytewise).toList();
-        BlockCompressor plainCodec = (lzma.isEmpty() ? candidates : lzma).stream()
-                .min(Comparator.comparingLong(c -> SampledTrial.estimate(plain.blocks(), c)))
-                .orElseThrow(); // one candidate, no trial, when LZMA fits
-        List<Choice> choices = new ArrayList<>(List.of(Choice.of(plain, plainCodec)));
+    private static Built buildBySampledTrials(List<Candidate> plainPerCodec, List<BlockCompressor> codecs,
+                                              List<ViewScreen.View> views, byte[] newImage, Sums sums,
+                                              BuildOptions options) {
+        Choice plain = Choice.smallestSampled(plainPerCodec, codecs);
+        BlockCompressor plainCodec = plain.codec();
+        List<Choice> choices = new ArrayList<>(List.of(plain));
         for (ViewScreen.View v : views) {
-            List<BlockCompressor> codecs = sameSetting(v.map(), plainCodec.codec(), plainCodec.props(), options);
-            if (!codecs.isEmpty()) {
-                choices.add(Choice.of(Candidate.of(v.map(), AlignmentScanner.diff(HashIndex.of(v.bytes()), newImage,
-                        AlignmentScanner.NEW_ALIGNMENT_MARGIN), options.maxBlockRaw()), codecs.get(0)));
+            List<BlockCompressor> viewCodecs = sameSetting(v.map(), plainCodec.codec(), plainCodec.props(), options);
+            if (viewCodecs.isEmpty()) {
+                // The map left the plain diff's setting no room (LZMA below its compatible window,
+                // --ram-budget 8192): the view tries the codecs that fit beside its map.
+                long mapRam = (long) Limits.MAP_ENTRY_BYTES * v.map().sectionEntries();
+                viewCodecs = largeImageCodecs(CodecCandidates.within(options.ramBudget() - mapRam, options.codec()));
+            }
+            if (!viewCodecs.isEmpty()) {
+                List<DeltaRecord> records = AlignmentScanner.diff(HashIndex.of(v.bytes()), newImage,
+                        AlignmentScanner.NEW_ALIGNMENT_MARGIN);
+                choices.add(Choice.smallestSampled(Candidate.perBlockLimit(v.map(), records, viewCodecs,
+                        options.maxBlockRaw()), viewCodecs));
             }
         }
         Choice best = Choice.smallest(choices);
@@ -427,6 +458,25 @@ public final class PatchBuilder {
     private record Choice(Candidate candidate, BlockCompressor codec, long mapBytes) {
         static Choice of(Candidate c, BlockCompressor codec) {
             return new Choice(c, codec, c.map() == null ? 0 : c.map().encodeCompact().length);
+        }
+
+        /**
+         * Of one diff's blocks for each codec (Candidate.perBlockLimit), the codec a sample trial
+         * puts smallest; the only one, with no trial, when LZMA fits with a compatible window.
+         */
+        static Choice smallestSampled(List<Candidate> perCodec, List<BlockCompressor> codecs) {
+            int chosen = 0;
+            if (codecs.size() > 1) {
+                long best = Long.MAX_VALUE;
+                for (int i = 0; i < codecs.size(); i++) {
+                    long estimate = SampledTrial.estimate(perCodec.get(i).blocks(), codecs.get(i));
+                    if (estimate < best) {
+                        best = estimate;
+                        chosen = i;
+                    }
+                }
+            }
+            return of(perCodec.get(chosen), codecs.get(chosen));
         }
 
         /** Record bytes and map bytes, before compression. */
@@ -468,11 +518,16 @@ public final class PatchBuilder {
                                          List<BlockCompressor> candidates, BuildOptions options) {
         long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
         List<BlockCompressor> fitting = CodecCandidates.within(options.ramBudget() - mapRam, options.codec());
-        if (sameFamily(plainBest.get(0).codec(), Codec.LZMA)) {
+        boolean compatibleLzma = fitting.stream()
+                .anyMatch(c -> sameFamily(c.codec(), Codec.LZMA) && c.window() >= LzmaCompressor.COMPATIBLE_WINDOW);
+        if (sameFamily(plainBest.get(0).codec(), Codec.LZMA) && compatibleLzma) {
             return Setting.pairings(plainBest, fitting);
         }
+        // LZMA's settings other than the plain diff's winners are left out: below the compatible
+        // window they are many, with short blocks each, and the map takes what window there was.
         List<Codec> codecs = candidates.stream().map(BlockCompressor::codec).distinct().toList();
-        List<BlockCompressor> others = fitting.stream().filter(c -> codecs.contains(c.codec())).toList();
+        List<BlockCompressor> others = fitting.stream().filter(c -> codecs.contains(c.codec())
+                && (!sameFamily(c.codec(), Codec.LZMA) || plainBest.stream().anyMatch(s -> s.matches(c)))).toList();
         return Setting.pairings(Setting.every(others), others);
     }
 
@@ -518,11 +573,12 @@ public final class PatchBuilder {
         // Each pairing is compressed in LZMA's fast mode first (a fifth of the time; its sizes
         // rank pairings the way the full encoding does), and only the best of each codec is
         // encoded in full, on all cores.
-        Map<Boolean, List<RawBlock>> blocks = new HashMap<>();
+        Map<BlockShape, List<RawBlock>> blocks = new HashMap<>();
         List<Trial> trials = new ArrayList<>();
         for (Pairing p : pairings) {
-            trials.add(new Trial(blocks.computeIfAbsent(p.sparse(),
-                    sparse -> RecordBlocker.split(records, options.maxBlockRaw(), sparse)), p.sparse(), p.codec()));
+            BlockShape shape = new BlockShape(p.sparse(), p.codec().maxBlockRaw(options.maxBlockRaw()));
+            trials.add(new Trial(blocks.computeIfAbsent(shape,
+                    k -> RecordBlocker.split(records, k.maxBlockRaw(), k.sparse())), p.sparse(), p.codec()));
         }
         // LZ77 and stored blocks have no cheaper trial setting (forTrial() is the codec itself):
         // then every pairing is encoded in full once, rather than twice.
@@ -702,6 +758,10 @@ public final class PatchBuilder {
     /** Fast-mode output below which a pairing is always encoded in full (see FastModeBest). */
     private static final long CHEAP_ENCODE_BYTES = 16 * 1024;
 
+    /** A record kind and the longest block: trials with the same shape share their blocks. */
+    private record BlockShape(boolean sparse, int maxBlockRaw) {
+    }
+
     /** One record kind's blocks with one codec setting. */
     private record Trial(List<RawBlock> blocks, boolean sparse, BlockCompressor codec) {
         long rawBytes() {
@@ -719,7 +779,8 @@ public final class PatchBuilder {
     /**
      * The patch of encoded blocks made by {@code encoder} from {@code rawBlocks}. Its header names
      * the encoder's setting with the window fitted to the longest block (BlockCompressor.fittedTo):
-     * a short diff does not ask the device for a dictionary it cannot use.
+     * a short diff does not ask the device for a dictionary it cannot use. A window below xz's
+     * smallest dictionary also bounds max_block_raw, which every block is within.
      */
     private static Built assemble(BlockCompressor encoder, RelocationMap map, List<RawBlock> rawBlocks, byte[] blocks,
                                   Sums sums, BuildOptions options, boolean sparse) {
@@ -737,7 +798,7 @@ public final class PatchBuilder {
         int flags = (map == null ? 0 : PatchHeader.FLAG_RELOCATED) | PatchHeader.FLAG_SHA_ONLY
                 | (loadAddress == PatchHeader.NO_LOAD_ADDRESS ? 0 : PatchHeader.FLAG_LOAD_ADDRESS);
         PatchHeader header = new PatchHeader(PatchHeader.FORMAT_VERSION_COMPACT, flags, c.codec(), c.props(), mapCount, mapSection.length,
-                c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount), options.maxBlockRaw(),
+                c.window(), PatchHeader.decoderRam(c.codec(), c.window(), c.props(), mapCount), c.maxBlockRaw(options.maxBlockRaw()),
                 blockCount, payload.length, sums.old().shaOnly(ImageChecksums.SHORT_SHA256_BYTES), sums.neu(), null, options.firmwareVersion(),
                 options.hardwareId(), SignatureSection.NONE, loadAddress);
         byte[] head = header.encode();

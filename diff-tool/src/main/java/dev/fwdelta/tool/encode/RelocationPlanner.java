@@ -39,16 +39,19 @@ final class RelocationPlanner {
 
     /**
      * Shift entries a RAM budget leaves room for (the prefix entry excluded), next to the smallest
-     * decoder of the codecs the patch may use: LZMA's when an LZMA setting fits (then only LZMA is
-     * tried), else the smallest of the others'. Budgeting next to LZMA whatever the codec left
-     * LZ77 and stored patches without a map below LZMA's minimum: at --ram-budget 8192 pyb-release
-     * got 54,068 bytes (LZ77, no map) where stored blocks with a map fit in 3,072 bytes and gave 37,870.
+     * decoder of the codecs the patch may use: LZMA's (or split's, when that codec is asked for)
+     * with LzmaCompressor.COMPATIBLE_WINDOW when it fits (then only that codec family is tried),
+     * else the smallest of the codec asked for or of all codecs. Budgeting next to LZMA whatever
+     * the codec left LZ77 and stored patches without a map below LZMA's minimum: at --ram-budget
+     * 8192 pyb-release got 54,068 bytes (LZ77, no map) where stored blocks with a map fit in 3,072
+     * bytes and gave 37,870.
      */
     static int entriesWithin(long ramBudget, Codec codec) {
         long decoder = CodecCandidates.minimumBudget(codec);
-        if (codec == null || codec == Codec.LZMA) {
-            long lzma = CodecCandidates.minimumBudget(Codec.LZMA);
-            decoder = lzma <= ramBudget ? lzma : CodecCandidates.minimumBudget(codec);
+        Codec family = codec == null ? Codec.LZMA : codec;
+        if (family == Codec.LZMA || family == Codec.SPLIT) {
+            long compatible = CodecCandidates.compatibleBudget(family);
+            decoder = compatible <= ramBudget ? compatible : CodecCandidates.minimumBudget(codec);
         }
         long room = ramBudget - decoder;
         return (int) Math.max(0, Math.min(Limits.MAX_MAP_ENTRIES, room / Limits.MAP_ENTRY_BYTES) - 1);

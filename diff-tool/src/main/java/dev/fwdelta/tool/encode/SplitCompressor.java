@@ -51,6 +51,12 @@ public final class SplitCompressor implements BlockCompressor {
         return fitted == data ? this : new SplitCompressor(fitted);
     }
 
+    /** The data stream is never longer than its block's records, so the data codec's limit holds for the block. */
+    @Override
+    public int maxBlockRaw(int requested) {
+        return data.maxBlockRaw(requested);
+    }
+
     @Override
     public byte[] compress(byte[] raw) {
         Streams s = Streams.of(raw);

@@ -12,33 +12,89 @@ import dev.fwdelta.runtime.io.ByteArrayOldImage;
 import dev.fwdelta.tool.Corpus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 
 /**
- * Below LZMA's smallest decoder (10,412 bytes) the relocation map is budgeted next to the codec
- * actually used: the default patch is the smallest of the codecs that fit, with a map.
+ * Below LZMA's smallest decoder with a compatible window (10,412 bytes) the relocation map is
+ * budgeted next to the codec actually used, and LZMA with a smaller window (blocks no longer than
+ * it) competes with LZ77 and stored blocks: the default patch is the smallest of them.
  */
 class RamBudgetTest {
-    @ParameterizedTest
-    @ValueSource(longs = {4096, 8192})
-    void theDefaultIsTheSmallestCodecThatFitsAndKeepsItsMap(long budget) throws Exception {
+    @Test
+    void belowLzmasSmallestDecoderTheDefaultIsTheSmallestCodecThatFitsAndKeepsItsMap() throws Exception {
+        long budget = 4096;
         Corpus.Pair pair = Corpus.pair("programmer");
-        byte[] oldImage = pair.oldBytes();
-        byte[] newImage = pair.newBytes();
         BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
-        PatchBuilder.Built chosen = PatchBuilder.build(oldImage, newImage, options);
-        int stored = PatchBuilder.build(oldImage, newImage, options.withCodec(Codec.NONE)).patch().length;
-        int lz77 = PatchBuilder.build(oldImage, newImage, options.withCodec(Codec.LZ77)).patch().length;
+        PatchBuilder.Built chosen = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options);
+        int stored = size(pair, options.withCodec(Codec.NONE));
+        int lz77 = size(pair, options.withCodec(Codec.LZ77));
 
         assertEquals(Math.min(stored, lz77), chosen.patch().length, "stored " + stored + ", lz77 " + lz77);
         assertTrue((chosen.header().flags() & PatchHeader.FLAG_RELOCATED) != 0, chosen.codecSetting());
-        assertTrue(chosen.header().decoderRam() <= budget);
-        // LZ77 with a map at both budgets. When the map was budgeted next to LZMA, neither budget
-        // got one, and the patch was well above this bound.
+        // LZ77 with a map. When the map was budgeted next to LZMA, the patch had none, and was well above this bound.
         assertTrue(chosen.patch().length <= 1_320, chosen.patch().length + " bytes");
+        assertApplies(pair, chosen, budget);
+    }
+
+    @Test
+    void lzmaWithAWindowBelowTheCompatibleOneWinsWhereItIsSmallest() throws Exception {
+        long budget = 8192;
+        Corpus.Pair pair = Corpus.pair("programmer");
+        BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
+        PatchBuilder.Built chosen = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options);
+        int stored = size(pair, options.withCodec(Codec.NONE));
+        int lz77 = size(pair, options.withCodec(Codec.LZ77));
+        PatchHeader h = chosen.header();
+
+        // LZ77 with a map was the default here (1,252 bytes) while LZMA needed a 4 KiB window.
+        assertTrue(chosen.patch().length < Math.min(stored, lz77),
+                chosen.patch().length + " bytes, stored " + stored + ", lz77 " + lz77);
+        assertTrue(h.codec() == Codec.LZMA || h.codec() == Codec.SPLIT, chosen.codecSetting());
+        assertTrue(h.codecWindow() < LzmaCompressor.COMPATIBLE_WINDOW, "window " + h.codecWindow());
+        assertTrue(h.maxBlockRaw() <= h.codecWindow(),
+                "max_block_raw " + h.maxBlockRaw() + " within the window " + h.codecWindow());
+        assertApplies(pair, chosen, budget);
+    }
+
+    @Test
+    void lz77WithAMapStaysWhereItBeatsLzmasShortBlocks() throws Exception {
+        long budget = 8192;
+        Corpus.Pair pair = Corpus.pair("pyb-release");
+        BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
+        PatchBuilder.Built chosen = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options);
+        int lzma = size(pair, options.withCodec(Codec.LZMA));
+        int lz77 = size(pair, options.withCodec(Codec.LZ77));
+
+        assertEquals(Math.min(lzma, lz77), chosen.patch().length, "lzma " + lzma + ", lz77 " + lz77);
+        assertEquals(Codec.LZ77, chosen.header().codec(), chosen.codecSetting());
+        assertTrue((chosen.header().flags() & PatchHeader.FLAG_RELOCATED) != 0, chosen.codecSetting());
+        assertApplies(pair, chosen, budget);
+    }
+
+    @Test
+    void aLargeImagesViewTriesTheCodecsThatFitBesideItsMap() throws Exception {
+        // libpython's plain diff is smallest with LZMA's short blocks, which leave its view's map
+        // no room: the view, with LZ77, is the patch (the view was dropped, 102,015 bytes).
+        long budget = 8192;
+        Corpus.Pair pair = Corpus.pair("libpython");
+        BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
+        PatchBuilder.Built chosen = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options);
+        int lz77 = size(pair, options.withCodec(Codec.LZ77));
+
+        assertTrue(chosen.patch().length <= lz77, chosen.patch().length + " bytes, lz77 " + lz77);
+        assertTrue((chosen.header().flags() & PatchHeader.FLAG_RELOCATED) != 0, chosen.codecSetting());
+        assertApplies(pair, chosen, budget);
+    }
+
+    private static int size(Corpus.Pair pair, BuildOptions options) {
+        return PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options).patch().length;
+    }
+
+    private static void assertApplies(Corpus.Pair pair, PatchBuilder.Built built, long budget) throws Exception {
+        assertTrue(built.header().decoderRam() <= budget, "decoder_ram " + built.header().decoderRam());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StreamApply.apply(new ByteArrayInputStream(chosen.patch()), new ByteArrayOldImage(oldImage), out::write, budget);
-        assertArrayEquals(newImage, out.toByteArray());
+        StreamApply.apply(new ByteArrayInputStream(built.patch()), new ByteArrayOldImage(pair.oldBytes()), out::write,
+                budget);
+        assertArrayEquals(pair.newBytes(), out.toByteArray());
     }
 }

@@ -25,16 +25,22 @@ class WindowFitTest {
     @Test
     void eachCodecFitsItsWindowToTheLongestBlockWithinTheFormatsRules() {
         LzmaCompressor lzma = new LzmaCompressor(7680, 0, 0, 2);
-        assertEquals(Limits.MIN_LZMA_DICT, lzma.fittedTo(1166).window(), "lzma's smallest dictionary");
+        assertEquals(LzmaCompressor.COMPATIBLE_WINDOW, lzma.fittedTo(1166).window(),
+                "no smaller than the compatible window when the budget's is larger");
         assertEquals(5120, lzma.fittedTo(5000).window(), "rounded up to a multiple of 256");
         assertSame(lzma, lzma.fittedTo(7680));
         assertSame(lzma, lzma.fittedTo(1 << 20));
         assertEquals(lzma.props(), lzma.fittedTo(100).props());
 
         SplitCompressor split = new SplitCompressor(7680, 1, 0, 2);
-        assertEquals(Limits.MIN_LZMA_DICT, split.fittedTo(190).window());
+        assertEquals(LzmaCompressor.COMPATIBLE_WINDOW, split.fittedTo(190).window());
         assertEquals(split.props(), split.fittedTo(190).props());
         assertSame(split, split.fittedTo(100_000));
+
+        LzmaCompressor small = new LzmaCompressor(1792, 0, 0, 0);
+        assertEquals(768, small.fittedTo(700).window(), "below the compatible window when the budget's is");
+        assertEquals(Limits.MIN_LZMA_WINDOW, small.fittedTo(10).window(), "the format's smallest lzma window");
+        assertSame(small, small.fittedTo(1792));
 
         Lz77Compressor lz77 = new Lz77Compressor(4096);
         assertEquals(512, lz77.fittedTo(300).window(), "a power of two");
@@ -47,6 +53,15 @@ class WindowFitTest {
     }
 
     @Test
+    void aWindowBelowTheEncodersSmallestDictionaryLimitsTheBlocksToIt() {
+        assertEquals(1792, new LzmaCompressor(1792, 0, 0, 0).maxBlockRaw(262_144));
+        assertEquals(1000, new LzmaCompressor(1792, 0, 0, 0).maxBlockRaw(1000));
+        assertEquals(1792, new SplitCompressor(1792, 0, 0, 0).maxBlockRaw(262_144));
+        assertEquals(262_144, new LzmaCompressor(4096, 0, 0, 2).maxBlockRaw(262_144), "xz-java's smallest dictionary");
+        assertEquals(262_144, new Lz77Compressor(1024).maxBlockRaw(262_144), "LZ77 keeps its offsets in its window");
+    }
+
+    @Test
     void aShortDiffAsksForLzmasSmallestDictionaryAndAppliesInThatRam() throws Exception {
         // programmer's default patch has one block of 1,166 record bytes (fwdelta inspect:
         // raw_records_total); its window was the budget's 7,680 bytes, its decoder_ram 16,308.
@@ -55,7 +70,7 @@ class WindowFitTest {
         PatchHeader h = PatchHeader.parse(patch);
 
         assertEquals(Codec.SPLIT, h.codec());
-        assertEquals(Limits.MIN_LZMA_DICT, h.codecWindow());
+        assertEquals(LzmaCompressor.COMPATIBLE_WINDOW, h.codecWindow());
         assertEquals(PatchHeader.decoderRam(h.codec(), h.codecWindow(), h.codecProps(), h.mapCount()), h.decoderRam());
         assertTrue(h.decoderRam() < 16384 - 3000, "decoder_ram " + h.decoderRam());
         assertArrayEquals(pair.newBytes(), applied(pair, patch, h.decoderRam()));

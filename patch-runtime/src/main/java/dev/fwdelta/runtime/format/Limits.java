@@ -35,11 +35,6 @@ public final class Limits {
      * smallest is sound.
      */
     public static final int MIN_LZMA_WINDOW = 256;
-    /**
-     * Not a format rule: the smallest dictionary the builder's LZMA encoder (xz) takes, which the
-     * builder's window choice still starts from (diff-tool's encode package).
-     */
-    public static final int MIN_LZMA_DICT = 4096;
     public static final int MAX_LZMA_DICT = 1 << 20;
 
     /** Unsigned LEB128 varints: 5 bytes hold any value up to 2^31-1. */
