@@ -2,7 +2,7 @@
 /*
  * How the line bytes of a fuzz/fuzz_uart.h input reach a device: the CRC fix-up of
  * FUZZ_UART_FIX_CRCS and the chunk seed that says how many bytes arrive at once and where the
- * line goes quiet or the device resets. Shared by the fuzz target (fuzz/fuzz_uart.c) and the
+ * line goes quiet or the device resets (or, on an ECC input, where a write is torn). Shared by the fuzz target (fuzz/fuzz_uart.c) and the
  * differential tool (tools/fwdelta_c_uart.c), whose Java twin (UartTranscript.java in
  * patch-runtime/c's tests) follows the same rules, so that both devices see the same events.
  */
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fwdelta/fwd_checksum.h"
+#include "fwdelta/fwd_device.h"
 #include "fwdelta/fwd_uart.h"
 
 /* The bytes one chunk of line input holds at most (the seed picks 1..UART_LINE_CHUNK_MAX). */
@@ -38,6 +39,41 @@ static int uart_line_idles(uint32_t seed) {
 
 static int uart_line_resets(uint32_t seed) {
     return (seed >> 20) % 16u == 0;
+}
+
+/* At a reset event of an ECC input (FUZZ_UART_ECC_TEARS), where the torn write is: the region
+ * (the staging slot most often, as the resends meet its torn units), an erase or a program, and
+ * how many of those into the region pass before it (so that tears land in every block and at
+ * DONE, not only in the first). UartLine.java in patch-runtime/c's tests draws them alike. */
+static const char *const UART_LINE_TEAR_REGIONS[] = {
+    "staging", "staging", "staging", "staging", "agent_log", "boot_log", "active", "scratch"
+};
+
+static inline uint32_t uart_line_tear_skip(uint32_t seed) {
+    return (seed >> 24) % 4u;
+}
+
+static inline uint32_t uart_line_tear_region(uint32_t seed) {
+    return (seed >> 26) % (uint32_t) (sizeof UART_LINE_TEAR_REGIONS / sizeof UART_LINE_TEAR_REGIONS[0]);
+}
+
+/* Whether the tear is in a region the bootloader writes and the agent does not program (the
+ * boot log, the active slot, scratch): the device resets at once, the tear armed for that boot,
+ * then dropped (a tear in the staging slot or the agent log waits for the agent's writes). */
+static inline int uart_line_tears_at_boot(uint32_t region) {
+    return region >= 5u;
+}
+
+static inline int uart_line_tear_erase(uint32_t seed) {
+    return (seed >> 29) % 4u == 0;
+}
+
+/* The layout's region of that name (one of UART_LINE_TEAR_REGIONS). */
+static inline fwd_region uart_line_region(const fwd_layout *l, const char *name) {
+    return strcmp(name, "staging") == 0 ? l->staging
+           : strcmp(name, "agent_log") == 0 ? l->agent_log
+           : strcmp(name, "boot_log") == 0 ? l->boot_log
+           : strcmp(name, "active") == 0 ? l->active : l->scratch;
 }
 
 static void uart_line_put_le(uint8_t *p, uint32_t v, uint32_t bytes) {

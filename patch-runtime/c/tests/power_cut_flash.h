@@ -29,12 +29,13 @@ typedef struct {
     long operations;                  /* erases and programs done, the numbering cuts use */
     long cut_at;                      /* the operation power fails before, or -1 */
     int tear;
-    /* when tear_next_size > 0: power fails, torn, at the program after the next tear_next_skip
-     * that start in [tear_next_from, tear_next_from + tear_next_size) (the UART differential's
-     * armed reset) */
+    /* when tear_next_size > 0: power fails, torn, at the program (tear_next_erase: the erase) after
+     * the next tear_next_skip that start in [tear_next_from, tear_next_from + tear_next_size) (the
+     * UART differential's and fuzz target's armed reset, pcf_arm_tear) */
     uint32_t tear_next_from;
     uint32_t tear_next_size;
     uint32_t tear_next_skip;
+    int tear_next_erase;
     int powered;
     long violations; /* calls refused for breaking a rule (the device code's defect) */
     char first_violation[160];
@@ -68,6 +69,24 @@ static int pcf_read(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
     }
     memcpy(buf, f->cells + offset, len);
     return 0;
+}
+
+/* Power fails, torn, at this operation if it is the armed one (pcf_arm_tear). */
+static void pcf_tear_if_next(power_cut_flash *f, int erase, uint32_t offset) {
+    if (f->tear_next_size > 0 && erase == f->tear_next_erase && offset >= f->tear_next_from
+            && offset - f->tear_next_from < f->tear_next_size && f->tear_next_skip-- == 0) {
+        f->cut_at = f->operations;
+        f->tear = 1;
+        f->tear_next_size = 0;
+    }
+}
+
+/* Arms a torn write: the program (erase: the erase) starting in region r after the next skip of them. */
+static inline void pcf_arm_tear(power_cut_flash *f, fwd_region r, int erase, uint32_t skip) {
+    f->tear_next_from = r.offset;
+    f->tear_next_size = r.size;
+    f->tear_next_erase = erase;
+    f->tear_next_skip = skip;
 }
 
 /* Programs bytes of the unit at offset (all of it, or the first part of a torn one). */
@@ -107,12 +126,7 @@ static int pcf_program(void *user, uint32_t offset, const uint8_t *buf, uint32_t
             }
         }
     }
-    if (f->tear_next_size > 0 && offset >= f->tear_next_from && offset - f->tear_next_from < f->tear_next_size
-            && f->tear_next_skip-- == 0) {
-        f->cut_at = f->operations;
-        f->tear = 1;
-        f->tear_next_size = 0;
-    }
+    pcf_tear_if_next(f, 0, offset);
     if (f->operations == f->cut_at && !f->tear) {
         pcf_cut_now(f);
         return -1;
@@ -140,6 +154,7 @@ static int pcf_erase(void *user, uint32_t sector) {
     }
     start = fwd_sector_start(&f->layout, sector);
     size = fwd_sector_size(&f->layout, sector);
+    pcf_tear_if_next(f, 1, start);
     if (f->operations == f->cut_at && !f->tear) {
         pcf_cut_now(f);
         return -1;
@@ -174,6 +189,7 @@ static void pcf_provision(power_cut_flash *f, const fwd_layout *l, const uint8_t
     f->tear = 0;
     f->tear_next_size = 0;
     f->tear_next_skip = 0;
+    f->tear_next_erase = 0;
     f->powered = 1;
     f->violations = 0;
     f->first_violation[0] = '\0';

@@ -6,16 +6,23 @@
  * fwd_boot at each reset), fed the same way (fuzz/uart_line.h), but it prints what the device
  * does instead of checking invariants. With FUZZ_UART_ECC_TEARS in the flags the device is the
  * stm32l4-512k preset (tests/preset_layouts.h, ECC units of 8 bytes) on tests/power_cut_flash.h's
- * flash, and a reset event arms a torn program of the staging slot instead of resetting:
+ * flash, and a reset event arms a torn write instead of resetting (a program or an erase in a region
+ * fuzz/uart_line.h's uart_line_tear_* draw, by the agent or the bootloader; in a region the
+ * bootloader writes the device resets there, the tear armed for that boot only; after the line
+ * bytes one is armed for the boots that follow, in place of one still armed):
  *   fwdelta-c-uart VECTOR_DIR FILE...
  * For each FILE (fuzz/fuzz_uart.h's input layout) the lines
  *   transcript FILE
  *   tx HEX              each frame the device sends, in order
  *   idle                the line went quiet (fwd_uart_idle)
  *   reset IMAGE TRIAL   a reset in the line bytes: what fwd_boot said (0 old, 1 new, 2 unknown)
- *   tear armed SKIP     (ECC_TEARS) a reset event: the staging program after the next SKIP is torn
- *   power cut           (ECC_TEARS) it was: the device sends nothing more, "reset" follows, and
- *                       the rest of the chunk is lost (bytes are given one at a time while armed)
+ *   unsafe boot         after a reset or boot line: the active slot is not the image fwd_boot
+ *                       named, whole (or it named none)
+ *   tear armed REGION KIND SKIP   (ECC_TEARS) a reset event: the KIND (program or erase) starting
+ *                       in REGION after the next SKIP of them is torn
+ *   power cut           (ECC_TEARS) it was: the device sends nothing more, "reset" follows (in a
+ *                       boot or confirm, the same boot again), and the rest of the chunk is lost
+ *                       (bytes are given one at a time while armed)
  *   agent STATE OFFSET  after the line bytes: the agent's state and resume offset
  *   REGION SHA256       staging, agent_log, boot_log and active, as the line bytes left them
  *   boot IMAGE TRIAL    the reset after them (and "confirm" when the application confirms a trial)
@@ -103,30 +110,68 @@ static void start_application(const vector *v, int new_image) {
     fwd_uart_init(&uart, &agent, uart_write, NULL, dev->name);
 }
 
-/* fwd_boot, printed with the word given; the application's confirm of a trial when flags ask. */
-static fwd_boot_result boot(const char *word, uint32_t flags) {
-    fwd_boot_result r;
-    int e;
-    memset(&r, 0, sizeof r);
-    e = fwd_boot(dev, &r);
-    if (e != 0) {
-        printf("%s error\n", word); /* the code is C's own: Java's device throws instead */
-        r.image = FWD_BOOT_UNKNOWN;
-        r.trial = 0;
-        return r;
-    }
-    printf("%s %u %d\n", word, (unsigned) r.image, r.trial ? 1 : 0);
-    if (r.trial && (flags & FUZZ_UART_CONFIRM) != 0) {
-        printf("confirm %d\n", fwd_boot_confirm(dev));
-    }
-    return r;
+/* Whether the active slot starts with the whole image fwd_boot named (never for UNKNOWN). */
+static int holds_whole(const vector *v, uint32_t image) {
+    const uint8_t *active = cells + dev->active.offset;
+    return image == FWD_BOOT_OLD ? memcmp(active, v->old_image, v->old_size) == 0
+           : image == FWD_BOOT_NEW ? memcmp(active, v->new_image, v->new_size) == 0 : 0;
 }
 
-/* At a reset event of an ECC transcript (FUZZ_UART_ECC_TEARS): how many staging programs pass
- * before the torn one, so that tears land in every block and at DONE, not only in the first
- * (UartLine.tearSkip in the Java test; the fuzz target has no tears). */
-static uint32_t tear_skip(uint32_t seed) {
-    return (seed >> 24) % 4u;
+/* 1 (and the power on again) if an armed tear just cut it: "power cut" printed. */
+static int power_cut(void) {
+    if (dev != &ecc_flash.layout || ecc_flash.powered) {
+        return 0;
+    }
+    printf("power cut\n");
+    ecc_flash.powered = 1;
+    return 1;
+}
+
+/* fwd_boot, printed with the word given; the application's confirm of a trial when flags ask. When
+ * an armed tear lands in them, "power cut" and the same again (the tear is spent). */
+static fwd_boot_result boot(const vector *v, const char *word, uint32_t flags) {
+    fwd_boot_result r;
+    int e;
+    for (;;) {
+        memset(&r, 0, sizeof r);
+        e = fwd_boot(dev, &r);
+        if (power_cut()) {
+            continue;
+        }
+        if (e != 0) {
+            printf("%s error\n", word); /* the code is C's own: Java's device throws instead */
+            r.image = FWD_BOOT_UNKNOWN;
+            r.trial = 0;
+            return r;
+        }
+        printf("%s %u %d\n", word, (unsigned) r.image, r.trial ? 1 : 0);
+        if (!holds_whole(v, r.image)) {
+            printf("unsafe boot\n");
+        }
+        if (r.trial && (flags & FUZZ_UART_CONFIRM) != 0) {
+            e = fwd_boot_confirm(dev);
+            if (power_cut()) {
+                continue;
+            }
+            printf("confirm %d\n", e);
+        }
+        return r;
+    }
+}
+
+/* An ECC transcript's reset event: a tear armed where the seed says (JavaUartDevice.arm); in a region
+ * the bootloader writes (uart_line_tears_at_boot) the device resets there (reset_at_once: not for
+ * the tear armed for the boots after the line bytes), the tear armed for that boot, then dropped. */
+static void arm_tear(const vector *v, uint32_t seed, uint32_t flags, int reset_at_once) {
+    const char *name = UART_LINE_TEAR_REGIONS[uart_line_tear_region(seed)];
+    int erase = uart_line_tear_erase(seed);
+    printf("tear armed %s %s %u\n", name, erase ? "erase" : "program", (unsigned) uart_line_tear_skip(seed));
+    pcf_arm_tear(&ecc_flash, uart_line_region(dev, name), erase, uart_line_tear_skip(seed));
+    if (reset_at_once && uart_line_tears_at_boot(uart_line_tear_region(seed))) {
+        fwd_boot_result r = boot(v, "reset", flags);
+        ecc_flash.tear_next_size = 0;
+        start_application(v, r.image == FWD_BOOT_NEW);
+    }
 }
 
 /* The flash of the transcript's device, holding the vector's old image. */
@@ -139,24 +184,22 @@ static void provision(const vector *v, uint32_t flags) {
         cells = ecc_flash.cells;
         return;
     }
+    ecc_flash.tear_next_size = 0; /* a tear an ECC transcript armed that never came */
     memset(flash, 0xFF, sizeof flash);
     memcpy(flash + layout.active.offset, v->old_image, v->old_size);
     dev = &layout;
     cells = flash;
 }
 
-/* A chunk of line bytes while a torn staging program is armed, one byte at a time: when the power
+/* A chunk of line bytes while a torn write is armed, one byte at a time: when the power
  * fails the device resets at once and the bytes after that one are lost. */
 static void receive_armed(const vector *v, uint32_t flags, const uint8_t *b, uint32_t n) {
     uint32_t i;
     for (i = 0; i < n && ecc_flash.powered; i++) {
         fwd_uart_receive(&uart, b + i, 1);
     }
-    if (!ecc_flash.powered) {
-        fwd_boot_result r;
-        printf("power cut\n");
-        ecc_flash.powered = 1;
-        r = boot("reset", flags);
+    if (power_cut()) {
+        fwd_boot_result r = boot(v, "reset", flags);
         start_application(v, r.image == FWD_BOOT_NEW);
     }
 }
@@ -203,17 +246,16 @@ static void run(const char *path) {
         }
         if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed) && (flags & FUZZ_UART_ECC_TEARS) != 0) {
             if (ecc_flash.tear_next_size == 0) {
-                ecc_flash.tear_next_skip = tear_skip(seed);
-                printf("tear armed %u\n", (unsigned) ecc_flash.tear_next_skip);
-                ecc_flash.tear_next_from = dev->staging.offset;
-                ecc_flash.tear_next_size = dev->staging.size;
+                arm_tear(v, seed, flags, 1);
             }
         } else if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed)) {
-            fwd_boot_result r = boot("reset", flags);
+            fwd_boot_result r = boot(v, "reset", flags);
             start_application(v, r.image == FWD_BOOT_NEW);
         }
     }
-    ecc_flash.tear_next_size = 0; /* an armed tear that never came: the boots below are whole */
+    if ((flags & FUZZ_UART_ECC_TEARS) != 0) {
+        arm_tear(v, seed, flags, 0); /* for the boots after the line bytes, which install what was staged */
+    }
     printf("idle\n");
     fwd_uart_idle(&uart);
     printf("agent %u %u\n", (unsigned) agent.state, (unsigned) agent.offset);
@@ -221,8 +263,8 @@ static void run(const char *path) {
     print_region("agent_log", dev->agent_log);
     print_region("boot_log", dev->boot_log);
     print_region("active", dev->active);
-    boot("boot", flags);
-    boot("boot", flags);
+    boot(v, "boot", flags);
+    boot(v, "boot", flags);
     print_region("active", dev->active);
 }
 

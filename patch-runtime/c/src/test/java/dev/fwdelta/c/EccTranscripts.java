@@ -19,15 +19,15 @@ import java.util.Random;
  * Transcripts for the ECC device of {@link UartDifferentialTest} ({@link UartLine#ECC_TEARS}): a
  * whole update as fuzz/make_uart_seeds.c writes one but in small DATA frames, behind up to
  * {@link #MAX_FILLER} filler bytes (0x00, skipped by a device before a SOF) that move the reset
- * events of the chunk seed, and the torn program with them, all over the update; then the same update
+ * events of the chunk seed, and the torn write with them, all over the update; then the same update
  * sent again {@link #RESENDS} times in one-byte DATA frames with selective repeat, each pair of
  * frames swapped (the second held until the first comes, so that a torn unit met at a block's end
  * can be met with a frame held). A line cannot follow the device's
  * answers, so the resends start at the payload start and go on byte by byte: whatever READY or
  * NAK 3 says, a frame at that offset comes (those before it are duplicates). A reset event of the
- * chunk seed tears the next staging program, so a later resend resumes over the torn unit, and
- * the agent begins the update again where a torn unit is met. The same seed gives the same
- * transcripts.
+ * chunk seed tears a write (most often a staging program: {@link UartLine#tearRegion}), so a later
+ * resend resumes over the torn unit, and the agent begins the update again where a torn unit is
+ * met. The same seed gives the same transcripts.
  */
 final class EccTranscripts {
     /** Sends after the first: one to meet a torn unit, one to go on after its restart, two more for another tear. */

@@ -33,9 +33,13 @@ import java.util.function.Supplier;
  * (tests/ram_flash.h: stm32f405-1m's sectors and regions, named "test", flash_base 0) holding
  * the vector's old image, its session rebooted and its agent made again from flash at each reset.
  * An ECC transcript ({@link UartLine#ECC_TEARS}) runs on the stm32l4-512k preset instead (ECC units
- * of 8 bytes, as tests/preset_layouts.h gives it to the C tool), its agent on a
- * {@link StagingTearFlash}: a reset event arms a torn staging program, and the device resets when
- * it lands, the rest of that chunk lost.
+ * of 8 bytes, as tests/preset_layouts.h gives it to the C tool), its agent and its bootloader on an
+ * {@link ArmedTearFlash}: a reset event arms a torn write (a program or an erase in a region the
+ * seed picks), and the device resets when it lands, the rest of that chunk lost (a tear in a region
+ * the bootloader writes is armed for a reset at once: {@link #arm}); after the line bytes one is
+ * armed for the boots that follow, in place of one still armed. After every boot the active slot is
+ * checked against the image the bootloader names (the line "unsafe boot" when it is not that
+ * image whole), as the C tool does.
  */
 final class JavaUartDevice {
     /** tests/ram_flash.h's layout. */
@@ -51,8 +55,8 @@ final class JavaUartDevice {
     private final long hardwareId;
     private final DeviceLayout layout;
     private final NorFlash flash;
-    /** What the agent programs through: the flash, with a torn staging program armed by a reset event. */
-    private final StagingTearFlash agentFlash;
+    /** What the agent and the bootloader write through: the flash, with a torn write armed by a reset event. */
+    private final ArmedTearFlash agentFlash;
     private UartDevice device;
     private UpdateAgent agent;
     /** The running image's checksums, measured at the last start of the application. */
@@ -69,7 +73,7 @@ final class JavaUartDevice {
         }
         layout = ecc ? ECC_LAYOUT : LAYOUT;
         flash = DeviceSimulator.provision(layout, oldImage);
-        agentFlash = new StagingTearFlash(flash, layout.staging());
+        agentFlash = new ArmedTearFlash(flash);
     }
 
     /** What the Java device does with transcript {@code t}, in the C tool's lines (without "transcript"). */
@@ -112,14 +116,15 @@ final class JavaUartDevice {
             }
             if ((flags & UartLine.RESETS) != 0 && UartLine.resets(seed) && (flags & UartLine.ECC_TEARS) != 0) {
                 if (!agentFlash.armed()) {
-                    out.add("tear armed " + UartLine.tearSkip(seed));
-                    agentFlash.arm(UartLine.tearSkip(seed));
+                    arm(seed, flags, true);
                 }
             } else if ((flags & UartLine.RESETS) != 0 && UartLine.resets(seed)) {
                 startApplication(boot("reset", flags) == BootResult.Image.NEW);
             }
         }
-        agentFlash.disarm(); // an armed tear that never came: the boots below are whole
+        if ((flags & UartLine.ECC_TEARS) != 0) {
+            arm(seed, flags, false); // for the boots after the line bytes, which install what was staged
+        }
         out.add("idle");
         device.idle();
         out.add("agent " + agent.state().ordinal() + " " + agent.resumeOffset());
@@ -133,7 +138,36 @@ final class JavaUartDevice {
     }
 
     /**
-     * A chunk while a torn staging program is armed, a byte at a time (as the C tool gives it):
+     * An ECC transcript's reset event: a tear armed where the seed says (fwdelta_c_uart.c's
+     * arm_tear). In a region the bootloader writes and the agent does not program (active slot,
+     * scratch, boot log), the device resets there ({@code resetAtOnce}), the tear armed for that
+     * boot, then dropped.
+     */
+    private void arm(long seed, int flags, boolean resetAtOnce) {
+        String name = UartLine.TEAR_REGIONS[UartLine.tearRegion(seed)];
+        boolean erase = UartLine.tearErase(seed);
+        out.add("tear armed " + name + " " + (erase ? "erase" : "program") + " " + UartLine.tearSkip(seed));
+        agentFlash.arm(region(name), erase, UartLine.tearSkip(seed));
+        if (resetAtOnce && UartLine.tearsAtBoot(UartLine.tearRegion(seed))) {
+            BootResult.Image image = boot("reset", flags);
+            agentFlash.disarm();
+            startApplication(image == BootResult.Image.NEW);
+        }
+    }
+
+    private Region region(String name) {
+        return switch (name) {
+            case "staging" -> layout.staging();
+            case "agent_log" -> layout.agentLog();
+            case "boot_log" -> layout.bootLog();
+            case "active" -> layout.active();
+            case "scratch" -> layout.scratch();
+            default -> throw new IllegalArgumentException("no region " + name);
+        };
+    }
+
+    /**
+     * A chunk while a torn write is armed, a byte at a time (as the C tool gives it):
      * when the power fails the device resets at once and the bytes after that one are lost.
      */
     private void receiveArmed(byte[] line, int at, int n, int flags) throws IOException {
@@ -169,20 +203,42 @@ final class JavaUartDevice {
                 (b, off, len) -> out.add("tx " + HexFormat.of().formatHex(b, off, off + len)));
     }
 
+    /**
+     * The bootloader, and the application's confirm of a trial when the flags ask; when an armed tear
+     * lands in them, "power cut" and the same again (the tear is spent).
+     */
     private BootResult.Image boot(String word, int flags) {
-        Bootloader bootloader = new Bootloader(layout, flash);
-        try {
-            BootResult r = bootloader.boot();
-            out.add(word + " " + r.image().ordinal() + " " + (r.trial() ? 1 : 0));
-            if (r.trial() && (flags & UartLine.CONFIRM) != 0) {
-                bootloader.confirm();
-                out.add("confirm 0");
+        while (true) {
+            Bootloader bootloader = new Bootloader(layout, agentFlash);
+            try {
+                BootResult r = bootloader.boot();
+                out.add(word + " " + r.image().ordinal() + " " + (r.trial() ? 1 : 0));
+                if (!holdsWhole(r.image())) {
+                    out.add("unsafe boot");
+                }
+                if (r.trial() && (flags & UartLine.CONFIRM) != 0) {
+                    bootloader.confirm();
+                    out.add("confirm 0");
+                }
+                return r.image();
+            } catch (PowerCutException cut) {
+                out.add("power cut");
+            } catch (IOException e) {
+                out.add(word + " error");
+                return BootResult.Image.UNKNOWN;
             }
-            return r.image();
-        } catch (IOException e) {
-            out.add(word + " error");
-            return BootResult.Image.UNKNOWN;
         }
+    }
+
+    /** Whether the active slot starts with the whole image the bootloader named (never for UNKNOWN). */
+    private boolean holdsWhole(BootResult.Image image) {
+        byte[] expected = image == BootResult.Image.OLD ? oldImage : image == BootResult.Image.NEW ? newImage : null;
+        if (expected == null) {
+            return false;
+        }
+        byte[] active = new byte[expected.length];
+        flash.read(layout.active().offset(), active, 0, active.length);
+        return Arrays.equals(active, expected);
     }
 
     private void region(String name, Region r) {

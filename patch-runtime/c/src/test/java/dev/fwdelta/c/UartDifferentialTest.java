@@ -36,13 +36,18 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>ECC transcripts ({@link EccTranscripts}, flag {@link UartLine#ECC_TEARS}) run both devices on
  * the stm32l4-512k preset (ECC units of 8 bytes: tests/preset_layouts.h and
- * tests/power_cut_flash.h in C, {@link StagingTearFlash} over a NorFlash in Java), where a reset
- * event of the transcript tears the next staging program and resets the device there: the same
- * program in both, or the lines part. Their resends meet the torn units, so both devices' NAK 3,
- * restarts (also with frames held for selective repeat), resume offsets, staging and logs and boot
- * decisions are compared byte for byte. Out of reach of a transcript: power cuts at other
- * operations, torn records and flash errors (TransferSessionTest and the C tests pin what a full
- * agent log does), and other layouts.
+ * tests/power_cut_flash.h in C, {@link ArmedTearFlash} over a NorFlash in Java), where a reset
+ * event of the transcript arms a torn write, the agent's or the bootloader's: a program or an erase
+ * starting in the staging slot, the agent log, the boot log, the active slot or scratch (the seed
+ * picks the region, the kind and how many such writes pass first; for the last three the device
+ * resets at the event so that a boot meets it), and one more is armed for the boots after the line
+ * bytes, which install what was staged; the device resets where the torn write lands: the same
+ * write in both, or the lines part. Their resends meet the torn units and records, so both devices'
+ * NAK 3, restarts (also with frames held for selective repeat), resume offsets, staging and logs and
+ * boot decisions are compared byte for byte; every boot must start the image it names, whole (the
+ * line "unsafe boot" otherwise), and each whole update sent again must end installed, refused, or
+ * cut short by a tear in its last send. Out of reach of a transcript: flash errors
+ * (TransferSessionTest and the C tests pin what a full agent log does), and other layouts.
  *
  * <p>The sampled runs (300 transcripts, 100 ECC ones) are in the default tests;
  * {@code -Puart-differential} runs the campaign ({@code fwdelta.uartDifferential.transcripts} and
@@ -52,8 +57,13 @@ import org.junit.jupiter.api.io.TempDir;
 class UartDifferentialTest {
     private static final int SAMPLED = 300;
     private static final int ECC_SAMPLED = 100;
-    /** ECC transcripts made whole before the mutants (each vector with each first DATA size). */
-    private static final int ECC_WHOLE = 16;
+    /**
+     * ECC transcripts made whole before the mutants (each vector with each first DATA size, six
+     * times): their resends in swapped pairs are what meets a torn unit with a frame held.
+     */
+    private static final int ECC_WHOLE = 96;
+    /** The fewest NAK 3 with frames held the sampled ECC transcripts (the whole ones among them) reach. */
+    private static final int ECC_HELD_RESTARTS = 4;
     private static final long MUTATION_SEED = 20261206;
     /** Disagreements listed in a failure, each with its transcript in hex. */
     private static final int SHOWN = 5;
@@ -78,7 +88,7 @@ class UartDifferentialTest {
         int count = Integer.getInteger("fwdelta.uartDifferential.transcripts", SAMPLED);
         long seed = Long.getLong("fwdelta.uartDifferential.seed", MUTATION_SEED);
         List<byte[]> transcripts = new UartTranscripts(seeds(), seed).take(count);
-        Map<String, Integer> reached = compare(transcripts);
+        Map<String, Integer> reached = compare(transcripts, 0);
         for (String what : REACHED) {
             assertTrue(reached.getOrDefault(what, 0) > 0, "no transcript reached " + what + ": " + reached);
         }
@@ -90,16 +100,25 @@ class UartDifferentialTest {
         long seed = Long.getLong("fwdelta.uartDifferential.seed", MUTATION_SEED);
         List<byte[]> whole = EccTranscripts.make(vectors(), ECC_WHOLE, seed);
         List<byte[]> transcripts = new UartTranscripts(whole, seed).take(count);
-        Map<String, Integer> reached = compare(transcripts);
+        Map<String, Integer> reached = compare(transcripts, ECC_WHOLE);
         System.out.printf("UART differential, %d ECC transcripts, all alike on both devices: %s%n", transcripts.size(),
                 reached); // what they reached, for the campaign's count by hand
         for (String what : ECC_REACHED) {
             assertTrue(reached.getOrDefault(what, 0) > 0, "no ECC transcript reached " + what + ": " + reached);
         }
+        if (count >= ECC_WHOLE) {
+            assertTrue(reached.getOrDefault(HELD_RESTART, 0) >= ECC_HELD_RESTARTS, "fewer than " + ECC_HELD_RESTARTS
+                    + " " + HELD_RESTART + ": " + reached);
+        }
     }
 
-    /** Both devices on each transcript: fails listing the disagreements; what they reached. */
-    private Map<String, Integer> compare(List<byte[]> transcripts) throws Exception {
+    /**
+     * Both devices on each transcript: fails listing the disagreements, or when a device boots
+     * anything but a whole image, or when one of the first {@code whole} transcripts (whole updates
+     * sent again) neither installs the new image nor is refused, nor was cut short ({@link #ending});
+     * what they reached.
+     */
+    private Map<String, Integer> compare(List<byte[]> transcripts, int whole) throws Exception {
         List<List<String>> c = new CUartTool(vectors(), dir).run(transcripts);
         List<String> disagreements = new ArrayList<>();
         Map<String, Integer> reached = new TreeMap<>();
@@ -107,7 +126,15 @@ class UartDifferentialTest {
         for (int i = 0; i < transcripts.size(); i++) {
             List<String> javaLines = normalized(JavaUartDevice.run(vectors(), transcripts.get(i)));
             List<String> cLines = normalized(c.get(i));
+            int unsafe = reached.getOrDefault(UNSAFE, 0);
             countReached(javaLines, reached);
+            String ending = i < whole ? ending(javaLines) : null;
+            if (ending != null) {
+                reached.merge("whole update " + ending, 1, Integer::sum);
+            }
+            if (reached.getOrDefault(UNSAFE, 0) > unsafe || "unfinished".equals(ending)) {
+                keep(i, transcripts.get(i), javaLines, cLines);
+            }
             if (!javaLines.equals(cLines)) {
                 differ++;
                 keep(i, transcripts.get(i), javaLines, cLines);
@@ -118,8 +145,48 @@ class UartDifferentialTest {
         }
         assertEquals(0, differ, differ + " of " + transcripts.size() + " transcripts disagree:\n"
                 + String.join("\n", disagreements));
+        assertEquals(0, reached.getOrDefault(UNSAFE, 0), "boots of a half image, an unknown one or a failed boot "
+                + "(transcripts in target/uart-differential): " + reached);
+        assertEquals(0, reached.getOrDefault("whole update unfinished", 0), "whole updates neither installed nor "
+                + "refused: " + reached);
         return reached;
     }
+
+    /**
+     * How a whole update sent again ends: "installed" (its last RESULT staged it and the boot after
+     * the line bytes starts the new image), "refused" (its last RESULT refused it), "cut short" (no
+     * RESULT since the last power cut, and at most one send began since: the line bytes ended
+     * before a send could get past the tear, a resend finishes), else "unfinished".
+     */
+    private static String ending(List<String> lines) {
+        String last = null;
+        int readiesSinceCut = 0;
+        boolean resultSinceCut = false;
+        int boot = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.equals("power cut") && boot < 0) {
+                readiesSinceCut = 0;
+                resultSinceCut = false;
+            }
+            if (line.startsWith("result")) {
+                last = line;
+                resultSinceCut = true;
+            }
+            readiesSinceCut += line.startsWith("tx a504") ? 1 : 0;
+            boot = line.startsWith("boot ") && boot < 0 ? i : boot;
+        }
+        if (last != null && !last.endsWith("status 0")) {
+            return "refused";
+        }
+        if (last != null && boot >= 0 && lines.get(boot).startsWith("boot 1")) {
+            return "installed";
+        }
+        return !resultSinceCut && readiesSinceCut <= 1 ? "cut short" : "unfinished";
+    }
+
+    /** A boot of a half image or of none: never reached, or a device is unsafe. */
+    private static final String UNSAFE = "unsafe boot";
 
     /** What the sampled transcripts must make a device do at least once, or the comparison covers little. */
     private static final List<String> REACHED = List.of("NAK 1", "NAK 2", "NAK 4", "SACK", "RESULT refused",
@@ -128,11 +195,22 @@ class UartDifferentialTest {
      * What the ECC transcripts must make a device do: tear, restart (NAK 3), restart with frames
      * held (a SACK since the last READY before the NAK 3), and still stage and boot the new image.
      */
-    private static final List<String> ECC_REACHED = List.of("power cut", "NAK 3", "NAK 3 with frames held",
+    private static final String HELD_RESTART = "NAK 3 with frames held";
+    private static final List<String> ECC_REACHED = List.of("power cut", "NAK 3", HELD_RESTART,
             "RESULT staged", "boot new");
 
     private static void countReached(List<String> lines, Map<String, Integer> reached) {
+        String armed = null;
         for (String line : lines) {
+            if (line.startsWith("tear armed ")) {
+                armed = line.substring("tear armed ".length(), line.lastIndexOf(' '));
+            } else if (line.equals("power cut")) {
+                reached.merge("tear " + armed, 1, Integer::sum);
+            }
+            if (line.equals("unsafe boot") || line.endsWith(" error") || line.startsWith("boot 2")
+                    || line.startsWith("reset 2")) {
+                reached.merge(UNSAFE, 1, Integer::sum);
+            }
             String what = line.startsWith("tx a507") ? "NAK " + Integer.parseInt(line.substring(line.length() - 10,
                     line.length() - 8), 16)
                     : line.startsWith("tx a50b") ? "SACK"
@@ -145,7 +223,7 @@ class UartDifferentialTest {
             }
         }
         if (nakThreeWithFramesHeld(lines)) {
-            reached.merge("NAK 3 with frames held", 1, Integer::sum);
+            reached.merge(HELD_RESTART, 1, Integer::sum);
         }
         if (lines.stream().anyMatch(l -> l.startsWith("result") && !l.endsWith("status 0"))
                 && lines.contains("boot 0 0")) {

@@ -20,7 +20,7 @@ final class UartLine {
     static final int IDLES = 2;
     static final int RESETS = 4;
     static final int FIX_CRCS = 8;
-    /** fuzz/fuzz_uart.h's FUZZ_UART_ECC_TEARS: the ECC layout, a reset event arms a torn staging program. */
+    /** fuzz/fuzz_uart.h's FUZZ_UART_ECC_TEARS: the ECC layout, a reset event arms a torn write. */
     static final int ECC_TEARS = 16;
     /** The vectors the device holds, by fuzz/fuzz_uart.h's index. */
     static final String[] VECTORS = {"compact-lzma", "compact-split", "compact-sparse-records", "compact-relocation-a64"};
@@ -48,9 +48,31 @@ final class UartLine {
         return (seed >>> 20) % 16 == 0;
     }
 
-    /** fwdelta_c_uart.c's tear_skip: at an ECC transcript's reset event, the staging programs before the torn one. */
+    /**
+     * uart_line.h's UART_LINE_TEAR_REGIONS: where an ECC transcript's reset event arms a tear, by
+     * {@link #tearRegion}; the staging slot most often, as the resends meet its torn units.
+     */
+    static final String[] TEAR_REGIONS = {"staging", "staging", "staging", "staging", "agent_log", "boot_log",
+        "active", "scratch"};
+
+    /** uart_line_tear_skip: at an ECC transcript's reset event, the writes into the region before the torn one. */
     static int tearSkip(long seed) {
         return (int) ((seed >>> 24) % 4);
+    }
+
+    /** uart_line_tear_region: the index into {@link #TEAR_REGIONS} of the region whose write is torn. */
+    static int tearRegion(long seed) {
+        return (int) ((seed >>> 26) % TEAR_REGIONS.length);
+    }
+
+    /** uart_line_tears_at_boot: whether the region is one the device resets at once for (the bootloader writes it). */
+    static boolean tearsAtBoot(int region) {
+        return region >= 5;
+    }
+
+    /** uart_line_tear_erase: whether the torn write is an erase (else a program). */
+    static boolean tearErase(long seed) {
+        return (seed >>> 29) % 4 == 0;
     }
 
     /** uart_line_fix_crcs: the line bytes (cut to its limit) with every whole frame's CRCs set right. */
