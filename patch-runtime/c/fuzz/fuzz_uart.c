@@ -7,12 +7,20 @@
  * right, so that mutated frames get past the decoder), the chunk seed, then the line bytes. The device is the C
  * tests' RAM flash (tests/ram_flash.h) with a golden vector's old image in its active slot, the
  * agent initialised as an application does (its running image measured, the vector's hardware id).
+ * With FUZZ_UART_ECC_TEARS the device is the stm32l4-512k preset (ECC units of 8 bytes) on
+ * tests/power_cut_flash.h's flash, and a reset event arms a torn write (a program or an erase of
+ * the agent or the bootloader, in a region fuzz/uart_line.h draws) instead of resetting, as the
+ * differential tool does (tools/fwdelta_c_uart.c): when it lands the device resets at once, the
+ * rest of the chunk lost (in a region the bootloader writes the device resets there, the tear armed
+ * for that boot only); after the line bytes one is armed for the boots that follow,
+ * in place of one still armed.
  * Besides the sanitizers it aborts when:
  *   - the agent writes or erases outside the staging area and the agent log (it may also erase the
  *     boot log: a new BEGIN of the same patch drops its old history), or the bootloader outside
  *     the five regions of the layout;
- *   - a boot fails, or the active slot then holds anything but the old image or the new one whole,
- *     or not the one fwd_boot names;
+ *   - a boot fails (also after a torn write), or the active slot then holds anything but the old
+ *     image or the new one whole, or not the one fwd_boot names;
+ *   - a call breaks a flash rule of the ECC part (a unit programmed twice between erases);
  *   - the new image boots without the agent having staged it, or a staged update does not install;
  *   - the second boot does not revert an unconfirmed trial, or loses a confirmed one;
  *   - a reply of the device is not a well-formed frame.
@@ -26,6 +34,8 @@
 #include "fwdelta/fwd_device.h"
 #include "fwdelta/fwd_uart.h"
 #include "fuzz_uart.h"
+#include "power_cut_flash.h"
+#include "preset_layouts.h"
 #include "uart_line.h"
 #include "ram_flash.h"
 #include "uart_vectors.h"
@@ -46,6 +56,10 @@ static fwd_policy policy;
 static fwd_image_checksums running;
 static fwd_uart uart;
 static uint32_t replies;
+/* The FUZZ_UART_ECC_TEARS device's flash, and the device of the input: its layout and its flash bytes. */
+static power_cut_flash ecc_flash;
+static const fwd_layout *dev;
+static const uint8_t *cells;
 
 /* Who may touch the flash now: the application (agent) or the bootloader (fwd_boot, fwd_boot_confirm). */
 enum { BY_AGENT, BY_BOOT };
@@ -63,29 +77,64 @@ static int inside(fwd_region r, uint32_t offset, uint32_t len) {
 
 /* The regions each writer may change; the agent never touches the active slot or the scratch area. */
 static void check_writable(uint32_t offset, uint32_t len, int erase) {
-    if (inside(layout.staging, offset, len) || inside(layout.agent_log, offset, len)) {
+    if (inside(dev->staging, offset, len) || inside(dev->agent_log, offset, len)) {
         return;
     }
-    if (inside(layout.boot_log, offset, len) && (erase || writer == BY_BOOT)) {
+    if (inside(dev->boot_log, offset, len) && (erase || writer == BY_BOOT)) {
         return;
     }
-    if (writer == BY_BOOT && (inside(layout.active, offset, len) || inside(layout.scratch, offset, len))) {
+    if (writer == BY_BOOT && (inside(dev->active, offset, len) || inside(dev->scratch, offset, len))) {
         return;
     }
     abort();
 }
 
 static int guarded_program(void *user, uint32_t offset, const uint8_t *buf, uint32_t len) {
+    int e;
     check_writable(offset, len, 0);
-    return ram_program(user, offset, buf, len);
+    if (dev != &ecc_flash.layout) {
+        return ram_program(user, offset, buf, len);
+    }
+    e = pcf_program(user, offset, buf, len);
+    if (ecc_flash.violations > 0) {
+        abort(); /* ecc_flash.first_violation says which rule */
+    }
+    return e;
 }
 
 static int guarded_erase(void *user, uint32_t sector) {
-    if (sector >= fwd_sector_count(&layout)) {
+    if (sector >= fwd_sector_count(dev)) {
         abort();
     }
-    check_writable(fwd_sector_start(&layout, sector), fwd_sector_size(&layout, sector), 1);
-    return ram_erase(user, sector);
+    check_writable(fwd_sector_start(dev, sector), fwd_sector_size(dev, sector), 1);
+    return dev != &ecc_flash.layout ? ram_erase(user, sector) : pcf_erase(user, sector);
+}
+
+/* The flash of the input's device, holding the vector's old image, its writes guarded. */
+static void provision(const vector *v, uint32_t flags) {
+    if ((flags & FUZZ_UART_ECC_TEARS) != 0) {
+        fwd_layout l;
+        preset_to_layout(&preset_layouts[1], preset_layouts[1].program_unit, &l);
+        pcf_provision(&ecc_flash, &l, v->old_image, v->old_size);
+        ecc_flash.layout.flash.program = guarded_program;
+        ecc_flash.layout.flash.erase = guarded_erase;
+        dev = &ecc_flash.layout;
+        cells = ecc_flash.cells;
+        return;
+    }
+    memset(flash, 0xFF, sizeof flash);
+    memcpy(flash + layout.active.offset, v->old_image, v->old_size);
+    dev = &layout;
+    cells = flash;
+}
+
+/* 1 (and the power on again) if an armed tear just cut the ECC device's power. */
+static int power_cut(void) {
+    if (dev != &ecc_flash.layout || ecc_flash.powered) {
+        return 0;
+    }
+    ecc_flash.powered = 1;
+    return 1;
 }
 
 static const char *vector_dir(void) {
@@ -122,7 +171,7 @@ static void uart_write(void *user, const uint8_t *b, uint32_t len) {
 
 static int read_active(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
     (void) user;
-    return ram_read(NULL, layout.active.offset + offset, buf, len);
+    return dev->flash.read(dev->flash.user, dev->active.offset + offset, buf, len);
 }
 
 /* The application after a reset: it measures the image it runs, then starts the agent and the session. */
@@ -138,19 +187,24 @@ static void start_application(const vector *v, int new_image) {
     }
     policy.running_image = &running;
     writer = BY_AGENT;
-    if (fwd_agent_init(&agent, &layout, &policy, work, sizeof work) != 0) {
+    if (fwd_agent_init(&agent, dev, &policy, work, sizeof work) != 0) {
         abort(); /* the agent reads logs only it and the bootloader wrote */
     }
-    fwd_uart_init(&uart, &agent, uart_write, NULL, layout.name);
+    fwd_uart_init(&uart, &agent, uart_write, NULL, dev->name);
 }
 
-/* A reset: fwd_boot, and what it says the active slot holds must be what it holds, old or new whole. */
+/* A reset: fwd_boot (again after a torn write in it), and what it says the active slot holds must
+ * be what it holds, old or new whole. */
 static fwd_boot_result boot(const vector *v) {
     fwd_boot_result r;
-    const uint8_t *active = flash + layout.active.offset;
+    const uint8_t *active = cells + dev->active.offset;
+    int e;
     writer = BY_BOOT;
-    memset(&r, 0, sizeof r);
-    if (fwd_boot(&layout, &r) != 0) {
+    do {
+        memset(&r, 0, sizeof r);
+        e = fwd_boot(dev, &r);
+    } while (power_cut());
+    if (e != 0) {
         abort();
     }
     if (r.image == FWD_BOOT_OLD ? memcmp(active, v->old_image, v->old_size) != 0
@@ -161,31 +215,77 @@ static fwd_boot_result boot(const vector *v) {
 }
 
 /* A reset in the middle of the line bytes: the bootloader, the application's confirm if it gives
- * one, then the application again on the image that runs. */
+ * one (a torn confirm is a reset: the bootloader again), then the application again on the image
+ * that runs. */
 static void reset(const vector *v, uint32_t flags) {
-    fwd_boot_result r = boot(v);
-    if (r.trial && (flags & FUZZ_UART_CONFIRM) != 0 && fwd_boot_confirm(&layout) != 0) {
+    fwd_boot_result r;
+    int e = 0;
+    do {
+        r = boot(v);
+        if (r.trial && (flags & FUZZ_UART_CONFIRM) != 0) {
+            e = fwd_boot_confirm(dev);
+        }
+    } while (power_cut());
+    if (e != 0) {
         abort();
     }
     start_application(v, r.image == FWD_BOOT_NEW);
 }
 
+/* A chunk of line bytes, one byte at a time while a torn write is armed: when the power fails the
+ * device resets at once and the bytes after that one are lost. */
+static void receive(const vector *v, uint32_t flags, const uint8_t *b, uint32_t n) {
+    uint32_t i;
+    if (dev != &ecc_flash.layout || ecc_flash.tear_next_size == 0) {
+        fwd_uart_receive(&uart, b, n);
+        ever_staged |= agent.state == FWD_AGENT_STAGED;
+        return;
+    }
+    for (i = 0; i < n && ecc_flash.powered; i++) {
+        fwd_uart_receive(&uart, b + i, 1);
+        ever_staged |= ecc_flash.powered && agent.state == FWD_AGENT_STAGED;
+    }
+    if (power_cut()) {
+        reset(v, flags);
+    }
+}
+
+/* An ECC input's reset event: a tear armed where the seed says; in a region the bootloader writes
+ * (uart_line_tears_at_boot) the device resets there (reset_at_once: not for the tear armed for the
+ * boots after the line bytes), the tear armed for that boot, then dropped. */
+static void arm_tear(const vector *v, uint32_t seed, uint32_t flags, int reset_at_once) {
+    uint32_t region = uart_line_tear_region(seed);
+    pcf_arm_tear(&ecc_flash, uart_line_region(dev, UART_LINE_TEAR_REGIONS[region]), uart_line_tear_erase(seed),
+                 uart_line_tear_skip(seed));
+    if (reset_at_once && uart_line_tears_at_boot(region)) {
+        reset(v, flags);
+        ecc_flash.tear_next_size = 0;
+    }
+}
+
 /* The line bytes in chunks of 1..UART_LINE_CHUNK_MAX bytes (all at once for seed 0), with the quiet line
- * and the resets the flags allow where the seed puts them. */
+ * and the resets the flags allow where the seed puts them (on an ECC input a reset event arms a
+ * torn write first). */
 static void feed(const vector *v, const uint8_t *b, uint32_t len, uint32_t seed, uint32_t flags) {
     uint32_t at = 0;
     while (at < len) {
         uint32_t n = uart_line_chunk(seed, len - at);
-        fwd_uart_receive(&uart, b + at, n);
-        ever_staged |= agent.state == FWD_AGENT_STAGED;
+        receive(v, flags, b + at, n);
         at += n;
         seed = uart_line_next_seed(seed);
         if ((flags & FUZZ_UART_IDLES) != 0 && uart_line_idles(seed)) {
             fwd_uart_idle(&uart);
         }
-        if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed)) {
+        if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed) && dev == &ecc_flash.layout) {
+            if (ecc_flash.tear_next_size == 0) {
+                arm_tear(v, seed, flags, 1);
+            }
+        } else if ((flags & FUZZ_UART_RESETS) != 0 && uart_line_resets(seed)) {
             reset(v, flags);
         }
+    }
+    if (dev == &ecc_flash.layout) {
+        arm_tear(v, seed, flags, 0); /* for the boots after the line bytes, which install what was staged */
     }
     fwd_uart_idle(&uart);
     ever_staged |= agent.state == FWD_AGENT_STAGED;
@@ -202,6 +302,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const uint8_t *line;
     uint32_t line_len;
     int staged;
+    int confirmed = 0;
     if (!vectors_loaded) {
         load_vectors();
     }
@@ -211,8 +312,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     v = &vectors[data[0] % FUZZ_UART_VECTOR_COUNT];
     flags = data[1];
-    memset(flash, 0xFF, sizeof flash);
-    memcpy(flash + layout.active.offset, v->old_image, v->old_size);
+    provision(v, flags);
     ever_staged = 0;
     start_application(v, 0);
     line = data + FUZZ_UART_HEAD;
@@ -227,11 +327,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort(); /* an update the agent staged and verified over the old image installs at the next reset */
     }
     last_installed = first.image == FWD_BOOT_NEW;
-    if (first.trial && (flags & FUZZ_UART_CONFIRM) != 0 && fwd_boot_confirm(&layout) != 0) {
-        abort();
+    if (first.trial && (flags & FUZZ_UART_CONFIRM) != 0) {
+        int e = fwd_boot_confirm(dev);
+        confirmed = !power_cut(); /* a torn CONFIRMED record is no confirm: the trial reverts */
+        if (confirmed && e != 0) {
+            abort();
+        }
     }
     second = boot(v);
-    if (first.trial ? second.trial || second.image != ((flags & FUZZ_UART_CONFIRM) != 0 ? FWD_BOOT_NEW : FWD_BOOT_OLD)
+    if (first.trial ? second.trial || second.image != (confirmed ? FWD_BOOT_NEW : FWD_BOOT_OLD)
                     : second.trial || second.image != first.image) {
         abort(); /* an unconfirmed trial reverts, a confirmed one stays, and nothing else changes */
     }

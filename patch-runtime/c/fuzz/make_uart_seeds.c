@@ -5,7 +5,9 @@
  * in DATA frames from offset header_size, DONE), behind the target's input head (fuzz/fuzz_uart.h),
  * in a few DATA sizes, chunk seeds and HELLO capabilities, with and without the target's CRC
  * fix-up (FUZZ_UART_FIX_CRCS), so that the fuzzer starts from every
- * state of a transfer up to an installed and confirmed image. Frames from tests/uart_frame.h.
+ * state of a transfer up to an installed and confirmed image; and on the ECC device
+ * (FUZZ_UART_ECC_TEARS) with its reset events tearing writes, the update sent three times so that
+ * it is staged after the tears (a torn unit restarts it). Frames from tests/uart_frame.h.
  * Usage: fwd_make_uart_seeds VECTOR_DIR OUT_DIR
  */
 #include <stdio.h>
@@ -19,22 +21,30 @@
 #define PATCH_MAX 4096u
 /* The most patch bytes a DATA frame carries: the payload less its u32 offset. */
 #define DATA_MAX (FWD_FRAME_MAX_PAYLOAD - 4u)
-/* A transcript: its frames, each with at most the largest payload, one per patch byte at worst. */
-#define TRANSCRIPT_MAX (FUZZ_UART_HEAD + 4u * (FWD_FRAME_OVERHEAD + FWD_FRAME_MAX_PAYLOAD) \
-                        + PATCH_MAX * (FWD_FRAME_OVERHEAD + 5u))
+/* The ECC variant's chunk seed: its reset events tear writes the later sends get past (each seed
+ * must install: replay_uart_main.c --seeds). */
+#define CHUNK_SEED_ECC 163u
+/* The most times a variant sends the update. */
+#define SENDS_MAX 3u
+/* A transcript: its sends' frames, each with at most the largest payload, one per patch byte at worst. */
+#define TRANSCRIPT_MAX (FUZZ_UART_HEAD + SENDS_MAX * (4u * (FWD_FRAME_OVERHEAD + FWD_FRAME_MAX_PAYLOAD) \
+                        + PATCH_MAX * (FWD_FRAME_OVERHEAD + 5u)))
 
 typedef struct {
     uint32_t flags;
     uint32_t chunk_seed;
     uint32_t data_size;
     uint32_t caps;
+    uint32_t sends; /* the whole update, sent this many times (1 to SENDS_MAX) */
 } variant;
 
 static const variant VARIANTS[] = {
-    {0, 0, DATA_MAX, 0},
-    {FUZZ_UART_CONFIRM | FUZZ_UART_FIX_CRCS, 7, 64, FWD_CAP_SELECTIVE_REPEAT},
-    {FUZZ_UART_FIX_CRCS, 42, 17, FWD_CAP_SELECTIVE_REPEAT},
-    {FUZZ_UART_CONFIRM, 200, 256, 0}
+    {0, 0, DATA_MAX, 0, 1},
+    {FUZZ_UART_CONFIRM | FUZZ_UART_FIX_CRCS, 7, 64, FWD_CAP_SELECTIVE_REPEAT, 1},
+    {FUZZ_UART_FIX_CRCS, 42, 17, FWD_CAP_SELECTIVE_REPEAT, 1},
+    {FUZZ_UART_CONFIRM, 200, 256, 0, 1},
+    {FUZZ_UART_ECC_TEARS | FUZZ_UART_RESETS | FUZZ_UART_CONFIRM, CHUNK_SEED_ECC, 1, FWD_CAP_SELECTIVE_REPEAT,
+     SENDS_MAX}
 };
 
 static uint8_t patch[PATCH_MAX];
@@ -48,28 +58,38 @@ static void put32(uint8_t *p, uint32_t v) {
     p[3] = (uint8_t) (v >> 24);
 }
 
-/* The transcript of a whole update of this patch; its length. */
-static uint32_t transcript(uint32_t vector_index, const variant *w, uint32_t patch_size, uint32_t header_size) {
+/* HELLO, BEGIN, the payload in DATA frames of w->data_size bytes, DONE, into o; their length. */
+static uint32_t update(uint8_t *o, uint32_t *seq, const variant *w, uint32_t patch_size, uint32_t header_size) {
     uint32_t n = 0;
-    uint32_t seq = 0;
     uint32_t at;
-    out[n++] = (uint8_t) vector_index;
-    out[n++] = (uint8_t) w->flags;
-    out[n++] = (uint8_t) w->chunk_seed;
     payload[0] = 1;
     payload[1] = (uint8_t) w->caps;
-    n += uart_frame(out + n, FWD_F_HELLO, seq++, payload, 2);
+    n += uart_frame(o + n, FWD_F_HELLO, (*seq)++, payload, 2);
     put32(payload, patch_size);
     memcpy(payload + 4, patch, header_size);
-    n += uart_frame(out + n, FWD_F_BEGIN, seq++, payload, 4u + header_size);
+    n += uart_frame(o + n, FWD_F_BEGIN, (*seq)++, payload, 4u + header_size);
     for (at = header_size; at < patch_size; at += w->data_size) {
         uint32_t len = patch_size - at < w->data_size ? patch_size - at : w->data_size;
         put32(payload, at);
         memcpy(payload + 4, patch + at, len);
-        n += uart_frame(out + n, FWD_F_DATA, seq++, payload, 4u + len);
+        n += uart_frame(o + n, FWD_F_DATA, (*seq)++, payload, 4u + len);
     }
     put32(payload, patch_size);
-    n += uart_frame(out + n, FWD_F_DONE, seq, payload, 4);
+    n += uart_frame(o + n, FWD_F_DONE, (*seq)++, payload, 4);
+    return n;
+}
+
+/* The transcript of a whole update of this patch, sent w->sends times; its length. */
+static uint32_t transcript(uint32_t vector_index, const variant *w, uint32_t patch_size, uint32_t header_size) {
+    uint32_t n = 0;
+    uint32_t seq = 0;
+    uint32_t send;
+    out[n++] = (uint8_t) vector_index;
+    out[n++] = (uint8_t) w->flags;
+    out[n++] = (uint8_t) w->chunk_seed;
+    for (send = 0; send < w->sends; send++) {
+        n += update(out + n, &seq, w, patch_size, header_size);
+    }
     return n;
 }
 

@@ -74,11 +74,12 @@ class UartDifferentialTest {
     @Test
     void everySeedStagesAndInstallsOnTheJavaDeviceAsOnTheC() throws Exception {
         List<byte[]> seeds = seeds();
-        assertEquals(16, seeds.size(), "fuzz/make_uart_seeds.c writes 4 vectors x 4 variants");
+        assertEquals(20, seeds.size(), "fuzz/make_uart_seeds.c writes 4 vectors x 5 variants, one of them ECC");
         List<List<String>> c = new CUartTool(vectors(), dir).run(seeds);
         for (int i = 0; i < seeds.size(); i++) {
             List<String> java = JavaUartDevice.run(vectors(), seeds.get(i));
-            assertTrue(java.contains("boot 1 1"), "seed " + i + " installs on trial: " + java);
+            // on trial, or (an ECC seed) installed at a reset in the line bytes and confirmed there
+            assertTrue(java.stream().anyMatch(l -> l.startsWith("boot 1 ")), "seed " + i + " installs: " + java);
             assertEquals(normalized(c.get(i)), normalized(java), "seed " + i);
         }
     }
@@ -87,7 +88,8 @@ class UartDifferentialTest {
     void mutatedTranscriptsGetTheSameAnswersFlashAndBootDecisions() throws Exception {
         int count = Integer.getInteger("fwdelta.uartDifferential.transcripts", SAMPLED);
         long seed = Long.getLong("fwdelta.uartDifferential.seed", MUTATION_SEED);
-        List<byte[]> transcripts = new UartTranscripts(seeds(), seed).take(count);
+        List<byte[]> plain = seeds().stream().filter(t -> (t[1] & UartLine.ECC_TEARS) == 0).toList();
+        List<byte[]> transcripts = new UartTranscripts(plain, seed).take(count);
         Map<String, Integer> reached = compare(transcripts, 0);
         for (String what : REACHED) {
             assertTrue(reached.getOrDefault(what, 0) > 0, "no transcript reached " + what + ": " + reached);
