@@ -34,10 +34,16 @@ class CorpusDifferentialTest {
     @TempDir
     Path dir;
 
-    @TestFactory
-    Stream<DynamicTest> defaultAndPerCodecPatches() {
+    /** The shared corpus: -Dfwdelta.corpus, or ../shared/corpus beside the checkout; checked to be there. */
+    static Path corpus() {
         Path corpus = Path.of(System.getProperty("fwdelta.corpus", "../../../shared/corpus"));
         assertTrue(Files.isDirectory(corpus), "firmware corpus not found at " + corpus.toAbsolutePath());
+        return corpus;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> defaultAndPerCodecPatches() {
+        Path corpus = corpus();
         CApplyTool c = new CApplyTool(dir);
         return Stream.of(PAIRS).map(pair -> DynamicTest.dynamicTest((String) pair[0], () -> {
             byte[] old = Files.readAllBytes(corpus.resolve((String) pair[1]));
