@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.runtime.apply.PatchApplier;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.io.ByteArrayOldImage;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +101,46 @@ class MemoryBoundTest {
     @Test
     void heapAllocatedDoesNotGrowWithTheImageWithTheLargestCompactRelocationMap() throws Exception {
         check(withMap(patch(64, 3), 3), withMap(patch(2048, 3), 3));
+    }
+
+    /**
+     * Windows below 4096 (FORMAT.md 2.1): the vectors at 256 (split) and 1024 (lzma) bytes and the
+     * same blocks with a 4096-byte window. Their heap differs by what their decoder_ram differs
+     * (within the arrays' headers), so the ring and every work buffer follow codec_window: one sized
+     * for 4096 whatever the header says would leave no difference, which the 8 KiB overhead allowed
+     * by {@link #check} could hide.
+     */
+    @Test
+    void heapFollowsASmallWindowWithCodecSplit() throws Exception {
+        checkWindow(GoldenVectors::splitWindow256, 3);
+    }
+
+    @Test
+    void heapFollowsASmallWindowWithCodecLzma() throws Exception {
+        checkWindow(GoldenVectors::lzmaWindow1024, 2);
+    }
+
+    private static void checkWindow(Supplier<TestPatch> vector, int codecId) throws Exception {
+        TestPatch small = vector.get();
+        TestPatch wide = vector.get();
+        int window = (int) small.codecWindow;
+        wide.codecWindow = 4096;
+        if (codecId == 3) {
+            wide.compressor = raw -> TestSplitCodec.split(raw, 4096, 4096, 0, 0, 0);
+        }
+        byte[] ps = small.build();
+        byte[] pw = wide.build();
+        long ramSmall = PatchHeader.parse(ps).decoderRam();
+        long ramWide = PatchHeader.parse(pw).decoderRam();
+        long[] bytes = AllocationMeter.smallest(() -> apply(small, ps), () -> apply(wide, pw));
+        System.out.printf("applier heap, codec %d: %d bytes at window %d (decoder_ram %d), %d at 4096 (%d)%n",
+                codecId, bytes[0], window, ramSmall, bytes[1], ramWide);
+        assertTrue(ramWide - ramSmall == 4096 - window, "decoder_ram grows by the window alone");
+        long grown = bytes[1] - bytes[0];
+        assertTrue(Math.abs(grown - (ramWide - ramSmall)) <= 64, "heap grew by " + grown + " bytes from window "
+                + window + " to 4096, decoder_ram by " + (ramWide - ramSmall));
+        assertTrue(bytes[0] <= ramSmall + AllocationMeter.APPLIER_JVM_OVERHEAD,
+                "allocated " + bytes[0] + " bytes, decoder_ram is " + ramSmall);
     }
 
     private static void check(TestPatch small, TestPatch large) throws Exception {
