@@ -85,6 +85,18 @@ final class FormatMutants {
         return m.out;
     }
 
+    /**
+     * {@code patch} with codec_window set to {@code window} and decoder_ram made the formula's again
+     * (a mutant the codec, not the header check, decides when the window is valid); null when that
+     * leaves the header as it was or the window has no decoder_ram.
+     */
+    static Mutant withWindow(String base, byte[] patch, long window) {
+        FormatMutants m = new FormatMutants(base, patch);
+        byte[] b = m.withDecoderRam(m.field("codec_window"), window);
+        return b == null ? null
+                : new Mutant(base + ": codec_window=" + window + " decoder_ram recomputed", Kind.CODEC_PARAMETERS, b);
+    }
+
     private void field(Field f) {
         Kind kind = switch (f.region()) {
             case HEADER -> Kind.HEADER_VALUE;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.runtime.GoldenVectors;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.format.Codec;
+import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
@@ -51,6 +52,20 @@ class MutationDifferentialTest {
         {"programmer", "programmer/0.8.0.bin", "programmer/0.9.0.bin"},
         {"shell", "shell/old.bin", "shell/new.bin"},
     };
+    /**
+     * Builder patches at RAM budgets with no room for a 4096-byte window (FORMAT.md 4): name, old
+     * (null: the synthetic pair), new, budget, codec (null: the builder's choice). Each is an LZMA or
+     * split patch with a smaller window, also applied with a RAM budget of exactly its decoder_ram.
+     */
+    private static final Object[][] SMALL_WINDOW_PATCHES = {
+        {"built-lzma-8192", null, null, 8192, Codec.LZMA},
+        {"built-split-9216", null, null, 9216, Codec.SPLIT},
+        {"programmer-8192", "programmer/0.8.0.bin", "programmer/0.9.0.bin", 8192, null},
+        {"programmer-split-9216", "programmer/0.8.0.bin", "programmer/0.9.0.bin", 9216, Codec.SPLIT},
+        {"shell-9216", "shell/old.bin", "shell/new.bin", 9216, null},
+    };
+    /** The names of the small-window bases start so: their window mutants always run ({@link #windowMutants}). */
+    private static final String SMALL_WINDOW = "small-window ";
     /** The base of the record mutants behind each codec ({@link CodedRecordMutants}: their own patches). */
     private static final String CODED_RECORDS = "coded records";
     /** Vectors applied again with a RAM budget of exactly their decoder_ram: a codec field's mutant may exceed it. */
@@ -96,6 +111,7 @@ class MutationDifferentialTest {
         List<FormatMutants.Mutant> all = new ArrayList<>();
         Map<FormatMutants.Mutant, Base> baseOf = new IdentityHashMap<>();
         List<FormatMutants.Mutant> underPolicy = new ArrayList<>();
+        List<FormatMutants.Mutant> pinned = new ArrayList<>();
         for (Base b : bases) {
             List<FormatMutants.Mutant> mutants = b.patch() == null ? CodedRecordMutants.all()
                     : FormatMutants.of(b.name(), b.patch());
@@ -113,11 +129,20 @@ class MutationDifferentialTest {
                 (b.agentFirst() ? underPolicy : all).add(m);
                 baseOf.put(m, b);
             }
+            if (b.name().startsWith(SMALL_WINDOW)) {
+                for (FormatMutants.Mutant m : windowMutants(b)) {
+                    if (m.name().contains(ONLY)) {
+                        pinned.add(m);
+                        baseOf.put(m, b);
+                    }
+                }
+            }
         }
         if (!ALL && ONLY.isEmpty()) {
             all = sample(all, random);
         }
         all.addAll(underPolicy);
+        all.addAll(pinned);
         for (FormatMutants.Mutant m : all) {
             run.computeIfAbsent(baseOf.get(m), k -> new ArrayList<>()).add(m);
         }
@@ -154,7 +179,8 @@ class MutationDifferentialTest {
             }
         }
         System.out.println("mutation differential: " + counts.values().stream().mapToInt(a -> a[0]).sum()
-                + " applies per applier (" + policyApplies + " under agent policies), by class " + format(counts)
+                + " applies per applier (" + policyApplies + " under agent policies, " + pinned.size()
+                + " small-window codec_window mutants), by class " + format(counts)
                 + "; outcomes by code " + codes + "; "
                 + disagreements.size() + " disagreements");
         if (ONLY.isEmpty()) {
@@ -191,6 +217,43 @@ class MutationDifferentialTest {
         firstOfEach.values().stream().filter(m -> !ofHeader(m)).forEach(out::add);
         out.addAll(rest);
         return out.subList(0, Math.min(SAMPLE, out.size()));
+    }
+
+    /**
+     * A small-window base's codec_window (decoder_ram recomputed) at 255 (refused), 256, its true
+     * window (the least the Java runtime applies the patch with: its farthest match) and one less,
+     * where that match reaches past the window [CODEC_CORRUPT]. Found by bisection, which holds
+     * because a larger window only keeps more history.
+     */
+    private static List<FormatMutants.Mutant> windowMutants(Base b) throws PatchException {
+        int window = PatchHeader.parse(b.patch()).codecWindow();
+        UpdatePolicy any = UpdatePolicy.ramOnly(Long.MAX_VALUE);
+        int low = 256;
+        int high = window;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            byte[] at = mid == window ? b.patch() : FormatMutants.withWindow(b.name(), b.patch(), mid).patch();
+            if (JavaMutantApply.apply(b.old(), at, 4096, any).code() == 0) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        int trueWindow = low;
+        System.out.println(b.name() + ": codec_window " + window + ", farthest match needs " + trueWindow);
+        if (trueWindow > 256) {
+            FormatMutants.Mutant short1 = FormatMutants.withWindow(b.name(), b.patch(), trueWindow - 1);
+            assertEquals(ErrorCode.CODEC_CORRUPT.number(), JavaMutantApply.apply(b.old(), short1.patch(), 4096, any).code(),
+                    b.name() + ": a window one byte short of its farthest match " + trueWindow);
+        }
+        List<FormatMutants.Mutant> out = new ArrayList<>();
+        for (long w : new long[] {255, 256, trueWindow - 1L, trueWindow}) {
+            FormatMutants.Mutant m = FormatMutants.withWindow(b.name(), b.patch(), w);
+            if (m != null && out.stream().noneMatch(x -> x.name().equals(m.name()))) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** A value given to a field the agent's checks read (not its varint forms, nor a stale CRC), or the patch itself. */
@@ -231,8 +294,8 @@ class MutationDifferentialTest {
      * Every golden vector; the signed ones again with their key trusted (so that the signature
      * section is checked), the load-address ones again at their slot, five again with a RAM budget
      * of their decoder_ram; and builder patches of a
-     * synthetic pair in each codec (the default, then each one); and the default patches of two
-     * real firmware pairs.
+     * synthetic pair in each codec (the default, then each one); the default patches of two
+     * real firmware pairs; and {@link #SMALL_WINDOW_PATCHES}, also with a budget of their decoder_ram.
      */
     private static List<Base> bases(Path dir) throws Exception {
         List<Base> out = new ArrayList<>();
@@ -271,8 +334,19 @@ class MutationDifferentialTest {
                     PatchBuilder.build(old, neu, options).patch()));
         }
         out.add(new Base(CODED_RECORDS, CodedRecordMutants.old(), null));
-        Path corpus = Path.of(System.getProperty("fwdelta.corpus", "../../../shared/corpus"));
-        assertTrue(Files.isDirectory(corpus), "firmware corpus not found at " + corpus.toAbsolutePath());
+        Path corpus = CorpusDifferentialTest.corpus();
+        for (Object[] s : SMALL_WINDOW_PATCHES) {
+            byte[] sOld = s[1] == null ? old : Files.readAllBytes(corpus.resolve((String) s[1]));
+            byte[] sNew = s[1] == null ? neu : Files.readAllBytes(corpus.resolve((String) s[2]));
+            BuildOptions options = BuildOptions.defaults().withRamBudget((Integer) s[3]);
+            byte[] patch = PatchBuilder.build(sOld, sNew, s[4] == null ? options : options.withCodec((Codec) s[4])).patch();
+            PatchHeader h = PatchHeader.parse(patch);
+            assertTrue(h.codec() == Codec.LZMA || h.codec() == Codec.SPLIT, s[0] + ": lzma or split, not " + h.codec());
+            assertTrue(h.codecWindow() < 4096, s[0] + ": a window below 4096, not " + h.codecWindow());
+            out.add(new Base(SMALL_WINDOW + s[0], sOld, patch));
+            out.add(new Base(SMALL_WINDOW + s[0] + "+budget", sOld, patch, UpdatePolicy.ramOnly(h.decoderRam()),
+                    List.of("--budget", Long.toString(h.decoderRam()))));
+        }
         for (String[] pair : CORPUS_PAIRS) {
             byte[] corpusOld = Files.readAllBytes(corpus.resolve(pair[1]));
             byte[] corpusNew = Files.readAllBytes(corpus.resolve(pair[2]));
