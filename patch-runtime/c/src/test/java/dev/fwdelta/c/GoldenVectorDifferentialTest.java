@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.GoldenVectors;
+import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.runtime.format.PatchException;
@@ -167,6 +168,52 @@ class GoldenVectorDifferentialTest {
         System.arraycopy(patch, 0, longer, 0, patch.length);
         out.add(longer);
         return out;
+    }
+
+    /**
+     * The small-window vectors (FORMAT.md 2.1) at every codec_window around theirs, decoder_ram
+     * recomputed: split's from 256 to 600 (its ring-room cut, a match copied only as far as the
+     * bytes pending for the records leave room, then meets every ring size to past 256 + 273), lzma's
+     * from 900 to 1100. Below a vector's farthest match both refuse it [CODEC_CORRUPT] with the same
+     * bytes written before; from there on both write its new image. Chunks 1, 7 and 4096, the C
+     * tool's work buffer exactly the header's (--batch).
+     */
+    @Test
+    void smallWindowVectorsAtEveryWindowAroundTheirs() throws Exception {
+        Object[][] cases = {{"compact-split-window256", 256, 600, 252}, {"compact-lzma-window1024", 900, 1100, 1016}};
+        CApplyBatch c = new CApplyBatch(dir);
+        int compared = 0;
+        for (Object[] k : cases) {
+            String name = (String) k[0];
+            int from = (Integer) k[1];
+            int farthest = (Integer) k[3];
+            byte[] old = resource(name + ".old");
+            byte[] neu = resource(name + ".new");
+            byte[] patch = resource(name + ".fwd");
+            int own = PatchHeader.parse(patch).codecWindow();
+            List<byte[]> patches = new ArrayList<>();
+            for (int w = from; w <= (Integer) k[2]; w++) {
+                patches.add(w == own ? patch : FormatMutants.withWindow(name, patch, w).patch());
+            }
+            MutantOutcome image = JavaMutantApply.apply(old, patch, 4096, UpdatePolicy.ramOnly(Long.MAX_VALUE));
+            assertEquals(neu.length, image.written(), name + " applies");
+            for (int chunk : CHUNKS) {
+                List<MutantOutcome> cOut = c.apply(old, patches, chunk, List.of());
+                for (int i = 0; i < patches.size(); i++) {
+                    int w = from + i;
+                    String what = name + " at window " + w + ", chunk " + chunk;
+                    MutantOutcome java = JavaMutantApply.apply(old, patches.get(i), chunk, UpdatePolicy.ramOnly(Long.MAX_VALUE));
+                    assertTrue(java.sameAs(cOut.get(i)), what + ": Java " + java + ", C " + cOut.get(i));
+                    if (w >= farthest) {
+                        assertTrue(java.sameAs(image), what + ": the new image, not " + java);
+                    } else {
+                        assertEquals(ErrorCode.CODEC_CORRUPT.number(), java.code(), what + ": the match past the window");
+                    }
+                    compared++;
+                }
+            }
+        }
+        System.out.println("small-window vectors at windows around theirs: " + compared + " applies per applier agree");
     }
 
     static byte[] resource(String name) throws IOException {
