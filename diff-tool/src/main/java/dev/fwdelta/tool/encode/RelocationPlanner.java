@@ -38,20 +38,30 @@ final class RelocationPlanner {
     }
 
     /**
+     * The LZMA window a map leaves room for where no compatible window fits (LzmaCompressor.
+     * COMPATIBLE_WINDOW): a larger map gives LZMA's short blocks too little window, a smaller
+     * one loses the relocations (docs/bench, "LZMA windows below 4 KiB at small budgets").
+     */
+    static final int WINDOW_BESIDE_MAP = 1024;
+
+    /**
      * Shift entries a RAM budget leaves room for (the prefix entry excluded), next to the smallest
      * decoder of the codecs the patch may use: LZMA's (or split's, when that codec is asked for)
-     * with LzmaCompressor.COMPATIBLE_WINDOW when it fits (then only that codec family is tried),
-     * else the smallest of the codec asked for or of all codecs. Budgeting next to LZMA whatever
-     * the codec left LZ77 and stored patches without a map below LZMA's minimum: at --ram-budget
-     * 8192 pyb-release got 54,068 bytes (LZ77, no map) where stored blocks with a map fit in 3,072
-     * bytes and gave 37,870.
+     * with LzmaCompressor.COMPATIBLE_WINDOW when it fits (then only that codec family is tried);
+     * else that codec's with {@link #WINDOW_BESIDE_MAP}, where LZMA's short blocks compete with
+     * LZ77 and stored blocks; else the smallest of the codec asked for or of all codecs. Budgeting
+     * next to LZMA whatever the codec left LZ77 and stored patches without a map below LZMA's
+     * minimum: at --ram-budget 8192 pyb-release got 54,068 bytes (LZ77, no map) where stored
+     * blocks with a map fit in 3,072 bytes and gave 37,870.
      */
     static int entriesWithin(long ramBudget, Codec codec) {
         long decoder = CodecCandidates.minimumBudget(codec);
         Codec family = codec == null ? Codec.LZMA : codec;
         if (family == Codec.LZMA || family == Codec.SPLIT) {
             long compatible = CodecCandidates.compatibleBudget(family);
-            decoder = compatible <= ramBudget ? compatible : CodecCandidates.minimumBudget(codec);
+            long besideMap = family.decoderRam(WINDOW_BESIDE_MAP, Codec.lzmaProps(0, 0, 0));
+            decoder = compatible <= ramBudget ? compatible
+                    : besideMap <= ramBudget ? besideMap : CodecCandidates.minimumBudget(codec);
         }
         long room = ramBudget - decoder;
         return (int) Math.max(0, Math.min(Limits.MAX_MAP_ENTRIES, room / Limits.MAP_ENTRY_BYTES) - 1);
