@@ -22,28 +22,24 @@ import org.junit.jupiter.api.Test;
 class RamBudgetTest {
     @Test
     void belowLzmasSmallestDecoderTheDefaultIsTheSmallestCodecThatFitsAndKeepsItsMap() throws Exception {
-        long budget = 4096;
-        Corpus.Pair pair = Corpus.pair("programmer");
-        BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
-        PatchBuilder.Built chosen = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options);
-        int stored = size(pair, options.withCodec(Codec.NONE));
-        int lz77 = size(pair, options.withCodec(Codec.LZ77));
+        AtBudget at = AtBudget.of("programmer", 4096);
+        PatchBuilder.Built chosen = at.chosen();
+        int stored = at.sizeWith(Codec.NONE);
+        int lz77 = at.sizeWith(Codec.LZ77);
 
         assertEquals(Math.min(stored, lz77), chosen.patch().length, "stored " + stored + ", lz77 " + lz77);
         assertTrue((chosen.header().flags() & PatchHeader.FLAG_RELOCATED) != 0, chosen.codecSetting());
         // LZ77 with a map. When the map was budgeted next to LZMA, the patch had none, and was well above this bound.
         assertTrue(chosen.patch().length <= 1_320, chosen.patch().length + " bytes");
-        assertApplies(pair, chosen, budget);
+        at.assertApplies();
     }
 
     @Test
     void lzmaWithAWindowBelowTheCompatibleOneWinsWhereItIsSmallest() throws Exception {
-        long budget = 8192;
-        Corpus.Pair pair = Corpus.pair("programmer");
-        BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
-        PatchBuilder.Built chosen = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options);
-        int stored = size(pair, options.withCodec(Codec.NONE));
-        int lz77 = size(pair, options.withCodec(Codec.LZ77));
+        AtBudget at = AtBudget.of("programmer", 8192);
+        PatchBuilder.Built chosen = at.chosen();
+        int stored = at.sizeWith(Codec.NONE);
+        int lz77 = at.sizeWith(Codec.LZ77);
         PatchHeader h = chosen.header();
 
         // LZ77 with a map was the default here (1,252 bytes) while LZMA needed a 4 KiB window.
@@ -53,51 +49,58 @@ class RamBudgetTest {
         assertTrue(h.codecWindow() < LzmaCompressor.COMPATIBLE_WINDOW, "window " + h.codecWindow());
         assertTrue(h.maxBlockRaw() <= h.codecWindow(),
                 "max_block_raw " + h.maxBlockRaw() + " within the window " + h.codecWindow());
-        assertApplies(pair, chosen, budget);
+        at.assertApplies();
     }
 
     @Test
     void theMapLeavesLzmaAWindowWhereNoCompatibleOneFits() throws Exception {
         // Budgeted next to LZ77's decoder, the map took 255 entries and left LZMA no window beside
         // it: the views had LZ77 only, and LZ77 with a map was the default (29,762 bytes).
-        long budget = 8192;
-        Corpus.Pair pair = Corpus.pair("pyb-release");
-        BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
-        PatchBuilder.Built chosen = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options);
-        int lz77 = size(pair, options.withCodec(Codec.LZ77));
+        AtBudget at = AtBudget.of("pyb-release", 8192);
+        PatchBuilder.Built chosen = at.chosen();
+        int lz77 = at.sizeWith(Codec.LZ77);
         PatchHeader h = chosen.header();
 
         assertTrue(chosen.patch().length < lz77, chosen.patch().length + " bytes, lz77 " + lz77);
         assertTrue(h.codec() == Codec.LZMA || h.codec() == Codec.SPLIT, chosen.codecSetting());
         assertTrue((h.flags() & PatchHeader.FLAG_RELOCATED) != 0, chosen.codecSetting());
         assertEquals(RelocationPlanner.WINDOW_BESIDE_MAP, h.codecWindow(), chosen.codecSetting());
-        assertApplies(pair, chosen, budget);
+        at.assertApplies();
     }
 
     @Test
     void aLargeImagesViewTriesTheCodecsThatFitBesideItsMap() throws Exception {
-        // libpython's plain diff is smallest with LZMA's short blocks, which leave its view's map
-        // no room: the view, with LZ77, is the patch (the view was dropped, 102,015 bytes).
-        long budget = 8192;
-        Corpus.Pair pair = Corpus.pair("libpython");
-        BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
-        PatchBuilder.Built chosen = PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options);
-        int lz77 = size(pair, options.withCodec(Codec.LZ77));
+        // A large image's views are tried with what fits beside their maps: in a first version of
+        // the short LZMA blocks, a view whose map left the plain diff's codec no room was dropped
+        // (102,015 bytes, no map). Now the view, with LZMA beside a 105-entry map, is the patch.
+        AtBudget at = AtBudget.of("libpython", 8192);
+        PatchBuilder.Built chosen = at.chosen();
+        int lz77 = at.sizeWith(Codec.LZ77);
 
         assertTrue(chosen.patch().length <= lz77, chosen.patch().length + " bytes, lz77 " + lz77);
         assertTrue((chosen.header().flags() & PatchHeader.FLAG_RELOCATED) != 0, chosen.codecSetting());
-        assertApplies(pair, chosen, budget);
+        at.assertApplies();
     }
 
-    private static int size(Corpus.Pair pair, BuildOptions options) {
-        return PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options).patch().length;
-    }
+    /** A pair's default patch at one budget, and what the same budget gives with one codec forced. */
+    private record AtBudget(Corpus.Pair pair, BuildOptions options, PatchBuilder.Built chosen) {
+        static AtBudget of(String pairName, long budget) {
+            Corpus.Pair pair = Corpus.pair(pairName);
+            BuildOptions options = BuildOptions.defaults().withRamBudget(budget);
+            return new AtBudget(pair, options, PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options));
+        }
 
-    private static void assertApplies(Corpus.Pair pair, PatchBuilder.Built built, long budget) throws Exception {
-        assertTrue(built.header().decoderRam() <= budget, "decoder_ram " + built.header().decoderRam());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StreamApply.apply(new ByteArrayInputStream(built.patch()), new ByteArrayOldImage(pair.oldBytes()), out::write,
-                budget);
-        assertArrayEquals(pair.newBytes(), out.toByteArray());
+        int sizeWith(Codec codec) {
+            return PatchBuilder.build(pair.oldBytes(), pair.newBytes(), options.withCodec(codec)).patch().length;
+        }
+
+        void assertApplies() throws Exception {
+            long budget = options.ramBudget();
+            assertTrue(chosen.header().decoderRam() <= budget, "decoder_ram " + chosen.header().decoderRam());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            StreamApply.apply(new ByteArrayInputStream(chosen.patch()), new ByteArrayOldImage(pair.oldBytes()),
+                    out::write, budget);
+            assertArrayEquals(pair.newBytes(), out.toByteArray());
+        }
     }
 }
