@@ -13,6 +13,11 @@ import java.util.List;
  * vector table). A data record that runs past the end of its segment after a 02 record is refused:
  * the specification wraps it to the segment's start (SBA*16 + ((offset + i) mod 64K)), objcopy and
  * Python's intelhex run on past the segment, so its bytes have no one address to be programmed at.
+ *
+ * <p>After the end-of-file record only records without image bytes may follow, and they are
+ * checked and skipped: AltOS, for one, appends symbol records (type 0xFE, an address and a name)
+ * with their extended linear addresses. A data record there is refused: it is most often a second
+ * file joined to the first, whose bytes would otherwise be lost without a word.
  */
 public final class IntelHex {
     /** A record holds at most 255 data bytes: a longer line is not Intel HEX. */
@@ -32,13 +37,17 @@ public final class IntelHex {
         String line;
         while ((line = lines.next()) != null) {
             int lineNo = lines.number();
-            if (ended) {
-                throw bad(what, lineNo, "data after the end-of-file record");
-            }
             byte[] rec = decodeLine(line, what, lineNo);
             int count = rec[0] & 0xFF;
             int offset = (rec[1] & 0xFF) << 8 | (rec[2] & 0xFF);
             int type = rec[3] & 0xFF;
+            if (ended) {
+                if (type == 0x00) {
+                    throw bad(what, lineNo, "data record after the end-of-file record (two files joined?): only "
+                            + "records without image bytes may follow it");
+                }
+                continue;
+            }
             byte[] data = Arrays.copyOfRange(rec, 4, 4 + count);
             switch (type) {
                 case 0x00 -> {

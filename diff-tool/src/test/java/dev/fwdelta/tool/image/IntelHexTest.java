@@ -54,6 +54,29 @@ class IntelHexTest {
     }
 
     @Test
+    void recordsWithoutImageBytesAfterTheEndAreSkipped() throws IOException {
+        // As AltOS writes its .ihx files: symbol records (type 0xFE: an address and a name) and
+        // their extended linear addresses after the end-of-file record.
+        List<ImageRegion> regions = parse(HEX + String.join("\n", ":020000040800F2", ":041234FE6D61696E13", ""));
+        assertEquals(1, regions.size());
+        assertArrayEquals(parse(HEX).get(0).bytes(), regions.get(0).bytes());
+    }
+
+    @Test
+    void aDataRecordAfterTheEndIsRefused() {
+        // Two files joined: the second one's bytes would be lost.
+        BadImageException e = assertThrows(BadImageException.class, () -> parse(HEX + ":020020000909CC\n"));
+        assertEquals("t.hex: Intel HEX line 5: data record after the end-of-file record (two files joined?): "
+                + "only records without image bytes may follow it", e.getMessage());
+    }
+
+    @Test
+    void aDamagedRecordAfterTheEndIsStillRefused() {
+        BadImageException e = assertThrows(BadImageException.class, () -> parse(HEX + ":041234FE6D61696E14\n"));
+        assertEquals("t.hex: Intel HEX line 5: checksum mismatch", e.getMessage());
+    }
+
+    @Test
     void missingEndOfFile() {
         BadImageException e = assertThrows(BadImageException.class, () -> parse(":0400000001020304F2\n"));
         assertTrue(e.getMessage().contains("no end-of-file record"));
