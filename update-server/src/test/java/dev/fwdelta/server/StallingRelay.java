@@ -17,9 +17,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A plain TCP relay in front of a real update server that passes requests and answers through
- * unchanged, except for the first request whose request line starts with {@link #stallOn}: that
- * one it stalls the way {@link #how} says, holding the client's connection open (and reading
- * nothing more of it) until the relay is closed. Requests are told apart by their Content-Length
+ * unchanged, except for the first request whose request line starts with {@link #stallOn} (after
+ * {@link #passFirst} such requests went through): that one it stalls or drops the way {@link #how}
+ * says; a stall holds the client's connection open (and reads nothing more of it) until the relay
+ * is closed. Requests are told apart by their Content-Length
  * (the admin client sends no chunked bodies); nothing here is the server's or the client's code.
  */
 final class StallingRelay implements AutoCloseable {
@@ -32,7 +33,11 @@ final class StallingRelay implements AutoCloseable {
         /** Half the request body reaches the server, whose connection is then cut; the client hears nothing. */
         MID_UPLOAD,
         /** Half the request body reaches the server, then both connections are cut at once. */
-        CUT_BOTH
+        CUT_BOTH,
+        /** The request reaches the server; when its answer comes, the client's connection is closed instead. */
+        CLOSE_INSTEAD_OF_ANSWER,
+        /** The answer's first {@link #answerBytesBeforeCut} bytes (head included) reach the client, then its connection is closed. */
+        CUT_ANSWER
     }
 
     private static final int MAX_HEAD = 64 * 1024;
@@ -45,8 +50,14 @@ final class StallingRelay implements AutoCloseable {
     final List<String> forwarded = new CopyOnWriteArrayList<>();
     volatile String stallOn = "";
     volatile Stall how = Stall.NO_ANSWER;
-    /** How many requests were stalled: at most one. */
+    /** Requests that match {@link #stallOn} and still pass before the one stalled. */
+    volatile int passFirst;
+    /** For {@link Stall#CUT_ANSWER}: bytes of the answer passed on before the cut. */
+    volatile int answerBytesBeforeCut;
+    /** How many requests were stalled: at most {@link #stallTimes}. */
     volatile int stalled;
+    /** How many matching requests are stalled (Java's client sends a GET again once when its connection closed). */
+    volatile int stallTimes = 1;
     /** MID_UPLOAD cuts the server's connection when this opens (the test first sees the upload under way). */
     final CountDownLatch cut = new CountDownLatch(1);
 
@@ -85,8 +96,12 @@ final class StallingRelay implements AutoCloseable {
     }
 
     private synchronized boolean takeStall(String requestLine) {
-        if (stalled == 0 && requestLine.startsWith(stallOn)) {
-            stalled = 1;
+        if (stalled < stallTimes && requestLine.startsWith(stallOn)) {
+            if (passFirst > 0) {
+                passFirst--;
+                return false;
+            }
+            stalled++;
             return true;
         }
         return false;
@@ -159,8 +174,24 @@ final class StallingRelay implements AutoCloseable {
                 OutputStream out = client.getOutputStream();
                 byte[] buf = new byte[8192];
                 int n;
+                long passed = 0;
                 while ((n = in.read(buf)) > 0) {
                     Stall stall = answerStall;
+                    if (stall == Stall.CLOSE_INSTEAD_OF_ANSWER) {
+                        client.close();
+                        return;
+                    }
+                    if (stall == Stall.CUT_ANSWER) {
+                        int pass = (int) Math.min(n, answerBytesBeforeCut - passed);
+                        out.write(buf, 0, pass);
+                        out.flush();
+                        passed += pass;
+                        if (passed == answerBytesBeforeCut) {
+                            client.close();
+                            return;
+                        }
+                        continue;
+                    }
                     if (stall == Stall.NO_ANSWER) {
                         holdUntilClosed();
                         return;

@@ -14,6 +14,7 @@ import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.server.http.BodyDeadline;
 import dev.fwdelta.server.http.BoundedAnswer;
 import dev.fwdelta.server.http.HttpSend;
+import dev.fwdelta.tool.cli.CauseText;
 import dev.fwdelta.tool.transport.DeviceText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -239,10 +240,15 @@ public final class OtaDevice {
                     + PatchHeader.PREFIX_SIZE + ".." + Limits.HEADER_SIZE + "): refused");
         }
         long last = Math.min(offer.size(), Limits.HEADER_SIZE) - 1;
-        byte[] got;
+        byte[] got = new byte[(int) last + 1];
+        int n = 0;
         try (InputStream in = get(offer, 0, last)) {
-            got = in.readNBytes((int) last + 1);
+            int r;
+            while (n < got.length && (r = read(in, got, n, got.length - n, offer, n)) > 0) {
+                n += r;
+            }
         }
+        got = Arrays.copyOf(got, n);
         bytesDownloaded += got.length;
         if (got.length < PatchHeader.PREFIX_SIZE) {
             throw new IOException("download ended inside the patch header");
@@ -286,9 +292,10 @@ public final class OtaDevice {
                 if (want == 0) {
                     throw new IOException("connection cut after " + (at - from) + " bytes (link fault)");
                 }
-                int r = in.read(buf, 0, want);
+                int r = read(in, buf, 0, want, offer, at);
                 if (r < 0) {
-                    throw new IOException("download ended at byte " + at + " of " + offer.size());
+                    throw new IOException("download of " + DeviceText.printable(offer.url()) + ": the answer ended at byte "
+                            + at + " of " + offer.size());
                 }
                 digest.update(at, buf, 0, r);
                 agent.receive(buf, 0, r);
@@ -296,6 +303,22 @@ public final class OtaDevice {
                 cutAfter -= r;
                 at += r;
             }
+        }
+    }
+
+    /**
+     * A read of the artifact's body at byte {@code at}: a failure other than a body limit is the
+     * connection closing under it (Java's client says only "closed"), said so with the byte.
+     */
+    private int read(InputStream in, byte[] b, int off, int len, CheckinAnswer offer, long at) throws IOException {
+        try {
+            return in.read(b, off, len);
+        } catch (BodyDeadline.Expired e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("download of " + DeviceText.printable(offer.url()) + ": the connection to "
+                    + DeviceText.printable(server.resolve(offer.url()).toString()) + " was closed at byte " + at
+                    + " of " + offer.size() + " (" + CauseText.of(e) + ")", e);
         }
     }
 
@@ -341,7 +364,8 @@ public final class OtaDevice {
         if (Origin.of(uri).equals(serverOrigin)) {
             req.header("Authorization", authorization);
         }
-        HttpResponse<InputStream> res = HttpSend.send(http, req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = HttpSend.exchange(http, req.build(),
+                "download of " + DeviceText.printable(offer.url()) + " from byte " + first);
         if (res.statusCode() != 206) {
             res.body().close();
             throw new IOException("download of " + uri.getPath() + " answered " + res.statusCode() + ", not 206");
@@ -381,7 +405,7 @@ public final class OtaDevice {
         HttpRequest req = HttpRequest.newBuilder(server.resolve(path)).header("Authorization", authorization)
                 .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<InputStream> res = HttpSend.send(http, req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = HttpSend.exchange(http, req, path.equals("/d/checkin") ? "check-in" : "report");
         if (res.statusCode() != 200) {
             throw new IOException(path + " answered " + res.statusCode() + ": "
                     + BoundedAnswer.start(res, CheckinAnswer.MAX_LINE, answerLimits));

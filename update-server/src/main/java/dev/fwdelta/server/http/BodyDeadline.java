@@ -106,7 +106,7 @@ public final class BodyDeadline extends FilterInputStream {
         String why = expired;
         if (why != null) {
             // A closed body may also end quietly (-1): that is the deadline, not the end of the body.
-            throw new IOException(why);
+            throw new Expired(why);
         }
         if (r > 0) {
             lastByteNanos = System.nanoTime();
@@ -116,7 +116,23 @@ public final class BodyDeadline extends FilterInputStream {
 
     private IOException failed(IOException e) {
         String why = expired;
-        return why == null ? e : new IOException(why, e);
+        return why == null ? e : new Expired(why, e);
+    }
+
+    /**
+     * A body that ran out of its idle or total limit: the reader's error, told apart from the link's
+     * own failures (a connection closed mid-body), which the reader words itself.
+     */
+    public static final class Expired extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Expired(String message) {
+            super(message);
+        }
+
+        Expired(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 
     @Override

@@ -5,19 +5,13 @@ import dev.fwdelta.server.http.BodyDeadline;
 import dev.fwdelta.server.http.BoundedAnswer;
 import dev.fwdelta.server.http.HttpSend;
 import dev.fwdelta.tool.transport.DeviceText;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -192,46 +186,9 @@ public final class AdminClient {
                 .timeout(headerLimit);
     }
 
-    /**
-     * The answer to {@code req}, its body still to be read. Java's client says only "request timed
-     * out" when the headers do not come in time, or "HTTP/1.1 header parser received no bytes"
-     * when the connection closes first, and HttpSend would call either a server it cannot reach:
-     * the connection was made (failing to make it is another exception), so the error says so and
-     * what did not come.
-     */
+    /** The answer to {@code req}, its body still to be read: a closed connection or missing headers said as such. */
     private HttpResponse<InputStream> exchange(HttpRequest req) throws IOException, InterruptedException {
-        try {
-            return HttpSend.send(http, req, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            String what = req.method() + " " + req.uri().getPath() + ": ";
-            if (e.getCause() instanceof HttpTimeoutException t && !(t instanceof HttpConnectTimeoutException)) {
-                throw new IOException(what + req.uri() + " took the connection but sent no complete answer headers"
-                        + " within the limit of " + BodyDeadline.seconds(headerLimit), e);
-            }
-            String closed = closedAfterConnect(e);
-            if (closed != null) {
-                throw new IOException(what + "the connection to " + req.uri() + " was closed before a complete answer"
-                        + " came (" + closed + ")", e);
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Why a connection that was made closed ("EOF reached while reading", "Connection reset"), or
-     * null when {@code e} is no such failure: one that was never made (refused, no route) or another.
-     */
-    private static String closedAfterConnect(Throwable e) {
-        String why = null;
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
-                return null;
-            }
-            if (c instanceof EOFException || c instanceof SocketException) {
-                why = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-            }
-        }
-        return why;
+        return HttpSend.exchange(http, req, req.method() + " " + req.uri().getPath());
     }
 
     private String send(HttpRequest req) throws IOException, InterruptedException {
