@@ -3,62 +3,67 @@ package dev.fwdelta.server.device;
 
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
  * The SHA-256 of one offered artifact, updated as its bytes arrive (nothing of it is kept), to be
- * compared with the check-in answer's hash once the last byte is in. A download that resumes at
- * an earlier point than the bytes hashed so far (the agent continues at its last applied block)
- * hashes only the bytes past them; one that resumes past them (this device model was started
- * after they were received: a new process, a power cut) cannot be checked ({@link #complete}).
+ * compared with the check-in answer's hash once the last byte is in. Its state can be saved
+ * ({@link #checkpoint}) and a digest resumed from it ({@link #resume}): a new process (a reboot)
+ * continues the hash where the saved one stopped. The download then starts at the lower of the
+ * agent's resume offset and {@link #hashed()}: bytes sent again that were hashed already are not
+ * hashed twice, and bytes the agent has but the digest has not are fetched again for the digest
+ * only, so that the hash always covers the whole artifact.
  */
 final class DownloadDigest {
     private final String expected;
-    private final MessageDigest sha256;
-    private long hashed;
+    private final ResumableSha256 sha256;
 
     /** A digest for the artifact the check-in answer names by {@code expectedSha256} (hex). */
     DownloadDigest(String expectedSha256) {
-        this.expected = expectedSha256;
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this(expectedSha256, new ResumableSha256());
     }
 
-    /** Whether this digest is for the artifact named {@code sha256}. */
-    boolean isFor(String sha256) {
-        return expected.equals(sha256);
+    private DownloadDigest(String expected, ResumableSha256 sha256) {
+        this.expected = expected;
+        this.sha256 = sha256;
+    }
+
+    /** The digest a saved checkpoint holds (its fields already checked by {@link DownloadCheckpoint}). */
+    static DownloadDigest resume(DownloadCheckpoint c) {
+        return new DownloadDigest(c.artifactSha256(), ResumableSha256.fromState(c.hashed(), c.state()));
+    }
+
+    /** Its state now, to be saved beside the agent's progress. */
+    DownloadCheckpoint checkpoint() {
+        return new DownloadCheckpoint(expected, sha256.length(), sha256.stateHex());
     }
 
     /** Bytes hashed so far: the artifact's first {@code hashed()} bytes. */
     long hashed() {
-        return hashed;
-    }
-
-    /** Bytes {@code b[off, off+len)} that are the artifact's bytes from offset {@code at} on. */
-    void update(long at, byte[] b, int off, int len) {
-        if (at > hashed) {
-            return; // a gap: what came before is not hashed, so the digest can no longer be whole
-        }
-        long skip = Math.min(len, hashed - at); // sent again after a resume: hashed already
-        sha256.update(b, off + (int) skip, len - (int) skip);
-        hashed += len - skip;
-    }
-
-    /** Whether every byte of an artifact of {@code size} bytes went through {@link #update}, in order. */
-    boolean complete(long size) {
-        return hashed == size;
+        return sha256.length();
     }
 
     /**
-     * After the whole artifact was hashed: refuses it (PAYLOAD_HASH) when it is not the one the
-     * check-in answer named, before anything of it is staged as bootable.
+     * Bytes {@code b[off, off+len)} that are the artifact's bytes from offset {@code at} on, where
+     * {@code at <= hashed()}: the part already hashed is skipped.
      */
-    void check(String url) throws PatchException {
+    void update(long at, byte[] b, int off, int len) {
+        long hashed = sha256.length();
+        if (at > hashed) {
+            throw new IllegalStateException("bytes from " + at + " given to a digest of the first " + hashed);
+        }
+        int skip = (int) Math.min(len, hashed - at); // sent again after a resume: hashed already
+        sha256.update(b, off + skip, len - skip);
+    }
+
+    /**
+     * After the whole artifact of {@code size} bytes was hashed: refuses it (PAYLOAD_HASH) when it
+     * is not the one the check-in answer named, before anything of it is staged as bootable.
+     */
+    void check(String url, long size) throws PatchException {
+        if (sha256.length() != size) {
+            throw new IllegalStateException(sha256.length() + " bytes hashed of a " + size + "-byte artifact");
+        }
         String got = HexFormat.of().formatHex(sha256.digest());
         if (!got.equals(expected)) {
             throw new PatchException(ErrorCode.PAYLOAD_HASH, "the download of " + url + " hashes to SHA-256 " + got

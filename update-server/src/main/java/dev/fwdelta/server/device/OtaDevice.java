@@ -37,6 +37,10 @@ import java.util.HexFormat;
  *
  * <p>RAM beyond the agent's: one 4 KiB receive buffer, the 256-byte header, one answer line, and
  * the SHA-256 state of the download, compared with the check-in answer's hash after the last byte.
+ * That state is saved after every piece received ({@link DownloadCheckpoint}: in RAM unless the
+ * device keeps it on disk, as {@link PersistentDevice} does), so that a download resumed by a new
+ * OtaDevice is still hashed whole; without a saved state the bytes before the agent's resume offset
+ * are fetched again, for the hash only.
  */
 public final class OtaDevice {
     /** Receive buffer: what a small MCU HTTP client hands over at a time. */
@@ -86,6 +90,7 @@ public final class OtaDevice {
     private BodyDeadline.Limits downloadLimits =
             new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, DOWNLOAD_TOTAL_LIMIT);
     private Journal journal = (version, size, sha256) -> { };
+    private DownloadCheckpoint.Store checkpoints = DownloadCheckpoint.inMemory();
     private long bytesDownloaded;
 
     public OtaDevice(URI server, String id, String secret, long hardware, DeviceLayout layout, Flash flash,
@@ -107,6 +112,11 @@ public final class OtaDevice {
 
     public void setJournal(Journal journal) {
         this.journal = journal;
+    }
+
+    /** Where the download's hash state is saved: a device that keeps it across reboots (PersistentDevice). */
+    void keepCheckpointsIn(DownloadCheckpoint.Store store) {
+        this.checkpoints = store;
     }
 
     /** Other body limits than the named constants: tests, which cannot wait the real ones out. */
@@ -133,9 +143,14 @@ public final class OtaDevice {
         }
         lastOffer = offer;
         byte[] header = fetchHeader(offer);
-        if (digest == null || !digest.isFor(offer.sha256())) {
-            digest = new DownloadDigest(offer.sha256());
+        DownloadCheckpoint saved = checkpoints.load();
+        if (saved != null && saved.artifactSha256().equals(offer.sha256()) && saved.hashed() > offer.size()) {
+            checkpoints.clear();
+            throw new IOException("the download checkpoint has HASHED " + saved.hashed() + ", outside 0.."
+                    + offer.size() + " (the offered SIZE): dropped, the next run downloads the update again");
         }
+        DownloadDigest digest = saved != null && saved.artifactSha256().equals(offer.sha256())
+                ? DownloadDigest.resume(saved) : new DownloadDigest(offer.sha256());
         digest.update(0, header, 0, header.length);
         PatchHeader h;
         try {
@@ -163,25 +178,30 @@ public final class OtaDevice {
             // checked and replaces it.
             long from = agent.begin(header);
             if (agent.state() != UpdateAgent.State.STAGED) {
-                if (from < offer.size()) {
+                // From the lower of where the agent and the hash stopped: the bytes below the
+                // agent's offset go to the hash only (a new process without a saved hash state).
+                long start = Math.min(from, digest.hashed());
+                if (start < offer.size()) {
                     report(version, "downloading", 0);
-                    download(offer, from, agent);
+                    download(offer, start, from, agent, digest);
                 }
                 // Whatever the signature says (a device without --trust checks none), the artifact
                 // must be the one the check-in named: compared before finish marks it bootable.
-                DownloadDigest whole = digest;
-                digest = null;
-                if (whole.complete(offer.size())) {
-                    whole.check(offer.url());
-                }
+                digest.check(offer.url(), offer.size());
                 agent.finish();
             }
+            checkpoints.clear(); // staged (now or by an earlier run): the hash state has done its job
             report(version, "staged", 0);
         } catch (PatchException e) {
             // Discard the refused download before telling anyone: a report the server refuses must
             // not leave it in flash, where the next run would resume at its end with nothing left
             // to hash and stage it.
             agent.abort();
+            try {
+                checkpoints.clear(); // its hash state goes with it: the next run hashes afresh
+            } catch (IOException notCleared) {
+                e.addSuppressed(notCleared);
+            }
             reportFailure(version, e);
             throw e;
         }
@@ -269,8 +289,6 @@ public final class OtaDevice {
 
     private byte[] lastHeader;
     private CheckinAnswer lastOffer;
-    /** The SHA-256 of the offered artifact as far as it has arrived: kept across polls (a dropped link). */
-    private DownloadDigest digest;
 
     /** The update the last check-in offered (null before one). */
     public CheckinAnswer lastOffer() {
@@ -282,11 +300,16 @@ public final class OtaDevice {
         return lastHeader;
     }
 
-    private void download(CheckinAnswer offer, long from, UpdateAgent agent) throws IOException, InterruptedException {
+    /**
+     * The artifact from {@code start} to its end: every byte to the digest, those from the agent's
+     * offset {@code from} on (start &lt;= from) to the agent too; the digest's state saved after each piece.
+     */
+    private void download(CheckinAnswer offer, long start, long from, UpdateAgent agent, DownloadDigest digest)
+            throws IOException, InterruptedException {
         long cutAfter = fault == null ? Long.MAX_VALUE : fault.bytesBeforeCut();
         byte[] buf = new byte[CHUNK];
-        long at = from;
-        try (InputStream in = get(offer, from, offer.size() - 1)) {
+        long at = start;
+        try (InputStream in = get(offer, start, offer.size() - 1)) {
             while (at < offer.size()) {
                 int want = (int) Math.min(buf.length, Math.min(offer.size() - at, cutAfter));
                 if (want == 0) {
@@ -298,10 +321,14 @@ public final class OtaDevice {
                             + at + " of " + offer.size());
                 }
                 digest.update(at, buf, 0, r);
-                agent.receive(buf, 0, r);
+                if (at + r > from) {
+                    int skip = (int) Math.max(0, from - at);
+                    agent.receive(buf, skip, r - skip);
+                }
                 bytesDownloaded += r;
                 cutAfter -= r;
                 at += r;
+                checkpoints.save(digest.checkpoint());
             }
         }
     }

@@ -30,6 +30,17 @@ public final class PersistentDevice {
     public PersistentDevice(OtaDevice ota, Path stateFile) {
         this.ota = ota;
         this.stateFile = stateFile;
+        ota.keepCheckpointsIn(DownloadCheckpoint.file(checkpointFile(stateFile)));
+    }
+
+    /**
+     * Where the hash state of a download in progress is kept ({@link DownloadCheckpoint}), beside the
+     * state file: FLASH-FILE.download for FLASH-FILE.state.
+     */
+    public static Path checkpointFile(Path stateFile) {
+        String name = stateFile.getFileName().toString();
+        return stateFile.resolveSibling((name.endsWith(".state") ? name.substring(0, name.length() - 6) : name)
+                + ".download");
     }
 
     public Result poll() throws IOException, InterruptedException {
