@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fwdelta.runtime.format.Limits;
+import dev.fwdelta.server.device.ShortBodyLimits;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +57,25 @@ class DevicePollClosedConnectionTest {
         assertTrue(RelayedDevice.CLOSED.matcher(line).find(), line);
         d.assertNothingStaged(false);
         d.pollInstalls(Limits.HEADER_SIZE + d.offer.size() - d.headerSize());
+    }
+
+    /**
+     * A check-in that reaches the server and whose answer never comes: the wait for its headers
+     * (shortened to a second here) ends the run with a line saying so, not "cannot reach".
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCheckinNeverAnsweredEndsAtTheHeaderLimit() throws Exception {
+        RelayedDevice.with(dir, new Fleet(dir), null, (d, relay) -> {
+            relay.stallOn = "POST /d/checkin";
+            relay.how = StallingRelay.Stall.NO_ANSWER;
+            Duration second = Duration.ofSeconds(1);
+            Fleet.Run r = d.poll(ShortBodyLimits.commandLine(second, Duration.ofSeconds(10), second));
+            assertEquals(List.of("fwdelta: error: check-in: " + relay.uri().resolve("/d/checkin") + " took the connection"
+                    + " but sent no complete answer headers within the limit of 1 s"), r.err().lines().toList());
+            assertEquals(5, r.exit());
+            d.assertNothingStaged(false);
+        });
     }
 
     /** The payload request (after the header's) answered with its head and part of its body, then closed. */

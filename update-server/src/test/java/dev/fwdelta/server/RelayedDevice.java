@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * A device that runs {@code fwdelta device poll} (each run a new process's worth of state: a new
@@ -83,7 +84,12 @@ final class RelayedDevice {
     }
 
     Fleet.Run poll() {
-        return Fleet.cli("device", "poll", "--server", server.toString(), "--id", "dev", "--secret-file",
+        return poll(ServerMain.commandLine());
+    }
+
+    /** A run on {@code cl} (one with shorter limits). */
+    Fleet.Run poll(CommandLine cl) {
+        return Fleet.cli(cl, "device", "poll", "--server", server.toString(), "--id", "dev", "--secret-file",
                 secret.toString(), "--layout", "stm32l4-512k", "--image", image.toString(), "--flash-file",
                 flash.toString(), "--hardware-id", Long.toString(Fleet.HW), "--installed-version", "2");
     }

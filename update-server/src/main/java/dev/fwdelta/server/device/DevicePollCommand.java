@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -85,6 +86,8 @@ public final class DevicePollCommand {
         /** Body limits other than OtaDevice's constants (tests, which cannot wait those out); null: the constants. */
         BodyDeadline.Limits answerLimits;
         BodyDeadline.Limits downloadLimits;
+        /** A wait for answer headers other than OtaDevice's constants (tests); null: the constants. */
+        Duration headerLimit;
 
         @Override
         public Integer call() throws Exception {
@@ -115,6 +118,9 @@ public final class DevicePollCommand {
                 OtaDevice device = new OtaDevice(server, id, secret, hardwareId, layout, flash, policy);
                 if (answerLimits != null && downloadLimits != null) {
                     device.setBodyLimits(answerLimits, downloadLimits);
+                }
+                if (headerLimit != null) {
+                    device.setHeaderLimits(headerLimit, headerLimit);
                 }
                 DeviceState.Image before = DeviceState.load(stateFile).installed();
                 PersistentDevice.Result r;

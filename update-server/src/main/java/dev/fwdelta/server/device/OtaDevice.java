@@ -48,6 +48,10 @@ public final class OtaDevice {
     private static final int MAX_BOOTS = 8;
     /** The longest a check-in or report answer (one short line) may take in all, headers to last byte. */
     public static final Duration ANSWER_TOTAL_LIMIT = Duration.ofSeconds(60);
+    /** The longest a check-in or report waits for its answer's status line and headers, from when it is sent. */
+    public static final Duration ANSWER_HEADER_LIMIT = Duration.ofSeconds(30);
+    /** The longest a download request waits for its answer's status line and headers. */
+    public static final Duration DOWNLOAD_HEADER_LIMIT = Duration.ofSeconds(60);
     /** The longest one download request may take in all: bounds a server that trickles a byte at a time. */
     public static final Duration DOWNLOAD_TOTAL_LIMIT = Duration.ofMinutes(10);
 
@@ -89,6 +93,8 @@ public final class OtaDevice {
             new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, ANSWER_TOTAL_LIMIT);
     private BodyDeadline.Limits downloadLimits =
             new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, DOWNLOAD_TOTAL_LIMIT);
+    private Duration answerHeaderLimit = ANSWER_HEADER_LIMIT;
+    private Duration downloadHeaderLimit = DOWNLOAD_HEADER_LIMIT;
     private Journal journal = (version, size, sha256) -> { };
     private DownloadCheckpoint.Store checkpoints = DownloadCheckpoint.inMemory();
     private long bytesDownloaded;
@@ -117,6 +123,12 @@ public final class OtaDevice {
     /** Where the download's hash state is saved: a device that keeps it across reboots (PersistentDevice). */
     void keepCheckpointsIn(DownloadCheckpoint.Store store) {
         this.checkpoints = store;
+    }
+
+    /** Other header limits than the named constants: tests, which cannot wait the real ones out. */
+    void setHeaderLimits(Duration answers, Duration downloads) {
+        this.answerHeaderLimit = answers;
+        this.downloadHeaderLimit = downloads;
     }
 
     /** Other body limits than the named constants: tests, which cannot wait the real ones out. */
@@ -383,7 +395,7 @@ public final class OtaDevice {
     private InputStream get(CheckinAnswer offer, long first, long last) throws IOException, InterruptedException {
         URI uri = server.resolve(offer.url());
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Range", "bytes=" + first + "-" + last)
-                .timeout(Duration.ofSeconds(60)).GET();
+                .timeout(downloadHeaderLimit).GET();
         // With --artifact-base-url the artifact is on another host (a CDN, maybe plain http): it gets
         // no secret. What comes from there is trusted for its signature and the signed image hash the
         // agent checks, not for where it came from. Redirects are not followed (the client's default),
@@ -430,7 +442,7 @@ public final class OtaDevice {
 
     private String post(String path, String form) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(server.resolve(path)).header("Authorization", authorization)
-                .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded").timeout(answerHeaderLimit)
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         HttpResponse<InputStream> res = HttpSend.exchange(http, req, path.equals("/d/checkin") ? "check-in" : "report");
         if (res.statusCode() != 200) {

@@ -20,4 +20,12 @@ public final class ShortBodyLimits {
         poll.downloadLimits = new BodyDeadline.Limits(idle, total);
         return cl;
     }
+
+    /** As {@link #commandLine(Duration, Duration)}, and every request's wait for its answer headers {@code header}. */
+    public static CommandLine commandLine(Duration idle, Duration total, Duration header) {
+        CommandLine cl = commandLine(idle, total);
+        DevicePollCommand.Poll poll = cl.getSubcommands().get("device").getSubcommands().get("poll").getCommand();
+        poll.headerLimit = header;
+        return cl;
+    }
 }
