@@ -147,7 +147,36 @@ public final class PatchBuilder {
         CompletableFuture<List<Candidate>> plain = CompletableFuture.supplyAsync(
                 () -> Candidate.perBlockLimit(null, records, codecs, options.maxBlockRaw()));
         List<ViewScreen.View> views = ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS_LARGE);
-        return buildBySampledTrials(plain.join(), codecs, views, newImage, sums, options);
+        Choice plainChoice = Choice.smallestSampled(plain.join(), codecs);
+        Built built = buildBySampledTrials(plainChoice, views, newImage, sums, options);
+        return withSmallerMaps(built, plainChoice.codec(), oldImage, newImage, records, sums, options);
+    }
+
+    /**
+     * The smallest of a large image's patch and those of its views with smaller maps, where the
+     * map takes RAM the codec's window needs (RelocationPlanner.smallerMaps): each smaller map
+     * leaves the codec a larger window. Each is a diff of its own, so only there; chosen by full size, so
+     * never larger than the patch it competes with.
+     */
+    private static Built withSmallerMaps(Built built, BlockCompressor plainCodec, byte[] oldImage, byte[] newImage,
+                                         List<DeltaRecord> records, Sums sums, BuildOptions options) {
+        int[] smaller = RelocationPlanner.smallerMaps(options.ramBudget(), options.codec());
+        if (smaller.length == 0) {
+            return built;
+        }
+        List<Choice> choices = new ArrayList<>();
+        for (int entries : smaller) {
+            for (ViewScreen.View v : ViewScreen.screened(oldImage, newImage, records, options, REDIFFED_VIEWS_LARGE,
+                    entries)) {
+                Choice c = viewChoice(v, plainCodec, newImage, options);
+                if (c != null) {
+                    choices.add(c);
+                }
+            }
+        }
+        List<Built> all = new ArrayList<>(List.of(built));
+        all.addAll(choices.parallelStream().map(c -> encoded(c, newImage, sums, options)).toList());
+        return all.stream().min(Comparator.comparingInt(b -> b.patch().length)).orElseThrow();
     }
 
     /**
@@ -425,30 +454,44 @@ public final class PatchBuilder {
      * A large image: the codec setting and the view are chosen on a sample of blocks, and only the
      * winner is encoded in full.
      */
-    private static Built buildBySampledTrials(List<Candidate> plainPerCodec, List<BlockCompressor> codecs,
-                                              List<ViewScreen.View> views, byte[] newImage, Sums sums,
+    private static Built buildBySampledTrials(Choice plain, List<ViewScreen.View> views, byte[] newImage, Sums sums,
                                               BuildOptions options) {
-        Choice plain = Choice.smallestSampled(plainPerCodec, codecs);
-        BlockCompressor plainCodec = plain.codec();
         List<Choice> choices = new ArrayList<>(List.of(plain));
         for (ViewScreen.View v : views) {
-            List<BlockCompressor> viewCodecs = sameSetting(v.map(), plainCodec.codec(), plainCodec.props(), options);
-            if (viewCodecs.isEmpty()) {
-                // The map left the plain diff's setting no room (LZMA below its compatible window,
-                // --ram-budget 8192): the view tries the codecs that fit beside its map.
-                long mapRam = (long) Limits.MAP_ENTRY_BYTES * v.map().sectionEntries();
-                viewCodecs = largeImageCodecs(CodecCandidates.within(options.ramBudget() - mapRam, options.codec()));
-            }
-            if (!viewCodecs.isEmpty()) {
-                List<DeltaRecord> records = AlignmentScanner.diff(HashIndex.of(v.bytes()), newImage,
-                        AlignmentScanner.NEW_ALIGNMENT_MARGIN);
-                choices.add(Choice.smallestSampled(Candidate.perBlockLimit(v.map(), records, viewCodecs,
-                        options.maxBlockRaw()), viewCodecs));
+            Choice c = viewChoice(v, plain.codec(), newImage, options);
+            if (c != null) {
+                choices.add(c);
             }
         }
-        Choice best = Choice.smallest(choices);
-        return assemble(best.codec(), best.candidate().map(), best.candidate().blocks(),
-                PayloadEncoder.encode(best.candidate().blocks(), newImage, best.codec()), sums, options, true);
+        return encoded(Choice.smallest(choices), newImage, sums, options);
+    }
+
+    /**
+     * A large image's view diffed again, with the plain diff's codec setting beside its map, or
+     * null when no codec fits beside it.
+     */
+    private static Choice viewChoice(ViewScreen.View v, BlockCompressor plainCodec, byte[] newImage,
+                                     BuildOptions options) {
+        List<BlockCompressor> viewCodecs = sameSetting(v.map(), plainCodec.codec(), plainCodec.props(), options);
+        if (viewCodecs.isEmpty()) {
+            // The map left the plain diff's setting no room (LZMA below its compatible window,
+            // --ram-budget 8192): the view tries the codecs that fit beside its map.
+            long mapRam = (long) Limits.MAP_ENTRY_BYTES * v.map().sectionEntries();
+            viewCodecs = largeImageCodecs(CodecCandidates.within(options.ramBudget() - mapRam, options.codec()));
+        }
+        if (viewCodecs.isEmpty()) {
+            return null;
+        }
+        List<DeltaRecord> records = AlignmentScanner.diff(HashIndex.of(v.bytes()), newImage,
+                AlignmentScanner.NEW_ALIGNMENT_MARGIN);
+        return Choice.smallestSampled(Candidate.perBlockLimit(v.map(), records, viewCodecs, options.maxBlockRaw()),
+                viewCodecs);
+    }
+
+    /** A large image's chosen candidate encoded in full. */
+    private static Built encoded(Choice c, byte[] newImage, Sums sums, BuildOptions options) {
+        return assemble(c.codec(), c.candidate().map(), c.candidate().blocks(),
+                PayloadEncoder.encode(c.candidate().blocks(), newImage, c.codec()), sums, options, true);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.Limits;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -45,6 +46,32 @@ final class RelocationPlanner {
     static final int WINDOW_BESIDE_MAP = 1024;
 
     /**
+     * Map sizes tried besides the budget's own where the budget, not the format, limits the map
+     * ({@link #smallerMaps}). One grid for every budget: a larger budget tries every size a
+     * smaller one tried, each beside a larger window, and its own larger map.
+     */
+    private static final int[] SMALLER_MAP_ENTRIES = {32, 64, 128};
+
+    /**
+     * The smaller maps worth a try beside the map a RAM budget plans ({@link #entriesWithin}),
+     * where that map takes RAM the codec's window needs: where the budget cuts the map short,
+     * and where LZMA fits only with a window below the compatible one. There each entry takes 8
+     * bytes from the window and costs bytes of map section, and which of them pays depends on the
+     * pair: giving the map every byte the codec left made a patch grow with the budget (docs/bench,
+     * "The map's size where the budget limits it"). None where the map has all the entries the
+     * format allows beside a compatible window, the default budget among them: its patches stay
+     * as they were.
+     */
+    static int[] smallerMaps(long ramBudget, Codec codec) {
+        int entries = entriesWithin(ramBudget, codec);
+        boolean shortWindow = decoderBesideMap(ramBudget, codec) == besideMap(codec);
+        if (entries >= Limits.MAX_MAP_ENTRIES - 1 && !shortWindow) {
+            return new int[0];
+        }
+        return Arrays.stream(SMALLER_MAP_ENTRIES).filter(n -> n < entries).toArray();
+    }
+
+    /**
      * Shift entries a RAM budget leaves room for (the prefix entry excluded), next to the smallest
      * decoder of the codecs the patch may use: LZMA's (or split's, when that codec is asked for)
      * with LzmaCompressor.COMPATIBLE_WINDOW when it fits (then only that codec family is tried);
@@ -55,15 +82,29 @@ final class RelocationPlanner {
      * blocks with a map fit in 3,072 bytes and gave 37,870.
      */
     static int entriesWithin(long ramBudget, Codec codec) {
-        long decoder = CodecCandidates.minimumBudget(codec);
+        long room = ramBudget - decoderBesideMap(ramBudget, codec);
+        return (int) Math.max(0, Math.min(Limits.MAX_MAP_ENTRIES, room / Limits.MAP_ENTRY_BYTES) - 1);
+    }
+
+    /** The decoder RAM the map is planned beside ({@link #entriesWithin}). */
+    private static long decoderBesideMap(long ramBudget, Codec codec) {
         Codec family = codec == null ? Codec.LZMA : codec;
         if (family == Codec.LZMA || family == Codec.SPLIT) {
             long compatible = CodecCandidates.compatibleBudget(family);
-            long besideMap = family.decoderRam(WINDOW_BESIDE_MAP, Codec.lzmaProps(0, 0, 0));
-            decoder = compatible <= ramBudget ? compatible
-                    : besideMap <= ramBudget ? besideMap : CodecCandidates.minimumBudget(codec);
+            if (compatible <= ramBudget) {
+                return compatible;
+            }
+            if (besideMap(codec) <= ramBudget) {
+                return besideMap(codec);
+            }
         }
-        long room = ramBudget - decoder;
-        return (int) Math.max(0, Math.min(Limits.MAX_MAP_ENTRIES, room / Limits.MAP_ENTRY_BYTES) - 1);
+        return CodecCandidates.minimumBudget(codec);
+    }
+
+    /** LZMA's (or split's, when asked for) decoder RAM with {@link #WINDOW_BESIDE_MAP}; none for the other codecs. */
+    private static long besideMap(Codec codec) {
+        Codec family = codec == null ? Codec.LZMA : codec;
+        return family == Codec.LZMA || family == Codec.SPLIT
+                ? family.decoderRam(WINDOW_BESIDE_MAP, Codec.lzmaProps(0, 0, 0)) : -1;
     }
 }

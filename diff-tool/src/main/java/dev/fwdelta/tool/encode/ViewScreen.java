@@ -29,12 +29,20 @@ final class ViewScreen {
     /** The views worth diffing again: of each map source the best, then the best {@code count}. */
     static List<View> screened(byte[] oldImage, byte[] newImage, List<DeltaRecord> records, BuildOptions options,
                                int count) {
+        return screened(oldImage, newImage, records, options, count,
+                RelocationPlanner.entriesWithin(options.ramBudget(), options.codec()));
+    }
+
+    /** The views worth diffing again, of maps with at most {@code entries} shift entries. */
+    static List<View> screened(byte[] oldImage, byte[] newImage, List<DeltaRecord> records, BuildOptions options,
+                               int count, int entries) {
         // The sources are read side by side (reading the references is a pass over the diff of
         // its own), then every map is screened side by side: one task per map keeps both cores
         // busy when one source has more maps than another. A view is an image-sized array: the
         // podium keeps only those that can still win.
         DiffRuns runs = DiffRuns.of(records);
-        List<List<RelocationMap>> sources = sources(oldImage, newImage, runs, options);
+        List<List<RelocationMap>> sources = relocationCandidates(oldImage, newImage, runs, options, entries)
+                .parallelStream().map(Supplier::get).toList();
         List<int[]> all = new ArrayList<>(); // {source, place in its list}
         for (int s = 0; s < sources.size(); s++) {
             for (int i = 0; i < sources.get(s).size(); i++) {
@@ -58,7 +66,9 @@ final class ViewScreen {
 
     /** The maps to screen, one list per source, the sources read side by side. */
     static List<List<RelocationMap>> sources(byte[] oldImage, byte[] newImage, DiffRuns runs, BuildOptions options) {
-        return relocationCandidates(oldImage, newImage, runs, options).parallelStream().map(Supplier::get).toList();
+        int entries = RelocationPlanner.entriesWithin(options.ramBudget(), options.codec());
+        return relocationCandidates(oldImage, newImage, runs, options, entries).parallelStream().map(Supplier::get)
+                .toList();
     }
 
     /** Parts a large view is made in, side by side: more than cores, so that none waits on a slow one. */
@@ -78,12 +88,12 @@ final class ViewScreen {
     /**
      * Maps worth a try, one list per source (the plain diff's alignment, the changed references): Thumb BL
      * calls, AArch64 branches and ADRP pairs, Xtensa calls; with a link address also absolute
-     * pointers, alone and with the calls of each architecture. A source is read when its supplier
-     * is called.
+     * pointers, alone and with the calls of each architecture; at most {@code entries} shift
+     * entries each. A source is read when its supplier is called.
      */
     private static List<Supplier<List<RelocationMap>>> relocationCandidates(byte[] oldImage, byte[] newImage,
-                                                                            DiffRuns runs, BuildOptions options) {
-        int entries = RelocationPlanner.entriesWithin(options.ramBudget(), options.codec());
+                                                                            DiffRuns runs, BuildOptions options,
+                                                                            int entries) {
         RelocationMap shifts = entries < 1 ? null : RelocationPlanner.plan(runs, oldImage.length, entries);
         if (shifts == null) {
             return List.of();

@@ -82,6 +82,22 @@ class RamBudgetTest {
         at.assertApplies();
     }
 
+    @Test
+    void aLargerBudgetNeverGivesALargerPatchWhereTheMapCompetesWithLzmasWindow() throws Exception {
+        // Below LZMA's compatible window the map took every byte beside a 1 KiB window, and a
+        // larger map cost more than it gained: 27,005 bytes at 8192 (105 entries), 27,784 at
+        // 9216 (233). Now the map's smaller sizes are tried too, each beside a larger window.
+        long[] budgets = {8192, 9216, 10240};
+        int previous = Integer.MAX_VALUE;
+        for (long budget : budgets) {
+            AtBudget at = AtBudget.of("libpython", budget);
+            int size = at.chosen().patch().length;
+            assertTrue(size <= previous, size + " bytes at " + budget + ", " + previous + " at a budget 1 KiB smaller");
+            at.assertApplies();
+            previous = size;
+        }
+    }
+
     /** A pair's default patch at one budget, and what the same budget gives with one codec forced. */
     private record AtBudget(Corpus.Pair pair, BuildOptions options, PatchBuilder.Built chosen) {
         static AtBudget of(String pairName, long budget) {
