@@ -342,6 +342,27 @@ public final class PatchBuilder {
                     .map(f -> Setting.of(f.trial().codec(), f.trial().sparse())).distinct().toList();
         }
 
+        /**
+         * The settings, a codec of LZMA's family that does not fit beside a map (none of {@code
+         * fitting} matches it) replaced by the other one with the same lc/lp/pb: split's tables
+         * take 2 KiB more than LZMA's, and where split won the plain diff but a full map leaves it
+         * no compatible window, the view had no trial at all and the patch no map (docs/bench,
+         * "The map's size where the budget limits it").
+         */
+        static List<Setting> besideMap(List<Setting> settings, List<BlockCompressor> fitting) {
+            List<Setting> out = new ArrayList<>();
+            for (Setting s : settings) {
+                Setting t = s;
+                if (sameFamily(s.codec(), Codec.LZMA) && fitting.stream().noneMatch(s::matches)) {
+                    t = new Setting(s.codec() == Codec.LZMA ? Codec.SPLIT : Codec.LZMA, s.props(), s.sparse());
+                }
+                if (!out.contains(t)) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+
         /** Trials of the candidates that match a setting, record kind by record kind. */
         static List<Pairing> pairings(List<Setting> settings, List<BlockCompressor> candidates) {
             List<Pairing> out = new ArrayList<>();
@@ -564,7 +585,7 @@ public final class PatchBuilder {
         boolean compatibleLzma = fitting.stream()
                 .anyMatch(c -> sameFamily(c.codec(), Codec.LZMA) && c.window() >= LzmaCompressor.COMPATIBLE_WINDOW);
         if (sameFamily(plainBest.get(0).codec(), Codec.LZMA) && compatibleLzma) {
-            return Setting.pairings(plainBest, fitting);
+            return Setting.pairings(Setting.besideMap(plainBest, fitting), fitting);
         }
         // LZMA's settings other than the plain diff's winners are left out: below the compatible
         // window they are many, with short blocks each, and the map takes what window there was.

@@ -98,6 +98,21 @@ class RamBudgetTest {
         }
     }
 
+    @Test
+    void whereSplitWinsThePlainDiffButHasNoWindowBesideAFullMapTheViewTriesLzma() throws Exception {
+        // At 13312 split won esp8266's plain diff, and beside the 255-entry map it had no
+        // compatible window: the view had no trial, and the patch (split, no map: 66,068 bytes)
+        // was larger than the one of 12288 (LZMA and a map, 61,417).
+        AtBudget smaller = AtBudget.of("esp8266", 12288);
+        AtBudget at = AtBudget.of("esp8266", 13312);
+        PatchBuilder.Built chosen = at.chosen();
+
+        assertTrue(chosen.patch().length <= smaller.chosen().patch().length,
+                chosen.patch().length + " bytes, " + smaller.chosen().patch().length + " at 12288");
+        assertTrue((chosen.header().flags() & PatchHeader.FLAG_RELOCATED) != 0, chosen.codecSetting());
+        at.assertApplies();
+    }
+
     /** A pair's default patch at one budget, and what the same budget gives with one codec forced. */
     private record AtBudget(Corpus.Pair pair, BuildOptions options, PatchBuilder.Built chosen) {
         static AtBudget of(String pairName, long budget) {
