@@ -122,6 +122,7 @@ public final class PatchBuilder {
                 MarginTrials tried = buildByFullTrials(records, views, margin, settings, candidates, fastBest, first,
                         newImage, sums, options);
                 built.addAll(tried.encoded());
+                built.addAll(tried.aside());
                 later.addAll(tried.waiting());
                 // The other margins try what won the first for each codec (it wins there too, as
                 // a rule): one record kind and one lc/lp/pb of each codec still in the running.
@@ -212,11 +213,21 @@ public final class PatchBuilder {
         // The views' trials run side by side, each on its diff's thread (a view's trials are few,
         // often one, and one trial keeps one core busy); they are admitted in order.
         List<CompletableFuture<Ranking>> viewRankings = new ArrayList<>();
+        List<CompletableFuture<List<Encoded>>> asideRankings = new ArrayList<>();
         for (int i = 0; i < views.size(); i++) {
             RelocationMap map = views.get(i).view().map();
             List<Pairing> pairings = withMap(map, plainBest, candidates, options);
             viewRankings.add(viewDiffs.get(i).thenApplyAsync(
                     diff -> rank(diff, map, pairings, newImage, sums, options), VIEW_WORKERS));
+            List<Pairing> siblings = siblingsBesideMap(map, plainBest, options);
+            if (!siblings.isEmpty()) {
+                asideRankings.add(viewDiffs.get(i).thenApplyAsync(diff -> {
+                    Ranking r = rank(diff, map, siblings, newImage, sums, options);
+                    List<Encoded> all = new ArrayList<>(r.encoded());
+                    all.addAll(encodeInFull(r.finalists(), newImage, sums, options));
+                    return all;
+                }, VIEW_WORKERS));
+            }
         }
         long[] viewFast = new long[views.size()];
         for (int i = 0; i < views.size(); i++) {
@@ -229,7 +240,8 @@ public final class PatchBuilder {
             encoded.addAll(encodeInFull(waiting, newImage, sums, options));
             waiting.clear();
         }
-        return new MarginTrials(encoded, waiting, plainFast, viewFast);
+        List<Encoded> aside = asideRankings.stream().flatMap(f -> f.join().stream()).toList();
+        return new MarginTrials(encoded, waiting, plainFast, viewFast, aside);
     }
 
     /** A ranking's finalists encoded in full now, or left waiting (with what it encoded already). */
@@ -248,7 +260,8 @@ public final class PatchBuilder {
      * first margin unless its fast-mode sizes decided), and the best fast-mode size of the plain
      * diff and of each view.
      */
-    private record MarginTrials(List<Encoded> encoded, List<Finalist> waiting, long plainFast, long[] viewFast) {
+    private record MarginTrials(List<Encoded> encoded, List<Finalist> waiting, long plainFast, long[] viewFast,
+                                List<Encoded> aside) {
         /** The first margin's winning settings, from full sizes or, when they wait, from fast-mode ones. */
         List<Setting> winners() {
             return waiting.isEmpty() ? Setting.winners(encoded) : Setting.fastWinners(waiting);
@@ -343,20 +356,18 @@ public final class PatchBuilder {
         }
 
         /**
-         * The settings, a codec of LZMA's family that does not fit beside a map (none of {@code
-         * fitting} matches it) replaced by the other one with the same lc/lp/pb: split's tables
-         * take 2 KiB more than LZMA's, and where split won the plain diff but a full map leaves it
-         * no compatible window, the view had no trial at all and the patch no map (docs/bench,
-         * "The map's size where the budget limits it").
+         * For each split setting that does not fit beside a map (none of {@code fitting} matches
+         * it), LZMA with the same lc/lp/pb, unless among the settings already: split's tables take
+         * 2 KiB more than LZMA's, and where split won the plain diff but a full map left it no
+         * compatible window, the view had no trial at all and the patch no map (docs/bench, "The
+         * map's size where the budget limits it").
          */
-        static List<Setting> besideMap(List<Setting> settings, List<BlockCompressor> fitting) {
+        static List<Setting> siblingsBesideMap(List<Setting> settings, List<BlockCompressor> fitting) {
             List<Setting> out = new ArrayList<>();
             for (Setting s : settings) {
-                Setting t = s;
-                if (sameFamily(s.codec(), Codec.LZMA) && fitting.stream().noneMatch(s::matches)) {
-                    t = new Setting(s.codec() == Codec.LZMA ? Codec.SPLIT : Codec.LZMA, s.props(), s.sparse());
-                }
-                if (!out.contains(t)) {
+                Setting t = new Setting(Codec.LZMA, s.props(), s.sparse());
+                if (s.codec() == Codec.SPLIT && fitting.stream().noneMatch(s::matches) && !settings.contains(t)
+                        && !out.contains(t)) {
                     out.add(t);
                 }
             }
@@ -585,7 +596,7 @@ public final class PatchBuilder {
         boolean compatibleLzma = fitting.stream()
                 .anyMatch(c -> sameFamily(c.codec(), Codec.LZMA) && c.window() >= LzmaCompressor.COMPATIBLE_WINDOW);
         if (sameFamily(plainBest.get(0).codec(), Codec.LZMA) && compatibleLzma) {
-            return Setting.pairings(Setting.besideMap(plainBest, fitting), fitting);
+            return Setting.pairings(plainBest, fitting);
         }
         // LZMA's settings other than the plain diff's winners are left out: below the compatible
         // window they are many, with short blocks each, and the map takes what window there was.
@@ -593,6 +604,27 @@ public final class PatchBuilder {
         List<BlockCompressor> others = fitting.stream().filter(c -> codecs.contains(c.codec())
                 && (!sameFamily(c.codec(), Codec.LZMA) || plainBest.stream().anyMatch(s -> s.matches(c)))).toList();
         return Setting.pairings(Setting.every(others), others);
+    }
+
+    /**
+     * A view's trials with LZMA in place of split where split won the plain diff but has no
+     * compatible window beside the view's map (Setting.siblingsBesideMap); none elsewhere. Their
+     * patches compete for the smallest only, aside from the search's choices (winners, diffs
+     * surely behind, fast-mode bests): made part of those choices, they pruned the plain diff
+     * that won at narrower margins, and a patch grew (docs/bench, "The map's size where the
+     * budget limits it").
+     */
+    private static List<Pairing> siblingsBesideMap(RelocationMap map, List<Setting> plainBest, BuildOptions options) {
+        if (!sameFamily(plainBest.get(0).codec(), Codec.LZMA)) {
+            return List.of();
+        }
+        long mapRam = (long) Limits.MAP_ENTRY_BYTES * map.sectionEntries();
+        List<BlockCompressor> fitting = CodecCandidates.within(options.ramBudget() - mapRam, options.codec());
+        if (fitting.stream().noneMatch(c -> sameFamily(c.codec(), Codec.LZMA)
+                && c.window() >= LzmaCompressor.COMPATIBLE_WINDOW)) {
+            return List.of();
+        }
+        return Setting.pairings(Setting.siblingsBesideMap(plainBest, fitting), fitting);
     }
 
     /** The codec and lc/lp/pb that won, with the window left after the map's RAM. */
