@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.server.device.DevicePollCommand;
 import dev.fwdelta.server.device.PersistentDevice;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +68,12 @@ class DownloadResumeHashTest {
         });
     }
 
+    /** The SHA-256 (hex) of the offered patch's header, as the store's file holds it. */
+    private static String headerSha256(RelayedDevice d) throws Exception {
+        return HexFormat.of().formatHex(ImageChecksums.of(Arrays.copyOf(Files.readAllBytes(d.artifactFile()),
+                d.headerSize())).sha256());
+    }
+
     private static Path checkpoint(RelayedDevice d) {
         return PersistentDevice.checkpointFile(DevicePollCommand.stateFile(d.flash));
     }
@@ -76,7 +85,8 @@ class DownloadResumeHashTest {
         cutThenResume((d, cutAt, resume) -> {
             String[] saved = Files.readString(checkpoint(d)).strip().split(" ");
             assertEquals(d.offer.sha256(), saved[1]);
-            assertEquals(cutAt, Long.parseLong(saved[2]), "hashed up to the cut");
+            assertEquals(headerSha256(d), saved[2], "the header it hashed");
+            assertEquals(cutAt, Long.parseLong(saved[3]), "hashed up to the cut");
             return Limits.HEADER_SIZE + d.offer.size() - resume;
         });
     }
@@ -115,6 +125,33 @@ class DownloadResumeHashTest {
         });
     }
 
+    /**
+     * Between the runs the store's file gets another header (a changed signature byte, which a
+     * device without --trust reads nowhere else) and keeps the rest: the agent begins that patch
+     * afresh, so the saved hash, which holds the first run's header, stands for no byte it has. Resumed,
+     * it would skip the new header and come out as the offered one's: the patch with the changed
+     * header was installed. It is refused, and once the file is mended the next run installs.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aSavedHashOfAnotherHeaderIsNotResumed() throws Exception {
+        Fleet fleet = new Fleet(dir);
+        RelayedDevice.with(dir, fleet, unknownImage(fleet), (d, relay) -> {
+            d.cutAt(d.oneErrorLine(d.pollCutAfter(relay, (int) (d.offer.size() / 2)), 5));
+            assertTrue(d.assertNothingStaged(true) > d.headerSize(), "blocks were applied before the cut");
+            byte[] good = Files.readAllBytes(d.artifactFile());
+            byte[] bad = good.clone();
+            bad[DownloadHashTest.signatureByte(bad)] ^= 0x5a;
+            Files.write(d.artifactFile(), bad);
+            String line = d.oneErrorLine(d.poll(), 3);
+            assertTrue(line.startsWith("fwdelta: error: PAYLOAD_HASH (32): the download of " + d.offer.url()), line);
+            assertEquals(0, d.assertNothingStaged(true), "the refused download was discarded");
+            assertFalse(Files.exists(checkpoint(d)), "its hash state too");
+            Files.write(d.artifactFile(), good);
+            d.pollInstalls(Limits.HEADER_SIZE + d.offer.size() - d.headerSize());
+        });
+    }
+
     /** One hex digit of the saved hash state changed on disk: the hash comes out wrong, refused; the next run starts over. */
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -138,14 +175,14 @@ class DownloadResumeHashTest {
     void aMalformedSavedHashIsAnErrorAndIsDropped() throws Exception {
         cutThenResume((d, cutAt, resume) -> {
             Path file = checkpoint(d);
-            String sha = d.offer.sha256();
+            String sha = d.offer.sha256() + " " + headerSha256(d);
             String[][] cases = {
                 {"download " + sha + " 99999999999 " + "0".repeat(64),
                     file + ": download checkpoint HASHED 99999999999 is outside 0..4294967296"},
                 {"download " + sha + " 100 " + "0".repeat(64), file + ": download checkpoint (dropped: the next run"
                     + " downloads the update again): STATE has 64 hex digits, not the 136 of HASHED 100"},
                 {"download " + sha + " 100", file + ": download checkpoint (dropped: the next run downloads the update"
-                    + " again): 'download " + sha + " 100' is not 'download ARTIFACT_SHA256 HASHED STATE'"},
+                    + " again): 'download " + sha + " 100' is not 'download ARTIFACT_SHA256 HEADER_SHA256 HASHED STATE'"},
                 {"download " + sha + " " + (d.offer.size() + 1) + " " + "0".repeat(64 + 2 * (int) ((d.offer.size() + 1) % 64)),
                     "the download checkpoint has HASHED " + (d.offer.size() + 1) + ", outside 0.." + d.offer.size()
                         + " (the offered SIZE): dropped, the next run downloads the update again"}};

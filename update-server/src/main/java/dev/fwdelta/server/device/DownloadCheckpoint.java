@@ -13,17 +13,20 @@ import java.util.regex.Pattern;
 /**
  * How far the device has hashed the artifact it downloads, kept beside its flash so that a download
  * resumed after a reboot is still compared with the check-in answer's hash: the artifact's SHA-256
- * as offered, the bytes hashed, and the hash's state after them ({@link ResumableSha256}). One line,
- * {@code download ARTIFACT_SHA256 HASHED STATE}, written to a new file and moved over the old one.
+ * as offered, the SHA-256 of the patch header that was hashed, the bytes hashed, and the hash's state
+ * after them ({@link ResumableSha256}). One line, {@code download ARTIFACT_SHA256 HEADER_SHA256 HASHED
+ * STATE}, written to a new file and moved over the old one. The header's hash is there because the
+ * bytes a resumed hash skips are the agent's: a state saved beside another header than the one
+ * fetched now (the agent begins that patch afresh) stands for none of them and is not resumed.
  * A state that is wrong but well formed makes the artifact's hash come out wrong: the download is
  * then refused (PAYLOAD_HASH) and begun again, never installed.
  */
-record DownloadCheckpoint(String artifactSha256, long hashed, String state) {
-    /** Largest file read: one line of at most ~300 bytes. */
+record DownloadCheckpoint(String artifactSha256, String headerSha256, long hashed, String state) {
+    /** Largest file read: one line of at most ~370 bytes. */
     static final int MAX_FILE = 512;
     /** Largest HASHED taken: no artifact a device is offered is larger (CheckinAnswer's SIZE is bounded below it). */
     static final long MAX_HASHED = 1L << 32;
-    private static final Pattern LINE = Pattern.compile("download ([0-9a-f]{64}) ([0-9]+) ([0-9a-f]*)\n?");
+    private static final Pattern LINE = Pattern.compile("download ([0-9a-f]{64}) ([0-9a-f]{64}) ([0-9]+) ([0-9a-f]*)\n?");
 
     /** Where checkpoints are kept: in RAM (one process) or in a file (across runs). */
     interface Store {
@@ -77,7 +80,7 @@ record DownloadCheckpoint(String artifactSha256, long hashed, String state) {
             @Override
             public void save(DownloadCheckpoint c) throws IOException {
                 Path tmp = file.resolveSibling(file.getFileName() + ".part");
-                Files.writeString(tmp, "download " + c.artifactSha256() + " " + c.hashed() + " " + c.state() + "\n",
+                Files.writeString(tmp, "download " + c.artifactSha256() + " " + c.headerSha256() + " " + c.hashed() + " " + c.state() + "\n",
                         StandardCharsets.US_ASCII);
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -98,15 +101,15 @@ record DownloadCheckpoint(String artifactSha256, long hashed, String state) {
         Matcher m = LINE.matcher(text);
         if (!m.matches()) {
             throw new IOException(why + ": '" + DeviceText.printable(text.strip()) + "' is not"
-                    + " 'download ARTIFACT_SHA256 HASHED STATE'");
+                    + " 'download ARTIFACT_SHA256 HEADER_SHA256 HASHED STATE'");
         }
-        long hashed = DecimalField.parse(file.toString(), "download checkpoint HASHED", m.group(2), 0, MAX_HASHED);
-        String state = m.group(3);
+        long hashed = DecimalField.parse(file.toString(), "download checkpoint HASHED", m.group(3), 0, MAX_HASHED);
+        String state = m.group(4);
         long digits = 2 * (ResumableSha256.WORDS_BYTES + hashed % ResumableSha256.BLOCK);
         if (state.length() != digits) {
             throw new IOException(why + ": STATE has " + state.length() + " hex digits, not the " + digits
                     + " of HASHED " + hashed + " (64, then 2 for each of the HASHED % 64 bytes of the partial block)");
         }
-        return new DownloadCheckpoint(m.group(1), hashed, state);
+        return new DownloadCheckpoint(m.group(1), m.group(2), hashed, state);
     }
 }

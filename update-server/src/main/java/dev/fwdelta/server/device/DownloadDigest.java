@@ -33,9 +33,9 @@ final class DownloadDigest {
         return new DownloadDigest(c.artifactSha256(), ResumableSha256.fromState(c.hashed(), c.state()));
     }
 
-    /** Its state now, to be saved beside the agent's progress. */
-    DownloadCheckpoint checkpoint() {
-        return new DownloadCheckpoint(expected, sha256.length(), sha256.stateHex());
+    /** Its state now, to be saved beside the agent's progress of the patch whose header hashes to {@code headerSha256}. */
+    DownloadCheckpoint checkpoint(String headerSha256) {
+        return new DownloadCheckpoint(expected, headerSha256, sha256.length(), sha256.stateHex());
     }
 
     /** Bytes hashed so far: the artifact's first {@code hashed()} bytes. */

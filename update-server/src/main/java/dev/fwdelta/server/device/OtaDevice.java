@@ -156,13 +156,19 @@ public final class OtaDevice {
         lastOffer = offer;
         byte[] header = fetchHeader(offer);
         DownloadCheckpoint saved = checkpoints.load();
-        if (saved != null && saved.artifactSha256().equals(offer.sha256()) && saved.hashed() > offer.size()) {
+        // Resumed only beside the header it hashed: the bytes it skips are the agent's, which begins
+        // another header's patch afresh, so a state of another header would stand for bytes never hashed.
+        String headerSha256 = HexFormat.of().formatHex(ImageChecksums.of(header).sha256());
+        if (saved != null && !(saved.artifactSha256().equals(offer.sha256())
+                && saved.headerSha256().equals(headerSha256))) {
+            saved = null;
+        }
+        if (saved != null && saved.hashed() > offer.size()) {
             checkpoints.clear();
             throw new IOException("the download checkpoint has HASHED " + saved.hashed() + ", outside 0.."
                     + offer.size() + " (the offered SIZE): dropped, the next run downloads the update again");
         }
-        DownloadDigest digest = saved != null && saved.artifactSha256().equals(offer.sha256())
-                ? DownloadDigest.resume(saved) : new DownloadDigest(offer.sha256());
+        DownloadDigest digest = saved != null ? DownloadDigest.resume(saved) : new DownloadDigest(offer.sha256());
         digest.update(0, header, 0, header.length);
         PatchHeader h;
         try {
@@ -195,7 +201,7 @@ public final class OtaDevice {
                 long start = Math.min(from, digest.hashed());
                 if (start < offer.size()) {
                     report(version, "downloading", 0);
-                    download(offer, start, from, agent, digest);
+                    download(offer, start, from, agent, digest, headerSha256);
                 }
                 // Whatever the signature says (a device without --trust checks none), the artifact
                 // must be the one the check-in named: compared before finish marks it bootable.
@@ -316,8 +322,8 @@ public final class OtaDevice {
      * The artifact from {@code start} to its end: every byte to the digest, those from the agent's
      * offset {@code from} on (start &lt;= from) to the agent too; the digest's state saved after each piece.
      */
-    private void download(CheckinAnswer offer, long start, long from, UpdateAgent agent, DownloadDigest digest)
-            throws IOException, InterruptedException {
+    private void download(CheckinAnswer offer, long start, long from, UpdateAgent agent, DownloadDigest digest,
+                          String headerSha256) throws IOException, InterruptedException {
         long cutAfter = fault == null ? Long.MAX_VALUE : fault.bytesBeforeCut();
         byte[] buf = new byte[CHUNK];
         long at = start;
@@ -340,7 +346,7 @@ public final class OtaDevice {
                 bytesDownloaded += r;
                 cutAfter -= r;
                 at += r;
-                checkpoints.save(digest.checkpoint());
+                checkpoints.save(digest.checkpoint(headerSha256));
             }
         }
     }
