@@ -6,13 +6,16 @@ import java.io.Reader;
 
 /**
  * The non-blank lines of a text record file (Intel HEX, S-records), stripped, with their line
- * numbers. A character past ASCII is refused by line and column; read as ISO-8859-1, each byte is
+ * numbers. SUB (0x1A, Ctrl-Z) at a line's end counts as blank: DOS-era tools end the text with it,
+ * on a line of its own or right after the last record. A character past ASCII is refused by line and column; read as ISO-8859-1, each byte is
  * one character, so the message names the byte itself. A line is refused as soon as it grows past {@link #MAX_LINE}, before it is held whole:
  * a file of one endless line would otherwise be read into memory entire.
  */
 final class RecordLines {
     /** Twice the longest record of either format: room for the blanks around one, and no more. */
     static final int MAX_LINE = 2 * Math.max(IntelHex.MAX_LINE, Srec.MAX_LINE);
+    /** SUB, the end-of-file mark of DOS text files. */
+    private static final char DOS_END = 0x1A;
 
     private final Reader in;
     private final String what;
@@ -33,12 +36,21 @@ final class RecordLines {
         String line;
         while ((line = rawLine()) != null) {
             number++;
-            line = line.strip();
+            line = withoutDosEnd(line.strip()).strip();
             if (!line.isEmpty()) {
                 return line;
             }
         }
         return null;
+    }
+
+    /** {@code line} without the SUB characters (DOS end-of-file marks) it ends with. */
+    private static String withoutDosEnd(String line) {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) == DOS_END) {
+            end--;
+        }
+        return line.substring(0, end);
     }
 
     /** The number of the line {@link #next()} returned last (or of the last line, at the end). */

@@ -63,6 +63,16 @@ class IntelHexTest {
     }
 
     @Test
+    void theDosEndOfFileMarkIsBlank() throws IOException {
+        // DOS-era tools end the text with SUB (0x1A, Ctrl-Z): on a line of its own, or right after
+        // the end-of-file record when the last line has no line break.
+        byte[] bytes = parse(HEX).get(0).bytes();
+        assertArrayEquals(bytes, parse(HEX + "\u001A").get(0).bytes());
+        assertArrayEquals(bytes, parse(HEX.replace("\n", "\r\n") + "\u001A").get(0).bytes());
+        assertArrayEquals(bytes, parse(HEX.strip() + "\u001A").get(0).bytes());
+    }
+
+    @Test
     void aDataRecordAfterTheEndIsRefused() {
         // Two files joined: the second one's bytes would be lost.
         BadImageException e = assertThrows(BadImageException.class, () -> parse(HEX + ":020020000909CC\n"));
