@@ -16,8 +16,9 @@ import java.util.List;
  *
  * <p>After the end-of-file record only records without image bytes may follow, and they are
  * checked and skipped: AltOS, for one, appends symbol records (type 0xFE, an address and a name)
- * with their extended linear addresses. A data record there is refused: it is most often a second
- * file joined to the first, whose bytes would otherwise be lost without a word.
+ * with their extended linear addresses (an empty data record has none either). A data record with
+ * bytes there is refused: it is most often a second file joined to the first, whose bytes would
+ * otherwise be lost without a word.
  */
 public final class IntelHex {
     /** A record holds at most 255 data bytes: a longer line is not Intel HEX. */
@@ -42,7 +43,7 @@ public final class IntelHex {
             int offset = (rec[1] & 0xFF) << 8 | (rec[2] & 0xFF);
             int type = rec[3] & 0xFF;
             if (ended) {
-                if (type == 0x00) {
+                if (type == 0x00 && count > 0) {
                     throw bad(what, lineNo, "data record after the end-of-file record (two files joined?): only "
                             + "records without image bytes may follow it");
                 }

@@ -73,6 +73,12 @@ class IntelHexTest {
     }
 
     @Test
+    void anEmptyDataRecordAfterTheEndIsSkipped() throws IOException {
+        // It has no image bytes, like the records the end may be followed by.
+        assertArrayEquals(parse(HEX).get(0).bytes(), parse(HEX + ":0000000000\n").get(0).bytes());
+    }
+
+    @Test
     void aDataRecordAfterTheEndIsRefused() {
         // Two files joined: the second one's bytes would be lost.
         BadImageException e = assertThrows(BadImageException.class, () -> parse(HEX + ":020020000909CC\n"));
