@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * then refused (PAYLOAD_HASH) and begun again, never installed.
  */
 record DownloadCheckpoint(String artifactSha256, String headerSha256, long hashed, String state) {
-    /** Largest file read: one line of at most ~370 bytes. */
+    /** Largest file read: one line of at most ~340 bytes. */
     static final int MAX_FILE = 512;
     /** Largest HASHED taken: no artifact a device is offered is larger (CheckinAnswer's SIZE is bounded below it). */
     static final long MAX_HASHED = 1L << 32;
