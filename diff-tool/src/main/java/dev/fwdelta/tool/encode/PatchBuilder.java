@@ -470,12 +470,16 @@ public final class PatchBuilder {
      * compatible window (sparse records leave LZMA no alignment to use and literal contexts
      * nothing to learn; that setting won on all eight corpus pairs, and codec split made
      * libpython's patch larger: docs/bench, "Codec split"); else that setting, if it fits at
-     * all, against the other codecs.
+     * all, against the other codecs. Without LZMA among the candidates (another codec asked
+     * for, split among them) every candidate.
      */
     private static List<BlockCompressor> largeImageCodecs(List<BlockCompressor> candidates) {
         int bytewise = Codec.lzmaProps(0, 0, 0);
         List<BlockCompressor> lzma = candidates.stream()
                 .filter(c -> c.codec() == Codec.LZMA && c.props() == bytewise).toList();
+        if (lzma.isEmpty()) {
+            return candidates;
+        }
         if (lzma.stream().anyMatch(c -> c.window() >= LzmaCompressor.COMPATIBLE_WINDOW)) {
             return lzma;
         }

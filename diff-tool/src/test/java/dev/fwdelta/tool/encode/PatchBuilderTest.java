@@ -43,6 +43,26 @@ class PatchBuilderTest {
     }
 
     @Test
+    void codecSplitAskedForBuildsALargeImage() throws Exception {
+        // A large image's codec is chosen among LZMA lc0 lp0 pb0 settings; --codec split offers
+        // none, and the builder failed on an empty list of codecs (an internal error of fwdelta diff).
+        Random rnd = new Random(11);
+        byte[] old = new byte[PatchBuilder.FULL_TRIAL_LIMIT + 4096];
+        rnd.nextBytes(old);
+        byte[] neu = old.clone();
+        for (int i = 0; i < 200; i++) {
+            neu[rnd.nextInt(neu.length)] ^= (byte) (1 + rnd.nextInt(255));
+        }
+        PatchBuilder.Built b = PatchBuilder.build(old, neu, BuildOptions.defaults().withCodec(Codec.SPLIT));
+        assertEquals(Codec.SPLIT, b.header().codec());
+        ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
+        PatchApplier a = new PatchApplier(new ByteArrayOldImage(old), rebuilt::write, BuildOptions.DEFAULT_RAM_BUDGET);
+        a.process(b.patch());
+        a.finish();
+        assertArrayEquals(neu, rebuilt.toByteArray());
+    }
+
+    @Test
     void budgetTooSmallForTheCodecIsAUsageError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PatchBuilder.build(
                 PAIR.oldImage(), PAIR.newImage(), BuildOptions.defaults().withCodec(Codec.LZMA).withRamBudget(4096)));
