@@ -81,7 +81,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
             description = {"Address of the slot NEW is installed at (a raw .bin OLD is taken to be there).",
-                "Default: OLD's address if it is a HEX, S-record or ELF file, else none (not checked)."})
+                "Default: OLD's address if it is a HEX, S-record, ELF or DfuSe file, else none (not checked)."})
     Long address;
 
     @Mixin
@@ -139,12 +139,12 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    /** The format NEW is written in, by its name: HEX and S-records need an address, ELF is not written. */
+    /** The format NEW is written in, by its name: HEX and S-records need an address, ELF and DFU are not written. */
     private static ImageFormat outputFormat(Path output) {
         ImageFormat f = ImageFormat.byName(output.getFileName().toString());
-        if (f == ImageFormat.ELF) {
+        if (f == ImageFormat.ELF || f == ImageFormat.DFU) {
             throw new IllegalArgumentException("apply writes raw (.bin), Intel HEX (.hex) or S-record (.srec) images, "
-                    + "not ELF: name NEW " + output.getFileName() + " accordingly");
+                    + "not " + f.label() + ": name NEW " + output.getFileName() + " accordingly");
         }
         return f == null ? ImageFormat.BIN : f;
     }
@@ -235,7 +235,7 @@ final class ApplyCommand implements Callable<Integer> {
                 return new OldImageHandle(new ByteArrayOldImage(loaded.bytes()), loaded.address(), () -> { });
             }
             if (images.region != null) {
-                throw new IllegalArgumentException("--region selects regions of a HEX, S-record or ELF file; " + path
+                throw new IllegalArgumentException("--region selects regions of a HEX, S-record, ELF or DfuSe file; " + path
                         + " is a raw binary");
             }
             FileOldImage file = new FileOldImage(path);

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Make a patch that turns OLD into NEW: raw .bin, Intel HEX, Motorola S-record or ELF images",
+        description = {"Make a patch that turns OLD into NEW: raw .bin, Intel HEX, Motorola S-record, ELF or DFU images",
             "(recognised by content). The patch records NEW's address (from the file, or --address)."})
 final class DiffCommand implements Callable<Integer> {
     enum Format { fwdelta, bsdiff40 }
@@ -50,7 +50,7 @@ final class DiffCommand implements Callable<Integer> {
 
     @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
             description = {"Where a raw .bin OLD or NEW is programmed, recorded in the patch. Default: the other "
-                + "image's address", "if it is a HEX, S-record or ELF file, else none (the patch records no address)."})
+                + "image's address", "if it is a HEX, S-record, ELF or DfuSe file, else none (the patch records no address)."})
     Long address;
 
     @Option(names = "--allow-move", description = "Allow OLD and NEW at different addresses (the patch records NEW's).")

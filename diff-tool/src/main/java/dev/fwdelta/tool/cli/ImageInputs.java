@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 public final class ImageInputs {
     @Option(names = "--region", paramLabel = "START-END", converter = RangeConverter.class,
-            description = {"The addresses of the image in a HEX, S-record or ELF file with regions outside it "
+            description = {"The addresses of the image in a HEX, S-record, ELF or DfuSe file with regions outside it "
                 + "(UICR, option bytes, a second bank), e.g. 0x0-0x80000 (END excluded).",
                 "The regions outside are left out (a note names each); without it such a file is refused."})
     AddressRange region;

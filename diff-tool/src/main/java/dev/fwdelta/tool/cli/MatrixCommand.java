@@ -72,7 +72,7 @@ final class MatrixCommand implements Callable<Integer> {
 
     @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
             description = "Where raw .bin images are programmed, recorded in the patches (default: NEW's address if "
-                    + "it is a HEX, S-record or ELF file, else none).")
+                    + "it is a HEX, S-record, ELF or DfuSe file, else none).")
     Long address;
 
     @Override

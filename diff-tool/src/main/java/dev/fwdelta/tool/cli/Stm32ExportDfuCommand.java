@@ -23,7 +23,7 @@ final class Stm32ExportDfuCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to write: raw .bin, Intel HEX, S-record or ELF.")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to write: raw .bin, Intel HEX, S-record, ELF or DFU.")
     Path image;
 
     @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "--patch: read the installed image, check it is the patch's base, rebuild the new image here,",
             "erase and write only the sectors that change. An interrupted --patch flash is finished by running",
             "the same command again; a chip that already holds the result is reported up to date.",
-            "--image: a plain full write (raw .bin, Intel HEX, S-record or ELF).",
+            "--image: a plain full write (raw .bin, Intel HEX, S-record, ELF or DFU).",
             "Both write at the image's address (the patch's load address, the file's, or --address) and refuse",
             "an address outside the part's flash or not on a sector start; the sectors around the image are kept."})
 final class Stm32FlashCommand implements Callable<Integer> {
@@ -59,7 +59,7 @@ final class Stm32FlashCommand implements Callable<Integer> {
         @Option(names = "--patch", paramLabel = "PATCH", description = "Delta update: a patch whose base the chip holds now.")
         Path patch;
 
-        @Option(names = "--image", paramLabel = "NEW", description = "Full write of this image (raw .bin, Intel HEX, S-record or ELF).")
+        @Option(names = "--image", paramLabel = "NEW", description = "Full write of this image (raw .bin, Intel HEX, S-record, ELF or DFU).")
         Path image;
     }
 

@@ -13,7 +13,9 @@ public enum ImageFormat {
     BIN("raw binary", List.of(".bin", ".so", ".img")),
     INTEL_HEX("Intel HEX", List.of(".hex", ".ihex", ".ihx")),
     SREC("Motorola S-record", List.of(".srec", ".s19", ".s28", ".s37", ".mot")),
-    ELF("ELF", List.of(".elf", ".axf", ".out"));
+    ELF("ELF", List.of(".elf", ".axf", ".out")),
+    /** USB DFU 1.1 or DfuSe: the image without the file's suffix; a DfuSe file gives addresses ({@link DfuFile}). */
+    DFU("DFU", List.of(".dfu"));
 
     private final String label;
     private final List<String> extensions;
@@ -41,12 +43,16 @@ public enum ImageFormat {
     }
 
     /**
-     * What the first bytes of a file are: ELF by its magic, Intel HEX and S-records by a first
-     * line that is a whole well-formed record of that kind; anything else is raw.
+     * What the first bytes of a file are: ELF by its magic, a DfuSe file by its prefix, Intel HEX
+     * and S-records by a first line that is a whole well-formed record of that kind; anything else
+     * is raw (a plain DFU file too, which only its last bytes tell: {@link ImageLoader#detect}).
      */
     public static ImageFormat byContent(byte[] head) {
         if (head.length >= 4 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
             return ELF;
+        }
+        if (DfuFile.startsAsDfuse(head)) {
+            return DFU;
         }
         String first = firstLine(head);
         if (first == null) {

@@ -5,6 +5,8 @@ import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.tool.io.BoundedFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,9 @@ public final class ImageLoader {
             head = in.readNBytes(HEAD);
         }
         ImageFormat content = ImageFormat.byContent(head);
+        if (content == ImageFormat.BIN && endsAsDfu(path)) {
+            content = ImageFormat.DFU;
+        }
         ImageFormat named = ImageFormat.byName(name);
         if (content == ImageFormat.BIN && startsAsRecords(named, head)) {
             return named; // a damaged HEX or S-record file: its reader says which line is wrong
@@ -69,16 +74,51 @@ public final class ImageLoader {
                 ElfImage.Contents elf = ElfImage.read(path, what);
                 return new ImageFile(what, format, elf.regions(), elf.machine());
             }
+            case DFU -> {
+                DfuFile.Contents dfu = DfuFile.parse(readRaw(path, sizeWithin(path)), what);
+                return new ImageFile(what, format, dfu.regions(), FirmwareImage.NO_MACHINE, dfu.addressed());
+            }
             default -> {
-                long size = Files.size(path);
-                if (size > Limits.MAX_IMAGE_SIZE) {
-                    throw new BadImageException(path + " has " + size + " bytes; fwdelta takes images up to "
-                            + Limits.MAX_IMAGE_SIZE + " bytes (2 GiB - 1)");
-                }
-                return new ImageFile(what, format, List.of(new ImageRegion(0, readRaw(path, (int) size))),
+                return new ImageFile(what, format, List.of(new ImageRegion(0, readRaw(path, sizeWithin(path)))),
                         FirmwareImage.NO_MACHINE);
             }
         }
+    }
+
+    /** The file's size, refused beyond what fwdelta takes. */
+    private static int sizeWithin(Path path) throws IOException {
+        long size = Files.size(path);
+        if (size > Limits.MAX_IMAGE_SIZE) {
+            throw new BadImageException(path + " has " + size + " bytes; fwdelta takes images up to "
+                    + Limits.MAX_IMAGE_SIZE + " bytes (2 GiB - 1)");
+        }
+        return (int) size;
+    }
+
+    /**
+     * Whether a file that begins as a raw binary ends in a DFU suffix (DfuFile.hasSuffix): its last
+     * bytes are read first, and the whole file only when they carry the suffix's signature.
+     */
+    private static boolean endsAsDfu(Path path) throws IOException {
+        long size = Files.size(path);
+        if (size < DfuFile.SUFFIX || size > Limits.MAX_IMAGE_SIZE) {
+            return false;
+        }
+        byte[] tail = new byte[DfuFile.SUFFIX];
+        try (SeekableByteChannel ch = Files.newByteChannel(path)) {
+            ch.position(size - DfuFile.SUFFIX);
+            ByteBuffer buf = ByteBuffer.wrap(tail);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // a short read: read on
+            }
+            if (buf.hasRemaining()) {
+                return false; // the file shrank since its size was taken
+            }
+        }
+        if (tail[8] != 'U' || tail[9] != 'F' || tail[10] != 'D' || tail[11] != DfuFile.SUFFIX) {
+            return false;
+        }
+        return DfuFile.hasSuffix(readRaw(path, (int) size));
     }
 
     /** Bytes read at a time into the image's array. */
@@ -145,6 +185,7 @@ public final class ImageLoader {
             case INTEL_HEX -> ".hex";
             case SREC -> ".srec";
             case ELF -> ".elf";
+            case DFU -> ".dfu";
         };
     }
 
