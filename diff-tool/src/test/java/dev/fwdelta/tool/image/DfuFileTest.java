@@ -208,6 +208,31 @@ class DfuFileTest {
     }
 
     @Test
+    void everyByteDamagedBehindAGoodCrcIsReadOrRefusedCleanly() throws Exception {
+        // The CRC is made good again after each change, so that the DfuSe structure is what is
+        // checked: every outcome is an image or a BadImageException, never another exception.
+        byte[] body = dfuse(List.of(
+                List.of(new Element(0x0800_0000L, random(40, 12)), new Element(0x0800_0100L, random(8, 13))),
+                List.of(new Element(0x1FFF_C000L, random(4, 14)))));
+        int read = 0;
+        int refused = 0;
+        for (int at = 0; at < body.length; at++) {
+            for (int value : new int[] {0x00, 0xFF, body[at] ^ 0x80, body[at] + 1}) {
+                byte[] damaged = body.clone();
+                damaged[at] = (byte) value;
+                try {
+                    read("d.dfu", withSuffix(damaged));
+                    read++;
+                } catch (BadImageException e) {
+                    refused++;
+                }
+            }
+        }
+        assertEquals(4 * body.length, read + refused);
+        assertTrue(refused > 0 && read > 0, read + " read, " + refused + " refused");
+    }
+
+    @Test
     void diffAndApplyTakeDfuFiles() throws Exception {
         byte[] old = random(20_000, 9);
         byte[] neu = old.clone();
