@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server.device;
 
+import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.transport.DeviceText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,12 +44,11 @@ public record DeviceState(Image installed, Image pending) {
     }
 
     public static DeviceState load(Path file) throws IOException {
-        if (Files.size(file) > MAX_FILE) {
-            throw new IOException(file + ": device state is larger than " + MAX_FILE + " bytes");
-        }
+        // Read to the limit whatever size the file reports: a FIFO or /dev/zero reports none.
+        String text = new String(BoundedFile.read(file, MAX_FILE, "device state"), StandardCharsets.US_ASCII);
         Image installed = null;
         Image pending = null;
-        for (String line : Files.readString(file, StandardCharsets.US_ASCII).split("\n")) {
+        for (String line : text.split("\n")) {
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
                 throw new IOException(file + ": device state line '" + DeviceText.printable(line) + "' is not"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server.device;
 
+import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.transport.DeviceText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,10 +95,13 @@ record DownloadCheckpoint(String artifactSha256, String headerSha256, long hashe
 
     private static DownloadCheckpoint read(Path file) throws IOException {
         String why = file + ": download checkpoint (dropped: the next run downloads the update again)";
-        if (Files.size(file) > MAX_FILE) {
-            throw new IOException(why + " is larger than " + MAX_FILE + " bytes");
+        String text;
+        try {
+            // Read to the limit whatever size the file reports: a FIFO or /dev/zero reports none.
+            text = new String(BoundedFile.read(file, MAX_FILE, "download checkpoint"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IOException(why + ": " + e.getMessage(), e);
         }
-        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
         Matcher m = LINE.matcher(text);
         if (!m.matches()) {
             throw new IOException(why + ": '" + DeviceText.printable(text.strip()) + "' is not"
