@@ -28,12 +28,24 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
-        boolean quick = List.of(args).contains("--quick");
-        if (List.of(args).contains("--vs-bsdiff")) {
+        JmhArguments parsed;
+        try {
+            parsed = JmhArguments.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("fwdelta: error: " + e.getMessage() + " (see 'fwdelta bench jmh --help')");
+            System.exit(2);
+            return;
+        }
+        if (parsed.help()) {
+            System.out.println(JmhArguments.USAGE);
+            return;
+        }
+        boolean quick = parsed.quick();
+        if (parsed.versusBsdiff()) {
             versusBsdiff(quick);
             return;
         }
-        String include = List.of(args).stream().filter(a -> !a.startsWith("--")).findFirst().orElse(".*");
+        String include = parsed.regex();
         ChainedOptionsBuilder opt = new OptionsBuilder()
                 .include(CoreBenchmarks.class.getName() + "." + include)
                 .addProfiler(GCProfiler.class)
