@@ -76,7 +76,7 @@ public final class RegionSelector {
         FirmwareImage image = new FirmwareImage(join(chosen), chosen.get(0).address(), file.format(), file.elfMachine());
         if (rawAddress != FirmwareImage.NO_ADDRESS && rawAddress != image.address()) {
             throw new IllegalArgumentException(String.format("%s is at 0x%08x, not at --address 0x%08x: --address is "
-                    + "for raw binaries; a %s file says where it goes", file.name(), image.address(), rawAddress,
+                    + "for raw binaries; %s files say where they go", file.name(), image.address(), rawAddress,
                     file.format().label()));
         }
         return new Selection(image, leftOut);

@@ -208,4 +208,20 @@ class ImageAddressCliTest {
         assertEquals(0, cli.run("apply", old.toString(), patch.toString(), "-o", dir.resolve("out.bin").toString()),
                 cli.err());
     }
+
+    /** --address places raw binaries only: one that disagrees with a HEX file's own address is refused, saying so. */
+    @Test
+    void anAddressOtherThanTheFilesIsRefusedNamingBoth() throws IOException {
+        Path hex = dir.resolve("fw.hex");
+        // Four bytes at 0x08000000: an extended linear address record, one data record, end of file.
+        Files.writeString(hex, ":020000040800F2\n:0400000001020304F2\n:00000001FF\n");
+        Path dfu = dir.resolve("fw.dfu");
+        assertEquals(ExitCodes.USAGE, cli.run("stm32", "export-dfu", hex.toString(), "-o", dfu.toString(),
+                "--address", "0x08004000"));
+        assertTrue(cli.err().contains(hex + " is at 0x08000000, not at --address 0x08004000: --address is for raw"
+                + " binaries; Intel HEX files say where they go"), cli.err());
+        assertFalse(Files.exists(dfu));
+        assertEquals(0, cli.run("stm32", "export-dfu", hex.toString(), "-o", dfu.toString(), "--address",
+                "0x08000000"), cli.err());
+    }
 }
