@@ -28,8 +28,7 @@ import org.junit.jupiter.api.Test;
  * are checked without being on this module's class path.
  */
 class ArchitectureDocTest {
-    private static final Path ROOT = Path.of("..");
-    private static final Path DOC = ROOT.resolve("docs/ARCHITECTURE.md");
+    private static final Path DOC = SourceTree.ROOT.resolve("docs/ARCHITECTURE.md");
     /** A name in CamelCase with two humps at least: how the page names a class. */
     private static final Pattern CLASS_NAME = Pattern.compile("(?<![\\w.$/])(?:(\\w+)/)?([A-Z]+[a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+)\\b");
     private static final Pattern MODULE_LINE = Pattern.compile("^(\\S+/)\\s+\\((dev\\.fwdelta\\.[a-z]+|module [\\w-]+|npm package[^)]*)\\)");
@@ -59,15 +58,15 @@ class ArchitectureDocTest {
                 continue;
             }
             if (m.dir() == null) { // the C module's list: JUnit classes and the Java classes it mirrors
-                if (!declaredUnder(ROOT.resolve("patch-runtime"), m.name()) && !declaredInAnyModule(m.name())) {
+                if (SourceTree.declaringFileInAnyModule(m.name()).isEmpty()) {
                     wrong.add("patch-runtime/c/: " + m.name());
                 }
             } else if (m.qualifier() != null) {
-                if (!declaredIn(m.dir().resolve(m.qualifier()), m.name())
-                        && !declaredIn(m.dir().getParent().resolve(m.qualifier()), m.name())) {
+                if (!SourceTree.declaredIn(m.dir().resolve(m.qualifier()), m.name())
+                        && !SourceTree.declaredIn(m.dir().getParent().resolve(m.qualifier()), m.name())) {
                     wrong.add(m.module() + " " + m.qualifier() + "/" + m.name());
                 }
-            } else if (declaredIn(m.dir(), m.name())) {
+            } else if (SourceTree.declaredIn(m.dir(), m.name())) {
                 placed.add(m.name());
             } else {
                 elsewhere.add(m);
@@ -75,7 +74,7 @@ class ArchitectureDocTest {
         }
         for (Mention m : elsewhere) {
             if (!placed.contains(m.name())) {
-                wrong.add(ROOT.relativize(m.dir()) + ": " + m.name());
+                wrong.add(SourceTree.ROOT.relativize(m.dir()) + ": " + m.name());
             }
         }
         assertEquals(List.of(), wrong, "classes " + DOC + " names in a package that does not declare them");
@@ -89,7 +88,7 @@ class ArchitectureDocTest {
         Matcher m = CLASS_NAME.matcher(rest);
         while (m.find()) {
             String name = m.group(2);
-            if (!NOT_OURS.contains(name) && !declaredInAnyModule(name) && !missing.contains(name)) {
+            if (!NOT_OURS.contains(name) && SourceTree.declaringFileInAnyModule(name).isEmpty() && !missing.contains(name)) {
                 missing.add(name);
             }
         }
@@ -143,7 +142,7 @@ class ArchitectureDocTest {
         for (String line : map.split("\n")) {
             Matcher m = MODULE_LINE.matcher(line);
             if (m.find() && m.group(2).startsWith("dev.fwdelta.")) {
-                modules.put(m.group(1), ROOT.resolve(m.group(1)).resolve("src/main/java")
+                modules.put(m.group(1), SourceTree.ROOT.resolve(m.group(1)).resolve("src/main/java")
                         .resolve(m.group(2).replace('.', '/')));
             }
         }
@@ -186,46 +185,6 @@ class ArchitectureDocTest {
     private static boolean holdsJava(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.anyMatch(f -> f.toString().endsWith(".java"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A top-level or nested class, interface, record or enum {@code name} in a .java file directly in {@code dir}. */
-    private static boolean declaredIn(Path dir, String name) {
-        if (Files.isRegularFile(dir.resolve(name + ".java"))) {
-            return true;
-        }
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        Pattern declaration = Pattern.compile("\\b(?:class|interface|record|enum) " + name + "\\b");
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".java")).anyMatch(f -> declaration.matcher(read(f)).find());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean declaredUnder(Path tree, String name) throws IOException {
-        try (Stream<Path> dirs = Files.walk(tree)) {
-            return dirs.filter(Files::isDirectory).filter(d -> !d.toString().contains("target"))
-                    .anyMatch(d -> declaredIn(d, name));
-        }
-    }
-
-    private static boolean declaredInAnyModule(String name) throws IOException {
-        for (String module : List.of("patch-runtime", "diff-tool", "update-server", "bench")) {
-            if (declaredUnder(ROOT.resolve(module).resolve("src"), name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String read(Path f) {
-        try {
-            return Files.readString(f);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
