@@ -116,6 +116,26 @@ class ImageAddressCliTest {
         }
     }
 
+    /** apply picks NEW's format by every name diff reads the format by, and its --help names them all. */
+    @Test
+    void applyWritesHexAndSrecByEveryExtensionItsHelpNames() throws IOException {
+        byte[] bytes = new byte[3000];
+        new Random(7).nextBytes(bytes);
+        Path old = hexAt("old.hex", 0x0800_0000L, bytes);
+        bytes[100] ^= 1;
+        Path patch = dir.resolve("p.fwd");
+        assertEquals(0, cli.run("diff", old.toString(), hexAt("new.hex", 0x0800_0000L, bytes).toString(), "-o",
+                patch.toString()), cli.err());
+        assertEquals(0, cli.run("apply", "--help"));
+        String help = cli.out();
+        for (String ext : List.of(".hex", ".ihex", ".ihx", ".srec", ".s19", ".s28", ".s37", ".mot")) {
+            Path out = dir.resolve("out" + ext);
+            assertEquals(0, cli.run("apply", old.toString(), patch.toString(), "-o", out.toString()), cli.err());
+            assertEquals(ImageFormat.byName(out.toString()), ImageLoader.detect(out), ext);
+            assertTrue(help.contains(ext), "apply --help names " + ext + ": " + help);
+        }
+    }
+
     private Path hexAt(String name, long address, byte[] bytes) throws IOException {
         return TestImages.hexAt(dir.resolve(name), address, bytes);
     }
