@@ -27,8 +27,8 @@ final class Stm32ExportDfuCommand implements Callable<Integer> {
     Path image;
 
     @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
-            description = "Where a raw .bin image goes (default: 0x08000000); HEX, S-record and ELF files carry "
-                    + "their address.")
+            description = "Where a raw .bin image (or a plain DFU file's) goes (default: 0x08000000); HEX, S-record, "
+                    + "ELF and DfuSe files carry their address.")
     Long address;
 
     @Mixin
