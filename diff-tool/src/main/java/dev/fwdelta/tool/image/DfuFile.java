@@ -50,8 +50,13 @@ public final class DfuFile {
      */
     static boolean hasSuffix(byte[] file) {
         int n = file.length;
-        return n >= SUFFIX && file[n - 8] == 'U' && file[n - 7] == 'F' && file[n - 6] == 'D'
-                && (file[n - 5] & 0xFF) == SUFFIX && LittleEndian.u32(file, n - 4) == crc(file, n - 4);
+        return n >= SUFFIX && signedSuffix(file, n) && LittleEndian.u32(file, n - 4) == crc(file, n - 4);
+    }
+
+    /** Whether the 16 bytes before {@code end} carry a suffix's signature "UFD" and length 16 (its CRC unchecked). */
+    static boolean signedSuffix(byte[] bytes, int end) {
+        return end >= SUFFIX && bytes[end - 8] == 'U' && bytes[end - 7] == 'F' && bytes[end - 6] == 'D'
+                && (bytes[end - 5] & 0xFF) == SUFFIX;
     }
 
     static Contents parse(byte[] file, String what) {

@@ -115,10 +115,7 @@ public final class ImageLoader {
                 return false; // the file shrank since its size was taken
             }
         }
-        if (tail[8] != 'U' || tail[9] != 'F' || tail[10] != 'D' || tail[11] != DfuFile.SUFFIX) {
-            return false;
-        }
-        return DfuFile.hasSuffix(readRaw(path, (int) size));
+        return DfuFile.signedSuffix(tail, tail.length) && DfuFile.hasSuffix(readRaw(path, (int) size));
     }
 
     /** Bytes read at a time into the image's array. */

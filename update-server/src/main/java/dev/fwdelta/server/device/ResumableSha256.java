@@ -8,7 +8,10 @@ import java.util.HexFormat;
 /**
  * SHA-256 (FIPS 180-4) whose state between blocks can be written out and read back: what a device
  * keeps beside its download checkpoint so that a download resumed after a reboot still ends in the
- * hash of every byte, without holding those bytes. Java's MessageDigest cannot export its state.
+ * hash of every byte, without holding those bytes. Java's MessageDigest cannot export its state,
+ * and Bouncy Castle's SHA256Digest exports one in a layout of its own (buffer offsets, a purpose
+ * byte) that a library upgrade may change: this file's state is SHA-256's own, the eight working
+ * words and the bytes of the block not yet full, as a device's C port would keep it.
  * The state is the eight working words and the bytes of the block not yet full; the length hashed
  * so far is kept by the caller with it (the partial block's size is that length modulo 64).
  */
