@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.tool.io.DurableFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -86,8 +86,13 @@ final class ArtifactStore {
                 throw HttpError.badRequest("upload hashes to " + got + ", not to the name " + sha);
             }
             // Its ab/ directory only now: a refused upload leaves no empty directory behind either.
-            Files.createDirectories(target.getParent());
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (!Files.isDirectory(target.getParent())) {
+                Files.createDirectories(target.getParent());
+                DurableFiles.forceDirectory(root);
+            }
+            // Durably: the database row published next names this file, which a power cut after
+            // the rename must not leave empty.
+            DurableFiles.replace(tmp, target);
             return n;
         } finally {
             Files.deleteIfExists(tmp);

@@ -21,7 +21,13 @@ final class ServerProcess {
 
     /** {@code env}: variables set for the command (beside this JVM's, without FWDELTA_ADMIN_TOKEN). */
     static Process start(Path dir, Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(dir, List.of(), env, args);
+    }
+
+    /** {@code launcher}: what runs the JVM (strace and its options, say), or nothing. */
+    static Process start(Path dir, List<String> launcher, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 ServerMain.class.getName()));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
+import dev.fwdelta.tool.io.DurableFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -8,7 +9,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  * A file that appears under its name only when {@link #commit} is called: bytes go to a
  * temporary file beside it, which {@link #close} deletes if it was not committed, and a shutdown
  * hook deletes if the run is stopped (Ctrl-C, SIGTERM). So a failed or stopped run never leaves a
- * partial or unverified output behind. A run killed outright (SIGKILL, power cut) leaves the
- * temporary file, never the output: {@link #isTempOf} lets a command that owns a directory
+ * partial or unverified output behind. The output's bytes reach the disk before its name does
+ * ({@link DurableFiles}), so a run killed outright (SIGKILL, power cut) leaves the temporary file,
+ * never a partial output: {@link #isTempOf} lets a command that owns a directory
  * recognise and remove it.
  *
  * <p>An output that is a symbolic link is written through: the file the link points to is
@@ -169,7 +170,7 @@ final class AtomicOutput implements AutoCloseable {
     void commit() throws IOException {
         out.close();
         try {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.replace(temp, target);
         } catch (FileSystemException e) {
             // The move's error names the temporary file, which the user never gave: name the output.
             IOException n = new FileSystemException(named.toString(), null, e.getReason());

@@ -4,6 +4,7 @@ package dev.fwdelta.tool.sign;
 import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustedKey;
 import dev.fwdelta.tool.io.BoundedFile;
+import dev.fwdelta.tool.io.DurableFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -232,14 +233,14 @@ public final class KeyFiles {
             throw new FileAlreadyExistsException(path.toString());
         }
         // Written beside its name and renamed to it whole, never over a file there: a run that
-        // dies half way (a full disk, a file size limit, a kill) leaves no empty or partial key
-        // at the name, which every later keygen would refuse. "rw-rw-rw-" is what a file made
+        // dies half way (a full disk, a file size limit, a kill, a power cut) leaves no empty or
+        // partial key at the name, which every later keygen would refuse. "rw-rw-rw-" is what a file made
         // without permissions gets (the umask applies to both).
         Path temp = Files.createTempFile(path.toAbsolutePath().getParent(), "." + path.getFileName() + ".", ".part",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(secret ? "rw-------" : "rw-rw-rw-")));
         try {
             Files.writeString(temp, text.toString(), StandardCharsets.US_ASCII);
-            Files.move(temp, path);
+            DurableFiles.create(temp, path);
         } finally {
             Files.deleteIfExists(temp);
         }

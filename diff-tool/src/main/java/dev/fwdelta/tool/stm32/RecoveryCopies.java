@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.stm32;
 
+import dev.fwdelta.tool.io.DurableFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -18,7 +15,8 @@ import java.util.Optional;
  * The host's copy of an image being flashed, kept from before the first erase until the chip is
  * verified: what lets the same patch finish a flash that was interrupted after the base was
  * partly erased (docs/STM32-FLASH.md). One file per image, named by its SHA-256, written to a
- * temporary name, forced to disk and renamed, so a copy that exists is whole; a copy whose
+ * temporary name, forced to disk and renamed, the directory forced after ({@link DurableFiles}),
+ * so a copy that exists is whole; a copy whose
  * content no longer hashes to its name is ignored.
  */
 public final class RecoveryCopies {
@@ -53,11 +51,8 @@ public final class RecoveryCopies {
         Path target = fileFor(sha256);
         Path temp = Files.createTempFile(dir, ".copy", ".part");
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(image));
-                ch.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.write(temp, image);
+            DurableFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.cli;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.fwdelta.tool.io.SyscallTrace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,6 +37,11 @@ final class ChildCli {
      */
     static Result runWithoutFileSpace(String... args) throws IOException, InterruptedException {
         return run(List.of("sh", "-c", "ulimit -f 0 && exec \"$0\" \"$@\""), List.of("-Xmx256m"), args);
+    }
+
+    /** The command line in a child JVM under strace, its fsyncs and renames logged to {@code log} ({@link SyscallTrace}). */
+    static Result runTraced(Path log, String... args) throws IOException, InterruptedException {
+        return run(SyscallTrace.launcher(log), List.of("-Xmx256m"), args);
     }
 
     private static Result run(List<String> launcher, List<String> jvmOptions, String... args)

@@ -20,7 +20,11 @@ import java.util.BitSet;
  * aligned units only, programming only moves bits away from the erased value, and on ECC parts a
  * unit is programmed at most once per erase. A broken rule is a {@link FlashException}. Content
  * lives in memory and, optionally, in a file written through on every operation, so a device
- * image can be inspected. Reads are free; erases and programs are counted and timed, and a
+ * image can be inspected and outlives the process. The file is forced to the disk after each
+ * operation, as a chip's operation is done when it returns: a crash of the host then leaves the
+ * file as a power cut between two operations would, which is what the device code survives (a
+ * journal kept in another file, as {@code device poll}'s state, is written after the operations
+ * it records). Reads are free; erases and programs are counted and timed, and a
  * {@link FaultPlan} can cut power before any of them.
  */
 public final class NorFlash implements Flash, AutoCloseable {
@@ -65,6 +69,7 @@ public final class NorFlash implements Flash, AutoCloseable {
                 Arrays.fill(cells, geometry.erasedValue());
                 f.truncate(0);
                 writeFully(f, 0, cells, 0, size);
+                f.force(true); // its size too
             }
         } catch (IOException | RuntimeException e) {
             f.close();
@@ -232,6 +237,7 @@ public final class NorFlash implements Flash, AutoCloseable {
     private void persist(long offset, int len) throws IOException {
         if (file != null) {
             writeFully(file, offset, cells, (int) offset, len);
+            file.force(false);
         }
     }
 

@@ -12,10 +12,10 @@ import dev.fwdelta.runtime.security.TrustedKey;
 import dev.fwdelta.tool.cli.ImageInputs;
 import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sign.KeyFiles;
+import dev.fwdelta.tool.io.DurableFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,10 +131,7 @@ public final class DevicePollCommand {
                     // next offer refused, say): --image is the image the device runs.
                     DeviceState.Image after = DeviceState.load(stateFile).installed();
                     if (!after.equals(before)) {
-                        byte[] now = device.activeImage(after.size());
-                        Path tmp = image.resolveSibling(image.getFileName() + ".part");
-                        Files.write(tmp, now);
-                        Files.move(tmp, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        DurableFiles.write(image, device.activeImage(after.size()));
                     }
                 }
                 if (r.resumedInstall()) {

@@ -3,11 +3,10 @@ package dev.fwdelta.server.device;
 
 import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.transport.DeviceText;
+import dev.fwdelta.tool.io.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,9 +75,7 @@ public record DeviceState(Image installed, Image pending) {
         if (pending != null) {
             b.append(line("pending", pending));
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        Files.writeString(tmp, b, StandardCharsets.US_ASCII);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.write(file, b.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String line(String kind, Image i) {

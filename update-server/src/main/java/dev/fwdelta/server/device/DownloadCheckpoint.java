@@ -3,11 +3,11 @@ package dev.fwdelta.server.device;
 
 import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.transport.DeviceText;
+import dev.fwdelta.tool.io.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -80,10 +80,8 @@ record DownloadCheckpoint(String artifactSha256, String headerSha256, long hashe
 
             @Override
             public void save(DownloadCheckpoint c) throws IOException {
-                Path tmp = file.resolveSibling(file.getFileName() + ".part");
-                Files.writeString(tmp, "download " + c.artifactSha256() + " " + c.headerSha256() + " " + c.hashed() + " " + c.state() + "\n",
-                        StandardCharsets.US_ASCII);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                DurableFiles.write(file, ("download " + c.artifactSha256() + " " + c.headerSha256() + " " + c.hashed()
+                        + " " + c.state() + "\n").getBytes(StandardCharsets.US_ASCII));
             }
 
             @Override
