@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * What shows that a file was written durably, as {@link DurableFiles} writes it.
  */
 public final class SyscallTrace {
-    private static final Pattern FORCE = Pattern.compile("^\\d+ f(?:data)?sync\\(\\d+<([^>]*)>");
+    private static final Pattern FORCE = Pattern.compile("^\\d+\\s+f(?:data)?sync\\(\\d+<([^>]*)>");
     private static final Pattern RENAME = Pattern.compile(
-            "^\\d+ rename(?:at2?)?\\((?:[^,\"]*, )?\"([^\"]+)\", (?:[^,\"]*, )?\"([^\"]+)\"");
+            "^\\d+\\s+rename(?:at2?)?\\((?:[^,\"]*, )?\"([^\"]+)\", (?:[^,\"]*, )?\"([^\"]+)\"");
 
     private final List<String> calls;
 
@@ -36,7 +36,12 @@ public final class SyscallTrace {
     }
 
     public static SyscallTrace read(Path log) throws IOException {
-        return new SyscallTrace(Files.readAllLines(log));
+        return of(Files.readAllLines(log));
+    }
+
+    /** A trace of these lines, as strace writes them: a process id (padded to 5 columns), then the call. */
+    static SyscallTrace of(List<String> lines) {
+        return new SyscallTrace(lines);
     }
 
     /**
