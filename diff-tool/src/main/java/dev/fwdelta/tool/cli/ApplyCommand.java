@@ -227,11 +227,12 @@ final class ApplyCommand implements Callable<Integer> {
 
     /**
      * A raw old image is read by random access from its file (no address of its own); a HEX,
-     * S-record or ELF one is converted in memory and keeps its address.
+     * S-record or ELF one is converted in memory and keeps its address, and so is an image that can
+     * be read only once (a pipe: no random access, and no looking at its first bytes first).
      */
     private record OldImageHandle(OldImage image, long address, AutoCloseable resource) implements AutoCloseable {
         static OldImageHandle open(Path path, ImageInputs images, PrintWriter err) throws Exception {
-            if (ImageLoader.detect(path) != ImageFormat.BIN) {
+            if (!Files.isRegularFile(path) || ImageLoader.detect(path) != ImageFormat.BIN) {
                 FirmwareImage loaded = images.load(path, FirmwareImage.NO_ADDRESS, err);
                 return new OldImageHandle(new ByteArrayOldImage(loaded.bytes()), loaded.address(), () -> { });
             }

@@ -5,6 +5,7 @@ import dev.fwdelta.runtime.checksum.ImageChecksums;
 import dev.fwdelta.tool.image.FirmwareImage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ final class MatrixInputs {
                               PrintWriter err) throws IOException {
         Map<String, Path> seen = new LinkedHashMap<>();
         for (Path old : olds) {
+            requireRereadable(old);
             FirmwareImage oldFile;
             try {
                 oldFile = images.load(old, rawAddress, err);
@@ -49,6 +51,18 @@ final class MatrixInputs {
             }
         }
         return List.copyOf(seen.keySet());
+    }
+
+    /**
+     * Refuses an --old that can be read only once (a pipe, a device): the build reads it again, and
+     * would get nothing the second time. A directory or a missing file gets the error of its read.
+     */
+    private static void requireRereadable(Path old) {
+        if (Files.exists(old) && !Files.isRegularFile(old) && !Files.isDirectory(old)) {
+            throw new IllegalArgumentException("--old " + old + " is not a regular file (a pipe or a device): matrix "
+                    + "reads each --old twice, to check it before the first patch is built and to build its patch; "
+                    + "save it to a file first");
+        }
     }
 
     /** The error with the --old it is about, unless the message names it already. */

@@ -29,70 +29,92 @@ public final class ElfImage {
 
     private ElfImage() {}
 
+    /** Reads bytes from a position of the ELF file, as {@link FileChannel#read(ByteBuffer, long)} does. */
+    @FunctionalInterface
+    private interface PositionalRead {
+        /** Bytes read into {@code dst} from {@code position} on, -1 at the end of the file. */
+        int read(ByteBuffer dst, long position) throws IOException;
+    }
+
     public static Contents read(Path path, String what) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long fileSize = ch.size();
-            ByteBuffer ident = read(ch, 0, 16, fileSize, what, "e_ident");
-            int elfClass = ident.get(4);
-            int data = ident.get(5);
-            if (elfClass != 1 && elfClass != 2) {
-                throw bad(what, "EI_CLASS is " + elfClass + " (valid: 1 ELF32, 2 ELF64)");
-            }
-            if (data != 1 && data != 2) {
-                throw bad(what, "EI_DATA is " + data + " (valid: 1 little-endian, 2 big-endian)");
-            }
-            boolean is64 = elfClass == 2;
-            ByteOrder order = data == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-            ByteBuffer h = read(ch, 0, is64 ? 64 : 52, fileSize, what, "ELF header").order(order);
-            int type = h.getShort(16) & 0xFFFF;
-            int machine = h.getShort(18) & 0xFFFF;
-            if (type != ET_EXEC) {
-                throw bad(what, "e_type is " + type + " (" + typeName(type) + "); fwdelta reads executables "
-                        + "(ET_EXEC, what a firmware link produces)" + (type == 3
-                        ? "; a shared library is updated as the file itself: name it .so" : ""));
-            }
-            long phoff = is64 ? h.getLong(32) : h.getInt(28) & 0xFFFF_FFFFL;
-            int phentsize = h.getShort(is64 ? 54 : 42) & 0xFFFF;
-            int phnum = h.getShort(is64 ? 56 : 44) & 0xFFFF;
-            int minEntry = is64 ? 56 : 32;
-            check(what, "e_phnum", phnum, 1, MAX_PROGRAM_HEADERS);
-            check(what, "e_phentsize", phentsize, minEntry, 256);
-            // The table's size first: the range of e_phoff is what is left of the file after it.
-            long tableSize = (long) phnum * phentsize;
-            if (tableSize > fileSize) {
-                long fit = fileSize / phentsize;
-                throw bad(what, "bad value for e_phnum: " + phnum + " (" + phnum + " program headers of e_phentsize "
-                        + phentsize + " are " + tableSize + " bytes, more than the " + fileSize + "-byte file"
-                        + (fit > 0 ? "; valid range 1.." + fit : "") + ")");
-            }
-            check(what, "e_phoff", phoff, 0, fileSize - tableSize);
-            RegionCollector regions = new RegionCollector(what);
-            for (int i = 0; i < phnum; i++) {
-                ByteBuffer ph = read(ch, phoff + (long) i * phentsize, minEntry, fileSize, what, "program header " + i)
-                        .order(order);
-                if (ph.getInt(0) != PT_LOAD) {
-                    continue;
-                }
-                long offset = is64 ? ph.getLong(8) : ph.getInt(4) & 0xFFFF_FFFFL;
-                long paddr = is64 ? ph.getLong(24) : ph.getInt(12) & 0xFFFF_FFFFL;
-                long filesz = is64 ? ph.getLong(32) : ph.getInt(16) & 0xFFFF_FFFFL;
-                String seg = "segment " + i;
-                check(what, seg + " p_filesz", filesz, 0, RegionCollector.MAX_DATA);
-                if (filesz > fileSize) {
-                    throw bad(what, "bad value for " + seg + " p_filesz: " + filesz + " (more than the " + fileSize
-                            + "-byte file; valid range 0.." + fileSize + ")");
-                }
-                check(what, seg + " p_offset", offset, 0, fileSize - filesz);
-                check(what, seg + " p_paddr", paddr, 0, RegionCollector.ADDRESS_LIMIT - filesz);
-                if (filesz > 0) {
-                    regions.add(paddr, read(ch, offset, (int) filesz, fileSize, what, seg).array(), " " + seg);
-                }
-            }
-            return new Contents(regions.regions(), machine);
+            return read(ch::read, ch.size(), what);
         }
     }
 
-    private static ByteBuffer read(FileChannel ch, long at, int n, long fileSize, String what, String part)
+    /** The ELF file held in {@code file} (one that could be read only once, such as a pipe). */
+    static Contents read(byte[] file, String what) throws IOException {
+        return read((dst, position) -> {
+            if (position >= file.length) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), file.length - position);
+            dst.put(file, (int) position, n);
+            return n;
+        }, file.length, what);
+    }
+
+    private static Contents read(PositionalRead ch, long fileSize, String what) throws IOException {
+        ByteBuffer ident = read(ch, 0, 16, fileSize, what, "e_ident");
+        int elfClass = ident.get(4);
+        int data = ident.get(5);
+        if (elfClass != 1 && elfClass != 2) {
+            throw bad(what, "EI_CLASS is " + elfClass + " (valid: 1 ELF32, 2 ELF64)");
+        }
+        if (data != 1 && data != 2) {
+            throw bad(what, "EI_DATA is " + data + " (valid: 1 little-endian, 2 big-endian)");
+        }
+        boolean is64 = elfClass == 2;
+        ByteOrder order = data == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+        ByteBuffer h = read(ch, 0, is64 ? 64 : 52, fileSize, what, "ELF header").order(order);
+        int type = h.getShort(16) & 0xFFFF;
+        int machine = h.getShort(18) & 0xFFFF;
+        if (type != ET_EXEC) {
+            throw bad(what, "e_type is " + type + " (" + typeName(type) + "); fwdelta reads executables "
+                    + "(ET_EXEC, what a firmware link produces)" + (type == 3
+                    ? "; a shared library is updated as the file itself: name it .so" : ""));
+        }
+        long phoff = is64 ? h.getLong(32) : h.getInt(28) & 0xFFFF_FFFFL;
+        int phentsize = h.getShort(is64 ? 54 : 42) & 0xFFFF;
+        int phnum = h.getShort(is64 ? 56 : 44) & 0xFFFF;
+        int minEntry = is64 ? 56 : 32;
+        check(what, "e_phnum", phnum, 1, MAX_PROGRAM_HEADERS);
+        check(what, "e_phentsize", phentsize, minEntry, 256);
+        // The table's size first: the range of e_phoff is what is left of the file after it.
+        long tableSize = (long) phnum * phentsize;
+        if (tableSize > fileSize) {
+            long fit = fileSize / phentsize;
+            throw bad(what, "bad value for e_phnum: " + phnum + " (" + phnum + " program headers of e_phentsize "
+                    + phentsize + " are " + tableSize + " bytes, more than the " + fileSize + "-byte file"
+                    + (fit > 0 ? "; valid range 1.." + fit : "") + ")");
+        }
+        check(what, "e_phoff", phoff, 0, fileSize - tableSize);
+        RegionCollector regions = new RegionCollector(what);
+        for (int i = 0; i < phnum; i++) {
+            ByteBuffer ph = read(ch, phoff + (long) i * phentsize, minEntry, fileSize, what, "program header " + i)
+                    .order(order);
+            if (ph.getInt(0) != PT_LOAD) {
+                continue;
+            }
+            long offset = is64 ? ph.getLong(8) : ph.getInt(4) & 0xFFFF_FFFFL;
+            long paddr = is64 ? ph.getLong(24) : ph.getInt(12) & 0xFFFF_FFFFL;
+            long filesz = is64 ? ph.getLong(32) : ph.getInt(16) & 0xFFFF_FFFFL;
+            String seg = "segment " + i;
+            check(what, seg + " p_filesz", filesz, 0, RegionCollector.MAX_DATA);
+            if (filesz > fileSize) {
+                throw bad(what, "bad value for " + seg + " p_filesz: " + filesz + " (more than the " + fileSize
+                        + "-byte file; valid range 0.." + fileSize + ")");
+            }
+            check(what, seg + " p_offset", offset, 0, fileSize - filesz);
+            check(what, seg + " p_paddr", paddr, 0, RegionCollector.ADDRESS_LIMIT - filesz);
+            if (filesz > 0) {
+                regions.add(paddr, read(ch, offset, (int) filesz, fileSize, what, seg).array(), " " + seg);
+            }
+        }
+        return new Contents(regions.regions(), machine);
+    }
+
+    private static ByteBuffer read(PositionalRead ch, long at, int n, long fileSize, String what, String part)
             throws IOException {
         if (at < 0 || at + n > fileSize) {
             throw bad(what, part + " (" + n + " bytes at " + at + ") runs past the end of the " + fileSize + "-byte file");

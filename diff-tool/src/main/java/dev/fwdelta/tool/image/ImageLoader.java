@@ -3,8 +3,11 @@ package dev.fwdelta.tool.image;
 
 import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.tool.io.BoundedFile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +29,13 @@ public final class ImageLoader {
 
     private ImageLoader() {}
 
-    /** The format of the file at {@code path}, checked against its extension. */
+    /**
+     * The format of the file at {@code path}, checked against its extension. Its first bytes are
+     * read: for a file that can be read only once (a pipe) use {@link #read}, which reads it once.
+     */
     public static ImageFormat detect(Path path) throws IOException {
         BoundedFile.requireFile(path);
-        String name = path.getFileName().toString();
-        if (isSharedLibrary(name)) {
+        if (isSharedLibrary(path.getFileName().toString())) {
             return ImageFormat.BIN;
         }
         byte[] head;
@@ -41,7 +46,12 @@ public final class ImageLoader {
         if (content == ImageFormat.BIN && endsAsDfu(path)) {
             content = ImageFormat.DFU;
         }
-        ImageFormat named = ImageFormat.byName(name);
+        return agreedWithName(path, content, head);
+    }
+
+    /** {@code content}, the format the file's bytes show, refused when its name says another. */
+    private static ImageFormat agreedWithName(Path path, ImageFormat content, byte[] head) {
+        ImageFormat named = ImageFormat.byName(path.getFileName().toString());
         if (content == ImageFormat.BIN && startsAsRecords(named, head)) {
             return named; // a damaged HEX or S-record file: its reader says which line is wrong
         }
@@ -53,36 +63,77 @@ public final class ImageLoader {
         return content;
     }
 
-    /** Reads the file's regions (a raw binary: one region, not yet placed). */
+    /**
+     * Reads the file's regions (a raw binary: one region, not yet placed). A file that is not a
+     * regular file (a pipe: /dev/stdin, a shell's {@code <(...)}; a device) is opened once and read
+     * whole: opened again, a pipe gives only the bytes after those read to recognise the format, or
+     * waits for a writer that never comes.
+     */
     public static ImageFile read(Path path) throws IOException {
+        BoundedFile.requireFile(path);
+        if (!Files.isRegularFile(path)) {
+            return readOnce(path);
+        }
         ImageFormat format = detect(path);
         String what = path.toString();
         // ISO-8859-1 decodes every byte, so a byte past ASCII reaches RecordLines, which names its
         // line and column; a strict ASCII decoder fails with a message that names nothing.
         switch (format) {
-            case INTEL_HEX -> {
+            case INTEL_HEX, SREC -> {
                 try (var reader = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
-                    return new ImageFile(what, format, IntelHex.parse(reader, what), FirmwareImage.NO_MACHINE);
-                }
-            }
-            case SREC -> {
-                try (var reader = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
-                    return new ImageFile(what, format, Srec.parse(reader, what), FirmwareImage.NO_MACHINE);
+                    return records(what, format, reader);
                 }
             }
             case ELF -> {
-                ElfImage.Contents elf = ElfImage.read(path, what);
-                return new ImageFile(what, format, elf.regions(), elf.machine());
+                return elf(what, ElfImage.read(path, what));
             }
             case DFU -> {
-                DfuFile.Contents dfu = DfuFile.parse(readRaw(path, sizeWithin(path)), what);
-                return new ImageFile(what, format, dfu.regions(), FirmwareImage.NO_MACHINE, dfu.addressed());
+                return dfu(what, DfuFile.parse(readRaw(path, sizeWithin(path)), what));
             }
             default -> {
-                return new ImageFile(what, format, List.of(new ImageRegion(0, readRaw(path, sizeWithin(path)))),
-                        FirmwareImage.NO_MACHINE);
+                return raw(what, readRaw(path, sizeWithin(path)));
             }
         }
+    }
+
+    /** {@link #read} of a file that can be read only once: its bytes read whole (within the image limit), then parsed. */
+    private static ImageFile readOnce(Path path) throws IOException {
+        byte[] bytes = readRaw(path, 0);
+        String what = path.toString();
+        if (isSharedLibrary(path.getFileName().toString())) {
+            return raw(what, bytes);
+        }
+        byte[] head = Arrays.copyOf(bytes, Math.min(HEAD, bytes.length));
+        ImageFormat content = ImageFormat.byContent(head);
+        if (content == ImageFormat.BIN && DfuFile.hasSuffix(bytes)) {
+            content = ImageFormat.DFU;
+        }
+        ImageFormat format = agreedWithName(path, content, head);
+        return switch (format) {
+            case INTEL_HEX, SREC -> records(what, format,
+                    new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.ISO_8859_1));
+            case ELF -> elf(what, ElfImage.read(bytes, what));
+            case DFU -> dfu(what, DfuFile.parse(bytes, what));
+            case BIN -> raw(what, bytes);
+        };
+    }
+
+    private static ImageFile records(String what, ImageFormat format, Reader reader) throws IOException {
+        List<ImageRegion> regions = format == ImageFormat.INTEL_HEX ? IntelHex.parse(reader, what)
+                : Srec.parse(reader, what);
+        return new ImageFile(what, format, regions, FirmwareImage.NO_MACHINE);
+    }
+
+    private static ImageFile elf(String what, ElfImage.Contents elf) {
+        return new ImageFile(what, ImageFormat.ELF, elf.regions(), elf.machine());
+    }
+
+    private static ImageFile dfu(String what, DfuFile.Contents dfu) {
+        return new ImageFile(what, ImageFormat.DFU, dfu.regions(), FirmwareImage.NO_MACHINE, dfu.addressed());
+    }
+
+    private static ImageFile raw(String what, byte[] bytes) {
+        return new ImageFile(what, ImageFormat.BIN, List.of(new ImageRegion(0, bytes)), FirmwareImage.NO_MACHINE);
     }
 
     /** The file's size, refused beyond what fwdelta takes. */

@@ -39,12 +39,26 @@ final class ChildCli {
         return run(List.of("sh", "-c", "ulimit -f 0 && exec \"$0\" \"$@\""), List.of("-Xmx256m"), args);
     }
 
+    /**
+     * The command line in a child JVM whose standard input is a pipe carrying {@code input}, as a
+     * shell's {@code <(...)} or {@code cat f |} gives it: /dev/stdin is then a file that can be
+     * read only once.
+     */
+    static Result runWithInput(byte[] input, String... args) throws IOException, InterruptedException {
+        return run(List.of(), List.of("-Xmx256m"), input, args);
+    }
+
     /** The command line in a child JVM under strace, its fsyncs and renames logged to {@code log} ({@link SyscallTrace}). */
     static Result runTraced(Path log, String... args) throws IOException, InterruptedException {
         return run(SyscallTrace.launcher(log), List.of("-Xmx256m"), args);
     }
 
     private static Result run(List<String> launcher, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        return run(launcher, jvmOptions, new byte[0], args);
+    }
+
+    private static Result run(List<String> launcher, List<String> jvmOptions, byte[] input, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -54,6 +68,15 @@ final class ChildCli {
                 Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
+        // Written from another thread: an input larger than the pipe's buffer waits for the child to read it.
+        Thread feeder = new Thread(() -> {
+            try (var stdin = p.getOutputStream()) {
+                stdin.write(input);
+            } catch (IOException e) {
+                // the child stopped reading (it exited, or refused the input): its result says why
+            }
+        });
+        feeder.start();
         // Both outputs are a few lines: read after the exit, no pipe fills up.
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

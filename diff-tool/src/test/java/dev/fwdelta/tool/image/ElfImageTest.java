@@ -74,7 +74,7 @@ class ElfImageTest {
      */
     @Test
     void countsAndSizesLargerThanTheFileAreRefusedByNameWithTheFileSize() throws Exception {
-        byte[] elf = minimalElf32(0x0800_0000, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        byte[] elf = TestImages.elf32(0x0800_0000, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         assertEquals(0x0800_0000L, ImageLoader.load(Files.write(dir.resolve("ok.elf"), elf)).address());
         byte[] manyHeaders = elf.clone();
         ByteBuffer.wrap(manyHeaders).order(ByteOrder.LITTLE_ENDIAN).putShort(44, (short) 1000);
@@ -84,19 +84,6 @@ class ElfImageTest {
         String filesz = refusal(patched(elf, 52 + 16, 1 << 20));
         assertTrue(filesz.contains("segment 0 p_filesz: 1048576") && filesz.contains(elf.length + "-byte file"), filesz);
         assertTrue(!filesz.contains("..-"), filesz);
-    }
-
-    /** An ELF32 little-endian executable: header, one PT_LOAD program header, {@code data} at {@code paddr}. */
-    static byte[] minimalElf32(int paddr, byte[] data) {
-        ByteBuffer b = ByteBuffer.allocate(52 + 32 + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {0x7F, 'E', 'L', 'F', 1, 1, 1});
-        b.putShort(16, (short) ElfImage.ET_EXEC).putShort(18, (short) 40).putInt(20, 1);
-        b.putInt(28, 52).putShort(40, (short) 52).putShort(42, (short) 32).putShort(44, (short) 1);
-        b.putInt(52, ElfImage.PT_LOAD).putInt(56, 84).putInt(60, paddr).putInt(64, paddr)
-                .putInt(68, data.length).putInt(72, data.length);
-        b.position(84);
-        b.put(data);
-        return b.array();
     }
 
     private String refusal(byte[] elf) throws IOException {
