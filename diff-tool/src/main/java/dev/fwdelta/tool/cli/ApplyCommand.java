@@ -94,6 +94,7 @@ final class ApplyCommand implements Callable<Integer> {
         TrustStore trusted = trust.store();
         BoundedFile.requireFile(oldPath);
         BoundedFile.requireFile(patchPath);
+        PatchFileSummary.requireRereadable(patchPath, "apply");
         refuseSwapped();
         AtomicOutput.check(output, oldPath, patchPath);
         ImageFormat outFormat = outputFormat(output);

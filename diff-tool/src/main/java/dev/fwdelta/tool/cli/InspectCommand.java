@@ -43,6 +43,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BoundedFile.requireFile(patchPath);
+        PatchFileSummary.requireRereadable(patchPath, "inspect");
         Map<String, Object> fields = new LinkedHashMap<>();
         if (Bsdiff40Format.isBsdiff40(patchPath)) {
             describeBsdiff40(fields);

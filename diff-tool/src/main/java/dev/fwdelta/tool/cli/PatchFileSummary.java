@@ -11,9 +11,9 @@ import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.io.BoundedFile;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,11 +27,18 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
 
     static PatchFileSummary read(Path path) throws IOException {
         BoundedFile.requireFile(path);
-        long fileSize = Files.size(path);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+        // A pipe's size is known only once it is read to its end: it is counted then (below).
+        boolean sized = Files.isRegularFile(path);
+        long fileSize = sized ? Files.size(path) : -1;
+        // Files.newInputStream's stream asks a pipe for its position when a read comes short (its
+        // available(), which BufferedInputStream calls), and fails with "Illegal seek"; FileInputStream asks the pipe.
+        try (InputStream in = new BufferedInputStream(sized ? Files.newInputStream(path)
+                : new FileInputStream(path.toFile()))) {
             byte[] head = headerBytes(in, path);
             PatchHeader h = PatchHeader.parse(head);
-            checkFileSize(path, fileSize, head.length, h);
+            if (sized) {
+                checkFileSize(path, fileSize, head.length, h);
+            }
             MessageDigest sha = ImageChecksums.sha256Digest();
             byte[] map = in.readNBytes((int) h.mapLength());
             if (map.length < h.mapLength()) {
@@ -61,13 +68,29 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
                 largest = Math.max(largest, bh.encodedLength());
                 raw += bh.rawLength();
             }
-            long rest = in.transferTo(OutputStream.nullOutputStream());
+            // One byte past the payload at most: a pipe may never end (a regular file's size was checked).
+            long rest = skipUpTo(in, payloadLeft + 1);
+            if (!sized) {
+                fileSize = checkPipedSize(path, head.length, h, payloadLeft, rest);
+            }
             if (rest != 0) {
                 throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH,
                         rest + " payload bytes after the last of block_count " + h.blockCount() + " blocks");
             }
             boolean hashOk = h.payloadSha256() == null || MessageDigest.isEqual(sha.digest(), h.payloadSha256());
             return new PatchFileSummary(h, head, fileSize, largest, raw, hashOk);
+        }
+    }
+
+    /**
+     * Refuses a PATCH that can be read only once (a pipe, a device) to a command that opens it more
+     * than once: the second open would find it empty, or the rest of it, and call a good patch bad.
+     * A missing file or a directory gets the error of its read.
+     */
+    static void requireRereadable(Path path, String command) {
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            throw new IllegalArgumentException("PATCH " + path + " is not a regular file (a pipe or a device): "
+                    + command + " reads a patch more than once; save it to a file first");
         }
     }
 
@@ -94,6 +117,37 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
     /** PAYLOAD_HASH naming the file: the payload does not match the header's payload_sha256. */
     static PatchException payloadHashError(Path path) {
         return new PatchException(ErrorCode.PAYLOAD_HASH, path + ": payload SHA-256 differs from the header's payload_sha256");
+    }
+
+    /** Reads and drops up to {@code max} bytes of {@code in}: how many there were. */
+    private static long skipUpTo(InputStream in, long max) throws IOException {
+        byte[] buffer = new byte[8192];
+        long n = 0;
+        while (n < max) {
+            int r = in.read(buffer, 0, (int) Math.min(buffer.length, max - n));
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
+    }
+
+    /**
+     * The size of a patch read from a pipe, checked as a file's size is: the payload bytes walked
+     * ({@code payloadLength - payloadLeft}) and the {@code rest} after them, read up to one byte
+     * more than the header's payload_length leaves.
+     */
+    private static long checkPipedSize(Path path, int headerSize, PatchHeader h, long payloadLeft, long rest)
+            throws PatchException {
+        long expected = headerSize + h.payloadLength();
+        if (rest > payloadLeft) {
+            throw new PatchException(ErrorCode.TRAILING_BYTES, path + ": file has more than " + expected
+                    + " bytes, header + payload_length is " + expected);
+        }
+        long fileSize = expected - payloadLeft + rest;
+        checkFileSize(path, fileSize, headerSize, h);
+        return fileSize;
     }
 
     private static void checkFileSize(Path path, long fileSize, int headerSize, PatchHeader h) throws PatchException {
