@@ -67,18 +67,33 @@ public enum ImageFormat {
         return BIN;
     }
 
-    /** The first line of printable ASCII (up to the first line break), or null if the bytes are not text. */
+    /**
+     * The first non-blank line of printable ASCII (up to its line break), stripped, or null if the
+     * bytes are not text. Blank lines and blanks around a record are what {@link RecordLines} skips
+     * too: a file that begins with an empty line, CR LF or an indent is recognised as the records it holds.
+     */
     private static String firstLine(byte[] head) {
+        int from = blanksAt(head);
         StringBuilder line = new StringBuilder();
-        for (byte b : head) {
+        for (int i = from; i < head.length; i++) {
+            byte b = head[i];
             if (b == '\n' || b == '\r') {
-                return line.toString();
+                break;
             }
-            if (b < 0x20 || b > 0x7E) {
+            if ((b < 0x20 || b > 0x7E) && b != '\t') {
                 return null;
             }
             line.append((char) b);
         }
-        return line.toString();
+        return line.toString().strip();
+    }
+
+    /** How many blanks (space, tab, CR, LF) {@code head} begins with. */
+    static int blanksAt(byte[] head) {
+        int i = 0;
+        while (i < head.length && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
+            i++;
+        }
+        return i;
     }
 }

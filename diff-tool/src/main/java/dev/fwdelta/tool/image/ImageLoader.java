@@ -217,10 +217,17 @@ public final class ImageLoader {
         return load(path, FirmwareImage.NO_ADDRESS);
     }
 
-    /** A .hex starting with ':' or an S-record file starting with 'S': that format, however damaged. */
+    /**
+     * A .hex whose first non-blank character is ':' or an S-record file's 'S', or one of blanks
+     * only (empty too): that format, however damaged (its reader says which line is wrong, or that
+     * the end record is missing).
+     */
     private static boolean startsAsRecords(ImageFormat named, byte[] head) {
-        return head.length > 0 && (named == ImageFormat.INTEL_HEX && head[0] == ':'
-                || named == ImageFormat.SREC && head[0] == 'S');
+        if (named != ImageFormat.INTEL_HEX && named != ImageFormat.SREC) {
+            return false;
+        }
+        int first = ImageFormat.blanksAt(head);
+        return first == head.length || head[first] == (named == ImageFormat.INTEL_HEX ? ':' : 'S');
     }
 
     static boolean isSharedLibrary(String name) {

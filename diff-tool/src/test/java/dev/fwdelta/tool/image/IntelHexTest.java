@@ -215,6 +215,29 @@ class IntelHexTest {
         assertTrue(e.getMessage().contains("named as an Intel HEX file but holds an ELF file"), e.getMessage());
     }
 
+    /**
+     * The reader takes blank lines and blanks around a record anywhere; recognising the format did
+     * not before the first record, and called such a file (a leading empty line, CR LF, an indent)
+     * "a raw binary image: rename it (.bin)", as it did an empty .hex file.
+     */
+    @Test
+    void blankLinesAndBlanksBeforeTheFirstRecordAreRecognised(@TempDir Path dir) throws IOException {
+        FirmwareImage expected = ImageLoader.load(Files.writeString(dir.resolve("fw.hex"), HEX));
+        for (String lead : new String[] {"\n", "\r\n", "\n\n\r", "  ", "\t", " \r\n\t"}) {
+            Path hex = Files.writeString(dir.resolve("lead.hex"), lead + HEX);
+            assertArrayEquals(expected.bytes(), ImageLoader.load(hex).bytes(), hex + " after " + lead.length());
+            Path unnamed = Files.writeString(dir.resolve("firmware"), lead + HEX);
+            assertEquals(ImageFormat.INTEL_HEX, ImageLoader.detect(unnamed));
+        }
+        for (String blank : new String[] {"", "\n\n", "   "}) {
+            Path hex = Files.writeString(dir.resolve("blank.hex"), blank);
+            BadImageException e = assertThrows(BadImageException.class, () -> ImageLoader.read(hex));
+            assertTrue(e.getMessage().endsWith("no end-of-file record"), e.getMessage());
+        }
+        Path srec = Files.writeString(dir.resolve("fw.srec"), "\r\n  S107000001020304EE\nS9030000FC\n");
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, ImageLoader.load(srec).bytes());
+    }
+
     @Test
     void imagesOver2GiBAreRefused(@TempDir Path dir) throws IOException {
         Path big = dir.resolve("big.bin");
