@@ -10,13 +10,13 @@ import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.io.BoundedFile;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * Reads a patch file without the old image: its checked header, and a walk over the block headers
@@ -30,10 +30,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
         // A pipe's size is known only once it is read to its end: it is counted then (below).
         boolean sized = Files.isRegularFile(path);
         long fileSize = sized ? Files.size(path) : -1;
-        // Files.newInputStream's stream asks a pipe for its position when a read comes short (its
-        // available(), which BufferedInputStream calls), and fails with "Illegal seek"; FileInputStream asks the pipe.
-        try (InputStream in = new BufferedInputStream(sized ? Files.newInputStream(path)
-                : new FileInputStream(path.toFile()))) {
+        try (InputStream in = open(path)) {
             byte[] head = headerBytes(in, path);
             PatchHeader h = PatchHeader.parse(head);
             if (sized) {
@@ -94,24 +91,53 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
         }
     }
 
+    /**
+     * The patch file's bytes, buffered. Files.newInputStream's stream asks a pipe for its position
+     * when a read comes short (its available(), which BufferedInputStream calls) and fails with
+     * "Illegal seek"; FileInputStream asks the pipe how much it holds.
+     */
+    private static InputStream open(Path path) throws IOException {
+        return new BufferedInputStream(Files.isRegularFile(path) ? Files.newInputStream(path)
+                : new FileInputStream(path.toFile()));
+    }
+
+    /**
+     * A whole patch read into memory, checked as far as its header can check it without walking the
+     * payload: the header parses and the file is as long as header + payload_length, with the errors
+     * {@code apply} gives. For the commands that hold a patch whole ({@code sign}, and {@code send}
+     * before it opens a port). The header is read and checked first, and at
+     * most one byte past header + payload_length: a file that is no patch, or a patch followed by
+     * more (/dev/zero, a large file given by mistake), is refused without being read to its end.
+     */
+    static byte[] readWhole(Path path) throws IOException {
+        BoundedFile.requireFile(path);
+        try (InputStream in = open(path)) {
+            byte[] head = headerBytes(in, path);
+            PatchHeader h = PatchHeader.parse(head);
+            long expected = head.length + h.payloadLength();
+            if (expected > BoundedFile.MAX_BYTES) {
+                throw new IOException(path + ": header + payload_length is " + expected + " bytes; a patch file read "
+                        + "whole has 0.." + BoundedFile.MAX_BYTES + " bytes");
+            }
+            // readNBytes grows its buffer with the bytes read, not with the length asked for
+            byte[] payload = in.readNBytes((int) h.payloadLength());
+            if (payload.length == h.payloadLength() && in.read() >= 0) {
+                throw new PatchException(ErrorCode.TRAILING_BYTES, path + ": file has more than " + expected
+                        + " bytes, header + payload_length is " + expected);
+            }
+            checkFileSize(path, head.length + payload.length, head.length, h);
+            byte[] whole = Arrays.copyOf(head, (int) expected);
+            System.arraycopy(payload, 0, whole, head.length, payload.length);
+            return whole;
+        }
+    }
+
     /** The patch's header alone, checked: what {@code apply} looks at before it writes anything. */
     static PatchHeader readHeader(Path path) throws IOException {
         BoundedFile.requireFile(path);
         try (InputStream in = Files.newInputStream(path)) {
             return PatchHeader.parse(headerBytes(in, path));
         }
-    }
-
-    /**
-     * A whole patch read into memory, checked as far as its header can check it without walking the
-     * payload: the header parses and the file is as long as header + payload_length. What {@code send}
-     * checks before it opens a port, with the errors {@code apply} gives.
-     */
-    static PatchHeader checkWhole(Path path, byte[] patch) throws IOException {
-        byte[] head = headerBytes(new ByteArrayInputStream(patch), path);
-        PatchHeader h = PatchHeader.parse(head);
-        checkFileSize(path, patch.length, head.length, h);
-        return h;
     }
 
     /** PAYLOAD_HASH naming the file: the payload does not match the header's payload_sha256. */

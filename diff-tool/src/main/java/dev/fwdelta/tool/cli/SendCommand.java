@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.cli;
 
-import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.sim.ThrottledLink;
 import dev.fwdelta.tool.transport.DeviceText;
 import dev.fwdelta.tool.transport.HostSession;
@@ -60,9 +59,8 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
-        // checked here, with apply's errors, before a port is opened: a device would only refuse it
-        PatchFileSummary.checkWhole(patchPath, patch);
+        // checked as it is read, with apply's errors, before a port is opened: a device would only refuse it
+        byte[] patch = PatchFileSummary.readWhole(patchPath);
         ProgressReporter progress = json.progress(spec);
         Map<String, Object> summary = new LinkedHashMap<>();
         if (target.usb != null) {

@@ -64,10 +64,7 @@ final class SignCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         refuseOptionsOfOtherModes();
-        byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
-        if (PatchKind.of(patch) != PatchKind.FWDELTA) {
-            throw PatchKind.notFwdelta(patchPath, PatchKind.of(patch));
-        }
+        byte[] patch = PatchFileSummary.readWhole(patchPath);
         CommandOutput out = json.output(spec);
         Map<String, Object> r = new LinkedHashMap<>();
         if (mode.digestOnly) {
