@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.image;
 
-import java.util.Locale;
+import dev.fwdelta.runtime.flash.Sizes;
 
 /** Addresses {@code start} (included) to {@code end} (excluded), as {@code --region START-END} gives them. */
 public record AddressRange(long start, long end) {
@@ -21,11 +21,11 @@ public record AddressRange(long start, long end) {
         return new AddressRange(number(parts[0], text), number(parts[1], text));
     }
 
+    /** A number as every number option reads it (Sizes.parseUnsigned): no signs, no digits but ASCII ones. */
     private static long number(String s, String text) {
-        String t = s.strip().toLowerCase(Locale.ROOT);
         try {
-            long v = t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
-            if (v < 0 || v > RegionCollector.ADDRESS_LIMIT) {
+            long v = Sizes.parseUnsigned(s);
+            if (v > RegionCollector.ADDRESS_LIMIT) {
                 throw new NumberFormatException();
             }
             return v;
