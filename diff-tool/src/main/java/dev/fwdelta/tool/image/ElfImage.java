@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -90,28 +91,59 @@ public final class ElfImage {
         }
         check(what, "e_phoff", phoff, 0, fileSize - tableSize);
         RegionCollector regions = new RegionCollector(what);
-        for (int i = 0; i < phnum; i++) {
-            ByteBuffer ph = read(ch, phoff + (long) i * phentsize, minEntry, fileSize, what, "program header " + i)
-                    .order(order);
+        for (Segment s : loadSegments(ch, new Table(phoff, phentsize, phnum, is64, order), fileSize, what)) {
+            regions.add(s.paddr(), read(ch, s.offset(), (int) s.filesz(), fileSize, what, s.name()).array(),
+                    " " + s.name());
+        }
+        return new Contents(regions.regions(), machine);
+    }
+
+    /** The program header table: where, its entries' size and number, and how they are encoded. */
+    private record Table(long offset, int entrySize, int count, boolean is64, ByteOrder order) {
+    }
+
+    /** A PT_LOAD segment with file bytes, its fields checked. */
+    private record Segment(String name, long offset, long paddr, long filesz) {
+    }
+
+    /**
+     * The PT_LOAD segments with file bytes, every field checked, and their p_filesz together
+     * against the data limit, before any segment is read: segments may all point at the same
+     * bytes of the file, so a small file could otherwise have many times its size read.
+     */
+    private static List<Segment> loadSegments(PositionalRead ch, Table t, long fileSize, String what)
+            throws IOException {
+        int minEntry = t.is64() ? 56 : 32;
+        List<Segment> segments = new ArrayList<>();
+        long data = 0;
+        for (int i = 0; i < t.count(); i++) {
+            ByteBuffer ph = read(ch, t.offset() + (long) i * t.entrySize(), minEntry, fileSize, what,
+                    "program header " + i).order(t.order());
             if (ph.getInt(0) != PT_LOAD) {
                 continue;
             }
-            long offset = is64 ? ph.getLong(8) : ph.getInt(4) & 0xFFFF_FFFFL;
-            long paddr = is64 ? ph.getLong(24) : ph.getInt(12) & 0xFFFF_FFFFL;
-            long filesz = is64 ? ph.getLong(32) : ph.getInt(16) & 0xFFFF_FFFFL;
+            long offset = t.is64() ? ph.getLong(8) : ph.getInt(4) & 0xFFFF_FFFFL;
+            long paddr = t.is64() ? ph.getLong(24) : ph.getInt(12) & 0xFFFF_FFFFL;
+            long filesz = t.is64() ? ph.getLong(32) : ph.getInt(16) & 0xFFFF_FFFFL;
             String seg = "segment " + i;
             check(what, seg + " p_filesz", filesz, 0, RegionCollector.MAX_DATA);
             if (filesz > fileSize) {
                 throw bad(what, "bad value for " + seg + " p_filesz: " + filesz + " (more than the " + fileSize
                         + "-byte file; valid range 0.." + fileSize + ")");
             }
+            if (data + filesz > RegionCollector.MAX_DATA) {
+                throw bad(what, "bad value for " + seg + " p_filesz: " + filesz + " (the PT_LOAD segments before it "
+                        + "hold " + data + " bytes, all together at most " + RegionCollector.MAX_DATA
+                        + ": valid range 0.." + (RegionCollector.MAX_DATA - data) + ")");
+            }
             check(what, seg + " p_offset", offset, 0, fileSize - filesz);
             check(what, seg + " p_paddr", paddr, 0, RegionCollector.ADDRESS_LIMIT - filesz);
             if (filesz > 0) {
-                regions.add(paddr, read(ch, offset, (int) filesz, fileSize, what, seg).array(), " " + seg);
+                data += filesz;
+                segments.add(new Segment(seg, offset, paddr, filesz));
             }
         }
-        return new Contents(regions.regions(), machine);
+        return segments;
     }
 
     private static ByteBuffer read(PositionalRead ch, long at, int n, long fileSize, String what, String part)

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import dev.fwdelta.tool.Corpus;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -84,6 +87,35 @@ class ElfImageTest {
         String filesz = refusal(patched(elf, 52 + 16, 1 << 20));
         assertTrue(filesz.contains("segment 0 p_filesz: 1048576") && filesz.contains(elf.length + "-byte file"), filesz);
         assertTrue(!filesz.contains("..-"), filesz);
+    }
+
+    /**
+     * PT_LOAD segments may all point at the same bytes of the file: a 16 MiB file of 20 such
+     * segments at 20 addresses had 17 of them read (272 MiB allocated) before the data limit
+     * refused it, "out of memory" in a 256 MiB heap. Their p_filesz together are now checked first.
+     */
+    @Test
+    void segmentsSharingTheFilesBytesAreRefusedBeforeAnyIsRead() throws Exception {
+        int segments = 20;
+        int size = 16 << 20;
+        int dataAt = 52 + 32 * segments;
+        ByteBuffer b = ByteBuffer.wrap(TestImages.elf32(0, new byte[32 * segments - 32])).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(44, (short) segments);
+        for (int i = 0; i < segments; i++) {
+            b.putInt(52 + 32 * i, ElfImage.PT_LOAD).putInt(56 + 32 * i, dataAt).putInt(64 + 32 * i, i << 25)
+                    .putInt(68 + 32 * i, size).putInt(72 + 32 * i, size);
+        }
+        Path f = Files.write(dir.resolve("shared.elf"), b.array());
+        try (var file = new RandomAccessFile(f.toFile(), "rw")) {
+            file.setLength(dataAt + size); // sparse: no disk used
+        }
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        String message = assertThrows(BadImageException.class, () -> ImageLoader.read(f)).getMessage();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < size, allocated + " bytes allocated for " + message);
+        assertEquals(f + ": ELF: bad value for segment 16 p_filesz: 16777216 (the PT_LOAD segments before it hold "
+                + "268435456 bytes, all together at most 268435456: valid range 0..0)", message);
     }
 
     private String refusal(byte[] elf) throws IOException {
