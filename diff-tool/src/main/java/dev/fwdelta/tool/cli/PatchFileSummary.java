@@ -110,10 +110,13 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
      * more (/dev/zero, a large file given by mistake), is refused without being read to its end.
      */
     static byte[] readWhole(Path path) throws IOException {
-        BoundedFile.requireFile(path);
+        BoundedFile.requireAtMost(path, BoundedFile.MAX_BYTES, "patch file");
         try (InputStream in = open(path)) {
             byte[] head = headerBytes(in, path);
             PatchHeader h = PatchHeader.parse(head);
+            if (Files.isRegularFile(path)) {
+                checkFileSize(path, Files.size(path), head.length, h); // before the payload is read
+            }
             long expected = head.length + h.payloadLength();
             if (expected > BoundedFile.MAX_BYTES) {
                 throw new IOException(path + ": header + payload_length is " + expected + " bytes; a patch file read "

@@ -33,10 +33,7 @@ public final class BoundedFile {
         if (maxBytes < 0 || maxBytes > MAX_BYTES) {
             throw new IllegalArgumentException("maxBytes " + maxBytes + " (valid range 0.." + MAX_BYTES + ")");
         }
-        requireFile(path);
-        if (Files.isRegularFile(path) && Files.size(path) > maxBytes) {
-            throw tooLarge(path, Long.toString(Files.size(path)), maxBytes, what);
-        }
+        requireAtMost(path, maxBytes, what);
         byte[] bytes;
         try (InputStream in = Files.newInputStream(path)) {
             bytes = in.readNBytes((int) maxBytes + 1);
@@ -49,6 +46,18 @@ public final class BoundedFile {
             throw tooLarge(path, "more than " + maxBytes, maxBytes, what);
         }
         return bytes;
+    }
+
+    /**
+     * Refuses a directory ({@link #requireFile}) and a regular file larger than {@code maxBytes}
+     * by the size the file system reports, before it is opened; a FIFO or a device reports no size,
+     * and its read must stop at the limit itself.
+     */
+    public static void requireAtMost(Path path, long maxBytes, String what) throws IOException {
+        requireFile(path);
+        if (Files.isRegularFile(path) && Files.size(path) > maxBytes) {
+            throw tooLarge(path, Long.toString(Files.size(path)), maxBytes, what);
+        }
     }
 
     /**

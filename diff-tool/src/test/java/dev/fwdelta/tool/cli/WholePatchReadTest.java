@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
  * sign and send read PATCH whole, and did so before looking at it: /dev/zero, or a patch followed by
  * a gigabyte, was read up to the 2 GiB limit and ended in "out of memory ... diff needs about 8
  * bytes of heap per byte" (exit 5) rather than in what is wrong with it. Its header is now read and
- * checked first, and at most one byte past header + payload_length is read: the errors are the ones
- * a file of that content gets (BAD_MAGIC, TRAILING_BYTES, exit 3), in a heap far smaller than the file.
+ * checked first, and a regular file's size against it before the payload is read (a pipe's: at most
+ * one byte past header + payload_length): the errors are the ones a file of that content gets
+ * (BAD_MAGIC, TRAILING_BYTES, exit 3), in a heap far smaller than the file.
  */
 class WholePatchReadTest {
     private static final String HEAP = "64m";
@@ -45,7 +46,7 @@ class WholePatchReadTest {
             {"send", patch.toString(), "--port", dir.resolve("no-such-port").toString()}}) {
             ChildCli.Result r = ChildCli.run(HEAP, args);
             assertEquals(ExitCodes.BAD_PATCH, r.exit(), r.err());
-            assertEquals("fwdelta: error: TRAILING_BYTES (31): " + patch + ": file has more than " + length
+            assertEquals("fwdelta: error: TRAILING_BYTES (31): " + patch + ": file has " + (length + (1L << 30))
                     + " bytes, header + payload_length is " + length, r.err().strip());
         }
     }
