@@ -81,9 +81,19 @@ public final class KeyFiles {
             alg = SigningKey.algorithmOf(key);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(option + " " + path + " holds a private key fwdelta cannot use: "
-                    + e.getMessage());
+                    + unusable(e));
         }
         return new SigningKey(key, alg, rawPublicKey(key));
+    }
+
+    /**
+     * Why Bouncy Castle could not make a key: its message, except for a NullPointerException,
+     * which is how it meets a field the key lacks (an EC key without its curve) and whose text
+     * names only the library's own classes.
+     */
+    private static String unusable(Exception e) {
+        return e instanceof NullPointerException ? "it lacks a field a key needs (an ECDSA key names its curve, P-256)"
+                : e.getMessage();
     }
 
     /** The public key of {@code --trust PATH}. */

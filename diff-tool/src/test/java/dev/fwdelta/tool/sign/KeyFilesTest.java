@@ -9,6 +9,7 @@ import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,38 @@ class KeyFilesTest {
                 body.toByteArray())));
         assertRefused("--key", file, () -> KeyFiles.readPrivate(file));
         assertRefused("--trust", file, () -> KeyFiles.readPublic(file));
+    }
+
+    /**
+     * An EC key that names no curve (SEC1 without its parameters, PKCS#8 id-ecPublicKey without
+     * one): Bouncy Castle fails with a NullPointerException, whose text ("Cannot invoke
+     * \"org.bouncycastle.asn1.ASN1Encodable.toASN1Primitive()\" because ...") was the reason given.
+     */
+    @Test
+    void anEcKeyThatNamesNoCurveIsRefusedInWords() throws Exception {
+        byte[] sec1 = tlv(0x30, HexFormat.of().parseHex("020101" + "0420" + "00".repeat(31) + "05"));
+        Path noCurve = Files.writeString(dir.resolve("no-curve.pem"), KeylessFiles.pem("EC PRIVATE KEY", sec1));
+        Path noParameters = Files.writeString(dir.resolve("no-parameters.pem"), KeylessFiles.pem("PRIVATE KEY",
+                tlv(0x30, concat(HexFormat.of().parseHex("020100" + "300906072a8648ce3d0201"), tlv(0x04, sec1)))));
+        for (Path file : List.of(noCurve, noParameters)) {
+            for (String option : List.of("--key", "--trust")) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+                    if (option.equals("--key")) {
+                        KeyFiles.readPrivate(file);
+                    } else {
+                        KeyFiles.readPublic(file);
+                    }
+                }, file.toString());
+                assertEquals(option + " " + file + " holds a private key fwdelta cannot use: it lacks a field a key "
+                        + "needs (an ECDSA key names its curve, P-256)", e.getMessage());
+            }
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test
