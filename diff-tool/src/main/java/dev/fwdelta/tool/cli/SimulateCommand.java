@@ -78,7 +78,10 @@ final class SimulateCommand implements Callable<Integer> {
             AtomicOutput.refuseInputs(flashFile, oldPath, patchPath); // the flash file is rewritten in place
         }
         byte[] old = images.load(oldPath, FirmwareImage.NO_ADDRESS, spec.commandLine().getErr()).bytes();
-        byte[] patch = BoundedFile.read(patchPath, BoundedFile.MAX_BYTES, "patch file");
+        // Handed to the simulated device as it is, whose checks are what this shows; no device it
+        // simulates can stage more than the largest flash a layout describes.
+        byte[] patch = BoundedFile.read(patchPath, DeviceLayout.MAX_FLASH_BYTES,
+                "patch file for a simulated device (no larger than the largest flash a layout describes)");
         UpdatePolicy policy = new UpdatePolicy(1 << 20, trusted, -1, false, -1);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("layout", layout.name());

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fwdelta.runtime.device.DeviceLayout;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,5 +50,21 @@ class WholePatchReadTest {
             assertEquals("fwdelta: error: TRAILING_BYTES (31): " + patch + ": file has " + (length + (1L << 30))
                     + " bytes, header + payload_length is " + length, r.err().strip());
         }
+    }
+
+    /**
+     * device simulate hands the patch to the simulated device as it is (the device's own checks are
+     * what it shows), so its read is bounded by the largest flash a layout describes instead: no
+     * device it simulates can stage more.
+     */
+    @Test
+    void simulateReadsNoMoreThanTheLargestFlash() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        ChildCli.Result r = ChildCli.run("256m", "device", "simulate", "--layout", "stm32f405-1m", "--old",
+                f.oldBin.toString(), "--patch", "/dev/zero");
+        assertEquals(ExitCodes.IO_ERROR, r.exit(), r.err());
+        assertEquals("fwdelta: error: /dev/zero: more than " + DeviceLayout.MAX_FLASH_BYTES + " bytes; a patch file "
+                + "for a simulated device (no larger than the largest flash a layout describes) has 0.."
+                + DeviceLayout.MAX_FLASH_BYTES + " bytes", r.err().strip());
     }
 }
