@@ -19,11 +19,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
 import org.bouncycastle.crypto.generators.Ed25519KeyPairGenerator;
@@ -149,13 +151,26 @@ public final class KeyFiles {
             throw new IllegalArgumentException(option + " " + path + " is not a PEM key file (it is not text)");
         }
         Object o;
-        try (Reader r = new StringReader(text); PEMParser p = new PEMParser(r)) {
-            requireShallowDer(text);
+        boolean parameters = false;
+        try (Reader r = new StringReader(text); PEMParser p = new PEMParser(r);
+             PemReader blocks = new PemReader(new StringReader(text))) {
+            // Each block is checked before the parser reads it: the two go through the text in step.
+            requireShallowDer(blocks);
             o = p.readObject();
+            // openssl ecparam -genkey writes the curve's EC PARAMETERS before the EC PRIVATE KEY
+            while (o instanceof ASN1ObjectIdentifier || o instanceof X9ECParameters) {
+                parameters = true;
+                requireShallowDer(blocks);
+                o = p.readObject();
+            }
         } catch (IOException | RuntimeException e) {
             // Text in memory: what fails here is the content. Bouncy Castle reports bad base64 or DER
             // inside a PEM block as unchecked exceptions, an unknown block type as an IOException.
             throw new IllegalArgumentException(option + " " + path + " is not a valid PEM key file: " + e.getMessage());
+        }
+        if (o == null && parameters) {
+            throw new IllegalArgumentException(option + " " + path + " holds EC PARAMETERS and no key (openssl "
+                    + "ecparam writes the key only with -genkey)");
         }
         if (o == null) {
             throw new IllegalArgumentException(option + " " + path + " is not a PEM key file (no \"-----BEGIN\" line"
@@ -164,11 +179,11 @@ public final class KeyFiles {
         return o;
     }
 
-    /** Refuses the first PEM block (the one the parser reads) if its DER nests too deeply for the parser. */
-    private static void requireShallowDer(String text) throws IOException {
-        PemObject first = new PemReader(new StringReader(text)).readPemObject();
-        if (first != null) {
-            DerNesting.requireDepthAtMost(first.getContent(), MAX_DER_DEPTH);
+    /** Refuses the next PEM block (the one the parser reads next) if its DER nests too deeply for the parser. */
+    private static void requireShallowDer(PemReader blocks) throws IOException {
+        PemObject next = blocks.readPemObject();
+        if (next != null) {
+            DerNesting.requireDepthAtMost(next.getContent(), MAX_DER_DEPTH);
         }
     }
 

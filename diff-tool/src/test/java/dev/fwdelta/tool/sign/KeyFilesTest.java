@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +86,32 @@ class KeyFilesTest {
         byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
+    }
+
+    /**
+     * What {@code openssl ecparam -name prime256v1 -genkey} writes: the curve's EC PARAMETERS block,
+     * then the SEC1 EC PRIVATE KEY. Only the first block was read, and the file was refused as
+     * holding "no unencrypted private key (PEM "PRIVATE KEY" or "EC PRIVATE KEY")".
+     */
+    @Test
+    void theKeyAfterOpensslsEcParametersIsRead() throws Exception {
+        Path pkcs8 = dir.resolve("p256.pem");
+        Path pub = KeyFiles.generate(SignatureAlgorithm.ECDSA_P256, pkcs8);
+        byte[] der;
+        try (PemReader r = new PemReader(Files.newBufferedReader(pkcs8))) {
+            der = r.readPemObject().getContent();
+        }
+        byte[] sec1 = PrivateKeyInfo.getInstance(der).parsePrivateKey().toASN1Primitive().getEncoded();
+        Path ecparam = Files.writeString(dir.resolve("ecparam.pem"), KeylessFiles.pem("EC PARAMETERS",
+                HexFormat.of().parseHex("06082a8648ce3d030107")) + KeylessFiles.pem("EC PRIVATE KEY", sec1));
+        assertEquals(SignatureAlgorithm.ECDSA_P256, KeyFiles.readPrivate(ecparam).algorithm());
+        assertEquals(KeyFiles.readPublic(pub).keyId(), KeyFiles.readPublic(ecparam).keyId());
+        Path parametersOnly = Files.writeString(dir.resolve("parameters.pem"), KeylessFiles.pem("EC PARAMETERS",
+                HexFormat.of().parseHex("06082a8648ce3d030107")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KeyFiles.readPrivate(parametersOnly));
+        assertEquals("--key " + parametersOnly + " holds EC PARAMETERS and no key (openssl ecparam writes the key "
+                + "only with -genkey)", e.getMessage());
     }
 
     @Test
