@@ -123,10 +123,13 @@ final class Stm32FlashCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--parity must be even or none");
         };
         PrintWriter err = spec.commandLine().getErr();
+        // The input is read and checked before the chip is touched: a bad patch or image file is
+        // refused without opening the port or resetting a device into its bootloader for nothing.
+        Input input = readInput(err);
         if (connection.usb != null) {
             try (Usb4JavaControl usb = Usb4JavaControl.open(connection.usb.vid(), connection.usb.pid(),
                     timeout.millis())) {
-                return run(new DfuseClient(usb, usb.interfaceString(), DfuseDevice.TRANSFER_SIZE));
+                return run(new DfuseClient(usb, usb.interfaceString(), DfuseDevice.TRANSFER_SIZE), input);
             }
         }
         try (SerialLink link = SerialLink.open(connection.port, baud, p)) {
@@ -140,27 +143,37 @@ final class Stm32FlashCommand implements Callable<Integer> {
             e.put("bootloader_version", (chip.bootloaderVersion() >> 4) + "." + (chip.bootloaderVersion() & 15));
             e.put("flash_size", part.flashSize());
             json.output(spec).event("chip", e);
-            return run(chip);
+            return run(chip, input);
         }
     }
 
-    private int run(FlashTarget chip) throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        DeltaFlasher.Progress progress = json.progress(spec);
-        long defaultAt = address != null ? address : chip.part().flashBase();
-        long at;
-        DeltaFlasher.Summary s;
+    /** What is flashed: a patch with its header, or an image; the other null. */
+    private record Input(byte[] patch, PatchHeader header, FirmwareImage image) {
+    }
+
+    private Input readInput(PrintWriter err) throws Exception {
         if (source.patch != null) {
             byte[] patch = DeltaFlasher.readPatch(source.patch);
             PatchHeader header = PatchHeader.parse(patch);
             if (address != null) {
                 header.checkLoadAddress(address);
             }
-            at = header.hasLoadAddress() ? header.loadAddress() : defaultAt;
-            s = DeltaFlasher.flashPatch(chip, patch, at, verify, progress,
+            return new Input(patch, header, null);
+        }
+        return new Input(null, null, images.load(source.image, address != null ? address : FirmwareImage.NO_ADDRESS, err));
+    }
+
+    private int run(FlashTarget chip, Input input) throws Exception {
+        DeltaFlasher.Progress progress = json.progress(spec);
+        long defaultAt = address != null ? address : chip.part().flashBase();
+        long at;
+        DeltaFlasher.Summary s;
+        if (input.patch() != null) {
+            at = input.header().hasLoadAddress() ? input.header().loadAddress() : defaultAt;
+            s = DeltaFlasher.flashPatch(chip, input.patch(), at, verify, progress,
                     new RecoveryCopies(recoveryDir != null ? recoveryDir : RecoveryCopies.defaultDir()));
         } else {
-            FirmwareImage image = images.load(source.image, address != null ? address : FirmwareImage.NO_ADDRESS, err);
+            FirmwareImage image = input.image();
             at = image.hasAddress() ? image.address() : defaultAt;
             s = DeltaFlasher.flashImage(chip, image.bytes(), at, verify, progress);
         }

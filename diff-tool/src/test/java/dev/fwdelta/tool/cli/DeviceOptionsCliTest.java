@@ -91,6 +91,25 @@ class DeviceOptionsCliTest {
         }
     }
 
+    /**
+     * stm32 flash reads and checks its --patch or --image before it opens the port: a bad file is
+     * named, with its own exit code, and no chip is reset into its bootloader for nothing.
+     */
+    @Test
+    void stm32FlashChecksItsInputBeforeThePort() throws Exception {
+        Path notAPatch = Files.write(dir.resolve("bad.fwd"), new byte[300]);
+        assertEquals(ExitCodes.BAD_PATCH, cli.run("stm32", "flash", "--port", noPort.toString(), "--patch",
+                notAPatch.toString()), cli.err());
+        assertTrue(cli.err().contains("BAD_MAGIC"), cli.err());
+        assertFalse(cli.err().contains(noPort.toString()), cli.err());
+
+        Path missing = dir.resolve("missing.hex");
+        assertEquals(ExitCodes.IO_ERROR, cli.run("stm32", "flash", "--port", noPort.toString(), "--image",
+                missing.toString()), cli.err());
+        assertTrue(cli.err().contains(missing.toString()), cli.err());
+        assertFalse(cli.err().contains(noPort.toString()), cli.err());
+    }
+
     /** --region selects regions of an image file; with --patch there is none: refused, not ignored. */
     @Test
     void stm32FlashRefusesRegionWithPatch() {
