@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.runtime.checksum.ImageChecksums;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.format.SignatureSection;
 import dev.fwdelta.runtime.security.TrustedKey;
@@ -96,8 +97,16 @@ final class SignCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--attach needs --public-key PUB.pem to verify the signature first");
             }
             key = KeyFiles.readPublic(publicKey, "--public-key");
-            signed = PatchSigner.attach(patch, key,
-                    BoundedFile.read(mode.attach, BoundedFile.MAX_SIGNATURE_BYTES, "signature file"));
+            byte[] signature = BoundedFile.read(mode.attach, BoundedFile.MAX_SIGNATURE_BYTES, "signature file");
+            // The signer's errors speak of "the signature": which file it came from is said here.
+            String from = "--attach " + mode.attach + ": ";
+            try {
+                signed = PatchSigner.attach(patch, key, signature);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(from + e.getMessage(), e);
+            } catch (PatchException e) {
+                throw new PatchException(e.code(), from + e.detail(), e);
+            }
         }
         Path target = output != null ? output : patchPath;
         // Signing in place (no -o) is the default; an explicit -o must not be one of the other inputs.

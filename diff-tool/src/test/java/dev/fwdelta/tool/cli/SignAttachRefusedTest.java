@@ -27,7 +27,19 @@ class SignAttachRefusedTest {
                 KeyFiles.publicPathFor(f.key()).toString(), patch.toString()));
         String line = f.errorLine();
         assertTrue(line.startsWith("SIGNATURE_INVALID ("), line);
-        assertTrue(line.contains("the signature does not verify with key "), line);
+        assertTrue(line.contains("--attach " + bad + ": the signature does not verify with key "), line);
         assertArrayEquals(before, Files.readAllBytes(patch), "nothing attached");
+    }
+
+    @Test
+    void aSignatureOfTheWrongSizeIsAUsageErrorNamingItsFile() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path patch = f.patch("u.fwd", false);
+        assertEquals(0, f.cli.run("keygen", "-o", f.key().toString()), f.cli.err());
+        Path shortSignature = Files.write(dir.resolve("short.sig"), new byte[10]);
+        assertEquals(ExitCodes.USAGE, f.cli.run("sign", "--attach", shortSignature.toString(), "--public-key",
+                KeyFiles.publicPathFor(f.key()).toString(), patch.toString()));
+        assertTrue(f.cli.err().contains("--attach " + shortSignature + ": signature must be 64 raw bytes"),
+                f.cli.err());
     }
 }

@@ -9,10 +9,12 @@ import java.io.IOException;
  */
 public final class PatchException extends IOException {
     private final ErrorCode code;
+    private final String detail;
 
     public PatchException(ErrorCode code, String message) {
         super(code + " (" + code.number() + "): " + message);
         this.code = code;
+        this.detail = message;
     }
 
     public PatchException(ErrorCode code, String message, Throwable cause) {
@@ -28,5 +30,10 @@ public final class PatchException extends IOException {
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** The message without its code: what a caller that names the patch's source puts after the source. */
+    public String detail() {
+        return detail;
     }
 }
