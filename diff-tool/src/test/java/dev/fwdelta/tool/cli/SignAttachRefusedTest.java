@@ -16,30 +16,31 @@ class SignAttachRefusedTest {
     @TempDir
     Path dir;
 
+    /** Attaches {@code signature}, from a file of its own, to an unsigned patch; the exit code. */
+    private int attach(CliFixture f, Path patch, byte[] signature, String name) throws Exception {
+        assertEquals(0, f.cli.run("keygen", "-o", f.key().toString()), f.cli.err());
+        Path file = Files.write(dir.resolve(name), signature);
+        return f.cli.run("sign", "--attach", file.toString(), "--public-key", KeyFiles.publicPathFor(f.key()).toString(),
+                patch.toString());
+    }
+
     @Test
     void aSignatureThatDoesNotVerifyExitsSix() throws Exception {
         CliFixture f = new CliFixture(dir);
         Path patch = f.patch("u.fwd", false);
-        assertEquals(0, f.cli.run("keygen", "-o", f.key().toString()), f.cli.err());
-        Path bad = Files.write(dir.resolve("bad.sig"), new byte[64]);
         byte[] before = Files.readAllBytes(patch);
-        assertEquals(ExitCodes.REFUSED, f.cli.run("sign", "--attach", bad.toString(), "--public-key",
-                KeyFiles.publicPathFor(f.key()).toString(), patch.toString()));
+        assertEquals(ExitCodes.REFUSED, attach(f, patch, new byte[64], "bad.sig"));
         String line = f.errorLine();
         assertTrue(line.startsWith("SIGNATURE_INVALID ("), line);
-        assertTrue(line.contains("--attach " + bad + ": the signature does not verify with key "), line);
+        assertTrue(line.contains("--attach " + dir.resolve("bad.sig") + ": the signature does not verify with key "), line);
         assertArrayEquals(before, Files.readAllBytes(patch), "nothing attached");
     }
 
     @Test
     void aSignatureOfTheWrongSizeIsAUsageErrorNamingItsFile() throws Exception {
         CliFixture f = new CliFixture(dir);
-        Path patch = f.patch("u.fwd", false);
-        assertEquals(0, f.cli.run("keygen", "-o", f.key().toString()), f.cli.err());
-        Path shortSignature = Files.write(dir.resolve("short.sig"), new byte[10]);
-        assertEquals(ExitCodes.USAGE, f.cli.run("sign", "--attach", shortSignature.toString(), "--public-key",
-                KeyFiles.publicPathFor(f.key()).toString(), patch.toString()));
-        assertTrue(f.cli.err().contains("--attach " + shortSignature + ": signature must be 64 raw bytes"),
+        assertEquals(ExitCodes.USAGE, attach(f, f.patch("u.fwd", false), new byte[10], "short.sig"));
+        assertTrue(f.cli.err().contains("--attach " + dir.resolve("short.sig") + ": signature must be 64 raw bytes"),
                 f.cli.err());
     }
 }
