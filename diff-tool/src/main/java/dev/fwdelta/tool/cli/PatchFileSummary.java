@@ -32,7 +32,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
         long fileSize = sized ? Files.size(path) : -1;
         try (InputStream in = open(path)) {
             byte[] head = headerBytes(in, path);
-            PatchHeader h = PatchHeader.parse(head);
+            PatchHeader h = parse(head, path);
             if (sized) {
                 checkFileSize(path, fileSize, head.length, h);
             }
@@ -113,7 +113,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
         BoundedFile.requireAtMost(path, BoundedFile.MAX_BYTES, "patch file");
         try (InputStream in = open(path)) {
             byte[] head = headerBytes(in, path);
-            PatchHeader h = PatchHeader.parse(head);
+            PatchHeader h = parse(head, path);
             if (Files.isRegularFile(path)) {
                 checkFileSize(path, Files.size(path), head.length, h); // before the payload is read
             }
@@ -139,7 +139,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
     static PatchHeader readHeader(Path path) throws IOException {
         BoundedFile.requireFile(path);
         try (InputStream in = Files.newInputStream(path)) {
-            return PatchHeader.parse(headerBytes(in, path));
+            return parse(headerBytes(in, path), path);
         }
     }
 
@@ -187,6 +187,20 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
         }
     }
 
+    /** The header in {@code head}, checked; an error names the file. */
+    private static PatchHeader parse(byte[] head, Path path) throws PatchException {
+        try {
+            return PatchHeader.parse(head);
+        } catch (PatchException e) {
+            throw named(path, e);
+        }
+    }
+
+    /** {@code e} with the file's name before its detail, as the file's other errors have it. */
+    private static PatchException named(Path path, PatchException e) {
+        return new PatchException(e.code(), path + ": " + e.detail(), e);
+    }
+
     /** The header's bytes: its size comes from the checked prefix (at most 256 bytes). */
     private static byte[] headerBytes(InputStream in, Path path) throws IOException {
         byte[] prefix = in.readNBytes(PatchHeader.PREFIX_SIZE);
@@ -194,7 +208,12 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
         if (kind != PatchKind.FWDELTA && prefix.length >= PatchHeader.MAGIC.length) {
             throw PatchKind.notFwdelta(path, kind);
         }
-        byte[] head = new byte[PatchHeader.sizeFromPrefix(prefix)];
+        byte[] head;
+        try {
+            head = new byte[PatchHeader.sizeFromPrefix(prefix)];
+        } catch (PatchException e) {
+            throw named(path, e);
+        }
         System.arraycopy(prefix, 0, head, 0, prefix.length);
         if (in.readNBytes(head, prefix.length, head.length - prefix.length) != head.length - prefix.length) {
             throw new PatchException(ErrorCode.TRUNCATED, path + ": patch ends inside its " + head.length + "-byte header");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.fwdelta.tool.sign.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +55,27 @@ class InspectBadPatchTest {
         assertEquals("error", error.get("event").getAsString());
         assertEquals(3, error.get("exit_code").getAsInt());
         assertEquals("PAYLOAD_HASH", error.get("error_code").getAsString());
+    }
+
+    /** A header refused field by field names the file, as its payload hash does, in every command that reads it. */
+    @Test
+    void aBadHeaderNamesTheFileInEveryCommand() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path patch = f.patch("c.fwd", false);
+        byte[] b = Files.readAllBytes(patch);
+        b[4] = 99; // format_version
+        Files.write(patch, b);
+        assertEquals(0, f.cli.run("keygen", "-o", f.key().toString()), f.cli.err());
+        String trust = KeyFiles.publicPathFor(f.key()).toString();
+        List<String[]> commands = List.of(new String[] {"inspect", patch.toString()},
+                new String[] {"verify", "--trust", trust, patch.toString()},
+                new String[] {"sign", "--key", f.key().toString(), patch.toString(), "-o", dir.resolve("s.fwd").toString()},
+                new String[] {"apply", f.oldBin.toString(), patch.toString(), "-o", dir.resolve("n.bin").toString()});
+        for (String[] args : commands) {
+            assertEquals(ExitCodes.BAD_PATCH, f.cli.run(args), f.cli.err());
+            String line = f.errorLine();
+            assertTrue(line.startsWith("UNSUPPORTED_VERSION (2): " + patch + ": "), args[0] + ": " + line);
+        }
     }
 
     @Test
