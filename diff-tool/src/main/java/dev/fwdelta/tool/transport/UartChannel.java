@@ -435,6 +435,13 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
         long end = DeviceProtocolException.checked(device(), "SACK held range end", LittleEndian.u32(p, 8), sentEnd,
                 "the patch bytes sent in this session");
+        // And past the SACK's offset: the starts allowed are then never an empty range ("100..79").
+        if (end <= expected) {
+            throw new DeviceProtocolException(device() + " answered SACK held range end " + end + (expected < sentEnd
+                    ? ", outside the allowed " + (expected + 1) + ".." + sentEnd
+                    + " (after the SACK offset, within the patch bytes sent in this session)"
+                    : ", but no patch byte after the SACK offset " + expected + " was sent in this session"));
+        }
         long start = LittleEndian.u32(p, 4);
         if (start < expected || start >= end) {
             throw new DeviceProtocolException(device() + " answered SACK held range start " + start

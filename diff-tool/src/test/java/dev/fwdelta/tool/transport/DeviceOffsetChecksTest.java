@@ -106,6 +106,32 @@ class DeviceOffsetChecksTest {
         assertTrue(e.getMessage().contains("SACK held range end"), e.getMessage());
     }
 
+    /**
+     * A held range that ends at or before the SACK's offset holds nothing after it: the error names
+     * the range end and the ends allowed, a range that is not empty (HostileDeviceTest found "the
+     * allowed 256..99" for its start).
+     */
+    @Test
+    void aSackHeldRangeEndingBeforeItsOffsetNamesTheEndsAllowed() {
+        long[] at = new long[2]; // the SACK's offset, the bytes sent when it was sent
+        ScriptedDevice d = new ScriptedDevice(true, (got, dev) -> {
+            if (got.type() != FrameType.DATA || dev.dataFrames == 1) {
+                return dev.honest(got);
+            }
+            at[0] = dev.expected;
+            at[1] = dev.sentEnd;
+            byte[] p = new byte[12];
+            LittleEndian.put32(p, 0, dev.expected);
+            LittleEndian.put32(p, 4, 16);
+            LittleEndian.put32(p, 8, 100);
+            return new Frame(FrameType.SACK, 0, p);
+        }).inLockstep();
+        IOException e = send(d);
+        assertTrue(at[0] > 100, "the first frame was acknowledged: " + at[0]);
+        assertEquals("the device on scripted answered SACK held range end 100, outside the allowed " + (at[0] + 1)
+                + ".." + at[1] + " (after the SACK offset, within the patch bytes sent in this session)", e.getMessage());
+    }
+
     @Test
     void anHonestScriptedDeviceIsStaged() throws Exception {
         // The script itself is sound: answered honestly, the same host stages the patch.
