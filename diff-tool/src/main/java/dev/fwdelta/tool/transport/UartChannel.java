@@ -101,7 +101,16 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     /** The frame in flight at the acknowledged offset when the host last went back (null: none). */
     private long[] lostAtGoBack;
     private long lastWriteNs;
+    /**
+     * When the last answer to DATA (an ACK, NAK or SACK with its offset) was read: the link is
+     * lost after the answer timeout without one. Frames that answer no DATA frame (a stale INFO
+     * or READY) do not put it off, else a device babbling them would keep the host probing until
+     * its bound of data frames; they are counted for the lost link's words, with their type
+     * (null when of several types).
+     */
     private long lastHeardNs;
+    private int othersSinceAnswer;
+    private FrameType otherType;
     private long beginLatencyMs;
     /** Whether a {@link #FILLER} byte followed the last frame written. */
     private boolean filled;
@@ -249,6 +258,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 board.clear();
                 lastHeardNs = System.nanoTime();
                 lastWriteNs = lastHeardNs;
+                othersSinceAnswer = 0;
                 return from;
             }
             wait = Math.min(MAX_BEGIN_WAIT_MS, wait * 3 / 2);
@@ -338,7 +348,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             return true;
         }
         if ((System.nanoTime() - lastHeardNs) / 1_000_000 >= timeoutMs) {
-            throw lost();
+            throw lost(othersSinceAnswer == 0 ? device() + " stopped answering" : device()
+                    + " stopped answering DATA frames, sending " + othersSinceAnswer + " "
+                    + (otherType != null ? otherType + " frames" : "frames of other types") + " instead");
         }
         return false;
     }
@@ -492,15 +504,24 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
 
     private void handle(Frame f) throws IOException {
         long now = System.nanoTime();
-        lastHeardNs = now;
         if (holdBytes > 0) {
             handleSelective(f, now);
         } else {
             handleGoBackN(f, now);
         }
-        if (f.type() == FrameType.ACK || f.type() == FrameType.NAK || f.type() == FrameType.SACK) {
+        if (answersData(f)) {
+            lastHeardNs = now;
+            othersSinceAnswer = 0;
             beforeSilence = null; // the device answers where it should: the timeouts before were the line's
+        } else {
+            otherType = othersSinceAnswer++ == 0 || otherType == f.type() ? f.type() : null;
         }
+    }
+
+    /** Whether {@code f} answers a DATA frame: an ACK or NAK (or, under selective repeat, SACK) with its offset. */
+    private boolean answersData(Frame f) {
+        return f.payload().length >= 4 && (f.type() == FrameType.ACK || f.type() == FrameType.NAK
+                || f.type() == FrameType.SACK && holdBytes > 0);
     }
 
     /**

@@ -76,7 +76,7 @@ final class ScriptedDevice implements Link {
      * Queues {@code a} for the host before the answer the script returns: a script answers an
      * earlier frame late this way, so that the host reads both in one burst.
      */
-    void answerFirst(Frame a) {
+    synchronized void answerFirst(Frame a) {
         toHost.add(new Frame(a.type(), seq++ & 0xFF, a.payload()).encode());
         answers++;
     }

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.tool.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fwdelta.runtime.transport.Frame;
+import dev.fwdelta.runtime.transport.FrameType;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A device that keeps sending frames but no answer to DATA (docs/PROTOCOL.md, "Reconnects"): a
+ * stale INFO for every DATA frame. Frames that answer no DATA frame do not put off the lost link,
+ * so the host begins again after the answer timeout and gives up after its reconnects, saying what
+ * the device sent instead, long before its bound of data frames. Counts are asserted, never times.
+ */
+class BabblingDeviceTest {
+    private static final byte[] PATCH = ScriptedDevice.patch(16 * 1024);
+    /** Far more data frames than the host writes in three sessions of a 200 ms answer timeout. */
+    private static final long FRAME_BOUND = 400;
+
+    /** Honest to HELLO and BEGIN; every DATA frame draws a stale INFO and nothing else. */
+    private static ScriptedDevice infoForEveryDataFrame(boolean selectiveRepeat) {
+        return new ScriptedDevice(selectiveRepeat, (got, dev) -> got.type() == FrameType.DATA
+                ? dev.honest(new Frame(FrameType.HELLO, 0, new byte[] {1, 1})) : dev.honest(got)).inLockstep();
+    }
+
+    @Test
+    void staleInfoForEveryDataFrameUnderSelectiveRepeatIsALostLink() {
+        ScriptedDevice d = infoForEveryDataFrame(true);
+        IOException e = assertThrows(IOException.class, () -> new HostSession(new UartChannel(d, 115_200, 200),
+                (acked, total, resumedAt) -> { }, 2, FRAME_BOUND).send(PATCH));
+        // How many INFO frames the last session drew depends on how many probes fit in its timeout.
+        assertTrue(e.getMessage().matches("the device on scripted stopped answering DATA frames, sending \\d+ INFO"
+                + " frames instead \\(gave up after 2 reconnects\\)"), e.getMessage());
+        assertEquals(3, d.begins, "the first session and two reconnects");
+        assertTrue(d.dataFrames < FRAME_BOUND, d.dataFrames + " DATA frames");
+    }
+
+    /**
+     * Go-back-N waits a retransmission timeout before it sends again, longer than the answer
+     * timeout, so only a device that babbles between the host's frames keeps the link from being
+     * lost: a stale INFO every 20 ms, from a thread, at most {@code BABBLE_FRAMES} of them, and
+     * nothing in answer to DATA. The host must end while the device still babbles.
+     */
+    @Test
+    void staleInfoEvery20MsUnderGoBackNIsALostLink() throws Exception {
+        final int babbleFrames = 3000;
+        ScriptedDevice d = new ScriptedDevice(false, (got, dev) -> got.type() == FrameType.DATA ? null : dev.honest(got));
+        Frame info = d.honest(new Frame(FrameType.HELLO, 0, new byte[] {1}));
+        int[] babbled = {0};
+        Thread babbler = new Thread(() -> {
+            try {
+                while (babbled[0] < babbleFrames) {
+                    Thread.sleep(20);
+                    d.answerFirst(info);
+                    babbled[0]++;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        babbler.setDaemon(true);
+        babbler.start();
+        try {
+            IOException e = assertThrows(IOException.class, () -> new HostSession(new UartChannel(d, 115_200, 200),
+                    (acked, total, resumedAt) -> { }, 1, FRAME_BOUND).send(PATCH));
+            assertTrue(e.getMessage().matches("the device on scripted stopped answering DATA frames, sending \\d+ INFO"
+                    + " frames instead \\(gave up after 1 reconnects\\)"), e.getMessage());
+            assertTrue(babbled[0] < babbleFrames, "ended only when the device stopped babbling");
+            assertEquals(2, d.begins, "the first session and one reconnect");
+            assertTrue(d.dataFrames < FRAME_BOUND, d.dataFrames + " DATA frames");
+        } finally {
+            babbler.interrupt();
+        }
+    }
+}
