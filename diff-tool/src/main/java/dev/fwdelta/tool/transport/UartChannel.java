@@ -660,6 +660,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long wait = probeMs();
         long patience = 3 * Math.max(10_000, timeoutMs);
         long heard = System.currentTimeMillis();
+        int broken = 0; // DONE frames answered with a NAK at the patch length: the give-up names them
         for (int attempt = 0; attempt < MAX_DONE_ATTEMPTS; attempt++) {
             write(FrameType.DONE, p);
             fill();
@@ -686,6 +687,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                     return from;
                 }
                 if (f.type() == FrameType.NAK) {
+                    broken++;
                     break; // the line broke DONE itself: send it again
                 }
             }
@@ -694,7 +696,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             }
             wait = Math.min(MAX_BEGIN_WAIT_MS, wait * 3 / 2);
         }
-        throw lost();
+        throw broken == 0 ? lost() : lost(device() + " answered " + broken + " of " + MAX_DONE_ATTEMPTS
+                + " DONE frames with a NAK at the patch length (DONE broken on the line) and none with RESULT");
     }
 
     @Override
