@@ -233,12 +233,18 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long wait = Math.min(MAX_BEGIN_WAIT_MS, Math.max(MIN_BEGIN_WAIT_MS, 2 * beginLatencyMs));
         long end = System.currentTimeMillis() + Math.max(MAX_BEGIN_WAIT_MS, timeoutMs) * 2;
         int nakResends = 0;
+        int answers = 0; // BEGIN frames answered, but not with a READY carrying its offset: the give-up names them
+        Frame lastAnswer = null;
         for (int attempt = 0; attempt < MAX_BEGIN_ATTEMPTS && System.currentTimeMillis() < end; attempt++) {
             counters.begins++;
             long sent = System.nanoTime();
             write(FrameType.BEGIN, p);
             fill();
             Frame f = waitFor(FrameType.READY, wait);
+            if (f != null) {
+                answers++;
+                lastAnswer = f;
+            }
             if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
                 attempt--; // the device said the BEGIN broke: again at once, the wait unchanged
                 continue;
@@ -263,7 +269,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             }
             wait = Math.min(MAX_BEGIN_WAIT_MS, wait * 3 / 2);
         }
-        throw lost();
+        throw lastAnswer == null ? lost() : lost(device() + " answered BEGIN " + answers + " times, never with a READY"
+                + " offset (the last answer a " + lastAnswer.type() + " of " + lastAnswer.payload().length + " bytes)");
     }
 
     @Override
