@@ -111,6 +111,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private long lastHeardNs;
     private int othersSinceAnswer;
     private FrameType otherType;
+    /** Frames read in the waits of this HELLO (or BEGIN) phase, and the last: a give-up says what came instead. */
+    private int handshakeAnswers;
+    private Frame lastHandshakeAnswer;
     private long beginLatencyMs;
     /** Whether a {@link #FILLER} byte followed the last frame written. */
     private boolean filled;
@@ -233,18 +236,13 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         long wait = Math.min(MAX_BEGIN_WAIT_MS, Math.max(MIN_BEGIN_WAIT_MS, 2 * beginLatencyMs));
         long end = System.currentTimeMillis() + Math.max(MAX_BEGIN_WAIT_MS, timeoutMs) * 2;
         int nakResends = 0;
-        int answers = 0; // BEGIN frames answered, but not with a READY carrying its offset: the give-up names them
-        Frame lastAnswer = null;
+        handshakeAnswers = 0;
         for (int attempt = 0; attempt < MAX_BEGIN_ATTEMPTS && System.currentTimeMillis() < end; attempt++) {
             counters.begins++;
             long sent = System.nanoTime();
             write(FrameType.BEGIN, p);
             fill();
             Frame f = waitFor(FrameType.READY, wait);
-            if (f != null) {
-                answers++;
-                lastAnswer = f;
-            }
             if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
                 attempt--; // the device said the BEGIN broke: again at once, the wait unchanged
                 continue;
@@ -269,8 +267,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             }
             wait = Math.min(MAX_BEGIN_WAIT_MS, wait * 3 / 2);
         }
-        throw lastAnswer == null ? lost() : lost(device() + " answered BEGIN " + answers + " times, never with a READY"
-                + " offset (the last answer a " + lastAnswer.type() + " of " + lastAnswer.payload().length + " bytes)");
+        throw handshakeAnswers == 0 ? lost() : lost(unanswered(FrameType.BEGIN, "a READY with its offset"));
     }
 
     @Override
@@ -733,6 +730,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private void hello() throws IOException {
         long each = timeoutMs / HELLO_ATTEMPTS;
         int nakResends = 0;
+        handshakeAnswers = 0;
         for (int attempt = 0; attempt < HELLO_ATTEMPTS; attempt++) {
             counters.hellos++;
             long sent = System.nanoTime();
@@ -753,10 +751,21 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 return;
             }
         }
+        if (handshakeAnswers > 0) {
+            // Frames of this protocol came, none of them INFO: say what came, not "not the protocol".
+            String why = unanswered(FrameType.HELLO, "an INFO");
+            throw everAnswered ? lost(why) : new IOException(why);
+        }
         if (everAnswered) {
             throw lost();
         }
         throw silentOrForeign();
+    }
+
+    /** What a device that answered {@code sent} frames, but never with {@code awaited}, sent instead. */
+    private String unanswered(FrameType sent, String awaited) {
+        return device() + " answered " + sent + " with " + handshakeAnswers + " frames, none " + awaited + " (the last a "
+                + lastHandshakeAnswer.type() + " of " + lastHandshakeAnswer.payload().length + " bytes)";
     }
 
     /**
@@ -827,6 +836,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             if (f == null) {
                 return null;
             }
+            handshakeAnswers++;
+            lastHandshakeAnswer = f;
             if (refusalsAreOurs && f.type() == FrameType.RESULT
                     && (f.payload().length < 2 || LittleEndian.u16(f.payload(), 0) != 0)) {
                 throw refused(f);
