@@ -762,9 +762,11 @@ export async function sendPatch(channel, patch, options = {}) {
 
   /** ACK, SACK or NAK under selective repeat: the scoreboard learns what arrived and what is lost. */
   function handleSelective(f) {
-    lastHeard = Date.now();
     if (f.type === FrameType.RESULT) throw refusedInDataPhase(f);
+    // Only an answer to DATA puts the lost link off: a device babbling stale INFO or READY frames
+    // would otherwise keep the page probing up to its bound of data frames (Java: UartChannel).
     if (f.payload.length < 4 || ![FrameType.ACK, FrameType.NAK, FrameType.SACK].includes(f.type)) return;
+    lastHeard = Date.now();
     const off = answered(`${FRAME_NAMES[f.type]} offset`, u32(f.payload, 0));
     let held = null;
     if (f.type === FrameType.SACK) {

@@ -31,6 +31,12 @@ export function parseSack(p, sentEnd) {
   const end = view.getUint32(8, true);
   if (start === 0 && end === 0) return { expected, held: null };
   if (end > sentEnd) throw outsideSent('SACK held range end', end, sentEnd);
+  // And past the SACK's offset: the starts allowed are then never an empty range ("100..79").
+  if (end <= expected) {
+    throw new DeviceProtocolError(`the device answered SACK held range end ${end}` + (expected < sentEnd
+      ? `, outside the allowed ${expected + 1}..${sentEnd} (after the SACK offset, within the patch bytes sent in this session)`
+      : `, but no patch byte after the SACK offset ${expected} was sent in this session`));
+  }
   if (start < expected || start >= end) {
     throw new DeviceProtocolError(`the device answered SACK held range start ${start}, outside the allowed `
       + `${expected}..${end - 1} (after the SACK offset, before the range end)`);

@@ -87,6 +87,24 @@ test('go-back-N data phase: a stale INFO every 50 ms and no answer to DATA ends 
   assert.ok(r.error.message.length > 0);
 });
 
+test('selective-repeat data phase: a stale INFO every 50 ms and no answer to DATA ends the update', { timeout: 60_000 }, async () => {
+  // Only an answer to DATA (ACK, NAK, SACK with its offset) puts the lost link off, as in the Java
+  // host (BabblingDeviceTest): the page probed on while the device babbled, up to its frame bound.
+  let b = null;
+  const d = new ScriptedDevice({
+    selectiveRepeat: true,
+    limits: NO_LIMITS,
+    script: (f) => {
+      if (f.type === FrameType.BEGIN) b.start();
+      return f.type === FrameType.DATA ? null : undefined;
+    },
+  });
+  b = babbler(d, d.honest({ type: FrameType.HELLO }));
+  const r = await runAgainst(d, b, {});
+  assertEndedWhileBabbling(r);
+  assert.equal(d.begins, 2, 'the lost link began a second session');
+});
+
 test('done phase: an ACK at the patch length every 50 ms and no RESULT ends the update', { timeout: 60_000 }, async () => {
   let b = null;
   const d = new ScriptedDevice({

@@ -37,7 +37,10 @@ test('malformed SACKs are refused as DeviceProtocolError, naming the field and t
     (e) => e.name === 'DeviceProtocolError' && e.message === `the device answered ${words}`);
   refused(new Uint8Array(3), 'a SACK payload of 3 bytes, at least 4 expected');
   refused(sack(6000, 0, 0), 'SACK offset 6000, outside the allowed 0..5000 (the patch bytes sent in this session)');
-  refused(sack(100, 50, 80), 'SACK held range start 50, outside the allowed 100..79 (after the SACK offset, before the range end)');
+  refused(sack(100, 50, 80), 'SACK held range end 80, outside the allowed 101..5000 (after the SACK offset, within the '
+    + 'patch bytes sent in this session)');
+  refused(sack(5000, 10, 20), 'SACK held range end 20, but no patch byte after the SACK offset 5000 was sent in this session');
+  refused(sack(100, 50, 180), 'SACK held range start 50, outside the allowed 100..179 (after the SACK offset, before the range end)');
   refused(sack(100, 300, 200), 'SACK held range start 300, outside the allowed 100..199 (after the SACK offset, before the range end)');
   refused(sack(100, 200, 5001), 'SACK held range end 5001, outside the allowed 0..5000 (the patch bytes sent in this session)');
 });
