@@ -406,6 +406,23 @@ export class NoAnswerError extends Error {}
 export { DeviceProtocolError };
 
 /**
+ * Thrown when the port does not take a frame within what its buffers and the frame need at the
+ * line's rate (writeLimitMs): the device stopped reading, as a hung USB CDC-ACM device does, and
+ * the write would otherwise wait for ever. The Java host's SerialLink ends `fwdelta send` alike.
+ */
+export class WriteStalledError extends Error {}
+
+/** The bytes a port and the USB-serial bridge behind it may buffer before a write waits. */
+export const MAX_BUFFERED_BYTES = 64 * 1024;
+/** The least wait for a write to be taken, whatever the line's rate. */
+export const MIN_WRITE_STALL_MS = 5000;
+
+/** How long a write of `length` bytes may wait to be taken at `baud`: the Java host's SerialLink.writeLimitMs. */
+export function writeLimitMs(length, baud) {
+  return Math.max(MIN_WRITE_STALL_MS, Math.floor(((MAX_BUFFERED_BYTES + length) * 10 * 1000) / baud));
+}
+
+/**
  * RESULT's status and message, read as the Java host's refused(f) reads them: a payload too short
  * for its u16 status is 0xFFFF (other failure), with no message.
  */
@@ -561,7 +578,9 @@ export class ByteChannel {
  *
  * options: baud (for the timeout), onInfo(info), onProgress({acked, total, startedAt}), signal
  * (an AbortSignal-like {aborted}), maxReconnects (MAX_RECONNECTS unless given),
- * maxFramesWithoutProgress (MAX_FRAMES_WITHOUT_PROGRESS unless given), goBackN.
+ * maxFramesWithoutProgress (MAX_FRAMES_WITHOUT_PROGRESS unless given), goBackN, writeLimitMs (how
+ * long a frame's write may wait to be taken before WriteStalledError ends the update; writeLimitMs()
+ * of the frame's length and baud unless given).
  * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, naks, sacks,
  * timeouts, selectiveRepeat, reconnects, restarts, info, message}: naks and sacks are the NAK and
  * SACK frames that answered DATA, timeouts the waits for an answer to DATA that ended with none
@@ -586,7 +605,20 @@ export async function sendPatch(channel, patch, options = {}) {
   const rtt = new RoundTrip();
   const sizer = new FrameSizer(DATA_CHUNK);
   const board = new Scoreboard(sizer, rtt);
-  const send = (type, payload) => channel.write(encodeFrame(type, seq++, payload));
+  const send = async (type, payload) => {
+    const frame = encodeFrame(type, seq++, payload);
+    const limitMs = options.writeLimitMs ?? writeLimitMs(frame.length, baud);
+    let timer;
+    const stalled = new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new WriteStalledError(`the device stopped taking data: a write of `
+        + `${frame.length} bytes was not taken in ${(limitMs / 1000).toFixed(1)} s`)), limitMs);
+    });
+    try {
+      await Promise.race([channel.write(frame), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const checkAbort = () => {
     if (options.signal?.aborted) throw new Error('the update was stopped');
   };
