@@ -48,7 +48,10 @@ class BabblingDeviceTest {
     @Test
     void staleInfoEvery20MsUnderGoBackNIsALostLink() throws Exception {
         final int babbleFrames = 3000;
-        ScriptedDevice d = new ScriptedDevice(false, (got, dev) -> got.type() == FrameType.DATA ? null : dev.honest(got));
+        // In lockstep: READY is read before BEGIN's write returns, so a reader held up on a busy
+        // machine sends no BEGIN again.
+        ScriptedDevice d = new ScriptedDevice(false, (got, dev) -> got.type() == FrameType.DATA ? null : dev.honest(got))
+                .inLockstep();
         Frame info = d.honest(new Frame(FrameType.HELLO, 0, new byte[] {1}));
         int[] babbled = {0};
         Thread babbler = new Thread(() -> {
@@ -67,8 +70,10 @@ class BabblingDeviceTest {
         try {
             IOException e = assertThrows(IOException.class, () -> new HostSession(new UartChannel(d, 115_200, 200),
                     (acked, total, resumedAt) -> { }, 1, FRAME_BOUND).send(PATCH));
-            assertTrue(e.getMessage().matches("the device on scripted stopped answering DATA frames, sending \\d+ INFO"
-                    + " frames instead \\(gave up after 1 reconnects\\)"), e.getMessage());
+            // The INFO frames are named when the babbler ran within the last answer timeout, which a
+            // busy machine may not let it do: the wording is pinned by the test above.
+            assertTrue(e.getMessage().matches("the device on scripted stopped answering( DATA frames, sending \\d+ INFO"
+                    + " frames instead)? \\(gave up after 1 reconnects\\)"), e.getMessage());
             assertTrue(babbled[0] < babbleFrames, "ended only when the device stopped babbling");
             assertEquals(2, d.begins, "the first session and one reconnect");
             assertTrue(d.dataFrames < FRAME_BOUND, d.dataFrames + " DATA frames");
