@@ -197,7 +197,7 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
     }
 
     /** {@code e} with the file's name before its detail, as the file's other errors have it. */
-    private static PatchException named(Path path, PatchException e) {
+    static PatchException named(Path path, PatchException e) {
         return new PatchException(e.code(), path + ": " + e.detail(), e);
     }
 

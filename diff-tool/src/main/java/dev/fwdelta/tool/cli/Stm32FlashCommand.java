@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.cli;
 
 import com.fazecast.jSerialComm.SerialPort;
+import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.tool.image.FirmwareImage;
 import dev.fwdelta.tool.sim.DfuseDevice;
@@ -154,7 +155,12 @@ final class Stm32FlashCommand implements Callable<Integer> {
     private Input readInput(PrintWriter err) throws Exception {
         if (source.patch != null) {
             byte[] patch = DeltaFlasher.readPatch(source.patch);
-            PatchHeader header = PatchHeader.parse(patch);
+            PatchHeader header;
+            try {
+                header = PatchHeader.parse(patch);
+            } catch (PatchException e) {
+                throw PatchFileSummary.named(source.patch, e);
+            }
             if (address != null) {
                 header.checkLoadAddress(address);
             }

@@ -100,7 +100,7 @@ class DeviceOptionsCliTest {
         Path notAPatch = Files.write(dir.resolve("bad.fwd"), new byte[300]);
         assertEquals(ExitCodes.BAD_PATCH, cli.run("stm32", "flash", "--port", noPort.toString(), "--patch",
                 notAPatch.toString()), cli.err());
-        assertTrue(cli.err().contains("BAD_MAGIC"), cli.err());
+        assertTrue(cli.err().contains("BAD_MAGIC (1): " + notAPatch + ": "), cli.err());
         assertFalse(cli.err().contains(noPort.toString()), cli.err());
 
         Path missing = dir.resolve("missing.hex");

@@ -93,7 +93,8 @@ class SerialOpenErrorsTest {
     void aPortWithoutPermissionSaysSoAndSuggestsDialout() throws Exception {
         Path port = Files.write(dir.resolve("ttyLocked"), new byte[0]);
         Files.setPosixFilePermissions(port, PosixFilePermissions.fromString("---------"));
-        Path patch = Files.write(dir.resolve("p.fwd"), new byte[] {1});
+        // A patch stm32 flash takes: it reads and checks its input before it opens the port.
+        Path patch = Files.write(dir.resolve("p.fwd"), ScriptedDevice.patch(1024));
         List<String> cmd = new ArrayList<>();
         if ((Integer) Files.getAttribute(dir, "unix:uid") == 0) {
             Tools.require("setpriv");
