@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.tool.transport.DeviceText;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -85,7 +86,7 @@ final class FormBody {
         }
         for (Map.Entry<String, List<String>> e : fields.entrySet()) {
             if (e.getValue().size() > 1 && !e.getKey().equals(repeatable)) {
-                throw HttpError.badRequest(e.getKey() + " is given " + e.getValue().size() + " times");
+                throw HttpError.badRequest(named(e.getKey()) + " is given " + e.getValue().size() + " times");
             }
         }
         return new FormBody(fields);
@@ -107,14 +108,15 @@ final class FormBody {
         return fields.getOrDefault(name, List.of());
     }
 
-    private static Charset charset(String name) {
+    static Charset charset(String name) {
         if (name == null) {
             return StandardCharsets.UTF_8;
         }
         try {
             return Charset.forName(name);
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw HttpError.badRequest("Content-Type charset must be one the server knows (UTF-8), got " + name);
+            throw HttpError.badRequest("Content-Type charset must be one the server knows (UTF-8), got "
+                    + DeviceText.printable(name));
         }
     }
 
@@ -123,7 +125,15 @@ final class FormBody {
         try {
             return URLDecoder.decode(s, charset);
         } catch (IllegalArgumentException e) {
-            throw HttpError.badRequest(field + " is not URL-encoded: a % must start a %XX escape");
+            throw HttpError.badRequest(named(field) + " is not URL-encoded: a % must start a %XX escape");
         }
+    }
+
+    /**
+     * A field name as an error names it: the client's text, so escaped and capped (a decoded {@code %0A}
+     * would break the one error line, a long name would make it as long as the body).
+     */
+    private static String named(String field) {
+        return field.isEmpty() ? "a field with an empty name" : DeviceText.printable(field);
     }
 }

@@ -37,4 +37,36 @@ class FormBodyTest {
         assertEquals(400, e.status);
         assertTrue(e.getMessage().startsWith("group is not URL-encoded"), e.getMessage());
     }
+
+    /**
+     * A field name is the client's text: an error naming it must stay one line of bounded length
+     * (docs/OTA.md, Conventions), whatever the name decodes to.
+     */
+    @Test
+    void anErrorNamesAFieldOnOneBoundedLine() {
+        String newline = assertThrows(HttpError.class, () -> FormBody.parse("a%0Ab=1&a%0Ab=2", StandardCharsets.UTF_8))
+                .getMessage();
+        assertEquals("a\\x0Ab is given 2 times", newline);
+        String escape = assertThrows(HttpError.class, () -> FormBody.parse("a%0D%0Ab=%zz", StandardCharsets.UTF_8))
+                .getMessage();
+        assertEquals("a\\x0D\\x0Ab is not URL-encoded: a % must start a %XX escape", escape);
+        String empty = assertThrows(HttpError.class, () -> FormBody.parse("=1&=2", StandardCharsets.UTF_8)).getMessage();
+        assertEquals("a field with an empty name is given 2 times", empty);
+        String name = "n".repeat(10_000);
+        String longName = assertThrows(HttpError.class, () -> FormBody.parse(name + "=1&" + name + "=2",
+                StandardCharsets.UTF_8)).getMessage();
+        assertTrue(longName.length() < 500, longName.length() + " characters");
+        assertTrue(longName.endsWith(" [9600 more characters cut] is given 2 times"), longName);
+    }
+
+    /** The charset is the Content-Type header's text: named in the error escaped and capped too. */
+    @Test
+    void anUnknownCharsetIsNamedOnOneBoundedLine() {
+        String charset = "x".repeat(3000);
+        HttpError e = assertThrows(HttpError.class, () -> FormBody.charset(charset));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().length() < 500, e.getMessage().length() + " characters");
+        assertTrue(e.getMessage().startsWith("Content-Type charset must be one the server knows (UTF-8), got xxx"),
+                e.getMessage());
+    }
 }
