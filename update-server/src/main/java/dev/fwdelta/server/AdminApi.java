@@ -95,7 +95,7 @@ final class AdminApi {
      */
     void putArtifact(Context ctx) throws Exception {
         String sha = Fields.sha256("artifact", ctx.pathParam("sha"));
-        long declared = ctx.contentLength();
+        long declared = FormBody.declaredLength(ctx);
         if (declared > maxUpload) {
             throw new HttpError(413, "upload is larger than the limit of " + maxUpload + " bytes");
         }

@@ -40,7 +40,7 @@ final class FormBody {
      */
     static FormBody read(Context ctx, int maxBytes, Duration timeLimit) {
         HttpError tooLarge = new HttpError(413, "request body is larger than " + maxBytes + " bytes");
-        if (ctx.contentLength() > maxBytes) {
+        if (declaredLength(ctx) > maxBytes) {
             throw tooLarge;
         }
         Charset charset = charset(ctx.characterEncoding());
@@ -55,6 +55,14 @@ final class FormBody {
             throw tooLarge;
         }
         return parse(new String(body, charset), charset);
+    }
+
+    /**
+     * The request's Content-Length, -1 when it has none. Not Javalin's contentLength(): Servlet's
+     * int getContentLength says -1 for a length past 2^31-1 too, which then passed for no length.
+     */
+    static long declaredLength(Context ctx) {
+        return ctx.req().getContentLengthLong();
     }
 
     /**
