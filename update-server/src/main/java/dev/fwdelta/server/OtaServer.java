@@ -4,6 +4,7 @@ package dev.fwdelta.server;
 import dev.fwdelta.server.http.ConnectionCap;
 import dev.fwdelta.server.http.HeaderDeadline;
 import dev.fwdelta.server.http.OneLineErrors;
+import dev.fwdelta.tool.transport.DeviceText;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -150,8 +151,9 @@ public final class OtaServer implements AutoCloseable {
             ctx.status(500).contentType("text/plain").result("error: internal server error (the server's log says why)\n");
         });
         // A path no route serves: the one line of every other refusal (docs/OTA.md), not Javalin's own text.
+        // The method as sent: Javalin's ctx.method() is INVALID for every one it does not know (PROPFIND, FOO).
         app.exception(EndpointNotFound.class, (e, ctx) -> ctx.status(404).contentType("text/plain")
-                .result("error: no such path: " + ctx.method() + " " + ctx.path() + "\n"));
+                .result("error: no such path: " + DeviceText.printable(ctx.req().getMethod()) + " " + ctx.path() + "\n"));
         app.before(OtaServer::refuseRepeatedHeaders);
         // The handlers reach the database and store once they are open: after the sockets are.
         app.before("/admin/*", ctx -> backend.admin.authenticate(ctx));

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fwdelta.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A method no route takes, on every route, is refused with the one line naming the method as the
+ * client sent it (Javalin calls every method it does not know INVALID) and the path.
+ */
+class UnknownMethodTest {
+    private static final String[] PATHS = {"/d/checkin", "/d/register", "/d/report", "/d/artifacts/" + "0".repeat(64),
+        "/admin/devices", "/admin/devices/dev-1", "/admin/artifacts/" + "0".repeat(64), "/admin/images",
+        "/admin/releases", "/admin/releases/rollout"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMethodNoRouteTakesIsOneLineNamingIt() throws Exception {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
+            for (String method : new String[] {"DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "FOO"}) {
+                for (String path : PATHS) {
+                    String[] a = send(server, method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                            + Fleet.TOKEN + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    assertTrue(a[0].startsWith("HTTP/1.1 4"), method + " " + path + ": " + a[0]);
+                    assertEquals("error: no such path: " + method + " " + path + "\n", a[1], method + " " + path);
+                }
+            }
+        }
+    }
+
+    private static String[] send(OtaServer server, String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).split("\r\n\r\n", 2);
+        }
+    }
+}
