@@ -28,6 +28,8 @@ final class FormBody {
     /** The one field a form may repeat (a release's patches); any other given twice is refused. */
     private static final String REPEATABLE = "patch";
 
+    private static final String FORM_TYPE = "application/x-www-form-urlencoded";
+
     private final Map<String, List<String>> fields;
 
     private FormBody(Map<String, List<String>> fields) {
@@ -39,6 +41,7 @@ final class FormBody {
      * {@code timeLimit} (else 408: {@link RequestBodyStream}).
      */
     static FormBody read(Context ctx, int maxBytes, Duration timeLimit) {
+        refuseOtherTypes(ctx.header("Content-Type"));
         HttpError tooLarge = new HttpError(413, "request body is larger than " + maxBytes + " bytes");
         if (declaredLength(ctx) > maxBytes) {
             throw tooLarge;
@@ -55,6 +58,22 @@ final class FormBody {
             throw tooLarge;
         }
         return parse(new String(body, charset), charset);
+    }
+
+    /**
+     * 415 for a body declared as another type (JSON, multipart): read as a form, it would be taken for
+     * whatever fields it happens to parse as. No Content-Type is a form, for a small client that sends none.
+     */
+    private static void refuseOtherTypes(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        if (!media.equalsIgnoreCase(FORM_TYPE)) {
+            throw new HttpError(415, "Content-Type must be " + FORM_TYPE + " (or none), got "
+                    + DeviceText.printable(contentType));
+        }
     }
 
     /**
