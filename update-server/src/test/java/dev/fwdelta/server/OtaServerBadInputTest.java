@@ -365,7 +365,8 @@ class OtaServerBadInputTest {
             assertTrue(answer[1].matches("error: [^\n]+\n"), path + ": " + answer[1]);
         }
         assertEquals("error: malformed HTTP request: the request line or a header does not parse (in a path, a %"
-                + " must start a %XX escape)\n", rawGet("/admin/devices/%zz")[1], "as docs/OTA.md shows");
+                + " must start a %XX escape, and .. must not climb above the root)\n", rawGet("/admin/devices/%zz")[1],
+                "as docs/OTA.md shows");
     }
 
     /** The head and the body of the answer to a GET with the admin token, sent as it is written. */

@@ -17,9 +17,12 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * refusal (docs/OTA.md), not Jetty's HTML page, so that a device's HTTP client reads it like the rest.
  */
 public final class OneLineErrors extends ErrorHandler {
-    /** What a 400 from Jetty means when its own reason says only "Bad Request" (a path that does not decode). */
+    /**
+     * What a 400 from Jetty means when its own reason says only "Bad Request": a path that does not
+     * decode, or whose dot segments climb above the root ({@code /web/../../x}).
+     */
     private static final String UNPARSABLE = "the request line or a header does not parse (in a path, a % must start a %XX"
-            + " escape)";
+            + " escape, and .. must not climb above the root)";
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
