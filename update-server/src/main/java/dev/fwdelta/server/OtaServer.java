@@ -152,8 +152,9 @@ public final class OtaServer implements AutoCloseable {
         });
         // A path no route serves: the one line of every other refusal (docs/OTA.md), not Javalin's own text.
         // The method as sent: Javalin's ctx.method() is INVALID for every one it does not know (PROPFIND, FOO).
+        // Both are the client's text, escaped and capped: a raw U+202E in the path would reorder the line.
         app.exception(EndpointNotFound.class, (e, ctx) -> ctx.status(404).contentType("text/plain")
-                .result("error: no such path: " + DeviceText.printable(ctx.req().getMethod()) + " " + ctx.path() + "\n"));
+                .result("error: no such path: " + DeviceText.printable(ctx.req().getMethod() + " " + ctx.path()) + "\n"));
         app.before(OtaServer::refuseRepeatedHeaders);
         // The handlers reach the database and store once they are open: after the sockets are.
         app.before("/admin/*", ctx -> backend.admin.authenticate(ctx));

@@ -37,10 +37,26 @@ class UnknownMethodTest {
         }
     }
 
+    /**
+     * The path a 404 names is the client's text: escaped (a raw U+202E would reorder the line where
+     * it is shown) and capped, as field names are (FormBodyTest).
+     */
+    @Test
+    void anUnknownPathIsNamedEscapedAndCapped() throws Exception {
+        try (OtaServer server = Fleet.sqliteServer(dir)) {
+            String[] bidi = send(server, "GET /x\u202Eexe.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertEquals("error: no such path: GET /x\\u202Eexe.txt\n", bidi[1], bidi[0]);
+            String[] longPath = send(server, "GET /" + "p".repeat(7000) + " HTTP/1.1\r\nHost: x\r\nConnection: close"
+                    + "\r\n\r\n");
+            assertTrue(longPath[1].startsWith("error: no such path: GET /ppp"), longPath[0]);
+            assertTrue(longPath[1].endsWith(" [6605 more characters cut]\n"), longPath[1]);
+        }
+    }
+
     private static String[] send(OtaServer server, String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).split("\r\n\r\n", 2);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\r\n\r\n", 2);
         }
     }
 }
