@@ -8,6 +8,7 @@ import dev.fwdelta.tool.transport.DeviceText;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.EndpointNotFound;
 import java.io.IOException;
@@ -116,6 +117,8 @@ public final class OtaServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_FORM_BYTES;
+            // A method a route does not take is 405 (below), not "no such path" for a path that is there.
+            config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new OneLineErrors()));
             if (s.tlsKeystore() != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
@@ -155,6 +158,14 @@ public final class OtaServer implements AutoCloseable {
         // Both are the client's text, escaped and capped: a raw U+202E in the path would reorder the line.
         app.exception(EndpointNotFound.class, (e, ctx) -> ctx.status(404).contentType("text/plain")
                 .result("error: no such path: " + DeviceText.printable(ctx.req().getMethod() + " " + ctx.path()) + "\n"));
+        // RFC 9110 15.5.6: a 405 names the methods allowed in Allow. Javalin puts them in its one
+        // detail, "GET, HEAD", under a key that depends on the Accept header.
+        app.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+            String allowed = String.join(", ", e.getDetails().values());
+            ctx.status(405).header("Allow", allowed).contentType("text/plain").result("error: "
+                    + DeviceText.printable(ctx.req().getMethod() + " " + ctx.path())
+                    + ": the method is not allowed here, only " + allowed + "\n");
+        });
         app.before(OtaServer::refuseRepeatedHeaders);
         // The handlers reach the database and store once they are open: after the sockets are.
         app.before("/admin/*", ctx -> backend.admin.authenticate(ctx));

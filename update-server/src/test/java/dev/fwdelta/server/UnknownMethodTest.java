@@ -12,28 +12,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A method no route takes, on every route, is refused with the one line naming the method as the
- * client sent it (Javalin calls every method it does not know INVALID) and the path.
+ * A method a route does not take, on every route, is 405 with the Allow header RFC 9110 15.5.6 asks
+ * for and the one line naming the method as the client sent it (Javalin calls every method it does
+ * not know INVALID), the path and the methods allowed; a path no route serves is 404.
  */
 class UnknownMethodTest {
-    private static final String[] PATHS = {"/d/checkin", "/d/register", "/d/report", "/d/artifacts/" + "0".repeat(64),
-        "/admin/devices", "/admin/devices/dev-1", "/admin/artifacts/" + "0".repeat(64), "/admin/images",
-        "/admin/releases", "/admin/releases/rollout"};
+    /** Each route and the methods it takes, as the Allow header lists them. */
+    private static final String[][] ROUTES = {{"/d/checkin", "POST"}, {"/d/register", "POST"}, {"/d/report", "POST"},
+        {"/d/artifacts/" + "0".repeat(64), "GET, HEAD"}, {"/admin/devices", "POST"}, {"/admin/devices/dev-1", "GET, HEAD"},
+        {"/admin/artifacts/" + "0".repeat(64), "GET, PUT, HEAD"}, {"/admin/images", "GET, HEAD"},
+        {"/admin/releases", "POST"}, {"/admin/releases/rollout", "POST"}};
 
     @TempDir
     Path dir;
 
     @Test
-    void aMethodNoRouteTakesIsOneLineNamingIt() throws Exception {
+    void aMethodARouteDoesNotTakeIs405NamingIt() throws Exception {
         try (OtaServer server = Fleet.sqliteServer(dir)) {
             for (String method : new String[] {"DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "FOO"}) {
-                for (String path : PATHS) {
-                    String[] a = send(server, method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                for (String[] route : ROUTES) {
+                    String[] a = send(server, method + " " + route[0] + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                             + Fleet.TOKEN + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                    assertTrue(a[0].startsWith("HTTP/1.1 4"), method + " " + path + ": " + a[0]);
-                    assertEquals("error: no such path: " + method + " " + path + "\n", a[1], method + " " + path);
+                    String what = method + " " + route[0];
+                    assertTrue(a[0].startsWith("HTTP/1.1 405"), what + ": " + a[0]);
+                    assertTrue(a[0].contains("\r\nAllow: " + route[1] + "\r\n"), what + ": " + a[0]);
+                    assertEquals("error: " + what + ": the method is not allowed here, only " + route[1] + "\n", a[1], what);
                 }
             }
+            String[] none = send(server, "PROPFIND /no/such HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(none[0].startsWith("HTTP/1.1 404"), none[0]);
+            assertEquals("error: no such path: PROPFIND /no/such\n", none[1]);
         }
     }
 
