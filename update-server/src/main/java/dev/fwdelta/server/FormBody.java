@@ -64,7 +64,7 @@ final class FormBody {
      * 415 for a body declared as another type (JSON, multipart): read as a form, it would be taken for
      * whatever fields it happens to parse as. No Content-Type is a form, for a small client that sends none.
      */
-    private static void refuseOtherTypes(String contentType) {
+    static void refuseOtherTypes(String contentType) {
         if (contentType == null) {
             return;
         }
@@ -72,7 +72,7 @@ final class FormBody {
         String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
         if (!media.equalsIgnoreCase(FORM_TYPE)) {
             throw new HttpError(415, "Content-Type must be " + FORM_TYPE + " (or none), got "
-                    + DeviceText.printable(contentType));
+                    + shown(contentType, "an empty Content-Type"));
         }
     }
 
@@ -143,7 +143,7 @@ final class FormBody {
             return Charset.forName(name);
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
             throw HttpError.badRequest("Content-Type charset must be one the server knows (UTF-8), got "
-                    + DeviceText.printable(name));
+                    + shown(name, "an empty charset"));
         }
     }
 
@@ -154,6 +154,11 @@ final class FormBody {
         } catch (IllegalArgumentException e) {
             throw HttpError.badRequest(named(field) + " is not URL-encoded: a % must start a %XX escape");
         }
+    }
+
+    /** A header's part as an error shows it: escaped and capped, and said to be empty rather than left out. */
+    private static String shown(String text, String empty) {
+        return text.isBlank() ? empty : DeviceText.printable(text);
     }
 
     /**

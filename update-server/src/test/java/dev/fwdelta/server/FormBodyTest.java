@@ -69,4 +69,15 @@ class FormBodyTest {
         assertTrue(e.getMessage().startsWith("Content-Type charset must be one the server knows (UTF-8), got xxx"),
                 e.getMessage());
     }
+
+    /** An empty charset or Content-Type is said to be empty, not shown as nothing after "got". */
+    @Test
+    void anEmptyCharsetOrTypeIsSaidToBeEmpty() {
+        assertEquals("Content-Type charset must be one the server knows (UTF-8), got an empty charset",
+                assertThrows(HttpError.class, () -> FormBody.charset("")).getMessage());
+        HttpError type = assertThrows(HttpError.class, () -> FormBody.refuseOtherTypes(" "));
+        assertEquals(415, type.status);
+        assertEquals("Content-Type must be application/x-www-form-urlencoded (or none), got an empty Content-Type",
+                type.getMessage());
+    }
 }
