@@ -43,8 +43,18 @@ final class Credentials {
 
     /** The token of an {@code Authorization: Bearer TOKEN} header, or null for any other (or an overlong) header. */
     static String bearer(String authorization) {
-        return authorization != null && authorization.startsWith("Bearer ") && authorization.length() <= MAX_AUTHORIZATION
-                ? authorization.substring(7).trim() : null;
+        String token = afterScheme(authorization, "Bearer");
+        return token != null && authorization.length() <= MAX_AUTHORIZATION ? token.trim() : null;
+    }
+
+    /**
+     * What follows {@code scheme} and a space in an Authorization header, or null when it has another
+     * scheme (or none). The scheme's case does not matter (RFC 9110 11.1: {@code basic} is {@code Basic}).
+     */
+    static String afterScheme(String authorization, String scheme) {
+        return authorization != null && authorization.length() > scheme.length()
+                && authorization.regionMatches(true, 0, scheme, 0, scheme.length())
+                && authorization.charAt(scheme.length()) == ' ' ? authorization.substring(scheme.length() + 1) : null;
     }
 
     /** 401 naming the limit for an Authorization header longer than {@link #MAX_AUTHORIZATION}. */

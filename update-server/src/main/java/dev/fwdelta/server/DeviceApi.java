@@ -91,12 +91,13 @@ final class DeviceApi {
     Device authenticate(Context ctx) {
         String h = ctx.header("Authorization");
         Credentials.refuseOverlong(h);
-        if (h == null || !h.startsWith("Basic ")) {
+        String pair = Credentials.afterScheme(h, "Basic");
+        if (pair == null) {
             throw new HttpError(401, "device credentials required (HTTP Basic id:secret)");
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(Base64.getDecoder().decode(pair.trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new HttpError(401, "Authorization is not valid Base64");
         }
