@@ -167,6 +167,7 @@ public final class OtaServer implements AutoCloseable {
                     + ": the method is not allowed here, only " + allowed + "\n");
         });
         app.before(OtaServer::refuseRepeatedHeaders);
+        app.beforeMatched(OtaServer::refuseUnexpectedQuery);
         // The handlers reach the database and store once they are open: after the sockets are.
         app.before("/admin/*", ctx -> backend.admin.authenticate(ctx));
         app.post("/admin/devices", ctx -> backend.admin.addDevice(ctx));
@@ -218,6 +219,21 @@ public final class OtaServer implements AutoCloseable {
             if (n > 1) {
                 throw HttpError.badRequest(name + " is given " + n + " times: it may be given once");
             }
+        }
+    }
+
+    /** The one route that reads a query string ({@code ?hw=N}); every other reads none. */
+    private static final String QUERY_ROUTE = "/admin/images";
+
+    /**
+     * A query string on a route that reads none is refused (400 naming it) rather than ignored: fields
+     * put there (a check-in's hw) would go unread while the body's were used, or be taken for missing.
+     */
+    private static void refuseUnexpectedQuery(Context ctx) {
+        String query = ctx.queryString();
+        if (query != null && !query.isEmpty() && !ctx.endpointHandlerPath().equals(QUERY_ROUTE)) {
+            throw HttpError.badRequest("query string: " + DeviceText.printable(ctx.req().getMethod() + " " + ctx.path())
+                    + " takes none (its fields go in the form body), got " + DeviceText.printable(query));
         }
     }
 
