@@ -226,12 +226,14 @@ public final class OtaServer implements AutoCloseable {
     private static final String QUERY_ROUTE = "/admin/images";
 
     /**
-     * A query string on a route that reads none is refused (400 naming it) rather than ignored: fields
-     * put there (a check-in's hw) would go unread while the body's were used, or be taken for missing.
+     * A query string on an API route that reads none is refused (400 naming it) rather than ignored:
+     * fields put there (a check-in's hw) would go unread while the body's were used, or be taken for
+     * missing. Not on the web page's files, which are no API (a browser may add a cache buster).
      */
     private static void refuseUnexpectedQuery(Context ctx) {
         String query = ctx.queryString();
-        if (query != null && !query.isEmpty() && !ctx.endpointHandlerPath().equals(QUERY_ROUTE)) {
+        boolean api = ctx.path().startsWith("/d/") || ctx.path().startsWith("/admin/");
+        if (api && query != null && !query.isEmpty() && !ctx.endpointHandlerPath().equals(QUERY_ROUTE)) {
             throw HttpError.badRequest("query string: " + DeviceText.printable(ctx.req().getMethod() + " " + ctx.path())
                     + " takes none (its fields go in the form body), got " + DeviceText.printable(query));
         }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,21 @@ class UnexpectedQueryTest {
                     .header("Authorization", admin).POST(HttpRequest.BodyPublishers.ofString("id=dev-q")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, added.statusCode(), added.body());
+        }
+    }
+
+    /** The web page's files are not routes: a query on them (a browser's cache buster) is no error. */
+    @Test
+    void aQueryOnAWebFileIsNoError(@TempDir Path dir) throws Exception {
+        Path web = Files.createDirectories(dir.resolve("web"));
+        Files.writeString(web.resolve("index.html"), "<p>fwdelta</p>");
+        OtaServer.Settings s = Fleet.settings("jdbc:sqlite:" + dir.resolve("db"), dir.resolve("store"), 1 << 20);
+        try (OtaServer server = OtaServer.start(new OtaServer.Settings(s.host(), 0, s.jdbcUrl(), null, null, s.store(),
+                s.adminTokenHash(), s.maxUpload(), null, null, null, web, s.provisioningTokenHash()))) {
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(Fleet.uri(server)
+                    .resolve("/web/index.html?v=2")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), page.body());
+            assertEquals("<p>fwdelta</p>", page.body());
         }
     }
 }
