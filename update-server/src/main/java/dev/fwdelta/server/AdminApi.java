@@ -46,7 +46,7 @@ final class AdminApi {
      * answers its new secret.
      */
     void addDevice(Context ctx) {
-        FormBody f = OtaServer.form(ctx, timeLimits);
+        FormBody f = OtaServer.form(ctx, timeLimits).onlyFields("POST /admin/devices", "id", "group", "free_hw");
         String id = Fields.name("id", f.get("id"));
         String group = Fields.name("group", f.getOrDefault("group", "default"));
         // The hardware id a device's first check-in fixed stays with a new secret unless the admin
@@ -124,7 +124,7 @@ final class AdminApi {
 
     /** GET /admin/images?hw=N: one line {@code VERSION SHA SIZE} per image seen for the hardware id. */
     void listImages(Context ctx) {
-        long hw = Fields.hardware(FormBody.query(ctx).get("hw"));
+        long hw = Fields.hardware(FormBody.query(ctx).onlyFields("GET /admin/images", "hw").get("hw"));
         String text = db.inTransaction(c -> {
             StringBuilder b = new StringBuilder();
             try (PreparedStatement s = c.prepareStatement("SELECT i.version, i.sha, a.size FROM images i"
@@ -152,7 +152,8 @@ final class AdminApi {
      * change; the rollout changes by {@link #changeRollout} alone).
      */
     void addRelease(Context ctx) {
-        FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES, timeLimits.form());
+        FormBody f = FormBody.read(ctx, MAX_RELEASE_FORM_BYTES, timeLimits.form())
+                .onlyFields("POST /admin/releases", "hw", "ver", "image", "full", "rollout", "patch");
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         String image = Fields.sha256("image", f.get("image"));
@@ -234,7 +235,7 @@ final class AdminApi {
      * each check-in). The answer names the rollout replaced; 404 for a release not published.
      */
     void changeRollout(Context ctx) {
-        FormBody f = OtaServer.form(ctx, timeLimits);
+        FormBody f = OtaServer.form(ctx, timeLimits).onlyFields("POST /admin/releases/rollout", "hw", "ver", "rollout");
         long hw = Fields.hardware(f.get("hw"));
         long ver = Fields.version(f.get("ver"));
         Rollout rollout = Rollout.parse(f.get("rollout"));

@@ -119,6 +119,23 @@ final class FormBody {
         return new FormBody(fields);
     }
 
+    /**
+     * Refuses a field not among {@code known} (400 naming it and the fields the route takes), for
+     * the admin routes: a misspelt optional field would otherwise take its default unseen, and
+     * {@code rolout=percent:5} published a release to every device. Device routes keep ignoring
+     * fields they do not know, so that a newer device's check-in still works on an older server.
+     */
+    FormBody onlyFields(String route, String... known) {
+        List<String> allowed = List.of(known);
+        for (String name : fields.keySet()) {
+            if (!allowed.contains(name)) {
+                throw HttpError.badRequest(route + " takes no field " + named(name) + ": its fields are "
+                        + String.join(", ", allowed));
+            }
+        }
+        return this;
+    }
+
     /** The field's value, or null when the form does not have it. */
     String get(String name) {
         List<String> v = fields.get(name);
