@@ -121,8 +121,8 @@ final class FormBody {
 
     /**
      * Refuses a field not among {@code known} (400 naming it and the fields the route takes), for
-     * the admin routes: a misspelt optional field would otherwise take its default unseen, and
-     * {@code rolout=percent:5} published a release to every device. Device routes keep ignoring
+     * the admin routes: a misspelt optional field would otherwise take its default unseen, and a
+     * release published with {@code rolout=percent:5} went to every device. Device routes keep ignoring
      * fields they do not know, so that a newer device's check-in still works on an older server.
      */
     FormBody onlyFields(String route, String... known) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fwdelta.server.device.OtaDevice;
 import dev.fwdelta.server.publish.AdminClient;
+import dev.fwdelta.tool.encode.PatchBuilder;
+import dev.fwdelta.tool.sign.PatchSigner;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An admin route refuses a field it does not take (400 naming it and the route's fields) and does
- * nothing: a misspelt optional field took its default unseen, so {@code rolout=percent:5} left a
- * release going to every device. A device route still ignores fields it does not know, so that a
+ * nothing: a misspelt optional field took its default unseen, so a release published with
+ * {@code rolout=percent:5} went to every device (the rollout's default). A device route still ignores fields it does not know, so that a
  * newer device's check-in works on an older server.
  */
 class AdminUnknownFieldTest {
@@ -32,7 +34,21 @@ class AdminUnknownFieldTest {
             fleet.publishAll(uri);
             AdminClient admin = new AdminClient(uri, Fleet.TOKEN);
 
-            HttpResponse<String> r = admin(uri, "/admin/releases/rollout", "hw=" + Fleet.HW + "&ver=3&rolout=percent:5");
+            // A release of version 4 whose rollout is misspelt: before, it was published with the
+            // default rollout, to every device.
+            byte[] image = fleet.v2.clone();
+            image[0] ^= 1;
+            String imageSha = admin.putArtifact(image);
+            String fullSha = admin.putArtifact(PatchSigner.sign(PatchBuilder.build(new byte[0], image, Fleet.options(4))
+                    .patch(), fleet.key));
+            HttpResponse<String> r = admin(uri, "/admin/releases", "hw=" + Fleet.HW + "&ver=4&image=" + imageSha
+                    + "&full=" + fullSha + "&rolout=percent:5");
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals("error: POST /admin/releases takes no field rolout: its fields are hw, ver, image, full, rollout,"
+                    + " patch\n", r.body());
+            assertEquals(3, admin.images(Fleet.HW).size(), "no release 4");
+
+            r = admin(uri, "/admin/releases/rollout", "hw=" + Fleet.HW + "&ver=3&rolout=percent:5");
             assertEquals(400, r.statusCode(), r.body());
             assertEquals("error: POST /admin/releases/rollout takes no field rolout: its fields are hw, ver, rollout\n",
                     r.body());
