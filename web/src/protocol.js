@@ -628,6 +628,20 @@ export async function sendPatch(channel, patch, options = {}) {
   const answered = (field, value) => checkedOffset(field, value, 0, sentEnd, 'the patch bytes sent in this session');
 
   const stoppedAnswering = () => new LinkLost('the device stopped answering');
+  // Frames read in the data phase since the last answer to DATA, and their type (null when of
+  // several): a lost link then says what the device sent instead, as UartChannel's does.
+  let othersSinceAnswer = 0;
+  let otherType = null;
+  const noteOther = (f) => {
+    otherType = othersSinceAnswer++ === 0 || otherType === f.type ? f.type : null;
+  };
+  const noteAnswer = () => {
+    othersSinceAnswer = 0;
+  };
+  const stoppedAnsweringData = () => (othersSinceAnswer === 0 ? stoppedAnswering()
+    : new LinkLost(`the device stopped answering DATA frames, sending ${othersSinceAnswer} `
+      + `${otherType !== null ? `${FRAME_NAMES[otherType] ?? `type 0x${otherType.toString(16)}`} frames`
+        : 'frames of other types'} instead`));
 
   /** HELLO, then BEGIN: the offset the device wants the patch from. No INFO or READY: the link is lost. */
   async function begin() {
@@ -739,6 +753,7 @@ export async function sendPatch(channel, patch, options = {}) {
     timeouts = 0;
     board.clear();
     lastHeard = Date.now();
+    noteAnswer();
     if (stats.startedAt < 0) {
       stats.startedAt = acked;
       sentUpTo = acked;
@@ -783,7 +798,7 @@ export async function sendPatch(channel, patch, options = {}) {
       handleSelective(f);
       return;
     }
-    if (Date.now() - lastHeard >= timeoutMs * 3) throw stoppedAnswering();
+    if (Date.now() - lastHeard >= timeoutMs * 3) throw stoppedAnsweringData();
     stats.timeouts++;
     board.timedOut(); // the first frame not held is sent again
   }
@@ -797,8 +812,12 @@ export async function sendPatch(channel, patch, options = {}) {
     if (f.type === FrameType.RESULT) throw refusedInDataPhase(f);
     // Only an answer to DATA puts the lost link off: a device babbling stale INFO or READY frames
     // would otherwise keep the page probing up to its bound of data frames (Java: UartChannel).
-    if (f.payload.length < 4 || ![FrameType.ACK, FrameType.NAK, FrameType.SACK].includes(f.type)) return;
+    if (f.payload.length < 4 || ![FrameType.ACK, FrameType.NAK, FrameType.SACK].includes(f.type)) {
+      noteOther(f);
+      return;
+    }
     lastHeard = Date.now();
+    noteAnswer();
     const off = answered(`${FRAME_NAMES[f.type]} offset`, u32(f.payload, 0));
     let held = null;
     if (f.type === FrameType.SACK) {
@@ -855,7 +874,7 @@ export async function sendPatch(channel, patch, options = {}) {
     const f = await nextFrameBefore(lastWrite + timeoutMs);
     if (!f) {
       stats.timeouts++;
-      if (++timeouts >= 3) throw stoppedAnswering();
+      if (++timeouts >= 3) throw stoppedAnsweringData();
       next = acked;
       gapAt = -1;
       owed = 0; // the answers given up on
@@ -876,7 +895,11 @@ export async function sendPatch(channel, patch, options = {}) {
    */
   function handleGoBackN(f) {
     if (f.type === FrameType.RESULT) throw refusedInDataPhase(f);
-    if (f.type !== FrameType.ACK && f.type !== FrameType.NAK) return;
+    if (f.type !== FrameType.ACK && f.type !== FrameType.NAK) {
+      noteOther(f);
+      return;
+    }
+    noteAnswer();
     const stale = staleAnswers > 0;
     if (stale) staleAnswers--;
     if (owed > 0) owed--;
