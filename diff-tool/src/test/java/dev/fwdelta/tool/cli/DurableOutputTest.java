@@ -4,9 +4,7 @@ package dev.fwdelta.tool.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fwdelta.tool.io.SyscallTrace;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,16 +20,10 @@ class DurableOutputTest {
 
     @Test
     void aPatchIsForcedBeforeItIsRenamedIntoPlace() throws Exception {
-        Random random = new Random(7);
-        byte[] oldImage = new byte[8192];
-        random.nextBytes(oldImage);
-        byte[] newImage = oldImage.clone();
-        newImage[100] ^= 1;
-        Path oldFile = Files.write(dir.resolve("old.bin"), oldImage);
-        Path newFile = Files.write(dir.resolve("new.bin"), newImage);
+        CliFixture f = new CliFixture(dir);
         Path patch = dir.resolve("update.fwd");
         Path log = dir.resolve("trace");
-        ChildCli.Result r = ChildCli.runTraced(log, "diff", oldFile.toString(), newFile.toString(), "-o", patch.toString());
+        ChildCli.Result r = ChildCli.runTraced(log, "diff", f.oldBin.toString(), f.newBin.toString(), "-o", patch.toString());
         assertEquals(0, r.exit(), r.err());
         SyscallTrace.read(log).assertDurablyReplaced(patch);
     }
