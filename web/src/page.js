@@ -115,8 +115,13 @@ $('update').addEventListener('click', async () => {
         say(startedAt > 0 && acked === startedAt ? `Resuming at byte ${startedAt}…` : 'Sending…');
       },
     });
-    say(`Update staged and verified (${bytes(result.patchBytes)} sent, started at ${result.startedAt}). `
-      + 'The board installs it at its next reset.', 'ok');
+    if (result.installed) {
+      say(`Update installed: the board now runs firmware ${result.info.installedVersion} `
+        + `(${bytes(result.patchBytes)} sent; its answer to the last frame was lost).`, 'ok');
+    } else {
+      say(`Update staged and verified (${bytes(result.patchBytes)} sent, started at ${result.startedAt}). `
+        + 'The board installs it at its next reset.', 'ok');
+    }
     writer.releaseLock();
     await reader.cancel();
     await pump;

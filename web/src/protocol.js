@@ -448,6 +448,9 @@ function checkedOffset(field, value, min, max, limit) {
  */
 class LinkLost extends Error {}
 
+/** The device runs the patch's firmware when the page comes back after a lost answer to DONE. */
+class FoundInstalled extends Error {}
+
 const FRAME_NAMES = Object.fromEntries(Object.entries(FrameType).map(([name, type]) => [type, name]));
 
 export const AGENT_STATES = ['idle', 'receiving', 'staged', 'failed'];
@@ -582,7 +585,9 @@ export class ByteChannel {
  * long a frame's write may wait to be taken before WriteStalledError ends the update; writeLimitMs()
  * of the frame's length and baud unless given).
  * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, naks, sacks,
- * timeouts, selectiveRepeat, reconnects, restarts, info, message}: naks and sacks are the NAK and
+ * timeouts, selectiveRepeat, reconnects, restarts, info, message, installed}: installed when the
+ * device's answer to DONE was lost and, the page back, it ran the patch's firmware (its refusal
+ * then says so, the update done); naks and sacks are the NAK and
  * SACK frames that answered DATA, timeouts the waits for an answer to DATA that ended with none
  * (each sends a frame or a window again). With none of them and no reconnect, nothing was sent
  * twice (fwdelta send's `naks`, `sacks`, `timeouts`).
@@ -599,7 +604,7 @@ export async function sendPatch(channel, patch, options = {}) {
   let seq = 0;
   const stats = {
     startedAt: -1, patchBytes: total, retransmittedBytes: 0, retransmittedFrames: 0, dataFrames: 0, naks: 0, sacks: 0,
-    timeouts: 0, selectiveRepeat: false, reconnects: 0, restarts: 0, info: null,
+    timeouts: 0, selectiveRepeat: false, reconnects: 0, restarts: 0, info: null, installed: false,
   };
   const hello = options.goBackN ? Uint8Array.of(PROTOCOL_VERSION) : Uint8Array.of(PROTOCOL_VERSION, CAP_SELECTIVE_REPEAT);
   const rtt = new RoundTrip();
@@ -660,7 +665,17 @@ export async function sendPatch(channel, patch, options = {}) {
     const b = new Uint8Array(4 + header.headerSize);
     putU32(b, 0, total);
     b.set(patch.subarray(0, header.headerSize), 4);
-    const ready = await beginAndReady(b);
+    let ready;
+    try {
+      ready = await beginAndReady(b);
+    } catch (e) {
+      // After a DONE whose RESULT was lost, a device that staged the patch may have installed it
+      // and rebooted: it refuses the patch (ROLLBACK) as it runs that firmware. The update is
+      // done, not refused (the Java host's HostSession alike).
+      if (e instanceof DeviceRefusedError && doneSent && stats.info.installedVersion === header.firmwareVersion
+        && stats.info.hardwareId === header.hardwareId) throw new FoundInstalled();
+      throw e;
+    }
     if (!ready) throw stoppedAnswering();
     const offset = checkedOffset('READY offset', u32(ready.payload, 0), header.headerSize, total,
       'header_size..the patch length');
@@ -721,6 +736,7 @@ export async function sendPatch(channel, patch, options = {}) {
   let acked = 0;
   let next = 0;
   let gapAt = -1;
+  let doneSent = false;
   // Go-back-N: answers owed for the DATA frames written (the device answers each, in order), and
   // how many of them answer frames written before the last go-back: a NAK at its offset among
   // those is old news; one after them says a frame sent again was lost too.
@@ -978,6 +994,7 @@ export async function sendPatch(channel, patch, options = {}) {
       if (++dones > MAX_DONE_ATTEMPTS) throw stoppedAnswering();
       const d = new Uint8Array(4);
       putU32(d, 0, total);
+      doneSent = true;
       await send(FrameType.DONE, d);
       // One deadline for this DONE: frames of other types skipped do not put it off.
       const deadline = Date.now() + timeoutMs * 4;
@@ -1014,6 +1031,12 @@ export async function sendPatch(channel, patch, options = {}) {
       await beginSession();
       return await transfer();
     } catch (e) {
+      if (e instanceof FoundInstalled) {
+        stats.installed = true;
+        stats.message = `installed: the device runs firmware version ${header.firmwareVersion} (its answer to DONE was lost)`;
+        progress(total);
+        return stats;
+      }
       if (!(e instanceof LinkLost)) throw e;
       stats.reconnects++;
       guard.lostLink(e.message);

@@ -81,7 +81,7 @@ final class SendCommand implements Callable<Integer> {
     /** The done line's fields of a UART transfer; the device's own message made printable. */
     static Map<String, Object> uartSummary(HostSession.Result r, UartChannel channel, int baud) {
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("status", "staged");
+        summary.put("status", r.installed() ? "installed" : "staged");
         summary.put("patch_bytes", r.patchBytes());
         summary.put("started_at_offset", r.firstOffset());
         summary.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);

@@ -61,6 +61,15 @@ public final class HostSession {
          */
         default void tellRestartsTo(RestartListener listener) {
         }
+
+        /**
+         * Whether the device said, in the handshake of the last {@link #begin}, that it runs this
+         * firmware (UART: INFO's installed version and hardware id). A transport that does not
+         * say (DFU) answers false.
+         */
+        default boolean runs(long firmwareVersion, long hardwareId) {
+            return false;
+        }
     }
 
     /** The link went quiet or the device reset: begin again. */
@@ -70,9 +79,17 @@ public final class HostSession {
         }
     }
 
-    /** What a finished transfer did. */
+    /**
+     * What a finished transfer did. {@code installed}: the device's answer to DONE was lost and,
+     * when the host came back, the device already ran the patch's firmware (it had staged the
+     * patch and installed it); {@code deviceMessage} then says so in the host's words.
+     */
     public record Result(long patchBytes, double seconds, long firstOffset, int reconnects, int restarts,
-                         String deviceMessage) {
+                         String deviceMessage, boolean installed) {
+        public Result(long patchBytes, double seconds, long firstOffset, int reconnects, int restarts,
+                      String deviceMessage) {
+            this(patchBytes, seconds, firstOffset, reconnects, restarts, deviceMessage, false);
+        }
     }
 
     /**
@@ -115,12 +132,26 @@ public final class HostSession {
         long start = System.nanoTime();
         long firstOffset = -1;
         int reconnects = 0;
+        boolean doneSent = false;
         ProgressGuard guard = new ProgressGuard(channel.device(), maxReconnects, maxFramesWithoutProgress);
         RestartCount restarts = new RestartCount(guard);
         channel.tellRestartsTo(restarts);
         while (true) {
             try {
-                long acked = channel.begin(patch.length, header);
+                long acked;
+                try {
+                    acked = channel.begin(patch.length, header);
+                } catch (DeviceRefusedException e) {
+                    // After a DONE whose RESULT was lost, a device that staged the patch may have
+                    // installed it and rebooted: it now refuses the patch (ROLLBACK) because it
+                    // runs the patch's firmware. That is the update done, not refused.
+                    PatchHeader target = doneSent ? parsedOrNull(header) : null;
+                    if (target != null && channel.runs(target.firmwareVersion(), target.hardwareId())) {
+                        return new Result(patch.length, (System.nanoTime() - start) / 1e9, firstOffset, reconnects,
+                                restarts.count(), installedMessage(target), true);
+                    }
+                    throw e;
+                }
                 guard.acknowledged(acked, channel.dataFrames());
                 if (firstOffset < 0) {
                     firstOffset = acked;
@@ -146,6 +177,7 @@ public final class HostSession {
                             progress.update(acked, patch.length, resumedAt);
                         }
                     }
+                    doneSent = true;
                     long after = channel.done(patch.length);
                     if (after >= patch.length) {
                         return new Result(patch.length, (System.nanoTime() - start) / 1e9, firstOffset, reconnects,
@@ -190,6 +222,21 @@ public final class HostSession {
 
         long lastCheckpoint() {
             return lastCheckpoint;
+        }
+    }
+
+    /** What the summary says of a device found running the patch's firmware after its RESULT was lost. */
+    static String installedMessage(PatchHeader target) {
+        return "installed: the device runs firmware version " + target.firmwareVersion()
+                + " (its answer to DONE was lost)";
+    }
+
+    /** The patch's header, or null when it does not parse (no device could then have staged it). */
+    private static PatchHeader parsedOrNull(byte[] header) {
+        try {
+            return PatchHeader.parse(header);
+        } catch (PatchException e) {
+            return null;
         }
     }
 

@@ -42,6 +42,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     static final int MAX_DONE_ATTEMPTS = 20;
     /** HELLO or BEGIN frames sent again at once because the device said they broke, at most, per handshake. */
     static final int MAX_NAK_RESENDS = 200;
+    /** INFO's bytes up to the end of its hardware id: u8 version, u16 payload, u32 RAM, u64 firmware, u32 hardware. */
+    static final int INFO_HARDWARE_END = 19;
     /** The least wait before a frame is sent again under selective repeat (see probeMs). */
     static final long MIN_PROBE_MS = 40;
     /**
@@ -62,6 +64,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private final boolean offerSelectiveRepeat;
     /** Bytes the device holds after a gap, when both sides do selective repeat; 0 for go-back-N. */
     private int holdBytes;
+    /** The firmware version and hardware id the last INFO reported; -1 when it was too short to say. */
+    private long installedVersion = -1;
+    private long hardwareId = -1;
     private final FrameReader in;
     private final FrameSizer sizer = new FrameSizer(Frame.MAX_DATA, DATA_FRAMING);
     private final RoundTrip rtt = new RoundTrip();
@@ -220,6 +225,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     /** Whether the last session used selective repeat (both sides offered it). */
     public boolean selectiveRepeat() {
         return holdBytes > 0;
+    }
+
+    @Override
+    public boolean runs(long firmwareVersion, long hardwareId) {
+        return installedVersion >= 0 && installedVersion == firmwareVersion && this.hardwareId == hardwareId;
     }
 
     @Override
@@ -748,6 +758,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                 holdBytes = offerSelectiveRepeat ? heldByDevice(info.payload()) : 0;
                 rtt.sample((System.nanoTime() - sent) / 1e6); // the first round trip, before any DATA
                 everAnswered = true;
+                installedVersion = info.payload().length >= INFO_HARDWARE_END ? LittleEndian.u64(info.payload(), 7) : -1;
+                hardwareId = info.payload().length >= INFO_HARDWARE_END ? LittleEndian.u32(info.payload(), 15) : -1;
                 return;
             }
         }
