@@ -127,8 +127,8 @@ final class ApplyCommand implements Callable<Integer> {
         r.put("blocks", result.blocks());
         r.put("verified", true);
         r.put("load_address", at == FirmwareImage.NO_ADDRESS ? null : at);
-        json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes%s, %d blocks, verified (%s)%n", output,
-                result.newSize(), describe(outFormat, at), result.blocks(), VerifiedChecks.of(result.header().newImage())));
+        json.output(spec).result(r, w -> w.printf("wrote %s: %d bytes%s, %d block%s, verified (%s)%n", output,
+                result.newSize(), describe(outFormat, at), result.blocks(), result.blocks() == 1 ? "" : "s", VerifiedChecks.of(result.header().newImage())));
         return ExitCodes.OK;
     }
 

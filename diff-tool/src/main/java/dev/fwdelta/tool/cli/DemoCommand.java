@@ -90,8 +90,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("patch      %8d bytes = %.2f%% of the new image (%s, decoder RAM %d bytes)%n",
                     patchSize, 100.0 * patchSize / newSize, built.codecSetting(), built.header().decoderRam());
             out.printf("bsdiff40   %8d bytes (classic bsdiff layout, bzip2), for comparison%n", bsdiff.size());
-            out.printf("applied    streaming, %d blocks, within %d bytes of decoder RAM: new image verified "
-                    + "(%s)%n", result.blocks(), built.header().decoderRam(), VerifiedChecks.of(result.header().newImage()));
+            out.printf("applied    streaming, %d block%s, within %d bytes of decoder RAM: new image verified "
+                    + "(%s)%n", result.blocks(), result.blocks() == 1 ? "" : "s", built.header().decoderRam(), VerifiedChecks.of(result.header().newImage()));
             out.printf("at %d baud: patch %.1f s, full image %.1f s%n", BAUD, seconds(patchSize), seconds(newSize));
             if (outDir != null) {
                 out.printf("files in %s: %s%n", outDir, String.join(" ", FILES));

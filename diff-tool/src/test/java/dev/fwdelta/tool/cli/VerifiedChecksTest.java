@@ -35,11 +35,12 @@ class VerifiedChecksTest {
         Path demo = dir.resolve("d");
         assertEquals(0, cli.run("demo", "--out", demo.toString()), cli.err());
         assertTrue(cli.out().contains("new image verified (size, SHA-256)"), cli.out());
+        assertTrue(cli.out().contains("streaming, 1 block, within"), "the demo's patch is one block: " + cli.out());
         assertEquals(0, cli.run("inspect", demo.resolve("update.fwd").toString()), cli.err());
         assertTrue(cli.out().contains("SHA_ONLY"), "the builder's patches record no CRC: " + cli.out());
         assertEquals(0, cli.run("apply", demo.resolve("old.bin").toString(), demo.resolve("update.fwd").toString(),
                 "-o", dir.resolve("out.bin").toString()), cli.err());
-        assertTrue(cli.out().contains("verified (size, SHA-256)"), cli.out());
+        assertTrue(cli.out().contains(" bytes, 1 block, verified (size, SHA-256)"), cli.out());
         assertFalse(cli.out().contains("CRC"), cli.out());
         assertTrue(Files.exists(dir.resolve("out.bin")));
     }
