@@ -49,8 +49,8 @@ final class ServerCommand implements Callable<Integer> {
     Path store;
 
     @Option(names = "--artifact-base-url", paramLabel = "URL",
-            description = {"Point downloads at a static copy of the store (CDN): URL/ab/SHA256 (ab: the hash's first",
-                "two hex digits). An absolute http(s) URL; devices send it no credentials."})
+            description = "Point downloads at a static copy of the store (CDN): URL/ab/SHA256 (ab: the hash's first "
+                + "two hex digits). An absolute http(s) URL; devices send it no credentials.")
     String artifactBaseUrl;
 
     @Option(names = "--max-upload", defaultValue = "64M", paramLabel = "BYTES", converter = ByteSize.class,
@@ -210,8 +210,8 @@ final class ServerCommand implements Callable<Integer> {
         @Option(names = "--group", defaultValue = "default", description = "Rollout group (default: ${DEFAULT-VALUE}).")
         String group;
 
-        @Option(names = "--free-hardware-id", description = {"A known device: forget the hardware id its first check-in",
-            "fixed (the id now names another board); its next check-in fixes one again."})
+        @Option(names = "--free-hardware-id", description = "A known device: forget the hardware id its first check-in "
+            + "fixed (the id now names another board); its next check-in fixes one again.")
         boolean freeHardware;
 
         @Override

@@ -24,6 +24,13 @@ class ServerHelpTest {
     }
 
     @Test
+    void noDescriptionBreaksASentenceAcrossItsLines() {
+        List<String> broken = new ArrayList<>();
+        HelpWalk.brokenSentences(ServerMain.commandLine(), broken);
+        assertEquals(List.of(), broken, "descriptions whose lines break a sentence in --help");
+    }
+
+    @Test
     void everySubcommandIsListedByItsParentAndItsMissingCommandError() {
         List<String> unlisted = new ArrayList<>();
         HelpWalk.parents(ServerMain.commandLine(), parent -> {

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Make a patch that turns OLD into NEW: raw .bin, Intel HEX, Motorola S-record, ELF or DFU images",
-            "(recognised by content). The patch records NEW's address (from the file, or --address)."})
+        description = {"Make a patch that turns OLD into NEW: raw .bin, Intel HEX, Motorola S-record, ELF or DFU "
+            + "images, recognised by content.",
+            "The patch records NEW's address (from the file, or --address)."})
 final class DiffCommand implements Callable<Integer> {
     enum Format { fwdelta, bsdiff40 }
 
@@ -49,8 +50,8 @@ final class DiffCommand implements Callable<Integer> {
     ImageInputs images;
 
     @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
-            description = {"Where a raw .bin OLD or NEW is programmed, recorded in the patch. Default: the other "
-                + "image's address", "if it is a HEX, S-record, ELF or DfuSe file, else none (the patch records no address)."})
+            description = "Where a raw .bin OLD or NEW is programmed, recorded in the patch. Default: the other "
+                + "image's address if it is a HEX, S-record, ELF or DfuSe file, else none (the patch records no address).")
     Long address;
 
     @Option(names = "--allow-move", description = "Allow OLD and NEW at different addresses (the patch records NEW's).")

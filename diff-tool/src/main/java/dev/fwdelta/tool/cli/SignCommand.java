@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
         description = {"Sign PATCH, in one step (--key) or in two for keys in an HSM/KMS:",
             "  1. fwdelta sign --digest-only PATCH [--message-out MSG]   (what to sign)",
             "  2. fwdelta sign --attach SIG --public-key PUB.pem PATCH  (verified, then attached)",
-            "The message is the header up to its CRC (docs/FORMAT.md 1.1, 1.2);",
-            "Ed25519 signs the message itself, ECDSA P-256 its SHA-256."})
+            "The message is the header up to its CRC (docs/FORMAT.md 1.1, 1.2): Ed25519 signs the message itself, "
+                + "ECDSA P-256 its SHA-256."})
 final class SignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

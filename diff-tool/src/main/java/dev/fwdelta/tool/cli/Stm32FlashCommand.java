@@ -31,12 +31,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "flash", mixinStandardHelpOptions = true,
         description = {"Update a chip through its ROM bootloader: AN3155 over UART (--port) or DfuSe over USB (--usb).",
-            "--patch: read the installed image, check it is the patch's base, rebuild the new image here,",
-            "erase and write only the sectors that change. An interrupted --patch flash is finished by running",
-            "the same command again; a chip that already holds the result is reported up to date.",
+            "--patch: read the installed image, check it is the patch's base, rebuild the new image here, "
+                + "erase and write only the sectors that change. An interrupted --patch flash is finished by running "
+                + "the same command again; a chip that already holds the result is reported up to date.",
             "--image: a plain full write (raw .bin, Intel HEX, S-record, ELF or DFU).",
-            "Both write at the image's address (the patch's load address, the file's, or --address) and refuse",
-            "an address outside the part's flash or not on a sector start; the sectors around the image are kept."})
+            "Both write at the image's address (the patch's load address, the file's, or --address) and refuse "
+                + "an address outside the part's flash or not on a sector start; the sectors around the image are kept."})
 final class Stm32FlashCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -82,8 +82,8 @@ final class Stm32FlashCommand implements Callable<Integer> {
     String go;
 
     @Option(names = "--address", paramLabel = "ADDR", converter = UnsignedNumber.U32.class,
-            description = {"Where a raw .bin --image, or a --patch that records no load address, is written",
-                "(default: the part's flash base). A patch that records one must record this one."})
+            description = "Where a raw .bin --image, or a --patch that records no load address, is written "
+                + "(default: the part's flash base). A patch that records one must record this one.")
     Long address;
 
     @Mixin
@@ -92,9 +92,9 @@ final class Stm32FlashCommand implements Callable<Integer> {
     /** --go without ADDR: the address the image was written at. */
     static final String GO_IMAGE = "image";
 
-    @Option(names = "--recovery-dir", paramLabel = "DIR", description = {"Where --patch keeps the new image until "
-            + "the chip is verified, so that an interrupted flash can be finished with the same patch",
-            "(default: $XDG_STATE_HOME/fwdelta/stm32-flash or ~/.local/state/fwdelta/stm32-flash)."})
+    @Option(names = "--recovery-dir", paramLabel = "DIR", description = "Where --patch keeps the new image until "
+            + "the chip is verified, so that an interrupted flash can be finished with the same patch "
+            + "(default: $XDG_STATE_HOME/fwdelta/stm32-flash or ~/.local/state/fwdelta/stm32-flash).")
     Path recoveryDir;
 
     @Mixin

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code --help} says what every option and argument is for, and every command can be found from
- * its parent: in the parent's command list and in the error a bare parent gives.
+ * {@code --help} says what every option and argument is for, in lines that do not break its
+ * sentences, and every command can be found from its parent: in the parent's command list and in
+ * the error a bare parent gives.
  */
 class HelpCompletenessTest {
     @Test
@@ -19,6 +20,13 @@ class HelpCompletenessTest {
         List<String> bare = new ArrayList<>();
         HelpWalk.undescribed(Main.commandLine(), bare);
         assertEquals(List.of(), bare, "options and parameters without a description in --help");
+    }
+
+    @Test
+    void noDescriptionBreaksASentenceAcrossItsLines() {
+        List<String> broken = new ArrayList<>();
+        HelpWalk.brokenSentences(Main.commandLine(), broken);
+        assertEquals(List.of(), broken, "descriptions whose lines break a sentence in --help");
     }
 
     @Test

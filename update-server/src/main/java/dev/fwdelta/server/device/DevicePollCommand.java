@@ -34,10 +34,11 @@ import picocli.CommandLine.Spec;
 public final class DevicePollCommand {
     @Command(name = "poll", mixinStandardHelpOptions = true,
             description = {"Power on, check in once; download (resuming with Range), install and report an offered update.",
-                "The flash is kept in --flash-file (created from --image the first time) and what the device runs in",
-                "FLASH-FILE.state (version, size, SHA-256; from --installed-version the first time), the hash state of",
-                "a download in progress in FLASH-FILE.download: a run cut off anywhere continues where it stopped,",
-                "and the next run checks in with the new version. After an install --image is rewritten with the new image."})
+                "The flash is kept in --flash-file (created from --image the first time), what the device runs in "
+                    + "FLASH-FILE.state (version, size, SHA-256; from --installed-version the first time), the hash "
+                    + "state of a download in progress in FLASH-FILE.download: a run cut off anywhere continues where "
+                    + "it stopped, and the next run checks in with the new version.",
+                "After an install --image is rewritten with the new image."})
     static final class Poll implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -26,10 +26,11 @@ import picocli.CommandLine.Spec;
         description = "Releases on an update server.")
 public final class ReleaseCommand {
     @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = {"Upload a release for a hardware id and roll it out. From an image: build and sign a patch from",
-                "every image the server has seen for the hardware id. From a matrix output (--matrix DIR): upload",
-                "its signed patches as they are (hardware id and version from its manifest.json). Both add the",
-                "full image, as a patch signed here, for devices whose image the server does not know.",
+            description = {"Upload a release for a hardware id and roll it out.",
+                "From an image: build and sign a patch from every image the server has seen for the hardware id. "
+                    + "From a matrix output (--matrix DIR): upload its signed patches as they are (hardware id and "
+                    + "version from its manifest.json). Both add the full image, as a patch signed here, for devices "
+                    + "whose image the server does not know.",
                 "  fwdelta release publish --server URL --image NEW --key KEY.pem --hardware-id ID --firmware-version N",
                 "  fwdelta release publish --server URL --image NEW --key KEY.pem --matrix DIR",
                 "      [--rollout all|group:NAME|percent:N]"})
@@ -95,9 +96,9 @@ public final class ReleaseCommand {
     }
 
     @Command(name = "rollout", mixinStandardHelpOptions = true,
-            description = {"Change who a published release goes to: narrower, wider, or percent:0",
-                "to halt it. Devices follow at their next check-in; image and patches",
-                "stay as published. Prints the rollout replaced.",
+            description = {"Change who a published release goes to: narrower, wider, or percent:0 to halt it.",
+                "Devices follow at their next check-in; image and patches stay as published. Prints the rollout "
+                    + "replaced.",
                 "  fwdelta release rollout --server URL --hardware-id ID --firmware-version N",
                 "      --rollout all|group:NAME|percent:N"})
     static final class ChangeRollout implements Callable<Integer> {
