@@ -32,6 +32,11 @@ export const MAX_BEGIN_ATTEMPTS = 100;
 const READY_PAYLOAD_BYTES = 4;
 /** DONE frames one done phase sends before the link counts as lost (UartChannel.MAX_DONE_ATTEMPTS). */
 export const MAX_DONE_ATTEMPTS = 20;
+/**
+ * HELLO or BEGIN frames one session sends again at once, at most, because the device answered
+ * that the line broke them (NAK 2 or 4): UartChannel.MAX_NAK_RESENDS.
+ */
+export const MAX_NAK_RESENDS = 200;
 
 export const FrameType = Object.freeze({
   HELLO: 0x01, INFO: 0x02, BEGIN: 0x03, READY: 0x04, DATA: 0x05,
@@ -453,6 +458,12 @@ class FoundInstalled extends Error {}
 
 const FRAME_NAMES = Object.fromEntries(Object.entries(FrameType).map(([name, type]) => [type, name]));
 
+/** A NAK 2 or 4: the device got the frame broken or cut (UartChannel.brokenFrame). */
+function brokenFrame(f) {
+  return f !== null && f.type === FrameType.NAK && f.payload.length >= 5
+    && (f.payload[4] === NakReason.CORRUPT || f.payload[4] === NakReason.CUT);
+}
+
 export const AGENT_STATES = ['idle', 'receiving', 'staged', 'failed'];
 
 /**
@@ -570,8 +581,11 @@ export class ByteChannel {
  *
  * Reconnects (docs/PROTOCOL.md, "Reconnects"; the Java host's HostSession): the link is lost when
  * HELLO or BEGIN draws no answer, after 3 timeouts in a row (of DATA or of DONE), and when the
- * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A READY
- * too short for its offset draws BEGIN again (MAX_BEGIN_ATTEMPTS within the timeout). A NAK 3
+ * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A NAK
+ * saying the line broke HELLO or BEGIN draws it again at once (MAX_NAK_RESENDS a session), and a
+ * READY too short for its offset draws BEGIN again (MAX_BEGIN_ATTEMPTS within the timeout); a
+ * device that answered them, or every DONE, but never with INFO, READY or RESULT, is named so, in
+ * the Java host's words (UartChannel), not as one that stopped answering. A NAK 3
  * below the acknowledged offset, or a NAK below the patch length answering DONE, is a restart.
  * Lost links and restarts count against one limit, maxReconnects, the count starting again
  * whenever the acknowledged offset passes its highest (ProgressGuard): the one past it ends the
@@ -648,16 +662,38 @@ export async function sendPatch(channel, patch, options = {}) {
       + `${otherType !== null ? `${FRAME_NAMES[otherType] ?? `type 0x${otherType.toString(16)}`} frames`
         : 'frames of other types'} instead`));
 
+  // Frames read in this session's HELLO or BEGIN wait, and the last of them: a device that
+  // answered, but never with INFO or READY, is named by what it sent (UartChannel.unanswered).
+  let handshakeAnswers = 0;
+  let lastHandshakeAnswer = null;
+  const unanswered = (sent, awaited) => (handshakeAnswers === 0 ? stoppedAnswering()
+    : new LinkLost(`the device answered ${sent} with ${handshakeAnswers} frames, none ${awaited} (the last a `
+      + `${FRAME_NAMES[lastHandshakeAnswer.type]} of ${lastHandshakeAnswer.payload.length} bytes)`));
+
+  /**
+   * HELLO and its INFO. A NAK saying the line broke HELLO draws another at once, MAX_NAK_RESENDS
+   * times at most, each with a wait of its own (UartChannel.hello). No INFO: the link is lost.
+   */
+  async function helloAndInfo() {
+    handshakeAnswers = 0;
+    for (let nakResends = 0; ; nakResends++) {
+      checkAbort();
+      const helloAt = Date.now();
+      await send(FrameType.HELLO, hello);
+      // A RESULT before this HELLO's INFO answers an earlier session's BEGIN (docs/PROTOCOL.md):
+      // a device answers HELLO with INFO only. It is skipped, not taken as this session's.
+      const f = await expect(FrameType.INFO, false);
+      if (f?.type === FrameType.INFO) {
+        rtt.sample(Date.now() - helloAt);
+        return f;
+      }
+      if (!brokenFrame(f) || nakResends >= MAX_NAK_RESENDS) throw unanswered('HELLO', 'an INFO');
+    }
+  }
+
   /** HELLO, then BEGIN: the offset the device wants the patch from. No INFO or READY: the link is lost. */
   async function begin() {
-    checkAbort();
-    const helloAt = Date.now();
-    await send(FrameType.HELLO, hello);
-    // A RESULT before this HELLO's INFO answers an earlier session's BEGIN (docs/PROTOCOL.md):
-    // a device answers HELLO with INFO only. It is skipped, not taken as this session's.
-    const info = await expect(FrameType.INFO, false);
-    if (!info) throw stoppedAnswering();
-    rtt.sample(Date.now() - helloAt);
+    const info = await helloAndInfo();
     stats.info = parseInfo(info.payload);
     // The device decides from this HELLO, the host from its INFO: both bits set.
     stats.selectiveRepeat = !options.goBackN && stats.info.selectiveRepeat && stats.info.holdBytes >= MIN_PAYLOAD;
@@ -676,7 +712,7 @@ export async function sendPatch(channel, patch, options = {}) {
         && stats.info.hardwareId === header.hardwareId) throw new FoundInstalled();
       throw e;
     }
-    if (!ready) throw stoppedAnswering();
+    if (!ready) throw unanswered('BEGIN', 'a READY with its offset');
     const offset = checkedOffset('READY offset', u32(ready.payload, 0), header.headerSize, total,
       'header_size..the patch length');
     sentEnd = offset;
@@ -684,29 +720,41 @@ export async function sendPatch(channel, patch, options = {}) {
   }
 
   /**
-   * The next frame of `type` within timeoutMs, skipping stale ACK/NAK; RESULT with an error throws
-   * when refusals are ours. One deadline for the whole wait: a frame skipped does not start it
-   * again, else a device babbling other frames would keep the page waiting for ever.
+   * The next frame of `type`, or a NAK saying the line broke the frame waited on (NAK 2 or 4),
+   * within timeoutMs, skipping other frames; RESULT with an error throws when refusals are ours.
+   * Every frame read counts as a handshake answer. One deadline for the whole wait: a frame
+   * skipped does not start it again, else a device babbling other frames would keep the page
+   * waiting for ever.
    */
   async function expect(type, refusalsAreOurs = true, deadline = Date.now() + timeoutMs) {
     for (let f = await nextFrameBefore(deadline); f; f = await nextFrameBefore(deadline)) {
-      if (f.type === type) return f;
+      handshakeAnswers++;
+      lastHandshakeAnswer = f;
+      if (f.type === type || brokenFrame(f)) return f;
       if (f.type === FrameType.RESULT && refusalsAreOurs) throwResult(f);
     }
     return null;
   }
 
   /**
-   * Sends BEGIN (payload `b`) and returns the READY answering it, or null. A READY too short for
-   * its u32 offset is no answer: BEGIN goes again, as the Java host's UartChannel.begin does, at
-   * most MAX_BEGIN_ATTEMPTS times and all within one timeoutMs.
+   * Sends BEGIN (payload `b`) and returns the READY answering it, or null. A NAK saying the line
+   * broke BEGIN draws another at once, MAX_NAK_RESENDS times at most; after those, each NAK ends an
+   * attempt, as a READY too short for its u32 offset does: BEGIN goes again, as the Java host's
+   * UartChannel.begin does, at most MAX_BEGIN_ATTEMPTS times and all within one timeoutMs.
    */
   async function beginAndReady(b) {
     const deadline = Date.now() + timeoutMs;
+    handshakeAnswers = 0;
+    let nakResends = 0;
     for (let attempt = 0; attempt < MAX_BEGIN_ATTEMPTS; attempt++) {
       await send(FrameType.BEGIN, b);
-      const ready = await expect(FrameType.READY, true, deadline);
-      if (!ready || ready.payload.length >= READY_PAYLOAD_BYTES) return ready;
+      const f = await expect(FrameType.READY, true, deadline);
+      if (!f) return null;
+      if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
+        attempt--; // the device said BEGIN broke: again at once
+      } else if (f.type === FrameType.READY && f.payload.length >= READY_PAYLOAD_BYTES) {
+        return f;
+      }
     }
     return null;
   }
@@ -978,9 +1026,14 @@ export async function sendPatch(channel, patch, options = {}) {
   /** One session's data and done phases: the stats once the device staged the patch. */
   async function transfer() {
     let dones = 0;
+    // DONE frames of this done phase answered with a NAK at the patch length: the give-up names them.
+    let broken = 0;
     for (;;) {
       // Data phase: keep the window full until every byte is acknowledged.
-      if (acked < total) dones = 0;
+      if (acked < total) {
+        dones = 0;
+        broken = 0;
+      }
       while (acked < total) {
         checkAbort();
         guard.acknowledged(acked, stats.dataFrames);
@@ -991,7 +1044,10 @@ export async function sendPatch(channel, patch, options = {}) {
       checkAbort();
       // A NAK at the patch length (the line broke DONE) draws another DONE at once: as many as the
       // Java host sends in one done phase (UartChannel.MAX_DONE_ATTEMPTS), then the link is lost.
-      if (++dones > MAX_DONE_ATTEMPTS) throw stoppedAnswering();
+      if (++dones > MAX_DONE_ATTEMPTS) {
+        throw broken === 0 ? stoppedAnswering() : new LinkLost(`the device answered ${broken} of ${MAX_DONE_ATTEMPTS} `
+          + 'DONE frames with a NAK at the patch length (DONE broken on the line) and none with RESULT');
+      }
       const d = new Uint8Array(4);
       putU32(d, 0, total);
       doneSent = true;
@@ -1009,13 +1065,14 @@ export async function sendPatch(channel, patch, options = {}) {
         progress(total);
         return stats;
       }
-      if (f.type === FrameType.NAK && f.payload.length >= 4) {
-        const off = checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length');
-        if (off < total) {
-          // Not all applied, or restarted: a restart either way, as the Java host counts it.
-          stats.restarts++;
-          guard.restarted(off);
-        }
+      const off = f.payload.length >= 4
+        ? checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length') : total;
+      if (off === total) {
+        broken++; // the line broke DONE itself (a NAK without its offset too, as UartChannel.done counts it)
+      } else {
+        // Not all applied, or restarted: a restart either way, as the Java host counts it.
+        stats.restarts++;
+        guard.restarted(off);
         acked = off;
         next = off;
         gapAt = -1;

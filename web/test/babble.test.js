@@ -73,7 +73,10 @@ test('before INFO: a RESULT(0xFFFF) every 50 ms and no INFO ends the update', { 
   });
   b = babbler(d, { type: FrameType.RESULT, payload: Uint8Array.of(0xff, 0xff) });
   const r = await runAgainst(d, b, {});
-  assertEndedWhileBabbling(r);
+  // The RESULT frames skipped are named when one came within the last wait (UartChannel.unanswered
+  // counts them alike), which a busy machine may not let the babbler's timer do.
+  assertEndedWhileBabbling(r, new RegExp('^the device (stopped answering|answered HELLO with \\d+ frames, none an INFO '
+    + '\\(the last a RESULT of 2 bytes\\)) \\(gave up after 1 reconnects\\)$'));
   assert.equal(d.hellos, 2, 'one HELLO per session: the first and one reconnect');
   assert.equal(d.begins, 0);
 });
