@@ -10,9 +10,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** Reads frames from a link on a background thread, so the sender can keep writing. */
+/**
+ * Reads frames from a link on a background thread, so the sender can keep writing. At most
+ * {@link #MAX_QUEUED_FRAMES} wait to be polled: a device that floods the line while the sender is
+ * not reading costs the oldest of them, never memory without bound.
+ */
 final class FrameReader implements AutoCloseable {
-    private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    /**
+     * Frames kept for the sender: far more than an honest device has answered and not yet read
+     * (one answer per frame of a window of at most eight frames, and a few stale ones), so only
+     * a flood loses any; about a megabyte at the largest frames.
+     */
+    static final int MAX_QUEUED_FRAMES = 1024;
+    private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>(MAX_QUEUED_FRAMES);
+    private volatile long framesDropped;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile IOException failure;
@@ -23,7 +34,7 @@ final class FrameReader implements AutoCloseable {
     static final int FIRST_BYTES = 64;
 
     FrameReader(Link link) {
-        FrameDecoder decoder = new FrameDecoder(frames::add);
+        FrameDecoder decoder = new FrameDecoder(this::queue);
         thread = new Thread(() -> {
             byte[] buf = new byte[2048];
             while (running) {
@@ -44,6 +55,20 @@ final class FrameReader implements AutoCloseable {
         }, "fwdelta-frame-reader");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Queues a frame the reader decoded; when the queue is full, the oldest frame makes room. */
+    private void queue(Frame f) {
+        while (!frames.offer(f)) {
+            if (frames.poll() != null) {
+                framesDropped++;
+            }
+        }
+    }
+
+    /** Frames dropped because {@link #MAX_QUEUED_FRAMES} were waiting. */
+    long framesDropped() {
+        return framesDropped;
     }
 
     /** The next frame, or null after {@code timeoutMs}. */
