@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads an image file of any format fwdelta knows ({@link ImageFormat}), recognised by its content;
@@ -96,9 +97,17 @@ public final class ImageLoader {
         }
     }
 
-    /** {@link #read} of a file that can be read only once: its bytes read whole (within the image limit), then parsed. */
+    /**
+     * The most bytes read from an image that is not a regular file (a pipe, a device): it gives no
+     * size before it is read, so every byte is held until its end, and /dev/zero has none. As large
+     * as the largest image a HEX, S-record, ELF or DfuSe file gives; a larger raw image is given as
+     * a file, whose size is checked before a byte is read.
+     */
+    static final long MAX_UNSIZED_IMAGE = RegionCollector.MAX_TOTAL_SPAN;
+
+    /** {@link #read} of a file that can be read only once: its bytes read whole (within {@link #MAX_UNSIZED_IMAGE}), then parsed. */
     private static ImageFile readOnce(Path path) throws IOException {
-        byte[] bytes = readRaw(path, 0);
+        byte[] bytes = readUnsized(path);
         String what = path.toString();
         if (isSharedLibrary(path.getFileName().toString())) {
             return raw(what, bytes);
@@ -134,6 +143,17 @@ public final class ImageLoader {
 
     private static ImageFile raw(String what, byte[] bytes) {
         return new ImageFile(what, ImageFormat.BIN, List.of(new ImageRegion(0, bytes)), FirmwareImage.NO_MACHINE);
+    }
+
+    /** The bytes of a file that gives no size, refused one byte past {@link #MAX_UNSIZED_IMAGE}. */
+    private static byte[] readUnsized(Path path) throws IOException {
+        Optional<byte[]> bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = BoundedFile.readAtMost(in, MAX_UNSIZED_IMAGE);
+        }
+        return bytes.orElseThrow(() -> new BadImageException(path + " is not a regular file (a pipe or a device)"
+                + " and has more than " + MAX_UNSIZED_IMAGE + " bytes; fwdelta reads such an image up to "
+                + MAX_UNSIZED_IMAGE + " bytes (" + (MAX_UNSIZED_IMAGE >> 20) + " MiB): give a larger one as a file"));
     }
 
     /** The file's size, refused beyond what fwdelta takes. */

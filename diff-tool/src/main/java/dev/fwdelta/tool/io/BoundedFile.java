@@ -6,6 +6,10 @@ import java.io.InputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A whole file read into memory, refused past a named limit. The size the file system reports is
@@ -22,6 +26,9 @@ public final class BoundedFile {
      */
     public static final long MAX_BYTES = Integer.MAX_VALUE - 9;
 
+    /** Bytes read at a time by {@link #readAtMost}: what memory grows by past the bytes read. */
+    private static final int PIECE = 64 * 1024;
+
     /** A detached signature: 64 raw bytes (Ed25519) or a DER ECDSA signature, 72 at most; room to spare. */
     public static final long MAX_SIGNATURE_BYTES = 1024;
 
@@ -34,18 +41,51 @@ public final class BoundedFile {
             throw new IllegalArgumentException("maxBytes " + maxBytes + " (valid range 0.." + MAX_BYTES + ")");
         }
         requireAtMost(path, maxBytes, what);
-        byte[] bytes;
+        Optional<byte[]> bytes;
         try (InputStream in = Files.newInputStream(path)) {
-            bytes = in.readNBytes((int) maxBytes + 1);
+            bytes = readAtMost(in, maxBytes);
         } catch (FileSystemException e) {
             throw e; // names the path already
         } catch (IOException e) {
             throw named(path, e);
         }
-        if (bytes.length > maxBytes) {
-            throw tooLarge(path, "more than " + maxBytes, maxBytes, what);
+        return bytes.orElseThrow(() -> tooLarge(path, "more than " + maxBytes, maxBytes, what));
+    }
+
+    /**
+     * All of {@code in}, or nothing when it holds more than {@code maxBytes}: read in pieces, at most
+     * one byte past the limit, and joined once its end is reached. So an input without end
+     * (/dev/zero) costs the limit's bytes and no more; a buffer doubled as it fills would hold up to
+     * twice that, and once more while it is copied.
+     */
+    public static Optional<byte[]> readAtMost(InputStream in, long maxBytes) throws IOException {
+        if (maxBytes < 0 || maxBytes > MAX_BYTES) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " (valid range 0.." + MAX_BYTES + ")");
         }
-        return bytes;
+        List<byte[]> pieces = new ArrayList<>();
+        long total = 0;
+        while (true) {
+            byte[] piece = new byte[(int) Math.min(PIECE, maxBytes + 1 - total)];
+            int n = in.readNBytes(piece, 0, piece.length);
+            total += n;
+            if (total > maxBytes) {
+                return Optional.empty();
+            }
+            pieces.add(n == piece.length ? piece : Arrays.copyOf(piece, n));
+            if (n < piece.length) {
+                return Optional.of(joined(pieces, (int) total)); // readNBytes reads short only at the end
+            }
+        }
+    }
+
+    private static byte[] joined(List<byte[]> pieces, int total) {
+        byte[] out = new byte[total];
+        int at = 0;
+        for (byte[] piece : pieces) {
+            System.arraycopy(piece, 0, out, at, piece.length);
+            at += piece.length;
+        }
+        return out;
     }
 
     /**
