@@ -214,6 +214,9 @@ final class MatrixCommand implements Callable<Integer> {
      */
     private int merge() throws Exception {
         refuseOptionsOtherThanMerge();
+        for (Path m : merge) {
+            refuseUnplaced(m);
+        }
         Path[] inputs = merge.toArray(Path[]::new);
         // Before anything is read: --out DIR1 would replace shard 1's manifest with the merged one.
         AtomicOutput.refuseInputs(outDir.resolve(MANIFEST), inputs);
@@ -235,7 +238,8 @@ final class MatrixCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(m + " is for another release than " + first + ": "
                         + ReleaseManifest.differences(manifest.target(), target));
             }
-            Path dir = m.toAbsolutePath().getParent();
+            // the directory matrix wrote the manifest in, with its patches: a link's target's
+            Path dir = m.toRealPath().getParent();
             for (ReleaseManifest.Entry e : manifest.patches()) {
                 if (!seen.add(e.fromSha256())) {
                     throw new IllegalArgumentException(m + ": old version " + e.from() + " is in two shards");
@@ -263,6 +267,20 @@ final class MatrixCommand implements Callable<Integer> {
         r.put("merged_manifests", merge.size());
         json.output(spec).result(r, w -> w.printf("merged %d manifests: %d patches%n", merge.size(), all.size()));
         return ExitCodes.OK;
+    }
+
+    /**
+     * Refuses a manifest that is not a regular file (a pipe: {@code <(cat DIR/manifest.json)},
+     * /dev/stdin; a device) before it is read: a manifest names its patch files relative to its own
+     * directory, and a pipe's directory (/dev/fd) holds none of them. A missing file or a directory
+     * gets the error of its read.
+     */
+    private static void refuseUnplaced(Path manifest) {
+        if (Files.exists(manifest) && !Files.isRegularFile(manifest) && !Files.isDirectory(manifest)) {
+            throw new IllegalArgumentException("--merge " + manifest + " is not a regular file (a pipe or a device): a"
+                    + " manifest names its patch files relative to its own directory, which a pipe has not; give the"
+                    + " shard's manifest file itself, e.g. --merge DIR/manifest.json");
+        }
     }
 
     /** The options --merge takes: the rest build patches, and a merge builds none (nor re-signs any). */
