@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.tool.io.BoundedFile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +29,23 @@ public final class AdminToken {
 
     static String read(Path file, String env) throws IOException {
         if (file != null) {
-            if (Files.size(file) > MAX_FILE) {
-                throw new IllegalArgumentException("--admin-token-file is larger than " + MAX_FILE + " bytes");
-            }
-            return checked(Files.readString(file, StandardCharsets.UTF_8).strip(), "--admin-token-file " + file);
+            return checked(new String(readAtMostLimit(file), StandardCharsets.UTF_8).strip(),
+                    "--admin-token-file " + file);
         }
         return env == null ? null : checked(env.strip(), ENV);
+    }
+
+    /**
+     * The file's bytes, read one byte past {@link #MAX_FILE} at most: the size a pipe or /dev/zero
+     * reports says nothing of what it delivers.
+     */
+    private static byte[] readAtMostLimit(Path file) throws IOException {
+        BoundedFile.requireFile(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            return BoundedFile.readAtMost(in, MAX_FILE).orElseThrow(() -> new IllegalArgumentException(
+                    "--admin-token-file " + file + " has more than " + MAX_FILE + " bytes; an admin token file has 0.."
+                            + MAX_FILE + " bytes"));
+        }
     }
 
     private static String checked(String token, String source) {

@@ -38,6 +38,23 @@ class AdminTokenTest {
         }
     }
 
+    /**
+     * /dev/zero (or a pipe) reports no size and never ends: before, the size check passed and the
+     * file was read whole until the heap ran out. The timeout only keeps a regression from hanging the build.
+     */
+    @Test
+    void anAdminTokenFileWithoutEndIsRefusedAtItsLimit() throws Exception {
+        Path endless = Files.createSymbolicLink(dir.resolve("admin.token"), Path.of("/dev/zero"));
+        IllegalArgumentException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(IllegalArgumentException.class, () -> AdminToken.read(endless, null)));
+        assertEquals("--admin-token-file " + endless + " has more than 1024 bytes; an admin token file has 0..1024"
+                + " bytes", e.getMessage());
+        Path large = Files.write(dir.resolve("large.token"), new byte[1025]);
+        e = assertThrows(IllegalArgumentException.class, () -> AdminToken.read(large, null));
+        assertEquals("--admin-token-file " + large + " has more than 1024 bytes; an admin token file has 0..1024"
+                + " bytes", e.getMessage());
+    }
+
     @Test
     void anEmptyOrShortTokenFromTheEnvironmentIsRefusedNamingTheVariable() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdminToken.read(null, " "));
