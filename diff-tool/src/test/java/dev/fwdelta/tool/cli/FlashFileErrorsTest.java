@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A --flash-file that cannot be opened is reported as any other file is (docs/CLI.md,
  * Conventions): the path as given and the kind of failure, not Java's "PATH (No such file or
- * directory)" text.
+ * directory)" text, nor a bare "Invalid argument".
  */
 class FlashFileErrorsTest {
     @TempDir
@@ -51,6 +51,19 @@ class FlashFileErrorsTest {
         Path d = Files.createDirectory(dir.resolve("d1"));
         assertEquals(ExitCodes.IO_ERROR, simulate(f, d));
         assertEquals(d + ": is a directory, not a file", f.errorLine());
+    }
+
+    /**
+     * A flash file is read and written in place, which a device or a pipe cannot be: before, /dev/zero
+     * ended in "Invalid argument" and a FIFO in "Illegal seek", naming no file.
+     */
+    @Test
+    void aDeviceAsFlashFileIsNamed() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path zero = Path.of("/dev/zero");
+        assertEquals(ExitCodes.IO_ERROR, simulate(f, zero));
+        assertEquals(zero + ": is not a regular file (a pipe or a device): a flash file is read and written in place",
+                f.errorLine());
     }
 
     @Test

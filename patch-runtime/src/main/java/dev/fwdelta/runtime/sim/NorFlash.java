@@ -55,9 +55,15 @@ public final class NorFlash implements Flash, AutoCloseable {
         int size = checkedSize(geometry);
         // Opened through java.nio, whose exceptions name the path as given (a missing directory is
         // a NoSuchFileException): RandomAccessFile's are bare text, "PATH (No such file or directory)".
-        // A directory is refused by name before opening, as every other input is.
+        // A directory is refused by name before opening, as every other input is; so is a device or
+        // a pipe, which cannot be read and written in place (its errors, "Invalid argument" or
+        // "Illegal seek", name no file).
         if (Files.isDirectory(path)) {
             throw new FileSystemException(path.toString(), null, "is a directory, not a file");
+        }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new FileSystemException(path.toString(), null,
+                    "is not a regular file (a pipe or a device): a flash file is read and written in place");
         }
         FileChannel f = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.CREATE);
