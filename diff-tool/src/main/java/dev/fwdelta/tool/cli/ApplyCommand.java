@@ -40,8 +40,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Apply PATCH (fwdelta or BSDIFF40) to OLD. NEW is written only once it verified.",
-            "NEW is written as Intel HEX if its name ends .hex, .ihex or .ihx, S-records if .srec, .s19, .s28, "
-                + ".s37 or .mot, else raw bytes.",
+            // Short lines: picocli may wrap a line between a '.' and an extension's letters.
+            "NEW is written as Intel HEX if its name ends .hex, .ihex or .ihx.",
+            "It is written as S-records if it ends .srec, .s19, .s28, .s37 or .mot.",
+            "Any other name gets raw bytes.",
             "A patch that records a load address other than the slot's (OLD's address, or --address) is refused."})
 final class ApplyCommand implements Callable<Integer> {
     @Spec
