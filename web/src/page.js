@@ -2,7 +2,7 @@
 // The update page: loads a patch, shows its header, and sends it with WebSerial through the
 // protocol module. Everything that talks to the browser is here; the protocol stays pure.
 import {
-  ByteChannel, DeviceRefusedError, NoAnswerError, PatchError, parsePatchHeader, rateAndTimeLeft, sendPatch,
+  ByteChannel, DeviceRefusedError, NoAgentError, NoAnswerError, PatchError, parsePatchHeader, rateAndTimeLeft, sendPatch,
 } from './protocol.js';
 import { readPatchFile, readPatchResponse } from './load.js';
 
@@ -127,6 +127,7 @@ $('update').addEventListener('click', async () => {
     await pump;
   } catch (e) {
     if (e instanceof DeviceRefusedError) say(`${e.message}. Nothing was installed.`, 'error');
+    else if (e instanceof NoAgentError) say(`${e.message}${/[.?]$/.test(e.message) ? '' : '.'} Nothing was installed.`, 'error');
     else if (e instanceof NoAnswerError) say(`${e.message}: check the cable and that the board is in update mode. Nothing was installed.`, 'error');
     else if (e?.name === 'NotFoundError') say('No port was chosen.', 'error');
     else say(`The update failed: ${e.message ?? e}. The board keeps its current firmware.`, 'error');

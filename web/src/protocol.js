@@ -30,6 +30,12 @@ export const MAX_RECONNECTS = 20;
 export const MAX_BEGIN_ATTEMPTS = 100;
 /** READY's payload: the u32 offset to send from. */
 const READY_PAYLOAD_BYTES = 4;
+/**
+ * HELLO frames sent to a port that has answered nothing, before the update ends with NoAgentError:
+ * the second is followed by the AN3155 sync byte.
+ */
+export const FIRST_CONTACT_HELLOS = 2;
+
 /** DONE frames one done phase sends before the link counts as lost (UartChannel.MAX_DONE_ATTEMPTS). */
 export const MAX_DONE_ATTEMPTS = 20;
 /**
@@ -408,6 +414,18 @@ export class DeviceRefusedError extends Error {
  */
 export class NoAnswerError extends Error {}
 
+/**
+ * No fwdelta update agent answered the first HELLOs of an update: nothing answered, an STM32 ROM
+ * bootloader did, or something else did (the wrong port, a console). Nothing is sent again.
+ */
+export class NoAgentError extends NoAnswerError {}
+
+/** The AN3155 sync byte: an STM32 ROM bootloader answers it (0x79 or 0x1F), an fwdelta device skips it. */
+export const AN3155_SYNC = 0x7f;
+const AN3155_ANSWERS = [0x79, 0x1f];
+/** Bytes a ByteChannel keeps of what it received first: enough to tell what answered. */
+export const FIRST_BYTES = 64;
+
 export { DeviceProtocolError };
 
 /**
@@ -507,9 +525,13 @@ export class ByteChannel {
     this.now = clock.now ?? (() => globalThis.performance.now());
     this.timers = clock.setTimeout ? clock : globalThis;
     this.quietTimer = null;
+    this.firstBytes = []; // what came first, up to FIRST_BYTES: what answered, when no frame did
+    this.bytesRead = 0;
   }
 
   push(bytes) {
+    this.bytesRead += bytes.length;
+    for (let i = 0; i < bytes.length && this.firstBytes.length < FIRST_BYTES; i++) this.firstBytes.push(bytes[i]);
     for (const f of this.decoder.push(bytes, this.now())) this.frames.push(f);
     this.watchQuiet();
     this.wake();
@@ -624,20 +646,20 @@ export async function sendPatch(channel, patch, options = {}) {
   const rtt = new RoundTrip();
   const sizer = new FrameSizer(DATA_CHUNK);
   const board = new Scoreboard(sizer, rtt);
-  const send = async (type, payload) => {
-    const frame = encodeFrame(type, seq++, payload);
-    const limitMs = options.writeLimitMs ?? writeLimitMs(frame.length, baud);
+  const writeBytes = async (bytes) => {
+    const limitMs = options.writeLimitMs ?? writeLimitMs(bytes.length, baud);
     let timer;
     const stalled = new Promise((resolve, reject) => {
       timer = setTimeout(() => reject(new WriteStalledError(`the device stopped taking data: a write of `
-        + `${frame.length} bytes was not taken in ${(limitMs / 1000).toFixed(1)} s`)), limitMs);
+        + `${bytes.length} bytes was not taken in ${(limitMs / 1000).toFixed(1)} s`)), limitMs);
     });
     try {
-      await Promise.race([channel.write(frame), stalled]);
+      await Promise.race([channel.write(bytes), stalled]);
     } finally {
       clearTimeout(timer);
     }
   };
+  const send = (type, payload) => writeBytes(encodeFrame(type, seq++, payload));
   const checkAbort = () => {
     if (options.signal?.aborted) throw new Error('the update was stopped');
   };
@@ -672,14 +694,23 @@ export async function sendPatch(channel, patch, options = {}) {
 
   /**
    * HELLO and its INFO. A NAK saying the line broke HELLO draws another at once, MAX_NAK_RESENDS
-   * times at most, each with a wait of its own (UartChannel.hello). No INFO: the link is lost.
+   * times at most, each with a wait of its own (UartChannel.hello). No INFO: the link is lost;
+   * but when no INFO has come in this update and no frame at all answered, nothing that speaks
+   * the protocol is on this port, and the update ends at once (NoAgentError), as the Java host's
+   * does (docs/PROTOCOL.md, "Handshake failures").
    */
   async function helloAndInfo() {
     handshakeAnswers = 0;
+    let silent = 0; // HELLOs answered by no frame at all
     for (let nakResends = 0; ; nakResends++) {
       checkAbort();
       const helloAt = Date.now();
       await send(FrameType.HELLO, hello);
+      if (silent === 1 && stats.info === null) {
+        // A second HELLO to a port that has said nothing: an STM32 ROM bootloader answers
+        // only once it has this byte; an fwdelta device skips it as garbage before a SOF.
+        await writeBytes(Uint8Array.of(AN3155_SYNC));
+      }
       // A RESULT before this HELLO's INFO answers an earlier session's BEGIN (docs/PROTOCOL.md):
       // a device answers HELLO with INFO only. It is skipped, not taken as this session's.
       const f = await expect(FrameType.INFO, false);
@@ -687,8 +718,41 @@ export async function sendPatch(channel, patch, options = {}) {
         rtt.sample(Date.now() - helloAt);
         return f;
       }
-      if (!brokenFrame(f) || nakResends >= MAX_NAK_RESENDS) throw unanswered('HELLO', 'an INFO');
+      if (f === null && stats.info === null && handshakeAnswers === 0 && ++silent < FIRST_CONTACT_HELLOS) {
+        nakResends--; // not a NAK: the port gets its second HELLO
+        continue;
+      }
+      if (!brokenFrame(f) || nakResends >= MAX_NAK_RESENDS) {
+        throw (stats.info === null && firstContactError()) || unanswered('HELLO', 'an INFO');
+      }
     }
+  }
+
+  /**
+   * Why the first HELLOs of an update drew no frame at all, in the user's words (UartChannel's
+   * silentOrForeign): nothing answered, an AN3155 bootloader did, or other data came. Null when
+   * frames of this protocol came (stale answers of an earlier page, a device busy with them): that
+   * is an fwdelta device, and the link is lost as any other, to be begun again.
+   */
+  function firstContactError() {
+    for (let f = channel.pollFrame(); f; f = channel.pollFrame()) {
+      // frames that came after the last wait: the port speaks the protocol, late
+      handshakeAnswers++;
+      lastHandshakeAnswer = f;
+    }
+    if (handshakeAnswers > 0) return null;
+    const heard = channel.firstBytes ?? [];
+    const tried = `${FIRST_CONTACT_HELLOS} HELLO frames in ${((FIRST_CONTACT_HELLOS * timeoutMs) / 1000).toFixed(1)} s`;
+    if (heard.length === 0) {
+      return new NoAgentError(`nothing answered (${tried}): is the board powered, its update agent running, `
+        + `and the line at ${baud} baud?`);
+    }
+    if (heard.every((b) => AN3155_ANSWERS.includes(b))) {
+      return new NoAgentError('an STM32 ROM bootloader (AN3155) answers, not an fwdelta update agent: '
+        + 'write a whole image with `fwdelta stm32 flash`');
+    }
+    return new NoAgentError(`the port answers, but not the fwdelta protocol (${channel.bytesRead} bytes of other `
+      + `data after ${tried})`);
   }
 
   /** HELLO, then BEGIN: the offset the device wants the patch from. No INFO or READY: the link is lost. */
