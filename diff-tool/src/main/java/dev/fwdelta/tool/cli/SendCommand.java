@@ -102,6 +102,8 @@ final class SendCommand implements Callable<Integer> {
 
     /** The summary for a person: one "key value" line per field. */
     static void printText(PrintWriter w, Map<String, Object> summary) {
-        summary.forEach((k, v) -> w.printf("%-22s %s%n", k, v));
+        // as wide as the longest key: line_rate_bytes_per_second would push its value out of line
+        int width = summary.keySet().stream().mapToInt(String::length).max().orElse(0);
+        summary.forEach((k, v) -> w.printf("%-" + width + "s %s%n", k, v));
     }
 }

@@ -97,7 +97,10 @@ class DeviceFaultReportTest {
         SendCommand.printText(new PrintWriter(text, true), summary);
         List<String> lines = text.toString().lines().toList();
         assertEquals(summary.size(), lines.size(), text.toString());
-        assertEquals("device                 bad\\x0Afwdelta: staged OK\\x1B[2J", lines.get(lines.size() - 1));
+        assertEquals("device                     bad\\x0Afwdelta: staged OK\\x1B[2J", lines.get(lines.size() - 1));
+        // every value starts in one column, the longest key's (line_rate_bytes_per_second) included
+        assertEquals(1, lines.stream().mapToInt(l -> l.length() - l.substring(l.indexOf(' ')).stripLeading().length())
+                .distinct().count(), text.toString());
     }
 
     /** A link that is never used: the summary only reads the channel's counters. */
