@@ -18,7 +18,9 @@ static fwd_error fail(fwd_applier *a, fwd_error e);
  */
 typedef char fwd_context_fits_decoder_ram[(sizeof(void *) > 4u || sizeof(fwd_applier) <= FWD_CONTEXT_MAX) ? 1 : -1];
 
-enum { ST_HEADER, ST_MAP, ST_BLOCK_HEADER, ST_BLOCK_DATA, ST_END, ST_DONE };
+/* ST_DONE is 0: a context fwd_apply_init never set up (a static one is all zero) is refused as one
+ * used after finish is, at no cost in code. */
+enum { ST_DONE, ST_HEADER, ST_MAP, ST_BLOCK_HEADER, ST_BLOCK_DATA, ST_END };
 
 #define PREFIX_SIZE 8u
 #define BLOCK_HEADER_SIZE 28u
@@ -95,7 +97,8 @@ fwd_error fwd_apply_set_slot_address(fwd_applier *a, uint32_t slot_address) {
 }
 
 const fwd_header *fwd_apply_header(const fwd_applier *a) {
-    return a->state == ST_HEADER ? NULL : &a->h;
+    /* header_target: 0 in a context never set up, whose state reads as ST_DONE */
+    return a == NULL || a->state == ST_HEADER || a->header_target == 0 ? NULL : &a->h;
 }
 
 static void sum_start(fwd_image_sum *s) {
@@ -155,6 +158,9 @@ fwd_error fwd_image_checksums_measure(fwd_read_fn read, void *user, uint32_t siz
 }
 
 fwd_error fwd_base_matches(const fwd_header *h, const fwd_image_checksums *m) {
+    if (h == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     return m != NULL && m->size == h->old_size && (!h->has_crc32 || m->crc32 == h->old_crc32)
             && memcmp(m->sha256, h->old_sha256, h->old_sha256_len) == 0
             && (!h->has_mpeg2 || !m->has_mpeg2 || m->crc32_mpeg2 == h->old_crc32_mpeg2)
@@ -429,12 +435,18 @@ static fwd_error on_block_end(fwd_applier *a) {
 }
 
 void fwd_apply_on_block(fwd_applier *a, fwd_block_fn fn) {
-    a->on_block = fn;
+    if (a != NULL) {
+        a->on_block = fn;
+    }
 }
 
 fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at) {
-    const fwd_header *h = &a->h;
+    const fwd_header *h;
     uint32_t start;
+    if (a == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
+    h = &a->h;
     if (a->err != FWD_OK) {
         return a->err;
     }

@@ -45,6 +45,9 @@ uint32_t fwd_work_size(const fwd_header *h) {
 fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size) {
     uint32_t version;
     uint32_t min;
+    if (b == NULL || size == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     /* "FWDP" read as a little-endian u32: without memcmp, which the LZMA + stored build does not
      * otherwise link (tools/cortex-m4-size) */
     if (fwd_u32(b) != 0x50445746u) {
@@ -367,6 +370,9 @@ fwd_error fwd_header_check_load_address(const fwd_header *h, uint32_t slot_addre
 
 fwd_error fwd_header_parse(const uint8_t *b, uint32_t len, fwd_header *h) {
     uint32_t size;
+    if (h == NULL) {
+        return FWD_ERR_BAD_ARGUMENT; /* b: fwd_header_prefix checks it */
+    }
     if (len < 8u) {
         return FWD_ERR_TRUNCATED;
     }

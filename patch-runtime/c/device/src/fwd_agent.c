@@ -376,8 +376,12 @@ static int open_resumed(fwd_agent *g) {
     if (fwd_agent_records_read(g->layout, &r) != 0 || fwd_header_parse(g->header, g->header_size, &h) != FWD_OK) {
         return FWD_ERR_IO_ERROR;
     }
-    if (open_applier(g) != FWD_OK) {
-        return FWD_ERR_IO_ERROR;
+    {
+        /* its code, such as RAM_BUDGET_EXCEEDED when the device restarted with a smaller work buffer */
+        fwd_error e = open_applier(g);
+        if (e != FWD_OK) {
+            return e;
+        }
     }
     g->map_seen = 0;
     if (h.map_count > 0) {
@@ -422,7 +426,14 @@ static int open_resumed(fwd_agent *g) {
 int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8_t *work, uint32_t work_size) {
     fwd_agent_records r;
     fwd_boot_records b;
+    if (g == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     memset(g, 0, sizeof *g);
+    if (p == NULL) {
+        g->state = FWD_AGENT_FAILED; /* no layout kept: fwd_agent_begin and fwd_agent_abort refuse */
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     g->layout = l;
     g->policy = *p;
     g->work = work;
@@ -522,6 +533,9 @@ int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t 
     fwd_error e;
     fwd_log boot;
     int under_way;
+    if (g == NULL || header == NULL || from == NULL) {
+        return FWD_ERR_BAD_ARGUMENT; /* before anything is read or written */
+    }
     if (fwd_layout_check(g->layout) != FWD_OK) {
         return FWD_ERR_BAD_ARGUMENT; /* fwd_agent_init refused it: nothing is read or written */
     }
@@ -657,8 +671,13 @@ static int ensure_open(fwd_agent *g) {
 }
 
 int fwd_agent_receive(fwd_agent *g, const uint8_t *b, uint32_t len) {
-    fwd_error e = (fwd_error) ensure_open(g);
-    uint32_t offset = g->offset;
+    fwd_error e;
+    uint32_t offset;
+    if (g == NULL || (b == NULL && len > 0)) {
+        return FWD_ERR_BAD_ARGUMENT; /* nothing consumed: the update goes on */
+    }
+    e = (fwd_error) ensure_open(g);
+    offset = g->offset;
     if (e != FWD_OK) {
         return e;
     }
@@ -709,6 +728,9 @@ int fwd_agent_finish(fwd_agent *g) {
     uint8_t p[FWD_RECORD_PAYLOAD];
     fwd_error e;
     const fwd_header *h;
+    if (g == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     e = (fwd_error) ensure_open(g);
     if (e != FWD_OK) {
         return e;
@@ -744,7 +766,7 @@ int fwd_agent_finish(fwd_agent *g) {
 
 int fwd_agent_abort(fwd_agent *g) {
     int stage;
-    if (fwd_layout_check(g->layout) != FWD_OK) {
+    if (g == NULL || fwd_layout_check(g->layout) != FWD_OK) {
         return FWD_ERR_BAD_ARGUMENT;
     }
     stage = install_stage(g->layout);

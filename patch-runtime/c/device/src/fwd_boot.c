@@ -367,7 +367,7 @@ int fwd_boot(const fwd_layout *l, fwd_boot_result *r) {
     uint32_t bytes = 0;
     uint32_t groups = 0;
     int e;
-    if (fwd_layout_check(l) != FWD_OK) {
+    if (r == NULL || fwd_layout_check(l) != FWD_OK) {
         return FWD_ERR_BAD_ARGUMENT; /* the flash untouched */
     }
     memset(&h, 0, sizeof h);

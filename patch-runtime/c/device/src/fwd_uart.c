@@ -30,12 +30,24 @@ uint32_t fwd_crc16_ccitt(const uint8_t *b, uint32_t len) {
     return crc;
 }
 
-void fwd_uart_init(fwd_uart *u, fwd_agent *agent, fwd_uart_write_fn write, void *user, const char *board) {
+int fwd_uart_init(fwd_uart *u, fwd_agent *agent, fwd_uart_write_fn write, void *user, const char *board) {
+    if (u == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     memset(u, 0, sizeof *u);
+    if (agent == NULL || write == NULL) {
+        return FWD_ERR_BAD_ARGUMENT; /* left without them: the session ignores the line */
+    }
     u->agent = agent;
     u->write = write;
     u->user = user;
-    u->board = board;
+    u->board = board != NULL ? board : "";
+    return FWD_OK;
+}
+
+/* A session fwd_uart_init set up (a static one before it is all zero). */
+static int set_up(const fwd_uart *u) {
+    return u != NULL && u->agent != NULL && u->write != NULL;
 }
 
 static void send(fwd_uart *u, uint32_t type, const uint8_t *payload, uint32_t len) {
@@ -388,6 +400,9 @@ static int scan(fwd_uart *u) {
 
 void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len) {
     uint32_t i;
+    if (!set_up(u) || b == NULL) {
+        return;
+    }
     for (i = 0; i < len; i++) {
         if (u->filled == 0 && b[i] != FWD_FRAME_SOF) {
             continue;
@@ -403,7 +418,7 @@ void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len) {
 }
 
 void fwd_uart_idle(fwd_uart *u) {
-    if (u->filled > 0) {
+    if (set_up(u) && u->filled > 0) {
         u->bad_frames++;
         send_nak(u, resume_offset(u), NAK_CUT); /* a cut frame: the host sends it again at once */
         resync(u);

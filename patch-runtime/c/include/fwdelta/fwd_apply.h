@@ -10,6 +10,14 @@
  *
  * The old image is read through port.read_old (random access), the new image is written in
  * order through port.write_new. Any error is sticky: every later call returns it again.
+ *
+ * Misuse is FWD_ERR_BAD_ARGUMENT, with nothing read or written: a NULL context, port, callback or
+ * chunk (a NULL chunk of 0 bytes is nothing to do), a misaligned work buffer, a context
+ * fwd_apply_init never set up (all zero, as a static one is before init), process or finish after
+ * finish returned FWD_OK, an option or the trust store after the first byte, a resume point the
+ * header cannot hold. A work buffer or port.ram_budget below what the header needs is
+ * FWD_ERR_RAM_BUDGET_EXCEEDED before the first write; a read_old or write_new or block callback
+ * that returns nonzero (a status, a count: anything but 0) is FWD_ERR_IO_ERROR.
  */
 #ifndef FWDELTA_FWD_APPLY_H
 #define FWDELTA_FWD_APPLY_H
@@ -115,9 +123,10 @@ typedef struct {
 /* Called after each block was applied and checked; nonzero fails the apply with IO_ERROR. */
 typedef int (*fwd_block_fn)(void *user, const fwd_resume *at);
 
-/* Parses and checks a whole header in b[0..len) (len >= header_size). */
+/* Parses and checks a whole header in b[0..len) (len >= header_size; FWD_ERR_TRUNCATED if shorter,
+ * FWD_ERR_BAD_ARGUMENT for a NULL b or h). */
 fwd_error fwd_header_parse(const uint8_t *b, uint32_t len, fwd_header *h);
-/* Checks the 8-byte prefix; *size receives header_size. */
+/* Checks the 8-byte prefix; *size receives header_size. FWD_ERR_BAD_ARGUMENT for a NULL b or size. */
 fwd_error fwd_header_prefix(const uint8_t *b, uint32_t *size);
 /*
  * An update agent's check before its first erase: FWD_OK if the patch records no load address or
@@ -131,7 +140,7 @@ fwd_error fwd_header_check_load_address(const fwd_header *h, uint32_t slot_addre
  * both record it) CRC-32/MPEG-2 are those the header records of the old image, else
  * FWD_ERR_WRONG_BASE_IMAGE. Under flag SHA_ONLY the header has no CRC-32 and the SHA-256's first
  * old_sha256_len (16) bytes: only those are compared. A caller that gets FWD_OK may call
- * fwd_apply_set_base_checked.
+ * fwd_apply_set_base_checked. A NULL measured is WRONG_BASE_IMAGE, a NULL h FWD_ERR_BAD_ARGUMENT.
  */
 fwd_error fwd_base_matches(const fwd_header *h, const fwd_image_checksums *measured);
 
@@ -290,16 +299,20 @@ fwd_error fwd_apply_set_base_checked(fwd_applier *a);
 fwd_error fwd_apply_set_slot_address(fwd_applier *a, uint32_t slot_address);
 fwd_error fwd_apply_process(fwd_applier *a, const uint8_t *chunk, size_t len);
 fwd_error fwd_apply_finish(fwd_applier *a);
-/* Calls fn(port.user, resume point) after every block (set before the first block). */
+/* Calls fn(port.user, resume point) after every block (set before the first block; a NULL a is ignored). */
 void fwd_apply_on_block(fwd_applier *a, fwd_block_fn fn);
 /*
  * Continues a patch at a block boundary: call after init and after processing the header (and the
  * relocation map section, if the patch has one). Later bytes are those from at->patch_offset on.
  * The payload SHA-256 and the new image's checksums then cannot be checked by the applier (earlier
  * bytes are gone): the caller verifies the stored new image itself (the update agent reads it back).
+ * FWD_ERR_BAD_ARGUMENT (sticky) for a NULL at, a call before the header is in or after a block was
+ * applied, or a point past the header's counts: blocks_done above block_count, patch_offset before
+ * the payload (or its map) or past its end, new_offset above new_size, old_offset above old_size.
  */
 fwd_error fwd_apply_resume(fwd_applier *a, const fwd_resume *at);
-/* The checked header, or NULL until all its bytes were processed. */
+/* The checked header (also after finish), or NULL until all its bytes were processed, for a NULL
+ * context and for one fwd_apply_init never set up. */
 const fwd_header *fwd_apply_header(const fwd_applier *a);
 
 #endif

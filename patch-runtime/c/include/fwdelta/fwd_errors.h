@@ -58,7 +58,8 @@ typedef enum {
      * feature, so that a device never writes a silent wrong image.
      */
     FWD_ERR_NOT_YET_SUPPORTED = 100,
-    /* The caller broke the API contract (null pointer, misaligned work buffer, call after finish). */
+    /* The caller broke the API contract (null pointer, misaligned work buffer, a context never set
+     * up by its init, a call after finish): fwd_apply.h, fwd_device.h and fwd_uart.h list them. */
     FWD_ERR_BAD_ARGUMENT = 101
 } fwd_error;
 

@@ -233,17 +233,30 @@ typedef struct {
 } fwd_agent;
 
 /* Reads the agent's state from flash. work: the applier's work buffer (decoder_ram). A layout
- * fwd_layout_check refuses: FWD_ERR_BAD_ARGUMENT, nothing read, and the agent refuses every call. */
+ * fwd_layout_check refuses, or a NULL policy: FWD_ERR_BAD_ARGUMENT, nothing read, and the agent
+ * refuses every call (begin and abort with FWD_ERR_BAD_ARGUMENT, receive and finish with
+ * FWD_AGENT_NOT_RECEIVING, as an agent never initialised, all zero, does). A NULL g: BAD_ARGUMENT. */
 int fwd_agent_init(fwd_agent *g, const fwd_layout *l, const fwd_policy *p, uint8_t *work, uint32_t work_size);
 /* Offers a patch by its header (header_size bytes): 0 and *from = the patch offset to send from,
- * or an fwd_error / FWD_AGENT_ON_TRIAL (nothing written before every check passed). */
+ * or an fwd_error / FWD_AGENT_ON_TRIAL (nothing written before every check passed). A NULL g,
+ * header or from: FWD_ERR_BAD_ARGUMENT, nothing read or written. A work buffer smaller than the
+ * patch needs: FWD_ERR_RAM_BUDGET_EXCEEDED, also when the agent takes up a logged update after a
+ * reboot (the resume's own code, not IO_ERROR; the update has then FAILED, the flash untouched). */
 int fwd_agent_begin(fwd_agent *g, const uint8_t *header, uint32_t len, uint32_t *from);
+/* The patch's next len bytes. A NULL g, or a NULL b with len above 0: FWD_ERR_BAD_ARGUMENT, nothing
+ * consumed, the update goes on. Not receiving (before begin, after finish or a failure):
+ * FWD_AGENT_NOT_RECEIVING. Any other error ends the update (FWD_AGENT_FAILED; on an ECC part a torn
+ * unit begins it again instead, FWD_AGENT_RESTARTED), a flash callback's nonzero return as
+ * FWD_ERR_IO_ERROR; nothing is then staged. */
 int fwd_agent_receive(fwd_agent *g, const uint8_t *b, uint32_t len);
+/* Checks the patch and the staged image read back from flash, then logs STAGED: 0. A NULL g:
+ * FWD_ERR_BAD_ARGUMENT; called twice or while not receiving: FWD_AGENT_NOT_RECEIVING. */
 int fwd_agent_finish(fwd_agent *g);
 /* Drops an update being received or staged (not yet installed): erases the agent log. While the
  * bootloader installs, runs on trial or reverts the agent log's patch: FWD_AGENT_ON_TRIAL, nothing
  * written (the bootloader finishes, reverts or keeps the image by that log). After its CONFIRMED or
- * REVERTED: FWD_OK, nothing written (nothing to drop; the log tells fwd_boot which image runs). */
+ * REVERTED: FWD_OK, nothing written (nothing to drop; the log tells fwd_boot which image runs).
+ * A NULL g: FWD_ERR_BAD_ARGUMENT. */
 int fwd_agent_abort(fwd_agent *g);
 
 /* ---- Bootloader (Bootloader.java) ---- */
@@ -262,7 +275,7 @@ typedef struct {
 /* Runs at reset: finishes an install or revert under way, then says what the active slot holds.
  * With the boot log full it reverts by the slots' checksums, without the log (docs/DEVICE.md "When
  * the boot log is full"). 0, or nonzero: -1 on a flash error, FWD_ERR_BAD_ARGUMENT for a layout fwd_layout_check refuses
- * (the flash untouched). */
+ * or a NULL result (the flash untouched). */
 int fwd_boot(const fwd_layout *l, fwd_boot_result *result);
 /* The application confirms the image it runs on trial (the same results as fwd_boot). */
 int fwd_boot_confirm(const fwd_layout *l);

@@ -76,10 +76,13 @@ typedef struct {
 #endif
 } fwd_uart;
 
-void fwd_uart_init(fwd_uart *u, fwd_agent *agent, fwd_uart_write_fn write, void *user, const char *board);
-/* Bytes from the line. */
+/* FWD_OK, or FWD_ERR_BAD_ARGUMENT for a NULL u, agent or write: such a session (as one never set
+ * up, all zero) ignores the line and answers nothing. A NULL board is reported as an empty name. */
+int fwd_uart_init(fwd_uart *u, fwd_agent *agent, fwd_uart_write_fn write, void *user, const char *board);
+/* Bytes from the line (a NULL u or b: ignored). */
 void fwd_uart_receive(fwd_uart *u, const uint8_t *b, uint32_t len);
-/* The line was quiet for 50 ms: an incomplete frame is dropped and what followed its SOF searched again. */
+/* The line was quiet for 50 ms: an incomplete frame is dropped and what followed its SOF searched
+ * again (a NULL u: ignored). */
 void fwd_uart_idle(fwd_uart *u);
 
 uint32_t fwd_crc16_ccitt(const uint8_t *b, uint32_t len);
