@@ -424,6 +424,49 @@ static void boot_null_result(void) {
     EXPECT(fwd_boot_confirm(NULL) == FWD_ERR_BAD_ARGUMENT, "fwd_boot_confirm(NULL): BAD_ARGUMENT");
 }
 
+/* ---- The log readers an application may call itself (to show what the device is doing) ---- */
+
+static uint32_t reads_outside_agent_log;
+
+static int agent_log_read(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
+    if (!in_region(&layout.agent_log, offset, len)) {
+        reads_outside_agent_log++;
+    }
+    return ram_read(user, offset, buf, len);
+}
+
+/* NULL layout or result: BAD_ARGUMENT (they crashed); a slot index past the log's capacity: no
+ * record, nothing read (it read the next region, here the boot log, and returned its record). */
+static void log_readers_misuse(void) {
+    fwd_agent_records r;
+    fwd_boot_records b;
+    fwd_log log;
+    uint8_t rec[FWD_RECORD];
+    if (!device_with(LZMA)) {
+        EXPECT(0, "vector");
+        return;
+    }
+    EXPECT(fwd_agent_records_read(NULL, &r) == FWD_ERR_BAD_ARGUMENT, "fwd_agent_records_read(NULL, r): BAD_ARGUMENT");
+    EXPECT(fwd_agent_records_read(&layout, NULL) == FWD_ERR_BAD_ARGUMENT, "fwd_agent_records_read(l, NULL): BAD_ARGUMENT");
+    EXPECT(fwd_boot_records_read(NULL, &b) == FWD_ERR_BAD_ARGUMENT, "fwd_boot_records_read(NULL, b): BAD_ARGUMENT");
+    EXPECT(fwd_boot_records_read(&layout, NULL) == FWD_ERR_BAD_ARGUMENT, "fwd_boot_records_read(l, NULL): BAD_ARGUMENT");
+    EXPECT(fwd_boot_records_expect(&layout, 1, NULL) == FWD_ERR_BAD_ARGUMENT, "fwd_boot_records_expect(l, 1, NULL)");
+
+    EXPECT(stage_vector() == 0, "staged");
+    {
+        fwd_boot_result br;
+        EXPECT(fwd_boot(&layout, &br) == 0 && br.image == FWD_BOOT_NEW, "installed: the boot log holds records");
+    }
+    layout.flash.read = agent_log_read;
+    reads_outside_agent_log = 0;
+    fwd_log_open(&log, &layout, layout.agent_log);
+    EXPECT(fwd_log_read(&log, 0, rec) == 1, "slot 0 of the agent log: a record");
+    EXPECT(fwd_log_read(&log, fwd_log_capacity(&log), rec) == 0, "the slot past the last: no record");
+    EXPECT(fwd_log_read(&log, 0xFFFFFFFFu, rec) == 0, "slot 2^32 - 1: no record");
+    EXPECT(reads_outside_agent_log == 0, "nothing read outside the agent log");
+    EXPECT(fwd_log_read(NULL, 0, rec) == -1 && fwd_log_read(&log, 0, NULL) == -1, "NULL log or record: -1");
+}
+
 /* ---- The UART session ---- */
 
 static fwd_uart uart;
@@ -481,6 +524,7 @@ static const test_case CASES[] = {
     {"agent_out_of_order", agent_out_of_order},
     {"agent_flash_and_ram_failures", agent_flash_and_ram_failures},
     {"boot_null_result", boot_null_result},
+    {"log_readers_misuse", log_readers_misuse},
     {"uart_missing_parts", uart_missing_parts},
 };
 

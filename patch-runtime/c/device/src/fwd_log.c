@@ -137,7 +137,14 @@ uint32_t fwd_log_capacity(const fwd_log *log) {
 }
 
 int fwd_log_read(const fwd_log *log, uint32_t i, uint8_t rec[FWD_RECORD]) {
-    const fwd_flash_ops *f = &log->layout->flash;
+    const fwd_flash_ops *f;
+    if (log == NULL || log->layout == NULL || rec == NULL) {
+        return -1;
+    }
+    if (i >= fwd_log_capacity(log)) {
+        return 0; /* no such slot: the flash after the region is another region's */
+    }
+    f = &log->layout->flash;
     if (f->read(f->user, log->region.offset + i * FWD_RECORD, rec, FWD_RECORD) != 0) {
         return -1;
     }
@@ -288,6 +295,9 @@ static void agent_record(void *state, const uint8_t *rec) {
 
 int fwd_agent_records_read(const fwd_layout *l, fwd_agent_records *r) {
     agent_scan a;
+    if (l == NULL || r == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     memset(r, 0, sizeof *r);
     memset(&a, 0, sizeof a);
     a.r = r;
@@ -349,6 +359,9 @@ uint32_t fwd_boot_max_groups(uint32_t capacity) {
 
 int fwd_boot_records_expect(const fwd_layout *l, uint32_t groups, fwd_boot_records *b) {
     boot_scan s;
+    if (l == NULL || b == NULL) {
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     memset(b, 0, sizeof *b);
     b->last_group[0] = b->last_group[1] = -1;
     b->last_phase[0] = b->last_phase[1] = FWD_PHASE_LAST;

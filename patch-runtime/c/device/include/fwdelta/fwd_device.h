@@ -88,7 +88,8 @@ typedef struct {
 
 void fwd_log_open(fwd_log *log, const fwd_layout *l, fwd_region region);
 uint32_t fwd_log_capacity(const fwd_log *log);
-/* Reads slot i: 1 and the record if it is valid (magic and CRC), 0 if not, -1 on I/O error. */
+/* Reads slot i: 1 and the record if it is valid (magic and CRC), 0 if not or if i is not below
+ * fwd_log_capacity (nothing read), -1 on I/O error or a NULL log or rec. */
 int fwd_log_read(const fwd_log *log, uint32_t i, uint8_t rec[FWD_RECORD]);
 /* Appends after the last slot that is not erased: 0, -1 on a flash error, FWD_LOG_FULL when no slot
  * is left (torn records use slots too: docs/DEVICE.md "Torn records"). */
@@ -126,6 +127,7 @@ typedef struct {
     uint8_t map_parts[FWD_MAX_MAP_PARTS / 8u]; /* which MAP parts were logged */
 } fwd_agent_records;
 
+/* 0, -1 on a flash error, FWD_ERR_BAD_ARGUMENT for a NULL l or r (the layout one fwd_layout_check took). */
 int fwd_agent_records_read(const fwd_layout *l, fwd_agent_records *r);
 /* First 8 bytes (little-endian) of SHA-256 of the header zero-padded to 256 bytes. */
 uint64_t fwd_patch_id(const uint8_t header[FWD_HEADER_MAX]);
@@ -151,7 +153,8 @@ typedef struct {
 /* What the boot log says. A record whose CRC holds but whose fields are out of their limits is
  * ignored as a torn one is (BootRecords.java): an INSTALL naming no group, more than
  * fwd_boot_max_groups, or (fwd_boot_records_expect) other than groups; a STEP of another pass or
- * phase, or of a group not below the INSTALL's count, or with no INSTALL before it. */
+ * phase, or of a group not below the INSTALL's count, or with no INSTALL before it. 0, -1 on a
+ * flash error, FWD_ERR_BAD_ARGUMENT for a NULL l or b (the layout one fwd_layout_check took). */
 int fwd_boot_records_read(const fwd_layout *l, fwd_boot_records *b);
 int fwd_boot_records_expect(const fwd_layout *l, uint32_t groups, fwd_boot_records *b);
 /* The most groups an INSTALL may name in a boot log of capacity records: 1 + 6 x groups + 5 records fit
