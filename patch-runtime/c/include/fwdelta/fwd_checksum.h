@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* CRC-32 (IEEE, zlib), CRC-32/MPEG-2 and SHA-256 (FIPS 180-4): the checksums of docs/FORMAT.md. */
+/* CRC-32 (IEEE, zlib), CRC-32/MPEG-2 and SHA-256 (FIPS 180-4): the checksums of docs/FORMAT.md.
+ * Primitives on the applier's hot path: b, s and out are not NULL (b points to len bytes, even when
+ * len is 0); like memcpy they do not check (the applier's entry points do). */
 #ifndef FWDELTA_FWD_CHECKSUM_H
 #define FWDELTA_FWD_CHECKSUM_H
 

@@ -68,6 +68,13 @@ typedef struct {
  * fwd_agent_abort, fwd_boot and fwd_boot_confirm check it before they touch the flash.
  */
 int fwd_layout_check(const fwd_layout *l);
+/*
+ * The geometry, log and swap-plan helpers from here to the update agent (fwd_sector_*,
+ * fwd_erase_range, fwd_log_*, fwd_swap_groups, fwd_patch_id) are the agent's and the bootloader's
+ * building blocks: they take a layout fwd_layout_check accepted and pointers that are not NULL,
+ * and do not check them again (the entry points did), except where a comment says otherwise
+ * (fwd_log_read, fwd_agent_records_read, fwd_boot_records_read).
+ */
 uint32_t fwd_sector_count(const fwd_layout *l);
 uint32_t fwd_sector_start(const fwd_layout *l, uint32_t sector);
 uint32_t fwd_sector_size(const fwd_layout *l, uint32_t sector);
