@@ -83,7 +83,11 @@ final class MatrixCommand implements Callable<Integer> {
         if (newPath == null || olds.isEmpty()) {
             throw new IllegalArgumentException("matrix needs --new NEW and at least one --old OLD (or --merge)");
         }
-        int[] s = parseShard();
+        if (olds.size() > ReleaseManifest.MAX_PATCHES) {
+            throw new IllegalArgumentException("matrix takes at most " + ReleaseManifest.MAX_PATCHES + " --old (as many"
+                    + " patches as a release holds), got " + olds.size());
+        }
+        Shard s = parseShard();
         long raw = address == null ? FirmwareImage.NO_ADDRESS : address;
         FirmwareImage newFile = images.load(newPath, raw, spec.commandLine().getErr());
         byte[] newImage = newFile.bytes();
@@ -95,13 +99,15 @@ final class MatrixCommand implements Callable<Integer> {
         // Every --old, a shard's or not, before the first patch: each shard of a release finds a
         // bad input at once, and an image given twice across shards is refused here, not at merge.
         List<String> oldShas = MatrixInputs.check(olds, newFile, images, raw, spec.commandLine().getErr());
-        String shardName = shard == null ? "1/1" : shard;
+        String shardName = s.toString();
         ReleaseManifest.Target target = new ReleaseManifest.Target(to, newPath.getFileName().toString(),
                 newImage.length, hex(newSums.sha256()), Long.toUnsignedString(options.firmwareVersion()),
-                String.format("0x%08x", options.hardwareId()));
+                String.format("0x%08x", options.hardwareId()), buildOptions(signingKey));
         Set<String> ownFiles = new HashSet<>();
-        for (int i = s[0] - 1; i < olds.size(); i += s[1]) {
-            ownFiles.add(patchName(from(i, oldShas.get(i), clashing), to));
+        for (int i = 0; i < olds.size(); i++) {
+            if (s.holds(i)) {
+                ownFiles.add(patchName(from(i, oldShas.get(i), clashing), to));
+            }
         }
         refuseOtherOutput(target, shardName, ownFiles);
         List<ReleaseManifest.Entry> entries = new ArrayList<>();
@@ -110,7 +116,7 @@ final class MatrixCommand implements Callable<Integer> {
         Files.createDirectories(outDir);
         PrintWriter notesGiven = new PrintWriter(Writer.nullWriter());
         for (int i = 0; i < olds.size(); i++) {
-            if (i % s[1] != s[0] - 1) {
+            if (!s.holds(i)) {
                 continue;
             }
             Path oldPath = olds.get(i);
@@ -146,10 +152,21 @@ final class MatrixCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(olds);
         inputs.add(newPath);
         inputs.add(key);
-        new ReleaseManifest(ReleaseManifest.VERSION, target, shardName, entries)
+        new ReleaseManifest(ReleaseManifest.VERSION, target, shardName, ReleaseManifest.Olds.of(oldShas), entries)
                 .write(outDir.resolve(MANIFEST), inputs.toArray(Path[]::new));
         out.result(summary(shardName, entries.size()), w -> { });
         return ExitCodes.OK;
+    }
+
+    /**
+     * What a patch's bytes depend on beyond its two images and the target's versions, as the
+     * manifest records it: shards merge only when this is the same.
+     */
+    private String buildOptions(SigningKey signingKey) {
+        return "codec=" + (build.codec == null ? "auto" : build.codec) + " ram_budget=" + build.ramBudget
+                + " block_size=" + build.blockSize + " address=" + (address == null ? "none"
+                : String.format("0x%08x", address)) + " key=" + (signingKey == null ? "none"
+                : TrustedKey.keyIdHex(signingKey.keyId()));
     }
 
     /** Old files that share a name (v1/firmware.bin, v2/firmware.bin) get their image's hash in the name. */
@@ -228,6 +245,7 @@ final class MatrixCommand implements Callable<Integer> {
         Set<String> seen = new HashSet<>();
         Set<String> files = new HashSet<>();
         Map<Path, String> shards = new LinkedHashMap<>();
+        Map<Path, ReleaseManifest> manifests = new LinkedHashMap<>();
         for (Path m : merge) {
             ReleaseManifest manifest = ReleaseManifest.read(m);
             shards.put(m, manifest.shard());
@@ -236,8 +254,11 @@ final class MatrixCommand implements Callable<Integer> {
                 first = m;
             } else if (!target.equals(manifest.target())) {
                 throw new IllegalArgumentException(m + " is for another release than " + first + ": "
-                        + ReleaseManifest.differences(manifest.target(), target));
+                        + ReleaseManifest.differences(manifest.target(), target) + ": build every shard with the same "
+                        + "--new, --key and build options");
             }
+            ShardChecks.refuseOtherOldList(m, manifest, manifests);
+            manifests.put(m, manifest);
             // the directory matrix wrote the manifest in, with its patches: a link's target's
             Path dir = m.toRealPath().getParent();
             for (ReleaseManifest.Entry e : manifest.patches()) {
@@ -253,7 +274,8 @@ final class MatrixCommand implements Callable<Integer> {
                 all.add(e);
             }
         }
-        refuseMissingShards(shards);
+        ShardChecks.refuseMissingShards(shards);
+        ShardChecks.refuseMissingOlds(manifests);
         refuseOtherOutput(target, "merged", files);
         Files.createDirectories(outDir);
         Path[] notOver = sources.toArray(Path[]::new);
@@ -261,7 +283,9 @@ final class MatrixCommand implements Callable<Integer> {
             AtomicOutput.write(outDir.resolve(all.get(i).file()), patches.get(i), notOver);
         }
         all.sort(Comparator.comparing(ReleaseManifest.Entry::from));
-        new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", all).write(outDir.resolve(MANIFEST),
+        ReleaseManifest.Olds merged = ReleaseManifest.Olds.of(all.stream().map(ReleaseManifest.Entry::fromSha256)
+                .toList());
+        new ReleaseManifest(ReleaseManifest.VERSION, target, "merged", merged, all).write(outDir.resolve(MANIFEST),
                 notOver);
         Map<String, Object> r = summary("merged", all.size());
         r.put("merged_manifests", merge.size());
@@ -296,58 +320,6 @@ final class MatrixCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Refuses a merge of shards "i/n" that leaves out one of the n, or has one twice: the merged
-     * manifest would lack the old versions of the shards not given. A whole build ("1/1") is
-     * complete alone; when a manifest records no "i/n" (an earlier merge), nothing is checked.
-     */
-    private static void refuseMissingShards(Map<Path, String> shards) {
-        Map<Integer, Path> given = new LinkedHashMap<>();
-        int count = 0;
-        Path first = null;
-        for (Map.Entry<Path, String> e : shards.entrySet()) {
-            int[] s = shardOf(e.getValue());
-            if (s == null) {
-                return;
-            }
-            if (s[1] == 1) {
-                continue;
-            }
-            if (first == null) {
-                count = s[1];
-                first = e.getKey();
-            } else if (s[1] != count) {
-                throw new IllegalArgumentException(e.getKey() + " is shard " + e.getValue() + " but " + first
-                        + " is a shard of " + count + ": merge the shards of one --shard count");
-            }
-            Path twice = given.put(s[0], e.getKey());
-            if (twice != null) {
-                throw new IllegalArgumentException(e.getKey() + " and " + twice + " are both shard " + e.getValue());
-            }
-        }
-        List<String> missing = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            if (!given.containsKey(i)) {
-                missing.add(i + "/" + count);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("--merge is missing shard" + (missing.size() == 1 ? " " : "s ")
-                    + String.join(", ", missing) + ": give the manifest of every shard of " + count);
-        }
-    }
-
-    /** {i, n} of a manifest's "i/n" shard, or null for anything else ("merged"). */
-    private static int[] shardOf(String shard) {
-        if (shard == null || !shard.matches("[0-9]{1,9}/[0-9]{1,9}")) {
-            return null;
-        }
-        String[] parts = shard.split("/");
-        int i = Integer.parseInt(parts[0]);
-        int n = Integer.parseInt(parts[1]);
-        return n >= 1 && i >= 1 && i <= n ? new int[] {i, n} : null;
-    }
-
     private Map<String, Object> summary(String shardName, int patches) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("manifest", outDir.resolve(MANIFEST).toString());
@@ -356,21 +328,15 @@ final class MatrixCommand implements Callable<Integer> {
         return r;
     }
 
-    private int[] parseShard() {
+    private Shard parseShard() {
         if (shard == null) {
-            return new int[] {1, 1};
+            return Shard.WHOLE;
         }
-        String[] parts = shard.split("/");
-        try {
-            int i = Integer.parseInt(parts[0]);
-            int n = Integer.parseInt(parts[1]);
-            if (parts.length == 2 && n >= 1 && i >= 1 && i <= n) {
-                return new int[] {i, n};
-            }
-        } catch (RuntimeException e) {
-            // reported below
+        Shard s = Shard.parse(shard);
+        if (s == null) {
+            throw new IllegalArgumentException("--shard must be " + Shard.RULE + ", got '" + shard + "'");
         }
-        throw new IllegalArgumentException("--shard must be i/n with 1 <= i <= n, got '" + shard + "'");
+        return s;
     }
 
     private static String stem(Path p) {

@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * "patch", or "full-image" when the patch would not be smaller than the image itself. Public for
  * {@code fwdelta release publish --matrix}, which uploads a matrix output to an update server.
  */
-public record ReleaseManifest(int manifestVersion, Target target, String shard, List<Entry> patches) {
+public record ReleaseManifest(int manifestVersion, Target target, String shard, Olds olds, List<Entry> patches) {
     static final int VERSION = 1;
     /** Entries one manifest holds at most: as many patches as the update server takes in one release. */
     public static final int MAX_PATCHES = 10_000;
@@ -38,7 +39,30 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
     /** The largest patch an entry may name: the longest file read whole, as for any patch file. */
     public static final long MAX_PATCH_BYTES = BoundedFile.MAX_BYTES;
 
-    public record Target(String version, String file, long size, String sha256, String firmwareVersion, String hardwareId) {
+    /**
+     * The release: NEW and what every patch to it is built with. {@code build} gives the options a
+     * patch's bytes depend on beyond its two images ("codec=auto ram_budget=16384
+     * block_size=262144 address=none key=none"), so shards built apart are merged only when built alike.
+     */
+    public record Target(String version, String file, long size, String sha256, String firmwareVersion,
+                         String hardwareId, String build) {
+    }
+
+    /**
+     * The old versions a build was given, all shards' (a merge: those it holds): their number and
+     * the SHA-256 of their SHA-256s, sorted, in hex, one a line. A merge checks its shards were
+     * given one --old list and hold every version of it.
+     */
+    public record Olds(int count, String sha256) {
+        static Olds of(Collection<String> oldSha256s) {
+            List<String> sorted = oldSha256s.stream().map(h -> h.toLowerCase(Locale.ROOT)).sorted().toList();
+            StringBuilder lines = new StringBuilder();
+            for (String h : sorted) {
+                lines.append(h).append('\n');
+            }
+            byte[] digest = ImageChecksums.sha256Digest().digest(lines.toString().getBytes(StandardCharsets.US_ASCII));
+            return new Olds(sorted.size(), HexFormat.of().formatHex(digest));
+        }
     }
 
     public record Entry(String from, String fromFile, long fromSize, String fromSha256, String to, String file, long size,

@@ -19,6 +19,8 @@ final class ReleaseManifestFields {
     static final long MAX_IMAGE_BYTES = ReleaseManifest.MAX_PATCH_BYTES;
     /** decoder_ram is a 32-bit field of the patch header (FORMAT.md). */
     static final long MAX_DECODER_RAM = 0xFFFF_FFFFL;
+    /** The --old list of a shard: each of its versions has a patch in one shard, so no more than a release holds. */
+    static final long MAX_OLDS = ReleaseManifest.MAX_PATCHES;
     private static final Set<String> SHIP = Set.of("patch", "full-image");
 
     private final Path path;
@@ -27,17 +29,20 @@ final class ReleaseManifestFields {
         this.path = path;
     }
 
-    /** Checks {@code shard}, {@code target} and each of {@code patches} (their count is already checked). */
+    /** Checks {@code shard}, {@code olds}, {@code target} and each of {@code patches} (their count is already checked). */
     static void check(Path path, JsonObject root) throws IOException {
         new ReleaseManifestFields(path).checkRoot(root);
     }
 
     private void checkRoot(JsonObject root) throws IOException {
         String shard = text(root, "", "shard");
-        if (!shard.equals("merged") && !isShard(shard)) {
+        if (!shard.equals("merged") && Shard.parse(shard) == null) {
             // Anything else would pass for a merged manifest, and --merge would not miss a shard.
-            throw bad("shard", "'" + shard + "' is neither \"merged\" nor i/n with 1 <= i <= n (as --shard takes it)");
+            throw bad("shard", "'" + shard + "' is neither \"merged\" nor " + Shard.RULE + " (as --shard takes it)");
         }
+        JsonObject olds = object(root.get("olds"), "olds");
+        whole(olds, "olds", "count", MAX_OLDS);
+        sha256(olds, "olds", "sha256");
         JsonObject target = object(root.get("target"), "target");
         text(target, "target", "version");
         text(target, "target", "file");
@@ -51,6 +56,7 @@ final class ReleaseManifestFields {
         if (!hardwareId.matches("0x[0-9A-Fa-f]{1,8}")) {
             throw bad("target.hardware_id", "'" + hardwareId + "' is not a 32-bit hex number (0x00000000..0xffffffff)");
         }
+        text(target, "target", "build");
         var patches = root.getAsJsonArray("patches");
         for (int i = 0; i < patches.size(); i++) {
             String at = "patches[" + i + "]";
@@ -78,16 +84,6 @@ final class ReleaseManifestFields {
                 throw bad(at + ".ship", "'" + ship + "' is neither \"patch\" nor \"full-image\"");
             }
         }
-    }
-
-    private static boolean isShard(String shard) {
-        if (!shard.matches("[0-9]{1,9}/[0-9]{1,9}")) {
-            return false;
-        }
-        String[] parts = shard.split("/");
-        int i = Integer.parseInt(parts[0]);
-        int n = Integer.parseInt(parts[1]);
-        return i >= 1 && i <= n;
     }
 
     private static boolean fitsUnsigned64(String digits) {

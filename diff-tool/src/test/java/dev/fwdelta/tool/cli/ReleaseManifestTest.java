@@ -68,8 +68,10 @@ class ReleaseManifestTest {
                 {"manifest_version": 1,
                  "target": {"version": "0.9.0", "file": "0.9.0.bin", "size": 23504,
                    "sha256": "70c2a1cac93a9180d193400954929ed8c7e3d01512b982cf3287bb03c4256fd3",
-                   "firmware_version": "7", "hardware_id": "0x0000beef"},
+                   "firmware_version": "7", "hardware_id": "0x0000beef",
+                   "build": "codec=auto ram_budget=16384 block_size=262144 address=none key=none"},
                  "shard": "1/1",
+                 "olds": {"count": 1, "sha256": "1a4c53a1a1bbd6b52bd8d1c0c3bbfcd2e05fa52e2bd72b5e7a1e6f8c11ca3d3f"},
                  "patches": [{"from": "0.8.0", "from_file": "0.8.0.bin", "from_size": 23504,
                    "from_sha256": "ceda053c4ffb7a8a5a5c71d23cfe425d45c7e0dadca4190ebaa0022d5d759c99",
                    "to": "0.9.0", "file": "0.8.0-to-0.9.0.fwd", "size": 1048,
@@ -124,6 +126,19 @@ class ReleaseManifestTest {
         m = valid();
         m.remove("shard");
         assertEquals("missing field shard", refusal(m));
+        // What a merge checks its shards by: their build options and their --old list.
+        m = valid();
+        m.getAsJsonObject("target").remove("build");
+        assertEquals("target: missing field build", refusal(m));
+        m = valid();
+        m.remove("olds");
+        assertEquals("missing field olds", refusal(m));
+        m = valid();
+        m.getAsJsonObject("olds").remove("sha256");
+        assertEquals("olds: missing field sha256", refusal(m));
+        m = valid();
+        m.getAsJsonObject("olds").addProperty("count", 10_001);
+        assertEquals("olds.count: bad value 10001 (valid range 0..10000, a whole number)", refusal(m));
     }
 
     @Test
@@ -149,9 +164,12 @@ class ReleaseManifestTest {
     void aShardThatIsNeitherMergedNorIOfNIsRefused() throws Exception {
         JsonObject m = valid();
         m.addProperty("shard", "5/2");
-        assertEquals("shard: '5/2' is neither \"merged\" nor i/n with 1 <= i <= n (as --shard takes it)", refusal(m));
-        m.addProperty("shard", "0/2");
-        assertEquals("shard: '0/2' is neither \"merged\" nor i/n with 1 <= i <= n (as --shard takes it)", refusal(m));
+        String rule = "is neither \"merged\" nor i/n, two whole numbers written without sign or leading zero, with "
+                + "1 <= i <= n <= 999999999 (as --shard takes it)";
+        for (String bad : new String[] {"5/2", "0/2", "01/2", "+1/2", "1/1000000000"}) {
+            m.addProperty("shard", bad);
+            assertEquals("shard: '" + bad + "' " + rule, refusal(m));
+        }
         for (String ok : new String[] {"merged", "2/2"}) {
             m.addProperty("shard", ok);
             Path manifest = Files.writeString(dir.resolve("manifest.json"), m.toString());
