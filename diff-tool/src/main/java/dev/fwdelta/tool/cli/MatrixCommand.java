@@ -16,11 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -99,6 +101,7 @@ final class MatrixCommand implements Callable<Integer> {
         // Every --old, a shard's or not, before the first patch: each shard of a release finds a
         // bad input at once, and an image given twice across shards is refused here, not at merge.
         List<String> oldShas = MatrixInputs.check(olds, newFile, images, raw, spec.commandLine().getErr());
+        refuseUnnamable(oldShas, clashing, to);
         String shardName = s.toString();
         ReleaseManifest.Target target = new ReleaseManifest.Target(to, newPath.getFileName().toString(),
                 newImage.length, hex(newSums.sha256()), Long.toUnsignedString(options.firmwareVersion()),
@@ -167,6 +170,22 @@ final class MatrixCommand implements Callable<Integer> {
                 + " block_size=" + build.blockSize + " address=" + (address == null ? "none"
                 : String.format("0x%08x", address)) + " key=" + (signingKey == null ? "none"
                 : TrustedKey.keyIdHex(signingKey.keyId()));
+    }
+
+    /**
+     * Refuses, before any patch is built, an --old and --new whose patch file name no manifest may
+     * name ({@link ReleaseManifest#FILE_RULE}): the shard would build, and its merge and publish
+     * refuse it. Every --old is checked, a shard's or not, as for the images themselves.
+     */
+    private void refuseUnnamable(List<String> oldShas, Set<String> clashing, String to) {
+        for (int i = 0; i < olds.size(); i++) {
+            String file = patchName(from(i, oldShas.get(i), clashing), to);
+            if (!ReleaseManifest.isPlainFileName(file)) {
+                throw new IllegalArgumentException("--old " + olds.get(i) + " with --new " + newPath + " gives the patch"
+                        + " file name '" + file + "': " + ReleaseManifest.FILE_RULE + " (a manifest names no other); "
+                        + "rename the image file");
+            }
+        }
     }
 
     /** Old files that share a name (v1/firmware.bin, v2/firmware.bin) get their image's hash in the name. */
@@ -242,7 +261,8 @@ final class MatrixCommand implements Callable<Integer> {
         List<ReleaseManifest.Entry> all = new ArrayList<>();
         List<byte[]> patches = new ArrayList<>();
         List<Path> sources = new ArrayList<>(merge);
-        Set<String> seen = new HashSet<>();
+        record Held(Path manifest, String from) { }
+        Map<String, Held> seen = new HashMap<>();
         Set<String> files = new HashSet<>();
         Map<Path, String> shards = new LinkedHashMap<>();
         Map<Path, ReleaseManifest> manifests = new LinkedHashMap<>();
@@ -262,8 +282,11 @@ final class MatrixCommand implements Callable<Integer> {
             // the directory matrix wrote the manifest in, with its patches: a link's target's
             Path dir = m.toRealPath().getParent();
             for (ReleaseManifest.Entry e : manifest.patches()) {
-                if (!seen.add(e.fromSha256())) {
-                    throw new IllegalArgumentException(m + ": old version " + e.from() + " is in two shards");
+                Held earlier = seen.putIfAbsent(e.fromSha256().toLowerCase(Locale.ROOT), new Held(m, e.from()));
+                if (earlier != null) {
+                    throw new IllegalArgumentException(m + ": old version " + e.from() + " is the image of "
+                            + earlier.from() + " (same SHA-256) in " + (earlier.manifest().equals(m) ? "the same manifest"
+                            : earlier.manifest()));
                 }
                 if (e.file() != null && !files.add(e.file())) {
                     throw new IllegalArgumentException(m + ": two shards have a patch named " + e.file()

@@ -69,6 +69,16 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
                  String sha256, String codec, long decoderRam, String keyId, double ratio, String ship) {
     }
 
+    /**
+     * What a patch file name in a manifest may be: one name in the manifest's own directory, never
+     * a path, a hidden file or one too long with a temporary file's suffix for a file system.
+     */
+    static final String FILE_RULE = "a patch file name is 1 to 201 of A-Z a-z 0-9 . _ + -, the first a letter or digit";
+
+    static boolean isPlainFileName(String name) {
+        return name != null && name.matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,200}");
+    }
+
     /** The fields in which two release targets differ, each as "name (theirs, not ours)". */
     static String differences(Target theirs, Target ours) {
         StringBuilder b = new StringBuilder();
@@ -137,8 +147,8 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
      * is refused before it reaches the file system.
      */
     public static byte[] verifiedPatch(Path dir, Entry e) throws IOException {
-        if (e.file() == null || !e.file().matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,200}")) {
-            throw new IOException("patch file name '" + e.file() + "' is not a plain file name");
+        if (!isPlainFileName(e.file())) {
+            throw new IOException("patch file name '" + e.file() + "' is not a plain file name (" + FILE_RULE + ")");
         }
         Path file = dir.resolve(e.file());
         if (e.size() < 0 || e.size() > MAX_PATCH_BYTES) {

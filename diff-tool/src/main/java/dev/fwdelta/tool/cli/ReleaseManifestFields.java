@@ -66,7 +66,10 @@ final class ReleaseManifestFields {
             whole(e, at, "from_size", MAX_IMAGE_BYTES);
             sha256(e, at, "from_sha256");
             text(e, at, "to");
-            text(e, at, "file");
+            String file = text(e, at, "file");
+            if (!ReleaseManifest.isPlainFileName(file)) {
+                throw bad(at + ".file", "'" + file + "' is not a plain file name (" + ReleaseManifest.FILE_RULE + ")");
+            }
             whole(e, at, "size", ReleaseManifest.MAX_PATCH_BYTES);
             sha256(e, at, "sha256");
             text(e, at, "codec");
