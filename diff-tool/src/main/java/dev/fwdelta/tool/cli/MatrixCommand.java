@@ -281,7 +281,8 @@ final class MatrixCommand implements Callable<Integer> {
             manifests.put(m, manifest);
             // the directory matrix wrote the manifest in, with its patches: a link's target's
             Path dir = m.toRealPath().getParent();
-            for (ReleaseManifest.Entry e : manifest.patches()) {
+            for (int i = 0; i < manifest.patches().size(); i++) {
+                ReleaseManifest.Entry e = manifest.patches().get(i);
                 Held earlier = seen.putIfAbsent(e.fromSha256().toLowerCase(Locale.ROOT), new Held(m, e.from()));
                 if (earlier != null) {
                     throw new IllegalArgumentException(m + ": old version " + e.from() + " is the image of "
@@ -292,7 +293,9 @@ final class MatrixCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(m + ": two shards have a patch named " + e.file()
                             + " (rebuild the shards with the same --old list, so clashing names get a hash)");
                 }
-                patches.add(ReleaseManifest.verifiedPatch(dir, e));
+                byte[] patch = ReleaseManifest.verifiedPatch(dir, e);
+                ManifestHeaderCheck.check(m, i, dir.resolve(e.file()), target, e, patch);
+                patches.add(patch);
                 sources.add(dir.resolve(e.file()));
                 all.add(e);
             }

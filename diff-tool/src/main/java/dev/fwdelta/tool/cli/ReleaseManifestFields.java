@@ -44,7 +44,7 @@ final class ReleaseManifestFields {
         whole(olds, "olds", "count", MAX_OLDS);
         sha256(olds, "olds", "sha256");
         JsonObject target = object(root.get("target"), "target");
-        text(target, "target", "version");
+        String version = text(target, "target", "version");
         text(target, "target", "file");
         whole(target, "target", "size", MAX_IMAGE_BYTES);
         sha256(target, "target", "sha256");
@@ -65,7 +65,10 @@ final class ReleaseManifestFields {
             text(e, at, "from_file");
             whole(e, at, "from_size", MAX_IMAGE_BYTES);
             sha256(e, at, "from_sha256");
-            text(e, at, "to");
+            String to = text(e, at, "to");
+            if (!to.equals(version)) {
+                throw bad(at + ".to", "'" + to + "' is not the target's version '" + version + "'");
+            }
             String file = text(e, at, "file");
             if (!ReleaseManifest.isPlainFileName(file)) {
                 throw bad(at + ".file", "'" + file + "' is not a plain file name (" + ReleaseManifest.FILE_RULE + ")");
