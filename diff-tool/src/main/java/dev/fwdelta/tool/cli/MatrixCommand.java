@@ -217,7 +217,7 @@ final class MatrixCommand implements Callable<Integer> {
                 there = ReleaseManifest.read(manifestPath);
             } catch (IOException e) {
                 throw new IllegalArgumentException("--out " + outDir + " holds a " + MANIFEST + " that is not a "
-                        + "release manifest: " + OWN_OUT, e);
+                        + "release manifest (" + e.getMessage() + "): " + OWN_OUT, e);
             }
             String differs = ReleaseManifest.differences(there.target(), target);
             if (!Objects.equals(there.shard(), shardName)) {

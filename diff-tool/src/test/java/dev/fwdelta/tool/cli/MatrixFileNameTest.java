@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * name '_v3-to-new.fwd' is not a plain file name", naming neither manifest nor rule); a name too
  * long for the file system failed after the build, naming a temporary file. A hand-edited entry's
  * file ("../x.fwd", "/etc/passwd") was refused without the manifest or field, and an old version
- * given twice in one manifest was said to be "in two shards".
+ * given twice in one manifest was said to be "in two shards", and an --out whose manifest.json did
+ * not read was refused without saying why.
  */
 class MatrixFileNameTest {
     @TempDir
@@ -81,6 +82,23 @@ class MatrixFileNameTest {
                     f.errorLine());
             assertFalse(Files.exists(dir.resolve("merged")), file);
         }
+    }
+
+    /**
+     * An --out whose manifest.json does not read (one an earlier fwdelta wrote without olds, say)
+     * is refused with why: before, the line said only "is not a release manifest".
+     */
+    @Test
+    void anOutWhoseManifestDoesNotReadSaysWhy() throws Exception {
+        Path m = shard();
+        JsonObject json = JsonParser.parseString(Files.readString(m)).getAsJsonObject();
+        json.remove("olds");
+        Files.writeString(m, json.toString());
+        assertEquals(ExitCodes.USAGE, f.cli.run("matrix", "--new", f.newBin.toString(), "--old", f.oldBin.toString(),
+                "--out", m.getParent().toString()));
+        assertEquals("--out " + m.getParent() + " holds a manifest.json that is not a release manifest (" + m
+                + ": missing field olds): give each release, and each --shard of one, a new or empty --out (a run "
+                + "again into its own --out replaces its files) (see 'fwdelta matrix --help')", f.errorLine());
     }
 
     @Test
