@@ -250,8 +250,15 @@ final class MatrixCommand implements Callable<Integer> {
      */
     private int merge() throws Exception {
         refuseOptionsOtherThanMerge();
+        Map<Path, Path> given = new HashMap<>();
         for (Path m : merge) {
             refuseUnplaced(m);
+            // Under another spelling or through a link too: its versions would count twice.
+            Path earlier = Files.exists(m) ? given.putIfAbsent(m.toRealPath(), m) : null;
+            if (earlier != null) {
+                throw new IllegalArgumentException("--merge " + m + " is " + earlier + " again: give each shard's "
+                        + "manifest once");
+            }
         }
         Path[] inputs = merge.toArray(Path[]::new);
         // Before anything is read: --out DIR1 would replace shard 1's manifest with the merged one.

@@ -101,6 +101,18 @@ class MatrixFileNameTest {
                 + "again into its own --out replaces its files) (see 'fwdelta matrix --help')", f.errorLine());
     }
 
+    /** Before, the same manifest given twice was refused as "old version old is the image of old ... in the same manifest". */
+    @Test
+    void aManifestGivenTwiceIsSaidSo() throws Exception {
+        Path m = shard();
+        Path again = dir.resolve("s1/../s1/manifest.json");
+        assertEquals(ExitCodes.USAGE, f.cli.run("matrix", "--merge", m.toString(), again.toString(), "--out",
+                dir.resolve("merged").toString()));
+        assertEquals("--merge " + again + " is " + m + " again: give each shard's manifest once (see 'fwdelta matrix "
+                + "--help')", f.errorLine());
+        assertFalse(Files.exists(dir.resolve("merged")));
+    }
+
     @Test
     void anOldVersionTwiceInOneManifestIsSaidSo() throws Exception {
         Path m = shard();
