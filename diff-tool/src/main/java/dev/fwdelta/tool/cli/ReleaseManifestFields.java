@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +22,16 @@ final class ReleaseManifestFields {
     static final long MAX_DECODER_RAM = 0xFFFF_FFFFL;
     /** The --old list of a shard: each of its versions has a patch in one shard, so no more than a release holds. */
     static final long MAX_OLDS = ReleaseManifest.MAX_PATCHES;
+    /*
+     * The fields of each object, as ReleaseManifest writes them: another one is refused, not
+     * dropped, so a merge never writes a manifest without what a hand edit added (or misspelled).
+     */
+    private static final List<String> ROOT_FIELDS = List.of("manifest_version", "target", "shard", "olds", "patches");
+    private static final List<String> TARGET_FIELDS = List.of("version", "file", "size", "sha256", "firmware_version",
+            "hardware_id", "build");
+    private static final List<String> OLDS_FIELDS = List.of("count", "sha256");
+    private static final List<String> ENTRY_FIELDS = List.of("from", "from_file", "from_size", "from_sha256", "to",
+            "file", "size", "sha256", "codec", "decoder_ram", "key_id", "ratio", "ship");
     private static final Set<String> SHIP = Set.of("patch", "full-image");
 
     private final Path path;
@@ -35,15 +46,18 @@ final class ReleaseManifestFields {
     }
 
     private void checkRoot(JsonObject root) throws IOException {
+        onlyKnown(root, "", "a manifest has", ROOT_FIELDS);
         String shard = text(root, "", "shard");
         if (!shard.equals("merged") && Shard.parse(shard) == null) {
             // Anything else would pass for a merged manifest, and --merge would not miss a shard.
             throw bad("shard", "'" + shard + "' is neither \"merged\" nor " + Shard.RULE + " (as --shard takes it)");
         }
         JsonObject olds = object(root.get("olds"), "olds");
+        onlyKnown(olds, "olds", "olds has", OLDS_FIELDS);
         whole(olds, "olds", "count", MAX_OLDS);
         sha256(olds, "olds", "sha256");
         JsonObject target = object(root.get("target"), "target");
+        onlyKnown(target, "target", "a target has", TARGET_FIELDS);
         String version = text(target, "target", "version");
         text(target, "target", "file");
         whole(target, "target", "size", MAX_IMAGE_BYTES);
@@ -61,6 +75,7 @@ final class ReleaseManifestFields {
         for (int i = 0; i < patches.size(); i++) {
             String at = "patches[" + i + "]";
             JsonObject e = object(patches.get(i), at);
+            onlyKnown(e, at, "an entry has", ENTRY_FIELDS);
             text(e, at, "from");
             text(e, at, "from_file");
             whole(e, at, "from_size", MAX_IMAGE_BYTES);
@@ -104,6 +119,14 @@ final class ReleaseManifestFields {
             throw bad(at, kind(value) + ", not an object");
         }
         return value.getAsJsonObject();
+    }
+
+    private void onlyKnown(JsonObject o, String at, String what, List<String> known) throws IOException {
+        for (String name : o.keySet()) {
+            if (!known.contains(name)) {
+                throw bad(at, "unknown field " + name + " (" + what + " " + String.join(", ", known) + ")");
+            }
+        }
     }
 
     private JsonElement field(JsonObject o, String at, String name) throws IOException {

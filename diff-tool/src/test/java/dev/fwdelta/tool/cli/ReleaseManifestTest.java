@@ -160,6 +160,29 @@ class ReleaseManifestTest {
         assertEquals("patches[0].from_sha256: 'ceda' is not a SHA-256 (64 hex digits)", refusal(m));
     }
 
+    /**
+     * A field the manifest does not have (a typo, a note added by hand) is refused naming it: before,
+     * it was dropped without a word, so a merge wrote a manifest without it.
+     */
+    @Test
+    void anUnknownFieldIsRefusedNamingIt() throws Exception {
+        JsonObject m = valid();
+        entry(m).addProperty("keyid", "0123456789abcdef");
+        assertEquals("patches[0]: unknown field keyid (an entry has from, from_file, from_size, from_sha256, to, file,"
+                + " size, sha256, codec, decoder_ram, key_id, ratio, ship)", refusal(m));
+        m = valid();
+        m.getAsJsonObject("target").addProperty("notes", "x");
+        assertEquals("target: unknown field notes (a target has version, file, size, sha256, firmware_version, "
+                + "hardware_id, build)", refusal(m));
+        m = valid();
+        m.getAsJsonObject("olds").addProperty("list", "x");
+        assertEquals("olds: unknown field list (olds has count, sha256)", refusal(m));
+        m = valid();
+        m.addProperty("release_notes", "x");
+        assertEquals("unknown field release_notes (a manifest has manifest_version, target, shard, olds, patches)",
+                refusal(m));
+    }
+
     @Test
     void aShardThatIsNeitherMergedNorIOfNIsRefused() throws Exception {
         JsonObject m = valid();
