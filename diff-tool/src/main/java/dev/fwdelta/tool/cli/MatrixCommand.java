@@ -245,8 +245,9 @@ final class MatrixCommand implements Callable<Integer> {
     }
 
     /**
-     * Checks every shard before writing anything: one release, no old version or file name twice,
-     * and every patch file's size and SHA-256 as its manifest records them.
+     * Checks every shard before writing anything: one release built alike, no manifest, old version
+     * or file name twice, every shard and every version of their --old list there, and every patch
+     * file's size, SHA-256 and header as its manifest records them.
      */
     private int merge() throws Exception {
         refuseOptionsOtherThanMerge();
