@@ -267,7 +267,9 @@ final class MatrixCommand implements Callable<Integer> {
         ReleaseManifest.Target target = null;
         Path first = null;
         List<ReleaseManifest.Entry> all = new ArrayList<>();
-        List<byte[]> patches = new ArrayList<>();
+        // Where each entry's patch is: read once to check it, again to copy it, so one patch at a
+        // time is in memory, never the release.
+        List<Path> dirs = new ArrayList<>();
         List<Path> sources = new ArrayList<>(merge);
         record Held(Path manifest, String from) { }
         Map<String, Held> seen = new HashMap<>();
@@ -301,9 +303,9 @@ final class MatrixCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(m + ": two shards have a patch named " + e.file()
                             + " (rebuild the shards with the same --old list, so clashing names get a hash)");
                 }
-                byte[] patch = ReleaseManifest.verifiedPatch(dir, e);
-                ManifestHeaderCheck.check(m, i, dir.resolve(e.file()), target, e, patch);
-                patches.add(patch);
+                ManifestHeaderCheck.check(m, i, dir.resolve(e.file()), target, e,
+                        ReleaseManifest.verifiedPatch(dir, e));
+                dirs.add(dir);
                 sources.add(dir.resolve(e.file()));
                 all.add(e);
             }
@@ -314,7 +316,9 @@ final class MatrixCommand implements Callable<Integer> {
         Files.createDirectories(outDir);
         Path[] notOver = sources.toArray(Path[]::new);
         for (int i = 0; i < all.size(); i++) {
-            AtomicOutput.write(outDir.resolve(all.get(i).file()), patches.get(i), notOver);
+            // Checked again: the same size and SHA-256, so the same header as checked above.
+            byte[] patch = ReleaseManifest.verifiedPatch(dirs.get(i), all.get(i));
+            AtomicOutput.write(outDir.resolve(all.get(i).file()), patch, notOver);
         }
         all.sort(Comparator.comparing(ReleaseManifest.Entry::from));
         ReleaseManifest.Olds merged = ReleaseManifest.Olds.of(all.stream().map(ReleaseManifest.Entry::fromSha256)
