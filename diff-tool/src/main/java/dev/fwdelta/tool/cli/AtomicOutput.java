@@ -121,6 +121,11 @@ final class AtomicOutput implements AutoCloseable {
         if (Files.isDirectory(out)) {
             throw new FileSystemException(output.toString(), null, "is a directory: name the output file in it");
         }
+        if (Files.exists(out.getParent()) && !Files.isDirectory(out.getParent())) {
+            // A file where the output's directory should be: it is there, so not "does not exist".
+            throw new FileSystemException(givenDirectory(output, out).toString(), null, "is not a directory: the "
+                    + "output " + output + " cannot be in it");
+        }
         if (!Files.isDirectory(out.getParent())) {
             throw new NoSuchFileException(givenDirectory(output, out).toString(), null, "output directory does not exist");
         }

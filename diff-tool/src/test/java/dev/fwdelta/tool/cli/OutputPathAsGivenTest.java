@@ -31,4 +31,21 @@ class OutputPathAsGivenTest {
                 missing + "/m.bin"));
         assertEquals("no such file: " + missing + ": output directory does not exist", f.errorLine());
     }
+
+    /**
+     * An output whose directory is a file: before, "no such file: old.bin: output directory does
+     * not exist", of a file that is there (matrix --out old.bin/x, diff -o old.bin/p.fwd).
+     */
+    @Test
+    void aDirectoryThatIsAFileIsSaidSo() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        assertEquals(ExitCodes.IO_ERROR, f.cli.run("diff", f.oldBin.toString(), f.newBin.toString(), "-o",
+                f.oldBin + "/p.fwd"));
+        assertEquals(f.oldBin + ": is not a directory: the output " + f.oldBin + "/p.fwd cannot be in it",
+                f.errorLine());
+        assertEquals(ExitCodes.IO_ERROR, f.cli.run("matrix", "--new", f.newBin.toString(), "--old",
+                f.oldBin.toString(), "--out", f.oldBin + "/x"));
+        assertEquals(f.oldBin + ": is not a directory: the output " + f.oldBin + "/x cannot be in it",
+                f.errorLine());
+    }
 }
