@@ -29,10 +29,12 @@ final class MatrixInputs {
     /**
      * Returns the SHA-256s (hex) of {@code olds}, in their order, when every one is good; the first
      * bad one is an exception that names it (an image that cannot be read keeps its I/O error,
-     * which names the path).
+     * which names the path). An --old that is NEW's image is bad: a device running it needs no
+     * patch, and a manifest entry from NEW to NEW would offer it one.
      */
     static List<String> check(List<Path> olds, FirmwareImage newFile, ImageInputs images, long rawAddress,
                               PrintWriter err) throws IOException {
+        String newSha = HexFormat.of().formatHex(ImageChecksums.of(newFile.bytes()).sha256());
         Map<String, Path> seen = new LinkedHashMap<>();
         for (Path old : olds) {
             requireRereadable(old);
@@ -44,6 +46,10 @@ final class MatrixInputs {
                 throw named(old, e);
             }
             String sha = HexFormat.of().formatHex(ImageChecksums.of(oldFile.bytes()).sha256());
+            if (sha.equals(newSha)) {
+                throw new IllegalArgumentException("--old " + old + " is the same image as --new (SHA-256 " + sha
+                        + "): a device that runs it needs no patch; leave it out of the matrix");
+            }
             Path earlier = seen.putIfAbsent(sha, old);
             if (earlier != null) {
                 throw new IllegalArgumentException("--old " + old + " is the same image as an earlier --old ("

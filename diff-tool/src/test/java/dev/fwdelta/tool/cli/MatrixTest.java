@@ -143,6 +143,22 @@ class MatrixTest {
         assertTrue(err.toString().contains("same image as an earlier --old"), err.toString());
     }
 
+    /**
+     * An --old that is NEW itself (a copy under another name): a device running it needs no patch,
+     * and a NEW-to-NEW entry in the manifest would offer it one. Refused before any output.
+     */
+    @Test
+    void anOldThatIsTheNewImageIsRefused() throws Exception {
+        Path synth = Corpus.dir().resolve("synthesizer");
+        Path copy = dir.resolve("released.bin");
+        Files.copy(synth.resolve("3.bin"), copy);
+        Path out = dir.resolve("out");
+        assertEquals(ExitCodes.USAGE, run("matrix", "--new", synth.resolve("3.bin").toString(), "--old",
+                synth.resolve("1.bin").toString(), "--old", copy.toString(), "--out", out.toString()));
+        assertTrue(err.toString().contains("--old " + copy + " is the same image as --new"), err.toString());
+        assertFalse(Files.exists(out), "no output directory for a refused matrix");
+    }
+
     private static String hexSha(Path p) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(Files.readAllBytes(p)));
