@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.image;
 
-import dev.fwdelta.runtime.format.Limits;
 import dev.fwdelta.tool.io.BoundedFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -105,6 +104,20 @@ public final class ImageLoader {
      */
     static final long MAX_UNSIZED_IMAGE = RegionCollector.MAX_TOTAL_SPAN;
 
+    /**
+     * The largest image the command line holds: one Java array. The format's own limit
+     * (Limits.MAX_IMAGE_SIZE, 2^31 - 1) is a few bytes more, which a device applies by streaming;
+     * an image between the two was read into an array the JVM cannot make, and the error then
+     * advised a larger heap.
+     */
+    public static final long MAX_HELD_IMAGE = BoundedFile.MAX_BYTES;
+
+    /** What an image over {@link #MAX_HELD_IMAGE} is told. */
+    private static BadImageException tooLarge(Path path, String size) {
+        return new BadImageException(path + " has " + size + " bytes; fwdelta's command line holds images up to "
+                + MAX_HELD_IMAGE + " bytes (2 GiB - 10)");
+    }
+
     /** {@link #read} of a file that can be read only once: its bytes read whole (within {@link #MAX_UNSIZED_IMAGE}), then parsed. */
     private static ImageFile readOnce(Path path) throws IOException {
         byte[] bytes = readUnsized(path);
@@ -159,9 +172,8 @@ public final class ImageLoader {
     /** The file's size, refused beyond what fwdelta takes. */
     private static int sizeWithin(Path path) throws IOException {
         long size = Files.size(path);
-        if (size > Limits.MAX_IMAGE_SIZE) {
-            throw new BadImageException(path + " has " + size + " bytes; fwdelta takes images up to "
-                    + Limits.MAX_IMAGE_SIZE + " bytes (2 GiB - 1)");
+        if (size > MAX_HELD_IMAGE) {
+            throw tooLarge(path, Long.toString(size));
         }
         return (int) size;
     }
@@ -172,7 +184,7 @@ public final class ImageLoader {
      */
     private static boolean endsAsDfu(Path path) throws IOException {
         long size = Files.size(path);
-        if (size < DfuFile.SUFFIX || size > Limits.MAX_IMAGE_SIZE) {
+        if (size < DfuFile.SUFFIX || size > MAX_HELD_IMAGE) {
             return false;
         }
         byte[] tail = new byte[DfuFile.SUFFIX];
@@ -208,11 +220,10 @@ public final class ImageLoader {
                     if (next < 0) {
                         return out;
                     }
-                    if (out.length >= Limits.MAX_IMAGE_SIZE) {
-                        throw new BadImageException(path + " has more than " + Limits.MAX_IMAGE_SIZE
-                                + " bytes; fwdelta takes images up to " + Limits.MAX_IMAGE_SIZE + " bytes (2 GiB - 1)");
+                    if (out.length >= MAX_HELD_IMAGE) {
+                        throw tooLarge(path, "more than " + MAX_HELD_IMAGE);
                     }
-                    out = Arrays.copyOf(out, (int) Math.min(Limits.MAX_IMAGE_SIZE, Math.max(16L, 2L * out.length)));
+                    out = Arrays.copyOf(out, (int) Math.min(MAX_HELD_IMAGE, Math.max(16L, 2L * out.length)));
                     out[n++] = (byte) next;
                 }
                 int r = in.readNBytes(out, n, Math.min(READ_PIECE, out.length - n));

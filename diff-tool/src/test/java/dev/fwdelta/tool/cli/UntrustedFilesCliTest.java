@@ -111,6 +111,22 @@ class UntrustedFilesCliTest {
     }
 
     @Test
+    void aRawImageLargerThanAnArrayIsRefusedBeforeItIsRead() throws Exception {
+        // Within the format's 2^31 - 1 bytes, past what one Java array holds: it was read into an
+        // array that could never be made, and the error advised a larger heap.
+        Path huge = dir.resolve("huge.bin");
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(Integer.MAX_VALUE - 1); // sparse: no disk blocks
+        }
+        Path small = dir.resolve("small.bin");
+        Files.write(small, new byte[16]);
+        ChildCli.Result r = ChildCli.run(HEAP, "diff", huge.toString(), small.toString(), "-o",
+                dir.resolve("p.fwd").toString());
+        assertOneErrorLine(r, ExitCodes.USAGE, "huge.bin has 2147483646 bytes; fwdelta's command line holds images"
+                + " up to 2147483638 bytes");
+    }
+
+    @Test
     void inspectNamesABlockLongerThanThePayload() throws Exception {
         DemoFirmware.Pair pair = DemoFirmware.generate(5);
         byte[] patch = PatchBuilder.build(pair.oldImage(), pair.newImage(), BuildOptions.defaults()).patch();
