@@ -57,7 +57,7 @@ fwd_error fwd_apply_set_trust(fwd_applier *a, const fwd_trust *trust) {
         return FWD_ERR_BAD_ARGUMENT;
     }
     if (a->err == FWD_OK && (a->state != ST_HEADER || a->buffered != 0
-            || (trust != NULL && trust->verify == NULL))) {
+            || (trust != NULL && (trust->verify == NULL || (trust->keys == NULL && trust->key_count != 0))))) {
         a->err = FWD_ERR_BAD_ARGUMENT;
     }
     if (a->err == FWD_OK) {

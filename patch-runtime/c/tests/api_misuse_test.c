@@ -128,6 +128,17 @@ static void applier_never_initialised(void) {
     EXPECT(fwd_apply_set_trust(&a, NULL) == FWD_ERR_BAD_ARGUMENT, "set_trust before init: BAD_ARGUMENT");
 }
 
+/* A verify callback that accepts every signature: only the trust store's shape is under test. */
+static int accept_any(void *user, const fwd_trusted_key *key, const uint8_t *message, uint32_t message_len,
+                      const uint8_t signature[FWD_SIGNATURE_BYTES]) {
+    (void) user;
+    (void) key;
+    (void) message;
+    (void) message_len;
+    (void) signature;
+    return 0;
+}
+
 /* Out of order and bad arguments on a context that was set up: the codes the header promises. */
 static void applier_out_of_order(void) {
     static fwd_applier a;
@@ -150,6 +161,15 @@ static void applier_out_of_order(void) {
     EXPECT(fwd_apply_process(&a, patch_buf, 0) == FWD_OK, "a chunk of 0 bytes: nothing to do");
     EXPECT(fwd_apply_process(&a, patch_buf, patch_size) == FWD_OK, "the whole patch");
     EXPECT(fwd_apply_set_trust(&a, NULL) == FWD_ERR_BAD_ARGUMENT, "set_trust after the first byte: BAD_ARGUMENT");
+
+    /* A trust store that claims keys but has none: refused when it is set, not at the header. */
+    {
+        const fwd_trust keyless = { accept_any, NULL, NULL, 1 };
+        p = port_for_vector();
+        EXPECT(fwd_apply_init(&a, &p, work, sizeof work) == FWD_OK, "init");
+        EXPECT(fwd_apply_set_trust(&a, &keyless) == FWD_ERR_BAD_ARGUMENT, "key_count 1, keys NULL: BAD_ARGUMENT");
+        EXPECT(fwd_apply_process(&a, patch_buf, 1) == FWD_ERR_BAD_ARGUMENT, "sticky");
+    }
     p = port_for_vector();
     EXPECT(fwd_apply_init(&a, &p, work, sizeof work) == FWD_OK, "init");
     EXPECT(fwd_apply_process(&a, patch_buf, patch_size) == FWD_OK, "the whole patch");

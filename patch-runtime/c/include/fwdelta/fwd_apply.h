@@ -280,6 +280,8 @@ fwd_error fwd_apply_init(fwd_applier *a, const fwd_port *port, uint8_t *work, ui
 /*
  * Requires a signature from one of trust's keys (fwd_crypto.h; NULL: no signature check). Call it
  * after fwd_apply_init and before the first fwd_apply_process; trust must outlive the applier.
+ * FWD_ERR_BAD_ARGUMENT (sticky) for a trust store with no verify callback, or with key_count keys
+ * but keys NULL, and after the first byte.
  */
 fwd_error fwd_apply_set_trust(fwd_applier *a, const fwd_trust *trust);
 /*
