@@ -166,6 +166,7 @@ public final class OtaServer implements AutoCloseable {
                     + DeviceText.printable(ctx.req().getMethod() + " " + ctx.path())
                     + ": the method is not allowed here, only " + allowed + "\n");
         });
+        app.before(UnservedMethods::closeAfter);
         app.before(OtaServer::refuseRepeatedHeaders);
         app.beforeMatched(OtaServer::refuseUnexpectedQuery);
         // The handlers reach the database and store once they are open: after the sockets are.
