@@ -30,8 +30,7 @@ class ConnectionCapTest {
     private static final int CAP = 2;
     /** How long a connection past the cap is watched for an answer that must not come while the others are open. */
     private static final int UNANSWERED_MILLIS = 1500;
-    private static final String REQUEST = "GET /admin/images?hw=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-            + Fleet.TOKEN + "\r\n\r\n";
+    private static final String REQUEST = RawHttp.IMAGES_REQUEST;
 
     @TempDir
     Path dir;
@@ -112,12 +111,10 @@ class ConnectionCapTest {
      */
     @Test
     void theOperatorIsToldWhenTheCapIsReached() throws Exception {
-        Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
-        Process p = ServerProcess.start(dir, "server", "--port", "0", "--data", dir.resolve("data").toString(),
-                "--admin-token-file", token.toString(), "--max-connections", "1");
+        Process p = ServerProcess.startServer(dir, "--max-connections", "1");
         int timesReached = 5;
         try {
-            int port = listeningPort(p);
+            int port = ServerProcess.listeningPort(p, dir);
             for (int i = 0; i < timesReached; i++) {
                 try (Socket first = new Socket("127.0.0.1", port); Socket waiting = new Socket("127.0.0.1", port)) {
                     first.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
@@ -172,19 +169,6 @@ class ConnectionCapTest {
                 Files.readString(dir.resolve("err")).strip());
         assertEquals(5, p.exitValue());
         assertFalse(Files.exists(data), "a refused start created " + data);
-    }
-
-    /** The port a server process said it listens on, once it has. */
-    private int listeningPort(Process p) throws Exception {
-        for (int wait = 0; wait < 1200 && p.isAlive(); wait++) {
-            for (String line : Files.readString(dir.resolve("err")).lines().toList()) {
-                if (line.startsWith("fwdelta server on http://127.0.0.1:")) {
-                    return Integer.parseInt(line.replaceFirst("fwdelta server on http://127\\.0\\.0\\.1:(\\d+) .*", "$1"));
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the server did not start: " + Files.readString(dir.resolve("err")));
     }
 
     /** The cap is checked against what the process may open, beside the files the server keeps. */

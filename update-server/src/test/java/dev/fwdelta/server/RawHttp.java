@@ -12,6 +12,10 @@ final class RawHttp {
     /** The most body bytes read of one answer: the tests' answers are a few lines. */
     private static final int MAX_BODY = 1 << 20;
 
+    /** A request the server answers 200 on a kept-alive connection, with the tests' admin token. */
+    static final String IMAGES_REQUEST = "GET /admin/images?hw=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + Fleet.TOKEN + "\r\n\r\n";
+
     private RawHttp() {}
 
     /**

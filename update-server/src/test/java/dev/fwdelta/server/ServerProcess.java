@@ -2,6 +2,7 @@
 package dev.fwdelta.server;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,5 +38,30 @@ final class ServerProcess {
         pb.environment().remove(AdminToken.ENV);
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    /**
+     * {@code fwdelta server} on any free port, with its data in {@code dir}/data and the tests' admin
+     * token, and {@code more} options.
+     */
+    static Process startServer(Path dir, String... more) throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
+        List<String> args = new ArrayList<>(List.of("server", "--port", "0", "--data", dir.resolve("data").toString(),
+                "--admin-token-file", token.toString()));
+        args.addAll(List.of(more));
+        return start(dir, args.toArray(String[]::new));
+    }
+
+    /** The port a server process writing its standard error to {@code dir}/err said it listens on, once it has. */
+    static int listeningPort(Process p, Path dir) throws IOException, InterruptedException {
+        for (int wait = 0; wait < 1200 && p.isAlive(); wait++) {
+            for (String line : Files.readString(dir.resolve("err")).lines().toList()) {
+                if (line.startsWith("fwdelta server on http://127.0.0.1:")) {
+                    return Integer.parseInt(line.replaceFirst("fwdelta server on http://127\\.0\\.0\\.1:(\\d+) .*", "$1"));
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the server did not start: " + Files.readString(dir.resolve("err")));
     }
 }

@@ -4,7 +4,6 @@ package dev.fwdelta.server.http;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
-import java.time.Duration;
 import java.util.OptionalLong;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -31,12 +30,6 @@ public final class ConnectionCap extends ConnectionLimit {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionCap.class);
 
     /**
-     * At most one warning in this long: under a flood the cap is reached again each time a
-     * connection closes, and a line each time would flood the log too.
-     */
-    static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
-
-    /**
      * Far more than the request threads, so that devices kept alive between requests and slow
      * downloads do not wait for each other in a fleet's normal traffic, and far below the number
      * of files a Linux process is usually allowed.
@@ -49,10 +42,8 @@ public final class ConnectionCap extends ConnectionLimit {
      */
     public static final int FILES_KEPT = 512;
 
-    // Guarded by ConnectionLimit's lock, which holds wherever it calls limit().
-    private boolean warned;
-    private long lastWarningNanos;
-    private long reachedSinceWarning;
+    /** Under a flood the cap is reached again each time a connection closes. */
+    private final RareWarning warning = new RareWarning(LOG, "reached");
 
     private ConnectionCap(int max, Server server) {
         super(max, server);
@@ -83,22 +74,12 @@ public final class ConnectionCap extends ConnectionLimit {
     @Override
     protected void limit() {
         super.limit();
-        long now = System.nanoTime();
-        if (warned && now - lastWarningNanos < WARNING_INTERVAL.toNanos()) {
-            reachedSinceWarning++;
-            return;
-        }
-        String since = reachedSinceWarning == 0 ? "" : " (reached " + reachedSinceWarning
-                + " more times since the last such line)";
-        LOG.warn("the server is at its cap of {} connections (--max-connections): new connections wait to be"
-                + " accepted{}", getMaxConnections(), since);
-        warned = true;
-        lastWarningNanos = now;
-        reachedSinceWarning = 0;
+        warning.warn(() -> "the server is at its cap of " + getMaxConnections() + " connections (--max-connections):"
+                + " new connections wait to be accepted");
     }
 
     /** A connection over another's endpoint (HTTP over TLS's decrypted one) is not another socket. */
-    private static boolean onTheNetwork(Connection connection) {
+    static boolean onTheNetwork(Connection connection) {
         return !(connection.getEndPoint() instanceof EndPoint.Wrapper);
     }
 
