@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.server.http.AddressLimit;
 import dev.fwdelta.server.http.ConnectionCap;
 import dev.fwdelta.server.http.HeaderDeadline;
 import dev.fwdelta.server.http.OneLineErrors;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -70,31 +72,44 @@ public final class OtaServer implements AutoCloseable {
      * How to run one instance. {@code tlsKeystore}: a PKCS#12 file with the certificate, or null for
      * plain HTTP; {@code timeLimits}: how long request headers and a request body may take to
      * arrive and a download to be taken; {@code maxConnections}: how many connections may be open
-     * at once (more wait to be accepted).
+     * at once (more wait to be accepted); {@code maxConnectionsPerAddress}: how many from one client
+     * address (more are closed at once), if limited.
      */
     public record Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                            String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
                            String tlsPassword, Path webDir, String provisioningTokenHash,
-                           TimeLimits timeLimits, int maxConnections) {
-        /** With the default time limits (docs/OTA.md) and connection cap ({@link ConnectionCap#defaultMax}). */
+                           TimeLimits timeLimits, int maxConnections, OptionalInt maxConnectionsPerAddress) {
+        /**
+         * With the default time limits (docs/OTA.md) and connection cap ({@link ConnectionCap#defaultMax}),
+         * and no limit per address.
+         */
         public Settings(String host, int port, String jdbcUrl, String dbUser, String dbPassword, Path store,
                         String adminTokenHash, long maxUpload, String artifactBaseUrl, Path tlsKeystore,
                         String tlsPassword, Path webDir, String provisioningTokenHash) {
             this(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload, artifactBaseUrl,
                     tlsKeystore, tlsPassword, webDir, provisioningTokenHash, TimeLimits.DEFAULT,
-                    ConnectionCap.defaultMax());
+                    ConnectionCap.defaultMax(), OptionalInt.empty());
         }
 
         /** The same settings with other time limits. */
         Settings withTimeLimits(TimeLimits limits) {
             return new Settings(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload,
-                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, limits, maxConnections);
+                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, limits, maxConnections,
+                    maxConnectionsPerAddress);
         }
 
         /** The same settings with another connection cap. */
         public Settings withMaxConnections(int max) {
             return new Settings(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload,
-                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, timeLimits, max);
+                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, timeLimits, max,
+                    maxConnectionsPerAddress);
+        }
+
+        /** The same settings with at most {@code max} connections from one client address. */
+        public Settings withMaxConnectionsPerAddress(int max) {
+            return new Settings(host, port, jdbcUrl, dbUser, dbPassword, store, adminTokenHash, maxUpload,
+                    artifactBaseUrl, tlsKeystore, tlsPassword, webDir, provisioningTokenHash, timeLimits, maxConnections,
+                    OptionalInt.of(max));
         }
     }
 
@@ -185,6 +200,7 @@ public final class OtaServer implements AutoCloseable {
         app.events(events -> events.serverStarting(() -> {
             limitHeaderTime(app, s.timeLimits().headers());
             ConnectionCap.install(app.jettyServer().server(), s.maxConnections());
+            s.maxConnectionsPerAddress().ifPresent(max -> AddressLimit.install(app.jettyServer().server(), max));
             listen(app);
             backend.open();
         }));

@@ -70,6 +70,12 @@ final class ServerCommand implements Callable<Integer> {
     /** The largest: more than a Linux process may open files by default (fs.nr_open) cannot be reached. */
     static final int MAX_MAX_CONNECTIONS = 1_000_000;
 
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+            description = "Most connections open at once from one client address; more are closed at once (default:"
+                + " no limit, as devices behind a carrier's NAT share addresses). " + MIN_MAX_CONNECTIONS + " to "
+                + MAX_MAX_CONNECTIONS + ".")
+    Integer maxConnectionsPerAddress;
+
     @Option(names = "--admin-token-file", paramLabel = "FILE",
             description = "Admin token (else " + AdminToken.ENV + ", else a new one is printed).")
     Path adminTokenFile;
@@ -98,6 +104,11 @@ final class ServerCommand implements Callable<Integer> {
                     + " bytes, got " + maxUpload);
         }
         int connections = connectionCap(maxConnections, ConnectionCap.openFileLimit());
+        if (maxConnectionsPerAddress != null && (maxConnectionsPerAddress < MIN_MAX_CONNECTIONS
+                || maxConnectionsPerAddress > MAX_MAX_CONNECTIONS)) {
+            throw new IllegalArgumentException("--max-connections-per-address must be " + MIN_MAX_CONNECTIONS + " to "
+                    + MAX_MAX_CONNECTIONS + ", got " + maxConnectionsPerAddress);
+        }
         ArtifactLocation.of(artifactBaseUrl); // refused before anything is created or printed
         if (db != null) {
             checkDriver(db);
@@ -116,6 +127,9 @@ final class ServerCommand implements Callable<Integer> {
                 dbPasswordEnv == null ? null : variable("--db-password-env", dbPasswordEnv), artifacts, AdminToken.hash(token),
                 maxUpload, artifactBaseUrl, tlsKeystore, tlsKeystore == null ? null : System.getenv(tlsPasswordEnv), web,
                 provisioningTokenHash()).withMaxConnections(connections);
+        if (maxConnectionsPerAddress != null) {
+            s = s.withMaxConnectionsPerAddress(maxConnectionsPerAddress);
+        }
         try (OtaServer server = OtaServer.start(s)) {
             spec.commandLine().getErr().printf("fwdelta server on %s://%s:%d (database %s, artifacts %s)%n",
                     tlsKeystore == null ? "http" : "https", host, tlsKeystore == null ? server.port() : port, DatabaseUnreachableException.withoutPassword(url),

@@ -94,6 +94,15 @@ class ServerUsageErrorTest {
         assertTrue(err.endsWith(", got 0 (see 'fwdelta server --help')"), err);
     }
 
+    /** A limit per address that admits no connection, or past the largest cap, is refused naming the range. */
+    @Test
+    void aLimitPerAddressOutOfItsRangeIsAUsageError() throws Exception {
+        for (String n : new String[] {"0", "-1", "1000001"}) {
+            assertEquals("fwdelta: error: --max-connections-per-address must be 1 to 1000000, got " + n
+                    + " (see 'fwdelta server --help')", refusedStart("--max-connections-per-address", n));
+        }
+    }
+
     /** The one error line of a server started with {@code option value}: exit 2, and no store created. */
     private String refusedStart(String option, String value) throws Exception {
         Path token = Files.writeString(dir.resolve("token"), Fleet.TOKEN);
