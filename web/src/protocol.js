@@ -679,10 +679,20 @@ export async function sendPatch(channel, patch, options = {}) {
   const noteAnswer = () => {
     othersSinceAnswer = 0;
   };
+  /** ", sending 12 INFO frames instead": what came since the last awaited answer, or '' if nothing did. */
+  const sentInstead = () => (othersSinceAnswer === 0 ? ''
+    : `, sending ${othersSinceAnswer} ${otherType !== null ? `${FRAME_NAMES[otherType] ?? `type 0x${otherType.toString(16)}`} frames`
+      : 'frames of other types'} instead`);
   const stoppedAnsweringData = () => (othersSinceAnswer === 0 ? stoppedAnswering()
-    : new LinkLost(`the device stopped answering DATA frames, sending ${othersSinceAnswer} `
-      + `${otherType !== null ? `${FRAME_NAMES[otherType] ?? `type 0x${otherType.toString(16)}`} frames`
-        : 'frames of other types'} instead`));
+    : new LinkLost(`the device stopped answering DATA frames${sentInstead()}`));
+  /**
+   * The done phase given up on after `sent` DONE frames (UartChannel.done's words): answered by
+   * NAKs at the patch length only (`broken` of them), or by nothing that answers DONE.
+   */
+  const doneGivenUp = (sent, broken) => new LinkLost(broken === 0
+    ? `the device stopped answering DONE frames (${sent} sent in this done phase)${sentInstead()}`
+    : `the device answered ${broken} of ${sent} DONE frames with a NAK at the patch length (DONE broken on the line) `
+      + 'and none with RESULT');
 
   // Frames read in this session's HELLO or BEGIN wait, and the last of them: a device that
   // answered, but never with INFO or READY, is named by what it sent (UartChannel.unanswered).
@@ -1092,11 +1102,14 @@ export async function sendPatch(channel, patch, options = {}) {
     let dones = 0;
     // DONE frames of this done phase answered with a NAK at the patch length: the give-up names them.
     let broken = 0;
+    // DONE frames in a row whose wait ended with no answer to DONE: three lose the link.
+    let unanswered = 0;
     for (;;) {
       // Data phase: keep the window full until every byte is acknowledged.
       if (acked < total) {
         dones = 0;
         broken = 0;
+        unanswered = 0;
       }
       while (acked < total) {
         checkAbort();
@@ -1106,24 +1119,30 @@ export async function sendPatch(channel, patch, options = {}) {
       }
       // Done phase: the device verifies the staged image and answers RESULT (or NAK: back to data).
       checkAbort();
+      if (dones === 0) noteAnswer(); // frames that answer no DONE are counted from here
       // A NAK at the patch length (the line broke DONE) draws another DONE at once: as many as the
       // Java host sends in one done phase (UartChannel.MAX_DONE_ATTEMPTS), then the link is lost.
-      if (++dones > MAX_DONE_ATTEMPTS) {
-        throw broken === 0 ? stoppedAnswering() : new LinkLost(`the device answered ${broken} of ${MAX_DONE_ATTEMPTS} `
-          + 'DONE frames with a NAK at the patch length (DONE broken on the line) and none with RESULT');
-      }
+      if (dones >= MAX_DONE_ATTEMPTS) throw doneGivenUp(dones, broken);
+      dones++;
       const d = new Uint8Array(4);
       putU32(d, 0, total);
       doneSent = true;
       await send(FrameType.DONE, d);
-      // One deadline for this DONE: frames of other types skipped do not put it off.
+      // One deadline for this DONE, and only an answer to DONE (RESULT, or a NAK of it) is
+      // progress: frames of other types (a stale ACK or INFO) are counted for the words, and
+      // neither put the deadline off nor count as an answer (UartChannel.done alike).
       const deadline = Date.now() + timeoutMs * 4;
       let f = await nextFrameBefore(deadline);
-      while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) f = await nextFrameBefore(deadline);
+      while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) {
+        noteOther(f);
+        f = await nextFrameBefore(deadline);
+      }
       if (!f) {
-        if (++timeouts >= 3) throw stoppedAnswering();
+        if (++unanswered >= 3) throw doneGivenUp(dones, broken);
         continue;
       }
+      unanswered = 0;
+      noteAnswer();
       if (f.type === FrameType.RESULT) {
         stats.message = printable(throwResult(f));
         progress(total);

@@ -40,6 +40,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     static final int MAX_BEGIN_ATTEMPTS = 100;
     /** DONE frames sent before the link counts as lost (a NAK for a broken DONE draws another at once). */
     static final int MAX_DONE_ATTEMPTS = 20;
+    /**
+     * The least silence at DONE that loses the link: a device verifies the whole staged image
+     * before it answers, which takes far longer than an answer to DATA.
+     */
+    static final long MIN_DONE_PATIENCE_MS = 30_000;
     /** HELLO or BEGIN frames sent again at once because the device said they broke, at most, per handshake. */
     static final int MAX_NAK_RESENDS = 200;
     /** INFO's bytes up to the end of its hardware id: u8 version, u16 payload, u32 RAM, u64 firmware, u32 hardware. */
@@ -60,6 +65,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
     private final Link link;
     private final int baud;
     private final long timeoutMs;
+    /** The least silence at DONE that loses the link: {@link #MIN_DONE_PATIENCE_MS}, shorter only in tests. */
+    private long minDonePatienceMs = MIN_DONE_PATIENCE_MS;
     /** Whether this host offers selective repeat in its HELLO. */
     private final boolean offerSelectiveRepeat;
     /** Bytes the device holds after a gap, when both sides do selective repeat; 0 for go-back-N. */
@@ -213,6 +220,12 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
     }
 
+    /** Tests only: a shorter least silence at DONE, so that a give-up there takes little time. */
+    UartChannel minDonePatience(long ms) {
+        minDonePatienceMs = ms;
+        return this;
+    }
+
     /** Patch bytes sent more than once. */
     public long retransmittedBytes() {
         return counters.retransmittedBytes;
@@ -362,9 +375,8 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             return true;
         }
         if ((System.nanoTime() - lastHeardNs) / 1_000_000 >= timeoutMs) {
-            throw lost(othersSinceAnswer == 0 ? device() + " stopped answering" : device()
-                    + " stopped answering DATA frames, sending " + othersSinceAnswer + " "
-                    + (otherType != null ? otherType + " frames" : "frames of other types") + " instead");
+            throw lost(othersSinceAnswer == 0 ? device() + " stopped answering"
+                    : device() + " stopped answering DATA frames" + sentInstead());
         }
         return false;
     }
@@ -505,6 +517,20 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         }
     }
 
+    /** A frame that answers nothing awaited: counted, with its type, for the lost link's words. */
+    private void noteOther(Frame f) {
+        otherType = othersSinceAnswer++ == 0 || otherType == f.type() ? f.type() : null;
+    }
+
+    /** ", sending 12 INFO frames instead": what came since the last awaited answer, or nothing if none did. */
+    private String sentInstead() {
+        if (othersSinceAnswer == 0) {
+            return "";
+        }
+        return ", sending " + othersSinceAnswer + " " + (otherType != null ? otherType + " frames" : "frames of other types")
+                + " instead";
+    }
+
     /**
      * Patch bytes the host may have unacknowledged: what the line carries in a round trip (with
      * its jitter, so that a late answer does not leave the line idle) and one frame, two frames at
@@ -528,7 +554,7 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             othersSinceAnswer = 0;
             beforeSilence = null; // the device answers where it should: the timeouts before were the line's
         } else {
-            otherType = othersSinceAnswer++ == 0 || otherType == f.type() ? f.type() : null;
+            noteOther(f);
         }
     }
 
@@ -670,21 +696,26 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         // two round trips, then 1.5 times longer each time. The device verifies the whole staged
         // image before it answers; one still verifying reads the later DONEs afterwards and
         // answers each with the same RESULT, so an early DONE costs its 15 bytes, not the update.
-        // The link is lost only after as long a silence as before: three times the answer timeout.
+        // The link is lost after the least silence at DONE, or after the attempt bound. Only an
+        // answer to DONE (RESULT, or a NAK of it) ends the silence: frames of other types (a stale
+        // ACK, INFO) are counted for the words but put nothing off, else a device babbling them
+        // would keep the host sending DONE until its attempt bound.
         long wait = probeMs();
-        long patience = 3 * Math.max(10_000, timeoutMs);
+        long patience = Math.max(minDonePatienceMs, 3 * timeoutMs);
         long heard = System.currentTimeMillis();
+        othersSinceAnswer = 0;
+        int sent = 0;
         int broken = 0; // DONE frames answered with a NAK at the patch length: the give-up names them
-        for (int attempt = 0; attempt < MAX_DONE_ATTEMPTS; attempt++) {
+        while (sent < MAX_DONE_ATTEMPTS) {
             write(FrameType.DONE, p);
             fill();
+            sent++;
             long end = System.currentTimeMillis() + wait;
             while (System.currentTimeMillis() < end) {
                 Frame f = in.poll(Math.max(1, end - System.currentTimeMillis()));
                 if (f == null) {
                     break;
                 }
-                heard = System.currentTimeMillis();
                 if (f.type() == FrameType.RESULT) {
                     if (f.payload().length < 2 || LittleEndian.u16(f.payload(), 0) != 0) {
                         throw refused(f);
@@ -692,7 +723,13 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                     message = new String(f.payload(), 2, f.payload().length - 2, StandardCharsets.UTF_8);
                     return patchLength;
                 }
-                if (f.type() == FrameType.NAK && f.payload().length >= 4 && DeviceProtocolException.checked(device(),
+                if (f.type() != FrameType.NAK) {
+                    noteOther(f);
+                    continue;
+                }
+                heard = System.currentTimeMillis();
+                othersSinceAnswer = 0;
+                if (f.payload().length >= 4 && DeviceProtocolException.checked(device(),
                         "NAK offset (answering DONE)", LittleEndian.u32(f.payload(), 0), patchLength,
                         "the patch length") < patchLength) {
                     // Not all applied, or restarted: not told, HostSession counts it from the offset returned.
@@ -700,18 +737,18 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
                     restartAt(from);
                     return from;
                 }
-                if (f.type() == FrameType.NAK) {
-                    broken++;
-                    break; // the line broke DONE itself: send it again
-                }
+                broken++;
+                break; // the line broke DONE itself: send it again
             }
             if (System.currentTimeMillis() - heard >= patience) {
-                throw lost();
+                break;
             }
             wait = Math.min(MAX_BEGIN_WAIT_MS, wait * 3 / 2);
         }
-        throw broken == 0 ? lost() : lost(device() + " answered " + broken + " of " + MAX_DONE_ATTEMPTS
-                + " DONE frames with a NAK at the patch length (DONE broken on the line) and none with RESULT");
+        throw lost(broken == 0
+                ? device() + " stopped answering DONE frames (" + sent + " sent in this done phase)" + sentInstead()
+                : device() + " answered " + broken + " of " + sent + " DONE frames with a NAK at the patch length"
+                        + " (DONE broken on the line) and none with RESULT");
     }
 
     @Override

@@ -20,6 +20,8 @@ class BabblingDeviceTest {
     private static final byte[] PATCH = ScriptedDevice.patch(16 * 1024);
     /** Far more data frames than the host writes in three sessions of a 200 ms answer timeout. */
     private static final long FRAME_BOUND = 400;
+    /** The least silence at DONE in these tests: a few DONE frames' waits, far below the attempt bound's. */
+    private static final long DONE_PATIENCE_MS = 1000;
 
     /** Honest to HELLO and BEGIN; every DATA frame draws a stale INFO and nothing else. */
     private static ScriptedDevice infoForEveryDataFrame(boolean selectiveRepeat) {
@@ -80,5 +82,68 @@ class BabblingDeviceTest {
         } finally {
             babbler.interrupt();
         }
+    }
+
+    /**
+     * At DONE only an answer to DONE (RESULT, or a NAK of it) is progress: a device that answers
+     * no DONE but sends a stale ACK at the patch length every 20 ms (from a thread, at most
+     * {@code babbleFrames}) is given up on as a silent one is, after the same least silence, with
+     * the phase, the DONE frames sent and what came instead named. The ACKs used to put the silence
+     * off, and the host sent DONE until its attempt bound. The least silence is shortened so that
+     * the test takes seconds; counts are asserted, never times.
+     */
+    @Test
+    void staleAcksAtDoneAreGivenUpOnAsASilentDevice() throws Exception {
+        final int babbleFrames = 3000;
+        int[] babbled = {0};
+        ScriptedDevice[] device = {null};
+        Thread babbler = new Thread(() -> {
+            try {
+                while (babbled[0] < babbleFrames) {
+                    Thread.sleep(20);
+                    device[0].answerFirst(ScriptedDevice.offset(FrameType.ACK, PATCH.length));
+                    babbled[0]++;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        babbler.setDaemon(true);
+        ScriptedDevice d = new ScriptedDevice(false, (got, dev) -> {
+            if (got.type() != FrameType.DONE) {
+                return dev.honest(got);
+            }
+            if (dev.dones == 1) {
+                babbler.start(); // from the first DONE on
+            }
+            return null;
+        }).inLockstep();
+        device[0] = d;
+        try {
+            IOException e = assertThrows(IOException.class, () -> new HostSession(
+                    new UartChannel(d, 115_200, 200).minDonePatience(DONE_PATIENCE_MS), (acked, total, resumedAt) -> { },
+                    0, FRAME_BOUND).send(PATCH));
+            assertTrue(e.getMessage().matches("the device on scripted stopped answering DONE frames \\(" + d.dones
+                    + " sent in this done phase\\), sending \\d+ ACK frames instead \\(gave up after 0 reconnects\\)"),
+                    e.getMessage());
+            assertTrue(d.dones < UartChannel.MAX_DONE_ATTEMPTS, d.dones + " DONE frames: the ACKs put the give-up off");
+            assertTrue(babbled[0] < babbleFrames, "ended only when the device stopped babbling");
+            assertEquals(1, d.begins);
+        } finally {
+            babbler.interrupt();
+        }
+    }
+
+    /** The words for a device silent at DONE: the phase and the DONE frames sent. */
+    @Test
+    void aDeviceSilentAtDoneIsNamedWithTheDoneFramesSent() {
+        ScriptedDevice d = new ScriptedDevice(false, (got, dev) -> got.type() == FrameType.DONE ? null : dev.honest(got))
+                .inLockstep();
+        IOException e = assertThrows(IOException.class, () -> new HostSession(
+                new UartChannel(d, 115_200, 200).minDonePatience(DONE_PATIENCE_MS), (acked, total, resumedAt) -> { },
+                0, FRAME_BOUND).send(PATCH));
+        assertEquals("the device on scripted stopped answering DONE frames (" + d.dones + " sent in this done phase)"
+                + " (gave up after 0 reconnects)", e.getMessage());
+        assertTrue(d.dones > 1 && d.dones < UartChannel.MAX_DONE_ATTEMPTS, d.dones + " DONE frames");
     }
 }
