@@ -801,9 +801,11 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
             }
         }
         if (handshakeAnswers > 0) {
-            // Frames of this protocol came, none of them INFO: say what came, not "not the protocol".
-            String why = unanswered(FrameType.HELLO, "an INFO");
-            throw everAnswered ? lost(why) : new IOException(why);
+            // Frames of this protocol came, none of them INFO: an fwdelta device, its answers stale
+            // (a board left mid-session by an earlier run), so the link is lost and begun again,
+            // at first contact too: a fresh HELLO gets its INFO once the stale frames are read.
+            // The give-up says what came, not "not the protocol".
+            throw lost(unanswered(FrameType.HELLO, "an INFO"));
         }
         if (everAnswered) {
             throw lost();

@@ -51,11 +51,11 @@ class NakForEveryFrameTest {
                 + UartChannel.MAX_BEGIN_ATTEMPTS) + " frames, none a READY with its offset (the last a NAK of 5 bytes)"
                 + " (gave up after 0 reconnects)", send(begin, 0).getMessage());
         assertEquals(0, begin.dataFrames);
-        // Not "answers, but not the fwdelta protocol": it speaks it.
+        // Not "answers, but not the fwdelta protocol": it speaks it, so it is a lost link, begun again.
         ScriptedDevice hello = naking(FrameType.HELLO, dev -> 0);
         assertEquals("the device on scripted answered HELLO with " + (UartChannel.MAX_NAK_RESENDS
-                + UartChannel.HELLO_ATTEMPTS) + " frames, none an INFO (the last a NAK of 5 bytes)",
-                send(hello, 0).getMessage());
+                + UartChannel.HELLO_ATTEMPTS) + " frames, none an INFO (the last a NAK of 5 bytes)"
+                + " (gave up after 0 reconnects)", send(hello, 0).getMessage());
         assertEquals(0, hello.begins);
     }
 }
