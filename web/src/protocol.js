@@ -31,10 +31,11 @@ export const MAX_BEGIN_ATTEMPTS = 100;
 /** READY's payload: the u32 offset to send from. */
 const READY_PAYLOAD_BYTES = 4;
 /**
- * HELLO frames sent to a port that has answered nothing, before the update ends with NoAgentError:
- * the second is followed by the AN3155 sync byte.
+ * HELLO frames one session sends (NAK resends aside) before the link counts as lost, or, when no
+ * INFO came in this update and no frame at all, before it ends with NoAgentError: they share the
+ * timeout, and the second is followed by the AN3155 sync byte (UartChannel.HELLO_ATTEMPTS).
  */
-export const FIRST_CONTACT_HELLOS = 2;
+export const HELLO_ATTEMPTS = 4;
 
 /** DONE frames one done phase sends before the link counts as lost (UartChannel.MAX_DONE_ATTEMPTS). */
 export const MAX_DONE_ATTEMPTS = 20;
@@ -703,39 +704,40 @@ export async function sendPatch(channel, patch, options = {}) {
       + `${FRAME_NAMES[lastHandshakeAnswer.type]} of ${lastHandshakeAnswer.payload.length} bytes)`));
 
   /**
-   * HELLO and its INFO. A NAK saying the line broke HELLO draws another at once, MAX_NAK_RESENDS
-   * times at most, each with a wait of its own (UartChannel.hello). No INFO: the link is lost;
-   * but when no INFO has come in this update and no frame at all answered, nothing that speaks
-   * the protocol is on this port, and the update ends at once (NoAgentError), as the Java host's
-   * does (docs/PROTOCOL.md, "Handshake failures").
+   * HELLO and its INFO, as the Java host's UartChannel.hello: HELLO_ATTEMPTS HELLOs share the
+   * timeout, each waiting its share for INFO, and the second is followed by the AN3155 sync byte
+   * while no INFO has come in this update. A NAK saying the line broke HELLO draws another at once,
+   * MAX_NAK_RESENDS times at most, the attempt not counted. No INFO: the link is lost, begun again
+   * whatever came instead (stale frames of this protocol, as a board left mid-session by an
+   * earlier page sends, are an fwdelta device's, which a later HELLO gets INFO from); but when no
+   * INFO has come in this update and no frame at all answered, nothing that speaks the protocol is
+   * on this port, and the update ends at once (NoAgentError), as the Java host's does
+   * (docs/PROTOCOL.md, "Handshake failures").
    */
   async function helloAndInfo() {
     handshakeAnswers = 0;
-    let silent = 0; // HELLOs answered by no frame at all
-    for (let nakResends = 0; ; nakResends++) {
+    const each = timeoutMs / HELLO_ATTEMPTS;
+    let nakResends = 0;
+    for (let attempt = 0; attempt < HELLO_ATTEMPTS; attempt++) {
       checkAbort();
       const helloAt = Date.now();
       await send(FrameType.HELLO, hello);
-      if (silent === 1 && stats.info === null) {
-        // A second HELLO to a port that has said nothing: an STM32 ROM bootloader answers
-        // only once it has this byte; an fwdelta device skips it as garbage before a SOF.
+      if (attempt === 1 && stats.info === null) {
+        // An STM32 ROM bootloader answers only once it has this byte; an fwdelta device skips it
+        // as garbage before a SOF.
         await writeBytes(Uint8Array.of(AN3155_SYNC));
       }
       // A RESULT before this HELLO's INFO answers an earlier session's BEGIN (docs/PROTOCOL.md):
       // a device answers HELLO with INFO only. It is skipped, not taken as this session's.
-      const f = await expect(FrameType.INFO, false);
-      if (f?.type === FrameType.INFO) {
+      const f = await expect(FrameType.INFO, false, Date.now() + each);
+      if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
+        attempt--; // the device said the HELLO broke: again at once
+      } else if (f?.type === FrameType.INFO) {
         rtt.sample(Date.now() - helloAt);
         return f;
       }
-      if (f === null && stats.info === null && handshakeAnswers === 0 && ++silent < FIRST_CONTACT_HELLOS) {
-        nakResends--; // not a NAK: the port gets its second HELLO
-        continue;
-      }
-      if (!brokenFrame(f) || nakResends >= MAX_NAK_RESENDS) {
-        throw (stats.info === null && firstContactError()) || unanswered('HELLO', 'an INFO');
-      }
     }
+    throw (stats.info === null && firstContactError()) || unanswered('HELLO', 'an INFO');
   }
 
   /**
@@ -752,7 +754,7 @@ export async function sendPatch(channel, patch, options = {}) {
     }
     if (handshakeAnswers > 0) return null;
     const heard = channel.firstBytes ?? [];
-    const tried = `${FIRST_CONTACT_HELLOS} HELLO frames in ${((FIRST_CONTACT_HELLOS * timeoutMs) / 1000).toFixed(1)} s`;
+    const tried = `${HELLO_ATTEMPTS} HELLO frames in ${(timeoutMs / 1000).toFixed(1)} s`;
     if (heard.length === 0) {
       return new NoAgentError(`nothing answered (${tried}): is the board powered, its update agent running, `
         + `and the line at ${baud} baud?`);

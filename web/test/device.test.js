@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  DATA_CHUNK, sendPatch, parsePatchHeader, DeviceRefusedError, NoAgentError,
+  DATA_CHUNK, HELLO_ATTEMPTS, sendPatch, parsePatchHeader, DeviceRefusedError, NoAgentError,
 } from '../src/protocol.js';
 import {
   buildPatch, corpusFile, openChannel, ptyPair, stagedImage, startDevice, tempDir,
@@ -189,7 +189,7 @@ test('no device on the port: a clear message at once, no reconnect', async () =>
   try {
     await assert.rejects(sendPatch(channel, patch, { timeoutMs: 100, maxReconnects: 2 }), (e) => {
       assert.ok(e instanceof NoAgentError, `${e}`);
-      assert.equal(e.message, 'nothing answered (2 HELLO frames in 0.2 s): is the board powered, its update agent '
+      assert.equal(e.message, `nothing answered (${HELLO_ATTEMPTS} HELLO frames in 0.1 s): is the board powered, its update agent `
         + 'running, and the line at 115200 baud?');
       return true;
     });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  FrameType, MAX_BEGIN_ATTEMPTS, MAX_DONE_ATTEMPTS, MAX_NAK_RESENDS, NakReason, NoAnswerError, sendPatch,
+  FrameType, HELLO_ATTEMPTS, MAX_BEGIN_ATTEMPTS, MAX_DONE_ATTEMPTS, MAX_NAK_RESENDS, NakReason, NoAnswerError, sendPatch,
 } from '../src/protocol.js';
 import { REPO } from './harness.js';
 import { ScriptedDevice, nak, payload32, syntheticPatch } from './scripted-device.js';
@@ -86,10 +86,10 @@ test('a NAK for every BEGIN is named when given up on', async () => {
 });
 
 test('a NAK for every HELLO is named when given up on', async () => {
-  // The page sends one HELLO a session where the Java host sends UartChannel.HELLO_ATTEMPTS: the
-  // NAK resends and that one.
+  // The NAK resends, then the HELLO_ATTEMPTS of a session (each NAK past the resends ends one), as
+  // the Java host counts them (NakForEveryFrameTest).
   const d = naking(FrameType.HELLO, () => 0);
-  const sent = MAX_NAK_RESENDS + 1;
+  const sent = MAX_NAK_RESENDS + HELLO_ATTEMPTS;
   assert.equal(await failure(d, 0), `the device answered HELLO with ${sent} frames, none an INFO `
     + '(the last a NAK of 5 bytes) (gave up after 0 reconnects)');
   assert.equal(d.hellos, sent);
