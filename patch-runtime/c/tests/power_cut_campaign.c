@@ -15,8 +15,9 @@
  *   all         a cut before every operation, not torn and torn (the exhaustive campaign)
  *   sample:K    K cuts per layout, unit and vector, half of them torn, at seeded points
  * NAME: the vectors (DIR/NAME.old, .new, .fwd; at most MAX_VECTORS, each file shorter than MAX_FILE), by
- * default none-two-blocks and compact-relocation-long-map (CPowerCutCampaignTest also passes a
- * corpus pair's patch).
+ * default none-two-blocks, compact-relocation-long-map and the vectors with a codec window below 4096
+ * (compact-lzma-window1024, compact-split-window256, lz77-window256); CPowerCutCampaignTest also
+ * passes corpus pairs' patches.
  * Exit 0 when every run ended as it should, 1 if not, 2 on a usage error.
  */
 #include <stdio.h>
@@ -29,14 +30,18 @@
 #include "vector_file.h"
 
 #define MAX_FILE (64u * 1024u)
-#define MAX_VECTORS 4
+#define MAX_VECTORS 8
 #define MAX_BOOTS 50
 /* The host's chunk, as Java's DeviceSimulator sends: the flash operations do not depend on it. */
 #define CHUNK 1024u
 
 /* Golden vectors with what the cuts should land in: two blocks (a resume inside the staging
- * writer's sector), and a relocation map logged in MAP records with a larger image. */
-static const char *const default_vectors[] = {"none-two-blocks", "compact-relocation-long-map"};
+ * writer's sector), a relocation map logged in MAP records with a larger image, and every codec
+ * window below 4096 (lzma, split and lz77), whose decoders a resume restarts at a block with a
+ * small ring. */
+static const char *const default_vectors[] = {"none-two-blocks", "compact-relocation-long-map",
+                                              "compact-lzma-window1024", "compact-split-window256",
+                                              "lz77-window256"};
 static const uint32_t units[] = {1, 4, 8, 16, 32};
 #define UNITS (sizeof units / sizeof units[0])
 
@@ -282,8 +287,10 @@ int main(int argc, char **argv) {
             fprintf(stderr, "%s: not a patch, or a file larger than %u bytes\n", names[v], (unsigned) MAX_FILE);
             return 2;
         }
-        printf("vector %s: %u bytes, %u blocks, map %u bytes\n", names[v], (unsigned) vectors[v].patch_size,
-               (unsigned) vectors[v].header.block_count, (unsigned) vectors[v].header.map_bytes);
+        printf("vector %s: %u bytes, codec %u window %u, %u blocks, map %u bytes\n", names[v],
+               (unsigned) vectors[v].patch_size, (unsigned) vectors[v].header.codec,
+               (unsigned) vectors[v].header.codec_window, (unsigned) vectors[v].header.block_count,
+               (unsigned) vectors[v].header.map_bytes);
     }
     for (i = 0; i < PRESET_LAYOUTS; i++) {
         if (strcmp(argv[2], "count") == 0) {
