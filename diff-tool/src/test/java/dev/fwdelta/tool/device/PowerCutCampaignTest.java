@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fwdelta.runtime.apply.UpdatePolicy;
 import dev.fwdelta.runtime.device.DeviceLayout;
 import dev.fwdelta.runtime.device.UpdateAgent;
+import dev.fwdelta.runtime.format.Codec;
 import dev.fwdelta.runtime.format.ErrorCode;
 import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
@@ -27,7 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Power cut before every flash operation of update + install (+ trial + confirm), on the small
  * corpus pair, for every preset layout and every program unit size; the revert path and torn
  * operations for every preset; a random sample on a large pair. Never a brick, always the
- * expected image at the end.
+ * expected image at the end. The same pair built for a device with little RAM gets a codec window
+ * below 4096 (docs/FORMAT.md 2.1): seeded cuts on every layout and unit, torn and not, and through a
+ * revert; the Maven profile power-cuts sets {@code fwdelta.powerCuts=all}, a cut before every
+ * operation.
  */
 class PowerCutCampaignTest {
     private static final UpdatePolicy POLICY = UpdatePolicy.ramOnly(BuildOptions.DEFAULT_RAM_BUDGET);
@@ -35,12 +39,75 @@ class PowerCutCampaignTest {
     /** Small blocks, so resume points fall all over the update (several blocks: see patchHasSeveralBlocks). */
     private static final byte[] PATCH = PatchBuilder.build(SMALL.oldBytes(), SMALL.newBytes(),
             new BuildOptions(null, BuildOptions.DEFAULT_RAM_BUDGET, 1024, 2, 0)).patch();
+    /** A budget with no room for a 4096-byte lzma window: the builder picks a smaller one (docs/FORMAT.md 4). */
+    private static final long SMALL_BUDGET = 8192;
+    /** lzma's and split's windows below this are the ones appliers before the 256 minimum refused. */
+    private static final long COMPATIBLE_WINDOW = 4096;
+    private static final UpdatePolicy SMALL_POLICY = UpdatePolicy.ramOnly(SMALL_BUDGET);
+    /** The pair at that budget, in PATCH's block size: resumes start the small-window decoder at a block. */
+    private static final byte[] SMALL_WINDOW_PATCH = PatchBuilder.build(SMALL.oldBytes(), SMALL.newBytes(),
+            new BuildOptions(null, SMALL_BUDGET, 1024, 2, 0)).patch();
+    /** The small-window campaign's cuts per run: K seeded ones, or every one under the profile power-cuts. */
+    private static final String SMALL_WINDOW_CUTS = System.getProperty("fwdelta.powerCuts", "random:8");
 
     @Test
     void patchHasSeveralBlocks() throws Exception {
         long blocks = PatchHeader.parse(PATCH).blockCount();
         System.out.printf("campaign patch: %d bytes, %d blocks%n", PATCH.length, blocks);
         assertTrue(blocks > 1, "block_count " + blocks + ": the cuts must land between blocks too");
+    }
+
+    @Test
+    void theSmallBudgetPatchHasACodecWindowBelow4096() throws Exception {
+        PatchHeader h = smallWindowHeader();
+        System.out.printf("small-window patch: %d bytes, codec %s, window %d, %d blocks, decoder_ram %d%n",
+                SMALL_WINDOW_PATCH.length, h.codec(), h.codecWindow(), h.blockCount(), h.decoderRam());
+    }
+
+    /** The small-budget patch's header, once it is checked to be what its campaign is for. */
+    private static PatchHeader smallWindowHeader() throws Exception {
+        PatchHeader h = PatchHeader.parse(SMALL_WINDOW_PATCH);
+        assertTrue(h.codec() == Codec.LZMA || h.codec() == Codec.SPLIT, "codec " + h.codec());
+        assertTrue(h.codecWindow() < COMPATIBLE_WINDOW, "window " + h.codecWindow());
+        assertTrue(h.decoderRam() <= SMALL_BUDGET, "decoder_ram " + h.decoderRam());
+        assertTrue(h.blockCount() > 1, "block_count " + h.blockCount() + ": the cuts must land between blocks too");
+        return h;
+    }
+
+    @ParameterizedTest(name = "{0} unit {1}")
+    @MethodSource("layoutsAndUnits")
+    void smallWindowCutsInstallTheNewImage(String name, int unit) throws Exception {
+        smallWindowHeader();
+        DeviceLayout l = layout(name, unit);
+        for (boolean tear : new boolean[] {false, true}) {
+            PowerCutCampaign.Result r = PowerCutCampaign.run(l, SMALL.oldBytes(), SMALL_WINDOW_PATCH, SMALL_POLICY,
+                    true, SMALL_WINDOW_CUTS, tear, unit);
+            assertEquals(cutPoints(r), r.cutPoints(), SMALL_WINDOW_CUTS);
+            check(r, name + " unit " + unit + " small window" + (tear ? " torn" : ""));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void smallWindowCutsThroughARevertEndOnTheOldImage(String name) throws Exception {
+        smallWindowHeader();
+        DeviceLayout l = DeviceLayout.preset(name);
+        for (boolean tear : new boolean[] {false, true}) {
+            PowerCutCampaign.Result r = PowerCutCampaign.run(l, SMALL.oldBytes(), SMALL_WINDOW_PATCH, SMALL_POLICY,
+                    false, SMALL_WINDOW_CUTS, tear, 1);
+            assertEquals(cutPoints(r), r.cutPoints(), SMALL_WINDOW_CUTS);
+            check(r, name + " revert small window" + (tear ? " torn" : ""));
+        }
+    }
+
+    /** How many cuts SMALL_WINDOW_CUTS ("all" or "random:K") asks of a campaign over r's operations. */
+    private static long cutPoints(PowerCutCampaign.Result r) {
+        if (SMALL_WINDOW_CUTS.equals("all")) {
+            return r.operations();
+        }
+        assertTrue(SMALL_WINDOW_CUTS.startsWith("random:"),
+                "fwdelta.powerCuts: all or random:K, got " + SMALL_WINDOW_CUTS);
+        return Long.parseLong(SMALL_WINDOW_CUTS.substring("random:".length()));
     }
 
     static Stream<Arguments> layoutsAndUnits() {
