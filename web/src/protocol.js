@@ -620,7 +620,8 @@ export class ByteChannel {
  * (an AbortSignal-like {aborted}), maxReconnects (MAX_RECONNECTS unless given),
  * maxFramesWithoutProgress (MAX_FRAMES_WITHOUT_PROGRESS unless given), goBackN, writeLimitMs (how
  * long a frame's write may wait to be taken before WriteStalledError ends the update; writeLimitMs()
- * of the frame's length and baud unless given).
+ * of the frame's length and baud unless given). Times are read, and waits timed, on the channel's
+ * clock (ByteChannel's clock option).
  * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, naks, sacks,
  * timeouts, selectiveRepeat, reconnects, restarts, info, message, installed}: installed when the
  * device's answer to DONE was lost and, the page back, it ran the patch's firmware (its refusal
@@ -644,20 +645,22 @@ export async function sendPatch(channel, patch, options = {}) {
     timeouts: 0, selectiveRepeat: false, reconnects: 0, restarts: 0, info: null, installed: false,
   };
   const hello = options.goBackN ? Uint8Array.of(PROTOCOL_VERSION) : Uint8Array.of(PROTOCOL_VERSION, CAP_SELECTIVE_REPEAT);
+  // Every time is read, and every wait timed, on the channel's clock: a test's clock moves them all.
+  const now = () => channel.now();
   const rtt = new RoundTrip();
   const sizer = new FrameSizer(DATA_CHUNK);
-  const board = new Scoreboard(sizer, rtt);
+  const board = new Scoreboard(sizer, rtt, now);
   const writeBytes = async (bytes) => {
     const limitMs = options.writeLimitMs ?? writeLimitMs(bytes.length, baud);
     let timer;
     const stalled = new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new WriteStalledError(`the device stopped taking data: a write of `
+      timer = channel.timers.setTimeout(() => reject(new WriteStalledError(`the device stopped taking data: a write of `
         + `${bytes.length} bytes was not taken in ${(limitMs / 1000).toFixed(1)} s`)), limitMs);
     });
     try {
       await Promise.race([channel.write(bytes), stalled]);
     } finally {
-      clearTimeout(timer);
+      channel.timers.clearTimeout(timer);
     }
   };
   const send = (type, payload) => writeBytes(encodeFrame(type, seq++, payload));
@@ -720,7 +723,7 @@ export async function sendPatch(channel, patch, options = {}) {
     let nakResends = 0;
     for (let attempt = 0; attempt < HELLO_ATTEMPTS; attempt++) {
       checkAbort();
-      const helloAt = Date.now();
+      const helloAt = now();
       await send(FrameType.HELLO, hello);
       if (attempt === 1 && stats.info === null) {
         // An STM32 ROM bootloader answers only once it has this byte; an fwdelta device skips it
@@ -729,11 +732,11 @@ export async function sendPatch(channel, patch, options = {}) {
       }
       // A RESULT before this HELLO's INFO answers an earlier session's BEGIN (docs/PROTOCOL.md):
       // a device answers HELLO with INFO only. It is skipped, not taken as this session's.
-      const f = await expect(FrameType.INFO, false, Date.now() + each);
+      const f = await expect(FrameType.INFO, false, now() + each);
       if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
         attempt--; // the device said the HELLO broke: again at once
       } else if (f?.type === FrameType.INFO) {
-        rtt.sample(Date.now() - helloAt);
+        rtt.sample(now() - helloAt);
         return f;
       }
     }
@@ -802,7 +805,7 @@ export async function sendPatch(channel, patch, options = {}) {
    * skipped does not start it again, else a device babbling other frames would keep the page
    * waiting for ever.
    */
-  async function expect(type, refusalsAreOurs = true, deadline = Date.now() + timeoutMs) {
+  async function expect(type, refusalsAreOurs = true, deadline = now() + timeoutMs) {
     for (let f = await nextFrameBefore(deadline); f; f = await nextFrameBefore(deadline)) {
       handshakeAnswers++;
       lastHandshakeAnswer = f;
@@ -819,7 +822,7 @@ export async function sendPatch(channel, patch, options = {}) {
    * UartChannel.begin does, at most MAX_BEGIN_ATTEMPTS times and all within one timeoutMs.
    */
   async function beginAndReady(b) {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = now() + timeoutMs;
     handshakeAnswers = 0;
     let nakResends = 0;
     for (let attempt = 0; attempt < MAX_BEGIN_ATTEMPTS; attempt++) {
@@ -835,9 +838,9 @@ export async function sendPatch(channel, patch, options = {}) {
     return null;
   }
 
-  /** The next frame if one comes before `deadline` (Date.now() time), else null. */
+  /** The next frame if one comes before `deadline` (on the channel's clock), else null. */
   async function nextFrameBefore(deadline) {
-    const left = deadline - Date.now();
+    const left = deadline - now();
     return left > 0 ? channel.nextFrame(left) : channel.pollFrame();
   }
 
@@ -867,8 +870,8 @@ export async function sendPatch(channel, patch, options = {}) {
   let owed = 0;
   let staleAnswers = 0;
   let timeouts = 0;
-  let lastWrite = Date.now();
-  let lastHeard = Date.now();
+  let lastWrite = now();
+  let lastHeard = now();
   let sentUpTo = 0; // go-back-N: DATA below this offset is sent again
 
   async function sendData(start, end) {
@@ -879,7 +882,7 @@ export async function sendPatch(channel, patch, options = {}) {
     await send(FrameType.DATA, p);
     stats.dataFrames++;
     sentEnd = Math.max(sentEnd, end);
-    lastWrite = Date.now();
+    lastWrite = now();
   }
 
   /** A session begins (HELLO, BEGIN): READY says where to go on. */
@@ -892,7 +895,7 @@ export async function sendPatch(channel, patch, options = {}) {
     staleAnswers = 0;
     timeouts = 0;
     board.clear();
-    lastHeard = Date.now();
+    lastHeard = now();
     noteAnswer();
     if (stats.startedAt < 0) {
       stats.startedAt = acked;
@@ -933,12 +936,12 @@ export async function sendPatch(channel, patch, options = {}) {
       return;
     }
     const probe = Math.max(MIN_PROBE_MS, Math.round(2 * rtt.upperMs()));
-    const f = await channel.nextFrame(Math.max(1, probe - (Date.now() - lastWrite)));
+    const f = await channel.nextFrame(Math.max(1, probe - (now() - lastWrite)));
     if (f) {
       handleSelective(f);
       return;
     }
-    if (Date.now() - lastHeard >= timeoutMs * 3) throw stoppedAnsweringData();
+    if (now() - lastHeard >= timeoutMs * 3) throw stoppedAnsweringData();
     stats.timeouts++;
     board.timedOut(); // the first frame not held is sent again
   }
@@ -956,7 +959,7 @@ export async function sendPatch(channel, patch, options = {}) {
       noteOther(f);
       return;
     }
-    lastHeard = Date.now();
+    lastHeard = now();
     noteAnswer();
     const off = answered(`${FRAME_NAMES[f.type]} offset`, u32(f.payload, 0));
     let held = null;
@@ -1133,7 +1136,7 @@ export async function sendPatch(channel, patch, options = {}) {
       // One deadline for this DONE, and only an answer to DONE (RESULT, or a NAK of it) is
       // progress: frames of other types (a stale ACK or INFO) are counted for the words, and
       // neither put the deadline off nor count as an answer (UartChannel.done alike).
-      const deadline = Date.now() + timeoutMs * 4;
+      const deadline = now() + timeoutMs * 4;
       let f = await nextFrameBefore(deadline);
       while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) {
         noteOther(f);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as protocol from '../src/protocol.js';
+import { fakeClock } from './fake-clock.js';
 import { JAR, REPO, requireJar } from './harness.js';
 
 const { ByteChannel, crc16ccitt, encodeFrame, FrameDecoder, FrameType, QUIET_MS } = protocol;
@@ -181,31 +182,6 @@ test('the JavaScript and the Java decoder find the same frames in the same 400 b
 });
 
 // ---------------------------------------------------------------- 50 ms of quiet (ByteChannel, a stand-in clock)
-
-/** setTimeout and clearTimeout on a clock the test moves: nothing waits for real time. */
-function fakeClock() {
-  const clock = {
-    t: 1000,
-    timers: new Map(),
-    id: 0,
-    now: () => clock.t,
-    setTimeout: (fn, ms) => { clock.timers.set(++clock.id, { at: clock.t + ms, fn }); return clock.id; },
-    clearTimeout: (id) => clock.timers.delete(id),
-    /** Moves the clock by `ms`, running each timer that comes due, in order. */
-    advance(ms, { fire = true } = {}) {
-      const end = clock.t + ms;
-      for (;;) {
-        const due = [...clock.timers].filter(([, x]) => x.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!fire || !due) break;
-        clock.timers.delete(due[0]);
-        clock.t = due[1].at;
-        due[1].fn();
-      }
-      clock.t = end;
-    },
-  };
-  return clock;
-}
 
 test('QUIET_MS is the 50 ms of docs/PROTOCOL.md', () => {
   assert.equal(QUIET_MS, 50);

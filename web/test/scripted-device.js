@@ -52,10 +52,11 @@ export function syntheticPatch(payloadLength) {
  * options: selectiveRepeat (INFO offers it, 1024 bytes of hold ring; frames past a gap are not
  * kept), script, brokenEvery (every n-th DATA frame the page writes is broken on the line: its
  * CRC-32 fails), limits {data, begins, dones} (past them the device stops the page through
- * device.signal, so that a host that never gives up ends the test instead of hanging it).
+ * device.signal, so that a host that never gives up ends the test instead of hanging it), clock (the
+ * line's, fake-clock.js's in a test of simulated time; the page follows its channel's clock).
  */
 export class ScriptedDevice {
-  constructor({ selectiveRepeat = false, script = () => undefined, brokenEvery = 0, limits = {} } = {}) {
+  constructor({ selectiveRepeat = false, script = () => undefined, brokenEvery = 0, limits = {}, clock = {} } = {}) {
     this.selectiveRepeat = selectiveRepeat;
     this.script = script;
     this.brokenEvery = brokenEvery;
@@ -64,7 +65,7 @@ export class ScriptedDevice {
     this.stopped = '';
     this.decoder = new FrameDecoder();
     this.seq = 0;
-    this.channel = new ByteChannel((bytes) => this.fromHost(bytes));
+    this.channel = new ByteChannel((bytes) => this.fromHost(bytes), clock);
     this.hellos = 0;
     this.begins = 0;
     this.dataFrames = 0; // DATA frames written by the page, broken ones included
