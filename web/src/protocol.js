@@ -39,6 +39,13 @@ export const HELLO_ATTEMPTS = 4;
 
 /** DONE frames one done phase sends before the link counts as lost (UartChannel.MAX_DONE_ATTEMPTS). */
 export const MAX_DONE_ATTEMPTS = 20;
+/** The longest wait after a DONE before it is sent again (UartChannel.MAX_BEGIN_WAIT_MS, which paces DONE too). */
+export const MAX_DONE_WAIT_MS = 5000;
+/**
+ * The least silence at DONE that loses the link (UartChannel.MIN_DONE_PATIENCE_MS): the device
+ * verifies the whole staged image before it answers, which takes far longer than an answer to DATA.
+ */
+export const MIN_DONE_PATIENCE_MS = 30_000;
 /**
  * HELLO or BEGIN frames one session sends again at once, at most, because the device answered
  * that the line broke them (NAK 2 or 4): UartChannel.MAX_NAK_RESENDS.
@@ -603,7 +610,8 @@ export class ByteChannel {
  * transfer.
  *
  * Reconnects (docs/PROTOCOL.md, "Reconnects"; the Java host's HostSession): the link is lost when
- * HELLO or BEGIN draws no answer, after 3 timeouts in a row (of DATA or of DONE), and when the
+ * HELLO or BEGIN draws no answer, after three timeouts of silence in the data phase, when DONE goes
+ * unanswered for as long as the Java host's UartChannel.done allows (donePhase), and when the
  * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A NAK
  * saying the line broke HELLO or BEGIN draws it again at once (MAX_NAK_RESENDS a session), and a
  * READY too short for its offset draws BEGIN again (MAX_BEGIN_ATTEMPTS within the timeout); a
@@ -935,8 +943,7 @@ export async function sendPatch(channel, patch, options = {}) {
       drainSelective();
       return;
     }
-    const probe = Math.max(MIN_PROBE_MS, Math.round(2 * rtt.upperMs()));
-    const f = await channel.nextFrame(Math.max(1, probe - (now() - lastWrite)));
+    const f = await channel.nextFrame(Math.max(1, probeMs() - (now() - lastWrite)));
     if (f) {
       handleSelective(f);
       return;
@@ -944,6 +951,14 @@ export async function sendPatch(channel, patch, options = {}) {
     if (now() - lastHeard >= timeoutMs * 3) throw stoppedAnsweringData();
     stats.timeouts++;
     board.timedOut(); // the first frame not held is sent again
+  }
+
+  /**
+   * How long the host waits after its last frame before it sends one again, with nothing else to
+   * send: two round trips, at least MIN_PROBE_MS (UartChannel.probeMs).
+   */
+  function probeMs() {
+    return Math.max(MIN_PROBE_MS, Math.round(2 * rtt.upperMs()));
   }
 
   function drainSelective() {
@@ -1104,70 +1119,81 @@ export async function sendPatch(channel, patch, options = {}) {
 
   /** One session's data and done phases: the stats once the device staged the patch. */
   async function transfer() {
-    let dones = 0;
-    // DONE frames of this done phase answered with a NAK at the patch length: the give-up names them.
-    let broken = 0;
-    // DONE frames in a row whose wait ended with no answer to DONE: three lose the link.
-    let unanswered = 0;
-    for (;;) {
+    do {
       // Data phase: keep the window full until every byte is acknowledged.
-      if (acked < total) {
-        dones = 0;
-        broken = 0;
-        unanswered = 0;
-      }
       while (acked < total) {
         checkAbort();
         guard.acknowledged(acked, stats.dataFrames);
         if (stats.selectiveRepeat) await selectiveStep();
         else await goBackNStep();
       }
-      // Done phase: the device verifies the staged image and answers RESULT (or NAK: back to data).
+    } while (!(await donePhase()));
+    return stats;
+  }
+
+  /**
+   * Done phase, paced as the Java host's UartChannel.done: true once the device staged the patch
+   * (RESULT 0), false when a NAK below the patch length sends the page back to the data phase (a
+   * restart). A DONE whose header the line broke draws no answer at all, so DONE is sent again after
+   * two round trips, then 1.5 times longer each time up to MAX_DONE_WAIT_MS; a device still
+   * verifying the staged image answers the later DONEs alike afterwards, so an early one costs its
+   * bytes, not the update. The link is lost when a wait ends MIN_DONE_PATIENCE_MS (or three timeouts,
+   * if longer) after the last answer to DONE, or after MAX_DONE_ATTEMPTS DONE frames. Only an answer
+   * to DONE (RESULT, or a NAK of it) is one: other frames (a stale ACK, INFO) are counted for the
+   * words and put nothing off, else a device babbling them would keep the page sending DONE.
+   */
+  async function donePhase() {
+    const d = new Uint8Array(4);
+    putU32(d, 0, total);
+    const patience = Math.max(MIN_DONE_PATIENCE_MS, 3 * timeoutMs);
+    let wait = probeMs();
+    let heard = now();
+    let broken = 0; // DONE frames answered with a NAK at the patch length: the give-up names them
+    noteAnswer(); // frames that answer no DONE are counted from here
+    for (let sent = 1; ; sent++) {
       checkAbort();
-      if (dones === 0) noteAnswer(); // frames that answer no DONE are counted from here
-      // A NAK at the patch length (the line broke DONE) draws another DONE at once: as many as the
-      // Java host sends in one done phase (UartChannel.MAX_DONE_ATTEMPTS), then the link is lost.
-      if (dones >= MAX_DONE_ATTEMPTS) throw doneGivenUp(dones, broken);
-      dones++;
-      const d = new Uint8Array(4);
-      putU32(d, 0, total);
       doneSent = true;
       await send(FrameType.DONE, d);
-      // One deadline for this DONE, and only an answer to DONE (RESULT, or a NAK of it) is
-      // progress: frames of other types (a stale ACK or INFO) are counted for the words, and
-      // neither put the deadline off nor count as an answer (UartChannel.done alike).
-      const deadline = now() + timeoutMs * 4;
-      let f = await nextFrameBefore(deadline);
-      while (f && f.type !== FrameType.RESULT && f.type !== FrameType.NAK) {
-        noteOther(f);
-        f = await nextFrameBefore(deadline);
-      }
-      if (!f) {
-        if (++unanswered >= 3) throw doneGivenUp(dones, broken);
-        continue;
-      }
-      unanswered = 0;
-      noteAnswer();
-      if (f.type === FrameType.RESULT) {
+      const f = await answerToDone(now() + wait);
+      if (f?.type === FrameType.RESULT) {
         stats.message = printable(throwResult(f));
         progress(total);
-        return stats;
+        return true;
       }
-      const off = f.payload.length >= 4
-        ? checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length') : total;
-      if (off === total) {
-        broken++; // the line broke DONE itself (a NAK without its offset too, as UartChannel.done counts it)
-      } else {
-        // Not all applied, or restarted: a restart either way, as the Java host counts it.
-        stats.restarts++;
-        guard.restarted(off);
-        acked = off;
-        next = off;
-        gapAt = -1;
-        owed = 0; // DONE came after every DATA frame was answered
-        staleAnswers = 0;
+      if (f) {
+        heard = now();
+        noteAnswer();
+        const off = f.payload.length >= 4
+          ? checkedOffset('NAK offset (answering DONE)', u32(f.payload, 0), 0, total, 'the patch length') : total;
+        if (off < total) {
+          restartAt(off);
+          return false;
+        }
+        broken++; // the line broke DONE itself (a NAK without its offset too, as UartChannel.done counts it): again at once
       }
+      if (sent === MAX_DONE_ATTEMPTS || now() - heard >= patience) throw doneGivenUp(sent, broken);
+      wait = Math.min(MAX_DONE_WAIT_MS, Math.floor((wait * 3) / 2));
     }
+  }
+
+  /** RESULT or NAK, the answers to DONE, if one comes before `deadline`; other frames are noted, and skipped. */
+  async function answerToDone(deadline) {
+    for (let f = await nextFrameBefore(deadline); f; f = await nextFrameBefore(deadline)) {
+      if (f.type === FrameType.RESULT || f.type === FrameType.NAK) return f;
+      noteOther(f);
+    }
+    return null;
+  }
+
+  /** A NAK answering DONE below the patch length: not all applied, or restarted, a restart either way (the Java host counts it so). */
+  function restartAt(off) {
+    stats.restarts++;
+    guard.restarted(off);
+    acked = off;
+    next = off;
+    gapAt = -1;
+    owed = 0; // DONE came after every DATA frame was answered
+    staleAnswers = 0;
   }
 
   // Every lost link counts, whatever lost it, against the guard's limit.

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FrameType, HELLO_ATTEMPTS, MAX_DONE_ATTEMPTS, NakReason, NoAnswerError, sendPatch } from '../src/protocol.js';
+import { fakeClock, inSimulatedTime } from './fake-clock.js';
 import { REPO } from './harness.js';
 import { ScriptedDevice, nak, syntheticPatch, wentBackAfterEveryReady } from './scripted-device.js';
 
@@ -83,14 +84,18 @@ for (const selectiveRepeat of [true, false]) {
 }
 
 test('a device that never answers DONE: each session\'s DONE timeouts are one lost link, bounded', async () => {
+  // In simulated time: a page waits MIN_DONE_PATIENCE_MS at DONE (done-pacing.test.js paces it).
+  const clock = fakeClock();
   const d = new ScriptedDevice({
-    limits: { begins: 12, dones: 30 },
+    clock,
+    limits: { begins: 12, dones: 4 * MAX_DONE_ATTEMPTS },
     script: (f) => (f.type === FrameType.DONE ? null : undefined),
   });
-  const { error } = await run(d, { goBackN: true, maxReconnects: 1 });
-  assertGaveUp(error, d, 'the device stopped answering DONE frames \\(3 sent in this done phase\\)', 1);
+  const error = await inSimulatedTime(clock, sendPatch(d.channel, PATCH, { timeoutMs: 100, signal: d.signal, goBackN: true,
+    maxReconnects: 1 })).then(() => null, (e) => e);
+  assertGaveUp(error, d, 'the device stopped answering DONE frames \\(16 sent in this done phase\\)', 1);
   assert.equal(d.begins, 2);
-  assert.equal(d.dones, 6, 'three DONE frames in each session');
+  assert.equal(d.dones, 32, 'the DONE frames of a done phase to a silent device, in each session');
 });
 
 test('HELLO unanswered after a first session: each unanswered HELLO is one lost link', async () => {
