@@ -245,6 +245,6 @@ class IntelHexTest {
             f.setLength(1L << 31); // sparse: no disk used
         }
         BadImageException e = assertThrows(BadImageException.class, () -> ImageLoader.load(big));
-        assertTrue(e.getMessage().contains("fwdelta takes images up to 2147483647 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("fwdelta's command line holds images up to 2147483638 bytes"), e.getMessage());
     }
 }
