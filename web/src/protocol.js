@@ -982,6 +982,7 @@ export async function sendPatch(channel, patch, options = {}) {
       ({ held } = parseSack(f.payload, sentEnd));
       stats.sacks++;
     }
+    const notKept = f.type === FrameType.SACK && f.payload.length >= 12 && held === null;
     if (f.type === FrameType.NAK) stats.naks++;
     const reason = f.type === FrameType.NAK && f.payload.length >= 5 ? f.payload[4] : -1;
     if (reason === NakReason.RESTARTED && off < acked) {
@@ -995,7 +996,8 @@ export async function sendPatch(channel, patch, options = {}) {
     }
     // Before the line error is counted: a reset device's NAK 2 says nothing of the line.
     if (off < acked) throw wentBackError(f, off);
-    if (reason === NakReason.CORRUPT || reason === NakReason.CUT) board.brokeNextAfterArrived();
+    if (reason === NakReason.CORRUPT || reason === NakReason.CUT) board.brokeNextAfterArrived(reason === NakReason.CORRUPT);
+    if (notKept) board.notKept();
     board.answer(off, held);
     if (off > acked) {
       acked = off;

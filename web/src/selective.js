@@ -181,13 +181,35 @@ export class Scoreboard {
     this.sizer.lost(s.end - s.start);
   }
 
-  /** NAK 2 or 4: the first frame written after the last that arrived broke on the line. */
-  brokeNextAfterArrived() {
+  /**
+   * NAK 2 or 4: the first frame written after the last that arrived broke, or was cut short.
+   * Counted as an error of the line only if `lineError` (NAK 2; a cut frame may be the sender's
+   * own pause), as the Java host's Scoreboard counts it.
+   */
+  brokeNextAfterArrived(lineError) {
+    const first = this.nextAfterArrived();
+    if (first === null) return;
+    if (lineError) this.markLost(first);
+    else first.lost = true;
+  }
+
+  /**
+   * SACK 0..0: the frame just received was not kept (the hold ring was full). It is sent again,
+   * but it arrived whole: no error of the line, or a ring smaller than the window would shrink
+   * the frames, and smaller frames fill the ring's slots sooner.
+   */
+  notKept() {
+    const first = this.nextAfterArrived();
+    if (first !== null) first.lost = true;
+  }
+
+  /** The frame the device's next answer is about: the first written after the last known to have arrived. */
+  nextAfterArrived() {
     let first = null;
     for (const s of this.frames) {
       if (!s.held && !s.lost && s.order > this.arrivedOrder && (first === null || s.order < first.order)) first = s;
     }
-    if (first !== null) this.markLost(first);
+    return first;
   }
 
   /** Nothing came back in time: the first frame not held is sent again (not counted as a line error). */

@@ -65,8 +65,36 @@ test('NAK 2 marks the first frame written after the last one that arrived', () =
   b.wrote(0, 100);
   b.wrote(100, 200);
   b.answer(100, null);
-  b.brokeNextAfterArrived();
+  b.brokeNextAfterArrived(true);
   assert.equal(b.firstLost(1020).start, 100);
+});
+
+test('a frame not kept (SACK 0..0, the hold ring full) is sent again without counting a line error', () => {
+  const sizer = new FrameSizer(1020);
+  const b = new Scoreboard(sizer, new RoundTrip(), () => 0);
+  for (let i = 0; i < 4; i++) b.wrote(100 * i, 100 * i + 100);
+  b.answer(0, [100, 200]); // frame 0 lost on the line, frame 1 held
+  b.notKept(); // frame 2 arrived whole, no room to keep it
+  b.answer(0, [300, 400]); // frame 3 held
+  const first = b.firstLost(1020);
+  assert.equal(first.start, 0);
+  b.wroteAgain(first);
+  assert.equal(b.firstLost(1020).start, 200, 'then frame 2, not kept');
+  assert.equal(sizer.errors, 1, 'only frame 0 was the line\'s');
+});
+
+test('NAK 4 (a cut frame) marks it lost without counting a line error, as the Java host does', () => {
+  const sizer = new FrameSizer(1020);
+  const b = new Scoreboard(sizer, new RoundTrip(), () => 0);
+  b.wrote(0, 100);
+  b.wrote(100, 200);
+  b.answer(100, null);
+  b.brokeNextAfterArrived(false);
+  assert.equal(b.firstLost(1020).start, 100);
+  assert.equal(sizer.errors, 0);
+  b.wroteAgain(b.firstLost(1020));
+  b.brokeNextAfterArrived(true);
+  assert.equal(sizer.errors, 1, 'NAK 2: the line broke it');
 });
 
 test('a lost frame is sent again cut to the current frame size', () => {

@@ -137,12 +137,7 @@ final class Scoreboard {
      * none is in flight.
      */
     boolean brokeNextAfterArrived(boolean lineError) {
-        Sent first = null;
-        for (Sent s : frames) {
-            if (!s.held && !s.lost && s.order > arrivedOrder && (first == null || s.order < first.order)) {
-                first = s;
-            }
-        }
+        Sent first = nextAfterArrived();
         if (first == null) {
             return false;
         }
@@ -152,6 +147,30 @@ final class Scoreboard {
             first.lost = true;
         }
         return true;
+    }
+
+    /**
+     * A SACK said the frame just received was not kept (start = end = 0: the hold ring was full):
+     * that frame, the first written after the last that arrived, is sent again, but it arrived
+     * whole and is no error of the line. Counted as one, a ring smaller than the window shrank the
+     * frames, and smaller frames filled the ring's slots sooner.
+     */
+    void notKept() {
+        Sent first = nextAfterArrived();
+        if (first != null) {
+            first.lost = true;
+        }
+    }
+
+    /** The frame the device's next answer is about: the first written after the last known to have arrived. */
+    private Sent nextAfterArrived() {
+        Sent first = null;
+        for (Sent s : frames) {
+            if (!s.held && !s.lost && s.order > arrivedOrder && (first == null || s.order < first.order)) {
+                first = s;
+            }
+        }
+        return first;
     }
 
     /**

@@ -431,6 +431,9 @@ public final class UartChannel implements HostSession.Channel, AutoCloseable {
         if (f.type() == FrameType.SACK) {
             counters.sacks++;
             held = heldRange(p, off);
+            if (p.length >= 12 && held.length == 0) {
+                board.notKept();
+            }
         }
         board.answer(off, held, now);
         acked = off;

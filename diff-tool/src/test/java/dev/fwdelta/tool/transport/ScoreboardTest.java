@@ -53,6 +53,28 @@ class ScoreboardTest {
         assertEquals(0, board.firstLost(1020).start, "now the copy is known lost");
     }
 
+    /**
+     * A frame the device received whole but did not keep (SACK 0..0: its hold ring was full) is sent
+     * again, but is no error of the line. Counted as one, every frame past a full ring (a window
+     * larger than the ring: late answers on a busy machine) shrank the frames.
+     */
+    @Test
+    void aFrameNotKeptIsSentAgainWithoutCountingALineError() {
+        write(4);
+        board.answer(0, new long[] {100, 200}, 10); // frame 0 lost on the line, frame 1 held
+        board.notKept(); // frame 2 arrived whole, no room to keep it
+        board.answer(0, new long[] {300, 400}, 11); // frame 3 held
+        Scoreboard.Sent first = board.firstLost(1020);
+        assertEquals(0, first.start, "frame 0 first");
+        board.wroteAgain(first, 12);
+        assertEquals(200, board.firstLost(1020).start, "then frame 2, not kept");
+        FrameSizer oneLineError = new FrameSizer(1020, 15);
+        oneLineError.delivered(100);
+        oneLineError.delivered(100);
+        oneLineError.lost(100);
+        assertEquals(oneLineError.payload(), sizer.payload(), "only frame 0 was the line's");
+    }
+
     @Test
     void aLostFrameIsCutToTheCurrentFrameSize() {
         board.wrote(0, 1000, 1);
