@@ -60,6 +60,12 @@ export const FrameType = Object.freeze({
 /** Capability bit of HELLO and INFO: the sender does selective repeat (docs/PROTOCOL.md). */
 export const CAP_SELECTIVE_REPEAT = 0x01;
 
+/**
+ * The byte the host sends after its last frame before a wait (UartChannel.FILLER): it completes a
+ * frame that lost a byte on the line, and a device skips it between frames as any byte before a SOF.
+ */
+export const FILLER = 0x00;
+
 export const NakReason = Object.freeze({ GAP: 1, CORRUPT: 2, RESTARTED: 3, CUT: 4 }); // CUT: a frame cut by 50 ms of quiet; handled as any gap
 
 // ---------------------------------------------------------------- checksums
@@ -631,12 +637,12 @@ export class ByteChannel {
  * of the frame's length and baud unless given). Times are read, and waits timed, on the channel's
  * clock (ByteChannel's clock option).
  * Returns {startedAt, patchBytes, retransmittedBytes, retransmittedFrames, dataFrames, naks, sacks,
- * timeouts, selectiveRepeat, reconnects, restarts, info, message, installed}: installed when the
+ * timeouts, selectiveRepeat, reconnects, restarts, info, message, installed, fillerBytes}: installed when the
  * device's answer to DONE was lost and, the page back, it ran the patch's firmware (its refusal
  * then says so, the update done); naks and sacks are the NAK and
  * SACK frames that answered DATA, timeouts the waits for an answer to DATA that ended with none
  * (each sends a frame or a window again). With none of them and no reconnect, nothing was sent
- * twice (fwdelta send's `naks`, `sacks`, `timeouts`).
+ * twice (fwdelta send's `naks`, `sacks`, `timeouts`). fillerBytes: the FILLER bytes sent before waits.
  */
 export async function sendPatch(channel, patch, options = {}) {
   const header = parsePatchHeader(patch); // nothing is sent for a file that is not a patch
@@ -650,7 +656,7 @@ export async function sendPatch(channel, patch, options = {}) {
   let seq = 0;
   const stats = {
     startedAt: -1, patchBytes: total, retransmittedBytes: 0, retransmittedFrames: 0, dataFrames: 0, naks: 0, sacks: 0,
-    timeouts: 0, selectiveRepeat: false, reconnects: 0, restarts: 0, info: null, installed: false,
+    timeouts: 0, selectiveRepeat: false, reconnects: 0, restarts: 0, info: null, installed: false, fillerBytes: 0,
   };
   const hello = options.goBackN ? Uint8Array.of(PROTOCOL_VERSION) : Uint8Array.of(PROTOCOL_VERSION, CAP_SELECTIVE_REPEAT);
   // Every time is read, and every wait timed, on the channel's clock: a test's clock moves them all.
@@ -671,7 +677,23 @@ export async function sendPatch(channel, patch, options = {}) {
       channel.timers.clearTimeout(timer);
     }
   };
-  const send = (type, payload) => writeBytes(encodeFrame(type, seq++, payload));
+  // Whether a FILLER followed the last frame written: one is enough to complete it.
+  let filled = false;
+  const send = (type, payload) => {
+    filled = false;
+    return writeBytes(encodeFrame(type, seq++, payload));
+  };
+  /**
+   * One FILLER after the last frame before a wait (docs/PROTOCOL.md, "A filler byte before a
+   * wait"; UartChannel.fill): a frame that lost a byte on the line is completed by it and draws
+   * NAK 2 at once, not the device's 50 ms of quiet or the page's timeout.
+   */
+  const fill = async () => {
+    if (filled) return;
+    filled = true;
+    stats.fillerBytes++;
+    await writeBytes(Uint8Array.of(FILLER));
+  };
   const checkAbort = () => {
     if (options.signal?.aborted) throw new Error('the update was stopped');
   };
@@ -835,6 +857,7 @@ export async function sendPatch(channel, patch, options = {}) {
     let nakResends = 0;
     for (let attempt = 0; attempt < MAX_BEGIN_ATTEMPTS; attempt++) {
       await send(FrameType.BEGIN, b);
+      await fill();
       const f = await expect(FrameType.READY, true, deadline);
       if (!f) return null;
       if (brokenFrame(f) && nakResends++ < MAX_NAK_RESENDS) {
@@ -943,6 +966,7 @@ export async function sendPatch(channel, patch, options = {}) {
       drainSelective();
       return;
     }
+    if (next >= total) await fill(); // the whole patch is on the line: complete a last frame that lost a byte
     const f = await channel.nextFrame(Math.max(1, probeMs() - (now() - lastWrite)));
     if (f) {
       handleSelective(f);
@@ -1029,6 +1053,7 @@ export async function sendPatch(channel, patch, options = {}) {
       drainGoBackN();
       return;
     }
+    if (next >= total) await fill(); // the whole patch is on the line: complete a last frame that lost a byte
     // Measured from the last write, as the Java host's UartChannel.answered: frames that answer
     // nothing written (a stale INFO) must not put the timeout off.
     const f = await nextFrameBefore(lastWrite + timeoutMs);
@@ -1156,6 +1181,7 @@ export async function sendPatch(channel, patch, options = {}) {
       checkAbort();
       doneSent = true;
       await send(FrameType.DONE, d);
+      await fill();
       const f = await answerToDone(now() + wait);
       if (f?.type === FrameType.RESULT) {
         stats.message = printable(throwResult(f));

@@ -4,6 +4,8 @@
 // counts what it got. Used by offsets.test.js and lost-transfer.test.js.
 import { ByteChannel, CAP_SELECTIVE_REPEAT, FrameDecoder, FrameType, NakReason, crc32, encodeFrame } from '../src/protocol.js';
 
+const TYPE_NAMES = Object.fromEntries(Object.entries(FrameType).map(([name, type]) => [type, name]));
+
 const u32 = (b, o) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 
 export function payload32(...values) {
@@ -53,13 +55,19 @@ export function syntheticPatch(payloadLength) {
  * kept), script, brokenEvery (every n-th DATA frame the page writes is broken on the line: its
  * CRC-32 fails), limits {data, begins, dones} (past them the device stops the page through
  * device.signal, so that a host that never gives up ends the test instead of hanging it), clock (the
- * line's, fake-clock.js's in a test of simulated time; the page follows its channel's clock).
+ * line's, fake-clock.js's in a test of simulated time; the page follows its channel's clock), line
+ * (bytes, device): the bytes of one write of the page that reach the device (all of them unless given).
+ * transcript: what crossed the line in order, each write of the page by its frame type or, for a
+ * lone byte, its hex ("00"), and each answer as "<" and its type ("<NAK 2" with a NAK's reason).
  */
 export class ScriptedDevice {
-  constructor({ selectiveRepeat = false, script = () => undefined, brokenEvery = 0, limits = {}, clock = {} } = {}) {
+  constructor({ selectiveRepeat = false, script = () => undefined, brokenEvery = 0, limits = {}, clock = {},
+    line = (bytes) => bytes } = {}) {
     this.selectiveRepeat = selectiveRepeat;
     this.script = script;
     this.brokenEvery = brokenEvery;
+    this.line = line;
+    this.transcript = [];
     this.limits = { data: 2000, begins: 6, dones: 4, ...limits };
     this.signal = { aborted: false };
     this.stopped = '';
@@ -80,7 +88,8 @@ export class ScriptedDevice {
   }
 
   fromHost(bytes) {
-    const line = Uint8Array.from(bytes);
+    this.transcript.push(bytes.length === 1 ? bytes[0].toString(16).padStart(2, '0') : TYPE_NAMES[bytes[1]]);
+    const line = Uint8Array.from(this.line(bytes, this));
     if (line[1] === FrameType.DATA) {
       this.dataFrames++;
       this.sentEnd = Math.max(this.sentEnd, u32(line, 7) + (line[3] | (line[4] << 8)) - 4);
@@ -114,7 +123,10 @@ export class ScriptedDevice {
   }
 
   answer(a) {
-    if (a) this.channel.push(encodeFrame(a.type, this.seq++, a.payload));
+    if (!a) return;
+    const reason = a.type === FrameType.NAK && a.payload.length >= 5 ? ` ${a.payload[4]}` : '';
+    this.transcript.push(`<${TYPE_NAMES[a.type]}${reason}`);
+    this.channel.push(encodeFrame(a.type, this.seq++, a.payload));
   }
 
   /** What an honest device answers (no hold ring: a frame past the expected offset is not kept). */

@@ -13,14 +13,15 @@ test('a write the port never takes ends the update, naming the write and the wai
   const d = new ScriptedDevice();
   const write = d.channel.write;
   let writes = 0;
-  // HELLO and BEGIN are taken, then two DATA frames; the third DATA frame's write never completes.
-  d.channel.write = (bytes) => (++writes <= 4 ? write(bytes) : new Promise(() => {}));
+  // HELLO, BEGIN and the filler after it are taken, then two DATA frames; the third DATA frame's
+  // write never completes.
+  d.channel.write = (bytes) => (++writes <= 5 ? write(bytes) : new Promise(() => {}));
   await assert.rejects(sendPatch(d.channel, PATCH, { writeLimitMs: 300, signal: d.signal }), (e) => {
     assert.ok(e instanceof WriteStalledError, `ended with ${e}`);
     assert.match(e.message, /^the device stopped taking data: a write of \d+ bytes was not taken in 0\.3 s$/);
     return true;
   });
-  assert.equal(writes, 5, 'nothing written after the write that was not taken');
+  assert.equal(writes, 6, 'nothing written after the write that was not taken');
   assert.equal(d.dataFrames, 2);
 });
 
