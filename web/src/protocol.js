@@ -904,6 +904,9 @@ export async function sendPatch(channel, patch, options = {}) {
   let lastWrite = now();
   let lastHeard = now();
   let sentUpTo = 0; // go-back-N: DATA below this offset is sent again
+  // Go-back-N: the DATA frames written and not yet acknowledged, in order ({end, writtenAt, again}),
+  // for the round trip.
+  let inFlight = [];
 
   async function sendData(start, end) {
     guard.beforeData(stats.dataFrames);
@@ -925,6 +928,7 @@ export async function sendPatch(channel, patch, options = {}) {
     owed = 0;
     staleAnswers = 0;
     timeouts = 0;
+    inFlight = [];
     board.clear();
     lastHeard = now();
     noteAnswer();
@@ -1047,6 +1051,7 @@ export async function sendPatch(channel, patch, options = {}) {
         stats.retransmittedBytes += n;
       }
       await sendData(next, next + n);
+      inFlight.push({ end: next + n, writtenAt: lastWrite, again: next < sentUpTo });
       owed++;
       next += n;
       sentUpTo = Math.max(sentUpTo, next);
@@ -1064,6 +1069,7 @@ export async function sendPatch(channel, patch, options = {}) {
       gapAt = -1;
       owed = 0; // the answers given up on
       staleAnswers = 0;
+      inFlight = [];
       return;
     }
     handleGoBackN(f);
@@ -1092,6 +1098,7 @@ export async function sendPatch(channel, patch, options = {}) {
       const off = answered('ACK offset', u32(f.payload, 0));
       if (off < acked) throw wentBackError(f, off);
       if (off > acked) {
+        covered(off);
         acked = off;
         timeouts = 0;
         if (next < acked) next = acked;
@@ -1115,6 +1122,7 @@ export async function sendPatch(channel, patch, options = {}) {
       } else if (off < acked) {
         throw wentBackError(f, off);
       } else if (off !== gapAt || !stale) {
+        if (off > acked) covered(off);
         boundOwed(off, reason === NakReason.GAP || reason === -1);
         goBackTo(off);
       }
@@ -1135,8 +1143,20 @@ export async function sendPatch(channel, patch, options = {}) {
     owed = Math.min(owed, Math.max(0, fromOff - 1 - (pastTheGap ? 1 : 0)));
   }
 
+  /**
+   * Go-back-N: the frames in flight up to `off` arrived. The one ending there is the frame the
+   * answer is for: its round trip is sampled if it was sent once (Karn's rule: an answer to a frame
+   * sent again may be the first one's), as UartChannel.acknowledged does.
+   */
+  function covered(off) {
+    let last = null;
+    while (inFlight.length > 0 && inFlight[0].end <= off) last = inFlight.shift();
+    if (last !== null && last.end === off && !last.again) rtt.sample(now() - last.writtenAt);
+  }
+
   /** Go-back-N: from `off` again; the answers still owed are for frames written before this. */
   function goBackTo(off) {
+    inFlight = inFlight.filter((s) => s.end <= off);
     gapAt = off;
     acked = off;
     next = off;
@@ -1222,6 +1242,7 @@ export async function sendPatch(channel, patch, options = {}) {
     gapAt = -1;
     owed = 0; // DONE came after every DATA frame was answered
     staleAnswers = 0;
+    inFlight = [];
   }
 
   // Every lost link counts, whatever lost it, against the guard's limit.

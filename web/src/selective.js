@@ -89,7 +89,17 @@ export class FrameSizer {
   }
 }
 
-/** Smoothed round trip and its deviation (RFC 6298), in milliseconds. */
+/**
+ * The round trip before any sample (RoundTrip.INITIAL_MS of the Java host): long enough for a
+ * device that verifies or erases slowly.
+ */
+export const INITIAL_ROUND_TRIP_MS = 500;
+
+/**
+ * Smoothed round trip and its deviation (RFC 6298), in milliseconds, as the Java host's RoundTrip:
+ * sampled from HELLO to INFO, then from the write of each DATA frame sent once to the answer that
+ * covers it (Karn's rule).
+ */
 export class RoundTrip {
   constructor() {
     this.srtt = -1;
@@ -97,6 +107,7 @@ export class RoundTrip {
   }
 
   sample(ms) {
+    if (ms < 0) return;
     if (this.srtt < 0) {
       this.srtt = ms;
       this.rttvar = ms / 2;
@@ -108,7 +119,7 @@ export class RoundTrip {
 
   /** A round trip that answers are rarely later than. */
   upperMs() {
-    return this.srtt < 0 ? 100 : this.srtt + 4 * this.rttvar;
+    return this.srtt < 0 ? INITIAL_ROUND_TRIP_MS : this.srtt + 4 * this.rttvar;
   }
 }
 
