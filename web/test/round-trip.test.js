@@ -36,11 +36,14 @@ test('a negative sample is ignored, as RoundTrip.sample ignores it', () => {
 const DATA_ROUND_TRIP_MS = 300;
 const PATCH = syntheticPatch(40 * DATA_CHUNK);
 
+const TIMEOUT_MS = 10 * DATA_ROUND_TRIP_MS;
+
 /**
- * Sends PATCH to a device that answers each DATA frame DATA_ROUND_TRIP_MS after it came, leaves
- * the first DONE unanswered and answers the second: the time between the two DONE frames.
+ * Sends PATCH to a device that answers each DATA frame `delay(f)` milliseconds after it came
+ * (DATA_ROUND_TRIP_MS unless given), leaves the first DONE unanswered and answers the second: the
+ * page's result and the time between the two DONE frames.
  */
-async function doneGap() {
+async function doneGap(delay = () => DATA_ROUND_TRIP_MS) {
   const clock = fakeClock();
   const doneAt = [];
   const device = new ScriptedDevice({
@@ -48,7 +51,7 @@ async function doneGap() {
     limits: { begins: 1, dones: 2 },
     script: (f, dev) => {
       if (f.type === FrameType.DATA) {
-        clock.setTimeout(() => dev.answer(dev.honest(f)), DATA_ROUND_TRIP_MS);
+        clock.setTimeout(() => dev.answer(dev.honest(f)), delay(f));
         return null;
       }
       if (f.type !== FrameType.DONE) return undefined;
@@ -57,21 +60,41 @@ async function doneGap() {
     },
   });
   const result = await inSimulatedTime(clock, sendPatch(device.channel, PATCH, {
-    goBackN: true, timeoutMs: 10 * DATA_ROUND_TRIP_MS, maxReconnects: 0, signal: device.signal,
+    goBackN: true, timeoutMs: TIMEOUT_MS, maxReconnects: 0, signal: device.signal,
   }));
   assert.deepEqual(device.received, PATCH, 'the staged patch is the one sent');
-  assert.equal(result.timeouts, 0);
-  assert.equal(result.retransmittedFrames, 0, 'every frame sent once: each answer is a sample');
   assert.equal(doneAt.length, 2, device.stopped);
-  return doneAt[1] - doneAt[0];
+  return { result, gap: doneAt[1] - doneAt[0] };
+}
+
+/** Two round trips of DATA_ROUND_TRIP_MS and a little: forty samples of it bring the estimate within 1%, its variation small. */
+function assertTwoRoundTrips(gap) {
+  assert.ok(gap >= 2 * 0.99 * DATA_ROUND_TRIP_MS && gap <= 2 * 1.1 * DATA_ROUND_TRIP_MS,
+    `the DONE sent again after ${gap} ms, two round trips of ${DATA_ROUND_TRIP_MS} ms expected`);
 }
 
 test('go-back-N: the page\'s round trip follows the DATA answers\' round trips', async () => {
-  // HELLO's sample alone (0) would make the wait MIN_PROBE_MS. After forty samples of
-  // DATA_ROUND_TRIP_MS, the smoothed round trip is within 1% of it and its variation small:
-  // two round trips and a little.
-  const gap = await doneGap();
+  // HELLO's sample alone (0) would make the wait MIN_PROBE_MS.
+  const { result, gap } = await doneGap();
+  assert.equal(result.timeouts, 0);
+  assert.equal(result.retransmittedFrames, 0, 'every frame sent once: each answer is a sample');
   assert.ok(gap > MIN_PROBE_MS, `the DONE sent again after ${gap} ms`);
-  assert.ok(gap >= 2 * 0.99 * DATA_ROUND_TRIP_MS && gap <= 2 * 1.1 * DATA_ROUND_TRIP_MS,
-    `the DONE sent again after ${gap} ms, two round trips of ${DATA_ROUND_TRIP_MS} ms expected`);
+  assertTwoRoundTrips(gap);
+});
+
+test('go-back-N: a frame sent again gives no sample (Karn\'s rule)', async () => {
+  // The last frame's answer comes just after the page's timeout, so just after the page sent it
+  // again: taken as the answer to the frame sent again, its round trip would be LATE_BY_MS, and
+  // the estimate's variation would grow far past a round trip.
+  const LATE_BY_MS = 10;
+  let last = true;
+  const { result, gap } = await doneGap((f) => {
+    const end = (f.payload[0] | (f.payload[1] << 8) | (f.payload[2] << 16) | (f.payload[3] << 24)) + f.payload.length - 4;
+    if (end !== PATCH.length || !last) return DATA_ROUND_TRIP_MS;
+    last = false;
+    return TIMEOUT_MS + LATE_BY_MS;
+  });
+  assert.equal(result.timeouts, 1);
+  assert.equal(result.retransmittedFrames, 1);
+  assertTwoRoundTrips(gap);
 });
