@@ -616,7 +616,7 @@ export class ByteChannel {
  * transfer.
  *
  * Reconnects (docs/PROTOCOL.md, "Reconnects"; the Java host's HostSession): the link is lost when
- * HELLO or BEGIN draws no answer, after three timeouts of silence in the data phase, when DONE goes
+ * HELLO or BEGIN draws no answer, after three answer timeouts with no answer to DATA, when DONE goes
  * unanswered for as long as the Java host's UartChannel.done allows (donePhase), and when the
  * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A NAK
  * saying the line broke HELLO or BEGIN draws it again at once (MAX_NAK_RESENDS a session), and a
@@ -649,6 +649,8 @@ export async function sendPatch(channel, patch, options = {}) {
   const baud = options.baud ?? 115200;
   const windowBytes = WINDOW_FRAMES * (DATA_CHUNK + 15);
   const timeoutMs = options.timeoutMs ?? 500 + Math.ceil((windowBytes * 10 * 1000) / baud);
+  // No answer to DATA for three answer timeouts loses the link in the data phase, whatever the round trip.
+  const silenceMs = 3 * timeoutMs;
   const maxReconnects = options.maxReconnects ?? MAX_RECONNECTS;
   const guard = new ProgressGuard(maxReconnects, options.maxFramesWithoutProgress ?? MAX_FRAMES_WITHOUT_PROGRESS,
     (message) => new NoAnswerError(message));
@@ -900,7 +902,6 @@ export async function sendPatch(channel, patch, options = {}) {
   // those is old news; one after them says a frame sent again was lost too.
   let owed = 0;
   let staleAnswers = 0;
-  let timeouts = 0;
   let lastWrite = now();
   let lastHeard = now();
   let sentUpTo = 0; // go-back-N: DATA below this offset is sent again
@@ -927,7 +928,6 @@ export async function sendPatch(channel, patch, options = {}) {
     gapAt = -1;
     owed = 0;
     staleAnswers = 0;
-    timeouts = 0;
     inFlight = [];
     board.clear();
     lastHeard = now();
@@ -976,7 +976,7 @@ export async function sendPatch(channel, patch, options = {}) {
       handleSelective(f);
       return;
     }
-    if (now() - lastHeard >= timeoutMs * 3) throw stoppedAnsweringData();
+    if (now() - lastHeard >= silenceMs) throw stoppedAnsweringData();
     stats.timeouts++;
     board.timedOut(); // the first frame not held is sent again
   }
@@ -1059,12 +1059,14 @@ export async function sendPatch(channel, patch, options = {}) {
       return;
     }
     if (next >= total) await fill(); // the whole patch is on the line: complete a last frame that lost a byte
-    // Measured from the last write, as the Java host's UartChannel.answered: frames that answer
-    // nothing written (a stale INFO) must not put the timeout off.
-    const f = await nextFrameBefore(lastWrite + timeoutMs);
+    // The retransmission timeout from the round trip, measured from the last write, as the Java
+    // host's UartChannel.send: frames that answer nothing written (a stale INFO) must not put it
+    // off. The wait ends no later than the lost link, whose silence does not follow the round trip.
+    const lostAt = lastHeard + silenceMs;
+    const f = await nextFrameBefore(Math.min(lastWrite + rtt.timeoutMs(), lostAt));
     if (!f) {
+      if (now() >= lostAt) throw stoppedAnsweringData();
       stats.timeouts++;
-      if (++timeouts >= 3) throw stoppedAnsweringData();
       next = acked;
       gapAt = -1;
       owed = 0; // the answers given up on
@@ -1090,6 +1092,7 @@ export async function sendPatch(channel, patch, options = {}) {
       noteOther(f);
       return;
     }
+    lastHeard = now();
     noteAnswer();
     const stale = staleAnswers > 0;
     if (stale) staleAnswers--;
@@ -1100,7 +1103,6 @@ export async function sendPatch(channel, patch, options = {}) {
       if (off > acked) {
         covered(off);
         acked = off;
-        timeouts = 0;
         if (next < acked) next = acked;
         progress(acked);
       }

@@ -96,6 +96,15 @@ export class FrameSizer {
 export const INITIAL_ROUND_TRIP_MS = 500;
 
 /**
+ * The least retransmission timeout (RoundTrip.MIN_TIMEOUT_MS of the Java host): above the device's
+ * quiet limit, and above a busy machine's pauses.
+ */
+export const MIN_RETRANSMIT_MS = 500;
+
+/** Added to the round trip few answers exceed in the retransmission timeout (RoundTrip.timeoutMs). */
+export const RETRANSMIT_MARGIN_MS = 60;
+
+/**
  * Smoothed round trip and its deviation (RFC 6298), in milliseconds, as the Java host's RoundTrip:
  * sampled from HELLO to INFO, then from the write of each DATA frame sent once to the answer that
  * covers it (Karn's rule).
@@ -120,6 +129,12 @@ export class RoundTrip {
   /** A round trip that answers are rarely later than. */
   upperMs() {
     return this.srtt < 0 ? INITIAL_ROUND_TRIP_MS : this.srtt + 4 * this.rttvar;
+  }
+
+  /** How long to wait for an answer after the last write before sending again (RoundTrip.timeoutMs). */
+  timeoutMs() {
+    if (this.srtt < 0) return INITIAL_ROUND_TRIP_MS;
+    return Math.max(MIN_RETRANSMIT_MS, Math.round(this.upperMs() + RETRANSMIT_MARGIN_MS));
   }
 }
 
