@@ -61,9 +61,7 @@ class AddressLimitTest {
                 open.add(served(server.port()));
                 assertRefused(new Socket("127.0.0.1", server.port()));
             } finally {
-                for (Socket s : open) {
-                    s.close();
-                }
+                closeAll(open);
             }
         }
     }
@@ -125,9 +123,7 @@ class AddressLimitTest {
                     // closed by the server: the handshake cannot complete
                 }
             } finally {
-                for (Socket s : open) {
-                    s.close();
-                }
+                closeAll(open);
             }
         }
     }
@@ -158,6 +154,12 @@ class AddressLimitTest {
         assertTrue(warnings.get(0).contains(" WARN "), warnings.get(0));
         assertTrue(warnings.get(0).endsWith(" - refused a connection from 127.0.0.1: it has 1 open, the limit per"
                 + " address (--max-connections-per-address)"), warnings.get(0));
+    }
+
+    private static void closeAll(List<Socket> sockets) throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
     }
 
     /** A new connection that serves a request, tried again while the server still counts one just closed. */
