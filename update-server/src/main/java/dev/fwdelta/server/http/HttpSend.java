@@ -13,6 +13,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.util.Set;
 
 /**
  * A request to the update server (or the artifact host) whose failure to get an answer names the URL
@@ -59,8 +60,17 @@ public final class HttpSend {
     }
 
     /**
-     * Why a connection that was made closed ("EOF reached while reading", "Connection reset"), or
-     * null when {@code e} is no such failure: one that was never made (refused, no route) or another.
+     * What the operating system says, in a plain IOException, when the peer closed a connected socket
+     * while the client was still writing its request: the client then reports it under its header
+     * parser's state, as it does an end of stream.
+     */
+    private static final Set<String> CONNECTED_SOCKET_ERRORS = Set.of("Broken pipe",
+            "Connection reset by peer");
+
+    /**
+     * Why a connection that was made closed ("EOF reached while reading", "Connection reset", "Broken
+     * pipe"), or null when {@code e} is no such failure: one that was never made (refused, no route)
+     * or another.
      */
     public static String closedAfterConnect(Throwable e) {
         String why = null;
@@ -68,7 +78,8 @@ public final class HttpSend {
             if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
                 return null;
             }
-            if (c instanceof EOFException || c instanceof SocketException) {
+            if (c instanceof EOFException || c instanceof SocketException
+                    || CONNECTED_SOCKET_ERRORS.contains(c.getMessage())) {
                 why = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
             }
         }
