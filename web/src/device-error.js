@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The error for an answer no honest device gives, in a module of its own so that protocol.js and
-// selective.js (which protocol.js imports) both throw it.
+// The error for an answer no honest device gives, in a module of its own so that device-answers.js
+// and selective.js both throw it.
 
 /**
  * Thrown for an answer no honest device gives (docs/PROTOCOL.md, "Offsets the host checks"): an

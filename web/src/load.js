@@ -4,7 +4,7 @@
 // size, the response's Content-Length and MAX_PATCH_BYTES, and only then the rest. No DOM here.
 import {
   checkPatchSize, declaredLength, MAX_HEADER_BYTES, MIN_COMPACT_HEADER_SIZE, PatchError, readPatchHeader,
-} from './protocol.js';
+} from './patch-header.js';
 
 /**
  * The largest patch the page loads: it holds the patch in memory while it sends it. At 115,200

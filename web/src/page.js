@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The update page: loads a patch, shows its header, and sends it with WebSerial through the
 // protocol module. Everything that talks to the browser is here; the protocol stays pure.
-import {
-  ByteChannel, DeviceRefusedError, NoAgentError, NoAnswerError, PatchError, parsePatchHeader, rateAndTimeLeft, sendPatch,
-} from './protocol.js';
+import { ByteChannel } from './byte-channel.js';
+import { DeviceRefusedError } from './device-refused.js';
 import { readPatchFile, readPatchResponse } from './load.js';
+import { PatchError, parsePatchHeader } from './patch-header.js';
+import { sendPatch } from './protocol.js';
+import { NoAgentError, NoAnswerError } from './session-errors.js';
 
 const $ = (id) => document.getElementById(id);
 const BAUD = 115200;
@@ -74,6 +76,13 @@ $('load-url').addEventListener('click', () => loadUrl($('url').value));
 // ?patch=URL: a vendor links straight to an update (e.g. on its update server).
 const linked = new URLSearchParams(location.search).get('patch');
 if (linked) loadUrl(linked);
+
+/** "1.2 KB/s, 0:42 left" style figures for a progress line. */
+function rateAndTimeLeft(bytesSinceStart, msSinceStart, remaining) {
+  if (msSinceStart <= 0 || bytesSinceStart <= 0) return { rate: 0, secondsLeft: Infinity };
+  const rate = (bytesSinceStart * 1000) / msSinceStart;
+  return { rate, secondsLeft: remaining / rate };
+}
 
 function time(seconds) {
   if (!Number.isFinite(seconds)) return '…';

@@ -5,7 +5,10 @@
 // a NAK without its reason byte (a NAK at its offset). None ends in a RangeError. Frames counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATA_CHUNK, DeviceRefusedError, FrameType, parseInfo, sendPatch } from '../src/protocol.js';
+import { parseInfo } from '../src/device-answers.js';
+import { DeviceRefusedError } from '../src/device-refused.js';
+import { DATA_CHUNK, FrameType } from '../src/frame-codec.js';
+import { sendPatch } from '../src/protocol.js';
 import { ScriptedDevice, payload32, syntheticPatch } from './scripted-device.js';
 
 const FRAMES = 16;

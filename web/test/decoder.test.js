@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import * as protocol from '../src/protocol.js';
+import { ByteChannel } from '../src/byte-channel.js';
+import { crc16ccitt } from '../src/checksums.js';
+import { encodeFrame, FrameDecoder, FrameType, QUIET_MS } from '../src/frame-codec.js';
 import { fakeClock } from './fake-clock.js';
 import { JAR, REPO, requireJar } from './harness.js';
 
-const { ByteChannel, crc16ccitt, encodeFrame, FrameDecoder, FrameType, QUIET_MS } = protocol;
 const hex = (b) => Buffer.from(b).toString('hex');
 const seqs = (frames) => frames.map((f) => f.seq);
 const ack = (seq, offset) => encodeFrame(FrameType.ACK, seq, Uint8Array.of(offset, offset >> 8, 0, 0));

@@ -6,7 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DeviceRefusedError, FrameType, parseInfo, sendPatch } from '../src/protocol.js';
+import { parseInfo } from '../src/device-answers.js';
+import { DeviceRefusedError } from '../src/device-refused.js';
+import { FrameType } from '../src/frame-codec.js';
+import { sendPatch } from '../src/protocol.js';
 import { MAX_DEVICE_TEXT_CHARS, printable } from '../src/device-text.js';
 import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
 

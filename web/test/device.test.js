@@ -3,9 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  DATA_CHUNK, HELLO_ATTEMPTS, sendPatch, parsePatchHeader, DeviceRefusedError, NoAgentError,
-} from '../src/protocol.js';
+import { DeviceRefusedError } from '../src/device-refused.js';
+import { DATA_CHUNK } from '../src/frame-codec.js';
+import { parsePatchHeader } from '../src/patch-header.js';
+import { HELLO_ATTEMPTS, sendPatch } from '../src/protocol.js';
+import { NoAgentError } from '../src/session-errors.js';
 import {
   buildPatch, corpusFile, openChannel, ptyPair, stagedImage, startDevice, tempDir,
 } from './harness.js';

@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  FrameType, MAX_DONE_ATTEMPTS, MAX_DONE_WAIT_MS, MIN_DONE_PATIENCE_MS, NakReason, NoAnswerError, sendPatch,
-} from '../src/protocol.js';
+import { FrameType, NakReason } from '../src/frame-codec.js';
+import { MAX_DONE_ATTEMPTS, MAX_DONE_WAIT_MS, MIN_DONE_PATIENCE_MS, sendPatch } from '../src/protocol.js';
+import { NoAnswerError } from '../src/session-errors.js';
 import { MIN_PROBE_MS } from '../src/selective.js';
 import { fakeClock, inSimulatedTime } from './fake-clock.js';
 import { REPO } from './harness.js';

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describeStatus, DeviceRefusedError, PATCH_ERRORS } from '../src/protocol.js';
+import { describeStatus, DeviceRefusedError, PATCH_ERRORS } from '../src/device-refused.js';
 
 const repo = (rel) => readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8');
 
@@ -42,7 +42,7 @@ test('every error code a device can send has a name and words in the page', () =
   for (const [where, codes] of [['ErrorCode.java', javaCodes()], ['fwd_errors.h', cCodes()], ['FORMAT.md', formatCodes()]]) {
     for (const [code, name] of codes) {
       const entry = PATCH_ERRORS[code];
-      assert.ok(entry, `${where}: code ${code} ${name} has no entry in PATCH_ERRORS (web/src/protocol.js)`);
+      assert.ok(entry, `${where}: code ${code} ${name} has no entry in PATCH_ERRORS (web/src/device-refused.js)`);
       assert.equal(entry[0], name, `${where}: code ${code}`);
       assert.ok(entry[1].length > 10, `code ${code} ${name} has no words for the person updating`);
       assert.doesNotMatch(describeStatus(code), /unknown error code/);

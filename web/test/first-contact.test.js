@@ -11,9 +11,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AN3155_SYNC, ByteChannel, FrameDecoder, FrameType, HELLO_ATTEMPTS, NoAgentError, NoAnswerError, sendPatch,
-} from '../src/protocol.js';
+import { ByteChannel } from '../src/byte-channel.js';
+import { AN3155_SYNC } from '../src/first-contact.js';
+import { FrameDecoder, FrameType } from '../src/frame-codec.js';
+import { HELLO_ATTEMPTS, sendPatch } from '../src/protocol.js';
+import { NoAgentError, NoAnswerError } from '../src/session-errors.js';
 import { REPO } from './harness.js';
 import { ScriptedDevice, payload32, syntheticPatch } from './scripted-device.js';
 

@@ -5,7 +5,8 @@
 // device over an in-memory channel; counts of frames and bytes are asserted, never times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATA_CHUNK, FrameType, NakReason, sendPatch } from '../src/protocol.js';
+import { DATA_CHUNK, FrameType, NakReason } from '../src/frame-codec.js';
+import { sendPatch } from '../src/protocol.js';
 import { ScriptedDevice, nak, syntheticPatch } from './scripted-device.js';
 
 const FRAMES = 40;

@@ -2,9 +2,11 @@
 // Header parsing of all three format versions, and bad input: nothing here touches a device.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  crc16ccitt, crc32, describeStatus, encodeFrame, FrameDecoder, FrameType, parseInfo, parsePatchHeader, PatchError,
-} from '../src/protocol.js';
+import { crc16ccitt, crc32 } from '../src/checksums.js';
+import { parseInfo } from '../src/device-answers.js';
+import { describeStatus } from '../src/device-refused.js';
+import { encodeFrame, FrameDecoder, FrameType } from '../src/frame-codec.js';
+import { parsePatchHeader, PatchError } from '../src/patch-header.js';
 import { readPatchFile } from '../src/load.js';
 import { buildPatch, corpusFile, tempDir } from './harness.js';
 

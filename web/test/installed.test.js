@@ -7,7 +7,9 @@
 // in-memory channel; counts are asserted, never times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeviceRefusedError, FrameType, NakReason, sendPatch } from '../src/protocol.js';
+import { DeviceRefusedError } from '../src/device-refused.js';
+import { FrameType, NakReason } from '../src/frame-codec.js';
+import { sendPatch } from '../src/protocol.js';
 import { ScriptedDevice, nak, syntheticPatch } from './scripted-device.js';
 
 const PATCH = syntheticPatch(6000); // firmware_version 0, hardware_id 0

@@ -4,7 +4,7 @@
 // reading the header alone; the bytes read are counted by the stand-in File and the stand-in body.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc32 } from '../src/protocol.js';
+import { crc32 } from '../src/checksums.js';
 
 /** docs/FORMAT.md 1: header_size is 256 in versions 1 and 2 and at most 256 in version 3. */
 const MAX_HEADER_BYTES = 256;

@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  FrameType, HELLO_ATTEMPTS, MAX_BEGIN_ATTEMPTS, MAX_DONE_ATTEMPTS, MAX_NAK_RESENDS, NakReason, NoAnswerError, sendPatch,
-} from '../src/protocol.js';
+import { FrameType, NakReason } from '../src/frame-codec.js';
+import { HELLO_ATTEMPTS, MAX_BEGIN_ATTEMPTS, MAX_DONE_ATTEMPTS, MAX_NAK_RESENDS, sendPatch } from '../src/protocol.js';
+import { NoAnswerError } from '../src/session-errors.js';
 import { REPO } from './harness.js';
 import { ScriptedDevice, nak, payload32, syntheticPatch } from './scripted-device.js';
 

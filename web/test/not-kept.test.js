@@ -6,7 +6,8 @@
 // selective repeat, "Host"). In simulated time (fake-clock.js); frame sizes read off the line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATA_CHUNK, FrameType, sendPatch } from '../src/protocol.js';
+import { DATA_CHUNK, FrameType } from '../src/frame-codec.js';
+import { sendPatch } from '../src/protocol.js';
 import { fakeClock, inSimulatedTime } from './fake-clock.js';
 import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
 

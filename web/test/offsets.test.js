@@ -8,7 +8,8 @@
 // honestly but for the one field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATA_CHUNK, FrameType, NakReason, sendPatch } from '../src/protocol.js';
+import { DATA_CHUNK, FrameType, NakReason } from '../src/frame-codec.js';
+import { sendPatch } from '../src/protocol.js';
 import { ScriptedDevice, nak, payload32, syntheticPatch } from './scripted-device.js';
 
 const PATCH = syntheticPatch(16000); // more than a go-back-N window of frames
@@ -29,7 +30,7 @@ async function refused(device, options = {}) {
     error = e;
   }
   assert.equal(result, null, `the transfer succeeded: ${JSON.stringify(result)}`);
-  // By name: the class is protocol.js's DeviceProtocolError (an Error), which the page reports as a failed update.
+  // By name: the class is device-error.js's DeviceProtocolError (an Error), which the page reports as a failed update.
   assert.ok(error instanceof Error && error.name === 'DeviceProtocolError', `${error?.name}: ${error?.message} ${device.stopped}`);
   assert.match(error.message, /^the device answered /);
   assert.ok(progress.every((a) => a <= device.sentEnd), `progress past the ${device.sentEnd} bytes sent: ${progress}`);

@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  FrameType, MAX_FRAMES_WITHOUT_PROGRESS, MAX_RECONNECTS, NakReason, NoAnswerError, sendPatch,
-} from '../src/protocol.js';
+import { FrameType, NakReason } from '../src/frame-codec.js';
+import { MAX_FRAMES_WITHOUT_PROGRESS } from '../src/progress.js';
+import { MAX_RECONNECTS, sendPatch } from '../src/protocol.js';
+import { NoAnswerError } from '../src/session-errors.js';
 import { REPO } from './harness.js';
 import { ScriptedDevice, nak, syntheticPatch } from './scripted-device.js';
 

@@ -3,7 +3,9 @@
 // sent again, never an offset read past the payload's end. Frames counted, never times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameType, MAX_BEGIN_ATTEMPTS, NoAnswerError, sendPatch } from '../src/protocol.js';
+import { FrameType } from '../src/frame-codec.js';
+import { MAX_BEGIN_ATTEMPTS, sendPatch } from '../src/protocol.js';
+import { NoAnswerError } from '../src/session-errors.js';
 import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
 
 const PAYLOAD = 16000;

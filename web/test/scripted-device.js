@@ -2,7 +2,10 @@
 // A scripted device for the page's protocol module over an in-memory channel (no pty, no JVM): it
 // answers each frame the page writes at once, honestly unless a test's script says otherwise, and
 // counts what it got. Used by offsets.test.js and lost-transfer.test.js.
-import { ByteChannel, CAP_SELECTIVE_REPEAT, FrameDecoder, FrameType, NakReason, crc32, encodeFrame } from '../src/protocol.js';
+import { ByteChannel } from '../src/byte-channel.js';
+import { crc32 } from '../src/checksums.js';
+import { FrameDecoder, FrameType, NakReason, encodeFrame } from '../src/frame-codec.js';
+import { CAP_SELECTIVE_REPEAT } from '../src/protocol.js';
 
 const TYPE_NAMES = Object.fromEntries(Object.entries(FrameType).map(([name, type]) => [type, name]));
 

@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ByteChannel, DeviceRefusedError, FrameDecoder, FrameType, encodeFrame, sendPatch } from '../src/protocol.js';
+import { ByteChannel } from '../src/byte-channel.js';
+import { DeviceRefusedError } from '../src/device-refused.js';
+import { FrameDecoder, FrameType, encodeFrame } from '../src/frame-codec.js';
+import { sendPatch } from '../src/protocol.js';
 import { REPO } from './harness.js';
 
 const PATCH = new Uint8Array(readFileSync(join(REPO, 'patch-runtime', 'src', 'test', 'resources', 'vectors', 'compact-lzma.fwd')));

@@ -4,7 +4,8 @@
 // as `fwdelta send` does (SerialStallTest), instead of waiting for ever.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MIN_WRITE_STALL_MS, WriteStalledError, sendPatch, writeLimitMs } from '../src/protocol.js';
+import { MIN_WRITE_STALL_MS, WriteStalledError, writeLimitMs } from '../src/frame-writer.js';
+import { sendPatch } from '../src/protocol.js';
 import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
 
 const PATCH = syntheticPatch(16000);

@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { FrameType, MAX_WINDOW_BYTES, NoAnswerError, sendPatch } from '../src/protocol.js';
+import { FrameType } from '../src/frame-codec.js';
+import { MAX_WINDOW_BYTES, sendPatch } from '../src/protocol.js';
+import { NoAnswerError } from '../src/session-errors.js';
 import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
 
 const PAYLOAD = 64000;
