@@ -6,7 +6,7 @@
 import { FrameDecoder, QUIET_MS } from './frame-codec.js';
 
 /** Bytes a ByteChannel keeps of what it received first: enough to tell what answered. */
-export const FIRST_BYTES = 64;
+const FIRST_BYTES = 64;
 
 /**
  * Bytes from a serial port, pushed by whatever reads it (WebSerial reader loop, serialport 'data'

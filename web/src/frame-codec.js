@@ -5,8 +5,8 @@
 import { crc16ccitt, crc32 } from './checksums.js';
 import { putU32, u16, u32 } from './little-endian.js';
 
-export const SOF = 0xa5;
-export const MAX_PAYLOAD = 1024;
+const SOF = 0xa5;
+const MAX_PAYLOAD = 1024;
 /** Patch bytes in a full DATA frame: its payload less the u32 offset. */
 export const DATA_CHUNK = MAX_PAYLOAD - 4;
 

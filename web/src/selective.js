@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Selective repeat for the browser host (docs/PROTOCOL.md, "Selective repeat" and "Sending on a
-// noisy line"): what the Java host's Scoreboard, FrameSizer and RoundTrip do, for protocol.js.
+// noisy line"): what the Java host's Scoreboard, FrameSizer and RoundTrip do, for data-selective.js
+// (and the round trip, which every phase reads, for transfer.js).
 
 import { DeviceProtocolError } from './device-error.js';
 

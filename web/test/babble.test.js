@@ -7,8 +7,10 @@
 // tests run in simulated time (fake-clock.js): a page waits MIN_DONE_PATIENCE_MS at DONE.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MIN_DONE_PATIENCE_MS } from '../src/done-phase.js';
 import { FrameType } from '../src/frame-codec.js';
-import { HELLO_ATTEMPTS, MIN_DONE_PATIENCE_MS, sendPatch } from '../src/protocol.js';
+import { HELLO_ATTEMPTS } from '../src/handshake.js';
+import { sendPatch } from '../src/protocol.js';
 import { NoAnswerError } from '../src/session-errors.js';
 import { fakeClock, inSimulatedTime } from './fake-clock.js';
 import { ScriptedDevice, payload32, syntheticPatch } from './scripted-device.js';

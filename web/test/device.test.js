@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DeviceRefusedError } from '../src/device-refused.js';
 import { DATA_CHUNK } from '../src/frame-codec.js';
+import { HELLO_ATTEMPTS } from '../src/handshake.js';
 import { parsePatchHeader } from '../src/patch-header.js';
-import { HELLO_ATTEMPTS, sendPatch } from '../src/protocol.js';
+import { sendPatch } from '../src/protocol.js';
 import { NoAgentError } from '../src/session-errors.js';
 import {
   buildPatch, corpusFile, openChannel, ptyPair, stagedImage, startDevice, tempDir,

@@ -8,8 +8,9 @@
 // page, with a scripted device over an in-memory channel. Counts are asserted, never times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { WINDOW_FRAMES } from '../src/data-go-back-n.js';
 import { FrameType, NakReason } from '../src/frame-codec.js';
-import { WINDOW_FRAMES, sendPatch } from '../src/protocol.js';
+import { sendPatch } from '../src/protocol.js';
 import { NoAnswerError } from '../src/session-errors.js';
 import { ScriptedDevice, nak, syntheticPatch, wentBackAfterEveryReady } from './scripted-device.js';
 

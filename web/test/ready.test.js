@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameType } from '../src/frame-codec.js';
-import { MAX_BEGIN_ATTEMPTS, sendPatch } from '../src/protocol.js';
+import { MAX_BEGIN_ATTEMPTS } from '../src/handshake.js';
+import { sendPatch } from '../src/protocol.js';
 import { NoAnswerError } from '../src/session-errors.js';
 import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
 

@@ -5,7 +5,7 @@
 import { ByteChannel } from '../src/byte-channel.js';
 import { crc32 } from '../src/checksums.js';
 import { FrameDecoder, FrameType, NakReason, encodeFrame } from '../src/frame-codec.js';
-import { CAP_SELECTIVE_REPEAT } from '../src/protocol.js';
+import { CAP_SELECTIVE_REPEAT } from '../src/handshake.js';
 
 const TYPE_NAMES = Object.fromEntries(Object.entries(FrameType).map(([name, type]) => [type, name]));
 

@@ -6,8 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { MAX_WINDOW_BYTES } from '../src/data-selective.js';
 import { FrameType } from '../src/frame-codec.js';
-import { MAX_WINDOW_BYTES, sendPatch } from '../src/protocol.js';
+import { sendPatch } from '../src/protocol.js';
 import { NoAnswerError } from '../src/session-errors.js';
 import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
 
