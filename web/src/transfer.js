@@ -7,7 +7,7 @@ import { checkedOffset } from './device-answers.js';
 import { FRAME_NAMES, FrameType } from './frame-codec.js';
 import { putU32 } from './little-endian.js';
 import { OtherFrames } from './other-frames.js';
-import { MIN_PROBE_MS, RoundTrip } from './selective.js';
+import { MIN_PROBE_MS, RoundTrip } from './round-trip.js';
 import { LinkLost, stoppedAnswering } from './session-errors.js';
 
 export class Transfer {

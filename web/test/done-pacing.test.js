@@ -14,7 +14,7 @@ import { MAX_DONE_ATTEMPTS, MAX_DONE_WAIT_MS, MIN_DONE_PATIENCE_MS } from '../sr
 import { FrameType, NakReason } from '../src/frame-codec.js';
 import { sendPatch } from '../src/protocol.js';
 import { NoAnswerError } from '../src/session-errors.js';
-import { MIN_PROBE_MS } from '../src/selective.js';
+import { MIN_PROBE_MS } from '../src/round-trip.js';
 import { fakeClock, inSimulatedTime } from './fake-clock.js';
 import { REPO } from './harness.js';
 import { ScriptedDevice, nak, syntheticPatch } from './scripted-device.js';

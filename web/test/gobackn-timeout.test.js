@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_CHUNK, FrameType } from '../src/frame-codec.js';
 import { sendPatch } from '../src/protocol.js';
-import { MIN_RETRANSMIT_MS, RETRANSMIT_MARGIN_MS, RoundTrip } from '../src/selective.js';
+import { MIN_RETRANSMIT_MS, RETRANSMIT_MARGIN_MS, RoundTrip } from '../src/round-trip.js';
 import { fakeClock, inSimulatedTime } from './fake-clock.js';
 import { REPO } from './harness.js';
 import { ScriptedDevice, syntheticPatch } from './scripted-device.js';

@@ -3,7 +3,8 @@
 // offsets refused by name), which frames the scoreboard calls lost, and the frame size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIRST_PAYLOAD, FrameSizer, MIN_PAYLOAD, RoundTrip, Scoreboard, parseSack } from '../src/selective.js';
+import { FIRST_PAYLOAD, FrameSizer, MIN_PAYLOAD, Scoreboard, parseSack } from '../src/selective.js';
+import { RoundTrip } from '../src/round-trip.js';
 
 function sack(expected, start, end) {
   const p = new Uint8Array(12);
