@@ -19,6 +19,13 @@ final class Scoreboard {
         final long end;
         /** Write order of the last copy: later copies have higher numbers. */
         long order;
+        /**
+         * Write order of the oldest copy that may still arrive: the last copy's, unless the frame
+         * went again on a timeout, whose earlier copy may be on its way, its answer only late.
+         */
+        long oldestLive;
+        /** Sent again (or to be) on a timeout: no answer said its last copy was lost. */
+        boolean timedOut;
         long writtenNs;
         boolean again;
         boolean held;
@@ -51,6 +58,7 @@ final class Scoreboard {
     Sent wrote(long start, long end, long ns) {
         Sent s = new Sent(start, end);
         s.order = writes++;
+        s.oldestLive = s.order;
         s.writtenNs = ns;
         frames.add(s);
         return s;
@@ -59,6 +67,9 @@ final class Scoreboard {
     /** A lost frame was written again at {@code ns}. */
     void wroteAgain(Sent s, long ns) {
         s.order = writes++;
+        if (!s.timedOut) {
+            s.oldestLive = s.order; // the earlier copies are known lost
+        }
         s.writtenNs = ns;
         s.again = true;
         s.lost = false;
@@ -86,6 +97,7 @@ final class Scoreboard {
      */
     void answer(long acked, long[] held, long nowNs) {
         Sent newest = null;
+        long arrived = -1; // the latest write order sure to have arrived
         for (Iterator<Sent> it = frames.iterator(); it.hasNext(); ) {
             Sent s = it.next();
             boolean done = s.end <= acked;
@@ -95,6 +107,8 @@ final class Scoreboard {
                 if (newest == null || s.order > newest.order) {
                     newest = s;
                 }
+                // Of a frame sent again on a timeout, any copy may be the one that arrived.
+                arrived = Math.max(arrived, s.oldestLive);
             }
             if (done) {
                 it.remove();
@@ -108,10 +122,13 @@ final class Scoreboard {
         if (!newest.again) {
             rtt.sample((nowNs - newest.writtenNs) / 1e6); // Karn: only frames sent once
         }
-        arrivedOrder = Math.max(arrivedOrder, newest.order);
+        arrivedOrder = Math.max(arrivedOrder, arrived);
         for (Sent s : frames) {
             if (!s.held && !s.lost && s.order < arrivedOrder) {
                 markLost(s);
+            } else if (!s.held && s.timedOut && s.oldestLive < arrivedOrder) {
+                s.oldestLive = s.order; // its copies before one written after it arrived are lost
+                s.timedOut = false;
             }
         }
     }
@@ -127,6 +144,7 @@ final class Scoreboard {
 
     private void markLost(Sent s) {
         s.lost = true;
+        s.timedOut = false;
         sizer.lost(s.size());
     }
 
@@ -145,6 +163,7 @@ final class Scoreboard {
             markLost(first);
         } else {
             first.lost = true;
+            first.timedOut = false;
         }
         return true;
     }
@@ -159,6 +178,7 @@ final class Scoreboard {
         Sent first = nextAfterArrived();
         if (first != null) {
             first.lost = true;
+            first.timedOut = false;
         }
     }
 
@@ -176,11 +196,13 @@ final class Scoreboard {
     /**
      * Nothing came back in time: the first frame not held is sent again. Not counted as an error
      * for the frame size: the answer may only be late (a busy machine), and a frame really lost
-     * is usually found by the frames after it.
+     * is usually found by the frames after it. Its earlier copy may still arrive, so an answer
+     * that covers the frame says nothing of the frames written between the copies.
      */
     void timedOut() {
         for (Sent s : frames) {
             if (!s.held) {
+                s.timedOut |= !s.lost;
                 s.lost = true;
                 return;
             }
@@ -203,6 +225,8 @@ final class Scoreboard {
                 Sent tail = new Sent(head.end, s.end);
                 for (Sent part : new Sent[] {head, tail}) {
                     part.order = s.order;
+                    part.oldestLive = s.oldestLive;
+                    part.timedOut = s.timedOut;
                     part.writtenNs = s.writtenNs;
                     part.again = s.again;
                     part.lost = true;

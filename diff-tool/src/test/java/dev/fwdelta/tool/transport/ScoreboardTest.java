@@ -75,6 +75,40 @@ class ScoreboardTest {
         assertEquals(oneLineError.payload(), sizer.payload(), "only frame 0 was the line's");
     }
 
+    /**
+     * A frame sent again on a timeout may have arrived all along, its answer only late (a device
+     * starved of CPU): the answer that covers it may be the first copy's, so the frames written
+     * between the two copies are not known lost. Taken as the copy's, every late window counted
+     * all its other frames as errors of the line, and the frames shrank to the least.
+     */
+    @Test
+    void aLateAnswerToAFrameSentAgainOnATimeoutLosesNoFrameWrittenBeforeTheCopy() {
+        write(4);
+        board.timedOut(); // no answer in time: frame 0 goes again
+        board.wroteAgain(board.firstLost(1020), 10);
+        board.answer(100, NONE, 11); // the late answer to frame 0's first copy
+        assertNull(board.firstLost(1020), "frames 1..3 may be on their way: not lost");
+        board.answer(400, NONE, 12); // their late answers
+        assertEquals(0, board.unaccountedBytes());
+        FrameSizer noLineError = new FrameSizer(1020, 15);
+        for (int i = 0; i < 4; i++) {
+            noLineError.delivered(100);
+        }
+        assertEquals(noLineError.payload(), sizer.payload(), "no error of the line");
+    }
+
+    @Test
+    void aFrameSentAgainOnATimeoutIsStillFoundLostByAFrameWrittenAfterTheCopy() {
+        write(3);
+        board.timedOut();
+        board.wroteAgain(board.firstLost(1020), 10); // frame 0 again, after frame 2
+        board.answer(0, new long[] {100, 300}, 11); // frames 1 and 2 held: frame 0's first copy was lost
+        assertNull(board.firstLost(1020), "its copy, written after frame 2, may still arrive");
+        board.wrote(300, 400, 12);
+        board.answer(0, new long[] {100, 400}, 13); // frame 3, written after the copy, arrived
+        assertEquals(0, board.firstLost(1020).start, "now the copy is known lost too");
+    }
+
     @Test
     void aLostFrameIsCutToTheCurrentFrameSize() {
         board.wrote(0, 1000, 1);
