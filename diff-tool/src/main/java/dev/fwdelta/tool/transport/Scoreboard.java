@@ -172,13 +172,17 @@ final class Scoreboard {
      * A SACK said the frame just received was not kept (start = end = 0: the hold ring was full):
      * that frame, the first written after the last that arrived, is sent again, but it arrived
      * whole and is no error of the line. Counted as one, a ring smaller than the window shrank the
-     * frames, and smaller frames filled the ring's slots sooner.
+     * frames, and smaller frames filled the ring's slots sooner. Its bytes crossed the line
+     * unbroken, and count so: left out, the frames the line broke past a full ring (their NAK 2
+     * counted) outweighed those it carried whole, and the frames shrank as the window outgrew
+     * the ring (late answers on a busy machine).
      */
     void notKept() {
         Sent first = nextAfterArrived();
         if (first != null) {
             first.lost = true;
             first.timedOut = false;
+            sizer.delivered(first.size());
         }
     }
 

@@ -71,6 +71,7 @@ class ScoreboardTest {
         FrameSizer oneLineError = new FrameSizer(1020, 15);
         oneLineError.delivered(100);
         oneLineError.delivered(100);
+        oneLineError.delivered(100); // frame 2 crossed the line whole
         oneLineError.lost(100);
         assertEquals(oneLineError.payload(), sizer.payload(), "only frame 0 was the line's");
     }
@@ -107,6 +108,30 @@ class ScoreboardTest {
         board.wrote(300, 400, 12);
         board.answer(0, new long[] {100, 400}, 13); // frame 3, written after the copy, arrived
         assertEquals(0, board.firstLost(1020).start, "now the copy is known lost too");
+    }
+
+    /**
+     * Past a full ring the device keeps nothing, but the line carries those frames as any other:
+     * those it broke draw NAK 2 and count, so those it carried whole count too. Left out, the
+     * error rate was that of the frames past the ring that broke alone, and a window larger than
+     * the ring (late answers on a busy machine) shrank the frames.
+     */
+    @Test
+    void theBytesOfAFrameNotKeptCountAsCarriedWhole() {
+        write(10);
+        assertTrue(board.brokeNextAfterArrived(true)); // frame 0 broke on the line
+        for (int i = 1; i <= 3; i++) {
+            board.answer(0, new long[] {100, 100L * i + 100}, 10 + i); // frames 1..3 held
+        }
+        for (int i = 4; i < 10; i++) {
+            board.notKept(); // the ring full: frames 4..9 arrived whole, not kept
+        }
+        FrameSizer oneInTen = new FrameSizer(1020, 15);
+        oneInTen.lost(100);
+        for (int i = 1; i < 10; i++) {
+            oneInTen.delivered(100);
+        }
+        assertEquals(oneInTen.payload(), sizer.payload(), "one frame in ten broke on the line");
     }
 
     @Test
