@@ -145,6 +145,7 @@ final class Scoreboard {
     private void markLost(Sent s) {
         s.lost = true;
         s.timedOut = false;
+        s.oldestLive = s.order;
         sizer.lost(s.size());
     }
 
@@ -160,11 +161,9 @@ final class Scoreboard {
             return false;
         }
         if (lineError) {
-            markLost(first);
-        } else {
-            first.lost = true;
-            first.timedOut = false;
+            sizer.lost(first.size());
         }
+        answeredCopyLost(first);
         return true;
     }
 
@@ -180,21 +179,51 @@ final class Scoreboard {
     void notKept() {
         Sent first = nextAfterArrived();
         if (first != null) {
-            first.lost = true;
-            first.timedOut = false;
             sizer.delivered(first.size());
+            answeredCopyLost(first);
         }
     }
 
-    /** The frame the device's next answer is about: the first written after the last known to have arrived. */
+    /**
+     * The copy of {@code s} that the device's answer is about did not arrive whole, or was not
+     * kept. That is the first copy of a frame sent again on a timeout while it was still on its
+     * way (its second copy may yet arrive: the frame is not lost), else the last one.
+     */
+    private void answeredCopyLost(Sent s) {
+        if (!s.timedOut) {
+            s.lost = true;
+        }
+        s.timedOut = false;
+        s.oldestLive = s.order;
+    }
+
+    /**
+     * The frame the device's next answer is about: the one with the first copy written after the
+     * last known to have arrived, a copy that has drawn no answer yet.
+     */
     private Sent nextAfterArrived() {
         Sent first = null;
         for (Sent s : frames) {
-            if (!s.held && !s.lost && s.order > arrivedOrder && (first == null || s.order < first.order)) {
+            long copy = nextCopy(s);
+            if (copy >= 0 && (first == null || copy < nextCopy(first))) {
                 first = s;
             }
         }
         return first;
+    }
+
+    /**
+     * The write order of the first copy of {@code s} written after the last known to have arrived
+     * and not answered yet: its first copy if it went again on a timeout, else its last; -1 if none.
+     */
+    private long nextCopy(Sent s) {
+        if (s.held) {
+            return -1;
+        }
+        if (s.timedOut && s.oldestLive > arrivedOrder) {
+            return s.oldestLive;
+        }
+        return !s.lost && s.order > arrivedOrder ? s.order : -1;
     }
 
     /**

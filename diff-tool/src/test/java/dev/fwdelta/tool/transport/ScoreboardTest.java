@@ -98,6 +98,32 @@ class ScoreboardTest {
         assertEquals(noLineError.payload(), sizer.payload(), "no error of the line");
     }
 
+    /**
+     * A NAK 2 for the first copy of a frame sent again on a timeout is about that copy: the device
+     * answers the first copy written after the last that arrived. Taken for the frame after it,
+     * that frame went again too, and its first copy's answer, taken for the second's, counted
+     * every frame written between them as lost on the line.
+     */
+    @Test
+    void aNakForTheFirstCopyOfAFrameSentAgainOnATimeoutIsAboutThatCopy() {
+        write(4);
+        board.timedOut(); // frame 0 goes again...
+        board.wroteAgain(board.firstLost(1020), 10);
+        assertTrue(board.brokeNextAfterArrived(true)); // ...and its first copy broke
+        assertNull(board.firstLost(1020), "frame 0's second copy and frames 1..3 are on their way");
+        board.answer(0, new long[] {100, 200}, 12); // frame 1 held
+        board.answer(0, new long[] {100, 400}, 13); // frames 2 and 3 held
+        assertNull(board.firstLost(1020), "frame 0's second copy, written after frame 3, is on its way");
+        board.answer(400, NONE, 14); // frame 0's second copy
+        assertEquals(0, board.unaccountedBytes());
+        FrameSizer oneLineError = new FrameSizer(1020, 15);
+        oneLineError.lost(100);
+        for (int i = 0; i < 4; i++) {
+            oneLineError.delivered(100);
+        }
+        assertEquals(oneLineError.payload(), sizer.payload(), "one frame broke on the line");
+    }
+
     @Test
     void aFrameSentAgainOnATimeoutIsStillFoundLostByAFrameWrittenAfterTheCopy() {
         write(3);
