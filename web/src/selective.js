@@ -108,7 +108,14 @@ export class Scoreboard {
   }
 
   wrote(start, end) {
-    this.frames.push({ start, end, order: this.order++, writtenAt: this.now(), again: false, lost: false, held: false });
+    // oldestLive: the write order of the oldest copy that may still arrive (the last copy's, unless
+    // the frame went again on a timeout: its earlier copy may be on its way, its answer only late);
+    // timedOut: sent again (or to be) on a timeout, and no answer said its last copy was lost.
+    const order = this.order++;
+    this.frames.push({
+      start, end, order, oldestLive: order, timedOut: false, writtenAt: this.now(), again: false, lost: false,
+      held: false,
+    });
   }
 
   /** A lost frame (or piece of one) was written again. */
@@ -116,6 +123,7 @@ export class Scoreboard {
     frame.lost = false;
     frame.again = true;
     frame.order = this.order++;
+    if (!frame.timedOut) frame.oldestLive = frame.order; // the earlier copies are known lost
     frame.writtenAt = this.now();
   }
 
@@ -129,6 +137,7 @@ export class Scoreboard {
   /** The device's answer: every byte before `acked` arrived, and it holds `held` ([start, end] or null). */
   answer(acked, held) {
     let newest = null;
+    let arrived = -1; // the latest write order sure to have arrived
     const kept = [];
     for (const s of this.frames) {
       const done = s.end <= acked;
@@ -136,6 +145,8 @@ export class Scoreboard {
       if ((done || holds) && !s.held) {
         this.sizer.delivered(s.end - s.start);
         if (newest === null || s.order > newest.order) newest = s;
+        // Of a frame sent again on a timeout, any copy may be the one that arrived.
+        arrived = Math.max(arrived, s.oldestLive);
       }
       if (!done) {
         if (holds) s.held = true;
@@ -145,14 +156,21 @@ export class Scoreboard {
     this.frames = kept;
     if (newest === null) return;
     if (!newest.again) this.rtt.sample(this.now() - newest.writtenAt); // Karn: frames sent once only
-    this.arrivedOrder = Math.max(this.arrivedOrder, newest.order);
+    this.arrivedOrder = Math.max(this.arrivedOrder, arrived);
     for (const s of this.frames) {
-      if (!s.held && !s.lost && s.order < this.arrivedOrder) this.markLost(s);
+      if (!s.held && !s.lost && s.order < this.arrivedOrder) {
+        this.markLost(s);
+      } else if (!s.held && s.timedOut && s.oldestLive < this.arrivedOrder) {
+        s.oldestLive = s.order; // its copies before one written after it arrived are lost
+        s.timedOut = false;
+      }
     }
   }
 
   markLost(s) {
     s.lost = true;
+    s.timedOut = false;
+    s.oldestLive = s.order;
     this.sizer.lost(s.end - s.start);
   }
 
@@ -164,33 +182,68 @@ export class Scoreboard {
   brokeNextAfterArrived(lineError) {
     const first = this.nextAfterArrived();
     if (first === null) return;
-    if (lineError) this.markLost(first);
-    else first.lost = true;
+    if (lineError) this.sizer.lost(first.end - first.start);
+    this.answeredCopyLost(first);
   }
 
   /**
    * SACK 0..0: the frame just received was not kept (the hold ring was full). It is sent again,
    * but it arrived whole: no error of the line, or a ring smaller than the window would shrink
-   * the frames, and smaller frames fill the ring's slots sooner.
+   * the frames, and smaller frames fill the ring's slots sooner. Its bytes crossed the line
+   * unbroken and count so: left out, the frames the line broke past a full ring outweighed those
+   * it carried whole, and the frames shrank as the window outgrew the ring.
    */
   notKept() {
     const first = this.nextAfterArrived();
-    if (first !== null) first.lost = true;
+    if (first === null) return;
+    this.sizer.delivered(first.end - first.start);
+    this.answeredCopyLost(first);
   }
 
-  /** The frame the device's next answer is about: the first written after the last known to have arrived. */
+  /**
+   * The copy of `s` that the device's answer is about did not arrive whole, or was not kept: the
+   * first copy of a frame sent again on a timeout while it was still on its way (its second copy
+   * may yet arrive: the frame is not lost), else the last one.
+   */
+  answeredCopyLost(s) {
+    if (!s.timedOut) s.lost = true;
+    s.timedOut = false;
+    s.oldestLive = s.order;
+  }
+
+  /**
+   * The frame the device's next answer is about: the one with the first copy written after the
+   * last known to have arrived, a copy that has drawn no answer yet.
+   */
   nextAfterArrived() {
     let first = null;
     for (const s of this.frames) {
-      if (!s.held && !s.lost && s.order > this.arrivedOrder && (first === null || s.order < first.order)) first = s;
+      const copy = this.nextCopy(s);
+      if (copy >= 0 && (first === null || copy < this.nextCopy(first))) first = s;
     }
     return first;
   }
 
-  /** Nothing came back in time: the first frame not held is sent again (not counted as a line error). */
+  /**
+   * The write order of the first copy of `s` written after the last known to have arrived and not
+   * answered yet: its first copy if it went again on a timeout, else its last; -1 if none.
+   */
+  nextCopy(s) {
+    if (s.held) return -1;
+    if (s.timedOut && s.oldestLive > this.arrivedOrder) return s.oldestLive;
+    return !s.lost && s.order > this.arrivedOrder ? s.order : -1;
+  }
+
+  /**
+   * Nothing came back in time: the first frame not held is sent again (not counted as a line
+   * error: the answer may only be late). Its earlier copy may still arrive, so an answer that
+   * covers the frame says nothing of the frames written between the copies.
+   */
   timedOut() {
     const s = this.frames.find((f) => !f.held);
-    if (s) s.lost = true;
+    if (!s) return;
+    s.timedOut ||= !s.lost;
+    s.lost = true;
   }
 
   /** The lost frame with the lowest offset, cut to at most maxSize bytes (the rest stays lost); or null. */

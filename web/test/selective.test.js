@@ -98,6 +98,72 @@ test('NAK 4 (a cut frame) marks it lost without counting a line error, as the Ja
   assert.equal(sizer.errors, 1, 'NAK 2: the line broke it');
 });
 
+/** A sizer told of these fates, to compare a scoreboard's sizer with: 'L' lost, 'D' delivered, 100 bytes each. */
+function sizerAfter(fates) {
+  const s = new FrameSizer(1020);
+  for (const f of fates) {
+    if (f === 'L') s.lost(100);
+    else s.delivered(100);
+  }
+  return s;
+}
+
+function writeFrames(b, n) {
+  for (let i = 0; i < n; i++) b.wrote(100 * i, 100 * i + 100);
+}
+
+test('a late answer to a frame sent again on a timeout loses no frame written before the copy (ScoreboardTest)', () => {
+  const sizer = new FrameSizer(1020);
+  const b = new Scoreboard(sizer, new RoundTrip(), () => 0);
+  writeFrames(b, 4);
+  b.timedOut(); // no answer in time: frame 0 goes again
+  b.wroteAgain(b.firstLost(1020));
+  b.answer(100, null); // the late answer to frame 0's first copy
+  assert.equal(b.firstLost(1020), null, 'frames 1..3 may be on their way: not lost');
+  b.answer(400, null); // their late answers
+  assert.equal(b.unaccountedBytes(), 0);
+  assert.equal(sizer.errors, 0, 'no error of the line');
+  assert.equal(sizer.payload(), sizerAfter('DDDD').payload());
+});
+
+test('a NAK for the first copy of a frame sent again on a timeout is about that copy (ScoreboardTest)', () => {
+  const sizer = new FrameSizer(1020);
+  const b = new Scoreboard(sizer, new RoundTrip(), () => 0);
+  writeFrames(b, 4);
+  b.timedOut(); // frame 0 goes again...
+  b.wroteAgain(b.firstLost(1020));
+  b.brokeNextAfterArrived(true); // ...and its first copy broke
+  assert.equal(b.firstLost(1020), null, "frame 0's second copy and frames 1..3 are on their way");
+  b.answer(0, [100, 200]); // frame 1 held
+  b.answer(0, [100, 400]); // frames 2 and 3 held
+  assert.equal(b.firstLost(1020), null, "frame 0's second copy, written after frame 3, is on its way");
+  b.answer(400, null); // frame 0's second copy
+  assert.equal(b.unaccountedBytes(), 0);
+  assert.equal(sizer.payload(), sizerAfter('LDDDD').payload(), 'one frame broke on the line');
+});
+
+test('a frame sent again on a timeout is still found lost by a frame written after the copy (ScoreboardTest)', () => {
+  const b = board();
+  writeFrames(b, 3);
+  b.timedOut();
+  b.wroteAgain(b.firstLost(1020)); // frame 0 again, after frame 2
+  b.answer(0, [100, 300]); // frames 1 and 2 held: frame 0's first copy was lost
+  assert.equal(b.firstLost(1020), null, 'its copy, written after frame 2, may still arrive');
+  b.wrote(300, 400);
+  b.answer(0, [100, 400]); // frame 3, written after the copy, arrived
+  assert.equal(b.firstLost(1020).start, 0, 'now the copy is known lost too');
+});
+
+test('the bytes of a frame not kept count as carried whole (ScoreboardTest)', () => {
+  const sizer = new FrameSizer(1020);
+  const b = new Scoreboard(sizer, new RoundTrip(), () => 0);
+  writeFrames(b, 10);
+  b.brokeNextAfterArrived(true); // frame 0 broke on the line
+  for (let i = 1; i <= 3; i++) b.answer(0, [100, 100 * i + 100]); // frames 1..3 held
+  for (let i = 4; i < 10; i++) b.notKept(); // the ring full: frames 4..9 arrived whole, not kept
+  assert.equal(sizer.payload(), sizerAfter('LDDDDDDDDD').payload(), 'one frame in ten broke on the line');
+});
+
 test('a lost frame is sent again cut to the current frame size', () => {
   const b = board();
   b.wrote(0, 300);
