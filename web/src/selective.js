@@ -246,7 +246,11 @@ export class Scoreboard {
     s.lost = true;
   }
 
-  /** The lost frame with the lowest offset, cut to at most maxSize bytes (the rest stays lost); or null. */
+  /**
+   * The lost frame with the lowest offset, cut to at most maxSize bytes (the rest stays lost); or
+   * null. Not cut where the rest would be below MIN_PAYLOAD: such a piece costs more in framing and
+   * an answer than its bytes risk in the longer frame.
+   */
   firstLost(maxSize) {
     let at = -1;
     for (let i = 0; i < this.frames.length; i++) {
@@ -255,7 +259,7 @@ export class Scoreboard {
     }
     if (at < 0) return null;
     const s = this.frames[at];
-    if (s.end - s.start <= maxSize) return s;
+    if (s.end - s.start - maxSize < MIN_PAYLOAD) return s;
     const tail = { ...s, start: s.start + maxSize };
     s.end = s.start + maxSize;
     this.frames.splice(at + 1, 0, tail);

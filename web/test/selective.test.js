@@ -176,6 +176,18 @@ test('a lost frame is sent again cut to the current frame size', () => {
   assert.deepEqual([tail.start, tail.end], [128, 256]);
 });
 
+test('a lost frame is not cut into a piece below the least payload (ScoreboardTest)', () => {
+  const b = board();
+  b.wrote(0, 310);
+  b.wrote(310, 626);
+  b.wrote(626, 700);
+  b.answer(0, [626, 700]); // frames 0 and 1 lost
+  const whole = b.firstLost(300);
+  assert.equal(whole.end, 310, 'a rest of 10 bytes stays with its frame');
+  b.wroteAgain(whole);
+  assert.equal(b.firstLost(300).end, 610, 'a rest of 16 bytes is a frame of its own');
+});
+
 test('a timeout sends the first frame not held again, without counting a line error', () => {
   const sizer = new FrameSizer(1020);
   const b = new Scoreboard(sizer, new RoundTrip(), () => 0);

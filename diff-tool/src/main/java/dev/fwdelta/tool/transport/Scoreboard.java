@@ -245,13 +245,15 @@ final class Scoreboard {
     /**
      * The lost frame with the lowest offset, to send again first, cut to at most {@code maxSize}
      * bytes (the frame size has shrunk since it was written: the rest stays lost, a frame of its
-     * own); null if none is lost.
+     * own); null if none is lost. Not cut where the rest would be below
+     * {@link FrameSizer#MIN_PAYLOAD}: such a piece costs more in framing and an answer than its
+     * bytes risk in the longer frame.
      */
     Sent firstLost(int maxSize) {
         for (int i = 0; i < frames.size(); i++) {
             Sent s = frames.get(i);
             if (s.lost && !s.held) {
-                if (s.size() <= maxSize) {
+                if (s.size() - maxSize < FrameSizer.MIN_PAYLOAD) {
                     return s;
                 }
                 Sent head = new Sent(s.start, s.start + maxSize);
