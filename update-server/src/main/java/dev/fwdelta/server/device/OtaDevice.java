@@ -12,20 +12,12 @@ import dev.fwdelta.runtime.format.PatchException;
 import dev.fwdelta.runtime.format.PatchHeader;
 import dev.fwdelta.runtime.flash.Flash;
 import dev.fwdelta.server.http.BodyDeadline;
-import dev.fwdelta.server.http.BoundedAnswer;
-import dev.fwdelta.server.http.HttpSend;
-import dev.fwdelta.tool.cli.CauseText;
 import dev.fwdelta.tool.transport.DeviceText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 
 /**
@@ -80,32 +72,19 @@ public final class OtaDevice {
         long bytesBeforeCut();
     }
 
-    private final HttpClient http;
-    private final URI server;
-    private final Origin serverOrigin;
-    private final String authorization;
+    private final ServerRequests requests;
     private final long hardware;
     private final DeviceLayout layout;
     private final Flash flash;
     private final UpdatePolicy policy;
     private LinkFault fault;
-    private BodyDeadline.Limits answerLimits =
-            new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, ANSWER_TOTAL_LIMIT);
-    private BodyDeadline.Limits downloadLimits =
-            new BodyDeadline.Limits(BodyDeadline.BODY_IDLE_LIMIT, DOWNLOAD_TOTAL_LIMIT);
-    private Duration answerHeaderLimit = ANSWER_HEADER_LIMIT;
-    private Duration downloadHeaderLimit = DOWNLOAD_HEADER_LIMIT;
     private Journal journal = (version, size, sha256) -> { };
     private DownloadCheckpoint.Store checkpoints = DownloadCheckpoint.inMemory();
     private long bytesDownloaded;
 
     public OtaDevice(URI server, String id, String secret, long hardware, DeviceLayout layout, Flash flash,
                      UpdatePolicy policy) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        this.server = server;
-        this.serverOrigin = Origin.of(server);
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret)
-                .getBytes(StandardCharsets.UTF_8));
+        this.requests = new ServerRequests(server, id, secret);
         this.hardware = hardware;
         this.layout = layout;
         this.flash = flash;
@@ -127,14 +106,12 @@ public final class OtaDevice {
 
     /** Other header limits than the named constants: tests, which cannot wait the real ones out. */
     void setHeaderLimits(Duration answers, Duration downloads) {
-        this.answerHeaderLimit = answers;
-        this.downloadHeaderLimit = downloads;
+        requests.setHeaderLimits(answers, downloads);
     }
 
     /** Other body limits than the named constants: tests, which cannot wait the real ones out. */
     void setBodyLimits(BodyDeadline.Limits answers, BodyDeadline.Limits downloads) {
-        this.answerLimits = answers;
-        this.downloadLimits = downloads;
+        requests.setBodyLimits(answers, downloads);
     }
 
     /** Patch bytes received over HTTP so far (headers of requests not counted). */
@@ -148,7 +125,7 @@ public final class OtaDevice {
      */
     public Outcome poll(Installed now) throws IOException, InterruptedException {
         UpdateAgent agent = new UpdateAgent(layout, flash, floorAt(now.version()));
-        String body = post("/d/checkin", "hw=" + hardware + "&ver=" + now.version() + "&sha=" + now.sha256());
+        String body = requests.post("/d/checkin", "hw=" + hardware + "&ver=" + now.version() + "&sha=" + now.sha256());
         CheckinAnswer offer = CheckinAnswer.parse(body, 2L * layout.staging().size() + Limits.HEADER_SIZE);
         if (offer == null) {
             return Outcome.NOTHING_TO_DO;
@@ -280,9 +257,9 @@ public final class OtaDevice {
         long last = Math.min(offer.size(), Limits.HEADER_SIZE) - 1;
         byte[] got = new byte[(int) last + 1];
         int n = 0;
-        try (InputStream in = get(offer, 0, last)) {
+        try (InputStream in = requests.get(offer, 0, last)) {
             int r;
-            while (n < got.length && (r = read(in, got, n, got.length - n, offer, n)) > 0) {
+            while (n < got.length && (r = requests.read(in, got, n, got.length - n, offer, n)) > 0) {
                 n += r;
             }
         }
@@ -327,13 +304,13 @@ public final class OtaDevice {
         long cutAfter = fault == null ? Long.MAX_VALUE : fault.bytesBeforeCut();
         byte[] buf = new byte[CHUNK];
         long at = start;
-        try (InputStream in = get(offer, start, offer.size() - 1)) {
+        try (InputStream in = requests.get(offer, start, offer.size() - 1)) {
             while (at < offer.size()) {
                 int want = (int) Math.min(buf.length, Math.min(offer.size() - at, cutAfter));
                 if (want == 0) {
                     throw new IOException("connection cut after " + (at - from) + " bytes (link fault)");
                 }
-                int r = read(in, buf, 0, want, offer, at);
+                int r = requests.read(in, buf, 0, want, offer, at);
                 if (r < 0) {
                     throw new IOException("download of " + DeviceText.printable(offer.url()) + ": the answer ended at byte "
                             + at + " of " + offer.size());
@@ -348,22 +325,6 @@ public final class OtaDevice {
                 at += r;
                 checkpoints.save(digest.checkpoint(headerSha256));
             }
-        }
-    }
-
-    /**
-     * A read of the artifact's body at byte {@code at}: a failure other than a body limit is the
-     * connection closing under it (Java's client says only "closed"), said so with the byte.
-     */
-    private int read(InputStream in, byte[] b, int off, int len, CheckinAnswer offer, long at) throws IOException {
-        try {
-            return in.read(b, off, len);
-        } catch (BodyDeadline.Expired e) {
-            throw e;
-        } catch (IOException e) {
-            throw new IOException("download of " + DeviceText.printable(offer.url()) + ": the connection to "
-                    + DeviceText.printable(server.resolve(offer.url()).toString()) + " was closed at byte " + at
-                    + " of " + offer.size() + " (" + CauseText.of(e) + ")", e);
         }
     }
 
@@ -398,36 +359,6 @@ public final class OtaDevice {
         throw new IOException("the staged update did not install in " + MAX_BOOTS + " boots");
     }
 
-    private InputStream get(CheckinAnswer offer, long first, long last) throws IOException, InterruptedException {
-        URI uri = server.resolve(offer.url());
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Range", "bytes=" + first + "-" + last)
-                .timeout(downloadHeaderLimit).GET();
-        // With --artifact-base-url the artifact is on another host (a CDN, maybe plain http): it gets
-        // no secret. What comes from there is trusted for its signature and the signed image hash the
-        // agent checks, not for where it came from. Redirects are not followed (the client's default),
-        // so the secret cannot be sent on by the update server's answer either.
-        if (Origin.of(uri).equals(serverOrigin)) {
-            req.header("Authorization", authorization);
-        }
-        HttpResponse<InputStream> res = HttpSend.exchange(http, req.build(),
-                "download of " + DeviceText.printable(offer.url()) + " from byte " + first);
-        if (res.statusCode() != 206) {
-            res.body().close();
-            throw new IOException("download of " + uri.getPath() + " answered " + res.statusCode() + ", not 206");
-        }
-        // Bytes of another range fed at the asked offset would be blamed on the patch (and its resume
-        // log wiped): the answer must say it carries exactly what was asked, of the offered size.
-        String asked = "bytes " + first + "-" + last + "/" + offer.size();
-        String label = res.headers().firstValue("Content-Range").orElse(null);
-        if (!asked.equals(label)) {
-            res.body().close();
-            throw new IOException("download of " + DeviceText.printable(uri.getPath()) + " answered Content-Range "
-                    + (label == null ? "(none)" : "'" + DeviceText.printable(label) + "'") + ", not the asked '"
-                    + asked + "': refused");
-        }
-        return BodyDeadline.watch(res.body(), "download of " + DeviceText.printable(uri.toString()), downloadLimits);
-    }
-
     /** Tells the server the device runs {@code version} (after an install a power cut interrupted). */
     public void reportInstalled(long version) throws IOException, InterruptedException {
         report(version, "installed", 0);
@@ -443,18 +374,7 @@ public final class OtaDevice {
     }
 
     private void report(long version, String status, int error) throws IOException, InterruptedException {
-        post("/d/report", "ver=" + version + "&status=" + status + "&err=" + error);
+        requests.post("/d/report", "ver=" + version + "&status=" + status + "&err=" + error);
     }
 
-    private String post(String path, String form) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(server.resolve(path)).header("Authorization", authorization)
-                .header("Content-Type", "application/x-www-form-urlencoded").timeout(answerHeaderLimit)
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<InputStream> res = HttpSend.exchange(http, req, path.equals("/d/checkin") ? "check-in" : "report");
-        if (res.statusCode() != 200) {
-            throw new IOException(path + " answered " + res.statusCode() + ": "
-                    + BoundedAnswer.start(res, CheckinAnswer.MAX_LINE, answerLimits));
-        }
-        return BoundedAnswer.text(res, CheckinAnswer.MAX_LINE, path + " answer", answerLimits);
-    }
 }
