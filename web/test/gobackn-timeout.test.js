@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The page's go-back-N retransmission timeout (docs/PROTOCOL.md, "Timeouts"), as the Java host's
-// UartChannel.send: with nothing back for the frames in flight, the page sends again from the
+// GoBackN.send: with nothing back for the frames in flight, the page sends again from the
 // acknowledged offset after RoundTrip.timeoutMs of its round-trip estimate (the smoothed round trip,
 // four times its variation and a margin, at least a floor), counting a timeout; a device silent for
 // three answer timeouts is still a lost link. In simulated time (fake-clock.js), the device answers
@@ -19,7 +19,7 @@ import { ScriptedDevice, syntheticPatch } from './scripted-device.js';
 const TRANSPORT = join(REPO, 'diff-tool', 'src', 'main', 'java', 'dev', 'fwdelta', 'tool', 'transport');
 const javaSource = (name) => readFileSync(join(TRANSPORT, name), 'utf8');
 
-test('the retransmission timeout\'s floor and margin are RoundTrip.java\'s, and UartChannel waits it under go-back-N', () => {
+test('the retransmission timeout\'s floor and margin are RoundTrip.java\'s, and GoBackN waits it', () => {
   const roundTrip = javaSource('RoundTrip.java');
   const floor = roundTrip.match(/static final long MIN_TIMEOUT_MS = (\d+);/);
   assert.ok(floor, 'RoundTrip.java declares MIN_TIMEOUT_MS');
@@ -27,8 +27,8 @@ test('the retransmission timeout\'s floor and margin are RoundTrip.java\'s, and 
   const formula = roundTrip.match(/Math\.max\(MIN_TIMEOUT_MS, Math\.round\(smoothed \+ 4 \* variation \+ (\d+)\)\)/);
   assert.ok(formula, 'RoundTrip.timeoutMs is the floor or the smoothed round trip, four variations and a margin');
   assert.equal(RETRANSMIT_MARGIN_MS, Number(formula[1]));
-  assert.match(javaSource('UartChannel.java'), /if \(answered\(rtt\.timeoutMs\(\)\)\) \{\s*return acked;/,
-    'UartChannel.send waits RoundTrip.timeoutMs for an answer under go-back-N');
+  assert.match(javaSource('GoBackN.java'), /if \(answered\(t\.rtt\.timeoutMs\(\)\)\) \{\s*return t\.acked;/,
+    'GoBackN.send waits RoundTrip.timeoutMs for an answer');
 });
 
 test('RoundTrip.timeoutMs: the starting round trip before any sample, then the rule with its floor', () => {
