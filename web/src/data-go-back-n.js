@@ -138,7 +138,7 @@ export class GoBackN {
    * take the NAK to a frame written after the go-back for an old one. The frames since the last
    * go-back are DATA_CHUNK apart from a frame boundary, so those from `off` on are counted by
    * offset; the NAK answers the one at `off` at the earliest (NAK 2 or 4: it broke), or the one
-   * after it (`pastTheGap`: NAK 1, or no reason), as UartChannel.boundOwed.
+   * after it (`pastTheGap`: NAK 1, or no reason), as GoBackN.boundOwed.
    */
   boundOwed(off, pastTheGap) {
     const fromOff = Math.ceil((this.t.next - off) / DATA_CHUNK);
@@ -148,7 +148,7 @@ export class GoBackN {
   /**
    * The frames in flight up to `off` arrived. The one ending there is the frame the answer is for:
    * its round trip is sampled if it was sent once (Karn's rule: an answer to a frame sent again
-   * may be the first one's), as UartChannel.acknowledged does.
+   * may be the first one's), as GoBackN.acknowledged does.
    */
   covered(off) {
     let last = null;

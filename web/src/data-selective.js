@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The data phase with a device that does selective repeat (docs/PROTOCOL.md, "Selective repeat"):
 // lost frames alone are sent again, the frame size follows the error rate, and the window the
-// round trip; as the Java host's UartChannel.sendSelective.
+// round trip; as the Java host's SelectiveRepeat.send.
 
 import { WINDOW_FRAMES } from './data-go-back-n.js';
 import { refusedInDataPhase } from './device-refused.js';

@@ -42,7 +42,7 @@ export function checkedOffset(field, value, min, max, limit) {
   return value;
 }
 
-/** A NAK 2 or 4: the device got the frame broken or cut (UartChannel.brokenFrame). */
+/** A NAK 2 or 4: the device got the frame broken or cut (DeviceAnswers.brokenFrame). */
 export function brokenFrame(f) {
   return f !== null && f.type === FrameType.NAK && f.payload.length >= 5
     && (f.payload[4] === NakReason.CORRUPT || f.payload[4] === NakReason.CUT);

@@ -64,7 +64,7 @@ export class FrameWriter {
 
   /**
    * One FILLER after the last frame before a wait (docs/PROTOCOL.md, "A filler byte before a
-   * wait"; UartChannel.fill): a frame that lost a byte on the line is completed by it and draws
+   * wait"; UartTransfer.fill): a frame that lost a byte on the line is completed by it and draws
    * NAK 2 at once, not the device's 50 ms of quiet or the page's timeout.
    */
   async fill() {

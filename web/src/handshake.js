@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The start of a session (docs/PROTOCOL.md): HELLO and its INFO, then BEGIN and its READY, the
-// offset the device wants the patch from; as the Java host's UartChannel.hello and begin.
+// offset the device wants the patch from; as the Java host's Handshake (hello and begin).
 
 import { brokenFrame, checkedOffset, parseInfo } from './device-answers.js';
 import { DeviceRefusedError, throwResult } from './device-refused.js';
@@ -38,7 +38,7 @@ export class Handshake {
     this.options = options;
     this.hello = options.goBackN ? Uint8Array.of(PROTOCOL_VERSION) : Uint8Array.of(PROTOCOL_VERSION, CAP_SELECTIVE_REPEAT);
     // Frames read in this session's HELLO or BEGIN wait, and the last of them: a device that
-    // answered, but never with INFO or READY, is named by what it sent (UartChannel.unanswered).
+    // answered, but never with INFO or READY, is named by what it sent (Handshake.unanswered).
     this.answers = 0;
     this.lastAnswer = null;
   }
@@ -71,7 +71,7 @@ export class Handshake {
   }
 
   /**
-   * HELLO and its INFO, as the Java host's UartChannel.hello: HELLO_ATTEMPTS HELLOs share the
+   * HELLO and its INFO, as the Java host's Handshake.hello: HELLO_ATTEMPTS HELLOs share the
    * timeout, each waiting its share for INFO, and the second is followed by the AN3155 sync byte
    * while no INFO has come in this update. A NAK saying the line broke HELLO draws another at once,
    * MAX_NAK_RESENDS times at most, the attempt not counted. No INFO: the link is lost, begun again

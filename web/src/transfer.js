@@ -78,7 +78,7 @@ export class Transfer {
 
   /**
    * How long the host waits after its last frame before it sends one again, with nothing else to
-   * send: two round trips, at least MIN_PROBE_MS (UartChannel.probeMs).
+   * send: two round trips, at least MIN_PROBE_MS (UartTransfer.probeMs).
    */
   probeMs() {
     return Math.max(MIN_PROBE_MS, Math.round(2 * this.rtt.upperMs()));

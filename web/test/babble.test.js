@@ -89,7 +89,7 @@ test('before INFO: a RESULT(0xFFFF) every 50 ms and no INFO ends the update', { 
   // Each HELLO waits a quarter of the timeout (HELLO_ATTEMPTS share it): long enough for a frame of
   // the babble to come in the first session, which makes it an fwdelta device's lost link.
   const r = await runAgainst(d, b, { timeoutMs: 400 });
-  // The RESULT frames skipped are named when one came within the last wait (UartChannel.unanswered
+  // The RESULT frames skipped are named when one came within the last wait (Handshake.unanswered
   // counts them alike), which a busy machine may not let the babbler's timer do.
   assertEndedWhileBabbling(r, new RegExp('^the device (stopped answering|answered HELLO with \\d+ frames, none an INFO '
     + '\\(the last a RESULT of 2 bytes\\)) \\(gave up after 1 reconnects\\)$'));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The page's filler byte before a wait (docs/PROTOCOL.md, "A filler byte before a wait"), as the
-// Java host's UartChannel.fill: one 00 after BEGIN, after DONE, and after the last DATA frame when
+// Java host's UartTransfer.fill: one 00 after BEGIN, after DONE, and after the last DATA frame when
 // the whole patch is on the line, so that a frame that lost a byte on the line is completed by it
 // and answered at once (NAK 2) rather than after a timeout or a probe. A scripted device in
 // simulated time (fake-clock.js) whose line drops one byte of a chosen write; the line is read

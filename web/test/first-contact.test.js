@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The first HELLOs of an update (docs/PROTOCOL.md, "Handshake failures"): a port that never answers
 // with INFO has no update agent behind it, and the page says at once what answered (nothing, an
-// STM32 ROM bootloader, other data), as the Java host does (UartChannel.silentOrForeign), instead of
+// STM32 ROM bootloader, other data), as the Java host does (Handshake.silentOrForeign), instead of
 // reconnecting for half a minute and saying the device "stopped answering". It sends as many HELLOs
 // as the Java host, within the same timeout, the second followed by the AN3155 sync byte. A port
 // that answers with frames of the protocol but no INFO (a board left mid-session by an earlier run)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The page's go-back-N sender reads every answer already received before it decides what to send
-// next, as the Java host does (UartChannel.drainAnswers): a device that answers each frame at once
+// next, as the Java host does (DataPhase.drainAnswers): a device that answers each frame at once
 // sends it back right after a broken frame, so only the broken frames are sent again. A scripted
 // device over an in-memory channel; counts of frames and bytes are asserted, never times.
 import { test } from 'node:test';

@@ -36,7 +36,7 @@ test('a device answering every BEGIN with an empty READY is a lost link, not off
   const e = await sendPatch(d.channel, PATCH, { timeoutMs: 200, maxReconnects: 0, signal: d.signal })
     .then(() => null, (err) => err);
   assert.ok(e instanceof NoAnswerError, `ended with ${e}`);
-  // Named as the Java host names it (UartChannel.unanswered): the device answered every BEGIN.
+  // Named as the Java host names it (Handshake.unanswered): the device answered every BEGIN.
   assert.equal(e.message, `the device answered BEGIN with ${MAX_BEGIN_ATTEMPTS} frames, none a READY with its offset `
     + '(the last a READY of 0 bytes) (gave up after 0 reconnects)');
   assert.equal(d.hellos, 1);
