@@ -13,7 +13,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.util.Set;
 
 /**
  * A request to the update server (or the artifact host) whose failure to get an answer names the URL
@@ -60,12 +59,13 @@ public final class HttpSend {
     }
 
     /**
-     * What the operating system says, in a plain IOException, when the peer closed a connected socket
-     * while the client was still writing its request: the client then reports it under its header
-     * parser's state, as it does an end of stream.
+     * How Java's client begins the error of an exchange that failed while it waited for the
+     * answer's headers ("HTTP/1.1 header parser received no bytes"): the connection was made and
+     * the request (or its start) written, whatever the cause below says. The cause is the
+     * operating system's words, a plain IOException such as "Broken pipe" when the peer closed
+     * while the body was still being written, in the system's language.
      */
-    private static final Set<String> CONNECTED_SOCKET_ERRORS = Set.of("Broken pipe",
-            "Connection reset by peer");
+    private static final String READING_ANSWER = "HTTP/1.1 header parser";
 
     /**
      * Why a connection that was made closed ("EOF reached while reading", "Connection reset", "Broken
@@ -74,14 +74,24 @@ public final class HttpSend {
      */
     public static String closedAfterConnect(Throwable e) {
         String why = null;
+        boolean readingAnswer = false;
+        String deepest = null;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
                 return null;
             }
-            if (c instanceof EOFException || c instanceof SocketException
-                    || CONNECTED_SOCKET_ERRORS.contains(c.getMessage())) {
-                why = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            String text = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            if (text.startsWith(READING_ANSWER)) {
+                readingAnswer = true;
+            } else {
+                deepest = text;
             }
+            if (c instanceof EOFException || c instanceof SocketException) {
+                why = text;
+            }
+        }
+        if (why == null && readingAnswer) {
+            return deepest != null ? deepest : "no answer";
         }
         return why;
     }

@@ -38,6 +38,13 @@ class HttpSendTest {
                 HttpSend.closedAfterConnect(headerParser(new SocketException("Connection reset"))));
     }
 
+    /** The operating system's words for a broken pipe may be in its language: the client's own words say where it was. */
+    @Test
+    void anyCauseWhileTheAnswerWasAwaitedIsAClosedConnection() {
+        assertEquals("Datenübergabe unterbrochen", HttpSend.closedAfterConnect(
+                headerParser(new IOException("Datenübergabe unterbrochen"))));
+    }
+
     @Test
     void aRefusedConnectionWasNeverMade() {
         assertNull(HttpSend.closedAfterConnect(new IOException("x", new ConnectException("Connection refused"))));
