@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The data phase with a version-1 device, or with the goBackN option (docs/PROTOCOL.md): a window
 // of frames, and from the acknowledged offset again on a NAK or a timeout, as the Java host's
-// UartChannel.send.
+// GoBackN.send.
 
 import { refusedInDataPhase } from './device-refused.js';
 import { DATA_CHUNK, FrameType, NakReason } from './frame-codec.js';
@@ -36,7 +36,7 @@ export class GoBackN {
   }
 
   /**
-   * Go-back-N, as the Java host (UartChannel.send): every answer already received is read first,
+   * Go-back-N, as the Java host (GoBackN.send): every answer already received is read first,
    * then one frame if the window has room (and the answers it drew at once), else a wait for one
    * answer (or a timeout: from the acknowledged offset again). Reading one answer per frame sent
    * would leave the page a window of answers behind the device: it would learn of a broken frame
@@ -62,7 +62,7 @@ export class GoBackN {
     }
     if (t.next >= t.total) await t.writer.fill(); // the whole patch is on the line: complete a last frame that lost a byte
     // The retransmission timeout from the round trip, measured from the last write, as the Java
-    // host's UartChannel.send: frames that answer nothing written (a stale INFO) must not put it
+    // host's GoBackN.send: frames that answer nothing written (a stale INFO) must not put it
     // off. The wait ends no later than the lost link, whose silence does not follow the round trip.
     const lostAt = t.lastHeard + t.silenceMs;
     const f = await t.nextFrameBefore(Math.min(t.lastWrite + t.rtt.timeoutMs(), lostAt));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The done phase (docs/PROTOCOL.md): DONE until the device answers RESULT, paced as the Java
-// host's UartChannel.done.
+// host's DonePhase.done.
 
 import { checkedOffset } from './device-answers.js';
 import { throwResult } from './device-refused.js';
@@ -66,7 +66,7 @@ export class DonePhase {
           this.restartAt(off);
           return false;
         }
-        broken++; // the line broke DONE itself (a NAK without its offset too, as UartChannel.done counts it): again at once
+        broken++; // the line broke DONE itself (a NAK without its offset too, as DonePhase.done counts it): again at once
       }
       if (sent === MAX_DONE_ATTEMPTS || t.now() - heard >= patience) throw this.givenUp(sent, broken);
       wait = Math.min(MAX_DONE_WAIT_MS, Math.floor((wait * 3) / 2));
@@ -94,7 +94,7 @@ export class DonePhase {
   }
 
   /**
-   * The done phase given up on after `sent` DONE frames (UartChannel.done's words): answered by
+   * The done phase given up on after `sent` DONE frames (DonePhase.done's words): answered by
    * NAKs at the patch length only (`broken` of them), or by nothing that answers DONE.
    */
   givenUp(sent, broken) {

@@ -128,7 +128,7 @@ export class Handshake {
    * Sends BEGIN (payload `b`) and returns the READY answering it, or null. A NAK saying the line
    * broke BEGIN draws another at once, MAX_NAK_RESENDS times at most; after those, each NAK ends an
    * attempt, as a READY too short for its u32 offset does: BEGIN goes again, as the Java host's
-   * UartChannel.begin does, at most MAX_BEGIN_ATTEMPTS times and all within one timeoutMs.
+   * Handshake.begin does, at most MAX_BEGIN_ATTEMPTS times and all within one timeoutMs.
    */
   async beginAndReady(b) {
     const t = this.t;

@@ -36,7 +36,7 @@ export const MAX_RECONNECTS = 20;
  *
  * Reconnects (docs/PROTOCOL.md, "Reconnects"; the Java host's HostSession): the link is lost when
  * HELLO or BEGIN draws no answer, after three answer timeouts with no answer to DATA, when DONE goes
- * unanswered for as long as the Java host's UartChannel.done allows (donePhase), and when the
+ * unanswered for as long as the Java host's DonePhase.done allows (donePhase), and when the
  * device lost the transfer; the session then begins again (HELLO, BEGIN), a reconnect. A NAK
  * saying the line broke HELLO or BEGIN draws it again at once (MAX_NAK_RESENDS a session), and a
  * READY too short for its offset draws BEGIN again (MAX_BEGIN_ATTEMPTS within the timeout); a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // How the page paces DONE and when it gives up on it (docs/PROTOCOL.md, "The done phase"): by the
-// Java host's rule (UartChannel.done), its constants checked against UartChannel.java. DONE is sent
+// Java host's rule (DonePhase.done), its constants checked against UartChannel.java. DONE is sent
 // again after two round trips (at least MIN_PROBE_MS), then 1.5 times longer each time up to
 // MAX_DONE_WAIT_MS; the link is lost once a wait ends MIN_DONE_PATIENCE_MS (or three timeouts, if
 // longer) after the last answer to DONE, or after MAX_DONE_ATTEMPTS DONE frames. A scripted device
@@ -24,7 +24,7 @@ const RESULT_OK = { type: FrameType.RESULT, payload: Uint8Array.of(0, 0, 0x6f, 0
 
 /**
  * The spacing of the DONE frames a silent device gets with the least patience, worked out by hand
- * from UartChannel.done: MIN_PROBE_MS, then 1.5 times longer (in whole milliseconds, rounded down as
+ * from DonePhase.done: MIN_PROBE_MS, then 1.5 times longer (in whole milliseconds, rounded down as
  * its long arithmetic does) up to MAX_DONE_WAIT_MS; the give-up comes when the first wait to end
  * MIN_DONE_PATIENCE_MS or more after the first DONE ends.
  */
@@ -40,7 +40,7 @@ test('the page paces DONE with the Java host\'s constants (UartChannel.java)', (
     return Number(m[1].replaceAll('_', ''));
   };
   assert.equal(MIN_DONE_PATIENCE_MS, declared('MIN_DONE_PATIENCE_MS'));
-  assert.equal(MAX_DONE_WAIT_MS, declared('MAX_BEGIN_WAIT_MS'), 'UartChannel.done grows its wait up to MAX_BEGIN_WAIT_MS');
+  assert.equal(MAX_DONE_WAIT_MS, declared('MAX_BEGIN_WAIT_MS'), 'DonePhase.done grows its wait up to MAX_BEGIN_WAIT_MS');
   assert.equal(MAX_DONE_ATTEMPTS, declared('MAX_DONE_ATTEMPTS'));
   assert.equal(MIN_PROBE_MS, declared('MIN_PROBE_MS'), 'the least first wait');
 });
@@ -124,7 +124,7 @@ test('whatever the patience, a done phase sends MAX_DONE_ATTEMPTS DONE frames at
 });
 
 test('a NAK of DONE puts the give-up off, and another DONE goes at once, the wait still growing', async () => {
-  // A NAK of DONE is an answer: the patience counts from it, as in UartChannel.done.
+  // A NAK of DONE is an answer: the patience counts from it, as in DonePhase.done.
   const { device, doneAt, gaps, run } = deviceAtDone((dev) => (dev.dones === 12
     ? { type: FrameType.NAK, payload: nak(PATCH.length, NakReason.CORRUPT) } : null));
   const { error, endedAt } = await run({ timeoutMs: 100 });

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A READY too short for its u32 offset is no answer (the Java host's UartChannel.begin): BEGIN is
+// A READY too short for its u32 offset is no answer (the Java host's Handshake.begin): BEGIN is
 // sent again, never an offset read past the payload's end. Frames counted, never times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -4,7 +4,7 @@
 // DATA frame sent once (Karn's rule) from its write to the answer that covers it, under go-back-N
 // as under selective repeat (there the scoreboard samples it). A scripted device in simulated time (fake-clock.js) answers HELLO at
 // once and each DATA frame after a set delay; the estimate is read from the wait before the second
-// DONE, two round trips (UartChannel.done's first wait).
+// DONE, two round trips (DonePhase.done's first wait).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
