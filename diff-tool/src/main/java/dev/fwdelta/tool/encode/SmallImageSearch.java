@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,12 +82,13 @@ final class SmallImageSearch {
         // its fast-mode sizes leave a choice open (Ranking.decidedInFastMode).
         List<Finalist> later = new ArrayList<>();
         boolean plainInTheRunning = true;
+        Map<Codec, Double> scales = Map.of(); // the views' trials on windows: none until the first plain diff is tried
         for (int margin : SMALL_IMAGE_MARGINS) {
             boolean first = margin == SMALL_IMAGE_MARGINS[0];
             List<DeltaRecord> records = first ? widest
                     : plainInTheRunning ? AlignmentScanner.diff(index, newImage, margin) : null;
             MarginTrials tried = buildByFullTrials(records, views, margin, settings, candidates, fastBest, first,
-                    newImage, sums, options);
+                    scales, newImage, sums, options);
             built.addAll(tried.encoded());
             built.addAll(tried.aside());
             later.addAll(tried.waiting());
@@ -96,6 +98,7 @@ final class SmallImageSearch {
             // plain diff and the views alike (on no corpus pair did one of those come back to win).
             if (first) {
                 settings = tried.winners();
+                scales = tried.scales();
                 plainInTheRunning = !tried.viewSurelyAhead();
                 views = inTheRunning(views, tried);
             }
@@ -110,12 +113,14 @@ final class SmallImageSearch {
     /**
      * The given settings on the plain diff (unless {@code records} is null), the views with those
      * that won there. Their finalists wait for the end of the search, or on the first margin are
-     * encoded in full at once unless its fast-mode sizes decide (Ranking.decidedInFastMode).
+     * encoded in full at once unless its fast-mode sizes decide (Ranking.decidedInFastMode). The
+     * views are tried on windows of the image with the scales given, or on the first margin with
+     * those its plain diff gives (TrialWindows).
      */
     private static MarginTrials buildByFullTrials(List<DeltaRecord> records, List<IndexedView> views, int margin,
                                                   List<Setting> settings, List<BlockCompressor> candidates,
-                                                  FastModeBest fastBest, boolean first, byte[] newImage, ImageSums sums,
-                                                  BuildOptions options) {
+                                                  FastModeBest fastBest, boolean first, Map<Codec, Double> scales,
+                                                  byte[] newImage, ImageSums sums, BuildOptions options) {
         // The views are diffed while the plain diff is tried (on the first margin their suffix
         // arrays are still being built): the trials take whichever cores are free.
         List<CompletableFuture<List<DeltaRecord>>> viewDiffs = views.stream()
@@ -131,7 +136,11 @@ final class SmallImageSearch {
             plainFast = plain.smallest();
             wait = wait || plain.decidedInFastMode();
             settle(plain, wait, encoded, waiting, newImage, sums, options);
+            if (first) {
+                scales = TrialWindows.scales(records, plain.finalists(), newImage.length, options);
+            }
         }
+        Map<Codec, Double> viewScales = scales;
         // The settings that won on the plain diff win on a view too, as a rule, and a codec surely
         // behind there stays behind (Setting.winners); when no plain diff of this margin was worth
         // encoding, the views take the settings given.
@@ -145,11 +154,11 @@ final class SmallImageSearch {
             RelocationMap map = views.get(i).view().map();
             List<Pairing> pairings = withMap(map, plainBest, candidates, options);
             viewRankings.add(viewDiffs.get(i).thenApplyAsync(
-                    diff -> TrialRanking.rank(diff, map, pairings, newImage, sums, options), VIEW_WORKERS));
+                    diff -> TrialRanking.rank(diff, map, pairings, newImage, sums, options, viewScales), VIEW_WORKERS));
             List<Pairing> siblings = siblingsBesideMap(map, plainBest, options);
             if (!siblings.isEmpty()) {
                 asideRankings.add(viewDiffs.get(i).thenApplyAsync(diff -> {
-                    Ranking r = TrialRanking.rank(diff, map, siblings, newImage, sums, options);
+                    Ranking r = TrialRanking.rank(diff, map, siblings, newImage, sums, options, viewScales);
                     List<Encoded> all = new ArrayList<>(r.encoded());
                     all.addAll(TrialRanking.encodeInFull(r.finalists(), newImage, sums, options));
                     return all;
@@ -168,7 +177,7 @@ final class SmallImageSearch {
             waiting.clear();
         }
         List<Encoded> aside = asideRankings.stream().flatMap(f -> f.join().stream()).toList();
-        return new MarginTrials(encoded, waiting, plainFast, viewFast, aside);
+        return new MarginTrials(encoded, waiting, plainFast, viewFast, aside, viewScales);
     }
 
     /** A ranking's finalists encoded in full now, or left waiting (with what it encoded already). */
@@ -184,11 +193,11 @@ final class SmallImageSearch {
 
     /**
      * One margin's trials: the patches encoded in full, the finalists still waiting (none on the
-     * first margin unless its fast-mode sizes decided), and the best fast-mode size of the plain
-     * diff and of each view.
+     * first margin unless its fast-mode sizes decided), the best fast-mode size of the plain
+     * diff and of each view, and the scales its views were tried with.
      */
     private record MarginTrials(List<Encoded> encoded, List<Finalist> waiting, long plainFast, long[] viewFast,
-                                List<Encoded> aside) {
+                                List<Encoded> aside, Map<Codec, Double> scales) {
         /** The first margin's winning settings, from full sizes or, when they wait, from fast-mode ones. */
         List<Setting> winners() {
             return waiting.isEmpty() ? Setting.winners(encoded) : Setting.fastWinners(waiting);

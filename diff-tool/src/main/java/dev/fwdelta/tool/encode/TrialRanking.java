@@ -38,17 +38,35 @@ final class TrialRanking {
     /** One diff's pairings (with the map it was made with, or null) ranked, or encoded where that is cheaper. */
     static Ranking rank(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings, byte[] newImage,
                         ImageSums sums, BuildOptions options) {
+        return rank(records, map, pairings, newImage, sums, options, Map.of());
+    }
+
+    /**
+     * As above; a pairing whose codec has a scale (TrialWindows.scales) is tried on the windows of
+     * the image when the diff has enough record bytes.
+     */
+    static Ranking rank(List<DeltaRecord> records, RelocationMap map, List<Pairing> pairings, byte[] newImage,
+                        ImageSums sums, BuildOptions options, Map<Codec, Double> scales) {
         // Record kinds (FORMAT.md 2.2) with codec settings: sparse records win where long zero
         // runs alternate with changed bytes, plain ones where LZMA finds the runs' pattern itself.
         // Each pairing is compressed in LZMA's fast mode first (a fifth of the time; its sizes
         // rank pairings the way the full encoding does), and only the best of each codec is
         // encoded in full, on all cores.
         Map<BlockShape, List<RawBlock>> blocks = new HashMap<>();
+        Map<BlockShape, List<RawBlock>> windowBlocks = new HashMap<>();
+        List<DeltaRecord> windowed = scales.isEmpty() ? null : TrialWindows.cut(records, newImage.length);
         List<Trial> trials = new ArrayList<>();
         for (Pairing p : pairings) {
             BlockShape shape = new BlockShape(p.sparse(), p.codec().maxBlockRaw(options.maxBlockRaw()));
-            trials.add(new Trial(blocks.computeIfAbsent(shape,
-                    k -> RecordBlocker.split(records, k.maxBlockRaw(), k.sparse())), p.sparse(), p.codec()));
+            List<RawBlock> whole = blocks.computeIfAbsent(shape,
+                    k -> RecordBlocker.split(records, k.maxBlockRaw(), k.sparse()));
+            Double scale = scales.get(p.codec().codec());
+            Trial t = new Trial(whole, p.sparse(), p.codec());
+            if (scale != null && t.rawBytes() >= TrialWindows.FROM_RAW_BYTES) {
+                t = new Trial(whole, p.sparse(), p.codec(), windowBlocks.computeIfAbsent(shape,
+                        k -> RecordBlocker.split(windowed, k.maxBlockRaw(), k.sparse())), scale);
+            }
+            trials.add(t);
         }
         // LZ77 and stored blocks have no cheaper trial setting (forTrial() is the codec itself):
         // then every pairing is encoded in full once, rather than twice.
@@ -142,7 +160,7 @@ final class TrialRanking {
     /** Fast-mode sizes of the trials at the given indexes, on all cores. */
     private static void measure(List<Trial> trials, List<Integer> indexes, long[] quick) {
         long[] sizes = indexes.parallelStream()
-                .mapToLong(i -> SampledTrial.trialSize(trials.get(i).blocks(), trials.get(i).codec())).toArray();
+                .mapToLong(i -> trials.get(i).fastSize()).toArray();
         for (int k = 0; k < sizes.length; k++) {
             quick[indexes.get(k)] = sizes[k];
         }
