@@ -33,9 +33,26 @@ final class ViewScreen {
                 RelocationPlanner.entriesWithin(options.ramBudget(), options.codec()));
     }
 
+    /**
+     * New images from this size are screened on a sample ({@link ViewGain#sampled}: one 16 KiB
+     * window in eight), smaller ones on every byte, where a sample would be a window or two and
+     * the whole screen costs little. The screen lies on the search's longest chain of steps (the
+     * views' diffs wait for it): on the micro:bit v2 pairs the sample screens in a third to a half
+     * of the time, and no corpus patch grew by more than 0.2% (docs/bench, "The views' screen on a
+     * sample").
+     */
+    static final int SAMPLED_SCREEN_FROM = 256 * 1024;
+
     /** The views worth diffing again, of maps with at most {@code entries} shift entries. */
     static List<View> screened(byte[] oldImage, byte[] newImage, List<DeltaRecord> records, BuildOptions options,
                                int count, int entries) {
+        return screened(oldImage, newImage, records, options, count, entries,
+                newImage.length >= SAMPLED_SCREEN_FROM);
+    }
+
+    /** As above, the gains measured on a sample or on every byte. */
+    static List<View> screened(byte[] oldImage, byte[] newImage, List<DeltaRecord> records, BuildOptions options,
+                               int count, int entries, boolean sampled) {
         // The sources are read side by side (reading the references is a pass over the diff of
         // its own), then every map is screened side by side: one task per map keeps both cores
         // busy when one source has more maps than another. A view is an image-sized array: the
@@ -49,9 +66,7 @@ final class ViewScreen {
                 all.add(new int[] {s, i});
             }
         }
-        // Large images are screened on a sample (ViewGain.sampled) and only the winners' views
-        // are made, in parts side by side; firmware-sized ones on every byte.
-        boolean sampled = newImage.length > PatchBuilder.FULL_TRIAL_LIMIT;
+        // Screened on a sample, only the winners' views are made, in parts side by side.
         ViewPodium podium = new ViewPodium(count);
         all.parallelStream().forEach(at -> {
             RelocationMap map = sources.get(at[0]).get(at[1]);

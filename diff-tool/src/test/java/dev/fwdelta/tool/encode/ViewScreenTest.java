@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.tool.encode;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fwdelta.runtime.apply.RelocatedOldImage;
 import dev.fwdelta.runtime.apply.RelocationMap;
 import dev.fwdelta.runtime.format.LittleEndian;
 import dev.fwdelta.tool.Corpus;
 import dev.fwdelta.tool.demo.DemoFirmware;
 import dev.fwdelta.tool.diff.AlignmentScanner;
+import dev.fwdelta.tool.diff.DeltaRecord;
 import dev.fwdelta.tool.diff.RememberingIndex;
 import dev.fwdelta.tool.diff.SuffixArrayIndex;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ViewScreenTest {
@@ -54,5 +58,35 @@ class ViewScreenTest {
         PatchBuilder.Built built = PatchBuilder.build(oldImage, newImage, BuildOptions.defaults());
         assertTrue(built.codecSetting().contains("relocation map"), built.codecSetting());
         assertFalse(built.codecSetting().contains("Xtensa"), built.codecSetting());
+    }
+
+    /**
+     * A firmware image from SAMPLED_SCREEN_FROM bytes is screened on a sample. The sample need not
+     * keep the very views the screen of every byte keeps, but its best view, measured on every
+     * byte, gains nearly what the whole screen's best does; and a view made in parts is the view
+     * made whole.
+     */
+    @Test
+    void aSampleKeepsAViewNearlyAsGoodAsTheWholeScreens() {
+        for (String name : List.of("esp8266", "pyb-release", "microbit-v2-4-8")) {
+            Corpus.Pair pair = Corpus.pair(name);
+            byte[] oldImage = pair.oldBytes();
+            byte[] newImage = pair.newBytes();
+            assertTrue(newImage.length >= ViewScreen.SAMPLED_SCREEN_FROM, name);
+            List<DeltaRecord> widest = AlignmentScanner.diff(SuffixArrayIndex.of(oldImage), newImage, 12);
+            DiffRuns runs = DiffRuns.of(widest);
+            int entries = RelocationPlanner.entriesWithin(BuildOptions.DEFAULT_RAM_BUDGET, null);
+            long whole = ViewScreen.screened(oldImage, newImage, widest, BuildOptions.defaults(), 2, entries, false)
+                    .stream().mapToLong(v -> ViewGain.of(oldImage, v.bytes(), newImage, runs)).max().orElseThrow();
+            List<ViewScreen.View> sampled = ViewScreen.screened(oldImage, newImage, widest, BuildOptions.defaults(), 2,
+                    entries, true);
+            long best = sampled.stream().mapToLong(v -> ViewGain.of(oldImage, v.bytes(), newImage, runs)).max()
+                    .orElseThrow();
+            assertTrue(best >= whole * 0.97, name + ": the sample's best view gains " + best + " bytes, the whole's "
+                    + whole);
+            for (ViewScreen.View v : sampled) {
+                assertArrayEquals(RelocatedOldImage.of(oldImage, v.map()), v.bytes(), name);
+            }
+        }
     }
 }
