@@ -37,9 +37,8 @@ final class ViewScreen {
      * New images from this size are screened on a sample ({@link ViewGain#sampled}: one 16 KiB
      * window in eight), smaller ones on every byte, where a sample would be a window or two and
      * the whole screen costs little. The screen lies on the search's longest chain of steps (the
-     * views' diffs wait for it): on the micro:bit v2 pairs the sample screens in a third to a half
-     * of the time, and no corpus patch grew by more than 0.2% (docs/bench, "The views' screen on a
-     * sample").
+     * views' diffs wait for it); what the sample saves and what it did to the corpus patches:
+     * docs/bench, "The views' screen on a sample".
      */
     static final int SAMPLED_SCREEN_FROM = 256 * 1024;
 
