@@ -6,6 +6,8 @@ import dev.fwdelta.runtime.format.Limits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import org.tukaani.xz.ArrayCache;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.LZMAOutputStream;
 import org.tukaani.xz.UnsupportedOptionsException;
@@ -24,6 +26,14 @@ public final class LzmaCompressor implements BlockCompressor {
      * fits with it keeps to it.
      */
     static final int COMPATIBLE_WINDOW = 4096;
+    /**
+     * The encoders' large arrays (the window's buffer, the match finder's tables), kept between
+     * encodings: a search makes tens of encoders, and an encoder's own arrays cost more to allocate
+     * and clear than a small trial costs to code (docs/bench, "The encoders' arrays kept"). Shared
+     * by every thread (xz-java's cache is thread-safe); a kept array is cleared where the encoder
+     * needs it so, and the output is the same either way.
+     */
+    private static final ArrayCache ARRAYS = BasicArrayCache.getInstance();
 
     public LzmaCompressor(int dictSize, int lc, int lp, int pb) {
         this(dictSize, lc, lp, pb, false);
@@ -108,7 +118,7 @@ public final class LzmaCompressor implements BlockCompressor {
             options.setDictSize(Math.max(dictSize, LZMA2Options.DICT_SIZE_MIN));
             options.setLcLp(lc, lp);
             options.setPb(pb);
-            try (LZMAOutputStream lzma = new LZMAOutputStream(out, options, false)) {
+            try (LZMAOutputStream lzma = new LZMAOutputStream(out, options, false, ARRAYS)) {
                 lzma.write(raw);
             }
         } catch (UnsupportedOptionsException e) {
