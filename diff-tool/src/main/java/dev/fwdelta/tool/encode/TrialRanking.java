@@ -10,6 +10,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * One diff's codec settings and record kinds ranked: fast-mode trials first, and of each codec
@@ -26,6 +28,19 @@ final class TrialRanking {
      * fast mode first (programmer's diffs, 2-3 KB of records each).
      */
     private static final long FULL_ENCODE_ONLY_BYTES = 4 * 1024;
+
+    /**
+     * Windowed sizes below which the record kind is left to whole trials: a few KB of fast-mode
+     * output from a quarter of the image ranks kinds less surely than the whole does.
+     */
+    private static final long KIND_ON_WINDOWS_FROM = 4 * 1024;
+
+    /**
+     * Kinds whose windowed sizes are this close are all tried whole. On the corpus the windows
+     * put the kinds 2-6% apart, about as far as whole trials do (docs/bench, "The record kind
+     * chosen on the windows").
+     */
+    private static final double KIND_ON_WINDOWS_CLOSE = 1.01;
 
     /**
      * How far behind another codec's best fast-mode size a codec's may be, on sizes over {@link
@@ -53,8 +68,7 @@ final class TrialRanking {
         // rank pairings the way the full encoding does), and only the best of each codec is
         // encoded in full, on all cores.
         Map<BlockShape, List<RawBlock>> blocks = new HashMap<>();
-        Map<BlockShape, List<RawBlock>> windowBlocks = new HashMap<>();
-        List<DeltaRecord> windowed = scales.isEmpty() ? null : TrialWindows.cut(records, newImage.length);
+        WindowBlocks windowBlocks = new WindowBlocks(records, newImage.length);
         List<Trial> trials = new ArrayList<>();
         for (Pairing p : pairings) {
             BlockShape shape = new BlockShape(p.sparse(), p.codec().maxBlockRaw(options.maxBlockRaw()));
@@ -63,8 +77,7 @@ final class TrialRanking {
             Double scale = scales.get(p.codec().codec());
             Trial t = new Trial(whole, p.sparse(), p.codec());
             if (scale != null && t.rawBytes() >= TrialWindows.FROM_RAW_BYTES) {
-                t = new Trial(whole, p.sparse(), p.codec(), windowBlocks.computeIfAbsent(shape,
-                        k -> RecordBlocker.split(windowed, k.maxBlockRaw(), k.sparse())), scale);
+                t = new Trial(whole, p.sparse(), p.codec(), windowBlocks.of(shape), scale);
             }
             trials.add(t);
         }
@@ -80,7 +93,10 @@ final class TrialRanking {
                     newImage, sums, options);
             return cheaperTrials ? Ranking.exact(all) : Ranking.encodedAlready(all);
         }
-        return rankedByFastMode(trials, map);
+        // The record kind is chosen on the windows' records (a sixteenth of the image each, as a
+        // view's trials are): the kinds' whole trials were a third of a long diff's trial bytes.
+        return rankedByFastMode(trials, map,
+                t -> windowBlocks.of(new BlockShape(t.sparse(), t.codec().maxBlockRaw(options.maxBlockRaw()))));
     }
 
     /** The finalists encoded in full, on all cores. */
@@ -100,7 +116,8 @@ final class TrialRanking {
      * codec as the full encoding does, LZMA against split less so. A margin of near-best trials
      * encoded in full as well changed no corpus patch (docs/bench, "In-process diff throughput").
      */
-    private static Ranking rankedByFastMode(List<Trial> trials, RelocationMap map) {
+    private static Ranking rankedByFastMode(List<Trial> trials, RelocationMap map,
+                                            Function<Trial, List<RawBlock>> onWindows) {
         // Record kinds differ by far more than codecs and lc/lp/pb settings do: the first codec
         // chooses the kind with its first setting, the other codecs lead with that kind only (both
         // on a tie), and each codec's lead then decides whether its other settings are tried.
@@ -111,7 +128,8 @@ final class TrialRanking {
             leads.putIfAbsent(leadKey(trials.get(i)), i);
         }
         Codec judge = trials.get(0).codec().codec();
-        List<Integer> judged = leads.values().stream().filter(i -> trials.get(i).codec().codec() == judge).toList();
+        List<Integer> judged = kindsOnWindows(trials,
+                leads.values().stream().filter(i -> trials.get(i).codec().codec() == judge).toList(), onWindows);
         measure(trials, judged, quick);
         long judgeBest = judged.stream().mapToLong(i -> quick[i]).min().orElseThrow();
         List<Boolean> kinds = judged.stream().filter(i -> quick[i] == judgeBest).map(i -> trials.get(i).sparse())
@@ -152,6 +170,36 @@ final class TrialRanking {
         return new Ranking(finalists, best, Arrays.stream(quick).min().orElse(Long.MAX_VALUE), List.of());
     }
 
+    /**
+     * Of the judge's leads, one per record kind, those whose kind is smallest on the windows
+     * (those within {@link #KIND_ON_WINDOWS_CLOSE} of it kept too), when they are whole trials of
+     * at least {@link TrialWindows#FROM_RAW_BYTES} record bytes and the windows' sizes are not
+     * below {@link #KIND_ON_WINDOWS_FROM}; else all of them. Only the kept ones are then tried whole. Kinds came out in
+     * the same order on the windows as whole on every corpus pair and budget (docs/bench, "The
+     * record kind chosen on the windows").
+     */
+    static List<Integer> kindsOnWindows(List<Trial> trials, List<Integer> judged,
+                                        Function<Trial, List<RawBlock>> onWindows) {
+        if (judged.size() < 2 || judged.stream().map(trials::get)
+                .anyMatch(t -> t.windows() != null || t.rawBytes() < TrialWindows.FROM_RAW_BYTES)) {
+            return judged;
+        }
+        List<List<RawBlock>> windows = judged.stream().map(i -> onWindows.apply(trials.get(i))).toList();
+        long[] cut = IntStream.range(0, judged.size()).parallel()
+                .mapToLong(k -> SampledTrial.trialSize(windows.get(k), trials.get(judged.get(k)).codec())).toArray();
+        long least = Arrays.stream(cut).min().orElseThrow();
+        if (least < KIND_ON_WINDOWS_FROM) {
+            return judged;
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int k = 0; k < cut.length; k++) {
+            if (cut[k] <= least * KIND_ON_WINDOWS_CLOSE) {
+                kept.add(judged.get(k));
+            }
+        }
+        return kept;
+    }
+
     /** A trial's codec and record kind (lc/lp/pb left out): trials with the same key share a lead. */
     private static Setting leadKey(Trial t) {
         return new Setting(t.codec().codec(), 0, t.sparse());
@@ -168,5 +216,25 @@ final class TrialRanking {
 
     /** A record kind and the longest block: trials with the same shape share their blocks. */
     private record BlockShape(boolean sparse, int maxBlockRaw) {
+    }
+
+    /** A diff's records on the windows of the image (TrialWindows), cut when first asked for, in blocks of each shape. */
+    private static final class WindowBlocks {
+        private final List<DeltaRecord> records;
+        private final long newLength;
+        private final Map<BlockShape, List<RawBlock>> byShape = new HashMap<>();
+        private List<DeltaRecord> cut;
+
+        WindowBlocks(List<DeltaRecord> records, long newLength) {
+            this.records = records;
+            this.newLength = newLength;
+        }
+
+        List<RawBlock> of(BlockShape shape) {
+            if (cut == null) {
+                cut = TrialWindows.cut(records, newLength);
+            }
+            return byShape.computeIfAbsent(shape, k -> RecordBlocker.split(cut, k.maxBlockRaw(), k.sparse()));
+        }
     }
 }
