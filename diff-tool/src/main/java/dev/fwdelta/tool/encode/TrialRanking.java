@@ -174,9 +174,9 @@ final class TrialRanking {
      * Of the judge's leads, one per record kind, those whose kind is smallest on the windows
      * (those within {@link #KIND_ON_WINDOWS_CLOSE} of it kept too), when they are whole trials of
      * at least {@link TrialWindows#FROM_RAW_BYTES} record bytes and the windows' sizes are not
-     * below {@link #KIND_ON_WINDOWS_FROM}; else all of them. Only the kept ones are then tried whole. Kinds came out in
-     * the same order on the windows as whole on every corpus pair and budget (docs/bench, "The
-     * record kind chosen on the windows").
+     * below {@link #KIND_ON_WINDOWS_FROM}; else all of them. Only the kept ones are then tried
+     * whole. Where the windows decide on the corpus, they put the kinds in the order whole trials
+     * do (docs/bench, "The record kind chosen on the windows").
      */
     static List<Integer> kindsOnWindows(List<Trial> trials, List<Integer> judged,
                                         Function<Trial, List<RawBlock>> onWindows) {
