@@ -9,6 +9,9 @@ import { CAP_SELECTIVE_REPEAT } from '../src/handshake.js';
 
 const TYPE_NAMES = Object.fromEntries(Object.entries(FrameType).map(([name, type]) => [type, name]));
 
+/** The hold ring INFO reports with selectiveRepeat, and the held ranges of the devices (HeldData.MAX_RANGES). */
+const HOLD_BYTES = 1024;
+const MAX_HELD_RANGES = 8;
 const u32 = (b, o) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 
 export function payload32(...values) {
@@ -55,8 +58,8 @@ export function syntheticPatch(payloadLength) {
  * The device end of an in-memory line. script(frame, device) returns the answer ({type, payload}),
  * null for none, or undefined for what an honest device answers (device.honest(frame)).
  * options: selectiveRepeat (INFO offers it, 1024 bytes of hold ring; frames past a gap are not
- * kept), script, brokenEvery (every n-th DATA frame the page writes is broken on the line: its
- * CRC-32 fails), limits {data, begins, dones} (past them the device stops the page through
+ * kept), holds (frames past a gap are kept in that ring, as the Java and C devices keep them),
+ * script, brokenEvery (every n-th DATA frame the page writes is broken on the line: its CRC-32 fails), limits {data, begins, dones} (past them the device stops the page through
  * device.signal, so that a host that never gives up ends the test instead of hanging it), clock (the
  * line's, fake-clock.js's in a test of simulated time; the page follows its channel's clock), line
  * (bytes, device): the bytes of one write of the page that reach the device (all of them unless given).
@@ -64,9 +67,11 @@ export function syntheticPatch(payloadLength) {
  * lone byte, its hex ("00"), and each answer as "<" and its type ("<NAK 2" with a NAK's reason).
  */
 export class ScriptedDevice {
-  constructor({ selectiveRepeat = false, script = () => undefined, brokenEvery = 0, limits = {}, clock = {},
+  constructor({ selectiveRepeat = false, holds = false, script = () => undefined, brokenEvery = 0, limits = {}, clock = {},
     line = (bytes) => bytes } = {}) {
     this.selectiveRepeat = selectiveRepeat;
+    this.holds = holds;
+    this.held = []; // [start, end) ranges held past a gap, ascending (only with holds)
     this.script = script;
     this.brokenEvery = brokenEvery;
     this.line = line;
@@ -157,6 +162,7 @@ export class ScriptedDevice {
           this.checkpoint = f.payload.length - 4; // header_size: a fresh device starts after the header
         }
         this.expected = this.checkpoint;
+        this.held = [];
         this.open = true;
         return { type: FrameType.READY, payload: payload32(this.expected) };
       }
@@ -164,6 +170,10 @@ export class ScriptedDevice {
         if (!this.open) return null; // no transfer open: DATA is ignored
         const off = u32(f.payload, 0);
         const end = off + f.payload.length - 4;
+        if (off > this.expected && this.holds && this.hold(off, end, f.payload.subarray(4))) {
+          const [start, stop] = this.held.find(([a, b]) => a <= off && end <= b);
+          return { type: FrameType.SACK, payload: payload32(this.expected, start, stop) };
+        }
         if (off > this.expected) {
           return this.selectiveRepeat
             ? { type: FrameType.SACK, payload: payload32(this.expected, 0, 0) }
@@ -171,6 +181,9 @@ export class ScriptedDevice {
         }
         this.received.set(f.payload.subarray(4), off);
         this.expected = Math.max(this.expected, end);
+        while (this.held.length > 0 && this.held[0][0] <= this.expected) {
+          this.expected = Math.max(this.expected, this.held.shift()[1]); // the held bytes that follow on
+        }
         return { type: FrameType.ACK, payload: payload32(this.expected) };
       }
       case FrameType.DONE: {
@@ -184,9 +197,29 @@ export class ScriptedDevice {
     }
   }
 
+  /**
+   * Keeps [off, end) past a gap as the devices do (HeldData): only within HOLD_BYTES of the
+   * expected offset and in at most MAX_HELD_RANGES ranges; false if it does not fit.
+   */
+  hold(off, end, bytes) {
+    if (end - this.expected > HOLD_BYTES) return false;
+    const ranges = [...this.held, [off, end]].sort((a, b) => a[0] - b[0]);
+    const merged = [];
+    for (const r of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([...r]);
+    }
+    if (merged.length > MAX_HELD_RANGES) return false;
+    this.held = merged;
+    this.received.set(bytes, off);
+    return true;
+  }
+
   /** The device was reset: it keeps its checkpoint, and no transfer is open until the next BEGIN. */
   reset(checkpoint) {
     this.open = false;
+    this.held = [];
     this.checkpoint = checkpoint;
   }
 }
