@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.tool.demo.DemoFirmware;
+import dev.fwdelta.tool.encode.PatchBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,9 +19,6 @@ import java.util.List;
  * Not a command: {@code java -cp fwdelta.jar dev.fwdelta.tool.cli.ClassDataTraining DIR}.
  */
 public final class ClassDataTraining {
-    /** Demo pairs laid end to end for the large pair: past PatchBuilder's full-trial limit of 1 MiB. */
-    private static final int LARGE_PAIR_PARTS = 20;
-
     private ClassDataTraining() {}
 
     public static void main(String[] args) throws IOException {
@@ -61,7 +59,8 @@ public final class ClassDataTraining {
     private static void writeLargePair(Path oldImage, Path newImage) throws IOException {
         ByteArrayOutputStream oldBytes = new ByteArrayOutputStream();
         ByteArrayOutputStream newBytes = new ByteArrayOutputStream();
-        for (int seed = 1; seed <= LARGE_PAIR_PARTS; seed++) {
+        // Demo pairs of successive seeds end to end, until the new image takes the large-image road.
+        for (int seed = 1; newBytes.size() <= PatchBuilder.FULL_TRIAL_LIMIT; seed++) {
             DemoFirmware.Pair part = DemoFirmware.generate(seed);
             oldBytes.writeBytes(part.oldImage());
             newBytes.writeBytes(part.newImage());

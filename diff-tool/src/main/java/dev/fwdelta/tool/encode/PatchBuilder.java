@@ -17,7 +17,7 @@ public final class PatchBuilder {
     private PatchBuilder() {}
 
     /** New images up to this size are encoded in full with every candidate; larger ones by sample. */
-    static final int FULL_TRIAL_LIMIT = 1024 * 1024;
+    public static final int FULL_TRIAL_LIMIT = 1024 * 1024;
 
     /** A built patch and the codec setting chosen for it. */
     public record Built(byte[] patch, PatchHeader header, String codecSetting) {
