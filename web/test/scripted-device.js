@@ -59,7 +59,8 @@ export function syntheticPatch(payloadLength) {
  * null for none, or undefined for what an honest device answers (device.honest(frame)).
  * options: selectiveRepeat (INFO offers it, 1024 bytes of hold ring; frames past a gap are not
  * kept), holds (frames past a gap are kept in that ring, as the Java and C devices keep them),
- * script, brokenEvery (every n-th DATA frame the page writes is broken on the line: its CRC-32 fails), limits {data, begins, dones} (past them the device stops the page through
+ * script, brokenEvery (every n-th DATA frame the page writes is broken on the line: its CRC-32
+ * fails), limits {data, begins, dones} (past them the device stops the page through
  * device.signal, so that a host that never gives up ends the test instead of hanging it), clock (the
  * line's, fake-clock.js's in a test of simulated time; the page follows its channel's clock), line
  * (bytes, device): the bytes of one write of the page that reach the device (all of them unless given).
@@ -149,7 +150,7 @@ export class ScriptedDevice {
         p.set(name, 25);
         if (this.selectiveRepeat) {
           p[25 + name.length] = CAP_SELECTIVE_REPEAT;
-          p[26 + name.length] = 0x00; p[27 + name.length] = 0x04; // 1024 bytes of hold ring
+          p[26 + name.length] = HOLD_BYTES & 0xff; p[27 + name.length] = HOLD_BYTES >> 8; // the hold ring
         }
         return { type: FrameType.INFO, payload: p };
       }
