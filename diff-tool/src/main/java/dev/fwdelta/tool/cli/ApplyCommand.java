@@ -193,9 +193,15 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     private int applyBsdiff40(ImageFormat outFormat, TrustStore trusted) throws Exception {
-        if (trusted != null || installedVersion != null || hardwareId != null) {
-            throw new IllegalArgumentException("a BSDIFF40 patch carries no signature, version or board id: "
-                    + "--trust, --installed-version and --hardware-id cannot be checked");
+        if (trusted != null) {
+            // --trust asks for a signed patch, and a BSDIFF40 patch has no signature: refused as an
+            // unsigned fwdelta patch is, with the same exit code.
+            throw new PatchException(ErrorCode.UNSIGNED_PATCH, patchPath + ": a BSDIFF40 patch carries no signature,"
+                    + " and --trust asks for one");
+        }
+        if (installedVersion != null || hardwareId != null || ramBudget != null) {
+            throw new IllegalArgumentException("a BSDIFF40 patch carries no version, board id or decoder RAM: "
+                    + "--installed-version, --hardware-id and --ram-budget cannot be checked");
         }
         long size;
         try (SeekableByteChannel patch = Files.newByteChannel(patchPath);

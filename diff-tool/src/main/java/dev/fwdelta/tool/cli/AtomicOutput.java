@@ -2,6 +2,8 @@
 package dev.fwdelta.tool.cli;
 
 import dev.fwdelta.tool.io.DurableFiles;
+import dev.fwdelta.tool.io.FileErrors;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -25,7 +27,9 @@ import java.util.function.Predicate;
  *
  * <p>An output that is a symbolic link is written through: the file the link points to is
  * replaced and the link stays. An output that is one of the command's inputs (the same file,
- * also through links or hard links) is refused before anything is written.
+ * also through links or hard links) is refused before anything is written, and so is one that is
+ * not a regular file (a device, a pipe), which the rename would replace by a file. Every error,
+ * also one while writing, names the output as the user gave it, never the temporary file.
  */
 final class AtomicOutput implements AutoCloseable {
     /** Links followed before an output is refused as a loop (Linux's own limit is 40). */
@@ -56,9 +60,13 @@ final class AtomicOutput implements AutoCloseable {
         this.named = target;
         check(target, inputs);
         Path dir = this.target.getParent();
-        this.temp = createTemp(dir, this.target.getFileName().toString());
+        try {
+            this.temp = createTemp(dir, this.target.getFileName().toString());
+        } catch (IOException e) {
+            throw FileErrors.naming(named, e);
+        }
         LIVE_TEMPS.add(temp);
-        this.out = Files.newOutputStream(temp);
+        this.out = new NamedErrors(Files.newOutputStream(temp), named);
     }
 
     /**
@@ -121,6 +129,12 @@ final class AtomicOutput implements AutoCloseable {
         if (Files.isDirectory(out)) {
             throw new FileSystemException(output.toString(), null, "is a directory: name the output file in it");
         }
+        if (Files.exists(out) && !Files.isRegularFile(out)) {
+            // The output is written beside it and renamed over it: a device or a pipe would be
+            // replaced by a file (as root, /dev/null itself), not written to.
+            throw new FileSystemException(output.toString(), null, "is not a regular file (a pipe or a device): an "
+                    + "output is written whole to a file and then takes its name");
+        }
         if (Files.exists(out.getParent()) && !Files.isDirectory(out.getParent())) {
             // A file where the output's directory should be: it is there, so not "does not exist".
             throw new FileSystemException(givenDirectory(output, out).toString(), null, "is not a directory: the "
@@ -177,10 +191,7 @@ final class AtomicOutput implements AutoCloseable {
         try {
             DurableFiles.replace(temp, target);
         } catch (FileSystemException e) {
-            // The move's error names the temporary file, which the user never gave: name the output.
-            IOException n = new FileSystemException(named.toString(), null, e.getReason());
-            n.initCause(e);
-            throw n;
+            throw FileErrors.naming(named, e);
         }
         LIVE_TEMPS.remove(temp);
         committed = true;
@@ -200,6 +211,52 @@ final class AtomicOutput implements AutoCloseable {
             Files.deleteIfExists(temp);
             LIVE_TEMPS.remove(temp);
         }
+    }
+
+    /**
+     * The temporary file's stream, whose errors (a full disk, a file size limit) name the output:
+     * the JDK's say only what failed ("File too large").
+     */
+    private static final class NamedErrors extends FilterOutputStream {
+        private final Path named;
+
+        NamedErrors(OutputStream out, Path named) {
+            super(out);
+            this.named = named;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            naming(() -> out.write(b));
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            naming(() -> out.write(b, off, len));
+        }
+
+        @Override
+        public void flush() throws IOException {
+            naming(out::flush);
+        }
+
+        @Override
+        public void close() throws IOException {
+            naming(out::close);
+        }
+
+        private void naming(StreamStep step) throws IOException {
+            try {
+                step.run();
+            } catch (IOException e) {
+                throw FileErrors.naming(named, e);
+            }
+        }
+    }
+
+    /** One call on the temporary file's stream. */
+    private interface StreamStep {
+        void run() throws IOException;
     }
 
     private static void deleteLiveTemps() {

@@ -37,6 +37,13 @@ final class KeygenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Checked as every command's output is, so that a missing directory or a directory given
         // as the key is named as the user gave it, not as the temporary file the key is written to.
+        if (output.getFileName() != null && output.getFileName().toString().toLowerCase(Locale.ROOT)
+                .endsWith(KeyFiles.PUBLIC_SUFFIX)) {
+            // The name of a public key file: the private key written there would be taken for the
+            // public one and shipped.
+            throw new IllegalArgumentException("-o names the private key file, and " + output + " is a public key's "
+                    + "name: give KEY.pem (the public key goes beside it as KEY" + KeyFiles.PUBLIC_SUFFIX + ")");
+        }
         AtomicOutput.check(output);
         AtomicOutput.check(KeyFiles.publicPathFor(output));
         Path pub = KeyFiles.generate(algorithm, output);

@@ -89,7 +89,19 @@ public final class Main implements Runnable {
             sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         }
         RemoteCommands.addTo(cl);
+        withVersion(cl);
         return cl;
+    }
+
+    /**
+     * Every subcommand's -V/--version prints what {@code fwdelta --version} prints: the standard
+     * options list it on each command, and without a provider of its own it printed nothing.
+     */
+    private static void withVersion(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+            withVersion(sub);
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * manifest.json of a release: the target image and, per old version, its patch. {@code ship} is
@@ -98,6 +99,11 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
         return b.toString();
     }
 
+    /** How much of the JSON parser's message an error line keeps. */
+    static final int MAX_PARSE_ERROR_CHARS = 200;
+    /** "java.io.EOFException: " and the like, at the start of the JSON parser's messages. */
+    private static final Pattern JAVA_EXCEPTION_NAME = Pattern.compile("^([a-z][a-z0-9_]*\\.)+[A-Z]\\w*: ");
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
 
@@ -116,7 +122,7 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
             byte[] bytes = BoundedFile.read(path, MAX_MANIFEST_BYTES, "release manifest");
             json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
-            throw new IOException(path + " is not a release manifest: " + e.getMessage(), e);
+            throw new IOException(path + " is not a release manifest: " + parseError(e), e);
         }
         if (!json.isJsonObject() || !isVersion(json.getAsJsonObject().get("manifest_version"))
                 || !json.getAsJsonObject().has("target") || !(json.getAsJsonObject().get("patches") instanceof JsonArray)) {
@@ -132,8 +138,23 @@ public record ReleaseManifest(int manifestVersion, Target target, String shard, 
         try {
             return GSON.fromJson(root, ReleaseManifest.class);
         } catch (JsonParseException e) {
-            throw new IOException(path + " is not a release manifest: " + e.getMessage(), e);
+            throw new IOException(path + " is not a release manifest: " + parseError(e), e);
         }
+    }
+
+    /**
+     * What the JSON parser found wrong, as one short line: its message without the Java
+     * exception's name it may start with ("java.io.EOFException: End of input at line 1 column
+     * 23"), cut after {@link #MAX_PARSE_ERROR_CHARS} (the path of a deeply nested value, which
+     * it ends with, can be as long as the file).
+     */
+    static String parseError(JsonParseException e) {
+        String m = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : String.valueOf(e.getMessage());
+        m = JAVA_EXCEPTION_NAME.matcher(m).replaceFirst("");
+        return m.length() <= MAX_PARSE_ERROR_CHARS ? m
+                : m.substring(0, MAX_PARSE_ERROR_CHARS) + " [" + (m.length() - MAX_PARSE_ERROR_CHARS)
+                        + " more characters cut]";
     }
 
     private static boolean isVersion(JsonElement v) {

@@ -18,11 +18,13 @@ final class TrustOptions {
 
     /** The trust store, or null when no key was given. */
     TrustStore store() throws IOException {
-        if (trusted.isEmpty()) {
-            return null;
-        }
+        return trusted.isEmpty() ? null : storeOf(trusted);
+    }
+
+    /** The keys in these files, each read and checked (KeyFiles.readPublic). */
+    static TrustStore storeOf(List<Path> files) throws IOException {
         List<TrustedKey> keys = new ArrayList<>();
-        for (Path p : trusted) {
+        for (Path p : files) {
             keys.add(KeyFiles.readPublic(p));
         }
         return new TrustStore(keys);

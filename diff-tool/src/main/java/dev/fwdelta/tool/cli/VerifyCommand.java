@@ -6,11 +6,13 @@ import dev.fwdelta.runtime.security.TrustStore;
 import dev.fwdelta.runtime.security.TrustedKey;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,18 +25,17 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATCH", description = "The fwdelta patch to check.")
     Path patchPath;
 
-    @Mixin
-    TrustOptions trust;
+    /** Required here, unlike apply's and send's --trust: verifying is checking the signature against these keys. */
+    @Option(names = "--trust", required = true, paramLabel = "PUB.pem",
+            description = "Trusted public key (PEM); repeat for several. The signature must come from one of them.")
+    List<Path> trusted;
 
     @Mixin
     JsonOption json;
 
     @Override
     public Integer call() throws Exception {
-        TrustStore store = trust.store();
-        if (store == null) {
-            throw new IllegalArgumentException("verify needs at least one --trust PUB.pem");
-        }
+        TrustStore store = TrustOptions.storeOf(trusted);
         PatchFileSummary summary = PatchFileSummary.read(patchPath);
         TrustedKey key = HeaderSignature.verify(summary.headerBytes(), summary.header(), store);
         if (!summary.payloadHashMatches()) {

@@ -5,6 +5,7 @@ import dev.fwdelta.runtime.security.SignatureAlgorithm;
 import dev.fwdelta.runtime.security.TrustedKey;
 import dev.fwdelta.tool.io.BoundedFile;
 import dev.fwdelta.tool.io.DurableFiles;
+import dev.fwdelta.tool.io.FileErrors;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -242,11 +243,14 @@ public final class KeyFiles {
         return PrivateKeyInfoFactory.createPrivateKeyInfo(key).getEncoded();
     }
 
+    /** How the name of the public key file keygen writes ends. */
+    public static final String PUBLIC_SUFFIX = ".pub.pem";
+
     /** key.pem -> key.pub.pem (any other name: name + ".pub.pem"). */
     public static Path publicPathFor(Path privatePath) {
         String name = privatePath.getFileName().toString();
         String stem = name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
-        return privatePath.resolveSibling(stem + ".pub.pem");
+        return privatePath.resolveSibling(stem + PUBLIC_SUFFIX);
     }
 
     private static void writePem(Path path, String type, byte[] der, boolean secret) throws IOException {
@@ -261,11 +265,18 @@ public final class KeyFiles {
         // dies half way (a full disk, a file size limit, a kill, a power cut) leaves no empty or
         // partial key at the name, which every later keygen would refuse. "rw-rw-rw-" is what a file made
         // without permissions gets (the umask applies to both).
-        Path temp = Files.createTempFile(path.toAbsolutePath().getParent(), "." + path.getFileName() + ".", ".part",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(secret ? "rw-------" : "rw-rw-rw-")));
+        Path temp;
+        try {
+            temp = Files.createTempFile(path.toAbsolutePath().getParent(), "." + path.getFileName() + ".", ".part",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(secret ? "rw-------" : "rw-rw-rw-")));
+        } catch (IOException e) {
+            throw FileErrors.naming(path, e); // the temporary file's name is not one the user gave
+        }
         try {
             Files.writeString(temp, text.toString(), StandardCharsets.US_ASCII);
             DurableFiles.create(temp, path);
+        } catch (IOException e) {
+            throw FileErrors.naming(path, e);
         } finally {
             Files.deleteIfExists(temp);
         }

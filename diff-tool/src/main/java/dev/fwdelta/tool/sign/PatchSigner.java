@@ -31,10 +31,20 @@ public final class PatchSigner {
         return h.toBeSigned(payloadHash(patch, h)).signedBytes();
     }
 
-    private static byte[] payloadHash(byte[] patch, PatchHeader h) {
+    /**
+     * The payload's SHA-256, which a signed format-3 header records: a patch whose payload no
+     * longer matches it is corrupt [PAYLOAD_HASH], and signing it again kept the old hash, so the
+     * new signature covered a patch every device refuses.
+     */
+    private static byte[] payloadHash(byte[] patch, PatchHeader h) throws PatchException {
         MessageDigest sha = ImageChecksums.sha256Digest();
         sha.update(patch, h.size(), patch.length - h.size());
-        return sha.digest();
+        byte[] hash = sha.digest();
+        if (h.payloadSha256() != null && !MessageDigest.isEqual(hash, h.payloadSha256())) {
+            throw new PatchException(ErrorCode.PAYLOAD_HASH, "payload SHA-256 differs from payload_sha256: the patch"
+                    + " is corrupt, not signed");
+        }
+        return hash;
     }
 
     public static byte[] sign(byte[] patch, SigningKey key) throws PatchException {

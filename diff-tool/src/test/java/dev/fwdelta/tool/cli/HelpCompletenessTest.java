@@ -2,10 +2,12 @@
 package dev.fwdelta.tool.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -51,5 +53,38 @@ class HelpCompletenessTest {
             }
         });
         assertEquals(List.of(), unlisted, "subcommands their parent does not name");
+    }
+
+    /**
+     * Every command's --help lists -V/--version, and each prints what {@code fwdelta --version}
+     * prints: without a version provider of its own a subcommand printed nothing and exited 0.
+     */
+    @Test
+    void everyCommandsVersionOptionPrintsTheVersion() {
+        CliRunner top = new CliRunner();
+        assertEquals(0, top.run("--version"));
+        String version = top.out();
+        assertTrue(version.startsWith("fwdelta "), version);
+        List<String> silent = new ArrayList<>();
+        walk(Main.commandLine(), cl -> {
+            String qualified = cl.getCommandSpec().qualifiedName();
+            if (cl.getCommandSpec().optionsMap().containsKey("--version")) {
+                String[] path = qualified.split(" ");
+                String[] args = Arrays.copyOf(Arrays.copyOfRange(path, 1, path.length), path.length);
+                args[path.length - 1] = "-V";
+                CliRunner cli = new CliRunner();
+                if (cli.run(args) != 0 || !cli.out().equals(version)) {
+                    silent.add(qualified + ": " + cli.out().strip());
+                }
+            }
+        });
+        assertEquals(List.of(), silent, "commands whose -V does not print the version");
+    }
+
+    private static void walk(CommandLine cl, Consumer<CommandLine> each) {
+        each.accept(cl);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            walk(sub, each);
+        }
     }
 }

@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import dev.fwdelta.tool.sign.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,5 +85,51 @@ class InspectBadPatchTest {
         Path patch = f.patch("c.fwd", true);
         assertEquals(0, f.cli.run("inspect", patch.toString()), f.cli.err());
         assertTrue(f.cli.out().contains("payload_sha256_ok      true"), f.cli.out());
+    }
+
+    /**
+     * A file shorter than the header's first 8 bytes: three bytes of text were TRUNCATED, "bad
+     * value for header length: 3", a field no header has; now they are not a patch, and only a
+     * start of the magic is a patch cut short. Every command reads the header the same way.
+     */
+    @Test
+    void aFileShorterThanTheMagicIsNotAPatch() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        assertEquals(0, f.cli.run("keygen", "-o", f.key().toString()), f.cli.err());
+        Path text = Files.writeString(dir.resolve("abc.fwd"), "abc");
+        Path cut = Files.writeString(dir.resolve("cut.fwd"), "FWD");
+        for (Path p : List.of(text, cut)) {
+            List<String[]> commands = List.of(new String[] {"inspect", p.toString()},
+                    new String[] {"verify", "--trust", KeyFiles.publicPathFor(f.key()).toString(), p.toString()},
+                    new String[] {"sign", "--key", f.key().toString(), p.toString(), "-o", dir.resolve("s.fwd").toString()},
+                    new String[] {"apply", f.oldBin.toString(), p.toString(), "-o", dir.resolve("n.bin").toString()});
+            for (String[] args : commands) {
+                assertEquals(ExitCodes.BAD_PATCH, f.cli.run(args), f.cli.err());
+                String line = f.errorLine();
+                String expected = p == text ? "BAD_MAGIC (1): " + p + ": not a fwdelta patch"
+                        : "TRUNCATED (30): " + p + ": patch ends after 3 bytes, within the 8 every header starts with"
+                                + " (magic, format_version, header_size)";
+                assertTrue(line.startsWith(expected), args[0] + ": " + line);
+            }
+        }
+    }
+
+    /**
+     * sign kept the payload_sha256 a signed header records: a signed patch whose payload was
+     * corrupted since was signed again, exit 0, and the result failed verify. Now it is refused
+     * as verify refuses it, and the file stays as it was.
+     */
+    @Test
+    void aCorruptSignedPatchIsNotSignedAgain() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path patch = flipLastByte(f.patch("c.fwd", true));
+        byte[] before = Files.readAllBytes(patch);
+        assertEquals(ExitCodes.BAD_PATCH, f.cli.run("sign", "--key", f.key().toString(), patch.toString()));
+        String line = f.errorLine();
+        assertTrue(line.startsWith("PAYLOAD_HASH (32): "), line);
+        assertEquals(before.length, Files.size(patch));
+        assertTrue(Arrays.equals(before, Files.readAllBytes(patch)), "the patch is not replaced");
+        assertEquals(ExitCodes.BAD_PATCH, f.cli.run("sign", "--digest-only", patch.toString()));
+        assertTrue(f.errorLine().startsWith("PAYLOAD_HASH (32): "));
     }
 }

@@ -3,6 +3,7 @@ package dev.fwdelta.tool.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,5 +48,40 @@ class OutputPathAsGivenTest {
                 f.oldBin.toString(), "--out", f.oldBin + "/x"));
         assertEquals(f.oldBin + ": is not a directory: the output " + f.oldBin + "/x cannot be in it",
                 f.errorLine());
+    }
+
+    /**
+     * An output that is a pipe (or a device: as root, /dev/null itself) was replaced by a file,
+     * since an output is written beside its name and renamed to it.
+     */
+    @Test
+    void aPipeAsTheOutputIsRefusedAndStaysAPipe() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path fifo = dir.resolve("out.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo (coreutils) makes the pipe");
+        assertEquals(ExitCodes.IO_ERROR, f.cli.run("diff", f.oldBin.toString(), f.newBin.toString(), "-o",
+                fifo.toString()));
+        assertEquals(fifo + ": is not a regular file (a pipe or a device): an output is written whole to a file and"
+                + " then takes its name", f.errorLine());
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the pipe is still a pipe");
+        try (var entries = Files.list(dir)) {
+            assertEquals(3, entries.count(), "old.bin, new.bin and the pipe: no temporary file left");
+        }
+    }
+
+    /**
+     * The temporary file beside the output could not be made (no file can be made in /proc): the
+     * error named it, ".p.fwd.RANDOM.part", a name the user never gave.
+     */
+    @Test
+    void anOutputThatCannotBeMadeIsNamedAsGiven() throws Exception {
+        CliFixture f = new CliFixture(dir);
+        Path output = Path.of("/proc/fwdelta-test-" + ProcessHandle.current().pid() + ".fwd");
+        assertEquals(ExitCodes.IO_ERROR, f.cli.run("diff", f.oldBin.toString(), f.newBin.toString(), "-o",
+                output.toString()));
+        assertEquals("no such file: " + output, f.errorLine());
+        assertEquals(ExitCodes.IO_ERROR, f.cli.run("keygen", "-o", output.toString()));
+        assertEquals("no such file: " + output, f.errorLine());
     }
 }

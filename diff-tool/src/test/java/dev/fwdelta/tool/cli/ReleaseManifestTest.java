@@ -2,6 +2,7 @@
 package dev.fwdelta.tool.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,5 +220,25 @@ class ReleaseManifestTest {
         m = valid();
         m.getAsJsonObject("target").addProperty("firmware_version", "18446744073709551616");
         assertEquals("target.firmware_version: '18446744073709551616' is not a number in 0..2^64-1", refusal(m));
+    }
+
+    /**
+     * JSON that does not parse: the error was the parser's text as it came, a Java exception's
+     * name first ("java.io.EOFException: End of input ..."), and for deep nesting a line as long
+     * as the file (300,123 characters for 100,000 '['). Found by a review of the command line.
+     */
+    @Test
+    void jsonThatDoesNotParseIsOneShortLineWithoutAnExceptionName() throws Exception {
+        Path cut = Files.writeString(dir.resolve("cut.json"), "{\"manifest_version\":1,");
+        IOException e = assertThrows(IOException.class, () -> ReleaseManifest.read(cut));
+        assertTrue(e.getMessage().startsWith(cut + " is not a release manifest: End of input at line 1 column 23"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+
+        Path deep = Files.writeString(dir.resolve("deep.json"), "[".repeat(100_000));
+        e = assertThrows(IOException.class, () -> ReleaseManifest.read(deep));
+        assertTrue(e.getMessage().length() < deep.toString().length() + 300, e.getMessage().length() + " characters");
+        assertTrue(e.getMessage().endsWith(" more characters cut]"), e.getMessage());
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,11 +35,13 @@ class UsageErrorLineTest {
     @Test
     void aCommandsOwnUsageErrorSaysWhereTheUsageIs() throws Exception {
         CliFixture f = new CliFixture(dir);
-        Path patch = f.patch("u.fwd", false);
-        assertEquals(ExitCodes.USAGE, f.cli.run("verify", patch.toString()));
-        assertEquals("verify needs at least one --trust PUB.pem (see 'fwdelta verify --help')", f.errorLine());
+        Path key = dir.resolve("k.pub.pem");
+        assertEquals(ExitCodes.USAGE, f.cli.run("keygen", "-o", key.toString()));
+        assertEquals("-o names the private key file, and " + key + " is a public key's name: give KEY.pem (the public"
+                + " key goes beside it as KEY.pub.pem) (see 'fwdelta keygen --help')", f.errorLine());
+        assertFalse(Files.exists(key), "no key written");
 
-        assertEquals(ExitCodes.USAGE, f.cli.run("verify", patch.toString(), "--json"));
+        assertEquals(ExitCodes.USAGE, f.cli.run("keygen", "-o", key.toString(), "--json"));
         JsonObject error = JsonParser.parseString(f.cli.out().strip()).getAsJsonObject();
         assertEquals("USAGE", error.get("error_code").getAsString());
         assertEquals(f.errorLine(), error.get("message").getAsString(), "the JSON message is the error line's text");

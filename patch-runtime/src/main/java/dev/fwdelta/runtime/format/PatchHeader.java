@@ -100,12 +100,15 @@ public record PatchHeader(
      * formats 1 and 2, {@link Limits#MIN_COMPACT_HEADER_SIZE}..256 for format 3.
      */
     public static int sizeFromPrefix(byte[] b) throws PatchException {
-        if (b.length < PREFIX_SIZE) {
-            throw PatchException.outOfRange(ErrorCode.TRUNCATED, "header length", b.length, PREFIX_SIZE,
-                    Limits.HEADER_SIZE);
-        }
-        if (!Arrays.equals(b, 0, 4, MAGIC, 0, 4)) {
+        // The magic first, as far as there are bytes: three bytes of text are not a patch cut
+        // short, and their length is no header field.
+        int magicBytes = Math.min(b.length, MAGIC.length);
+        if (!Arrays.equals(b, 0, magicBytes, MAGIC, 0, magicBytes)) {
             throw new PatchException(ErrorCode.BAD_MAGIC, "not a fwdelta patch: magic is not \"FWDP\"");
+        }
+        if (b.length < PREFIX_SIZE) {
+            throw new PatchException(ErrorCode.TRUNCATED, "patch ends after " + b.length + " bytes, within the "
+                    + PREFIX_SIZE + " every header starts with (magic, format_version, header_size)");
         }
         int version = u16(b, 4);
         check(ErrorCode.UNSUPPORTED_VERSION, "format_version", version, FORMAT_VERSION_PLAIN, FORMAT_VERSION_COMPACT);

@@ -28,4 +28,20 @@ class SizesTest {
         }
         assertThrows(NumberFormatException.class, () -> Sizes.parse("-16K"));
     }
+
+    @Test
+    void aSizeEndsInOneUnitAtMost() {
+        assertEquals(16 * 1024, Sizes.parse("16kib"));
+        assertEquals(16 * 1024, Sizes.parse("16KB"));
+        assertEquals(3 * 1024 * 1024, Sizes.parse("3MB"));
+        assertEquals(16, Sizes.parse("16B"));
+        assertEquals(0x1B, Sizes.parse("0x1B")); // B is a hex digit there, not bytes
+        assertEquals(4 * 1024, Sizes.parse("0x4K"));
+        for (String bad : new String[] {"1IB6ib384", "2ib3", "16KiBKiB", "16KK", "16KM", "K", "KiB", "B", "0xK",
+            "16Ki", "16iB"}) {
+            NumberFormatException e = assertThrows(NumberFormatException.class, () -> Sizes.parse(bad), bad);
+            assertEquals("'" + bad + "' is not a size: a decimal or 0x hex number, then at most one of K, KiB, KB, M,"
+                    + " MiB, MB, B", e.getMessage());
+        }
+    }
 }
