@@ -37,6 +37,12 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
                 checkFileSize(path, fileSize, head.length, h);
             }
             MessageDigest sha = ImageChecksums.sha256Digest();
+            // The applier's checks of payload_length, in its order, so that inspect and verify give
+            // its error code (BAD_PAYLOAD_LENGTH) where the file ends with payload_length.
+            if (h.payloadLength() < h.mapLength()) {
+                throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length " + h.payloadLength()
+                        + " cannot hold the " + h.mapLength() + "-byte relocation map");
+            }
             byte[] map = in.readNBytes((int) h.mapLength());
             if (map.length < h.mapLength()) {
                 throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside the relocation map");
@@ -47,7 +53,11 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
             long payloadLeft = h.payloadLength() - h.mapLength();
             byte[] buffer = new byte[8192];
             for (long i = 0; i < h.blockCount(); i++) {
-                ReadBlockHeader read = readBlockHeader(in, h, sha, i);
+                if (payloadLeft < (h.compact() ? Limits.MIN_COMPACT_BLOCK_HEADER_SIZE : Limits.BLOCK_HEADER_SIZE)) {
+                    throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "payload_length " + h.payloadLength()
+                            + " ends before block " + i + " of block_count " + h.blockCount());
+                }
+                ReadBlockHeader read = readBlockHeader(in, h, sha, i, payloadLeft);
                 BlockHeader bh = read.header();
                 payloadLeft -= read.size();
                 // The applier's own checks, so that inspect and verify name the field that is
@@ -225,13 +235,18 @@ record PatchFileSummary(PatchHeader header, byte[] headerBytes, long fileSize, l
     private record ReadBlockHeader(BlockHeader header, int size) {
     }
 
-    private static ReadBlockHeader readBlockHeader(InputStream in, PatchHeader h, MessageDigest sha, long i)
-            throws IOException {
+    /** Block {@code i}'s header, which must end within the {@code payloadLeft} bytes of the payload left. */
+    private static ReadBlockHeader readBlockHeader(InputStream in, PatchHeader h, MessageDigest sha, long i,
+                                                   long payloadLeft) throws IOException {
         byte[] b = new byte[Math.max(Limits.BLOCK_HEADER_SIZE, Limits.MAX_COMPACT_BLOCK_HEADER_SIZE)];
         int n = 0;
         while (h.compact() ? !BlockHeader.compactComplete(b, n) : n < Limits.BLOCK_HEADER_SIZE) {
+            if (n == payloadLeft || n == b.length) {
+                throw new PatchException(ErrorCode.BAD_PAYLOAD_LENGTH, "block " + i
+                        + " header does not end within the payload");
+            }
             int x = in.read();
-            if (x < 0 || n == b.length) {
+            if (x < 0) {
                 throw new PatchException(ErrorCode.TRUNCATED, "patch ends inside the header of block " + i);
             }
             b[n++] = (byte) x;

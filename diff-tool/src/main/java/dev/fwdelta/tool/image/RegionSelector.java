@@ -82,7 +82,10 @@ public final class RegionSelector {
         return new Selection(image, leftOut);
     }
 
-    /** Regions inside one --region: joined with 0xFF between them (the span is within the range). */
+    /**
+     * Regions inside one --region: joined with 0xFF between them (the span is within the range),
+     * the gaps held to {@link RegionCollector#MAX_FILL} as a file's own gaps are.
+     */
     private static byte[] join(List<ImageRegion> regions) {
         if (regions.size() == 1) {
             return regions.get(0).bytes();
@@ -92,6 +95,15 @@ public final class RegionSelector {
         if (end - start > RegionCollector.MAX_REGION_SPAN) {
             throw new IllegalArgumentException(String.format("the regions in 0x%x..0x%x span %d bytes; at most %d "
                     + "allowed: choose a narrower --region", start, end, end - start, RegionCollector.MAX_REGION_SPAN));
+        }
+        long gaps = end - start - regions.stream().mapToLong(r -> r.bytes().length).sum();
+        if (gaps > RegionCollector.MAX_FILL) {
+            // The file's own gaps were held to MAX_FILL when its regions were collected; the ones
+            // between the regions --region takes must be too, or two bytes of records 255 MiB
+            // apart became a 255 MiB image.
+            throw new IllegalArgumentException(String.format("the regions in 0x%x..0x%x would be joined with %d bytes "
+                    + "of 0xFF between them; fill allowed: 0..%d bytes: choose a narrower --region", start, end, gaps,
+                    RegionCollector.MAX_FILL));
         }
         byte[] out = new byte[(int) (end - start)];
         Arrays.fill(out, RegionCollector.ERASED);

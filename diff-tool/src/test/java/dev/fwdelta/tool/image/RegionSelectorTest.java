@@ -46,4 +46,30 @@ class RegionSelectorTest {
         List<ImageRegion> two = manyRegions().regions().subList(0, 2);
         assertEquals("0x00000000..0x00000001 (1 bytes), 0x00040002..0x00040003 (1 bytes)", RegionSelector.listed(two));
     }
+
+    /**
+     * Two one-byte records 255 MiB apart are two regions (the file's gaps are held to MAX_FILL),
+     * but --region 0x0-0x10000000, the micro:bit recipe, joined them into a 255 MiB image: the
+     * gaps --region joins are held to the same limit, before anything is allocated.
+     */
+    @Test
+    void theGapsARegionJoinsAreHeldToTheFillLimit() {
+        ImageFile scattered = new ImageFile("scattered.hex", ImageFormat.INTEL_HEX,
+                List.of(new ImageRegion(0, new byte[] {1}), new ImageRegion(0x0FF00000L, new byte[] {2})),
+                FirmwareImage.NO_MACHINE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RegionSelector.select(scattered, new AddressRange(0, 0x10000000L), FirmwareImage.NO_ADDRESS));
+        assertEquals("the regions in 0x0..0xff00001 would be joined with 267386879 bytes of 0xFF between them; fill "
+                + "allowed: 0..16777216 bytes: choose a narrower --region", e.getMessage());
+
+        long near = RegionCollector.MAX_FILL + 1;
+        ImageFile close = new ImageFile("close.hex", ImageFormat.INTEL_HEX,
+                List.of(new ImageRegion(0, new byte[] {1}), new ImageRegion(near, new byte[] {2})),
+                FirmwareImage.NO_MACHINE);
+        byte[] joined = RegionSelector.select(close, new AddressRange(0, 0x10000000L), FirmwareImage.NO_ADDRESS)
+                .image().bytes();
+        assertEquals(near + 1, joined.length, "a gap of MAX_FILL bytes is still joined");
+        assertEquals(2, joined[joined.length - 1]);
+        assertEquals((byte) 0xFF, joined[1]);
+    }
 }
