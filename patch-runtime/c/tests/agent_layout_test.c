@@ -113,6 +113,8 @@ static void refused_fields(void) {
     expect_refused("a sector that is not a whole number of program units");
     layout.groups[2].count = 0x8000u; /* 7 x 128K -> 32768 x 128K: 4 GiB + 128K */
     expect_refused("a flash past 4 GiB - 1");
+    layout.flash_base = 0xFFFF0000u; /* the flash's last bytes would be past 4 GiB - 1 on the bus */
+    expect_refused("a flash_base that runs the flash past 2^32");
     layout.boot_log.size = 0;
     expect_refused("an empty boot log");
     layout.agent_log.offset = 0x4100;

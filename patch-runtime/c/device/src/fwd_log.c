@@ -37,6 +37,10 @@ int fwd_layout_check(const fwd_layout *l) {
     if (total > 0xFFFFFFFFu) {
         return FWD_ERR_BAD_ARGUMENT; /* offsets are 32-bit */
     }
+    if ((uint64_t) l->flash_base + total > 0x100000000ull) {
+        /* the bus is 32-bit: flash_base + an offset (the active slot's load address) must not wrap */
+        return FWD_ERR_BAD_ARGUMENT;
+    }
     r[0] = &l->active;
     r[1] = &l->staging;
     r[2] = &l->scratch;

@@ -28,10 +28,19 @@ import java.util.Properties;
 public record DeviceLayout(String name, long flashBase, FlashGeometry geometry, Region active, Region staging,
                            Region scratch, Region agentLog, Region bootLog) {
 
+    /** Addresses on the bus are 32-bit. */
+    static final long ADDRESS_LIMIT = 1L << 32;
+
     public static final List<String> PRESETS = List.of("stm32f405-1m", "stm32l4-512k", "nrf52840", "stm32l0-192k");
 
     public DeviceLayout {
         SectorMap map = geometry.sectors();
+        if (flashBase < 0 || flashBase + map.totalSize() > ADDRESS_LIMIT) {
+            // A slot's address (the load address a patch is checked against) is flash_base +
+            // its offset on a 32-bit bus: it must not wrap.
+            throw new IllegalArgumentException(String.format("%s: flash_base 0x%x + the flash's %d bytes run past 2^32;"
+                    + " flash_base allowed: 0..0x%x", name, flashBase, map.totalSize(), ADDRESS_LIMIT - map.totalSize()));
+        }
         Map<String, Region> regions = new HashMap<>();
         regions.put("active", active);
         regions.put("staging", staging);

@@ -53,6 +53,13 @@ class DeviceLayoutTest {
         assertThrows(IllegalArgumentException.class, () -> DeviceLayout.parse(new StringReader(
                 layout("0x1800 + 2K", "0x2000 + 2K"))), "slot sector larger than the scratch area");
         assertThrows(IllegalArgumentException.class, () -> DeviceLayout.preset("no-such-board"));
+        // The flash is 10 KiB: its last byte at flash_base 0xFFFFD800 is 0xFFFFFFFF, one further wraps.
+        String good = layout("0xC00 + 1K", "0x1000 + 1K");
+        DeviceLayout.parse(new StringReader(good.replace("flash_base = 0", "flash_base = 0xFFFFD800")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceLayout.parse(
+                new StringReader(good.replace("flash_base = 0", "flash_base = 0xFFFFD801"))));
+        assertEquals("t: flash_base 0xffffd801 + the flash's 10240 bytes run past 2^32; flash_base allowed: "
+                + "0..0xffffd800", e.getMessage());
     }
 
     /** A byte that is not UTF-8 is bad content, named with the file and where it is: not an I/O error. */
