@@ -120,6 +120,7 @@ public final class DfuFile {
                     throw bad(what, element + " size " + length + " (valid: 0.." + (end - at)
                             + ", the bytes left in its target)");
                 }
+                regions.requireRoom(length, " " + element); // before the copy, not after it
                 byte[] data = new byte[(int) length];
                 System.arraycopy(file, at, data, 0, data.length);
                 regions.add(address, data, " " + element);

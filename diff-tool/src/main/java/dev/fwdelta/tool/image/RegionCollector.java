@@ -58,6 +58,16 @@ final class RegionCollector {
     }
 
     /**
+     * Refuses {@code length} more bytes of data past {@link #MAX_DATA}: a reader that copies data
+     * out of its file asks before it allocates the copy.
+     */
+    void requireRoom(long length, String where) {
+        if (total + length > MAX_DATA) {
+            throw new BadImageException(what + where + ": more than " + MAX_DATA + " bytes of data (the most fwdelta reads)");
+        }
+    }
+
+    /**
      * Adds data at {@code address} (the collector keeps the array); refuses an overlap with
      * earlier data and anything past 2^32. Data that continues a run, or ends where one starts,
      * joins that run.
@@ -70,10 +80,8 @@ final class RegionCollector {
             throw new BadImageException(String.format("%s%s: data at 0x%x..0x%x is outside the 32-bit address "
                     + "space (0..0x100000000)", what, where, address, address + data.length));
         }
+        requireRoom(data.length, where);
         total += data.length;
-        if (total > MAX_DATA) {
-            throw new BadImageException(what + where + ": more than " + MAX_DATA + " bytes of data (the most fwdelta reads)");
-        }
         long end = address + data.length;
         Map.Entry<Long, DataRun> before = runs.floorEntry(end - 1);
         if (before != null && before.getValue().end() > address) {
