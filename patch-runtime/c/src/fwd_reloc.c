@@ -171,6 +171,8 @@ typedef struct {
 /*
  * One read of the view: its old bytes and the map entries last found. Positions are old-image
  * offsets (below 2^31, so 32-bit arithmetic: a Cortex-M does 64-bit in pairs of instructions).
+ * The old image may be 2^31 - 1 bytes, where a position plus a word's size overflows: the tests
+ * subtract from their bounds instead, and a start is rounded up only once it is below a bound.
  * Neighbouring pointers and call targets mostly land in one entry, and an instruction's own
  * offset in the entry of the chunk: one remembered entry each spares most searches.
  */
@@ -215,17 +217,20 @@ static int64_t map_wide(const fwd_applier *a, map_hit *hit, int64_t x) {
 /* Writes the size little-endian bytes of value that old offset at starts, clipped to the chunk. */
 static void place(const chunk *c, uint64_t value, int32_t at, int size) {
     int32_t q = at > c->from ? at : c->from;
-    int32_t last = at + size < c->end ? at + size : c->end;
+    int32_t last = at < c->end - size ? at + size : c->end;
     for (; q < last; q++) {
         c->out[q - c->from] = (uint8_t) (value >> (8 * (q - at)));
     }
 }
 
 static void thumb(const fwd_applier *a, chunk *c) {
-    int32_t q = (c->window_start > c->from - 3 ? c->window_start : c->from - 3) + 1;
+    int32_t q = c->window_start > c->from - 3 ? c->window_start : c->from - 3;
     int32_t last = c->end < c->window_end - 3 ? c->end : c->window_end - 3;
     const uint8_t *b;
-    q -= q & 1;
+    if (q >= last) {
+        return;
+    }
+    q += q & 1;
     b = c->window + (q - c->window_start);
     for (; q < last; q += 2, b += 2) {
         uint32_t w = fwd_u32(b);
@@ -247,7 +252,7 @@ static void thumb(const fwd_applier *a, chunk *c) {
                 uint32_t off = ((uint32_t) target - (uint32_t) at - 4u) >> 1;
                 uint32_t bl = (off >> 11 & 0xFFu) | (0xF0u | (off >> 19 & 7u)) << 8 | (off & 0xFFu) << 16
                         | (0xF8u | (off >> 8 & 7u)) << 24;
-                if (q >= c->from && q + 4 <= c->end) {
+                if (q >= c->from && q <= c->end - 4) {
                     put32(c->out + (q - c->from), bl);
                 } else {
                     place(c, bl, q, 4); /* across the chunk's edge */
@@ -263,15 +268,20 @@ static void thumb(const fwd_applier *a, chunk *c) {
  * through a byte pointer, which would make the compiler reload them from the chunk every word.
  */
 static void pointers32(const fwd_applier *a, chunk *c) {
-    int32_t p = ((c->window_start > (c->from & ~3) ? c->window_start : (c->from & ~3)) + 3) & ~3;
+    int32_t p = c->window_start > (c->from & ~3) ? c->window_start : (c->from & ~3);
     int32_t last = c->end < c->window_end - 3 ? c->end : c->window_end - 3;
-    const uint8_t *w = c->window + (p - c->window_start);
+    const uint8_t *w;
     uint32_t base = a->buf.blocks.reloc.image_base;
     uint32_t old_size = a->h.old_size;
     map_hit hit = c->target;
     int32_t from = c->from;
     int32_t end = c->end;
     uint8_t *out = c->out;
+    if (p >= last) {
+        return;
+    }
+    p = (p + 3) & ~3;
+    w = c->window + (p - c->window_start);
     for (; p < last; p += 4, w += 4) {
         uint32_t value = fwd_u32(w);
         uint32_t x = value - base;
@@ -284,7 +294,7 @@ static void pointers32(const fwd_applier *a, chunk *c) {
             continue;
         }
         value = base + (uint32_t) moved;
-        if (p < from || p + 4 > end) {
+        if (p < from || p > end - 4) {
             place(c, value, p, 4); /* a word across the chunk's edge */
         } else if (fwd_u32(out + (p - from)) != value) {
             /* many candidates (zeros, small numbers where the image starts at 0) map to themselves */
@@ -294,9 +304,13 @@ static void pointers32(const fwd_applier *a, chunk *c) {
 }
 
 static void pointers64(const fwd_applier *a, chunk *c) {
-    int32_t p = ((c->window_start > (c->from & ~7) ? c->window_start : (c->from & ~7)) + 7) & ~7;
+    int32_t p = c->window_start > (c->from & ~7) ? c->window_start : (c->from & ~7);
     uint32_t base = a->buf.blocks.reloc.image_base;
-    for (; p < c->end && p + 8 <= c->window_end; p += 8) {
+    if (p > c->window_end - 8) {
+        return;
+    }
+    p = (p + 7) & ~7;
+    for (; p < c->end && p <= c->window_end - 8; p += 8) {
         const uint8_t *w = c->window + (p - c->window_start);
         uint64_t value = (uint64_t) fwd_u32(w) | (uint64_t) fwd_u32(w + 4) << 32;
         int64_t moved = value >> 63 ? -1 : map_wide(a, &c->target, (int64_t) value - (int64_t) base);
@@ -329,13 +343,13 @@ static fwd_error xtensa(fwd_applier *a, chunk *c) {
         int32_t offset18;
         int64_t target, at, moved_target, delta;
         uint8_t two[2];
-        if (q + 4 <= last) {
+        if (q <= last - 4) {
             uint32_t m = call_nibbles(fwd_u32(b));
             if (m == 0) {
                 /* most words: skip them four bytes a test, in a loop of its own */
                 do {
                     q += 4;
-                } while (q + 4 <= last && call_nibbles(fwd_u32(c->window + (q - c->window_start))) == 0);
+                } while (q <= last - 4 && call_nibbles(fwd_u32(c->window + (q - c->window_start))) == 0);
                 q--; /* the for loop's q++ */
                 continue;
             }
@@ -393,7 +407,7 @@ static int a64_is_adrp(uint32_t w) {
 static int32_t a64_partner(const chunk *c, int32_t p) {
     uint32_t reg = (uint32_t) word(c, p) & 31u;
     int32_t q;
-    for (q = p + 4; q <= p + 4 * PARTNER_REACH && q + 4 <= c->window_end; q += 4) {
+    for (q = p + 4; q - p <= 4 * PARTNER_REACH && q <= c->window_end - 4; q += 4) {
         uint32_t x = (uint32_t) word(c, q);
         if (((x >> 5) & 31u) == reg && a64_partner_scale(x) >= 0) {
             return q;
@@ -437,10 +451,13 @@ static void a64_adrp(const fwd_applier *a, chunk *c, int32_t p, uint32_t w) {
 static void a64(const fwd_applier *a, chunk *c) {
     uint32_t t = a->buf.blocks.reloc.transforms;
     int32_t p = c->window_start > c->from - ADRP_MARGIN + 1 ? c->window_start : c->from - ADRP_MARGIN + 1;
+    if (p > c->window_end - 4) {
+        return;
+    }
     p = (p + 3) & ~(int32_t) 3;
-    for (; p < c->end && p + 4 <= c->window_end; p += 4) {
+    for (; p < c->end && p <= c->window_end - 4; p += 4) {
         uint32_t w = (uint32_t) word(c, p);
-        if ((t & A64_BRANCH) && (w & 0x7C000000u) == 0x14000000u && p + 4 > c->from) {
+        if ((t & A64_BRANCH) && (w & 0x7C000000u) == 0x14000000u && p > c->from - 4) {
             int64_t offset = 4 * (int64_t) ((int32_t) ((w & 0x3FFFFFFu) ^ 0x2000000u) - 0x2000000);
             int64_t target = map_wide(a, &c->target, p + offset);
             int64_t at = map(a, &c->here, (uint32_t) p);

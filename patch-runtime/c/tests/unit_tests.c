@@ -3,7 +3,8 @@
  * Unit tests of the C applier: checksum known answers, every golden vector at chunk sizes 1, 7
  * and 4096, and crafted bad patches with the error code each must raise (the differential
  * test in Java compares all of it with the Java runtime), and every vector of the directory with a
- * work buffer of exactly fwd_work_size(header) bytes. Usage: fwd_unit_tests VECTOR_DIR
+ * work buffer of exactly fwd_work_size(header) bytes, and each transform next to the end of the
+ * largest old image. Usage: fwd_unit_tests VECTOR_DIR
  */
 #define _POSIX_C_SOURCE 200809L /* opendir: the vectors of the directory */
 #include <dirent.h>
@@ -726,6 +727,215 @@ static void test_small_lzma_windows(const char *dir) {
            "split window 255 is refused before a write");
 }
 
+/*
+ * An old image of 2^31 - 1 bytes, the most old_size allows, made by the read callback instead of
+ * allocated: zeros but for the words of a case near its end. There a position plus a word's size
+ * passes 2^31 - 1, which the relocated view once computed in int32_t (undefined behaviour, and
+ * reads past its window): each case puts a transform's word where the last whole one can be, and
+ * the bytes of one the image's end cuts short, which the view must keep. The map moves the last 127
+ * bytes back by 0x1010 (across a 4 KiB page, for ADRP); image_base 0x40000000 keeps a zero word
+ * from being a pointer. Each new image is the view's last n bytes: the values of n start its
+ * chunks, and so the view's windows, at each alignment, and 128 bytes make two chunks.
+ */
+#define BIG_OLD_SIZE 0x7FFFFFFFu
+#define BIG_BASE 0x40000000u
+#define BIG_MOVED 0x7FFFFF80u
+#define BIG_TAIL 128u
+
+/* size bytes little-endian at old offset at: old_value in the old image, view_value in the view */
+typedef struct {
+    uint32_t at;
+    uint64_t old_value;
+    uint64_t view_value;
+    uint32_t size;
+} big_word;
+
+typedef struct {
+    const char *what;
+    uint8_t transforms;
+    big_word words[5];
+} big_case;
+
+/* The view values are FORMAT.md 2.3's rules worked out apart from the C applier. */
+static const big_case BIG_CASES[] = {
+    {"THUMB_BL at the last even offset with a whole BL", 1, {
+        {0x7FFFFFFAu, 0xF800F7FFu, 0xF808F000u, 4}, /* to 0x7FFFEFFE, before the moved part */
+        {0x7FFFFFFEu, 0xF7u, 0xF7u, 1}}},
+    {"POINTER32 in the last whole word", 2, {
+        {0x7FFFFFF4u, 0xBFFFFFFFu, 0xBFFFFFFFu, 4}, /* base + old_size: no pointer */
+        {0x7FFFFFF8u, 0xBFFFFFC0u, 0xBFFFEFB0u, 4},
+        {0x7FFFFFFCu, 0xFFFFC0u, 0xFFFFC0u, 3}}},
+    {"A64_BRANCH in the last whole word", 4, {
+        {0x7FFFFFF4u, 0x14000003u, 0x14000003u, 4}, /* B to old_size + 1: kept */
+        {0x7FFFFFF8u, 0x97FFFC00u, 0x94000004u, 4}, /* BL 4 KiB back, before the moved part */
+        {0x7FFFFFFCu, 0xFFFC00u, 0xFFFC00u, 3}}},
+    {"A64_ADRP whose partner search meets the image's end", 8, {
+        {0x7FFFFFE4u, 0xF0C00081u, 0x90C000A1u, 4}, /* ADRP x1, no partner before the end */
+        {0x7FFFFFF0u, 0xF0C00080u, 0x90C000A0u, 4}, /* ADRP x0 of base + 0x12345 */
+        {0x7FFFFFF4u, 0xD503201Fu, 0xD503201Fu, 4}, /* NOP */
+        {0x7FFFFFF8u, 0x910D1400u, 0x910D1400u, 4}, /* its ADD x0, x0, #0x345 */
+        {0x7FFFFFFCu, 0x0D1400u, 0x0D1400u, 3}}},
+    {"POINTER64 in the last whole 8-byte word", 16, {
+        {0x7FFFFFC0u, 0xBFFFFFFEu, 0xBFFFEFEEu, 8}, /* to the image's last byte */
+        {0x7FFFFFF0u, 0xBFFFFFA0u, 0xBFFFEF90u, 8},
+        {0x7FFFFFF8u, 0xBFFFFFA0u, 0xBFFFFFA0u, 7}}},
+    {"XTENSA_CALL in the last three bytes", 32, {
+        {0x7FFF0000u, 0x4136u, 0x4136u, 2}, /* ENTRY a1: the target begins a function */
+        {0x7FFFFFFCu, 0xF00015u, 0xF10115u, 3}}}, /* CALL4 to 0x7FFF0000 */
+};
+
+static const big_case *big_current;
+
+/* The bytes of [from, from + len) of the old image (view 0) or of the view expected (view 1). */
+static void big_bytes(const big_case *c, int view, uint32_t from, uint8_t *buf, uint32_t len) {
+    size_t w;
+    uint32_t i;
+    memset(buf, 0, len);
+    for (w = 0; w < sizeof c->words / sizeof c->words[0] && c->words[w].size > 0; w++) {
+        const big_word *x = &c->words[w];
+        for (i = 0; i < x->size; i++) {
+            if (x->at + i >= from && x->at + i - from < len) {
+                buf[x->at + i - from] = (uint8_t) ((view ? x->view_value : x->old_value) >> (8u * i));
+            }
+        }
+    }
+}
+
+static int big_read(void *user, uint32_t offset, uint8_t *buf, uint32_t len) {
+    (void) user;
+    if (offset > BIG_OLD_SIZE || len > BIG_OLD_SIZE - offset) {
+        return -1;
+    }
+    big_bytes(big_current, 0, offset, buf, len);
+    return 0;
+}
+
+static void put_uv(uint8_t *b, uint32_t *at, uint64_t v) {
+    for (; v >= 0x80u; v >>= 7) {
+        b[(*at)++] = (uint8_t) (v | 0x80u);
+    }
+    b[(*at)++] = (uint8_t) v;
+}
+
+/*
+ * A format-3 patch (codec none, flags RELOCATED and SHA_ONLY) whose new image is expected, the
+ * view's last n bytes: a record seeks to old_size - n, the next adds n zero diff bytes.
+ */
+static uint32_t big_patch(const big_case *c, const uint8_t *expected, uint32_t n, uint8_t *patch) {
+    uint8_t map[32];
+    uint8_t records[MAX_FILE / 2];
+    uint8_t block[64];
+    uint32_t map_len = 0;
+    uint32_t records_len = 0;
+    uint32_t block_len = 0;
+    uint32_t at = 8;
+    fwd_sha256 s;
+    put_uv(map, &map_len, BIG_BASE);
+    map[map_len++] = c->transforms;
+    put_uv(map, &map_len, 0);               /* entry 1 at 0 */
+    put_uv(map, &map_len, 0);               /* shift 0 */
+    put_uv(map, &map_len, BIG_MOVED);       /* entry 2 */
+    put_uv(map, &map_len, 2u * 0x1010u - 1u); /* shift -0x1010, zig-zag */
+    records[records_len++] = 0;
+    put_uv(records, &records_len, 0);
+    put_uv(records, &records_len, 0);
+    put_uv(records, &records_len, 2u * (uint64_t) (BIG_OLD_SIZE - n));
+    records[records_len++] = 0;
+    put_uv(records, &records_len, n);
+    memset(records + records_len, 0, n);
+    records_len += n;
+    put_uv(records, &records_len, 0);
+    put_uv(records, &records_len, 0);
+    put_uv(block, &block_len, 0);           /* block_index */
+    put_uv(block, &block_len, records_len); /* encoded_length */
+    put_uv(block, &block_len, records_len); /* raw_length */
+    put_uv(block, &block_len, 0);           /* new_offset */
+    put_uv(block, &block_len, 0);           /* old_offset */
+    put_uv(block, &block_len, n);           /* out_length */
+    fwd_wr32(block + block_len, fwd_crc32_update(0, expected, n));
+    block_len += 4;
+
+    memcpy(patch, "FWDP\x03\x00", 6);
+    patch[at++] = 2u | 16u; /* RELOCATED, SHA_ONLY */
+    patch[at++] = 0;        /* codec none */
+    patch[at++] = 0;
+    put_uv(patch, &at, 3); /* map_count */
+    put_uv(patch, &at, map_len);
+    put_uv(patch, &at, 0);            /* codec_window */
+    put_uv(patch, &at, 1024u + 8u * 3u); /* decoder_ram */
+    put_uv(patch, &at, records_len);  /* max_block_raw */
+    put_uv(patch, &at, 1);            /* block_count */
+    put_uv(patch, &at, map_len + block_len + records_len);
+    put_uv(patch, &at, BIG_OLD_SIZE);
+    memset(patch + at, 0, 16); /* old_sha256: the test says the base is checked */
+    at += 16;
+    put_uv(patch, &at, n);
+    fwd_sha256_init(&s);
+    fwd_sha256_update(&s, expected, n);
+    fwd_sha256_final(&s, patch + at);
+    at += 32;
+    put_uv(patch, &at, 0); /* firmware_version */
+    put_uv(patch, &at, 0); /* hardware_id */
+    patch[6] = (uint8_t) (at + 4u);
+    patch[7] = 0;
+    fwd_wr32(patch + at, fwd_crc32_update(0, patch, at));
+    at += 4;
+    memcpy(patch + at, map, map_len);
+    at += map_len;
+    memcpy(patch + at, block, block_len);
+    at += block_len;
+    memcpy(patch + at, records, records_len);
+    return at + records_len;
+}
+
+static void test_old_image_of_max_size(void) {
+    static const uint32_t SIZES[] = {BIG_TAIL, 64, 63, 62, 61};
+    static const uint32_t CHUNKS[] = {7, 4096};
+    static fwd_applier a;
+    size_t k;
+    size_t i;
+    size_t c;
+    for (k = 0; k < sizeof BIG_CASES / sizeof BIG_CASES[0]; k++) {
+        big_current = &BIG_CASES[k];
+        for (i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++) {
+            uint32_t n = SIZES[i];
+            uint32_t len;
+            big_bytes(big_current, 1, BIG_OLD_SIZE - n, new_buf, n);
+            len = big_patch(big_current, new_buf, n, patch_buf);
+            for (c = 0; c < sizeof CHUNKS / sizeof CHUNKS[0]; c++) {
+                fwd_port port;
+                uint32_t at = 0;
+                fwd_error e;
+                memset(&port, 0, sizeof port);
+                port.read_old = big_read;
+                port.write_new = mem_write;
+                port.user = &images;
+                port.old_size = BIG_OLD_SIZE;
+                port.ram_budget = 16384;
+                images.out_size = 0;
+                e = fwd_apply_init(&a, &port, (uint8_t *) work, (uint32_t) sizeof work);
+                if (e == FWD_OK) {
+                    e = fwd_apply_set_base_checked(&a); /* hashing 2 GiB would take seconds */
+                }
+                while (e == FWD_OK && at < len) {
+                    uint32_t part = len - at < CHUNKS[c] ? len - at : CHUNKS[c];
+                    e = fwd_apply_process(&a, patch_buf + at, part);
+                    at += part;
+                }
+                if (e == FWD_OK) {
+                    e = fwd_apply_finish(&a);
+                }
+                if (e != FWD_OK) {
+                    fprintf(stderr, "%s, new image of %u bytes, chunk %u: code %d %s\n", big_current->what,
+                            (unsigned) n, (unsigned) CHUNKS[c], (int) e, fwd_error_name(e));
+                }
+                EXPECT(e == FWD_OK, big_current->what);
+                EXPECT(images.out_size == n && memcmp(images.out, new_buf, n) == 0, big_current->what);
+            }
+        }
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: fwd_unit_tests VECTOR_DIR\n");
@@ -742,6 +952,7 @@ int main(int argc, char **argv) {
     test_slot_address(argv[1]);
     test_lz4_block_end();
     test_small_lzma_windows(argv[1]);
+    test_old_image_of_max_size();
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
