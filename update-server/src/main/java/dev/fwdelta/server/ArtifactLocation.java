@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fwdelta.server;
 
+import dev.fwdelta.server.device.CheckinAnswer;
 import dev.fwdelta.server.http.HttpUrls;
 
 /**
@@ -11,6 +12,15 @@ import dev.fwdelta.server.http.HttpUrls;
  */
 final class ArtifactLocation {
     static final String OPTION = "--artifact-base-url";
+
+    /** What an artifact's URL adds to BASE: "ab/" and the 64 hex digits of its SHA-256 (see url). */
+    static final int SHA_PATH = 3 + 64;
+    /**
+     * The longest BASE (with its final slash): a device refuses a check-in answer whose URL is
+     * longer than {@link CheckinAnswer#MAX_URL}, so a longer BASE made every offer one no device
+     * fetches.
+     */
+    static final int MAX_BASE = CheckinAnswer.MAX_URL - SHA_PATH;
 
     /** The base ending with one slash, or null for the server's own route. */
     private final String base;
@@ -33,7 +43,13 @@ final class ArtifactLocation {
             throw new IllegalArgumentException(OPTION + " must be an absolute http or https URL such as"
                     + " https://cdn.example/fw/ (" + why + "), got '" + baseUrl + "'");
         }
-        return new ArtifactLocation(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        String base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+        if (base.length() > MAX_BASE) {
+            throw new IllegalArgumentException(OPTION + " of " + base.length() + " characters (with its final /) is"
+                    + " too long: an artifact's URL adds " + SHA_PATH + " and a device takes URLs of 1.."
+                    + CheckinAnswer.MAX_URL + " characters, so BASE has 1.." + MAX_BASE);
+        }
+        return new ArtifactLocation(base);
     }
 
     private static String problem(String baseUrl) {

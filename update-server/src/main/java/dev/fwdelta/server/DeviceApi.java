@@ -104,6 +104,11 @@ final class DeviceApi {
         int colon = decoded.indexOf(':');
         String id = colon < 0 ? decoded : decoded.substring(0, colon);
         String secret = colon < 0 ? "" : decoded.substring(colon + 1);
+        if (!Fields.isName(id)) {
+            // No device has such an id, and PostgreSQL refuses some (a NUL byte) with an error that
+            // was a 500: the answer of an unknown device, before the database is asked.
+            throw new HttpError(401, "unknown device or wrong secret");
+        }
         Object[] row = db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT secret_hash, device_group FROM devices WHERE id = ?")) {
                 s.setString(1, id);
@@ -228,9 +233,9 @@ final class DeviceApi {
     static void serve(Context ctx, Path file, String sha, Duration sendLimit) throws Exception {
         long size = Files.size(file);
         String etag = "\"" + sha + "\"";
+        ctx.header("ETag", etag); // on every answer, a 416 for a Range past the end too
         String ifRange = ctx.header("If-Range");
         ByteRange range = ifRange == null || ifRange.equals(etag) ? ByteRange.parse(ctx.header("Range"), size) : null;
-        ctx.header("ETag", etag);
         ctx.header("Accept-Ranges", "bytes");
         ctx.contentType("application/octet-stream");
         long first = 0;

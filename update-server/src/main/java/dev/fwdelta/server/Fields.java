@@ -22,8 +22,13 @@ final class Fields {
         return v;
     }
 
+    /** Whether {@code v} is a name (a device id, a group): 1 to 64 of A-Z a-z 0-9 . _ -. */
+    static boolean isName(String v) {
+        return v != null && NAME.matcher(v).matches();
+    }
+
     static String name(String field, String v) {
-        if (v == null || !NAME.matcher(v).matches()) {
+        if (!isName(v)) {
             throw HttpError.badRequest(field + " must be 1 to 64 of A-Z a-z 0-9 . _ -");
         }
         return v;

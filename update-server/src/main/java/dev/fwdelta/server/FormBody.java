@@ -46,7 +46,7 @@ final class FormBody {
         if (declaredLength(ctx) > maxBytes) {
             throw tooLarge;
         }
-        Charset charset = charset(ctx.characterEncoding());
+        Charset charset = charset(charsetParameter(ctx.header("Content-Type")));
         byte[] body;
         try {
             // One byte past the limit tells a body at the limit from a longer one.
@@ -150,6 +150,33 @@ final class FormBody {
     /** Every value of a repeatable field, in the order given. */
     List<String> all(String name) {
         return fields.getOrDefault(name, List.of());
+    }
+
+    /**
+     * The charset parameter of a Content-Type, unquoted (RFC 9110 5.6.6 allows a quoted value), or
+     * null when there is none. Not Javalin's characterEncoding(): it took the text after "=" of a
+     * parameter named charset and failed, a 500, on one without "=".
+     */
+    static String charsetParameter(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String[] parts = contentType.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].strip();
+            int eq = p.indexOf('=');
+            String name = (eq < 0 ? p : p.substring(0, eq)).strip();
+            if (!name.equalsIgnoreCase("charset")) {
+                continue;
+            }
+            if (eq < 0) {
+                throw HttpError.badRequest("Content-Type charset has no value: give charset=UTF-8 or none");
+            }
+            String value = p.substring(eq + 1).strip();
+            boolean quoted = value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"");
+            return quoted ? value.substring(1, value.length() - 1) : value;
+        }
+        return null;
     }
 
     static Charset charset(String name) {

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * it is in the database and the artifact store, so any number of instances can share them.
  */
 public final class OtaServer implements AutoCloseable {
+    /** The header some clients send a method in; refused, not taken (see start). */
+    static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
     /**
      * Largest form body (register, check-in, report, add device): far above what they need. A
      * release's may be longer by its patches: {@link AdminApi#MAX_RELEASE_FORM_BYTES}.
@@ -132,6 +134,10 @@ public final class OtaServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_FORM_BYTES;
+            // No compression: an artifact's answer states its Content-Length and Content-Range in
+            // the artifact's bytes, and gzip (which Javalin applied to any client asking for it)
+            // sent other bytes under them; the other answers are a line or two.
+            config.http.disableCompression();
             // A method a route does not take is 405 (below), not "no such path" for a path that is there.
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new OneLineErrors()));
@@ -155,6 +161,14 @@ public final class OtaServer implements AutoCloseable {
                     web.directory = s.webDir().toAbsolutePath().toString();
                     web.location = Location.EXTERNAL;
                 });
+            }
+        });
+        // Javalin takes X-HTTP-Method-Override as the request's method, for routing too: a GET sent
+        // with "HEAD" in it got a HEAD's answer (no body, the client waiting for one), a GET with
+        // "PUT" ran the upload. Only the method on the request line counts.
+        app.before(ctx -> {
+            if (ctx.header(METHOD_OVERRIDE) != null) {
+                throw HttpError.badRequest(METHOD_OVERRIDE + " is not taken: send the method itself");
             }
         });
         app.exception(HttpError.class, (e, ctx) -> {

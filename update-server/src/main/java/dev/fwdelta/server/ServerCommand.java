@@ -193,8 +193,13 @@ final class ServerCommand implements Callable<Integer> {
         if (provisioningTokenEnv == null) {
             return null;
         }
-        return Credentials.hash(Credentials.fitsHeader(variable("--provisioning-token-env", provisioningTokenEnv).strip(),
-                "--provisioning-token-env: " + provisioningTokenEnv));
+        String token = variable("--provisioning-token-env", provisioningTokenEnv).strip();
+        if (token.length() < AdminToken.MIN_LENGTH) {
+            // It lets anyone who has it register devices: held to the admin token's length.
+            throw new IllegalArgumentException("--provisioning-token-env: " + provisioningTokenEnv + " holds a token of "
+                    + token.length() + " characters; at least " + AdminToken.MIN_LENGTH + " are needed");
+        }
+        return Credentials.hash(Credentials.fitsHeader(token, "--provisioning-token-env: " + provisioningTokenEnv));
     }
 
     /**

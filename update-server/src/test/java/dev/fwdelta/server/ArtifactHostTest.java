@@ -91,4 +91,21 @@ class ArtifactHostTest {
             assertTrue(e.getMessage().startsWith("--artifact-base-url "), e.getMessage());
         }
     }
+
+    /**
+     * An artifact's URL is BASE, "ab/" and 64 hex digits, and a device takes URLs of at most
+     * CheckinAnswer.MAX_URL characters: a longer BASE started, and every offer was one no device
+     * fetches.
+     */
+    @Test
+    void anArtifactBaseUrlTooLongForADevicesUrlsIsRefusedAtStart() throws Exception {
+        String longest = "https://cdn.example/" + "f".repeat(ArtifactLocation.MAX_BASE - 21) + "/";
+        assertEquals(ArtifactLocation.MAX_BASE, longest.length());
+        String url = ArtifactLocation.of(longest).url("ab" + "0".repeat(62));
+        assertEquals(1024, url.length(), "the longest URL a device takes");
+        String longer = "https://cdn.example/" + "f".repeat(ArtifactLocation.MAX_BASE - 20) + "/";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ArtifactLocation.of(longer));
+        assertEquals("--artifact-base-url of 958 characters (with its final /) is too long: an artifact's URL adds 67"
+                + " and a device takes URLs of 1..1024 characters, so BASE has 1..957", e.getMessage());
+    }
 }

@@ -80,4 +80,21 @@ class FormBodyTest {
         assertEquals("Content-Type must be application/x-www-form-urlencoded (or none), got an empty Content-Type",
                 type.getMessage());
     }
+
+    /**
+     * The charset of a Content-Type, read by the server itself: the web framework's reading failed
+     * on "charset" without "=", a 500, and took a quoted value with its quotes.
+     */
+    @Test
+    void theCharsetParameterIsReadWithoutTheFrameworkAndMayBeQuoted() {
+        String form = "application/x-www-form-urlencoded";
+        assertNull(FormBody.charsetParameter(null));
+        assertNull(FormBody.charsetParameter(form));
+        assertEquals("UTF-8", FormBody.charsetParameter(form + "; charset=UTF-8"));
+        assertEquals("UTF-8", FormBody.charsetParameter(form + ";CHARSET=\"UTF-8\""));
+        assertEquals("utf-8", FormBody.charsetParameter(form + "; q=1; charset = utf-8 "));
+        HttpError e = assertThrows(HttpError.class, () -> FormBody.charsetParameter(form + "; charset"));
+        assertEquals(400, e.status);
+        assertEquals("Content-Type charset has no value: give charset=UTF-8 or none", e.getMessage());
+    }
 }

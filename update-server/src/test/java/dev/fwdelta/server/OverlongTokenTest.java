@@ -58,6 +58,25 @@ class OverlongTokenTest {
         }
     }
 
+    /** A provisioning token lets anyone who holds it register devices: a short one was taken. */
+    @Test
+    void aProvisioningTokenShorterThanAnAdminTokenIsRefusedAtStart() throws Exception {
+        Files.writeString(dir.resolve("admin.token"), Fleet.TOKEN);
+        Process p = ServerProcess.start(dir, Map.of("FWDELTA_SHORT_PROVISIONING", "p"), "server",
+                "--admin-token-file", dir.resolve("admin.token").toString(), "--port", "0", "--data",
+                dir.resolve("data").toString(), "--provisioning-token-env", "FWDELTA_SHORT_PROVISIONING");
+        try {
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the server started with a one-character token");
+            assertEquals(2, p.exitValue());
+            String err = Files.readString(dir.resolve("err"));
+            assertTrue(err.contains("--provisioning-token-env: FWDELTA_SHORT_PROVISIONING holds a token of 1"
+                    + " characters; at least 16 are needed"), err);
+            assertFalse(Files.exists(dir.resolve("data")), "refused before anything is created");
+        } finally {
+            p.destroy();
+        }
+    }
+
     @Test
     void theLongestTokenWorksAndALongerHeaderIs401NamingTheLimit() throws Exception {
         String token = "k".repeat(Credentials.MAX_TOKEN_LENGTH);

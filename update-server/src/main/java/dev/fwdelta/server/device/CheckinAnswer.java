@@ -16,7 +16,7 @@ public record CheckinAnswer(long version, long size, String sha256, String url) 
     public static final int MAX_LINE = 1200;
     private static final String WHAT = "the server's check-in answer";
     /** Longest URL taken: longer ones are no artifact address a device would keep. */
-    static final int MAX_URL = 1024;
+    public static final int MAX_URL = 1024;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String GRAMMAR = "'update VERSION SIZE SHA256 URL'";
 
