@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * bsdiff's runs come right after the pair's JMH run, so that both meet the same spell of a shared
  * machine. MB/s are of new image; a HEX pair is its main flash region for both tools.
  */
-final class DiffVersusBsdiff {
+public final class DiffVersusBsdiff {
     /** One pair's figures. */
     record Row(String pair, int newSize, double fwdeltaOpsPerSecond, double bsdiffSeconds) {
         double fwdeltaMegabytesPerSecond() {
@@ -80,7 +80,7 @@ final class DiffVersusBsdiff {
      * Median wall time of {@code runs} whole bsdiff processes on the images, written to raw files
      * first (one run before them fills the page cache and is not counted).
      */
-    static double bsdiffSeconds(byte[] oldImage, byte[] newImage, int runs, Path dir)
+    public static double bsdiffSeconds(byte[] oldImage, byte[] newImage, int runs, Path dir)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path oldFile = Files.write(dir.resolve("old.bin"), oldImage);
