@@ -34,6 +34,9 @@ final class AdminApi {
         this.timeLimits = timeLimits;
     }
 
+    /** The rollout group of a device registered without one. */
+    static final String DEFAULT_GROUP = "default";
+
     void authenticate(Context ctx) {
         Credentials.refuseOverlong(ctx.header("Authorization"));
         if (!Credentials.matches(Credentials.bearer(ctx.header("Authorization")), adminTokenHash)) {
@@ -42,25 +45,31 @@ final class AdminApi {
     }
 
     /**
-     * POST /admin/devices, body {@code id=..&group=..[&free_hw=1]}: registers (or re-keys) a device;
-     * answers its new secret.
+     * POST /admin/devices, body {@code id=..[&group=..][&free_hw=1]}: registers (or re-keys) a device;
+     * answers its new secret. A new device without a group is in {@link #DEFAULT_GROUP}; a known one
+     * keeps its group unless one is given (re-keyed for a lost secret, a beta device was moved out of
+     * its group's rollouts unseen).
      */
     void addDevice(Context ctx) {
         FormBody f = OtaServer.form(ctx, timeLimits).onlyFields("POST /admin/devices", "id", "group", "free_hw");
         String id = Fields.name("id", f.get("id"));
-        String group = Fields.name("group", f.getOrDefault("group", "default"));
+        String group = f.get("group") == null ? null : Fields.name("group", f.get("group"));
         // The hardware id a device's first check-in fixed stays with a new secret unless the admin
         // frees it (the id moved to another board): the next check-in then fixes it again.
         boolean freeHardware = Fields.number("free_hw", f.getOrDefault("free_hw", "0"), 0, 1) == 1;
         String secret = Credentials.newSecret();
         String hash = Credentials.hash(secret);
         db.inTransaction(c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE devices SET secret_hash = ?, device_group = ?"
-                    + (freeHardware ? ", hardware = NULL" : "") + " WHERE id = ?")) {
-                u.setString(1, hash);
-                u.setString(2, group);
-                u.setString(3, id);
-                if (u.executeUpdate() == 0 && !DeviceApi.insertDevice(c, id, hash, group)) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE devices SET secret_hash = ?"
+                    + (group != null ? ", device_group = ?" : "") + (freeHardware ? ", hardware = NULL" : "")
+                    + " WHERE id = ?")) {
+                int i = 1;
+                u.setString(i++, hash);
+                if (group != null) {
+                    u.setString(i++, group);
+                }
+                u.setString(i, id);
+                if (u.executeUpdate() == 0 && !DeviceApi.insertDevice(c, id, hash, group != null ? group : DEFAULT_GROUP)) {
                     throw new HttpError(409, "device " + id + " was added by another request at the same time");
                 }
             }

@@ -226,7 +226,8 @@ final class ServerCommand implements Callable<Integer> {
         @Option(names = "--id", required = true, description = "Device id: 1 to 64 of A-Z a-z 0-9 . _ -")
         String id;
 
-        @Option(names = "--group", defaultValue = "default", description = "Rollout group (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--group", description = "Rollout group: a new device's is default unless given, a known "
+                + "device keeps its own unless given.")
         String group;
 
         @Option(names = "--free-hardware-id", description = "A known device: forget the hardware id its first check-in "

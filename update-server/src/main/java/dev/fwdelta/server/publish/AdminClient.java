@@ -103,9 +103,10 @@ public final class AdminClient {
     /**
      * Registers a device or gives it a new secret, and with {@code freeHardware} forgets the hardware
      * id its first check-in fixed (its next check-in fixes one again); returns the secret, shown once.
+     * A null {@code group}: a new device's is the server's default, a known one keeps its own.
      */
     public String addDevice(String id, String group, boolean freeHardware) throws IOException, InterruptedException {
-        return send(post("/admin/devices", "id=" + enc(id) + "&group=" + enc(group)
+        return send(post("/admin/devices", "id=" + enc(id) + (group != null ? "&group=" + enc(group) : "")
                 + (freeHardware ? "&free_hw=1" : ""))).strip();
     }
 
