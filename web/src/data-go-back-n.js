@@ -92,8 +92,15 @@ export class GoBackN {
       t.others.note(f);
       return;
     }
-    t.lastHeard = t.now();
-    t.others.answered();
+    // Only an answer with its offset puts the lost link off (PROTOCOL.md; Java: GoBackN.answersData):
+    // a device answering every frame with an empty ACK held the page to its bound of data frames.
+    // It still answers a frame written, so it counts for the answers owed, as in Java.
+    if (f.payload.length >= 4) {
+      t.lastHeard = t.now();
+      t.others.answered();
+    } else {
+      t.others.note(f);
+    }
     const stale = this.staleAnswers > 0;
     if (stale) this.staleAnswers--;
     if (this.owed > 0) this.owed--;

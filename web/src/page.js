@@ -11,6 +11,25 @@ import { NoAgentError, NoAnswerError } from './session-errors.js';
 const $ = (id) => document.getElementById(id);
 const BAUD = 115200;
 let patch = null;
+/** The loaded patch's header_size: READY's offset on an update that starts from the beginning. */
+let patchHeaderSize = 0;
+/** A transfer is running: loading another patch or pressing Update again waits for its end. */
+let busy = false;
+
+/** Why Update cannot be pressed in this browser, or null. WebSerial exists only in a secure context. */
+function noSerial() {
+  if (globalThis.isSecureContext === false) {
+    return 'This page needs HTTPS (or localhost) for WebSerial: open it over https://.';
+  }
+  return 'serial' in navigator ? null : 'This browser has no WebSerial: use a Chromium-based browser (Chrome, Edge, Opera).';
+}
+
+/** The file input, Load and Update, disabled while a transfer runs (and Update while no patch is loaded). */
+function setControls() {
+  $('file').disabled = busy;
+  $('load-url').disabled = busy;
+  $('update').disabled = busy || !patch || noSerial() !== null;
+}
 
 function say(text, kind = '') {
   $('message').textContent = text;
@@ -35,9 +54,10 @@ function showPatch(data, name) {
     $('h-patch').textContent = `${bytes(h.patchLength)} (header ${h.headerSize})`;
     $('header').hidden = false;
     patch = data;
-    $('update').disabled = !('serial' in navigator);
-    say('serial' in navigator ? `${name} loaded: connect the board and press Update.`
-      : 'This browser has no WebSerial: use a Chromium-based browser (Chrome, Edge, Opera).', 'serial' in navigator ? '' : 'error');
+    patchHeaderSize = h.headerSize;
+    setControls();
+    const why = noSerial();
+    say(why === null ? `${name} loaded: connect the board and press Update.` : why, why === null ? '' : 'error');
   } catch (e) {
     say(e instanceof PatchError ? `${name} cannot be used: ${e.message}. Nothing was sent.` : String(e), 'error');
   }
@@ -48,6 +68,7 @@ function showPatch(data, name) {
  * a refusal names the field and its range.
  */
 async function load(read, name) {
+  if (busy) return;
   patch = null;
   $('update').disabled = true;
   $('header').hidden = true;
@@ -91,17 +112,21 @@ function time(seconds) {
 }
 
 $('update').addEventListener('click', async () => {
-  if (!patch) return;
-  $('update').disabled = true;
+  if (!patch || busy) return;
+  busy = true;
+  setControls();
+  const headerSize = patchHeaderSize;
   let port;
   let reader;
+  let writer;
+  let pump;
   try {
     port = await navigator.serial.requestPort();
     await port.open({ baudRate: BAUD });
-    const writer = port.writable.getWriter();
+    writer = port.writable.getWriter();
     const channel = new ByteChannel((b) => writer.write(b));
     reader = port.readable.getReader();
-    const pump = (async () => {
+    pump = (async () => {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
@@ -121,7 +146,8 @@ $('update').addEventListener('click', async () => {
         $('progress').value = acked / total;
         const { rate, secondsLeft } = rateAndTimeLeft(acked - startedAt, performance.now() - t0, total - acked);
         $('rate').textContent = `${bytes(acked)} of ${bytes(total)} · ${(rate / 1000).toFixed(1)} kB/s · ${time(secondsLeft)} left`;
-        say(startedAt > 0 && acked === startedAt ? `Resuming at byte ${startedAt}…` : 'Sending…');
+        // READY's offset is header_size on an update from the beginning: only past it is a resume.
+        say(startedAt > headerSize && acked === startedAt ? `Resuming at byte ${startedAt}…` : 'Sending…');
       },
     });
     if (result.installed) {
@@ -131,9 +157,6 @@ $('update').addEventListener('click', async () => {
       say(`Update staged and verified (${bytes(result.patchBytes)} sent, started at ${result.startedAt}). `
         + 'The board installs it at its next reset.', 'ok');
     }
-    writer.releaseLock();
-    await reader.cancel();
-    await pump;
   } catch (e) {
     if (e instanceof DeviceRefusedError) say(`${e.message}. Nothing was installed.`, 'error');
     else if (e instanceof NoAgentError) say(`${e.message}${/[.?]$/.test(e.message) ? '' : '.'} Nothing was installed.`, 'error');
@@ -141,7 +164,15 @@ $('update').addEventListener('click', async () => {
     else if (e?.name === 'NotFoundError') say('No port was chosen.', 'error');
     else say(`The update failed: ${e.message ?? e}. The board keeps its current firmware.`, 'error');
   } finally {
-    try { await port?.close(); } catch { /* already closed */ }
-    $('update').disabled = !patch;
+    // The streams are unlocked before the port is closed, after a failure too: a locked stream
+    // made close() fail unseen, and the port stayed open (and the read loop running) until the
+    // page was reloaded, so the next Update found it "already open".
+    try { await reader?.cancel(); } catch { /* the stream already failed */ }
+    try { await pump; } catch { /* its end is all that is waited for */ }
+    try { reader?.releaseLock(); } catch { /* not locked */ }
+    try { writer?.releaseLock(); } catch { /* not locked */ }
+    try { await port?.close(); } catch { /* already closed, or never opened */ }
+    busy = false;
+    setControls();
   }
 });

@@ -121,3 +121,28 @@ test('go-back-N: a device silent in the data phase is sent the window again ever
   assert.equal(resends.length, Math.ceil((3 * TIMEOUT_MS) / rto) - 1, `resent at ${resends.map((t) => t - lastAnswerAt)}`);
   resends.forEach((t, i) => assert.equal(t - lastAnswerAt, (i + 1) * rto, `resend ${i + 1}`));
 });
+
+test('go-back-N: ACKs without their offset do not put the lost link off (PROTOCOL.md, Java GoBackN.answersData): '
+  + 'a device answering every DATA frame with an empty ACK is given up on after three answer timeouts, not held '
+  + 'to the bound of data frames', async () => {
+  const ROUND_TRIP_MS = 100;
+  const patch = syntheticPatch(80 * DATA_CHUNK);
+  const EMPTY_PAST = 20 * DATA_CHUNK; // honest answers up to here, then empty ACKs
+  const clock = fakeClock();
+  let lastOffsetAt = -1;
+  let emptyAcks = 0;
+  const device = slowDevice(clock, ROUND_TRIP_MS, (f, dev, a) => {
+    if (frameEnd(f) <= EMPTY_PAST) {
+      lastOffsetAt = clock.now() + ROUND_TRIP_MS;
+      return a;
+    }
+    emptyAcks++;
+    return { type: FrameType.ACK, payload: new Uint8Array(0) };
+  });
+  const error = await inSimulatedTime(clock, sendPatch(device.channel, patch, {
+    goBackN: true, timeoutMs: TIMEOUT_MS, maxReconnects: 0, signal: device.signal,
+  })).then(() => assert.fail('the transfer went through'), (e) => e);
+  assert.match(error.message, /stopped answering/);
+  assert.ok(emptyAcks > 0, 'the device sent empty ACKs');
+  assert.equal(clock.now() - lastOffsetAt, 3 * TIMEOUT_MS, 'given up three answer timeouts after the last offset');
+});
