@@ -9,10 +9,11 @@ export const MAX_DEVICE_TEXT_CHARS = 400;
 const CONTROL = (c) => c < 0x20 || (c >= 0x7f && c <= 0x9f);
 
 /**
- * Direction controls (marks, embeddings, overrides, isolates): they reorder what follows them, so
+ * Direction controls (marks, U+061C ARABIC LETTER MARK among them, embeddings, overrides, isolates): they reorder what follows them, so
  * a device could make its words read as the page's own or hide part of them.
  */
-const BIDI = (c) => c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+const BIDI = (c) => c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e)
+  || (c >= 0x2066 && c <= 0x2069);
 
 const hex = (c, digits) => c.toString(16).toUpperCase().padStart(digits, '0');
 

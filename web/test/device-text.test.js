@@ -18,7 +18,8 @@ const utf8 = (s) => new TextEncoder().encode(s);
 
 test('control characters become \\xNN and direction controls \\uNNNN, as the Java host shows them', () => {
   assert.equal(printable('a\u0000b\u001fc\u007fd\u0080e\u009bf \u00a0\u00e9~'), 'a\\x00b\\x1Fc\\x7Fd\\x80e\\x9Bf \u00a0\u00e9~');
-  assert.equal(printable('x\u202Ey\u200Ez\u200F\u202A\u2066\u2069'), 'x\\u202Ey\\u200Ez\\u200F\\u202A\\u2066\\u2069');
+  assert.equal(printable('x\u202Ey\u200Ez\u200F\u202A\u2066\u2069\u061C'),
+    'x\\u202Ey\\u200Ez\\u200F\\u202A\\u2066\\u2069\\u061C');
   assert.equal(printable('line\r\nnext'), 'line\\x0D\\x0Anext');
   assert.equal(printable(''), '');
 });

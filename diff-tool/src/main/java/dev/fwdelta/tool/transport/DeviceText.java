@@ -35,8 +35,8 @@ public final class DeviceText {
         return b.toString();
     }
 
-    /** A mark, embedding, override or isolate: it reorders the text that follows it. */
+    /** A mark (U+061C ARABIC LETTER MARK too), embedding, override or isolate: it reorders the text that follows it. */
     private static boolean isDirectionControl(char c) {
-        return c == 0x200E || c == 0x200F || c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069;
+        return c == 0x061C || c == 0x200E || c == 0x200F || c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069;
     }
 }

@@ -15,8 +15,8 @@ class DeviceTextTest {
 
     @Test
     void directionControlsBecomeVisible() {
-        assertEquals("x\\u202Ey\\u200Ez\\u200F\\u202A\\u2066\\u2069\u2065\u202F", DeviceText.printable(
-                "x\u202Ey\u200Ez\u200F\u202A\u2066\u2069\u2065\u202F"));
+        assertEquals("x\\u202Ey\\u200Ez\\u200F\\u202A\\u2066\\u2069\u2065\u202F\\u061C", DeviceText.printable(
+                "x\u202Ey\u200Ez\u200F\u202A\u2066\u2069\u2065\u202F\u061C"));
     }
 
     @Test
