@@ -17,6 +17,12 @@ record EraseCommand(int opcode, byte[] payload) {
     static final int MAX_EXTENDED_PAGES = 0xFFF0;
 
     static EraseCommand of(Stm32Part part, boolean offersExtendedErase, int[] pages) throws IOException {
+        if (pages.length == 0) {
+            // No pages would be sent as pages - 1 = 0xFFFF or 0xFF: Extended Erase's and Erase's
+            // mass erase. Only the callers kept this from happening.
+            throw new IOException("page count 0 outside the 1.." + (offersExtendedErase ? MAX_EXTENDED_PAGES
+                    : MAX_LEGACY_PAGES) + " of a page erase (no pages would be a mass erase); nothing erased");
+        }
         refuseOutsidePart(part, pages);
         if (offersExtendedErase) {
             return extended(pages);

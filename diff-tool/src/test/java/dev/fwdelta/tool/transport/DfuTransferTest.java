@@ -186,6 +186,49 @@ class DfuTransferTest {
         assertEquals(List.of(0L), progress, "no progress but the start");
     }
 
+    /**
+     * errNOTDONE at the end, and an FWDS offset at the patch's end: the host took that offset as
+     * the session's end and reported the patch staged and verified, which the device never said.
+     * After an error at DONE the device wants bytes before the end (found by a review).
+     */
+    @Test
+    void notDoneAtTheEndWithAnOffsetAtTheEndIsNoSuccess() throws Exception {
+        DfuDevice d = device(1);
+        InProcessControl inner = new InProcessControl(d);
+        boolean[] atDone = {false};
+        ControlTransfer notDone = new ControlTransfer() {
+            @Override
+            public void out(int request, int value, byte[] data) throws IOException {
+                // From the end's zero-length DNLOAD on, the device's error is this stand-in's: the
+                // requests that clear it do not reach the device, which has no error to clear.
+                atDone[0] |= request == DfuRequest.DNLOAD && value > 0 && data.length == 0;
+                if (!atDone[0]) {
+                    inner.out(request, value, data);
+                }
+            }
+
+            @Override
+            public byte[] in(int request, int value, int length) throws IOException {
+                if (atDone[0] && request == DfuRequest.GETSTATUS) {
+                    return new byte[] {(byte) DfuStatus.ERR_NOTDONE.code(), 0, 0, 0, (byte) DfuState.ERROR.code(), 0};
+                }
+                byte[] r = inner.in(request, value, length);
+                if (request == DfuRequest.UPLOAD) {
+                    LittleEndian.put32(r, 4, PATCH.length);
+                }
+                return r;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        DeviceProtocolException e = assertThrows(DeviceProtocolException.class,
+                () -> DfuChannel.send(notDone, PATCH, (a, t, s) -> { }));
+        assertTrue(e.getMessage().contains("resume point (DFU_UPLOAD FWDS offset) " + PATCH.length
+                + ", outside the allowed 0.." + (PATCH.length - 1)), e.getMessage());
+    }
+
     @Test
     void abortReturnsToIdleAndARequestInTheWrongStateStalls() throws Exception {
         DfuDevice d = device(1);

@@ -85,7 +85,7 @@ public final class DfuChannel implements HostSession.Channel {
             if (e.status() != DfuStatus.ERR_ADDRESS) {
                 throw e;
             }
-            return recover();
+            return recover(Math.min(sentEnd, patchLength), "the patch bytes sent in this session");
         } catch (StallException e) {
             throw lost(e);
         }
@@ -104,7 +104,9 @@ public final class DfuChannel implements HostSession.Channel {
             if (e.status() != DfuStatus.ERR_NOTDONE && e.status() != DfuStatus.ERR_ADDRESS) {
                 throw e;
             }
-            return recover();
+            // The device did not finish the patch: it wants bytes before its end. An offset at the
+            // end would make the session's end a success the device never reported.
+            return recover(patchLength - 1, "the patch bytes before its end (the device did not finish it)");
         } catch (StallException e) {
             throw lost(e);
         }
@@ -125,12 +127,20 @@ public final class DfuChannel implements HostSession.Channel {
         return "the DFU device";
     }
 
-    /** The device wants bytes from elsewhere: clear the error, read where, back to dfuIDLE. */
-    private long recover() throws IOException {
-        usb.out(DfuRequest.CLRSTATUS, 0, new byte[0]);
-        long from = resumePoint(Math.min(sentEnd, patchLength), "the patch bytes sent in this session");
-        usb.out(DfuRequest.ABORT, 0, new byte[0]); // DFU_UPLOAD in dfuIDLE left it in dfuUPLOAD-IDLE
-        return from;
+    /**
+     * The device wants bytes from elsewhere: clear the error, read where (0..{@code max}), back to
+     * dfuIDLE. A stall on the way is a lost link, as anywhere else: it ended the send instead, since
+     * it was thrown from within the handler of the device's error.
+     */
+    private long recover(long max, String limit) throws IOException {
+        try {
+            usb.out(DfuRequest.CLRSTATUS, 0, new byte[0]);
+            long from = resumePoint(max, limit);
+            usb.out(DfuRequest.ABORT, 0, new byte[0]); // DFU_UPLOAD in dfuIDLE left it in dfuUPLOAD-IDLE
+            return from;
+        } catch (StallException e) {
+            throw lost(e);
+        }
     }
 
     private static HostSession.LinkLostException lost(StallException e) {
